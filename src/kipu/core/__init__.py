@@ -1,0 +1,1 @@
+"""Pure-Python domain code: no Django here (tests/core/test_layout.py checks it)."""

@@ -1,0 +1,122 @@
+"""The reference data a platform holds, as plain values: what validation and figures need.
+
+The web layer builds a `ReferenceData` from its database; a script can build one from files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kipu.core.gazetteer import Gazetteer
+
+ORGANISATION_TYPES = (
+    "UN",
+    "INGO",
+    "NNGO",
+    "Faith Based Organization",
+    "Red Cross",
+    "Civil Society",
+    "Academic",
+    "Government",
+    "Donor",
+)
+
+
+@dataclass(frozen=True)
+class IndicatorType:
+    """What an indicator type means for counting people (shared/spec/5w.md)."""
+
+    name: str
+    vintage: str  # "2021" or "2025" vocabulary
+    counts_people: bool  # PiN/People; Direct Assistance/Capacity Building
+    counts_people_reached: bool  # enters the "people reached" figures: PiN; Direct Assistance
+    needs_quantity: bool = False
+
+
+INDICATOR_TYPES: dict[str, IndicatorType] = {
+    t.name: t
+    for t in (
+        IndicatorType("PiN", "2021", True, True),
+        IndicatorType("People", "2021", True, False),
+        IndicatorType("Other", "2021", False, False),
+        IndicatorType("Direct Assistance", "2025", True, True, needs_quantity=True),
+        IndicatorType("Capacity Building", "2025", True, False),
+        IndicatorType("Infrastructure", "2025", False, False),
+        IndicatorType("Mechanism/Advocacy", "2025", False, False),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    key: str  # registry id (ORG208) when known, else a slug of the name
+    name: str
+    acronym: str = ""
+    org_type: str = ""
+    names: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    aliases: tuple[str, ...] = ()
+
+    def labels(self) -> list[str]:
+        """Every spelling a file may use for this organisation."""
+        found = [self.name, self.acronym, *self.names.values(), *self.aliases]
+        return [label for label in dict.fromkeys(found) if label]
+
+
+@dataclass(frozen=True)
+class Sector:
+    code: str
+    name: str
+    name_es: str = ""
+    parent_code: str = ""  # sub-sectors roll up to their parent
+    kind: str = "sector"  # "sector" or "area" (areas of intervention)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    sector_code: str
+    type: str
+    name_es: str = ""
+    unit: str = ""
+
+    @property
+    def kind(self) -> IndicatorType:
+        return INDICATOR_TYPES.get(self.type, INDICATOR_TYPES["Other"])
+
+
+@dataclass(frozen=True)
+class Target:
+    sector_code: str
+    admin1: str  # P-code, or "" for the whole country
+    people_in_need: int = 0
+    people_targeted: int = 0
+    budget_usd: float = 0.0
+
+
+@dataclass
+class Plan:
+    name: str
+    year: int
+    classification: str = "sectors"  # or "areas"
+    sectors: list[Sector] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+    def sector(self, code: str) -> Sector | None:
+        return next((s for s in self.sectors if s.code == code), None)
+
+    def indicator(self, code: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.code == code), None)
+
+
+@dataclass
+class ReferenceData:
+    """Everything needed to validate and compute one platform's 5W data."""
+
+    platform: str
+    countries: list[str]  # ISO3
+    organisations: list[Organisation]
+    plan: Plan
+    gazetteer: Gazetteer
+    admin1_scope: list[str] = field(default_factory=list)  # P-codes; empty = whole country

@@ -1,0 +1,149 @@
+"""The 5W activity schema: canonical columns, their types, and every header label seen in files.
+
+One table serves every reader, the validation, the templates and the exports
+(shared/spec/5w.md is the source of these labels and HXL tags).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Column kinds
+TEXT = "text"
+CODE = "code"  # a value looked up in reference data (organisation, sector, place…)
+MONTH = "month"
+YES_NO = "yes_no"
+INTEGER = "integer"
+NUMBER = "number"
+MECHANISM = "mechanism"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # canonical name used in code and JSON
+    kind: str
+    labels: tuple[str, ...]  # header labels seen in real files (2025, AI 2021, 2022, Spanish)
+    hxl: str
+    required: bool = False
+    label_en: str = ""  # label Kipu writes in English templates and exports
+    label_es: str = ""  # label Kipu writes in Spanish templates and exports
+
+
+def _col(
+    name: str,
+    kind: str,
+    labels: tuple[str, ...],
+    hxl: str,
+    *,
+    required: bool = False,
+) -> Column:
+    real = tuple(dict.fromkeys(label for label in labels if label))
+    spanish = labels[3] if len(labels) > 3 and labels[3] else labels[0]
+    return Column(name, kind, real, hxl, required, label_en=labels[0], label_es=spanish)
+
+
+# Labels in the order: 2025 template, ActivityInfo 2021 export, 2022 short name, Spanish 2022
+# template, then any further variant. "" marks a column absent from that template.
+COLUMNS: tuple[Column, ...] = (
+    _col("country", CODE, ("Country Country", "Country", "Country", "País Country"),
+         "#country+name", required=True),
+    _col("admin1", CODE, ("Country Admin1", "Admin1", "Admin1", "País Admin1"),
+         "#adm1+name", required=True),
+    _col("admin2", CODE, ("Admin2 Admin2", "", "Admin2", "Admin2"), "#adm2+name"),
+    _col("appealing_org", CODE, ("Appealing organisation Name", "Appealing.Organization.Name",
+         "Appealing_org", "Socio principal Nombre", "Appealing organization Name"),
+         "#org+prog+name", required=True),
+    _col("implementation", YES_NO, ("Implementation Set up", "Implementation.Set.up",
+         "Implementation", "Método de implementacion"), "#meta+implementation"),
+    _col("implementing_partner", CODE, ("Implementing partner Name", "Implementing.partner.Name",
+         "Implementing_partner", "Socio Implementador Nombre"), "#org+impl+name"),
+    _col("month", MONTH, ("Month", "Reporting.Month", "Month", "Mes"), "#date+reported",
+         required=True),
+    _col("sector", CODE, ("Indicator Sector", "Sector...Subsector...WG", "Subsector",
+         "Indicador Sector", "Sector"), "#sector+name", required=True),
+    _col("indicator", CODE, ("Indicator Indicator", "Indicator", "Indicator", "Indicador"),
+         "#indicator+name", required=True),
+    _col("activity_name", TEXT, ("Activity Name", "Activity.name", "Activity_Name",
+         "Nombre de la actividad"), "#activity+name"),
+    _col("activity_description", TEXT, ("Activity Description", "Activity.description",
+         "Activity_Description", "Descripcion de la actividad"), "#description"),
+    _col("rmrp_activity", YES_NO, ("RMRP Activity", "RMRP.Activity", "RMRPActivity",
+         "Actividad RMRP"), "#meta+rmrp"),
+    _col("covid19", YES_NO, ("COVID19", "COVID.19.situation", "COVID19", "COVID19"),
+         "#meta+covid19"),
+    _col("support_space", YES_NO, ("Support Space activity", "Support.Space.activity"),
+         "#meta+support_space"),
+    _col("cva", YES_NO, ("CVA", "CVA", "CVA", "CVA"), "#modality+cva"),
+    _col("value_usd", NUMBER, ("Value (in USD)", "Value.of.Transfer.in.USD", "Value",
+         "Valor de transferencia (en USD)"), "#value+transfer+c_usd"),
+    _col("delivery_mechanism", MECHANISM, ("Delivery mechanism", "Delivery.Mechanism",
+         "Delivery_mechanism", "Modalidad de entrega"), "#channel"),
+    _col("quantity_output", INTEGER, ("Quantity of output", "Quantity.of.unit.measured",
+         "Quantity_output", "Cantidad de productos generados"), "#output+num"),
+    _col("total_monthly", INTEGER, ("Total monthly beneficiaries", "Total.monthly.beneficiaries",
+         "Total_monthly", "Total beneficiarios mensuales"), "#reached+ind+monthly"),
+    _col("new_beneficiaries", INTEGER, ("New beneficiaries of the month",
+         "New.beneficiaries.of.the.month", "New_beneficiaries", "Nuevos beneficiarios del mes"),
+         "#reached+ind+new"),
+    _col("in_destination", INTEGER, ("Refugees and Migrants IN DESTINATION",
+         "Refugees.and.Migrants.IN.DESTINATION", "IN_DESTINATION",
+         "Refugiados y migrantes EN DESTINO"), "#reached+ind+in_destination"),
+    _col("in_transit", INTEGER, ("Refugees and Migrants IN TRANSIT",
+         "Refugees.and.Migrants.IN.TRANSIT", "IN_TRANSIT", "Refugiados y migrantes EN TRANSITO"),
+         "#reached+ind+in_transit"),
+    _col("host_community", INTEGER, ("Host Communities Beneficiaries",
+         "Host.Communities.Beneficiaries", "Host_Communities", "Comunidades de acogida"),
+         "#reached+ind+host"),
+    _col("pendular", INTEGER, ("Refugees and Migrants PENDULARS",
+         "Refugees.and.Migrants.PENDULARS", "PENDULARS", "Refugiados y migrantes PENDULARES"),
+         "#reached+ind+pendular"),
+    _col("returnees", INTEGER, ("Colombian Returnees", "Colombian.Returnees", "Returnees",
+         "Colombianos Retornados"), "#reached+ind+returnees"),
+    _col("girls", INTEGER, ("Women under 18", "Women.under.18", "Girls",
+         "Ninas y Adolescentes menores de 18"), "#reached+f+children"),
+    _col("boys", INTEGER, ("Men under 18", "Men.under.18", "Boys",
+         "Ninos y Adolescentes menores de 18"), "#reached+m+children"),
+    _col("women", INTEGER, ("Women above 18", "Women.above.18", "Women", "Mujeres adultas"),
+         "#reached+f+adults"),
+    _col("men", INTEGER, ("Men above 18", "Men.above.18", "Men", "Hombres adultos"),
+         "#reached+m+adults"),
+    _col("other_under_18", INTEGER, ("Other under 18", "", "Other_under", "Otro menores de 18"),
+         "#reached+i+children"),
+    _col("other_above_18", INTEGER, ("Other above 18", "", "Other_above", "Otro adultos"),
+         "#reached+i+adults"),
+)
+
+COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+POPULATION_TYPES = ("in_destination", "in_transit", "host_community", "pendular", "returnees")
+AGE_SEX_GROUPS = ("girls", "boys", "women", "men", "other_under_18", "other_above_18")
+BENEFICIARY_COLUMNS = ("total_monthly", "new_beneficiaries", *POPULATION_TYPES, *AGE_SEX_GROUPS)
+COUNT_COLUMNS = ("quantity_output", *BENEFICIARY_COLUMNS)
+
+# Delivery mechanisms: the 2025 list, and the 2021 values mapped onto it.
+DELIVERY_MECHANISMS = (
+    "Beneficiary Bank Account",
+    "Mobile Money",
+    "Prepaid Card",
+    "Cash Collection Over the Counter (OTC)",
+    "Direct Cash (Cash in Hand)",
+    "Cardless ATM Withdrawal",
+    "Voucher",
+    "Other",
+)
+DELIVERY_MECHANISM_ALIASES = {
+    "Cash in hand": "Direct Cash (Cash in Hand)",
+    "Paper Voucher": "Voucher",
+    "ATM": "Cardless ATM Withdrawal",
+    "e-voucher": "Voucher",
+    "Mobile Money Transfer": "Mobile Money",
+    "Bank Account": "Beneficiary Bank Account",
+    "Check": "Other",
+    "e-Wallet": "Mobile Money",
+    "Smart Card": "Prepaid Card",
+    "OTC": "Cash Collection Over the Counter (OTC)",
+}
+
+YES_VALUES = ("yes", "y", "si", "sí", "true", "1", "x")
+NO_VALUES = ("no", "n", "false", "0")
