@@ -18,7 +18,6 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/kipu init
 	$(BIN)/kipu demo load
-	$(BIN)/kipu demo accounts
 	$(BIN)/kipu serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)

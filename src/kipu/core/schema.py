@@ -29,6 +29,9 @@ class Column:
     label_es: str = ""  # label Kipu writes in Spanish templates and exports
 
 
+_LABELS_AS_GIVEN: dict[str, tuple[str, ...]] = {}
+
+
 def _col(
     name: str,
     kind: str,
@@ -38,6 +41,7 @@ def _col(
     required: bool = False,
 ) -> Column:
     real = tuple(dict.fromkeys(label for label in labels if label))
+    _LABELS_AS_GIVEN[name] = labels
     spanish = labels[3] if len(labels) > 3 and labels[3] else labels[0]
     return Column(name, kind, real, hxl, required, label_en=labels[0], label_es=spanish)
 
@@ -147,3 +151,117 @@ DELIVERY_MECHANISM_ALIASES = {
 
 YES_VALUES = ("yes", "y", "si", "sí", "true", "1", "x")
 NO_VALUES = ("no", "n", "false", "0")
+
+
+# --- Header matching (added for the 5W reader) ----------------------------------------------
+# Labels are compared with text.compact, so "Appealing.Organization.Name", "appealing
+# organization name" and "APPEALING_ORGANIZATION_NAME" are one key.
+
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+
+# Hashtags seen in files besides the ones of COLUMNS (codes instead of names, bare tags).
+EXTRA_HXL: dict[str, str] = {
+    "#country+code": "country",
+    "#country": "country",
+    "#adm1+code": "admin1",
+    "#adm1": "admin1",
+    "#adm2+code": "admin2",
+    "#adm2": "admin2",
+    "#date": "month",
+    "#date+month": "month",
+    "#sector+code": "sector",
+    "#sector": "sector",
+    "#subsector": "sector",
+    "#indicator+code": "indicator",
+    "#indicator": "indicator",
+    "#activity": "activity_name",
+    "#activity+description": "activity_description",
+    "#org+impl": "implementing_partner",
+    "#org+prog": "appealing_org",
+    "#org+appealing+name": "appealing_org",
+}
+
+# HXL attributes that say how a value is written, not what it is.
+_HXL_FORM_ATTRIBUTES = frozenset({"name", "code", "i_en", "i_es", "i_pt", "v_pcode", "v_iso3"})
+
+
+def hxl_key(tag: object) -> str | None:
+    """'#Org +Prog +Name' → '#org+prog'; None when the text is not a hashtag."""
+    text = str(tag or "").strip().lower().replace(" ", "")
+    if not text.startswith("#") or len(text) < 2:
+        return None
+    parts = [p for p in text[1:].split("+") if p]
+    if not parts:
+        return None
+    attributes = sorted(set(parts[1:]) - _HXL_FORM_ATTRIBUTES)
+    return "#" + "+".join([parts[0], *attributes])
+
+
+def _label_lookup() -> dict[str, str]:
+    from kipu.core.text import compact
+
+    lookup: dict[str, str] = {}
+    for column in COLUMNS:
+        for label in (column.name, column.label_en, column.label_es, *column.labels):
+            lookup.setdefault(compact(label), column.name)
+    return lookup
+
+
+def _hxl_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for column in COLUMNS:
+        key = hxl_key(column.hxl)
+        if key:
+            lookup.setdefault(key, column.name)
+    for tag, name in EXTRA_HXL.items():
+        key = hxl_key(tag)
+        if key:
+            lookup.setdefault(key, name)
+    return lookup
+
+
+LABEL_LOOKUP: dict[str, str] = _label_lookup()
+HXL_LOOKUP: dict[str, str] = _hxl_lookup()
+
+
+def match_label(label: object) -> str | None:
+    """The canonical column a header label names, or None."""
+    from kipu.core.text import compact
+
+    return LABEL_LOOKUP.get(compact(label)) if label is not None else None
+
+
+def match_hxl(tag: object) -> str | None:
+    """The canonical column an HXL hashtag names, or None."""
+    key = hxl_key(tag)
+    return HXL_LOOKUP.get(key) if key else None
+
+# Spanish names of delivery mechanisms seen in Spanish templates.
+DELIVERY_MECHANISM_ALIASES_ES = {
+    "Cuenta bancaria": "Beneficiary Bank Account",
+    "Cuenta bancaria del beneficiario": "Beneficiary Bank Account",
+    "Dinero móvil": "Mobile Money",
+    "Billetera electrónica": "Mobile Money",
+    "Tarjeta prepago": "Prepaid Card",
+    "Tarjeta prepagada": "Prepaid Card",
+    "Retiro en ventanilla": "Cash Collection Over the Counter (OTC)",
+    "Efectivo en mano": "Direct Cash (Cash in Hand)",
+    "Efectivo directo": "Direct Cash (Cash in Hand)",
+    "Retiro sin tarjeta": "Cardless ATM Withdrawal",
+    "Cupón": "Voucher",
+    "Cupones": "Voucher",
+    "Vale": "Voucher",
+    "Bono": "Voucher",
+    "Otro": "Other",
+    "Otros": "Other",
+}
+
+
+# The label each template variant uses for a column ("" where the variant lacks it).
+TEMPLATE_VARIANTS = ("2025", "ai2021", "short2022", "es2022")
+TEMPLATE_LABELS: dict[str, dict[str, str]] = {
+    variant: {
+        name: (labels[i] if i < len(labels) else "") for name, labels in _LABELS_AS_GIVEN.items()
+    }
+    for i, variant in enumerate(TEMPLATE_VARIANTS)
+}

@@ -1,0 +1,12 @@
+"""The `kipu` command. Thin: every subcommand parses options and calls core or web services.
+
+Exit status: 0 success, 1 invalid input (messages name file, row and column), 2 usage errors.
+"""
+
+from kipu.cli import demo, reference, site
+from kipu.cli.base import main
+
+for _command in (*reference.COMMANDS, *demo.COMMANDS, *site.COMMANDS):
+    main.add_command(_command)
+
+__all__ = ["main"]

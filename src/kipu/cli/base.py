@@ -1,0 +1,89 @@
+"""The `kipu` group and what its subcommands share: Django set-up, errors, output formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                      show_default=True, help="Output format.")
+PLATFORM = click.option("--platform", "platform_slug", metavar="SLUG",
+                        help="Platform slug; may be omitted where only one platform exists.")
+
+
+def setup_django(*, require_schema: bool = True) -> None:
+    """Configure Django on first use, so file-only commands never touch a database.
+
+    Unless `require_schema` is false (`kipu init`), a database that is missing or not migrated
+    to this version stops the command with advice instead of a traceback.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kipu.web.settings")
+    import django
+
+    django.setup()
+    if require_schema:
+        from django.db import DatabaseError, connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        try:
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except DatabaseError as error:
+            fail([f"cannot use the database ({error}); check --database / DATABASE_URL"], status=1)
+        if pending:
+            fail(["the database is not initialised or needs an upgrade: run `kipu init`"], status=1)
+
+
+def fail(messages: Iterable[object], status: int = 1) -> NoReturn:
+    for message in messages:
+        click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+def emit(data: Any, output_format: str, text: Callable[[Any], str]) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if output_format == "json"
+               else text(data))
+
+
+def current_platform(slug: str | None) -> Any:
+    from kipu.web.platforms.queries import PlatformNotFound, platform_named
+
+    try:
+        return platform_named(slug)
+    except PlatformNotFound as error:
+        fail([error], status=2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--database", metavar="URL", envvar="DATABASE_URL",
+              help="sqlite:///path or postgresql://user@host:port/name (default: DATABASE_URL, "
+                   "else var/kipu.sqlite3).")
+@click.version_option(package_name="kipu")
+def main(database: str | None) -> None:
+    """Kipu: 5W collection, figures without double counting, and situation reports."""
+    if database:
+        os.environ["DATABASE_URL"] = database
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the database and load the bundled Peru gazetteer."""
+    from kipu.web.database import data_dir
+
+    data_dir().mkdir(parents=True, exist_ok=True)
+    setup_django(require_schema=False)
+    from django.core.management import call_command
+
+    from kipu.core.gazetteer import bundled_locations
+    from kipu.web.locations.services import load_locations
+
+    call_command("migrate", interactive=False, verbosity=0)
+    created, updated = load_locations(bundled_locations("PE"))
+    click.echo(f"Database ready. Peru gazetteer: {created} units added, {updated} updated.")
+

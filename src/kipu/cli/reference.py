@@ -1,0 +1,185 @@
+"""Reference data: platforms, organisations, plan, locations, official statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kipu.cli.base import FORMAT, PLATFORM, current_platform, emit, fail, setup_django
+
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    widths = {c: max([len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)])
+              for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns)]
+    lines += ["  ".join(str(r.get(c) if r.get(c) is not None else "").ljust(widths[c]) for c in columns)
+              for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@click.group()
+def platforms() -> None:
+    """Coordination platforms (national, local, regional)."""
+
+
+@platforms.command("add")
+@click.argument("slug")
+@click.option("--name", required=True, help="Display name, e.g. 'GTRM Peru'.")
+@click.option("--country", default="", metavar="ISO3", help="Country (ISO3); none for a regional platform.")
+@click.option("--level", type=click.Choice(["national", "local", "regional"]), default="national",
+              show_default=True)
+@click.option("--parent", metavar="SLUG", help="The platform this one belongs to.")
+@click.option("--admin1", metavar="CODES", help="Comma-separated admin1 units a local platform covers.")
+def platforms_add(slug: str, name: str, country: str, level: str, parent: str | None,
+                  admin1: str | None) -> None:
+    """Register a platform."""
+    setup_django()
+    from kipu.web.platforms.services import add_platform
+
+    if level != "regional" and len(country) != 3:
+        fail(["--country must be an ISO3 code such as PER for a national or local platform"], status=2)
+    try:
+        platform = add_platform(slug, name, country=country, level=level, parent=parent,
+                                admin1=[a.strip() for a in admin1.split(",")] if admin1 else None)
+    except ValueError as error:
+        fail([error])
+    click.echo(f"Platform {platform.slug!r} added.")
+
+
+@platforms.command("list")
+@FORMAT
+def platforms_list(output_format: str) -> None:
+    """List platforms."""
+    setup_django()
+    from kipu.web.platforms.queries import list_platforms
+
+    emit(list_platforms(), output_format,
+         lambda rows: _table(rows, ["slug", "name", "country", "level", "parent", "organisations"]))
+
+
+@click.group()
+def orgs() -> None:
+    """Member organisations."""
+
+
+@orgs.command("load")
+@click.argument("file", type=FILE)
+@PLATFORM
+def orgs_load(file: Path, platform_slug: str | None) -> None:
+    """Load organisations and memberships from CSV or XLSX (docs/reference-data.md)."""
+    setup_django()
+    from kipu.core.loaders.organisations import load_organisations
+    from kipu.web.platforms.services import load_organisations as store
+
+    platform = current_platform(platform_slug)
+    loaded = load_organisations(file)
+    if not loaded.ok:
+        fail(loaded.errors)
+    created, updated = store(platform, loaded.records)
+    click.echo(f"{len(loaded.records)} organisations loaded into {platform.slug} "
+               f"({created} new, {updated} updated).")
+
+
+@click.group()
+def plan() -> None:
+    """Response plans: sectors or areas, indicators, targets."""
+
+
+@plan.command("load")
+@click.argument("file", type=FILE)
+@PLATFORM
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--name", default="", help="Plan name (default: platform name and year).")
+@click.option("--classification", type=click.Choice(["sectors", "areas"]), default="sectors",
+              show_default=True, help="Sectors, or areas of intervention.")
+@click.option("--targets", "targets_file", type=FILE, help="A separate targets file (CSV/XLSX).")
+def plan_load(file: Path, platform_slug: str | None, year: int, name: str, classification: str,
+              targets_file: Path | None) -> None:
+    """Load a plan from CSV (an indicator list) or XLSX (docs/reference-data.md)."""
+    setup_django()
+    from kipu.core.loaders.plan import load_plan
+    from kipu.web.locations.queries import gazetteer
+    from kipu.web.plans.services import load_plan as store
+
+    platform = current_platform(platform_slug)
+    loaded = load_plan(file, gazetteer([platform.country]), platform.country, targets_file)
+    if not loaded.ok:
+        fail(loaded.errors)
+    content = loaded.records[0]
+    stored = store(platform, year, content, name=name, classification=classification)
+    click.echo(f"Plan {stored.name!r}: {len(content.sectors)} sectors, {len(content.indicators)} "
+               f"indicators, {len(content.targets)} targets.")
+
+
+@click.group()
+def locations() -> None:
+    """The location gazetteer."""
+
+
+@locations.command("list")
+@click.option("--country", default="PE", show_default=True, help="ISO3 or ISO2 country code.")
+@click.option("--level", type=click.IntRange(0, 3), help="0 country, 1 admin1, 2 admin2, 3 admin3.")
+@FORMAT
+def locations_list(country: str, level: int | None, output_format: str) -> None:
+    """List administrative units with their codes."""
+    setup_django()
+    from kipu.web.locations.models import Location
+    from kipu.web.locations.queries import list_locations
+
+    iso3 = country.upper()
+    if len(iso3) == 2:
+        found = Location.objects.filter(level=0, iso=iso3).first()
+        iso3 = found.country if found else iso3
+    rows = list_locations(iso3, level)
+    if not rows:
+        fail([f"no locations for country {country!r}"])
+    emit([{k: r[k] for k in ("code", "pcode", "iso", "name", "parent")} for r in rows], output_format,
+         lambda data: _table(data, ["code", "pcode", "iso", "name", "parent"]))
+
+
+@locations.command("load")
+@click.argument("file", type=FILE)
+@click.option("--country", required=True, metavar="ISO3", help="The country these units belong to.")
+@click.option("--vintage", default="", help="Which edition of the boundaries (e.g. 'COD-AB 2023').")
+def locations_load(file: Path, country: str, vintage: str) -> None:
+    """Load a country's units from an OCHA COD-AB style table."""
+    setup_django()
+    from kipu.core.loaders.locations import load_locations
+    from kipu.web.locations.services import load_locations as store
+
+    if len(country) != 3:
+        fail(["--country must be an ISO3 code"], status=2)
+    loaded = load_locations(file, country, vintage)
+    if not loaded.ok:
+        fail(loaded.errors)
+    created, updated = store(loaded.records)
+    click.echo(f"{country.upper()}: {created} units added, {updated} updated.")
+
+
+@click.group()
+def stats() -> None:
+    """Official statistics (arrivals, departures, stock, asylum claims)."""
+
+
+@stats.command("load")
+@click.argument("file", type=FILE)
+@PLATFORM
+def stats_load(file: Path, platform_slug: str | None) -> None:
+    """Load observations from a CSV like published-figures.csv."""
+    setup_django()
+    from kipu.core.loaders.statistics import load_statistics
+    from kipu.web.stats.services import load_statistics as store
+
+    platform = current_platform(platform_slug)
+    loaded = load_statistics(file)
+    if not loaded.ok:
+        fail(loaded.errors)
+    created, updated = store(platform, loaded.records)
+    click.echo(f"{created} observations added, {updated} updated.")
+
+
+COMMANDS = (platforms, orgs, plan, locations, stats)

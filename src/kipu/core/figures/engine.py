@@ -1,0 +1,351 @@
+"""People reached from 5W rows: steps 1, 2, 4, 5 and 6 of the R4V methodology, and orchestration.
+
+Input is an activity frame (kipu.core.frame.ACTIVITY_FRAME) of resolved rows; output is a
+`Figures` value. Everything is vectorised polars: the 5W rows are aggregated once to one row per
+(country, admin1, month, sector) and every later step works on that small frame.
+
+Decisions where the methodology is silent (documented in docs and tests):
+- Months with no data: a series (country, admin1, sector) is listed for every month from its first
+  month with data in the plan year up to the end of the period (or of the plan year), so the
+  cumulative value is carried forward with monthly values of 0. Months before a series' first
+  data are not listed. The end of the period is `date_to`, else the last month in the data.
+- `date_from` later than the start of a plan year: cumulation starts at `date_from` (the figure
+  is "people reached from date_from to the month").
+- Scope filters (period, countries, admin1, sectors, rmrp_only) apply to every figure, partners
+  and coverage included; only people-reached figures are restricted to people-reached indicators.
+- Rows whose country, admin1, month or sector could not be resolved (null) are left out and
+  counted in `Figures.notes`.
+- The country-level row of a platform restricted to some admin1 units sums those units only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from kipu.core.figures import partners
+from kipu.core.figures.models import (
+    KEYS,
+    MODELS,
+    UNDEFINED_COLUMNS,
+    VALUE_COLUMNS,
+    check_groups,
+    intersector,
+)
+from kipu.core.figures.output import (
+    CHECK_AGD,
+    CHECK_CVA,
+    CHECK_POPULATION,
+    INTERSECTOR,
+    ROW_COLUMNS,
+    Figures,
+)
+from kipu.core.reference import ReferenceData
+from kipu.core.schema import AGE_SEX_GROUPS, BENEFICIARY_COLUMNS, POPULATION_TYPES
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+COUNTRY_LEVEL = ""  # admin1 of country-level rows while computing; null in the result
+MONTHLY_COLUMNS = ("monthly_total", "monthly_cva", *VALUE_COLUMNS)
+SERIES = ("country", "admin1", "sector", "sector_name", "plan_year")
+BREAKDOWN = (*POPULATION_TYPES, *AGE_SEX_GROUPS)
+LEVEL_COLUMNS = ("admin1", "admin1_name", "national")
+INPUT_COLUMNS = (
+    "country", "admin1", "admin2", "appealing_org", "implementing_partner", "month", "sector",
+    "indicator", "rmrp_activity", "cva", "value_usd", "delivery_mechanism", *BENEFICIARY_COLUMNS,
+)  # fmt: skip
+
+
+def consolidated(column: str) -> str:
+    """The cumulative column of a monthly value column ("new" → "consolidated_total")."""
+    return {"new": "consolidated_total", "new_cva": "consolidated_cva"}.get(
+        column, f"consolidated_{column}"
+    )
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """What to compute: model, period and scope. Months are "YYYY-MM", bounds included.
+
+    `proportions`: optional polars frame (admin1, sector, population_type, girls, boys, women,
+    men) of age/sex shares within each population type, used by max-cell and grouped.
+    `groups`: for the grouped model, [{"name", "sectors": [codes], "how": "max"|"sum"|"as-is"}].
+    `roll_up_subsectors`: count sub-sectors (plan `parent_code`) as their parent sector.
+    """
+
+    model: str = "max-cell"
+    date_from: str | None = None
+    date_to: str | None = None
+    countries: Sequence[str] | None = None
+    admin1: Sequence[str] | None = None
+    sectors: Sequence[str] | None = None
+    rmrp_only: bool = False
+    proportions: pl.DataFrame | None = None
+    groups: Sequence[Mapping[str, Any]] | None = None
+    plan_year_start_month: int = 1
+    roll_up_subsectors: bool = False
+
+    def __post_init__(self) -> None:
+        if self.model not in MODELS:
+            raise ValueError(f"unknown model {self.model!r}; choose one of {sorted(MODELS)}")
+        for month in (self.date_from, self.date_to):
+            if month is not None and not MONTH.match(month):
+                raise ValueError(f"month {month!r} is not YYYY-MM")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from is after date_to")
+        if not 1 <= self.plan_year_start_month <= 12:
+            raise ValueError("plan_year_start_month must be 1-12")
+        if self.model == "grouped":
+            check_groups(self.groups)
+
+
+def month_index(month: pl.Expr) -> pl.Expr:
+    """Months as consecutive integers (year × 12 + month − 1) for ranges and ordering."""
+    return month.str.slice(0, 4).cast(pl.Int32) * 12 + month.str.slice(5, 2).cast(pl.Int32) - 1
+
+
+def month_text(index: pl.Expr) -> pl.Expr:
+    return pl.format("{}-{}", index // 12, (index % 12 + 1).cast(pl.Utf8).str.zfill(2))
+
+
+def _scope(frame: pl.DataFrame, options: FigureOptions, reference: ReferenceData) -> pl.LazyFrame:
+    """The rows inside the options' period and scope, with resolvable keys only."""
+    lazy = frame.lazy().select([c for c in INPUT_COLUMNS if c in frame.columns])
+    conditions = [pl.col(c).is_not_null() for c in ("country", "admin1", "month", "sector")]
+    if options.date_from:
+        conditions.append(pl.col("month") >= options.date_from)
+    if options.date_to:
+        conditions.append(pl.col("month") <= options.date_to)
+    for column, allowed in (
+        ("country", options.countries),
+        ("admin1", options.admin1),
+        ("sector", options.sectors),
+    ):
+        if allowed is not None:
+            conditions.append(pl.col(column).is_in(list(allowed)))
+    if options.rmrp_only:
+        conditions.append(pl.col("rmrp_activity").fill_null(False))
+    if options.roll_up_subsectors:
+        parents = {s.code: s.parent_code for s in reference.plan.sectors if s.parent_code}
+        lazy = lazy.with_columns(pl.col("sector").replace(parents))
+    return lazy.filter(pl.all_horizontal(conditions)).with_columns(
+        pl.col(list(BENEFICIARY_COLUMNS)).fill_null(0), pl.col("cva").fill_null(False)
+    )
+
+
+def _people_reached_codes(reference: ReferenceData) -> list[str]:
+    return [i.code for i in reference.plan.indicators if i.kind.counts_people_reached]
+
+
+def _sector_names(reference: ReferenceData) -> pl.LazyFrame:
+    names = {s.code: s.name for s in reference.plan.sectors}
+    return pl.LazyFrame(
+        {"sector": list(names), "sector_name": list(names.values())},
+        schema={"sector": pl.Utf8, "sector_name": pl.Utf8},
+    )
+
+
+def sector_monthly(people: pl.LazyFrame, reference: ReferenceData) -> pl.LazyFrame:
+    """Steps 1 and 2: one row per (country, admin1, month, sector) of monthly sums."""
+    cva = pl.col("cva")
+    return (
+        people.group_by(*KEYS, "sector")
+        .agg(
+            pl.col("total_monthly").sum().alias("monthly_total"),
+            pl.col("total_monthly").filter(cva).sum().alias("monthly_cva"),
+            pl.col("new_beneficiaries").sum().alias("new"),
+            pl.col("new_beneficiaries").filter(cva).sum().alias("new_cva"),
+            pl.col(list(BREAKDOWN)).sum(),
+        )
+        .join(_sector_names(reference), on="sector", how="left")
+        .with_columns(pl.col("sector_name").fill_null(pl.col("sector")))
+    )
+
+
+def _monthly_rows(sectors: pl.LazyFrame, options: FigureOptions) -> pl.LazyFrame:
+    """Sector and Intersector monthly rows for every admin1 and for the country level."""
+    totals = sectors.group_by(KEYS).agg(pl.col("monthly_total", "monthly_cva").sum())
+    inter = (
+        intersector(sectors, options.model, options.proportions, options.groups)
+        .join(totals, on=list(KEYS), how="left")
+        .with_columns(sector=pl.lit(INTERSECTOR), sector_name=pl.lit(INTERSECTOR))
+    )
+    columns = [*KEYS, "sector", "sector_name", *MONTHLY_COLUMNS]
+    admin1 = pl.concat([sectors.select(columns), inter.select(columns)])
+    country = admin1.group_by("country", "month", "sector", "sector_name").agg(
+        pl.col(list(MONTHLY_COLUMNS)).sum()
+    )
+    country = country.with_columns(admin1=pl.lit(COUNTRY_LEVEL)).select(columns)
+    return pl.concat([admin1, country])
+
+
+def _cumulate(monthly: pl.LazyFrame, end_index: int, start_month: int) -> pl.LazyFrame:
+    """Step 4: fill each series' months up to the period end, then running sums per plan year."""
+    offset = start_month - 1
+    monthly = monthly.with_columns(month_index=month_index(pl.col("month"))).with_columns(
+        plan_year=(pl.col("month_index") - offset) // 12
+    )
+    grid = (
+        monthly.group_by(SERIES)
+        .agg(pl.col("month_index").min().alias("first"))
+        .with_columns(
+            last=pl.min_horizontal(pl.col("plan_year") * 12 + offset + 11, pl.lit(end_index))
+        )
+        .with_row_index("series")  # one integer key: cheaper windows than five strings
+        .with_columns(month_index=pl.int_ranges("first", pl.col("last") + 1))
+        .explode("month_index")
+        .drop("first", "last")
+    )
+    joined = grid.join(
+        monthly.drop("month", "plan_year", "sector_name"),
+        on=["country", "admin1", "sector", "month_index"],
+        how="left",
+    ).with_columns(
+        pl.col(list(MONTHLY_COLUMNS)).fill_null(0), month=month_text(pl.col("month_index"))
+    )
+    running = [pl.col(c).cum_sum().over("series").alias(consolidated(c)) for c in VALUE_COLUMNS]
+    return joined.sort("series", "month_index").with_columns(running).drop("series")
+
+
+def _undefine(rows: pl.LazyFrame, model: str) -> pl.LazyFrame:
+    """Null the columns the model does not define, on Intersector rows only."""
+    columns = UNDEFINED_COLUMNS.get(model, ())
+    names = [*columns, *[consolidated(c) for c in columns]]
+    if not names:
+        return rows
+    inter = pl.col("sector") == INTERSECTOR
+    return rows.with_columns([pl.when(~inter).then(pl.col(c)).alias(c) for c in names])
+
+
+def _checks(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Step 5: the three flags of the consolidated report, as a list of strings per row."""
+    total = pl.col("consolidated_total")
+    populations = [consolidated(c) for c in POPULATION_TYPES]
+    groups = [consolidated(c) for c in AGE_SEX_GROUPS]
+    defined = pl.col(populations[0]).is_not_null()
+    flags = pl.concat_list(
+        pl.when(defined & (pl.sum_horizontal(populations) != total)).then(pl.lit(CHECK_POPULATION)),
+        pl.when(pl.sum_horizontal(groups) != total).then(pl.lit(CHECK_AGD)),
+        pl.when(pl.col("consolidated_cva") > total).then(pl.lit(CHECK_CVA)),
+    )
+    return rows.with_columns(checks=flags.list.drop_nulls())
+
+
+def _place_names(reference: ReferenceData, pcodes: list[str]) -> pl.LazyFrame:
+    gazetteer = reference.gazetteer
+    found = [(p, gazetteer.get(p)) for p in pcodes]
+    return pl.LazyFrame(
+        {
+            "admin1": pcodes,
+            "admin1_name": [loc.name if loc else p for p, loc in found],
+            "national": [bool(loc and loc.national) for _, loc in found],
+        },
+        schema={"admin1": pl.Utf8, "admin1_name": pl.Utf8, "national": pl.Boolean},
+    )
+
+
+def _country_names(reference: ReferenceData, countries: list[str]) -> pl.LazyFrame:
+    known = {loc.country: loc.name for loc in reference.gazetteer.countries()}
+    return pl.LazyFrame(
+        {"country": countries, "country_name": [known.get(c, c) for c in countries]},
+        schema={"country": pl.Utf8, "country_name": pl.Utf8},
+    )
+
+
+def _label(rows: pl.DataFrame, reference: ReferenceData) -> pl.DataFrame:
+    """Step 6: names, the country level as null admin1, R4V's column order and row order."""
+    places = _place_names(reference, rows["admin1"].unique().sort().to_list())
+    countries = _country_names(reference, rows["country"].unique().sort().to_list())
+    country_level = pl.col("admin1") == COUNTRY_LEVEL
+    return (
+        rows.lazy()
+        .join(places, on="admin1", how="left")
+        .join(countries, on="country", how="left")
+        .with_columns(
+            (pl.col("sector") == INTERSECTOR).alias("_inter"),
+            pl.col("admin1").alias("_admin1"),  # "" sorts the country level first
+            *[pl.when(~country_level).then(pl.col(c)).alias(c) for c in LEVEL_COLUMNS],
+        )
+        .sort(["country", "_admin1", "month", "_inter", "sector_name"])
+        .with_columns(
+            sector_code=pl.when(~pl.col("_inter")).then(pl.col("sector")),
+            sector=pl.col("sector_name"),
+        )
+        .select(ROW_COLUMNS)
+        .collect()
+    )
+
+
+def _end_index(scoped: pl.DataFrame, options: FigureOptions) -> int | None:
+    end = options.date_to or scoped["month"].max()
+    if end is None:
+        return None
+    return int(str(end)[:4]) * 12 + int(str(end)[5:7]) - 1
+
+
+def people_reached(
+    scoped: pl.DataFrame, reference: ReferenceData, options: FigureOptions
+) -> pl.DataFrame:
+    """Steps 1-6: the consolidated-report rows of the scoped 5W rows."""
+    people = scoped.lazy().filter(pl.col("indicator").is_in(_people_reached_codes(reference)))
+    sectors = sector_monthly(people, reference).collect().lazy()
+    end_index = _end_index(scoped, options)
+    if end_index is None or sectors.select(pl.len()).collect().item() == 0:
+        return pl.DataFrame(schema=_row_schema())
+    monthly = _monthly_rows(sectors, options).collect().lazy()
+    rows = _cumulate(monthly, end_index, options.plan_year_start_month)
+    rows = _checks(_undefine(rows, options.model))
+    return _label(rows.collect(), reference)
+
+
+def _row_schema() -> dict[str, pl.DataType | type[pl.DataType]]:
+    text = ("country", "country_name", "admin1", "admin1_name", "month", "sector", "sector_code")
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {}
+    for column in ROW_COLUMNS:
+        if column in text:
+            schema[column] = pl.Utf8
+        elif column == "national":
+            schema[column] = pl.Boolean
+        elif column == "checks":
+            schema[column] = pl.List(pl.Utf8)
+        else:
+            schema[column] = pl.Int64
+    return schema
+
+
+def compute_figures(
+    frame: pl.DataFrame, reference: ReferenceData, options: FigureOptions | None = None
+) -> Figures:
+    """Every figure of the methodology for the 5W rows of `frame` (an ACTIVITY_FRAME).
+
+    People reached (steps 1-6) use people-reached indicators only; partners, coverage,
+    presence and CVA values use every row in scope.
+    """
+    options = options or FigureOptions()
+    scoped = _scope(frame, options, reference).collect()
+    rows = people_reached(scoped, reference, options)
+    notes = []
+    unresolved = frame.height - frame.drop_nulls(["country", "admin1", "month", "sector"]).height
+    if unresolved:
+        notes.append(f"{unresolved} rows without country, admin1, month or sector were left out")
+    months = scoped["month"]
+    end = options.date_to or months.max()
+    organisations = partners.organisation_places(scoped)
+    units = partners.coverage_units(scoped, reference)
+    return Figures(
+        model=options.model,
+        date_from=options.date_from or months.min(),  # type: ignore[arg-type]
+        date_to=end,  # type: ignore[arg-type]
+        rows=rows,
+        partners=partners.partners_summary(organisations, reference),
+        coverage=partners.coverage_summary(units),
+        presence=partners.presence(organisations, reference),
+        progress=partners.progress(rows, reference, end),  # type: ignore[arg-type]
+        cva=partners.cva_values(scoped, reference),
+        notes=notes,
+        organisations=organisations,
+        units=units,
+    )

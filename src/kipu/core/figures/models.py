@@ -1,0 +1,225 @@
+"""Intersector models: people reached by all sectors together, without double counting.
+
+Step 3 of the R4V methodology (shared spec "people-reached", section 3). Every model takes the
+step-2 sector frame — one row per (country, admin1, month, sector) with `new`, `new_cva`, the
+population types and the age/sex groups of the month — and returns one row per
+(country, admin1, month) with the same value columns. The engine sums admin1 rows for the country
+level, so a model never sees more than one admin1 at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
+
+KEYS = ("country", "admin1", "month")
+VALUE_COLUMNS = ("new", "new_cva", *POPULATION_TYPES, *AGE_SEX_GROUPS)
+# max-cell splits population types into these four groups only; other_* become 0 (spec).
+CELL_GROUPS = ("girls", "boys", "women", "men")
+GROUP_HOWS = ("max", "sum", "as-is")
+
+MODELS: dict[str, str] = {
+    "sum": "Sum over sectors (upper bound: double counts people served by several sectors).",
+    "max-sector": "Whole row of the sector with the most new people (R4V 2021 'maxsector').",
+    "max-agd": "Max of each age/sex group over sectors; no population types (R4V 2021).",
+    "max-cell": "Max of each population type x age/sex cell over sectors (R4V 2022; default).",
+    "grouped": "Configured groups of sectors, each by max (as max-cell) or sum, then summed.",
+}
+
+# Columns a model does not define: they are null in its Intersector rows.
+UNDEFINED_COLUMNS: dict[str, tuple[str, ...]] = {"max-agd": POPULATION_TYPES}
+
+ModelFunction = Callable[[pl.LazyFrame], pl.LazyFrame]
+
+
+def _int(expr: pl.Expr, name: str) -> pl.Expr:
+    return expr.cast(pl.Int64).alias(name)
+
+
+def sum_model(sectors: pl.LazyFrame) -> pl.LazyFrame:
+    """Every column summed over sectors."""
+    return sectors.group_by(KEYS).agg(pl.col(list(VALUE_COLUMNS)).sum())
+
+
+def max_sector_model(sectors: pl.LazyFrame) -> pl.LazyFrame:
+    """The whole row of the sector with the largest `new`; ties go to the first sector name."""
+    order = pl.col("new"), pl.col("sector_name")
+    taken = [*POPULATION_TYPES, *AGE_SEX_GROUPS, "new"]
+    return sectors.group_by(KEYS).agg(
+        *[pl.col(c).sort_by(order, descending=[True, False]).first() for c in taken],
+        pl.col("new_cva").max(),
+    )
+
+
+def max_agd_model(sectors: pl.LazyFrame) -> pl.LazyFrame:
+    """Each age/sex group = max over sectors, `new` = their sum; population types undefined."""
+    return (
+        sectors.group_by(KEYS)
+        .agg(pl.col(list(AGE_SEX_GROUPS)).max(), pl.col("new_cva").max())
+        .with_columns(
+            _int(pl.sum_horizontal(AGE_SEX_GROUPS), "new"),
+            *[pl.lit(None, pl.Int64).alias(p) for p in POPULATION_TYPES],
+        )
+    )
+
+
+def _cell(population: str, group: str) -> str:
+    return f"cell_{population}_{group}"
+
+
+def _unallocated(population: str) -> str:
+    return f"unallocated_{population}"
+
+
+def _proportion(population: str, group: str) -> str:
+    return f"share_{population}_{group}"
+
+
+def _wide_proportions(proportions: pl.DataFrame) -> pl.LazyFrame:
+    """The proportions table, one row per (admin1, sector) with a share per cell.
+
+    Shares are normalised within each population type so that a table written in percent, or
+    whose shares do not add up exactly, still splits the whole population type.
+    """
+    unknown = set(proportions["population_type"].unique().to_list()) - set(POPULATION_TYPES)
+    if unknown:
+        raise ValueError(f"unknown population types in proportions: {sorted(unknown)}")
+    table = proportions.lazy().with_columns(pl.col(list(CELL_GROUPS)).cast(pl.Float64).fill_null(0))
+    total = pl.sum_horizontal(CELL_GROUPS)
+    table = table.with_columns(
+        [pl.when(total > 0).then(pl.col(g) / total).alias(g) for g in CELL_GROUPS]
+    )
+    wide = None
+    for population in POPULATION_TYPES:
+        part = table.filter(pl.col("population_type") == population).select(
+            "admin1",
+            "sector",
+            *[pl.col(g).alias(_proportion(population, g)) for g in CELL_GROUPS],
+        )
+        wide = (
+            part
+            if wide is None
+            else wide.join(part, on=["admin1", "sector"], how="full", coalesce=True)
+        )
+    assert wide is not None
+    return wide.unique(subset=["admin1", "sector"], keep="first")
+
+
+def _with_cells(sectors: pl.LazyFrame, proportions: pl.DataFrame | None) -> pl.LazyFrame:
+    """Each sector row split into population x age/sex cells (rounded half away from zero).
+
+    Shares come from the proportions table when it has the (admin1, sector, population type),
+    else from the sector's own age/sex figures of that admin1-month. When neither exists (no
+    age/sex data at all) the population type cannot be split: it goes whole into an
+    "unallocated" cell, which counts in the population type but in no age/sex group, so the
+    "check AGD breakdown" flag shows it instead of people silently disappearing.
+    """
+    if proportions is not None:
+        sectors = sectors.join(_wide_proportions(proportions), on=["admin1", "sector"], how="left")
+    own_total = pl.sum_horizontal(CELL_GROUPS)
+    cells: list[pl.Expr] = []
+    for population in POPULATION_TYPES:
+        count = pl.col(population).cast(pl.Float64)
+        has_table = pl.lit(False)
+        if proportions is not None:
+            has_table = pl.col(_proportion(population, CELL_GROUPS[0])).is_not_null()
+        for group in CELL_GROUPS:
+            # count * group / total (not count * share) keeps exact halves exact in floating point
+            value = pl.when(own_total > 0).then(count * pl.col(group) / own_total).otherwise(0.0)
+            if proportions is not None:
+                shared = count * pl.col(_proportion(population, group))
+                value = pl.when(has_table).then(shared).otherwise(value)
+            rounded = value.round(0, mode="half_away_from_zero")
+            cells.append(_int(rounded, _cell(population, group)))
+        unsplit = pl.when(has_table | (own_total > 0)).then(0).otherwise(pl.col(population))
+        cells.append(_int(unsplit, _unallocated(population)))
+    return sectors.with_columns(cells)
+
+
+def max_cell_model(sectors: pl.LazyFrame, proportions: pl.DataFrame | None = None) -> pl.LazyFrame:
+    """Max of each population x age/sex cell over sectors, then summed back up (R4V 2022)."""
+    cell_columns = [_cell(p, g) for p in POPULATION_TYPES for g in CELL_GROUPS]
+    unallocated = [_unallocated(p) for p in POPULATION_TYPES]
+    maxima = (
+        _with_cells(sectors, proportions)
+        .group_by(KEYS)
+        .agg(pl.col([*cell_columns, *unallocated]).max(), pl.col("new_cva").max())
+    )
+    populations = [
+        _int(pl.sum_horizontal([_cell(p, g) for g in CELL_GROUPS] + [_unallocated(p)]), p)
+        for p in POPULATION_TYPES
+    ]
+    groups = [
+        _int(pl.sum_horizontal([_cell(p, g) for p in POPULATION_TYPES]), g) for g in CELL_GROUPS
+    ]
+    others = [pl.lit(0, pl.Int64).alias(g) for g in AGE_SEX_GROUPS if g not in CELL_GROUPS]
+    return (
+        maxima.with_columns(*populations, *groups, *others)
+        .with_columns(_int(pl.sum_horizontal(POPULATION_TYPES), "new"))
+        .select(*KEYS, *VALUE_COLUMNS)
+    )
+
+
+def check_groups(groups: Sequence[Mapping[str, Any]] | None) -> None:
+    """Raise ValueError unless `groups` is a valid configuration for the grouped model."""
+    if not groups:
+        raise ValueError("the grouped model needs groups: [{'name', 'sectors', 'how'}]")
+    seen: set[str] = set()
+    for group in groups:
+        how = group.get("how", "sum")
+        if how not in GROUP_HOWS:
+            raise ValueError(f"group {group.get('name')!r}: how must be one of {GROUP_HOWS}")
+        codes = set(group.get("sectors") or [])
+        if codes & seen:
+            raise ValueError(f"sectors in more than one group: {sorted(codes & seen)}")
+        seen |= codes
+
+
+def grouped_model(
+    sectors: pl.LazyFrame,
+    groups: Sequence[Mapping[str, Any]],
+    proportions: pl.DataFrame | None = None,
+) -> pl.LazyFrame:
+    """Σ over configured groups; each group by max (as max-cell) or sum ("as-is" = sum).
+
+    Sectors in no group are added as they are, so no reported person drops out of the
+    intersector because the configuration forgot a sector.
+    """
+    check_groups(groups)
+    parts = []
+    grouped: list[str] = []
+    for group in groups:
+        codes = list(group.get("sectors") or [])
+        grouped += codes
+        subset = sectors.filter(pl.col("sector").is_in(codes))
+        if group.get("how", "sum") == "max":
+            parts.append(max_cell_model(subset, proportions))
+        else:
+            parts.append(sum_model(subset))
+    parts.append(sum_model(sectors.filter(~pl.col("sector").is_in(grouped))))
+    columns = [*KEYS, *VALUE_COLUMNS]
+    return sum_model(pl.concat([p.select(columns) for p in parts]))
+
+
+def intersector(
+    sectors: pl.LazyFrame,
+    model: str,
+    proportions: pl.DataFrame | None = None,
+    groups: Sequence[Mapping[str, Any]] | None = None,
+) -> pl.LazyFrame:
+    """The Intersector monthly new figures per (country, admin1, month) under `model`."""
+    if model == "max-cell":
+        result = max_cell_model(sectors, proportions)
+    elif model == "grouped":
+        result = grouped_model(sectors, groups or [], proportions)
+    elif model in MODELS:
+        result = {"sum": sum_model, "max-sector": max_sector_model, "max-agd": max_agd_model}[
+            model
+        ](sectors)
+    else:
+        raise ValueError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
+    return result.select(*KEYS, *[pl.col(c).cast(pl.Int64) for c in VALUE_COLUMNS])

@@ -1,0 +1,298 @@
+"""The result of the figure engine, its named accessors, and its JSON / CSV / XLSX / text forms.
+
+A figure is computed once (engine.py) and cited by name everywhere else: reports and pages call
+`Figures.reached`, `Figures.partner_count`, `Figures.coverage_count`, `Figures.cva_value`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import polars as pl
+
+from kipu.core.figures.partners import count_partners, count_units
+from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
+
+INTERSECTOR = "Intersector"
+CHECK_POPULATION = "check population type breakdown"
+CHECK_AGD = "check AGD breakdown"
+CHECK_CVA = "CVA higher than total"
+CHECKS = (CHECK_POPULATION, CHECK_AGD, CHECK_CVA)
+BREAKDOWN = (*POPULATION_TYPES, *AGE_SEX_GROUPS)
+CONSOLIDATED = ("consolidated_total", *[f"consolidated_{c}" for c in BREAKDOWN], "consolidated_cva")
+ROW_COLUMNS = (
+    "country", "country_name", "admin1", "admin1_name", "national", "month", "sector",
+    "sector_code", "monthly_total", "monthly_cva", "new", "new_cva", *BREAKDOWN, *CONSOLIDATED,
+    "checks",
+)  # fmt: skip
+COUNTRY_TOTAL = "Country total"  # Admin1 label of country-level rows in the report layout
+
+# R4V's "consolidated report" layout: column → English label (methodology section 6).
+REPORT_LABELS: dict[str, str] = {
+    "country_name": "Country",
+    "admin1_name": "Admin1",
+    "month": "Month",
+    "sector": "Sector",
+    "monthly_total": "Monthly total beneficiaries",
+    "monthly_cva": "Monthly CVA beneficiaries",
+    "consolidated_total": "Consolidated total",
+    "consolidated_in_destination": "Consolidated refugees and migrants in destination",
+    "consolidated_in_transit": "Consolidated refugees and migrants in transit",
+    "consolidated_host_community": "Consolidated host communities",
+    "consolidated_pendular": "Consolidated pendulars",
+    "consolidated_returnees": "Consolidated Colombian returnees",
+    "consolidated_girls": "Consolidated girls (under 18)",
+    "consolidated_boys": "Consolidated boys (under 18)",
+    "consolidated_women": "Consolidated women (above 18)",
+    "consolidated_men": "Consolidated men (above 18)",
+    "consolidated_other_under_18": "Consolidated other under 18",
+    "consolidated_other_above_18": "Consolidated other above 18",
+    "consolidated_cva": "Consolidated CVA",
+}
+CHECK_LABELS = {
+    CHECK_POPULATION: "Population type check",
+    CHECK_AGD: "AGD check",
+    CHECK_CVA: "CVA check",
+}
+
+
+@dataclass
+class Figures:
+    """Every figure of one computation. Frames are polars; see `to_json` for the plain form.
+
+    `rows`: the consolidated report, one row per (country, admin1 | null for the country level,
+    month, sector name | "Intersector"). `partners`: appealing / implementing / union counts for
+    the scope plus frames by_country, by_month, by_sector, by_admin1, by_admin2. `coverage`:
+    admin1 / admin2 counts (national rows excluded), unit lists, by_country, by_sector.
+    `presence`: organisation × admin1 × sector. `progress`: reached vs plan targets.
+    `cva`: CVA value in USD per country, sector and delivery mechanism.
+    """
+
+    model: str
+    date_from: str | None
+    date_to: str | None
+    rows: pl.DataFrame
+    partners: dict[str, Any]
+    coverage: dict[str, Any]
+    presence: pl.DataFrame
+    progress: pl.DataFrame
+    cva: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+    organisations: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+    units: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+
+    # -- accessors ---------------------------------------------------------------------------
+
+    def _sector_code(self, sector: str | None) -> str | None:
+        """A sector given by code or by name, as its code (None stays None)."""
+        if sector is None or sector == INTERSECTOR:
+            return None
+        named = self.rows.filter(pl.col("sector") == sector)["sector_code"].drop_nulls()
+        return named[0] if len(named) else sector
+
+    def value(
+        self,
+        column: str = "consolidated_total",
+        *,
+        sector: str | None = None,
+        admin1: str | None = None,
+        month: str | None = None,
+        country: str | None = None,
+    ) -> int | None:
+        """One number of `rows`: `column` for a sector (code or name; None = Intersector), an
+        admin1 P-code (None = country level), a month (None = end of the period) and a country
+        (None = Σ over countries). 0 when there is no such row; None when the model leaves the
+        column undefined (population types under max-agd)."""
+        month = month or self.date_to
+        if month is None:
+            return 0
+        code = self._sector_code(sector)
+        selected = self.rows.filter(
+            pl.col("month") == month,
+            pl.col("sector_code").is_null() if code is None else pl.col("sector_code") == code,
+            pl.col("admin1").is_null() if admin1 is None else pl.col("admin1") == admin1,
+            pl.lit(True) if country is None else pl.col("country") == country,
+        )[column]
+        if selected.len() and selected.null_count() == selected.len():
+            return None
+        return int(selected.sum() or 0)
+
+    def reached(
+        self,
+        sector: str | None = None,
+        admin1: str | None = None,
+        month: str | None = None,
+        country: str | None = None,
+    ) -> int:
+        """Consolidated people reached from the start of the period (or plan year) to `month`.
+
+        Intersector when `sector` is None; country level when `admin1` is None; summed over
+        countries when `country` is None (the regional figure is Σ of national figures)."""
+        return self.value(sector=sector, admin1=admin1, month=month, country=country) or 0
+
+    def partner_count(
+        self,
+        kind: str = "union",
+        *,
+        sector: str | None = None,
+        admin1: str | None = None,
+        admin2: str | None = None,
+        country: str | None = None,
+        month: str | None = None,
+    ) -> int:
+        """Distinct organisations with at least one row in scope: "appealing" organisations,
+        "implementing" partners, or the "union" of both (matched by organisation key).
+        Optionally restricted to a sector (code or name), place, country or single month."""
+        if kind not in ("appealing", "implementing", "union"):
+            raise ValueError("kind must be appealing, implementing or union")
+        found = self.organisations.filter(
+            *_equal("sector", self._sector_code(sector)),
+            *_equal("admin1", admin1),
+            *_equal("admin2", admin2),
+            *_equal("country", country),
+            *_equal("month", month),
+        )
+        return int(count_partners(found, []).collect()[kind][0])
+
+    def coverage_count(
+        self, level: int = 1, *, sector: str | None = None, country: str | None = None
+    ) -> int:
+        """Distinct admin1 (level 1) or admin2 (level 2) units with at least one row,
+        national-level rows excluded; optionally for one sector or country."""
+        if level not in (1, 2):
+            raise ValueError("level must be 1 or 2")
+        found = self.units.filter(
+            *_equal("sector", self._sector_code(sector)), *_equal("country", country)
+        )
+        return int(count_units(found, []).collect()[f"admin{level}"][0])
+
+    def cva_value(
+        self, sector: str | None = None, mechanism: str | None = None, country: str | None = None
+    ) -> float:
+        """CVA transfer value in USD over the period, optionally per sector / mechanism."""
+        found = self.cva.filter(
+            *_equal("sector", self._sector_code(sector)),
+            *_equal("delivery_mechanism", mechanism),
+            *_equal("country", country),
+        )
+        return float(found["value_usd"].sum() or 0.0)
+
+    def presence_matrix(self, by_sector: bool = False) -> pl.DataFrame:
+        """Organisations × admin1 (× sector) as a wide table of months reported (0 = absent)."""
+        index = ["country", "organisation", "organisation_name"]
+        index += ["sector", "sector_name"] if by_sector else []
+        long = self.presence.group_by([*index, "admin1"]).agg(pl.col("months").max())
+        if long.is_empty():
+            return long
+        wide = long.pivot(on="admin1", index=index, values="months", sort_columns=True)
+        return wide.fill_null(0).sort(index)
+
+    # -- serialisation -----------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-ready data: {"model", "from", "to", "rows", "partners", "coverage",
+        "presence", "progress", "cva", "notes"}."""
+        return {
+            "model": self.model,
+            "from": self.date_from,
+            "to": self.date_to,
+            "rows": self.rows.to_dicts(),
+            "partners": _plain(self.partners),
+            "coverage": _plain(self.coverage),
+            "presence": self.presence.to_dicts(),
+            "progress": self.progress.to_dicts(),
+            "cva": self.cva.to_dicts(),
+            "notes": list(self.notes),
+        }
+
+    def report_layout(self) -> pl.DataFrame:
+        """The rows in R4V's consolidated-report layout, with its English column labels."""
+        checks = [
+            pl.when(pl.col("checks").list.contains(c)).then(pl.lit(c)).otherwise(pl.lit(""))
+            .alias(label)
+            for c, label in CHECK_LABELS.items()
+        ]  # fmt: skip
+        return self.rows.select(
+            *[pl.col(c).alias(label) for c, label in REPORT_LABELS.items() if c != "admin1_name"],
+            pl.col("admin1_name").fill_null(COUNTRY_TOTAL).alias(REPORT_LABELS["admin1_name"]),
+            *checks,
+        ).select([*REPORT_LABELS.values(), *CHECK_LABELS.values()])
+
+    def to_csv(self, target: str | Path | IO[str] | IO[bytes]) -> None:
+        """The consolidated report as CSV (UTF-8), R4V's layout and labels."""
+        self.report_layout().write_csv(target)  # type: ignore[arg-type]
+
+    def to_xlsx(self, path: str | Path) -> None:
+        """A workbook: the consolidated report, then partners, coverage, presence, progress, CVA."""
+        import xlsxwriter
+
+        sheets = {
+            "Consolidated report": self.report_layout(),
+            "Partners by sector": self.partners["by_sector"],
+            "Partners by admin1": self.partners["by_admin1"],
+            "Partners by month": self.partners["by_month"],
+            "Coverage by sector": self.coverage["by_sector"],
+            "Operational presence": self.presence,
+            "Progress": self.progress,
+            "CVA": self.cva,
+        }
+        with xlsxwriter.Workbook(str(path)) as workbook:
+            for name, frame in sheets.items():
+                frame.write_excel(workbook, worksheet=name, autofit=True)
+
+    def to_text(self) -> str:
+        """A short plain-English summary for the last month of the period."""
+        if self.rows.is_empty():
+            return f"No people-reached data between {self.date_from} and {self.date_to}."
+        lines = [
+            f"People reached {_period(self.date_from, self.date_to)} "
+            f"(intersector model {self.model}): {self.reached():,}.",
+        ]
+        latest = self.rows.filter(
+            pl.col("month") == self.date_to, pl.col("admin1").is_null(), pl.col("sector_code")
+            .is_not_null()
+        ).group_by("sector").agg(pl.col("consolidated_total").sum()).sort(
+            "consolidated_total", descending=True
+        )  # fmt: skip
+        if latest.height:
+            parts = [f"{r['sector']} {r['consolidated_total']:,}" for r in latest.to_dicts()]
+            lines.append("By sector: " + "; ".join(parts) + ".")
+        p = self.partners
+        lines.append(
+            f"Organisations: {p['appealing']} appealing, {p['implementing']} implementing "
+            f"partners, {p['union']} in all (appealing or implementing)."
+        )
+        lines.append(
+            f"Coverage: {self.coverage['admin1']} admin1 and "
+            f"{self.coverage['admin2']} admin2 units."
+        )
+        flagged = self.rows.filter(pl.col("checks").list.len() > 0).height
+        if flagged:
+            lines.append(f"Checks: {flagged} rows flagged (see the checks column).")
+        return "\n".join(lines + self.notes)
+
+
+def _equal(column: str, value: str | None) -> list[pl.Expr]:
+    return [] if value is None else [pl.col(column) == value]
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.to_dicts() if isinstance(v, pl.DataFrame) else v for k, v in data.items()}
+
+
+def _period(start: str | None, end: str | None) -> str:
+    """'in January–November 2019', 'from December 2018 to March 2019'."""
+
+    def name(month: str) -> str:
+        return calendar.month_name[int(month[5:7])]
+
+    if not start or not end:
+        return ""
+    if start == end:
+        return f"in {name(end)} {end[:4]}"
+    if start[:4] == end[:4]:
+        return f"in {name(start)}–{name(end)} {end[:4]}"
+    return f"from {name(start)} {start[:4]} to {name(end)} {end[:4]}"

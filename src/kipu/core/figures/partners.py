@@ -1,0 +1,256 @@
+"""Partners, coverage, operational presence, progress and CVA values (methodology section 7).
+
+These use every 5W row in scope, whatever the indicator type. Organisations are matched by their
+key (the registry id), never by spelling: an organisation that appears as appealing organisation
+in one row and as implementing partner in another counts once in the union.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from kipu.core.reference import ReferenceData
+
+INTERSECTOR = "Intersector"
+PLACE_KEYS = ("country", "admin1", "admin2", "sector", "month")
+KINDS = ("appealing", "implementing", "union")
+
+
+def organisation_places(scoped: pl.DataFrame) -> pl.DataFrame:
+    """Distinct (country, admin1, admin2, sector, month, organisation, role) of the rows."""
+    base = scoped.lazy().select(*PLACE_KEYS, "appealing_org", "implementing_partner").unique()
+    parts = [
+        base.select(*PLACE_KEYS, pl.col(column).alias("organisation"), role=pl.lit(role))
+        for column, role in (
+            ("appealing_org", "appealing"),
+            ("implementing_partner", "implementing"),
+        )
+    ]
+    return pl.concat(parts).drop_nulls("organisation").unique().collect()
+
+
+def count_partners(organisations: pl.DataFrame | pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
+    """Appealing, implementing and union counts of distinct organisations per `by` group."""
+    role = pl.col("role")
+    counts = [
+        pl.col("organisation").filter(role == "appealing").n_unique().alias("appealing"),
+        pl.col("organisation").filter(role == "implementing").n_unique().alias("implementing"),
+        pl.col("organisation").n_unique().alias("union"),
+    ]
+    lazy = organisations.lazy()
+    if not by:
+        return lazy.select(counts)
+    return lazy.group_by(by).agg(counts).sort(by)
+
+
+def _names(pairs: dict[str, str], key: str, name: str) -> pl.LazyFrame:
+    return pl.LazyFrame(
+        {key: list(pairs), name: list(pairs.values())}, schema={key: pl.Utf8, name: pl.Utf8}
+    )
+
+
+def sector_names(reference: ReferenceData) -> pl.LazyFrame:
+    return _names({s.code: s.name for s in reference.plan.sectors}, "sector", "sector_name")
+
+
+def place_names(reference: ReferenceData, column: str) -> pl.LazyFrame:
+    names = {p: loc.name for p, loc in reference.gazetteer.locations.items()}
+    return _names(names, column, f"{column}_name")
+
+
+def organisation_names(reference: ReferenceData) -> pl.LazyFrame:
+    names = {o.key: o.acronym or o.name for o in reference.organisations}
+    return _names(names, "organisation", "organisation_name")
+
+
+def partners_summary(organisations: pl.DataFrame, reference: ReferenceData) -> dict[str, Any]:
+    """The three counts for the whole scope, and per country, month, sector, admin1, admin2."""
+    total = count_partners(organisations, []).collect().to_dicts()[0]
+    by_sector = count_partners(organisations, ["country", "sector"]).join(
+        sector_names(reference), on="sector", how="left"
+    )
+    by_admin1 = count_partners(organisations, ["country", "admin1"]).join(
+        place_names(reference, "admin1"), on="admin1", how="left"
+    )
+    by_admin2 = count_partners(
+        organisations.filter(pl.col("admin2").is_not_null()), ["country", "admin1", "admin2"]
+    ).join(place_names(reference, "admin2"), on="admin2", how="left")
+    return {
+        **total,
+        "by_country": count_partners(organisations, ["country"]).collect(),
+        "by_month": count_partners(organisations, ["country", "month"]).collect(),
+        "by_sector": by_sector.collect(),
+        "by_admin1": by_admin1.collect(),
+        "by_admin2": by_admin2.collect(),
+    }
+
+
+def national_units(reference: ReferenceData) -> list[str]:
+    return [p for p, loc in reference.gazetteer.locations.items() if loc.national]
+
+
+def coverage_units(scoped: pl.DataFrame, reference: ReferenceData) -> pl.DataFrame:
+    """Distinct (country, sector, admin1, admin2) with a row; national-level rows excluded."""
+    return (
+        scoped.lazy()
+        .filter(~pl.col("admin1").is_in(national_units(reference)))
+        .select("country", "sector", "admin1", "admin2")
+        .unique()
+        .collect()
+    )
+
+
+def count_units(units: pl.DataFrame | pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
+    counts = [
+        pl.col("admin1").n_unique().alias("admin1"),
+        pl.col("admin2").drop_nulls().n_unique().alias("admin2"),
+    ]
+    lazy = units.lazy()
+    return lazy.select(counts) if not by else lazy.group_by(by).agg(counts).sort(by)
+
+
+def coverage_summary(units: pl.DataFrame) -> dict[str, Any]:
+    """Counts of admin1 and admin2 units reached, overall, per country and per sector."""
+    total = count_units(units, []).collect().to_dicts()[0]
+    return {
+        **total,
+        "admin1_units": sorted(units["admin1"].unique().to_list()),
+        "admin2_units": sorted(units["admin2"].drop_nulls().unique().to_list()),
+        "by_country": count_units(units, ["country"]).collect(),
+        "by_sector": count_units(units, ["country", "sector"]).collect(),
+    }
+
+
+def presence(organisations: pl.DataFrame, reference: ReferenceData) -> pl.DataFrame:
+    """Operational presence: one row per (country, organisation, admin1, sector).
+
+    `as_appealing` / `as_implementing` say in which role the organisation worked there;
+    `months` is the number of months it reported there.
+    """
+    role = pl.col("role")
+    return (
+        organisations.lazy()
+        .group_by("country", "organisation", "admin1", "sector")
+        .agg(
+            (role == "appealing").any().alias("as_appealing"),
+            (role == "implementing").any().alias("as_implementing"),
+            pl.col("month").n_unique().alias("months"),
+        )
+        .join(organisation_names(reference), on="organisation", how="left")
+        .join(place_names(reference, "admin1"), on="admin1", how="left")
+        .join(sector_names(reference), on="sector", how="left")
+        .sort("country", "organisation", "admin1", "sector")
+        .select(
+            "country",
+            "organisation",
+            "organisation_name",
+            "admin1",
+            "admin1_name",
+            "sector",
+            "sector_name",
+            "as_appealing",
+            "as_implementing",
+            "months",
+        )  # fmt: skip
+        .collect()
+    )
+
+
+def _targets(reference: ReferenceData) -> pl.LazyFrame:
+    """Plan targets keyed like figure rows: admin1 "" = country level, sector "" = Intersector."""
+    only_country = reference.countries[0] if len(reference.countries) == 1 else None
+    records = []
+    for target in reference.plan.targets:
+        place = reference.gazetteer.get(target.admin1) if target.admin1 else None
+        sector = target.sector_code if target.sector_code not in ("", INTERSECTOR) else INTERSECTOR
+        records.append(
+            {
+                "country": place.country if place else only_country,
+                "admin1": target.admin1,
+                "_sector": sector,
+                "people_in_need": target.people_in_need,
+                "people_targeted": target.people_targeted,
+                "budget_usd": target.budget_usd,
+            }
+        )
+    schema = {
+        "country": pl.Utf8, "admin1": pl.Utf8, "_sector": pl.Utf8, "people_in_need": pl.Int64,
+        "people_targeted": pl.Int64, "budget_usd": pl.Float64,
+    }  # fmt: skip
+    return pl.LazyFrame(records, schema=schema)
+
+
+def _percent(part: str, whole: str) -> pl.Expr:
+    share = pl.col(part) * 100.0 / pl.col(whole)
+    return pl.when(pl.col(whole) > 0).then(share.round(1))
+
+
+def progress(rows: pl.DataFrame, reference: ReferenceData, month: str | None) -> pl.DataFrame:
+    """People reached by the end of the period against the plan's people in need and targeted.
+
+    One row per (country, admin1 | country level, sector | Intersector) having either figures at
+    `month` or a target. Percentages are null when the plan gives no denominator. A plan target
+    for the whole country (admin1 "") applies to the single country of the reference data.
+    """
+    reached = (
+        rows.lazy()
+        .filter(pl.col("month") == (month or ""))
+        .select(
+            "country",
+            pl.col("admin1").fill_null(""),
+            pl.col("sector_code").fill_null(INTERSECTOR).alias("_sector"),
+            pl.col("consolidated_total").alias("reached"),
+        )
+    )
+    names = pl.concat(
+        [sector_names(reference), _names({INTERSECTOR: INTERSECTOR}, "sector", "sector_name")]
+    )
+    keys = ["country", "admin1", "_sector"]
+    return (
+        reached.join(_targets(reference), on=keys, how="full", coalesce=True)
+        .join(
+            names.rename({"sector": "_sector", "sector_name": "sector"}), on="_sector", how="left"
+        )
+        .join(place_names(reference, "admin1"), on="admin1", how="left")
+        .with_columns(
+            pl.col("reached").fill_null(0),
+            pl.when(pl.col("admin1") != "").then(pl.col("admin1")).alias("admin1"),
+            pl.when(pl.col("_sector") != INTERSECTOR).then(pl.col("_sector")).alias("sector_code"),
+            pl.col("sector").fill_null(pl.col("_sector")),
+        )
+        .with_columns(
+            pct_of_need=_percent("reached", "people_in_need"),
+            pct_of_targeted=_percent("reached", "people_targeted"),
+        )
+        .sort("country", "admin1", "_sector", nulls_last=False)
+        .select(
+            "country",
+            "admin1",
+            "admin1_name",
+            "sector_code",
+            "sector",
+            "reached",
+            "people_in_need",
+            "people_targeted",
+            "pct_of_need",
+            "pct_of_targeted",
+            "budget_usd",
+        )  # fmt: skip
+        .collect()
+    )
+
+
+def cva_values(scoped: pl.DataFrame, reference: ReferenceData) -> pl.DataFrame:
+    """CVA transfer value in USD per (country, sector, delivery mechanism)."""
+    return (
+        scoped.lazy()
+        .filter(pl.col("cva"))
+        .group_by("country", "sector", "delivery_mechanism")
+        .agg(pl.col("value_usd").fill_null(0).sum().alias("value_usd"), pl.len().alias("rows"))
+        .join(sector_names(reference), on="sector", how="left")
+        .sort("country", "sector", "delivery_mechanism", nulls_last=True)
+        .select("country", "sector", "sector_name", "delivery_mechanism", "value_usd", "rows")
+        .collect()
+    )

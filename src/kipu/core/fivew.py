@@ -1,0 +1,282 @@
+"""Find the 5W table in a file: the sheet, the header row, and which column is which.
+
+A 5W header is recognised by its labels (every template variant of shared 5W standard, compared
+accent-, case- and punctuation-insensitively), by an HXL hashtag row (under the labels or
+instead of them), or by a saved column mapping for anything else. The result is a raw frame:
+one text column per canonical column found, plus, for cells that were numbers in the
+workbook, a parallel `<name>__num` Float64 column, so "1.234" typed as text and 1.234 stored
+as a number are not confused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from pathlib import Path
+
+import polars as pl
+
+from kipu.core.limits import DEFAULT_LIMITS, Limits
+from kipu.core.readers import (
+    ReadError,
+    Workbook,
+    check_upload,
+    column_letters,
+    formula_cells,
+    read_csv_checked,
+)
+from kipu.core.schema import COLUMNS, REQUIRED_COLUMNS, match_hxl, match_label
+from kipu.core.text import compact
+
+HEAD_ROWS = 50  # the header must be within the first rows of a sheet
+NUM_SUFFIX = "__num"
+IGNORE = ""  # a saved mapping to "" means: this column is known and deliberately not imported
+# Rows with nothing but these filled are template placeholders (pre-filled org and month).
+PREFILLED = ("appealing_org", "month", "country")
+
+
+@dataclass
+class Header:
+    row: int  # the labels' row as the user sees it (1-based)
+    data_start: int  # 0-based index of the first data row
+    columns: dict[str, int] = field(default_factory=dict)  # canonical → 0-based index
+    labels: dict[int, str] = field(default_factory=dict)  # index → label as written in the file
+    unknown: dict[int, str] = field(default_factory=dict)  # index → label of unmapped columns
+    duplicates: list[tuple[str, int]] = field(default_factory=list)  # canonical, second index
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in REQUIRED_COLUMNS if name not in self.columns]
+
+    def label(self, name: str) -> str:
+        index = self.columns.get(name)
+        return self.labels.get(index, name) if index is not None else name
+
+
+@dataclass
+class FiveWTable:
+    sheet: str
+    hidden: bool
+    header: Header
+    frame: pl.DataFrame  # "row" + one Utf8 column per canonical column (+ "__num" columns)
+    extra: pl.DataFrame  # "row" + the unknown columns, as text
+    formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, 0-based column)
+
+
+class NoFiveWSheet(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _mapping_lookup(column_mapping: dict[str, str] | None) -> dict[str, str]:
+    return {compact(k): (v or IGNORE) for k, v in (column_mapping or {}).items()}
+
+
+def match_row(cells: Sequence[object], saved: dict[str, str]) -> tuple[dict[int, str], int]:
+    """Index → canonical for the cells of one row, and how many of them were HXL tags."""
+    found: dict[int, str] = {}
+    hashtags = 0
+    for index, cell in enumerate(cells):
+        text = _cell(cell)
+        if not text:
+            continue
+        key = compact(text)
+        if key in saved:
+            found[index] = saved[key]
+        elif text.startswith("#"):
+            hashtags += 1
+            if name := match_hxl(text):
+                found[index] = name
+        elif name := match_label(text):
+            found[index] = name
+    return found, hashtags
+
+
+def _score(found: dict[int, str]) -> int:
+    return len({n for n in found.values() if n in REQUIRED_COLUMNS})
+
+
+def find_header(rows: list[list[object]], saved: dict[str, str]) -> Header | None:
+    """The header within the first rows, labels and HXL row merged; None when absent."""
+    best: tuple[int, int] | None = None
+    matches = [match_row(r, saved) for r in rows[:HEAD_ROWS]]
+    for index, (found, _) in enumerate(matches):
+        score = _score(found)
+        if score >= 3 and (best is None or score > best[0]):
+            best = (score, index)
+    if best is None:
+        return None
+    index = best[1]
+    found, hashtags = matches[index]
+    label_index, data_start = index, index + 1
+    merged = dict(found)
+    if hashtags and index > 0 and any(_cell(c) for c in rows[index - 1]):
+        label_index = index - 1  # HXL row under the labels: the labels are what users see
+        merged = {**found, **matches[index - 1][0]}
+    elif index + 1 < len(matches) and matches[index + 1][1]:
+        data_start = index + 2  # labels with an HXL row under them
+        merged = {**matches[index + 1][0], **found}
+    return _build_header(rows, label_index, data_start, merged, hashtag_row=index)
+
+
+def _build_header(rows: list[list[object]], label_index: int, data_start: int,
+                  merged: dict[int, str], hashtag_row: int) -> Header:
+    header = Header(row=label_index + 1, data_start=data_start)
+    label_cells = rows[label_index]
+    tag_cells = rows[data_start - 1] if data_start - 1 != label_index else rows[hashtag_row]
+    width = max(len(label_cells), len(tag_cells))
+    for i in range(width):
+        label = _cell(label_cells[i]) if i < len(label_cells) else ""
+        tag = _cell(tag_cells[i]) if i < len(tag_cells) else ""
+        shown = label or tag
+        name = merged.get(i)
+        if name is None:
+            if shown:
+                header.unknown[i] = shown
+            continue
+        header.labels[i] = shown
+        if name == IGNORE:
+            continue
+        if name in header.columns:
+            header.duplicates.append((name, i))
+        else:
+            header.columns[name] = i
+    return header
+
+
+def read_5w(path: Path | str, *, limits: Limits = DEFAULT_LIMITS,
+            column_mapping: dict[str, str] | None = None) -> FiveWTable:
+    """The 5W table of a file. Raises ReadError (unreadable, too large) or NoFiveWSheet."""
+    path = Path(path)
+    kind = check_upload(path, limits)
+    saved = _mapping_lookup(column_mapping)
+    if kind == "text":
+        sheet = read_csv_checked(path, limits)
+        header = find_header(sheet.rows, saved)
+        if header is None:
+            raise NoFiveWSheet(f"no 5W header in {path.name}")
+        return build_table(sheet.name, False, header, sheet.rows)
+    book = Workbook(path, limits)
+    ordered = sorted(enumerate(book.sheets), key=lambda s: (s[1][1], s[0]))  # visible first
+    for _, (name, hidden) in ordered:
+        rows = book.rows(name)
+        header = find_header(rows, saved)
+        if header is not None:
+            table = build_table(name, hidden, header, rows)
+            if kind == "zip":
+                table.formulas = sorted(formula_cells(path, name, limits))
+            return table
+    names = ", ".join(repr(name) for name, _ in book.sheets) or "no sheets"
+    raise NoFiveWSheet(f"sheets: {names}")
+
+
+def column_series(values: Sequence[object]) -> tuple[pl.Series, pl.Series | None]:
+    """Cells as text (null when empty) and, where cells were numbers, those numbers."""
+    types = set(map(type, values))
+    if types <= {str}:
+        text = pl.Series(values, dtype=pl.Utf8)
+        return _null_blank(text), None
+    text = pl.Series(values, dtype=pl.Utf8, strict=False)
+    if not types & {float, int}:
+        return _null_blank(text), None
+    kinds: type | tuple[type, ...] = (float, int) if int in types else float
+    is_number = pl.Series(list(map(isinstance, values, repeat(kinds))), dtype=pl.Boolean)
+    if bool in types:  # bool is an int, but TRUE in a cell is a Yes, not a 1
+        is_number = is_number & pl.Series([type(v) is not bool for v in values])
+    number = pl.Series(values, dtype=pl.Float64, strict=False)
+    number = pl.select(pl.when(is_number).then(number)).to_series()
+    as_text = pl.select(
+        pl.when(number == number.floor())
+        .then(number.cast(pl.Int64, strict=False).cast(pl.Utf8))
+        .otherwise(number.cast(pl.Utf8))
+    ).to_series()
+    text = pl.select(pl.coalesce(as_text, text)).to_series()
+    return _null_blank(text), number
+
+
+def _null_blank(text: pl.Series) -> pl.Series:
+    stripped = text.str.strip_chars()
+    return pl.select(pl.when(stripped != "").then(stripped)).to_series()
+
+
+def build_frame(columns: dict[str, Sequence[object]], row_numbers: Sequence[int]) -> pl.DataFrame:
+    """The raw frame from canonical column → cell values; absent columns are all null."""
+    height = len(row_numbers)
+    data: dict[str, pl.Series] = {"row": pl.Series("row", row_numbers, dtype=pl.Int64)}
+    for column in COLUMNS:
+        values = columns.get(column.name)
+        if values is None:
+            data[column.name] = pl.Series(column.name, [None] * height, dtype=pl.Utf8)
+            continue
+        text, number = column_series(values)
+        data[column.name] = text.alias(column.name)
+        if number is not None:
+            data[column.name + NUM_SUFFIX] = number.alias(column.name + NUM_SUFFIX)
+    return pl.DataFrame(data)
+
+
+def build_table(sheet: str, hidden: bool, header: Header, rows: list[list[object]]) -> FiveWTable:
+    body = rows[header.data_start :]
+    width = max(len(r) for r in rows) if rows else 0
+    padded = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in body]
+    transposed = list(zip(*padded, strict=False)) if padded else [() for _ in range(width)]
+    numbers = range(header.data_start + 1, header.data_start + 1 + len(body))
+    frame = build_frame({n: transposed[i] for n, i in header.columns.items()}, numbers)
+    extras = _extra_labels(header, width)
+    extra = pl.DataFrame(
+        [pl.Series("row", numbers, dtype=pl.Int64)]
+        + [column_series(transposed[i])[0].alias(label) for i, label in extras]
+    )
+    keep = _activity_rows(frame)
+    frame, extra = frame.filter(keep), extra.filter(keep)
+    # A column without a header is reported only when it holds data: trailing empty columns
+    # are common in Excel files and mean nothing.
+    kept = ["row"]
+    for index, label in extras:
+        if index in header.unknown or extra[label].null_count() < extra.height:
+            header.unknown.setdefault(index, label)
+            kept.append(label)
+    return FiveWTable(sheet, hidden, header, frame, extra.select(kept))
+
+
+def _extra_labels(header: Header, width: int) -> list[tuple[int, str]]:
+    """Unique labels of the columns that are not 5W columns, blank headers named by letter."""
+    seen: set[str] = set()
+    found = []
+    for index in range(width):
+        if index in header.labels:
+            continue
+        label = header.unknown.get(index) or f"({column_letters(index)})"
+        if label in seen:
+            label = f"{label} ({column_letters(index)})"
+        seen.add(label)
+        found.append((index, label))
+    return found
+
+
+def _activity_rows(frame: pl.DataFrame) -> pl.Series:
+    """Rows that hold an activity: not blank, not a placeholder with only org/month filled."""
+    content = [c.name for c in COLUMNS if c.name not in PREFILLED]
+    return frame.select(pl.any_horizontal(pl.col(content).is_not_null())).to_series()
+
+
+__all__ = [
+    "FiveWTable",
+    "Header",
+    "NoFiveWSheet",
+    "ReadError",
+    "build_frame",
+    "column_series",
+    "find_header",
+    "read_5w",
+]

@@ -1,0 +1,98 @@
+"""Loaders of reference-data files (organisations, plan, statistics, locations).
+
+Each loader reads a CSV or XLSX file and returns a `Loaded` result: the records it understood
+and the problems it found, each naming file, row and column. Callers store nothing unless
+`errors` is empty, so a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from kipu.core.readers import ReadError, Table, read_table
+from kipu.core.text import compact
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class LoadError:
+    file: str
+    row: int | None  # as the spreadsheet shows it; None for file-level problems
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Loaded(Generic[T]):
+    records: list[T] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class Columns:
+    """Finds the columns a loader knows in a table's header, by any of their accepted names."""
+
+    def __init__(self, table: Table, accepted: dict[str, tuple[str, ...]]) -> None:
+        by_key = {compact(label): label for label in table.header if label}
+        self.table = table
+        self.found: dict[str, str] = {}
+        for name, variants in accepted.items():
+            for variant in (name, *variants):
+                if compact(variant) in by_key:
+                    self.found[name] = by_key[compact(variant)]
+                    break
+
+    def missing(self, required: tuple[str, ...]) -> list[LoadError]:
+        absent = [name for name in required if name not in self.found]
+        if not absent:
+            return []
+        header = ", ".join(h for h in self.table.header if h) or "(none)"
+        return [LoadError(self.table.source, None, None,
+                          f"missing column(s) {', '.join(absent)}; the header has: {header}")]
+
+    def value(self, record: dict[str, object], name: str) -> str:
+        label = self.found.get(name)
+        return str(record.get(label, "") or "").strip() if label else ""
+
+    def label(self, name: str) -> str:
+        return self.found.get(name, name)
+
+
+def open_table(path: Path | str, sheet: str | None = None) -> Table | LoadError:
+    """The file's table, or one LoadError saying why it cannot be read."""
+    path = Path(path)
+    try:
+        table = read_table(path, sheet=sheet)
+    except ReadError as error:
+        return LoadError(path.name, None, None, error.message)
+    if not table.records:
+        return LoadError(path.name, None, None, "the file has a header but no data rows.")
+    return table
+
+
+def parse_date(text: str) -> date | None:
+    """ISO dates (YYYY-MM-DD, also with a time part as spreadsheets write them)."""
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def split_list(text: str) -> list[str]:
+    """Values separated by '|' or ';' in one cell."""
+    return [part.strip() for part in text.replace(";", "|").split("|") if part.strip()]

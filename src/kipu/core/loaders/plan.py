@@ -1,0 +1,289 @@
+"""Plan file: sectors (or areas of intervention), indicators, targets, proportions.
+
+A CSV is an indicator list (R4V style: sector, indicator, code, type); sectors are taken from
+it. An XLSX may hold sheets named `sectors`, `indicators`, `targets` and `proportions`; without
+an `indicators` sheet its first sheet is the indicator list. Column names are documented in
+docs/reference-data.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kipu.core.gazetteer import Gazetteer
+from kipu.core.loaders import Columns, Loaded, LoadError, open_table
+from kipu.core.readers import ReadError, read_sheets
+from kipu.core.reference import INDICATOR_TYPES
+from kipu.core.schema import POPULATION_TYPES
+from kipu.core.text import closest, compact, normalise
+
+SECTOR_COLUMNS = {"code": ("sector_code",), "name": ("sector", "name_en", "area"),
+                  "name_es": ("sector_es", "nombre"), "parent": ("parent_sector", "parent_code")}
+INDICATOR_COLUMNS = {
+    "code": ("indicator_code", "codigo"), "indicator": ("name", "name_en", "indicator_name"),
+    "indicator_es": ("name_es", "indicador"), "sector": ("sector_name", "area", "subsector"),
+    "sector_code": (), "sector_es": (), "parent_sector": (), "unit": ("unidad",),
+    "type": ("indicator_type", "tipo"),
+}
+TARGET_COLUMNS = {"sector": ("area", "sector_code"), "admin1": ("department", "departamento"),
+                  "people_in_need": ("pin",), "people_targeted": ("target", "targeted"),
+                  "budget_usd": ("budget",)}
+PROPORTION_COLUMNS = {"sector": (), "admin1": (), "population_type": (), "girls": (),
+                      "boys": (), "women": (), "men": ()}
+_TYPES = {compact(name): name for name in INDICATOR_TYPES} | {
+    compact("Mechanism-Advocacy"): "Mechanism/Advocacy", compact("PIN"): "PiN"}
+
+
+@dataclass
+class SectorRecord:
+    code: str
+    name: str
+    name_es: str = ""
+    parent_code: str = ""
+
+
+@dataclass
+class IndicatorRecord:
+    code: str
+    name: str
+    sector_code: str
+    type: str
+    name_es: str = ""
+    unit: str = ""
+
+
+@dataclass
+class TargetRecord:
+    sector_code: str
+    admin1: str  # P-code, "" for the whole country
+    people_in_need: int = 0
+    people_targeted: int = 0
+    budget_usd: float = 0.0
+
+
+@dataclass
+class ProportionRecord:
+    sector_code: str
+    admin1: str
+    population_type: str
+    shares: dict[str, float]
+
+
+@dataclass
+class PlanContent:
+    sectors: list[SectorRecord] = field(default_factory=list)
+    indicators: list[IndicatorRecord] = field(default_factory=list)
+    targets: list[TargetRecord] = field(default_factory=list)
+    proportions: list[ProportionRecord] = field(default_factory=list)
+
+
+def sector_code_for(name: str) -> str:
+    """A stable code for a sector known only by name: 'Protection (GBV)' → 'PROTECTION-GBV'."""
+    return re.sub(r"[^A-Z0-9]+", "-", normalise(name).upper()).strip("-")
+
+
+def load_plan(path: Path | str, gazetteer: Gazetteer, country: str,
+              targets_path: Path | str | None = None) -> Loaded[PlanContent]:
+    result: Loaded[PlanContent] = Loaded(records=[PlanContent()])
+    content = result.records[0]
+    sheets = _sheet_names(Path(path), result.errors)
+    if result.errors:
+        return result
+    wanted = {name: sheets.get(name) for name in ("sectors", "indicators", "targets", "proportions")}
+    if wanted["sectors"]:
+        _read_sectors(path, wanted["sectors"], content, result.errors)
+    _read_indicators(path, wanted["indicators"], content, result.errors)
+    places = _Places(gazetteer, country)
+    if targets_path or wanted["targets"]:
+        _read_targets(targets_path or path, None if targets_path else wanted["targets"], content, places,
+                      result.errors)
+    if wanted["proportions"]:
+        _read_proportions(path, wanted["proportions"], content, places, result.errors)
+    return result
+
+
+def _sheet_names(path: Path, errors: list[LoadError]) -> dict[str, str]:
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return {}
+    try:
+        return {normalise(s.name): s.name for s in read_sheets(path)}
+    except ReadError as error:
+        errors.append(LoadError(path.name, None, None, error.message))
+        return {}
+
+
+def _table_columns(path: Path | str, sheet: str | None, accepted: dict[str, tuple[str, ...]],
+                   required: tuple[str, ...], errors: list[LoadError]) -> Columns | None:
+    table = open_table(path, sheet)
+    if isinstance(table, LoadError):
+        errors.append(table)
+        return None
+    columns = Columns(table, accepted)
+    if missing := columns.missing(required):
+        errors.extend(missing)
+        return None
+    return columns
+
+
+def _rows(columns: Columns) -> list[tuple[int, dict[str, object]]]:
+    return list(zip(columns.table.row_numbers, columns.table.records, strict=True))
+
+
+def _read_sectors(path: Path | str, sheet: str, content: PlanContent, errors: list[LoadError]) -> None:
+    columns = _table_columns(path, sheet, SECTOR_COLUMNS, ("name",), errors)
+    if columns is None:
+        return
+    parents: list[tuple[int, SectorRecord, str]] = []
+    for number, record in _rows(columns):
+        name = columns.value(record, "name")
+        code = columns.value(record, "code") or sector_code_for(name)
+        if not name:
+            errors.append(LoadError(columns.table.source, number, columns.label("name"), "empty sector name"))
+            continue
+        if any(s.code == code for s in content.sectors):
+            errors.append(LoadError(columns.table.source, number, columns.label("code"),
+                                    f"duplicate sector code {code!r}"))
+            continue
+        sector = SectorRecord(code, name, columns.value(record, "name_es"))
+        content.sectors.append(sector)
+        if parent := columns.value(record, "parent"):
+            parents.append((number, sector, parent))
+    for number, sector, parent in parents:
+        found = _find_sector(content, parent)
+        if found is None:
+            errors.append(LoadError(columns.table.source, number, columns.label("parent"),
+                                    f"unknown parent sector {parent!r}"))
+        else:
+            sector.parent_code = found.code
+
+
+def _find_sector(content: PlanContent, text: str) -> SectorRecord | None:
+    key = normalise(text)
+    return next((s for s in content.sectors if key in (normalise(s.code), normalise(s.name),
+                                                         normalise(s.name_es))), None)
+
+
+def _read_indicators(path: Path | str, sheet: str | None, content: PlanContent,
+                     errors: list[LoadError]) -> None:
+    columns = _table_columns(path, sheet, INDICATOR_COLUMNS, ("code", "indicator", "sector", "type"), errors)
+    if columns is None:
+        return
+    sectors_given = bool(content.sectors)
+    for number, record in _rows(columns):
+        indicator = _indicator(columns, number, record, content, sectors_given, errors)
+        if indicator is None:
+            continue
+        if any(i.code == indicator.code for i in content.indicators):
+            errors.append(LoadError(columns.table.source, number, columns.label("code"),
+                                    f"duplicate indicator code {indicator.code!r}"))
+            continue
+        content.indicators.append(indicator)
+
+
+def _indicator(columns: Columns, number: int, record: dict[str, object], content: PlanContent,
+               sectors_given: bool, errors: list[LoadError]) -> IndicatorRecord | None:
+    source = columns.table.source
+    code, name = columns.value(record, "code"), columns.value(record, "indicator")
+    sector_text, raw_type = columns.value(record, "sector"), columns.value(record, "type")
+    for column, value in (("code", code), ("indicator", name), ("sector", sector_text), ("type", raw_type)):
+        if not value:
+            errors.append(LoadError(source, number, columns.label(column), "empty cell"))
+            return None
+    indicator_type = _TYPES.get(compact(raw_type))
+    if indicator_type is None:
+        hint = closest(raw_type, INDICATOR_TYPES)
+        errors.append(LoadError(source, number, columns.label("type"), f"unknown indicator type {raw_type!r}"
+                                + (f"; did you mean {hint!r}?" if hint else "")))
+        return None
+    sector = _find_sector(content, columns.value(record, "sector_code") or sector_text)
+    if sector is None and sectors_given:
+        hint = closest(sector_text, [s.name for s in content.sectors])
+        errors.append(LoadError(source, number, columns.label("sector"), f"unknown sector {sector_text!r}"
+                                + (f"; did you mean {hint!r}?" if hint else "")))
+        return None
+    if sector is None:
+        sector = SectorRecord(columns.value(record, "sector_code") or sector_code_for(sector_text),
+                              sector_text, columns.value(record, "sector_es"))
+        content.sectors.append(sector)
+    return IndicatorRecord(code, name, sector.code, indicator_type, columns.value(record, "indicator_es"),
+                           columns.value(record, "unit"))
+
+
+class _Places:
+    """Resolves admin1 cells of targets and proportions; blank or national means whole country."""
+
+    def __init__(self, gazetteer: Gazetteer, country: str) -> None:
+        self.gazetteer, self.country = gazetteer, country
+
+    def resolve(self, text: str) -> str | None:
+        if not text:
+            return ""
+        found = self.gazetteer.find(text, self.country, 1)
+        if found is None:
+            return None
+        return "" if found.national else found.pcode
+
+    def hint(self, text: str) -> str:
+        suggestion = self.gazetteer.suggest(text, self.country, 1)
+        return f"; did you mean {suggestion!r}?" if suggestion else ""
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", "")) if text else 0.0
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _read_targets(path: Path | str, sheet: str | None, content: PlanContent, places: _Places,
+                  errors: list[LoadError]) -> None:
+    columns = _table_columns(path, sheet, TARGET_COLUMNS, ("sector",), errors)
+    if columns is None:
+        return
+    source = columns.table.source
+    for number, record in _rows(columns):
+        sector_text, admin1_text = columns.value(record, "sector"), columns.value(record, "admin1")
+        sector = _find_sector(content, sector_text)
+        admin1 = places.resolve(admin1_text)
+        if sector is None:
+            errors.append(LoadError(source, number, columns.label("sector"), f"unknown sector {sector_text!r}"))
+        if admin1 is None:
+            errors.append(LoadError(source, number, columns.label("admin1"),
+                                    f"unknown admin1 {admin1_text!r}{places.hint(admin1_text)}"))
+        values = {c: _number(columns.value(record, c)) for c in ("people_in_need", "people_targeted", "budget_usd")}
+        for column, value in values.items():
+            if value is None:
+                errors.append(LoadError(source, number, columns.label(column),
+                                        f"{columns.value(record, column)!r} is not a number ≥ 0"))
+        if sector is None or admin1 is None or None in values.values():
+            continue
+        content.targets.append(TargetRecord(sector.code, admin1, int(values["people_in_need"] or 0),
+                                            int(values["people_targeted"] or 0), values["budget_usd"] or 0.0))
+
+
+def _read_proportions(path: Path | str, sheet: str, content: PlanContent, places: _Places,
+                      errors: list[LoadError]) -> None:
+    columns = _table_columns(path, sheet, PROPORTION_COLUMNS, tuple(PROPORTION_COLUMNS), errors)
+    if columns is None:
+        return
+    source = columns.table.source
+    for number, record in _rows(columns):
+        sector = _find_sector(content, columns.value(record, "sector"))
+        admin1 = places.resolve(columns.value(record, "admin1"))
+        population = columns.value(record, "population_type")
+        shares = {g: _number(columns.value(record, g)) for g in ("girls", "boys", "women", "men")}
+        problem = None
+        if sector is None or not admin1:
+            problem = "unknown sector or admin1"
+        elif population not in POPULATION_TYPES:
+            problem = f"population_type must be one of {', '.join(POPULATION_TYPES)}"
+        elif None in shares.values() or abs(sum(v or 0 for v in shares.values()) - 1) > 0.01:
+            problem = "girls + boys + women + men shares must be numbers adding up to 1"
+        if problem or sector is None or admin1 is None:
+            errors.append(LoadError(source, number, None, problem or "invalid row"))
+            continue
+        content.proportions.append(ProportionRecord(sector.code, admin1, population,
+                                                    {k: v or 0.0 for k, v in shares.items()}))

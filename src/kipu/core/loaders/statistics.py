@@ -1,0 +1,114 @@
+"""Official statistics file: one observation per row.
+
+Columns: series (key), period_start, period_end (YYYY-MM-DD), value, note, source; optional
+name_en, name_es, unit, url to describe a new series (known keys have default names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date
+
+ACCEPTED = {
+    "series": ("key", "indicator"), "period_start": ("start", "from", "date"),
+    "period_end": ("end", "to"), "value": ("valor",), "note": ("notes", "comment"),
+    "source": ("fuente",), "name_en": ("name",), "name_es": ("nombre",), "unit": (), "url": (),
+}
+
+# Names for the series the demonstration and the seed report use.
+KNOWN_SERIES: dict[str, tuple[str, str]] = {
+    "entries": ("Arrivals of Venezuelans", "Entradas de venezolanos"),
+    "exits": ("Departures of Venezuelans", "Salidas de venezolanos"),
+    "net_entries": ("Net entries of Venezuelans", "Entradas netas de venezolanos"),
+    "stock": ("Venezuelans living in the country", "Venezolanos que viven en el país"),
+    "asylum_claims_cumulative": ("Asylum claims", "Solicitudes de refugio"),
+    "ptp_applications_cumulative": (
+        "Applications (granted and in process) to the PTP (Permiso Temporal de Permanencia)",
+        "Solicitudes (otorgadas y en trámite) del PTP (Permiso Temporal de Permanencia)",
+    ),
+    "arrivals_since_2016_cumulative": (
+        "Venezuelans arrived in or transited through the country since 2016",
+        "Venezolanos que llegaron o transitaron por el país desde 2016",
+    ),
+}
+
+
+@dataclass
+class ObservationRecord:
+    series: str
+    period_start: date
+    period_end: date
+    value: Decimal
+    note: str = ""
+    source: str = ""
+    name_en: str = ""
+    name_es: str = ""
+    unit: str = ""
+    url: str = ""
+
+
+def load_statistics(path: Path | str) -> Loaded[ObservationRecord]:
+    result: Loaded[ObservationRecord] = Loaded()
+    table = open_table(path)
+    if isinstance(table, LoadError):
+        result.errors.append(table)
+        return result
+    columns = Columns(table, ACCEPTED)
+    if missing := columns.missing(("series", "period_start", "value")):
+        result.errors.extend(missing)
+        return result
+    seen: dict[tuple[str, date, date], int] = {}
+    for number, record in zip(table.row_numbers, table.records, strict=True):
+        row = _observation(columns, number, record, result.errors)
+        if row is None:
+            continue
+        key = (row.series, row.period_start, row.period_end)
+        if key in seen:
+            result.errors.append(LoadError(table.source, number, None,
+                                           f"same series and period as row {seen[key]}"))
+            continue
+        seen[key] = number
+        result.records.append(row)
+    return result
+
+
+def _observation(columns: Columns, number: int, record: dict[str, object],
+                 errors: list[LoadError]) -> ObservationRecord | None:
+    source = columns.table.source
+    before = len(errors)
+
+    def fail(column: str, message: str) -> None:
+        errors.append(LoadError(source, number, columns.label(column), message))
+
+    series = columns.value(record, "series")
+    if not series:
+        fail("series", "empty series key")
+    start_text = columns.value(record, "period_start")
+    start = parse_date(start_text)
+    if start is None:
+        fail("period_start", f"{start_text!r} is not a date (YYYY-MM-DD)")
+    end_text = columns.value(record, "period_end")
+    end = parse_date(end_text) if end_text else start
+    if end is None:
+        fail("period_end", f"{end_text!r} is not a date (YYYY-MM-DD)")
+    elif start is not None and end < start:
+        fail("period_end", "the period ends before it starts")
+    value_text = columns.value(record, "value").replace(",", "")
+    try:
+        value = Decimal(value_text)
+    except InvalidOperation:
+        fail("value", f"{columns.value(record, 'value')!r} is not a number")
+    if len(errors) > before or start is None or end is None:
+        return None
+    names = KNOWN_SERIES.get(series, ("", ""))
+    return ObservationRecord(
+        series=series, period_start=start, period_end=end, value=value,
+        note=columns.value(record, "note"), source=columns.value(record, "source"),
+        name_en=columns.value(record, "name_en") or names[0] or series,
+        name_es=columns.value(record, "name_es") or names[1], unit=columns.value(record, "unit"),
+        url=columns.value(record, "url"),
+    )

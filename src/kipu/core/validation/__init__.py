@@ -1,0 +1,220 @@
+"""Validate 5W files and rows: every problem becomes an issue in a report, never an exception.
+
+`validate_file` reads a workbook or CSV (with all the checks against hostile files), finds the
+5W table, resolves every distinct value once against the platform's reference data, runs the
+vectorised rules and returns the report with the resolved activity frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kipu.core.fivew import FiveWTable, Header, NoFiveWSheet, build_frame, read_5w
+from kipu.core.frame import ACTIVITY_FRAME
+from kipu.core.limits import DEFAULT_LIMITS, Limits
+from kipu.core.readers import ReadError
+from kipu.core.reference import ReferenceData
+from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES, COUNT_COLUMNS
+from kipu.core.validation.issues import CATALOGUE, ERROR, WARNING, Issue, Report, new_issue
+from kipu.core.validation.resolve import prepare
+from kipu.core.validation.rules import Context, run_rules
+
+__all__ = [
+    "CATALOGUE",
+    "Issue",
+    "Report",
+    "ValidationResult",
+    "validate_file",
+    "validate_rows",
+]
+
+
+@dataclass
+class ValidationResult:
+    report: Report
+    rows: pl.DataFrame  # ACTIVITY_FRAME columns + has_error + issue_codes
+    extra: pl.DataFrame | None = None  # unknown columns, kept aside: "row" + one per column
+    columns: dict[str, str] = field(default_factory=dict)  # canonical → label in the file
+
+
+def result_frame() -> pl.DataFrame:
+    schema = {**ACTIVITY_FRAME, "has_error": pl.Boolean, "issue_codes": pl.List(pl.Utf8)}
+    return pl.DataFrame(schema=schema)
+
+
+def validate_file(
+    path: Path | str,
+    reference: ReferenceData,
+    *,
+    org: str | None = None,
+    month: str | None = None,
+    lang: str = "en",
+    limits: Limits | None = None,
+    today: date | None = None,
+    column_mapping: dict[str, str] | None = None,
+    history: pl.DataFrame | None = None,
+) -> ValidationResult:
+    """Validate one uploaded 5W file; `history` (an activity frame) enables `outlier`."""
+    limits = limits or DEFAULT_LIMITS
+    try:
+        table = read_5w(path, limits=limits, column_mapping=column_mapping)
+    except ReadError as error:
+        return _failure(error.code, error.message, lang)
+    except NoFiveWSheet as error:
+        return _failure("no-5w-sheet", error.detail, lang)
+    except MemoryError:
+        return _failure("file-too-large", "not enough memory to read it", lang)
+    except Exception as error:  # a parser bug on hostile input must still be a clean issue
+        return _failure("unreadable-file", f"{type(error).__name__}: {error}", lang)
+    ctx = Context(lang=lang, org=org, month=month, today=today, history=history)
+    return _validate_table(table, reference, ctx)
+
+
+def validate_rows(
+    records: Sequence[Mapping[str, Any]],
+    reference: ReferenceData,
+    *,
+    org: str | None = None,
+    month: str | None = None,
+    lang: str = "en",
+    today: date | None = None,
+    history: pl.DataFrame | None = None,
+) -> ValidationResult:
+    """Validate rows given as dicts with canonical keys (a JSON API); row numbers are 1-based
+    positions unless a record carries its own "row"."""
+    numbers = [int(r.get("row") or i + 1) for i, r in enumerate(records)]
+    columns = {n: [r.get(n) for r in records] for n in COLUMN_NAMES if any(n in r for r in records)}
+    raw = build_frame(columns, numbers)
+    header = Header(row=0, data_start=0, columns={n: i for i, n in enumerate(columns)},
+                    labels={i: n for i, n in enumerate(columns)})
+    unknown = sorted({k for r in records for k in r} - set(COLUMN_NAMES) - {"row"})
+    for label in unknown:
+        header.unknown[len(header.unknown) + len(columns)] = label
+    table = FiveWTable(sheet="", hidden=False, header=header, frame=raw, extra=pl.DataFrame())
+    ctx = Context(lang=lang, org=org, month=month, today=today, history=history)
+    return _validate_table(table, reference, ctx, required_columns=False)
+
+
+def _failure(code: str, detail: str, lang: str) -> ValidationResult:
+    report = Report(issues=[new_issue(code, lang, detail=detail)])
+    return ValidationResult(report=report, rows=result_frame())
+
+
+def _header_issues(table: FiveWTable, lang: str, required_columns: bool) -> list[Issue]:
+    header, sheet = table.header, table.sheet or None
+    where: dict[str, Any] = {"sheet": sheet, "row": header.row or None}
+    found = []
+    if table.hidden:
+        found.append(new_issue("hidden-sheet", lang, value=table.sheet, **where))
+    if required_columns:
+        for name in header.missing:
+            label = COLUMN_BY_NAME[name].label_es if lang == "es" else COLUMN_BY_NAME[name].label_en
+            found.append(new_issue("missing-column", lang, column=label, **where))
+    for name, index in header.duplicates:
+        first = header.labels.get(header.columns[name], name)
+        found.append(new_issue("duplicate-column", lang, column=header.labels.get(index, name),
+                               detail=first, col_index=index, **where))
+    for index, label in sorted(header.unknown.items()):
+        found.append(new_issue("unknown-column", lang, column=label, col_index=index, **where))
+    if table.frame.is_empty() and not header.missing:
+        found.append(new_issue("no-rows", lang, **where))
+    return found
+
+
+def _validate_table(table: FiveWTable, reference: ReferenceData, ctx: Context,
+                    *, required_columns: bool = True) -> ValidationResult:
+    header = table.header
+    labels = {name: header.label(name) for name in header.columns}
+    ctx.labels = labels
+    file_issues = _header_issues(table, ctx.lang, required_columns)
+    report = Report(issues=file_issues, rows_read=table.frame.height, sheet=table.sheet or None,
+                    header_row=header.row or None)
+    result = ValidationResult(report, result_frame(), table.extra, labels)
+    if required_columns and header.missing:
+        return result  # without a required column every row would fail the same way
+    f = prepare(table.frame, reference, ctx.lang)
+    found = run_rules(f, ctx)
+    found = pl.concat([found, _formula_issues(table, f)]) if table.formulas else found
+    _row_issues(report, found, f, table, ctx)
+    result.rows = _rows(f, found)
+    return result
+
+
+def _formula_issues(table: FiveWTable, f: pl.DataFrame) -> pl.DataFrame:
+    by_index = {i: n for n, i in table.header.columns.items()}
+    cells = [(r, by_index[c]) for r, c in table.formulas if c in by_index]
+    formulas = pl.DataFrame(cells, schema={"row": pl.Int64, "column": pl.Utf8}, orient="row")
+    joined = f.select("_i", "row").join(formulas, on="row", how="inner")
+    return joined.select(
+        "_i",
+        pl.lit("formula-cell").alias("code"),
+        "column",
+        pl.lit(None, dtype=pl.Utf8).alias("value"),
+        pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
+        pl.lit(None, dtype=pl.Utf8).alias("detail"),
+    )
+
+
+def _severity() -> pl.Expr:
+    mapping = {code: info.severity for code, info in CATALOGUE.items()}
+    return pl.col("code").replace_strict(mapping, default=ERROR, return_dtype=pl.Utf8)
+
+
+def _row_issues(report: Report, found: pl.DataFrame, f: pl.DataFrame, table: FiveWTable,
+                ctx: Context) -> None:
+    order = {name: i for i, name in enumerate(COLUMN_NAMES)}
+    enriched = (
+        found.join(f.select("_i", "row", "appealing_org", "r_appealing_org"), on="_i",
+                   how="left")
+        .with_columns(
+            _severity().alias("severity"),
+            pl.col("column").replace_strict(order, default=len(order),
+                                            return_dtype=pl.Int64).alias("_order"),
+            pl.coalesce("r_appealing_org", "appealing_org").alias("_org"),
+        )
+        .sort("row", "_order", "code")
+    )
+    counts = enriched.group_by("severity").agg(pl.col("_i").n_unique())
+    per = dict(counts.iter_rows())
+    report.rows_with_errors = int(per.get(ERROR, 0))
+    report.rows_with_warnings = int(per.get(WARNING, 0))
+    sheet = table.sheet or None
+    header = table.header
+    for code, column, value, suggestion, detail, row, org in enriched.select(
+        "code", "column", "value", "suggestion", "detail", "row", "_org"
+    ).iter_rows():
+        index = header.columns.get(column) if column else None
+        label = header.label(column) if column else None
+        report.issues.append(new_issue(
+            code, ctx.lang, value=value, column=label, detail=detail, suggestion=suggestion,
+            sheet=sheet, row=row or None, org=org, col_index=index,
+        ))
+
+
+def _rows(f: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    per_row = (
+        found.with_columns(_severity().alias("severity"))
+        .group_by("_i")
+        .agg((pl.col("severity") == ERROR).any().alias("has_error"),
+             pl.col("code").unique().sort().alias("issue_codes"))
+    )
+    resolved = {
+        "row": pl.col("row"),
+        **{n: pl.col(f"r_{n}") for n in ACTIVITY_FRAME if f"r_{n}" in f.columns and n != "row"},
+        "sector": pl.col("r_sector_final"),
+        "activity_name": pl.col("activity_name"),
+        "activity_description": pl.col("activity_description"),
+        **{n: pl.col(f"z_{n}") for n in COUNT_COLUMNS},
+    }
+    rows = f.join(per_row, on="_i", how="left", maintain_order="left").select(
+        *[expr.cast(ACTIVITY_FRAME[n]).alias(n) for n, expr in resolved.items()],
+        pl.col("has_error").fill_null(False),
+        pl.col("issue_codes").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
+    )
+    return rows.select([*ACTIVITY_FRAME, "has_error", "issue_codes"])

@@ -1,0 +1,286 @@
+"""Issues, the validation report, and the catalogue of every code with its messages.
+
+The catalogue is the single source of codes: rules refer to codes by name, tests check that
+each code used exists here and is documented in docs/validation-codes.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    level: str  # "file" or "row"
+    en: str  # message templates: {value} {column} {detail}
+    es: str
+    doc: str
+
+
+def _c(code: str, severity: str, level: str, en: str, es: str, doc: str) -> Code:
+    return Code(code, severity, level, en, es, doc)
+
+
+_CODES = (
+    # File level
+    _c("unreadable-file", ERROR, "file", "The file cannot be read: {detail}",
+       "No se puede leer el archivo: {detail}",
+       "Not a workbook or CSV, corrupt, truncated, or password-protected."),
+    _c("file-too-large", ERROR, "file", "The file is too large: {detail}",
+       "El archivo es demasiado grande: {detail}",
+       "Bytes, rows, columns or decompressed size beyond the configured limits."),
+    _c("no-5w-sheet", ERROR, "file", "No sheet has a 5W header row ({detail}).",
+       "Ninguna hoja tiene una fila de encabezados 5W ({detail}).",
+       "No sheet has a row whose labels or HXL hashtags match the 5W columns."),
+    _c("missing-column", ERROR, "file", "Required column “{column}” is missing.",
+       "Falta la columna obligatoria “{column}”.",
+       "A required column (country, admin1, appealing organisation, month, sector, "
+       "indicator) is absent from the header."),
+    _c("duplicate-column", ERROR, "file", "Column “{column}” appears twice ({detail}).",
+       "La columna “{column}” aparece dos veces ({detail}).",
+       "Two header cells map to the same 5W column; which one holds the data is ambiguous."),
+    _c("unknown-column", WARNING, "file", "Column “{column}” is not a 5W column; kept aside.",
+       "La columna “{column}” no es una columna 5W; se conserva aparte.",
+       "A header cell matches no 5W label; its values are kept aside, not imported."),
+    _c("no-rows", ERROR, "file", "The 5W sheet has no data rows.",
+       "La hoja 5W no tiene filas de datos.",
+       "The header was found but no row under it holds an activity."),
+    _c("hidden-sheet", WARNING, "file", "The 5W data were read from the hidden sheet “{value}”.",
+       "Los datos 5W se leyeron de la hoja oculta “{value}”.",
+       "The only sheet with a 5W header is hidden; check it is the one you meant to submit."),
+    # Row level: errors
+    _c("missing-value", ERROR, "row", "“{column}” is empty.", "“{column}” está vacío.",
+       "A required cell is empty: country, admin1, appealing organisation, month, sector, "
+       "indicator; and total monthly beneficiaries on an indicator counting people."),
+    _c("unknown-country", ERROR, "row", "Country “{value}” is not a country of this platform.",
+       "El país “{value}” no es un país de esta plataforma.",
+       "The country (name, ISO3 or ISO2) is unknown or not covered by the platform."),
+    _c("unknown-admin1", ERROR, "row", "Admin1 “{value}” is unknown.",
+       "Admin1 “{value}” no existe.",
+       "The admin1 matches no unit of the gazetteer by code, name or alias."),
+    _c("admin1-not-in-country", ERROR, "row", "Admin1 “{value}” is in another country ({detail}).",
+       "Admin1 “{value}” está en otro país ({detail}).",
+       "The admin1 exists, but in another country than the row's."),
+    _c("admin1-outside-scope", ERROR, "row",
+       "Admin1 “{value}” is outside the area of this platform.",
+       "Admin1 “{value}” está fuera del ámbito de esta plataforma.",
+       "A local platform covers some admin1 units only (its admin1 scope); the row is elsewhere."),
+    _c("unknown-admin2", ERROR, "row", "Admin2 “{value}” is unknown.", "Admin2 “{value}” no existe.",
+       "The admin2 matches no unit of the gazetteer."),
+    _c("admin2-not-in-admin1", ERROR, "row", "Admin2 “{value}” is not in {detail}.",
+       "Admin2 “{value}” no está en {detail}.",
+       "The admin2 exists but belongs to another admin1."),
+    _c("unknown-organization", ERROR, "row", "Organisation “{value}” is not registered.",
+       "La organización “{value}” no está registrada.",
+       "The appealing organisation is not registered for the platform (name, acronym or "
+       "translation)."),
+    _c("organization-mismatch", ERROR, "row",
+       "“{value}” is not the organisation submitting this file ({detail}).",
+       "“{value}” no es la organización que presenta este archivo ({detail}).",
+       "An organisation submits its own rows only: the appealing organisation must be the "
+       "submitting one."),
+    _c("implementing-partner-missing", ERROR, "row",
+       "Implementation is Yes but no implementing partner is given.",
+       "Implementación es Sí pero no se indica socio implementador.",
+       "Implementation through a partner requires the implementing partner's name."),
+    _c("implementing-partner-unexpected", ERROR, "row",
+       "Implementation is No but an implementing partner is given (“{value}”).",
+       "Implementación es No pero se indica un socio implementador (“{value}”).",
+       "Direct implementation must not name an implementing partner."),
+    _c("invalid-month", ERROR, "row", "Month “{value}” is not a month (YYYY-MM).",
+       "El mes “{value}” no es un mes (AAAA-MM).",
+       "The month is not YYYY-MM; Excel dates, 2019-11-01, 11/2019 and month names are "
+       "accepted and normalised."),
+    _c("month-outside-submission", ERROR, "row", "Month {value} {detail}.", "Mes {value} {detail}.",
+       "The month differs from the month being submitted, or is in the future."),
+    _c("unknown-sector", ERROR, "row", "Sector “{value}” is not in the plan.",
+       "El sector “{value}” no está en el plan.",
+       "The sector (code, English or Spanish name) is not a sector of the plan."),
+    _c("unknown-indicator", ERROR, "row", "Indicator “{value}” is not in the plan.",
+       "El indicador “{value}” no está en el plan.",
+       "The indicator (code, English or Spanish name) is not an indicator of the plan."),
+    _c("indicator-not-in-sector", ERROR, "row", "Indicator “{value}” belongs to sector {detail}.",
+       "El indicador “{value}” pertenece al sector {detail}.",
+       "The indicator belongs to another sector (a sector's sub-sectors and parent are accepted)."),
+    _c("invalid-yes-no", ERROR, "row", "“{value}” is not Yes or No.", "“{value}” no es Sí o No.",
+       "A Yes/No cell holds something else (Yes/No/Sí/Si/Y/N/True/False are accepted)."),
+    _c("invalid-number", ERROR, "row", "“{value}” is not a valid number here ({detail}).",
+       "“{value}” no es un número válido aquí ({detail}).",
+       "Non-numeric, negative, or non-integer count; 1,234 and 1.234 are read by locale."),
+    _c("cva-value-missing", ERROR, "row", "CVA is Yes but the transfer value is empty or 0.",
+       "CVA es Sí pero el valor de transferencia está vacío o es 0.",
+       "Cash and voucher assistance needs its value in USD."),
+    _c("cva-mechanism-missing", ERROR, "row", "CVA is Yes but no delivery mechanism is given.",
+       "CVA es Sí pero no se indica la modalidad de entrega.",
+       "Cash and voucher assistance needs its delivery mechanism."),
+    _c("cva-mechanism-invalid", ERROR, "row", "“{value}” is not a delivery mechanism.",
+       "“{value}” no es una modalidad de entrega.",
+       "The delivery mechanism is not in the list (2021 names are accepted and mapped)."),
+    _c("cva-fields-unexpected", ERROR, "row", "CVA is No but {detail} is filled.",
+       "CVA es No pero {detail} está lleno.",
+       "Without CVA, value and delivery mechanism must stay empty (a value of 0 is accepted)."),
+    _c("mpc-requires-cva", ERROR, "row", "Multipurpose cash requires CVA = Yes.",
+       "La asistencia multipropósito en efectivo requiere CVA = Sí.",
+       "A row of the multipurpose cash sector is cash assistance by definition."),
+    _c("pin-without-beneficiaries", ERROR, "row",
+       "This indicator counts people, but total and new beneficiaries are 0.",
+       "Este indicador cuenta personas, pero el total y los nuevos beneficiarios son 0.",
+       "An indicator counting people (PiN/People; Direct Assistance/Capacity Building) "
+       "without any beneficiary."),
+    _c("empty-row-values", ERROR, "row", "Every number on this row is 0 or empty.",
+       "Todos los números de esta fila son 0 o están vacíos.",
+       "Quantity, totals and breakdowns are all 0 or empty: the row reports nothing."),
+    _c("new-exceeds-total", ERROR, "row", "New beneficiaries exceed the monthly total ({detail}).",
+       "Los nuevos beneficiarios superan el total mensual ({detail}).",
+       "New beneficiaries of the month are part of the month's total, never more."),
+    _c("population-breakdown-mismatch", ERROR, "row",
+       "Population types add up to {value}, not to the new beneficiaries ({detail}).",
+       "Los tipos de población suman {value}, no los nuevos beneficiarios ({detail}).",
+       "On a people-reached indicator, in destination + in transit + host community + "
+       "pendular + returnees must equal new beneficiaries."),
+    _c("agd-breakdown-mismatch", ERROR, "row",
+       "Age and sex groups add up to {value}, not to the new beneficiaries ({detail}).",
+       "Los grupos de edad y sexo suman {value}, no los nuevos beneficiarios ({detail}).",
+       "On an indicator counting people, girls + boys + women + men + other under/above 18 "
+       "must equal new beneficiaries."),
+    _c("quantity-missing", ERROR, "row", "This indicator needs the quantity of output.",
+       "Este indicador requiere la cantidad de productos.",
+       "A Direct Assistance indicator without quantity of output (empty or 0)."),
+    # Row level: warnings
+    _c("unknown-implementing-partner", WARNING, "row",
+       "Implementing partner “{value}” is not registered.",
+       "El socio implementador “{value}” no está registrado.",
+       "The implementing partner is not in the platform's organisations; the row is kept "
+       "but the partner is not counted."),
+    _c("beneficiaries-not-applicable", WARNING, "row",
+       "Beneficiaries reported on an output-only indicator ({detail}).",
+       "Beneficiarios reportados en un indicador de productos ({detail}).",
+       "The indicator does not count people (Other, Infrastructure, Mechanism/Advocacy); "
+       "its beneficiaries are ignored by people-reached figures."),
+    _c("duplicate-row", WARNING, "row", "Same activity and numbers as row {detail}.",
+       "Misma actividad y cifras que la fila {detail}.",
+       "Same organisation, partner, month, admin1, admin2, indicator, activity name and "
+       "numbers as an earlier row."),
+    _c("outlier", WARNING, "row", "{value} is far above this organisation's history ({detail}).",
+       "{value} está muy por encima del historial de esta organización ({detail}).",
+       "A number more than 10 times the largest the organisation reported for the indicator "
+       "(history of at least 3 rows)."),
+    _c("formula-cell", WARNING, "row", "The value of “{column}” comes from a formula.",
+       "El valor de “{column}” proviene de una fórmula.",
+       "The cell holds a formula; its last computed value was used. Paste values instead."),
+)
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}
+
+_SUGGEST = {"en": " Did you mean “{}”?", "es": " ¿Quiso decir “{}”?"}
+
+
+def message(code: str, lang: str, value: object = "", column: object = "",
+            detail: object = "", suggestion: str | None = None) -> str:
+    info = CATALOGUE[code]
+    template = info.es if lang == "es" else info.en
+    text = template.format(value=value or "", column=column or "", detail=detail or "")
+    if suggestion:
+        text += _SUGGEST["es" if lang == "es" else "en"].format(suggestion)
+    return text
+
+
+@dataclass(slots=True)
+class Issue:
+    code: str
+    severity: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None  # as the user sees it (1-based, header counted)
+    column: str | None = None  # the label in the user's file
+    value: str | None = None
+    suggestion: str | None = None
+    org: str | None = None  # for counts per organisation; not serialised
+    col_index: int | None = None  # 0-based column in the sheet, for annotation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+def new_issue(code: str, lang: str = "en", *, value: object = None, column: str | None = None,
+              detail: object = "", suggestion: str | None = None, **where: Any) -> Issue:
+    text = None if value is None else str(value)
+    return Issue(
+        code=code,
+        severity=CATALOGUE[code].severity,
+        message=message(code, lang, text, column, detail, suggestion),
+        value=text,
+        column=column,
+        suggestion=suggestion,
+        **where,
+    )
+
+
+@dataclass
+class Report:
+    issues: list[Issue] = field(default_factory=list)
+    rows_read: int = 0
+    rows_with_errors: int = 0
+    rows_with_warnings: int = 0
+    sheet: str | None = None
+    header_row: int | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not any(i.severity == ERROR for i in self.issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        by_code = Counter(i.code for i in self.issues)
+        by_org: dict[str, Counter[str]] = {}
+        for issue in self.issues:
+            by_org.setdefault(issue.org or "", Counter())[issue.code] += 1
+        return {
+            "rows_read": self.rows_read,
+            "rows_valid": self.rows_read - self.rows_with_errors,
+            "rows_with_errors": self.rows_with_errors,
+            "rows_with_warnings": self.rows_with_warnings,
+            "errors": sum(1 for i in self.issues if i.severity == ERROR),
+            "warnings": sum(1 for i in self.issues if i.severity == WARNING),
+            "issues_by_code": dict(sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "issues_by_code_and_org": {
+                org: dict(sorted(counts.items())) for org, counts in sorted(by_org.items())
+            },
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "summary": self.summary,
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)

@@ -1,0 +1,69 @@
+from django.db import models
+
+from kipu.core.reference import ORGANISATION_TYPES
+
+
+class Platform(models.Model):
+    """A coordination platform: regional (R4V), national (GTRM Peru) or local (GTRM Tumbes)."""
+
+    class Level(models.TextChoices):
+        REGIONAL = "regional"
+        NATIONAL = "national"
+        LOCAL = "local"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=3, blank=True, help_text="ISO3; blank for a regional platform")
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.NATIONAL)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    languages = models.JSONField(default=list, blank=True)
+    contacts = models.JSONField(default=list, blank=True, help_text="[{name, role, organisation, email}]")
+    admin1 = models.ManyToManyField("locations.Location", blank=True, related_name="local_platforms",
+                                    help_text="The admin1 units a local platform covers")
+    synthetic = models.BooleanField(default=False, help_text="Demonstration data, not real figures")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    TYPES = [(t, t) for t in ORGANISATION_TYPES]
+
+    external_id = models.CharField(max_length=20, unique=True, null=True, blank=True,
+                                   help_text="Registry id, R4V style ORGnnn")
+    name_en = models.CharField(max_length=250)
+    name_es = models.CharField(max_length=250, blank=True)
+    name_pt = models.CharField(max_length=250, blank=True)
+    acronym = models.CharField(max_length=60, blank=True)
+    org_type = models.CharField(max_length=40, choices=TYPES, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.acronym or self.name_en
+
+    @property
+    def key(self) -> str:
+        """The key organisations are matched and counted by: the registry id, else the row id."""
+        return self.external_id or f"org-{self.pk}"
+
+
+class Membership(models.Model):
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    sub_working_groups = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["platform", "organisation"]
+        constraints = [models.UniqueConstraint(fields=["platform", "organisation"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.platform}"

@@ -1,0 +1,54 @@
+"""Writes that span the whole platform: the demonstration data."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from kipu.core import demo
+from kipu.core.frame import activity_frame
+from kipu.web.locations.models import Location
+from kipu.web.plans.services import load_plan
+from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.platforms.services import add_platform, load_organisations
+from kipu.web.stats.services import load_statistics
+from kipu.web.submissions.models import Activity, Submission
+from kipu.web.submissions.services import store_submission
+
+
+class NotInitialised(RuntimeError):
+    pass
+
+
+@transaction.atomic
+def load_demo() -> Platform:
+    """(Re)create the synthetic GTRM Peru platform with its 2019 data."""
+    if not Location.objects.filter(pcode="PE15").exists():
+        raise NotInitialised("the gazetteer is not loaded: run `kipu init` first")
+    existing = Platform.objects.filter(slug=demo.SLUG).first()
+    if existing is not None:
+        if not existing.synthetic:
+            raise ValueError(f"platform {demo.SLUG!r} holds real data; not replacing it")
+        Activity.objects.filter(platform=existing).delete()
+        Submission.objects.filter(platform=existing).delete()
+        existing.delete()
+    platform = add_platform(demo.SLUG, demo.NAME, country="PER", level="national", synthetic=True)
+    platform.contacts = [
+        {"name": "IM focal point (synthetic)", "role": "Information Management Officer",
+         "organisation": "GTRM Peru", "email": "im@example.org"},
+    ]
+    platform.save()
+    load_organisations(platform, demo.demo_organisations())
+    load_plan(platform, demo.YEAR, demo.demo_plan(), name="GTRM Peru 2019 (synthetic)",
+              classification="areas")
+    load_statistics(platform, demo.demo_statistics())
+    _store_activities(platform)
+    return platform
+
+
+def _store_activities(platform: Platform) -> None:
+    frame = activity_frame(demo.demo_activities())
+    organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
+    for (org_key, month), rows in sorted(frame.group_by("appealing_org", "month"),
+                                         key=lambda item: str(item[0])):
+        store_submission(platform, organisations[str(org_key)], str(month), rows,
+                         file_name=f"demo-{org_key}-{month}.xlsx")

@@ -1,0 +1,204 @@
+"""Steps 1, 2, 4, 5 and 6: scope, monthly sums, cumulation, empty months, checks, accessors."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from figures_factories import (
+    LIBERTAD,
+    LIMA,
+    NATIONAL,
+    activity,
+    base_rows,
+    compute,
+    frame,
+    pick,
+    reference_data,
+)
+
+from kipu.core.figures import FigureOptions, compute_figures
+
+
+def people(month: str, new: int, **values: object) -> dict:
+    """A consistent row: `new` people in destination, all women."""
+    return activity(month=month, new_beneficiaries=new, total_monthly=new, pop=(new,),
+                    agd=(0, 0, new), **values)  # fmt: skip
+
+
+def test_only_people_reached_indicators_count() -> None:
+    rows = [people("2019-01", 10), people("2019-01", 7, indicator="EDU9"),
+            people("2019-01", 5, sector="HEA", indicator="HEA2", appealing_org="ORG4")]  # fmt: skip
+    figures = compute(*rows)
+    assert figures.rows["sector"].unique().sort().to_list() == ["Education", "Intersector"]
+    assert figures.reached() == 10
+    assert figures.partner_count("appealing") == 2  # partners use every row
+
+
+def test_cumulation_and_monthly_totals_never_summed() -> None:
+    rows = [
+        people("2019-01", 10),
+        people("2019-02", 4),
+        {**people("2019-02", 0), "total_monthly": 9},
+    ]
+    figures = compute(*rows)
+    january, february = pick(figures, "2019-01"), pick(figures, "2019-02")
+    assert (january["monthly_total"], february["monthly_total"]) == (10, 13)
+    assert (january["consolidated_total"], february["consolidated_total"]) == (10, 14)
+    assert february["consolidated_women"] == 14 and february["new"] == 4
+
+
+def test_month_without_data_carries_the_cumulative_value() -> None:
+    figures = compute(people("2019-01", 10), people("2019-03", 5), date_to="2019-05")
+    assert figures.rows.filter(pl.col("admin1") == LIMA)["month"].unique().sort().to_list() == [
+        "2019-01", "2019-02", "2019-03", "2019-04", "2019-05"]  # fmt: skip
+    february = pick(figures, "2019-02")
+    assert (february["monthly_total"], february["new"], february["consolidated_total"]) == (
+        0,
+        0,
+        10,
+    )
+    assert pick(figures, "2019-05")["consolidated_total"] == 15
+    assert figures.reached() == 15 and figures.reached(month="2019-02") == 10
+
+
+def test_months_before_a_series_starts_are_not_listed() -> None:
+    figures = compute(people("2019-01", 10), people("2019-03", 5, sector="FOOD"))
+    food = figures.rows.filter(pl.col("sector") == "Food Security", pl.col("admin1") == LIMA)
+    assert food["month"].to_list() == ["2019-03"]
+
+
+def test_sector_absent_in_a_month() -> None:
+    rows = [people("2019-01", 10), people("2019-01", 6, sector="FOOD"), people("2019-02", 3)]
+    figures = compute(*rows, model="max-sector")
+    food = pick(figures, "2019-02", "Food Security")
+    assert (food["new"], food["consolidated_total"]) == (0, 6)
+    inter = pick(figures, "2019-02")
+    assert (inter["new"], inter["consolidated_total"]) == (3, 13)
+
+
+def test_cumulation_restarts_each_plan_year() -> None:
+    rows = [people("2019-06", 1), people("2019-07", 2), people("2019-12", 4), people("2020-01", 8)]
+    calendar = compute(*rows)
+    assert [pick(calendar, m)["consolidated_total"] for m in ("2019-12", "2020-01")] == [7, 8]
+    july = compute(*rows, plan_year_start_month=7)
+    assert pick(july, "2019-06")["consolidated_total"] == 1
+    assert [pick(july, m)["consolidated_total"] for m in ("2019-07", "2019-12", "2020-01")] == [
+        2, 6, 14]  # fmt: skip
+
+
+def test_filling_stops_at_the_end_of_the_plan_year() -> None:
+    figures = compute(people("2019-12", 4), people("2020-02", 1, sector="FOOD"))
+    education = figures.rows.filter(pl.col("sector") == "Education", pl.col("admin1") == LIMA)
+    assert education["month"].to_list() == ["2019-12"]
+    assert figures.reached(sector="EDU") == 0 and figures.reached() == 1
+
+
+def test_date_from_starts_the_cumulation() -> None:
+    figures = compute(people("2019-01", 10), people("2019-03", 5), date_from="2019-02")
+    assert figures.reached() == 5 and figures.date_from == "2019-02"
+
+
+def test_national_rows_are_their_own_admin1() -> None:
+    figures = compute(people("2019-01", 10), people("2019-01", 6, admin1=NATIONAL))
+    national = pick(figures, "2019-01", admin1=NATIONAL)
+    assert national["national"] is True and national["admin1_name"] == "Country level"
+    assert national["consolidated_total"] == 6
+    country = pick(figures, "2019-01", admin1=None)
+    assert country["consolidated_total"] == 16 and country["national"] is None
+    assert country["admin1_name"] is None and country["country_name"] == "Peru"
+    assert figures.coverage_count(1) == 1
+
+
+def test_country_level_sums_admin1_monthly_values_then_cumulates() -> None:
+    rows = [people("2019-01", 10), people("2019-02", 5, admin1=LIBERTAD)]
+    figures = compute(*rows)
+    assert pick(figures, "2019-02", admin1=None)["consolidated_total"] == 15
+    assert pick(figures, "2019-02", admin1=None)["new"] == 5
+
+
+def test_cva_columns_and_check() -> None:
+    rows = [people("2019-01", 10, cva=True), people("2019-01", 5, sector="FOOD")]
+    figures = compute(*rows, model="sum")
+    row = pick(figures, "2019-01")
+    assert (row["monthly_cva"], row["new_cva"], row["consolidated_cva"]) == (10, 10, 10)
+    # max-cell counts people by their breakdown: CVA people without one exceed the total
+    bare = activity(new_beneficiaries=8, total_monthly=8, cva=True)
+    row = pick(compute(bare), "2019-01")
+    assert row["consolidated_total"] == 0 and row["consolidated_cva"] == 8
+    assert row["checks"] == ["CVA higher than total"]
+
+
+def test_checks_on_sector_rows() -> None:
+    row = pick(compute(activity(new_beneficiaries=10, pop=(9,), agd=(10,))), "2019-01", "Education")
+    assert row["checks"] == ["check population type breakdown"]
+
+
+def test_scope_filters() -> None:
+    rows = [people("2019-01", 10), people("2019-01", 5, sector="FOOD", rmrp_activity=False),
+            people("2019-01", 3, admin1=LIBERTAD), people("2019-02", 1),
+            people("2019-01", 2, country="ECU", admin1="EC17")]  # fmt: skip
+    assert compute(*rows, model="sum", date_to="2019-01").reached() == 20
+    assert compute(*rows, model="sum", rmrp_only=True).reached(country="PER") == 14
+    assert compute(*rows, model="sum", admin1=[LIBERTAD]).reached() == 3
+    assert compute(*rows, model="sum", sectors=["FOOD"]).reached() == 5
+    assert compute(*rows, model="sum", countries=["ECU"]).reached() == 2
+
+
+def test_region_is_the_sum_of_countries() -> None:
+    rows = [people("2019-01", 10), people("2019-01", 2, country="ECU", admin1="EC17")]
+    figures = compute(*rows)
+    assert figures.reached() == 12 and figures.reached(country="ECU") == 2
+    assert figures.rows.filter(pl.col("admin1").is_null())["country"].unique(
+        maintain_order=True
+    ).to_list() == ["ECU", "PER"]  # sorted by country
+
+
+def test_roll_up_subsectors() -> None:
+    rows = [people("2019-01", 4, sector="GBV"), people("2019-01", 6, sector="PRO")]
+    assert compute(*rows).reached(sector="Protection (GBV)") == 4
+    rolled = compute(*rows, model="sum", roll_up_subsectors=True)
+    assert rolled.reached(sector="PRO") == 10 and rolled.reached(sector="Protection") == 10
+
+
+def test_unresolved_rows_are_left_out_and_noted() -> None:
+    figures = compute(people("2019-01", 10), people("2019-01", 5, admin1=None))
+    assert figures.reached() == 10
+    assert figures.notes == ["1 rows without country, admin1, month or sector were left out"]
+
+
+def test_empty_frame() -> None:
+    figures = compute_figures(frame(), reference_data(), FigureOptions())
+    assert figures.rows.is_empty() and figures.reached() == 0
+    assert figures.partner_count() == 0 and figures.coverage_count(2) == 0
+    assert figures.to_json()["rows"] == [] and "No people-reached data" in figures.to_text()
+
+
+def test_row_layout() -> None:
+    figures = compute(*base_rows())
+    assert figures.rows.columns[:8] == ["country", "country_name", "admin1", "admin1_name",
+                                         "national", "month", "sector", "sector_code"]  # fmt: skip
+    assert figures.rows.columns[-1] == "checks"
+    first = figures.rows.row(0, named=True)
+    assert first["admin1"] is None and first["sector"] == "Education"  # country level first
+    assert figures.rows["sector"].to_list()[:4] == ["Education", "Food Security", "Health",
+                                                     "Intersector"]  # fmt: skip
+    assert figures.rows.schema["checks"] == pl.List(pl.Utf8)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"model": "median"}, {"date_from": "2019-13"}, {"date_from": "2019-05", "date_to": "2019-01"},
+     {"plan_year_start_month": 0}],
+)  # fmt: skip
+def test_invalid_options(options: dict) -> None:
+    with pytest.raises(ValueError):
+        FigureOptions(**options)
+
+
+def test_accessors_by_code_or_name() -> None:
+    figures = compute(*base_rows())
+    assert figures.reached(sector="FOOD") == figures.reached(sector="Food Security") == 6
+    assert figures.reached(sector="Intersector") == figures.reached() == 15
+    assert figures.reached(admin1=LIMA) == 15 and figures.reached(admin1=LIBERTAD) == 0
+    assert figures.value("monthly_total") == 21
+    assert compute(*base_rows(), model="max-agd").value("consolidated_returnees") is None

@@ -1,0 +1,59 @@
+"""JSON, CSV, XLSX and text forms of the figures."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+from figures_factories import base_rows, compute
+
+from kipu.core.figures import CHECKS, REPORT_LABELS
+
+SECTION_6 = ["monthly_total", "monthly_cva", "consolidated_total", "consolidated_in_destination",
+             "consolidated_in_transit", "consolidated_host_community", "consolidated_pendular",
+             "consolidated_returnees", "consolidated_girls", "consolidated_boys",
+             "consolidated_women", "consolidated_men", "consolidated_other_under_18",
+             "consolidated_other_above_18", "consolidated_cva"]  # fmt: skip
+
+
+def test_to_json() -> None:
+    data = compute(*base_rows(), date_from="2019-01", date_to="2019-02").to_json()
+    assert (data["model"], data["from"], data["to"]) == ("max-cell", "2019-01", "2019-02")
+    row = data["rows"][0]
+    for key in ("country", "admin1", "admin1_name", "month", "sector", *SECTION_6, "checks"):
+        assert key in row
+    assert data["partners"]["union"] == 3 and isinstance(data["partners"]["by_sector"], list)
+    assert data["coverage"]["admin1"] == 1
+    assert {"presence", "progress", "cva"} <= set(data)
+    json.dumps(data)  # plain values only
+
+
+def test_to_csv_uses_the_report_layout() -> None:
+    buffer = io.BytesIO()
+    compute(*base_rows()).to_csv(buffer)
+    lines = buffer.getvalue().decode().splitlines()
+    header = lines[0].split(",")
+    assert header[:4] == ["Country", "Admin1", "Month", "Sector"]
+    assert header[4:19] == [REPORT_LABELS[c] for c in SECTION_6]
+    assert len(header) == 22
+    assert lines[1].startswith("Peru,Country total,2019-01,Education,")
+    assert any(CHECKS[1] in line for line in lines)
+
+
+def test_to_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "figures.xlsx"
+    compute(*base_rows()).to_xlsx(path)
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    assert workbook.sheetnames[0] == "Consolidated report" and "Progress" in workbook.sheetnames
+    header = next(workbook["Consolidated report"].iter_rows(values_only=True))
+    assert header[:3] == ("Country", "Admin1", "Month")
+
+
+def test_to_text() -> None:
+    text = compute(*base_rows(), date_to="2019-02").to_text()
+    assert "People reached in January–February 2019 (intersector model max-cell): 15." in text
+    assert "By sector: Education 10; Food Security 6; Health 3." in text
+    assert "3 in all (appealing or implementing)" in text
+    assert "Coverage: 1 admin1 and 0 admin2 units." in text

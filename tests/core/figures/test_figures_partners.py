@@ -1,0 +1,84 @@
+"""Section 7: partners, coverage, operational presence, progress and CVA values."""
+
+from __future__ import annotations
+
+import polars as pl
+from figures_factories import LIBERTAD, LIMA, NATIONAL, TUMBES, activity, base_rows, compute
+
+
+def partner_rows() -> list[dict]:
+    return [
+        activity(appealing_org="ORG1", implementing_partner="ORG2", admin2="PE1501"),
+        activity(appealing_org="ORG2", sector="FOOD", admin2="PE1502"),
+        activity(appealing_org="ORG3", implementing_partner="ORG4", admin1=LIBERTAD,
+                 admin2="PE1301", month="2019-02"),
+        activity(appealing_org="ORG5", admin1=NATIONAL, sector="HEA", indicator="HEA2"),
+    ]  # fmt: skip
+
+
+def test_partner_counts_match_organisations_by_key() -> None:
+    figures = compute(*partner_rows())
+    assert (figures.partners["appealing"], figures.partners["implementing"]) == (4, 2)
+    assert figures.partners["union"] == 5  # ORG2 is both, counted once
+    assert figures.partner_count("union") == 5
+    assert figures.partner_count("appealing", sector="FOOD") == 1
+    assert figures.partner_count("union", sector="Education") == 4
+    assert figures.partner_count("union", admin1=LIMA) == 2
+    assert figures.partner_count("implementing", admin2="PE1301") == 1
+    assert figures.partner_count("appealing", month="2019-02") == 1
+    by_admin1 = figures.partners["by_admin1"].filter(pl.col("admin1") == NATIONAL).to_dicts()
+    assert by_admin1[0]["union"] == 1 and by_admin1[0]["admin1_name"] == "Country level"
+    assert figures.partners["by_admin2"].height == 3
+
+
+def test_coverage_excludes_national_rows() -> None:
+    figures = compute(*partner_rows())
+    assert (figures.coverage_count(1), figures.coverage_count(2)) == (2, 3)
+    assert figures.coverage["admin1_units"] == [LIBERTAD, LIMA]
+    assert figures.coverage_count(1, sector="FOOD") == 1
+    assert figures.coverage_count(2, sector="Education") == 2
+
+
+def test_operational_presence() -> None:
+    figures = compute(*partner_rows())
+    org2 = figures.presence.filter(pl.col("organisation") == "ORG2").to_dicts()
+    assert [(r["sector"], r["as_appealing"], r["as_implementing"]) for r in org2] == [
+        ("EDU", False, True), ("FOOD", True, False)]  # fmt: skip
+    matrix = figures.presence_matrix()
+    assert matrix.columns == [
+        "country",
+        "organisation",
+        "organisation_name",
+        NATIONAL,
+        LIBERTAD,
+        LIMA,
+    ]
+    assert matrix.filter(pl.col("organisation") == "ORG5")[NATIONAL].item() == 1
+    assert "sector" in figures.presence_matrix(by_sector=True).columns
+
+
+def test_progress_against_targets() -> None:
+    figures = compute(*base_rows(), activity(admin1=TUMBES, sector="HEA", new_beneficiaries=5,
+                                             pop=(5,), agd=(5,)))  # fmt: skip
+    progress = {(r["admin1"], r["sector"]): r for r in figures.progress.to_dicts()}
+    lima_edu = progress[(LIMA, "Education")]
+    assert (lima_edu["reached"], lima_edu["people_in_need"], lima_edu["pct_of_need"]) == (
+        10, 1000, 1.0)  # fmt: skip
+    assert lima_edu["pct_of_targeted"] == 5.0
+    tumbes = progress[(TUMBES, "Health")]
+    assert (tumbes["reached"], tumbes["pct_of_need"], tumbes["pct_of_targeted"]) == (5, 10.0, 20.0)
+    country = progress[(None, "Intersector")]
+    assert country["reached"] == 20 and country["pct_of_need"] == 0.2
+    assert country["pct_of_targeted"] is None  # no people targeted in the plan
+    assert progress[(LIMA, "Food Security")]["people_in_need"] is None
+
+
+def test_cva_values_by_sector_and_mechanism() -> None:
+    mobile = activity(sector="FOOD", cva=True, value_usd=30.0, delivery_mechanism="Mobile Money")
+    rows = [*base_rows(), mobile]
+    figures = compute(*rows)
+    assert figures.cva_value() == 150.0
+    assert figures.cva_value(sector="Food Security", mechanism="Voucher") == 120.0
+    assert figures.cva_value(sector="EDU") == 0.0
+    assert figures.cva.columns == ["country", "sector", "sector_name", "delivery_mechanism",
+                                   "value_usd", "rows"]  # fmt: skip
