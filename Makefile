@@ -20,8 +20,13 @@ demo: $(STAMP)
 	$(BIN)/kipu demo load
 	$(BIN)/kipu serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	bash tools/run-tests.sh
+
+# Debian packages the tests and reports use: pdftotext/pdftoppm (poppler-utils), fonts.
+SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core
+system-deps:
+	@bash tools/system-deps.sh $(SYSTEM_PACKAGES)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

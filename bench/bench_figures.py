@@ -157,14 +157,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def country_year(frame: pl.DataFrame, reference: ReferenceData) -> list[tuple[str, float]]:
+def country_year(
+    frame: pl.DataFrame, reference: ReferenceData, repeat: int
+) -> list[tuple[str, float]]:
     groups = [{"name": "basic", "sectors": ["S00", "S01", "S02", "S03"], "how": "max"},
               {"name": "protection", "sectors": ["S04"], "how": "as-is"}]  # fmt: skip
     results = []
     for model in MODELS:
         options = FigureOptions(model=model, countries=["C03"], date_from=f"{YEAR}-01",
                                 date_to=f"{YEAR}-12", groups=groups)  # fmt: skip
-        seconds, _ = timed(lambda o=options: compute_figures(frame, reference, o))
+        seconds, _ = timed(lambda o=options: compute_figures(frame, reference, o), repeat)
         results.append((model, seconds))
     return results
 
@@ -186,27 +188,35 @@ def compare_with_pandas(frame: pl.DataFrame, reference: ReferenceData) -> tuple[
     return polars_seconds, pandas_seconds
 
 
+def line(size: int, scenario: str, seconds: float, extra: str = "") -> None:
+    print(f"{size:>10,} {scenario:<28} {seconds:>8.3f} {peak_rss_mb():>12.0f}{extra}")
+
+
+def run_size(size: int, reference: ReferenceData) -> None:
+    """Every scenario on `size` rows (a single run each above a million rows)."""
+    frame = activity_frame(size)
+    repeat = 3 if size <= 1_000_000 else 1
+    for model, seconds in country_year(frame, reference, repeat):
+        line(size, f"country-year {model}", seconds)
+    region = FigureOptions(date_from=f"{YEAR}-01", date_to=f"{YEAR}-12")
+    seconds, figures = timed(lambda: compute_figures(frame, reference, region), repeat)
+    line(size, "region-year max-cell", seconds)
+    seconds, _ = timed(lambda: figures.presence, 1)
+    line(size, "region-year presence (lazy)", seconds)
+    if size <= 1_000_000:
+        ours, theirs = compare_with_pandas(frame, reference)
+        line(size, "people reached: polars", ours)
+        line(size, "people reached: pandas", theirs, f"  pandas/polars {theirs / ours:.1f}x")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000,10000000")
     sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
     reference = reference_data()
     print(f"{'rows':>10} {'scenario':<28} {'seconds':>8} {'peak RSS MB':>12}")
     for size in sizes:
-        frame = activity_frame(size)
-        for model, seconds in country_year(frame, reference):
-            print(
-                f"{size:>10,} {'country-year ' + model:<28} {seconds:>8.3f} {peak_rss_mb():>12.0f}"
-            )
-        region = FigureOptions(date_from=f"{YEAR}-01", date_to=f"{YEAR}-12")
-        seconds, _ = timed(lambda o=region: compute_figures(frame, reference, o))
-        print(f"{size:>10,} {'region-year max-cell':<28} {seconds:>8.3f} {peak_rss_mb():>12.0f}")
-        if size <= 1_000_000:
-            ours, theirs = compare_with_pandas(frame, reference)
-            print(f"{size:>10,} {'people reached: polars':<28} {ours:>8.3f}")
-            print(f"{size:>10,} {'people reached: pandas':<28} {theirs:>8.3f}"
-                  f"   ratio pandas/polars {theirs / ours:.1f}x")  # fmt: skip
-        del frame
+        run_size(size, reference)
 
 
 if __name__ == "__main__":

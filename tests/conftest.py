@@ -26,15 +26,29 @@ def make_platform(db):  # noqa: ANN001
 
     def make(slug: str = "gtrm-test", year: int = 2019):
         platform = add_platform(slug, f"Platform {slug}", country="PER")
-        load_organisations(platform, [
-            OrganisationRecord("Partner A", acronym="PA", org_type="INGO", external_id="ORG901"),
-            OrganisationRecord("Partner B", name_es="Socio B", acronym="PB", org_type="NNGO",
-                               external_id="ORG902"),
-        ])
-        load_plan(platform, year, PlanContent(
-            sectors=[SectorRecord("PRO", "Protection", "Protección")],
-            indicators=[IndicatorRecord("PRO-01", "People oriented", "PRO", "PiN")],
-        ))
+        load_organisations(
+            platform,
+            [
+                OrganisationRecord(
+                    "Partner A", acronym="PA", org_type="INGO", external_id="ORG901"
+                ),
+                OrganisationRecord(
+                    "Partner B",
+                    name_es="Socio B",
+                    acronym="PB",
+                    org_type="NNGO",
+                    external_id="ORG902",
+                ),
+            ],
+        )
+        load_plan(
+            platform,
+            year,
+            PlanContent(
+                sectors=[SectorRecord("PRO", "Protection", "Protección")],
+                indicators=[IndicatorRecord("PRO-01", "People oriented", "PRO", "PiN")],
+            ),
+        )
         return platform
 
     return make

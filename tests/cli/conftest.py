@@ -37,8 +37,13 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
 
     config = parse_database_url(configured)
     name = f"kipu_e2e_{uuid.uuid4().hex[:8]}"
-    admin = dict(dbname="postgres", user=config["USER"] or None, host=config["HOST"] or None,
-                 port=config["PORT"] or None, autocommit=True)
+    admin = dict(
+        dbname="postgres",
+        user=config["USER"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
     with psycopg.connect(**admin) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     yield configured.rsplit("/", 1)[0] + f"/{name}"

@@ -28,9 +28,20 @@ def test_init_twice_then_demo(fresh_database_url: str, tmp_path: Path) -> None:
     for _ in range(2):  # loading the demonstration twice replaces it
         demo = kipu(fresh_database_url, tmp_path, "demo", "load")
         assert demo.returncode == 0, demo.stderr
-    listed = json.loads(kipu(fresh_database_url, tmp_path, "platforms", "list", "--format", "json").stdout)
-    assert listed == [{"slug": "gtrm-peru", "name": "GTRM Peru (synthetic demonstration)", "country": "PER",
-                       "level": "national", "parent": None, "synthetic": True, "organisations": 52}]
+    listed = json.loads(
+        kipu(fresh_database_url, tmp_path, "platforms", "list", "--format", "json").stdout
+    )
+    assert listed == [
+        {
+            "slug": "gtrm-peru",
+            "name": "GTRM Peru (synthetic demonstration)",
+            "country": "PER",
+            "level": "national",
+            "parent": None,
+            "synthetic": True,
+            "organisations": 52,
+        }
+    ]
 
 
 def test_demo_before_init_says_what_to_do(fresh_database_url: str, tmp_path: Path) -> None:

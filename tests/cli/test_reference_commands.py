@@ -31,12 +31,31 @@ def test_init_twice_is_harmless(kipu) -> None:  # noqa: ANN001
 
 
 def test_platforms_add_and_list(kipu) -> None:  # noqa: ANN001
-    assert kipu("platforms", "add", "gtrm-peru", "--name", "GTRM Peru", "--country", "PER").exit_code == 0
-    local = kipu("platforms", "add", "gtrm-tumbes", "--name", "GTRM Tumbes", "--country", "PER",
-                 "--level", "local", "--parent", "gtrm-peru", "--admin1", "Tumbes,PE-TAC")
+    assert (
+        kipu("platforms", "add", "gtrm-peru", "--name", "GTRM Peru", "--country", "PER").exit_code
+        == 0
+    )
+    local = kipu(
+        "platforms",
+        "add",
+        "gtrm-tumbes",
+        "--name",
+        "GTRM Tumbes",
+        "--country",
+        "PER",
+        "--level",
+        "local",
+        "--parent",
+        "gtrm-peru",
+        "--admin1",
+        "Tumbes,PE-TAC",
+    )
     assert local.exit_code == 0, local.output
     listed = json.loads(kipu("platforms", "list", "--format", "json").output)
-    assert [(p["slug"], p["parent"]) for p in listed] == [("gtrm-peru", None), ("gtrm-tumbes", "gtrm-peru")]
+    assert [(p["slug"], p["parent"]) for p in listed] == [
+        ("gtrm-peru", None),
+        ("gtrm-tumbes", "gtrm-peru"),
+    ]
     tumbes = Platform.objects.get(slug="gtrm-tumbes")
     assert sorted(tumbes.admin1.values_list("pcode", flat=True)) == ["PE23", "PE24"]
 
@@ -48,7 +67,9 @@ def test_platform_usage_errors_exit_2(kipu) -> None:  # noqa: ANN001
 
 
 def test_unknown_local_admin1_is_refused(kipu) -> None:  # noqa: ANN001
-    result = kipu("platforms", "add", "t", "--name", "T", "--country", "PER", "--admin1", "Atlantis")
+    result = kipu(
+        "platforms", "add", "t", "--name", "T", "--country", "PER", "--admin1", "Atlantis"
+    )
     assert result.exit_code == 1
     assert "unknown admin1 in PER: Atlantis" in result.output
     assert not Platform.objects.filter(slug="t").exists()
@@ -61,7 +82,9 @@ def test_orgs_load_then_bad_file_changes_nothing(kipu, make_platform, tmp_path: 
     assert result.exit_code == 0, result.output
     assert Membership.objects.count() == 3
     before = list(Organisation.objects.values_list("name_en", "acronym"))
-    bad = csv(tmp_path, "bad.csv", "name,acronym,type,id\nWFP renamed,WFP,UN,ORG077\nOther,,Bank,ORG078\n")
+    bad = csv(
+        tmp_path, "bad.csv", "name,acronym,type,id\nWFP renamed,WFP,UN,ORG077\nOther,,Bank,ORG078\n"
+    )
     result = kipu("orgs", "load", bad, "--platform", "gtrm-test")
     assert result.exit_code == 1
     assert "bad.csv, row 3, column 'type': unknown type 'Bank'" in result.output
@@ -70,8 +93,12 @@ def test_orgs_load_then_bad_file_changes_nothing(kipu, make_platform, tmp_path: 
 
 def test_plan_load_and_reload(kipu, make_platform, tmp_path: Path) -> None:  # noqa: ANN001
     make_platform()
-    plan = csv(tmp_path, "plan.csv", "sector,indicator,code,type\nHealth,Consultations,H1,PiN\n"
-                                     "Health,Health workers trained,H2,People\n")
+    plan = csv(
+        tmp_path,
+        "plan.csv",
+        "sector,indicator,code,type\nHealth,Consultations,H1,PiN\n"
+        "Health,Health workers trained,H2,People\n",
+    )
     result = kipu("plan", "load", plan, "--year", "2021", "--name", "RMRP 2021")
     assert result.exit_code == 0, result.output
     assert "2 indicators" in result.output
@@ -92,11 +119,17 @@ def test_locations_list_json(kipu) -> None:  # noqa: ANN001
 
 
 def test_locations_load_another_country(kipu, tmp_path: Path) -> None:  # noqa: ANN001
-    table = csv(tmp_path, "ecu.csv", "ADM1_PCODE,ADM1_ES,ADM2_PCODE,ADM2_ES\nEC17,Pichincha,EC1701,Quito\n")
+    table = csv(
+        tmp_path, "ecu.csv", "ADM1_PCODE,ADM1_ES,ADM2_PCODE,ADM2_ES\nEC17,Pichincha,EC1701,Quito\n"
+    )
     assert kipu("locations", "load", table, "--country", "ECU").exit_code == 0
     rows = json.loads(kipu("locations", "list", "--country", "ECU", "--format", "json").output)
     assert [r["pcode"] for r in rows] == ["EC", "EC00", "EC17", "EC1701"]
-    bad = csv(tmp_path, "bad.csv", "pcode,name,level,parent_pcode\nCO05,Antioquia,1,\nCO0501,Medellín,2,CO99\n")
+    bad = csv(
+        tmp_path,
+        "bad.csv",
+        "pcode,name,level,parent_pcode\nCO05,Antioquia,1,\nCO0501,Medellín,2,CO99\n",
+    )
     result = kipu("locations", "load", bad, "--country", "COL")
     assert result.exit_code == 1 and "unknown parent code 'CO99'" in result.output
     assert kipu("locations", "list", "--country", "COL").exit_code == 1
@@ -104,8 +137,12 @@ def test_locations_load_another_country(kipu, tmp_path: Path) -> None:  # noqa: 
 
 def test_stats_load_is_an_upsert(kipu, make_platform, tmp_path: Path) -> None:  # noqa: ANN001
     make_platform()
-    data = csv(tmp_path, "s.csv", "series,period_start,period_end,value,note,source\n"
-                                  "stock,2019-11-30,2019-11-30,862000,,Migraciones\n")
+    data = csv(
+        tmp_path,
+        "s.csv",
+        "series,period_start,period_end,value,note,source\n"
+        "stock,2019-11-30,2019-11-30,862000,,Migraciones\n",
+    )
     assert kipu("stats", "load", data).exit_code == 0
     again = kipu("stats", "load", data)
     assert "0 observations added, 1 updated" in again.output

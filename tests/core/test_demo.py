@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kipu.core.demo import NOVEMBER, demo_activities, demo_organisations, demo_plan, demo_statistics, split_total
+from kipu.core.demo import (
+    NOVEMBER,
+    demo_activities,
+    demo_organisations,
+    demo_plan,
+    demo_statistics,
+    split_total,
+)
 from kipu.core.gazetteer import Gazetteer, bundled_locations
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
 
@@ -46,7 +53,9 @@ def test_rows_are_internally_consistent() -> None:
 
 def test_statistics_keep_published_totals() -> None:
     observations = demo_statistics()
-    entries_2018 = sum(o.value for o in observations if o.series == "entries" and o.period_start.year == 2018)
+    entries_2018 = sum(
+        o.value for o in observations if o.series == "entries" and o.period_start.year == 2018
+    )
     assert entries_2018 == 814_801
     assert all("synthetic" in o.note or o.note == "" for o in observations)
 

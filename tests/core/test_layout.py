@@ -22,8 +22,11 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_core_is_pure_python() -> None:
     offenders = {
-        str(path.relative_to(CORE)): sorted(m for m in imported_modules(path)
-                                            if m.split(".")[0] == "django" or m.startswith("kipu.web"))
+        str(path.relative_to(CORE)): sorted(
+            m
+            for m in imported_modules(path)
+            if m.split(".")[0] == "django" or m.startswith("kipu.web")
+        )
         for path in CORE.rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}

@@ -25,14 +25,20 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def test_organisations_load_with_aliases_and_memberships(tmp_path: Path) -> None:
-    file = write(tmp_path / "orgs.csv",
-                 "Name,Name_ES,Acronym,Type,ID,Aliases,Member since\n"
-                 "UN Refugee Agency,ACNUR,UNHCR,UN,ORG001,ACNUR Peru|Agencia de la ONU,2018-09-01\n"
-                 "Cáritas del Perú,,,Faith based,ORG002,,\n")
+    file = write(
+        tmp_path / "orgs.csv",
+        "Name,Name_ES,Acronym,Type,ID,Aliases,Member since\n"
+        "UN Refugee Agency,ACNUR,UNHCR,UN,ORG001,ACNUR Peru|Agencia de la ONU,2018-09-01\n"
+        "Cáritas del Perú,,,Faith based,ORG002,,\n",
+    )
     loaded = load_organisations(file)
     assert loaded.ok, loaded.errors
     first, second = loaded.records
-    assert (first.external_id, first.acronym, first.aliases) == ("ORG001", "UNHCR", ["ACNUR Peru", "Agencia de la ONU"])
+    assert (first.external_id, first.acronym, first.aliases) == (
+        "ORG001",
+        "UNHCR",
+        ["ACNUR Peru", "Agencia de la ONU"],
+    )
     assert first.member_since is not None and first.member_since.isoformat() == "2018-09-01"
     assert second.org_type == "Faith Based Organization"
 
@@ -48,7 +54,9 @@ def test_organisations_load_with_aliases_and_memberships(tmp_path: Path) -> None
         ("Name,Type\n", "no data rows"),
     ],
 )
-def test_bad_organisation_files_name_the_problem(tmp_path: Path, content: str, expected: str) -> None:
+def test_bad_organisation_files_name_the_problem(
+    tmp_path: Path, content: str, expected: str
+) -> None:
     loaded = load_organisations(write(tmp_path / "orgs.csv", content))
     assert not loaded.ok
     assert expected in "\n".join(str(e) for e in loaded.errors)
@@ -56,38 +64,56 @@ def test_bad_organisation_files_name_the_problem(tmp_path: Path, content: str, e
 
 
 def test_non_utf8_csv_is_refused_with_advice(tmp_path: Path) -> None:
-    loaded = load_organisations(write(tmp_path / "orgs.csv", "Name\nAcción contra el Hambre\n", "cp1252"))
+    loaded = load_organisations(
+        write(tmp_path / "orgs.csv", "Name\nAcción contra el Hambre\n", "cp1252")
+    )
     assert [e.message for e in loaded.errors] == [
-        "orgs.csv: not UTF-8 text (byte 0xF3 at position 9); save it as 'CSV UTF-8'."]
+        "orgs.csv: not UTF-8 text (byte 0xF3 at position 9); save it as 'CSV UTF-8'."
+    ]
 
 
 def test_r4v_indicator_list_csv(tmp_path: Path, peru: Gazetteer) -> None:
-    file = write(tmp_path / "indicators.csv",
-                 "sector,indicator,code,type\n"
-                 "Protection (GBV),# of people reached by GBV services,PR-GBV1,PiN\n"
-                 "Protection (GBV),# of officials trained,PR-GBV2,People\n"
-                 "Education,# of schools supported,ED-1,Other\n")
+    file = write(
+        tmp_path / "indicators.csv",
+        "sector,indicator,code,type\n"
+        "Protection (GBV),# of people reached by GBV services,PR-GBV1,PiN\n"
+        "Protection (GBV),# of officials trained,PR-GBV2,People\n"
+        "Education,# of schools supported,ED-1,Other\n",
+    )
     loaded = load_plan(file, peru, "PER")
     assert loaded.ok, loaded.errors
     content = loaded.records[0]
     assert [s.name for s in content.sectors] == ["Protection (GBV)", "Education"]
-    assert content.indicators[0].sector_code == sector_code_for("Protection (GBV)") == "PROTECTION-GBV"
+    assert (
+        content.indicators[0].sector_code == sector_code_for("Protection (GBV)") == "PROTECTION-GBV"
+    )
     assert [i.type for i in content.indicators] == ["PiN", "People", "Other"]
 
 
-def test_plan_workbook_with_sectors_targets_and_sub_sectors(tmp_path: Path, peru: Gazetteer) -> None:
+def test_plan_workbook_with_sectors_targets_and_sub_sectors(
+    tmp_path: Path, peru: Gazetteer
+) -> None:
     book = Workbook()
     sectors = book.active
     sectors.title = "Sectors"
-    for row in (["code", "name", "name_es", "parent"], ["PRO", "Protection", "Protección", ""],
-                ["PRO-GBV", "Protection (GBV)", "Protección (VBG)", "PRO"]):
+    for row in (
+        ["code", "name", "name_es", "parent"],
+        ["PRO", "Protection", "Protección", ""],
+        ["PRO-GBV", "Protection (GBV)", "Protección (VBG)", "PRO"],
+    ):
         sectors.append(row)
     indicators = book.create_sheet("Indicators")
-    for row in (["code", "indicator", "sector", "type"], ["GBV-1", "Survivors assisted", "PRO-GBV", "Direct Assistance"]):
+    for row in (
+        ["code", "indicator", "sector", "type"],
+        ["GBV-1", "Survivors assisted", "PRO-GBV", "Direct Assistance"],
+    ):
         indicators.append(row)
     targets = book.create_sheet("Targets")
-    for row in (["sector", "admin1", "people_in_need", "people_targeted", "budget_usd"],
-                ["PRO", "Cuzco", 1000, 500, 20000.5], ["PRO", "", 90000, 30000, 1000000]):
+    for row in (
+        ["sector", "admin1", "people_in_need", "people_targeted", "budget_usd"],
+        ["PRO", "Cuzco", 1000, 500, 20000.5],
+        ["PRO", "", 90000, 30000, 1000000],
+    ):
         targets.append(row)
     book.save(tmp_path / "plan.xlsx")
     loaded = load_plan(tmp_path / "plan.xlsx", peru, "PER")
@@ -101,7 +127,10 @@ def test_plan_workbook_with_sectors_targets_and_sub_sectors(tmp_path: Path, peru
     ("content", "expected"),
     [
         ("sector,indicator,code\nA,B,C\n", "missing column(s) type"),
-        ("sector,indicator,code,type\nA,B,C,PiN\nA,D,C,PiN\n", "row 3, column 'code': duplicate indicator code 'C'"),
+        (
+            "sector,indicator,code,type\nA,B,C,PiN\nA,D,C,PiN\n",
+            "row 3, column 'code': duplicate indicator code 'C'",
+        ),
         ("sector,indicator,code,type\nA,B,C,Pin people\n", "unknown indicator type 'Pin people'"),
     ],
 )
@@ -110,9 +139,14 @@ def test_bad_plan_files(tmp_path: Path, peru: Gazetteer, content: str, expected:
     assert expected in "\n".join(str(e) for e in loaded.errors)
 
 
-def test_targets_with_unknown_department_suggest_the_closest(tmp_path: Path, peru: Gazetteer) -> None:
+def test_targets_with_unknown_department_suggest_the_closest(
+    tmp_path: Path, peru: Gazetteer
+) -> None:
     plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Consultations,H1,PiN\n")
-    targets = write(tmp_path / "targets.csv", "sector,admin1,people_in_need\nHealth,Arequpa,10\nHealth,Lima,-3\n")
+    targets = write(
+        tmp_path / "targets.csv",
+        "sector,admin1,people_in_need\nHealth,Arequpa,10\nHealth,Lima,-3\n",
+    )
     errors = [str(e) for e in load_plan(plan, peru, "PER", targets).errors]
     assert errors == [
         "targets.csv, row 2, column 'admin1': unknown admin1 'Arequpa'; did you mean 'Arequipa'?",
@@ -121,10 +155,12 @@ def test_targets_with_unknown_department_suggest_the_closest(tmp_path: Path, per
 
 
 def test_statistics_like_the_published_figures(tmp_path: Path) -> None:
-    file = write(tmp_path / "figures.csv",
-                 "series,period_start,period_end,value,note,source\n"
-                 'stock,2019-11-30,2019-11-30,862000,"published as ""Above 862,000""",GTRM\n'
-                 "entries,2018-01-01,2018-12-31,814801,,Migraciones\n")
+    file = write(
+        tmp_path / "figures.csv",
+        "series,period_start,period_end,value,note,source\n"
+        'stock,2019-11-30,2019-11-30,862000,"published as ""Above 862,000""",GTRM\n'
+        "entries,2018-01-01,2018-12-31,814801,,Migraciones\n",
+    )
     loaded = load_statistics(file)
     assert loaded.ok
     assert loaded.records[0].name_en == "Venezuelans living in the country"
@@ -135,9 +171,15 @@ def test_statistics_like_the_published_figures(tmp_path: Path) -> None:
     ("content", "expected"),
     [
         ("series,period_start,value\nstock,30/11/2019,1\n", "'30/11/2019' is not a date"),
-        ("series,period_start,period_end,value\nstock,2019-11-30,2019-11-01,1\n", "ends before it starts"),
+        (
+            "series,period_start,period_end,value\nstock,2019-11-30,2019-11-01,1\n",
+            "ends before it starts",
+        ),
         ("series,period_start,value\nstock,2019-11-30,many\n", "'many' is not a number"),
-        ("series,period_start,value\nstock,2019-11-30,1\nstock,2019-11-30,2\n", "same series and period as row 2"),
+        (
+            "series,period_start,value\nstock,2019-11-30,1\nstock,2019-11-30,2\n",
+            "same series and period as row 2",
+        ),
         ("period_start,value\n2019-11-30,1\n", "missing column(s) series"),
     ],
 )
@@ -147,10 +189,12 @@ def test_bad_statistics(tmp_path: Path, content: str, expected: str) -> None:
 
 
 def test_cod_ab_wide_table(tmp_path: Path) -> None:
-    file = write(tmp_path / "ecu.csv",
-                 "ADM0_PCODE,ADM1_ES,ADM1_PCODE,ADM2_ES,ADM2_PCODE\n"
-                 "EC,Pichincha,EC17,Quito,EC1701\nEC,Pichincha,EC17,Cayambe,EC1702\n"
-                 "EC,Guayas,EC09,Guayaquil,EC0901\n")
+    file = write(
+        tmp_path / "ecu.csv",
+        "ADM0_PCODE,ADM1_ES,ADM1_PCODE,ADM2_ES,ADM2_PCODE\n"
+        "EC,Pichincha,EC17,Quito,EC1701\nEC,Pichincha,EC17,Cayambe,EC1702\n"
+        "EC,Guayas,EC09,Guayaquil,EC0901\n",
+    )
     loaded = load_locations(file, "ECU")
     assert loaded.ok, loaded.errors
     places = Gazetteer(loaded.records)
@@ -162,10 +206,19 @@ def test_cod_ab_wide_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("pcode,name,level,parent_pcode\nEC17,Pichincha,1,\nEC1701,Quito,2,EC99\n", "unknown parent code 'EC99'"),
-        ("pcode,name,level,parent_pcode\nEC17,Pichincha,1,\nEC17,Guayas,1,\n", "duplicate code 'EC17'"),
+        (
+            "pcode,name,level,parent_pcode\nEC17,Pichincha,1,\nEC1701,Quito,2,EC99\n",
+            "unknown parent code 'EC99'",
+        ),
+        (
+            "pcode,name,level,parent_pcode\nEC17,Pichincha,1,\nEC17,Guayas,1,\n",
+            "duplicate code 'EC17'",
+        ),
         ("ADM1_PCODE,ADM1_ES\nEC17,Pichincha\nEC17,Guayas\n", "EC17 is 'Guayas'"),
-        ("ADM1_PCODE,ADM1_ES\nEC17,Pichincha\nCO05,Antioquia\n", "must share their first two letters"),
+        (
+            "ADM1_PCODE,ADM1_ES\nEC17,Pichincha\nCO05,Antioquia\n",
+            "must share their first two letters",
+        ),
         ("code,label\n1,x\n", "expected COD-AB columns"),
     ],
 )

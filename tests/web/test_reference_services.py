@@ -16,11 +16,14 @@ from kipu.web.submissions.models import Activity, Submission
 @pytest.mark.django_db
 def test_organisations_match_by_registry_id_then_name(make_platform) -> None:  # noqa: ANN001
     platform = make_platform()
-    created, updated = load_organisations(platform, [
-        OrganisationRecord("Partner A (renamed)", external_id="ORG901"),
-        OrganisationRecord("partner b", acronym="PB2"),
-        OrganisationRecord("Partner C"),
-    ])
+    created, updated = load_organisations(
+        platform,
+        [
+            OrganisationRecord("Partner A (renamed)", external_id="ORG901"),
+            OrganisationRecord("partner b", acronym="PB2"),
+            OrganisationRecord("Partner C"),
+        ],
+    )
     assert (created, updated) == (1, 2)
     assert Organisation.objects.get(external_id="ORG901").name_en == "Partner A (renamed)"
     assert Organisation.objects.get(external_id="ORG902").acronym == "PB2"
@@ -43,8 +46,10 @@ def test_demo_stores_one_current_submission_per_organisation_and_month() -> None
     assert november.values("appealing_org").distinct().count() == 37
     assert november.exclude(admin1__national=True).values("admin1").distinct().count() == 11
     assert november.exclude(admin2=None).values("admin2").distinct().count() == 17
-    assert Submission.objects.filter(platform=platform, status="current").count() == \
-        Submission.objects.filter(platform=platform).count()
+    assert (
+        Submission.objects.filter(platform=platform, status="current").count()
+        == Submission.objects.filter(platform=platform).count()
+    )
 
 
 @pytest.mark.django_db

@@ -23,7 +23,11 @@ def test_demo_page_shows_platform_organisations_and_plan(client: Client) -> None
     assert "GTRM Peru (synthetic demonstration)" in html
     assert "Synthetic demonstration data" in html
     assert "Organisations (52)" in html
-    for area in ("Direct Emergency Assistance", "Protection", "Socio-economic and Cultural Integration"):
+    for area in (
+        "Direct Emergency Assistance",
+        "Protection",
+        "Socio-economic and Cultural Integration",
+    ):
         assert area in html
     assert "Caritas Peru" in html
 

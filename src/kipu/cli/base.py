@@ -6,15 +6,24 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-                      show_default=True, help="Output format.")
-PLATFORM = click.option("--platform", "platform_slug", metavar="SLUG",
-                        help="Platform slug; may be omitted where only one platform exists.")
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+PLATFORM = click.option(
+    "--platform",
+    "platform_slug",
+    metavar="SLUG",
+    help="Platform slug; may be omitted where only one platform exists.",
+)
 
 
 def setup_django(*, require_schema: bool = True) -> None:
@@ -47,8 +56,11 @@ def fail(messages: Iterable[object], status: int = 1) -> NoReturn:
 
 
 def emit(data: Any, output_format: str, text: Callable[[Any], str]) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if output_format == "json"
-               else text(data))
+    click.echo(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        if output_format == "json"
+        else text(data)
+    )
 
 
 def current_platform(slug: str | None) -> Any:
@@ -60,10 +72,15 @@ def current_platform(slug: str | None) -> Any:
         fail([error], status=2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--database", metavar="URL", envvar="DATABASE_URL",
-              help="sqlite:///path or postgresql://user@host:port/name (default: DATABASE_URL, "
-                   "else var/kipu.sqlite3).")
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110,
+                                "terminal_width": 110})
+@click.option(
+    "--database",
+    metavar="URL",
+    envvar="DATABASE_URL",
+    help="sqlite:///path or postgresql://user@host:port/name (default: DATABASE_URL, "
+    "else var/kipu.sqlite3).",
+)
 @click.version_option(package_name="kipu")
 def main(database: str | None) -> None:
     """Kipu: 5W collection, figures without double counting, and situation reports."""
@@ -73,7 +90,7 @@ def main(database: str | None) -> None:
 
 @main.command()
 def init() -> None:
-    """Create or upgrade the database and load the bundled Peru gazetteer."""
+    """Create or upgrade the database; load the Peru gazetteer."""
     from kipu.web.database import data_dir
 
     data_dir().mkdir(parents=True, exist_ok=True)
@@ -86,4 +103,3 @@ def init() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     created, updated = load_locations(bundled_locations("PE"))
     click.echo(f"Database ready. Peru gazetteer: {created} units added, {updated} updated.")
-

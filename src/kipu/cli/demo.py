@@ -22,8 +22,10 @@ def demo_load() -> None:
         platform = load_demo()
     except (NotInitialised, ValueError) as error:
         fail([error])
-    click.echo(f"Demonstration platform {platform.slug!r} loaded "
-               f"({platform.memberships.count()} organisations; SYNTHETIC figures).")
+    click.echo(
+        f"Demonstration platform {platform.slug!r} loaded "
+        f"({platform.memberships.count()} organisations; SYNTHETIC figures)."
+    )
 
 
 COMMANDS = (demo,)

@@ -13,11 +13,15 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    widths = {c: max([len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)])
-              for c in columns}
+    widths = {
+        c: max([len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)])
+        for c in columns
+    }
     lines = ["  ".join(c.ljust(widths[c]) for c in columns)]
-    lines += ["  ".join(str(r.get(c) if r.get(c) is not None else "").ljust(widths[c]) for c in columns)
-              for r in rows]
+    lines += [
+        "  ".join(str(r.get(c) if r.get(c) is not None else "").ljust(widths[c]) for c in columns)
+        for r in rows
+    ]
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -29,22 +33,40 @@ def platforms() -> None:
 @platforms.command("add")
 @click.argument("slug")
 @click.option("--name", required=True, help="Display name, e.g. 'GTRM Peru'.")
-@click.option("--country", default="", metavar="ISO3", help="Country (ISO3); none for a regional platform.")
-@click.option("--level", type=click.Choice(["national", "local", "regional"]), default="national",
-              show_default=True)
+@click.option(
+    "--country", default="", metavar="ISO3", help="Country (ISO3); none for a regional platform."
+)
+@click.option(
+    "--level",
+    type=click.Choice(["national", "local", "regional"]),
+    default="national",
+    show_default=True,
+)
 @click.option("--parent", metavar="SLUG", help="The platform this one belongs to.")
-@click.option("--admin1", metavar="CODES", help="Comma-separated admin1 units a local platform covers.")
-def platforms_add(slug: str, name: str, country: str, level: str, parent: str | None,
-                  admin1: str | None) -> None:
+@click.option(
+    "--admin1", metavar="CODES", help="Comma-separated admin1 units a local platform covers."
+)
+def platforms_add(
+    slug: str, name: str, country: str, level: str, parent: str | None, admin1: str | None
+) -> None:
     """Register a platform."""
     setup_django()
     from kipu.web.platforms.services import add_platform
 
     if level != "regional" and len(country) != 3:
-        fail(["--country must be an ISO3 code such as PER for a national or local platform"], status=2)
+        fail(
+            ["--country must be an ISO3 code such as PER for a national or local platform"],
+            status=2,
+        )
     try:
-        platform = add_platform(slug, name, country=country, level=level, parent=parent,
-                                admin1=[a.strip() for a in admin1.split(",")] if admin1 else None)
+        platform = add_platform(
+            slug,
+            name,
+            country=country,
+            level=level,
+            parent=parent,
+            admin1=[a.strip() for a in admin1.split(",")] if admin1 else None,
+        )
     except ValueError as error:
         fail([error])
     click.echo(f"Platform {platform.slug!r} added.")
@@ -57,8 +79,11 @@ def platforms_list(output_format: str) -> None:
     setup_django()
     from kipu.web.platforms.queries import list_platforms
 
-    emit(list_platforms(), output_format,
-         lambda rows: _table(rows, ["slug", "name", "country", "level", "parent", "organisations"]))
+    emit(
+        list_platforms(),
+        output_format,
+        lambda rows: _table(rows, ["slug", "name", "country", "level", "parent", "organisations"]),
+    )
 
 
 @click.group()
@@ -80,8 +105,10 @@ def orgs_load(file: Path, platform_slug: str | None) -> None:
     if not loaded.ok:
         fail(loaded.errors)
     created, updated = store(platform, loaded.records)
-    click.echo(f"{len(loaded.records)} organisations loaded into {platform.slug} "
-               f"({created} new, {updated} updated).")
+    click.echo(
+        f"{len(loaded.records)} organisations loaded into {platform.slug} "
+        f"({created} new, {updated} updated)."
+    )
 
 
 @click.group()
@@ -94,11 +121,22 @@ def plan() -> None:
 @PLATFORM
 @click.option("--year", type=int, required=True, help="Plan year.")
 @click.option("--name", default="", help="Plan name (default: platform name and year).")
-@click.option("--classification", type=click.Choice(["sectors", "areas"]), default="sectors",
-              show_default=True, help="Sectors, or areas of intervention.")
+@click.option(
+    "--classification",
+    type=click.Choice(["sectors", "areas"]),
+    default="sectors",
+    show_default=True,
+    help="Sectors, or areas of intervention.",
+)
 @click.option("--targets", "targets_file", type=FILE, help="A separate targets file (CSV/XLSX).")
-def plan_load(file: Path, platform_slug: str | None, year: int, name: str, classification: str,
-              targets_file: Path | None) -> None:
+def plan_load(
+    file: Path,
+    platform_slug: str | None,
+    year: int,
+    name: str,
+    classification: str,
+    targets_file: Path | None,
+) -> None:
     """Load a plan from CSV (an indicator list) or XLSX (docs/reference-data.md)."""
     setup_django()
     from kipu.core.loaders.plan import load_plan
@@ -111,8 +149,10 @@ def plan_load(file: Path, platform_slug: str | None, year: int, name: str, class
         fail(loaded.errors)
     content = loaded.records[0]
     stored = store(platform, year, content, name=name, classification=classification)
-    click.echo(f"Plan {stored.name!r}: {len(content.sectors)} sectors, {len(content.indicators)} "
-               f"indicators, {len(content.targets)} targets.")
+    click.echo(
+        f"Plan {stored.name!r}: {len(content.sectors)} sectors, {len(content.indicators)} "
+        f"indicators, {len(content.targets)} targets."
+    )
 
 
 @click.group()
@@ -137,8 +177,11 @@ def locations_list(country: str, level: int | None, output_format: str) -> None:
     rows = list_locations(iso3, level)
     if not rows:
         fail([f"no locations for country {country!r}"])
-    emit([{k: r[k] for k in ("code", "pcode", "iso", "name", "parent")} for r in rows], output_format,
-         lambda data: _table(data, ["code", "pcode", "iso", "name", "parent"]))
+    emit(
+        [{k: r[k] for k in ("code", "pcode", "iso", "name", "parent")} for r in rows],
+        output_format,
+        lambda data: _table(data, ["code", "pcode", "iso", "name", "parent"]),
+    )
 
 
 @locations.command("load")
@@ -162,7 +205,7 @@ def locations_load(file: Path, country: str, vintage: str) -> None:
 
 @click.group()
 def stats() -> None:
-    """Official statistics (arrivals, departures, stock, asylum claims)."""
+    """Official statistics: arrivals, departures, asylum claims."""
 
 
 @stats.command("load")

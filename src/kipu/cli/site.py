@@ -11,7 +11,7 @@ from kipu.cli.base import setup_django
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
-    """Serve the web platform (development server; see README for production)."""
+    """Serve the web platform (development server)."""
     setup_django()
     from django.core.management import call_command
 

@@ -40,8 +40,15 @@ def org_key(index: int) -> str:
 
 def demo_organisations() -> list[OrganisationRecord]:
     return [
-        OrganisationRecord(name=en, name_es=es, acronym=acronym, org_type=kind, external_id=org_key(i),
-                           aliases=[es] if es != en else [], member_since=date(2018, 9, 1))
+        OrganisationRecord(
+            name=en,
+            name_es=es,
+            acronym=acronym,
+            org_type=kind,
+            external_id=org_key(i),
+            aliases=[es] if es != en else [],
+            member_since=date(2018, 9, 1),
+        )
         for i, (en, es, acronym, kind) in enumerate(ORGANISATIONS)
     ]
 
@@ -49,16 +56,26 @@ def demo_organisations() -> list[OrganisationRecord]:
 def demo_plan() -> PlanContent:
     content = PlanContent(
         sectors=[SectorRecord(code, en, es) for code, en, es in AREAS],
-        indicators=[IndicatorRecord(code, en, area, kind, es, unit)
-                    for code, area, kind, en, es, unit in INDICATORS],
+        indicators=[
+            IndicatorRecord(code, en, area, kind, es, unit)
+            for code, area, kind, en, es, unit in INDICATORS
+        ],
     )
     for index, (code, _, _) in enumerate(AREAS):
-        content.targets.append(TargetRecord(code, "", 420_000 - 60_000 * index, 180_000 - 30_000 * index,
-                                            28_000_000.0 - 6_000_000 * index))
+        content.targets.append(
+            TargetRecord(
+                code,
+                "",
+                420_000 - 60_000 * index,
+                180_000 - 30_000 * index,
+                28_000_000.0 - 6_000_000 * index,
+            )
+        )
         for department in PROVINCES_BY_DEPARTMENT:
             scale = 4 if department in ("PE15", "PE07") else 1
-            content.targets.append(TargetRecord(code, department, 30_000 * scale, 12_000 * scale,
-                                                1_500_000.0 * scale))
+            content.targets.append(
+                TargetRecord(code, department, 30_000 * scale, 12_000 * scale, 1_500_000.0 * scale)
+            )
     return content
 
 
@@ -71,12 +88,22 @@ def split_total(total: int, weights: list[float]) -> list[int]:
     return parts
 
 
-def _monthly(series: str, year: int, months: list[int], total: int, weights: list[float],
-             source: str) -> list[ObservationRecord]:
+def _monthly(
+    series: str, year: int, months: list[int], total: int, weights: list[float], source: str
+) -> list[ObservationRecord]:
     names = KNOWN_SERIES[series]
     return [
-        ObservationRecord(series, date(year, m, 1), _month_end(year, m), Decimal(value), SYNTHETIC_NOTE, source,
-                          names[0], names[1], "people")
+        ObservationRecord(
+            series,
+            date(year, m, 1),
+            _month_end(year, m),
+            Decimal(value),
+            SYNTHETIC_NOTE,
+            source,
+            names[0],
+            names[1],
+            "people",
+        )
         for m, value in zip(months, split_total(total, weights), strict=True)
     ]
 
@@ -93,13 +120,29 @@ def demo_statistics() -> list[ObservationRecord]:
     rows += _monthly("entries", 2017, list(range(1, 13)), 180_000, ramp, migraciones)
     rows += _monthly("exits", 2017, list(range(1, 13)), 73_229, ramp, migraciones)
     peak_2018 = [1.0, 1.2, 1.4, 1.6, 1.9, 2.0, 2.3, 2.8, 1.6, 1.3, 1.3, 1.4]
-    rows += _monthly("entries", 2018, list(range(2, 13)), 814_801 - 51_955, peak_2018[1:], migraciones)
-    rows += _monthly("exits", 2018, list(range(2, 13)), 280_635 - 18_040, peak_2018[1:], migraciones)
+    rows += _monthly(
+        "entries", 2018, list(range(2, 13)), 814_801 - 51_955, peak_2018[1:], migraciones
+    )
+    rows += _monthly(
+        "exits", 2018, list(range(2, 13)), 280_635 - 18_040, peak_2018[1:], migraciones
+    )
     rows += _published_2018_2019()
-    rows += _monthly("entries", 2019, [1, 2, 3, 4, 5, 8], 418_324 - 88_114 - 18_944,
-                     [1.0, 1.0, 1.05, 1.1, 1.2, 0.25], migraciones)
-    rows += _monthly("exits", 2019, [1, 2, 3, 4, 5, 8], 194_727 - 43_358 - 15_129,
-                     [1.0, 1.0, 1.0, 1.0, 1.1, 0.6], migraciones)
+    rows += _monthly(
+        "entries",
+        2019,
+        [1, 2, 3, 4, 5, 8],
+        418_324 - 88_114 - 18_944,
+        [1.0, 1.0, 1.05, 1.1, 1.2, 0.25],
+        migraciones,
+    )
+    rows += _monthly(
+        "exits",
+        2019,
+        [1, 2, 3, 4, 5, 8],
+        194_727 - 43_358 - 15_129,
+        [1.0, 1.0, 1.0, 1.0, 1.1, 0.6],
+        migraciones,
+    )
     rows += _monthly("entries", 2019, [10, 11, 12], 21_292 - 6_635, [1.1, 1.0, 0.9], migraciones)
     rows += _monthly("exits", 2019, [10, 11, 12], 38_372 - 8_883, [1.0, 1.0, 1.1], migraciones)
     return rows
@@ -108,8 +151,20 @@ def demo_statistics() -> list[ObservationRecord]:
 def _published_2018_2019() -> list[ObservationRecord]:
     """The points published in the press and the November 2019 report."""
     published = [
-        ("entries", date(2018, 1, 1), date(2018, 1, 31), 51_955, "IOM DTM Peru flow monitoring round 2"),
-        ("exits", date(2018, 1, 1), date(2018, 1, 31), 18_040, "IOM DTM Peru flow monitoring round 2"),
+        (
+            "entries",
+            date(2018, 1, 1),
+            date(2018, 1, 31),
+            51_955,
+            "IOM DTM Peru flow monitoring round 2",
+        ),
+        (
+            "exits",
+            date(2018, 1, 1),
+            date(2018, 1, 31),
+            18_040,
+            "IOM DTM Peru flow monitoring round 2",
+        ),
         ("entries", date(2019, 6, 1), date(2019, 6, 30), 88_114, "Migraciones via El Comercio"),
         ("exits", date(2019, 6, 1), date(2019, 6, 30), 43_358, "Migraciones via El Comercio"),
         ("entries", date(2019, 7, 1), date(2019, 7, 31), 18_944, "Migraciones via El Comercio"),
@@ -120,16 +175,39 @@ def _published_2018_2019() -> list[ObservationRecord]:
         ("stock", date(2019, 10, 31), date(2019, 10, 31), 864_214, "Migraciones"),
         # Published rounded ("Above 862,000"); the exact values below are synthetic.
         ("stock", date(2019, 11, 30), date(2019, 11, 30), 862_377, "Migraciones"),
-        ("asylum_claims_cumulative", date(2019, 11, 30), date(2019, 11, 30), 377_468,
-         "Comisión Especial para los Refugiados"),
-        ("ptp_applications_cumulative", date(2019, 11, 30), date(2019, 11, 30), 480_523, "Migraciones"),
-        ("arrivals_since_2016_cumulative", date(2019, 11, 30), date(2019, 11, 30), 1_532_100,
-         "Migraciones"),
+        (
+            "asylum_claims_cumulative",
+            date(2019, 11, 30),
+            date(2019, 11, 30),
+            377_468,
+            "Comisión Especial para los Refugiados",
+        ),
+        (
+            "ptp_applications_cumulative",
+            date(2019, 11, 30),
+            date(2019, 11, 30),
+            480_523,
+            "Migraciones",
+        ),
+        (
+            "arrivals_since_2016_cumulative",
+            date(2019, 11, 30),
+            date(2019, 11, 30),
+            1_532_100,
+            "Migraciones",
+        ),
     ]
     return [
-        ObservationRecord(key, start, end, Decimal(value),
-                          "exact value synthetic" if start == date(2019, 11, 30) else "", origin,
-                          *KNOWN_SERIES[key], "people")
+        ObservationRecord(
+            key,
+            start,
+            end,
+            Decimal(value),
+            "exact value synthetic" if start == date(2019, 11, 30) else "",
+            origin,
+            *KNOWN_SERIES[key],
+            "people",
+        )
         for key, start, end, value, origin in published
     ]
 
@@ -137,12 +215,18 @@ def _published_2018_2019() -> list[ObservationRecord]:
 # ---- 5W rows -------------------------------------------------------------------------------
 
 _ACTIVITY_NAMES = {
-    "DEA-01": "Food kits and hot meals", "DEA-02": "Multipurpose cash transfers",
-    "DEA-03": "Primary health care brigades", "DEA-04": "Temporary shelter",
-    "DEA-05": "NFI kit distribution", "PRO-01": "Legal orientation on regularisation",
-    "PRO-02": "GBV prevention sessions", "PRO-03": "Identification and referral of vulnerable cases",
-    "PRO-04": "Training of officials", "INT-01": "Entrepreneurship programme",
-    "INT-02": "Anti-xenophobia campaign", "INT-03": "Teacher training on diversity",
+    "DEA-01": "Food kits and hot meals",
+    "DEA-02": "Multipurpose cash transfers",
+    "DEA-03": "Primary health care brigades",
+    "DEA-04": "Temporary shelter",
+    "DEA-05": "NFI kit distribution",
+    "PRO-01": "Legal orientation on regularisation",
+    "PRO-02": "GBV prevention sessions",
+    "PRO-03": "Identification and referral of vulnerable cases",
+    "PRO-04": "Training of officials",
+    "INT-01": "Entrepreneurship programme",
+    "INT-02": "Anti-xenophobia campaign",
+    "INT-03": "Teacher training on diversity",
     "INT-04": "Cultural integration events",
 }
 _BIG = {"PE15": 6.0, "PE07": 2.0, "PE24": 2.5, "PE23": 1.5, "PE04": 1.2}
@@ -179,7 +263,9 @@ def demo_activities(seed: int = SEED) -> list[dict[str, object]]:
         count = 37 if month == NOVEMBER else (22 if month == "2019-12" else min(36, 26 + index))
         orgs = reporters[:count] if month == NOVEMBER else rng.sample(reporters, count)
         places = provinces if month >= "2019-09" else rng.sample(provinces, 9 + index % 5)
-        assignments = [(org, area) for pos, org in enumerate(orgs) for area in _areas_in_november(pos)]
+        assignments = [
+            (org, area) for pos, org in enumerate(orgs) for area in _areas_in_november(pos)
+        ]
         for slot, (org, area) in enumerate(assignments):
             # The first slots cover every place once, so the month's footprint is exactly `places`.
             chosen = [places[slot]] if slot < len(places) else rng.sample(places, rng.randint(1, 2))
@@ -192,24 +278,52 @@ def demo_activities(seed: int = SEED) -> list[dict[str, object]]:
     return rows
 
 
-def _rows_for(rng: random.Random, org: str, area: str, month: str, admin1: str,
-              admin2: str | None, reporters: list[str]) -> list[dict[str, object]]:
+def _rows_for(
+    rng: random.Random,
+    org: str,
+    area: str,
+    month: str,
+    admin1: str,
+    admin2: str | None,
+    reporters: list[str],
+) -> list[dict[str, object]]:
     indicators = [i for i in INDICATORS if i[1] == area]
     picked = rng.sample(indicators, rng.randint(1, 2))
-    return [_row(rng, org, area, code, kind, month, admin1, admin2, reporters)
-            for code, _, kind, *_ in picked]
+    return [
+        _row(rng, org, area, code, kind, month, admin1, admin2, reporters)
+        for code, _, kind, *_ in picked
+    ]
 
 
-def _row(rng: random.Random, org: str, area: str, indicator: str, kind: str, month: str,
-         admin1: str, admin2: str | None, reporters: list[str]) -> dict[str, object]:
+def _row(
+    rng: random.Random,
+    org: str,
+    area: str,
+    indicator: str,
+    kind: str,
+    month: str,
+    admin1: str,
+    admin2: str | None,
+    reporters: list[str],
+) -> dict[str, object]:
     partner = rng.choice(reporters) if rng.random() < 0.25 else None
     partner = None if partner == org else partner
     row: dict[str, object] = {
-        "country": "PER", "admin1": admin1, "admin2": admin2, "appealing_org": org,
-        "implementation": partner is not None, "implementing_partner": partner, "month": month,
-        "sector": area, "indicator": indicator, "activity_name": _ACTIVITY_NAMES[indicator],
-        "activity_description": "", "rmrp_activity": True, "cva": indicator == "DEA-02",
-        "value_usd": None, "delivery_mechanism": None,
+        "country": "PER",
+        "admin1": admin1,
+        "admin2": admin2,
+        "appealing_org": org,
+        "implementation": partner is not None,
+        "implementing_partner": partner,
+        "month": month,
+        "sector": area,
+        "indicator": indicator,
+        "activity_name": _ACTIVITY_NAMES[indicator],
+        "activity_description": "",
+        "rmrp_activity": True,
+        "cva": indicator == "DEA-02",
+        "value_usd": None,
+        "delivery_mechanism": None,
     }
     scale = _BIG.get(admin1, 1.0)
     if kind == "Other":
@@ -217,7 +331,9 @@ def _row(rng: random.Random, org: str, area: str, indicator: str, kind: str, mon
         return row
     total = max(5, int(rng.randint(15, 260) * scale))
     new = max(1, round(total * rng.uniform(0.35, 0.9)))
-    row.update({"quantity_output": rng.randint(1, 60), "total_monthly": total, "new_beneficiaries": new})
+    row.update(
+        {"quantity_output": rng.randint(1, 60), "total_monthly": total, "new_beneficiaries": new}
+    )
     row.update(zip(AGE_SEX_GROUPS, [*split_total(new, _age_sex_weights(rng)), 0, 0], strict=True))
     if kind == "PiN":
         transit = 0.25 if admin1 in ("PE24", "PE23") else 0.04
@@ -230,4 +346,9 @@ def _row(rng: random.Random, org: str, area: str, indicator: str, kind: str, mon
 
 
 def _age_sex_weights(rng: random.Random) -> list[float]:
-    return [rng.uniform(0.12, 0.2), rng.uniform(0.12, 0.2), rng.uniform(0.3, 0.4), rng.uniform(0.22, 0.32)]
+    return [
+        rng.uniform(0.12, 0.2),
+        rng.uniform(0.12, 0.2),
+        rng.uniform(0.3, 0.4),
+        rng.uniform(0.22, 0.32),
+    ]

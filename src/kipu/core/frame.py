@@ -41,5 +41,9 @@ def empty_activity_frame() -> pl.DataFrame:
 
 def activity_frame(records: list[dict[str, object]]) -> pl.DataFrame:
     """A frame from plain records (missing keys are null; counts default to 0)."""
-    frame = pl.DataFrame(records, schema=ACTIVITY_FRAME, strict=False) if records else empty_activity_frame()
+    frame = (
+        pl.DataFrame(records, schema=ACTIVITY_FRAME, strict=False)
+        if records
+        else empty_activity_frame()
+    )
     return frame.with_columns(pl.col(list(COUNT_COLUMNS)).fill_null(0))

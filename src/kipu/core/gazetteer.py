@@ -60,7 +60,9 @@ class Gazetteer:
         found = [
             x
             for x in self.locations.values()
-            if x.country == country and x.level == level and (parent is None or x.parent_pcode == parent)
+            if x.country == country
+            and x.level == level
+            and (parent is None or x.parent_pcode == parent)
         ]
         return sorted(found, key=lambda x: x.pcode)
 
@@ -70,7 +72,9 @@ class Gazetteer:
     def national(self, country: str) -> Location | None:
         return next((x for x in self.units(country, 1) if x.national), None)
 
-    def find(self, text: object, country: str, level: int, parent: str | None = None) -> Location | None:
+    def find(
+        self, text: object, country: str, level: int, parent: str | None = None
+    ) -> Location | None:
         """The unit `text` names at `level` in `country` (inside `parent` if given), or None.
 
         A name shared by several units (a province named like its department's capital) is
@@ -88,13 +92,17 @@ class Gazetteer:
                 return min(found, key=lambda x: x.pcode)
         return None
 
-    def suggest(self, text: object, country: str, level: int, parent: str | None = None) -> str | None:
+    def suggest(
+        self, text: object, country: str, level: int, parent: str | None = None
+    ) -> str | None:
         """The name of the closest unit, for "did you mean …?" suggestions."""
         names = [x.name for x in self.units(country, level, parent)]
         return closest(text, names)
 
 
-def read_locations_csv(lines: Iterable[str], aliases: dict[str, list[str]] | None = None) -> list[Location]:
+def read_locations_csv(
+    lines: Iterable[str], aliases: dict[str, list[str]] | None = None
+) -> list[Location]:
     """Locations from the bundled CSV layout (pcode, level, code, iso, name, parent_pcode, ...)."""
     aliases = aliases or {}
     locations = []

@@ -6,9 +6,13 @@ Readers return data; a file that cannot be read at all raises `ReadError` with a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
+import pickle
 import re
+import signal
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -407,3 +411,79 @@ def read_csv_checked(path: Path, limits: Limits = DEFAULT_LIMITS) -> RawSheet:
     if widest > limits.max_columns:
         raise _too_large(path.name, f"{widest:,} columns, more than the limit of {limits.max_columns}.")
     return RawSheet(path.stem, rows)
+
+
+class FormulaScan:
+    """Formula cells of every sheet of an XLSX/XLSM, found while calamine parses.
+
+    Calamine holds the GIL while it parses, so a thread would not overlap with it; a large
+    workbook is scanned in a forked child on another core instead (forked before the parse,
+    while the parent is still small; the child only runs zipfile and re, and leaves with
+    os._exit). Small workbooks, systems without fork or a second core, and any failure of
+    the child fall back to scanning inline.
+    """
+
+    PARALLEL_FROM_BYTES = 8 * 1024 * 1024
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path, self.limits = path, limits
+        self._pid = 0
+        self._read_fd = -1
+        members = sheet_members(path)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                size = sum(archive.getinfo(m).file_size for m in members.values())
+        except (KeyError, zipfile.BadZipFile, OSError):
+            size = 0
+        if size >= self.PARALLEL_FROM_BYTES and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+            self._fork()
+
+    def _fork(self) -> None:
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return
+        if pid == 0:  # the child: scan, send, leave without running any parent code
+            status = 1
+            try:
+                os.close(read_fd)
+                data = pickle.dumps(all_formula_cells(str(self.path), self.limits))
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_fd)
+        self._pid, self._read_fd = pid, read_fd
+
+    def cells(self, sheet: str) -> set[tuple[int, int]]:
+        if self._pid:
+            try:
+                with os.fdopen(self._read_fd, "rb") as handle:
+                    data = handle.read()
+                self._read_fd = -1
+                found: dict[str, set[tuple[int, int]]] = pickle.loads(data)
+                return found.get(sheet, set())
+            except Exception:  # noqa: BLE001 - the inline scan below is the fallback
+                pass
+            finally:
+                self.close()
+        return formula_cells(self.path, sheet, self.limits)
+
+    def close(self) -> None:
+        if self._read_fd >= 0:
+            os.close(self._read_fd)
+            self._read_fd = -1
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
+def all_formula_cells(path: str, limits: Limits) -> dict[str, set[tuple[int, int]]]:
+    return {name: formula_cells(Path(path), name, limits) for name in sheet_members(Path(path))}

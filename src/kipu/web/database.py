@@ -29,8 +29,11 @@ def parse_database_url(url: str) -> dict[str, Any]:
             path = parts.netloc + path
         elif path.startswith("//"):  # sqlite:////absolute/path
             path = path[1:]
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or ":memory:",
-                "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path or ":memory:",
+            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        }
     if parts.scheme in ("postgres", "postgresql"):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         return {
@@ -43,7 +46,9 @@ def parse_database_url(url: str) -> dict[str, Any]:
             "OPTIONS": query,
             "CONN_MAX_AGE": 60,
         }
-    raise ValueError(f"unsupported DATABASE_URL scheme {parts.scheme!r}: use sqlite:/// or postgresql://")
+    raise ValueError(
+        f"unsupported DATABASE_URL scheme {parts.scheme!r}: use sqlite:/// or postgresql://"
+    )
 
 
 def ping(url: str) -> bool:
@@ -55,8 +60,12 @@ def ping(url: str) -> bool:
 
     try:
         psycopg.connect(
-            dbname="postgres", user=config["USER"] or None, password=config["PASSWORD"] or None,
-            host=config["HOST"] or None, port=config["PORT"] or None, connect_timeout=3,
+            dbname="postgres",
+            user=config["USER"] or None,
+            password=config["PASSWORD"] or None,
+            host=config["HOST"] or None,
+            port=config["PORT"] or None,
+            connect_timeout=3,
         ).close()
     except psycopg.Error:
         return False

@@ -4,6 +4,7 @@ DATABASE_URL, SECRET_KEY, KIPU_DEBUG, KIPU_ALLOWED_HOSTS, KIPU_DATA_DIR."""
 from __future__ import annotations
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 from kipu.web.database import data_dir, default_url, parse_database_url
@@ -28,6 +29,8 @@ INSTALLED_APPS = [
     "kipu.web.submissions",
     "kipu.web.stats",
     "kipu.web.site",
+    "kipu.web.accounts",
+    "kipu.web.audit",
 ]
 
 MIDDLEWARE = [
@@ -76,3 +79,61 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Accounts, passwords, mail and session security (kipu.web.accounts) ---
+
+# Argon2 when argon2-cffi is installed; PBKDF2 stays listed so existing hashes keep working.
+PASSWORD_HASHERS = [
+    *(["django.contrib.auth.hashers.Argon2PasswordHasher"] if find_spec("argon2") else []),
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link is valid for one day
+KIPU_INVITATION_DAYS = int(os.environ.get("KIPU_INVITATION_DAYS", "7"))
+# Login throttling: this many failures per username and address within the window lock out.
+KIPU_LOGIN_MAX_FAILURES = 5
+KIPU_LOGIN_WINDOW_SECONDS = 15 * 60
+KIPU_LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+DEFAULT_FROM_EMAIL = os.environ.get("KIPU_FROM_EMAIL", "kipu@localhost")
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    # Development: mail goes to the console, or to files when KIPU_EMAIL_DIR is set.
+    if os.environ.get("KIPU_EMAIL_DIR"):
+        EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+        EMAIL_FILE_PATH = os.environ["KIPU_EMAIL_DIR"]
+    else:
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+
+SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("KIPU_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("KIPU_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    if os.environ.get("KIPU_BEHIND_PROXY") == "1":
+        # Only behind a TLS-terminating proxy that sets this header; trusting it otherwise
+        # would let a client claim HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

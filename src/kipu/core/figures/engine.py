@@ -342,10 +342,10 @@ def compute_figures(
         rows=rows,
         partners=partners.partners_summary(organisations, reference),
         coverage=partners.coverage_summary(units),
-        presence=partners.presence(organisations, reference),
         progress=partners.progress(rows, reference, end),  # type: ignore[arg-type]
         cva=partners.cva_values(scoped, reference),
         notes=notes,
         organisations=organisations,
         units=units,
+        reference=reference,
     )

@@ -13,7 +13,8 @@ from typing import IO, Any
 
 import polars as pl
 
-from kipu.core.figures.partners import count_partners, count_units
+from kipu.core.figures.partners import count_partners, count_units, presence
+from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
 
 INTERSECTOR = "Intersector"
@@ -67,7 +68,8 @@ class Figures:
     month, sector name | "Intersector"). `partners`: appealing / implementing / union counts for
     the scope plus frames by_country, by_month, by_sector, by_admin1, by_admin2. `coverage`:
     admin1 / admin2 counts (national rows excluded), unit lists, by_country, by_sector.
-    `presence`: organisation × admin1 × sector. `progress`: reached vs plan targets.
+    `presence` (computed on first use): organisation × admin1 × sector. `progress`: reached vs
+    plan targets.
     `cva`: CVA value in USD per country, sector and delivery mechanism.
     """
 
@@ -77,12 +79,22 @@ class Figures:
     rows: pl.DataFrame
     partners: dict[str, Any]
     coverage: dict[str, Any]
-    presence: pl.DataFrame
     progress: pl.DataFrame
     cva: pl.DataFrame
     notes: list[str] = field(default_factory=list)
     organisations: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     units: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+    reference: ReferenceData | None = field(default=None, repr=False)
+    _presence: pl.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def presence(self) -> pl.DataFrame:
+        """Operational presence (organisation × admin1 × sector), computed on first use: at
+        regional scale it has about as many rows as the 5W data, and most callers never ask."""
+        if self._presence is None:
+            assert self.reference is not None, "presence needs the reference data"
+            self._presence = presence(self.organisations, self.reference)
+        return self._presence
 
     # -- accessors ---------------------------------------------------------------------------
 
@@ -223,7 +235,7 @@ class Figures:
 
     def to_csv(self, target: str | Path | IO[str] | IO[bytes]) -> None:
         """The consolidated report as CSV (UTF-8), R4V's layout and labels."""
-        self.report_layout().write_csv(target)  # type: ignore[arg-type]
+        self.report_layout().write_csv(target)
 
     def to_xlsx(self, path: str | Path) -> None:
         """A workbook: the consolidated report, then partners, coverage, presence, progress, CVA."""

@@ -7,6 +7,7 @@ and the problems it found, each naming file, row and column. Callers store nothi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,7 +48,7 @@ class Loaded(Generic[T]):
 class Columns:
     """Finds the columns a loader knows in a table's header, by any of their accepted names."""
 
-    def __init__(self, table: Table, accepted: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, table: Table, accepted: Mapping[str, tuple[str, ...]]) -> None:
         by_key = {compact(label): label for label in table.header if label}
         self.table = table
         self.found: dict[str, str] = {}
@@ -62,8 +63,14 @@ class Columns:
         if not absent:
             return []
         header = ", ".join(h for h in self.table.header if h) or "(none)"
-        return [LoadError(self.table.source, None, None,
-                          f"missing column(s) {', '.join(absent)}; the header has: {header}")]
+        return [
+            LoadError(
+                self.table.source,
+                None,
+                None,
+                f"missing column(s) {', '.join(absent)}; the header has: {header}",
+            )
+        ]
 
     def value(self, record: dict[str, object], name: str) -> str:
         label = self.found.get(name)

@@ -32,17 +32,29 @@ def load_locations(path: Path | str, country: str, vintage: str = "") -> Loaded[
     elif {"pcode", "name", "level"} <= keys:
         units = _long(table, result.errors)
     else:
-        result.errors.append(LoadError(table.source, None, None,
-                                       "expected COD-AB columns (ADM1_PCODE, ADM1_EN, …) or "
-                                       "pcode, name, level, parent_pcode"))
+        result.errors.append(
+            LoadError(
+                table.source,
+                None,
+                None,
+                "expected COD-AB columns (ADM1_PCODE, ADM1_EN, …) or "
+                "pcode, name, level, parent_pcode",
+            )
+        )
         return result
     if result.errors:
         return result
     prefixes = sorted({pcode[:2].upper() for pcode in units})
     if len(prefixes) != 1:
-        result.errors.append(LoadError(table.source, None, None,
-                                       f"P-codes of one country must share their first two letters "
-                                       f"(ISO2); found {', '.join(prefixes) or 'none'}"))
+        result.errors.append(
+            LoadError(
+                table.source,
+                None,
+                None,
+                f"P-codes of one country must share their first two letters "
+                f"(ISO2); found {', '.join(prefixes) or 'none'}",
+            )
+        )
         return result
     result.records = _with_country(units, country.upper(), prefixes[0], vintage)
     return result
@@ -65,7 +77,9 @@ def _wide(table: Table, errors: list[LoadError]) -> dict[str, tuple[int, str, st
         if pcode_label is None:
             break
         if name_label is None:
-            errors.append(LoadError(table.source, None, None, f"no name column for ADM{level}_PCODE"))
+            errors.append(
+                LoadError(table.source, None, None, f"no name column for ADM{level}_PCODE")
+            )
             return units
         parent_label = by_key.get(f"adm{level - 1}pcode") if level > 1 else None
         for number, record in zip(table.row_numbers, table.records, strict=True):
@@ -75,9 +89,15 @@ def _wide(table: Table, errors: list[LoadError]) -> dict[str, tuple[int, str, st
                 continue
             known = units.get(pcode)
             if known and (known[1], known[2]) != (name, parent):
-                errors.append(LoadError(table.source, number, pcode_label,
-                                        f"{pcode} is {name!r} in {parent or 'the country'} here but "
-                                        f"{known[1]!r} in {known[2] or 'the country'} on row {known[3]}"))
+                errors.append(
+                    LoadError(
+                        table.source,
+                        number,
+                        pcode_label,
+                        f"{pcode} is {name!r} in {parent or 'the country'} here but "
+                        f"{known[1]!r} in {known[2] or 'the country'} on row {known[3]}",
+                    )
+                )
             elif not known:
                 units[pcode] = (level, name, parent, number)
     return units
@@ -89,34 +109,71 @@ def _long(table: Table, errors: list[LoadError]) -> dict[str, tuple[int, str, st
     for number, record in zip(table.row_numbers, table.records, strict=True):
         pcode, level_text = columns.value(record, "pcode"), columns.value(record, "level")
         if pcode in units:
-            errors.append(LoadError(table.source, number, columns.label("pcode"),
-                                    f"duplicate code {pcode!r} (first on row {units[pcode][3]})"))
+            errors.append(
+                LoadError(
+                    table.source,
+                    number,
+                    columns.label("pcode"),
+                    f"duplicate code {pcode!r} (first on row {units[pcode][3]})",
+                )
+            )
             continue
         if level_text not in ("1", "2", "3"):
-            errors.append(LoadError(table.source, number, columns.label("level"), "level must be 1, 2 or 3"))
+            errors.append(
+                LoadError(table.source, number, columns.label("level"), "level must be 1, 2 or 3")
+            )
             continue
-        units[pcode] = (int(level_text), columns.value(record, "name"),
-                        columns.value(record, "parent_pcode"), number)
+        units[pcode] = (
+            int(level_text),
+            columns.value(record, "name"),
+            columns.value(record, "parent_pcode"),
+            number,
+        )
     for pcode, (level, _, parent, number) in units.items():
         expected = units.get(parent, (0,))[0] if parent else 0
         if level > 1 and (parent not in units or expected != level - 1):
-            errors.append(LoadError(table.source, number, columns.label("parent_pcode"),
-                                    f"unknown parent code {parent!r} for {pcode}"))
+            errors.append(
+                LoadError(
+                    table.source,
+                    number,
+                    columns.label("parent_pcode"),
+                    f"unknown parent code {parent!r} for {pcode}",
+                )
+            )
     return units
 
 
-def _with_country(units: dict[str, tuple[int, str, str, int]], country: str, iso2: str,
-                  vintage: str) -> list[Location]:
+def _with_country(
+    units: dict[str, tuple[int, str, str, int]], country: str, iso2: str, vintage: str
+) -> list[Location]:
     from babel import Locale
 
     root = iso2.upper()
     name = Locale("en").territories.get(root, country)
     locations = [
         Location(root, 0, country, name, country, iso=root, vintage=vintage),
-        Location(f"{root}00", 1, "00", "Country level", country, root, vintage=vintage, national=True,
-                 aliases=("National", "Nacional", "Country level")),
+        Location(
+            f"{root}00",
+            1,
+            "00",
+            "Country level",
+            country,
+            root,
+            vintage=vintage,
+            national=True,
+            aliases=("National", "Nacional", "Country level"),
+        ),
     ]
     for pcode, (level, unit_name, parent, _) in sorted(units.items()):
-        locations.append(Location(pcode, level, pcode[len(root):], unit_name, country, parent or root,
-                                  vintage=vintage))
+        locations.append(
+            Location(
+                pcode,
+                level,
+                pcode[len(root) :],
+                unit_name,
+                country,
+                parent or root,
+                vintage=vintage,
+            )
+        )
     return locations

@@ -28,9 +28,13 @@ ACCEPTED = {
     "sub_working_groups": ("swg", "sub working groups", "subgroups"),
 }
 _TYPES_BY_KEY = {normalise(t): t for t in ORGANISATION_TYPES} | {
-    "faith based": "Faith Based Organization", "fbo": "Faith Based Organization",
-    "red cross red crescent": "Red Cross", "civil society organization": "Civil Society",
-    "cso": "Civil Society", "academia": "Academic", "un agency": "UN",
+    "faith based": "Faith Based Organization",
+    "fbo": "Faith Based Organization",
+    "red cross red crescent": "Red Cross",
+    "civil society organization": "Civil Society",
+    "cso": "Civil Society",
+    "academia": "Academic",
+    "un agency": "UN",
 }
 
 
@@ -64,18 +68,25 @@ def load_organisations(path: Path | str) -> Loaded[OrganisationRecord]:
         row = _organisation(columns, record, number, result.errors)
         if row is None:
             continue
-        for key, seen, column in ((row.external_id, seen_ids, "id"), (normalise(row.name), seen_names, "name")):
+        for key, seen, column in (
+            (row.external_id, seen_ids, "id"),
+            (normalise(row.name), seen_names, "name"),
+        ):
             if key and key in seen:
-                result.errors.append(LoadError(table.source, number, columns.label(column),
-                                               f"duplicate of row {seen[key]}"))
+                result.errors.append(
+                    LoadError(
+                        table.source, number, columns.label(column), f"duplicate of row {seen[key]}"
+                    )
+                )
             elif key:
                 seen[key] = number
         result.records.append(row)
     return result
 
 
-def _organisation(columns: Columns, record: dict[str, object], number: int,
-                  errors: list[LoadError]) -> OrganisationRecord | None:
+def _organisation(
+    columns: Columns, record: dict[str, object], number: int, errors: list[LoadError]
+) -> OrganisationRecord | None:
     source = columns.table.source
 
     def fail(column: str, message: str) -> None:
@@ -90,8 +101,15 @@ def _organisation(columns: Columns, record: dict[str, object], number: int,
         org_type = _TYPES_BY_KEY.get(normalise(raw_type), "")
         if not org_type:
             hint = closest(raw_type, ORGANISATION_TYPES)
-            fail("type", f"unknown type {raw_type!r}" + (f"; did you mean {hint!r}?" if hint else
-                 f"; use one of: {', '.join(ORGANISATION_TYPES)}"))
+            fail(
+                "type",
+                f"unknown type {raw_type!r}"
+                + (
+                    f"; did you mean {hint!r}?"
+                    if hint
+                    else f"; use one of: {', '.join(ORGANISATION_TYPES)}"
+                ),
+            )
     dates = {}
     for column in ("member_since", "member_until"):
         text = columns.value(record, column)

@@ -9,6 +9,7 @@ docs/reference-data.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,21 +20,43 @@ from kipu.core.reference import INDICATOR_TYPES
 from kipu.core.schema import POPULATION_TYPES
 from kipu.core.text import closest, compact, normalise
 
-SECTOR_COLUMNS = {"code": ("sector_code",), "name": ("sector", "name_en", "area"),
-                  "name_es": ("sector_es", "nombre"), "parent": ("parent_sector", "parent_code")}
+SECTOR_COLUMNS = {
+    "code": ("sector_code",),
+    "name": ("sector", "name_en", "area"),
+    "name_es": ("sector_es", "nombre"),
+    "parent": ("parent_sector", "parent_code"),
+}
 INDICATOR_COLUMNS = {
-    "code": ("indicator_code", "codigo"), "indicator": ("name", "name_en", "indicator_name"),
-    "indicator_es": ("name_es", "indicador"), "sector": ("sector_name", "area", "subsector"),
-    "sector_code": (), "sector_es": (), "parent_sector": (), "unit": ("unidad",),
+    "code": ("indicator_code", "codigo"),
+    "indicator": ("name", "name_en", "indicator_name"),
+    "indicator_es": ("name_es", "indicador"),
+    "sector": ("sector_name", "area", "subsector"),
+    "sector_code": (),
+    "sector_es": (),
+    "parent_sector": (),
+    "unit": ("unidad",),
     "type": ("indicator_type", "tipo"),
 }
-TARGET_COLUMNS = {"sector": ("area", "sector_code"), "admin1": ("department", "departamento"),
-                  "people_in_need": ("pin",), "people_targeted": ("target", "targeted"),
-                  "budget_usd": ("budget",)}
-PROPORTION_COLUMNS = {"sector": (), "admin1": (), "population_type": (), "girls": (),
-                      "boys": (), "women": (), "men": ()}
+TARGET_COLUMNS = {
+    "sector": ("area", "sector_code"),
+    "admin1": ("department", "departamento"),
+    "people_in_need": ("pin",),
+    "people_targeted": ("target", "targeted"),
+    "budget_usd": ("budget",),
+}
+PROPORTION_COLUMNS = {
+    "sector": (),
+    "admin1": (),
+    "population_type": (),
+    "girls": (),
+    "boys": (),
+    "women": (),
+    "men": (),
+}
 _TYPES = {compact(name): name for name in INDICATOR_TYPES} | {
-    compact("Mechanism-Advocacy"): "Mechanism/Advocacy", compact("PIN"): "PiN"}
+    compact("Mechanism-Advocacy"): "Mechanism/Advocacy",
+    compact("PIN"): "PiN",
+}
 
 
 @dataclass
@@ -84,21 +107,29 @@ def sector_code_for(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "-", normalise(name).upper()).strip("-")
 
 
-def load_plan(path: Path | str, gazetteer: Gazetteer, country: str,
-              targets_path: Path | str | None = None) -> Loaded[PlanContent]:
+def load_plan(
+    path: Path | str, gazetteer: Gazetteer, country: str, targets_path: Path | str | None = None
+) -> Loaded[PlanContent]:
     result: Loaded[PlanContent] = Loaded(records=[PlanContent()])
     content = result.records[0]
     sheets = _sheet_names(Path(path), result.errors)
     if result.errors:
         return result
-    wanted = {name: sheets.get(name) for name in ("sectors", "indicators", "targets", "proportions")}
+    wanted = {
+        name: sheets.get(name) for name in ("sectors", "indicators", "targets", "proportions")
+    }
     if wanted["sectors"]:
         _read_sectors(path, wanted["sectors"], content, result.errors)
     _read_indicators(path, wanted["indicators"], content, result.errors)
     places = _Places(gazetteer, country)
     if targets_path or wanted["targets"]:
-        _read_targets(targets_path or path, None if targets_path else wanted["targets"], content, places,
-                      result.errors)
+        _read_targets(
+            targets_path or path,
+            None if targets_path else wanted["targets"],
+            content,
+            places,
+            result.errors,
+        )
     if wanted["proportions"]:
         _read_proportions(path, wanted["proportions"], content, places, result.errors)
     return result
@@ -114,8 +145,13 @@ def _sheet_names(path: Path, errors: list[LoadError]) -> dict[str, str]:
         return {}
 
 
-def _table_columns(path: Path | str, sheet: str | None, accepted: dict[str, tuple[str, ...]],
-                   required: tuple[str, ...], errors: list[LoadError]) -> Columns | None:
+def _table_columns(
+    path: Path | str,
+    sheet: str | None,
+    accepted: Mapping[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    errors: list[LoadError],
+) -> Columns | None:
     table = open_table(path, sheet)
     if isinstance(table, LoadError):
         errors.append(table)
@@ -131,7 +167,9 @@ def _rows(columns: Columns) -> list[tuple[int, dict[str, object]]]:
     return list(zip(columns.table.row_numbers, columns.table.records, strict=True))
 
 
-def _read_sectors(path: Path | str, sheet: str, content: PlanContent, errors: list[LoadError]) -> None:
+def _read_sectors(
+    path: Path | str, sheet: str, content: PlanContent, errors: list[LoadError]
+) -> None:
     columns = _table_columns(path, sheet, SECTOR_COLUMNS, ("name",), errors)
     if columns is None:
         return
@@ -140,11 +178,19 @@ def _read_sectors(path: Path | str, sheet: str, content: PlanContent, errors: li
         name = columns.value(record, "name")
         code = columns.value(record, "code") or sector_code_for(name)
         if not name:
-            errors.append(LoadError(columns.table.source, number, columns.label("name"), "empty sector name"))
+            errors.append(
+                LoadError(columns.table.source, number, columns.label("name"), "empty sector name")
+            )
             continue
         if any(s.code == code for s in content.sectors):
-            errors.append(LoadError(columns.table.source, number, columns.label("code"),
-                                    f"duplicate sector code {code!r}"))
+            errors.append(
+                LoadError(
+                    columns.table.source,
+                    number,
+                    columns.label("code"),
+                    f"duplicate sector code {code!r}",
+                )
+            )
             continue
         sector = SectorRecord(code, name, columns.value(record, "name_es"))
         content.sectors.append(sector)
@@ -153,21 +199,36 @@ def _read_sectors(path: Path | str, sheet: str, content: PlanContent, errors: li
     for number, sector, parent in parents:
         found = _find_sector(content, parent)
         if found is None:
-            errors.append(LoadError(columns.table.source, number, columns.label("parent"),
-                                    f"unknown parent sector {parent!r}"))
+            errors.append(
+                LoadError(
+                    columns.table.source,
+                    number,
+                    columns.label("parent"),
+                    f"unknown parent sector {parent!r}",
+                )
+            )
         else:
             sector.parent_code = found.code
 
 
 def _find_sector(content: PlanContent, text: str) -> SectorRecord | None:
     key = normalise(text)
-    return next((s for s in content.sectors if key in (normalise(s.code), normalise(s.name),
-                                                         normalise(s.name_es))), None)
+    return next(
+        (
+            s
+            for s in content.sectors
+            if key in (normalise(s.code), normalise(s.name), normalise(s.name_es))
+        ),
+        None,
+    )
 
 
-def _read_indicators(path: Path | str, sheet: str | None, content: PlanContent,
-                     errors: list[LoadError]) -> None:
-    columns = _table_columns(path, sheet, INDICATOR_COLUMNS, ("code", "indicator", "sector", "type"), errors)
+def _read_indicators(
+    path: Path | str, sheet: str | None, content: PlanContent, errors: list[LoadError]
+) -> None:
+    columns = _table_columns(
+        path, sheet, INDICATOR_COLUMNS, ("code", "indicator", "sector", "type"), errors
+    )
     if columns is None:
         return
     sectors_given = bool(content.sectors)
@@ -176,39 +237,78 @@ def _read_indicators(path: Path | str, sheet: str | None, content: PlanContent,
         if indicator is None:
             continue
         if any(i.code == indicator.code for i in content.indicators):
-            errors.append(LoadError(columns.table.source, number, columns.label("code"),
-                                    f"duplicate indicator code {indicator.code!r}"))
+            errors.append(
+                LoadError(
+                    columns.table.source,
+                    number,
+                    columns.label("code"),
+                    f"duplicate indicator code {indicator.code!r}",
+                )
+            )
             continue
         content.indicators.append(indicator)
 
 
-def _indicator(columns: Columns, number: int, record: dict[str, object], content: PlanContent,
-               sectors_given: bool, errors: list[LoadError]) -> IndicatorRecord | None:
+def _indicator(
+    columns: Columns,
+    number: int,
+    record: dict[str, object],
+    content: PlanContent,
+    sectors_given: bool,
+    errors: list[LoadError],
+) -> IndicatorRecord | None:
     source = columns.table.source
     code, name = columns.value(record, "code"), columns.value(record, "indicator")
     sector_text, raw_type = columns.value(record, "sector"), columns.value(record, "type")
-    for column, value in (("code", code), ("indicator", name), ("sector", sector_text), ("type", raw_type)):
+    for column, value in (
+        ("code", code),
+        ("indicator", name),
+        ("sector", sector_text),
+        ("type", raw_type),
+    ):
         if not value:
             errors.append(LoadError(source, number, columns.label(column), "empty cell"))
             return None
     indicator_type = _TYPES.get(compact(raw_type))
     if indicator_type is None:
         hint = closest(raw_type, INDICATOR_TYPES)
-        errors.append(LoadError(source, number, columns.label("type"), f"unknown indicator type {raw_type!r}"
-                                + (f"; did you mean {hint!r}?" if hint else "")))
+        errors.append(
+            LoadError(
+                source,
+                number,
+                columns.label("type"),
+                f"unknown indicator type {raw_type!r}"
+                + (f"; did you mean {hint!r}?" if hint else ""),
+            )
+        )
         return None
     sector = _find_sector(content, columns.value(record, "sector_code") or sector_text)
     if sector is None and sectors_given:
         hint = closest(sector_text, [s.name for s in content.sectors])
-        errors.append(LoadError(source, number, columns.label("sector"), f"unknown sector {sector_text!r}"
-                                + (f"; did you mean {hint!r}?" if hint else "")))
+        errors.append(
+            LoadError(
+                source,
+                number,
+                columns.label("sector"),
+                f"unknown sector {sector_text!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+            )
+        )
         return None
     if sector is None:
-        sector = SectorRecord(columns.value(record, "sector_code") or sector_code_for(sector_text),
-                              sector_text, columns.value(record, "sector_es"))
+        sector = SectorRecord(
+            columns.value(record, "sector_code") or sector_code_for(sector_text),
+            sector_text,
+            columns.value(record, "sector_es"),
+        )
         content.sectors.append(sector)
-    return IndicatorRecord(code, name, sector.code, indicator_type, columns.value(record, "indicator_es"),
-                           columns.value(record, "unit"))
+    return IndicatorRecord(
+        code,
+        name,
+        sector.code,
+        indicator_type,
+        columns.value(record, "indicator_es"),
+        columns.value(record, "unit"),
+    )
 
 
 class _Places:
@@ -238,8 +338,13 @@ def _number(text: str) -> float | None:
     return value if value >= 0 else None
 
 
-def _read_targets(path: Path | str, sheet: str | None, content: PlanContent, places: _Places,
-                  errors: list[LoadError]) -> None:
+def _read_targets(
+    path: Path | str,
+    sheet: str | None,
+    content: PlanContent,
+    places: _Places,
+    errors: list[LoadError],
+) -> None:
     columns = _table_columns(path, sheet, TARGET_COLUMNS, ("sector",), errors)
     if columns is None:
         return
@@ -249,23 +354,50 @@ def _read_targets(path: Path | str, sheet: str | None, content: PlanContent, pla
         sector = _find_sector(content, sector_text)
         admin1 = places.resolve(admin1_text)
         if sector is None:
-            errors.append(LoadError(source, number, columns.label("sector"), f"unknown sector {sector_text!r}"))
+            errors.append(
+                LoadError(
+                    source, number, columns.label("sector"), f"unknown sector {sector_text!r}"
+                )
+            )
         if admin1 is None:
-            errors.append(LoadError(source, number, columns.label("admin1"),
-                                    f"unknown admin1 {admin1_text!r}{places.hint(admin1_text)}"))
-        values = {c: _number(columns.value(record, c)) for c in ("people_in_need", "people_targeted", "budget_usd")}
+            errors.append(
+                LoadError(
+                    source,
+                    number,
+                    columns.label("admin1"),
+                    f"unknown admin1 {admin1_text!r}{places.hint(admin1_text)}",
+                )
+            )
+        values = {
+            c: _number(columns.value(record, c))
+            for c in ("people_in_need", "people_targeted", "budget_usd")
+        }
         for column, value in values.items():
             if value is None:
-                errors.append(LoadError(source, number, columns.label(column),
-                                        f"{columns.value(record, column)!r} is not a number ≥ 0"))
+                errors.append(
+                    LoadError(
+                        source,
+                        number,
+                        columns.label(column),
+                        f"{columns.value(record, column)!r} is not a number ≥ 0",
+                    )
+                )
         if sector is None or admin1 is None or None in values.values():
             continue
-        content.targets.append(TargetRecord(sector.code, admin1, int(values["people_in_need"] or 0),
-                                            int(values["people_targeted"] or 0), values["budget_usd"] or 0.0))
+        content.targets.append(
+            TargetRecord(
+                sector.code,
+                admin1,
+                int(values["people_in_need"] or 0),
+                int(values["people_targeted"] or 0),
+                values["budget_usd"] or 0.0,
+            )
+        )
 
 
-def _read_proportions(path: Path | str, sheet: str, content: PlanContent, places: _Places,
-                      errors: list[LoadError]) -> None:
+def _read_proportions(
+    path: Path | str, sheet: str, content: PlanContent, places: _Places, errors: list[LoadError]
+) -> None:
     columns = _table_columns(path, sheet, PROPORTION_COLUMNS, tuple(PROPORTION_COLUMNS), errors)
     if columns is None:
         return
@@ -285,5 +417,8 @@ def _read_proportions(path: Path | str, sheet: str, content: PlanContent, places
         if problem or sector is None or admin1 is None:
             errors.append(LoadError(source, number, None, problem or "invalid row"))
             continue
-        content.proportions.append(ProportionRecord(sector.code, admin1, population,
-                                                    {k: v or 0.0 for k, v in shares.items()}))
+        content.proportions.append(
+            ProportionRecord(
+                sector.code, admin1, population, {k: v or 0.0 for k, v in shares.items()}
+            )
+        )

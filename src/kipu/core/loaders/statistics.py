@@ -14,9 +14,16 @@ from pathlib import Path
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date
 
 ACCEPTED = {
-    "series": ("key", "indicator"), "period_start": ("start", "from", "date"),
-    "period_end": ("end", "to"), "value": ("valor",), "note": ("notes", "comment"),
-    "source": ("fuente",), "name_en": ("name",), "name_es": ("nombre",), "unit": (), "url": (),
+    "series": ("key", "indicator"),
+    "period_start": ("start", "from", "date"),
+    "period_end": ("end", "to"),
+    "value": ("valor",),
+    "note": ("notes", "comment"),
+    "source": ("fuente",),
+    "name_en": ("name",),
+    "name_es": ("nombre",),
+    "unit": (),
+    "url": (),
 }
 
 # Names for the series the demonstration and the seed report use.
@@ -68,16 +75,18 @@ def load_statistics(path: Path | str) -> Loaded[ObservationRecord]:
             continue
         key = (row.series, row.period_start, row.period_end)
         if key in seen:
-            result.errors.append(LoadError(table.source, number, None,
-                                           f"same series and period as row {seen[key]}"))
+            result.errors.append(
+                LoadError(table.source, number, None, f"same series and period as row {seen[key]}")
+            )
             continue
         seen[key] = number
         result.records.append(row)
     return result
 
 
-def _observation(columns: Columns, number: int, record: dict[str, object],
-                 errors: list[LoadError]) -> ObservationRecord | None:
+def _observation(
+    columns: Columns, number: int, record: dict[str, object], errors: list[LoadError]
+) -> ObservationRecord | None:
     source = columns.table.source
     before = len(errors)
 
@@ -106,9 +115,14 @@ def _observation(columns: Columns, number: int, record: dict[str, object],
         return None
     names = KNOWN_SERIES.get(series, ("", ""))
     return ObservationRecord(
-        series=series, period_start=start, period_end=end, value=value,
-        note=columns.value(record, "note"), source=columns.value(record, "source"),
+        series=series,
+        period_start=start,
+        period_end=end,
+        value=value,
+        note=columns.value(record, "note"),
+        source=columns.value(record, "source"),
         name_en=columns.value(record, "name_en") or names[0] or series,
-        name_es=columns.value(record, "name_es") or names[1], unit=columns.value(record, "unit"),
+        name_es=columns.value(record, "name_es") or names[1],
+        unit=columns.value(record, "unit"),
         url=columns.value(record, "url"),
     )

@@ -6,13 +6,19 @@ class Location(models.Model):
 
     pcode = models.CharField(max_length=20, unique=True)
     level = models.PositiveSmallIntegerField(db_index=True)
-    code = models.CharField(max_length=20, help_text="National code (UBIGEO in Peru); ISO3 for a country")
+    code = models.CharField(
+        max_length=20, help_text="National code (UBIGEO in Peru); ISO3 for a country"
+    )
     iso = models.CharField(max_length=10, blank=True, help_text="ISO 3166-2 code where one exists")
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=3, db_index=True, help_text="ISO3")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     vintage = models.CharField(max_length=50, blank=True)
-    national = models.BooleanField(default=False, help_text="Pseudo admin1 for country-level activities")
+    national = models.BooleanField(
+        default=False, help_text="Pseudo admin1 for country-level activities"
+    )
 
     class Meta:
         ordering = ["pcode"]
@@ -30,7 +36,9 @@ class LocationAlias(models.Model):
     kind = models.CharField(max_length=10, default="name")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["location", "alias"], name="unique_location_alias")]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "alias"], name="unique_location_alias")
+        ]
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.location.pcode}"

@@ -20,19 +20,37 @@ def gazetteer(countries: list[str] | None = None) -> Gazetteer:
     for alias in aliases:
         by_pcode[alias.location.pcode].append(alias.alias)
     return Gazetteer(
-        Unit(pcode=r.pcode, level=r.level, code=r.code, name=r.name, country=r.country,
-             parent_pcode=r.parent.pcode if r.parent else "", iso=r.iso, vintage=r.vintage,
-             national=r.national, aliases=tuple(by_pcode.get(r.pcode, ())))
+        Unit(
+            pcode=r.pcode,
+            level=r.level,
+            code=r.code,
+            name=r.name,
+            country=r.country,
+            parent_pcode=r.parent.pcode if r.parent else "",
+            iso=r.iso,
+            vintage=r.vintage,
+            national=r.national,
+            aliases=tuple(by_pcode.get(r.pcode, ())),
+        )
         for r in rows
     )
 
 
 def list_locations(country: str, level: int | None = None) -> list[dict[str, object]]:
-    rows = Location.objects.filter(country=country).select_related("parent").order_by("level", "pcode")
+    rows = (
+        Location.objects.filter(country=country).select_related("parent").order_by("level", "pcode")
+    )
     if level is not None:
         rows = rows.filter(level=level)
     return [
-        {"code": r.code, "pcode": r.pcode, "iso": r.iso or None, "name": r.name, "level": r.level,
-         "parent": r.parent.pcode if r.parent else None, "national": r.national}
+        {
+            "code": r.code,
+            "pcode": r.pcode,
+            "iso": r.iso or None,
+            "name": r.name,
+            "level": r.level,
+            "parent": r.parent.pcode if r.parent else None,
+            "national": r.national,
+        }
         for r in rows
     ]

@@ -34,7 +34,9 @@ def load_locations(units: list[core.Location]) -> tuple[int, int]:
 
 
 def _link_parents(units: list[core.Location], rows: dict[str, Location]) -> None:
-    parents = {x.pcode: x for x in Location.objects.filter(pcode__in={u.parent_pcode for u in units})}
+    parents = {
+        x.pcode: x for x in Location.objects.filter(pcode__in={u.parent_pcode for u in units})
+    }
     changed = []
     for unit in units:
         row, parent = rows[unit.pcode], parents.get(unit.parent_pcode)
@@ -45,7 +47,11 @@ def _link_parents(units: list[core.Location], rows: dict[str, Location]) -> None
 
 
 def _load_aliases(units: list[core.Location], rows: dict[str, Location]) -> None:
-    have = set(LocationAlias.objects.filter(location__pcode__in=rows).values_list("location__pcode", "alias"))
+    have = set(
+        LocationAlias.objects.filter(location__pcode__in=rows).values_list(
+            "location__pcode", "alias"
+        )
+    )
     new = [
         LocationAlias(location=rows[unit.pcode], alias=alias)
         for unit in units

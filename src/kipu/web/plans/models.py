@@ -10,15 +10,20 @@ class Plan(models.Model):
         SECTORS = "sectors"
         AREAS = "areas", "areas of intervention"
 
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="plans")
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.CASCADE, related_name="plans"
+    )
     name = models.CharField(max_length=200)
     year = models.PositiveSmallIntegerField()
-    classification = models.CharField(max_length=10, choices=Classification.choices,
-                                      default=Classification.SECTORS)
+    classification = models.CharField(
+        max_length=10, choices=Classification.choices, default=Classification.SECTORS
+    )
 
     class Meta:
         ordering = ["platform", "-year"]
-        constraints = [models.UniqueConstraint(fields=["platform", "year"], name="one_plan_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "year"], name="one_plan_per_year")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -31,7 +36,9 @@ class Sector(models.Model):
     code = models.CharField(max_length=40)
     name_en = models.CharField(max_length=200)
     name_es = models.CharField(max_length=200, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -55,7 +62,9 @@ class Indicator(models.Model):
 
     class Meta:
         ordering = ["plan", "code"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_en}"
@@ -70,13 +79,20 @@ class Target(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="targets")
-    admin1 = models.ForeignKey("locations.Location", null=True, blank=True, on_delete=models.PROTECT)
+    admin1 = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.PROTECT
+    )
     people_in_need = models.PositiveBigIntegerField(default=0)
     people_targeted = models.PositiveBigIntegerField(default=0)
     budget_usd = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["plan", "sector", "admin1"], name="unique_target")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "sector", "admin1"], name="unique_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector} in {self.admin1 or 'the country'}"
 
 
 class Proportion(models.Model):
@@ -92,5 +108,11 @@ class Proportion(models.Model):
     men = models.FloatField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["plan", "sector", "admin1", "population_type"],
-                                               name="unique_proportion")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "sector", "admin1", "population_type"], name="unique_proportion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector} {self.admin1} {self.population_type}"

@@ -10,7 +10,9 @@ from kipu.web.platforms.models import Platform
 def plan_for(platform: Platform, year: int | None = None) -> Plan | None:
     plans = Plan.objects.filter(platform=platform)
     if year is not None:
-        return plans.filter(year=year).first() or plans.filter(year__lt=year).order_by("-year").first()
+        return (
+            plans.filter(year=year).first() or plans.filter(year__lt=year).order_by("-year").first()
+        )
     return plans.order_by("-year").first()
 
 
@@ -23,20 +25,43 @@ def plan_value(platform: Platform, year: int | None = None) -> core.Plan:
         name=plan.name,
         year=plan.year,
         classification=plan.classification,
-        sectors=[core.Sector(s.code, s.name_en, s.name_es, s.parent.code if s.parent else "",
-                             "area" if plan.classification == "areas" else "sector") for s in sectors],
-        indicators=[core.Indicator(i.code, i.name_en, i.sector.code, i.type, i.name_es, i.unit)
-                    for i in plan.indicators.select_related("sector")],
-        targets=[core.Target(t.sector.code, t.admin1.pcode if t.admin1 else "", t.people_in_need,
-                             t.people_targeted, float(t.budget_usd))
-                 for t in plan.targets.select_related("sector", "admin1")],
+        sectors=[
+            core.Sector(
+                s.code,
+                s.name_en,
+                s.name_es,
+                s.parent.code if s.parent else "",
+                "area" if plan.classification == "areas" else "sector",
+            )
+            for s in sectors
+        ],
+        indicators=[
+            core.Indicator(i.code, i.name_en, i.sector.code, i.type, i.name_es, i.unit)
+            for i in plan.indicators.select_related("sector")
+        ],
+        targets=[
+            core.Target(
+                t.sector.code,
+                t.admin1.pcode if t.admin1 else "",
+                t.people_in_need,
+                t.people_targeted,
+                float(t.budget_usd),
+            )
+            for t in plan.targets.select_related("sector", "admin1")
+        ],
     )
 
 
 def plan_summary(platform: Platform) -> list[dict[str, object]]:
     return [
-        {"name": p.name, "year": p.year, "classification": p.classification,
-         "sectors": [{"code": s.code, "name": s.name_en, "indicators": s.indicators.count()}
-                     for s in p.sectors.all()]}
+        {
+            "name": p.name,
+            "year": p.year,
+            "classification": p.classification,
+            "sectors": [
+                {"code": s.code, "name": s.name_en, "indicators": s.indicators.count()}
+                for s in p.sectors.all()
+            ],
+        }
         for p in Plan.objects.filter(platform=platform).prefetch_related("sectors")
     ]

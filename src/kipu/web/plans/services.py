@@ -12,34 +12,61 @@ from kipu.web.platforms.models import Platform
 
 
 @transaction.atomic
-def load_plan(platform: Platform, year: int, content: PlanContent, *, name: str = "",
-              classification: str = "sectors") -> Plan:
+def load_plan(
+    platform: Platform,
+    year: int,
+    content: PlanContent,
+    *,
+    name: str = "",
+    classification: str = "sectors",
+) -> Plan:
     plan, _ = Plan.objects.update_or_create(
-        platform=platform, year=year,
+        platform=platform,
+        year=year,
         defaults={"name": name or f"{platform.name} {year}", "classification": classification},
     )
     sectors = _load_sectors(plan, content)
     for record in content.indicators:
         Indicator.objects.update_or_create(
-            plan=plan, code=record.code,
-            defaults={"sector": sectors[record.sector_code], "name_en": record.name,
-                      "name_es": record.name_es, "unit": record.unit, "type": record.type},
+            plan=plan,
+            code=record.code,
+            defaults={
+                "sector": sectors[record.sector_code],
+                "name_en": record.name,
+                "name_es": record.name_es,
+                "unit": record.unit,
+                "type": record.type,
+            },
         )
-    places = {x.pcode: x for x in Location.objects.filter(
-        pcode__in={t.admin1 for t in content.targets} | {p.admin1 for p in content.proportions})}
+    places = {
+        x.pcode: x
+        for x in Location.objects.filter(
+            pcode__in={t.admin1 for t in content.targets} | {p.admin1 for p in content.proportions}
+        )
+    }
     if content.targets:
         plan.targets.all().delete()
         Target.objects.bulk_create(
-            Target(plan=plan, sector=sectors[t.sector_code], admin1=places.get(t.admin1),
-                   people_in_need=t.people_in_need, people_targeted=t.people_targeted,
-                   budget_usd=round(t.budget_usd, 2))
+            Target(
+                plan=plan,
+                sector=sectors[t.sector_code],
+                admin1=places.get(t.admin1),
+                people_in_need=t.people_in_need,
+                people_targeted=t.people_targeted,
+                budget_usd=round(t.budget_usd, 2),
+            )
             for t in content.targets
         )
     if content.proportions:
         plan.proportions.all().delete()
         Proportion.objects.bulk_create(
-            Proportion(plan=plan, sector=sectors[p.sector_code], admin1=places[p.admin1],
-                       population_type=p.population_type, **p.shares)
+            Proportion(
+                plan=plan,
+                sector=sectors[p.sector_code],
+                admin1=places[p.admin1],
+                population_type=p.population_type,
+                **p.shares,
+            )
             for p in content.proportions
         )
     return plan
@@ -49,7 +76,8 @@ def _load_sectors(plan: Plan, content: PlanContent) -> dict[str, Sector]:
     sectors = {}
     for order, record in enumerate(content.sectors):
         sectors[record.code], _ = Sector.objects.update_or_create(
-            plan=plan, code=record.code,
+            plan=plan,
+            code=record.code,
             defaults={"name_en": record.name, "name_es": record.name_es, "order": order},
         )
     for record in content.sectors:

@@ -13,13 +13,23 @@ class Platform(models.Model):
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
-    country = models.CharField(max_length=3, blank=True, help_text="ISO3; blank for a regional platform")
+    country = models.CharField(
+        max_length=3, blank=True, help_text="ISO3; blank for a regional platform"
+    )
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.NATIONAL)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     languages = models.JSONField(default=list, blank=True)
-    contacts = models.JSONField(default=list, blank=True, help_text="[{name, role, organisation, email}]")
-    admin1 = models.ManyToManyField("locations.Location", blank=True, related_name="local_platforms",
-                                    help_text="The admin1 units a local platform covers")
+    contacts = models.JSONField(
+        default=list, blank=True, help_text="[{name, role, organisation, email}]"
+    )
+    admin1 = models.ManyToManyField(
+        "locations.Location",
+        blank=True,
+        related_name="local_platforms",
+        help_text="The admin1 units a local platform covers",
+    )
     synthetic = models.BooleanField(default=False, help_text="Demonstration data, not real figures")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -33,8 +43,9 @@ class Platform(models.Model):
 class Organisation(models.Model):
     TYPES = [(t, t) for t in ORGANISATION_TYPES]
 
-    external_id = models.CharField(max_length=20, unique=True, null=True, blank=True,
-                                   help_text="Registry id, R4V style ORGnnn")
+    external_id = models.CharField(
+        max_length=20, unique=True, null=True, blank=True, help_text="Registry id, R4V style ORGnnn"
+    )
     name_en = models.CharField(max_length=250)
     name_es = models.CharField(max_length=250, blank=True)
     name_pt = models.CharField(max_length=250, blank=True)
@@ -56,14 +67,18 @@ class Organisation(models.Model):
 
 class Membership(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     sub_working_groups = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["platform", "organisation"]
-        constraints = [models.UniqueConstraint(fields=["platform", "organisation"], name="unique_membership")]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "organisation"], name="unique_membership")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.platform}"

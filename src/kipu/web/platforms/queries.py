@@ -23,15 +23,24 @@ def platform_named(slug: str | None) -> Platform:
     platforms = list(Platform.objects.all()[:2])
     if len(platforms) == 1:
         return platforms[0]
-    raise PlatformNotFound("several platforms exist: name one with --platform" if platforms
-                           else "no platform yet: run `kipu platforms add` or `kipu demo load`")
+    raise PlatformNotFound(
+        "several platforms exist: name one with --platform"
+        if platforms
+        else "no platform yet: run `kipu platforms add` or `kipu demo load`"
+    )
 
 
 def list_platforms() -> list[dict[str, object]]:
     return [
-        {"slug": p.slug, "name": p.name, "country": p.country or None, "level": p.level,
-         "parent": p.parent.slug if p.parent else None, "synthetic": p.synthetic,
-         "organisations": p.memberships.count()}
+        {
+            "slug": p.slug,
+            "name": p.name,
+            "country": p.country or None,
+            "level": p.level,
+            "parent": p.parent.slug if p.parent else None,
+            "synthetic": p.synthetic,
+            "organisations": p.memberships.count(),
+        }
         for p in Platform.objects.select_related("parent")
     ]
 
@@ -40,10 +49,19 @@ def member_organisations(platform: Platform) -> list[OrganisationValue]:
     memberships = Membership.objects.filter(platform=platform).select_related("organisation")
     return [
         OrganisationValue(
-            key=m.organisation.key, name=m.organisation.name_en, acronym=m.organisation.acronym,
+            key=m.organisation.key,
+            name=m.organisation.name_en,
+            acronym=m.organisation.acronym,
             org_type=m.organisation.org_type,
-            names={k: v for k, v in (("en", m.organisation.name_en), ("es", m.organisation.name_es),
-                                      ("pt", m.organisation.name_pt)) if v},
+            names={
+                k: v
+                for k, v in (
+                    ("en", m.organisation.name_en),
+                    ("es", m.organisation.name_es),
+                    ("pt", m.organisation.name_pt),
+                )
+                if v
+            },
             aliases=tuple(m.organisation.aliases),
         )
         for m in memberships.order_by("organisation__name_en")
@@ -54,8 +72,11 @@ def reference_data(platform: Platform, year: int | None = None) -> ReferenceData
     """What validation and figures need to know of `platform`, for the plan of `year`."""
     from kipu.web.plans.queries import plan_value
 
-    countries = [platform.country] if platform.country else sorted(
-        {c.country for c in platform.children.all() if c.country})
+    countries = (
+        [platform.country]
+        if platform.country
+        else sorted({c.country for c in platform.children.all() if c.country})
+    )
     return ReferenceData(
         platform=platform.slug,
         countries=countries,

@@ -11,9 +11,17 @@ from kipu.web.platforms.models import Membership, Organisation, Platform
 
 
 @transaction.atomic
-def add_platform(slug: str, name: str, *, country: str = "", level: str = "national",
-                 parent: str | None = None, admin1: list[str] | None = None,
-                 languages: list[str] | None = None, synthetic: bool = False) -> Platform:
+def add_platform(
+    slug: str,
+    name: str,
+    *,
+    country: str = "",
+    level: str = "national",
+    parent: str | None = None,
+    admin1: list[str] | None = None,
+    languages: list[str] | None = None,
+    synthetic: bool = False,
+) -> Platform:
     if Platform.objects.filter(slug=slug).exists():
         raise ValueError(f"a platform {slug!r} exists already")
     if level not in Platform.Level.values:
@@ -24,8 +32,13 @@ def add_platform(slug: str, name: str, *, country: str = "", level: str = "natio
         if parent_row is None:
             raise ValueError(f"no parent platform {parent!r}")
     platform = Platform.objects.create(
-        slug=slug, name=name, country=country.upper(), level=level, parent=parent_row,
-        languages=languages or ["en", "es"], synthetic=synthetic,
+        slug=slug,
+        name=name,
+        country=country.upper(),
+        level=level,
+        parent=parent_row,
+        languages=languages or ["en", "es"],
+        synthetic=synthetic,
     )
     if admin1:
         platform.admin1.set(_admin1_units(platform.country, admin1))
@@ -67,8 +80,12 @@ def load_organisations(platform: Platform, records: list[OrganisationRecord]) ->
         row.save()
         by_name[normalise(row.name_en)] = row
         Membership.objects.update_or_create(
-            platform=platform, organisation=row,
-            defaults={"start_date": record.member_since, "end_date": record.member_until,
-                      "sub_working_groups": record.sub_working_groups},
+            platform=platform,
+            organisation=row,
+            defaults={
+                "start_date": record.member_since,
+                "end_date": record.member_until,
+                "sub_working_groups": record.sub_working_groups,
+            },
         )
     return created, updated

@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.db import transaction
 
 from kipu.core import demo
+from kipu.core.export import table_rows, write_xlsx
 from kipu.core.frame import activity_frame
+from kipu.web.database import data_dir
 from kipu.web.locations.models import Location
 from kipu.web.plans.services import load_plan
-from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.platforms.models import Platform
+from kipu.web.platforms.queries import reference_data
 from kipu.web.platforms.services import add_platform, load_organisations
 from kipu.web.stats.services import load_statistics
+from kipu.web.submissions.imports import import_file
 from kipu.web.submissions.models import Activity, Submission
-from kipu.web.submissions.services import store_submission
 
 
 class NotInitialised(RuntimeError):
@@ -33,22 +36,35 @@ def load_demo() -> Platform:
         existing.delete()
     platform = add_platform(demo.SLUG, demo.NAME, country="PER", level="national", synthetic=True)
     platform.contacts = [
-        {"name": "IM focal point (synthetic)", "role": "Information Management Officer",
-         "organisation": "GTRM Peru", "email": "im@example.org"},
+        {
+            "name": "IM focal point (synthetic)",
+            "role": "Information Management Officer",
+            "organisation": "GTRM Peru",
+            "email": "im@example.org",
+        },
     ]
     platform.save()
     load_organisations(platform, demo.demo_organisations())
-    load_plan(platform, demo.YEAR, demo.demo_plan(), name="GTRM Peru 2019 (synthetic)",
-              classification="areas")
+    load_plan(
+        platform,
+        demo.YEAR,
+        demo.demo_plan(),
+        name="GTRM Peru 2019 (synthetic)",
+        classification="areas",
+    )
     load_statistics(platform, demo.demo_statistics())
     _store_activities(platform)
     return platform
 
 
 def _store_activities(platform: Platform) -> None:
-    frame = activity_frame(demo.demo_activities())
-    organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
-    for (org_key, month), rows in sorted(frame.group_by("appealing_org", "month"),
-                                         key=lambda item: str(item[0])):
-        store_submission(platform, organisations[str(org_key)], str(month), rows,
-                         file_name=f"demo-{org_key}-{month}.xlsx")
+    """Write the year's rows as a real 5W workbook and import it like an IM officer would."""
+    reference = reference_data(platform, demo.YEAR)
+    folder = data_dir() / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = folder / f"5w-{demo.YEAR}-synthetic.xlsx"
+    write_xlsx(table_rows(activity_frame(demo.demo_activities()), reference), workbook)
+    result = import_file(platform, workbook)
+    if not result.ok:
+        summary = result.validation.report.summary
+        raise RuntimeError(f"the demonstration data do not validate: {summary}")

@@ -12,7 +12,9 @@ from kipu.web.platforms.queries import member_organisations
 
 def home(request: HttpRequest) -> HttpResponse:
     """The default platform's page: its name, its organisations, its plan."""
-    platform = Platform.objects.filter(level=Platform.Level.NATIONAL).first() or Platform.objects.first()
+    platform = (
+        Platform.objects.filter(level=Platform.Level.NATIONAL).first() or Platform.objects.first()
+    )
     context: dict[str, object] = {"platform": platform}
     if platform is not None:
         context["organisations"] = member_organisations(platform)

@@ -4,7 +4,9 @@ from django.db import models
 class Series(models.Model):
     """An official statistic over time: arrivals, departures, stock, asylum claims…"""
 
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="series")
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.CASCADE, related_name="series"
+    )
     key = models.SlugField(max_length=80)
     name_en = models.CharField(max_length=200)
     name_es = models.CharField(max_length=200, blank=True)
@@ -14,7 +16,9 @@ class Series(models.Model):
 
     class Meta:
         ordering = ["platform", "key"]
-        constraints = [models.UniqueConstraint(fields=["platform", "key"], name="unique_series_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "key"], name="unique_series_key")
+        ]
 
     def __str__(self) -> str:
         return self.key
@@ -31,5 +35,10 @@ class Observation(models.Model):
     class Meta:
         ordering = ["series", "period_start", "period_end"]
         constraints = [
-            models.UniqueConstraint(fields=["series", "period_start", "period_end"], name="unique_observation")
+            models.UniqueConstraint(
+                fields=["series", "period_start", "period_end"], name="unique_observation"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.period_start}–{self.period_end}: {self.value}"

@@ -15,12 +15,23 @@ def load_statistics(platform: Platform, records: list[ObservationRecord]) -> tup
     created = updated = 0
     for record in records:
         if record.series not in series:
-            defaults = {k: v for k, v in (("name_en", record.name_en), ("name_es", record.name_es),
-                                          ("unit", record.unit), ("url", record.url)) if v}
+            defaults = {
+                k: v
+                for k, v in (
+                    ("name_en", record.name_en),
+                    ("name_es", record.name_es),
+                    ("unit", record.unit),
+                    ("url", record.url),
+                )
+                if v
+            }
             series[record.series], _ = Series.objects.update_or_create(
-                platform=platform, key=record.series, defaults=defaults)
+                platform=platform, key=record.series, defaults=defaults
+            )
         _, was_created = Observation.objects.update_or_create(
-            series=series[record.series], period_start=record.period_start, period_end=record.period_end,
+            series=series[record.series],
+            period_start=record.period_start,
+            period_end=record.period_end,
             defaults={"value": record.value, "note": record.note, "source": record.source},
         )
         created, updated = (created + 1, updated) if was_created else (created, updated + 1)

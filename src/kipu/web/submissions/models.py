@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 
 
-
 class Submission(models.Model):
     """One upload of 5W rows by an organisation for a month (or a multi-month import)."""
 
@@ -11,19 +10,24 @@ class Submission(models.Model):
         CURRENT = "current", "current version"
         SUPERSEDED = "superseded", "replaced by a later version"
 
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="submissions")
-    organisation = models.ForeignKey("platforms.Organisation", on_delete=models.PROTECT,
-                                     related_name="submissions")
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.CASCADE, related_name="submissions"
+    )
+    organisation = models.ForeignKey(
+        "platforms.Organisation", on_delete=models.PROTECT, related_name="submissions"
+    )
     month = models.CharField(max_length=7, help_text="YYYY-MM")
     file_name = models.CharField(max_length=255, blank=True)
     checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the uploaded file")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=12, choices=Status.choices)
     report = models.JSONField(default=dict, blank=True, help_text="The validation report")
-    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="replaced_by")
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by"
+    )
     accepted_issues = models.BooleanField(default=False, help_text="Stored with --accept-issues")
     row_count = models.PositiveIntegerField(default=0)
 
@@ -32,8 +36,11 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["platform", "organisation", "month", "status"])]
         constraints = [
             # Two concurrent imports cannot both end up as the current version.
-            models.UniqueConstraint(fields=["platform", "organisation", "month"],
-                                    condition=models.Q(status="current"), name="one_current_submission"),
+            models.UniqueConstraint(
+                fields=["platform", "organisation", "month"],
+                condition=models.Q(status="current"),
+                name="one_current_submission",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -48,12 +55,16 @@ class Activity(models.Model):
     row = models.PositiveIntegerField(default=0, help_text="Row number in the source file")
     country = models.CharField(max_length=3)
     admin1 = models.ForeignKey("locations.Location", on_delete=models.PROTECT, related_name="+")
-    admin2 = models.ForeignKey("locations.Location", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    appealing_org = models.ForeignKey("platforms.Organisation", on_delete=models.PROTECT, related_name="+")
+    admin2 = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appealing_org = models.ForeignKey(
+        "platforms.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     implementation = models.BooleanField(null=True)
-    implementing_partner = models.ForeignKey("platforms.Organisation", null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+")
+    implementing_partner = models.ForeignKey(
+        "platforms.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     month = models.CharField(max_length=7)
     sector = models.ForeignKey("plans.Sector", on_delete=models.PROTECT, related_name="+")
     indicator = models.ForeignKey("plans.Indicator", on_delete=models.PROTECT, related_name="+")
@@ -65,7 +76,9 @@ class Activity(models.Model):
     cva = models.BooleanField(null=True)
     value_usd = models.FloatField(null=True, blank=True)
     delivery_mechanism = models.CharField(max_length=60, blank=True)
-    issues = models.JSONField(default=list, blank=True, help_text="Codes accepted with --accept-issues")
+    issues = models.JSONField(
+        default=list, blank=True, help_text="Codes accepted with --accept-issues"
+    )
     quantity_output = models.BigIntegerField(default=0)
     total_monthly = models.BigIntegerField(default=0)
     new_beneficiaries = models.BigIntegerField(default=0)
@@ -83,3 +96,6 @@ class Activity(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["platform", "month"]), models.Index(fields=["submission"])]
+
+    def __str__(self) -> str:
+        return f"{self.appealing_org} {self.month} {self.indicator} row {self.row}"

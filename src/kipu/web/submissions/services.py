@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import polars as pl
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from kipu.core.frame import ACTIVITY_FRAME
@@ -19,20 +20,43 @@ _FOREIGN_KEYS = ("admin1", "admin2", "appealing_org", "implementing_partner", "s
 
 
 @transaction.atomic
-def store_submission(platform: Platform, organisation: Organisation, month: str, rows: pl.DataFrame, *,
-                     file_name: str = "", checksum: str = "", report: dict | None = None,
-                     uploaded_by: object = None, accepted_issues: bool = False) -> Submission:
+def store_submission(
+    platform: Platform,
+    organisation: Organisation,
+    month: str,
+    rows: pl.DataFrame,
+    *,
+    file_name: str = "",
+    checksum: str = "",
+    report: dict | None = None,
+    uploaded_by: User | None = None,
+    accepted_issues: bool = False,
+) -> Submission:
     """Store `rows` (an activity frame) as the current version of (organisation, month)."""
-    previous = (Submission.objects.select_for_update()
-                .filter(platform=platform, organisation=organisation, month=month,
-                        status=Submission.Status.CURRENT).first())
+    previous = (
+        Submission.objects.select_for_update()
+        .filter(
+            platform=platform,
+            organisation=organisation,
+            month=month,
+            status=Submission.Status.CURRENT,
+        )
+        .first()
+    )
     if previous is not None:
         previous.status = Submission.Status.SUPERSEDED
         previous.save(update_fields=["status"])
     submission = Submission.objects.create(
-        platform=platform, organisation=organisation, month=month, file_name=file_name,
-        checksum=checksum, report=report or {}, uploaded_by=uploaded_by,
-        status=Submission.Status.CURRENT, replaces=previous, accepted_issues=accepted_issues,
+        platform=platform,
+        organisation=organisation,
+        month=month,
+        file_name=file_name,
+        checksum=checksum,
+        report=report or {},
+        uploaded_by=uploaded_by,
+        status=Submission.Status.CURRENT,
+        replaces=previous,
+        accepted_issues=accepted_issues,
         row_count=rows.height,
     )
     insert_activities(submission, rows)
@@ -42,14 +66,28 @@ def store_submission(platform: Platform, organisation: Organisation, month: str,
 def _key_maps(platform: Platform, rows: pl.DataFrame) -> dict[str, dict[str, int]]:
     pcodes = set(rows["admin1"].drop_nulls()) | set(rows["admin2"].drop_nulls())
     locations = dict(Location.objects.filter(pcode__in=pcodes).values_list("pcode", "id"))
-    organisations = {o.key: o.pk for o in Organisation.objects.filter(memberships__platform=platform)}
+    organisations = {
+        o.key: o.pk for o in Organisation.objects.filter(memberships__platform=platform)
+    }
     years = {int(m[:4]) for m in rows["month"].drop_nulls()}
-    sectors = dict(Sector.objects.filter(plan__platform=platform, plan__year__in=years)
-                   .values_list("code", "id"))
-    indicators = dict(Indicator.objects.filter(plan__platform=platform, plan__year__in=years)
-                      .values_list("code", "id"))
-    return {"admin1": locations, "admin2": locations, "appealing_org": organisations,
-            "implementing_partner": organisations, "sector": sectors, "indicator": indicators}
+    sectors = dict(
+        Sector.objects.filter(plan__platform=platform, plan__year__in=years).values_list(
+            "code", "id"
+        )
+    )
+    indicators = dict(
+        Indicator.objects.filter(plan__platform=platform, plan__year__in=years).values_list(
+            "code", "id"
+        )
+    )
+    return {
+        "admin1": locations,
+        "admin2": locations,
+        "appealing_org": organisations,
+        "implementing_partner": organisations,
+        "sector": sectors,
+        "indicator": indicators,
+    }
 
 
 def insert_activities(submission: Submission, rows: pl.DataFrame) -> int:
@@ -59,25 +97,38 @@ def insert_activities(submission: Submission, rows: pl.DataFrame) -> int:
         pl.col(name).replace_strict(maps[name], default=None, return_dtype=pl.Int64).alias(name)
         for name in _FOREIGN_KEYS
     )
-    missing = frame.filter(pl.any_horizontal(pl.col(n).is_null() for n in ("admin1", "appealing_org",
-                                                                            "sector", "indicator")))
+    missing = frame.filter(
+        pl.any_horizontal(
+            pl.col(n).is_null() for n in ("admin1", "appealing_org", "sector", "indicator")
+        )
+    )
     if missing.height:
-        raise ValueError(f"{missing.height} rows name a place, organisation, sector or indicator "
-                         "that is not in the platform's reference data")
+        raise ValueError(
+            f"{missing.height} rows name a place, organisation, sector or indicator "
+            "that is not in the platform's reference data"
+        )
     issues = rows["issue_codes"] if "issue_codes" in rows.columns else None
     data = frame.select(list(ACTIVITY_FRAME)).with_columns(
         pl.col("activity_name", "activity_description", "delivery_mechanism").fill_null(""),
-        pl.lit(submission.pk).alias("submission_id"), pl.lit(submission.platform_id).alias("platform_id"),
+        pl.lit(submission.pk).alias("submission_id"),
+        pl.lit(submission.platform_id).alias("platform_id"),
         _issues_json(issues).alias("issues"),
     )
-    columns = [f.column for f in Activity._meta.concrete_fields if f.column != "id"]
-    names = {"admin1": "admin1_id", "admin2": "admin2_id", "appealing_org": "appealing_org_id",
-             "implementing_partner": "implementing_partner_id", "sector": "sector_id",
-             "indicator": "indicator_id"}
+    columns = [str(f.column) for f in Activity._meta.concrete_fields if f.column != "id"]
+    names = {
+        "admin1": "admin1_id",
+        "admin2": "admin2_id",
+        "appealing_org": "appealing_org_id",
+        "implementing_partner": "implementing_partner_id",
+        "sector": "sector_id",
+        "indicator": "indicator_id",
+    }
     data = data.rename(names)
     ordered = data.select(columns)
-    sql = (f"INSERT INTO {Activity._meta.db_table} ({', '.join(columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    sql = (
+        f"INSERT INTO {Activity._meta.db_table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     with connection.cursor() as cursor:
         for batch in ordered.iter_slices(5000):
             cursor.executemany(sql, batch.rows())

@@ -1,0 +1,240 @@
+"""5W collection: templates, validation, import, submission history."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kipu.cli.base import FORMAT, PLATFORM, current_platform, emit, fail, setup_django
+
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+LANG = click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
+                    help="Language of messages and labels.")
+SHOWN_PER_CODE = 20  # text output lists this many issues per code; JSON lists all
+
+
+def check_month(month: str | None) -> str | None:
+    if month is not None and not MONTH.match(month):
+        fail([f"--month must be YYYY-MM, not {month!r}"], status=2)
+    return month
+
+
+def organisation_key(platform: Any, text: str | None) -> Any:
+    from kipu.web.submissions.imports import ImportRefused, organisation_of
+
+    if text is None:
+        return None
+    try:
+        return organisation_of(platform, text)
+    except ImportRefused as error:
+        fail([error], status=2)
+
+
+def describe_report(report: Any, limit: int = SHOWN_PER_CODE) -> str:
+    """A readable report: totals, counts per code, then the first issues of each code."""
+    summary = report.summary
+    lines = [
+        f"{'VALID' if report.valid else 'INVALID'}: {summary['rows_read']} rows read, "
+        f"{summary['rows_with_errors']} with errors, {summary['rows_with_warnings']} with warnings."
+    ]
+    if summary["issues_by_code"]:
+        lines.append("Issues by code: " + ", ".join(f"{code} {n}" for code, n in summary["issues_by_code"].items()))
+    shown: dict[str, int] = {}
+    for issue in report.issues:
+        shown[issue.code] = shown.get(issue.code, 0) + 1
+        if shown[issue.code] > limit:
+            continue
+        where = "".join([f"{issue.sheet}!" if issue.sheet else "", f"row {issue.row}" if issue.row else "file"])
+        column = f", {issue.column}" if issue.column else ""
+        lines.append(f"  {issue.severity:7} {where}{column}: {issue.message} [{issue.code}]")
+    hidden = {code: n - limit for code, n in shown.items() if n > limit}
+    if hidden:
+        lines.append("  … and " + ", ".join(f"{n} more {code}" for code, n in hidden.items())
+                     + " (use --format json or xlsx for all)")
+    return "\n".join(lines)
+
+
+def file_level_failure(report: Any) -> bool:
+    from kipu.core.validation import CATALOGUE
+
+    return any(i.severity == "error" and CATALOGUE[i.code].level == "file" for i in report.issues)
+
+
+@click.command()
+@click.argument("file", type=FILE)
+@PLATFORM
+@click.option("--org", help="The submitting organisation (registry id, acronym or name).")
+@click.option("--month", help="The month being submitted, YYYY-MM.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "xlsx"]), default="text",
+              show_default=True, help="xlsx: your workbook back with the bad cells highlighted.")
+@LANG
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+def validate(file: Path, platform_slug: str | None, org: str | None, month: str | None,
+             output_format: str, lang: str, output: Path | None) -> None:
+    """Check a 5W file row by row; never writes to the database.
+
+    Exit status 0 valid (warnings allowed), 1 invalid, 2 unusable file or usage error.
+    """
+    setup_django()
+    from kipu.core.validation import validate_file
+    from kipu.web.platforms.queries import reference_data
+
+    platform = current_platform(platform_slug)
+    check_month(month)
+    organisation = organisation_key(platform, org)
+    reference = reference_data(platform, int(month[:4]) if month else None)
+    result = validate_file(file, reference, org=organisation.key if organisation else None, month=month,
+                           lang=lang)
+    report = result.report
+    if output_format == "xlsx":
+        from kipu.core.validation.annotate import annotate_workbook
+
+        target = output or file.with_name(f"{file.stem}-checked.xlsx")
+        annotate_workbook(file, report, target)
+        click.echo(f"{describe_report(report, limit=0)}\nAnnotated workbook: {target}")
+    else:
+        text = report.to_json(indent=2) if output_format == "json" else describe_report(report)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            click.echo(text)
+    sys.exit(2 if file_level_failure(report) else (0 if report.valid else 1))
+
+
+@click.command("import")
+@click.argument("file", type=FILE)
+@PLATFORM
+@click.option("--org", help="The organisation submitting (registry id, acronym or name).")
+@click.option("--month", help="The month submitted, YYYY-MM.")
+@click.option("--all-months", is_flag=True, help="A multi-month, multi-organisation export: one "
+              "submission per organisation and month.")
+@click.option("--accept-issues", is_flag=True, help="IM officers: store rows with errors, issues attached.")
+@LANG
+@FORMAT
+def import_(file: Path, platform_slug: str | None, org: str | None, month: str | None, all_months: bool,
+            accept_issues: bool, lang: str, output_format: str) -> None:
+    """Validate a 5W file, then store it atomically (replaces that month's earlier version)."""
+    setup_django()
+    from kipu.web.submissions.imports import ImportRefused, import_file
+
+    platform = current_platform(platform_slug)
+    check_month(month)
+    if all_months == bool(org or month) or (not all_months and not (org and month)):
+        fail(["give --org and --month, or --all-months"], status=2)
+    organisation = organisation_key(platform, org)
+    try:
+        with _progress() as progress:
+            result = import_file(platform, file, organisation=organisation, month=month,
+                                 accept_issues=accept_issues, lang=lang, progress=progress)
+    except ImportRefused as error:
+        fail([error], status=2)
+    _report_import(result, output_format)
+
+
+class _progress:
+    """A progress bar on a terminal, nothing otherwise (logs and pipes stay clean)."""
+
+    def __enter__(self) -> Any:
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("Storing submissions", total=None)
+        return lambda done, total: self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if hasattr(self, "bar"):
+            self.bar.stop()
+
+
+def _report_import(result: Any, output_format: str) -> None:
+    from kipu.web.submissions.queries import submission_summary
+
+    report = result.validation.report
+    data = {"stored": [submission_summary(s) for s in result.stored],
+            "unchanged": [submission_summary(s) for s in result.unchanged],
+            "blocked_rows": result.blocked_rows, "validation": report.to_dict()}
+    if output_format == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(describe_report(report))
+        if result.blocked_rows:
+            click.echo(f"{result.blocked_rows} rows name an unknown place, organisation, sector or "
+                       "indicator and cannot be stored, even with --accept-issues.")
+        for s in result.stored:
+            click.echo(f"Stored: {s.organisation} {s.month}, {s.row_count} rows (submission {s.pk}).")
+        for s in result.unchanged:
+            click.echo(f"Unchanged: {s.organisation} {s.month} (same file as submission {s.pk}).")
+    if file_level_failure(report):
+        sys.exit(2)
+    sys.exit(0 if result.ok else 1)
+
+
+@click.command()
+@PLATFORM
+@click.option("--org", help="Pre-fill this organisation.")
+@click.option("--month", help="Pre-fill this month, YYYY-MM.")
+@LANG
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def template(platform_slug: str | None, org: str | None, month: str | None, lang: str, output: Path) -> None:
+    """Write the partner's 5W template (drop-down lists, help, hidden HXL row)."""
+    setup_django()
+    from kipu.core.template import write_template
+    from kipu.web.platforms.queries import reference_data
+
+    platform = current_platform(platform_slug)
+    check_month(month)
+    organisation = organisation_key(platform, org)
+    reference = reference_data(platform, int(month[:4]) if month else None)
+    write_template(reference, output, org=organisation.key if organisation else None, month=month, lang=lang)
+    click.echo(f"Template written: {output}")
+
+
+@click.group()
+def submissions() -> None:
+    """Submission history: every version is kept."""
+
+
+@submissions.command("list")
+@PLATFORM
+@click.option("--org", help="Only this organisation.")
+@click.option("--month", help="Only this month.")
+@FORMAT
+def submissions_list(platform_slug: str | None, org: str | None, month: str | None, output_format: str) -> None:
+    """List submissions, newest version first within each organisation and month."""
+    setup_django()
+    from kipu.web.submissions.queries import list_submissions
+
+    platform = current_platform(platform_slug)
+    rows = list_submissions(platform, organisation_key(platform, org), check_month(month))
+    columns = ["id", "organisation", "month", "status", "rows", "uploaded_at", "file_name"]
+    emit(rows, output_format, lambda data: "\n".join(
+        "  ".join(str(r[c]) for c in columns) for r in data) or "No submissions.")
+
+
+@submissions.command("show")
+@click.argument("submission_id", type=int)
+@FORMAT
+def submissions_show(submission_id: int, output_format: str) -> None:
+    """One submission with its validation report."""
+    setup_django()
+    from kipu.web.submissions.models import Submission
+    from kipu.web.submissions.queries import submission_summary
+
+    found = Submission.objects.select_related("organisation").filter(pk=submission_id).first()
+    if found is None:
+        fail([f"no submission {submission_id}"], status=1)
+    data = {**submission_summary(found), "report": found.report}
+    emit(data, output_format, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items() if k != "report")
+         + f"\nissues: {len(d['report'].get('issues', []))}")
+
+
+COMMANDS = (validate, import_, template, submissions)

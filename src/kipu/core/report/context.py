@@ -1,0 +1,156 @@
+"""What a situation report is made of: plain values, no database.
+
+The web layer fills a `ReportContext` from its models; the builder (`build.build_report`)
+turns it into HTML, PDF, Word and figure files. Everything here is data, so a report can be
+built (and tested) from code alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+from kipu.core.phrasing import DEFAULT_RULES, RoundingRules, language
+from kipu.core.report.labels import month_words
+from kipu.core.report.narrative import FigureCatalogue
+from kipu.core.report.style import DEFAULT_STYLE, Style
+
+Phrasing = Literal["above", "some", "number"]
+PHRASINGS = ("above", "some", "number")
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A headline figure: "Above 862,000 | Venezuelans living in Peru", source as footnote."""
+
+    name: str
+    value: int | float
+    label: str
+    phrasing: Phrasing = "above"
+    source: str = ""
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Figure 1: monthly arrivals and departures; each date stands for its whole month."""
+
+    arrivals: Sequence[tuple[date, int]] = ()
+    departures: Sequence[tuple[date, int]] = ()
+    annotations: Sequence[tuple[date, str]] = ()  # policy changes: a dashed line and a label
+    source: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.arrivals and not self.departures
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    """One area of intervention (or sector) in the response overview."""
+
+    name: str
+    partners: int
+    reached: int | None = None
+    text_md: str = ""
+
+
+@dataclass(frozen=True)
+class ProvincePresence:
+    department: str
+    province: str
+    partners: int
+
+
+@dataclass(frozen=True)
+class Event:
+    date: date
+    title: str
+    type: str = "meeting"
+    attendance: int | None = None
+    organisations: int | None = None
+
+
+@dataclass(frozen=True)
+class Coordination:
+    organisations_reporting: int = 0
+    departments_covered: int = 0
+    provinces_covered: int = 0
+    new_members: Sequence[str] = ()
+    events: Sequence[Event] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str = ""
+    organisation: str = ""
+    email: str = ""
+
+
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+@dataclass
+class ReportContext:
+    """Everything one monthly report shows, in one language.
+
+    `presence` maps admin-1 P-codes to partner counts; `presence_by_area` does the same per
+    area (the small multiples). `map_inset` lists the P-codes drawn again, enlarged, on the
+    overall map (Lima and Callao for Peru). `source_5w` labels the charts drawn from 5W data
+    (default "<platform> 5W").
+    """
+
+    platform: str
+    slug: str
+    month: str
+    lang: str = "en"
+    synthetic: bool = False
+    logo: bytes | None = None
+    style: Style = DEFAULT_STYLE
+    rules: RoundingRules = DEFAULT_RULES
+    highlights_md: str = ""
+    context_md: str = ""
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    flows: Flows = field(default_factory=Flows)
+    areas: list[AreaSection] = field(default_factory=list)
+    presence: dict[str, int] = field(default_factory=dict)
+    presence_by_area: dict[str, dict[str, int]] = field(default_factory=dict)
+    province_presence: list[ProvincePresence] = field(default_factory=list)
+    coordination: Coordination = field(default_factory=Coordination)
+    partners: list[str] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    boundaries: Mapping[str, Any] | None = None
+    map_inset: tuple[str, ...] = ()
+    source_5w: str = ""
+    catalogue: FigureCatalogue = field(default_factory=FigureCatalogue)
+
+    def __post_init__(self) -> None:
+        if not MONTH.fullmatch(self.month):
+            raise ValueError(f"month must be 'YYYY-MM', not {self.month!r}")
+        self.lang = language(self.lang)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", self.slug):
+            raise ValueError(f"slug must be lower-case letters, digits and hyphens: {self.slug!r}")
+        for figure in self.key_figures:
+            if figure.phrasing not in PHRASINGS:
+                raise ValueError(f"{figure.name}: phrasing must be one of {PHRASINGS}")
+
+    @property
+    def year_month(self) -> tuple[int, int]:
+        year, month = self.month.split("-")
+        return int(year), int(month)
+
+    @property
+    def month_words(self) -> str:
+        return month_words(*self.year_month, self.lang)
+
+    @property
+    def has_activities(self) -> bool:
+        return any(a.partners for a in self.areas) or any(self.presence.values())
+
+    def in_language(self, lang: str) -> ReportContext:
+        """The same report in another language (the narrative texts are the caller's)."""
+        return replace(self, lang=lang)

@@ -1,0 +1,163 @@
+"""Every fixed text of the situation report, in English and Spanish, and date wording.
+
+One module so that a translator finds all of them in one place; HTML and Word use the same
+strings, so the two formats never drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kipu.core.phrasing import language
+
+LABELS: dict[str, dict[str, str]] = {
+    "situation_report": {"en": "Situation Report", "es": "Informe de situación"},
+    "synthetic": {
+        "en": "Synthetic demonstration data: these are not real figures.",
+        "es": "Datos sintéticos de demostración: estas no son cifras reales.",
+    },
+    "highlights": {"en": "Highlights", "es": "Aspectos destacados"},
+    "key_figures": {"en": "Key figures", "es": "Cifras clave"},
+    "no_statistics": {
+        "en": "No official statistics loaded.",
+        "es": "No se han cargado estadísticas oficiales.",
+    },
+    "footnote": {"en": "Source: {source}, {date}.", "es": "Fuente: {source}, {date}."},
+    "footnote_nodate": {"en": "Source: {source}.", "es": "Fuente: {source}."},
+    "figure": {"en": "Figure", "es": "Figura"},
+    "arrivals": {"en": "Arrivals", "es": "Llegadas"},
+    "departures": {"en": "Departures", "es": "Salidas"},
+    "fig_flows": {
+        "en": "Arrivals and departures of refugees and migrants, by month ({first}–{last})",
+        "es": "Llegadas y salidas de refugiados y migrantes, por mes ({first}–{last})",
+    },
+    "operational_context": {"en": "Operational context", "es": "Contexto operacional"},
+    "response_overview": {"en": "Response overview", "es": "Panorama de la respuesta"},
+    "area_heading": {
+        "en": "Area of intervention {i}: {name}",
+        "es": "Área de intervención {i}: {name}",
+    },
+    "partners": {"en": "Partners", "es": "Socios"},
+    "people_reached": {"en": "People reached", "es": "Personas alcanzadas"},
+    "no_activities": {
+        "en": "No activities were reported for {month}.",
+        "es": "No se reportaron actividades para {month}.",
+    },
+    "fig_partners_by_area": {
+        "en": "Partners by area of intervention, {month}",
+        "es": "Socios por área de intervención, {month}",
+    },
+    "fig_reached_by_area": {
+        "en": "People reached by area of intervention, {month}",
+        "es": "Personas alcanzadas por área de intervención, {month}",
+    },
+    "presence": {"en": "Operational presence", "es": "Presencia operacional"},
+    "fig_presence_overall": {
+        "en": "Partners present by department, {month}",
+        "es": "Socios presentes por departamento, {month}",
+    },
+    "fig_presence_by_area": {
+        "en": "Operational presence by area of intervention, {month}",
+        "es": "Presencia operacional por área de intervención, {month}",
+    },
+    "no_boundaries": {
+        "en": "No boundaries loaded: presence is shown in the table only.",
+        "es": "No se han cargado límites: la presencia se muestra solo en la tabla.",
+    },
+    "no_presence": {
+        "en": "No operational presence was reported for {month}.",
+        "es": "No se reportó presencia operacional para {month}.",
+    },
+    "province_table": {"en": "Partners by province", "es": "Socios por provincia"},
+    "department": {"en": "Department", "es": "Departamento"},
+    "province": {"en": "Province", "es": "Provincia"},
+    "coordination": {"en": "Coordination", "es": "Coordinación"},
+    "coordination_summary": {
+        "en": "A total of {orgs} organisations, members of {platform}, reported their activities "
+        "for {month}. Partners assisted refugees, migrants and host communities in "
+        "{departments} departments and {provinces} provinces.",
+        "es": "Un total de {orgs} organizaciones, miembros de {platform}, reportaron sus "
+        "actividades de {month}. Los socios asistieron a refugiados, migrantes y comunidades "
+        "de acogida en {departments} departamentos y {provinces} provincias.",
+    },
+    "new_members": {"en": "New members ({n})", "es": "Nuevos miembros ({n})"},
+    "no_new_members": {
+        "en": "No new members joined this month.",
+        "es": "No se incorporaron nuevos miembros este mes.",
+    },
+    "events": {
+        "en": "Meetings, events and trainings",
+        "es": "Reuniones, eventos y capacitaciones",
+    },
+    "no_events": {
+        "en": "No meetings, events or trainings were recorded for {month}.",
+        "es": "No se registraron reuniones, eventos ni capacitaciones en {month}.",
+    },
+    "date": {"en": "Date", "es": "Fecha"},
+    "event": {"en": "Event", "es": "Evento"},
+    "type": {"en": "Type", "es": "Tipo"},
+    "attendance": {"en": "Attendance", "es": "Asistentes"},
+    "organisations": {"en": "Organisations", "es": "Organizaciones"},
+    "platform_partners": {"en": "Platform partners", "es": "Socios de la plataforma"},
+    "no_partners": {
+        "en": "No member organisations registered.",
+        "es": "No hay organizaciones miembro registradas.",
+    },
+    "contacts": {
+        "en": "For more information, please contact",
+        "es": "Para más información, contactar a",
+    },
+    "no_contacts": {"en": "No contacts configured.", "es": "No hay contactos configurados."},
+    "name": {"en": "Name", "es": "Nombre"},
+    "role": {"en": "Role", "es": "Cargo"},
+    "organisation": {"en": "Organisation", "es": "Organización"},
+    "email": {"en": "E-mail", "es": "Correo electrónico"},
+    "not_available": {"en": "n/a", "es": "s/d"},
+    "figure_value": {"en": "Figure", "es": "Cifra"},
+    "description": {"en": "Description", "es": "Descripción"},
+    "source": {"en": "Source", "es": "Fuente"},
+    "source_5w": {"en": "{platform} 5W", "es": "5W {platform}"},
+}
+
+EVENT_TYPES: dict[str, dict[str, str]] = {
+    "meeting": {"en": "Meeting", "es": "Reunión"},
+    "training": {"en": "Training", "es": "Capacitación"},
+    "workshop": {"en": "Workshop", "es": "Taller"},
+    "event": {"en": "Event", "es": "Evento"},
+    "launch": {"en": "Launch", "es": "Lanzamiento"},
+}
+
+MONTHS = {
+    "en": [
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ],  # fmt: skip
+    "es": [
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+        "septiembre", "octubre", "noviembre", "diciembre",
+    ],  # fmt: skip
+}
+
+
+def label(key: str, lang: str, **values: object) -> str:
+    text = LABELS[key][language(lang)]
+    return text.format(**values) if values else text
+
+
+def event_type(kind: str, lang: str) -> str:
+    known = EVENT_TYPES.get(kind.strip().lower())
+    return known[language(lang)] if known else kind
+
+
+def month_words(year: int, month: int, lang: str) -> str:
+    """ "November 2019" / "noviembre de 2019"."""
+    name = MONTHS[language(lang)][month - 1]
+    return f"{name} {year}" if language(lang) == "en" else f"{name} de {year}"
+
+
+def date_words(day: date, lang: str) -> str:
+    """ "18 November 2019" / "18 de noviembre de 2019" (UN style: day first, no comma)."""
+    name = MONTHS[language(lang)][day.month - 1]
+    if language(lang) == "en":
+        return f"{day.day} {name} {day.year}"
+    return f"{day.day} de {name} de {day.year}"

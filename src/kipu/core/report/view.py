@@ -1,0 +1,270 @@
+"""The report as phrased text: what every format shows, computed once.
+
+HTML and Word both render a `ReportView`, so a figure is phrased in one place and reads the
+same in every format; each phrased number is also recorded, by name, for figures.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kipu.core import phrasing
+from kipu.core.report.context import KeyFigure, ReportContext
+from kipu.core.report.labels import date_words, event_type, label
+from kipu.core.report.narrative import Narrative, Rendered
+from kipu.core.text import normalise
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One figure's files: `key` names them (figures/<key>.svg and .png)."""
+
+    key: str
+    svg: str
+    png: bytes
+
+
+@dataclass
+class FigureView:
+    key: str
+    number: int
+    caption: str  # "Arrivals and departures …", without "Figure 1"
+    prefix: str  # "Figure 1" / "Figura 1"
+    svg: str
+    png: bytes
+
+
+@dataclass
+class KeyFigureView:
+    text: str
+    label: str
+    note: int | None  # footnote number
+
+
+@dataclass
+class AreaView:
+    heading: str
+    facts: list[tuple[str, str]]  # (label, phrased number)
+    body: Rendered | None
+
+
+@dataclass
+class ReportView:
+    lang: str
+    platform: str
+    title: str
+    period: str
+    banner: str | None
+    logo: tuple[str, bytes] | None  # (MIME type, bytes)
+    highlights: Rendered | None = None
+    key_figures: list[KeyFigureView] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)
+    context: Rendered | None = None
+    areas: list[AreaView] = field(default_factory=list)
+    province_rows: list[tuple[str, str, str]] = field(default_factory=list)
+    coordination: str = ""
+    new_members_heading: str = ""
+    new_members: list[str] = field(default_factory=list)
+    events: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    partners: str = ""
+    contacts: list[tuple[str, str, str, str]] = field(default_factory=list)
+    figures: dict[str, FigureView] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # "missing part" messages by section
+    recorded: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def label(self, key: str, **values: object) -> str:
+        return label(key, self.lang, **values)
+
+    def figure(self, key: str) -> FigureView | None:
+        return self.figures.get(key)
+
+
+def logo_type(data: bytes) -> str | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:2048]):
+        return "image/svg+xml"
+    return None
+
+
+FIGURE_ORDER = (
+    ("figure-1-arrivals-departures", "fig_flows"),
+    ("partners-by-area", "fig_partners_by_area"),
+    ("reached-by-area", "fig_reached_by_area"),
+    ("presence-overall", "fig_presence_overall"),
+    ("presence-by-area", "fig_presence_by_area"),
+)
+
+
+class _Builder:
+    def __init__(self, context: ReportContext, assets: Mapping[str, Asset]) -> None:
+        self.ctx = context
+        self.lang = context.lang
+        self.assets = assets
+        self.narrative = Narrative(context.catalogue, context.lang, context.rules)
+        logo = (logo_type(context.logo), context.logo) if context.logo else None
+        self.view = ReportView(
+            lang=context.lang,
+            platform=context.platform,
+            title=label("situation_report", self.lang),
+            period=context.month_words,
+            banner=label("synthetic", self.lang) if context.synthetic else None,
+            logo=(logo[0], logo[1]) if logo and logo[0] else None,
+        )
+
+    def record(self, name: str, value: int | float, text: str) -> str:
+        entry = self.view.recorded.setdefault(name, {"value": value, "text": []})
+        if text not in entry["text"]:
+            entry["text"].append(text)
+        return text
+
+    def number(self, name: str, value: int | float) -> str:
+        return self.record(name, value, phrasing.number(value, self.lang))
+
+    def markdown(self, source: str) -> Rendered | None:
+        return self.narrative.render(source) if source and source.strip() else None
+
+    def build(self) -> ReportView:
+        self.figures()
+        self.view.highlights = self.markdown(self.ctx.highlights_md)
+        self.view.context = self.markdown(self.ctx.context_md)
+        self.key_figures()
+        self.areas()
+        self.presence()
+        self.coordination()
+        self.people()
+        for call, entry in self.narrative.shown.items():
+            self.view.recorded[f"narrative/{call}"] = entry
+        return self.view
+
+    def figures(self) -> None:
+        flows = self.ctx.flows
+        dates = [d for d, _ in [*flows.arrivals, *flows.departures]]
+        first, last = (min(dates).year, max(dates).year) if dates else (0, 0)
+        values = {"month": self.ctx.month_words, "first": first, "last": last}
+        number = 0
+        for key, caption in FIGURE_ORDER:
+            asset = self.assets.get(key)
+            if asset is None:
+                continue
+            number += 1
+            self.view.figures[key] = FigureView(
+                key=key,
+                number=number,
+                caption=label(caption, self.lang, **values),
+                prefix=f"{label('figure', self.lang)} {number}",
+                svg=asset.svg,
+                png=asset.png,
+            )
+
+    def key_figures(self) -> None:
+        for figure in self.ctx.key_figures:
+            text = self.record(f"key_figures/{figure.name}", figure.value, self.phrase(figure))
+            note = None
+            if figure.source:
+                self.view.footnotes.append(self.footnote(figure))
+                note = len(self.view.footnotes)
+            self.view.key_figures.append(KeyFigureView(text, figure.label, note))
+        if not self.ctx.key_figures:
+            self.view.notes["key_figures"] = label("no_statistics", self.lang)
+        if self.ctx.flows.empty:
+            self.view.notes["flows"] = label("no_statistics", self.lang)
+
+    def phrase(self, figure: KeyFigure) -> str:
+        rules = self.ctx.rules
+        if figure.phrasing == "above":
+            return phrasing.above(figure.value, self.lang, rules)
+        if figure.phrasing == "some":
+            return phrasing.some(figure.value, self.lang, rules)
+        return phrasing.number(figure.value, self.lang)
+
+    def footnote(self, figure: KeyFigure) -> str:
+        if figure.date is None:
+            return label("footnote_nodate", self.lang, source=figure.source)
+        when = date_words(figure.date, self.lang)
+        return label("footnote", self.lang, source=figure.source, date=when)
+
+    def areas(self) -> None:
+        for i, area in enumerate(self.ctx.areas, start=1):
+            facts = [
+                (
+                    label("partners", self.lang),
+                    self.number(f"areas/{area.name}/partners", area.partners),
+                )
+            ]
+            if area.reached is not None:
+                text = self.number(f"areas/{area.name}/reached", area.reached)
+                facts.append((label("people_reached", self.lang), text))
+            heading = label("area_heading", self.lang, i=i, name=area.name)
+            self.view.areas.append(AreaView(heading, facts, self.markdown(area.text_md)))
+        if not self.ctx.has_activities:
+            self.view.notes["areas"] = label("no_activities", self.lang, month=self.view.period)
+
+    def presence(self) -> None:
+        rows = sorted(
+            self.ctx.province_presence,
+            key=lambda r: (-r.partners, normalise(r.department), normalise(r.province)),
+        )
+        for row in rows:
+            name = f"presence/{row.department}/{row.province}"
+            self.view.province_rows.append(
+                (row.department, row.province, self.number(name, row.partners))
+            )
+        if not rows and not any(self.ctx.presence.values()):
+            self.view.notes["presence"] = label("no_presence", self.lang, month=self.view.period)
+        elif self.ctx.boundaries is None:
+            self.view.notes["presence"] = label("no_boundaries", self.lang)
+
+    def coordination(self) -> None:
+        co = self.ctx.coordination
+        self.view.coordination = label(
+            "coordination_summary",
+            self.lang,
+            orgs=self.number("coordination/organisations_reporting", co.organisations_reporting),
+            platform=self.ctx.platform,
+            month=self.view.period,
+            departments=self.number("coordination/departments_covered", co.departments_covered),
+            provinces=self.number("coordination/provinces_covered", co.provinces_covered),
+        )
+        count = self.number("coordination/new_members", len(co.new_members))
+        self.view.new_members_heading = label("new_members", self.lang, n=count)
+        self.view.new_members = list(co.new_members)
+        if not co.new_members:
+            self.view.notes["new_members"] = label("no_new_members", self.lang)
+        for i, event in enumerate(sorted(co.events, key=lambda e: e.date), start=1):
+            na = label("not_available", self.lang)
+            attendance = organisations = na
+            if event.attendance is not None:
+                attendance = self.number(f"events/{i}/attendance", event.attendance)
+            if event.organisations is not None:
+                organisations = self.number(f"events/{i}/organisations", event.organisations)
+            self.view.events.append(
+                (
+                    date_words(event.date, self.lang),
+                    event.title,
+                    event_type(event.type, self.lang),
+                    attendance,
+                    organisations,
+                )
+            )
+        if not co.events:
+            self.view.notes["events"] = label("no_events", self.lang, month=self.view.period)
+
+    def people(self) -> None:
+        names = sorted(self.ctx.partners, key=lambda n: (normalise(n), n))
+        self.view.partners = " | ".join(names)
+        if not names:
+            self.view.notes["partners"] = label("no_partners", self.lang)
+        self.view.contacts = [(c.name, c.role, c.organisation, c.email) for c in self.ctx.contacts]
+        if not self.ctx.contacts:
+            self.view.notes["contacts"] = label("no_contacts", self.lang)
+
+
+def make_view(context: ReportContext, assets: Mapping[str, Asset]) -> ReportView:
+    """Phrase everything the report shows; raises NarrativeError for a bad figure reference."""
+    return _Builder(context, assets).build()

@@ -1,0 +1,309 @@
+"""The one place where who-sees-what is decided. Every query, view, export, report and API call
+narrows its querysets through a `Scope`, and views guard themselves with `require`.
+
+Rules, per platform:
+- admin (the IM team, or a Django superuser): everything on the platform;
+- coordinator: all rows of their sectors or areas (sub-sectors included), in any month;
+- partner: their own organisation's submissions and rows, in any month;
+- viewer, anonymous visitors and users without a role on the platform: published months only.
+Everyone, anonymous included, may read the published months (as aggregates: presenting rows
+of other organisations is the caller's choice). Nothing crosses platforms.
+
+Month publication and locking belong to another app, which registers its look-ups with
+`register_month_status`; until it does, no month is published or locked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from functools import cached_property, wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from kipu.web.accounts.models import RoleName
+from kipu.web.platforms.models import Organisation, Platform
+
+ADMIN, COORDINATOR, PARTNER, VIEWER = (
+    RoleName.ADMIN.value,
+    RoleName.COORDINATOR.value,
+    RoleName.PARTNER.value,
+    RoleName.VIEWER.value,
+)
+PUBLIC = "public"
+
+# Permissions `require` understands.
+VIEW_PUBLISHED = "view_published"
+VIEW_UNPUBLISHED = "view_unpublished"
+UPLOAD = "upload"
+COMMENT = "comment"
+MANAGE_PLATFORM = "manage_platform"
+
+MonthLookup = Callable[[Platform], Collection[str]]
+PlatformResolver = Callable[[HttpRequest, dict[str, Any]], Platform | None]
+M = TypeVar("M", bound=Model)
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def no_months(platform: Platform) -> frozenset[str]:
+    return frozenset()
+
+
+_month_status: dict[str, MonthLookup] = {"published": no_months, "locked": no_months}
+
+
+def register_month_status(
+    *, published: MonthLookup | None = None, locked: MonthLookup | None = None
+) -> None:
+    """Install the look-ups of published and locked months ("YYYY-MM" strings of a platform),
+    e.g. from the owning app's AppConfig.ready()."""
+    if published is not None:
+        _month_status["published"] = published
+    if locked is not None:
+        _month_status["locked"] = locked
+
+
+def published_months(platform: Platform) -> frozenset[str]:
+    return frozenset(_month_status["published"](platform))
+
+
+def locked_months(platform: Platform) -> frozenset[str]:
+    return frozenset(_month_status["locked"](platform))
+
+
+class Scope:
+    """What one user (or an anonymous visitor) may see and do on one platform."""
+
+    def __init__(
+        self,
+        platform: Platform,
+        role: str = PUBLIC,
+        *,
+        user: Any = None,
+        organisation: Organisation | None = None,
+        sectors: Collection[str] = (),
+        published_months: MonthLookup | None = None,
+        locked_months: MonthLookup | None = None,
+    ) -> None:
+        self.platform = platform
+        self.role = role
+        self.user = user
+        self.organisation = organisation
+        self.sector_codes = frozenset(sectors)
+        self._published = published_months
+        self._locked = locked_months
+
+    @classmethod
+    def for_user(
+        cls,
+        user: Any,
+        platform: Platform,
+        *,
+        published_months: MonthLookup | None = None,
+        locked_months: MonthLookup | None = None,
+    ) -> Scope:
+        """The scope of `user` (None or AnonymousUser for a visitor) on `platform`."""
+        from kipu.web.accounts.queries import role_on
+
+        months = {"published_months": published_months, "locked_months": locked_months}
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls(platform, PUBLIC, **months)
+        if user.is_superuser:
+            return cls(platform, ADMIN, user=user, **months)
+        role = role_on(user, platform)
+        if role is None:
+            return cls(platform, PUBLIC, user=user, **months)
+        return cls(
+            platform,
+            role.role,
+            user=user,
+            organisation=role.organisation,
+            sectors=role.sectors,
+            **months,
+        )
+
+    def __repr__(self) -> str:
+        return f"<Scope {self.role} on {self.platform.slug}>"
+
+    # --- months -------------------------------------------------------------------------
+
+    @cached_property
+    def published_months(self) -> frozenset[str]:
+        lookup = self._published or _month_status["published"]
+        return frozenset(lookup(self.platform))
+
+    @cached_property
+    def locked_months(self) -> frozenset[str]:
+        lookup = self._locked or _month_status["locked"]
+        return frozenset(lookup(self.platform))
+
+    def is_published(self, month: str) -> bool:
+        return month in self.published_months
+
+    def is_locked(self, month: str) -> bool:
+        return month in self.locked_months
+
+    # --- querysets ----------------------------------------------------------------------
+
+    def activities(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """Activity rows the user may read: their own remit in any month, and every published
+        month (for aggregates)."""
+        queryset = queryset.filter(platform=self.platform)
+        if self.role == ADMIN:
+            return queryset
+        return queryset.filter(self._own_activities() | Q(month__in=self.published_months))
+
+    def own_activities(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """Activity rows of the user's remit only (no published rows of others): for row-level
+        lists, exports of detail, and anything that could be edited."""
+        queryset = queryset.filter(platform=self.platform)
+        return queryset if self.role == ADMIN else queryset.filter(self._own_activities())
+
+    def published_activities(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """Rows of the published months: what the public aggregates are computed from."""
+        return queryset.filter(platform=self.platform, month__in=self.published_months)
+
+    def submissions(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """Submissions (uploads) the user may see. Uploads are never public."""
+        from kipu.web.submissions.models import Activity
+
+        queryset = queryset.filter(platform=self.platform)
+        if self.role == ADMIN:
+            return queryset
+        if self.role == PARTNER and self.organisation is not None:
+            return queryset.filter(organisation=self.organisation)
+        if self.role == COORDINATOR and self.sector_codes:
+            rows = Activity.objects.filter(self._sector_q(), platform=self.platform)
+            return queryset.filter(pk__in=rows.values("submission_id"))
+        return queryset.none()
+
+    def organisations_visible(self) -> QuerySet[Organisation]:
+        """Organisations whose unpublished data the user may see (the member list itself is
+        public)."""
+        members = Organisation.objects.filter(memberships__platform=self.platform)
+        if self.role in (ADMIN, COORDINATOR):
+            return members
+        if self.role == PARTNER and self.organisation is not None:
+            return members.filter(pk=self.organisation.pk)
+        return members.none()
+
+    def _own_activities(self) -> Q:
+        if self.role == PARTNER and self.organisation is not None:
+            return Q(submission__organisation_id=self.organisation.pk)
+        if self.role == COORDINATOR and self.sector_codes:
+            return self._sector_q()
+        return Q(pk__in=[])
+
+    def _sector_q(self, prefix: str = "sector__") -> Q:
+        codes = sorted(self.sector_codes)
+        return Q(**{f"{prefix}code__in": codes}) | Q(**{f"{prefix}parent__code__in": codes})
+
+    # --- decisions ----------------------------------------------------------------------
+
+    def can_manage_platform(self) -> bool:
+        return self.role == ADMIN
+
+    def can_view_unpublished(self) -> bool:
+        """Whether any unpublished data is visible (partners: only their organisation's)."""
+        return self.role in (ADMIN, COORDINATOR, PARTNER)
+
+    def can_read_sector(self, sector: Any) -> bool:
+        """Whether the unpublished rows of `sector` (a plans.Sector) are readable in full."""
+        if sector.plan.platform_id != self.platform.pk:
+            return False
+        if self.role == ADMIN:
+            return True
+        if self.role != COORDINATOR:
+            return False
+        parent_code = sector.parent.code if sector.parent_id else None
+        return sector.code in self.sector_codes or parent_code in self.sector_codes
+
+    def can_comment(self, sector: Any = None) -> bool:
+        if self.role == ADMIN:
+            return sector is None or self.can_read_sector(sector)
+        if self.role == COORDINATOR:
+            return bool(self.sector_codes) if sector is None else self.can_read_sector(sector)
+        return False
+
+    def can_upload(self, organisation: Organisation, month: str) -> bool:
+        """Partners upload or replace their own organisation's month, the IM team any member's,
+        until the month is locked."""
+        if self.role == PARTNER:
+            allowed = self.organisation is not None and organisation.pk == self.organisation.pk
+        elif self.role == ADMIN:
+            allowed = organisation.memberships.filter(platform=self.platform).exists()
+        else:
+            allowed = False
+        return allowed and not self.is_locked(month)
+
+    def allows(self, permission: str) -> bool:
+        """The coarse check `require` makes before a view runs; views still narrow their
+        querysets and check objects with the methods above."""
+        checks: dict[str, Callable[[], bool]] = {
+            VIEW_PUBLISHED: lambda: True,
+            VIEW_UNPUBLISHED: self.can_view_unpublished,
+            UPLOAD: lambda: self.role in (ADMIN, PARTNER),
+            COMMENT: self.can_comment,
+            MANAGE_PLATFORM: self.can_manage_platform,
+        }
+        if permission not in checks:
+            raise ValueError(f"unknown permission {permission!r}")
+        return checks[permission]()
+
+
+PERMISSIONS = (VIEW_PUBLISHED, VIEW_UNPUBLISHED, UPLOAD, COMMENT, MANAGE_PLATFORM)
+
+
+def platform_from_request(request: HttpRequest, kwargs: dict[str, Any]) -> Platform | None:
+    """The platform a request is about: the `platform` URL argument (a slug), else the
+    `platform` query parameter, else the default platform (the first national one)."""
+    slug = kwargs.get("platform") or request.GET.get("platform")
+    if slug:
+        return get_object_or_404(Platform, slug=slug)
+    default = (
+        Platform.objects.filter(level=Platform.Level.NATIONAL).first() or Platform.objects.first()
+    )
+    if default is None:
+        raise Http404("no platform yet")
+    return default
+
+
+def require(permission: str, *, platform: PlatformResolver | None = None) -> Callable[[View], View]:
+    """Guard a view: anonymous visitors are sent to the login page when the permission needs
+    more than public access, signed-in users without it get 403. The view finds its scope with
+    `scope_of(request)`. For class-based views: method_decorator(require(...), "dispatch")."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+    resolve = platform or platform_from_request
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if permission != VIEW_PUBLISHED and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            found = resolve(request, kwargs)
+            if found is None:
+                raise PermissionDenied
+            scope = Scope.for_user(request.user, found)
+            if not scope.allows(permission):
+                raise PermissionDenied
+            request.kipu_scope = scope  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorator
+
+
+def scope_of(request: HttpRequest, platform: Platform | None = None) -> Scope:
+    """The scope `require` attached to the request, or a fresh one for `platform`."""
+    scope = getattr(request, "kipu_scope", None)
+    if scope is not None and (platform is None or scope.platform.pk == platform.pk):
+        return scope
+    if platform is None:
+        raise LookupError("no scope on this request: guard the view with require() first")
+    return Scope.for_user(request.user, platform)

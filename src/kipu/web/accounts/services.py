@@ -1,0 +1,266 @@
+"""Writes: roles, invitations, deactivation, login throttling and demo accounts. Every change
+is recorded in the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from kipu.web.accounts.models import Invitation, LoginAttempt, Role, RoleName
+from kipu.web.accounts.queries import invitation_token, login_locked_until, user_with_email
+from kipu.web.audit.services import record, snapshot
+from kipu.web.plans.models import Sector
+from kipu.web.platforms.models import Organisation, Platform
+
+
+class RoleError(ValueError):
+    pass
+
+
+def check_role(
+    platform: Platform, role: str, organisation: Organisation | None, sectors: Iterable[str]
+) -> list[str]:
+    """The validated sector codes; RoleError when the combination makes no sense."""
+    codes = sorted({c.strip() for c in sectors if c.strip()})
+    if role not in RoleName.values:
+        raise RoleError(f"unknown role {role!r}")
+    if role == RoleName.PARTNER:
+        if organisation is None:
+            raise RoleError("a partner focal point needs an organisation")
+        if not organisation.memberships.filter(platform=platform).exists():
+            raise RoleError(f"{organisation} is not a member of {platform}")
+    elif organisation is not None:
+        raise RoleError("only partner focal points are tied to an organisation")
+    if role == RoleName.COORDINATOR:
+        if not codes:
+            raise RoleError("a coordinator needs at least one sector or area")
+        known = set(
+            Sector.objects.filter(plan__platform=platform, code__in=codes).values_list(
+                "code", flat=True
+            )
+        )
+        if unknown := [c for c in codes if c not in known]:
+            raise RoleError(f"unknown sector codes on {platform}: {', '.join(unknown)}")
+    elif codes:
+        raise RoleError("only coordinators cover sectors")
+    return codes
+
+
+@transaction.atomic
+def assign_role(
+    user: User,
+    platform: Platform,
+    role: str,
+    *,
+    organisation: Organisation | None = None,
+    sectors: Iterable[str] = (),
+    actor: Any = None,
+    ip: str | None = None,
+) -> Role:
+    """Give `user` `role` on `platform`, replacing the role they held there."""
+    codes = check_role(platform, role, organisation, sectors)
+    row = Role.objects.select_for_update().filter(user=user, platform=platform).first()
+    before = snapshot(row) if row is not None else None
+    row = row or Role(user=user, platform=platform)
+    row.role, row.organisation, row.sectors = role, organisation, codes
+    row.save()
+    record(actor, "assign_role", row, before=before, after=snapshot(row), ip=ip)
+    return row
+
+
+@transaction.atomic
+def revoke_role(role: Role, *, actor: Any = None, ip: str | None = None, note: str = "") -> None:
+    before = snapshot(role)
+    record(actor, "revoke_role", role, before=before, platform=role.platform, ip=ip, note=note)
+    role.delete()
+
+
+@transaction.atomic
+def invite_user(
+    platform: Platform,
+    email: str,
+    role: str,
+    *,
+    accept_url: Callable[[str], str],
+    organisation: Organisation | None = None,
+    sectors: Iterable[str] = (),
+    actor: Any = None,
+    ip: str | None = None,
+) -> Invitation:
+    """Create an invitation and mail its one-time link (`accept_url(token)` makes the URL)."""
+    codes = check_role(platform, role, organisation, sectors)
+    invitation = Invitation.objects.create(
+        email=email.strip().lower(),
+        platform=platform,
+        role=role,
+        organisation=organisation,
+        sectors=codes,
+        invited_by=actor if isinstance(actor, User) else None,
+        nonce=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + dt.timedelta(days=settings.KIPU_INVITATION_DAYS),
+    )
+    context = {
+        "invitation": invitation,
+        "url": accept_url(invitation_token(invitation)),
+        "days": settings.KIPU_INVITATION_DAYS,
+    }
+    send_mail(
+        render_to_string("accounts/invitation_subject.txt", context).strip(),
+        render_to_string("accounts/invitation_email.txt", context),
+        None,
+        [invitation.email],
+    )
+    record(actor, "invite_user", invitation, after=snapshot(invitation), ip=ip)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    invitation: Invitation,
+    *,
+    password: str | None = None,
+    user: User | None = None,
+    ip: str | None = None,
+) -> User:
+    """Use the invitation: `user` (an existing account, signed in) receives the role, or a
+    new account named after the e-mail is created with `password`."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise RoleError("this invitation has been used already")
+    if user is None:
+        if password is None or user_with_email(locked.email) is not None:
+            raise RoleError("an account with this e-mail exists: sign in to accept")
+        user = User.objects.create_user(locked.email, locked.email, password)
+        record(user, "create_user", user, after=snapshot(user), platform=locked.platform, ip=ip)
+    assign_role(
+        user,
+        locked.platform,
+        locked.role,
+        organisation=locked.organisation,
+        sectors=locked.sectors,
+        actor=user,
+        ip=ip,
+    )
+    before = snapshot(locked)
+    locked.accepted_at, locked.accepted_by = timezone.now(), user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    record(user, "accept_invitation", locked, before=before, after=snapshot(locked), ip=ip)
+    return user
+
+
+@transaction.atomic
+def deactivate_user(
+    user: User, *, actor: Any, reason: str, platform: Platform | None = None, ip: str | None = None
+) -> User:
+    """Stop `user` signing in (their sessions end at the next request); nothing is deleted."""
+    return _set_active(user, False, "deactivate_user", actor, reason, platform, ip)
+
+
+@transaction.atomic
+def reactivate_user(
+    user: User, *, actor: Any, reason: str = "", platform: Platform | None = None,
+    ip: str | None = None,
+) -> User:
+    return _set_active(user, True, "reactivate_user", actor, reason, platform, ip)
+
+
+def _set_active(
+    user: User,
+    active: bool,
+    action: str,
+    actor: Any,
+    reason: str,
+    platform: Platform | None,
+    ip: str | None,
+) -> User:
+    fields = ["username", "email", "is_active"]
+    before = snapshot(user, fields=fields)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(actor, action, user, before, snapshot(user, fields=fields), platform, reason, ip=ip)
+    return user
+
+
+def record_login_failure(username: str, ip: str | None) -> bool:
+    """Count a failed login; True when this failure starts a lock (which is audited)."""
+    now = timezone.now()
+    key = username.casefold()
+    # Old failures no longer matter; dropping them here keeps the table small without a job.
+    LoginAttempt.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
+    LoginAttempt.objects.create(username=key, ip=ip, at=now)
+    if login_locked_until(key, ip) is None:
+        return False
+    record(None, "lock_login", note=f"username {key!r}", ip=ip)
+    return True
+
+
+def clear_login_failures(username: str, ip: str | None) -> None:
+    LoginAttempt.objects.filter(username=username.casefold(), ip=ip).delete()
+
+
+# --- demo accounts --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_demo_accounts(
+    platform: Platform, password: str | None = None
+) -> list[tuple[str, str, str]]:
+    """One account per role on a synthetic platform: [(role, username, password)].
+
+    The password (random unless given) is shared by the demo accounts; it exists only so a
+    demonstration can be explored, which is why real platforms are refused."""
+    if not platform.synthetic:
+        raise RoleError(f"{platform} is not synthetic: demo accounts are for demonstrations only")
+    password = password or f"demo-{secrets.token_urlsafe(9)}"
+    made = []
+    for role, username, organisation, sectors in _demo_roles(platform):
+        user = _demo_user(username)
+        user.set_password(password)
+        user.save()
+        assign_role(
+            user, platform, role, organisation=organisation, sectors=sectors, actor="system:demo"
+        )
+        made.append((role, username, password))
+    return made
+
+
+def _demo_roles(platform: Platform) -> list[tuple[str, str, Organisation | None, list[str]]]:
+    roles: list[tuple[str, str, Organisation | None, list[str]]] = [
+        (RoleName.ADMIN, "im.admin", None, [])
+    ]
+    sectors = Sector.objects.filter(plan__platform=platform, parent__isnull=True)
+    protection = sectors.filter(name_en__icontains="Protec").order_by("-plan__year").first()
+    coordinated = protection or sectors.order_by("-plan__year", "order").first()
+    if coordinated is not None:
+        suffix = "protection" if protection else _handle(coordinated.code)
+        roles.append((RoleName.COORDINATOR, f"coordinator.{suffix}", None, [coordinated.code]))
+    members = Organisation.objects.filter(memberships__platform=platform).order_by("name_en")
+    partner = members.filter(submissions__platform=platform).first() or members.first()
+    if partner is not None:
+        handle = _handle(partner.acronym or partner.key)
+        roles.append((RoleName.PARTNER, f"partner.{handle}", partner, []))
+    roles.append((RoleName.VIEWER, "viewer", None, []))
+    return [(str(role), name, org, codes) for role, name, org, codes in roles]
+
+
+def _handle(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "org"
+
+
+def _demo_user(username: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return User(username=username, email=f"{username}@demo.invalid")
+    if user.kipu_roles.filter(platform__synthetic=False).exists():  # type: ignore[attr-defined]
+        raise RoleError(f"{username!r} holds a role on a real platform: not turned into a demo")
+    return user

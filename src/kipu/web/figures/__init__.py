@@ -1,0 +1,1 @@
+"""Figures of a platform: the stored activities through the core figure engine."""

@@ -1,0 +1,133 @@
+"""Importing 5W files: validate with the core, then store atomically.
+
+One transaction per import: a crash or kill in the middle leaves the previous data as it was,
+and concurrent imports for the same organisation queue on a row lock, so each (organisation,
+month) ends with one complete version, never a mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from kipu.core.validation import ValidationResult, validate_file
+from kipu.web.platforms.models import Membership, Organisation, Platform
+from kipu.web.platforms.queries import reference_data
+from kipu.web.submissions.models import Submission
+from kipu.web.submissions.queries import history_frame
+from kipu.web.submissions.services import store_submission
+
+# Issues that leave a row without something it must point to: such a row cannot be stored,
+# even by an IM officer accepting issues.
+UNSTORABLE = {
+    "missing-value", "unknown-country", "unknown-admin1", "admin1-not-in-country",
+    "unknown-organization", "unknown-sector", "unknown-indicator", "invalid-month",
+    "organization-mismatch",
+}
+
+
+class ImportRefused(Exception):
+    """The request itself is wrong (unknown organisation, missing month): nothing was read."""
+
+
+@dataclass
+class ImportResult:
+    validation: ValidationResult
+    stored: list[Submission] = field(default_factory=list)
+    unchanged: list[Submission] = field(default_factory=list)
+    blocked_rows: int = 0  # rows that could not be stored
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.stored or self.unchanged) and not self.blocked_rows
+
+
+def checksum_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def organisation_of(platform: Platform, text: str) -> Organisation:
+    """A member organisation by registry id, acronym or name."""
+    from kipu.core.text import normalise
+
+    key = normalise(text)
+    for membership in Membership.objects.filter(platform=platform).select_related("organisation"):
+        org = membership.organisation
+        labels = [org.external_id or "", org.acronym, org.name_en, org.name_es, org.name_pt, *org.aliases]
+        if key in {normalise(label) for label in labels if label}:
+            return org
+    raise ImportRefused(f"no member organisation {text!r} on platform {platform.slug}")
+
+
+def import_file(
+    platform: Platform,
+    path: Path,
+    *,
+    organisation: Organisation | None = None,
+    month: str | None = None,
+    accept_issues: bool = False,
+    uploaded_by: User | None = None,
+    lang: str = "en",
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Validate `path` and, if it may be stored, store it.
+
+    With `organisation` and `month` the file is one partner's monthly submission; without them
+    (an IM officer's multi-month export) rows are grouped into one submission per organisation
+    and month. `accept_issues` stores rows with errors, their issue codes attached.
+    """
+    if (organisation is None) != (month is None):
+        raise ImportRefused("give both the organisation and the month, or neither (all months)")
+    year = int(month[:4]) if month else None
+    reference = reference_data(platform, year)
+    history = history_frame(platform, organisation, exclude_month=month) if organisation else None
+    result = ImportResult(validate_file(path, reference, org=organisation.key if organisation else None,
+                                        month=month, lang=lang, history=history))
+    rows = result.validation.rows
+    if not result.validation.report.valid and not accept_issues:
+        return result
+    if result.validation.report.issues and rows.is_empty():
+        return result  # file-level problems: nothing to store
+    blocked = rows.filter(pl.col("issue_codes").list.eval(pl.element().is_in(list(UNSTORABLE))).list.any())
+    result.blocked_rows = blocked.height
+    if blocked.height:
+        return result
+    _store(platform, path, rows, result, organisation=organisation, month=month,
+           accept_issues=accept_issues, uploaded_by=uploaded_by, progress=progress)
+    return result
+
+
+@transaction.atomic
+def _store(platform: Platform, path: Path, rows: pl.DataFrame, result: ImportResult, *,
+           organisation: Organisation | None, month: str | None, accept_issues: bool,
+           uploaded_by: User | None, progress: Callable[[int, int], None] | None) -> None:
+    checksum = checksum_of(path)
+    report = result.validation.report.to_dict()
+    groups = [((organisation.key, month), rows)] if organisation and month else sorted(
+        rows.group_by("appealing_org", "month"), key=lambda item: tuple(map(str, item[0])))
+    organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
+    for done, ((org_key, group_month), group) in enumerate(groups, start=1):
+        org = organisations[str(org_key)]
+        # Serialise imports of one organisation: the second waits, then replaces the first.
+        Membership.objects.select_for_update().filter(platform=platform, organisation=org).first()
+        current = Submission.objects.filter(platform=platform, organisation=org, month=str(group_month),
+                                            status=Submission.Status.CURRENT).first()
+        if current is not None and current.checksum == checksum:
+            result.unchanged.append(current)
+        else:
+            result.stored.append(store_submission(
+                platform, org, str(group_month), group.drop("has_error"), file_name=path.name,
+                checksum=checksum, report=report, uploaded_by=uploaded_by, accepted_issues=accept_issues,
+            ))
+        if progress:
+            progress(done, len(groups))

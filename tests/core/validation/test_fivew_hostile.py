@@ -1,0 +1,144 @@
+"""Hostile and broken files: each gives one clear file-level issue, never an exception."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from fivew_factories import TODAY, codes, record, write_csv, write_xlsx
+
+from kipu.core.limits import Limits
+from kipu.core.validation import validate_file
+
+
+def check(path: Path, reference, code: str, limits: Limits | None = None) -> str:
+    result = validate_file(path, reference, limits=limits, today=TODAY)
+    assert codes(result) == [code]
+    assert not result.report.valid and result.rows.is_empty()
+    return result.report.issues[0].message
+
+
+def test_not_a_spreadsheet(tmp_path: Path, reference) -> None:
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"%PDF-1.4 not a workbook at all")
+    assert "not a spreadsheet" in check(path, reference, "unreadable-file")
+
+
+def test_empty_file(tmp_path: Path, reference) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    check(tmp_path / "empty.csv", reference, "unreadable-file")
+
+
+def test_truncated_zip(tmp_path: Path, reference) -> None:
+    whole = write_xlsx(tmp_path / "whole.xlsx", [record()]).read_bytes()
+    path = tmp_path / "truncated.xlsx"
+    path.write_bytes(whole[: len(whole) // 2])
+    check(path, reference, "unreadable-file")
+
+
+def test_corrupt_zip_member(tmp_path: Path, reference) -> None:
+    path = tmp_path / "corrupt.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<<< not xml")
+    check(path, reference, "unreadable-file")
+
+
+def test_password_protected(tmp_path: Path, reference) -> None:
+    # An encrypted OOXML file is an OLE compound file holding an "EncryptedPackage" stream.
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    directory = "EncryptedPackage".encode("utf-16-le") + b"\x00" * 94
+    path = tmp_path / "secret.xlsx"
+    path.write_bytes(header + directory + b"\x00" * 1024)
+    assert "password" in check(path, reference, "unreadable-file")
+
+
+def test_zip_bomb(tmp_path: Path, reference) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            chunk = b" " * (1 << 20)
+            for _ in range(40):
+                member.write(chunk)
+    assert path.stat().st_size < 200_000
+    limits = Limits(max_decompressed_bytes=30 * 1024 * 1024)
+    check(path, reference, "file-too-large", limits)
+    ratio = Limits(ratio_floor_bytes=1024 * 1024)  # 40 MB of spaces: a ratio beyond 1,000
+    assert "zip bomb" in check(path, reference, "file-too-large", ratio)
+
+
+def test_absurd_dimension(tmp_path: Path, reference) -> None:
+    source = write_xlsx(tmp_path / "ok.xlsx", [record()])
+    path = tmp_path / "huge.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode()
+                start = text.index("<dimension")
+                end = text.index("/>", start) + 2
+                data = (text[:start] + '<dimension ref="A1:XFD1048576"/>' + text[end:]).encode()
+            new.writestr(item, data)
+    assert "1,048,576 rows" in check(path, reference, "file-too-large")
+
+
+def test_rows_beyond_limit(tmp_path: Path, reference) -> None:
+    path = write_xlsx(tmp_path / "rows.xlsx", [record(activity_name=str(i)) for i in range(30)])
+    check(path, reference, "file-too-large", Limits(max_rows=10))
+    csv_path = write_csv(tmp_path / "rows.csv", [record(activity_name=str(i)) for i in range(30)])
+    check(csv_path, reference, "file-too-large", Limits(max_rows=10))
+
+
+def test_bytes_and_columns_beyond_limit(tmp_path: Path, reference) -> None:
+    path = write_csv(tmp_path / "ok.csv", [record()])
+    check(path, reference, "file-too-large", Limits(max_bytes=100))
+    check(path, reference, "file-too-large", Limits(max_columns=10))
+
+
+@pytest.mark.parametrize("junk", [bytes(range(256)) * 40, b"\x89PNG\r\n\x1a\n" + b"\x07" * 900])
+def test_binary_junk_named_csv(tmp_path: Path, reference, junk: bytes) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(junk)
+    assert "binary" in check(path, reference, "unreadable-file")
+
+
+def test_text_that_is_not_5w(tmp_path: Path, reference) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("just,some\nnotes,here\n", encoding="utf-8")
+    check(path, reference, "no-5w-sheet")
+
+
+def test_missing_file(tmp_path: Path, reference) -> None:
+    check(tmp_path / "absent.xlsx", reference, "unreadable-file")
+
+
+def test_ods_is_read(tmp_path: Path, reference) -> None:
+    # A minimal ODS with a 5W header but no data rows: readable, so the issue is no-rows.
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        "<office:body><office:spreadsheet><table:table table:name=\"5W\"><table:table-row>"
+        + "".join(f'<table:table-cell office:value-type="string"><text:p>{label}'
+                  "</text:p></table:table-cell>"
+                  for label in ("Country", "Admin1", "Appealing_org", "Month", "Subsector",
+                                "Indicator"))
+        + "</table:table-row></table:table></office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'))
+    path = tmp_path / "5w.ods"
+    path.write_bytes(buffer.getvalue())
+    assert codes(validate_file(path, reference)) == ["no-rows"]

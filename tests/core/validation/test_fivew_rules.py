@@ -1,0 +1,171 @@
+"""Every row rule: a failing and a passing case (a passing case has no issue at all)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import pytest
+from fivew_factories import TODAY, codes, make_reference, record
+
+from kipu.core.validation import validate_rows
+from kipu.core.validation.rules import RULE_CODES
+
+
+def cva_record(**overrides: Any) -> dict[str, Any]:
+    values = {
+        "sector": "Multipurpose Cash Assistance (MPC)",
+        "indicator": "MPC01",
+        "cva": "Yes",
+        "value_usd": 150,
+        "delivery_mechanism": "Cash in hand",
+    }
+    return record(**{**values, **overrides})
+
+
+def output_record(**overrides: Any) -> dict[str, Any]:
+    empty = dict.fromkeys(("total_monthly", "new_beneficiaries", "in_destination", "in_transit",
+                           "girls", "boys", "women", "men"))
+    return record(**{**empty, "indicator": "HE03", "quantity_output": 3, **overrides})
+
+
+ZEROS = dict.fromkeys(("quantity_output", "total_monthly", "new_beneficiaries", "in_destination",
+                       "in_transit", "girls", "boys", "women", "men"), 0)
+
+# code: (failing rows, passing rows, keyword arguments of validate_rows)
+CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]] = {
+    "missing-value": ([record(admin1=None)], [record()], {}),
+    "unknown-country": ([record(country="Narnia")], [record(country="PER")], {}),
+    "unknown-admin1": ([record(admin1="Atlantis", admin2=None)], [record(admin1="PE-LIM")], {}),
+    "admin1-not-in-country": ([record(admin1="Pichincha", admin2=None)],
+                              [record(admin1="PE15")], {}),
+    "unknown-admin2": ([record(admin2="Nowhere")], [record(admin2=None)], {}),
+    "admin2-not-in-admin1": ([record(admin1="Tumbes", admin2="Barranca")],
+                             [record(admin1="Lima", admin2="Barranca")], {}),
+    "unknown-organization": ([record(appealing_org="Acme")], [record(appealing_org="ACNUR")], {}),
+    "organization-mismatch": ([record()], [record(appealing_org="OIM")], {"org": "ORG002"}),
+    "unknown-implementing-partner": (
+        [record(implementation="Yes", implementing_partner="Acme")],
+        [record(implementation="Yes", implementing_partner="IOM")], {}),
+    "implementing-partner-missing": ([record(implementation="Sí")],
+                                     [record(implementation="Sí", implementing_partner="OIM")], {}),
+    "implementing-partner-unexpected": ([record(implementation="No", implementing_partner="IOM")],
+                                        [record(implementation="N")], {}),
+    "invalid-month": ([record(month="March")], [record(month="2025-03-01")], {}),
+    "month-outside-submission": ([record(month="2025-02")], [record(month="03/2025")],
+                                 {"month": "2025-03"}),
+    "unknown-sector": ([record(sector="Helth")], [record(sector="Salud")], {}),
+    "unknown-indicator": ([record(indicator="Nothing")], [record(indicator="HE01")], {}),
+    "indicator-not-in-sector": ([record(sector="Education")], [record(sector="HEA")], {}),
+    "invalid-yes-no": ([record(rmrp_activity="Maybe")], [record(rmrp_activity="si")], {}),
+    "invalid-number": ([record(total_monthly="abc")], [record(total_monthly="1,234")], {}),
+    "cva-value-missing": ([cva_record(value_usd=None)], [cva_record()], {}),
+    "cva-mechanism-missing": ([cva_record(delivery_mechanism=None)], [cva_record()], {}),
+    "cva-mechanism-invalid": ([cva_record(delivery_mechanism="Bitcoin")],
+                              [cva_record(delivery_mechanism="Tarjeta prepago")], {}),
+    "cva-fields-unexpected": ([record(value_usd=50)], [record(value_usd=0)], {}),
+    "mpc-requires-cva": ([cva_record(cva="No", value_usd=None, delivery_mechanism=None)],
+                         [cva_record()], {}),
+    "pin-without-beneficiaries": ([record(**{**ZEROS, "quantity_output": 4})], [record()], {}),
+    "empty-row-values": ([record(**ZEROS)], [record()], {}),
+    "new-exceeds-total": ([record(total_monthly=5)], [record(total_monthly=10)], {}),
+    "population-breakdown-mismatch": ([record(in_destination=9)], [record()], {}),
+    "agd-breakdown-mismatch": ([record(girls=3)], [record()], {}),
+    "quantity-missing": ([cva_record(quantity_output=None)], [cva_record()], {}),
+    "beneficiaries-not-applicable": ([output_record(total_monthly=5)], [output_record()], {}),
+    "duplicate-row": ([record(), record()], [record(), record(activity_name="Other")], {}),
+}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fails_and_passes(code: str) -> None:
+    failing, passing, kwargs = CASES[code]
+    reference = make_reference()
+    assert code in codes(validate_rows(failing, reference, today=TODAY, **kwargs))
+    assert codes(validate_rows(passing, reference, today=TODAY, **kwargs)) == []
+
+
+def test_admin1_outside_scope() -> None:
+    local = make_reference(admin1_scope=["PE24"])
+    assert "admin1-outside-scope" in codes(validate_rows([record()], local, today=TODAY))
+    inside = record(admin1="Tumbes", admin2="Contralmirante Villar")
+    assert codes(validate_rows([inside], local, today=TODAY)) == []
+
+
+def test_future_month_without_submission_month(reference) -> None:
+    result = validate_rows([record(month="2025-06")], reference, today=TODAY)
+    assert codes(result) == ["month-outside-submission"]
+    assert "future" in result.report.issues[0].message
+
+
+def test_outlier_needs_history(reference) -> None:
+    big = record(total_monthly=5000, new_beneficiaries=10)
+    assert codes(validate_rows([big], reference, today=TODAY)) == []
+    history = pl.DataFrame({
+        "appealing_org": ["ORG001"] * 3, "indicator": ["HE01"] * 3,
+        "total_monthly": [100, 120, 90], "new_beneficiaries": [10, 12, 9],
+        "quantity_output": [10, 10, 10],
+    })
+    result = validate_rows([big, record()], reference, today=TODAY, history=history)
+    assert codes(result) == ["outlier"]
+    assert result.report.issues[0].row == 1
+
+
+def test_people_indicator_without_total_is_missing_value(reference) -> None:
+    result = validate_rows([record(total_monthly=None)], reference, today=TODAY)
+    assert ("missing-value", "total_monthly") in [(i.code, i.column) for i in result.report.issues]
+
+
+def test_numbers_by_locale(reference) -> None:
+    en = validate_rows([record(total_monthly="1.234")], reference, today=TODAY)
+    assert codes(en) == ["invalid-number"]  # a decimal count in English
+    es = validate_rows([record(total_monthly="1.234")], reference, today=TODAY, lang="es")
+    assert codes(es) == [] and es.rows["total_monthly"][0] == 1234
+    negative = validate_rows([record(quantity_output=-3)], reference, today=TODAY)
+    assert codes(negative) == ["invalid-number"]
+    fraction = validate_rows([record(quantity_output=2.5)], reference, today=TODAY)
+    assert codes(fraction) == ["invalid-number"]
+
+
+@pytest.mark.parametrize("text", ["Yes", "yes", "Sí", "Si", "Y", "True", "TRUE", "1"])
+def test_yes_values(reference, text: str) -> None:
+    result = validate_rows([record(rmrp_activity=text)], reference, today=TODAY)
+    assert codes(result) == [] and result.rows["rmrp_activity"][0] is True
+
+
+@pytest.mark.parametrize("text", ["2025-03", "2025-03-01", "2025-03-01 00:00:00", "03/2025",
+                                  "15/03/2025", "202503", "Mar 2025", "marzo 2025", "45731"])
+def test_month_forms(reference, text: str) -> None:
+    result = validate_rows([record(month=text)], reference, today=TODAY)
+    assert codes(result) == [] and result.rows["month"][0] == "2025-03"
+
+
+def test_subsector_indicator_under_parent_sector(reference) -> None:
+    row = record(sector="Protection", indicator="Number of GBV survivors assisted")
+    result = validate_rows([row], reference, today=TODAY)
+    assert codes(result) == []
+    assert result.rows["sector"][0] == "PRO-GBV"
+
+
+def test_national_admin1_aliases(reference) -> None:
+    names = ("Nacional", "Peru", "Country level")
+    rows = [record(admin1=text, admin2=None, activity_name=text) for text in names]
+    result = validate_rows(rows, reference, today=TODAY)
+    assert codes(result) == []
+    assert result.rows["admin1"].to_list() == ["PE00"] * 3
+
+
+def test_resolved_frame(reference) -> None:
+    result = validate_rows([record(), record(sector="Helth", activity_name="B")], reference,
+                           today=TODAY)
+    rows = result.rows
+    assert rows["country"].to_list() == ["PER", "PER"]
+    assert rows["appealing_org"].to_list() == ["ORG001", "ORG001"]
+    assert rows["sector"].to_list() == ["HEA", None]
+    assert rows["has_error"].to_list() == [False, True]
+    assert rows["issue_codes"].to_list() == [[], ["unknown-sector"]]
+
+
+def test_every_rule_code_has_cases() -> None:
+    covered = set(CASES) | {"admin1-outside-scope", "outlier", "formula-cell"}
+    assert RULE_CODES <= covered
