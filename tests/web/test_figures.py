@@ -22,13 +22,17 @@ def demo_platform(db, tmp_path, monkeypatch):  # noqa: ANN001
 def test_stored_figures_equal_the_engine_on_the_generated_rows(demo_platform, model: str) -> None:  # noqa: ANN001
     stored = platform_figures(demo_platform, model=model, date_from="2019-01", date_to="2019-11")
     direct = compute_figures(
-        frame_of(demo.demo_activities()), reference_data(demo_platform, 2019),
+        frame_of(demo.demo_activities()),
+        reference_data(demo_platform, 2019),
         FigureOptions(model=model, date_from="2019-01", date_to="2019-11"),
     )
     columns = [c for c in stored.rows.columns if c != "checks"]
     order = ["country", "admin1", "month", "sector"]
-    assert stored.rows.select(columns).sort(order, nulls_last=True).equals(
-        direct.rows.select(columns).sort(order, nulls_last=True))
+    assert (
+        stored.rows.select(columns)
+        .sort(order, nulls_last=True)
+        .equals(direct.rows.select(columns).sort(order, nulls_last=True))
+    )
     assert stored.reached() == direct.reached() > 0
 
 

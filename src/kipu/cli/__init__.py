@@ -6,7 +6,13 @@ Exit status: 0 success, 1 invalid input (messages name file, row and column), 2 
 from kipu.cli import collect, demo, figures, reference, site
 from kipu.cli.base import main
 
-for _command in (*reference.COMMANDS, *collect.COMMANDS, *figures.COMMANDS, *demo.COMMANDS, *site.COMMANDS):
+for _command in (
+    *reference.COMMANDS,
+    *collect.COMMANDS,
+    *figures.COMMANDS,
+    *demo.COMMANDS,
+    *site.COMMANDS,
+):
     main.add_command(_command)
 
 __all__ = ["main"]

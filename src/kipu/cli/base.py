@@ -72,8 +72,13 @@ def current_platform(slug: str | None) -> Any:
         fail([error], status=2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110,
-                                "terminal_width": 110})
+@click.group(
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 110,
+        "terminal_width": 110,
+    }
+)
 @click.option(
     "--database",
     metavar="URL",

@@ -14,8 +14,13 @@ from kipu.cli.base import FORMAT, PLATFORM, current_platform, emit, fail, setup_
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-LANG = click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
-                    help="Language of messages and labels.")
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of messages and labels.",
+)
 SHOWN_PER_CODE = 20  # text output lists this many issues per code; JSON lists all
 
 
@@ -44,19 +49,27 @@ def describe_report(report: Any, limit: int = SHOWN_PER_CODE) -> str:
         f"{summary['rows_with_errors']} with errors, {summary['rows_with_warnings']} with warnings."
     ]
     if summary["issues_by_code"]:
-        lines.append("Issues by code: " + ", ".join(f"{code} {n}" for code, n in summary["issues_by_code"].items()))
+        lines.append(
+            "Issues by code: "
+            + ", ".join(f"{code} {n}" for code, n in summary["issues_by_code"].items())
+        )
     shown: dict[str, int] = {}
     for issue in report.issues:
         shown[issue.code] = shown.get(issue.code, 0) + 1
         if shown[issue.code] > limit:
             continue
-        where = "".join([f"{issue.sheet}!" if issue.sheet else "", f"row {issue.row}" if issue.row else "file"])
+        where = "".join(
+            [f"{issue.sheet}!" if issue.sheet else "", f"row {issue.row}" if issue.row else "file"]
+        )
         column = f", {issue.column}" if issue.column else ""
         lines.append(f"  {issue.severity:7} {where}{column}: {issue.message} [{issue.code}]")
     hidden = {code: n - limit for code, n in shown.items() if n > limit}
     if hidden:
-        lines.append("  … and " + ", ".join(f"{n} more {code}" for code, n in hidden.items())
-                     + " (use --format json or xlsx for all)")
+        lines.append(
+            "  … and "
+            + ", ".join(f"{n} more {code}" for code, n in hidden.items())
+            + " (use --format json or xlsx for all)"
+        )
     return "\n".join(lines)
 
 
@@ -71,12 +84,25 @@ def file_level_failure(report: Any) -> bool:
 @PLATFORM
 @click.option("--org", help="The submitting organisation (registry id, acronym or name).")
 @click.option("--month", help="The month being submitted, YYYY-MM.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "xlsx"]), default="text",
-              show_default=True, help="xlsx: your workbook back with the bad cells highlighted.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "xlsx"]),
+    default="text",
+    show_default=True,
+    help="xlsx: your workbook back with the bad cells highlighted.",
+)
 @LANG
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
-def validate(file: Path, platform_slug: str | None, org: str | None, month: str | None,
-             output_format: str, lang: str, output: Path | None) -> None:
+def validate(
+    file: Path,
+    platform_slug: str | None,
+    org: str | None,
+    month: str | None,
+    output_format: str,
+    lang: str,
+    output: Path | None,
+) -> None:
     """Check a 5W file row by row; never writes to the database.
 
     Exit status 0 valid (warnings allowed), 1 invalid, 2 unusable file or usage error.
@@ -89,8 +115,9 @@ def validate(file: Path, platform_slug: str | None, org: str | None, month: str 
     check_month(month)
     organisation = organisation_key(platform, org)
     reference = reference_data(platform, int(month[:4]) if month else None)
-    result = validate_file(file, reference, org=organisation.key if organisation else None, month=month,
-                           lang=lang)
+    result = validate_file(
+        file, reference, org=organisation.key if organisation else None, month=month, lang=lang
+    )
     report = result.report
     if output_format == "xlsx":
         from kipu.core.validation.annotate import annotate_workbook
@@ -112,13 +139,26 @@ def validate(file: Path, platform_slug: str | None, org: str | None, month: str 
 @PLATFORM
 @click.option("--org", help="The organisation submitting (registry id, acronym or name).")
 @click.option("--month", help="The month submitted, YYYY-MM.")
-@click.option("--all-months", is_flag=True, help="A multi-month, multi-organisation export: one "
-              "submission per organisation and month.")
-@click.option("--accept-issues", is_flag=True, help="IM officers: store rows with errors, issues attached.")
+@click.option(
+    "--all-months",
+    is_flag=True,
+    help="A multi-month, multi-organisation export: one submission per organisation and month.",
+)
+@click.option(
+    "--accept-issues", is_flag=True, help="IM officers: store rows with errors, issues attached."
+)
 @LANG
 @FORMAT
-def import_(file: Path, platform_slug: str | None, org: str | None, month: str | None, all_months: bool,
-            accept_issues: bool, lang: str, output_format: str) -> None:
+def import_(
+    file: Path,
+    platform_slug: str | None,
+    org: str | None,
+    month: str | None,
+    all_months: bool,
+    accept_issues: bool,
+    lang: str,
+    output_format: str,
+) -> None:
     """Validate a 5W file, then store it atomically (replaces that month's earlier version)."""
     setup_django()
     from kipu.web.submissions.imports import ImportRefused, import_file
@@ -130,8 +170,15 @@ def import_(file: Path, platform_slug: str | None, org: str | None, month: str |
     organisation = organisation_key(platform, org)
     try:
         with _progress() as progress:
-            result = import_file(platform, file, organisation=organisation, month=month,
-                                 accept_issues=accept_issues, lang=lang, progress=progress)
+            result = import_file(
+                platform,
+                file,
+                organisation=organisation,
+                month=month,
+                accept_issues=accept_issues,
+                lang=lang,
+                progress=progress,
+            )
     except ImportRefused as error:
         fail([error], status=2)
     _report_import(result, output_format)
@@ -159,18 +206,25 @@ def _report_import(result: Any, output_format: str) -> None:
     from kipu.web.submissions.queries import submission_summary
 
     report = result.validation.report
-    data = {"stored": [submission_summary(s) for s in result.stored],
-            "unchanged": [submission_summary(s) for s in result.unchanged],
-            "blocked_rows": result.blocked_rows, "validation": report.to_dict()}
+    data = {
+        "stored": [submission_summary(s) for s in result.stored],
+        "unchanged": [submission_summary(s) for s in result.unchanged],
+        "blocked_rows": result.blocked_rows,
+        "validation": report.to_dict(),
+    }
     if output_format == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(describe_report(report))
         if result.blocked_rows:
-            click.echo(f"{result.blocked_rows} rows name an unknown place, organisation, sector or "
-                       "indicator and cannot be stored, even with --accept-issues.")
+            click.echo(
+                f"{result.blocked_rows} rows name an unknown place, organisation, sector or "
+                "indicator and cannot be stored, even with --accept-issues."
+            )
         for s in result.stored:
-            click.echo(f"Stored: {s.organisation} {s.month}, {s.row_count} rows (submission {s.pk}).")
+            click.echo(
+                f"Stored: {s.organisation} {s.month}, {s.row_count} rows (submission {s.pk})."
+            )
         for s in result.unchanged:
             click.echo(f"Unchanged: {s.organisation} {s.month} (same file as submission {s.pk}).")
     if file_level_failure(report):
@@ -184,7 +238,9 @@ def _report_import(result: Any, output_format: str) -> None:
 @click.option("--month", help="Pre-fill this month, YYYY-MM.")
 @LANG
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def template(platform_slug: str | None, org: str | None, month: str | None, lang: str, output: Path) -> None:
+def template(
+    platform_slug: str | None, org: str | None, month: str | None, lang: str, output: Path
+) -> None:
     """Write the partner's 5W template (drop-down lists, help, hidden HXL row)."""
     setup_django()
     from kipu.core.template import write_template
@@ -194,7 +250,9 @@ def template(platform_slug: str | None, org: str | None, month: str | None, lang
     check_month(month)
     organisation = organisation_key(platform, org)
     reference = reference_data(platform, int(month[:4]) if month else None)
-    write_template(reference, output, org=organisation.key if organisation else None, month=month, lang=lang)
+    write_template(
+        reference, output, org=organisation.key if organisation else None, month=month, lang=lang
+    )
     click.echo(f"Template written: {output}")
 
 
@@ -208,7 +266,9 @@ def submissions() -> None:
 @click.option("--org", help="Only this organisation.")
 @click.option("--month", help="Only this month.")
 @FORMAT
-def submissions_list(platform_slug: str | None, org: str | None, month: str | None, output_format: str) -> None:
+def submissions_list(
+    platform_slug: str | None, org: str | None, month: str | None, output_format: str
+) -> None:
     """List submissions, newest version first within each organisation and month."""
     setup_django()
     from kipu.web.submissions.queries import list_submissions
@@ -216,8 +276,13 @@ def submissions_list(platform_slug: str | None, org: str | None, month: str | No
     platform = current_platform(platform_slug)
     rows = list_submissions(platform, organisation_key(platform, org), check_month(month))
     columns = ["id", "organisation", "month", "status", "rows", "uploaded_at", "file_name"]
-    emit(rows, output_format, lambda data: "\n".join(
-        "  ".join(str(r[c]) for c in columns) for r in data) or "No submissions.")
+    emit(
+        rows,
+        output_format,
+        lambda data: (
+            "\n".join("  ".join(str(r[c]) for c in columns) for r in data) or "No submissions."
+        ),
+    )
 
 
 @submissions.command("show")
@@ -233,8 +298,14 @@ def submissions_show(submission_id: int, output_format: str) -> None:
     if found is None:
         fail([f"no submission {submission_id}"], status=1)
     data = {**submission_summary(found), "report": found.report}
-    emit(data, output_format, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items() if k != "report")
-         + f"\nissues: {len(d['report'].get('issues', []))}")
+    emit(
+        data,
+        output_format,
+        lambda d: (
+            "\n".join(f"{k}: {v}" for k, v in d.items() if k != "report")
+            + f"\nissues: {len(d['report'].get('issues', []))}"
+        ),
+    )
 
 
 COMMANDS = (validate, import_, template, submissions)

@@ -17,27 +17,63 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 @click.command()
 @PLATFORM
-@click.option("--from", "date_from", metavar="YYYY-MM", help="First month (default: the data's first).")
+@click.option(
+    "--from", "date_from", metavar="YYYY-MM", help="First month (default: the data's first)."
+)
 @click.option("--to", "date_to", metavar="YYYY-MM", help="Last month (default: the data's last).")
-@click.option("--model", default="max-cell", show_default=True,
-              type=click.Choice(["sum", "max-sector", "max-agd", "max-cell", "grouped"]),
-              help="Intersector model (docs/figures.md).")
+@click.option(
+    "--model",
+    default="max-cell",
+    show_default=True,
+    type=click.Choice(["sum", "max-sector", "max-agd", "max-cell", "grouped"]),
+    help="Intersector model (docs/figures.md).",
+)
 @click.option("--rmrp-only", is_flag=True, help="Only rows marked as RMRP activities.")
 @click.option("--include-issues", is_flag=True, help="Count rows stored with accepted issues.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "xlsx"]),
-              default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv", "xlsx"]),
+    default="text",
+    show_default=True,
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
-@click.option("--input", "input_file", type=FILE,
-              help="Compute straight from a 5W file, on its rows as they are (nothing is stored).")
-@click.option("--plan", "plan_file", type=FILE,
-              help="With --input: the plan file, so no database is needed at all.")
-@click.option("--orgs", "orgs_file", type=FILE, help="With --input and --plan: the organisations file.")
-@click.option("--country", default="PER", show_default=True, metavar="ISO3",
-              help="With --input and --plan: the country of the bundled gazetteer.")
-def figures(platform_slug: str | None, date_from: str | None, date_to: str | None, model: str,
-            rmrp_only: bool, include_issues: bool, output_format: str, output: Path | None,
-            input_file: Path | None, plan_file: Path | None, orgs_file: Path | None,
-            country: str) -> None:
+@click.option(
+    "--input",
+    "input_file",
+    type=FILE,
+    help="Compute straight from a 5W file, on its rows as they are (nothing is stored).",
+)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=FILE,
+    help="With --input: the plan file, so no database is needed at all.",
+)
+@click.option(
+    "--orgs", "orgs_file", type=FILE, help="With --input and --plan: the organisations file."
+)
+@click.option(
+    "--country",
+    default="PER",
+    show_default=True,
+    metavar="ISO3",
+    help="With --input and --plan: the country of the bundled gazetteer.",
+)
+def figures(
+    platform_slug: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    model: str,
+    rmrp_only: bool,
+    include_issues: bool,
+    output_format: str,
+    output: Path | None,
+    input_file: Path | None,
+    plan_file: Path | None,
+    orgs_file: Path | None,
+    country: str,
+) -> None:
     """Compute people reached, partners, coverage and progress for a period."""
     check_month(date_from)
     check_month(date_to)
@@ -49,22 +85,29 @@ def figures(platform_slug: str | None, date_from: str | None, date_to: str | Non
         if input_file is not None:
             from kipu.cli.figures_input import figures_from_file
 
-            result, validation = figures_from_file(input_file, options, platform_slug=platform_slug,
-                                                   plan_file=plan_file, orgs_file=orgs_file,
-                                                   country=country)
+            result, validation = figures_from_file(
+                input_file,
+                options,
+                platform_slug=platform_slug,
+                plan_file=plan_file,
+                orgs_file=orgs_file,
+                country=country,
+            )
         else:
             setup_django()
             from kipu.web.figures.queries import platform_figures
 
-            result = platform_figures(current_platform(platform_slug), with_issues=include_issues,
-                                      **options)
+            result = platform_figures(
+                current_platform(platform_slug), with_issues=include_issues, **options
+            )
     except ValueError as error:
         fail([error], status=2)
     _write(result, validation, output_format, output)
 
 
-def _write(result: Any, validation: dict[str, Any] | None, output_format: str,
-           output: Path | None) -> None:
+def _write(
+    result: Any, validation: dict[str, Any] | None, output_format: str, output: Path | None
+) -> None:
     if output_format == "xlsx":
         assert output is not None
         result.to_xlsx(output)
@@ -84,9 +127,13 @@ def _write(result: Any, validation: dict[str, Any] | None, output_format: str,
     else:
         text = result.to_text()
         if validation is not None:
-            counts = ", ".join(f"{c} {n}" for c, n in validation["issues_by_code"].items()) or "none"
-            text += (f"\nComputed on the rows as they are: {validation['rows_read']} rows, "
-                     f"{validation['rows_with_errors']} with errors. Issues: {counts}.")
+            counts = (
+                ", ".join(f"{c} {n}" for c, n in validation["issues_by_code"].items()) or "none"
+            )
+            text += (
+                f"\nComputed on the rows as they are: {validation['rows_read']} rows, "
+                f"{validation['rows_with_errors']} with errors. Issues: {counts}."
+            )
     if output:
         output.write_text(text + "\n", encoding="utf-8")
     else:

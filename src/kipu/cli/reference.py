@@ -226,3 +226,32 @@ def stats_load(file: Path, platform_slug: str | None) -> None:
 
 
 COMMANDS = (platforms, orgs, plan, locations, stats)
+
+
+@click.group()
+def events() -> None:
+    """Coordination events: meetings, trainings, launches."""
+
+
+@events.command("load")
+@click.argument("file", type=FILE)
+@PLATFORM
+def events_load(file: Path, platform_slug: str | None) -> None:
+    """Load events (date, title, type, attendance, organisations) from CSV or XLSX."""
+    setup_django()
+    from kipu.core.loaders.events import load_events
+    from kipu.web.locations.queries import gazetteer
+    from kipu.web.platforms.queries import member_organisations
+    from kipu.web.platforms.services import load_events as store
+
+    platform = current_platform(platform_slug)
+    loaded = load_events(
+        file, member_organisations(platform), gazetteer([platform.country]), platform.country
+    )
+    if not loaded.ok:
+        fail(loaded.errors)
+    created, updated = store(platform, loaded.records)
+    click.echo(f"{created} events added, {updated} updated.")
+
+
+COMMANDS = (*COMMANDS, events)

@@ -20,6 +20,7 @@ from kipu.core.demo_reference import (
     ORGANISATIONS,
     PROVINCES_BY_DEPARTMENT,
 )
+from kipu.core.loaders.events import EventRecord
 from kipu.core.loaders.organisations import OrganisationRecord
 from kipu.core.loaders.plan import IndicatorRecord, PlanContent, SectorRecord, TargetRecord
 from kipu.core.loaders.statistics import KNOWN_SERIES, ObservationRecord
@@ -38,6 +39,10 @@ def org_key(index: int) -> str:
     return f"ORG{index + 1:03d}"
 
 
+# Two organisations joined in November 2019, as the seed report says.
+NEW_MEMBERS = {"Illari": date(2019, 11, 12), "PROSA": date(2019, 11, 20)}
+
+
 def demo_organisations() -> list[OrganisationRecord]:
     return [
         OrganisationRecord(
@@ -47,9 +52,62 @@ def demo_organisations() -> list[OrganisationRecord]:
             org_type=kind,
             external_id=org_key(i),
             aliases=[es] if es != en else [],
-            member_since=date(2018, 9, 1),
+            member_since=NEW_MEMBERS.get(acronym, date(2018, 9, 1)),
         )
         for i, (en, es, acronym, kind) in enumerate(ORGANISATIONS)
+    ]
+
+
+def demo_events() -> list[EventRecord]:
+    """November 2019's coordination events as the seed report tells them."""
+    keys = {acronym: org_key(i) for i, (_, _, acronym, _) in enumerate(ORGANISATIONS)}
+    co_leads = [keys["ACNUR"], keys["OIM"]]
+    return [
+        EventRecord(
+            date(2019, 11, 18),
+            "Launch of the RMRP 2020 Peru Chapter",
+            "Lanzamiento del Capítulo Perú del RMRP 2020",
+            "launch",
+            100,
+            co_leads,
+            "PE15",
+        ),
+        EventRecord(
+            date(2019, 11, 21),
+            "R training on data analysis and visualisation",
+            "Capacitación en R para análisis y visualización de datos",
+            "training",
+            12,
+            co_leads,
+            "PE15",
+        ),
+        EventRecord(
+            date(2019, 11, 22),
+            "Workshops on GBV case management",
+            "Talleres sobre atención de casos de VBG",
+            "workshop",
+            50,
+            [keys["UNFPA"], keys["ACNUR"]],
+            "PE24",
+        ),
+        EventRecord(
+            date(2019, 11, 26),
+            "Local GTRM structure presented to Tumbes",
+            "Presentación de la estructura del GTRM local en Tumbes",
+            "meeting",
+            None,
+            co_leads,
+            "PE24",
+        ),
+        EventRecord(
+            date(2019, 11, 28),
+            "XVII session of the Intersectoral Migration Work Group",
+            "XVII sesión de la Mesa Intersectorial para la Gestión Migratoria",
+            "meeting",
+            None,
+            co_leads,
+            "PE15",
+        ),
     ]
 
 

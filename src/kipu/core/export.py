@@ -48,13 +48,22 @@ def display_frame(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en
         lookup("implementing_partner", orgs),
         lookup("sector", sectors),
         lookup("indicator", indicators),
-        *[pl.when(pl.col(c.name)).then(pl.lit(yes)).when(pl.col(c.name).not_()).then(pl.lit(no))
-          .otherwise(None).alias(c.name) for c in COLUMNS if c.kind == YES_NO],
+        *[
+            pl.when(pl.col(c.name))
+            .then(pl.lit(yes))
+            .when(pl.col(c.name).not_())
+            .then(pl.lit(no))
+            .otherwise(None)
+            .alias(c.name)
+            for c in COLUMNS
+            if c.kind == YES_NO
+        ],
     )
 
 
-def table_rows(frame: pl.DataFrame, reference: ReferenceData, *, lang: str = "en",
-               hxl: bool = True) -> list[list[object]]:
+def table_rows(
+    frame: pl.DataFrame, reference: ReferenceData, *, lang: str = "en", hxl: bool = True
+) -> list[list[object]]:
     """Header (labels in `lang`), the HXL row if asked, then one list per activity."""
     shown = display_frame(frame, reference, lang)
     header = [c.label_es if lang == "es" else c.label_en for c in COLUMNS]
@@ -75,8 +84,9 @@ def write_xlsx(rows: list[list[object]], path: Path, sheet: str = "5W") -> None:
     import xlsxwriter
 
     # Strings are written as strings: a value such as "=1+1" must never become a formula.
-    with xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_urls": False}) as book:
+    with xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    ) as book:
         page = book.add_worksheet(sheet)
         bold = book.add_format({"bold": True})
         for number, row in enumerate(rows):

@@ -10,9 +10,10 @@ as a number are not confused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -129,8 +130,13 @@ def find_header(rows: list[list[object]], saved: dict[str, str]) -> Header | Non
     return _build_header(rows, label_index, data_start, merged, hashtag_row=index)
 
 
-def _build_header(rows: list[list[object]], label_index: int, data_start: int,
-                  merged: dict[int, str], hashtag_row: int) -> Header:
+def _build_header(
+    rows: list[list[object]],
+    label_index: int,
+    data_start: int,
+    merged: dict[int, str],
+    hashtag_row: int,
+) -> Header:
     header = Header(row=label_index + 1, data_start=data_start)
     label_cells = rows[label_index]
     tag_cells = rows[data_start - 1] if data_start - 1 != label_index else rows[hashtag_row]
@@ -154,8 +160,12 @@ def _build_header(rows: list[list[object]], label_index: int, data_start: int,
     return header
 
 
-def read_5w(path: Path | str, *, limits: Limits = DEFAULT_LIMITS,
-            column_mapping: dict[str, str] | None = None) -> FiveWTable:
+def read_5w(
+    path: Path | str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    column_mapping: dict[str, str] | None = None,
+) -> FiveWTable:
     """The 5W table of a file. Raises ReadError (unreadable, too large) or NoFiveWSheet."""
     path = Path(path)
     kind = check_upload(path, limits)
@@ -210,12 +220,15 @@ def column_series(values: Sequence[object]) -> tuple[pl.Series | None, pl.Series
 def _as_text(number: pl.Expr) -> pl.Expr:
     whole = number == number.floor()
     return (
-        pl.when(whole).then(number.cast(pl.Int64, strict=False).cast(pl.Utf8))
+        pl.when(whole)
+        .then(number.cast(pl.Int64, strict=False).cast(pl.Utf8))
         .otherwise(number.cast(pl.Utf8))
     )
 
 
-def build_frame(columns: dict[str, Sequence[object]], row_numbers: Sequence[int]) -> pl.DataFrame:
+def build_frame(
+    columns: Mapping[str, Sequence[object]], row_numbers: Sequence[int]
+) -> pl.DataFrame:
     """The raw frame from canonical column → cell values; absent columns are all null.
 
     Text is trimmed and blank cells are null; number cells also appear as text ("12", not
@@ -244,8 +257,9 @@ def build_frame(columns: dict[str, Sequence[object]], row_numbers: Sequence[int]
 def build_table(sheet: str, hidden: bool, header: Header, rows: list[list[object]]) -> FiveWTable:
     body = rows[header.data_start :]
     width = max(len(r) for r in rows) if rows else 0
-    padded = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in body]
-    transposed = list(zip(*padded, strict=False)) if padded else [() for _ in range(width)]
+    if any(len(r) < width for r in body):  # ragged CSV lines; calamine rows are rectangular
+        body = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in body]
+    transposed = _Columns(body)
     numbers = range(header.data_start + 1, header.data_start + 1 + len(body))
     frame = build_frame({n: transposed[i] for n, i in header.columns.items()}, numbers)
     extras = _extra_labels(header, width)
@@ -266,6 +280,16 @@ def build_table(sheet: str, hidden: bool, header: Header, rows: list[list[object
             header.unknown.setdefault(index, label)
             kept.append(label)
     return FiveWTable(sheet, hidden, header, frame, extra.select(kept))
+
+
+class _Columns:
+    """Column i of the rows, extracted on demand (only mapped and unknown columns are)."""
+
+    def __init__(self, rows: list[list[object]]) -> None:
+        self.rows = rows
+
+    def __getitem__(self, index: int) -> list[object]:
+        return list(map(itemgetter(index), self.rows))
 
 
 def _extra_labels(header: Header, width: int) -> list[tuple[int, str]]:

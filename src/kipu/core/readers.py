@@ -63,7 +63,9 @@ def read_sheets(path: Path | str, *, strict_utf8: bool = False) -> list[RawSheet
     try:
         head = path.open("rb").read(8)
     except OSError as error:
-        raise ReadError("unreadable-file", f"{path.name}: cannot open ({error.strerror}).") from None
+        raise ReadError(
+            "unreadable-file", f"{path.name}: cannot open ({error.strerror})."
+        ) from None
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC) or suffix in WORKBOOK_SUFFIXES:
         return read_workbook(path)
@@ -207,7 +209,9 @@ def check_upload(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as error:
-        raise ReadError("unreadable-file", f"{path.name}: cannot open ({error.strerror}).") from None
+        raise ReadError(
+            "unreadable-file", f"{path.name}: cannot open ({error.strerror})."
+        ) from None
     if size > limits.max_bytes:
         raise _too_large(path.name, f"{size:,} bytes, more than the limit of {limits.max_bytes:,}.")
     if size == 0:
@@ -244,12 +248,17 @@ def check_zip(path: Path, limits: Limits) -> None:
                 )
             for member in members:
                 ratio = member.file_size / max(member.compress_size, 1)
-                if member.file_size > limits.ratio_floor_bytes and ratio > limits.max_compression_ratio:
+                if (
+                    member.file_size > limits.ratio_floor_bytes
+                    and ratio > limits.max_compression_ratio
+                ):
                     raise _too_large(
                         path.name, f"{member.filename} expands {ratio:,.0f} times (zip bomb?)."
                     )
             for member in members:
-                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(
+                    ".xml"
+                ):
                     _check_dimension(archive, member.filename, path.name, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
         raise ReadError(
@@ -304,8 +313,11 @@ def sheet_members(path: Path) -> dict[str, str]:
 
 def _xml_unescape(text: str) -> str:
     return (
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-        .replace("&apos;", "'").replace("&amp;", "&")
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
     )
 
 
@@ -376,7 +388,7 @@ class Workbook:
                     raise _too_large(
                         self.path.name, f"sheet {name!r} has {height:,} rows × {width:,} columns."
                     )
-                self._cache[name] = sheet.to_python(skip_empty_area=False)
+                self._cache[name] = list(sheet.to_python(skip_empty_area=False))  # type: ignore[arg-type]
             except ReadError:
                 raise
             except Exception as error:
@@ -409,7 +421,9 @@ def read_csv_checked(path: Path, limits: Limits = DEFAULT_LIMITS) -> RawSheet:
         raise ReadError("unreadable-file", f"{path.name}: broken CSV ({error}).") from None
     widest = max((len(r) for r in rows), default=0)
     if widest > limits.max_columns:
-        raise _too_large(path.name, f"{widest:,} columns, more than the limit of {limits.max_columns}.")
+        raise _too_large(
+            path.name, f"{widest:,} columns, more than the limit of {limits.max_columns}."
+        )
     return RawSheet(path.stem, rows)
 
 

@@ -2,4 +2,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("kipu.web.site.urls")),
+    path("accounts/", include("kipu.web.accounts.urls")),
+    path("console/audit/", include("kipu.web.audit.urls")),
 ]

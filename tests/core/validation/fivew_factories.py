@@ -19,27 +19,48 @@ TODAY = date(2025, 4, 15)
 
 
 def gazetteer() -> Gazetteer:
-    def unit(pcode: str, level: int, name: str, country: str = "PER", parent: str = "",
-             iso: str = "", **kw: Any) -> Location:
+    def unit(
+        pcode: str,
+        level: int,
+        name: str,
+        country: str = "PER",
+        parent: str = "",
+        iso: str = "",
+        **kw: Any,
+    ) -> Location:
         return Location(pcode, level, pcode[2:] or pcode, name, country, parent, iso, **kw)
 
-    return Gazetteer([
-        Location("PE", 0, "PER", "Peru", "PER", iso="PE", aliases=("Perú",)),
-        Location("EC", 0, "ECU", "Ecuador", "ECU", iso="EC"),
-        unit("PE00", 1, "Country level", parent="PE", national=True,
-             aliases=("Nacional", "National")),
-        unit("PE15", 1, "Lima", parent="PE", iso="PE-LIM",
-             aliases=("Lima Metropolitana", "Lima Provincias")),
-        unit("PE07", 1, "Callao", parent="PE", iso="PE-CAL", aliases=("El Callao",)),
-        unit("PE24", 1, "Tumbes", parent="PE", iso="PE-TUM"),
-        unit("PE1501", 2, "Lima", parent="PE15"),
-        unit("PE1502", 2, "Barranca", parent="PE15"),
-        unit("PE0701", 2, "Callao", parent="PE07"),
-        unit("PE2401", 2, "Tumbes", parent="PE24"),
-        unit("PE2402", 2, "Contralmirante Villar", parent="PE24"),
-        unit("EC17", 1, "Pichincha", country="ECU", parent="EC", iso="EC-P"),
-        unit("EC1701", 2, "Quito", country="ECU", parent="EC17"),
-    ])
+    return Gazetteer(
+        [
+            Location("PE", 0, "PER", "Peru", "PER", iso="PE", aliases=("Perú",)),
+            Location("EC", 0, "ECU", "Ecuador", "ECU", iso="EC"),
+            unit(
+                "PE00",
+                1,
+                "Country level",
+                parent="PE",
+                national=True,
+                aliases=("Nacional", "National"),
+            ),
+            unit(
+                "PE15",
+                1,
+                "Lima",
+                parent="PE",
+                iso="PE-LIM",
+                aliases=("Lima Metropolitana", "Lima Provincias"),
+            ),
+            unit("PE07", 1, "Callao", parent="PE", iso="PE-CAL", aliases=("El Callao",)),
+            unit("PE24", 1, "Tumbes", parent="PE", iso="PE-TUM"),
+            unit("PE1501", 2, "Lima", parent="PE15"),
+            unit("PE1502", 2, "Barranca", parent="PE15"),
+            unit("PE0701", 2, "Callao", parent="PE07"),
+            unit("PE2401", 2, "Tumbes", parent="PE24"),
+            unit("PE2402", 2, "Contralmirante Villar", parent="PE24"),
+            unit("EC17", 1, "Pichincha", country="ECU", parent="EC", iso="EC-P"),
+            unit("EC1701", 2, "Quito", country="ECU", parent="EC17"),
+        ]
+    )
 
 
 SECTORS = [
@@ -51,30 +72,75 @@ SECTORS = [
     Sector("SHE", "Shelter", "Alojamiento"),
 ]
 INDICATORS = [
-    Indicator("HE01", "Number of people receiving primary health care", "HEA", "PiN",
-              "Personas que reciben atención primaria de salud"),
-    Indicator("HE02", "Number of health workers trained", "HEA", "People",
-              "Trabajadores de salud capacitados"),
-    Indicator("HE03", "Number of health facilities supported", "HEA", "Other",
-              "Establecimientos de salud apoyados"),
+    Indicator(
+        "HE01",
+        "Number of people receiving primary health care",
+        "HEA",
+        "PiN",
+        "Personas que reciben atención primaria de salud",
+    ),
+    Indicator(
+        "HE02",
+        "Number of health workers trained",
+        "HEA",
+        "People",
+        "Trabajadores de salud capacitados",
+    ),
+    Indicator(
+        "HE03",
+        "Number of health facilities supported",
+        "HEA",
+        "Other",
+        "Establecimientos de salud apoyados",
+    ),
     Indicator("RE-HE10_PER", "Personas atendidas en salud mental", "HEA", "PiN"),
-    Indicator("GBV01", "Number of GBV survivors assisted", "PRO-GBV", "PiN",
-              "Sobrevivientes de VBG asistidas"),
-    Indicator("MPC01", "Number of people receiving multipurpose cash", "MPC",
-              "Direct Assistance", "Personas que reciben efectivo multipropósito"),
-    Indicator("ED01", "Number of teachers trained", "EDU", "Capacity Building",
-              "Docentes capacitados"),
-    Indicator("SH01", "Number of shelters rehabilitated", "SHE", "Infrastructure",
-              "Albergues rehabilitados"),
+    Indicator(
+        "GBV01",
+        "Number of GBV survivors assisted",
+        "PRO-GBV",
+        "PiN",
+        "Sobrevivientes de VBG asistidas",
+    ),
+    Indicator(
+        "MPC01",
+        "Number of people receiving multipurpose cash",
+        "MPC",
+        "Direct Assistance",
+        "Personas que reciben efectivo multipropósito",
+    ),
+    Indicator(
+        "ED01", "Number of teachers trained", "EDU", "Capacity Building", "Docentes capacitados"
+    ),
+    Indicator(
+        "SH01",
+        "Number of shelters rehabilitated",
+        "SHE",
+        "Infrastructure",
+        "Albergues rehabilitados",
+    ),
 ]
 ORGANISATIONS = [
-    Organisation("ORG001", "Office of the United Nations High Commissioner for Refugees",
-                 "UNHCR", "UN", names={"es": "ACNUR"}),
-    Organisation("ORG002", "International Organization for Migration", "IOM", "UN",
-                 names={"es": "Organización Internacional para las Migraciones"},
-                 aliases=("OIM",)),
-    Organisation("ORG003", "Encuentros Servicio Jesuita de la Solidaridad", "Encuentros SJS",
-                 "Faith Based Organization"),
+    Organisation(
+        "ORG001",
+        "Office of the United Nations High Commissioner for Refugees",
+        "UNHCR",
+        "UN",
+        names={"es": "ACNUR"},
+    ),
+    Organisation(
+        "ORG002",
+        "International Organization for Migration",
+        "IOM",
+        "UN",
+        names={"es": "Organización Internacional para las Migraciones"},
+        aliases=("OIM",),
+    ),
+    Organisation(
+        "ORG003",
+        "Encuentros Servicio Jesuita de la Solidaridad",
+        "Encuentros SJS",
+        "Faith Based Organization",
+    ),
 ]
 
 
@@ -89,7 +155,6 @@ def make_reference(**overrides: Any) -> ReferenceData:
     }
     values.update(overrides)
     return ReferenceData(**values)
-
 
 
 def record(**overrides: Any) -> dict[str, Any]:
@@ -128,9 +193,16 @@ def labels_for(variant: str, names: Sequence[str]) -> list[str]:
     return [table[n] or TEMPLATE_LABELS["2025"][n] for n in names]
 
 
-def write_xlsx(path: Path, records: list[dict[str, Any]], *, header: Sequence[str] | None = None,
-               names: Sequence[str] = COLUMN_NAMES, hxl: bool | str = False,
-               sheet: str = "5W", before: Callable[[Any], None] | None = None) -> Path:
+def write_xlsx(
+    path: Path,
+    records: list[dict[str, Any]],
+    *,
+    header: Sequence[str] | None = None,
+    names: Sequence[str] = COLUMN_NAMES,
+    hxl: bool | str = False,
+    sheet: str = "5W",
+    before: Callable[[Any], None] | None = None,
+) -> Path:
     """Rows into an XLSX; `hxl=True` adds the hashtag row under the labels, "only" instead."""
     book = openpyxl.Workbook()
     ws = book.active
@@ -149,9 +221,15 @@ def write_xlsx(path: Path, records: list[dict[str, Any]], *, header: Sequence[st
     return path
 
 
-def write_csv(path: Path, records: list[dict[str, Any]], *, delimiter: str = ",",
-              encoding: str = "utf-8", names: Sequence[str] = COLUMN_NAMES,
-              header: Sequence[str] | None = None) -> Path:
+def write_csv(
+    path: Path,
+    records: list[dict[str, Any]],
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    names: Sequence[str] = COLUMN_NAMES,
+    header: Sequence[str] | None = None,
+) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(list(header) if header else [COLUMN_BY_NAME[n].label_en for n in names])

@@ -122,11 +122,12 @@ def test_ods_is_read(tmp_path: Path, reference) -> None:
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        "<office:body><office:spreadsheet><table:table table:name=\"5W\"><table:table-row>"
-        + "".join(f'<table:table-cell office:value-type="string"><text:p>{label}'
-                  "</text:p></table:table-cell>"
-                  for label in ("Country", "Admin1", "Appealing_org", "Month", "Subsector",
-                                "Indicator"))
+        '<office:body><office:spreadsheet><table:table table:name="5W"><table:table-row>'
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{label}'
+            "</text:p></table:table-cell>"
+            for label in ("Country", "Admin1", "Appealing_org", "Month", "Subsector", "Indicator")
+        )
         + "</table:table-row></table:table></office:spreadsheet></office:body>"
         "</office:document-content>"
     )
@@ -134,11 +135,15 @@ def test_ods_is_read(tmp_path: Path, reference) -> None:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", content)
-        archive.writestr("META-INF/manifest.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'))
+        archive.writestr(
+            "META-INF/manifest.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+                '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'
+            ),
+        )
     path = tmp_path / "5w.ods"
     path.write_bytes(buffer.getvalue())
     assert codes(validate_file(path, reference)) == ["no-rows"]

@@ -26,12 +26,31 @@ def test_label_variants(tmp_path: Path, reference, variant: str) -> None:
 
 
 def test_labels_are_compared_loosely(tmp_path: Path, reference) -> None:
-    names = ["country", "admin1", "appealing_org", "month", "sector", "indicator",
-             "total_monthly", "new_beneficiaries"]
-    header = ["  COUNTRY ", "admin-1", "appealing organization name", "MONTH.", "Subsector",
-              "indicador", "total monthly beneficiaries", "NEW_BENEFICIARIES_OF_THE_MONTH"]
-    row = record(**dict.fromkeys(("in_destination", "in_transit", "girls", "boys", "women",
-                                  "men", "quantity_output")))
+    names = [
+        "country",
+        "admin1",
+        "appealing_org",
+        "month",
+        "sector",
+        "indicator",
+        "total_monthly",
+        "new_beneficiaries",
+    ]
+    header = [
+        "  COUNTRY ",
+        "admin-1",
+        "appealing organization name",
+        "MONTH.",
+        "Subsector",
+        "indicador",
+        "total monthly beneficiaries",
+        "NEW_BENEFICIARIES_OF_THE_MONTH",
+    ]
+    row = record(
+        **dict.fromkeys(
+            ("in_destination", "in_transit", "girls", "boys", "women", "men", "quantity_output")
+        )
+    )
     row.update(total_monthly=10, new_beneficiaries=0)
     path = write_xlsx(tmp_path / "loose.xlsx", [row], header=header, names=names)
     result = validate_file(path, reference, today=TODAY)
@@ -54,8 +73,14 @@ def test_hxl_only(tmp_path: Path, reference) -> None:
 
 def test_hxl_with_codes_and_unknown_labels(tmp_path: Path, reference) -> None:
     names = ["country", "admin1", "appealing_org", "month", "sector", "indicator"]
-    tags = ["#country+code", "#adm1+code", "#org+prog+name", "#date+reported", "#sector+code",
-            "#indicator+code"]
+    tags = [
+        "#country+code",
+        "#adm1+code",
+        "#org+prog+name",
+        "#date+reported",
+        "#sector+code",
+        "#indicator+code",
+    ]
     book = openpyxl.Workbook()
     ws = book.active
     ws.append(["Pays", "Région", "Organisation", "Mois", "Secteur", "Indicateur"])
@@ -166,18 +191,28 @@ def test_formula_cells_warn(tmp_path: Path, reference) -> None:
     result = validate_file(path, reference, today=TODAY)
     formula = [i for i in result.report.issues if i.code == "formula-cell"]
     assert [(i.row, i.column, i.severity) for i in formula] == [
-        (2, "Total monthly beneficiaries", "warning")]
+        (2, "Total monthly beneficiaries", "warning")
+    ]
 
 
-@pytest.mark.parametrize(("encoding", "delimiter"), [
-    ("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", "\t"), ("latin-1", ";")])
-def test_csv_encodings_and_delimiters(tmp_path: Path, reference, encoding: str,
-                                      delimiter: str) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", "\t"), ("latin-1", ";")],
+)
+def test_csv_encodings_and_delimiters(
+    tmp_path: Path, reference, encoding: str, delimiter: str
+) -> None:
     names = [n for n in COLUMN_NAMES if n != "support_space"]
     header = labels_for("es2022", names)
     rows = [record(admin1="Junín" if False else "Lima", activity_name="Atención en Tumbes")]
-    path = write_csv(tmp_path / "5w.csv", rows, delimiter=delimiter, encoding=encoding,
-                     names=names, header=header)
+    path = write_csv(
+        tmp_path / "5w.csv",
+        rows,
+        delimiter=delimiter,
+        encoding=encoding,
+        names=names,
+        header=header,
+    )
     result = validate_file(path, reference, today=TODAY)
     assert codes(result) == []
     assert result.rows["activity_name"].to_list() == ["Atención en Tumbes"]

@@ -23,8 +23,11 @@ def test_summary_counts_per_code_and_organisation(reference) -> None:
     summary = report.summary
     assert summary["rows_read"] == 52
     assert summary["rows_with_errors"] == 52 and summary["rows_valid"] == 0
-    assert summary["issues_by_code"] == {"agd-breakdown-mismatch": 50, "unknown-admin1": 1,
-                                         "unknown-organization": 1}
+    assert summary["issues_by_code"] == {
+        "agd-breakdown-mismatch": 50,
+        "unknown-admin1": 1,
+        "unknown-organization": 1,
+    }
     assert summary["issues_by_code_and_org"] == {
         "Acme": {"unknown-organization": 1},
         "ORG001": {"agd-breakdown-mismatch": 50},
@@ -32,8 +35,16 @@ def test_summary_counts_per_code_and_organisation(reference) -> None:
     }
     data = report.to_dict()
     assert data["valid"] is False and len(data["issues"]) == 52
-    assert set(data["issues"][0]) == {"code", "severity", "sheet", "row", "column", "value",
-                                      "message", "suggestion"}
+    assert set(data["issues"][0]) == {
+        "code",
+        "severity",
+        "sheet",
+        "row",
+        "column",
+        "value",
+        "message",
+        "suggestion",
+    }
     assert json.loads(report.to_json())["summary"]["rows_read"] == 52
 
 
@@ -51,15 +62,19 @@ def test_messages_in_spanish_with_suggestion(reference) -> None:
 
 
 def test_issue_order_and_suggestions_are_deterministic(reference) -> None:
-    rows = [record(admin1="Tumbez", admin2=None, appealing_org="UNCHR", activity_name="a"),
-            record(indicator="Number of people receiving primary care", activity_name="b")]
+    rows = [
+        record(admin1="Tumbez", admin2=None, appealing_org="UNCHR", activity_name="a"),
+        record(indicator="Number of people receiving primary care", activity_name="b"),
+    ]
     first = validate_rows(rows, reference, today=TODAY).report.to_dict()
     second = validate_rows(list(reversed(rows)), reference, today=TODAY).report.to_dict()
     suggestions = sorted((i["code"], i["suggestion"]) for i in first["issues"])
     assert suggestions == sorted((i["code"], i["suggestion"]) for i in second["issues"])
     assert ("unknown-admin1", "Tumbes") in suggestions
-    assert ("unknown-organization",
-            "Office of the United Nations High Commissioner for Refugees") in suggestions
+    assert (
+        "unknown-organization",
+        "Office of the United Nations High Commissioner for Refugees",
+    ) in suggestions
     assert ("unknown-indicator", "Number of people receiving primary health care") in suggestions
 
 
@@ -67,7 +82,7 @@ def test_catalogue_is_complete_and_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     documented = set(re.findall(r"^### `([a-z0-9-]+)`", text, flags=re.MULTILINE))
     assert set(CATALOGUE) <= documented, set(CATALOGUE) - documented
-    assert RULE_CODES <= set(CATALOGUE), RULE_CODES - set(CATALOGUE)
+    assert set(CATALOGUE) >= RULE_CODES, RULE_CODES - set(CATALOGUE)
     for info in CATALOGUE.values():
         assert info.severity in (ERROR, WARNING) and info.en and info.es and info.doc
 

@@ -73,13 +73,21 @@ LABELS: dict[str, dict[str, str]] = {
     "province": {"en": "Province", "es": "Provincia"},
     "coordination": {"en": "Coordination", "es": "Coordinación"},
     "coordination_summary": {
-        "en": "A total of {orgs} organisations, members of {platform}, reported their activities "
-        "for {month}. Partners assisted refugees, migrants and host communities in "
-        "{departments} departments and {provinces} provinces.",
-        "es": "Un total de {orgs} organizaciones, miembros de {platform}, reportaron sus "
-        "actividades de {month}. Los socios asistieron a refugiados, migrantes y comunidades "
-        "de acogida en {departments} departamentos y {provinces} provincias.",
+        "en": "A total of {orgs}, members of {platform}, reported their activities for {month}. "
+        "Partners assisted refugees, migrants and host communities in {departments} and "
+        "{provinces}.",
+        "es": "Un total de {orgs}, miembros de {platform}, reportaron sus actividades de "
+        "{month}. Los socios asistieron a refugiados, migrantes y comunidades de acogida en "
+        "{departments} y {provinces}.",
     },
+    "no_reports": {
+        "en": "No organisation reported activities for {month}.",
+        "es": "Ninguna organización reportó actividades para {month}.",
+    },
+    # singular|plural, after a number
+    "n_organisations": {"en": "organisation|organisations", "es": "organización|organizaciones"},
+    "n_departments": {"en": "department|departments", "es": "departamento|departamentos"},
+    "n_provinces": {"en": "province|provinces", "es": "provincia|provincias"},
     "new_members": {"en": "New members ({n})", "es": "Nuevos miembros ({n})"},
     "no_new_members": {
         "en": "No new members joined this month.",
@@ -129,12 +137,32 @@ EVENT_TYPES: dict[str, dict[str, str]] = {
 
 MONTHS = {
     "en": [
-        "January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ],  # fmt: skip
     "es": [
-        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-        "septiembre", "octubre", "noviembre", "diciembre",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
     ],  # fmt: skip
 }
 
@@ -142,6 +170,12 @@ MONTHS = {
 def label(key: str, lang: str, **values: object) -> str:
     text = LABELS[key][language(lang)]
     return text.format(**values) if values else text
+
+
+def counted(key: str, count: int, text: str, lang: str) -> str:
+    """ "1 province" / "17 provinces": `text` is the phrased count."""
+    one, many = LABELS[key][language(lang)].split("|")
+    return f"{text} {one if count == 1 else many}"
 
 
 def event_type(kind: str, lang: str) -> str:

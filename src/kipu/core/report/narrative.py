@@ -111,6 +111,7 @@ FILTER_PARAMETERS: dict[str, tuple[str, ...]] = {
     "more_than": (),
     "words": ("gender", "limit", "before_noun"),
     "capfirst": (),
+    "lowerfirst": (),
     "percent": ("decimals",),
 }
 
@@ -118,6 +119,10 @@ FILTER_PARAMETERS: dict[str, tuple[str, ...]] = {
 def _apply(name: str, value: Any, options: dict[str, Any], lang: str, rules: RoundingRules) -> str:
     if name == "capfirst":
         return phrasing.capfirst(value)
+    if name == "lowerfirst":
+        # "Some 60" mid-sentence: phrasing.some() capitalises for the headline panel.
+        text = str(value) if isinstance(value, str) else phrasing.number(value, lang)
+        return text[:1].lower() + text[1:]
     if isinstance(value, str):
         raise NarrativeError(f"filter {name!r} needs a number, got text {value!r}")
     if name in ("above", "some", "over", "more_than"):
@@ -139,7 +144,7 @@ class Expression:
 
 def _keywords(node: ast.Call, what: str) -> dict[str, Any]:
     if node.args:
-        raise NarrativeError(f"{what}: write arguments as name=value, e.g. area=\"Protection\"")
+        raise NarrativeError(f'{what}: write arguments as name=value, e.g. area="Protection"')
     found: dict[str, Any] = {}
     for keyword in node.keywords:
         if keyword.arg is None:

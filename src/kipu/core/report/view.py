@@ -12,7 +12,7 @@ from typing import Any
 
 from kipu.core import phrasing
 from kipu.core.report.context import KeyFigure, ReportContext
-from kipu.core.report.labels import date_words, event_type, label
+from kipu.core.report.labels import counted, date_words, event_type, label
 from kipu.core.report.narrative import Narrative, Rendered
 from kipu.core.text import normalise
 
@@ -222,15 +222,9 @@ class _Builder:
 
     def coordination(self) -> None:
         co = self.ctx.coordination
-        self.view.coordination = label(
-            "coordination_summary",
-            self.lang,
-            orgs=self.number("coordination/organisations_reporting", co.organisations_reporting),
-            platform=self.ctx.platform,
-            month=self.view.period,
-            departments=self.number("coordination/departments_covered", co.departments_covered),
-            provinces=self.number("coordination/provinces_covered", co.provinces_covered),
-        )
+        self.view.coordination = label("no_reports", self.lang, month=self.view.period)
+        if co.organisations_reporting:
+            self.view.coordination = self.coordination_summary()
         count = self.number("coordination/new_members", len(co.new_members))
         self.view.new_members_heading = label("new_members", self.lang, n=count)
         self.view.new_members = list(co.new_members)
@@ -254,6 +248,26 @@ class _Builder:
             )
         if not co.events:
             self.view.notes["events"] = label("no_events", self.lang, month=self.view.period)
+
+    def coordination_summary(self) -> str:
+        co, lang = self.ctx.coordination, self.lang
+        counts = {
+            "orgs": ("organisations_reporting", "n_organisations"),
+            "departments": ("departments_covered", "n_departments"),
+            "provinces": ("provinces_covered", "n_provinces"),
+        }
+        phrased = {}
+        for key, (field_name, unit) in counts.items():
+            value = getattr(co, field_name)
+            text = self.number(f"coordination/{field_name}", value)
+            phrased[key] = counted(unit, value, text, lang)
+        return label(
+            "coordination_summary",
+            lang,
+            platform=self.ctx.platform,
+            month=self.view.period,
+            **phrased,
+        )
 
     def people(self) -> None:
         names = sorted(self.ctx.partners, key=lambda n: (normalise(n), n))

@@ -91,8 +91,12 @@ def validate_rows(
     numbers = [int(r.get("row") or i + 1) for i, r in enumerate(records)]
     columns = {n: [r.get(n) for r in records] for n in COLUMN_NAMES if any(n in r for r in records)}
     raw = build_frame(columns, numbers)
-    header = Header(row=0, data_start=0, columns={n: i for i, n in enumerate(columns)},
-                    labels={i: n for i, n in enumerate(columns)})
+    header = Header(
+        row=0,
+        data_start=0,
+        columns={n: i for i, n in enumerate(columns)},
+        labels={i: n for i, n in enumerate(columns)},
+    )
     unknown = sorted({k for r in records for k in r} - set(COLUMN_NAMES) - {"row"})
     for label in unknown:
         header.unknown[len(header.unknown) + len(columns)] = label
@@ -118,8 +122,16 @@ def _header_issues(table: FiveWTable, lang: str, required_columns: bool) -> list
             found.append(new_issue("missing-column", lang, column=label, **where))
     for name, index in header.duplicates:
         first = header.labels.get(header.columns[name], name)
-        found.append(new_issue("duplicate-column", lang, column=header.labels.get(index, name),
-                               detail=first, col_index=index, **where))
+        found.append(
+            new_issue(
+                "duplicate-column",
+                lang,
+                column=header.labels.get(index, name),
+                detail=first,
+                col_index=index,
+                **where,
+            )
+        )
     for index, label in sorted(header.unknown.items()):
         found.append(new_issue("unknown-column", lang, column=label, col_index=index, **where))
     if table.frame.is_empty() and not header.missing:
@@ -127,14 +139,19 @@ def _header_issues(table: FiveWTable, lang: str, required_columns: bool) -> list
     return found
 
 
-def _validate_table(table: FiveWTable, reference: ReferenceData, ctx: Context,
-                    *, required_columns: bool = True) -> ValidationResult:
+def _validate_table(
+    table: FiveWTable, reference: ReferenceData, ctx: Context, *, required_columns: bool = True
+) -> ValidationResult:
     header = table.header
     labels = {name: header.label(name) for name in header.columns}
     ctx.labels = labels
     file_issues = _header_issues(table, ctx.lang, required_columns)
-    report = Report(issues=file_issues, rows_read=table.frame.height, sheet=table.sheet or None,
-                    header_row=header.row or None)
+    report = Report(
+        issues=file_issues,
+        rows_read=table.frame.height,
+        sheet=table.sheet or None,
+        header_row=header.row or None,
+    )
     result = ValidationResult(report, result_frame(), table.extra, labels)
     if required_columns and header.missing:
         return result  # without a required column every row would fail the same way
@@ -166,16 +183,17 @@ def _severity() -> pl.Expr:
     return pl.col("code").replace_strict(mapping, default=ERROR, return_dtype=pl.Utf8)
 
 
-def _row_issues(report: Report, found: pl.DataFrame, f: pl.DataFrame, table: FiveWTable,
-                ctx: Context) -> None:
+def _row_issues(
+    report: Report, found: pl.DataFrame, f: pl.DataFrame, table: FiveWTable, ctx: Context
+) -> None:
     order = {name: i for i, name in enumerate(COLUMN_NAMES)}
     enriched = (
-        found.join(f.select("_i", "row", "appealing_org", "r_appealing_org"), on="_i",
-                   how="left")
+        found.join(f.select("_i", "row", "appealing_org", "r_appealing_org"), on="_i", how="left")
         .with_columns(
             _severity().alias("severity"),
-            pl.col("column").replace_strict(order, default=len(order),
-                                            return_dtype=pl.Int64).alias("_order"),
+            pl.col("column")
+            .replace_strict(order, default=len(order), return_dtype=pl.Int64)
+            .alias("_order"),
             pl.coalesce("r_appealing_org", "appealing_org").alias("_org"),
         )
         .sort("row", "_order", "code")
@@ -191,18 +209,30 @@ def _row_issues(report: Report, found: pl.DataFrame, f: pl.DataFrame, table: Fiv
     ).iter_rows():
         index = header.columns.get(column) if column else None
         label = header.label(column) if column else None
-        report.issues.append(new_issue(
-            code, ctx.lang, value=value, column=label, detail=detail, suggestion=suggestion,
-            sheet=sheet, row=row or None, org=org, col_index=index,
-        ))
+        report.issues.append(
+            new_issue(
+                code,
+                ctx.lang,
+                value=value,
+                column=label,
+                detail=detail,
+                suggestion=suggestion,
+                sheet=sheet,
+                row=row or None,
+                org=org,
+                col_index=index,
+            )
+        )
 
 
 def _rows(f: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
     per_row = (
         found.with_columns(_severity().alias("severity"))
         .group_by("_i")
-        .agg((pl.col("severity") == ERROR).any().alias("has_error"),
-             pl.col("code").unique().sort().alias("issue_codes"))
+        .agg(
+            (pl.col("severity") == ERROR).any().alias("has_error"),
+            pl.col("code").unique().sort().alias("issue_codes"),
+        )
     )
     resolved = {
         "row": pl.col("row"),

@@ -153,15 +153,23 @@ class Resolver:
                 if label:
                     self._indicator_index.setdefault(normalise(label), []).append(indicator)
         self._mechanisms = {normalise(m): m for m in DELIVERY_MECHANISMS}
-        for alias, target in {**DELIVERY_MECHANISM_ALIASES, **DELIVERY_MECHANISM_ALIASES_ES}.items():
+        for alias, target in {
+            **DELIVERY_MECHANISM_ALIASES,
+            **DELIVERY_MECHANISM_ALIASES_ES,
+        }.items():
             self._mechanisms.setdefault(normalise(alias), target)
 
     # --- countries and places -----------------------------------------------------------
     def _country_index(self) -> dict[str, str]:
         index = {normalise(iso3): iso3 for iso3 in self.reference.countries}
         for location in self.gazetteer.countries():
-            for label in (location.pcode, location.code, location.iso, location.name,
-                          *location.aliases):
+            for label in (
+                location.pcode,
+                location.code,
+                location.iso,
+                location.name,
+                *location.aliases,
+            ):
                 if label:
                     index.setdefault(normalise(label), location.country)
         return index
@@ -245,7 +253,11 @@ class Resolver:
     def indicator(self, text: str, sector: str | None) -> Resolution:
         candidates = self._indicator_index.get(normalise(text), [])
         if not candidates:
-            pool = [i for i in self.indicators.values() if sector and self.related(i.sector_code, sector)]
+            pool = [
+                i
+                for i in self.indicators.values()
+                if sector and self.related(i.sector_code, sector)
+            ]
             labels = [self.indicator_label(i) for i in pool or self.indicators.values()]
             return Resolution(None, "unknown-indicator", closest(text, labels))
         if sector is None:
@@ -313,19 +325,22 @@ def _apply(f: pl.DataFrame, keys: list[str], name: str, lookup: _Lookup) -> pl.D
     return f.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
-def _map(column: str, func: Callable[[str], object], dtype: pl.DataType) -> Callable[
-        [pl.DataFrame], pl.Expr]:
+def _map(
+    column: str, func: Callable[[str], object], dtype: pl.DataType | type[pl.DataType]
+) -> Callable[[pl.DataFrame], pl.Expr]:
     def expr(f: pl.DataFrame) -> pl.Expr:
         mapping = {v: func(v) for v in f[column].unique().drop_nulls().to_list()}
         return pl.col(column).replace_strict(mapping, default=None, return_dtype=dtype)
+
     return expr
 
 
 def _places(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
     f = _apply(f, ["country"], "country", r.country)
     f = _apply(f, ["r_country", "admin1"], "admin1", lambda c, t: r.admin1(t, c))
-    return _apply(f, ["r_country", "r_admin1", "admin2"], "admin2",
-                  lambda c, a, t: r.admin2(t, c, a))
+    return _apply(
+        f, ["r_country", "r_admin1", "admin2"], "admin2", lambda c, a, t: r.admin2(t, c, a)
+    )
 
 
 def _plan(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
@@ -337,9 +352,12 @@ def _plan(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
     ind_sector = pl.col("r_indicator").replace_strict(own, default=None, return_dtype=pl.Utf8)
     # A row filed under a parent sector with a sub-sector's indicator is the sub-sector's.
     precise = ind_sector.replace_strict(parent, default=None, return_dtype=pl.Utf8) == pl.col(
-        "r_sector")
+        "r_sector"
+    )
     f = f.with_columns(
-        pl.when(precise.fill_null(False)).then(ind_sector).otherwise(pl.col("r_sector"))
+        pl.when(precise.fill_null(False))
+        .then(ind_sector)
+        .otherwise(pl.col("r_sector"))
         .alias("r_sector_final")
     )
     flags = {
@@ -350,9 +368,12 @@ def _plan(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
     }
     mpc = {code: r.is_multipurpose_cash(code) for code in r.sectors}
     return f.with_columns(
-        *[pl.col("r_indicator").replace_strict(m, default=None, return_dtype=pl.Boolean)
-          .alias(k) for k, m in flags.items()],
-        pl.col("r_sector_final").replace_strict(mpc, default=False, return_dtype=pl.Boolean)
+        *[
+            pl.col("r_indicator").replace_strict(m, default=None, return_dtype=pl.Boolean).alias(k)
+            for k, m in flags.items()
+        ],
+        pl.col("r_sector_final")
+        .replace_strict(mpc, default=False, return_dtype=pl.Boolean)
         .alias("k_mpc"),
     )
 
@@ -368,18 +389,25 @@ def _numbers(f: pl.DataFrame, lang: str) -> pl.DataFrame:
         parsed = pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.Float64)
         value = pl.coalesce(pl.col(numeric), parsed) if has_numeric else parsed
         reason = (
-            pl.when(pl.col(name).is_not_null() & value.is_null()).then(pl.lit(_W[lang][0]))
-            .when(value < 0).then(pl.lit(_W[lang][1]))
-            .when((value != value.floor()) & pl.lit(name != "value_usd")).then(pl.lit(_W[lang][2]))
+            pl.when(pl.col(name).is_not_null() & value.is_null())
+            .then(pl.lit(_W[lang][0]))
+            .when(value < 0)
+            .then(pl.lit(_W[lang][1]))
+            .when((value != value.floor()) & pl.lit(name != "value_usd"))
+            .then(pl.lit(_W[lang][2]))
         )
         exprs += [value.alias(f"r_{name}"), reason.alias(f"e_{name}")]
     names = ("value_usd", *COUNT_COLUMNS)
     f = f.with_columns(exprs)
     return f.with_columns(
-        *[pl.when(pl.col(f"e_{n}").is_null()).then(pl.col(f"r_{n}").fill_null(0)).alias(f"z_{n}")
-          for n in names],
-        *[pl.when(pl.col(f"e_{n}").is_null()).then(pl.col(f"r_{n}")).alias(f"r_{n}")
-          for n in names],
+        *[
+            pl.when(pl.col(f"e_{n}").is_null()).then(pl.col(f"r_{n}").fill_null(0)).alias(f"z_{n}")
+            for n in names
+        ],
+        *[
+            pl.when(pl.col(f"e_{n}").is_null()).then(pl.col(f"r_{n}")).alias(f"r_{n}")
+            for n in names
+        ],
     )
 
 
@@ -396,8 +424,12 @@ def prepare(raw: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl
     f = raw.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     f = _places(f, r)
     f = _apply(f, ["appealing_org"], "appealing_org", r.organisation)
-    f = _apply(f, ["implementing_partner"], "implementing_partner",
-               lambda t: r.organisation(t, "unknown-implementing-partner"))
+    f = _apply(
+        f,
+        ["implementing_partner"],
+        "implementing_partner",
+        lambda t: r.organisation(t, "unknown-implementing-partner"),
+    )
     f = _plan(f, r)
     f = _apply(f, ["delivery_mechanism"], "delivery_mechanism", r.mechanism)
     f = f.with_columns(

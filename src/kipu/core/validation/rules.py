@@ -32,12 +32,26 @@ ISSUE_SCHEMA = {
     "suggestion": pl.Utf8,
     "detail": pl.Utf8,
 }
-RESOLVED = ("country", "admin1", "admin2", "appealing_org", "implementing_partner", "sector",
-            "indicator")
+RESOLVED = (
+    "country",
+    "admin1",
+    "admin2",
+    "appealing_org",
+    "implementing_partner",
+    "sector",
+    "indicator",
+)
 YES_NO_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == YES_NO)
 NUMBER_COLUMNS = ("value_usd", *COUNT_COLUMNS)
-DUPLICATE_KEYS = ("appealing_org", "implementing_partner", "month", "admin1", "admin2",
-                  "indicator", "activity_name")
+DUPLICATE_KEYS = (
+    "appealing_org",
+    "implementing_partner",
+    "month",
+    "admin1",
+    "admin2",
+    "indicator",
+    "activity_name",
+)
 OUTLIER_FACTOR = 10
 OUTLIER_MIN_HISTORY = 3
 OUTLIER_COLUMNS = ("total_monthly", "new_beneficiaries", "quantity_output")
@@ -59,9 +73,16 @@ class Context:
         return es if self.lang == "es" else en
 
 
-def emit(f: pl.DataFrame, mask: pl.Expr, code: str | pl.Expr, column: str | None, *,
-         value: pl.Expr | None = None, suggestion: pl.Expr | None = None,
-         detail: pl.Expr | None = None) -> pl.DataFrame:
+def emit(
+    f: pl.DataFrame,
+    mask: pl.Expr,
+    code: str | pl.Expr,
+    column: str | None,
+    *,
+    value: pl.Expr | None = None,
+    suggestion: pl.Expr | None = None,
+    detail: pl.Expr | None = None,
+) -> pl.DataFrame:
     """The issue frame of the rows where `mask` is true (null counts as false)."""
     none = pl.lit(None, dtype=pl.Utf8)
     raw = pl.col(column) if column and column in f.columns else none
@@ -92,8 +113,14 @@ def missing_value(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
 
 def resolution(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     return [
-        emit(f, pl.col(f"e_{n}").is_not_null(), pl.col(f"e_{n}"), n,
-             suggestion=pl.col(f"s_{n}"), detail=pl.col(f"d_{n}"))
+        emit(
+            f,
+            pl.col(f"e_{n}").is_not_null(),
+            pl.col(f"e_{n}"),
+            n,
+            suggestion=pl.col(f"s_{n}"),
+            detail=pl.col(f"d_{n}"),
+        )
         for n in RESOLVED
     ]
 
@@ -108,28 +135,58 @@ def organization_mismatch(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
 def implementing_partner(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     partner = pl.col("implementing_partner").is_not_null()
     return [
-        emit(f, pl.col("r_implementation") & ~partner, "implementing-partner-missing",
-             "implementing_partner"),
-        emit(f, (pl.col("r_implementation") == False) & partner,  # noqa: E712
-             "implementing-partner-unexpected", "implementing_partner"),
+        emit(
+            f,
+            pl.col("r_implementation") & ~partner,
+            "implementing-partner-missing",
+            "implementing_partner",
+        ),
+        emit(
+            f,
+            (pl.col("r_implementation") == False) & partner,  # noqa: E712
+            "implementing-partner-unexpected",
+            "implementing_partner",
+        ),
     ]
 
 
 def month(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
-    found = [emit(f, pl.col("month").is_not_null() & pl.col("r_month").is_null(),
-                  "invalid-month", "month")]
+    found = [
+        emit(
+            f, pl.col("month").is_not_null() & pl.col("r_month").is_null(), "invalid-month", "month"
+        )
+    ]
     month_ = pl.col("r_month")
     if ctx.month:
-        found.append(emit(f, month_ != ctx.month, "month-outside-submission", "month",
-                          value=month_, detail=pl.lit(ctx.words(
-                              f"is not the month being submitted ({ctx.month})",
-                              f"no es el mes que se presenta ({ctx.month})"))))
+        found.append(
+            emit(
+                f,
+                month_ != ctx.month,
+                "month-outside-submission",
+                "month",
+                value=month_,
+                detail=pl.lit(
+                    ctx.words(
+                        f"is not the month being submitted ({ctx.month})",
+                        f"no es el mes que se presenta ({ctx.month})",
+                    )
+                ),
+            )
+        )
     today = ctx.today or date.today()
     current = f"{today.year:04d}-{today.month:02d}"
     # One issue per cell: a row of another month than the submitted one is flagged as such.
     future = (month_ > current) & ((month_ == ctx.month) if ctx.month else pl.lit(True))
-    found.append(emit(f, future, "month-outside-submission", "month", value=month_,
-                      detail=pl.lit(ctx.words("is in the future", "está en el futuro"))))
+    found.append(
+        emit(
+            f,
+            future,
+            "month-outside-submission",
+            "month",
+            value=month_,
+            detail=pl.lit(ctx.words("is in the future", "está en el futuro")),
+        )
+    )
     return found
 
 
@@ -154,18 +211,37 @@ def cva(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     filled = pl.concat_str(
         pl.when(value_filled).then(pl.lit(ctx.label("value_usd"))),
         pl.when(mechanism.is_not_null()).then(pl.lit(ctx.label("delivery_mechanism"))),
-        separator=", ", ignore_nulls=True,
+        separator=", ",
+        ignore_nulls=True,
     )
     return [
-        emit(f, yes & pl.col("e_value_usd").is_null() & ~value_filled, "cva-value-missing",
-             "value_usd"),
+        emit(
+            f,
+            yes & pl.col("e_value_usd").is_null() & ~value_filled,
+            "cva-value-missing",
+            "value_usd",
+        ),
         emit(f, yes & mechanism.is_null(), "cva-mechanism-missing", "delivery_mechanism"),
-        emit(f, ~no & pl.col("e_delivery_mechanism").is_not_null(), "cva-mechanism-invalid",
-             "delivery_mechanism", suggestion=pl.col("s_delivery_mechanism")),
-        emit(f, no & (value_filled | mechanism.is_not_null()), "cva-fields-unexpected", "cva",
-             detail=filled),
-        emit(f, pl.col("k_mpc") & (pl.col("r_cva") != True).fill_null(True),  # noqa: E712
-             "mpc-requires-cva", "cva"),
+        emit(
+            f,
+            ~no & pl.col("e_delivery_mechanism").is_not_null(),
+            "cva-mechanism-invalid",
+            "delivery_mechanism",
+            suggestion=pl.col("s_delivery_mechanism"),
+        ),
+        emit(
+            f,
+            no & (value_filled | mechanism.is_not_null()),
+            "cva-fields-unexpected",
+            "cva",
+            detail=filled,
+        ),
+        emit(
+            f,
+            pl.col("k_mpc") & (pl.col("r_cva") != True).fill_null(True),  # noqa: E712
+            "mpc-requires-cva",
+            "cva",
+        ),
     ]
 
 
@@ -184,32 +260,63 @@ def beneficiaries(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     return [
         emit(f, people & (total == 0) & (new == 0), "pin-without-beneficiaries", "total_monthly"),
         emit(f, _sum(COUNT_COLUMNS) == 0, "empty-row-values", None),
-        emit(f, people & pl.col("total_monthly").is_not_null() & (new > total),
-             "new-exceeds-total", "new_beneficiaries", value=new,
-             detail=pl.format("{} > {}", new, total)),
-        emit(f, reached & (population != new), "population-breakdown-mismatch",
-             "new_beneficiaries", value=population, detail=new),
-        emit(f, people & (age_sex != new), "agd-breakdown-mismatch", "new_beneficiaries",
-             value=age_sex, detail=new),
-        emit(f, pl.col("k_quantity") & (_z("quantity_output") == 0), "quantity-missing",
-             "quantity_output"),
-        emit(f, pl.col("k_output_only") & any_beneficiary, "beneficiaries-not-applicable",
-             "total_monthly", detail=pl.col("r_indicator")),
+        emit(
+            f,
+            people & pl.col("total_monthly").is_not_null() & (new > total),
+            "new-exceeds-total",
+            "new_beneficiaries",
+            value=new,
+            detail=pl.format("{} > {}", new, total),
+        ),
+        emit(
+            f,
+            reached & (population != new),
+            "population-breakdown-mismatch",
+            "new_beneficiaries",
+            value=population,
+            detail=new,
+        ),
+        emit(
+            f,
+            people & (age_sex != new),
+            "agd-breakdown-mismatch",
+            "new_beneficiaries",
+            value=age_sex,
+            detail=new,
+        ),
+        emit(
+            f,
+            pl.col("k_quantity") & (_z("quantity_output") == 0),
+            "quantity-missing",
+            "quantity_output",
+        ),
+        emit(
+            f,
+            pl.col("k_output_only") & any_beneficiary,
+            "beneficiaries-not-applicable",
+            "total_monthly",
+            detail=pl.col("r_indicator"),
+        ),
     ]
 
 
 def duplicate_row(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
-    keys = [pl.coalesce(pl.col(f"r_{n}"), pl.col(n)) if f"r_{n}" in f.columns
-            else pl.col(n).str.to_lowercase() for n in DUPLICATE_KEYS]
+    keys = [
+        pl.coalesce(pl.col(f"r_{n}"), pl.col(n))
+        if f"r_{n}" in f.columns
+        else pl.col(n).str.to_lowercase()
+        for n in DUPLICATE_KEYS
+    ]
     keyed = f.select(
-        "_i", "row", *[k.alias(f"k{i}") for i, k in enumerate(keys)],
+        "_i",
+        "row",
+        *[k.alias(f"k{i}") for i, k in enumerate(keys)],
         *[_z(n).alias(f"n_{n}") for n in COUNT_COLUMNS],
     )
     group = [c for c in keyed.columns if c not in ("_i", "row")]
     first = keyed.with_columns(pl.col("row").min().over(group, order_by="_i").alias("first"))
     dupes = first.filter(pl.col("row") != pl.col("first"))
-    return [emit(dupes, pl.lit(True), "duplicate-row", None,
-                 detail=pl.col("first").cast(pl.Utf8))]
+    return [emit(dupes, pl.lit(True), "duplicate-row", None, detail=pl.col("first").cast(pl.Utf8))]
 
 
 def outlier(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
@@ -230,8 +337,16 @@ def outlier(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
         )
         joined = f.join(stats, on=["r_appealing_org", "r_indicator"], how="inner")
         mask = _z(name) > pl.col("hmax") * OUTLIER_FACTOR
-        found.append(emit(joined, mask, "outlier", name, value=_z(name).cast(pl.Int64),
-                          detail=pl.format("max {}", pl.col("hmax"))))
+        found.append(
+            emit(
+                joined,
+                mask,
+                "outlier",
+                name,
+                value=_z(name).cast(pl.Int64),
+                detail=pl.format("max {}", pl.col("hmax")),
+            )
+        )
     return found
 
 
@@ -250,18 +365,44 @@ RULES: tuple[Callable[[pl.DataFrame, Context], list[pl.DataFrame]], ...] = (
 )
 
 # Codes the rules above can emit (resolution codes come from resolve.Resolver).
-RULE_CODES = frozenset({
-    "missing-value", "unknown-country", "unknown-admin1", "admin1-not-in-country",
-    "admin1-outside-scope", "unknown-admin2", "admin2-not-in-admin1", "unknown-organization",
-    "unknown-implementing-partner", "unknown-sector", "unknown-indicator",
-    "indicator-not-in-sector", "organization-mismatch", "implementing-partner-missing",
-    "implementing-partner-unexpected", "invalid-month", "month-outside-submission",
-    "invalid-yes-no", "invalid-number", "cva-value-missing", "cva-mechanism-missing",
-    "cva-mechanism-invalid", "cva-fields-unexpected", "mpc-requires-cva",
-    "pin-without-beneficiaries", "empty-row-values", "new-exceeds-total",
-    "population-breakdown-mismatch", "agd-breakdown-mismatch", "quantity-missing",
-    "beneficiaries-not-applicable", "duplicate-row", "outlier", "formula-cell",
-})
+RULE_CODES = frozenset(
+    {
+        "missing-value",
+        "unknown-country",
+        "unknown-admin1",
+        "admin1-not-in-country",
+        "admin1-outside-scope",
+        "unknown-admin2",
+        "admin2-not-in-admin1",
+        "unknown-organization",
+        "unknown-implementing-partner",
+        "unknown-sector",
+        "unknown-indicator",
+        "indicator-not-in-sector",
+        "organization-mismatch",
+        "implementing-partner-missing",
+        "implementing-partner-unexpected",
+        "invalid-month",
+        "month-outside-submission",
+        "invalid-yes-no",
+        "invalid-number",
+        "cva-value-missing",
+        "cva-mechanism-missing",
+        "cva-mechanism-invalid",
+        "cva-fields-unexpected",
+        "mpc-requires-cva",
+        "pin-without-beneficiaries",
+        "empty-row-values",
+        "new-exceeds-total",
+        "population-breakdown-mismatch",
+        "agd-breakdown-mismatch",
+        "quantity-missing",
+        "beneficiaries-not-applicable",
+        "duplicate-row",
+        "outlier",
+        "formula-cell",
+    }
+)
 
 
 def run_rules(f: pl.DataFrame, ctx: Context) -> pl.DataFrame:

@@ -109,21 +109,19 @@ class Scope:
         """The scope of `user` (None or AnonymousUser for a visitor) on `platform`."""
         from kipu.web.accounts.queries import role_on
 
-        months = {"published_months": published_months, "locked_months": locked_months}
+        role: Any = None
         if user is None or not user.is_authenticated or not user.is_active:
-            return cls(platform, PUBLIC, **months)
-        if user.is_superuser:
-            return cls(platform, ADMIN, user=user, **months)
-        role = role_on(user, platform)
-        if role is None:
-            return cls(platform, PUBLIC, user=user, **months)
+            user = None
+        elif not user.is_superuser:
+            role = role_on(user, platform)
         return cls(
             platform,
-            role.role,
+            ADMIN if user is not None and user.is_superuser else (role.role if role else PUBLIC),
             user=user,
-            organisation=role.organisation,
-            sectors=role.sectors,
-            **months,
+            organisation=role.organisation if role else None,
+            sectors=role.sectors if role else (),
+            published_months=published_months,
+            locked_months=locked_months,
         )
 
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kipu.web.accounts.models import Invitation, LoginAttempt, Role, RoleName
 from kipu.web.accounts.queries import invitation_token, login_locked_until, user_with_email
@@ -33,26 +34,29 @@ def check_role(
     """The validated sector codes; RoleError when the combination makes no sense."""
     codes = sorted({c.strip() for c in sectors if c.strip()})
     if role not in RoleName.values:
-        raise RoleError(f"unknown role {role!r}")
+        raise RoleError(_("unknown role %(role)r") % {"role": role})
     if role == RoleName.PARTNER:
         if organisation is None:
-            raise RoleError("a partner focal point needs an organisation")
+            raise RoleError(_("a partner focal point needs an organisation"))
         if not organisation.memberships.filter(platform=platform).exists():
-            raise RoleError(f"{organisation} is not a member of {platform}")
+            raise RoleError(
+                _("%(org)s is not a member of %(platform)s")
+                % {"org": organisation, "platform": platform}
+            )
     elif organisation is not None:
-        raise RoleError("only partner focal points are tied to an organisation")
+        raise RoleError(_("only partner focal points are tied to an organisation"))
     if role == RoleName.COORDINATOR:
         if not codes:
-            raise RoleError("a coordinator needs at least one sector or area")
+            raise RoleError(_("a coordinator needs at least one sector or area"))
         known = set(
             Sector.objects.filter(plan__platform=platform, code__in=codes).values_list(
                 "code", flat=True
             )
         )
         if unknown := [c for c in codes if c not in known]:
-            raise RoleError(f"unknown sector codes on {platform}: {', '.join(unknown)}")
+            raise RoleError(_("unknown sector codes: %(codes)s") % {"codes": ", ".join(unknown)})
     elif codes:
-        raise RoleError("only coordinators cover sectors")
+        raise RoleError(_("only coordinators cover sectors"))
     return codes
 
 
@@ -136,10 +140,10 @@ def accept_invitation(
     new account named after the e-mail is created with `password`."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at is not None:
-        raise RoleError("this invitation has been used already")
+        raise RoleError(_("this invitation has been used already"))
     if user is None:
         if password is None or user_with_email(locked.email) is not None:
-            raise RoleError("an account with this e-mail exists: sign in to accept")
+            raise RoleError(_("an account with this e-mail exists: sign in to accept"))
         user = User.objects.create_user(locked.email, locked.email, password)
         record(user, "create_user", user, after=snapshot(user), platform=locked.platform, ip=ip)
     assign_role(
@@ -168,7 +172,11 @@ def deactivate_user(
 
 @transaction.atomic
 def reactivate_user(
-    user: User, *, actor: Any, reason: str = "", platform: Platform | None = None,
+    user: User,
+    *,
+    actor: Any,
+    reason: str = "",
+    platform: Platform | None = None,
     ip: str | None = None,
 ) -> User:
     return _set_active(user, True, "reactivate_user", actor, reason, platform, ip)
@@ -226,6 +234,7 @@ def create_demo_accounts(
     for role, username, organisation, sectors in _demo_roles(platform):
         user = _demo_user(username)
         user.set_password(password)
+        user.is_active = True
         user.save()
         assign_role(
             user, platform, role, organisation=organisation, sectors=sectors, actor="system:demo"
@@ -261,6 +270,6 @@ def _demo_user(username: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         return User(username=username, email=f"{username}@demo.invalid")
-    if user.kipu_roles.filter(platform__synthetic=False).exists():  # type: ignore[attr-defined]
+    if user.kipu_roles.filter(platform__synthetic=False).exists():
         raise RoleError(f"{username!r} holds a role on a real platform: not turned into a demo")
     return user

@@ -42,13 +42,16 @@ def audit_events(
     return events
 
 
-def audit_actions() -> list[str]:
-    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+def audit_actions(events: QuerySet[AuditEvent] | None = None) -> list[str]:
+    """The actions occurring among `events` (default: all)."""
+    events = AuditEvent.objects.all() if events is None else events
+    return list(events.order_by("action").values_list("action", flat=True).distinct())
 
 
-def audit_object_types() -> list[str]:
+def audit_object_types(events: QuerySet[AuditEvent] | None = None) -> list[str]:
+    events = AuditEvent.objects.all() if events is None else events
     return list(
-        AuditEvent.objects.exclude(object_type="")
+        events.exclude(object_type="")
         .order_by("object_type")
         .values_list("object_type", flat=True)
         .distinct()

@@ -21,25 +21,44 @@ def proportions_frame(platform: Platform, year: int | None) -> pl.DataFrame | No
     plan = plan_for(platform, year)
     rows = Proportion.objects.filter(plan=plan).select_related("admin1", "sector") if plan else []
     records = [
-        {"admin1": p.admin1.pcode, "sector": p.sector.code, "population_type": p.population_type,
-         "girls": p.girls, "boys": p.boys, "women": p.women, "men": p.men}
+        {
+            "admin1": p.admin1.pcode,
+            "sector": p.sector.code,
+            "population_type": p.population_type,
+            "girls": p.girls,
+            "boys": p.boys,
+            "women": p.women,
+            "men": p.men,
+        }
         for p in rows
     ]
     return pl.DataFrame(records) if records else None
 
 
-def platform_figures(platform: Platform, *, model: str = "max-cell", date_from: str | None = None,
-                     date_to: str | None = None, rmrp_only: bool = False,
-                     with_issues: bool = False) -> Figures:
+def platform_figures(
+    platform: Platform,
+    *,
+    model: str = "max-cell",
+    date_from: str | None = None,
+    date_to: str | None = None,
+    rmrp_only: bool = False,
+    with_issues: bool = False,
+) -> Figures:
     """The figures of `platform` for the period, from its current submissions.
 
     Rows stored with accepted issues count only when `with_issues` is true.
     """
     year = int((date_to or date_from or "0")[:4]) or None
     reference = reference_data(platform, year)
-    frame = activity_frame(platform, month_from=date_from, month_to=date_to, with_issues=with_issues)
+    frame = activity_frame(
+        platform, month_from=date_from, month_to=date_to, with_issues=with_issues
+    )
     options = FigureOptions(
-        model=model, date_from=date_from, date_to=date_to, rmrp_only=rmrp_only,
-        admin1=reference.admin1_scope or None, proportions=proportions_frame(platform, year),
+        model=model,
+        date_from=date_from,
+        date_to=date_to,
+        rmrp_only=rmrp_only,
+        admin1=reference.admin1_scope or None,
+        proportions=proportions_frame(platform, year),
     )
     return compute_figures(frame, reference, options)

@@ -31,6 +31,11 @@ class Platform(models.Model):
         help_text="The admin1 units a local platform covers",
     )
     synthetic = models.BooleanField(default=False, help_text="Demonstration data, not real figures")
+    report_config = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Situation report settings: key figures, chart annotations",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -82,3 +87,30 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.platform}"
+
+
+class Event(models.Model):
+    """A coordination event: meeting, training, launch… with attendance (for the report)."""
+
+    TYPES = [(t, t) for t in ("meeting", "training", "workshop", "launch", "mission", "other")]
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField()
+    title_en = models.CharField(max_length=300)
+    title_es = models.CharField(max_length=300, blank=True)
+    type = models.CharField(max_length=20, choices=TYPES, default="meeting")
+    attendance = models.PositiveIntegerField(null=True, blank=True)
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="events")
+    admin1 = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.PROTECT
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["platform", "date", "title_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "date", "title_en"], name="unique_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title_en}"

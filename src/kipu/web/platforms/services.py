@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from kipu.core.loaders.events import EventRecord
 from kipu.core.loaders.organisations import OrganisationRecord
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location
@@ -88,4 +89,30 @@ def load_organisations(platform: Platform, records: list[OrganisationRecord]) ->
                 "sub_working_groups": record.sub_working_groups,
             },
         )
+    return created, updated
+
+
+@transaction.atomic
+def load_events(platform: Platform, records: list[EventRecord]) -> tuple[int, int]:
+    """Upsert events by (date, title)."""
+    from kipu.web.platforms.models import Event
+
+    organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
+    places = {x.pcode: x for x in Location.objects.filter(pcode__in={r.admin1 for r in records})}
+    created = updated = 0
+    for record in records:
+        event, was_created = Event.objects.update_or_create(
+            platform=platform,
+            date=record.date,
+            title_en=record.title,
+            defaults={
+                "title_es": record.title_es,
+                "type": record.type,
+                "attendance": record.attendance,
+                "admin1": places.get(record.admin1),
+                "description": record.description,
+            },
+        )
+        event.organisations.set([organisations[k] for k in record.organisations])
+        created, updated = (created + 1, updated) if was_created else (created, updated + 1)
     return created, updated

@@ -12,7 +12,7 @@ from kipu.web.locations.models import Location
 from kipu.web.plans.services import load_plan
 from kipu.web.platforms.models import Platform
 from kipu.web.platforms.queries import reference_data
-from kipu.web.platforms.services import add_platform, load_organisations
+from kipu.web.platforms.services import add_platform, load_events, load_organisations
 from kipu.web.stats.services import load_statistics
 from kipu.web.submissions.imports import import_file
 from kipu.web.submissions.models import Activity, Submission
@@ -53,6 +53,7 @@ def load_demo() -> Platform:
         classification="areas",
     )
     load_statistics(platform, demo.demo_statistics())
+    load_events(platform, demo.demo_events())
     _store_activities(platform)
     return platform
 

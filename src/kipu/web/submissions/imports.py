@@ -26,8 +26,14 @@ from kipu.web.submissions.services import store_submission
 # Issues that leave a row without something it must point to: such a row cannot be stored,
 # even by an IM officer accepting issues.
 UNSTORABLE = {
-    "missing-value", "unknown-country", "unknown-admin1", "admin1-not-in-country",
-    "unknown-organization", "unknown-sector", "unknown-indicator", "invalid-month",
+    "missing-value",
+    "unknown-country",
+    "unknown-admin1",
+    "admin1-not-in-country",
+    "unknown-organization",
+    "unknown-sector",
+    "unknown-indicator",
+    "invalid-month",
     "organization-mismatch",
 }
 
@@ -63,7 +69,14 @@ def organisation_of(platform: Platform, text: str) -> Organisation:
     key = normalise(text)
     for membership in Membership.objects.filter(platform=platform).select_related("organisation"):
         org = membership.organisation
-        labels = [org.external_id or "", org.acronym, org.name_en, org.name_es, org.name_pt, *org.aliases]
+        labels = [
+            org.external_id or "",
+            org.acronym,
+            org.name_en,
+            org.name_es,
+            org.name_pt,
+            *org.aliases,
+        ]
         if key in {normalise(label) for label in labels if label}:
             return org
     raise ImportRefused(f"no member organisation {text!r} on platform {platform.slug}")
@@ -91,43 +104,89 @@ def import_file(
     year = int(month[:4]) if month else None
     reference = reference_data(platform, year)
     history = history_frame(platform, organisation, exclude_month=month) if organisation else None
-    result = ImportResult(validate_file(path, reference, org=organisation.key if organisation else None,
-                                        month=month, lang=lang, history=history))
+    result = ImportResult(
+        validate_file(
+            path,
+            reference,
+            org=organisation.key if organisation else None,
+            month=month,
+            lang=lang,
+            history=history,
+        )
+    )
     rows = result.validation.rows
     if not result.validation.report.valid and not accept_issues:
         return result
     if result.validation.report.issues and rows.is_empty():
         return result  # file-level problems: nothing to store
-    blocked = rows.filter(pl.col("issue_codes").list.eval(pl.element().is_in(list(UNSTORABLE))).list.any())
+    blocked = rows.filter(
+        pl.col("issue_codes").list.eval(pl.element().is_in(list(UNSTORABLE))).list.any()
+    )
     result.blocked_rows = blocked.height
     if blocked.height:
         return result
-    _store(platform, path, rows, result, organisation=organisation, month=month,
-           accept_issues=accept_issues, uploaded_by=uploaded_by, progress=progress)
+    _store(
+        platform,
+        path,
+        rows,
+        result,
+        organisation=organisation,
+        month=month,
+        accept_issues=accept_issues,
+        uploaded_by=uploaded_by,
+        progress=progress,
+    )
     return result
 
 
 @transaction.atomic
-def _store(platform: Platform, path: Path, rows: pl.DataFrame, result: ImportResult, *,
-           organisation: Organisation | None, month: str | None, accept_issues: bool,
-           uploaded_by: User | None, progress: Callable[[int, int], None] | None) -> None:
+def _store(
+    platform: Platform,
+    path: Path,
+    rows: pl.DataFrame,
+    result: ImportResult,
+    *,
+    organisation: Organisation | None,
+    month: str | None,
+    accept_issues: bool,
+    uploaded_by: User | None,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     checksum = checksum_of(path)
     report = result.validation.report.to_dict()
-    groups = [((organisation.key, month), rows)] if organisation and month else sorted(
-        rows.group_by("appealing_org", "month"), key=lambda item: tuple(map(str, item[0])))
+    groups = (
+        [((organisation.key, month), rows)]
+        if organisation and month
+        else sorted(
+            rows.group_by("appealing_org", "month"), key=lambda item: tuple(map(str, item[0]))
+        )
+    )
     organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
     for done, ((org_key, group_month), group) in enumerate(groups, start=1):
         org = organisations[str(org_key)]
         # Serialise imports of one organisation: the second waits, then replaces the first.
         Membership.objects.select_for_update().filter(platform=platform, organisation=org).first()
-        current = Submission.objects.filter(platform=platform, organisation=org, month=str(group_month),
-                                            status=Submission.Status.CURRENT).first()
+        current = Submission.objects.filter(
+            platform=platform,
+            organisation=org,
+            month=str(group_month),
+            status=Submission.Status.CURRENT,
+        ).first()
         if current is not None and current.checksum == checksum:
             result.unchanged.append(current)
         else:
-            result.stored.append(store_submission(
-                platform, org, str(group_month), group.drop("has_error"), file_name=path.name,
-                checksum=checksum, report=report, uploaded_by=uploaded_by, accepted_issues=accept_issues,
-            ))
+            result.stored.append(
+                store_submission(
+                    platform,
+                    org,
+                    str(group_month),
+                    group.drop("has_error"),
+                    file_name=path.name,
+                    checksum=checksum,
+                    report=report,
+                    uploaded_by=uploaded_by,
+                    accepted_issues=accept_issues,
+                )
+            )
         if progress:
             progress(done, len(groups))

@@ -1,0 +1,265 @@
+"""The partner's 5W template: an XLSX with drop-down lists, input help and a hidden HXL row.
+
+Drop-downs come from a hidden "Lists" sheet: indicators are filtered by the chosen sector and
+admin2 by the chosen admin1 through INDIRECT on one named range per sector / admin1 (the
+classic dependent-list technique, which works in Excel and LibreOffice). Organisation,
+country and month can be pre-filled; rows holding only those are ignored by the reader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from kipu.core.reference import ReferenceData
+from kipu.core.schema import (
+    COLUMNS,
+    DELIVERY_MECHANISMS,
+    INTEGER,
+    MECHANISM,
+    NUMBER,
+    YES_NO,
+    Column,
+)
+
+TEMPLATE_COLUMNS: tuple[Column, ...] = tuple(
+    c for c in COLUMNS if c.name not in ("covid19", "support_space")
+)
+FIRST_DATA_ROW = 2  # 0-based: labels on row 1, hidden HXL row 2, data from row 3
+DEFAULT_ROWS = 500
+_HELP = {
+    "en": {
+        "country": "Country of the activity.",
+        "admin1": "Department (or 'Country level' for national activities).",
+        "admin2": "Province, optional; the list follows the admin1.",
+        "appealing_org": "Your organisation, as registered on the platform.",
+        "implementation": "Yes if a partner implements the activity.",
+        "implementing_partner": "The implementing partner, only when Implementation is Yes.",
+        "month": "The reporting month, written YYYY-MM.",
+        "sector": "Sector of the indicator.",
+        "indicator": "Indicator; the list follows the sector.",
+        "cva": "Yes for cash and voucher assistance.",
+        "value_usd": "Value transferred in USD (CVA only).",
+        "delivery_mechanism": "How the cash or voucher was delivered (CVA only).",
+        "new_beneficiaries": "People reached for the first time this month; breakdowns add up "
+        "to this number.",
+        "total_monthly": "Everyone served this month, new or not.",
+    },
+    "es": {
+        "country": "País de la actividad.",
+        "admin1": "Departamento (o 'Nacional' para actividades nacionales).",
+        "admin2": "Provincia, opcional; la lista depende del admin1.",
+        "appealing_org": "Su organización, tal como está registrada.",
+        "implementation": "Sí si un socio implementa la actividad.",
+        "implementing_partner": "El socio implementador, solo si Implementación es Sí.",
+        "month": "Mes reportado, en formato AAAA-MM.",
+        "sector": "Sector del indicador.",
+        "indicator": "Indicador; la lista depende del sector.",
+        "cva": "Sí para transferencias monetarias o cupones.",
+        "value_usd": "Valor transferido en USD (solo CVA).",
+        "delivery_mechanism": "Modalidad de entrega (solo CVA).",
+        "new_beneficiaries": "Personas alcanzadas por primera vez este mes; los desgloses "
+        "suman este número.",
+        "total_monthly": "Todas las personas atendidas este mes, nuevas o no.",
+    },
+}
+
+
+def write_template(
+    reference: ReferenceData,
+    out_path: Path | str,
+    *,
+    org: str | None = None,
+    month: str | None = None,
+    lang: str = "en",
+    rows: int = DEFAULT_ROWS,
+) -> Path:
+    """Write the template for `reference`'s platform; `org` is an organisation key."""
+    out = Path(out_path)
+    book = xlsxwriter.Workbook(str(out))
+    try:
+        sheet = book.add_worksheet("5W")
+        lists = _Lists(book, reference, lang)
+        _header(book, sheet, lang)
+        _validations(sheet, lists, rows, lang)
+        _prefill(book, sheet, reference, rows, org=org, month=month, lists=lists)
+        _help_sheet(book, lang)
+    finally:
+        book.close()
+    return out
+
+
+def _label(column: Column, lang: str) -> str:
+    return column.label_es if lang == "es" else column.label_en
+
+
+def _index(name: str) -> int:
+    return next(i for i, c in enumerate(TEMPLATE_COLUMNS) if c.name == name)
+
+
+def _header(book: Any, sheet: Any, lang: str) -> None:
+    bold = book.add_format(
+        {"bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1, "valign": "top"}
+    )
+    for i, column in enumerate(TEMPLATE_COLUMNS):
+        sheet.write_string(0, i, _label(column, lang), bold)
+        sheet.write_string(1, i, column.hxl)
+        sheet.set_column(i, i, 22 if column.kind != INTEGER else 12)
+    sheet.set_row(0, 45)
+    sheet.set_row(1, None, None, {"hidden": True})
+    sheet.freeze_panes(FIRST_DATA_ROW, 0)
+
+
+class _Lists:
+    """The hidden sheet of drop-down values, one column per list, and its named ranges."""
+
+    def __init__(self, book: Any, reference: ReferenceData, lang: str) -> None:
+        self.book, self.sheet, self.column = book, book.add_worksheet("Lists"), 0
+        self.sheet.hide()
+        self.lang = lang
+        gazetteer = reference.gazetteer
+        countries = [c for c in gazetteer.countries() if c.country in reference.countries]
+        self.countries = self.add([c.name for c in countries] or list(reference.countries))
+        admin1 = [
+            u
+            for c in countries
+            for u in gazetteer.units(c.country, 1)
+            if not reference.admin1_scope or u.pcode in reference.admin1_scope
+        ]
+        self.country_names = [c.name for c in countries]
+        self.organisations = self.add(sorted(o.name for o in reference.organisations))
+        self.org_names = {o.key: o.name for o in reference.organisations}
+        self.admin1 = self.add([u.name for u in admin1])
+        self.admin1_table = self.dependent(
+            [(u.name, [x.name for x in gazetteer.children(u.pcode)]) for u in admin1], "ADM2"
+        )
+        sectors = reference.plan.sectors
+        label = (lambda s: s.name_es or s.name) if lang == "es" else (lambda s: s.name)
+        self.sectors = self.add([label(s) for s in sectors])
+        by_sector = [
+            (
+                label(s),
+                [
+                    (i.name_es or i.name) if lang == "es" else i.name
+                    for i in reference.plan.indicators
+                    if i.sector_code == s.code
+                ],
+            )
+            for s in sectors
+        ]
+        self.sector_table = self.dependent(by_sector, "IND")
+        self.yes_no = self.add(["Sí", "No"] if lang == "es" else ["Yes", "No"])
+        self.mechanisms = self.add(list(DELIVERY_MECHANISMS))
+
+    def add(self, values: list[str]) -> str:
+        """Write one list in the next column; its absolute range."""
+        col = self.column
+        self.column += 1
+        for row, value in enumerate(values or [""]):
+            self.sheet.write_string(row, col, value)
+        letter = xl_col_to_name(col)
+        return f"=Lists!${letter}$1:${letter}${max(len(values), 1)}"
+
+    def dependent(self, groups: list[tuple[str, list[str]]], prefix: str) -> str:
+        """One named range per group, and a two-column table group label → range name."""
+        keys, names = self.column, self.column + 1
+        self.column += 2
+        for row, (label, values) in enumerate(groups):
+            name = f"{prefix}_{row + 1}"
+            self.book.define_name(name, self.add(values))
+            self.sheet.write_string(row, keys, label)
+            self.sheet.write_string(row, names, name)
+        first, last = xl_col_to_name(keys), xl_col_to_name(names)
+        return f"Lists!${first}$1:${last}${max(len(groups), 1)}"
+
+
+def _validations(sheet: Any, lists: _Lists, rows: int, lang: str) -> None:
+    last = FIRST_DATA_ROW + rows - 1
+    sector_cell = xl_rowcol_to_cell(FIRST_DATA_ROW, _index("sector"), col_abs=True)
+    admin1_cell = xl_rowcol_to_cell(FIRST_DATA_ROW, _index("admin1"), col_abs=True)
+    sources = {
+        "country": lists.countries,
+        "admin1": lists.admin1,
+        "admin2": f"=INDIRECT(VLOOKUP({admin1_cell},{lists.admin1_table},2,FALSE))",
+        "appealing_org": lists.organisations,
+        "implementing_partner": lists.organisations,
+        "sector": lists.sectors,
+        "indicator": f"=INDIRECT(VLOOKUP({sector_cell},{lists.sector_table},2,FALSE))",
+        "delivery_mechanism": lists.mechanisms,
+    }
+    help_text = _HELP.get(lang, _HELP["en"])
+    for i, column in enumerate(TEMPLATE_COLUMNS):
+        rule: dict[str, Any]
+        if column.name in sources:
+            rule = {"validate": "list", "source": sources[column.name]}
+        elif column.kind == YES_NO:
+            rule = {"validate": "list", "source": lists.yes_no}
+        elif column.kind in (INTEGER, NUMBER):
+            rule = {
+                "validate": "integer" if column.kind == INTEGER else "decimal",
+                "criteria": ">=",
+                "value": 0,
+            }
+        else:
+            rule = {"validate": "any"}
+        if column.kind == MECHANISM or column.name == "implementing_partner":
+            rule["error_type"] = "warning"  # an unregistered partner is a warning, not a block
+        message = help_text.get(column.name)
+        if message:
+            rule.update(input_title=_label(column, lang)[:32], input_message=message[:255])
+        sheet.data_validation(FIRST_DATA_ROW, i, last, i, rule)
+
+
+def _prefill(
+    book: Any,
+    sheet: Any,
+    reference: ReferenceData,
+    rows: int,
+    *,
+    org: str | None,
+    month: str | None,
+    lists: _Lists,
+) -> None:
+    text = book.add_format({"num_format": "@"})
+    sheet.set_column(
+        _index("month"), _index("month"), 12, text
+    )  # keep 2025-03 from becoming a date
+    values = {
+        "country": lists.country_names[0] if len(lists.country_names) == 1 else None,
+        "appealing_org": lists.org_names.get(org, org) if org else None,
+        "month": month,
+    }
+    for name, value in values.items():
+        if value:
+            for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + rows):
+                sheet.write_string(row, _index(name), value, text if name == "month" else None)
+
+
+def _help_sheet(book: Any, lang: str) -> None:
+    sheet = book.add_worksheet("Ayuda" if lang == "es" else "Help")
+    bold = book.add_format({"bold": True})
+    heads = (
+        ("Columna", "Etiqueta HXL", "Obligatoria", "Ayuda")
+        if lang == "es"
+        else ("Column", "HXL tag", "Required", "Help")
+    )
+    sheet.write_row(0, 0, heads, bold)
+    help_text = _HELP.get(lang, _HELP["en"])
+    yes = "Sí" if lang == "es" else "Yes"
+    for row, column in enumerate(TEMPLATE_COLUMNS, start=1):
+        sheet.write_row(
+            row,
+            0,
+            (
+                _label(column, lang),
+                column.hxl,
+                yes if column.required else "",
+                help_text.get(column.name, ""),
+            ),
+        )
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 1, 28)
+    sheet.set_column(3, 3, 90)

@@ -1,0 +1,173 @@
+"""Sign-in, passwords, invitations and the platform's people page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kipu.web.accounts import queries, services
+from kipu.web.accounts.forms import (
+    AcceptInvitationForm,
+    DeactivateUserForm,
+    InvitationForm,
+    ThrottledAuthenticationForm,
+    unsaved_user,
+)
+from kipu.web.accounts.models import Invitation
+from kipu.web.accounts.scope import MANAGE_PLATFORM, require, scope_of
+from kipu.web.audit.services import client_ip
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html", {"roles": queries.roles_of(request.user)})
+
+
+@require(MANAGE_PLATFORM)
+def people(request: HttpRequest, platform: str) -> HttpResponse:
+    """The platform's users and their roles, and the invitations not used yet."""
+    scope = scope_of(request)
+    context = {
+        "platform": scope.platform,
+        "roles": queries.platform_roles(scope.platform),
+        "invitations": queries.pending_invitations(scope.platform),
+    }
+    return render(request, "accounts/people.html", context)
+
+
+@require(MANAGE_PLATFORM)
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, platform: str) -> HttpResponse:
+    scope = scope_of(request)
+    form = InvitationForm(request.POST or None, platform=scope.platform)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.invite_user(
+            scope.platform,
+            data["email"],
+            data["role"],
+            organisation=data.get("organisation"),
+            sectors=data.get("sectors") or [],
+            accept_url=lambda token: request.build_absolute_uri(
+                reverse("accounts:accept_invitation", args=[token])
+            ),
+            actor=request.user,
+            ip=client_ip(request),
+        )
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+        return redirect("accounts:people", platform=scope.platform.slug)
+    return render(request, "accounts/invite.html", {"platform": scope.platform, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitee's page: choose a password (new account) or, for an existing account, sign in
+    as it and confirm."""
+    try:
+        invitation = queries.invitation_from_token(token)
+    except queries.InvitationInvalid as error:
+        return render(
+            request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410
+        )
+    existing = queries.user_with_email(invitation.email)
+    if existing is not None:
+        return _accept_as_existing(request, invitation, existing)
+    form = AcceptInvitationForm(unsaved_user(invitation.email), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.accept_invitation(
+            invitation, password=form.cleaned_data["new_password1"], ip=client_ip(request)
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(platform)s.") % {"platform": invitation.platform})
+        return redirect("accounts:profile")
+    context = {"invitation": invitation, "form": form}
+    return render(request, "accounts/accept_invitation.html", context)
+
+
+def _accept_as_existing(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:
+    # Granting a role to an existing account needs that account's owner: otherwise whoever
+    # holds the link could attach roles to someone else's account.
+    if request.user.pk != user.pk:
+        return render(
+            request,
+            "accounts/accept_invitation.html",
+            {"invitation": invitation, "sign_in_first": True},
+        )
+    if request.method == "POST":
+        services.accept_invitation(invitation, user=user, ip=client_ip(request))
+        messages.success(request, _("Your new role has been added."))
+        return redirect("accounts:profile")
+    return render(
+        request, "accounts/accept_invitation.html", {"invitation": invitation, "confirm": True}
+    )
+
+
+@require(MANAGE_PLATFORM)
+@require_http_methods(["GET", "POST"])
+def set_user_active(
+    request: HttpRequest, platform: str, user_id: int, active: bool
+) -> HttpResponse:
+    """Deactivate (or reactivate) an account, with a reason kept in the audit log."""
+    scope = scope_of(request)
+    target = get_object_or_404(User, pk=user_id)
+    if not _may_switch(request.user, target):
+        raise PermissionDenied
+    form = DeactivateUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        switch = services.reactivate_user if active else services.deactivate_user
+        switch(
+            target,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            platform=scope.platform,
+            ip=client_ip(request),
+        )
+        done = _("%(user)s can sign in again.") if active else _("%(user)s can no longer sign in.")
+        messages.success(request, done % {"user": target.get_username()})
+        return redirect("accounts:people", platform=scope.platform.slug)
+    context = {"platform": scope.platform, "target": target, "form": form, "active": active}
+    return render(request, "accounts/set_active.html", context)
+
+
+def _may_switch(actor: Any, target: User) -> bool:
+    """An admin may (de)activate others whose roles all lie on platforms they administer: one
+    platform's IM team cannot lock out another platform's users."""
+    if target.pk == actor.pk or (target.is_superuser and not actor.is_superuser):
+        return False
+    administered = set(queries.admin_platforms(actor).values_list("pk", flat=True))
+    held = set(queries.roles_of(target).values_list("platform_id", flat=True))
+    return actor.is_superuser or (bool(held) and held <= administered)

@@ -1,0 +1,130 @@
+"""Invitations: an admin invites an e-mail with a role; the link works once and expires."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from kipu.web.accounts.models import Invitation, Role
+from kipu.web.audit.models import AuditEvent
+
+NEW_PASSWORD = "a-sturdy-passphrase-19"
+
+
+def _invite(client: Client, platform, **data) -> str:  # noqa: ANN001
+    response = client.post(f"/accounts/platform/{platform.slug}/invite/", data)
+    assert response.status_code == 302, response.content.decode()
+    link = re.search(r"https?://[^/]+(/accounts/invitation/\S+/)", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    return link.group(1)
+
+
+def test_invitation_end_to_end(client: Client, admin, platform, org_a) -> None:  # noqa: ANN001
+    client.force_login(admin)
+    path = _invite(
+        client, platform, email="Focal@Example.org", role="partner", organisation=org_a.pk
+    )
+    assert mail.outbox[0].to == ["focal@example.org"]
+    assert "Partner A" in mail.outbox[0].body or "PA" in mail.outbox[0].body
+    people = client.get(f"/accounts/platform/{platform.slug}/people/").content.decode()
+    assert "focal@example.org" in people
+
+    invitee = Client()
+    page = invitee.get(path)
+    assert page.status_code == 200
+    response = invitee.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    user = User.objects.get(username="focal@example.org")
+    role = Role.objects.get(user=user, platform=platform)
+    assert (role.role, role.organisation) == ("partner", org_a)
+    assert "_auth_user_id" in invitee.session
+    assert Invitation.objects.get().accepted_by == user
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"invite_user", "create_user", "assign_role", "accept_invitation"} <= actions
+
+    # One-time use.
+    again = Client().get(path)
+    assert again.status_code == 410
+    assert "used already" in again.content.decode()
+    signed_in = Client().post(
+        "/accounts/login/", {"username": "focal@example.org", "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_expired_and_tampered_links_are_refused(
+    client: Client,
+    admin,
+    platform,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    client.force_login(admin)
+    path = _invite(client, platform, email="late@example.org", role="viewer")
+    assert Client().get(path[:-3] + "xx/").status_code == 410
+    later = timezone.now() + dt.timedelta(days=8)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = Client().get(path)
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
+
+
+def test_invitation_for_an_existing_account_needs_that_account(
+    client: Client,
+    admin,
+    viewer,
+    platform,
+    other_platform,  # noqa: ANN001
+) -> None:
+    from kipu.web.accounts.services import assign_role
+
+    other_admin = User.objects.create_user("other.admin", "oa@example.org", "x")
+    assign_role(other_admin, other_platform, "admin")
+    client.force_login(other_admin)
+    path = _invite(client, other_platform, email=viewer.email, role="viewer")
+    stranger = Client()
+    page = stranger.get(path)
+    assert "Sign in with it" in page.content.decode()
+    taken = stranger.post(path, {"new_password1": "x" * 12, "new_password2": "x" * 12})
+    assert taken.status_code == 200
+    assert not Role.objects.filter(user=viewer, platform=other_platform).exists()
+    owner = Client()
+    owner.force_login(viewer)
+    assert owner.post(path).status_code == 302
+    assert Role.objects.get(user=viewer, platform=other_platform).role == "viewer"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"role": "partner"}, "needs an organisation"),
+        ({"role": "coordinator"}, "at least one sector"),
+    ],
+)
+def test_invitation_form_checks_the_role(
+    client: Client,
+    admin,
+    platform,
+    data,
+    message,  # noqa: ANN001
+) -> None:
+    client.force_login(admin)
+    response = client.post(
+        f"/accounts/platform/{platform.slug}/invite/", {"email": "x@example.org", **data}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_only_admins_invite(client: Client, partner_a, coordinator, platform) -> None:  # noqa: ANN001
+    url = f"/accounts/platform/{platform.slug}/invite/"
+    assert client.get(url).status_code == 302
+    for user in (partner_a, coordinator):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
