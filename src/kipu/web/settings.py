@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "kipu.web.plans",
     "kipu.web.submissions",
     "kipu.web.stats",
+    "kipu.web.reports",
     "kipu.web.site",
     "kipu.web.accounts",
     "kipu.web.audit",

@@ -99,3 +99,30 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appealing_org} {self.month} {self.indicator} row {self.row}"
+
+
+class MonthStatus(models.Model):
+    """Where a platform's month stands: open for submissions, locked (approved), or published."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        LOCKED = "locked", "approved and locked"
+        PUBLISHED = "published"
+
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="months")
+    month = models.CharField(max_length=7)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+    reason = models.TextField(blank=True, help_text="Why a month was reopened")
+
+    class Meta:
+        ordering = ["platform", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "month"], name="one_status_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.month}: {self.status}"

@@ -1,0 +1,61 @@
+"""Months of a platform: lock (approve), publish, reopen. Every change is audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from kipu.web.audit.services import record
+from kipu.web.platforms.models import Platform
+from kipu.web.submissions.models import MonthStatus
+
+Actor = AbstractBaseUser | AnonymousUser | str | None
+Status = MonthStatus.Status
+
+
+def published_months(platform: Platform) -> set[str]:
+    rows = MonthStatus.objects.filter(platform=platform, status=Status.PUBLISHED)
+    return set(rows.values_list("month", flat=True))
+
+
+def locked_months(platform: Platform) -> set[str]:
+    """Locked months, published ones included: neither takes new submissions."""
+    rows = MonthStatus.objects.filter(platform=platform, status__in=[Status.LOCKED, Status.PUBLISHED])
+    return set(rows.values_list("month", flat=True))
+
+
+def month_statuses(platform: Platform) -> dict[str, str]:
+    return dict(MonthStatus.objects.filter(platform=platform).values_list("month", "status"))
+
+
+@transaction.atomic
+def _change(platform: Platform, month: str, status: str, actor: Actor, action: str,
+            reason: str = "", allowed_from: tuple[str, ...] = ()) -> MonthStatus:
+    row, _ = MonthStatus.objects.select_for_update().get_or_create(platform=platform, month=month)
+    if allowed_from and row.status not in allowed_from:
+        raise ValueError(f"{month} is {row.status}; cannot {action.replace('_', ' ')}")
+    before = {"status": row.status}
+    row.status, row.reason = status, reason
+    row.changed_by = actor if isinstance(actor, AbstractBaseUser) else None
+    row.save()
+    record(actor, action, row, before=before, after={"status": status}, platform=platform,
+           note=reason)
+    return row
+
+
+def lock_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
+    """Approve the month's submissions: no more uploads or replacements."""
+    return _change(platform, month, Status.LOCKED, actor, "lock_month", allowed_from=(Status.OPEN,))
+
+
+def publish_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
+    """Make the month's figures and report public (a month is locked before it is published)."""
+    return _change(platform, month, Status.PUBLISHED, actor, "publish_month",
+                   allowed_from=(Status.LOCKED,))
+
+
+def reopen_month(platform: Platform, month: str, actor: Actor, reason: str) -> MonthStatus:
+    if not reason.strip():
+        raise ValueError("reopening a month needs a reason")
+    return _change(platform, month, Status.OPEN, actor, "reopen_month", reason=reason,
+                   allowed_from=(Status.LOCKED, Status.PUBLISHED))
