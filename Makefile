@@ -24,7 +24,7 @@ test: $(STAMP) system-deps
 	bash tools/run-tests.sh
 
 # Debian packages the tests and reports use: pdftotext/pdftoppm (poppler-utils), fonts.
-SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core
+SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core libharfbuzz-subset0
 system-deps:
 	@bash tools/system-deps.sh $(SYSTEM_PACKAGES)
 

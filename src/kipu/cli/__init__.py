@@ -3,13 +3,14 @@
 Exit status: 0 success, 1 invalid input (messages name file, row and column), 2 usage errors.
 """
 
-from kipu.cli import collect, demo, figures, reference, site
+from kipu.cli import collect, demo, figures, reference, reports, site
 from kipu.cli.base import main
 
 for _command in (
     *reference.COMMANDS,
     *collect.COMMANDS,
     *figures.COMMANDS,
+    *reports.COMMANDS,
     *demo.COMMANDS,
     *site.COMMANDS,
 ):

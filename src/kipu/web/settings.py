@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "kipu.web.site",
     "kipu.web.accounts",
     "kipu.web.audit",
+    "kipu.web.portal",
+    "kipu.web.console",
+    "kipu.web.reference",
+    "kipu.web.api",
 ]
 
 MIDDLEWARE = [
@@ -138,3 +142,16 @@ if not DEBUG:
         # Only behind a TLS-terminating proxy that sets this header; trusting it otherwise
         # would let a client claim HTTPS.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- API (kipu.web.api) ---
+# Requests per window: "N/sec", "N/min", "N/hour" or "N/day"; per token when authenticated,
+# else per client address. Counters live in the default cache.
+KIPU_API_RATE = {
+    "authenticated": os.environ.get("KIPU_API_RATE_AUTHENTICATED", "600/min"),
+    "anonymous": os.environ.get("KIPU_API_RATE_ANONYMOUS", "120/min"),
+}
+
+# --- Partner portal uploads (kipu.web.portal) ---
+# A bigger 5W upload is refused with a message and changes nothing. Django streams uploads
+# above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) to temporary files, so memory stays bounded.
+KIPU_MAX_UPLOAD_MB = int(os.environ.get("KIPU_MAX_UPLOAD_MB", "50"))

@@ -9,6 +9,7 @@ the same `ReportView` as the HTML, so both say the same numbers.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from html.parser import HTMLParser
 
 from docx import Document
@@ -151,7 +152,7 @@ def _note(document: DocxDocument, view: ReportView, key: str) -> None:
         document.add_paragraph().add_run(view.notes[key]).italic = True
 
 
-def _table(document: DocxDocument, headers: list[str], rows: list[tuple[str, ...]]) -> None:
+def _table(document: DocxDocument, headers: list[str], rows: Sequence[Sequence[str]]) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):

@@ -15,7 +15,7 @@ def offline_fetcher() -> Any:
     try:
         from weasyprint.urls import URLFetcher  # WeasyPrint >= 66
     except ImportError:  # pragma: no cover - older WeasyPrint: a plain function
-        from weasyprint import default_url_fetcher  # type: ignore[attr-defined]
+        from weasyprint import default_url_fetcher
 
         def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
             if not url.startswith("data:"):

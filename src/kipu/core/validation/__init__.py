@@ -32,6 +32,7 @@ __all__ = [
     "ValidationResult",
     "validate_file",
     "validate_rows",
+    "validate_table",
 ]
 
 
@@ -72,6 +73,22 @@ def validate_file(
         return _failure("file-too-large", "not enough memory to read it", lang)
     except Exception as error:  # a parser bug on hostile input must still be a clean issue
         return _failure("unreadable-file", f"{type(error).__name__}: {error}", lang)
+    ctx = Context(lang=lang, org=org, month=month, today=today, history=history)
+    return _validate_table(table, reference, ctx)
+
+
+def validate_table(
+    table: FiveWTable,
+    reference: ReferenceData,
+    *,
+    org: str | None = None,
+    month: str | None = None,
+    lang: str = "en",
+    today: date | None = None,
+    history: pl.DataFrame | None = None,
+) -> ValidationResult:
+    """Validate a 5W table already read with `kipu.core.fivew.read_5w` (callers that need to
+    look at the raw table first, such as provisional figures, read the file once)."""
     ctx = Context(lang=lang, org=org, month=month, today=today, history=history)
     return _validate_table(table, reference, ctx)
 

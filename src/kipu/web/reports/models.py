@@ -8,7 +8,9 @@ class Narrative(models.Model):
     platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="+")
     month = models.CharField(max_length=7)
     lang = models.CharField(max_length=5)
-    section = models.CharField(max_length=60, help_text="highlights, context, or an area/sector code")
+    section = models.CharField(
+        max_length=60, help_text="highlights, context, or an area/sector code"
+    )
     markdown = models.TextField(blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -30,7 +32,9 @@ class Narrative(models.Model):
 class ReportVersion(models.Model):
     """A rendered situation report; published versions are kept for good."""
 
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="reports")
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.CASCADE, related_name="reports"
+    )
     month = models.CharField(max_length=7)
     lang = models.CharField(max_length=5)
     number = models.PositiveIntegerField()

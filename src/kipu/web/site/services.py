@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from kipu.core import demo
+from kipu.core.demo_narrative import NARRATIVE, REPORT_CONFIG
 from kipu.core.export import table_rows, write_xlsx
 from kipu.core.frame import activity_frame
 from kipu.web.database import data_dir
 from kipu.web.locations.models import Location
 from kipu.web.plans.services import load_plan
+from kipu.web.reports.models import Narrative
 from kipu.web.platforms.models import Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.platforms.services import add_platform, load_events, load_organisations
@@ -43,6 +45,7 @@ def load_demo() -> Platform:
             "email": "im@example.org",
         },
     ]
+    platform.report_config = REPORT_CONFIG
     platform.save()
     load_organisations(platform, demo.demo_organisations())
     load_plan(
@@ -55,6 +58,10 @@ def load_demo() -> Platform:
     load_statistics(platform, demo.demo_statistics())
     load_events(platform, demo.demo_events())
     _store_activities(platform)
+    for lang, sections in NARRATIVE.items():
+        for section, markdown in sections.items():
+            Narrative.objects.create(platform=platform, month=demo.NOVEMBER, lang=lang,
+                                     section=section, markdown=markdown)
     return platform
 
 

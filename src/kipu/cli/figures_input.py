@@ -1,0 +1,30 @@
+"""`kipu figures --input FILE`: reference data from files, or read (never written) from the
+database when no plan file is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kipu.cli.base import current_platform, fail, setup_django
+
+
+def figures_from_file(input_file: Path, options: dict[str, Any], *, platform_slug: str | None,
+                      plan_file: Path | None, orgs_file: Path | None,
+                      country: str) -> tuple[Any, dict[str, Any]]:
+    from kipu.core.figures import FigureOptions
+    from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
+
+    if plan_file is not None:
+        reference = reference_from_files(plan_file, orgs_file, country.upper())
+    else:
+        setup_django()
+        from kipu.web.platforms.queries import reference_data
+
+        month = options.get("date_to") or options.get("date_from")
+        year = int(month[:4]) if month else None
+        reference = reference_data(current_platform(platform_slug), year)
+    try:
+        return figures_from_file(input_file, reference, FigureOptions(**options))
+    except UnusableFile as error:
+        fail([f"{input_file.name}: {error}"], status=2)

@@ -1,0 +1,82 @@
+"""Provisional figures straight from a 5W file, the way IM teams run their scripts today:
+validate the file, then compute on its rows as they are, with the issue counts beside them.
+
+Nothing here needs a database: the reference data can come from files (a plan, optionally
+organisations) and the bundled gazetteer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kipu.core.figures import FigureOptions, Figures, compute_figures
+from kipu.core.fivew import NoFiveWSheet, read_5w
+from kipu.core.gazetteer import Gazetteer, bundled_locations
+from kipu.core.loaders import LoadError
+from kipu.core.loaders.organisations import load_organisations
+from kipu.core.loaders.plan import load_plan
+from kipu.core.readers import ReadError
+from kipu.core.reference import Indicator, Organisation, Plan, ReferenceData, Sector
+from kipu.core.text import normalise
+from kipu.core.validation import validate_table
+
+
+class UnusableFile(ValueError):
+    """The file cannot give any figure (unreadable, no 5W sheet)."""
+
+
+def reference_from_files(plan_file: Path, orgs_file: Path | None, country: str) -> ReferenceData:
+    """Reference data from a plan file, an optional organisations file and the bundled gazetteer."""
+    places = Gazetteer(bundled_locations("PE"))
+    loaded = load_plan(plan_file, places, country)
+    errors: list[LoadError] = list(loaded.errors)
+    organisations: list[Organisation] = []
+    if orgs_file is not None:
+        orgs = load_organisations(orgs_file)
+        errors += orgs.errors
+        organisations = [
+            Organisation(key=o.external_id or normalise(o.name), name=o.name, acronym=o.acronym,
+                         org_type=o.org_type, names={"es": o.name_es} if o.name_es else {},
+                         aliases=tuple(o.aliases))
+            for o in orgs.records
+        ]
+    if errors:
+        raise ValueError("; ".join(str(e) for e in errors))
+    content = loaded.records[0]
+    plan = Plan(
+        name=Path(plan_file).stem, year=0,
+        sectors=[Sector(s.code, s.name, s.name_es, s.parent_code) for s in content.sectors],
+        indicators=[Indicator(i.code, i.name, i.sector_code, i.type, i.name_es, i.unit)
+                    for i in content.indicators],
+    )
+    return ReferenceData("file", [country], organisations, plan, places)
+
+
+def organisations_named_in(frame: pl.DataFrame) -> list[Organisation]:
+    """Every organisation a file names (appealing or implementing), keyed by normalised name:
+    without a registry, partners are counted by name."""
+    names: set[str] = set()
+    for column in ("appealing_org", "implementing_partner"):
+        if column in frame.columns:
+            names |= {str(v).strip() for v in frame[column].drop_nulls().unique() if str(v).strip()}
+    by_key: dict[str, str] = {}
+    for name in sorted(names):
+        by_key.setdefault(normalise(name), name)
+    return [Organisation(key=key, name=name) for key, name in sorted(by_key.items())]
+
+
+def figures_from_file(path: Path, reference: ReferenceData,
+                      options: FigureOptions) -> tuple[Figures, dict[str, Any]]:
+    """Figures on the file's rows as they are, and the validation summary."""
+    try:
+        table = read_5w(path)
+    except (ReadError, NoFiveWSheet) as error:
+        raise UnusableFile(getattr(error, "message", None) or str(error)) from None
+    if not reference.organisations:
+        reference.organisations = organisations_named_in(table.frame)
+    result = validate_table(table, reference)
+    figures = compute_figures(result.rows.drop("has_error", "issue_codes"), reference, options)
+    return figures, result.report.summary

@@ -1,0 +1,203 @@
+"""Data endpoints: activities (paginated JSON, or streamed CSV / XLSX), figures, submissions."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+
+from kipu.web.accounts.scope import Scope
+from kipu.web.api.base import Call, handler, json_answer, page_links
+from kipu.web.api.errors import ApiError
+from kipu.web.api.opendata import (
+    XLSX_TYPE,
+    figures_csv,
+    stream_activities_csv,
+    write_activities_xlsx,
+    write_figures,
+)
+from kipu.web.api.pagination import (
+    ActivityFilter,
+    activity_page,
+    activity_queryset,
+    activity_slices,
+)
+from kipu.web.figures.queries import platform_figures
+from kipu.web.platforms.models import Organisation
+from kipu.web.platforms.queries import reference_data
+from kipu.web.submissions.imports import ImportRefused, organisation_of
+from kipu.web.submissions.models import Submission
+from kipu.web.submissions.queries import submission_summary
+
+
+def _period(call: Call) -> tuple[str | None, str | None]:
+    start, end = call.params["from"], call.params["to"]
+    if start and end and start > end:
+        raise ApiError(
+            400,
+            "`from` is after `to`",
+            code="invalid-parameter",
+            details={"parameters": {"from": "after to"}},
+        )
+    return start, end
+
+
+def _organisation(call: Call) -> Organisation | None:
+    text = call.params.get("organisation")
+    if not text:
+        return None
+    try:
+        return organisation_of(call.platform, text)
+    except ImportRefused as error:
+        raise ApiError(
+            400,
+            str(error),
+            code="invalid-parameter",
+            details={"parameters": {"organisation": "not a member"}},
+        ) from None
+
+
+def _download(name: str, ext: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}.{ext}"'}
+
+
+@handler("activities")
+def activities(call: Call) -> HttpResponse:
+    start, end = _period(call)
+    p = call.params
+    wanted = ActivityFilter(start, end, p["sector"], p["admin1"], _organisation(call))
+    rows = activity_queryset(call.scope, wanted)
+    if p["format"] == "json":
+        count, results = activity_page(rows, p["page"], p["page_size"])
+        return json_answer(
+            {**page_links(call, p["page"], p["page_size"], count), "results": results}
+        )
+    year = int((end or start)[:4]) if (end or start) else None
+    reference = reference_data(call.platform, year)
+    name = f"activities-{call.platform.slug}"
+    if p["format"] == "csv":
+        chunks = stream_activities_csv(activity_slices(rows), reference, p["lang"], p["hxl"])
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = _download(name, "csv")["Content-Disposition"]
+        return response
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    try:
+        write_activities_xlsx(
+            activity_slices(rows), reference, Path(handle.name), p["lang"], p["hxl"]
+        )
+    except ValueError as error:
+        handle.close()
+        raise ApiError(400, str(error), details={"format": "xlsx"}) from None
+    return FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
+
+
+def may_compute_unpublished(scope: Scope) -> bool:
+    """Figures of unpublished months aggregate every organisation's unconfirmed rows (and the
+    presence table names organisations), so only the IM team may ask for them."""
+    return scope.can_manage_platform()
+
+
+def _months(start: str, end: str) -> list[str]:
+    year, month = int(start[:4]), int(start[5:])
+    found = []
+    while f"{year:04d}-{month:02d}" <= end:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str, str] | None:
+    """The period a caller may have figures for; None means any (the IM team). Others may
+    only ask for published months: 403 `unpublished-months` names the others."""
+    if may_compute_unpublished(scope):
+        return None
+    published = sorted(scope.published_months)
+    if not published:
+        raise ApiError(
+            403,
+            "no month of this platform is published yet",
+            code="unpublished-months",
+            details={"months": [], "published": []},
+        )
+    start, end = start or published[0], end or published[-1]
+    missing = [m for m in _months(start, end) if m not in scope.published_months]
+    if missing:
+        raise ApiError(
+            403,
+            f"{len(missing)} months of the period are not published: " + ", ".join(missing[:12]),
+            code="unpublished-months",
+            details={"months": missing[:240], "published": published},
+        )
+    return start, end
+
+
+@handler("figures")
+def figures(call: Call) -> HttpResponse:
+    start, end = _period(call)
+    p = call.params
+    allowed = figure_period(call.scope, start, end)
+    if p["include_issues"] and allowed is not None:
+        raise ApiError(403, "only the IM team may count rows stored with issues")
+    start, end = allowed or (start, end)
+    result = platform_figures(
+        call.platform,
+        model=p["model"],
+        date_from=start,
+        date_to=end,
+        rmrp_only=p["rmrp_only"],
+        with_issues=p["include_issues"],
+    )
+    name = f"figures-{call.platform.slug}"
+    if p["format"] == "csv":
+        return HttpResponse(
+            figures_csv(result, p["lang"], p["hxl"]),
+            content_type="text/csv; charset=utf-8",
+            headers=_download(name, "csv"),
+        )
+    if p["format"] == "xlsx":
+        handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+        write_figures(result, Path(handle.name), p["lang"], p["hxl"])
+        return FileResponse(
+            handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE
+        )
+    return json_answer({**result.to_json(), "published_only": allowed is not None})
+
+
+@handler("submissions")
+def submissions(call: Call) -> HttpResponse:
+    p = call.params
+    rows = call.scope.submissions(Submission.objects.select_related("organisation"))
+    organisation = _organisation(call)
+    filters: dict[str, Any] = {
+        "organisation": organisation,
+        "month": p["month"],
+        "status": p["status"],
+    }
+    rows = rows.filter(**{k: v for k, v in filters.items() if v is not None})
+    rows = rows.order_by("-uploaded_at", "-pk")
+    count = rows.count()
+    start = (p["page"] - 1) * p["page_size"]
+    results = [submission_summary(s) for s in rows[start : start + p["page_size"]]]
+    return json_answer({**page_links(call, p["page"], p["page_size"], count), "results": results})
+
+
+@handler("submission")
+def submission(call: Call) -> HttpResponse:
+    found = (
+        Submission.objects.select_related("organisation", "platform")
+        .filter(pk=call.path["id"])
+        .first()
+    )
+    # Not visible and not there answer alike: ids of others' submissions reveal nothing.
+    if (
+        found is None
+        or not Scope.for_user(call.user, found.platform)
+        .submissions(Submission.objects.filter(pk=found.pk))
+        .exists()
+    ):
+        raise ApiError(404, f"no submission {call.path['id']}")
+    return json_answer(
+        {**submission_summary(found), "platform": found.platform.slug, "report": found.report}
+    )

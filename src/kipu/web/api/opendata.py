@@ -1,0 +1,220 @@
+"""Open-data tables: activities and figures as CSV or XLSX, with labels in English or Spanish,
+an HXL hashtag row, and no cell a spreadsheet would run as a formula.
+
+Activities use kipu.core.export's layout (the 5W template's labels and hashtags, names for
+codes), vectorised over polars slices so a million rows stream in seconds; a test checks the
+result equals `kipu.core.export.table_rows` on the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from kipu.core.export import display_frame, write_csv, write_xlsx
+from kipu.core.figures import Figures
+from kipu.core.reference import ReferenceData
+from kipu.core.schema import COLUMNS
+
+XLSX_MAX_ROWS = 1_048_576 - 2  # a worksheet's rows, less the label and HXL rows
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What kipu.core.export.neutralise guards against, as one regular expression.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells starting like a formula get a leading apostrophe; numbers stay numbers."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    return frame.with_columns(
+        pl.when(pl.col(n).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(n))
+        .otherwise(pl.col(n))
+        .alias(n)
+        for n in text
+    )
+
+
+def activity_header(lang: str = "en", hxl: bool = True) -> list[list[str]]:
+    header = [[c.label_es if lang == "es" else c.label_en for c in COLUMNS]]
+    return header + [[c.hxl for c in COLUMNS]] if hxl else header
+
+
+def activity_table(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl.DataFrame:
+    """The data rows of an export: names for codes, Yes/No (Sí/No), neutralised text."""
+    shown = display_frame(frame, reference, lang).select([c.name for c in COLUMNS])
+    return neutralise_frame(shown)
+
+
+def _csv_lines(rows: Iterable[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["" if v is None else v for v in row] for row in rows])
+    return buffer.getvalue().encode("utf-8")
+
+
+def stream_activities_csv(
+    slices: Iterable[pl.DataFrame], reference: ReferenceData, lang: str = "en", hxl: bool = True
+) -> Iterator[bytes]:
+    """CSV bytes, one chunk per slice: memory holds one slice at a time."""
+    yield _csv_lines(activity_header(lang, hxl))
+    for frame in slices:
+        if frame.height:
+            table = activity_table(frame, reference, lang)
+            yield table.write_csv(include_header=False, line_terminator="\r\n").encode("utf-8")
+
+
+def write_activities_xlsx(
+    slices: Iterable[pl.DataFrame],
+    reference: ReferenceData,
+    path: Path,
+    lang: str = "en",
+    hxl: bool = True,
+) -> int:
+    """An XLSX workbook written row by row (constant memory); returns the data rows written.
+    Raises ValueError beyond what one worksheet holds."""
+    import xlsxwriter
+
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    written = 0
+    with xlsxwriter.Workbook(str(path), options) as book:
+        page = book.add_worksheet("5W")
+        bold = book.add_format({"bold": True})
+        header = activity_header(lang, hxl)
+        for number, row in enumerate(header):
+            page.write_row(number, 0, row, bold if number == 0 else None)
+        for frame in slices:
+            if written + frame.height > XLSX_MAX_ROWS:
+                raise ValueError(f"more than {XLSX_MAX_ROWS} rows: ask for CSV instead")
+            for record in activity_table(frame, reference, lang).iter_rows():
+                for column, value in enumerate(record):
+                    if value is not None:
+                        page.write(len(header) + written, column, value)
+                written += 1
+    return written
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureColumn:
+    name: str
+    label_en: str
+    label_es: str
+    hxl: str
+    kind: str = "integer"  # Table Schema type
+
+
+_POPULATION = {
+    "in_destination": ("refugees and migrants in destination", "refugiados y migrantes en destino"),
+    "in_transit": ("refugees and migrants in transit", "refugiados y migrantes en tránsito"),
+    "host_community": ("host communities", "comunidades de acogida"),
+    "pendular": ("pendulars", "pendulares"),
+    "returnees": ("Colombian returnees", "colombianos retornados"),
+    "girls": ("girls (under 18)", "niñas (menores de 18)"),
+    "boys": ("boys (under 18)", "niños (menores de 18)"),
+    "women": ("women (above 18)", "mujeres (mayores de 18)"),
+    "men": ("men (above 18)", "hombres (mayores de 18)"),
+    "other_under_18": ("other under 18", "otros menores de 18"),
+    "other_above_18": ("other above 18", "otros mayores de 18"),
+}
+_HXL_GROUP = {
+    "girls": "f+children",
+    "boys": "m+children",
+    "women": "f+adults",
+    "men": "m+adults",
+    "other_under_18": "i+children",
+    "other_above_18": "i+adults",
+}
+
+
+def _group_tag(name: str, stage: str) -> str:
+    return (
+        f"#reached+{_HXL_GROUP[name]}+{stage}"
+        if name in _HXL_GROUP
+        else (f"#reached+ind+{stage}+{name}")
+    )
+
+
+FIGURE_COLUMNS: tuple[FigureColumn, ...] = (
+    FigureColumn("country", "Country code", "Código de país", "#country+code", "string"),
+    FigureColumn("country_name", "Country", "País", "#country+name", "string"),
+    FigureColumn("admin1", "Admin1 code", "Código Admin1", "#adm1+code", "string"),
+    FigureColumn("admin1_name", "Admin1", "Admin1", "#adm1+name", "string"),
+    FigureColumn("month", "Month", "Mes", "#date+month", "yearmonth"),
+    FigureColumn("sector_code", "Sector code", "Código de sector", "#sector+code", "string"),
+    FigureColumn("sector", "Sector", "Sector", "#sector+name", "string"),
+    FigureColumn(
+        "monthly_total",
+        "Monthly total beneficiaries",
+        "Total beneficiarios mensuales",
+        "#reached+ind+monthly",
+    ),
+    FigureColumn(
+        "monthly_cva",
+        "Monthly CVA beneficiaries",
+        "Beneficiarios CVA mensuales",
+        "#reached+ind+monthly+cva",
+    ),
+    FigureColumn("new", "New beneficiaries", "Nuevos beneficiarios", "#reached+ind+new"),
+    FigureColumn(
+        "new_cva", "New CVA beneficiaries", "Nuevos beneficiarios CVA", "#reached+ind+new+cva"
+    ),
+    *(
+        FigureColumn(n, f"New {en}", f"Nuevos: {es}", _group_tag(n, "new"))
+        for n, (en, es) in _POPULATION.items()
+    ),
+    FigureColumn(
+        "consolidated_total", "Consolidated total", "Total consolidado", "#reached+ind+cumulative"
+    ),
+    *(
+        FigureColumn(
+            f"consolidated_{n}",
+            f"Consolidated {en}",
+            f"Consolidado: {es}",
+            _group_tag(n, "cumulative"),
+        )
+        for n, (en, es) in _POPULATION.items()
+    ),
+    FigureColumn(
+        "consolidated_cva", "Consolidated CVA", "CVA consolidado", "#reached+ind+cumulative+cva"
+    ),
+    FigureColumn("checks", "Checks", "Verificaciones", "#meta+checks", "string"),
+)
+
+
+def figure_frame(figures: Figures) -> pl.DataFrame:
+    """The figure rows in FIGURE_COLUMNS order, checks joined, text neutralised."""
+    rows = figures.rows
+    present = [c.name for c in FIGURE_COLUMNS if c.name in rows.columns]
+    frame = rows.select(present).with_columns(
+        pl.col("checks").list.join("; ") if "checks" in present else pl.lit(None).alias("checks")
+    )
+    missing = [pl.lit(None).alias(c.name) for c in FIGURE_COLUMNS if c.name not in frame.columns]
+    return neutralise_frame(frame.with_columns(missing).select([c.name for c in FIGURE_COLUMNS]))
+
+
+def figure_rows(figures: Figures, lang: str = "en", hxl: bool = True) -> list[list[object]]:
+    rows: list[list[object]] = [
+        [c.label_es if lang == "es" else c.label_en for c in FIGURE_COLUMNS]
+    ]
+    if hxl:
+        rows.append([c.hxl for c in FIGURE_COLUMNS])
+    rows.extend(list(record) for record in figure_frame(figures).iter_rows())
+    return rows
+
+
+def figures_csv(figures: Figures, lang: str = "en", hxl: bool = True) -> bytes:
+    return _csv_lines(figure_rows(figures, lang, hxl))
+
+
+def write_figures(figures: Figures, path: Path, lang: str = "en", hxl: bool = True) -> None:
+    rows = figure_rows(figures, lang, hxl)
+    if path.suffix == ".xlsx":
+        write_xlsx(rows, path, sheet="Figures")
+    else:
+        write_csv(rows, path)

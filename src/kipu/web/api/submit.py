@@ -1,0 +1,290 @@
+"""Submissions through the API: a 5W file (multipart or raw body) or JSON rows for one
+organisation and month. Files go through `import_file`, exactly as portal uploads do; JSON rows
+through `import_rows`, which validates with the core and stores through the same service."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+from kipu.core.limits import DEFAULT_LIMITS
+from kipu.core.validation import validate_rows
+from kipu.web.api.base import Call, json_answer
+from kipu.web.api.errors import ApiError
+from kipu.web.audit.services import client_ip, record
+from kipu.web.platforms.models import Membership, Organisation, Platform
+from kipu.web.platforms.queries import reference_data
+from kipu.web.submissions.imports import (
+    UNSTORABLE,
+    ImportRefused,
+    ImportResult,
+    import_file,
+    organisation_of,
+)
+from kipu.web.submissions.models import Submission
+from kipu.web.submissions.queries import history_frame, submission_summary
+from kipu.web.submissions.services import store_submission
+
+MAX_BYTES = DEFAULT_LIMITS.max_bytes
+MAX_ROWS = 100_000  # JSON rows per request; bigger submissions come as files
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUFFIXES = {
+    "text/csv": ".csv",
+    XLSX: ".xlsx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+}
+
+
+def import_rows(
+    platform: Platform,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    organisation: Organisation,
+    month: str,
+    accept_issues: bool = False,
+    uploaded_by: User | None = None,
+    lang: str = "en",
+) -> ImportResult:
+    """Validate JSON rows (canonical column names as keys) for (organisation, month) and store
+    them as `import_file` stores a file: same rules, same service, same result."""
+    reference = reference_data(platform, int(month[:4]))
+    result = ImportResult(
+        validate_rows(
+            records,
+            reference,
+            org=organisation.key,
+            month=month,
+            lang=lang,
+            history=history_frame(platform, organisation, exclude_month=month),
+        )
+    )
+    rows = result.validation.rows
+    if not result.validation.report.valid and not accept_issues:
+        return result
+    if rows.is_empty():
+        return result
+    blocked = rows.filter(
+        pl.col("issue_codes").list.eval(pl.element().is_in(list(UNSTORABLE))).list.any()
+    )
+    result.blocked_rows = blocked.height
+    if not blocked.height:
+        digest = hashlib.sha256(
+            json.dumps(list(records), sort_keys=True, default=str).encode("utf-8")
+        ).hexdigest()
+        _store_rows(platform, organisation, month, rows, result, digest, accept_issues, uploaded_by)
+    return result
+
+
+@transaction.atomic
+def _store_rows(
+    platform: Platform,
+    organisation: Organisation,
+    month: str,
+    rows: pl.DataFrame,
+    result: ImportResult,
+    checksum: str,
+    accept_issues: bool,
+    uploaded_by: User | None,
+) -> None:
+    # As imports._store: serialise submissions of one organisation with a row lock.
+    Membership.objects.select_for_update().filter(
+        platform=platform, organisation=organisation
+    ).first()
+    current = Submission.objects.filter(
+        platform=platform,
+        organisation=organisation,
+        month=month,
+        status=Submission.Status.CURRENT,
+    ).first()
+    if current is not None and current.checksum == checksum:
+        result.unchanged.append(current)
+        return
+    result.stored.append(
+        store_submission(
+            platform,
+            organisation,
+            month,
+            rows.drop("has_error"),
+            file_name="rows.json",
+            checksum=checksum,
+            report=result.validation.report.to_dict(),
+            uploaded_by=uploaded_by,
+            accepted_issues=accept_issues,
+        )
+    )
+
+
+# --- the endpoint ------------------------------------------------------------------------
+
+
+def _organisation(call: Call) -> Organisation:
+    text = call.params.get("organisation")
+    if not text:
+        if call.scope.organisation is not None:
+            return call.scope.organisation
+        raise ApiError(
+            400,
+            "name the organisation submitting",
+            code="invalid-parameter",
+            details={"parameters": {"organisation": "required"}},
+        )
+    try:
+        return organisation_of(call.platform, text)
+    except ImportRefused as error:
+        raise ApiError(404, str(error), details={"organisation": text}) from None
+
+
+def _check_allowed(call: Call, organisation: Organisation, month: str, accept: bool) -> None:
+    scope = call.scope
+    if scope.is_locked(month) and scope.role in ("admin", "partner"):
+        raise ApiError(403, f"{month} is locked: no more submissions", details={"month": month})
+    if not scope.can_upload(organisation, month):
+        raise ApiError(
+            403,
+            f"your role does not allow submitting for {organisation}",
+            details={"role": scope.role},
+        )
+    if accept and not scope.can_manage_platform():
+        raise ApiError(403, "only the IM team may store rows with issues")
+
+
+def _media(request: HttpRequest) -> str:
+    return (request.content_type or "").split(";")[0].strip().lower()
+
+
+def _read_body(request: HttpRequest) -> bytes:
+    """The raw body, read in chunks so the limit holds whatever Content-Length claims."""
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > MAX_BYTES:
+        raise ApiError(413, f"more than {MAX_BYTES:,} bytes")
+    chunks, size = [], 0
+    while chunk := request.read(1 << 20):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise ApiError(413, f"more than {MAX_BYTES:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _safe_name(name: str, suffix: str) -> str:
+    stem = re.sub(r"[^-\w.]+", "_", Path(name or "upload").name)[:100].lstrip(".") or "upload"
+    return stem if Path(stem).suffix else stem + suffix
+
+
+@contextmanager
+def _uploaded_file(request: HttpRequest) -> Iterator[Path]:
+    """The submitted file on disk, under its own (sanitised) name, removed afterwards."""
+    media = _media(request)
+    with tempfile.TemporaryDirectory(prefix="kipu-api-") as folder:
+        if media == "multipart/form-data":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ApiError(400, "multipart body without a `file` field")
+            if upload.size is not None and upload.size > MAX_BYTES:
+                raise ApiError(413, f"more than {MAX_BYTES:,} bytes")
+            path = Path(folder) / _safe_name(upload.name or "", ".xlsx")
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+        else:
+            body = _read_body(request)
+            suffix = ".xlsx" if body[:2] == b"PK" else SUFFIXES.get(media, ".csv")
+            path = Path(folder) / f"upload{suffix}"
+            path.write_bytes(body)
+        yield path
+
+
+def _json_rows(request: HttpRequest) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(_read_body(request) or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ApiError(400, f"the body is not JSON: {error}") from None
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ApiError(400, 'the JSON body must be {"rows": [{column: value, …}, …]}')
+    if len(rows) > MAX_ROWS:
+        raise ApiError(413, f"more than {MAX_ROWS:,} rows: send a file instead")
+    return rows
+
+
+def _answer(call: Call, result: ImportResult) -> HttpResponse:
+    data = {
+        "report": result.validation.report.to_dict(),
+        "stored": [submission_summary(s) for s in result.stored],
+        "unchanged": [submission_summary(s) for s in result.unchanged],
+        "blocked_rows": result.blocked_rows,
+    }
+    for submission in result.stored:
+        record(
+            call.user,
+            "submit_5w",
+            submission,
+            platform=call.platform,
+            after={
+                "rows": submission.row_count,
+                "month": submission.month,
+                "accepted_issues": submission.accepted_issues,
+            },
+            note="API",
+            ip=client_ip(call.request),
+        )
+    if result.stored:
+        return json_answer(data, status=201)
+    if result.unchanged:
+        return json_answer(data, status=200)
+    summary = data["report"]["summary"]
+    raise ApiError(
+        422,
+        f"not stored: {summary['errors']} errors in {summary['rows_read']} rows"
+        + (f", {result.blocked_rows} rows unstorable" if result.blocked_rows else ""),
+        details=data,
+    )
+
+
+def submit(call: Call) -> HttpResponse:
+    params = call.params
+    organisation, month = _organisation(call), params["month"]
+    _check_allowed(call, organisation, month, params["accept_issues"])
+    options = {
+        "organisation": organisation,
+        "month": month,
+        "lang": params["lang"],
+        "accept_issues": params["accept_issues"],
+        "uploaded_by": call.user,
+    }
+    media = _media(call.request)
+    if media == "application/json":
+        result = import_rows(call.platform, _json_rows(call.request), **options)
+    elif media in ("multipart/form-data", "application/octet-stream", *SUFFIXES):
+        with _uploaded_file(call.request) as path:
+            try:
+                result = import_file(call.platform, path, **options)
+            except ImportRefused as error:
+                raise ApiError(400, str(error)) from None
+    else:
+        raise ApiError(
+            415,
+            f"send a 5W file or JSON rows, not {media or 'an empty body'}",
+            details={
+                "accepted": [
+                    "multipart/form-data",
+                    "application/json",
+                    "text/csv",
+                    XLSX,
+                    "application/octet-stream",
+                ]
+            },
+        )
+    return _answer(call, result)

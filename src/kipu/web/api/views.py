@@ -1,0 +1,240 @@
+"""Endpoints that read reference data, published reports and open data; the docs page.
+Data endpoints (activities, figures, submissions) are in data_views.py."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from kipu.web.api.base import Call, handler, json_answer
+from kipu.web.api.datapackage import descriptor, licence_of, month_figures, package_activity_chunks
+from kipu.web.api.errors import ERROR_CODES, ApiError
+from kipu.web.api.opendata import figures_csv
+from kipu.web.api.schema import API_VERSION, ENDPOINTS, openapi
+from kipu.web.api.submit import submit
+from kipu.web.locations.queries import list_locations
+from kipu.web.plans.queries import plan_for, plan_value
+from kipu.web.platforms.models import Platform
+from kipu.web.platforms.queries import list_platforms, member_organisations
+from kipu.web.reports.models import ReportVersion
+from kipu.web.stats.models import Series
+
+handler("submit")(submit)
+
+
+def _listing(results: list) -> HttpResponse:
+    return json_answer({"count": len(results), "results": results})
+
+
+@handler("index")
+def index(call: Call) -> HttpResponse:
+    base = call.request.build_absolute_uri("/api/v1/")
+    return json_answer(
+        {
+            "name": "Kipu API",
+            "version": API_VERSION,
+            "links": {
+                "openapi": base + "openapi.json",
+                "docs": base + "docs/",
+                **{e.name: base + e.path.lstrip("/") for e in ENDPOINTS if e.method == "GET"},
+            },
+        }
+    )
+
+
+@handler("openapi")
+def openapi_document(call: Call) -> HttpResponse:
+    return json_answer(openapi())
+
+
+@handler("platforms")
+def platforms(call: Call) -> HttpResponse:
+    return _listing(list_platforms())
+
+
+@handler("platform")
+def platform(call: Call) -> HttpResponse:
+    found, base = call.platform, call.request.build_absolute_uri("/api/v1/")
+    return json_answer(
+        {
+            "slug": found.slug,
+            "name": found.name,
+            "country": found.country or None,
+            "level": found.level,
+            "languages": found.languages,
+            "synthetic": found.synthetic,
+            "published_months": sorted(call.scope.published_months),
+            "licence": licence_of(found),
+            "links": {
+                "opendata": f"{base}opendata/{found.slug}",
+                "figures": f"{base}figures?platform={found.slug}",
+                "organisations": f"{base}organisations?platform={found.slug}",
+                "plan": f"{base}plan?platform={found.slug}",
+            },
+        }
+    )
+
+
+@handler("organisations")
+def organisations(call: Call) -> HttpResponse:
+    return _listing(
+        [
+            {
+                "key": o.key,
+                "name": o.name,
+                "acronym": o.acronym,
+                "type": o.org_type,
+                "names": o.names,
+            }
+            for o in member_organisations(call.platform)
+        ]
+    )
+
+
+@handler("plan")
+def plan(call: Call) -> HttpResponse:
+    year = call.params["year"]
+    if plan_for(call.platform, year) is None:
+        raise ApiError(404, "no plan for this platform" + (f" in {year}" if year else ""))
+    value = plan_value(call.platform, year)
+    return json_answer(
+        {
+            "year": value.year,
+            "name": value.name,
+            "classification": value.classification,
+            "sectors": [vars(s) for s in value.sectors],
+            "indicators": [vars(i) for i in value.indicators],
+            "targets": [vars(t) for t in value.targets],
+        }
+    )
+
+
+def _countries(found: Platform) -> list[str]:
+    if found.country:
+        return [found.country]
+    return sorted({c.country for c in found.children.all() if c.country})
+
+
+@handler("locations")
+def locations(call: Call) -> HttpResponse:
+    level = call.params["level"]
+    return _listing([row for c in _countries(call.platform) for row in list_locations(c, level)])
+
+
+@handler("statistics")
+def statistics(call: Call) -> HttpResponse:
+    series = Series.objects.filter(platform=call.platform).prefetch_related("observations")
+    return _listing(
+        [
+            {
+                "key": s.key,
+                "name": s.name_en,
+                "name_es": s.name_es,
+                "unit": s.unit,
+                "source": s.source,
+                "url": s.url,
+                "observations": [
+                    {
+                        "start": o.period_start.isoformat(),
+                        "end": o.period_end.isoformat(),
+                        "value": float(o.value),
+                        "note": o.note,
+                        "source": o.source,
+                    }
+                    for o in s.observations.all()
+                ],
+            }
+            for s in series
+        ]
+    )
+
+
+@handler("reports")
+def reports(call: Call) -> HttpResponse:
+    rows = ReportVersion.objects.filter(platform=call.platform, published=True)
+    if call.params["month"]:
+        rows = rows.filter(month=call.params["month"])
+    if call.params["lang"]:
+        rows = rows.filter(lang=call.params["lang"])
+    site = call.request.build_absolute_uri("/reports/")
+    slug = call.platform.slug
+    return _listing(
+        [
+            {
+                "platform": slug,
+                "month": r.month,
+                "lang": r.lang,
+                "number": r.number,
+                "created_at": r.created_at.isoformat(timespec="seconds"),
+                "links": {
+                    ext: f"{site}{slug}/{r.month}/{r.lang}/sitrep.{ext}"
+                    for ext in ("pdf", "docx", "html")
+                },
+            }
+            for r in rows.order_by("-month", "lang", "-number")
+        ]
+    )
+
+
+# --- open data -----------------------------------------------------------------------------
+
+
+@handler("opendata")
+def opendata(call: Call) -> HttpResponse:
+    base = call.request.build_absolute_uri(f"/api/v1/opendata/{call.platform.slug}/")
+    return _listing(
+        [
+            {
+                "month": month,
+                "datapackage": f"{base}{month}/datapackage.json",
+                "resources": {n: f"{base}{month}/{n}.csv" for n in ("activities", "figures")},
+            }
+            for month in sorted(call.scope.published_months, reverse=True)
+        ]
+    )
+
+
+def _published(call: Call) -> str:
+    month = call.path["month"]
+    if not call.scope.is_published(month):
+        raise ApiError(
+            404,
+            f"{month} is not published: no open data for it",
+            code="not-published",
+            details={"month": month},
+        )
+    return str(month)
+
+
+@handler("datapackage")
+def datapackage(call: Call) -> HttpResponse:
+    return json_answer(descriptor(call.platform, _published(call)))
+
+
+def _csv(chunks: object, name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@handler("package_activities")
+def package_activities(call: Call) -> HttpResponse:
+    month = _published(call)
+    return _csv(package_activity_chunks(call.platform, month), f"activities-{month}.csv")
+
+
+@handler("package_figures")
+def package_figures(call: Call) -> HttpResponse:
+    month = _published(call)
+    return _csv(iter([figures_csv(month_figures(call.platform, month))]), f"figures-{month}.csv")
+
+
+@require_safe
+def docs(request: HttpRequest) -> HttpResponse:
+    """The API documentation, rendered from the same OpenAPI document (nothing external)."""
+    return render(
+        request,
+        "api/docs.html",
+        {"schema": openapi(), "errors": ERROR_CODES, "endpoints": ENDPOINTS},
+    )

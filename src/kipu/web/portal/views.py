@@ -1,0 +1,232 @@
+"""The partner portal: my template, upload a 5W file, its validation report, the annotated
+workbook, fix and re-upload, and my submission history with versions.
+
+Partners act for their own organisation; the IM team picks any member organisation (`?org=`);
+coordinators read the submissions of their sectors. Every queryset goes through the scope."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kipu.web.accounts.scope import UPLOAD, VIEW_UNPUBLISHED, Scope, require, scope_of
+from kipu.web.audit.services import client_ip
+from kipu.web.platforms.models import Organisation
+from kipu.web.portal import queries
+from kipu.web.portal.forms import IssueFilterForm, UploadForm
+from kipu.web.portal.queries import user_platform
+from kipu.web.portal.services import (
+    UploadRefused,
+    annotated_workbook,
+    check_file,
+    stored_file,
+    upload_submission,
+)
+
+ISSUES_PER_PAGE = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def language() -> str:
+    code = (translation.get_language() or "en")[:2]
+    return code if code in ("en", "es") else "en"
+
+
+def query(scope: Scope, organisation: Organisation | None = None, **extra: Any) -> str:
+    """The query string that keeps the platform (and the IM team's chosen organisation)."""
+    params: dict[str, Any] = {"platform": scope.platform.slug}
+    if organisation is not None and scope.role == "admin":
+        params["org"] = organisation.pk
+    params.update({k: v for k, v in extra.items() if v})
+    return urlencode(params)
+
+
+def _context(scope: Scope, organisation: Organisation | None, **more: Any) -> dict[str, Any]:
+    return {
+        "platform": scope.platform,
+        "scope": scope,
+        "organisation": organisation,
+        "query": query(scope, organisation),
+        **more,
+    }
+
+
+@require(VIEW_UNPUBLISHED, platform=user_platform)
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    organisation = queries.organisation_for(scope, request.GET.get("org"))
+    months = queries.reporting_months(scope.platform)
+    context = _context(
+        scope,
+        organisation,
+        organisations=queries.member_organisations(scope.platform)
+        if scope.role == "admin"
+        else [],
+        months=[{"month": m, "locked": scope.is_locked(m)} for m in reversed(months)],
+        can_upload=organisation is not None and scope.allows(UPLOAD),
+        history=queries.history(scope, organisation)
+        if organisation is not None or scope.role == "coordinator"
+        else [],
+    )
+    return render(request, "portal/home.html", context)
+
+
+def _upload_organisation(request: HttpRequest, scope: Scope) -> Organisation:
+    organisation = queries.organisation_for(scope, request.GET.get("org"))
+    if organisation is None:
+        raise Http404("choose a member organisation first")
+    return organisation
+
+
+@require(UPLOAD, platform=user_platform)
+@require_GET
+def template(request: HttpRequest) -> HttpResponse:
+    """The organisation's 5W template for a month, with the platform's lists."""
+    from kipu.core.template import write_template
+    from kipu.web.platforms.queries import reference_data
+
+    scope = scope_of(request)
+    organisation = _upload_organisation(request, scope)
+    months = queries.reporting_months(scope.platform)
+    month = request.GET.get("month") or (months[-1] if months else None)
+    if month not in months:
+        raise Http404("no such reporting month")
+    lang = language()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.xlsx"
+        reference = reference_data(scope.platform, int(month[:4]))
+        write_template(reference, path, org=organisation.key, month=month, lang=lang)
+        content = path.read_bytes()
+    name = f"5w-{scope.platform.slug}-{organisation.key}-{month}.xlsx"
+    return _download(content, name)
+
+
+def _download(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require(UPLOAD, platform=user_platform)
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST "check": the report, nothing kept. POST "submit": validate and store
+    (or record the rejection), then show the submission with its report."""
+    scope = scope_of(request)
+    organisation = _upload_organisation(request, scope)
+    months = queries.open_months(scope)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        scope=scope,
+        organisation=organisation,
+        months=months,
+        initial={"month": request.GET.get("month") or (months[-1] if months else None)},
+    )
+    context = _context(scope, organisation, form=form, months=months)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") == "check":
+            result = check_file(scope.platform, organisation, data["month"], data["file"], language())
+            context["checked"] = result.report.to_dict()
+            context["checked_month"] = data["month"]
+            return render(request, "portal/upload.html", context)
+        return _submit(request, scope, organisation, data)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/upload.html", context, status=status)
+
+
+def _submit(
+    request: HttpRequest, scope: Scope, organisation: Organisation, data: dict[str, Any]
+) -> HttpResponse:
+    try:
+        done = upload_submission(
+            scope.platform,
+            organisation,
+            data["month"],
+            data["file"],
+            request.user,
+            language(),
+            accept_issues=bool(data.get("accept_issues")),
+            ip=client_ip(request),
+        )
+    except UploadRefused as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('portal:home')}?{query(scope, organisation)}")
+    text = {
+        "stored": _("Submitted: %(rows)s rows stored for %(month)s."),
+        "unchanged": _("This file is the current version already; nothing changed."),
+        "rejected": _(
+            "Not stored: the file has errors. Fix them (the annotated workbook shows where) "
+            "and upload it again."
+        ),
+    }[done.outcome] % {"rows": done.submission.row_count, "month": data["month"]}
+    (messages.error if done.outcome == "rejected" else messages.success)(request, text)
+    url = reverse("portal:submission", args=[done.submission.pk])
+    return redirect(f"{url}?{query(scope, organisation)}")
+
+
+@require(VIEW_UNPUBLISHED, platform=user_platform)
+@require_GET
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version with its validation report, filterable by severity, code and text."""
+    scope = scope_of(request)
+    found = queries.visible_submission(scope, pk)
+    report = found.report or {}
+    form = IssueFilterForm(request.GET or None, codes=queries.issue_codes(report))
+    filters = form.cleaned_data if form.is_valid() else {}
+    issues = queries.report_issues(
+        report,
+        severity=filters.get("severity") or "",
+        code=filters.get("code") or "",
+        text=filters.get("q") or "",
+    )
+    page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    organisation = found.organisation
+    context = _context(
+        scope,
+        organisation,
+        submission=found,
+        summary=report.get("summary") or {},
+        form=form,
+        page=page,
+        matching=len(issues),
+        filters=kept.urlencode(),
+        has_file=stored_file(found) is not None,
+        can_replace=scope.can_upload(organisation, found.month),
+        versions=next(
+            (g["versions"] for g in queries.history(scope, organisation) if g["month"] == found.month),
+            [],
+        ),
+    )
+    return render(request, "portal/submission.html", context)
+
+
+@require(VIEW_UNPUBLISHED, platform=user_platform)
+@require_GET
+def annotated(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded workbook back, bad cells marked, with an Errors sheet."""
+    scope = scope_of(request)
+    found = queries.visible_submission(scope, pk)
+    with tempfile.TemporaryDirectory() as folder:
+        path = annotated_workbook(found, Path(folder) / "checked.xlsx", language())
+        if path is None:
+            raise Http404("no file was kept for this submission")
+        content = path.read_bytes()
+    stem = Path(found.file_name).stem or "5w"
+    return _download(content, f"{stem}-checked.xlsx")
+

@@ -1,0 +1,151 @@
+"""Forms of the reference-data pages: edits of one row, and imports from a file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kipu.web.locations.models import Location
+from kipu.web.plans.models import Indicator, Plan, Sector, Target
+from kipu.web.platforms.models import Event, Membership, Organisation, Platform
+from kipu.web.portal.forms import max_upload_bytes
+from kipu.web.stats.models import Observation, Series
+
+
+class ListField(forms.CharField):
+    """A JSON list of strings edited as comma-separated text."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list):
+            return value
+        return [part.strip() for part in str(value or "").split(",") if part.strip()]
+
+
+class OrganisationForm(forms.ModelForm):
+    aliases = ListField(label=_("Other names (comma-separated)"), required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["external_id", "name_en", "name_es", "name_pt", "acronym", "org_type", "aliases"]
+
+
+class MembershipForm(forms.ModelForm):
+    sub_working_groups = ListField(label=_("Sub-working groups (comma-separated)"), required=False)
+
+    class Meta:
+        model = Membership
+        fields = ["start_date", "end_date", "sub_working_groups"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class SectorForm(forms.ModelForm):
+    class Meta:
+        model = Sector
+        fields = ["name_en", "name_es", "parent", "order"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        siblings = Sector.objects.filter(plan=self.instance.plan).exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = siblings
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name_en", "name_es", "sector", "unit", "type"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.filter(plan=self.instance.plan)
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["people_in_need", "people_targeted", "budget_usd"]
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = Series
+        fields = ["name_en", "name_es", "unit", "source", "url"]
+
+
+class ObservationForm(forms.ModelForm):
+    class Meta:
+        model = Observation
+        fields = ["period_start", "period_end", "value", "note", "source"]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "date",
+            "title_en",
+            "title_es",
+            "type",
+            "attendance",
+            "organisations",
+            "admin1",
+            "description",
+        ]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, platform: Platform, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.filter(
+            memberships__platform=platform
+        )
+        self.fields["admin1"].queryset = Location.objects.filter(
+            level=1, country__in=platform_countries(platform)
+        )
+
+
+def platform_countries(platform: Platform) -> list[str]:
+    if platform.country:
+        return [platform.country]
+    return sorted({c.country for c in platform.children.all() if c.country})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or Excel)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large (limit %(limit)s MB). Nothing was stored."),
+                params={"limit": limit // 1048576},
+            )
+        return upload
+
+
+class PlanImportForm(ImportForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Plan name"), required=False, max_length=200)
+    classification = forms.ChoiceField(
+        label=_("Classification"), choices=Plan.Classification.choices
+    )
+
+
+class LocationImportForm(ImportForm):
+    country = forms.ChoiceField(label=_("Country"))
+    vintage = forms.CharField(label=_("Version (e.g. COD-AB 2020)"), required=False, max_length=50)
+
+    def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [(c, c) for c in countries]

@@ -1,0 +1,307 @@
+"""Reference data of a platform (/reference/): organisations and memberships, the plan (sectors,
+indicators, targets), locations, official statistics and events. Lists and search are public
+(they hold no 5W data; the public pages show the same); edits and imports are for platform
+administrators and audited. Rows of another platform are "not found"."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kipu.web.accounts.scope import MANAGE_PLATFORM, VIEW_PUBLISHED, Scope, require, scope_of
+from kipu.web.audit.services import client_ip
+from kipu.web.locations.models import Location
+from kipu.web.plans.models import Indicator, Plan, Sector, Target
+from kipu.web.platforms.models import Event, Membership, Organisation
+from kipu.web.portal.queries import user_platform
+from kipu.web.portal.services import safe_name
+from kipu.web.reference import forms
+from kipu.web.reference.services import import_reference, save_edit
+from kipu.web.stats.models import Observation, Series
+
+PER_PAGE = 50
+KINDS = {
+    "organisations": gettext_lazy("Organisations"),
+    "plan": gettext_lazy("Plan"),
+    "locations": gettext_lazy("Locations"),
+    "statistics": gettext_lazy("Official statistics"),
+    "events": gettext_lazy("Events"),
+}
+
+
+def _page(request: HttpRequest, rows: Any, per_page: int = PER_PAGE) -> Any:
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+
+
+def _kept(request: HttpRequest) -> str:
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+def _context(request: HttpRequest, scope: Scope, kind: str, **more: Any) -> dict[str, Any]:
+    return {
+        "platform": scope.platform,
+        "scope": scope,
+        "kind": kind,
+        "kinds": KINDS,
+        "q": request.GET.get("q", ""),
+        "filters": _kept(request),
+        "can_edit": scope.can_manage_platform(),
+        **more,
+    }
+
+
+def _list_url(scope: Scope, kind: str) -> str:
+    return f"{reverse(f'reference:{kind}')}?platform={scope.platform.slug}"
+
+
+@require(VIEW_PUBLISHED, platform=user_platform)
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    platform = scope.platform
+    counts = {
+        "organisations": Membership.objects.filter(platform=platform).count(),
+        "plan": Plan.objects.filter(platform=platform).count(),
+        "locations": Location.objects.filter(country__in=forms.platform_countries(platform)).count(),
+        "statistics": Series.objects.filter(platform=platform).count(),
+        "events": Event.objects.filter(platform=platform).count(),
+    }
+    return render(request, "reference/index.html", _context(request, scope, "", counts=counts))
+
+
+@require(VIEW_PUBLISHED, platform=user_platform)
+@require_GET
+def organisations(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    rows = Membership.objects.filter(platform=scope.platform).select_related("organisation")
+    if q := request.GET.get("q", "").strip():
+        rows = rows.filter(
+            Q(organisation__name_en__icontains=q)
+            | Q(organisation__name_es__icontains=q)
+            | Q(organisation__acronym__icontains=q)
+            | Q(organisation__external_id__icontains=q)
+        )
+    page = _page(request, rows.order_by("organisation__name_en"))
+    context = _context(request, scope, "organisations", page=page)
+    return render(request, "reference/organisations.html", context)
+
+
+def _save(
+    request: HttpRequest, scope: Scope, action: str, bound: list[Any], kind: str
+) -> HttpResponse | None:
+    """Save valid forms (audited) and go back to the list; None when a form has errors."""
+    if request.method != "POST" or not all(f.is_valid() for f in bound):
+        return None
+    save_edit(request.user, action, bound, scope.platform, ip=client_ip(request))
+    messages.success(request, _("Saved."))
+    return redirect(_list_url(scope, kind))
+
+
+def _edit_page(
+    request: HttpRequest, scope: Scope, kind: str, title: str, bound: list[Any]
+) -> HttpResponse:
+    context = _context(request, scope, kind, title=title, forms=bound)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reference/edit.html", context, status=status)
+
+
+@require(MANAGE_PLATFORM, platform=user_platform)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Edit an organisation and its membership of this platform, or add a member."""
+    scope = scope_of(request)
+    if pk is None:
+        organisation, membership = Organisation(), Membership(platform=scope.platform)
+    else:
+        membership = get_object_or_404(
+            Membership.objects.select_related("organisation"),
+            platform=scope.platform,
+            organisation_id=pk,
+        )
+        organisation = membership.organisation
+    data = request.POST if request.method == "POST" else None
+    bound = [
+        forms.OrganisationForm(data, instance=organisation, prefix="org"),
+        forms.MembershipForm(data, instance=membership, prefix="member"),
+    ]
+    action = "add_organisation" if pk is None else "edit_organisation"
+    done = _save(request, scope, action, bound, "organisations")
+    return done or _edit_page(request, scope, "organisations", str(organisation or ""), bound)
+
+
+def _plan_for(request: HttpRequest, scope: Scope) -> Plan | None:
+    plans = Plan.objects.filter(platform=scope.platform)
+    wanted = request.GET.get("year", "")
+    if wanted.isdigit():
+        return plans.filter(year=int(wanted)).first()
+    return plans.order_by("-year").first()
+
+
+@require(VIEW_PUBLISHED, platform=user_platform)
+@require_GET
+def plan(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    found = _plan_for(request, scope)
+    q = request.GET.get("q", "").strip()
+    sectors = Sector.objects.filter(plan=found).select_related("parent")
+    indicators = Indicator.objects.filter(plan=found).select_related("sector")
+    targets = Target.objects.filter(plan=found).select_related("sector", "admin1")
+    if q:
+        words = Q(code__icontains=q) | Q(name_en__icontains=q) | Q(name_es__icontains=q)
+        sectors, indicators = sectors.filter(words), indicators.filter(words)
+        targets = targets.filter(Q(sector__code__icontains=q) | Q(admin1__name__icontains=q))
+    context = _context(
+        request,
+        scope,
+        "plan",
+        plan=found,
+        years=Plan.objects.filter(platform=scope.platform).values_list("year", flat=True),
+        sectors=sectors,
+        indicators=indicators,
+        targets=_page(request, targets.order_by("sector__order", "admin1__pcode"), 100),
+    )
+    return render(request, "reference/plan.html", context)
+
+
+PLAN_ROWS: dict[str, tuple[type, type, str]] = {
+    "sector": (Sector, forms.SectorForm, "edit_sector"),
+    "indicator": (Indicator, forms.IndicatorForm, "edit_indicator"),
+    "target": (Target, forms.TargetForm, "edit_target"),
+}
+
+
+@require(MANAGE_PLATFORM, platform=user_platform)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, what: str, pk: int) -> HttpResponse:
+    scope = scope_of(request)
+    model, form_class, action = PLAN_ROWS[what]
+    row = get_object_or_404(model, pk=pk, plan__platform=scope.platform)
+    data = request.POST if request.method == "POST" else None
+    bound = [form_class(data, instance=row)]
+    done = _save(request, scope, action, bound, "plan")
+    return done or _edit_page(request, scope, "plan", str(row), bound)
+
+
+@require(VIEW_PUBLISHED, platform=user_platform)
+@require_GET
+def locations(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    countries = forms.platform_countries(scope.platform)
+    rows = Location.objects.filter(country__in=countries).select_related("parent")
+    level = request.GET.get("level", "")
+    if level.isdigit():
+        rows = rows.filter(level=int(level))
+    if q := request.GET.get("q", "").strip():
+        rows = rows.filter(Q(name__icontains=q) | Q(pcode__iexact=q) | Q(code__iexact=q))
+    page = _page(request, rows.order_by("level", "pcode"), 100)
+    context = _context(request, scope, "locations", page=page, level=level, countries=countries)
+    return render(request, "reference/locations.html", context)
+
+
+@require(VIEW_PUBLISHED, platform=user_platform)
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    series = Series.objects.filter(platform=scope.platform).annotate(n=Count("observations"))
+    if q := request.GET.get("q", "").strip():
+        series = series.filter(Q(key__icontains=q) | Q(name_en__icontains=q) | Q(name_es__icontains=q))
+    chosen = series.filter(key=request.GET.get("series", "")).first()
+    observations = _page(request, chosen.observations.all() if chosen else [], 100)
+    context = _context(
+        request, scope, "statistics", series=series, chosen=chosen, observations=observations
+    )
+    return render(request, "reference/statistics.html", context)
+
+
+@require(MANAGE_PLATFORM, platform=user_platform)
+@require_http_methods(["GET", "POST"])
+def observation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request)
+    row = get_object_or_404(Observation, pk=pk, series__platform=scope.platform)
+    data = request.POST if request.method == "POST" else None
+    bound = [forms.ObservationForm(data, instance=row)]
+    done = _save(request, scope, "edit_observation", bound, "statistics")
+    return done or _edit_page(request, scope, "statistics", str(row), bound)
+
+
+@require(VIEW_PUBLISHED, platform=user_platform)
+@require_GET
+def events(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    rows: QuerySet[Event] = Event.objects.filter(platform=scope.platform).select_related("admin1")
+    if q := request.GET.get("q", "").strip():
+        rows = rows.filter(
+            Q(title_en__icontains=q) | Q(title_es__icontains=q) | Q(description__icontains=q)
+        )
+    page = _page(request, rows.annotate(n=Count("organisations")).order_by("-date"))
+    return render(request, "reference/events.html", _context(request, scope, "events", page=page))
+
+
+@require(MANAGE_PLATFORM, platform=user_platform)
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    scope = scope_of(request)
+    row = (
+        Event(platform=scope.platform)
+        if pk is None
+        else get_object_or_404(Event, pk=pk, platform=scope.platform)
+    )
+    data = request.POST if request.method == "POST" else None
+    bound = [forms.EventForm(data, instance=row, platform=scope.platform)]
+    action = "add_event" if pk is None else "edit_event"
+    done = _save(request, scope, action, bound, "events")
+    return done or _edit_page(request, scope, "events", str(row) if pk else "", bound)
+
+
+def _import_form(request: HttpRequest, scope: Scope, kind: str) -> Any:
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    if kind == "plan":
+        return forms.PlanImportForm(data, files)
+    if kind == "locations":
+        countries = forms.platform_countries(scope.platform)
+        return forms.LocationImportForm(data, files, countries=countries)
+    return forms.ImportForm(data, files)
+
+
+@require(MANAGE_PLATFORM, platform=user_platform)
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest, kind: str) -> HttpResponse:
+    """Import a reference file; when any row is not understood, list the problems and store
+    nothing."""
+    if kind not in KINDS:
+        raise Http404("no such reference data")
+    scope = scope_of(request)
+    form = _import_form(request, scope, kind)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        options = {k: v for k, v in form.cleaned_data.items() if k != "file"}
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / safe_name(upload.name)
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            result = import_reference(
+                kind, scope.platform, path, request.user, options,
+                file_name=upload.name or "", ip=client_ip(request),
+            )
+        if result.ok:
+            messages.success(request, _("Imported: %(summary)s") % {"summary": result.summary})
+            return redirect(_list_url(scope, kind))
+        errors = result.errors
+    context = _context(request, scope, kind, form=form, errors=errors)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reference/import.html", context, status=status)

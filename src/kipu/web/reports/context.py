@@ -1,0 +1,253 @@
+"""The situation report of a platform's month, as a core ReportContext filled from the database."""
+
+from __future__ import annotations
+
+import calendar
+import json
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import polars as pl
+
+from kipu.core.figures import Figures
+from kipu.core.report.context import (
+    AreaSection,
+    Contact,
+    Coordination,
+    Event,
+    Flows,
+    KeyFigure,
+    ProvincePresence,
+    ReportContext,
+)
+from kipu.web.figures.queries import platform_figures
+from kipu.web.plans.queries import plan_value
+from kipu.web.platforms.models import Event as EventRow
+from kipu.web.platforms.models import Membership, Platform
+from kipu.web.reports.catalogue import build_catalogue
+from kipu.web.reports.models import Narrative
+from kipu.web.stats.models import Observation
+from kipu.web.submissions.queries import activity_frame
+
+INSETS = {"PER": ("PE15", "PE07")}  # Lima and Callao: Callao is tiny at country scale
+
+
+def month_end(month: str) -> date:
+    year, number = int(month[:4]), int(month[5:7])
+    return date(year, number, calendar.monthrange(year, number)[1])
+
+
+def boundaries_for(country: str) -> dict[str, Any] | None:
+    """Department boundaries shipped with Kipu (Peru), or None for other countries."""
+    if country != "PER":
+        return None
+    with (
+        resources.files("kipu.data").joinpath("pe/departments.geojson").open(encoding="utf-8") as f
+    ):
+        return json.load(f)
+
+
+def latest_statistics(platform: Platform, until: date) -> dict[str, tuple[date, float, str]]:
+    """Each series' latest observation ending on or before `until`: (date, value, source)."""
+    found: dict[str, tuple[date, float, str]] = {}
+    rows = Observation.objects.filter(series__platform=platform, period_end__lte=until)
+    for obs in rows.select_related("series").order_by("period_end", "period_start"):
+        found[obs.series.key] = (obs.period_end, float(obs.value), obs.source or obs.series.source)
+    return found
+
+
+def narratives(platform: Platform, month: str, lang: str) -> dict[str, str]:
+    rows = Narrative.objects.filter(platform=platform, month=month, lang=lang)
+    return {n.section: n.markdown for n in rows}
+
+
+def report_context(
+    platform: Platform, month: str, lang: str = "en", narrative: dict[str, str] | None = None
+) -> ReportContext:
+    """Everything the report of `month` shows. `narrative` (section → Markdown) overrides the
+    stored narrative sections (e.g. files given to `kipu sitrep --narrative`)."""
+    config = platform.report_config or {}
+    year = platform_figures(platform, date_from=f"{month[:4]}-01", date_to=month)
+    this_month = platform_figures(platform, date_from=month, date_to=month)
+    statistics = latest_statistics(platform, month_end(month))
+    texts = {**narratives(platform, month, lang), **(narrative or {})}
+    frame = activity_frame(platform, month_from=month, month_to=month, with_issues=False)
+    catalogue = build_catalogue(
+        year, this_month, frame, {k: (d, v) for k, (d, v, _) in statistics.items()}
+    )
+    return ReportContext(
+        platform=platform.name,
+        slug=platform.slug,
+        month=month,
+        lang=lang,
+        synthetic=platform.synthetic,
+        highlights_md=texts.get("highlights", ""),
+        context_md=texts.get("context", ""),
+        key_figures=_key_figures(config, statistics, year, lang),
+        flows=_flows(platform, config, month, lang),
+        areas=_areas(platform, year, this_month, texts, lang),
+        presence=_presence(this_month),
+        presence_by_area=_presence_by_area(this_month, lang),
+        province_presence=_provinces(this_month),
+        coordination=_coordination(platform, this_month, month, lang),
+        partners=_partner_names(platform, lang),
+        contacts=[
+            Contact(**{k: c.get(k, "") for k in ("name", "role", "organisation", "email")})
+            for c in platform.contacts
+        ],
+        boundaries=boundaries_for(platform.country),
+        map_inset=INSETS.get(platform.country, ()),
+        catalogue=catalogue,
+    )
+
+
+def _label(item: dict[str, Any], lang: str, default: str = "") -> str:
+    return str(item.get(f"label_{lang}") or item.get("label_en") or default)
+
+
+def _key_figures(
+    config: dict[str, Any], statistics: dict[str, tuple[date, float, str]], year: Figures, lang: str
+) -> list[KeyFigure]:
+    figures = []
+    for item in config.get("key_figures", []):
+        if "series" in item and item["series"] in statistics:
+            when, value, source = statistics[item["series"]]
+            figures.append(
+                KeyFigure(
+                    item["series"],
+                    int(value),
+                    _label(item, lang, item["series"]),
+                    item.get("phrasing", "above"),
+                    source,
+                    when,
+                )
+            )
+        elif item.get("figure") == "reached":
+            figures.append(
+                KeyFigure(
+                    "reached",
+                    year.reached(),
+                    _label(item, lang, "people reached"),
+                    item.get("phrasing", "number"),
+                    "5W",
+                    None,
+                )
+            )
+    return figures
+
+
+def _flows(platform: Platform, config: dict[str, Any], month: str, lang: str) -> Flows:
+    setting = config.get("flows", {})
+    start = date.fromisoformat(setting.get("from", f"{int(month[:4]) - 2}-01-01"))
+    series: dict[str, list[tuple[date, int]]] = {}
+    for role in ("arrivals", "departures"):
+        key = setting.get(role, "entries" if role == "arrivals" else "exits")
+        rows = Observation.objects.filter(
+            series__platform=platform,
+            series__key=key,
+            period_start__gte=start,
+            period_end__lte=month_end(month),
+        )
+        series[role] = sorted(
+            (o.period_start, int(o.value))
+            for o in rows
+            if (o.period_end - o.period_start).days < 31
+        )
+    annotations = [
+        (date.fromisoformat(a["date"]), _label(a, lang))
+        for a in setting.get("annotations", [])
+        if date.fromisoformat(a["date"]) <= month_end(month)
+    ]
+    return Flows(series["arrivals"], series["departures"], annotations, setting.get("source", ""))
+
+
+def _areas(
+    platform: Platform, year: Figures, month: Figures, texts: dict[str, str], lang: str
+) -> list[AreaSection]:
+    plan = plan_value(platform, year.date_to and int(year.date_to[:4]))
+    top = [s for s in plan.sectors if not s.parent_code]
+    return [
+        AreaSection(
+            (s.name_es or s.name) if lang == "es" else s.name,
+            month.partner_count("appealing", sector=s.code),
+            year.reached(sector=s.code),
+            texts.get(s.code, ""),
+        )
+        for s in top
+    ]
+
+
+def _presence(month: Figures) -> dict[str, int]:
+    table = month.partners["by_admin1"]
+    return {r["admin1"]: int(r["appealing"]) for r in table.iter_rows(named=True) if r["appealing"]}
+
+
+def _presence_by_area(month: Figures, lang: str) -> dict[str, dict[str, int]]:
+    del lang  # area names are the plan's English names, as on the charts
+    found: dict[str, dict[str, int]] = {}
+    table = (
+        month.organisations.filter(pl.col("appealing"))
+        .group_by("sector", "admin1")
+        .agg(pl.col("organisation").n_unique().alias("partners"))
+    )
+    names = {s.code: s.name for s in (month.reference.plan.sectors if month.reference else [])}
+    for row in table.with_columns(pl.col("sector", "admin1").cast(pl.Utf8)).iter_rows(named=True):
+        found.setdefault(names.get(row["sector"], row["sector"]), {})[row["admin1"]] = row[
+            "partners"
+        ]
+    return dict(sorted(found.items()))
+
+
+def _provinces(month: Figures) -> list[ProvincePresence]:
+    table = month.partners["by_admin2"]
+    reference = month.reference
+    departments = {p: u.name for p, u in reference.gazetteer.locations.items()} if reference else {}
+    return [
+        ProvincePresence(
+            departments.get(r["admin1"], r["admin1"]),
+            r["admin2_name"] or r["admin2"],
+            int(r["appealing"]),
+        )
+        for r in table.iter_rows(named=True)
+        if r["appealing"]
+    ]
+
+
+def _coordination(platform: Platform, month: Figures, month_text: str, lang: str) -> Coordination:
+    first, last = date.fromisoformat(f"{month_text}-01"), month_end(month_text)
+    joined = Membership.objects.filter(platform=platform, start_date__range=(first, last))
+    events = EventRow.objects.filter(platform=platform, date__range=(first, last)).prefetch_related(
+        "organisations"
+    )
+    return Coordination(
+        organisations_reporting=month.partner_count("appealing"),
+        departments_covered=month.coverage_count(1),
+        provinces_covered=month.coverage_count(2),
+        new_members=[
+            m.organisation.name_es or m.organisation.name_en
+            if lang == "es"
+            else m.organisation.name_en
+            for m in joined.select_related("organisation")
+        ],
+        events=[
+            Event(
+                e.date,
+                (e.title_es or e.title_en) if lang == "es" else e.title_en,
+                e.type,
+                e.attendance,
+                e.organisations.count() or None,
+            )
+            for e in events
+        ],
+    )
+
+
+def _partner_names(platform: Platform, lang: str) -> list[str]:
+    members = Membership.objects.filter(platform=platform).select_related("organisation")
+    return [
+        (m.organisation.name_es or m.organisation.name_en)
+        if lang == "es"
+        else m.organisation.name_en
+        for m in members
+    ]

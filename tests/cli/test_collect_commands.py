@@ -1,0 +1,160 @@
+"""`kipu validate`, `kipu import`, `kipu template`, `kipu submissions`: real files, exit codes,
+atomic replacement with history, idempotent re-import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kipu.core.export import table_rows, write_csv, write_xlsx
+from kipu.core.frame import activity_frame
+from kipu.web.platforms.queries import reference_data
+from kipu.web.submissions.models import Activity, Submission
+
+ROW = {
+    "country": "PER", "admin1": "PE15", "admin2": "PE1501", "appealing_org": "ORG901",
+    "implementation": False, "month": "2019-11", "sector": "PRO", "indicator": "PRO-01",
+    "activity_name": "Legal orientation", "rmrp_activity": True, "cva": False,
+    "total_monthly": 100, "new_beneficiaries": 60, "in_destination": 50, "host_community": 10,
+    "girls": 10, "boys": 10, "women": 25, "men": 15,
+}
+
+
+def five_w(tmp_path: Path, platform, name: str, rows: list[dict], lang: str = "en") -> str:  # noqa: ANN001
+    path = tmp_path / name
+    table = table_rows(activity_frame(rows), reference_data(platform, 2019), lang=lang)
+    (write_csv if name.endswith(".csv") else write_xlsx)(table, path)
+    return str(path)
+
+
+@pytest.fixture
+def platform(make_platform):  # noqa: ANN001
+    return make_platform()
+
+
+def test_validate_valid_file_exits_0_and_writes_nothing(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "ok.xlsx", [ROW, {**ROW, "admin1": "PE24", "admin2": None}])
+    result = kipu("validate", file, "--org", "PA", "--month", "2019-11", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["valid"] is True and data["summary"]["rows_read"] == 2
+    assert Submission.objects.count() == 0
+
+
+def test_validate_invalid_file_in_spanish(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    bad = {**ROW, "indicator": "People orientd", "new_beneficiaries": 70}
+    file = five_w(tmp_path, platform, "bad.csv", [ROW, bad], lang="es")
+    result = kipu("validate", file, "--format", "json", "--lang", "es")
+    assert result.exit_code == 1
+    issues = json.loads(result.output)["issues"]
+    assert {i["code"] for i in issues} >= {"unknown-indicator"}
+    unknown = next(i for i in issues if i["code"] == "unknown-indicator")
+    assert unknown["row"] == 4 and unknown["column"] == "Indicador"  # header and HXL rows counted
+    assert "People oriented" in unknown["suggestion"]
+
+
+def test_validate_unusable_file_exits_2(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"PK\x03\x04 this is not a workbook")
+    result = kipu("validate", str(junk))
+    assert result.exit_code == 2
+    assert "unreadable-file" in result.output
+
+
+def test_validate_xlsx_annotates_the_users_workbook(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "bad.xlsx", [{**ROW, "admin1": "Atlantis", "admin2": None}])
+    out = tmp_path / "checked.xlsx"
+    result = kipu("validate", file, "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 1
+    book = load_workbook(out)
+    assert "Errors" in book.sheetnames
+    assert book["Errors"].max_row >= 2
+
+
+def test_import_replaces_keeps_history_and_is_idempotent(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    first = five_w(tmp_path, platform, "v1.xlsx", [ROW])
+    second = five_w(tmp_path, platform, "v2.xlsx", [ROW, {**ROW, "admin1": "PE24", "admin2": None}])
+    assert kipu("import", first, "--org", "ORG901", "--month", "2019-11").exit_code == 0
+    again = kipu("import", first, "--org", "ORG901", "--month", "2019-11")
+    assert again.exit_code == 0 and "Unchanged" in again.output
+    assert Submission.objects.count() == 1
+    assert kipu("import", second, "--org", "Partner A", "--month", "2019-11").exit_code == 0
+    history = json.loads(kipu("submissions", "list", "--format", "json").output)
+    assert [(s["status"], s["rows"]) for s in history] == [("current", 2), ("superseded", 1)]
+    assert Activity.objects.filter(submission__status="current").count() == 2
+    assert Activity.objects.count() == 3  # the replaced version stays retrievable
+    shown = json.loads(kipu("submissions", "show", str(history[1]["id"]), "--format", "json").output)
+    assert shown["report"]["valid"] is True
+
+
+def test_import_with_errors_stores_nothing(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    good = five_w(tmp_path, platform, "good.xlsx", [ROW])
+    kipu("import", good, "--org", "ORG901", "--month", "2019-11")
+    bad = five_w(tmp_path, platform, "bad.xlsx", [ROW, {**ROW, "new_beneficiaries": 500}])
+    result = kipu("import", bad, "--org", "ORG901", "--month", "2019-11")
+    assert result.exit_code == 1
+    assert "new-exceeds-total" in result.output
+    assert Submission.objects.count() == 1 and Activity.objects.count() == 1
+
+
+def test_accept_issues_stores_marked_rows_that_figures_exclude(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    mismatch = {**ROW, "girls": 40}  # age/sex groups no longer add up to the new beneficiaries
+    file = five_w(tmp_path, platform, "export.xlsx", [ROW, mismatch])
+    assert kipu("import", file, "--all-months").exit_code == 1
+    result = kipu("import", file, "--all-months", "--accept-issues")
+    assert result.exit_code == 0, result.output
+    stored = Activity.objects.order_by("row")
+    assert [a.issues for a in stored] == [[], ["agd-breakdown-mismatch"]]
+    clean = json.loads(kipu("figures", "--format", "json").output)
+    everything = json.loads(kipu("figures", "--format", "json", "--include-issues").output)
+    total = {"clean": clean, "all": everything}
+    monthly = {k: sum(r["monthly_total"] for r in v["rows"] if r["admin1"] is None
+                      and r["sector"] == "Intersector") for k, v in total.items()}
+    assert monthly == {"clean": 100, "all": 200}
+
+
+def test_unstorable_rows_block_even_with_accept_issues(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "x.xlsx", [{**ROW, "appealing_org": "Nobody Org"}])
+    result = kipu("import", file, "--all-months", "--accept-issues")
+    assert result.exit_code == 1 and "cannot be stored" in result.output
+    assert Activity.objects.count() == 0
+
+
+def test_all_months_groups_by_organisation_and_month(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    rows = [ROW, {**ROW, "month": "2019-10"}, {**ROW, "appealing_org": "ORG902"}]
+    file = five_w(tmp_path, platform, "year.xlsx", rows)
+    assert kipu("import", file, "--all-months").exit_code == 0
+    assert sorted(Submission.objects.values_list("organisation__external_id", "month")) == [
+        ("ORG901", "2019-10"), ("ORG901", "2019-11"), ("ORG902", "2019-11")]
+
+
+def test_import_usage_errors(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    assert kipu("import", file).exit_code == 2
+    assert kipu("import", file, "--org", "ORG901").exit_code == 2
+    assert kipu("import", file, "--org", "ORG901", "--month", "2019-13").exit_code == 2
+    assert kipu("import", file, "--org", "Unknown", "--month", "2019-11").exit_code == 2
+
+
+def test_template_round_trip(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    out = tmp_path / "template.xlsx"
+    result = kipu("template", "--org", "ORG901", "--month", "2019-11", "--lang", "es", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    labels = [c.value for c in sheet[1]]
+    assert "Indicador" in labels and "Socio principal Nombre" in labels
+
+
+def test_figures_from_a_file_without_database(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW, {**ROW, "new_beneficiaries": 500}])
+    plan = tmp_path / "plan.csv"
+    plan.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
+    result = kipu("figures", "--input", file, "--plan", str(plan), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["validation"]["issues_by_code"]["new-exceeds-total"] == 1
+    assert data["partners"]["appealing"] == 1
