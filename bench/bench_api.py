@@ -14,6 +14,7 @@ two growths are alike.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -86,8 +87,9 @@ def _frame(count: int, org: str, month: str, admin1: list[str], seed: int) -> An
             "month": [month] * count,
             "sector": [f"S{s}" for s in sector],
             "indicator": [f"S{s}-01" for s in sector],
-            "activity_name": [f"=Activity {i}" if i % 1000 == 0 else f"Activity {i}"
-                              for i in range(count)],
+            "activity_name": [
+                f"=Activity {i}" if i % 1000 == 0 else f"Activity {i}" for i in range(count)
+            ],
             "rmrp_activity": [True] * count,
             "cva": [False] * count,
             "total_monthly": new * 2,
@@ -96,9 +98,11 @@ def _frame(count: int, org: str, month: str, admin1: list[str], seed: int) -> An
             "women": new,
         }
     )
-    return pl.concat([base, frame], how="diagonal_relaxed").with_columns(
-        pl.col(c).fill_null(0) for c in base.columns if base.schema[c] == pl.Int64
-    ).select(base.columns)
+    return (
+        pl.concat([base, frame], how="diagonal_relaxed")
+        .with_columns(pl.col(c).fill_null(0) for c in base.columns if base.schema[c] == pl.Int64)
+        .select(base.columns)
+    )
 
 
 def _store(platform: Any, total: int) -> float:
@@ -137,10 +141,8 @@ def _memory(field: str) -> int:
 
 
 def _reset_peak() -> None:
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux ≥ 4.0)
-    except OSError:
-        pass
 
 
 def _stream(client: Any, query: str) -> tuple[float, int, int, int]:
@@ -163,7 +165,9 @@ def _stream(client: Any, query: str) -> tuple[float, int, int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--keep", type=Path, help="Build the store in this folder and keep it.")
+    parser.add_argument(
+        "--keep", type=Path, help="Build the store in this folder and keep it (reused if there)."
+    )
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="kipu-bench-api-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -174,13 +178,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from kipu.web.accounts.services import assign_role
     from kipu.web.api.auth import create_token
+    from kipu.web.platforms.models import Platform
 
     setup_test_environment()
-    platform = _platform()
-    stored = _store(platform, args.rows)
-    print(f"store: {args.rows:,} rows inserted in {stored:.1f} s ({folder})")
-    user = User.objects.create_user("bench-admin", "bench@example.org", "x" * 12)
-    assign_role(user, platform, "admin")
+    platform = Platform.objects.filter(slug="bench").first()
+    if platform is None:
+        platform = _platform()
+        stored = _store(platform, args.rows)
+        print(f"store: {args.rows:,} rows inserted in {stored:.1f} s ({folder})")
+        user = User.objects.create_user("bench-admin", "bench@example.org", "x" * 12)
+        assign_role(user, platform, "admin")
+    else:
+        print(f"store: reusing {folder}")
+        user = User.objects.get(username="bench-admin")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user, 'bench')}")
     client.get("/api/v1/activities?platform=bench&page_size=1")  # warm imports and caches
     for label, query in (("10% (January)", "from=2019-01&to=2019-01"), ("all", "")):

@@ -93,3 +93,20 @@ def write_xlsx(rows: list[list[object]], path: Path, sheet: str = "5W") -> None:
             for column, value in enumerate(row):
                 if value is not None:
                     page.write(number, column, value, bold if number == 0 else None)
+
+
+def write_xlsx_bytes(rows: list[list[object]], sheet: str = "Data") -> bytes:
+    """`rows` as an in-memory workbook (for downloads)."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                      "strings_to_urls": False}) as book:
+        page = book.add_worksheet(sheet)
+        for number, row in enumerate(rows):
+            for column, value in enumerate(row):
+                if value is not None:
+                    page.write(number, column, value)
+    return buffer.getvalue()

@@ -203,10 +203,3 @@ def write_5w(
     write_xlsx(table, path)
     return path
 
-
-@pytest.fixture(autouse=True)
-def tmp_urls(settings: Any) -> None:  # TEMPORARY while the API urls are being written
-    try:
-        import kipu.web.urls  # noqa: F401
-    except ImportError:
-        settings.ROOT_URLCONF = "tmp_urls_no_api"

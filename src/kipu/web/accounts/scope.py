@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection
 from functools import cached_property, wraps
 from typing import Any, TypeVar
 
+import polars as pl
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -188,6 +189,29 @@ class Scope:
         if self.role == PARTNER and self.organisation is not None:
             return members.filter(pk=self.organisation.pk)
         return members.none()
+
+    def frame_rows(self, sector_parents: dict[str, str] | None = None) -> pl.Expr:
+        """The same rule as `activities()`, for an activity frame (polars) rather than a
+        queryset: the user's remit in any month, and every published month."""
+        if self.role == ADMIN:
+            return pl.lit(True)
+        return self.own_frame_rows(sector_parents) | pl.col("month").is_in(
+            sorted(self.published_months)
+        )
+
+    def own_frame_rows(self, sector_parents: dict[str, str] | None = None) -> pl.Expr:
+        """The same rule as `own_activities()`, for an activity frame."""
+        if self.role == ADMIN:
+            return pl.lit(True)
+        if self.role == PARTNER and self.organisation is not None:
+            return pl.col("appealing_org") == self.organisation.key
+        if self.role == COORDINATOR and self.sector_codes:
+            codes = sorted(self.sector_codes)
+            parents = pl.col("sector").replace_strict(
+                sector_parents or {}, default=None, return_dtype=pl.Utf8
+            )
+            return pl.col("sector").is_in(codes) | parents.is_in(codes).fill_null(False)
+        return pl.lit(False)
 
     def _own_activities(self) -> Q:
         if self.role == PARTNER and self.organisation is not None:

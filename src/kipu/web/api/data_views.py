@@ -70,7 +70,7 @@ def activities(call: Call) -> HttpResponse:
     wanted = ActivityFilter(start, end, p["sector"], p["admin1"], _organisation(call))
     rows = activity_queryset(call.scope, wanted)
     if p["format"] == "json":
-        count, results = activity_page(rows, p["page"], p["page_size"])
+        count, results = activity_page(rows, call.platform.pk, p["page"], p["page_size"])
         return json_answer(
             {**page_links(call, p["page"], p["page_size"], count), "results": results}
         )
@@ -78,14 +78,20 @@ def activities(call: Call) -> HttpResponse:
     reference = reference_data(call.platform, year)
     name = f"activities-{call.platform.slug}"
     if p["format"] == "csv":
-        chunks = stream_activities_csv(activity_slices(rows), reference, p["lang"], p["hxl"])
+        chunks = stream_activities_csv(
+            activity_slices(rows, call.platform.pk), reference, p["lang"], p["hxl"]
+        )
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _download(name, "csv")["Content-Disposition"]
         return response
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     try:
         write_activities_xlsx(
-            activity_slices(rows), reference, Path(handle.name), p["lang"], p["hxl"]
+            activity_slices(rows, call.platform.pk),
+            reference,
+            Path(handle.name),
+            p["lang"],
+            p["hxl"],
         )
     except ValueError as error:
         handle.close()

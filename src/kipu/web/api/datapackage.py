@@ -145,7 +145,7 @@ def package_activity_chunks(platform: Platform, month: str) -> Iterator[bytes]:
         .order_by("pk")
     )
     reference = reference_data(platform, int(month[:4]))
-    return stream_activities_csv(activity_slices(rows), reference, "en", hxl=True)
+    return stream_activities_csv(activity_slices(rows, platform.pk), reference, "en", hxl=True)
 
 
 def write_package(platform: Platform, month: str, folder: Path) -> Path:

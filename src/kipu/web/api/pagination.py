@@ -9,11 +9,12 @@ from typing import Any
 
 import polars as pl
 from django.db import connections
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Q, QuerySet
 
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.accounts.scope import Scope
+from kipu.web.locations.models import Location
+from kipu.web.plans.models import Indicator, Sector
 from kipu.web.platforms.models import Organisation
 from kipu.web.submissions.models import Activity, Submission
 
@@ -29,29 +30,36 @@ COLUMNS: dict[str, Any] = {
 }
 
 
-def _org_key(prefix: str) -> Case:
-    """An organisation's key as Organisation.key computes it: registry id, else org-<id>;
-    null without an organisation (Concat would turn NULL into "org-")."""
-    return Case(
-        When(**{f"{prefix}__isnull": True}, then=Value(None)),
-        default=Coalesce(
-            F(f"{prefix}__external_id"),
-            Concat(Value("org-"), Cast(f"{prefix}_id", CharField())),
-        ),
-        output_field=CharField(),
-    )
-
-
-_EXPRESSIONS: dict[str, Any] = {
-    "id": F("pk"),
-    "submission": F("submission_id"),
-    "admin1": F("admin1__pcode"),
-    "admin2": F("admin2__pcode"),
-    "appealing_org": _org_key("appealing_org"),
-    "implementing_partner": _org_key("implementing_partner"),
-    "sector": F("sector__code"),
-    "indicator": F("indicator__code"),
+# Columns read as foreign-key ids and turned into codes and keys in polars: cheaper than six
+# joins per row, and the look-up tables are small (places, organisations, plan).
+_IDS = {
+    "submission": "submission_id",
+    "admin1": "admin1_id",
+    "admin2": "admin2_id",
+    "appealing_org": "appealing_org_id",
+    "implementing_partner": "implementing_partner_id",
+    "sector": "sector_id",
+    "indicator": "indicator_id",
 }
+_RAW = {name: (pl.Int64 if name in _IDS else dtype) for name, dtype in COLUMNS.items()}
+
+
+def _codes(platform_id: int) -> dict[str, dict[int, str]]:
+    """id → code for each foreign key of an activity row."""
+    orgs = {o.pk: o.key for o in Organisation.objects.all()}
+    places = dict(Location.objects.values_list("pk", "pcode"))
+    sectors = dict(Sector.objects.filter(plan__platform_id=platform_id).values_list("pk", "code"))
+    indicators = dict(
+        Indicator.objects.filter(plan__platform_id=platform_id).values_list("pk", "code")
+    )
+    return {
+        "admin1": places,
+        "admin2": places,
+        "appealing_org": orgs,
+        "implementing_partner": orgs,
+        "sector": sectors,
+        "indicator": indicators,
+    }
 
 
 @dataclass(frozen=True)
@@ -81,32 +89,44 @@ def activity_queryset(scope: Scope, wanted: ActivityFilter) -> QuerySet[Activity
 
 
 def _values(rows: QuerySet[Activity]) -> QuerySet[Any]:
-    named = {f"_{n}": e for n, e in _EXPRESSIONS.items()}
-    return rows.annotate(**named).values_list(
-        *[f"_{n}" if n in _EXPRESSIONS else n for n in COLUMNS]
+    return rows.values_list(*[_IDS.get(n, n) for n in COLUMNS])
+
+
+def _decode(frame: pl.DataFrame, codes: dict[str, dict[int, str]]) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+        for name, mapping in codes.items()
     )
 
 
-def _frame(records: list[tuple[Any, ...]]) -> pl.DataFrame:
-    return pl.DataFrame(records, schema=COLUMNS, orient="row", strict=False)
-
-
-def activity_slices(rows: QuerySet[Activity], batch: int = BATCH) -> Iterator[pl.DataFrame]:
+def activity_slices(
+    rows: QuerySet[Activity], platform_id: int, batch: int = BATCH
+) -> Iterator[pl.DataFrame]:
     """The rows as polars frames of `batch` rows, read with a server-side cursor on
     PostgreSQL (a lazily stepped statement on SQLite): memory holds one batch at a time."""
+    codes = _codes(platform_id)
     query = _values(rows)
     sql, params = query.query.sql_with_params()
-    connection = connections[query.db]
-    with connection.chunked_cursor() as cursor:
+    with connections[query.db].chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while records := cursor.fetchmany(batch):
-            yield _frame(records)
+            raw = pl.DataFrame(records, schema=_RAW, orient="row", strict=False)
+            yield _decode(raw, codes)
 
 
-def activity_page(rows: QuerySet[Activity], page: int, size: int) -> tuple[int, list[dict]]:
+def activity_page(
+    rows: QuerySet[Activity], platform_id: int, page: int, size: int
+) -> tuple[int, list[dict]]:
     """The total count and the records of one page (through the ORM: values come converted,
     booleans as booleans and issues as lists)."""
     count = rows.count()
     start = (page - 1) * size
     records = list(_values(rows)[start : start + size]) if start < count else []
-    return count, [dict(zip(COLUMNS, record, strict=True)) for record in records]
+    codes = _codes(platform_id) if records else {}
+    found = []
+    for record in records:
+        item = dict(zip(COLUMNS, record, strict=True))
+        for name, mapping in codes.items():
+            item[name] = mapping.get(item[name]) if item[name] is not None else None
+        found.append(item)
+    return count, found

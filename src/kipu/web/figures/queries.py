@@ -6,6 +6,8 @@ one place only.
 
 from __future__ import annotations
 
+import threading
+
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
@@ -62,3 +64,36 @@ def platform_figures(
         proportions=proportions_frame(platform, year),
     )
     return compute_figures(frame, reference, options)
+
+
+# --- cached frames, for pages asked for on every click ------------------------------------
+
+_FRAMES: dict[int, tuple[tuple[object, ...], pl.DataFrame]] = {}
+_FRAME_LOCK = threading.Lock()
+
+
+def data_version(platform: Platform) -> tuple[object, ...]:
+    """Changes whenever the platform's stored activities or month statuses change."""
+    from django.db.models import Count, Max
+
+    from kipu.web.submissions.models import MonthStatus, Submission
+
+    submissions = Submission.objects.filter(platform=platform).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    months = MonthStatus.objects.filter(platform=platform).aggregate(last=Max("changed_at"))
+    return (submissions["n"], submissions["last"], months["last"])
+
+
+def cached_activity_frame(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame]:
+    """The platform's current activities (accepted-issue rows excluded), read from the
+    database once per data version and kept in memory."""
+    version = data_version(platform)
+    with _FRAME_LOCK:
+        cached = _FRAMES.get(platform.pk)
+        if cached is not None and cached[0] == version:
+            return cached
+    frame = activity_frame(platform, with_issues=False)
+    with _FRAME_LOCK:
+        _FRAMES[platform.pk] = (version, frame)
+    return version, frame

@@ -74,6 +74,8 @@ class TargetForm(forms.ModelForm):
 
 
 class SeriesForm(forms.ModelForm):
+    url = forms.URLField(label=_("Address"), required=False, assume_scheme="https")
+
     class Meta:
         model = Series
         fields = ["name_en", "name_es", "unit", "source", "url"]

@@ -25,21 +25,26 @@ class Imported:
         return not self.errors
 
 
+def before_edit(forms: list[Any]) -> dict[str, Any]:
+    """The instances' stored values; taken before validation, which writes into them."""
+    return {
+        f"{f.instance._meta.model_name}": snapshot(f.instance) if f.instance.pk else None
+        for f in forms
+    }
+
+
 @transaction.atomic
 def save_edit(
     actor: Any,
     action: str,
     forms: list[Any],
     platform: Platform,
+    before: dict[str, Any],
     *,
     ip: str | None = None,
 ) -> models.Model:
     """Save bound, valid model forms (the first is the audited object) with one audit event
-    holding before and after of every form's instance."""
-    before = {
-        f"{f.instance._meta.model_name}": snapshot(f.instance) if f.instance.pk else None
-        for f in forms
-    }
+    holding before (from `before_edit`) and after of every form's instance."""
     saved = []
     for form in forms:
         # A new membership belongs to the organisation saved just before it.

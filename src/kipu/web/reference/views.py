@@ -27,7 +27,7 @@ from kipu.web.platforms.models import Event, Membership, Organisation
 from kipu.web.portal.queries import user_platform
 from kipu.web.portal.services import safe_name
 from kipu.web.reference import forms
-from kipu.web.reference.services import import_reference, save_edit
+from kipu.web.reference.services import before_edit, import_reference, save_edit
 from kipu.web.stats.models import Observation, Series
 
 PER_PAGE = 50
@@ -103,9 +103,12 @@ def _save(
     request: HttpRequest, scope: Scope, action: str, bound: list[Any], kind: str
 ) -> HttpResponse | None:
     """Save valid forms (audited) and go back to the list; None when a form has errors."""
-    if request.method != "POST" or not all(f.is_valid() for f in bound):
+    if request.method != "POST":
         return None
-    save_edit(request.user, action, bound, scope.platform, ip=client_ip(request))
+    before = before_edit(bound)
+    if not all([f.is_valid() for f in bound]):  # a list: every form shows its errors
+        return None
+    save_edit(request.user, action, bound, scope.platform, before, ip=client_ip(request))
     messages.success(request, _("Saved."))
     return redirect(_list_url(scope, kind))
 

@@ -11,10 +11,10 @@ from kipu.core.frame import activity_frame
 from kipu.web.database import data_dir
 from kipu.web.locations.models import Location
 from kipu.web.plans.services import load_plan
-from kipu.web.reports.models import Narrative
 from kipu.web.platforms.models import Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.platforms.services import add_platform, load_events, load_organisations
+from kipu.web.reports.models import Narrative
 from kipu.web.stats.services import load_statistics
 from kipu.web.submissions.imports import import_file
 from kipu.web.submissions.models import Activity, Submission
@@ -60,8 +60,13 @@ def load_demo() -> Platform:
     _store_activities(platform)
     for lang, sections in NARRATIVE.items():
         for section, markdown in sections.items():
-            Narrative.objects.create(platform=platform, month=demo.NOVEMBER, lang=lang,
-                                     section=section, markdown=markdown)
+            Narrative.objects.create(
+                platform=platform,
+                month=demo.NOVEMBER,
+                lang=lang,
+                section=section,
+                markdown=markdown,
+            )
     return platform
 
 

@@ -1,22 +1,150 @@
-"""Plain views of the public site."""
+"""The public site: the dashboard of a platform (public and internal variants) and its
+downloads. Plain views; the numbers come from kipu.web.site.dashboard."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
+import io
 
-from kipu.web.plans.queries import plan_summary
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kipu.web.accounts.scope import VIEW_PUBLISHED, require, scope_of
+from kipu.web.plans.queries import plan_value
 from kipu.web.platforms.models import Platform
 from kipu.web.platforms.queries import member_organisations
+from kipu.web.reports.queries import latest_published
+from kipu.web.site import dashboard as board_data
+
+TABLES = {"sectors": board_data.sector_table, "admin1": board_data.admin1_table}
+NUMBER_LABELS = {
+    "people_reached": _("People reached (without double counting)"),
+    "partners": _("Organisations reporting"),
+    "admin1_covered": _("Departments covered"),
+    "admin2_covered": _("Provinces covered"),
+}
+CHART_TITLES = {
+    "reached-over-time": _("New people reached per month"),
+    "reached-by-sector": _("People reached by sector or area"),
+    "partners-by-sector": _("Partners by sector or area"),
+    "presence-map": _("Operational presence"),
+    "arrivals-departures": _("Arrivals and departures"),
+}
+
+
+def _lang() -> str:
+    return "es" if (get_language() or "en").startswith("es") else "en"
+
+
+def _board(request: HttpRequest) -> board_data.Dashboard:
+    return board_data.dashboard(
+        scope_of(request), board_data.Filters.from_query(request.GET), _lang()
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The default platform's page: its name, its organisations, its plan."""
-    platform = (
-        Platform.objects.filter(level=Platform.Level.NATIONAL).first() or Platform.objects.first()
+    if not Platform.objects.exists():
+        return render(request, "site/empty.html")
+    return dashboard(request)
+
+
+@require(VIEW_PUBLISHED)
+def dashboard(request: HttpRequest, platform: str | None = None) -> HttpResponse:
+    board = _board(request)
+    scope = board.scope
+    plan = plan_value(scope.platform, int(board.months[-1][:4]) if board.months else None)
+    return render(
+        request,
+        "site/dashboard.html",
+        {
+            **_panel_context(board),
+            "platform": scope.platform,
+            "can_internal": scope.can_view_unpublished(),
+            "sectors": [s for s in plan.sectors],
+            "admin1_options": board_data.admin1_table(board),
+            "organisations": member_organisations(scope.platform),
+            "reports": latest_published(scope)[:4],
+        },
     )
-    context: dict[str, object] = {"platform": platform}
-    if platform is not None:
-        context["organisations"] = member_organisations(platform)
-        context["plans"] = plan_summary(platform)
-    return render(request, "site/home.html", context)
+
+
+def _panel_context(board: board_data.Dashboard) -> dict[str, object]:
+    return {
+        "board": board,
+        "filters": board.filters,
+        "query": board.filters.query(),
+        "numbers": [(NUMBER_LABELS[name], value) for name, value in board_data.key_numbers(board)],
+        "sector_rows": board_data.sector_table(board),
+        "admin1_rows": board_data.admin1_table(board),
+        "charts": [
+            (name, CHART_TITLES[name])
+            for name in board_data.CHARTS
+            if board_data.chart(board, name) is not None
+        ],
+        "base": f"/dashboard/{board.platform.slug}/",
+    }
+
+
+@require(VIEW_PUBLISHED)
+def panel(request: HttpRequest, platform: str) -> HttpResponse:
+    """The results part of the dashboard, for filters that update without a full reload."""
+    return render(request, "site/_panel.html", _panel_context(_board(request)))
+
+
+@require(VIEW_PUBLISHED)
+def data(request: HttpRequest, platform: str) -> JsonResponse:
+    board = _board(request)
+    return JsonResponse(
+        {
+            "platform": board.platform.slug,
+            "months": board.months,
+            "filters": {k: v for k, v in vars(board.filters).items() if v},
+            "key_figures": dict(board_data.key_numbers(board)),
+            "sectors": board_data.sector_table(board),
+            "admin1": board_data.admin1_table(board),
+        }
+    )
+
+
+@require(VIEW_PUBLISHED)
+def chart_file(request: HttpRequest, platform: str, name: str, ext: str) -> HttpResponse:
+    if name not in board_data.CHARTS:
+        raise Http404("no such chart")
+    graphic = board_data.chart(_board(request), name)
+    if graphic is None:
+        raise Http404("nothing to show for these filters")
+    if ext == "svg":
+        return HttpResponse(graphic.svg(), content_type="image/svg+xml")
+    response = HttpResponse(graphic.png(dpi=110), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}.png"'
+    return response
+
+
+@require(VIEW_PUBLISHED)
+def table_file(request: HttpRequest, platform: str, name: str, ext: str) -> HttpResponse:
+    if name not in TABLES:
+        raise Http404("no such table")
+    rows = TABLES[name](_board(request))
+    columns = list(rows[0]) if rows else ["none"]
+    if ext == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+        body, content_type = buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    else:
+        body, content_type = (
+            _xlsx(rows, columns),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    return response
+
+
+def _xlsx(rows: list[dict[str, object]], columns: list[str]) -> bytes:
+    from kipu.core.export import neutralise, write_xlsx_bytes
+
+    return write_xlsx_bytes([columns, *[[neutralise(r[c]) for c in columns] for r in rows]])

@@ -1,0 +1,71 @@
+"""The dashboard: public visitors see published months only; filters, downloads, internal view."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from kipu.web.accounts.services import assign_role
+from kipu.web.site.services import load_demo
+from kipu.web.submissions.months import lock_month, publish_month
+
+BASE = "/dashboard/gtrm-peru/"
+
+
+@pytest.fixture
+def demo(db, tmp_path, monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    platform = load_demo()
+    for month in ("2019-10", "2019-11"):
+        lock_month(platform, month, "test")
+        publish_month(platform, month, "test")
+    return platform
+
+
+def test_public_dashboard_counts_published_months_only(client: Client, demo) -> None:  # noqa: ANN001
+    data = client.get(BASE + "data.json").json()
+    assert data["months"] == ["2019-10", "2019-11"]
+    november = client.get(BASE + "data.json?from=2019-11&to=2019-11").json()
+    assert november["key_figures"]["partners"] == 37
+    assert november["key_figures"]["admin1_covered"] == 11
+    assert november["key_figures"]["admin2_covered"] == 17
+    hidden = client.get(BASE + "data.json?from=2019-01&to=2019-09").json()
+    assert hidden["months"] == [] and hidden["key_figures"]["people_reached"] is None
+
+
+def test_internal_view_needs_a_role(client: Client, demo) -> None:  # noqa: ANN001
+    anonymous = client.get(BASE + "data.json?view=internal").json()
+    assert anonymous["months"] == ["2019-10", "2019-11"]
+    admin = User.objects.create_user("im.admin", password="x" * 12)
+    assign_role(admin, demo, "admin")
+    client.force_login(admin)
+    internal = client.get(BASE + "data.json?view=internal").json()
+    assert len(internal["months"]) == 12
+
+
+def test_partner_internal_view_is_own_rows_plus_published(client: Client, demo) -> None:  # noqa: ANN001
+    from kipu.web.platforms.models import Organisation
+
+    org = Organisation.objects.get(external_id="ORG032")
+    partner = User.objects.create_user("partner.oim", password="x" * 12)
+    assign_role(partner, demo, "partner", organisation=org)
+    client.force_login(partner)
+    september = client.get(BASE + "data.json?view=internal&from=2019-09&to=2019-09").json()
+    assert september["key_figures"]["partners"] in (0, 1)  # only the partner's own rows
+    november = client.get(BASE + "data.json?view=internal&from=2019-11&to=2019-11").json()
+    assert november["key_figures"]["partners"] == 37  # published: everyone's aggregates
+
+
+def test_page_filters_panel_and_downloads(client: Client, demo) -> None:  # noqa: ANN001
+    page = client.get("/").content.decode()
+    assert "GTRM Peru (synthetic demonstration)" in page and "Synthetic demonstration data" in page
+    panel = client.get(BASE + "panel/?sector=AREA2&admin1=PE24").content.decode()
+    assert "<html" not in panel and "Tumbes" in panel
+    svg = client.get(BASE + "chart/reached-by-sector.svg")
+    assert svg.status_code == 200 and b"<svg" in svg.content[:200]
+    assert client.get(BASE + "chart/presence-map.png").content.startswith(b"\x89PNG")
+    csv = client.get(BASE + "table/sectors.csv").content.decode()
+    assert csv.splitlines()[0] == "code,sector,reached,partners"
+    assert client.get(BASE + "table/admin1.xlsx").content.startswith(b"PK")
+    assert client.get(BASE + "chart/unknown.svg").status_code == 404
