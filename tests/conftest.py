@@ -3,6 +3,11 @@ per test by small factories (no shared dump)."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from kipu.core.gazetteer import bundled_locations
@@ -14,6 +19,20 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001 - pytes
 
     with django_db_blocker.unblock():
         load_locations(bundled_locations("PE"))
+
+
+@pytest.fixture(autouse=True)
+def gazetteer_present(request):  # noqa: ANN001
+    """Transactional tests empty every table when they end: reload the gazetteer for the
+    tests that come after them."""
+    if "transactional_db" in request.fixturenames or "db" in request.fixturenames:
+        from kipu.web.locations.models import Location
+        from kipu.web.locations.services import load_locations
+
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames
+                                else "db")
+        if not Location.objects.filter(pcode="PE15").exists():
+            load_locations(bundled_locations("PE"))
 
 
 @pytest.fixture
@@ -52,3 +71,30 @@ def make_platform(db):  # noqa: ANN001
         return platform
 
     return make
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the kind under test: a new SQLite file, or a new PostgreSQL database."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if not configured.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    import psycopg
+
+    from kipu.web.database import parse_database_url
+
+    config = parse_database_url(configured)
+    name = f"kipu_e2e_{uuid.uuid4().hex[:8]}"
+    admin = dict(
+        dbname="postgres",
+        user=config["USER"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield configured.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -202,4 +202,3 @@ def write_5w(
         table[index + 2][header.index(label)] = value
     write_xlsx(table, path)
     return path
-

@@ -51,7 +51,9 @@ def test_lists_and_search_are_public(platform, event, series) -> None:  # noqa: 
     assert "PE24" in locations and "PE15" not in locations
     stats = client.get(f"/reference/statistics/{Q}&series=stock").content.decode()
     assert "Venezuelans in Peru" in stats and "1,000" in stats
-    assert "Protection sub-group" in client.get(f"/reference/events/{Q}&q=sub-group").content.decode()
+    assert (
+        "Protection sub-group" in client.get(f"/reference/events/{Q}&q=sub-group").content.decode()
+    )
     assert client.get(f"/reference/{Q}").status_code == 200
 
 
@@ -142,7 +144,9 @@ def test_plan_statistics_and_event_edits(platform, admin, event, series) -> None
     assert invalid.status_code == 400
 
 
-def test_rows_of_another_platform_are_not_found(platform, other_platform, admin, make_platform) -> None:  # noqa: ANN001
+def test_rows_of_another_platform_are_not_found(
+    platform, other_platform, admin, make_platform
+) -> None:  # noqa: ANN001
     foreign_sector = Sector.objects.get(plan__platform=other_platform, code="PRO")
     client = client_for(admin)
     assert client.get(f"/reference/plan/sectors/{foreign_sector.pk}/edit/{Q}").status_code == 404
@@ -201,7 +205,11 @@ def test_import_statistics_events_and_locations(platform, admin) -> None:  # noq
 def test_plan_import_shows_loader_errors(platform, admin, tmp_path: Path) -> None:  # noqa: ANN001
     response = client_for(admin).post(
         f"/reference/plan/import/{Q}",
-        {"file": csv_file("plan.csv", "nothing,useful\n1,2\n"), "year": 2020, "classification": "sectors"},
+        {
+            "file": csv_file("plan.csv", "nothing,useful\n1,2\n"),
+            "year": 2020,
+            "classification": "sectors",
+        },
     )
     assert response.status_code == 400
     assert not platform.plans.filter(year=2020).exists()

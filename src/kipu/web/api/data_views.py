@@ -12,6 +12,7 @@ from kipu.web.accounts.scope import Scope
 from kipu.web.api.base import Call, handler, json_answer, page_links
 from kipu.web.api.errors import ApiError
 from kipu.web.api.opendata import (
+    EXPORTED,
     XLSX_TYPE,
     figures_csv,
     stream_activities_csv,
@@ -79,7 +80,7 @@ def activities(call: Call) -> HttpResponse:
     name = f"activities-{call.platform.slug}"
     if p["format"] == "csv":
         chunks = stream_activities_csv(
-            activity_slices(rows, call.platform.pk), reference, p["lang"], p["hxl"]
+            activity_slices(rows, call.platform.pk, EXPORTED), reference, p["lang"], p["hxl"]
         )
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _download(name, "csv")["Content-Disposition"]
@@ -87,7 +88,7 @@ def activities(call: Call) -> HttpResponse:
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     try:
         write_activities_xlsx(
-            activity_slices(rows, call.platform.pk),
+            activity_slices(rows, call.platform.pk, EXPORTED),
             reference,
             Path(handle.name),
             p["lang"],

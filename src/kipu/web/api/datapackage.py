@@ -19,7 +19,7 @@ import polars as pl
 from kipu.core.figures import Figures
 from kipu.core.schema import COLUMNS, INTEGER, NUMBER, YES_NO
 from kipu.web.accounts.scope import Scope, published_months
-from kipu.web.api.opendata import FIGURE_COLUMNS, figures_csv, stream_activities_csv
+from kipu.web.api.opendata import EXPORTED, FIGURE_COLUMNS, figures_csv, stream_activities_csv
 from kipu.web.api.pagination import activity_slices
 from kipu.web.figures.queries import platform_figures
 from kipu.web.platforms.models import Platform
@@ -145,7 +145,9 @@ def package_activity_chunks(platform: Platform, month: str) -> Iterator[bytes]:
         .order_by("pk")
     )
     reference = reference_data(platform, int(month[:4]))
-    return stream_activities_csv(activity_slices(rows, platform.pk), reference, "en", hxl=True)
+    return stream_activities_csv(
+        activity_slices(rows, platform.pk, EXPORTED), reference, "en", hxl=True
+    )
 
 
 def write_package(platform: Platform, month: str, folder: Path) -> Path:

@@ -21,6 +21,7 @@ from kipu.core.figures import Figures
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMNS
 
+EXPORTED = tuple(c.name for c in COLUMNS)  # the activity columns an export reads
 XLSX_MAX_ROWS = 1_048_576 - 2  # a worksheet's rows, less the label and HXL rows
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What kipu.core.export.neutralise guards against, as one regular expression.

@@ -3,7 +3,7 @@ polars slices read through a server-side cursor so exports of any size keep memo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,29 +88,35 @@ def activity_queryset(scope: Scope, wanted: ActivityFilter) -> QuerySet[Activity
     return rows.order_by("pk")
 
 
-def _values(rows: QuerySet[Activity]) -> QuerySet[Any]:
-    return rows.values_list(*[_IDS.get(n, n) for n in COLUMNS])
+def _values(rows: QuerySet[Activity], names: Sequence[str] = tuple(COLUMNS)) -> QuerySet[Any]:
+    return rows.values_list(*[_IDS.get(n, n) for n in names])
 
 
 def _decode(frame: pl.DataFrame, codes: dict[str, dict[int, str]]) -> pl.DataFrame:
     return frame.with_columns(
         pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
         for name, mapping in codes.items()
+        if name in frame.columns
     )
 
 
 def activity_slices(
-    rows: QuerySet[Activity], platform_id: int, batch: int = BATCH
+    rows: QuerySet[Activity],
+    platform_id: int,
+    names: Sequence[str] = tuple(COLUMNS),
+    batch: int = BATCH,
 ) -> Iterator[pl.DataFrame]:
-    """The rows as polars frames of `batch` rows, read with a server-side cursor on
-    PostgreSQL (a lazily stepped statement on SQLite): memory holds one batch at a time."""
+    """The rows as polars frames of `batch` rows (only the columns `names`), read with a
+    server-side cursor on PostgreSQL (a lazily stepped statement on SQLite): memory holds one
+    batch at a time. Every value crosses into Python once, so fewer columns read faster."""
     codes = _codes(platform_id)
-    query = _values(rows)
+    query = _values(rows, names)
+    schema = {name: _RAW[name] for name in names}
     sql, params = query.query.sql_with_params()
     with connections[query.db].chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while records := cursor.fetchmany(batch):
-            raw = pl.DataFrame(records, schema=_RAW, orient="row", strict=False)
+            raw = pl.DataFrame(records, schema=schema, orient="row", strict=False)
             yield _decode(raw, codes)
 
 

@@ -52,8 +52,10 @@ def stage_demo_workflow(platform: Platform, actor: Any) -> dict[str, Any]:
         if statuses.get(month) != MonthStatus.Status.PUBLISHED:
             publish_month(platform, month, actor)
     chosen = _december_reporters(platform)[: NOT_REPORTED + REJECTED]
-    frames = {org.pk: activity_frame(platform, organisation=org, month_from=DECEMBER,
-                                     month_to=DECEMBER) for org in chosen}
+    frames = {
+        org.pk: activity_frame(platform, organisation=org, month_from=DECEMBER, month_to=DECEMBER)
+        for org in chosen
+    }
     removed = [_remove_december(platform, org, actor) for org in chosen]
     rejected = []
     for day, (org, breaks) in enumerate(zip(chosen[:REJECTED], BREAKS, strict=False), start=6):
@@ -91,8 +93,15 @@ def _remove_december(platform: Platform, organisation: Organisation, actor: Any)
     )
     pk = submission.pk
     before = {"organisation": organisation.key, "month": DECEMBER, "rows": submission.row_count}
-    record(actor, "remove_submission", submission, before, None, platform,
-           "demonstration: December not reported yet")
+    record(
+        actor,
+        "remove_submission",
+        submission,
+        before,
+        None,
+        platform,
+        "demonstration: December not reported yet",
+    )
     Submission.objects.filter(platform=platform, organisation=organisation, month=DECEMBER).delete()
     return pk
 
@@ -123,9 +132,11 @@ def _rejected_upload(
 
 
 def _focal_point(platform: Platform, organisation: Organisation) -> User | None:
-    role = Role.objects.filter(
-        platform=platform, role=RoleName.PARTNER, organisation=organisation
-    ).select_related("user").first()
+    role = (
+        Role.objects.filter(platform=platform, role=RoleName.PARTNER, organisation=organisation)
+        .select_related("user")
+        .first()
+    )
     return role.user if role else None
 
 

@@ -86,4 +86,3 @@ def send_reminders(
         )
         sent += 1
     return sent
-

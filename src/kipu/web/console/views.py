@@ -43,7 +43,9 @@ def _years(scope: Scope) -> list[int]:
 def _year_months(request: HttpRequest, scope: Scope) -> tuple[int | None, list[str]]:
     years = _years(scope)
     wanted = request.GET.get("year", "")
-    year = int(wanted) if wanted.isdigit() and int(wanted) in years else (years[0] if years else None)
+    year = (
+        int(wanted) if wanted.isdigit() and int(wanted) in years else (years[0] if years else None)
+    )
     return year, [m for m in reporting_months(scope.platform) if year and m.startswith(f"{year}-")]
 
 
@@ -132,7 +134,9 @@ def issues(request: HttpRequest) -> HttpResponse:
         code=request.GET.get("code", ""),
         organisation=int(org) if org.isdigit() else None,
         month=month if MONTH.match(month) else "",
-        severity=request.GET.get("severity", "") if request.GET.get("severity") in ("error", "warning") else "",
+        severity=request.GET.get("severity", "")
+        if request.GET.get("severity") in ("error", "warning")
+        else "",
     )
     page = Paginator(found.issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
     kept = request.GET.copy()
@@ -187,4 +191,3 @@ def reopen(request: HttpRequest, month: str) -> HttpResponse:
         return _back(scope, year=month[:4])
     context = {"platform": scope.platform, "month": month, "form": form}
     return render(request, "console/reopen.html", context, status=400 if form.errors else 200)
-

@@ -1,21 +1,27 @@
 """Reads: figures computed from a platform's stored activities.
 
 Every page, export, API answer and report of a platform asks here, so a number is computed in
-one place only.
+one place only. Rows come from the platform's snapshot (kipu.web.figures.snapshot), kept in
+memory per data version: a million rows are read from the database once per change, not once
+per question.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
+from kipu.core.frame import ACTIVITY_FRAME
+from kipu.core.reference import ReferenceData
+from kipu.web.figures.snapshot import platform_snapshot
 from kipu.web.plans.models import Proportion
 from kipu.web.plans.queries import plan_for
 from kipu.web.platforms.models import Platform
 from kipu.web.platforms.queries import reference_data
-from kipu.web.submissions.queries import activity_frame
 
 
 def proportions_frame(platform: Platform, year: int | None) -> pl.DataFrame | None:
@@ -45,21 +51,30 @@ def platform_figures(
     date_to: str | None = None,
     rmrp_only: bool = False,
     with_issues: bool = False,
+    countries: list[str] | None = None,
 ) -> Figures:
-    """The figures of `platform` for the period, from its current submissions.
+    """The figures of `platform` for the period (and `countries`, when given), from its
+    current submissions.
 
     Rows stored with accepted issues count only when `with_issues` is true.
     """
     year = int((date_to or date_from or "0")[:4]) or None
-    reference = reference_data(platform, year)
-    frame = activity_frame(
-        platform, month_from=date_from, month_to=date_to, with_issues=with_issues
-    )
+    reference = cached_reference_data(platform, year)
+    _, clean, every = _frames(platform)
+    frame = every.select(list(ACTIVITY_FRAME)) if with_issues else clean
+    conditions = [
+        pl.col("month") >= date_from if date_from else None,
+        pl.col("month") <= date_to if date_to else None,
+        pl.col("country").is_in(countries) if countries is not None else None,
+    ]
+    if any(c is not None for c in conditions):
+        frame = frame.filter(*(c for c in conditions if c is not None))
     options = FigureOptions(
         model=model,
         date_from=date_from,
         date_to=date_to,
         rmrp_only=rmrp_only,
+        countries=countries,
         admin1=reference.admin1_scope or None,
         proportions=proportions_frame(platform, year),
     )
@@ -68,7 +83,8 @@ def platform_figures(
 
 # --- cached frames, for pages asked for on every click ------------------------------------
 
-_FRAMES: dict[int, tuple[tuple[object, ...], pl.DataFrame]] = {}
+# platform → (data version, rows without accepted issues, every row with the snapshot columns)
+_FRAMES: dict[int, tuple[tuple[object, ...], pl.DataFrame, pl.DataFrame]] = {}
 _FRAME_LOCK = threading.Lock()
 
 
@@ -79,21 +95,83 @@ def data_version(platform: Platform) -> tuple[object, ...]:
     from kipu.web.submissions.models import MonthStatus, Submission
 
     submissions = Submission.objects.filter(platform=platform).aggregate(
-        n=Count("id"), last=Max("id")
+        n=Count("id"), last=Max("id"), at=Max("uploaded_at")
     )
     months = MonthStatus.objects.filter(platform=platform).aggregate(last=Max("changed_at"))
-    return (submissions["n"], submissions["last"], months["last"])
+    # created_at and the upload time tell apart a platform or submission made again under an
+    # id used before (SQLite reuses ids after a rollback or a delete).
+    return (
+        platform.created_at,
+        submissions["n"],
+        submissions["last"],
+        submissions["at"],
+        months["last"],
+    )
 
 
-def cached_activity_frame(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame]:
-    """The platform's current activities (accepted-issue rows excluded), read from the
-    database once per data version and kept in memory."""
+def _frames(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame, pl.DataFrame]:
+    """The platform's rows for its current data version, from the shared snapshot."""
     version = data_version(platform)
     with _FRAME_LOCK:
         cached = _FRAMES.get(platform.pk)
         if cached is not None and cached[0] == version:
             return cached
-    frame = activity_frame(platform, with_issues=False)
+    every = platform_snapshot(platform)
+    clean = every.filter(pl.col("clean")) if not every["clean"].all() else every
+    entry = (version, clean.select(list(ACTIVITY_FRAME)), every)
     with _FRAME_LOCK:
-        _FRAMES[platform.pk] = (version, frame)
-    return version, frame
+        _FRAMES[platform.pk] = entry
+    return entry
+
+
+def cached_activity_frame(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame]:
+    """The platform's current activities (accepted-issue rows excluded) and their data version,
+    kept in memory per version and shared between processes through the snapshot file."""
+    version, clean, _ = _frames(platform)
+    return version, clean
+
+
+# --- cached reference data ----------------------------------------------------------------
+# Building a ReferenceData (gazetteer of every country, organisations, plan) through the ORM
+# takes about a second for a regional platform; reading its content back as plain tuples to
+# check it has not changed takes a few tens of milliseconds.
+
+_REFERENCES: dict[tuple[int, int | None], tuple[str, ReferenceData]] = {}
+
+
+def reference_digest(platform: Platform, year: int | None) -> str:
+    """A digest of everything reference_data(platform, year) is made of."""
+    from kipu.web.locations.models import Location, LocationAlias
+    from kipu.web.plans.models import Indicator, Sector, Target
+    from kipu.web.platforms.models import Membership
+
+    plan = plan_for(platform, year)
+    fields = ("id", "external_id", "name_en", "name_es", "name_pt", "acronym", "org_type")
+    members = Membership.objects.filter(platform=platform).order_by("id")
+    parts: list[object] = [
+        Platform.objects.filter(pk=platform.pk).values_list("country", "created_at").first(),
+        list(platform.children.order_by("id").values_list("country", flat=True)),
+        list(platform.admin1.order_by("id").values_list("id", flat=True)),
+        list(members.values_list(*(f"organisation__{f}" for f in fields), "organisation__aliases")),
+        list(Location.objects.order_by("id").values_list()),
+        list(LocationAlias.objects.order_by("id").values_list()),
+    ]
+    if plan is not None:
+        parts.append((plan.pk, plan.name, plan.year, plan.classification))
+        for model in (Sector, Indicator, Target):
+            parts.append(list(model.objects.filter(plan=plan).order_by("id").values_list()))
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def cached_reference_data(platform: Platform, year: int | None = None) -> ReferenceData:
+    """reference_data(platform, year), rebuilt only when what it is made of changed."""
+    digest = reference_digest(platform, year)
+    key = (platform.pk, year)
+    with _FRAME_LOCK:
+        cached = _REFERENCES.get(key)
+    if cached is not None and cached[0] == digest:
+        return cached[1]
+    reference = reference_data(platform, year)
+    with _FRAME_LOCK:
+        _REFERENCES[key] = (digest, reference)
+    return reference

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -39,7 +39,7 @@ class UploadForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.scope, self.organisation = scope, organisation
-        self.fields["month"].choices = [(m, m) for m in reversed(months)]
+        cast(forms.ChoiceField, self.fields["month"]).choices = [(m, m) for m in reversed(months)]
         if not scope.can_manage_platform():
             del self.fields["accept_issues"]
 
@@ -81,4 +81,7 @@ class IssueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, codes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [("", _("all")), *((c, c) for c in codes)]
+        cast(forms.ChoiceField, self.fields["code"]).choices = [
+            ("", _("all")),
+            *((c, c) for c in codes),
+        ]

@@ -178,7 +178,10 @@ def _record_rejection(
 
 
 def check_file(
-    platform: Platform, organisation: Organisation, month: str, uploaded_file: FileLike | Path,
+    platform: Platform,
+    organisation: Organisation,
+    month: str,
+    uploaded_file: FileLike | Path,
     lang: str = "en",
 ) -> Any:
     """Validate without storing or keeping anything: the "check only" button."""

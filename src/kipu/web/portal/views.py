@@ -71,10 +71,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context = _context(
         scope,
         organisation,
-        organisations=queries.member_organisations(scope.platform)
-        if scope.role == "admin"
-        else [],
+        organisations=queries.member_organisations(scope.platform) if scope.role == "admin" else [],
         months=[{"month": m, "locked": scope.is_locked(m)} for m in reversed(months)],
+        open_months=[m for m in reversed(months) if not scope.is_locked(m)],
         can_upload=organisation is not None and scope.allows(UPLOAD),
         history=queries.history(scope, organisation)
         if organisation is not None or scope.role == "coordinator"
@@ -139,7 +138,9 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("action") == "check":
-            result = check_file(scope.platform, organisation, data["month"], data["file"], language())
+            result = check_file(
+                scope.platform, organisation, data["month"], data["file"], language()
+            )
             context["checked"] = result.report.to_dict()
             context["checked_month"] = data["month"]
             return render(request, "portal/upload.html", context)
@@ -209,7 +210,11 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         has_file=stored_file(found) is not None,
         can_replace=scope.can_upload(organisation, found.month),
         versions=next(
-            (g["versions"] for g in queries.history(scope, organisation) if g["month"] == found.month),
+            (
+                g["versions"]
+                for g in queries.history(scope, organisation)
+                if g["month"] == found.month
+            ),
             [],
         ),
     )
@@ -229,4 +234,3 @@ def annotated(request: HttpRequest, pk: int) -> HttpResponse:
         content = path.read_bytes()
     stem = Path(found.file_name).stem or "5w"
     return _download(content, f"{stem}-checked.xlsx")
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ class ListField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         if isinstance(value, list):
             return value
         return [part.strip() for part in str(value or "").split(",") if part.strip()]
@@ -54,7 +54,7 @@ class SectorForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         siblings = Sector.objects.filter(plan=self.instance.plan).exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = siblings
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = siblings
 
 
 class IndicatorForm(forms.ModelForm):
@@ -64,7 +64,9 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = Sector.objects.filter(plan=self.instance.plan)
+        cast(forms.ModelChoiceField, self.fields["sector"]).queryset = Sector.objects.filter(
+            plan=self.instance.plan
+        )
 
 
 class TargetForm(forms.ModelForm):
@@ -108,10 +110,10 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, platform: Platform, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.filter(
-            memberships__platform=platform
-        )
-        self.fields["admin1"].queryset = Location.objects.filter(
+        cast(
+            forms.ModelChoiceField, self.fields["organisations"]
+        ).queryset = Organisation.objects.filter(memberships__platform=platform)
+        cast(forms.ModelChoiceField, self.fields["admin1"]).queryset = Location.objects.filter(
             level=1, country__in=platform_countries(platform)
         )
 
@@ -150,4 +152,4 @@ class LocationImportForm(ImportForm):
 
     def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [(c, c) for c in countries]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [(c, c) for c in countries]

@@ -45,10 +45,14 @@ def save_edit(
 ) -> models.Model:
     """Save bound, valid model forms (the first is the audited object) with one audit event
     holding before (from `before_edit`) and after of every form's instance."""
-    saved = []
+    saved: list[models.Model] = []
     for form in forms:
         # A new membership belongs to the organisation saved just before it.
-        if saved and hasattr(form.instance, "organisation_id") and not form.instance.organisation_id:
+        if (
+            saved
+            and hasattr(form.instance, "organisation_id")
+            and not form.instance.organisation_id
+        ):
             form.instance.organisation = saved[0]
         saved.append(form.save())
     after = {f"{s._meta.model_name}": snapshot(s) for s in saved}

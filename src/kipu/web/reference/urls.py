@@ -10,18 +10,14 @@ urlpatterns = [
     path("organisations/new/", views.organisation_edit, name="organisation_new"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("plan/", views.plan, name="plan"),
-    path(
-        "plan/sectors/<int:pk>/edit/", views.plan_edit, {"what": "sector"}, name="sector_edit"
-    ),
+    path("plan/sectors/<int:pk>/edit/", views.plan_edit, {"what": "sector"}, name="sector_edit"),
     path(
         "plan/indicators/<int:pk>/edit/",
         views.plan_edit,
         {"what": "indicator"},
         name="indicator_edit",
     ),
-    path(
-        "plan/targets/<int:pk>/edit/", views.plan_edit, {"what": "target"}, name="target_edit"
-    ),
+    path("plan/targets/<int:pk>/edit/", views.plan_edit, {"what": "target"}, name="target_edit"),
     path("locations/", views.locations, name="locations"),
     path("statistics/", views.statistics, name="statistics"),
     path(

@@ -75,7 +75,9 @@ def index(request: HttpRequest) -> HttpResponse:
     counts = {
         "organisations": Membership.objects.filter(platform=platform).count(),
         "plan": Plan.objects.filter(platform=platform).count(),
-        "locations": Location.objects.filter(country__in=forms.platform_countries(platform)).count(),
+        "locations": Location.objects.filter(
+            country__in=forms.platform_countries(platform)
+        ).count(),
         "statistics": Series.objects.filter(platform=platform).count(),
         "events": Event.objects.filter(platform=platform).count(),
     }
@@ -191,7 +193,7 @@ PLAN_ROWS: dict[str, tuple[type, type, str]] = {
 def plan_edit(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     scope = scope_of(request)
     model, form_class, action = PLAN_ROWS[what]
-    row = get_object_or_404(model, pk=pk, plan__platform=scope.platform)
+    row: Any = get_object_or_404(model, pk=pk, plan__platform=scope.platform)
     data = request.POST if request.method == "POST" else None
     bound = [form_class(data, instance=row)]
     done = _save(request, scope, action, bound, "plan")
@@ -220,7 +222,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     series = Series.objects.filter(platform=scope.platform).annotate(n=Count("observations"))
     if q := request.GET.get("q", "").strip():
-        series = series.filter(Q(key__icontains=q) | Q(name_en__icontains=q) | Q(name_es__icontains=q))
+        series = series.filter(
+            Q(key__icontains=q) | Q(name_en__icontains=q) | Q(name_es__icontains=q)
+        )
     chosen = series.filter(key=request.GET.get("series", "")).first()
     observations = _page(request, chosen.observations.all() if chosen else [], 100)
     context = _context(
@@ -257,7 +261,7 @@ def events(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     scope = scope_of(request)
-    row = (
+    row: Event = (
         Event(platform=scope.platform)
         if pk is None
         else get_object_or_404(Event, pk=pk, platform=scope.platform)
@@ -298,8 +302,13 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
                 for chunk in upload.chunks():
                     handle.write(chunk)
             result = import_reference(
-                kind, scope.platform, path, request.user, options,
-                file_name=upload.name or "", ip=client_ip(request),
+                kind,
+                scope.platform,
+                path,
+                request.user,
+                options,
+                file_name=upload.name or "",
+                ip=client_ip(request),
             )
         if result.ok:
             messages.success(request, _("Imported: %(summary)s") % {"summary": result.summary})

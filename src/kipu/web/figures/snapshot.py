@@ -1,0 +1,211 @@
+"""A platform's current activities kept as a Parquet file, shared by every process.
+
+Reading a million rows out of the database takes seconds; reading them back from a Parquet
+file takes a fraction of one. Stored activities never change once written (a new upload makes
+a new submission and retires the old one), so the snapshot records which submissions it holds
+(id and upload time, in the file's metadata) and is brought up to date by dropping the rows of
+retired submissions and reading only the rows of new ones. It is rebuilt in full when most
+submissions changed, or when the codes the rows are written with (organisation keys, P-codes,
+sector and indicator codes) may have changed.
+
+Files live under KIPU_DATA_DIR/cache/. Writers take an exclusive lock on a side file, write to
+a temporary file and rename it into place, so readers never see half a file; if the folder
+is not writable, Kipu works from memory only. KIPU_SNAPSHOTS=0 turns files off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db.models import Count, Max
+
+from kipu.web.database import data_dir
+from kipu.web.platforms.models import Platform
+from kipu.web.submissions.queries import snapshot_frame
+
+FORMAT = 1  # bump when the frame's columns or their meaning change
+METADATA_KEY = "kipu.submissions"
+FULL_REBUILD_SHARE = 0.5  # above this share of new submissions, one full read is cheaper
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    stamps: dict[int, int]  # submission id → upload time (µs since the epoch)
+    frame: pl.DataFrame  # activity frame + submission_id + clean
+
+
+_MEMORY: dict[int, Snapshot] = {}
+_LOCKS: dict[int, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def enabled() -> bool:
+    return os.environ.get("KIPU_SNAPSHOTS", "1") != "0"
+
+
+def current_submissions(platform: Platform) -> dict[int, int]:
+    from kipu.web.submissions.models import Submission
+
+    rows = Submission.objects.filter(platform=platform, status=Submission.Status.CURRENT)
+    return {pk: int(at.timestamp() * 1e6) for pk, at in rows.values_list("id", "uploaded_at")}
+
+
+def _fingerprint(platform: Platform) -> str:
+    """Changes when the database, the platform, or the codes its rows are read with change."""
+    from kipu.web.locations.models import Location
+    from kipu.web.plans.models import Indicator, Sector
+    from kipu.web.platforms.models import Organisation
+
+    parts: list[object] = [FORMAT, platform.pk, platform.created_at.isoformat()]
+    parts.append(list(Organisation.objects.order_by("id").values_list("id", "external_id")))
+    for model in (Sector, Indicator):
+        codes = model.objects.filter(plan__platform=platform).order_by("id")
+        parts.append(list(codes.values_list("id", "code")))
+    parts.append(Location.objects.aggregate(n=Count("id"), last=Max("id")))
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+
+
+def _prefix(platform: Platform) -> str:
+    """The file-name prefix of one platform of one database (tests share the data folder)."""
+    db = settings.DATABASES["default"]
+    where = json.dumps([db["ENGINE"], db.get("HOST"), db.get("PORT"), db["NAME"]])
+    return f"activities-{hashlib.sha256(where.encode()).hexdigest()[:8]}-{platform.pk}-"
+
+
+def path_for(platform: Platform) -> Path:
+    return data_dir() / "cache" / f"{_prefix(platform)}{_fingerprint(platform)}.parquet"
+
+
+def platform_snapshot(platform: Platform) -> pl.DataFrame:
+    """Every current activity of `platform` (accepted-issue rows too, flagged by `clean`),
+    with the submission each came from."""
+    with _lock_for(platform.pk):
+        wanted = current_submissions(platform)
+        path = path_for(platform)
+        memory = _MEMORY.get(platform.pk)
+        if memory is not None and memory.path == path and memory.stamps == wanted:
+            return memory.frame
+        if not enabled():
+            base = memory if memory and memory.path == path else None
+            snapshot = _update(platform, base, path, wanted)
+        else:
+            with _file_lock(path.parent / f"{_prefix(platform)}lock"):
+                snapshot = _from_disk(platform, memory, path, wanted)
+        _MEMORY[platform.pk] = snapshot
+        return snapshot.frame
+
+
+def forget(platform: Platform | None = None) -> None:
+    """Drop the in-memory copies (of one platform, or all): the next read goes to disk."""
+    if platform is None:
+        _MEMORY.clear()
+    else:
+        _MEMORY.pop(platform.pk, None)
+
+
+def _from_disk(
+    platform: Platform, memory: Snapshot | None, path: Path, wanted: dict[int, int]
+) -> Snapshot:
+    """Under the file lock: the file if it is current, else an update written back."""
+    stamps = _stamps_on_disk(path)
+    if stamps == wanted:
+        with contextlib.suppress(OSError, pl.exceptions.PolarsError):
+            return Snapshot(path, stamps, pl.read_parquet(path))
+    if memory is not None and memory.path == path:
+        base: Snapshot | None = memory
+    elif stamps is not None:
+        base = _read(path, stamps)
+    else:
+        base = None
+    snapshot = _update(platform, base, path, wanted)
+    _write(snapshot, _prefix(platform))
+    return snapshot
+
+
+def _update(
+    platform: Platform, base: Snapshot | None, path: Path, wanted: dict[int, int]
+) -> Snapshot:
+    """`base` brought to the `wanted` submissions: unchanged ones kept, new ones read."""
+    kept = [pk for pk, at in wanted.items() if base is not None and base.stamps.get(pk) == at]
+    new = sorted(set(wanted) - set(kept))
+    if base is None or len(new) > FULL_REBUILD_SHARE * max(len(wanted), 1):
+        read = snapshot_frame(platform)
+        frame = read.filter(pl.col("submission_id").is_in(list(wanted)))
+    else:
+        old = base.frame.filter(pl.col("submission_id").is_in(kept))
+        frame = pl.concat([old, snapshot_frame(platform, new)]) if new else old
+    # A submission made between listing `wanted` and reading is left for the next update.
+    return Snapshot(path, dict(wanted), frame)
+
+
+def _stamps_on_disk(path: Path) -> dict[int, int] | None:
+    try:
+        metadata = pl.read_parquet_metadata(path)
+        return {int(k): int(v) for k, v in json.loads(metadata[METADATA_KEY]).items()}
+    except (OSError, KeyError, ValueError, pl.exceptions.PolarsError):
+        return None
+
+
+def _read(path: Path, stamps: dict[int, int]) -> Snapshot | None:
+    try:
+        return Snapshot(path, stamps, pl.read_parquet(path))
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def _write(snapshot: Snapshot, prefix: str) -> None:
+    """Write to a temporary file and rename it into place; remove the platform's older files."""
+    path = snapshot.path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(handle)
+        metadata = {METADATA_KEY: json.dumps(snapshot.stamps)}
+        snapshot.frame.write_parquet(temporary, compression="lz4", metadata=metadata)
+        os.replace(temporary, path)
+    except OSError as error:
+        log.warning("activity snapshot not written (%s): working from memory", error)
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temporary)
+        return
+    for old in path.parent.glob(f"{prefix}*.parquet"):
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _lock_for(pk: int) -> threading.Lock:
+    with _LOCKS_LOCK:
+        return _LOCKS.setdefault(pk, threading.Lock())
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """One writer at a time across processes; without a writable folder, no lock is needed
+    (nothing is written either)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")  # noqa: SIM115 - held until the end
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
