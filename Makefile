@@ -15,16 +15,18 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) system-deps
 	$(BIN)/kipu init
 	$(BIN)/kipu demo load
+	$(BIN)/kipu sitrep --month 2019-11 --lang en --lang es --out out/sitrep-2019-11
+	@echo "Situation report (November 2019): out/sitrep-2019-11/{en,es}/sitrep.{html,pdf,docx}"
 	$(BIN)/kipu serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-deps
 	bash tools/run-tests.sh
 
 # Debian packages the tests and reports use: pdftotext/pdftoppm (poppler-utils), fonts.
-SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core libharfbuzz-subset0
+SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core libharfbuzz-subset0 chromium
 system-deps:
 	@bash tools/system-deps.sh $(SYSTEM_PACKAGES)
 

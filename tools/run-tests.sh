@@ -13,7 +13,7 @@ sqlite_status=$?
 
 echo "== Kipu tests on PostgreSQL ($PG_URL) =="
 if "$BIN/python" -m kipu.web.database ping "$PG_URL"; then
-  DATABASE_URL="$PG_URL" "$BIN/pytest" -q -p no:cacheprovider tests/web tests/cli "$@"
+  DATABASE_URL="$PG_URL" "$BIN/pytest" -q -p no:cacheprovider -m "not render" tests/web tests/cli "$@"
   pg_status=$?
 elif [ "${KIPU_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "!! PostgreSQL is not reachable at $PG_URL and KIPU_REQUIRE_POSTGRES=1: failing." >&2

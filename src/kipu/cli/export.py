@@ -3,7 +3,9 @@ or the month's Frictionless data package (published months only)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -55,32 +57,32 @@ def export(
         _activities(platform, month, output_format, output, lang, not no_hxl)
 
 
-def _package(platform: object, month: str, folder: Path) -> None:
+def _package(platform: Any, month: str, folder: Path) -> None:
     from kipu.web.accounts.scope import published_months
     from kipu.web.api.datapackage import write_package
 
-    if month not in published_months(platform):  # type: ignore[arg-type]
+    if month not in published_months(platform):
         fail([f"{month} is not published: publish it before releasing its open data"], status=1)
-    target = write_package(platform, month, folder)  # type: ignore[arg-type]
+    target = write_package(platform, month, folder)
     click.echo(f"Data package written: {target}")
 
 
 def _figures(
-    platform: object, month: str, output_format: str, output: Path, lang: str, hxl: bool
+    platform: Any, month: str, output_format: str, output: Path, lang: str, hxl: bool
 ) -> None:
     from kipu.web.api.datapackage import published_run_start
     from kipu.web.api.opendata import write_figures
     from kipu.web.figures.queries import platform_figures
 
-    start = published_run_start(platform, month)  # type: ignore[arg-type]
-    figures = platform_figures(platform, date_from=start, date_to=month)  # type: ignore[arg-type]
+    start = published_run_start(platform, month)
+    figures = platform_figures(platform, date_from=start, date_to=month)
     target = output.with_suffix(f".{output_format}")
     write_figures(figures, target, lang, hxl)
     click.echo(f"Figures written: {target}")
 
 
 def _activities(
-    platform: object, month: str, output_format: str, output: Path, lang: str, hxl: bool
+    platform: Any, month: str, output_format: str, output: Path, lang: str, hxl: bool
 ) -> None:
     from kipu.web.accounts.scope import ADMIN, Scope
     from kipu.web.api.opendata import EXPORTED, stream_activities_csv, write_activities_xlsx
@@ -88,23 +90,33 @@ def _activities(
     from kipu.web.platforms.queries import reference_data
 
     # The command line is the IM team's tool: every current row of the month.
-    rows = activity_queryset(Scope(platform, ADMIN), ActivityFilter(month, month))  # type: ignore[arg-type]
-    slices = activity_slices(rows, platform.pk, EXPORTED)  # type: ignore[attr-defined]
-    reference = reference_data(platform, int(month[:4]))  # type: ignore[arg-type]
+    rows = activity_queryset(Scope(platform, ADMIN), ActivityFilter(month, month))
+    slices = activity_slices(rows, platform.pk, EXPORTED)
+    reference = reference_data(platform, int(month[:4]))
     target = output.with_suffix(f".{output_format}")
+    counted = _Counted(slices)
     if output_format == "xlsx":
         try:
-            count = write_activities_xlsx(slices, reference, target, lang, hxl)
+            write_activities_xlsx(counted, reference, target, lang, hxl)
         except ValueError as error:
             fail([error], status=1)
     else:
-        count = 0
         with target.open("wb") as handle:
-            for chunk in stream_activities_csv(slices, reference, lang, hxl):
+            for chunk in stream_activities_csv(counted, reference, lang, hxl):
                 handle.write(chunk)
-                count += chunk.count(b"\n")
-        count -= 2 if hxl else 1
-    click.echo(f"{count} activities written: {target}")
+    click.echo(f"{counted.rows} activities written: {target}")
+
+
+class _Counted:
+    """Slices passed through, their rows counted."""
+
+    def __init__(self, slices: Iterator[Any]) -> None:
+        self.slices, self.rows = slices, 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for frame in self.slices:
+            self.rows += frame.height
+            yield frame
 
 
 COMMANDS = (export,)

@@ -10,7 +10,8 @@ as a number are not confused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -35,6 +36,7 @@ NUM_SUFFIX = "__num"
 IGNORE = ""  # a saved mapping to "" means: this column is known and deliberately not imported
 # Rows with nothing but these filled are template placeholders (pre-filled org and month).
 PREFILLED = ("appealing_org", "month", "country")
+_SAMPLE = 200  # cells looked at before guessing that a column holds text only
 
 
 @dataclass
@@ -195,18 +197,24 @@ def read_5w(
     raise NoFiveWSheet(f"sheets: {names}")
 
 
-def column_series(values: Sequence[object]) -> tuple[pl.Series | None, pl.Series | None]:
+_Pair = tuple[pl.Series | None, pl.Series | None]  # a column as text, and its number cells
+
+
+def column_series(values: Sequence[object]) -> _Pair:
     """Cells as raw text and, where cells were numbers, those numbers (null elsewhere).
 
     Built with whole-column conversions only: a 100,000-row column costs milliseconds.
     """
-    types = set(map(type, values))
-    if types <= {str}:
-        return pl.Series(values, dtype=pl.Utf8), None
+    if set(map(type, values[:_SAMPLE])) <= {str}:
+        try:  # most columns hold text only: polars checks the rest while it builds the Series
+            return pl.Series(values, dtype=pl.Utf8), None
+        except TypeError:
+            pass
+    counts = Counter(map(type, values))
+    types = counts.keys()
     if not types & {float, int}:
         return pl.Series(values, dtype=pl.Utf8, strict=False), None
-    strings = sum(map(isinstance, values, repeat(str)))
-    if types <= {float, int, str} and strings == values.count(""):
+    if types <= {float, int, str} and (not counts[str] or counts[str] == values.count("")):
         return None, pl.Series(values, dtype=pl.Float64, strict=False)  # numbers and blanks
     kinds: type | tuple[type, ...] = (float, int) if int in types else float
     mask = list(map(isinstance, values, repeat(kinds)))
@@ -234,13 +242,17 @@ def build_frame(
     Text is trimmed and blank cells are null; number cells also appear as text ("12", not
     "12.0") so messages and code look-ups see what the user typed.
     """
+    return frame_from_series({n: column_series(v) for n, v in columns.items()}, row_numbers)
+
+
+def frame_from_series(columns: Mapping[str, _Pair], row_numbers: Sequence[int]) -> pl.DataFrame:
+    """`build_frame` from columns already converted by `column_series` (or read as text)."""
     height = len(row_numbers)
     data: list[pl.Series] = [pl.Series("row", row_numbers, dtype=pl.Int64)]
     exprs: list[pl.Expr] = []
     for column in COLUMNS:
         name, numeric = column.name, column.name + NUM_SUFFIX
-        values = columns.get(name)
-        text, number = column_series(values) if values is not None else (None, None)
+        text, number = columns.get(name, (None, None))
         if text is None:
             text = pl.Series([None] * height, dtype=pl.Utf8)
         data.append(text.alias(name))
@@ -260,12 +272,38 @@ def build_table(sheet: str, hidden: bool, header: Header, rows: list[list[object
     if any(len(r) < width for r in body):  # ragged CSV lines; calamine rows are rectangular
         body = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in body]
     transposed = _Columns(body)
-    numbers = range(header.data_start + 1, header.data_start + 1 + len(body))
-    frame = build_frame({n: transposed[i] for n, i in header.columns.items()}, numbers)
+    return _assemble(
+        sheet,
+        hidden,
+        header,
+        (width, len(body)),
+        lambda i: column_series(transposed[i]),
+        lambda i: pl.Series(transposed[i], dtype=pl.Utf8, strict=False),
+    )
+
+
+def table_from_text(sheet: str, header: Header, cells: pl.DataFrame) -> FiveWTable:
+    """`build_table` for a frame whose column i holds cell i of every row as text (a CSV)."""
+    body = cells.slice(header.data_start)
+    return _assemble(
+        sheet, False, header, (cells.width, body.height), lambda i: (body[:, i], None), body.to_series
+    )
+
+
+def _assemble(
+    sheet: str,
+    hidden: bool,
+    header: Header,
+    shape: tuple[int, int],
+    cells: Callable[[int], _Pair],
+    text: Callable[[int], pl.Series],
+) -> FiveWTable:
+    width, height = shape
+    numbers = range(header.data_start + 1, header.data_start + 1 + height)
+    frame = frame_from_series({n: cells(i) for n, i in header.columns.items()}, numbers)
     extras = _extra_labels(header, width)
     extra = pl.DataFrame(
-        [pl.Series("row", numbers, dtype=pl.Int64)]
-        + [pl.Series(label, transposed[i], dtype=pl.Utf8, strict=False) for i, label in extras]
+        [pl.Series("row", numbers, dtype=pl.Int64)] + [text(i).alias(label) for i, label in extras]
     ).with_columns(
         pl.when(pl.col(label).str.strip_chars() != "").then(pl.col(label).str.strip_chars())
         for _, label in extras

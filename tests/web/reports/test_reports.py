@@ -71,6 +71,7 @@ def test_saving_the_narrative_is_audited(admin_client, demo) -> None:  # noqa: A
 
 
 @pytest.mark.slow
+@pytest.mark.render
 def test_versions_are_private_until_published(admin_client, viewer_client, client, demo) -> None:  # noqa: ANN001
     version = create_report_version(demo, "2019-11", "en")
     url = f"/reports/gtrm-peru/2019-11/en/v{version.number}/sitrep.pdf"

@@ -127,18 +127,15 @@ def _read_postgres(sql: str, params: list[object], schema: dict[str, Any]) -> pl
 
     query = pgsql.SQL(sql.replace("%s", "{}")).format(*(pgsql.Literal(p) for p in params))
     copy_sql = pgsql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv)").format(query)
-    buffer = io.BytesIO()
     connection.ensure_connection()
     with connection.connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for block in copy:
-            buffer.write(block)
-    if not buffer.tell():
+        data = b"".join(copy)  # psycopg hands over one block per row
+    if not data:
         return pl.DataFrame(schema=schema)
-    buffer.seek(0)
     # PostgreSQL writes booleans as t/f, and an unquoted empty field for NULL but "" for an
     # empty string, which polars' reader tells apart.
     texts = {n: (pl.Utf8 if t == pl.Boolean else t) for n, t in schema.items()}
-    frame = pl.read_csv(buffer, has_header=False, schema=texts)
+    frame = pl.read_csv(io.BytesIO(data), has_header=False, schema=texts)
     flags = [n for n, t in schema.items() if t == pl.Boolean and n != "clean"]
     return frame.with_columns(
         *(pl.col(n).replace_strict({"t": True, "f": False}, default=None, return_dtype=pl.Boolean)

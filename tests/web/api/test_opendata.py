@@ -1,0 +1,171 @@
+"""Figures for the public (published months only), open-data packages of published months,
+and `kipu export`."""
+
+from __future__ import annotations
+
+import json
+
+import frictionless
+import hxl
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from kipu.cli.export import export
+from kipu.core.schema import COLUMNS
+from kipu.core.validation import validate_file
+from kipu.web.api.opendata import FIGURE_COLUMNS
+from kipu.web.figures.queries import platform_figures
+from kipu.web.platforms.queries import reference_data
+from kipu.web.submissions.models import Activity
+from kipu.web.submissions.months import lock_month, publish_month
+from kipu.web.submissions.queries import activity_frame
+
+pytestmark = pytest.mark.django_db
+
+
+def content(response) -> bytes:  # noqa: ANN001
+    assert response.status_code == 200, response.content
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def test_anyone_gets_figures_of_published_months(api, data, platform) -> None:  # noqa: ANN001
+    body = api(None).get("/api/v1/figures?platform=gtrm-test").json()
+    assert (body["from"], body["to"], body["published_only"]) == ("2019-05", "2019-05", True)
+    expected = platform_figures(platform, date_from="2019-05", date_to="2019-05").to_json()
+    assert json.loads(json.dumps(expected, default=str)) == {
+        k: v for k, v in body.items() if k != "published_only"
+    }
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "viewer", "partner_a", "coordinator"])
+def test_unpublished_months_are_refused_with_their_names(request, api, data, actor: str) -> None:  # noqa: ANN001
+    client = api(request.getfixturevalue(actor))
+    response = client.get("/api/v1/figures?from=2019-04&to=2019-06")
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "unpublished-months"
+    assert error["details"] == {"months": ["2019-04", "2019-06"], "published": ["2019-05"]}
+    assert client.get("/api/v1/figures?from=2019-05&to=2019-05").status_code == 200
+
+
+def test_the_im_team_computes_any_period_and_with_issues(api, data, admin) -> None:  # noqa: ANN001
+    body = api(admin).get("/api/v1/figures?from=2019-05&to=2019-06&include_issues=true").json()
+    assert body["published_only"] is False
+    assert {r["month"] for r in body["rows"]} == {"2019-05", "2019-06"}
+
+
+def test_issues_only_for_the_im_team(api, data, viewer) -> None:  # noqa: ANN001
+    response = api(viewer).get("/api/v1/figures?include_issues=true")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+
+
+def test_nothing_published_yet(api, platform) -> None:  # noqa: ANN001
+    response = api(None).get("/api/v1/figures")
+    assert response.status_code == 403 and response.json()["error"]["details"]["months"] == []
+
+
+def test_figures_csv_and_xlsx_with_hxl(api, data, tmp_path) -> None:  # noqa: ANN001
+    text = content(api(None).get("/api/v1/figures?format=csv")).decode()
+    path = tmp_path / "figures.csv"
+    path.write_text(text, encoding="utf-8")
+    dataset = hxl.data(str(path), hxl.InputOptions(allow_local=True))
+    assert [c.display_tag for c in dataset.columns] == [c.hxl for c in FIGURE_COLUMNS]
+    intersector = [r for r in dataset if r.get("#sector+name") == "Intersector"]
+    assert intersector and all(r.get("#date+month") == "2019-05" for r in intersector)
+    spanish = content(api(None).get("/api/v1/figures?format=csv&lang=es&hxl=0")).decode()
+    assert spanish.startswith("Código de país,País") and "#country" not in spanish
+    xlsx = api(None).get("/api/v1/figures?format=xlsx")
+    assert content(xlsx)[:2] == b"PK"
+
+
+# --- data packages ---------------------------------------------------------------------------
+
+
+def test_packages_exist_for_published_months_only(api, data, admin) -> None:  # noqa: ANN001
+    listing = api(None).get("/api/v1/opendata/gtrm-test").json()
+    assert [p["month"] for p in listing["results"]] == ["2019-05"]
+    for name in ("datapackage.json", "activities.csv", "figures.csv"):
+        response = api(admin).get(f"/api/v1/opendata/gtrm-test/2019-06/{name}")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not-published"
+    assert api(None).get("/api/v1/opendata/nope/2019-05/datapackage.json").status_code == 404
+
+
+def test_served_package_validates_with_frictionless(api, data, tmp_path) -> None:  # noqa: ANN001
+    client = api(None)
+    base = "/api/v1/opendata/gtrm-test/2019-05/"
+    descriptor = client.get(base + "datapackage.json").json()
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0" and descriptor["sources"]
+    for name in ("datapackage.json", "activities.csv", "figures.csv"):
+        (tmp_path / name).write_bytes(content(client.get(base + name)))
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldNumber", "type", "note"])[:5]
+    rows = (tmp_path / "activities.csv").read_text().splitlines()
+    assert len(rows) == 2 + 5 and "PB WASH" in "".join(rows)  # May only, every organisation
+
+
+def test_package_leaves_out_rows_stored_with_issues(api, data) -> None:  # noqa: ANN001
+    Activity.objects.filter(activity_name="PA PRO 0", month="2019-05").update(issues=["x"])
+    text = content(api(None).get("/api/v1/opendata/gtrm-test/2019-05/activities.csv")).decode()
+    assert "PA PRO 0" not in text and "PA PRO 1" in text
+
+
+def test_export_command(data, platform, tmp_path) -> None:  # noqa: ANN001
+    runner = CliRunner()
+    refused = runner.invoke(export, ["--month", "2019-06", "--format", "datapackage",
+                                     "-o", str(tmp_path / "p")])  # fmt: skip
+    assert refused.exit_code == 1 and "not published" in refused.output
+    made = runner.invoke(export, ["--month", "2019-05", "--format", "datapackage",
+                                  "-o", str(tmp_path / "pkg")])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert frictionless.validate(str(tmp_path / "pkg" / "datapackage.json")).valid
+    for fmt, lang in (("csv", "es"), ("xlsx", "en")):
+        result = runner.invoke(export, ["--month", "2019-06", "--format", fmt, "--lang", lang,
+                                        "-o", str(tmp_path / "june")])  # fmt: skip
+        assert result.exit_code == 0 and "4 activities written" in result.output
+    assert (tmp_path / "june.csv").read_text().startswith(COLUMNS[0].label_es)
+    figures = runner.invoke(export, ["--month", "2019-05", "--table", "figures",
+                                     "-o", str(tmp_path / "fig.csv")])  # fmt: skip
+    assert figures.exit_code == 0 and (tmp_path / "fig.csv").exists()
+
+
+# --- the demonstration platform --------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_platform(db, tmp_path, monkeypatch):  # noqa: ANN001
+    from kipu.web.site.services import load_demo
+
+    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    platform = load_demo()
+    for number in range(1, 12):
+        lock_month(platform, f"2019-{number:02d}", "test")
+        publish_month(platform, f"2019-{number:02d}", "test")
+    return platform
+
+
+@pytest.mark.slow
+def test_demo_figures_open_data_and_round_trip(api, demo_platform, tmp_path) -> None:  # noqa: ANN001
+    client = api(None)
+    body = client.get("/api/v1/figures?platform=gtrm-peru&from=2019-01&to=2019-11").json()
+    expected = platform_figures(demo_platform, date_from="2019-01", date_to="2019-11")
+    assert body["partners"]["appealing"] == expected.to_json()["partners"]["appealing"]
+    assert len(body["rows"]) == expected.rows.height
+    base = "/api/v1/opendata/gtrm-peru/2019-11/"
+    for name in ("datapackage.json", "activities.csv", "figures.csv"):
+        (tmp_path / name).write_bytes(content(client.get(base + name)))
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldNumber", "type", "note"])[:5]
+    # The month's open data read back through the 5W reader equal the store.
+    read = validate_file(tmp_path / "activities.csv", reference_data(demo_platform, 2019))
+    assert not read.report.errors
+    names = [c.name for c in COLUMNS]
+    text = [c for c in names if read.rows.schema[c] == pl.Utf8]
+    order = ["appealing_org", "admin1", "admin2", "indicator", "activity_name", "total_monthly"]
+    got = read.rows.select(names).with_columns(pl.col(text).fill_null("")).sort(order)
+    stored = activity_frame(demo_platform, month_from="2019-11", month_to="2019-11", with_issues=False)
+    want = stored.select(names).with_columns(pl.col(text).fill_null("")).sort(order)
+    assert got.equals(want)
