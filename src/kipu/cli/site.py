@@ -20,3 +20,16 @@ def serve(host: str, port: int) -> None:
 
 
 COMMANDS = (serve,)
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command (check --deploy, collectstatic, createsuperuser…)."""
+    setup_django(require_schema=False)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kipu manage", *args])
+
+
+COMMANDS = (*COMMANDS, manage)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from kipu.core.csvframe import read_csv_frame
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.readers import (
     FormulaScan,
@@ -26,7 +27,6 @@ from kipu.core.readers import (
     Workbook,
     check_upload,
     column_letters,
-    read_csv_checked,
 )
 from kipu.core.schema import COLUMNS, REQUIRED_COLUMNS, match_hxl, match_label
 from kipu.core.text import compact
@@ -173,11 +173,12 @@ def read_5w(
     kind = check_upload(path, limits)
     saved = _mapping_lookup(column_mapping)
     if kind == "text":
-        sheet = read_csv_checked(path, limits)
-        header = find_header(sheet.rows, saved)
+        sheet = read_csv_frame(path, limits)
+        head = [list(row) for row in sheet.cells.head(HEAD_ROWS).iter_rows()]
+        header = find_header(head, saved)
         if header is None:
             raise NoFiveWSheet(f"no 5W header in {path.name}")
-        return build_table(sheet.name, False, header, sheet.rows)
+        return table_from_text(sheet.name, header, sheet.cells)
     book = Workbook(path, limits)
     scan = FormulaScan(path, limits) if kind == "zip" else None
     try:
@@ -286,7 +287,7 @@ def table_from_text(sheet: str, header: Header, cells: pl.DataFrame) -> FiveWTab
     """`build_table` for a frame whose column i holds cell i of every row as text (a CSV)."""
     body = cells.slice(header.data_start)
     return _assemble(
-        sheet, False, header, (cells.width, body.height), lambda i: (body[:, i], None), body.to_series
+        sheet, False, header, (cells.width, body.height), lambda i: (body.to_series(i), None), body.to_series
     )
 
 

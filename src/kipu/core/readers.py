@@ -108,12 +108,22 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter among , ; and tab that splits the first lines most consistently."""
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "\n".join(_first_lines(text, 20))
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         counts = {d: sample.count(d) for d in (",", ";", "\t")}
         return max(counts, key=lambda d: counts[d])
+
+
+def _first_lines(text: str, count: int) -> list[str]:
+    """`text.splitlines()[:count]` without splitting all of a large text."""
+    size = 65536
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > count or size >= len(text):
+            return lines[:count]
+        size *= 8
 
 
 def read_csv(path: Path, *, strict_utf8: bool = False) -> RawSheet:

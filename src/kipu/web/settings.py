@@ -7,6 +7,8 @@ import os
 from importlib.util import find_spec
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from kipu.web.database import data_dir, default_url, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -15,6 +17,8 @@ DATA_DIR = data_dir()
 DEBUG = os.environ.get("KIPU_DEBUG", "1") == "1"
 # A fixed key is only acceptable for local development; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "kipu-development-only-not-secret" if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when KIPU_DEBUG=0")
 ALLOWED_HOSTS = os.environ.get("KIPU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 
 INSTALLED_APPS = [
@@ -138,7 +142,13 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("KIPU_SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = int(os.environ.get("KIPU_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("KIPU_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("KIPU_HSTS_PRELOAD", "1") == "1"
+    # Hashed, compressed static files, served by WhiteNoise after `kipu manage collectstatic`.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     if os.environ.get("KIPU_BEHIND_PROXY") == "1":
         # Only behind a TLS-terminating proxy that sets this header; trusting it otherwise
         # would let a client claim HTTPS.
