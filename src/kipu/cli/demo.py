@@ -13,8 +13,12 @@ def demo() -> None:
 
 
 @demo.command("load")
-@click.option("--reports/--no-reports", default=True, show_default=True,
-              help="Render and publish the November 2019 reports (English and Spanish).")
+@click.option(
+    "--reports/--no-reports",
+    default=True,
+    show_default=True,
+    help="Render and publish the November 2019 reports (English and Spanish).",
+)
 def demo_load(reports: bool) -> None:
     """(Re)create the synthetic demonstration platform 'gtrm-peru' with one account per role."""
     setup_django()
@@ -26,8 +30,10 @@ def demo_load(reports: bool) -> None:
     except (NotInitialised, ValueError) as error:
         fail([error])
     stage_demo(platform, with_reports=reports)
-    click.echo(f"Demonstration platform {platform.slug!r} loaded "
-               f"({platform.memberships.count()} organisations; SYNTHETIC figures).")
+    click.echo(
+        f"Demonstration platform {platform.slug!r} loaded "
+        f"({platform.memberships.count()} organisations; SYNTHETIC figures)."
+    )
     click.echo("Demo accounts (this demonstration database only):")
     for role, username, password in create_demo_accounts(platform):
         click.echo(f"  {role:12} {username:28} {password}")

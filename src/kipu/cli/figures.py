@@ -98,7 +98,12 @@ def figures(
             from kipu.web.figures.queries import platform_figures
 
             result = platform_figures(
-                current_platform(platform_slug), with_issues=include_issues, **options
+                current_platform(platform_slug),
+                model=model,
+                date_from=date_from,
+                date_to=date_to,
+                rmrp_only=rmrp_only,
+                with_issues=include_issues,
             )
     except ValueError as error:
         fail([error], status=2)

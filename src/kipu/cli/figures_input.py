@@ -9,9 +9,15 @@ from typing import Any
 from kipu.cli.base import current_platform, fail, setup_django
 
 
-def figures_from_file(input_file: Path, options: dict[str, Any], *, platform_slug: str | None,
-                      plan_file: Path | None, orgs_file: Path | None,
-                      country: str) -> tuple[Any, dict[str, Any]]:
+def figures_from_file(
+    input_file: Path,
+    options: dict[str, Any],
+    *,
+    platform_slug: str | None,
+    plan_file: Path | None,
+    orgs_file: Path | None,
+    country: str,
+) -> tuple[Any, dict[str, Any]]:
     from kipu.core.figures import FigureOptions
     from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
 

@@ -225,7 +225,7 @@ def stats_load(file: Path, platform_slug: str | None) -> None:
     click.echo(f"{created} observations added, {updated} updated.")
 
 
-COMMANDS = (platforms, orgs, plan, locations, stats)
+COMMANDS: tuple[click.Command, ...] = (platforms, orgs, plan, locations, stats)
 
 
 @click.group()

@@ -21,14 +21,32 @@ def read_narrative(folder: Path | None, lang: str) -> dict[str, str]:
 @click.command()
 @PLATFORM
 @click.option("--month", required=True, metavar="YYYY-MM", help="The report's month.")
-@click.option("--lang", "languages", type=click.Choice(["en", "es"]), multiple=True,
-              help="Language (repeat for both; default: en).")
-@click.option("--narrative", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of Markdown sections: [<lang>/]highlights.md, context.md, <AREA>.md.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (one sub-folder per language when several).")
-def sitrep(platform_slug: str | None, month: str, languages: tuple[str, ...],
-           narrative: Path | None, out_dir: Path) -> None:
+@click.option(
+    "--lang",
+    "languages",
+    type=click.Choice(["en", "es"]),
+    multiple=True,
+    help="Language (repeat for both; default: en).",
+)
+@click.option(
+    "--narrative",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of Markdown sections: [<lang>/]highlights.md, context.md, <AREA>.md.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (one sub-folder per language when several).",
+)
+def sitrep(
+    platform_slug: str | None,
+    month: str,
+    languages: tuple[str, ...],
+    narrative: Path | None,
+    out_dir: Path,
+) -> None:
     """Render the monthly situation report: sitrep.html/.pdf/.docx, figures/, figures.json."""
     check_month(month)
     setup_django()
@@ -40,12 +58,15 @@ def sitrep(platform_slug: str | None, month: str, languages: tuple[str, ...],
     for lang in chosen:
         target = out_dir / lang if len(chosen) > 1 else out_dir
         try:
-            result = render_report(platform, month, lang, target,
-                                   narrative=read_narrative(narrative, lang) or None)
+            result = render_report(
+                platform, month, lang, target, narrative=read_narrative(narrative, lang) or None
+            )
         except NarrativeError as error:
             fail([error], status=1)
-        click.echo(f"{lang}: {result.html}, {result.pdf}, {result.docx} "
-                   f"({len(result.figures)} figures in figures.json)")
+        click.echo(
+            f"{lang}: {result.html}, {result.pdf}, {result.docx} "
+            f"({len(result.figures)} figures in figures.json)"
+        )
 
 
 COMMANDS = (sitrep,)

@@ -19,7 +19,7 @@ def serve(host: str, port: int) -> None:
     call_command("runserver", f"{host}:{port}", use_reloader=False, verbosity=0)
 
 
-COMMANDS = (serve,)
+COMMANDS: tuple[click.Command, ...] = (serve,)
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

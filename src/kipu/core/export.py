@@ -66,7 +66,7 @@ def table_rows(
 ) -> list[list[object]]:
     """Header (labels in `lang`), the HXL row if asked, then one list per activity."""
     shown = display_frame(frame, reference, lang)
-    header = [c.label_es if lang == "es" else c.label_en for c in COLUMNS]
+    header: list[object] = [c.label_es if lang == "es" else c.label_en for c in COLUMNS]
     rows: list[list[object]] = [header]
     if hxl:
         rows.append([c.hxl for c in COLUMNS])

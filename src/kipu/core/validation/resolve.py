@@ -322,7 +322,12 @@ def _apply(f: pl.DataFrame, keys: list[str], name: str, lookup: _Lookup) -> pl.D
         pl.Series(f"s_{name}", [a.suggestion for a in answers], dtype=pl.Utf8),
         pl.Series(f"d_{name}", [a.detail or None for a in answers], dtype=pl.Utf8),
     )
-    return f.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    # Joined on the key columns only, then put beside the frame: a join gathers every column
+    # it carries, and the frame has dozens.
+    answers_by_row = f.select(keys).join(
+        table, on=keys, how="left", nulls_equal=True, maintain_order="left"
+    )
+    return f.hstack(answers_by_row.drop(keys))
 
 
 def _map(
@@ -384,8 +389,9 @@ def _numbers(f: pl.DataFrame, lang: str) -> pl.DataFrame:
         numeric = f"{name}{NUM_SUFFIX}"
         has_numeric = numeric in f.columns
         # Text is parsed once per distinct value, and only where the cell was not a number.
-        typed = f.filter(pl.col(numeric).is_null()) if has_numeric else f
-        mapping = {t: parse_number(t, lang) for t in typed[name].unique().drop_nulls().to_list()}
+        text = pl.col(name).filter(pl.col(numeric).is_null()) if has_numeric else pl.col(name)
+        typed = f.select(text.unique().drop_nulls()).to_series()
+        mapping = {t: parse_number(t, lang) for t in typed.to_list()}
         parsed = pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.Float64)
         value = pl.coalesce(pl.col(numeric), parsed) if has_numeric else parsed
         reason = (

@@ -314,7 +314,7 @@ def duplicate_row(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
         *[_z(n).alias(f"n_{n}") for n in COUNT_COLUMNS],
     )
     group = [c for c in keyed.columns if c not in ("_i", "row")]
-    first = keyed.with_columns(pl.col("row").min().over(group, order_by="_i").alias("first"))
+    first = keyed.with_columns(pl.col("row").min().over(group).alias("first"))
     dupes = first.filter(pl.col("row") != pl.col("first"))
     return [emit(dupes, pl.lit(True), "duplicate-row", None, detail=pl.col("first").cast(pl.Utf8))]
 

@@ -24,6 +24,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from kipu.web.accounts.models import RoleName
@@ -47,7 +48,7 @@ MANAGE_PLATFORM = "manage_platform"
 MonthLookup = Callable[[Platform], Collection[str]]
 PlatformResolver = Callable[[HttpRequest, dict[str, Any]], Platform | None]
 M = TypeVar("M", bound=Model)
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def no_months(platform: Platform) -> frozenset[str]:
@@ -304,7 +305,7 @@ def require(permission: str, *, platform: PlatformResolver | None = None) -> Cal
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if permission != VIEW_PUBLISHED and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             found = resolve(request, kwargs)

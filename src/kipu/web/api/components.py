@@ -111,7 +111,7 @@ COMPONENTS: dict[str, Any] = {
             "organisations": _INT,
         }
     ),
-    "PlatformList": _obj({"total": _INT}),
+    "PlatformList": _list("PlatformSummary"),
     "Platform": _obj(
         {
             "slug": _STR,

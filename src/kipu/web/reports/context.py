@@ -165,7 +165,7 @@ def _flows(platform: Platform, config: dict[str, Any], month: str, lang: str) ->
 def _areas(
     platform: Platform, year: Figures, month: Figures, texts: dict[str, str], lang: str
 ) -> list[AreaSection]:
-    plan = plan_value(platform, year.date_to and int(year.date_to[:4]))
+    plan = plan_value(platform, int(year.date_to[:4]) if year.date_to else None)
     top = [s for s in plan.sectors if not s.parent_code]
     return [
         AreaSection(

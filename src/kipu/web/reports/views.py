@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,11 @@ from kipu.web.reports.services import create_report_version, publish_report, sav
 LANGS = ("en", "es")
 
 
+def _user(request: HttpRequest) -> User | None:
+    """The signed-in user (views here are guarded: anonymous users never reach them)."""
+    return request.user if isinstance(request.user, User) else None
+
+
 @require(VIEW_PUBLISHED)
 def report_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
@@ -32,7 +39,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require(VIEW_PUBLISHED)
 def report_file(
     request: HttpRequest, platform: str, month: str, lang: str, number: int, name: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     scope = scope_of(request)
     version = get_object_or_404(visible_versions(scope), month=month, lang=lang, number=number)
     path = version_file(version, name)
@@ -67,7 +74,7 @@ def editor(request: HttpRequest, platform: str, month: str) -> HttpResponse:
                     lang,
                     section,
                     request.POST[f"section-{section}"],
-                    request.user,
+                    _user(request),
                 )
         messages.success(request, "Narrative saved.")
         return redirect(f"{request.path}?lang={lang}")
@@ -110,7 +117,7 @@ def render_version(request: HttpRequest, platform: str, month: str) -> HttpRespo
     scope = scope_of(request)
     lang = request.POST.get("lang", "en") if request.POST.get("lang") in LANGS else "en"
     try:
-        version = create_report_version(scope.platform, month, lang, request.user)
+        version = create_report_version(scope.platform, month, lang, _user(request))
     except NarrativeError as error:
         messages.error(request, f"The report cannot be rendered: {error}")
     else:
@@ -126,6 +133,6 @@ def publish_version(request: HttpRequest, platform: str, month: str, number: int
     version = get_object_or_404(
         ReportVersion, platform=scope.platform, month=month, lang=lang, number=number
     )
-    publish_report(version, request.user)
+    publish_report(version, _user(request))
     messages.success(request, f"Version {version.number} published.")
     return redirect(f"/console/reports/{scope.platform.slug}/{month}/?lang={lang}")

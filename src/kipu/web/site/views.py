@@ -147,4 +147,6 @@ def table_file(request: HttpRequest, platform: str, name: str, ext: str) -> Http
 def _xlsx(rows: list[dict[str, object]], columns: list[str]) -> bytes:
     from kipu.core.export import neutralise, write_xlsx_bytes
 
-    return write_xlsx_bytes([columns, *[[neutralise(r[c]) for c in columns] for r in rows]])
+    table: list[list[object]] = [list(columns)]
+    table += [[neutralise(r[c]) for c in columns] for r in rows]
+    return write_xlsx_bytes(table)

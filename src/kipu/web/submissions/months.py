@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 
 from kipu.web.audit.services import record
@@ -20,7 +20,8 @@ def published_months(platform: Platform) -> set[str]:
 
 def locked_months(platform: Platform) -> set[str]:
     """Locked months, published ones included: neither takes new submissions."""
-    rows = MonthStatus.objects.filter(platform=platform, status__in=[Status.LOCKED, Status.PUBLISHED])
+    closed = [Status.LOCKED, Status.PUBLISHED]
+    rows = MonthStatus.objects.filter(platform=platform, status__in=closed)
     return set(rows.values_list("month", flat=True))
 
 
@@ -36,7 +37,7 @@ def _change(platform: Platform, month: str, status: str, actor: Actor, action: s
         raise ValueError(f"{month} is {row.status}; cannot {action.replace('_', ' ')}")
     before = {"status": row.status}
     row.status, row.reason = status, reason
-    row.changed_by = actor if isinstance(actor, AbstractBaseUser) else None
+    row.changed_by = actor if isinstance(actor, User) else None
     row.save()
     record(actor, action, row, before=before, after={"status": status}, platform=platform,
            note=reason)
