@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import random
+import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -151,6 +152,8 @@ def main(argv: list[str]) -> None:
     ref = reference()
     table: list[tuple[str, str, float, str]] = []
     xlsx = ensure(DATA / "fivew-100k.xlsx", write_xlsx, 100_000)
+    # The floor: reading the sheet into Python rows with python-calamine, nothing else.
+    table.append(("calamine to_python", xlsx.name, *_calamine(xlsx)))
     seconds, result = timed(lambda: validate_file(xlsx, ref, today=TODAY))
     table.append(("validate_file", xlsx.name, seconds, _outcome(result)))
     for name, count in (("fivew-10k.csv", 10_000), ("fivew-1m.csv", 1_000_000)):
@@ -166,11 +169,24 @@ def main(argv: list[str]) -> None:
     print(f"{'what':<20} {'file':<18} {'seconds':>8}  result")
     for what, name, secs, outcome in table:
         print(f"{what:<20} {name:<18} {secs:>8.2f}  {outcome}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:,.0f} MB; load average {Path('/proc/loadavg').read_text().strip()}")
 
 
 def _outcome(result: Any) -> str:
     summary = result.report.summary
     return f"{summary['rows_read']:,} rows, {len(result.report.issues):,} issues"
+
+
+def _calamine(path: Path) -> tuple[float, str]:
+    from python_calamine import CalamineWorkbook
+
+    def read() -> int:
+        book = CalamineWorkbook.from_path(str(path))
+        return len(book.get_sheet_by_index(0).to_python(skip_empty_area=False))
+
+    seconds, count = timed(read)
+    return seconds, f"{count:,} rows read"
 
 
 def _openpyxl(path: Path) -> tuple[float, str]:

@@ -16,9 +16,12 @@ that already holds the requested rows is reused.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -137,7 +140,9 @@ def _submissions(platform: Any, rows: pl.DataFrame) -> pl.DataFrame:
     from kipu.web.submissions.models import Submission
 
     pairs = rows.group_by("appealing_org", "month").len().sort("appealing_org", "month")
-    organisations = {o.external_id: o for o in Organisation.objects.filter(external_id__isnull=False)}
+    organisations = {
+        o.external_id: o for o in Organisation.objects.filter(external_id__isnull=False)
+    }
     made = Submission.objects.bulk_create(
         Submission(platform=platform, organisation=organisations[org], month=month,
                    status="current", file_name="bench.xlsx", row_count=n)
@@ -208,13 +213,15 @@ def build(rows: int) -> tuple[Any, float]:
     """The platform of a store of `rows` activities (built unless already there), and the
     seconds the build took (0 when reused)."""
     from django.db import connection, transaction
+    from django.db.models import Sum
 
     from kipu.web.platforms.models import Platform
     from kipu.web.submissions.models import Activity
 
     existing = Platform.objects.filter(slug=SLUG).first()
     if existing is not None:
-        if Activity.objects.filter(platform=existing).count() == rows:
+        current = existing.submissions.filter(status="current").aggregate(n=Sum("row_count"))
+        if current["n"] == rows:  # benchmarks re-store some submissions as they were
             return existing, 0.0
         raise SystemExit(f"{SLUG} exists with another row count: use a fresh database")
     started = time.perf_counter()
@@ -235,12 +242,79 @@ def build(rows: int) -> tuple[Any, float]:
     return platform, time.perf_counter() - started
 
 
+# --- shared by the store-scale benchmarks ---------------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+POSTGRES = os.environ.get("KIPU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+PYTHON = sys.executable
+
+
+def label(rows: int) -> str:
+    return f"{rows // 1_000_000}m" if rows >= 1_000_000 else f"{rows // 1000}k"
+
+
+def store_url(backend: str, rows: int) -> str:
+    """Where the `rows` store of `backend` lives: bench/data/*.sqlite3, or kipu_bench_* DBs."""
+    if backend == "sqlite":
+        return f"sqlite:///{DATA / f'store-{label(rows)}.sqlite3'}"
+    return f"{POSTGRES}/kipu_bench_{label(rows)}"
+
+
+def postgres(statement: str) -> bool:
+    """Run `statement` on the server's maintenance database; False when it is unreachable."""
+    import psycopg
+
+    try:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3) as db:
+            db.execute(statement)  # type: ignore[arg-type]
+    except psycopg.errors.DuplicateDatabase:
+        pass
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def machine_load() -> str:
+    """The 1-, 5- and 15-minute load averages (the machine is shared)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def child(module: str, *args: str, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Run `python -m module args` and return the JSON records it prints on `RESULT ` lines."""
+    completed = subprocess.run(
+        [PYTHON, "-m", module, *args],
+        cwd=DATA.parent.parent,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode:
+        sys.stderr.write(completed.stdout + completed.stderr)
+        raise RuntimeError(f"{module} {' '.join(args)} failed ({completed.returncode})")
+    return [json.loads(x[7:]) for x in completed.stdout.splitlines() if x.startswith("RESULT ")]
+
+
+def emit(**record: Any) -> None:
+    print("RESULT " + json.dumps(record), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--url", required=True, help="sqlite:///PATH or postgresql://…/DB")
+    parser.add_argument("--url", help="sqlite:///PATH or postgresql://…/DB (default: bench's)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--data-dir", help="KIPU_DATA_DIR; with it, static files are collected")
     args = parser.parse_args(argv)
-    setup(args.url)
+    args.url = args.url or store_url(args.backend, args.rows)
+    if args.url.startswith("postgres"):
+        postgres(f"CREATE DATABASE {args.url.rsplit('/', 1)[1]}")
+    DATA.mkdir(exist_ok=True)
+    setup(args.url, args.data_dir)
+    if args.data_dir:  # the served pages need the static files' manifest (DEBUG off)
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
     _, seconds = build(args.rows)
     done = f"built in {seconds:.1f} s" if seconds else "reused"
     print(f"store {args.url}: {args.rows:,} rows {done}")

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from kipu.core.csvframe import read_csv_frame
 from kipu.core.limits import Limits
 from kipu.core.readers import (
     FormulaScan,
@@ -94,3 +97,86 @@ def test_formula_scan_in_child_process(tmp_path: Path, monkeypatch: pytest.Monke
     scan = FormulaScan(path)
     assert scan.cells("Data") == {(3, 1)}
     scan.close()
+
+
+# --- CSV read with polars: the same cells as the csv module --------------------------------
+
+CSV_CASES = {
+    "simple": b"a,b,c\n1,2,3\n",
+    "blank lines": b"a,b,c\n\n1,2,3\n\n\n4,5,6\n",
+    "short rows": b"a,b,c\n1\n1,2\n",
+    "title line": b"Report\na,b,c\n1,2,3\n",
+    "title line and BOM": b"\xef\xbb\xbfReport\na;b;c\n1;2;3\n",
+    "longer row late": b"a,b\n" + b"1,2\n" * 300 + b"1,2,3\n",
+    "quoted newline": b'a,b\n"x\ny",2\n3,4\n',
+    "doubled quotes": b'a,b\n"he said ""hi""",2\n',
+    "crlf": b"a,b\r\n1,2\r\n",
+    "lone cr": b"a,b\r1,2\r3,4\r",
+    "cr in quoted cell": b'a,b\n"x\ry",2\n',
+    "quote mid cell": b'a,b\nfoo "x,y" bar,2\n',
+    "text after closing quote": b'a,b\n"x"y,2\n',
+    "space after closing quote": b'a,b\n"x,y" ,2\n',
+    "quoted then more quotes": b'h1,h2\n"\'"a"""""","b"\n',
+    "unterminated quote": b'a,b\n"x,2\n3,4\n',
+    "trailing delimiter": b"a,b,\n1,2,\n",
+    "tab": b'a\tb\n1\t"2\t3"\n',
+    "windows-1252": "a;b\nJun\xedn;2\n".encode("cp1252"),
+}
+
+
+def _csv_module_cells(path: Path, width: int) -> list[list[str]]:
+    return [[*row, *[""] * (width - len(row))] for row in read_csv_checked(path).rows]
+
+
+def _polars_cells(path: Path) -> tuple[list[list[str]], int]:
+    cells = read_csv_frame(path).cells
+    return [["" if v is None else v for v in row] for row in cells.iter_rows()], cells.width
+
+
+@pytest.mark.parametrize("name", sorted(CSV_CASES))
+def test_csv_frame_has_the_csv_module_cells(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(CSV_CASES[name])
+    cells, width = _polars_cells(path)
+    assert cells == _csv_module_cells(path, width)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(["", "h1,h2,h3\n", "\ufeffh1;h2\n", "title\n"]),
+    st.lists(
+        st.sampled_from(["a", " ", ",", ";", '"', '""', "\n", "\r\n", "\r", "é", "\t", "1"]),
+        max_size=60,
+    ),
+)
+def test_csv_frame_agrees_on_any_text(tmp_path: Path, head: str, pieces: list[str]) -> None:
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes((head + "".join(pieces)).encode("utf-8"))
+    if not path.read_bytes().strip(b"\r\n"):
+        return  # nothing but line ends: no cells either way
+    cells, width = _polars_cells(path)
+    assert cells == _csv_module_cells(path, width)
+
+
+def test_csv_frame_limits(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("a\n" * 50, encoding="utf-8")
+    with pytest.raises(ReadError) as error:
+        read_csv_frame(path, Limits(max_rows=10))
+    assert error.value.code == "file-too-large"
+    path.write_text(",".join("x" * 12) + "\n", encoding="utf-8")
+    with pytest.raises(ReadError) as error:
+        read_csv_frame(path, Limits(max_columns=5))
+    assert error.value.code == "file-too-large"
+    path.write_bytes(b"a,b\n\x01\x02\x03\x04\x05\x06,\x07\n")
+    with pytest.raises(ReadError) as error:
+        read_csv_frame(path)
+    assert error.value.code == "unreadable-file"
+
+
+def test_sniff_delimiter_reads_the_first_lines_only() -> None:
+    text = "a;b;c\n" * 20 + "a,b,c,d,e,f\n" * 100_000
+    assert sniff_delimiter(text) == ";"
+    assert sniff_delimiter("a;b\r\n" * 19 + "a;b\r" + "\nx,y,z,w" * 50_000) == ";"

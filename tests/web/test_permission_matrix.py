@@ -31,9 +31,6 @@ from kipu.web.stats.models import Observation, Series  # noqa: E402
 # Owned by others and not yet in the matrix: their owners add rows and remove the prefix.
 PENDING = {
     "api/": "the API (kipu.web.api): token and scope tests of its own",
-    "^dashboard/": "the dashboard (lead)",
-    "reports/": "published reports (lead)",
-    "console/reports/": "the report editor (lead)",
 }
 
 Expect = dict[str, int]
@@ -68,6 +65,12 @@ def same(url: str, expect: Expect, method: str = "get") -> Row:
 
 
 T = "?platform=gtrm-test"
+DASH = "^dashboard/(?P<platform>[a-z0-9-]+)"
+EDITOR = r"console/reports/^(?P<platform>[a-z0-9-]+)/(?P<month>\d{4}-(0[1-9]|1[0-2]))"
+REPORT_FILE = (
+    r"^(?P<platform>[a-z0-9-]+)/(?P<month>\d{4}-(0[1-9]|1[0-2]))/(?P<lang>en|es)/v(?P<number>\d+)/"
+    r"(?P<name>sitrep\.(html|pdf|docx)|figures\.json|figures/[\w-]+\.(svg|png))$"
+)
 OTHER = "?platform=gtrm-other"
 
 MATRIX: dict[str, Row] = {
@@ -236,6 +239,58 @@ MATRIX: dict[str, Row] = {
         ADMIN,
         f"/reference/plan/import/{OTHER}",
         NOBODY_ELSE,
+    ),
+    # --- dashboard: public aggregates for everyone (published months only by default) ---
+    DASH + "/$": Row("/dashboard/gtrm-test/", PUBLIC, "/dashboard/gtrm-other/", PUBLIC),
+    DASH + "/panel/$": Row(
+        "/dashboard/gtrm-test/panel/", PUBLIC, "/dashboard/gtrm-other/panel/", PUBLIC
+    ),
+    DASH + r"/data\.json$": Row(
+        "/dashboard/gtrm-test/data.json?view=internal",
+        PUBLIC,
+        "/dashboard/gtrm-other/data.json",
+        PUBLIC,
+    ),
+    DASH + r"/chart/(?P<name>[a-z-]+)\.(?P<ext>svg|png)$": same(
+        "/dashboard/gtrm-test/chart/reached-by-sector.svg", codes(404, 404, 404, 404, 404)
+    ),  # nothing published on the test platform: nothing to draw, for anyone
+    DASH + r"/table/(?P<name>[a-z0-9-]+)\.(?P<ext>csv|xlsx)$": Row(
+        "/dashboard/gtrm-test/table/sectors.csv",
+        PUBLIC,
+        "/dashboard/gtrm-other/table/admin1.xlsx",
+        PUBLIC,
+    ),
+    # --- situation reports and their editor ---
+    "reports/": same(f"/reports/{T}", PUBLIC),
+    "reports/" + REPORT_FILE: same(
+        "/reports/gtrm-test/2019-05/en/v1/sitrep.pdf", codes(404, 404, 404, 404, 404)
+    ),
+    EDITOR + "/$": Row(
+        "/console/reports/gtrm-test/2019-05/",
+        ADMIN,
+        "/console/reports/gtrm-other/2019-05/",
+        NOBODY_ELSE,
+    ),
+    EDITOR + "/preview/$": Row(
+        "/console/reports/gtrm-test/2019-05/preview/",
+        codes(302, 403, 403, 403, 200),
+        "/console/reports/gtrm-other/2019-05/preview/",
+        NOBODY_ELSE,
+        "post",
+    ),
+    EDITOR + "/render/$": Row(
+        "/console/reports/gtrm-test/2019-05/render/",
+        ADMIN_POST,
+        "/console/reports/gtrm-other/2019-05/render/",
+        NOBODY_ELSE,
+        "post",
+    ),
+    EDITOR + r"/v(?P<number>\d+)/publish/$": Row(
+        "/console/reports/gtrm-test/2019-05/v99/publish/",
+        ADMIN_NOT_FOUND,
+        "/console/reports/gtrm-other/2019-05/v1/publish/",
+        NOBODY_ELSE,
+        "post",
     ),
     "i18n/setlang/": same("/i18n/setlang/", codes(302, 302, 302, 302, 302)),  # back to "/"
 }

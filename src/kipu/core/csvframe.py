@@ -48,13 +48,13 @@ def read_csv_frame(path: Path, limits: Limits = DEFAULT_LIMITS) -> TextFrame:
             f"{path.name}: {lines:,} lines, more than the limit of {limits.max_rows:,}.",
         )
     payload, head = _utf8(data, path.name)
-    del data
+    del data  # `payload` is the same bytes when the file is UTF-8 already
     sample = head[:_SAMPLE_CHARS]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
     if controls > len(sample) // 100 or sample.count("\ufffd") > len(sample) // 20:
         raise ReadError("unreadable-file", f"{path.name}: binary data, not a text (CSV) file.")
     delimiter = sniff_delimiter(head)
-    cells = _with_polars(payload, _head_width(head, delimiter), delimiter)
+    cells = _with_polars(payload, _head_widths(head, delimiter), delimiter)
     if cells is None:
         cells = _with_csv_module(payload, delimiter, path.name)
     if cells.width > limits.max_columns:
@@ -66,7 +66,7 @@ def read_csv_frame(path: Path, limits: Limits = DEFAULT_LIMITS) -> TextFrame:
 
 
 def _utf8(data: bytes, name: str) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes without BOM, and its first characters (at least 20 lines)."""
+    """The file as UTF-8 bytes (BOM kept), and its first characters (at least 20 lines)."""
     if b"\x00" in data[:65536] or not _is_utf8(data):
         text = decode_text(data, name)  # binary data raises; anything else is Windows-1252
         return text.encode("utf-8"), text
@@ -77,7 +77,7 @@ def _utf8(data: bytes, name: str) -> tuple[bytes, str]:
         if start + size >= len(data) or len(head.splitlines()) > _HEAD_LINES:
             break
         size *= 4
-    return (data[start:] if start else data), head
+    return data, head
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -94,29 +94,36 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _head_width(head: str, delimiter: str) -> int:
+def _head_widths(head: str, delimiter: str) -> tuple[int, int]:
+    """Cells in the first record, and in the widest record of the first lines."""
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
-    width = 0
+    widths = []
     try:
-        for number, row in enumerate(reader):
-            width = max(width, len(row))
-            if number >= _HEAD_LINES:
+        for row in reader:
+            widths.append(len(row))
+            if len(widths) > _HEAD_LINES:
                 break
     except csv.Error:
         pass  # the head may end inside a quoted cell; polars or the csv module will tell
-    return width
+    return (widths[0], max(widths)) if widths else (0, 0)
 
 
-def _with_polars(payload: bytes, width: int, delimiter: str) -> pl.DataFrame | None:
+def _with_polars(payload: bytes, widths: tuple[int, int], delimiter: str) -> pl.DataFrame | None:
     """The cells, or None where polars would not read them as the csv module does.
 
-    Polars takes the number of columns from the first record: a record of `width` empty
-    cells is put before the data (and dropped) so that a title line above the header does
-    not narrow the frame.
+    Polars takes the number of columns from the first record (and drops a BOM): when the
+    first record is narrower than later ones (a title line above the header), a record of
+    empty cells as wide as the widest is put before the data, and dropped.
     """
-    if width == 0:
+    first, widest = widths
+    if widest == 0 or payload.count(b"\r") != payload.count(b"\r\n"):
+        return None  # polars ends records on "\n" only; the csv module on a lone "\r" too
+    if not _regular_quotes(payload, delimiter.encode()):
         return None
-    source = delimiter.encode() * (width - 1) + b"\n" + payload
+    source = payload
+    if first < widest:
+        body = payload[len(_BOM) :] if payload.startswith(_BOM) else payload
+        source = delimiter.encode() * (widest - 1) + b"\n" + body
     try:
         cells = pl.read_csv(
             io.BytesIO(source),
@@ -129,11 +136,41 @@ def _with_polars(payload: bytes, width: int, delimiter: str) -> pl.DataFrame | N
         )
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError):
         return None
-    return cells.slice(1)
+    if cells.width != widest:  # it read the first record otherwise than the csv module did
+        return None
+    return cells.slice(1) if source is not payload else cells
+
+
+def _regular_quotes(data: bytes, delimiter: bytes) -> bool:
+    """Whether every quoted cell closes, and closes right before a delimiter or a line end.
+
+    Only quote characters are visited (none in most files). A quote inside an unquoted cell
+    is a plain character for both parsers; text after a closing quote is not (the csv module
+    keeps it, polars does not always).
+    """
+    find, end = data.find, len(data)
+    starts = (delimiter, b"\n")
+    first = len(_BOM) if data.startswith(_BOM) else 0
+    position = find(b'"')
+    while position >= 0:
+        if position != first and data[position - 1 : position] not in starts:
+            position = find(b'"', position + 1)
+            continue
+        close = find(b'"', position + 1)
+        while close >= 0 and data[close + 1 : close + 2] == b'"':
+            close = find(b'"', close + 2)
+        if close < 0:
+            return False
+        after = data[close + 1 : close + 3]
+        if not (close + 1 == end or after[:1] in starts or after == b"\r\n"):
+            return False
+        position = find(b'"', close + 1)
+    return True
 
 
 def _with_csv_module(payload: bytes, delimiter: str, name: str) -> pl.DataFrame:
-    reader = csv.reader(io.StringIO(payload.decode("utf-8"), newline=""), delimiter=delimiter)
+    text = payload.decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = list(reader)
     except csv.Error as error:

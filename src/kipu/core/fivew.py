@@ -287,7 +287,12 @@ def table_from_text(sheet: str, header: Header, cells: pl.DataFrame) -> FiveWTab
     """`build_table` for a frame whose column i holds cell i of every row as text (a CSV)."""
     body = cells.slice(header.data_start)
     return _assemble(
-        sheet, False, header, (cells.width, body.height), lambda i: (body.to_series(i), None), body.to_series
+        sheet,
+        False,
+        header,
+        (cells.width, body.height),
+        lambda i: (body.to_series(i), None),
+        body.to_series,
     )
 
 

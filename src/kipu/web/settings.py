@@ -81,6 +81,11 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The Spanish catalogue (compiled .mo committed; tools/update-translations.sh regenerates it) and
+# Kipu's own number/date formats: Spanish groups thousands with a non-breaking space, as the
+# situation report does (kipu.core.phrasing).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["kipu.web.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

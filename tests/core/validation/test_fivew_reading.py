@@ -223,3 +223,17 @@ def test_csv_numbers_by_locale(tmp_path: Path, reference) -> None:
     path = write_csv(tmp_path / "es.csv", rows, delimiter=";")
     assert codes(validate_file(path, reference, today=TODAY, lang="es")) == []
     assert codes(validate_file(path, reference, today=TODAY)) == ["invalid-number"]
+
+
+def test_csv_title_blank_lines_and_a_longer_row(tmp_path: Path, reference) -> None:
+    plain = write_csv(tmp_path / "plain.csv", [record(), record(activity_name="Second")])
+    header, first, second = plain.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "5w.csv"
+    lines = ["5W report, March 2025", "", header, first, "", f"{second},kept aside"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = validate_file(path, reference, today=TODAY, month="2025-03")
+    assert result.report.header_row == 3
+    assert result.rows["row"].to_list() == [4, 6]
+    assert codes(result) == ["unknown-column"]
+    assert result.extra is not None and result.extra.row(0)[1:] == (None,)
+    assert result.extra.row(1)[1:] == ("kept aside",)

@@ -119,7 +119,8 @@ def rows() -> RowMaker:
         name: str = "",
     ) -> Submission:
         sectors = [
-            Sector.objects.get(plan__platform=platform, code=code) for code in sector_code.split("+")
+            Sector.objects.get(plan__platform=platform, code=code)
+            for code in sector_code.split("+")
         ]
         admin1 = Location.objects.filter(country="PER", level=1).order_by("pcode").first()
         submission = Submission.objects.create(

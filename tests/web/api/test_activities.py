@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import hxl
 import openpyxl
@@ -47,7 +46,11 @@ B_JUNE_WASH = ["PB PRO-CP+WASH+PRO-CP 1"]
     ],
 )
 def test_each_role_reads_its_remit_and_the_published_months(
-    request, api, data, actor: str, expected: list[str]  # noqa: ANN001
+    request,
+    api,
+    data,
+    actor: str,
+    expected: list[str],  # noqa: ANN001
 ) -> None:
     client = api(request.getfixturevalue(actor))
     assert names(client.get("/api/v1/activities?page_size=1000")) == sorted(expected)
@@ -162,8 +165,12 @@ def test_xlsx_export(api, data, admin) -> None:  # noqa: ANN001
 
 
 def test_formulas_are_neutralised(api, platform, org_a, rows, admin) -> None:  # noqa: ANN001
-    for month, name in (("2019-01", "=HYPERLINK(\"http://x\")"), ("2019-02", "+1"),
-                        ("2019-03", "-2+3"), ("2019-04", "@SUM(A1)")):
+    for month, name in (
+        ("2019-01", '=HYPERLINK("http://x")'),
+        ("2019-02", "+1"),
+        ("2019-03", "-2+3"),
+        ("2019-04", "@SUM(A1)"),
+    ):
         rows(platform, org_a, "PRO", month, 1, name=name)
     text = csv_text(api(admin).get("/api/v1/activities?format=csv"))
     for cell in ("'=HYPERLINK", "'+1", "'-2+3", "'@SUM(A1)"):
@@ -180,7 +187,9 @@ def test_vectorised_table_equals_the_core_export(platform, data) -> None:  # noq
     )
     reference = reference_data(platform, 2019)
     for lang in ("en", "es"):
-        mine = activity_header(lang) + [list(r) for r in activity_table(frame, reference, lang).rows()]
+        mine = activity_header(lang) + [
+            list(r) for r in activity_table(frame, reference, lang).rows()
+        ]
         assert mine == table_rows(frame, reference, lang=lang)
 
 
@@ -195,5 +204,3 @@ def test_streaming_reads_in_slices(platform, data, monkeypatch) -> None:  # noqa
     rows = activity_queryset(Scope(platform, "admin"), ActivityFilter())
     sizes = [f.height for f in activity_slices(rows, platform.pk, batch=4)]
     assert sizes == [4, 4, 1]
-
-

@@ -103,8 +103,9 @@ def test_a_browser_session_reads_but_never_writes(partner_a, data) -> None:  # n
     client = Client()
     client.force_login(partner_a)
     assert client.get("/api/v1/activities").status_code == 200
-    response = client.post("/api/v1/submissions?month=2019-06", {"rows": []},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/submissions?month=2019-06", {"rows": []}, content_type="application/json"
+    )
     assert_error(response, 401, "unauthenticated")
 
 

@@ -5,9 +5,13 @@ platform with data; about 25 examples per operation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -38,8 +42,16 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
 
 
 @pytest.fixture
-def token(data, admin) -> str:  # noqa: ANN001
-    return create_token(admin, "fuzz")
+def token(data, admin) -> Iterator[str]:  # noqa: ANN001
+    # As Django's test client does: the raw WSGI handler would otherwise close the test's
+    # database connection (inside its transaction) at the end of each request.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield create_token(admin, "fuzz")
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 @schema.parametrize()

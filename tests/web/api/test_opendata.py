@@ -166,6 +166,8 @@ def test_demo_figures_open_data_and_round_trip(api, demo_platform, tmp_path) -> 
     text = [c for c in names if read.rows.schema[c] == pl.Utf8]
     order = ["appealing_org", "admin1", "admin2", "indicator", "activity_name", "total_monthly"]
     got = read.rows.select(names).with_columns(pl.col(text).fill_null("")).sort(order)
-    stored = activity_frame(demo_platform, month_from="2019-11", month_to="2019-11", with_issues=False)
+    stored = activity_frame(
+        demo_platform, month_from="2019-11", month_to="2019-11", with_issues=False
+    )
     want = stored.select(names).with_columns(pl.col(text).fill_null("")).sort(order)
     assert got.equals(want)

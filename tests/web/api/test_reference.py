@@ -47,18 +47,33 @@ def test_organisations_plan_locations(api, platform, other_platform) -> None:  #
 
 def test_statistics(api, platform) -> None:  # noqa: ANN001
     series = Series.objects.create(platform=platform, key="arrivals", name_en="Arrivals")
-    Observation.objects.create(series=series, period_start=dt.date(2019, 1, 1),
-                               period_end=dt.date(2019, 1, 31), value=1234.5)
+    Observation.objects.create(
+        series=series,
+        period_start=dt.date(2019, 1, 1),
+        period_end=dt.date(2019, 1, 31),
+        value=1234.5,
+    )
     found = api(None).get("/api/v1/statistics").json()["results"]
     assert found[0]["key"] == "arrivals"
-    assert found[0]["observations"][0] == {"start": "2019-01-01", "end": "2019-01-31",
-                                           "value": 1234.5, "note": "", "source": ""}
+    assert found[0]["observations"][0] == {
+        "start": "2019-01-01",
+        "end": "2019-01-31",
+        "value": 1234.5,
+        "note": "",
+        "source": "",
+    }
 
 
 def test_only_published_reports_are_listed(api, platform) -> None:  # noqa: ANN001
     for month, published in (("2019-05", True), ("2019-06", False)):
-        ReportVersion.objects.create(platform=platform, month=month, lang="en", number=1,
-                                     folder=f"r/{month}", published=published)
+        ReportVersion.objects.create(
+            platform=platform,
+            month=month,
+            lang="en",
+            number=1,
+            folder=f"r/{month}",
+            published=published,
+        )
     found = api(None).get("/api/v1/reports?platform=gtrm-test").json()["results"]
     assert [r["month"] for r in found] == ["2019-05"]
     assert found[0]["links"]["pdf"].endswith("/reports/gtrm-test/2019-05/en/sitrep.pdf")
@@ -77,8 +92,15 @@ def test_openapi_document_lists_every_endpoint(api, platform) -> None:  # noqa: 
     assert operations == {e.name for e in ENDPOINTS}
     activities = schema["paths"]["/activities"]["get"]
     assert activities["security"] == [{"bearer": []}]
-    assert {p["name"] for p in activities["parameters"]} >= {"from", "to", "sector", "admin1",
-                                                             "organisation", "page", "format"}
+    assert {p["name"] for p in activities["parameters"]} >= {
+        "from",
+        "to",
+        "sector",
+        "admin1",
+        "organisation",
+        "page",
+        "format",
+    }
     assert "Error" in schema["components"]["schemas"]
 
 

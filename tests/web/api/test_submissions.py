@@ -125,8 +125,19 @@ def test_the_im_team_submits_for_any_member(api, data, admin) -> None:  # noqa: 
 
 
 def _file(tmp_path: Path, platform, kind: str = "csv", **changes: object) -> Path:  # noqa: ANN001
-    frame = frame_of([{**row(), "admin1": "PE15", "appealing_org": "ORG901",
-                       "implementation": False, "rmrp_activity": True, "cva": False, **changes}])
+    frame = frame_of(
+        [
+            {
+                **row(),
+                "admin1": "PE15",
+                "appealing_org": "ORG901",
+                "implementation": False,
+                "rmrp_activity": True,
+                "cva": False,
+                **changes,
+            }
+        ]
+    )
     rows = table_rows(frame, reference_data(platform, 2019))
     path = tmp_path / f"5w.{kind}"
     (write_csv if kind == "csv" else write_xlsx)(rows, path)
@@ -143,11 +154,17 @@ def test_multipart_and_raw_file_uploads(api, data, partner_a, platform, tmp_path
     raw = _file(tmp_path, platform, "csv", activity_name="Other")
     response = client.post(URL, raw.read_bytes(), content_type="text/csv")
     assert response.status_code == 201, response.content
-    assert Activity.objects.filter(submission__status="current", month="2019-06",
-                                   activity_name="Other").count() == 1
+    assert (
+        Activity.objects.filter(
+            submission__status="current", month="2019-06", activity_name="Other"
+        ).count()
+        == 1
+    )
 
 
-def test_hxl_only_file_through_the_api_and_the_cli(api, data, partner_a, platform, tmp_path) -> None:  # noqa: ANN001
+def test_hxl_only_file_through_the_api_and_the_cli(
+    api, data, partner_a, platform, tmp_path
+) -> None:  # noqa: ANN001
     lines = [[c.hxl for c in COLUMNS], *table_rows(
         frame_of([{**row(), "admin1": "PE15", "appealing_org": "ORG901", "implementation": False,
                    "rmrp_activity": True, "cva": False}]),
@@ -159,13 +176,23 @@ def test_hxl_only_file_through_the_api_and_the_cli(api, data, partner_a, platfor
     from kipu.cli import main
 
     other = tmp_path / "hxl-only-b.csv"
-    write_csv([[c.hxl for c in COLUMNS], [v.replace("Partner A", "Partner B")
-                                            if isinstance(v, str) else v for v in lines[1]]], other)
-    result = CliRunner().invoke(main, ["import", str(other), "--platform", "gtrm-test",
-                                       "--org", "PB", "--month", "2019-06"])
+    write_csv(
+        [
+            [c.hxl for c in COLUMNS],
+            [v.replace("Partner A", "Partner B") if isinstance(v, str) else v for v in lines[1]],
+        ],
+        other,
+    )
+    result = CliRunner().invoke(
+        main, ["import", str(other), "--platform", "gtrm-test", "--org", "PB", "--month", "2019-06"]
+    )
     assert result.exit_code == 0, result.output
-    assert Submission.objects.filter(organisation__acronym="PB", month="2019-06",
-                                     status="current").get().row_count == 1
+    assert (
+        Submission.objects.filter(organisation__acronym="PB", month="2019-06", status="current")
+        .get()
+        .row_count
+        == 1
+    )
 
 
 @pytest.mark.xfail(reason="#org, #reached need EXTRA_HXL entries in kipu.core.schema", strict=False)

@@ -384,8 +384,9 @@ def _plan(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
 
 
 def _numbers(f: pl.DataFrame, lang: str) -> pl.DataFrame:
-    exprs = []
-    for name in ("value_usd", *COUNT_COLUMNS):
+    names = ("value_usd", *COUNT_COLUMNS)
+    values, reasons = [], []
+    for name in names:
         numeric = f"{name}{NUM_SUFFIX}"
         has_numeric = numeric in f.columns
         # Text is parsed once per distinct value, and only where the cell was not a number.
@@ -394,17 +395,19 @@ def _numbers(f: pl.DataFrame, lang: str) -> pl.DataFrame:
         mapping = {t: parse_number(t, lang) for t in typed.to_list()}
         parsed = pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.Float64)
         value = pl.coalesce(pl.col(numeric), parsed) if has_numeric else parsed
-        reason = (
+        values.append(value.alias(f"r_{name}"))
+        # The value is computed once above and read back here (it feeds four conditions).
+        value = pl.col(f"r_{name}")
+        reasons.append(
             pl.when(pl.col(name).is_not_null() & value.is_null())
             .then(pl.lit(_W[lang][0]))
             .when(value < 0)
             .then(pl.lit(_W[lang][1]))
             .when((value != value.floor()) & pl.lit(name != "value_usd"))
             .then(pl.lit(_W[lang][2]))
+            .alias(f"e_{name}")
         )
-        exprs += [value.alias(f"r_{name}"), reason.alias(f"e_{name}")]
-    names = ("value_usd", *COUNT_COLUMNS)
-    f = f.with_columns(exprs)
+    f = f.with_columns(values).with_columns(reasons)
     return f.with_columns(
         *[
             pl.when(pl.col(f"e_{n}").is_null()).then(pl.col(f"r_{n}").fill_null(0)).alias(f"z_{n}")

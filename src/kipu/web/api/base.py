@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from kipu.web.accounts.scope import Scope, platform_from_request
@@ -50,11 +51,13 @@ class Call:
                     f"no platform {slug!r}" if slug else "no platform yet",
                     details={"platform": slug},
                 ) from None
+            if platform is None:
+                raise ApiError(404, "no platform yet")
             self._scope = Scope.for_user(self.user, platform)
         return self._scope
 
 
-Handler = Callable[[Call], HttpResponse]
+Handler = Callable[[Call], HttpResponseBase]
 HANDLERS: dict[str, Handler] = {}
 
 
@@ -80,14 +83,14 @@ def _identify(request: HttpRequest) -> tuple[Caller, dict[str, str]]:
     return caller, hit(key, rate_for(caller.authenticated))
 
 
-def route(endpoints: list[Endpoint]) -> Callable[..., HttpResponse]:
+def route(endpoints: list[Endpoint]) -> Callable[..., HttpResponseBase]:
     """The Django view of one URL path, dispatching on the HTTP method."""
     by_method = {e.method: e for e in endpoints}
     allowed = ", ".join(sorted(by_method))
 
     @csrf_exempt  # writes need a bearer token, never cookies: nothing for CSRF to protect
     @api_errors
-    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
         method = "GET" if request.method == "HEAD" else (request.method or "GET")
         endpoint = by_method.get(method)
         if endpoint is None:

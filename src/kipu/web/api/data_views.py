@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from kipu.web.accounts.scope import Scope
 from kipu.web.api.base import Call, handler, json_answer, page_links
@@ -65,7 +66,7 @@ def _download(name: str, ext: str) -> dict[str, str]:
 
 
 @handler("activities")
-def activities(call: Call) -> HttpResponse:
+def activities(call: Call) -> HttpResponseBase:
     start, end = _period(call)
     p = call.params
     wanted = ActivityFilter(start, end, p["sector"], p["admin1"], _organisation(call))
@@ -75,7 +76,8 @@ def activities(call: Call) -> HttpResponse:
         return json_answer(
             {**page_links(call, p["page"], p["page_size"], count), "results": results}
         )
-    year = int((end or start)[:4]) if (end or start) else None
+    last = end or start
+    year = int(last[:4]) if last else None
     reference = reference_data(call.platform, year)
     name = f"activities-{call.platform.slug}"
     if p["format"] == "csv":
@@ -141,7 +143,7 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
 
 
 @handler("figures")
-def figures(call: Call) -> HttpResponse:
+def figures(call: Call) -> HttpResponseBase:
     start, end = _period(call)
     p = call.params
     allowed = figure_period(call.scope, start, end)
@@ -173,7 +175,7 @@ def figures(call: Call) -> HttpResponse:
 
 
 @handler("submissions")
-def submissions(call: Call) -> HttpResponse:
+def submissions(call: Call) -> HttpResponseBase:
     p = call.params
     rows = call.scope.submissions(Submission.objects.select_related("organisation"))
     organisation = _organisation(call)
@@ -191,7 +193,7 @@ def submissions(call: Call) -> HttpResponse:
 
 
 @handler("submission")
-def submission(call: Call) -> HttpResponse:
+def submission(call: Call) -> HttpResponseBase:
     found = (
         Submission.objects.select_related("organisation", "platform")
         .filter(pk=call.path["id"])

@@ -17,7 +17,8 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 
 log = logging.getLogger("kipu.api")
 
@@ -105,7 +106,7 @@ def from_error(error: ApiError) -> JsonResponse:
     )
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def api_errors(view: View) -> View:
@@ -113,7 +114,7 @@ def api_errors(view: View) -> View:
     PermissionDenied as 403, anything else as a logged 500 that reveals nothing."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except ApiError as error:
@@ -130,6 +131,6 @@ def api_errors(view: View) -> View:
 
 
 @api_errors
-def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
     """Any path under /api/v1/ that names no endpoint."""
     raise ApiError(404, f"no API endpoint at {request.path}")

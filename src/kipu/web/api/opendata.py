@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +51,7 @@ def activity_table(frame: pl.DataFrame, reference: ReferenceData, lang: str = "e
     return neutralise_frame(shown)
 
 
-def _csv_lines(rows: Iterable[list[object]]) -> bytes:
+def _csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["" if v is None else v for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8")

@@ -220,8 +220,9 @@ def _json_rows(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _answer(call: Call, result: ImportResult) -> HttpResponse:
-    data = {
-        "report": result.validation.report.to_dict(),
+    report = result.validation.report
+    data: dict[str, Any] = {
+        "report": report.to_dict(),
         "stored": [submission_summary(s) for s in result.stored],
         "unchanged": [submission_summary(s) for s in result.unchanged],
         "blocked_rows": result.blocked_rows,
@@ -244,7 +245,7 @@ def _answer(call: Call, result: ImportResult) -> HttpResponse:
         return json_answer(data, status=201)
     if result.unchanged:
         return json_answer(data, status=200)
-    summary = data["report"]["summary"]
+    summary = report.summary
     raise ApiError(
         422,
         f"not stored: {summary['errors']} errors in {summary['rows_read']} rows"

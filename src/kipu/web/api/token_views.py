@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -27,14 +29,15 @@ class TokenForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user)
+    user: Any = request.user  # login_required: a User
+    tokens = ApiToken.objects.filter(user=user)
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
         if tokens.filter(revoked_at__isnull=True).count() >= MAX_ACTIVE:
             form.add_error(None, _("Revoke a token first: at most %d are active.") % MAX_ACTIVE)
         else:
-            secret = create_token(request.user, form.cleaned_data["name"], request)
+            secret = create_token(user, form.cleaned_data["name"], request)
             form = TokenForm()
     # The secret is rendered in this response only; it is stored nowhere but as a hash.
     response = render(

@@ -3,7 +3,10 @@ Data endpoints (activities, figures, submissions) are in data_views.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -28,7 +31,7 @@ def _listing(results: list) -> HttpResponse:
 
 
 @handler("index")
-def index(call: Call) -> HttpResponse:
+def index(call: Call) -> HttpResponseBase:
     base = call.request.build_absolute_uri("/api/v1/")
     return json_answer(
         {
@@ -44,17 +47,17 @@ def index(call: Call) -> HttpResponse:
 
 
 @handler("openapi")
-def openapi_document(call: Call) -> HttpResponse:
+def openapi_document(call: Call) -> HttpResponseBase:
     return json_answer(openapi())
 
 
 @handler("platforms")
-def platforms(call: Call) -> HttpResponse:
+def platforms(call: Call) -> HttpResponseBase:
     return _listing(list_platforms())
 
 
 @handler("platform")
-def platform(call: Call) -> HttpResponse:
+def platform(call: Call) -> HttpResponseBase:
     found, base = call.platform, call.request.build_absolute_uri("/api/v1/")
     return json_answer(
         {
@@ -77,7 +80,7 @@ def platform(call: Call) -> HttpResponse:
 
 
 @handler("organisations")
-def organisations(call: Call) -> HttpResponse:
+def organisations(call: Call) -> HttpResponseBase:
     return _listing(
         [
             {
@@ -93,7 +96,7 @@ def organisations(call: Call) -> HttpResponse:
 
 
 @handler("plan")
-def plan(call: Call) -> HttpResponse:
+def plan(call: Call) -> HttpResponseBase:
     year = call.params["year"]
     if plan_for(call.platform, year) is None:
         raise ApiError(404, "no plan for this platform" + (f" in {year}" if year else ""))
@@ -117,13 +120,13 @@ def _countries(found: Platform) -> list[str]:
 
 
 @handler("locations")
-def locations(call: Call) -> HttpResponse:
+def locations(call: Call) -> HttpResponseBase:
     level = call.params["level"]
     return _listing([row for c in _countries(call.platform) for row in list_locations(c, level)])
 
 
 @handler("statistics")
-def statistics(call: Call) -> HttpResponse:
+def statistics(call: Call) -> HttpResponseBase:
     series = Series.objects.filter(platform=call.platform).prefetch_related("observations")
     return _listing(
         [
@@ -151,7 +154,7 @@ def statistics(call: Call) -> HttpResponse:
 
 
 @handler("reports")
-def reports(call: Call) -> HttpResponse:
+def reports(call: Call) -> HttpResponseBase:
     rows = ReportVersion.objects.filter(platform=call.platform, published=True)
     if call.params["month"]:
         rows = rows.filter(month=call.params["month"])
@@ -181,7 +184,7 @@ def reports(call: Call) -> HttpResponse:
 
 
 @handler("opendata")
-def opendata(call: Call) -> HttpResponse:
+def opendata(call: Call) -> HttpResponseBase:
     base = call.request.build_absolute_uri(f"/api/v1/opendata/{call.platform.slug}/")
     return _listing(
         [
@@ -208,24 +211,24 @@ def _published(call: Call) -> str:
 
 
 @handler("datapackage")
-def datapackage(call: Call) -> HttpResponse:
+def datapackage(call: Call) -> HttpResponseBase:
     return json_answer(descriptor(call.platform, _published(call)))
 
 
-def _csv(chunks: object, name: str) -> StreamingHttpResponse:
+def _csv(chunks: Iterable[bytes], name: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @handler("package_activities")
-def package_activities(call: Call) -> HttpResponse:
+def package_activities(call: Call) -> HttpResponseBase:
     month = _published(call)
     return _csv(package_activity_chunks(call.platform, month), f"activities-{month}.csv")
 
 
 @handler("package_figures")
-def package_figures(call: Call) -> HttpResponse:
+def package_figures(call: Call) -> HttpResponseBase:
     month = _published(call)
     return _csv(iter([figures_csv(month_figures(call.platform, month))]), f"figures-{month}.csv")
 

@@ -2,37 +2,78 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
+
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import Length
 
 from kipu.core.gazetteer import Gazetteer
 from kipu.core.gazetteer import Location as Unit
 from kipu.web.locations.models import Location, LocationAlias
 
+_CACHE: dict[tuple[object, ...], Gazetteer] = {}
+_LOCK = threading.Lock()
+
+
+def _version() -> tuple[object, ...]:
+    """Changes whenever units or aliases are added, removed or renamed (in any process)."""
+    units = Location.objects.aggregate(n=Count("id"), last=Max("id"), names=Sum(Length("name")))
+    aliases = LocationAlias.objects.aggregate(n=Count("id"), last=Max("id"))
+    return (units["n"], units["last"], units["names"], aliases["n"], aliases["last"])
+
 
 def gazetteer(countries: list[str] | None = None) -> Gazetteer:
-    """The stored gazetteer as a core Gazetteer (all countries, or the ones named)."""
-    rows = Location.objects.select_related("parent")
-    aliases = LocationAlias.objects.select_related("location")
+    """The stored gazetteer as a core Gazetteer (all countries, or the ones named).
+
+    Building it takes most of a second for Peru's 2,000 units, and every validation needs it:
+    it is kept per process until the units change. Callers must not modify it."""
+    key = (tuple(sorted(countries or ())), *_version())
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    built = _build(countries)
+    with _LOCK:
+        _CACHE[key] = built
+    return built
+
+
+def _build(countries: list[str] | None) -> Gazetteer:
+    rows = Location.objects.all()
+    aliases = LocationAlias.objects.all()
     if countries:
         rows = rows.filter(country__in=countries)
         aliases = aliases.filter(location__country__in=countries)
     by_pcode: dict[str, list[str]] = defaultdict(list)
-    for alias in aliases:
-        by_pcode[alias.location.pcode].append(alias.alias)
+    for pcode, alias in aliases.values_list("location__pcode", "alias"):
+        by_pcode[pcode].append(alias)
+    fields = (
+        "pcode",
+        "level",
+        "code",
+        "name",
+        "country",
+        "parent__pcode",
+        "iso",
+        "vintage",
+        "national",
+    )
     return Gazetteer(
         Unit(
-            pcode=r.pcode,
-            level=r.level,
-            code=r.code,
-            name=r.name,
-            country=r.country,
-            parent_pcode=r.parent.pcode if r.parent else "",
-            iso=r.iso,
-            vintage=r.vintage,
-            national=r.national,
-            aliases=tuple(by_pcode.get(r.pcode, ())),
+            pcode=pcode,
+            level=level,
+            code=code,
+            name=name,
+            country=country,
+            parent_pcode=parent or "",
+            iso=iso,
+            vintage=vintage,
+            national=national,
+            aliases=tuple(by_pcode.get(pcode, ())),
         )
-        for r in rows
+        for pcode, level, code, name, country, parent, iso, vintage, national in rows.values_list(
+            *fields
+        )
     )
 
 

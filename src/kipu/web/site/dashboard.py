@@ -20,8 +20,7 @@ import polars as pl
 from kipu.core.figures import FigureOptions, Figures, compute_figures
 from kipu.core.report import charts, maps
 from kipu.web.accounts.scope import Scope
-from kipu.web.figures.queries import cached_activity_frame
-from kipu.web.platforms.queries import reference_data
+from kipu.web.figures.queries import cached_activity_frame, cached_reference_data
 from kipu.web.reports.context import INSETS, boundaries_for
 from kipu.web.stats.models import Observation
 
@@ -72,6 +71,7 @@ class Dashboard:
     figures: Figures
     months: list[str]  # months with data in view, oldest first
     lang: str
+    key: tuple[Any, ...] = ()  # the cache key of `figures`, for what is derived from them
 
     @property
     def platform(self) -> Any:
@@ -146,7 +146,7 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
 
     def compute() -> tuple[Figures, list[str]]:
         year = int((filters.date_to or filters.date_from or "0")[:4]) or None
-        reference = reference_data(scope.platform, year)
+        reference = cached_reference_data(scope.platform, year)
         parents = {s.code: s.parent_code for s in reference.plan.sectors if s.parent_code}
         rows = visible_frame(scope, frame, filters, parents)
         months = sorted(rows["month"].unique().to_list())
@@ -158,7 +158,7 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
         return compute_figures(rows, reference, options), months
 
     figures, months = cached(key, compute)
-    return Dashboard(scope, filters, figures, months, lang)
+    return Dashboard(scope, filters, figures, months, lang, key)
 
 
 def key_numbers(board: Dashboard) -> list[tuple[str, int | None]]:
@@ -171,8 +171,18 @@ def key_numbers(board: Dashboard) -> list[tuple[str, int | None]]:
     ]
 
 
+def _derived(board: Dashboard, name: str, make: Any) -> Any:
+    """A table made from the board's figures, cached with them: a table asks the figures once
+    per row (hundreds of admin1 units in a region), too slow to redo on every request."""
+    return cached((*board.key, name), lambda: make(board)) if board.key else make(board)
+
+
 def sector_table(board: Dashboard) -> list[dict[str, Any]]:
     """People reached (at the end of the period) and partners, per sector or area."""
+    return _derived(board, "sector_table", _sector_table)
+
+
+def _sector_table(board: Dashboard) -> list[dict[str, Any]]:
     figures = board.figures
     partners = {r["sector"]: r for r in figures.partners["by_sector"].iter_rows(named=True)}
     names = {s.code: s.name for s in (figures.reference.plan.sectors if figures.reference else [])}
@@ -189,6 +199,10 @@ def sector_table(board: Dashboard) -> list[dict[str, Any]]:
 
 
 def admin1_table(board: Dashboard) -> list[dict[str, Any]]:
+    return _derived(board, "admin1_table", _admin1_table)
+
+
+def _admin1_table(board: Dashboard) -> list[dict[str, Any]]:
     figures = board.figures
     rows = figures.partners["by_admin1"].iter_rows(named=True)
     return sorted(

@@ -86,14 +86,10 @@ def _store_activities(platform: Platform) -> None:
 def stage_demo(platform: Platform, *, with_reports: bool = True) -> None:
     """The workflow around the data: January–November 2019 approved and published, December
     in progress, and the November reports published in English and Spanish."""
+    from kipu.web.console.demo_workflow import stage_demo_workflow
     from kipu.web.reports.services import create_report_version
 
-    try:
-        from kipu.web.console.demo_workflow import stage_demo_workflow
-    except ImportError:  # the console is optional for a data-only demonstration
-        stage_demo_workflow = None
-    if stage_demo_workflow is not None:
-        stage_demo_workflow(platform, "system:demo")
+    stage_demo_workflow(platform, "system:demo")
     if with_reports:
         for lang in ("en", "es"):
             create_report_version(platform, demo.NOVEMBER, lang, publish=True)

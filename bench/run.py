@@ -1,0 +1,147 @@
+"""Run every benchmark in bench/ and write BENCHMARKS.md (`make bench`).
+
+Run: .venv/bin/python -m bench.run [--quick] [--output BENCHMARKS.md]
+
+Full: validation (--quick), figure engine (10k-1M), stored figures (10k/100k/1M on SQLite and
+PostgreSQL), dashboard under load (1M, SQLite and PostgreSQL), report rendering (demo and 1M),
+API streaming (1M). About 20 minutes on the 2-core machine once the stores exist under
+bench/data/ (the first run builds the SQLite stores, a few minutes more); PostgreSQL
+databases are built for the run and dropped after it. --quick: SQLite only, 1M store
+figures, shorter load test, 100k API stream.
+
+The machine is shared: each table row carries the load average when it was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import bench_dashboard, bench_report, bench_store, store
+
+ROOT = Path(__file__).resolve().parent.parent
+Row = dict[str, Any]
+
+
+def _external(module: str, *args: str) -> tuple[Row, str]:
+    """An existing benchmark run as it is; its output goes to the appendix."""
+    command = f".venv/bin/python -m {module} {' '.join(args)}".strip()
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    seconds = time.perf_counter() - started
+    status = "ran" if done.returncode == 0 else f"FAILED ({done.returncode})"
+    print(f"{command}: {status} in {seconds:.0f} s", flush=True)
+    row = {"target": f"{module} (see its output below)", "measured": f"{status}, {seconds:.0f} s",
+           "ok": None if done.returncode == 0 else False, "command": command,
+           "load": store.machine_load()}  # fmt: skip
+    return row, f"### {command}\n\n```\n{done.stdout}{done.stderr[-2000:]}```\n"
+
+
+def _store_rows(records: list[Row], command: str) -> list[Row]:
+    return [{**row, "command": command} for row in bench_store.targets(records)]
+
+
+def _dashboard_rows(records: list[Row], command: str) -> list[Row]:
+    return [
+        {
+            "target": f"dashboard, 1M rows, {r['backend']}, {r['clients']} clients: "
+            "p95 < 300 ms, no errors",
+            "measured": f"p50 {r['p50'] * 1e3:.0f} / p95 {r['p95'] * 1e3:.0f} / p99 "
+            f"{r['p99'] * 1e3:.0f} ms, {r['requests']} requests, {r['errors']} errors "
+            f"(slowest first answer {r['first']:.1f} s)",
+            "ok": r["p95"] < 0.3 and r["errors"] == 0,
+            "command": command,
+            "load": r["load"],
+        }
+        for r in records
+    ]
+
+
+def _report_rows(records: list[Row], command: str) -> list[Row]:
+    rows = []
+    for r in records:
+        limit = 5 if r["scenario"] == "demo" else 10
+        what = "demo database" if r["scenario"] == "demo" else f"1M store ({r['backend']})"
+        rows.append({"target": f"full report (HTML, PDF, DOCX), {what}, {r['phase']} render: "
+                               f"< {limit} s",
+                     "measured": f"{r['seconds']:.2f} s", "ok": r["seconds"] < limit,
+                     "command": command, "load": r["load"]})  # fmt: skip
+    return rows
+
+
+def _markdown(rows: list[Row], appendix: list[str], started: str, quick: bool) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
+                .splitlines() if line.startswith("model name")), platform.machine())  # fmt: skip
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    lines = [
+        "# Kipu benchmarks",
+        "",
+        f"Written by `make bench` (`.venv/bin/python -m bench.run{' --quick' if quick else ''}`)"
+        f" on {started}. Machine: {os.cpu_count()} CPUs ({cpu}), {memory:.0f} GB RAM, "
+        f"Python {platform.python_version()}. The machine is shared with other work: the load "
+        "column is the 1/5/15-minute load average when the row was measured; times are "
+        "medians of repeated runs unless marked first/cold/rebuild.",
+        "",
+        "| target | measured | met | command | date | machine load |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        met = {True: "yes", False: "**no**", None: "—"}[r["ok"]]
+        lines.append(f"| {r['target']} | {r['measured']} | {met} | `{r['command']}` | "
+                     f"{started[:10]} | {r['load']} |")  # fmt: skip
+    return "\n".join([*lines, "", "## Output of the other benchmarks", "", *appendix])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows: list[Row] = []
+    appendix: list[str] = []
+    externals = [("bench.bench_validation", "--quick"),
+                 ("bench.bench_figures", "--sizes", "10000,100000,1000000")]  # fmt: skip
+    for module, *options in externals:
+        row, text = _external(module, *options)
+        rows.append(row)
+        appendix.append(text)
+    backends = ["sqlite"] if args.quick else ["sqlite", "postgresql"]
+    sizes = "1000000" if args.quick else "10000,100000,1000000"
+    options = ["--sizes", sizes, "--backends", ",".join(backends), "--keep-postgres"]
+    rows += _store_rows(
+        bench_store.main(options), f"python -m bench.bench_store {' '.join(options)}"
+    )
+    try:
+        for backend in backends:
+            options = ["--backend", backend, "--seconds", "15" if args.quick else "30"]
+            command = f"python -m bench.bench_dashboard {' '.join(options)}"
+            rows += _dashboard_rows(bench_dashboard.main(options), command)
+        options = ["--backend", "sqlite", "--repeat", "1" if args.quick else "3"]
+        command = f"python -m bench.bench_report {' '.join(options)}"
+        rows += _report_rows(bench_report.main(options), command)
+    finally:
+        if "postgresql" in backends:
+            for rows_count in (10_000, 100_000, 1_000_000):
+                store.postgres(f"DROP DATABASE IF EXISTS kipu_bench_{store.label(rows_count)}")
+    if (ROOT / "bench" / "bench_api.py").exists():
+        api = ["--rows", "100000" if args.quick else "1000000", "--keep",
+               str(store.DATA / ("api-100k" if args.quick else "api-1m"))]  # fmt: skip
+        row, text = _external("bench.bench_api", *api)
+        rows.append(row)
+        appendix.append(text)
+    args.output.write_text(_markdown(rows, appendix, started, args.quick) + "\n", encoding="utf-8")
+    print(f"written: {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

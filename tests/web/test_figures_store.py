@@ -1,0 +1,170 @@
+"""Store-scale read paths: the fast activity_frame equals the plain one, and the shared Parquet
+snapshot follows imports, replacements and month publication (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kipu.core.frame import ACTIVITY_FRAME
+from kipu.core.frame import activity_frame as frame_of
+from kipu.web.figures import snapshot
+from kipu.web.figures.queries import cached_activity_frame, data_version, platform_figures
+from kipu.web.submissions.months import lock_month, publish_month
+from kipu.web.submissions.queries import activity_frame, snapshot_frame
+from kipu.web.submissions.services import store_submission
+
+ORDER = ["appealing_org", "month", "row"]
+
+
+def _rows(org: str, month: str, count: int, start: int = 0, issues: bool = False) -> pl.DataFrame:
+    records = [
+        {
+            "row": start + n,
+            "country": "PER",
+            "admin1": ("PE15", "PE24", "PE00")[n % 3],
+            "admin2": "PE1501" if n % 3 == 0 else None,
+            "appealing_org": org,
+            "implementation": (True, False, None)[n % 3],
+            "implementing_partner": "ORG902" if n % 2 else None,
+            "month": month,
+            "sector": "PRO",
+            "indicator": "PRO-01",
+            "activity_name": ('Orientación, "legal"', "", "línea\nnueva")[n % 3],
+            "activity_description": None if n % 2 else "Descripción, con comas",
+            "rmrp_activity": n % 4 != 0,
+            "covid19": None if n % 5 == 0 else n % 2 == 0,
+            "cva": n % 3 == 1,
+            "value_usd": 0.1 + n / 3 if n % 3 == 1 else None,
+            "delivery_mechanism": "Voucher" if n % 3 == 1 else None,
+            "new_beneficiaries": 10 + n,
+            "total_monthly": 20 + n,
+            "in_destination": 10 + n,
+            "women": 4 + n,
+            "men": 6,
+        }
+        for n in range(count)
+    ]
+    frame = frame_of(records)
+    if issues:
+        codes = [["outlier"] if n % 2 else [] for n in range(count)]
+        frame = frame.with_columns(issue_codes=pl.Series(codes, dtype=pl.List(pl.Utf8)))
+    return frame
+
+
+def _organisation(key: str):  # noqa: ANN202
+    from kipu.web.platforms.models import Organisation
+
+    return Organisation.objects.get(external_id=key)
+
+
+@pytest.fixture
+def store(make_platform, tmp_path, monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    snapshot.forget()
+    platform = make_platform()
+    for month in ("2019-01", "2019-02", "2019-03"):
+        store_submission(platform, _organisation("ORG901"), month, _rows("ORG901", month, 7))
+    store_submission(
+        platform, _organisation("ORG902"), "2019-02", _rows("ORG902", "2019-02", 6, issues=True)
+    )
+    return platform
+
+
+def _same(left: pl.DataFrame, right: pl.DataFrame) -> bool:
+    return left.sort(ORDER).equals(right.sort(ORDER))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"with_issues": False},
+        {"month_from": "2019-02", "month_to": "2019-02"},
+        {"exclude_month": "2019-01"},
+        {"organisation": "ORG902"},
+        {"month_from": "2030-01"},  # nothing
+    ],
+)
+def test_fast_path_returns_exactly_the_plain_frame(store, options: dict) -> None:  # noqa: ANN001
+    if "organisation" in options:
+        options = {**options, "organisation": _organisation(options["organisation"])}
+    fast = activity_frame(store, **options)
+    plain = activity_frame(store, fast=False, **options)
+    assert fast.schema == plain.schema == pl.Schema(ACTIVITY_FRAME)
+    assert fast.equals(plain)  # same rows in the same (database) order, nulls and all
+    if not options:
+        assert fast.height == 27
+        assert fast.filter(pl.col("activity_name") == "")["activity_name"].len() > 0
+        assert fast["activity_description"].null_count() == 0  # stored as "" not NULL
+
+
+def test_snapshot_frame_flags_rows_with_accepted_issues(store) -> None:  # noqa: ANN001
+    rows = snapshot_frame(store)
+    assert rows.height == 27 and rows.filter(~pl.col("clean")).height == 3
+    assert _same(rows.filter(pl.col("clean")).select(list(ACTIVITY_FRAME)),
+                 activity_frame(store, with_issues=False))  # fmt: skip
+
+
+def test_snapshot_is_written_once_and_read_back_by_another_process(store, tmp_path) -> None:  # noqa: ANN001
+    _, first = cached_activity_frame(store)
+    files = list((tmp_path / "cache").glob("activities-*.parquet"))
+    assert len(files) == 1
+    snapshot.forget()  # as a fresh worker process would start
+    written = files[0].stat().st_mtime_ns
+    again = snapshot.platform_snapshot(store)
+    assert files[0].stat().st_mtime_ns == written  # read, not rebuilt
+    assert _same(again.filter(pl.col("clean")).select(list(ACTIVITY_FRAME)), first)
+
+
+def test_snapshot_follows_an_import_and_a_replacement(store, tmp_path) -> None:  # noqa: ANN001
+    before = platform_figures(store, date_from="2019-01", date_to="2019-03")
+    version, frame = cached_activity_frame(store)
+    # A new month, and a replacement of February with fewer rows.
+    store_submission(store, _organisation("ORG901"), "2019-04", _rows("ORG901", "2019-04", 5))
+    store_submission(store, _organisation("ORG901"), "2019-02", _rows("ORG901", "2019-02", 2, 50))
+    new_version, new_frame = cached_activity_frame(store)
+    assert new_version != version
+    assert new_frame.height == frame.height + 5 - 7 + 2
+    assert _same(new_frame, activity_frame(store, with_issues=False))
+    after = platform_figures(store, date_from="2019-01", date_to="2019-03")
+    assert after.reached() != before.reached()
+    snapshot.forget()
+    on_disk = snapshot.platform_snapshot(store)  # the updated file, for the other processes
+    assert _same(on_disk, snapshot_frame(store))
+
+
+def test_figures_with_and_without_accepted_issues(store) -> None:  # noqa: ANN001
+    clean = platform_figures(store, date_from="2019-02", date_to="2019-02")
+    every = platform_figures(store, date_from="2019-02", date_to="2019-02", with_issues=True)
+    assert every.reached() > clean.reached()
+    assert platform_figures(store, countries=["COL"]).reached() == 0
+
+
+def test_month_publication_changes_the_version_and_the_dashboard(store, client) -> None:  # noqa: ANN001
+    version, frame = cached_activity_frame(store)
+    assert client.get("/dashboard/gtrm-test/data.json").json()["months"] == []
+    lock_month(store, "2019-02", "test")
+    publish_month(store, "2019-02", "test")
+    new_version, new_frame = cached_activity_frame(store)
+    assert new_version == data_version(store) != version
+    assert new_frame.equals(frame)  # publication changes what is shown, not the rows
+    assert client.get("/dashboard/gtrm-test/data.json").json()["months"] == ["2019-02"]
+
+
+def test_works_from_memory_without_a_writable_cache_folder(store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("KIPU_DATA_DIR", str(blocker))
+    snapshot.forget()
+    _, frame = cached_activity_frame(store)
+    assert frame.height == 24
+
+
+def test_snapshot_files_can_be_turned_off(store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("KIPU_SNAPSHOTS", "0")
+    snapshot.forget()
+    assert snapshot.platform_snapshot(store).height == 27
+    assert not list(Path(tmp_path).glob("cache/*.parquet"))
