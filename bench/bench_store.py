@@ -109,7 +109,8 @@ def _cli(url: str, data_dir: str) -> float:
     command = [os.path.join(os.path.dirname(store.PYTHON), "kipu"), "figures", "--platform",
                store.SLUG, "--from", YEAR[0], "--to", YEAR[1], "--format", "json",
                "-o", os.devnull]  # fmt: skip
-    env = {**os.environ, "DATABASE_URL": url, "KIPU_DATA_DIR": data_dir, "KIPU_DEBUG": "0"}
+    env = {**os.environ, "DATABASE_URL": url, "KIPU_DATA_DIR": data_dir, "KIPU_DEBUG": "0",
+           "SECRET_KEY": "bench-only"}  # fmt: skip
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - started

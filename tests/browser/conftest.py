@@ -12,8 +12,15 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps trying to reach the internet, which
 # the development and CI machines refuse.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
@@ -26,8 +33,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
             if not Path(CHROMIUM).exists():
-                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is not installed "
-                                                        "(make test installs it as root)"))
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"{CHROMIUM} is not installed (make test installs it as root)"
+                    )
+                )
 
 
 @pytest.fixture(scope="session")

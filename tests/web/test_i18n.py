@@ -126,9 +126,7 @@ ENGLISH_NAVIGATION = ("Dashboard", "Reports", "Sign in", "Sign out", "Language",
         ("/reports/", ["Informes de situación", "Datos sintéticos de demostración"]),
     ],
 )
-def test_pages_in_spanish_after_the_switch(
-    client: Client, demo, url: str, spanish: list[str]  # noqa: ANN001
-) -> None:
+def test_pages_in_spanish_after_the_switch(client: Client, demo, url: str, spanish) -> None:  # noqa: ANN001
     html = _spanish(client).get(url).content.decode()
     assert '<html lang="es">' in html
     for text in spanish:
@@ -156,3 +154,6 @@ def test_dashboard_numbers_use_the_spanish_format(client: Client, demo) -> None:
         assert es == en.replace(",", NBSP)
     assert re.search(rf"<td class=\"num\">\d{{1,3}}(?:{NBSP}\d{{3}})+</td>", spanish)
     assert not re.search(r"<td class=\"num\">\d{1,3}(?:[,.]\d{3})+</td>", spanish)
+    # Sector names follow the language too (the plan has Spanish names).
+    assert "Direct Emergency Assistance" in english and "Protección" not in english
+    assert "Asistencia directa de emergencia" in spanish and "Protection" not in spanish

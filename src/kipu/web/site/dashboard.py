@@ -179,13 +179,15 @@ def _derived(board: Dashboard, name: str, make: Any) -> Any:
 
 def sector_table(board: Dashboard) -> list[dict[str, Any]]:
     """People reached (at the end of the period) and partners, per sector or area."""
-    return _derived(board, "sector_table", _sector_table)
+    # The names follow the language; the cached figures do not, so the table is cached per language.
+    return _derived(board, f"sector_table-{board.lang}", _sector_table)
 
 
 def _sector_table(board: Dashboard) -> list[dict[str, Any]]:
     figures = board.figures
     partners = {r["sector"]: r for r in figures.partners["by_sector"].iter_rows(named=True)}
-    names = {s.code: s.name for s in (figures.reference.plan.sectors if figures.reference else [])}
+    sectors = figures.reference.plan.sectors if figures.reference else []
+    names = {s.code: (s.name_es if board.lang == "es" and s.name_es else s.name) for s in sectors}
     return [
         {
             "code": code,
