@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres bench lint serve clean system-deps
+.PHONY: demo test bench lint serve clean system-deps messages venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ lint: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/kipu serve --host $(HOST) --port $(PORT)
+
+messages:
+	bash tools/update-translations.sh
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache .mypy_cache .ruff_cache
