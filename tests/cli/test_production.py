@@ -12,7 +12,8 @@ KIPU = str(Path(sys.executable).with_name("kipu"))
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "KIPU_DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**inherited, "KIPU_DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
             "KIPU_ALLOWED_HOSTS": "kipu.example.org", "KIPU_DATA_DIR": str(tmp_path),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
 

@@ -129,6 +129,8 @@ ENGLISH_NAVIGATION = ("Dashboard", "Reports", "Sign in", "Sign out", "Language",
 def test_pages_in_spanish_after_the_switch(client: Client, demo, url: str, spanish) -> None:  # noqa: ANN001
     html = _spanish(client).get(url).content.decode()
     assert '<html lang="es">' in html
+    # Each language is offered under its own name.
+    assert ">English</option>" in html and ">Español</option>" in html
     for text in spanish:
         assert text in html, text
     for text in ENGLISH_NAVIGATION:

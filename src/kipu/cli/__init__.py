@@ -3,7 +3,7 @@
 Exit status: 0 success, 1 invalid input (messages name file, row and column), 2 usage errors.
 """
 
-from kipu.cli import collect, demo, figures, reference, reports, site
+from kipu.cli import collect, demo, export, figures, reference, reports, site
 from kipu.cli.base import main
 
 for _command in (
@@ -11,6 +11,7 @@ for _command in (
     *collect.COMMANDS,
     *figures.COMMANDS,
     *reports.COMMANDS,
+    *export.COMMANDS,
     *demo.COMMANDS,
     *site.COMMANDS,
 ):

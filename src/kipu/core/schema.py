@@ -348,6 +348,13 @@ EXTRA_HXL: dict[str, str] = {
     "#org+impl": "implementing_partner",
     "#org+prog": "appealing_org",
     "#org+appealing+name": "appealing_org",
+    # Other platforms' common 3W tags.
+    "#org": "appealing_org",
+    "#org+id": "appealing_org",
+    "#org+implementing": "implementing_partner",
+    "#sector+cluster": "sector",
+    "#reached": "total_monthly",
+    "#reached+ind": "total_monthly",
 }
 
 # HXL attributes that say how a value is written, not what it is.

@@ -195,7 +195,6 @@ def test_hxl_only_file_through_the_api_and_the_cli(
     )
 
 
-@pytest.mark.xfail(reason="#org, #reached need EXTRA_HXL entries in kipu.core.schema", strict=False)
 def test_common_3w_hashtags_from_other_platforms(api, data, partner_a) -> None:  # noqa: ANN001
     text = ("#country+code,#adm1+code,#org,#date,#sector,#indicator+code,#reached,"
             "#reached+ind+new,#reached+ind+in_destination,#reached+f+adults\n"
