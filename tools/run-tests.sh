@@ -8,12 +8,15 @@ BIN=.venv/bin
 PG_URL="${KIPU_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/kipu_test}"
 
 echo "== Kipu tests on SQLite =="
-env -u DATABASE_URL "$BIN/pytest" -q -p no:cacheprovider "$@"
+# Two workers: the machines have two cores. Whole files go to one worker (shared fixtures).
+PARALLEL=(-n "${KIPU_TEST_WORKERS:-2}" --dist loadfile)
+env -u DATABASE_URL "$BIN/pytest" -q -p no:cacheprovider "${PARALLEL[@]}" "$@"
 sqlite_status=$?
 
 echo "== Kipu tests on PostgreSQL ($PG_URL) =="
 if "$BIN/python" -m kipu.web.database ping "$PG_URL"; then
-  DATABASE_URL="$PG_URL" "$BIN/pytest" -q -p no:cacheprovider -m "not render" tests/web tests/cli "$@"
+  DATABASE_URL="$PG_URL" "$BIN/pytest" -q -p no:cacheprovider "${PARALLEL[@]}" -m "not render" \
+    tests/web tests/cli "$@"
   pg_status=$?
 elif [ "${KIPU_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "!! PostgreSQL is not reachable at $PG_URL and KIPU_REQUIRE_POSTGRES=1: failing." >&2

@@ -159,3 +159,5 @@ def test_dashboard_numbers_use_the_spanish_format(client: Client, demo) -> None:
     # Sector names follow the language too (the plan has Spanish names).
     assert "Direct Emergency Assistance" in english and "Protección" not in english
     assert "Asistencia directa de emergencia" in spanish and "Protection" not in spanish
+    assert "Country level" in english and "Nivel nacional" in spanish
+    assert "Country level" not in spanish

@@ -176,6 +176,7 @@ def _write(snapshot: Snapshot, prefix: str) -> None:
         os.close(handle)
         metadata = {METADATA_KEY: json.dumps(snapshot.stamps)}
         snapshot.frame.write_parquet(temporary, compression="lz4", metadata=metadata)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; workers may run as other users
         os.replace(temporary, path)
     except OSError as error:
         log.warning("activity snapshot not written (%s): working from memory", error)

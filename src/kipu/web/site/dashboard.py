@@ -274,8 +274,12 @@ def chart(board: Dashboard, name: str) -> charts.Graphic | None:
             return _presence_map(board)
         raise KeyError(name)
 
+    return cached(_chart_key(board, name), make)
+
+
+def _chart_key(board: Dashboard, name: str) -> tuple[Any, ...]:
     version = cached_activity_frame(board.platform)[0]
-    key = (
+    return (
         "chart",
         board.platform.pk,
         version,
@@ -285,7 +289,23 @@ def chart(board: Dashboard, name: str) -> charts.Graphic | None:
         board.lang,
         name,
     )
-    return cached(key, make)
+
+
+def chart_bytes(board: Dashboard, name: str, ext: str) -> bytes | None:
+    """The chart drawn once per data version and filters: drawing takes most of a second,
+    and a matplotlib figure must not be drawn by two threads at once."""
+
+    def draw() -> bytes | None:
+        graphic = chart(board, name)
+        if graphic is None:
+            return None
+        with _DRAW_LOCK:
+            return graphic.svg().encode("utf-8") if ext == "svg" else graphic.png(dpi=110)
+
+    return cached((*_chart_key(board, name), ext), draw)
+
+
+_DRAW_LOCK = threading.Lock()
 
 
 CHARTS = (

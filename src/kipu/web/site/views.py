@@ -12,9 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kipu.web.accounts.scope import VIEW_PUBLISHED, require, scope_of
-from kipu.web.plans.queries import plan_value
+from kipu.web.figures.queries import cached_reference_data
 from kipu.web.platforms.models import Platform
-from kipu.web.platforms.queries import member_organisations
 from kipu.web.reports.queries import latest_published
 from kipu.web.site import dashboard as board_data
 
@@ -54,7 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, platform: str | None = None) -> HttpResponse:
     board = _board(request)
     scope = board.scope
-    plan = plan_value(scope.platform, int(board.months[-1][:4]) if board.months else None)
+    reference = cached_reference_data(
+        scope.platform, int(board.months[-1][:4]) if board.months else None
+    )
     return render(
         request,
         "site/dashboard.html",
@@ -62,9 +63,9 @@ def dashboard(request: HttpRequest, platform: str | None = None) -> HttpResponse
             **_panel_context(board),
             "platform": scope.platform,
             "can_internal": scope.can_view_unpublished(),
-            "sectors": [s for s in plan.sectors],
+            "sectors": reference.plan.sectors,
             "admin1_options": board_data.admin1_table(board),
-            "organisations": member_organisations(scope.platform),
+            "organisations": reference.organisations,
             "reports": latest_published(scope)[:4],
         },
     )
@@ -112,12 +113,12 @@ def data(request: HttpRequest, platform: str) -> JsonResponse:
 def chart_file(request: HttpRequest, platform: str, name: str, ext: str) -> HttpResponse:
     if name not in board_data.CHARTS:
         raise Http404("no such chart")
-    graphic = board_data.chart(_board(request), name)
-    if graphic is None:
+    body = board_data.chart_bytes(_board(request), name, ext)
+    if body is None:
         raise Http404("nothing to show for these filters")
     if ext == "svg":
-        return HttpResponse(graphic.svg(), content_type="image/svg+xml")
-    response = HttpResponse(graphic.png(dpi=110), content_type="image/png")
+        return HttpResponse(body, content_type="image/svg+xml")
+    response = HttpResponse(body, content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{name}.png"'
     return response
 
