@@ -29,8 +29,9 @@ def gazetteer_present(request):  # noqa: ANN001
         from kipu.web.locations.models import Location
         from kipu.web.locations.services import load_locations
 
-        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames
-                                else "db")
+        request.getfixturevalue(
+            "transactional_db" if "transactional_db" in request.fixturenames else "db"
+        )
         if not Location.objects.filter(pcode="PE15").exists():
             load_locations(bundled_locations("PE"))
 

@@ -15,11 +15,25 @@ from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.models import Activity, Submission
 
 ROW = {
-    "country": "PER", "admin1": "PE15", "admin2": "PE1501", "appealing_org": "ORG901",
-    "implementation": False, "month": "2019-11", "sector": "PRO", "indicator": "PRO-01",
-    "activity_name": "Legal orientation", "rmrp_activity": True, "cva": False,
-    "total_monthly": 100, "new_beneficiaries": 60, "in_destination": 50, "host_community": 10,
-    "girls": 10, "boys": 10, "women": 25, "men": 15,
+    "country": "PER",
+    "admin1": "PE15",
+    "admin2": "PE1501",
+    "appealing_org": "ORG901",
+    "implementation": False,
+    "month": "2019-11",
+    "sector": "PRO",
+    "indicator": "PRO-01",
+    "activity_name": "Legal orientation",
+    "rmrp_activity": True,
+    "cva": False,
+    "total_monthly": 100,
+    "new_beneficiaries": 60,
+    "in_destination": 50,
+    "host_community": 10,
+    "girls": 10,
+    "boys": 10,
+    "women": 25,
+    "men": 15,
 }
 
 
@@ -86,7 +100,9 @@ def test_import_replaces_keeps_history_and_is_idempotent(kipu, platform, tmp_pat
     assert [(s["status"], s["rows"]) for s in history] == [("current", 2), ("superseded", 1)]
     assert Activity.objects.filter(submission__status="current").count() == 2
     assert Activity.objects.count() == 3  # the replaced version stays retrievable
-    shown = json.loads(kipu("submissions", "show", str(history[1]["id"]), "--format", "json").output)
+    shown = json.loads(
+        kipu("submissions", "show", str(history[1]["id"]), "--format", "json").output
+    )
     assert shown["report"]["valid"] is True
 
 
@@ -111,8 +127,14 @@ def test_accept_issues_stores_marked_rows_that_figures_exclude(kipu, platform, t
     clean = json.loads(kipu("figures", "--format", "json").output)
     everything = json.loads(kipu("figures", "--format", "json", "--include-issues").output)
     total = {"clean": clean, "all": everything}
-    monthly = {k: sum(r["monthly_total"] for r in v["rows"] if r["admin1"] is None
-                      and r["sector"] == "Intersector") for k, v in total.items()}
+    monthly = {
+        k: sum(
+            r["monthly_total"]
+            for r in v["rows"]
+            if r["admin1"] is None and r["sector"] == "Intersector"
+        )
+        for k, v in total.items()
+    }
     assert monthly == {"clean": 100, "all": 200}
 
 
@@ -128,7 +150,10 @@ def test_all_months_groups_by_organisation_and_month(kipu, platform, tmp_path) -
     file = five_w(tmp_path, platform, "year.xlsx", rows)
     assert kipu("import", file, "--all-months").exit_code == 0
     assert sorted(Submission.objects.values_list("organisation__external_id", "month")) == [
-        ("ORG901", "2019-10"), ("ORG901", "2019-11"), ("ORG902", "2019-11")]
+        ("ORG901", "2019-10"),
+        ("ORG901", "2019-11"),
+        ("ORG902", "2019-11"),
+    ]
 
 
 def test_import_usage_errors(kipu, platform, tmp_path) -> None:  # noqa: ANN001
@@ -141,7 +166,9 @@ def test_import_usage_errors(kipu, platform, tmp_path) -> None:  # noqa: ANN001
 
 def test_template_round_trip(kipu, platform, tmp_path) -> None:  # noqa: ANN001
     out = tmp_path / "template.xlsx"
-    result = kipu("template", "--org", "ORG901", "--month", "2019-11", "--lang", "es", "-o", str(out))
+    result = kipu(
+        "template", "--org", "ORG901", "--month", "2019-11", "--lang", "es", "-o", str(out)
+    )
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
     sheet = book.worksheets[0]

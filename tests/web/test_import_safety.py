@@ -22,10 +22,22 @@ from kipu.web.submissions.imports import import_file
 from kipu.web.submissions.models import Activity, Submission
 
 ROW = {
-    "country": "PER", "admin1": "PE15", "appealing_org": "ORG901", "implementation": False,
-    "month": "2019-11", "sector": "PRO", "indicator": "PRO-01", "rmrp_activity": True,
-    "cva": False, "total_monthly": 10, "new_beneficiaries": 6, "in_destination": 6,
-    "girls": 1, "boys": 1, "women": 2, "men": 2,
+    "country": "PER",
+    "admin1": "PE15",
+    "appealing_org": "ORG901",
+    "implementation": False,
+    "month": "2019-11",
+    "sector": "PRO",
+    "indicator": "PRO-01",
+    "rmrp_activity": True,
+    "cva": False,
+    "total_monthly": 10,
+    "new_beneficiaries": 6,
+    "in_destination": 6,
+    "girls": 1,
+    "boys": 1,
+    "women": 2,
+    "men": 2,
 }
 
 
@@ -37,15 +49,21 @@ def workbook(path: Path, platform, count: int, total: int) -> Path:  # noqa: ANN
 
 def state(platform) -> tuple[list[tuple[str, int]], int, int]:  # noqa: ANN001
     current = Activity.objects.filter(platform=platform, submission__status="current")
-    return (sorted(Submission.objects.values_list("status", "row_count")), current.count(),
-            sum(current.values_list("total_monthly", flat=True)))
+    return (
+        sorted(Submission.objects.values_list("status", "row_count")),
+        current.count(),
+        sum(current.values_list("total_monthly", flat=True)),
+    )
 
 
-def test_a_crash_while_storing_keeps_the_previous_version(make_platform, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_crash_while_storing_keeps_the_previous_version(
+    make_platform, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
     platform = make_platform()
     org = Organisation.objects.get(external_id="ORG901")
-    assert import_file(platform, workbook(tmp_path / "v1.xlsx", platform, 3, 10), organisation=org,
-                       month="2019-11").ok
+    assert import_file(
+        platform, workbook(tmp_path / "v1.xlsx", platform, 3, 10), organisation=org, month="2019-11"
+    ).ok
     before = state(platform)
     original = services.insert_activities
 
@@ -55,8 +73,12 @@ def test_a_crash_while_storing_keeps_the_previous_version(make_platform, tmp_pat
 
     monkeypatch.setattr(services, "insert_activities", crash)
     with pytest.raises(RuntimeError, match="disk full"):
-        import_file(platform, workbook(tmp_path / "v2.xlsx", platform, 5, 20), organisation=org,
-                    month="2019-11")
+        import_file(
+            platform,
+            workbook(tmp_path / "v2.xlsx", platform, 5, 20),
+            organisation=org,
+            month="2019-11",
+        )
     assert state(platform) == before == ([("current", 3)], 3, 30)
 
 
@@ -77,38 +99,56 @@ main()
 """
 
 
-def run_kipu(url: str, tmp_path: Path, *args: str, killer: bool = False) -> subprocess.CompletedProcess[str]:
+def run_kipu(
+    url: str, tmp_path: Path, *args: str, killer: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url, "KIPU_DATA_DIR": str(tmp_path / "var")}
-    command = [sys.executable, "-c", KILLER, *args] if killer else [
-        str(Path(sys.executable).with_name("kipu")), *args]
+    command = (
+        [sys.executable, "-c", KILLER, *args]
+        if killer
+        else [str(Path(sys.executable).with_name("kipu")), *args]
+    )
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
 
 
 @pytest.mark.slow
-def test_a_killed_import_leaves_the_previous_data(fresh_database_url: str, make_platform,  # noqa: ANN001
-                                                  tmp_path: Path) -> None:
+def test_a_killed_import_leaves_the_previous_data(
+    fresh_database_url: str,
+    make_platform,  # noqa: ANN001
+    tmp_path: Path,
+) -> None:
     platform = make_platform()  # in the test database: only used to write the files
     first = workbook(tmp_path / "v1.xlsx", platform, 4, 10)
     second = workbook(tmp_path / "v2.xlsx", platform, 6, 99)
     orgs = tmp_path / "orgs.csv"
     orgs.write_text("name,id\nPartner A,ORG901\n", encoding="utf-8")
     plan = tmp_path / "plan.csv"
-    plan.write_text("sector_code,sector,indicator,code,type\nPRO,Protection,People oriented,PRO-01,PiN\n",
-                    encoding="utf-8")
+    plan.write_text(
+        "sector_code,sector,indicator,code,type\nPRO,Protection,People oriented,PRO-01,PiN\n",
+        encoding="utf-8",
+    )
     url = fresh_database_url
-    for args in (("init",), ("platforms", "add", "p", "--name", "P", "--country", "PER"),
-                 ("orgs", "load", str(orgs)), ("plan", "load", str(plan), "--year", "2019"),
-                 ("import", str(first), "--org", "ORG901", "--month", "2019-11")):
+    for args in (
+        ("init",),
+        ("platforms", "add", "p", "--name", "P", "--country", "PER"),
+        ("orgs", "load", str(orgs)),
+        ("plan", "load", str(plan), "--year", "2019"),
+        ("import", str(first), "--org", "ORG901", "--month", "2019-11"),
+    ):
         done = run_kipu(url, tmp_path, *args)
         assert done.returncode == 0, done.stderr + done.stdout
-    killed = run_kipu(url, tmp_path, "import", str(second), "--org", "ORG901", "--month", "2019-11",
-                      killer=True)
+    killed = run_kipu(
+        url, tmp_path, "import", str(second), "--org", "ORG901", "--month", "2019-11", killer=True
+    )
     assert killed.returncode == -9
     history = json.loads(run_kipu(url, tmp_path, "submissions", "list", "--format", "json").stdout)
     assert [(s["status"], s["rows"]) for s in history] == [("current", 4)]
     figures = json.loads(run_kipu(url, tmp_path, "figures", "--format", "json").stdout)
-    totals = [r["monthly_total"] for r in figures["rows"] if r["admin1"] is None
-              and r["sector"] == "Intersector"]
+    totals = [
+        r["monthly_total"]
+        for r in figures["rows"]
+        if r["admin1"] is None and r["sector"] == "Intersector"
+    ]
     assert totals == [40]
 
 
@@ -119,8 +159,10 @@ def test_simultaneous_imports_end_with_one_complete_version(make_platform, tmp_p
         pytest.skip("row locking between connections is tested on PostgreSQL")
     platform = make_platform()
     org = Organisation.objects.get(external_id="ORG901")
-    files = [workbook(tmp_path / "a.xlsx", platform, 300, 10),
-             workbook(tmp_path / "b.xlsx", platform, 200, 70)]
+    files = [
+        workbook(tmp_path / "a.xlsx", platform, 300, 10),
+        workbook(tmp_path / "b.xlsx", platform, 200, 70),
+    ]
     start, errors = threading.Barrier(2), []
 
     def run(path: Path) -> None:

@@ -7,24 +7,47 @@ from __future__ import annotations
 
 REPORT_CONFIG = {
     "key_figures": [
-        {"series": "stock", "phrasing": "above", "label_en": "Venezuelans living in Peru",
-         "label_es": "Venezolanos que viven en el Perú"},
-        {"series": "asylum_claims_cumulative", "phrasing": "above", "label_en": "Asylum claims",
-         "label_es": "Solicitudes de refugio"},
-        {"series": "ptp_applications_cumulative", "phrasing": "above",
-         "label_en": "Applications (granted and in process) to the PTP (Permiso Temporal de Permanencia)",
-         "label_es": "Solicitudes (otorgadas y en trámite) del PTP (Permiso Temporal de Permanencia)"},
-        {"series": "arrivals_since_2016_cumulative", "phrasing": "some",
-         "label_en": "Venezuelans arrived in or transited through Peru since 2016",
-         "label_es": "Venezolanos llegaron o transitaron por el Perú desde 2016"},
+        {
+            "series": "stock",
+            "phrasing": "above",
+            "label_en": "Venezuelans living in Peru",
+            "label_es": "Venezolanos que viven en el Perú",
+        },
+        {
+            "series": "asylum_claims_cumulative",
+            "phrasing": "above",
+            "label_en": "Asylum claims",
+            "label_es": "Solicitudes de refugio",
+        },
+        {
+            "series": "ptp_applications_cumulative",
+            "phrasing": "above",
+            "label_en": "Applications (granted and in process) to the PTP (Permiso Temporal de Permanencia)",
+            "label_es": "Solicitudes (otorgadas y en trámite) del PTP (Permiso Temporal de Permanencia)",
+        },
+        {
+            "series": "arrivals_since_2016_cumulative",
+            "phrasing": "some",
+            "label_en": "Venezuelans arrived in or transited through Peru since 2016",
+            "label_es": "Venezolanos llegaron o transitaron por el Perú desde 2016",
+        },
     ],
     "flows": {
-        "arrivals": "entries", "departures": "exits", "from": "2017-01-01",
+        "arrivals": "entries",
+        "departures": "exits",
+        "from": "2017-01-01",
         "source": "Superintendencia Nacional de Migraciones (monthly split synthetic)",
         "annotations": [
-            {"date": "2018-08-25", "label_en": "Passport required", "label_es": "Pasaporte exigido"},
-            {"date": "2019-06-15", "label_en": "Humanitarian visa required",
-             "label_es": "Visa humanitaria exigida"},
+            {
+                "date": "2018-08-25",
+                "label_en": "Passport required",
+                "label_es": "Pasaporte exigido",
+            },
+            {
+                "date": "2019-06-15",
+                "label_en": "Humanitarian visa required",
+                "label_es": "Visa humanitaria exigida",
+            },
         ],
     },
 }
@@ -41,23 +64,23 @@ NARRATIVE = {
         "context": (
             "Peru remains the second country of arrival of Venezuelans worldwide. Partners continue "
             "reporting irregular entries through informal crossing points in Tumbes. "
-            "{{ statistic(series=\"stock\") | above }} Venezuelans live in Peru."
+            '{{ statistic(series="stock") | above }} Venezuelans live in Peru.'
         ),
         "AREA1": (
-            "{{ partners(area=\"AREA1\") | words | capfirst }} partners delivered life-saving goods and "
+            '{{ partners(area="AREA1") | words | capfirst }} partners delivered life-saving goods and '
             "services such as food, shelter, humanitarian transport, non-food items and cash-based "
-            "interventions, reaching {{ reached_month(area=\"AREA1\") | number }} new people this month."
+            'interventions, reaching {{ reached_month(area="AREA1") | number }} new people this month.'
         ),
         "AREA2": (
-            "Some {{ partners(area=\"AREA2\") | words }} partners worked on the protection response. "
-            "Partners informed {{ indicator(code=\"PRO-02\") | over }} people on the prevention of "
+            'Some {{ partners(area="AREA2") | words }} partners worked on the protection response. '
+            'Partners informed {{ indicator(code="PRO-02") | over }} people on the prevention of '
             "gender-based violence and identified and referred "
-            "{{ indicator(code=\"PRO-03\") | number }} vulnerable cases."
+            '{{ indicator(code="PRO-03") | number }} vulnerable cases.'
         ),
         "AREA3": (
             "Socio-economic and cultural integration is covered by "
-            "{{ partners(area=\"AREA3\") | more_than }} organisations, mostly in Lima and Tumbes. "
-            "{{ indicator(code=\"INT-01\") | over | capfirst }} refugees and migrants attend "
+            '{{ partners(area="AREA3") | more_than }} organisations, mostly in Lima and Tumbes. '
+            '{{ indicator(code="INT-01") | over | capfirst }} refugees and migrants attend '
             "livelihoods and entrepreneurship programmes."
         ),
     },
@@ -72,24 +95,24 @@ NARRATIVE = {
         "context": (
             "El Perú sigue siendo el segundo país de llegada de venezolanos en el mundo. Los socios "
             "siguen reportando ingresos irregulares por pasos informales en Tumbes. "
-            "{{ statistic(series=\"stock\") | above }} venezolanos viven en el Perú."
+            '{{ statistic(series="stock") | above }} venezolanos viven en el Perú.'
         ),
         "AREA1": (
-            "{{ partners(area=\"AREA1\") | words | capfirst }} socios entregaron bienes y servicios "
+            '{{ partners(area="AREA1") | words | capfirst }} socios entregaron bienes y servicios '
             "esenciales como alimentos, alojamiento, transporte humanitario, artículos no alimentarios "
-            "y transferencias monetarias, y llegaron a {{ reached_month(area=\"AREA1\") | number }} "
+            'y transferencias monetarias, y llegaron a {{ reached_month(area="AREA1") | number }} '
             "personas nuevas este mes."
         ),
         "AREA2": (
-            "Unos {{ partners(area=\"AREA2\") | words }} socios trabajaron en la respuesta de protección. "
-            "Informaron a {{ indicator(code=\"PRO-02\") | over }} personas sobre la prevención de la "
+            'Unos {{ partners(area="AREA2") | words }} socios trabajaron en la respuesta de protección. '
+            'Informaron a {{ indicator(code="PRO-02") | over }} personas sobre la prevención de la '
             "violencia basada en género e identificaron y refirieron "
-            "{{ indicator(code=\"PRO-03\") | number }} casos vulnerables."
+            '{{ indicator(code="PRO-03") | number }} casos vulnerables.'
         ),
         "AREA3": (
             "La integración socioeconómica y cultural está a cargo de "
-            "{{ partners(area=\"AREA3\") | more_than }} organizaciones, sobre todo en Lima y Tumbes. "
-            "{{ indicator(code=\"INT-01\") | over | capfirst }} refugiados y migrantes participan en "
+            '{{ partners(area="AREA3") | more_than }} organizaciones, sobre todo en Lima y Tumbes. '
+            '{{ indicator(code="INT-01") | over | capfirst }} refugiados y migrantes participan en '
             "programas de medios de vida y emprendimiento."
         ),
     },

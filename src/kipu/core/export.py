@@ -102,8 +102,9 @@ def write_xlsx_bytes(rows: list[list[object]], sheet: str = "Data") -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                      "strings_to_urls": False}) as book:
+    with xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    ) as book:
         page = book.add_worksheet(sheet)
         for number, row in enumerate(rows):
             for column, value in enumerate(row):

@@ -38,19 +38,27 @@ def reference_from_files(plan_file: Path, orgs_file: Path | None, country: str) 
         orgs = load_organisations(orgs_file)
         errors += orgs.errors
         organisations = [
-            Organisation(key=o.external_id or normalise(o.name), name=o.name, acronym=o.acronym,
-                         org_type=o.org_type, names={"es": o.name_es} if o.name_es else {},
-                         aliases=tuple(o.aliases))
+            Organisation(
+                key=o.external_id or normalise(o.name),
+                name=o.name,
+                acronym=o.acronym,
+                org_type=o.org_type,
+                names={"es": o.name_es} if o.name_es else {},
+                aliases=tuple(o.aliases),
+            )
             for o in orgs.records
         ]
     if errors:
         raise ValueError("; ".join(str(e) for e in errors))
     content = loaded.records[0]
     plan = Plan(
-        name=Path(plan_file).stem, year=0,
+        name=Path(plan_file).stem,
+        year=0,
         sectors=[Sector(s.code, s.name, s.name_es, s.parent_code) for s in content.sectors],
-        indicators=[Indicator(i.code, i.name, i.sector_code, i.type, i.name_es, i.unit)
-                    for i in content.indicators],
+        indicators=[
+            Indicator(i.code, i.name, i.sector_code, i.type, i.name_es, i.unit)
+            for i in content.indicators
+        ],
     )
     return ReferenceData("file", [country], organisations, plan, places)
 
@@ -68,8 +76,9 @@ def organisations_named_in(frame: pl.DataFrame) -> list[Organisation]:
     return [Organisation(key=key, name=name) for key, name in sorted(by_key.items())]
 
 
-def figures_from_file(path: Path, reference: ReferenceData,
-                      options: FigureOptions) -> tuple[Figures, dict[str, Any]]:
+def figures_from_file(
+    path: Path, reference: ReferenceData, options: FigureOptions
+) -> tuple[Figures, dict[str, Any]]:
     """Figures on the file's rows as they are, and the validation summary."""
     try:
         table = read_5w(path)

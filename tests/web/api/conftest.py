@@ -1,19 +1,18 @@
-"""Named actors on a test platform (as tests/web/accounts/conftest.py), their API tokens and
-clients, and a month of rows for each partner: May 2019 published, June 2019 open."""
+"""API tokens and clients of the named actors (tests/web/conftest.py), and a month of rows for
+each partner: May 2019 published, June 2019 open."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client
 
-from kipu.web.accounts.services import assign_role
 from kipu.web.api.auth import create_token
 from kipu.web.locations.models import Location
-from kipu.web.plans.models import Indicator, Sector
+from kipu.web.plans.models import Sector
 from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.submissions.models import Activity, Submission
 from kipu.web.submissions.months import lock_month, publish_month
@@ -28,78 +27,6 @@ def api_settings(settings, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     settings.KIPU_API_RATE = {"authenticated": "10000/min", "anonymous": "10000/min"}
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
     cache.clear()
-
-
-@pytest.fixture
-def platform(make_platform) -> Platform:  # noqa: ANN001
-    made = make_platform("gtrm-test")
-    plan = made.plans.get()
-    wash = Sector.objects.create(plan=plan, code="WASH", name_en="Water, sanitation, hygiene")
-    Indicator.objects.create(plan=plan, sector=wash, code="WASH-01", name_en="Kits", type="PiN")
-    child = Sector.objects.create(
-        plan=plan, code="PRO-CP", name_en="Child protection", parent=plan.sectors.get(code="PRO")
-    )
-    Indicator.objects.create(plan=plan, sector=child, code="CP-01", name_en="Kids", type="PiN")
-    return made
-
-
-@pytest.fixture
-def other_platform(make_platform, platform) -> Platform:  # noqa: ANN001
-    return make_platform("gtrm-other", year=2020)
-
-
-@pytest.fixture
-def org_a(platform: Platform) -> Organisation:
-    return Organisation.objects.get(external_id="ORG901")
-
-
-@pytest.fixture
-def org_b(platform: Platform) -> Organisation:
-    return Organisation.objects.get(external_id="ORG902")
-
-
-def _user(username: str) -> User:
-    return User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-
-
-@pytest.fixture
-def admin(platform: Platform) -> User:
-    user = _user("im.admin")
-    assign_role(user, platform, "admin")
-    return user
-
-
-@pytest.fixture
-def coordinator(platform: Platform) -> User:
-    user = _user("coordinator.protection")
-    assign_role(user, platform, "coordinator", sectors=["PRO"])
-    return user
-
-
-@pytest.fixture
-def partner_a(platform: Platform, org_a: Organisation) -> User:
-    user = _user("partner.pa")
-    assign_role(user, platform, "partner", organisation=org_a)
-    return user
-
-
-@pytest.fixture
-def partner_b(platform: Platform, org_b: Organisation) -> User:
-    user = _user("partner.pb")
-    assign_role(user, platform, "partner", organisation=org_b)
-    return user
-
-
-@pytest.fixture
-def viewer(platform: Platform) -> User:
-    user = _user("viewer")
-    assign_role(user, platform, "viewer")
-    return user
-
-
-@pytest.fixture
-def anonymous() -> AnonymousUser:
-    return AnonymousUser()
 
 
 RowMaker = Callable[..., Submission]

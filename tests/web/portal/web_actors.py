@@ -15,20 +15,14 @@ from django.test import Client
 
 from kipu.core.export import table_rows, write_xlsx
 from kipu.core.frame import activity_frame
-from kipu.web.accounts.services import assign_role
 from kipu.web.locations.models import Location
-from kipu.web.plans.models import Indicator, Sector
+from kipu.web.plans.models import Sector
 from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.models import Activity, Submission
 
 PASSWORD = "correct-horse-battery-staple"
 ROLES = ("anonymous", "viewer", "partner", "coordinator", "admin")
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -39,80 +33,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def platform(make_platform: Callable[..., Platform]) -> Platform:
-    made = make_platform("gtrm-test")
-    plan = made.plans.get()
-    wash = Sector.objects.create(plan=plan, code="WASH", name_en="Water, sanitation, hygiene")
-    Indicator.objects.create(plan=plan, sector=wash, code="WASH-01", name_en="Kits", type="PiN")
-    return made
-
-
-@pytest.fixture
-def other_platform(make_platform: Callable[..., Platform], platform: Platform) -> Platform:
-    return make_platform("gtrm-other", year=2020)
-
-
-@pytest.fixture
-def org_a(platform: Platform) -> Organisation:
-    return Organisation.objects.get(external_id="ORG901")
-
-
-@pytest.fixture
-def org_b(platform: Platform) -> Organisation:
-    return Organisation.objects.get(external_id="ORG902")
-
-
 def make_user(username: str) -> User:
     return User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-
-
-@pytest.fixture
-def admin(platform: Platform) -> User:
-    user = make_user("im.admin")
-    assign_role(user, platform, "admin")
-    return user
-
-
-@pytest.fixture
-def coordinator(platform: Platform) -> User:
-    user = make_user("coordinator.protection")
-    assign_role(user, platform, "coordinator", sectors=["PRO"])
-    return user
-
-
-@pytest.fixture
-def partner_a(platform: Platform, org_a: Organisation) -> User:
-    user = make_user("partner.pa")
-    assign_role(user, platform, "partner", organisation=org_a)
-    return user
-
-
-@pytest.fixture
-def partner_b(platform: Platform, org_b: Organisation) -> User:
-    user = make_user("partner.pb")
-    assign_role(user, platform, "partner", organisation=org_b)
-    return user
-
-
-@pytest.fixture
-def viewer(platform: Platform) -> User:
-    user = make_user("viewer")
-    assign_role(user, platform, "viewer")
-    return user
-
-
-@pytest.fixture
-def actors(
-    admin: User, coordinator: User, partner_a: User, partner_b: User, viewer: User
-) -> dict[str, User | None]:
-    return {
-        "anonymous": None,
-        "viewer": viewer,
-        "partner": partner_a,
-        "coordinator": coordinator,
-        "admin": admin,
-    }
 
 
 def client_for(user: User | None) -> Client:

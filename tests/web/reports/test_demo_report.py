@@ -15,8 +15,11 @@ from kipu.web.platforms.services import add_platform
 from kipu.web.reports.services import render_report
 from kipu.web.site.services import load_demo
 
-pytestmark = [pytest.mark.slow, pytest.mark.render, pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                                   reason="poppler-utils is not installed")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.render,
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed"),
+]
 
 
 def flat(text: str) -> str:
@@ -38,20 +41,33 @@ def demo(db, tmp_path, monkeypatch):  # noqa: ANN001
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_every_figure_appears_in_pdf_and_word(demo, tmp_path: Path, lang: str) -> None:  # noqa: ANN001
     result = render_report(demo, "2019-11", lang, tmp_path / lang)
-    pdf = flat(subprocess.run(["pdftotext", "-layout", str(result.pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout)
+    pdf = flat(
+        subprocess.run(
+            ["pdftotext", "-layout", str(result.pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     word = docx_text(result.docx)
     figures = result.figures
     assert len(figures) > 30
-    missing = {name: item["text"] for name, item in figures.items() for shown in item["text"]
-               if flat(shown) not in pdf or flat(shown) not in word}
+    missing = {
+        name: item["text"]
+        for name, item in figures.items()
+        for shown in item["text"]
+        if flat(shown) not in pdf or flat(shown) not in word
+    }
     assert missing == {}
-    expected = {"en": ("Above 862,000", "Thirty partners", "Some 1,530,000"),
-                "es": ("Más de 862 000", "Treinta socios", "Unos 1 530 000")}[lang]
+    expected = {
+        "en": ("Above 862,000", "Thirty partners", "Some 1,530,000"),
+        "es": ("Más de 862 000", "Treinta socios", "Unos 1 530 000"),
+    }[lang]
     for text in expected:
         assert text in pdf
-    pages = subprocess.run(["pdftoppm", "-r", "20", "-png", str(result.pdf), str(tmp_path / "p")],
-                           check=True)
+    pages = subprocess.run(
+        ["pdftoppm", "-r", "20", "-png", str(result.pdf), str(tmp_path / "p")], check=True
+    )
     assert pages.returncode == 0
     images = sorted(tmp_path.glob("p-*.png"))
     assert 3 <= len(images) <= 15

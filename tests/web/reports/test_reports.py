@@ -51,12 +51,16 @@ def test_editor_is_for_platform_admins(admin_client, viewer_client, client) -> N
 
 
 def test_preview_renders_live_figures_or_names_the_problem(admin_client) -> None:  # noqa: ANN001
-    ok = admin_client.post(EDITOR + "preview/", {"markdown": "{{ partners(area=\"AREA2\") | words "
-                                                "| capfirst }} partners", "lang": "en"}).json()
+    ok = admin_client.post(
+        EDITOR + "preview/",
+        {"markdown": '{{ partners(area="AREA2") | words | capfirst }} partners', "lang": "en"},
+    ).json()
     assert ok == {"ok": True, "html": "<p>Twenty-five partners</p>"}
     bad = admin_client.post(EDITOR + "preview/", {"markdown": "{{ partner }}", "lang": "en"}).json()
     assert bad["ok"] is False and "unknown figure 'partner'" in bad["error"]
-    hostile = admin_client.post(EDITOR + "preview/", {"markdown": "<script>alert(1)</script>"}).json()
+    hostile = admin_client.post(
+        EDITOR + "preview/", {"markdown": "<script>alert(1)</script>"}
+    ).json()
     assert "<script>" not in hostile["html"]
 
 
@@ -65,8 +69,12 @@ def test_saving_the_narrative_is_audited(admin_client, demo) -> None:  # noqa: A
 
     response = admin_client.post(EDITOR + "?lang=en", {"section-highlights": "New text."})
     assert response.status_code == 302
-    assert Narrative.objects.get(platform=demo, month="2019-11", lang="en",
-                                 section="highlights").markdown == "New text."
+    assert (
+        Narrative.objects.get(
+            platform=demo, month="2019-11", lang="en", section="highlights"
+        ).markdown
+        == "New text."
+    )
     assert AuditEvent.objects.filter(action="save_narrative").count() == 1
 
 

@@ -8,6 +8,8 @@ import io
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -53,21 +55,38 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, platform: str | None = None) -> HttpResponse:
     board = _board(request)
     scope = board.scope
-    reference = cached_reference_data(
-        scope.platform, int(board.months[-1][:4]) if board.months else None
+    reports = latest_published(scope)[:4]
+    key = (
+        *board.key,
+        board.lang,
+        "page",
+        scope.can_view_unpublished(),
+        tuple(r.pk for r in reports),
     )
+
+    def body() -> str:
+        # Rendering 400 admin1 options and the tables takes longer than the figures
+        # (cached): the body is rendered once per data version, filters and language.
+        reference = cached_reference_data(
+            scope.platform, int(board.months[-1][:4]) if board.months else None
+        )
+        return render_to_string(
+            "site/_dashboard_body.html",
+            {
+                **_panel_context(board),
+                "platform": scope.platform,
+                "can_internal": scope.can_view_unpublished(),
+                "sectors": reference.plan.sectors,
+                "admin1_options": board_data.admin1_table(board),
+                "organisations": reference.organisations,
+                "reports": reports,
+                "LANGUAGE_CODE": board.lang,
+            },
+        )
+
+    html = board_data.cached(key, body) if board.key else body()
     return render(
-        request,
-        "site/dashboard.html",
-        {
-            **_panel_context(board),
-            "platform": scope.platform,
-            "can_internal": scope.can_view_unpublished(),
-            "sectors": reference.plan.sectors,
-            "admin1_options": board_data.admin1_table(board),
-            "organisations": reference.organisations,
-            "reports": latest_published(scope)[:4],
-        },
+        request, "site/dashboard.html", {"platform": scope.platform, "body": mark_safe(html)}
     )
 
 
@@ -91,7 +110,12 @@ def _panel_context(board: board_data.Dashboard) -> dict[str, object]:
 @require(VIEW_PUBLISHED)
 def panel(request: HttpRequest, platform: str) -> HttpResponse:
     """The results part of the dashboard, for filters that update without a full reload."""
-    return render(request, "site/_panel.html", _panel_context(_board(request)))
+    board = _board(request)
+    html = board_data.cached(
+        (*board.key, board.lang, "panel"),
+        lambda: render_to_string("site/_panel.html", _panel_context(board)),
+    )
+    return HttpResponse(html)
 
 
 @require(VIEW_PUBLISHED)

@@ -109,7 +109,9 @@ class MonthStatus(models.Model):
         LOCKED = "locked", "approved and locked"
         PUBLISHED = "published"
 
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="months")
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.CASCADE, related_name="months"
+    )
     month = models.CharField(max_length=7)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     changed_by = models.ForeignKey(

@@ -30,8 +30,15 @@ def month_statuses(platform: Platform) -> dict[str, str]:
 
 
 @transaction.atomic
-def _change(platform: Platform, month: str, status: str, actor: Actor, action: str,
-            reason: str = "", allowed_from: tuple[str, ...] = ()) -> MonthStatus:
+def _change(
+    platform: Platform,
+    month: str,
+    status: str,
+    actor: Actor,
+    action: str,
+    reason: str = "",
+    allowed_from: tuple[str, ...] = (),
+) -> MonthStatus:
     row, _ = MonthStatus.objects.select_for_update().get_or_create(platform=platform, month=month)
     if allowed_from and row.status not in allowed_from:
         raise ValueError(f"{month} is {row.status}; cannot {action.replace('_', ' ')}")
@@ -39,8 +46,9 @@ def _change(platform: Platform, month: str, status: str, actor: Actor, action: s
     row.status, row.reason = status, reason
     row.changed_by = actor if isinstance(actor, User) else None
     row.save()
-    record(actor, action, row, before=before, after={"status": status}, platform=platform,
-           note=reason)
+    record(
+        actor, action, row, before=before, after={"status": status}, platform=platform, note=reason
+    )
     return row
 
 
@@ -51,12 +59,20 @@ def lock_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
 
 def publish_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
     """Make the month's figures and report public (a month is locked before it is published)."""
-    return _change(platform, month, Status.PUBLISHED, actor, "publish_month",
-                   allowed_from=(Status.LOCKED,))
+    return _change(
+        platform, month, Status.PUBLISHED, actor, "publish_month", allowed_from=(Status.LOCKED,)
+    )
 
 
 def reopen_month(platform: Platform, month: str, actor: Actor, reason: str) -> MonthStatus:
     if not reason.strip():
         raise ValueError("reopening a month needs a reason")
-    return _change(platform, month, Status.OPEN, actor, "reopen_month", reason=reason,
-                   allowed_from=(Status.LOCKED, Status.PUBLISHED))
+    return _change(
+        platform,
+        month,
+        Status.OPEN,
+        actor,
+        "reopen_month",
+        reason=reason,
+        allowed_from=(Status.LOCKED, Status.PUBLISHED),
+    )
