@@ -109,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     appendix: list[str] = []
     externals = [("bench.bench_validation", "--quick"),
-                 ("bench.bench_figures", "--sizes", "10000,100000,1000000")]  # fmt: skip
+                 ("bench.bench_figures", "--sizes", "10000,100000,1000000"),
+                 ("bench.bench_import", "--backends",
+                  "sqlite" if args.quick else "sqlite,postgresql")]  # fmt: skip
     for module, *options in externals:
         row, text = _external(module, *options)
         rows.append(row)
