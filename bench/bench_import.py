@@ -82,7 +82,15 @@ def measure(rows: int) -> None:
     from kipu.web.submissions.imports import import_file
 
     started = time.perf_counter()
-    result = import_file(platform, path)
+    if os.environ.get("KIPU_BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(import_file, platform, path)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    else:
+        result = import_file(platform, path)
     imported = time.perf_counter() - started
     assert result.ok, result.validation.report.summary
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import User
@@ -21,7 +22,7 @@ from kipu.web.platforms.models import Membership, Organisation, Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.models import Submission
 from kipu.web.submissions.queries import history_frame
-from kipu.web.submissions.services import store_submission
+from kipu.web.submissions.services import key_maps, store_submission
 
 # Issues that leave a row without something it must point to: such a row cannot be stored,
 # even by an IM officer accepting issues.
@@ -162,6 +163,7 @@ def _store(
         )
     )
     organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
+    keys = key_maps(platform, rows)
     for done, ((org_key, group_month), group) in enumerate(groups, start=1):
         org = organisations[str(org_key)]
         # Serialise imports of one organisation: the second waits, then replaces the first.
@@ -183,10 +185,19 @@ def _store(
                     group.drop("has_error"),
                     file_name=path.name,
                     checksum=checksum,
-                    report=report,
+                    report=report if len(groups) == 1 else _part_of(report, group),
                     uploaded_by=uploaded_by,
                     accepted_issues=accept_issues,
+                    keys=keys,
                 )
             )
         if progress:
             progress(done, len(groups))
+
+
+def _part_of(report: dict[str, Any], group: pl.DataFrame) -> dict[str, Any]:
+    """The report of a multi-submission file, with only this submission's row issues (and the
+    file's own issues): a year's export would otherwise copy every issue into every month."""
+    rows = set(group["row"].to_list())
+    issues = [i for i in report["issues"] if i["row"] is None or i["row"] in rows]
+    return {**report, "issues": issues, "part_of_file": True}

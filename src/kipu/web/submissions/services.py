@@ -31,8 +31,10 @@ def store_submission(
     report: dict | None = None,
     uploaded_by: User | None = None,
     accepted_issues: bool = False,
+    keys: dict[str, dict[str, int]] | None = None,
 ) -> Submission:
-    """Store `rows` (an activity frame) as the current version of (organisation, month)."""
+    """Store `rows` (an activity frame) as the current version of (organisation, month).
+    `keys` (from `key_maps`) saves the look-ups when one file stores many submissions."""
     previous = (
         Submission.objects.select_for_update()
         .filter(
@@ -59,11 +61,12 @@ def store_submission(
         accepted_issues=accepted_issues,
         row_count=rows.height,
     )
-    insert_activities(submission, rows)
+    insert_activities(submission, rows, keys)
     return submission
 
 
-def _key_maps(platform: Platform, rows: pl.DataFrame) -> dict[str, dict[str, int]]:
+def key_maps(platform: Platform, rows: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Database ids of the places, organisations, sectors and indicators `rows` name."""
     pcodes = set(rows["admin1"].drop_nulls()) | set(rows["admin2"].drop_nulls())
     locations = dict(Location.objects.filter(pcode__in=pcodes).values_list("pcode", "id"))
     organisations = {
@@ -90,9 +93,11 @@ def _key_maps(platform: Platform, rows: pl.DataFrame) -> dict[str, dict[str, int
     }
 
 
-def insert_activities(submission: Submission, rows: pl.DataFrame) -> int:
+def insert_activities(
+    submission: Submission, rows: pl.DataFrame, keys: dict[str, dict[str, int]] | None = None
+) -> int:
     """Insert an activity frame's rows for `submission` in batches; returns the count."""
-    maps = _key_maps(submission.platform, rows)
+    maps = keys or key_maps(submission.platform, rows)
     frame = rows.with_columns(
         pl.col(name).replace_strict(maps[name], default=None, return_dtype=pl.Int64).alias(name)
         for name in _FOREIGN_KEYS
@@ -123,8 +128,10 @@ def insert_activities(submission: Submission, rows: pl.DataFrame) -> int:
         "sector": "sector_id",
         "indicator": "indicator_id",
     }
-    data = data.rename(names)
-    ordered = data.select(columns)
+    ordered = data.rename(names).select(columns)
+    if connection.vendor == "postgresql":
+        _copy_rows(ordered, columns)
+        return ordered.height
     sql = (
         f"INSERT INTO {Activity._meta.db_table} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
@@ -133,6 +140,14 @@ def insert_activities(submission: Submission, rows: pl.DataFrame) -> int:
         for batch in ordered.iter_slices(5000):
             cursor.executemany(sql, batch.rows())
     return ordered.height
+
+
+def _copy_rows(rows: pl.DataFrame, columns: list[str]) -> None:
+    """PostgreSQL's COPY, inside the current transaction: ten times faster than INSERTs."""
+    statement = f"COPY {Activity._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows.iter_rows():
+            copy.write_row(row)
 
 
 def _issues_json(issues: pl.Series | None) -> pl.Expr:
