@@ -21,14 +21,13 @@ from kipu.core.report.context import (
     ProvincePresence,
     ReportContext,
 )
-from kipu.web.figures.queries import platform_figures
+from kipu.web.figures.queries import cached_activity_frame, platform_figures
 from kipu.web.plans.queries import plan_value
 from kipu.web.platforms.models import Event as EventRow
 from kipu.web.platforms.models import Membership, Platform
 from kipu.web.reports.catalogue import build_catalogue
 from kipu.web.reports.models import Narrative
 from kipu.web.stats.models import Observation
-from kipu.web.submissions.queries import activity_frame
 
 INSETS = {"PER": ("PE15", "PE07")}  # Lima and Callao: Callao is tiny at country scale
 
@@ -72,7 +71,8 @@ def report_context(
     this_month = platform_figures(platform, date_from=month, date_to=month)
     statistics = latest_statistics(platform, month_end(month))
     texts = {**narratives(platform, month, lang), **(narrative or {})}
-    frame = activity_frame(platform, month_from=month, month_to=month, with_issues=False)
+    # The month's rows from the shared snapshot, like the figures: not another database read.
+    frame = cached_activity_frame(platform)[1].filter(pl.col("month") == month)
     catalogue = build_catalogue(
         year, this_month, frame, {k: (d, v) for k, (d, v, _) in statistics.items()}
     )
