@@ -22,7 +22,7 @@ from kipu.web.platforms.models import Membership, Organisation, Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.models import Submission
 from kipu.web.submissions.queries import history_frame
-from kipu.web.submissions.services import key_maps, store_submission
+from kipu.web.submissions.services import insert_rows, key_maps, store_submission
 
 # Issues that leave a row without something it must point to: such a row cannot be stored,
 # even by an IM officer accepting issues.
@@ -155,44 +155,121 @@ def _store(
 ) -> None:
     checksum = checksum_of(path)
     report = result.validation.report.to_dict()
-    groups = (
-        [((organisation.key, month), rows)]
-        if organisation and month
-        else sorted(
-            rows.group_by("appealing_org", "month"), key=lambda item: tuple(map(str, item[0]))
-        )
-    )
-    organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
-    keys = key_maps(platform, rows)
-    for done, ((org_key, group_month), group) in enumerate(groups, start=1):
-        org = organisations[str(org_key)]
+    if organisation is not None and month is not None:
         # Serialise imports of one organisation: the second waits, then replaces the first.
-        Membership.objects.select_for_update().filter(platform=platform, organisation=org).first()
-        current = Submission.objects.filter(
-            platform=platform,
-            organisation=org,
-            month=str(group_month),
-            status=Submission.Status.CURRENT,
+        Membership.objects.select_for_update().filter(
+            platform=platform, organisation=organisation
         ).first()
+        current = _current(platform, [organisation.pk], [month]).get((organisation.pk, month))
         if current is not None and current.checksum == checksum:
             result.unchanged.append(current)
-        else:
-            result.stored.append(
-                store_submission(
-                    platform,
-                    org,
-                    str(group_month),
-                    group.drop("has_error"),
-                    file_name=path.name,
-                    checksum=checksum,
-                    report=report if len(groups) == 1 else _part_of(report, group),
-                    uploaded_by=uploaded_by,
-                    accepted_issues=accept_issues,
-                    keys=keys,
-                )
+            return
+        result.stored.append(
+            store_submission(
+                platform,
+                organisation,
+                month,
+                rows.drop("has_error"),
+                file_name=path.name,
+                checksum=checksum,
+                report=report,
+                uploaded_by=uploaded_by,
+                accepted_issues=accept_issues,
             )
-        if progress:
-            progress(done, len(groups))
+        )
+        return
+    _store_many(
+        platform,
+        path.name,
+        checksum,
+        rows.drop("has_error"),
+        report,
+        result,
+        accept_issues=accept_issues,
+        uploaded_by=uploaded_by,
+        progress=progress,
+    )
+
+
+def _current(
+    platform: Platform, organisations: list[int], months: list[str]
+) -> dict[tuple[int, str], Submission]:
+    found = Submission.objects.filter(
+        platform=platform,
+        organisation_id__in=organisations,
+        month__in=months,
+        status=Submission.Status.CURRENT,
+    )
+    return {(s.organisation_id, s.month): s for s in found}
+
+
+def _store_many(
+    platform: Platform,
+    file_name: str,
+    checksum: str,
+    rows: pl.DataFrame,
+    report: dict[str, Any],
+    result: ImportResult,
+    *,
+    accept_issues: bool,
+    uploaded_by: User | None,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """A multi-organisation, multi-month file: one submission per (organisation, month),
+    created together and filled with one stream of rows."""
+    organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
+    groups = sorted(
+        rows.group_by("appealing_org", "month"), key=lambda item: tuple(map(str, item[0]))
+    )
+    involved = sorted({organisations[str(key)].pk for (key, _), _ in groups})
+    list(
+        Membership.objects.select_for_update().filter(
+            platform=platform, organisation_id__in=involved
+        )
+    )
+    current = _current(platform, involved, sorted({str(m) for (_, m), _ in groups}))
+    made: list[tuple[Submission, pl.DataFrame]] = []
+    for (org_key, group_month), group in groups:
+        org = organisations[str(org_key)]
+        previous = current.get((org.pk, str(group_month)))
+        if previous is not None and previous.checksum == checksum:
+            result.unchanged.append(previous)
+            continue
+        made.append(
+            (
+                Submission(
+                    platform=platform,
+                    organisation=org,
+                    month=str(group_month),
+                    file_name=file_name,
+                    checksum=checksum,
+                    report=_part_of(report, group),
+                    uploaded_by=uploaded_by,
+                    status=Submission.Status.CURRENT,
+                    replaces=previous,
+                    accepted_issues=accept_issues,
+                    row_count=group.height,
+                ),
+                group,
+            )
+        )
+    replaced = [s.replaces_id for s, _ in made if s.replaces_id]
+    Submission.objects.filter(pk__in=replaced).update(status=Submission.Status.SUPERSEDED)
+    Submission.objects.bulk_create([s for s, _ in made], batch_size=500)
+    if made:
+        insert_rows(
+            platform,
+            pl.concat(
+                [
+                    group.with_columns(pl.lit(s.pk, dtype=pl.Int64).alias("submission_id"))
+                    for s, group in made
+                ]
+            ),
+            key_maps(platform, rows),
+        )
+    result.stored.extend(s for s, _ in made)
+    if progress:
+        progress(len(groups), len(groups))
 
 
 def _part_of(report: dict[str, Any], group: pl.DataFrame) -> dict[str, Any]:

@@ -97,7 +97,16 @@ def insert_activities(
     submission: Submission, rows: pl.DataFrame, keys: dict[str, dict[str, int]] | None = None
 ) -> int:
     """Insert an activity frame's rows for `submission` in batches; returns the count."""
-    maps = keys or key_maps(submission.platform, rows)
+    owned = rows.with_columns(pl.lit(submission.pk).alias("submission_id"))
+    return insert_rows(submission.platform, owned, keys)
+
+
+def insert_rows(
+    platform: Platform, rows: pl.DataFrame, keys: dict[str, dict[str, int]] | None = None
+) -> int:
+    """Insert activity-frame rows that carry their `submission_id` (one statement stream for
+    a whole file, whatever the number of submissions it makes)."""
+    maps = keys or key_maps(platform, rows)
     frame = rows.with_columns(
         pl.col(name).replace_strict(maps[name], default=None, return_dtype=pl.Int64).alias(name)
         for name in _FOREIGN_KEYS
@@ -113,10 +122,9 @@ def insert_activities(
             "that is not in the platform's reference data"
         )
     issues = rows["issue_codes"] if "issue_codes" in rows.columns else None
-    data = frame.select(list(ACTIVITY_FRAME)).with_columns(
+    data = frame.select([*ACTIVITY_FRAME, "submission_id"]).with_columns(
         pl.col("activity_name", "activity_description", "delivery_mechanism").fill_null(""),
-        pl.lit(submission.pk).alias("submission_id"),
-        pl.lit(submission.platform_id).alias("platform_id"),
+        pl.lit(platform.pk).alias("platform_id"),
         _issues_json(issues).alias("issues"),
     )
     columns = [str(f.column) for f in Activity._meta.concrete_fields if f.column != "id"]
