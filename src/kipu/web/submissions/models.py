@@ -48,26 +48,47 @@ class Submission(models.Model):
 
 
 class Activity(models.Model):
-    """One 5W row: who did what, where, when, for whom. Columns follow kipu.core.schema."""
+    """One 5W row: who did what, where, when, for whom. Columns follow kipu.core.schema.
+
+    Only the submission and (platform, month) are indexed: figures read whole platforms into a
+    snapshot, and every further index costs each import of a hundred thousand rows."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="activities")
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.CASCADE, related_name="+")
+    platform = models.ForeignKey(
+        "platforms.Platform", db_index=False, on_delete=models.CASCADE, related_name="+"
+    )
     row = models.PositiveIntegerField(default=0, help_text="Row number in the source file")
     country = models.CharField(max_length=3)
-    admin1 = models.ForeignKey("locations.Location", on_delete=models.PROTECT, related_name="+")
+    admin1 = models.ForeignKey(
+        "locations.Location", db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
     admin2 = models.ForeignKey(
-        "locations.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "locations.Location",
+        db_index=False,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     appealing_org = models.ForeignKey(
-        "platforms.Organisation", on_delete=models.PROTECT, related_name="+"
+        "platforms.Organisation", db_index=False, on_delete=models.PROTECT, related_name="+"
     )
     implementation = models.BooleanField(null=True)
     implementing_partner = models.ForeignKey(
-        "platforms.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "platforms.Organisation",
+        db_index=False,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     month = models.CharField(max_length=7)
-    sector = models.ForeignKey("plans.Sector", on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey("plans.Indicator", on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(
+        "plans.Sector", db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        "plans.Indicator", db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
     activity_name = models.CharField(max_length=500, blank=True)
     activity_description = models.TextField(blank=True)
     rmrp_activity = models.BooleanField(null=True)
@@ -95,7 +116,7 @@ class Activity(models.Model):
     other_above_18 = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["platform", "month"]), models.Index(fields=["submission"])]
+        indexes = [models.Index(fields=["platform", "month"])]
 
     def __str__(self) -> str:
         return f"{self.appealing_org} {self.month} {self.indicator} row {self.row}"
