@@ -28,24 +28,9 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from kipu.core.phrasing import language, number  # noqa: E402
+from kipu.core.report.labels import SHORT_MONTHS  # noqa: E402
+from kipu.core.report.labels import label as label_text  # noqa: E402
 from kipu.core.report.style import DEFAULT_STYLE, Style  # noqa: E402
-
-TEXTS: dict[str, dict[str, str]] = {
-    "source": {"en": "Source", "es": "Fuente"},
-    "per_month": {"en": "People per month", "es": "Personas por mes"},
-    "reached": {"en": "People reached", "es": "Personas alcanzadas"},
-    "reached_title": {"en": "People reached by sector", "es": "Personas alcanzadas por sector"},
-    "partners": {"en": "Partners", "es": "Socios"},
-    "partners_title": {
-        "en": "Partners by area of intervention",
-        "es": "Socios por área de intervención",
-    },
-    "no_data": {"en": "No data for this period", "es": "Sin datos para este periodo"},
-}
-MONTHS = {
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-    "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
-}
 
 
 def rc(style: Style) -> AbstractContextManager[Any]:
@@ -54,7 +39,7 @@ def rc(style: Style) -> AbstractContextManager[Any]:
 
 
 def text(key: str, lang: str) -> str:
-    return TEXTS[key][language(lang)]
+    return label_text(key, lang)
 
 
 @dataclass
@@ -168,9 +153,9 @@ def _month_ticks(ax: Any, first: date, last: date, lang: str) -> None:
     step = 1 if len(months) <= 14 else 3 if len(months) <= 40 else 6
     ticks = [m for i, m in enumerate(months) if (m.month - 1) % step == 0 or i == 0]
     labels = [
-        f"{MONTHS[lang][m.month - 1]}\n{m.year}"
+        f"{SHORT_MONTHS[lang][m.month - 1]}\n{m.year}"
         if m.month == 1 or i == 0
-        else MONTHS[lang][m.month - 1]
+        else SHORT_MONTHS[lang][m.month - 1]
         for i, m in enumerate(ticks)
     ]
     ax.set_xticks(mdates.date2num(ticks), labels)

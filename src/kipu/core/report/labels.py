@@ -167,6 +167,33 @@ MONTHS = {
 }
 
 
+# Texts drawn inside charts and maps.
+LABELS.update(
+    {
+        "source": {"en": "Source", "es": "Fuente"},
+        "per_month": {"en": "People per month", "es": "Personas por mes"},
+        "reached": {"en": "People reached", "es": "Personas alcanzadas"},
+        "reached_title": {"en": "People reached by sector", "es": "Personas alcanzadas por sector"},
+        "partners_title": {
+            "en": "Partners by area of intervention",
+            "es": "Socios por área de intervención",
+        },
+        "no_data": {"en": "No data for this period", "es": "Sin datos para este periodo"},
+        "boundaries": {"en": "Boundaries: Natural Earth", "es": "Límites: Natural Earth"},
+        "disclaimer": {
+            "en": "The boundaries and names shown and the designations used on this map do not "
+            "imply official endorsement or acceptance by the United Nations",
+            "es": "Los límites y los nombres que figuran en este mapa y las denominaciones "
+            "empleadas no implican su aprobación o aceptación oficial por las Naciones Unidas",
+        },
+    }
+)
+SHORT_MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
+}
+
+
 def label(key: str, lang: str, **values: object) -> str:
     text = LABELS[key][language(lang)]
     return text.format(**values) if values else text

@@ -23,25 +23,16 @@ from shapely.ops import unary_union
 
 from kipu.core.phrasing import language, number
 from kipu.core.report.charts import Graphic, frame, new_figure, rc, source_line, wrap
+from kipu.core.report.labels import label
 from kipu.core.report.style import DEFAULT_STYLE, Style
 from kipu.core.text import normalise
 
-TEXTS: dict[str, dict[str, str]] = {
-    "partners": {"en": "Partners", "es": "Socios"},
-    "boundaries": {"en": "Boundaries: Natural Earth", "es": "Límites: Natural Earth"},
-    "disclaimer": {
-        "en": "The boundaries and names shown and the designations used on this map do not "
-        "imply official endorsement or acceptance by the United Nations",
-        "es": "Los límites y los nombres que figuran en este mapa y las denominaciones "
-        "empleadas no implican su aprobación o aceptación oficial por las Naciones Unidas",
-    },
-}
 INSET_BOX = (0.02, 0.02, 0.34, 0.34)  # axes fraction: lower left, over the sea for Peru
 ZERO_HATCH = "//"
 
 
 def _text(key: str, lang: str) -> str:
-    return TEXTS[key][language(lang)]
+    return label(key, lang)
 
 
 # --- data ----------------------------------------------------------------------------------
