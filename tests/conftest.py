@@ -25,13 +25,15 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001 - pytes
 def gazetteer_present(request):  # noqa: ANN001
     """Transactional tests empty every table when they end: reload the gazetteer for the
     tests that come after them."""
-    if "transactional_db" in request.fixturenames or "db" in request.fixturenames:
+    uses_database = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db")
+    )
+    if uses_database:
         from kipu.web.locations.models import Location
         from kipu.web.locations.services import load_locations
 
-        request.getfixturevalue(
-            "transactional_db" if "transactional_db" in request.fixturenames else "db"
-        )
+        # The database access the test asked for, by fixture or by marker (pytest-django).
+        request.getfixturevalue("_django_db_helper")
         if not Location.objects.filter(pcode="PE15").exists():
             load_locations(bundled_locations("PE"))
 
