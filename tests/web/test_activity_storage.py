@@ -12,10 +12,13 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import ProtectedError
 
+from kipu.core.export import table_rows, write_xlsx
 from kipu.core.frame import activity_frame
 from kipu.web.plans.models import Indicator
 from kipu.web.platforms.models import Organisation
+from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions import services
+from kipu.web.submissions.imports import import_file
 from kipu.web.submissions.models import Activity
 
 BASE = {
@@ -234,3 +237,28 @@ def test_a_reference_row_gone_before_the_lock_stops_the_import(make_platform) ->
     )
     with pytest.raises(ValueError, match="deleted meanwhile"):
         services.lock_reference_rows(platform, resolved)
+
+
+@pytest.mark.django_db
+def test_an_import_reports_its_progress_batch_by_batch(  # noqa: ANN001
+    make_platform, tmp_path, monkeypatch
+) -> None:
+    platform = make_platform()
+    rows = [
+        {**BASE, "month": month, "activity_name": f"row {i}", "total_monthly": 1}
+        for month, count in (("2019-10", 130), ("2019-11", 120))
+        for i in range(count)
+    ]
+    path = tmp_path / "year.xlsx"
+    write_xlsx(table_rows(activity_frame(rows), reference_data(platform, 2019)), path)
+    monkeypatch.setattr(services, "BATCH_ROWS", 100)
+    told: list[tuple[str, int, int | None]] = []
+    result = import_file(platform, path, progress=lambda *step: told.append(step))
+    assert result.ok and len(result.stored) == 2
+    assert told == [
+        ("check", 0, None),
+        ("store", 0, None),
+        ("store", 100, 250),
+        ("store", 200, 250),
+        ("store", 250, 250),
+    ]

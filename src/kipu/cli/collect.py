@@ -194,8 +194,12 @@ class _progress:
 
         self.bar = Progress(transient=True)
         self.bar.start()
-        self.task = self.bar.add_task("Storing submissions", total=None)
-        return lambda done, total: self.bar.update(self.task, completed=done, total=total)
+        self.task = self.bar.add_task("Reading and checking the file", total=None)
+        return self.update
+
+    def update(self, stage: str, done: int, total: int | None) -> None:
+        what = "Storing rows" if stage == "store" else "Reading and checking the file"
+        self.bar.update(self.task, description=what, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
         if hasattr(self, "bar"):

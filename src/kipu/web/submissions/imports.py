@@ -24,6 +24,10 @@ from kipu.web.submissions.models import Submission
 from kipu.web.submissions.queries import history_frame
 from kipu.web.submissions.services import insert_rows, key_maps, store_submission
 
+# Told (stage, done, total) as an import goes: "check" while the file is read and validated
+# (no total), then "store" with the rows stored so far. A terminal shows it as a progress bar.
+ImportProgress = Callable[[str, int, int | None], None]
+
 # Issues that leave a row without something it must point to: such a row cannot be stored,
 # even by an IM officer accepting issues.
 UNSTORABLE = {
@@ -92,7 +96,7 @@ def import_file(
     accept_issues: bool = False,
     uploaded_by: User | None = None,
     lang: str = "en",
-    progress: Callable[[int, int], None] | None = None,
+    progress: ImportProgress | None = None,
 ) -> ImportResult:
     """Validate `path` and, if it may be stored, store it.
 
@@ -103,6 +107,8 @@ def import_file(
     if (organisation is None) != (month is None):
         raise ImportRefused("give both the organisation and the month, or neither (all months)")
     year = int(month[:4]) if month else None
+    if progress:
+        progress("check", 0, None)
     reference = reference_data(platform, year)
     history = history_frame(platform, organisation, exclude_month=month) if organisation else None
     result = ImportResult(
@@ -151,7 +157,7 @@ def _store(
     month: str | None,
     accept_issues: bool,
     uploaded_by: User | None,
-    progress: Callable[[int, int], None] | None,
+    progress: ImportProgress | None,
 ) -> None:
     checksum = checksum_of(path)
     report = result.validation.report.to_dict()
@@ -175,6 +181,7 @@ def _store(
                 report=report,
                 uploaded_by=uploaded_by,
                 accepted_issues=accept_issues,
+                on_rows=_storing(progress),
             )
         )
         return
@@ -213,7 +220,7 @@ def _store_many(
     *,
     accept_issues: bool,
     uploaded_by: User | None,
-    progress: Callable[[int, int], None] | None,
+    progress: ImportProgress | None,
 ) -> None:
     """A multi-organisation, multi-month file: one submission per (organisation, month),
     created together and filled with one stream of rows."""
@@ -266,10 +273,16 @@ def _store_many(
                 ]
             ),
             key_maps(platform, rows),
+            _storing(progress),
         )
     result.stored.extend(s for s, _ in made)
-    if progress:
-        progress(len(groups), len(groups))
+
+
+def _storing(progress: ImportProgress | None) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    progress("store", 0, None)
+    return lambda done, total: progress("store", done, total)
 
 
 def _part_of(report: dict[str, Any], group: pl.DataFrame) -> dict[str, Any]:

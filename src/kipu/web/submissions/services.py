@@ -4,6 +4,7 @@ the organisation's current rows for that month and platform; the replaced versio
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 
 import polars as pl
 from django.contrib.auth.models import User
@@ -14,6 +15,12 @@ from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Sector
 from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.submissions.models import Activity, Submission
+
+# Told (rows stored so far, rows to store) after each batch: a long import's progress bar.
+RowsStored = Callable[[int, int], None]
+
+# Rows written per statement batch: big enough to be fast, small enough to show progress.
+BATCH_ROWS = 20_000
 
 # Frame columns stored as foreign keys: column → (model, key field of the frame value)
 _FOREIGN_KEYS = ("admin1", "admin2", "appealing_org", "implementing_partner", "sector", "indicator")
@@ -32,6 +39,7 @@ def store_submission(
     uploaded_by: User | None = None,
     accepted_issues: bool = False,
     keys: dict[str, dict[str, int]] | None = None,
+    on_rows: RowsStored | None = None,
 ) -> Submission:
     """Store `rows` (an activity frame) as the current version of (organisation, month).
     `keys` (from `key_maps`) saves the look-ups when one file stores many submissions."""
@@ -61,7 +69,7 @@ def store_submission(
         accepted_issues=accepted_issues,
         row_count=rows.height,
     )
-    insert_activities(submission, rows, keys)
+    insert_activities(submission, rows, keys, on_rows)
     return submission
 
 
@@ -94,15 +102,21 @@ def key_maps(platform: Platform, rows: pl.DataFrame) -> dict[str, dict[str, int]
 
 
 def insert_activities(
-    submission: Submission, rows: pl.DataFrame, keys: dict[str, dict[str, int]] | None = None
+    submission: Submission,
+    rows: pl.DataFrame,
+    keys: dict[str, dict[str, int]] | None = None,
+    on_rows: RowsStored | None = None,
 ) -> int:
     """Insert an activity frame's rows for `submission` in batches; returns the count."""
     owned = rows.with_columns(pl.lit(submission.pk).alias("submission_id"))
-    return insert_rows(submission.platform, owned, keys)
+    return insert_rows(submission.platform, owned, keys, on_rows)
 
 
 def insert_rows(
-    platform: Platform, rows: pl.DataFrame, keys: dict[str, dict[str, int]] | None = None
+    platform: Platform,
+    rows: pl.DataFrame,
+    keys: dict[str, dict[str, int]] | None = None,
+    on_rows: RowsStored | None = None,
 ) -> int:
     """Insert activity-frame rows that carry their `submission_id` (one statement stream for
     a whole file, whatever the number of submissions it makes)."""
@@ -138,17 +152,24 @@ def insert_rows(
         "indicator": "indicator_id",
     }
     ordered = data.rename(names).select(columns)
-    if connection.vendor == "postgresql":
-        _copy_rows(ordered, columns)
-        return ordered.height
+    write = _copy_rows if connection.vendor == "postgresql" else _insert_batches
+    done = 0
+    for batch in write(ordered, columns):
+        done += batch
+        if on_rows:
+            on_rows(done, ordered.height)
+    return ordered.height
+
+
+def _insert_batches(rows: pl.DataFrame, columns: list[str]) -> Iterator[int]:
     sql = (
         f"INSERT INTO {Activity._meta.db_table} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     with connection.cursor() as cursor:
-        for batch in ordered.iter_slices(5000):
+        for batch in rows.iter_slices(BATCH_ROWS):
             cursor.executemany(sql, batch.rows())
-    return ordered.height
+            yield batch.height
 
 
 def lock_reference_rows(platform: Platform, frame: pl.DataFrame) -> None:
@@ -181,7 +202,7 @@ def _ids(frame: pl.DataFrame, *columns: str) -> set[int]:
     return {i for name in columns for i in frame[name].drop_nulls().unique().to_list()}
 
 
-def _copy_rows(rows: pl.DataFrame, columns: list[str]) -> None:
+def _copy_rows(rows: pl.DataFrame, columns: list[str]) -> Iterator[int]:
     """PostgreSQL's COPY, inside the current transaction: ten times faster than INSERTs. The
     rows travel as CSV written by polars: text columns are quoted (so "" stays an empty
     string), nulls are bare (so they stay NULL)."""
@@ -189,8 +210,9 @@ def _copy_rows(rows: pl.DataFrame, columns: list[str]) -> None:
         f"COPY {Activity._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
     )
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for batch in rows.iter_slices(20_000):
+        for batch in rows.iter_slices(BATCH_ROWS):
             copy.write(batch.write_csv(include_header=False, quote_style="non_numeric"))
+            yield batch.height
 
 
 def _issues_json(issues: pl.Series | None) -> pl.Expr:
