@@ -12,17 +12,19 @@ from hypothesis import strategies as st
 from kipu.core.csvframe import read_csv_frame
 from kipu.core.limits import Limits
 from kipu.core.readers import (
-    FormulaScan,
     ReadError,
-    check_upload,
-    column_letters,
-    column_number,
     decode_text,
-    formula_cells,
     read_csv_checked,
     read_sheets,
     read_table,
     sniff_delimiter,
+)
+from kipu.core.workbook_package import (
+    FormulaScan,
+    check_upload,
+    column_letters,
+    column_number,
+    formula_cells,
 )
 
 

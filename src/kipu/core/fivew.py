@@ -21,15 +21,10 @@ import polars as pl
 
 from kipu.core.csvframe import read_csv_frame
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.readers import (
-    FormulaScan,
-    ReadError,
-    Workbook,
-    check_upload,
-    column_letters,
-)
+from kipu.core.readers import ReadError, Workbook
 from kipu.core.schema import COLUMNS, REQUIRED_COLUMNS, match_hxl, match_label
 from kipu.core.text import compact
+from kipu.core.workbook_package import FormulaScan, check_upload, column_letters
 
 HEAD_ROWS = 50  # the header must be within the first rows of a sheet
 NUM_SUFFIX = "__num"

@@ -18,8 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.readers import Workbook as SourceBook
-from kipu.core.readers import check_upload, read_csv_checked
+from kipu.core.readers import read_csv_checked
 from kipu.core.validation.issues import ERROR, Issue, Report
+from kipu.core.workbook_package import check_upload
 
 ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")

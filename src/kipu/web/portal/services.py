@@ -237,7 +237,8 @@ def report_from_dict(data: dict[str, Any], column_indexes: dict[str, int] | None
 def _header_indexes(path: Path, data: dict[str, Any]) -> dict[str, int]:
     """Column label → index, from the header row the validation found (or the first row that
     holds the most labels the issues name)."""
-    from kipu.core.readers import Workbook, check_upload, read_csv_checked
+    from kipu.core.readers import Workbook, read_csv_checked
+    from kipu.core.workbook_package import check_upload
 
     summary = data.get("summary") or {}
     try:
