@@ -1,6 +1,6 @@
 """Named actors of the web tests, shared by every suite under tests/web: a platform with two
 partner organisations and a small plan (protection with a child-protection sub-sector, WASH),
-another platform, and one user per role. Suites add their own row factories."""
+another platform, one user per role, and `rows`, the factory of stored submissions."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
 from kipu.web.accounts.services import assign_role
+from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Sector
 from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.submissions.models import Activity, Submission
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -85,6 +87,59 @@ def partner_b(platform: Platform, org_b: Organisation) -> User:
 @pytest.fixture
 def viewer(platform: Platform) -> User:
     return _with_role("viewer", platform, "viewer")
+
+
+@pytest.fixture
+def rows() -> Callable[..., Submission]:
+    """rows(platform, org, "PRO" or "PRO-CP+WASH" (alternating), month, count, *, name, status)."""
+
+    def make(
+        platform: Platform,
+        organisation: Organisation,
+        sector_code: str = "PRO",
+        month: str = "2019-05",
+        count: int = 1,
+        *,
+        name: str = "",
+        status: str = Submission.Status.CURRENT,
+    ) -> Submission:
+        sectors = [
+            Sector.objects.get(plan__platform=platform, code=code)
+            for code in sector_code.split("+")
+        ]
+        admin1 = Location.objects.filter(country="PER", level=1).order_by("pcode").first()
+        submission = Submission.objects.create(
+            platform=platform,
+            organisation=organisation,
+            month=month,
+            status=status,
+            row_count=count,
+        )
+        Activity.objects.bulk_create(
+            Activity(
+                submission=submission,
+                platform=platform,
+                row=number + 1,
+                country="PER",
+                admin1=admin1,
+                appealing_org=organisation,
+                implementation=False,
+                month=month,
+                sector=sectors[number % len(sectors)],
+                indicator=sectors[number % len(sectors)].indicators.first(),
+                activity_name=name or f"{organisation.acronym} {sector_code} {number}",
+                rmrp_activity=True,
+                cva=False,
+                total_monthly=10,
+                new_beneficiaries=4,
+                in_destination=4,
+                women=4,
+            )
+            for number in range(count)
+        )
+        return submission
+
+    return make
 
 
 @pytest.fixture

@@ -11,13 +11,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from kipu.web.api.auth import create_token
-from kipu.web.locations.models import Location
-from kipu.web.plans.models import Sector
-from kipu.web.platforms.models import Organisation, Platform
-from kipu.web.submissions.models import Activity, Submission
+from kipu.web.submissions.models import Submission
 from kipu.web.submissions.months import lock_month, publish_month
 
-PASSWORD = "correct-horse-battery-staple"
 PUBLISHED, OPEN = "2019-05", "2019-06"
 
 
@@ -27,61 +23,6 @@ def api_settings(settings, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     settings.KIPU_API_RATE = {"authenticated": "10000/min", "anonymous": "10000/min"}
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
     cache.clear()
-
-
-RowMaker = Callable[..., Submission]
-
-
-@pytest.fixture
-def rows() -> RowMaker:
-    """rows(platform, organisation, "PRO" (or "PRO-CP+WASH": rows alternate), month, count)
-    → the submission."""
-
-    def make(
-        platform: Platform,
-        organisation: Organisation,
-        sector_code: str,
-        month: str = PUBLISHED,
-        count: int = 1,
-        name: str = "",
-    ) -> Submission:
-        sectors = [
-            Sector.objects.get(plan__platform=platform, code=code)
-            for code in sector_code.split("+")
-        ]
-        admin1 = Location.objects.filter(country="PER", level=1).order_by("pcode").first()
-        submission = Submission.objects.create(
-            platform=platform,
-            organisation=organisation,
-            month=month,
-            status=Submission.Status.CURRENT,
-            row_count=count,
-        )
-        Activity.objects.bulk_create(
-            Activity(
-                submission=submission,
-                platform=platform,
-                row=number + 1,
-                country="PER",
-                admin1=admin1,
-                appealing_org=organisation,
-                implementation=False,
-                month=month,
-                sector=sectors[number % len(sectors)],
-                indicator=sectors[number % len(sectors)].indicators.first(),
-                activity_name=name or f"{organisation.acronym} {sector_code} {number}",
-                rmrp_activity=True,
-                cva=False,
-                total_monthly=10,
-                new_beneficiaries=4,
-                in_destination=4,
-                women=4,
-            )
-            for number in range(count)
-        )
-        return submission
-
-    return make
 
 
 @pytest.fixture

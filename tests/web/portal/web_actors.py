@@ -1,11 +1,10 @@
-"""Shared fixtures of the portal, console, reference and permission-matrix tests: a platform
-with two partners, named actors (admin, coordinator, partner_a, partner_b, viewer), stored
-rows, and writers of real 5W workbooks. Conftests import them with `from web_actors import *`
+"""Shared fixtures of the portal, console, reference and permission-matrix tests: a per-test
+data directory, users and their clients, and writers of real 5W workbooks (the named actors and
+`rows` are in tests/web/conftest.py). Conftests import them with `from web_actors import *`
 (tests/ is not a package; see tests/core/figures/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,8 @@ from django.test import Client
 
 from kipu.core.export import table_rows, write_xlsx
 from kipu.core.frame import activity_frame
-from kipu.web.locations.models import Location
-from kipu.web.plans.models import Sector
-from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.platforms.models import Platform
 from kipu.web.platforms.queries import reference_data
-from kipu.web.submissions.models import Activity, Submission
 
 PASSWORD = "correct-horse-battery-staple"
 ROLES = ("anonymous", "viewer", "partner", "coordinator", "admin")
@@ -42,47 +38,6 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
-
-
-@pytest.fixture
-def rows() -> Callable[..., Submission]:
-    """rows(platform, organisation, sector_code, month="2019-05", count=1) → the submission."""
-
-    def make(
-        platform: Platform,
-        organisation: Organisation,
-        sector_code: str = "PRO",
-        month: str = "2019-05",
-        count: int = 1,
-        status: str = Submission.Status.CURRENT,
-    ) -> Submission:
-        sector = Sector.objects.get(plan__platform=platform, code=sector_code)
-        admin1 = Location.objects.get(pcode="PE15")
-        submission = Submission.objects.create(
-            platform=platform,
-            organisation=organisation,
-            month=month,
-            status=status,
-            row_count=count,
-        )
-        Activity.objects.bulk_create(
-            Activity(
-                submission=submission,
-                platform=platform,
-                row=number + 3,
-                country="PER",
-                admin1=admin1,
-                appealing_org=organisation,
-                month=month,
-                sector=sector,
-                indicator=sector.indicators.first(),
-                total_monthly=10,
-            )
-            for number in range(count)
-        )
-        return submission
-
-    return make
 
 
 def record_5w(org_key: str = "ORG901", month: str = "2019-05", **values: Any) -> dict[str, Any]:
