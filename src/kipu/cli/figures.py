@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -125,10 +124,7 @@ def _write(
             result.to_csv(sys.stdout.buffer)
         return
     if output_format == "json":
-        data = result.to_json()
-        if validation is not None:
-            data["validation"] = validation
-        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        text = result.to_json_text({"validation": validation} if validation is not None else None)
     else:
         text = result.to_text()
         if validation is not None:

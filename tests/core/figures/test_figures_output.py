@@ -30,6 +30,16 @@ def test_to_json() -> None:
     json.dumps(data)  # plain values only
 
 
+def test_json_text_holds_the_same_data_as_to_json() -> None:
+    """The fast encoding (tables written by polars) decodes to exactly `to_json()`."""
+    for model in ("sum", "max-cell"):
+        figures = compute(*base_rows(), date_from="2019-01", date_to="2019-02", model=model)
+        expected = json.loads(json.dumps(figures.to_json(), default=str))
+        text = figures.to_json_text({"published_only": True})
+        assert json.loads(text) == {**expected, "published_only": True}
+        assert list(json.loads(text))[:4] == ["model", "from", "to", "rows"]
+
+
 def test_to_csv_uses_the_report_layout() -> None:
     buffer = io.BytesIO()
     compute(*base_rows()).to_csv(buffer)

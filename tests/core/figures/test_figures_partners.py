@@ -82,3 +82,16 @@ def test_cva_values_by_sector_and_mechanism() -> None:
     assert figures.cva_value(sector="EDU") == 0.0
     assert figures.cva.columns == ["country", "sector", "sector_name", "delivery_mechanism",
                                    "value_usd", "rows"]  # fmt: skip
+
+
+def test_partner_tables_come_sorted_by_their_keys() -> None:
+    """Same data, same output line for line (JSON and exports are compared and diffed)."""
+    partners = compute(*partner_rows(), *base_rows()).partners
+    for table, keys in (
+        ("by_sector", ["country", "sector"]),
+        ("by_admin1", ["country", "admin1"]),
+        ("by_admin2", ["country", "admin1", "admin2"]),
+    ):
+        frame = partners[table]
+        assert frame.height > 1
+        assert frame.select(keys).rows() == frame.sort(keys).select(keys).rows(), table

@@ -7,6 +7,7 @@ A figure is computed once (engine.py) and cited by name everywhere else: reports
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -208,15 +209,37 @@ class Figures:
         """Plain JSON-ready data: {"model", "from", "to", "rows", "partners", "coverage",
         "presence", "progress", "cva", "notes"}."""
         return {
+            key: value.to_dicts() if isinstance(value, pl.DataFrame) else value
+            for key, value in self._json_parts().items()
+        }
+
+    def to_json_text(self, extra: dict[str, Any] | None = None) -> str:
+        """`to_json()` (plus `extra` keys) encoded: the tables are written by polars, since a
+        region-year's presence table holds a million rows that json.dumps takes half a
+        minute to encode."""
+        parts = {**self._json_parts(), **(extra or {})}
+        encoded = (
+            f"{json.dumps(key)}: "
+            + (
+                value.write_json()
+                if isinstance(value, pl.DataFrame)
+                else json.dumps(value, ensure_ascii=False, default=str)
+            )
+            for key, value in parts.items()
+        )
+        return "{\n" + ",\n".join(encoded) + "\n}\n"
+
+    def _json_parts(self) -> dict[str, Any]:
+        return {
             "model": self.model,
             "from": self.date_from,
             "to": self.date_to,
-            "rows": self.rows.to_dicts(),
+            "rows": self.rows,
             "partners": _plain(self.partners),
             "coverage": _plain(self.coverage),
-            "presence": self.presence.to_dicts(),
-            "progress": self.progress.to_dicts(),
-            "cva": self.cva.to_dicts(),
+            "presence": self.presence,
+            "progress": self.progress,
+            "cva": self.cva,
             "notes": list(self.notes),
         }
 

@@ -75,15 +75,16 @@ def organisation_names(reference: ReferenceData) -> pl.LazyFrame:
 def partners_summary(organisations: pl.DataFrame, reference: ReferenceData) -> dict[str, Any]:
     """The three counts for the whole scope, and per country, month, sector, admin1, admin2."""
     total = count_partners(organisations, []).collect().to_dicts()[0]
+    # Joins keep the counts' sorted order: the same data gives the same output, line for line.
     by_sector = count_partners(organisations, ["country", "sector"]).join(
-        sector_names(reference), on="sector", how="left"
+        sector_names(reference), on="sector", how="left", maintain_order="left"
     )
     by_admin1 = count_partners(organisations, ["country", "admin1"]).join(
-        place_names(reference, "admin1"), on="admin1", how="left"
+        place_names(reference, "admin1"), on="admin1", how="left", maintain_order="left"
     )
     by_admin2 = count_partners(
         organisations.filter(pl.col("admin2").is_not_null()), ["country", "admin1", "admin2"]
-    ).join(place_names(reference, "admin2"), on="admin2", how="left")
+    ).join(place_names(reference, "admin2"), on="admin2", how="left", maintain_order="left")
     return {
         **total,
         "by_country": count_partners(organisations, ["country"]).collect(),
@@ -256,7 +257,11 @@ def cva_values(scoped: pl.DataFrame, reference: ReferenceData) -> pl.DataFrame:
         scoped.lazy()
         .filter(pl.col("cva"))
         .group_by("country", "sector", "delivery_mechanism")
-        .agg(pl.col("value_usd").fill_null(0).sum().alias("value_usd"), pl.len().alias("rows"))
+        # To the cent: a parallel float sum differs in its last digits from run to run.
+        .agg(
+            pl.col("value_usd").fill_null(0).sum().round(2).alias("value_usd"),
+            pl.len().alias("rows"),
+        )
         .join(sector_names(reference), on="sector", how="left")
         .sort("country", "sector", "delivery_mechanism", nulls_last=True)
         .select("country", "sector", "sector_name", "delivery_mechanism", "value_usd", "rows")

@@ -171,7 +171,10 @@ def figures(call: Call) -> HttpResponseBase:
         return FileResponse(
             handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE
         )
-    return json_answer({**result.to_json(), "published_only": allowed is not None})
+    return HttpResponse(
+        result.to_json_text({"published_only": allowed is not None}),
+        content_type="application/json",
+    )
 
 
 @handler("submissions")
