@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent / "portal"))
 from web_actors import *  # noqa: E402, F403
 from web_actors import ROLES, client_for, make_user, record_5w, write_5w  # noqa: E402
 
-from kipu.web.accounts.services import assign_role  # noqa: E402
+from kipu.web.accounts.services import assign_role, invite_user  # noqa: E402
 from kipu.web.platforms.models import Event, Membership, Organisation  # noqa: E402
 from kipu.web.portal.services import upload_submission  # noqa: E402
 from kipu.web.stats.models import Observation, Series  # noqa: E402
@@ -101,6 +101,18 @@ MATRIX: dict[str, Row] = {
         ADMIN,
         "/accounts/platform/gtrm-other/invite/",
         NOBODY_ELSE,
+    ),
+    "accounts/platform/<slug:platform>/roles/<int:role_id>/remove/": Row(
+        "/accounts/platform/gtrm-test/roles/{partner_b_role}/remove/",
+        ADMIN,
+        "/accounts/platform/gtrm-test/roles/{other_role}/remove/",
+        ADMIN_NOT_FOUND,
+    ),
+    "accounts/platform/<slug:platform>/invitations/<int:invitation_id>/cancel/": Row(
+        "/accounts/platform/gtrm-test/invitations/{invitation}/cancel/",
+        ADMIN,
+        "/accounts/platform/gtrm-test/invitations/{invitation_elsewhere}/cancel/",
+        ADMIN_NOT_FOUND,
     ),
     "accounts/platform/<slug:platform>/users/<int:user_id>/deactivate/": Row(
         "/accounts/platform/gtrm-test/users/{partner_b_user}/deactivate/",
@@ -344,8 +356,11 @@ class World:
             setattr(self, f"observation{name}", observation.pk)
             setattr(self, f"event{name}", event.pk)
         stranger = make_user("stranger")
-        assign_role(stranger, other_platform, "viewer")
+        self.other_role = assign_role(stranger, other_platform, "viewer").pk
         self.other_user = stranger.pk
+        for name, plat in (("", platform), ("_elsewhere", other_platform)):
+            invited = invite_user(plat, f"new{name}@example.org", "viewer", accept_url=str)
+            setattr(self, f"invitation{name}", invited.pk)
 
     def url(self, template: str) -> str:
         return template.format(**vars(self))
@@ -355,6 +370,7 @@ class World:
 def world(platform, other_platform, org_a, org_b, actors, partner_b, tmp_path) -> World:  # noqa: ANN001
     made = World(platform, other_platform, org_a, org_b, tmp_path)
     made.partner_b_user = partner_b.pk  # type: ignore[attr-defined]
+    made.partner_b_role = partner_b.kipu_roles.get(platform=platform).pk  # type: ignore[attr-defined]
     return made
 
 

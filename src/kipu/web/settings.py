@@ -122,6 +122,10 @@ KIPU_INVITATION_DAYS = int(os.environ.get("KIPU_INVITATION_DAYS", "7"))
 KIPU_LOGIN_MAX_FAILURES = 5
 KIPU_LOGIN_WINDOW_SECONDS = 15 * 60
 KIPU_LOGIN_LOCKOUT_SECONDS = 15 * 60
+# Password-reset mails per hour: per e-mail, and per client address (whatever the e-mails).
+KIPU_RESET_PER_EMAIL = 3
+KIPU_RESET_PER_IP = 10
+KIPU_RESET_WINDOW_SECONDS = 60 * 60
 
 DEFAULT_FROM_EMAIL = os.environ.get("KIPU_FROM_EMAIL", "kipu@localhost")
 if DEBUG and not os.environ.get("EMAIL_HOST"):

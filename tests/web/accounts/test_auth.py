@@ -140,6 +140,30 @@ def test_password_reset_for_unknown_email_sends_nothing(client: Client, db) -> N
     assert mail.outbox == []
 
 
+def _reset(email: str, ip: str = "203.0.113.7") -> int:
+    return Client(REMOTE_ADDR=ip).post("/accounts/password/reset/", {"email": email}).status_code
+
+
+def test_password_reset_mails_are_throttled_per_email(partner_a, partner_b) -> None:  # noqa: ANN001
+    statuses = [_reset("Partner.PA@example.org", f"203.0.113.{n}") for n in range(5)]
+    assert statuses == [302] * 5  # the same answer every time: nothing is revealed
+    assert len(mail.outbox) == 3
+    assert _reset("partner.pb@example.org") == 302
+    assert len(mail.outbox) == 4  # another e-mail is not held back
+    events = AuditEvent.objects.filter(action="throttle_password_reset")
+    assert [e.note for e in events] == ["e-mail 'partner.pa@example.org'"]
+
+
+def test_password_reset_mails_are_throttled_per_address(partner_a, settings) -> None:  # noqa: ANN001
+    settings.KIPU_RESET_PER_IP = 2
+    for n in range(3):
+        assert _reset(f"someone{n}@example.org") == 302
+    assert _reset("partner.pa@example.org") == 302
+    assert mail.outbox == []  # the address asked too often already
+    assert _reset("partner.pa@example.org", ip="198.51.100.1") == 302
+    assert len(mail.outbox) == 1
+
+
 def test_strong_hashing_is_configured() -> None:
     # The settings module itself: the tests' fixture swaps in a fast hasher.
     from kipu.web import settings as configured

@@ -128,3 +128,35 @@ def test_only_admins_invite(client: Client, partner_a, coordinator, platform) ->
     for user in (partner_a, coordinator):
         client.force_login(user)
         assert client.get(url).status_code == 403
+
+
+def test_a_cancelled_invitation_link_stops_working(
+    client: Client,
+    admin,
+    other_platform,
+    platform,
+    org_a,  # noqa: ANN001
+) -> None:
+    client.force_login(admin)
+    path = _invite(client, platform, email="late@example.org", role="viewer")
+    invitation = Invitation.objects.get(email="late@example.org")
+    people = f"/accounts/platform/{platform.slug}/people/"
+    cancel = f"/accounts/platform/{platform.slug}/invitations/{invitation.pk}/cancel/"
+    assert cancel in client.get(people).content.decode()
+    assert client.get(cancel).status_code == 200
+    # Asked through another platform's address, it is not found there.
+    elsewhere = f"/accounts/platform/{other_platform.slug}/invitations/{invitation.pk}/cancel/"
+    assert client.post(elsewhere).status_code in (403, 404)
+    assert client.post(cancel, {"reason": "sent to the wrong person"}).status_code == 302
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    after = client.get(people).content.decode()
+    assert "is cancelled" in after and cancel not in after
+    assert Client().get(path).status_code == 410
+    event = AuditEvent.objects.get(action="cancel_invitation")
+    assert (event.actor, event.platform, event.note) == (
+        admin,
+        platform,
+        "sent to the wrong person",
+    )
+    assert event.before["email"] == "late@example.org"
+    assert client.post(cancel).status_code == 404  # already gone

@@ -137,3 +137,36 @@ def test_demo_partner_on_a_small_synthetic_platform(make_platform) -> None:  # n
     add_platform("tiny-demo", "Tiny", country="PER", synthetic=True)
     made = create_demo_accounts(Platform.objects.get(slug="tiny-demo"), password="p")
     assert [r for r, _, _ in made] == ["admin", "viewer"]
+
+
+def test_an_admin_removes_a_role_on_their_platform_only(
+    client: Client,
+    admin,
+    partner_a,
+    viewer,
+    platform,
+    other_platform,  # noqa: ANN001
+) -> None:
+    elsewhere = assign_role(partner_a, other_platform, "viewer")
+    role = Role.objects.get(user=partner_a, platform=platform)
+    client.force_login(admin)
+    people = client.get(f"/accounts/platform/{platform.slug}/people/").content.decode()
+    url = f"/accounts/platform/{platform.slug}/roles/{role.pk}/remove/"
+    assert url in people
+    assert client.get(url).status_code == 200
+    other = f"/accounts/platform/{platform.slug}/roles/{elsewhere.pk}/remove/"
+    assert client.post(other).status_code == 404  # another platform's role
+    own = Role.objects.get(user=admin, platform=platform)
+    assert (
+        client.post(f"/accounts/platform/{platform.slug}/roles/{own.pk}/remove/").status_code == 403
+    )
+    client.force_login(viewer)
+    assert client.post(url).status_code == 403
+    client.force_login(admin)
+    assert client.post(url, {"reason": "changed organisation"}).status_code == 302
+    assert list(roles_of(partner_a)) == [elsewhere]
+    partner_a.refresh_from_db()
+    assert partner_a.is_active  # the account stays
+    event = AuditEvent.objects.get(action="revoke_role")
+    assert (event.actor, event.platform, event.note) == (admin, platform, "changed organisation")
+    assert event.before["role"] == "partner"

@@ -120,6 +120,17 @@ class DeactivateUserForm(forms.Form):
     )
 
 
+class ReasonForm(forms.Form):
+    """An optional note for the audit log, with a confirmation button."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+
 def unsaved_user(email: str) -> User:
     """The account an invitation will create, for password validation against its e-mail."""
     return User(username=email, email=email)

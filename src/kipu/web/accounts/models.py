@@ -102,3 +102,17 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip} at {self.at}"
+
+
+class ResetRequest(models.Model):
+    """A password-reset request, kept for throttling (per e-mail and per address)."""
+
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "at"]), models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip} at {self.at}"

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kipu.web.accounts.models import Invitation, LoginAttempt, Role, RoleName
+from kipu.web.accounts.models import Invitation, LoginAttempt, ResetRequest, Role, RoleName
 from kipu.web.accounts.queries import invitation_token, login_locked_until, user_with_email
 from kipu.web.audit.services import record, snapshot
 from kipu.web.plans.models import Sector
@@ -87,6 +87,23 @@ def revoke_role(role: Role, *, actor: Any = None, ip: str | None = None, note: s
     before = snapshot(role)
     record(actor, "revoke_role", role, before=before, platform=role.platform, ip=ip, note=note)
     role.delete()
+
+
+@transaction.atomic
+def cancel_invitation(
+    invitation: Invitation, *, actor: Any = None, ip: str | None = None, note: str = ""
+) -> None:
+    """Withdraw an invitation not used yet: its link stops working (the audit log keeps it)."""
+    record(
+        actor,
+        "cancel_invitation",
+        invitation,
+        before=snapshot(invitation),
+        platform=invitation.platform,
+        ip=ip,
+        note=note,
+    )
+    invitation.delete()
 
 
 @transaction.atomic
@@ -214,6 +231,24 @@ def record_login_failure(username: str, ip: str | None) -> bool:
 
 def clear_login_failures(username: str, ip: str | None) -> None:
     LoginAttempt.objects.filter(username=username.casefold(), ip=ip).delete()
+
+
+def allow_password_reset(email: str, ip: str | None) -> bool:
+    """Count a password-reset request; False when this e-mail or this address asked too often
+    within the window (the mail is then not sent; the page says the same either way, so it
+    tells nobody whether an account exists). The first refusal is audited."""
+    now = timezone.now()
+    since = now - dt.timedelta(seconds=settings.KIPU_RESET_WINDOW_SECONDS)
+    key = email.strip().casefold()
+    ResetRequest.objects.filter(at__lt=since).delete()
+    by_email = ResetRequest.objects.filter(email=key, at__gte=since).count()
+    by_ip = ResetRequest.objects.filter(ip=ip, at__gte=since).count() if ip else 0
+    ResetRequest.objects.create(email=key, ip=ip, at=now)
+    if by_email < settings.KIPU_RESET_PER_EMAIL and by_ip < settings.KIPU_RESET_PER_IP:
+        return True
+    if by_email == settings.KIPU_RESET_PER_EMAIL or by_ip == settings.KIPU_RESET_PER_IP:
+        record(None, "throttle_password_reset", note=f"e-mail {key!r}", ip=ip)
+    return False
 
 
 # --- demo accounts --------------------------------------------------------------------------

@@ -39,6 +39,16 @@ urlpatterns = [
     path("platform/<slug:platform>/people/", views.people, name="people"),
     path("platform/<slug:platform>/invite/", views.invite, name="invite"),
     path(
+        "platform/<slug:platform>/roles/<int:role_id>/remove/",
+        views.remove_role,
+        name="remove_role",
+    ),
+    path(
+        "platform/<slug:platform>/invitations/<int:invitation_id>/cancel/",
+        views.cancel_invitation,
+        name="cancel_invitation",
+    ),
+    path(
         "platform/<slug:platform>/users/<int:user_id>/deactivate/",
         views.set_user_active,
         {"active": False},

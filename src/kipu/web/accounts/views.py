@@ -21,10 +21,11 @@ from kipu.web.accounts.forms import (
     AcceptInvitationForm,
     DeactivateUserForm,
     InvitationForm,
+    ReasonForm,
     ThrottledAuthenticationForm,
     unsaved_user,
 )
-from kipu.web.accounts.models import Invitation
+from kipu.web.accounts.models import Invitation, Role
 from kipu.web.accounts.scope import MANAGE_PLATFORM, require, scope_of
 from kipu.web.audit.services import client_ip
 
@@ -45,6 +46,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if services.allow_password_reset(form.cleaned_data["email"], client_ip(self.request)):
+            return super().form_valid(form)
+        return redirect(self.success_url)  # the same answer: no mail, nothing revealed
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -161,6 +167,50 @@ def set_user_active(
         return redirect("accounts:people", platform=scope.platform.slug)
     context = {"platform": scope.platform, "target": target, "form": form, "active": active}
     return render(request, "accounts/set_active.html", context)
+
+
+@require(MANAGE_PLATFORM)
+@require_http_methods(["GET", "POST"])
+def remove_role(request: HttpRequest, platform: str, role_id: int) -> HttpResponse:
+    """Take a person's role on this platform away (their account and other roles stay)."""
+    scope = scope_of(request)
+    role = get_object_or_404(
+        Role.objects.select_related("user"), pk=role_id, platform=scope.platform
+    )
+    if role.user_id == request.user.pk:
+        raise PermissionDenied  # an admin cannot lock themselves out of their platform
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.revoke_role(
+            role, actor=request.user, ip=client_ip(request), note=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _("%(user)s no longer has a role on %(platform)s.")
+            % {"user": role.user.get_username(), "platform": scope.platform},
+        )
+        return redirect("accounts:people", platform=scope.platform.slug)
+    context = {"platform": scope.platform, "role": role, "form": form}
+    return render(request, "accounts/remove_role.html", context)
+
+
+@require(MANAGE_PLATFORM)
+@require_http_methods(["GET", "POST"])
+def cancel_invitation(request: HttpRequest, platform: str, invitation_id: int) -> HttpResponse:
+    """Withdraw an invitation that has not been used: its link stops working."""
+    scope = scope_of(request)
+    invitation = get_object_or_404(queries.pending_invitations(scope.platform), pk=invitation_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.cancel_invitation(
+            invitation, actor=request.user, ip=client_ip(request), note=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, _("The invitation to %(email)s is cancelled.") % {"email": invitation.email}
+        )
+        return redirect("accounts:people", platform=scope.platform.slug)
+    context = {"platform": scope.platform, "invitation": invitation, "form": form}
+    return render(request, "accounts/cancel_invitation.html", context)
 
 
 def _may_switch(actor: Any, target: User) -> bool:
