@@ -69,3 +69,50 @@ def test_page_filters_panel_and_downloads(client: Client, demo) -> None:  # noqa
     assert csv.splitlines()[0] == "code,sector,reached,partners"
     assert client.get(BASE + "table/admin1.xlsx").content.startswith(b"PK")
     assert client.get(BASE + "chart/unknown.svg").status_code == 404
+
+
+def test_warm_up_builds_the_public_pages_before_anyone_asks(  # noqa: ANN001
+    client: Client, demo, monkeypatch
+) -> None:
+    from kipu.web.site import dashboard as board_data
+    from kipu.web.site import views
+
+    board_data._CACHE.clear()
+    views.warm_up()
+
+    def no_rendering(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the page body should come from the warmed cache")
+
+    monkeypatch.setattr(views, "render_to_string", no_rendering)
+    for language in ("en", "es"):
+        page = client.get(BASE, HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 200
+    assert "Personas alcanzadas" in page.content.decode()  # the Spanish page, from the cache
+    board_data._CACHE.clear()
+    with pytest.raises(AssertionError, match="warmed cache"):
+        client.get(BASE)  # without the warm-up the page is built on demand
+
+
+@pytest.mark.parametrize(("setting", "started"), [("1", ["kipu-warm-up"]), ("0", [])])
+def test_the_wsgi_application_warms_up_in_the_background(  # noqa: ANN001
+    monkeypatch, setting: str, started: list[str]
+) -> None:
+    import importlib
+    import threading
+
+    import kipu.web.wsgi
+
+    threads: list[str] = []
+
+    class Recorder:
+        def __init__(self, *, target, name: str, daemon: bool) -> None:  # noqa: ANN001
+            assert daemon and callable(target)
+            threads.append(name)
+
+        def start(self) -> None:
+            pass
+
+    monkeypatch.setattr(threading, "Thread", Recorder)
+    monkeypatch.setenv("KIPU_WARM_UP", setting)
+    importlib.reload(kipu.web.wsgi)
+    assert threads == started

@@ -9,11 +9,12 @@ import io
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kipu.web.accounts.scope import VIEW_PUBLISHED, require, scope_of
+from kipu.web.accounts.scope import VIEW_PUBLISHED, Scope, require, scope_of
 from kipu.web.figures.queries import cached_reference_data
 from kipu.web.platforms.models import Platform
 from kipu.web.reports.queries import latest_published
@@ -54,6 +55,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require(VIEW_PUBLISHED)
 def dashboard(request: HttpRequest, platform: str | None = None) -> HttpResponse:
     board = _board(request)
+    return render(
+        request,
+        "site/dashboard.html",
+        {"platform": board.scope.platform, "body": mark_safe(_page_body(board))},
+    )
+
+
+def _page_body(board: board_data.Dashboard) -> str:
     scope = board.scope
     reports = latest_published(scope)[:4]
     key = (
@@ -84,10 +93,18 @@ def dashboard(request: HttpRequest, platform: str | None = None) -> HttpResponse
             },
         )
 
-    html = board_data.cached(key, body) if board.key else body()
-    return render(
-        request, "site/dashboard.html", {"platform": scope.platform, "body": mark_safe(html)}
-    )
+    return board_data.cached(key, body) if board.key else body()
+
+
+def warm_up() -> None:
+    """Build each platform's public dashboard, in both languages, into this process's caches:
+    the first visitor after a start gets it at once instead of waiting for the figures, charts
+    and page of a regional store (seconds). Started by kipu.web.wsgi in the background."""
+    for platform in Platform.objects.all():
+        scope = Scope.for_user(None, platform)
+        for lang in ("en", "es"):
+            with translation.override(lang):
+                _page_body(board_data.dashboard(scope, board_data.Filters.from_query({}), lang))
 
 
 def _panel_context(board: board_data.Dashboard) -> dict[str, object]:
