@@ -84,3 +84,13 @@ def test_a_platform_without_statistics_events_or_data_still_renders(db, tmp_path
     assert "No official statistics loaded" in html
     assert "No activities were reported for November 2019" in html
     assert result.pdf.stat().st_size > 1000 and result.docx.stat().st_size > 1000
+
+
+def test_maps_by_area_are_titled_in_the_report_language(demo) -> None:  # noqa: ANN001
+    from kipu.web.reports.context import report_context
+
+    english = report_context(demo, "2019-11", "en").presence_by_area
+    spanish = report_context(demo, "2019-11", "es").presence_by_area
+    assert "Protection" in english and "Protección" in spanish
+    same = sorted(sorted(v.items()) for v in english.values())
+    assert same == sorted(sorted(v.items()) for v in spanish.values())

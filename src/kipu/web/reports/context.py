@@ -184,14 +184,14 @@ def _presence(month: Figures) -> dict[str, int]:
 
 
 def _presence_by_area(month: Figures, lang: str) -> dict[str, dict[str, int]]:
-    del lang  # area names are the plan's English names, as on the charts
     found: dict[str, dict[str, int]] = {}
     table = (
         month.organisations.filter(pl.col("appealing"))
         .group_by("sector", "admin1")
         .agg(pl.col("organisation").n_unique().alias("partners"))
     )
-    names = {s.code: s.name for s in (month.reference.plan.sectors if month.reference else [])}
+    sectors = month.reference.plan.sectors if month.reference else []
+    names = {s.code: (s.name_es or s.name) if lang == "es" else s.name for s in sectors}
     for row in table.with_columns(pl.col("sector", "admin1").cast(pl.Utf8)).iter_rows(named=True):
         found.setdefault(names.get(row["sector"], row["sector"]), {})[row["admin1"]] = row[
             "partners"
