@@ -116,3 +116,47 @@ def test_the_wsgi_application_warms_up_in_the_background(  # noqa: ANN001
     monkeypatch.setenv("KIPU_WARM_UP", setting)
     importlib.reload(kipu.web.wsgi)
     assert threads == started
+
+
+def test_a_cached_value_is_made_once_while_others_wait() -> None:
+    import threading
+    import time
+
+    from kipu.web.site.dashboard import cached
+
+    made: list[str] = []
+    got: dict[str, object] = {}
+
+    def ask(name: str, key: tuple, start: threading.Barrier | None = None) -> None:
+        def make() -> str:
+            made.append(name)
+            time.sleep(0.3)
+            if name == "failing":
+                raise RuntimeError("broken")
+            return name
+
+        if start:
+            start.wait()
+        try:
+            got[name] = cached(key, make)
+        except RuntimeError as error:
+            got[name] = error
+
+    def run(*calls: tuple) -> None:
+        threads = [threading.Thread(target=ask, args=call) for call in calls]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.05)  # in this order
+        for thread in threads:
+            thread.join()
+
+    key = ("test-once", time.time())
+    start = threading.Barrier(3)
+    run(*((name, key, start) for name in ("a", "b", "c")))
+    assert len(made) == 1 and set(got.values()) == {made[0]}
+    # When the maker fails, a thread that was waiting makes the value itself.
+    made.clear()
+    key = ("test-failing", time.time())
+    run(("failing", key), ("second", key))
+    assert made == ["failing", "second"]
+    assert isinstance(got["failing"], RuntimeError) and got["second"] == "second"

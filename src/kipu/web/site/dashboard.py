@@ -80,20 +80,34 @@ class Dashboard:
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _LOCK = threading.Lock()
+_BEING_MADE: dict[tuple[Any, ...], threading.Event] = {}
 
 
 def cached(key: tuple[Any, ...], compute: Any) -> Any:
-    """A small LRU shared by the process's threads; values are immutable once made."""
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    value = compute()
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
+    """A small LRU shared by the process's threads; values are immutable once made. A value
+    is made once: a thread asking for it meanwhile (the start-up warm-up and the first
+    visitor, twenty visitors at once) waits for it instead of making it again."""
+    while True:
+        with _LOCK:
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                return _CACHE[key]
+            making = _BEING_MADE.get(key)
+            if making is None:
+                making = _BEING_MADE[key] = threading.Event()
+                break
+        making.wait()  # then read it from the cache (or make it, if its maker failed)
+    try:
+        value = compute()
+        with _LOCK:
+            _CACHE[key] = value
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        return value
+    finally:
+        with _LOCK:
+            del _BEING_MADE[key]
+        making.set()
 
 
 def _scope_key(scope: Scope, internal: bool) -> tuple[Any, ...]:
