@@ -185,3 +185,14 @@ def test_figures_from_a_file_without_database(kipu, platform, tmp_path) -> None:
     data = json.loads(result.output)
     assert data["validation"]["issues_by_code"]["new-exceeds-total"] == 1
     assert data["partners"]["appealing"] == 1
+
+
+def test_figures_summary_in_spanish(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW, {**ROW, "new_beneficiaries": 500}])
+    plan = tmp_path / "plan.csv"
+    plan.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
+    result = kipu("figures", "--input", file, "--plan", str(plan), "--lang", "es")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Personas alcanzadas en noviembre de 2019")
+    assert "Calculado sobre las filas tal como están: 2 filas, 1 con errores." in result.output
+    assert "new-exceeds-total 1" in result.output

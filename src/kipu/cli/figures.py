@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kipu.cli.base import PLATFORM, current_platform, fail, setup_django
-from kipu.cli.collect import check_month
+from kipu.cli.collect import LANG, check_month
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -59,6 +59,7 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     metavar="ISO3",
     help="With --input and --plan: the country of the bundled gazetteer.",
 )
+@LANG
 def figures(
     platform_slug: str | None,
     date_from: str | None,
@@ -72,6 +73,7 @@ def figures(
     plan_file: Path | None,
     orgs_file: Path | None,
     country: str,
+    lang: str,
 ) -> None:
     """Compute people reached, partners, coverage and progress for a period."""
     check_month(date_from)
@@ -106,11 +108,15 @@ def figures(
             )
     except ValueError as error:
         fail([error], status=2)
-    _write(result, validation, output_format, output)
+    _write(result, validation, output_format, output, lang)
 
 
 def _write(
-    result: Any, validation: dict[str, Any] | None, output_format: str, output: Path | None
+    result: Any,
+    validation: dict[str, Any] | None,
+    output_format: str,
+    output: Path | None,
+    lang: str,
 ) -> None:
     if output_format == "xlsx":
         assert output is not None
@@ -126,14 +132,16 @@ def _write(
     if output_format == "json":
         text = result.to_json_text({"validation": validation} if validation is not None else None)
     else:
-        text = result.to_text()
+        text = result.to_text(lang)
         if validation is not None:
-            counts = (
-                ", ".join(f"{c} {n}" for c, n in validation["issues_by_code"].items()) or "none"
-            )
+            counts = ", ".join(f"{c} {n}" for c, n in validation["issues_by_code"].items())
+            rows, errors = validation["rows_read"], validation["rows_with_errors"]
             text += (
-                f"\nComputed on the rows as they are: {validation['rows_read']} rows, "
-                f"{validation['rows_with_errors']} with errors. Issues: {counts}."
+                f"\nCalculado sobre las filas tal como están: {rows} filas, {errors} con "
+                f"errores. Problemas: {counts or 'ninguno'}."
+                if lang == "es"
+                else f"\nComputed on the rows as they are: {rows} rows, {errors} with errors. "
+                f"Issues: {counts or 'none'}."
             )
     if output:
         output.write_text(text + "\n", encoding="utf-8")

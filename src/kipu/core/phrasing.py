@@ -70,6 +70,39 @@ class RoundingRules:
 DEFAULT_RULES = RoundingRules()
 
 
+# Month names, for periods in running text ("in January–November 2019", "en enero de 2019").
+MONTHS: dict[str, list[str]] = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],  # fmt: skip
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],  # fmt: skip
+}
+
+
 def language(lang: str) -> str:
     """Primary language subtag: "es-PE", "es_pe" and "ES" all mean Spanish."""
     primary = str(lang or "en").replace("_", "-").split("-")[0].lower()

@@ -67,3 +67,24 @@ def test_to_text() -> None:
     assert "By sector: Education 10; Food Security 6; Health 3." in text
     assert "3 in all (appealing or implementing)" in text
     assert "Coverage: 1 admin1 and 0 admin2 units." in text
+
+
+def test_to_text_in_spanish() -> None:
+    from dataclasses import replace
+
+    from figures_factories import reference_data
+
+    reference = reference_data()
+    reference.plan.sectors = [
+        replace(s, name_es="Educación") if s.name == "Education" else s
+        for s in reference.plan.sectors
+    ]
+    text = compute(*base_rows(), date_to="2019-02", reference=reference).to_text("es")
+    assert (
+        "Personas alcanzadas en enero–febrero de 2019 (modelo intersectorial max-cell): 15." in text
+    )
+    assert "Por sector: Educación 10; Food Security 6; Health 3." in text  # no Spanish name: as is
+    assert "3 en total (solicitantes o implementadoras)" in text
+    assert "Cobertura: 1 unidades de nivel admin1 y 0 de nivel admin2." in text
+    single = compute(*base_rows(), date_from="2019-01", date_to="2019-01").to_text("es")
+    assert single.startswith("Personas alcanzadas en enero de 2019")

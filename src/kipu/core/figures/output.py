@@ -6,7 +6,6 @@ A figure is computed once (engine.py) and cited by name everywhere else: reports
 
 from __future__ import annotations
 
-import calendar
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import IO, Any
 import polars as pl
 
 from kipu.core.figures.partners import count_partners, count_units, presence
+from kipu.core.phrasing import MONTHS, language, number
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
 
@@ -278,36 +278,46 @@ class Figures:
             for name, frame in sheets.items():
                 frame.write_excel(workbook, worksheet=name, autofit=True)
 
-    def to_text(self) -> str:
-        """A short plain-English summary for the last month of the period."""
+    def to_text(self, lang: str = "en") -> str:
+        """A short plain summary (English or Spanish) for the last month of the period."""
+        lang = language(lang)
+        say = {key: texts[lang] for key, texts in _TEXT.items()}
         if self.rows.is_empty():
-            return f"No people-reached data between {self.date_from} and {self.date_to}."
+            return say["none"].format(start=self.date_from, end=self.date_to)
         lines = [
-            f"People reached {_period(self.date_from, self.date_to)} "
-            f"(intersector model {self.model}): {self.reached():,}.",
+            say["reached"].format(
+                period=_period(self.date_from, self.date_to, lang),
+                model=self.model,
+                n=number(self.reached(), lang),
+            )
         ]
         latest = self.rows.filter(
             pl.col("month") == self.date_to, pl.col("admin1").is_null(), pl.col("sector_code")
             .is_not_null()
-        ).group_by("sector").agg(pl.col("consolidated_total").sum()).sort(
-            "consolidated_total", descending=True
+        ).group_by("sector_code", "sector").agg(pl.col("consolidated_total").sum()).sort(
+            "consolidated_total", "sector", descending=[True, False]
         )  # fmt: skip
         if latest.height:
-            parts = [f"{r['sector']} {r['consolidated_total']:,}" for r in latest.to_dicts()]
-            lines.append("By sector: " + "; ".join(parts) + ".")
+            names = self._sector_names(lang)
+            parts = [
+                f"{names.get(r['sector_code'], r['sector'])} "
+                + number(r["consolidated_total"], lang)
+                for r in latest.to_dicts()
+            ]
+            lines.append(say["by_sector"] + "; ".join(parts) + ".")
         p = self.partners
         lines.append(
-            f"Organisations: {p['appealing']} appealing, {p['implementing']} implementing "
-            f"partners, {p['union']} in all (appealing or implementing)."
+            say["organisations"].format(a=p["appealing"], i=p["implementing"], u=p["union"])
         )
-        lines.append(
-            f"Coverage: {self.coverage['admin1']} admin1 and "
-            f"{self.coverage['admin2']} admin2 units."
-        )
+        lines.append(say["coverage"].format(a1=self.coverage["admin1"], a2=self.coverage["admin2"]))
         flagged = self.rows.filter(pl.col("checks").list.len() > 0).height
         if flagged:
-            lines.append(f"Checks: {flagged} rows flagged (see the checks column).")
+            lines.append(say["checks"].format(n=number(flagged, lang)))
         return "\n".join(lines + self.notes)
+
+    def _sector_names(self, lang: str) -> dict[str, str]:
+        sectors = self.reference.plan.sectors if self.reference else []
+        return {s.code: (s.name_es or s.name) if lang == "es" else s.name for s in sectors}
 
 
 def _equal(column: str, value: str | None) -> list[pl.Expr]:
@@ -318,14 +328,48 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v.to_dicts() if isinstance(v, pl.DataFrame) else v for k, v in data.items()}
 
 
-def _period(start: str | None, end: str | None) -> str:
-    """'in January–November 2019', 'from December 2018 to March 2019'."""
+# The plain summary of `Figures.to_text`, in both languages.
+_TEXT: dict[str, dict[str, str]] = {
+    "none": {
+        "en": "No people-reached data between {start} and {end}.",
+        "es": "No hay datos de personas alcanzadas entre {start} y {end}.",
+    },
+    "reached": {
+        "en": "People reached {period} (intersector model {model}): {n}.",
+        "es": "Personas alcanzadas {period} (modelo intersectorial {model}): {n}.",
+    },
+    "by_sector": {"en": "By sector: ", "es": "Por sector: "},
+    "organisations": {
+        "en": "Organisations: {a} appealing, {i} implementing partners, {u} in all "
+        "(appealing or implementing).",
+        "es": "Organizaciones: {a} solicitantes, {i} socias implementadoras, {u} en total "
+        "(solicitantes o implementadoras).",
+    },
+    "coverage": {
+        "en": "Coverage: {a1} admin1 and {a2} admin2 units.",
+        "es": "Cobertura: {a1} unidades de nivel admin1 y {a2} de nivel admin2.",
+    },
+    "checks": {
+        "en": "Checks: {n} rows flagged (see the checks column).",
+        "es": "Controles: {n} filas señaladas (ver la columna de controles).",
+    },
+}
+
+
+def _period(start: str | None, end: str | None, lang: str = "en") -> str:
+    """'in January–November 2019', 'from December 2018 to March 2019' (or in Spanish)."""
 
     def name(month: str) -> str:
-        return calendar.month_name[int(month[5:7])]
+        return MONTHS[lang][int(month[5:7]) - 1]
 
     if not start or not end:
         return ""
+    if lang == "es":
+        if start == end:
+            return f"en {name(end)} de {end[:4]}"
+        if start[:4] == end[:4]:
+            return f"en {name(start)}–{name(end)} de {end[:4]}"
+        return f"de {name(start)} de {start[:4]} a {name(end)} de {end[:4]}"
     if start == end:
         return f"in {name(end)} {end[:4]}"
     if start[:4] == end[:4]:

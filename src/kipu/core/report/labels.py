@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kipu.core.phrasing import language
+from kipu.core.phrasing import MONTHS, language
 
 LABELS: dict[str, dict[str, str]] = {
     "situation_report": {"en": "Situation Report", "es": "Informe de situación"},
@@ -133,37 +133,6 @@ EVENT_TYPES: dict[str, dict[str, str]] = {
     "workshop": {"en": "Workshop", "es": "Taller"},
     "event": {"en": "Event", "es": "Evento"},
     "launch": {"en": "Launch", "es": "Lanzamiento"},
-}
-
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],  # fmt: skip
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],  # fmt: skip
 }
 
 

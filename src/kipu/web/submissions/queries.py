@@ -141,9 +141,7 @@ def read_frame(
     return _with_codes(frame) if frame.height else pl.DataFrame(schema=schema)
 
 
-def _read_ids(
-    sql: str, params: list[Param], schema: dict[str, Any], *, fast: bool
-) -> pl.DataFrame:
+def _read_ids(sql: str, params: list[Param], schema: dict[str, Any], *, fast: bool) -> pl.DataFrame:
     if not fast:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
