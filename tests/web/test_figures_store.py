@@ -168,3 +168,49 @@ def test_snapshot_files_can_be_turned_off(store, tmp_path, monkeypatch) -> None:
     snapshot.forget()
     assert snapshot.platform_snapshot(store).height == 27
     assert not list(Path(tmp_path).glob("cache/*.parquet"))
+
+
+def _reads(monkeypatch) -> list[object]:  # noqa: ANN001
+    """The database reads the snapshot makes: None for a full read, else the submissions."""
+    made: list[object] = []
+
+    def spy(platform, submissions=None):  # noqa: ANN001, ANN202
+        made.append(None if submissions is None else sorted(submissions))
+        return snapshot_frame(platform, submissions)
+
+    monkeypatch.setattr(snapshot, "snapshot_frame", spy)
+    return made
+
+
+def test_new_reference_rows_do_not_make_the_snapshot_read_everything_again(  # noqa: ANN001
+    store, monkeypatch
+) -> None:
+    from kipu.core.loaders.organisations import OrganisationRecord
+    from kipu.web.platforms.services import load_organisations
+
+    cached_activity_frame(store)
+    reads = _reads(monkeypatch)
+    load_organisations(store, [OrganisationRecord("Partner C", acronym="PC", external_id="ORG903")])
+    new = store_submission(store, _organisation("ORG903"), "2019-03", _rows("ORG903", "2019-03", 4))
+    _, frame = cached_activity_frame(store)
+    assert reads == [[new.pk]]  # only the new submission's rows
+    assert frame.filter(pl.col("appealing_org") == "ORG903").height == 4
+    snapshot.forget()  # another process: the file on disk is current too
+    assert _same(snapshot.platform_snapshot(store), snapshot_frame(store))
+    assert reads == [[new.pk]]
+
+
+def test_a_changed_code_makes_the_snapshot_read_everything_again(  # noqa: ANN001
+    store, monkeypatch
+) -> None:
+    cached_activity_frame(store)
+    reads = _reads(monkeypatch)
+    partner = _organisation("ORG902")
+    partner.external_id = "ORG9020"
+    partner.save()
+    store_submission(store, _organisation("ORG901"), "2019-04", _rows("ORG901", "2019-04", 1))
+    _, frame = cached_activity_frame(store)
+    assert reads == [None]
+    keys = set(frame["appealing_org"]) | set(frame["implementing_partner"].drop_nulls())
+    assert "ORG9020" in keys and "ORG902" not in keys
+    assert _same(frame, activity_frame(store, with_issues=False))

@@ -5,8 +5,9 @@ file takes a fraction of one. Stored activities never change once written (a new
 a new submission and retires the old one), so the snapshot records which submissions it holds
 (id and upload time, in the file's metadata) and is brought up to date by dropping the rows of
 retired submissions and reading only the rows of new ones. It is rebuilt in full when most
-submissions changed, or when the codes the rows are written with (organisation keys, P-codes,
-sector and indicator codes) may have changed.
+submissions changed, or when a code the rows were written with (organisation keys, P-codes,
+sector and indicator codes) changed. New organisations, places or indicators do not make it
+stale: the file records, per table, the highest id it knew and a digest of the codes up to it.
 
 Files live under KIPU_DATA_DIR/cache/. Writers take an exclusive lock on a side file, write to
 a temporary file and rename it into place, so readers never see half a file; if the folder
@@ -29,14 +30,15 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db.models import Count, Max
 
 from kipu.web.database import data_dir
 from kipu.web.platforms.models import Platform
 from kipu.web.submissions.queries import snapshot_frame
 
-FORMAT = 1  # bump when the frame's columns or their meaning change
+FORMAT = 2  # bump when the frame's columns or their meaning change
 METADATA_KEY = "kipu.submissions"
+CODES_KEY = "kipu.codes"
+Marks = dict[str, list[object]]  # table → [highest id known, digest of (id, code) up to it]
 FULL_REBUILD_SHARE = 0.5  # above this share of new submissions, one full read is cheaper
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class Snapshot:
     path: Path
     stamps: dict[int, int]  # submission id → upload time (µs since the epoch)
     frame: pl.DataFrame  # activity frame + submission_id + clean
+    marks: Marks  # the codes the rows were written with (see `_codes_hold`)
 
 
 _MEMORY: dict[int, Snapshot] = {}
@@ -64,19 +67,44 @@ def current_submissions(platform: Platform) -> dict[int, int]:
     return {pk: int(at.timestamp() * 1e6) for pk, at in rows.values_list("id", "uploaded_at")}
 
 
-def _fingerprint(platform: Platform) -> str:
-    """Changes when the database, the platform, or the codes its rows are read with change."""
+def _codes(platform: Platform) -> dict[str, list[tuple[int, str]]]:
+    """(id, code) of everything the rows are written with, per table, in id order."""
     from kipu.web.locations.models import Location
     from kipu.web.plans.models import Indicator, Sector
     from kipu.web.platforms.models import Organisation
 
-    parts: list[object] = [FORMAT, platform.pk, platform.created_at.isoformat()]
-    parts.append(list(Organisation.objects.order_by("id").values_list("id", "external_id")))
-    for model in (Sector, Indicator):
-        codes = model.objects.filter(plan__platform=platform).order_by("id")
-        parts.append(list(codes.values_list("id", "code")))
-    parts.append(Location.objects.aggregate(n=Count("id"), last=Max("id")))
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+    organisations = Organisation.objects.order_by("id").only("id", "external_id")
+    return {
+        "organisation": [(o.pk, o.key) for o in organisations],
+        "sector": list(
+            Sector.objects.filter(plan__platform=platform).order_by("id").values_list("id", "code")
+        ),
+        "indicator": list(
+            Indicator.objects.filter(plan__platform=platform)
+            .order_by("id")
+            .values_list("id", "code")
+        ),
+        "location": list(Location.objects.order_by("id").values_list("id", "pcode")),
+    }
+
+
+def _digest(rows: list[tuple[int, str]]) -> str:
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
+
+
+def _marks(codes: dict[str, list[tuple[int, str]]]) -> Marks:
+    return {name: [rows[-1][0] if rows else 0, _digest(rows)] for name, rows in codes.items()}
+
+
+def _codes_hold(marks: Marks, codes: dict[str, list[tuple[int, str]]]) -> bool:
+    """True when every code known when `marks` were taken is unchanged: rows written then still
+    read right. Codes added since (higher ids) do not matter; a changed or removed one does."""
+    if set(marks) != set(codes):
+        return False
+    return all(
+        _digest([row for row in codes[name] if row[0] <= int(str(top))]) == digest
+        for name, (top, digest) in marks.items()
+    )
 
 
 def _prefix(platform: Platform) -> str:
@@ -87,7 +115,8 @@ def _prefix(platform: Platform) -> str:
 
 
 def path_for(platform: Platform) -> Path:
-    return data_dir() / "cache" / f"{_prefix(platform)}{_fingerprint(platform)}.parquet"
+    made = hashlib.sha256(f"{FORMAT} {platform.created_at.isoformat()}".encode()).hexdigest()
+    return data_dir() / "cache" / f"{_prefix(platform)}{made[:16]}.parquet"
 
 
 def platform_snapshot(platform: Platform) -> pl.DataFrame:
@@ -96,15 +125,17 @@ def platform_snapshot(platform: Platform) -> pl.DataFrame:
     with _lock_for(platform.pk):
         wanted = current_submissions(platform)
         path = path_for(platform)
+        codes = _codes(platform)
         memory = _MEMORY.get(platform.pk)
-        if memory is not None and memory.path == path and memory.stamps == wanted:
+        if memory is not None and (memory.path != path or not _codes_hold(memory.marks, codes)):
+            memory = None
+        if memory is not None and memory.stamps == wanted:
             return memory.frame
         if not enabled():
-            base = memory if memory and memory.path == path else None
-            snapshot = _update(platform, base, path, wanted)
+            snapshot = _update(platform, memory, path, wanted, codes)
         else:
             with _file_lock(path.parent / f"{_prefix(platform)}lock"):
-                snapshot = _from_disk(platform, memory, path, wanted)
+                snapshot = _from_disk(platform, memory, path, wanted, codes)
         _MEMORY[platform.pk] = snapshot
         return snapshot.frame
 
@@ -118,28 +149,39 @@ def forget(platform: Platform | None = None) -> None:
 
 
 def _from_disk(
-    platform: Platform, memory: Snapshot | None, path: Path, wanted: dict[int, int]
+    platform: Platform,
+    memory: Snapshot | None,
+    path: Path,
+    wanted: dict[int, int],
+    codes: dict[str, list[tuple[int, str]]],
 ) -> Snapshot:
     """Under the file lock: the file if it is current, else an update written back."""
-    stamps = _stamps_on_disk(path)
-    if stamps == wanted:
+    on_disk = _metadata_on_disk(path)
+    if on_disk is not None and not _codes_hold(on_disk[1], codes):
+        on_disk = None
+    if on_disk is not None and on_disk[0] == wanted:
         with contextlib.suppress(OSError, pl.exceptions.PolarsError):
-            return Snapshot(path, stamps, pl.read_parquet(path))
-    if memory is not None and memory.path == path:
+            return Snapshot(path, wanted, pl.read_parquet(path), on_disk[1])
+    if memory is not None:
         base: Snapshot | None = memory
-    elif stamps is not None:
-        base = _read(path, stamps)
+    elif on_disk is not None:
+        base = _read(path, *on_disk)
     else:
         base = None
-    snapshot = _update(platform, base, path, wanted)
+    snapshot = _update(platform, base, path, wanted, codes)
     _write(snapshot, _prefix(platform))
     return snapshot
 
 
 def _update(
-    platform: Platform, base: Snapshot | None, path: Path, wanted: dict[int, int]
+    platform: Platform,
+    base: Snapshot | None,
+    path: Path,
+    wanted: dict[int, int],
+    codes: dict[str, list[tuple[int, str]]],
 ) -> Snapshot:
-    """`base` brought to the `wanted` submissions: unchanged ones kept, new ones read."""
+    """`base` (written with codes that still hold) brought to the `wanted` submissions:
+    unchanged ones kept, new ones read."""
     kept = [pk for pk, at in wanted.items() if base is not None and base.stamps.get(pk) == at]
     new = sorted(set(wanted) - set(kept))
     if base is None or len(new) > FULL_REBUILD_SHARE * max(len(wanted), 1):
@@ -149,20 +191,21 @@ def _update(
         old = base.frame.filter(pl.col("submission_id").is_in(kept))
         frame = pl.concat([old, snapshot_frame(platform, new)]) if new else old
     # A submission made between listing `wanted` and reading is left for the next update.
-    return Snapshot(path, dict(wanted), frame)
+    return Snapshot(path, dict(wanted), frame, _marks(codes))
 
 
-def _stamps_on_disk(path: Path) -> dict[int, int] | None:
+def _metadata_on_disk(path: Path) -> tuple[dict[int, int], Marks] | None:
     try:
         metadata = pl.read_parquet_metadata(path)
-        return {int(k): int(v) for k, v in json.loads(metadata[METADATA_KEY]).items()}
+        stamps = {int(k): int(v) for k, v in json.loads(metadata[METADATA_KEY]).items()}
+        return stamps, json.loads(metadata[CODES_KEY])
     except (OSError, KeyError, ValueError, pl.exceptions.PolarsError):
         return None
 
 
-def _read(path: Path, stamps: dict[int, int]) -> Snapshot | None:
+def _read(path: Path, stamps: dict[int, int], marks: Marks) -> Snapshot | None:
     try:
-        return Snapshot(path, stamps, pl.read_parquet(path))
+        return Snapshot(path, stamps, pl.read_parquet(path), marks)
     except (OSError, pl.exceptions.PolarsError):
         return None
 
@@ -174,7 +217,10 @@ def _write(snapshot: Snapshot, prefix: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         os.close(handle)
-        metadata = {METADATA_KEY: json.dumps(snapshot.stamps)}
+        metadata = {
+            METADATA_KEY: json.dumps(snapshot.stamps),
+            CODES_KEY: json.dumps(snapshot.marks),
+        }
         snapshot.frame.write_parquet(temporary, compression="lz4", metadata=metadata)
         os.chmod(temporary, 0o644)  # mkstemp makes it private; workers may run as other users
         os.replace(temporary, path)
