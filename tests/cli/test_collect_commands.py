@@ -104,6 +104,14 @@ def test_import_replaces_keeps_history_and_is_idempotent(kipu, platform, tmp_pat
         kipu("submissions", "show", str(history[1]["id"]), "--format", "json").output
     )
     assert shown["report"]["valid"] is True
+    from kipu.web.audit.models import AuditEvent
+
+    audited = AuditEvent.objects.filter(action="import_submission").order_by("id")
+    assert [(e.before and e.before["rows"], e.after["rows"]) for e in audited] == [
+        (None, 1),
+        (1, 2),
+    ]  # the unchanged re-import is not a change
+    assert all(e.actor_label.startswith("cli:") for e in audited)
 
 
 def test_import_with_errors_stores_nothing(kipu, platform, tmp_path) -> None:  # noqa: ANN001

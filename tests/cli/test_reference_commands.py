@@ -159,3 +159,20 @@ def test_platform_must_be_named_when_several_exist(kipu, make_platform, tmp_path
     result = kipu("orgs", "load", data)
     assert result.exit_code == 2 and "name one with --platform" in result.output
     assert kipu("orgs", "load", data, "--platform", "three").exit_code == 2
+
+
+def test_changes_made_from_the_command_line_are_audited(kipu, tmp_path: Path) -> None:  # noqa: ANN001
+    import getpass
+
+    from kipu.web.audit.models import AuditEvent
+
+    assert kipu("platforms", "add", "gtrm-x", "--name", "X", "--country", "PER").exit_code == 0
+    orgs = csv(tmp_path, "orgs.csv", "name,acronym,type,id\nWorld Food Programme,WFP,UN,ORG077\n")
+    assert kipu("orgs", "load", orgs).exit_code == 0
+    bad = csv(tmp_path, "bad.csv", "name,acronym,type,id\nOther,,Bank,ORG078\n")
+    assert kipu("orgs", "load", bad).exit_code == 1  # nothing stored: nothing audited
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [e.action for e in events] == ["add_platform", "import_organisations"]
+    assert {e.actor_label for e in events} == {f"cli:{getpass.getuser()}"}
+    assert events[1].platform.slug == "gtrm-x"
+    assert events[1].after == {"file": "orgs.csv", "created": 1, "updated": 0}

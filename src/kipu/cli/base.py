@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -24,6 +25,14 @@ PLATFORM = click.option(
     metavar="SLUG",
     help="Platform slug; may be omitted where only one platform exists.",
 )
+
+
+def cli_actor() -> str:
+    """Who ran the command, as the audit log names them: cli:<login on this machine>."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name (some containers)
+        return "cli:unknown"
 
 
 def setup_django(*, require_schema: bool = True) -> None:

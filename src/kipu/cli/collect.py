@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from kipu.cli.base import FORMAT, PLATFORM, current_platform, emit, fail, setup_django
+from kipu.cli.base import (
+    FORMAT,
+    PLATFORM,
+    cli_actor,
+    current_platform,
+    emit,
+    fail,
+    setup_django,
+)
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -161,7 +169,11 @@ def import_(
 ) -> None:
     """Validate a 5W file, then store it atomically (replaces that month's earlier version)."""
     setup_django()
+    from django.db import transaction
+
+    from kipu.web.audit.services import record
     from kipu.web.submissions.imports import ImportRefused, import_file
+    from kipu.web.submissions.queries import submission_summary
 
     platform = current_platform(platform_slug)
     check_month(month)
@@ -169,7 +181,7 @@ def import_(
         fail(["give --org and --month, or --all-months"], status=2)
     organisation = organisation_key(platform, org)
     try:
-        with _progress() as progress:
+        with _progress() as progress, transaction.atomic():
             result = import_file(
                 platform,
                 file,
@@ -179,6 +191,10 @@ def import_(
                 lang=lang,
                 progress=progress,
             )
+            for stored in result.stored:
+                previous = submission_summary(stored.replaces) if stored.replaces else None
+                after = submission_summary(stored)
+                record(cli_actor(), "import_submission", stored, previous, after, platform)
     except ImportRefused as error:
         fail([error], status=2)
     _report_import(result, output_format)

@@ -7,9 +7,28 @@ from typing import Any
 
 import click
 
-from kipu.cli.base import FORMAT, PLATFORM, current_platform, emit, fail, setup_django
+from kipu.cli.base import (
+    FORMAT,
+    PLATFORM,
+    cli_actor,
+    current_platform,
+    emit,
+    fail,
+    setup_django,
+)
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _load(kind: str, platform: Any, file: Path, **options: Any) -> dict[str, Any]:
+    """Load a reference file the way the web pages do (same loaders, same storing, audited
+    as cli:<login>); returns what was stored, or exits with the file's problems."""
+    from kipu.web.reference.services import import_reference
+
+    result = import_reference(kind, platform, file, cli_actor(), options)
+    if not result.ok:
+        fail(result.errors)
+    return result.summary
 
 
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -58,15 +77,21 @@ def platforms_add(
             ["--country must be an ISO3 code such as PER for a national or local platform"],
             status=2,
         )
+    from django.db import transaction
+
+    from kipu.web.audit.services import record, snapshot
+
     try:
-        platform = add_platform(
-            slug,
-            name,
-            country=country,
-            level=level,
-            parent=parent,
-            admin1=[a.strip() for a in admin1.split(",")] if admin1 else None,
-        )
+        with transaction.atomic():
+            platform = add_platform(
+                slug,
+                name,
+                country=country,
+                level=level,
+                parent=parent,
+                admin1=[a.strip() for a in admin1.split(",")] if admin1 else None,
+            )
+            record(cli_actor(), "add_platform", platform, after=snapshot(platform))
     except ValueError as error:
         fail([error])
     click.echo(f"Platform {platform.slug!r} added.")
@@ -97,17 +122,11 @@ def orgs() -> None:
 def orgs_load(file: Path, platform_slug: str | None) -> None:
     """Load organisations and memberships from CSV or XLSX (docs/reference-data.md)."""
     setup_django()
-    from kipu.core.loaders.organisations import load_organisations
-    from kipu.web.platforms.services import load_organisations as store
-
     platform = current_platform(platform_slug)
-    loaded = load_organisations(file)
-    if not loaded.ok:
-        fail(loaded.errors)
-    created, updated = store(platform, loaded.records)
+    done = _load("organisations", platform, file)
     click.echo(
-        f"{len(loaded.records)} organisations loaded into {platform.slug} "
-        f"({created} new, {updated} updated)."
+        f"{done['created'] + done['updated']} organisations loaded into {platform.slug} "
+        f"({done['created']} new, {done['updated']} updated)."
     )
 
 
@@ -139,19 +158,12 @@ def plan_load(
 ) -> None:
     """Load a plan from CSV (an indicator list) or XLSX (docs/reference-data.md)."""
     setup_django()
-    from kipu.core.loaders.plan import load_plan
-    from kipu.web.locations.queries import gazetteer
-    from kipu.web.plans.services import load_plan as store
-
     platform = current_platform(platform_slug)
-    loaded = load_plan(file, gazetteer([platform.country]), platform.country, targets_file)
-    if not loaded.ok:
-        fail(loaded.errors)
-    content = loaded.records[0]
-    stored = store(platform, year, content, name=name, classification=classification)
+    options = {"year": year, "name": name, "classification": classification}
+    done = _load("plan", platform, file, targets_file=targets_file, **options)
     click.echo(
-        f"Plan {stored.name!r}: {len(content.sectors)} sectors, {len(content.indicators)} "
-        f"indicators, {len(content.targets)} targets."
+        f"Plan {done['name']!r}: {done['sectors']} sectors, {done['indicators']} "
+        f"indicators, {done['targets']} targets."
     )
 
 
@@ -191,16 +203,10 @@ def locations_list(country: str, level: int | None, output_format: str) -> None:
 def locations_load(file: Path, country: str, vintage: str) -> None:
     """Load a country's units from an OCHA COD-AB style table."""
     setup_django()
-    from kipu.core.loaders.locations import load_locations
-    from kipu.web.locations.services import load_locations as store
-
     if len(country) != 3:
         fail(["--country must be an ISO3 code"], status=2)
-    loaded = load_locations(file, country, vintage)
-    if not loaded.ok:
-        fail(loaded.errors)
-    created, updated = store(loaded.records)
-    click.echo(f"{country.upper()}: {created} units added, {updated} updated.")
+    done = _load("locations", None, file, country=country, vintage=vintage)
+    click.echo(f"{country.upper()}: {done['created']} units added, {done['updated']} updated.")
 
 
 @click.group()
@@ -214,15 +220,8 @@ def stats() -> None:
 def stats_load(file: Path, platform_slug: str | None) -> None:
     """Load observations from a CSV like published-figures.csv."""
     setup_django()
-    from kipu.core.loaders.statistics import load_statistics
-    from kipu.web.stats.services import load_statistics as store
-
-    platform = current_platform(platform_slug)
-    loaded = load_statistics(file)
-    if not loaded.ok:
-        fail(loaded.errors)
-    created, updated = store(platform, loaded.records)
-    click.echo(f"{created} observations added, {updated} updated.")
+    done = _load("statistics", current_platform(platform_slug), file)
+    click.echo(f"{done['created']} observations added, {done['updated']} updated.")
 
 
 COMMANDS: tuple[click.Command, ...] = (platforms, orgs, plan, locations, stats)
@@ -239,19 +238,8 @@ def events() -> None:
 def events_load(file: Path, platform_slug: str | None) -> None:
     """Load events (date, title, type, attendance, organisations) from CSV or XLSX."""
     setup_django()
-    from kipu.core.loaders.events import load_events
-    from kipu.web.locations.queries import gazetteer
-    from kipu.web.platforms.queries import member_organisations
-    from kipu.web.platforms.services import load_events as store
-
-    platform = current_platform(platform_slug)
-    loaded = load_events(
-        file, member_organisations(platform), gazetteer([platform.country]), platform.country
-    )
-    if not loaded.ok:
-        fail(loaded.errors)
-    created, updated = store(platform, loaded.records)
-    click.echo(f"{created} events added, {updated} updated.")
+    done = _load("events", current_platform(platform_slug), file)
+    click.echo(f"{done['created']} events added, {done['updated']} updated.")
 
 
 COMMANDS = (*COMMANDS, events)

@@ -79,7 +79,9 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
     from kipu.web.reference.forms import platform_countries
 
     country = (platform_countries(platform) or [""])[0]
-    loaded = load_plan(path, gazetteer([country] if country else None), country)
+    loaded = load_plan(
+        path, gazetteer([country] if country else None), country, options.get("targets_file")
+    )
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     content = loaded.records[0]
@@ -92,6 +94,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
     )
     return Imported(
         summary={
+            "name": plan.name,
             "year": plan.year,
             "sectors": len(content.sectors),
             "indicators": len(content.indicators),
@@ -100,7 +103,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
     )
 
 
-def _locations(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
+def _locations(platform: Platform | None, path: Path, options: dict[str, Any]) -> Imported:
     from kipu.core.loaders.locations import load_locations
     from kipu.web.locations.services import load_locations as store
 
@@ -139,7 +142,7 @@ def _events(platform: Platform, path: Path, options: dict[str, Any]) -> Imported
     return Imported(summary={"created": created, "updated": updated})
 
 
-IMPORTERS: dict[str, Callable[[Platform, Path, dict[str, Any]], Imported]] = {
+IMPORTERS: dict[str, Callable[[Any, Path, dict[str, Any]], Imported]] = {
     "organisations": _organisations,
     "plan": _plan,
     "locations": _locations,
@@ -151,7 +154,7 @@ IMPORTERS: dict[str, Callable[[Platform, Path, dict[str, Any]], Imported]] = {
 @transaction.atomic
 def import_reference(
     kind: str,
-    platform: Platform,
+    platform: Platform | None,
     path: Path,
     actor: Any,
     options: dict[str, Any] | None = None,
@@ -159,7 +162,9 @@ def import_reference(
     file_name: str = "",
     ip: str | None = None,
 ) -> Imported:
-    """Load `path` as `kind` reference data; audited when something was stored."""
+    """Load `path` as `kind` reference data; audited when something was stored. The web
+    pages and the `kipu … load` commands both come here (`platform` is None only for the
+    gazetteer, which every platform shares)."""
     result = IMPORTERS[kind](platform, path, options or {})
     if result.ok:
         after = {"file": file_name or path.name, **result.summary}
