@@ -192,11 +192,13 @@ def _presence_by_area(month: Figures, lang: str) -> dict[str, dict[str, int]]:
     )
     sectors = month.reference.plan.sectors if month.reference else []
     names = {s.code: (s.name_es or s.name) if lang == "es" else s.name for s in sectors}
-    for row in table.with_columns(pl.col("sector", "admin1").cast(pl.Utf8)).iter_rows(named=True):
+    order = {s.code: i for i, s in enumerate(sectors)}  # the plan's order, in every language
+    rows = table.with_columns(pl.col("sector", "admin1").cast(pl.Utf8)).iter_rows(named=True)
+    for row in sorted(rows, key=lambda r: (order.get(r["sector"], len(order)), r["sector"])):
         found.setdefault(names.get(row["sector"], row["sector"]), {})[row["admin1"]] = row[
             "partners"
         ]
-    return dict(sorted(found.items()))
+    return found
 
 
 def _provinces(month: Figures) -> list[ProvincePresence]:
