@@ -31,7 +31,7 @@ def display_frame(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en
     places = reference.gazetteer
     orgs = {o.key: o.name for o in reference.organisations}
     spanish = lang == "es"
-    sectors = {s.code: (s.name_es or s.name) if spanish else s.name for s in reference.plan.sectors}
+    sectors = {s.code: s.label(lang) for s in reference.plan.sectors}
     indicators = {i.code: i.code for i in reference.plan.indicators}
     countries = {c.country: c.name for c in places.countries()}
     names = {pcode: unit.name for pcode, unit in places.locations.items()}

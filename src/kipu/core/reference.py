@@ -70,6 +70,10 @@ class Sector:
     parent_code: str = ""  # sub-sectors roll up to their parent
     kind: str = "sector"  # "sector" or "area" (areas of intervention)
 
+    def label(self, lang: str) -> str:
+        """The name in `lang` ("es": the Spanish name where the plan has one)."""
+        return (self.name_es or self.name) if lang == "es" else self.name
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -79,6 +83,10 @@ class Indicator:
     type: str
     name_es: str = ""
     unit: str = ""
+
+    def label(self, lang: str) -> str:
+        """The name in `lang` ("es": the Spanish name where the plan has one)."""
+        return (self.name_es or self.name) if lang == "es" else self.name
 
     @property
     def kind(self) -> IndicatorType:

@@ -137,16 +137,11 @@ class _Lists:
             [(u.name, [x.name for x in gazetteer.children(u.pcode)]) for u in admin1], "ADM2"
         )
         sectors = reference.plan.sectors
-        label = (lambda s: s.name_es or s.name) if lang == "es" else (lambda s: s.name)
-        self.sectors = self.add([label(s) for s in sectors])
+        self.sectors = self.add([s.label(lang) for s in sectors])
         by_sector = [
             (
-                label(s),
-                [
-                    (i.name_es or i.name) if lang == "es" else i.name
-                    for i in reference.plan.indicators
-                    if i.sector_code == s.code
-                ],
+                s.label(lang),
+                [i.label(lang) for i in reference.plan.indicators if i.sector_code == s.code],
             )
             for s in sectors
         ]

@@ -317,7 +317,7 @@ class Figures:
 
     def _sector_names(self, lang: str) -> dict[str, str]:
         sectors = self.reference.plan.sectors if self.reference else []
-        return {s.code: (s.name_es or s.name) if lang == "es" else s.name for s in sectors}
+        return {s.code: s.label(lang) for s in sectors}
 
 
 def _equal(column: str, value: str | None) -> list[pl.Expr]:

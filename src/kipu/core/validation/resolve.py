@@ -231,10 +231,10 @@ class Resolver:
 
     # --- sectors and indicators ---------------------------------------------------------
     def sector_label(self, sector: Sector) -> str:
-        return (sector.name_es or sector.name) if self.lang == "es" else sector.name
+        return sector.label(self.lang)
 
     def indicator_label(self, indicator: Indicator) -> str:
-        return (indicator.name_es or indicator.name) if self.lang == "es" else indicator.name
+        return indicator.label(self.lang)
 
     def sector(self, text: str) -> Resolution:
         code = self._sector_index.get(normalise(text))

@@ -169,7 +169,7 @@ def _areas(
     top = [s for s in plan.sectors if not s.parent_code]
     return [
         AreaSection(
-            (s.name_es or s.name) if lang == "es" else s.name,
+            s.label(lang),
             month.partner_count("appealing", sector=s.code),
             year.reached(sector=s.code),
             texts.get(s.code, ""),
@@ -191,7 +191,7 @@ def _presence_by_area(month: Figures, lang: str) -> dict[str, dict[str, int]]:
         .agg(pl.col("organisation").n_unique().alias("partners"))
     )
     sectors = month.reference.plan.sectors if month.reference else []
-    names = {s.code: (s.name_es or s.name) if lang == "es" else s.name for s in sectors}
+    names = {s.code: s.label(lang) for s in sectors}
     order = {s.code: i for i, s in enumerate(sectors)}  # the plan's order, in every language
     rows = table.with_columns(pl.col("sector", "admin1").cast(pl.Utf8)).iter_rows(named=True)
     for row in sorted(rows, key=lambda r: (order.get(r["sector"], len(order)), r["sector"])):
