@@ -19,7 +19,7 @@ from kipu.web.platforms.models import Organisation
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions import services
 from kipu.web.submissions.imports import import_file
-from kipu.web.submissions.models import Activity
+from kipu.web.submissions.models import REFERENCE_COLUMNS, Activity
 
 BASE = {
     "row": 1,
@@ -233,7 +233,7 @@ def test_a_reference_row_gone_before_the_lock_stops_the_import(make_platform) ->
             "sector": [indicator.sector_id],
             "indicator": [indicator.pk],
         },
-        schema={name: pl.Int64 for name in services._FOREIGN_KEYS},
+        schema={name: pl.Int64 for name in REFERENCE_COLUMNS},
     )
     with pytest.raises(ValueError, match="deleted meanwhile"):
         services.lock_reference_rows(platform, resolved)

@@ -174,9 +174,9 @@ def _reads(monkeypatch) -> list[object]:  # noqa: ANN001
     """The database reads the snapshot makes: None for a full read, else the submissions."""
     made: list[object] = []
 
-    def spy(platform, submissions=None):  # noqa: ANN001, ANN202
+    def spy(platform, submissions=None, codes=None):  # noqa: ANN001, ANN202
         made.append(None if submissions is None else sorted(submissions))
-        return snapshot_frame(platform, submissions)
+        return snapshot_frame(platform, submissions, codes)
 
     monkeypatch.setattr(snapshot, "snapshot_frame", spy)
     return made

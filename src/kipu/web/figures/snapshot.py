@@ -33,7 +33,7 @@ from django.conf import settings
 
 from kipu.web.database import data_dir
 from kipu.web.platforms.models import Platform
-from kipu.web.submissions.queries import snapshot_frame
+from kipu.web.submissions.queries import Codes, reference_codes, snapshot_frame
 
 FORMAT = 2  # bump when the frame's columns or their meaning change
 METADATA_KEY = "kipu.submissions"
@@ -67,36 +67,15 @@ def current_submissions(platform: Platform) -> dict[int, int]:
     return {pk: int(at.timestamp() * 1e6) for pk, at in rows.values_list("id", "uploaded_at")}
 
 
-def _codes(platform: Platform) -> dict[str, list[tuple[int, str]]]:
-    """(id, code) of everything the rows are written with, per table, in id order."""
-    from kipu.web.locations.models import Location
-    from kipu.web.plans.models import Indicator, Sector
-    from kipu.web.platforms.models import Organisation
-
-    organisations = Organisation.objects.order_by("id").only("id", "external_id")
-    return {
-        "organisation": [(o.pk, o.key) for o in organisations],
-        "sector": list(
-            Sector.objects.filter(plan__platform=platform).order_by("id").values_list("id", "code")
-        ),
-        "indicator": list(
-            Indicator.objects.filter(plan__platform=platform)
-            .order_by("id")
-            .values_list("id", "code")
-        ),
-        "location": list(Location.objects.order_by("id").values_list("id", "pcode")),
-    }
-
-
 def _digest(rows: list[tuple[int, str]]) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
 
-def _marks(codes: dict[str, list[tuple[int, str]]]) -> Marks:
+def _marks(codes: Codes) -> Marks:
     return {name: [rows[-1][0] if rows else 0, _digest(rows)] for name, rows in codes.items()}
 
 
-def _codes_hold(marks: Marks, codes: dict[str, list[tuple[int, str]]]) -> bool:
+def _codes_hold(marks: Marks, codes: Codes) -> bool:
     """True when every code known when `marks` were taken is unchanged: rows written then still
     read right. Codes added since (higher ids) do not matter; a changed or removed one does."""
     if set(marks) != set(codes):
@@ -125,7 +104,7 @@ def platform_snapshot(platform: Platform) -> pl.DataFrame:
     with _lock_for(platform.pk):
         wanted = current_submissions(platform)
         path = path_for(platform)
-        codes = _codes(platform)
+        codes = reference_codes(platform)
         memory = _MEMORY.get(platform.pk)
         if memory is not None and (memory.path != path or not _codes_hold(memory.marks, codes)):
             memory = None
@@ -153,7 +132,7 @@ def _from_disk(
     memory: Snapshot | None,
     path: Path,
     wanted: dict[int, int],
-    codes: dict[str, list[tuple[int, str]]],
+    codes: Codes,
 ) -> Snapshot:
     """Under the file lock: the file if it is current, else an update written back."""
     on_disk = _metadata_on_disk(path)
@@ -178,18 +157,18 @@ def _update(
     base: Snapshot | None,
     path: Path,
     wanted: dict[int, int],
-    codes: dict[str, list[tuple[int, str]]],
+    codes: Codes,
 ) -> Snapshot:
     """`base` (written with codes that still hold) brought to the `wanted` submissions:
     unchanged ones kept, new ones read."""
     kept = [pk for pk, at in wanted.items() if base is not None and base.stamps.get(pk) == at]
     new = sorted(set(wanted) - set(kept))
     if base is None or len(new) > FULL_REBUILD_SHARE * max(len(wanted), 1):
-        read = snapshot_frame(platform)
+        read = snapshot_frame(platform, codes=codes)
         frame = read.filter(pl.col("submission_id").is_in(list(wanted)))
     else:
         old = base.frame.filter(pl.col("submission_id").is_in(kept))
-        frame = pl.concat([old, snapshot_frame(platform, new)]) if new else old
+        frame = pl.concat([old, snapshot_frame(platform, new, codes)]) if new else old
     # A submission made between listing `wanted` and reading is left for the next update.
     return Snapshot(path, dict(wanted), frame, _marks(codes))
 

@@ -47,6 +47,19 @@ class Submission(models.Model):
         return f"{self.organisation} {self.month} ({self.status})"
 
 
+# Frame column → the reference table its stored id points to, and the columns every row must
+# have. Checked by the import rather than by database constraints (see Activity).
+REFERENCE_COLUMNS = {
+    "admin1": "location",
+    "admin2": "location",
+    "appealing_org": "organisation",
+    "implementing_partner": "organisation",
+    "sector": "sector",
+    "indicator": "indicator",
+}
+REQUIRED_REFERENCES = ("admin1", "appealing_org", "sector", "indicator")
+
+
 class Activity(models.Model):
     """One 5W row: who did what, where, when, for whom. Columns follow kipu.core.schema.
 

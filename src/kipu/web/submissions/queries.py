@@ -19,7 +19,12 @@ from django.db import connection
 
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.platforms.models import Organisation, Platform
-from kipu.web.submissions.models import Activity, Submission
+from kipu.web.submissions.models import (
+    REFERENCE_COLUMNS,
+    REQUIRED_REFERENCES,
+    Activity,
+    Submission,
+)
 
 _SELECT = """
 SELECT a."row", a.country, a.admin1_id, a.admin2_id, a.appealing_org_id, a.implementation,
@@ -33,8 +38,7 @@ WHERE a.platform_id = %s {where}
 # The rows are read with the ids of their places, organisations, sector and indicator, and
 # the codes are put in by polars from the (small) reference tables: joining them in SQL made
 # reading a million rows two to three times slower.
-_KEYS = ("admin1", "admin2", "appealing_org", "implementing_partner", "sector", "indicator")
-_REQUIRED_KEYS = ("admin1", "appealing_org", "sector", "indicator")
+Codes = dict[str, list[tuple[int, str]]]  # reference table → (id, code), in id order
 # Columns the snapshot keeps besides the frame's: which submission a row came from, and
 # whether it was stored without accepted issues.
 SNAPSHOT_COLUMNS: dict[str, Any] = {"submission_id": pl.Int64, "clean": pl.Boolean}
@@ -69,31 +73,39 @@ def _sql(
 
 
 def _with_ids(schema: dict[str, Any]) -> dict[str, Any]:
-    return {name: pl.Int64 if name in _KEYS else dtype for name, dtype in schema.items()}
+    return {
+        name: pl.Int64 if name in REFERENCE_COLUMNS else dtype for name, dtype in schema.items()
+    }
 
 
-def _with_codes(frame: pl.DataFrame) -> pl.DataFrame:
-    """Ids replaced by the codes the frame carries (P-codes, organisation keys, sector and
-    indicator codes); rows whose place, organisation, sector or indicator is gone are left
-    out, as an inner join would."""
+def reference_codes(platform: Platform) -> Codes:
+    """The codes a platform's stored rows are read with: P-codes, organisation keys, and the
+    sector and indicator codes of its plans, each with its id."""
     from kipu.web.locations.models import Location
     from kipu.web.plans.models import Indicator, Sector
 
-    places = dict(Location.objects.values_list("id", "pcode"))
-    organisations = {o.pk: o.key for o in Organisation.objects.only("id", "external_id")}
-    lookups = {
-        "admin1": places,
-        "admin2": places,
-        "appealing_org": organisations,
-        "implementing_partner": organisations,
-        "sector": dict(Sector.objects.values_list("id", "code")),
-        "indicator": dict(Indicator.objects.values_list("id", "code")),
+    in_plans = {"plan__platform": platform}
+    return {
+        "location": list(Location.objects.order_by("id").values_list("id", "pcode")),
+        "organisation": [
+            (o.pk, o.key) for o in Organisation.objects.order_by("id").only("id", "external_id")
+        ],
+        "sector": list(Sector.objects.filter(**in_plans).order_by("id").values_list("id", "code")),
+        "indicator": list(
+            Indicator.objects.filter(**in_plans).order_by("id").values_list("id", "code")
+        ),
     }
+
+
+def _with_codes(frame: pl.DataFrame, codes: Codes) -> pl.DataFrame:
+    """Ids replaced by codes; rows whose place, organisation, sector or indicator is gone are
+    left out, as an inner join would."""
+    lookups = {table: dict(pairs) for table, pairs in codes.items()}
     coded = frame.with_columns(
-        pl.col(name).replace_strict(lookups[name], default=None, return_dtype=pl.Utf8)
-        for name in _KEYS
+        pl.col(name).replace_strict(lookups[table], default=None, return_dtype=pl.Utf8)
+        for name, table in REFERENCE_COLUMNS.items()
     )
-    return coded.filter(pl.all_horizontal(pl.col(n).is_not_null() for n in _REQUIRED_KEYS))
+    return coded.filter(pl.all_horizontal(pl.col(n).is_not_null() for n in REQUIRED_REFERENCES))
 
 
 def activity_frame(
@@ -121,24 +133,28 @@ def activity_frame(
             ("a.issues = '[]'", None if with_issues else True),
         ],
     )
-    return read_frame(sql, params, ACTIVITY_FRAME, fast=fast)
+    return read_frame(sql, params, ACTIVITY_FRAME, reference_codes(platform), fast=fast)
 
 
-def snapshot_frame(platform: Platform, submissions: Sequence[int] | None = None) -> pl.DataFrame:
+def snapshot_frame(
+    platform: Platform, submissions: Sequence[int] | None = None, codes: Codes | None = None
+) -> pl.DataFrame:
     """Every current activity of `platform` (or of the given submissions only), accepted-issue
-    rows included, with the SNAPSHOT_COLUMNS added."""
+    rows included, with the SNAPSHOT_COLUMNS added. `codes` (from `reference_codes`) saves
+    reading them again."""
     ids = ", ".join(str(int(pk)) for pk in submissions) if submissions is not None else None
     condition = [(f"a.submission_id IN ({ids or 'NULL'})", ids)] if submissions is not None else []
     sql, params = _sql(platform, condition, _SNAPSHOT_SQL)
-    return read_frame(sql, params, {**ACTIVITY_FRAME, **SNAPSHOT_COLUMNS})
+    schema = {**ACTIVITY_FRAME, **SNAPSHOT_COLUMNS}
+    return read_frame(sql, params, schema, codes or reference_codes(platform))
 
 
 def read_frame(
-    sql: str, params: list[Param], schema: dict[str, Any], *, fast: bool = True
+    sql: str, params: list[Param], schema: dict[str, Any], codes: Codes, *, fast: bool = True
 ) -> pl.DataFrame:
     """The rows of `sql` (`_SELECT`: ids, not codes) as a frame of `schema`, with codes."""
     frame = _read_ids(sql, params, _with_ids(schema), fast=fast)
-    return _with_codes(frame) if frame.height else pl.DataFrame(schema=schema)
+    return _with_codes(frame, codes) if frame.height else pl.DataFrame(schema=schema)
 
 
 def _read_ids(sql: str, params: list[Param], schema: dict[str, Any], *, fast: bool) -> pl.DataFrame:

@@ -14,16 +14,18 @@ from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Sector
 from kipu.web.platforms.models import Organisation, Platform
-from kipu.web.submissions.models import Activity, Submission
+from kipu.web.submissions.models import (
+    REFERENCE_COLUMNS,
+    REQUIRED_REFERENCES,
+    Activity,
+    Submission,
+)
 
 # Told (rows stored so far, rows to store) after each batch: a long import's progress bar.
 RowsStored = Callable[[int, int], None]
 
 # Rows written per statement batch: big enough to be fast, small enough to show progress.
 BATCH_ROWS = 20_000
-
-# Frame columns stored as foreign keys: column → (model, key field of the frame value)
-_FOREIGN_KEYS = ("admin1", "admin2", "appealing_org", "implementing_partner", "sector", "indicator")
 
 
 @transaction.atomic
@@ -123,13 +125,9 @@ def insert_rows(
     maps = keys or key_maps(platform, rows)
     frame = rows.with_columns(
         pl.col(name).replace_strict(maps[name], default=None, return_dtype=pl.Int64).alias(name)
-        for name in _FOREIGN_KEYS
+        for name in REFERENCE_COLUMNS
     )
-    missing = frame.filter(
-        pl.any_horizontal(
-            pl.col(n).is_null() for n in ("admin1", "appealing_org", "sector", "indicator")
-        )
-    )
+    missing = frame.filter(pl.any_horizontal(pl.col(n).is_null() for n in REQUIRED_REFERENCES))
     if missing.height:
         raise ValueError(
             f"{missing.height} rows name a place, organisation, sector or indicator "
@@ -143,15 +141,7 @@ def insert_rows(
         _issues_json(issues).alias("issues"),
     )
     columns = [str(f.column) for f in Activity._meta.concrete_fields if f.column != "id"]
-    names = {
-        "admin1": "admin1_id",
-        "admin2": "admin2_id",
-        "appealing_org": "appealing_org_id",
-        "implementing_partner": "implementing_partner_id",
-        "sector": "sector_id",
-        "indicator": "indicator_id",
-    }
-    ordered = data.rename(names).select(columns)
+    ordered = data.rename({name: f"{name}_id" for name in REFERENCE_COLUMNS}).select(columns)
     write = _copy_rows if connection.vendor == "postgresql" else _insert_batches
     done = 0
     for batch in write(ordered, columns):
