@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import polars as pl
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.locations.models import Location
@@ -168,13 +168,16 @@ def lock_reference_rows(platform: Platform, frame: pl.DataFrame) -> None:
     done once per table (see the `Activity` docstring). SQLite has one writer at a time."""
     if connection.vendor != "postgresql":
         return
-    wanted = {
-        Platform: {platform.pk},
-        Location: _ids(frame, "admin1", "admin2"),
-        Organisation: _ids(frame, "appealing_org", "implementing_partner"),
-        Sector: _ids(frame, "sector"),
-        Indicator: _ids(frame, "indicator"),
+    tables = {
+        "location": Location,
+        "organisation": Organisation,
+        "sector": Sector,
+        "indicator": Indicator,
     }
+    wanted: dict[type[models.Model], set[int]] = {Platform: {platform.pk}}
+    for name, table in REFERENCE_COLUMNS.items():
+        model = tables[table]
+        wanted[model] = wanted.get(model, set()) | set(frame[name].drop_nulls().to_list())
     with connection.cursor() as cursor:
         for model, ids in wanted.items():
             cursor.execute(
@@ -186,10 +189,6 @@ def lock_reference_rows(platform: Platform, frame: pl.DataFrame) -> None:
                 raise ValueError(
                     f"a {model._meta.verbose_name} named by these rows was deleted meanwhile"
                 )
-
-
-def _ids(frame: pl.DataFrame, *columns: str) -> set[int]:
-    return {i for name in columns for i in frame[name].drop_nulls().unique().to_list()}
 
 
 def _copy_rows(rows: pl.DataFrame, columns: list[str]) -> Iterator[int]:
