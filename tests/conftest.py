@@ -4,6 +4,7 @@ per test by small factories (no shared dump)."""
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from kipu.core.gazetteer import bundled_locations
+
+# The corpus of quirk files (tests/quirk_files.py) is shared by the core, CLI and web suites.
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="session")

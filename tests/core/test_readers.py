@@ -9,23 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kipu.core.csvframe import read_csv_frame
 from kipu.core.limits import Limits
-from kipu.core.readers import (
-    ReadError,
-    decode_text,
-    read_csv_checked,
-    read_sheets,
-    read_table,
-    sniff_delimiter,
-)
-from kipu.core.workbook_package import (
-    FormulaScan,
-    check_upload,
-    column_letters,
-    column_number,
-    formula_cells,
-)
+from kipu.core.read import ReadError, read_sheets, read_table
+from kipu.core.read.marks import FORMULA_NO_VALUE, CellScan
+from kipu.core.read.package import check_upload, column_letters, column_number
+from kipu.core.read.textfile import decode_text, read_text_frame, read_text_rows, sniff_delimiter
 
 
 def _workbook(path: Path) -> Path:
@@ -40,7 +28,13 @@ def _workbook(path: Path) -> Path:
 
 
 def test_read_table_from_workbook_and_csv(tmp_path: Path) -> None:
-    table = read_table(_workbook(tmp_path / "a.xlsx"))
+    with pytest.raises(ReadError) as refused:  # openpyxl wrote a formula with no value
+        read_table(_workbook(tmp_path / "a.xlsx"))
+    assert "B3" in refused.value.message and "formula" in refused.value.message
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    book["Data"]["B3"] = 3
+    book.save(tmp_path / "a.xlsx")
+    table = read_table(tmp_path / "a.xlsx")
     assert table.header == ["name", "count"] and table.row_numbers == [2, 3]
     assert table.records[0] == {"name": "Lima", "count": "3"}
     (tmp_path / "a.csv").write_text("name;count\n\nJunín;4\n", encoding="utf-8")
@@ -83,22 +77,15 @@ def test_csv_row_limit(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_text("a\n" * 50, encoding="utf-8")
     with pytest.raises(ReadError) as error:
-        read_csv_checked(path, Limits(max_rows=10))
+        read_text_rows(path, Limits(max_rows=10))
     assert error.value.code == "file-too-large"
 
 
-def test_formula_cells(tmp_path: Path) -> None:
+def test_cell_scan_finds_formulas(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "f.xlsx")
-    assert formula_cells(path, "Data") == {(3, 1)}
-    assert formula_cells(path, "Nope") == set()
-
-
-def test_formula_scan_in_child_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = _workbook(tmp_path / "f.xlsx")
-    monkeypatch.setattr(FormulaScan, "PARALLEL_FROM_BYTES", 0)
-    scan = FormulaScan(path)
-    assert scan.cells("Data") == {(3, 1)}
-    scan.close()
+    scan = CellScan(path)
+    assert scan.marks("Data") == [(3, 1, FORMULA_NO_VALUE, None)]
+    assert scan.marks("Nope") == []
 
 
 # --- CSV read with polars: the same cells as the csv module --------------------------------
@@ -127,11 +114,11 @@ CSV_CASES = {
 
 
 def _csv_module_cells(path: Path, width: int) -> list[list[str]]:
-    return [[*row, *[""] * (width - len(row))] for row in read_csv_checked(path).rows]
+    return [[*row, *[""] * (width - len(row))] for row in read_text_rows(path)]
 
 
 def _polars_cells(path: Path) -> tuple[list[list[str]], int]:
-    cells = read_csv_frame(path).cells
+    cells = read_text_frame(path).cells
     return [["" if v is None else v for v in row] for row in cells.iter_rows()], cells.width
 
 
@@ -166,15 +153,15 @@ def test_csv_frame_limits(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_text("a\n" * 50, encoding="utf-8")
     with pytest.raises(ReadError) as error:
-        read_csv_frame(path, Limits(max_rows=10))
+        read_text_frame(path, Limits(max_rows=10))
     assert error.value.code == "file-too-large"
     path.write_text(",".join("x" * 12) + "\n", encoding="utf-8")
     with pytest.raises(ReadError) as error:
-        read_csv_frame(path, Limits(max_columns=5))
+        read_text_frame(path, Limits(max_columns=5))
     assert error.value.code == "file-too-large"
     path.write_bytes(b"a,b\n\x01\x02\x03\x04\x05\x06,\x07\n")
     with pytest.raises(ReadError) as error:
-        read_csv_frame(path)
+        read_text_frame(path)
     assert error.value.code == "unreadable-file"
 
 

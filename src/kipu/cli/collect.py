@@ -230,16 +230,20 @@ def _report_import(result: Any, output_format: str) -> None:
         "stored": [submission_summary(s) for s in result.stored],
         "unchanged": [submission_summary(s) for s in result.unchanged],
         "blocked_rows": result.blocked_rows,
+        "blocked_row_numbers": result.blocked,
         "validation": report.to_dict(),
     }
     if output_format == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(describe_report(report))
-        if result.blocked_rows:
+        if result.blocked:
+            shown = ", ".join(map(str, result.blocked[:20]))
+            more = f" and {len(result.blocked) - 20:,} more" if len(result.blocked) > 20 else ""
             click.echo(
-                f"{result.blocked_rows} rows name an unknown place, organisation, sector or "
-                "indicator and cannot be stored, even with --accept-issues."
+                f"{len(result.blocked):,} rows cannot be stored, even with --accept-issues "
+                f"(rows {shown}{more}): a value they need could not be read, or they name an "
+                "unknown place, organisation, sector, indicator or month. Nothing was stored."
             )
         for s in result.stored:
             click.echo(

@@ -14,16 +14,7 @@ import polars as pl
 
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMNS, YES_NO
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP advice);
-    numbers are left alone, so negative numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+from kipu.core.write import excel_cell, neutralise
 
 
 def display_frame(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl.DataFrame:
@@ -92,7 +83,7 @@ def write_xlsx(rows: list[list[object]], path: Path, sheet: str = "5W") -> None:
         for number, row in enumerate(rows):
             for column, value in enumerate(row):
                 if value is not None:
-                    page.write(number, column, value, bold if number == 0 else None)
+                    page.write(number, column, excel_cell(value), bold if number == 0 else None)
 
 
 def write_xlsx_bytes(rows: list[list[object]], sheet: str = "Data") -> bytes:
@@ -109,5 +100,5 @@ def write_xlsx_bytes(rows: list[list[object]], sheet: str = "Data") -> bytes:
         for number, row in enumerate(rows):
             for column, value in enumerate(row):
                 if value is not None:
-                    page.write(number, column, value)
+                    page.write(number, column, excel_cell(value))
     return buffer.getvalue()

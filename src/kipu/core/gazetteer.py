@@ -37,6 +37,7 @@ class Gazetteer:
             lambda: defaultdict(list)
         )
         self._children: dict[str, list[Location]] = defaultdict(list)
+        self._code_widths: dict[tuple[str, int], set[int]] = defaultdict(set)
         for location in locations:
             self.add(location)
 
@@ -45,6 +46,8 @@ class Gazetteer:
         if location.parent_pcode:
             self._children[location.parent_pcode].append(location)
         index = self._by_key[(location.country, location.level)]
+        if location.code.isdigit():
+            self._code_widths[(location.country, location.level)].add(len(location.code))
         keys = {location.pcode, location.code, location.iso, location.name, *location.aliases}
         for key in keys:
             if key and location not in index[normalise(key)]:
@@ -78,9 +81,17 @@ class Gazetteer:
         """The unit `text` names at `level` in `country` (inside `parent` if given), or None.
 
         A name shared by several units (a province named like its department's capital) is
-        resolved by `parent`; without one, the unit whose code comes first wins.
+        resolved by `parent`; without one, the unit whose code comes first wins. A numeric
+        code shorter than the country's codes of that level is read with its leading zeros
+        restored (Excel turns the UBIGEO 010101 into the number 10101).
         """
-        candidates = self._by_key.get((country, level), {}).get(normalise(text), [])
+        key = normalise(text)
+        index = self._by_key.get((country, level), {})
+        candidates = index.get(key, [])
+        if not candidates and key.isdigit():
+            for width in sorted(self._code_widths.get((country, level), ())):
+                if len(key) < width and (candidates := index.get(key.zfill(width), [])):
+                    break
         if parent is not None:
             candidates = [c for c in candidates if c.parent_pcode == parent]
         return min(candidates, key=lambda x: x.pcode) if candidates else None

@@ -13,12 +13,11 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
-from kipu.core.fivew import NoFiveWSheet, read_5w
 from kipu.core.gazetteer import Gazetteer, bundled_locations
 from kipu.core.loaders import LoadError
 from kipu.core.loaders.organisations import load_organisations
 from kipu.core.loaders.plan import load_plan
-from kipu.core.readers import ReadError
+from kipu.core.read import NoFiveWSheet, ReadError, read_5w
 from kipu.core.reference import Indicator, Organisation, Plan, ReferenceData, Sector
 from kipu.core.text import normalise
 from kipu.core.validation import validate_table

@@ -318,9 +318,6 @@ DELIVERY_MECHANISM_ALIASES = {
     "OTC": "Cash Collection Over the Counter (OTC)",
 }
 
-YES_VALUES = ("yes", "y", "si", "sí", "true", "1", "x")
-NO_VALUES = ("no", "n", "false", "0")
-
 
 # --- Header matching (added for the 5W reader) ----------------------------------------------
 # Labels are compared with text.compact, so "Appealing.Organization.Name", "appealing
@@ -413,25 +410,77 @@ def match_hxl(tag: object) -> str | None:
     return HXL_LOOKUP.get(key) if key else None
 
 
-# Spanish names of delivery mechanisms seen in Spanish templates.
+# Spanish and Portuguese names of delivery mechanisms seen in R4V's templates and partners'
+# files (2021-2025); plurals are folded by `mechanism_key`.
 DELIVERY_MECHANISM_ALIASES_ES = {
     "Cuenta bancaria": "Beneficiary Bank Account",
     "Cuenta bancaria del beneficiario": "Beneficiary Bank Account",
+    "Transferencia bancaria": "Beneficiary Bank Account",
+    "Depósito bancario": "Beneficiary Bank Account",
+    "Bank transfer": "Beneficiary Bank Account",
     "Dinero móvil": "Mobile Money",
+    "Dinero electrónico": "Mobile Money",
     "Billetera electrónica": "Mobile Money",
+    "Billetera móvil": "Mobile Money",
+    "Monedero electrónico": "Mobile Money",
+    "Transferencia móvil": "Mobile Money",
+    "Mobile transfer": "Mobile Money",
     "Tarjeta prepago": "Prepaid Card",
     "Tarjeta prepagada": "Prepaid Card",
+    "Tarjeta de débito": "Prepaid Card",
+    "Tarjeta inteligente": "Prepaid Card",
+    "Debit card": "Prepaid Card",
     "Retiro en ventanilla": "Cash Collection Over the Counter (OTC)",
+    "Cobro en ventanilla": "Cash Collection Over the Counter (OTC)",
+    "Over the counter": "Cash Collection Over the Counter (OTC)",
+    "Cash collection over the counter": "Cash Collection Over the Counter (OTC)",
+    "Giro": "Cash Collection Over the Counter (OTC)",
     "Efectivo en mano": "Direct Cash (Cash in Hand)",
     "Efectivo directo": "Direct Cash (Cash in Hand)",
+    "Entrega directa de efectivo": "Direct Cash (Cash in Hand)",
+    "Direct cash": "Direct Cash (Cash in Hand)",
     "Retiro sin tarjeta": "Cardless ATM Withdrawal",
+    "Retiro en cajero sin tarjeta": "Cardless ATM Withdrawal",
+    "Cajero automático": "Cardless ATM Withdrawal",
+    "Cardless ATM": "Cardless ATM Withdrawal",
     "Cupón": "Voucher",
-    "Cupones": "Voucher",
+    "Cupón electrónico": "Voucher",
     "Vale": "Voucher",
+    "Vale electrónico": "Voucher",
     "Bono": "Voucher",
+    "Voucher electrónico": "Voucher",
+    "Cupón de papel": "Voucher",
+    "Vale de papel": "Voucher",
+    "Electronic voucher": "Voucher",
+    "Cheque": "Other",
     "Otro": "Other",
     "Otros": "Other",
+    "Outro": "Other",
+    "Conta bancária": "Beneficiary Bank Account",
+    "Cartão pré-pago": "Prepaid Card",
+    "Dinheiro em mãos": "Direct Cash (Cash in Hand)",
 }
+
+
+def mechanism_key(text: object, plural: str = "s") -> str:
+    """A delivery mechanism as a look-up key: normalised, each word's plural ending `plural`
+    ("s" or "es") folded, so "Prepaid Cards", "Vales" and "Cupones" meet their singular."""
+    from kipu.core.text import normalise
+
+    words = []
+    for word in normalise(text).split():
+        if len(word) > len(plural) + 2 and word.endswith(plural) and not word.endswith("ss"):
+            word = word[: -len(plural)]
+        words.append(word)
+    return " ".join(words)
+
+
+def mechanism_vocabulary() -> dict[str, str]:
+    """Look-up key → delivery mechanism of the 2025 list, for every name Kipu accepts."""
+    found = {mechanism_key(m): m for m in DELIVERY_MECHANISMS}
+    for alias, target in {**DELIVERY_MECHANISM_ALIASES, **DELIVERY_MECHANISM_ALIASES_ES}.items():
+        found.setdefault(mechanism_key(alias), target)
+    return found
 
 
 # The label each template variant uses for a column ("" where the variant lacks it).

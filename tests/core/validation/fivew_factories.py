@@ -95,6 +95,13 @@ INDICATORS = [
     ),
     Indicator("RE-HE10_PER", "Personas atendidas en salud mental", "HEA", "PiN"),
     Indicator(
+        "HE05",
+        "# of people reached with health messages",
+        "HEA",
+        "PiN",
+        "# de personas alcanzadas con mensajes de salud",
+    ),
+    Indicator(
         "GBV01",
         "Number of GBV survivors assisted",
         "PRO-GBV",
@@ -235,6 +242,33 @@ def write_csv(
         writer.writerow(list(header) if header else [COLUMN_BY_NAME[n].label_en for n in names])
         for item in records:
             writer.writerow(["" if item.get(n) is None else item.get(n) for n in names])
+    return path
+
+
+def saved_by_excel(path: Path, values: dict[str, str]) -> Path:
+    """The workbook as Excel leaves it once opened and saved: formulas keep their computed
+    values (`values`: cell reference → cached value) and the recalculate-on-load flag is
+    gone. openpyxl cannot write cached values, so the package's XML is edited."""
+    import re
+    import shutil
+    import zipfile
+
+    temporary = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(temporary, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            if item.filename.startswith("xl/worksheets/"):
+                for cell, value in values.items():
+                    pattern = (
+                        rb'(<c r="'
+                        + cell.encode()
+                        + rb'"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/?>(?:</v>)?'
+                    )
+                    data = re.sub(pattern, rb"\1<v>" + value.encode() + b"</v>", data)
+            target.writestr(item, data)
+    shutil.move(temporary, path)
     return path
 
 

@@ -35,7 +35,7 @@ def test_annotated_csv_becomes_xlsx(tmp_path: Path, reference) -> None:
     result = validate_file(source, reference, today=TODAY)
     out = annotate_workbook(source, result.report, tmp_path / "out.xlsx", lang="es")
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Errors", "in"]
+    assert book.sheetnames == ["Errores", "in"]
     cell = book["in"].cell(row=2, column=COLUMN_NAMES.index("month") + 1)
     assert cell.value == "13/2025" and "invalid-month" in cell.comment.text
-    assert book["Errors"]["A1"].value == "Gravedad"
+    assert book["Errores"]["A1"].value == "Gravedad"

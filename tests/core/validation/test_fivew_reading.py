@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fivew_factories import TODAY, codes, labels_for, record, write_csv, write_xlsx
+from fivew_factories import TODAY, codes, labels_for, record, saved_by_excel, write_csv, write_xlsx
 
 from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES, TEMPLATE_LABELS
 from kipu.core.validation import validate_file
@@ -188,11 +188,13 @@ def test_formula_cells_warn(tmp_path: Path, reference) -> None:
     column = COLUMN_NAMES.index("total_monthly") + 1
     book["5W"].cell(row=2, column=column, value="=10+5")
     book.save(path)
+    saved_by_excel(path, {"S2": "15"})
     result = validate_file(path, reference, today=TODAY)
     formula = [i for i in result.report.issues if i.code == "formula-cell"]
     assert [(i.row, i.column, i.severity) for i in formula] == [
         (2, "Total monthly beneficiaries", "warning")
     ]
+    assert result.rows["total_monthly"].to_list() == [15]
 
 
 @pytest.mark.parametrize(
@@ -218,11 +220,12 @@ def test_csv_encodings_and_delimiters(
     assert result.rows["activity_name"].to_list() == ["Atención en Tumbes"]
 
 
-def test_csv_numbers_by_locale(tmp_path: Path, reference) -> None:
+def test_csv_numbers_by_the_file_not_the_interface(tmp_path: Path, reference) -> None:
     rows = [record(total_monthly="1.234", activity_name="A")]
     path = write_csv(tmp_path / "es.csv", rows, delimiter=";")
-    assert codes(validate_file(path, reference, today=TODAY, lang="es")) == []
-    assert codes(validate_file(path, reference, today=TODAY)) == ["invalid-number"]
+    for lang in ("en", "es"):
+        result = validate_file(path, reference, today=TODAY, lang=lang)
+        assert codes(result) == [] and result.rows["total_monthly"].to_list() == [1234]
 
 
 def test_csv_title_blank_lines_and_a_longer_row(tmp_path: Path, reference) -> None:

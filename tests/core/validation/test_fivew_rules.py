@@ -87,7 +87,12 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any
         [record(implementation="N")],
         {},
     ),
-    "invalid-month": ([record(month="March")], [record(month="2025-03-01")], {}),
+    "invalid-month": ([record(month="Marchh")], [record(month="2025-03-01")], {}),
+    "ambiguous-date": (
+        [record(month="03/02/2025")],
+        [record(month="03/02/2025", activity_name="A"), record(month="20/02/2025")],
+        {},
+    ),
     "month-outside-submission": (
         [record(month="2025-02")],
         [record(month="03/2025")],
@@ -98,6 +103,21 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any
     "indicator-not-in-sector": ([record(sector="Education")], [record(sector="HEA")], {}),
     "invalid-yes-no": ([record(rmrp_activity="Maybe")], [record(rmrp_activity="si")], {}),
     "invalid-number": ([record(total_monthly="abc")], [record(total_monthly="1,234")], {}),
+    "ambiguous-number": (
+        [
+            record(total_monthly="1,500", value_usd="2.5", cva="Yes", activity_name="x"),
+            record(total_monthly="1.500", value_usd="2,5", cva="Yes"),
+        ],
+        [cva_record(total_monthly="1.500", value_usd="3,50")],
+        {},
+    ),
+    "number-read-as": (
+        [cva_record(value_usd="1,500")],
+        [cva_record(value_usd="1500")],
+        {},
+    ),
+    "currency-sign": ([cva_record(value_usd="US$ 150")], [cva_record(value_usd=150)], {}),
+    "currency-not-usd": ([cva_record(value_usd="S/ 150")], [cva_record(value_usd=150)], {}),
     "cva-value-missing": ([cva_record(value_usd=None)], [cva_record()], {}),
     "cva-mechanism-missing": ([cva_record(delivery_mechanism=None)], [cva_record()], {}),
     "cva-mechanism-invalid": (
@@ -165,18 +185,23 @@ def test_people_indicator_without_total_is_missing_value(reference) -> None:
     assert ("missing-value", "total_monthly") in [(i.code, i.column) for i in result.report.issues]
 
 
-def test_numbers_by_locale(reference) -> None:
-    en = validate_rows([record(total_monthly="1.234")], reference, today=TODAY)
-    assert codes(en) == ["invalid-number"]  # a decimal count in English
-    es = validate_rows([record(total_monthly="1.234")], reference, today=TODAY, lang="es")
-    assert codes(es) == [] and es.rows["total_monthly"][0] == 1234
-    negative = validate_rows([record(quantity_output=-3)], reference, today=TODAY)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_numbers_never_by_interface_language(reference, lang: str) -> None:
+    for text in ("1.234", "1,234", "1 234", "1\u00a0234"):
+        found = validate_rows([record(total_monthly=text)], reference, today=TODAY, lang=lang)
+        assert codes(found) == [] and found.rows["total_monthly"][0] == 1234, text
+    negative = validate_rows([record(quantity_output=-3)], reference, today=TODAY, lang=lang)
     assert codes(negative) == ["invalid-number"]
-    fraction = validate_rows([record(quantity_output=2.5)], reference, today=TODAY)
+    fraction = validate_rows([record(quantity_output=2.5)], reference, today=TODAY, lang=lang)
     assert codes(fraction) == ["invalid-number"]
+    assert fraction.report.issues[0].suggestion == "3"
+    assert fraction.rows["quantity_output"][0] == 3  # what --accept-issues stores
 
 
-@pytest.mark.parametrize("text", ["Yes", "yes", "Sí", "Si", "Y", "True", "TRUE", "1"])
+@pytest.mark.parametrize(
+    "text",
+    ["Yes", "yes", "Sí", "SI", "Si", "S", "Y", "True", "TRUE", "VERDADERO", "1", "x", "Sim", "sí."],
+)
 def test_yes_values(reference, text: str) -> None:
     result = validate_rows([record(rmrp_activity=text)], reference, today=TODAY)
     assert codes(result) == [] and result.rows["rmrp_activity"][0] is True
@@ -229,5 +254,7 @@ def test_resolved_frame(reference) -> None:
 
 
 def test_every_rule_code_has_cases() -> None:
-    covered = set(CASES) | {"admin1-outside-scope", "outlier", "formula-cell"}
+    # Codes about cells (marks) and long texts are tested on files in tests/core/read.
+    on_files = {"formula-cell", "formula-without-value", "excel-error", "merged-cell"}
+    covered = set(CASES) | {"admin1-outside-scope", "outlier", "text-too-long"} | on_files
     assert covered >= RULE_CODES

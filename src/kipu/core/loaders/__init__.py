@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from kipu.core.readers import ReadError, Table, read_table
+from kipu.core.read import ReadError, Table, read_table
 from kipu.core.text import compact
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kipu.core.gazetteer import Location
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table
-from kipu.core.readers import Table
+from kipu.core.read import Table
 from kipu.core.text import compact
 
 NAME_SUFFIXES = ("EN", "ES", "PT", "FR", "REF", "NAME")

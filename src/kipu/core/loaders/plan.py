@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kipu.core.gazetteer import Gazetteer
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table
-from kipu.core.readers import ReadError, read_sheets
+from kipu.core.read import ReadError, read_sheets
 from kipu.core.reference import INDICATOR_TYPES
 from kipu.core.schema import POPULATION_TYPES
 from kipu.core.text import closest, compact, normalise

@@ -15,12 +15,13 @@ from typing import Any
 
 import polars as pl
 
-from kipu.core.fivew import FiveWTable, Header, NoFiveWSheet, build_frame, read_5w
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.readers import ReadError
+from kipu.core.read import FiveWTable, Header, NoFiveWSheet, ReadError, build_frame, read_5w
+from kipu.core.read.fivew import TABLE_MARKS
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES, COUNT_COLUMNS
+from kipu.core.validation.cells import cell_issues, storable
 from kipu.core.validation.issues import CATALOGUE, ERROR, WARNING, Issue, Report, new_issue
 from kipu.core.validation.resolve import prepare
 from kipu.core.validation.rules import Context, run_rules
@@ -42,6 +43,9 @@ class ValidationResult:
     rows: pl.DataFrame  # ACTIVITY_FRAME columns + has_error + issue_codes
     extra: pl.DataFrame | None = None  # unknown columns, kept aside: "row" + one per column
     columns: dict[str, str] = field(default_factory=dict)  # canonical → label in the file
+    # Rows that cannot be stored, whatever the options: a value they need could not be read
+    # (see validation.cells.storable).
+    unstorable: list[int] = field(default_factory=list)
 
 
 def result_frame() -> pl.DataFrame:
@@ -63,16 +67,20 @@ def validate_file(
 ) -> ValidationResult:
     """Validate one uploaded 5W file; `history` (an activity frame) enables `outlier`."""
     limits = limits or DEFAULT_LIMITS
+    name = Path(path).name
     try:
         table = read_5w(path, limits=limits, column_mapping=column_mapping)
     except ReadError as error:
-        return _failure(error.code, error.message, lang)
+        return _failure(error.code, error.text(lang), lang)
     except NoFiveWSheet as error:
-        return _failure("no-5w-sheet", error.detail, lang)
+        return _failure("no-5w-sheet", error.text(lang), lang)
     except MemoryError:
-        return _failure("file-too-large", "not enough memory to read it", lang)
+        return _failure(
+            "file-too-large", ReadError("file-too-large", "memory", name=name).text(lang), lang
+        )
     except Exception as error:  # a parser bug on hostile input must still be a clean issue
-        return _failure("unreadable-file", f"{type(error).__name__}: {error}", lang)
+        failure = ReadError("unreadable-file", "parser", name=name, reason=type(error).__name__)
+        return _failure("unreadable-file", failure.text(lang), lang)
     ctx = Context(lang=lang, org=org, month=month, today=today, history=history)
     return _validate_table(table, reference, ctx)
 
@@ -117,7 +125,8 @@ def validate_rows(
     unknown = sorted({k for r in records for k in r} - set(COLUMN_NAMES) - {"row"})
     for label in unknown:
         header.unknown[len(header.unknown) + len(columns)] = label
-    table = FiveWTable(sheet="", hidden=False, header=header, frame=raw, extra=pl.DataFrame())
+    marks = pl.DataFrame(schema=TABLE_MARKS)
+    table = FiveWTable("", False, header, raw, pl.DataFrame(), marks)
     ctx = Context(lang=lang, org=org, month=month, today=today, history=history)
     return _validate_table(table, reference, ctx, required_columns=False)
 
@@ -150,7 +159,12 @@ def _header_issues(table: FiveWTable, lang: str, required_columns: bool) -> list
             )
         )
     for index, label in sorted(header.unknown.items()):
-        found.append(new_issue("unknown-column", lang, column=label, col_index=index, **where))
+        hint = header.hints.get(index)
+        found.append(
+            new_issue(
+                "unknown-column", lang, column=label, suggestion=hint, col_index=index, **where
+            )
+        )
     if table.frame.is_empty() and not header.missing:
         found.append(new_issue("no-rows", lang, **where))
     return found
@@ -172,27 +186,12 @@ def _validate_table(
     result = ValidationResult(report, result_frame(), table.extra, labels)
     if required_columns and header.missing:
         return result  # without a required column every row would fail the same way
-    f = prepare(table.frame, reference, ctx.lang)
-    found = run_rules(f, ctx)
-    found = pl.concat([found, _formula_issues(table, f)]) if table.formulas else found
+    f = prepare(table.frame, reference, ctx.lang, ctx.month)
+    f, found = cell_issues(f, run_rules(f, ctx), table.marks)
     _row_issues(report, found, f, table, ctx)
     result.rows = _rows(f, found)
+    result.unstorable = storable(f, found).filter(~pl.col("storable"))["row"].to_list()
     return result
-
-
-def _formula_issues(table: FiveWTable, f: pl.DataFrame) -> pl.DataFrame:
-    by_index = {i: n for n, i in table.header.columns.items()}
-    cells = [(r, by_index[c]) for r, c in table.formulas if c in by_index]
-    formulas = pl.DataFrame(cells, schema={"row": pl.Int64, "column": pl.Utf8}, orient="row")
-    joined = f.select("_i", "row").join(formulas, on="row", how="inner")
-    return joined.select(
-        "_i",
-        pl.lit("formula-cell").alias("code"),
-        "column",
-        pl.lit(None, dtype=pl.Utf8).alias("value"),
-        pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
-        pl.lit(None, dtype=pl.Utf8).alias("detail"),
-    )
 
 
 def _severity() -> pl.Expr:

@@ -3,32 +3,39 @@
 Bad cells are filled (red for errors, yellow for warnings) and carry a comment with the
 messages; an "Errors" sheet lists every issue, so the partner fixes the file they know
 instead of reading a separate report. CSV, ODS and XLS inputs become a new XLSX holding the
-5W sheet as read.
+5W sheet as read. A cell inside a merged range is marked on the range's first cell (the only
+one a spreadsheet shows). This never raises for what the file holds: a file that cannot be
+opened again gives a workbook with its Errors sheet only.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.readers import Workbook as SourceBook
-from kipu.core.readers import read_csv_checked
+from kipu.core.read.package import check_upload
+from kipu.core.read.sheets import Workbook as SourceBook
+from kipu.core.read.textfile import read_text_rows
 from kipu.core.validation.issues import ERROR, Issue, Report
-from kipu.core.workbook_package import check_upload
+from kipu.core.write import excel_cell
 
+log = logging.getLogger(__name__)
 ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
-ERRORS_SHEET = "Errors"
+ERRORS_SHEET = {"en": "Errors", "es": "Errores"}
 _HEADINGS = {
     "en": ("Severity", "Code", "Sheet", "Row", "Column", "Value", "Message", "Suggestion"),
     "es": ("Gravedad", "Código", "Hoja", "Fila", "Columna", "Valor", "Mensaje", "Sugerencia"),
 }
+_SEVERITY = {"es": {"error": "error", "warning": "advertencia"}}
 
 
 def annotate_workbook(
@@ -41,7 +48,12 @@ def annotate_workbook(
 ) -> Path:
     """The annotated copy of `source_path` at `out_path` (an .xlsx, or .xlsm for macros)."""
     source, out = Path(source_path), Path(out_path)
-    book, sheet = _open(source, report, limits)
+    try:
+        book, sheet = _open(source, report, limits)
+    except Exception as error:  # noqa: BLE001 - the Errors sheet alone is still an answer
+        log.info("annotated workbook without the source sheet: %s", error)
+        book, sheet = Workbook(), None
+        book.remove(book.active)
     if sheet is not None:
         _mark_cells(sheet, report.issues, limits.max_comments)
     _errors_sheet(book, report.issues, lang)
@@ -51,62 +63,84 @@ def annotate_workbook(
 
 def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Worksheet | None]:
     suffix = source.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm") and check_upload(source, limits) == "zip":
         book = load_workbook(source, keep_vba=suffix == ".xlsm")
         name = report.sheet if report.sheet in book.sheetnames else None
         return book, book[name] if name else None
+    rows = _source_rows(source, report.sheet, limits)
     book = Workbook()
     sheet = book.active
-    sheet.title = (report.sheet or "5W")[:31]
-    for row in _source_rows(source, report.sheet, limits):
-        sheet.append([None if cell == "" else cell for cell in row])
+    sheet.title = _sheet_title(report.sheet or "5W")
+    for row in rows:
+        sheet.append([None if cell in ("", None) else excel_cell(cell) for cell in row])
     return book, sheet
+
+
+def _sheet_title(name: str) -> str:
+    """A name openpyxl accepts for a sheet: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join(c for c in name if c not in "[]:*?/\\")[:31]
+    return cleaned or "5W"
 
 
 def _source_rows(source: Path, sheet: str | None, limits: Limits) -> list[list[object]]:
     kind = check_upload(source, limits)
     if kind == "text":
-        return read_csv_checked(source, limits).rows
+        return [list(r) for r in read_text_rows(source, limits)]
     book = SourceBook(source, limits)
-    names = [name for name, _ in book.sheets]
-    return book.rows(sheet if sheet in names else names[0]) if names else []
+    try:
+        names = [name for name, _ in book.sheets]
+        return book.rows(sheet if sheet in names else names[0]) if names else []
+    finally:
+        book.close()
+
+
+def _anchor(sheet: Worksheet, row: int, column: int) -> tuple[int, int]:
+    """The cell a spreadsheet shows for (row, column): a merged range's first cell."""
+    if not isinstance(sheet.cell(row=row, column=column), MergedCell):
+        return row, column
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= column <= merged.max_col:
+            return merged.min_row, merged.min_col
+    return row, column
 
 
 def _mark_cells(sheet: Worksheet, issues: list[Issue], max_comments: int) -> None:
     by_cell: dict[tuple[int, int], list[Issue]] = defaultdict(list)
     for issue in issues:
         if issue.row:
-            by_cell[(issue.row, (issue.col_index or 0) + 1)].append(issue)
+            by_cell[_anchor(sheet, issue.row, (issue.col_index or 0) + 1)].append(issue)
     for count, ((row, column), found) in enumerate(sorted(by_cell.items())):
         cell = sheet.cell(row=row, column=column)
         cell.fill = ERROR_FILL if any(i.severity == ERROR for i in found) else WARNING_FILL
         if count < max_comments:
             text = "\n".join(f"[{i.code}] {i.message}" for i in found)
-            cell.comment = Comment(text, "Kipu", width=320, height=40 + 30 * len(found))
+            height = min(40 + 30 * len(found), 600)
+            cell.comment = Comment(str(excel_cell(text)), "Kipu", width=320, height=height)
 
 
 def _errors_sheet(book: Workbook, issues: list[Issue], lang: str) -> None:
-    name = ERRORS_SHEET
+    name = ERRORS_SHEET.get(lang, ERRORS_SHEET["en"])
     while name in book.sheetnames:
         name = f"{name}_"
     sheet = book.create_sheet(name, 0)
     sheet.append(list(_HEADINGS.get(lang, _HEADINGS["en"])))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    severity = _SEVERITY.get(lang, {})
     for issue in issues:
-        sheet.append(
-            [
-                issue.severity,
-                issue.code,
-                issue.sheet,
-                issue.row,
-                issue.column,
-                issue.value,
-                issue.message,
-                issue.suggestion,
-            ]
-        )
+        values = [
+            severity.get(issue.severity, issue.severity),
+            issue.code,
+            issue.sheet,
+            issue.row,
+            issue.column,
+            issue.value,
+            issue.message,
+            issue.suggestion,
+        ]
+        sheet.append([excel_cell(v) for v in values])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for letter, width in zip("ABCDEFGH", (9, 28, 12, 7, 28, 24, 70, 30), strict=True):
         sheet.column_dimensions[letter].width = width
+    book.active = 0

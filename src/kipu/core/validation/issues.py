@@ -192,10 +192,23 @@ _CODES = (
         "invalid-month",
         ERROR,
         "row",
-        "Month “{value}” is not a month (YYYY-MM).",
-        "El mes “{value}” no es un mes (AAAA-MM).",
-        "The month is not YYYY-MM; Excel dates, 2019-11-01, 11/2019 and month names are "
-        "accepted and normalised.",
+        "“{value}” is not a month: write it as YYYY-MM (for example 2019-11).",
+        "“{value}” no es un mes: escríbalo como AAAA-MM (por ejemplo 2019-11).",
+        "The month cannot be read. Accepted: YYYY-MM, Excel dates, 2019-11-01, 11/2019, "
+        "201911, month names in English, Spanish or Portuguese (Noviembre 2019, nov-19, 1 de "
+        "noviembre de 2019), and a month name alone when it is the month submitted.",
+    ),
+    _c(
+        "ambiguous-date",
+        ERROR,
+        "row",
+        "“{value}” may be either month ({detail}): write it as YYYY-MM.",
+        "“{value}” puede ser cualquiera de los dos meses ({detail}): escríbalo como AAAA-MM.",
+        "A numeric date such as 10/01/2019 reads as 10 January (day first) or 1 October "
+        "(month first). The order is decided once per file: a first part above 12 anywhere "
+        "in the file means day first, a second part above 12 means month first; without such "
+        "a date, the submitted month decides when exactly one reading is that month. "
+        "Otherwise, or when the file uses both orders, the date is flagged, never guessed.",
     ),
     _c(
         "month-outside-submission",
@@ -234,7 +247,7 @@ _CODES = (
         ERROR,
         "row",
         "“{value}” is not Yes or No.",
-        "“{value}” no es Sí o No.",
+        "“{value}” no es Sí ni No.",
         "A Yes/No cell holds something else (Yes/No/Sí/Si/Y/N/True/False are accepted).",
     ),
     _c(
@@ -243,7 +256,31 @@ _CODES = (
         "row",
         "“{value}” is not a valid number here ({detail}).",
         "“{value}” no es un número válido aquí ({detail}).",
-        "Non-numeric, negative, or non-integer count; 1,234 and 1.234 are read by locale.",
+        "Not a number, a negative number, or a count of people that is not whole (the "
+        "suggestion is the count rounded half up, which is what an IM officer's "
+        "--accept-issues import stores). Thousands separators and decimal marks are read by "
+        "the file's own evidence, never by the interface language (see ambiguous-number).",
+    ),
+    _c(
+        "ambiguous-number",
+        ERROR,
+        "row",
+        "“{value}” can be read two ways ({detail}): write it without a thousands separator.",
+        "“{value}” se puede leer de dos maneras ({detail}): escríbalo sin separador de miles.",
+        "One separator followed by three digits (1,500 or 1.500) is a thousands separator or a "
+        "decimal mark. Values that can be read one way only (1,500.50; 2,5; 12.75) tell which "
+        "the file uses, first in the same column, then in the whole file. The value is an "
+        "error when the file uses both conventions, or when its convention makes a count of "
+        "people a fraction.",
+    ),
+    _c(
+        "currency-not-usd",
+        ERROR,
+        "row",
+        "“{value}” is in another currency ({detail}); the column is in US dollars: convert it.",
+        "“{value}” está en otra moneda ({detail}); la columna es en dólares: conviértalo.",
+        "An amount with a currency other than the US dollar (S/, PEN, €, COP…) in a column in "
+        "USD; it is never taken for dollars.",
     ),
     _c(
         "cva-value-missing",
@@ -336,7 +373,62 @@ _CODES = (
         "Este indicador requiere la cantidad de productos.",
         "A Direct Assistance indicator without quantity of output (empty or 0).",
     ),
+    _c(
+        "excel-error",
+        ERROR,
+        "row",
+        "“{column}” holds the Excel error {value}: fix the formula or type the value.",
+        "“{column}” contiene el error de Excel {value}: corrija la fórmula o escriba el valor.",
+        "The cell holds an error value (#N/A, #REF!, #VALUE!, #DIV/0!, #NUM!, #NAME?, #NULL!, "
+        "#SPILL!, #CALC!…), in a workbook or written as text in a CSV: the value is unknown.",
+    ),
+    _c(
+        "formula-without-value",
+        ERROR,
+        "row",
+        "“{column}” holds a formula with no saved value: open and save the file in Excel, or "
+        "type the value.",
+        "“{column}” contiene una fórmula sin valor guardado: abra y guarde el archivo en "
+        "Excel, o escriba el valor.",
+        "A workbook written by a program (openpyxl, pandas, xlsxwriter) and never opened in a "
+        "spreadsheet program holds formulas but not their results (or a placeholder 0): the "
+        "value is unknown.",
+    ),
     # Row level: warnings
+    _c(
+        "number-read-as",
+        WARNING,
+        "row",
+        "“{value}” was read as {detail}.",
+        "“{value}” se leyó como {detail}.",
+        "An amount with one separator followed by three digits (1,500) and no other evidence "
+        "in the file is read with a thousands separator (US dollars have two decimals); a "
+        "dash or N/A in a number cell is read as empty.",
+    ),
+    _c(
+        "currency-sign",
+        WARNING,
+        "row",
+        "The currency sign “{detail}” was removed from “{value}”.",
+        "Se quitó el signo de moneda “{detail}” de “{value}”.",
+        "US$, USD, U$S or $ in an amount in US dollars: removed, the number kept.",
+    ),
+    _c(
+        "merged-cell",
+        WARNING,
+        "row",
+        "“{column}” is part of the merged cells {detail}: their value was used for this row.",
+        "“{column}” es parte de las celdas combinadas {detail}: se usó su valor en esta fila.",
+        "A data cell merged over several rows applies to each of them.",
+    ),
+    _c(
+        "text-too-long",
+        WARNING,
+        "row",
+        "“{column}” holds {detail} characters; Excel cells hold at most 32,767.",
+        "“{column}” tiene {detail} caracteres; una celda de Excel admite como máximo 32.767.",
+        "The text is kept whole, but exports to Excel mark the cell as cut.",
+    ),
     _c(
         "unknown-implementing-partner",
         WARNING,

@@ -8,24 +8,27 @@ value and joins the answers back onto the rows, so 100,000 rows naming 25 depart
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import polars as pl
 
-from kipu.core.fivew import NUM_SUFFIX
+from kipu.core.read.fivew import NUM_SUFFIX
+from kipu.core.read.values import (
+    decimal_evidence,
+    parse_yes_no,
+    read_months,
+    read_number,
+    suggest_yes_no,
+)
 from kipu.core.reference import Indicator, ReferenceData, Sector
 from kipu.core.schema import (
     COLUMNS,
     COUNT_COLUMNS,
-    DELIVERY_MECHANISM_ALIASES,
-    DELIVERY_MECHANISM_ALIASES_ES,
     DELIVERY_MECHANISMS,
-    NO_VALUES,
     YES_NO,
-    YES_VALUES,
+    mechanism_key,
+    mechanism_vocabulary,
 )
 from kipu.core.text import closest, normalise
 
@@ -37,23 +40,6 @@ NATIONAL_WORDS = frozenset(
 _MPC_WORDS = ("multipurpose", "multi purpose", "multiproposito", "multi proposito")
 _MPC_CODES = frozenset({"mpc", "mpca", "cbi", "mpcbi"})
 
-_YES = frozenset(normalise(v) for v in YES_VALUES)
-_NO = frozenset(normalise(v) for v in NO_VALUES)
-_MONTH_NAMES = {
-    **dict.fromkeys(("jan", "january", "ene", "enero"), 1),
-    **dict.fromkeys(("feb", "february", "febrero"), 2),
-    **dict.fromkeys(("mar", "march", "marzo"), 3),
-    **dict.fromkeys(("apr", "april", "abr", "abril"), 4),
-    **dict.fromkeys(("may", "mayo"), 5),
-    **dict.fromkeys(("jun", "june", "junio"), 6),
-    **dict.fromkeys(("jul", "july", "julio"), 7),
-    **dict.fromkeys(("aug", "august", "ago", "agosto"), 8),
-    **dict.fromkeys(("sep", "sept", "september", "set", "septiembre", "setiembre"), 9),
-    **dict.fromkeys(("oct", "october", "octubre"), 10),
-    **dict.fromkeys(("nov", "november", "noviembre"), 11),
-    **dict.fromkeys(("dec", "december", "dic", "diciembre"), 12),
-}
-_EXCEL_EPOCH = date(1899, 12, 30)
 _YES_NO_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == YES_NO)
 
 
@@ -63,66 +49,6 @@ class Resolution:
     code: str | None = None  # the issue code when the value does not resolve cleanly
     suggestion: str | None = None
     detail: str = ""
-
-
-def parse_yes_no(text: str) -> bool | None:
-    key = normalise(text)
-    return True if key in _YES else False if key in _NO else None
-
-
-def month_from_serial(number: float) -> str | None:
-    """An Excel date serial (days since 1899-12-30) as YYYY-MM."""
-    if not 20000 <= number < 80000:
-        return None
-    day = _EXCEL_EPOCH + timedelta(days=int(number))
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def parse_month(text: str) -> str | None:
-    """YYYY-MM from 2019-11, 2019-11-01, 2019-11-01 00:00:00, 11/2019, 01/11/2019, 201911,
-    Nov 2019, noviembre-19, or an Excel serial written as text; None otherwise."""
-    tokens = normalise(text).split()
-    if not tokens:
-        return None
-    if all(t.isdigit() for t in tokens):
-        year, month = _numeric_month(tokens)
-    else:
-        year, month = _named_month(tokens)
-    if year is None or month is None:
-        return None
-    if year < 100:
-        year += 2000
-    if not (1 <= month <= 12 and 1990 <= year <= 2100):
-        return None
-    return f"{year:04d}-{month:02d}"
-
-
-def _numeric_month(tokens: list[str]) -> tuple[int | None, int | None]:
-    first = tokens[0]
-    if len(tokens) == 1:
-        if len(first) == 6:
-            return int(first[:4]), int(first[4:])
-        serial = month_from_serial(float(first)) if len(first) == 5 else None
-        return (int(serial[:4]), int(serial[5:])) if serial else (None, None)
-    if len(first) == 4:
-        return int(first), int(tokens[1])
-    if len(tokens) == 2 and len(tokens[1]) == 4:
-        return int(tokens[1]), int(first)
-    if len(tokens) >= 3 and len(tokens[2]) == 4:
-        # Day first, as written in Latin America, unless the second part cannot be a month.
-        month = int(first) if int(tokens[1]) > 12 else int(tokens[1])
-        return int(tokens[2]), month
-    return None, None
-
-
-def _named_month(tokens: list[str]) -> tuple[int | None, int | None]:
-    months = [_MONTH_NAMES[t] for t in tokens if t in _MONTH_NAMES]
-    years = [int(t) for t in tokens if t.isdigit() and len(t) in (2, 4)]
-    words = [t for t in tokens if not t.isdigit()]
-    if len(months) != 1 or len(words) != 1 or not years:
-        return None, None
-    four = [y for y in years if y >= 1000]
-    return (four[0] if four else years[-1]), months[0]
 
 
 class Resolver:
@@ -152,12 +78,7 @@ class Resolver:
             for label in {indicator.code, indicator.name, indicator.name_es}:
                 if label:
                     self._indicator_index.setdefault(normalise(label), []).append(indicator)
-        self._mechanisms = {normalise(m): m for m in DELIVERY_MECHANISMS}
-        for alias, target in {
-            **DELIVERY_MECHANISM_ALIASES,
-            **DELIVERY_MECHANISM_ALIASES_ES,
-        }.items():
-            self._mechanisms.setdefault(normalise(alias), target)
+        self._mechanisms = mechanism_vocabulary()
 
     # --- countries and places -----------------------------------------------------------
     def _country_index(self) -> dict[str, str]:
@@ -279,31 +200,12 @@ class Resolver:
         return False
 
     def mechanism(self, text: str) -> Resolution:
-        found = self._mechanisms.get(normalise(text))
+        found = self._mechanisms.get(mechanism_key(text)) or self._mechanisms.get(
+            mechanism_key(text, "es")
+        )
         if found is not None:
             return Resolution(found)
         return Resolution(None, "cva-mechanism-invalid", closest(text, DELIVERY_MECHANISMS))
-
-
-THOUSANDS = {"en": ",", "es": "."}
-_GROUPED = {
-    "en": re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?"),
-    "es": re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?"),
-}
-_PLAIN = re.compile(r"-?\d+([.,]\d+)?")
-_NOISE = re.compile(r"[\s\u00a0']|us\$|usd|\$", re.IGNORECASE)
-
-
-def parse_number(text: str, lang: str = "en") -> float | None:
-    """A number as typed: 1,234 (en) or 1.234 (es) is one thousand two hundred and thirty-four;
-    the other reading is a decimal. Currency marks and spaces are ignored. None if not a number.
-    """
-    cleaned = _NOISE.sub("", text)
-    if _GROUPED[lang if lang in _GROUPED else "en"].fullmatch(cleaned):
-        cleaned = cleaned.replace(THOUSANDS.get(lang, ","), "")
-    elif not _PLAIN.fullmatch(cleaned):
-        return None
-    return float(cleaned.replace(",", "."))
 
 
 # --- The prepared frame: raw cells + resolved values, resolution issues and flags ------------
@@ -383,52 +285,110 @@ def _plan(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
     )
 
 
-def _numbers(f: pl.DataFrame, lang: str) -> pl.DataFrame:
-    names = ("value_usd", *COUNT_COLUMNS)
-    values, reasons = [], []
-    for name in names:
-        numeric = f"{name}{NUM_SUFFIX}"
-        has_numeric = numeric in f.columns
-        # Text is parsed once per distinct value, and only where the cell was not a number.
-        text = pl.col(name).filter(pl.col(numeric).is_null()) if has_numeric else pl.col(name)
-        typed = f.select(text.unique().drop_nulls()).to_series()
-        mapping = {t: parse_number(t, lang) for t in typed.to_list()}
-        parsed = pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.Float64)
-        value = pl.coalesce(pl.col(numeric), parsed) if has_numeric else parsed
-        values.append(value.alias(f"r_{name}"))
-        # The value is computed once above and read back here (it feeds four conditions).
-        value = pl.col(f"r_{name}")
-        reasons.append(
-            pl.when(pl.col(name).is_not_null() & value.is_null())
-            .then(pl.lit(_W[lang][0]))
-            .when(value < 0)
-            .then(pl.lit(_W[lang][1]))
-            .when((value != value.floor()) & pl.lit(name != "value_usd"))
-            .then(pl.lit(_W[lang][2]))
-            .alias(f"e_{name}")
-        )
-    f = f.with_columns(values).with_columns(reasons)
-    return f.with_columns(
-        *[
-            pl.when(pl.col(f"e_{n}").is_null()).then(pl.col(f"r_{n}").fill_null(0)).alias(f"z_{n}")
-            for n in names
-        ],
-        *[
-            pl.when(pl.col(f"e_{n}").is_null()).then(pl.col(f"r_{n}")).alias(f"r_{n}")
-            for n in names
-        ],
+AMOUNT = "value_usd"
+NUMBERS = (AMOUNT, *COUNT_COLUMNS)
+_NUMBER_ERRORS = ("invalid-number", "ambiguous-number", "currency-not-usd")
+
+
+def _typed_text(f: pl.DataFrame, name: str) -> list[str]:
+    """The distinct texts of a number column, where the cell was not a number."""
+    numeric = f"{name}{NUM_SUFFIX}"
+    text = pl.col(name).filter(pl.col(numeric).is_null()) if numeric in f.columns else pl.col(name)
+    return f.select(text.unique().drop_nulls()).to_series().to_list()
+
+
+def _numbers(f: pl.DataFrame) -> pl.DataFrame:
+    """r_/e_/d_/s_/z_ for every number column (see `kipu.core.read.values` for the reading).
+
+    z_ is the value a stored row holds: empty counts are 0; a count that is not whole is
+    rounded (half up, the issue's suggestion); a value that cannot be read is null, and such a
+    row cannot be stored.
+    """
+    texts = {name: _typed_text(f, name) for name in NUMBERS}
+    evidence = {name: decimal_evidence(found) for name, found in texts.items()}
+    in_file = set().union(*evidence.values())
+    columns: list[pl.Expr] = []
+    for name in NUMBERS:
+        readings = {
+            t: read_number(t, evidence[name], in_file, amount=name == AMOUNT) for t in texts[name]
+        }
+        columns += _number_columns(f, name, readings)
+    f = f.with_columns(columns)
+    f = f.with_columns(expr for name in NUMBERS for expr in _judged(name))
+    return f.with_columns(expr for name in NUMBERS for expr in _stored(name))
+
+
+def _number_columns(f: pl.DataFrame, name: str, readings: dict) -> list[pl.Expr]:
+    def lookup(attribute: str, dtype: type[pl.DataType]) -> pl.Expr:
+        mapping = {t: getattr(r, attribute) for t, r in readings.items()}
+        return pl.col(name).replace_strict(mapping, default=None, return_dtype=dtype)
+
+    numeric = f"{name}{NUM_SUFFIX}"
+    typed = pl.col(numeric).is_not_null() if numeric in f.columns else pl.lit(False)
+    value = (
+        pl.coalesce(pl.col(numeric), lookup("value", pl.Float64))
+        if numeric in f.columns
+        else lookup("value", pl.Float64)
     )
+    unless_typed = lambda e: pl.when(typed).then(None).otherwise(e)  # noqa: E731
+    return [
+        value.alias(f"v_{name}"),
+        unless_typed(lookup("code", pl.Utf8)).alias(f"e_{name}"),
+        unless_typed(lookup("detail", pl.Utf8)).alias(f"d_{name}"),
+        unless_typed(lookup("suggestion", pl.Utf8)).alias(f"s_{name}"),
+    ]
 
 
-_W = {
-    "en": ("not a number", "negative", "not a whole number"),
-    "es": ("no es un número", "negativo", "no es un número entero"),
-}
+def _judged(name: str) -> list[pl.Expr]:
+    """Sign and wholeness: a negative number, or a count that is not whole, is invalid."""
+    value, code = pl.col(f"v_{name}"), pl.col(f"e_{name}")
+    rounded = (value + 0.5).floor()
+    fraction = (value - value.round(0)).abs() > 1e-9
+    negative = code.is_null() & (value < 0)
+    not_whole = code.is_null() & fraction & pl.lit(name != AMOUNT)
+    return [
+        pl.when(negative | not_whole)
+        .then(pl.lit("invalid-number"))
+        .otherwise(code)
+        .alias(f"e_{name}"),
+        pl.when(negative)
+        .then(pl.lit("negative"))
+        .when(not_whole)
+        .then(pl.lit("not-whole"))
+        .otherwise(pl.col(f"d_{name}"))
+        .alias(f"d_{name}"),
+        pl.when(not_whole)
+        .then(rounded.cast(pl.Int64).cast(pl.Utf8))
+        .otherwise(pl.col(f"s_{name}"))
+        .alias(f"s_{name}"),
+    ]
 
 
-def prepare(raw: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl.DataFrame:
-    """The raw frame with every resolution the rules need (see rules.py for the names)."""
-    lang = lang if lang in _W else "en"
+def _stored(name: str) -> list[pl.Expr]:
+    value, code, detail = pl.col(f"v_{name}"), pl.col(f"e_{name}"), pl.col(f"d_{name}")
+    failed = code.is_in(list(_NUMBER_ERRORS)).fill_null(False)
+    if name == AMOUNT:
+        return [
+            pl.when(failed).then(None).otherwise(value).alias(f"r_{name}"),
+            pl.when(failed).then(None).otherwise(value.fill_null(0)).alias(f"z_{name}"),
+        ]
+    whole = pl.when(detail == "not-whole").then((value + 0.5).floor()).otherwise(value.round(0))
+    usable = ~failed | (detail == "not-whole").fill_null(False)
+    return [
+        pl.when(failed).then(None).otherwise(value).alias(f"r_{name}"),
+        pl.when(usable).then(whole.fill_null(0).cast(pl.Int64)).alias(f"z_{name}"),
+    ]
+
+
+def prepare(
+    raw: pl.DataFrame, reference: ReferenceData, lang: str = "en", month: str | None = None
+) -> pl.DataFrame:
+    """The raw frame with every resolution the rules need (see rules.py for the names).
+
+    `month` is the month being submitted (YYYY-MM), if any: it settles numeric dates whose
+    day/month order nothing else in the file settles.
+    """
+    lang = lang if lang in ("en", "es") else "en"
     r = Resolver(reference, lang)
     f = raw.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     f = _places(f, r)
@@ -441,8 +401,27 @@ def prepare(raw: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl
     )
     f = _plan(f, r)
     f = _apply(f, ["delivery_mechanism"], "delivery_mechanism", r.mechanism)
+    f = _months(f, month)
     f = f.with_columns(
-        _map("month", parse_month, pl.Utf8)(f).alias("r_month"),
         *[_map(n, parse_yes_no, pl.Boolean)(f).alias(f"r_{n}") for n in _YES_NO_COLUMNS],
+        *[
+            _map(n, lambda t: suggest_yes_no(t, lang), pl.Utf8)(f).alias(f"s_{n}")
+            for n in _YES_NO_COLUMNS
+        ],
     )
-    return _numbers(f, lang)
+    return _numbers(f)
+
+
+def _months(f: pl.DataFrame, submission: str | None) -> pl.DataFrame:
+    readings = read_months(f["month"].drop_nulls().unique().to_list(), submission)
+
+    def lookup(attribute: str) -> pl.Expr:
+        mapping = {t: getattr(r, attribute) for t, r in readings.items()}
+        return pl.col("month").replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+
+    return f.with_columns(
+        lookup("month").alias("r_month"),
+        lookup("code").alias("e_month"),
+        lookup("detail").alias("d_month"),
+        lookup("suggestion").alias("s_month"),
+    )

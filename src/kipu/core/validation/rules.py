@@ -86,7 +86,10 @@ def emit(
     """The issue frame of the rows where `mask` is true (null counts as false)."""
     none = pl.lit(None, dtype=pl.Utf8)
     raw = pl.col(column) if column and column in f.columns else none
-    return f.filter(mask.fill_null(False)).select(
+    # The mask goes through with_columns, which broadcasts a literal (pl.lit(True)) to the
+    # frame's height; `filter` with a literal fails on frames of several chunks.
+    keep = f.with_columns(mask.fill_null(False).alias("__keep")).filter(pl.col("__keep"))
+    return keep.select(
         pl.col("_i"),
         (pl.lit(code, dtype=pl.Utf8) if isinstance(code, str) else code).alias("code"),
         pl.lit(column, dtype=pl.Utf8).alias("column"),
@@ -151,9 +154,15 @@ def implementing_partner(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
 
 
 def month(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+    code = pl.col("e_month")
     found = [
         emit(
-            f, pl.col("month").is_not_null() & pl.col("r_month").is_null(), "invalid-month", "month"
+            f,
+            code.is_not_null(),
+            code,
+            "month",
+            suggestion=pl.col("s_month"),
+            detail=pl.col("d_month"),
         )
     ]
     month_ = pl.col("r_month")
@@ -192,16 +201,55 @@ def month(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
 
 def yes_no(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     return [
-        emit(f, pl.col(n).is_not_null() & pl.col(f"r_{n}").is_null(), "invalid-yes-no", n)
+        emit(
+            f,
+            pl.col(n).is_not_null() & pl.col(f"r_{n}").is_null(),
+            "invalid-yes-no",
+            n,
+            suggestion=pl.col(f"s_{n}"),
+        )
         for n in YES_NO_COLUMNS
     ]
 
 
+# Details of number issues (kipu.core.read.values and resolve._judged), in the user's words.
+_NUMBER_DETAILS = {
+    "text": ("expected a number", "se esperaba un número"),
+    "currency": ("a count has no currency", "un conteo no lleva moneda"),
+    "negative": ("negative", "negativo"),
+    "not-whole": ("people are counted in whole numbers", "las personas se cuentan en enteros"),
+    "∅": ("empty, that is 0", "vacío, es decir 0"),
+}
+
+
+def _readings(detail: pl.Expr, ctx: Context) -> pl.Expr:
+    """'1.5|1500' as "1.5 or 1500" (English) or "1,5 o 1500" (Spanish)."""
+    parts = detail.str.split("|")
+    fraction = parts.list.get(0, null_on_oob=True)
+    if ctx.lang == "es":
+        fraction = fraction.str.replace(".", ",", literal=True)
+    joined = pl.concat_str(
+        fraction, pl.lit(ctx.words(" or ", " o ")), parts.list.get(1, null_on_oob=True)
+    )
+    return pl.when(detail.str.contains("|", literal=True)).then(joined).otherwise(detail)
+
+
 def numbers(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
-    return [
-        emit(f, pl.col(f"e_{n}").is_not_null(), "invalid-number", n, detail=pl.col(f"e_{n}"))
-        for n in NUMBER_COLUMNS
-    ]
+    words = {k: ctx.words(en, es) for k, (en, es) in _NUMBER_DETAILS.items()}
+    found = []
+    for n in NUMBER_COLUMNS:
+        detail = _readings(pl.col(f"d_{n}"), ctx)
+        found.append(
+            emit(
+                f,
+                pl.col(f"e_{n}").is_not_null(),
+                pl.col(f"e_{n}"),
+                n,
+                suggestion=pl.col(f"s_{n}"),
+                detail=detail.replace_strict(words, default=detail, return_dtype=pl.Utf8),
+            )
+        )
+    return found
 
 
 def cva(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
@@ -383,9 +431,14 @@ RULE_CODES = frozenset(
         "implementing-partner-missing",
         "implementing-partner-unexpected",
         "invalid-month",
+        "ambiguous-date",
         "month-outside-submission",
         "invalid-yes-no",
         "invalid-number",
+        "ambiguous-number",
+        "number-read-as",
+        "currency-sign",
+        "currency-not-usd",
         "cva-value-missing",
         "cva-mechanism-missing",
         "cva-mechanism-invalid",
@@ -401,6 +454,9 @@ RULE_CODES = frozenset(
         "duplicate-row",
         "outlier",
         "formula-cell",
+        "formula-without-value",
+        "excel-error",
+        "merged-cell",
     }
 )
 

@@ -189,6 +189,7 @@ COMPONENTS: dict[str, Any] = {
             "stored": _t("array", items=_SUBMISSION),
             "unchanged": _t("array", items=_SUBMISSION),
             "blocked_rows": _INT,
+            "blocked_row_numbers": _t("array", items=_INT),
         }
     ),
     "RowsBody": _obj(

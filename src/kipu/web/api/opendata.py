@@ -20,6 +20,7 @@ from kipu.core.export import display_frame, write_csv, write_xlsx
 from kipu.core.figures import Figures
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMNS
+from kipu.core.write import excel_cell
 
 EXPORTED = tuple(c.name for c in COLUMNS)  # the activity columns an export reads
 XLSX_MAX_ROWS = 1_048_576 - 2  # a worksheet's rows, less the label and HXL rows
@@ -93,7 +94,7 @@ def write_activities_xlsx(
             for record in activity_table(frame, reference, lang).iter_rows():
                 for column, value in enumerate(record):
                     if value is not None:
-                        page.write(len(header) + written, column, value)
+                        page.write(len(header) + written, column, excel_cell(value))
                 written += 1
     return written
 

@@ -26,7 +26,6 @@ from kipu.web.audit.services import client_ip, record
 from kipu.web.platforms.models import Membership, Organisation, Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.imports import (
-    UNSTORABLE,
     ImportRefused,
     ImportResult,
     import_file,
@@ -75,11 +74,8 @@ def import_rows(
         return result
     if rows.is_empty():
         return result
-    blocked = rows.filter(
-        pl.col("issue_codes").list.eval(pl.element().is_in(list(UNSTORABLE))).list.any()
-    )
-    result.blocked_rows = blocked.height
-    if not blocked.height:
+    result.blocked = result.validation.unstorable
+    if not result.blocked:
         digest = hashlib.sha256(
             json.dumps(list(records), sort_keys=True, default=str).encode("utf-8")
         ).hexdigest()
@@ -226,6 +222,7 @@ def _answer(call: Call, result: ImportResult) -> HttpResponse:
         "stored": [submission_summary(s) for s in result.stored],
         "unchanged": [submission_summary(s) for s in result.unchanged],
         "blocked_rows": result.blocked_rows,
+        "blocked_row_numbers": result.blocked[:1000],
     }
     for submission in result.stored:
         record(

@@ -235,29 +235,15 @@ def report_from_dict(data: dict[str, Any], column_indexes: dict[str, int] | None
 
 
 def _header_indexes(path: Path, data: dict[str, Any]) -> dict[str, int]:
-    """Column label → index, from the header row the validation found (or the first row that
-    holds the most labels the issues name)."""
-    from kipu.core.readers import Workbook, read_csv_checked
-    from kipu.core.workbook_package import check_upload
+    """Column label (as the report names it) → 0-based index, from the file's 5W header as
+    the validation found it; {} when the file cannot be read again."""
+    from kipu.core.read import read_5w
 
-    summary = data.get("summary") or {}
     try:
-        if check_upload(path) == "text":
-            rows = read_csv_checked(path).rows
-        else:
-            book = Workbook(path)
-            names = [name for name, _ in book.sheets]
-            wanted = summary.get("sheet")
-            rows = book.rows(wanted if wanted in names else names[0]) if names else []
-    except Exception:  # an unreadable file still gets its Errors sheet
+        header = read_5w(path).header
+    except Exception:  # noqa: BLE001 - an unreadable file still gets its Errors sheet
         return {}
-    labels = {i.get("column") for i in data.get("issues") or [] if i.get("column")}
-    number = summary.get("header_row")
-    if number and 0 < number <= len(rows):
-        header = rows[number - 1]
-    else:
-        header = max(rows[:30], key=lambda r: len(labels & {str(c) for c in r}), default=[])
-    return {str(cell): index for index, cell in enumerate(header) if cell not in (None, "")}
+    return {label: index for index, label in {**header.unknown, **header.labels}.items()}
 
 
 def annotated_workbook(submission: Submission, out_path: Path, lang: str = "en") -> Path | None:

@@ -28,20 +28,6 @@ from kipu.web.submissions.services import insert_rows, key_maps, store_submissio
 # (no total), then "store" with the rows stored so far. A terminal shows it as a progress bar.
 ImportProgress = Callable[[str, int, int | None], None]
 
-# Issues that leave a row without something it must point to: such a row cannot be stored,
-# even by an IM officer accepting issues.
-UNSTORABLE = {
-    "missing-value",
-    "unknown-country",
-    "unknown-admin1",
-    "admin1-not-in-country",
-    "unknown-organization",
-    "unknown-sector",
-    "unknown-indicator",
-    "invalid-month",
-    "organization-mismatch",
-}
-
 
 class ImportRefused(Exception):
     """The request itself is wrong (unknown organisation, missing month): nothing was read."""
@@ -52,11 +38,15 @@ class ImportResult:
     validation: ValidationResult
     stored: list[Submission] = field(default_factory=list)
     unchanged: list[Submission] = field(default_factory=list)
-    blocked_rows: int = 0  # rows that could not be stored
+    blocked: list[int] = field(default_factory=list)  # row numbers that cannot be stored
+
+    @property
+    def blocked_rows(self) -> int:
+        return len(self.blocked)
 
     @property
     def ok(self) -> bool:
-        return bool(self.stored or self.unchanged) and not self.blocked_rows
+        return bool(self.stored or self.unchanged) and not self.blocked
 
 
 def checksum_of(path: Path) -> str:
@@ -126,11 +116,8 @@ def import_file(
         return result
     if result.validation.report.issues and rows.is_empty():
         return result  # file-level problems: nothing to store
-    blocked = rows.filter(
-        pl.col("issue_codes").list.eval(pl.element().is_in(list(UNSTORABLE))).list.any()
-    )
-    result.blocked_rows = blocked.height
-    if blocked.height:
+    result.blocked = result.validation.unstorable
+    if result.blocked:
         return result
     _store(
         platform,

@@ -1,0 +1,131 @@
+"""Why a file cannot be read at all, in the user's language.
+
+A `ReadError` carries a validation code (`unreadable-file`, `file-too-large`), a message key
+and its parameters; `text(lang)` phrases it in English or Spanish, so a Spanish-speaking
+partner never reads half a message in English. Parameters that come from a parser's own
+exception (`reason`) stay as the parser wrote them: they are for whoever debugs the file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+UNREADABLE = "unreadable-file"
+TOO_LARGE = "file-too-large"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "cannot-open": ("{name}: cannot open ({reason}).", "{name}: no se puede abrir ({reason})."),
+    "empty": ("{name}: the file is empty.", "{name}: el archivo está vacío."),
+    "not-spreadsheet": (
+        "{name}: not a spreadsheet (not an Excel or ODS file).",
+        "{name}: no es una hoja de cálculo (ni Excel ni ODS).",
+    ),
+    "unreadable-spreadsheet": (
+        "{name}: not a readable spreadsheet ({reason}).",
+        "{name}: no es una hoja de cálculo legible ({reason}).",
+    ),
+    "password": (
+        "{name}: the workbook is password-protected; remove the password and upload it again.",
+        "{name}: el libro está protegido con contraseña; quítela y vuelva a subirlo.",
+    ),
+    "corrupt": (
+        "{name}: corrupt or truncated file ({reason}).",
+        "{name}: archivo dañado o incompleto ({reason}).",
+    ),
+    "binary": (
+        "{name}: binary data, not a text (CSV) file.",
+        "{name}: datos binarios, no un archivo de texto (CSV).",
+    ),
+    "not-utf8": (
+        "{name}: not UTF-8 text (byte 0x{byte} at position {position}); save it as 'CSV UTF-8'.",
+        "{name}: no es texto UTF-8 (byte 0x{byte} en la posición {position}); guárdelo como "
+        "'CSV UTF-8'.",
+    ),
+    "broken-csv": ("{name}: broken CSV ({reason}).", "{name}: CSV dañado ({reason})."),
+    "no-sheet-named": ("{name}: no sheet named “{sheet}”.", "{name}: no hay una hoja “{sheet}”."),
+    "no-sheet": ("{name}: the workbook has no sheet.", "{name}: el libro no tiene hojas."),
+    "bytes": (
+        "{name}: {size:,} bytes, more than the limit of {limit:,}.",
+        "{name}: {size:,} bytes, más que el límite de {limit:,}.",
+    ),
+    "lines": (
+        "{name}: {size:,} lines, more than the limit of {limit:,}.",
+        "{name}: {size:,} líneas, más que el límite de {limit:,}.",
+    ),
+    "columns": (
+        "{name}: {size:,} columns, more than the limit of {limit:,}.",
+        "{name}: {size:,} columnas, más que el límite de {limit:,}.",
+    ),
+    "decompressed": (
+        "{name}: {size:,} bytes once decompressed, more than the limit of {limit:,}.",
+        "{name}: {size:,} bytes una vez descomprimido, más que el límite de {limit:,}.",
+    ),
+    "zip-bomb": (
+        "{name}: {member} expands {ratio:,.0f} times (zip bomb?).",
+        "{name}: {member} se expande {ratio:,.0f} veces (¿bomba zip?).",
+    ),
+    "dimension": (
+        "{name}: a sheet declares {rows:,} rows × {columns:,} columns "
+        "(limits {max_rows:,} × {max_columns:,}).",
+        "{name}: una hoja declara {rows:,} filas × {columns:,} columnas "
+        "(límites {max_rows:,} × {max_columns:,}).",
+    ),
+    "sheet-size": (
+        "{name}: sheet “{sheet}” has {rows:,} rows × {columns:,} columns.",
+        "{name}: la hoja “{sheet}” tiene {rows:,} filas × {columns:,} columnas.",
+    ),
+    "memory": (
+        "{name}: not enough memory to read it.",
+        "{name}: no hay memoria suficiente para leerlo.",
+    ),
+    "parser": (
+        "{name}: the file could not be read ({reason}).",
+        "{name}: no se pudo leer el archivo ({reason}).",
+    ),
+    "cell-error": (
+        "{name}: cell {cell} holds the Excel error {error}; fix it or type the value.",
+        "{name}: la celda {cell} contiene el error de Excel {error}; corríjalo o escriba el valor.",
+    ),
+    "cell-formula": (
+        "{name}: cell {cell} holds a formula with no saved value; open the file in a "
+        "spreadsheet program and save it, or type the value.",
+        "{name}: la celda {cell} contiene una fórmula sin valor guardado; abra el archivo en "
+        "una hoja de cálculo y guárdelo, o escriba el valor.",
+    ),
+}
+
+
+class ReadError(Exception):
+    """The file cannot be read at all.
+
+    `code` is the validation code (`unreadable-file` or `file-too-large`), `key` one of
+    `MESSAGES`, `params` its values. `message` is the English text; `text(lang)` any language.
+    """
+
+    def __init__(self, code: str, key: str, **params: Any) -> None:
+        self.code, self.key, self.params = code, key, params
+        super().__init__(self.text("en"))
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        english, spanish = MESSAGES[self.key]
+        return (spanish if lang == "es" else english).format(**self.params)
+
+
+def unreadable(key: str, name: str, **params: Any) -> ReadError:
+    """An `unreadable-file` error about file `name`."""
+    return ReadError(UNREADABLE, key, name=name, **params)
+
+
+def too_large(key: str, name: str, **params: Any) -> ReadError:
+    """A `file-too-large` error about file `name`."""
+    return ReadError(TOO_LARGE, key, name=name, **params)
+
+
+def reason(error: BaseException) -> str:
+    """A parser's exception as one short line (for `{reason}`)."""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__

@@ -1,0 +1,232 @@
+"""Find the 5W header of a sheet: which row, and which column is which.
+
+A header is recognised by its labels (every label variant of the 5W standard, compared
+accent-, case- and punctuation-insensitively), by an HXL hashtag row under the labels or
+instead of them, by a saved column mapping, by Kobo's `group/field` names, and as two rows:
+group labels over field labels (the 2025 template's "Country" over "Country | Admin1"), the
+group cells merged across their fields or written once. A row is an HXL row only when valid
+hashtags (`#tag+attribute`, checked by libhxl) fill most of its cells: R4V's indicator names
+start with "# of", and such a data row must stay a data row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kipu.core.schema import COLUMNS, REQUIRED_COLUMNS, match_hxl, match_label
+from kipu.core.text import closest, compact
+
+HEAD_ROWS = 50  # the header must be within the first rows of a sheet
+IGNORE = ""  # a saved mapping to "" means: this column is known and deliberately not imported
+
+
+@dataclass
+class Header:
+    row: int  # the (field) labels' row as the user sees it (1-based)
+    data_start: int  # 0-based index of the first data row
+    columns: dict[str, int] = field(default_factory=dict)  # canonical → 0-based index
+    labels: dict[int, str] = field(default_factory=dict)  # index → label as written in the file
+    unknown: dict[int, str] = field(default_factory=dict)  # index → label of unmapped columns
+    duplicates: list[tuple[str, int]] = field(default_factory=list)  # canonical, second index
+    group_row: int | None = None  # 1-based row of group labels over the field labels
+    hints: dict[int, str] = field(default_factory=dict)  # unknown index → closest 5W label
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in REQUIRED_COLUMNS if name not in self.columns]
+
+    def label(self, name: str) -> str:
+        index = self.columns.get(name)
+        return self.labels.get(index, name) if index is not None else name
+
+
+def cell_label(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+# The shape of a hashtag; what passes is confirmed by libhxl (imported only then: 0.15 s).
+_HASHTAG_SHAPE = re.compile(r"#[A-Za-z][A-Za-z0-9_]*(?:\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*")
+
+
+@lru_cache(maxsize=4096)
+def is_hashtag(text: str) -> bool:
+    """A valid HXL hashtag with optional attributes (`#adm1+code`), per libhxl."""
+    if not _HASHTAG_SHAPE.fullmatch(text):
+        return False
+    import hxl.model
+
+    return bool(hxl.model.Column.parse(text, use_exception=False))
+
+
+def is_hxl_row(cells: Sequence[object]) -> bool:
+    """Valid hashtags in at least two cells and in more than half of the filled cells."""
+    texts = [t for t in map(cell_label, cells) if t]
+    tags = sum(1 for t in texts if is_hashtag(t))
+    return tags >= 2 and 2 * tags > len(texts)
+
+
+def mapping_lookup(column_mapping: dict[str, str] | None) -> dict[str, str]:
+    return {compact(k): (v or IGNORE) for k, v in (column_mapping or {}).items()}
+
+
+def match_cell(text: str, saved: dict[str, str]) -> str | None:
+    """The canonical column (or IGNORE) a header cell names, or None."""
+    if not text:
+        return None
+    key = compact(text)
+    if key in saved:
+        return saved[key]
+    if is_hashtag(text):
+        return match_hxl(text)
+    found = match_label(text)
+    if found is None and "/" in text:  # Kobo/ODK exports name columns group/field
+        found = match_label(text.rsplit("/", 1)[1])
+    return found
+
+
+def match_row(cells: Sequence[object], saved: dict[str, str]) -> dict[int, str]:
+    """Index → canonical for the cells of one row."""
+    found = {}
+    for index, cell in enumerate(cells):
+        name = match_cell(cell_label(cell), saved)
+        if name is not None:
+            found[index] = name
+    return found
+
+
+def two_row_labels(group: Sequence[object], fields: Sequence[object]) -> list[str]:
+    """Each column's label read from a group row over a field row.
+
+    An empty group cell continues the group on its left (groups written once, as in CSV).
+    A field named like its group, or empty under it (a cell merged down both rows), is the
+    group's own label.
+    """
+    width = max(len(group), len(fields))
+    labels, current = [], ""
+    for i in range(width):
+        top = cell_label(group[i]) if i < len(group) else ""
+        below = cell_label(fields[i]) if i < len(fields) else ""
+        current = top or (current if below else "")
+        if not below:
+            labels.append(current)
+        elif not current or compact(current) == compact(below):
+            labels.append(below)
+        else:
+            labels.append(f"{current} {below}")
+    return labels
+
+
+def _two_row_match(
+    group: Sequence[object], fields: Sequence[object], saved: dict[str, str]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Index → canonical and index → label, trying "group field", then the field alone."""
+    found, shown = {}, {}
+    for i, combined in enumerate(two_row_labels(group, fields)):
+        below = cell_label(fields[i]) if i < len(fields) else ""
+        for label in (combined, below):
+            name = match_cell(label, saved)
+            if name is not None:
+                found[i], shown[i] = name, label
+                break
+    return found, shown
+
+
+def _score(found: dict[int, str]) -> tuple[int, int]:
+    names = set(found.values())
+    return len(names & set(REQUIRED_COLUMNS)), len(names)
+
+
+def find_header(rows: list[list[object]], saved: dict[str, str]) -> Header | None:
+    """The header within the first rows; None when no row names three required columns."""
+    head = rows[:HEAD_ROWS]
+    hxl = [is_hxl_row(r) for r in head]
+    matches = [match_row(r, saved) for r in head]
+    best: tuple[tuple[int, int], int, bool] | None = None  # score, row, two-row
+    for index, found in enumerate(matches):
+        options = [(_score(found), index, False)]
+        # A field row names some columns by itself (Admin1, Sector, Month…).
+        if index > 0 and len(found) >= 2 and not hxl[index] and not hxl[index - 1]:
+            pair, _ = _two_row_match(head[index - 1], head[index], saved)
+            options.append((_score(pair), index, True))
+        for option in options:
+            if option[0][0] >= 3 and (best is None or option[0] > best[0]):
+                best = option
+    if best is None:
+        return None
+    _, index, two_rows = best
+    return _build(head, hxl, matches, index, two_rows, saved)
+
+
+def _build(
+    head: list[list[object]],
+    hxl: list[bool],
+    matches: list[dict[int, str]],
+    index: int,
+    two_rows: bool,
+    saved: dict[str, str],
+) -> Header:
+    found = dict(matches[index])
+    shown = {i: cell_label(c) for i, c in enumerate(head[index])}
+    label_index, data_start, group_row = index, index + 1, None
+    if two_rows:
+        found, shown = _two_row_match(head[index - 1], head[index], saved)
+        group_row = index  # 1-based number of the row above
+    if hxl[index] and index > 0 and not hxl[index - 1] and any(map(cell_label, head[index - 1])):
+        label_index = index - 1  # HXL row under the labels: the labels are what users see
+        found = {**found, **matches[index - 1]}
+        shown = {
+            **shown,
+            **{i: t for i, c in enumerate(head[index - 1]) if (t := cell_label(c))},
+        }
+    elif index + 1 < len(head) and hxl[index + 1]:
+        data_start = index + 2  # labels with an HXL row under them
+        found = {**matches[index + 1], **found}
+        for i, cell in enumerate(head[index + 1]):
+            shown.setdefault(i, cell_label(cell))
+    header = Header(row=label_index + 1, data_start=data_start, group_row=group_row)
+    tags = head[data_start - 1] if data_start - 1 != label_index else []
+    width = max(len(head[label_index]), len(tags), max(shown, default=-1) + 1)
+    for i in range(width):
+        label = shown.get(i, "") or (cell_label(tags[i]) if i < len(tags) else "")
+        name = found.get(i)
+        if name is None:
+            if label:
+                header.unknown[i] = label
+                if hint := closest_label(label):
+                    header.hints[i] = hint
+            continue
+        header.labels[i] = label
+        if name == IGNORE:
+            continue
+        if name in header.columns:
+            header.duplicates.append((name, i))
+        else:
+            header.columns[name] = i
+    return header
+
+
+@lru_cache(maxsize=1)
+def _known_labels() -> tuple[str, ...]:
+    labels = {c.name for c in COLUMNS} | {c.label_en for c in COLUMNS}
+    labels |= {c.label_es for c in COLUMNS}
+    return tuple(sorted(labels))
+
+
+def closest_label(label: str) -> str | None:
+    """The 5W label a header cell most resembles (for a hint), or None.
+
+    Kobo names (`group/field`) and ActivityInfo field codes are compared by their last part.
+    """
+    text = label.rsplit("/", 1)[-1] if "/" in label else label
+    found = closest(text, _known_labels(), cutoff=0.75)
+    if found is None:
+        return None
+    column = next(c for c in COLUMNS if found in (c.name, c.label_en, c.label_es))
+    return column.label_en

@@ -1,0 +1,172 @@
+"""What an uploaded file is, checked against `Limits` before any parser allocates for it.
+
+An upload is an XLSX/XLSM zip, an ODS zip, an XLS OLE file or text. Calamine builds a whole
+sheet in memory, so the zip container is inspected with zipfile first (sizes, compression
+ratios, the dimensions each sheet declares) and an OLE file for password protection. A file
+that fails a check raises `ReadError` (`unreadable-file`, `file-too-large`).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from kipu.core.limits import DEFAULT_LIMITS, Limits
+from kipu.core.read.errors import ReadError, reason, too_large, unreadable
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_DIMENSION = re.compile(rb'<dimension\s+ref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def column_number(letters: str) -> int:
+    """1-based column number of 'A', 'Z', 'AA', 'XFD'."""
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def column_letters(index: int) -> str:
+    """Letters of a 0-based column index."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def check_upload(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """'zip', 'ole' or 'text' for a file within limits; else ReadError."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        raise unreadable("cannot-open", path.name, reason=error.strerror) from None
+    if size > limits.max_bytes:
+        raise too_large("bytes", path.name, size=size, limit=limits.max_bytes)
+    if size == 0:
+        raise unreadable("empty", path.name)
+    if head.startswith(ZIP_MAGIC):
+        check_zip(path, limits)
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        if _ENCRYPTED in path.read_bytes():
+            raise unreadable("password", path.name)
+        return "ole"
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise unreadable("not-spreadsheet", path.name)
+    return "text"
+
+
+def check_zip(path: Path, limits: Limits) -> None:
+    """Reject corrupt zips, zip bombs and sheets declaring absurd dimensions, before parsing."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            total = sum(m.file_size for m in members)
+            if total > limits.max_decompressed_bytes:
+                raise too_large(
+                    "decompressed", path.name, size=total, limit=limits.max_decompressed_bytes
+                )
+            for member in members:
+                ratio = member.file_size / max(member.compress_size, 1)
+                if (
+                    member.file_size > limits.ratio_floor_bytes
+                    and ratio > limits.max_compression_ratio
+                ):
+                    raise too_large("zip-bomb", path.name, member=member.filename, ratio=ratio)
+            for member in members:
+                name = member.filename
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    _check_dimension(archive, name, path.name, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
+        raise unreadable("corrupt", path.name, reason=reason(error)) from None
+
+
+def _check_dimension(archive: zipfile.ZipFile, member: str, name: str, limits: Limits) -> None:
+    with archive.open(member) as handle:
+        head = handle.read(4096)
+    found = _DIMENSION.search(head)
+    if not found:
+        return
+    last_col, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
+    rows, columns = int(last_row), column_number(last_col.decode())
+    if rows > limits.max_rows or columns > limits.max_columns:
+        raise too_large(
+            "dimension",
+            name,
+            rows=rows,
+            columns=columns,
+            max_rows=limits.max_rows,
+            max_columns=limits.max_columns,
+        )
+
+
+def sheet_members(path: Path) -> dict[str, str]:
+    """Sheet name → worksheet XML member of an XLSX/XLSM file ({} when not such a file)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    targets = {}
+    for match in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)>", rels):
+        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', match.group(1)))
+        if "Id" in attrs and "Target" in attrs:
+            targets[attrs["Id"]] = attrs["Target"]
+    found = {}
+    for match in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', match.group(1)))
+        rel = next((v for k, v in attrs.items() if k.endswith(":id")), "")
+        target = targets.get(rel, "")
+        if target:
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            found[xml_unescape(attrs.get("name", ""))] = member
+    return found
+
+
+def recalculated_on_load(path: Path) -> bool:
+    """Whether the workbook asks to be recalculated when opened (`fullCalcOnLoad`).
+
+    openpyxl, pandas and xlsxwriter write it: their formulas carry no computed value, or a
+    placeholder 0 (xlsxwriter), until a spreadsheet program opens the file and saves it
+    again, which drops the flag. Such cached values must not be read as data.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+    found = re.search(rb"<(?:\w+:)?calcPr\b[^>]*>", workbook)
+    return bool(found and re.search(rb'fullCalcOnLoad="(?:1|true)"', found.group(0)))
+
+
+def xml_unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+__all__ = [
+    "OLE_MAGIC",
+    "WORKBOOK_SUFFIXES",
+    "ZIP_MAGIC",
+    "ReadError",
+    "check_upload",
+    "check_zip",
+    "column_letters",
+    "column_number",
+    "recalculated_on_load",
+    "sheet_members",
+]

@@ -1,0 +1,258 @@
+"""Workbooks (XLSX, XLSM, XLS, ODS) and text files as sheets of cells.
+
+`Workbook` reads a checked upload sheet by sheet with calamine, each sheet once, and knows
+each sheet's marks (`kipu.core.read.marks`) and merged ranges. Cells that hold an Excel error
+are given the error's text (`#N/A`), as the spreadsheet shows it, instead of calamine's empty
+value, so no later stage reads them as blank.
+
+`read_table` is the reading of reference files (organisations, plans, places): the first
+visible sheet as records keyed by its header row, merged cells filled down, and a refusal
+naming the cell for an Excel error or a formula without a value.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kipu.core.limits import DEFAULT_LIMITS, Limits
+from kipu.core.read.errors import ReadError, reason, too_large, unreadable
+from kipu.core.read.marks import (
+    ERROR,
+    EXCEL_ERRORS,
+    FORMULA_NO_VALUE,
+    CellScan,
+    Mark,
+    ods_marks,
+    range_name,
+)
+from kipu.core.read.package import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, column_letters
+from kipu.core.read.textfile import read_text_rows
+
+Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first and last cells
+
+
+@dataclass
+class RawSheet:
+    """One sheet (or a text file) as rows of cell values, exactly as read."""
+
+    name: str
+    rows: list[list[object]]
+    hidden: bool = False
+    marks: list[Mark] = field(default_factory=list)
+    merged: list[Range] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    """A sheet with a header row: each record maps header label to cell, with its row number."""
+
+    source: str
+    sheet: str
+    header: list[str]
+    records: list[dict[str, object]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+
+
+class Workbook:
+    """A checked workbook whose sheets are parsed on demand, each once.
+
+    Limits are checked again on what is read: a sheet's declared dimension may be missing or
+    wrong. Marks of XLSX sheets are found by a `CellScan` started here, so it runs while
+    calamine parses.
+    """
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path, self.limits = path, limits
+        self._cache: dict[str, list[list[object]]] = {}
+        self._merged: dict[str, list[Range]] = {}
+        self._format = _zip_format(path)
+        self._scan = CellScan(path, limits) if self._format == "xlsx" else None
+        self._ods: tuple[dict[str, list[Mark]], dict[str, list[Range]]] | None = None
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+            self.sheets = [
+                (meta.name, str(meta.visible).lower().rsplit(".", 1)[-1] != "visible")
+                for meta in self._book.sheets_metadata
+                if "chart" not in str(meta.typ).lower()
+            ]
+        except Exception as error:  # calamine raises several unrelated types for broken files
+            raise unreadable("unreadable-spreadsheet", path.name, reason=reason(error)) from None
+
+    def rows(self, name: str) -> list[list[object]]:
+        """The sheet's cells; Excel error cells hold the error's text."""
+        if name not in self._cache:
+            try:
+                sheet = self._book.get_sheet_by_name(name)
+                height, width = sheet.end[0] + 1 if sheet.end else 0, sheet.total_width
+                if height > self.limits.max_rows or width > self.limits.max_columns:
+                    raise too_large(
+                        "sheet-size", self.path.name, sheet=name, rows=height, columns=width
+                    )
+                rows = list(sheet.to_python(skip_empty_area=False))  # type: ignore[arg-type]
+                self._merged[name] = _ranges(sheet)
+            except ReadError:
+                raise
+            except Exception as error:
+                raise unreadable(
+                    "unreadable-spreadsheet", self.path.name, reason=reason(error)
+                ) from None
+            for row, col, kind, detail in self.marks(name):
+                if kind == ERROR and row - 1 < len(rows) and col < len(rows[row - 1]):
+                    rows[row - 1][col] = detail
+            self._cache[name] = rows
+        return self._cache[name]
+
+    def marks(self, name: str) -> list[Mark]:
+        """Formula and error cells of the sheet (see `kipu.core.read.marks`)."""
+        if self._scan is not None:
+            return self._scan.marks(name)
+        if self._format == "ods":
+            return self._ods_found()[0].get(name, [])
+        return []
+
+    def merged(self, name: str) -> list[Range]:
+        """The sheet's merged ranges (after `rows(name)`)."""
+        if self._format == "ods":
+            return self._ods_found()[1].get(name, [])
+        return self._merged.get(name, [])
+
+    def _ods_found(self) -> tuple[dict[str, list[Mark]], dict[str, list[Range]]]:
+        if self._ods is None:
+            self._ods = ods_marks(self.path)
+        return self._ods
+
+    def close(self) -> None:
+        if self._scan is not None:
+            self._scan.marks("")  # wait for the thread: the file may be deleted next
+
+
+def _zip_format(path: Path) -> str:
+    """'xlsx', 'ods' or '' (XLS, or a zip of something else)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return ""
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "ods" if "content.xml" in names else ""
+
+
+def _ranges(sheet: object) -> list[Range]:
+    try:
+        found = getattr(sheet, "merged_cell_ranges", None) or []
+    except Exception:  # noqa: BLE001 - formats without merged ranges (XLS in some versions)
+        return []
+    return [((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in found]
+
+
+def fill_merged(rows: list[list[object]], ranges: list[Range], *, across: bool) -> list[Mark]:
+    """Give every cell a merged range covers the value of the range's first cell.
+
+    Down only (`across=False`, data rows: a department merged over three activities applies
+    to each), or down and across (header rows: a group label over its fields). Returns a
+    `merged` mark for each cell given a value.
+    """
+    from kipu.core.read.marks import MERGED
+
+    marks: list[Mark] = []
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        if value in (None, ""):
+            continue
+        name = range_name((r0, c0), (r1, c1))
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(c0, (c1 if across else c0) + 1):
+                if (r, c) != (r0, c0) and c < len(rows[r]) and rows[r][c] in (None, ""):
+                    rows[r][c] = value
+                    marks.append((r + 1, c, MERGED, name))
+    return marks
+
+
+# --- reference files -------------------------------------------------------------------------
+
+
+def read_sheets(path: Path | str, *, strict_utf8: bool = False) -> list[RawSheet]:
+    """All sheets of a workbook, or the single sheet of a text file."""
+    path = Path(path)
+    try:
+        head = path.open("rb").read(8)
+    except OSError as error:
+        raise unreadable("cannot-open", path.name, reason=error.strerror) from None
+    if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or path.suffix.lower() in WORKBOOK_SUFFIXES:
+        book = Workbook(path, DEFAULT_LIMITS)
+        try:
+            sheets = []
+            for name, hidden in book.sheets:
+                rows = [list(r) for r in book.rows(name)]
+                sheets.append(RawSheet(name, rows, hidden, book.marks(name), book.merged(name)))
+            return sheets
+        finally:
+            book.close()
+    rows: list[list[object]] = [list(r) for r in read_text_rows(path, strict_utf8=strict_utf8)]
+    return [RawSheet(path.stem, rows)]
+
+
+def cell_text(value: object) -> str:
+    """A cell as trimmed text; floats that are whole numbers lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool = True) -> Table:
+    """The first visible sheet (or `sheet`) of a file as records keyed by its header row.
+
+    The header is the first non-empty row; blank rows after it are skipped; row numbers are
+    those a spreadsheet shows (1-based, header included). Merged cells are filled down.
+    Raises ReadError naming the first cell that holds an Excel error or a formula without
+    a value: a reference file is loaded whole or not at all.
+    """
+    path = Path(path)
+    chosen = _choose_sheet(read_sheets(path, strict_utf8=strict_utf8), sheet, path.name)
+    _refuse_unreadable_cells(chosen, path.name)
+    fill_merged(chosen.rows, chosen.merged, across=False)
+    numbered = [(i + 1, [cell_text(c) for c in row]) for i, row in enumerate(chosen.rows)]
+    numbered = [(n, row) for n, row in numbered if any(row)]
+    if not numbered:
+        raise unreadable("empty", path.name)
+    _, header = numbered[0]
+    while header and not header[-1]:
+        header.pop()
+    table = Table(source=path.name, sheet=chosen.name, header=header)
+    for number, row in numbered[1:]:
+        padded = row + [""] * (len(header) - len(row))
+        table.records.append(dict(zip(header, padded, strict=False)))
+        table.row_numbers.append(number)
+    return table
+
+
+def _refuse_unreadable_cells(sheet: RawSheet, name: str) -> None:
+    for row, col, kind, _ in sorted(sheet.marks):
+        if kind == FORMULA_NO_VALUE:
+            raise unreadable("cell-formula", name, cell=f"{column_letters(col)}{row}")
+    for number, row in enumerate(sheet.rows, start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+                cell = f"{column_letters(col)}{number}"
+                raise unreadable("cell-error", name, cell=cell, error=value.strip())
+
+
+def _choose_sheet(sheets: list[RawSheet], wanted: str | None, name: str) -> RawSheet:
+    if wanted is not None:
+        for candidate in sheets:
+            if candidate.name == wanted:
+                return candidate
+        raise unreadable("no-sheet-named", name, sheet=wanted)
+    visible = [s for s in sheets if not s.hidden] or sheets
+    if not visible:
+        raise unreadable("no-sheet", name)
+    return visible[0]

@@ -1,0 +1,384 @@
+"""Values as people type them: numbers, months and yes/no, each read as the person meant or
+given an issue code that says why it could not be.
+
+**Numbers.** Whether "1,500" is fifteen hundred or one and a half depends on the writer's
+convention, not on the language of Kipu's interface (Peru writes 1,500.50 as the United
+States do; Spain and most of Latin America 1.500,50). The convention is decided from the
+file's own evidence: a value that can only be read one way ("1,500.50", "2,5", "12.75",
+"1.234.567") tells which mark is the decimal one, first within its column, then within the
+file. A value with one separator followed by exactly three digits ("1,500", "1.500") is read
+by that evidence; without any, as a thousands separator, since counts of people are whole
+and US dollars have two decimals (a warning says so for amounts); with contradicting
+evidence, or where the evidence makes a count a fraction, it is an error naming both
+readings. Spaces, non-breaking spaces and apostrophes between groups of three digits are
+thousands separators. US dollar signs (US$, USD, U$S, $) are removed with a warning; another
+currency (S/, PEN, €…) in an amount in USD is an error, never silently taken for dollars.
+
+**Months.** ISO (2019-11, 2019-11-01), Excel serials, month names in English, Spanish and
+Portuguese ("Noviembre 2019", "nov-19", "1 de noviembre de 2019", "Setiembre"), and numeric
+dates. Whether 10/1/2019 is 10 January or 1 October is decided once per file: a first part
+above 12 anywhere means day first, a second part above 12 means month first. With no such
+evidence the submission's month decides when exactly one reading is that month; otherwise,
+or when the file holds both orders, the date is ambiguous and flagged, never filed under a
+month the partner may not have meant.
+
+**Yes/no.** Every form Spanish, English and Portuguese Excel and people write: Yes, Sí, Si,
+S, Y, No, N, Não, TRUE/FALSE, VERDADERO/FALSO, X, 1/0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kipu.core.text import closest, normalise
+
+# --- numbers ---------------------------------------------------------------------------------
+
+DOT, COMMA = ".", ","
+# Issue codes a number reading may carry (severities are the validation catalogue's).
+INVALID = "invalid-number"
+AMBIGUOUS = "ambiguous-number"
+READ_AS = "number-read-as"
+USD_SIGN = "currency-sign"
+NOT_USD = "currency-not-usd"
+
+_USD = re.compile(r"^(?:US\s?\$|U\$S|USD|\$)\s*|\s*(?:US\s?\$|U\$S|USD|\$)$", re.IGNORECASE)
+_OTHER_CURRENCY = re.compile(
+    r"^(?:S/\.?|PEN|EUR|€|Bs\.?S?|COP|CLP|ARS|BRL|R\$|MXN|VES|£|GBP)\s*"
+    r"|\s*(?:S/\.?|PEN|EUR|€|Bs\.?S?|COP|CLP|ARS|BRL|R\$|MXN|VES|soles|£|GBP)$",
+    re.IGNORECASE,
+)
+_SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009'’]\d{3})+(?:[.,]\d+)?")
+_SEPARATORS = re.compile(r"[ \u00a0\u202f\u2009'’]")
+_PLAIN = re.compile(r"\d+")
+_ONE_MARK = re.compile(r"(\d+)([.,])(\d+)")
+_GROUPED = {
+    COMMA: re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"),  # commas group: the dot is decimal
+    DOT: re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"),  # dots group: the comma is decimal
+}
+_SCIENTIFIC = re.compile(r"(\d+)(?:([.,])(\d+))?[eE]([+-]?\d+)")
+_NOTHING = frozenset({"-", "--", "n/a", "na", "n.a.", "no aplica", "ninguno", "ninguna", "nil"})
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    """A number cell's text, read: `value` (None when it cannot be), and the issue code,
+    detail and suggestion when the reading needs one."""
+
+    value: float | None
+    code: str | None = None
+    detail: str | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A number's text taken apart: its value if unambiguous, or its two readings."""
+
+    value: float | None = None
+    decimal: str | None = None  # the decimal mark the text proves, if any
+    grouping: float | None = None  # an ambiguous text: read with thousands separators
+    fraction: float | None = None  # an ambiguous text: read with a decimal mark
+    mark: str | None = None  # the ambiguous separator
+
+
+def _number_text(text: str) -> tuple[str, int]:
+    """The text without sign and spaces between digit groups, and the sign (±1)."""
+    core = text.strip()
+    sign = 1
+    if core.startswith("(") and core.endswith(")"):
+        core, sign = core[1:-1].strip(), -1
+    if core[:1] in "+-":
+        sign = -1 if core[0] == "-" else sign
+        core = core[1:].strip()
+    if _SPACE_GROUPED.fullmatch(core):
+        core = _SEPARATORS.sub("", core)
+    return core, sign
+
+
+def shape(text: str) -> _Shape | None:
+    """The number a text can be, or None when it is not a number."""
+    core, sign = _number_text(text)
+    if _PLAIN.fullmatch(core):
+        return _Shape(value=sign * float(core))
+    one = _ONE_MARK.fullmatch(core)
+    if one:
+        whole, mark, part = one.groups()
+        as_decimal = sign * float(f"{whole}.{part}")
+        if len(part) != 3 or whole.startswith("0") or len(whole) > 3:
+            return _Shape(value=as_decimal, decimal=mark)
+        return _Shape(grouping=sign * float(whole + part), fraction=as_decimal, mark=mark)
+    for separator, pattern in _GROUPED.items():
+        if pattern.fullmatch(core):
+            decimal = DOT if separator == COMMA else COMMA
+            value = core.replace(separator, "").replace(decimal, ".")
+            return _Shape(value=sign * float(value), decimal=decimal)
+    scientific = _SCIENTIFIC.fullmatch(core)
+    if scientific:
+        whole, mark, part, exponent = scientific.groups()
+        value = float(f"{whole}.{part or 0}e{exponent}")
+        return _Shape(value=sign * value, decimal=mark)
+    return None
+
+
+def decimal_evidence(texts: Iterable[str]) -> set[str]:
+    """The decimal marks that texts prove ({'.'}, {','}, both, or none)."""
+    found = set()
+    for text in texts:
+        read = shape(_without_currency(text)[0])
+        if read is not None and read.decimal:
+            found.add(read.decimal)
+    return found
+
+
+def _without_currency(text: str) -> tuple[str, str | None, bool]:
+    """The text without a currency sign, the sign, and whether the sign is the US dollar."""
+    stripped = text.strip()
+    usd = _USD.search(stripped)
+    if usd:
+        return _USD.sub("", stripped).strip(), usd.group(0).strip(), True
+    other = _OTHER_CURRENCY.search(stripped)
+    if other:
+        return _OTHER_CURRENCY.sub("", stripped).strip(), other.group(0).strip(), False
+    return stripped, None, True
+
+
+def _show(value: float) -> str:
+    """A number without thousands separators, "." as decimal mark: 1500, 1.5."""
+    return f"{value:.0f}" if value == int(value) else f"{value:.6f}".rstrip("0")
+
+
+def read_number(
+    text: str, column: set[str], file: set[str], *, amount: bool = False
+) -> NumberReading:
+    """One number cell's text, read with the evidence of its column and its file.
+
+    `amount` is True for an amount of money in USD (currency signs, decimals allowed);
+    False for a count. Wholeness and sign are judged by the caller.
+    """
+    core, sign_text, is_usd = _without_currency(text)
+    if core.casefold() in _NOTHING:
+        return NumberReading(None, READ_AS, "∅")
+    if sign_text is not None and not amount:
+        return NumberReading(None, INVALID, "currency")
+    read = shape(core)
+    if read is None:
+        return NumberReading(None, INVALID, "text")
+    if sign_text is not None and not is_usd:
+        return NumberReading(None, NOT_USD, sign_text)
+    if read.value is not None:
+        return _with_sign(NumberReading(read.value), sign_text)
+    assert read.grouping is not None and read.fraction is not None and read.mark
+    evidence = column if len(column) == 1 else file if len(file) == 1 else None
+    both = f"{_show(read.fraction)}|{_show(read.grouping)}"  # the rule words both readings
+    if evidence is None and (len(column) > 1 or len(file) > 1):
+        return NumberReading(None, AMBIGUOUS, both, _show(read.grouping))
+    if evidence is None:  # no evidence: counts are whole, dollars have cents at most
+        reading = NumberReading(read.grouping, READ_AS if amount else None, _show(read.grouping))
+        return _with_sign(reading, sign_text)
+    if read.mark in evidence:  # the file writes decimals with this mark
+        if not amount and read.fraction != int(read.fraction):
+            return NumberReading(None, AMBIGUOUS, both, _show(read.grouping))
+        return _with_sign(NumberReading(read.fraction), sign_text)
+    return _with_sign(NumberReading(read.grouping), sign_text)
+
+
+def _with_sign(reading: NumberReading, sign_text: str | None) -> NumberReading:
+    if sign_text is None or reading.code is not None:
+        return reading
+    return NumberReading(reading.value, USD_SIGN, sign_text)
+
+
+# --- months ----------------------------------------------------------------------------------
+
+INVALID_MONTH = "invalid-month"
+AMBIGUOUS_DATE = "ambiguous-date"
+_MONTH_NAMES = {
+    **dict.fromkeys(("jan", "january", "ene", "enero", "janeiro"), 1),
+    **dict.fromkeys(("feb", "february", "febrero", "fev", "fevereiro"), 2),
+    **dict.fromkeys(("mar", "march", "marzo", "marco"), 3),
+    **dict.fromkeys(("apr", "april", "abr", "abril"), 4),
+    **dict.fromkeys(("may", "mayo", "mai", "maio"), 5),
+    **dict.fromkeys(("jun", "june", "junio", "junho"), 6),
+    **dict.fromkeys(("jul", "july", "julio", "julho"), 7),
+    **dict.fromkeys(("aug", "august", "ago", "agosto"), 8),
+    **dict.fromkeys(("sep", "sept", "september", "set", "septiembre", "setiembre", "setembro"), 9),
+    **dict.fromkeys(("oct", "october", "octubre", "out", "outubro"), 10),
+    **dict.fromkeys(("nov", "november", "noviembre", "novembro"), 11),
+    **dict.fromkeys(("dec", "december", "dic", "diciembre", "dez", "dezembro"), 12),
+}
+_FILLER = frozenset({"de", "del", "of", "the", "mes", "month", "do", "da"})
+_EXCEL_EPOCH = date(1899, 12, 30)
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|o|a|ro)$")
+_DAY_FIRST, _MONTH_FIRST = "dmy", "mdy"
+
+
+@dataclass(frozen=True)
+class MonthReading:
+    month: str | None  # YYYY-MM
+    code: str | None = None
+    detail: str | None = None
+    suggestion: str | None = None
+
+
+def month_from_serial(number: float) -> str | None:
+    """An Excel date serial (days since 1899-12-30) as YYYY-MM."""
+    if not 20000 <= number < 80000:
+        return None
+    day = _EXCEL_EPOCH + timedelta(days=int(number))
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _tokens(text: str) -> list[str]:
+    tokens = normalise(text.replace("T", " ") if re.match(r"\d{4}-\d\d-\d\dT", text) else text)
+    found = []
+    for token in tokens.split():
+        ordinal = _ORDINAL.match(token)
+        token = ordinal.group(1) if ordinal else token
+        if token not in _FILLER:
+            found.append(token)
+    return found
+
+
+def _year(token: str) -> int | None:
+    if not token.isdigit() or len(token) not in (2, 4):
+        return None
+    year = int(token) + (2000 if len(token) == 2 else 0)
+    return year if 1990 <= year <= 2100 else None
+
+
+def _month(year: int | None, month: int | None) -> str | None:
+    if year is None or month is None or not 1 <= month <= 12 or not 1990 <= year <= 2100:
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
+def _numeric_dates(tokens: list[str]) -> tuple[int, int, int] | None:
+    """(first, second, year) of a day/month/year or month/day/year date, else None."""
+    if len(tokens) != 3 or len(tokens[2]) not in (2, 4) or len(tokens[0]) > 2:
+        return None
+    if len(tokens[1]) > 2:
+        return None
+    year = _year(tokens[2])
+    if year is None:
+        return None
+    return int(tokens[0]), int(tokens[1]), year
+
+
+def _plain_month(tokens: list[str], submission: str | None) -> str | None:
+    """Months that are the same in any order: ISO, YYYYMM, MM/YYYY, serials, names."""
+    if all(t.isdigit() for t in tokens):
+        first = tokens[0]
+        if len(tokens) == 1:
+            if len(first) == 6:
+                return _month(int(first[:4]), int(first[4:]))
+            if len(first) == 8:
+                return _month(int(first[:4]), int(first[4:6]))
+            return month_from_serial(float(first)) if len(first) == 5 else None
+        if len(first) == 4:
+            return _month(int(first), int(tokens[1]))
+        if len(tokens) == 2 and len(tokens[1]) == 4:
+            return _month(int(tokens[1]), int(first))
+        return None
+    months = [_MONTH_NAMES[t] for t in tokens if t in _MONTH_NAMES]
+    words = [t for t in tokens if not t.isdigit()]
+    if len(months) != 1 or len(words) != 1:
+        return None
+    years = [y for t in tokens if (y := _year(t)) is not None and t.isdigit()]
+    four = [int(t) for t in tokens if t.isdigit() and len(t) == 4]
+    if four:
+        return _month(four[0], months[0])
+    if years:
+        return _month(years[-1], months[0])
+    if submission and int(submission[5:]) == months[0]:
+        return submission  # "Noviembre" in a November submission
+    return None
+
+
+def date_order(texts: Iterable[str]) -> set[str]:
+    """The orders ('dmy', 'mdy') that the file's numeric dates prove."""
+    found = set()
+    for text in texts:
+        parts = _numeric_dates(_tokens(text))
+        if parts:
+            first, second, _ = parts
+            if first > 12 >= second:
+                found.add(_DAY_FIRST)
+            elif second > 12 >= first:
+                found.add(_MONTH_FIRST)
+    return found
+
+
+def read_months(texts: Iterable[str], submission: str | None = None) -> dict[str, MonthReading]:
+    """Each distinct month text of a file, read with the file's day/month order.
+
+    `submission` (YYYY-MM) is the month the file is submitted for, if any: it settles
+    numeric dates that no other evidence settles.
+    """
+    distinct = sorted(set(texts))
+    orders = date_order(distinct)
+    return {text: _read_month(text, orders, submission) for text in distinct}
+
+
+def _read_month(text: str, orders: set[str], submission: str | None) -> MonthReading:
+    tokens = _tokens(text)
+    if not tokens:
+        return MonthReading(None, INVALID_MONTH)
+    plain = _plain_month(tokens, submission)
+    if plain is not None:
+        return MonthReading(plain)
+    parts = _numeric_dates(tokens)
+    if parts is None:
+        return MonthReading(None, INVALID_MONTH, suggestion=_suggest_month(tokens, submission))
+    first, second, year = parts
+    day_first, month_first = _month(year, second), _month(year, first)
+    if first > 31 or second > 31 or (first > 12 and second > 12):
+        return MonthReading(None, INVALID_MONTH)
+    if day_first is None or month_first is None or day_first == month_first:
+        return MonthReading(day_first or month_first)
+    if orders == {_DAY_FIRST}:
+        return MonthReading(day_first)
+    if orders == {_MONTH_FIRST}:
+        return MonthReading(month_first)
+    if not orders and submission in (day_first, month_first):
+        return MonthReading(submission)
+    return MonthReading(None, AMBIGUOUS_DATE, f"{day_first} / {month_first}")
+
+
+def _suggest_month(tokens: list[str], submission: str | None) -> str | None:
+    words = [t for t in tokens if not t.isdigit()]
+    if len(words) == 1:
+        name = closest(words[0], _MONTH_NAMES, cutoff=0.7)
+        years = [int(t) for t in tokens if t.isdigit() and len(t) == 4]
+        year = years[0] if years else int(submission[:4]) if submission else None
+        if name is not None and year is not None:
+            return _month(year, _MONTH_NAMES[name])
+    return submission
+
+
+# --- yes/no ----------------------------------------------------------------------------------
+
+YES_VALUES = (
+    "yes", "y", "si", "sí", "s", "sim", "true", "verdadero", "vrai", "1", "x", "✓", "✔", "ok",
+)  # fmt: skip
+NO_VALUES = ("no", "n", "nao", "não", "false", "falso", "0", "none", "ninguno")
+_YES = frozenset(normalise(v) for v in YES_VALUES)
+_NO = frozenset(normalise(v) for v in NO_VALUES)
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """True, False, or None when the text is neither a yes nor a no."""
+    key = normalise(text).rstrip(".")
+    return True if key in _YES else False if key in _NO else None
+
+
+def suggest_yes_no(text: str, lang: str = "en") -> str | None:
+    """The closest of Yes/No for an unreadable yes/no cell (in the user's language)."""
+    yes, no = ("Sí", "No") if lang == "es" else ("Yes", "No")
+    found = closest(text, ["yes", "si", "no", "true", "false", "verdadero", "falso"], 0.5)
+    if found is None:
+        return None
+    return yes if found in ("yes", "si", "true", "verdadero") else no

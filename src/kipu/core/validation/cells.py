@@ -1,0 +1,117 @@
+"""Issues about what a cell was, and which rows can be stored.
+
+The reader marks cells whose value alone would mislead (`kipu.core.read.marks`): an Excel
+error, a formula never computed, a formula's computed value, a value given by a merged
+range. Each mark becomes an issue at its cell. A cell whose value is unknown (an error, a
+formula without a value) gets that issue only: "is empty" or "is not a number" about the
+same cell would only repeat it less clearly.
+
+`storable` is the one rule for what an import may store, whatever its options (an IM
+officer's --accept-issues included): a row is stored only when every value it is counted
+by was read. Rows with warnings are always storable.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kipu.core.read.marks import ERROR, FORMULA, FORMULA_NO_VALUE, MERGED
+from kipu.core.schema import COLUMNS, COUNT_COLUMNS, TEXT, YES_NO
+from kipu.core.validation.rules import ISSUE_SCHEMA, emit
+
+MARK_CODES = {
+    ERROR: "excel-error",
+    FORMULA_NO_VALUE: "formula-without-value",
+    FORMULA: "formula-cell",
+    MERGED: "merged-cell",
+}
+UNREAD = (ERROR, FORMULA_NO_VALUE)
+FREE_TEXT = tuple(c.name for c in COLUMNS if c.kind == TEXT)
+EXCEL_CELL_CHARACTERS = 32_767
+# Issues that leave a row without something it must point to, or in a month that is not its
+# own: such a row is never stored.
+UNSTORABLE = frozenset(
+    {
+        "missing-value",
+        "unknown-country",
+        "unknown-admin1",
+        "admin1-not-in-country",
+        "admin1-outside-scope",
+        "unknown-organization",
+        "unknown-sector",
+        "unknown-indicator",
+        "invalid-month",
+        "ambiguous-date",
+        "month-outside-submission",
+        "organization-mismatch",
+    }
+)
+
+
+def cell_issues(
+    f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The prepared frame with unknown values blanked (and `_unread`: the row lacks a value
+    it needs), and the rules' issues with the marks' issues in place of theirs."""
+    at = marks.join(f.select("_i", "row"), on="row", how="inner")
+    unread = at.filter(pl.col("kind").is_in(UNREAD))
+    f = _blank(f, unread)
+    if not unread.is_empty():
+        cells = unread.select("_i", "column").unique()
+        found = found.join(cells, on=["_i", "column"], how="anti")
+    mark_issues = at.select(
+        "_i",
+        pl.col("kind").replace_strict(MARK_CODES, return_dtype=pl.Utf8).alias("code"),
+        "column",
+        pl.when(pl.col("kind") == ERROR).then(pl.col("detail")).alias("value"),
+        pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
+        pl.when(pl.col("kind") == MERGED).then(pl.col("detail")).alias("detail"),
+    )
+    frames = [found, mark_issues.cast(ISSUE_SCHEMA), *_long_texts(f)]  # type: ignore[arg-type]
+    return f, pl.concat([frame.cast(ISSUE_SCHEMA) for frame in frames])  # type: ignore[arg-type]
+
+
+def _blank(f: pl.DataFrame, unread: pl.DataFrame) -> pl.DataFrame:
+    needed = unread.filter(~pl.col("column").is_in(FREE_TEXT))["_i"].unique()
+    exprs = [pl.col("_i").is_in(needed.implode()).alias("_unread")]
+    for (column,), cells in unread.group_by("column"):
+        name = str(column)
+        rows = pl.col("_i").is_in(cells["_i"].implode())
+        for target in (name, f"r_{name}", f"z_{name}"):
+            if target in f.columns:
+                exprs.append(pl.when(rows).then(None).otherwise(pl.col(target)).alias(target))
+    return f.with_columns(exprs)
+
+
+def _long_texts(f: pl.DataFrame) -> list[pl.DataFrame]:
+    return [
+        emit(
+            f,
+            pl.col(n).str.len_chars() > EXCEL_CELL_CHARACTERS,
+            "text-too-long",
+            n,
+            value=pl.col(n).str.slice(0, 60) + pl.lit("…"),
+            detail=pl.col(n).str.len_chars().cast(pl.Utf8),
+        )
+        for n in FREE_TEXT
+    ]
+
+
+def storable(f: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """`row`, `storable` for every row of the prepared frame.
+
+    A row cannot be stored when: an issue of `UNSTORABLE` names it; a count could not be read
+    (not a number, negative; a count that is not whole is stored rounded half up, the
+    suggestion of its issue); the amount could not be read; a yes/no cell holds something
+    else; or a cell other than the activity's name and description holds an Excel error or
+    a formula without a value.
+    """
+    blocked = found.filter(pl.col("code").is_in(list(UNSTORABLE)))["_i"].unique()
+    yes_no = [c.name for c in COLUMNS if c.kind == YES_NO]
+    unreadable = pl.any_horizontal(
+        *[pl.col(f"z_{n}").is_null() for n in COUNT_COLUMNS],
+        pl.col("e_value_usd").is_in(["invalid-number", "ambiguous-number", "currency-not-usd"]),
+        *[pl.col(n).is_not_null() & pl.col(f"r_{n}").is_null() for n in yes_no],
+        pl.col("_unread"),
+    ).fill_null(False)
+    return f.select("row", (~unreadable & ~pl.col("_i").is_in(blocked.implode())).alias("storable"))
