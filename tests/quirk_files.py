@@ -70,6 +70,44 @@ class Profile:
     year: int
 
 
+# The names the web and CLI suites' platform knows (tests/web/conftest.py, with the "# of"
+# indicator PRO-02 that `quirk_platform` fixtures add to its plan).
+WEB_PROFILE = Profile(
+    country=("Peru", "PER"),
+    places=(("Lima", "PE15"), ("Callao", "PE07"), ("Tumbes", "PE24")),
+    place_codes=(("7", "PE07"), ("15", "PE15"), ("24", "PE24")),
+    organisation=("PA", "ORG901"),
+    sector=("Protection", "PRO"),
+    indicator=("People oriented", "PRO-01"),
+    hash_indicators=(
+        ("# of people with legal orientation", "PRO-02"),
+        ("# de personas con orientación legal", "PRO-02"),
+    ),
+    year=2019,
+)
+
+
+def add_hash_indicator(platform: Any) -> Any:
+    """The "# of" indicator of WEB_PROFILE, added to a test platform's plan."""
+    from kipu.web.plans.models import Indicator
+
+    plan = platform.plans.get()
+    Indicator.objects.create(
+        plan=plan,
+        sector=plan.sectors.get(code="PRO"),
+        code="PRO-02",
+        name_en="# of people with legal orientation",
+        name_es="# de personas con orientación legal",
+        type="PiN",
+    )
+    return platform
+
+
+def one_case(kind: str, seed: str = "paths") -> QuirkCase:
+    """The case of `kind` the entry-point suites use (WEB_PROFILE, a fixed seed)."""
+    return GENERATORS[kind](random.Random(f"{kind}-{seed}"), WEB_PROFILE)
+
+
 @dataclass
 class QuirkCase:
     kind: str

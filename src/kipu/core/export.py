@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from kipu.core.reference import ReferenceData
-from kipu.core.schema import COLUMNS, YES_NO
+from kipu.core.schema import COLUMNS, EXPORT_HXL, YES_NO
 from kipu.core.write import excel_cell, neutralise
 
 
@@ -60,7 +60,7 @@ def table_rows(
     header: list[object] = [c.label_es if lang == "es" else c.label_en for c in COLUMNS]
     rows: list[list[object]] = [header]
     if hxl:
-        rows.append([c.hxl for c in COLUMNS])
+        rows.append([EXPORT_HXL[c.name] for c in COLUMNS])
     for record in shown.select([c.name for c in COLUMNS]).iter_rows():
         rows.append([neutralise(value) for value in record])
     return rows

@@ -287,6 +287,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+# The hashtag of each column in Kipu's exports, which write names for places, organisations
+# and sectors but indicator codes (RE-HE10_PER): a column of codes says +code.
+EXPORT_HXL: dict[str, str] = {c.name: c.hxl for c in COLUMNS} | {"indicator": "#indicator+code"}
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
 POPULATION_TYPES = ("in_destination", "in_transit", "host_community", "pendular", "returnees")
@@ -473,6 +476,59 @@ def mechanism_key(text: object, plural: str = "s") -> str:
             word = word[: -len(plural)]
         words.append(word)
     return " ".join(words)
+
+
+# R4V's names of population groups (2021-2025 templates, English and Spanish), for files
+# that name a group in a cell (proportions for max-cell, long exports).
+POPULATION_GROUP_ALIASES = {
+    "in_destination": (
+        "In destination",
+        "Refugees and Migrants in destination",
+        "Refugees and migrants IN DESTINATION",
+        "En destino",
+        "Refugiados y migrantes en destino",
+        "Em destino",
+    ),
+    "in_transit": (
+        "In transit",
+        "Refugees and Migrants in transit",
+        "En tránsito",
+        "Refugiados y migrantes en tránsito",
+        "Em trânsito",
+    ),
+    "host_community": (
+        "Host community",
+        "Host communities",
+        "Host Communities Beneficiaries",
+        "Comunidad de acogida",
+        "Comunidades de acogida",
+        "Comunidad receptora",
+        "Comunidade de acolhida",
+    ),
+    "pendular": (
+        "Pendular",
+        "Pendulars",
+        "Refugees and Migrants pendulars",
+        "Pendulares",
+        "Refugiados y migrantes pendulares",
+    ),
+    "returnees": (
+        "Returnees",
+        "Colombian returnees",
+        "Retornados",
+        "Colombianos retornados",
+        "Retornados colombianos",
+    ),
+}
+
+
+def population_group(text: object) -> str | None:
+    """The canonical population group (in_destination, …) a cell names, or None."""
+    key = mechanism_key(text)
+    for name, aliases in POPULATION_GROUP_ALIASES.items():
+        if key in {mechanism_key(name), *(mechanism_key(a) for a in aliases)}:
+            return name
+    return None
 
 
 def mechanism_vocabulary() -> dict[str, str]:

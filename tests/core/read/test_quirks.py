@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from quirk_files import FORMATS, GENERATORS, Profile, check_case, write_case
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))

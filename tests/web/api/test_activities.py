@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from kipu.core.export import table_rows
-from kipu.core.schema import COLUMNS
+from kipu.core.schema import COLUMNS, EXPORT_HXL
 from kipu.core.validation import validate_file
 from kipu.web.api.opendata import activity_header, activity_table
 from kipu.web.platforms.queries import reference_data
@@ -124,7 +124,8 @@ def test_csv_export_has_labels_hxl_row_and_parses_with_libhxl(api, data, admin, 
     path.write_text(text, encoding="utf-8")
     dataset = hxl.data(str(path), hxl.InputOptions(allow_local=True))
     tags = [c.display_tag for c in dataset.columns]
-    assert tags == [c.hxl for c in COLUMNS]
+    assert tags == [EXPORT_HXL[c.name] for c in COLUMNS]  # the indicator column: +code
+    assert EXPORT_HXL["indicator"] == "#indicator+code"
     values = list(dataset)
     assert len(values) == 9
     assert {r.get("#org+prog+name") for r in values} == {"Partner A", "Partner B"}

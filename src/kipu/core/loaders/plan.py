@@ -17,8 +17,8 @@ from kipu.core.gazetteer import Gazetteer
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.reference import INDICATOR_TYPES
-from kipu.core.schema import POPULATION_TYPES
-from kipu.core.text import closest, compact, normalise
+from kipu.core.schema import POPULATION_TYPES, mechanism_key, population_group
+from kipu.core.text import closest, normalise
 
 SECTOR_COLUMNS = {
     "code": ("sector_code",),
@@ -53,10 +53,28 @@ PROPORTION_COLUMNS = {
     "women": (),
     "men": (),
 }
-_TYPES = {compact(name): name for name in INDICATOR_TYPES} | {
-    compact("Mechanism-Advocacy"): "Mechanism/Advocacy",
-    compact("PIN"): "PiN",
+# Indicator types as R4V's lists write them, 2021-2025, in English and Spanish; plurals are
+# folded by `mechanism_key` ("Mechanisms/Advocacy", "Otros").
+_TYPE_NAMES = {
+    **{name: name for name in INDICATOR_TYPES},
+    "PIN": "PiN",
+    "People in need": "PiN",
+    "Personas en necesidad": "PiN",
+    "Personas": "People",
+    "Otro": "Other",
+    "Output": "Other",
+    "Producto": "Other",
+    "Mechanism-Advocacy": "Mechanism/Advocacy",
+    "Mechanism Advocacy": "Mechanism/Advocacy",
+    "Mecanismo/Incidencia": "Mechanism/Advocacy",
+    "Mecanismo/Abogacía": "Mechanism/Advocacy",
+    "Asistencia directa": "Direct Assistance",
+    "Fortalecimiento de capacidades": "Capacity Building",
+    "Desarrollo de capacidades": "Capacity Building",
+    "Creación de capacidades": "Capacity Building",
+    "Infraestructura": "Infrastructure",
 }
+_TYPES = {mechanism_key(label): name for label, name in _TYPE_NAMES.items()}
 
 
 @dataclass
@@ -269,7 +287,7 @@ def _indicator(
         if not value:
             errors.append(LoadError(source, number, columns.label(column), "empty cell"))
             return None
-    indicator_type = _TYPES.get(compact(raw_type))
+    indicator_type = _TYPES.get(mechanism_key(raw_type))
     if indicator_type is None:
         hint = closest(raw_type, INDICATOR_TYPES)
         errors.append(
@@ -405,7 +423,7 @@ def _read_proportions(
     for number, record in _rows(columns):
         sector = _find_sector(content, columns.value(record, "sector"))
         admin1 = places.resolve(columns.value(record, "admin1"))
-        population = columns.value(record, "population_type")
+        population = population_group(columns.value(record, "population_type"))
         shares = {g: _number(columns.value(record, g)) for g in ("girls", "boys", "women", "men")}
         problem = None
         if sector is None or not admin1:
@@ -414,7 +432,7 @@ def _read_proportions(
             problem = f"population_type must be one of {', '.join(POPULATION_TYPES)}"
         elif None in shares.values() or abs(sum(v or 0 for v in shares.values()) - 1) > 0.01:
             problem = "girls + boys + women + men shares must be numbers adding up to 1"
-        if problem or sector is None or admin1 is None:
+        if problem or sector is None or admin1 is None or population is None:
             errors.append(LoadError(source, number, None, problem or "invalid row"))
             continue
         content.proportions.append(

@@ -11,13 +11,14 @@ start with "# of", and such a data row must stay a data row.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kipu.core.schema import COLUMNS, REQUIRED_COLUMNS, match_hxl, match_label
-from kipu.core.text import closest, compact
+from kipu.core.text import compact
 
 HEAD_ROWS = 50  # the header must be within the first rows of a sheet
 IGNORE = ""  # a saved mapping to "" means: this column is known and deliberately not imported
@@ -213,20 +214,26 @@ def _build(
 
 
 @lru_cache(maxsize=1)
-def _known_labels() -> tuple[str, ...]:
-    labels = {c.name for c in COLUMNS} | {c.label_en for c in COLUMNS}
-    labels |= {c.label_es for c in COLUMNS}
-    return tuple(sorted(labels))
+def _known_labels() -> dict[str, str]:
+    """Compact form of every label and name of a 5W column → its English label."""
+    known: dict[str, str] = {}
+    for column in COLUMNS:
+        for label in (column.label_en, column.label_es, column.name, *column.labels):
+            if len(compact(label)) >= 5:  # "men", "cva": too short to resemble anything
+                known.setdefault(compact(label), column.label_en)
+    return known
 
 
 def closest_label(label: str) -> str | None:
     """The 5W label a header cell most resembles (for a hint), or None.
 
-    Kobo names (`group/field`) and ActivityInfo field codes are compared by their last part.
+    Kobo names (`group/field`) and ActivityInfo field codes are compared by their last part;
+    only close resemblances count (a ratio of 0.8), so "Comments" suggests nothing.
     """
-    text = label.rsplit("/", 1)[-1] if "/" in label else label
-    found = closest(text, _known_labels(), cutoff=0.75)
-    if found is None:
-        return None
-    column = next(c for c in COLUMNS if found in (c.name, c.label_en, c.label_es))
-    return column.label_en
+    text = compact(label.rsplit("/", 1)[-1] if "/" in label else label)
+    best: tuple[float, str] | None = None
+    for key, english in sorted(_known_labels().items()):
+        score = difflib.SequenceMatcher(None, text, key).ratio()
+        if score >= 0.8 and (best is None or score > best[0]):
+            best = (score, english)
+    return best[1] if best else None

@@ -92,7 +92,7 @@ class Workbook:
                     raise too_large(
                         "sheet-size", self.path.name, sheet=name, rows=height, columns=width
                     )
-                rows = list(sheet.to_python(skip_empty_area=False))  # type: ignore[arg-type]
+                rows: list[list[object]] = list(sheet.to_python(skip_empty_area=False))  # type: ignore[arg-type]
                 self._merged[name] = _ranges(sheet)
             except ReadError:
                 raise
@@ -195,8 +195,8 @@ def read_sheets(path: Path | str, *, strict_utf8: bool = False) -> list[RawSheet
             return sheets
         finally:
             book.close()
-    rows: list[list[object]] = [list(r) for r in read_text_rows(path, strict_utf8=strict_utf8)]
-    return [RawSheet(path.stem, rows)]
+    cells: list[list[object]] = [list(r) for r in read_text_rows(path, strict_utf8=strict_utf8)]
+    return [RawSheet(path.stem, cells)]
 
 
 def cell_text(value: object) -> str:
@@ -239,8 +239,8 @@ def _refuse_unreadable_cells(sheet: RawSheet, name: str) -> None:
     for row, col, kind, _ in sorted(sheet.marks):
         if kind == FORMULA_NO_VALUE:
             raise unreadable("cell-formula", name, cell=f"{column_letters(col)}{row}")
-    for number, row in enumerate(sheet.rows, start=1):
-        for col, value in enumerate(row):
+    for number, cells in enumerate(sheet.rows, start=1):
+        for col, value in enumerate(cells):
             if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
                 cell = f"{column_letters(col)}{number}"
                 raise unreadable("cell-error", name, cell=cell, error=value.strip())

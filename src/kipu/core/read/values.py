@@ -114,8 +114,8 @@ def shape(text: str) -> _Shape | None:
     for separator, pattern in _GROUPED.items():
         if pattern.fullmatch(core):
             decimal = DOT if separator == COMMA else COMMA
-            value = core.replace(separator, "").replace(decimal, ".")
-            return _Shape(value=sign * float(value), decimal=decimal)
+            digits = core.replace(separator, "").replace(decimal, ".")
+            return _Shape(value=sign * float(digits), decimal=decimal)
     scientific = _SCIENTIFIC.fullmatch(core)
     if scientific:
         whole, mark, part, exponent = scientific.groups()
@@ -187,9 +187,10 @@ def read_number(
 
 
 def _with_sign(reading: NumberReading, sign_text: str | None) -> NumberReading:
-    if sign_text is None or reading.code is not None:
+    """A reading of a text that had a US dollar sign: the warning says the number read."""
+    if sign_text is None or reading.value is None or reading.code not in (None, READ_AS):
         return reading
-    return NumberReading(reading.value, USD_SIGN, sign_text)
+    return NumberReading(reading.value, USD_SIGN, _show(reading.value))
 
 
 # --- months ----------------------------------------------------------------------------------

@@ -409,8 +409,8 @@ _CODES = (
         "currency-sign",
         WARNING,
         "row",
-        "The currency sign “{detail}” was removed from “{value}”.",
-        "Se quitó el signo de moneda “{detail}” de “{value}”.",
+        "“{value}” was read as {detail} (US dollars; the currency sign was removed).",
+        "“{value}” se leyó como {detail} (dólares; se quitó el signo de moneda).",
         "US$, USD, U$S or $ in an amount in US dollars: removed, the number kept.",
     ),
     _c(

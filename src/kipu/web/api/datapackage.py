@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import Figures
-from kipu.core.schema import COLUMNS, INTEGER, NUMBER, YES_NO
+from kipu.core.schema import COLUMNS, EXPORT_HXL, INTEGER, NUMBER, YES_NO
 from kipu.web.accounts.scope import Scope, published_months
 from kipu.web.api.opendata import EXPORTED, FIGURE_COLUMNS, figures_csv, stream_activities_csv
 from kipu.web.api.pagination import activity_slices
@@ -52,7 +52,11 @@ def licence_of(platform: Platform) -> str:
 
 
 def _activity_field(column: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = {"name": column.label_en, "title": column.name, "hxl": column.hxl}
+    spec: dict[str, Any] = {
+        "name": column.label_en,
+        "title": column.name,
+        "hxl": EXPORT_HXL[column.name],
+    }
     if column.kind == YES_NO:
         spec.update(type="boolean", trueValues=["Yes"], falseValues=["No"])
     elif column.kind == INTEGER:

@@ -19,7 +19,7 @@ import polars as pl
 from kipu.core.export import display_frame, write_csv, write_xlsx
 from kipu.core.figures import Figures
 from kipu.core.reference import ReferenceData
-from kipu.core.schema import COLUMNS
+from kipu.core.schema import COLUMNS, EXPORT_HXL
 from kipu.core.write import excel_cell
 
 EXPORTED = tuple(c.name for c in COLUMNS)  # the activity columns an export reads
@@ -43,7 +43,7 @@ def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 def activity_header(lang: str = "en", hxl: bool = True) -> list[list[str]]:
     header = [[c.label_es if lang == "es" else c.label_en for c in COLUMNS]]
-    return header + [[c.hxl for c in COLUMNS]] if hxl else header
+    return header + [[EXPORT_HXL[c.name] for c in COLUMNS]] if hxl else header
 
 
 def activity_table(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl.DataFrame:

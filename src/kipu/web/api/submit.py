@@ -43,6 +43,7 @@ SUFFIXES = {
     XLSX: ".xlsx",
     "application/vnd.ms-excel": ".xls",
     "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "text/tab-separated-values": ".tsv",
 }
 
 
@@ -196,7 +197,9 @@ def _uploaded_file(request: HttpRequest) -> Iterator[Path]:
                     handle.write(chunk)
         else:
             body = _read_body(request)
-            suffix = ".xlsx" if body[:2] == b"PK" else SUFFIXES.get(media, ".csv")
+            suffix = SUFFIXES.get(media, ".csv")
+            if body[:2] == b"PK":  # a zip: OpenDocument names its content.xml near the start
+                suffix = ".ods" if b"opendocument.spreadsheet" in body[:200] else ".xlsx"
             path = Path(folder) / f"upload{suffix}"
             path.write_bytes(body)
         yield path

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from kipu.web.accounts.scope import Scope
 from kipu.web.platforms.models import Organisation
 
-ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+# .txt and .tsv: Excel's "Unicode text" export (UTF-16, tab-separated) and other text tables.
+ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 
 
 def max_upload_bytes() -> int:
@@ -22,7 +23,7 @@ class UploadForm(forms.Form):
     month = forms.ChoiceField(label=_("Month"))
     file = forms.FileField(
         label=_("5W file"),
-        help_text=_("Excel (.xlsx, .xls, .xlsm), OpenDocument (.ods) or CSV."),
+        help_text=_("Excel (.xlsx, .xls, .xlsm), OpenDocument (.ods), CSV or Unicode text (.txt)."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
     )
     accept_issues = forms.BooleanField(
