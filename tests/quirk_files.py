@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 
 from kipu.core.schema import COLUMN_BY_NAME, COLUMNS, COUNT_COLUMNS
 
-FORMATS = ("xlsx", "csv", "ods")
+FORMATS = ("xlsx", "csv", "ods", "xls")
 ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!")
 
 
@@ -362,7 +362,7 @@ def merged_cells(rnd: random.Random, profile: Profile) -> QuirkCase:
         records[i][column] = wanted[0] if i == first else None
         expect[i][column] = Is(wanted[1])
     return QuirkCase(
-        "merged-cells", records, expect, ("xlsx", "ods"), merges=[(first, last, column)]
+        "merged-cells", records, expect, ("xlsx", "ods", "xls"), merges=[(first, last, column)]
     )
 
 
@@ -514,6 +514,8 @@ def write_case(case: QuirkCase, path: Path, fmt: str) -> Path:
         return _write_csv(case, path)
     if fmt == "ods":
         return _write_ods(case, path)
+    if fmt == "xls":
+        return _write_xls(case, path)
     if case.writer == "xlsxwriter":
         return _write_xlsxwriter(case, path)
     return _write_xlsx(case, path)
@@ -580,6 +582,36 @@ def excel_saved(path: Path, values: dict[str, str]) -> Path:
     return path
 
 
+_XLS_ERRORS = {"#NULL!": 0, "#DIV/0!": 7, "#VALUE!": 15, "#REF!": 23, "#NAME?": 29, "#NUM!": 36}
+
+
+def _write_xls(case: QuirkCase, path: Path) -> Path:
+    """Excel 97-2003 (xlwt): values, error cells and merged ranges; no formulas."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("5W")
+    grid = _grid(case, "xls")
+    anchors = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in _header_merges(case) + _body_merges(case)}
+    covered = {
+        (r, c)
+        for (r0, c0), (r1, c1) in anchors.items()
+        for r in range(r0, r1 + 1)
+        for c in range(c0, c1 + 1)
+    }
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if (r, c) in anchors:
+                r1, c1 = anchors[(r, c)]
+                sheet.write_merge(r, r1, c, c1, value)
+            elif isinstance(value, Special):
+                sheet.row(r).set_cell_error(c, _XLS_ERRORS.get(value.text, 42))
+            elif value is not None and (r, c) not in covered:
+                sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
 def _write_xlsxwriter(case: QuirkCase, path: Path) -> Path:
     import xlsxwriter
 
@@ -628,11 +660,11 @@ def _ods_cell(value: Any, span: str = "") -> str:
     if value is None:
         return f"<table:table-cell{span}/>"
     if isinstance(value, Special):
-        if value.kind == "error":
+        if value.kind == "error":  # as LibreOffice saves it: an empty string value
             return (
                 f'<table:table-cell{span} table:formula="of:=NA()" office:value-type="string" '
-                f'calcext:value-type="error"><text:p>{escape(value.text)}</text:p>'
-                "</table:table-cell>"
+                f'office:string-value="" calcext:value-type="error"><text:p>'
+                f"{escape(value.text)}</text:p></table:table-cell>"
             )
         return f'<table:table-cell{span} table:formula="of:{escape(value.text)}"/>'
     if isinstance(value, bool):

@@ -106,7 +106,6 @@ CSV_CASES = {
     "text after closing quote": b'a,b\n"x"y,2\n',
     "space after closing quote": b'a,b\n"x,y" ,2\n',
     "quoted then more quotes": b'h1,h2\n"\'"a"""""","b"\n',
-    "unterminated quote": b'a,b\n"x,2\n3,4\n',
     "trailing delimiter": b"a,b,\n1,2,\n",
     "tab": b'a\tb\n1\t"2\t3"\n',
     "windows-1252": "a;b\nJun\xedn;2\n".encode("cp1252"),
@@ -115,6 +114,15 @@ CSV_CASES = {
 
 def _csv_module_cells(path: Path, width: int) -> list[list[str]]:
     return [[*row, *[""] * (width - len(row))] for row in read_text_rows(path)]
+
+
+def test_a_quote_that_never_closes_is_refused_by_both_readers(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(b'a,b\n1,2\n"x,2\n3,4\n')
+    for read in (read_text_rows, read_text_frame):
+        with pytest.raises(ReadError) as refused:
+            read(path)
+        assert refused.value.key == "unclosed-quote" and refused.value.params["line"] == 3
 
 
 def _polars_cells(path: Path) -> tuple[list[list[str]], int]:
@@ -145,8 +153,15 @@ def test_csv_frame_agrees_on_any_text(tmp_path: Path, head: str, pieces: list[st
     path.write_bytes((head + "".join(pieces)).encode("utf-8"))
     if not path.read_bytes().strip(b"\r\n"):
         return  # nothing but line ends: no cells either way
+    try:
+        expected = _csv_module_cells(path, 0)
+    except ReadError as refused:  # a quote that never closes: refused by both readers alike
+        with pytest.raises(ReadError) as also:
+            read_text_frame(path)
+        assert also.value.key == refused.key == "unclosed-quote"
+        return
     cells, width = _polars_cells(path)
-    assert cells == _csv_module_cells(path, width)
+    assert cells == [[*row, *[""] * (width - len(row))] for row in expected]
 
 
 def test_csv_frame_limits(tmp_path: Path) -> None:

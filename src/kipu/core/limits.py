@@ -25,8 +25,6 @@ class Limits:
       of an XLSX/XLSM/ODS zip container (a zip bomb is a tiny file with a huge member).
     - `max_compression_ratio` (200): one member may not expand more than this many times,
       once it is beyond `ratio_floor_bytes` (10 MB); real sheet XML compresses 5-30 times.
-    - `formula_scan_bytes` (64 MB): the sheet XML scanned for formula cells; beyond it the
-      scan stops, so formulas in the last rows of a very large sheet are not flagged.
     - `max_comments` (5,000): cell comments written by the annotated workbook; every issue
       is still listed in its Errors sheet.
     """
@@ -37,7 +35,6 @@ class Limits:
     max_decompressed_bytes: int = 2048 * MB
     max_compression_ratio: int = 200
     ratio_floor_bytes: int = 10 * MB
-    formula_scan_bytes: int = 64 * MB
     max_comments: int = 5_000
 
 

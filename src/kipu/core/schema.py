@@ -52,7 +52,7 @@ COLUMNS: tuple[Column, ...] = (
     _col(
         "country",
         CODE,
-        ("Country Country", "Country", "Country", "País Country"),
+        ("Country Country", "Country", "Country", "País Country", "País"),
         "#country+name",
         required=True,
     ),
@@ -414,7 +414,7 @@ def match_hxl(tag: object) -> str | None:
 
 
 # Spanish and Portuguese names of delivery mechanisms seen in R4V's templates and partners'
-# files (2021-2025); plurals are folded by `mechanism_key`.
+# files (2021-2025); plurals are folded by `term_key`.
 DELIVERY_MECHANISM_ALIASES_ES = {
     "Cuenta bancaria": "Beneficiary Bank Account",
     "Cuenta bancaria del beneficiario": "Beneficiary Bank Account",
@@ -465,15 +465,21 @@ DELIVERY_MECHANISM_ALIASES_ES = {
 }
 
 
-def mechanism_key(text: object, plural: str = "s") -> str:
-    """A delivery mechanism as a look-up key: normalised, each word's plural ending `plural`
-    ("s" or "es") folded, so "Prepaid Cards", "Vales" and "Cupones" meet their singular."""
+def term_key(text: object) -> str:
+    """A term of a vocabulary (delivery mechanism, population group, indicator type) as a
+    look-up key: normalised, and each word stemmed the same way on both sides of a look-up,
+    so plurals meet their singular in English, Spanish and Portuguese: "Prepaid Cards" and
+    "Prepaid Card", "Vales" and "Vale", "Cupones" and "Cupón", "Cartões" and "Cartão"."""
     from kipu.core.text import normalise
 
     words = []
     for word in normalise(text).split():
-        if len(word) > len(plural) + 2 and word.endswith(plural) and not word.endswith("ss"):
-            word = word[: -len(plural)]
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        if word.endswith("oe"):
+            word = word[:-2] + "ao"
+        if len(word) > 3 and word.endswith("e") and word[-2] in "nrldzj":
+            word = word[:-1]
         words.append(word)
     return " ".join(words)
 
@@ -524,18 +530,18 @@ POPULATION_GROUP_ALIASES = {
 
 def population_group(text: object) -> str | None:
     """The canonical population group (in_destination, …) a cell names, or None."""
-    key = mechanism_key(text)
+    key = term_key(text)
     for name, aliases in POPULATION_GROUP_ALIASES.items():
-        if key in {mechanism_key(name), *(mechanism_key(a) for a in aliases)}:
+        if key in {term_key(name), *(term_key(a) for a in aliases)}:
             return name
     return None
 
 
 def mechanism_vocabulary() -> dict[str, str]:
     """Look-up key → delivery mechanism of the 2025 list, for every name Kipu accepts."""
-    found = {mechanism_key(m): m for m in DELIVERY_MECHANISMS}
+    found = {term_key(m): m for m in DELIVERY_MECHANISMS}
     for alias, target in {**DELIVERY_MECHANISM_ALIASES, **DELIVERY_MECHANISM_ALIASES_ES}.items():
-        found.setdefault(mechanism_key(alias), target)
+        found.setdefault(term_key(alias), target)
     return found
 
 

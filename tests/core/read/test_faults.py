@@ -207,7 +207,17 @@ def test_counts_in_messages_are_integers() -> None:
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_file_messages_are_translated(key: str) -> None:
     texts = ("name", "reason", "sheet", "member", "cell", "error", "byte")
-    numbers = ("size", "limit", "rows", "columns", "max_rows", "max_columns", "position", "ratio")
+    numbers = (
+        "size",
+        "limit",
+        "rows",
+        "columns",
+        "max_rows",
+        "max_columns",
+        "position",
+        "ratio",
+        "line",
+    )
     params = dict.fromkeys(texts, "x") | dict.fromkeys(numbers, 1)
     error = ReadError("unreadable-file", key, **params)
     assert error.text("es") != error.text("en")
@@ -248,3 +258,145 @@ def test_read_5w_keeps_what_each_cell_was(tmp_path: Path) -> None:
     kinds = dict(zip(table.marks["column"], table.marks["kind"], strict=True))
     assert kinds == {"total_monthly": "formula-no-value", "girls": "error"}
     assert activity_frame([]).is_empty()
+
+
+# --- inputs found by trying to break the reading (each was silently wrong or a crash) -------
+
+
+@pytest.mark.parametrize("text", ["1e20", "99999999999999999999", "1e400", 1e20, 9.3e18])
+def test_absurdly_large_numbers_are_flagged_not_a_crash(text: object) -> None:
+    result = validate_rows([record(new_beneficiaries=text)], REFERENCE, today=TODAY)
+    issue = next(i for i in result.report.issues if i.code == "invalid-number")
+    assert "too large" in issue.message and result.unstorable == [1]
+
+
+def test_error_cell_past_64_mb_of_sheet_xml(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "big.xlsx"
+    row = record()
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+        sheet = book.add_worksheet("5W")
+        sheet.write_row(0, 0, [COLUMN_BY_NAME[n].label_en for n in COLUMN_NAMES])
+        values = ["" if row.get(n) is None else row[n] for n in COLUMN_NAMES]
+        for number in range(1, 80_001):
+            sheet.write_row(number, 0, [*values[:9], f"A{number}", *values[10:]])
+        sheet.write_formula(80_000, _column("new_beneficiaries") - 1, "=NA()", None, "#N/A")
+    result = validate_file(path, REFERENCE, today=TODAY)
+    assert [(i.code, i.row) for i in result.report.issues] == [("excel-error", 80_001)]
+
+
+def test_cells_without_references_are_placed_by_counting(tmp_path: Path) -> None:
+    import re
+    import shutil
+    import zipfile
+
+    # Writers that leave references out write every cell, empty ones included: only
+    # columns this record fills are written, so no cell is skipped.
+    names = [n for n in COLUMN_NAMES if record().get(n) is not None]
+    rows = [record(), record(activity_name="B")]
+    path = write_xlsx(tmp_path / "refs.xlsx", rows, names=names)
+    book = openpyxl.load_workbook(path)
+    cell = book["5W"].cell(row=3, column=names.index("quantity_output") + 1)
+    cell.value, cell.data_type = "#N/A", "e"
+    book.save(path)
+    bare = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bare, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'(<(?:c|row)\b[^>]*?) r="[A-Z]*\d+"', rb"\1", data)
+            target.writestr(item, data)
+    shutil.move(bare, path)
+    assert b' r="' not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    found = [(i.code, i.row) for i in validate_file(path, REFERENCE, today=TODAY).report.issues]
+    assert found == [("excel-error", 3)]
+
+
+def test_a_row_of_formulas_without_values_is_kept(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "f.xlsx", [record(), record(activity_name="B")])
+    book = openpyxl.load_workbook(path)
+    for name in COLUMN_NAMES:
+        if name not in ("country", "appealing_org", "month"):
+            book["5W"].cell(row=3, column=_column(name), value="=Sheet2!A1")
+    book.save(path)
+    result = validate_file(path, REFERENCE, today=TODAY)
+    assert result.report.rows_read == 2 and result.unstorable == [3]
+    assert {i.code for i in result.report.issues if i.row == 3} == {"formula-without-value"}
+
+
+def test_three_decimals_in_a_comma_decimal_file_are_ambiguous() -> None:
+    rows = [
+        record(total_monthly="1,000", value_usd="150,50", cva="Yes", delivery_mechanism="Voucher",
+               sector="MPC", indicator="MPC01"),
+    ]  # fmt: skip
+    result = validate_rows(rows, REFERENCE, today=TODAY)
+    assert [(i.code, i.suggestion) for i in result.report.issues] == [("ambiguous-number", "1000")]
+
+
+def test_one_day_month_order_per_file_even_with_a_submitted_month() -> None:
+    rows = [record(month="03/04/2025", activity_name="A"), record(month="04/03/2025")]
+    result = validate_rows(rows, REFERENCE, today=TODAY, month="2025-03")
+    assert codes(result) == ["ambiguous-date", "ambiguous-date"]
+    three = [*rows, record(month="05/03/2025", activity_name="C")]
+    result = validate_rows(three, REFERENCE, today=TODAY, month="2025-03")
+    assert result.rows["month"].to_list() == ["2025-04", "2025-03", "2025-03"]  # day first
+    assert codes(result) == ["month-outside-submission"]
+
+
+@pytest.mark.parametrize("text", ["15 de marzo", "15-mar", "March 12", "12 March", "32025"])
+def test_a_day_is_never_read_as_a_year(text: str) -> None:
+    result = validate_rows([record(month=text)], REFERENCE, today=TODAY)
+    assert codes(result) == ["invalid-month"]
+
+
+@pytest.mark.parametrize(
+    "text", ["15/03/2025 00:00", "3/15/2025 12:00:00 AM", "2025-03-01T00:00:00Z", "45731.0"]
+)
+def test_months_written_with_a_time(text: str) -> None:
+    result = validate_rows([record(month=text)], REFERENCE, today=TODAY)
+    assert codes(result) == [] and result.rows["month"].to_list() == ["2025-03"]
+
+
+def test_a_month_typed_as_a_decimal_number_is_not_guessed() -> None:
+    result = validate_rows([record(month=2025.1)], REFERENCE, today=TODAY)
+    assert codes(result) == ["invalid-month"]
+
+
+@pytest.mark.parametrize("error", ["#¡REF!", "#N/D", "#¡VALOR!", "#¿NOMBRE?", "#NOME?", "#VALOR!"])
+def test_localised_excel_errors_in_csv(tmp_path: Path, error: str) -> None:
+    path = write_csv(tmp_path / "es.csv", [record(activity_description=error, total_monthly=error)])
+    result = validate_file(path, REFERENCE, today=TODAY)
+    assert codes(result) == ["excel-error", "excel-error"]
+
+
+def test_spanish_suggestions_are_spanish() -> None:
+    rows = [record(appealing_org="UNHCRR", sector="Helth", activity_name="A")]
+    result = validate_rows(rows, REFERENCE, today=TODAY, lang="es")
+    suggestions = {i.code: i.suggestion for i in result.report.issues}
+    assert suggestions["unknown-organization"] == "ACNUR"
+    assert suggestions["unknown-sector"] == "Salud"
+
+
+def test_plural_mechanisms_and_a_country_header_alone(tmp_path: Path) -> None:
+    row = record(
+        sector="MPC", indicator="MPC01", cva="Yes", value_usd=10,
+        delivery_mechanism="Cartões pré-pagos",
+    )  # fmt: skip
+    result = validate_rows([row], REFERENCE, today=TODAY)
+    assert result.rows["delivery_mechanism"].to_list() == ["Prepaid Card"]
+    header = ["País" if n == "country" else COLUMN_BY_NAME[n].label_en for n in COLUMN_NAMES]
+    path = write_xlsx(tmp_path / "pais.xlsx", [record()], header=header)
+    assert codes(validate_file(path, REFERENCE, today=TODAY)) == []
+
+
+def test_cells_merged_across_columns_say_they_are_empty(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "across.xlsx", [record()])
+    book = openpyxl.load_workbook(path)
+    total, new = _column("total_monthly"), _column("new_beneficiaries")
+    book["5W"].cell(row=2, column=new, value=None)
+    book["5W"].merge_cells(start_row=2, start_column=total, end_row=2, end_column=new)
+    book.save(path)
+    result = validate_file(path, REFERENCE, today=TODAY)
+    across = [i for i in result.report.issues if i.code == "merged-across"]
+    assert [(i.row, i.column) for i in across] == [(2, "New beneficiaries of the month")]

@@ -17,7 +17,7 @@ from kipu.core.gazetteer import Gazetteer
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.reference import INDICATOR_TYPES
-from kipu.core.schema import POPULATION_TYPES, mechanism_key, population_group
+from kipu.core.schema import POPULATION_TYPES, population_group, term_key
 from kipu.core.text import closest, normalise
 
 SECTOR_COLUMNS = {
@@ -54,7 +54,7 @@ PROPORTION_COLUMNS = {
     "men": (),
 }
 # Indicator types as R4V's lists write them, 2021-2025, in English and Spanish; plurals are
-# folded by `mechanism_key` ("Mechanisms/Advocacy", "Otros").
+# folded by `term_key` ("Mechanisms/Advocacy", "Otros").
 _TYPE_NAMES = {
     **{name: name for name in INDICATOR_TYPES},
     "PIN": "PiN",
@@ -74,7 +74,7 @@ _TYPE_NAMES = {
     "Creación de capacidades": "Capacity Building",
     "Infraestructura": "Infrastructure",
 }
-_TYPES = {mechanism_key(label): name for label, name in _TYPE_NAMES.items()}
+_TYPES = {term_key(label): name for label, name in _TYPE_NAMES.items()}
 
 
 @dataclass
@@ -287,7 +287,7 @@ def _indicator(
         if not value:
             errors.append(LoadError(source, number, columns.label(column), "empty cell"))
             return None
-    indicator_type = _TYPES.get(mechanism_key(raw_type))
+    indicator_type = _TYPES.get(term_key(raw_type))
     if indicator_type is None:
         hint = closest(raw_type, INDICATOR_TYPES)
         errors.append(

@@ -42,6 +42,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'CSV UTF-8'.",
     ),
     "broken-csv": ("{name}: broken CSV ({reason}).", "{name}: CSV dañado ({reason})."),
+    "unclosed-quote": (
+        "{name}: a quoted cell opened on line {line} never closes, so every later line would "
+        'be part of it; close the quote (") or remove it.',
+        "{name}: una celda entre comillas abierta en la línea {line} nunca se cierra, así que "
+        'todas las líneas siguientes serían parte de ella; cierre la comilla (") o quítela.',
+    ),
     "no-sheet-named": ("{name}: no sheet named “{sheet}”.", "{name}: no hay una hoja “{sheet}”."),
     "no-sheet": ("{name}: the workbook has no sheet.", "{name}: el libro no tiene hojas."),
     "bytes": (

@@ -258,7 +258,7 @@ def _assemble(
     extra = pl.DataFrame(
         [pl.Series("row", numbers, dtype=pl.Int64)] + [text(i).alias(label) for i, label in extras]
     ).with_columns(clean_text(pl.col(label)).alias(label) for _, label in extras)
-    keep = _activity_rows(frame)
+    keep = _activity_rows(frame, marks)
     frame, extra = frame.filter(keep), extra.filter(keep)
     marks = marks.filter(pl.col("row").is_in(frame["row"].implode()))
     # A column without a header is reported only when it holds data: trailing empty columns
@@ -339,10 +339,16 @@ def _extra_labels(header: Header, width: int) -> list[tuple[int, str]]:
     return found
 
 
-def _activity_rows(frame: pl.DataFrame) -> pl.Series:
-    """Rows that hold an activity: not blank, not a placeholder with only org/month filled."""
+def _activity_rows(frame: pl.DataFrame, marks: pl.DataFrame) -> pl.Series:
+    """Rows that hold an activity: not blank, not a placeholder with only org/month filled.
+
+    A cell with a formula that was never computed counts as filled: its value is unknown,
+    not absent, and the row must stay to say so.
+    """
     content = [c.name for c in COLUMNS if c.name not in PREFILLED]
-    return frame.select(pl.any_horizontal(pl.col(content).is_not_null())).to_series()
+    unread = marks.filter(pl.col("kind") == FORMULA_NO_VALUE, pl.col("column").is_in(content))
+    filled = pl.any_horizontal(pl.col(content).is_not_null())
+    return frame.select(filled | pl.col("row").is_in(unread["row"].implode())).to_series()
 
 
 __all__ = [

@@ -9,23 +9,27 @@ module finds those cells in the file itself so no later stage can lose them:
 - `formula-no-value`: a formula whose value was never computed (written by a script and
   never opened in a spreadsheet program), so the file holds no value for the cell;
 - `merged`: a cell covered by a merged range, given the value of the range's first cell
-  (detail: the range, such as `A4:A6`); set by the sheet reader.
+  (detail: the range, such as `A4:A6`); set by the sheet reader;
+- `merged-across`: a data cell covered by a range merged from another column, left empty
+  as the spreadsheet shows it (detail: the range).
 
 Marks are a small frame (`row` 1-based as the user sees it, `col` 0-based, `kind`,
 `detail`); most files have none. For XLSX the sheet XML is streamed and only the chunks
 holding a formula or an error are parsed, in a thread that runs while calamine parses (zlib
-and calamine both leave the GIL while they work). ODS files are scanned for formulas without
-a value and merged ranges, which calamine does not report for them.
+and calamine both leave the GIL while they work). ODS files are scanned for errors, formulas
+without a value and merged ranges, which calamine does not report for them; XLS files for
+errors, with xlrd.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import polars as pl
 
@@ -42,6 +46,7 @@ ERROR = "error"
 FORMULA = "formula"
 FORMULA_NO_VALUE = "formula-no-value"
 MERGED = "merged"
+MERGED_ACROSS = "merged-across"
 MARK_SCHEMA = {"row": pl.Int64, "col": pl.Int64, "kind": pl.Utf8, "detail": pl.Utf8}
 # Every error value Excel (365 included) and LibreOffice write in a cell.
 EXCEL_ERRORS = frozenset(
@@ -71,15 +76,43 @@ EXCEL_ERRORS = frozenset(
         "Err:512",
         "Err:522",
         "Err:523",
+        # Spanish, Portuguese and French Excel write their own names in CSV exports.
+        "#¡DIV/0!",
+        "#¿NOMBRE?",
+        "#¡NULO!",
+        "#¡NUM!",
+        "#¡REF!",
+        "#¡VALOR!",
+        "#¡DESBORDAMIENTO!",
+        "#¡CALC!",
+        "#N/D",
+        "#NOME?",
+        "#NULO!",
+        "#NÚM!",
+        "#VALOR!",
+        "#DESPEJAR!",
+        "#NOM?",
+        "#NUL!",
+        "#NOMBRE!",
+        "#VALEUR!",
+        "#PROPAGATION!",
     }
 )
 
 Mark = tuple[int, int, str, str | None]
+Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first and last cells
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+# A cell element without an r="…" attribute (self-closing or not).
+_UNPLACED_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr=)[^>]*>")
+_ROW_OR_CELL = re.compile(
+    rb"<(?:\w+:)?row\b(?P<row>[^>]*?)/?>"
+    rb"|<(?:\w+:)?c\b(?P<cell>[^>]*?)(?:/>|>(?P<body>.*?)</(?:\w+:)?c>)",
+    re.S,
+)
 _PREFIXED_ROW_END = re.compile(rb"</\w+:row>")
 _HINTS = (b"<f", b":f>", b":f ", b't="e"')
 
@@ -100,12 +133,21 @@ def range_name(first: tuple[int, int], last: tuple[int, int]) -> str:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def xlsx_marks(path: Path, member: str, limits: Limits, untrusted: bool) -> list[Mark]:
+def xlsx_marks(path: Path, member: str, untrusted: bool) -> list[Mark]:
     """Error and formula cells of one worksheet member. With `untrusted` (the workbook asks
-    to be recalculated on load) every formula counts as having no value."""
+    to be recalculated on load) every formula counts as having no value.
+
+    The whole sheet is scanned (the upload's decompressed size is limited already). Cells
+    are placed by their `r="B7"` reference; a writer may leave references out (the format
+    allows it), and then every row and cell is counted from the start instead.
+    """
     found: list[Mark] = []
     with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
-        for chunk in _chunks(handle, limits.formula_scan_bytes):
+        chunks = _chunks(handle)
+        first = next(chunks, b"")
+        if _UNPLACED_CELL.search(first):
+            return _positioned(itertools.chain([first], chunks), untrusted)
+        for chunk in itertools.chain([first], chunks):
             if any(hint in chunk for hint in _HINTS):
                 for match in _CELL.finditer(chunk):
                     mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
@@ -114,16 +156,40 @@ def xlsx_marks(path: Path, member: str, limits: Limits, untrusted: bool) -> list
     return found
 
 
-def _cell_mark(attributes: bytes, body: bytes, untrusted: bool) -> Mark | None:
+def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
+    """`xlsx_marks` for sheets whose cells (or rows) carry no reference: counted in order."""
+    found: list[Mark] = []
+    row, col = 0, -1
+    for chunk in chunks:
+        for match in _ROW_OR_CELL.finditer(chunk):
+            if match.group("row") is not None:
+                attrs = dict(_ATTR.findall(match.group("row")))
+                number = attrs.get(b"r", b"")
+                row, col = (int(number) if number.isdigit() else row + 1), -1
+                continue
+            attributes, body = match.group("cell"), match.group("body") or b""
+            where = _REF.fullmatch(dict(_ATTR.findall(attributes)).get(b"r", b""))
+            col = column_number(where.group(1).decode()) - 1 if where else col + 1
+            mark = _cell_mark(attributes, body, untrusted, (row, col))
+            if mark is not None:
+                found.append(mark)
+    return found
+
+
+def _cell_mark(
+    attributes: bytes, body: bytes, untrusted: bool, place: tuple[int, int] | None = None
+) -> Mark | None:
     attrs = dict(_ATTR.findall(attributes))
     kind = attrs.get(b"t", b"n")
     has_formula = _FORMULA.search(body) is not None
     if kind != b"e" and not has_formula:
         return None
-    where = _REF.fullmatch(attrs.get(b"r", b""))
-    if where is None:
-        return None  # cells without a reference are placed by `_positioned` (rare writers)
-    row, col = int(where.group(2)), column_number(where.group(1).decode()) - 1
+    if place is None:
+        where = _REF.fullmatch(attrs.get(b"r", b""))
+        if where is None:
+            return None  # not reached: such sheets are read by `_positioned`
+        place = (int(where.group(2)), column_number(where.group(1).decode()) - 1)
+    row, col = place
     value = _VALUE.search(body)
     text = xml_unescape(value.group(1).decode("utf-8", "replace")) if value else ""
     if kind == b"e":
@@ -133,15 +199,13 @@ def _cell_mark(attributes: bytes, body: bytes, untrusted: bool) -> Mark | None:
     return (row, col, FORMULA, None)
 
 
-def _chunks(handle: IO[bytes], budget: int, size: int = 1 << 23) -> Iterator[bytes]:
+def _chunks(handle: IO[bytes], size: int = 1 << 23) -> Iterator[bytes]:
     """Chunks that each end at the end of a row, so no cell is cut in two."""
     carry = b""
-    read = 0
-    while read < budget:
+    while True:
         block = handle.read(size)
         if not block:
             break
-        read += len(block)
         data = carry + block
         end = _row_end(data)
         if end < 0:
@@ -181,7 +245,7 @@ class CellScan:
         try:
             untrusted = recalculated_on_load(self.path)
             for name, member in sheet_members(self.path).items():
-                self._found[name] = xlsx_marks(self.path, member, self.limits, untrusted)
+                self._found[name] = xlsx_marks(self.path, member, untrusted)
         except Exception:  # noqa: BLE001 - calamine reports broken files; marks stay empty
             pass
 
@@ -190,10 +254,38 @@ class CellScan:
         return self._found.get(sheet, [])
 
 
+# --- XLS -------------------------------------------------------------------------------------
+
+
+def xls_marks(path: Path, sheet: str) -> list[Mark]:
+    """Error cells of one sheet of an XLS (Excel 97-2003) file, which calamine reads as empty.
+
+    Read with xlrd, which keeps each cell's type; a formula's value is always saved in this
+    format by the programs that write it, so only errors are marked.
+    """
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:
+            found = book.sheet_by_name(sheet)
+            return [
+                (row + 1, col, ERROR, xlrd.error_text_from_code.get(found.cell_value(row, col)))
+                for col in range(found.ncols)
+                for row, kind in enumerate(found.col_types(col))
+                if kind == xlrd.XL_CELL_ERROR
+            ]
+        finally:
+            book.release_resources()
+    except Exception:  # noqa: BLE001 - calamine, which read the same file, reports broken ones
+        return []
+
+
 # --- ODS -------------------------------------------------------------------------------------
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_VALUE_KIND = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
 def ods_marks(
@@ -206,13 +298,14 @@ def ods_marks(
     import xml.etree.ElementTree as ET
 
     marks: dict[str, list[Mark]] = {}
-    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    merged: dict[str, list[Range]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             content = archive.read("content.xml")
     except (KeyError, zipfile.BadZipFile, OSError):
         return marks, merged
-    if b"table:formula" not in content and b"-spanned" not in content:
+    hints = (b"table:formula", b"-spanned", b'value-type="error"')
+    if not any(hint in content for hint in hints):
         return marks, merged
     try:
         root = ET.fromstring(content)
@@ -225,26 +318,34 @@ def ods_marks(
     return marks, merged
 
 
-def _ods_table(table: object) -> tuple[list[Mark], list[tuple[tuple[int, int], tuple[int, int]]]]:
+def _ods_table(table: Any) -> tuple[list[Mark], list[Range]]:
     marks: list[Mark] = []
-    merged = []
+    merged: list[Range] = []
     row = 0
-    for element in table.iter():  # type: ignore[attr-defined]
-        if element.tag != f"{_ODS_TABLE}table-row":
-            continue
+    for element in table.iter(f"{_ODS_TABLE}table-row"):
         repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
         col = 0
         for cell in element:
             if cell.tag not in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
                 continue
-            span = int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
-            rows_spanned = int(cell.get(f"{_ODS_TABLE}number-rows-spanned", "1"))
-            cols_spanned = int(cell.get(f"{_ODS_TABLE}number-columns-spanned", "1"))
-            if rows_spanned > 1 or cols_spanned > 1:
-                merged.append(((row, col), (row + rows_spanned - 1, col + cols_spanned - 1)))
-            has_value = cell.get(f"{_ODS_OFFICE}value-type") is not None or len(list(cell)) > 0
-            if cell.get(f"{_ODS_TABLE}formula") and not has_value:
-                marks.extend((row + 1, col + i, FORMULA_NO_VALUE, None) for i in range(span))
-            col += min(span, 16384)
+            span = min(int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1")), 16384)
+            down = int(cell.get(f"{_ODS_TABLE}number-rows-spanned", "1"))
+            across = int(cell.get(f"{_ODS_TABLE}number-columns-spanned", "1"))
+            if down > 1 or across > 1:
+                merged.append(((row, col), (row + down - 1, col + across - 1)))
+            marks.extend(_ods_cell_marks(cell, row, col, span))
+            col += span
         row += min(repeat, 1_048_576)
     return marks, merged
+
+
+def _ods_cell_marks(cell: Any, row: int, col: int, span: int) -> list[Mark]:
+    """An error value (LibreOffice writes its text in text:p, and an empty string value
+    that calamine reads), or a formula with no value at all."""
+    if cell.get(_ODS_VALUE_KIND) == "error":
+        text = "".join(cell.itertext()).strip() or "#N/A"
+        return [(row + 1, col + i, ERROR, text) for i in range(span)]
+    has_value = cell.get(f"{_ODS_OFFICE}value-type") is not None or len(list(cell)) > 0
+    if cell.get(f"{_ODS_TABLE}formula") and not has_value:
+        return [(row + 1, col + i, FORMULA_NO_VALUE, None) for i in range(span)]
+    return []

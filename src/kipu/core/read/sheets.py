@@ -22,10 +22,13 @@ from kipu.core.read.marks import (
     ERROR,
     EXCEL_ERRORS,
     FORMULA_NO_VALUE,
+    MERGED,
+    MERGED_ACROSS,
     CellScan,
     Mark,
     ods_marks,
     range_name,
+    xls_marks,
 )
 from kipu.core.read.package import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, column_letters
 from kipu.core.read.textfile import read_text_rows
@@ -69,6 +72,7 @@ class Workbook:
         self.path, self.limits = path, limits
         self._cache: dict[str, list[list[object]]] = {}
         self._merged: dict[str, list[Range]] = {}
+        self._xls: dict[str, list[Mark]] = {}
         self._format = _zip_format(path)
         self._scan = CellScan(path, limits) if self._format == "xlsx" else None
         self._ods: tuple[dict[str, list[Mark]], dict[str, list[Range]]] | None = None
@@ -112,6 +116,10 @@ class Workbook:
             return self._scan.marks(name)
         if self._format == "ods":
             return self._ods_found()[0].get(name, [])
+        if self._format == "xls":
+            if name not in self._xls:
+                self._xls[name] = xls_marks(self.path, name)
+            return self._xls[name]
         return []
 
     def merged(self, name: str) -> list[Range]:
@@ -131,7 +139,10 @@ class Workbook:
 
 
 def _zip_format(path: Path) -> str:
-    """'xlsx', 'ods' or '' (XLS, or a zip of something else)."""
+    """'xlsx', 'ods', 'xls' (an OLE file) or '' (a zip of something else, XLSB)."""
+    with path.open("rb") as handle:
+        if handle.read(8).startswith(OLE_MAGIC):
+            return "xls"
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -155,23 +166,26 @@ def fill_merged(rows: list[list[object]], ranges: list[Range], *, across: bool) 
 
     Down only (`across=False`, data rows: a department merged over three activities applies
     to each), or down and across (header rows: a group label over its fields). Returns a
-    `merged` mark for each cell given a value.
+    `merged` mark for each cell given a value and, in data rows, a `merged-across` mark for
+    each cell a range covers in another column: it stays empty, as the spreadsheet shows it,
+    and the mark says why.
     """
-    from kipu.core.read.marks import MERGED
-
     marks: list[Mark] = []
     for (r0, c0), (r1, c1) in ranges:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
         value = rows[r0][c0]
-        if value in (None, ""):
-            continue
         name = range_name((r0, c0), (r1, c1))
         for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, (c1 if across else c0) + 1):
-                if (r, c) != (r0, c0) and c < len(rows[r]) and rows[r][c] in (None, ""):
-                    rows[r][c] = value
-                    marks.append((r + 1, c, MERGED, name))
+            for c in range(c0, c1 + 1):
+                if (r, c) == (r0, c0) or c >= len(rows[r]) or rows[r][c] not in (None, ""):
+                    continue
+                if c == c0 or across:
+                    if value not in (None, ""):
+                        rows[r][c] = value
+                        marks.append((r + 1, c, MERGED, name))
+                else:
+                    marks.append((r + 1, c, MERGED_ACROSS, name))
     return marks
 
 

@@ -129,7 +129,9 @@ def read_text_rows(
     _check_lines(data, path.name, limits)
     text = decode_text(data, path.name, strict_utf8=strict_utf8)
     _check_binary(text[:_SAMPLE_CHARS], path.name)
-    rows = _csv_rows(text, sniff_delimiter(text), path.name)
+    delimiter = sniff_delimiter(text)
+    _refuse_unclosed_quote(text.encode("utf-8"), delimiter, path.name)
+    rows = _csv_rows(text, delimiter, path.name)
     widest = max((len(r) for r in rows), default=0)
     if widest > limits.max_columns:
         raise too_large("columns", path.name, size=widest, limit=limits.max_columns)
@@ -152,6 +154,7 @@ def read_text_frame(path: Path, limits: Limits = DEFAULT_LIMITS) -> TextFrame:
     del data  # `payload` is the same bytes when the file is UTF-8 already
     _check_binary(head[:_SAMPLE_CHARS], path.name)
     delimiter = sniff_delimiter(head)
+    _refuse_unclosed_quote(payload, delimiter, path.name)
     cells = _with_polars(payload, _head_widths(head, delimiter), delimiter)
     if cells is None:
         cells = _with_csv_module(payload, delimiter, path.name)
@@ -238,14 +241,21 @@ def _with_polars(payload: bytes, widths: tuple[int, int], delimiter: str) -> pl.
 
 
 def _regular_quotes(data: bytes, delimiter: bytes) -> bool:
-    """Whether every quoted cell closes, and closes right before a delimiter or a line end.
+    """Whether every quoted cell closes right before a delimiter or a line end (polars then
+    reads the cells as the csv module does; otherwise the csv module reads them)."""
+    return _quotes(data, delimiter) is None
+
+
+def _quotes(data: bytes, delimiter: bytes) -> int | None:
+    """None when quoting is regular; else the position of the first irregular quote, negated
+    (-1 - position) for a quoted cell that never closes.
 
     Only quote characters are visited (none in most files). A quote inside an unquoted cell
     is a plain character for both parsers; text after a closing quote is not (the csv module
     keeps it, polars does not always).
     """
     find, end = data.find, len(data)
-    starts = (delimiter, b"\n")
+    starts = (delimiter, b"\n", b"\r")
     first = len(_BOM) if data.startswith(_BOM) else 0
     position = find(b'"')
     while position >= 0:
@@ -256,12 +266,22 @@ def _regular_quotes(data: bytes, delimiter: bytes) -> bool:
         while close >= 0 and data[close + 1 : close + 2] == b'"':
             close = find(b'"', close + 2)
         if close < 0:
-            return False
+            return -1 - position
         after = data[close + 1 : close + 3]
-        if not (close + 1 == end or after[:1] in starts or after == b"\r\n"):
-            return False
+        if not (close + 1 == end or after[:1] in starts[:2] or after == b"\r\n"):
+            return close
         position = find(b'"', close + 1)
-    return True
+    return None
+
+
+def _refuse_unclosed_quote(data: bytes, delimiter: str, name: str) -> None:
+    """A quoted cell that never closes would swallow every later line into one cell: the
+    rows after it would vanish without a word. Such a file is refused, naming the line."""
+    found = _quotes(data, delimiter.encode())
+    if found is not None and found < 0:
+        position = -1 - found
+        line = data.count(b"\n", 0, position) + 1
+        raise unreadable("unclosed-quote", name, line=line)
 
 
 def _with_csv_module(payload: bytes, delimiter: str, name: str) -> pl.DataFrame:

@@ -7,10 +7,11 @@ States do; Spain and most of Latin America 1.500,50). The convention is decided 
 file's own evidence: a value that can only be read one way ("1,500.50", "2,5", "12.75",
 "1.234.567") tells which mark is the decimal one, first within its column, then within the
 file. A value with one separator followed by exactly three digits ("1,500", "1.500") is read
-by that evidence; without any, as a thousands separator, since counts of people are whole
-and US dollars have two decimals (a warning says so for amounts); with contradicting
-evidence, or where the evidence makes a count a fraction, it is an error naming both
-readings. Spaces, non-breaking spaces and apostrophes between groups of three digits are
+as a thousands separator when the evidence says the other mark is the decimal one, or when
+there is no evidence (counts of people are whole and US dollars have cents: a warning says
+so for amounts). When the evidence says that mark is the decimal one (a reading with three
+decimals, which no count or dollar amount has) or contradicts itself, it is an error naming
+both readings. Spaces, non-breaking spaces and apostrophes between groups of three digits are
 thousands separators. US dollar signs (US$, USD, U$S, $) are removed with a warning; another
 currency (S/, PEN, €…) in an amount in USD is an error, never silently taken for dollars.
 
@@ -179,10 +180,10 @@ def read_number(
     if evidence is None:  # no evidence: counts are whole, dollars have cents at most
         reading = NumberReading(read.grouping, READ_AS if amount else None, _show(read.grouping))
         return _with_sign(reading, sign_text)
-    if read.mark in evidence:  # the file writes decimals with this mark
-        if not amount and read.fraction != int(read.fraction):
-            return NumberReading(None, AMBIGUOUS, both, _show(read.grouping))
-        return _with_sign(NumberReading(read.fraction), sign_text)
+    if read.mark in evidence:  # the file writes decimals with this mark, yet three decimals
+        # are no count of people (whole) and no amount in dollars (cents): "1,000" is
+        # one thousand written in the other convention as often as it is one.
+        return NumberReading(None, AMBIGUOUS, both, _show(read.grouping))
     return _with_sign(NumberReading(read.grouping), sign_text)
 
 
@@ -215,6 +216,14 @@ _FILLER = frozenset({"de", "del", "of", "the", "mes", "month", "do", "da"})
 _EXCEL_EPOCH = date(1899, 12, 30)
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|o|a|ro)$")
 _DAY_FIRST, _MONTH_FIRST = "dmy", "mdy"
+_TIME = re.compile(
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?\s?[Mm]\.?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)$"
+)
+_SERIAL_FLOAT = re.compile(r"^(\d{5})\.0+$")
+# Month name, then a two-digit year joined to it: nov-19, Nov/19, nov'19 (Excel's mmm-yy).
+_NAME_YY = re.compile(r"^[^\W\d_]+\.?\s*[-/'’]\s*\d{2}$")
+FIRST_YEAR = 2000  # a 5W month before it is a misreading (R4V began in 2018)
 
 
 @dataclass(frozen=True)
@@ -230,11 +239,15 @@ def month_from_serial(number: float) -> str | None:
     if not 20000 <= number < 80000:
         return None
     day = _EXCEL_EPOCH + timedelta(days=int(number))
-    return f"{day.year:04d}-{day.month:02d}"
+    return _month(day.year, day.month)
 
 
 def _tokens(text: str) -> list[str]:
-    tokens = normalise(text.replace("T", " ") if re.match(r"\d{4}-\d\d-\d\dT", text) else text)
+    """The words and numbers of a month cell: the time of a date-time removed, an Excel
+    serial's ".0" removed, filler words ("de", "of") dropped, ordinals made numbers."""
+    text = _TIME.sub("", text.strip())
+    text = _SERIAL_FLOAT.sub(r"\1", text)
+    tokens = normalise(text)
     found = []
     for token in tokens.split():
         ordinal = _ORDINAL.match(token)
@@ -248,11 +261,11 @@ def _year(token: str) -> int | None:
     if not token.isdigit() or len(token) not in (2, 4):
         return None
     year = int(token) + (2000 if len(token) == 2 else 0)
-    return year if 1990 <= year <= 2100 else None
+    return year if FIRST_YEAR <= year <= 2100 else None
 
 
 def _month(year: int | None, month: int | None) -> str | None:
-    if year is None or month is None or not 1 <= month <= 12 or not 1990 <= year <= 2100:
+    if year is None or month is None or not 1 <= month <= 12 or not FIRST_YEAR <= year <= 2100:
         return None
     return f"{year:04d}-{month:02d}"
 
@@ -269,7 +282,7 @@ def _numeric_dates(tokens: list[str]) -> tuple[int, int, int] | None:
     return int(tokens[0]), int(tokens[1]), year
 
 
-def _plain_month(tokens: list[str], submission: str | None) -> str | None:
+def _plain_month(tokens: list[str], raw: str, submission: str | None) -> str | None:
     """Months that are the same in any order: ISO, YYYYMM, MM/YYYY, serials, names."""
     if all(t.isdigit() for t in tokens):
         first = tokens[0]
@@ -288,14 +301,15 @@ def _plain_month(tokens: list[str], submission: str | None) -> str | None:
     words = [t for t in tokens if not t.isdigit()]
     if len(months) != 1 or len(words) != 1:
         return None
-    years = [y for t in tokens if (y := _year(t)) is not None and t.isdigit()]
     four = [int(t) for t in tokens if t.isdigit() and len(t) == 4]
     if four:
         return _month(four[0], months[0])
-    if years:
-        return _month(years[-1], months[0])
+    # Two digits are a year only joined after the name (nov-19); "15-mar", "12 March" and
+    # "March 12" are days of a month whose year the cell does not say.
+    if len(tokens) == 2 and _NAME_YY.match(raw.strip()) and tokens[1].isdigit():
+        return _month(_year(tokens[1]), months[0])
     if submission and int(submission[5:]) == months[0]:
-        return submission  # "Noviembre" in a November submission
+        return submission  # "Noviembre" (or "15 de noviembre") in a November submission
     return None
 
 
@@ -321,14 +335,31 @@ def read_months(texts: Iterable[str], submission: str | None = None) -> dict[str
     """
     distinct = sorted(set(texts))
     orders = date_order(distinct)
+    if not orders and submission:
+        orders = _order_of_submission(distinct, submission)
     return {text: _read_month(text, orders, submission) for text in distinct}
 
 
-def _read_month(text: str, orders: set[str], submission: str | None) -> MonthReading:
+def _order_of_submission(texts: list[str], submission: str) -> set[str]:
+    """With no date above 12, the order under which more of the file's dates fall in the
+    month submitted (one order for the whole file; a tie settles nothing)."""
+    day_first = month_first = 0
+    for text in texts:
+        parts = _numeric_dates(_tokens(text))
+        if parts and parts[0] != parts[1]:
+            first, second, year = parts
+            day_first += _month(year, second) == submission
+            month_first += _month(year, first) == submission
+    if day_first == month_first:
+        return set()
+    return {_DAY_FIRST if day_first > month_first else _MONTH_FIRST}
+
+
+def _read_month(text: str, orders: set[str], submission: str | None = None) -> MonthReading:
     tokens = _tokens(text)
     if not tokens:
         return MonthReading(None, INVALID_MONTH)
-    plain = _plain_month(tokens, submission)
+    plain = _plain_month(tokens, _TIME.sub("", text.strip()), submission)
     if plain is not None:
         return MonthReading(plain)
     parts = _numeric_dates(tokens)
@@ -344,8 +375,6 @@ def _read_month(text: str, orders: set[str], submission: str | None) -> MonthRea
         return MonthReading(day_first)
     if orders == {_MONTH_FIRST}:
         return MonthReading(month_first)
-    if not orders and submission in (day_first, month_first):
-        return MonthReading(submission)
     return MonthReading(None, AMBIGUOUS_DATE, f"{day_first} / {month_first}")
 
 

@@ -21,7 +21,7 @@ from kipu.core.read import FiveWTable, Header, NoFiveWSheet, ReadError, build_fr
 from kipu.core.read.fivew import TABLE_MARKS
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES, COUNT_COLUMNS
-from kipu.core.validation.cells import cell_issues, storable
+from kipu.core.validation.cells import cell_issues, storable, without_unknown_values
 from kipu.core.validation.issues import CATALOGUE, ERROR, WARNING, Issue, Report, new_issue
 from kipu.core.validation.resolve import prepare
 from kipu.core.validation.rules import Context, run_rules
@@ -186,8 +186,8 @@ def _validate_table(
     result = ValidationResult(report, result_frame(), table.extra, labels)
     if required_columns and header.missing:
         return result  # without a required column every row would fail the same way
-    f = prepare(table.frame, reference, ctx.lang, ctx.month)
-    f, found = cell_issues(f, run_rules(f, ctx), table.marks)
+    f = without_unknown_values(prepare(table.frame, reference, ctx.lang, ctx.month), table.marks)
+    found = cell_issues(f, run_rules(f, ctx), table.marks)
     _row_issues(report, found, f, table, ctx)
     result.rows = _rows(f, found)
     result.unstorable = storable(f, found).filter(~pl.col("storable"))["row"].to_list()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kipu.core.read.marks import ERROR, FORMULA, FORMULA_NO_VALUE, MERGED
+from kipu.core.read.marks import ERROR, FORMULA, FORMULA_NO_VALUE, MERGED, MERGED_ACROSS
 from kipu.core.schema import COLUMNS, COUNT_COLUMNS, TEXT, YES_NO
 from kipu.core.validation.rules import ISSUE_SCHEMA, emit
 
@@ -24,6 +24,7 @@ MARK_CODES = {
     FORMULA_NO_VALUE: "formula-without-value",
     FORMULA: "formula-cell",
     MERGED: "merged-cell",
+    MERGED_ACROSS: "merged-across",
 }
 UNREAD = (ERROR, FORMULA_NO_VALUE)
 FREE_TEXT = tuple(c.name for c in COLUMNS if c.kind == TEXT)
@@ -48,39 +49,40 @@ UNSTORABLE = frozenset(
 )
 
 
-def cell_issues(
-    f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The prepared frame with unknown values blanked (and `_unread`: the row lacks a value
-    it needs), and the rules' issues with the marks' issues in place of theirs."""
+def without_unknown_values(f: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
+    """The prepared frame with the values of unknown cells (an Excel error, a formula never
+    computed) made null, before the rules run: a sum with an unknown part is unknown, so no
+    rule compares it, and `_unread` says the row lacks a value it needs."""
+    unread = marks.filter(pl.col("kind").is_in(UNREAD)).join(
+        f.select("_i", "row"), on="row", how="inner"
+    )
+    needed = unread.filter(~pl.col("column").is_in(FREE_TEXT))["_i"].unique()
+    exprs = [pl.col("_i").is_in(needed.implode()).alias("_unread")]
+    for (column,), cells in unread.group_by("column"):
+        name = str(column)
+        rows = pl.col("_i").is_in(cells["_i"].implode())
+        for target in (name, f"r_{name}", f"z_{name}", f"v_{name}"):
+            if target in f.columns:
+                exprs.append(pl.when(rows).then(None).otherwise(pl.col(target)).alias(target))
+    return f.with_columns(exprs)
+
+
+def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
+    """The rules' issues, with the marks' issues in place of theirs on unknown cells."""
     at = marks.join(f.select("_i", "row"), on="row", how="inner")
     unread = at.filter(pl.col("kind").is_in(UNREAD))
-    f = _blank(f, unread)
     if not unread.is_empty():
-        cells = unread.select("_i", "column").unique()
-        found = found.join(cells, on=["_i", "column"], how="anti")
+        found = found.join(unread.select("_i", "column").unique(), on=["_i", "column"], how="anti")
     mark_issues = at.select(
         "_i",
         pl.col("kind").replace_strict(MARK_CODES, return_dtype=pl.Utf8).alias("code"),
         "column",
         pl.when(pl.col("kind") == ERROR).then(pl.col("detail")).alias("value"),
         pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
-        pl.when(pl.col("kind") == MERGED).then(pl.col("detail")).alias("detail"),
+        pl.when(pl.col("kind").is_in((MERGED, MERGED_ACROSS))).then("detail").alias("detail"),
     )
-    frames = [found, mark_issues.cast(ISSUE_SCHEMA), *_long_texts(f)]  # type: ignore[arg-type]
-    return f, pl.concat([frame.cast(ISSUE_SCHEMA) for frame in frames])  # type: ignore[arg-type]
-
-
-def _blank(f: pl.DataFrame, unread: pl.DataFrame) -> pl.DataFrame:
-    needed = unread.filter(~pl.col("column").is_in(FREE_TEXT))["_i"].unique()
-    exprs = [pl.col("_i").is_in(needed.implode()).alias("_unread")]
-    for (column,), cells in unread.group_by("column"):
-        name = str(column)
-        rows = pl.col("_i").is_in(cells["_i"].implode())
-        for target in (name, f"r_{name}", f"z_{name}"):
-            if target in f.columns:
-                exprs.append(pl.when(rows).then(None).otherwise(pl.col(target)).alias(target))
-    return f.with_columns(exprs)
+    frames = [found, mark_issues, *_long_texts(f)]
+    return pl.concat([frame.cast(ISSUE_SCHEMA) for frame in frames])  # type: ignore[arg-type]
 
 
 def _long_texts(f: pl.DataFrame) -> list[pl.DataFrame]:

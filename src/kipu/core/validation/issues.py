@@ -270,8 +270,9 @@ _CODES = (
         "One separator followed by three digits (1,500 or 1.500) is a thousands separator or a "
         "decimal mark. Values that can be read one way only (1,500.50; 2,5; 12.75) tell which "
         "the file uses, first in the same column, then in the whole file. The value is an "
-        "error when the file uses both conventions, or when its convention makes a count of "
-        "people a fraction.",
+        "error when the file uses both conventions, or when its convention makes the value a "
+        "number with three decimals (1,500 in a file that writes 2,5), which no count of "
+        "people or amount in dollars has.",
     ),
     _c(
         "currency-not-usd",
@@ -420,6 +421,16 @@ _CODES = (
         "“{column}” is part of the merged cells {detail}: their value was used for this row.",
         "“{column}” es parte de las celdas combinadas {detail}: se usó su valor en esta fila.",
         "A data cell merged over several rows applies to each of them.",
+    ),
+    _c(
+        "merged-across",
+        WARNING,
+        "row",
+        "“{column}” is covered by the merged cells {detail} and was read as empty.",
+        "“{column}” está cubierta por las celdas combinadas {detail} y se leyó vacía.",
+        "A range merged across several columns shows its value in its first column only; the "
+        "other columns it covers are empty, as the spreadsheet shows them (an empty count is "
+        "0).",
     ),
     _c(
         "text-too-long",

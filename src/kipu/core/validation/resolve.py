@@ -27,8 +27,8 @@ from kipu.core.schema import (
     COUNT_COLUMNS,
     DELIVERY_MECHANISMS,
     YES_NO,
-    mechanism_key,
     mechanism_vocabulary,
+    term_key,
 )
 from kipu.core.text import closest, normalise
 
@@ -63,9 +63,10 @@ class Resolver:
         self._orgs: dict[str, str] = {}
         self._org_names: dict[str, str] = {}
         for org in sorted(reference.organisations, key=lambda o: o.key):
+            shown = org.names.get(lang) or org.name  # suggestions in the user's language
             for label in (org.key, *org.labels()):
                 self._orgs.setdefault(normalise(label), org.key)
-                self._org_names.setdefault(label, org.name)
+                self._org_names.setdefault(label, shown)
         self.sectors = {s.code: s for s in reference.plan.sectors}
         self._sector_index: dict[str, str] = {}
         for sector in reference.plan.sectors:
@@ -161,8 +162,15 @@ class Resolver:
         code = self._sector_index.get(normalise(text))
         if code is not None:
             return Resolution(code)
-        labels = {self.sector_label(s): s for s in self.sectors.values()}
-        return Resolution(None, "unknown-sector", closest(text, labels))
+        # Compared with every name and code, shown in the user's language.
+        labels = {
+            label: self.sector_label(s)
+            for s in self.sectors.values()
+            for label in (s.code, s.name, s.name_es)
+            if label
+        }
+        found = closest(text, labels)
+        return Resolution(None, "unknown-sector", labels[found] if found else None)
 
     def related(self, first: str, second: str) -> bool:
         """Same sector, or one is a sub-sector of the other."""
@@ -179,8 +187,14 @@ class Resolver:
                 for i in self.indicators.values()
                 if sector and self.related(i.sector_code, sector)
             ]
-            labels = [self.indicator_label(i) for i in pool or self.indicators.values()]
-            return Resolution(None, "unknown-indicator", closest(text, labels))
+            labels = {
+                label: self.indicator_label(i)
+                for i in pool or self.indicators.values()
+                for label in (i.name, i.name_es, i.code)
+                if label
+            }
+            found = closest(text, labels)
+            return Resolution(None, "unknown-indicator", labels[found] if found else None)
         if sector is None:
             return Resolution(candidates[0].code)
         for candidate in candidates:
@@ -200,9 +214,7 @@ class Resolver:
         return False
 
     def mechanism(self, text: str) -> Resolution:
-        found = self._mechanisms.get(mechanism_key(text)) or self._mechanisms.get(
-            mechanism_key(text, "es")
-        )
+        found = self._mechanisms.get(term_key(text))
         if found is not None:
             return Resolution(found)
         return Resolution(None, "cva-mechanism-invalid", closest(text, DELIVERY_MECHANISMS))
@@ -286,6 +298,7 @@ def _plan(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
 
 
 AMOUNT = "value_usd"
+MAX_NUMBER = 1e12
 NUMBERS = (AMOUNT, *COUNT_COLUMNS)
 _NUMBER_ERRORS = ("invalid-number", "ambiguous-number", "currency-not-usd")
 
@@ -342,23 +355,28 @@ def _number_columns(f: pl.DataFrame, name: str, readings: dict) -> list[pl.Expr]
 def _judged(name: str) -> list[pl.Expr]:
     """Sign and wholeness: a negative number, or a count that is not whole, is invalid."""
     value, code = pl.col(f"v_{name}"), pl.col(f"e_{name}")
-    rounded = (value + 0.5).floor()
+    # Beyond this a count or an amount is a typing slip (and beyond 9.2e18 it fits no
+    # 64-bit integer): the largest R4V regional year counts a few million people.
+    too_large = code.is_null() & (value.is_nan() | (value.abs() >= MAX_NUMBER))
+    negative = code.is_null() & ~too_large & (value < 0)
     fraction = (value - value.round(0)).abs() > 1e-9
-    negative = code.is_null() & (value < 0)
-    not_whole = code.is_null() & fraction & pl.lit(name != AMOUNT)
+    not_whole = code.is_null() & ~too_large & fraction & pl.lit(name != AMOUNT)
+    rounded = (value + 0.5).floor()
     return [
-        pl.when(negative | not_whole)
+        pl.when(negative | not_whole | too_large)
         .then(pl.lit("invalid-number"))
         .otherwise(code)
         .alias(f"e_{name}"),
-        pl.when(negative)
+        pl.when(too_large)
+        .then(pl.lit("too-large"))
+        .when(negative)
         .then(pl.lit("negative"))
         .when(not_whole)
         .then(pl.lit("not-whole"))
         .otherwise(pl.col(f"d_{name}"))
         .alias(f"d_{name}"),
         pl.when(not_whole)
-        .then(rounded.cast(pl.Int64).cast(pl.Utf8))
+        .then(rounded.cast(pl.Int64, strict=False).cast(pl.Utf8))
         .otherwise(pl.col(f"s_{name}"))
         .alias(f"s_{name}"),
     ]
@@ -376,7 +394,7 @@ def _stored(name: str) -> list[pl.Expr]:
     usable = ~failed | (detail == "not-whole").fill_null(False)
     return [
         pl.when(failed).then(None).otherwise(value).alias(f"r_{name}"),
-        pl.when(usable).then(whole.fill_null(0).cast(pl.Int64)).alias(f"z_{name}"),
+        pl.when(usable).then(whole.fill_null(0).cast(pl.Int64, strict=False)).alias(f"z_{name}"),
     ]
 
 
@@ -419,9 +437,17 @@ def _months(f: pl.DataFrame, submission: str | None) -> pl.DataFrame:
         mapping = {t: getattr(r, attribute) for t, r in readings.items()}
         return pl.col("month").replace_strict(mapping, default=None, return_dtype=pl.Utf8)
 
+    # A number cell that is not whole (2025.1, Excel's 2025.10) is no date serial and no
+    # YYYYMM: its digits cannot be trusted to say the month.
+    numeric = f"month{NUM_SUFFIX}"
+    fraction = (
+        (pl.col(numeric) != pl.col(numeric).floor()).fill_null(False)
+        if numeric in f.columns
+        else pl.lit(False)
+    )
     return f.with_columns(
-        lookup("month").alias("r_month"),
-        lookup("code").alias("e_month"),
+        pl.when(fraction).then(None).otherwise(lookup("month")).alias("r_month"),
+        pl.when(fraction).then(pl.lit("invalid-month")).otherwise(lookup("code")).alias("e_month"),
         lookup("detail").alias("d_month"),
         lookup("suggestion").alias("s_month"),
     )

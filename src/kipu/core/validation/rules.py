@@ -217,6 +217,10 @@ _NUMBER_DETAILS = {
     "text": ("expected a number", "se esperaba un número"),
     "currency": ("a count has no currency", "un conteo no lleva moneda"),
     "negative": ("negative", "negativo"),
+    "too-large": (
+        "too large to be a count or an amount",
+        "demasiado grande para un conteo o monto",
+    ),
     "not-whole": ("people are counted in whole numbers", "las personas se cuentan en enteros"),
     "∅": ("empty, that is 0", "vacío, es decir 0"),
 }
@@ -457,6 +461,7 @@ RULE_CODES = frozenset(
         "formula-without-value",
         "excel-error",
         "merged-cell",
+        "merged-across",
     }
 )
 
