@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Kipu's settings are production-safe by default: the demonstration and the development server
+# run in development mode (DEBUG, a fixed secret key, mail on the console), and say so.
+demo serve: export KIPU_DEBUG := 1
+
 demo: $(STAMP) system-deps
+	@echo "Development mode (KIPU_DEBUG=1): for this machine only, never for production."
 	$(BIN)/kipu init
 	$(BIN)/kipu demo load
 	$(BIN)/kipu sitrep --month 2019-11 --lang en --lang es --out out/sitrep-2019-11
@@ -39,6 +44,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 serve: $(STAMP)
+	@echo "Development mode (KIPU_DEBUG=1): for this machine only, never for production."
 	$(BIN)/kipu serve --host $(HOST) --port $(PORT)
 
 messages:

@@ -55,13 +55,28 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server, settings) -> Iterator[object]:  # noqa: ANN001
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations the browser reported during the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, settings, csp_violations) -> Iterator[object]:  # noqa: ANN001
+    """A page of a fresh browser context. Every test fails if the browser reports a
+    Content-Security-Policy violation (an inline script, handler or style the policy blocked)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(20_000)
+
+    def note(message) -> None:  # noqa: ANN001
+        if "Content Security Policy" in message.text:
+            csp_violations.append(message.text)
+
+    page.on("console", note)
     yield page
     context.close()
+    assert csp_violations == [], "the browser reported CSP violations"
 
 
 @pytest.fixture

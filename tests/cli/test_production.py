@@ -1,21 +1,30 @@
-"""Production settings pass Django's deployment checks; static files collect."""
+"""Production settings are the default and pass Django's deployment checks; without SECRET_KEY
+a key is generated once and kept in the data directory; static files collect; development mode
+is explicit."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 KIPU = str(Path(sys.executable).with_name("kipu"))
+# What the test process sets for itself (pytest's settings module is the development one).
+NOT_INHERITED = ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "KIPU_DEBUG", "SECRET_KEY")
+SHOW = (
+    "from django.conf import settings as s; "
+    "print(s.DEBUG, s.SECRET_KEY == 'kipu-development-only-not-secret', len(s.SECRET_KEY))"
+)
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    """The production settings README.md documents (KIPU_DEBUG=0 is the default now)."""
+    inherited = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return {
         **inherited,
-        "KIPU_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "KIPU_ALLOWED_HOSTS": "kipu.example.org",
         "KIPU_DATA_DIR": str(tmp_path),
@@ -23,34 +32,107 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_check_deploy_is_clean(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [KIPU, "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True,
-        text=True,
-        env=production_env(tmp_path),
-        timeout=120,
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [KIPU, "manage", *args], capture_output=True, text=True, env=env, timeout=120
     )
+
+
+def shell(env: dict[str, str], code: str) -> list[str]:
+    """What `code` prints on its last line, split (`kipu manage shell` says more before)."""
+    done = run(env, "shell", "-v", "0", "-c", code)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1].split()
+
+
+def test_check_deploy_is_clean(tmp_path: Path) -> None:
+    done = run(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+def test_debug_is_off_by_default(tmp_path: Path) -> None:
+    assert shell(production_env(tmp_path), SHOW)[:2] == ["False", "False"]
+
+
+def test_without_a_secret_key_one_is_made_once_and_kept(tmp_path: Path) -> None:
+    """No SECRET_KEY: a random key in KIPU_DATA_DIR/secret_key (0600), the same at every start,
+    and the deployment checks stay clean."""
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
-    done = subprocess.run(
-        [KIPU, "manage", "check"], capture_output=True, text=True, env=env, timeout=120
+    first = run(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert first.returncode == 0, first.stdout + first.stderr
+    key_file = tmp_path / "secret_key"
+    key = key_file.read_text().strip()
+    assert len(key) >= 50
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    show = (
+        "from django.conf import settings as s; from pathlib import Path; "
+        f"print(s.SECRET_KEY == Path({str(key_file)!r}).read_text().strip())"
     )
-    assert done.returncode != 0 and "SECRET_KEY" in done.stderr
+    assert shell(env, show) == ["True"] and key_file.read_text().strip() == key
+    # Another data directory, another key.
+    other = production_env(tmp_path / "other")
+    del other["SECRET_KEY"]
+    assert run(other, "check").returncode == 0
+    assert (tmp_path / "other" / "secret_key").read_text().strip() != key
+
+
+def test_a_kept_key_file_is_made_private_again(tmp_path: Path) -> None:
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("a-restored-key-" + "x" * 50 + "\n")
+    key_file.chmod(0o644)
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    assert shell(env, "from django.conf import settings as s; print(s.SECRET_KEY)") == [
+        "a-restored-key-" + "x" * 50
+    ]
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_an_unusable_data_directory_refuses_with_advice(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    env["KIPU_DATA_DIR"] = str(tmp_path / "a-file" / "var")
+    done = run(env, "check")
+    assert done.returncode != 0
+    assert "SECRET_KEY" in done.stderr and "KIPU_DATA_DIR" in done.stderr
+
+
+def test_development_mode_is_explicit(tmp_path: Path) -> None:
+    env = {**production_env(tmp_path), "KIPU_DEBUG": "1"}
+    del env["SECRET_KEY"]
+    assert shell(env, SHOW)[:2] == ["True", "True"]
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_serve_says_it_runs_in_development_mode(kipu, monkeypatch) -> None:  # noqa: ANN001
+    calls = []
+    monkeypatch.setenv("KIPU_DEBUG", "0")  # restored after the test
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append((a, k)))
+    done = kipu("serve", "--port", "8123")
+    assert done.exit_code == 0, done.output
+    assert "Development mode (KIPU_DEBUG=1)" in done.output
+    assert os.environ["KIPU_DEBUG"] == "1"
+    assert calls and calls[0][0] == ("runserver", "127.0.0.1:8123")
+
+
+def test_the_makefile_runs_the_demo_in_development_mode() -> None:
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "demo serve: export KIPU_DEBUG := 1" in makefile
 
 
 def test_collectstatic_serves_local_assets(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [KIPU, "manage", "collectstatic", "--noinput"],
-        capture_output=True,
-        text=True,
-        env=production_env(tmp_path),
-        timeout=120,
-    )
+    done = run(production_env(tmp_path), "collectstatic", "--noinput")
     assert done.returncode == 0, done.stderr
     assert list((tmp_path / "static" / "kipu").glob("kipu.*.css"))  # hashed for caching
+    assert list((tmp_path / "static" / "kipu").glob("kipu.*.js"))
+
+
+def test_the_suite_runs_in_development_mode() -> None:
+    """pytest uses kipu.web.settings_dev (pyproject.toml): plain HTTP, no manifest storage."""
+    from kipu.web import settings as configured
+
+    assert configured.DEBUG is True
+    assert not hasattr(configured, "SECURE_SSL_REDIRECT")

@@ -176,3 +176,37 @@ def test_changes_made_from_the_command_line_are_audited(kipu, tmp_path: Path) ->
     assert {e.actor_label for e in events} == {f"cli:{getpass.getuser()}"}
     assert events[1].platform.slug == "gtrm-x"
     assert events[1].after == {"file": "orgs.csv", "created": 1, "updated": 0}
+
+
+def test_the_operator_changes_a_shared_organisation_audited_on_every_platform(
+    kipu, make_platform, tmp_path: Path
+) -> None:  # noqa: ANN001
+    """The command line acts as the installation administrator: it may change an organisation
+    another platform owns, and every platform using it sees the change in its audit log."""
+    from kipu.web.audit.models import AuditEvent
+
+    make_platform("gtrm-test")
+    make_platform("gtrm-other")  # a member of Partner A too; gtrm-test owns it
+    data = csv(
+        tmp_path, "orgs.csv", "id,name,acronym\nORG901,Partner A renamed,PA\nORG950,New,NW\n"
+    )
+    result = kipu("orgs", "load", data, "--platform", "gtrm-other")
+    assert result.exit_code == 0, result.output
+    assert "1 new, 1 updated" in result.output and "note:" not in result.output
+    assert Organisation.objects.get(external_id="ORG901").name_en == "Partner A renamed"
+    assert Organisation.objects.get(external_id="ORG950").owner.slug == "gtrm-other"
+    events = AuditEvent.objects.filter(action="import_organisation")
+    assert sorted(e.platform.slug for e in events) == ["gtrm-other", "gtrm-test"]
+    assert {e.actor_label.split(":")[0] for e in events} == {"cli"}
+
+
+def test_locations_load_is_audited_on_the_platforms_of_the_country(
+    kipu, make_platform, tmp_path: Path
+) -> None:  # noqa: ANN001
+    from kipu.web.audit.models import AuditEvent
+
+    make_platform("gtrm-test")
+    table = csv(tmp_path, "per.csv", "pcode,name,level,parent_pcode\nPE99,Nueva Region,1,\n")
+    assert kipu("locations", "load", table, "--country", "PER").exit_code == 0
+    event = AuditEvent.objects.get(action="import_locations")
+    assert event.platform.slug == "gtrm-test"

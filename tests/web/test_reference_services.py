@@ -16,7 +16,7 @@ from kipu.web.submissions.models import Activity, Submission
 @pytest.mark.django_db
 def test_organisations_match_by_registry_id_then_name(make_platform) -> None:  # noqa: ANN001
     platform = make_platform()
-    created, updated = load_organisations(
+    done = load_organisations(
         platform,
         [
             OrganisationRecord("Partner A (renamed)", external_id="ORG901"),
@@ -24,7 +24,7 @@ def test_organisations_match_by_registry_id_then_name(make_platform) -> None:  #
             OrganisationRecord("Partner C"),
         ],
     )
-    assert (created, updated) == (1, 2)
+    assert (done.created, done.updated) == (1, 2)
     assert Organisation.objects.get(external_id="ORG901").name_en == "Partner A (renamed)"
     assert Organisation.objects.get(external_id="ORG902").acronym == "PB2"
 

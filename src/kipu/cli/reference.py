@@ -120,7 +120,10 @@ def orgs() -> None:
 @click.argument("file", type=FILE)
 @PLATFORM
 def orgs_load(file: Path, platform_slug: str | None) -> None:
-    """Load organisations and memberships from CSV or XLSX (docs/reference-data.md)."""
+    """Load organisations and memberships from CSV or XLSX (docs/reference-data.md).
+
+    The command line acts as the installation administrator: it may change every shared
+    organisation, and each change is audited on every platform using it."""
     setup_django()
     platform = current_platform(platform_slug)
     done = _load("organisations", platform, file)
@@ -128,6 +131,10 @@ def orgs_load(file: Path, platform_slug: str | None) -> None:
         f"{done['created'] + done['updated']} organisations loaded into {platform.slug} "
         f"({done['created']} new, {done['updated']} updated)."
     )
+    from kipu.web.reference.services import notice_text
+
+    for notice in done.get("notices", []):
+        click.echo(f"note: {notice_text(notice)}")
 
 
 @click.group()

@@ -68,7 +68,9 @@ def table_rows(
 
 def write_csv(rows: list[list[object]], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([["" if v is None else v for v in row] for row in rows])
+        csv.writer(handle).writerows(
+            [["" if v is None else neutralise(v) for v in row] for row in rows]
+        )
 
 
 def write_xlsx(rows: list[list[object]], path: Path, sheet: str = "5W") -> None:

@@ -1,4 +1,5 @@
-"""One rule for every cell Kipu writes into a file people open (CSV, XLSX, annotated copies).
+"""One rule for every cell Kipu writes into a file people open (CSV, XLSX, annotated copies):
+every writer goes through `neutralise`, `neutralise_frame` or `excel_cell`.
 
 - Text a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
   return) gets a leading apostrophe (OWASP's advice against CSV/formula injection); numbers
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 EXCEL_CELL_CHARACTERS = 32_767
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -24,6 +27,22 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# `neutralise` as one regular expression, for frames.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`neutralise` on every text column of a frame (numbers stay numbers)."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    return frame.with_columns(
+        pl.when(pl.col(n).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(n))
+        .otherwise(pl.col(n))
+        .alias(n)
+        for n in text
+    )
 
 
 def excel_cell(value: object) -> object:

@@ -1,12 +1,19 @@
 """Django settings. Everything a deployment changes comes from the environment:
-DATABASE_URL, SECRET_KEY, KIPU_DEBUG, KIPU_ALLOWED_HOSTS, KIPU_DATA_DIR."""
+DATABASE_URL, SECRET_KEY, KIPU_DEBUG, KIPU_ALLOWED_HOSTS, KIPU_DATA_DIR.
+
+Production-safe by default: development mode (DEBUG, a fixed key, mail on the console, no
+HTTPS) needs KIPU_DEBUG=1, which `make demo`, `kipu serve` and the test suite set."""
 
 from __future__ import annotations
 
 import os
+import secrets
+import stat
+import time
 from importlib.util import find_spec
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from kipu.web.database import data_dir, default_url, parse_database_url
@@ -14,11 +21,54 @@ from kipu.web.database import data_dir, default_url, parse_database_url
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 
-DEBUG = os.environ.get("KIPU_DEBUG", "1") == "1"
-# A fixed key is only acceptable for local development; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "kipu-development-only-not-secret" if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when KIPU_DEBUG=0")
+DEBUG = os.environ.get("KIPU_DEBUG", "0") == "1"
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+
+
+def _stored_secret_key(path: Path) -> str:
+    """The key kept in the data directory, made (random, mode 0600) by the first process that
+    needs it. Without SECRET_KEY a production install then still has a key nobody else knows,
+    and keeps it across restarts and between the workers that share the data directory."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            for _ in range(50):  # another process may be writing it this very moment
+                key = path.read_text(encoding="ascii").strip()
+                if key:
+                    _keep_private(path)
+                    return key
+                time.sleep(0.02)
+            raise ImproperlyConfigured(f"{path} is empty: delete it or set SECRET_KEY") from None
+        key = secrets.token_urlsafe(50)
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(key + "\n")
+        return key
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set and the key file {path} cannot be used ({error}): set "
+            "SECRET_KEY in the environment, or make KIPU_DATA_DIR writable"
+        ) from error
+
+
+def _keep_private(path: Path) -> None:
+    """Take back the group and world permissions a copied or restored key file may have."""
+    try:
+        if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            path.chmod(0o600)
+    except OSError:  # not ours to change: the operator chose
+        pass
+
+
+if os.environ.get("SECRET_KEY"):
+    SECRET_KEY = os.environ["SECRET_KEY"]
+elif DEBUG:
+    # A fixed, public key: acceptable for local development only.
+    SECRET_KEY = "kipu-development-only-not-secret"
+else:
+    SECRET_KEY = _stored_secret_key(SECRET_KEY_FILE)
+
 ALLOWED_HOSTS = os.environ.get("KIPU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 
 INSTALLED_APPS = [
@@ -28,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "kipu.web.locations",
     "kipu.web.platforms",
     "kipu.web.plans",
@@ -43,8 +94,13 @@ INSTALLED_APPS = [
     "kipu.web.api",
 ]
 
+# kipu.web.security: the CSP and private-cache middleware come before WhiteNoise so static
+# files go through them too; NUL rejection comes last (the 400 page needs the language) but
+# runs before any view or query.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kipu.web.security.ContentSecurityPolicyMiddleware",
+    "kipu.web.security.PrivateCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kipu.web.security.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "kipu.web.urls"
@@ -95,6 +152,23 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Content-Security-Policy (django-csp, kipu.web.security): scripts and styles come from this
+# site's static files only: no inline <script>, no on…= handlers, no style attributes in pages.
+# img-src allows data: (the report's logo); a situation report's HTML and SVG charts, whole
+# documents with their own <style>, also get style-src 'unsafe-inline' (never script-src).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
 # --- Accounts, passwords, mail and session security (kipu.web.accounts) ---
 
 # Argon2 when argon2-cffi is installed; PBKDF2 stays listed so existing hashes keep working.
@@ -118,8 +192,13 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link is valid for one day
 KIPU_INVITATION_DAYS = int(os.environ.get("KIPU_INVITATION_DAYS", "7"))
-# Login throttling: this many failures per username and address within the window lock out.
+# Login throttling: this many failures per username and address within the window lock that
+# username out from that address; this many failures from one address, whatever the usernames
+# (password spraying), lock the address out. Everyone behind one NAT shares an address.
 KIPU_LOGIN_MAX_FAILURES = 5
+KIPU_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("KIPU_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")
+)
 KIPU_LOGIN_WINDOW_SECONDS = 15 * 60
 KIPU_LOGIN_LOCKOUT_SECONDS = 15 * 60
 # Password-reset mails per hour: per e-mail, and per client address (whatever the e-mails).
@@ -143,6 +222,11 @@ else:
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
 
+# Behind a TLS-terminating proxy (KIPU_BEHIND_PROXY=1) every request comes from the proxy's
+# address: sign-in throttling per address then reads the client's from the last
+# X-Forwarded-For entry, the one the proxy adds (kipu.web.security.client_address).
+KIPU_BEHIND_PROXY = os.environ.get("KIPU_BEHIND_PROXY") == "1"
+
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -158,7 +242,7 @@ if not DEBUG:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
-    if os.environ.get("KIPU_BEHIND_PROXY") == "1":
+    if KIPU_BEHIND_PROXY:
         # Only behind a TLS-terminating proxy that sets this header; trusting it otherwise
         # would let a client claim HTTPS.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -76,6 +76,69 @@ def test_throttling_is_per_username_and_address(client: Client, partner_a, partn
     assert _login(other_host, "partner.pa").status_code == 302
 
 
+def test_password_spraying_locks_the_address(
+    client: Client,
+    partner_a,  # noqa: ANN001
+    settings,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """Many usernames, one password, one address: each username fails once only (the per-user
+    lock never triggers), but the address is locked, audited once, until the lockout ends."""
+    clock = Clock(monkeypatch)
+    assert settings.KIPU_LOGIN_MAX_FAILURES_PER_ADDRESS == 20  # the documented default
+    for n in range(20):
+        assert _login(client, f"user{n}", "Summer2024!").status_code == 200
+        clock.advance(seconds=5)
+    events = AuditEvent.objects.filter(action="lock_login_address")
+    assert [(e.note, e.ip) for e in events] == [("address 127.0.0.1", "127.0.0.1")]
+    assert not AuditEvent.objects.filter(action="lock_login").exists()
+    refused = _login(client, "partner.pa")  # a real account, the right password
+    assert refused.status_code == 200
+    assert "from your network address" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    for n in range(5):  # refused attempts are not counted: the lock is not prolonged
+        _login(client, f"other{n}", "Summer2024!")
+    assert events.count() == 1
+    # Another address is not held back.
+    assert _login(Client(REMOTE_ADDR="10.0.0.9"), "partner.pa").status_code == 302
+    clock.advance(minutes=15, seconds=1)
+    assert _login(client, "partner.pa").status_code == 302
+
+
+def test_the_address_limit_is_a_setting(client: Client, partner_a, settings) -> None:  # noqa: ANN001
+    settings.KIPU_LOGIN_MAX_FAILURES_PER_ADDRESS = 3
+    for name in ("a", "b", "c"):
+        _login(client, name, "wrong-password")
+    assert "from your network address" in _login(client, "partner.pa").content.decode()
+
+
+def test_behind_a_proxy_the_address_is_the_clients(partner_a, settings) -> None:  # noqa: ANN001
+    """Behind the TLS proxy every request comes from its address: the lock holds the client
+    the proxy names last in X-Forwarded-For, not everyone."""
+    settings.KIPU_BEHIND_PROXY = True
+    settings.KIPU_LOGIN_MAX_FAILURES_PER_ADDRESS = 3
+
+    def through_proxy(forwarded_for: str) -> Client:
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+    for n in range(3):  # the first entry is the client's own claim; the proxy adds the last
+        _login(through_proxy(f"192.0.2.{n}, 203.0.113.66"), f"user{n}", "wrong-password")
+    event = AuditEvent.objects.get(action="lock_login_address")
+    assert event.ip == "203.0.113.66"
+    refused = _login(through_proxy("203.0.113.66"), "partner.pa")
+    assert "from your network address" in refused.content.decode()
+    assert _login(through_proxy("203.0.113.99"), "partner.pa").status_code == 302
+
+
+def test_forwarded_for_is_ignored_without_a_proxy(partner_a, settings) -> None:  # noqa: ANN001
+    settings.KIPU_LOGIN_MAX_FAILURES_PER_ADDRESS = 3
+    for n in range(3):
+        spoofing = Client(REMOTE_ADDR="198.51.100.5", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        _login(spoofing, f"user{n}", "wrong-password")
+    again = Client(REMOTE_ADDR="198.51.100.5", HTTP_X_FORWARDED_FOR="192.0.2.200")
+    assert "from your network address" in _login(again, "partner.pa").content.decode()
+
+
 def test_slow_failures_do_not_lock(client: Client, partner_a, monkeypatch) -> None:  # noqa: ANN001
     clock = Clock(monkeypatch)
     for _ in range(6):

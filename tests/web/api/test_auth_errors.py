@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from django.test import Client
 
-from kipu.web.api.auth import create_token
+from kipu.web.api.auth import create_token, revoke_token
 from kipu.web.api.errors import ERROR_CODES
 from kipu.web.api.models import ApiToken
 from kipu.web.api.ratelimit import parse_rate
@@ -75,7 +75,7 @@ def test_token_ui_creates_shows_once_and_revokes(partner_a) -> None:  # noqa: AN
     assert client.get("/api/tokens/").status_code == 302  # login required
     client.force_login(partner_a)
     page = client.post("/api/tokens/", {"name": "upload script"})
-    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
     secret = page.context["secret"]
     assert secret.startswith("kipu_") and secret in page.content.decode()
     listing = client.get("/api/tokens/").content.decode()
@@ -161,3 +161,67 @@ def test_rates_parse() -> None:
     assert parse_rate("600/min").limit == 600 and parse_rate("5/hour").seconds == 3600
     with pytest.raises(ValueError):
         parse_rate("many")
+
+
+def test_token_events_are_recorded_on_the_owners_platforms(  # noqa: ANN001
+    admin, platform, other_platform
+) -> None:
+    from kipu.web.accounts.services import assign_role
+
+    assign_role(admin, other_platform, "viewer")
+    create_token(admin, "script")
+    token = ApiToken.objects.get()
+    revoke_token(token, admin)
+    for action in ("create_api_token", "revoke_api_token"):
+        events = AuditEvent.objects.filter(action=action)
+        assert sorted(e.platform.slug for e in events) == ["gtrm-other", "gtrm-test"]
+        assert {e.object_id for e in events} == {str(token.pk)}
+    # Each platform's audit log page shows them.
+    client = Client()
+    client.force_login(admin)
+    log = client.get("/console/audit/?platform=gtrm-test").content.decode()
+    assert "create_api_token" in log and "revoke_api_token" in log
+
+
+def test_token_events_of_a_superuser_are_global(platform) -> None:  # noqa: ANN001
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", "root@example.org", "x-long-password-1")
+    create_token(root, "ops")
+    event = AuditEvent.objects.get(action="create_api_token")
+    assert event.platform is None and event.actor == root
+
+
+def test_deactivation_revokes_tokens_for_good(admin, partner_a, data) -> None:  # noqa: ANN001
+    """A token made before a deactivation never works again, even after reactivation."""
+    secret = create_token(partner_a, "upload script")
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert bearer.get("/api/v1/submissions").status_code == 200
+    people = Client()
+    people.force_login(admin)
+    base = f"/accounts/platform/gtrm-test/users/{partner_a.pk}"
+    assert people.post(f"{base}/deactivate/", {"reason": "left"}).status_code == 302
+    token = ApiToken.objects.get(user=partner_a)
+    assert token.revoked_at is not None
+    event = AuditEvent.objects.get(action="revoke_api_token")
+    assert event.actor == admin and event.platform == partner_a.kipu_roles.get().platform
+    assert "left" in event.note
+    assert_error(bearer.get("/api/v1/submissions"), 401, "invalid-token")
+    assert people.post(f"{base}/reactivate/", {"reason": "back"}).status_code == 302
+    partner_a.refresh_from_db()
+    assert partner_a.is_active
+    assert_error(bearer.get("/api/v1/submissions"), 401, "invalid-token")
+    # New tokens work: the account is back, its old tokens are not.
+    fresh = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(partner_a, 'new')}")
+    assert fresh.get("/api/v1/submissions").status_code == 200
+
+
+def test_deactivation_outside_the_people_page_revokes_tokens_too(partner_a, data) -> None:  # noqa: ANN001
+    secret = create_token(partner_a, "t")
+    partner_a.is_active = False
+    partner_a.save()
+    partner_a.is_active = True
+    partner_a.save()
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/submissions")
+    assert_error(response, 401, "invalid-token")
+    assert AuditEvent.objects.filter(action="revoke_api_token", actor=None).count() == 1

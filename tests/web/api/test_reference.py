@@ -64,7 +64,7 @@ def test_statistics(api, platform) -> None:  # noqa: ANN001
     }
 
 
-def test_only_published_reports_are_listed(api, platform) -> None:  # noqa: ANN001
+def test_only_published_reports_are_listed(api, data, platform) -> None:  # noqa: ANN001
     for month, published in (("2019-05", True), ("2019-06", False)):
         ReportVersion.objects.create(
             platform=platform,
@@ -76,8 +76,36 @@ def test_only_published_reports_are_listed(api, platform) -> None:  # noqa: ANN0
         )
     found = api(None).get("/api/v1/reports?platform=gtrm-test").json()["results"]
     assert [r["month"] for r in found] == ["2019-05"]
-    assert found[0]["links"]["pdf"].endswith("/reports/gtrm-test/2019-05/en/sitrep.pdf")
+    assert found[0]["links"]["pdf"].endswith("/reports/gtrm-test/2019-05/en/v1/sitrep.pdf")
     assert api(None).get("/api/v1/reports?month=2019-06").json()["count"] == 0
+
+
+def test_every_report_link_resolves(api, data, platform, tmp_path) -> None:  # noqa: ANN001
+    """Follow each link of the listing: every one answers the file of its own version."""
+    for number in (1, 2):
+        folder = tmp_path / "reports" / f"v{number}"
+        folder.mkdir(parents=True)
+        for ext in ("pdf", "docx", "html"):
+            (folder / f"sitrep.{ext}").write_bytes(f"version {number} {ext}".encode())
+        ReportVersion.objects.create(
+            platform=platform,
+            month="2019-05",
+            lang="en",
+            number=number,
+            folder=f"reports/v{number}",
+            published=True,
+        )
+    client = api(None)
+    found = client.get("/api/v1/reports?platform=gtrm-test").json()["results"]
+    assert [r["number"] for r in found] == [2, 1]
+    for report in found:
+        assert set(report["links"]) == {"pdf", "docx", "html"}
+        for ext, link in report["links"].items():
+            assert link.startswith("http://testserver/reports/")
+            response = client.get(link.removeprefix("http://testserver"))
+            assert response.status_code == 200, link
+            body = b"".join(response.streaming_content)
+            assert body == f"version {report['number']} {ext}".encode()
 
 
 def test_index_links_every_get_endpoint(api, platform) -> None:  # noqa: ANN001

@@ -212,3 +212,37 @@ def test_body_errors(api, data, partner_a, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(submit_module, "MAX_BYTES", 10)
     big = client.post(URL, b"x" * 100, content_type="text/csv")
     assert big.status_code == 413 and big.json()["error"]["code"] == "payload-too-large"
+
+
+def test_client_row_numbers_are_ignored(api, data, partner_a) -> None:  # noqa: ANN001
+    """Rows are numbered by position: a client's "row" (a repeat, a huge or a bogus number)
+    is neither stored nor trusted."""
+    rows = [row(row=999), row(row=999, activity_name="Second"), row(row="0")]
+    response = post_rows(api(partner_a), rows)
+    assert response.status_code == 201, response.content
+    stored = Submission.objects.get(pk=response.json()["stored"][0]["id"])
+    numbers = list(Activity.objects.filter(submission=stored).values_list("row", flat=True))
+    assert sorted(numbers) == [1, 2, 3]
+    assert not any(i["code"] == "unknown-column" for i in response.json()["report"]["issues"])
+
+
+def test_client_row_numbers_do_not_move_issues(api, data, partner_a) -> None:  # noqa: ANN001
+    response = post_rows(api(partner_a), [row(), row(indicator="PRO-99", row=7)])
+    assert response.status_code == 422
+    issues = response.json()["error"]["details"]["report"]["issues"]
+    assert {i["row"] for i in issues if i["code"] == "unknown-indicator"} == {2}
+
+
+def test_nul_characters_in_json_rows_answer_400(api, data, partner_a) -> None:  # noqa: ANN001
+    response = post_rows(api(partner_a), [row(), row(activity_name="Legal\x00counselling")])
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad-request"
+    assert response.json()["error"]["details"] == {"rows": [2]}
+    assert not Submission.objects.filter(month="2019-06", uploaded_by=partner_a).exists()
+
+
+def test_a_page_past_the_end_is_empty(api, data, admin) -> None:  # noqa: ANN001
+    # Found by the schema fuzzing: an offset beyond SQLite's integers was a 500.
+    response = api(admin).get("/api/v1/submissions?page=436956151799195631616")
+    assert response.status_code == 200
+    assert response.json()["results"] == [] and response.json()["count"] == 4

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from web_actors import client_for
 
@@ -191,15 +192,29 @@ def test_import_statistics_events_and_locations(platform, admin) -> None:  # noq
     events = "date,title,organisations,admin1\n2019-05-01,Launch,PA,Tumbes\n"
     client.post(f"/reference/events/import/{Q}", {"file": csv_file("e.csv", events)})
     assert Event.objects.get().admin1.pcode == "PE24"
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"import_statistics", "import_events"} <= actions
+
+
+def test_installation_administrators_import_locations(platform, admin) -> None:  # noqa: ANN001
+    """The gazetteer is every platform's: its import page is for superusers only."""
     places = "pcode,name,level,parent_pcode\nPE99,Nueva Region,1,\nPE9901,Nueva Provincia,2,PE99\n"
-    response = client.post(
-        f"/reference/locations/import/{Q}",
-        {"file": csv_file("cod.csv", places), "country": "PER", "vintage": "test"},
+    data = {"country": "PER", "vintage": "test"}
+    url = f"/reference/locations/import/{Q}"
+    assert client_for(admin).get(url).status_code == 403
+    assert (
+        "Import boundaries"
+        not in client_for(admin).get(f"/reference/locations/{Q}").content.decode()
     )
+    superuser = User.objects.create_superuser("root", "root@example.org", "x")
+    assert (
+        "Import boundaries"
+        in client_for(superuser).get(f"/reference/locations/{Q}").content.decode()
+    )
+    response = client_for(superuser).post(url, {"file": csv_file("cod.csv", places), **data})
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert Location.objects.get(pcode="PE9901").parent.pcode == "PE99"
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"import_statistics", "import_events", "import_locations"} <= actions
+    assert AuditEvent.objects.get(action="import_locations").platform == platform
 
 
 def test_plan_import_shows_loader_errors(platform, admin, tmp_path: Path) -> None:  # noqa: ANN001

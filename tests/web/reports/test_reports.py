@@ -11,6 +11,7 @@ from kipu.web.accounts.services import assign_role
 from kipu.web.reports.models import Narrative, ReportVersion
 from kipu.web.reports.services import create_report_version
 from kipu.web.site.services import load_demo
+from kipu.web.submissions.months import lock_month, publish_month, published_months
 
 EDITOR = "/console/reports/gtrm-peru/2019-11/"
 
@@ -87,6 +88,12 @@ def test_versions_are_private_until_published(admin_client, viewer_client, clien
     assert client.get(url).status_code == 404
     assert viewer_client.get(url).status_code == 404
     assert "No report has been published yet" in client.get("/reports/").content.decode()
+    # A report is published only once its month is.
+    admin_client.post(f"{EDITOR}v{version.number}/publish/", {"lang": "en"})
+    assert not ReportVersion.objects.get(pk=version.pk).published
+    if "2019-11" not in published_months(demo):
+        lock_month(demo, "2019-11", "test")
+        publish_month(demo, "2019-11", "test")
     admin_client.post(f"{EDITOR}v{version.number}/publish/", {"lang": "en"})
     assert ReportVersion.objects.get(pk=version.pk).published
     response = client.get(url)

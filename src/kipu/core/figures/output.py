@@ -17,6 +17,7 @@ from kipu.core.figures.partners import count_partners, count_units, presence
 from kipu.core.phrasing import MONTHS, language, number
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
+from kipu.core.write import neutralise_frame
 
 INTERSECTOR = "Intersector"
 CHECK_POPULATION = "check population type breakdown"
@@ -258,7 +259,7 @@ class Figures:
 
     def to_csv(self, target: str | Path | IO[str] | IO[bytes]) -> None:
         """The consolidated report as CSV (UTF-8), R4V's layout and labels."""
-        self.report_layout().write_csv(target)
+        neutralise_frame(self.report_layout()).write_csv(target)
 
     def to_xlsx(self, path: str | Path) -> None:
         """A workbook: the consolidated report, then partners, coverage, presence, progress, CVA."""
@@ -274,9 +275,10 @@ class Figures:
             "Progress": self.progress,
             "CVA": self.cva,
         }
-        with xlsxwriter.Workbook(str(path)) as workbook:
+        options = {"strings_to_formulas": False, "strings_to_urls": False}
+        with xlsxwriter.Workbook(str(path), options) as workbook:
             for name, frame in sheets.items():
-                frame.write_excel(workbook, worksheet=name, autofit=True)
+                neutralise_frame(frame).write_excel(workbook, worksheet=name, autofit=True)
 
     def to_text(self, lang: str = "en") -> str:
         """A short plain summary (English or Spanish) for the last month of the period."""

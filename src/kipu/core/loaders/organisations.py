@@ -50,6 +50,7 @@ class OrganisationRecord:
     member_since: date | None = None
     member_until: date | None = None
     sub_working_groups: list[str] = field(default_factory=list)
+    row: int | None = None  # the file row (header = 1), for notices about it
 
 
 def load_organisations(path: Path | str) -> Loaded[OrganisationRecord]:
@@ -127,4 +128,5 @@ def _organisation(
         member_since=dates["member_since"],
         member_until=dates["member_until"],
         sub_working_groups=split_list(columns.value(record, "sub_working_groups")),
+        row=number,
     )

@@ -111,9 +111,10 @@ def validate_rows(
     today: date | None = None,
     history: pl.DataFrame | None = None,
 ) -> ValidationResult:
-    """Validate rows given as dicts with canonical keys (a JSON API); row numbers are 1-based
-    positions unless a record carries its own "row"."""
-    numbers = [int(r.get("row") or i + 1) for i, r in enumerate(records)]
+    """Validate rows given as dicts with canonical keys (a JSON API). Rows are numbered by
+    position, from 1: a "row" key a client sends is ignored (it is not a column either), so
+    stored row numbers are always unique, in order and within range."""
+    numbers = list(range(1, len(records) + 1))
     columns = {n: [r.get(n) for r in records] for n in COLUMN_NAMES if any(n in r for r in records)}
     raw = build_frame(columns, numbers)
     header = Header(

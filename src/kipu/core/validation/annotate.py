@@ -45,8 +45,11 @@ def annotate_workbook(
     *,
     lang: str = "en",
     limits: Limits = DEFAULT_LIMITS,
+    keep_rows: frozenset[int] | None = None,
 ) -> Path:
-    """The annotated copy of `source_path` at `out_path` (an .xlsx, or .xlsm for macros)."""
+    """The annotated copy of `source_path` at `out_path`, an .xlsx: the macros of an .xlsm
+    upload are stripped, and every cell Kipu writes goes through `kipu.core.write.excel_cell`
+    (formulas neutralised)."""
     source, out = Path(source_path), Path(out_path)
     try:
         book, sheet = _open(source, report, limits)
@@ -54,6 +57,8 @@ def annotate_workbook(
         log.info("annotated workbook without the source sheet: %s", error)
         book, sheet = Workbook(), None
         book.remove(book.active)
+    if keep_rows is not None:
+        _only_rows(book, sheet, keep_rows, report.header_row or 1)
     if sheet is not None:
         _mark_cells(sheet, report.issues, limits.max_comments)
     _errors_sheet(book, report.issues, lang)
@@ -64,7 +69,7 @@ def annotate_workbook(
 def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Worksheet | None]:
     suffix = source.suffix.lower()
     if suffix in (".xlsx", ".xlsm") and check_upload(source, limits) == "zip":
-        book = load_workbook(source, keep_vba=suffix == ".xlsm")
+        book = load_workbook(source, keep_vba=False)  # macros are never sent back
         name = report.sheet if report.sheet in book.sheetnames else None
         return book, book[name] if name else None
     rows = _source_rows(source, report.sheet, limits)
@@ -74,6 +79,23 @@ def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Works
     for row in rows:
         sheet.append([None if cell in ("", None) else excel_cell(cell) for cell in row])
     return book, sheet
+
+
+def _only_rows(
+    book: Workbook, sheet: Worksheet | None, keep: frozenset[int], header_row: int
+) -> None:
+    """The 5W sheet only, with every data row outside `keep` emptied (values, comments):
+    what a reader whose remit is some rows may see of a file."""
+    for other in list(book.worksheets):
+        if other is not sheet:
+            book.remove(other)
+    if sheet is None:
+        return
+    sheet.merged_cells.ranges = set()  # a range could carry a hidden row's value
+    for row in sheet.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            if cell.row not in keep and not isinstance(cell, MergedCell):
+                cell.value, cell.comment = None, None
 
 
 def _sheet_title(name: str) -> str:

@@ -11,21 +11,22 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kipu.web.accounts.models import RoleName
-from kipu.web.accounts.queries import login_locked_until
+from kipu.web.accounts.queries import address_locked_until, login_locked_until
 from kipu.web.accounts.services import (
     RoleError,
     check_role,
     clear_login_failures,
     record_login_failure,
 )
-from kipu.web.audit.services import client_ip
 from kipu.web.plans.models import Sector
 from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.security import client_address
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The login form, refusing a username from an address after repeated failures, even with
-    the right password, until the lock ends."""
+    """The login form, refusing a username from an address after repeated failures, and every
+    username from an address after many failures from it (password spraying), even with the
+    right password, until the lock ends."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -33,18 +34,25 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             "Too many failed sign-in attempts. For your security, signing in as this user "
             "from here is blocked until %(time)s (UTC). You can also reset your password."
         ),
+        "address_locked": _(
+            "Too many failed sign-in attempts from your network address. For your security, "
+            "signing in from here is blocked until %(time)s (UTC)."
+        ),
     }
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        ip = client_ip(self.request)
-        until = login_locked_until(username, ip) if username else None
-        if until is not None:
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"time": formats.time_format(until, "H:i")},
-            )
+        ip = client_address(self.request)
+        for code, until in (
+            ("address_locked", address_locked_until(ip)),
+            ("locked", login_locked_until(username, ip) if username else None),
+        ):
+            if until is not None:
+                raise forms.ValidationError(
+                    self.error_messages[code],
+                    code=code,
+                    params={"time": formats.time_format(until, "H:i")},
+                )
         try:
             cleaned = super().clean()
         except forms.ValidationError:

@@ -91,14 +91,14 @@ class Invitation(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """A failed login, kept for throttling (per username and address)."""
+    """A failed login, kept for throttling (per username and address, and per address)."""
 
     username = models.CharField(max_length=150)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["username", "ip", "at"])]
+        indexes = [models.Index(fields=["username", "ip", "at"]), models.Index(fields=["ip", "at"])]
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip} at {self.at}"

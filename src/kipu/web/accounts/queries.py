@@ -96,14 +96,26 @@ def login_locked_until(username: str, ip: str | None) -> dt.datetime | None:
     """When the lock on (username, address) ends, if the last failures came fast enough to set
     one: MAX_FAILURES failures within the window lock out for the lockout period from the last
     failure. Refused attempts during a lock are not counted, so a lock cannot be prolonged."""
-    limit = settings.KIPU_LOGIN_MAX_FAILURES
+    attempts = LoginAttempt.objects.filter(username=username.casefold(), ip=ip)
+    return _locked_until(attempts, settings.KIPU_LOGIN_MAX_FAILURES)
+
+
+def address_locked_until(ip: str | None) -> dt.datetime | None:
+    """When the lock on an address ends, against password spraying (one password tried on many
+    usernames): MAX_FAILURES_PER_ADDRESS failures from the address within the window, whatever
+    the usernames, lock every sign-in from it, by the same rules as `login_locked_until`."""
+    if not ip:
+        return None  # no address to hold against anyone
+    attempts = LoginAttempt.objects.filter(ip=ip)
+    return _locked_until(attempts, settings.KIPU_LOGIN_MAX_FAILURES_PER_ADDRESS)
+
+
+def _locked_until(attempts: QuerySet[LoginAttempt], limit: int) -> dt.datetime | None:
     window = dt.timedelta(seconds=settings.KIPU_LOGIN_WINDOW_SECONDS)
     lockout = dt.timedelta(seconds=settings.KIPU_LOGIN_LOCKOUT_SECONDS)
     now = timezone.now()
     recent = list(
-        LoginAttempt.objects.filter(
-            username=username.casefold(), ip=ip, at__gte=now - window - lockout
-        )
+        attempts.filter(at__gte=now - window - lockout)
         .order_by("-at")
         .values_list("at", flat=True)[:limit]
     )

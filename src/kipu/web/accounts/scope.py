@@ -181,6 +181,18 @@ class Scope:
             return queryset.filter(pk__in=rows.values("submission_id"))
         return queryset.none()
 
+    def submission_rows(self, submission: Any) -> frozenset[int] | None:
+        """The rows of a submission (file row numbers) whose content the user may read: None
+        for all of them (the IM team, the organisation's own partners); for a coordinator,
+        only the rows of their sectors, so a submission that touches one of their sectors
+        does not show the others' rows, issues or cells."""
+        if self.role != COORDINATOR:
+            return None
+        from kipu.web.submissions.models import Activity
+
+        rows = Activity.objects.filter(self._sector_q(), submission=submission)
+        return frozenset(rows.values_list("row", flat=True))
+
     def organisations_visible(self) -> QuerySet[Organisation]:
         """Organisations whose unpublished data the user may see (the member list itself is
         public)."""
@@ -229,6 +241,12 @@ class Scope:
 
     def can_manage_platform(self) -> bool:
         return self.role == ADMIN
+
+    def can_manage_installation(self) -> bool:
+        """Whether the user administers the whole installation (a Django superuser): on the
+        web, only they change what every platform shares and no platform owns (the gazetteer,
+        organisations without an owner platform)."""
+        return self.user is not None and bool(self.user.is_superuser)
 
     def can_view_unpublished(self) -> bool:
         """Whether any unpublished data is visible (partners: only their organisation's)."""

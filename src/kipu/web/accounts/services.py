@@ -18,7 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kipu.web.accounts.models import Invitation, LoginAttempt, ResetRequest, Role, RoleName
-from kipu.web.accounts.queries import invitation_token, login_locked_until, user_with_email
+from kipu.web.accounts.queries import (
+    address_locked_until,
+    invitation_token,
+    login_locked_until,
+    user_with_email,
+)
 from kipu.web.audit.services import record, snapshot
 from kipu.web.plans.models import Sector
 from kipu.web.platforms.models import Organisation, Platform
@@ -210,23 +215,53 @@ def _set_active(
 ) -> User:
     fields = ["username", "email", "is_active"]
     before = snapshot(user, fields=fields)
+    if not active:
+        # Its API tokens go with the account, for good: reactivating it brings none back.
+        from kipu.web.api.auth import revoke_user_tokens
+
+        revoke_user_tokens(user, actor, note=f"account deactivated: {reason}"[:1000], ip=ip)
     user.is_active = active
     user.save(update_fields=["is_active"])
     record(actor, action, user, before, snapshot(user, fields=fields), platform, reason, ip=ip)
     return user
 
 
+def note_deactivation(sender: Any, instance: User, update_fields: Any = None, **_: Any) -> None:
+    """pre_save of User: an account saved inactive outside `deactivate_user` (a shell, another
+    tool) loses its API tokens too (`revoke_tokens_of_deactivated`, post_save)."""
+    instance._kipu_deactivated = bool(  # type: ignore[attr-defined]
+        instance.pk
+        and not instance.is_active
+        and (update_fields is None or "is_active" in update_fields)
+        and User.objects.filter(pk=instance.pk, is_active=True).exists()
+    )
+
+
+def revoke_tokens_of_deactivated(sender: Any, instance: User, **_: Any) -> None:
+    if getattr(instance, "_kipu_deactivated", False):
+        from kipu.web.api.auth import revoke_user_tokens
+
+        revoke_user_tokens(instance, None, note="account deactivated")
+        instance._kipu_deactivated = False  # type: ignore[attr-defined]
+
+
 def record_login_failure(username: str, ip: str | None) -> bool:
-    """Count a failed login; True when this failure starts a lock (which is audited)."""
+    """Count a failed login; True when this failure starts a lock, of the username from this
+    address or of the address itself (password spraying). Each lock is audited."""
     now = timezone.now()
     key = username.casefold()
     # Old failures no longer matter; dropping them here keeps the table small without a job.
     LoginAttempt.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
     LoginAttempt.objects.create(username=key, ip=ip, at=now)
-    if login_locked_until(key, ip) is None:
-        return False
-    record(None, "lock_login", note=f"username {key!r}", ip=ip)
-    return True
+    # Attempts are refused, not counted, during a lock: any lock found now starts here.
+    locked = False
+    if login_locked_until(key, ip) is not None:
+        record(None, "lock_login", note=f"username {key!r}", ip=ip)
+        locked = True
+    if address_locked_until(ip) is not None:
+        record(None, "lock_login_address", note=f"address {ip}", ip=ip)
+        locked = True
+    return locked
 
 
 def clear_login_failures(username: str, ip: str | None) -> None:

@@ -28,6 +28,7 @@ from kipu.web.accounts.forms import (
 from kipu.web.accounts.models import Invitation, Role
 from kipu.web.accounts.scope import MANAGE_PLATFORM, require, scope_of
 from kipu.web.audit.services import client_ip
+from kipu.web.security import client_address
 
 
 class LoginView(auth_views.LoginView):
@@ -48,7 +49,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        if services.allow_password_reset(form.cleaned_data["email"], client_ip(self.request)):
+        email = form.cleaned_data["email"]
+        if services.allow_password_reset(email, client_address(self.request)):
             return super().form_valid(form)
         return redirect(self.success_url)  # the same answer: no mail, nothing revealed
 

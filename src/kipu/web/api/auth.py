@@ -20,6 +20,7 @@ from django.utils import timezone
 from kipu.web.api.errors import ApiError
 from kipu.web.api.models import ApiToken
 from kipu.web.audit.services import client_ip, record
+from kipu.web.platforms.models import Platform
 
 TOKEN_PREFIX = "kipu_"
 VISIBLE = 12  # characters of the token kept in clear, "kipu_" included
@@ -40,7 +41,7 @@ def create_token(user: Any, name: str, request: HttpRequest | None = None) -> st
         prefix=secret[:VISIBLE],
         digest=digest_of(secret),
     )
-    record(
+    _record(
         user,
         "create_api_token",
         token,
@@ -53,16 +54,53 @@ def create_token(user: Any, name: str, request: HttpRequest | None = None) -> st
 def revoke_token(token: ApiToken, actor: Any, request: HttpRequest | None = None) -> None:
     if token.revoked_at is not None:
         return
+    _revoke(token, actor, client_ip(request))
+
+
+def revoke_user_tokens(user: Any, actor: Any, *, note: str = "", ip: str | None = None) -> int:
+    """Revoke every active token of `user` (an account being deactivated): a token stays
+    revoked, so reactivating the account does not bring it back. Returns how many."""
+    tokens = list(ApiToken.objects.select_related("user").filter(user=user, revoked_at=None))
+    for token in tokens:
+        _revoke(token, actor, ip, note)
+    return len(tokens)
+
+
+def _revoke(token: ApiToken, actor: Any, ip: str | None, note: str = "") -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(
+    _record(
         actor,
         "revoke_api_token",
         token,
         before={"revoked": False},
         after={"revoked": True},
-        ip=client_ip(request),
+        ip=ip,
+        note=note,
     )
+
+
+def token_platforms(user: Any) -> list[Any]:
+    """Where a token's audit events go: every platform where its owner holds a role, or the
+    installation (None) for a superuser or a user without roles. A token reaches whatever its
+    owner's roles reach, so each of those platforms' IM teams sees it come and go."""
+    if user.is_superuser:
+        return [None]
+    return list(Platform.objects.filter(roles__user_id=user.pk).order_by("pk").distinct()) or [None]
+
+
+def _record(
+    actor: Any,
+    action: str,
+    token: ApiToken,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    ip: str | None = None,
+    note: str = "",
+) -> None:
+    for platform in token_platforms(token.user):
+        record(actor, action, token, before, after, platform, note, ip=ip)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from kipu.web.platforms.models import Organisation
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.imports import ImportRefused, organisation_of
 from kipu.web.submissions.models import Submission
-from kipu.web.submissions.queries import submission_summary
+from kipu.web.submissions.queries import scoped_report, submission_summary
 
 
 def _period(call: Call) -> tuple[str | None, str | None]:
@@ -191,7 +191,9 @@ def submissions(call: Call) -> HttpResponseBase:
     rows = rows.order_by("-uploaded_at", "-pk")
     count = rows.count()
     start = (p["page"] - 1) * p["page_size"]
-    results = [submission_summary(s) for s in rows[start : start + p["page_size"]]]
+    # A page past the end is empty without a query: a huge offset overflows SQLite's integers.
+    page = rows[start : start + p["page_size"]] if start < count else []
+    results = [submission_summary(s) for s in page]
     return json_answer({**page_links(call, p["page"], p["page_size"], count), "results": results})
 
 
@@ -203,13 +205,14 @@ def submission(call: Call) -> HttpResponseBase:
         .first()
     )
     # Not visible and not there answer alike: ids of others' submissions reveal nothing.
+    scope = Scope.for_user(call.user, found.platform) if found is not None else None
     if (
         found is None
-        or not Scope.for_user(call.user, found.platform)
-        .submissions(Submission.objects.filter(pk=found.pk))
-        .exists()
+        or scope is None
+        or not scope.submissions(Submission.objects.filter(pk=found.pk)).exists()
     ):
         raise ApiError(404, f"no submission {call.path['id']}")
+    report = scoped_report(found.report, scope.submission_rows(found))
     return json_answer(
-        {**submission_summary(found), "platform": found.platform.slug, "report": found.report}
+        {**submission_summary(found), "platform": found.platform.slug, "report": report}
     )

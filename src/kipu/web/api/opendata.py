@@ -20,25 +20,11 @@ from kipu.core.export import display_frame, write_csv, write_xlsx
 from kipu.core.figures import Figures
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMNS, EXPORT_HXL
-from kipu.core.write import excel_cell
+from kipu.core.write import excel_cell, neutralise, neutralise_frame
 
 EXPORTED = tuple(c.name for c in COLUMNS)  # the activity columns an export reads
 XLSX_MAX_ROWS = 1_048_576 - 2  # a worksheet's rows, less the label and HXL rows
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# What kipu.core.export.neutralise guards against, as one regular expression.
-FORMULA_START = r"^[=+\-@\t\r]"
-
-
-def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text cells starting like a formula get a leading apostrophe; numbers stay numbers."""
-    text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
-    return frame.with_columns(
-        pl.when(pl.col(n).str.contains(FORMULA_START))
-        .then(pl.lit("'") + pl.col(n))
-        .otherwise(pl.col(n))
-        .alias(n)
-        for n in text
-    )
 
 
 def activity_header(lang: str = "en", hxl: bool = True) -> list[list[str]]:
@@ -54,7 +40,9 @@ def activity_table(frame: pl.DataFrame, reference: ReferenceData, lang: str = "e
 
 def _csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([["" if v is None else v for v in row] for row in rows])
+    csv.writer(buffer).writerows(
+        [["" if v is None else neutralise(v) for v in row] for row in rows]
+    )
     return buffer.getvalue().encode("utf-8")
 
 

@@ -215,7 +215,25 @@ def _json_rows(request: HttpRequest) -> list[dict[str, Any]]:
         raise ApiError(400, 'the JSON body must be {"rows": [{column: value, …}, …]}')
     if len(rows) > MAX_ROWS:
         raise ApiError(413, f"more than {MAX_ROWS:,} rows: send a file instead")
+    # No database stores a NUL in text (PostgreSQL refuses it): refuse it here, as a bad request.
+    bad = [number for number, row in enumerate(rows, 1) if _has_nul(row)]
+    if bad:
+        raise ApiError(
+            400,
+            "NUL characters (\\u0000) are not allowed in JSON rows",
+            details={"rows": bad[:100]},
+        )
     return rows
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _answer(call: Call, result: ImportResult) -> HttpResponse:

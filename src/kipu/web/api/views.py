@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from kipu.web.api.base import Call, handler, json_answer
@@ -21,6 +22,7 @@ from kipu.web.plans.queries import plan_for, plan_value
 from kipu.web.platforms.models import Platform
 from kipu.web.platforms.queries import list_platforms, member_organisations
 from kipu.web.reports.models import ReportVersion
+from kipu.web.reports.queries import visible_versions
 from kipu.web.stats.models import Series
 
 handler("submit")(submit)
@@ -155,13 +157,28 @@ def statistics(call: Call) -> HttpResponseBase:
 
 @handler("reports")
 def reports(call: Call) -> HttpResponseBase:
-    rows = ReportVersion.objects.filter(platform=call.platform, published=True)
+    # The versions the report pages serve this caller (reports.views.report_file), published.
+    rows = visible_versions(call.scope).filter(published=True)
     if call.params["month"]:
         rows = rows.filter(month=call.params["month"])
     if call.params["lang"]:
         rows = rows.filter(lang=call.params["lang"])
-    site = call.request.build_absolute_uri("/reports/")
     slug = call.platform.slug
+
+    def link(version: ReportVersion, name: str) -> str:
+        # The file URL names the version: each published version stays at its own address.
+        path = reverse(
+            "reports:file",
+            kwargs={
+                "platform": slug,
+                "month": version.month,
+                "lang": version.lang,
+                "number": version.number,
+                "name": name,
+            },
+        )
+        return call.request.build_absolute_uri(path)
+
     return _listing(
         [
             {
@@ -170,10 +187,7 @@ def reports(call: Call) -> HttpResponseBase:
                 "lang": r.lang,
                 "number": r.number,
                 "created_at": r.created_at.isoformat(timespec="seconds"),
-                "links": {
-                    ext: f"{site}{slug}/{r.month}/{r.lang}/sitrep.{ext}"
-                    for ext in ("pdf", "docx", "html")
-                },
+                "links": {ext: link(r, f"sitrep.{ext}") for ext in ("pdf", "docx", "html")},
             }
             for r in rows.order_by("-month", "lang", "-number")
         ]

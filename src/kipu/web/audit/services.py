@@ -49,6 +49,23 @@ def record(
     )
 
 
+def record_each(
+    platforms: Iterable[Any],
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    *,
+    ip: str | None = None,
+) -> list[AuditEvent]:
+    """`record` once on each of `platforms` (None: the installation), with the same before and
+    after: a change to a record several platforms share shows in the audit log of each."""
+    targets = list(dict.fromkeys(platforms))  # each platform once, in order
+    return [record(actor, action, obj, before, after, p, note, ip=ip) for p in targets]
+
+
 def _actor(actor: Any) -> tuple[Any, str]:
     if actor is None or isinstance(actor, AnonymousUser):
         return None, "system" if actor is None else "anonymous"

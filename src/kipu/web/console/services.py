@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -59,8 +60,12 @@ def reminder_drafts(
                 "rejected": status != MISSING,
                 "portal_url": portal_url,
             }
-            subject = render_to_string("console/reminder_subject.txt", context).strip()
-            body = render_to_string("console/reminder_body.txt", context)
+            # Plain text (the templates do not escape: e-mail is not HTML). render_to_string
+            # marks its result safe; str.__str__ makes it a plain str again, so a page that
+            # shows the draft escapes it like any other text.
+            subject = str.__str__(render_to_string("console/reminder_subject.txt", context))
+            body = str.__str__(render_to_string("console/reminder_body.txt", context))
+            subject = subject.strip()
             drafts.append(
                 Draft(organisation, status, focal_points(platform, organisation), subject, body)
             )
@@ -86,3 +91,14 @@ def send_reminders(
         )
         sent += 1
     return sent
+
+
+@transaction.atomic
+def reopen_month(platform: Platform, month: str, actor: Any, reason: str) -> int:
+    """Reopen a locked or published month and withdraw its published reports (its figures
+    may change, so they must not stay public); returns how many reports were withdrawn."""
+    from kipu.web.reports.services import withdraw_reports
+    from kipu.web.submissions.months import reopen_month as reopen
+
+    reopen(platform, month, actor, reason)
+    return withdraw_reports(platform, month, actor, reason)

@@ -181,9 +181,7 @@ def reopen(request: HttpRequest, month: str) -> HttpResponse:
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            month_service.reopen_month(
-                scope.platform, month, request.user, form.cleaned_data["reason"]
-            )
+            services.reopen_month(scope.platform, month, request.user, form.cleaned_data["reason"])
         except ValueError as error:
             messages.error(request, str(error))
         else:

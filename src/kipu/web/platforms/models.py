@@ -46,7 +46,21 @@ class Platform(models.Model):
 
 
 class Organisation(models.Model):
+    """A member organisation, shared by every platform of the installation. Its shared fields
+    (names, acronym, type, registry id, aliases) are changed only by its owner platform's
+    administrators, or by installation administrators (superusers, the `kipu` command) when
+    `owner` is empty: see `kipu.web.platforms.queries.can_change_shared`."""
+
     TYPES = [(t, t) for t in ORGANISATION_TYPES]
+    SHARED_FIELDS = (
+        "external_id",
+        "name_en",
+        "name_es",
+        "name_pt",
+        "acronym",
+        "org_type",
+        "aliases",
+    )
 
     external_id = models.CharField(
         max_length=20, unique=True, null=True, blank=True, help_text="Registry id, R4V style ORGnnn"
@@ -57,6 +71,15 @@ class Organisation(models.Model):
     acronym = models.CharField(max_length=60, blank=True)
     org_type = models.CharField(max_length=40, choices=TYPES, blank=True)
     aliases = models.JSONField(default=list, blank=True)
+    owner = models.ForeignKey(
+        Platform,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_organisations",
+        help_text="The platform whose administrators may change the shared fields; "
+        "empty: installation administrators only",
+    )
 
     class Meta:
         ordering = ["name_en"]
@@ -78,6 +101,11 @@ class Membership(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     sub_working_groups = models.JSONField(default=list, blank=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The platform's own other names of the organisation; only its files use them",
+    )
 
     class Meta:
         ordering = ["platform", "organisation"]

@@ -1,11 +1,16 @@
-"""Reads: platforms, organisations, and the reference data of a platform as core values."""
+"""Reads: platforms, organisations, and the reference data of a platform as core values; and
+who may change the records every platform shares (`can_change_shared`)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
 
 from kipu.core.reference import Organisation as OrganisationValue
 from kipu.core.reference import ReferenceData
 from kipu.web.locations.queries import gazetteer
-from kipu.web.platforms.models import Membership, Platform
+from kipu.web.platforms.models import Membership, Organisation, Platform
 
 
 class PlatformNotFound(LookupError):
@@ -45,7 +50,57 @@ def list_platforms() -> list[dict[str, object]]:
     ]
 
 
+def is_installation_actor(actor: Any) -> bool:
+    """Whether `actor` acts for the whole installation: a Django superuser, the `kipu` command
+    (an audit label "cli:<login>") or the system (None: code the operator runs, such as the
+    demonstration loader). Nobody else may change a record no platform owns."""
+    if actor is None:
+        return True
+    if isinstance(actor, str):
+        return actor.startswith("cli:")
+    return bool(getattr(actor, "is_active", False) and getattr(actor, "is_superuser", False))
+
+
+def can_change_shared(actor: Any, platform: Platform, organisation: Organisation) -> bool:
+    """The one rule for the shared fields of an organisation (`Organisation.SHARED_FIELDS`):
+    installation administrators may change every organisation; an administrator of `platform`
+    may change those `platform` owns, and create new ones (which `platform` will own). Being a
+    member gives no right to change the shared record: a platform keeps its own names in its
+    membership's aliases."""
+    if is_installation_actor(actor):
+        return True
+    if organisation.pk is not None and organisation.owner_id != platform.pk:
+        return False
+    if isinstance(actor, str) or not getattr(actor, "is_authenticated", False):
+        return False  # another label ("system", "anonymous") or an anonymous visitor
+    from kipu.web.accounts.scope import Scope
+
+    return Scope.for_user(actor, platform).can_manage_platform()
+
+
+def owner_slug(organisation: Organisation) -> str | None:
+    """The owner platform's slug; None for an organisation no platform owns (the installation's)."""
+    return organisation.owner.slug if organisation.owner is not None else None
+
+
+def platforms_using(organisation: Organisation) -> list[Platform]:
+    """The platforms a change of the shared organisation concerns: its members and its owner."""
+    query = Q(memberships__organisation=organisation)
+    if organisation.owner_id:
+        query |= Q(pk=organisation.owner_id)
+    return list(Platform.objects.filter(query).distinct().order_by("slug"))
+
+
+def platforms_of_country(country: str) -> list[Platform]:
+    """The platforms whose gazetteer includes `country` (ISO3): national and local platforms of
+    the country, and the regional platforms with a member platform in it."""
+    query = Q(country=country) | Q(country="", children__country=country)
+    return list(Platform.objects.filter(query).distinct().order_by("slug"))
+
+
 def member_organisations(platform: Platform) -> list[OrganisationValue]:
+    """The platform's members as core values. Aliases are the organisation's shared ones and
+    the platform's own (its membership's), which no other platform sees."""
     memberships = Membership.objects.filter(platform=platform).select_related("organisation")
     return [
         OrganisationValue(
@@ -62,7 +117,7 @@ def member_organisations(platform: Platform) -> list[OrganisationValue]:
                 )
                 if v
             },
-            aliases=tuple(m.organisation.aliases),
+            aliases=tuple(dict.fromkeys([*m.organisation.aliases, *m.aliases])),
         )
         for m in memberships.order_by("organisation__name_en")
     ]

@@ -1,6 +1,10 @@
-"""Writes: platforms, organisations and memberships."""
+"""Writes: platforms, organisations and memberships. Organisations are shared by every platform;
+a load changes one only where the actor may (`kipu.web.platforms.queries.can_change_shared`)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -9,6 +13,7 @@ from kipu.core.loaders.organisations import OrganisationRecord
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location
 from kipu.web.platforms.models import Membership, Organisation, Platform
+from kipu.web.platforms.queries import can_change_shared, is_installation_actor, owner_slug
 
 
 @transaction.atomic
@@ -62,34 +67,198 @@ def _admin1_units(country: str, texts: list[str]) -> list[Location]:
     return list(Location.objects.filter(pcode__in=units))
 
 
+@dataclass
+class OrganisationsLoaded:
+    """What `load_organisations` did. `changed` holds each known organisation whose shared
+    fields it changed, with their values before and after and the file row (for the audit log
+    of every platform using it); `notices`, one per row naming an organisation the loading
+    platform may not change (file row, registry id, owner, the names kept as its aliases)."""
+
+    created: int = 0
+    updated: int = 0
+    changed: list[tuple[Organisation, dict[str, Any], dict[str, Any], int | None]] = field(
+        default_factory=list
+    )
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+
+def shared_values(organisation: Organisation) -> dict[str, Any]:
+    """The organisation's shared fields and owner, as the audit log keeps them."""
+    values = {f: getattr(organisation, f) for f in Organisation.SHARED_FIELDS}
+    return {**values, "aliases": list(values["aliases"]), "owner_id": organisation.owner_id}
+
+
 @transaction.atomic
-def load_organisations(platform: Platform, records: list[OrganisationRecord]) -> tuple[int, int]:
-    """Upsert organisations (matched by registry id, else by name) and their memberships."""
-    by_id = {o.external_id: o for o in Organisation.objects.exclude(external_id=None)}
-    by_name = {normalise(o.name_en): o for o in Organisation.objects.all()}
-    created = updated = 0
-    for record in records:
-        row = by_id.get(record.external_id) if record.external_id else None
-        row = row or by_name.get(normalise(record.name))
-        if row is None:
-            row, created = Organisation(), created + 1
-        else:
-            updated += 1
-        row.external_id = record.external_id or row.external_id
-        row.name_en, row.name_es, row.name_pt = record.name, record.name_es, record.name_pt
-        row.acronym, row.org_type, row.aliases = record.acronym, record.org_type, record.aliases
-        row.save()
-        by_name[normalise(row.name_en)] = row
-        Membership.objects.update_or_create(
-            platform=platform,
-            organisation=row,
-            defaults={
-                "start_date": record.member_since,
-                "end_date": record.member_until,
-                "sub_working_groups": record.sub_working_groups,
-            },
+def load_organisations(
+    platform: Platform, records: list[OrganisationRecord], *, actor: Any = None
+) -> OrganisationsLoaded:
+    """Upsert organisations and `platform`'s memberships of them.
+
+    A row is matched by its registry id; a row without one, by name. A row with a registry id
+    no organisation has creates a new organisation even when another has its name (nothing is
+    taken over by name). New organisations are owned by `platform`. A known organisation is
+    changed only where `actor` (None: the system) may change it (`can_change_shared`);
+    otherwise only the membership is created or updated, the file's other names for it are
+    added to the membership's aliases, and a notice says so."""
+    return _OrganisationLoad(platform, actor).run(records)
+
+
+class _OrganisationLoad:
+    """One run of `load_organisations`: the stored organisations indexed by registry id and by
+    name, the platform's memberships, and whether the actor may change each owner's records."""
+
+    def __init__(self, platform: Platform, actor: Any) -> None:
+        self.platform, self.actor = platform, actor
+        self.members = {m.organisation_id: m for m in Membership.objects.filter(platform=platform)}
+        known = list(Organisation.objects.select_related("owner").order_by("pk"))
+        self.by_id = {o.external_id: o for o in known if o.external_id}
+        self.by_name: dict[str, Organisation] = {}
+        for organisation in known:  # the platform's own member first, else the oldest
+            self._index_name(organisation)
+        self._allowed: dict[tuple[bool, int | None], bool] = {}
+        self.done = OrganisationsLoaded()
+
+    def run(self, records: list[OrganisationRecord]) -> OrganisationsLoaded:
+        for record in records:
+            row = self._match(record)
+            kept: list[str] | None = None
+            if row is None:
+                row = Organisation(owner=self.platform)
+                _write(row, _values(record, None))
+                row.save()
+                self.done.created += 1
+            elif self._may_change(row):
+                self._update(row, record)
+            else:
+                kept = self._keep_apart(row, record)
+            self._index_name(row)
+            self._membership(row, record, kept)
+        return self.done
+
+    def _index_name(self, organisation: Organisation) -> None:
+        key = normalise(organisation.name_en)
+        held = self.by_name.get(key)
+        if held is None or (organisation.pk in self.members and held.pk not in self.members):
+            self.by_name[key] = organisation
+
+    def _may_change(self, organisation: Organisation) -> bool:
+        # can_change_shared depends on the organisation only through these two.
+        key = (organisation.pk is None, organisation.owner_id)
+        if key not in self._allowed:
+            self._allowed[key] = can_change_shared(self.actor, self.platform, organisation)
+        return self._allowed[key]
+
+    def _match(self, record: OrganisationRecord) -> Organisation | None:
+        named = self.by_name.get(normalise(record.name))
+        if not record.external_id:
+            return named
+        found = self.by_id.get(record.external_id)
+        if found is not None:
+            return found
+        # A new registry id names a new organisation, unless the one of that name has no
+        # registry id yet and may be changed here: it gets this one.
+        if named is not None and not named.external_id and self._may_change(named):
+            return named
+        return None
+
+    def _update(self, row: Organisation, record: OrganisationRecord) -> None:
+        self.done.updated += 1
+        before = shared_values(row)
+        _write(row, _values(record, row.external_id))
+        if (
+            row.owner_id is None
+            and is_installation_actor(self.actor)
+            and not _used_elsewhere(row, self.platform)
+        ):
+            row.owner = self.platform  # an organisation nobody uses is adopted by its loader
+        after = shared_values(row)
+        if after != before:
+            row.save()
+            self.done.changed.append((row, before, after, record.row))
+            if row.external_id:
+                self.by_id[row.external_id] = row
+
+    def _keep_apart(self, row: Organisation, record: OrganisationRecord) -> list[str]:
+        """A row naming an organisation the platform may not change: nothing shared changes;
+        the names the file gives it that it does not have become the platform's aliases."""
+        self.done.updated += 1
+        membership = self.members.get(row.pk)
+        added = _new_names(row, membership.aliases if membership else [], record)
+        if _values(record, row.external_id) != {
+            f: getattr(row, f) for f in Organisation.SHARED_FIELDS
+        }:
+            self.done.notices.append(
+                {
+                    "row": record.row,
+                    "id": row.external_id or "",
+                    "organisation": str(row),
+                    "owner": owner_slug(row),
+                    "aliases_added": added,
+                }
+            )
+        return added
+
+    def _membership(
+        self, row: Organisation, record: OrganisationRecord, kept: list[str] | None
+    ) -> None:
+        defaults: dict[str, Any] = {
+            "start_date": record.member_since,
+            "end_date": record.member_until,
+            "sub_working_groups": record.sub_working_groups,
+        }
+        existing = self.members.get(row.pk)
+        if kept:
+            defaults["aliases"] = [*(existing.aliases if existing else []), *kept]
+        membership, _ = Membership.objects.update_or_create(
+            platform=self.platform, organisation=row, defaults=defaults
         )
-    return created, updated
+        self.members[row.pk] = membership
+
+
+def _values(record: OrganisationRecord, external_id: str | None) -> dict[str, Any]:
+    """The shared fields as `record` would set them (a row without an id keeps the stored one)."""
+    return {
+        "external_id": record.external_id or external_id,
+        "name_en": record.name,
+        "name_es": record.name_es,
+        "name_pt": record.name_pt,
+        "acronym": record.acronym,
+        "org_type": record.org_type,
+        "aliases": list(record.aliases),
+    }
+
+
+def _write(row: Organisation, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def _used_elsewhere(organisation: Organisation, platform: Platform) -> bool:
+    return organisation.memberships.exclude(platform=platform).exists()
+
+
+def _new_names(
+    organisation: Organisation, aliases: list[str], record: OrganisationRecord
+) -> list[str]:
+    """The names `record` gives the organisation that neither it nor `aliases` have."""
+    known = {
+        normalise(name)
+        for name in (
+            organisation.name_en,
+            organisation.name_es,
+            organisation.name_pt,
+            organisation.acronym,
+            *organisation.aliases,
+            *aliases,
+        )
+        if name
+    }
+    added: list[str] = []
+    for name in (record.name, record.name_es, record.name_pt, record.acronym, *record.aliases):
+        if name and normalise(name) not in known:
+            known.add(normalise(name))
+            added.append(name)
+    return added
 
 
 @transaction.atomic

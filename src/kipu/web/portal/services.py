@@ -246,12 +246,22 @@ def _header_indexes(path: Path, data: dict[str, Any]) -> dict[str, int]:
     return {label: index for index, label in {**header.unknown, **header.labels}.items()}
 
 
-def annotated_workbook(submission: Submission, out_path: Path, lang: str = "en") -> Path | None:
-    """The uploaded workbook with its problems marked, or None when no file was kept."""
+def annotated_workbook(
+    submission: Submission,
+    out_path: Path,
+    lang: str = "en",
+    rows: frozenset[int] | None = None,
+) -> Path | None:
+    """The uploaded workbook with its problems marked, or None when no file was kept.
+
+    `rows` (from `Scope.submission_rows`) narrows it to those rows: the others are blanked,
+    their issues left out, and the workbook's other sheets dropped."""
     from kipu.core.validation.annotate import annotate_workbook
+    from kipu.web.submissions.queries import scoped_report
 
     source = stored_file(submission)
     if source is None:
         return None
-    report = report_from_dict(submission.report, _header_indexes(source, submission.report))
-    return annotate_workbook(source, report, out_path, lang=lang)
+    data = scoped_report(submission.report, rows)
+    report = report_from_dict(data, _header_indexes(source, data))
+    return annotate_workbook(source, report, out_path, lang=lang, keep_rows=rows)

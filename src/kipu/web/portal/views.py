@@ -33,6 +33,7 @@ from kipu.web.portal.services import (
     stored_file,
     upload_submission,
 )
+from kipu.web.submissions.queries import scoped_report
 
 ISSUES_PER_PAGE = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -185,7 +186,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
     """One version with its validation report, filterable by severity, code and text."""
     scope = scope_of(request)
     found = queries.visible_submission(scope, pk)
-    report = found.report or {}
+    report = scoped_report(found.report or {}, scope.submission_rows(found))
     form = IssueFilterForm(request.GET or None, codes=queries.issue_codes(report))
     filters = form.cleaned_data if form.is_valid() else {}
     issues = queries.report_issues(
@@ -228,7 +229,8 @@ def annotated(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     found = queries.visible_submission(scope, pk)
     with tempfile.TemporaryDirectory() as folder:
-        path = annotated_workbook(found, Path(folder) / "checked.xlsx", language())
+        rows = scope.submission_rows(found)
+        path = annotated_workbook(found, Path(folder) / "checked.xlsx", language(), rows)
         if path is None:
             raise Http404("no file was kept for this submission")
         content = path.read_bytes()

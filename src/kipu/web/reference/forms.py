@@ -27,19 +27,31 @@ class ListField(forms.CharField):
 
 
 class OrganisationForm(forms.ModelForm):
+    """The shared fields of an organisation. `read_only` (for a platform that may not change
+    them) disables every field: Django then ignores what a request sends for them."""
+
     aliases = ListField(label=_("Other names (comma-separated)"), required=False)
 
     class Meta:
         model = Organisation
-        fields = ["external_id", "name_en", "name_es", "name_pt", "acronym", "org_type", "aliases"]
+        fields = list(Organisation.SHARED_FIELDS)
+
+    def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
 
 
 class MembershipForm(forms.ModelForm):
     sub_working_groups = ListField(label=_("Sub-working groups (comma-separated)"), required=False)
+    aliases = ListField(
+        label=_("Other names used only on this platform (comma-separated)"), required=False
+    )
 
     class Meta:
         model = Membership
-        fields = ["start_date", "end_date", "sub_working_groups"]
+        fields = ["start_date", "end_date", "sub_working_groups", "aliases"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -1,6 +1,11 @@
 """Writes of the reference-data pages: edits of one row and imports from a file, each audited.
 Imports read with the core loaders (the same as the CLI) and store nothing unless the whole
-file is understood."""
+file is understood.
+
+Organisations and the gazetteer are shared by every platform. An organisation's shared fields
+change only where `kipu.web.platforms.queries.can_change_shared` allows it; the gazetteer only
+by installation administrators (superusers, the `kipu` command). A change to a shared record
+is audited on every platform that uses it."""
 
 from __future__ import annotations
 
@@ -9,16 +14,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
-from kipu.web.audit.services import record, snapshot
-from kipu.web.platforms.models import Platform
+from kipu.web.audit.services import record, record_each, snapshot
+from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.platforms.queries import (
+    can_change_shared,
+    is_installation_actor,
+    platforms_of_country,
+    platforms_using,
+)
 
 
 @dataclass
 class Imported:
+    """The outcome of an import. `audit_on`: the platforms the import event goes to (None: the
+    importing one); `changed`: shared records it changed, (object, before, after, note), each
+    audited on every platform using it."""
+
     errors: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    audit_on: list[Platform | None] | None = None
+    changed: list[tuple[models.Model, dict[str, Any], dict[str, Any], str]] = field(
+        default_factory=list
+    )
 
     @property
     def ok(self) -> bool:
@@ -44,35 +65,91 @@ def save_edit(
     ip: str | None = None,
 ) -> models.Model:
     """Save bound, valid model forms (the first is the audited object) with one audit event
-    holding before (from `before_edit`) and after of every form's instance."""
-    saved: list[models.Model] = []
-    for form in forms:
-        # A new membership belongs to the organisation saved just before it.
-        if (
-            saved
-            and hasattr(form.instance, "organisation_id")
-            and not form.instance.organisation_id
-        ):
-            form.instance.organisation = saved[0]
-        saved.append(form.save())
+    holding before (from `before_edit`) and after of every form's instance. Rows of one
+    platform only: organisations, which platforms share, go through `save_organisation`."""
+    saved = [form.save() for form in forms]
     after = {f"{s._meta.model_name}": snapshot(s) for s in saved}
     created = all(v is None for v in before.values())
     record(actor, action, saved[0], None if created else before, after, platform, ip=ip)
     return saved[0]
 
 
-def _organisations(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
+@transaction.atomic
+def save_organisation(
+    actor: Any,
+    organisation_form: Any,
+    membership_form: Any,
+    platform: Platform,
+    before: dict[str, Any],
+    *,
+    ip: str | None = None,
+) -> Organisation:
+    """Save the bound, valid forms of the organisation page. The shared record is saved only
+    where `actor` may change it (a new organisation is owned by `platform`); the membership of
+    `platform` always. One event on `platform` holds both; when the shared record changed,
+    every other platform using it gets an event with the organisation's before and after (the
+    membership is `platform`'s own business)."""
+    organisation = organisation_form.instance
+    created = organisation.pk is None
+    if created:
+        organisation.owner = platform
+    if can_change_shared(actor, platform, organisation):
+        organisation = organisation_form.save()
+    elif organisation_form.has_changed():  # the page shows them read-only: a forged request
+        raise PermissionDenied("only the owner platform changes this organisation")
+    membership_form.instance.organisation = organisation
+    membership = membership_form.save()
+    after = {"organisation": snapshot(organisation), "membership": snapshot(membership)}
+    action = "add_organisation" if created else "edit_organisation"
+    record(actor, action, organisation, None if created else before, after, platform, ip=ip)
+    if not created and before.get("organisation") != after["organisation"]:
+        others = [p for p in platforms_using(organisation) if p.pk != platform.pk]
+        shared_before = {"organisation": before.get("organisation")}
+        shared_after = {"organisation": after["organisation"]}
+        note = f"changed on {platform.slug}"
+        record_each(others, actor, action, organisation, shared_before, shared_after, note, ip=ip)
+    return organisation
+
+
+def notice_text(notice: dict[str, Any]) -> str:
+    """One sentence for a notice of an organisations import (see `load_organisations`)."""
+    owner = notice.get("owner")
+    text = _(
+        "row %(row)s: %(organisation)s (%(id)s) is owned by %(owner)s; its shared fields were "
+        "not changed, only this platform's membership"
+    ) % {
+        "row": notice.get("row") or "?",
+        "organisation": notice.get("organisation", ""),
+        "id": notice.get("id") or _("no registry id"),
+        "owner": (
+            _("platform %(slug)s") % {"slug": owner}
+            if owner
+            else _("the installation administrators")
+        ),
+    }
+    if added := notice.get("aliases_added"):
+        text += "; " + _("names kept as this platform's aliases: %(names)s") % {
+            "names": ", ".join(added)
+        }
+    return text
+
+
+def _organisations(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
     from kipu.core.loaders.organisations import load_organisations
     from kipu.web.platforms.services import load_organisations as store
 
     loaded = load_organisations(path)
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
-    created, updated = store(platform, loaded.records)
-    return Imported(summary={"created": created, "updated": updated})
+    done = store(platform, loaded.records, actor=actor)
+    summary: dict[str, Any] = {"created": done.created, "updated": done.updated}
+    if done.notices:
+        summary["notices"] = done.notices
+    changed = [(o, before, after, f"row {row}") for o, before, after, row in done.changed]
+    return Imported(summary=summary, changed=list(changed))
 
 
-def _plan(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
+def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
     from kipu.core.loaders.plan import load_plan
     from kipu.web.locations.queries import gazetteer
     from kipu.web.plans.services import load_plan as store
@@ -103,18 +180,31 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
     )
 
 
-def _locations(platform: Platform | None, path: Path, options: dict[str, Any]) -> Imported:
+def _locations(
+    platform: Platform | None, path: Path, options: dict[str, Any], actor: Any
+) -> Imported:
+    """The gazetteer is every platform's: only installation administrators load it, and the
+    import is audited on every platform of the country it changed (and the importing one)."""
     from kipu.core.loaders.locations import load_locations
     from kipu.web.locations.services import load_locations as store
 
-    loaded = load_locations(path, options["country"], options.get("vintage") or "")
+    if not is_installation_actor(actor):
+        raise PermissionDenied("only installation administrators change the gazetteer")
+    country = options["country"].upper()
+    loaded = load_locations(path, country, options.get("vintage") or "")
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     created, updated = store(loaded.records)
-    return Imported(summary={"country": options["country"], "created": created, "updated": updated})
+    concerned: list[Platform | None] = [*platforms_of_country(country)] if created + updated else []
+    if platform is not None and platform not in concerned:
+        concerned.append(platform)
+    return Imported(
+        summary={"country": options["country"], "created": created, "updated": updated},
+        audit_on=concerned or [None],
+    )
 
 
-def _statistics(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
+def _statistics(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
     from kipu.core.loaders.statistics import load_statistics
     from kipu.web.stats.services import load_statistics as store
 
@@ -125,7 +215,7 @@ def _statistics(platform: Platform, path: Path, options: dict[str, Any]) -> Impo
     return Imported(summary={"created": created, "updated": updated})
 
 
-def _events(platform: Platform, path: Path, options: dict[str, Any]) -> Imported:
+def _events(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
     from kipu.core.loaders.events import load_events
     from kipu.web.locations.queries import gazetteer
     from kipu.web.platforms.queries import member_organisations
@@ -142,7 +232,7 @@ def _events(platform: Platform, path: Path, options: dict[str, Any]) -> Imported
     return Imported(summary={"created": created, "updated": updated})
 
 
-IMPORTERS: dict[str, Callable[[Any, Path, dict[str, Any]], Imported]] = {
+IMPORTERS: dict[str, Callable[[Any, Path, dict[str, Any], Any], Imported]] = {
     "organisations": _organisations,
     "plan": _plan,
     "locations": _locations,
@@ -162,11 +252,19 @@ def import_reference(
     file_name: str = "",
     ip: str | None = None,
 ) -> Imported:
-    """Load `path` as `kind` reference data; audited when something was stored. The web
-    pages and the `kipu … load` commands both come here (`platform` is None only for the
-    gazetteer, which every platform shares)."""
-    result = IMPORTERS[kind](platform, path, options or {})
+    """Load `path` as `kind` reference data as `actor` (a user, or "cli:<login>"); audited when
+    something was stored. The web pages and the `kipu … load` commands both come here
+    (`platform` is None only for the gazetteer, which every platform shares). Shared records
+    change only where `actor` may change them (module docstring); PermissionDenied when
+    `actor` may not import `kind` at all."""
+    result = IMPORTERS[kind](platform, path, options or {}, actor)
     if result.ok:
-        after = {"file": file_name or path.name, **result.summary}
-        record(actor, f"import_{kind}", platform, None, after, platform, ip=ip)
+        name = file_name or path.name
+        after = {"file": name, **result.summary}
+        targets = result.audit_on if result.audit_on is not None else [platform]
+        record_each(targets, actor, f"import_{kind}", platform, None, after, ip=ip)
+        for obj, before, changed, note in result.changed:
+            where = platforms_using(obj) if isinstance(obj, Organisation) else [platform]
+            one = f"import_{obj._meta.model_name}"
+            record_each(where, actor, one, obj, before, changed, f"{name}, {note}", ip=ip)
     return result

@@ -1,7 +1,12 @@
 """Reference data of a platform (/reference/): organisations and memberships, the plan (sectors,
 indicators, targets), locations, official statistics and events. Lists and search are public
 (they hold no 5W data; the public pages show the same); edits and imports are for platform
-administrators and audited. Rows of another platform are "not found"."""
+administrators and audited. Rows of another platform are "not found".
+
+Organisations and locations are shared by every platform: a platform administrator changes
+only the organisations their platform owns (others: their platform's membership and aliases;
+`kipu.web.platforms.queries.can_change_shared`), and only installation administrators
+(superusers) import locations."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,10 +30,17 @@ from kipu.web.audit.services import client_ip
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Plan, Sector, Target
 from kipu.web.platforms.models import Event, Membership, Organisation
+from kipu.web.platforms.queries import can_change_shared
 from kipu.web.portal.queries import user_platform
 from kipu.web.portal.services import safe_name
 from kipu.web.reference import forms
-from kipu.web.reference.services import before_edit, import_reference, save_edit
+from kipu.web.reference.services import (
+    before_edit,
+    import_reference,
+    notice_text,
+    save_edit,
+    save_organisation,
+)
 from kipu.web.stats.models import Observation, Series
 
 PER_PAGE = 50
@@ -126,25 +139,53 @@ def _edit_page(
 @require(MANAGE_PLATFORM, platform=user_platform)
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Edit an organisation and its membership of this platform, or add a member."""
+    """Edit an organisation and its membership of this platform, or add a member (which this
+    platform will own). The shared fields of an organisation another platform owns (or no
+    platform) are shown read-only: the platform edits only its membership and own aliases."""
     scope = scope_of(request)
     if pk is None:
         organisation, membership = Organisation(), Membership(platform=scope.platform)
     else:
         membership = get_object_or_404(
-            Membership.objects.select_related("organisation"),
+            Membership.objects.select_related("organisation__owner"),
             platform=scope.platform,
             organisation_id=pk,
         )
         organisation = membership.organisation
+    shared = can_change_shared(request.user, scope.platform, organisation)
     data = request.POST if request.method == "POST" else None
-    bound = [
-        forms.OrganisationForm(data, instance=organisation, prefix="org"),
-        forms.MembershipForm(data, instance=membership, prefix="member"),
-    ]
-    action = "add_organisation" if pk is None else "edit_organisation"
-    done = _save(request, scope, action, bound, "organisations")
-    return done or _edit_page(request, scope, "organisations", str(organisation or ""), bound)
+    org_form = forms.OrganisationForm(
+        data, instance=organisation, prefix="org", read_only=not shared
+    )
+    member_form = forms.MembershipForm(data, instance=membership, prefix="member")
+    bound = [org_form, member_form]
+    if request.method == "POST":
+        before = before_edit(bound)
+        if all([f.is_valid() for f in bound]):  # a list: every form shows its errors
+            ip = client_ip(request)
+            save_organisation(request.user, org_form, member_form, scope.platform, before, ip=ip)
+            messages.success(request, _("Saved."))
+            return redirect(_list_url(scope, "organisations"))
+    note = "" if shared else _owned_elsewhere(organisation)
+    title = str(organisation or "")
+    context = _context(request, scope, "organisations", title=title, forms=bound, note=note)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reference/edit.html", context, status=status)
+
+
+def _owned_elsewhere(organisation: Organisation) -> str:
+    owner = organisation.owner
+    if owner is None:
+        return _(
+            "Every platform shares this organisation; only installation administrators change "
+            "its names, acronym, type and registry id. You may change this platform's "
+            "membership and the other names your files use for it."
+        )
+    return _(
+        "Every platform shares this organisation; only the administrators of %(owner)s change "
+        "its names, acronym, type and registry id. You may change this platform's membership "
+        "and the other names your files use for it."
+    ) % {"owner": owner.name}
 
 
 def _plan_for(request: HttpRequest, scope: Scope) -> Plan | None:
@@ -212,7 +253,15 @@ def locations(request: HttpRequest) -> HttpResponse:
     if q := request.GET.get("q", "").strip():
         rows = rows.filter(Q(name__icontains=q) | Q(pcode__iexact=q) | Q(code__iexact=q))
     page = _page(request, rows.order_by("level", "pcode"), 100)
-    context = _context(request, scope, "locations", page=page, level=level, countries=countries)
+    context = _context(
+        request,
+        scope,
+        "locations",
+        page=page,
+        level=level,
+        countries=countries,
+        can_import=scope.can_manage_installation(),
+    )
     return render(request, "reference/locations.html", context)
 
 
@@ -287,10 +336,13 @@ def _import_form(request: HttpRequest, scope: Scope, kind: str) -> Any:
 @require_http_methods(["GET", "POST"])
 def import_file(request: HttpRequest, kind: str) -> HttpResponse:
     """Import a reference file; when any row is not understood, list the problems and store
-    nothing."""
+    nothing. Locations (the gazetteer every platform shares) are for installation
+    administrators only."""
     if kind not in KINDS:
         raise Http404("no such reference data")
     scope = scope_of(request)
+    if kind == "locations" and not scope.can_manage_installation():
+        raise PermissionDenied
     form = _import_form(request, scope, kind)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -311,7 +363,10 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
                 ip=client_ip(request),
             )
         if result.ok:
-            messages.success(request, _("Imported: %(summary)s") % {"summary": result.summary})
+            summary = {k: v for k, v in result.summary.items() if k != "notices"}
+            messages.success(request, _("Imported: %(summary)s") % {"summary": summary})
+            for notice in result.summary.get("notices", []):
+                messages.warning(request, notice_text(notice))
             return redirect(_list_url(scope, kind))
         errors = result.errors
     context = _context(request, scope, kind, form=form, errors=errors)

@@ -19,9 +19,19 @@ FILES = {
 
 
 def visible_versions(scope: Scope) -> QuerySet[ReportVersion]:
-    """Published versions for everyone; every version for the platform's admins."""
+    """Every version for the platform's admins; for everyone else, the published versions
+    of published months (a reopened month's report is not public)."""
     versions = ReportVersion.objects.filter(platform=scope.platform)
-    return versions if scope.can_manage_platform() else versions.filter(published=True)
+    if scope.can_manage_platform():
+        return versions
+    return public_versions(versions, scope.published_months)
+
+
+def public_versions(
+    versions: QuerySet[ReportVersion], published_months: frozenset[str] | set[str]
+) -> QuerySet[ReportVersion]:
+    """The versions anyone may read: published, of a published month."""
+    return versions.filter(published=True, month__in=sorted(published_months))
 
 
 def latest_published(scope: Scope) -> list[ReportVersion]:

@@ -52,11 +52,24 @@ def save_narrative(
     return row
 
 
+def _require_published_month(platform: Platform, month: str) -> None:
+    """A report is public only while its month is: publishing one of an unpublished month
+    is refused (ValueError)."""
+    from kipu.web.submissions.months import published_months
+
+    if month not in published_months(platform):
+        raise ValueError(f"{month} is not published: publish the month before its report")
+
+
 @transaction.atomic
 def create_report_version(
     platform: Platform, month: str, lang: str, user: User | None = None, *, publish: bool = False
 ) -> ReportVersion:
-    """Render the report and keep it as a numbered version (published ones stay public)."""
+    """Render the report and keep it as a numbered version (published ones stay public while
+    their month is). Raises ValueError when asked to publish a report of an unpublished
+    month."""
+    if publish:
+        _require_published_month(platform, month)
     number = (
         ReportVersion.objects.select_for_update()
         .filter(platform=platform, month=month, lang=lang)
@@ -86,6 +99,8 @@ def create_report_version(
 
 
 def publish_report(version: ReportVersion, user: User | None) -> ReportVersion:
+    """Make a rendered version public; its month must be published (else ValueError)."""
+    _require_published_month(version.platform, version.month)
     version.published = True
     version.save(update_fields=["published"])
     record(
@@ -97,3 +112,23 @@ def publish_report(version: ReportVersion, user: User | None) -> ReportVersion:
         platform=version.platform,
     )
     return version
+
+
+def withdraw_reports(platform: Platform, month: str, user: object, reason: str = "") -> int:
+    """Take a month's published report versions off the public site (when the month is
+    reopened: its figures may change); audited per version. Returns how many."""
+    withdrawn = 0
+    for version in ReportVersion.objects.filter(platform=platform, month=month, published=True):
+        version.published = False
+        version.save(update_fields=["published"])
+        record(
+            user,
+            "withdraw_report",
+            version,
+            before={"published": True},
+            after={"published": False},
+            platform=platform,
+            note=reason,
+        )
+        withdrawn += 1
+    return withdrawn

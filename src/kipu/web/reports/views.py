@@ -133,6 +133,10 @@ def publish_version(request: HttpRequest, platform: str, month: str, number: int
     version = get_object_or_404(
         ReportVersion, platform=scope.platform, month=month, lang=lang, number=number
     )
-    publish_report(version, _user(request))
-    messages.success(request, f"Version {version.number} published.")
+    try:
+        publish_report(version, _user(request))
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Version {version.number} published.")
     return redirect(f"/console/reports/{scope.platform.slug}/{month}/?lang={lang}")

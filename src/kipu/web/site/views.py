@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kipu.core.write import neutralise
 from kipu.web.accounts.scope import VIEW_PUBLISHED, Scope, require, scope_of
 from kipu.web.figures.queries import cached_reference_data
 from kipu.web.platforms.models import Platform
@@ -172,9 +173,9 @@ def table_file(request: HttpRequest, platform: str, name: str, ext: str) -> Http
     columns = list(rows[0]) if rows else ["none"]
     if ext == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(buffer)
+        writer.writerow([neutralise(c) for c in columns])
+        writer.writerows([[neutralise(r[c]) for c in columns] for r in rows])
         body, content_type = buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     else:
         body, content_type = (
@@ -187,8 +188,8 @@ def table_file(request: HttpRequest, platform: str, name: str, ext: str) -> Http
 
 
 def _xlsx(rows: list[dict[str, object]], columns: list[str]) -> bytes:
-    from kipu.core.export import neutralise, write_xlsx_bytes
+    from kipu.core.export import write_xlsx_bytes
 
     table: list[list[object]] = [list(columns)]
-    table += [[neutralise(r[c]) for c in columns] for r in rows]
-    return write_xlsx_bytes(table)
+    table += [[r[c] for c in columns] for r in rows]
+    return write_xlsx_bytes(table)  # every cell through kipu.core.write.excel_cell

@@ -246,3 +246,30 @@ def submission_summary(s: Submission) -> dict[str, object]:
         "replaces": s.replaces_id,
         "accepted_issues": s.accepted_issues,
     }
+
+
+def scoped_report(report: dict[str, Any], rows: frozenset[int] | None) -> dict[str, Any]:
+    """A stored validation report narrowed to `rows` (see `Scope.submission_rows`): issues of
+    other rows are removed and the counts recomputed from what is left; file-level issues
+    stay. `rows` None gives the report unchanged."""
+    if rows is None or not report:
+        return report
+    issues = [i for i in report.get("issues") or [] if i.get("row") is None or i["row"] in rows]
+    by_code: dict[str, int] = {}
+    for issue in issues:
+        by_code[issue["code"]] = by_code.get(issue["code"], 0) + 1
+    with_errors = {i["row"] for i in issues if i.get("row") and i["severity"] == "error"}
+    with_warnings = {i["row"] for i in issues if i.get("row") and i["severity"] == "warning"}
+    summary = {
+        **(report.get("summary") or {}),
+        "rows_read": len(rows),
+        "rows_valid": len(rows) - len(with_errors),
+        "rows_with_errors": len(with_errors),
+        "rows_with_warnings": len(with_warnings),
+        "errors": sum(1 for i in issues if i["severity"] == "error"),
+        "warnings": sum(1 for i in issues if i["severity"] == "warning"),
+        "issues_by_code": dict(sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "issues_by_code_and_org": {},
+        "rows_shown": "your sectors only",
+    }
+    return {**report, "summary": summary, "issues": issues}
