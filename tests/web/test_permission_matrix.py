@@ -8,12 +8,14 @@ _the_matrix`."""
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.urls import URLResolver, get_resolver
@@ -392,3 +394,69 @@ def test_permission_matrix(world: World, actors: dict[str, User | None]) -> None
                         f"{status}, expected {expected[role]} [{route}]"
                     )
     assert wrong == [], "\n" + "\n".join(wrong)
+
+
+# --- a second platform's administrator, and a coordinator on a multi-sector submission ----
+
+
+def test_another_platforms_admin_is_a_stranger_here(world: World, other_platform) -> None:  # noqa: ANN001
+    """An administrator of gtrm-other has no role on gtrm-test: every gtrm-test page answers
+    them as it answers a signed-in viewer (never as an administrator)."""
+    from kipu.web.accounts.services import assign_role as grant
+
+    outsider = make_user("admin.of.other")
+    grant(outsider, other_platform, "admin")
+    client = client_for(outsider)
+    wrong = []
+    for route, row in MATRIX.items():
+        if "gtrm-other" in row.own or "platform=gtrm-other" in row.own:
+            continue
+        url = world.url(row.own)
+        status = getattr(client, row.method)(url).status_code
+        expected = row.own_expect["viewer"]
+        if status != expected and not (expected == 200 and route.startswith("accounts/")):
+            wrong.append(f"{row.method.upper()} {url}: {status}, expected {expected} [{route}]")
+    assert wrong == [], "\n" + "\n".join(wrong)
+
+
+@pytest.fixture
+def mixed(platform, org_b, tmp_path) -> int:  # noqa: ANN001
+    """Partner B's June upload: one protection row (a coordinator's sector) and two WASH rows,
+    one of them with an error, stored by the IM team with issues accepted."""
+    path = write_5w(
+        platform,
+        tmp_path / "mixed.xlsx",
+        [
+            record_5w("ORG902", month="2019-06", activity_name="Legal aid"),
+            record_5w("ORG902", month="2019-06", sector="WASH", indicator="WASH-01",
+                      activity_name="Kits"),
+            record_5w("ORG902", month="2019-06", sector="WASH", indicator="WASH-01",
+                      activity_name="Hidden WASH", women=3),
+        ],
+    )  # fmt: skip
+    return upload_submission(
+        platform, org_b, "2019-06", path, None, accept_issues=True
+    ).submission.pk
+
+
+def test_a_multi_sector_submission_is_scoped_to_the_coordinator(
+    world: World, mixed: int, actors: dict[str, User | None]
+) -> None:
+    from kipu.web.api.auth import create_token
+
+    expected = {"anonymous": 302, "viewer": 403, "partner": 404, "coordinator": 200, "admin": 200}
+    for role, user in actors.items():
+        client = client_for(user)
+        page = client.get(f"/portal/submissions/{mixed}/{T}")
+        assert page.status_code == expected[role], role
+        annotated = client.get(f"/portal/submissions/{mixed}/annotated.xlsx{T}")
+        assert annotated.status_code == expected[role], role
+        if user is not None and role in ("coordinator", "admin"):
+            token = create_token(user, "matrix")
+            api = client.get(f"/api/v1/submissions/{mixed}", HTTP_AUTHORIZATION=f"Bearer {token}")
+            rows = {i["row"] for i in api.json()["report"]["issues"] if i["row"]}
+            assert rows == (set() if role == "coordinator" else {5}), role  # labels, HXL, rows
+            book = openpyxl.load_workbook(io.BytesIO(annotated.content))
+            values = {c.value for sheet in book for line in sheet.iter_rows() for c in line}
+            assert "Legal aid" in values, role
+            assert ("Hidden WASH" in values) == (role == "admin"), role

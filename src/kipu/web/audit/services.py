@@ -128,8 +128,8 @@ def _safe(value: Any) -> Any:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from. Behind a proxy this is the proxy's address, which is
-    still right for throttling per host; X-Forwarded-For is not trusted as clients can set it."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address as the audit log and rate limits record it: the one rule of
+    `kipu.web.security.client_address` (behind the TLS proxy, the address the proxy saw)."""
+    from kipu.web.security import client_address
+
+    return client_address(request)
