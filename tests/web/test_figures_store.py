@@ -48,10 +48,15 @@ def _rows(org: str, month: str, count: int, start: int = 0, issues: bool = False
         for n in range(count)
     ]
     frame = frame_of(records)
-    if issues:
-        codes = [["outlier"] if n % 2 else [] for n in range(count)]
-        frame = frame.with_columns(issue_codes=pl.Series(codes, dtype=pl.List(pl.Utf8)))
-    return frame
+    if issues:  # every other row stored with an accepted error
+        codes = [["new-exceeds-total"] if n % 2 else [] for n in range(count)]
+        errors = [bool(n % 2) for n in range(count)]
+    else:  # rows with warnings only count in every figure (they are not "with issues")
+        codes = [["unknown-implementing-partner", "outlier"] if n % 2 else [] for n in range(count)]
+        errors = [False] * count
+    return frame.with_columns(
+        issue_codes=pl.Series(codes, dtype=pl.List(pl.Utf8)), has_error=pl.Series(errors)
+    )
 
 
 def _organisation(key: str):  # noqa: ANN202

@@ -54,10 +54,11 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option(
     "--country",
-    default="PER",
-    show_default=True,
+    "countries",
+    multiple=True,
     metavar="ISO3",
-    help="With --input and --plan: the country of the bundled gazetteer.",
+    help="Only these countries (repeat for several); with --input and --plan, the country of "
+    "the bundled gazetteer (default PER).",
 )
 @LANG
 def figures(
@@ -72,7 +73,7 @@ def figures(
     input_file: Path | None,
     plan_file: Path | None,
     orgs_file: Path | None,
-    country: str,
+    countries: tuple[str, ...],
     lang: str,
 ) -> None:
     """Compute people reached, partners, coverage and progress for a period."""
@@ -92,7 +93,7 @@ def figures(
                 platform_slug=platform_slug,
                 plan_file=plan_file,
                 orgs_file=orgs_file,
-                country=country,
+                countries=[c.upper() for c in countries],
             )
         else:
             setup_django()
@@ -105,6 +106,7 @@ def figures(
                 date_to=date_to,
                 rmrp_only=rmrp_only,
                 with_issues=include_issues,
+                countries=[c.upper() for c in countries] or None,
             )
     except ValueError as error:
         fail([error], status=2)

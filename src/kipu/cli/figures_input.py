@@ -16,13 +16,13 @@ def figures_from_file(
     platform_slug: str | None,
     plan_file: Path | None,
     orgs_file: Path | None,
-    country: str,
+    countries: list[str],
 ) -> tuple[Any, dict[str, Any]]:
     from kipu.core.figures import FigureOptions
     from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
 
     if plan_file is not None:
-        reference = reference_from_files(plan_file, orgs_file, country.upper())
+        reference = reference_from_files(plan_file, orgs_file, (countries or ["PER"])[0])
     else:
         setup_django()
         from kipu.web.platforms.queries import reference_data
@@ -31,6 +31,8 @@ def figures_from_file(
         year = int(month[:4]) if month else None
         reference = reference_data(current_platform(platform_slug), year)
     try:
-        return figures_from_file(input_file, reference, FigureOptions(**options))
+        return figures_from_file(
+            input_file, reference, FigureOptions(**options, countries=countries or None)
+        )
     except UnusableFile as error:
         fail([f"{input_file.name}: {error}"], status=2)

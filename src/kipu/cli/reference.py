@@ -65,8 +65,20 @@ def platforms() -> None:
 @click.option(
     "--admin1", metavar="CODES", help="Comma-separated admin1 units a local platform covers."
 )
+@click.option(
+    "--countries",
+    metavar="ISO3,…",
+    help="A regional platform's countries (comma-separated ISO3), besides those of the "
+    "national platforms added under it later.",
+)
 def platforms_add(
-    slug: str, name: str, country: str, level: str, parent: str | None, admin1: str | None
+    slug: str,
+    name: str,
+    country: str,
+    level: str,
+    parent: str | None,
+    admin1: str | None,
+    countries: str | None,
 ) -> None:
     """Register a platform."""
     setup_django()
@@ -90,6 +102,7 @@ def platforms_add(
                 level=level,
                 parent=parent,
                 admin1=[a.strip() for a in admin1.split(",")] if admin1 else None,
+                countries=[c.strip() for c in countries.split(",")] if countries else None,
             )
             record(cli_actor(), "add_platform", platform, after=snapshot(platform))
     except ValueError as error:
@@ -120,10 +133,12 @@ def orgs() -> None:
 @click.argument("file", type=FILE)
 @PLATFORM
 def orgs_load(file: Path, platform_slug: str | None) -> None:
-    """Load organisations and memberships from CSV or XLSX (docs/reference-data.md).
+    """Load organisations and memberships from CSV or XLSX, R4V's registry as published
+    (docs/reference-data.md).
 
-    The command line acts as the installation administrator: it may change every shared
-    organisation, and each change is audited on every platform using it."""
+    Rows that cannot be loaded are skipped, and printed as warnings on stderr. The command line
+    acts as the installation administrator: it may change every shared organisation, and each
+    change is audited on every platform using it."""
     setup_django()
     platform = current_platform(platform_slug)
     done = _load("organisations", platform, file)
@@ -135,6 +150,13 @@ def orgs_load(file: Path, platform_slug: str | None) -> None:
 
     for notice in done.get("notices", []):
         click.echo(f"note: {notice_text(notice)}")
+    _warn(done)
+
+
+def _warn(done: dict[str, Any]) -> None:
+    """The import's warnings (rows skipped or changed on the way), one per line on stderr."""
+    for warning in done.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.group()
@@ -205,15 +227,77 @@ def locations_list(country: str, level: int | None, output_format: str) -> None:
 
 @locations.command("load")
 @click.argument("file", type=FILE)
-@click.option("--country", required=True, metavar="ISO3", help="The country these units belong to.")
+@click.option(
+    "--country",
+    default="",
+    metavar="ISO3",
+    help="The country these units belong to; with a country column, the one to load "
+    "(omit it to load every country of the file).",
+)
 @click.option("--vintage", default="", help="Which edition of the boundaries (e.g. 'COD-AB 2023').")
 def locations_load(file: Path, country: str, vintage: str) -> None:
-    """Load a country's units from an OCHA COD-AB style table."""
+    """Load units from an OCHA COD-AB style table or R4V's admin1 list (docs/reference-data.md)."""
     setup_django()
-    if len(country) != 3:
+    if country and len(country) != 3:
         fail(["--country must be an ISO3 code"], status=2)
     done = _load("locations", None, file, country=country, vintage=vintage)
-    click.echo(f"{country.upper()}: {done['created']} units added, {done['updated']} updated.")
+    click.echo(f"{done['country']}: {done['created']} units added, {done['updated']} updated.")
+    _warn(done)
+
+
+@locations.group("alias")
+def locations_alias() -> None:
+    """Other names of a place (a country, an admin1…): add, remove, list. Audited."""
+
+
+PLACE = click.argument("place", metavar="PLACE")
+
+
+@locations_alias.command("add")
+@PLACE
+@click.argument("alias")
+def locations_alias_add(place: str, alias: str) -> None:
+    """Add ALIAS to PLACE (a P-code such as PE15, or a country's ISO2/ISO3 code such as PE).
+
+    Example: kipu locations alias add PE "Perú (país)"."""
+    setup_django()
+    from kipu.web.locations.services import add_alias
+
+    try:
+        made = add_alias(place, alias, cli_actor())
+    except ValueError as error:
+        fail([error])
+    click.echo(f"{made.location.pcode} ({made.location.name}): alias {made.alias!r} added.")
+
+
+@locations_alias.command("remove")
+@PLACE
+@click.argument("alias")
+def locations_alias_remove(place: str, alias: str) -> None:
+    """Remove ALIAS from PLACE."""
+    setup_django()
+    from kipu.web.locations.services import remove_alias
+
+    try:
+        remove_alias(place, alias, cli_actor())
+    except ValueError as error:
+        fail([error])
+    click.echo(f"{place.upper()}: alias {alias!r} removed.")
+
+
+@locations_alias.command("list")
+@PLACE
+@FORMAT
+def locations_alias_list(place: str, output_format: str) -> None:
+    """List the aliases of PLACE."""
+    setup_django()
+    from kipu.web.locations.services import find_place
+
+    found = find_place(place)
+    if found is None:
+        fail([f"no place with the code {place!r} (a P-code, or a country's ISO code)"])
+    rows = [{"alias": a.alias, "kind": a.kind} for a in found.aliases.order_by("alias")]
+    emit(rows, output_format, lambda data: _table(data, ["alias", "kind"]))
 
 
 @click.group()

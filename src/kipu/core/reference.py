@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from kipu.core.gazetteer import Gazetteer
 
+# Kipu's organisation types: those of shared/spec/5w.md and the others R4V's partner registry
+# uses (Private Sector, Health Facility, Other). Every R4V spelling of them, in English, Spanish
+# and Portuguese, maps to one of these (kipu.core.loaders.organisations.TYPE_NAMES).
 ORGANISATION_TYPES = (
     "UN",
     "INGO",
@@ -19,6 +22,9 @@ ORGANISATION_TYPES = (
     "Academic",
     "Government",
     "Donor",
+    "Private Sector",
+    "Health Facility",
+    "Other",
 )
 
 
@@ -128,3 +134,10 @@ class ReferenceData:
     plan: Plan
     gazetteer: Gazetteer
     admin1_scope: list[str] = field(default_factory=list)  # P-codes; empty = whole country
+    # The platform's plan of each year (the default `plan` is one of them, or the only one):
+    # rows are checked and counted against the plan of their own month's year.
+    plans: dict[int, Plan] = field(default_factory=dict)
+
+    def plan_of(self, year: int | None) -> Plan:
+        """The plan of `year`, else the default plan."""
+        return self.plans.get(year, self.plan) if year is not None else self.plan

@@ -16,6 +16,9 @@ Decisions where the methodology is silent (documented in docs and tests):
 - Rows whose country, admin1, month or sector could not be resolved (null) are left out and
   counted in `Figures.notes`.
 - The country-level row of a platform restricted to some admin1 units sums those units only.
+- Max-cell where a loaded proportions table has no shares for an admin1 × sector × population
+  type: split with the sector's own age/sex shares (R4V's 2022 script drops the admin1), and
+  listed in `Figures.proportions_missing` and one of `Figures.notes` (docs/figures.md).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from kipu.core.figures.models import (
     VALUE_COLUMNS,
     check_groups,
     intersector,
+    missing_proportions,
 )
 from kipu.core.figures.output import (
     CHECK_AGD,
@@ -129,19 +133,33 @@ def _scope(frame: pl.DataFrame, options: FigureOptions, reference: ReferenceData
     if options.rmrp_only:
         conditions.append(pl.col("rmrp_activity").fill_null(False))
     if options.roll_up_subsectors:
-        parents = {s.code: s.parent_code for s in reference.plan.sectors if s.parent_code}
+        every = [s for plan in (*reference.plans.values(), reference.plan) for s in plan.sectors]
+        parents = {s.code: s.parent_code for s in every if s.parent_code}
         lazy = lazy.with_columns(pl.col("sector").replace(parents))
     return lazy.filter(pl.all_horizontal(conditions)).with_columns(
         pl.col(list(BENEFICIARY_COLUMNS)).fill_null(0), pl.col("cva").fill_null(False)
     )
 
 
-def _people_reached_codes(reference: ReferenceData) -> list[str]:
-    return [i.code for i in reference.plan.indicators if i.kind.counts_people_reached]
+def counts_people_reached(reference: ReferenceData) -> pl.Expr:
+    """Whether a row's indicator counts towards people reached, in the plan of the row's own
+    year (`ReferenceData.plans`; the default plan for years without one)."""
+
+    def codes(plan: object) -> list[str]:
+        return [i.code for i in plan.indicators if i.kind.counts_people_reached]  # type: ignore[attr-defined]
+
+    year = pl.col("month").str.slice(0, 4).cast(pl.Int64, strict=False)
+    found = pl.col("indicator").is_in(codes(reference.plan))
+    for plan_year, plan in sorted(reference.plans.items()):
+        found = (
+            pl.when(year == plan_year).then(pl.col("indicator").is_in(codes(plan))).otherwise(found)
+        )
+    return found
 
 
 def _sector_names(reference: ReferenceData) -> pl.LazyFrame:
-    names = {s.code: s.name for s in reference.plan.sectors}
+    names = {s.code: s.name for plan in reference.plans.values() for s in plan.sectors}
+    names |= {s.code: s.name for s in reference.plan.sectors}  # the default plan's names win
     return pl.LazyFrame(
         {"sector": list(names), "sector_name": list(names.values())},
         schema={"sector": pl.Utf8, "sector_name": pl.Utf8},
@@ -288,17 +306,58 @@ def _end_index(scoped: pl.DataFrame, options: FigureOptions) -> int | None:
 
 def people_reached(
     scoped: pl.DataFrame, reference: ReferenceData, options: FigureOptions
-) -> pl.DataFrame:
-    """Steps 1-6: the consolidated-report rows of the scoped 5W rows."""
-    people = scoped.lazy().filter(pl.col("indicator").is_in(_people_reached_codes(reference)))
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Steps 1-6: the consolidated-report rows of the scoped 5W rows, and the cells max-cell
+    split without proportions (`models.missing_proportions`)."""
+    people = scoped.lazy().filter(counts_people_reached(reference))
     sectors = sector_monthly(people, reference).collect().lazy()
+    missing = missing_proportions(sectors, options.proportions, options.model, options.groups)
+    missing = _label_missing(missing, reference)
     end_index = _end_index(scoped, options)
     if end_index is None or sectors.select(pl.len()).collect().item() == 0:
-        return pl.DataFrame(schema=_row_schema())
+        return pl.DataFrame(schema=_row_schema()), missing
     monthly = _monthly_rows(sectors, options).collect().lazy()
     rows = _cumulate(monthly, end_index, options.plan_year_start_month)
     rows = _checks(_undefine(rows, options.model))
-    return _label(rows.collect(), reference)
+    return _label(rows.collect(), reference), missing
+
+
+def _label_missing(missing: pl.DataFrame, reference: ReferenceData) -> pl.DataFrame:
+    """`missing_proportions` with place names, in the layout of `Figures.proportions_missing`."""
+    places = _place_names(reference, missing["admin1"].unique().sort().to_list())
+    countries = _country_names(reference, missing["country"].unique().sort().to_list())
+    return (
+        missing.lazy()
+        .join(places, on="admin1", how="left")
+        .join(countries, on="country", how="left")
+        .select(
+            "country",
+            "country_name",
+            "admin1",
+            "admin1_name",
+            pl.col("sector").alias("sector_code"),
+            pl.col("sector_name").alias("sector"),
+            "population_type",
+            "people",
+        )
+        .collect()
+    )
+
+
+def missing_note(missing: pl.DataFrame) -> str | None:
+    """The note listing every admin1 × sector × population type split without proportions."""
+    if missing.is_empty():
+        return None
+    cells = "; ".join(
+        f"{r['country_name']} / {r['admin1_name']} / {r['sector']} / "
+        f"{r['population_type'].replace('_', ' ')} ({r['people']} people)"
+        for r in missing.iter_rows(named=True)
+    )
+    return (
+        f"max-cell: the proportions table has no shares for {missing.height} admin1 × sector × "
+        "population type cell(s); their people were split with the sector's own age/sex "
+        f"shares (R4V's 2022 script leaves such an admin1 out of the Intersector): {cells}"
+    )
 
 
 def _row_schema() -> dict[str, pl.DataType | type[pl.DataType]]:
@@ -326,11 +385,13 @@ def compute_figures(
     """
     options = options or FigureOptions()
     scoped = _scope(frame, options, reference).collect()
-    rows = people_reached(scoped, reference, options)
+    rows, missing = people_reached(scoped, reference, options)
     notes = []
     unresolved = frame.height - frame.drop_nulls(["country", "admin1", "month", "sector"]).height
     if unresolved:
         notes.append(f"{unresolved} rows without country, admin1, month or sector were left out")
+    if note := missing_note(missing):
+        notes.append(note)
     months = scoped["month"]
     end = options.date_to or months.max()
     organisations = partners.organisation_places(scoped)
@@ -345,6 +406,7 @@ def compute_figures(
         progress=partners.progress(rows, reference, end),  # type: ignore[arg-type]
         cva=partners.cva_values(scoped, reference),
         notes=notes,
+        proportions_missing=missing,
         organisations=organisations,
         units=units,
         reference=reference,

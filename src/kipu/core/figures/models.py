@@ -205,6 +205,66 @@ def grouped_model(
     return sum_model(pl.concat([p.select(columns) for p in parts]))
 
 
+def proportion_sectors(
+    model: str, groups: Sequence[Mapping[str, Any]] | None = None
+) -> list[str] | None:
+    """The sectors whose people `model` splits with proportions: None for every sector
+    (max-cell), the sectors of the "max" groups (grouped), [] for models that use none."""
+    if model == "max-cell":
+        return None
+    if model == "grouped":
+        maxed = [g for g in groups or [] if g.get("how", "sum") == "max"]
+        return [code for group in maxed for code in group.get("sectors") or []]
+    return []
+
+
+MISSING_KEYS = ("country", "admin1", "sector", "sector_name", "population_type")
+
+
+def missing_proportions(
+    sectors: pl.LazyFrame,
+    proportions: pl.DataFrame | None,
+    model: str,
+    groups: Sequence[Mapping[str, Any]] | None = None,
+) -> pl.DataFrame:
+    """Every admin1 × sector × population type whose people max-cell had to split without
+    proportions, although a proportions table is loaded: one row per (country, admin1, sector,
+    sector_name, population_type) with `people`, the new people of that type in scope.
+
+    Kipu splits them with the sector's own age/sex shares (`_with_cells`); R4V's 2022 script
+    (`max` without `na.rm`) leaves such an admin1 out of the Intersector instead. A row of
+    the table whose shares are all 0 counts as missing, as in `_wide_proportions`. Empty when
+    no table is loaded or the model uses none.
+    """
+    schema = {**dict.fromkeys(MISSING_KEYS, pl.Utf8), "people": pl.Int64}
+    split = proportion_sectors(model, groups)
+    if proportions is None or split == []:
+        return pl.DataFrame(schema=schema)
+    if split is not None:
+        sectors = sectors.filter(pl.col("sector").is_in(split))
+    known = (
+        proportions.lazy()
+        .filter(pl.sum_horizontal(pl.col(list(CELL_GROUPS)).cast(pl.Float64).fill_null(0)) > 0)
+        .select(pl.col("admin1", "sector", "population_type").cast(pl.Utf8))
+        .unique()
+    )
+    return (
+        sectors.unpivot(
+            on=list(POPULATION_TYPES),
+            index=["country", "admin1", "sector", "sector_name"],
+            variable_name="population_type",
+            value_name="people",
+        )
+        .group_by(MISSING_KEYS)
+        .agg(pl.col("people").sum().cast(pl.Int64))
+        .filter(pl.col("people") > 0)
+        .join(known, on=["admin1", "sector", "population_type"], how="anti")
+        .sort(MISSING_KEYS)
+        .collect()
+        .cast(schema)  # type: ignore[arg-type]
+    )
+
+
 def intersector(
     sectors: pl.LazyFrame,
     model: str,

@@ -73,6 +73,10 @@ class Figures:
     `presence` (computed on first use): organisation × admin1 × sector. `progress`: reached vs
     plan targets.
     `cva`: CVA value in USD per country, sector and delivery mechanism.
+    `notes`: what the reader of the figures must know (rows left out; cells split without
+    proportions). `proportions_missing`: when a proportions table is loaded, every (country,
+    admin1, sector, population type) whose people max-cell split with the sector's own age/sex
+    shares instead, with its `people`; listed in one note too (see `engine.missing_note`).
     """
 
     model: str
@@ -84,6 +88,7 @@ class Figures:
     progress: pl.DataFrame
     cva: pl.DataFrame
     notes: list[str] = field(default_factory=list)
+    proportions_missing: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     organisations: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     units: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     reference: ReferenceData | None = field(default=None, repr=False)

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from kipu.core.reference import ReferenceData
+from kipu.core.text import normalise
 
 INTERSECTOR = "Intersector"
 PLACE_KEYS = ("country", "admin1", "admin2", "sector", "month")
@@ -96,11 +97,26 @@ def partners_summary(organisations: pl.DataFrame, reference: ReferenceData) -> d
 
 
 def national_units(reference: ReferenceData) -> list[str]:
-    return [p for p, loc in reference.gazetteer.locations.items() if loc.national]
+    """The country-level units, which coverage never counts: each country's national pseudo
+    admin1 (PE00, AW00: flag `national`), and an admin1 unit whose P-code the national unit
+    has as an alias — a country-level row of R4V's admin1 list with a code of its own ("AW01
+    Aruba" for a country without admin1 units), stored as a unit before the list was reloaded
+    (docs/reference-data.md, "Country-level rows")."""
+    places = reference.gazetteer.locations.values()
+    claimed = {
+        (loc.country, normalise(alias)) for loc in places if loc.national for alias in loc.aliases
+    }
+    return [
+        loc.pcode
+        for loc in places
+        if loc.national or (loc.level == 1 and (loc.country, normalise(loc.pcode)) in claimed)
+    ]
 
 
 def coverage_units(scoped: pl.DataFrame, reference: ReferenceData) -> pl.DataFrame:
-    """Distinct (country, sector, admin1, admin2) with a row; national-level rows excluded."""
+    """Distinct (country, sector, admin1, admin2) with a row (methodology section 7: admin1 and
+    admin2 units with at least one row); rows of country-level units (`national_units`)
+    excluded."""
     return (
         scoped.lazy()
         .filter(~pl.col("admin1").is_in(national_units(reference)))
@@ -177,7 +193,8 @@ def _targets(reference: ReferenceData) -> pl.LazyFrame:
         records.append(
             {
                 "country": place.country if place else only_country,
-                "admin1": target.admin1,
+                # A regional plan names a country's whole-country target by its national unit.
+                "admin1": "" if place is not None and place.national else target.admin1,
                 "_sector": sector,
                 "people_in_need": target.people_in_need,
                 "people_targeted": target.people_targeted,

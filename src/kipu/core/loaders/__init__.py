@@ -1,8 +1,10 @@
 """Loaders of reference-data files (organisations, plan, statistics, locations).
 
-Each loader reads a CSV or XLSX file and returns a `Loaded` result: the records it understood
-and the problems it found, each naming file, row and column. Callers store nothing unless
-`errors` is empty, so a bad file changes nothing.
+Each loader reads a CSV or XLSX file and returns a `Loaded` result: the records it understood,
+the problems it found (`errors`) and what it changed or skipped on the way (`warnings`), each
+a `LoadError` naming file, row and column (row None when a warning sums up several rows).
+Callers store nothing unless `errors` is empty, so a bad file changes nothing; warnings do not
+block, and callers show them beside the result.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class LoadError:
 class Loaded(Generic[T]):
     records: list[T] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
+    warnings: list[LoadError] = field(default_factory=list)  # do not block; show them
 
     @property
     def ok(self) -> bool:

@@ -1,111 +1,193 @@
-"""Locations file for countries other than the bundled Peru gazetteer.
+"""Locations files: the administrative units of countries other than the bundled Peru.
 
-Two layouts are accepted:
-- OCHA COD-AB "wide": ADM1_PCODE, ADM1_EN (or _ES/_PT/_FR), ADM2_PCODE, ADM2_EN, … one row per
-  lowest unit, parents repeated on each row;
+Layouts (header names accent-, case- and separator-insensitive):
+- OCHA COD-AB "wide": ADM1_PCODE, ADM1_EN (or _ES/_PT/_FR/_REF/_NAME), ADM2_PCODE, ADM2_EN, …
+  one row per lowest unit, parents repeated on each row. `ADMIN1` is read like `ADM1`, so R4V's
+  admin1 lists (Country, Admin1 Name, Admin1 P-code) are wide tables of one level;
 - "long": pcode, name, level, parent_pcode (parent_pcode empty for admin1).
-A country row (level 0) and the national pseudo admin1 (ISO2 + "00") are added.
+
+Rules (docs/reference-data.md, "Locations"):
+- Countries: a country column (Country, País, ADM0_EN, ADM0_PCODE, ISO3, …; any name, Spanish
+  or Portuguese too, or ISO code: `kipu.core.gazetteer.find_country`) lets one file hold
+  several countries; `country` (ISO3) then picks one and the rows of the others are left out,
+  with a warning. Without a country column, `country` says whose units they are.
+- Every country gets its level-0 unit (P-code = ISO2) and its national pseudo admin1 (ISO2 +
+  "00", flag `national`), both with the country's names as aliases. A file never replaces them.
+- Country-level rows: an admin1 row whose P-code is the country's prefix with nothing or only
+  zeros after it (BO00, AW), whose name is R4V's word for it (Country level, Nacional, …), or
+  which names the country itself and is the country's only admin1 row (R4V's list of a country
+  without admin1 units: "Aruba") is the national pseudo-unit: its name and code become aliases
+  of it. A province named like its country in a full list (Panamá, México) stays a province.
+- P-code prefixes: a country's units start with its ISO2 code or one of its other known
+  prefixes (`kipu.core.gazetteer.PCODE_PREFIXES`: Chile's CH in R4V's files). They are stored
+  under the ISO2 prefix (CH01 → CL01), the code as written becoming an alias.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kipu.core.gazetteer import Location
+from kipu.core.gazetteer import (
+    NATIONAL_NAMES,
+    Country,
+    Location,
+    countries,
+    find_country,
+    with_country_names,
+)
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table
 from kipu.core.read import Table
-from kipu.core.text import compact
+from kipu.core.text import closest, compact, normalise
 
-NAME_SUFFIXES = ("EN", "ES", "PT", "FR", "REF", "NAME")
+NAME_SUFFIXES = ("EN", "ES", "PT", "FR", "REF", "NAME", "")
+COUNTRY_COLUMNS = (
+    "country",
+    "country name",
+    "pais",
+    "adm0_en",
+    "adm0_es",
+    "adm0_pt",
+    "adm0_name",
+    "admin0",
+    "admin0 name",
+    "country iso3",
+    "iso3",
+    "adm0_pcode",
+    "country code",
+)
+_NATIONAL_KEYS = frozenset(normalise(n) for n in NATIONAL_NAMES)
 
 
-def load_locations(path: Path | str, country: str, vintage: str = "") -> Loaded[Location]:
-    """The units of one country (ISO3); its ISO2 prefix is read from the P-codes."""
+@dataclass
+class _Row:
+    """One unit as the file gives it (first row that names it)."""
+
+    number: int
+    level: int
+    pcode: str
+    name: str
+    parent: str
+    country: str = ""  # the country cell, "" without a country column
+    aliases: list[str] = field(default_factory=list)
+    column: str | None = None  # the P-code column, for problems with the row
+
+
+def load_locations(path: Path | str, country: str | None, vintage: str = "") -> Loaded[Location]:
+    """The units of the file's countries, or of `country` (ISO3) only; see the module rules."""
     result: Loaded[Location] = Loaded()
     table = open_table(path)
     if isinstance(table, LoadError):
         result.errors.append(table)
         return result
-    keys = {compact(h) for h in table.header}
-    if "adm1pcode" in keys:
-        units = _wide(table, result.errors)
-    elif {"pcode", "name", "level"} <= keys:
-        units = _long(table, result.errors)
-    else:
-        result.errors.append(
-            LoadError(
-                table.source,
-                None,
-                None,
-                "expected COD-AB columns (ADM1_PCODE, ADM1_EN, …) or "
-                "pcode, name, level, parent_pcode",
-            )
-        )
-        return result
+    chosen = None
+    if country:
+        chosen = countries().get(country.upper())
+        if chosen is None:
+            return _fail(result, table, f"unknown country code {country!r} (ISO3, e.g. BOL)")
+    rows = _read(table, result.errors)
     if result.errors:
         return result
-    prefixes = sorted({pcode[:2].upper() for pcode in units})
-    if len(prefixes) != 1:
-        result.errors.append(
-            LoadError(
-                table.source,
-                None,
-                None,
-                f"P-codes of one country must share their first two letters "
-                f"(ISO2); found {', '.join(prefixes) or 'none'}",
-            )
-        )
-        return result
-    result.records = _with_country(units, country.upper(), prefixes[0], vintage)
+    label = _country_column(table)
+    groups = _by_country(rows, chosen, table, label, result)
+    for place, its_rows in groups.items():
+        result.records.extend(_country_units(place, its_rows, vintage, table, result.errors))
+    if result.errors:
+        result.records = []
     return result
 
 
+def _fail(result: Loaded[Location], table: Table, message: str) -> Loaded[Location]:
+    result.errors.append(LoadError(table.source, None, None, message))
+    return result
+
+
+def _read(table: Table, errors: list[LoadError]) -> list[_Row]:
+    keys = {compact(h) for h in table.header}
+    if _pcode_column(table.header, 1) is not None:
+        return _wide(table, errors)
+    if {"pcode", "name", "level"} <= keys:
+        return _long(table, errors)
+    errors.append(
+        LoadError(
+            table.source,
+            None,
+            None,
+            "expected COD-AB columns (ADM1_PCODE, ADM1_EN, …), an admin1 list (Country, "
+            "Admin1 Name, Admin1 P-code) or pcode, name, level, parent_pcode",
+        )
+    )
+    return []
+
+
+def _country_column(table: Table) -> str | None:
+    by_key = {compact(h): h for h in table.header if h}
+    return next((by_key[k] for k in map(compact, COUNTRY_COLUMNS) if k in by_key), None)
+
+
+def _pcode_column(header: list[str], level: int) -> str | None:
+    by_key = {compact(h): h for h in header if h}
+    keys = (f"adm{level}pcode", f"admin{level}pcode")
+    return next((by_key[k] for k in keys if k in by_key), None)
+
+
 def _name_column(header: list[str], level: int) -> str | None:
-    by_key = {compact(h): h for h in header}
+    by_key = {compact(h): h for h in header if h}
     for suffix in NAME_SUFFIXES:
-        if (label := by_key.get(f"adm{level}{suffix.lower()}")) is not None:
-            return label
+        for prefix in ("adm", "admin"):
+            if (label := by_key.get(f"{prefix}{level}{suffix.lower()}")) is not None:
+                return label
     return None
 
 
-def _wide(table: Table, errors: list[LoadError]) -> dict[str, tuple[int, str, str, int]]:
-    """pcode → (level, name, parent pcode, first row) from a COD-AB table."""
-    by_key = {compact(h): h for h in table.header}
-    units: dict[str, tuple[int, str, str, int]] = {}
+def _wide(table: Table, errors: list[LoadError]) -> list[_Row]:
+    """The units of a COD-AB table, each once (a P-code named two ways is an error)."""
+    units: dict[str, _Row] = {}
+    country_label = _country_column(table)
     for level in (1, 2, 3):
-        pcode_label, name_label = by_key.get(f"adm{level}pcode"), _name_column(table.header, level)
+        pcode_label, name_label = (
+            _pcode_column(table.header, level),
+            _name_column(table.header, level),
+        )
         if pcode_label is None:
             break
         if name_label is None:
-            errors.append(
-                LoadError(table.source, None, None, f"no name column for ADM{level}_PCODE")
-            )
-            return units
-        parent_label = by_key.get(f"adm{level - 1}pcode") if level > 1 else None
+            errors.append(LoadError(table.source, None, None, f"no name column for {pcode_label}"))
+            return []
+        parent_label = _pcode_column(table.header, level - 1) if level > 1 else None
         for number, record in zip(table.row_numbers, table.records, strict=True):
-            pcode, name = str(record[pcode_label]).strip(), str(record[name_label]).strip()
-            parent = str(record[parent_label]).strip() if parent_label else ""
-            if not pcode:
-                continue
-            known = units.get(pcode)
-            if known and (known[1], known[2]) != (name, parent):
+            pcode, name = _cell(record, pcode_label), _cell(record, name_label)
+            parent = _cell(record, parent_label)
+            if not pcode and (level > 1 or not name):
+                continue  # a row of a higher level (no unit of this level), or blank
+            key = pcode or f"?{number}"  # admin1 without a P-code: a country-level row?
+            known = units.get(key)
+            if known and (known.name, known.parent) != (name, parent):
                 errors.append(
                     LoadError(
                         table.source,
                         number,
                         pcode_label,
                         f"{pcode} is {name!r} in {parent or 'the country'} here but "
-                        f"{known[1]!r} in {known[2] or 'the country'} on row {known[3]}",
+                        f"{known.name!r} in {known.parent or 'the country'} on row "
+                        f"{known.number}",
                     )
                 )
             elif not known:
-                units[pcode] = (level, name, parent, number)
-    return units
+                country = _cell(record, country_label)
+                units[key] = _Row(number, level, pcode, name, parent, country, [], pcode_label)
+    return list(units.values())
 
 
-def _long(table: Table, errors: list[LoadError]) -> dict[str, tuple[int, str, str, int]]:
+def _cell(record: dict[str, object], label: str | None) -> str:
+    return str(record.get(label, "") or "").strip() if label else ""
+
+
+def _long(table: Table, errors: list[LoadError]) -> list[_Row]:
     columns = Columns(table, {"pcode": (), "name": (), "level": (), "parent_pcode": ("parent",)})
-    units: dict[str, tuple[int, str, str, int]] = {}
+    country_label = _country_column(table)
+    units: dict[str, _Row] = {}
     for number, record in zip(table.row_numbers, table.records, strict=True):
         pcode, level_text = columns.value(record, "pcode"), columns.value(record, "level")
         if pcode in units:
@@ -114,7 +196,7 @@ def _long(table: Table, errors: list[LoadError]) -> dict[str, tuple[int, str, st
                     table.source,
                     number,
                     columns.label("pcode"),
-                    f"duplicate code {pcode!r} (first on row {units[pcode][3]})",
+                    f"duplicate code {pcode!r} (first on row {units[pcode].number})",
                 )
             )
             continue
@@ -123,57 +205,195 @@ def _long(table: Table, errors: list[LoadError]) -> dict[str, tuple[int, str, st
                 LoadError(table.source, number, columns.label("level"), "level must be 1, 2 or 3")
             )
             continue
-        units[pcode] = (
+        units[pcode] = _Row(
+            number,
             int(level_text),
+            pcode,
             columns.value(record, "name"),
             columns.value(record, "parent_pcode"),
-            number,
+            _cell(record, country_label),
+            column=columns.label("pcode"),
         )
-    for pcode, (level, _, parent, number) in units.items():
-        expected = units.get(parent, (0,))[0] if parent else 0
-        if level > 1 and (parent not in units or expected != level - 1):
+    for row in units.values():
+        parent = units.get(row.parent)
+        if row.level > 1 and (parent is None or parent.level != row.level - 1):
             errors.append(
                 LoadError(
                     table.source,
-                    number,
+                    row.number,
                     columns.label("parent_pcode"),
-                    f"unknown parent code {parent!r} for {pcode}",
+                    f"unknown parent code {row.parent!r} for {row.pcode}",
                 )
             )
-    return units
+    return list(units.values())
 
 
-def _with_country(
-    units: dict[str, tuple[int, str, str, int]], country: str, iso2: str, vintage: str
+def _by_country(
+    rows: list[_Row],
+    chosen: Country | None,
+    table: Table,
+    label: str | None,
+    result: Loaded[Location],
+) -> dict[Country, list[_Row]]:
+    """The rows of each country; with `chosen`, of that country only (the others counted in a
+    warning). A country cell that names no country is an error."""
+    if label is None and chosen is None:
+        _fail(result, table, "no country column: say which country the units belong to (ISO3)")
+        return {}
+    groups: dict[Country, list[_Row]] = {}
+    left_out: Counter[str] = Counter()
+    for row in rows:
+        place = _country_of(row.country, chosen)
+        if place is None:
+            hint = closest(row.country, [c.name for c in countries().values()])
+            message = f"unknown country {row.country!r}" + (
+                f"; did you mean {hint!r}?" if hint else ""
+            )
+            result.errors.append(LoadError(table.source, row.number, label, message))
+        elif chosen is not None and place != chosen:
+            left_out[place.name] += 1
+        else:
+            groups.setdefault(place, []).append(row)
+    if left_out and chosen is not None:
+        counts = ", ".join(f"{name} ({n})" for name, n in sorted(left_out.items()))
+        message = f"rows of other countries left out (only {chosen.name} was asked for): {counts}"
+        result.warnings.append(LoadError(table.source, None, label, message))
+    if chosen is not None and not groups and not result.errors:
+        _fail(result, table, f"no rows of {chosen.name} ({chosen.iso3}) in the file")
+    return groups
+
+
+def _country_of(text: str, chosen: Country | None) -> Country | None:
+    """The country a row's country cell names; an empty cell (or no column) is `chosen`'s.
+    For `chosen`, its P-code prefixes name it too (a Chilean file may write CH)."""
+    if chosen is not None and (
+        not text or chosen.named_by(text) or text.upper() in chosen.prefixes
+    ):
+        return chosen
+    return find_country(text) if text else None
+
+
+def _country_units(
+    country: Country, rows: list[_Row], vintage: str, table: Table, errors: list[LoadError]
 ) -> list[Location]:
-    from babel import Locale
+    """The country unit, its national pseudo-unit and the rows' units, P-codes canonical."""
+    root, national = country.iso2, f"{country.iso2}00"
+    national_aliases: list[str] = []
+    renamed: dict[str, str] = {}  # P-code as written -> as stored
+    units: dict[str, _Row] = {}
+    pcodes = {id(row): _canonical(row.pcode, country) if row.pcode else "" for row in rows}
+    only = _only_admin1(rows, pcodes, country)
+    for row in rows:
+        pcode = pcodes[id(row)]
+        if pcode is None:
+            errors.append(_prefix_error(table, row, country))
+        elif row.level == 1 and (_is_national(row, pcode, country) or row is only):
+            national_aliases += [x for x in (row.name, row.pcode) if x]
+            renamed.update({row.pcode: national} if row.pcode else {})
+        elif not pcode:
+            message = f"{row.name!r}: no P-code"
+            errors.append(LoadError(table.source, row.number, row.column, message))
+        else:
+            renamed[row.pcode] = pcode
+            row.aliases += [row.pcode] if pcode != row.pcode else []
+            _merge(units, pcode, row, table, errors)
+    locations = _country_and_national(country, vintage, national_aliases)
+    for pcode, row in sorted(units.items()):
+        parent = root
+        if row.level > 1:
+            parent = renamed.get(row.parent) or _canonical(row.parent, country) or root
+        aliases = tuple(dict.fromkeys(row.aliases))
+        locations.append(
+            Location(
+                pcode,
+                row.level,
+                pcode[len(root) :],
+                row.name,
+                country.iso3,
+                parent,
+                vintage=vintage,
+                aliases=aliases,
+            )
+        )
+    return with_country_names(locations)
 
-    root = iso2.upper()
-    name = Locale("en").territories.get(root, country)
-    locations = [
-        Location(root, 0, country, name, country, iso=root, vintage=vintage),
+
+def _country_and_national(country: Country, vintage: str, aliases: list[str]) -> list[Location]:
+    """The country's level-0 unit (P-code ISO2, code ISO3) and national pseudo-unit (ISO2 +
+    "00"), the latter with `aliases` (the file's country-level rows)."""
+    root = country.iso2
+    return [
+        Location(root, 0, country.iso3, country.name, country.iso3, iso=root, vintage=vintage),
         Location(
             f"{root}00",
             1,
             "00",
             "Country level",
-            country,
+            country.iso3,
             root,
             vintage=vintage,
             national=True,
-            aliases=("National", "Nacional", "Country level"),
+            aliases=tuple(dict.fromkeys(aliases)),
         ),
     ]
-    for pcode, (level, unit_name, parent, _) in sorted(units.items()):
-        locations.append(
-            Location(
-                pcode,
-                level,
-                pcode[len(root) :],
-                unit_name,
-                country,
-                parent or root,
-                vintage=vintage,
+
+
+def _canonical(pcode: str, country: Country) -> str | None:
+    """`pcode` under the country's ISO2 prefix, or None when it has none of its prefixes."""
+    for prefix in country.prefixes:
+        if pcode.upper().startswith(prefix):
+            return country.iso2 + pcode[len(prefix) :]
+    return None
+
+
+def _is_national(row: _Row, pcode: str, country: Country) -> bool:
+    """Whether an admin1 row is country level by its code (BO00, AW) or name (Nacional, …);
+    a row naming the country without a P-code too."""
+    if pcode and not pcode[len(country.iso2) :].strip("0"):
+        return True
+    return normalise(row.name) in _NATIONAL_KEYS or (not pcode and country.named_by(row.name))
+
+
+def _only_admin1(rows: list[_Row], pcodes: dict[int, str | None], country: Country) -> _Row | None:
+    """The country's only ordinary admin1 row when it names the country itself: R4V's list of
+    a country without admin1 units ("Aruba, Aruba, AW01"). Else None: in a full list, a
+    province named like its country (Panamá, México) is a province."""
+    ordinary = [
+        row
+        for row in rows
+        if row.level == 1 and not _is_national(row, pcodes[id(row)] or "", country)
+    ]
+    if len(ordinary) == 1 and country.named_by(ordinary[0].name):
+        return ordinary[0]
+    return None
+
+
+def _prefix_error(table: Table, row: _Row, country: Country) -> LoadError:
+    prefixes = " or ".join(country.prefixes)
+    return LoadError(
+        table.source,
+        row.number,
+        row.column,
+        f"{row.pcode} is not a P-code of {country.name}: its P-codes start with {prefixes}",
+    )
+
+
+def _merge(
+    units: dict[str, _Row], pcode: str, row: _Row, table: Table, errors: list[LoadError]
+) -> None:
+    """Add `row` as unit `pcode`; the same unit written with another prefix is merged."""
+    known = units.get(pcode)
+    if known is None:
+        units[pcode] = row
+    elif normalise(known.name) == normalise(row.name):
+        known.aliases.extend(row.aliases)
+    else:
+        errors.append(
+            LoadError(
+                table.source,
+                row.number,
+                row.column,
+                f"{row.pcode} ({row.name!r}) and {known.pcode} ({known.name!r}, row "
+                f"{known.number}) are both {pcode}",
             )
         )
-    return locations

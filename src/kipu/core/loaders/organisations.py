@@ -1,41 +1,247 @@
-"""Organisations file: one row per member organisation of a platform.
+"""Organisations file: a platform's member organisations, or R4V's partner registry as R4V
+publishes it.
 
-Columns (any order; header names accent- and case-insensitive):
-name (required, English), name_es, name_pt, acronym, type, id (registry id, ORGnnn),
-aliases ('|'-separated), member_since (YYYY-MM-DD), member_until, sub_working_groups ('|').
+Columns (any order; header names accent-, case- and separator-insensitive; docs/reference-data.md
+lists the accepted names, R4V's "Organization ID", "Organization Name", "Type", "Country" among
+them): name (required, English), name_es, name_pt, acronym, type, id (registry id, ORGnnn),
+aliases ('|'-separated), member_since, member_until (YYYY-MM-DD), sub_working_groups ('|'),
+country ('|'-separated when several).
+
+Rules (docs/reference-data.md, "Organisations"):
+- A registry is never refused for one bad row. A row without a name, or with a name too long to
+  store, is skipped; a cell that cannot be kept (a date that is not one, a value longer than
+  Kipu stores, `FIELD_SIZES`) is left empty; each with a warning naming file, row and column.
+  The whole file is refused only when it cannot be read, has no name column, or no row loads.
+- Types: R4V's types, in English, Spanish and Portuguese, singular or plural, map to Kipu's
+  (`TYPE_NAMES`); an unknown type is kept as written, with a warning.
+- One registry id on rows naming different organisations: one row keeps it — the row naming
+  the organisation Kipu already knows by that id (`known_ids`), else the first — and the others
+  load without a registry id (so they are matched by name), with a warning naming both rows.
+  Rows with the same id and the same name are one organisation listed again (R4V lists an
+  organisation once per country): they are merged.
+- Rows with the same name where at least one has no id are one organisation: merged, with a
+  warning. The same name under two different ids loads as two organisations, with a warning.
+- With `countries` (the platform's, ISO3), the rows whose country column names only other
+  countries are left out, with one warning counting them; a row without a country, or naming
+  none Kipu knows ("Regional"), is kept.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from kipu.core.gazetteer import find_country
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date, split_list
 from kipu.core.reference import ORGANISATION_TYPES
 from kipu.core.text import closest, normalise
 
 ACCEPTED = {
-    "name": ("name_en", "organisation", "organization", "organisation name", "organization name"),
-    "name_es": ("nombre", "nombre_es"),
-    "name_pt": ("nome",),
-    "acronym": ("acronimo", "short name", "sigla"),
-    "type": ("org_type", "organisation type", "organization type", "tipo"),
-    "id": ("external_id", "org_id", "registry id", "r4v id"),
+    "name": (
+        "name_en",
+        "organisation",
+        "organization",
+        "organisation name",
+        "organization name",
+        "organization name (english)",
+        "organisation name (english)",
+        "english name",
+        "partner",
+        "partner name",
+    ),
+    "name_es": ("nombre", "nombre_es", "organization name (spanish)", "nombre de la organizacion"),
+    "name_pt": ("nome", "organization name (portuguese)", "nome da organizacao"),
+    "acronym": ("acronimo", "short name", "sigla", "siglas", "organization acronym"),
+    "type": (
+        "org_type",
+        "organisation type",
+        "organization type",
+        "type of organization",
+        "tipo",
+        "tipo de organizacion",
+        "tipo de organizacao",
+    ),
+    "id": (
+        "external_id",
+        "org_id",
+        "registry id",
+        "r4v id",
+        "organization id",
+        "organisation id",
+        "organization code",
+    ),
     "aliases": ("alias", "other names"),
     "member_since": ("start_date", "joined"),
     "member_until": ("end_date", "left"),
     "sub_working_groups": ("swg", "sub working groups", "subgroups"),
+    "country": ("countries", "pais", "paises", "country name"),
 }
-_TYPES_BY_KEY = {normalise(t): t for t in ORGANISATION_TYPES} | {
-    "faith based": "Faith Based Organization",
-    "fbo": "Faith Based Organization",
-    "red cross red crescent": "Red Cross",
-    "civil society organization": "Civil Society",
-    "cso": "Civil Society",
-    "academia": "Academic",
-    "un agency": "UN",
+
+# The longest values Kipu stores (the database's field sizes: platforms.models.Organisation).
+FIELD_SIZES = {"name": 250, "name_es": 250, "name_pt": 250, "acronym": 60, "type": 40, "id": 20}
+
+# R4V's organisation types, as its registry and 5W files write them in English, Spanish and
+# Portuguese, by Kipu type (kipu.core.reference.ORGANISATION_TYPES). Matching ignores case,
+# accents, punctuation and plurals (`_type_key`): "Faith Based Organizations", "ONGs
+# internacionales", "Organizações religiosas" need no entry of their own.
+TYPE_NAMES: dict[str, tuple[str, ...]] = {
+    "UN": (
+        "UN Agency",
+        "United Nations",
+        "United Nations Agency",
+        "UN Organization",
+        "ONU",
+        "Agencia de la ONU",
+        "Agencia ONU",
+        "Agencia de las Naciones Unidas",
+        "Agencia de Naciones Unidas",
+        "Naciones Unidas",
+        "Sistema de las Naciones Unidas",
+        "Agência da ONU",
+        "Agência das Nações Unidas",
+        "Nações Unidas",
+    ),
+    "INGO": (
+        "International NGO",
+        "International Non-Governmental Organization",
+        "ONG internacional",
+        "ONGI",
+        "Organización no gubernamental internacional",
+        "Organização não governamental internacional",
+    ),
+    "NNGO": (
+        "National NGO",
+        "Local NGO",
+        "LNGO",
+        "National Non-Governmental Organization",
+        "ONG nacional",
+        "ONG local",
+        "Organización no gubernamental nacional",
+        "Organização não governamental nacional",
+    ),
+    "Faith Based Organization": (
+        "FBO",
+        "Faith Based",
+        "Religious Organization",
+        "Organización basada en la fe",
+        "Organización de base de fe",
+        "Organización religiosa",
+        "Organización confesional",
+        "Organização baseada na fé",
+        "Organização religiosa",
+    ),
+    "Red Cross": (
+        "Red Cross Red Crescent",
+        "Red Cross Movement",
+        "Red Cross and Red Crescent Movement",
+        "Cruz Roja",
+        "Movimiento de la Cruz Roja",
+        "Cruz Vermelha",
+        "Movimento da Cruz Vermelha",
+    ),
+    "Civil Society": (
+        "Civil Society Organization",
+        "CSO",
+        "Community Based Organization",
+        "CBO",
+        "Sociedad civil",
+        "Organización de la sociedad civil",
+        "OSC",
+        "Organización comunitaria",
+        "Organización de base comunitaria",
+        "Sociedade civil",
+        "Organização da sociedade civil",
+    ),
+    "Academic": (
+        "Academia",
+        "Academic Institution",
+        "University",
+        "Universidad",
+        "Universidade",
+        "Institución académica",
+        "Instituição acadêmica",
+    ),
+    "Government": (
+        "Governmental",
+        "Government Institution",
+        "Public Sector",
+        "Gobierno",
+        "Institución gubernamental",
+        "Institución pública",
+        "Entidad pública",
+        "Sector público",
+        "Governo",
+        "Instituição governamental",
+        "Setor público",
+        "Órgão público",
+    ),
+    "Donor": ("Donor Agency", "Donante", "Donador", "Doador"),
+    "Private Sector": (
+        "Private Company",
+        "Company",
+        "Business",
+        "Sector privado",
+        "Empresa privada",
+        "Empresa",
+        "Setor privado",
+    ),
+    "Health Facility": (
+        "Health Centre",
+        "Health Center",
+        "Hospital",
+        "Establecimiento de salud",
+        "Centro de salud",
+        "Instalación de salud",
+        "Estabelecimento de saúde",
+        "Unidade de saúde",
+        "Centro de saúde",
+    ),
+    "Other": ("Others", "Otro", "Otra", "Outro", "Outra"),
 }
+
+
+def _type_key(text: object) -> str:
+    """`text` normalised, each word singular (organizations, organizaciones, organizações,
+    facilities → organization, organizacion, organizacao, facility) and British -isation
+    spelt -ization. Not a grammar: the same folding on both sides is all it takes."""
+    words = []
+    for word in normalise(text).replace("isation", "ization").split():
+        if word.endswith("oes") and len(word) > 4:
+            word = word[:-3] + "ao"
+        elif word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("es") and len(word) > 4 and word[-3] in "lnrdzs":
+            word = word[:-2]
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+_TYPES_BY_KEY = {
+    _type_key(name): kipu_type
+    for kipu_type in ORGANISATION_TYPES
+    for name in (kipu_type, *TYPE_NAMES.get(kipu_type, ()))
+}
+
+
+def organisation_type(text: str) -> tuple[str, str]:
+    """(Kipu's type for `text`, "") or, for a type Kipu does not know, (`text` as written, at
+    most `FIELD_SIZES["type"]` characters; a warning saying so)."""
+    if not text:
+        return "", ""
+    if found := _TYPES_BY_KEY.get(_type_key(text)):
+        return found, ""
+    spellings = [n for t in ORGANISATION_TYPES for n in (t, *TYPE_NAMES.get(t, ()))]
+    hint = closest(text, spellings)
+    kept = text[: FIELD_SIZES["type"]]
+    message = f"unknown type {text!r}, kept as " + ("written" if kept == text else repr(kept))
+    if hint:
+        message += f" (did you mean {_TYPES_BY_KEY[_type_key(hint)]!r}?)"
+    return kept, f"{message}; Kipu's types: {', '.join(ORGANISATION_TYPES)}"
 
 
 @dataclass
@@ -51,9 +257,19 @@ class OrganisationRecord:
     member_until: date | None = None
     sub_working_groups: list[str] = field(default_factory=list)
     row: int | None = None  # the file row (header = 1), for notices about it
+    countries: list[str] = field(default_factory=list)  # the country column, as written
+    shared_id: str = ""  # a registry id this row carried but another row kept
 
 
-def load_organisations(path: Path | str) -> Loaded[OrganisationRecord]:
+def load_organisations(
+    path: Path | str,
+    *,
+    countries: list[str] | None = None,
+    known_ids: Mapping[str, set[str]] | None = None,
+) -> Loaded[OrganisationRecord]:
+    """The file's organisations (module rules). `countries`: the loading platform's (ISO3), to
+    leave out other countries' rows; `known_ids`: registry id → the normalised names, acronym
+    and aliases of the organisation Kipu knows by it, to settle an id given to two rows."""
     result: Loaded[OrganisationRecord] = Loaded()
     table = open_table(path)
     if isinstance(table, LoadError):
@@ -63,70 +279,161 @@ def load_organisations(path: Path | str) -> Loaded[OrganisationRecord]:
     if errors := columns.missing(("name",)):
         result.errors.extend(errors)
         return result
-    seen_ids: dict[str, int] = {}
-    seen_names: dict[str, int] = {}
+    registry = _Registry(columns, result, known_ids or {})
+    left_out: Counter[str] = Counter()
     for number, record in zip(table.row_numbers, table.records, strict=True):
-        row = _organisation(columns, record, number, result.errors)
-        if row is None:
+        if other := _other_country(split_list(columns.value(record, "country")), countries):
+            left_out[other] += 1  # before any other check: nothing to say about such rows
             continue
-        for key, seen, column in (
-            (row.external_id, seen_ids, "id"),
-            (normalise(row.name), seen_names, "name"),
-        ):
-            if key and key in seen:
-                result.errors.append(
-                    LoadError(
-                        table.source, number, columns.label(column), f"duplicate of row {seen[key]}"
-                    )
-                )
-            elif key:
-                seen[key] = number
-        result.records.append(row)
+        row = _organisation(columns, record, number, result.warnings)
+        if row is not None:
+            registry.add(row)
+    if left_out:
+        counts = ", ".join(f"{name} ({n})" for name, n in sorted(left_out.items()))
+        message = f"rows of other countries left out: {counts}"
+        result.warnings.append(LoadError(table.source, None, columns.label("country"), message))
+    if not result.records:
+        result.errors.append(LoadError(table.source, None, None, "no row could be loaded"))
     return result
 
 
+def _other_country(written: list[str], countries: list[str] | None) -> str:
+    """The name of a country a row is for (`written`: its country cell) when it is for none of
+    `countries`, else ""."""
+    if not countries or not written:
+        return ""
+    found = [find_country(text) for text in written]
+    known = [c for c in found if c is not None]
+    if len(known) < len(found) or any(c.iso3 in countries for c in known):
+        return ""  # "Regional", or one of the platform's countries
+    return known[0].name
+
+
+class _Registry:
+    """The records loaded so far, by registry id and by name, and the rules of module
+    docstring for rows that repeat an id or a name."""
+
+    def __init__(
+        self, columns: Columns, result: Loaded[OrganisationRecord], known: Mapping[str, set[str]]
+    ) -> None:
+        self.columns, self.result, self.known = columns, result, known
+        self.by_id: dict[str, OrganisationRecord] = {}
+        self.by_name: dict[str, OrganisationRecord] = {}
+
+    def warn(self, row: OrganisationRecord, column: str, message: str) -> None:
+        source = self.columns.table.source
+        self.result.warnings.append(LoadError(source, row.row, self.columns.label(column), message))
+
+    def add(self, row: OrganisationRecord) -> None:
+        holder = self.by_id.get(row.external_id) if row.external_id else None
+        if holder is not None and normalise(holder.name) == normalise(row.name):
+            _merge(holder, row)  # the same organisation listed again (once per country)
+            return
+        if holder is not None:
+            self._share(holder, row)
+        elif row.external_id:
+            self.by_id[row.external_id] = row
+        first = self.by_name.get(normalise(row.name))
+        if first is None:
+            self.by_name[normalise(row.name)] = row
+            self.result.records.append(row)
+        elif first.external_id and row.external_id:
+            self.warn(
+                row,
+                "name",
+                f"same name as row {first.row} ({first.external_id}) but registry id "
+                f"{row.external_id}: loaded as another organisation",
+            )
+            self.result.records.append(row)
+        else:
+            self.warn(row, "name", f"repeats row {first.row} ({first.name!r}): merged into it")
+            _merge(first, row)
+            if first.external_id and first.external_id not in self.by_id:
+                self.by_id[first.external_id] = first
+
+    def _share(self, holder: OrganisationRecord, row: OrganisationRecord) -> None:
+        """`row` repeats the registry id of `holder`, another organisation: one keeps it."""
+        code = row.external_id
+        names = self.known.get(code, set())
+        keeper, other = holder, row
+        if names and _names(row) & names and not _names(holder) & names:
+            keeper, other = row, holder  # Kipu knows the id as the organisation of `row`
+        other.external_id, other.shared_id = "", code
+        keeper.external_id = code
+        self.by_id[code] = keeper
+        reason = "Kipu knows the id by its name" if keeper is row else "the first row keeps it"
+        self.warn(
+            row,
+            "id",
+            f"registry id {code} is on row {holder.row} ({holder.name!r}) and row {row.row} "
+            f"({row.name!r}): row {keeper.row} keeps it ({reason}); row {other.row} is loaded "
+            "without a registry id and matched by name",
+        )
+
+
+def _names(row: OrganisationRecord) -> set[str]:
+    found = (row.name, row.name_es, row.name_pt, row.acronym, *row.aliases)
+    return {normalise(name) for name in found if name}
+
+
+def _merge(first: OrganisationRecord, row: OrganisationRecord) -> None:
+    """Complete `first` with what `row` adds: empty fields, names kept as aliases, countries,
+    sub-working groups."""
+    for name in ("name_es", "name_pt", "acronym", "org_type", "external_id"):
+        if not getattr(first, name):
+            setattr(first, name, getattr(row, name))
+    first.member_since = first.member_since or row.member_since
+    first.member_until = first.member_until or row.member_until
+    extra = [row.name] if normalise(row.name) != normalise(first.name) else []
+    first.aliases = list(dict.fromkeys([*first.aliases, *extra, *row.aliases]))
+    first.countries = list(dict.fromkeys([*first.countries, *row.countries]))
+    first.sub_working_groups = list(
+        dict.fromkeys([*first.sub_working_groups, *row.sub_working_groups])
+    )
+
+
 def _organisation(
-    columns: Columns, record: dict[str, object], number: int, errors: list[LoadError]
+    columns: Columns, record: dict[str, object], number: int, warnings: list[LoadError]
 ) -> OrganisationRecord | None:
+    """One row as a record, or None (with a warning) when it cannot be loaded."""
     source = columns.table.source
 
-    def fail(column: str, message: str) -> None:
-        errors.append(LoadError(source, number, columns.label(column), message))
+    def warn(column: str, message: str) -> None:
+        warnings.append(LoadError(source, number, columns.label(column), message))
+
+    def text(column: str) -> str:
+        value = columns.value(record, column)
+        limit = FIELD_SIZES.get(column)
+        if limit is not None and len(value) > limit:
+            warn(column, f"longer than {limit} characters: left empty")
+            return ""
+        return value
 
     name = columns.value(record, "name")
-    if not name:
-        fail("name", "the organisation has no name")
+    if not name or len(name) > FIELD_SIZES["name"]:
+        problem = "no name" if not name else f"a name longer than {FIELD_SIZES['name']} characters"
+        warn("name", f"{problem}: row skipped")
         return None
-    org_type = ""
-    if raw_type := columns.value(record, "type"):
-        org_type = _TYPES_BY_KEY.get(normalise(raw_type), "")
-        if not org_type:
-            hint = closest(raw_type, ORGANISATION_TYPES)
-            fail(
-                "type",
-                f"unknown type {raw_type!r}"
-                + (
-                    f"; did you mean {hint!r}?"
-                    if hint
-                    else f"; use one of: {', '.join(ORGANISATION_TYPES)}"
-                ),
-            )
+    org_type, problem = organisation_type(columns.value(record, "type"))
+    if problem:
+        warn("type", problem)
     dates = {}
     for column in ("member_since", "member_until"):
-        text = columns.value(record, column)
-        dates[column] = parse_date(text) if text else None
-        if text and dates[column] is None:
-            fail(column, f"{text!r} is not a date (YYYY-MM-DD)")
+        value = columns.value(record, column)
+        dates[column] = parse_date(value) if value else None
+        if value and dates[column] is None:
+            warn(column, f"{value!r} is not a date (YYYY-MM-DD): left empty")
     return OrganisationRecord(
         name=name,
-        name_es=columns.value(record, "name_es"),
-        name_pt=columns.value(record, "name_pt"),
-        acronym=columns.value(record, "acronym"),
+        name_es=text("name_es"),
+        name_pt=text("name_pt"),
+        acronym=text("acronym"),
         org_type=org_type,
-        external_id=columns.value(record, "id"),
+        external_id=text("id"),
         aliases=split_list(columns.value(record, "aliases")),
         member_since=dates["member_since"],
         member_until=dates["member_until"],
         sub_working_groups=split_list(columns.value(record, "sub_working_groups")),
         row=number,
+        countries=split_list(columns.value(record, "country")),
     )

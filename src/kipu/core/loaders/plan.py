@@ -9,15 +9,22 @@ docs/reference-data.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.gazetteer import Gazetteer
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table
+from kipu.core.loaders.proportions import (
+    PROPORTION_COLUMNS,
+    REQUIRED,
+    ProportionPlaces,
+    ProportionRecord,
+    read_proportions,
+)
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.reference import INDICATOR_TYPES
-from kipu.core.schema import POPULATION_TYPES, population_group, term_key
+from kipu.core.schema import term_key
 from kipu.core.text import closest, normalise
 
 SECTOR_COLUMNS = {
@@ -39,19 +46,11 @@ INDICATOR_COLUMNS = {
 }
 TARGET_COLUMNS = {
     "sector": ("area", "sector_code"),
+    "country": ("pais", "país", "country_name"),
     "admin1": ("department", "departamento"),
     "people_in_need": ("pin",),
     "people_targeted": ("target", "targeted"),
     "budget_usd": ("budget",),
-}
-PROPORTION_COLUMNS = {
-    "sector": (),
-    "admin1": (),
-    "population_type": (),
-    "girls": (),
-    "boys": (),
-    "women": (),
-    "men": (),
 }
 # Indicator types as R4V's lists write them, 2021-2025, in English and Spanish; plurals are
 # folded by `term_key` ("Mechanisms/Advocacy", "Otros").
@@ -105,14 +104,6 @@ class TargetRecord:
 
 
 @dataclass
-class ProportionRecord:
-    sector_code: str
-    admin1: str
-    population_type: str
-    shares: dict[str, float]
-
-
-@dataclass
 class PlanContent:
     sectors: list[SectorRecord] = field(default_factory=list)
     indicators: list[IndicatorRecord] = field(default_factory=list)
@@ -126,8 +117,15 @@ def sector_code_for(name: str) -> str:
 
 
 def load_plan(
-    path: Path | str, gazetteer: Gazetteer, country: str, targets_path: Path | str | None = None
+    path: Path | str,
+    gazetteer: Gazetteer,
+    country: str | Sequence[str],
+    targets_path: Path | str | None = None,
 ) -> Loaded[PlanContent]:
+    """The plan in `path`; `country` is the platform's country, or its countries (ISO3) on a
+    regional platform. Proportions rows are placed in their own country (see
+    `kipu.core.loaders.proportions`); targets in the first country."""
+    countries = [country] if isinstance(country, str) else list(country)
     result: Loaded[PlanContent] = Loaded(records=[PlanContent()])
     content = result.records[0]
     sheets = _sheet_names(Path(path), result.errors)
@@ -139,17 +137,18 @@ def load_plan(
     if wanted["sectors"]:
         _read_sectors(path, wanted["sectors"], content, result.errors)
     _read_indicators(path, wanted["indicators"], content, result.errors)
-    places = _Places(gazetteer, country)
     if targets_path or wanted["targets"]:
         _read_targets(
             targets_path or path,
             None if targets_path else wanted["targets"],
             content,
-            places,
+            ProportionPlaces(gazetteer, countries),
             result.errors,
         )
     if wanted["proportions"]:
-        _read_proportions(path, wanted["proportions"], content, places, result.errors)
+        _read_proportions(
+            path, wanted["proportions"], content, ProportionPlaces(gazetteer, countries), result
+        )
     return result
 
 
@@ -329,23 +328,25 @@ def _indicator(
     )
 
 
-class _Places:
-    """Resolves admin1 cells of targets and proportions; blank or national means whole country."""
-
-    def __init__(self, gazetteer: Gazetteer, country: str) -> None:
-        self.gazetteer, self.country = gazetteer, country
-
-    def resolve(self, text: str) -> str | None:
-        if not text:
-            return ""
-        found = self.gazetteer.find(text, self.country, 1)
-        if found is None:
-            return None
-        return "" if found.national else found.pcode
-
-    def hint(self, text: str) -> str:
-        suggestion = self.gazetteer.suggest(text, self.country, 1)
-        return f"; did you mean {suggestion!r}?" if suggestion else ""
+def _target_place(
+    places: ProportionPlaces, country_text: str, admin1_text: str
+) -> tuple[str | None, str]:
+    """The admin1 P-code of a target ("" for the whole of a one-country platform), or None
+    and why."""
+    country = places.country(country_text) if country_text else None
+    if country_text and country is None:
+        return None, f"{country_text!r} is not a country of this platform ({places.covered()})"
+    if not admin1_text:
+        if len(places.countries) <= 1:
+            return "", ""
+        if country is None:
+            return None, "a whole-country target needs the country column on this platform"
+        unit = places.gazetteer.national(country)
+        return (unit.pcode if unit else None), f"{places.name(country)} has no national unit"
+    found = places.admin1(admin1_text, country)
+    if isinstance(found, str):
+        return None, found
+    return ("" if found.national and len(places.countries) <= 1 else found.pcode), ""
 
 
 def _number(text: str) -> float | None:
@@ -360,9 +361,13 @@ def _read_targets(
     path: Path | str,
     sheet: str | None,
     content: PlanContent,
-    places: _Places,
+    places: ProportionPlaces,
     errors: list[LoadError],
 ) -> None:
+    """Targets per sector and admin1, each admin1 in its row's country (a country column, by
+    name or code, or the platform's only country). A blank admin1 is the whole country: ""
+    on a one-country platform, the country's national unit (PE00) on a regional one, so the
+    country stays known."""
     columns = _table_columns(path, sheet, TARGET_COLUMNS, ("sector",), errors)
     if columns is None:
         return
@@ -370,7 +375,7 @@ def _read_targets(
     for number, record in _rows(columns):
         sector_text, admin1_text = columns.value(record, "sector"), columns.value(record, "admin1")
         sector = _find_sector(content, sector_text)
-        admin1 = places.resolve(admin1_text)
+        admin1, problem = _target_place(places, columns.value(record, "country"), admin1_text)
         if sector is None:
             errors.append(
                 LoadError(
@@ -378,14 +383,7 @@ def _read_targets(
                 )
             )
         if admin1 is None:
-            errors.append(
-                LoadError(
-                    source,
-                    number,
-                    columns.label("admin1"),
-                    f"unknown admin1 {admin1_text!r}{places.hint(admin1_text)}",
-                )
-            )
+            errors.append(LoadError(source, number, columns.label("admin1"), problem))
         values = {
             c: _number(columns.value(record, c))
             for c in ("people_in_need", "people_targeted", "budget_usd")
@@ -414,29 +412,21 @@ def _read_targets(
 
 
 def _read_proportions(
-    path: Path | str, sheet: str, content: PlanContent, places: _Places, errors: list[LoadError]
+    path: Path | str,
+    sheet: str,
+    content: PlanContent,
+    places: ProportionPlaces,
+    result: Loaded[PlanContent],
 ) -> None:
-    columns = _table_columns(path, sheet, PROPORTION_COLUMNS, tuple(PROPORTION_COLUMNS), errors)
+    columns = _table_columns(path, sheet, PROPORTION_COLUMNS, REQUIRED, result.errors)
     if columns is None:
         return
-    source = columns.table.source
-    for number, record in _rows(columns):
-        sector = _find_sector(content, columns.value(record, "sector"))
-        admin1 = places.resolve(columns.value(record, "admin1"))
-        population = population_group(columns.value(record, "population_type"))
-        shares = {g: _number(columns.value(record, g)) for g in ("girls", "boys", "women", "men")}
-        problem = None
-        if sector is None or not admin1:
-            problem = "unknown sector or admin1"
-        elif population not in POPULATION_TYPES:
-            problem = f"population_type must be one of {', '.join(POPULATION_TYPES)}"
-        elif None in shares.values() or abs(sum(v or 0 for v in shares.values()) - 1) > 0.01:
-            problem = "girls + boys + women + men shares must be numbers adding up to 1"
-        if problem or sector is None or admin1 is None or population is None:
-            errors.append(LoadError(source, number, None, problem or "invalid row"))
-            continue
-        content.proportions.append(
-            ProportionRecord(
-                sector.code, admin1, population, {k: v or 0.0 for k, v in shares.items()}
-            )
-        )
+
+    def sector_code(text: str) -> str | None:
+        found = _find_sector(content, text)
+        return found.code if found else None
+
+    read = read_proportions(columns, sector_code, places)
+    content.proportions.extend(read.records)
+    result.errors.extend(read.errors)
+    result.warnings.extend(read.warnings)

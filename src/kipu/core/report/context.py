@@ -101,7 +101,9 @@ class ReportContext:
     `presence` maps admin-1 P-codes to partner counts; `presence_by_area` does the same per
     area (the small multiples). `map_inset` lists the P-codes drawn again, enlarged, on the
     overall map (Lima and Callao for Peru). `source_5w` labels the charts drawn from 5W data
-    (default "<platform> 5W").
+    (default "<platform> 5W"). `proportions_missing` counts the admin1 × sector × population
+    type cells of the year's people-reached figures that max-cell split without the plan's
+    proportions (`len(Figures.proportions_missing)`); the report says so in one sentence.
     """
 
     platform: str
@@ -127,6 +129,7 @@ class ReportContext:
     map_inset: tuple[str, ...] = ()
     source_5w: str = ""
     catalogue: FigureCatalogue = field(default_factory=FigureCatalogue)
+    proportions_missing: int = 0
 
     def __post_init__(self) -> None:
         if not MONTH.fullmatch(self.month):

@@ -198,6 +198,7 @@ def _response(document: DocxDocument, view: ReportView) -> None:
             add_narrative(document, area.body.html)
     _figure(document, view, "partners-by-area")
     _figure(document, view, "reached-by-area")
+    _note(document, view, "reached")
 
 
 def _presence(document: DocxDocument, view: ReportView) -> None:

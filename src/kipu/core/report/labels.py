@@ -43,6 +43,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "No activities were reported for {month}.",
         "es": "No se reportaron actividades para {month}.",
     },
+    "proportions_missing": {
+        "en": "The plan's proportions table does not cover {cells} of admin1, sector and "
+        "population type: there, age and sex were split with each sector's own breakdown "
+        "(see the notes of the figures: kipu figures; API /api/v1/figures).",
+        "es": "La tabla de proporciones del plan no cubre {cells} de admin1, sector y tipo de "
+        "población: allí la edad y el sexo se repartieron con el desglose propio de cada "
+        "sector (ver las notas de las cifras: kipu figures; API /api/v1/figures).",
+    },
     "fig_partners_by_area": {
         "en": "Partners by area of intervention, {month}",
         "es": "Socios por área de intervención, {month}",
@@ -88,6 +96,7 @@ LABELS: dict[str, dict[str, str]] = {
     "n_organisations": {"en": "organisation|organisations", "es": "organización|organizaciones"},
     "n_departments": {"en": "department|departments", "es": "departamento|departamentos"},
     "n_provinces": {"en": "province|provinces", "es": "provincia|provincias"},
+    "n_combinations": {"en": "combination|combinations", "es": "combinación|combinaciones"},
     "new_members": {"en": "New members ({n})", "es": "Nuevos miembros ({n})"},
     "no_new_members": {
         "en": "No new members joined this month.",

@@ -204,6 +204,16 @@ class _Builder:
             self.view.areas.append(AreaView(heading, facts, self.markdown(area.text_md)))
         if not self.ctx.has_activities:
             self.view.notes["areas"] = label("no_activities", self.lang, month=self.view.period)
+        self.proportions_note()
+
+    def proportions_note(self) -> None:
+        """One sentence when max-cell split some cells without the plan's proportions (their
+        list is in the figures' notes, not in the report: it can run to hundreds of cells)."""
+        missing = self.ctx.proportions_missing
+        if missing:
+            text = self.number("notes/proportions_missing", missing)
+            cells = counted("n_combinations", missing, text, self.lang)
+            self.view.notes["reached"] = label("proportions_missing", self.lang, cells=cells)
 
     def presence(self) -> None:
         rows = sorted(

@@ -110,9 +110,13 @@ _CODES = (
         "unknown-country",
         ERROR,
         "row",
-        "Country “{value}” is not a country of this platform.",
-        "El país “{value}” no es un país de esta plataforma.",
-        "The country (name, ISO3 or ISO2) is unknown or not covered by the platform.",
+        "Country “{value}” is not covered by this platform, which covers {detail}; a regional "
+        "platform covers the countries it lists and those of its member platforms.",
+        "El país “{value}” no está cubierto por esta plataforma, que cubre {detail}; una "
+        "plataforma regional cubre los países que enumera y los de sus plataformas miembro.",
+        "The country (name, ISO3 or ISO2) is unknown or not covered by the platform; the "
+        "message names the countries it covers. A regional platform covers the countries it "
+        "lists and those of its member platforms.",
     ),
     _c(
         "unknown-admin1",
@@ -367,14 +371,6 @@ _CODES = (
         "must equal new beneficiaries.",
     ),
     _c(
-        "quantity-missing",
-        ERROR,
-        "row",
-        "This indicator needs the quantity of output.",
-        "Este indicador requiere la cantidad de productos.",
-        "A Direct Assistance indicator without quantity of output (empty or 0).",
-    ),
-    _c(
         "excel-error",
         ERROR,
         "row",
@@ -448,6 +444,16 @@ _CODES = (
         "El socio implementador “{value}” no está registrado.",
         "The implementing partner is not in the platform's organisations; the row is kept "
         "but the partner is not counted.",
+    ),
+    _c(
+        "quantity-missing",
+        WARNING,
+        "row",
+        "This indicator's quantity of output is empty: fill it if the activity produced one.",
+        "La cantidad de productos de este indicador está vacía: llénela si la actividad "
+        "produjo alguna.",
+        "A Direct Assistance indicator without quantity of output (empty or 0). A warning, "
+        "not an error: R4V's 2025 quality checks accept such a row.",
     ),
     _c(
         "beneficiaries-not-applicable",

@@ -21,7 +21,7 @@ from kipu.core.read.values import (
     read_number,
     suggest_yes_no,
 )
-from kipu.core.reference import Indicator, ReferenceData, Sector
+from kipu.core.reference import ReferenceData
 from kipu.core.schema import (
     COLUMNS,
     COUNT_COLUMNS,
@@ -31,14 +31,12 @@ from kipu.core.schema import (
     term_key,
 )
 from kipu.core.text import closest, normalise
+from kipu.core.validation.plans import PlanResolvers, resolve_plan
 
 # What files write in admin1 for country-level activities, besides the country's own names.
 NATIONAL_WORDS = frozenset(
     {"country level", "nacional", "national", "nivel nacional", "nivel pais", "a nivel nacional"}
 )
-# Words that mark the multipurpose cash sector, whatever the plan calls it (MPC, CBI…).
-_MPC_WORDS = ("multipurpose", "multi purpose", "multiproposito", "multi proposito")
-_MPC_CODES = frozenset({"mpc", "mpca", "cbi", "mpcbi"})
 
 _YES_NO_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == YES_NO)
 
@@ -67,18 +65,6 @@ class Resolver:
             for label in (org.key, *org.labels()):
                 self._orgs.setdefault(normalise(label), org.key)
                 self._org_names.setdefault(label, shown)
-        self.sectors = {s.code: s for s in reference.plan.sectors}
-        self._sector_index: dict[str, str] = {}
-        for sector in reference.plan.sectors:
-            for label in (sector.code, sector.name, sector.name_es):
-                if label:
-                    self._sector_index.setdefault(normalise(label), sector.code)
-        self.indicators = {i.code: i for i in reference.plan.indicators}
-        self._indicator_index: dict[str, list[Indicator]] = {}
-        for indicator in reference.plan.indicators:
-            for label in {indicator.code, indicator.name, indicator.name_es}:
-                if label:
-                    self._indicator_index.setdefault(normalise(label), []).append(indicator)
         self._mechanisms = mechanism_vocabulary()
 
     # --- countries and places -----------------------------------------------------------
@@ -104,10 +90,25 @@ class Resolver:
         return names
 
     def country(self, text: str) -> Resolution:
+        """The row's country, if the platform covers it; else `unknown-country`, whose
+        detail names the countries the platform covers, in the user's language (a regional
+        platform covers the countries it lists and those of its member platforms: the
+        caller's `ReferenceData.countries`)."""
         iso3 = self._countries.get(normalise(text))
         if iso3 and iso3 in self.reference.countries:
             return Resolution(iso3)
-        return Resolution(None, "unknown-country", closest(text, self.country_names()))
+        from babel import Locale
+
+        names = Locale("es" if self.lang == "es" else "en").territories
+        gazetteer = {c.country: c for c in self.gazetteer.countries()}
+        covered: list[str] = []
+        for code in self.reference.countries:
+            found = gazetteer.get(code)
+            local = names.get((found.iso or found.pcode).upper()) if found else None
+            covered.append(local or (found.name if found else code))
+        nothing = "ningún país todavía" if self.lang == "es" else "no country yet"
+        detail = ", ".join(covered) or nothing
+        return Resolution(None, "unknown-country", closest(text, self.country_names()), detail)
 
     def _is_national(self, text: str, country: str) -> bool:
         key = normalise(text)
@@ -151,68 +152,6 @@ class Resolver:
         label = closest(text, self._org_names)
         return Resolution(None, code, self._org_names[label] if label else None)
 
-    # --- sectors and indicators ---------------------------------------------------------
-    def sector_label(self, sector: Sector) -> str:
-        return sector.label(self.lang)
-
-    def indicator_label(self, indicator: Indicator) -> str:
-        return indicator.label(self.lang)
-
-    def sector(self, text: str) -> Resolution:
-        code = self._sector_index.get(normalise(text))
-        if code is not None:
-            return Resolution(code)
-        # Compared with every name and code, shown in the user's language.
-        labels = {
-            label: self.sector_label(s)
-            for s in self.sectors.values()
-            for label in (s.code, s.name, s.name_es)
-            if label
-        }
-        found = closest(text, labels)
-        return Resolution(None, "unknown-sector", labels[found] if found else None)
-
-    def related(self, first: str, second: str) -> bool:
-        """Same sector, or one is a sub-sector of the other."""
-        if first == second:
-            return True
-        a, b = self.sectors.get(first), self.sectors.get(second)
-        return bool((a and a.parent_code == second) or (b and b.parent_code == first))
-
-    def indicator(self, text: str, sector: str | None) -> Resolution:
-        candidates = self._indicator_index.get(normalise(text), [])
-        if not candidates:
-            pool = [
-                i
-                for i in self.indicators.values()
-                if sector and self.related(i.sector_code, sector)
-            ]
-            labels = {
-                label: self.indicator_label(i)
-                for i in pool or self.indicators.values()
-                for label in (i.name, i.name_es, i.code)
-                if label
-            }
-            found = closest(text, labels)
-            return Resolution(None, "unknown-indicator", labels[found] if found else None)
-        if sector is None:
-            return Resolution(candidates[0].code)
-        for candidate in candidates:
-            if self.related(candidate.sector_code, sector):
-                return Resolution(candidate.code)
-        own = self.sectors.get(candidates[0].sector_code)
-        detail = self.sector_label(own) if own else candidates[0].sector_code
-        return Resolution(candidates[0].code, "indicator-not-in-sector", detail, detail)
-
-    def is_multipurpose_cash(self, code: str | None) -> bool:
-        sector = self.sectors.get(code or "")
-        while sector is not None:
-            words = normalise(" ".join((sector.code, sector.name, sector.name_es)))
-            if any(w in words for w in _MPC_WORDS) or normalise(sector.code) in _MPC_CODES:
-                return True
-            sector = self.sectors.get(sector.parent_code) if sector.parent_code else None
-        return False
-
     def mechanism(self, text: str) -> Resolution:
         found = self._mechanisms.get(term_key(text))
         if found is not None:
@@ -225,7 +164,7 @@ class Resolver:
 _Lookup = Callable[..., Resolution]
 
 
-def _apply(f: pl.DataFrame, keys: list[str], name: str, lookup: _Lookup) -> pl.DataFrame:
+def apply(f: pl.DataFrame, keys: list[str], name: str, lookup: _Lookup) -> pl.DataFrame:
     """Resolve each distinct combination of `keys` once (the cell's text last) and join back
     r_/e_/s_/d_<name> columns."""
     distinct = f.select(keys).unique().filter(pl.col(keys[-1]).is_not_null())
@@ -255,45 +194,10 @@ def _map(
 
 
 def _places(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
-    f = _apply(f, ["country"], "country", r.country)
-    f = _apply(f, ["r_country", "admin1"], "admin1", lambda c, t: r.admin1(t, c))
-    return _apply(
+    f = apply(f, ["country"], "country", r.country)
+    f = apply(f, ["r_country", "admin1"], "admin1", lambda c, t: r.admin1(t, c))
+    return apply(
         f, ["r_country", "r_admin1", "admin2"], "admin2", lambda c, a, t: r.admin2(t, c, a)
-    )
-
-
-def _plan(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
-    f = _apply(f, ["sector"], "sector", r.sector)
-    f = _apply(f, ["r_sector", "indicator"], "indicator", lambda s, t: r.indicator(t, s))
-    indicators = r.indicators.values()
-    own = {i.code: i.sector_code for i in indicators}
-    parent = {s.code: s.parent_code or None for s in r.sectors.values()}
-    ind_sector = pl.col("r_indicator").replace_strict(own, default=None, return_dtype=pl.Utf8)
-    # A row filed under a parent sector with a sub-sector's indicator is the sub-sector's.
-    precise = ind_sector.replace_strict(parent, default=None, return_dtype=pl.Utf8) == pl.col(
-        "r_sector"
-    )
-    f = f.with_columns(
-        pl.when(precise.fill_null(False))
-        .then(ind_sector)
-        .otherwise(pl.col("r_sector"))
-        .alias("r_sector_final")
-    )
-    flags = {
-        "k_people": {i.code: i.kind.counts_people for i in indicators},
-        "k_reached": {i.code: i.kind.counts_people_reached for i in indicators},
-        "k_quantity": {i.code: i.kind.needs_quantity for i in indicators},
-        "k_output_only": {i.code: not i.kind.counts_people for i in indicators},
-    }
-    mpc = {code: r.is_multipurpose_cash(code) for code in r.sectors}
-    return f.with_columns(
-        *[
-            pl.col("r_indicator").replace_strict(m, default=None, return_dtype=pl.Boolean).alias(k)
-            for k, m in flags.items()
-        ],
-        pl.col("r_sector_final")
-        .replace_strict(mpc, default=False, return_dtype=pl.Boolean)
-        .alias("k_mpc"),
     )
 
 
@@ -404,22 +308,24 @@ def prepare(
     """The raw frame with every resolution the rules need (see rules.py for the names).
 
     `month` is the month being submitted (YYYY-MM), if any: it settles numeric dates whose
-    day/month order nothing else in the file settles.
+    day/month order nothing else in the file settles. Sectors and indicators are resolved
+    against the plan of each row's own year (`ReferenceData.plans`), so a file of several
+    years is checked against each year's plan.
     """
     lang = lang if lang in ("en", "es") else "en"
     r = Resolver(reference, lang)
     f = raw.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     f = _places(f, r)
-    f = _apply(f, ["appealing_org"], "appealing_org", r.organisation)
-    f = _apply(
+    f = apply(f, ["appealing_org"], "appealing_org", r.organisation)
+    f = apply(
         f,
         ["implementing_partner"],
         "implementing_partner",
         lambda t: r.organisation(t, "unknown-implementing-partner"),
     )
-    f = _plan(f, r)
-    f = _apply(f, ["delivery_mechanism"], "delivery_mechanism", r.mechanism)
     f = _months(f, month)
+    f = resolve_plan(f, PlanResolvers(reference, lang))
+    f = apply(f, ["delivery_mechanism"], "delivery_mechanism", r.mechanism)
     f = f.with_columns(
         *[_map(n, parse_yes_no, pl.Boolean)(f).alias(f"r_{n}") for n in _YES_NO_COLUMNS],
         *[

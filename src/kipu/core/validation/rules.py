@@ -336,6 +336,8 @@ def beneficiaries(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
             value=age_sex,
             detail=new,
         ),
+        # A warning (issues.CATALOGUE): R4V's 2025 quality checks accept a Direct Assistance
+        # row without quantity of output; the 5W standard's row rules list it as an error.
         emit(
             f,
             pl.col("k_quantity") & (_z("quantity_output") == 0),

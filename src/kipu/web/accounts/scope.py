@@ -149,10 +149,26 @@ class Scope:
 
     # --- querysets ----------------------------------------------------------------------
 
+    @cached_property
+    def _view(self) -> Q:
+        """The stored activities of the platform's view (`platforms.queries.view_sources`):
+        its own, those of the platforms under it, and its share of those above it."""
+        from kipu.web.platforms.queries import view_sources
+
+        view = Q(pk__in=[])
+        for source in view_sources(self.platform):
+            part = Q(platform_id=source.platform.pk)
+            if source.countries is not None:
+                part &= Q(country__in=list(source.countries))
+            if source.admin1 is not None:
+                part &= Q(admin1__pcode__in=list(source.admin1))
+            view |= part
+        return view
+
     def activities(self, queryset: QuerySet[M]) -> QuerySet[M]:
         """Activity rows the user may read: their own remit in any month, and every published
-        month (for aggregates)."""
-        queryset = queryset.filter(platform=self.platform)
+        month (for aggregates), within the platform's view."""
+        queryset = queryset.filter(self._view)
         if self.role == ADMIN:
             return queryset
         return queryset.filter(self._own_activities() | Q(month__in=self.published_months))
@@ -160,12 +176,12 @@ class Scope:
     def own_activities(self, queryset: QuerySet[M]) -> QuerySet[M]:
         """Activity rows of the user's remit only (no published rows of others): for row-level
         lists, exports of detail, and anything that could be edited."""
-        queryset = queryset.filter(platform=self.platform)
+        queryset = queryset.filter(self._view)
         return queryset if self.role == ADMIN else queryset.filter(self._own_activities())
 
     def published_activities(self, queryset: QuerySet[M]) -> QuerySet[M]:
         """Rows of the published months: what the public aggregates are computed from."""
-        return queryset.filter(platform=self.platform, month__in=self.published_months)
+        return queryset.filter(self._view, month__in=self.published_months)
 
     def submissions(self, queryset: QuerySet[M]) -> QuerySet[M]:
         """Submissions (uploads) the user may see. Uploads are never public."""

@@ -15,7 +15,8 @@ from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.accounts.scope import Scope
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Sector
-from kipu.web.platforms.models import Organisation
+from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.platforms.queries import view_sources
 from kipu.web.submissions.models import Activity, Submission
 
 BATCH = 20_000  # rows per fetch and per polars slice
@@ -48,9 +49,11 @@ def _codes(platform_id: int) -> dict[str, dict[int, str]]:
     """id → code for each foreign key of an activity row."""
     orgs = {o.pk: o.key for o in Organisation.objects.all()}
     places = dict(Location.objects.values_list("pk", "pcode"))
-    sectors = dict(Sector.objects.filter(plan__platform_id=platform_id).values_list("pk", "code"))
+    # The plans of every platform whose rows the view reads (one store, every level's view).
+    stores = [s.platform.pk for s in view_sources(Platform.objects.get(pk=platform_id))]
+    sectors = dict(Sector.objects.filter(plan__platform_id__in=stores).values_list("pk", "code"))
     indicators = dict(
-        Indicator.objects.filter(plan__platform_id=platform_id).values_list("pk", "code")
+        Indicator.objects.filter(plan__platform_id__in=stores).values_list("pk", "code")
     )
     return {
         "admin1": places,

@@ -113,7 +113,7 @@ def _store_rows(
             platform,
             organisation,
             month,
-            rows.drop("has_error"),
+            rows,
             file_name="rows.json",
             checksum=checksum,
             report=result.validation.report.to_dict(),

@@ -100,7 +100,8 @@ def organisations(call: Call) -> HttpResponseBase:
 @handler("plan")
 def plan(call: Call) -> HttpResponseBase:
     year = call.params["year"]
-    if plan_for(call.platform, year) is None:
+    found = plan_for(call.platform, year)
+    if found is None or (year and found.year > year):  # a later plan is no plan of that year
         raise ApiError(404, "no plan for this platform" + (f" in {year}" if year else ""))
     value = plan_value(call.platform, year)
     return json_answer(
@@ -116,9 +117,9 @@ def plan(call: Call) -> HttpResponseBase:
 
 
 def _countries(found: Platform) -> list[str]:
-    if found.country:
-        return [found.country]
-    return sorted({c.country for c in found.children.all() if c.country})
+    from kipu.web.platforms.queries import platform_countries
+
+    return platform_countries(found)
 
 
 @handler("locations")

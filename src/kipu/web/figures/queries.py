@@ -1,9 +1,10 @@
 """Reads: figures computed from a platform's stored activities.
 
 Every page, export, API answer and report of a platform asks here, so a number is computed in
-one place only. Rows come from the platform's snapshot (kipu.web.figures.snapshot), kept in
-memory per data version: a million rows are read from the database once per change, not once
-per question.
+one place only. Rows come from the snapshots (kipu.web.figures.snapshot) of the platforms whose
+stored rows make up the platform's view (`view_sources`: one store, every level's view), kept
+in memory per data version: a million rows are read from the database once per change, not
+once per question.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.reference import ReferenceData
 from kipu.web.figures.snapshot import platform_snapshot
 from kipu.web.plans.models import Proportion
-from kipu.web.plans.queries import plan_for
+from kipu.web.plans.queries import plan_for, plan_holder
 from kipu.web.platforms.models import Platform
-from kipu.web.platforms.queries import reference_data
+from kipu.web.platforms.queries import platform_countries, reference_data, view_sources
 
 
 def proportions_frame(platform: Platform, year: int | None) -> pl.DataFrame | None:
@@ -89,12 +90,16 @@ _FRAME_LOCK = threading.Lock()
 
 
 def data_version(platform: Platform) -> tuple[object, ...]:
-    """Changes whenever the platform's stored activities or month statuses change."""
+    """Changes whenever the stored activities of the platform's view (`view_sources`: its own,
+    those of the platforms under it, its share of those above it) or its month statuses
+    change."""
     from django.db.models import Count, Max
 
     from kipu.web.submissions.models import MonthStatus, Submission
 
-    submissions = Submission.objects.filter(platform=platform).aggregate(
+    sources = view_sources(platform)
+    stores = [s.platform.pk for s in sources]
+    submissions = Submission.objects.filter(platform_id__in=stores).aggregate(
         n=Count("id"), last=Max("id"), at=Max("uploaded_at")
     )
     months = MonthStatus.objects.filter(platform=platform).aggregate(last=Max("changed_at"))
@@ -102,6 +107,7 @@ def data_version(platform: Platform) -> tuple[object, ...]:
     # id used before (SQLite reuses ids after a rollback or a delete).
     return (
         platform.created_at,
+        tuple((s.platform.pk, s.countries, s.admin1) for s in sources),
         submissions["n"],
         submissions["last"],
         submissions["at"],
@@ -109,14 +115,38 @@ def data_version(platform: Platform) -> tuple[object, ...]:
     )
 
 
+def view_snapshot(platform: Platform) -> pl.DataFrame:
+    """Every current row of the platform's view, from the snapshots of the platforms that
+    store them (each kept once, whichever views read it)."""
+    from kipu.web.submissions.models import Submission
+
+    sources = view_sources(platform)
+    stored = set(
+        Submission.objects.filter(platform_id__in=[s.platform.pk for s in sources])
+        .values_list("platform_id", flat=True)
+        .distinct()
+    )
+    parts = []
+    for source in sources:
+        if source.platform.pk not in stored and source.platform.pk != platform.pk:
+            continue
+        frame = platform_snapshot(source.platform)
+        if source.countries is not None:
+            frame = frame.filter(pl.col("country").is_in(list(source.countries)))
+        if source.admin1 is not None:
+            frame = frame.filter(pl.col("admin1").is_in(list(source.admin1)))
+        parts.append(frame)
+    return parts[0] if len(parts) == 1 else pl.concat([p for p in parts if p.height] or parts[:1])
+
+
 def _frames(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame, pl.DataFrame]:
-    """The platform's rows for its current data version, from the shared snapshot."""
+    """The rows of the platform's view for its current data version."""
     version = data_version(platform)
     with _FRAME_LOCK:
         cached = _FRAMES.get(platform.pk)
         if cached is not None and cached[0] == version:
             return cached
-    every = platform_snapshot(platform)
+    every = view_snapshot(platform)
     clean = every.filter(pl.col("clean")) if not every["clean"].all() else every
     entry = (version, clean.select(list(ACTIVITY_FRAME)), every)
     with _FRAME_LOCK:
@@ -142,7 +172,7 @@ _REFERENCES: dict[tuple[int, int | None], tuple[str, ReferenceData]] = {}
 def reference_digest(platform: Platform, year: int | None) -> str:
     """A digest of everything reference_data(platform, year) is made of."""
     from kipu.web.locations.models import Location, LocationAlias
-    from kipu.web.plans.models import Indicator, Sector, Target
+    from kipu.web.plans.models import Indicator, Plan, Sector, Target
     from kipu.web.platforms.models import Membership
 
     plan = plan_for(platform, year)
@@ -150,16 +180,18 @@ def reference_digest(platform: Platform, year: int | None) -> str:
     members = Membership.objects.filter(platform=platform).order_by("id")
     parts: list[object] = [
         Platform.objects.filter(pk=platform.pk).values_list("country", "created_at").first(),
-        list(platform.children.order_by("id").values_list("country", flat=True)),
+        platform_countries(platform),
         list(platform.admin1.order_by("id").values_list("id", flat=True)),
         list(members.values_list(*(f"organisation__{f}" for f in fields), "organisation__aliases")),
         list(Location.objects.order_by("id").values_list()),
         list(LocationAlias.objects.order_by("id").values_list()),
     ]
-    if plan is not None:
-        parts.append((plan.pk, plan.name, plan.year, plan.classification))
+    parts.append(plan.pk if plan is not None else None)
+    # Every plan: rows are counted with their own year's.
+    for every in Plan.objects.filter(platform=plan_holder(platform)).order_by("id"):
+        parts.append((every.pk, every.name, every.year, every.classification))
         for model in (Sector, Indicator, Target):
-            parts.append(list(model.objects.filter(plan=plan).order_by("id").values_list()))
+            parts.append(list(model.objects.filter(plan=every).order_by("id").values_list()))
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 

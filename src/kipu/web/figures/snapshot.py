@@ -35,7 +35,7 @@ from kipu.web.database import data_dir
 from kipu.web.platforms.models import Platform
 from kipu.web.submissions.queries import Codes, reference_codes, snapshot_frame
 
-FORMAT = 2  # bump when the frame's columns or their meaning change
+FORMAT = 3  # bump when the frame's columns or their meaning change (3: `clean` = no error)
 METADATA_KEY = "kipu.submissions"
 CODES_KEY = "kipu.codes"
 Marks = dict[str, list[object]]  # table → [highest id known, digest of (id, code) up to it]

@@ -1,17 +1,35 @@
-"""Writes to the gazetteer. Loading is an upsert, so `kipu init` can run any number of times."""
+"""Writes to the gazetteer. Loading is an upsert, so `kipu init` can run any number of times.
+
+The gazetteer is every platform's: only installation administrators change it (superusers, the
+`kipu` command; `kipu.web.platforms.queries.is_installation_actor`), and each alias added or
+removed by hand is audited on every platform of the unit's country (docs/reference-data.md,
+"Aliases of places")."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from kipu.core import gazetteer as core
+from kipu.core.text import normalise
 from kipu.web.locations.models import Location, LocationAlias
+
+_CODE = re.compile(r"[A-Z]{2,3}[0-9]*")  # P-codes and ISO codes, as aliases of kind "code"
+ALIAS_MAX = LocationAlias._meta.get_field("alias").max_length or 200
 
 
 @transaction.atomic
 def load_locations(units: list[core.Location]) -> tuple[int, int]:
-    """Insert new units and update changed ones; returns (created, updated)."""
+    """Insert new units and update changed ones; returns (created, updated).
+
+    ValueError, before anything is written, when a unit would change the level of a stored
+    unit or make the stored national pseudo-unit an ordinary one: a file never replaces a
+    country (level 0) or its country-level unit (docs/reference-data.md, "Locations")."""
     existing = {x.pcode: x for x in Location.objects.filter(pcode__in=[u.pcode for u in units])}
+    _refuse_demotions(units, existing)
     created = updated = 0
     fields = ("level", "code", "iso", "name", "country", "vintage", "national")
     for unit in sorted(units, key=lambda u: (u.level, u.pcode)):  # parents before children
@@ -31,6 +49,23 @@ def load_locations(units: list[core.Location]) -> tuple[int, int]:
     _link_parents(units, existing)
     _load_aliases(units, existing)
     return created, updated
+
+
+def _refuse_demotions(units: list[core.Location], stored: dict[str, Location]) -> None:
+    for unit in units:
+        row = stored.get(unit.pcode)
+        if row is None:
+            continue
+        if row.level != unit.level:
+            raise ValueError(
+                f"{unit.pcode} is a level-{row.level} unit ({row.name}); a file cannot make "
+                f"it level {unit.level}"
+            )
+        if row.national and not unit.national:
+            raise ValueError(
+                f"{unit.pcode} is the country-level unit of {row.country}; a file cannot "
+                f"make it an ordinary unit ({unit.name})"
+            )
 
 
 def _link_parents(units: list[core.Location], rows: dict[str, Location]) -> None:
@@ -53,9 +88,94 @@ def _load_aliases(units: list[core.Location], rows: dict[str, Location]) -> None
         )
     )
     new = [
-        LocationAlias(location=rows[unit.pcode], alias=alias)
+        LocationAlias(location=rows[unit.pcode], alias=alias, kind=alias_kind(alias))
         for unit in units
-        for alias in unit.aliases
+        for alias in dict.fromkeys(unit.aliases)
         if (unit.pcode, alias) not in have
     ]
     LocationAlias.objects.bulk_create(new, batch_size=1000)
+
+
+def alias_kind(alias: str) -> str:
+    """ "code" for a code (CH01, PER), else "name"."""
+    return "code" if _CODE.fullmatch(alias) else "name"
+
+
+def find_place(text: str) -> Location | None:
+    """The stored unit `text` designates: its P-code (PE15, CL), or a country's ISO2 or ISO3
+    code (PE, PER: the country unit)."""
+    text = text.strip().upper()
+    found = Location.objects.filter(pcode=text).first()
+    if found is None and len(text) == 3:
+        found = Location.objects.filter(level=0, country=text).first()
+    return found
+
+
+@transaction.atomic
+def add_alias(place: str, alias: str, actor: Any, *, ip: str | None = None) -> LocationAlias:
+    """Add `alias` to the unit `place` names (`find_place`), audited as "add_location_alias"
+    on every platform of its country. ValueError when `place` is unknown, the alias is empty,
+    too long, or already names this or another unit of the same level and country (the
+    gazetteer would then answer the wrong unit); PermissionDenied for anyone but an
+    installation administrator."""
+    location, alias = _checked(place, alias, actor)
+    clash = _named_by(location, alias)
+    if clash is not None:
+        what = "this unit" if clash.pk == location.pk else f"{clash.name} ({clash.pcode})"
+        raise ValueError(f"{alias!r} already names {what}")
+    made = LocationAlias.objects.create(location=location, alias=alias, kind=alias_kind(alias))
+    _audit("add_location_alias", location, None, {"alias": alias, "kind": made.kind}, actor, ip)
+    return made
+
+
+@transaction.atomic
+def remove_alias(place: str, alias: str, actor: Any, *, ip: str | None = None) -> None:
+    """Remove an alias of the unit `place` names, audited as "remove_location_alias" on every
+    platform of its country; ValueError when the unit has no such alias."""
+    location, alias = _checked(place, alias, actor)
+    found = [a for a in location.aliases.all() if normalise(a.alias) == normalise(alias)]
+    if not found:
+        raise ValueError(f"{location.name} ({location.pcode}) has no alias {alias!r}")
+    for row in found:
+        before = {"alias": row.alias, "kind": row.kind}
+        row.delete()
+        _audit("remove_location_alias", location, before, None, actor, ip)
+
+
+def _checked(place: str, alias: str, actor: Any) -> tuple[Location, str]:
+    from kipu.web.platforms.queries import is_installation_actor
+
+    if not is_installation_actor(actor):
+        raise PermissionDenied("only installation administrators change the gazetteer")
+    location = find_place(place)
+    if location is None:
+        raise ValueError(f"no place with the code {place!r} (a P-code, or a country's ISO code)")
+    alias = " ".join(alias.split())
+    if not alias or "\x00" in alias:
+        raise ValueError("the alias is empty")
+    if len(alias) > ALIAS_MAX:
+        raise ValueError(f"the alias is longer than {ALIAS_MAX} characters")
+    return location, alias
+
+
+def _named_by(location: Location, alias: str) -> Location | None:
+    """The unit of `location`'s country and level that `alias` already designates, if any."""
+    from kipu.web.locations.queries import gazetteer
+
+    found = gazetteer([location.country]).find(alias, location.country, location.level)
+    return Location.objects.filter(pcode=found.pcode).first() if found else None
+
+
+def _audit(
+    action: str,
+    location: Location,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    actor: Any,
+    ip: str | None,
+) -> None:
+    from kipu.web.audit.services import record_each
+    from kipu.web.platforms.queries import platforms_of_country
+
+    where: list[Any] = [*platforms_of_country(location.country)] or [None]
+    record_each(where, actor, action, location, before, after, location.pcode, ip=ip)

@@ -7,19 +7,44 @@ from kipu.web.plans.models import Plan
 from kipu.web.platforms.models import Platform
 
 
+def plan_holder(platform: Platform) -> Platform:
+    """The platform whose plans `platform` uses: its own, or when it has none, those of the
+    nearest platform above it (a national platform under R4V that keeps R4V's plan, a local
+    platform its national platform's)."""
+    current: Platform | None = platform
+    while current is not None:
+        if Plan.objects.filter(platform=current).exists():
+            return current
+        current = current.parent
+    return platform
+
+
 def plan_for(platform: Platform, year: int | None = None) -> Plan | None:
-    plans = Plan.objects.filter(platform=platform)
+    """The plan of `year`: that year's, else the latest before it, else the first after it;
+    without a year, the latest (of `plan_holder(platform)`). None when there is no plan."""
+    plans = Plan.objects.filter(platform=plan_holder(platform))
     if year is not None:
         return (
-            plans.filter(year=year).first() or plans.filter(year__lt=year).order_by("-year").first()
+            plans.filter(year=year).first()
+            or plans.filter(year__lt=year).order_by("-year").first()
+            or plans.filter(year__gt=year).order_by("year").first()
         )
     return plans.order_by("-year").first()
 
 
 def plan_value(platform: Platform, year: int | None = None) -> core.Plan:
     plan = plan_for(platform, year)
-    if plan is None:
-        return core.Plan(name="(no plan)", year=year or 0)
+    return _value(plan) if plan is not None else core.Plan(name="(no plan)", year=year or 0)
+
+
+def plans_by_year(platform: Platform) -> dict[int, core.Plan]:
+    """Every plan of the platform, by year: rows are checked and counted against their own
+    year's plan."""
+    holder = plan_holder(platform)
+    return {plan.year: _value(plan) for plan in Plan.objects.filter(platform=holder)}
+
+
+def _value(plan: Plan) -> core.Plan:
     sectors = list(plan.sectors.select_related("parent"))
     return core.Plan(
         name=plan.name,

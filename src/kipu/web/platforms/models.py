@@ -16,6 +16,11 @@ class Platform(models.Model):
     country = models.CharField(
         max_length=3, blank=True, help_text="ISO3; blank for a regional platform"
     )
+    countries = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A regional platform's countries (ISO3), besides those of its member platforms",
+    )
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.NATIONAL)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"

@@ -3,6 +3,7 @@ who may change the records every platform shares (`can_change_shared`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -123,15 +124,60 @@ def member_organisations(platform: Platform) -> list[OrganisationValue]:
     ]
 
 
+def platform_countries(platform: Platform) -> list[str]:
+    """The countries (ISO3) a platform covers: a national or local platform its own; a
+    regional platform those it lists (`Platform.countries`) and those of its member
+    platforms, at any depth."""
+    if platform.country:
+        return [platform.country]
+    found = set(platform.countries or [])
+    pending = list(platform.children.all())
+    while pending:
+        child = pending.pop()
+        found |= {child.country} if child.country else set(child.countries or [])
+        pending.extend(child.children.all())
+    return sorted(c for c in found if c)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Stored rows a platform's view reads: those of `platform`, all of them, or only those in
+    `countries` (ISO3) or `admin1` (P-codes) when given."""
+
+    platform: Platform
+    countries: tuple[str, ...] | None = None
+    admin1: tuple[str, ...] | None = None
+
+
+def view_sources(platform: Platform) -> list[Source]:
+    """Whose stored rows make up `platform`'s data: one store, every level's view.
+
+    A platform reads every row stored on it and on the platforms under it (a regional
+    platform its national platforms', a national one its local platforms'), and the rows
+    of the platforms above it that fall in its own area: its countries, or a local
+    platform's admin1 units. Rows are imported once, on one level; none is counted twice
+    unless the same activity is imported on two levels.
+    """
+    found = [Source(platform)]
+    pending = list(platform.children.all())
+    while pending:
+        child = pending.pop(0)
+        found.append(Source(child))
+        pending.extend(child.children.all())
+    admin1 = tuple(platform.admin1.order_by("pcode").values_list("pcode", flat=True))
+    countries = tuple(platform_countries(platform))
+    ancestor = platform.parent
+    while ancestor is not None:
+        found.append(Source(ancestor, None if admin1 else countries, admin1 or None))
+        ancestor = ancestor.parent
+    return found
+
+
 def reference_data(platform: Platform, year: int | None = None) -> ReferenceData:
     """What validation and figures need to know of `platform`, for the plan of `year`."""
-    from kipu.web.plans.queries import plan_value
+    from kipu.web.plans.queries import plan_value, plans_by_year
 
-    countries = (
-        [platform.country]
-        if platform.country
-        else sorted({c.country for c in platform.children.all() if c.country})
-    )
+    countries = platform_countries(platform)
     return ReferenceData(
         platform=platform.slug,
         countries=countries,
@@ -139,4 +185,5 @@ def reference_data(platform: Platform, year: int | None = None) -> ReferenceData
         plan=plan_value(platform, year),
         gazetteer=gazetteer(countries or None),
         admin1_scope=list(platform.admin1.values_list("pcode", flat=True)),
+        plans=plans_by_year(platform),
     )

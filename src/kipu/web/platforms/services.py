@@ -25,6 +25,7 @@ def add_platform(
     level: str = "national",
     parent: str | None = None,
     admin1: list[str] | None = None,
+    countries: list[str] | None = None,
     languages: list[str] | None = None,
     synthetic: bool = False,
 ) -> Platform:
@@ -37,10 +38,16 @@ def add_platform(
         parent_row = Platform.objects.filter(slug=parent).first()
         if parent_row is None:
             raise ValueError(f"no parent platform {parent!r}")
+    listed = sorted({c.strip().upper() for c in countries or [] if c.strip()})
+    if listed and level != Platform.Level.REGIONAL:
+        raise ValueError("only a regional platform lists countries; give others --country")
+    if any(len(c) != 3 or not c.isalpha() for c in listed):
+        raise ValueError(f"countries must be ISO3 codes such as PER: {', '.join(listed)}")
     platform = Platform.objects.create(
         slug=slug,
         name=name,
         country=country.upper(),
+        countries=listed,
         level=level,
         parent=parent_row,
         languages=languages or ["en", "es"],
@@ -86,6 +93,19 @@ def shared_values(organisation: Organisation) -> dict[str, Any]:
     """The organisation's shared fields and owner, as the audit log keeps them."""
     values = {f: getattr(organisation, f) for f in Organisation.SHARED_FIELDS}
     return {**values, "aliases": list(values["aliases"]), "owner_id": organisation.owner_id}
+
+
+def registry_names() -> dict[str, set[str]]:
+    """Registry id → the normalised names, acronym and aliases of the organisation Kipu knows
+    by it: what the organisations loader needs to settle a registry id R4V's registry gives to
+    two organisations (the row naming the one Kipu knows keeps it; docs/reference-data.md)."""
+    found: dict[str, set[str]] = {}
+    fields = ("external_id", "name_en", "name_es", "name_pt", "acronym", "aliases")
+    for code, *names, aliases in Organisation.objects.exclude(external_id=None).values_list(
+        *fields
+    ):
+        found[code] = {normalise(n) for n in (*names, *(aliases or [])) if n}
+    return found
 
 
 @transaction.atomic

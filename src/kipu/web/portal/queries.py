@@ -15,6 +15,7 @@ from django.utils import timezone
 from kipu.web.accounts.models import Role
 from kipu.web.accounts.scope import Scope, platform_from_request
 from kipu.web.plans.models import Plan
+from kipu.web.plans.queries import plan_holder
 from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.submissions.models import Submission
 
@@ -47,7 +48,8 @@ def month_date(month: str) -> dt.date:
 def reporting_months(platform: Platform, today: dt.date | None = None) -> list[str]:
     """Months of the years with a plan or with submissions, up to the current month."""
     today = today or timezone.localdate()
-    years = set(Plan.objects.filter(platform=platform).values_list("year", flat=True))
+    holder = plan_holder(platform)
+    years = set(Plan.objects.filter(platform=holder).values_list("year", flat=True))
     months = Submission.objects.filter(platform=platform).values_list("month", flat=True)
     years |= {int(m[:4]) for m in months.distinct()}
     return [

@@ -38,6 +38,13 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A type kept as a registry wrote it (not one of Kipu's) stays a choice, so saving
+        # the page does not clear it.
+        current = self.instance.org_type if self.instance.pk else ""
+        org_type = cast(forms.ChoiceField, self.fields["org_type"])
+        choices: list[tuple[Any, Any]] = list(cast(Any, org_type.choices))
+        if current and current not in {value for value, _ in choices}:
+            org_type.choices = [*choices, (current, current)]
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
@@ -131,9 +138,10 @@ class EventForm(forms.ModelForm):
 
 
 def platform_countries(platform: Platform) -> list[str]:
-    if platform.country:
-        return [platform.country]
-    return sorted({c.country for c in platform.children.all() if c.country})
+    """The countries a platform covers (the one rule: platforms.queries.platform_countries)."""
+    from kipu.web.platforms.queries import platform_countries as covered
+
+    return covered(platform)
 
 
 class ImportForm(forms.Form):

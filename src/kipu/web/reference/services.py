@@ -135,16 +135,25 @@ def notice_text(notice: dict[str, Any]) -> str:
 
 
 def _organisations(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
+    """R4V's registry loads as R4V publishes it: rows of the platform's countries only, rows
+    that cannot be loaded skipped, an id given to two organisations settled (the loader's
+    rules); what was skipped or changed on the way is in the summary's "warnings"."""
     from kipu.core.loaders.organisations import load_organisations
     from kipu.web.platforms.services import load_organisations as store
+    from kipu.web.platforms.services import registry_names
+    from kipu.web.reference.forms import platform_countries
 
-    loaded = load_organisations(path)
+    loaded = load_organisations(
+        path, countries=platform_countries(platform), known_ids=registry_names()
+    )
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     done = store(platform, loaded.records, actor=actor)
     summary: dict[str, Any] = {"created": done.created, "updated": done.updated}
     if done.notices:
         summary["notices"] = done.notices
+    if loaded.warnings:
+        summary["warnings"] = [str(w) for w in loaded.warnings]
     changed = [(o, before, after, f"row {row}") for o, before, after, row in done.changed]
     return Imported(summary=summary, changed=list(changed))
 
@@ -155,10 +164,8 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     from kipu.web.plans.services import load_plan as store
     from kipu.web.reference.forms import platform_countries
 
-    country = (platform_countries(platform) or [""])[0]
-    loaded = load_plan(
-        path, gazetteer([country] if country else None), country, options.get("targets_file")
-    )
+    countries = platform_countries(platform)
+    loaded = load_plan(path, gazetteer(countries or None), countries, options.get("targets_file"))
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     content = loaded.records[0]
@@ -176,6 +183,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             "sectors": len(content.sectors),
             "indicators": len(content.indicators),
             "targets": len(content.targets),
+            **({"warnings": [str(w) for w in loaded.warnings]} if loaded.warnings else {}),
         }
     )
 
@@ -184,24 +192,37 @@ def _locations(
     platform: Platform | None, path: Path, options: dict[str, Any], actor: Any
 ) -> Imported:
     """The gazetteer is every platform's: only installation administrators load it, and the
-    import is audited on every platform of the country it changed (and the importing one)."""
+    import is audited on every platform of the countries it changed (and the importing one).
+    Without a country (`kipu locations load` of a file with a country column), every country
+    of the file is loaded; the loader's warnings (rows of other countries left out) are in the
+    summary."""
     from kipu.core.loaders.locations import load_locations
     from kipu.web.locations.services import load_locations as store
 
     if not is_installation_actor(actor):
         raise PermissionDenied("only installation administrators change the gazetteer")
-    country = options["country"].upper()
-    loaded = load_locations(path, country, options.get("vintage") or "")
+    country = (options.get("country") or "").upper()
+    loaded = load_locations(path, country or None, options.get("vintage") or "")
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
-    created, updated = store(loaded.records)
-    concerned: list[Platform | None] = [*platforms_of_country(country)] if created + updated else []
+    try:
+        created, updated = store(loaded.records)
+    except ValueError as error:
+        return Imported([f"{path.name}: {error}"])
+    loaded_countries = sorted({unit.country for unit in loaded.records})
+    concerned: list[Platform | None] = []
+    if created + updated:
+        concerned = [p for c in loaded_countries for p in platforms_of_country(c)]
     if platform is not None and platform not in concerned:
         concerned.append(platform)
-    return Imported(
-        summary={"country": options["country"], "created": created, "updated": updated},
-        audit_on=concerned or [None],
-    )
+    summary: dict[str, Any] = {
+        "country": country or ", ".join(loaded_countries),
+        "created": created,
+        "updated": updated,
+    }
+    if loaded.warnings:
+        summary["warnings"] = [str(w) for w in loaded.warnings]
+    return Imported(summary=summary, audit_on=list(dict.fromkeys(concerned)) or [None])
 
 
 def _statistics(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:

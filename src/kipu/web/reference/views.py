@@ -363,10 +363,12 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
                 ip=client_ip(request),
             )
         if result.ok:
-            summary = {k: v for k, v in result.summary.items() if k != "notices"}
+            summary = {k: v for k, v in result.summary.items() if k not in ("notices", "warnings")}
             messages.success(request, _("Imported: %(summary)s") % {"summary": summary})
             for notice in result.summary.get("notices", []):
                 messages.warning(request, notice_text(notice))
+            for warning in result.summary.get("warnings", []):
+                messages.warning(request, str(warning))
             return redirect(_list_url(scope, kind))
         errors = result.errors
     context = _context(request, scope, kind, form=form, errors=errors)

@@ -99,6 +99,7 @@ def report_context(
         boundaries=boundaries_for(platform.country),
         map_inset=INSETS.get(platform.country, ()),
         catalogue=catalogue,
+        proportions_missing=year.proportions_missing.height,
     )
 
 

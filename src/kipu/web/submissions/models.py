@@ -141,7 +141,12 @@ class Activity(models.Model):
     value_usd = models.FloatField(null=True, blank=True)
     delivery_mechanism = models.CharField(max_length=60, blank=True)
     issues = models.JSONField(
-        default=list, blank=True, help_text="Codes accepted with --accept-issues"
+        default=list, blank=True, help_text="Issue codes of the row (errors accepted, warnings)"
+    )
+    has_error = models.BooleanField(
+        default=False,
+        help_text="An error was accepted with the row (--accept-issues): figures leave it out "
+        "unless asked; rows with warnings only count",
     )
     quantity_output = models.BigIntegerField(default=0)
     total_monthly = models.BigIntegerField(default=0)

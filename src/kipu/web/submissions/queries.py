@@ -42,7 +42,8 @@ Codes = dict[str, list[tuple[int, str]]]  # reference table → (id, code), in i
 # Columns the snapshot keeps besides the frame's: which submission a row came from, and
 # whether it was stored without accepted issues.
 SNAPSHOT_COLUMNS: dict[str, Any] = {"submission_id": pl.Int64, "clean": pl.Boolean}
-_SNAPSHOT_SQL = ", a.submission_id, CASE WHEN a.issues = '[]' THEN 1 ELSE 0 END"
+# `clean`: no error accepted with the row (rows with warnings only are clean: they count).
+_SNAPSHOT_SQL = ", a.submission_id, CASE WHEN a.has_error THEN 0 ELSE 1 END"
 Param = str | int | bool | None
 _COUNTS = [n for n in ACTIVITY_FRAME if ACTIVITY_FRAME[n] == pl.Int64 and n != "row"]
 
@@ -120,7 +121,8 @@ def activity_frame(
 ) -> pl.DataFrame:
     """The current activities of `platform` as an activity frame (codes and keys, not ids).
 
-    Rows stored with accepted issues are included unless `with_issues` is false. `fast=False`
+    Rows stored with accepted errors are included unless `with_issues` is false (rows with
+    warnings only are always included). `fast=False`
     reads through the plain DB-API path (the reference the fast paths must equal).
     """
     sql, params = _sql(
@@ -130,7 +132,7 @@ def activity_frame(
             ("a.month >= %s", month_from),
             ("a.month <= %s", month_to),
             ("a.month <> %s", exclude_month),
-            ("a.issues = '[]'", None if with_issues else True),
+            ("NOT a.has_error", None if with_issues else True),
         ],
     )
     return read_frame(sql, params, ACTIVITY_FRAME, reference_codes(platform), fast=fast)

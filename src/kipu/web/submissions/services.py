@@ -135,10 +135,12 @@ def insert_rows(
         )
     lock_reference_rows(platform, frame)
     issues = rows["issue_codes"] if "issue_codes" in rows.columns else None
+    has_error = rows["has_error"].fill_null(False) if "has_error" in rows.columns else pl.lit(False)
     data = frame.select([*ACTIVITY_FRAME, "submission_id"]).with_columns(
         pl.col("activity_name", "activity_description", "delivery_mechanism").fill_null(""),
         pl.lit(platform.pk).alias("platform_id"),
         _issues_json(issues).alias("issues"),
+        has_error.alias("has_error"),
     )
     columns = [str(f.column) for f in Activity._meta.concrete_fields if f.column != "id"]
     ordered = data.rename({name: f"{name}_id" for name in REFERENCE_COLUMNS}).select(columns)

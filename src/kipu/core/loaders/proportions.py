@@ -1,0 +1,260 @@
+"""The plan's proportions table: age/sex shares per country × admin1 × sector × population type.
+
+The max-cell model (shared spec "people-reached", section 3) splits each sector's population
+types into girls, boys, women and men with these shares. Rules, each tested in
+tests/core/test_r4v_proportions.py:
+
+- Each row is resolved in its own country: the `country` column (name in English, Spanish,
+  Portuguese or French, ISO3 or ISO2) when the table has one, else the platform's only
+  country. Without a country column on a platform of several countries, an admin1 is looked
+  up in all of them, and a name found in more than one (Santa Cruz: Argentina and Bolivia) is
+  an error naming them, never a guess.
+- "Country level" (the country's national pseudo-unit, `Nacional`, the country's name) is a
+  valid admin1: its shares apply to the country-level activities.
+- Shares that add up to between 0.98 and 1.02 (rounding) are normalised to add up to 1, with
+  one warning listing the rows; beyond that the row is an error.
+- A row whose four shares are all empty or 0 holds no proportions: it is skipped, with one
+  warning listing the rows (max-cell then uses the sector's own age/sex shares there).
+- The same country × admin1 × sector × population type twice is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from kipu.core.gazetteer import Gazetteer, Location
+from kipu.core.loaders import Columns, LoadError
+from kipu.core.schema import POPULATION_TYPES, population_group
+from kipu.core.text import closest, normalise
+from kipu.core.validation.resolve import NATIONAL_WORDS  # what 5W files write for country level
+
+GROUPS = ("girls", "boys", "women", "men")
+PROPORTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "country": ("pais", "country_name", "country_code", "iso3"),
+    "sector": (),
+    "admin1": ("department", "departamento"),
+    "population_type": (),
+    **{group: () for group in GROUPS},
+}
+REQUIRED = ("sector", "admin1", "population_type", *GROUPS)
+TOLERANCE = 0.02  # shares adding up to 0.98-1.02 are rounding: normalised, with a warning
+EXACT = 1e-6  # below this a sum is 1 (floating point)
+_LANGUAGES = ("en", "es", "pt", "fr")  # country names accepted in the country column
+
+
+@dataclass
+class ProportionRecord:
+    sector_code: str
+    admin1: str  # P-code of the admin1, or of the national pseudo-unit (PE00) for country level
+    population_type: str
+    shares: dict[str, float]
+    country: str = ""  # ISO3
+
+
+@dataclass
+class ProportionsRead:
+    records: list[ProportionRecord] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    warnings: list[LoadError] = field(default_factory=list)
+
+
+class ProportionPlaces:
+    """Finds the country and the admin1 of a proportions row among the platform's countries."""
+
+    def __init__(self, gazetteer: Gazetteer, countries: Sequence[str]) -> None:
+        self.gazetteer = gazetteer
+        self.countries = [c.upper() for c in countries if c]
+        self._index: dict[str, str] = {normalise(c): c for c in self.countries}
+        self._names = {c: c for c in self.countries}
+        for location in gazetteer.countries():
+            if location.country in self.countries:
+                self._names[location.country] = location.name
+                for label in _country_labels(location):
+                    self._index.setdefault(normalise(label), location.country)
+
+    def name(self, country: str) -> str:
+        return self._names.get(country, country)
+
+    def covered(self) -> str:
+        return ", ".join(self.name(c) for c in self.countries) or "no country"
+
+    def country(self, text: str) -> str | None:
+        """The ISO3 of a platform country named by `text`, or None."""
+        return self._index.get(normalise(text))
+
+    def in_country(self, text: str, country: str) -> Location | None:
+        """The admin1 `text` names in `country`; the national pseudo-unit for country level."""
+        found = self.gazetteer.find(text, country, 1)
+        key = normalise(text)
+        if found is None and (key in NATIONAL_WORDS or self._index.get(key) == country):
+            found = self.gazetteer.national(country)
+        return found
+
+    def admin1(self, text: str, country: str | None) -> Location | str:
+        """The unit, or the reason it cannot be told (unknown, or in several countries)."""
+        if not text:
+            return "empty admin1 (write “Country level” for country-level activities)"
+        searched = [country] if country else self.countries
+        if not searched:
+            return "the platform covers no country, so no admin1 can be placed"
+        found = [unit for c in searched if (unit := self.in_country(text, c)) is not None]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            where = ", ".join(f"{self.name(u.country)} ({u.pcode})" for u in found)
+            return (
+                f"admin1 {text!r} is in several countries of this platform: {where}; "
+                "add a country column to say which"
+            )
+        names = [u.name for c in searched for u in self.gazetteer.units(c, 1)]
+        hint = closest(text, names)
+        within = f" in {self.name(country)}" if country else ""
+        return f"unknown admin1 {text!r}{within}" + (f"; did you mean {hint!r}?" if hint else "")
+
+
+def _country_labels(location: Location) -> list[str]:
+    """Every way a table may name a country: codes, gazetteer name and aliases, and its name
+    in English, Spanish, Portuguese and French (babel's CLDR names: Brasil, Perú)."""
+    from babel import Locale
+
+    iso2 = location.iso or location.pcode
+    labels = [location.pcode, location.code, location.iso, location.name, *location.aliases]
+    for lang in _LANGUAGES:
+        name = Locale(lang).territories.get(iso2.upper())
+        if name:
+            labels.append(name)
+    return [label for label in labels if label]
+
+
+def _share(text: str) -> float | None:
+    """A share ≥ 0 (empty is 0), or None when the cell is not such a number."""
+    try:
+        value = float(text.replace(",", ".")) if text else 0.0
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _listed(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10])
+    return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+
+
+class _Reader:
+    def __init__(
+        self, columns: Columns, find_sector: Callable[[str], str | None], places: ProportionPlaces
+    ) -> None:
+        self.columns, self.find_sector, self.places = columns, find_sector, places
+        self.source = columns.table.source
+        self.result = ProportionsRead()
+        self.seen: dict[tuple[str, str, str], int] = {}
+        self.normalised: list[int] = []
+        self.empty: list[int] = []
+
+    def error(self, number: int, column: str | None, message: str) -> None:
+        label = self.columns.label(column) if column else None
+        self.result.errors.append(LoadError(self.source, number, label, message))
+
+    def read(self) -> ProportionsRead:
+        for number, record in zip(
+            self.columns.table.row_numbers, self.columns.table.records, strict=True
+        ):
+            self.row(number, record)
+        if self.normalised:
+            self.warn(
+                f"the shares of {len(self.normalised)} row(s) add up to between 0.98 and 1.02 "
+                f"(rounding): each was normalised to add up to 1 (rows {_listed(self.normalised)})"
+            )
+        if self.empty:
+            self.warn(
+                f"{len(self.empty)} row(s) have no shares (all empty or 0) and were skipped; "
+                "max-cell uses the sector's own age/sex shares there "
+                f"(rows {_listed(self.empty)})"
+            )
+        return self.result
+
+    def warn(self, message: str) -> None:
+        self.result.warnings.append(LoadError(self.source, None, None, message))
+
+    def row(self, number: int, record: dict[str, object]) -> None:
+        texts = {g: self.columns.value(record, g) for g in GROUPS}
+        shares = {g: _share(t) for g, t in texts.items()}
+        bad = [g for g, v in shares.items() if v is None]
+        for group in bad:
+            self.error(number, group, f"{texts[group]!r} is not a share ≥ 0")
+        total = sum(v or 0.0 for v in shares.values())
+        if not bad and total == 0:
+            self.empty.append(number)
+            return
+        placed = self.place(number, record)
+        if bad or placed is None:
+            return
+        if abs(total - 1) > TOLERANCE + EXACT:
+            self.error(
+                number,
+                None,
+                f"girls + boys + women + men add up to {total:g}; they must add up to 1 "
+                "(0.98 to 1.02 is accepted as rounding and normalised)",
+            )
+            return
+        if abs(total - 1) > EXACT:
+            self.normalised.append(number)
+        sector, unit, population = placed
+        key = (unit.pcode, sector, population)
+        if key in self.seen:
+            self.error(
+                number, None, f"same admin1, sector and population type as row {self.seen[key]}"
+            )
+            return
+        self.seen[key] = number
+        self.result.records.append(
+            ProportionRecord(
+                sector,
+                unit.pcode,
+                population,
+                {g: (v or 0.0) / total for g, v in shares.items()},
+                unit.country,
+            )
+        )
+
+    def place(self, number: int, record: dict[str, object]) -> tuple[str, Location, str] | None:
+        """The row's sector code, admin1 unit and population type, or None (errors added)."""
+        value = self.columns.value
+        sector_text, admin1_text = value(record, "sector"), value(record, "admin1")
+        sector = self.find_sector(sector_text)
+        if sector is None:
+            self.error(number, "sector", f"unknown sector {sector_text!r}")
+        country = None
+        if "country" in self.columns.found and (country_text := value(record, "country")):
+            country = self.places.country(country_text)
+            if country is None:
+                self.error(
+                    number,
+                    "country",
+                    f"{country_text!r} is not a country of this platform "
+                    f"(it covers {self.places.covered()})",
+                )
+                return None
+        unit = self.places.admin1(admin1_text, country)
+        if isinstance(unit, str):
+            self.error(number, "admin1", unit)
+        population = population_group(value(record, "population_type"))
+        if population not in POPULATION_TYPES:
+            self.error(
+                number,
+                "population_type",
+                f"population_type must be one of {', '.join(POPULATION_TYPES)}",
+            )
+        if sector is None or isinstance(unit, str) or population is None:
+            return None
+        return sector, unit, population
+
+
+def read_proportions(
+    columns: Columns, find_sector: Callable[[str], str | None], places: ProportionPlaces
+) -> ProportionsRead:
+    """The proportions of a table whose columns were found (see the module's rules).
+
+    `find_sector` gives the plan's sector code for a cell (code or name), or None."""
+    return _Reader(columns, find_sector, places).read()

@@ -1,0 +1,180 @@
+"""Resolve what a row says of its sector and indicator against the plan of the row's year.
+
+A platform keeps one plan per year (RMRP 2021, 2022, … 2025), with other sectors, indicators
+and indicator types; a file may hold several years (an IM officer's history import). Each row
+is checked and flagged against the plan of its own month's year; rows whose month cannot be
+read, or whose year has no plan, against the platform's default plan (the one asked for).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kipu.core.reference import Indicator, Plan, ReferenceData, Sector
+from kipu.core.text import closest, normalise
+
+# Words that mark the multipurpose cash sector, whatever the plan calls it (MPC, CBI…).
+_MPC_WORDS = ("multipurpose", "multi purpose", "multiproposito", "multi proposito")
+_MPC_CODES = frozenset({"mpc", "mpca", "cbi", "mpcbi"})
+_YEAR = "_plan_year"  # the year whose plan a row is resolved with; -1 for the default plan
+DEFAULT = -1
+
+
+class PlanResolver:
+    """Look-ups of sectors and indicators in one plan."""
+
+    def __init__(self, plan: Plan, lang: str = "en") -> None:
+        from kipu.core.validation.resolve import Resolution
+
+        self.Resolution = Resolution
+        self.lang = lang
+        self.sectors = {s.code: s for s in plan.sectors}
+        self._sector_index: dict[str, str] = {}
+        for sector in plan.sectors:
+            for label in (sector.code, sector.name, sector.name_es):
+                if label:
+                    self._sector_index.setdefault(normalise(label), sector.code)
+        self.indicators = {i.code: i for i in plan.indicators}
+        self._indicator_index: dict[str, list[Indicator]] = {}
+        for indicator in plan.indicators:
+            for label in {indicator.code, indicator.name, indicator.name_es}:
+                if label:
+                    self._indicator_index.setdefault(normalise(label), []).append(indicator)
+
+    def sector_label(self, sector: Sector) -> str:
+        return sector.label(self.lang)
+
+    def indicator_label(self, indicator: Indicator) -> str:
+        return indicator.label(self.lang)
+
+    def sector(self, text: str):  # noqa: ANN201 - a Resolution
+        code = self._sector_index.get(normalise(text))
+        if code is not None:
+            return self.Resolution(code)
+        # Compared with every name and code, shown in the user's language.
+        labels = {
+            label: self.sector_label(s)
+            for s in self.sectors.values()
+            for label in (s.code, s.name, s.name_es)
+            if label
+        }
+        found = closest(text, labels)
+        return self.Resolution(None, "unknown-sector", labels[found] if found else None)
+
+    def related(self, first: str, second: str) -> bool:
+        """Same sector, or one is a sub-sector of the other."""
+        if first == second:
+            return True
+        a, b = self.sectors.get(first), self.sectors.get(second)
+        return bool((a and a.parent_code == second) or (b and b.parent_code == first))
+
+    def indicator(self, text: str, sector: str | None):  # noqa: ANN201 - a Resolution
+        candidates = self._indicator_index.get(normalise(text), [])
+        if not candidates:
+            pool = [
+                i
+                for i in self.indicators.values()
+                if sector and self.related(i.sector_code, sector)
+            ]
+            labels = {
+                label: self.indicator_label(i)
+                for i in pool or self.indicators.values()
+                for label in (i.name, i.name_es, i.code)
+                if label
+            }
+            found = closest(text, labels)
+            return self.Resolution(None, "unknown-indicator", labels[found] if found else None)
+        if sector is None:
+            return self.Resolution(candidates[0].code)
+        for candidate in candidates:
+            if self.related(candidate.sector_code, sector):
+                return self.Resolution(candidate.code)
+        own = self.sectors.get(candidates[0].sector_code)
+        detail = self.sector_label(own) if own else candidates[0].sector_code
+        return self.Resolution(candidates[0].code, "indicator-not-in-sector", detail, detail)
+
+    def is_multipurpose_cash(self, code: str | None) -> bool:
+        sector = self.sectors.get(code or "")
+        while sector is not None:
+            words = normalise(" ".join((sector.code, sector.name, sector.name_es)))
+            if any(w in words for w in _MPC_WORDS) or normalise(sector.code) in _MPC_CODES:
+                return True
+            sector = self.sectors.get(sector.parent_code) if sector.parent_code else None
+        return False
+
+
+class PlanResolvers:
+    """One `PlanResolver` per plan year of the reference data, and the default plan's."""
+
+    def __init__(self, reference: ReferenceData, lang: str = "en") -> None:
+        self.by_year = {DEFAULT: PlanResolver(reference.plan, lang)}
+        for year, plan in reference.plans.items():
+            self.by_year[year] = PlanResolver(plan, lang)
+
+    def of(self, year: int) -> PlanResolver:
+        return self.by_year.get(year, self.by_year[DEFAULT])
+
+
+def resolve_plan(f: pl.DataFrame, resolvers: PlanResolvers) -> pl.DataFrame:
+    """r_/e_/s_/d_ of sector and indicator, r_sector_final, and the indicator flags k_*,
+    each row against the plan of its year (`r_month` must be resolved already)."""
+    from kipu.core.validation.resolve import apply
+
+    years = [y for y in resolvers.by_year if y != DEFAULT]
+    year = pl.col("r_month").str.slice(0, 4).cast(pl.Int64, strict=False)
+    f = f.with_columns(
+        pl.when(year.is_in(years)).then(year).otherwise(pl.lit(DEFAULT)).alias(_YEAR)
+    )
+    f = apply(f, [_YEAR, "sector"], "sector", lambda y, t: resolvers.of(y).sector(t))
+    f = apply(
+        f,
+        [_YEAR, "r_sector", "indicator"],
+        "indicator",
+        lambda y, s, t: resolvers.of(y).indicator(t, s),
+    )
+    return f.with_columns(_flags(resolvers)).drop(_YEAR, "_ind_key", "_sector_key", strict=False)
+
+
+def _key(column: str) -> pl.Expr:
+    return pl.format("{}|{}", pl.col(_YEAR), pl.col(column))
+
+
+def _flags(resolvers: PlanResolvers) -> list[pl.Expr]:
+    own, parent, mpc = {}, {}, {}
+    flags: dict[str, dict[str, bool]] = {
+        "k_people": {},
+        "k_reached": {},
+        "k_quantity": {},
+        "k_output_only": {},
+    }
+    for year, r in resolvers.by_year.items():
+        for i in r.indicators.values():
+            key = f"{year}|{i.code}"
+            own[key] = f"{year}|{i.sector_code}"
+            flags["k_people"][key] = i.kind.counts_people
+            flags["k_reached"][key] = i.kind.counts_people_reached
+            flags["k_quantity"][key] = i.kind.needs_quantity
+            flags["k_output_only"][key] = not i.kind.counts_people
+        for s in r.sectors.values():
+            parent[f"{year}|{s.code}"] = f"{year}|{s.parent_code}" if s.parent_code else None
+            mpc[f"{year}|{s.code}"] = r.is_multipurpose_cash(s.code)
+    indicator = _key("r_indicator")
+    ind_sector = indicator.replace_strict(own, default=None, return_dtype=pl.Utf8)
+    # A row filed under a parent sector with a sub-sector's indicator is the sub-sector's.
+    precise = ind_sector.replace_strict(parent, default=None, return_dtype=pl.Utf8) == _key(
+        "r_sector"
+    )
+    final = (
+        pl.when(precise.fill_null(False))
+        .then(ind_sector.str.split("|").list.get(1, null_on_oob=True))
+        .otherwise(pl.col("r_sector"))
+    )
+    final_key = pl.format("{}|{}", pl.col(_YEAR), final)
+    return [
+        final.alias("r_sector_final"),
+        *[
+            indicator.replace_strict(m, default=None, return_dtype=pl.Boolean).alias(k)
+            for k, m in flags.items()
+        ],
+        final_key.replace_strict(mpc, default=False, return_dtype=pl.Boolean).alias("k_mpc"),
+    ]
