@@ -3,12 +3,12 @@
 Run: .venv/bin/python -m bench.run [--quick] [--output BENCHMARKS.md]
 
 Full: validation (--quick), figure engine (10k-1M), 100k-row import (SQLite and PostgreSQL,
-median of 3), stored figures (10k/100k/1M on SQLite and
-PostgreSQL), dashboard under load (1M, SQLite and PostgreSQL), report rendering (demo and 1M),
-API streaming (1M). About 20 minutes on the 2-core machine once the stores exist under
-bench/data/ (the first run builds the SQLite stores, a few minutes more); PostgreSQL
-databases are built for the run and dropped after it. --quick: SQLite only, 1M store
-figures, shorter load test, 100k API stream.
+median of 3), R4V's regional export (22,496 rows, both backends), stored figures (10k/100k/1M
+on SQLite and PostgreSQL), dashboard under load (1M, SQLite and PostgreSQL), report rendering
+(demo and 1M), API streaming (1M). About 20 minutes on the 2-core machine once the stores exist
+under bench/data/ (the first run builds the SQLite stores, a few minutes more); PostgreSQL
+databases are built for the run and dropped after it. --quick: SQLite only, 1M store figures,
+shorter load test, 100k API stream.
 
 The machine is shared: each table row carries the load average when it was measured.
 """
@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import bench_dashboard, bench_import, bench_report, bench_store, store
+from bench import bench_dashboard, bench_import, bench_regional, bench_report, bench_store, store
 
 ROOT = Path(__file__).resolve().parent.parent
 Row = dict[str, Any]
@@ -90,6 +90,19 @@ def _import_rows(records: list[Row], command: str) -> list[Row]:
     return rows
 
 
+def _regional_rows(records: list[Row], command: str) -> list[Row]:
+    """Issue #13's targets: R4V's regional export of a year, on each backend."""
+    rows = []
+    for r in records:
+        for step, limit in (("validated", 5), ("imported", 5)):
+            verb = "validate" if step == "validated" else "import (validation included)"
+            rows.append({"target": f"{verb} R4V's regional export, {r['rows']:,} rows, 17 "
+                                   f"countries, {r['backend']}: < {limit} s",
+                         "measured": f"{r[step]:.2f} s", "ok": r[step] < limit,
+                         "command": command, "load": r["load"]})  # fmt: skip
+    return rows
+
+
 def _report_rows(records: list[Row], command: str) -> list[Row]:
     rows = []
     for r in records:
@@ -143,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     options = ["--backends", ",".join(backends), "--repeat", "1" if args.quick else "3"]
     rows += _import_rows(bench_import.main(options),
                          f"python -m bench.bench_import {' '.join(options)}")  # fmt: skip
+    options = ["--backends", ",".join(backends), "--repeat", "1" if args.quick else "3"]
+    rows += _regional_rows(bench_regional.main(options),
+                           f"python -m bench.bench_regional {' '.join(options)}")  # fmt: skip
     sizes = "1000000" if args.quick else "10000,100000,1000000"
     options = ["--sizes", sizes, "--backends", ",".join(backends), "--keep-postgres"]
     rows += _store_rows(

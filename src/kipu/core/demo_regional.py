@@ -149,7 +149,8 @@ def export_rows(count: int, year: int = 2021, seed: int = 13) -> Iterator[list[o
             continue
         row = _row(rnd, n, orgs, plan, year)
         if rnd.random() < 0.125:  # a breakdown that does not add up
-            row[EXPORT_COLUMNS.index("women")] = int(row[EXPORT_COLUMNS.index("women")]) + 1
+            women = EXPORT_COLUMNS.index("women")
+            row[women] = int(str(row[women])) + 1
         made.append(row)
         yield row
 

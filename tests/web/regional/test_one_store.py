@@ -121,3 +121,24 @@ def test_local_report_in_spanish_has_its_numbers(region, tmp_path) -> None:  # n
     assert context.catalogue.call("reached") == 100
     assert context.catalogue.call("partners") == 1
     assert context.lang == "es" and context.platform == "GTRM Tumbes"
+
+
+def test_a_regional_platform_filters_by_country(region, tmp_path, client) -> None:  # noqa: ANN001
+    from kipu.web.api.auth import create_token
+
+    import_file(region["r4v"], regional_file(tmp_path, region["r4v"], ROWS))
+    admin = make_user("admin.regional")
+    assign_role(admin, region["r4v"], "admin")
+    api = client_for(admin)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {create_token(admin, 'test')}"}
+    rows = api.get("/api/v1/activities?platform=r4v&country=BOL", **bearer).json()
+    assert rows["count"] == 1 and rows["results"][0]["country"] == "BOL"
+    figures = api.get(
+        "/api/v1/figures?platform=r4v&country=PER&from=2021-01&to=2021-12", **bearer
+    ).json()
+    assert {r["country"] for r in figures["rows"]} == {"PER"}
+    lock_month(region["r4v"], "2021-03", "test")
+    publish_month(region["r4v"], "2021-03", "test")
+    page = client.get("/dashboard/r4v/?country=BOL").content.decode()
+    assert '<option value="BOL" selected>' in page
+    assert 'class="value">7<' in page  # Bolivia's seven people, not the region's 147

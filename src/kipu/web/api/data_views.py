@@ -69,7 +69,7 @@ def _download(name: str, ext: str) -> dict[str, str]:
 def activities(call: Call) -> HttpResponseBase:
     start, end = _period(call)
     p = call.params
-    wanted = ActivityFilter(start, end, p["sector"], p["admin1"], _organisation(call))
+    wanted = ActivityFilter(start, end, p["sector"], p["admin1"], _organisation(call), p["country"])
     rows = activity_queryset(call.scope, wanted)
     if p["format"] == "json":
         count, results = activity_page(rows, call.platform.pk, p["page"], p["page_size"])
@@ -157,6 +157,7 @@ def figures(call: Call) -> HttpResponseBase:
         date_to=end,
         rmrp_only=p["rmrp_only"],
         with_issues=p["include_issues"],
+        countries=[p["country"].upper()] if p["country"] else None,
     )
     name = f"figures-{call.platform.slug}"
     if p["format"] == "csv":

@@ -72,6 +72,7 @@ class ActivityFilter:
     sector: str | None = None
     admin1: str | None = None
     organisation: Organisation | None = None
+    country: str | None = None
 
 
 def activity_queryset(scope: Scope, wanted: ActivityFilter) -> QuerySet[Activity]:
@@ -84,6 +85,8 @@ def activity_queryset(scope: Scope, wanted: ActivityFilter) -> QuerySet[Activity
     if wanted.sector:
         # A sector includes its sub-sectors, as the figures and the coordinators' remit do.
         rows = rows.filter(Q(sector__code=wanted.sector) | Q(sector__parent__code=wanted.sector))
+    if wanted.country:
+        rows = rows.filter(country=wanted.country.upper())
     if wanted.admin1:
         rows = rows.filter(admin1__pcode=wanted.admin1)
     if wanted.organisation is not None:

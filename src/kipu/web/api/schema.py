@@ -27,6 +27,7 @@ PAGE_SIZE = Param(
     "page_size", "integer", "Items per page.", default=100, minimum=1, maximum=MAX_PAGE_SIZE
 )
 ORGANISATION = Param("organisation", "string", "Organisation: registry id, acronym or name.")
+COUNTRY = Param("country", "string", "Country, ISO3 (a regional platform's one country).")
 MONTH = Param("month", "month", "Month, YYYY-MM.")
 EXPORT = Param(
     "format",
@@ -149,6 +150,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             DATE_FROM,
             DATE_TO,
             Param("sector", "string", "Sector code."),
+            COUNTRY,
             Param("admin1", "string", "Admin1 P-code."),
             ORGANISATION,
             PAGE,
@@ -174,6 +176,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             PLATFORM,
             DATE_FROM,
             DATE_TO,
+            COUNTRY,
             Param(
                 "model",
                 "string",

@@ -36,6 +36,7 @@ class Filters:
     admin1: str | None = None
     organisation: str | None = None
     internal: bool = False
+    country: str | None = None  # a regional platform's one country (ISO3)
 
     @classmethod
     def from_query(cls, query: Any) -> Filters:
@@ -50,6 +51,7 @@ class Filters:
             query.get("admin1") or None,
             query.get("org") or None,
             query.get("view") == "internal",
+            (query.get("country") or "").upper() or None,
         )
 
     def query(self) -> str:
@@ -60,6 +62,7 @@ class Filters:
             "admin1": self.admin1,
             "org": self.organisation,
             "view": "internal" if self.internal else None,
+            "country": self.country,
         }
         return "&".join(f"{k}={v}" for k, v in pairs.items() if v)
 
@@ -135,6 +138,7 @@ def visible_frame(
         ).fill_null(False)
         if filters.sector
         else None,
+        pl.col("country") == filters.country if filters.country else None,
         pl.col("admin1") == filters.admin1 if filters.admin1 else None,
         (pl.col("appealing_org") == filters.organisation)
         | (pl.col("implementing_partner") == filters.organisation).fill_null(False)

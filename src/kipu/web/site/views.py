@@ -89,12 +89,27 @@ def _page_body(board: board_data.Dashboard) -> str:
                 "sectors": reference.plan.sectors,
                 "admin1_options": board_data.admin1_table(board),
                 "organisations": reference.organisations,
+                "country_options": _countries(reference, board.lang),
                 "reports": reports,
                 "LANGUAGE_CODE": board.lang,
             },
         )
 
     return board_data.cached(key, body) if board.key else body()
+
+
+def _countries(reference: object, lang: str) -> list[tuple[str, str]]:
+    """The platform's countries (ISO3, name in `lang`), for a regional platform's filter."""
+    from babel import Locale
+
+    names = Locale("es" if lang == "es" else "en").territories
+    units = {u.country: u for u in reference.gazetteer.countries()}  # type: ignore[attr-defined]
+    found = []
+    for code in reference.countries:  # type: ignore[attr-defined]
+        unit = units.get(code)
+        iso2 = (unit.iso or unit.pcode).upper() if unit else ""
+        found.append((code, names.get(iso2) or (unit.name if unit else code)))
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def warm_up() -> None:
