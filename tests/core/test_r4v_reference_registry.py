@@ -91,6 +91,8 @@ def test_r4v_types_in_three_languages_load_as_kipu_types(tmp_path: Path, writer)
         ("Otros", "Other"),
         ("Donors", "Donor"),
         ("Health facility", "Health Facility"),
+        ("Red Cross/Red Crescent Movement", "Red Cross"),
+        ("Cruz Roja / Media Luna Roja", "Red Cross"),
     ],
 )
 def test_type_spellings_plurals_and_case(written: str, kipu: str) -> None:
@@ -219,3 +221,9 @@ def test_rows_of_other_countries_are_left_out_for_a_national_platform(tmp_path: 
     everything = load_organisations(tmp_path / "registry.csv")
     assert len(everything.records) == 6  # a regional platform: every row, every warning
     assert [w.row for w in everything.warnings] == [3]
+
+
+def test_every_type_of_the_synthetic_r4v_registry_is_known() -> None:
+    from kipu.core.demo_regional import REGISTRY_TYPES
+
+    assert [organisation_type(t)[1] for t in REGISTRY_TYPES] == [""] * len(REGISTRY_TYPES)

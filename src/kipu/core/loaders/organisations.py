@@ -137,6 +137,8 @@ TYPE_NAMES: dict[str, tuple[str, ...]] = {
         "Red Cross Red Crescent",
         "Red Cross Movement",
         "Red Cross and Red Crescent Movement",
+        "Red Cross Red Crescent Movement",  # R4V writes "Red Cross/Red Crescent Movement"
+        "Cruz Roja Media Luna Roja",
         "Cruz Roja",
         "Movimiento de la Cruz Roja",
         "Cruz Vermelha",
