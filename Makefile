@@ -25,13 +25,15 @@ demo: $(STAMP) system-deps
 	$(BIN)/kipu demo load
 	$(BIN)/kipu sitrep --month 2019-11 --lang en --lang es --out out/sitrep-2019-11
 	@echo "Situation report (November 2019): out/sitrep-2019-11/{en,es}/sitrep.{html,pdf,docx}"
-	$(BIN)/kipu serve --host $(HOST) --port $(PORT)
+	@echo "Background jobs: a worker runs beside the server (kipu serve --with-worker)."
+	$(BIN)/kipu serve --with-worker --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-deps
 	bash tools/run-tests.sh
 
-# Debian packages the tests and reports use: pdftotext/pdftoppm (poppler-utils), fonts.
-SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core libharfbuzz-subset0 chromium
+# Debian packages the tests and reports use: pdftotext/pdftoppm (poppler-utils), fonts,
+# Redis (the RQ task backend's tests; the embedded default needs no server).
+SYSTEM_PACKAGES := poppler-utils fonts-dejavu-core libharfbuzz-subset0 chromium redis-server
 system-deps:
 	@bash tools/system-deps.sh $(SYSTEM_PACKAGES)
 

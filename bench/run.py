@@ -2,13 +2,15 @@
 
 Run: .venv/bin/python -m bench.run [--quick] [--output BENCHMARKS.md]
 
-Full: validation (--quick), figure engine (10k-1M), 100k-row import (SQLite and PostgreSQL,
-median of 3), R4V's regional export (22,496 rows, both backends), stored figures (10k/100k/1M
-on SQLite and PostgreSQL), dashboard under load (1M, SQLite and PostgreSQL), report rendering
-(demo and 1M), API streaming (1M). About 20 minutes on the 2-core machine once the stores exist
-under bench/data/ (the first run builds the SQLite stores, a few minutes more); PostgreSQL
-databases are built for the run and dropped after it. --quick: SQLite only, 1M store figures,
-shorter load test, 100k API stream.
+Full: validation (--quick), figure engine (10k-1M), survey analysis (100,000 answers),
+100k-row import (SQLite and PostgreSQL, median of 3), Kipu beside the read floor on
+100k-row R4V-shaped and synthetic workbooks (whole processes, median of 5),
+R4V's regional export (22,496 rows, both backends), stored figures
+(10k/100k/1M on SQLite and PostgreSQL), dashboard under load (1M, SQLite and
+PostgreSQL), report rendering (demo and 1M), API streaming (1M). About 25 minutes on the
+2-core machine once the stores exist under bench/data/ (the first run builds the SQLite stores
+and the workbooks, a few minutes more); PostgreSQL databases are built for the run and
+dropped after it. --quick: SQLite only, 1M store figures, shorter load test, 100k API stream.
 
 The machine is shared: each table row carries the load average when it was measured.
 """
@@ -25,7 +27,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import bench_dashboard, bench_import, bench_regional, bench_report, bench_store, store
+from bench import (
+    bench_dashboard,
+    bench_import,
+    bench_jobs,
+    bench_read,
+    bench_regional,
+    bench_report,
+    bench_store,
+    store,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 Row = dict[str, Any]
@@ -90,6 +101,30 @@ def _import_rows(records: list[Row], command: str) -> list[Row]:
     return rows
 
 
+def _read_rows(records: list[Row], command: str) -> list[Row]:
+    """Issue #15's targets: Kipu beside the read floor (polars + fastexcel) on the same
+    100,000-row workbook, whole processes, measured in the same run."""
+    rows = []
+    what = {"r4v": "R4V-shaped", "synthetic": "synthetic (all valid)"}
+    for r in records:
+        shape = what.get(r["case"], r["case"])
+        for step, limit, verb in (("figures", 1.3, "figures --input (max-sector)"),
+                                  ("validate", 1.2, "validate")):  # fmt: skip
+            rows.append({
+                "target": f"{verb}, 100k {shape} XLSX: ≤ {limit}× the read floor",
+                "measured": f"{r[step]:.2f} s, {r[f'{step}_ratio']:.2f}× (floor "
+                            f"{r['floor']:.2f} s; CPU {r[f'{step}_cpu']:.2f} s, "
+                            f"{r[f'{step}_cpu_ratio']:.2f}×)",
+                "ok": r[f"{step}_ratio"] <= limit, "command": command, "load": r["load"],
+            })  # fmt: skip
+            rows.append({
+                "target": f"peak memory of {verb}, 100k {shape} XLSX: < 400 MB",
+                "measured": f"{r[f'{step}_mb']:.0f} MB (floor {r['floor_mb']:.0f} MB)",
+                "ok": r[f"{step}_mb"] < 400, "command": command, "load": r["load"],
+            })  # fmt: skip
+    return rows
+
+
 def _regional_rows(records: list[Row], command: str) -> list[Row]:
     """Issue #13's targets: R4V's regional export of a year, on each backend."""
     rows = []
@@ -100,6 +135,23 @@ def _regional_rows(records: list[Row], command: str) -> list[Row]:
                                    f"countries, {r['backend']}: < {limit} s",
                          "measured": f"{r[step]:.2f} s", "ok": r[step] < limit,
                          "command": command, "load": r["load"]})  # fmt: skip
+    return rows
+
+
+def _jobs_rows(records: list[Row], command: str) -> list[Row]:
+    """Issue #16: a 100k-row upload answers at once; the worker does the storing."""
+    rows = []
+    for r in records:
+        if r["mode"] != "after":
+            continue
+        same = [b for b in records if (b["backend"], b["way"]) == (r["backend"], r["way"])]
+        before = next((b["request_s"] for b in same if b["mode"] == "before"), None)
+        measured = f"{r['request_s']:.2f} s (in the request before jobs: "
+        measured += f"{before:.1f} s); worker {r['worker_s']:.1f} s" if before else "n/a)"
+        rows.append({"target": f"100k-row upload through the {r['way']}, {r['backend']}: "
+                               "answers in < 1 s with jobs",
+                     "measured": measured, "ok": r["request_s"] < 1, "command": command,
+                     "load": r["load"]})  # fmt: skip
     return rows
 
 
@@ -147,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     appendix: list[str] = []
     externals = [("bench.bench_validation", "--quick"),
-                 ("bench.bench_figures", "--sizes", "10000,100000,1000000")]  # fmt: skip
+                 ("bench.bench_figures", "--sizes", "10000,100000,1000000"),
+                 ("bench.bench_surveys", *(["--quick"] if args.quick else []))]  # fmt: skip
     for module, *options in externals:
         row, text = _external(module, *options)
         rows.append(row)
@@ -156,9 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     options = ["--backends", ",".join(backends), "--repeat", "1" if args.quick else "3"]
     rows += _import_rows(bench_import.main(options),
                          f"python -m bench.bench_import {' '.join(options)}")  # fmt: skip
+    options = ["--repeat", "3" if args.quick else "5"]
+    rows += _read_rows(bench_read.main(options), f"python -m bench.bench_read {' '.join(options)}")
     options = ["--backends", ",".join(backends), "--repeat", "1" if args.quick else "3"]
     rows += _regional_rows(bench_regional.main(options),
                            f"python -m bench.bench_regional {' '.join(options)}")  # fmt: skip
+    options = ["--backends", ",".join(backends)]
+    rows += _jobs_rows(bench_jobs.main(options), f"python -m bench.bench_jobs {' '.join(options)}")
     sizes = "1000000" if args.quick else "10000,100000,1000000"
     options = ["--sizes", sizes, "--backends", ",".join(backends), "--keep-postgres"]
     rows += _store_rows(

@@ -175,6 +175,7 @@ def _table(platform: Any, rows: pl.DataFrame) -> tuple[list[str], pl.DataFrame]:
         pl.col("activity_name", "activity_description", "delivery_mechanism").fill_null(""),
         platform_id=pl.lit(platform.pk, pl.Int64),
         issues=pl.Series(issues),
+        has_error=pl.lit(False),  # "outlier" is a warning: every row counts
     )
     renamed = {c: f"{c}_id" for c in ("admin1", "admin2", "appealing_org",
                                        "implementing_partner", "sector", "indicator")}  # fmt: skip

@@ -16,7 +16,7 @@ def test_visitor_sees_published_figures_and_downloads_the_report(page, demo, scr
     page.goto("/reports/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Word").first.click()
-    assert download.value.suggested_filename == "sitrep.docx"
+    assert download.value.suggested_filename == "sitrep-gtrm-peru-2019-11-en.docx"
     page.get_by_role("link", name="HTML").first.click()
     page.get_by_text("Situation Report").first.wait_for()
     screenshot("report")

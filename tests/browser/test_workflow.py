@@ -67,13 +67,18 @@ def test_im_team_locks_and_publishes_december(page, demo, screenshot) -> None:  
     sign_in(page, accounts["admin"])
     page.goto("/console/")
     screenshot("console")
+    # Each change is confirmed on the month's summary (tests/browser/test_console.py).
     row = page.locator("tr", has_text="December 2019")
-    row.get_by_role("button", name="Approve and lock").click()
-    page.locator("tr", has_text="December 2019").get_by_role("button", name="Publish").click()
+    row.get_by_role("link", name="Review and lock").click()
+    page.get_by_role("button", name="Approve and lock December 2019").click()
+    page.locator("tr", has_text="December 2019").get_by_role(
+        "link", name="Review and publish"
+    ).click()
+    page.get_by_role("button", name="Publish December 2019").click()
     page.locator("tr", has_text="December 2019").get_by_role("link", name="Reopen").wait_for()
     screenshot("published")
     from kipu.web.submissions.months import published_months
 
     assert "2019-12" in published_months(demo)
     page.goto("/")
-    page.get_by_text("Data from 2019-01 to 2019-12").wait_for()
+    page.get_by_text("January 2019 – December 2019 (2019-01 – 2019-12)").wait_for()

@@ -13,7 +13,15 @@ from openpyxl import load_workbook
 from kipu.core.validation import validate_file
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.models import Activity, Submission
-from quirk_files import GENERATORS, Is, add_hash_indicator, check_case, one_case, write_case
+from quirk_files import (
+    GENERATORS,
+    WEB_PROFILE,
+    Is,
+    add_hash_indicator,
+    check_case,
+    one_case,
+    write_case,
+)
 
 PATHS = [(kind, fmt) for kind in sorted(GENERATORS) for fmt in one_case(kind).formats]
 
@@ -121,6 +129,71 @@ def test_decimal_counts_are_stored_rounded_with_accept_issues(kipu, platform, tm
     assert [q for _, q in stored] == wanted
     codes = Activity.objects.values_list("issues", flat=True)
     assert all("invalid-number" in c for c in codes)
+
+
+# Decimal head-counts in people columns (the issue's crash was 8.37 in IN DESTINATION): what
+# each row says, and the whole numbers stored and counted (half up). The breakdowns of the
+# rounded numbers still add up to the rounded new beneficiaries.
+_DECIMAL_PEOPLE = (
+    ({"in_destination": 8.37}, {"in_destination": 8}),
+    (
+        {"new_beneficiaries": 9.5, "in_destination": 7.5},
+        {"new_beneficiaries": 10, "in_destination": 8},
+    ),
+    (
+        {"in_destination": 8.5, "in_transit": 1.49, "total_monthly": 14.5},
+        {"in_destination": 9, "in_transit": 1, "total_monthly": 15},
+    ),
+)  # fmt: skip
+
+
+def _decimal_people_file(path: Path, fmt: str) -> Path:
+    from quirk_files import QuirkCase, base_record
+
+    records = []
+    for i, (written, _) in enumerate(_DECIMAL_PEOPLE):
+        record = base_record(WEB_PROFILE, i)
+        if fmt == "csv-comma":  # a Spanish CSV: semicolons, decimal commas
+            written = {k: str(v).replace(".", ",") for k, v in written.items()}
+        records.append({**record, **written})
+    case = QuirkCase("decimal-people", records, [{} for _ in records])
+    case.delimiter = ";" if fmt == "csv-comma" else ","
+    return write_case(case, path, fmt.split("-")[0])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "csv-comma"])
+def test_decimal_people_counts_validate_import_and_count_alike(
+    kipu, platform, tmp_path, fmt
+) -> None:  # noqa: ANN001
+    from kipu.core.schema import COLUMN_BY_NAME
+
+    path = _decimal_people_file(tmp_path / "people", fmt)
+    wanted = {
+        (row, COLUMN_BY_NAME[name].label_en, str(value))
+        for row, (_, stored) in enumerate(_DECIMAL_PEOPLE, start=2)
+        for name, value in stored.items()
+    }
+    validated = json.loads(kipu("validate", str(path), "--format", "json").output)
+    assert validated["summary"]["issues_by_code"] == {"invalid-number": len(wanted)}
+    assert {(i["row"], i["column"], i["suggestion"]) for i in validated["issues"]} == wanted
+
+    month = ["--org", "PA", "--month", "2019-03"]
+    refused = kipu("import", str(path), *month, "--format", "json")
+    assert refused.exit_code == 1 and not Activity.objects.exists()
+    accepted = kipu("import", str(path), *month, "--accept-issues", "--format", "json")
+    assert accepted.exit_code == 0 and "Traceback" not in accepted.output, accepted.output
+    stored = {a.row: a for a in Activity.objects.filter(submission__status="current")}
+    for row, (_, rounded) in enumerate(_DECIMAL_PEOPLE, start=2):
+        assert {n: getattr(stored[row], n) for n in rounded} == rounded
+        assert stored[row].in_transit == rounded.get("in_transit", 2)  # whole cells as written
+
+    from_store = json.loads(kipu("figures", "--include-issues", "--format", "json").output)
+    from_file = json.loads(kipu("figures", "--input", str(path), "--format", "json").output)
+    assert from_file["rows"] == from_store["rows"]
+    assert from_file["validation"]["issues_by_code"] == {"invalid-number": len(wanted)}
+    sector = [r for r in from_store["rows"] if r["admin1"] is None and r["sector_code"] == "PRO"]
+    # 10 + 10 + 10 new; 8 + 8 + 9 in destination; 15 + 15 + 15 in the month
+    assert [(r["new"], r["in_destination"], r["monthly_total"]) for r in sector] == [(30, 25, 45)]
 
 
 def _big_file_with_duplicates(path: Path, rows: int, duplicates: int) -> Path:

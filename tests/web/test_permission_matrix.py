@@ -1,79 +1,64 @@
 """The permission matrix: every URL of the site × role (anonymous, viewer, partner, coordinator,
 platform admin) × own / other (the other organisation's object, or the other platform), with
-the status each must answer: 200, 302 (to the sign-in page, or after an action), 403, 404, 405.
+the status each must answer: 200, 302 (to the sign-in page, or after an action), 401 (the API),
+403, 404, 405; every action that writes, posted by each role (matrix_rows.MORE); and no answer
+ever showing another organisation's unpublished rows, raw survey answers or another platform's
+private objects (the markers of matrix_world).
 
-The URL list comes from Django's resolver: a new URL without an entry in MATRIX (or a prefix in
-PENDING, for pages whose owners have not written their rows yet) fails `test_every_url_is_in
-_the_matrix`."""
+The URL list comes from Django's resolver: a new URL without an entry in MATRIX fails
+`test_every_url_is_in_the_matrix`, and one that takes a POST without a POST row fails
+`test_a_post_gets_no_more_than_a_get`."""
 
 from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 sys.path.insert(0, str(Path(__file__).parent / "portal"))
+sys.path.insert(0, str(Path(__file__).parent))
 
+from matrix_rows import (  # noqa: E402
+    ADMIN,
+    ADMIN_NOT_FOUND,
+    ADMIN_POST,
+    API_ROWS,
+    EDITOR,
+    JOB_ROWS,
+    MORE,
+    NOBODY_ELSE,
+    OTHER,
+    OWN_ONLY,
+    PUBLIC,
+    READERS,
+    SIGNED_IN,
+    SURVEY_ROWS,
+    UPLOADERS,
+    Row,
+    T,
+    codes,
+    same,
+)
+from matrix_world import SECRET_B, SECRET_ELSEWHERE, SECRET_ROUND, World, body_text  # noqa: E402
 from web_actors import *  # noqa: E402, F403
-from web_actors import ROLES, client_for, make_user, record_5w, write_5w  # noqa: E402
+from web_actors import ROLES, client_for, record_5w, write_5w  # noqa: E402
 
-from kipu.web.accounts.services import assign_role, invite_user  # noqa: E402
-from kipu.web.platforms.models import Event, Membership, Organisation  # noqa: E402
+from kipu.web.api.auth import create_token  # noqa: E402
 from kipu.web.portal.services import upload_submission  # noqa: E402
-from kipu.web.stats.models import Observation, Series  # noqa: E402
 
-# URLs whose role × URL matrix lives in their own tests.
-PENDING = {
-    "api/": "the API: role × endpoint tests of its own in tests/web/api",
-}
-
-Expect = dict[str, int]
-
-
-def codes(anonymous: int, viewer: int, partner: int, coordinator: int, admin: int) -> Expect:
-    return dict(zip(ROLES, (anonymous, viewer, partner, coordinator, admin), strict=True))
-
-
-PUBLIC = codes(200, 200, 200, 200, 200)
-SIGNED_IN = codes(302, 200, 200, 200, 200)
-READERS = codes(302, 403, 200, 200, 200)  # view_unpublished
-UPLOADERS = codes(302, 403, 200, 403, 200)  # upload
-ADMIN = codes(302, 403, 403, 403, 200)  # manage_platform
-ADMIN_POST = codes(302, 403, 403, 403, 302)  # an admin action answers with a redirect
-NOBODY_ELSE = codes(302, 403, 403, 403, 403)  # manage_platform on a platform one has no role on
-OWN_ONLY = codes(302, 403, 404, 404, 200)  # another organisation's object
-ADMIN_NOT_FOUND = codes(302, 403, 403, 403, 404)  # another platform's row, asked on one's own
-
-
-@dataclass
-class Row:
-    own: str  # URL template, formatted with the World's attributes
-    own_expect: Expect
-    other: str
-    other_expect: Expect
-    method: str = "get"
-
-
-def same(url: str, expect: Expect, method: str = "get") -> Row:
-    return Row(url, expect, url, expect, method)
-
-
-T = "?platform=gtrm-test"
 DASH = "^dashboard/(?P<platform>[a-z0-9-]+)"
-EDITOR = r"console/reports/^(?P<platform>[a-z0-9-]+)/(?P<month>\d{4}-(0[1-9]|1[0-2]))"
 REPORT_FILE = (
     r"^(?P<platform>[a-z0-9-]+)/(?P<month>\d{4}-(0[1-9]|1[0-2]))/(?P<lang>en|es)/v(?P<number>\d+)/"
     r"(?P<name>sitrep\.(html|pdf|docx)|figures\.json|figures/[\w-]+\.(svg|png))$"
 )
-OTHER = "?platform=gtrm-other"
 
 MATRIX: dict[str, Row] = {
     "": same("/", PUBLIC),
@@ -141,6 +126,9 @@ MATRIX: dict[str, Row] = {
         NOBODY_ELSE,
     ),
     "console/issues/": Row(f"/console/issues/{T}", ADMIN, f"/console/issues/{OTHER}", NOBODY_ELSE),
+    "console/schedule/": Row(
+        f"/console/schedule/{T}", ADMIN, f"/console/schedule/{OTHER}", NOBODY_ELSE
+    ),
     "console/months/<str:month>/lock/": Row(
         f"/console/months/2019-11/lock/{T}",
         ADMIN_POST,
@@ -274,6 +262,12 @@ MATRIX: dict[str, Row] = {
         "/dashboard/gtrm-other/table/admin1.xlsx",
         PUBLIC,
     ),
+    # --- the favicon and the open-data page: public (published months only) ---
+    "favicon.ico": same("/favicon.ico", PUBLIC),
+    "open-data/": same("/open-data/", PUBLIC),
+    r"^open-data/(?P<platform>[a-z0-9-]+)/$": Row(
+        "/open-data/gtrm-test/", PUBLIC, "/open-data/gtrm-other/", PUBLIC
+    ),
     # --- situation reports and their editor ---
     "reports/": same(f"/reports/{T}", PUBLIC),
     "reports/" + REPORT_FILE: same(
@@ -299,14 +293,16 @@ MATRIX: dict[str, Row] = {
         NOBODY_ELSE,
         "post",
     ),
-    EDITOR + r"/v(?P<number>\d+)/publish/$": Row(
-        "/console/reports/gtrm-test/2019-05/v99/publish/",
-        ADMIN_NOT_FOUND,
-        "/console/reports/gtrm-other/2019-05/v1/publish/",
+    EDITOR + "/publish/$": Row(
+        "/console/reports/gtrm-test/2019-05/publish/",
+        ADMIN,
+        "/console/reports/gtrm-other/2019-05/publish/",
         NOBODY_ELSE,
-        "post",
     ),
     "i18n/setlang/": same("/i18n/setlang/", codes(302, 302, 302, 302, 302)),  # back to "/"
+    **API_ROWS,
+    **JOB_ROWS,
+    **SURVEY_ROWS,
 }
 
 
@@ -318,104 +314,151 @@ def routes(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[st
             yield prefix + str(entry.pattern)
 
 
+@pytest.fixture(autouse=True)
+def generous_api_rates(settings: Any) -> None:
+    # The matrix asks the API a few hundred times a minute from one address.
+    settings.KIPU_API_RATE = {"authenticated": "100000/min", "anonymous": "100000/min"}
+
+
 def test_every_url_is_in_the_matrix() -> None:
-    missing = [
-        route
-        for route in routes()
-        if route not in MATRIX and not any(route.startswith(p) for p in PENDING)
-    ]
+    missing = [route for route in routes() if route not in MATRIX]
     assert missing == [], f"add these URLs to MATRIX: {missing}"
-    stale = sorted(set(MATRIX) - set(routes()))
-    assert stale == [], f"MATRIX names URLs that no longer exist: {stale}"
-
-
-class World:
-    """Objects of both sides, by the names the URL templates use."""
-
-    def __init__(self, platform: Any, other_platform: Any, org_a: Any, org_b: Any, tmp: Path):
-        self.org_a, self.org_b = org_a.pk, org_b.pk
-        a = write_5w(platform, tmp / "a.xlsx", [record_5w()])
-        b = write_5w(
-            platform, tmp / "b.xlsx", [record_5w("ORG902", sector="WASH", indicator="WASH-01")]
-        )
-        self.sub_a = upload_submission(platform, org_a, "2019-05", a, None).submission.pk
-        self.sub_b = upload_submission(platform, org_b, "2019-05", b, None).submission.pk
-        elsewhere = Organisation.objects.create(name_en="Elsewhere", acronym="EW")
-        Membership.objects.create(platform=other_platform, organisation=elsewhere)
-        self.org_elsewhere = elsewhere.pk
-        for name, plat in (("", platform), ("_elsewhere", other_platform)):
-            plan = plat.plans.get()
-            sector = plan.sectors.get(code="PRO")
-            target = sector.targets.create(plan=plan, people_in_need=1)
-            series = Series.objects.create(platform=plat, key="stock")
-            observation = Observation.objects.create(
-                series=series, period_start="2019-01-01", period_end="2019-01-31", value=1
-            )
-            event = Event.objects.create(platform=plat, date="2019-05-01", title_en="Meeting")
-            setattr(self, f"sector{name}", sector.pk)
-            setattr(self, f"indicator{name}", plan.indicators.get(code="PRO-01").pk)
-            setattr(self, f"target{name}", target.pk)
-            setattr(self, f"observation{name}", observation.pk)
-            setattr(self, f"event{name}", event.pk)
-        stranger = make_user("stranger")
-        self.other_role = assign_role(stranger, other_platform, "viewer").pk
-        self.other_user = stranger.pk
-        for name, plat in (("", platform), ("_elsewhere", other_platform)):
-            invited = invite_user(plat, f"new{name}@example.org", "viewer", accept_url=str)
-            setattr(self, f"invitation{name}", invited.pk)
-
-    def url(self, template: str) -> str:
-        return template.format(**vars(self))
+    stale = sorted((set(MATRIX) | {route for route, _row in MORE}) - set(routes()))
+    assert stale == [], f"MATRIX or MORE names URLs that no longer exist: {stale}"
 
 
 @pytest.fixture
-def world(platform, other_platform, org_a, org_b, actors, partner_b, tmp_path) -> World:  # noqa: ANN001
-    made = World(platform, other_platform, org_a, org_b, tmp_path)
-    made.partner_b_user = partner_b.pk  # type: ignore[attr-defined]
-    made.partner_b_role = partner_b.kipu_roles.get(platform=platform).pk  # type: ignore[attr-defined]
-    return made
+def world(platform, other_platform, actors, partner_b, rows, tmp_path) -> World:  # noqa: ANN001
+    people = {"partner_a": actors["partner"], "partner_b": partner_b, "admin": actors["admin"]}
+    return World(platform, other_platform, people, rows, tmp_path)
 
 
-def test_permission_matrix(world: World, actors: dict[str, User | None]) -> None:
-    clients = {role: client_for(user) for role, user in actors.items()}
+def shown_secrets(role: str, response: Any) -> list[str]:
+    """The markers of matrix_world a response shows that `role` must never read."""
+    secrets = [SECRET_ELSEWHERE] + ([] if role == "admin" else [SECRET_B, SECRET_ROUND])
+    text = body_text(response)  # reading a streamed body to its end closes it
+    return [secret for secret in secrets if secret in text]
+
+
+def send(client: Client, world: World, row: Row, side: str, token: str | None) -> Any:
+    """The row's request on `side` (own or other); a token only where the row asks for one."""
+    url = world.url(row.own if side == "own" else row.other)
+    headers = {"Authorization": f"Bearer {token}"} if row.token and token else {}
+    if row.method == "post":
+        return client.post(url, row.body(world, side) or {}, headers=headers)
+    return client.get(url, headers=headers)
+
+
+def probe(
+    world: World,
+    rows: Iterable[tuple[str, Row]],
+    client_of: Callable[[str], Client],
+    tokens: dict[str, str],
+) -> list[str]:
+    """Each row's own and other URL, as each role: the statuses that differ from the row's and
+    the secrets shown, one line each."""
     wrong: list[str] = []
-    for route, row in MATRIX.items():
+    for route, row in rows:
         for side, template, expected in (
             ("own", row.own, row.own_expect),
             ("other", row.other, row.other_expect),
         ):
             url = world.url(template)
             for role in ROLES:
-                send: Callable[..., Any] = getattr(clients[role], row.method)
-                status = send(url).status_code
-                if status != expected[role]:
-                    wrong.append(
-                        f"{row.method.upper()} {url} as {role} ({side}): "
-                        f"{status}, expected {expected[role]} [{route}]"
-                    )
+                response = send(client_of(role), world, row, side, tokens.get(role))
+                where = f"{row.method.upper()} {url} as {role} ({side}) [{route}]"
+                if response.status_code != expected[role]:
+                    wrong.append(f"{where}: {response.status_code}, expected {expected[role]}")
+                wrong += [f"{where}: shows {secret}" for secret in shown_secrets(role, response)]
+    return wrong
+
+
+def test_permission_matrix(world: World, actors: dict[str, User | None]) -> None:
+    clients = {role: client_for(user) for role, user in actors.items()}
+    tokens = {role: create_token(user, "matrix") for role, user in actors.items() if user}
+    wrong = probe(world, MATRIX.items(), clients.__getitem__, tokens)
+    # The writes change the world (a role taken away, a month's schedule): they come last,
+    # in MORE's order, each request on a fresh session (one of them signs out).
+    wrong += probe(world, MORE, lambda role: client_for(actors[role]), tokens)
     assert wrong == [], "\n" + "\n".join(wrong)
+
+
+def test_a_post_gets_no_more_than_a_get(world: World, actors: dict[str, User | None]) -> None:
+    """A URL without a POST row answers an empty POST as it answers a GET, or 405: a view that
+    writes gets a POST row in MORE (an empty POST to it would answer otherwise)."""
+    posted = {route for route, row in [*MATRIX.items(), *MORE] if row.method == "post"}
+    wrong: list[str] = []
+    for route, row in MATRIX.items():
+        if route in posted:
+            continue
+        clients = {role: client_for(user) for role, user in actors.items()}
+        for side, template, expected in (
+            ("own", row.own, row.own_expect),
+            ("other", row.other, row.other_expect),
+        ):
+            url = world.url(template)
+            for role in ROLES:
+                response = clients[role].post(url)
+                where = f"POST {url} as {role} ({side}) [{route}]"
+                if response.status_code not in (expected[role], 405):
+                    wrong.append(f"{where}: {response.status_code}, GET gets {expected[role]}")
+                wrong += [f"{where}: shows {secret}" for secret in shown_secrets(role, response)]
+    assert wrong == [], "\n" + "\n".join(wrong)
+
+
+def test_a_job_is_seen_by_its_starter_and_its_platforms_im_team_only(
+    world: World, actors: dict[str, User | None], partner_b: User
+) -> None:
+    """Job page, job file and job API; and the job lists: a partner's upload page (their
+    imports), the console (every job of the platform, for its IM team)."""
+    people = {**actors, "partner_b": partner_b, "outsider": world.outsider}
+    jobs = {
+        world.job_a: {"partner", "admin"},
+        world.job_b: {"partner_b", "admin"},
+        world.job_admin: {"admin"},
+        world.job_elsewhere: {"outsider"},
+    }
+    for job, readers in jobs.items():
+        for name, user in people.items():
+            client = client_for(user)
+            urls = (f"/jobs/{job}/", f"/jobs/{job}/files/package.zip", f"/api/v1/jobs/{job}")
+            answers = []
+            for url in urls:
+                response = client.get(url)
+                body_text(response)  # read to its end, a streamed file is closed
+                answers.append(response.status_code)
+            refused = [302, 302, 401] if user is None else [404] * 3
+            assert answers == ([200] * 3 if name in readers else refused), (name, job)
+    lists = {
+        "partner": ("/portal/upload/?platform=gtrm-test", {world.job_a}),
+        "partner_b": ("/portal/upload/?platform=gtrm-test", {world.job_b}),
+        "admin": ("/console/?platform=gtrm-test", {world.job_a, world.job_b, world.job_admin}),
+        "outsider": ("/console/?platform=gtrm-other", {world.job_elsewhere}),
+    }
+    for name, (url, listed) in lists.items():
+        page = client_for(people[name]).get(url)
+        assert page.status_code == 200, name
+        assert {job for job in jobs if job in page.content.decode()} == listed, name
 
 
 # --- a second platform's administrator, and a coordinator on a multi-sector submission ----
 
 
-def test_another_platforms_admin_is_a_stranger_here(world: World, other_platform) -> None:  # noqa: ANN001
-    """An administrator of gtrm-other has no role on gtrm-test: every gtrm-test page answers
-    them as it answers a signed-in viewer (never as an administrator)."""
-    from kipu.web.accounts.services import assign_role as grant
-
-    outsider = make_user("admin.of.other")
-    grant(outsider, other_platform, "admin")
-    client = client_for(outsider)
+def test_another_platforms_admin_is_a_stranger_here(world: World) -> None:
+    """An administrator of gtrm-other has no role on gtrm-test: every gtrm-test page and action
+    answers them as it answers a signed-in viewer (never as an administrator), and shows them
+    none of gtrm-test's unpublished rows, raw answers or jobs."""
+    token = create_token(world.outsider, "matrix")
     wrong = []
-    for route, row in MATRIX.items():
-        if "gtrm-other" in row.own or "platform=gtrm-other" in row.own:
-            continue
-        url = world.url(row.own)
-        status = getattr(client, row.method)(url).status_code
-        expected = row.own_expect["viewer"]
+    for route, row in [*MATRIX.items(), *MORE]:
+        if "gtrm-other" in row.own or "_elsewhere}" in row.own:
+            continue  # their own platform, their own objects
+        response = send(client_for(world.outsider), world, row, "own", token)
+        status, expected = response.status_code, row.own_expect["viewer"]
+        where = f"{row.method.upper()} {world.url(row.own)} [{route}]"
         if status != expected and not (expected == 200 and route.startswith("accounts/")):
-            wrong.append(f"{row.method.upper()} {url}: {status}, expected {expected} [{route}]")
+            wrong.append(f"{where}: {status}, expected {expected}")
+        wrong += [f"{where}: shows {secret}" for secret in shown_secrets("outsider", response)]
     assert wrong == [], "\n" + "\n".join(wrong)
 
 
@@ -442,8 +485,6 @@ def mixed(platform, org_b, tmp_path) -> int:  # noqa: ANN001
 def test_a_multi_sector_submission_is_scoped_to_the_coordinator(
     world: World, mixed: int, actors: dict[str, User | None]
 ) -> None:
-    from kipu.web.api.auth import create_token
-
     expected = {"anonymous": 302, "viewer": 403, "partner": 404, "coordinator": 200, "admin": 200}
     for role, user in actors.items():
         client = client_for(user)

@@ -3,6 +3,7 @@ dashboard, with nothing loaded from the internet."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -38,7 +39,110 @@ def test_demo_home_is_the_platform_dashboard(client: Client, demo) -> None:  # n
 
 
 def test_pages_load_nothing_from_the_internet(client: Client, demo) -> None:  # noqa: ANN001
-    for url in ("/", "/reports/", "/accounts/login/", "/reference/", "/api/v1/docs/"):
+    for url in (
+        "/",
+        "/reports/",
+        "/accounts/login/",
+        "/reference/",
+        "/api/v1/docs/",
+        "/open-data/",
+    ):
         html = client.get(url).content.decode()
         assert re.findall(r'(?:src|href)="(?:https?:)?//', html) == [], url
         assert '<script src="http' not in html
+
+
+# --- issue 14, points 13 and 16: favicon, API docs, open data, unambiguous dates --------------
+
+
+def test_the_favicon_is_a_static_file(client: Client, db) -> None:  # noqa: ANN001
+    answer = client.get("/favicon.ico")
+    body = b"".join(answer.streaming_content)
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/vnd.microsoft.icon"
+    assert body.startswith(b"\x00\x00\x01\x00")  # an ICO file's header
+    from PIL import Image
+
+    with Image.open(io.BytesIO(body)) as icon:
+        assert (32, 32) in icon.info["sizes"] and (16, 16) in icon.info["sizes"]
+
+
+def test_the_api_docs_answer_without_the_trailing_slash(client: Client, db) -> None:  # noqa: ANN001
+    bare = client.get("/api/v1/docs")
+    assert bare.status_code == 301 and bare["Location"] == "/api/v1/docs/"
+    page = client.get("/api/v1/docs", follow=True)
+    assert page.status_code == 200 and "<h2>Endpoints</h2>" in page.content.decode()
+    assert client.get("/api/v1/docsx").status_code == 404  # still the API's JSON 404
+
+
+def test_the_api_docs_read_in_spanish(client: Client, db) -> None:  # noqa: ANN001
+    from django.utils import translation
+
+    from kipu.web.api.docs_text import TEXTS
+    from kipu.web.api.errors import ERROR_CODES
+    from kipu.web.api.schema import ENDPOINTS
+
+    shown = {e.summary for e in ENDPOINTS} | {e.description for e in ENDPOINTS if e.description}
+    shown |= {p.description for e in ENDPOINTS for p in e.params if p.description}
+    shown |= set(ERROR_CODES.values())
+    assert shown - set(TEXTS) == set(), "add the new API texts to kipu.web.api.docs_text"
+    html = client.get("/api/v1/docs/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    with translation.override("es"):
+        for text in shown:
+            assert translation.gettext(text) != text, f"no Spanish for {text!r}"
+    for english in ("What the API offers", "Platform slug", "The caller's role", ">meaning<"):
+        assert english not in html.replace("&#x27;", "'"), english
+    for spanish in ("Lo que ofrece la API", "El rol de quien consulta no lo permite", "parámetro"):
+        assert spanish in html
+
+
+@pytest.fixture
+def published(db, tmp_path, monkeypatch):  # noqa: ANN001
+    from kipu.web.site.services import stage_demo
+
+    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    platform = load_demo()
+    stage_demo(platform, with_reports=False)
+    return platform
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_readable_open_data_page_linked_from_the_dashboard(
+    client: Client, published, lang
+) -> None:  # noqa: ANN001
+    accept = {"HTTP_ACCEPT_LANGUAGE": lang}
+    dashboard = client.get("/", **accept).content.decode()
+    assert 'href="/open-data/gtrm-peru/"' in dashboard
+    answer = client.get("/open-data/gtrm-peru/", **accept)
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/html")
+    html = answer.content.decode()
+    months = re.findall(r'<tr data-month="(\d{4}-\d{2})">', html)
+    assert months == [f"2019-{m:02d}" for m in range(11, 0, -1)]  # published, newest first
+    for name in ("activities.csv", "figures.csv", "datapackage.json"):
+        link = f"/api/v1/opendata/gtrm-peru/2019-11/{name}"
+        assert f'href="{link}"' in html and client.get(link).status_code == 200
+    assert ("November 2019" if lang == "en" else "noviembre de 2019") in html
+    assert ("Open data" if lang == "en" else "Datos abiertos") in html
+    assert "#adm1+code" in html  # the columns, with their HXL hashtags
+    assert client.get("/open-data/").status_code == 200
+    assert client.get("/open-data/nowhere/").status_code == 404
+
+
+US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_public_pages_write_dates_unambiguously(client: Client, published, lang) -> None:  # noqa: ANN001
+    accept = {"HTTP_ACCEPT_LANGUAGE": lang}
+    for url in (
+        "/",
+        "/open-data/gtrm-peru/",
+        "/api/v1/docs/",
+        "/dashboard/gtrm-peru/panel/?to=2019-11",
+    ):
+        html = client.get(url, **accept).content.decode()
+        assert US_DATE.findall(re.sub(r"<[^>]+>", " ", html)) == [], url
+    panel = client.get("/dashboard/gtrm-peru/panel/?to=2019-11", **accept).content.decode()
+    assert ("30 November 2019" if lang == "en" else "30 de noviembre de 2019") in panel
+    csv = client.get("/dashboard/gtrm-peru/table/sectors.csv", **accept).content.decode()
+    downloaded = re.search(r"(?:Downloaded on|Descargado el) (\d{1,2} \w{3} \d{4})", csv)
+    assert downloaded, csv[:400]

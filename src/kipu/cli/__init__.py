@@ -3,7 +3,8 @@
 Exit status: 0 success, 1 invalid input (messages name file, row and column), 2 usage errors.
 """
 
-from kipu.cli import collect, demo, export, figures, reference, reports, site
+from kipu.cli import collect, demo, export, figures, jobs, reference, remind, reports, site
+from kipu.cli import surveys as survey_commands
 from kipu.cli.base import main
 
 for _command in (
@@ -14,6 +15,9 @@ for _command in (
     *export.COMMANDS,
     *demo.COMMANDS,
     *site.COMMANDS,
+    *remind.COMMANDS,
+    *jobs.COMMANDS,
+    *survey_commands.COMMANDS,
 ):
     main.add_command(_command)
 

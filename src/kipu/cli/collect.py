@@ -61,17 +61,13 @@ def describe_report(report: Any, limit: int = SHOWN_PER_CODE) -> str:
             "Issues by code: "
             + ", ".join(f"{code} {n}" for code, n in summary["issues_by_code"].items())
         )
-    shown: dict[str, int] = {}
-    for issue in report.issues:
-        shown[issue.code] = shown.get(issue.code, 0) + 1
-        if shown[issue.code] > limit:
-            continue
+    first, hidden = report.first_per_code(limit)  # row issues are columns: make only these
+    for issue in first:
         where = "".join(
             [f"{issue.sheet}!" if issue.sheet else "", f"row {issue.row}" if issue.row else "file"]
         )
         column = f", {issue.column}" if issue.column else ""
         lines.append(f"  {issue.severity:7} {where}{column}: {issue.message} [{issue.code}]")
-    hidden = {code: n - limit for code, n in shown.items() if n > limit}
     if hidden:
         lines.append(
             "  … and "
@@ -84,7 +80,9 @@ def describe_report(report: Any, limit: int = SHOWN_PER_CODE) -> str:
 def file_level_failure(report: Any) -> bool:
     from kipu.core.validation import CATALOGUE
 
-    return any(i.severity == "error" and CATALOGUE[i.code].level == "file" for i in report.issues)
+    # File-level codes are among the file issues only (row issues are never such codes).
+    found = report.file_issues
+    return any(i.severity == "error" and CATALOGUE[i.code].level == "file" for i in found)
 
 
 @click.command()
@@ -115,6 +113,9 @@ def validate(
 
     Exit status 0 valid (warnings allowed), 1 invalid, 2 unusable file or usage error.
     """
+    from kipu.core.read import prefetch
+
+    prefetch(file)  # read while Django and the reference data are set up
     setup_django()
     from kipu.core.validation import validate_file
     from kipu.web.platforms.queries import reference_data
@@ -155,6 +156,12 @@ def validate(
 @click.option(
     "--accept-issues", is_flag=True, help="IM officers: store rows with errors, issues attached."
 )
+@click.option(
+    "--background",
+    is_flag=True,
+    help="Queue it as a background job (`kipu worker` runs it) and print the job's id; "
+    "`kipu jobs show ID --wait` follows it.",
+)
 @LANG
 @FORMAT
 def import_(
@@ -164,10 +171,12 @@ def import_(
     month: str | None,
     all_months: bool,
     accept_issues: bool,
+    background: bool,
     lang: str,
     output_format: str,
 ) -> None:
-    """Validate a 5W file, then store it atomically (replaces that month's earlier version)."""
+    """Validate a 5W file, then store it atomically (replaces that month's earlier version).
+    In the foreground with a progress bar, unless --background."""
     setup_django()
     from django.db import transaction
 
@@ -180,6 +189,9 @@ def import_(
     if all_months == bool(org or month) or (not all_months and not (org and month)):
         fail(["give --org and --month, or --all-months"], status=2)
     organisation = organisation_key(platform, org)
+    if background:
+        _queue_import(platform, organisation, month, file, accept_issues, lang, output_format)
+        return
     try:
         with _progress() as progress, transaction.atomic():
             result = import_file(
@@ -198,6 +210,44 @@ def import_(
     except ImportRefused as error:
         fail([error], status=2)
     _report_import(result, output_format)
+
+
+def _queue_import(
+    platform: Any,
+    organisation: Any,
+    month: str | None,
+    file: Path,
+    accept_issues: bool,
+    lang: str,
+    output_format: str,
+) -> None:
+    from kipu.web.jobs.start import start_import
+    from kipu.web.portal.services import UploadRefused, check_open
+
+    if organisation is not None and month is not None:
+        try:  # refused at once, not by the job later (the job checks again when it runs)
+            check_open(platform, organisation, month)
+        except UploadRefused as error:
+            fail([error], status=2)
+    job, created = start_import(
+        platform,
+        organisation,
+        month,
+        file,
+        cli_actor(),
+        lang=lang,
+        accept_issues=accept_issues,
+        system=True,
+    )
+    data = {"job": str(job.pk), "created": created, "state": job.state}
+    emit(
+        data,
+        output_format,
+        lambda d: (
+            f"{'Queued' if d['created'] else 'Already queued'}: job {d['job']} "
+            f"(follow it: kipu jobs show {d['job']} --wait)."
+        ),
+    )
 
 
 class _progress:

@@ -20,6 +20,9 @@ def figures_from_file(
 ) -> tuple[Any, dict[str, Any]]:
     from kipu.core.figures import FigureOptions
     from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
+    from kipu.core.read import prefetch
+
+    prefetch(input_file)  # read while the reference data (and Django) are set up
 
     if plan_file is not None:
         reference = reference_from_files(plan_file, orgs_file, (countries or ["PER"])[0])

@@ -64,7 +64,17 @@ NARRATIVE = {
         "context": (
             "Peru remains the second country of arrival of Venezuelans worldwide. Partners continue "
             "reporting irregular entries through informal crossing points in Tumbes. "
-            '{{ statistic(series="stock") | above }} Venezuelans live in Peru.'
+            '{{ statistic(series="stock") | above }} Venezuelans live in Peru. '
+            # The synthetic flow-monitoring survey (kipu.core.surveys.demo; issue 17).
+            "In Tumbes, partners continued collecting information at the CEBAF through daily flow "
+            'monitoring surveys ({{ survey("fms-tumbes").interviews | number }} people '
+            "interviewed), in order to obtain their profiles, difficulties and specific needs. "
+            "The needs they cited most were food "
+            '({{ survey_share("fms-tumbes", question="needs", answer="food") | percent }}), '
+            'health care ({{ survey_share("fms-tumbes", question="needs", answer="health") | percent }}) '
+            'and documentation ({{ survey_share("fms-tumbes", question="needs", answer="documentation") | percent }}); '
+            '{{ survey_share("fms-tumbes", question="intention", answer="stay_peru") | percent }} '
+            "intended to stay in Peru."
         ),
         "AREA1": (
             '{{ partners(area="AREA1") | words | capfirst }} partners delivered life-saving goods and '
@@ -95,7 +105,16 @@ NARRATIVE = {
         "context": (
             "El Perú sigue siendo el segundo país de llegada de venezolanos en el mundo. Los socios "
             "siguen reportando ingresos irregulares por pasos informales en Tumbes. "
-            '{{ statistic(series="stock") | above }} venezolanos viven en el Perú.'
+            '{{ statistic(series="stock") | above }} venezolanos viven en el Perú. '
+            "En Tumbes, los socios siguieron recogiendo información en el CEBAF mediante encuestas "
+            'diarias de monitoreo de flujo ({{ survey("fms-tumbes").interviews | number }} personas '
+            "entrevistadas), para conocer sus perfiles, dificultades y necesidades específicas. "
+            "Las necesidades más citadas fueron alimentos "
+            '({{ survey_share("fms-tumbes", question="needs", answer="food") | percent }}), '
+            'atención de salud ({{ survey_share("fms-tumbes", question="needs", answer="health") | percent }}) '
+            'y documentación ({{ survey_share("fms-tumbes", question="needs", answer="documentation") | percent }}); '
+            'el {{ survey_share("fms-tumbes", question="intention", answer="stay_peru") | percent }} '
+            "pensaba quedarse en el Perú."
         ),
         "AREA1": (
             '{{ partners(area="AREA1") | words | capfirst }} socios entregaron bienes y servicios '

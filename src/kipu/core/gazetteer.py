@@ -92,6 +92,15 @@ class Gazetteer:
         code shorter than the country's codes of that level is read with its leading zeros
         restored (Excel turns the UBIGEO 010101 into the number 10101).
         """
+        candidates = self.find_all(text, country, level)
+        if parent is not None:
+            candidates = [c for c in candidates if c.parent_pcode == parent]
+        return candidates[0] if candidates else None
+
+    def find_all(self, text: object, country: str, level: int) -> list[Location]:
+        """Every unit `text` names at `level` in `country`, by P-code: a name several units
+        share ("Miraflores", a district of four provinces) gives them all. Codes as in
+        `find`."""
         key = normalise(text)
         index = self._by_key.get((country, level), {})
         candidates = index.get(key, [])
@@ -99,9 +108,7 @@ class Gazetteer:
             for width in sorted(self._code_widths.get((country, level), ())):
                 if len(key) < width and (candidates := index.get(key.zfill(width), [])):
                     break
-        if parent is not None:
-            candidates = [c for c in candidates if c.parent_pcode == parent]
-        return min(candidates, key=lambda x: x.pcode) if candidates else None
+        return sorted(candidates, key=lambda x: x.pcode)
 
     def find_anywhere(self, text: object, level: int) -> Location | None:
         """The unit `text` names at `level` in any country (to say "it is in another country")."""

@@ -6,6 +6,7 @@ One table serves every reader, the validation, the templates and the exports
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Column kinds
@@ -31,6 +32,20 @@ class Column:
 
 _LABELS_AS_GIVEN: dict[str, tuple[str, ...]] = {}
 
+# The Spanish labels Kipu writes where R4V's 2022 Spanish template has a half-English or
+# unaccented one ("País Country", "Ninas…"); the template's own labels are still read.
+_SPANISH_LABELS = {
+    "country": "País",
+    "implementation": "Método de implementación",
+    "activity_description": "Descripción de la actividad",
+    "support_space": "Actividad de Espacio de Apoyo",
+    "in_transit": "Refugiados y migrantes EN TRÁNSITO",
+    "girls": "Niñas y adolescentes menores de 18",
+    "boys": "Niños y adolescentes menores de 18",
+    "other_under_18": "Otras personas menores de 18",
+    "other_above_18": "Otras personas adultas",
+}
+
 
 def _col(
     name: str,
@@ -40,9 +55,11 @@ def _col(
     *,
     required: bool = False,
 ) -> Column:
+    spanish = _SPANISH_LABELS.get(name) or (
+        labels[3] if len(labels) > 3 and labels[3] else labels[0]
+    )
     real = tuple(dict.fromkeys(label for label in labels if label))
     _LABELS_AS_GIVEN[name] = labels
-    spanish = labels[3] if len(labels) > 3 and labels[3] else labels[0]
     return Column(name, kind, real, hxl, required, label_en=labels[0], label_es=spanish)
 
 
@@ -308,6 +325,17 @@ DELIVERY_MECHANISMS = (
     "Voucher",
     "Other",
 )
+# The Spanish names Kipu offers for them (each is one of DELIVERY_MECHANISM_ALIASES_ES).
+DELIVERY_MECHANISMS_ES = {
+    "Beneficiary Bank Account": "Cuenta bancaria del beneficiario",
+    "Mobile Money": "Dinero móvil",
+    "Prepaid Card": "Tarjeta prepago",
+    "Cash Collection Over the Counter (OTC)": "Cobro en ventanilla",
+    "Direct Cash (Cash in Hand)": "Efectivo en mano",
+    "Cardless ATM Withdrawal": "Retiro en cajero sin tarjeta",
+    "Voucher": "Cupón",
+    "Other": "Otro",
+}
 DELIVERY_MECHANISM_ALIASES = {
     "Cash in hand": "Direct Cash (Cash in Hand)",
     "Paper Voucher": "Voucher",
@@ -474,6 +502,8 @@ def term_key(text: object) -> str:
 
     words = []
     for word in normalise(text).split():
+        if len(word) > 4 and word.endswith("ies"):  # communities, beneficiaries
+            word = word[:-3] + "y"
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
         if word.endswith("oe"):
@@ -528,21 +558,49 @@ POPULATION_GROUP_ALIASES = {
 }
 
 
+def population_group_names() -> dict[str, str]:
+    """Every name of a population group Kipu accepts (canonical names included) → its
+    canonical name (in_destination, …)."""
+    names = {name: name for name in POPULATION_GROUP_ALIASES}
+    for name, aliases in POPULATION_GROUP_ALIASES.items():
+        names.update(dict.fromkeys(aliases, name))
+    return names
+
+
 def population_group(text: object) -> str | None:
     """The canonical population group (in_destination, …) a cell names, or None."""
     key = term_key(text)
-    for name, aliases in POPULATION_GROUP_ALIASES.items():
-        if key in {term_key(name), *(term_key(a) for a in aliases)}:
+    for alias, name in population_group_names().items():
+        if key == term_key(alias):
             return name
     return None
 
 
+def mechanism_names() -> dict[str, str]:
+    """Every name of a delivery mechanism Kipu accepts → its name in the 2025 list."""
+    return {
+        **{m: m for m in DELIVERY_MECHANISMS},
+        **DELIVERY_MECHANISM_ALIASES,
+        **DELIVERY_MECHANISM_ALIASES_ES,
+    }
+
+
 def mechanism_vocabulary() -> dict[str, str]:
     """Look-up key → delivery mechanism of the 2025 list, for every name Kipu accepts."""
-    found = {term_key(m): m for m in DELIVERY_MECHANISMS}
-    for alias, target in {**DELIVERY_MECHANISM_ALIASES, **DELIVERY_MECHANISM_ALIASES_ES}.items():
+    found: dict[str, str] = {}
+    for alias, target in mechanism_names().items():
         found.setdefault(term_key(alias), target)
     return found
+
+
+def closest_term(text: object, names: Mapping[str, str]) -> tuple[str, str] | None:
+    """For "did you mean": the accepted name of a vocabulary (`names`: name → canonical
+    value, as `mechanism_names` gives) that `text` most resembles, in whatever language, and
+    that name's canonical value; None when no name is close (`text.closest`)."""
+    from kipu.core.text import closest
+
+    found = closest(text, names)
+    return (found, names[found]) if found is not None else None
 
 
 # The label each template variant uses for a column ("" where the variant lacks it).

@@ -14,26 +14,32 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from kipu.core.reference import ReferenceData
+from kipu.core.gazetteer import Location, countries
+from kipu.core.reference import Organisation, ReferenceData
 from kipu.core.schema import (
     COLUMNS,
     DELIVERY_MECHANISMS,
+    DELIVERY_MECHANISMS_ES,
     INTEGER,
     MECHANISM,
     NUMBER,
     YES_NO,
     Column,
 )
+from kipu.core.text import normalise
 
 TEMPLATE_COLUMNS: tuple[Column, ...] = tuple(
     c for c in COLUMNS if c.name not in ("covid19", "support_space")
 )
 FIRST_DATA_ROW = 2  # 0-based: labels on row 1, hidden HXL row 2, data from row 3
 DEFAULT_ROWS = 500
+# The national pseudo admin1 as the template offers it (the help text says the same word).
+NATIONAL_NAME = {"en": "Country level", "es": "Nacional"}
+_WORDS = {"lists": {"en": "Lists", "es": "Listas"}, "help": {"en": "Help", "es": "Ayuda"}}
 _HELP = {
     "en": {
         "country": "Country of the activity.",
-        "admin1": "Department (or 'Country level' for national activities).",
+        "admin1": f"Department (or '{NATIONAL_NAME['en']}' for national activities).",
         "admin2": "Province, optional; the list follows the admin1.",
         "appealing_org": "Your organisation, as registered on the platform.",
         "implementation": "Yes if a partner implements the activity.",
@@ -50,7 +56,7 @@ _HELP = {
     },
     "es": {
         "country": "País de la actividad.",
-        "admin1": "Departamento (o 'Nacional' para actividades nacionales).",
+        "admin1": f"Departamento (o '{NATIONAL_NAME['es']}' para actividades nacionales).",
         "admin2": "Provincia, opcional; la lista depende del admin1.",
         "appealing_org": "Su organización, tal como está registrada.",
         "implementation": "Sí si un socio implementa la actividad.",
@@ -113,28 +119,55 @@ def _header(book: Any, sheet: Any, lang: str) -> None:
     sheet.freeze_panes(FIRST_DATA_ROW, 0)
 
 
+def _country_name(country: Location, lang: str) -> str:
+    """The country's name in `lang` when the gazetteer knows it by that name (the validation
+    reads the cell with the gazetteer), else its gazetteer name."""
+    known = countries().get(country.country)
+    local = known.names.get(lang) if known is not None and lang != "en" else None
+    spellings = {normalise(x) for x in (country.name, *country.aliases)}
+    return local if local and normalise(local) in spellings else country.name
+
+
+def _admin1_name(unit: Location, lang: str) -> str:
+    """The unit's name; the national pseudo-unit in the template's words ("Nacional"),
+    which the validation reads as such (resolve.NATIONAL_WORDS)."""
+    return NATIONAL_NAME.get(lang, unit.name) if unit.national else unit.name
+
+
+def _org_name(organisation: Organisation, lang: str) -> str:
+    return organisation.names.get(lang) or organisation.name
+
+
 class _Lists:
-    """The hidden sheet of drop-down values, one column per list, and its named ranges."""
+    """The hidden sheet of drop-down values, one column per list, and its named ranges. Every
+    value is in the template's language and is one the validation accepts."""
 
     def __init__(self, book: Any, reference: ReferenceData, lang: str) -> None:
-        self.book, self.sheet, self.column = book, book.add_worksheet("Lists"), 0
+        sheet_name = _WORDS["lists"]["es" if lang == "es" else "en"]
+        self.book, self.sheet, self.column = book, book.add_worksheet(sheet_name), 0
+        self.sheet_name = sheet_name
         self.sheet.hide()
         self.lang = lang
         gazetteer = reference.gazetteer
         countries = [c for c in gazetteer.countries() if c.country in reference.countries]
-        self.countries = self.add([c.name for c in countries] or list(reference.countries))
+        self.country_names = [_country_name(c, lang) for c in countries]
+        self.countries = self.add(self.country_names or list(reference.countries))
         admin1 = [
             u
             for c in countries
             for u in gazetteer.units(c.country, 1)
             if not reference.admin1_scope or u.pcode in reference.admin1_scope
         ]
-        self.country_names = [c.name for c in countries]
-        self.organisations = self.add(sorted(o.name for o in reference.organisations))
-        self.org_names = {o.key: o.name for o in reference.organisations}
-        self.admin1 = self.add([u.name for u in admin1])
+        organisations = reference.organisations
+        self.organisations = self.add(sorted(_org_name(o, lang) for o in organisations))
+        self.org_names = {o.key: _org_name(o, lang) for o in organisations}
+        self.admin1 = self.add([_admin1_name(u, lang) for u in admin1])
         self.admin1_table = self.dependent(
-            [(u.name, [x.name for x in gazetteer.children(u.pcode)]) for u in admin1], "ADM2"
+            [
+                (_admin1_name(u, lang), [x.name for x in gazetteer.children(u.pcode)])
+                for u in admin1
+            ],
+            "ADM2",
         )
         sectors = reference.plan.sectors
         self.sectors = self.add([s.label(lang) for s in sectors])
@@ -147,7 +180,8 @@ class _Lists:
         ]
         self.sector_table = self.dependent(by_sector, "IND")
         self.yes_no = self.add(["Sí", "No"] if lang == "es" else ["Yes", "No"])
-        self.mechanisms = self.add(list(DELIVERY_MECHANISMS))
+        mechanisms = [DELIVERY_MECHANISMS_ES[m] if lang == "es" else m for m in DELIVERY_MECHANISMS]
+        self.mechanisms = self.add(mechanisms)
 
     def add(self, values: list[str]) -> str:
         """Write one list in the next column; its absolute range."""
@@ -156,7 +190,7 @@ class _Lists:
         for row, value in enumerate(values or [""]):
             self.sheet.write_string(row, col, value)
         letter = xl_col_to_name(col)
-        return f"=Lists!${letter}$1:${letter}${max(len(values), 1)}"
+        return f"={self.sheet_name}!${letter}$1:${letter}${max(len(values), 1)}"
 
     def dependent(self, groups: list[tuple[str, list[str]]], prefix: str) -> str:
         """One named range per group, and a two-column table group label → range name."""
@@ -168,7 +202,7 @@ class _Lists:
             self.sheet.write_string(row, keys, label)
             self.sheet.write_string(row, names, name)
         first, last = xl_col_to_name(keys), xl_col_to_name(names)
-        return f"Lists!${first}$1:${last}${max(len(groups), 1)}"
+        return f"{self.sheet_name}!${first}$1:${last}${max(len(groups), 1)}"
 
 
 def _validations(sheet: Any, lists: _Lists, rows: int, lang: str) -> None:
@@ -234,7 +268,7 @@ def _prefill(
 
 
 def _help_sheet(book: Any, lang: str) -> None:
-    sheet = book.add_worksheet("Ayuda" if lang == "es" else "Help")
+    sheet = book.add_worksheet(_WORDS["help"]["es" if lang == "es" else "en"])
     bold = book.add_format({"bold": True})
     heads = (
         ("Columna", "Etiqueta HXL", "Obligatoria", "Ayuda")

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kipu.web.console",
     "kipu.web.reference",
     "kipu.web.api",
+    "kipu.web.surveys",
 ]
 
 # kipu.web.security: the CSP and private-cache middleware come before WhiteNoise so static
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kipu.web.accounts.navigation.menu_context",
             ],
         },
     },
@@ -187,6 +189,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A refused form (expired session, cookies blocked) gets the site's styled, translated page.
+CSRF_FAILURE_VIEW = "kipu.web.site.errors.csrf_failure"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -259,3 +263,50 @@ KIPU_API_RATE = {
 # A bigger 5W upload is refused with a message and changes nothing. Django streams uploads
 # above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) to temporary files, so memory stays bounded.
 KIPU_MAX_UPLOAD_MB = int(os.environ.get("KIPU_MAX_UPLOAD_MB", "50"))
+# A file that passed "Check only" is kept this long for its user to submit without picking it
+# again (kipu.web.portal.services.check_and_keep).
+KIPU_CHECKED_FILE_HOURS = int(os.environ.get("KIPU_CHECKED_FILE_HOURS", "24"))
+
+# --- Background jobs (kipu.web.jobs; README, Background jobs) ---
+# Django's Tasks API (the django-tasks backport) is the one way work leaves the request. The
+# embedded default keeps the queue in the database (no other server; `kipu worker` runs it);
+# KIPU_TASKS_BACKEND=rq keeps it in Redis at REDIS_URL, for workers on several machines. Both
+# keep live progress in the "jobs" cache (files under KIPU_DATA_DIR, or the same Redis): an
+# import's rows are stored in one transaction, which the progress must not wait for.
+KIPU_TASKS_BACKEND = os.environ.get("KIPU_TASKS_BACKEND", "database")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+KIPU_JOBS_QUEUE = os.environ.get("KIPU_JOBS_QUEUE", "kipu")  # one queue per installation
+if KIPU_TASKS_BACKEND not in ("database", "rq"):
+    raise ImproperlyConfigured(
+        f"KIPU_TASKS_BACKEND must be database or rq, not {KIPU_TASKS_BACKEND!r}"
+    )
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq", "kipu.web.jobs"]
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_rq.RQBackend"
+        if KIPU_TASKS_BACKEND == "rq"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": [KIPU_JOBS_QUEUE],
+    }
+}
+RQ_QUEUES = {KIPU_JOBS_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60 * 60}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if KIPU_TASKS_BACKEND == "rq"
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "jobs"),
+    },
+}
+# Uploads above this many bytes are stored by a job (the request answers at once); smaller
+# ones stay immediate. Finished jobs and their files are deleted after KIPU_JOB_RETENTION_DAYS.
+KIPU_JOB_THRESHOLD_BYTES = int(os.environ.get("KIPU_JOB_THRESHOLD_BYTES", str(2 * 1024 * 1024)))
+KIPU_JOB_RETENTION_DAYS = int(os.environ.get("KIPU_JOB_RETENTION_DAYS", "30"))
+# A job whose worker stopped (killed, crashed, machine lost) is tried again this many times
+# in all; a worker elsewhere counts it lost after this many seconds without a heartbeat.
+KIPU_JOB_ATTEMPTS = int(os.environ.get("KIPU_JOB_ATTEMPTS", "2"))
+KIPU_JOB_LOST_AFTER_SECONDS = int(os.environ.get("KIPU_JOB_LOST_AFTER_SECONDS", "120"))
+# The workers' daily schedule (reminders due that day, clean-up of old jobs) starts at this
+# hour, UTC: 12 is 07:00 in Lima and Bogotá, 08:00 in Caracas.
+KIPU_SCHEDULE_HOUR = int(os.environ.get("KIPU_SCHEDULE_HOUR", "12"))

@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kipu.core.read.header import closest_label, is_hashtag, is_hxl_row, two_row_labels
+from kipu.core.read.header import (
+    closest_label,
+    is_activityinfo_id,
+    is_hashtag,
+    is_hxl_row,
+    two_row_labels,
+)
 
 SAMPLES = [
     "#org+name", "#adm1 +code", "#date+reported", "# of people", "#N/A", "#REF!", "#of",
@@ -47,7 +53,24 @@ def test_two_row_labels() -> None:
     ("label", "hint"),
     [("Total monthly beneficiary", "Total monthly beneficiaries"),
      ("benef/new_beneficiary", "New beneficiaries of the month"),
-     ("Comments", None), ("Departamento", None), ("grp_benef/total_mensual", None)],
+     ("Comments", None), ("Departamento", None), ("grp_benef/total_mensual", None),
+     # ActivityInfo field codes: the field's code, then a field of the form it references
+     ("APPEALING_ORG.NAME", "Appealing organisation Name"), ("admin1.name", "Country Admin1"),
+     ("Implementing_partner.Acronym", "Implementing partner Name"),
+     ("New_beneficiaries.value", "New beneficiaries of the month"),
+     ("comments.text", None), ("cgkh1k5kq6k0gsmv", None)],
 )  # fmt: skip
 def test_hints_for_unknown_columns(label: str, hint: str | None) -> None:
     assert closest_label(label) == hint
+
+
+@pytest.mark.parametrize(
+    ("label", "is_id"),
+    [("cgkh1k5kq6k0gsmv", True), ("c12c92vi5olfmn7khb4", True),
+     ("c12c92vi5olfmn7khb4.c13cmf6la3lfmn7khb5", True), ("i0000012345", True),
+     ("comentarios", False), ("covid19situation", False), ("Admin1", False),
+     ("c12", False), ("coordinates", False), ("country.name", False), ("_id", False),
+     ("c12c92vi5olfmn7khb4.name", False)],
+)  # fmt: skip
+def test_activityinfo_field_ids(label: str, is_id: bool) -> None:
+    assert is_activityinfo_id(label) is is_id

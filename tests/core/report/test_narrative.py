@@ -94,7 +94,7 @@ def test_unknown_figure_lists_the_valid_ones(catalogue):
     ("text", "expected"),
     [
         ("{{ partners(sector='x') }}", "takes no argument sector"),
-        ("{{ partners('Protection') }}", "name=value"),
+        ("{{ partners('Protection', 'Lima') }}", "name=value"),
         ("{{ partners(area=__import__('os')) }}", "literal"),
         ("{{ partners(area=x) }}", "literal"),
         ("{{ partners | shout }}", "unknown filter 'shout'"),

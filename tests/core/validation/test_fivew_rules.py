@@ -64,7 +64,18 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any
         [record(admin1="PE15")],
         {},
     ),
+    "admin1-wrong-level": (
+        [record(admin1="Barranca", admin2=None)],
+        [record(admin1="Lima", admin2="Barranca")],
+        {},
+    ),
     "unknown-admin2": ([record(admin2="Nowhere")], [record(admin2=None)], {}),
+    # A department written as a province (test_admin_levels.py covers districts and Spanish).
+    "admin2-wrong-level": (
+        [record(admin1="Callao", admin2="El Callao")],
+        [record(admin1="Callao", admin2="Callao")],
+        {},
+    ),
     "admin2-not-in-admin1": (
         [record(admin1="Tumbes", admin2="Barranca")],
         [record(admin1="Lima", admin2="Barranca")],

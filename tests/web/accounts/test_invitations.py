@@ -160,3 +160,52 @@ def test_a_cancelled_invitation_link_stops_working(
     )
     assert event.before["email"] == "late@example.org"
     assert client.post(cancel).status_code == 404  # already gone
+
+
+def _role_select(page: str) -> str:
+    found = re.search(r'<select name="role".*?</select>', page, re.S)
+    assert found, page
+    return found.group(0)
+
+
+def _allowed(role: str, platform) -> frozenset[str]:  # noqa: ANN001
+    """What a role may do on a platform, by the rule the views use (`Scope.allows`)."""
+    from kipu.web.accounts.scope import PERMISSIONS, Scope
+
+    scope = Scope(platform, role, sectors=["PRO"])
+    return frozenset(p for p in PERMISSIONS if scope.allows(p))
+
+
+def test_the_invitation_form_starts_on_the_least_privileged_role(
+    client: Client,
+    admin,
+    platform,  # noqa: ANN001
+) -> None:
+    from kipu.web.accounts.forms import InvitationForm
+    from kipu.web.accounts.models import RoleName
+
+    form = InvitationForm(platform=platform)
+    initial = form["role"].value()
+    offered = [value for value, _ in form.fields["role"].choices]
+    assert sorted(offered) == sorted(RoleName.values)
+    # The initial role grants nothing any other role lacks: the least privilege.
+    for other in RoleName.values:
+        assert _allowed(initial, platform) <= _allowed(other, platform), other
+    assert initial == "viewer" and offered[-1] == "admin"
+    client.force_login(admin)
+    page = client.get(f"/accounts/platform/{platform.slug}/invite/").content.decode()
+    selected = re.findall(r'<option value="(\w+)"[^>]*selected', _role_select(page))
+    assert selected == ["viewer"], selected
+
+
+def test_an_invitation_sent_with_the_defaults_grants_the_least_privilege(
+    client: Client,
+    admin,
+    platform,  # noqa: ANN001
+) -> None:
+    client.force_login(admin)
+    page = client.get(f"/accounts/platform/{platform.slug}/invite/").content.decode()
+    role = re.search(r'<option value="(\w+)"[^>]*selected', _role_select(page))
+    assert role is not None
+    _invite(client, platform, email="hurried@example.org", role=role.group(1))
+    assert Invitation.objects.get(email="hurried@example.org").role == "viewer"

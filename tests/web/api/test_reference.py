@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.urls import resolve
 
 from kipu.web.api.schema import ENDPOINTS
 from kipu.web.reports.models import ReportVersion
@@ -111,6 +112,34 @@ def test_every_report_link_resolves(api, data, platform, tmp_path) -> None:  # n
 def test_index_links_every_get_endpoint(api, platform) -> None:  # noqa: ANN001
     links = api(None).get("/api/v1/").json()["links"]
     assert {e.name for e in ENDPOINTS if e.method == "GET"} <= set(links)
+
+
+def test_every_endpoint_is_routed_to_the_api(platform) -> None:  # noqa: ANN001
+    """Some endpoints are routed by their own app (the surveys' URLs): every path of the table
+    still reaches a view of the API, not its JSON 404."""
+    sample = {"integer": "1", "slug": "x", "month": "2019-05", "string": "x"}
+    for endpoint in ENDPOINTS:
+        path = endpoint.path
+        for param in (p for p in endpoint.params if p.location == "path"):
+            path = path.replace(f"{{{param.name}}}", sample[param.kind])
+        match = resolve(f"/api/v1{path}")
+        assert match.namespace == "api" and match.url_name != "not_found", endpoint.name
+
+
+def test_survey_endpoints_are_in_the_index_and_the_document(api, platform) -> None:  # noqa: ANN001
+    client = api(None)
+    links = client.get("/api/v1/").json()["links"]
+    assert links["survey_results"] == "http://testserver/api/v1/surveys/{survey}/results"
+    schema = client.get("/api/v1/openapi.json").json()
+    results = schema["paths"]["/surveys/{survey}/results"]["get"]
+    assert results["tags"] == ["surveys"] and "security" not in results
+    ok = results["responses"]["200"]["content"]
+    assert ok["application/json"]["schema"] == {"$ref": "#/components/schemas/SurveyResults"}
+    assert set(ok) == {"application/json", "text/csv"}
+    answers = schema["paths"]["/surveys/{survey}/answers"]["get"]
+    assert answers["security"] == [{"bearer": []}] and "403" in answers["responses"]
+    for name in ("SurveyList", "Survey", "SurveyResults", "SurveyAnswers"):
+        assert name in schema["components"]["schemas"]
 
 
 def test_openapi_document_lists_every_endpoint(api, platform) -> None:  # noqa: ANN001

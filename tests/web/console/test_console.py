@@ -1,45 +1,24 @@
-"""The IM console: completeness grid, reminders, issues across partners, month actions, and the
-demonstration workflow."""
+"""The IM console: completeness grid, the deadline, its pages, and the demonstration workflow
+(month changes, counts, issues and reminders have their own files here)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
-from django.core import mail
-from django.utils import timezone
-from web_actors import client_for, record_5w, write_5w
+from web_actors import client_for
 
 from kipu.web.audit.models import AuditEvent
 from kipu.web.console import queries, services
 from kipu.web.platforms.models import Membership
-from kipu.web.portal.services import upload_submission
 from kipu.web.submissions.models import MonthStatus, Submission
 
 pytestmark = pytest.mark.django_db
 Q = "?platform=gtrm-test"
 
 
-def at(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, 12))
-
-
-def stamp(submission: Submission, day: dt.date) -> None:
-    Submission.objects.filter(pk=submission.pk).update(uploaded_at=at(day))
-
-
-@pytest.fixture
-def rejected(platform, org_b, partner_b, tmp_path):  # noqa: ANN001, ANN201
-    path = write_5w(
-        platform,
-        tmp_path / "pb.xlsx",
-        [record_5w("ORG902", "2019-06")],
-        broken={(0, "Indicator Indicator"): "NOPE"},
-    )
-    return upload_submission(platform, org_b, "2019-06", path, partner_b).submission
-
-
-def test_completeness_statuses(platform, org_a, org_b, rows, rejected) -> None:  # noqa: ANN001
+def test_completeness_statuses(platform, org_a, org_b, rows, rejected, stamp) -> None:  # noqa: ANN001
     stamp(rows(platform, org_a, month="2019-05"), dt.date(2019, 6, 10))  # on the deadline day
     stamp(rows(platform, org_a, month="2019-06"), dt.date(2019, 7, 11))  # a day late
     Membership.objects.filter(organisation=org_b).update(start_date=dt.date(2019, 6, 15))
@@ -57,104 +36,40 @@ def test_completeness_statuses(platform, org_a, org_b, rows, rejected) -> None: 
     assert [(o.key, s) for o, s in grid.to_remind("2019-06")] == [("ORG902", "rejected")]
 
 
-def test_deadline_day_is_configurable(platform, org_a, rows) -> None:  # noqa: ANN001
+def test_deadline_day_is_configurable(platform, org_a, rows, admin, stamp) -> None:  # noqa: ANN001
     stamp(rows(platform, org_a, month="2019-12"), dt.date(2020, 1, 14))
     assert queries.completeness(platform, ["2019-12"]).rows[0].cells[0].status == "late"
-    platform.report_config = {"deadline_day": 15}
-    platform.save()
+    services.save_schedule(platform, 15, [], admin)
     assert queries.completeness(platform, ["2019-12"]).rows[0].cells[0].status == "reported"
+    event = AuditEvent.objects.get(action="edit_schedule")
+    assert event.before == {"deadline_day": 10, "remind_days": []}
+    assert event.after == {"deadline_day": 15, "remind_days": []}
 
 
-def test_a_late_replacement_of_an_on_time_month_stays_on_time(platform, org_a, rows) -> None:  # noqa: ANN001
+def test_a_late_replacement_of_an_on_time_month_stays_on_time(platform, org_a, rows, stamp) -> None:  # noqa: ANN001
     first = rows(platform, org_a, month="2019-05", status="superseded")
     stamp(first, dt.date(2019, 6, 2))
     stamp(rows(platform, org_a, month="2019-05"), dt.date(2019, 8, 1))
     assert queries.completeness(platform, ["2019-05"]).rows[0].cells[0].status == "reported"
 
 
-def test_reminder_drafts_and_sending(platform, admin, org_a, org_b, partner_a, rejected) -> None:  # noqa: ANN001
-    grid = queries.completeness(platform, ["2019-06"])
-    drafts = services.reminder_drafts(platform, "2019-06", grid.to_remind("2019-06"))
-    by_org = {d.organisation.key: d for d in drafts}
-    assert by_org["ORG901"].recipients == ["partner.pa@example.org"]
-    assert "not yet received" in by_org["ORG901"].body and "July 10, 2019" in by_org["ORG901"].body
-    assert "has errors" in by_org["ORG902"].body
-    spanish = services.reminder_drafts(platform, "2019-06", grid.to_remind("2019-06"), lang="es")
-    assert "junio" in spanish[0].subject.lower()
-    client = client_for(admin)
-    page = client.get(f"/console/reminders/{Q}&month=2019-06").content.decode()
-    assert "partner.pa@example.org" in page
-    response = client.post(
-        f"/console/reminders/{Q}&month=2019-06", {"organisation": [org_a.pk, org_b.pk]}
-    )
-    assert response.status_code == 302
-    assert len(mail.outbox) == 2
-    assert AuditEvent.objects.filter(action="send_reminder", actor=admin).count() == 2
-
-
-def test_issues_across_partners(platform, admin, org_a, rejected, tmp_path, partner_a) -> None:  # noqa: ANN001
-    bad = write_5w(
-        platform,
-        tmp_path / "pa.xlsx",
-        [record_5w(month="2019-07")],
-        broken={(0, "Country Admin1"): "Atlantis"},
-    )
-    upload_submission(platform, org_a, "2019-07", bad, partner_a)
-    found = queries.all_issues(platform)
-    assert found.by_code == {"unknown-admin1": 1, "unknown-indicator": 1}
-    assert {i["submission"].organisation.key for i in found.issues} == {"ORG901", "ORG902"}
-    only = queries.all_issues(platform, code="unknown-admin1")
-    assert [i["value"] for i in only.issues] == ["Atlantis"]
-    assert only.by_code["unknown-indicator"] == 1  # counts ignore the code filter
-    assert len(queries.all_issues(platform, organisation=org_a.pk).issues) == 1
-    assert len(queries.all_issues(platform, month="2019-06").issues) == 1
-    # A fixed upload replaces the rejected one in the list: superseded and stored rows are clean.
-    good = write_5w(platform, tmp_path / "pa-ok.xlsx", [record_5w(month="2019-07")])
-    upload_submission(platform, org_a, "2019-07", good, partner_a)
-    Submission.objects.filter(organisation=org_a, status="rejected").update(status="superseded")
-    assert queries.all_issues(platform).by_code == {"unknown-indicator": 1}
-    page = client_for(admin).get(f"/console/issues/{Q}&code=unknown-indicator").content.decode()
-    assert "NOPE" in page and "Partner B" not in page or "PB" in page
-
-
-def test_month_actions_are_audited(platform, admin) -> None:  # noqa: ANN001
-    client = client_for(admin)
-    assert client.post(f"/console/months/2019-05/lock/{Q}").status_code == 302
-    assert MonthStatus.objects.get(month="2019-05").status == "locked"
-    client.post(f"/console/months/2019-05/publish/{Q}")
-    assert MonthStatus.objects.get(month="2019-05").status == "published"
-    again = client.post(f"/console/months/2019-05/lock/{Q}", follow=True).content.decode()
-    assert "cannot lock month" in again
-    assert client.post(f"/console/months/2019-05/reopen/{Q}", {"reason": " "}).status_code == 400
-    assert MonthStatus.objects.get(month="2019-05").status == "published"
-    client.post(f"/console/months/2019-05/reopen/{Q}", {"reason": "Partner B corrected Lima"})
-    assert MonthStatus.objects.get(month="2019-05").status == "open"
-    actions = list(
-        AuditEvent.objects.filter(platform=platform, action__endswith="_month")
-        .order_by("at")
-        .values_list("action", "note")
-    )
-    assert actions == [
-        ("lock_month", ""),
-        ("publish_month", ""),
-        ("reopen_month", "Partner B corrected Lima"),
-    ]
-    assert client.post(f"/console/months/2019-13/lock/{Q}").status_code == 404
-    assert client.get(f"/console/months/2019-05/lock/{Q}").status_code == 405
-
-
-def test_console_pages_render(platform, admin, org_a, rows) -> None:  # noqa: ANN001
-    rows(platform, org_a, month="2019-05")
+def test_console_pages_render(platform, admin, org_a, rows, stamp) -> None:  # noqa: ANN001
+    stamp(rows(platform, org_a, month="2019-05"), dt.date(2019, 6, 9))
     client = client_for(admin)
     for url in ("/console/", "/console/completeness/", "/console/issues/"):
         page = client.get(f"{url}{Q}&year=2019")
         assert page.status_code == 200, url
     grid = client.get(f"/console/completeness/{Q}").content.decode()
     assert ">PA<" in grid and "status-missing" in grid
+    # Dates name their month: 9 June is never 06/09 (read as 6 September elsewhere).
+    assert "06/09/2019" not in grid and "09/06/2019" not in grid
+    assert re.search(r"(June 9, 2019|9 June 2019)", grid)
     index = client.get(f"/console/{Q}").content.decode()
-    assert "Approve and lock" in index and "May 2019" in index
+    assert "Review and lock" in index and "May 2019" in index
     client.cookies["django_language"] = "es"
     assert "mayo de 2019" in client.get(f"/console/{Q}").content.decode()
+    grid = client.get(f"/console/completeness/{Q}").content.decode()
+    assert "9 de junio de 2019" in grid and "reportado" in grid
 
 
 @pytest.mark.slow
@@ -173,3 +88,22 @@ def test_demo_workflow(settings) -> None:  # noqa: ANN001
     assert rejected.count() == 3
     assert all(not s.report["valid"] for s in rejected)
     assert queries.all_issues(platform).by_code
+
+
+def test_a_deadline_set_in_report_config_moves_to_the_schedule(platform) -> None:  # noqa: ANN001
+    """Migration 0002 keeps every platform's deadline when it moves into the schedule."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "kipu.web.console.migrations.0002_deadline_day_from_report_config"
+    )
+    platform.report_config = {"deadline_day": "15"}
+    platform.save()
+    migration.copy_deadlines(apps, None)
+    assert queries.deadline_day(platform) == 15
+    platform.report_config = {"deadline_day": 20}
+    platform.save()
+    migration.copy_deadlines(apps, None)  # a schedule set already is left as it is
+    assert queries.deadline_day(platform) == 15

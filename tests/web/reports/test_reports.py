@@ -47,7 +47,9 @@ def test_editor_is_for_platform_admins(admin_client, viewer_client, client) -> N
     page = admin_client.get(EDITOR + "?lang=es")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "partners(area=…, admin1=…, kind=…)" in html  # the figures that can be cited
+    # the figures that can be cited, and the picker's data for the script
+    assert "partners(area=…, admin1=…, admin2=…, kind=…, month=…)" in html
+    assert 'id="picker" class="picker" hidden data-picker="{&quot;figures&quot;: [' in html
     assert "Unos {{ partners(area=" in html  # the stored Spanish narrative
 
 
@@ -89,17 +91,19 @@ def test_versions_are_private_until_published(admin_client, viewer_client, clien
     assert viewer_client.get(url).status_code == 404
     assert "No report has been published yet" in client.get("/reports/").content.decode()
     # A report is published only once its month is.
-    admin_client.post(f"{EDITOR}v{version.number}/publish/", {"lang": "en"})
+    publish = {"version-en": version.number, "without": "es"}
+    admin_client.post(f"{EDITOR}publish/", publish)
     assert not ReportVersion.objects.get(pk=version.pk).published
     if "2019-11" not in published_months(demo):
         lock_month(demo, "2019-11", "test")
         publish_month(demo, "2019-11", "test")
-    admin_client.post(f"{EDITOR}v{version.number}/publish/", {"lang": "en"})
+    admin_client.post(f"{EDITOR}publish/", publish)
     assert ReportVersion.objects.get(pk=version.pk).published
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert 'filename="sitrep-gtrm-peru-2019-11-en.pdf"' in response["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert "sitrep.docx" in client.get("/reports/").content.decode()
+    assert "sitrep-gtrm-peru-2019-11-en.docx" in client.get("/reports/").content.decode()
     figures = client.get(f"/reports/gtrm-peru/2019-11/en/v{version.number}/figures.json")
     assert b"partners" in b"".join(figures.streaming_content)
     assert client.get(f"/reports/gtrm-peru/2019-11/en/v{version.number}/../../x").status_code == 404

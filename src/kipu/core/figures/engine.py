@@ -340,6 +340,8 @@ def _label_missing(missing: pl.DataFrame, reference: ReferenceData) -> pl.DataFr
             "population_type",
             "people",
         )
+        # a lazy left join does not keep the left order: sort again for a stable listing
+        .sort("country", "admin1", "sector_code", "population_type")
         .collect()
     )
 

@@ -103,6 +103,20 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def did_you_mean(text: str, names: Mapping[str, str]) -> str:
+    """The end of a message about a value of a vocabulary (`names`: every accepted name → its
+    canonical value): "; did you mean 'Asistencia directa' (Direct Assistance)?", naming the
+    accepted name the value most resembles, in whatever language, and its canonical value
+    when that differs; "" when no name is close."""
+    from kipu.core.schema import closest_term
+
+    near = closest_term(text, names)
+    if near is None:
+        return ""
+    name, canonical = near
+    return f"; did you mean {name!r}" + (f" ({canonical})?" if canonical != name else "?")
+
+
 def split_list(text: str) -> list[str]:
     """Values separated by '|' or ';' in one cell."""
     return [part.strip() for part in text.replace(";", "|").split("|") if part.strip()]

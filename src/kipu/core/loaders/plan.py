@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.gazetteer import Gazetteer
-from kipu.core.loaders import Columns, Loaded, LoadError, open_table
+from kipu.core.loaders import Columns, Loaded, LoadError, did_you_mean, open_table
 from kipu.core.loaders.proportions import (
     PROPORTION_COLUMNS,
     REQUIRED,
@@ -288,16 +288,8 @@ def _indicator(
             return None
     indicator_type = _TYPES.get(term_key(raw_type))
     if indicator_type is None:
-        hint = closest(raw_type, INDICATOR_TYPES)
-        errors.append(
-            LoadError(
-                source,
-                number,
-                columns.label("type"),
-                f"unknown indicator type {raw_type!r}"
-                + (f"; did you mean {hint!r}?" if hint else ""),
-            )
-        )
+        message = f"unknown indicator type {raw_type!r}{did_you_mean(raw_type, _TYPE_NAMES)}"
+        errors.append(LoadError(source, number, columns.label("type"), message))
         return None
     sector = _find_sector(content, columns.value(record, "sector_code") or sector_text)
     if sector is None and sectors_given:

@@ -24,8 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kipu.core.gazetteer import Gazetteer, Location
-from kipu.core.loaders import Columns, LoadError
-from kipu.core.schema import POPULATION_TYPES, population_group
+from kipu.core.loaders import Columns, LoadError, did_you_mean
+from kipu.core.schema import POPULATION_TYPES, population_group, population_group_names
 from kipu.core.text import closest, normalise
 from kipu.core.validation.resolve import NATIONAL_WORDS  # what 5W files write for country level
 
@@ -239,12 +239,14 @@ class _Reader:
         unit = self.places.admin1(admin1_text, country)
         if isinstance(unit, str):
             self.error(number, "admin1", unit)
-        population = population_group(value(record, "population_type"))
+        written = value(record, "population_type")
+        population = population_group(written)
         if population not in POPULATION_TYPES:
+            hint = did_you_mean(written, population_group_names())
             self.error(
                 number,
                 "population_type",
-                f"population_type must be one of {', '.join(POPULATION_TYPES)}",
+                f"population_type must be one of {', '.join(POPULATION_TYPES)}{hint}",
             )
         if sector is None or isinstance(unit, str) or population is None:
             return None

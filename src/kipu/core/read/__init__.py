@@ -13,7 +13,14 @@ the validation to report at that cell.
 """
 
 from kipu.core.read.errors import ReadError
-from kipu.core.read.fivew import NUM_SUFFIX, FiveWTable, NoFiveWSheet, build_frame, read_5w
+from kipu.core.read.fivew import (
+    NUM_SUFFIX,
+    FiveWTable,
+    NoFiveWSheet,
+    build_frame,
+    prefetch,
+    read_5w,
+)
 from kipu.core.read.header import Header, find_header
 from kipu.core.read.sheets import RawSheet, Table, Workbook, read_sheets, read_table
 
@@ -28,6 +35,7 @@ __all__ = [
     "Workbook",
     "build_frame",
     "find_header",
+    "prefetch",
     "read_5w",
     "read_sheets",
     "read_table",

@@ -2,12 +2,14 @@
 
 A `ReadError` carries a validation code (`unreadable-file`, `file-too-large`), a message key
 and its parameters; `text(lang)` phrases it in English or Spanish, so a Spanish-speaking
-partner never reads half a message in English. Parameters that come from a parser's own
+partner never reads half a message in English. A file read whole but without a 5W header
+raises `NoFiveWSheet`, phrased the same way. Parameters that come from a parser's own
 exception (`reason`) stay as the parser wrote them: they are for whoever debugs the file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 UNREADABLE = "unreadable-file"
@@ -135,3 +137,54 @@ def reason(error: BaseException) -> str:
     """A parser's exception as one short line (for `{reason}`)."""
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
+class NoFiveWSheet(Exception):
+    """No sheet of the file has a 5W header; `sheets` names the sheets looked at;
+    `activityinfo` is what `header.activityinfo_header` found in their first rows."""
+
+    def __init__(
+        self,
+        name: str,
+        sheets: Sequence[str] | None,
+        activityinfo: tuple[str, str] | None = None,
+    ) -> None:
+        self.name, self.sheets = name, None if sheets is None else list(sheets)
+        self.activityinfo = activityinfo
+        super().__init__(self.text("en"))
+
+    @property
+    def detail(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        return self._where(lang) + self._activityinfo(lang)
+
+    def _where(self, lang: str) -> str:
+        if self.sheets is None:  # a text file: one table, and no row of it is a 5W header
+            if lang == "es":
+                return f"{self.name}: ninguna fila parece un encabezado 5W"
+            return f"{self.name}: no row looks like a 5W header"
+        listed = ", ".join(f"“{s}”" for s in self.sheets)
+        if lang == "es":
+            return f"{self.name}: hojas {listed}" if self.sheets else f"{self.name}: sin hojas"
+        return f"{self.name}: sheets {listed}" if self.sheets else f"{self.name}: no sheets"
+
+    def _activityinfo(self, lang: str) -> str:
+        """Why, when the header is an ActivityInfo export named by field IDs or codes."""
+        if self.activityinfo is None:
+            return ""
+        kind, example = self.activityinfo
+        if lang == "es":
+            named = "IDs" if kind == "id" else "códigos"
+            fix = "" if kind == "id" else ", o asigne las columnas"
+            return (
+                f"; el encabezado nombra las columnas con {named} de campos de ActivityInfo "
+                f"(“{example}”): exporte el formulario con las etiquetas de los campos{fix}"
+            )
+        named = "IDs" if kind == "id" else "codes"
+        fix = "" if kind == "id" else ", or map the columns"
+        return (
+            f"; its header names columns by ActivityInfo field {named} (“{example}”): export "
+            f"the form with its field labels{fix}"
+        )

@@ -11,6 +11,7 @@ other Unicode spaces become plain spaces.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,8 +23,15 @@ from pathlib import Path
 import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.read.errors import ReadError
-from kipu.core.read.header import HEAD_ROWS, Header, find_header, mapping_lookup
+from kipu.core.read.columns import give_back, table_columns
+from kipu.core.read.errors import NoFiveWSheet, ReadError
+from kipu.core.read.header import (
+    HEAD_ROWS,
+    Header,
+    activityinfo_header,
+    find_header,
+    mapping_lookup,
+)
 from kipu.core.read.marks import (
     ERROR,
     EXCEL_ERRORS,
@@ -39,6 +47,9 @@ from kipu.core.read.textfile import read_text_frame
 from kipu.core.schema import COLUMNS
 
 NUM_SUFFIX = "__num"
+# XLSX sheets are read column by column when that reading is proven to give what the cell by
+# cell reading gives (kipu.core.read.columns); tests switch it off to compare both.
+COLUMNAR = True
 # Rows with nothing but these filled are template placeholders (pre-filled org and month).
 PREFILLED = ("appealing_org", "month", "country")
 _SAMPLE = 200  # cells looked at before guessing that a column holds text only
@@ -55,28 +66,50 @@ class FiveWTable:
     frame: pl.DataFrame  # "row" + one Utf8 column per canonical column (+ "__num" columns)
     extra: pl.DataFrame  # "row" + the unknown columns, as text
     marks: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=TABLE_MARKS))
+    source: str = "cells"  # "columns" when read column by column (kipu.core.read.columns)
 
 
-class NoFiveWSheet(Exception):
-    """No sheet of the file has a 5W header; `sheets` names the sheets looked at."""
+class _Pending:
+    """A 5W table being read in a thread (`prefetch`), for `read_5w` to take."""
 
-    def __init__(self, name: str, sheets: Sequence[str] | None) -> None:
-        self.name, self.sheets = name, None if sheets is None else list(sheets)
-        super().__init__(self.text("en"))
+    def __init__(self, path: Path) -> None:
+        self.path, self.key = path, _key(path)
+        self.table: FiveWTable | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="kipu prefetch", daemon=True)
+        self.thread.start()
 
-    @property
-    def detail(self) -> str:
-        return self.text("en")
+    def _run(self) -> None:
+        try:
+            self.table = _read_5w(self.path, DEFAULT_LIMITS, None)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller of read_5w
+            self.error = error
 
-    def text(self, lang: str = "en") -> str:
-        if self.sheets is None:  # a text file: one table, and no row of it is a 5W header
-            if lang == "es":
-                return f"{self.name}: ninguna fila parece un encabezado 5W"
-            return f"{self.name}: no row looks like a 5W header"
-        listed = ", ".join(f"“{s}”" for s in self.sheets)
-        if lang == "es":
-            return f"{self.name}: hojas {listed}" if self.sheets else f"{self.name}: sin hojas"
-        return f"{self.name}: sheets {listed}" if self.sheets else f"{self.name}: no sheets"
+    def result(self) -> FiveWTable:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.table is not None
+        return self.table
+
+
+_PENDING: dict[Path, _Pending] = {}
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def prefetch(path: Path | str) -> None:
+    """Start reading the 5W table of `path` in a thread, now, so a command can set itself up
+    (Django, reference data) while the file is read; `read_5w` of the same unchanged file,
+    with the default limits and no column mapping, takes the result (or its error)."""
+    path = Path(path).resolve()
+    _PENDING[path] = _Pending(path)
 
 
 def read_5w(
@@ -86,7 +119,15 @@ def read_5w(
     column_mapping: dict[str, str] | None = None,
 ) -> FiveWTable:
     """The 5W table of a file. Raises ReadError (unreadable, too large) or NoFiveWSheet."""
-    path = Path(path)
+    pending = _PENDING.pop(Path(path).resolve(), None)
+    if pending is not None:
+        if limits is DEFAULT_LIMITS and not column_mapping and pending.key == _key(pending.path):
+            return pending.result()
+        pending.thread.join()  # another reading was asked for: this one is dropped
+    return _read_5w(Path(path), limits, column_mapping)
+
+
+def _read_5w(path: Path, limits: Limits, column_mapping: dict[str, str] | None) -> FiveWTable:
     kind = check_upload(path, limits)
     saved = mapping_lookup(column_mapping)
     if kind == "text":
@@ -94,18 +135,26 @@ def read_5w(
         head = [list(row) for row in sheet.cells.head(HEAD_ROWS).iter_rows()]
         header = find_header(head, saved)
         if header is None:
-            raise NoFiveWSheet(path.name, None)
+            raise NoFiveWSheet(path.name, None, activityinfo_header(head))
         return table_from_text(sheet.name, header, sheet.cells)
-    book = Workbook(path, limits)
+    book = Workbook(path, limits, columns=COLUMNAR)
+    heads: list[list[list[object]]] = []  # first rows of the sheets without a 5W header
     try:
         ordered = sorted(enumerate(book.sheets), key=lambda s: (s[1][1], s[0]))  # visible first
         for _, (name, hidden) in ordered:
+            found = _columnar_table(book, name, hidden, saved)
+            if isinstance(found, FiveWTable):
+                return found
+            if isinstance(found, list):
+                heads.append(found)
+                continue
             rows = book.rows(name)
             merged = book.merged(name)
             head = [list(r) for r in rows[:HEAD_ROWS]]
             fill_merged(head, [m for m in merged if m[0][0] < HEAD_ROWS], across=True)
             header = find_header(head, saved)
             if header is None:
+                heads.append(head)
                 continue
             rows[: header.data_start] = head[: header.data_start]
             body_ranges = [m for m in merged if m[0][0] >= header.data_start]
@@ -113,7 +162,34 @@ def read_5w(
             return build_table(name, hidden, header, rows, marks)
     finally:
         book.close()
-    raise NoFiveWSheet(path.name, [name for name, _ in book.sheets])
+    sheets = [name for name, _ in book.sheets]
+    raise NoFiveWSheet(path.name, sheets, next(filter(None, map(activityinfo_header, heads)), None))
+
+
+def _columnar_table(
+    book: Workbook, name: str, hidden: bool, saved: dict[str, str]
+) -> FiveWTable | list[list[object]] | None:
+    """The sheet's table read column by column; its first rows when the sheet has no 5W
+    header; None when the columnar reading does not apply (the sheet is then read cell by
+    cell)."""
+    sheet = book.columns(name)
+    head = sheet.head_rows() if sheet is not None else None
+    if sheet is None or head is None:
+        return None
+    header = find_header(head, saved)
+    if header is None:
+        return head
+    columns = table_columns(sheet, header.data_start)
+    if columns is None:
+        return None
+    shape = (columns.width, columns.height)
+    table = _assemble(
+        name, hidden, header, shape, columns.pair, columns.text, marks_frame(sheet.marks)
+    )
+    table.source = "columns"
+    del sheet, columns  # fastexcel's texts: the table holds its own
+    give_back()
+    return table
 
 
 _Pair = tuple[pl.Series | None, pl.Series | None]  # a column as text, and its number cells
@@ -167,14 +243,21 @@ def _as_text(number: pl.Expr) -> pl.Expr:
     )
 
 
-def clean_text(expr: pl.Expr) -> pl.Expr:
-    """Invisible characters removed, Unicode spaces made plain, trimmed; blank is null."""
-    cleaned = (
-        expr.str.replace_many(_INVISIBLE, [""] * len(_INVISIBLE))
-        .str.replace_many(_SPACES, [" "] * len(_SPACES))
-        .str.strip_chars()
-    )
-    return pl.when(cleaned != "").then(cleaned)
+def clean_text(expr: pl.Expr, special: bool = True) -> pl.Expr:
+    """Invisible characters removed, Unicode spaces made plain, trimmed; blank is null.
+
+    `special=False` when the column holds none of those characters (`has_special`): the
+    replacements would change nothing, and they cost most of the cleaning."""
+    if special:
+        expr = expr.str.replace_many(_INVISIBLE, [""] * len(_INVISIBLE)).str.replace_many(
+            _SPACES, [" "] * len(_SPACES)
+        )
+    return expr.str.strip_chars().replace("", None)
+
+
+def has_special(text: pl.Series) -> bool:
+    """Whether any cell of the column holds an invisible character or a Unicode space."""
+    return bool(text.str.contains_any(_INVISIBLE + _SPACES).any())
 
 
 def build_frame(
@@ -199,11 +282,12 @@ def frame_from_series(columns: Mapping[str, _Pair], row_numbers: Sequence[int]) 
         if text is None:
             text = pl.Series([None] * height, dtype=pl.Utf8)
         data.append(text.alias(name))
+        cleaned = clean_text(pl.col(name), has_special(text))
         if number is None:
-            exprs.append(clean_text(pl.col(name)).alias(name))
+            exprs.append(cleaned.alias(name))
             continue
         data.append(number.alias(numeric))
-        exprs.append(pl.coalesce(_as_text(pl.col(numeric)), clean_text(pl.col(name))).alias(name))
+        exprs.append(pl.coalesce(_as_text(pl.col(numeric)), cleaned).alias(name))
     return pl.DataFrame(data).with_columns(exprs)
 
 
@@ -257,7 +341,10 @@ def _assemble(
     extras = _extra_labels(header, width)
     extra = pl.DataFrame(
         [pl.Series("row", numbers, dtype=pl.Int64)] + [text(i).alias(label) for i, label in extras]
-    ).with_columns(clean_text(pl.col(label)).alias(label) for _, label in extras)
+    )
+    extra = extra.with_columns(
+        clean_text(pl.col(label), has_special(extra[label])).alias(label) for _, label in extras
+    )
     keep = _activity_rows(frame, marks)
     frame, extra = frame.filter(keep), extra.filter(keep)
     marks = marks.filter(pl.col("row").is_in(frame["row"].implode()))
@@ -361,5 +448,6 @@ __all__ = [
     "build_frame",
     "column_series",
     "find_header",
+    "prefetch",
     "read_5w",
 ]

@@ -86,7 +86,41 @@ def match_cell(text: str, saved: dict[str, str]) -> str | None:
     found = match_label(text)
     if found is None and "/" in text:  # Kobo/ODK exports name columns group/field
         found = match_label(text.rsplit("/", 1)[1])
+    if found is None and "[" in text:  # ActivityInfo's formula style: [Country].[Admin1]
+        found = match_label(text.replace("[", " ").replace("]", " "))
     return found
+
+
+# How ActivityInfo names columns besides its labels (the "code" and "id" column names of its
+# API and R package): a field's code, a field of the form it references after a dot
+# ("ADMIN1.NAME"); or the field's collision-resistant ID ("c12c92vi5olfmn7khb4", joined the
+# same way) or legacy ID ("i0000012345"). An ID has digits among its letters, where a word
+# has none.
+_AI_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+")
+_AI_ID_PART = re.compile(r"c[a-z0-9]{8,30}|[a-zA-Z]\d{7,12}")
+
+
+def is_activityinfo_id(label: str) -> bool:
+    """Whether a header cell is an ActivityInfo field ID (`c12c92vi5olfmn7khb4`, also
+    `c12c….c13c…` for a field of a referenced form): a name no label can be matched to."""
+    parts = label.split(".")
+    return all(
+        _AI_ID_PART.fullmatch(p) is not None and sum(c.isdigit() for c in p) >= 3 for p in parts
+    )
+
+
+def activityinfo_header(rows: Sequence[Sequence[object]]) -> tuple[str, str] | None:
+    """("id" or "code", an example cell) when a row of `rows` names at least three columns
+    the way ActivityInfo does by field ID, or by field code where a code resembles a 5W label
+    ("APPEALING_ORG.NAME"); None otherwise. Said when no 5W header is found."""
+    for row in rows:
+        labels = [text for text in map(cell_label, row) if text]
+        ids = [t for t in labels if is_activityinfo_id(t)]
+        codes = [t for t in labels if _AI_CODE.fullmatch(t) and closest_label(t)]
+        for kind, found in (("id", ids), ("code", codes)):
+            if len(found) >= 3:
+                return kind, found[0]
+    return None
 
 
 def match_row(cells: Sequence[object], saved: dict[str, str]) -> dict[int, str]:
@@ -224,13 +258,17 @@ def _known_labels() -> dict[str, str]:
 def closest_label(label: str) -> str | None:
     """The 5W label a header cell most resembles (for a hint), or None.
 
-    Kobo names (`group/field`) and ActivityInfo field codes are compared by their last part;
-    only close resemblances count (a ratio of 0.8), so "Comments" suggests nothing.
+    Kobo names (`group/field`) are compared by their last part; ActivityInfo field codes
+    (`APPEALING_ORG.NAME`: the field's code, then a field of the form it references) by the
+    whole and by their first part; only close resemblances count (a ratio of 0.8), so
+    "Comments" suggests nothing.
     """
-    text = compact(label.rsplit("/", 1)[-1] if "/" in label else label)
+    texts = [compact(label.rsplit("/", 1)[-1] if "/" in label else label)]
+    if _AI_CODE.fullmatch(label):
+        texts.append(compact(label.split(".", 1)[0]))
     best: tuple[float, str] | None = None
     for key, english in sorted(_known_labels().items()):
-        score = difflib.SequenceMatcher(None, text, key).ratio()
+        score = max(difflib.SequenceMatcher(None, text, key).ratio() for text in texts)
         if score >= 0.8 and (best is None or score > best[0]):
             best = (score, english)
     return best[1] if best else None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
+from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
 from kipu.core.read.marks import (
     ERROR,
@@ -66,7 +67,9 @@ class Workbook:
     calamine parses.
     """
 
-    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self, path: Path, limits: Limits = DEFAULT_LIMITS, *, columns: bool = False
+    ) -> None:
         from python_calamine import CalamineWorkbook
 
         self.path, self.limits = path, limits
@@ -74,7 +77,12 @@ class Workbook:
         self._merged: dict[str, list[Range]] = {}
         self._xls: dict[str, list[Mark]] = {}
         self._format = _zip_format(path)
-        self._scan = CellScan(path, limits) if self._format == "xlsx" else None
+        # Columns (kipu.core.read.columns) are read from XLSX only, with the census.
+        self.columnar = columns and self._format == "xlsx"
+        self._scan = (
+            CellScan(path, limits, census=self.columnar) if self._format == "xlsx" else None
+        )
+        self._reader: object | None = None
         self._ods: tuple[dict[str, list[Mark]], dict[str, list[Range]]] | None = None
         try:
             self._book = CalamineWorkbook.from_path(str(path))
@@ -109,6 +117,24 @@ class Workbook:
                     rows[row - 1][col] = detail
             self._cache[name] = rows
         return self._cache[name]
+
+    def columns(self, name: str) -> ColumnSheet | None:
+        """The sheet read column by column, or None when that reading does not apply (see
+        `kipu.core.read.columns`): read it with `rows` then."""
+        if not self.columnar or self._scan is None:
+            return None
+        if self._reader is None:
+            import fastexcel
+
+            try:
+                self._reader = fastexcel.read_excel(str(self.path))
+            except Exception:  # noqa: BLE001 - calamine, reading cell by cell, says why
+                self.columnar = False
+                return None
+        census = self._scan.census(name)
+        return ColumnSheet.load(
+            self._reader, self.path, name, self.limits, census, self.marks(name)
+        )
 
     def marks(self, name: str) -> list[Mark]:
         """Formula and error cells of the sheet (see `kipu.core.read.marks`)."""

@@ -13,6 +13,7 @@ one `ReportView`, so the formats cannot disagree.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,7 @@ from kipu.core.report.charts import (
 )
 from kipu.core.report.context import ReportContext
 from kipu.core.report.labels import label
+from kipu.core.report.narrative import NarrativeError, check
 from kipu.core.report.view import Asset, ReportView, make_view
 
 PNG_DPI = 150  # sharp enough for A4 print and Word; 200 dpi costs ~1 s more per build
@@ -129,19 +131,39 @@ def figures_document(context: ReportContext, view: ReportView) -> dict[str, Any]
     }
 
 
+def narrative_problems(context: ReportContext) -> list[str]:
+    """Every problem of every narrative section, "section: message" (empty when all is well):
+    an unknown figure, an argument naming nothing or several values, a bad filter."""
+    return [
+        f"{section}: {problem}"
+        for section, source in context.narrative_sources().items()
+        for problem in check(source, context.catalogue, context.lang)
+    ]
+
+
+Progress = Callable[[str, Path], None]  # (format: "html" | "pdf" | "docx", file written)
+
+
 def build_report(
     context: ReportContext,
     out_dir: str | Path,
     *,
     formats: tuple[str, ...] = ("html", "pdf", "docx"),
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Write the report in `formats` (HTML and figures.json always) into `out_dir`.
+    """Write the report in `formats` (HTML and figures.json always) into `out_dir`;
+    `progress(format, path)` is called as each of sitrep.html/.pdf/.docx is written.
 
-    Raises `narrative.NarrativeError` before writing anything if the narrative cites a figure
-    that does not exist, so a half-written report never replaces a good one.
+    Raises `narrative.NarrativeError` listing every problem of the narrative before drawing
+    or writing anything (a figure that does not exist, an argument that names nothing), so a
+    half-written report never replaces a good one.
     """
     from kipu.core.report.html import render_html
 
+    problems = narrative_problems(context)
+    if problems:
+        raise NarrativeError("\n".join(problems))
+    done = progress or (lambda _format, _path: None)
     out = Path(out_dir)
     graphics = make_graphics(context)
     assets = {key: Asset(key, g.svg(), g.png(dpi=PNG_DPI)) for key, g in graphics.items()}
@@ -156,17 +178,20 @@ def build_report(
         written += [svg, png]
     html_path = out / "sitrep.html"
     html_path.write_text(render_html(view, context.style), encoding="utf-8")
+    done("html", html_path)
     pdf_path = docx_path = None
     if "pdf" in formats:
         from kipu.core.report.pdf import render_pdf
 
         pdf_path = out / "sitrep.pdf"
         pdf_path.write_bytes(render_pdf(render_html(view, context.style, for_print=True)))
+        done("pdf", pdf_path)
     if "docx" in formats:
         from kipu.core.report.docx import render_docx
 
         docx_path = out / "sitrep.docx"
         docx_path.write_bytes(render_docx(view, context.style))
+        done("docx", docx_path)
     document = figures_document(context, view)
     json_path = out / "figures.json"
     json_path.write_text(

@@ -84,6 +84,14 @@ class Coordination:
 
 
 @dataclass(frozen=True)
+class CustomSection:
+    """A section the IM team adds to the month's report: a title and Markdown with figures."""
+
+    title: str
+    text_md: str = ""
+
+
+@dataclass(frozen=True)
 class Contact:
     name: str
     role: str = ""
@@ -116,6 +124,8 @@ class ReportContext:
     rules: RoundingRules = DEFAULT_RULES
     highlights_md: str = ""
     context_md: str = ""
+    coordination_md: str = ""
+    custom_sections: list[CustomSection] = field(default_factory=list)
     key_figures: list[KeyFigure] = field(default_factory=list)
     flows: Flows = field(default_factory=Flows)
     areas: list[AreaSection] = field(default_factory=list)
@@ -153,6 +163,18 @@ class ReportContext:
     @property
     def has_activities(self) -> bool:
         return any(a.partners for a in self.areas) or any(self.presence.values())
+
+    def narrative_sources(self) -> dict[str, str]:
+        """Every narrative text of the report by section (highlights, context, coordination,
+        areas/<name>, custom/<title>), for checking them all before anything is drawn."""
+        sources = {
+            "highlights": self.highlights_md,
+            "context": self.context_md,
+            "coordination": self.coordination_md,
+            **{f"areas/{a.name}": a.text_md for a in self.areas},
+            **{f"custom/{c.title}": c.text_md for c in self.custom_sections},
+        }
+        return {section: text for section, text in sources.items() if text and text.strip()}
 
     def in_language(self, lang: str) -> ReportContext:
         """The same report in another language (the narrative texts are the caller's)."""

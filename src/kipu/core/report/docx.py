@@ -215,6 +215,8 @@ def _presence(document: DocxDocument, view: ReportView) -> None:
 def _coordination(document: DocxDocument, view: ReportView) -> None:
     document.add_heading(view.label("coordination"), level=1)
     document.add_paragraph(view.coordination)
+    if view.coordination_text:
+        add_narrative(document, view.coordination_text.html)
     document.add_heading(view.new_members_heading, level=2)
     for member in view.new_members:
         document.add_paragraph(member, style="List Bullet")
@@ -252,6 +254,9 @@ def render_docx(view: ReportView, style: Style) -> bytes:
     _response(document, view)
     _presence(document, view)
     _coordination(document, view)
+    for title, body in view.custom:
+        document.add_heading(title, level=1)
+        add_narrative(document, body.html)
     _people(document, view)
     buffer = io.BytesIO()
     document.save(buffer)

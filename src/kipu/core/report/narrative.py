@@ -4,13 +4,16 @@ The narrative cites figures by name, so a number in the text always comes from t
 computation as the tables. The expression language is deliberately tiny and never evaluated:
 `ast.parse` only gives the shape (a call or a name, piped through filters), every argument must
 be a literal (`ast.literal_eval`), and names resolve only through a `FigureCatalogue` and the
-fixed filter table below. Markdown is rendered with markdown-it-py, then sanitised with nh3, so
-HTML in the narrative (a <script>, an onclick) never reaches the report.
+fixed filter table below. Every argument is read through its parameter's `Domain`
+(`kipu.core.report.arguments`): a value that names nothing, or several things, is an error
+listing the valid values, never a figure of 0. Markdown is rendered with markdown-it-py, then
+sanitised with nh3, so HTML in the narrative (a <script>, an onclick) never reaches the report.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +25,13 @@ from markdown_it import MarkdownIt
 
 from kipu.core import phrasing
 from kipu.core.phrasing import DEFAULT_RULES, RoundingRules
+from kipu.core.report.arguments import ArgumentError, Domain
 
 Value = int | float | Decimal
 EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.S)
 MAX_EXPRESSION = 400  # characters; keeps ast.parse away from pathological input
+POSITIONAL = "_positional"  # `figure("x")`: its first parameter (`survey("fms-tumbes")`)
+FIELD = "field"  # `figure(…).name`: its `field` argument (`survey(…).interviews`)
 
 
 class NarrativeError(ValueError):
@@ -38,9 +44,23 @@ class FigureSpec:
     function: Callable[..., Any]
     doc: str = ""
     parameters: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()  # parameters without a default
 
     def signature(self) -> str:
         return f"{self.name}({', '.join(p + '=…' for p in self.parameters)})"
+
+
+def _required(function: Callable[..., Any], parameters: Sequence[str]) -> tuple[str, ...]:
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # a builtin without a signature: nothing is required
+        return ()
+    empty = inspect.Parameter.empty
+    return tuple(
+        p
+        for p in parameters
+        if p in signature.parameters and signature.parameters[p].default is empty
+    )
 
 
 def call_key(name: str, arguments: Mapping[str, Any]) -> str:
@@ -51,10 +71,17 @@ def call_key(name: str, arguments: Mapping[str, Any]) -> str:
 
 @dataclass
 class FigureCatalogue:
-    """The figures a narrative may cite, by name; records every value it returns."""
+    """The figures a narrative may cite, by name; records every value it returns.
+
+    `domains` maps a parameter name ("area", "admin1" …) to the values it may take, shared by
+    every figure with that parameter: each argument is resolved to its code before the call,
+    and the call is recorded under the codes (`partners(area='AREA2')`, however it was
+    written). A parameter without a domain is passed as written.
+    """
 
     specs: dict[str, FigureSpec] = field(default_factory=dict)
     returned: dict[str, Value] = field(default_factory=dict)
+    domains: dict[str, Domain] = field(default_factory=dict)
 
     def register(
         self,
@@ -65,7 +92,9 @@ class FigureCatalogue:
     ) -> None:
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise ValueError(f"figure names are identifiers, not {name!r}")
-        self.specs[name] = FigureSpec(name, function, doc, tuple(parameters))
+        self.specs[name] = FigureSpec(
+            name, function, doc, tuple(parameters), _required(function, parameters)
+        )
 
     def names(self) -> list[str]:
         return sorted(self.specs)
@@ -88,6 +117,7 @@ class FigureCatalogue:
                 f"{name}() takes no argument {', '.join(unknown)}; "
                 f"usage: {spec.signature()}; valid figures:\n{self.describe()}"
             )
+        arguments = self.resolve(name, arguments)
         try:
             value = spec.function(**arguments)
         except (TypeError, ValueError, KeyError, LookupError) as exc:
@@ -99,6 +129,54 @@ class FigureCatalogue:
             raise NarrativeError(f"{call_key(name, arguments)} gave no number ({value!r})")
         self.returned[call_key(name, arguments)] = value
         return value
+
+    def resolve(self, name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """`arguments` with each value read through its parameter's domain (None stays None:
+        it is the default, "all"). Raises NarrativeError naming the call and the valid values."""
+        spec = self.specs.get(name)
+        if POSITIONAL in arguments and spec is not None and spec.parameters:
+            named = {k: v for k, v in arguments.items() if k != POSITIONAL}
+            arguments = {spec.parameters[0]: arguments[POSITIONAL], **named}
+        resolved = {}
+        for parameter, value in arguments.items():
+            # An unknown figure or parameter is left for `call` to name as such.
+            domain = self.domains.get(parameter) if spec and parameter in spec.parameters else None
+            if domain is None or value is None:
+                resolved[parameter] = value
+                continue
+            try:
+                resolved[parameter] = domain.resolve(value)
+            except ArgumentError as exc:
+                raise NarrativeError(f"{call_key(name, arguments)}: {exc}") from exc
+        return resolved
+
+    def picker(self, lang: str = "en") -> dict[str, Any]:
+        """What the editor's figure picker offers: {"figures": [{"name", "doc", "parameters",
+        "required"}], "arguments": {parameter: {"noun", "choices": [{"code", "label"}]}},
+        "filters": [names]}; labels in `lang` (docs and nouns stay as registered)."""
+        used = sorted({p for s in self.specs.values() for p in s.parameters})
+        return {
+            "figures": [
+                {
+                    "name": s.name,
+                    "doc": s.doc,
+                    "parameters": list(s.parameters),
+                    "required": list(s.required),
+                }
+                for s in self._sorted()
+            ],
+            "arguments": {
+                p: {
+                    "noun": self.domains[p].noun,
+                    "choices": [
+                        {"code": c.code, "label": c.label(lang)} for c in self.domains[p].choices
+                    ],
+                }
+                for p in used
+                if p in self.domains
+            },
+            "filters": list(FILTER_PARAMETERS),
+        }
 
 
 # --- filters -----------------------------------------------------------------------------
@@ -142,10 +220,15 @@ class Expression:
     filters: tuple[tuple[str, dict[str, Any]], ...]
 
 
-def _keywords(node: ast.Call, what: str) -> dict[str, Any]:
-    if node.args:
+def _keywords(node: ast.Call, what: str, positional: bool = False) -> dict[str, Any]:
+    if node.args and not (positional and len(node.args) == 1):
         raise NarrativeError(f'{what}: write arguments as name=value, e.g. area="Protection"')
     found: dict[str, Any] = {}
+    if node.args:  # figure("x"): the figure's first parameter (FigureCatalogue.resolve)
+        try:
+            found[POSITIONAL] = ast.literal_eval(node.args[0])
+        except (ValueError, TypeError, SyntaxError) as exc:
+            raise NarrativeError(f"{what}: the first argument must be a literal value") from exc
     for keyword in node.keywords:
         if keyword.arg is None:
             raise NarrativeError(f"{what}: ** arguments are not allowed")
@@ -156,12 +239,16 @@ def _keywords(node: ast.Call, what: str) -> dict[str, Any]:
     return found
 
 
-def _callable(node: ast.expr, what: str) -> tuple[str, dict[str, Any]]:
-    """`name` or `name(kw=literal, ...)`, nothing else."""
+def _callable(node: ast.expr, what: str, figure: bool = False) -> tuple[str, dict[str, Any]]:
+    """`name` or `name(kw=literal, ...)`, nothing else; a figure may also be written
+    `name("x", kw=…)` and `name(…).field` (`survey("fms-tumbes").interviews`)."""
+    if figure and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+        name, arguments = _callable(node.value, what, figure=True)
+        return name, {**arguments, FIELD: node.attr}
     if isinstance(node, ast.Name):
         return node.id, {}
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        return node.func.id, _keywords(node, what)
+        return node.func.id, _keywords(node, what, positional=figure)
     raise NarrativeError(f"{what}: expected a figure name, a call or a filter")
 
 
@@ -178,7 +265,7 @@ def parse_expression(text: str) -> Expression:
     while isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.BitOr):
         chain.append(tree.right)
         tree = tree.left
-    name, arguments = _callable(tree, shown)
+    name, arguments = _callable(tree, shown, figure=True)
     filters = tuple(_callable(node, shown) for node in reversed(chain))
     for filter_name, options in filters:
         allowed = FILTER_PARAMETERS.get(filter_name)
@@ -242,7 +329,9 @@ class Narrative:
         self.lang = phrasing.language(self.lang)
 
     def evaluate(self, expression: Expression) -> str:
-        value: Any = self.catalogue.call(expression.name, **expression.arguments)
+        # Recorded under the codes the arguments name, however they were written.
+        arguments = self.catalogue.resolve(expression.name, expression.arguments)
+        value: Any = self.catalogue.call(expression.name, **arguments)
         figure = value
         for name, options in expression.filters:
             try:
@@ -253,7 +342,7 @@ class Narrative:
                 raise NarrativeError(f"{expression.text}: filter {name!r}: {exc}") from exc
         text = value if isinstance(value, str) else phrasing.number(value, self.lang)
         record = self.shown.setdefault(
-            call_key(expression.name, expression.arguments), {"value": figure, "text": []}
+            call_key(expression.name, arguments), {"value": figure, "text": []}
         )
         if text not in record["text"]:
             record["text"].append(text)

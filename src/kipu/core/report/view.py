@@ -65,6 +65,8 @@ class ReportView:
     areas: list[AreaView] = field(default_factory=list)
     province_rows: list[tuple[str, str, str]] = field(default_factory=list)
     coordination: str = ""
+    coordination_text: Rendered | None = None
+    custom: list[tuple[str, Rendered]] = field(default_factory=list)
     new_members_heading: str = ""
     new_members: list[str] = field(default_factory=list)
     events: list[tuple[str, str, str, str, str]] = field(default_factory=list)
@@ -137,6 +139,11 @@ class _Builder:
         self.areas()
         self.presence()
         self.coordination()
+        self.view.coordination_text = self.markdown(self.ctx.coordination_md)
+        for section in self.ctx.custom_sections:
+            rendered = self.markdown(section.text_md)
+            if rendered is not None:
+                self.view.custom.append((section.title, rendered))
         self.people()
         for call, entry in self.narrative.shown.items():
             self.view.recorded[f"narrative/{call}"] = entry

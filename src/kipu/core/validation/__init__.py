@@ -19,10 +19,12 @@ from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read import FiveWTable, Header, NoFiveWSheet, ReadError, build_frame, read_5w
 from kipu.core.read.fivew import TABLE_MARKS
+from kipu.core.read.header import is_activityinfo_id
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES, COUNT_COLUMNS
 from kipu.core.validation.cells import cell_issues, storable, without_unknown_values
 from kipu.core.validation.issues import CATALOGUE, ERROR, WARNING, Issue, Report, new_issue
+from kipu.core.validation.report import messages
 from kipu.core.validation.resolve import prepare
 from kipu.core.validation.rules import Context, run_rules
 
@@ -161,11 +163,8 @@ def _header_issues(table: FiveWTable, lang: str, required_columns: bool) -> list
         )
     for index, label in sorted(header.unknown.items()):
         hint = header.hints.get(index)
-        found.append(
-            new_issue(
-                "unknown-column", lang, column=label, suggestion=hint, col_index=index, **where
-            )
-        )
+        code = "activityinfo-field-id" if is_activityinfo_id(label) else "unknown-column"
+        found.append(new_issue(code, lang, column=label, suggestion=hint, col_index=index, **where))
     if table.frame.is_empty() and not header.missing:
         found.append(new_issue("no-rows", lang, **where))
     return found
@@ -203,7 +202,11 @@ def _severity() -> pl.Expr:
 def _row_issues(
     report: Report, found: pl.DataFrame, f: pl.DataFrame, table: FiveWTable, ctx: Context
 ) -> None:
+    """The rules' issues as the report's row issue columns (kipu.core.validation.report),
+    in row order, then column order, then code."""
     order = {name: i for i, name in enumerate(COLUMN_NAMES)}
+    header = table.header
+    labels = {name: header.label(name) for name in COLUMN_NAMES}
     enriched = (
         found.join(f.select("_i", "row", "appealing_org", "r_appealing_org"), on="_i", how="left")
         .with_columns(
@@ -211,7 +214,7 @@ def _row_issues(
             pl.col("column")
             .replace_strict(order, default=len(order), return_dtype=pl.Int64)
             .alias("_order"),
-            pl.coalesce("r_appealing_org", "appealing_org").alias("_org"),
+            pl.coalesce("r_appealing_org", "appealing_org").alias("org"),
         )
         .sort("row", "_order", "code")
     )
@@ -219,27 +222,28 @@ def _row_issues(
     per = dict(counts.iter_rows())
     report.rows_with_errors = int(per.get(ERROR, 0))
     report.rows_with_warnings = int(per.get(WARNING, 0))
-    sheet = table.sheet or None
-    header = table.header
-    for code, column, value, suggestion, detail, row, org in enriched.select(
-        "code", "column", "value", "suggestion", "detail", "row", "_org"
-    ).iter_rows():
-        index = header.columns.get(column) if column else None
-        label = header.label(column) if column else None
-        report.issues.append(
-            new_issue(
-                code,
-                ctx.lang,
-                value=value,
-                column=label,
-                detail=detail,
-                suggestion=suggestion,
-                sheet=sheet,
-                row=row or None,
-                org=org,
-                col_index=index,
-            )
-        )
+    located = enriched.with_columns(
+        pl.col("column").replace_strict(labels, default=None, return_dtype=pl.Utf8).alias("label")
+    )
+    report.row_issues = located.select(
+        "code",
+        "severity",
+        messages(
+            located.select(
+                "code", "value", pl.col("label").alias("column"), "detail", "suggestion"
+            ),
+            ctx.lang,
+        ),
+        pl.lit(table.sheet or None, dtype=pl.Utf8).alias("sheet"),
+        pl.when(pl.col("row") != 0).then(pl.col("row")).cast(pl.Int64).alias("row"),
+        pl.col("label").alias("column"),
+        "value",
+        "suggestion",
+        "org",
+        pl.col("column")
+        .replace_strict(header.columns, default=None, return_dtype=pl.Int64)
+        .alias("col_index"),
+    )
 
 
 def _rows(f: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:

@@ -24,7 +24,7 @@ from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.package import check_upload
 from kipu.core.read.sheets import Workbook as SourceBook
 from kipu.core.read.textfile import read_text_rows
-from kipu.core.validation.issues import ERROR, Issue, Report
+from kipu.core.validation.issues import ERROR, Report
 from kipu.core.write import excel_cell
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,8 @@ def annotate_workbook(
     if keep_rows is not None:
         _only_rows(book, sheet, keep_rows, report.header_row or 1)
     if sheet is not None:
-        _mark_cells(sheet, report.issues, limits.max_comments)
-    _errors_sheet(book, report.issues, lang)
+        _mark_cells(sheet, report, limits.max_comments)
+    _errors_sheet(book, report, lang)
     book.save(out)
     return out
 
@@ -126,21 +126,23 @@ def _anchor(sheet: Worksheet, row: int, column: int) -> tuple[int, int]:
     return row, column
 
 
-def _mark_cells(sheet: Worksheet, issues: list[Issue], max_comments: int) -> None:
-    by_cell: dict[tuple[int, int], list[Issue]] = defaultdict(list)
-    for issue in issues:
-        if issue.row:
-            by_cell[_anchor(sheet, issue.row, (issue.col_index or 0) + 1)].append(issue)
+def _mark_cells(sheet: Worksheet, report: Report, max_comments: int) -> None:
+    by_cell: dict[tuple[int, int], list[tuple[str, str, str]]] = defaultdict(list)
+    for row, col_index, severity, code, text in report.issue_rows(
+        "row", "col_index", "severity", "code", "message"
+    ):
+        if row:
+            by_cell[_anchor(sheet, row, (col_index or 0) + 1)].append((severity, code, text))
     for count, ((row, column), found) in enumerate(sorted(by_cell.items())):
         cell = sheet.cell(row=row, column=column)
-        cell.fill = ERROR_FILL if any(i.severity == ERROR for i in found) else WARNING_FILL
+        cell.fill = ERROR_FILL if any(s == ERROR for s, _, _ in found) else WARNING_FILL
         if count < max_comments:
-            text = "\n".join(f"[{i.code}] {i.message}" for i in found)
+            text = "\n".join(f"[{code}] {message}" for _, code, message in found)
             height = min(40 + 30 * len(found), 600)
             cell.comment = Comment(str(excel_cell(text)), "Kipu", width=320, height=height)
 
 
-def _errors_sheet(book: Workbook, issues: list[Issue], lang: str) -> None:
+def _errors_sheet(book: Workbook, report: Report, lang: str) -> None:
     name = ERRORS_SHEET.get(lang, ERRORS_SHEET["en"])
     while name in book.sheetnames:
         name = f"{name}_"
@@ -149,18 +151,10 @@ def _errors_sheet(book: Workbook, issues: list[Issue], lang: str) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     severity = _SEVERITY.get(lang, {})
-    for issue in issues:
-        values = [
-            severity.get(issue.severity, issue.severity),
-            issue.code,
-            issue.sheet,
-            issue.row,
-            issue.column,
-            issue.value,
-            issue.message,
-            issue.suggestion,
-        ]
-        sheet.append([excel_cell(v) for v in values])
+    fields = ("severity", "code", "sheet", "row", "column", "value", "message", "suggestion")
+    for values in report.issue_rows(*fields):
+        shown = (severity.get(values[0], values[0]), *values[1:])
+        sheet.append([excel_cell(v) for v in shown])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for letter, width in zip("ABCDEFGH", (9, 28, 12, 7, 28, 24, 70, 30), strict=True):

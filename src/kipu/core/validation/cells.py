@@ -38,6 +38,7 @@ UNSTORABLE = frozenset(
         "unknown-admin1",
         "admin1-not-in-country",
         "admin1-outside-scope",
+        "admin1-wrong-level",
         "unknown-organization",
         "unknown-sector",
         "unknown-indicator",

@@ -6,10 +6,11 @@ each code used exists here and is documented in docs/validation-codes.md.
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+# The report keeps row issues as columns (kipu.core.validation.report).
+from kipu.core.validation.report import Report
 
 ERROR = "error"
 WARNING = "warning"
@@ -81,6 +82,18 @@ _CODES = (
         "A header cell matches no 5W label; its values are kept aside, not imported.",
     ),
     _c(
+        "activityinfo-field-id",
+        WARNING,
+        "file",
+        "Column “{column}” is named by an ActivityInfo field ID, not a label; kept aside. "
+        "Export the form with its field labels, or map the column.",
+        "La columna “{column}” lleva el ID de un campo de ActivityInfo, no una etiqueta; se "
+        "conserva aparte. Exporte el formulario con las etiquetas de los campos, o asigne la "
+        "columna.",
+        "ActivityInfo can name columns by field ID (c12c92vi5olfmn7khb4) instead of labels; "
+        "such a column matches no 5W label and is kept aside.",
+    ),
+    _c(
         "no-rows",
         ERROR,
         "file",
@@ -143,6 +156,15 @@ _CODES = (
         "A local platform covers some admin1 units only (its admin1 scope); the row is elsewhere.",
     ),
     _c(
+        "admin1-wrong-level",
+        ERROR,
+        "row",
+        "Admin1 “{value}” is {detail}.",
+        "Admin1 “{value}” es {detail}.",
+        "The admin1 names a unit of another level of the row's country (a province or a "
+        "district); the message names the admin1 that contains it.",
+    ),
+    _c(
         "unknown-admin2",
         ERROR,
         "row",
@@ -157,6 +179,15 @@ _CODES = (
         "Admin2 “{value}” is not in {detail}.",
         "Admin2 “{value}” no está en {detail}.",
         "The admin2 exists but belongs to another admin1.",
+    ),
+    _c(
+        "admin2-wrong-level",
+        ERROR,
+        "row",
+        "Admin2 “{value}” is {detail}.",
+        "Admin2 “{value}” es {detail}.",
+        "The admin2 names a unit of another level of the row's country (a district, or a "
+        "department); the message names the admin2 that contains it.",
     ),
     _c(
         "unknown-organization",
@@ -411,6 +442,17 @@ _CODES = (
         "US$, USD, U$S or $ in an amount in US dollars: removed, the number kept.",
     ),
     _c(
+        "code-zeros-restored",
+        WARNING,
+        "row",
+        "“{value}” was read as the code {detail}: Excel drops the leading zeros of a code "
+        "typed as a number.",
+        "“{value}” se leyó como el código {detail}: Excel quita los ceros iniciales de un "
+        "código escrito como número.",
+        "A place code that lost its leading zeros (the UBIGEO 010101 typed as the number "
+        "10101) is read with them restored, and the unit is named so the reading can be checked.",
+    ),
+    _c(
         "merged-cell",
         WARNING,
         "row",
@@ -561,54 +603,4 @@ def new_issue(
     )
 
 
-@dataclass
-class Report:
-    issues: list[Issue] = field(default_factory=list)
-    rows_read: int = 0
-    rows_with_errors: int = 0
-    rows_with_warnings: int = 0
-    sheet: str | None = None
-    header_row: int | None = None
-
-    @property
-    def valid(self) -> bool:
-        return not any(i.severity == ERROR for i in self.issues)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == WARNING]
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        by_code = Counter(i.code for i in self.issues)
-        by_org: dict[str, Counter[str]] = {}
-        for issue in self.issues:
-            by_org.setdefault(issue.org or "", Counter())[issue.code] += 1
-        return {
-            "rows_read": self.rows_read,
-            "rows_valid": self.rows_read - self.rows_with_errors,
-            "rows_with_errors": self.rows_with_errors,
-            "rows_with_warnings": self.rows_with_warnings,
-            "errors": sum(1 for i in self.issues if i.severity == ERROR),
-            "warnings": sum(1 for i in self.issues if i.severity == WARNING),
-            "issues_by_code": dict(sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "issues_by_code_and_org": {
-                org: dict(sorted(counts.items())) for org, counts in sorted(by_org.items())
-            },
-            "sheet": self.sheet,
-            "header_row": self.header_row,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "valid": self.valid,
-            "summary": self.summary,
-            "issues": [i.to_dict() for i in self.issues],
-        }
-
-    def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+__all__ = ["CATALOGUE", "ERROR", "WARNING", "Code", "Issue", "Report", "message", "new_issue"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kipu.core.gazetteer import Location
 from kipu.core.read.fivew import NUM_SUFFIX
 from kipu.core.read.values import (
     decimal_evidence,
@@ -25,12 +26,16 @@ from kipu.core.reference import ReferenceData
 from kipu.core.schema import (
     COLUMNS,
     COUNT_COLUMNS,
-    DELIVERY_MECHANISMS,
+    DELIVERY_MECHANISMS_ES,
     YES_NO,
+    closest_term,
+    mechanism_names,
     mechanism_vocabulary,
     term_key,
 )
 from kipu.core.text import closest, normalise
+from kipu.core.validation.places import elsewhere as places_elsewhere
+from kipu.core.validation.places import misplaced
 from kipu.core.validation.plans import PlanResolvers, resolve_plan
 
 # What files write in admin1 for country-level activities, besides the country's own names.
@@ -120,6 +125,8 @@ class Resolver:
         found = self.gazetteer.find(text, country, 1)
         if found is None and self._is_national(text, country):
             found = self.gazetteer.national(country)
+        if found is None and (wrong := misplaced(self.gazetteer, text, country, 1, self.lang)):
+            return Resolution(None, "admin1-wrong-level", wrong.suggestion, wrong.detail)
         if found is None:
             elsewhere = self.gazetteer.find_anywhere(text, 1)
             if elsewhere is not None and elsewhere.country != country:
@@ -127,7 +134,7 @@ class Resolver:
             return Resolution(None, "unknown-admin1", self.gazetteer.suggest(text, country, 1))
         if self.scope and found.pcode not in self.scope:
             return Resolution(None, "admin1-outside-scope", detail=found.pcode)
-        return Resolution(found.pcode)
+        return _unit(text, found)
 
     def admin2(self, text: str, country: str | None, admin1: str | None) -> Resolution:
         if country is None:
@@ -135,13 +142,26 @@ class Resolver:
         if admin1 is not None:
             found = self.gazetteer.find(text, country, 2, parent=admin1)
             if found is not None:
-                return Resolution(found.pcode)
+                return _unit(text, found)
         found = self.gazetteer.find(text, country, 2)
-        if found is not None and admin1 is not None:
+        if found is not None and admin1 is None:
+            return _unit(text, found)
+        # A district of the row's department first ("Miraflores" in Lima), then a province
+        # of another department, then a unit of another level anywhere (places.py).
+        inside = None
+        if admin1 is not None:
+            inside = misplaced(
+                self.gazetteer, text, country, 2, self.lang, admin1, within_only=True
+            )
+        if found is not None and admin1 is not None and inside is None:
             unit = self.gazetteer.get(admin1)
-            return Resolution(None, "admin2-not-in-admin1", detail=unit.name if unit else admin1)
-        if found is not None:
-            return Resolution(found.pcode)
+            there = places_elsewhere(self.gazetteer, text, country, 2, self.lang)
+            return Resolution(
+                None, "admin2-not-in-admin1", detail=(unit.name if unit else admin1) + there
+            )
+        wrong = inside or misplaced(self.gazetteer, text, country, 2, self.lang, admin1)
+        if wrong is not None:
+            return Resolution(None, "admin2-wrong-level", wrong.suggestion, wrong.detail)
         return Resolution(None, "unknown-admin2", self.gazetteer.suggest(text, country, 2, admin1))
 
     # --- organisations ------------------------------------------------------------------
@@ -153,10 +173,27 @@ class Resolver:
         return Resolution(None, code, self._org_names[label] if label else None)
 
     def mechanism(self, text: str) -> Resolution:
+        """The mechanism of the 2025 list a cell names (any accepted name, plurals too); else
+        `cva-mechanism-invalid`, suggesting the mechanism whose accepted name, in any
+        language, the cell most resembles, named in the user's language."""
         found = self._mechanisms.get(term_key(text))
         if found is not None:
             return Resolution(found)
-        return Resolution(None, "cva-mechanism-invalid", closest(text, DELIVERY_MECHANISMS))
+        near = closest_term(text, mechanism_names())
+        if near is None:
+            return Resolution(None, "cva-mechanism-invalid")
+        suggestion = DELIVERY_MECHANISMS_ES[near[1]] if self.lang == "es" else near[1]
+        return Resolution(None, "cva-mechanism-invalid", suggestion)
+
+
+def _unit(text: str, found: Location) -> Resolution:
+    """The unit a place cell names; with `code-zeros-restored` when the cell is the unit's
+    numeric code without the leading zeros Excel removed (10101 for the UBIGEO 010101), so
+    the reading is said and can be checked (`Gazetteer.find` restores the zeros)."""
+    code = found.code
+    if text.isdigit() and len(text) < len(code) and code == text.zfill(len(code)):
+        return Resolution(found.pcode, "code-zeros-restored", detail=f"{code} ({found.name})")
+    return Resolution(found.pcode)
 
 
 # --- The prepared frame: raw cells + resolved values, resolution issues and flags ------------

@@ -63,10 +63,25 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
+# The roles from the least to the most privileged: a form offers them in this order and starts
+# on the first, so a hurried click never grants more than viewing (scope.Scope.allows is the
+# rule; tests/web/accounts/test_invitations.py checks this order against it).
+ROLES_LEAST_PRIVILEGED_FIRST = (
+    RoleName.VIEWER,
+    RoleName.PARTNER,
+    RoleName.COORDINATOR,
+    RoleName.ADMIN,
+)
+
+
 class RoleFields(forms.Form):
     """Role, organisation and sectors, with choices limited to one platform."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=RoleName.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in ROLES_LEAST_PRIVILEGED_FIRST],
+        initial=ROLES_LEAST_PRIVILEGED_FIRST[0].value,
+    )
     organisation = forms.ModelChoiceField(
         label=_("Organisation (partner focal points)"),
         queryset=Organisation.objects.none(),
@@ -116,6 +131,19 @@ class RoleFields(forms.Form):
 class InvitationForm(RoleFields):
     email = forms.EmailField(label=_("E-mail"))
     field_order = ["email", "role", "organisation", "sectors"]
+
+
+class ContactForm(forms.Form):
+    """The platform's IM contact address, shown to partners (a closed month, a question)."""
+
+    im_email = forms.EmailField(
+        label=_("IM team's contact address"),
+        required=False,
+        help_text=_(
+            "Partners are told to write here, for example when a month is closed. Empty: the "
+            "platform's contacts in an IM role, else the administrators' addresses."
+        ),
+    )
 
 
 class AcceptInvitationForm(SetPasswordForm):

@@ -116,3 +116,17 @@ class ResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip} at {self.at}"
+
+
+class InterfaceLanguage(models.Model):
+    """The interface language a user last signed in with, kept at each sign-in
+    (`services.remember_language`): e-mails sent without a request (reminders) use it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kipu_language"
+    )
+    lang = models.CharField(max_length=5)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.lang}"

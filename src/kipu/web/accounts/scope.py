@@ -197,6 +197,16 @@ class Scope:
             return queryset.filter(pk__in=rows.values("submission_id"))
         return queryset.none()
 
+    def jobs(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """Background jobs (kipu.web.jobs) the user may follow: the IM team every job of the
+        platform, anyone else the jobs they started themselves. Jobs are never public."""
+        queryset = queryset.filter(platform=self.platform)
+        if self.role == ADMIN:
+            return queryset
+        if self.user is not None:
+            return queryset.filter(started_by=self.user)
+        return queryset.none()
+
     def submission_rows(self, submission: Any) -> frozenset[int] | None:
         """The rows of a submission (file row numbers) whose content the user may read: None
         for all of them (the IM team, the organisation's own partners); for a coordinator,
@@ -252,6 +262,21 @@ class Scope:
     def _sector_q(self, prefix: str = "sector__") -> Q:
         codes = sorted(self.sector_codes)
         return Q(**{f"{prefix}code__in": codes}) | Q(**{f"{prefix}parent__code__in": codes})
+
+    # --- surveys (kipu.web.surveys) ------------------------------------------------------
+
+    def survey_rounds(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """Survey rounds whose results the user may read: the IM team every round of the
+        platform; everyone else the current rounds of published months, as aggregates under
+        the disclosure rule. Raw answers: `can_read_survey_answers`."""
+        queryset = queryset.filter(survey__platform=self.platform)
+        if self.role == ADMIN:
+            return queryset
+        return queryset.filter(status="current", month__in=sorted(self.published_months))
+
+    def can_read_survey_answers(self) -> bool:
+        """Raw survey answers (and results before disclosure control): the IM team only."""
+        return self.role == ADMIN
 
     # --- decisions ----------------------------------------------------------------------
 
@@ -351,6 +376,11 @@ def require(permission: str, *, platform: PlatformResolver | None = None) -> Cal
             request.kipu_scope = scope  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
+        # What the guard checks, readable from the URL's view: the menu and the sign-in
+        # landing ask the same question (`accounts.navigation.may_open`), so they never
+        # offer a page the view would refuse.
+        guarded.kipu_permission = permission  # type: ignore[attr-defined]
+        guarded.kipu_platform = resolve  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
 
     return decorator

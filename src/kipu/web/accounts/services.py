@@ -14,10 +14,17 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kipu.web.accounts.models import Invitation, LoginAttempt, ResetRequest, Role, RoleName
+from kipu.web.accounts.models import (
+    InterfaceLanguage,
+    Invitation,
+    LoginAttempt,
+    ResetRequest,
+    Role,
+    RoleName,
+)
 from kipu.web.accounts.queries import (
     address_locked_until,
     invitation_token,
@@ -112,6 +119,20 @@ def cancel_invitation(
 
 
 @transaction.atomic
+@transaction.atomic
+def set_im_email(
+    platform: Platform, email: str, *, actor: Any = None, ip: str | None = None
+) -> None:
+    """Set (or clear, with "") the address partners are told to write to: a closed month's
+    notice and the error pages name it (`portal.queries.im_contacts`). Audited."""
+    before = {"im_email": platform.im_email}
+    platform.im_email = email.strip().lower()
+    platform.save(update_fields=["im_email"])
+    record(
+        actor, "set_im_email", platform, before, {"im_email": platform.im_email}, platform, ip=ip
+    )
+
+
 def invite_user(
     platform: Platform,
     email: str,
@@ -343,3 +364,18 @@ def _demo_user(username: str) -> User:
     if user.kipu_roles.filter(platform__synthetic=False).exists():
         raise RoleError(f"{username!r} holds a role on a real platform: not turned into a demo")
     return user
+
+
+def remember_language(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """At each sign-in (`user_logged_in`), keep the interface language the user signed in
+    with: e-mails sent with no request to take it from (reminders) are written in it."""
+    keep_language(user, translation.get_language() or "en")
+
+
+def keep_language(user: Any, lang: str) -> None:
+    """Keep `lang` ("en", "es"; a region suffix is dropped) as `user`'s interface language:
+    at sign-in and whenever they switch the language (`views.set_language`). Anything else,
+    or an anonymous user, changes nothing."""
+    lang = lang[:2]
+    if lang in dict(settings.LANGUAGES) and isinstance(user, User) and user.pk:
+        InterfaceLanguage.objects.update_or_create(user=user, defaults={"lang": lang})

@@ -15,10 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
 
-from kipu.web.accounts import queries, services
+from kipu.web.accounts import navigation, queries, services
 from kipu.web.accounts.forms import (
     AcceptInvitationForm,
+    ContactForm,
     DeactivateUserForm,
     InvitationForm,
     ReasonForm,
@@ -32,9 +34,19 @@ from kipu.web.security import client_address
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. Without a page to go back to (or when that page is the public front page),
+    each person lands on their home: the console, the portal or the dashboard
+    (`navigation.landing_url`)."""
+
     template_name = "accounts/login.html"
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        wanted = self.get_redirect_url()
+        if wanted and wanted != navigation.DASHBOARD:
+            return wanted
+        return navigation.landing_url(self.request)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -66,22 +78,40 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require(MANAGE_PLATFORM)
+@require_http_methods(["GET", "POST"])
 def people(request: HttpRequest, platform: str) -> HttpResponse:
-    """The platform's users and their roles, and the invitations not used yet."""
+    """The platform's users and their roles, the invitations not used yet, and (POST) the IM
+    team's contact address partners are shown."""
     scope = scope_of(request)
+    contact = ContactForm(request.POST or None, initial={"im_email": scope.platform.im_email})
+    if request.method == "POST" and contact.is_valid():
+        services.set_im_email(
+            scope.platform,
+            contact.cleaned_data["im_email"],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+        messages.success(request, _("The contact address is saved."))
+        return redirect("accounts:people", platform=scope.platform.slug)
     context = {
         "platform": scope.platform,
         "roles": queries.platform_roles(scope.platform),
         "invitations": queries.pending_invitations(scope.platform),
+        "contact": contact,
     }
-    return render(request, "accounts/people.html", context)
+    return render(
+        request, "accounts/people.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 @require(MANAGE_PLATFORM)
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, platform: str) -> HttpResponse:
     scope = scope_of(request)
-    form = InvitationForm(request.POST or None, platform=scope.platform)
+    # The console's reminders link here to invite an organisation's missing focal point
+    # (?role=partner&organisation=<id>): the form starts filled in, nothing is sent unasked.
+    asked = {k: request.GET[k] for k in ("role", "organisation") if request.GET.get(k)}
+    form = InvitationForm(request.POST or None, platform=scope.platform, initial=asked)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.invite_user(
@@ -121,7 +151,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to %(platform)s.") % {"platform": invitation.platform})
-        return redirect("accounts:profile")
+        return redirect(navigation.landing_url(request))
     context = {"invitation": invitation, "form": form}
     return render(request, "accounts/accept_invitation.html", context)
 
@@ -223,3 +253,13 @@ def _may_switch(actor: Any, target: User) -> bool:
     administered = set(queries.admin_platforms(actor).values_list("pk", flat=True))
     held = set(queries.roles_of(target).values_list("platform_id", flat=True))
     return actor.is_superuser or (bool(held) and held <= administered)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also keeps the choice as a signed-in user's interface
+    language: reminders sent later, with no request, are written in the language the person
+    last chose, not only the one they signed in with."""
+    response = django_set_language(request)
+    if request.method == "POST" and response.status_code in (302, 204):
+        services.keep_language(request.user, request.POST.get("language", ""))
+    return response

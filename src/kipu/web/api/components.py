@@ -96,6 +96,91 @@ _SUBMISSION = _obj(
     }
 )
 
+_NUM = _t("number", True)  # a survey result's value: null when withheld from the public
+_SURVEY_RESULT = _obj(
+    {
+        "survey": _STR,
+        "month": _STR,
+        "question": _STR,
+        "question_label": _STR,
+        "answer": _STR,
+        "answer_label": _STR,
+        "dimension": _STR,
+        "group": _STR,
+        "group_label": _STR,
+        "respondents": _t("integer", True),
+        "count": _t("integer", True),
+        "weighted_count": _NUM,
+        "share": _NUM,
+        "low": _t("number", True, minimum=0, maximum=1),
+        "high": _t("number", True, minimum=0, maximum=1),
+        "effective_n": _NUM,
+        "suppressed": _BOOL,
+        "group_suppressed": _BOOL,
+    }
+)
+_SURVEY_QUESTION = _obj(
+    {
+        "name": _STR,
+        "path": _STR,
+        "type": _STR,
+        "label": _STR,
+        "required": _BOOL,
+        "repeat": _NSTR,
+        "choices": _t("array", items=_obj({"name": _STR, "label": _STR})),
+    }
+)
+_SURVEYS: dict[str, Any] = {
+    "SurveySummary": _obj(
+        {
+            "slug": _STR,
+            "title_en": _STR,
+            "title_es": _STR,
+            "synthetic": _BOOL,
+            "months": _t("array", items=_STR),
+            "links": _obj({"results": _STR}),
+        }
+    ),
+    "SurveyList": _list("SurveySummary"),
+    "Survey": _obj(
+        {
+            "slug": _STR,
+            "title": _STR,
+            "languages": _t("array", items=_STR),
+            "disclosure_threshold": _t("integer", minimum=1),
+            "months": _t("array", items=_STR),
+            "questions": _t("array", items=_SURVEY_QUESTION),
+            "disaggregations": _t("object", additionalProperties=_STR),
+            "indicators": _t(
+                "array", items=_obj({"question": _STR, "by": _t("array", items=_STR)})
+            ),
+        }
+    ),
+    "SurveyResult": _SURVEY_RESULT,
+    "SurveyResults": _obj(
+        {
+            "survey": _STR,
+            "month": _STR,
+            "interviews": _t("integer", True),
+            "disclosure_control": _BOOL,
+            "threshold": _t("integer", minimum=1),
+            "results": _t("array", items=_ref("SurveyResult")),
+        }
+    ),
+    "SurveyAnswer": _obj(
+        {"row": _INT, "key": _STR, "values": _t("object"), "repeats": _t("object")}
+    ),
+    "SurveyAnswers": _obj(
+        {
+            "survey": _STR,
+            "month": _STR,
+            "version": _INT,
+            "count": _INT,
+            "results": _t("array", items=_ref("SurveyAnswer")),
+        }
+    ),
+}
+
 COMPONENTS: dict[str, Any] = {
     "Error": _obj({"error": _obj({"code": _STR, "message": _STR, "details": _t("object")})}),
     "Index": _obj({"name": _STR, "version": _STR, "links": _t("object")}),
@@ -192,6 +277,33 @@ COMPONENTS: dict[str, Any] = {
             "blocked_row_numbers": _t("array", items=_INT),
         }
     ),
+    "Job": _obj(
+        {
+            "id": _STR,
+            "url": _STR,
+            "kind": _t(
+                "string", enum=["import", "report", "opendata", "snapshot", "reminders", "cleanup"]
+            ),
+            "state": _t("string", enum=["queued", "running", "succeeded", "failed"]),
+            "finished": _t("boolean"),
+            "progress": _t("integer", minimum=0, maximum=100),
+            "message": _STR,
+            "links": _t("array", items=_obj({"rel": _STR, "href": _STR, "label": _STR})),
+            "error": _t("string", True),
+        },
+        {
+            "page": _STR,
+            "platform": _t("string", True),
+            # the parts done so far while it runs: a report's "en-html", "en-pdf", …
+            "steps": _t("array", items=_STR),
+            "outcome": _t("string", True),
+            "result": _t("object"),
+            "attempts": _INT,
+            "created_at": _STR,
+            "started_at": _t("string", True),
+            "finished_at": _t("string", True),
+        },
+    ),
     "RowsBody": _obj(
         {"rows": _t("array", items=_t("object"), maxItems=100_000)},
         {"organisation": _STR, "month": _STR},
@@ -218,4 +330,5 @@ COMPONENTS: dict[str, Any] = {
             "resources": _t("array"),
         }
     ),
+    **_SURVEYS,
 }

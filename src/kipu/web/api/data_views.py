@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,19 @@ def _download(name: str, ext: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}.{ext}"'}
 
 
+def _export_name(call: Call, start: str | None, end: str | None) -> str:
+    """kipu-<platform>-5w-<period>[-<filters>]: the file says what it holds
+    (kipu-gtrm-peru-5w-2019-12, kipu-gtrm-peru-5w-2019-01-to-2019-12-PRO)."""
+    if start and end:
+        period = start if start == end else f"{start}-to-{end}"
+    else:
+        period = f"from-{start}" if start else (f"to-{end}" if end else "all-months")
+    p = call.params
+    extra = [str(v) for v in (p["sector"], p["admin1"], p["country"], p.get("organisation")) if v]
+    parts = ["kipu", call.platform.slug, "5w", period, *extra]
+    return "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", part) for part in parts)
+
+
 @handler("activities")
 def activities(call: Call) -> HttpResponseBase:
     start, end = _period(call)
@@ -79,7 +93,7 @@ def activities(call: Call) -> HttpResponseBase:
     last = end or start
     year = int(last[:4]) if last else None
     reference = reference_data(call.platform, year)
-    name = f"activities-{call.platform.slug}"
+    name = _export_name(call, start, end)
     if p["format"] == "csv":
         chunks = stream_activities_csv(
             activity_slices(rows, call.platform.pk, EXPORTED), reference, p["lang"], p["hxl"]

@@ -149,9 +149,13 @@ def package_activity_chunks(platform: Platform, month: str) -> Iterator[bytes]:
         .order_by("pk")
     )
     reference = reference_data(platform, int(month[:4]))
-    return stream_activities_csv(
-        activity_slices(rows, platform.pk, EXPORTED), reference, "en", hxl=True
-    )
+    # Public rows finer than the department follow the disclosure rule (issue 17): a row
+    # counting 1 to k-1 people in a province is published at department level.
+    from kipu.core.surveys.fivew_disclosure import protect_slices
+    from kipu.web.surveys.queries import disclosure_k
+
+    slices = protect_slices(activity_slices(rows, platform.pk, EXPORTED), disclosure_k(platform))
+    return stream_activities_csv(slices, reference, "en", hxl=True)
 
 
 def write_package(platform: Platform, month: str, folder: Path) -> Path:

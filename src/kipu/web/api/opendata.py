@@ -99,7 +99,7 @@ class FigureColumn:
     kind: str = "integer"  # Table Schema type
 
 
-_POPULATION = {
+POPULATION_LABELS = {
     "in_destination": ("refugees and migrants in destination", "refugiados y migrantes en destino"),
     "in_transit": ("refugees and migrants in transit", "refugiados y migrantes en tránsito"),
     "host_community": ("host communities", "comunidades de acogida"),
@@ -156,7 +156,7 @@ FIGURE_COLUMNS: tuple[FigureColumn, ...] = (
     ),
     *(
         FigureColumn(n, f"New {en}", f"Nuevos: {es}", _group_tag(n, "new"))
-        for n, (en, es) in _POPULATION.items()
+        for n, (en, es) in POPULATION_LABELS.items()
     ),
     FigureColumn(
         "consolidated_total", "Consolidated total", "Total consolidado", "#reached+ind+cumulative"
@@ -168,7 +168,7 @@ FIGURE_COLUMNS: tuple[FigureColumn, ...] = (
             f"Consolidado: {es}",
             _group_tag(n, "cumulative"),
         )
-        for n, (en, es) in _POPULATION.items()
+        for n, (en, es) in POPULATION_LABELS.items()
     ),
     FigureColumn(
         "consolidated_cva", "Consolidated CVA", "CVA consolidado", "#reached+ind+cumulative+cva"

@@ -37,6 +37,9 @@ EXPORT = Param(
     default="json",
 )
 HXL = Param("hxl", "boolean", "csv/xlsx: include the HXL hashtag row.", default=True)
+SURVEY_PATH = Param("survey", "slug", "Survey slug.", location="path")
+SURVEY_MONTH = Param("month", "month", "Round (month), YYYY-MM; default: the latest you may read.")
+SURVEY_LANG = Param("lang", "string", "Language of labels.", enum=("en", "es"), default="en")
 TABLES = (
     "application/json",
     "text/csv",
@@ -255,10 +258,29 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         status=201,
         body=SUBMIT_BODY,
         errors=(400, 401, 403, 404, 413, 415, 422, 429),
-        extra_responses={200: "Same file as the current version: nothing changed."},
+        extra_responses={
+            200: "Same file as the current version: nothing changed.",
+            202: "A large file: accepted, stored by a background job (answer: `Job`, "
+            "`Location` its URL).",
+        },
         description="Validated and stored exactly as an upload through the portal. Partners "
         "submit for their organisation (the default), the IM team for any member, until the "
-        "month is locked. Needs a token. A report with errors answers 422 `invalid-submission`.",
+        "month is locked. Needs a token. A report with errors answers 422 `invalid-submission`. "
+        "A file above the installation's job threshold (2 MiB by default) answers 202 at once "
+        "with the job that stores it: follow `url` (/api/v1/jobs/{id}) until `finished`.",
+    ),
+    Endpoint(
+        "job",
+        "GET",
+        "/jobs/{id}",
+        "A background job: state, progress, result links",
+        "submissions",
+        access="signed-in",
+        params=(Param("id", "string", "Job id (a UUID).", location="path"),),
+        response="Job",
+        description="Jobs you started (the IM team: every job of its platform). `state` is "
+        "queued, running, succeeded or failed; `progress` 0-100; `links` point to the result "
+        "(the submission, the report files, the package); `error` says why a job failed.",
     ),
     Endpoint(
         "reports",
@@ -305,11 +327,71 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         params=(PLATFORM_PATH, MONTH_PATH),
         media=("text/csv",),
     ),
+    # Surveys: the handlers and their routes are in kipu.web.surveys.api (its own URLs,
+    # included by urls.py); declared here so the document and the index list them.
+    Endpoint(
+        "surveys",
+        "GET",
+        "/surveys",
+        "Surveys of a platform and their rounds",
+        "surveys",
+        params=(PLATFORM,),
+        response="SurveyList",
+    ),
+    Endpoint(
+        "survey",
+        "GET",
+        "/surveys/{survey}",
+        "A survey's questions, choices, indicators",
+        "surveys",
+        params=(SURVEY_PATH, PLATFORM, SURVEY_LANG),
+        response="Survey",
+    ),
+    Endpoint(
+        "survey_results",
+        "GET",
+        "/surveys/{survey}/results",
+        "Counts and shares with 95% intervals, by question and disaggregation",
+        "surveys",
+        params=(
+            SURVEY_PATH,
+            PLATFORM,
+            SURVEY_MONTH,
+            SURVEY_LANG,
+            Param("question", "string", "Only this question (name or path)."),
+            Param("dimension", "string", "Only this disaggregation (or all)."),
+            Param(
+                "format",
+                "string",
+                "json, or csv with an HXL row.",
+                enum=("json", "csv"),
+                default="json",
+            ),
+        ),
+        response="SurveyResults",
+        media=("application/json", "text/csv"),
+        description="Anyone: the current rounds of published months, every cell under the "
+        "platform's disclosure threshold (k respondents) withheld with its complements. The IM "
+        "team: every round, before disclosure control.",
+    ),
+    Endpoint(
+        "survey_answers",
+        "GET",
+        "/surveys/{survey}/answers",
+        "Raw answers of a round",
+        "surveys",
+        access="signed-in",
+        params=(SURVEY_PATH, PLATFORM, SURVEY_MONTH),
+        response="SurveyAnswers",
+        errors=(400, 401, 403, 404, 429),
+        description="The IM team only: raw answers are never public.",
+    ),
 )
 BY_NAME = {e.name: e for e in ENDPOINTS}
 STATUS_TEXT = {
     200: "OK",
     201: "Stored",
+    202: "Accepted: a background job does it",
     400: "Invalid parameters or body",
     401: "Not authenticated",
     403: "Not allowed",
@@ -349,6 +431,9 @@ def operation(endpoint: Endpoint) -> dict[str, Any]:
     responses: dict[str, Any] = {str(endpoint.status): _success(endpoint)}
     for status, text in endpoint.extra_responses.items():
         responses[str(status)] = {**_success(endpoint), "description": text}
+        if status == 202:  # accepted for a background job: the answer is the job
+            job = {"schema": {"$ref": "#/components/schemas/Job"}}
+            responses["202"]["content"] = {"application/json": job}
     for status in endpoint.errors:
         responses[str(status)] = _error(status)
     spec: dict[str, Any] = {

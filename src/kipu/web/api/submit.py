@@ -23,6 +23,8 @@ from kipu.core.validation import validate_rows
 from kipu.web.api.base import Call, json_answer
 from kipu.web.api.errors import ApiError
 from kipu.web.audit.services import client_ip, record
+from kipu.web.jobs.api import job_answer
+from kipu.web.jobs.start import is_large, start_import
 from kipu.web.platforms.models import Membership, Organisation, Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.imports import (
@@ -288,6 +290,18 @@ def submit(call: Call) -> HttpResponse:
         result = import_rows(call.platform, _json_rows(call.request), **options)
     elif media in ("multipart/form-data", "application/octet-stream", *SUFFIXES):
         with _uploaded_file(call.request) as path:
+            if is_large(path):  # answered at once; a background job stores it (kipu.web.jobs)
+                job, _created = start_import(
+                    call.platform,
+                    organisation,
+                    month,
+                    path,
+                    call.user,
+                    lang=params["lang"],
+                    accept_issues=params["accept_issues"],
+                    ip=client_ip(call.request),
+                )
+                return job_answer(job, status=202)
             try:
                 result = import_file(call.platform, path, **options)
             except ImportRefused as error:

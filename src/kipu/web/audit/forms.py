@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kipu.web.audit.labels import action_label, object_type_label
 from kipu.web.audit.models import AuditEvent
 from kipu.web.audit.queries import audit_actions, audit_object_types
 
@@ -24,10 +25,14 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, events: QuerySet[AuditEvent], **kwargs: Any) -> None:
         """`events`: the events the user may read, whose actions and types are offered."""
         super().__init__(*args, **kwargs)
-        blank = [("", _("any"))]
+        blank: list[tuple[str, str]] = [("", str(_("any")))]
         action = self.fields["action"]
         object_type = self.fields["object_type"]
         assert isinstance(action, forms.ChoiceField)
         assert isinstance(object_type, forms.ChoiceField)
-        action.choices = blank + [(a, a) for a in audit_actions(events)]
-        object_type.choices = blank + [(t, t) for t in audit_object_types(events)]
+        action.choices = blank + sorted(
+            ((a, action_label(a)) for a in audit_actions(events)), key=lambda c: c[1].casefold()
+        )
+        object_type.choices = blank + [
+            (t, object_type_label(t)) for t in audit_object_types(events)
+        ]

@@ -47,6 +47,19 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
     @property
+    def action_label(self) -> str:
+        """The action in the interface language (kipu.web.audit.labels)."""
+        from kipu.web.audit.labels import action_label
+
+        return action_label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        from kipu.web.audit.labels import object_type_label
+
+        return object_type_label(self.object_type)
+
+    @property
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for the fields whose value differs."""
         before, after = self.before or {}, self.after or {}

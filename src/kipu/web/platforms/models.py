@@ -29,6 +29,11 @@ class Platform(models.Model):
     contacts = models.JSONField(
         default=list, blank=True, help_text="[{name, role, organisation, email}]"
     )
+    im_email = models.EmailField(
+        blank=True,
+        help_text="The IM team's address partners are told to write to (a locked month, "
+        "help with a file); empty: the contacts in an IM role, else the administrators",
+    )
     admin1 = models.ManyToManyField(
         "locations.Location",
         blank=True,

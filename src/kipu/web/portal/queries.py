@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -169,3 +171,101 @@ def visible_submission(scope: Scope, pk: int) -> Submission:
 
 def distinct(values: Iterable[str]) -> list[str]:
     return sorted({v for v in values if v})
+
+
+def version_number(submission: Submission) -> int:
+    """The submission's number among its organisation's uploads for the month (1 for the
+    first), counted as `history` counts them: every upload, rejected ones included."""
+    earlier = Submission.objects.filter(
+        platform_id=submission.platform_id,
+        organisation_id=submission.organisation_id,
+        month=submission.month,
+    ).filter(
+        Q(uploaded_at__lt=submission.uploaded_at)
+        | Q(uploaded_at=submission.uploaded_at, pk__lte=submission.pk)
+    )
+    return earlier.count()
+
+
+def stored_summary(scope: Scope, submission: Submission, lang: str = "en") -> dict[str, Any]:
+    """What a submission stored, as far as the scope may read it: {month, version, rows,
+    sectors: [{code, name, rows, new_beneficiaries, total_monthly}]}. The people columns are
+    plain sums of the rows' New beneficiaries and Total monthly beneficiaries, per sector or
+    area as written in the file (the dashboard's "people reached" removes double counting;
+    these sums do not)."""
+    from kipu.web.submissions.models import Activity
+
+    rows = scope.own_activities(Activity.objects.filter(submission=submission))
+    sectors = (
+        rows.values("sector__code", "sector__name_en", "sector__name_es")
+        .annotate(
+            rows=Count("pk"),
+            new_beneficiaries=Sum("new_beneficiaries"),
+            total_monthly=Sum("total_monthly"),
+        )
+        .order_by("sector__code")
+    )
+    return {
+        "month": submission.month,
+        "version": version_number(submission),
+        "rows": sum(s["rows"] for s in sectors),
+        "sectors": [
+            {
+                "code": s["sector__code"],
+                "name": (s["sector__name_es"] if lang == "es" else "") or s["sector__name_en"],
+                "rows": s["rows"],
+                "new_beneficiaries": s["new_beneficiaries"] or 0,
+                "total_monthly": s["total_monthly"] or 0,
+            }
+            for s in sectors
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A month that takes no submissions: locked (approved) or published, since when."""
+
+    month: str
+    status: str  # "locked" or "published"
+    since: dt.datetime
+
+
+def closures(platform: Platform) -> dict[str, Closure]:
+    """The platform's closed months (month → Closure), as the month status records them."""
+    from kipu.web.submissions.models import MonthStatus
+
+    closed = (MonthStatus.Status.LOCKED, MonthStatus.Status.PUBLISHED)
+    rows = MonthStatus.objects.filter(platform=platform, status__in=closed)
+    return {
+        m.month: Closure(m.month, m.status, m.changed_at)
+        for m in rows.only("month", "status", "changed_at")
+    }
+
+
+def im_contacts(platform: Platform) -> list[str]:
+    """The e-mail addresses a partner writes to about the platform's months: the platform's
+    IM contact address (`Platform.im_email`); else its listed contacts whose role is
+    information management; else its IM team's accounts (the administrators). [] when the
+    platform has none of these."""
+    if platform.im_email:
+        return [platform.im_email]
+    listed = [
+        str(c.get("email"))
+        for c in platform.contacts or []
+        if isinstance(c, dict) and c.get("email") and _is_im_role(str(c.get("role") or ""))
+    ]
+    if listed:
+        return list(dict.fromkeys(listed))
+    team = Role.objects.filter(platform=platform, role="admin", user__is_active=True)
+    emails = team.exclude(user__email="").order_by("user__email")
+    return list(dict.fromkeys(emails.values_list("user__email", flat=True)))
+
+
+def _is_im_role(role: str) -> bool:
+    words = role.casefold()
+    return (
+        "information management" in words
+        or "gestión de información" in words
+        or ("im" in words.replace("/", " ").split())
+    )

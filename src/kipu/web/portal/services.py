@@ -5,23 +5,37 @@ annotated workbook later. Every upload is audited."""
 
 from __future__ import annotations
 
+import logging
+import re
 import shutil
+import smtplib
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.text import get_valid_filename
 
 from kipu.web.audit.services import record, snapshot
 from kipu.web.database import data_dir
 from kipu.web.platforms.models import Organisation, Platform
-from kipu.web.submissions.imports import ImportResult, checksum_of, import_file
+from kipu.web.submissions.imports import (
+    ImportProgress,
+    ImportResult,
+    checksum_of,
+    import_file,
+)
 from kipu.web.submissions.models import Submission
 from kipu.web.submissions.months import locked_months
 
+log = logging.getLogger(__name__)
 _AUDITED_FIELDS = ("organisation", "month", "status", "file_name", "checksum", "row_count")
 
 
@@ -86,6 +100,15 @@ def _user(actor: Any) -> Any:
     return actor if isinstance(actor, AbstractBaseUser) else None
 
 
+def check_open(platform: Platform, organisation: Organisation, month: str) -> None:
+    """UploadRefused when the month is locked or the organisation is not a member: what an
+    upload refuses, checked before a background import is queued too."""
+    if month in locked_months(platform):
+        raise UploadRefused(f"{month} is locked: it takes no new submissions")
+    if not organisation.memberships.filter(platform=platform).exists():
+        raise UploadRefused(f"{organisation} is not a member of {platform}")
+
+
 def upload_submission(
     platform: Platform,
     organisation: Organisation,
@@ -96,13 +119,12 @@ def upload_submission(
     *,
     accept_issues: bool = False,
     ip: str | None = None,
+    progress: ImportProgress | None = None,
 ) -> Upload:
     """Validate and store one organisation's month; record a rejected submission when the
-    file cannot be stored. Locked months and non-members are refused before anything is kept."""
-    if month in locked_months(platform):
-        raise UploadRefused(f"{month} is locked: it takes no new submissions")
-    if not organisation.memberships.filter(platform=platform).exists():
-        raise UploadRefused(f"{organisation} is not a member of {platform}")
+    file cannot be stored. Locked months and non-members are refused before anything is kept.
+    `progress` is told how the import goes (a background job shows it)."""
+    check_open(platform, organisation, month)
     path = _save_incoming(platform, uploaded_file)
     try:
         result = import_file(
@@ -113,6 +135,7 @@ def upload_submission(
             accept_issues=accept_issues,
             uploaded_by=_user(user),
             lang=lang,
+            progress=progress,
         )
         upload = _settle(platform, organisation, month, path, result, user, ip)
     except BaseException:
@@ -177,6 +200,23 @@ def _record_rejection(
     return submission
 
 
+def _validate(
+    platform: Platform, organisation: Organisation, month: str, path: Path, lang: str
+) -> Any:
+    from kipu.core.validation import validate_file
+    from kipu.web.platforms.queries import reference_data
+    from kipu.web.submissions.queries import history_frame
+
+    return validate_file(
+        path,
+        reference_data(platform, int(month[:4])),
+        org=organisation.key,
+        month=month,
+        lang=lang,
+        history=history_frame(platform, organisation, exclude_month=month),
+    )
+
+
 def check_file(
     platform: Platform,
     organisation: Organisation,
@@ -184,23 +224,110 @@ def check_file(
     uploaded_file: FileLike | Path,
     lang: str = "en",
 ) -> Any:
-    """Validate without storing or keeping anything: the "check only" button."""
-    from kipu.core.validation import validate_file
-    from kipu.web.platforms.queries import reference_data
-    from kipu.web.submissions.queries import history_frame
-
+    """Validate without storing or keeping anything."""
     path = _save_incoming(platform, uploaded_file)
     try:
-        return validate_file(
-            path,
-            reference_data(platform, int(month[:4])),
-            org=organisation.key,
-            month=month,
-            lang=lang,
-            history=history_frame(platform, organisation, exclude_month=month),
-        )
+        return _validate(platform, organisation, month, path, lang)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
+
+
+# --- "Check only", then "Submit" without picking the file again ------------------------------
+# A file that passed the check is kept, stored nowhere else, under
+# uploads/<platform>/checked/<user id>/<organisation id>/<SHA-256>/: only the user who checked it,
+# acting for that organisation, finds it again, by its hash, until it expires.
+
+CHECKED_HOURS_DEFAULT = 24
+
+
+def checked_hours() -> int:
+    return int(getattr(settings, "KIPU_CHECKED_FILE_HOURS", CHECKED_HOURS_DEFAULT))
+
+
+def _checked_root(platform: Platform, user: Any, organisation: Organisation) -> Path:
+    return uploads_dir(platform) / "checked" / str(user.pk) / str(organisation.pk)
+
+
+def check_and_keep(
+    platform: Platform,
+    organisation: Organisation,
+    month: str,
+    uploaded_file: FileLike | Path,
+    user: Any,
+    lang: str = "en",
+) -> tuple[Any, str | None]:
+    """The "check only" button: validate, store nothing; a valid file is kept for its user to
+    submit without uploading it again. (validation result, the kept file's SHA-256 or None)."""
+    discard_expired(platform, user)
+    path = _save_incoming(platform, uploaded_file)
+    try:
+        result = _validate(platform, organisation, month, path, lang)
+        if not result.report.valid or not getattr(user, "pk", None):
+            return result, None
+        digest = checksum_of(path)
+        folder = _checked_root(platform, user, organisation) / digest
+        shutil.rmtree(folder, ignore_errors=True)  # the same file checked again: the latest
+        folder.mkdir(parents=True)
+        shutil.move(str(path), folder / path.name)
+        return result, digest
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def checked_file(
+    platform: Platform, organisation: Organisation, user: Any, digest: str
+) -> Path | None:
+    """The file `user` checked for `organisation` with SHA-256 `digest`, if it is still kept
+    (None once expired, submitted, or never checked by this user for this organisation)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest or "") or not getattr(user, "pk", None):
+        return None
+    folder = _checked_root(platform, user, organisation) / digest
+    files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    if len(files) != 1 or _expired(files[0]) or checksum_of(files[0]) != digest:
+        return None
+    return files[0]
+
+
+def discard_checked(path: Path) -> None:
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def discard_expired(platform: Platform, user: Any) -> None:
+    """Delete the user's kept files of `platform` that have expired."""
+    root = uploads_dir(platform) / "checked" / str(getattr(user, "pk", ""))
+    for folder in root.glob("*/*") if root.is_dir() else []:
+        files = [p for p in folder.iterdir() if p.is_file()]
+        if not files or all(_expired(p) for p in files):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _expired(path: Path) -> bool:
+    age = time.time() - path.stat().st_mtime
+    return age > checked_hours() * 3600
+
+
+# --- The submitter's confirmation ------------------------------------------------------------
+
+
+def send_confirmation(
+    submission: Submission, summary: dict[str, Any], user: Any, lang: str, url: str
+) -> bool:
+    """E-mail the submitter what was stored (`queries.stored_summary`), in `lang`, with the
+    link to the submission. False when the account has no e-mail address or the mail could
+    not be sent (the caller says so on the page); the submission stands either way."""
+    email = getattr(user, "email", "") or ""
+    if not email:
+        return False
+    context = {"submission": submission, "summary": summary, "url": url, "user": user}
+    with translation.override(lang):
+        subject = render_to_string("portal/confirmation_subject.txt", context)
+        body = render_to_string("portal/confirmation_email.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [email])
+    except (OSError, smtplib.SMTPException):
+        log.exception("confirmation of submission %s not sent", submission.pk)
+        return False
+    return True
 
 
 def report_from_dict(data: dict[str, Any], column_indexes: dict[str, int] | None = None) -> Any:

@@ -22,14 +22,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kipu.web.accounts.scope import UPLOAD, VIEW_UNPUBLISHED, Scope, require, scope_of
 from kipu.web.audit.services import client_ip
+from kipu.web.jobs.start import is_large, start_import
 from kipu.web.platforms.models import Organisation
 from kipu.web.portal import queries
-from kipu.web.portal.forms import IssueFilterForm, UploadForm
+from kipu.web.portal.forms import IssueFilterForm, SubmitCheckedForm, UploadForm
 from kipu.web.portal.queries import user_platform
 from kipu.web.portal.services import (
     UploadRefused,
     annotated_workbook,
-    check_file,
+    check_and_keep,
+    checked_file,
+    checked_hours,
+    discard_checked,
+    send_confirmation,
     stored_file,
     upload_submission,
 )
@@ -69,9 +74,12 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     organisation = queries.organisation_for(scope, request.GET.get("org"))
     months = queries.reporting_months(scope.platform)
+    closed = queries.closures(scope.platform)
     context = _context(
         scope,
         organisation,
+        closure=closed[max(closed)] if closed else None,
+        contacts=queries.im_contacts(scope.platform) if closed else [],
         organisations=queries.member_organisations(scope.platform) if scope.role == "admin" else [],
         months=[{"month": m, "locked": scope.is_locked(m)} for m in reversed(months)],
         open_months=[m for m in reversed(months) if not scope.is_locked(m)],
@@ -122,37 +130,113 @@ def _download(content: bytes, name: str) -> HttpResponse:
 @require(UPLOAD, platform=user_platform)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    """GET: the form. POST "check": the report, nothing kept. POST "submit": validate and store
-    (or record the rejection), then show the submission with its report."""
+    """GET: the form. POST "check": the report, nothing stored; a valid file is kept for the
+    user, and the page offers to submit it without picking it again ("submit_checked").
+    POST "submit": validate and store (or record the rejection), then show the submission."""
     scope = scope_of(request)
     organisation = _upload_organisation(request, scope)
     months = queries.open_months(scope)
+    if request.method == "POST" and request.POST.get("action") == "submit_checked":
+        return _submit_checked(request, scope, organisation, months)
+    asked = request.GET.get("month")
     form = UploadForm(
         request.POST or None,
         request.FILES or None,
         scope=scope,
         organisation=organisation,
         months=months,
-        initial={"month": request.GET.get("month") or (months[-1] if months else None)},
+        initial={"month": asked if asked in months else (months[-1] if months else None)},
     )
-    context = _context(scope, organisation, form=form, months=months)
+    context = _upload_context(scope, organisation, form, months, asked)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("action") == "check":
-            result = check_file(
-                scope.platform, organisation, data["month"], data["file"], language()
+            result, digest = check_and_keep(
+                scope.platform, organisation, data["month"], data["file"], request.user, language()
             )
             context["checked"] = result.report.to_dict()
             context["checked_month"] = data["month"]
+            context["checked_name"] = Path(data["file"].name or "").name
+            if digest is not None:
+                context["submit_form_hours"] = checked_hours()
+                context["submit_form"] = SubmitCheckedForm(
+                    scope=scope,
+                    organisation=organisation,
+                    months=months,
+                    initial={"month": data["month"], "checked": digest},
+                )
             return render(request, "portal/upload.html", context)
         return _submit(request, scope, organisation, data)
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/upload.html", context, status=status)
 
 
+def _upload_context(
+    scope: Scope,
+    organisation: Organisation,
+    form: Any,
+    months: list[str],
+    asked: str | None,
+) -> dict[str, Any]:
+    """The upload page's context: the form, and what to do about closed months: the one asked
+    for (`?month=`), or the latest when no month is open."""
+    closed = queries.closures(scope.platform)
+    closure = closed.get(asked or "") or (closed[max(closed)] if closed and not months else None)
+    return _context(
+        scope,
+        organisation,
+        form=form,
+        months=months,
+        closure=closure,
+        contacts=queries.im_contacts(scope.platform) if closure else [],
+    )
+
+
+def _submit_checked(
+    request: HttpRequest, scope: Scope, organisation: Organisation, months: list[str]
+) -> HttpResponse:
+    """Submit the file the user's "Check only" kept, found by its hash within their scope."""
+    form = SubmitCheckedForm(request.POST, scope=scope, organisation=organisation, months=months)
+    back = f"{reverse('portal:upload')}?{query(scope, organisation)}"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    path = checked_file(scope.platform, organisation, request.user, data["checked"])
+    if path is None:
+        messages.error(
+            request,
+            _(
+                "The checked file is no longer kept (it expires after %(hours)s hours, and "
+                "is kept once): pick it again."
+            )
+            % {"hours": checked_hours()},
+        )
+        return redirect(f"{back}&month={data['month']}")
+    try:
+        return _submit(request, scope, organisation, {"month": data["month"], "file": path})
+    finally:
+        discard_checked(path)
+
+
 def _submit(
     request: HttpRequest, scope: Scope, organisation: Organisation, data: dict[str, Any]
 ) -> HttpResponse:
+    if is_large(data["file"]):  # stored by a background job; its page shows the progress
+        job, _created = start_import(
+            scope.platform,
+            organisation,
+            data["month"],
+            data["file"],
+            request.user,
+            lang=language(),
+            accept_issues=bool(data.get("accept_issues")),
+            ip=client_ip(request),
+            confirm=True,
+        )
+        return redirect("jobs:detail", pk=job.pk)
     try:
         done = upload_submission(
             scope.platform,
@@ -176,8 +260,29 @@ def _submit(
         ),
     }[done.outcome] % {"rows": done.submission.row_count, "month": data["month"]}
     (messages.error if done.outcome == "rejected" else messages.success)(request, text)
-    url = reverse("portal:submission", args=[done.submission.pk])
-    return redirect(f"{url}?{query(scope, organisation)}")
+    url = f"{reverse('portal:submission', args=[done.submission.pk])}?{query(scope, organisation)}"
+    if done.outcome == "stored":
+        _confirm(request, scope, done.submission, url)
+    return redirect(url)
+
+
+def _confirm(request: HttpRequest, scope: Scope, submission: Any, url: str) -> None:
+    """E-mail the submitter what was stored, and say on the page whether it went."""
+    summary = queries.stored_summary(scope, submission, language())
+    sent = send_confirmation(
+        submission, summary, request.user, language(), request.build_absolute_uri(url)
+    )
+    email = getattr(request.user, "email", "")
+    if sent:
+        messages.info(request, _("A confirmation was sent to %(email)s.") % {"email": email})
+    elif not email:
+        messages.warning(request, _("No confirmation e-mail: your account has no e-mail address."))
+    else:
+        messages.warning(
+            request,
+            _("The confirmation e-mail to %(email)s could not be sent; the file is stored.")
+            % {"email": email},
+        )
 
 
 @require(VIEW_UNPUBLISHED, platform=user_platform)
@@ -210,6 +315,11 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         filters=kept.urlencode(),
         has_file=stored_file(found) is not None,
         can_replace=scope.can_upload(organisation, found.month),
+        stored=queries.stored_summary(scope, found, language())
+        if found.status != found.Status.REJECTED
+        else None,
+        closure=queries.closures(scope.platform).get(found.month),
+        contacts=queries.im_contacts(scope.platform),
         versions=next(
             (
                 g["versions"]

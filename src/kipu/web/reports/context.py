@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -11,21 +12,27 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import Figures
+from kipu.core.report.catalogue import build_catalogue
 from kipu.core.report.context import (
     AreaSection,
     Contact,
     Coordination,
+    CustomSection,
     Event,
     Flows,
     KeyFigure,
     ProvincePresence,
     ReportContext,
 )
-from kipu.web.figures.queries import cached_activity_frame, platform_figures
+from kipu.core.report.narrative import NarrativeError
+from kipu.web.figures.queries import (
+    cached_activity_frame,
+    cached_reference_data,
+    platform_figures,
+)
 from kipu.web.plans.queries import plan_value
 from kipu.web.platforms.models import Event as EventRow
 from kipu.web.platforms.models import Membership, Platform
-from kipu.web.reports.catalogue import build_catalogue
 from kipu.web.reports.models import Narrative
 from kipu.web.stats.models import Observation
 
@@ -56,26 +63,49 @@ def latest_statistics(platform: Platform, until: date) -> dict[str, tuple[date, 
     return found
 
 
+CUSTOM = "custom-"  # custom sections are stored as custom-1, custom-2 … with a title
+
+
 def narratives(platform: Platform, month: str, lang: str) -> dict[str, str]:
+    """The month's narrative in `lang`: section → Markdown."""
     rows = Narrative.objects.filter(platform=platform, month=month, lang=lang)
     return {n.section: n.markdown for n in rows}
+
+
+def custom_sections(platform: Platform, month: str, lang: str) -> list[Narrative]:
+    """The month's custom sections in `lang`, in the order they were added."""
+    rows = Narrative.objects.filter(
+        platform=platform, month=month, lang=lang, section__startswith=CUSTOM
+    )
+    return sorted(rows, key=lambda n: int(n.section[len(CUSTOM) :] or 0))
 
 
 def report_context(
     platform: Platform, month: str, lang: str = "en", narrative: dict[str, str] | None = None
 ) -> ReportContext:
     """Everything the report of `month` shows. `narrative` (section → Markdown) overrides the
-    stored narrative sections (e.g. files given to `kipu sitrep --narrative`)."""
+    stored narrative sections (e.g. files given to `kipu sitrep --narrative`); a section it
+    names that the report does not have raises NarrativeError listing the sections."""
     config = platform.report_config or {}
+    _check_sections(platform, month, narrative or {})
     year = platform_figures(platform, date_from=f"{month[:4]}-01", date_to=month)
     this_month = platform_figures(platform, date_from=month, date_to=month)
     statistics = latest_statistics(platform, month_end(month))
     texts = {**narratives(platform, month, lang), **(narrative or {})}
-    # The month's rows from the shared snapshot, like the figures: not another database read.
-    frame = cached_activity_frame(platform)[1].filter(pl.col("month") == month)
-    catalogue = build_catalogue(
-        year, this_month, frame, {k: (d, v) for k, (d, v, _) in statistics.items()}
+    # The year's rows from the shared snapshot, like the figures: not another database read.
+    frame = cached_activity_frame(platform)[1].filter(
+        pl.col("month").is_between(pl.lit(f"{month[:4]}-01"), pl.lit(month))
     )
+    catalogue = build_catalogue(
+        year,
+        this_month,
+        frame,
+        {k: (d, v) for k, (d, v, _) in statistics.items()},
+        cached_reference_data(platform, int(month[:4])),
+    )
+    from kipu.web.surveys.figures import register_survey_figures  # survey(…), issue 17
+
+    register_survey_figures(catalogue, platform, month)
     return ReportContext(
         platform=platform.name,
         slug=platform.slug,
@@ -84,6 +114,8 @@ def report_context(
         synthetic=platform.synthetic,
         highlights_md=texts.get("highlights", ""),
         context_md=texts.get("context", ""),
+        coordination_md=texts.get("coordination", ""),
+        custom_sections=_custom(platform, month, lang, narrative or {}),
         key_figures=_key_figures(config, statistics, year, lang),
         flows=_flows(platform, config, month, lang),
         areas=_areas(platform, year, this_month, texts, lang),
@@ -101,6 +133,37 @@ def report_context(
         catalogue=catalogue,
         proportions_missing=year.proportions_missing.height,
     )
+
+
+def _check_sections(platform: Platform, month: str, narrative: dict[str, str]) -> None:
+    plan = plan_value(platform, int(month[:4]))
+    known = ["highlights", "context", "coordination"]
+    known += [s.code for s in plan.sectors if not s.parent_code]
+    unknown = sorted(
+        k for k in narrative if k not in known and not re.fullmatch(CUSTOM + r"\d+", k)
+    )
+    if unknown:
+        raise NarrativeError(
+            f"no report section {', '.join(unknown)}; sections: {', '.join(known)}, "
+            f"{CUSTOM}1, {CUSTOM}2 …"
+        )
+
+
+def _custom(
+    platform: Platform, month: str, lang: str, narrative: dict[str, str]
+) -> list[CustomSection]:
+    """The stored custom sections (their text overridden by `narrative`), then those only
+    `narrative` has, titled by their key."""
+    rows = custom_sections(platform, month, lang)
+    found = [
+        CustomSection(r.title or r.section, narrative.get(r.section, r.markdown)) for r in rows
+    ]
+    stored = {r.section for r in rows}
+    extra = sorted(
+        (k for k in narrative if k.startswith(CUSTOM) and k not in stored),
+        key=lambda k: int(k[len(CUSTOM) :]),
+    )
+    return found + [CustomSection(key, narrative[key]) for key in extra]
 
 
 def _label(item: dict[str, Any], lang: str, default: str = "") -> str:

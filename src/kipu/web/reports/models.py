@@ -9,8 +9,10 @@ class Narrative(models.Model):
     month = models.CharField(max_length=7)
     lang = models.CharField(max_length=5)
     section = models.CharField(
-        max_length=60, help_text="highlights, context, or an area/sector code"
+        max_length=60,
+        help_text="highlights, context, coordination, an area/sector code, or custom-<n>",
     )
+    title = models.CharField(max_length=200, blank=True, help_text="A custom section's title")
     markdown = models.TextField(blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -40,6 +42,11 @@ class ReportVersion(models.Model):
     number = models.PositiveIntegerField()
     folder = models.CharField(max_length=300, help_text="Under KIPU_DATA_DIR/reports")
     figures = models.JSONField(default=dict, help_text="Every number the report shows, by name")
+    data_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The data it was computed from (reports.queries.month_data); empty before 0003",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

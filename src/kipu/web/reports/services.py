@@ -1,21 +1,46 @@
-"""Writes: narrative sections and rendered report versions (files under KIPU_DATA_DIR/reports)."""
+"""Writes: narrative sections and rendered report versions (files under KIPU_DATA_DIR/reports).
+
+`render_versions` renders a month's report in several languages at once and reports each file
+as it is written: what the report job (kipu.web.jobs.runners.run_report) calls, the one way
+the editor renders. `publish_reports` publishes a month's languages together, refusing a
+missing language unless told, any version whose narrative cites a figure that no longer
+resolves, and any stale version (rendered from data that changed since: `StaleReport`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kipu.core.report.build import BuildResult, build_report
+from kipu.core.report.build import BuildResult, build_report, narrative_problems
+from kipu.core.report.context import ReportContext
+from kipu.core.report.narrative import NarrativeError, parse_expression
 from kipu.web.audit.services import record
 from kipu.web.database import data_dir
 from kipu.web.platforms.models import Platform
 from kipu.web.reports.context import report_context
 from kipu.web.reports.models import Narrative, ReportVersion
+from kipu.web.reports.queries import MonthData, month_data
 
 FORMATS = ("html", "pdf", "docx")
+LANGS = ("en", "es")
+NARRATIVE = "narrative/"  # prefix of the narrative's figures in figures.json
+
+
+def download_name(platform_slug: str, month: str, lang: str, name: str) -> str:
+    """What a report file is saved as: sitrep-gtrm-peru-2019-11-es.pdf (.html, .docx),
+    figures-gtrm-peru-2019-11-es.json; a chart keeps its own name."""
+    stem, _, extension = Path(name).name.rpartition(".")
+    if name.startswith("figures/"):
+        return Path(name).name
+    return f"{stem}-{platform_slug}-{month}-{lang}.{extension}"
 
 
 def render_report(
@@ -33,23 +58,75 @@ def render_report(
 
 
 def save_narrative(
-    platform: Platform, month: str, lang: str, section: str, markdown: str, user: User | None
+    platform: Platform,
+    month: str,
+    lang: str,
+    section: str,
+    markdown: str,
+    user: User | None,
+    title: str | None = None,
 ) -> Narrative:
+    """Store one section's Markdown (and a custom section's `title`), audited."""
     row, created = Narrative.objects.get_or_create(
         platform=platform, month=month, lang=lang, section=section
     )
-    before = {"markdown": row.markdown}
+    before = {"markdown": row.markdown, "title": row.title}
     row.markdown, row.updated_by = markdown, user
+    if title is not None:
+        row.title = title
     row.save()
     record(
         user,
         "save_narrative",
         row,
         before=None if created else before,
-        after={"markdown": markdown},
+        after={"markdown": markdown, "title": row.title},
         platform=platform,
     )
     return row
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One file of a rendered version, as the render job reports it (its step "en-pdf")."""
+
+    lang: str
+    format: str  # html, pdf, docx
+    number: int  # the version
+    path: Path
+
+
+FileDone = Callable[[RenderedFile], None]
+
+
+def check_languages(platform: Platform, month: str, langs: Sequence[str]) -> list[ReportContext]:
+    """The report context of each language; raises NarrativeError listing every problem of
+    every language's narrative ("es: highlights: …") before anything is drawn."""
+    contexts = [report_context(platform, month, lang) for lang in langs]
+    problems = [f"{c.lang}: {p}" for c in contexts for p in narrative_problems(c)]
+    if problems:
+        raise NarrativeError("\n".join(problems))
+    return contexts
+
+
+def render_versions(
+    platform: Platform,
+    month: str,
+    langs: Sequence[str] = LANGS,
+    user: User | None = None,
+    *,
+    progress: FileDone | None = None,
+) -> list[ReportVersion]:
+    """Render the month's report in each of `langs` as a new unpublished version, calling
+    `progress` as each file is written. Every language's narrative is checked first: when any
+    is wrong nothing is rendered (NarrativeError listing every problem)."""
+    # Named before the data is read: a submission stored meanwhile makes the version stale.
+    fingerprint = month_data(platform, month).fingerprint
+    contexts = check_languages(platform, month, langs)
+    return [
+        _new_version(platform, month, context, user, fingerprint, publish=False, progress=progress)
+        for context in contexts
+    ]
 
 
 def _require_published_month(platform: Platform, month: str) -> None:
@@ -61,15 +138,31 @@ def _require_published_month(platform: Platform, month: str) -> None:
         raise ValueError(f"{month} is not published: publish the month before its report")
 
 
-@transaction.atomic
 def create_report_version(
     platform: Platform, month: str, lang: str, user: User | None = None, *, publish: bool = False
 ) -> ReportVersion:
     """Render the report and keep it as a numbered version (published ones stay public while
     their month is). Raises ValueError when asked to publish a report of an unpublished
-    month."""
+    month, NarrativeError (a ValueError) when the narrative is wrong."""
     if publish:
         _require_published_month(platform, month)
+    fingerprint = month_data(platform, month).fingerprint
+    (context,) = check_languages(platform, month, [lang])
+    return _new_version(platform, month, context, user, fingerprint, publish=publish)
+
+
+@transaction.atomic
+def _new_version(
+    platform: Platform,
+    month: str,
+    context: ReportContext,
+    user: User | None,
+    fingerprint: str,
+    *,
+    publish: bool,
+    progress: FileDone | None = None,
+) -> ReportVersion:
+    lang = context.lang
     number = (
         ReportVersion.objects.select_for_update()
         .filter(platform=platform, month=month, lang=lang)
@@ -77,7 +170,12 @@ def create_report_version(
         or 0
     ) + 1
     folder = Path("reports") / platform.slug / month / lang / f"v{number}"
-    result = render_report(platform, month, lang, data_dir() / folder)
+
+    def written(format_: str, path: Path) -> None:
+        if progress is not None:
+            progress(RenderedFile(lang, format_, number, path))
+
+    result = build_report(context, data_dir() / folder, formats=FORMATS, progress=written)
     version = ReportVersion.objects.create(
         platform=platform,
         month=month,
@@ -85,6 +183,7 @@ def create_report_version(
         number=number,
         folder=str(folder),
         figures=result.figures,
+        data_fingerprint=fingerprint,
         created_by=user,
         published=publish,
     )
@@ -98,9 +197,65 @@ def create_report_version(
     return version
 
 
+def figure_problems(version: ReportVersion) -> list[str]:
+    """The narrative figures of a rendered version that no longer resolve against the
+    month's figures (an argument naming nothing: a version rendered before arguments were
+    checked printed 0 for it). Empty when every one resolves."""
+    calls = [key[len(NARRATIVE) :] for key in version.figures if key.startswith(NARRATIVE)]
+    if not calls:
+        return []
+    catalogue = report_context(version.platform, version.month, version.lang).catalogue
+    problems = []
+    for call in calls:
+        try:
+            expression = parse_expression(call)
+            catalogue.call(expression.name, **expression.arguments)
+        except NarrativeError as error:
+            problems.append(str(error))
+    return problems
+
+
+class StaleReport(ValueError):
+    """The version was rendered before the data of its month changed (`changed_at`, None when
+    unknown): its figures are not the current ones."""
+
+    def __init__(self, version: ReportVersion, changed_at: datetime | None) -> None:
+        when = timezone.localtime(changed_at).strftime("%Y-%m-%d %H:%M") if changed_at else ""
+        named = {"number": version.number, "lang": version.lang, "date": when}
+        text = (
+            _(
+                "version %(number)s (%(lang)s) was rendered before the data changed on %(date)s: "
+                "render it again"
+            )
+            if when
+            else _(
+                "version %(number)s (%(lang)s) was rendered before the data changed: "
+                "render it again"
+            )
+        )
+        super().__init__(text % named)
+        self.version, self.changed_at = version, changed_at
+
+
+def require_fresh(version: ReportVersion, data: MonthData | None = None) -> None:
+    """Raise StaleReport unless `version` was computed from its month's current data
+    (`data`, read now when not given)."""
+    data = data or month_data(version.platform, version.month)
+    if data.is_stale(version):
+        raise StaleReport(version, data.changed_at)
+
+
 def publish_report(version: ReportVersion, user: User | None) -> ReportVersion:
-    """Make a rendered version public; its month must be published (else ValueError)."""
+    """Make a rendered version public. Raises ValueError when its month is not published,
+    StaleReport (a ValueError) when the month's data changed after it was rendered,
+    NarrativeError (a ValueError) when its narrative cites a figure that does not resolve."""
     _require_published_month(version.platform, version.month)
+    require_fresh(version)
+    problems = figure_problems(version)
+    if problems:
+        raise NarrativeError(
+            f"version {version.number} ({version.lang}) cannot be published: " + "; ".join(problems)
+        )
     version.published = True
     version.save(update_fields=["published"])
     record(
@@ -132,3 +287,44 @@ def withdraw_reports(platform: Platform, month: str, user: object, reason: str =
         )
         withdrawn += 1
     return withdrawn
+
+
+class MissingLanguages(ValueError):
+    """Publishing would leave a language without a report; `langs` lists them."""
+
+    def __init__(self, langs: Sequence[str]) -> None:
+        super().__init__(f"no report to publish in {', '.join(langs)}")
+        self.langs = list(langs)
+
+
+@transaction.atomic
+def publish_reports(
+    platform: Platform,
+    month: str,
+    numbers: Mapping[str, int | None],
+    user: User | None,
+    *,
+    without: Collection[str] = (),
+) -> list[ReportVersion]:
+    """Publish the chosen version of each language together (`numbers`: lang → version
+    number, None for none). A language of LANGS left without a published version raises
+    MissingLanguages unless it is in `without` (the user confirmed); any other refusal of
+    `publish_report` publishes nothing."""
+    chosen = {lang: n for lang, n in numbers.items() if n is not None}
+    already = set(
+        ReportVersion.objects.filter(platform=platform, month=month, published=True).values_list(
+            "lang", flat=True
+        )
+    )
+    missing = [lang for lang in LANGS if lang not in chosen and lang not in already]
+    if [lang for lang in missing if lang not in without]:
+        raise MissingLanguages([lang for lang in missing if lang not in without])
+    versions = []
+    for lang, number in chosen.items():
+        found = ReportVersion.objects.filter(
+            platform=platform, month=month, lang=lang, number=number
+        ).first()
+        if found is None:
+            raise ValueError(f"there is no version {number} of the {month} report in {lang}")
+        versions.append(found)
+    return [publish_report(v, user) if not v.published else v for v in versions]

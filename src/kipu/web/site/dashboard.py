@@ -1,9 +1,22 @@
-"""The dashboard's numbers, charts and tables for one visitor and one set of filters.
+"""The dashboard's numbers for one visitor and one set of filters: one computation feeds every
+number of the page (cards, tables, charts, map, downloads).
 
 Rows come from the cached activity frame, narrowed by the visitor's scope (published months
 only, unless an authorised user asks for the internal view), then by the filters; figures
 come from the one engine. Results are cached per data version, scope and filters, so twenty
 visitors looking at the same page cost one computation.
+
+The rules that keep the page consistent with itself (issue 14, point 2):
+- The headline measure is the selected sector's own figure when a sector is selected (its
+  consolidated total, as in its table row), else the Intersector. Under max-cell the
+  Intersector of a single sector is not that sector's total: each population type × age/sex
+  cell is rounded, so "35,911" on the card beside "35,918" in the table.
+- With an organisation selected, its rows include those where it is the implementing partner
+  of another appealing organisation; partners are then counted among the selected
+  organisation only (in either role), never the other appealing organisations of those rows.
+- The period is the one asked for; a bound not given is the first or last visible month
+  (published, or in the user's remit), never the first month in which the filtered rows
+  happen to have data.
 """
 
 from __future__ import annotations
@@ -11,18 +24,19 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
-from kipu.core.report import charts, maps
+from kipu.core.figures.partners import count_partners
+from kipu.core.reference import ReferenceData
+from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
+from kipu.core.text import normalise
 from kipu.web.accounts.scope import Scope
 from kipu.web.figures.queries import cached_activity_frame, cached_reference_data
-from kipu.web.reports.context import INSETS, boundaries_for
-from kipu.web.stats.models import Observation
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CACHE_SIZE = 256
@@ -30,6 +44,10 @@ CACHE_SIZE = 256
 
 @dataclass(frozen=True)
 class Filters:
+    """The visitor's filters. `rejected` lists (parameter, value, reason) the dashboard could
+    not use — "month" (not YYYY-MM) or "order" (`to` before `from`) — so the page says what
+    it ignored instead of silently showing something else."""
+
     date_from: str | None = None
     date_to: str | None = None
     sector: str | None = None
@@ -37,24 +55,36 @@ class Filters:
     organisation: str | None = None
     internal: bool = False
     country: str | None = None  # a regional platform's one country (ISO3)
+    rejected: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def from_query(cls, query: Any) -> Filters:
-        def month(name: str) -> str | None:
-            value = query.get(name) or None
-            return value if value and MONTH.match(value) else None
+        rejected: list[tuple[str, str, str]] = []
 
+        def month(name: str) -> str | None:
+            value = (query.get(name) or "").strip() or None
+            if value and not MONTH.match(value):
+                rejected.append((name, value, "month"))
+                return None
+            return value
+
+        start, end = month("from"), month("to")
+        if start and end and start > end:
+            rejected.append(("to", end, "order"))
+            end = None
         return cls(
-            month("from"),
-            month("to"),
+            start,
+            end,
             query.get("sector") or None,
             query.get("admin1") or None,
             query.get("org") or None,
             query.get("view") == "internal",
             (query.get("country") or "").upper() or None,
+            tuple(rejected),
         )
 
-    def query(self) -> str:
+    def pairs(self) -> dict[str, str]:
+        """The filters as query parameters (those set only)."""
         pairs = {
             "from": self.date_from,
             "to": self.date_to,
@@ -64,21 +94,64 @@ class Filters:
             "view": "internal" if self.internal else None,
             "country": self.country,
         }
-        return "&".join(f"{k}={v}" for k, v in pairs.items() if v)
+        return {k: v for k, v in pairs.items() if v}
+
+    def query(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode(self.pairs())
 
 
 @dataclass
 class Dashboard:
+    """One visitor's dashboard: `figures` of the filtered rows; `period` (first, last month)
+    as asked, bounds not given taken from the visible months; `months` the months with data
+    in the filtered rows; `measure` the sector whose figures are the headline (None: the
+    Intersector); `organisations` the engine's organisation places, narrowed to the selected
+    organisation; `unknown` the filter values naming nothing (parameter, value)."""
+
     scope: Scope
     filters: Filters
     figures: Figures
-    months: list[str]  # months with data in view, oldest first
+    months: list[str]
     lang: str
     key: tuple[Any, ...] = ()  # the cache key of `figures`, for what is derived from them
+    period: tuple[str | None, str | None] = (None, None)
+    measure: str | None = None
+    organisations: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+    unknown: tuple[tuple[str, str], ...] = ()
 
     @property
     def platform(self) -> Any:
         return self.scope.platform
+
+    @property
+    def reference(self) -> ReferenceData:
+        assert self.figures.reference is not None
+        return self.figures.reference
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.months)
+
+    def reached(self, admin1: str | None = None, country: str | None = None) -> int:
+        """People reached by the measure, at the end of the period (country level unless
+        `admin1`); the one number behind every people-reached value of the page."""
+        return self.figures.reached(sector=self.measure, admin1=admin1, country=country)
+
+    def value(self, column: str) -> int | None:
+        """A consolidated column (population type, age/sex group) of the measure."""
+        return self.figures.value(column, sector=self.measure)
+
+    def partners(self, by: list[str]) -> pl.DataFrame:
+        """Distinct organisations per `by` group, column `partners`: appealing organisations,
+        or the selected organisation in either role (see the module's rules)."""
+        kind = "union" if self.filters.organisation else "appealing"
+        counts = count_partners(self.organisations, by).collect()
+        return counts.select(*by, pl.col(kind).cast(pl.Int64).alias("partners"))
+
+    def partner_total(self) -> int:
+        return int(self.partners([])["partners"][0]) if self.organisations.height else 0
 
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
@@ -113,36 +186,40 @@ def cached(key: tuple[Any, ...], compute: Any) -> Any:
         making.set()
 
 
-def _scope_key(scope: Scope, internal: bool) -> tuple[Any, ...]:
+def scope_key(scope: Scope, internal: bool) -> tuple[Any, ...]:
     if not internal:
         return ("published",)
     organisation = scope.organisation.pk if scope.organisation else None
     return (scope.role, organisation, tuple(sorted(scope.sector_codes)))
 
 
-def visible_frame(
+def scope_rows(
     scope: Scope, frame: pl.DataFrame, filters: Filters, parents: dict[str, str]
 ) -> pl.DataFrame:
     """Published months for everyone; the internal view adds the user's own remit."""
     if filters.internal and scope.can_view_unpublished():
-        rows = frame.filter(scope.frame_rows(parents))
-    else:
-        rows = frame.filter(pl.col("month").is_in(sorted(scope.published_months)))
+        return frame.filter(scope.frame_rows(parents))
+    return frame.filter(pl.col("month").is_in(sorted(scope.published_months)))
+
+
+def visible_frame(
+    scope: Scope, frame: pl.DataFrame, filters: Filters, parents: dict[str, str]
+) -> pl.DataFrame:
+    """The visitor's rows (`scope_rows`) narrowed by every filter."""
+    rows = scope_rows(scope, frame, filters, parents)
+    sector = pl.col("sector").replace_strict(parents, default=None, return_dtype=pl.Utf8)
+    organisation = filters.organisation
     conditions = [
         pl.col("month") >= filters.date_from if filters.date_from else None,
         pl.col("month") <= filters.date_to if filters.date_to else None,
-        (pl.col("sector") == filters.sector)
-        | (
-            pl.col("sector").replace_strict(parents, default=None, return_dtype=pl.Utf8)
-            == filters.sector
-        ).fill_null(False)
+        (pl.col("sector") == filters.sector) | (sector == filters.sector).fill_null(False)
         if filters.sector
         else None,
         pl.col("country") == filters.country if filters.country else None,
         pl.col("admin1") == filters.admin1 if filters.admin1 else None,
-        (pl.col("appealing_org") == filters.organisation)
-        | (pl.col("implementing_partner") == filters.organisation).fill_null(False)
-        if filters.organisation
+        (pl.col("appealing_org") == organisation)
+        | (pl.col("implementing_partner") == organisation).fill_null(False)
+        if organisation
         else None,
     ]
     for condition in conditions:
@@ -151,39 +228,92 @@ def visible_frame(
     return rows
 
 
+def period_of(months: list[str], filters: Filters) -> tuple[str | None, str | None]:
+    """The period shown: the bounds asked for; a bound not given is the first or last of the
+    visible `months` (sorted), and never beyond the other bound."""
+    start = filters.date_from or (months[0] if months else None)
+    end = filters.date_to or (months[-1] if months else None)
+    if start and end and start > end:  # one bound given, outside the visible months
+        start, end = (start, start) if filters.date_from else (end, end)
+    return start, end
+
+
+def unknown_filters(filters: Filters, reference: ReferenceData) -> tuple[tuple[str, str], ...]:
+    """The filter values that name no sector, admin1 unit, organisation or country."""
+    known = {
+        "sector": {s.code for s in reference.plan.sectors},
+        "admin1": {
+            p for p, loc in reference.gazetteer.locations.items() if loc.level == 1 or loc.national
+        },
+        "org": {o.key for o in reference.organisations},
+        "country": set(reference.countries),
+    }
+    asked = {
+        "sector": filters.sector,
+        "admin1": filters.admin1,
+        "org": filters.organisation,
+        "country": filters.country,
+    }
+    return tuple((k, v) for k, v in asked.items() if v and v not in known[k])
+
+
 def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
     version, frame = cached_activity_frame(scope.platform)
     key = (
         "dashboard",
         scope.platform.pk,
         version,
-        _scope_key(scope, filters.internal),
+        scope_key(scope, filters.internal),
         tuple(sorted(scope.published_months)),
         filters,
     )
 
-    def compute() -> tuple[Figures, list[str]]:
+    def compute() -> Dashboard:
         year = int((filters.date_to or filters.date_from or "0")[:4]) or None
         reference = cached_reference_data(scope.platform, year)
-        parents = {s.code: s.parent_code for s in reference.plan.sectors if s.parent_code}
+        sectors = reference.plan.sectors
+        parents = {s.code: s.parent_code for s in sectors if s.parent_code}
+        visible = sorted(scope_rows(scope, frame, filters, parents)["month"].unique().to_list())
+        period = period_of(visible, filters)
         rows = visible_frame(scope, frame, filters, parents)
-        months = sorted(rows["month"].unique().to_list())
         options = FigureOptions(
-            date_from=filters.date_from or (months[0] if months else None),
-            date_to=filters.date_to or (months[-1] if months else None),
+            date_from=period[0],
+            date_to=period[1],
             admin1=reference.admin1_scope or None,
+            # A parent sector selected counts its sub-sectors' rows as its own.
+            roll_up_subsectors=bool(filters.sector and filters.sector in parents.values()),
         )
-        return compute_figures(rows, reference, options), months
+        figures = compute_figures(rows, reference, options)
+        organisations = figures.organisations
+        if filters.organisation and organisations.height:
+            organisation = pl.col("organisation").cast(pl.Utf8) == filters.organisation
+            organisations = organisations.filter(organisation)
+        unknown = unknown_filters(filters, reference)
+        return Dashboard(
+            scope,
+            filters,
+            figures,
+            sorted(rows["month"].unique().to_list()),
+            lang,
+            key,
+            period,
+            filters.sector
+            if filters.sector and ("sector", filters.sector) not in unknown
+            else None,
+            organisations,
+            unknown,
+        )
 
-    figures, months = cached(key, compute)
-    return Dashboard(scope, filters, figures, months, lang, key)
+    board: Dashboard = cached(key, compute)
+    # The cached board is shared by both languages: only the language differs per request.
+    return Dashboard(**{**vars(board), "scope": scope, "lang": lang})
 
 
 def key_numbers(board: Dashboard) -> list[tuple[str, int | None]]:
     figures = board.figures
     return [
-        ("people_reached", figures.reached() if board.months else None),
-        ("partners", figures.partners.get("appealing", 0)),
+        ("people_reached", board.reached() if board.has_data else None),
+        ("partners", board.partner_total()),
         ("admin1_covered", figures.coverage.get("admin1", 0)),
         ("admin2_covered", figures.coverage.get("admin2", 0)),
     ]
@@ -196,154 +326,134 @@ def _derived(board: Dashboard, name: str, make: Any) -> Any:
 
 
 def sector_table(board: Dashboard) -> list[dict[str, Any]]:
-    """People reached (at the end of the period) and partners, per sector or area."""
+    """People reached (at the end of the period) and partners, per sector or area, in the
+    plan's order; the total is `total_row`."""
     # The names follow the language; the cached figures do not, so the table is cached per language.
     return _derived(board, f"sector_table-{board.lang}", _sector_table)
 
 
 def _sector_table(board: Dashboard) -> list[dict[str, Any]]:
-    figures = board.figures
-    partners = {r["sector"]: r for r in figures.partners["by_sector"].iter_rows(named=True)}
-    sectors = figures.reference.plan.sectors if figures.reference else []
-    names = {s.code: (s.name_es if board.lang == "es" and s.name_es else s.name) for s in sectors}
-    return [
-        {
-            "code": code,
-            "sector": name,
-            "reached": figures.reached(sector=code),
-            "partners": int(partners.get(code, {}).get("appealing", 0)),
-        }
-        for code, name in names.items()
-        if code in partners or figures.reached(sector=code)
-    ]
+    partners = {
+        r["sector"]: r["partners"] for r in board.partners(["sector"]).iter_rows(named=True)
+    }
+    rows = []
+    for sector in board.reference.plan.sectors:
+        if board.measure and sector.code != board.measure:
+            continue
+        reached = board.figures.reached(sector=sector.code)
+        if sector.code in partners or reached:
+            rows.append(
+                {
+                    "code": sector.code,
+                    "sector": sector.label(board.lang),
+                    "reached": reached,
+                    "partners": int(partners.get(sector.code, 0)),
+                }
+            )
+    return rows
+
+
+def total_row(board: Dashboard) -> dict[str, Any]:
+    """The tables' total: the headline numbers, without double counting."""
+    return {"reached": board.reached() if board.has_data else 0, "partners": board.partner_total()}
 
 
 def admin1_table(board: Dashboard) -> list[dict[str, Any]]:
+    """People reached and partners per admin1 unit with rows (the national pseudo-unit
+    flagged `national`), most partners first; reached sums to the headline."""
     return _derived(board, "admin1_table", _admin1_table)
 
 
 def _admin1_table(board: Dashboard) -> list[dict[str, Any]]:
-    figures = board.figures
-    rows = figures.partners["by_admin1"].iter_rows(named=True)
-    return sorted(
-        (
+    gazetteer = board.reference.gazetteer
+    rows = []
+    for record in board.partners(["admin1"]).iter_rows(named=True):
+        place = gazetteer.get(record["admin1"])
+        rows.append(
             {
-                "pcode": r["admin1"],
-                "admin1": r["admin1_name"],
-                "partners": int(r["appealing"]),
-                "reached": figures.reached(admin1=r["admin1"]),
+                "pcode": record["admin1"],
+                "admin1": place.name if place else record["admin1"],
+                "national": bool(place and place.national),
+                "partners": int(record["partners"]),
+                "reached": board.reached(admin1=record["admin1"]),
             }
-            for r in rows
-        ),
-        key=lambda r: (-r["partners"], r["admin1"] or ""),
-    )
-
-
-def monthly_series(board: Dashboard) -> dict[str, list[tuple[date, float]]]:
-    """New people reached per month (Intersector, country level)."""
-    figures = board.figures
-    rows = figures.rows.filter(pl.col("admin1").is_null(), pl.col("sector_code").is_null())
-    monthly = rows.group_by("month").agg(pl.col("new").sum()).sort("month")
-    label = "New people reached" if board.lang == "en" else "Personas nuevas alcanzadas"
-    return {label: [(date.fromisoformat(f"{m}-01"), float(v)) for m, v in monthly.iter_rows()]}
-
-
-def flows(board: Dashboard) -> dict[str, list[tuple[date, float]]]:
-    """Monthly arrivals and departures (official statistics; always public)."""
-    config = (board.platform.report_config or {}).get("flows", {})
-    labels = {"en": ("Arrivals", "Departures"), "es": ("Entradas", "Salidas")}[board.lang]
-    found: dict[str, list[tuple[date, float]]] = {}
-    for label, key in zip(
-        labels, (config.get("arrivals", "entries"), config.get("departures", "exits")), strict=True
-    ):
-        rows = Observation.objects.filter(series__platform=board.platform, series__key=key)
-        found[label] = sorted(
-            (o.period_start, float(o.value))
-            for o in rows
-            if (o.period_end - o.period_start).days < 31
         )
-    return {k: v for k, v in found.items() if v}
+    return sorted(rows, key=lambda r: (-r["partners"], normalise(r["admin1"]), r["admin1"]))
 
 
-def chart(board: Dashboard, name: str) -> charts.Graphic | None:
-    """One of the dashboard's charts, or None when it has nothing to show."""
-
-    def make() -> charts.Graphic | None:
-        source = f"{board.platform.name} 5W"
-        if name == "reached-over-time":
-            series = monthly_series(board)
-            return (
-                charts.arrivals_departures_chart(
-                    series, lang=board.lang, source=source, kind="lines"
-                )
-                if any(series.values())
-                else None
-            )
-        if name == "reached-by-sector":
-            values = {r["sector"]: r["reached"] for r in sector_table(board)}
-            return charts.reached_by_sector_chart(values, board.lang, source) if values else None
-        if name == "partners-by-sector":
-            values = {r["sector"]: r["partners"] for r in sector_table(board)}
-            return charts.partners_by_area_chart(values, board.lang, source) if values else None
-        if name == "arrivals-departures":
-            series = flows(board)
-            return charts.arrivals_departures_chart(series, lang=board.lang) if series else None
-        if name == "presence-map":
-            return _presence_map(board)
-        raise KeyError(name)
-
-    return cached(_chart_key(board, name), make)
+def targets_table(board: Dashboard) -> list[dict[str, Any]]:
+    """People reached against the plan's targets, per sector (and the Intersector where the
+    plan sets one), at the level of the admin1 filter (else the country level), summed over
+    countries. Empty under an organisation filter: targets are the whole response's."""
+    return _derived(board, f"targets-{board.lang}", _targets_table)
 
 
-def _chart_key(board: Dashboard, name: str) -> tuple[Any, ...]:
-    version = cached_activity_frame(board.platform)[0]
-    return (
-        "chart",
-        board.platform.pk,
-        version,
-        _scope_key(board.scope, board.filters.internal),
-        tuple(sorted(board.scope.published_months)),
-        board.filters,
-        board.lang,
-        name,
+def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
+    progress = board.figures.progress
+    if board.filters.organisation or progress.is_empty():
+        return []
+    admin1 = board.filters.admin1
+    level = pl.col("admin1") == admin1 if admin1 else pl.col("admin1").is_null()
+    rows = progress.filter(level, pl.col("people_targeted").fill_null(0) > 0)
+    if board.filters.country:
+        rows = rows.filter(pl.col("country") == board.filters.country)
+    if board.measure:
+        rows = rows.filter(pl.col("sector_code") == board.measure)
+    sums = (
+        rows.group_by("sector_code")
+        .agg(pl.col("reached", "people_targeted", "people_in_need").sum())
+        .iter_rows(named=True)
     )
+    found = {r["sector_code"]: r for r in sums}
+    order = [None, *(s.code for s in board.reference.plan.sectors)]  # Intersector first
+    names = {s.code: s.label(board.lang) for s in board.reference.plan.sectors}
+    return [
+        {
+            "code": code,
+            "sector": names.get(code, code) if code else None,
+            "reached": int(found[code]["reached"] or 0),
+            "targeted": int(found[code]["people_targeted"] or 0),
+            "in_need": int(found[code]["people_in_need"] or 0),
+            "pct_targeted": _percent(found[code]["reached"], found[code]["people_targeted"]),
+            "pct_need": _percent(found[code]["reached"], found[code]["people_in_need"]),
+        }
+        for code in order
+        if code in found
+    ]
 
 
-def chart_bytes(board: Dashboard, name: str, ext: str) -> bytes | None:
-    """The chart drawn once per data version and filters: drawing takes most of a second,
-    and a matplotlib figure must not be drawn by two threads at once."""
-
-    def draw() -> bytes | None:
-        graphic = chart(board, name)
-        if graphic is None:
-            return None
-        with _DRAW_LOCK:
-            return graphic.svg().encode("utf-8") if ext == "svg" else graphic.png(dpi=110)
-
-    return cached((*_chart_key(board, name), ext), draw)
+def _percent(part: int | None, whole: int | None) -> float | None:
+    return round((part or 0) * 100.0 / whole, 1) if whole else None
 
 
-_DRAW_LOCK = threading.Lock()
+def breakdown(board: Dashboard) -> dict[str, list[tuple[str, int | None]]]:
+    """The headline people reached by population type and by age and sex: (group, people)
+    rows; a last "not_broken_down" row holds what the groups leave out, so each list sums
+    to the headline. None where the model leaves a column undefined."""
+    return _derived(board, "breakdown", _breakdown)
 
 
-CHARTS = (
-    "reached-over-time",
-    "reached-by-sector",
-    "partners-by-sector",
-    "presence-map",
-    "arrivals-departures",
-)
+def _breakdown(board: Dashboard) -> dict[str, list[tuple[str, int | None]]]:
+    if not board.has_data:
+        return {}
+    total = board.reached()
+    found: dict[str, list[tuple[str, int | None]]] = {}
+    for name, groups in (("population", POPULATION_TYPES), ("age_sex", AGE_SEX_GROUPS)):
+        values = [(g, board.value(f"consolidated_{g}")) for g in groups]
+        known = sum(v for _, v in values if v is not None)
+        if any(v is not None for _, v in values) and known != total:
+            values.append(("not_broken_down", total - known))
+        found[name] = values
+    return found
 
 
-def _presence_map(board: Dashboard) -> charts.Graphic | None:
-    shapes = boundaries_for(board.platform.country)
-    if shapes is None:
-        return None
-    counts = {r["pcode"]: r["partners"] for r in admin1_table(board) if r["pcode"]}
-    return maps.presence_map(
-        shapes,
-        counts,
-        lang=board.lang,
-        source=f"{board.platform.name} 5W",
-        inset=INSETS.get(board.platform.country),
+def monthly_series(board: Dashboard) -> list[tuple[date, int]]:
+    """New people reached per month by the measure (country level)."""
+    rows = board.figures.rows.filter(
+        pl.col("admin1").is_null(),
+        pl.col("sector_code").is_null()
+        if board.measure is None
+        else pl.col("sector_code") == board.measure,
     )
+    monthly = rows.group_by("month").agg(pl.col("new").sum()).sort("month")
+    return [(date.fromisoformat(f"{m}-01"), int(v)) for m, v in monthly.iter_rows()]

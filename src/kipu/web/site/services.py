@@ -58,6 +58,9 @@ def load_demo() -> Platform:
     load_statistics(platform, demo.demo_statistics())
     load_events(platform, demo.demo_events())
     _store_activities(platform)
+    from kipu.web.surveys.services import load_demo_survey  # the synthetic FMS (issue 17)
+
+    load_demo_survey(platform, data_dir() / "demo" / "survey")
     for lang, sections in NARRATIVE.items():
         for section, markdown in sections.items():
             Narrative.objects.create(

@@ -6,6 +6,9 @@ SLUG = r"(?P<platform>[a-z0-9-]+)"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("open-data/", views.open_data, name="open-data-default"),
+    re_path(rf"^open-data/{SLUG}/$", views.open_data, name="open-data"),
     re_path(rf"^dashboard/{SLUG}/$", views.dashboard, name="dashboard"),
     re_path(rf"^dashboard/{SLUG}/panel/$", views.panel, name="dashboard-panel"),
     re_path(rf"^dashboard/{SLUG}/data\.json$", views.data, name="dashboard-data"),

@@ -1,40 +1,31 @@
-"""The public site: the dashboard of a platform (public and internal variants) and its
-downloads. Plain views; the numbers come from kipu.web.site.dashboard."""
+"""The public site: the dashboard of a platform (public and internal variants), its
+downloads, the open-data page and the favicon. Plain views; the numbers come from
+kipu.web.site.dashboard, the page's parts from kipu.web.site.panel."""
 
 from __future__ import annotations
 
-import csv
-import io
+from pathlib import Path
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
-from kipu.core.write import neutralise
+from kipu.core.report.labels import month_words
 from kipu.web.accounts.scope import VIEW_PUBLISHED, Scope, require, scope_of
 from kipu.web.figures.queries import cached_reference_data
 from kipu.web.platforms.models import Platform
 from kipu.web.reports.queries import latest_published
 from kipu.web.site import dashboard as board_data
+from kipu.web.site import downloads, graphics
+from kipu.web.site.official import statistics_version
+from kipu.web.site.panel import filter_options, panel_context
+from kipu.web.site.tables import TABLES
 
-TABLES = {"sectors": board_data.sector_table, "admin1": board_data.admin1_table}
-NUMBER_LABELS = {
-    "people_reached": _("People reached (without double counting)"),
-    "partners": _("Organisations reporting"),
-    "admin1_covered": _("Departments covered"),
-    "admin2_covered": _("Provinces covered"),
-}
-CHART_TITLES = {
-    "reached-over-time": _("New people reached per month"),
-    "reached-by-sector": _("People reached by sector or area"),
-    "partners-by-sector": _("Partners by sector or area"),
-    "presence-map": _("Operational presence"),
-    "arrivals-departures": _("Arrivals and departures"),
-}
+FAVICON = Path(__file__).parent / "static" / "site" / "favicon.ico"
 
 
 def _lang() -> str:
@@ -63,53 +54,34 @@ def dashboard(request: HttpRequest, platform: str | None = None) -> HttpResponse
     )
 
 
+def _page_key(board: board_data.Dashboard, part: str, *extra: object) -> tuple[object, ...]:
+    return (*board.key, board.lang, part, statistics_version(board.platform), *extra)
+
+
 def _page_body(board: board_data.Dashboard) -> str:
     scope = board.scope
     reports = latest_published(scope)[:4]
-    key = (
-        *board.key,
-        board.lang,
-        "page",
-        scope.can_view_unpublished(),
-        tuple(r.pk for r in reports),
-    )
+    key = _page_key(board, "page", scope.can_view_unpublished(), tuple(r.pk for r in reports))
 
     def body() -> str:
         # Rendering 400 admin1 options and the tables takes longer than the figures
         # (cached): the body is rendered once per data version, filters and language.
         reference = cached_reference_data(
-            scope.platform, int(board.months[-1][:4]) if board.months else None
+            scope.platform, int(board.period[1][:4]) if board.period[1] else None
         )
         return render_to_string(
             "site/_dashboard_body.html",
             {
-                **_panel_context(board),
+                **panel_context(board),
+                **filter_options(reference, board.lang),
                 "platform": scope.platform,
                 "can_internal": scope.can_view_unpublished(),
-                "sectors": reference.plan.sectors,
-                "admin1_options": board_data.admin1_table(board),
-                "organisations": reference.organisations,
-                "country_options": _countries(reference, board.lang),
                 "reports": reports,
                 "LANGUAGE_CODE": board.lang,
             },
         )
 
     return board_data.cached(key, body) if board.key else body()
-
-
-def _countries(reference: object, lang: str) -> list[tuple[str, str]]:
-    """The platform's countries (ISO3, name in `lang`), for a regional platform's filter."""
-    from babel import Locale
-
-    names = Locale("es" if lang == "es" else "en").territories
-    units = {u.country: u for u in reference.gazetteer.countries()}  # type: ignore[attr-defined]
-    found = []
-    for code in reference.countries:  # type: ignore[attr-defined]
-        unit = units.get(code)
-        iso2 = (unit.iso or unit.pcode).upper() if unit else ""
-        found.append((code, names.get(iso2) or (unit.name if unit else code)))
-    return sorted(found, key=lambda pair: pair[1])
 
 
 def warm_up() -> None:
@@ -123,30 +95,13 @@ def warm_up() -> None:
                 _page_body(board_data.dashboard(scope, board_data.Filters.from_query({}), lang))
 
 
-def _panel_context(board: board_data.Dashboard) -> dict[str, object]:
-    return {
-        "board": board,
-        "filters": board.filters,
-        "query": board.filters.query(),
-        "numbers": [(NUMBER_LABELS[name], value) for name, value in board_data.key_numbers(board)],
-        "sector_rows": board_data.sector_table(board),
-        "admin1_rows": board_data.admin1_table(board),
-        "charts": [
-            (name, CHART_TITLES[name])
-            for name in board_data.CHARTS
-            if board_data.chart(board, name) is not None
-        ],
-        "base": f"/dashboard/{board.platform.slug}/",
-    }
-
-
 @require(VIEW_PUBLISHED)
 def panel(request: HttpRequest, platform: str) -> HttpResponse:
     """The results part of the dashboard, for filters that update without a full reload."""
     board = _board(request)
     html = board_data.cached(
-        (*board.key, board.lang, "panel"),
-        lambda: render_to_string("site/_panel.html", _panel_context(board)),
+        _page_key(board, "panel"),
+        lambda: render_to_string("site/_panel.html", panel_context(board)),
     )
     return HttpResponse(html)
 
@@ -154,57 +109,98 @@ def panel(request: HttpRequest, platform: str) -> HttpResponse:
 @require(VIEW_PUBLISHED)
 def data(request: HttpRequest, platform: str) -> JsonResponse:
     board = _board(request)
+    filters = {k: v for k, v in vars(board.filters).items() if v and k != "rejected"}
     return JsonResponse(
         {
             "platform": board.platform.slug,
             "months": board.months,
-            "filters": {k: v for k, v in vars(board.filters).items() if v},
+            "period": {"from": board.period[0], "to": board.period[1]},
+            "filters": filters,
+            "ignored": [
+                {"parameter": p, "value": v, "reason": r} for p, v, r in board.filters.rejected
+            ],
+            "unknown": [{"parameter": p, "value": v} for p, v in board.unknown],
             "key_figures": dict(board_data.key_numbers(board)),
+            "total": board_data.total_row(board),
             "sectors": board_data.sector_table(board),
             "admin1": board_data.admin1_table(board),
+            "targets": board_data.targets_table(board),
+            "breakdown": {k: dict(v) for k, v in board_data.breakdown(board).items()},
+            "synthetic": bool(board.platform.synthetic),
         }
     )
 
 
 @require(VIEW_PUBLISHED)
 def chart_file(request: HttpRequest, platform: str, name: str, ext: str) -> HttpResponse:
-    if name not in board_data.CHARTS:
+    if name not in graphics.CHARTS:
         raise Http404("no such chart")
-    body = board_data.chart_bytes(_board(request), name, ext)
+    board = _board(request)
+    body = graphics.chart_bytes(board, name, ext)
     if body is None:
         raise Http404("nothing to show for these filters")
-    if ext == "svg":
-        return HttpResponse(body, content_type="image/svg+xml")
-    response = HttpResponse(body, content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{name}.png"'
+    content_type = "image/svg+xml" if ext == "svg" else "image/png"
+    response = HttpResponse(body, content_type=content_type)
+    # Inline for an SVG (the page shows it in an <img>); a download keeps the name.
+    disposition = "inline" if ext == "svg" else "attachment"
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="{downloads.filename(board, name, ext)}"'
+    )
     return response
 
 
 @require(VIEW_PUBLISHED)
 def table_file(request: HttpRequest, platform: str, name: str, ext: str) -> HttpResponse:
-    if name not in TABLES:
+    table = TABLES.get(name)
+    if table is None:
         raise Http404("no such table")
-    rows = TABLES[name](_board(request))
-    columns = list(rows[0]) if rows else ["none"]
-    if ext == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([neutralise(c) for c in columns])
-        writer.writerows([[neutralise(r[c]) for c in columns] for r in rows])
-        body, content_type = buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
-    else:
-        body, content_type = (
-            _xlsx(rows, columns),
-            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    board = _board(request)
+    head = downloads.notes(board, str(table.title))
+    write = downloads.csv_bytes if ext == "csv" else downloads.xlsx_bytes
+    content_type = "text/csv; charset=utf-8" if ext == "csv" else downloads.XLSX_TYPE
+    response = HttpResponse(
+        write(head, table.columns(), table.rows(board)), content_type=content_type
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{downloads.filename(board, table.filename, ext)}"'
+    )
     return response
 
 
-def _xlsx(rows: list[dict[str, object]], columns: list[str]) -> bytes:
-    from kipu.core.export import write_xlsx_bytes
+@require(VIEW_PUBLISHED)
+def open_data(request: HttpRequest, platform: str | None = None) -> HttpResponse:
+    """The open data of a platform, readable: each published month's data package, its
+    files and their columns, the licence, and the API that serves them."""
+    from kipu.core.schema import COLUMNS, EXPORT_HXL
+    from kipu.web.api.datapackage import licence_of
+    from kipu.web.api.opendata import FIGURE_COLUMNS
 
-    table: list[list[object]] = [list(columns)]
-    table += [[r[c] for c in columns] for r in rows]
-    return write_xlsx_bytes(table)  # every cell through kipu.core.write.excel_cell
+    scope = scope_of(request)
+    found, spanish = scope.platform, _lang() == "es"
+    return render(
+        request,
+        "site/open_data.html",
+        {
+            "platform": found,
+            "months": [
+                (m, month_words(int(m[:4]), int(m[5:7]), _lang()))
+                for m in sorted(scope.published_months, reverse=True)
+            ],
+            "licence": licence_of(found),
+            "base": f"/api/v1/opendata/{found.slug}",
+            "activity_columns": [
+                (c.label_es if spanish else c.label_en, EXPORT_HXL[c.name]) for c in COLUMNS
+            ],
+            "figure_columns": [
+                (c.label_es if spanish else c.label_en, c.hxl) for c in FIGURE_COLUMNS
+            ],
+        },
+    )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> FileResponse:
+    """/favicon.ico, which browsers ask for on every site: a static file shipped with Kipu."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

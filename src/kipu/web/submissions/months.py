@@ -1,4 +1,8 @@
-"""Months of a platform: lock (approve), publish, reopen. Every change is audited."""
+"""Months of a platform: lock (approve), publish, reopen. Every change is audited.
+
+Each change is idempotent: asking for the state the month is already in changes nothing and
+records nothing (a double click, a form sent twice). Reopening withdraws the month's public
+reports, whoever reopens it (console, command line)."""
 
 from __future__ import annotations
 
@@ -40,6 +44,8 @@ def _change(
     allowed_from: tuple[str, ...] = (),
 ) -> MonthStatus:
     row, _ = MonthStatus.objects.select_for_update().get_or_create(platform=platform, month=month)
+    if row.status == status:
+        return row
     if allowed_from and row.status not in allowed_from:
         raise ValueError(f"{month} is {row.status}; cannot {action.replace('_', ' ')}")
     before = {"status": row.status}
@@ -64,10 +70,15 @@ def publish_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
     )
 
 
+@transaction.atomic
 def reopen_month(platform: Platform, month: str, actor: Actor, reason: str) -> MonthStatus:
+    """Open a locked or published month again (ValueError without a reason) and take its
+    published report versions off the public site: its figures may change."""
+    from kipu.web.reports.services import withdraw_reports
+
     if not reason.strip():
         raise ValueError("reopening a month needs a reason")
-    return _change(
+    row = _change(
         platform,
         month,
         Status.OPEN,
@@ -76,3 +87,5 @@ def reopen_month(platform: Platform, month: str, actor: Actor, reason: str) -> M
         reason=reason,
         allowed_from=(Status.LOCKED, Status.PUBLISHED),
     )
+    withdraw_reports(platform, month, actor, reason)
+    return row

@@ -11,6 +11,7 @@ path stays as the reference the fast paths are tested against.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,6 +47,7 @@ SNAPSHOT_COLUMNS: dict[str, Any] = {"submission_id": pl.Int64, "clean": pl.Boole
 _SNAPSHOT_SQL = ", a.submission_id, CASE WHEN a.has_error THEN 0 ELSE 1 END"
 Param = str | int | bool | None
 _COUNTS = [n for n in ACTIVITY_FRAME if ACTIVITY_FRAME[n] == pl.Int64 and n != "row"]
+log = logging.getLogger(__name__)
 
 
 def _sql(
@@ -166,10 +168,53 @@ def _read_ids(sql: str, params: list[Param], schema: dict[str, Any], *, fast: bo
             records = cursor.fetchall()
         frame = pl.DataFrame(records, schema=schema, orient="row", strict=False)
     elif connection.vendor == "postgresql":
-        frame = _read_postgres(sql, params, schema)
+        found = _read_arrow(sql, params, schema)
+        frame = found if found is not None else _read_postgres(sql, params, schema)
     else:
         frame = _read_sqlite(sql, params, schema)
     return frame if frame.height else pl.DataFrame(schema=schema)
+
+
+_LIBPQ = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "options")
+
+
+def _read_arrow(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.DataFrame | None:
+    """PostgreSQL's rows read straight into Arrow by its ADBC driver (libpq, binary COPY): no
+    Python object per value, a million rows in about a second.
+
+    None, and the caller reads with `_read_postgres`, when the driver is not installed, when
+    the current transaction may hold rows of its own (the driver's connection is another
+    one, which cannot see them), or when the driver fails.
+    """
+    if connection.in_atomic_block:
+        return None
+    try:
+        import adbc_driver_manager
+        import adbc_driver_postgresql
+        from psycopg import sql as pgsql
+        from psycopg.conninfo import make_conninfo
+    except ImportError:
+        return None
+    query = pgsql.SQL(sql.replace("%s", "{}")).format(*(pgsql.Literal(p) for p in params))
+    where = connection.settings_dict
+    options = {k: v for k, v in (where.get("OPTIONS") or {}).items() if k in _LIBPQ}
+    known = {"dbname": where["NAME"], "user": where["USER"], "password": where["PASSWORD"],
+             "host": where["HOST"], "port": where["PORT"], **options}  # fmt: skip
+    conninfo = make_conninfo("", **{k: v for k, v in known.items() if v})
+    try:
+        with (
+            adbc_driver_postgresql.connect(conninfo) as database,
+            adbc_driver_manager.AdbcConnection(database) as link,
+            adbc_driver_manager.AdbcStatement(link) as statement,
+        ):
+            statement.set_sql_query(query.as_string())
+            stream, _ = statement.execute_query()
+            frame = pl.DataFrame(stream)
+        frame.columns = list(schema)
+        return frame.cast(schema)  # type: ignore[arg-type]
+    except (adbc_driver_manager.Error, pl.exceptions.PolarsError, OSError) as error:
+        log.warning("reading the rows through ADBC failed (%s): COPY instead", error)
+        return None
 
 
 def _read_postgres(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.DataFrame:

@@ -1,0 +1,125 @@
+"""`kipu worker` runs background jobs; `kipu jobs` lists and follows them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from kipu.cli.base import FORMAT, PLATFORM, current_platform, emit, fail, setup_django
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="Run the waiting jobs, then exit.")
+@click.option(
+    "--interval",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 60),
+    help="Seconds between looks at an empty queue.",
+)
+@click.option(
+    "--schedule/--no-schedule",
+    default=True,
+    show_default=True,
+    help="Start the daily jobs (reminders due, clean-up of old jobs) when due.",
+)
+def worker(burst: bool, interval: float, schedule: bool) -> None:
+    """Run background jobs (imports of large files, report renders, open-data packages,
+    snapshot rebuilds, the daily reminders) from the queue KIPU_TASKS_BACKEND names
+    (database, or rq for Redis at REDIS_URL). One job at a time: start several workers for
+    more. Ctrl-C or SIGTERM stops after the current job."""
+    setup_django()
+    from django.conf import settings
+
+    from kipu.web.jobs.worker import WorkerLoop
+
+    backend = settings.KIPU_TASKS_BACKEND
+    where = f"Redis at {settings.REDIS_URL}" if backend == "rq" else "the database"
+    click.echo(f"Kipu worker: jobs from {where}{' (until the queue is empty)' if burst else ''}.")
+    loop = WorkerLoop(burst=burst, interval=interval, with_schedule=schedule)
+    ran = loop.run()
+    click.echo(f"Kipu worker stopped after {ran} job{'s' if ran != 1 else ''}.")
+
+
+@click.group()
+def jobs() -> None:
+    """Background jobs: list them, follow one."""
+
+
+def _text(job: dict[str, Any]) -> str:
+    line = f"{job['id']}  {job['kind']:9} {job['state']:9} {job['progress']:3}%  {job['message']}"
+    if job["error"]:
+        line += f"\n  error: {job['error']}"
+    return line
+
+
+@jobs.command("list")
+@PLATFORM
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@FORMAT
+def jobs_list(platform_slug: str | None, limit: int, output_format: str) -> None:
+    """The platform's latest jobs, newest first."""
+    setup_django()
+    from kipu.web.jobs.models import Job
+    from kipu.web.jobs.queries import job_summary
+
+    platform = current_platform(platform_slug)
+    found = [job_summary(j) for j in Job.objects.filter(platform=platform)[:limit]]
+    emit(found, output_format, lambda data: "\n".join(map(_text, data)) or "No jobs.")
+
+
+@jobs.command("show")
+@click.argument("job_id")
+@click.option("--wait", is_flag=True, help="Follow it with a progress bar until it finishes.")
+@FORMAT
+def jobs_show(job_id: str, wait: bool, output_format: str) -> None:
+    """One job. Exit status 0 done, 1 failed (an import whose file was not stored: 1 for
+    errors in the data, 2 for an unusable file, as `kipu import`), 3 still waiting or running."""
+    setup_django()
+    summary = follow(job_id) if wait else _summary(job_id)
+    emit(summary, output_format, _text)
+    failed = summary["result"].get("exit_status", 1)
+    raise SystemExit({"succeeded": 0, "failed": failed}.get(summary["state"], 3))
+
+
+def _summary(job_id: str) -> dict[str, Any]:
+    import uuid
+
+    from kipu.web.jobs.models import Job
+    from kipu.web.jobs.queries import job_summary
+
+    try:
+        found = Job.objects.filter(pk=uuid.UUID(job_id)).first()
+    except ValueError:
+        found = None
+    if found is None:
+        fail([f"no job {job_id}"], status=1)
+    return job_summary(found)
+
+
+def follow(job_id: str) -> dict[str, Any]:
+    """Show the job's progress on the terminal until it finishes; returns its summary."""
+    import sys
+
+    from rich.progress import Progress
+
+    summary = _summary(job_id)
+    if not sys.stderr.isatty():
+        while not summary["finished"]:
+            time.sleep(1)
+            summary = _summary(job_id)
+        return summary
+    with Progress(transient=True) as bar:
+        task = bar.add_task(summary["message"] or summary["state"], total=100)
+        while True:
+            label = summary["message"] or summary["state_label"]
+            bar.update(task, completed=summary["progress"], description=label)
+            if summary["finished"]:
+                return summary
+            time.sleep(0.5)
+            summary = _summary(job_id)
+
+
+COMMANDS: tuple[click.Command, ...] = (worker, jobs)

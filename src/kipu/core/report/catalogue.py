@@ -1,0 +1,280 @@
+"""The figures a narrative may cite by name, for one platform and month, and their arguments.
+
+Each is computed by the figure engine (or read from official statistics): the narrative, the
+tables and figures.json all read the same values. Every parameter has a domain built from the
+platform's reference data (`argument_domains`), so `reached(admin1="Tumbes")` means PE24 and
+`reached(admin1="Tumbez")` is an error listing the departments, never a 0.
+
+Parameters (each optional unless said; none means "all"):
+    area          a sector or area of intervention: code, English or Spanish name
+    admin1        an admin1 unit: P-code, national code, ISO code or name (country level too)
+    admin2        an admin2 unit the same way
+    population    a population type or age/sex group (in_destination … men): code or name
+    month         a month of the plan year up to the report month: 2019-08, August, agosto
+    kind          partners counted: appealing (default), implementing or union
+    code          (indicator, required) an indicator: code, English or Spanish name
+    measure       an indicator's column: total_monthly (default), new_beneficiaries, quantity_output
+    organisation  an appealing organisation: registry key, name, acronym or other spelling
+    series        (statistic, required) an official statistic's key
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from kipu.core.figures import Figures
+from kipu.core.phrasing import MONTHS
+from kipu.core.reference import ReferenceData
+from kipu.core.report.arguments import Choice, Domain, fixed
+from kipu.core.report.narrative import FigureCatalogue
+from kipu.core.schema import COLUMN_BY_NAME, POPULATION_GROUP_ALIASES
+from kipu.core.text import normalise
+
+AREA, ADMIN1, ADMIN2, POPULATION, MONTH = "area", "admin1", "admin2", "population", "month"
+KIND, CODE, MEASURE, ORGANISATION, SERIES = "kind", "code", "measure", "organisation", "series"
+
+KINDS: dict[str, tuple[str, ...]] = {
+    "appealing": ("appealing organisations", "organizaciones solicitantes", "solicitantes"),
+    "implementing": ("implementing partners", "socios implementadores", "implementadores"),
+    "union": ("appealing or implementing", "solicitantes o implementadores", "todos", "all"),
+}
+MEASURES: dict[str, tuple[str, ...]] = {
+    "total_monthly": ("total monthly beneficiaries", "total mensual de beneficiarios", "total"),
+    "new_beneficiaries": ("new beneficiaries", "nuevos beneficiarios", "new", "nuevos"),
+    "quantity_output": ("quantity (output)", "cantidad (producto)", "quantity", "cantidad"),
+}
+# Population types and age/sex groups: code → (English name, Spanish name); the 5W column
+# labels and R4V's spellings (kipu.core.schema) name them too.
+POPULATION_NAMES = {
+    "in_destination": ("refugees and migrants in destination", "refugiados y migrantes en destino"),
+    "in_transit": ("refugees and migrants in transit", "refugiados y migrantes en tránsito"),
+    "host_community": ("host communities", "comunidades de acogida"),
+    "pendular": ("pendulars", "pendulares"),
+    "returnees": ("Colombian returnees", "colombianos retornados"),
+    "girls": ("girls (under 18)", "niñas (menores de 18)"),
+    "boys": ("boys (under 18)", "niños (menores de 18)"),
+    "women": ("women (above 18)", "mujeres (mayores de 18)"),
+    "men": ("men (above 18)", "hombres (mayores de 18)"),
+    "other_under_18": ("other under 18", "otros menores de 18"),
+    "other_above_18": ("other above 18", "otros mayores de 18"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The report's month and the first month of its plan year ("YYYY-MM")."""
+
+    first: str
+    month: str
+
+    def months(self) -> list[str]:
+        year, last = self.month[:4], int(self.month[5:7])
+        start = int(self.first[5:7]) if self.first[:4] == year else 1
+        return [f"{year}-{m:02d}" for m in range(start, last + 1)]
+
+
+def argument_domains(
+    reference: ReferenceData, period: Period, series: Mapping[str, object]
+) -> dict[str, Domain]:
+    """The domain of every parameter the catalogue uses, from the platform's reference data
+    (the plan of the report's year), the report period and the statistics' keys."""
+    plan = reference.plan_of(int(period.month[:4]))
+    return {
+        AREA: Domain(
+            "area or sector",
+            [Choice(s.code, {"en": s.name, "es": s.name_es or s.name}) for s in plan.sectors],
+        ),
+        ADMIN1: _places(reference, 1),
+        ADMIN2: _places(reference, 2),
+        POPULATION: _population(),
+        MONTH: _months(period),
+        KIND: fixed("kind of partner", KINDS),
+        CODE: Domain(
+            "indicator",
+            [Choice(i.code, {"en": i.name, "es": i.name_es or i.name}) for i in plan.indicators],
+        ),
+        MEASURE: fixed("indicator measure", MEASURES),
+        ORGANISATION: Domain(
+            "organisation",
+            [
+                Choice(
+                    o.key,
+                    {"en": o.names.get("en") or o.name, "es": o.names.get("es", "")},
+                    (o.name, o.acronym, *o.aliases),
+                )
+                for o in sorted(reference.organisations, key=lambda o: normalise(o.name))
+            ],
+        ),
+        SERIES: Domain("official statistic", [Choice(k) for k in sorted(series)]),
+    }
+
+
+def _places(reference: ReferenceData, level: int) -> Domain:
+    """Admin units of the platform's countries (within its admin1 scope). Names say where a
+    unit is, "Santa (Áncash)", and an admin1's country on a regional platform."""
+    gazetteer, scope = reference.gazetteer, set(reference.admin1_scope)
+    countries = set(reference.countries)
+    units = sorted(  # one pass: a regional gazetteer holds tens of thousands of units
+        (
+            u
+            for u in gazetteer.locations.values()
+            if u.level == level
+            and u.country in countries
+            and (not scope or (u.pcode if level == 1 else u.parent_pcode) in scope)
+        ),
+        key=lambda u: (reference.countries.index(u.country), u.pcode),
+    )
+    show_parent = level > 1 or len(reference.countries) > 1
+    choices = []
+    for unit in units:
+        names = {"en": unit.name, "es": "Nacional" if unit.national else unit.name}
+        parent = gazetteer.get(unit.parent_pcode)
+        if show_parent and parent is not None:
+            names = {lang: f"{name} ({parent.name})" for lang, name in names.items()}
+        spellings = (unit.name, unit.code, unit.iso, *unit.aliases)
+        choices.append(Choice(unit.pcode, names, spellings))
+    return Domain(f"admin{level} unit", choices)
+
+
+def _population() -> Domain:
+    choices = [
+        Choice(
+            code,
+            {"en": english, "es": spanish},
+            (*POPULATION_GROUP_ALIASES.get(code, ()), *COLUMN_BY_NAME[code].labels),
+        )
+        for code, (english, spanish) in POPULATION_NAMES.items()
+    ]
+    return Domain("population group", choices)
+
+
+def _months(period: Period) -> Domain:
+    choices = []
+    for month in period.months():
+        index, year = int(month[5:7]) - 1, month[:4]
+        english, spanish = MONTHS["en"][index], MONTHS["es"][index]
+        names = {"en": f"{english} {year}", "es": f"{spanish} de {year}"}
+        choices.append(Choice(month, names, (english, spanish, f"{spanish} {year}")))
+    return Domain(f"month of the report ({period.first} to {period.month})", choices)
+
+
+def build_catalogue(
+    year: Figures,
+    month: Figures,
+    frame: pl.DataFrame,
+    statistics: Mapping[str, tuple[date, float]],
+    reference: ReferenceData,
+) -> FigureCatalogue:
+    """`year`: figures from the plan year's start to the report month; `month`: the report
+    month alone; `frame`: the activities of the plan year up to the report month;
+    `statistics`: latest value per series; `reference`: the platform's reference data."""
+    period = Period(year.date_from or str(month.date_to), str(month.date_to))
+    catalogue = FigureCatalogue(domains=argument_domains(reference, period, statistics))
+    _people(catalogue, year, month)
+    _organisations(catalogue, year, month)
+    _activities(catalogue, frame, period)
+
+    def statistic(series: str) -> float:
+        return statistics[series][1]
+
+    catalogue.register("statistic", statistic, "latest value of an official statistic", (SERIES,))
+    return catalogue
+
+
+def _column(population: str | None, cumulative: bool) -> str:
+    if population is None:
+        return "consolidated_total" if cumulative else "new"
+    return f"consolidated_{population}" if cumulative else population
+
+
+def _people(catalogue: FigureCatalogue, year: Figures, this_month: Figures) -> None:
+    # Figures.value gives None for a column the model leaves undefined (population types
+    # under max-agd): the catalogue refuses it rather than print a 0.
+    def reached(
+        area: str | None = None,
+        admin1: str | None = None,
+        population: str | None = None,
+        month: str | None = None,
+    ) -> int | None:
+        return year.value(_column(population, True), sector=area, admin1=admin1, month=month)
+
+    def reached_month(
+        area: str | None = None,
+        admin1: str | None = None,
+        population: str | None = None,
+        month: str | None = None,
+    ) -> int | None:
+        figures = this_month if month is None else year
+        return figures.value(_column(population, False), sector=area, admin1=admin1, month=month)
+
+    parameters = (AREA, ADMIN1, POPULATION, MONTH)
+    catalogue.register(
+        "reached",
+        reached,
+        "people reached in the plan year up to the month, without double counting",
+        parameters,
+    )
+    catalogue.register(
+        "reached_month", reached_month, "new people reached in the month", parameters
+    )
+
+
+def _organisations(catalogue: FigureCatalogue, year: Figures, this_month: Figures) -> None:
+    def partners(
+        area: str | None = None,
+        admin1: str | None = None,
+        admin2: str | None = None,
+        kind: str = "appealing",
+        month: str | None = None,
+    ) -> int:
+        figures = this_month if month is None else year
+        return figures.partner_count(kind, sector=area, admin1=admin1, admin2=admin2, month=month)
+
+    def departments(area: str | None = None) -> int:
+        return this_month.coverage_count(1, sector=area)
+
+    def provinces(area: str | None = None) -> int:
+        return this_month.coverage_count(2, sector=area)
+
+    catalogue.register(
+        "partners",
+        partners,
+        "organisations that reported activities in the month",
+        (AREA, ADMIN1, ADMIN2, KIND, MONTH),
+    )
+    catalogue.register(
+        "organisations_reporting",
+        lambda: this_month.partner_count("appealing"),
+        "organisations that reported in the month",
+    )
+    catalogue.register("departments", departments, "admin1 units covered in the month", (AREA,))
+    catalogue.register("provinces", provinces, "admin2 units covered in the month", (AREA,))
+
+
+def _activities(catalogue: FigureCatalogue, frame: pl.DataFrame, period: Period) -> None:
+    def indicator(
+        code: str,
+        measure: str = "total_monthly",
+        admin1: str | None = None,
+        admin2: str | None = None,
+        organisation: str | None = None,
+        month: str | None = None,
+    ) -> int:
+        rows = frame.filter(pl.col("indicator") == code, pl.col("month") == (month or period.month))
+        places = (("admin1", admin1), ("admin2", admin2), ("appealing_org", organisation))
+        for column, value in places:
+            if value is not None:
+                rows = rows.filter(pl.col(column) == value)
+        return int(rows[measure].sum() or 0)
+
+    catalogue.register(
+        "indicator",
+        indicator,
+        "sum of an indicator's column (measure: total_monthly, new_beneficiaries or "
+        "quantity_output) in the month",
+        (CODE, MEASURE, ADMIN1, ADMIN2, ORGANISATION, MONTH),
+    )

@@ -1,0 +1,206 @@
+"""The codes of survey validation: the same `Issue` and `Report` shapes as 5W validation
+(`kipu.core.validation.issues`), so pages, the CLI and the API show both the same way.
+
+Every code is documented in docs/surveys.md (a test checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kipu.core.validation.issues import ERROR, WARNING, Issue
+
+
+@dataclass(frozen=True)
+class SurveyCode:
+    code: str
+    severity: str
+    en: str  # templates: {value} {column} {detail}
+    es: str
+
+
+def _c(code: str, severity: str, en: str, es: str) -> SurveyCode:
+    return SurveyCode(code, severity, en, es)
+
+
+_CODES = (
+    _c(
+        "unreadable-file",
+        ERROR,
+        "The file cannot be read: {detail}",
+        "No se puede leer el archivo: {detail}",
+    ),
+    _c(
+        "file-too-large",
+        ERROR,
+        "The file is too large: {detail}",
+        "El archivo es demasiado grande: {detail}",
+    ),
+    _c(
+        "no-survey-sheet",
+        ERROR,
+        "No sheet has a header naming the form's questions ({detail}).",
+        "Ninguna hoja tiene encabezados con las preguntas del formulario ({detail}).",
+    ),
+    _c("no-rows", ERROR, "The export has no interviews.", "La exportación no tiene entrevistas."),
+    _c(
+        "duplicate-column",
+        ERROR,
+        "Column “{column}” appears twice ({detail}).",
+        "La columna “{column}” aparece dos veces ({detail}).",
+    ),
+    _c(
+        "unknown-column",
+        WARNING,
+        "Column “{column}” is not a question of the form; ignored.",
+        "La columna “{column}” no es una pregunta del formulario; se ignora.",
+    ),
+    _c(
+        "missing-question",
+        ERROR,
+        "Required question “{column}” has no column in the export.",
+        "La pregunta obligatoria “{column}” no tiene columna en la exportación.",
+    ),
+    _c(
+        "question-not-exported",
+        WARNING,
+        "Question “{column}” has no column in the export: its answers are read as empty.",
+        "La pregunta “{column}” no tiene columna en la exportación: sus respuestas se leen vacías.",
+    ),
+    _c(
+        "unknown-sheet",
+        WARNING,
+        "Sheet “{value}” is not a repeat group of the form; ignored.",
+        "La hoja “{value}” no es un grupo de repetición del formulario; se ignora.",
+    ),
+    _c(
+        "unknown-choice",
+        ERROR,
+        "“{value}” is not a choice of “{column}” ({detail}).",
+        "“{value}” no es una opción de “{column}” ({detail}).",
+    ),
+    _c(
+        "invalid-number",
+        ERROR,
+        "“{value}” in “{column}” is not a number.",
+        "“{value}” en “{column}” no es un número.",
+    ),
+    _c(
+        "not-integer",
+        ERROR,
+        "“{value}” in “{column}” is not a whole number.",
+        "“{value}” en “{column}” no es un número entero.",
+    ),
+    _c(
+        "invalid-date",
+        ERROR,
+        "“{value}” in “{column}” is not a date (YYYY-MM-DD).",
+        "“{value}” en “{column}” no es una fecha (AAAA-MM-DD).",
+    ),
+    _c(
+        "required-missing",
+        ERROR,
+        "“{column}” is required but empty.",
+        "“{column}” es obligatoria pero está vacía.",
+    ),
+    _c(
+        "constraint-violated",
+        ERROR,
+        "“{value}” in “{column}” is out of range: {detail}.",
+        "“{value}” en “{column}” está fuera de rango: {detail}.",
+    ),
+    _c(
+        "answer-not-relevant",
+        WARNING,
+        "“{column}” is answered although the form skips it here ({detail}).",
+        "“{column}” tiene respuesta aunque el formulario la omite aquí ({detail}).",
+    ),
+    _c(
+        "check-not-made",
+        WARNING,
+        "A check of the form cannot be made: {detail}.",
+        "Un control del formulario no se puede hacer: {detail}.",
+    ),
+    _c(
+        "duplicate-submission",
+        ERROR,
+        "Interview {value} appears twice (first at row {detail}).",
+        "La entrevista {value} aparece dos veces (primero en la fila {detail}).",
+    ),
+    _c(
+        "orphan-repeat-row",
+        ERROR,
+        "This row belongs to interview {value}, which is not in the export.",
+        "Esta fila pertenece a la entrevista {value}, que no está en la exportación.",
+    ),
+    _c(
+        "missing-repeat",
+        ERROR,
+        "The export brings no rows for the repeat group “{value}”, although {detail} "
+        "interviews call for them. A CSV export holds one table: pass the repeat's file "
+        "(command line: --repeat {value}=FILE). In an XLSX export, give it a sheet named "
+        "“{value}”.",
+        "La exportación no trae filas del grupo de repetición “{value}”, aunque {detail} "
+        "entrevistas las requieren. Una exportación CSV tiene una sola tabla: pase el archivo "
+        "de la repetición (línea de comandos: --repeat {value}=ARCHIVO). En una exportación "
+        "XLSX, inclúyala en una hoja llamada “{value}”.",
+    ),
+    _c(
+        "invalid-weight",
+        ERROR,
+        "The weight “{value}” in “{column}” is not a positive number.",
+        "El peso “{value}” en “{column}” no es un número positivo.",
+    ),
+    _c(
+        "excel-error",
+        ERROR,
+        "“{column}” holds the Excel error {value}.",
+        "“{column}” contiene el error de Excel {value}.",
+    ),
+    _c(
+        "formula-without-value",
+        ERROR,
+        "“{column}” holds a formula with no saved value.",
+        "“{column}” contiene una fórmula sin valor guardado.",
+    ),
+    _c(
+        "merged-cell",
+        WARNING,
+        "“{column}” is part of the merged cells {detail}: their value was used for this row.",
+        "“{column}” es parte de las celdas combinadas {detail}: se usó su valor en esta fila.",
+    ),
+)
+
+SURVEY_CODES: dict[str, SurveyCode] = {c.code: c for c in _CODES}
+
+
+def survey_issue(
+    code: str,
+    lang: str = "en",
+    *,
+    value: object = None,
+    column: str | None = None,
+    detail: object = "",
+    suggestion: str | None = None,
+    **where: Any,
+) -> Issue:
+    """An `Issue` of a survey code; `where` takes sheet, row (as the sheet shows it) and
+    col_index (0-based)."""
+    info = SURVEY_CODES[code]
+    template = info.es if lang == "es" else info.en
+    text = None if value is None else str(value)
+    message = template.format(value=text or "", column=column or "", detail=detail or "")
+    if suggestion:
+        message += (" ¿Quiso decir “{}”?" if lang == "es" else " Did you mean “{}”?").format(
+            suggestion
+        )
+    return Issue(
+        code=code,
+        severity=info.severity,
+        message=message,
+        value=text,
+        column=column,
+        suggestion=suggestion,
+        **where,
+    )

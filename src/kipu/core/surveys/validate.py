@@ -1,0 +1,438 @@
+"""A Kobo/ODK export checked against its form: typed answers, and a report of every problem
+at its sheet, row and column (the 5W validation report's shape).
+
+Checks: the header (duplicate and unknown columns, questions without a column), each cell
+(numbers, whole numbers, dates, choices, Excel errors, formulas without a value, merged
+cells), required answers where the question applies (`relevant`), constraints
+(`constraint`, with the form's own message), answers where the form skips the question,
+duplicate interviews, repeat rows without their interview, repeat groups the export does not
+bring although its interviews call for them, and weights. Problems are results,
+never exceptions: `validate_export` always returns a `SurveyData`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from kipu.core.read import ReadError
+from kipu.core.read.marks import EXCEL_ERRORS, FORMULA_NO_VALUE, MERGED
+from kipu.core.surveys.export import RawExport, RawSheet, read_export
+from kipu.core.surveys.form import (
+    DATE,
+    INTEGER,
+    NUMERIC,
+    SELECT_MULTIPLE,
+    SELECT_ONE,
+    Question,
+    SurveyForm,
+)
+from kipu.core.surveys.issues import survey_issue
+from kipu.core.surveys.values import ChoiceReader, date_of, flag_of, number_of
+from kipu.core.surveys.xpath import (
+    BOOL,
+    LIST,
+    NUMBER,
+    TEXT,
+    UnsupportedExpression,
+    compile_expression,
+)
+from kipu.core.surveys.xpath import DATE as DATE_KIND
+from kipu.core.validation.issues import ERROR, Issue, Report
+
+
+@dataclass
+class SurveyData:
+    """Typed answers: `interviews` has `_row`, `_id`, `_index` and one column per question
+    path (Float64 numbers, Utf8 choices and texts, List(Utf8) select_multiple, Date dates);
+    each repeat's frame has `_row`, `_parent` (the interview's `_index`) and its questions."""
+
+    form: SurveyForm
+    interviews: pl.DataFrame
+    repeats: dict[str, pl.DataFrame] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+
+
+def validate_file(
+    path: Path | str,
+    form: SurveyForm,
+    *,
+    lang: str = "en",
+    weight: str | None = None,
+    repeat_files: dict[str, Path | str] | None = None,
+) -> SurveyData:
+    """Read and validate an export; a file that cannot be read is one file-level issue."""
+    try:
+        raw = read_export(path, form, repeat_files=repeat_files)
+    except ReadError as error:
+        report = Report(issues=[survey_issue(error.code, lang, detail=error.text(lang))])
+        return SurveyData(form, pl.DataFrame(), report=report)
+    except MemoryError:
+        text = ReadError("file-too-large", "memory", name=Path(path).name).text(lang)
+        report = Report(issues=[survey_issue("file-too-large", lang, detail=text)])
+        return SurveyData(form, pl.DataFrame(), report=report)
+    return validate_export(raw, form, lang=lang, weight=weight)
+
+
+def validate_export(
+    raw: RawExport, form: SurveyForm, *, lang: str = "en", weight: str | None = None
+) -> SurveyData:
+    issues: list[Issue] = []
+    main = next((s for s in raw.sheets if s.repeat is None and s.columns), None)
+    if main is None:
+        names = ", ".join(s.name for s in raw.sheets) or raw.name
+        issues.append(survey_issue("no-survey-sheet", lang, detail=names))
+        return SurveyData(form, pl.DataFrame(), report=Report(issues=issues))
+    issues += [survey_issue("check-not-made", lang, detail=w) for w in form.warnings]
+    issues += [survey_issue("unknown-sheet", lang, value=name) for name in raw.unknown_sheets]
+    checker = _Checker(form, lang, weight)
+    interviews = checker.sheet(main, None)
+    repeats = {}
+    for sheet in raw.sheets:
+        if sheet.repeat is not None:
+            repeats[sheet.repeat] = checker.sheet(sheet, interviews)
+    issues += checker.issues
+    issues += _missing_repeats(form, interviews, repeats, lang)
+    if interviews.is_empty():
+        issues.append(survey_issue("no-rows", lang, sheet=main.name))
+    report = Report(issues=issues, rows_read=interviews.height, sheet=main.name)
+    report.header_row = main.header_row or None
+    errors = {(i.sheet, i.row) for i in issues if i.severity == ERROR and i.row}
+    report.rows_with_errors = len(errors)
+    report.rows_with_warnings = len({(i.sheet, i.row) for i in issues if i.row} - errors)
+    return SurveyData(form, interviews, repeats, report)
+
+
+def _missing_repeats(
+    form: SurveyForm, interviews: pl.DataFrame, repeats: dict[str, pl.DataFrame], lang: str
+) -> list[Issue]:
+    """A file-level error for each repeat group of the form with no rows in the export
+    although some interview calls for it (the repeat's `relevant` holds, or it has none):
+    a CSV export holds one table, and its repeats come as separate files. Without this its
+    questions would be counted over nobody."""
+    found = []
+    for path in form.repeats:
+        if path in repeats and not repeats[path].is_empty():
+            continue
+        calling = _calling(form, path, interviews)
+        if calling == 0 or interviews.is_empty():
+            continue
+        count = interviews.height if calling is None else calling
+        name = path.rsplit("/", 1)[-1]
+        found.append(survey_issue("missing-repeat", lang, value=name, detail=count))
+    return found
+
+
+def _calling(form: SurveyForm, path: str, interviews: pl.DataFrame) -> int | None:
+    """How many interviews the repeat's own conditions admit; None when it has none (or
+    they cannot be evaluated over the interview's answers: every interview may)."""
+    inner = [q.relevant for q in form.answered(path)]
+    if not inner:
+        return 0
+    shared = list(inner[0])  # the repeat's (and its groups') conditions lead every question's
+    for own in inner[1:]:
+        same = 0
+        while same < min(len(shared), len(own)) and shared[same] == own[same]:
+            same += 1
+        shared = shared[:same]
+    if not shared:
+        return None
+
+    def resolve(name: str | None) -> tuple[pl.Expr, str]:
+        if name is None:
+            raise UnsupportedExpression("no current question")
+        target = form.question(name)
+        if target.repeat is not None:
+            raise UnsupportedExpression(f"{target.path} is in a repeat")
+        return pl.col(target.path), _kind(target)
+
+    condition = _all(shared, resolve)
+    if condition is None:
+        return None
+    return int(interviews.select(condition.fill_null(False).sum()).item())
+
+
+class _Checker:
+    def __init__(self, form: SurveyForm, lang: str, weight: str | None) -> None:
+        self.form, self.lang, self.weight = form, lang, weight
+        self.issues: list[Issue] = []
+
+    def add(self, code: str, sheet: RawSheet, **kwargs: object) -> None:
+        self.issues.append(survey_issue(code, self.lang, sheet=sheet.name, **kwargs))  # type: ignore[arg-type]
+
+    def sheet(self, sheet: RawSheet, parent: pl.DataFrame | None) -> pl.DataFrame:
+        self._header(sheet)
+        cells = sheet.cells
+        bad = self._cell_marks(sheet)
+        values = [self._typed(sheet, q, bad) for q in self.form.answered(sheet.repeat)]
+        typed = cells.select("_row", *self._ids(sheet, parent), *values)
+        if parent is not None:
+            typed = self._link(sheet, typed, parent)
+        self._rules(sheet, typed, bad)
+        if sheet.repeat is None:
+            self._duplicates(sheet, typed)
+        return typed.drop([c for c in typed.columns if c.startswith("_parent_q:")])
+
+    # --- header -------------------------------------------------------------------------
+
+    def _header(self, sheet: RawSheet) -> None:
+        row = sheet.header_row or None
+        for index, label, first in sheet.duplicates:
+            self.add(
+                "duplicate-column", sheet, column=label, detail=first, row=row, col_index=index
+            )
+        for index, label in sheet.unknown:
+            self.add("unknown-column", sheet, column=label, row=row, col_index=index)
+        present = {c.path for c in sheet.columns}
+        for question in self.form.answered(sheet.repeat):
+            if question.path in present:
+                continue
+            code = "missing-question" if question.required else "question-not-exported"
+            self.add(code, sheet, column=question.path, row=row)
+
+    def _cell_marks(self, sheet: RawSheet) -> set[tuple[int, str]]:
+        """Cells whose value is unknown (Excel errors, formulas without a value): reported
+        here once, and left out of every other check."""
+        bad: set[tuple[int, str]] = set()
+        by_index = {c.index: c for c in sheet.columns}
+        rows = set(sheet.cells["_row"].to_list())
+        for row, col, kind, detail in sheet.marks:
+            column = by_index.get(col)
+            if column is None or row not in rows:
+                continue
+            where = {"row": row, "column": column.label, "col_index": col}
+            if kind == FORMULA_NO_VALUE:
+                self.add("formula-without-value", sheet, **where)
+                bad.add((row, column.path))
+            elif kind == MERGED:
+                self.add("merged-cell", sheet, detail=detail, **where)
+        for column in sheet.columns:
+            key = _key(column.path, column.choice)
+            errors = sheet.cells.filter(pl.col(key).str.strip_chars().is_in(sorted(EXCEL_ERRORS)))
+            for row, value in errors.select("_row", key).iter_rows():
+                self.add("excel-error", sheet, value=value.strip(), row=row,
+                         column=column.label, col_index=column.index)  # fmt: skip
+                bad.add((row, column.path))
+        return bad
+
+    def _ids(self, sheet: RawSheet, parent: pl.DataFrame | None) -> list[pl.Expr]:
+        found = [pl.col("_row").cast(pl.Utf8).alias("_id")]
+        if "id" in sheet.ids:
+            found = [pl.coalesce(pl.col("_id"), pl.col("_row").cast(pl.Utf8)).alias("_id")]
+        index = pl.col("_index") if "index" in sheet.ids else pl.col("_row").cast(pl.Utf8)
+        found.append(index.alias("_index"))
+        if parent is not None:
+            parent_key = pl.col("_parent") if "parent" in sheet.ids else pl.lit(None, pl.Utf8)
+            found.append(parent_key.alias("_parent"))
+        return found
+
+    # --- values -------------------------------------------------------------------------
+
+    def _typed(self, sheet: RawSheet, question: Question, bad: set[tuple[int, str]]) -> pl.Expr:
+        column = sheet.column_of(question.path)
+        if question.type == SELECT_MULTIPLE:
+            return self._multiple(sheet, question, column, bad)
+        if column is None:
+            return pl.lit(None, dtype=_dtype(question)).alias(question.path)
+        text = pl.col(question.path)
+        checks = self._checked(sheet, question, column, bad)
+        if question.type in NUMERIC:
+            value = number_of(text)
+            checks(value.is_null() & text.is_not_null(), "invalid-number")
+            if question.type == INTEGER:
+                checks(value.is_not_null() & (value != value.floor()), "not-integer")
+                value = pl.when(value == value.floor()).then(value)
+            return value.alias(question.path)
+        if question.type == DATE:
+            value = date_of(text)
+            checks(value.is_null() & text.is_not_null(), "invalid-date")
+            return value.alias(question.path)
+        if question.type == SELECT_ONE:
+            return self._one(sheet, question, column, bad)
+        return text.alias(question.path)
+
+    def _checked(
+        self, sheet: RawSheet, question: Question, column: object, bad: set[tuple[int, str]]
+    ) -> Callable[[pl.Expr, str], None]:
+        def check(mask: pl.Expr, code: str) -> None:
+            found = sheet.cells.filter(mask).select("_row", pl.col(question.path))
+            for row, value in found.iter_rows():
+                if (row, question.path) not in bad:
+                    self.add(code, sheet, value=value, row=row, column=column.label,  # type: ignore[attr-defined]
+                             col_index=column.index)  # type: ignore[attr-defined]  # fmt: skip
+                    bad.add((row, question.path))
+
+        return check
+
+    def _one(self, sheet: RawSheet, question: Question, column: object, bad: set) -> pl.Expr:
+        reader = ChoiceReader(question)
+        readings = {t: reader.one(t) for t in sheet.cells[question.path].drop_nulls().unique()}
+        self._choice_issues(sheet, question, column, readings, bad)
+        names = {t: r.names[0] for t, r in readings.items() if r.names}
+        return pl.col(question.path).replace_strict(names, default=None, return_dtype=pl.Utf8)
+
+    def _multiple(self, sheet: RawSheet, question: Question, column: object, bad: set) -> pl.Expr:
+        if column is None:
+            return self._split(sheet, question)
+        reader = ChoiceReader(question)
+        readings = {t: reader.many(t) for t in sheet.cells[question.path].drop_nulls().unique()}
+        self._choice_issues(sheet, question, column, readings, bad)
+        names = {t: list(r.names) for t, r in readings.items() if r.names}
+        dtype = pl.List(pl.Utf8)
+        return pl.col(question.path).replace_strict(names, default=None, return_dtype=dtype)
+
+    def _split(self, sheet: RawSheet, question: Question) -> pl.Expr:
+        """A select_multiple exported as one 1/0 column per choice only."""
+        split = [c for c in sheet.columns if c.path == question.path and c.choice]
+        if not split:
+            return pl.lit(None, dtype=pl.List(pl.Utf8)).alias(question.path)
+        chosen = [
+            pl.when(flag_of(pl.col(_key(c.path, c.choice)))).then(pl.lit(c.choice)) for c in split
+        ]
+        answered = pl.any_horizontal(pl.col(_key(c.path, c.choice)).is_not_null() for c in split)
+        listed = pl.concat_list(chosen).list.drop_nulls()
+        return pl.when(answered).then(listed).alias(question.path)
+
+    def _choice_issues(self, sheet, question, column, readings, bad) -> None:
+        wrong = {t: r for t, r in readings.items() if r.names is None}
+        if not wrong:
+            return
+        valid = ", ".join(question.choice_names())
+        found = sheet.cells.filter(pl.col(question.path).is_in(sorted(wrong)))
+        for row, text in found.select("_row", question.path).iter_rows():
+            if (row, question.path) in bad:
+                continue
+            reading = wrong[text]
+            self.add("unknown-choice", sheet, value=" ".join(reading.unknown), detail=valid,
+                     suggestion=reading.suggestion, row=row, column=column.label,
+                     col_index=column.index)  # fmt: skip
+            bad.add((row, question.path))
+
+    # --- rules over the typed frame -----------------------------------------------------
+
+    def _link(self, sheet: RawSheet, typed: pl.DataFrame, parent: pl.DataFrame) -> pl.DataFrame:
+        known = set(parent["_index"].drop_nulls().to_list())
+        orphans = typed.filter(
+            ~pl.col("_parent").is_in(sorted(known)) | pl.col("_parent").is_null()
+        )
+        for row, key in orphans.select("_row", "_parent").iter_rows():
+            self.add("orphan-repeat-row", sheet, value=key or "?", row=row,
+                     column=sheet.ids.get("parent"))  # fmt: skip
+        outer = [q.path for q in self.form.answered(None)]
+        renamed = parent.select(
+            pl.col("_index").alias("_parent"), *[pl.col(p).alias(f"_parent_q:{p}") for p in outer]
+        )
+        return typed.join(renamed, on="_parent", how="left", maintain_order="left")
+
+    def _resolver(self, typed: pl.DataFrame, question: Question):
+        def resolve(name: str | None) -> tuple[pl.Expr, str]:
+            target = question if name is None else self.form.question(name)
+            column = target.path
+            if column not in typed.columns and f"_parent_q:{column}" in typed.columns:
+                column = f"_parent_q:{column}"
+            if column not in typed.columns:
+                raise UnsupportedExpression(f"{target.path} is in another repeat")
+            return pl.col(column), _kind(target)
+
+        return resolve
+
+    def _rules(self, sheet: RawSheet, typed: pl.DataFrame, bad: set[tuple[int, str]]) -> None:
+        for question in self.form.answered(sheet.repeat):
+            column = sheet.column_of(question.path)
+            label = column.label if column else question.path
+            where = {"column": label, "col_index": column.index if column else None}
+            resolve = self._resolver(typed, question)
+            relevant = _all(question.relevant, resolve)
+            value = pl.col(question.path)
+            answered = value.is_not_null()
+            if question.type == SELECT_MULTIPLE:
+                answered = answered & (value.list.len() > 0)
+            if question.required and relevant is not None:
+                self._rows(
+                    sheet, typed, ~answered & relevant, "required-missing", question, bad, where
+                )
+            if relevant is not None:
+                detail = " and ".join(question.relevant)
+                self._rows(sheet, typed, answered & ~relevant, "answer-not-relevant", question,
+                           bad, where, detail=detail)  # fmt: skip
+            if question.constraint:
+                ok = _all((question.constraint,), resolve)
+                if ok is not None:
+                    detail = question.constraint_message.get(self.lang) or question.constraint
+                    self._rows(sheet, typed, answered & ~ok, "constraint-violated", question,
+                               bad, where, detail=detail)  # fmt: skip
+            if self.weight and question.path == self.form.question(self.weight).path:
+                weight = _number(value, question)
+                invalid = weight.is_null() | (weight <= 0) | weight.is_nan()
+                self._rows(sheet, typed, invalid, "invalid-weight", question, bad, where)
+
+    def _rows(self, sheet, typed, mask, code, question, bad, where, detail="") -> None:
+        text = (
+            sheet.cells.select("_row", pl.col(question.path).alias("_text"))
+            if (question.path in sheet.cells.columns)
+            else typed.select("_row", pl.lit(None, pl.Utf8).alias("_text"))
+        )
+        found = typed.with_columns(mask.alias("_hit")).filter("_hit").select("_row")
+        found = found.join(text, on="_row", how="left", maintain_order="left")
+        for row, value in found.iter_rows():
+            if (row, question.path) not in bad:
+                self.add(code, sheet, value=value, row=row, detail=detail, **where)
+                if code != "answer-not-relevant":
+                    bad.add((row, question.path))
+
+    def _duplicates(self, sheet: RawSheet, typed: pl.DataFrame) -> None:
+        if "id" not in sheet.ids:
+            return
+        first = typed.group_by("_id").agg(pl.col("_row").min().alias("_first"))
+        again = typed.join(first, on="_id").filter(pl.col("_row") != pl.col("_first"))
+        for row, key, earlier in again.select("_row", "_id", "_first").sort("_row").iter_rows():
+            self.add("duplicate-submission", sheet, value=key, detail=earlier, row=row,
+                     column=sheet.ids["id"])  # fmt: skip
+
+
+def _key(path: str, choice: str | None) -> str:
+    return path if choice is None else f"{path}\x00{choice}"
+
+
+def _dtype(question: Question) -> pl.DataType:
+    if question.type in NUMERIC:
+        return pl.Float64()
+    if question.type == DATE:
+        return pl.Date()
+    if question.type == SELECT_MULTIPLE:
+        return pl.List(pl.Utf8)
+    return pl.Utf8()
+
+
+def _kind(question: Question) -> str:
+    if question.type in NUMERIC:
+        return NUMBER
+    if question.type == SELECT_MULTIPLE:
+        return LIST
+    if question.type == DATE:
+        return DATE_KIND
+    return TEXT
+
+
+def _number(value: pl.Expr, question: Question) -> pl.Expr:
+    if question.type in NUMERIC:
+        return value
+    return number_of(value.cast(pl.Utf8))
+
+
+def _all(expressions: Iterable[str], resolve) -> pl.Expr | None:
+    """All expressions hold (True when there are none); None when one cannot be evaluated
+    (the form's warning says so, and the checks that need it are not made)."""
+    combined = pl.lit(True)
+    for text in expressions:
+        try:
+            combined = combined & compile_expression(text, resolve)
+        except (UnsupportedExpression, KeyError):
+            return None
+    return combined
+
+
+__all__ = ["BOOL", "SurveyData", "validate_export", "validate_file"]

@@ -1,0 +1,88 @@
+"""Reads of background jobs: the ones a user may follow, and a job as the API, the job page
+and the progress component show it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kipu.web.accounts.scope import Scope
+from kipu.web.jobs.models import Job
+from kipu.web.jobs.services import live
+
+RECENT = dt.timedelta(days=1)  # how long a finished job stays on the pages that started it
+
+
+def visible_jobs(scope: Scope) -> QuerySet[Job]:
+    """The jobs of the scope's platform the user may see (Scope.jobs), newest first."""
+    return scope.jobs(Job.objects.select_related("platform", "started_by"))
+
+
+def visible_job(scope: Scope, job_id: Any) -> Job | None:
+    """One visible job by id (a UUID, as text or not), or None."""
+    try:
+        key = uuid.UUID(str(job_id))
+    except ValueError:
+        return None
+    return visible_jobs(scope).filter(pk=key).first()
+
+
+def recent_jobs(scope: Scope, kinds: list[str] | None = None) -> QuerySet[Job]:
+    """The visible jobs of the last day (RECENT) of `kinds` (all when None), newest first."""
+    found = visible_jobs(scope).filter(created_at__gte=timezone.now() - RECENT)
+    return found.filter(kind__in=kinds) if kinds else found
+
+
+def latest_report_job(scope: Scope, month: str) -> Job | None:
+    """The newest visible report render of `month` of the last day, or None."""
+    return recent_jobs(scope, [Job.Kind.REPORT]).filter(params__month=month).first()
+
+
+def _label(rel: str) -> str:
+    lang, _sep, kind = rel.partition("-")
+    reports = {"en": _("English report (%(format)s)"), "es": _("Spanish report (%(format)s)")}
+    if lang in reports and kind:
+        return reports[lang] % {"format": kind.upper()}
+    labels = {
+        "page": _("Open the submission and its report"),
+        "submission": _("The submission in the API (JSON)"),
+        "package": _("Download the package (zip)"),
+    }
+    return labels.get(rel, rel)
+
+
+def job_summary(job: Job) -> dict[str, Any]:
+    """The job as the API's `Job` schema: state, progress 0-100, message, the steps done so
+    far while it runs (a report's "en-html", "en-pdf", …), result links (site-relative URLs),
+    error, and when it was created, started and finished."""
+    shown = live(job)
+    result = job.result or {}
+    return {
+        "id": str(job.pk),
+        "url": f"/api/v1/jobs/{job.pk}",
+        "page": reverse("jobs:detail", args=[job.pk]),
+        "kind": job.kind,
+        "kind_label": str(job.get_kind_display()),
+        "platform": job.platform.slug if job.platform else None,
+        "started_by": job.actor_label,
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "finished": job.finished,
+        "progress": shown["progress"],
+        "message": shown["message"],
+        "steps": list(shown.get("steps") or []),
+        "outcome": result.get("outcome"),
+        "links": [{**link, "label": _label(link["rel"])} for link in result.get("links", [])],
+        "result": {k: v for k, v in result.items() if k not in ("links", "outcome")},
+        "error": job.error or None,
+        "attempts": job.attempts,
+        "created_at": job.created_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }

@@ -1,0 +1,175 @@
+"""What the dashboard's templates show, from one board: the results panel (period, notices,
+cards, official key figures, charts, map, tables, downloads) and the filters' options, in
+the alphabetical order of the interface language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kipu.core.reference import ReferenceData
+from kipu.core.text import normalise
+from kipu.web.site import dashboard as board_data
+from kipu.web.site import downloads, graphics, mapsvg, official
+from kipu.web.site.dashboard import Dashboard
+from kipu.web.site.tables import TABLES, group_label
+
+NUMBER_LABELS = {
+    "people_reached": gettext_lazy("People reached (without double counting)"),
+    "partners": gettext_lazy("Organisations reporting"),
+    "admin1_covered": gettext_lazy("Departments covered"),
+    "admin2_covered": gettext_lazy("Provinces covered"),
+}
+FILTER_NAMES = {
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+    "sector": gettext_lazy("Sector or area"),
+    "admin1": gettext_lazy("Department"),
+    "org": gettext_lazy("Organisation"),
+    "country": gettext_lazy("Country"),
+}
+
+
+def notices(board: Dashboard) -> list[str]:
+    """What the dashboard could not use of the request, said in words."""
+    found = []
+    for name, value, reason in board.filters.rejected:
+        if reason == "order":
+            found.append(_("“To” (%(value)s) is before “From”: it was ignored.") % {"value": value})
+        else:
+            found.append(
+                _("“%(value)s” is not a month (YYYY-MM): the “%(name)s” filter was ignored.")
+                % {"value": value, "name": FILTER_NAMES[name]}
+            )
+    for name, value in board.unknown:
+        found.append(
+            _(
+                "“%(value)s” is not a known value of “%(name)s” on this platform: "
+                "nothing matches it."
+            )
+            % {"value": value, "name": FILTER_NAMES[name]}
+        )
+    return found
+
+
+def _map(board: Dashboard) -> dict[str, Any]:
+    if not board.has_data:
+        return {"map": None, "unmapped": []}
+    rows = board_data.admin1_table(board)
+    country = board.platform.country
+    found = mapsvg.department_map(
+        country,
+        {r["pcode"]: r["reached"] for r in rows},
+        {r["pcode"]: r["partners"] for r in rows},
+        board.lang,
+    )
+    aside = set(mapsvg.unmapped(country, [r["pcode"] for r in rows])) if found else set()
+    unmapped = [
+        (_("Country level") if r["national"] else r["admin1"], r["reached"])
+        for r in rows
+        if r["pcode"] in aside
+    ]
+    return {"map": found, "unmapped": unmapped}
+
+
+def panel_context(board: Dashboard) -> dict[str, Any]:
+    period = board.period
+    breakdown = board_data.breakdown(board)
+    titles = {"population": _("By population type"), "age_sex": _("By age and sex")}
+    return {
+        "board": board,
+        "filters": board.filters,
+        "query": board.filters.query(),
+        "period": period,
+        "period_words": downloads.period_words(period, board.lang),
+        "notices": notices(board),
+        "numbers": [
+            (name, NUMBER_LABELS[name], value) for name, value in board_data.key_numbers(board)
+        ],
+        "key_figures": official.key_figures(board.platform, period[1], board.lang)
+        if period[1]
+        else [],
+        "sector_rows": board_data.sector_table(board),
+        "admin1_rows": board_data.admin1_table(board),
+        "total": board_data.total_row(board),
+        "targets": board_data.targets_table(board),
+        "breakdown": [
+            (part, titles[part], [(group_label(g, board.lang), v) for g, v in values])
+            for part, values in breakdown.items()
+        ],
+        "charts": [
+            (
+                name,
+                graphics.CHART_TITLES[name],
+                downloads.filename(board, name, "svg"),
+                downloads.filename(board, name, "png"),
+            )
+            for name in graphics.CHARTS
+            if graphics.has_chart(board, name)
+        ],
+        "files": {
+            name: {ext: downloads.filename(board, table.filename, ext) for ext in ("csv", "xlsx")}
+            for name, table in TABLES.items()
+        },
+        "synthetic_note": downloads.synthetic_note() if board.platform.synthetic else "",
+        "source": downloads.source_text(board),
+        "base": f"/dashboard/{board.platform.slug}/",
+        **_map(board),
+    }
+
+
+def filter_options(reference: ReferenceData, lang: str) -> dict[str, Any]:
+    """The filters' choices, each list in the alphabetical order of `lang`."""
+    from babel import Locale
+
+    sectors = sorted(
+        ((s.code, s.label(lang)) for s in reference.plan.sectors),
+        key=lambda pair: collation_key(pair[1], lang),
+    )
+    organisations = sorted(
+        ((o.key, o.acronym or o.names.get(lang) or o.name) for o in reference.organisations),
+        key=lambda pair: collation_key(pair[1], lang),
+    )
+    territories = Locale(lang).territories
+    units = {u.country: u for u in reference.gazetteer.countries()}
+    countries = []
+    for code in reference.countries:
+        unit = units.get(code)
+        iso2 = (unit.iso or unit.pcode).upper() if unit else ""
+        countries.append((code, territories.get(iso2) or (unit.name if unit else code)))
+    partners = sorted(
+        (o.names.get(lang) or o.name for o in reference.organisations),
+        key=lambda name: collation_key(name, lang),
+    )
+    return {
+        "sectors": sectors,
+        "admin1_options": admin1_options(reference, lang),
+        "organisations": organisations,
+        "country_options": sorted(countries, key=lambda pair: collation_key(pair[1], lang)),
+        "partner_names": partners,
+    }
+
+
+def admin1_options(reference: ReferenceData, lang: str) -> list[tuple[str, str, bool]]:
+    """Every admin1 unit of the platform's countries (P-code, name, national), the national
+    pseudo-units first, then in alphabetical order of the language."""
+    units = [
+        loc
+        for loc in reference.gazetteer.locations.values()
+        if loc.country in reference.countries and (loc.level == 1 or loc.national)
+    ]
+    if reference.admin1_scope:
+        units = [u for u in units if u.pcode in reference.admin1_scope or u.national]
+    ordered = sorted(units, key=lambda u: (not u.national, collation_key(u.name, lang)))
+    return [(u.pcode, u.name, u.national) for u in ordered]
+
+
+def collation_key(text: str, lang: str) -> tuple[str, str]:
+    """Alphabetical order of `lang`, ignoring accents and case ("Áncash" with the A's); in
+    Spanish "ñ" is a letter of its own after "n" (RAE, 2010)."""
+    folded = str(text).casefold()
+    if lang == "es":
+        folded = folded.replace("ñ", "n\U0010ffff").replace("n\u0303", "n\U0010ffff")
+    return normalise(folded), str(text)

@@ -1,0 +1,120 @@
+"""The dashboard's tables as downloads: title, file-name part, column labels and rows, in the
+active language, from the same board numbers the page shows (totals included)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kipu.web.api.opendata import POPULATION_LABELS
+from kipu.web.site import dashboard as board_data
+from kipu.web.site.dashboard import Dashboard
+
+Rows = list[list[object]]
+
+
+@dataclass(frozen=True)
+class Table:
+    title: object  # a lazy translation
+    filename: str  # the name part of the file name (kipu.web.site.downloads.filename)
+    columns: Callable[[], list[str]]
+    rows: Callable[[Dashboard], Rows]
+
+
+def group_label(name: str, lang: str) -> str:
+    """A population type or age/sex group in `lang` ("Refugees and migrants in destination")."""
+    if name == "not_broken_down":
+        return _("Not broken down")
+    english, spanish = POPULATION_LABELS[name]
+    text = spanish if lang == "es" else english
+    return text[:1].upper() + text[1:]
+
+
+def _total_label() -> str:
+    return _("Total, without double counting")
+
+
+def _sectors(board: Dashboard) -> Rows:
+    total = board_data.total_row(board)
+    rows: Rows = [
+        [r["code"], r["sector"], r["reached"], r["partners"]]
+        for r in board_data.sector_table(board)
+    ]
+    return [*rows, ["", _total_label(), total["reached"], total["partners"]]]
+
+
+def _admin1(board: Dashboard) -> Rows:
+    total = board_data.total_row(board)
+    rows: Rows = [
+        [
+            r["pcode"],
+            _("Country level") if r["national"] else r["admin1"],
+            r["reached"],
+            r["partners"],
+        ]
+        for r in board_data.admin1_table(board)
+    ]
+    return [*rows, ["", _total_label(), total["reached"], total["partners"]]]
+
+
+def _targets(board: Dashboard) -> Rows:
+    return [
+        [
+            r["code"] or "",
+            r["sector"] or _("All sectors (intersector)"),
+            r["reached"],
+            r["targeted"],
+            r["pct_targeted"],
+            r["in_need"],
+            r["pct_need"],
+        ]
+        for r in board_data.targets_table(board)
+    ]
+
+
+def _breakdown(board: Dashboard) -> Rows:
+    titles = {"population": _("Population type"), "age_sex": _("Age and sex")}
+    rows: Rows = []
+    for part, values in board_data.breakdown(board).items():
+        rows += [[titles[part], group_label(g, board.lang), v] for g, v in values]
+        rows.append([titles[part], _total_label(), board.reached()])
+    return rows
+
+
+TABLES: dict[str, Table] = {
+    "sectors": Table(
+        gettext_lazy("People reached by sector or area"),
+        "reached-by-sector",
+        lambda: [_("Code"), _("Sector or area"), _("People reached"), _("Partners")],
+        _sectors,
+    ),
+    "admin1": Table(
+        gettext_lazy("People reached by department"),
+        "reached-by-department",
+        lambda: [_("P-code"), _("Department"), _("People reached"), _("Partners")],
+        _admin1,
+    ),
+    "targets": Table(
+        gettext_lazy("People reached against targets"),
+        "reached-against-targets",
+        lambda: [
+            _("Code"),
+            _("Sector or area"),
+            _("People reached"),
+            _("People targeted"),
+            _("% of people targeted"),
+            _("People in need"),
+            _("% of people in need"),
+        ],
+        _targets,
+    ),
+    "breakdown": Table(
+        gettext_lazy("People reached by population type, age and sex"),
+        "reached-by-group",
+        lambda: [_("Breakdown"), _("Group"), _("People reached")],
+        _breakdown,
+    ),
+}

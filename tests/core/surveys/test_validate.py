@@ -1,0 +1,405 @@
+"""Kobo and ODK exports read and checked against the form: the same answers whatever the
+format (XLSX with a repeat sheet, CSV with `;` or `,`, XML names or labels, one column of
+choices or split 1/0 columns), and every problem at its sheet, row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+import xlsxwriter
+
+from kipu.core.surveys import demo
+from kipu.core.surveys.form import SurveyForm, load_form
+from kipu.core.surveys.issues import SURVEY_CODES
+from kipu.core.surveys.validate import SurveyData, validate_file
+from kipu.core.validation.issues import Issue
+from survey_files import MAIN_HEADER, MEMBER_HEADER, form_file, interview, write_csv, write_xlsx
+
+
+@pytest.fixture(scope="module")
+def form(tmp_path_factory: pytest.TempPathFactory) -> SurveyForm:
+    return load_form(form_file(tmp_path_factory.mktemp("form")))
+
+
+ROWS = [
+    interview(1),
+    interview(
+        2, intention="stay_peru", destination_department="lima", group_size=3, needs="documentation"
+    ),
+    interview(3, needs="food cash shelter"),
+]
+MEMBERS = [
+    {"members/member_sex": "female", "members/member_age": 4, "_index": 1, "_parent_index": 2},
+    {"members/member_sex": "male", "members/member_age": 35, "_index": 2, "_parent_index": 2},
+]
+
+
+def _answers(data: SurveyData) -> list[tuple[object, ...]]:
+    columns = [
+        "respondent/sex",
+        "respondent/age",
+        "intention",
+        "destination_department",
+        "needs",
+        "group_size",
+        "today",
+    ]
+    return list(data.interviews.select(columns).iter_rows())
+
+
+EXPECTED = [
+    ("female", 31.0, "go_chile", None, ["food", "health"], 1.0, dt.date(2019, 11, 5)),
+    ("male", 32.0, "stay_peru", "lima", ["documentation"], 3.0, dt.date(2019, 11, 5)),
+    ("female", 33.0, "go_chile", None, ["food", "cash", "shelter"], 1.0, dt.date(2019, 11, 5)),
+]
+
+
+def test_kobo_xlsx_with_a_repeat_sheet(form: SurveyForm, tmp_path: Path) -> None:
+    data = validate_file(write_xlsx(tmp_path / "e.xlsx", ROWS, members=MEMBERS), form)
+    assert data.report.valid and data.report.issues == []
+    assert _answers(data) == EXPECTED
+    members = data.repeats["members"]
+    assert members.select("_parent", "members/member_sex", "members/member_age").rows() == [
+        ("2", "female", 4.0),
+        ("2", "male", 35.0),
+    ]
+
+
+def test_demo_export_is_valid(form: SurveyForm, tmp_path: Path) -> None:
+    data = validate_file(demo.write_export(tmp_path / "nov.xlsx", 11), form)
+    assert data.report.valid, data.report.summary
+    assert data.interviews.height == 400
+    assert data.repeats["members"].height == int(data.interviews["group_size"].sum() - 400)
+
+
+SPANISH = {
+    "start": "start",
+    "today": "Fecha de la entrevista",
+    "interview/border_point": "Entrevista/Punto fronterizo",
+    "respondent/sex": "Sexo",
+    "respondent/age": "Edad",
+    "respondent/nationality": "Nacionalidad",
+    "intention": "¿A dónde piensa ir?",
+    "destination_department": "Departamento de destino en el Perú",
+    "needs": "Necesidades más urgentes",
+    "group_size": "Personas que viajan juntas",
+    "weight": "weight",
+    "_id": "_id",
+    "_uuid": "_uuid",
+    "_index": "_index",
+}
+LABELLED = {
+    "respondent/sex": {"female": "Mujer", "male": "Hombre"},
+    "intention": {"go_chile": "Seguir a Chile", "stay_peru": "Quedarse en el Perú"},
+    "destination_department": {"lima": "Lima"},
+    "interview/border_point": {"cebaf_tumbes": "CEBAF Tumbes"},
+    "respondent/nationality": {"venezuelan": "Venezolana"},
+}
+
+
+def _in_spanish(row: dict[str, object]) -> dict[str, object]:
+    shown = dict(row)
+    for column, labels in LABELLED.items():
+        if shown.get(column) is not None:
+            shown[column] = labels[str(shown[column])]
+    needs = {
+        "food": "Alimentos",
+        "health": "Atención de salud",
+        "documentation": "Documentación",
+        "cash": "Dinero en efectivo",
+        "shelter": "Alojamiento",
+    }
+    shown["needs"] = ", ".join(needs[n] for n in str(row["needs"]).split())
+    return shown
+
+
+def test_csv_with_semicolons_spanish_labels_and_windows_encoding(
+    form: SurveyForm, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "export.csv",
+        [_in_spanish(r) for r in ROWS],
+        shown=[SPANISH[h] for h in MAIN_HEADER],
+        delimiter=";",
+        encoding="cp1252",
+    )
+    data = validate_file(path, form, repeat_files={"members": _members_csv(tmp_path)})
+    assert data.report.valid, [i.message for i in data.report.issues]
+    assert _answers(data) == EXPECTED
+
+
+def _members_csv(tmp_path: Path) -> Path:
+    """MEMBERS as the separate CSV file a CSV export's repeat comes in."""
+    return write_csv(tmp_path / "members.csv", MEMBERS, header=MEMBER_HEADER)
+
+
+def test_csv_with_odk_central_headers_and_split_choices(form: SurveyForm, tmp_path: Path) -> None:
+    needs = [name for name, _, _ in demo.CHOICES["needs"]]
+    header = [h for h in MAIN_HEADER if h != "needs"] + [f"needs/{n}" for n in needs]
+    rows = [{**r, **{f"needs/{n}": int(n in str(r["needs"]).split()) for n in needs}} for r in ROWS]
+    shown = [
+        h.replace("/", "-") if h.startswith(("respondent", "interview")) else h for h in header
+    ]
+    shown = [h.replace("needs/", "needs-") for h in shown]
+    shown = ["KEY" if h == "_uuid" else h for h in shown]
+    data = validate_file(
+        write_csv(tmp_path / "central.csv", rows, header=header, shown=shown),
+        form,
+        repeat_files={"members": _members_csv(tmp_path)},
+    )
+    assert data.report.valid, [i.message for i in data.report.issues]
+    assert [sorted(n) for n in data.interviews["needs"]] == [sorted(r[4]) for r in EXPECTED]  # type: ignore[arg-type]
+
+
+# --- every problem, at its cell ----------------------------------------------------------------
+
+
+def _one(data: SurveyData, code: str) -> Issue:
+    found = [i for i in data.report.issues if i.code == code]
+    assert len(found) == 1, [(i.code, i.row, i.column, i.message) for i in data.report.issues]
+    return found[0]
+
+
+def _xlsx(tmp_path: Path, *rows: dict[str, object], **kwargs: object) -> Path:
+    return write_xlsx(tmp_path / "e.xlsx", list(rows) or ROWS, **kwargs)  # type: ignore[arg-type]
+
+
+Maker = Callable[[Path], Path]
+PROBLEMS: dict[str, tuple[Maker, int | None, str | None, str | None]] = {
+    # code: (file maker, row, column as the file shows it, value)
+    "unknown-choice": (
+        lambda t: _xlsx(t, interview(1), interview(2, intention="go_chilee")),
+        3,
+        "intention",
+        "go_chilee",
+    ),
+    "invalid-number": (
+        lambda t: _xlsx(t, interview(1, **{"respondent/age": "thirty"})),
+        2,
+        "respondent/age",
+        "thirty",
+    ),
+    "not-integer": (
+        lambda t: _xlsx(t, interview(1, group_size=2.5)),
+        2,
+        "group_size",
+        "2.5",
+    ),
+    "invalid-date": (
+        lambda t: _xlsx(t, interview(1, today="05/11/2019")),
+        2,
+        "today",
+        "05/11/2019",
+    ),
+    "required-missing": (
+        lambda t: _xlsx(t, interview(1, intention="stay_peru")),
+        2,
+        "destination_department",
+        None,
+    ),
+    "constraint-violated": (
+        lambda t: _xlsx(t, interview(1, **{"respondent/age": 15})),
+        2,
+        "respondent/age",
+        "15",
+    ),
+    "answer-not-relevant": (
+        lambda t: _xlsx(t, interview(1, destination_department="lima")),
+        2,
+        "destination_department",
+        "lima",
+    ),
+    "duplicate-submission": (
+        lambda t: _xlsx(t, interview(1), interview(2, _uuid="uuid-0001")),
+        3,
+        "_uuid",
+        "uuid-0001",
+    ),
+    "orphan-repeat-row": (
+        lambda t: _xlsx(
+            t, interview(1, group_size=2), members=[{**MEMBERS[0], "_parent_index": 9}]
+        ),
+        2,
+        "_parent_index",
+        "9",
+    ),
+    "excel-error": (
+        lambda t: write_csv(t / "e.csv", [interview(1, **{"respondent/age": "#N/A"})]),
+        2,
+        "respondent/age",
+        "#N/A",
+    ),
+    "duplicate-column": (
+        lambda t: _xlsx(t, interview(1), header=[*MAIN_HEADER, "Sex"]),
+        1,
+        "Sex",
+        None,
+    ),
+    "unknown-column": (
+        lambda t: _xlsx(t, interview(1), header=[*MAIN_HEADER, "comments"]),
+        1,
+        "comments",
+        None,
+    ),
+    "missing-question": (
+        lambda t: _xlsx(t, interview(1), header=[h for h in MAIN_HEADER if h != "intention"]),
+        1,
+        "intention",
+        None,
+    ),
+    "question-not-exported": (
+        lambda t: _xlsx(t, interview(1), header=[h for h in MAIN_HEADER if h != "weight"]),
+        1,
+        "weight",
+        None,
+    ),
+    "unknown-sheet": (
+        lambda t: _xlsx(t, interview(1), extra_sheets={"Notes": [["a note"]]}),
+        None,
+        None,
+        "Notes",
+    ),
+    "no-rows": (lambda t: _xlsx(t, {}), None, None, None),
+    "no-survey-sheet": (
+        lambda t: write_csv(t / "other.csv", [{"a": 1}], header=["a"]),
+        None,
+        None,
+        None,
+    ),
+    "unreadable-file": (lambda t: _bytes(t / "e.xlsx", b"PK\x03\x04broken"), None, None, None),
+    "file-too-large": (lambda t: _bytes(t / "e.csv", b"a\n" * 2_000_002), None, None, None),
+    "check-not-made": (lambda t: _xlsx(t, interview(1)), None, None, None),
+    "merged-cell": (lambda t: _merged(t), 3, "respondent/nationality", None),
+    "formula-without-value": (lambda t: _formula(t), 2, "group_size", None),
+}
+
+
+def _bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _merged(tmp_path: Path) -> Path:
+    path = tmp_path / "merged.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("FMS Tumbes")
+        sheet.write_row(0, 0, MAIN_HEADER)
+        for number, row in enumerate([interview(1), interview(2)], start=1):
+            for col, name in enumerate(MAIN_HEADER):
+                if row.get(name) is not None and name != "respondent/nationality":
+                    sheet.write(number, col, row[name])
+        column = MAIN_HEADER.index("respondent/nationality")
+        sheet.merge_range(1, column, 2, column, "venezuelan")
+    return path
+
+
+def _formula(tmp_path: Path) -> Path:
+    path = tmp_path / "formula.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("FMS Tumbes")
+        sheet.write_row(0, 0, MAIN_HEADER)
+        row = interview(1)
+        for col, name in enumerate(MAIN_HEADER):
+            if name == "group_size":
+                sheet.write_formula(1, col, "=1+0")  # written by a program: no saved value
+            elif row.get(name) is not None:
+                sheet.write(1, col, row[name])
+    return path
+
+
+@pytest.mark.parametrize("code", sorted(PROBLEMS))
+def test_each_problem_at_its_cell(code: str, form: SurveyForm, tmp_path: Path) -> None:
+    make, row, column, value = PROBLEMS[code]
+    checked = form
+    if code == "check-not-made":
+        checked = SurveyForm.from_dict(
+            {**form.to_dict(), "warnings": ["x: relevant “y” is not checked"]}
+        )
+    data = validate_file(make(tmp_path), checked, weight="weight")
+    issue = _one(data, code)
+    assert (issue.row, issue.column) == (row, column)
+    if value is not None:
+        assert issue.value == value
+    assert issue.severity == SURVEY_CODES[code].severity
+    assert issue.message and not re.search(r"\{(value|column|detail)\}", issue.message)
+    if issue.row:
+        assert issue.sheet
+
+
+def test_every_code_has_a_problem_test() -> None:
+    assert set(PROBLEMS) | {"invalid-weight", "missing-repeat"} == set(SURVEY_CODES)
+
+
+def test_invalid_weight(form: SurveyForm, tmp_path: Path) -> None:
+    data = validate_file(
+        _xlsx(tmp_path, interview(1), interview(2, weight=0)), form, weight="weight"
+    )
+    issue = _one(data, "invalid-weight")
+    assert (issue.row, issue.column, issue.value) == (3, "weight", "0")
+
+
+def test_suggestion_and_spanish_message(form: SurveyForm, tmp_path: Path) -> None:
+    path = _xlsx(tmp_path, interview(1, intention="Seguir a Chlie"))
+    issue = _one(validate_file(path, form, lang="es"), "unknown-choice")
+    assert issue.suggestion == "go_chile (Seguir a Chile)"
+    assert issue.message.startswith("“Seguir a Chlie” no es una opción de “intention”")
+
+
+def test_suggestion_is_the_value_to_type(form: SurveyForm, tmp_path: Path) -> None:
+    near_label = _one(
+        validate_file(_xlsx(tmp_path, interview(1, **{"respondent/sex": "femme"})), form),
+        "unknown-choice",
+    )
+    assert near_label.suggestion == "female"  # the value, not the label "Female"
+    assert near_label.message.endswith("Did you mean “female”?")
+    near_label = _one(
+        validate_file(_xlsx(tmp_path, interview(1, intention="Continue to Chlie")), form),
+        "unknown-choice",
+    )
+    assert near_label.suggestion == "go_chile (Continue to Chile)"
+
+
+def test_constraint_message_is_the_forms(form: SurveyForm, tmp_path: Path) -> None:
+    path = _xlsx(tmp_path, interview(1, **{"respondent/age": 15}))
+    assert (
+        "Solo adultos (18 a 99)"
+        in _one(validate_file(path, form, lang="es"), "constraint-violated").message
+    )
+
+
+def test_one_problem_per_cell(form: SurveyForm, tmp_path: Path) -> None:
+    """A cell that cannot be read is reported once, not again as missing or out of range."""
+    path = _xlsx(tmp_path, interview(1, **{"respondent/age": "#REF!"}))
+    data = validate_file(path, form)
+    assert [i.code for i in data.report.issues if i.row] == ["excel-error"]
+    assert data.report.rows_with_errors == 1
+
+
+def test_rows_are_never_dropped(form: SurveyForm, tmp_path: Path) -> None:
+    rows = [interview(i) for i in range(1, 8)]
+    rows[3] = interview(4, intention="nonsense")
+    data = validate_file(_xlsx(tmp_path, *rows), form)
+    assert data.interviews.height == 7 and data.report.rows_read == 7
+    assert data.interviews.filter(pl.col("_row") == 5)["intention"].to_list() == [None]
+    assert MEMBER_HEADER  # the repeat header the helpers write
+
+
+def test_missing_repeat_is_a_file_level_error(form: SurveyForm, tmp_path: Path) -> None:
+    """A CSV export holds the interviews only: when some interview calls for `members`
+    (group_size > 1) and no members file is given, the file is refused, saying how to pass it."""
+    path = write_csv(tmp_path / "comma.csv", [interview(1, group_size=3), interview(2)])
+    issue = _one(validate_file(path, form, lang="es"), "missing-repeat")
+    assert issue.row is None and issue.severity == "error"
+    assert "“members”" in issue.message and "1 entrevistas" in issue.message
+    assert "--repeat members=ARCHIVO" in issue.message
+    members = tmp_path / "members.csv"
+    members.write_text(",".join(MEMBER_HEADER) + "\nmale,40,1,1\nmale,9,2,1\n", encoding="utf-8")
+    given = validate_file(path, form, repeat_files={"members": members})
+    assert given.report.valid and given.repeats["members"].height == 2
+    alone = validate_file(write_csv(tmp_path / "alone.csv", [interview(1)]), form)
+    assert alone.report.valid  # nobody travels with the respondent: no members expected
