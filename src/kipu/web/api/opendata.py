@@ -19,6 +19,7 @@ import polars as pl
 from kipu.core.export import display_frame, write_csv, write_xlsx
 from kipu.core.figures import Figures
 from kipu.core.reference import ReferenceData
+from kipu.core.report.catalogue import POPULATION_NAMES
 from kipu.core.schema import COLUMNS, EXPORT_HXL
 from kipu.core.write import excel_cell, neutralise, neutralise_frame
 
@@ -99,19 +100,8 @@ class FigureColumn:
     kind: str = "integer"  # Table Schema type
 
 
-POPULATION_LABELS = {
-    "in_destination": ("refugees and migrants in destination", "refugiados y migrantes en destino"),
-    "in_transit": ("refugees and migrants in transit", "refugiados y migrantes en tránsito"),
-    "host_community": ("host communities", "comunidades de acogida"),
-    "pendular": ("pendulars", "pendulares"),
-    "returnees": ("Colombian returnees", "colombianos retornados"),
-    "girls": ("girls (under 18)", "niñas (menores de 18)"),
-    "boys": ("boys (under 18)", "niños (menores de 18)"),
-    "women": ("women (above 18)", "mujeres (mayores de 18)"),
-    "men": ("men (above 18)", "hombres (mayores de 18)"),
-    "other_under_18": ("other under 18", "otros menores de 18"),
-    "other_above_18": ("other above 18", "otros mayores de 18"),
-}
+# The report's own names of population types and age/sex groups (one table for both).
+POPULATION_LABELS = POPULATION_NAMES
 _HXL_GROUP = {
     "girls": "f+children",
     "boys": "m+children",
