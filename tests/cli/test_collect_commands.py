@@ -172,6 +172,22 @@ def test_import_usage_errors(kipu, platform, tmp_path) -> None:  # noqa: ANN001
     assert kipu("import", file, "--org", "Unknown", "--month", "2019-11").exit_code == 2
 
 
+@pytest.mark.parametrize("written", ["ORG901", "PA", "pa", "Partner A", " partner  a "])
+def test_an_organisation_is_found_by_id_acronym_or_name(kipu, platform, tmp_path, written) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    result = kipu("validate", file, "--org", written, "--month", "2019-11")
+    assert result.exit_code == 0, result.output
+
+
+def test_an_unknown_organisation_names_the_closest_members(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    result = kipu("validate", file, "--org", "Partner C", "--month", "2019-11")
+    assert result.exit_code == 2
+    assert "no member organisation 'Partner C'" in result.output
+    assert "did you mean PA or PB?" in result.output or "did you mean PB or PA?" in result.output
+    assert "did you mean" not in kipu("validate", file, "--org", "zzzz").output
+
+
 def test_template_round_trip(kipu, platform, tmp_path) -> None:  # noqa: ANN001
     out = tmp_path / "template.xlsx"
     result = kipu(

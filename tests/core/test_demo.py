@@ -63,3 +63,11 @@ def test_statistics_keep_published_totals() -> None:
 def test_split_total_is_exact() -> None:
     assert split_total(10, [1, 1, 1]) == [4, 3, 3]
     assert sum(split_total(814_801, [1.0, 2.5, 0.3])) == 814_801
+
+
+def test_organisations_answer_to_their_english_acronyms_too() -> None:
+    # The README's `--org UNHCR` names the demonstration's ACNUR; no alias is another's label.
+    by_acronym = {o.acronym: o for o in demo_organisations()}
+    assert "UNHCR" in by_acronym["ACNUR"].aliases and "IOM" in by_acronym["OIM"].aliases
+    labels = [label for o in demo_organisations() for label in {o.acronym, o.name, *o.aliases}]
+    assert len(labels) == len(set(labels))

@@ -18,11 +18,11 @@ def figures_from_file(
     orgs_file: Path | None,
     countries: list[str],
 ) -> tuple[Any, dict[str, Any]]:
-    from kipu.core.figures import FigureOptions
-    from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
     from kipu.core.read import prefetch
 
-    prefetch(input_file)  # read while the reference data (and Django) are set up
+    prefetch(input_file)  # read while the rest is imported and the reference data set up
+    from kipu.core.figures import FigureOptions
+    from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
 
     if plan_file is not None:
         reference = reference_from_files(plan_file, orgs_file, (countries or ["PER"])[0])

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from kipu.core.demo_reference import (
     AREAS,
+    ENGLISH_ACRONYMS,
     INDICATORS,
     NON_REPORTING,
     ORGANISATIONS,
@@ -51,7 +52,7 @@ def demo_organisations() -> list[OrganisationRecord]:
             acronym=acronym,
             org_type=kind,
             external_id=org_key(i),
-            aliases=[es] if es != en else [],
+            aliases=[a for a in (es, ENGLISH_ACRONYMS.get(acronym, en)) if a != en],
             member_since=NEW_MEMBERS.get(acronym, date(2018, 9, 1)),
         )
         for i, (en, es, acronym, kind) in enumerate(ORGANISATIONS)

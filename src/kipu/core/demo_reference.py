@@ -7,6 +7,19 @@ every 5W figure generated from them are synthetic.
 
 from __future__ import annotations
 
+# The English acronyms of the organisations listed by their Spanish one (GTRM Peru's report
+# writes ACNUR, OIM…): aliases, so `--org UNHCR` finds the same organisation as `--org ACNUR`.
+ENGLISH_ACRONYMS = {
+    "ACNUR": "UNHCR",
+    "CICR": "ICRC",
+    "FICR": "IFRC",
+    "OIM": "IOM",
+    "OIT": "ILO",
+    "ONUSIDA": "UNAIDS",
+    "OPS/OMS": "PAHO/WHO",
+    "ONU Voluntarios": "UNV",
+    "PNUD": "UNDP",
+}
 # (English name, Spanish name, acronym, type) — listed as in the report's partner list.
 ORGANISATIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Action Against Hunger", "Acción contra el Hambre", "ACH", "INGO"),

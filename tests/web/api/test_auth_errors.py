@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 
 from kipu.web.api.auth import create_token, revoke_token
-from kipu.web.api.errors import ERROR_CODES
+from kipu.web.api.errors import ERROR_CODES, ApiError
 from kipu.web.api.models import ApiToken
 from kipu.web.api.ratelimit import parse_rate
+from kipu.web.api.schema import ENDPOINTS
 from kipu.web.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,28 @@ def test_deactivation_outside_the_people_page_revokes_tokens_too(partner_a, data
     response = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/submissions")
     assert_error(response, 401, "invalid-token")
     assert AuditEvent.objects.filter(action="revoke_api_token", actor=None).count() == 1
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+def test_every_endpoint_refuses_a_parameter_it_does_not_take(endpoint) -> None:  # noqa: ANN001
+    # `?month=` where an endpoint filters by `from`/`to` must not answer every month.
+    taken = {p.name for p in endpoint.params if p.location == "query"}
+    stranger = next(n for n in ("month", "mes", "organization") if n not in taken)
+    with pytest.raises(ApiError) as refused:
+        endpoint.parse_query({stranger: "2021-03"})
+    assert refused.value.status == 400
+    assert stranger in refused.value.details["parameters"]
+    assert all(name in refused.value.details["parameters"][stranger] for name in taken)
+    try:  # a client's cache-buster is left alone (required parameters may still be missing)
+        endpoint.parse_query({"_": "1700000000"})
+    except ApiError as missing:
+        assert "_" not in missing.details["parameters"]
+
+
+def test_an_unknown_parameter_answers_400_naming_it(admin, data) -> None:  # noqa: ANN001
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(admin, 't')}")
+    error = assert_error(client.get("/api/v1/activities?month=2019-11"), 400, "invalid-parameter")
+    assert "month" in error["details"]["parameters"] and "from" in error["message"] + str(
+        error["details"]
+    )
+    assert client.get("/api/v1/activities?from=2019-11&to=2019-11&_=1").status_code == 200

@@ -26,6 +26,7 @@ import contextlib
 import ctypes
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,21 +68,30 @@ class ColumnSheet:
 
     @classmethod
     def load(
-        cls, reader: object, path: Path, name: str, limits: Limits, census: Census | None,
-        marks: list[Mark],
+        cls, reader: object, path: Path, name: str, limits: Limits,
+        census: Callable[[], Census | None], marks: Callable[[str], list[Mark]],
     ) -> ColumnSheet | None:  # fmt: skip
         """The sheet, or None when the columnar reading does not apply to it. Raises ReadError
-        (too large) as the cell-by-cell reading would."""
-        if census is None or census.odd or not census.head_complete:
-            return None
+        (too large) as the cell-by-cell reading would.
+
+        `census` and `marks` wait for the scan of the sheet's XML: they are asked for after
+        fastexcel has read the sheet, because fastexcel leaves the GIL while it reads and the
+        scan's thread then runs beside it (asking first made the two run one after the other).
+        """
         try:
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")  # type: ignore[attr-defined]
-            frame = sheet.to_polars()
         except Exception:  # noqa: BLE001 - fastexcel refuses a sheet: read it cell by cell
+            return None
+        counted = census()
+        if counted is None or counted.odd or not counted.head_complete:
+            return None
+        try:
+            frame = sheet.to_polars()
+        except Exception:  # noqa: BLE001 - as above
             return None
         del sheet  # calamine's cells: the largest allocation of a reading
         give_back()
-        head = census.head_cells()
+        head = counted.head_cells()
         if frame.width and not any(c == 0 and k != "?" for (_, c), (k, _) in head.items()):
             return None  # fastexcel starts at the first used column; cells start at A
         if frame.height > limits.max_rows or frame.width > limits.max_columns:
@@ -89,7 +99,7 @@ class ColumnSheet:
                 "sheet-size", path.name, sheet=name, rows=frame.height, columns=frame.width
             )
         frame.columns = [str(i) for i in range(frame.width)]
-        return cls(name, frame, census, marks, head, not _durations(path))
+        return cls(name, frame, counted, marks(name), head, not _durations(path))
 
     def errors(self) -> dict[tuple[int, int], str]:
         """(row 1-based, col) → the error's text, as the cell-by-cell reading puts it."""

@@ -131,9 +131,9 @@ class Workbook:
             except Exception:  # noqa: BLE001 - calamine, reading cell by cell, says why
                 self.columnar = False
                 return None
-        census = self._scan.census(name)
+        scan = self._scan
         return ColumnSheet.load(
-            self._reader, self.path, name, self.limits, census, self.marks(name)
+            self._reader, self.path, name, self.limits, lambda: scan.census(name), self.marks
         )
 
     def marks(self, name: str) -> list[Mark]:

@@ -107,10 +107,19 @@ class Endpoint:
         return re.sub(r"\{(\w+)\}", convert, self.path.lstrip("/"))
 
     def parse_query(self, query: Mapping[str, str]) -> dict[str, Any]:
-        """Typed query parameters (defaults filled in); 400 naming every bad one. Unknown
-        parameters are ignored, so clients may add cache-busters."""
+        """Typed query parameters (defaults filled in); 400 naming every bad one.
+
+        An unknown parameter is a bad one: `?month=2021-03` where the endpoint filters by
+        `month_from`/`month_to` would otherwise answer every month as if it were March's.
+        Names starting with `_` are left to clients (cache-busters such as `_=1700000000`).
+        """
         values: dict[str, Any] = {}
-        problems: dict[str, str] = {}
+        known = {p.name for p in self.params if p.location == "query"}
+        problems = {
+            name: "unknown parameter; this endpoint takes: " + (", ".join(sorted(known)) or "none")
+            for name in query
+            if name not in known and not name.startswith("_")
+        }
         for param in self.params:
             if param.location != "query":
                 continue

@@ -58,23 +58,26 @@ def checksum_of(path: Path) -> str:
 
 
 def organisation_of(platform: Platform, text: str) -> Organisation:
-    """A member organisation by registry id, acronym or name."""
+    """A member organisation by registry id, acronym, name (English, Spanish, Portuguese) or
+    alias. Raises ImportRefused naming the closest members when none matches."""
+    import difflib
+
     from kipu.core.text import normalise
 
     key = normalise(text)
+    labels: dict[str, Organisation] = {}
     for membership in Membership.objects.filter(platform=platform).select_related("organisation"):
         org = membership.organisation
-        labels = [
-            org.external_id or "",
-            org.acronym,
-            org.name_en,
-            org.name_es,
-            org.name_pt,
-            *org.aliases,
-        ]
-        if key in {normalise(label) for label in labels if label}:
-            return org
-    raise ImportRefused(f"no member organisation {text!r} on platform {platform.slug}")
+        for label in (org.external_id, org.acronym, org.name_en, org.name_es, org.name_pt,
+                      *org.aliases):  # fmt: skip
+            if label:
+                labels.setdefault(normalise(label), org)
+    if key in labels:
+        return labels[key]
+    close = difflib.get_close_matches(key, list(labels), n=3, cutoff=0.6)
+    named = list(dict.fromkeys(f"{labels[c].acronym or labels[c].name_en}" for c in close))
+    hint = f"; did you mean {' or '.join(named)}?" if named else ""
+    raise ImportRefused(f"no member organisation {text!r} on platform {platform.slug}{hint}")
 
 
 def import_file(
