@@ -220,3 +220,17 @@ def test_figures_summary_in_spanish(kipu, platform, tmp_path) -> None:  # noqa: 
     assert result.output.startswith("Personas alcanzadas en noviembre de 2019")
     assert "Calculado sobre las filas tal como están: 2 filas, 1 con errores." in result.output
     assert "new-exceeds-total 1" in result.output
+
+
+def test_figures_from_files_say_which_organisations_were_left_out(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    # A registry row that cannot be loaded is not a silent gap in the partner count.
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    plan = tmp_path / "plan.csv"
+    plan.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("id,name,acronym,type\nORG901,Partner A,PA,INGO\nORG902,,PB,INGO\n")
+    result = kipu("figures", "--input", file, "--plan", str(plan), "--orgs", str(orgs),
+                  "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "warning: orgs.csv, row 3, column 'name': no name: row skipped" in result.stderr
+    assert json.loads(result.stdout)["partners"]["appealing"] == 1

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
+
 from kipu.cli.base import current_platform, fail, setup_django
 
 
@@ -25,7 +27,9 @@ def figures_from_file(
     from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
 
     if plan_file is not None:
-        reference = reference_from_files(plan_file, orgs_file, (countries or ["PER"])[0])
+        reference, warnings = reference_from_files(plan_file, orgs_file, (countries or ["PER"])[0])
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
     else:
         setup_django()
         from kipu.web.platforms.queries import reference_data

@@ -27,15 +27,22 @@ class UnusableFile(ValueError):
     """The file cannot give any figure (unreadable, no 5W sheet)."""
 
 
-def reference_from_files(plan_file: Path, orgs_file: Path | None, country: str) -> ReferenceData:
-    """Reference data from a plan file, an optional organisations file and the bundled gazetteer."""
+def reference_from_files(
+    plan_file: Path, orgs_file: Path | None, country: str
+) -> tuple[ReferenceData, list[LoadError]]:
+    """Reference data from a plan file, an optional organisations file and the bundled
+    gazetteer, with the loaders' warnings (rows left out or changed: the caller shows them,
+    since figures computed without a left-out organisation would otherwise look complete).
+    Raises ValueError with every error when a file cannot be loaded."""
     places = Gazetteer(bundled_locations("PE"))
     loaded = load_plan(plan_file, places, country)
     errors: list[LoadError] = list(loaded.errors)
+    warnings: list[LoadError] = list(loaded.warnings)
     organisations: list[Organisation] = []
     if orgs_file is not None:
         orgs = load_organisations(orgs_file)
         errors += orgs.errors
+        warnings += orgs.warnings
         organisations = [
             Organisation(
                 key=o.external_id or normalise(o.name),
@@ -59,7 +66,7 @@ def reference_from_files(plan_file: Path, orgs_file: Path | None, country: str) 
             for i in content.indicators
         ],
     )
-    return ReferenceData("file", [country], organisations, plan, places)
+    return ReferenceData("file", [country], organisations, plan, places), warnings
 
 
 def organisations_named_in(frame: pl.DataFrame) -> list[Organisation]:
