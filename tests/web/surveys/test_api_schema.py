@@ -65,11 +65,12 @@ def _conforms(document: dict[str, Any], path: str, response: Any) -> dict[str, A
 
 
 def _urls(survey: Survey, month: str | None = None) -> dict[str, str]:
-    query = f"?platform={survey.platform.slug}" + (f"&month={month}" if month else "")
+    platform = f"?platform={survey.platform.slug}"
+    query = platform + (f"&month={month}" if month else "")
     base = f"/api/v1/surveys/{survey.slug}"
-    return {
-        "/surveys": f"/api/v1/surveys{query}",
-        "/surveys/{survey}": f"{base}{query}&lang=es",
+    return {  # the listing and the definition take no month (an unknown parameter is a 400)
+        "/surveys": f"/api/v1/surveys{platform}",
+        "/surveys/{survey}": f"{base}{platform}&lang=es",
         "/surveys/{survey}/results": f"{base}/results{query}",
         "/surveys/{survey}/answers": f"{base}/answers{query}",
     }
