@@ -228,8 +228,10 @@ def _hinted(chunk: bytes, text: pl.Series | None) -> bool:
     return bool(text.str.contains(_HINT_PATTERN)[0])
 
 
-def _chunks(handle: IO[bytes], size: int = 1 << 21) -> Iterator[bytes]:
-    """Chunks that each end at the end of a row, so no cell is cut in two."""
+def _chunks(handle: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """Chunks that each end at the end of a row, so no cell is cut in two. One MB: as fast as
+    larger ones, and the scan runs beside fastexcel's reading, whose peak it adds to (2 MB
+    chunks cost 20 MB more of it on a 100,000-row sheet)."""
     carry = b""
     while True:
         block = handle.read(size)
