@@ -57,8 +57,8 @@ class Gazetteer:
             self._code_widths[(location.country, location.level)].add(len(location.code))
         keys = {location.pcode, location.code, location.iso, location.name, *location.aliases}
         for key in keys:
-            if key and location not in index[normalise(key)]:
-                index[normalise(key)].append(location)
+            if key and location not in (bucket := index[normalise(key)]):
+                bucket.append(location)
 
     def get(self, pcode: str) -> Location | None:
         return self.locations.get(pcode)
