@@ -28,7 +28,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from bench import store
+from bench import child_environment, store
 
 SLUG = store.SLUG
 URLS = (
@@ -50,9 +50,9 @@ def _free_port() -> int:
 
 def start_server(url: str, data_dir: str, workers: int, threads: int) -> tuple[Any, int]:
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "KIPU_DATA_DIR": data_dir, "KIPU_DEBUG": "0",
-           "SECRET_KEY": "bench-only", "KIPU_SSL_REDIRECT": "0",
-           "KIPU_ALLOWED_HOSTS": "127.0.0.1,localhost"}  # fmt: skip
+    env = child_environment(DATABASE_URL=url, KIPU_DATA_DIR=data_dir, KIPU_DEBUG="0",
+                            SECRET_KEY="bench-only", KIPU_SSL_REDIRECT="0",
+                            KIPU_ALLOWED_HOSTS="127.0.0.1,localhost")  # fmt: skip
     gunicorn = os.path.join(os.path.dirname(store.PYTHON), "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "kipu.web.wsgi:application", "--bind", f"127.0.0.1:{port}",

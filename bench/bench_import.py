@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench import store
+from bench import child_environment, store
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgresql://postgres@127.0.0.1:5432"
@@ -144,12 +144,9 @@ def run(backend: str, rows: int, repeat: int) -> list[dict[str, Any]]:
                 ],
                 check=True,
             )
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "KIPU_DATA_DIR": folder,
-            "DJANGO_SETTINGS_MODULE": "kipu.web.settings",
-        }
+        env = child_environment(
+            DATABASE_URL=url, KIPU_DATA_DIR=folder, DJANGO_SETTINGS_MODULE="kipu.web.settings"
+        )
         try:
             done = subprocess.run(
                 [sys.executable, "-m", "bench.bench_import", "--child", str(rows),

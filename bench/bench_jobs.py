@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench import store
+from bench import child_environment, store
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgresql://postgres@127.0.0.1:5432"
@@ -138,8 +138,12 @@ def run(backend: str, rows: int) -> list[dict[str, Any]]:
         psql = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c"]
         if backend == "postgresql":
             subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
-        env = {**os.environ, "DATABASE_URL": url, "KIPU_DATA_DIR": folder,
-               "DJANGO_SETTINGS_MODULE": "kipu.web.settings", "KIPU_DEBUG": "1"}  # fmt: skip
+        env = child_environment(
+            DATABASE_URL=url,
+            KIPU_DATA_DIR=folder,
+            DJANGO_SETTINGS_MODULE="kipu.web.settings",
+            KIPU_DEBUG="1",
+        )
         try:
             done = subprocess.run(
                 [sys.executable, "-m", "bench.bench_jobs", "--child", str(rows)],

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import store
+from bench import child_environment, store
 
 ROOT = Path(__file__).resolve().parent.parent
 KIPU = str(Path(sys.executable).with_name("kipu"))
@@ -44,9 +44,14 @@ def folder(rows: int) -> Path:
 
 
 def environment(where: Path) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{where}/db.sqlite3",
-            "KIPU_DATA_DIR": str(where), "SECRET_KEY": "bench-only", "KIPU_DEBUG": "0",
-            "KIPU_SSL_REDIRECT": "0", "DJANGO_SETTINGS_MODULE": "kipu.web.settings"}  # fmt: skip
+    return child_environment(
+        DATABASE_URL=f"sqlite:///{where}/db.sqlite3",
+        KIPU_DATA_DIR=str(where),
+        SECRET_KEY="bench-only",
+        KIPU_DEBUG="0",
+        KIPU_SSL_REDIRECT="0",
+        DJANGO_SETTINGS_MODULE="kipu.web.settings",
+    )
 
 
 def set_up(rows: int) -> None:

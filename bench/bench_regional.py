@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench import store
+from bench import child_environment, store
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgresql://postgres@127.0.0.1:5432"
@@ -114,8 +114,8 @@ def run(backend: str, rows: int, repeat: int) -> list[dict[str, Any]]:
         url = f"sqlite:///{folder}/bench.sqlite3" if backend == "sqlite" else f"{PG}/{name}"
         if backend == "postgresql":
             store.postgres(f'CREATE DATABASE "{name}"')
-        env = {**os.environ, "DATABASE_URL": url, "KIPU_DATA_DIR": folder,
-               "DJANGO_SETTINGS_MODULE": "kipu.web.settings"}  # fmt: skip
+        env = child_environment(DATABASE_URL=url, KIPU_DATA_DIR=folder,
+                                DJANGO_SETTINGS_MODULE="kipu.web.settings")  # fmt: skip
         try:
             done = subprocess.run(
                 [sys.executable, "-m", "bench.bench_regional", "--child", str(rows),

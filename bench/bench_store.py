@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import store
+from bench import child_environment, store
 
 MODELS = ("sum", "max-sector", "max-agd", "max-cell")  # `grouped` needs groups: bench_figures
 YEAR = (f"{store.YEAR}-01", f"{store.YEAR}-12")
@@ -111,8 +111,8 @@ def _cli(url: str, data_dir: str) -> float:
     command = [os.path.join(os.path.dirname(store.PYTHON), "kipu"), "figures", "--platform",
                store.SLUG, "--from", YEAR[0], "--to", YEAR[1], "--format", "text",
                "-o", os.devnull]  # fmt: skip
-    env = {**os.environ, "DATABASE_URL": url, "KIPU_DATA_DIR": data_dir, "KIPU_DEBUG": "0",
-           "SECRET_KEY": "bench-only"}  # fmt: skip
+    env = child_environment(DATABASE_URL=url, KIPU_DATA_DIR=data_dir, KIPU_DEBUG="0",
+                            SECRET_KEY="bench-only")  # fmt: skip
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - started

@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from bench import bench_figures as synthetic
+from bench import child_environment
 
 SLUG = "r4v-bench"
 YEAR = synthetic.YEAR
@@ -285,7 +286,7 @@ def child(module: str, *args: str, env: dict[str, str] | None = None) -> list[di
     completed = subprocess.run(
         [PYTHON, "-m", module, *args],
         cwd=DATA.parent.parent,
-        env={**os.environ, **(env or {})},
+        env=child_environment(**(env or {})),
         capture_output=True,
         text=True,
         check=False,
