@@ -35,6 +35,7 @@ from bench import (
     bench_regional,
     bench_report,
     bench_store,
+    child_environment,
     store,
 )
 
@@ -47,7 +48,7 @@ def _external(module: str, *args: str) -> tuple[Row, str]:
     command = f".venv/bin/python -m {module} {' '.join(args)}".strip()
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+                          text=True, check=False, env=child_environment())  # fmt: skip
     seconds = time.perf_counter() - started
     status = "ran" if done.returncode == 0 else f"FAILED ({done.returncode})"
     print(f"{command}: {status} in {seconds:.0f} s", flush=True)

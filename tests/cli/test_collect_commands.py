@@ -184,8 +184,30 @@ def test_an_unknown_organisation_names_the_closest_members(kipu, platform, tmp_p
     result = kipu("validate", file, "--org", "Partner C", "--month", "2019-11")
     assert result.exit_code == 2
     assert "no member organisation 'Partner C'" in result.output
-    assert "did you mean PA or PB?" in result.output or "did you mean PB or PA?" in result.output
+    assert "did you mean " in result.output
+    assert "Partner A (PA, ORG901)" in result.output and "Partner B (PB, ORG902)" in result.output
     assert "did you mean" not in kipu("validate", file, "--org", "zzzz").output
+
+
+def test_an_acronym_wins_over_an_alias_and_a_tie_is_refused(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    from kipu.web.platforms.models import Membership, Organisation
+    from kipu.web.submissions.imports import organisation_of
+
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    first = Organisation.objects.get(external_id="ORG901")
+    first.aliases = ["IOM"]
+    first.save()
+    other = Organisation.objects.create(name_en="Int. Org. of Mothers", acronym="IOM",
+                                        org_type="INGO", external_id="ORG990")  # fmt: skip
+    Membership.objects.create(platform=platform, organisation=other)
+    assert organisation_of(platform, "iom").external_id == "ORG990"  # its acronym, not an alias
+    assert organisation_of(platform, "Partner A").external_id == "ORG901"
+    other.acronym = "PA"  # now two members have the acronym PA
+    other.save()
+    tie = kipu("validate", file, "--org", "PA", "--month", "2019-11")
+    assert tie.exit_code == 2
+    assert "'PA' names several member organisations" in tie.output
+    assert "PA (ORG901)" in tie.output and "PA (ORG990)" in tie.output
 
 
 def test_template_round_trip(kipu, platform, tmp_path) -> None:  # noqa: ANN001
@@ -234,3 +256,13 @@ def test_figures_from_files_say_which_organisations_were_left_out(kipu, platform
     assert result.exit_code == 0, result.output
     assert "warning: orgs.csv, row 3, column 'name': no name: row skipped" in result.stderr
     assert json.loads(result.stdout)["partners"]["appealing"] == 1
+
+
+def test_reference_files_without_what_reads_them_are_usage_errors(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    plan = tmp_path / "plan.csv"
+    plan.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
+    without_input = kipu("figures", "--plan", str(plan))
+    assert without_input.exit_code == 2 and "--plan is read with --input" in without_input.output
+    without_plan = kipu("figures", "--input", file, "--orgs", str(plan))
+    assert without_plan.exit_code == 2 and "--orgs is read with" in without_plan.output

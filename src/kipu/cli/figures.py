@@ -81,6 +81,10 @@ def figures(
     check_month(date_to)
     if output_format == "xlsx" and output is None:
         fail(["--format xlsx needs -o FILE.xlsx"], status=2)
+    if plan_file is not None and input_file is None:  # it would be left unread, silently
+        fail(["--plan is read with --input FILE only"], status=2)
+    if orgs_file is not None and plan_file is None:
+        fail(["--orgs is read with --input FILE --plan PLAN only"], status=2)
     options = {"model": model, "date_from": date_from, "date_to": date_to, "rmrp_only": rmrp_only}
     validation = None
     try:

@@ -12,7 +12,7 @@ ERROR_EXAMPLE = json.dumps(
     {
         "error": {
             "code": "invalid-parameter",
-            "message": "invalid parameters: from",
+            "message": "invalid parameters: 'from'",
             "details": {"parameters": {"from": "YYYY-MM expected"}},
         }
     },

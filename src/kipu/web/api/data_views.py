@@ -58,7 +58,7 @@ def _organisation(call: Call) -> Organisation | None:
             400,
             str(error),
             code="invalid-parameter",
-            details={"parameters": {"organisation": "not a member"}},
+            details={"parameters": {"organisation": str(error)}},
         ) from None
 
 

@@ -110,7 +110,7 @@ class Endpoint:
         """Typed query parameters (defaults filled in); 400 naming every bad one.
 
         An unknown parameter is a bad one: `?month=2021-03` where the endpoint filters by
-        `month_from`/`month_to` would otherwise answer every month as if it were March's.
+        `from` and `to` would otherwise answer every month as if it were March's.
         Names starting with `_` are left to clients (cache-busters such as `_=1700000000`).
         """
         values: dict[str, Any] = {}
@@ -136,7 +136,7 @@ class Endpoint:
         if problems:
             raise ApiError(
                 400,
-                "invalid parameters: " + ", ".join(sorted(problems)),
+                "invalid parameters: " + ", ".join(map(repr, sorted(problems))),
                 code="invalid-parameter",
                 details={"parameters": problems},
             )

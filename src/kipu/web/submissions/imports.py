@@ -17,6 +17,7 @@ import polars as pl
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from kipu.core.text import normalise
 from kipu.core.validation import ValidationResult, validate_file
 from kipu.web.platforms.models import Membership, Organisation, Platform
 from kipu.web.platforms.queries import reference_data
@@ -59,25 +60,71 @@ def checksum_of(path: Path) -> str:
 
 def organisation_of(platform: Platform, text: str) -> Organisation:
     """A member organisation by registry id, acronym, name (English, Spanish, Portuguese) or
-    alias. Raises ImportRefused naming the closest members when none matches."""
+    alias, tried in that order: the first kind of label that matches decides, so an
+    organisation whose acronym is "IOM" wins over another's alias "IOM".
+
+    Raises ImportRefused when nothing matches (naming the closest labels) or when two members
+    match at the same rank (naming them by registry id: a guess would file the rows under
+    the wrong partner).
+    """
+    key = normalise(text)
+    members = [
+        m.organisation
+        for m in Membership.objects.filter(platform=platform)
+        .select_related("organisation")
+        .order_by("organisation_id")
+    ]
+    for rank in range(len(_LABEL_RANKS)):
+        found = {org.pk: org for org in members if key in _labels(org, rank)}
+        if len(found) == 1:
+            return next(iter(found.values()))
+        if found:
+            named = ", ".join(_named(org) for org in found.values())
+            raise ImportRefused(
+                f"{text!r} names several member organisations on platform {platform.slug}: "
+                f"{named}; give the registry id"
+            )
+    raise ImportRefused(
+        f"no member organisation {text!r} on platform {platform.slug}{_closest(key, members)}"
+    )
+
+
+# Kinds of label an organisation is found by, in the order they are tried.
+_LABEL_RANKS = ("registry id", "acronym", "name", "alias")
+
+
+def _labels(org: Organisation, rank: int) -> dict[str, str]:
+    """The organisation's labels of one rank (`_LABEL_RANKS`), normalised → as written."""
+    ranks: tuple[list[str | None], ...] = (
+        [org.external_id],
+        [org.acronym],
+        [org.name_en, org.name_es, org.name_pt],
+        [str(alias) for alias in org.aliases],
+    )
+    return {normalise(label): label for label in ranks[rank] if label}
+
+
+def _named(org: Organisation) -> str:
+    return f"{org.acronym or org.name_en} ({org.external_id or org.pk})"
+
+
+def _closest(key: str, members: list[Organisation]) -> str:
+    """'; did you mean UNHCR (ACNUR, ORG002)?' from the labels closest to `key`, or ''."""
     import difflib
 
-    from kipu.core.text import normalise
-
-    key = normalise(text)
-    labels: dict[str, Organisation] = {}
-    for membership in Membership.objects.filter(platform=platform).select_related("organisation"):
-        org = membership.organisation
-        for label in (org.external_id, org.acronym, org.name_en, org.name_es, org.name_pt,
-                      *org.aliases):  # fmt: skip
-            if label:
-                labels.setdefault(normalise(label), org)
-    if key in labels:
-        return labels[key]
-    close = difflib.get_close_matches(key, list(labels), n=3, cutoff=0.6)
-    named = list(dict.fromkeys(f"{labels[c].acronym or labels[c].name_en}" for c in close))
-    hint = f"; did you mean {' or '.join(named)}?" if named else ""
-    raise ImportRefused(f"no member organisation {text!r} on platform {platform.slug}{hint}")
+    labels: dict[str, tuple[str, Organisation]] = {}
+    for org in members:
+        for rank in range(len(_LABEL_RANKS)):
+            for normalised, label in _labels(org, rank).items():
+                labels.setdefault(normalised, (label, org))
+    named = []
+    for close in difflib.get_close_matches(key, list(labels), n=3, cutoff=0.6):
+        label, org = labels[close]
+        shown = org.acronym or org.name_en
+        named.append(
+            _named(org) if label == shown else f"{label} ({shown}, {org.external_id or org.pk})"
+        )
+    return f"; did you mean {' or '.join(dict.fromkeys(named))}?" if named else ""
 
 
 def import_file(
