@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 from kipu.core.gazetteer import bundled_locations
 
@@ -26,20 +27,55 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001 - pytes
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> None:
+    """Every test starts in the default language: a request in Spanish leaves Spanish active
+    in the thread (LocaleMiddleware activates each request's language; nothing deactivates
+    it), and a message checked in English would then depend on the tests run before."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+# Set on the tests that run outside a transaction: their teardown empties every table.
+EMPTIES_TABLES = pytest.StashKey[bool]()
+
+
+def _load_gazetteer_if_missing() -> None:
+    from kipu.web.locations.models import Location
+    from kipu.web.locations.services import load_locations
+
+    if not Location.objects.filter(pcode="PE15").exists():
+        load_locations(bundled_locations("PE"))
+
+
+@pytest.fixture(autouse=True)
 def gazetteer_present(request):  # noqa: ANN001
-    """Transactional tests empty every table when they end: reload the gazetteer for the
-    tests that come after them."""
+    """Every database test starts with the gazetteer (see pytest_runtest_teardown below)."""
     uses_database = request.node.get_closest_marker("django_db") is not None or any(
         name in request.fixturenames for name in ("db", "transactional_db")
     )
     if uses_database:
-        from kipu.web.locations.models import Location
-        from kipu.web.locations.services import load_locations
+        from django.db import connection
 
         # The database access the test asked for, by fixture or by marker (pytest-django).
         request.getfixturevalue("_django_db_helper")
-        if not Location.objects.filter(pcode="PE15").exists():
-            load_locations(bundled_locations("PE"))
+        request.node.stash[EMPTIES_TABLES] = not connection.in_atomic_block
+        _load_gazetteer_if_missing()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """Transactional tests empty every table when they end. Load the gazetteer again right
+    after, committed: loaded inside the next test's transaction instead, it would be rolled
+    back with it and loaded again by every database test after (about a second each)."""
+    result = yield
+    # After the last test the test database is gone (nothing comes after it to need it).
+    if item.stash.get(EMPTIES_TABLES, False) and nextitem is not None:
+        from django.db import transaction
+
+        with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
+            _load_gazetteer_if_missing()
+    return result
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@ against the live test server. Screenshots go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,12 +94,48 @@ def screenshot(page, request) -> Callable[[str], Path]:  # noqa: ANN001
     return take
 
 
+@pytest.fixture(scope="session")
+def render_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
+    """build_report, rendering each language's report once per session and copying its files
+    for every test after: `demo` below stages the same demonstration for every test, so its
+    November reports are the same (each takes seconds to render, PDF and Word)."""
+    from kipu.core.report.build import BuildResult, build_report
+
+    rendered: dict[tuple[str, str, str], tuple[Path, BuildResult]] = {}
+
+    def build(context: Any, out_dir: Path, **options: Any) -> BuildResult:
+        key = (context.slug, context.month, context.lang)
+        if key not in rendered:
+            folder = tmp_path_factory.mktemp("-".join(key))
+            rendered[key] = (folder, build_report(context, folder, **options))
+        folder, result = rendered[key]
+        shutil.copytree(folder, out_dir, dirs_exist_ok=True)
+
+        def moved(path: Path | None) -> Path | None:
+            return None if path is None else out_dir / path.relative_to(folder)
+
+        return dataclasses.replace(
+            result,
+            html=moved(result.html),
+            pdf=moved(result.pdf),
+            docx=moved(result.docx),
+            figures_json=moved(result.figures_json),
+            figure_files=[moved(p) for p in result.figure_files],
+        )
+
+    return build
+
+
 @pytest.fixture
-def demo(transactional_db, tmp_path, monkeypatch):  # noqa: ANN001
-    """The demonstration platform with its workflow (months published, December open)."""
+def demo(transactional_db, tmp_path, monkeypatch, render_once):  # noqa: ANN001
+    """The demonstration platform with its workflow (months published, December open, the
+    November reports published in English and Spanish)."""
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    from kipu.web.reports import services
     from kipu.web.site.services import load_demo, stage_demo
 
     platform = load_demo()
-    stage_demo(platform, with_reports=True)
+    with pytest.MonkeyPatch.context() as patch:  # the tests render their own reports anew
+        patch.setattr(services, "build_report", render_once)
+        stage_demo(platform, with_reports=True)
     return platform

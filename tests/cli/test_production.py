@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Each `kipu` here runs on a SQLite file of its own, whatever the suite's database.
+pytestmark = pytest.mark.backend_independent
 KIPU = str(Path(sys.executable).with_name("kipu"))
 # What the test process sets for itself (pytest's settings module is the development one).
 NOT_INHERITED = ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "KIPU_DEBUG", "SECRET_KEY")

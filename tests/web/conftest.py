@@ -1,19 +1,24 @@
 """Named actors of the web tests, shared by every suite under tests/web: a platform with two
 partner organisations and a small plan (protection with a child-protection sub-sector, WASH),
-another platform, one user per role, and `rows`, the factory of stored submissions."""
+another platform, one user per role, and `rows`, the factory of stored submissions; and `demo`,
+the demonstration platform, loaded once per test module."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from pytest_django import DjangoDbBlocker
 
 from kipu.web.accounts.services import assign_role
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Sector
 from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.site.services import load_demo
 from kipu.web.submissions.models import Activity, Submission
 
 PASSWORD = "correct-horse-battery-staple"
@@ -158,3 +163,56 @@ def actors(
         "coordinator": coordinator,
         "admin": admin,
     }
+
+
+# --- the demonstration platform, loaded once per module -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def module_transaction(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[DjangoDbBlocker]:
+    """A transaction around the whole test module, rolled back when the module ends: what a
+    module-scoped fixture stores in it is seen by every test after, and each test's own
+    transaction is a savepoint inside it, rolled back after the test as usual. Transactional
+    tests (they commit, and empty every table when they end) cannot run inside it: they live
+    in modules without it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(
+    module_transaction: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
+) -> int:
+    """The id of the demonstration platform (`kipu demo load`: 5W rows of a year, a survey,
+    narratives), loaded once per module: loading it takes seconds. A module overrides this
+    fixture (asking for it by name) to stage more of the demonstration's workflow once."""
+    with module_transaction.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KIPU_DATA_DIR", str(tmp_path_factory.mktemp("demo")))
+        return load_demo().pk
+
+
+@pytest.fixture
+def demo(
+    request: pytest.FixtureRequest,
+    db: None,
+    demo_loaded: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Platform:
+    """The demonstration platform as the module's `demo_loaded` left it; what the test changes
+    is rolled back after it. The test's own data folder (rendered reports, snapshots)."""
+    marker = request.node.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if (marker and marker.kwargs.get("transaction")) or committing:
+        pytest.fail("a transactional test cannot share the module's demonstration: load it")
+    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    return Platform.objects.get(pk=demo_loaded)

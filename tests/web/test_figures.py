@@ -9,13 +9,11 @@ from kipu.core.figures import FigureOptions, compute_figures
 from kipu.core.frame import activity_frame as frame_of
 from kipu.web.figures.queries import platform_figures
 from kipu.web.platforms.queries import reference_data
-from kipu.web.site.services import load_demo
 
 
 @pytest.fixture
-def demo_platform(db, tmp_path, monkeypatch):  # noqa: ANN001
-    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
-    return load_demo()
+def demo_platform(demo):  # noqa: ANN001 - the demonstration, loaded once for the module
+    return demo
 
 
 @pytest.mark.parametrize("model", ["sum", "max-sector", "max-agd", "max-cell"])

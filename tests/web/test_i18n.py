@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import formats, translation
 
 import kipu.web
-from kipu.web.site.services import load_demo
+from kipu.web.platforms.models import Platform
 from kipu.web.submissions.months import lock_month, publish_month
 
 CATALOGUE = Path(kipu.web.__file__).parent / "locale" / "es" / "LC_MESSAGES"
@@ -98,14 +98,15 @@ def test_spanish_formats_match_the_situation_report() -> None:
         assert formats.number_format(862000, force_grouping=True) == "862,000"
 
 
-@pytest.fixture
-def demo(db, tmp_path, monkeypatch):  # noqa: ANN001
-    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
-    platform = load_demo()
-    for month in ("2019-10", "2019-11"):
-        lock_month(platform, month, "test")
-        publish_month(platform, month, "test")
-    return platform
+@pytest.fixture(scope="module")
+def demo_loaded(demo_loaded: int, module_transaction) -> int:  # noqa: ANN001
+    """The demonstration (tests/web/conftest.py) with October and November 2019 published."""
+    with module_transaction.unblock():
+        platform = Platform.objects.get(pk=demo_loaded)
+        for month in ("2019-10", "2019-11"):
+            lock_month(platform, month, "test")
+            publish_month(platform, month, "test")
+    return demo_loaded
 
 
 def _spanish(client: Client) -> Client:

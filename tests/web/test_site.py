@@ -52,7 +52,8 @@ def test_pages_load_nothing_from_the_internet(client: Client, demo) -> None:  # 
         assert '<script src="http' not in html
 
 
-# --- issue 14, points 13 and 16: favicon, API docs, open data, unambiguous dates --------------
+# --- issue 14, points 13 and 16: favicon, API docs (the open data page and unambiguous dates on
+# a platform with its months published: test_dashboard_published.py)
 
 
 def test_the_favicon_is_a_static_file(client: Client, db) -> None:  # noqa: ANN001
@@ -93,56 +94,3 @@ def test_the_api_docs_read_in_spanish(client: Client, db) -> None:  # noqa: ANN0
         assert english not in html.replace("&#x27;", "'"), english
     for spanish in ("Lo que ofrece la API", "El rol de quien consulta no lo permite", "parámetro"):
         assert spanish in html
-
-
-@pytest.fixture
-def published(db, tmp_path, monkeypatch):  # noqa: ANN001
-    from kipu.web.site.services import stage_demo
-
-    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
-    platform = load_demo()
-    stage_demo(platform, with_reports=False)
-    return platform
-
-
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_a_readable_open_data_page_linked_from_the_dashboard(
-    client: Client, published, lang
-) -> None:  # noqa: ANN001
-    accept = {"HTTP_ACCEPT_LANGUAGE": lang}
-    dashboard = client.get("/", **accept).content.decode()
-    assert 'href="/open-data/gtrm-peru/"' in dashboard
-    answer = client.get("/open-data/gtrm-peru/", **accept)
-    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/html")
-    html = answer.content.decode()
-    months = re.findall(r'<tr data-month="(\d{4}-\d{2})">', html)
-    assert months == [f"2019-{m:02d}" for m in range(11, 0, -1)]  # published, newest first
-    for name in ("activities.csv", "figures.csv", "datapackage.json"):
-        link = f"/api/v1/opendata/gtrm-peru/2019-11/{name}"
-        assert f'href="{link}"' in html and client.get(link).status_code == 200
-    assert ("November 2019" if lang == "en" else "noviembre de 2019") in html
-    assert ("Open data" if lang == "en" else "Datos abiertos") in html
-    assert "#adm1+code" in html  # the columns, with their HXL hashtags
-    assert client.get("/open-data/").status_code == 200
-    assert client.get("/open-data/nowhere/").status_code == 404
-
-
-US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
-
-
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_public_pages_write_dates_unambiguously(client: Client, published, lang) -> None:  # noqa: ANN001
-    accept = {"HTTP_ACCEPT_LANGUAGE": lang}
-    for url in (
-        "/",
-        "/open-data/gtrm-peru/",
-        "/api/v1/docs/",
-        "/dashboard/gtrm-peru/panel/?to=2019-11",
-    ):
-        html = client.get(url, **accept).content.decode()
-        assert US_DATE.findall(re.sub(r"<[^>]+>", " ", html)) == [], url
-    panel = client.get("/dashboard/gtrm-peru/panel/?to=2019-11", **accept).content.decode()
-    assert ("30 November 2019" if lang == "en" else "30 de noviembre de 2019") in panel
-    csv = client.get("/dashboard/gtrm-peru/table/sectors.csv", **accept).content.decode()
-    downloaded = re.search(r"(?:Downloaded on|Descargado el) (\d{1,2} \w{3} \d{4})", csv)
-    assert downloaded, csv[:400]

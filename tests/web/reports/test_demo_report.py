@@ -13,7 +13,6 @@ from docx import Document
 
 from kipu.web.platforms.services import add_platform
 from kipu.web.reports.services import render_report
-from kipu.web.site.services import load_demo
 
 pytestmark = [
     pytest.mark.slow,
@@ -30,12 +29,6 @@ def docx_text(path: Path) -> str:
     document = Document(str(path))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     return flat(" ".join([p.text for p in document.paragraphs] + cells))
-
-
-@pytest.fixture
-def demo(db, tmp_path, monkeypatch):  # noqa: ANN001
-    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path / "var"))
-    return load_demo()
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

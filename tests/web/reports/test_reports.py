@@ -10,17 +10,9 @@ from django.test import Client
 from kipu.web.accounts.services import assign_role
 from kipu.web.reports.models import Narrative, ReportVersion
 from kipu.web.reports.services import create_report_version
-from kipu.web.site.services import load_demo
 from kipu.web.submissions.months import lock_month, publish_month, published_months
 
 EDITOR = "/console/reports/gtrm-peru/2019-11/"
-
-
-@pytest.fixture
-def demo(db, tmp_path, monkeypatch, settings):  # noqa: ANN001
-    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
 
 
 @pytest.fixture

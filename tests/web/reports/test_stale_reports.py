@@ -14,10 +14,10 @@ from django.test import Client
 from kipu.web.accounts.services import assign_role
 from kipu.web.audit.models import AuditEvent
 from kipu.web.platforms.models import Platform
+from kipu.web.reports import services
 from kipu.web.reports.models import ReportVersion
 from kipu.web.reports.queries import month_data
 from kipu.web.reports.services import StaleReport, publish_reports, render_versions
-from kipu.web.site.services import load_demo
 from kipu.web.submissions.models import Submission
 from kipu.web.submissions.months import lock_month, publish_month, reopen_month
 
@@ -25,11 +25,12 @@ MONTH = "2019-11"
 PUBLISH = f"/console/reports/gtrm-peru/{MONTH}/publish/"
 
 
-@pytest.fixture
-def demo(db, tmp_path, monkeypatch, settings) -> Platform:  # noqa: ANN001
-    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
+@pytest.fixture(autouse=True)
+def html_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staleness is about the data a version was rendered from, not its files: versions are
+    rendered as HTML only here (the PDF and Word files take seconds a language; they are
+    rendered by test_editor_jobs.py and test_demo_report.py)."""
+    monkeypatch.setattr(services, "FORMATS", ("html",))
 
 
 @pytest.fixture

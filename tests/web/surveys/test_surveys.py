@@ -12,6 +12,7 @@ from django.test import Client
 
 from kipu.web.api.auth import create_token
 from kipu.web.audit.models import AuditEvent
+from kipu.web.submissions.months import lock_month, publish_month
 from kipu.web.surveys.models import Answer, SurveyRound
 from kipu.web.surveys.services import import_round, set_disclosure_k
 from survey_files import interview, write_xlsx
@@ -113,6 +114,38 @@ def test_threshold_is_per_platform(survey, small_round, admin) -> None:  # noqa:
     assert not any(r["suppressed"] for r in public["results"])
     with pytest.raises(ValueError, match="at least 1"):
         set_disclosure_k(survey.platform, 0)
+
+
+def test_interviews_withheld_with_the_round_total(survey, tmp_path, admin) -> None:  # noqa: ANN001
+    """Everyone answers intention, so its respondents are the interviews: here the rule
+    withholds them (3 "return", 5 "stay_peru", cut by sex and nationality), and the number
+    of interviews shown beside the tables would give them back. It did before."""
+    people = [
+        ("female", "stay_peru", "venezuelan", 65, "cebaf_tumbes"),
+        ("female", "return", "colombian", 30, "cebaf_tumbes"),
+        ("female", "stay_peru", "venezuelan", 20, "cebaf_tumbes"),
+        ("male", "stay_peru", "venezuelan", 20, "cebaf_tumbes"),
+        ("male", "stay_peru", "venezuelan", 30, "cebaf_tumbes"),
+        ("female", "stay_peru", "venezuelan", 20, "other"),
+        ("female", "return", "colombian", 30, "cebaf_tumbes"),
+        ("male", "return", "colombian", 30, "cebaf_tumbes"),
+    ]
+    names = ("respondent/sex", "intention", "respondent/nationality", "respondent/age")
+    rows = []
+    for number, (*values, border_point) in enumerate(people, start=1):
+        answers = dict(zip(names, values, strict=True))
+        answers["interview/border_point"] = border_point
+        answers["destination_department"] = "lima" if values[1] == "stay_peru" else None
+        rows.append(interview(number, **answers))
+    path = write_xlsx(tmp_path / "april.xlsx", rows)
+    assert import_round(survey, "2019-04", path, actor=admin).stored
+    lock_month(survey.platform, "2019-04", admin)
+    publish_month(survey.platform, "2019-04", admin)
+    public = _results(api(), survey, month="2019-04")
+    totals = [r for r in public["results"] if r["question"] == "intention" and r["group"] == "all"]
+    assert all(r["group_suppressed"] and r["respondents"] is None for r in totals)
+    assert public["interviews"] is None
+    assert _results(api(admin), survey, month="2019-04")["interviews"] == 8
 
 
 @pytest.mark.parametrize("role", ["viewer", "partner_a", "coordinator"])

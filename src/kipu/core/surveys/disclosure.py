@@ -23,13 +23,15 @@ as the age × population-type cross of a 5W row: unknown to everyone, counted as
 
 Not covered (documented in docs/surveys.md): bounds a reader could get from non-negativity
 beyond exact derivation (an interval), and differencing between tables published with
-different, overlapping definitions (only totals declared as lines are considered).
+different, overlapping definitions unless the caller declares the ties as lines (only
+declared lines are considered: `public` declares those of survey tables cut from the same
+answers, over hidden cells).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,18 +114,31 @@ def protect(
         if not found:
             return chosen
         cell = min(found, key=lambda key: order.get(key, 0))
-        candidates = sorted(
-            (c for c in index.neighbours(cell) if c not in chosen and c not in hidden), key=cost
-        )
-        if not candidates:
+        complement = _complement(index, cell, chosen | hidden, cost)
+        if complement is None:
             stuck.add(cell)  # `derivable` tells the caller, who must merge instead
-            continue
-        for candidate in candidates[:_TRIES]:
-            if cell not in index.derivable(chosen | hidden | {candidate}, {cell}):
-                chosen.add(candidate)
-                break
         else:
-            chosen.add(candidates[0])
+            chosen.add(complement)
+
+
+def _complement(
+    index: _Index, cell: Key, unknown: set[Key], cost: Callable[[Key], Any]
+) -> Key | None:
+    """The published cell to suppress for derivable `cell`: among those sharing a line with
+    it, the cheapest of the first few that frees it, else the cheapest. When all of those
+    are suppressed already, `cell` is fixed through them: the cheapest that frees it among
+    the cells sharing a line with any suppressed cell linked to it (a published total two
+    tables away, say). None when no published cell is left around it."""
+    near = sorted((c for c in index.neighbours(cell) if c not in unknown), key=cost)
+    tries = near[:_TRIES]
+    if not near:
+        _, numbers = index.component(cell, unknown)
+        around = {c for n in numbers for c in index.lines[n] if c not in unknown}
+        near = tries = sorted(around, key=cost)
+    for candidate in tries:
+        if cell not in index.derivable(unknown | {candidate}, {cell}):
+            return candidate
+    return near[0] if near else None
 
 
 def derivable(
@@ -267,12 +282,12 @@ class _Index:
         for cell in asked:
             if cell in done:
                 continue
-            part, numbers = self._component(cell, unknown)
+            part, numbers = self.component(cell, unknown)
             done |= part
             found |= {c for c in _fixed(part, [self.lines[n] for n in numbers]) if c in asked}
         return found
 
-    def _component(self, start: Key, unknown: set[Key]) -> tuple[set[Key], set[int]]:
+    def component(self, start: Key, unknown: set[Key]) -> tuple[set[Key], set[int]]:
         """The unknown cells linked to `start` through lines, and those lines."""
         part, numbers, todo = {start}, set(), [start]
         while todo:
@@ -299,6 +314,8 @@ def _fixed(part: set[Key], lines: list[dict[Key, int]]) -> list[Key]:
         for key, coefficient in terms.items():
             if key in column:
                 matrix[row, column[key]] = coefficient
+    if matrix.shape[0] > matrix.shape[1]:  # more lines than cells (linked tables):
+        matrix = np.linalg.qr(matrix).R  # R has the same singular values and null space
     _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
     rank = int(np.sum(singular > _TOLERANCE * max(1.0, float(singular.max(initial=0.0)))))
     null = vt[rank:]  # rows span the null space

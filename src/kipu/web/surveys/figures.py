@@ -75,7 +75,10 @@ def register_survey_figures(catalogue: FigureCatalogue, platform: Platform, mont
             raise ValueError(f"survey(...).{field}: fields are {', '.join(FIELDS)}")
         results = shown(survey)
         if results.interviews is None:
-            raise ValueError(f"{survey} {month}: fewer than {results.k} interviews, withheld")
+            raise ValueError(
+                f"{survey} {month}: the number of interviews is withheld (disclosure "
+                f"control: fewer than {results.k}, or a total the tables withhold)"
+            )
         return results.interviews
 
     def cell(survey: str, question: str, answer: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from kipu.core.surveys.analysis import ALL, MISSING, analyse
 from kipu.core.surveys.disclosure import DEFAULT_K
 from kipu.core.surveys.form import DATE, NUMERIC, SELECT_MULTIPLE, SurveyForm
 from kipu.core.surveys.indicators import IndicatorSpec
-from kipu.core.surveys.public import public
+from kipu.core.surveys.public import public, withheld_totals
 from kipu.web.accounts.scope import Scope
 from kipu.web.platforms.models import Platform
 from kipu.web.surveys.models import Answer, DisclosureSetting, Survey, SurveyRound
@@ -145,12 +145,16 @@ class Results:
     frame: pl.DataFrame  # RESULT_SCHEMA + suppressed, group_suppressed + labels
     public: bool
     k: int
+    withheld: frozenset[int] = frozenset()  # round totals the disclosure rule withholds
 
     @property
     def interviews(self) -> int | None:
-        """Interviews in the round; None when fewer than k (withheld from the public)."""
+        """Interviews in the round; None (withheld from the public) when fewer than k, or
+        when the disclosure rule withholds a question's respondents of the same number
+        (everyone answered it: publishing it here would give the withheld total back)."""
         count = self.round.interviews
-        return None if self.public and 0 < count < self.k else count
+        hidden = 0 < count < self.k or count in self.withheld
+        return None if self.public and hidden else count
 
 
 def results(scope: Scope, survey: Survey, month: str | None, lang: str = "en") -> Results:
@@ -172,9 +176,14 @@ def public_results(current: SurveyRound, lang: str = "en") -> Results:
     k = disclosure_k(survey.platform)
     form = SurveyForm.from_dict(survey.form)
     multiple = frozenset(q.path for q in form.questions if q.type == SELECT_MULTIPLE)
+    dimensions = IndicatorSpec.from_dict(survey.indicators).dimensions
     raw = round_results(current)
-    frame = _cached(("public", current.pk, survey.updated_at, k), lambda: public(raw, k, multiple))
-    return Results(survey, current, _shown(frame, current, lang), True, k)
+    frame = _cached(
+        ("public", current.pk, survey.updated_at, k),
+        lambda: public(raw, k, multiple, dimensions),
+    )
+    withheld = withheld_totals(raw, frame)
+    return Results(survey, current, _shown(frame, current, lang), True, k, withheld)
 
 
 def _shown(frame: pl.DataFrame, current: SurveyRound, lang: str) -> pl.DataFrame:
