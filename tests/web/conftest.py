@@ -216,3 +216,23 @@ def demo(
         pytest.fail("a transactional test cannot share the module's demonstration: load it")
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
     return Platform.objects.get(pk=demo_loaded)
+
+
+@pytest.fixture(scope="session")
+def publish_demo_months() -> Callable[..., int]:
+    """For a module's `demo_loaded` override: publish(module_transaction, demo_pk) gives the
+    demonstration with October and November 2019 (or `months`) published."""
+    return _publish_demo_months
+
+
+def _publish_demo_months(
+    module_transaction: Any, demo_pk: int, months: tuple[str, ...] = ("2019-10", "2019-11")
+) -> int:
+    from kipu.web.submissions.months import lock_month, publish_month
+
+    with module_transaction.unblock():
+        platform = Platform.objects.get(pk=demo_pk)
+        for month in months:
+            lock_month(platform, month, "test")
+            publish_month(platform, month, "test")
+    return demo_pk

@@ -8,21 +8,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from kipu.web.accounts.services import assign_role
-from kipu.web.platforms.models import Platform
-from kipu.web.submissions.months import lock_month, publish_month
 
 BASE = "/dashboard/gtrm-peru/"
 
 
 @pytest.fixture(scope="module")
-def demo_loaded(demo_loaded: int, module_transaction) -> int:  # noqa: ANN001
+def demo_loaded(demo_loaded: int, module_transaction, publish_demo_months) -> int:  # noqa: ANN001
     """The demonstration (tests/web/conftest.py) with October and November 2019 published."""
-    with module_transaction.unblock():
-        platform = Platform.objects.get(pk=demo_loaded)
-        for month in ("2019-10", "2019-11"):
-            lock_month(platform, month, "test")
-            publish_month(platform, month, "test")
-    return demo_loaded
+    return publish_demo_months(module_transaction, demo_loaded)
 
 
 def test_public_dashboard_counts_published_months_only(client: Client, demo) -> None:  # noqa: ANN001

@@ -14,8 +14,6 @@ from django.test import Client
 from django.utils import formats, translation
 
 import kipu.web
-from kipu.web.platforms.models import Platform
-from kipu.web.submissions.months import lock_month, publish_month
 
 CATALOGUE = Path(kipu.web.__file__).parent / "locale" / "es" / "LC_MESSAGES"
 NBSP = "\u00a0"
@@ -99,14 +97,9 @@ def test_spanish_formats_match_the_situation_report() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_loaded(demo_loaded: int, module_transaction) -> int:  # noqa: ANN001
+def demo_loaded(demo_loaded: int, module_transaction, publish_demo_months) -> int:  # noqa: ANN001
     """The demonstration (tests/web/conftest.py) with October and November 2019 published."""
-    with module_transaction.unblock():
-        platform = Platform.objects.get(pk=demo_loaded)
-        for month in ("2019-10", "2019-11"):
-            lock_month(platform, month, "test")
-            publish_month(platform, month, "test")
-    return demo_loaded
+    return publish_demo_months(module_transaction, demo_loaded)
 
 
 def _spanish(client: Client) -> Client:

@@ -35,11 +35,6 @@ def signed_in(demo: Platform, role: str) -> Client:
     return client
 
 
-@pytest.fixture
-def admin_client(demo: Platform) -> Client:
-    return signed_in(demo, "admin")
-
-
 def page(client: Client, url: str, lang: str = "en") -> str:
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 200

@@ -10,11 +10,9 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 
-from kipu.web.accounts.services import assign_role
 from kipu.web.jobs import runners
 from kipu.web.jobs.models import Job
 from kipu.web.jobs.worker import WorkerLoop
@@ -29,15 +27,6 @@ EDITOR = "/console/reports/gtrm-peru/2019-11/"
 def demo(transactional_db: None, tmp_path, monkeypatch) -> Platform:  # noqa: ANN001
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
     return load_demo()
-
-
-@pytest.fixture
-def admin_client(demo: Platform) -> Client:
-    user = User.objects.create_user("user-admin", password="x" * 12)
-    assign_role(user, demo, "admin")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(client: Client, url: str, lang: str = "en") -> str:

@@ -11,12 +11,10 @@ import functools
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from kipu.core.report import catalogue
 from kipu.core.text import normalise
-from kipu.web.accounts.services import assign_role
 from kipu.web.jobs.models import Job
 from kipu.web.locations import queries as locations
 from kipu.web.locations.models import Location, LocationAlias
@@ -62,15 +60,6 @@ def cases() -> list[tuple[str, str]]:
         "survey_count": ("survey", "question", "answer"),
     }  # fmt: skip
     return [(name, p) for name, ps in parameters.items() for p in ps]
-
-
-@pytest.fixture
-def admin_client(demo: Platform) -> Client:
-    user = User.objects.create_user("im.admin", password="x" * 12)
-    assign_role(user, demo, "admin")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_cases_are_every_figure_and_argument_of_the_catalogue(demo: Platform) -> None:

@@ -16,15 +16,6 @@ EDITOR = "/console/reports/gtrm-peru/2019-11/"
 
 
 @pytest.fixture
-def admin_client(demo) -> Client:  # noqa: ANN001
-    user = User.objects.create_user("im.admin", password="x" * 12)
-    assign_role(user, demo, "admin")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def viewer_client(demo) -> Client:  # noqa: ANN001
     user = User.objects.create_user("viewer", password="x" * 12)
     assign_role(user, demo, "viewer")

@@ -8,10 +8,8 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
-from kipu.web.accounts.services import assign_role
 from kipu.web.audit.models import AuditEvent
 from kipu.web.platforms.models import Platform
 from kipu.web.reports import services
@@ -31,15 +29,6 @@ def html_only(monkeypatch: pytest.MonkeyPatch) -> None:
     rendered as HTML only here (the PDF and Word files take seconds a language; they are
     rendered by test_editor_jobs.py and test_demo_report.py)."""
     monkeypatch.setattr(services, "FORMATS", ("html",))
-
-
-@pytest.fixture
-def admin_client(demo: Platform) -> Client:
-    user = User.objects.create_user("user-admin", password="x" * 12)
-    assign_role(user, demo, "admin")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def new_partner_version(platform: Platform) -> None:
