@@ -175,7 +175,7 @@ def compare_with_pandas(frame: pl.DataFrame, reference: ReferenceData) -> tuple[
     """(polars people-reached seconds, pandas seconds) for max-cell, after checking agreement."""
     options = FigureOptions()
     scoped = _scope(frame, options, reference).collect()
-    polars_seconds, rows = timed(lambda: people_reached(scoped, reference, options))
+    polars_seconds, (rows, _) = timed(lambda: people_reached(scoped, reference, options))
     needed = ["country", "admin1", "month", "sector", "indicator", "new_beneficiaries",
               *POPULATION_TYPES, *AGE_SEX_GROUPS]  # fmt: skip
     pandas_frame = pd.DataFrame({c: frame[c].to_numpy() for c in needed})

@@ -253,3 +253,31 @@ def test_a_changed_code_makes_the_snapshot_read_everything_again(  # noqa: ANN00
     keys = set(frame["appealing_org"]) | set(frame["implementing_partner"].drop_nulls())
     assert "ORG9020" in keys and "ORG902" not in keys
     assert _same(frame, activity_frame(store, with_issues=False))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_arrow_read_of_the_stored_rows_is_the_sqlite3_read(store, tmp_path) -> None:  # noqa: ANN001
+    """The activities table as stored (the test database, copied to a file the driver can
+    open): ADBC's two halves give exactly the sqlite3 module's frame, ids and flags included,
+    for the snapshot's query and a narrowed one."""
+    import sqlite3
+
+    from django.db import connection
+
+    from kipu.web.submissions import queries, sqlite_arrow
+    from kipu.web.submissions.models import Activity
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite driver reads SQLite files")
+    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+    connection.ensure_connection()
+    connection.connection.backup(copy)
+    copy.close()
+    schema = queries._with_ids({**ACTIVITY_FRAME, **queries.SNAPSHOT_COLUMNS})
+    for conditions in ([], [("a.month >= %s", "2019-02"), ("NOT a.has_error", True)]):
+        sql, params = queries._sql(store, conditions, queries._SNAPSHOT_SQL)
+        found = sqlite_arrow.read_file(
+            tmp_path / "copy.sqlite3", sql, params, schema, Activity._meta.db_table
+        )
+        plain = queries._read_sqlite_rows(sql, params, schema)
+        assert found is not None and found.height > 0 and found.equals(plain)

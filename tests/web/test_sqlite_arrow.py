@@ -1,0 +1,203 @@
+"""ADBC's reading of SQLite files (kipu.web.submissions.sqlite_arrow) gives exactly what the
+sqlite3 module gives, or nothing (then the caller reads with sqlite3): the traps of the
+driver's type inference, generated: a column NULL for its first rows then text (the driver
+infers a type per batch), text that looks like numbers, numbers stored in a text column,
+"" beside NULL, quotes, accents, new lines, NUL characters, the largest integers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import django.db.backends.sqlite3.base  # noqa: F401 - registers Django's converters (bool)
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kipu.web.submissions import sqlite_arrow
+
+SCHEMA = {"s": pl.Utf8, "n": pl.Int64, "f": pl.Float64, "b": pl.Boolean}
+SQL = "SELECT a.s, a.n, a.f, a.b FROM t a WHERE a.k = %s"
+TEXTS = ["", "007", "12", "1e5", "Ñandú, \"dicho\" y 'hecho'", "línea\nnueva", "  "]
+
+
+def _write(path: Path, rows: list[tuple[object, ...]], index: bool = False) -> None:
+    with sqlite3.connect(path) as db:  # the declared types Django gives these fields
+        db.execute("CREATE TABLE t (id integer PRIMARY KEY AUTOINCREMENT, k varchar(10), "
+                   "s varchar(200) NULL, n integer NULL, f real NULL, b bool NULL)")  # fmt: skip
+        if index:  # as Activity's (platform, month) index, which SQLite's plan may walk
+            db.execute("CREATE INDEX t_k_s ON t (k, s)")
+        db.executemany("INSERT INTO t (k, s, n, f, b) VALUES (?, ?, ?, ?, ?)", rows)
+    db.close()
+
+
+def _plain(path: Path, key: str) -> pl.DataFrame:
+    """What `queries._read_sqlite_rows` gives: Django's connection has detect_types, so a
+    `bool` column goes through Django's converter (b"1".__eq__); rows in id order."""
+    db = sqlite3.connect(path, detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES)
+    try:
+        rows = db.execute(SQL.replace("%s", "?") + " ORDER BY a.id", [key]).fetchall()
+    finally:
+        db.close()
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in SCHEMA]
+    return pl.DataFrame(
+        [
+            pl.Series(n, v, dtype=pl.Int8 if t == pl.Boolean else t, strict=False)
+            for (n, t), v in zip(SCHEMA.items(), columns, strict=True)
+        ]
+    ).cast(SCHEMA)  # type: ignore[arg-type]
+
+
+def _rows(nulls: int, values: list[tuple[object, ...]], key: str = "x") -> list[tuple[object, ...]]:
+    return [(key, None, None, None, None)] * nulls + [(key, *v) for v in values]
+
+
+@pytest.mark.parametrize("nulls", [0, 1, 1023, 1024, 1025, 3000])
+def test_columns_null_for_their_first_rows_then_valued(tmp_path: Path, nulls: int) -> None:
+    values = [(text, 2**62 - i, 0.1 * i, i % 2) for i, text in enumerate(TEXTS * 3)]
+    _write(tmp_path / "db.sqlite3", _rows(nulls, values) + _rows(5, [], key="other"))
+    found = sqlite_arrow.read_file(tmp_path / "db.sqlite3", SQL, ["x"], SCHEMA, "t")
+    assert found is not None and found.height == nulls + len(values)
+    assert found.equals(_plain(tmp_path / "db.sqlite3", "x"))  # in id order, "" is not NULL
+    assert found["s"].tail(len(values)).to_list() == TEXTS * 3
+
+
+def test_numbers_in_a_text_column_read_as_their_text(tmp_path: Path) -> None:
+    # SQLite's text affinity stores 12 as "12": what sqlite3 gives, the driver gives.
+    _write(tmp_path / "db.sqlite3", _rows(2000, [(12, 1, 1.0, 1), (3.5, 2, 2, 0)]))
+    found = sqlite_arrow.read_file(tmp_path / "db.sqlite3", SQL, ["x"], SCHEMA, "t")
+    assert found is not None and found["s"].tail(2).to_list() == ["12", "3.5"]
+    assert found.equals(_plain(tmp_path / "db.sqlite3", "x"))
+
+
+def test_a_value_that_does_not_fit_its_column_gives_nothing(tmp_path: Path) -> None:
+    _write(tmp_path / "db.sqlite3", _rows(1500, [("a", "abc", 1.0, 1)]))  # text in an integer
+    assert sqlite_arrow.read_file(tmp_path / "db.sqlite3", SQL, ["x"], SCHEMA, "t") is None
+
+
+def test_parameters_are_written_as_literals_or_refused(tmp_path: Path) -> None:
+    _write(tmp_path / "db.sqlite3", _rows(0, [("a", 1, 1.0, 1)], key="it's"))
+    found = sqlite_arrow.read_file(tmp_path / "db.sqlite3", SQL, ["it's"], SCHEMA, "t")
+    assert found is not None and found.height == 1  # the quote doubled, not an injection
+    for refused in (["a\x00b"], [1.5], [None], ["x", "y"]):
+        assert sqlite_arrow.read_file(tmp_path / "db.sqlite3", SQL, refused, SCHEMA, "t") is None
+
+
+def test_an_empty_table_and_a_missing_file(tmp_path: Path) -> None:
+    _write(tmp_path / "db.sqlite3", [])
+    found = sqlite_arrow.read_file(tmp_path / "db.sqlite3", SQL, ["x"], SCHEMA, "t")
+    assert found is not None and found.height == 0 and found.schema == pl.Schema(SCHEMA)
+    assert sqlite_arrow.read_file(tmp_path / "none.sqlite3", SQL, ["x"], SCHEMA, "t") is None
+    assert not (tmp_path / "none.sqlite3").exists()  # read-only: never created
+
+
+def test_a_write_between_the_halves_is_read_in_one_statement(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Each half sees the database as it was when it started: a commit between them could
+    give half of a replaced submission. PRAGMA data_version sees it; one statement reads."""
+    path = tmp_path / "db.sqlite3"
+    _write(path, _rows(0, [(f"row {i}", i, 0.0, 0) for i in range(10)]))
+    halves = sqlite_arrow._halves
+
+    def written_between(*args: object) -> list[pl.DataFrame]:
+        found = halves(*args)  # type: ignore[arg-type]
+        assert len(found) == 2  # the split happened
+        with sqlite3.connect(path) as other:
+            other.execute("UPDATE t SET s = 'changed' WHERE id IN (1, 10)")
+        other.close()
+        return found
+
+    monkeypatch.setattr(sqlite_arrow, "_halves", written_between)
+    found = sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t")
+    assert found is not None and found["s"].to_list().count("changed") == 2
+    assert found.equals(_plain(path, "x"))
+
+
+_VALUE = st.one_of(st.none(), st.sampled_from(TEXTS), st.text(max_size=8))
+_ROW = st.tuples(
+    _VALUE,
+    st.none() | st.integers(-(2**63), 2**63 - 1),
+    st.none() | st.floats(allow_nan=False),
+    st.none() | st.sampled_from([0, 1]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(nulls=st.integers(0, 1100), values=st.lists(_ROW, max_size=30))
+def test_generated_rows_read_as_sqlite3_reads_them(tmp_path_factory, nulls, values) -> None:  # noqa: ANN001
+    path = tmp_path_factory.mktemp("arrow") / "db.sqlite3"
+    _write(path, _rows(nulls, values))
+    found = sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t")
+    assert found is not None and found.equals(_plain(path, "x"))
+
+
+def test_a_database_path_with_uri_characters(tmp_path: Path) -> None:
+    folder = tmp_path / "datos ?#%& ñ"  # the driver opens a URI: each must be escaped
+    folder.mkdir()
+    _write(folder / "kipu.sqlite3", _rows(3, [("a", 1, 1.0, 1)]))
+    found = sqlite_arrow.read_file(folder / "kipu.sqlite3", SQL, ["x"], SCHEMA, "t")
+    assert found is not None and found.equals(_plain(folder / "kipu.sqlite3", "x"))
+
+
+# Found by trying to break it: each of these gave another frame than sqlite3's.
+
+
+def _both(path: Path) -> tuple[pl.DataFrame | None, pl.DataFrame]:
+    return sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t"), _plain(path, "x")
+
+
+def test_rows_come_in_id_order_whatever_index_the_plan_walks(tmp_path: Path) -> None:
+    # Without ORDER BY the query walks the (k, s) index, in (s, id) order; each half did too,
+    # and the halves put together were in neither that order nor id order.
+    rows = [("x", "2019-0" + str(1 + i % 2), i, 0.0, 0) for i in range(10)]
+    _write(tmp_path / "db.sqlite3", rows, index=True)
+    found, plain = _both(tmp_path / "db.sqlite3")
+    assert found is not None
+    assert found["n"].to_list() == plain["n"].to_list() == list(range(10))
+
+
+def test_a_real_column_with_one_text_value_keeps_its_digits(tmp_path: Path) -> None:
+    # One text value ('inf' stays text under REAL affinity) makes the driver read the column
+    # as text: every double is printed with 15 digits, then parsed back by the cast.
+    _write(tmp_path / "db.sqlite3", [("x", "a", 1, 0.1 + 0.2, 1), ("x", "b", 1, "inf", 1)])
+    found, plain = _both(tmp_path / "db.sqlite3")
+    assert plain["f"].to_list() == [0.30000000000000004, float("inf")]
+    assert found is None or found.equals(plain)  # found: [0.3, inf]
+
+
+def test_an_integer_column_with_one_real_value_keeps_large_integers(tmp_path: Path) -> None:
+    # One REAL value makes the driver read the column as double: 2**62 + 1 becomes 2**62,
+    # and the cast back to Int64 succeeds.
+    _write(tmp_path / "db.sqlite3", [("x", "a", 2**62 + 1, 1.0, 1), ("x", "b", 1.5, 1.0, 1)])
+    found, plain = _both(tmp_path / "db.sqlite3")
+    assert plain["n"][0] == 2**62 + 1
+    assert found is None or found.equals(plain)
+
+
+@pytest.mark.parametrize("stored", [2, -1, 0.5])
+def test_a_bool_column_reads_as_djangos_converter_reads_it(tmp_path: Path, stored: object) -> None:
+    # Django's converter for `bool` is b"1".__eq__: 2 is False; the cast of the driver's
+    # integer says True.
+    _write(tmp_path / "db.sqlite3", [("x", "a", 1, 1.0, stored)])
+    found, plain = _both(tmp_path / "db.sqlite3")
+    assert found is None or found.equals(plain)
+
+
+def test_a_blob_in_a_text_column_reads_as_sqlite3_reads_it(tmp_path: Path) -> None:
+    _write(tmp_path / "db.sqlite3", [("x", "a", 1, 1.0, 1), ("x", b"xyz", 1, 1.0, 1)])
+    found, plain = _both(tmp_path / "db.sqlite3")
+    assert plain["s"].to_list() == ["a", None]
+    assert found is None or found.equals(plain)  # found: ["a", "xyz"]
+
+
+def test_invalid_utf8_text_is_not_handed_over(tmp_path: Path) -> None:
+    # sqlite3 refuses it (OperationalError: Could not decode to UTF-8); the driver hands it to
+    # polars as a Utf8 column unchecked, and polars panics when a value is taken out.
+    _write(tmp_path / "db.sqlite3", [("x", "a", 1, 1.0, 1)])
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        db.execute("UPDATE t SET s = CAST(X'ff61' AS TEXT)")
+    db.close()
+    with pytest.raises(sqlite3.OperationalError):
+        _plain(tmp_path / "db.sqlite3", "x")
+    found = sqlite_arrow.read_file(tmp_path / "db.sqlite3", SQL, ["x"], SCHEMA, "t")
+    assert found is None
