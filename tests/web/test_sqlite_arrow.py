@@ -201,3 +201,20 @@ def test_invalid_utf8_text_is_not_handed_over(tmp_path: Path) -> None:
         _plain(tmp_path / "db.sqlite3", "x")
     found = sqlite_arrow.read_file(tmp_path / "db.sqlite3", SQL, ["x"], SCHEMA, "t")
     assert found is None
+
+
+def test_at_real_size_a_late_value_still_decides(tmp_path: Path) -> None:
+    """100,000 rows: text only in the second half (the first half's statement sees a column
+    without a value), and then one text value in the REAL column at the very last row, which
+    the driver's one batch must still see ("inf" stays text: every number would come as text
+    of 15 digits): the whole reading is refused, not one half."""
+    path = tmp_path / "db.sqlite3"
+    half = 50_000
+    values = [(f"actividad {i}" if i >= half else None, i, i / 7, i % 2) for i in range(2 * half)]
+    _write(path, _rows(0, values))
+    found = sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t")
+    assert found is not None and found.height == 2 * half and found.equals(_plain(path, "x"))
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE t SET f = 'inf' WHERE id = (SELECT max(id) FROM t)")
+    db.close()
+    assert sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t") is None

@@ -23,6 +23,7 @@ from kipu.web.reports.editing import FIGURE_HELP, PARAMETER_LABELS
 from kipu.web.reports.models import Narrative, ReportVersion
 from kipu.web.reports.services import download_name, render_report
 from kipu.web.submissions.months import lock_month, publish_month
+from page_text import page, raw
 
 EDITOR = "/console/reports/gtrm-peru/2019-11/"
 
@@ -33,16 +34,6 @@ def signed_in(demo: Platform, role: str) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def page(client: Client, url: str, lang: str = "en") -> str:
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
-    assert response.status_code == 200
-    return unescape(response.content.decode())
-
-
-def raw(client: Client, url: str, lang: str = "en") -> str:
-    return client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
 
 
 def test_the_reports_list_links_admins_to_the_editor(demo: Platform, admin_client: Client) -> None:

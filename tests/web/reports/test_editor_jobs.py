@@ -19,6 +19,7 @@ from kipu.web.jobs.worker import WorkerLoop
 from kipu.web.platforms.models import Platform
 from kipu.web.reports.models import Narrative, ReportVersion
 from kipu.web.site.services import load_demo
+from page_text import page, raw
 
 EDITOR = "/console/reports/gtrm-peru/2019-11/"
 
@@ -27,16 +28,6 @@ EDITOR = "/console/reports/gtrm-peru/2019-11/"
 def demo(transactional_db: None, tmp_path, monkeypatch) -> Platform:  # noqa: ANN001
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
     return load_demo()
-
-
-def page(client: Client, url: str, lang: str = "en") -> str:
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
-    assert response.status_code == 200
-    return unescape(response.content.decode())
-
-
-def raw(client: Client, url: str, lang: str = "en") -> str:
-    return client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
 
 
 def run_jobs() -> int:
