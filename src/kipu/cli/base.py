@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import getpass
 import json
 import os
@@ -100,6 +102,18 @@ def main(database: str | None) -> None:
     """Kipu: 5W collection, figures without double counting, and situation reports."""
     if database:
         os.environ["DATABASE_URL"] = database
+    _fast_exit()
+
+
+def _fast_exit() -> None:
+    """At exit, before the interpreter's last collections: take every object out of the
+    garbage collector's reach (`gc.freeze`). Those collections walk everything a command built
+    (Django, reference data, a sheet's cells): a quarter of a second after `kipu figures
+    --input` of 100,000 rows had written its output. Files are still flushed and closed, and
+    atexit handlers still run; the memory goes back to the system with the process."""
+    if not getattr(_fast_exit, "registered", False):
+        atexit.register(gc.freeze)
+        _fast_exit.registered = True  # type: ignore[attr-defined]
 
 
 @main.command()

@@ -18,7 +18,10 @@ def normalise(text: object) -> str:
     """Lower-case, strip accents, and fold punctuation and runs of spaces into one space."""
     if text is None:
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    value = str(text)
+    if value.isascii():  # NFKD leaves ASCII as it is, and no ASCII character is combining
+        return _SEPARATORS.sub(" ", value.casefold()).strip()
+    decomposed = unicodedata.normalize("NFKD", value)
     without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SEPARATORS.sub(" ", without_accents.casefold()).strip()
 

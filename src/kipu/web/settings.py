@@ -280,7 +280,10 @@ if KIPU_TASKS_BACKEND not in ("database", "rq"):
     raise ImproperlyConfigured(
         f"KIPU_TASKS_BACKEND must be database or rq, not {KIPU_TASKS_BACKEND!r}"
     )
-INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq", "kipu.web.jobs"]
+# django_rq (which imports redis and rq: a seventh of a second at every start) only where the
+# RQ backend needs it; its queue functions work without the app, for tests that switch to it.
+RQ_APPS = ["django_rq"] if KIPU_TASKS_BACKEND == "rq" else []
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", *RQ_APPS, "kipu.web.jobs"]
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_rq.RQBackend"

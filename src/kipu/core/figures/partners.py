@@ -29,13 +29,17 @@ def organisation_places(scoped: pl.DataFrame) -> pl.DataFrame:
         scoped.lazy()
         .select(*PLACE_KEYS, "appealing_org", "implementing_partner")
         .with_columns(pl.all().cast(pl.Categorical))
-        .unique()
     )
+    # The two roles' parts are disjoint (by `appealing`): each is made distinct on its own, and
+    # both at once (collect_all), rather than the whole made distinct twice.
     parts = [
-        base.select(*PLACE_KEYS, pl.col(column).alias("organisation"), appealing=pl.lit(flag))
+        base.select(*PLACE_KEYS, pl.col(column).alias("organisation"))
+        .drop_nulls("organisation")
+        .unique()
+        .with_columns(appealing=pl.lit(flag))
         for column, flag in (("appealing_org", True), ("implementing_partner", False))
     ]
-    return pl.concat(parts).drop_nulls("organisation").unique().collect()
+    return pl.concat(pl.collect_all(parts))
 
 
 def count_partners(organisations: pl.DataFrame | pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
