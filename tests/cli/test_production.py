@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -196,3 +198,26 @@ def test_a_command_freezes_the_collector_at_exit_and_still_writes_its_output(
     )
     assert done.returncode == 0 and "frozen True" in done.stderr, done.stderr
     assert json.loads(out.read_text())["model"] == "max-cell"
+    # The database was closed: SQLite folded its log back, and the file alone holds the platform.
+    assert sorted(p.name for p in tmp_path.glob("db.sqlite3*")) == ["db.sqlite3"]
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copyfile(tmp_path / "db.sqlite3", copy)
+    with sqlite3.connect(copy) as connection:
+        slugs = connection.execute("SELECT slug FROM platforms_platform").fetchall()
+    assert slugs == [("gtrm",)]
+
+
+def test_every_command_leaves_the_sqlite_file_whole(tmp_path: Path) -> None:
+    """`kipu init`, then `kipu platforms add`, each as a process of its own: after each, a copy
+    of the database file alone (what a backup takes) holds what the command stored."""
+    env = production_env(tmp_path)
+    add = [KIPU, "platforms", "add", "gtrm", "--name", "GTRM Peru", "--country", "PER"]
+    for command, table in (([KIPU, "init"], "locations_location"), (add, "platforms_platform")):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert not list(tmp_path.glob("db.sqlite3-wal")), command
+        copy = tmp_path / "copy.sqlite3"
+        shutil.copyfile(tmp_path / "db.sqlite3", copy)
+        with sqlite3.connect(copy) as connection:
+            assert connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
+        copy.unlink()
