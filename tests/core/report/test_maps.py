@@ -248,3 +248,28 @@ def test_bundled_peru_departments(check):
     assert graphic.meta["inset"] == ["Lima", "Callao"]
     texts = check.parse(graphic.svg()).texts
     assert "Callao 8" in texts and "Lima 30" in texts
+
+
+def test_layout_solved_without_rendering_is_the_rendered_one(monkeypatch, presence) -> None:
+    """Graphic freezes the constrained layout after drawing without rendering pixels; the
+    files are exactly those of a layout solved by two full renderings, for a map with an
+    inset and for a chart."""
+    from matplotlib.figure import Figure
+    from tests.core.report.test_charts import SERIES, VISA
+
+    from kipu.core.report.charts import arrivals_departures_chart
+
+    def chart():
+        return arrivals_departures_chart(SERIES, [VISA], "en", "Arrivals", "Migraciones")
+
+    def build():
+        return [
+            presence_map(boundaries(), COUNTS, "Presence", "en", "5W", inset=["XX99", "XX11"]),
+            chart(),
+        ]
+
+    fast = [(g.svg(), g.png(dpi=100)) for g in build()]
+    monkeypatch.setattr(Figure, "draw_without_rendering", lambda self: self.canvas.draw())
+    rendered = [(g.svg(), g.png(dpi=100)) for g in build()]
+    assert fast == rendered
+    assert fast[0] != rendered[1]  # the comparison sees content: two graphics differ

@@ -54,10 +54,12 @@ class Graphic:
 
     def __post_init__(self) -> None:
         # Constrained layout re-solves on every draw and does not always land on the same
-        # positions twice; solve it now, then freeze it, so every export is identical.
+        # positions twice; solve it now, then freeze it, so every export is identical. The
+        # layout needs text sizes only, not pixels: drawn without rendering (a tenth of the
+        # time; the same positions, tests/core/report compare the files).
         with rc(self.style):
-            self.figure.canvas.draw()
-            self.figure.canvas.draw()
+            self.figure.draw_without_rendering()
+            self.figure.draw_without_rendering()
         self.figure.set_layout_engine("none")
 
     def svg(self) -> str:
