@@ -31,6 +31,11 @@ from django.db import connection
 
 log = logging.getLogger(__name__)
 _ONE_BATCH = str(2**30)  # rows per batch: every row, so the types come from all of them
+# The driver's connections wait for a lock as Django's do (its `timeout`, 20 s), rather than
+# answer "database is locked" at once: two halves starting together after a large import
+# (a write-ahead log of many pages) contend for the same read slot, and a writer in
+# rollback-journal mode holds the file for the length of its commit.
+BUSY_TIMEOUT = "PRAGMA busy_timeout = 20000"
 
 
 def read(sql: str, params: list[Any], schema: dict[str, Any], table: str) -> pl.DataFrame | None:
@@ -62,7 +67,7 @@ def read_file(
         return None
     uri = path.resolve().as_uri() + "?mode=ro"
     try:
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as watch:
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=20)) as watch:
             before = _data_version(watch)
             frames = _halves(uri, query, _id_range(watch, table))
             if _data_version(watch) != before:  # written to between the halves: one state
@@ -176,6 +181,8 @@ def _statement(uri: str, query: str) -> pl.DataFrame:
         adbc_driver_manager.AdbcConnection(database) as link,
         adbc_driver_manager.AdbcStatement(link) as statement,
     ):
+        statement.set_sql_query(BUSY_TIMEOUT)
+        statement.execute_update()
         statement.set_options(**{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value: _ONE_BATCH})
         statement.set_sql_query(f"{query} ORDER BY a.id")
         stream, _ = statement.execute_query()
