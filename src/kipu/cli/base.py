@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import atexit
+import errno
 import gc
 import getpass
 import json
 import os
+import select
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -27,6 +30,36 @@ PLATFORM = click.option(
     metavar="SLUG",
     help="Platform slug; may be omitted where only one platform exists.",
 )
+
+STDOUT = "-"  # `-o -`: standard output
+
+
+class OutputPath(click.Path):
+    """`-o FILE`, where `-` is standard output: "-" stays the string STDOUT, any other value
+    becomes a Path (so a file named "-" is still reachable as `./-`). `output_file` turns it
+    into where to write."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(allow_dash=True, path_type=Path, **options)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return STDOUT if value == STDOUT else super().convert(value, param, ctx)
+
+
+def output_file(
+    output: Path | str | None, refused: str | None = None, option: str = "-o", name: str = "FILE"
+) -> Path | None:
+    """The file an OutputPath option names; None for standard output (`-o -`, or no option).
+    `refused` names what cannot go to standard output (an XLSX workbook, a folder of files):
+    `-o -` is then a usage error, before anything is read or written."""
+    if output is None or isinstance(output, Path):
+        return output
+    if refused:
+        message = (
+            f"{refused} cannot be written to standard output ({option} -): give {option} {name}"
+        )
+        fail([message], status=2)
+    return None
 
 
 def cli_actor() -> str:
@@ -83,12 +116,60 @@ def current_platform(slug: str | None) -> Any:
         fail([error], status=2)
 
 
+class KipuGroup(click.Group):
+    """The `kipu` group: a reader that stops early (`kipu figures --format csv | head -1`)
+    ends any command quietly, with exit status 1, as Python's documentation advises
+    (signal module, "Note on SIGPIPE") and as click does for the writes it sees itself."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            try:
+                return super().main(*args, **kwargs)
+            finally:
+                # Output still buffered would meet the closed pipe at the interpreter's exit,
+                # out of reach of any handler ("Exception ignored ... BrokenPipeError").
+                if sys.stdout is not None:
+                    sys.stdout.flush()
+        except OSError as error:
+            if not _reader_gone(error):
+                raise
+            _discard_stdout()
+            sys.exit(1)
+
+
+def _reader_gone(error: OSError) -> bool:
+    """Whether `error` is a write to standard output after its reader closed the pipe (not a
+    broken pipe elsewhere, such as a socket). Polars (CSV output) raises it as a plain OSError
+    without errno, its message ending in "(os error 32)"."""
+    if error.errno != errno.EPIPE and not str(error).endswith(f"(os error {errno.EPIPE})"):
+        return False
+    if sys.__stdout__ is None:
+        return False
+    try:  # a pipe whose reader has gone polls as an error on its writing end
+        poller = select.poll()
+        poller.register(sys.__stdout__.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError):  # no file descriptor to look at
+        return False
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so what is still buffered is flushed there at exit
+    instead of failing again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (output captured in-process)
+        pass
+
+
 @click.group(
+    cls=KipuGroup,
     context_settings={
         "help_option_names": ["-h", "--help"],
         "max_content_width": 110,
         "terminal_width": 110,
-    }
+    },
 )
 @click.option(
     "--database",

@@ -13,10 +13,12 @@ import click
 from kipu.cli.base import (
     FORMAT,
     PLATFORM,
+    OutputPath,
     cli_actor,
     current_platform,
     emit,
     fail,
+    output_file,
     setup_django,
 )
 
@@ -99,7 +101,12 @@ def file_level_failure(report: Any) -> bool:
     help="xlsx: your workbook back with the bad cells highlighted.",
 )
 @LANG
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "-o",
+    "--output",
+    type=OutputPath(dir_okay=False),
+    help="Write here (`-`: standard output, the default for text and json; not for xlsx).",
+)
 def validate(
     file: Path,
     platform_slug: str | None,
@@ -107,13 +114,17 @@ def validate(
     month: str | None,
     output_format: str,
     lang: str,
-    output: Path | None,
+    output: Path | str | None,
 ) -> None:
     """Check a 5W file row by row; never writes to the database.
 
     Exit status 0 valid (warnings allowed), 1 invalid, 2 unusable file or usage error.
     """
     from kipu.core.read import prefetch
+
+    target = output_file(
+        output, "the annotated workbook (--format xlsx)" if output_format == "xlsx" else None
+    )
 
     prefetch(file)  # read while Django and the reference data are set up
     setup_django()
@@ -131,13 +142,13 @@ def validate(
     if output_format == "xlsx":
         from kipu.core.validation.annotate import annotate_workbook
 
-        target = output or file.with_name(f"{file.stem}-checked.xlsx")
+        target = target or file.with_name(f"{file.stem}-checked.xlsx")
         annotate_workbook(file, report, target)
         click.echo(f"{describe_report(report, limit=0)}\nAnnotated workbook: {target}")
     else:
         text = report.to_json(indent=2) if output_format == "json" else describe_report(report)
-        if output:
-            output.write_text(text + "\n", encoding="utf-8")
+        if target:
+            target.write_text(text + "\n", encoding="utf-8")
         else:
             click.echo(text)
     sys.exit(2 if file_level_failure(report) else (0 if report.valid else 1))
@@ -221,6 +232,8 @@ def _queue_import(
     lang: str,
     output_format: str,
 ) -> None:
+    from kipu.cli.jobs import queue_place, queue_unreachable
+    from kipu.web.jobs.services import QueueUnreachable, check_queue
     from kipu.web.jobs.start import start_import
     from kipu.web.portal.services import UploadRefused, check_open
 
@@ -229,6 +242,10 @@ def _queue_import(
             check_open(platform, organisation, month)
         except UploadRefused as error:
             fail([error], status=2)
+    try:  # before the job is recorded: a queue that cannot take it leaves nothing behind
+        check_queue()
+    except QueueUnreachable as error:
+        fail([f"the import was not queued (nothing recorded): {queue_unreachable(error)}"])
     job, created = start_import(
         platform,
         organisation,
@@ -239,6 +256,15 @@ def _queue_import(
         accept_issues=accept_issues,
         system=True,
     )
+    job.refresh_from_db(fields=["state", "error"])
+    if job.state == job.State.FAILED:  # the queue went away since the check: said on the job
+        fail(
+            [
+                f"the import was not queued: job {job.pk} is recorded as failed "
+                f"({job.error}); nothing was stored. Check the task queue ({queue_place()}) "
+                "and run the command again."
+            ]
+        )
     data = {"job": str(job.pk), "created": created, "state": job.state}
     emit(
         data,
@@ -311,11 +337,13 @@ def _report_import(result: Any, output_format: str) -> None:
 @click.option("--org", help="Pre-fill this organisation.")
 @click.option("--month", help="Pre-fill this month, YYYY-MM.")
 @LANG
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=OutputPath(dir_okay=False), required=True)
 def template(
-    platform_slug: str | None, org: str | None, month: str | None, lang: str, output: Path
+    platform_slug: str | None, org: str | None, month: str | None, lang: str, output: Path | str
 ) -> None:
     """Write the partner's 5W template (drop-down lists, help, hidden HXL row)."""
+    target = output_file(output, "the template (an XLSX workbook)")
+    assert target is not None  # -o is required
     setup_django()
     from kipu.core.template import write_template
     from kipu.web.platforms.queries import reference_data
@@ -325,9 +353,9 @@ def template(
     organisation = organisation_key(platform, org)
     reference = reference_data(platform, int(month[:4]) if month else None)
     write_template(
-        reference, output, org=organisation.key if organisation else None, month=month, lang=lang
+        reference, target, org=organisation.key if organisation else None, month=month, lang=lang
     )
-    click.echo(f"Template written: {output}")
+    click.echo(f"Template written: {target}")
 
 
 @click.group()

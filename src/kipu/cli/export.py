@@ -3,13 +3,16 @@ or the month's Frictionless data package (published months only)."""
 
 from __future__ import annotations
 
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from kipu.cli.base import PLATFORM, current_platform, fail, setup_django
+from kipu.cli.base import PLATFORM, OutputPath, current_platform, fail, output_file, setup_django
 from kipu.cli.collect import LANG, check_month
 
 
@@ -34,7 +37,11 @@ from kipu.cli.collect import LANG, check_month
 @click.option("--no-hxl", is_flag=True, help="csv/xlsx: leave out the HXL hashtag row.")
 @LANG
 @click.option(
-    "-o", "--output", required=True, type=click.Path(path_type=Path), help="File, or folder."
+    "-o",
+    "--output",
+    required=True,
+    type=OutputPath(),
+    help="File, or folder (datapackage); `-`: standard output (csv only).",
 )
 def export(
     platform_slug: str | None,
@@ -43,18 +50,22 @@ def export(
     table: str,
     no_hxl: bool,
     lang: str,
-    output: Path,
+    output: Path | str,
 ) -> None:
     """Export a month's activities or figures (CSV/XLSX with HXL), or its data package."""
     check_month(month)
+    refused = {"xlsx": "an XLSX workbook", "datapackage": "a data package (a folder of files)"}
+    name = "FOLDER" if output_format == "datapackage" else "FILE"
+    target = output_file(output, refused.get(output_format), name=name)
     setup_django()
     platform = current_platform(platform_slug)
     if output_format == "datapackage":
-        _package(platform, month, output)
+        assert target is not None  # refused above
+        _package(platform, month, target)
     elif table == "figures":
-        _figures(platform, month, output_format, output, lang, not no_hxl)
+        _figures(platform, month, output_format, target, lang, not no_hxl)
     else:
-        _activities(platform, month, output_format, output, lang, not no_hxl)
+        _activities(platform, month, output_format, target, lang, not no_hxl)
 
 
 def _package(platform: Any, month: str, folder: Path) -> None:
@@ -68,7 +79,7 @@ def _package(platform: Any, month: str, folder: Path) -> None:
 
 
 def _figures(
-    platform: Any, month: str, output_format: str, output: Path, lang: str, hxl: bool
+    platform: Any, month: str, output_format: str, output: Path | None, lang: str, hxl: bool
 ) -> None:
     from kipu.web.api.datapackage import published_run_start
     from kipu.web.api.opendata import write_figures
@@ -76,13 +87,23 @@ def _figures(
 
     start = published_run_start(platform, month)
     figures = platform_figures(platform, date_from=start, date_to=month)
+    if output is None:
+        # Written by the same writer as the file (its cells neutralised alike), then copied.
+        with tempfile.TemporaryDirectory(prefix="kipu-export-") as folder:
+            written = Path(folder) / "figures.csv"
+            write_figures(figures, written, lang, hxl)
+            with written.open("rb") as source:
+                shutil.copyfileobj(source, sys.stdout.buffer)
+        sys.stdout.flush()
+        click.echo("Figures written to standard output.", err=True)
+        return
     target = output.with_suffix(f".{output_format}")
     write_figures(figures, target, lang, hxl)
     click.echo(f"Figures written: {target}")
 
 
 def _activities(
-    platform: Any, month: str, output_format: str, output: Path, lang: str, hxl: bool
+    platform: Any, month: str, output_format: str, output: Path | None, lang: str, hxl: bool
 ) -> None:
     from kipu.web.accounts.scope import ADMIN, Scope
     from kipu.web.api.opendata import EXPORTED, stream_activities_csv, write_activities_xlsx
@@ -93,8 +114,14 @@ def _activities(
     rows = activity_queryset(Scope(platform, ADMIN), ActivityFilter(month, month))
     slices = activity_slices(rows, platform.pk, EXPORTED)
     reference = reference_data(platform, int(month[:4]))
-    target = output.with_suffix(f".{output_format}")
     counted = _Counted(slices)
+    if output is None:  # CSV to standard output; what was written is said on stderr
+        for chunk in stream_activities_csv(counted, reference, lang, hxl):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        click.echo(f"{counted.rows} activities written to standard output.", err=True)
+        return
+    target = output.with_suffix(f".{output_format}")
     if output_format == "xlsx":
         try:
             write_activities_xlsx(counted, reference, target, lang, hxl)

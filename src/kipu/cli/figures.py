@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kipu.cli.base import PLATFORM, current_platform, fail, setup_django
+from kipu.cli.base import PLATFORM, OutputPath, current_platform, fail, output_file, setup_django
 from kipu.cli.collect import LANG, check_month
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -36,7 +36,12 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     default="text",
     show_default=True,
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "-o",
+    "--output",
+    type=OutputPath(dir_okay=False),
+    help="Write here (`-`: standard output, the default; not for xlsx).",
+)
 @click.option(
     "--input",
     "input_file",
@@ -69,7 +74,7 @@ def figures(
     rmrp_only: bool,
     include_issues: bool,
     output_format: str,
-    output: Path | None,
+    output: Path | str | None,
     input_file: Path | None,
     plan_file: Path | None,
     orgs_file: Path | None,
@@ -79,7 +84,10 @@ def figures(
     """Compute people reached, partners, coverage and progress for a period."""
     check_month(date_from)
     check_month(date_to)
-    if output_format == "xlsx" and output is None:
+    target = output_file(
+        output, "an XLSX workbook (--format xlsx)" if output_format == "xlsx" else None
+    )
+    if output_format == "xlsx" and target is None:
         fail(["--format xlsx needs -o FILE.xlsx"], status=2)
     if plan_file is not None and input_file is None:  # it would be left unread, silently
         fail(["--plan is read with --input FILE only"], status=2)
@@ -114,7 +122,7 @@ def figures(
             )
     except ValueError as error:
         fail([error], status=2)
-    _write(result, validation, output_format, output, lang)
+    _write(result, validation, output_format, target, lang)
 
 
 def _write(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -31,16 +32,51 @@ def worker(burst: bool, interval: float, schedule: bool) -> None:
     (database, or rq for Redis at REDIS_URL). One job at a time: start several workers for
     more. Ctrl-C or SIGTERM stops after the current job."""
     setup_django()
-    from django.conf import settings
-
+    from kipu.web.jobs.services import QueueUnreachable, check_queue
     from kipu.web.jobs.worker import WorkerLoop
 
-    backend = settings.KIPU_TASKS_BACKEND
-    where = f"Redis at {settings.REDIS_URL}" if backend == "rq" else "the database"
-    click.echo(f"Kipu worker: jobs from {where}{' (until the queue is empty)' if burst else ''}.")
+    try:
+        check_queue()
+    except QueueUnreachable as error:
+        fail([queue_unreachable(error)], status=1)
+    until = " (until the queue is empty)" if burst else ""
+    click.echo(f"Kipu worker: jobs from {queue_place()}{until}.")
     loop = WorkerLoop(burst=burst, interval=interval, with_schedule=schedule)
-    ran = loop.run()
-    click.echo(f"Kipu worker stopped after {ran} job{'s' if ran != 1 else ''}.")
+    try:
+        ran = loop.run()
+    except QueueUnreachable as error:  # Redis went away while the worker ran
+        fail([f"the worker stopped after {_jobs(loop.ran)}: {queue_unreachable(error)}"])
+    click.echo(f"Kipu worker stopped after {_jobs(ran)}.")
+
+
+def _jobs(count: int) -> str:
+    return f"{count} job{'s' if count != 1 else ''}"
+
+
+def queue_place() -> str:
+    """Where the jobs wait: Redis at REDIS_URL (RQ backend), or the database."""
+    from django.conf import settings
+
+    return f"Redis at {redis_url()}" if settings.KIPU_TASKS_BACKEND == "rq" else "the database"
+
+
+def redis_url() -> str:
+    """REDIS_URL as shown on the terminal: its password, if any, left out."""
+    from django.conf import settings
+
+    parts = urlsplit(settings.REDIS_URL)
+    if parts.password is None:
+        return str(settings.REDIS_URL)
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def queue_unreachable(error: object) -> str:
+    """What `kipu worker` and `kipu import --background` say when Redis does not answer."""
+    return (
+        f"cannot reach Redis at REDIS_URL={redis_url()} ({error}): check that Redis is "
+        "running there and that REDIS_URL names it"
+    )
 
 
 @click.group()

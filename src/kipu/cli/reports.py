@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kipu.cli.base import PLATFORM, current_platform, fail, setup_django
+from kipu.cli.base import PLATFORM, OutputPath, current_platform, fail, output_file, setup_django
 from kipu.cli.collect import check_month
 
 
@@ -37,7 +37,7 @@ def read_narrative(folder: Path | None, lang: str) -> dict[str, str]:
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(file_okay=False),
     help="Output folder (one sub-folder per language when several).",
 )
 def sitrep(
@@ -45,10 +45,12 @@ def sitrep(
     month: str,
     languages: tuple[str, ...],
     narrative: Path | None,
-    out_dir: Path,
+    out_dir: Path | str,
 ) -> None:
     """Render the monthly situation report: sitrep.html/.pdf/.docx, figures/, figures.json."""
     check_month(month)
+    folder = output_file(out_dir, "the report (a folder of files)", "--out", "FOLDER")
+    assert folder is not None  # --out is required
     setup_django()
     from kipu.core.report.narrative import NarrativeError
     from kipu.web.reports.services import render_report
@@ -56,7 +58,7 @@ def sitrep(
     platform = current_platform(platform_slug)
     chosen = languages or ("en",)
     for lang in chosen:
-        target = out_dir / lang if len(chosen) > 1 else out_dir
+        target = folder / lang if len(chosen) > 1 else folder
         try:
             result = render_report(
                 platform, month, lang, target, narrative=read_narrative(narrative, lang) or None

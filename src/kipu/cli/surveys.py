@@ -10,7 +10,17 @@ from typing import Any
 
 import click
 
-from kipu.cli.base import FORMAT, PLATFORM, cli_actor, current_platform, emit, fail, setup_django
+from kipu.cli.base import (
+    FORMAT,
+    PLATFORM,
+    OutputPath,
+    cli_actor,
+    current_platform,
+    emit,
+    fail,
+    output_file,
+    setup_django,
+)
 from kipu.cli.collect import LANG, check_month
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -121,7 +131,12 @@ def import_round(
     default="text",
     show_default=True,
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=OutputPath(dir_okay=False),
+    help="Write here (`-`: standard output, the default).",
+)
 @PLATFORM
 @LANG
 def figures(
@@ -129,12 +144,13 @@ def figures(
     month: str | None,
     public: bool,
     output_format: str,
-    output: Path | None,
+    output: Path | str | None,
     platform_slug: str | None,
     lang: str,
 ) -> None:
     """Counts and shares with 95% intervals of a round, by question and disaggregation."""
     check_month(month)
+    target = output_file(output)
     setup_django()
     from kipu.core.surveys.outputs import results_csv
     from kipu.web.accounts.scope import ADMIN, PUBLIC, Scope
@@ -161,8 +177,8 @@ def figures(
         body = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     else:
         body = _text(shown, lang) + "\n"
-    if output:
-        output.write_text(body, encoding="utf-8")
+    if target:
+        target.write_text(body, encoding="utf-8")
     else:
         sys.stdout.write(body)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -252,7 +252,27 @@ def _import_all_months(job: Job, path: Any, progress: Any) -> Outcome:
     }
     if outcome == "rejected":
         _refuse_rejected(data, result.validation.report)
-    return data, _import_message(outcome, rows, None)
+    return data, _import_message(outcome, rows, month_ranges(s.month for s in result.stored))
+
+
+def month_ranges(months: Iterable[str]) -> str:
+    """Months (YYYY-MM) as runs of consecutive ones: "2019-01–2019-03, 2019-05". Digits and
+    dashes only, so one sentence in every language (the message's "for %(month)s") holds
+    the months of a multi-month import."""
+    numbers = sorted({int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months})
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+
+    def name(number: int) -> str:
+        return f"{number // 12}-{number % 12 + 1:02d}"
+
+    return ", ".join(
+        name(run[0]) if len(run) == 1 else f"{name(run[0])}–{name(run[-1])}" for run in runs
+    )
 
 
 # --- reports, open data, snapshots ------------------------------------------------------

@@ -118,6 +118,27 @@ def _enqueue_after_commit(job: Job) -> None:
         transaction.on_commit(lambda: enqueue(job.pk))
 
 
+class QueueUnreachable(Exception):
+    """The task queue cannot be reached: the RQ backend's Redis does not answer. The message is
+    the Redis client's."""
+
+
+def check_queue() -> None:
+    """Raise QueueUnreachable when the RQ backend's Redis (REDIS_URL) does not answer, before
+    anything is recorded; the database backend's queue is the database itself."""
+    if settings.KIPU_TASKS_BACKEND != "rq":
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        raise QueueUnreachable(str(error)) from error
+    finally:
+        client.close()
+
+
 def enqueue(job_id: uuid.UUID) -> None:
     """Put the job on the task queue; a queue that cannot be reached fails the job, saying so."""
     from kipu.web.jobs.tasks import run_job
@@ -125,7 +146,9 @@ def enqueue(job_id: uuid.UUID) -> None:
     try:
         result = run_job.using(queue_name=settings.KIPU_JOBS_QUEUE).enqueue(str(job_id))
     except Exception as error:  # noqa: BLE001 - Redis down, refused, misconfigured: all told
-        logger.exception("cannot enqueue job %s", job_id)
+        # The reason without a traceback: `kipu import --background` shows this log line.
+        logger.error("cannot enqueue job %s: %s: %s", job_id, type(error).__name__, error)
+        logger.debug("cannot enqueue job %s", job_id, exc_info=True)
         _end(
             job_id,
             Job.State.FAILED,
@@ -150,6 +173,15 @@ def report_progress(
     value = {"progress": max(0, min(100, int(percent))), "message": message[:300]}
     entry = {**value, "steps": list(steps), "beat": time.time()}
     caches["jobs"].set(_live_key(job_id), entry, _LIVE_TIMEOUT)
+
+
+def _forget_live(job_id: uuid.UUID | str) -> None:
+    """Delete a job's live entry at its end. The entry is read only while the job runs, so one
+    left behind (Redis unreachable) is harmless: the end itself must still be recorded."""
+    try:
+        caches["jobs"].delete(_live_key(job_id))
+    except Exception as error:  # noqa: BLE001 - Redis down: the record matters, not the entry
+        logger.warning("job %s: live progress not deleted (%s)", job_id, error)
 
 
 def live(job: Job) -> dict[str, Any]:
@@ -189,8 +221,12 @@ def heartbeat(job: Job) -> Iterator[None]:
 
     def beat() -> None:
         while not stop.wait(HEARTBEAT_SECONDS):
-            entry = caches["jobs"].get(_live_key(job.pk)) or {"progress": 0, "message": ""}
-            caches["jobs"].set(_live_key(job.pk), {**entry, "beat": time.time()}, _LIVE_TIMEOUT)
+            try:
+                entry = caches["jobs"].get(_live_key(job.pk)) or {"progress": 0, "message": ""}
+                entry = {**entry, "beat": time.time()}
+                caches["jobs"].set(_live_key(job.pk), entry, _LIVE_TIMEOUT)
+            except Exception as error:  # noqa: BLE001 - Redis gone a moment: beat again later
+                logger.warning("job %s: heartbeat not recorded (%s)", job.pk, error)
 
     thread = threading.Thread(target=beat, name=f"kipu-job-{job.pk}", daemon=True)
     thread.start()
@@ -225,7 +261,7 @@ def _end(
     elif result is not None:
         changes.update(result=result, message="")
     Job.objects.filter(pk=job_id).update(**changes)
-    caches["jobs"].delete(_live_key(job_id))
+    _forget_live(job_id)
     job = Job.objects.select_related("platform", "started_by").get(pk=job_id)
     after = {"state": state, "attempts": job.attempts, "outcome": (result or {}).get("outcome")}
     if error:
@@ -260,7 +296,7 @@ def stopped(job: Job, reason: str) -> Job:
             current.worker_host, current.worker_pid = "", None
             current.save(update_fields=["state", "message", "worker_host", "worker_pid"])
     _forget_task(current)
-    caches["jobs"].delete(_live_key(job.pk))
+    _forget_live(job.pk)
     if again:
         record(_actor(current), "retry_job", current, after={"reason": reason})
         enqueue(current.pk)

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from kipu.web.jobs import schedule
-from kipu.web.jobs.services import recover_lost_jobs
+from kipu.web.jobs.services import QueueUnreachable, recover_lost_jobs
 
 logger = logging.getLogger("kipu.jobs")
 HOUSEKEEPING_SECONDS = 30
@@ -57,17 +57,39 @@ class RedisRunner:
     def __init__(self, worker_id: str) -> None:
         import django_rq
         from django_tasks_rq import Job as TaskJob
-        from rq.worker import SimpleWorker
 
         self.worker = django_rq.get_worker(
             settings.KIPU_JOBS_QUEUE,
             job_class=TaskJob,
-            worker_class=SimpleWorker,  # type: ignore[arg-type]  # a Worker all the same
+            worker_class=_worker_class(),
             name=worker_id,
         )
 
     def run_one(self) -> bool:
         return bool(self.worker.work(burst=True, max_jobs=1, logging_level="WARNING"))
+
+
+def _worker_class() -> type:
+    """RQ's SimpleWorker, leaving SIGTERM and SIGINT to the loop. Its `work()` would install
+    its own handlers and never put the loop's back: a signal while the loop waited between
+    looks at the queue then raised RQ's StopRequested out of the wait, a traceback."""
+    from rq.worker import SimpleWorker
+
+    class LoopSignalsWorker(SimpleWorker):
+        def _install_signal_handlers(self) -> None:
+            """The loop's handlers stay (WorkerLoop._stop: after the current job)."""
+
+    return LoopSignalsWorker
+
+
+def _queue_errors() -> tuple[type[BaseException], ...]:
+    """What the task queue raises when it cannot be reached: Redis's connection errors for
+    the RQ backend; nothing for the database backend (its errors are the database's)."""
+    if settings.KIPU_TASKS_BACKEND != "rq":
+        return ()
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 @dataclass
@@ -81,7 +103,14 @@ class WorkerLoop:
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()[:40]}-{os.getpid()}")
 
     def run(self) -> int:
-        """Run until stopped (or, with `burst`, until the queue is empty); returns jobs run."""
+        """Run until stopped (or, with `burst`, until the queue is empty); returns jobs run.
+        Raises QueueUnreachable when the queue cannot be reached (Redis down)."""
+        try:
+            return self._run()
+        except _queue_errors() as error:
+            raise QueueUnreachable(str(error)) from error
+
+    def _run(self) -> int:
         runner: Any = (
             RedisRunner(self.worker_id)
             if settings.KIPU_TASKS_BACKEND == "rq"

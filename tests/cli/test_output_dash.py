@@ -1,0 +1,99 @@
+"""`-o -` is standard output wherever the output is text (CSV, JSON, text): `kipu export`
+used to write a file named `-.csv`. Where it cannot be (XLSX workbooks, folders of files)
+it is a usage error, before anything is written. `./-` is still a file named "-"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kipu.core.export import table_rows, write_xlsx
+from kipu.core.frame import activity_frame
+from kipu.web.platforms.queries import reference_data
+
+ROW = {
+    "country": "PER",
+    "admin1": "PE15",
+    "appealing_org": "ORG901",
+    "implementation": False,
+    "month": "2019-11",
+    "sector": "PRO",
+    "indicator": "PRO-01",
+    "activity_name": "Legal orientation",
+    "rmrp_activity": True,
+    "cva": False,
+    "total_monthly": 100,
+    "new_beneficiaries": 60,
+    "in_destination": 60,
+    "women": 60,
+}
+
+
+@pytest.fixture
+def stored(kipu, make_platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # noqa: ANN001
+    """A platform with one stored row in 2019-11; the working directory is an empty folder."""
+    platform = make_platform()
+    path = tmp_path / "5w.xlsx"
+    write_xlsx(table_rows(activity_frame([ROW]), reference_data(platform, 2019)), path)
+    assert kipu("import", str(path), "--org", "ORG901", "--month", "2019-11").exit_code == 0
+    folder = tmp_path / "here"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.mark.parametrize("table", ["activities", "figures"])
+def test_export_csv_to_standard_output_is_the_file(kipu, stored: Path, table: str) -> None:  # noqa: ANN001
+    to_file = kipu("export", "--month", "2019-11", "--table", table, "-o", "out")
+    assert to_file.exit_code == 0, to_file.output
+    written = (stored / "out.csv").read_bytes()
+    (stored / "out.csv").unlink()
+    piped = kipu("export", "--month", "2019-11", "--table", table, "-o", "-")
+    assert piped.exit_code == 0, piped.output
+    assert piped.stdout_bytes == written and written.count(b"\r\n") >= 3  # header, HXL, rows
+    said = "1 activities" if table == "activities" else "Figures"
+    assert piped.stderr == f"{said} written to standard output.\n"
+    assert list(stored.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [
+        (["export", "--month", "2019-11", "--format", "xlsx", "-o", "-"], "an XLSX workbook"),
+        (
+            ["export", "--month", "2019-11", "--format", "datapackage", "-o", "-"],
+            "a data package (a folder of files) cannot be written to standard output (-o -): "
+            "give -o FOLDER",
+        ),
+        (["figures", "--format", "xlsx", "-o", "-"], "an XLSX workbook (--format xlsx)"),
+        (["template", "-o", "-"], "the template (an XLSX workbook)"),
+        (["sitrep", "--month", "2019-11", "--out", "-"], "give --out FOLDER"),
+    ],
+)
+def test_binary_output_to_standard_output_is_a_usage_error(
+    kipu, stored: Path, args: list[str], refused: str
+) -> None:  # noqa: ANN001
+    done = kipu(*args)
+    assert done.exit_code == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: ") and refused in done.stderr
+    assert "cannot be written to standard output" in done.stderr
+    assert list(stored.iterdir()) == []
+
+
+def test_validate_xlsx_to_standard_output_is_a_usage_error(kipu, stored: Path) -> None:  # noqa: ANN001
+    source = stored.parent / "5w.xlsx"
+    done = kipu("validate", str(source), "--format", "xlsx", "-o", "-")
+    assert done.exit_code == 2 and "the annotated workbook (--format xlsx)" in done.stderr
+    assert not list(stored.parent.glob("*-checked.xlsx"))
+    as_text = kipu("validate", str(source), "--format", "json", "-o", "-")
+    assert as_text.exit_code == 0 and '"valid": true' in as_text.stdout
+
+
+def test_figures_dash_is_standard_output_and_dot_slash_dash_a_file(kipu, stored: Path) -> None:  # noqa: ANN001
+    plain = kipu("figures", "--format", "json")
+    dashed = kipu("figures", "--format", "json", "-o", "-")
+    assert dashed.exit_code == 0 and dashed.stdout == plain.stdout != ""
+    named = kipu("figures", "--format", "json", "-o", "./-")
+    assert named.exit_code == 0 and named.stdout == ""
+    assert (stored / "-").read_text(encoding="utf-8") == plain.stdout
