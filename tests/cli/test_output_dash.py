@@ -97,3 +97,42 @@ def test_figures_dash_is_standard_output_and_dot_slash_dash_a_file(kipu, stored:
     named = kipu("figures", "--format", "json", "-o", "./-")
     assert named.exit_code == 0 and named.stdout == ""
     assert (stored / "-").read_text(encoding="utf-8") == plain.stdout
+
+
+def test_standard_output_gets_every_byte_from_a_raw_non_blocking_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under PYTHONUNBUFFERED=1 `sys.stdout.buffer` is the raw file: a write into a full
+    non-blocking pipe takes part of the data, or none (None). `write_stdout` writes it all,
+    as the reader takes it (a megabyte through a 64 KB pipe read slowly)."""
+    import fcntl
+    import io
+    import os
+    import threading
+    import time
+    import types
+
+    from kipu.cli.base import write_stdout
+
+    read_end, write_end = os.pipe()
+    flags = fcntl.fcntl(write_end, fcntl.F_GETFL)
+    fcntl.fcntl(write_end, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    received = bytearray()
+
+    def reader() -> None:
+        while chunk := os.read(read_end, 50_000):
+            received.extend(chunk)
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    data = bytes(range(256)) * 4096  # 1 MiB, every byte value
+    raw = io.FileIO(write_end, "wb", closefd=True)
+    monkeypatch.setattr("sys.stdout", types.SimpleNamespace(buffer=raw))
+    try:
+        write_stdout(data)
+    finally:
+        raw.close()
+        thread.join(timeout=30)
+        os.close(read_end)
+    assert bytes(received) == data

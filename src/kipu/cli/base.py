@@ -116,6 +116,21 @@ def current_platform(slug: str | None) -> Any:
         fail([error], status=2)
 
 
+def write_stdout(data: bytes) -> None:
+    """All of `data` to standard output. With PYTHONUNBUFFERED=1 (common in containers),
+    `sys.stdout.buffer` is the raw file, whose write() may take only part of what it is given
+    (a pipe whose reader is slow, a non-blocking descriptor): the rest would be lost without a
+    word."""
+    out = sys.stdout.buffer
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if written is None:  # non-blocking and full: wait until the reader takes some
+            select.select([], [out], [])
+            continue
+        view = view[written:]
+
+
 class KipuGroup(click.Group):
     """The `kipu` group: a reader that stops early (`kipu figures --format csv | head -1`)
     ends any command quietly, with exit status 1, as Python's documentation advises

@@ -3,7 +3,6 @@ or the month's Frictionless data package (published months only)."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -12,7 +11,15 @@ from typing import Any
 
 import click
 
-from kipu.cli.base import PLATFORM, OutputPath, current_platform, fail, output_file, setup_django
+from kipu.cli.base import (
+    PLATFORM,
+    OutputPath,
+    current_platform,
+    fail,
+    output_file,
+    setup_django,
+    write_stdout,
+)
 from kipu.cli.collect import LANG, check_month
 
 
@@ -93,7 +100,8 @@ def _figures(
             written = Path(folder) / "figures.csv"
             write_figures(figures, written, lang, hxl)
             with written.open("rb") as source:
-                shutil.copyfileobj(source, sys.stdout.buffer)
+                while chunk := source.read(1 << 16):
+                    write_stdout(chunk)
         sys.stdout.flush()
         click.echo("Figures written to standard output.", err=True)
         return
@@ -117,7 +125,7 @@ def _activities(
     counted = _Counted(slices)
     if output is None:  # CSV to standard output; what was written is said on stderr
         for chunk in stream_activities_csv(counted, reference, lang, hxl):
-            sys.stdout.buffer.write(chunk)
+            write_stdout(chunk)
         sys.stdout.flush()
         click.echo(f"{counted.rows} activities written to standard output.", err=True)
         return

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import sys
+import io
 from pathlib import Path
 from typing import Any
 
 import click
 
-from kipu.cli.base import PLATFORM, OutputPath, current_platform, fail, output_file, setup_django
+from kipu.cli.base import (
+    PLATFORM,
+    OutputPath,
+    current_platform,
+    fail,
+    output_file,
+    setup_django,
+    write_stdout,
+)
 from kipu.cli.collect import LANG, check_month
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -141,7 +149,9 @@ def _write(
         if output:
             result.to_csv(output)
         else:
-            result.to_csv(sys.stdout.buffer)
+            buffer = io.BytesIO()
+            result.to_csv(buffer)
+            write_stdout(buffer.getvalue())
         return
     if output_format == "json":
         text = result.to_json_text({"validation": validation} if validation is not None else None)
