@@ -273,3 +273,22 @@ def test_layout_solved_without_rendering_is_the_rendered_one(monkeypatch, presen
     rendered = [(g.svg(), g.png(dpi=100)) for g in build()]
     assert fast == rendered
     assert fast[0] != rendered[1]  # the comparison sees content: two graphics differ
+
+
+@pytest.mark.parametrize("areas", [1, 3, 4, 7, 9, 12])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_shared_legend_stays_clear_of_the_source_line(areas: int, lang: str) -> None:
+    """However many areas (R4V's regional reports have nine sectors and more) and so however
+    tall the figure, the legend at the bottom of the small multiples sits above the source
+    line, and the source line inside the figure."""
+    peru = json.loads((Path(kipu.__file__).parent / "data/pe/departments.geojson").read_text())
+    codes = [f["properties"]["pcode"] for f in peru["features"]]
+    by_area = {f"Area {i}": {p: (i + j) % 4 for j, p in enumerate(codes)} for i in range(areas)}
+    graphic = small_multiples(peru, by_area, "Presence", lang, "5W GTRM Peru")
+    figure = graphic.figure
+    renderer = figure.canvas.get_renderer()
+    source = next(t for t in figure.texts if "5W GTRM Peru" in t.get_text())
+    line = source.get_window_extent(renderer)
+    legend = figure.legends[0].get_window_extent(renderer)
+    assert line.y1 <= legend.y0, (figure.get_figheight(), line.y1, legend.y0)
+    assert line.y0 >= 0

@@ -123,7 +123,10 @@ def frame(fig: Figure, title: str, line: str, style: Style, legend_inches: float
         source_inches = 0.12 + 0.14 * (wrapped.count("\n") + 1)
         fig.text(
             0.01,
-            0.02,
+            # The line's foot 0.08 in above the edge at most (2% of a figure up to 4 in tall,
+            # as before): 2% of a tall one (small multiples of seven areas or more) ran the
+            # line into the band kept above it for the legend.
+            min(0.02, 0.08 / fig.get_figheight()),
             wrapped,
             ha="left",
             va="bottom",
