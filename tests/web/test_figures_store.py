@@ -281,3 +281,22 @@ def test_sqlite_arrow_read_of_the_stored_rows_is_the_sqlite3_read(store, tmp_pat
         )
         plain = queries._read_sqlite_rows(sql, params, schema)
         assert found is not None and found.height > 0 and found.equals(plain)
+
+
+@pytest.mark.parametrize("limit", [26, 27])
+def test_only_results_above_the_limit_go_to_the_child_process(store, monkeypatch, limit) -> None:  # noqa: ANN001
+    """SQLite: 27 rows read in this process up to a limit of 27; above it, through the ADBC
+    child (here the database is in memory, which the child cannot open: sqlite3 again)."""
+    from django.db import connection
+
+    from kipu.web.submissions import queries, sqlite_arrow
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the child process reads SQLite files")
+    asked: list[int] = []
+    arrow = sqlite_arrow.read
+    monkeypatch.setattr(sqlite_arrow, "read", lambda *a: asked.append(1) or arrow(*a))
+    monkeypatch.setattr(queries, "IN_PROCESS_ROWS", limit)
+    found = activity_frame(store)
+    assert asked == ([1] if limit < 27 else [])
+    assert found.height == 27 and found.equals(activity_frame(store, fast=False))

@@ -7,6 +7,8 @@ infers a type per batch), text that looks like numbers, numbers stored in a text
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -98,20 +100,69 @@ def test_a_write_between_the_halves_is_read_in_one_statement(tmp_path, monkeypat
     give half of a replaced submission. PRAGMA data_version sees it; one statement reads."""
     path = tmp_path / "db.sqlite3"
     _write(path, _rows(0, [(f"row {i}", i, 0.0, 0) for i in range(10)]))
-    halves = sqlite_arrow._halves
+    child_read = sqlite_arrow._child_read
+    asked: list[bool] = []
 
-    def written_between(*args: object) -> list[pl.DataFrame]:
-        found = halves(*args)  # type: ignore[arg-type]
-        assert len(found) == 2  # the split happened
-        with sqlite3.connect(path) as other:
-            other.execute("UPDATE t SET s = 'changed' WHERE id IN (1, 10)")
-        other.close()
+    def written_between(*args: object, halves: bool) -> list[pl.DataFrame]:
+        found = child_read(*args, halves=halves)  # type: ignore[arg-type]
+        asked.append(halves)
+        if halves:
+            assert len(found) == 2  # the split happened
+            with sqlite3.connect(path) as other:
+                other.execute("UPDATE t SET s = 'changed' WHERE id IN (1, 10)")
+            other.close()
         return found
 
-    monkeypatch.setattr(sqlite_arrow, "_halves", written_between)
+    monkeypatch.setattr(sqlite_arrow, "_child_read", written_between)
     found = sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t")
+    assert asked == [True, False]
     assert found is not None and found["s"].to_list().count("changed") == 2
     assert found.equals(_plain(path, "x"))
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_the_drivers_sqlite_never_touches_this_process_locks(tmp_path: Path, journal: str) -> None:
+    """The driver carries its own copy of SQLite: in this process it took the write-ahead
+    log's index for its own and, closing, released the locks of this process's connections,
+    so another process could switch the database out of WAL mode (or checkpoint and delete
+    the log) under an open connection. Read in a child process, the locks hold."""
+    path = tmp_path / "db.sqlite3"
+    _write(path, _rows(0, [(f"row {i}", i, 0.0, 0) for i in range(10)]))
+    mine = sqlite3.connect(path, isolation_level=None)
+    mine.execute(f"PRAGMA journal_mode={journal}")
+    # What needs this process's SHARED lock gone: leaving WAL mode, or an exclusive writer.
+    wanted = {"wal": "PRAGMA journal_mode=DELETE", "delete": "BEGIN EXCLUSIVE"}[journal]
+    probe = (
+        "import sqlite3, sys; db = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)\n"
+        f"try:\n    db.execute({wanted!r}).fetchall(); print('taken')\n"
+        "except sqlite3.OperationalError as e:\n    print(e)"
+    )
+    try:
+        mine.execute("BEGIN")  # a reader holding its snapshot: a SHARED lock on the file
+        assert mine.execute("SELECT count(*) FROM t").fetchone() == (10,)
+        found = sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t")
+        assert found is not None and found.height == 10
+        other = subprocess.run(
+            [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True
+        )
+        assert other.stdout.strip() == "database is locked"
+        assert mine.execute("SELECT count(*) FROM t").fetchone() == (10,)
+        mine.execute("COMMIT")
+    finally:
+        mine.close()
+
+
+def test_a_child_that_fails_gives_nothing_and_a_warning(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    path = tmp_path / "db.sqlite3"
+    _write(path, _rows(0, [("a", 1, 1.0, 1)]))
+    warned: list[str] = []
+    monkeypatch.setattr(sqlite_arrow.log, "warning", lambda *a: warned.append(a[0] % a[1:]))
+    monkeypatch.setattr(sqlite_arrow, "CHILD", "kipu.no_such_module")
+    assert sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t") is None
+    assert len(warned) == 1 and "No module named kipu.no_such_module" in warned[0]
+    monkeypatch.setattr(sqlite_arrow, "CHILD", "kipu.web.submissions.sqlite_child")
+    assert sqlite_arrow.read_file(path, SQL.replace("a.n", "a.missing"), ["x"], SCHEMA, "t") is None
+    assert "no such column: a.missing" in warned[1]
 
 
 _VALUE = st.one_of(st.none(), st.sampled_from(TEXTS), st.text(max_size=8))
@@ -123,7 +174,7 @@ _ROW = st.tuples(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(nulls=st.integers(0, 1100), values=st.lists(_ROW, max_size=30))
 def test_generated_rows_read_as_sqlite3_reads_them(tmp_path_factory, nulls, values) -> None:  # noqa: ANN001
     path = tmp_path_factory.mktemp("arrow") / "db.sqlite3"

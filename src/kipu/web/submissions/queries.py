@@ -2,9 +2,9 @@
 
 Reading a million stored rows through the DB-API row by row takes tens of seconds, so
 `activity_frame` takes a fast path per database: PostgreSQL streams the rows out with
-`COPY … TO STDOUT (FORMAT csv)` into polars' CSV reader, or ADBC; SQLite is read by ADBC
-into Arrow (`sqlite_arrow`), or through the sqlite3 module in large batches straight into
-column lists. Either way the rows come with the ids of
+`COPY … TO STDOUT (FORMAT csv)` into polars' CSV reader, or ADBC; SQLite's small results are
+read through the sqlite3 module in large batches straight into column lists, its large ones by
+ADBC into Arrow in a child process (`sqlite_arrow`). Either way the rows come with the ids of
 their places, organisations, sectors and indicators, and polars puts the codes in. The plain
 path stays as the reference the fast paths are tested against.
 """
@@ -48,6 +48,9 @@ SNAPSHOT_COLUMNS: dict[str, Any] = {"submission_id": pl.Int64, "clean": pl.Boole
 # `clean`: no error accepted with the row (rows with warnings only are clean: they count).
 _SNAPSHOT_SQL = ", a.submission_id, CASE WHEN a.has_error THEN 0 ELSE 1 END"
 Param = str | int | bool | None
+# Rows read through the sqlite3 module before the child process of `sqlite_arrow` is worth its
+# start (about 0.3 s, what sqlite3 takes for some 30,000 rows of activities).
+IN_PROCESS_ROWS = 20_000
 _COUNTS = [n for n in ACTIVITY_FRAME if ACTIVITY_FRAME[n] == pl.Int64 and n != "row"]
 log = logging.getLogger(__name__)
 
@@ -248,13 +251,26 @@ def _sqlite_order() -> str:
 
 
 def _read_sqlite(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.DataFrame:
-    found = sqlite_arrow.read(sql, params, schema, Activity._meta.db_table)
-    return found if found is not None else _read_sqlite_rows(sql, params, schema)
+    """Small results through the sqlite3 module; large ones through ADBC in a child process
+    (`sqlite_arrow`), whose start costs what sqlite3 takes for about 30,000 rows."""
+    if _more_rows_than(sql, params, IN_PROCESS_ROWS):
+        found = sqlite_arrow.read(sql, params, schema, Activity._meta.db_table)
+        if found is not None:
+            return found
+    return _read_sqlite_rows(sql, params, schema)
+
+
+def _more_rows_than(sql: str, params: list[Param], limit: int) -> bool:
+    """Whether `sql` gives more than `limit` rows, counted by SQLite (no Python object per
+    value): a hundredth of reading them."""
+    connection.ensure_connection()
+    counted = f"SELECT count(*) FROM ({sql.replace('%s', '?')} LIMIT {int(limit) + 1})"
+    return bool(connection.connection.execute(counted, params).fetchone()[0] > limit)
 
 
 def _read_sqlite_rows(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.DataFrame:
-    """Through the sqlite3 module, in large batches straight into column lists: the reading
-    inside a transaction and of in-memory databases."""
+    """Through the sqlite3 module, in large batches straight into column lists: small results,
+    the reading inside a transaction and of in-memory databases."""
     connection.ensure_connection()
     cursor = connection.connection.execute(sql.replace("%s", "?") + _sqlite_order(), params)
     columns: list[list[object]] = [[] for _ in schema]
