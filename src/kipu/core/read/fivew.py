@@ -246,7 +246,7 @@ def _as_text(number: pl.Expr) -> pl.Expr:
 def clean_text(expr: pl.Expr, special: bool = True) -> pl.Expr:
     """Invisible characters removed, Unicode spaces made plain, trimmed; blank is null.
 
-    `special=False` when the column holds none of those characters (`has_special`): the
+    `special=False` when the column holds none of those characters (`with_special`): the
     replacements would change nothing, and they cost most of the cleaning."""
     if special:
         expr = expr.str.replace_many(_INVISIBLE, [""] * len(_INVISIBLE)).str.replace_many(
@@ -255,9 +255,13 @@ def clean_text(expr: pl.Expr, special: bool = True) -> pl.Expr:
     return expr.str.strip_chars().replace("", None)
 
 
-def has_special(text: pl.Series) -> bool:
-    """Whether any cell of the column holds an invisible character or a Unicode space."""
-    return bool(text.str.contains_any(_INVISIBLE + _SPACES).any())
+def with_special(frame: pl.DataFrame, names: Sequence[str]) -> set[str]:
+    """The text columns of `names` where a cell holds an invisible character or a Unicode
+    space: one pass over all of them (polars runs the columns in parallel)."""
+    if not names:
+        return set()
+    found = frame.select(pl.col(list(names)).str.contains_any(_INVISIBLE + _SPACES).any())
+    return {name for name, special in found.row(0, named=True).items() if special}
 
 
 def build_frame(
@@ -275,20 +279,24 @@ def frame_from_series(columns: Mapping[str, _Pair], row_numbers: Sequence[int]) 
     """
     height = len(row_numbers)
     data: list[pl.Series] = [pl.Series("row", row_numbers, dtype=pl.Int64)]
+    numeric: list[str] = []
+    for column in COLUMNS:
+        text, number = columns.get(column.name, (None, None))
+        data.append(pl.Series([None] * height, dtype=pl.Utf8) if text is None else text)
+        data[-1] = data[-1].alias(column.name)
+        if number is not None:
+            numeric.append(column.name)
+            data.append(number.alias(column.name + NUM_SUFFIX))
+    frame = pl.DataFrame(data)
+    special = with_special(frame, [column.name for column in COLUMNS])
     exprs: list[pl.Expr] = []
     for column in COLUMNS:
-        name, numeric = column.name, column.name + NUM_SUFFIX
-        text, number = columns.get(name, (None, None))
-        if text is None:
-            text = pl.Series([None] * height, dtype=pl.Utf8)
-        data.append(text.alias(name))
-        cleaned = clean_text(pl.col(name), has_special(text))
-        if number is None:
-            exprs.append(cleaned.alias(name))
-            continue
-        data.append(number.alias(numeric))
-        exprs.append(pl.coalesce(_as_text(pl.col(numeric)), cleaned).alias(name))
-    return pl.DataFrame(data).with_columns(exprs)
+        name = column.name
+        cleaned = clean_text(pl.col(name), name in special)
+        if name in numeric:
+            cleaned = pl.coalesce(_as_text(pl.col(name + NUM_SUFFIX)), cleaned)
+        exprs.append(cleaned.alias(name))
+    return frame.with_columns(exprs)
 
 
 def build_table(
@@ -342,8 +350,9 @@ def _assemble(
     extra = pl.DataFrame(
         [pl.Series("row", numbers, dtype=pl.Int64)] + [text(i).alias(label) for i, label in extras]
     )
+    special = with_special(extra, [label for _, label in extras])
     extra = extra.with_columns(
-        clean_text(pl.col(label), has_special(extra[label])).alias(label) for _, label in extras
+        clean_text(pl.col(label), label in special).alias(label) for _, label in extras
     )
     keep = _activity_rows(frame, marks)
     frame, extra = frame.filter(keep), extra.filter(keep)
@@ -373,14 +382,17 @@ def _table_marks(header: Header, sheet_marks: pl.DataFrame, frame: pl.DataFrame)
             "detail",
         )
     )
-    errors = [
+    names = list(header.columns)
+    holding = frame.select(pl.col(names).is_in(list(EXCEL_ERRORS)).any()).row(0) if names else ()
+    errors = [  # one pass finds the columns holding an error's text; few do
         frame.filter(pl.col(name).is_in(list(EXCEL_ERRORS))).select(
             "row",
             pl.lit(name).alias("column"),
             pl.lit(ERROR).alias("kind"),
             pl.col(name).alias("detail"),
         )
-        for name in header.columns
+        for name, held in zip(names, holding, strict=True)
+        if held
     ]
     return pl.concat([found, *errors]).unique(["row", "column", "kind"], maintain_order=True)
 
