@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import errno
 import gc
 import getpass
+import io
 import json
 import os
 import select
@@ -134,22 +136,99 @@ def write_stdout(data: bytes) -> None:
 class KipuGroup(click.Group):
     """The `kipu` group: a reader that stops early (`kipu figures --format csv | head -1`)
     ends any command quietly, with exit status 1, as Python's documentation advises
-    (signal module, "Note on SIGPIPE") and as click does for the writes it sees itself."""
+    (signal module, "Note on SIGPIPE") and as click does for the writes it sees itself. Any
+    other failure of the system (standard output on a full disk or closed, an output file
+    that cannot be written) is one line on standard error and exit status 1, never a
+    traceback; standard output closed from the start is such a failure too, not output
+    thrown away with exit status 0."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        if sys.stdout is None:  # `kipu … >&-`: click would drop every line without a word
+            sys.stdout = ClosedOutput()
         try:
             try:
                 return super().main(*args, **kwargs)
             finally:
-                # Output still buffered would meet the closed pipe at the interpreter's exit,
-                # out of reach of any handler ("Exception ignored ... BrokenPipeError").
-                if sys.stdout is not None:
-                    sys.stdout.flush()
+                _flush_stdout()
         except OSError as error:
-            if not _reader_gone(error):
-                raise
-            _discard_stdout()
+            if _reader_gone(error):
+                _discard_stdout()
+                sys.exit(1)
+            _report_system_error(error, error)
             sys.exit(1)
+        except Exception as error:
+            written = _workbook_not_written(error)
+            if written is None:
+                raise
+            _report_system_error(written, error)
+            sys.exit(1)
+
+
+def _flush_stdout() -> None:
+    """Output still buffered would meet the closed pipe at the interpreter's exit, out of
+    reach of any handler ("Exception ignored ... BrokenPipeError")."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _workbook_not_written(error: Exception) -> OSError | None:
+    """The OSError behind xlsxwriter's FileCreateError (its own class, not an OSError)."""
+    module = sys.modules.get("xlsxwriter.exceptions")
+    if module is None or not isinstance(error, module.FileCreateError):
+        return None
+    cause = error.args[0] if error.args else None
+    return cause if isinstance(cause, OSError) else OSError(str(error))
+
+
+class ClosedOutput(io.TextIOBase):
+    """Standard output when the process started without one: every write fails."""
+
+    def write(self, text: object) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    @property
+    def buffer(self) -> ClosedOutput:  # bytes written by `write_stdout` fail alike
+        return self
+
+
+def _report_system_error(error: OSError, raised: BaseException) -> None:
+    """One line on standard error for an OSError no command handled (`raised`, or behind
+    it). Standard output that failed is pointed at /dev/null; what the failure left behind
+    (a half-written file object that fails again when collected) is let go quietly: the
+    command has failed once, and says it once."""
+    reason = error.strerror or str(error)
+    if _on_stdout(error):
+        message = f"cannot write to standard output: {reason}"
+        _discard_stdout()
+    else:
+        message = f"{reason}: {error.filename}" if error.filename else reason
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        for link in (raised, raised.__context__, raised.__cause__, error):
+            if link is not None:
+                link.__traceback__ = None  # the frames hold the half-written objects
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    with contextlib.suppress(OSError, ValueError):  # standard error may be unwritable too
+        click.echo(f"error: {message}", err=True)
+
+
+def _on_stdout(error: BaseException) -> bool:
+    """Whether `error` was raised writing standard output: by click.echo (not to standard
+    error), by `write_stdout`, or by the last flush."""
+    if isinstance(sys.stdout, ClosedOutput):
+        return False  # its own message says it
+    trace = error.__traceback__
+    while trace is not None:
+        frame, trace = trace.tb_frame, trace.tb_next
+        if frame.f_code in (write_stdout.__code__, _flush_stdout.__code__):
+            return True
+        if frame.f_code.co_name == "echo" and frame.f_globals.get("__name__") == "click.utils":
+            target = frame.f_locals.get("file")
+            return not frame.f_locals.get("err") and getattr(target, "name", "") == "<stdout>"
+    return False
 
 
 def _reader_gone(error: OSError) -> bool:
