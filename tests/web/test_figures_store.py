@@ -286,7 +286,8 @@ def test_sqlite_arrow_read_of_the_stored_rows_is_the_sqlite3_read(store, tmp_pat
 @pytest.mark.parametrize("limit", [26, 27])
 def test_only_results_above_the_limit_go_to_the_child_process(store, monkeypatch, limit) -> None:  # noqa: ANN001
     """SQLite: 27 rows read in this process up to a limit of 27; above it, through the ADBC
-    child (here the database is in memory, which the child cannot open: sqlite3 again)."""
+    child (told here that it applies, though the database is in memory: it gives nothing,
+    and sqlite3 reads every row again)."""
     from django.db import connection
 
     from kipu.web.submissions import queries, sqlite_arrow
@@ -294,9 +295,53 @@ def test_only_results_above_the_limit_go_to_the_child_process(store, monkeypatch
     if connection.vendor != "sqlite":
         pytest.skip("the child process reads SQLite files")
     asked: list[int] = []
-    arrow = sqlite_arrow.read
-    monkeypatch.setattr(sqlite_arrow, "read", lambda *a: asked.append(1) or arrow(*a))
+    monkeypatch.setattr(sqlite_arrow, "applies", lambda: True)
+    monkeypatch.setattr(sqlite_arrow, "read", lambda *a: asked.append(1))
     monkeypatch.setattr(queries, "IN_PROCESS_ROWS", limit)
     found = activity_frame(store)
     assert asked == ([1] if limit < 27 else [])
     assert found.height == 27 and found.equals(activity_frame(store, fast=False))
+
+
+@pytest.mark.parametrize("limit", [1, 26, 27, 28])
+def test_where_the_child_does_not_apply_the_rows_read_so_far_are_kept(  # noqa: ANN001
+    store, monkeypatch, limit
+) -> None:
+    from django.db import connection
+
+    from kipu.web.submissions import queries, sqlite_arrow
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the child process reads SQLite files")
+    monkeypatch.setattr(sqlite_arrow, "read", lambda *a: pytest.fail("must not be asked"))
+    monkeypatch.setattr(queries, "IN_PROCESS_ROWS", limit)
+    found = activity_frame(store)
+    assert found.height == 27 and found.equals(activity_frame(store, fast=False))
+
+
+@pytest.mark.parametrize("limit", [26, 27])
+def test_the_snapshot_goes_by_the_submissions_row_counts(store, monkeypatch, limit) -> None:  # noqa: ANN001
+    """The snapshot knows its row count from the submissions (27, and 7 for one of them):
+    above the limit it asks the child at once; if the child gives nothing, sqlite3 reads the
+    rows, and the child is not asked twice."""
+    from django.db import connection
+
+    from kipu.web.submissions import queries, sqlite_arrow
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the child process reads SQLite files")
+    asked: list[int] = []
+    expected: list[int | None] = []
+    read_sqlite = queries._read_sqlite
+    monkeypatch.setattr(sqlite_arrow, "applies", lambda: True)
+    monkeypatch.setattr(sqlite_arrow, "read", lambda *a: asked.append(1))
+    monkeypatch.setattr(
+        queries, "_read_sqlite", lambda *a: expected.append(a[-1]) or read_sqlite(*a)
+    )
+    monkeypatch.setattr(queries, "IN_PROCESS_ROWS", limit)
+    found = snapshot_frame(store)
+    one = store.submissions.filter(status="current").order_by("id").first()
+    assert snapshot_frame(store, [one.pk]).height == one.row_count == 7
+    assert expected == [27, 7]
+    assert asked == ([1] if limit < 27 else [])
+    assert found.height == 27

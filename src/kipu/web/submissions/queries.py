@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
+from django.db.models import Sum
 
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.platforms.models import Organisation, Platform
@@ -49,8 +50,9 @@ SNAPSHOT_COLUMNS: dict[str, Any] = {"submission_id": pl.Int64, "clean": pl.Boole
 _SNAPSHOT_SQL = ", a.submission_id, CASE WHEN a.has_error THEN 0 ELSE 1 END"
 Param = str | int | bool | None
 # Rows read through the sqlite3 module before the child process of `sqlite_arrow` is worth its
-# start (about 0.3 s, what sqlite3 takes for some 30,000 rows of activities).
-IN_PROCESS_ROWS = 20_000
+# start (about 0.3 s, what sqlite3 takes for some 30,000 rows of activities); a large result
+# wastes them (0.1 s).
+IN_PROCESS_ROWS = 10_000
 _COUNTS = [n for n in ACTIVITY_FRAME if ACTIVITY_FRAME[n] == pl.Int64 and n != "row"]
 log = logging.getLogger(__name__)
 
@@ -155,18 +157,32 @@ def snapshot_frame(
     condition = [(f"a.submission_id IN ({ids or 'NULL'})", ids)] if submissions is not None else []
     sql, params = _sql(platform, condition, _SNAPSHOT_SQL)
     schema = {**ACTIVITY_FRAME, **SNAPSHOT_COLUMNS}
-    return read_frame(sql, params, schema, codes or reference_codes(platform))
+    current = Submission.objects.filter(platform=platform, status="current")
+    if submissions is not None:
+        current = current.filter(pk__in=list(submissions))
+    expected = current.aggregate(rows=Sum("row_count"))["rows"] or 0
+    return read_frame(sql, params, schema, codes or reference_codes(platform), expected=expected)
 
 
 def read_frame(
-    sql: str, params: list[Param], schema: dict[str, Any], codes: Codes, *, fast: bool = True
+    sql: str,
+    params: list[Param],
+    schema: dict[str, Any],
+    codes: Codes,
+    *,
+    fast: bool = True,
+    expected: int | None = None,
 ) -> pl.DataFrame:
-    """The rows of `sql` (`_SELECT`: ids, not codes) as a frame of `schema`, with codes."""
-    frame = _read_ids(sql, params, _with_ids(schema), fast=fast)
+    """The rows of `sql` (`_SELECT`: ids, not codes) as a frame of `schema`, with codes.
+    `expected`: how many rows the submissions say there are, when known (it only chooses
+    how SQLite's rows are read)."""
+    frame = _read_ids(sql, params, _with_ids(schema), fast=fast, expected=expected)
     return _with_codes(frame, codes) if frame.height else pl.DataFrame(schema=schema)
 
 
-def _read_ids(sql: str, params: list[Param], schema: dict[str, Any], *, fast: bool) -> pl.DataFrame:
+def _read_ids(
+    sql: str, params: list[Param], schema: dict[str, Any], *, fast: bool, expected: int | None
+) -> pl.DataFrame:
     if not fast:
         with connection.cursor() as cursor:
             cursor.execute(sql + _sqlite_order(), params)
@@ -176,7 +192,7 @@ def _read_ids(sql: str, params: list[Param], schema: dict[str, Any], *, fast: bo
         found = _read_arrow(sql, params, schema)
         frame = found if found is not None else _read_postgres(sql, params, schema)
     else:
-        frame = _read_sqlite(sql, params, schema)
+        frame = _read_sqlite(sql, params, schema, expected)
     return frame if frame.height else pl.DataFrame(schema=schema)
 
 
@@ -250,34 +266,53 @@ def _sqlite_order() -> str:
     return " ORDER BY a.id" if connection.vendor == "sqlite" else ""
 
 
-def _read_sqlite(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.DataFrame:
+def _read_sqlite(
+    sql: str, params: list[Param], schema: dict[str, Any], expected: int | None
+) -> pl.DataFrame:
     """Small results through the sqlite3 module; large ones through ADBC in a child process
-    (`sqlite_arrow`), whose start costs what sqlite3 takes for about 30,000 rows."""
-    if _more_rows_than(sql, params, IN_PROCESS_ROWS):
+    (`sqlite_arrow`), whose start costs what sqlite3 takes for about 30,000 rows. Unless the
+    `expected` row count says, the first IN_PROCESS_ROWS + 1 rows decide: a small result is
+    read in that one pass (counting the rows first cost small reads of a large store a second
+    scan), a large one wastes them."""
+    large = expected is not None and expected > IN_PROCESS_ROWS
+    if large and sqlite_arrow.applies():
         found = sqlite_arrow.read(sql, params, schema, Activity._meta.db_table)
         if found is not None:
             return found
-    return _read_sqlite_rows(sql, params, schema)
-
-
-def _more_rows_than(sql: str, params: list[Param], limit: int) -> bool:
-    """Whether `sql` gives more than `limit` rows, counted by SQLite (no Python object per
-    value): a hundredth of reading them."""
     connection.ensure_connection()
-    counted = f"SELECT count(*) FROM ({sql.replace('%s', '?')} LIMIT {int(limit) + 1})"
-    return bool(connection.connection.execute(counted, params).fetchone()[0] > limit)
+    query = sql.replace("%s", "?") + _sqlite_order()
+    cursor = connection.connection.execute(query, params)
+    batches = [cursor.fetchmany(IN_PROCESS_ROWS + 1)]
+    if not large and len(batches[0]) > IN_PROCESS_ROWS and sqlite_arrow.applies():
+        cursor.close()
+        found = sqlite_arrow.read(sql, params, schema, Activity._meta.db_table)
+        if found is not None:
+            return found
+        cursor, batches = connection.connection.execute(query, params), []
+    while batch := cursor.fetchmany(50_000):
+        batches.append(batch)
+    cursor.close()
+    return _rows_frame(batches, schema)
 
 
 def _read_sqlite_rows(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.DataFrame:
-    """Through the sqlite3 module, in large batches straight into column lists: small results,
-    the reading inside a transaction and of in-memory databases."""
+    """Every row through the sqlite3 module (the reference the other readings are tested
+    against)."""
     connection.ensure_connection()
     cursor = connection.connection.execute(sql.replace("%s", "?") + _sqlite_order(), params)
-    columns: list[list[object]] = [[] for _ in schema]
+    batches = []
     while batch := cursor.fetchmany(50_000):
+        batches.append(batch)
+    cursor.close()
+    return _rows_frame(batches, schema)
+
+
+def _rows_frame(batches: list[list[tuple[Any, ...]]], schema: dict[str, Any]) -> pl.DataFrame:
+    """Batches of sqlite3 rows as a frame of `schema`, straight into column lists."""
+    columns: list[list[object]] = [[] for _ in schema]
+    for batch in filter(None, batches):
         for values, column in zip(zip(*batch, strict=True), columns, strict=True):
             column.extend(values)
-    cursor.close()
     # SQLite hands booleans back as 0/1 integers.
     return pl.DataFrame(
         [

@@ -47,14 +47,19 @@ class ChildFailed(Exception):
     """The child process could not read the rows (its message says why)."""
 
 
+def applies() -> bool:
+    """Whether Django's SQLite database can be read this way: not when it is in memory
+    (tests), nor when the current transaction may hold rows of its own (the driver's
+    connections cannot see them)."""
+    return not connection.in_atomic_block and _file_database(connection.settings_dict.get("NAME"))
+
+
 def read(sql: str, params: list[Any], schema: dict[str, Any], table: str) -> pl.DataFrame | None:
-    """The rows of `sql` on Django's SQLite database (see `read_file`), or None when the
-    database is in memory (tests) or the current transaction may hold rows of its own (the
-    driver's connections cannot see them)."""
-    path = connection.settings_dict.get("NAME")
-    if connection.in_atomic_block or not _file_database(path):
+    """The rows of `sql` on Django's SQLite database (see `read_file`), or None when this
+    reading does not apply to it (`applies`)."""
+    if not applies():
         return None
-    return read_file(Path(str(path)), sql, params, schema, table)
+    return read_file(Path(str(connection.settings_dict["NAME"])), sql, params, schema, table)
 
 
 def read_file(
