@@ -6,10 +6,12 @@ infers a type per batch), text that looks like numbers, numbers stored in a text
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import django.db.backends.sqlite3.base  # noqa: F401 - registers Django's converters (bool)
@@ -306,3 +308,50 @@ def test_right_after_a_large_commit_the_halves_wait_for_their_locks(
             release.join()
         writer.close()
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    "answer", [b"garbage", b'{"files": 3}', b"[1]", b'{"files": []}', b'{"files": ["/etc/hosts"]}']
+)
+def test_an_answer_that_is_not_the_childs_own_files_gives_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: bytes
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    _write(path, _rows(0, [("a", 1, 1.0, 1)]))
+    warned: list[str] = []
+    monkeypatch.setattr(sqlite_arrow.log, "warning", lambda *a: warned.append(a[0] % a[1:]))
+    done = subprocess.CompletedProcess([], 0, stdout=answer, stderr=b"")
+    monkeypatch.setattr(sqlite_arrow.subprocess, "run", lambda *a, **k: done)
+    assert sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t") is None
+    assert len(warned) == 1 and "answer" in warned[0]
+
+
+def test_modules_in_the_working_directory_are_not_the_childs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    _write(path, _rows(0, [("a", 1, 1.0, 1)]))
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "json.py").write_text("raise SystemExit('the json.py of the working directory')\n")
+    monkeypatch.chdir(here)
+    found = sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t")
+    assert found is not None and found.equals(_plain(path, "x"))
+
+
+def test_folders_left_by_a_killed_read_are_swept_after_an_hour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_arrow.tempfile, "tempdir", str(tmp_path))
+    old, recent, other = (tmp_path / n for n in ("kipu-rows-old", "kipu-rows-new", "other"))
+    for folder in (old, recent, other):
+        folder.mkdir()
+        (folder / "0.arrow").write_bytes(b"x")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    os.utime(other, (hours_ago, hours_ago))
+    path = tmp_path / "db.sqlite3"
+    _write(path, _rows(0, [("a", 1, 1.0, 1)]))
+    assert sqlite_arrow.read_file(path, SQL, ["x"], SCHEMA, "t") is not None
+    assert not old.exists() and recent.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.glob("kipu-rows-*")) == ["kipu-rows-new"]

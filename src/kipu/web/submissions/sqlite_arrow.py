@@ -29,10 +29,12 @@ import contextlib
 import importlib.util
 import json
 import logging
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,8 @@ from django.db import connection
 
 log = logging.getLogger(__name__)
 CHILD = "kipu.web.submissions.sqlite_child"
+FOLDER_PREFIX = "kipu-rows-"
+STALE_SECONDS = 3600.0
 
 
 class ChildFailed(Exception):
@@ -77,10 +81,11 @@ def read_file(
     if query is None or not path.is_file():
         return None
     uri = path.resolve().as_uri() + "?mode=ro"
+    _sweep(Path(tempfile.gettempdir()))
     try:
         with (
             contextlib.closing(sqlite3.connect(uri, uri=True, timeout=20)) as watch,
-            tempfile.TemporaryDirectory(prefix="kipu-rows-") as folder,
+            tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX) as folder,
         ):
             before = _data_version(watch)
             frames = _child_read(uri, query, table, Path(folder), halves=True)
@@ -102,8 +107,8 @@ def _child_read(
     Raises ChildFailed. The child is waited for: no process outlives the call (this is not
     background work)."""
     request = {"uri": uri, "query": query, "table": table, "folder": str(folder), "halves": halves}
-    done = subprocess.run(
-        [sys.executable, "-m", CHILD],
+    done = subprocess.run(  # -P: a json.py or polars/ in the working directory is not imported
+        [sys.executable, "-P", "-m", CHILD],
         input=json.dumps(request).encode(),
         capture_output=True,
         check=False,
@@ -112,10 +117,22 @@ def _child_read(
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ChildFailed(message[-1] if message else f"exit status {done.returncode}")
     try:
-        files = json.loads(done.stdout)["files"]
+        files = [Path(name) for name in json.loads(done.stdout)["files"]]
     except (ValueError, KeyError, TypeError) as error:
         raise ChildFailed(f"unreadable answer ({error})") from error
+    if not files or any(name.parent != folder for name in files):
+        raise ChildFailed(f"unexpected answer ({done.stdout[:200]!r})")
     return [pl.read_ipc(name) for name in files]
+
+
+def _sweep(folder: Path, older_than: float = STALE_SECONDS) -> None:
+    """Remove the folders of reads whose process was killed before it could (the OOM killer,
+    a hard stop of a worker): a million rows leave 400 MB. No read takes an hour."""
+    now = time.time()
+    for stale in folder.glob(f"{FOLDER_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if now - stale.stat().st_mtime > older_than:
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 # The driver's type of a column (from its values: SQLite stores any value in any column) that
