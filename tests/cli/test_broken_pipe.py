@@ -6,7 +6,6 @@ over, on a SQLite file of their own."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -29,18 +28,8 @@ ROUNDS = 3
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("pipes")
-    made = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "KIPU_DATA_DIR": str(folder),
-    }
-    add = ["platforms", "add", "gtrm", "--name", "GTRM Peru", "--country", "PER"]
-    for args in (["init"], add):
-        done = subprocess.run([KIPU, *args], env=made, capture_output=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-    return made
+def env(tmp_path_factory: pytest.TempPathFactory, process_env) -> dict[str, str]:  # noqa: ANN001
+    return process_env(tmp_path_factory.mktemp("pipes"))
 
 
 def read_then_close(env: dict[str, str], args: list[str], lines: int) -> tuple[int, str]:

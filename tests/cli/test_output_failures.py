@@ -35,20 +35,10 @@ FILES = [
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def env(tmp_path_factory: pytest.TempPathFactory, process_env) -> dict[str, str]:  # noqa: ANN001
     if not os.path.exists(FULL):
         pytest.skip("no /dev/full on this system")
-    folder = tmp_path_factory.mktemp("full")
-    made = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "KIPU_DATA_DIR": str(folder),
-    }
-    add = ["platforms", "add", "gtrm", "--name", "GTRM Peru", "--country", "PER"]
-    for args in (["init"], add):
-        done = subprocess.run([KIPU, *args], env=made, capture_output=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-    return made
+    return process_env(tmp_path_factory.mktemp("full"))
 
 
 def _run(env: dict[str, str], args: list[str], stdout: str | None) -> tuple[int, str]:
