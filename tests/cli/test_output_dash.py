@@ -45,7 +45,7 @@ def stored(kipu, make_platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.parametrize("table", ["activities", "figures"])
 def test_export_csv_to_standard_output_is_the_file(kipu, stored: Path, table: str) -> None:  # noqa: ANN001
-    to_file = kipu("export", "--month", "2019-11", "--table", table, "-o", "out")
+    to_file = kipu("export", "--month", "2019-11", "--table", table, "-o", "out.csv")
     assert to_file.exit_code == 0, to_file.output
     written = (stored / "out.csv").read_bytes()
     (stored / "out.csv").unlink()
@@ -55,6 +55,28 @@ def test_export_csv_to_standard_output_is_the_file(kipu, stored: Path, table: st
     said = "1 activities" if table == "activities" else "Figures"
     assert piped.stderr == f"{said} written to standard output.\n"
     assert list(stored.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["2019.11-data", "data.txt", "data"])
+@pytest.mark.parametrize("output_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("table", ["activities", "figures"])
+def test_export_writes_the_file_it_is_told(
+    kipu,  # noqa: ANN001
+    stored: Path,
+    name: str,
+    output_format: str,
+    table: str,
+) -> None:
+    """Exactly that name, in the format asked for: the name used to get the format's suffix
+    in place of its own ("2019.11-data" became "2019.csv"; /dev/full, "/dev/full.csv"), and
+    the figures' format was taken from that suffix."""
+    args = ("--month", "2019-11", "--format", output_format, "--table", table, "-o", name)
+    done = kipu("export", *args)
+    assert done.exit_code == 0, done.output
+    assert [p.name for p in stored.iterdir()] == [name]
+    said = "1 activities written" if table == "activities" else "Figures written"
+    assert done.stdout == f"{said}: {name}\n"
+    assert (stored / name).read_bytes().startswith(b"PK") == (output_format == "xlsx")
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,11 @@ import getpass
 import io
 import json
 import os
+import re
 import select
 import sys
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -62,6 +64,54 @@ def output_file(
         )
         fail([message], status=2)
     return None
+
+
+PARTIAL = ".kipu-partial-"  # how a file being written is named, beside its target
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """Where to write `target` so that it appears whole or not at all.
+
+    Yields a new file beside it (`.kipu-partial-XXXX-<name>`, same folder so the final rename
+    is atomic, same suffix for writers that look at it); when the block ends without an
+    exception, the file is flushed to disk and renamed over `target`. Any exception (a full
+    disk, the file size limit, an error of the writer, Ctrl-C) removes it and leaves `target`
+    as it was: a good file from last month is never replaced by a truncated one. The file gets
+    the permissions `target` had, or those a plain open would give (0666 less the umask).
+
+    `target` itself is yielded, written in place, when it is not a regular file (/dev/null, a
+    named pipe, /dev/stdout) or when its folder allows no new file (a writable file in a
+    read-only folder). A symbolic link is followed: the file it points at is replaced.
+    """
+    final = Path(os.path.realpath(target))
+    if final.exists() and not final.is_file():
+        yield target
+        return
+    try:
+        handle, name = tempfile.mkstemp(prefix=PARTIAL, suffix=f"-{final.name}", dir=final.parent)
+    except OSError:
+        yield target
+        return
+    os.close(handle)
+    partial = Path(name)
+    try:
+        yield partial
+        mode = final.stat().st_mode & 0o7777 if final.exists() else 0o666 & ~_umask()
+        os.chmod(partial, mode)
+        with partial.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(partial, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def cli_actor() -> str:
@@ -172,12 +222,27 @@ def _flush_stdout() -> None:
 
 
 def _workbook_not_written(error: Exception) -> OSError | None:
-    """The OSError behind xlsxwriter's FileCreateError (its own class, not an OSError)."""
+    """The OSError behind a workbook writer's own exception (not OSErrors): xlsxwriter's
+    FileCreateError, and lxml's SerialisationError (openpyxl writes through lxml), named
+    after the error number when it is one of input/output ("IO_ENOSPC", "IO_EFBIG")."""
     module = sys.modules.get("xlsxwriter.exceptions")
-    if module is None or not isinstance(error, module.FileCreateError):
-        return None
-    cause = error.args[0] if error.args else None
-    return cause if isinstance(cause, OSError) else OSError(str(error))
+    if module is not None and isinstance(error, module.FileCreateError):
+        cause = error.args[0] if error.args else None
+        return cause if isinstance(cause, OSError) else OSError(str(error))
+    lxml = sys.modules.get("lxml.etree")
+    if lxml is not None and isinstance(error, lxml.SerialisationError):
+        name = str(error)
+        if not name.startswith("IO_"):
+            return None  # not the disk: a fault of the workbook's content, shown in full
+        number = getattr(errno, name[3:], None)
+        if isinstance(number, int):
+            return OSError(number, os.strerror(number))
+        return OSError(errno.EIO, f"the workbook could not be written ({name})")
+    return None
+
+
+# Polars (CSV output) raises OSErrors without an error number, their message ending in it.
+_OS_ERROR = re.compile(r" \(os error \d+\)$")
 
 
 class ClosedOutput(io.TextIOBase):
@@ -196,7 +261,7 @@ def _report_system_error(error: OSError, raised: BaseException) -> None:
     it). Standard output that failed is pointed at /dev/null; what the failure left behind
     (a half-written file object that fails again when collected) is let go quietly: the
     command has failed once, and says it once."""
-    reason = error.strerror or str(error)
+    reason = error.strerror or _OS_ERROR.sub("", str(error))
     if _on_stdout(error):
         message = f"cannot write to standard output: {reason}"
         _discard_stdout()

@@ -19,6 +19,7 @@ from kipu.cli.base import (
     emit,
     fail,
     output_file,
+    replacing,
     setup_django,
 )
 
@@ -143,12 +144,14 @@ def validate(
         from kipu.core.validation.annotate import annotate_workbook
 
         target = target or file.with_name(f"{file.stem}-checked.xlsx")
-        annotate_workbook(file, report, target)
+        with replacing(target) as partial:
+            annotate_workbook(file, report, partial)
         click.echo(f"{describe_report(report, limit=0)}\nAnnotated workbook: {target}")
     else:
         text = report.to_json(indent=2) if output_format == "json" else describe_report(report)
         if target:
-            target.write_text(text + "\n", encoding="utf-8")
+            with replacing(target) as partial:
+                partial.write_text(text + "\n", encoding="utf-8")
         else:
             click.echo(text)
     sys.exit(2 if file_level_failure(report) else (0 if report.valid else 1))
@@ -352,9 +355,14 @@ def template(
     check_month(month)
     organisation = organisation_key(platform, org)
     reference = reference_data(platform, int(month[:4]) if month else None)
-    write_template(
-        reference, target, org=organisation.key if organisation else None, month=month, lang=lang
-    )
+    with replacing(target) as partial:
+        write_template(
+            reference,
+            partial,
+            org=organisation.key if organisation else None,
+            month=month,
+            lang=lang,
+        )
     click.echo(f"Template written: {target}")
 
 

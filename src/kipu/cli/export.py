@@ -17,6 +17,7 @@ from kipu.cli.base import (
     current_platform,
     fail,
     output_file,
+    replacing,
     setup_django,
     write_stdout,
 )
@@ -98,16 +99,16 @@ def _figures(
         # Written by the same writer as the file (its cells neutralised alike), then copied.
         with tempfile.TemporaryDirectory(prefix="kipu-export-") as folder:
             written = Path(folder) / "figures.csv"
-            write_figures(figures, written, lang, hxl)
+            write_figures(figures, written, lang, hxl, output_format="csv")
             with written.open("rb") as source:
                 while chunk := source.read(1 << 16):
                     write_stdout(chunk)
         sys.stdout.flush()
         click.echo("Figures written to standard output.", err=True)
         return
-    target = output.with_suffix(f".{output_format}")
-    write_figures(figures, target, lang, hxl)
-    click.echo(f"Figures written: {target}")
+    with replacing(output) as partial:
+        write_figures(figures, partial, lang, hxl, output_format=output_format)
+    click.echo(f"Figures written: {output}")
 
 
 def _activities(
@@ -129,17 +130,17 @@ def _activities(
         sys.stdout.flush()
         click.echo(f"{counted.rows} activities written to standard output.", err=True)
         return
-    target = output.with_suffix(f".{output_format}")
-    if output_format == "xlsx":
-        try:
-            write_activities_xlsx(counted, reference, target, lang, hxl)
-        except ValueError as error:
-            fail([error], status=1)
-    else:
-        with target.open("wb") as handle:
-            for chunk in stream_activities_csv(counted, reference, lang, hxl):
-                handle.write(chunk)
-    click.echo(f"{counted.rows} activities written: {target}")
+    with replacing(output) as partial:
+        if output_format == "xlsx":
+            try:
+                write_activities_xlsx(counted, reference, partial, lang, hxl)
+            except ValueError as error:
+                fail([error], status=1)
+        else:
+            with partial.open("wb") as handle:
+                for chunk in stream_activities_csv(counted, reference, lang, hxl):
+                    handle.write(chunk)
+    click.echo(f"{counted.rows} activities written: {output}")
 
 
 class _Counted:

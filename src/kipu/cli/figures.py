@@ -14,6 +14,7 @@ from kipu.cli.base import (
     current_platform,
     fail,
     output_file,
+    replacing,
     setup_django,
     write_stdout,
 )
@@ -142,12 +143,14 @@ def _write(
 ) -> None:
     if output_format == "xlsx":
         assert output is not None
-        result.to_xlsx(output)
+        with replacing(output) as partial:
+            result.to_xlsx(partial)
         click.echo(f"Figures written: {output}")
         return
     if output_format == "csv":
         if output:
-            result.to_csv(output)
+            with replacing(output) as partial:
+                result.to_csv(partial)
         else:
             buffer = io.BytesIO()
             result.to_csv(buffer)
@@ -168,7 +171,8 @@ def _write(
                 f"Issues: {counts or 'none'}."
             )
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        with replacing(output) as partial:
+            partial.write_text(text + "\n", encoding="utf-8")
     else:
         click.echo(text)
 

@@ -19,6 +19,7 @@ from kipu.cli.base import (
     emit,
     fail,
     output_file,
+    replacing,
     setup_django,
 )
 from kipu.cli.collect import LANG, check_month
@@ -178,7 +179,8 @@ def figures(
     else:
         body = _text(shown, lang) + "\n"
     if target:
-        target.write_text(body, encoding="utf-8")
+        with replacing(target) as partial:
+            partial.write_text(body, encoding="utf-8")
     else:
         sys.stdout.write(body)
 

@@ -133,9 +133,10 @@ def test_export_command(data, platform, tmp_path) -> None:  # noqa: ANN001
     assert frictionless.validate(str(tmp_path / "pkg" / "datapackage.json")).valid
     for fmt, lang in (("csv", "es"), ("xlsx", "en")):
         result = runner.invoke(export, ["--month", "2019-06", "--format", fmt, "--lang", lang,
-                                        "-o", str(tmp_path / "june")])  # fmt: skip
+                                        "-o", str(tmp_path / f"june.{fmt}")])  # fmt: skip
         assert result.exit_code == 0 and "4 activities written" in result.output
     assert (tmp_path / "june.csv").read_text().startswith(COLUMNS[0].label_es)
+    assert (tmp_path / "june.xlsx").read_bytes().startswith(b"PK")
     figures = runner.invoke(export, ["--month", "2019-05", "--table", "figures",
                                      "-o", str(tmp_path / "fig.csv")])  # fmt: skip
     assert figures.exit_code == 0 and (tmp_path / "fig.csv").exists()

@@ -182,7 +182,7 @@ def figures(call: Call) -> HttpResponseBase:
         )
     if p["format"] == "xlsx":
         handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-        write_figures(result, Path(handle.name), p["lang"], p["hxl"])
+        write_figures(result, Path(handle.name), p["lang"], p["hxl"], output_format="xlsx")
         return FileResponse(
             handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE
         )

@@ -192,9 +192,12 @@ def figures_csv(figures: Figures, lang: str = "en", hxl: bool = True) -> bytes:
     return _csv_lines(figure_rows(figures, lang, hxl))
 
 
-def write_figures(figures: Figures, path: Path, lang: str = "en", hxl: bool = True) -> None:
+def write_figures(
+    figures: Figures, path: Path, lang: str = "en", hxl: bool = True, *, output_format: str
+) -> None:
+    """The figures table as `output_format` ("csv" or "xlsx") at `path`, whatever its name."""
     rows = figure_rows(figures, lang, hxl)
-    if path.suffix == ".xlsx":
+    if output_format == "xlsx":
         write_xlsx(rows, path, sheet="Figures")
     else:
         write_csv(rows, path)
