@@ -1,27 +1,22 @@
-"""An output file appears whole or not at all (`kipu.cli.base.replacing`): a write that fails
-half-way (a full disk, the file size limit, an error of the writer, Ctrl-C) leaves the file
-that was there before as it was, and nothing beside it. Before, `kipu figures -o F` on a full
-disk replaced last month's good F with a truncated one, and said so only on standard error.
-
-The last tests run every command that writes a file as a real process under a file size
-limit (RLIMIT_FSIZE: the write fails with EFBIG part-way, as on a full disk) on the synthetic
-demonstration's data."""
+"""Every command that writes a file, or a folder of files, as a real process under a file size
+limit (RLIMIT_FSIZE: writes fail with EFBIG part-way, as on a full disk), on the synthetic
+demonstration's data: the file or folder that was there before is left as it was, nothing is
+left beside it, and the command says so in one line with exit status 1. Before,
+`kipu figures -o F` on a full disk replaced last month's good F with a truncated one, and
+`kipu sitrep --out` left a new HTML beside a half-written PDF. `kipu.core.written` itself is
+tested in tests/core/test_written.py."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import resource
 import sqlite3
-import stat
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from kipu.cli.base import PARTIAL, replacing
 
 KIPU = str(Path(sys.executable).with_name("kipu"))
 GOOD = b"last month's file, checked and sent\n"
@@ -30,88 +25,6 @@ GOOD = b"last month's file, checked and sent\n"
 def _beside(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
-
-def test_a_finished_write_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> None:
-    target = tmp_path / "figures.csv"
-    target.write_bytes(GOOD)
-    target.chmod(0o640)
-    with replacing(target) as partial:
-        assert partial.parent == tmp_path and partial.name.startswith(PARTIAL)
-        assert partial.name.endswith("-figures.csv")  # writers that look at the suffix see it
-        assert target.read_bytes() == GOOD  # untouched while the new one is written
-        partial.write_bytes(b"new\n")
-    assert target.read_bytes() == b"new\n"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert _beside(tmp_path) == ["figures.csv"]
-
-
-def test_a_new_file_gets_the_permissions_of_a_plain_open(tmp_path: Path) -> None:
-    mask = os.umask(0o027)
-    try:
-        with replacing(tmp_path / "new.json") as partial:
-            partial.write_text("{}\n", encoding="utf-8")
-    finally:
-        os.umask(mask)
-    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640  # 0666 less 027
-
-
-@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
-def test_a_failed_write_leaves_the_old_file_and_nothing_else(
-    tmp_path: Path, failure: BaseException
-) -> None:
-    target = tmp_path / "figures.xlsx"
-    target.write_bytes(GOOD)
-    with pytest.raises(type(failure)), replacing(target) as partial:
-        partial.write_bytes(b"half a workb")
-        raise failure
-    assert target.read_bytes() == GOOD
-    assert _beside(tmp_path) == ["figures.xlsx"]
-
-
-def test_a_failed_first_write_leaves_no_file(tmp_path: Path) -> None:
-    with pytest.raises(ValueError), replacing(tmp_path / "out.csv") as partial:
-        partial.write_bytes(b"a,b\n")
-        raise ValueError("the writer refused a row")
-    assert _beside(tmp_path) == []
-
-
-def test_a_symbolic_link_keeps_pointing_at_the_replaced_file(tmp_path: Path) -> None:
-    (tmp_path / "real").mkdir()
-    real = tmp_path / "real" / "figures.csv"
-    real.write_bytes(GOOD)
-    link = tmp_path / "latest.csv"
-    link.symlink_to(real)
-    with replacing(link) as partial:
-        partial.write_bytes(b"new\n")
-    assert link.is_symlink() and real.read_bytes() == b"new\n"
-    assert _beside(tmp_path / "real") == ["figures.csv"]
-
-
-def test_what_is_not_a_regular_file_is_written_in_place(tmp_path: Path) -> None:
-    with replacing(Path(os.devnull)) as partial:
-        assert partial == Path(os.devnull)
-    pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    with replacing(pipe) as partial:
-        assert partial == pipe
-
-
-def test_a_folder_that_takes_no_new_file_is_written_in_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A writable file in a read-only folder: as before, rather than refused."""
-    import tempfile
-
-    def refused(**_: object) -> tuple[int, str]:
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(tempfile, "mkstemp", refused)
-    target = tmp_path / "figures.csv"
-    with replacing(target) as partial:
-        assert partial == target
-
-
-# --- every command that writes a file, as a real process -------------------------------------
 
 LIMIT = 8 * 1024  # bytes: below every output
 YEAR = ["--from", "2019-01", "--to", "2019-12"]
@@ -186,3 +99,26 @@ def test_an_output_that_cannot_be_finished_leaves_the_old_file(
     assert done.stderr.decode() == "error: File too large\n"
     assert target.read_bytes() == GOOD
     assert _beside(target.parent) == ["figures"]
+
+
+@pytest.mark.slow
+@pytest.mark.backend_independent
+def test_a_report_that_cannot_be_finished_leaves_the_old_one(
+    demo: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    env, _ = demo
+    out = tmp_path / "2019-11"
+    out.mkdir()
+    (out / "sitrep.pdf").write_bytes(GOOD)
+    (out / "notes.md").write_text("the IM team's own notes", encoding="utf-8")
+    args = [KIPU, "sitrep", *PLATFORM, "--month", "2019-11", "--out", str(out)]
+    done = subprocess.run(args, env=env, capture_output=True, timeout=600, preexec_fn=_limited)
+    assert (done.returncode, done.stderr.decode()) == (1, "error: File too large\n")
+    assert _beside(out) == ["notes.md", "sitrep.pdf"] and (out / "sitrep.pdf").read_bytes() == GOOD
+    assert _beside(tmp_path) == ["2019-11"]
+    done = subprocess.run(args, env=env, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (out / "sitrep.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "notes.md").read_text(encoding="utf-8") == "the IM team's own notes"
+    written = ["figures", "figures.json", "notes.md", "sitrep.docx", "sitrep.html", "sitrep.pdf"]
+    assert _beside(out) == written and _beside(tmp_path) == ["2019-11"]

@@ -13,8 +13,7 @@ import os
 import re
 import select
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -64,54 +63,6 @@ def output_file(
         )
         fail([message], status=2)
     return None
-
-
-PARTIAL = ".kipu-partial-"  # how a file being written is named, beside its target
-
-
-@contextlib.contextmanager
-def replacing(target: Path) -> Iterator[Path]:
-    """Where to write `target` so that it appears whole or not at all.
-
-    Yields a new file beside it (`.kipu-partial-XXXX-<name>`, same folder so the final rename
-    is atomic, same suffix for writers that look at it); when the block ends without an
-    exception, the file is flushed to disk and renamed over `target`. Any exception (a full
-    disk, the file size limit, an error of the writer, Ctrl-C) removes it and leaves `target`
-    as it was: a good file from last month is never replaced by a truncated one. The file gets
-    the permissions `target` had, or those a plain open would give (0666 less the umask).
-
-    `target` itself is yielded, written in place, when it is not a regular file (/dev/null, a
-    named pipe, /dev/stdout) or when its folder allows no new file (a writable file in a
-    read-only folder). A symbolic link is followed: the file it points at is replaced.
-    """
-    final = Path(os.path.realpath(target))
-    if final.exists() and not final.is_file():
-        yield target
-        return
-    try:
-        handle, name = tempfile.mkstemp(prefix=PARTIAL, suffix=f"-{final.name}", dir=final.parent)
-    except OSError:
-        yield target
-        return
-    os.close(handle)
-    partial = Path(name)
-    try:
-        yield partial
-        mode = final.stat().st_mode & 0o7777 if final.exists() else 0o666 & ~_umask()
-        os.chmod(partial, mode)
-        with partial.open("rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(partial, final)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def cli_actor() -> str:

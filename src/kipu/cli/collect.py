@@ -19,9 +19,9 @@ from kipu.cli.base import (
     emit,
     fail,
     output_file,
-    replacing,
     setup_django,
 )
+from kipu.core.written import replacing
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

@@ -14,11 +14,11 @@ from kipu.cli.base import (
     current_platform,
     fail,
     output_file,
-    replacing,
     setup_django,
     write_stdout,
 )
 from kipu.cli.collect import LANG, check_month
+from kipu.core.written import replacing
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 

@@ -19,10 +19,10 @@ from kipu.cli.base import (
     emit,
     fail,
     output_file,
-    replacing,
     setup_django,
 )
 from kipu.cli.collect import LANG, check_month
+from kipu.core.written import replacing
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 

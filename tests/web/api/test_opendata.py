@@ -142,6 +142,31 @@ def test_export_command(data, platform, tmp_path) -> None:  # noqa: ANN001
     assert figures.exit_code == 0 and (tmp_path / "fig.csv").exists()
 
 
+def test_a_package_that_cannot_be_finished_leaves_the_folder_as_it_was(
+    data,  # noqa: ANN001
+    platform,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """All three files or none: a full disk after activities.csv used to leave it beside
+    last month's figures.csv and datapackage.json."""
+    from kipu.web.api import datapackage
+
+    folder = tmp_path / "out" / "open-data"
+    assert datapackage.write_package(platform, "2019-05", folder) == folder / "datapackage.json"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert sorted(before) == ["activities.csv", "datapackage.json", "figures.csv"]
+
+    def disk_full(*_: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(datapackage, "figures_csv", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        datapackage.write_package(platform, "2019-06", folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in folder.parent.iterdir()] == ["open-data"]
+
+
 # --- the demonstration platform --------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from kipu.core.report.context import ReportContext
 from kipu.core.report.labels import label
 from kipu.core.report.narrative import NarrativeError, check
 from kipu.core.report.view import Asset, ReportView, make_view
+from kipu.core.written import staged_folder
 
 PNG_DPI = 150  # sharp enough for A4 print and Word; 200 dpi costs ~1 s more per build
 
@@ -154,17 +155,36 @@ def build_report(
     """Write the report in `formats` (HTML and figures.json always) into `out_dir`;
     `progress(format, path)` is called as each of sitrep.html/.pdf/.docx is written.
 
-    Raises `narrative.NarrativeError` listing every problem of the narrative before drawing
-    or writing anything (a figure that does not exist, an argument that names nothing), so a
-    half-written report never replaces a good one.
+    A half-written report never replaces a good one. Every problem of the narrative (a
+    figure that does not exist, an argument that names nothing) raises
+    `narrative.NarrativeError` before anything is drawn; the files are then written into a
+    folder beside `out_dir` and moved into it only once all are written
+    (`kipu.core.written.staged_folder`), so a failure while writing (a full disk, a PDF that
+    cannot be made) leaves `out_dir` as it was. Raises OSError for such a failure.
     """
-    from kipu.core.report.html import render_html
-
     problems = narrative_problems(context)
     if problems:
         raise NarrativeError("\n".join(problems))
-    done = progress or (lambda _format, _path: None)
     out = Path(out_dir)
+    done = progress or (lambda _format, _path: None)
+    with staged_folder(out) as staging:
+        result = _write(context, staging, formats, lambda f, p: done(f, out / p.name))
+    return BuildResult(
+        out / result.html.name,
+        out / result.pdf.name if result.pdf else None,
+        out / result.docx.name if result.docx else None,
+        out / result.figures_json.name,
+        [out / path.relative_to(staging) for path in result.figure_files],
+        result.figures,
+        result.view,
+    )
+
+
+def _write(
+    context: ReportContext, out: Path, formats: tuple[str, ...], done: Progress
+) -> BuildResult:
+    from kipu.core.report.html import render_html
+
     graphics = make_graphics(context)
     assets = {key: Asset(key, g.svg(), g.png(dpi=PNG_DPI)) for key, g in graphics.items()}
     view = make_view(context, assets)

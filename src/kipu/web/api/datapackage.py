@@ -18,6 +18,7 @@ import polars as pl
 
 from kipu.core.figures import Figures
 from kipu.core.schema import COLUMNS, EXPORT_HXL, INTEGER, NUMBER, YES_NO
+from kipu.core.written import staged_folder
 from kipu.web.accounts.scope import Scope, published_months
 from kipu.web.api.opendata import EXPORTED, FIGURE_COLUMNS, figures_csv, stream_activities_csv
 from kipu.web.api.pagination import activity_slices
@@ -159,15 +160,16 @@ def package_activity_chunks(platform: Platform, month: str) -> Iterator[bytes]:
 
 
 def write_package(platform: Platform, month: str, folder: Path) -> Path:
-    """Write datapackage.json, activities.csv and figures.csv into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "activities.csv").open("wb") as handle:
-        for chunk in package_activity_chunks(platform, month):
-            handle.write(chunk)
-    (folder / "figures.csv").write_bytes(figures_csv(month_figures(platform, month)))
-    target = folder / "datapackage.json"
-    target.write_text(
-        json.dumps(descriptor(platform, month), ensure_ascii=False, indent=2) + "\n",
-        encoding="utf-8",
-    )
-    return target
+    """Write datapackage.json, activities.csv and figures.csv into `folder`, all three or
+    none (`kipu.core.written.staged_folder`: a failure half-way leaves `folder` as it was).
+    Raises OSError for such a failure."""
+    with staged_folder(folder) as staging:
+        with (staging / "activities.csv").open("wb") as handle:
+            for chunk in package_activity_chunks(platform, month):
+                handle.write(chunk)
+        (staging / "figures.csv").write_bytes(figures_csv(month_figures(platform, month)))
+        (staging / "datapackage.json").write_text(
+            json.dumps(descriptor(platform, month), ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
+    return folder / "datapackage.json"
