@@ -80,6 +80,55 @@ def test_export_writes_the_file_it_is_told(
 
 
 @pytest.mark.parametrize(
+    ("args", "starts"),
+    [
+        (["export", "--month", "2019-11", "-o", "nov.xlsx"], b"PK"),
+        (["export", "--month", "2019-11", "-o", "nov.CSV"], b"Country Country,"),
+        (["figures", "-o", "figures.csv"], b"Country,"),
+        (["figures", "-o", "figures.json"], b"{"),
+        (["figures", "-o", "figures.xlsx"], b"PK"),
+        (["figures", "-o", "figures.txt"], b"People reached"),
+        (["validate", "{5w}", "-o", "checked.json"], b"{"),
+        (["validate", "{5w}", "-o", "checked.xlsx"], b"PK"),
+    ],
+)
+def test_without_format_the_name_says_it(
+    kipu,  # noqa: ANN001
+    stored: Path,
+    args: list[str],
+    starts: bytes,
+) -> None:
+    """`-o nov.xlsx` alone used to write CSV into nov.xlsx (a workbook Excel cannot open)."""
+    done = kipu(*[a.replace("{5w}", str(stored.parent / "5w.xlsx")) for a in args])
+    assert done.exit_code == 0, done.output
+    assert (stored / args[-1]).read_bytes().startswith(starts)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--month", "2019-11", "--format", "csv", "-o", "nov.xlsx"],
+        ["export", "--month", "2019-11", "--format", "xlsx", "-o", "nov.csv"],
+        ["figures", "--format", "json", "-o", "figures.csv"],
+        ["figures", "--format", "text", "-o", "figures.json"],
+        ["validate", "{5w}", "--format", "json", "-o", "checked.xlsx"],
+        ["survey", "figures", "--survey", "fm", "-o", "results.xlsx"],  # no XLSX for surveys
+    ],
+)
+def test_a_name_that_says_another_format_is_a_usage_error(
+    kipu,  # noqa: ANN001
+    stored: Path,
+    args: list[str],
+) -> None:
+    done = kipu(*[a.replace("{5w}", str(stored.parent / "5w.xlsx")) for a in args])
+    assert done.exit_code == 2 and done.stdout == ""
+    assert (
+        done.stderr.startswith(f"error: -o {args[-1]} names a ") and "give --format" in done.stderr
+    )
+    assert list(stored.iterdir()) == []
+
+
+@pytest.mark.parametrize(
     ("args", "refused"),
     [
         (["export", "--month", "2019-11", "--format", "xlsx", "-o", "-"], "an XLSX workbook"),

@@ -26,7 +26,7 @@ def test_a_finished_write_replaces_the_file_and_keeps_its_permissions(tmp_path: 
     target.chmod(0o640)
     with replacing(target) as partial:
         assert partial.parent == tmp_path and partial.name.startswith(PARTIAL)
-        assert partial.name.endswith("-figures.csv")  # writers that look at the suffix see it
+        assert partial.suffix == ".csv"  # writers that look at the suffix see it
         assert target.read_bytes() == GOOD  # untouched while the new one is written
         partial.write_bytes(b"new\n")
     assert target.read_bytes() == b"new\n"
@@ -138,3 +138,138 @@ def test_a_staged_folder_makes_a_missing_folder_and_its_parents(tmp_path: Path) 
     with pytest.raises(ValueError), staged_folder(tmp_path / "never") as staging:
         raise ValueError("the writer refused")
     assert not (tmp_path / "never").exists()
+
+
+# --- what a helper found trying to break it ----------------------------------------------------
+
+
+def test_a_name_too_long_for_a_prefix_is_still_written_whole(tmp_path: Path) -> None:
+    target = tmp_path / ("a" * 246 + ".csv")  # 250 bytes: the longest names many systems take
+    target.write_bytes(GOOD)
+    with pytest.raises(OSError), replacing(target) as partial:
+        partial.write_bytes(b"half")
+        raise OSError(27, "File too large")
+    assert target.read_bytes() == GOOD and _beside(tmp_path) == [target.name]
+    with replacing(target) as partial:
+        assert partial.suffix == ".csv"
+        partial.write_bytes(b"new\n")
+    assert target.read_bytes() == b"new\n" and _beside(tmp_path) == [target.name]
+
+
+def test_no_room_for_a_new_file_is_an_error_not_a_write_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No space, no inodes: writing in place would truncate the old file on the same error."""
+    import tempfile
+
+    def full(**_: object) -> tuple[int, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    target = tmp_path / "figures.csv"
+    target.write_bytes(GOOD)
+    with pytest.raises(OSError, match="No space"), replacing(target):
+        pytest.fail("not reached")
+    assert target.read_bytes() == GOOD
+
+
+@pytest.mark.parametrize("refused", [16, 18, 1])  # EBUSY, EXDEV, EPERM
+def test_a_file_that_cannot_be_renamed_over_is_copied_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused: int
+) -> None:
+    """A file bind-mounted into a container, another user's file in a sticky folder."""
+    target = tmp_path / "figures.csv"
+    target.write_bytes(GOOD)
+
+    def replace(*_: object) -> None:
+        raise OSError(refused, os.strerror(refused))
+
+    monkeypatch.setattr(os, "replace", replace)
+    with replacing(target) as partial:
+        partial.write_bytes(b"new\n" * 100_000)
+    assert target.read_bytes() == b"new\n" * 100_000
+    assert _beside(tmp_path) == ["figures.csv"]
+
+
+def test_a_read_only_file_is_refused_by_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "figures.csv"
+    target.write_bytes(GOOD)
+    monkeypatch.setattr(os, "access", lambda *_: False)  # as for anyone but root on 0444
+    with pytest.raises(PermissionError) as refused, replacing(target):
+        pytest.fail("not reached")
+    assert refused.value.filename == str(target)
+    assert target.read_bytes() == GOOD and _beside(tmp_path) == ["figures.csv"]
+
+
+def test_an_error_about_the_file_beside_names_the_target(tmp_path: Path) -> None:
+    target = tmp_path / "figures.xlsx"
+    with pytest.raises(OSError) as failed, replacing(target) as partial:
+        raise OSError(28, "No space left on device", str(partial))
+    assert failed.value.filename == str(target)
+
+
+def test_descriptors_and_loops(tmp_path: Path) -> None:
+    """/dev/stdout is the caller's descriptor, whatever file it points at: written in place,
+    never renamed over. A loop of links is an error, as for a plain open."""
+    with replacing(Path("/dev/stdout")) as partial:
+        assert partial == Path("/dev/stdout")
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(OSError), replacing(tmp_path / "a"):
+        pytest.fail("not reached")
+    assert (tmp_path / "a").is_symlink() and _beside(tmp_path) == ["a", "b"]
+
+
+def test_what_killed_writes_left_is_swept_after_a_day(tmp_path: Path) -> None:
+    old, recent = tmp_path / f"{PARTIAL}abcd1234.csv", tmp_path / f"{PARTIAL}efgh5678.csv"
+    old_folder = tmp_path / f"{PARTIAL}ijkl9012-2019-11"
+    for stale in (old, recent):
+        stale.write_bytes(b"half")
+    old_folder.mkdir()
+    (old_folder / "sitrep.pdf").write_bytes(b"%PDF half")
+    for stale in (old, old_folder):
+        os.utime(stale, (0, 1_000_000_000))
+    with replacing(tmp_path / "figures.csv") as partial:
+        partial.write_bytes(b"new\n")
+    assert _beside(tmp_path) == sorted(["figures.csv", recent.name])
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_removes_what_was_being_written(tmp_path: Path, signal_name: str) -> None:
+    """`timeout`, `kill`, systemd, a closed terminal: as Ctrl-C, nothing left, old file kept."""
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "figures.csv"
+    target.write_bytes(GOOD)
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from kipu.core.written import replacing\n"
+        "with replacing(Path(sys.argv[1])) as partial:\n"
+        "    partial.write_bytes(b'half')\n"
+        "    print('ready', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None and child.stdout.readline() == "ready\n"
+    child.send_signal(getattr(signal, signal_name))
+    assert child.wait(timeout=60) == 128 + getattr(signal, signal_name)
+    assert target.read_bytes() == GOOD and _beside(tmp_path) == ["figures.csv"]
+
+
+def test_a_narrative_folder_takes_no_hidden_file_as_a_section(tmp_path: Path) -> None:
+    """`kipu figures --format text -o narrative/highlights.md` killed outright leaves
+    `.kipu-partial-XXXXXXXX.md` there: `kipu sitrep --narrative` refused it as a section."""
+    from kipu.cli.reports import read_narrative
+
+    (tmp_path / "es").mkdir()
+    (tmp_path / "es" / "highlights.md").write_text("Lo destacado", encoding="utf-8")
+    (tmp_path / "es" / f"{PARTIAL}abcd1234.md").write_text("a medio", encoding="utf-8")
+    (tmp_path / "es" / ".#context.md").write_text("an editor's lock", encoding="utf-8")
+    assert read_narrative(tmp_path, "es") == {"highlights": "Lo destacado"}

@@ -65,6 +65,26 @@ def output_file(
     return None
 
 
+SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+FORMAT_FROM_NAME = "default: from -o FILE's name, .csv .json .xlsx; else"
+
+
+def format_for(
+    given: str | None, output: Path | str | None, choices: tuple[str, ...], default: str
+) -> str:
+    """The format to write: `given` (--format), else the one the name of `-o FILE` ends in
+    (.csv, .json, .xlsx, in any case), else `default`. A name ending in another of those than
+    the format written is a usage error (exit status 2), before anything is read: a CSV named
+    .xlsx opens as a broken workbook, a workbook named .csv as noise."""
+    suffix = output.suffix if isinstance(output, Path) else ""
+    named = SUFFIX_FORMATS.get(suffix.lower())
+    chosen = given or (named if named in choices else None) or default
+    if named is not None and named != chosen and isinstance(output, Path):
+        wrong = f"-o {output.name} names a {named.upper()} file but {chosen} would be written in it"
+        fail([f"{wrong}: give --format {named}, or a name not ending in {suffix}"], status=2)
+    return chosen
+
+
 def cli_actor() -> str:
     """Who ran the command, as the audit log names them: cli:<login on this machine>."""
     try:
@@ -192,8 +212,8 @@ def _workbook_not_written(error: Exception) -> OSError | None:
     return None
 
 
-# Polars (CSV output) raises OSErrors without an error number, their message ending in it.
-_OS_ERROR = re.compile(r" \(os error \d+\)$")
+# Polars (CSV output) raises OSErrors without an error number, their message holding it.
+_OS_ERROR = re.compile(r" \(os error \d+\)")
 
 
 class ClosedOutput(io.TextIOBase):

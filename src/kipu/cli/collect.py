@@ -12,12 +12,14 @@ import click
 
 from kipu.cli.base import (
     FORMAT,
+    FORMAT_FROM_NAME,
     PLATFORM,
     OutputPath,
     cli_actor,
     current_platform,
     emit,
     fail,
+    format_for,
     output_file,
     setup_django,
 )
@@ -88,6 +90,9 @@ def file_level_failure(report: Any) -> bool:
     return any(i.severity == "error" and CATALOGUE[i.code].level == "file" for i in found)
 
 
+VALIDATE_FORMATS = ("text", "json", "xlsx")
+
+
 @click.command()
 @click.argument("file", type=FILE)
 @PLATFORM
@@ -96,10 +101,8 @@ def file_level_failure(report: Any) -> bool:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "xlsx"]),
-    default="text",
-    show_default=True,
-    help="xlsx: your workbook back with the bad cells highlighted.",
+    type=click.Choice(VALIDATE_FORMATS),
+    help=f"xlsx: your workbook back with the bad cells highlighted ({FORMAT_FROM_NAME} text).",
 )
 @LANG
 @click.option(
@@ -113,7 +116,7 @@ def validate(
     platform_slug: str | None,
     org: str | None,
     month: str | None,
-    output_format: str,
+    output_format: str | None,
     lang: str,
     output: Path | str | None,
 ) -> None:
@@ -123,6 +126,7 @@ def validate(
     """
     from kipu.core.read import prefetch
 
+    output_format = format_for(output_format, output, VALIDATE_FORMATS, "text")
     target = output_file(
         output, "the annotated workbook (--format xlsx)" if output_format == "xlsx" else None
     )

@@ -12,16 +12,20 @@ from typing import Any
 import click
 
 from kipu.cli.base import (
+    FORMAT_FROM_NAME,
     PLATFORM,
     OutputPath,
     current_platform,
     fail,
+    format_for,
     output_file,
     setup_django,
     write_stdout,
 )
 from kipu.cli.collect import LANG, check_month
 from kipu.core.written import replacing
+
+EXPORT_FORMATS = ("csv", "xlsx", "datapackage")
 
 
 @click.command()
@@ -30,10 +34,9 @@ from kipu.core.written import replacing
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["csv", "xlsx", "datapackage"]),
-    default="csv",
-    show_default=True,
-    help="datapackage: datapackage.json + activities.csv + figures.csv in the -o folder.",
+    type=click.Choice(EXPORT_FORMATS),
+    help="datapackage: datapackage.json + activities.csv + figures.csv in the -o folder "
+    f"({FORMAT_FROM_NAME} csv).",
 )
 @click.option(
     "--table",
@@ -54,7 +57,7 @@ from kipu.core.written import replacing
 def export(
     platform_slug: str | None,
     month: str,
-    output_format: str,
+    output_format: str | None,
     table: str,
     no_hxl: bool,
     lang: str,
@@ -62,6 +65,7 @@ def export(
 ) -> None:
     """Export a month's activities or figures (CSV/XLSX with HXL), or its data package."""
     check_month(month)
+    output_format = format_for(output_format, output, EXPORT_FORMATS, "csv")
     refused = {"xlsx": "an XLSX workbook", "datapackage": "a data package (a folder of files)"}
     name = "FOLDER" if output_format == "datapackage" else "FILE"
     target = output_file(output, refused.get(output_format), name=name)

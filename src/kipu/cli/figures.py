@@ -9,10 +9,12 @@ from typing import Any
 import click
 
 from kipu.cli.base import (
+    FORMAT_FROM_NAME,
     PLATFORM,
     OutputPath,
     current_platform,
     fail,
+    format_for,
     output_file,
     setup_django,
     write_stdout,
@@ -21,6 +23,9 @@ from kipu.cli.collect import LANG, check_month
 from kipu.core.written import replacing
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+FIGURES_FORMATS = ("text", "json", "csv", "xlsx")
 
 
 @click.command()
@@ -41,9 +46,8 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "csv", "xlsx"]),
-    default="text",
-    show_default=True,
+    type=click.Choice(FIGURES_FORMATS),
+    help=f"({FORMAT_FROM_NAME} text)",
 )
 @click.option(
     "-o",
@@ -82,7 +86,7 @@ def figures(
     model: str,
     rmrp_only: bool,
     include_issues: bool,
-    output_format: str,
+    output_format: str | None,
     output: Path | str | None,
     input_file: Path | None,
     plan_file: Path | None,
@@ -93,6 +97,7 @@ def figures(
     """Compute people reached, partners, coverage and progress for a period."""
     check_month(date_from)
     check_month(date_to)
+    output_format = format_for(output_format, output, FIGURES_FORMATS, "text")
     target = output_file(
         output, "an XLSX workbook (--format xlsx)" if output_format == "xlsx" else None
     )

@@ -11,11 +11,13 @@ from kipu.cli.collect import check_month
 
 
 def read_narrative(folder: Path | None, lang: str) -> dict[str, str]:
-    """Sections from FOLDER/<lang>/<section>.md (highlights, context, or a sector/area code)."""
+    """Sections from FOLDER/<lang>/<section>.md (highlights, context, or a sector/area code).
+    Hidden files are not sections: an editor's backup, or a write of Kipu's not finished."""
     if folder is None:
         return {}
     sections = folder / lang if (folder / lang).is_dir() else folder
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(sections.glob("*.md"))}
+    found = sorted(p for p in sections.glob("*.md") if not p.name.startswith("."))
+    return {path.stem: path.read_text(encoding="utf-8") for path in found}
 
 
 @click.command()

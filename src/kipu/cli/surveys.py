@@ -12,12 +12,14 @@ import click
 
 from kipu.cli.base import (
     FORMAT,
+    FORMAT_FROM_NAME,
     PLATFORM,
     OutputPath,
     cli_actor,
     current_platform,
     emit,
     fail,
+    format_for,
     output_file,
     setup_django,
 )
@@ -25,6 +27,7 @@ from kipu.cli.collect import LANG, check_month
 from kipu.core.written import replacing
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+SURVEY_FORMATS = ("text", "json", "csv")
 
 
 @click.group("survey")
@@ -128,9 +131,8 @@ def import_round(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "csv"]),
-    default="text",
-    show_default=True,
+    type=click.Choice(SURVEY_FORMATS),
+    help=f"({FORMAT_FROM_NAME} text)",
 )
 @click.option(
     "-o",
@@ -144,13 +146,14 @@ def figures(
     slug: str,
     month: str | None,
     public: bool,
-    output_format: str,
+    output_format: str | None,
     output: Path | str | None,
     platform_slug: str | None,
     lang: str,
 ) -> None:
     """Counts and shares with 95% intervals of a round, by question and disaggregation."""
     check_month(month)
+    output_format = format_for(output_format, output, SURVEY_FORMATS, "text")
     target = output_file(output)
     setup_django()
     from kipu.core.surveys.outputs import results_csv
