@@ -105,26 +105,32 @@ def test_without_format_the_name_says_it(
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "advice"),
     [
-        ["export", "--month", "2019-11", "--format", "csv", "-o", "nov.xlsx"],
-        ["export", "--month", "2019-11", "--format", "xlsx", "-o", "nov.csv"],
-        ["figures", "--format", "json", "-o", "figures.csv"],
-        ["figures", "--format", "text", "-o", "figures.json"],
-        ["validate", "{5w}", "--format", "json", "-o", "checked.xlsx"],
-        ["survey", "figures", "--survey", "fm", "-o", "results.xlsx"],  # no XLSX for surveys
+        (
+            ["export", "--month", "2019-11", "--format", "csv", "-o", "nov.xlsx"],
+            "--format xlsx, or",
+        ),
+        (["export", "--month", "2019-11", "--format", "xlsx", "-o", "nov.csv"], "--format csv, or"),
+        (["figures", "--format", "json", "-o", "figures.csv"], "--format csv, or"),
+        (["figures", "--format", "text", "-o", "figures.json"], "--format json, or"),
+        (["validate", "{5w}", "--format", "json", "-o", "checked.xlsx"], "--format xlsx, or"),
+        # formats the command does not write: no --format to advise
+        (["survey", "figures", "--survey", "fm", "-o", "results.xlsx"], "give"),
+        (["export", "--month", "2019-11", "-o", "nov.json"], "give"),
+        (["template", "-o", "template.csv"], "give"),  # a workbook, whatever its name
     ],
 )
 def test_a_name_that_says_another_format_is_a_usage_error(
     kipu,  # noqa: ANN001
     stored: Path,
     args: list[str],
+    advice: str,
 ) -> None:
     done = kipu(*[a.replace("{5w}", str(stored.parent / "5w.xlsx")) for a in args])
     assert done.exit_code == 2 and done.stdout == ""
-    assert (
-        done.stderr.startswith(f"error: -o {args[-1]} names a ") and "give --format" in done.stderr
-    )
+    assert done.stderr.startswith(f"error: -o {args[-1]} names a")
+    assert f"{advice} a name not ending in {Path(args[-1]).suffix}\n" in done.stderr
     assert list(stored.iterdir()) == []
 
 

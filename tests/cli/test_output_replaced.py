@@ -122,3 +122,33 @@ def test_a_report_that_cannot_be_finished_leaves_the_old_one(
     assert (out / "notes.md").read_text(encoding="utf-8") == "the IM team's own notes"
     written = ["figures", "figures.json", "notes.md", "sitrep.docx", "sitrep.html", "sitrep.pdf"]
     assert _beside(out) == written and _beside(tmp_path) == ["2019-11"]
+
+
+@pytest.mark.slow
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_standard_output_named_as_a_file_is_written_in_place(
+    demo: tuple[dict[str, str], Path], tmp_path: Path, through_a_link: bool
+) -> None:
+    """`-o /dev/stdout > log.csv` (or a link to /dev/stdout, as containers' logs are): the
+    caller's file is written through the descriptor, never renamed over (lines written
+    before and after were lost), and the command's own line goes to standard error, not
+    into the output (it broke the CSV's header and the workbook's zip)."""
+    env, _ = demo
+    name = "/dev/stdout"
+    if through_a_link:
+        (tmp_path / "out.csv").symlink_to(name)
+        name = str(tmp_path / "out.csv")
+    log = tmp_path / "log.csv"
+    script = (
+        f'echo before; "{KIPU}" export --platform gtrm-peru --month 2019-11 -o "{name}"; echo after'
+    )
+    with log.open("wb") as handle:
+        done = subprocess.run(["sh", "-c", script], env=env, stdout=handle, stderr=subprocess.PIPE,
+                              timeout=600)  # fmt: skip
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert done.stderr.decode() == f"175 activities written: {name}\n"
+    assert lines[0] == "before" and lines[1].startswith("Country Country,")
+    assert (
+        lines[-1] == "after" and len(lines) == 1 + 2 + 175 + 1
+    )  # before, header and HXL, rows, after

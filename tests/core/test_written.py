@@ -106,7 +106,7 @@ def test_a_staged_folder_moves_its_files_in_and_keeps_the_others(tmp_path: Path)
     (out / "sitrep.html").write_bytes(GOOD)
     (out / "notes.md").write_text("the IM team's own notes", encoding="utf-8")
     with staged_folder(out) as staging:
-        assert staging.parent == tmp_path and staging.name.startswith(PARTIAL)
+        assert staging.parent == out and staging.name.startswith(PARTIAL)  # one file system
         assert list(staging.iterdir()) == []
         (staging / "figures").mkdir()
         (staging / "figures" / "map.svg").write_text("<svg/>", encoding="utf-8")
@@ -115,7 +115,11 @@ def test_a_staged_folder_moves_its_files_in_and_keeps_the_others(tmp_path: Path)
     assert (out / "sitrep.html").read_text(encoding="utf-8") == "new"
     assert (out / "figures" / "map.svg").read_text(encoding="utf-8") == "<svg/>"
     assert (out / "notes.md").read_text(encoding="utf-8") == "the IM team's own notes"
-    assert _beside(tmp_path) == ["2019-11"]
+    assert _beside(tmp_path) == ["2019-11"] and _beside(out) == [
+        "figures",
+        "notes.md",
+        "sitrep.html",
+    ]
 
 
 def test_a_staged_folder_that_fails_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
@@ -210,11 +214,8 @@ def test_an_error_about_the_file_beside_names_the_target(tmp_path: Path) -> None
     assert failed.value.filename == str(target)
 
 
-def test_descriptors_and_loops(tmp_path: Path) -> None:
-    """/dev/stdout is the caller's descriptor, whatever file it points at: written in place,
-    never renamed over. A loop of links is an error, as for a plain open."""
-    with replacing(Path("/dev/stdout")) as partial:
-        assert partial == Path("/dev/stdout")
+def test_a_loop_of_links(tmp_path: Path) -> None:
+    """A loop of links is an error, as for a plain open."""
     (tmp_path / "a").symlink_to(tmp_path / "b")
     (tmp_path / "b").symlink_to(tmp_path / "a")
     with pytest.raises(OSError), replacing(tmp_path / "a"):
@@ -273,3 +274,111 @@ def test_a_narrative_folder_takes_no_hidden_file_as_a_section(tmp_path: Path) ->
     (tmp_path / "es" / f"{PARTIAL}abcd1234.md").write_text("a medio", encoding="utf-8")
     (tmp_path / "es" / ".#context.md").write_text("an editor's lock", encoding="utf-8")
     assert read_narrative(tmp_path, "es") == {"highlights": "Lo destacado"}
+
+
+@pytest.mark.parametrize("refused_at", [0, 1, 2])
+def test_a_folder_move_refused_half_way_puts_everything_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused_at: int
+) -> None:
+    """Another user's sitrep.docx in a shared (sticky) folder cannot be renamed over: the
+    files already moved in go back out, those set aside come back."""
+    out = tmp_path / "2019-11"
+    out.mkdir()
+    old = {"figures.json": b"{}", "sitrep.docx": b"old docx", "sitrep.html": b"old html"}
+    for name, content in old.items():
+        (out / name).write_bytes(content)
+    real_replace, calls = os.replace, []
+
+    def replace(source: object, target: object) -> None:
+        calls.append(target)
+        moving_in = Path(str(source)).parent.parent == out  # not setting aside, not putting back
+        if moving_in and len(calls) > 2 * refused_at:
+            raise PermissionError(1, "Operation not permitted", str(source))
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    with pytest.raises(PermissionError) as refused, staged_folder(out) as staging:
+        for name in ("figures.json", "sitrep.docx", "sitrep.html", "sitrep.pdf"):
+            (staging / name).write_bytes(b"new")
+        monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old
+    assert _beside(tmp_path) == ["2019-11"]
+    assert str(refused.value.filename).startswith(str(out))  # not the staging folder's
+
+
+def test_a_folder_that_did_not_exist_is_not_left_empty(tmp_path: Path) -> None:
+    with pytest.raises(OSError), staged_folder(tmp_path / "new") as staging:
+        (staging / "sitrep.html").write_text("half", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+    assert _beside(tmp_path) == []
+
+
+def test_a_copy_where_a_rename_is_refused_needs_its_room_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bind-mounted file on a full disk: the room is asked for before a byte changes."""
+    target = tmp_path / "figures.csv"
+    target.write_bytes(GOOD)
+
+    def busy(*_: object) -> None:
+        raise OSError(16, "Device or resource busy")
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", busy)
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    with pytest.raises(OSError, match="No space") as failed, replacing(target) as partial:
+        partial.write_bytes(GOOD * 1000)
+    assert target.read_bytes() == GOOD and _beside(tmp_path) == ["figures.csv"]
+    assert failed.value.filename in (None, str(target))
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/dev/stdout", 1),
+        ("//dev/stdout", 1),
+        ("/dev/stderr", 2),
+        ("/dev/fd/3", 3),
+        ("/proc/self/fd/1", 1),
+        ("/proc/1/fd/1", None),  # another process's
+        ("/dev/shm/figures.csv", None),  # a regular file: replaced whole
+        ("/dev/null", None),  # not a regular file: written in place anyway
+    ],
+)
+def test_descriptors_are_known_by_name_or_through_links(
+    tmp_path: Path, path: str, expected: int | None
+) -> None:
+    from kipu.core.written import descriptor
+
+    assert descriptor(path) is expected
+    link = tmp_path / "log.csv"
+    link.symlink_to(path)
+    assert descriptor(link) is expected
+
+
+def test_a_name_of_a_file_that_cannot_be_made_is_the_one_asked_for(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "figures.csv"
+    with pytest.raises(FileNotFoundError) as missing, replacing(target):
+        pytest.fail("not reached")
+    assert missing.value.filename == str(target)
+
+
+def test_a_descriptor_gets_the_file_once_complete_at_its_offset(tmp_path: Path) -> None:
+    """`-o /dev/fd/3 3>>log`: appended where the descriptor stands, nothing truncated, and
+    nothing at all from a write that failed."""
+    log = tmp_path / "log.csv"
+    log.write_bytes(b"before\n")
+    number = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:
+        with pytest.raises(OSError), replacing(Path(f"/dev/fd/{number}")) as partial:
+            partial.write_bytes(b"half")
+            raise OSError(28, "No space left on device")
+        with replacing(Path(f"/dev/fd/{number}")) as partial:
+            assert partial.parent != tmp_path  # written beside nothing of the caller's
+            partial.write_bytes(b"a,b\n1,2\n")
+        os.write(number, b"after\n")
+    finally:
+        os.close(number)
+    assert log.read_bytes() == b"before\na,b\n1,2\nafter\n"

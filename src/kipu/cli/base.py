@@ -69,6 +69,14 @@ SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 FORMAT_FROM_NAME = "default: from -o FILE's name, .csv .json .xlsx; else"
 
 
+def say_written(message: str, target: Path) -> None:
+    """Say what was written where: on standard error when `target` is a descriptor
+    (`-o /dev/stdout`: the line would land in the output itself), else standard output."""
+    from kipu.core.written import descriptor
+
+    click.echo(message, err=descriptor(target) is not None)
+
+
 def format_for(
     given: str | None, output: Path | str | None, choices: tuple[str, ...], default: str
 ) -> str:
@@ -80,8 +88,10 @@ def format_for(
     named = SUFFIX_FORMATS.get(suffix.lower())
     chosen = given or (named if named in choices else None) or default
     if named is not None and named != chosen and isinstance(output, Path):
-        wrong = f"-o {output.name} names a {named.upper()} file but {chosen} would be written in it"
-        fail([f"{wrong}: give --format {named}, or a name not ending in {suffix}"], status=2)
+        kind = {"csv": "a CSV", "json": "a JSON", "xlsx": "an XLSX"}[named]
+        wrong = f"-o {output.name} names {kind} file but {chosen} would be written in it"
+        advice = f"give --format {named}, or" if named in choices else "give"
+        fail([f"{wrong}: {advice} a name not ending in {suffix}"], status=2)
     return chosen
 
 

@@ -21,6 +21,7 @@ from kipu.cli.base import (
     fail,
     format_for,
     output_file,
+    say_written,
     setup_django,
 )
 from kipu.core.written import replacing
@@ -150,7 +151,7 @@ def validate(
         target = target or file.with_name(f"{file.stem}-checked.xlsx")
         with replacing(target) as partial:
             annotate_workbook(file, report, partial)
-        click.echo(f"{describe_report(report, limit=0)}\nAnnotated workbook: {target}")
+        say_written(f"{describe_report(report, limit=0)}\nAnnotated workbook: {target}", target)
     else:
         text = report.to_json(indent=2) if output_format == "json" else describe_report(report)
         if target:
@@ -349,6 +350,7 @@ def template(
     platform_slug: str | None, org: str | None, month: str | None, lang: str, output: Path | str
 ) -> None:
     """Write the partner's 5W template (drop-down lists, help, hidden HXL row)."""
+    format_for(None, output, ("xlsx",), "xlsx")  # -o t.csv would hold a workbook
     target = output_file(output, "the template (an XLSX workbook)")
     assert target is not None  # -o is required
     setup_django()
@@ -367,7 +369,7 @@ def template(
             month=month,
             lang=lang,
         )
-    click.echo(f"Template written: {target}")
+    say_written(f"Template written: {target}", target)
 
 
 @click.group()

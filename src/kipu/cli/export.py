@@ -19,6 +19,7 @@ from kipu.cli.base import (
     fail,
     format_for,
     output_file,
+    say_written,
     setup_django,
     write_stdout,
 )
@@ -112,7 +113,7 @@ def _figures(
         return
     with replacing(output) as partial:
         write_figures(figures, partial, lang, hxl, output_format=output_format)
-    click.echo(f"Figures written: {output}")
+    say_written(f"Figures written: {output}", output)
 
 
 def _activities(
@@ -144,7 +145,7 @@ def _activities(
             with partial.open("wb") as handle:
                 for chunk in stream_activities_csv(counted, reference, lang, hxl):
                     handle.write(chunk)
-    click.echo(f"{counted.rows} activities written: {output}")
+    say_written(f"{counted.rows} activities written: {output}", output)
 
 
 class _Counted:

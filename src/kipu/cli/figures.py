@@ -16,6 +16,7 @@ from kipu.cli.base import (
     fail,
     format_for,
     output_file,
+    say_written,
     setup_django,
     write_stdout,
 )
@@ -150,7 +151,7 @@ def _write(
         assert output is not None
         with replacing(output) as partial:
             result.to_xlsx(partial)
-        click.echo(f"Figures written: {output}")
+        say_written(f"Figures written: {output}", output)
         return
     if output_format == "csv":
         if output:

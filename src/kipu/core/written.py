@@ -21,15 +21,20 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PARTIAL = ".kipu-partial-"  # how what is being written is named, beside its target
 STALE_SECONDS = 86400.0  # no write takes a day: older partial files were left by a killed one
-_IN_PLACE = ("/dev/", "/proc/")  # /dev/stdout, /dev/fd/3: a descriptor, whatever it points at
+# A descriptor (the caller's, whatever file it points at): written in place, never renamed over.
+_DESCRIPTOR = re.compile(
+    r"/dev/(?P<named>stdout|stderr)|/dev/fd/(?P<fd>\d+)|/proc/(?P<pid>[^/]+)/fd/(?P<number>\d+)"
+)
+_PARTIAL_NAME = re.compile(r"\.kipu-partial-[a-z0-9_]{8}[^/]*")
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")  # kept for writers that look at it
 # Renaming over the target is refused, writing it is not: a file mounted on its own (a
 # container's bind mount: EBUSY, EXDEV), another user's file in a sticky folder (EPERM).
@@ -50,13 +55,20 @@ def replacing(target: Path) -> Iterator[Path]:
     Raises PermissionError for a target that may not be written (read-only), OSError for a
     loop of symbolic links or a folder where no file can be made (no space, no inodes).
     `target` itself is yielded, written in place, when it is not a regular file (/dev/null, a
-    named pipe), when it is given under /dev/ or /proc/ (/dev/stdout points at whatever the
-    caller's descriptor does), or when its folder refuses new files (a writable file in a
-    read-only folder). A symbolic link is followed: the file it points at is replaced. A
-    target that may be written but not renamed over (a bind-mounted file) is copied into.
+    named pipe), or when its folder refuses new files (a writable file in a read-only
+    folder). One of this process's descriptors (`-o /dev/stdout`, see `descriptor`) gets the
+    file, once complete, through the descriptor itself: at its offset, never truncated nor
+    renamed over (the caller's `> log` keeps what came before and after). A symbolic link is
+    followed: the file it points at is replaced. A target that may be written but not renamed
+    over (a bind-mounted file) is copied into.
     """
+    number = descriptor(target)
+    if number is not None:
+        with _through(number, _suffix(Path(target))) as partial:
+            yield partial
+        return
     final = _resolved(target)
-    if os.path.abspath(target).startswith(_IN_PLACE) or (final.exists() and not final.is_file()):
+    if final.exists() and not final.is_file():
         yield target
         return
     if final.exists() and not os.access(final, os.W_OK):
@@ -67,6 +79,8 @@ def replacing(target: Path) -> Iterator[Path]:
     except PermissionError:  # the folder takes no new file: written in place, as before
         yield target
         return
+    except OSError as error:
+        raise _named(error, lambda _: str(target)) from None
     os.close(handle)
     partial = Path(name)
     try:
@@ -80,37 +94,71 @@ def replacing(target: Path) -> Iterator[Path]:
     except BaseException as error:
         with contextlib.suppress(OSError):
             partial.unlink()
-        _name_target(error, partial, target)
+        for found in (error, error.__cause__, error.__context__, *error.args[:1]):
+            if isinstance(found, OSError):
+                _named(found, lambda _: str(target))
         raise
 
 
 @contextlib.contextmanager
 def staged_folder(out: Path) -> Iterator[Path]:
-    """A new, empty folder beside `out` to write a folder of files into; when the block ends
-    without an exception, each of its files is flushed and renamed to the same place under
-    `out` (made if missing; files of `out` that were not written stay as they were). Any
-    exception (SIGTERM and SIGHUP raise SystemExit meanwhile), and `out` is left as it was.
-    The staging folder is removed in either case. Raises OSError when `out`'s parent cannot
-    be made or takes no new folder."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _sweep(out.parent)
-    staging = Path(tempfile.mkdtemp(prefix=PARTIAL, suffix=_suffix(out), dir=out.parent))
+    """A new, empty folder to write a folder of files into; when the block ends without an
+    exception, its files are flushed and renamed to the same places under `out` (made if
+    missing; files of `out` that were not written stay as they were). Any exception, and `out`
+    is left as it was: the staging folder is inside `out` (so the renames stay within one file
+    system, a mounted volume included), the files replaced are set aside until every file is
+    in place and put back if one cannot be, and SIGTERM, SIGHUP and Ctrl-C wait meanwhile.
+    Raises OSError (naming files of `out`) when `out` cannot be made or written."""
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _sweep(out)
+        staging = Path(tempfile.mkdtemp(prefix=PARTIAL, dir=out))
+    except OSError as error:
+        raise _named(error, lambda _: str(out)) from None
     try:
         with _stoppable():
             yield staging
-            files = sorted(p for p in staging.rglob("*") if p.is_file())
-            for path in files:
-                _flush(path)
-            folders = {out}
-            for path in files:
+            _move_in(staging, out)
+    except BaseException as error:
+        for found in (error, error.__cause__, error.__context__, *error.args[:1]):
+            if isinstance(found, OSError):
+                _named(found, lambda name: str(out / Path(name).relative_to(staging)))
+        shutil.rmtree(staging, ignore_errors=True)
+        if made:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # made here, and nothing came of it
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_in(staging: Path, out: Path) -> None:
+    """Every file of `staging` to its place under `out`, all or none (see `staged_folder`)."""
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    for path in files:
+        _flush(path)
+    aside = Path(tempfile.mkdtemp(prefix=PARTIAL, dir=staging))
+    done: list[tuple[Path, Path | None]] = []
+    with _signals_held():
+        try:
+            for number, path in enumerate(files):
                 final = out / path.relative_to(staging)
                 final.parent.mkdir(parents=True, exist_ok=True)
+                kept = aside / str(number) if final.exists() or final.is_symlink() else None
+                if kept is not None:
+                    os.replace(final, kept)
+                done.append((final, kept))
                 os.replace(path, final)
-                folders.add(final.parent)
-            for folder in folders:
-                _flush_folder(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        except BaseException:
+            for final, kept in reversed(done):
+                with contextlib.suppress(OSError):
+                    if kept is not None:
+                        os.replace(kept, final)
+                    elif final.exists():
+                        final.unlink()
+            raise
+    for folder in {out, *(final.parent for final, _ in done)}:
+        _flush_folder(folder)
 
 
 def _resolved(target: Path) -> Path:
@@ -128,27 +176,93 @@ def _suffix(final: Path) -> str:
 
 
 def _put(partial: Path, final: Path) -> None:
+    """`partial` renamed over `final`; copied over it where the rename is refused (see
+    `_COPIED`): the room is taken first (posix_fallocate: a full disk or the file size limit
+    fail there, before a byte of `final` changes), without truncating, and the signals that
+    stop a command wait until the copy is done."""
     try:
         os.replace(partial, final)
+        return
     except OSError as error:
         if error.errno not in _COPIED:
             raise
-        with partial.open("rb") as source, final.open("wb") as copy:
-            shutil.copyfileobj(source, copy, 1 << 20)
-            copy.flush()
-            os.fsync(copy.fileno())
-        partial.unlink()
+    size = partial.stat().st_size
+    with partial.open("rb") as source, final.open("r+b") as copy, _signals_held():
+        present = os.fstat(copy.fileno()).st_size
+        if size > present:  # only the new room: never a write over what is there
+            os.posix_fallocate(copy.fileno(), present, size - present)
+        shutil.copyfileobj(source, copy, 1 << 20)
+        copy.truncate(size)
+        copy.flush()
+        os.fsync(copy.fileno())
+    partial.unlink()
 
 
-def _name_target(error: BaseException, partial: Path, target: Path) -> None:
-    """Make an OSError about the partial file (or a writer's error wrapping one) name the
-    target: the partial file is gone, and the person asked for the target."""
-    for found in (error, error.__cause__, error.__context__, *error.args[:1]):
-        if isinstance(found, OSError):
-            if found.filename == str(partial):
-                found.filename = str(target)
-            if found.filename2 == str(partial):
-                found.filename2 = str(target)
+def descriptor(target: Path | str) -> int | None:
+    """The number of this process's descriptor `target` names (/dev/stdout: 1, /dev/fd/3: 3,
+    /proc/self/fd/1: 1), directly or through symbolic links; None for any other file."""
+    path = "/" + os.path.normpath(os.path.abspath(target)).lstrip("/")  # "//dev" is "/dev"
+    for _ in range(40):  # Linux's own limit of links followed
+        found = _DESCRIPTOR.fullmatch(path)
+        if found is not None:
+            if found["named"]:
+                return 1 if found["named"] == "stdout" else 2
+            if found["fd"]:
+                return int(found["fd"])
+            return int(found["number"]) if found["pid"] in ("self", str(os.getpid())) else None
+        if not os.path.islink(path):
+            return None
+        link = os.path.join(os.path.dirname(path), os.readlink(path))
+        path = "/" + os.path.normpath(link).lstrip("/")
+    return None
+
+
+@contextlib.contextmanager
+def _through(number: int, suffix: str) -> Iterator[Path]:
+    """A file to write, then written to descriptor `number` once complete (see `replacing`)."""
+    handle, name = tempfile.mkstemp(prefix=PARTIAL, suffix=suffix)
+    os.close(handle)
+    partial = Path(name)
+    try:
+        with _stoppable():
+            yield partial
+        for stream in (sys.stdout, sys.stderr):  # what was printed before comes first
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                stream.flush()
+        with partial.open("rb") as source:
+            while chunk := source.read(1 << 16):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(number, view) :]
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+
+
+def _named(error: OSError, target: Callable[[str], str]) -> OSError:
+    """`error` naming, for each file beside the target (`.kipu-partial-…`), the target file
+    `target(name)` gives: the file beside is gone, and the person asked for the target."""
+    for attribute in ("filename", "filename2"):
+        name = getattr(error, attribute)
+        if isinstance(name, str) and _PARTIAL_NAME.search(name):
+            with contextlib.suppress(ValueError):
+                setattr(error, attribute, target(name))
+    return error
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM, SIGHUP and SIGINT wait (are delivered after the block), so that moving files
+    into place is not stopped half-way. In the main thread only, where they are handled."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager
