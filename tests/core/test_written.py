@@ -340,22 +340,25 @@ def test_a_copy_where_a_rename_is_refused_needs_its_room_first(
         ("/dev/stdout", 1),
         ("//dev/stdout", 1),
         ("/dev/stderr", 2),
-        ("/dev/fd/3", 3),
         ("/proc/self/fd/1", 1),
+        ("/proc/thread-self/fd/2", 2),
         ("/proc/1/fd/1", None),  # another process's
         ("/dev/shm/figures.csv", None),  # a regular file: replaced whole
         ("/dev/null", None),  # not a regular file: written in place anyway
     ],
 )
 def test_descriptors_are_known_by_name_or_through_links(
-    tmp_path: Path, path: str, expected: int | None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, expected: int | None
 ) -> None:
-    from kipu.core.written import descriptor
+    import kipu.core.written as written
 
-    assert descriptor(path) is expected
+    monkeypatch.setattr(written, "INHERITED", written._identities())  # as a command is given
+    if expected is not None and expected not in written.INHERITED:
+        pytest.skip(f"descriptor {expected} is not open for writing here")
+    assert written.descriptor(path) == expected
     link = tmp_path / "log.csv"
     link.symlink_to(path)
-    assert descriptor(link) is expected
+    assert written.descriptor(link) == expected
 
 
 def test_a_name_of_a_file_that_cannot_be_made_is_the_one_asked_for(tmp_path: Path) -> None:
@@ -365,12 +368,17 @@ def test_a_name_of_a_file_that_cannot_be_made_is_the_one_asked_for(tmp_path: Pat
     assert missing.value.filename == str(target)
 
 
-def test_a_descriptor_gets_the_file_once_complete_at_its_offset(tmp_path: Path) -> None:
+def test_a_descriptor_gets_the_file_once_complete_at_its_offset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`-o /dev/fd/3 3>>log`: appended where the descriptor stands, nothing truncated, and
     nothing at all from a write that failed."""
     log = tmp_path / "log.csv"
     log.write_bytes(b"before\n")
     number = os.open(log, os.O_WRONLY | os.O_APPEND)
+    import kipu.core.written as written
+
+    monkeypatch.setattr(written, "INHERITED", written._identities())  # as if given
     try:
         with pytest.raises(OSError), replacing(Path(f"/dev/fd/{number}")) as partial:
             partial.write_bytes(b"half")
@@ -382,3 +390,52 @@ def test_a_descriptor_gets_the_file_once_complete_at_its_offset(tmp_path: Path) 
     finally:
         os.close(number)
     assert log.read_bytes() == b"before\na,b\n1,2\nafter\n"
+
+
+def test_a_descriptor_the_command_was_not_given_is_refused(tmp_path: Path) -> None:
+    """`kipu export -o /dev/fd/3` with no descriptor 3 given: 3 is whatever the command opened
+    since (its SQLite database: it was overwritten with the CSV, exit status 0)."""
+    database = tmp_path / "db.sqlite3"
+    database.write_bytes(b"SQLite format 3\x00")
+    number = os.open(database, os.O_RDWR)  # opened after the import: not given
+    try:
+        with (
+            pytest.raises(OSError, match="not a descriptor given"),
+            replacing(Path(f"/dev/fd/{number}")),
+        ):
+            pytest.fail("not reached")
+    finally:
+        os.close(number)
+    assert database.read_bytes() == b"SQLite format 3\x00"
+    assert _beside(tmp_path) == ["db.sqlite3"]
+
+
+def test_a_file_that_is_also_a_given_descriptor_is_written_through_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o log.csv > log.csv`, or a link through a linked folder (/dev/fd linked as a folder):
+    the same file as a descriptor given, found by device and inode, not by name."""
+    import kipu.core.written as written
+
+    log = tmp_path / "log.csv"
+    log.write_bytes(b"before\n")
+    number = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:
+        monkeypatch.setattr(written, "INHERITED", written._identities())  # as if given
+        (tmp_path / "fd").symlink_to("/dev/fd")
+        for name in (log, tmp_path / "fd" / str(number)):
+            assert written.descriptor(name) == number
+        with replacing(log) as partial:
+            partial.write_bytes(b"a,b\n")
+    finally:
+        os.close(number)
+    assert log.read_bytes() == b"before\na,b\n"
+
+
+def test_a_folder_where_a_file_goes_is_never_set_aside(tmp_path: Path) -> None:
+    out = tmp_path / "2019-11"
+    (out / "sitrep.html").mkdir(parents=True)
+    (out / "sitrep.html" / "precious.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(IsADirectoryError), staged_folder(out) as staging:
+        (staging / "sitrep.html").write_text("new", encoding="utf-8")
+    assert (out / "sitrep.html" / "precious.txt").read_text(encoding="utf-8") == "keep"

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import re
+import select
 import shutil
 import signal
 import sys
@@ -27,12 +29,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from stat import S_ISREG
 
 PARTIAL = ".kipu-partial-"  # how what is being written is named, beside its target
 STALE_SECONDS = 86400.0  # no write takes a day: older partial files were left by a killed one
 # A descriptor (the caller's, whatever file it points at): written in place, never renamed over.
 _DESCRIPTOR = re.compile(
-    r"/dev/(?P<named>stdout|stderr)|/dev/fd/(?P<fd>\d+)|/proc/(?P<pid>[^/]+)/fd/(?P<number>\d+)"
+    r"/dev/(?P<named>stdout|stderr)|/dev/fd/(?P<fd>\d+)"
+    r"|/proc/(?P<pid>[^/]+)/(?:task/\d+/)?fd/(?P<number>\d+)"
 )
 _PARTIAL_NAME = re.compile(r"\.kipu-partial-[a-z0-9_]{8}[^/]*")
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")  # kept for writers that look at it
@@ -63,8 +67,10 @@ def replacing(target: Path) -> Iterator[Path]:
     over (a bind-mounted file) is copied into.
     """
     number = descriptor(target)
+    if number is None and _named_descriptor(target) is not None:  # never what this process opened
+        raise OSError(errno.EBADF, "not a descriptor given to this command", str(target))
     if number is not None:
-        with _through(number, _suffix(Path(target))) as partial:
+        with _through(number, Path(target)) as partial:
             yield partial
         return
     final = _resolved(target)
@@ -136,6 +142,9 @@ def _move_in(staging: Path, out: Path) -> None:
     """Every file of `staging` to its place under `out`, all or none (see `staged_folder`)."""
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     for path in files:
+        final = out / path.relative_to(staging)
+        if final.is_dir():  # never set aside, then removed with the staging folder
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(final))
         _flush(path)
     aside = Path(tempfile.mkdtemp(prefix=PARTIAL, dir=staging))
     done: list[tuple[Path, Path | None]] = []
@@ -146,6 +155,7 @@ def _move_in(staging: Path, out: Path) -> None:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 kept = aside / str(number) if final.exists() or final.is_symlink() else None
                 if kept is not None:
+                    os.chmod(path, final.stat().st_mode & 0o7777)  # as `replacing` keeps them
                     os.replace(final, kept)
                 done.append((final, kept))
                 os.replace(path, final)
@@ -198,9 +208,49 @@ def _put(partial: Path, final: Path) -> None:
     partial.unlink()
 
 
+def _identities() -> dict[int, tuple[int, int]]:
+    """Descriptor → (device, inode) of what it is open on, for every descriptor open for
+    writing."""
+    found: dict[int, tuple[int, int]] = {}
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError, ValueError):
+                number = int(name)
+                if fcntl.fcntl(number, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+                    continue
+                status = os.fstat(number)
+                found[number] = (status.st_dev, status.st_ino)
+    return found
+
+
+# The descriptors the process was given (imported before any database or file is opened): only
+# those are the caller's. `-o /dev/fd/3` with no descriptor 3 given must never write into
+# whatever this process opened as 3 since (its SQLite database, measured).
+INHERITED = _identities()
+
+
 def descriptor(target: Path | str) -> int | None:
-    """The number of this process's descriptor `target` names (/dev/stdout: 1, /dev/fd/3: 3,
-    /proc/self/fd/1: 1), directly or through symbolic links; None for any other file."""
+    """The number of a descriptor this process was given (`INHERITED`) that `target` names:
+    /dev/stdout (1), /dev/fd/3, /proc/self/fd/1, directly or through symbolic links, or the
+    very file it is open on (`-o log.csv > log.csv`, a link through a linked folder). None for
+    any other file, and for a descriptor the process was not given."""
+    number = _named_descriptor(target)
+    if number is None:
+        with contextlib.suppress(OSError):
+            status = os.stat(target)
+            same = (status.st_dev, status.st_ino)
+            given = [
+                n for n, found in INHERITED.items() if found == same and S_ISREG(status.st_mode)
+            ]
+            number = min((n for n in given if n in (1, 2)), default=None) or min(
+                given, default=None
+            )
+    if number is None or number not in INHERITED:
+        return None
+    return number if _identities().get(number) == INHERITED[number] else None
+
+
+def _named_descriptor(target: Path | str) -> int | None:
     path = "/" + os.path.normpath(os.path.abspath(target)).lstrip("/")  # "//dev" is "/dev"
     for _ in range(40):  # Linux's own limit of links followed
         found = _DESCRIPTOR.fullmatch(path)
@@ -209,7 +259,8 @@ def descriptor(target: Path | str) -> int | None:
                 return 1 if found["named"] == "stdout" else 2
             if found["fd"]:
                 return int(found["fd"])
-            return int(found["number"]) if found["pid"] in ("self", str(os.getpid())) else None
+            own = found["pid"] in ("self", "thread-self", str(os.getpid()))
+            return int(found["number"]) if own else None
         if not os.path.islink(path):
             return None
         link = os.path.join(os.path.dirname(path), os.readlink(path))
@@ -218,9 +269,12 @@ def descriptor(target: Path | str) -> int | None:
 
 
 @contextlib.contextmanager
-def _through(number: int, suffix: str) -> Iterator[Path]:
-    """A file to write, then written to descriptor `number` once complete (see `replacing`)."""
-    handle, name = tempfile.mkstemp(prefix=PARTIAL, suffix=suffix)
+def _through(number: int, target: Path) -> Iterator[Path]:
+    """A file to write, then written to descriptor `number` once complete (see `replacing`);
+    a descriptor that takes nothing for now (non-blocking, its reader slow) is waited for."""
+    folder = Path(tempfile.gettempdir())
+    _sweep(folder)
+    handle, name = tempfile.mkstemp(prefix=PARTIAL, suffix=_suffix(target), dir=folder)
     os.close(handle)
     partial = Path(name)
     try:
@@ -229,11 +283,18 @@ def _through(number: int, suffix: str) -> Iterator[Path]:
         for stream in (sys.stdout, sys.stderr):  # what was printed before comes first
             with contextlib.suppress(OSError, ValueError, AttributeError):
                 stream.flush()
-        with partial.open("rb") as source:
+        with partial.open("rb") as source, _signals_held():
             while chunk := source.read(1 << 16):
                 view = memoryview(chunk)
                 while view:
-                    view = view[os.write(number, view) :]
+                    try:
+                        view = view[os.write(number, view) :]
+                    except BlockingIOError:
+                        select.select([], [number], [])
+    except OSError as error:
+        if error.filename is None:
+            error.filename = str(target)
+        raise
     finally:
         with contextlib.suppress(OSError):
             partial.unlink()
