@@ -113,8 +113,10 @@ def staged_folder(out: Path) -> Iterator[Path]:
     missing; files of `out` that were not written stay as they were). Any exception, and `out`
     is left as it was: the staging folder is inside `out` (so the renames stay within one file
     system, a mounted volume included), the files replaced are set aside until every file is
-    in place and put back if one cannot be, and SIGTERM, SIGHUP and Ctrl-C wait meanwhile.
-    Raises OSError (naming files of `out`) when `out` cannot be made or written."""
+    in place and put back if one cannot be, and SIGTERM, SIGHUP and Ctrl-C wait meanwhile
+    (one that came during the moves takes effect once all files are in place). A folder
+    where one of the files goes is refused (IsADirectoryError), never set aside. Raises
+    OSError (naming files of `out`) when `out` cannot be made or written."""
     made = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
