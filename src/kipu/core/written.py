@@ -100,9 +100,7 @@ def replacing(target: Path) -> Iterator[Path]:
     except BaseException as error:
         with contextlib.suppress(OSError):
             partial.unlink()
-        for found in (error, error.__cause__, error.__context__, *error.args[:1]):
-            if isinstance(found, OSError):
-                _named(found, lambda _: str(target))
+        _name_in(error, lambda _: str(target))
         raise
 
 
@@ -129,9 +127,7 @@ def staged_folder(out: Path) -> Iterator[Path]:
             yield staging
             _move_in(staging, out)
     except BaseException as error:
-        for found in (error, error.__cause__, error.__context__, *error.args[:1]):
-            if isinstance(found, OSError):
-                _named(found, lambda name: str(out / Path(name).relative_to(staging)))
+        _name_in(error, lambda name: str(out / Path(name).relative_to(staging)))
         shutil.rmtree(staging, ignore_errors=True)
         if made:
             with contextlib.suppress(OSError):
@@ -311,6 +307,13 @@ def _named(error: OSError, target: Callable[[str], str]) -> OSError:
             with contextlib.suppress(ValueError):
                 setattr(error, attribute, target(name))
     return error
+
+
+def _name_in(error: BaseException, target: Callable[[str], str]) -> None:
+    """`_named` for `error` and the OSErrors behind it (a writer's own exception wraps one)."""
+    for found in (error, error.__cause__, error.__context__, *error.args[:1]):
+        if isinstance(found, OSError):
+            _named(found, target)
 
 
 @contextlib.contextmanager
