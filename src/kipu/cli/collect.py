@@ -24,7 +24,7 @@ from kipu.cli.base import (
     say_written,
     setup_django,
 )
-from kipu.core.written import replacing
+from kipu.core.written import replace_text, replacing
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -155,8 +155,7 @@ def validate(
     else:
         text = report.to_json(indent=2) if output_format == "json" else describe_report(report)
         if target:
-            with replacing(target) as partial:
-                partial.write_text(text + "\n", encoding="utf-8")
+            replace_text(target, text + "\n")
         else:
             click.echo(text)
     sys.exit(2 if file_level_failure(report) else (0 if report.valid else 1))

@@ -21,7 +21,7 @@ from kipu.cli.base import (
     write_stdout,
 )
 from kipu.cli.collect import LANG, check_month
-from kipu.core.written import replacing
+from kipu.core.written import replace_text, replacing
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -177,8 +177,7 @@ def _write(
                 f"Issues: {counts or 'none'}."
             )
     if output:
-        with replacing(output) as partial:
-            partial.write_text(text + "\n", encoding="utf-8")
+        replace_text(output, text + "\n")
     else:
         click.echo(text)
 

@@ -24,7 +24,7 @@ from kipu.cli.base import (
     setup_django,
 )
 from kipu.cli.collect import LANG, check_month
-from kipu.core.written import replacing
+from kipu.core.written import replace_text
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 SURVEY_FORMATS = ("text", "json", "csv")
@@ -182,8 +182,7 @@ def figures(
     else:
         body = _text(shown, lang) + "\n"
     if target:
-        with replacing(target) as partial:
-            partial.write_text(body, encoding="utf-8")
+        replace_text(target, body)
     else:
         sys.stdout.write(body)
 

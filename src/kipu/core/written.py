@@ -104,6 +104,12 @@ def replacing(target: Path) -> Iterator[Path]:
         raise
 
 
+def replace_text(target: Path, text: str) -> None:
+    """`text` as the UTF-8 file `target`, whole or not at all (`replacing`)."""
+    with replacing(target) as partial:
+        partial.write_text(text, encoding="utf-8")
+
+
 @contextlib.contextmanager
 def staged_folder(out: Path) -> Iterator[Path]:
     """A new, empty folder to write a folder of files into; when the block ends without an
@@ -240,9 +246,7 @@ def descriptor(target: Path | str) -> int | None:
             given = [
                 n for n, found in INHERITED.items() if found == same and S_ISREG(status.st_mode)
             ]
-            number = min((n for n in given if n in (1, 2)), default=None) or min(
-                given, default=None
-            )
+            number = min(given, key=lambda n: (n not in (1, 2), n), default=None)  # stdout first
     if number is None or number not in INHERITED:
         return None
     return number if _identities().get(number) == INHERITED[number] else None
