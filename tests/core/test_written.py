@@ -10,6 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kipu.core.written import PARTIAL, replacing, staged_folder
 
@@ -439,3 +441,68 @@ def test_a_folder_where_a_file_goes_is_never_set_aside(tmp_path: Path) -> None:
     with pytest.raises(IsADirectoryError), staged_folder(out) as staging:
         (staging / "sitrep.html").write_text("new", encoding="utf-8")
     assert (out / "sitrep.html" / "precious.txt").read_text(encoding="utf-8") == "keep"
+
+
+# --- generated failures, and a write at real size ----------------------------------------------
+
+
+@given(
+    old=st.binary(max_size=2000),
+    new=st.binary(min_size=1, max_size=200_000),
+    fail_at=st.integers(min_value=0, max_value=200_000),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_write_failing_at_any_byte_leaves_the_old_file_never_a_prefix(
+    old: bytes, new: bytes, fail_at: int
+) -> None:
+    """A writer that dies after any number of bytes (a full disk there): the target holds the
+    old bytes or, when the writer got to the end, all the new ones; never a part."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "figures.csv"
+        target.write_bytes(old)
+        finished = fail_at >= len(new)
+        try:
+            with replacing(target) as partial, partial.open("wb") as handle:
+                handle.write(new[:fail_at])
+                if not finished:
+                    raise OSError(28, "No space left on device")
+        except OSError:
+            assert not finished
+        assert target.read_bytes() == (new if finished else old)
+        assert _beside(Path(folder)) == ["figures.csv"]
+
+
+def test_a_100k_row_export_stopped_by_the_file_size_limit_leaves_the_old_one(
+    tmp_path: Path,
+) -> None:
+    """Real size: polars writes 100,000 rows (about 9 MB) through `replacing` in a process
+    limited to 1 MB files; then again without the limit."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "activities.csv"
+    target.write_bytes(GOOD)
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "import polars as pl\n"
+        "from kipu.core.written import replacing\n"
+        "if sys.argv[2] == 'limited':\n"
+        "    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))\n"
+        "text = ['Orientación legal ' * 4] * 100_000\n"
+        "rows = pl.DataFrame({'row': range(100_000), 'text': text})\n"
+        "with replacing(Path(sys.argv[1])) as partial:\n"
+        "    rows.write_csv(partial)\n"
+    )
+    for mode in ("limited", "free"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(target), mode], capture_output=True, timeout=300
+        )
+        assert (done.returncode != 0) == (mode == "limited"), done.stderr
+        if mode == "limited":
+            assert target.read_bytes() == GOOD and _beside(tmp_path) == ["activities.csv"]
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 100_001 and lines[-1].startswith("99999,")
+    assert _beside(tmp_path) == ["activities.csv"]
