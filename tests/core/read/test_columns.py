@@ -17,16 +17,14 @@ from polars.testing import assert_frame_equal
 
 from quirk_files import GENERATORS, Profile, write_case
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "validation")]
 from fivew_factories import TODAY, make_reference  # noqa: E402
+from two_readings import LABELS, both, plain_row  # noqa: E402
 
 from kipu.core import demo_regional  # noqa: E402
 from kipu.core.read import fivew, read_5w  # noqa: E402
-from kipu.core.read.fivew import FiveWTable  # noqa: E402
-from kipu.core.schema import COLUMNS  # noqa: E402
 from kipu.core.validation import validate_file  # noqa: E402
 
-LABELS = [c.label_en for c in COLUMNS]
 PROFILE = Profile(  # the names make_reference() knows, as in test_quirks.py
     country=("Peru", "PER"),
     places=(("Lima", "PE15"), ("Callao", "PE07"), ("Tumbes", "PE24")),
@@ -42,21 +40,6 @@ PROFILE = Profile(  # the names make_reference() knows, as in test_quirks.py
 )
 
 
-def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> FiveWTable:
-    """The columnar reading of `path`, after checking it equals the cell by cell one."""
-    columnar = read_5w(path)
-    with monkeypatch.context() as patch:
-        patch.setattr(fivew, "COLUMNAR", False)
-        cells = read_5w(path)
-    assert cells.source == "cells"
-    assert (columnar.sheet, columnar.hidden) == (cells.sheet, cells.hidden)
-    assert columnar.header == cells.header
-    assert_frame_equal(columnar.frame, cells.frame)
-    assert_frame_equal(columnar.extra, cells.extra)
-    assert_frame_equal(columnar.marks, cells.marks)
-    return columnar
-
-
 @pytest.mark.parametrize("kind", sorted(GENERATORS))
 def test_every_quirk_file_reads_the_same(
     tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
@@ -65,12 +48,6 @@ def test_every_quirk_file_reads_the_same(
         case = GENERATORS[kind](random.Random(f"{kind}-{seed}"), PROFILE)
         if "xlsx" in case.formats:
             both(write_case(case, tmp_path / f"{kind}-{seed}", "xlsx"), monkeypatch)
-
-
-def _row(i: int) -> list[Any]:
-    return ["Peru", "Lima", "UNHCR", "No", "", "2024-03", "Health",
-            "Number of people receiving primary health care", f"Activity {i}", "Desc", "Yes",
-            "No", "No", "", "", 3, 10, 8, 4, 4, 0, 0, 0, 2, 2, 2, 2]  # fmt: skip
 
 
 def _xlsxwriter(path: Path, rows: list[list[Any]], constant: bool = True) -> Path:
@@ -99,7 +76,7 @@ def _openpyxl(path: Path, rows: list[list[Any]], start: str = "A1") -> Path:
 def test_plain_files_are_read_column_by_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rows = [LABELS[:27], *(_row(i) for i in range(300))]
+    rows = [LABELS[:27], *(plain_row(i) for i in range(300))]
     for path in (
         _xlsxwriter(tmp_path / "inline.xlsx", rows),  # inline strings
         _xlsxwriter(tmp_path / "shared.xlsx", rows, constant=False),  # shared strings
@@ -138,7 +115,7 @@ def test_what_each_reading_takes(
 ) -> None:
     rows = [[*LABELS[:27], "Extra"]]
     for i in range(60):  # beyond the head rows, so the census proves the body
-        row = _row(i)
+        row = plain_row(i)
         change(row, i)
         rows.append(row)
     expected = columnar if isinstance(columnar, tuple) else (columnar, columnar)
@@ -150,7 +127,7 @@ def test_what_each_reading_takes(
 
 
 def test_sheets_that_do_not_start_at_a1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = [LABELS[:27], *(_row(i) for i in range(60))]
+    rows = [LABELS[:27], *(plain_row(i) for i in range(60))]
     assert both(_openpyxl(tmp_path / "a3.xlsx", rows, "A3"), monkeypatch).source == "columns"
     assert both(_openpyxl(tmp_path / "c1.xlsx", rows, "C1"), monkeypatch).source == "cells"
 
@@ -160,7 +137,7 @@ def test_texts_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
               "\u200bzero width", "#N/A", "=1+1", "1,500", "1.500", "3e5", "TRUE"]  # fmt: skip
     rows = [[*LABELS[:27], "Extra"]]
     for i in range(80):
-        row = _row(i)
+        row = plain_row(i)
         row.append(tricky[i % len(tricky)])
         row[9] = tricky[(i + 3) % len(tricky)]
         rows.append(row)
@@ -187,7 +164,7 @@ def test_a_prefetched_file_is_read_once_and_as_it_is_now(
     unless the file changed since or other options are asked for; errors reach the caller."""
     from kipu.core.read import ReadError, prefetch
 
-    path = _xlsxwriter(tmp_path / "p.xlsx", [LABELS[:27], *(_row(i) for i in range(80))])
+    path = _xlsxwriter(tmp_path / "p.xlsx", [LABELS[:27], *(plain_row(i) for i in range(80))])
     calls: list[Path] = []
     real = fivew._read_5w
     monkeypatch.setattr(fivew, "_read_5w", lambda p, *a: calls.append(p) or real(p, *a))
@@ -196,7 +173,7 @@ def test_a_prefetched_file_is_read_once_and_as_it_is_now(
     assert first.frame.height == 80 and len(calls) == 1
     assert read_5w(path).frame.equals(first.frame) and len(calls) == 2  # taken once only
     prefetch(path)
-    _xlsxwriter(path, [LABELS[:27], *(_row(i) for i in range(3))])  # changed meanwhile
+    _xlsxwriter(path, [LABELS[:27], *(plain_row(i) for i in range(3))])  # changed meanwhile
     assert read_5w(path).frame.height == 3
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not a zip")

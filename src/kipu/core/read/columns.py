@@ -7,9 +7,10 @@ one has fastexcel read every cell as text, in Rust, and proves from the sheet's 
 
 - a column whose values are all plain numbers ("43", "-7", "12.5") holds number cells only, a column
   whose values are all midnight dates ("2021-03-01 00:00:00") date cells only, and a column
-  whose values are neither holds text cells only — provided the number of text cells in the
-  data rows, counted in the XML, is the number of values of the text columns (a "43" typed as
-  text, a date in a text column, a number among texts: the counts disagree);
+  whose values are neither holds text cells only — provided, column by column, the number of
+  text cells in the data rows, counted in the XML, is the number of values of a text column
+  and none of a number or date column (a "43" typed as text, a date or a boolean in a text
+  column, an empty text cell: that column's counts disagree);
 - the header rows are given to `find_header` as the cell-by-cell reading gives them (text,
   numbers as floats, dates), from the kind of each head cell in the XML.
 
@@ -38,6 +39,7 @@ from kipu.core.read.census import Census
 from kipu.core.read.errors import too_large
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.marks import ERROR, Mark
+from kipu.core.read.package import column_number
 
 # fastexcel writes a number cell as digits, with at most nine decimals; the census sends
 # numbers of nine decimals or more elsewhere. A number of at most eight decimals below 2**22
@@ -50,6 +52,9 @@ _MIDNIGHT = r"^(?:199\d|20\d\d|2100)-\d\d-\d\d 00:00:00$"
 _DATETIME = r"^\d{4}-\d\d-\d\d \d\d:\d\d"
 _DURATION_FORMAT = re.compile(rb'formatCode="[^"]*\[(?:h|hh|m|mm|s|ss)\]', re.I)
 _DURATION_BUILTIN = re.compile(rb'numFmtId="(?:46|47)"')
+# Built-in date formats of East Asian Excel: calamine reads their cells as dates, fastexcel
+# as serial numbers (45352 for 2024-03-01).
+_LOCALE_DATE_BUILTIN = re.compile(rb'numFmtId="(?:2[7-9]|3[0-6]|5[0-8])"')
 NUMBER, DATE, TEXT = "number", "date", "text"
 Pair = tuple[pl.Series | None, pl.Series | None]
 
@@ -78,6 +83,9 @@ class ColumnSheet:
         fastexcel has read the sheet, because fastexcel leaves the GIL while it reads and the
         scan's thread then runs beside it (asking first made the two run one after the other).
         """
+        styles = _styles(path)
+        if _LOCALE_DATE_BUILTIN.search(styles):
+            return None
         try:
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - fastexcel refuses a sheet: read it cell by cell
@@ -99,7 +107,8 @@ class ColumnSheet:
                 "sheet-size", path.name, sheet=name, rows=frame.height, columns=frame.width
             )
         frame.columns = [str(i) for i in range(frame.width)]
-        return cls(name, frame, counted, marks(name), head, not _durations(path))
+        durations = _DURATION_FORMAT.search(styles) or _DURATION_BUILTIN.search(styles)
+        return cls(name, frame, counted, marks(name), head, not durations)
 
     def errors(self) -> dict[tuple[int, int], str]:
         """(row 1-based, col) → the error's text, as the cell-by-cell reading puts it."""
@@ -131,9 +140,25 @@ class ColumnSheet:
             return date.fromisoformat(text[:10])
         return None
 
-    def strings_before(self, start: int) -> int:
-        """Text cells in the rows above data row `start` (0-based), counted as the census does."""
-        return sum(1 for (r, _), (k, _) in self.head.items() if r <= start and k == "s")
+    def strings_before(self, start: int) -> dict[int, int]:
+        """Column → text cells in the rows above data row `start` (0-based), counted as the
+        census counts them."""
+        found: dict[int, int] = {}
+        for (row, col), (kind, _) in self.head.items():
+            if row <= start and kind == "s":
+                found[col] = found.get(col, 0) + 1
+        return found
+
+    def texts_agree(self, start: int, kinds: dict[int, tuple[int, str]]) -> bool:
+        """Whether each column's text cells from data row `start` on, counted in the XML, are
+        its values when it reads as text, and none when it reads as numbers or dates."""
+        counted = {column_number(letters) - 1: n for letters, n in self.census.columns.items()}
+        above = self.strings_before(start)
+        for col in set(counted) | set(kinds):
+            values, kind = kinds.get(col, (0, TEXT))
+            if counted.get(col, 0) - above.get(col, 0) != (values if kind == TEXT else 0):
+                return False
+        return True
 
 
 def table_columns(sheet: ColumnSheet, start: int) -> Columns | None:
@@ -145,8 +170,7 @@ def table_columns(sheet: ColumnSheet, start: int) -> Columns | None:
     kinds = _kinds(body, sheet.dates)
     if kinds is None:
         return None
-    texts = sum(n for n, kind in kinds.values() if kind == TEXT)
-    if sheet.census.strings - sheet.strings_before(start) != texts:
+    if not sheet.texts_agree(start, kinds):
         return None
     errors: dict[int, dict[int, str]] = {}
     for (row, col), detail in sheet.errors().items():
@@ -247,12 +271,11 @@ def give_back() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def _durations(path: Path) -> bool:
-    """Whether the workbook's styles hold a duration format ([h]:mm): a number cell of such a
-    format is a duration, never a date."""
+def _styles(path: Path) -> bytes:
+    """The workbook's styles (b"" without them). A number cell of a duration format
+    ([h]:mm) is a duration, never a date."""
     try:
         with zipfile.ZipFile(path) as archive:
-            styles = archive.read("xl/styles.xml")
+            return archive.read("xl/styles.xml")
     except (KeyError, zipfile.BadZipFile, OSError):
-        return False
-    return bool(_DURATION_FORMAT.search(styles) or _DURATION_BUILTIN.search(styles))
+        return b""

@@ -26,6 +26,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: not a readable spreadsheet ({reason}).",
         "{name}: no es una hoja de cálculo legible ({reason}).",
     ),
+    "unchecked-sheet": (
+        "{name}: the cells of sheet “{sheet}” could not be checked for Excel errors (#N/A, "
+        "#REF!…), which would read as empty; save the workbook again in Excel or LibreOffice "
+        "and upload it.",
+        "{name}: no se pudo comprobar si las celdas de la hoja “{sheet}” tienen errores de "
+        "Excel (#N/A, #REF!…), que se leerían vacías; guarde el libro de nuevo en Excel o "
+        "LibreOffice y súbalo.",
+    ),
     "password": (
         "{name}: the workbook is password-protected; remove the password and upload it again.",
         "{name}: el libro está protegido con contraseña; quítela y vuelva a subirlo.",

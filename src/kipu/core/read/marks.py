@@ -23,7 +23,7 @@ errors, with xlrd.
 
 from __future__ import annotations
 
-import itertools
+import contextlib
 import re
 import threading
 import zipfile
@@ -35,6 +35,7 @@ import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.census import Census
+from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.package import (
     column_letters,
@@ -148,25 +149,40 @@ def xlsx_marks(
     allows it), and then every row and cell is counted from the start instead.
     """
     found: list[Mark] = []
-    with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
-        chunks = _chunks(handle)
-        first = next(chunks, b"")
-        if _UNPLACED_CELL.search(first):
-            if census is not None:
-                census.failed = True
-            return _positioned(itertools.chain([first], chunks), untrusted)
-        for chunk in itertools.chain([first], chunks):
-            text = utf8(chunk)
-            if census is not None:
-                census.add(chunk, text)
-            if _hinted(chunk, text):
-                for match in _CELL.finditer(chunk):
-                    mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
-                    if mark is not None:
-                        found.append(mark)
-    if census is not None:
-        census.finish()
-    return found
+    with zipfile.ZipFile(path) as archive:
+        with archive.open(member) as handle:
+            for chunk in _chunks(handle):
+                text = utf8(chunk)
+                if _unplaced(chunk, text):  # anywhere: a writer may drop them part-way
+                    break
+                if census is not None:
+                    census.add(chunk, text)
+                if _hinted(chunk, text):
+                    for match in _CELL.finditer(chunk):
+                        mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
+                        if mark is not None:
+                            found.append(mark)
+            else:
+                if census is not None:
+                    census.finish()
+                return found
+        if census is not None:
+            census.failed = True
+        with archive.open(member) as handle:  # again, every cell counted from the start
+            return _positioned(_chunks(handle), untrusted)
+
+
+def _unplaced(chunk: bytes, text: pl.Series | None) -> bool:
+    """Whether the chunk holds a cell without a reference. Every writer seen puts `r` first
+    (`<c r="B7"`): when as many cells start so as start at all, and no cell is written
+    otherwise (`<c>`, `<c/>`, a line break before the attributes, a prefix), none is
+    unplaced, without parsing the chunk."""
+    if text is not None:
+        starts = text.str.count_matches("<c ", literal=True)[0]
+        placed = text.str.count_matches('<c r="', literal=True)[0]
+        if starts == placed and not text.str.contains(r"<c[>/\t\r\n]|:c[\s>/]")[0]:
+            return False
+    return _UNPLACED_CELL.search(chunk) is not None
 
 
 def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
@@ -261,9 +277,10 @@ def _row_end(data: bytes) -> int:
 class CellScan:
     """The marks of every worksheet of an XLSX/XLSM file, found in a background thread.
 
-    Started before calamine parses the workbook; `marks(sheet)` waits for the scan. A scan
-    that fails (a member that is not valid XML, say) gives no marks rather than an error:
-    calamine, which parses the same XML, reports a broken file.
+    Started before calamine parses the workbook; `marks(sheet)` waits for the scan. A sheet
+    whose scan fails (its member is not found, or is not XML the scan can read) is refused
+    by `marks` if it is read at all: without its marks, its error cells would read as empty.
+    A broken file is mostly refused before, by calamine, which parses the same XML.
     """
 
     def __init__(
@@ -276,20 +293,29 @@ class CellScan:
         self._thread.start()
 
     def _run(self) -> None:
-        try:
+        # Any failure leaves the sheet out of `_found`, and `marks` refuses it.
+        with contextlib.suppress(Exception):
             untrusted = recalculated_on_load(self.path)
             for name, member in sheet_members(self.path).items():
                 census = None
                 if self._census is not None:
                     census = self._census[name] = Census(HEAD_ROWS)
-                self._found[name] = xlsx_marks(self.path, member, untrusted, census)
-        except Exception:  # noqa: BLE001 - calamine reports broken files; marks stay empty
-            for census in (self._census or {}).values():
-                census.failed = True
+                try:
+                    self._found[name] = xlsx_marks(self.path, member, untrusted, census)
+                except Exception:  # noqa: BLE001 - as above, for this sheet only
+                    if census is not None:
+                        census.failed = True
 
     def marks(self, sheet: str) -> list[Mark]:
+        """The sheet's marks. Raises ReadError when the sheet was not scanned (its member
+        was not found, or its XML broke the scan): its error cells would read as empty."""
         self._thread.join()
-        return self._found.get(sheet, [])
+        if sheet not in self._found:
+            raise unreadable("unchecked-sheet", self.path.name, sheet=sheet)
+        return self._found[sheet]
+
+    def wait(self) -> None:
+        self._thread.join()
 
     def census(self, sheet: str) -> Census | None:
         """The sheet's census (when asked for, and the scan read the sheet), else None."""

@@ -8,7 +8,9 @@ that fails a check raises `ReadError` (`unreadable-file`, `file-too-large`).
 
 from __future__ import annotations
 
+import posixpath
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -109,27 +111,39 @@ def _check_dimension(archive: zipfile.ZipFile, member: str, name: str, limits: L
 
 
 def sheet_members(path: Path) -> dict[str, str]:
-    """Sheet name → worksheet XML member of an XLSX/XLSM file ({} when not such a file)."""
+    """Sheet name → worksheet XML member of an XLSX/XLSM file ({} when not such a file).
+
+    Parsed as XML, not matched with patterns: a name may be written with character
+    references (`A&#241;o`) and attributes in single quotes, and a sheet whose member is not
+    found loses its error cells (`kipu.core.read.marks`). Expat (2.4 and later) refuses
+    entity expansion bombs and never fetches external entities.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
+            workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+            rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError):
         return {}
-    targets = {}
-    for match in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)>", rels):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', match.group(1)))
-        if "Id" in attrs and "Target" in attrs:
-            targets[attrs["Id"]] = attrs["Target"]
+    targets = {
+        element.get("Id"): element.get("Target", "")
+        for element in rels.iter()
+        if _local(element.tag) == "Relationship"
+    }
     found = {}
-    for match in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', match.group(1)))
-        rel = next((v for k, v in attrs.items() if k.endswith(":id")), "")
+    for element in workbook.iter():
+        if _local(element.tag) != "sheet":
+            continue
+        rel = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
         target = targets.get(rel, "")
         if target:
             member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            found[xml_unescape(attrs.get("name", ""))] = member
+            found[element.get("name", "")] = posixpath.normpath(member)
     return found
+
+
+def _local(name: str) -> str:
+    """An element or attribute name without its namespace (`{uri}sheet` → `sheet`)."""
+    return name.rsplit("}", 1)[-1]
 
 
 def recalculated_on_load(path: Path) -> bool:
@@ -141,21 +155,30 @@ def recalculated_on_load(path: Path) -> bool:
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            workbook = archive.read("xl/workbook.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
+            workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError):
         return False
-    found = re.search(rb"<(?:\w+:)?calcPr\b[^>]*>", workbook)
-    return bool(found and re.search(rb'fullCalcOnLoad="(?:1|true)"', found.group(0)))
+    return any(
+        _local(element.tag) == "calcPr" and element.get("fullCalcOnLoad") in ("1", "true")
+        for element in workbook.iter()
+    )
+
+
+_ENTITY = re.compile(r"&(?:#(\d+)|#[xX]([0-9a-fA-F]+)|(lt|gt|quot|apos|amp));")
+_NAMED = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
 
 
 def xml_unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
+    """XML's five named entities and character references (`&#241;`, `&#xF1;`) decoded."""
+    return _ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def _entity(found: re.Match[str]) -> str:
+    decimal, hexadecimal, name = found.groups()
+    if name:
+        return _NAMED[name]
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    return chr(code) if 0 < code <= 0x10FFFF else found.group(0)
 
 
 __all__ = [

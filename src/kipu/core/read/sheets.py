@@ -99,7 +99,9 @@ class Workbook:
         if name not in self._cache:
             try:
                 sheet = self._book.get_sheet_by_name(name)
-                height, width = sheet.end[0] + 1 if sheet.end else 0, sheet.total_width
+                # From A1, as `to_python` gives the cells (`total_width` is the last column's
+                # index, one less than the width).
+                height, width = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
                 if height > self.limits.max_rows or width > self.limits.max_columns:
                     raise too_large(
                         "sheet-size", self.path.name, sheet=name, rows=height, columns=width
@@ -161,7 +163,7 @@ class Workbook:
 
     def close(self) -> None:
         if self._scan is not None:
-            self._scan.marks("")  # wait for the thread: the file may be deleted next
+            self._scan.wait()  # the file may be deleted next
 
 
 def _zip_format(path: Path) -> str:

@@ -1,0 +1,237 @@
+"""The columnar reading's proof (kipu.core.read.census) cannot be fooled: cells that are not
+what fastexcel's text says, written as other programs write them, anywhere in the sheet and in
+any combination, give the cell-by-cell reading's table (`both`), never a quietly changed value.
+
+The kinds come from a tester's files: a number typed as text ("2.500", which the validation
+reads as 2500) in a number column once passed because a boolean in a text column cancelled it
+out in a sheet-wide count, and the value was read as 2.5.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+from two_readings import LABELS, both, plain_row  # noqa: E402
+
+from kipu.core.limits import DEFAULT_LIMITS  # noqa: E402
+from kipu.core.read import ReadError, fivew, marks, read_5w  # noqa: E402
+
+SHEET = "xl/worksheets/sheet1.xml"
+ROWS = 80  # beyond the head rows, so the census proves the body
+# Cells as other programs write them, by column: (column letter, cell XML with {ref}).
+# Counted as text cells, but not a text value of a text column:
+COUNTED = {
+    "number-as-text": ("Q", '<c r="{ref}" t="inlineStr"><is><t>2.500</t></is></c>'),
+    "shared-number-as-text": ("R", '<c r="{ref}" t="str"><f>"8"</f><v>8</v></c>'),
+    "empty-inline": ("I", '<c r="{ref}" t="inlineStr"></c>'),
+    "formula-without-value": ("I", '<c r="{ref}" t="str"><f>"x"</f></c>'),
+}
+# Text values of fastexcel that the census does not count as text cells:
+UNCOUNTED = {
+    "boolean": ("B", '<c r="{ref}" t="b"><v>1</v></c>'),
+    "iso-date": ("F", '<c r="{ref}" t="d"><v>2024-03-01T00:00:00</v></c>'),
+    "not-a-number": ("I", '<c r="{ref}"><v>NaN</v></c>'),
+    "type-first": ("B", '<c t="inlineStr" r="{ref}"><is><t>Lima</t></is></c>'),
+    "single-quotes": ("B", "<c r='{ref}' t='inlineStr'><is><t>Lima</t></is></c>"),
+    "escaped-return": ("I", '<c r="{ref}" t="str"><f>"a"</f><v>Kits_x000D_</v></c>'),
+}
+KINDS = {**COUNTED, **UNCOUNTED}
+
+
+def _base(path: Path, rows: int) -> Path:
+    """An xlsxwriter file (inline strings, every cell with its reference) of `rows` rows."""
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+        sheet = book.add_worksheet("5W")
+        for r, row in enumerate([LABELS[:27], *(plain_row(i) for i in range(rows))]):
+            for c, value in enumerate(row):
+                if value != "":
+                    sheet.write(r, c, value)
+    return path
+
+
+def _edit(path: Path, out: Path, member: str, change: object) -> Path:
+    """A copy of `path` with one member rewritten by `change(bytes) -> bytes`."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as to:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            to.writestr(info.filename, change(data) if info.filename == member else data)  # type: ignore[operator]
+    return out
+
+
+def _put(xml: bytes, kind: str, row: int) -> bytes:
+    """The sheet XML with the cell of `kind`'s column in sheet row `row` written as `kind`."""
+    letter, cell = KINDS[kind]
+    ref = f"{letter}{row}"
+    found = re.search(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), xml)
+    assert found is not None, ref
+    return xml[: found.start()] + cell.format(ref=ref).encode() + xml[found.end() :]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _base(tmp_path_factory.mktemp("census") / "base.xlsx", ROWS)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(
+        st.tuples(st.sampled_from(sorted(KINDS)), st.integers(2, ROWS + 1)),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda c: (KINDS[c[0]][0], c[1]),
+    )
+)
+def test_no_mix_of_cells_fools_the_census(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: list[tuple[str, int]]
+) -> None:
+    def change(xml: bytes) -> bytes:
+        for kind, row in cells:
+            xml = _put(xml, kind, row)
+        return xml
+
+    path = _edit(base, tmp_path / "mixed.xlsx", SHEET, change)
+    assert both(path, monkeypatch).source == "cells"
+
+
+@pytest.mark.parametrize("counted", sorted(COUNTED))
+@pytest.mark.parametrize("uncounted", sorted(UNCOUNTED))
+def test_each_pair_that_once_cancelled_out(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: str, uncounted: str
+) -> None:
+    path = _edit(
+        base, tmp_path / "pair.xlsx", SHEET, lambda x: _put(_put(x, counted, 61), uncounted, 72)
+    )
+    assert both(path, monkeypatch).source == "cells"
+
+
+@pytest.mark.slow
+def test_a_pair_a_hundred_thousand_rows_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the scan's 1 MB chunks and polars' chunk sizes: the two cells in different chunks."""
+    path = _base(tmp_path / "large.xlsx", 100_000)
+
+    def change(xml: bytes) -> bytes:
+        return _put(_put(xml, "number-as-text", 70), "boolean", 99_990)
+
+    table = both(_edit(path, tmp_path / "pair.xlsx", SHEET, change), monkeypatch)
+    assert table.source == "cells" and table.frame.height == 100_000
+    assert table.frame.filter(pl.col("row") == 70)["delivery_mechanism"].to_list() == ["2.500"]
+
+
+@pytest.mark.parametrize("number_format", [27, 31, 36, 50, 57])
+def test_east_asian_date_formats_are_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number_format: int
+) -> None:
+    """Excel's built-in formats 27-36 and 50-58 are dates (calamine reads them so); fastexcel
+    reads a serial number (45352)."""
+    path = tmp_path / f"f{number_format}.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("5W")
+        dated = book.add_format({"num_format": number_format})
+        for r, row in enumerate([LABELS[:27], *(plain_row(i) for i in range(ROWS))]):
+            for c, value in enumerate(row):
+                if c == 5 and r:
+                    sheet.write_number(r, c, 45352, dated)  # 2024-03-01
+                elif value != "":
+                    sheet.write(r, c, value)
+    table = both(path, monkeypatch)
+    assert set(table.frame["implementing_partner"].to_list()) == {"2024-03-01"}
+
+
+@pytest.mark.parametrize(
+    ("member", "old", "new"),
+    [
+        ("xl/workbook.xml", b'name="5W"', b'name="A&#241;o 5W"'),
+        ("xl/workbook.xml", b'name="5W"', b'name="A&#xF1;o 5W"'),
+        ("xl/workbook.xml", b'<sheet name="5W" sheetId="1" r:id="rId1"/>',
+         b"<sheet name='5W' sheetId='1' r:id='rId1'/>"),
+        ("xl/_rels/workbook.xml.rels", b'Id="rId1" Type="', b"Id='rId1' Type=\""),
+        ("xl/_rels/workbook.xml.rels", b'Target="worksheets/', b'Target="/xl/worksheets/'),
+    ],
+)  # fmt: skip
+def test_error_cells_of_sheets_however_their_names_are_written(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, member: str, old: bytes,
+    new: bytes,
+) -> None:  # fmt: skip
+    """An error cell (#REF!) is never read as a blank (which the validation read as 0)."""
+    error = b'<c r="Q40" t="e"><v>#REF!</v></c>'
+    with_error = _edit(
+        base, tmp_path / "e.xlsx", SHEET, lambda x: re.sub(rb'<c r="Q40">.*?</c>', error, x)
+    )
+    path = _edit(with_error, tmp_path / "named.xlsx", member, lambda x: x.replace(old, new, 1))
+    table = both(path, monkeypatch)
+    assert table.frame.filter(pl.col("row") == 40)["delivery_mechanism"].to_list() == ["#REF!"]
+    assert ("error", "#REF!") in table.marks.select("kind", "detail").rows()
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_a_sheet_the_scan_cannot_find_is_refused(
+    base: Path, monkeypatch: pytest.MonkeyPatch, columnar: bool
+) -> None:
+    """Without its marks a sheet's error cells would read as empty: refused, by name."""
+    monkeypatch.setattr(marks, "sheet_members", lambda path: {})
+    monkeypatch.setattr(fivew, "COLUMNAR", columnar)
+    with pytest.raises(ReadError, match="“5W” could not be checked for Excel errors"):
+        read_5w(base)
+
+
+def test_cells_without_references_late_in_a_large_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The format lets a writer leave references out, part-way too: past the first 1 MB of
+    XML, an error cell without a reference keeps its error."""
+    path = _base(tmp_path / "late.xlsx", 20_000)
+    late = 19_000
+
+    def change(xml: bytes) -> bytes:
+        start = xml.index(f'<row r="{late}"'.encode())
+        tail = re.sub(rb'<c r="[A-D]\d+"', b"<c", xml[start:])  # A-D: no gap before them
+        body = re.sub(
+            rb'<c( t="inlineStr")?><is><t>UNHCR</t></is></c>',
+            b'<c t="e"><v>#DIV/0!</v></c>',
+            tail,
+            count=1,
+        )
+        return xml[:start] + body
+
+    table = both(_edit(path, tmp_path / "unplaced.xlsx", SHEET, change), monkeypatch)
+    row = table.frame.filter(pl.col("row") == late)
+    assert row["admin2"].to_list() == ["#DIV/0!"]
+    assert (late, "error", "#DIV/0!") in table.marks.select("row", "kind", "detail").rows()
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_the_column_limit_is_the_same_to_both_readings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columnar: bool
+) -> None:
+    """python-calamine's `total_width` is the last column's index: the cell-by-cell reading let
+    one column more through than the columnar one."""
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_columns=28)
+    monkeypatch.setattr(fivew, "COLUMNAR", columnar)
+    for width, refused in ((28, False), (29, True)):
+        path = tmp_path / f"w{width}-{columnar}.xlsx"
+        with xlsxwriter.Workbook(str(path)) as book:
+            sheet = book.add_worksheet("5W")
+            for r, row in enumerate([LABELS[:27], *(plain_row(i) for i in range(ROWS))]):
+                for c, value in enumerate([*row, *(["x"] * (width - 27))]):
+                    if value != "":
+                        sheet.write(r, c, value)
+        if refused:
+            with pytest.raises(ReadError, match=f"{width} columns"):
+                read_5w(path, limits=limits)
+        else:
+            assert read_5w(path, limits=limits).frame.height == ROWS
