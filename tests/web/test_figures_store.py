@@ -213,9 +213,9 @@ def _reads(monkeypatch) -> list[object]:  # noqa: ANN001
     """The database reads the snapshot makes: None for a full read, else the submissions."""
     made: list[object] = []
 
-    def spy(platform, submissions=None, codes=None):  # noqa: ANN001, ANN202
-        made.append(None if submissions is None else sorted(submissions))
-        return snapshot_frame(platform, submissions, codes)
+    def spy(platform, submissions=None, codes=None, *, whole=False):  # noqa: ANN001, ANN202
+        made.append(None if submissions is None or whole else sorted(submissions))
+        return snapshot_frame(platform, submissions, codes, whole=whole)
 
     monkeypatch.setattr(snapshot, "snapshot_frame", spy)
     return made

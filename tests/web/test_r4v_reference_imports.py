@@ -147,3 +147,15 @@ def test_only_installation_administrators_add_place_aliases(make_platform) -> No
         add_alias("PE", "Peru Land", someone)
     superuser = User.objects.create_superuser("root", "root@example.org", "x")
     assert add_alias("PE", "Peru Land", superuser).alias == "Peru Land"
+
+
+def test_the_gazetteer_of_a_running_process_follows_every_change(make_platform) -> None:  # noqa: ANN001
+    """Kept per process, it was rebuilt on counts and name lengths only: a P-code or a name
+    of the same length changed, and validation and figures kept the old one."""
+    make_platform()
+    assert gazetteer(["PER"]).find("Lima", "PER", 1).pcode == "PE15"
+    Location.objects.filter(pcode="PE15").update(pcode="PE15X")  # as a direct edit would
+    assert gazetteer(["PER"]).find("Lima", "PER", 1).pcode == "PE15X"
+    Location.objects.filter(pcode="PE15X").update(name="Loma")  # same length
+    assert gazetteer(["PER"]).find("Loma", "PER", 1).pcode == "PE15X"
+    assert gazetteer(["PER"]).find("Lima", "PER", 1) is None

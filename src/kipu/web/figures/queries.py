@@ -18,11 +18,12 @@ import polars as pl
 from kipu.core.figures import FigureOptions, Figures, compute_figures
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.reference import ReferenceData
-from kipu.web.figures.snapshot import platform_snapshot
+from kipu.web.figures.snapshot import code_marks, platform_snapshot
 from kipu.web.plans.models import Proportion
 from kipu.web.plans.queries import plan_for, plan_holder
 from kipu.web.platforms.models import Platform
-from kipu.web.platforms.queries import platform_countries, reference_data, view_sources
+from kipu.web.platforms.queries import Source, platform_countries, reference_data, view_sources
+from kipu.web.submissions.queries import Codes, reference_codes
 
 
 def proportions_frame(platform: Platform, year: int | None) -> pl.DataFrame | None:
@@ -86,13 +87,16 @@ def platform_figures(
 
 # platform → (data version, rows without accepted issues, every row with the snapshot columns)
 _FRAMES: dict[int, tuple[tuple[object, ...], pl.DataFrame, pl.DataFrame]] = {}
+# platform → (the codes of its view last read, their marks): the marks are a digest of every
+# code, worth computing again only when a code changed.
+_CODES: dict[int, tuple[Codes, tuple[object, ...]]] = {}
 _FRAME_LOCK = threading.Lock()
 
 
 def data_version(platform: Platform) -> tuple[object, ...]:
     """Changes whenever the stored activities of the platform's view (`view_sources`: its own,
-    those of the platforms under it, its share of those above it) or its month statuses
-    change."""
+    those of the platforms under it, its share of those above it), its month statuses, or the
+    codes its rows are read with (`codes_version`) change."""
     from django.db.models import Count, Max
 
     from kipu.web.submissions.models import MonthStatus, Submission
@@ -112,7 +116,30 @@ def data_version(platform: Platform) -> tuple[object, ...]:
         submissions["last"],
         submissions["at"],
         months["last"],
+        codes_version(platform, sources),
     )
+
+
+def codes_version(platform: Platform, sources: list[Source]) -> tuple[object, ...]:
+    """The marks (`snapshot.code_marks`) of the codes the rows of `platform`'s view are read
+    with, from `sources` (its `view_sources`), as (table, highest id, digest) per table.
+
+    The rows hold codes, not ids: an organisation given a registry id, a P-code or a sector or
+    indicator code changed, makes every row read before wrong, though no submission changed.
+    A code added changes the marks too (the frames are then made again from the snapshots,
+    which keep their rows). Reads the codes (a few thousand short rows); the digest is
+    computed again only when they changed."""
+    first, *others = [s.platform for s in sources]
+    codes = reference_codes(first, *others)
+    with _FRAME_LOCK:
+        known = _CODES.get(platform.pk)
+    if known is not None and known[0] == codes:
+        return known[1]
+    marks = code_marks(codes)
+    version = tuple((name, *marks[name]) for name in sorted(marks))
+    with _FRAME_LOCK:
+        _CODES[platform.pk] = (codes, version)
+    return version
 
 
 def view_snapshot(platform: Platform) -> pl.DataFrame:

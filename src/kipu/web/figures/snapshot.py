@@ -71,7 +71,8 @@ def _digest(rows: list[tuple[int, str]]) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
 
-def _marks(codes: Codes) -> Marks:
+def code_marks(codes: Codes) -> Marks:
+    """Per table of `codes`: the highest id and a digest of every (id, code) up to it."""
     return {name: [rows[-1][0] if rows else 0, _digest(rows)] for name, rows in codes.items()}
 
 
@@ -160,17 +161,20 @@ def _update(
     codes: Codes,
 ) -> Snapshot:
     """`base` (written with codes that still hold) brought to the `wanted` submissions:
-    unchanged ones kept, new ones read."""
+    unchanged ones kept, new ones read.
+
+    The rows read are those of the `wanted` submissions, whatever their status by now: the
+    snapshot then holds exactly what its stamps say. One replaced since it was listed keeps
+    its rows until the next update, which lists the new one (reading only current rows
+    instead would give neither the old rows nor the new: an organisation-month with none)."""
     kept = [pk for pk, at in wanted.items() if base is not None and base.stamps.get(pk) == at]
     new = sorted(set(wanted) - set(kept))
     if base is None or len(new) > FULL_REBUILD_SHARE * max(len(wanted), 1):
-        read = snapshot_frame(platform, codes=codes)
-        frame = read.filter(pl.col("submission_id").is_in(list(wanted)))
+        frame = snapshot_frame(platform, sorted(wanted), codes, whole=True)
     else:
         old = base.frame.filter(pl.col("submission_id").is_in(kept))
         frame = pl.concat([old, snapshot_frame(platform, new, codes)]) if new else old
-    # A submission made between listing `wanted` and reading is left for the next update.
-    return Snapshot(path, dict(wanted), frame, _marks(codes))
+    return Snapshot(path, dict(wanted), frame, code_marks(codes))
 
 
 def _metadata_on_disk(path: Path) -> tuple[dict[int, int], Marks] | None:

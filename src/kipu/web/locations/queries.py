@@ -5,9 +5,6 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
-from django.db.models import Count, Max, Sum
-from django.db.models.functions import Length
-
 from kipu.core.gazetteer import Gazetteer
 from kipu.core.gazetteer import Location as Unit
 from kipu.web.locations.models import Location, LocationAlias
@@ -17,10 +14,13 @@ _LOCK = threading.Lock()
 
 
 def _version() -> tuple[object, ...]:
-    """Changes whenever units or aliases are added, removed or renamed (in any process)."""
-    units = Location.objects.aggregate(n=Count("id"), last=Max("id"), names=Sum(Length("name")))
-    aliases = LocationAlias.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (units["n"], units["last"], units["names"], aliases["n"], aliases["last"])
+    """Changes whenever units or aliases are added, removed or changed in any field (in any
+    process). Every row is read (a few milliseconds for Peru's 2,000 units; building the
+    gazetteer takes most of a second): counts and lengths missed a P-code renamed, and the
+    figures of a long-running process then named no admin1 for the renamed unit."""
+    units = hash(tuple(Location.objects.order_by("id").values_list()))
+    aliases = hash(tuple(LocationAlias.objects.order_by("id").values_list()))
+    return (units, aliases)
 
 
 def gazetteer(countries: list[str] | None = None) -> Gazetteer:

@@ -36,9 +36,10 @@ SELECT a."row", a.country, a.admin1_id, a.admin2_id, a.appealing_org_id, a.imple
        a.activity_description, a.rmrp_activity, a.covid19, a.support_space, a.cva, a.value_usd,
        a.delivery_mechanism, {counts}{extra}
 FROM {activity} a
-JOIN {submission} sub ON sub.id = a.submission_id AND sub.status = 'current'
+JOIN {submission} sub ON sub.id = a.submission_id AND {which}
 WHERE a.platform_id = %s {where}
 """
+_CURRENT = "sub.status = 'current'"
 # The rows are read with the ids of their places, organisations, sector and indicator, and
 # the codes are put in by polars from the (small) reference tables: joining them in SQL made
 # reading a million rows two to three times slower.
@@ -58,8 +59,14 @@ log = logging.getLogger(__name__)
 
 
 def _sql(
-    platform: Platform, conditions: Sequence[tuple[str, Param]], extra: str = ""
+    platform: Platform,
+    conditions: Sequence[tuple[str, Param]],
+    extra: str = "",
+    which: str = _CURRENT,
 ) -> tuple[str, list[Param]]:
+    """`_SELECT` with the `conditions` whose value is not None (`%s` bound to it), and the
+    submissions whose rows are read: `which`, a condition on `sub` (the current ones unless
+    told). Returns (sql, params)."""
     where: list[str] = []
     params: list[Param] = [platform.pk]
     for condition, value in conditions:
@@ -72,6 +79,7 @@ def _sql(
         extra=extra,
         activity=Activity._meta.db_table,
         submission=Submission._meta.db_table,
+        which=which,
         where="".join(f" AND {w}" for w in where),
     )
     if connection.vendor == "sqlite":
@@ -88,13 +96,14 @@ def _with_ids(schema: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def reference_codes(platform: Platform) -> Codes:
+def reference_codes(platform: Platform, *others: Platform) -> Codes:
     """The codes a platform's stored rows are read with: P-codes, organisation keys, and the
-    sector and indicator codes of its plans, each with its id."""
+    sector and indicator codes of its plans (and of the plans of `others`: the platforms of a
+    view), each with its id."""
     from kipu.web.locations.models import Location
     from kipu.web.plans.models import Indicator, Sector
 
-    in_plans = {"plan__platform": platform}
+    in_plans = {"plan__platform__in": [platform.pk, *(o.pk for o in others)]}
     return {
         "location": list(Location.objects.order_by("id").values_list("id", "pcode")),
         "organisation": [
@@ -148,20 +157,48 @@ def activity_frame(
 
 
 def snapshot_frame(
-    platform: Platform, submissions: Sequence[int] | None = None, codes: Codes | None = None
+    platform: Platform,
+    submissions: Sequence[int] | None = None,
+    codes: Codes | None = None,
+    *,
+    whole: bool = False,
 ) -> pl.DataFrame:
-    """Every current activity of `platform` (or of the given submissions only), accepted-issue
-    rows included, with the SNAPSHOT_COLUMNS added. `codes` (from `reference_codes`) saves
-    reading them again."""
-    ids = ", ".join(str(int(pk)) for pk in submissions) if submissions is not None else None
-    condition = [(f"a.submission_id IN ({ids or 'NULL'})", ids)] if submissions is not None else []
-    sql, params = _sql(platform, condition, _SNAPSHOT_SQL)
+    """The activities of the given submissions of `platform` (every current activity when
+    `submissions` is None), accepted-issue rows included, with the SNAPSHOT_COLUMNS added.
+
+    Given submissions are read whatever their status now: a snapshot lists the current
+    submissions and then reads their rows, and one replaced in between must still give its
+    rows (the stamps recorded say it is held), not none. `whole`: they are most of the
+    platform's, read by one pass over its activities rather than through the submission
+    index (the same rows either way). `codes` (from `reference_codes`) saves reading them
+    again."""
+    if submissions is None:
+        sql, params = _sql(platform, [], _SNAPSHOT_SQL)
+        current = Submission.objects.filter(platform=platform, status="current")
+        expected = current.aggregate(rows=Sum("row_count"))["rows"] or 0
+    else:
+        # Integers written in the SQL: thousands of them would pass SQLite's limit of bound
+        # parameters.
+        listed = f"({', '.join(str(int(pk)) for pk in submissions) or 'NULL'})"
+        # On the joined submission, a whole read still scans the activities (see `_sql`);
+        # on the activities, a few submissions' rows are found through their index.
+        condition = [] if whole else [(f"a.submission_id IN {listed}", listed)]
+        sql, params = _sql(platform, condition, _SNAPSHOT_SQL, which=f"sub.id IN {listed}")
+        expected = _row_count(platform, listed)
     schema = {**ACTIVITY_FRAME, **SNAPSHOT_COLUMNS}
-    current = Submission.objects.filter(platform=platform, status="current")
-    if submissions is not None:
-        current = current.filter(pk__in=list(submissions))
-    expected = current.aggregate(rows=Sum("row_count"))["rows"] or 0
     return read_frame(sql, params, schema, codes or reference_codes(platform), expected=expected)
+
+
+def _row_count(platform: Platform, listed: str) -> int:
+    """The rows the submissions `listed` (an SQL list of ids) of `platform` say they hold."""
+    table = Submission._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT SUM(row_count) FROM {table} WHERE platform_id = %s AND id IN {listed}",
+            [platform.pk],
+        )
+        found = cursor.fetchone()
+    return int(found[0] or 0) if found else 0
 
 
 def read_frame(
@@ -221,7 +258,9 @@ def _read_arrow(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.Dat
     options = {k: v for k, v in (where.get("OPTIONS") or {}).items() if k in _LIBPQ}
     known = {"dbname": where["NAME"], "user": where["USER"], "password": where["PASSWORD"],
              "host": where["HOST"], "port": where["PORT"], **options}  # fmt: skip
-    conninfo = make_conninfo("", **{k: v for k, v in known.items() if v})
+    # The driver hands text over as the server sends it, unchecked: in the database's encoding
+    # (or PGCLIENTENCODING's) unless told UTF-8, which this overrides.
+    conninfo = make_conninfo("", **{k: v for k, v in known.items() if v}, client_encoding="UTF8")
     try:
         with (
             adbc_driver_postgresql.connect(conninfo) as database,
@@ -232,10 +271,20 @@ def _read_arrow(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.Dat
             stream, _ = statement.execute_query()
             frame = pl.DataFrame(stream)
         frame.columns = list(schema)
-        return frame.cast(schema)  # type: ignore[arg-type]
+        return _utf8_checked(frame).cast(schema)  # type: ignore[arg-type]
     except (adbc_driver_manager.Error, pl.exceptions.PolarsError, OSError) as error:
         log.warning("reading the rows through ADBC failed (%s): COPY instead", error)
         return None
+
+
+def _utf8_checked(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its text columns checked to be UTF-8 (polars takes Arrow text as it comes:
+    other bytes would fail later, or panic, where the frame is used). Raises PolarsError
+    (InvalidOperationError) for a value that is not UTF-8."""
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    if not texts:
+        return frame
+    return frame.with_columns(pl.col(texts).cast(pl.Binary).cast(pl.Utf8))
 
 
 def _read_postgres(sql: str, params: list[Param], schema: dict[str, Any]) -> pl.DataFrame:
