@@ -34,22 +34,35 @@ import polars as pl
 
 from kipu.core.read.package import column_number
 
-# A text cell with a value (not self-closing), whatever other attributes it has.
-STRING_CELL = r'<c r="[A-Z]+\d+"[^>]*\st="(?:s|inlineStr|str)"[^>/]*>'
-# Any text cell with a value, however its tag is written: more of them than of STRING_CELL
-# is a text cell the census cannot place in its column.
-ANY_STRING_CELL = r't="(?:s|inlineStr|str)"[^>/]*>'
-# A text cell without a value (fastexcel reads nothing, yet it is counted): an empty one, a
-# formula never computed.
-EMPTY_STRING_CELL = (
+# A cell start tag that does not begin `<c r="` (no reference, attributes in another order,
+# spaces), or a prefixed one: the sheet is read cell by cell (`kipu.core.read.marks` looks
+# for cells without a reference in such chunks).
+UNUSUAL_CELL = r'<c(?:[/>]|\s[^r]|\sr[^=]|\sr=[^"])|:c[\s/>]'
+# A text cell with a value (not self-closing), its type among its other attributes. Its
+# column is the letters its reference starts with; a reference that does not start with
+# capitals ($B$7, b7) makes the sheet odd.
+_ATTRIBUTES = r'(?: [\w:]+="[^"<>]*")*'
+STRING_CELL = rf'<c r="[^"]*"{_ATTRIBUTES} t="(?:s|inlineStr|str)"{_ATTRIBUTES}\s*>'
+# calamine reads any cell with an inline string as text, whatever its `t`: every `<is>` must
+# be in a cell of type inlineStr.
+INLINE = r"<is[\s/>]"
+# A number fastexcel's nine decimals could show as an integer (2.0000000001, 1E-10), or
+# that is not a number to it (NaN, inf), or written otherwise (+5, an attribute on <v>): one
+# alternation after `<v`, which every value starts with.
+FINE_NUMBER = r"<v(?:[\s/]|>[+\s]|>-?[\d.]*[eEiInN]|>-?\d*\.\d{9})"
+# What else sends a sheet to the cell-by-cell reading, in one pass: a text cell without a
+# value (counted, yet nothing to fastexcel: with a boolean in its column the counts agreed),
+# an inline text cell with a <v>, a boolean or ISO date cell (text to fastexcel, not counted),
+# an escaped character, a comment (patterns would count cells in it), a merged range.
+UNTAKEN = (
     r't="(?:s|inlineStr|str)"[^>/]*>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*'
     r"(?:</c>|<is\s*/>|<is>\s*</is>|<v\s*/>|<v></v>)"
+    r'|t="inlineStr"[^>]*>\s*<v|</is>\s*<v|t="[bd]"|_x[0-9A-Fa-f]{4}_|<!--|mergeCell'
+    # An attribute the patterns cannot read, which calamine reads all the same: spaces around
+    # `=`, single quotes, a type written with a character reference (a reference is checked
+    # by `_count_columns`), a second `r` or `t`.
+    r'| =|= |\t=|=\t|\n=|=\n|\r=|=\r|=\'|t="[^"]*&|" r="|t="[^"]*"[^>]* t="'
 )
-# A number fastexcel's nine decimals could show as an integer (2.0000000001, 1E-10), or
-# that is not a number to it (NaN, inf).
-FINE_NUMBER = r"<v>-?\d*\.\d{9}|<v>-?\d+(?:\.\d+)?[eE]|<v>\s*[+-]?(?i:inf|nan)"
-# A text attribute in single quotes (not placed by STRING_CELL), an escaped character.
-UNTAKEN = r"t='|_x[0-9A-Fa-f]{4}_"
 _STRING = re.compile(STRING_CELL.encode())
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _KIND = re.compile(rb'\st="(\w+)"')
@@ -70,9 +83,11 @@ class Census:
     _chunks: int = field(default=0, repr=False)
     _head_cut: bool = field(default=False, repr=False)
 
-    def add(self, chunk: bytes, text: pl.Series | None) -> None:
+    def add(self, chunk: bytes, text: pl.Series | None, unusual: bool) -> None:
         """Count one chunk (chunks end at a row end, so no cell is cut); `text` is the chunk
-        as a polars string, None when it is not UTF-8 (calamine then decides what it is)."""
+        as a polars string, None when it is not UTF-8 (calamine then decides what it is);
+        `unusual`: not every cell tag of it is canonical (`unusual_cells`, which the marks
+        scan asks anyway)."""
         self._chunks += 1
         if self._chunks == 1:
             self._keep_head(chunk)
@@ -82,22 +97,20 @@ class Census:
             self.failed = True
         if self.failed or text is None:
             return
-        # One pass per pattern: an alternation of both is many times slower.
-        placed = self._count_columns(text)
-        self.odd += placed != int(text.str.count_matches(ANY_STRING_CELL)[0] or 0)
-        self.odd += int(text.str.count_matches(EMPTY_STRING_CELL)[0] or 0)
-        self.odd += int(text.str.count_matches(FINE_NUMBER)[0] or 0)
-        self.odd += b"mergeCell" in chunk
-        self.odd += bool(text.str.contains(UNTAKEN)[0])
+        # One pass per pattern: an alternation of the counted ones is many times slower.
+        inline = self._count_columns(text)
+        self.odd += unusual  # text cells STRING_CELL does not see
+        self.odd += b"<is" in chunk and _count(text, INLINE) != inline
+        self.odd += bool(text.str.contains(f"{UNTAKEN}|{FINE_NUMBER}")[0])
 
     def _count_columns(self, text: pl.Series) -> int:
-        """Add the chunk's text cells to `columns`; how many there were."""
-        letters = (
-            text.str.extract_all(STRING_CELL).explode().drop_nulls().str.extract(r'^<c r="([A-Z]+)')
-        )
-        for letter, count in letters.value_counts().iter_rows():
+        """Add the chunk's text cells to `columns`; how many of them are inline strings."""
+        tags = text.str.extract_all(STRING_CELL).explode().drop_nulls()
+        letters = tags.str.extract(r'^<c r="([A-Z]{1,3})\d')
+        self.odd += letters.null_count()  # a reference that is not a plain one
+        for letter, count in letters.drop_nulls().value_counts().iter_rows():
             self.columns[letter] = self.columns.get(letter, 0) + count
-        return letters.len()
+        return int(tags.str.contains('t="inlineStr"', literal=True).sum())
 
     def finish(self) -> None:
         """After the last chunk: a first chunk that holds every row holds the whole head."""
@@ -134,3 +147,12 @@ class Census:
             else:
                 found[place] = ("?", b"")
         return found
+
+
+def unusual_cells(text: pl.Series) -> bool:
+    """Whether a chunk (as a polars string) holds a cell tag of UNUSUAL_CELL."""
+    return bool(text.str.contains(UNUSUAL_CELL)[0])
+
+
+def _count(text: pl.Series, pattern: str) -> int:
+    return int(text.str.count_matches(pattern)[0] or 0)

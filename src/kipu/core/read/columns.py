@@ -49,12 +49,12 @@ _NUMBER = r"^-?\d+(?:\.\d{1,8})?$"
 _LARGE_DECIMAL = r"^-?\d{7,}\."
 _LEADING_ZERO = r"^-?0\d"  # never how fastexcel writes a number: a text cell
 _MIDNIGHT = r"^(?:199\d|20\d\d|2100)-\d\d-\d\d 00:00:00$"
-_DATETIME = r"^\d{4}-\d\d-\d\d \d\d:\d\d"
-_DURATION_FORMAT = re.compile(rb'formatCode="[^"]*\[(?:h|hh|m|mm|s|ss)\]', re.I)
-_DURATION_BUILTIN = re.compile(rb'numFmtId="(?:46|47)"')
+_DATETIME = r"^[+-]?\d{4,}-\d\d-\d\d \d\d:\d\d"  # +10113-09-19 for a serial of 3 million
+_DURATION_FORMAT = re.compile(rb'formatCode\s*=\s*["\'][^"\']*\[(?:h|hh|m|mm|s|ss)\]', re.I)
+_DURATION_BUILTIN = re.compile(rb'numFmtId\s*=\s*["\']0*(?:46|47)["\']')
 # Built-in date formats of East Asian Excel: calamine reads their cells as dates, fastexcel
 # as serial numbers (45352 for 2024-03-01).
-_LOCALE_DATE_BUILTIN = re.compile(rb'numFmtId="(?:2[7-9]|3[0-6]|5[0-8])"')
+_LOCALE_DATE_BUILTIN = re.compile(rb'numFmtId\s*=\s*["\']0*(?:2[7-9]|3[0-6]|5[0-8])["\']')
 NUMBER, DATE, TEXT = "number", "date", "text"
 Pair = tuple[pl.Series | None, pl.Series | None]
 
@@ -80,8 +80,9 @@ class ColumnSheet:
         (too large) as the cell-by-cell reading would.
 
         `census` and `marks` wait for the scan of the sheet's XML: they are asked for after
-        fastexcel has read the sheet, because fastexcel leaves the GIL while it reads and the
-        scan's thread then runs beside it (asking first made the two run one after the other).
+        fastexcel has read the sheet and made its columns, because fastexcel leaves the GIL
+        while it works and the scan's thread then runs beside it (asking first made the two
+        run one after the other). A sheet the census refuses wastes the columns.
         """
         styles = _styles(path)
         if _LOCALE_DATE_BUILTIN.search(styles):
@@ -90,15 +91,15 @@ class ColumnSheet:
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - fastexcel refuses a sheet: read it cell by cell
             return None
-        counted = census()
-        if counted is None or counted.odd or not counted.head_complete:
-            return None
         try:
             frame = sheet.to_polars()
         except Exception:  # noqa: BLE001 - as above
             return None
         del sheet  # calamine's cells: the largest allocation of a reading
         give_back()
+        counted = census()
+        if counted is None or counted.odd or not counted.head_complete:
+            return None
         head = counted.head_cells()
         if frame.width and not any(c == 0 and k != "?" for (_, c), (k, _) in head.items()):
             return None  # fastexcel starts at the first used column; cells start at A

@@ -34,7 +34,7 @@ from typing import IO, Any
 import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.read.census import Census
+from kipu.core.read.census import Census, unusual_cells
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.package import (
@@ -105,10 +105,11 @@ EXCEL_ERRORS = frozenset(
 Mark = tuple[int, int, str, str | None]
 Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first and last cells
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+# An attribute as XML allows it: spaces around `=`, either quote (values are unescaped).
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>/]*>(.*?)</(?:\w+:)?v>", re.S)
 # A cell element without an r="…" attribute (self-closing or not).
 _UNPLACED_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr=)[^>]*>")
 _ROW_OR_CELL = re.compile(
@@ -117,7 +118,10 @@ _ROW_OR_CELL = re.compile(
     re.S,
 )
 _PREFIXED_ROW_END = re.compile(rb"</\w+:row>")
-_HINTS = (b"<f", b":f>", b":f ", b't="e"')
+# Whatever may hold a formula or an error cell: the literal forms, and a type written in a
+# form the literal misses (`t = "e"`, `t='e'`, `t="&#101;"`: calamine reads them all).
+_HINTS = (b"<f", b":f>", b":f ", b't="e"', b"t='", b"t =", b"t= ", b"t=\t", b"t=\n", b"t=\r",
+          b"t\t=", b"t\n=", b"t\r=", b't="&')  # fmt: skip
 _HINT_PATTERN = "|".join(re.escape(h.decode()) for h in _HINTS)
 
 
@@ -153,11 +157,12 @@ def xlsx_marks(
         with archive.open(member) as handle:
             for chunk in _chunks(handle):
                 text = utf8(chunk)
-                if _unplaced(chunk, text):  # anywhere: a writer may drop them part-way
+                unusual = text is None or unusual_cells(text)
+                if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                     break
                 if census is not None:
-                    census.add(chunk, text)
-                if _hinted(chunk, text):
+                    census.add(chunk, text, unusual)
+                if unusual or _hinted(chunk, text):  # `t = "e"` is an error cell too
                     for match in _CELL.finditer(chunk):
                         mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
                         if mark is not None:
@@ -172,17 +177,11 @@ def xlsx_marks(
             return _positioned(_chunks(handle), untrusted)
 
 
-def _unplaced(chunk: bytes, text: pl.Series | None) -> bool:
-    """Whether the chunk holds a cell without a reference. Every writer seen puts `r` first
-    (`<c r="B7"`): when as many cells start so as start at all, and no cell is written
-    otherwise (`<c>`, `<c/>`, a line break before the attributes, a prefix), none is
-    unplaced, without parsing the chunk."""
-    if text is not None:
-        starts = text.str.count_matches("<c ", literal=True)[0]
-        placed = text.str.count_matches('<c r="', literal=True)[0]
-        if starts == placed and not text.str.contains(r"<c[>/\t\r\n]|:c[\s>/]")[0]:
-            return False
-    return _UNPLACED_CELL.search(chunk) is not None
+def _unplaced(chunk: bytes, unusual: bool) -> bool:
+    """Whether the chunk holds a cell without a reference, parsed only when it holds a cell
+    tag of `census.UNUSUAL_CELL` (`unusual`): every writer seen
+    puts the reference first."""
+    return unusual and _UNPLACED_CELL.search(chunk) is not None
 
 
 def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
@@ -192,12 +191,12 @@ def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
     for chunk in chunks:
         for match in _ROW_OR_CELL.finditer(chunk):
             if match.group("row") is not None:
-                attrs = dict(_ATTR.findall(match.group("row")))
+                attrs = _attributes(match.group("row"))
                 number = attrs.get(b"r", b"")
                 row, col = (int(number) if number.isdigit() else row + 1), -1
                 continue
             attributes, body = match.group("cell"), match.group("body") or b""
-            where = _REF.fullmatch(dict(_ATTR.findall(attributes)).get(b"r", b""))
+            where = _REF.fullmatch(_attributes(attributes).get(b"r", b""))
             col = column_number(where.group(1).decode()) - 1 if where else col + 1
             mark = _cell_mark(attributes, body, untrusted, (row, col))
             if mark is not None:
@@ -208,7 +207,7 @@ def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
 def _cell_mark(
     attributes: bytes, body: bytes, untrusted: bool, place: tuple[int, int] | None = None
 ) -> Mark | None:
-    attrs = dict(_ATTR.findall(attributes))
+    attrs = _attributes(attributes)
     kind = attrs.get(b"t", b"n")
     has_formula = _FORMULA.search(body) is not None
     if kind != b"e" and not has_formula:
@@ -226,6 +225,17 @@ def _cell_mark(
     if untrusted or (not text and kind != b"str"):
         return (row, col, FORMULA_NO_VALUE, None)
     return (row, col, FORMULA, None)
+
+
+def _attributes(tag: bytes) -> dict[bytes, bytes]:
+    """A start tag's attributes (the last of a repeated name, as calamine takes it), with
+    their values unescaped (`t="&#101;"` is `t="e"`)."""
+    found: dict[bytes, bytes] = {}
+    for name, double, single in _ATTR.findall(tag):
+        raw = double or single
+        value = xml_unescape(raw.decode("utf-8", "replace")).encode() if b"&" in raw else raw
+        found[name] = value
+    return found
 
 
 def utf8(chunk: bytes) -> pl.Series | None:
