@@ -28,6 +28,8 @@ from kipu.core.limits import DEFAULT_LIMITS  # noqa: E402
 from kipu.core.read import ReadError, fivew, marks, read_5w  # noqa: E402
 
 SHEET = "xl/worksheets/sheet1.xml"
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
 ROWS = 80  # beyond the head rows, so the census proves the body
 # Cells as other programs write them, by column: (column letter, cell XML with {ref}).
 # Counted as text cells, but not a text value of a text column:
@@ -65,6 +67,13 @@ UNREADABLE = {
     "plus-exponent": ("Q", '<c r="{ref}"><v>+1e-10</v></c>'),
     "value-attribute": ("Q", '<c r="{ref}"><v xml:space="preserve">1e-10</v></c>'),
     "spaced-date": ("F", '<c r="{ref}" t="d"><v>2024-03-01 00:00:00</v></c>'),
+    # A third tester's: attributes XML allows that the patterns did not.
+    "bracket-in-attribute": ("Q", '<c r="{ref}" cm=">" t="str"><v>2.500</v></c>'),
+    "line-between-attributes": ("Q", '<c r="{ref}"\nt="str"><v>2.500</v></c>'),
+    "hyphen-in-name": ("Q", '<c r="{ref}" x-y="1" t="str"><v>2.500</v></c>'),
+    "prefixed-inline": ("Q", f'<c r="{{ref}}"><x:is xmlns:x="{NS}"><x:t>2.500</x:t></x:is></c>'),
+    "prefixed-value": ("Q", f'<c r="{{ref}}"><x:v xmlns:x="{NS}">2.0000000001</x:v></c>'),
+    "eight-digits": ("Q", '<c r="{ref}"><v>100000000</v></c>'),
 }
 KINDS = {**COUNTED, **UNCOUNTED, **UNREADABLE}
 
@@ -288,3 +297,48 @@ def test_the_column_limit_is_the_same_to_both_readings(
                 read_5w(path, limits=limits)
         else:
             assert read_5w(path, limits=limits).frame.height == ROWS
+
+
+@pytest.mark.parametrize("member", [SHEET, "xl/sharedStrings.xml"])
+def test_a_declared_encoding_other_than_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, member: str
+) -> None:
+    """fastexcel decodes by the declaration, python-calamine reads UTF-8 ("AtenciÃ³n")."""
+    path = tmp_path / "shared.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:  # shared strings
+        sheet = book.add_worksheet("5W")
+        for r, row in enumerate([LABELS[:27], *(plain_row(i) for i in range(ROWS))]):
+            for c, value in enumerate(row):
+                if value != "":
+                    sheet.write(r, c, "Atención médica" if (r and c == 9) else value)
+    path = _edit(path, tmp_path / "latin.xlsx", member,
+                 lambda x: x.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1))  # fmt: skip
+    table = both(path, monkeypatch)
+    assert set(table.frame["activity_name"].to_list()) == {"Atención médica"}
+
+
+@pytest.mark.parametrize("code", ["[hhh]:mm", "[sss]", '"x"[h]:mm'])
+def test_every_duration_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    path = tmp_path / "d.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("5W")
+        lasting = book.add_format({"num_format": code})
+        for r, row in enumerate([LABELS[:27], *(plain_row(i) for i in range(ROWS))]):
+            for c, value in enumerate(row):
+                if c == 16 and r:
+                    sheet.write_number(r, c, 45352, lasting)
+                elif value != "":
+                    sheet.write(r, c, value)
+    both(path, monkeypatch)
+
+
+def test_of_two_sheets_of_one_name_the_first_is_scanned(base: Path, tmp_path: Path) -> None:
+    from kipu.core.read.package import sheet_members
+
+    second = b'<sheet name="5W" sheetId="2" r:id="rId9"/></sheets>'
+    path = _edit(base, tmp_path / "twice.xlsx", "xl/workbook.xml",
+                 lambda x: x.replace(b"</sheets>", second))  # fmt: skip
+    other = b'<Relationship Id="rId9" Type="x" Target="worksheets/other.xml"/></Relationships>'
+    path = _edit(path, tmp_path / "twice2.xlsx", "xl/_rels/workbook.xml.rels",
+                 lambda x: x.replace(b"</Relationships>", other))  # fmt: skip
+    assert sheet_members(path)["5W"] == SHEET

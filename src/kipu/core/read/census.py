@@ -41,15 +41,16 @@ UNUSUAL_CELL = r'<c(?:[/>]|\s[^r]|\sr[^=]|\sr=[^"])|:c[\s/>]'
 # A text cell with a value (not self-closing), its type among its other attributes. Its
 # column is the letters its reference starts with; a reference that does not start with
 # capitals ($B$7, b7) makes the sheet odd.
-_ATTRIBUTES = r'(?: [\w:]+="[^"<>]*")*'
-STRING_CELL = rf'<c r="[^"]*"{_ATTRIBUTES} t="(?:s|inlineStr|str)"{_ATTRIBUTES}\s*>'
+_ATTRIBUTES = r'(?:\s+[\w:.-]+="[^"]*")*'
+STRING_CELL = rf'<c\s+r="[^"]*"{_ATTRIBUTES}\s+t="(?:s|inlineStr|str)"{_ATTRIBUTES}\s*>'
 # calamine reads any cell with an inline string as text, whatever its `t`: every `<is>` must
 # be in a cell of type inlineStr.
 INLINE = r"<is[\s/>]"
 # A number fastexcel's nine decimals could show as an integer (2.0000000001, 1E-10), or
-# that is not a number to it (NaN, inf), or written otherwise (+5, an attribute on <v>): one
-# alternation after `<v`, which every value starts with.
-FINE_NUMBER = r"<v(?:[\s/]|>[+\s]|>-?[\d.]*[eEiInN]|>-?\d*\.\d{9})"
+# that is not a number to it (NaN, inf), or written otherwise (+5, an attribute on <v>), or
+# of eight digits or more (fastexcel gives nothing for a date-styled one past 95,051,805):
+# one alternation after `<v`, which every value starts with.
+FINE_NUMBER = r"<v(?:[\s/]|>[+\s]|>-?[\d.]*[eEiInN]|>-?\d*\.\d{9}|>-?\d{8})"
 # What else sends a sheet to the cell-by-cell reading, in one pass: a text cell without a
 # value (counted, yet nothing to fastexcel: with a boolean in its column the counts agreed),
 # an inline text cell with a <v>, a boolean or ISO date cell (text to fastexcel, not counted),
@@ -61,7 +62,9 @@ UNTAKEN = (
     # An attribute the patterns cannot read, which calamine reads all the same: spaces around
     # `=`, single quotes, a type written with a character reference (a reference is checked
     # by `_count_columns`), a second `r` or `t`.
-    r'| =|= |\t=|=\t|\n=|=\n|\r=|=\r|=\'|t="[^"]*&|" r="|t="[^"]*"[^>]* t="'
+    r'| =|= |\t=|=\t|\n=|=\n|\r=|=\'|t="[^"]*&|" r="|t="[^"]*"[^>]* t="'
+    # A prefixed value or inline string in an unprefixed cell (`<x:is>`, `<x:v>`).
+    r"|:is[\s/>]|:v[\s/>]"
 )
 _STRING = re.compile(STRING_CELL.encode())
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
@@ -106,7 +109,7 @@ class Census:
     def _count_columns(self, text: pl.Series) -> int:
         """Add the chunk's text cells to `columns`; how many of them are inline strings."""
         tags = text.str.extract_all(STRING_CELL).explode().drop_nulls()
-        letters = tags.str.extract(r'^<c r="([A-Z]{1,3})\d')
+        letters = tags.str.extract(r'^<c\s+r="([A-Z]{1,3})\d')
         self.odd += letters.null_count()  # a reference that is not a plain one
         for letter, count in letters.drop_nulls().value_counts().iter_rows():
             self.columns[letter] = self.columns.get(letter, 0) + count

@@ -50,7 +50,7 @@ _LARGE_DECIMAL = r"^-?\d{7,}\."
 _LEADING_ZERO = r"^-?0\d"  # never how fastexcel writes a number: a text cell
 _MIDNIGHT = r"^(?:199\d|20\d\d|2100)-\d\d-\d\d 00:00:00$"
 _DATETIME = r"^[+-]?\d{4,}-\d\d-\d\d \d\d:\d\d"  # +10113-09-19 for a serial of 3 million
-_DURATION_FORMAT = re.compile(rb'formatCode\s*=\s*["\'][^"\']*\[(?:h|hh|m|mm|s|ss)\]', re.I)
+_DURATION_FORMAT = re.compile(rb"\[(?:h+|m+|s+)\]", re.I)  # anywhere in the styles
 _DURATION_BUILTIN = re.compile(rb'numFmtId\s*=\s*["\']0*(?:46|47)["\']')
 # Built-in date formats of East Asian Excel: calamine reads their cells as dates, fastexcel
 # as serial numbers (45352 for 2024-03-01).
@@ -99,6 +99,8 @@ class ColumnSheet:
         give_back()
         counted = census()
         if counted is None or counted.odd or not counted.head_complete:
+            return None
+        if _foreign_encoding(counted.head) or _foreign_encoding(_strings_start(path)):
             return None
         head = counted.head_cells()
         if frame.width and not any(c == 0 and k != "?" for (_, c), (k, _) in head.items()):
@@ -270,6 +272,28 @@ def give_back() -> None:
     small cells otherwise, and the validation's allocations come on top of them)."""
     with contextlib.suppress(AttributeError, OSError):  # not glibc: nothing to do
         ctypes.CDLL(None).malloc_trim(0)
+
+
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']""")
+
+
+def _foreign_encoding(xml: bytes) -> bool:
+    """Whether the XML declares an encoding other than UTF-8: fastexcel decodes by it and
+    python-calamine reads UTF-8 (the two bundle different calamine versions)."""
+    found = _ENCODING.match(xml.removeprefix(b"\xef\xbb\xbf")[:300])
+    return found is not None and found.group(1).lower().replace(b"_", b"-") not in (
+        b"utf-8",
+        b"utf8",
+    )
+
+
+def _strings_start(path: Path) -> bytes:
+    """The first bytes of the workbook's shared strings (b"" without them)."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("xl/sharedStrings.xml") as handle:
+            return handle.read(300)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return b""
 
 
 def _styles(path: Path) -> bytes:

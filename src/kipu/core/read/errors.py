@@ -9,6 +9,7 @@ exception (`reason`) stay as the parser wrote them: they are for whoever debugs 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -127,8 +128,18 @@ class ReadError(Exception):
         return self.text("en")
 
     def text(self, lang: str = "en") -> str:
+        """The message in `lang`; counts (`{size:,}` in MESSAGES) grouped as the language
+        groups them (2,000,000 / 2 000 000)."""
+        from kipu.core.phrasing import number
+
         english, spanish = MESSAGES[self.key]
-        return (spanish if lang == "es" else english).format(**self.params)
+        template = spanish if lang == "es" else english
+        grouped = set(_GROUPED.findall(template))
+        params = {k: number(v, lang) if k in grouped else v for k, v in self.params.items()}
+        return _GROUPED.sub(r"{\1}", template).format(**params)
+
+
+_GROUPED = re.compile(r"\{(\w+):,\}")
 
 
 def unreadable(key: str, name: str, **params: Any) -> ReadError:

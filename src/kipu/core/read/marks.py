@@ -104,7 +104,10 @@ EXCEL_ERRORS = frozenset(
 
 Mark = tuple[int, int, str, str | None]
 Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first and last cells
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+# Attribute values may hold `>` (XML allows it): quoted values are skipped whole.
+_CELL = re.compile(
+    rb"""<(?:\w+:)?c\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:/>|>(.*?)</(?:\w+:)?c>)""", re.S
+)
 # An attribute as XML allows it: spaces around `=`, either quote (values are unescaped).
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")

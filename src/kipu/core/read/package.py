@@ -129,7 +129,7 @@ def sheet_members(path: Path) -> dict[str, str]:
         for element in rels.iter()
         if _local(element.tag) == "Relationship"
     }
-    found = {}
+    found: dict[str, str] = {}
     for element in workbook.iter():
         if _local(element.tag) != "sheet":
             continue
@@ -137,7 +137,8 @@ def sheet_members(path: Path) -> dict[str, str]:
         target = targets.get(rel, "")
         if target:
             member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            found[element.get("name", "")] = posixpath.normpath(member)
+            # The first of two sheets of one name, as calamine reads it.
+            found.setdefault(element.get("name", ""), posixpath.normpath(member))
     return found
 
 
