@@ -266,3 +266,36 @@ def test_reference_files_without_what_reads_them_are_usage_errors(kipu, platform
     assert without_input.exit_code == 2 and "--plan is read with --input" in without_input.output
     without_plan = kipu("figures", "--input", file, "--orgs", str(plan))
     assert without_plan.exit_code == 2 and "--orgs is read with" in without_plan.output
+
+
+def test_the_text_report_in_spanish_is_spanish_throughout(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    """The headline, the counts and the places were English around Spanish messages."""
+    bad = {**ROW, "indicator": "People orientd", "new_beneficiaries": 70}
+    file = five_w(tmp_path, platform, "bad.csv", [ROW, bad], lang="es")
+    spanish = kipu("validate", file, "--lang", "es").output
+    assert spanish.startswith("NO VÁLIDO: 2 filas leídas, 1 con errores")
+    assert "Problemas por código: " in spanish and "fila 4" in spanish
+    assert "rows" not in spanish and "row 4" not in spanish
+    english = kipu("validate", file).output
+    assert english.startswith("INVALID: 2 rows read, 1 with errors") and "row 4" in english
+
+
+def test_a_refused_file_is_one_line_in_the_asked_language(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    """`figures --input` named the file twice and always in English."""
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"PK\x03\x04 this is not a workbook")
+    plan = tmp_path / "plan.csv"
+    plan.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
+    for lang, words in (("en", "corrupt or truncated file"), ("es", "archivo dañado")):
+        result = kipu("figures", "--input", str(junk), "--plan", str(plan), "--lang", lang)
+        assert result.exit_code == 2
+        assert result.output.count("junk.xlsx") == 1 and words in result.output, result.output
+
+
+def test_limits_are_written_as_each_language_writes_numbers() -> None:
+    from kipu.core.read import errors
+
+    error = errors.too_large("dimension", "x.xlsx", rows=14, columns=301, max_rows=2_000_000,
+                             max_columns=300)  # fmt: skip
+    assert "2,000,000 × 300" in error.text("en")
+    assert "2\u00a0000\u00a0000 × 300" in error.text("es")

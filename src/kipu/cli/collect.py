@@ -55,31 +55,53 @@ def organisation_key(platform: Any, text: str | None) -> Any:
         fail([error], status=2)
 
 
-def describe_report(report: Any, limit: int = SHOWN_PER_CODE) -> str:
-    """A readable report: totals, counts per code, then the first issues of each code."""
+# The text report's own words; the issues' messages are in the report's language already.
+_REPORT_WORDS = {
+    "en": {"valid": "VALID", "invalid": "INVALID", "rows": "{read} rows read, {errors} with "
+           "errors, {warnings} with warnings.", "codes": "Issues by code: ", "row": "row",
+           "file": "file", "more": "  … and {more} (use --format json or xlsx for all)",
+           "n_more": "{n} more {code}"},
+    "es": {"valid": "VÁLIDO", "invalid": "NO VÁLIDO", "rows": "{read} filas leídas, {errors} "
+           "con errores, {warnings} con advertencias.", "codes": "Problemas por código: ",
+           "row": "fila", "file": "archivo", "more": "  … y {more} (use --format json o xlsx "
+           "para verlos todos)", "n_more": "{n} más de {code}"},
+}  # fmt: skip
+
+
+def describe_report(report: Any, limit: int = SHOWN_PER_CODE, lang: str = "en") -> str:
+    """A readable report in `lang` (en, es): totals, counts per code, then the first issues
+    of each code."""
+    from kipu.core.phrasing import number
+
+    words = _REPORT_WORDS["es" if lang == "es" else "en"]
     summary = report.summary
+    counts = {
+        k: number(summary[f"rows_{k}"], lang) for k in ("read", "with_errors", "with_warnings")
+    }
     lines = [
-        f"{'VALID' if report.valid else 'INVALID'}: {summary['rows_read']} rows read, "
-        f"{summary['rows_with_errors']} with errors, {summary['rows_with_warnings']} with warnings."
+        f"{words['valid'] if report.valid else words['invalid']}: "
+        + words["rows"].format(
+            read=counts["read"], errors=counts["with_errors"], warnings=counts["with_warnings"]
+        )  # fmt: skip
     ]
     if summary["issues_by_code"]:
         lines.append(
-            "Issues by code: "
-            + ", ".join(f"{code} {n}" for code, n in summary["issues_by_code"].items())
+            words["codes"]
+            + ", ".join(
+                f"{code} {number(n, lang)}" for code, n in summary["issues_by_code"].items()
+            )
         )
     first, hidden = report.first_per_code(limit)  # row issues are columns: make only these
     for issue in first:
-        where = "".join(
-            [f"{issue.sheet}!" if issue.sheet else "", f"row {issue.row}" if issue.row else "file"]
-        )
+        place = f"{words['row']} {issue.row}" if issue.row else words["file"]
+        where = f"{issue.sheet}!{place}" if issue.sheet else place
         column = f", {issue.column}" if issue.column else ""
         lines.append(f"  {issue.severity:7} {where}{column}: {issue.message} [{issue.code}]")
     if hidden:
-        lines.append(
-            "  … and "
-            + ", ".join(f"{n} more {code}" for code, n in hidden.items())
-            + " (use --format json or xlsx for all)"
+        more = ", ".join(
+            words["n_more"].format(n=number(n, lang), code=code) for code, n in hidden.items()
         )
+        lines.append(words["more"].format(more=more))
     return "\n".join(lines)
 
 
@@ -151,9 +173,13 @@ def validate(
         target = target or file.with_name(f"{file.stem}-checked.xlsx")
         with replacing(target) as partial:
             annotate_workbook(file, report, partial)
-        say_written(f"{describe_report(report, limit=0)}\nAnnotated workbook: {target}", target)
+        say_written(f"{describe_report(report, 0, lang)}\nAnnotated workbook: {target}", target)
     else:
-        text = report.to_json(indent=2) if output_format == "json" else describe_report(report)
+        text = (
+            report.to_json(indent=2)
+            if output_format == "json"
+            else describe_report(report, lang=lang)
+        )
         if target:
             replace_text(target, text + "\n")
         else:

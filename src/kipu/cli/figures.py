@@ -121,6 +121,7 @@ def figures(
                 plan_file=plan_file,
                 orgs_file=orgs_file,
                 countries=[c.upper() for c in countries],
+                lang=lang,
             )
         else:
             setup_django()

@@ -19,6 +19,7 @@ def figures_from_file(
     plan_file: Path | None,
     orgs_file: Path | None,
     countries: list[str],
+    lang: str = "en",
 ) -> tuple[Any, dict[str, Any]]:
     from kipu.core.read import prefetch
 
@@ -42,4 +43,4 @@ def figures_from_file(
             input_file, reference, FigureOptions(**options, countries=countries or None)
         )
     except UnusableFile as error:
-        fail([f"{input_file.name}: {error}"], status=2)
+        fail([error.text(lang)], status=2)  # the text names the file

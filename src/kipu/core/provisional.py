@@ -24,7 +24,14 @@ from kipu.core.validation import validate_table
 
 
 class UnusableFile(ValueError):
-    """The file cannot give any figure (unreadable, no 5W sheet)."""
+    """The file cannot give any figure (unreadable, no 5W sheet); `text(lang)` says why."""
+
+    def __init__(self, error: ReadError | NoFiveWSheet) -> None:
+        self.error = error
+        super().__init__(error.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        return self.error.text(lang)
 
 
 def reference_from_files(
@@ -89,7 +96,7 @@ def figures_from_file(
     try:
         table = read_5w(path)
     except (ReadError, NoFiveWSheet) as error:
-        raise UnusableFile(getattr(error, "message", None) or str(error)) from None
+        raise UnusableFile(error) from None
     if not reference.organisations:
         reference.organisations = organisations_named_in(table.frame)
     result = validate_table(table, reference)
