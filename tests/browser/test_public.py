@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_visitor_sees_published_figures_and_downloads_the_report(page, demo, screenshot) -> None:  # noqa: ANN001
     page.goto("/")
     # The page's notice (the survey section, loaded by its script, says it too).
-    page.get_by_role("note").filter(has_text="Synthetic demonstration data.").wait_for()
+    page.get_by_role("note").filter(has_text="Synthetic demonstration data.").first.wait_for()
     cards = page.locator(".card .value").all_inner_texts()
     assert cards and cards[0] not in ("–", "0")
     screenshot("dashboard")

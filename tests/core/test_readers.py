@@ -85,7 +85,8 @@ def test_cell_scan_finds_formulas(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "f.xlsx")
     scan = CellScan(path)
     assert scan.marks("Data") == [(3, 1, FORMULA_NO_VALUE, None)]
-    assert scan.marks("Nope") == []
+    with pytest.raises(ReadError, match="“Nope” could not be checked"):  # not scanned: refused
+        scan.marks("Nope")
 
 
 # --- CSV read with polars: the same cells as the csv module --------------------------------
