@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from kipu.core.frame import activity_frame as frame_of
-from kipu.web.figures import snapshot
+from kipu.web.figures import queries, snapshot
 from kipu.web.figures.queries import cached_activity_frame, data_version
 from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.submissions.models import Submission
@@ -167,6 +167,7 @@ def test_cached_frame_follows_a_new_registry_id(platform, rows, tmp_path, monkey
     from kipu.web.platforms.services import load_organisations
 
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(queries, "CODES_SECONDS", 0.0)  # read the codes on every call
     snapshot.forget()
     plain = Organisation.objects.create(name_en="Sin Registro")
     Membership.objects.create(platform=platform, organisation=plain)
@@ -187,6 +188,7 @@ def test_cached_frame_follows_changed_sector_and_indicator_codes(  # noqa: ANN00
     from kipu.web.plans.models import Indicator, Sector
 
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(queries, "CODES_SECONDS", 0.0)
     snapshot.forget()
     rows(platform, org_a, "PRO", "2019-05", 2)
     _, before = cached_activity_frame(platform)
@@ -203,10 +205,15 @@ def test_cached_frame_follows_a_changed_pcode(platform, rows, org_a, tmp_path, m
 
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
     snapshot.forget()
+    clock = iter([1000.0, 1001.0, 1000.0 + queries.CODES_SECONDS + 0.1])
+    monkeypatch.setattr(queries, "_now", lambda: next(clock))
+    queries._CODES.clear()
     rows(platform, org_a, "PRO", "2019-05", 2)
     _, before = cached_activity_frame(platform)
     (old,) = set(before["admin1"])
     Location.objects.filter(pcode=old).update(pcode=f"{old}X")
+    _, within = cached_activity_frame(platform)  # read again at most every CODES_SECONDS
+    assert set(within["admin1"]) == {old}
     _, after = cached_activity_frame(platform)
     assert set(after["admin1"]) == {f"{old}X"}
 
@@ -214,7 +221,7 @@ def test_cached_frame_follows_a_changed_pcode(platform, rows, org_a, tmp_path, m
 def test_unchanged_data_gives_the_same_frame_without_reading_it_again(  # noqa: ANN001
     platform, rows, org_a, tmp_path, monkeypatch
 ) -> None:
-    """The codes are read on every call, but nothing else is: no snapshot is asked for."""
+    """Nothing is read again for the frame: no snapshot is asked for."""
     from kipu.web.figures import queries
 
     monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
