@@ -299,3 +299,25 @@ def test_limits_are_written_as_each_language_writes_numbers() -> None:
                              max_columns=300)  # fmt: skip
     assert "2,000,000 × 300" in error.text("en")
     assert "2\u00a0000\u00a0000 × 300" in error.text("es")
+
+
+def test_one_row_and_an_import_in_spanish(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    one = five_w(tmp_path, platform, "one.xlsx", [ROW])
+    assert kipu("validate", one, "--lang", "es").output.startswith("VÁLIDO: 1 fila leída, ")
+    assert kipu("validate", one).output.startswith("VALID: 1 row read, ")
+    stored = kipu("import", one, "--org", "ORG901", "--month", "2019-11", "--lang", "es").output
+    assert "VÁLIDO: 1 fila leída" in stored and "1 fila (envío " in stored
+    again = kipu("import", one, "--org", "ORG901", "--month", "2019-11", "--lang", "es").output
+    assert "Sin cambios: " in again and "Unchanged" not in again
+
+
+def test_a_file_without_a_5w_sheet_says_so_in_figures(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    """`figures --input` gave only the file and its sheets, not why."""
+    path = tmp_path / "notes.csv"
+    path.write_text("name,comment\nAna,hola\n")
+    plan = tmp_path / "plan.csv"
+    plan.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
+    english = kipu("figures", "--input", str(path), "--plan", str(plan))
+    assert english.exit_code == 2 and "No sheet has a 5W header row" in english.output
+    spanish = kipu("figures", "--input", str(path), "--plan", str(plan), "--lang", "es").output
+    assert "Ninguna hoja tiene una fila de encabezados 5W" in spanish

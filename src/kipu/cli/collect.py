@@ -6,7 +6,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -57,15 +57,37 @@ def organisation_key(platform: Any, text: str | None) -> Any:
 
 # The text report's own words; the issues' messages are in the report's language already.
 _REPORT_WORDS = {
-    "en": {"valid": "VALID", "invalid": "INVALID", "rows": "{read} rows read, {errors} with "
-           "errors, {warnings} with warnings.", "codes": "Issues by code: ", "row": "row",
-           "file": "file", "more": "  … and {more} (use --format json or xlsx for all)",
-           "n_more": "{n} more {code}"},
-    "es": {"valid": "VÁLIDO", "invalid": "NO VÁLIDO", "rows": "{read} filas leídas, {errors} "
-           "con errores, {warnings} con advertencias.", "codes": "Problemas por código: ",
-           "row": "fila", "file": "archivo", "more": "  … y {more} (use --format json o xlsx "
-           "para verlos todos)", "n_more": "{n} más de {code}"},
+    "en": {"valid": "VALID", "invalid": "INVALID", "read": ("{n} row read", "{n} rows read"),
+           "errors": "{n} with errors", "warnings": "{n} with warnings",
+           "codes": "Issues by code: ", "row": "row", "file": "file",
+           "error": "error", "warning": "warning",
+           "more": "  … and {more} (use --format json or xlsx for all)",
+           "n_more": "{n} more {code}", "annotated": "Annotated workbook: {target}",
+           "stored": ("Stored: {org} {month}, {n} row (submission {pk}).",
+                      "Stored: {org} {month}, {n} rows (submission {pk})."),
+           "unchanged": "Unchanged: {org} {month} (same file as submission {pk}).",
+           "blocked": "{n} rows cannot be stored, even with --accept-issues (rows {rows}): a "
+           "value they need could not be read, or they name an unknown place, organisation, "
+           "sector, indicator or month. Nothing was stored.", "and_more": "{rows} and {n} more"},
+    "es": {"valid": "VÁLIDO", "invalid": "NO VÁLIDO",
+           "read": ("{n} fila leída", "{n} filas leídas"),
+           "errors": "{n} con errores", "warnings": "{n} con advertencias",
+           "codes": "Problemas por código: ", "row": "fila", "file": "archivo",
+           "error": "error", "warning": "aviso",
+           "more": "  … y {more} (use --format json o xlsx para verlos todos)",
+           "n_more": "{n} más de {code}", "annotated": "Libro anotado: {target}",
+           "stored": ("Guardado: {org} {month}, {n} fila (envío {pk}).",
+                      "Guardado: {org} {month}, {n} filas (envío {pk})."),
+           "unchanged": "Sin cambios: {org} {month} (el mismo archivo que el envío {pk}).",
+           "blocked": "{n} filas no se pueden guardar, ni con --accept-issues (filas {rows}): "
+           "no se pudo leer un valor que necesitan, o nombran un lugar, una organización, un "
+           "sector, un indicador o un mes desconocidos. No se guardó nada.",
+           "and_more": "{rows} y {n} más"},
 }  # fmt: skip
+
+
+def _words(lang: str) -> dict[str, Any]:
+    return _REPORT_WORDS["es" if lang == "es" else "en"]
 
 
 def describe_report(report: Any, limit: int = SHOWN_PER_CODE, lang: str = "en") -> str:
@@ -73,16 +95,15 @@ def describe_report(report: Any, limit: int = SHOWN_PER_CODE, lang: str = "en") 
     of each code."""
     from kipu.core.phrasing import number
 
-    words = _REPORT_WORDS["es" if lang == "es" else "en"]
+    words = _words(lang)
     summary = report.summary
-    counts = {
-        k: number(summary[f"rows_{k}"], lang) for k in ("read", "with_errors", "with_warnings")
-    }
+    read = words["read"][summary["rows_read"] != 1].format(n=number(summary["rows_read"], lang))
     lines = [
-        f"{words['valid'] if report.valid else words['invalid']}: "
-        + words["rows"].format(
-            read=counts["read"], errors=counts["with_errors"], warnings=counts["with_warnings"]
-        )  # fmt: skip
+        f"{words['valid'] if report.valid else words['invalid']}: {read}, "
+        + words["errors"].format(n=number(summary["rows_with_errors"], lang))
+        + ", "
+        + words["warnings"].format(n=number(summary["rows_with_warnings"], lang))
+        + "."
     ]
     if summary["issues_by_code"]:
         lines.append(
@@ -96,7 +117,8 @@ def describe_report(report: Any, limit: int = SHOWN_PER_CODE, lang: str = "en") 
         place = f"{words['row']} {issue.row}" if issue.row else words["file"]
         where = f"{issue.sheet}!{place}" if issue.sheet else place
         column = f", {issue.column}" if issue.column else ""
-        lines.append(f"  {issue.severity:7} {where}{column}: {issue.message} [{issue.code}]")
+        severity = words.get(issue.severity, issue.severity)
+        lines.append(f"  {severity:7} {where}{column}: {issue.message} [{issue.code}]")
     if hidden:
         more = ", ".join(
             words["n_more"].format(n=number(n, lang), code=code) for code, n in hidden.items()
@@ -173,7 +195,8 @@ def validate(
         target = target or file.with_name(f"{file.stem}-checked.xlsx")
         with replacing(target) as partial:
             annotate_workbook(file, report, partial)
-        say_written(f"{describe_report(report, 0, lang)}\nAnnotated workbook: {target}", target)
+        annotated = _words(lang)["annotated"].format(target=target)
+        say_written(f"{describe_report(report, 0, lang)}\n{annotated}", target)
     else:
         text = (
             report.to_json(indent=2)
@@ -253,7 +276,7 @@ def import_(
                 record(cli_actor(), "import_submission", stored, previous, after, platform)
     except ImportRefused as error:
         fail([error], status=2)
-    _report_import(result, output_format)
+    _report_import(result, output_format, lang)
 
 
 def _queue_import(
@@ -331,7 +354,7 @@ class _progress:
             self.bar.stop()
 
 
-def _report_import(result: Any, output_format: str) -> None:
+def _report_import(result: Any, output_format: str, lang: str = "en") -> None:
     from kipu.web.submissions.queries import submission_summary
 
     report = result.validation.report
@@ -344,22 +367,23 @@ def _report_import(result: Any, output_format: str) -> None:
     }
     if output_format == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        click.echo(describe_report(report))
-        if result.blocked:
-            shown = ", ".join(map(str, result.blocked[:20]))
-            more = f" and {len(result.blocked) - 20:,} more" if len(result.blocked) > 20 else ""
-            click.echo(
-                f"{len(result.blocked):,} rows cannot be stored, even with --accept-issues "
-                f"(rows {shown}{more}): a value they need could not be read, or they name an "
-                "unknown place, organisation, sector, indicator or month. Nothing was stored."
-            )
-        for s in result.stored:
-            click.echo(
-                f"Stored: {s.organisation} {s.month}, {s.row_count} rows (submission {s.pk})."
-            )
-        for s in result.unchanged:
-            click.echo(f"Unchanged: {s.organisation} {s.month} (same file as submission {s.pk}).")
+        _exit_import(report, result)
+    words = _words(lang)
+    click.echo(describe_report(report, lang=lang))
+    if result.blocked:
+        rows = ", ".join(map(str, result.blocked[:20]))
+        if len(result.blocked) > 20:
+            rows = words["and_more"].format(rows=rows, n=len(result.blocked) - 20)
+        click.echo(words["blocked"].format(n=len(result.blocked), rows=rows))
+    for s in result.stored:
+        line = words["stored"][s.row_count != 1]
+        click.echo(line.format(org=s.organisation, month=s.month, n=s.row_count, pk=s.pk))
+    for s in result.unchanged:
+        click.echo(words["unchanged"].format(org=s.organisation, month=s.month, pk=s.pk))
+    _exit_import(report, result)
+
+
+def _exit_import(report: Any, result: Any) -> NoReturn:
     if file_level_failure(report):
         sys.exit(2)
     sys.exit(0 if result.ok else 1)

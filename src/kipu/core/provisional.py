@@ -31,6 +31,11 @@ class UnusableFile(ValueError):
         super().__init__(error.text("en"))
 
     def text(self, lang: str = "en") -> str:
+        """Why, in `lang`: for a file without a 5W sheet, what validation says of it."""
+        if isinstance(self.error, NoFiveWSheet):
+            from kipu.core.validation.issues import new_issue
+
+            return new_issue("no-5w-sheet", lang, detail=self.error.text(lang)).message
         return self.error.text(lang)
 
 
