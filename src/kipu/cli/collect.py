@@ -73,7 +73,7 @@ _REPORT_WORDS = {
            "read": ("{n} fila leída", "{n} filas leídas"),
            "errors": "{n} con errores", "warnings": "{n} con advertencias",
            "codes": "Problemas por código: ", "row": "fila", "file": "archivo",
-           "error": "error", "warning": "aviso",
+           "error": "error", "warning": "advertencia",
            "more": "  … y {more} (use --format json o xlsx para verlos todos)",
            "n_more": "{n} más de {code}", "annotated": "Libro anotado: {target}",
            "stored": ("Guardado: {org} {month}, {n} fila (envío {pk}).",
