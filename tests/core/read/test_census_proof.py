@@ -135,6 +135,82 @@ def test_no_mix_of_cells_fools_the_census(
     assert both(path, monkeypatch).source == "cells"
 
 
+SMALL_ROWS = 400  # about 380 KB of XML: with 64 KB chunks, seven chunks in four surveys
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _base(tmp_path_factory.mktemp("census") / "larger.xlsx", SMALL_ROWS)
+
+
+def test_a_plain_sheet_in_small_chunks_is_still_read_by_columns(
+    larger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generator below is not vacuous: the census proves a plain sheet across chunks
+    and surveys (the head whole in the first chunk)."""
+    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    assert both(larger, monkeypatch).source == "columns"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(
+        # Rows drawn evenly (integers lean to the ends of their range: the first chunk).
+        st.tuples(st.sampled_from(sorted(KINDS)), st.sampled_from(range(2, SMALL_ROWS + 2))),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda c: (KINDS[c[0]][0], c[1]),
+    )
+)
+def test_no_mix_of_cells_fools_the_census_across_chunks(
+    larger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: list[tuple[str, int]]
+) -> None:
+    """The scan surveys chunks two at a time in one polars call (`census.survey`); what it
+    counts per chunk (an inline string in a cell of another type) stays per chunk, and
+    cells in different chunks and surveys cannot cancel out."""
+    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+
+    def change(xml: bytes) -> bytes:
+        for kind, row in cells:
+            xml = _put(xml, kind, row)
+        return xml
+
+    path = _edit(larger, tmp_path / "mixed.xlsx", SHEET, change)
+    assert both(path, monkeypatch).source == "cells"
+
+
+@pytest.mark.parametrize("kind", sorted(UNREADABLE))
+def test_each_cell_the_census_cannot_read_in_a_later_chunk(
+    larger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """In the second chunk of the second survey (chunks of 64 KB, about 60 rows each)."""
+    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    path = _edit(larger, tmp_path / "one.xlsx", SHEET, lambda x: _put(x, kind, 230))
+    assert both(path, monkeypatch).source == "cells"
+
+
+def test_error_cells_in_every_chunk_and_survey(
+    larger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk's cells are parsed when that chunk holds an error or a formula (the survey
+    answers per chunk): one error cell in each of the seven chunks."""
+    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    rows = [30, 100, 170, 230, 300, 370, 401]
+
+    def change(xml: bytes) -> bytes:
+        for row in rows:
+            found = re.search(rf'<c r="Q{row}">.*?</c>'.encode(), xml)
+            assert found is not None
+            cell = f'<c r="Q{row}" t="e"><v>#REF!</v></c>'.encode()
+            xml = xml[: found.start()] + cell + xml[found.end() :]
+        return xml
+
+    table = both(_edit(larger, tmp_path / "errors.xlsx", SHEET, change), monkeypatch)
+    assert table.marks.filter(pl.col("kind") == "error")["row"].to_list() == rows
+
+
 @pytest.mark.parametrize("counted", sorted(COUNTED))
 @pytest.mark.parametrize("uncounted", sorted(UNCOUNTED))
 def test_each_pair_that_once_cancelled_out(
@@ -315,6 +391,29 @@ def test_a_declared_encoding_other_than_utf8(
                  lambda x: x.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1))  # fmt: skip
     table = both(path, monkeypatch)
     assert set(table.frame["activity_name"].to_list()) == {"Atención médica"}
+
+
+@pytest.mark.parametrize("at", [45, 230])
+def test_a_sheet_that_is_not_utf8_is_scanned_and_refused_as_unreadable(
+    larger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: int
+) -> None:
+    """Latin-1 bytes in the sheet XML, in the first chunk or a later one: the scan still
+    finds the error cells and proves nothing, and the file is refused for what it is (calamine
+    reads UTF-8 only), not as a sheet the scan could not read."""
+    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+
+    def change(xml: bytes) -> bytes:
+        xml = xml.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1)
+        xml = re.sub(rb'<c r="Q300">.*?</c>', b'<c r="Q300" t="e"><v>#N/A</v></c>', xml)
+        cell = f'<c r="J{at}" t="inlineStr"><is><t>Atenci\xf3n</t></is></c>'.encode("latin-1")
+        return re.sub(rf'<c r="J{at}"[^>]*>.*?</c>'.encode(), cell, xml)
+
+    path = _edit(larger, tmp_path / "latin.xlsx", SHEET, change)
+    scan = marks.CellScan(path, census=True)
+    assert (300, 16, "error", "#N/A") in scan.marks("5W")
+    assert scan.census("5W") is None
+    with pytest.raises(ReadError, match="not a readable spreadsheet"):
+        read_5w(path)
 
 
 @pytest.mark.parametrize("code", ["[hhh]:mm", "[sss]", '"x"[h]:mm'])

@@ -24,6 +24,7 @@ errors, with xlrd.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import threading
 import zipfile
@@ -34,7 +35,7 @@ from typing import IO, Any
 import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.read.census import Census, unusual_cells
+from kipu.core.read.census import Census, survey
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.package import (
@@ -126,6 +127,12 @@ _PREFIXED_ROW_END = re.compile(rb"</\w+:row>")
 _HINTS = (b"<f", b":f>", b":f ", b't="e"', b"t='", b"t =", b"t= ", b"t=\t", b"t=\n", b"t=\r",
           b"t\t=", b"t\n=", b"t\r=", b't="&')  # fmt: skip
 _HINT_PATTERN = "|".join(re.escape(h.decode()) for h in _HINTS)
+# One MB: as fast as larger ones, and the scan runs beside fastexcel's reading, whose peak it
+# adds to (2 MB chunks cost 20 MB more of it on a 100,000-row sheet). Tests make it smaller.
+CHUNK = 1 << 20
+# Chunks surveyed in one polars call (`census.survey`): 2 MB of XML (4 MB were no faster,
+# and their strings add to the peak of fastexcel's reading, which the scan runs beside).
+_BATCH = 2
 
 
 def empty_marks() -> pl.DataFrame:
@@ -158,26 +165,36 @@ def xlsx_marks(
     found: list[Mark] = []
     with zipfile.ZipFile(path) as archive:
         with archive.open(member) as handle:
-            for chunk in _chunks(handle):
-                text = utf8(chunk)
-                unusual = text is None or unusual_cells(text)
-                if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
-                    break
-                if census is not None:
-                    census.add(chunk, text, unusual)
-                if unusual or _hinted(chunk, text):  # `t = "e"` is an error cell too
-                    for match in _CELL.finditer(chunk):
-                        mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
-                        if mark is not None:
-                            found.append(mark)
-            else:
-                if census is not None:
-                    census.finish()
-                return found
+            placed = _scan(_chunks(handle), untrusted, census, found)
+        if placed:
+            if census is not None:
+                census.finish()
+            return found
         if census is not None:
             census.failed = True
         with archive.open(member) as handle:  # again, every cell counted from the start
             return _positioned(_chunks(handle), untrusted)
+
+
+def _scan(
+    chunks: Iterator[bytes], untrusted: bool, census: Census | None, found: list[Mark]
+) -> bool:
+    """Add the marks of the chunks' cells to `found`, and count them in `census`; False as
+    soon as a cell without a reference is found (then nothing found is of use)."""
+    while batch := list(itertools.islice(chunks, _BATCH)):
+        surveyed = survey(batch, census is not None, _HINT_PATTERN)
+        if census is not None:
+            census.add(batch, surveyed)
+        flags = zip(batch, surveyed["unusual"], surveyed["hinted"], strict=True)
+        for chunk, unusual, hinted in flags:
+            if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
+                return False
+            if unusual or hinted:  # `t = "e"` is an error cell too
+                for match in _CELL.finditer(chunk):
+                    mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
+                    if mark is not None:
+                        found.append(mark)
+    return True
 
 
 def _unplaced(chunk: bytes, unusual: bool) -> bool:
@@ -241,29 +258,12 @@ def _attributes(tag: bytes) -> dict[bytes, bytes]:
     return found
 
 
-def utf8(chunk: bytes) -> pl.Series | None:
-    """The chunk as one polars string (None when it is not UTF-8): whole-chunk searches in
-    Rust, several times faster than Python's `in` for short needles such as `<f`."""
-    try:
-        return pl.Series([chunk], dtype=pl.Binary).cast(pl.Utf8)
-    except pl.exceptions.PolarsError:
-        return None
-
-
-def _hinted(chunk: bytes, text: pl.Series | None) -> bool:
-    """Whether the chunk may hold a formula or an error cell (then its cells are parsed)."""
-    if text is None:
-        return any(hint in chunk for hint in _HINTS)
-    return bool(text.str.contains(_HINT_PATTERN)[0])
-
-
-def _chunks(handle: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
-    """Chunks that each end at the end of a row, so no cell is cut in two. One MB: as fast as
-    larger ones, and the scan runs beside fastexcel's reading, whose peak it adds to (2 MB
-    chunks cost 20 MB more of it on a 100,000-row sheet)."""
+def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
+    """Chunks of about CHUNK bytes that each end at the end of a row, so no cell is cut in
+    two."""
     carry = b""
     while True:
-        block = handle.read(size)
+        block = handle.read(CHUNK)
         if not block:
             break
         data = carry + block
