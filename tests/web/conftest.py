@@ -236,3 +236,21 @@ def _publish_demo_months(
             lock_month(platform, month, "test")
             publish_month(platform, month, "test")
     return demo_pk
+
+
+@pytest.fixture
+def arrow_reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each ADBC read of the store gave the rows (False: the caller fell back to
+    COPY), in order."""
+    from kipu.web.submissions import queries
+
+    read: list[bool] = []
+    arrow = queries._read_arrow
+
+    def counted(*args: object) -> object:
+        found = arrow(*args)  # type: ignore[arg-type]
+        read.append(found is not None)
+        return found
+
+    monkeypatch.setattr(queries, "_read_arrow", counted)
+    return read

@@ -51,33 +51,16 @@ def accented(make_platform, tmp_path, monkeypatch):  # noqa: ANN001, ANN201
     return platform
 
 
-def _arrow_reads(monkeypatch) -> list[bool]:  # noqa: ANN001
-    """Whether each ADBC read gave the rows (False: the caller fell back to COPY)."""
-    from kipu.web.submissions import queries
-
-    read: list[bool] = []
-    arrow = queries._read_arrow
-
-    def counted(*args: object) -> object:
-        found = arrow(*args)  # type: ignore[arg-type]
-        read.append(found is not None)
-        return found
-
-    monkeypatch.setattr(queries, "_read_arrow", counted)
-    return read
-
-
-def test_arrow_text_is_utf8_under_a_latin1_client_encoding(accented, monkeypatch) -> None:  # noqa: ANN001
-    read = _arrow_reads(monkeypatch)
+def test_arrow_text_is_utf8_under_a_latin1_client_encoding(accented, arrow_reads) -> None:  # noqa: ANN001
     plain = activity_frame(accented, fast=False)
     fast = activity_frame(accented)
-    assert read == [True]  # ADBC gave the rows itself
+    assert arrow_reads == [True]  # ADBC gave the rows itself
     assert sorted(fast["activity_name"].to_list()) == sorted(NAMES)
     assert fast.equals(plain)
     assert fast["delivery_mechanism"].to_list() == ["Depósito"] * len(NAMES)
 
 
-def test_text_that_is_not_utf8_falls_back_to_copy(accented, monkeypatch) -> None:  # noqa: ANN001
+def test_text_that_is_not_utf8_falls_back_to_copy(accented, monkeypatch, arrow_reads) -> None:  # noqa: ANN001
     """Should the driver still hand over other bytes (a connection string without the
     encoding), the check of the text columns fails the ADBC read, and COPY reads the rows."""
     import psycopg.conninfo
@@ -89,8 +72,7 @@ def test_text_that_is_not_utf8_falls_back_to_copy(accented, monkeypatch) -> None
         return make_conninfo(conninfo, **kwargs)
 
     monkeypatch.setattr(psycopg.conninfo, "make_conninfo", without_encoding)
-    read = _arrow_reads(monkeypatch)
     fast = activity_frame(accented)
-    assert read == [False]
+    assert arrow_reads == [False]
     assert fast.equals(activity_frame(accented, fast=False))
     assert sorted(fast["activity_name"].to_list()) == sorted(NAMES)

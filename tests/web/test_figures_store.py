@@ -108,35 +108,24 @@ def test_fast_path_returns_exactly_the_plain_frame(store, options: dict) -> None
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_arrow_read_returns_exactly_the_plain_frame(store, monkeypatch) -> None:  # noqa: ANN001
+def test_arrow_read_returns_exactly_the_plain_frame(store, arrow_reads) -> None:  # noqa: ANN001
     """Outside a transaction, PostgreSQL's rows come through ADBC (Arrow, no Python object per
     value): the same frame as the plain read, as COPY's, and as the snapshot's."""
     from django.db import connection
 
-    from kipu.web.submissions import queries
-
     if connection.vendor != "postgresql":
         pytest.skip("the ADBC driver reads PostgreSQL")
-    read: list[bool] = []  # whether each ADBC read gave the rows
-    arrow = queries._read_arrow
-
-    def counted(*args: object) -> object:
-        found = arrow(*args)  # type: ignore[arg-type]
-        read.append(found is not None)
-        return found
-
-    monkeypatch.setattr(queries, "_read_arrow", counted)
     assert not connection.in_atomic_block
     plain = activity_frame(store, fast=False)
     fast = activity_frame(store)
-    assert read == [True] and fast.schema == plain.schema and fast.equals(plain)
+    assert arrow_reads == [True] and fast.schema == plain.schema and fast.equals(plain)
     assert fast.filter(pl.col("activity_name") == "").height > 0  # "" is not NULL
     flagged = snapshot_frame(store)
     from django.db import transaction
 
     with transaction.atomic():  # COPY, on the connection that sees the transaction's rows
         assert snapshot_frame(store).equals(flagged)
-    assert read == [True, True, False]
+    assert arrow_reads == [True, True, False]
     assert flagged.height == fast.height and flagged["clean"].dtype == pl.Boolean
 
 
