@@ -6,12 +6,16 @@ through `normalise`, so "Junín", "JUNIN" and " junin. " are the same key everyw
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 
 _SEPARATORS = re.compile(r"[\s._\-/,;:()'\"’`]+")
+# Whether `closest` searches (see `without_suggestions`).
+_SEARCHING: ContextVar[bool] = ContextVar("kipu_closest_searching", default=True)
 
 
 def normalise(text: object) -> str:
@@ -31,13 +35,27 @@ def compact(text: object) -> str:
     return normalise(text).replace(" ", "")
 
 
+@contextlib.contextmanager
+def without_suggestions() -> Iterator[None]:
+    """Inside, `closest` answers None at once. A "did you mean" compares the value with every
+    candidate (difflib: about 1 ms against a plan's indicators, 10 ms for long texts), and
+    a column of 100,000 different unknown values (a column shifted by one) took 84 s to
+    validate; callers bound how many values they suggest for."""
+    token = _SEARCHING.set(False)
+    try:
+        yield
+    finally:
+        _SEARCHING.reset(token)
+
+
 def closest(value: object, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The candidate most similar to `value`, or None; ties go to the first in sorted order.
+    For suggestions only: None inside `without_suggestions`.
 
     Deterministic: the same inputs always give the same suggestion, whatever the order given.
     """
     key = normalise(value)
-    if not key:
+    if not key or not _SEARCHING.get():
         return None
     by_key: dict[str, str] = {}
     for candidate in sorted(set(candidates)):

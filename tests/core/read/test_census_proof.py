@@ -237,18 +237,70 @@ def test_each_cell_the_census_cannot_read(
         '<c r="Q40" t = "e"><v>#REF!</v></c>',
         '<c r="Q40" t="e"><v xml:space="preserve">#REF!</v></c>',
         '<c\tr="Q40"\tt="e"><v>#REF!</v></c>',
+        # A third tester's: end tags with a space (XML allows it), an attribute ending in t.
+        '<c r="Q40" t="e"><v>#REF!</v ></c >',
+        '<c r="Q40" x-t="n" t="e"><v>#REF!</v></c>',
+        '<c r="P40"><v>3</v></c ><c r="Q40" t="e"><v>#REF!</v></c>',
     ],
 )
 def test_error_cells_however_their_tags_are_written(
     base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str
 ) -> None:
     """Both readings read these as blank, with no mark (validated as 0)."""
-    path = _edit(
-        base, tmp_path / "e.xlsx", SHEET, lambda x: re.sub(rb'<c r="Q40">.*?</c>', cell.encode(), x)
-    )
+    pattern = rb'<c r="P40">.*?</c><c r="Q40">.*?</c>' if "P40" in cell else rb'<c r="Q40">.*?</c>'
+    path = _edit(base, tmp_path / "e.xlsx", SHEET, lambda x: re.sub(pattern, cell.encode(), x))
     table = both(path, monkeypatch)
     assert table.frame.filter(pl.col("row") == 40)["delivery_mechanism"].to_list() == ["#REF!"]
     assert ("error", "#REF!") in table.marks.select("kind", "detail").rows()
+
+
+def _prefixed(xml: bytes, prefix: bytes) -> bytes:
+    """The sheet with its data elements written with a namespace prefix (`<x-y:c>`)."""
+    for tag in (b"sheetData", b"row", b"c", b"v", b"is", b"t"):
+        xml = re.sub(rb"<(/?)" + tag + rb"(?=[\s/>])", rb"<\1" + prefix + b":" + tag, xml)
+    return xml.replace(b"<worksheet ", b"<worksheet xmlns:" + prefix + f'="{NS}" '.encode(), 1)
+
+
+@pytest.mark.parametrize("prefix", ["x", "x-y", "x.y", "é", "x_1"])
+def test_error_cells_of_a_sheet_written_with_any_namespace_prefix(
+    larger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefix: str
+) -> None:
+    """calamine reads a prefix of any XML name (`x-y:`, `é:`); the scan missed all but
+    letters, digits and `_`, and the error cells read blank with no mark. Chunks of 64 KB:
+    the chunks end at the prefixed row ends."""
+    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    rows = [40, 230, 380]
+
+    def change(xml: bytes) -> bytes:
+        for row in rows:
+            xml = re.sub(
+                rf'<c r="Q{row}">.*?</c>'.encode(),
+                rf'<c r="Q{row}" t="e"><v>#REF!</v></c>'.encode(),
+                xml,
+            )
+        return _prefixed(xml, prefix.encode())
+
+    table = both(_edit(larger, tmp_path / "prefixed.xlsx", SHEET, change), monkeypatch)
+    assert table.marks.filter(pl.col("kind") == "error")["row"].to_list() == rows
+
+
+@pytest.mark.parametrize("hiding", ["<!--</row>-->", "<![CDATA[</row>]]>", "<?kipu </row>?>"])
+@pytest.mark.parametrize("row", [70, 230])
+def test_an_error_cell_holding_a_row_end_in_a_comment(
+    larger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hiding: str, row: int
+) -> None:
+    """A `</row>` in a comment, a CDATA section or a processing instruction is no row's end:
+    a chunk cut there cut the cell in two, and its error mark was lost. The spaces after it
+    are more than a chunk, so the cut would fall inside the cell."""
+    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    padding = " " * (80 << 10)
+    cell = f'<c r="Q{row}" t="e">{hiding}{padding}<v>#REF!</v></c>'.encode()
+    path = _edit(
+        larger, tmp_path / "hiding.xlsx", SHEET,
+        lambda x: re.sub(rf'<c r="Q{row}">.*?</c>'.encode(), cell, x),
+    )  # fmt: skip
+    table = both(path, monkeypatch)
+    assert table.marks.filter(pl.col("kind") == "error")["row"].to_list() == [row]
 
 
 @pytest.mark.slow

@@ -63,8 +63,9 @@ UNTAKEN = (
     # `=`, single quotes, a type written with a character reference (a reference is checked
     # by `_count_columns`), a second `r` or `t`.
     r'| =|= |\t=|=\t|\n=|=\n|\r=|=\'|t="[^"]*&|" r="|t="[^"]*"[^>]* t="'
-    # A prefixed value or inline string in an unprefixed cell (`<x:is>`, `<x:v>`).
-    r"|:is[\s/>]|:v[\s/>]"
+    # A prefixed value or inline string in an unprefixed cell (`<x:is>`, `<x:v>`); an end tag
+    # with a space before `>` (`</c >`: the head's cells are found with `</c>`).
+    r"|:is[\s/>]|:v[\s/>]|</[^>]*\s>"
 )
 _STRING = re.compile(STRING_CELL.encode())
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)

@@ -33,7 +33,7 @@ from kipu.core.schema import (
     mechanism_vocabulary,
     term_key,
 )
-from kipu.core.text import closest, normalise
+from kipu.core.text import closest, normalise, without_suggestions
 from kipu.core.validation.places import elsewhere as places_elsewhere
 from kipu.core.validation.places import misplaced
 from kipu.core.validation.plans import PlanResolvers, resolve_plan
@@ -199,13 +199,30 @@ def _unit(text: str, found: Location) -> Resolution:
 # --- The prepared frame: raw cells + resolved values, resolution issues and flags ------------
 
 _Lookup = Callable[..., Resolution]
+# Distinct values of a column a validation looks suggestions for: far more than a partner
+# misspells, and 0.2 to 2 s of similarity search at most.
+SUGGESTED = 200
 
 
 def apply(f: pl.DataFrame, keys: list[str], name: str, lookup: _Lookup) -> pl.DataFrame:
     """Resolve each distinct combination of `keys` once (the cell's text last) and join back
-    r_/e_/s_/d_<name> columns."""
-    distinct = f.select(keys).unique().filter(pl.col(keys[-1]).is_not_null())
-    answers = [lookup(*combo) for combo in distinct.iter_rows()]
+    r_/e_/s_/d_<name> columns.
+
+    Suggestions ("did you mean") are looked for the SUGGESTED most frequent combinations
+    only (then in sorted order): every value is resolved and every unknown one reported at
+    its cell, but past those the issue has no suggestion (`text.without_suggestions`).
+    """
+    distinct = (
+        f.group_by(keys)
+        .len("_n")
+        .filter(pl.col(keys[-1]).is_not_null())
+        .sort(["_n", *keys], descending=[True] + [False] * len(keys), nulls_last=True)
+        .drop("_n")
+    )
+    combos = distinct.rows()
+    answers = [lookup(*combo) for combo in combos[:SUGGESTED]]
+    with without_suggestions():
+        answers += [lookup(*combo) for combo in combos[SUGGESTED:]]
     table = distinct.with_columns(
         pl.Series(f"r_{name}", [a.key for a in answers], dtype=pl.Utf8),
         pl.Series(f"e_{name}", [a.code for a in answers], dtype=pl.Utf8),
