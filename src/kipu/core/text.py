@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 
 _SEPARATORS = re.compile(r"[\s._\-/,;:()'\"’`]+")
-# Whether `closest` searches (see `without_suggestions`).
-_SEARCHING: ContextVar[bool] = ContextVar("kipu_closest_searching", default=True)
+# Searches `closest` may still make in this context (see `suggestions_up_to`); None: any.
+_BUDGET: ContextVar[list[int] | None] = ContextVar("kipu_closest_budget", default=None)
 
 
 def normalise(text: object) -> str:
@@ -36,26 +36,37 @@ def compact(text: object) -> str:
 
 
 @contextlib.contextmanager
-def without_suggestions() -> Iterator[None]:
-    """Inside, `closest` answers None at once. A "did you mean" compares the value with every
-    candidate (difflib: about 1 ms against a plan's indicators, 10 ms for long texts), and
-    a column of 100,000 different unknown values (a column shifted by one) took 84 s to
-    validate; callers bound how many values they suggest for."""
-    token = _SEARCHING.set(False)
+def suggestions_up_to(count: int) -> Iterator[None]:
+    """Inside, the first `count` calls of `closest` search and the others answer None. A
+    "did you mean" compares the value with every candidate (difflib: about 1 ms against a
+    plan's indicators, 10 ms for long texts), and a column of 100,000 different unknown
+    values (a column shifted by one) took 84 s to validate: callers ask for their values'
+    suggestions most frequent first, within a bound."""
+    token = _BUDGET.set([count])
     try:
         yield
     finally:
-        _SEARCHING.reset(token)
+        _BUDGET.reset(token)
 
 
-def closest(value: object, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+def closest(
+    value: object, candidates: Iterable[str], cutoff: float = 0.6, *, contained: bool = True
+) -> str | None:
     """The candidate most similar to `value`, or None; ties go to the first in sorted order.
-    For suggestions only: None inside `without_suggestions`.
+    With `contained` (the default), a candidate inside the value, or the value inside a
+    candidate, scores at least 0.8; callers whose candidates are short words turn it off
+    ("si" is inside "asistencia"). For suggestions only: None past the bound of
+    `suggestions_up_to`.
 
     Deterministic: the same inputs always give the same suggestion, whatever the order given.
     """
+    budget = _BUDGET.get()
+    if budget is not None:
+        if budget[0] <= 0:
+            return None
+        budget[0] -= 1
     key = normalise(value)
-    if not key or not _SEARCHING.get():
+    if not key:
         return None
     by_key: dict[str, str] = {}
     for candidate in sorted(set(candidates)):
@@ -65,7 +76,7 @@ def closest(value: object, candidates: Iterable[str], cutoff: float = 0.6) -> st
     best: tuple[float, str] | None = None
     for candidate_key in sorted(by_key):
         score = difflib.SequenceMatcher(None, key, candidate_key).ratio()
-        if key in candidate_key or candidate_key in key:
+        if contained and (key in candidate_key or candidate_key in key):
             score = max(score, 0.8)
         if score >= cutoff and (best is None or score > best[0]):
             best = (score, candidate_key)

@@ -211,21 +211,24 @@ def _scan(
 def _cells(chunk: bytes, unusual: bool) -> Iterator[re.Match[bytes]]:
     """The chunk's cells that may hold a formula or an error. Every cell, when its tags are
     not all canonical (`unusual`) or it may hide tags (a comment, a CDATA section, a
-    processing instruction); else only the cells around each hint, each found from the last
-    `<c r="` before it. Parsing every cell in Python took 5 s for 100,000 rows with one
-    formula each; `SCAN_EVERY_CELL` (tests) compares the two."""
-    if unusual or SCAN_EVERY_CELL or b"<!" in chunk or b"<?" in chunk:
+    processing instruction); else the cells of each row holding a hint, and of what follows
+    the last row when a hint is there (each part once). A cell is in its row: the cells a
+    row's parse finds are those the whole chunk's parse finds in it. Parsing every cell in
+    Python took 5 s for 100,000 rows with one formula each; `SCAN_EVERY_CELL` (tests)
+    compares the two."""
+    declared = 1 if chunk.startswith(b"<?xml") else 0
+    if unusual or SCAN_EVERY_CELL or b"<!" in chunk or chunk.find(b"<?", declared) >= 0:
         yield from _CELL.finditer(chunk)
         return
-    last = -1
+    scanned = 0
     for hint in _HINT_BYTES.finditer(chunk):
-        start = chunk.rfind(b'<c r="', 0, hint.start())
-        if start < 0 or start == last:
+        if hint.start() < scanned:
             continue
-        cell = _CELL.match(chunk, start)
-        if cell is not None and cell.end() > hint.start():
-            last = start
-            yield cell
+        start = max(chunk.rfind(b"<row", 0, hint.start()), scanned)
+        end = chunk.find(b"</row>", hint.start())
+        end = len(chunk) if end < 0 else end + len(b"</row>")
+        yield from _CELL.finditer(chunk, start, end)
+        scanned = end
 
 
 def _unplaced(chunk: bytes, unusual: bool) -> bool:
@@ -299,7 +302,7 @@ def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
     two; from a comment, a CDATA section or a processing instruction on, one chunk (each
     may hold a `</row>` that is no row's end)."""
     carry = b""
-    declaration = True  # the first data starts with `<?xml …?>`: not a hiding place
+    declaration = True  # the data start with `<?xml …?>`, not a hiding place
     while True:
         block = handle.read(CHUNK)
         if not block:
@@ -308,13 +311,12 @@ def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
         if _hiding(data, declaration):
             yield data + handle.read()
             return
-        declaration = False
         end = _row_end(data)
         if end < 0:
             carry = data
             continue
         yield data[:end]
-        carry = data[end:]
+        carry, declaration = data[end:], False
     if carry:
         yield carry
 

@@ -333,10 +333,10 @@ def read_months(texts: Iterable[str], submission: str | None = None) -> dict[str
     `submission` (YYYY-MM) is the month the file is submitted for, if any: it settles
     numeric dates that no other evidence settles.
     """
-    distinct = sorted(set(texts))
-    orders = date_order(distinct)
+    distinct = list(dict.fromkeys(texts))  # read in the order given (`suggestions_up_to`)
+    orders = date_order(sorted(distinct))
     if not orders and submission:
-        orders = _order_of_submission(distinct, submission)
+        orders = _order_of_submission(sorted(distinct), submission)
     return {text: _read_month(text, orders, submission) for text in distinct}
 
 
@@ -408,7 +408,9 @@ def parse_yes_no(text: str) -> bool | None:
 def suggest_yes_no(text: str, lang: str = "en") -> str | None:
     """The closest of Yes/No for an unreadable yes/no cell (in the user's language)."""
     yes, no = ("Sí", "No") if lang == "es" else ("Yes", "No")
-    found = closest(text, ["yes", "si", "no", "true", "false", "verdadero", "falso"], 0.5)
+    # Similarity only: "si" and "no" are inside many words (Asistencia, Noviembre).
+    yes_no = ["yes", "si", "no", "true", "false", "verdadero", "falso"]
+    found = closest(text, yes_no, 0.5, contained=False)
     if found is None:
         return None
     return yes if found in ("yes", "si", "true", "verdadero") else no

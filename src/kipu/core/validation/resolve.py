@@ -33,7 +33,7 @@ from kipu.core.schema import (
     mechanism_vocabulary,
     term_key,
 )
-from kipu.core.text import closest, normalise, without_suggestions
+from kipu.core.text import closest, normalise, suggestions_up_to
 from kipu.core.validation.places import elsewhere as places_elsewhere
 from kipu.core.validation.places import misplaced
 from kipu.core.validation.plans import PlanResolvers, resolve_plan
@@ -208,21 +208,13 @@ def apply(f: pl.DataFrame, keys: list[str], name: str, lookup: _Lookup) -> pl.Da
     """Resolve each distinct combination of `keys` once (the cell's text last) and join back
     r_/e_/s_/d_<name> columns.
 
-    Suggestions ("did you mean") are looked for the SUGGESTED most frequent combinations
+    Suggestions ("did you mean") are looked for the SUGGESTED most frequent unknown values
     only (then in sorted order): every value is resolved and every unknown one reported at
-    its cell, but past those the issue has no suggestion (`text.without_suggestions`).
+    its cell, but past those the issue has no suggestion (`text.suggestions_up_to`).
     """
-    distinct = (
-        f.group_by(keys)
-        .len("_n")
-        .filter(pl.col(keys[-1]).is_not_null())
-        .sort(["_n", *keys], descending=[True] + [False] * len(keys), nulls_last=True)
-        .drop("_n")
-    )
-    combos = distinct.rows()
-    answers = [lookup(*combo) for combo in combos[:SUGGESTED]]
-    with without_suggestions():
-        answers += [lookup(*combo) for combo in combos[SUGGESTED:]]
+    distinct = _most_frequent_first(f, keys).filter(pl.col(keys[-1]).is_not_null())
+    with suggestions_up_to(SUGGESTED):
+        answers = [lookup(*combo) for combo in distinct.iter_rows()]
     table = distinct.with_columns(
         pl.Series(f"r_{name}", [a.key for a in answers], dtype=pl.Utf8),
         pl.Series(f"e_{name}", [a.code for a in answers], dtype=pl.Utf8),
@@ -237,11 +229,23 @@ def apply(f: pl.DataFrame, keys: list[str], name: str, lookup: _Lookup) -> pl.Da
     return f.hstack(answers_by_row.drop(keys))
 
 
+def _most_frequent_first(f: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """The distinct combinations of `keys`, the most frequent first, then in sorted order."""
+    return (
+        f.group_by(keys)
+        .len("_n")
+        .sort(["_n", *keys], descending=[True] + [False] * len(keys), nulls_last=True)
+        .drop("_n")
+    )
+
+
 def _map(
     column: str, func: Callable[[str], object], dtype: pl.DataType | type[pl.DataType]
 ) -> Callable[[pl.DataFrame], pl.Expr]:
     def expr(f: pl.DataFrame) -> pl.Expr:
-        mapping = {v: func(v) for v in f[column].unique().drop_nulls().to_list()}
+        values = _most_frequent_first(f, [column])[column].drop_nulls().to_list()
+        with suggestions_up_to(SUGGESTED):  # suggest_yes_no: see `apply`
+            mapping = {v: func(v) for v in values}
         return pl.col(column).replace_strict(mapping, default=None, return_dtype=dtype)
 
     return expr
@@ -391,7 +395,9 @@ def prepare(
 
 
 def _months(f: pl.DataFrame, submission: str | None) -> pl.DataFrame:
-    readings = read_months(f["month"].drop_nulls().unique().to_list(), submission)
+    months = _most_frequent_first(f, ["month"])["month"].drop_nulls().to_list()
+    with suggestions_up_to(SUGGESTED):  # month names: see `apply`
+        readings = read_months(months, submission)
 
     def lookup(attribute: str) -> pl.Expr:
         mapping = {t: getattr(r, attribute) for t, r in readings.items()}
