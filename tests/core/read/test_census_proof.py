@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from two_readings import LABELS, both, plain_row  # noqa: E402
 
 from kipu.core.limits import DEFAULT_LIMITS  # noqa: E402
-from kipu.core.read import ReadError, fivew, marks, read_5w  # noqa: E402
+from kipu.core.read import ReadError, chunks, fivew, marks, read_5w  # noqa: E402
 
 SHEET = "xl/worksheets/sheet1.xml"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -148,7 +148,7 @@ def test_a_plain_sheet_in_small_chunks_is_still_read_by_columns(
 ) -> None:
     """The generator below is not vacuous: the census proves a plain sheet across chunks
     and surveys (the head whole in the first chunk)."""
-    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    monkeypatch.setattr(chunks, "CHUNK", 64 << 10)
     assert both(larger, monkeypatch).source == "columns"
 
 
@@ -170,7 +170,7 @@ def test_no_mix_of_cells_fools_the_census_across_chunks(
     """The scan surveys chunks two at a time in one polars call (`census.survey`); what it
     counts per chunk (an inline string in a cell of another type) stays per chunk, and
     cells in different chunks and surveys cannot cancel out."""
-    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    monkeypatch.setattr(chunks, "CHUNK", 64 << 10)
 
     def change(xml: bytes) -> bytes:
         for kind, row in cells:
@@ -186,7 +186,7 @@ def test_each_cell_the_census_cannot_read_in_a_later_chunk(
     larger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     """In the second chunk of the second survey (chunks of 64 KB, about 60 rows each)."""
-    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    monkeypatch.setattr(chunks, "CHUNK", 64 << 10)
     path = _edit(larger, tmp_path / "one.xlsx", SHEET, lambda x: _put(x, kind, 230))
     assert both(path, monkeypatch).source == "cells"
 
@@ -196,7 +196,7 @@ def test_error_cells_in_every_chunk_and_survey(
 ) -> None:
     """Each chunk's cells are parsed when that chunk holds an error or a formula (the survey
     answers per chunk): one error cell in each of the seven chunks."""
-    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    monkeypatch.setattr(chunks, "CHUNK", 64 << 10)
     rows = [30, 100, 170, 230, 300, 370, 401]
 
     def change(xml: bytes) -> bytes:
@@ -268,7 +268,7 @@ def test_error_cells_of_a_sheet_written_with_any_namespace_prefix(
     """calamine reads a prefix of any XML name (`x-y:`, `é:`); the scan missed all but
     letters, digits and `_`, and the error cells read blank with no mark. Chunks of 64 KB:
     the chunks end at the prefixed row ends."""
-    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    monkeypatch.setattr(chunks, "CHUNK", 64 << 10)
     rows = [40, 230, 380]
 
     def change(xml: bytes) -> bytes:
@@ -292,7 +292,7 @@ def test_an_error_cell_holding_a_row_end_in_a_comment(
     """A `</row>` in a comment, a CDATA section or a processing instruction is no row's end:
     a chunk cut there cut the cell in two, and its error mark was lost. The spaces after it
     are more than a chunk, so the cut would fall inside the cell."""
-    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    monkeypatch.setattr(chunks, "CHUNK", 64 << 10)
     padding = " " * (80 << 10)
     cell = f'<c r="Q{row}" t="e">{hiding}{padding}<v>#REF!</v></c>'.encode()
     path = _edit(
@@ -452,7 +452,7 @@ def test_a_sheet_that_is_not_utf8_is_scanned_and_refused_as_unreadable(
     """Latin-1 bytes in the sheet XML, in the first chunk or a later one: the scan still
     finds the error cells and proves nothing, and the file is refused for what it is (calamine
     reads UTF-8 only), not as a sheet the scan could not read."""
-    monkeypatch.setattr(marks, "CHUNK", 64 << 10)
+    monkeypatch.setattr(chunks, "CHUNK", 64 << 10)
 
     def change(xml: bytes) -> bytes:
         xml = xml.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from test_census_proof import NS, SHEET, _base, _edit  # noqa: E402
 
-from kipu.core.read import marks  # noqa: E402
+from kipu.core.read import chunks, marks  # noqa: E402
 
 ROWS = 120
 # Forms of cells, and whether each is a mark (an error, or a formula).
@@ -88,7 +89,7 @@ def test_the_cells_around_the_hints_are_every_cell_with_a_mark(
     cells: list[tuple[str, str, int]],
     chunk: int,
 ) -> None:
-    monkeypatch.setattr(marks, "CHUNK", chunk)
+    monkeypatch.setattr(chunks, "CHUNK", chunk)
 
     def change(xml: bytes) -> bytes:
         for form, column, row in cells:
@@ -134,3 +135,21 @@ def test_a_row_of_formulas_in_every_row_of_a_large_sheet(
     found = _both_scans(_edit(path, tmp_path / "formulas.xlsx", SHEET, change), monkeypatch)
     kinds = [kind for _, _, kind, _ in found]
     assert kinds.count(marks.FORMULA) == kinds.count(marks.ERROR) == 20_000
+
+
+@pytest.mark.parametrize("value", ['"</row>"', "'</row>'", '"x </row>"'])
+def test_a_row_end_in_an_attribute_is_no_place_to_cut(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """Not XML, yet calamine reads it: a chunk cut after the `</row>` of `a="</row>"` split
+    the cell in two, and its error was lost by every scan."""
+    cell = f'<c r="Q60" t="e" a={value}><v>#REF!</v></c>'
+    path = _edit(base, tmp_path / "cut.xlsx", SHEET, lambda x: _put_raw(x, "Q60", cell))
+    xml = zipfile.ZipFile(path).read(SHEET)
+    monkeypatch.setattr(chunks, "CHUNK", xml.find(b"</row>", xml.find(b'r="Q60"')) + 9)
+    found = _both_scans(path, monkeypatch)
+    assert [(row, kind) for row, _, kind, _ in found] == [(60, marks.ERROR)]
+
+
+def _put_raw(xml: bytes, ref: str, cell: str) -> bytes:
+    return re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell.encode(), xml, count=1)

@@ -67,6 +67,10 @@ UNTAKEN = (
     # with a space before `>` (`</c >`: the head's cells are found with `</c>`).
     r"|:is[\s/>]|:v[\s/>]|</[^>]*\s>"
 )
+# A `<` in an attribute value (`a="<row"`, `a='<c r="A1"/>'`): not XML, yet calamine reads it;
+# tags found by searching the text are then not all tags (and a text holding `="…<` is taken
+# for one: read cell by cell all the same).
+TANGLED = r"""=\s*"[^"]*<|=\s*'[^']*<"""
 _STRING = re.compile(STRING_CELL.encode())
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _KIND = re.compile(rb'\st="(\w+)"')
@@ -160,12 +164,13 @@ def _decoded(chunk: bytes) -> str | None:
         return None
 
 
-ODD_FLAGS = ["unusual", "untaken", "inline_mismatch", "odd_refs"]
+ODD_FLAGS = ["unusual", "tangled", "untaken", "inline_mismatch", "odd_refs"]
 
 
 def survey(batch: list[bytes], counting: bool, hints: str) -> pl.DataFrame:
     """One row per chunk of `batch`: `utf8`, `unusual` (a cell tag of UNUSUAL_CELL, true
-    for a chunk that is not UTF-8), `hinted` (a match of `hints`); with `counting`, what
+    for a chunk that is not UTF-8), `hinted` (a match of `hints`), `tangled` (TANGLED); with
+    `counting`, what
     `Census.add` counts: `untaken` (UNTAKEN or FINE_NUMBER), `inline_mismatch` (`<is>`
     elements that are not the inline text cells), `odd_refs` (text cells whose reference
     does not start with capitals), `letters` (each text cell's column letters).
@@ -181,6 +186,7 @@ def survey(batch: list[bytes], counting: bool, hints: str) -> pl.DataFrame:
         text.is_not_null().alias("utf8"),
         text.str.contains(UNUSUAL_CELL).fill_null(True).alias("unusual"),
         text.str.contains(hints).fill_null(False).alias("hinted"),
+        text.str.contains(TANGLED).fill_null(True).alias("tangled"),
     ]
     chunks = pl.DataFrame([_texts(batch)])
     if not counting:

@@ -30,12 +30,14 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.census import Census, survey
+from kipu.core.read.chunks import PREFIX as _P
+from kipu.core.read.chunks import row_chunks
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.package import (
@@ -105,11 +107,10 @@ EXCEL_ERRORS = frozenset(
 
 Mark = tuple[int, int, str, str | None]
 Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first and last cells
-# A namespace prefix as XML allows it (letters of any script, digits, `-`, `.`: `x-y:c`), and
-# end tags with spaces before `>` (`</c >`): calamine reads both, and a cell the patterns
-# missed lost its error mark (its end found at the next cell's, or none).
-_P = rb"""(?:[^\s<>/:="'!?]+:)?"""
-# Attribute values may hold `>` (XML allows it): quoted values are skipped whole.
+# Any namespace prefix (`chunks.PREFIX`: `x-y:c`, `é:c`) and end tags with spaces before `>`
+# (`</c >`): calamine reads both, and a cell the patterns missed lost its error mark (its
+# end found at the next cell's, or none). Attribute values may hold `>` (XML allows it):
+# quoted values are skipped whole.
 _CELL = re.compile(
     rb"<" + _P + rb"""c\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:/>|>(.*?)</""" + _P + rb"c\s*>)", re.S
 )
@@ -126,11 +127,6 @@ _ROW_OR_CELL = re.compile(
     rb"|<" + _P + rb"c\b(?P<cell>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c\s*>)",
     re.S,
 )
-_ROW_END = re.compile(rb"</" + _P + rb"row\s*>")
-# What may hold a `</row>` that ends no row (a chunk cut there cuts a cell in two, and the
-# cell's error mark was lost): the rest of the sheet is then one chunk. Excel never writes
-# these in a sheet.
-_HIDING = (b"<!--", b"<![CDATA[")
 # Whatever may hold a formula or an error cell: the literal forms, and a type written in a
 # form the literal misses (`t = "e"`, `t='e'`, `t="&#101;"`: calamine reads them all).
 _HINTS = (b"<f", b":f>", b":f ", b":f/", b":f\t", b":f\n", b":f\r", b't="e"', b"t='", b"t =",
@@ -138,9 +134,6 @@ _HINTS = (b"<f", b":f>", b":f ", b":f/", b":f\t", b":f\n", b":f\r", b't="e"', b"
 _HINT_PATTERN = "|".join(re.escape(h.decode()) for h in _HINTS)
 _HINT_BYTES = re.compile(b"|".join(re.escape(h) for h in _HINTS))
 SCAN_EVERY_CELL = False  # tests: parse every cell of a hinted chunk (`_cells`)
-# One MB: as fast as larger ones, and the scan runs beside fastexcel's reading, whose peak it
-# adds to (2 MB chunks cost 20 MB more of it on a 100,000-row sheet). Tests make it smaller.
-CHUNK = 1 << 20
 # Chunks surveyed in one polars call (`census.survey`): 2 MB of XML (4 MB were no faster,
 # and their strings add to the peak of fastexcel's reading, which the scan runs beside).
 _BATCH = 2
@@ -176,7 +169,7 @@ def xlsx_marks(
     found: list[Mark] = []
     with zipfile.ZipFile(path) as archive:
         with archive.open(member) as handle:
-            placed = _scan(_chunks(handle), untrusted, census, found)
+            placed = _scan(row_chunks(handle), untrusted, census, found)
         if placed:
             if census is not None:
                 census.finish()
@@ -184,7 +177,7 @@ def xlsx_marks(
         if census is not None:
             census.failed = True
         with archive.open(member) as handle:  # again, every cell counted from the start
-            return _positioned(_chunks(handle), untrusted)
+            return _positioned(row_chunks(handle), untrusted)
 
 
 def _scan(
@@ -196,39 +189,51 @@ def _scan(
         surveyed = survey(batch, census is not None, _HINT_PATTERN)
         if census is not None:
             census.add(batch, surveyed)
-        flags = zip(batch, surveyed["unusual"], surveyed["hinted"], strict=True)
-        for chunk, unusual, hinted in flags:
+        flags = zip(
+            batch, surveyed["unusual"], surveyed["hinted"], surveyed["tangled"], strict=True
+        )
+        for chunk, unusual, hinted, tangled in flags:
             if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                 return False
             if unusual or hinted:  # `t = "e"` is an error cell too
-                for match in _cells(chunk, unusual):
+                for match in _cells(chunk, unusual or tangled):
                     mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
                     if mark is not None:
                         found.append(mark)
     return True
 
 
-def _cells(chunk: bytes, unusual: bool) -> Iterator[re.Match[bytes]]:
+def _cells(chunk: bytes, whole: bool) -> Iterator[re.Match[bytes]]:
     """The chunk's cells that may hold a formula or an error. Every cell, when its tags are
-    not all canonical (`unusual`) or it may hide tags (a comment, a CDATA section, a
-    processing instruction); else the cells of each row holding a hint, and of what follows
-    the last row when a hint is there (each part once). A cell is in its row: the cells a
-    row's parse finds are those the whole chunk's parse finds in it. Parsing every cell in
-    Python took 5 s for 100,000 rows with one formula each; `SCAN_EVERY_CELL` (tests)
-    compares the two."""
+    not all canonical or a `<` is in an attribute value (`whole`), or it may hide tags (a
+    comment, a CDATA section, a processing instruction); else the cell around each hint,
+    found from the last `<c` and a space before it (every `<c` then starts an element).
+    Parsing every cell in Python took 5 s for 100,000 rows with one formula each;
+    `SCAN_EVERY_CELL` (tests) compares the two."""
     declared = 1 if chunk.startswith(b"<?xml") else 0
-    if unusual or SCAN_EVERY_CELL or b"<!" in chunk or chunk.find(b"<?", declared) >= 0:
+    if whole or SCAN_EVERY_CELL or b"<!" in chunk or chunk.find(b"<?", declared) >= 0:
         yield from _CELL.finditer(chunk)
         return
-    scanned = 0
+    floor = 0  # no cell starts between here and the hint that is not yet parsed
     for hint in _HINT_BYTES.finditer(chunk):
-        if hint.start() < scanned:
+        if hint.start() < floor:
             continue
-        start = max(chunk.rfind(b"<row", 0, hint.start()), scanned)
-        end = chunk.find(b"</row>", hint.start())
-        end = len(chunk) if end < 0 else end + len(b"</row>")
-        yield from _CELL.finditer(chunk, start, end)
-        scanned = end
+        start = _cell_start(chunk, floor, hint.start())
+        cell = _CELL.match(chunk, start) if start >= 0 else None
+        if cell is not None and cell.end() > hint.start():
+            floor = cell.end()
+            yield cell
+        else:  # not in a cell (rules after the rows): the search back stops here from now on
+            floor = hint.start()
+
+
+def _cell_start(chunk: bytes, floor: int, before: int) -> int:
+    """The position of the last `<c` and a space, `/` or `>` in chunk[floor:before], or -1."""
+    at = before
+    while (at := chunk.rfind(b"<c", floor, at)) >= 0:
+        if chunk[at + 2 : at + 3] in (b" ", b"\t", b"\n", b"\r", b"/", b">"):
+            return at
+    return -1
 
 
 def _unplaced(chunk: bytes, unusual: bool) -> bool:
@@ -295,50 +300,6 @@ def _attributes(tag: bytes) -> dict[bytes, bytes]:
         value = xml_unescape(raw.decode("utf-8", "replace")).encode() if b"&" in raw else raw
         found[name] = value
     return found
-
-
-def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
-    """Chunks of about CHUNK bytes that each end at the end of a row, so no cell is cut in
-    two; from a comment, a CDATA section or a processing instruction on, one chunk (each
-    may hold a `</row>` that is no row's end)."""
-    carry = b""
-    declaration = True  # the data start with `<?xml …?>`, not a hiding place
-    while True:
-        block = handle.read(CHUNK)
-        if not block:
-            break
-        data = carry + block
-        if _hiding(data, declaration):
-            yield data + handle.read()
-            return
-        end = _row_end(data)
-        if end < 0:
-            carry = data
-            continue
-        yield data[:end]
-        carry, declaration = data[end:], False
-    if carry:
-        yield carry
-
-
-def _hiding(data: bytes, declaration: bool) -> bool:
-    # `<` is everywhere in XML: a search for `<!--` stops at each one (0.2 s for 100,000
-    # rows), one for `!` or `?` (searched for first) rarely.
-    start = data.find(b"?>") + 2 if declaration and b"<?" in data[:8] else 0
-    if data.find(b"!", start) >= 0 and any(marker in data for marker in _HIDING):
-        return True
-    return data.find(b"?", start) >= 0 and data.find(b"<?", start) >= 0
-
-
-def _row_end(data: bytes) -> int:
-    """The position after the last row end tag (`</row>`, or `</x:row >` as XML allows it),
-    or -1."""
-    cut = data.rfind(b"</row>")
-    if cut >= 0:
-        return cut + len(b"</row>")
-    tail = max(0, len(data) - (1 << 20))
-    ends = [m.end() for m in _ROW_END.finditer(data, tail)]
-    return ends[-1] if ends else -1
 
 
 class CellScan:
