@@ -67,10 +67,10 @@ UNTAKEN = (
     # with a space before `>` (`</c >`: the head's cells are found with `</c>`).
     r"|:is[\s/>]|:v[\s/>]|</[^>]*\s>"
 )
-# A `<` in an attribute value (`a="<row"`, `a='<c r="A1"/>'`): not XML, yet calamine reads it;
-# tags found by searching the text are then not all tags (and a text holding `="…<` is taken
-# for one: read cell by cell all the same).
-TANGLED = r"""=\s*"[^"]*<|=\s*'[^']*<"""
+# A `<` in an attribute value (`a="<row"`, `a="></row><"`), quoted values skipped whole: not
+# XML, yet calamine reads it, and no search of the text can tell its tags (a chunk cut at a
+# `</row>` in a value split a cell, and its error was lost). The scan refuses the sheet.
+TANGLED = r"""<[A-Za-z_][^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*(?:"[^"]*<|'[^']*<)"""
 _STRING = re.compile(STRING_CELL.encode())
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _KIND = re.compile(rb'\st="(\w+)"')
@@ -186,7 +186,7 @@ def survey(batch: list[bytes], counting: bool, hints: str) -> pl.DataFrame:
         text.is_not_null().alias("utf8"),
         text.str.contains(UNUSUAL_CELL).fill_null(True).alias("unusual"),
         text.str.contains(hints).fill_null(False).alias("hinted"),
-        text.str.contains(TANGLED).fill_null(True).alias("tangled"),
+        text.str.contains(TANGLED).fill_null(False).alias("tangled"),
     ]
     chunks = pl.DataFrame([_texts(batch)])
     if not counting:

@@ -110,21 +110,27 @@ Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first a
 # Any namespace prefix (`chunks.PREFIX`: `x-y:c`, `é:c`) and end tags with spaces before `>`
 # (`</c >`): calamine reads both, and a cell the patterns missed lost its error mark (its
 # end found at the next cell's, or none). Attribute values may hold `>` (XML allows it):
-# quoted values are skipped whole.
+# quoted values are skipped whole. A name ends at XML's white space, `/` or `>` (`<c-x>` is
+# another element, and `\b` took it for a cell that swallowed the next one).
 _CELL = re.compile(
-    rb"<" + _P + rb"""c\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:/>|>(.*?)</""" + _P + rb"c\s*>)", re.S
+    rb"<"
+    + _P
+    + rb"""c(?=[ \t\r\n/>])((?:[^>"']|"[^"]*"|'[^']*')*?)(?:/>|>(.*?)</"""
+    + _P
+    + rb"c\s*>)",
+    re.S,
 )
 # An attribute as XML allows it: spaces around `=`, either quote (values are unescaped), any
 # name (`x-t="e"` is not `t`).
 _ATTR = re.compile(rb"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
-_FORMULA = re.compile(rb"<" + _P + rb"f\b")
-_VALUE = re.compile(rb"<" + _P + rb"v\b[^>/]*>(.*?)</" + _P + rb"v\s*>", re.S)
+_FORMULA = re.compile(rb"<" + _P + rb"f(?=[ \t\r\n/>])")
+_VALUE = re.compile(rb"<" + _P + rb"v(?=[ \t\r\n/>])[^>/]*>(.*?)</" + _P + rb"v\s*>", re.S)
 # A cell element without an r="…" attribute (self-closing or not).
-_UNPLACED_CELL = re.compile(rb"<" + _P + rb"c(?=[\s/>])(?![^>]*\sr\s*=)[^>]*>")
+_UNPLACED_CELL = re.compile(rb"<" + _P + rb"c(?=[ \t\r\n/>])(?![^>]*\sr\s*=)[^>]*>")
 _ROW_OR_CELL = re.compile(
-    rb"<" + _P + rb"row\b(?P<row>[^>]*?)/?>"
-    rb"|<" + _P + rb"c\b(?P<cell>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c\s*>)",
+    rb"<" + _P + rb"row(?=[ \t\r\n/>])(?P<row>[^>]*?)/?>"
+    rb"|<" + _P + rb"c(?=[ \t\r\n/>])(?P<cell>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c\s*>)",
     re.S,
 )
 # Whatever may hold a formula or an error cell: the literal forms, and a type written in a
@@ -193,10 +199,12 @@ def _scan(
             batch, surveyed["unusual"], surveyed["hinted"], surveyed["tangled"], strict=True
         )
         for chunk, unusual, hinted, tangled in flags:
+            if tangled:  # `CellScan.marks` refuses the sheet
+                raise ValueError("a < in an attribute value: not XML")
             if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                 return False
             if unusual or hinted:  # `t = "e"` is an error cell too
-                for match in _cells(chunk, unusual or tangled):
+                for match in _cells(chunk, unusual):
                     mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
                     if mark is not None:
                         found.append(mark)
@@ -205,7 +213,7 @@ def _scan(
 
 def _cells(chunk: bytes, whole: bool) -> Iterator[re.Match[bytes]]:
     """The chunk's cells that may hold a formula or an error. Every cell, when its tags are
-    not all canonical or a `<` is in an attribute value (`whole`), or it may hide tags (a
+    not all canonical (`whole`), or it may hide tags (a
     comment, a CDATA section, a processing instruction); else the cell around each hint,
     found from the last `<c` and a space before it (every `<c` then starts an element).
     Parsing every cell in Python took 5 s for 100,000 rows with one formula each;
