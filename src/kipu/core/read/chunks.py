@@ -19,6 +19,7 @@ _HIDING = (b"<!--", b"<![CDATA[")
 # One MB: as fast as larger ones, and the scan runs beside fastexcel's reading, whose peak it
 # adds to (2 MB chunks cost 20 MB more of it on a 100,000-row sheet). Tests make it smaller.
 CHUNK = 1 << 20
+_SPACE = (b" ", b"\t", b"\n", b"\r")  # XML's white space
 
 
 def row_chunks(handle: IO[bytes]) -> Iterator[bytes]:
@@ -67,14 +68,8 @@ def _row_end(data: bytes) -> int:
 
 
 def _ends_a_row(data: bytes, at: int) -> bool:
-    """Whether the `</row>` at `at` is a tag between tags, not text in an attribute value
-    (`a="</row>"`: not XML, yet calamine reads it, and a cut there split a cell in two)."""
+    """Whether the `</row>` at `at` stands between tags, not in an attribute value
+    (`a="</row>"`: not XML, and the scan refuses such a sheet, but not after a cut there
+    split the cell in two)."""
     before, after = data[at - 1 : at], data[at + 6 : at + 7]
-    return before in (b">", b" ", b"\t", b"\n", b"\r") and after in (
-        b"",
-        b"<",
-        b" ",
-        b"\t",
-        b"\n",
-        b"\r",
-    )
+    return before in (b">", *_SPACE) and after in (b"", b"<", *_SPACE)

@@ -213,11 +213,11 @@ def _scan(
 
 def _cells(chunk: bytes, whole: bool) -> Iterator[re.Match[bytes]]:
     """The chunk's cells that may hold a formula or an error. Every cell, when its tags are
-    not all canonical (`whole`), or it may hide tags (a
-    comment, a CDATA section, a processing instruction); else the cell around each hint,
-    found from the last `<c` and a space before it (every `<c` then starts an element).
-    Parsing every cell in Python took 5 s for 100,000 rows with one formula each;
-    `SCAN_EVERY_CELL` (tests) compares the two."""
+    not all canonical (`whole`) or it may hide tags (a comment, a CDATA section, a
+    processing instruction); else the cell around each hint, found from the last `<c` and a
+    space before it (every `<c` then starts an element: a `<` in an attribute value has
+    the sheet refused). Parsing every cell in Python took 5 s for 100,000 rows with one
+    formula each; `SCAN_EVERY_CELL` (tests) compares the two."""
     declared = 1 if chunk.startswith(b"<?xml") else 0
     if whole or SCAN_EVERY_CELL or b"<!" in chunk or chunk.find(b"<?", declared) >= 0:
         yield from _CELL.finditer(chunk)
