@@ -70,7 +70,10 @@ UNTAKEN = (
 # A `<` in an attribute value (`a="<row"`, `a="></row><"`), quoted values skipped whole: not
 # XML, yet calamine reads it, and no search of the text can tell its tags (a chunk cut at a
 # `</row>` in a value split a cell, and its error was lost). The scan refuses the sheet.
-TANGLED = r"""<[A-Za-z_][^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*(?:"[^"]*<|'[^']*<)"""
+TANGLED = r"""<[A-Za-z_][^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*=\s*(?:"[^"]*<|'[^']*<)"""
+# What every tangled chunk holds (and a text such as `x="y` too): searched first, as TANGLED
+# costs twice as much and is rarely needed.
+_MAYBE_TANGLED = r"""=\s*"[^"]*<|=\s*'[^']*<"""
 _STRING = re.compile(STRING_CELL.encode())
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _KIND = re.compile(rb'\st="(\w+)"')
@@ -169,7 +172,8 @@ ODD_FLAGS = ["unusual", "tangled", "untaken", "inline_mismatch", "odd_refs"]
 
 def survey(batch: list[bytes], counting: bool, hints: str) -> pl.DataFrame:
     """One row per chunk of `batch`: `utf8`, `unusual` (a cell tag of UNUSUAL_CELL, true
-    for a chunk that is not UTF-8), `hinted` (a match of `hints`), `tangled` (TANGLED); with
+    for a chunk that is not UTF-8), `hinted` (a match of `hints`), `tangled` (TANGLED, looked
+    for only in a chunk that may hold it); with
     `counting`, what
     `Census.add` counts: `untaken` (UNTAKEN or FINE_NUMBER), `inline_mismatch` (`<is>`
     elements that are not the inline text cells), `odd_refs` (text cells whose reference
@@ -186,18 +190,21 @@ def survey(batch: list[bytes], counting: bool, hints: str) -> pl.DataFrame:
         text.is_not_null().alias("utf8"),
         text.str.contains(UNUSUAL_CELL).fill_null(True).alias("unusual"),
         text.str.contains(hints).fill_null(False).alias("hinted"),
-        text.str.contains(TANGLED).fill_null(False).alias("tangled"),
+        text.str.contains(_MAYBE_TANGLED).fill_null(False).alias("tangled"),
     ]
-    chunks = pl.DataFrame([_texts(batch)])
-    if not counting:
-        return chunks.select(flags)
-    found = chunks.select(
-        *flags,
+    counts = [
         text.str.contains(f"{UNTAKEN}|{FINE_NUMBER}").fill_null(False).alias("untaken"),
         text.str.count_matches(INLINE).fill_null(0).alias("inline"),
         text.str.contains("<is", literal=True).fill_null(False).alias("has_is"),
         text.str.extract_all(STRING_CELL).alias("tags"),
-    )
+    ]
+    chunks = pl.DataFrame([_texts(batch)])
+    found = chunks.select(*flags, *(counts if counting else []))
+    if found["tangled"].any():
+        tangled = chunks.select(text.str.contains(TANGLED).fill_null(False)).to_series()
+        found = found.with_columns(tangled.alias("tangled"))
+    if not counting:
+        return found
     tag = pl.element()
     return found.with_columns(
         pl.col("tags").list.eval(tag.str.extract(r'^<c\s+r="([A-Z]{1,3})\d')).alias("letters"),
