@@ -122,11 +122,13 @@ def test_formulas_after_the_rows(
     assert [(row, kind) for row, _, kind, _ in found] == [(ROWS, marks.ERROR)]
 
 
+@pytest.mark.slow
 def test_a_row_of_formulas_in_every_row_of_a_large_sheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past the 1 MB chunks: a formula and an error in each of 20,000 rows."""
-    path = _base(tmp_path / "large.xlsx", 20_000)
+    """At real size, past the 1 MB chunks and polars' chunk sizes: a formula and an error
+    in each of 100,000 rows."""
+    path = _base(tmp_path / "large.xlsx", 100_000)
 
     def change(xml: bytes) -> bytes:
         xml = re.sub(
@@ -136,7 +138,7 @@ def test_a_row_of_formulas_in_every_row_of_a_large_sheet(
 
     found = _both_scans(_edit(path, tmp_path / "formulas.xlsx", SHEET, change), monkeypatch)
     kinds = [kind for _, _, kind, _ in found]
-    assert kinds.count(marks.FORMULA) == kinds.count(marks.ERROR) == 20_000
+    assert kinds.count(marks.FORMULA) == kinds.count(marks.ERROR) == 100_000
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,21 @@ def test_without_a_bound_every_value_is_suggested(reference: ReferenceData, colu
     assert issues["suggestion"].null_count() == 0 and issues.height == DISTINCT
 
 
+@pytest.mark.slow
+def test_a_shifted_column_at_real_size(reference: ReferenceData) -> None:
+    """100,000 rows whose indicator cells hold 50,000 different activity descriptions (a
+    column shifted by one; 84 s before the bound): every cell is reported, at most SUGGESTED
+    values carry a suggestion, and they are the most frequent."""
+    spelt, code = MISSPELT["indicator"]
+    records = [record(indicator=spelt(i % 50_000)) for i in range(99_000)]
+    records += [record(indicator=spelt("x")) for _ in range(1_000)]  # the most frequent
+    result = validate_rows(records, reference)
+    issues = result.report.row_issues.filter(pl.col("code") == code)
+    assert issues.height == 100_000
+    suggested = issues.filter(pl.col("suggestion").is_not_null())["value"].unique()
+    assert 0 < suggested.len() <= resolve.SUGGESTED and spelt("x") in suggested.to_list()
+
+
 @pytest.mark.parametrize(
     ("text", "suggested"),
     [

@@ -61,7 +61,7 @@ UNTAKEN = (
     r'|t="inlineStr"[^>]*>\s*<v|</is>\s*<v|t="[bd]"|_x[0-9A-Fa-f]{4}_|<!--|mergeCell'
     # An attribute the patterns cannot read, which calamine reads all the same: spaces around
     # `=`, single quotes, a type written with a character reference (a reference is checked
-    # by `_count_columns`), a second `r` or `t`.
+    # by `survey`, as `odd_refs`), a second `r` or `t`.
     r'| =|= |\t=|=\t|\n=|=\n|\r=|=\'|t="[^"]*&|" r="|t="[^"]*"[^>]* t="'
     # A prefixed value or inline string in an unprefixed cell (`<x:is>`, `<x:v>`); an end tag
     # with a space before `>` (`</c >`: the head's cells are found with `</c>`).
