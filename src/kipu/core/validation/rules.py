@@ -280,9 +280,11 @@ def cva(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
             "value_usd",
         ),
         emit(f, yes & mechanism.is_null(), "cva-mechanism-missing", "delivery_mechanism"),
+        # Whatever CVA holds (empty, No, not Yes/No): a mechanism that is not in the list
+        # has its issue at its cell (5W standard), else the value is dropped without a word.
         emit(
             f,
-            ~no & pl.col("e_delivery_mechanism").is_not_null(),
+            pl.col("e_delivery_mechanism").is_not_null(),
             "cva-mechanism-invalid",
             "delivery_mechanism",
             suggestion=pl.col("s_delivery_mechanism"),
