@@ -45,6 +45,11 @@ FORMS = {
     "hint-in-text": ('<c r="{ref}" t="inlineStr"><is><t>t="e" t=\'x\'</t></is></c>', False),
     "hint-in-attribute": ('<c r="{ref}" cm="t=&quot;e&quot;"><v>4</v></c>', False),
     "plain-number": ('<c r="{ref}"><v>7</v></c>', False),
+    # A value calamine misreads (test_coded_values), and references it reads right.
+    "number-reference": ('<c r="{ref}"><v>1&#x35;</v></c>', True),
+    "number-cdata": ('<c r="{ref}"><v><![CDATA[15]]></v></c>', True),
+    "inline-reference": ('<c r="{ref}" t="inlineStr"><is><t>a &amp; b</t></is></c>', False),
+    "text-value-reference": ('<c r="{ref}" t="str"><v>a &amp; b</v></c>', False),
 }
 COLUMNS = "ABCDFGHIJKLMPQRSTUVWXYZ"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -276,6 +277,7 @@ PROBLEMS: dict[str, tuple[Maker, int | None, str | None, str | None]] = {
     "check-not-made": (lambda t: _xlsx(t, interview(1)), None, None, None),
     "merged-cell": (lambda t: _merged(t), 3, "respondent/nationality", None),
     "formula-without-value": (lambda t: _formula(t), 2, "group_size", None),
+    "unreadable-value": (lambda t: _coded(t), 2, "group_size", None),
 }
 
 
@@ -310,6 +312,20 @@ def _formula(tmp_path: Path) -> Path:
             elif row.get(name) is not None:
                 sheet.write(1, col, row[name])
     return path
+
+
+def _coded(tmp_path: Path) -> Path:
+    """A group size written as `4&#x37;` (47), which calamine reads as 4."""
+    path = _xlsx(tmp_path, interview(1, group_size=47))
+    out = tmp_path / "coded.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data, count = re.subn(rb"<v>47</v>", b"<v>4&#x37;</v>", data)
+                assert count == 1
+            target.writestr(item, data)
+    return out
 
 
 @pytest.mark.parametrize("code", sorted(PROBLEMS))

@@ -170,9 +170,9 @@ def _decoded(chunk: bytes) -> str | None:
 ODD_FLAGS = ["unusual", "tangled", "untaken", "inline_mismatch", "odd_refs"]
 
 
-def survey(batch: list[bytes], counting: bool, hints: str) -> pl.DataFrame:
+def survey(batch: list[bytes], counting: bool, hints: tuple[str, ...]) -> pl.DataFrame:
     """One row per chunk of `batch`: `utf8`, `unusual` (a cell tag of UNUSUAL_CELL, true
-    for a chunk that is not UTF-8), `hinted` (a match of `hints`), `tangled` (TANGLED, looked
+    for a chunk that is not UTF-8), `hinted` (a match of one of `hints`), `tangled` (TANGLED, looked
     for only in a chunk that may hold it); with
     `counting`, what
     `Census.add` counts: `untaken` (UNTAKEN or FINE_NUMBER), `inline_mismatch` (`<is>`
@@ -189,7 +189,7 @@ def survey(batch: list[bytes], counting: bool, hints: str) -> pl.DataFrame:
     flags = [
         text.is_not_null().alias("utf8"),
         text.str.contains(UNUSUAL_CELL).fill_null(True).alias("unusual"),
-        text.str.contains(hints).fill_null(False).alias("hinted"),
+        pl.any_horizontal(text.str.contains(h).fill_null(False) for h in hints).alias("hinted"),
         text.str.contains(_MAYBE_TANGLED).fill_null(False).alias("tangled"),
     ]
     counts = [

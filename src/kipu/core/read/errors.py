@@ -109,6 +109,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: la celda {cell} contiene una fórmula sin valor guardado; abra el archivo en "
         "una hoja de cálculo y guárdelo, o escriba el valor.",
     ),
+    "cell-unreadable": (
+        "{name}: cell {cell} holds a value written with a character reference or a CDATA "
+        "section, which cannot be read exactly; open the file in a spreadsheet program and "
+        "save it, or type the value.",
+        "{name}: la celda {cell} contiene un valor escrito con una referencia de carácter o "
+        "una sección CDATA, que no se puede leer con exactitud; abra el archivo en una hoja "
+        "de cálculo y guárdelo, o escriba el valor.",
+    ),
 }
 
 

@@ -35,8 +35,8 @@ from kipu.core.read.header import (
 from kipu.core.read.marks import (
     ERROR,
     EXCEL_ERRORS,
-    FORMULA_NO_VALUE,
     MARK_SCHEMA,
+    UNREAD_VALUES,
     Mark,
     empty_marks,
     marks_frame,
@@ -398,8 +398,9 @@ def _table_marks(header: Header, sheet_marks: pl.DataFrame, frame: pl.DataFrame)
 
 
 def _without_unread_values(frame: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
-    """Cells with a formula that was never computed hold no value (xlsxwriter writes 0)."""
-    unread = marks.filter(pl.col("kind") == FORMULA_NO_VALUE)
+    """Cells whose value is unknown hold none: a formula that was never computed (xlsxwriter
+    writes 0), a value calamine reads cut short (`marks.UNREADABLE_VALUE`)."""
+    unread = marks.filter(pl.col("kind").is_in(UNREAD_VALUES))
     if unread.is_empty():
         return frame
     exprs = []
@@ -441,11 +442,11 @@ def _extra_labels(header: Header, width: int) -> list[tuple[int, str]]:
 def _activity_rows(frame: pl.DataFrame, marks: pl.DataFrame) -> pl.Series:
     """Rows that hold an activity: not blank, not a placeholder with only org/month filled.
 
-    A cell with a formula that was never computed counts as filled: its value is unknown,
-    not absent, and the row must stay to say so.
+    A cell with a formula that was never computed, or a value that could not be read, counts
+    as filled: its value is unknown, not absent, and the row must stay to say so.
     """
     content = [c.name for c in COLUMNS if c.name not in PREFILLED]
-    unread = marks.filter(pl.col("kind") == FORMULA_NO_VALUE, pl.col("column").is_in(content))
+    unread = marks.filter(pl.col("kind").is_in(UNREAD_VALUES), pl.col("column").is_in(content))
     filled = pl.any_horizontal(pl.col(content).is_not_null())
     return frame.select(filled | pl.col("row").is_in(unread["row"].implode())).to_series()
 

@@ -25,6 +25,7 @@ from kipu.core.read.marks import (
     FORMULA_NO_VALUE,
     MERGED,
     MERGED_ACROSS,
+    UNREADABLE_VALUE,
     CellScan,
     Mark,
     ods_marks,
@@ -281,6 +282,8 @@ def _refuse_unreadable_cells(sheet: RawSheet, name: str) -> None:
     for row, col, kind, _ in sorted(sheet.marks):
         if kind == FORMULA_NO_VALUE:
             raise unreadable("cell-formula", name, cell=f"{column_letters(col)}{row}")
+        if kind == UNREADABLE_VALUE:
+            raise unreadable("cell-unreadable", name, cell=f"{column_letters(col)}{row}")
     for number, cells in enumerate(sheet.rows, start=1):
         for col, value in enumerate(cells):
             if isinstance(value, str) and value.strip() in EXCEL_ERRORS:

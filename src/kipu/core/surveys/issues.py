@@ -165,6 +165,12 @@ _CODES = (
         "“{column}” contiene una fórmula sin valor guardado.",
     ),
     _c(
+        "unreadable-value",
+        ERROR,
+        "“{column}” holds a value written in a form that cannot be read exactly.",
+        "“{column}” contiene un valor escrito en una forma que no se puede leer con exactitud.",
+    ),
+    _c(
         "merged-cell",
         WARNING,
         "“{column}” is part of the merged cells {detail}: their value was used for this row.",

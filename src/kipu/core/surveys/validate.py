@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from kipu.core.read import ReadError
-from kipu.core.read.marks import EXCEL_ERRORS, FORMULA_NO_VALUE, MERGED
+from kipu.core.read.marks import EXCEL_ERRORS, FORMULA_NO_VALUE, MERGED, UNREADABLE_VALUE
 from kipu.core.surveys.export import RawExport, RawSheet, read_export
 from kipu.core.surveys.form import (
     DATE,
@@ -194,8 +194,8 @@ class _Checker:
             self.add(code, sheet, column=question.path, row=row)
 
     def _cell_marks(self, sheet: RawSheet) -> set[tuple[int, str]]:
-        """Cells whose value is unknown (Excel errors, formulas without a value): reported
-        here once, and left out of every other check."""
+        """Cells whose value is unknown (Excel errors, formulas without a value, values
+        calamine reads cut short): reported here once, and left out of every other check."""
         bad: set[tuple[int, str]] = set()
         by_index = {c.index: c for c in sheet.columns}
         rows = set(sheet.cells["_row"].to_list())
@@ -206,6 +206,9 @@ class _Checker:
             where = {"row": row, "column": column.label, "col_index": col}
             if kind == FORMULA_NO_VALUE:
                 self.add("formula-without-value", sheet, **where)
+                bad.add((row, column.path))
+            elif kind == UNREADABLE_VALUE:
+                self.add("unreadable-value", sheet, **where)
                 bad.add((row, column.path))
             elif kind == MERGED:
                 self.add("merged-cell", sheet, detail=detail, **where)

@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from kipu.core.read.marks import ERROR, FORMULA, FORMULA_NO_VALUE, MERGED, MERGED_ACROSS
+from kipu.core.read.marks import (
+    ERROR,
+    FORMULA,
+    FORMULA_NO_VALUE,
+    MERGED,
+    MERGED_ACROSS,
+    UNREAD_VALUES,
+    UNREADABLE_VALUE,
+)
 from kipu.core.schema import COLUMNS, COUNT_COLUMNS, TEXT, YES_NO
 from kipu.core.validation.rules import ISSUE_SCHEMA, emit
 
@@ -25,8 +33,9 @@ MARK_CODES = {
     FORMULA: "formula-cell",
     MERGED: "merged-cell",
     MERGED_ACROSS: "merged-across",
+    UNREADABLE_VALUE: "unreadable-value",
 }
-UNREAD = (ERROR, FORMULA_NO_VALUE)
+UNREAD = (ERROR, *UNREAD_VALUES)
 FREE_TEXT = tuple(c.name for c in COLUMNS if c.kind == TEXT)
 EXCEL_CELL_CHARACTERS = 32_767
 # Issues that leave a row without something it must point to, or in a month that is not its

@@ -422,6 +422,18 @@ _CODES = (
         "spreadsheet program holds formulas but not their results (or a placeholder 0): the "
         "value is unknown.",
     ),
+    _c(
+        "unreadable-value",
+        ERROR,
+        "row",
+        "“{column}” holds a value written in a form that cannot be read exactly: open and save "
+        "the file in Excel, or type the value.",
+        "“{column}” contiene un valor escrito en una forma que no se puede leer con exactitud: "
+        "abra y guarde el archivo en Excel, o escriba el valor.",
+        "The program that wrote the workbook wrote this value with an XML character reference "
+        "or a CDATA section (&#49;5 or <![CDATA[15]]> for 15), which the spreadsheet reader "
+        "reads blank or cut short (1 for 15): the value is unknown.",
+    ),
     # Row level: warnings
     _c(
         "number-read-as",

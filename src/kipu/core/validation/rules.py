@@ -471,6 +471,7 @@ RULE_CODES = frozenset(
         "outlier",
         "formula-cell",
         "formula-without-value",
+        "unreadable-value",
         "excel-error",
         "merged-cell",
         "merged-across",

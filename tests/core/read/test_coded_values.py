@@ -1,0 +1,164 @@
+"""A cell value written with a character reference or in a CDATA section (`<v>1&#x35;</v>`,
+`<v><![CDATA[15]]></v>`) is XML calamine reads wrongly: blank, or only the text before the
+reference (1 for 15), with no complaint. Both readings give such a cell no value and a
+`unreadable-value` mark, so the validation reports it at its cell and the row is not stored;
+a formula's text result (`t="str"`) is the one value calamine reads with its references
+decoded, and keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_census_proof import NS, SHEET, _base, _edit  # noqa: E402
+from two_readings import LABELS, both, plain_row  # noqa: E402
+
+from kipu.core.read import ReadError, chunks, marks, read_5w  # noqa: E402
+from kipu.core.read.sheets import Workbook  # noqa: E402
+from kipu.core.schema import COLUMNS  # noqa: E402
+
+ROWS = 120
+# Forms of a value, and whether the cell's value is unknown (calamine misreads it).
+CODED = {
+    "number-reference-after": ('<c r="{ref}"><v>1&#x35;</v></c>', True),
+    "number-reference-first": ('<c r="{ref}"><v>&#49;5</v></c>', True),
+    "number-named-entity": ('<c r="{ref}" t="n"><v>1&amp;</v></c>', True),
+    "number-cdata": ('<c r="{ref}"><v><![CDATA[15]]></v></c>', True),
+    "number-value-with-attribute": ('<c r="{ref}"><v xml:space="preserve">&#49;5</v></c>', True),
+    "number-value-prefixed": (f'<c r="{{ref}}"><x:v xmlns:x="{NS}">&#49;5</x:v></c>', True),
+    "number-formula-result": ('<c r="{ref}"><f>R2+S2</f><v>1&#50;</v></c>', True),
+    "boolean-reference": ('<c r="{ref}" t="b"><v>&#49;</v></c>', True),
+    "text-formula-cdata": ('<c r="{ref}" t="str"><f>"a"</f><v><![CDATA[Cash]]></v></c>', True),
+    # What calamine reads right: a formula's text result, an inline string.
+    "text-formula-reference": ('<c r="{ref}" t="str"><f>"a"</f><v>A &amp; B&#233;</v></c>', False),
+    "inline-reference": ('<c r="{ref}" t="inlineStr"><is><t>A &amp; B&#233;</t></is></c>', False),
+    "inline-cdata": ('<c r="{ref}" t="inlineStr"><is><t><![CDATA[A & B]]></t></is></c>', False),
+}
+NAMES = [c.name for c in COLUMNS][: len(LABELS[:27])]
+LETTERS = [marks.column_letters(i) for i in range(27)]
+NAME = dict(zip(LETTERS, NAMES, strict=True))  # as the base's header labels them
+SKIPPED = {"E", "N", "O"}  # empty in every row of the base: nothing to replace
+
+
+def _put(xml: bytes, form: str, ref: str) -> bytes:
+    cell = CODED[form][0].format(ref=ref).encode()
+    return re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell, xml, count=1)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _saved(_base(tmp_path_factory.mktemp("coded") / "base.xlsx", ROWS))
+
+
+def _saved(path: Path) -> Path:
+    """The workbook as a spreadsheet program saves it: formulas' values are to be trusted."""
+    out = path.with_name(f"saved-{path.name}")
+    return _edit(path, out, "xl/workbook.xml", lambda x: x.replace(b' fullCalcOnLoad="1"', b""))
+
+
+def _marked(table: object) -> set[tuple[int, str]]:
+    found = table.marks.filter(pl.col("kind") == marks.UNREADABLE_VALUE)  # type: ignore[attr-defined]
+    return set(found.select("row", "column").iter_rows())
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.sampled_from(sorted(CODED)),
+            st.sampled_from([x for x in LETTERS if x not in SKIPPED]),
+            st.sampled_from(range(2, ROWS + 2)),
+        ),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda c: (c[1], c[2]),
+    ),
+    chunk=st.sampled_from([1 << 20, 8 << 10, 600]),
+)
+def test_a_coded_value_is_unknown_in_both_readings(
+    base: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cells: list[tuple[str, str, int]],
+    chunk: int,
+) -> None:
+    monkeypatch.setattr(chunks, "CHUNK", chunk)
+
+    def change(xml: bytes) -> bytes:
+        for form, letter, row in cells:
+            xml = _put(xml, form, f"{letter}{row}")
+        return xml
+
+    table = both(_edit(base, tmp_path / "coded.xlsx", SHEET, change), monkeypatch)
+    expected = {(row, NAME[letter]) for form, letter, row in cells if CODED[form][1]}
+    assert _marked(table) == expected
+    for row, column in expected:
+        assert table.frame.filter(pl.col("row") == row)[column].to_list() == [None]
+
+
+@pytest.mark.parametrize("form", sorted(CODED))
+def test_each_form_in_a_count_and_a_text_column(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    def change(xml: bytes) -> bytes:
+        return _put(_put(xml, form, "S40"), form, "J41")
+
+    table = both(_edit(base, tmp_path / f"{form}.xlsx", SHEET, change), monkeypatch)
+    unknown = CODED[form][1]
+    assert _marked(table) == ({(40, NAME["S"]), (41, NAME["J"])} if unknown else set())
+    if form.startswith(("text-formula-reference", "inline")):
+        text = table.frame.filter(pl.col("row") == 41)[NAME["J"]].item()
+        assert text.startswith("A & B"), text
+
+
+def test_the_validation_reports_it_at_its_cell_and_the_row_is_not_stored(
+    base: Path, tmp_path: Path
+) -> None:
+    from kipu.core.validation.cells import UNREAD
+
+    assert marks.UNREADABLE_VALUE in UNREAD
+    path = _edit(
+        base, tmp_path / "v.xlsx", SHEET, lambda x: _put(x, "number-reference-after", "S40")
+    )
+    table = read_5w(path)
+    assert _marked(table) == {(40, NAME["S"])}
+    assert table.frame.filter(pl.col("row") == 40)[NAME["S"]].to_list() == [None]
+
+
+def test_a_plain_table_refuses_it_by_cell(base: Path, tmp_path: Path) -> None:
+    """Reference tables (plans, registries) are read whole or not at all."""
+    from kipu.core.read.sheets import read_table
+
+    path = _edit(base, tmp_path / "t.xlsx", SHEET, lambda x: _put(x, "number-cdata", "Q40"))
+    with pytest.raises(ReadError, match="Q40 holds a value written with a character reference"):
+        read_table(path)
+
+
+@pytest.mark.slow
+def test_one_coded_value_near_the_end_of_a_large_sheet(tmp_path: Path) -> None:
+    """At real size, past the 1 MB chunks and polars' chunk sizes: the one coded cell of
+    100,000 rows."""
+    path = _saved(_base(tmp_path / "large.xlsx", 100_000))
+    one = _edit(path, tmp_path / "one.xlsx", SHEET, lambda x: _put(x, "number-cdata", "S99990"))
+    assert _marked(read_5w(one)) == {(99_990, NAME["S"])}
+
+
+def test_every_count_coded(tmp_path: Path) -> None:
+    """Every chunk hinted, each parsed around its hints: every coded count is found."""
+    path = _saved(_base(tmp_path / "every.xlsx", 5_000))
+    every = _edit(
+        path, tmp_path / "coded.xlsx", SHEET, lambda x: re.sub(rb"<v>(\d)", rb"<v>&#x3\1;", x)
+    )
+    found = Workbook(every).marks("5W")
+    counts = sum(1 for row in plain_row(0) if isinstance(row, int)) * 5_000
+    assert len({(r, c) for r, c, k, _ in found if k == marks.UNREADABLE_VALUE}) == counts
