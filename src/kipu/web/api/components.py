@@ -282,7 +282,8 @@ COMPONENTS: dict[str, Any] = {
             "id": _STR,
             "url": _STR,
             "kind": _t(
-                "string", enum=["import", "report", "opendata", "snapshot", "reminders", "cleanup"]
+                "string",
+                enum=["import", "check", "report", "opendata", "snapshot", "reminders", "cleanup"],
             ),
             "state": _t("string", enum=["queued", "running", "succeeded", "failed"]),
             "finished": _t("boolean"),

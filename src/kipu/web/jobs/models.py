@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", _("Import of a 5W file")
+        CHECK = "check", _("Check of a 5W file")
         REPORT = "report", _("Situation report (English and Spanish)")
         OPENDATA = "opendata", _("Open-data package")
         SNAPSHOT = "snapshot", _("Figures snapshot rebuild")

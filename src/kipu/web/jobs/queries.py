@@ -39,6 +39,26 @@ def recent_jobs(scope: Scope, kinds: list[str] | None = None) -> QuerySet[Job]:
     return found.filter(kind__in=kinds) if kinds else found
 
 
+def check_report(scope: Scope, job_id: Any, organisation: Any) -> tuple[Job, dict[str, Any]] | None:
+    """A finished "Check only" job of `organisation` the user may see, with its report (as
+    `runners.run_check` wrote it: valid, summary, first issues, total, the kept file's
+    SHA-256 or None), or None."""
+    import json
+
+    from kipu.web.jobs.runners import CHECK_REPORT
+    from kipu.web.jobs.services import job_dir
+
+    job = visible_job(scope, job_id)
+    if job is None or job.kind != Job.Kind.CHECK or job.state != Job.State.SUCCEEDED:
+        return None
+    if job.params.get("organisation") != organisation.pk:
+        return None
+    path = job_dir(job.pk) / CHECK_REPORT
+    if not path.is_file():
+        return None
+    return job, json.loads(path.read_text("utf-8"))
+
+
 def latest_report_job(scope: Scope, month: str) -> Job | None:
     """The newest visible report render of `month` of the last day, or None."""
     return recent_jobs(scope, [Job.Kind.REPORT]).filter(params__month=month).first()
@@ -51,6 +71,7 @@ def _label(rel: str) -> str:
         return reports[lang] % {"format": kind.upper()}
     labels = {
         "page": _("Open the submission and its report"),
+        "check": _("Open the check and its report"),
         "submission": _("The submission in the API (JSON)"),
         "package": _("Download the package (zip)"),
     }

@@ -9,6 +9,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.urls import reverse
@@ -146,6 +147,56 @@ def run_import(job: Job, report: Reporter) -> Outcome:
         result["confirmation"] = confirm_stored(job, done.submission)
         text = " ".join(filter(None, [text, result["confirmation"]]))
     return result, text
+
+
+SHOWN_ISSUES = 500  # as the upload page shows an immediate check's
+CHECK_REPORT = "report.json"  # in the job's folder: the check's page shows it
+
+
+def run_check(job: Job, report: Reporter) -> Outcome:
+    """The portal's "Check only" of a large file: validated, nothing stored; a valid file is
+    kept for its user to submit (`check_and_keep`). The report (summary and first issues)
+    is written to the job's folder for its page; the job's result holds the counts."""
+    import json
+
+    from kipu.web.portal.services import check_and_keep
+
+    params, scope = job.params, scope_now(job)
+    found = Organisation.objects.filter(pk=params.get("organisation")).first()
+    month = params.get("month")
+    if scope is None or found is None or not scope.can_upload(found, month):
+        raise JobRefused(_("You may no longer submit for this organisation and month."))
+    path = job_dir(job.pk) / params["file"]
+    if not path.is_file():
+        raise JobRefused(_("The uploaded file is no longer there: upload it again."))
+    report(5, _("Checking the file…"))
+    assert job.platform is not None
+    checked, digest = check_and_keep(
+        job.platform, found, month, path, _actor(job), params.get("lang", "en")
+    )
+    path.unlink()  # the check kept its own copy of a valid file
+    found_issues = checked.report
+    shown = {
+        "valid": found_issues.valid,
+        "summary": found_issues.summary,
+        "issues": [issue.to_dict() for issue in found_issues.issues[:SHOWN_ISSUES]],
+        "total": len(found_issues.issues),
+        "checked": digest,
+    }
+    (job_dir(job.pk) / CHECK_REPORT).write_text(json.dumps(shown, ensure_ascii=False), "utf-8")
+    summary = shown["summary"]
+    page = {"platform": job.platform.slug, "org": found.pk, "checked_job": str(job.pk)}
+    result = {
+        "outcome": "valid" if shown["valid"] else "invalid",
+        "rows": summary["rows_read"],
+        "errors": summary["errors"],
+        "warnings": summary["warnings"],
+        "links": [{"rel": "check", "href": f"{reverse('portal:upload')}?{urlencode(page)}"}],
+    }
+    if shown["valid"]:
+        return result, _("Valid: you can submit it.")
+    text = _("Invalid: %(errors)s errors. Fix them before submitting.")
+    return result, text % {"errors": f"{summary['errors']:,}"}
 
 
 def _import_message(outcome: str, rows: int, month: str | None) -> str:
@@ -387,6 +438,7 @@ def run_cleanup(job: Job, report: Reporter) -> Outcome:
 
 RUNNERS: dict[str, Callable[[Job, Reporter], Outcome]] = {
     Job.Kind.IMPORT: run_import,
+    Job.Kind.CHECK: run_check,
     Job.Kind.REPORT: run_report,
     Job.Kind.OPENDATA: run_opendata,
     Job.Kind.SNAPSHOT: run_snapshot,

@@ -55,6 +55,38 @@ def _save(upload: FileLike | Path, folder: Path) -> tuple[Path, str]:
     return target, digest.hexdigest()
 
 
+def start_check(
+    platform: Platform,
+    organisation: Organisation,
+    month: str,
+    upload: FileLike | Path,
+    actor: Any,
+    *,
+    lang: str = "en",
+) -> tuple[Job, bool]:
+    """The portal's "Check only" of a large file: validated by the worker, nothing stored (a
+    valid file is kept for its user to submit, as the immediate check keeps it). The same
+    file for the same organisation and month while its check waits or runs gives that job
+    back (created False)."""
+    job_id = uuid.uuid4()
+    path, checksum = _save(upload, job_dir(job_id))
+    key = idempotency_key("check", platform.pk, organisation.pk, month, checksum, actor.pk)
+    params = {
+        "organisation": organisation.pk,
+        "month": month,
+        "file": path.name,
+        "bytes": path.stat().st_size,
+        "checksum": checksum,
+        "lang": lang,
+    }
+    job, created = start_job(
+        Job.Kind.CHECK, platform, actor, params, idempotency_key=key, job_id=job_id
+    )
+    if not created:
+        shutil.rmtree(job_dir(job_id), ignore_errors=True)
+    return job, created
+
+
 def start_import(
     platform: Platform,
     organisation: Organisation | None,

@@ -217,21 +217,6 @@ def _validate(
     )
 
 
-def check_file(
-    platform: Platform,
-    organisation: Organisation,
-    month: str,
-    uploaded_file: FileLike | Path,
-    lang: str = "en",
-) -> Any:
-    """Validate without storing or keeping anything."""
-    path = _save_incoming(platform, uploaded_file)
-    try:
-        return _validate(platform, organisation, month, path, lang)
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-
-
 # --- "Check only", then "Submit" without picking the file again ------------------------------
 # A file that passed the check is kept, stored nowhere else, under
 # uploads/<platform>/checked/<user id>/<organisation id>/<SHA-256>/: only the user who checked it,

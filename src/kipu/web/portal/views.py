@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kipu.web.accounts.scope import UPLOAD, VIEW_UNPUBLISHED, Scope, require, scope_of
 from kipu.web.audit.services import client_ip
-from kipu.web.jobs.start import is_large, start_import
+from kipu.web.jobs.queries import check_report
+from kipu.web.jobs.start import is_large, start_check, start_import
 from kipu.web.platforms.models import Organisation
 from kipu.web.portal import queries
 from kipu.web.portal.forms import IssueFilterForm, SubmitCheckedForm, UploadForm
@@ -148,27 +149,56 @@ def upload(request: HttpRequest) -> HttpResponse:
         initial={"month": asked if asked in months else (months[-1] if months else None)},
     )
     context = _upload_context(scope, organisation, form, months, asked)
+    if request.method == "GET" and "checked_job" in request.GET:
+        found = check_report(scope, request.GET["checked_job"], organisation)
+        if found is None:
+            raise Http404("no such check")
+        job, shown = found
+        _show_check(context, shown, job.params["month"], job.params["file"], months)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("action") == "check":
-            result, digest = check_and_keep(
-                scope.platform, organisation, data["month"], data["file"], request.user, language()
-            )
-            context["checked"] = result.report.to_dict()
-            context["checked_month"] = data["month"]
-            context["checked_name"] = Path(data["file"].name or "").name
-            if digest is not None:
-                context["submit_form_hours"] = checked_hours()
-                context["submit_form"] = SubmitCheckedForm(
-                    scope=scope,
-                    organisation=organisation,
-                    months=months,
-                    initial={"month": data["month"], "checked": digest},
-                )
-            return render(request, "portal/upload.html", context)
+            return _check(request, context, data, months)
         return _submit(request, scope, organisation, data)
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/upload.html", context, status=status)
+
+
+def _check(
+    request: HttpRequest, context: dict[str, Any], data: dict[str, Any], months: list[str]
+) -> HttpResponse:
+    """ "Check only": a large file by a background job (its page links the report, shown
+    here), a small one within the request."""
+    scope, organisation = context["scope"], context["organisation"]
+    if is_large(data["file"]):
+        job, _created = start_check(
+            scope.platform, organisation, data["month"], data["file"], request.user,
+            lang=language(),
+        )  # fmt: skip
+        return redirect("jobs:detail", pk=job.pk)
+    result, digest = check_and_keep(
+        scope.platform, organisation, data["month"], data["file"], request.user, language()
+    )
+    shown = {**result.report.to_dict(), "checked": digest}
+    shown["total"] = len(shown["issues"])
+    _show_check(context, shown, data["month"], Path(data["file"].name or "").name, months)
+    return render(request, "portal/upload.html", context)
+
+
+def _show_check(
+    context: dict[str, Any], shown: dict[str, Any], month: str, name: str, months: list[str]
+) -> None:
+    """The upload page's report of a check (`shown`: valid, summary, issues, total, and
+    the kept file's SHA-256 or None), with the form to submit a valid file."""
+    context.update(checked=shown, checked_month=month, checked_name=name)
+    if shown.get("checked"):
+        context["submit_form_hours"] = checked_hours()
+        context["submit_form"] = SubmitCheckedForm(
+            scope=context["scope"],
+            organisation=context["organisation"],
+            months=months,
+            initial={"month": month, "checked": shown["checked"]},
+        )
 
 
 def _upload_context(
