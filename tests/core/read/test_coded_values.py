@@ -37,6 +37,20 @@ CODED = {
     "number-formula-result": ('<c r="{ref}"><f>R2+S2</f><v>1&#50;</v></c>', True),
     "boolean-reference": ('<c r="{ref}" t="b"><v>&#49;</v></c>', True),
     "text-formula-cdata": ('<c r="{ref}" t="str"><f>"a"</f><v><![CDATA[Cash]]></v></c>', True),
+    # A tester's: any markup in a value (calamine reads the text before it), two values
+    # (calamine reads the last), a `/` in an attribute of the value.
+    "number-processing-instruction": ('<c r="{ref}"><v>1<?x y?>2</v></c>', True),
+    "number-element": ('<c r="{ref}"><v>1<x:b xmlns:x="urn:x"/>2</v></c>', True),
+    "number-comment": ('<c r="{ref}"><v>1<!-- c -->5</v></c>', True),
+    "number-two-values": ('<c r="{ref}"><v>15</v><v>7</v></c>', True),
+    "text-formula-slash-attribute": (
+        '<c r="{ref}" t="str"><f>"a"</f><v a="b/c"><![CDATA[Cash]]></v></c>',
+        True,
+    ),
+    "text-formula-two-values": (
+        '<c r="{ref}" t="str"><f>"a"</f><v>x</v><v><![CDATA[Cash]]></v></c>',
+        True,
+    ),
     # What calamine reads right: a formula's text result, an inline string.
     "text-formula-reference": ('<c r="{ref}" t="str"><f>"a"</f><v>A &amp; B&#233;</v></c>', False),
     "inline-reference": ('<c r="{ref}" t="inlineStr"><is><t>A &amp; B&#233;</t></is></c>', False),
@@ -162,3 +176,81 @@ def test_every_count_coded(tmp_path: Path) -> None:
     found = Workbook(every).marks("5W")
     counts = sum(1 for row in plain_row(0) if isinstance(row, int)) * 5_000
     assert len({(r, c) for r, c, k, _ in found if k == marks.UNREADABLE_VALUE}) == counts
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="V1" t="str"><v><![CDATA[Refugees and Migrants IN TRANSIT]]></v></c>',
+        '<c r="V1"><f>1+1</f></c>',  # a formula never computed
+        '<c r="V1"><v>1&#x35;</v></c>',
+    ],
+)
+@pytest.mark.parametrize("columnar", [True, False])
+def test_a_label_that_cannot_be_read_refuses_the_file(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, columnar: bool
+) -> None:
+    """Its label read blank, the column's values were set aside as an unknown column's, with
+    a warning only, and the rows stored without them."""
+    from kipu.core.read import fivew
+
+    monkeypatch.setattr(fivew, "COLUMNAR", columnar)
+    change = lambda xml: re.sub(rb'<c r="V1"[^>]*?(?:/>|>.*?</c>)', cell.encode(), xml, count=1)  # noqa: E731
+    path = _edit(base, tmp_path / "label.xlsx", SHEET, change)
+    with pytest.raises(ReadError, match="the label in cell V1 of sheet “5W” cannot be read"):
+        read_5w(path)
+
+
+def _cell(value: object, kind: str = "string", attributes: str = "") -> str:
+    if isinstance(value, int):
+        kind, attributes = "float", f' office:value="{value}"'
+    return (
+        f'<table:table-cell office:value-type="{kind}"{attributes}><text:p>{value}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def _ods(path: Path, special: str) -> Path:
+    """A one-row ODS 5W file (as test_fivew_hostile's) whose RMRP activity cell is `special`."""
+    import zipfile
+
+    from quirk_files import _MANIFEST
+
+    data = dict(zip(NAMES, plain_row(1), strict=True))
+    cells = ["".join(_cell(c.label_en) for c in COLUMNS[: len(NAMES)])]
+    cells.append("".join(special if n == "rmrp_activity" else _cell(v) for n, v in data.items()))
+    namespaces = " ".join(
+        f'xmlns:{p}="urn:oasis:names:tc:opendocument:xmlns:{p}:1.0"'
+        for p in ("office", "table", "text")
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {namespaces}>'
+        '<office:body><office:spreadsheet><table:table table:name="5W">'
+        + "".join(f"<table:table-row>{c}</table:table-row>" for c in cells)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", _MANIFEST)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("special", "refused"),
+    [
+        (_cell("TRUE", "boolean", ' office:boolean-value="tru&#101;"'), True),  # read FALSE
+        (_cell("<![CDATA[Yes]]>"), True),  # read blank
+        (_cell("TRUE", "boolean", ' office:boolean-value="true"'), False),
+        (_cell("Y&amp;es", "string", ' office:string-value="Y&amp;es"'), False),
+    ],
+)
+def test_an_ods_file_with_coded_values_is_refused(
+    tmp_path: Path, special: str, refused: bool
+) -> None:
+    path = _ods(tmp_path / "coded.ods", special)
+    if refused:
+        with pytest.raises(ReadError, match="character references or CDATA sections"):
+            read_5w(path)
+    else:
+        assert read_5w(path).frame.height == 1

@@ -48,6 +48,8 @@ FORMS = {
     # A value calamine misreads (test_coded_values), and references it reads right.
     "number-reference": ('<c r="{ref}"><v>1&#x35;</v></c>', True),
     "number-cdata": ('<c r="{ref}"><v><![CDATA[15]]></v></c>', True),
+    "number-processing-instruction": ('<c r="{ref}"><v>1<?x?>2</v></c>', True),
+    "number-two-values": ('<c r="{ref}"><v>15</v><v>7</v></c>', True),
     "inline-reference": ('<c r="{ref}" t="inlineStr"><is><t>a &amp; b</t></is></c>', False),
     "text-value-reference": ('<c r="{ref}" t="str"><v>a &amp; b</v></c>', False),
 }

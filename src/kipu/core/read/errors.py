@@ -109,6 +109,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: la celda {cell} contiene una fórmula sin valor guardado; abra el archivo en "
         "una hoja de cálculo y guárdelo, o escriba el valor.",
     ),
+    "coded-values": (
+        "{name}: the file holds values written with character references or CDATA sections, "
+        "which cannot be read exactly; open it in LibreOffice or Excel, save it, and upload "
+        "it again.",
+        "{name}: el archivo contiene valores escritos con referencias de carácter o secciones "
+        "CDATA, que no se pueden leer con exactitud; ábralo en LibreOffice o Excel, guárdelo "
+        "y vuelva a subirlo.",
+    ),
+    "label-unreadable": (
+        "{name}: the label in cell {cell} of sheet “{sheet}” cannot be read (a formula with no "
+        "saved value, or a value written with a character reference or a CDATA section), so "
+        "its column cannot be told; open the file in a spreadsheet program and save it, or "
+        "type the label.",
+        "{name}: la etiqueta de la celda {cell} de la hoja “{sheet}” no se puede leer (una "
+        "fórmula sin valor guardado, o un valor escrito con una referencia de carácter o una "
+        "sección CDATA), así que no se sabe cuál es su columna; abra el archivo en una hoja "
+        "de cálculo y guárdelo, o escriba la etiqueta.",
+    ),
     "cell-unreadable": (
         "{name}: cell {cell} holds a value written with a character reference or a CDATA "
         "section, which cannot be read exactly; open the file in a spreadsheet program and "

@@ -24,7 +24,7 @@ import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.columns import give_back, table_columns
-from kipu.core.read.errors import NoFiveWSheet, ReadError
+from kipu.core.read.errors import NoFiveWSheet, ReadError, unreadable
 from kipu.core.read.header import (
     HEAD_ROWS,
     Header,
@@ -144,6 +144,7 @@ def _read_5w(path: Path, limits: Limits, column_mapping: dict[str, str] | None) 
         for _, (name, hidden) in ordered:
             found = _columnar_table(book, name, hidden, saved)
             if isinstance(found, FiveWTable):
+                _refuse_unread_labels(path, name, found.header, book.marks(name))
                 return found
             if isinstance(found, list):
                 heads.append(found)
@@ -156,6 +157,7 @@ def _read_5w(path: Path, limits: Limits, column_mapping: dict[str, str] | None) 
             if header is None:
                 heads.append(head)
                 continue
+            _refuse_unread_labels(path, name, header, book.marks(name))
             rows[: header.data_start] = head[: header.data_start]
             body_ranges = [m for m in merged if m[0][0] >= header.data_start]
             marks = book.marks(name) + fill_merged(rows, body_ranges, across=False)
@@ -164,6 +166,17 @@ def _read_5w(path: Path, limits: Limits, column_mapping: dict[str, str] | None) 
         book.close()
     sheets = [name for name, _ in book.sheets]
     raise NoFiveWSheet(path.name, sheets, next(filter(None, map(activityinfo_header, heads)), None))
+
+
+def _refuse_unread_labels(path: Path, sheet: str, header: Header, marks: list[Mark]) -> None:
+    """Raise ReadError when a cell of the header rows holds a value that could not be read (a
+    formula never computed, a value calamine misreads: `UNREAD_VALUES`): its label read
+    blank, and its column's values were set aside as an unknown column's, with a warning."""
+    first = min(header.row, header.group_row or header.row)
+    for row, col, kind, _ in sorted(marks):
+        if kind in UNREAD_VALUES and first <= row <= header.data_start:
+            cell = f"{column_letters(col)}{row}"
+            raise unreadable("label-unreadable", path.name, sheet=sheet, cell=cell)
 
 
 def _columnar_table(

@@ -131,7 +131,11 @@ _CELL = re.compile(
 _ATTR = re.compile(rb"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
 _FORMULA = re.compile(rb"<" + _P + rb"f(?=[ \t\r\n/>])")
-_VALUE = re.compile(rb"<" + _P + rb"v(?=[ \t\r\n/>])[^>/]*>(.*?)</" + _P + rb"v\s*>", re.S)
+# A value's start tag: attributes quoted whole (`<x:v xmlns:x="http://…">`), a bare `/` only in
+# `<v/>`, which holds nothing.
+_V_OPEN = rb"<" + _P + rb"""v(?:[ \t\r\n](?:[^>"'/]|"[^"]*"|'[^']*')*)?>"""
+_VALUE = re.compile(_V_OPEN + rb"(.*?)</" + _P + rb"v\s*>", re.S)
+_V_TAG = re.compile(rb"<" + _P + rb"v[ \t\r\n/>]")
 # A cell element without an r="…" attribute (self-closing or not).
 _UNPLACED_CELL = re.compile(rb"<" + _P + rb"c(?=[ \t\r\n/>])(?![^>]*\sr\s*=)[^>]*>")
 _ROW_OR_CELL = re.compile(
@@ -145,13 +149,10 @@ _HINTS = (b"<f", b":f>", b":f ", b":f/", b":f\t", b":f\n", b":f\r", b't="e"', b"
           b"t= ", b"t=\t", b"t=\n", b"t=\r", b"t\t=", b"t\n=", b"t\r=", b't="&',
           # A value element with attributes, which `_CODED_HINT` does not see.
           b"<v ", b"<v\t", b"<v\n", b"<v\r", b":v ", b":v\t", b":v\n", b":v\r")  # fmt: skip
-# A value holding a reference (`&`) or a CDATA section (`<!`): calamine reads only the text
-# before it (a number cell's `1&#x35;` read 1, `&#49;5` blank) and a CDATA section not at all.
-_CODED_VALUE = re.compile(rb"<" + _P + rb"v(?:[ \t\r\n][^>]*)?>[^<&]*(?:&|<!)")
 # What the chunks are searched for (`census.survey`): apart, as one pattern cost polars four
 # times as much (0.14 s against 0.07 s for 120 MB), and the coded values' hint is only the
-# end of their tag (with the prefix, 0.35 s).
-_CODED_HINT = rb"v>[^<&]*(?:&|<!)"
+# end of their tag (with the prefix, 0.35 s). `</v><v`, a second value, matches it too.
+_CODED_HINT = rb"v>[^<&]*(?:&|<[^/])"
 _HINT_PATTERNS = ("|".join(re.escape(h.decode()) for h in _HINTS), _CODED_HINT.decode())
 _HINT_BYTES = re.compile(b"|".join([*(re.escape(h) for h in _HINTS), _CODED_HINT]))
 SCAN_EVERY_CELL = False  # tests: parse every cell of a hinted chunk (`_cells`)
@@ -290,7 +291,7 @@ def _cell_mark(
     attributes: bytes, body: bytes, untrusted: bool, place: tuple[int, int] | None = None
 ) -> Mark | None:
     has_formula = _FORMULA.search(body) is not None
-    coded = (b"&" in body or b"<!" in body) and _CODED_VALUE.search(body) is not None
+    coded = _coded(body)
     # Only an error's type ends in e (`t="e"`), and a type written with a reference holds an
     # &: the other cells of a chunk with formulas need no parsing (a third of the scan of
     # 100,000 rows with a formula each went to parsing their attributes).
@@ -308,18 +309,35 @@ def _cell_mark(
         place = (int(where.group(2)), column_number(where.group(1).decode()) - 1)
     row, col = place
     value = _VALUE.search(body)
-    raw = value.group(1) if value else b""
-    text = xml_unescape(raw.decode("utf-8", "replace")) if value else ""
+    text = xml_unescape(value.group(1).decode("utf-8", "replace")) if value else ""
     if kind == b"e":
         return (row, col, ERROR, text or "#N/A")
     # A formula's text result (`t="str"`) is read with its references decoded; nothing else.
-    if coded and (kind != b"str" or b"<!" in raw):
+    if coded is not None and (kind != b"str" or coded != b"&"):
         return (row, col, UNREADABLE_VALUE, None)
     if not has_formula:
         return None
     if untrusted or (not text and kind != b"str"):
         return (row, col, FORMULA_NO_VALUE, None)
     return (row, col, FORMULA, None)
+
+
+def _coded(body: bytes) -> bytes | None:
+    """How a cell's value is written when calamine may misread it: b"<" with markup in it (a
+    CDATA section, a comment, a processing instruction, an element) or a second value element,
+    b"&" with a reference, None when plain. calamine reads only the text before the first
+    markup or reference (a number cell's `1&#x35;` read 1, `1<?x?>2` 1, `&#49;5` blank), a
+    CDATA section not at all, and the last of two values (`<v>15</v><v>7</v>` read 7). A
+    plain cell (`<v>15</v>`: two `<`) is not searched."""
+    if b"&" not in body and body.count(b"<") <= 2:
+        return None
+    if len(_V_TAG.findall(body)) > 1:
+        return b"<"
+    value = _VALUE.search(body)
+    raw = value.group(1) if value is not None else b""
+    if b"<" in raw:
+        return b"<"
+    return b"&" if b"&" in raw else None
 
 
 def _attributes(tag: bytes) -> dict[bytes, bytes]:
@@ -422,7 +440,8 @@ def ods_marks(
 ) -> tuple[dict[str, list[Mark]], dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]]:
     """Formulas without a value, and merged ranges, per sheet of an ODS file.
 
-    Parsed only when content.xml holds a formula or a merged cell at all.
+    Parsed only when content.xml holds a formula or a merged cell at all. Raises ReadError for
+    a file with coded values (`_ODS_CODED`), which calamine misreads without complaint.
     """
     import xml.etree.ElementTree as ET
 
@@ -433,6 +452,8 @@ def ods_marks(
             content = archive.read("content.xml")
     except (KeyError, zipfile.BadZipFile, OSError):
         return marks, merged
+    if (b"&" in content or b"<![" in content) and _ODS_CODED.search(content):
+        raise unreadable("coded-values", path.name)
     hints = (b"table:formula", b"-spanned", b'value-type="error"')
     if not any(hint in content for hint in hints):
         return marks, merged
@@ -445,6 +466,14 @@ def ods_marks(
         sheet_marks, sheet_merged = _ods_table(table)
         marks[name], merged[name] = sheet_marks, sheet_merged
     return marks, merged
+
+
+# A CDATA section (calamine reads its text blank), or a reference in a value attribute
+# (`office:boolean-value="tru&#101;"` read FALSE). LibreOffice writes neither; it may write
+# a text's `office:string-value` with references, which calamine reads right.
+_ODS_CODED = re.compile(
+    rb"""<!\[CDATA\[|office:(?!string-)[\w-]*value\s*=\s*(?:"[^"]*&|'[^']*&)"""
+)
 
 
 def _ods_table(table: Any) -> tuple[list[Mark], list[Range]]:
