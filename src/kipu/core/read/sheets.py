@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
+from kipu.core.read.book_marks import ods_marks, xls_marks
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
 from kipu.core.read.marks import (
@@ -28,9 +29,7 @@ from kipu.core.read.marks import (
     UNREADABLE_VALUE,
     CellScan,
     Mark,
-    ods_marks,
     range_name,
-    xls_marks,
 )
 from kipu.core.read.package import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, column_letters
 from kipu.core.read.textfile import read_text_rows
