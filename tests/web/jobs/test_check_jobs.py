@@ -97,3 +97,77 @@ def test_small_checks_stay_in_the_request(partner_a, workbook, settings) -> None
     response = post_check(client_for(partner_a), workbook())
     assert response.status_code == 200 and "Valid: you can submit it." in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_the_im_team_sees_a_partners_check_without_its_submit_button(
+    partner_a, admin, workbook, run_worker
+) -> None:  # noqa: ANN001
+    """The kept file is its checker's: a button for anyone else could only fail."""
+    job, _page = checked_job(client_for(partner_a), workbook(), run_worker)
+    page = client_for(admin).get(job.result["links"][0]["href"]).content.decode()
+    assert "Valid: you can submit it." in page and 'name="checked"' not in page
+    assert "Checked by partner.pa: only they can submit the file they checked." in page
+
+
+def test_a_month_locked_after_the_check_offers_no_submit(
+    partner_a, admin, platform, workbook, run_worker
+) -> None:  # noqa: ANN001
+    from kipu.web.submissions.months import lock_month
+
+    client = client_for(partner_a)
+    job, page = checked_job(client, workbook(), run_worker)
+    digest = re.search(r'name="checked" value="([0-9a-f]{64})"', page)
+    assert digest
+    lock_month(platform, "2019-05", admin)
+    page = client.get(job.result["links"][0]["href"]).content.decode()
+    assert 'name="checked"' not in page and "May 2019 is no longer open for submissions." in page
+    answer = client.post(  # the button of a page opened before the lock
+        f"/portal/upload/{Q}",
+        {"action": "submit_checked", "month": "2019-05", "checked": digest[1]},
+    )
+    said = client.get(answer["Location"]).content.decode()
+    assert "May 2019 is no longer open for submissions." in said
+    assert "Select a valid choice" not in said and not Submission.objects.exists()
+
+
+def test_the_file_keeps_its_name_and_the_job_keeps_only_its_report(
+    partner_a, workbook, run_worker
+) -> None:  # noqa: ANN001
+    from kipu.web.jobs.services import job_dir
+
+    path = workbook("Informe Año 2019 (final).xlsx")
+    job, page = checked_job(client_for(partner_a), path, run_worker)
+    assert "Submit Informe Año 2019 (final).xlsx for May 2019" in page
+    assert [p.name for p in job_dir(job.pk).iterdir()] == ["report.json"]
+
+
+def test_what_a_killed_process_left_in_incoming_is_swept(
+    partner_a, workbook, run_worker, data_dir
+) -> None:  # noqa: ANN001
+    """A worker killed while it checked or stored a file left its copy in incoming/; the
+    next upload removes copies older than INCOMING_HOURS, never a fresh one."""
+    import os
+    import time
+
+    from kipu.web.portal.services import INCOMING_HOURS
+
+    incoming = data_dir / "uploads" / "gtrm-test" / "incoming"
+    old, fresh = incoming / "old", incoming / "fresh"
+    for folder in (old, fresh):
+        folder.mkdir(parents=True)
+        (folder / "left.xlsx").write_bytes(b"x" * 1000)
+    then = time.time() - INCOMING_HOURS * 3600 - 60
+    os.utime(old, (then, then))
+    checked_job(client_for(partner_a), workbook(), run_worker)
+    assert sorted(p.name for p in incoming.iterdir()) == ["fresh"]
+
+
+def test_a_failed_job_keeps_no_retry_message(partner_a, workbook) -> None:  # noqa: ANN001
+    from kipu.web.jobs.services import fail
+
+    post_check(client_for(partner_a), workbook())
+    job = Job.objects.get(kind="check")
+    Job.objects.filter(pk=job.pk).update(message="Trying again: the worker was killed")
+    fail(job, "Stopped: the worker was killed (attempts: 2).")
+    job.refresh_from_db()
+    assert (job.state, job.message) == ("failed", "")

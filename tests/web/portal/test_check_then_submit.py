@@ -239,7 +239,8 @@ def test_a_month_locked_after_the_check_refuses_the_submit(
     assert not Submission.objects.exists()
     assert response.status_code == 302
     follow = client.get(response["Location"]).content.decode()
-    assert "Select a valid choice" in follow or "is locked" in follow
+    assert "May 2019 is no longer open for submissions." in follow
+    assert "Select a valid choice" not in follow  # a form error the partner cannot act on
 
 
 def test_an_invalid_check_promises_no_workbook_it_does_not_give(

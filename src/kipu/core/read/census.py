@@ -172,9 +172,8 @@ ODD_FLAGS = ["unusual", "tangled", "untaken", "inline_mismatch", "odd_refs"]
 
 def survey(batch: list[bytes], counting: bool, hints: tuple[str, ...]) -> pl.DataFrame:
     """One row per chunk of `batch`: `utf8`, `unusual` (a cell tag of UNUSUAL_CELL, true
-    for a chunk that is not UTF-8), `hinted` (a match of one of `hints`), `tangled` (TANGLED, looked
-    for only in a chunk that may hold it); with
-    `counting`, what
+    for a chunk that is not UTF-8), `hinted` (a match of one of `hints`), `tangled`
+    (TANGLED, looked for only in a chunk that may hold it); with `counting`, what
     `Census.add` counts: `untaken` (UNTAKEN or FINE_NUMBER), `inline_mismatch` (`<is>`
     elements that are not the inline text cells), `odd_refs` (text cells whose reference
     does not start with capitals), `letters` (each text cell's column letters).

@@ -12,9 +12,9 @@ module finds those cells in the file itself so no later stage can lose them:
   (detail: the range, such as `A4:A6`); set by the sheet reader;
 - `merged-across`: a data cell covered by a range merged from another column, left empty
   as the spreadsheet shows it (detail: the range);
-- `unreadable-value`: a value written with a character reference or in a CDATA section
-  (`<v>1&#x35;</v>`, `<v><![CDATA[15]]></v>`): calamine reads it blank or cut short (1
-  for 15), so the value is unknown.
+- `unreadable-value`: a value written with a character reference, a CDATA section or other
+  markup in it, or twice (`<v>1&#x35;</v>`, `<v><![CDATA[15]]></v>`): calamine reads it
+  blank, cut short (1 for 15) or as the last of two, so the value is unknown (`_coded`).
 
 Marks are a small frame (`row` 1-based as the user sees it, `col` 0-based, `kind`,
 `detail`); most files have none. For XLSX the sheet XML is streamed and only the chunks

@@ -14,7 +14,9 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kipu.web.accounts.scope import Scope
 from kipu.web.jobs.models import Job
@@ -51,6 +53,11 @@ class Reporter:
         report_progress(self.job_id, percent, message, steps)
 
 
+def _count(number: int) -> str:
+    """A count in the job's language (2,000; 2 000 in Spanish), as the pages show counts."""
+    return number_format(number, force_grouping=True)
+
+
 def scope_now(job: Job) -> Scope | None:
     """The starter's scope as it is now; None for work started from the command line or the
     schedule (which run as the system, as the command line always has)."""
@@ -80,8 +87,8 @@ def _import_progress(report: Reporter) -> Callable[[str, int, int | None], None]
         if stage == "store":
             share = done / total if total else 0
             text = _("Storing rows: %(done)s of %(total)s") % {
-                "done": f"{done:,}",
-                "total": f"{total:,}" if total else "…",
+                "done": _count(done),
+                "total": _count(total) if total else "…",
             }
             report(50 + 49 * share, text)
         else:
@@ -174,7 +181,6 @@ def run_check(job: Job, report: Reporter) -> Outcome:
     checked, digest = check_and_keep(
         job.platform, found, month, path, _actor(job), params.get("lang", "en")
     )
-    path.unlink()  # the check kept its own copy of a valid file
     found_issues = checked.report
     shown = {
         "valid": found_issues.valid,
@@ -195,8 +201,12 @@ def run_check(job: Job, report: Reporter) -> Outcome:
     }
     if shown["valid"]:
         return result, _("Valid: you can submit it.")
-    text = _("Invalid: %(errors)s errors. Fix them before submitting.")
-    return result, text % {"errors": f"{summary['errors']:,}"}
+    text = ngettext(
+        "Invalid: %(errors)s error. Fix it before submitting.",
+        "Invalid: %(errors)s errors. Fix them before submitting.",
+        summary["errors"],
+    )
+    return result, text % {"errors": _count(summary["errors"])}
 
 
 def _import_message(outcome: str, rows: int, month: str | None) -> str:
@@ -204,7 +214,7 @@ def _import_message(outcome: str, rows: int, month: str | None) -> str:
         "stored": _("Submitted: %(rows)s rows stored for %(month)s."),
         "unchanged": _("This file is the current version already; nothing changed."),
     }
-    return texts[outcome] % {"rows": f"{rows:,}", "month": month or ""}
+    return texts[outcome] % {"rows": _count(rows), "month": month or ""}
 
 
 def unusable(report: Any) -> str | None:
@@ -239,7 +249,7 @@ def _refuse_rejected(result: dict[str, Any], report: Any, annotated: Any = None)
         )
     else:
         text = _("Not stored: the file has errors (%(errors)s errors). Fix them and try again.")
-    raise JobRefused(text % {"errors": f"{result['errors']:,}"}, result)
+    raise JobRefused(text % {"errors": _count(result["errors"])}, result)
 
 
 def confirm_stored(job: Job, submission: Any) -> str:
@@ -398,7 +408,7 @@ def run_snapshot(job: Job, report: Reporter) -> Outcome:
     rows = platform_snapshot(job.platform).height
     return {"outcome": "rebuilt", "rows": rows, "links": []}, _(
         "Snapshot up to date: %(rows)s rows."
-    ) % {"rows": f"{rows:,}"}
+    ) % {"rows": _count(rows)}
 
 
 # --- scheduled ---------------------------------------------------------------------------

@@ -258,8 +258,10 @@ def _end(
     changes: dict[str, Any] = {"state": state, "finished_at": timezone.now(), "error": error}
     if state == Job.State.SUCCEEDED:
         changes.update(progress=100, result=result, message=message[:300])
-    elif result is not None:
-        changes.update(result=result, message="")
+    else:  # the error says it all ("Trying again…" was left from a retry)
+        changes["message"] = ""
+        if result is not None:
+            changes["result"] = result
     Job.objects.filter(pk=job_id).update(**changes)
     _forget_live(job_id)
     job = Job.objects.select_related("platform", "started_by").get(pk=job_id)
@@ -269,6 +271,8 @@ def _end(
     record(_actor(job), f"{'finish' if state == 'succeeded' else 'fail'}_job", job, after=after)
     if state == Job.State.FAILED or job.kind == Job.Kind.IMPORT:
         shutil.rmtree(job_dir(job_id), ignore_errors=True)  # the import kept its own copy
+    elif job.kind == Job.Kind.CHECK:  # its report stays for its page; the check kept a copy
+        (job_dir(job_id) / job.params["file"]).unlink(missing_ok=True)
 
 
 def stopped(job: Job, reason: str) -> Job:

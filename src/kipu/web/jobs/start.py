@@ -75,6 +75,7 @@ def start_check(
         "organisation": organisation.pk,
         "month": month,
         "file": path.name,
+        "name": Path(upload.name or path.name).name[:200],  # as the user named it, for pages
         "bytes": path.stat().st_size,
         "checksum": checksum,
         "lang": lang,

@@ -5,6 +5,7 @@ annotated workbook later. Every upload is audited."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
@@ -75,8 +76,16 @@ def safe_name(name: str | None) -> str:
     return f"{stem or 'upload'}{suffix}"
 
 
+# A file being checked or stored sits in uploads/<platform>/incoming/ for that time only; a
+# process killed meanwhile leaves it there, and the next upload removes it after this long
+# (no check or import takes as much).
+INCOMING_HOURS = 24
+
+
 def _save_incoming(platform: Platform, upload: FileLike | Path) -> Path:
-    folder = uploads_dir(platform) / "incoming" / uuid.uuid4().hex
+    root = uploads_dir(platform) / "incoming"
+    _sweep_incoming(root)
+    folder = root / uuid.uuid4().hex
     folder.mkdir(parents=True)
     if isinstance(upload, Path):
         target = folder / safe_name(upload.name)
@@ -87,6 +96,15 @@ def _save_incoming(platform: Platform, upload: FileLike | Path) -> Path:
         for chunk in upload.chunks():
             handle.write(chunk)
     return target
+
+
+def _sweep_incoming(root: Path) -> None:
+    """Remove what killed processes left in `root` more than INCOMING_HOURS ago."""
+    limit = time.time() - INCOMING_HOURS * 3600
+    for folder in root.iterdir() if root.is_dir() else []:
+        with contextlib.suppress(OSError):  # removed by another process meanwhile
+            if folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _keep(path: Path, submission: Submission) -> None:

@@ -6,6 +6,7 @@ coordinators read the submissions of their sectors. Every queryset goes through 
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from kipu.web.portal.services import (
     stored_file,
     upload_submission,
 )
+from kipu.web.portal.templatetags.kipu_months import month_label
 from kipu.web.submissions.queries import scoped_report
 
 ISSUES_PER_PAGE = 200
@@ -154,7 +156,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         if found is None:
             raise Http404("no such check")
         job, shown = found
-        _show_check(context, shown, job.params["month"], job.params["file"], months)
+        name = job.params.get("name") or job.params["file"]
+        _show_check(context, shown, job.params["month"], name, months)
+        if job.started_by != request.user:  # the kept file is its starter's to submit
+            context.pop("submit_form", None)
+            context["checked_by"] = job.actor_label
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("action") == "check":
@@ -191,7 +197,9 @@ def _show_check(
     """The upload page's report of a check (`shown`: valid, summary, issues, total, and
     the kept file's SHA-256 or None), with the form to submit a valid file."""
     context.update(checked=shown, checked_month=month, checked_name=name)
-    if shown.get("checked"):
+    if shown.get("checked") and month not in months:
+        context["checked_closed"] = True  # locked since the check: nothing to submit to
+    elif shown.get("checked"):
         context["submit_form_hours"] = checked_hours()
         context["submit_form"] = SubmitCheckedForm(
             scope=context["scope"],
@@ -228,6 +236,11 @@ def _submit_checked(
     """Submit the file the user's "Check only" kept, found by its hash within their scope."""
     form = SubmitCheckedForm(request.POST, scope=scope, organisation=organisation, months=months)
     back = f"{reverse('portal:upload')}?{query(scope, organisation)}"
+    month = request.POST.get("month", "")
+    if re.fullmatch(r"\d{4}-\d{2}", month) and month not in months:  # locked since the check
+        closed = _("%(month)s is no longer open for submissions.")
+        messages.error(request, closed % {"month": month_label(month)})
+        return redirect(back)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
