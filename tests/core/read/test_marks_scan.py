@@ -171,3 +171,17 @@ def test_a_tag_in_an_attribute_value_is_refused(
 
 def _put_raw(xml: bytes, ref: str, cell: str) -> bytes:
     return re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell.encode(), xml, count=1)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_sheet_in_utf16_is_refused_by_name(base: Path, tmp_path: Path, encoding: str) -> None:
+    """Valid XML, which calamine reads as an empty sheet: the file was said to have no 5W
+    sheet, and no pattern of the scan could have found an error cell in it."""
+
+    def wide(xml: bytes) -> bytes:
+        text = xml.decode().replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"', 1)
+        return text.encode(encoding)
+
+    path = _edit(base, tmp_path / "wide.xlsx", SHEET, wide)
+    with pytest.raises(ReadError, match="“5W” could not be checked"):
+        read_5w(path)

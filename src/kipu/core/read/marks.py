@@ -134,6 +134,9 @@ _FORMULA = re.compile(rb"<" + _P + rb"f(?=[ \t\r\n/>])")
 # `<v/>`, which holds nothing.
 _V_OPEN = rb"<" + _P + rb"""v(?:[ \t\r\n](?:[^>"'/]|"[^"]*"|'[^']*')*)?>"""
 _VALUE = re.compile(_V_OPEN + rb"(.*?)</" + _P + rb"v\s*>", re.S)
+# The start of XML in UTF-16 or UTF-32, with or without a byte order mark: not ASCII-compatible,
+# so no pattern of the scan matches in it.
+_WIDE = re.compile(rb"\xff\xfe|\xfe\xff|\x00\x00\xfe\xff|<\x00|\x00<")
 _V_TAG = re.compile(rb"<" + _P + rb"v[ \t\r\n/>]")
 # A cell element without an r="…" attribute (self-closing or not).
 _UNPLACED_CELL = re.compile(rb"<" + _P + rb"c(?=[ \t\r\n/>])(?![^>]*\sr\s*=)[^>]*>")
@@ -185,10 +188,14 @@ def xlsx_marks(
 
     The whole sheet is scanned (the upload's decompressed size is limited already). Cells
     are placed by their `r="B7"` reference; a writer may leave references out (the format
-    allows it), and then every row and cell is counted from the start instead.
+    allows it), and then every row and cell is counted from the start instead. Raises
+    ValueError for XML the scan cannot read (`CellScan.marks` then refuses the sheet).
     """
     found: list[Mark] = []
     with zipfile.ZipFile(path) as archive:
+        with archive.open(member) as handle:
+            if _WIDE.match(handle.read(4)):  # calamine reads such a sheet as empty
+                raise ValueError("XML in UTF-16 or UTF-32")
         with archive.open(member) as handle:
             placed = _scan(row_chunks(handle), untrusted, census, found)
         if placed:
