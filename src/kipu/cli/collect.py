@@ -288,8 +288,7 @@ def _queue_import(
     lang: str,
     output_format: str,
 ) -> None:
-    from kipu.cli.jobs import queue_place, queue_unreachable
-    from kipu.web.jobs.services import QueueUnreachable, check_queue
+    from kipu.cli.jobs import queue
     from kipu.web.jobs.start import start_import
     from kipu.web.portal.services import UploadRefused, check_open
 
@@ -298,38 +297,20 @@ def _queue_import(
             check_open(platform, organisation, month)
         except UploadRefused as error:
             fail([error], status=2)
-    try:  # before the job is recorded: a queue that cannot take it leaves nothing behind
-        check_queue()
-    except QueueUnreachable as error:
-        fail([f"the import was not queued (nothing recorded): {queue_unreachable(error)}"])
-    job, created = start_import(
-        platform,
-        organisation,
-        month,
-        file,
-        cli_actor(),
-        lang=lang,
-        accept_issues=accept_issues,
-        system=True,
-    )
-    job.refresh_from_db(fields=["state", "error"])
-    if job.state == job.State.FAILED:  # the queue went away since the check: said on the job
-        fail(
-            [
-                f"the import was not queued: job {job.pk} is recorded as failed "
-                f"({job.error}); nothing was stored. Check the task queue ({queue_place()}) "
-                "and run the command again."
-            ]
+
+    def start() -> Any:
+        return start_import(
+            platform,
+            organisation,
+            month,
+            file,
+            cli_actor(),
+            lang=lang,
+            accept_issues=accept_issues,
+            system=True,
         )
-    data = {"job": str(job.pk), "created": created, "state": job.state}
-    emit(
-        data,
-        output_format,
-        lambda d: (
-            f"{'Queued' if d['created'] else 'Already queued'}: job {d['job']} "
-            f"(follow it: kipu jobs show {d['job']} --wait)."
-        ),
-    )
+
+    queue(start, "the import", output_format, nothing="nothing was stored")
 
 
 class _progress:

@@ -8,7 +8,15 @@ from urllib.parse import urlsplit
 
 import click
 
-from kipu.cli.base import FORMAT, PLATFORM, current_platform, emit, fail, setup_django
+from kipu.cli.base import (
+    FORMAT,
+    PLATFORM,
+    cli_actor,
+    current_platform,
+    emit,
+    fail,
+    setup_django,
+)
 
 
 @click.command()
@@ -81,7 +89,7 @@ def queue_unreachable(error: object) -> str:
 
 @click.group()
 def jobs() -> None:
-    """Background jobs: list them, follow one."""
+    """Background jobs: start one, list them, follow one."""
 
 
 def _text(job: dict[str, Any]) -> str:
@@ -118,6 +126,66 @@ def jobs_show(job_id: str, wait: bool, output_format: str) -> None:
     emit(summary, output_format, _text)
     failed = summary["result"].get("exit_status", 1)
     raise SystemExit({"succeeded": 0, "failed": failed}.get(summary["state"], 3))
+
+
+@jobs.command("start")
+@click.argument("kind", type=click.Choice(["report", "opendata", "snapshot"]))
+@PLATFORM
+@click.option("--month", metavar="YYYY-MM", help="The month (report, opendata).")
+@FORMAT
+def jobs_start(kind: str, platform_slug: str | None, month: str | None, output_format: str) -> None:
+    """Queue what the web console's buttons start: the month's report in both languages (a
+    new version each, from the report editor's narrative; `kipu sitrep` renders a folder in
+    the foreground instead), the month's open-data package, or a snapshot rebuild. Prints
+    the job's id; `kipu jobs show ID --wait` follows it."""
+    from kipu.cli.collect import check_month
+
+    check_month(month)
+    if kind != "snapshot" and month is None:
+        fail([f"--month is needed for a {kind} job"], status=2)
+    setup_django()
+    from kipu.core.report.narrative import NarrativeError
+    from kipu.web.jobs.start import start_opendata, start_report, start_snapshot
+
+    platform = current_platform(platform_slug)
+    starts = {
+        "report": lambda: start_report(platform, str(month), cli_actor()),
+        "opendata": lambda: start_opendata(platform, str(month), cli_actor()),
+        "snapshot": lambda: start_snapshot(platform, cli_actor()),
+    }
+    try:
+        queue(starts[kind], f"the {kind} job", output_format)
+    except NarrativeError as error:  # checked before anything is queued
+        fail([error], status=1)
+
+
+def queue(start: Any, what: str, output_format: str, nothing: str = "nothing was done") -> None:
+    """Start a job (`start()` → (job, created)) once the queue answers, and say so: its id
+    and how to follow it. `kipu import --background` and `kipu jobs start`."""
+    from kipu.web.jobs.services import QueueUnreachable, check_queue
+
+    try:  # before the job is recorded: a queue that cannot take it leaves nothing behind
+        check_queue()
+    except QueueUnreachable as error:
+        fail([f"{what} was not queued (nothing recorded): {queue_unreachable(error)}"])
+    job, created = start()
+    job.refresh_from_db(fields=["state", "error"])
+    if job.state == job.State.FAILED:  # the queue went away since the check: said on the job
+        fail(
+            [
+                f"{what} was not queued: job {job.pk} is recorded as failed ({job.error}); "
+                f"{nothing}. Check the task queue ({queue_place()}) and run the command again."
+            ]
+        )
+    data = {"job": str(job.pk), "created": created, "state": job.state}
+    emit(
+        data,
+        output_format,
+        lambda d: (
+            f"{'Queued' if d['created'] else 'Already queued'}: job {d['job']} "
+            f"(follow it: kipu jobs show {d['job']} --wait)."
+        ),
+    )
 
 
 def _summary(job_id: str) -> dict[str, Any]:
