@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from kipu.core.read import chunks
 
 HIDING = ["<!--{}-->", "<![CDATA[{}]]>", "<?pi {}?>", "<!-- <?x {} -->", "<?x <!-- {} ?>"]
-INSIDE = ["</row>", "</row> <row>", "x", "</x:row >", "-- ]] ?"]
+INSIDE = ["</row>", "</row> <row>", "x", "</x:row >", "-- ]] ?", "</row>" + " " * 500]
 
 
 @st.composite

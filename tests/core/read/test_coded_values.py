@@ -201,6 +201,34 @@ def test_a_label_that_cannot_be_read_refuses_the_file(
         read_5w(path)
 
 
+@pytest.mark.parametrize(
+    ("ref", "cell", "untrusted"),
+    [
+        # A script's label formula with its value, in a workbook to recalculate on opening
+        # (xlsxwriter, openpyxl, pandas): every formula there counts as having no value.
+        ("V1", '<c r="V1" t="str"><f>"x"</f><v>Refugees and Migrants IN TRANSIT</v></c>', True),
+        ("AC1", '<c r="AC1"><f>TODAY()</f></c>', False),  # over an empty column
+        ("AC1", '<c r="AC1"><f>TODAY()</f><v>45000</v></c>', True),
+    ],
+)
+def test_a_formula_label_that_tells_its_column_is_kept(
+    base: Path, tmp_path: Path, ref: str, cell: str, untrusted: bool
+) -> None:
+    def change(xml: bytes) -> bytes:
+        if ref == "AC1":  # a cell after the last one of the header row
+            return xml.replace(b"</row>", cell.encode() + b"</row>", 1)
+        return re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell.encode(), xml, count=1)
+
+    path = _edit(base, tmp_path / "label.xlsx", SHEET, change)
+    if untrusted:
+        flag = lambda xml: xml.replace(b"<calcPr", b'<calcPr fullCalcOnLoad="1"', 1)  # noqa: E731
+        path = _edit(path, tmp_path / "flagged.xlsx", "xl/workbook.xml", flag)
+    table = read_5w(path)
+    assert table.frame.height == ROWS
+    if ref == "V1":
+        assert table.frame.filter(pl.col("row") == 40)[NAME["V"]].item() is not None
+
+
 def _cell(value: object, kind: str = "string", attributes: str = "") -> str:
     if isinstance(value, int):
         kind, attributes = "float", f' office:value="{value}"'

@@ -173,15 +173,93 @@ def _put_raw(xml: bytes, ref: str, cell: str) -> bytes:
     return re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell.encode(), xml, count=1)
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
-def test_a_sheet_in_utf16_is_refused_by_name(base: Path, tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "before"),
+    [("utf-16", ""), ("utf-16-le", ""), ("utf-16-be", ""), ("utf-32", ""), ("utf-32-be", ""),
+     ("utf-16-le", " "), ("utf-16-le", "\ufeff")],
+)  # fmt: skip
+def test_a_sheet_in_utf16_is_refused_by_name(
+    base: Path, tmp_path: Path, encoding: str, before: str
+) -> None:
     """Valid XML, which calamine reads as an empty sheet: the file was said to have no 5W
     sheet, and no pattern of the scan could have found an error cell in it."""
 
     def wide(xml: bytes) -> bytes:
         text = xml.decode().replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"', 1)
-        return text.encode(encoding)
+        if before == "\ufeff":  # a UTF-8 byte order mark, then UTF-16
+            return before.encode() + text.encode(encoding)
+        return (before + text).encode(encoding)
 
     path = _edit(base, tmp_path / "wide.xlsx", SHEET, wide)
     with pytest.raises(ReadError, match="“5W” could not be checked"):
         read_5w(path)
+
+
+# A fifth tester's: tags in hidden text (a comment, a processing instruction, a CDATA
+# section) were taken for cells when a chunk holding one was parsed whole.
+HIDDEN_TAGS = [
+    ('<!-- <c r="P60"> --><c r="Q60" t="e"><v>#REF!</v></c>', marks.ERROR, "#REF!"),
+    ('<?x <c r="P60">?><c r="Q60" t="e"><v>#REF!</v></c>', marks.ERROR, "#REF!"),
+    ('<![CDATA[<c r="P60">]]><c r="Q60" t="e"><v>#REF!</v></c>', marks.ERROR, "#REF!"),
+    ('<!-- <c r="P60"> --><c r="Q60"><f>1/0</f></c>', marks.FORMULA_NO_VALUE, None),
+    ('<c r="Q60"><!-- </c> --><f>1+1</f></c>', marks.FORMULA_NO_VALUE, None),
+    ('<c r="Q60"><?x </c>?><v>1&#x35;</v></c>', marks.UNREADABLE_VALUE, None),
+    ('<c r="Q60" t="e"><!-- </c> --><v>#REF!</v></c>', marks.ERROR, "#REF!"),
+    ('<c r="Q60" t="e"><v>#REF!<!--x--></v></c>', marks.ERROR, "#REF!"),
+]
+
+
+@pytest.mark.parametrize(("cell", "kind", "detail"), HIDDEN_TAGS)
+@pytest.mark.parametrize("references", [True, False])
+def test_tags_in_hidden_text_are_no_cells(
+    base: Path, tmp_path: Path, cell: str, kind: str, detail: str | None, references: bool
+) -> None:
+    """As the same cell without the hidden text (no reference: cells counted in order)."""
+
+    def scanned(put: str, name: str) -> list[tuple[int, int, str, str | None]]:
+        def change(xml: bytes) -> bytes:
+            xml = _put_raw(xml, "Q60", put)
+            return xml if references else re.sub(rb' r="[A-Z]+\d+"', b"", xml)
+
+        path = _edit(base, tmp_path / name, SHEET, change)
+        return marks.xlsx_marks(path, SHEET, untrusted=False)
+
+    plain = re.sub(r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>", "", cell)
+    found = scanned(cell, "hidden.xlsx")
+    assert found == scanned(plain, "plain.xlsx")
+    assert [(r, k, d) for r, _, k, d in found] == [(60, kind, detail)]
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        '<!DOCTYPE worksheet [<!ENTITY e "<!--">]>',
+        "<!doctype x [ </row> ]>",
+    ],
+)
+def test_a_document_type_declaration_is_refused(
+    base: Path, tmp_path: Path, declaration: str
+) -> None:
+    """It may define entities (`&e;` read as anything) and hold `</row>` in its values, where
+    a chunk was cut inside a cell: no spreadsheet program writes one."""
+
+    def change(xml: bytes) -> bytes:
+        if "ENTITY" in declaration:  # in the prolog, as XML allows it
+            return xml.replace(b"<worksheet", declaration.encode() + b"<worksheet", 1)
+        return _put_raw(xml, "Q60", f'<c r="Q60" t="e">{declaration}<v>#REF!</v></c>')
+
+    path = _edit(base, tmp_path / "doctype.xlsx", SHEET, change)
+    with pytest.raises(ReadError, match="could not be checked"):
+        read_5w(path)
+
+
+def test_a_row_end_inside_a_cell_cuts_no_chunk(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not XML, yet fastexcel reads it: a chunk cut there lost the cell's error."""
+    cell = '<c r="Q60" t="e"></row>' + " " * 3000 + "<v>#REF!</v></c>"
+    path = _edit(base, tmp_path / "stray.xlsx", SHEET, lambda x: _put_raw(x, "Q60", cell))
+    xml = zipfile.ZipFile(path).read(SHEET)
+    monkeypatch.setattr(chunks, "CHUNK", xml.find(b'r="Q60"') + 200)  # cut after the </row>
+    found = marks.xlsx_marks(path, SHEET, untrusted=False)
+    assert [(r, k, d) for r, _, k, d in found] == [(60, marks.ERROR, "#REF!")]

@@ -100,6 +100,11 @@ class Census:
         census (calamine then decides what it is)."""
         for chunk in batch:
             self._chunks += 1
+            # A CDATA section or a processing instruction may hold what the patterns count
+            # (`<?x <c r="B7" t="s">?>`): the cell-by-cell reading, as for a comment (UNTAKEN).
+            declared = chunk.find(b"?>") + 2 if chunk.startswith(b"<?xml") else 0
+            if b"<![CDATA[" in chunk or chunk.find(b"<?", declared) >= 0:
+                self.odd += 1
             if self._chunks == 1:
                 self._keep_head(chunk)
             elif not self.head_complete and b"<row" in chunk:

@@ -13,10 +13,22 @@ from typing import IO
 # for the patterns of the scans.
 PREFIX = rb"""(?:[^\s<>/:="'!?]+:)?"""
 _ROW_END = re.compile(rb"</" + PREFIX + rb"row\s*>")
+# What a row's end tag follows in a sheet: a cell's end, a cell without content, the row's
+# start (an empty row), or the end of a comment, CDATA section or processing instruction.
+_BEFORE_ROW_END = re.compile(
+    rb"(?:</"
+    + PREFIX
+    + rb"c\s*>|<"
+    + PREFIX
+    + rb"c(?:\s[^<>]*)?/>|<"
+    + PREFIX
+    + rb"row(?:\s[^<>]*)?>|-->|\?>|\]\]>)\s*\Z"
+)
 # What may hold a `</row>` that ends no row (a chunk cut there cuts a cell in two, and the
 # cell's error mark was lost), each with what closes it. Excel never writes these in a sheet;
 # a chunk holding one is parsed whole (`marks._cells`).
 _HIDING = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}  # opener: closer
+_LONGEST = max(map(len, _HIDING))
 # One MB: as fast as larger ones, and the scan runs beside fastexcel's reading, whose peak it
 # adds to (2 MB chunks cost 20 MB more of it on a 100,000-row sheet). Tests make it smaller.
 CHUNK = 1 << 20
@@ -27,47 +39,89 @@ def row_chunks(handle: IO[bytes]) -> Iterator[bytes]:
     """Chunks of about CHUNK bytes that each end at the end of a row, so no cell is cut in
     two. A `</row>` in a comment, a CDATA section or a processing instruction ends no row:
     a chunk never ends inside one (it grows until the construct closes)."""
-    carry = b""
-    while True:
-        block = handle.read(CHUNK)
-        if not block:
-            break
-        data = carry + block
-        end = _row_end(data, *_hidden(data))
-        if end < 0:
-            carry = data
-            continue
-        yield data[:end]
-        carry = data[end:]
-    if carry:
-        yield carry
+    buffer, hidden = bytearray(), _Hidden()
+    while block := handle.read(CHUNK):
+        buffer += block
+        limit = hidden.update(buffer)
+        end = _row_end(buffer, hidden.spans, limit)
+        if end >= 0:
+            yield bytes(buffer[:end])
+            del buffer[:end]
+            hidden.cut(end)
+    if buffer:
+        yield bytes(buffer)
 
 
-def _hidden(data: bytes) -> tuple[list[tuple[int, int]], int]:
-    """The spans of the comments, CDATA sections and processing instructions of `data` (the
-    XML declaration among them), and where one that does not close in `data` opens (else
-    len(data))."""
-    spans: list[tuple[int, int]] = []
-    # `<` is everywhere in XML: a search for `<!--` stops at each one (0.2 s for 100,000
-    # rows), one for `!` or `?` (searched for first) rarely.
-    marks = {b"!": data.find(b"!") >= 0, b"?": data.find(b"?") >= 0}
-    next_at = {opener: data.find(opener) for opener in _HIDING if marks[opener[1:2]]}
-    while live := [(at, opener) for opener, at in next_at.items() if at >= 0]:
-        begin, opener = min(live)
-        close = data.find(_HIDING[opener], begin + len(opener))
-        if close < 0:
-            return spans, begin
-        end = close + len(_HIDING[opener])
-        spans.append((begin, end))
-        for other, at in next_at.items():  # each opener is searched for forward only
-            if 0 <= at < end:
-                next_at[other] = data.find(other, end)
-    return spans, len(data)
+class _Hidden:
+    """The comments, CDATA sections and processing instructions (the XML declaration among
+    them) of a buffer that grows at its end and is cut at its start: each byte is searched
+    once (searching the whole buffer again at each block took 41 s for a 192 MB comment)."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.at = 0  # openers are searched for from here
+        self.open: tuple[int, bytes] | None = None  # an opener whose closer is not read yet
+        self.searched = 0  # where the search for that closer resumes
+
+    def update(self, data: bytes | bytearray) -> int:
+        """Take in what was added to `data`; where an unclosed construct opens, or len(data)."""
+        if self.open is not None:
+            begin, opener = self.open
+            closer = _HIDING[opener]
+            close = data.find(closer, self.searched)
+            if close < 0:
+                self.searched = max(self.searched, len(data) - len(closer) + 1)
+                return begin
+            self.spans.append((begin, close + len(closer)))
+            self.at, self.open = close + len(closer), None
+        # `<` is everywhere in XML: a search for `<!--` stops at each one (0.2 s for 100,000
+        # rows), one for `!` or `?` (searched for first) rarely.
+        marks = {mark: data.find(mark, self.at) >= 0 for mark in (b"!", b"?")}
+        next_at = {o: data.find(o, self.at) for o in _HIDING if marks[o[1:2]]}
+        while live := [(at, opener) for opener, at in next_at.items() if at >= 0]:
+            begin, opener = min(live)
+            closer = _HIDING[opener]
+            close = data.find(closer, begin + len(opener))
+            if close < 0:
+                self.open, self.searched = (begin, opener), begin + len(opener)
+                self.at = begin
+                return begin
+            end = close + len(closer)
+            self.spans.append((begin, end))
+            for other, at in next_at.items():  # each opener is searched for forward only
+                if 0 <= at < end:
+                    next_at[other] = data.find(other, end)
+        self.at = max(self.at, len(data) - _LONGEST + 1)  # an opener may be cut at the end
+        return len(data)
+
+    def cut(self, end: int) -> None:
+        """The first `end` bytes left the buffer (`end` is outside every span)."""
+        self.spans = [(b - end, e - end) for b, e in self.spans if e > end]
+        self.at = max(0, self.at - end)
+        self.searched = max(0, self.searched - end)
+        if self.open is not None:
+            self.open = (self.open[0] - end, self.open[1])
 
 
-def _row_end(data: bytes, spans: list[tuple[int, int]], limit: int) -> int:
+def blank_hidden(chunk: bytes) -> bytes:
+    """The chunk with each comment, CDATA section and processing instruction made `<!` or
+    `<?`, spaces and `>`: no tag in one is taken for a cell's (`<!-- <c r="P40"> -->` took
+    the next cell's error), and a value holding one still shows markup (`marks._coded`)."""
+    hidden = _Hidden()
+    limit = hidden.update(chunk)
+    spans = [*hidden.spans, *([(limit, len(chunk))] if limit < len(chunk) else [])]
+    if not spans:
+        return chunk
+    parts, at = [], 0
+    for begin, end in spans:
+        parts += [chunk[at:begin], chunk[begin : begin + 2], b" " * (end - begin - 3), b">"]
+        at = end
+    return b"".join([*parts, chunk[at:]])
+
+
+def _row_end(data: bytes | bytearray, spans: list[tuple[int, int]], limit: int) -> int:
     """The position after the last row end tag (`</row>`, or `</x:row >` as XML allows it)
-    before `limit` and outside `spans`, or -1."""
+    before `limit`, outside `spans` and after a cell or a row's start, or -1."""
     starts = [begin for begin, _ in spans]
 
     def outside(at: int) -> bool:
@@ -79,13 +133,24 @@ def _row_end(data: bytes, spans: list[tuple[int, int]], limit: int) -> int:
         if _ends_a_row(data, cut) and outside(cut):
             return cut + len(b"</row>")
     tail = max(0, limit - (1 << 20))
-    ends = [m.end() for m in _ROW_END.finditer(data, tail, limit) if outside(m.start())]
+    ends = [
+        m.end()
+        for m in _ROW_END.finditer(data, tail, limit)
+        if outside(m.start()) and _after_a_cell(data, m.start())
+    ]
     return ends[-1] if ends else -1
 
 
-def _ends_a_row(data: bytes, at: int) -> bool:
+def _ends_a_row(data: bytes | bytearray, at: int) -> bool:
     """Whether the `</row>` at `at` stands between tags, not in an attribute value
     (`a="</row>"`: not XML, and the scan refuses such a sheet, but not after a cut there
-    split the cell in two)."""
+    split the cell in two), and after a cell or a row's start, not inside a cell
+    (`<c t="e"></row> <v>#REF!</v></c>`: not XML either, yet fastexcel reads it)."""
     before, after = data[at - 1 : at], data[at + 6 : at + 7]
-    return before in (b">", *_SPACE) and after in (b"", b"<", *_SPACE)
+    if before not in (b">", *_SPACE) or after not in (b"", b"<", *_SPACE):
+        return False
+    return _after_a_cell(data, at)
+
+
+def _after_a_cell(data: bytes | bytearray, at: int) -> bool:
+    return _BEFORE_ROW_END.search(data, max(0, at - 512), at) is not None

@@ -35,8 +35,10 @@ from kipu.core.read.header import (
 from kipu.core.read.marks import (
     ERROR,
     EXCEL_ERRORS,
+    FORMULA_NO_VALUE,
     MARK_SCHEMA,
     UNREAD_VALUES,
+    UNREADABLE_VALUE,
     Mark,
     empty_marks,
     marks_frame,
@@ -144,7 +146,7 @@ def _read_5w(path: Path, limits: Limits, column_mapping: dict[str, str] | None) 
         for _, (name, hidden) in ordered:
             found = _columnar_table(book, name, hidden, saved)
             if isinstance(found, FiveWTable):
-                _refuse_unread_labels(path, name, found.header, book.marks(name))
+                _refuse_unread_labels(path, found, book.marks(name))
                 return found
             if isinstance(found, list):
                 heads.append(found)
@@ -157,26 +159,33 @@ def _read_5w(path: Path, limits: Limits, column_mapping: dict[str, str] | None) 
             if header is None:
                 heads.append(head)
                 continue
-            _refuse_unread_labels(path, name, header, book.marks(name))
             rows[: header.data_start] = head[: header.data_start]
             body_ranges = [m for m in merged if m[0][0] >= header.data_start]
             marks = book.marks(name) + fill_merged(rows, body_ranges, across=False)
-            return build_table(name, hidden, header, rows, marks)
+            table = build_table(name, hidden, header, rows, marks)
+            _refuse_unread_labels(path, table, book.marks(name))
+            return table
     finally:
         book.close()
     sheets = [name for name, _ in book.sheets]
     raise NoFiveWSheet(path.name, sheets, next(filter(None, map(activityinfo_header, heads)), None))
 
 
-def _refuse_unread_labels(path: Path, sheet: str, header: Header, marks: list[Mark]) -> None:
-    """Raise ReadError when a cell of the header rows holds a value that could not be read (a
-    formula never computed, a value calamine misreads: `UNREAD_VALUES`): its label read
-    blank, and its column's values were set aside as an unknown column's, with a warning."""
+def _refuse_unread_labels(path: Path, table: FiveWTable, marks: list[Mark]) -> None:
+    """Raise ReadError when a cell of the header rows could not be read and its column's
+    values would be set aside as an unknown column's, with a warning only: a value calamine
+    misreads (`UNREADABLE_VALUE`, which no spreadsheet program writes), or a formula never
+    computed (a label `="Country"` written by a script) over a column of data whose label
+    read blank. A formula's label read as a 5W column's, or over an empty column, is kept."""
+    header = table.header
     first = min(header.row, header.group_row or header.row)
     for row, col, kind, _ in sorted(marks):
-        if kind in UNREAD_VALUES and first <= row <= header.data_start:
+        if not first <= row <= header.data_start:
+            continue
+        unlabelled = f"({column_letters(col)})" in table.extra.columns  # blank, with data
+        if kind == UNREADABLE_VALUE or (kind == FORMULA_NO_VALUE and unlabelled):
             cell = f"{column_letters(col)}{row}"
-            raise unreadable("label-unreadable", path.name, sheet=sheet, cell=cell)
+            raise unreadable("label-unreadable", path.name, sheet=table.sheet, cell=cell)
 
 
 def _columnar_table(

@@ -39,7 +39,7 @@ import polars as pl
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.census import Census, survey
 from kipu.core.read.chunks import PREFIX as _P
-from kipu.core.read.chunks import row_chunks
+from kipu.core.read.chunks import blank_hidden, row_chunks
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.package import (
@@ -134,9 +134,11 @@ _FORMULA = re.compile(rb"<" + _P + rb"f(?=[ \t\r\n/>])")
 # `<v/>`, which holds nothing.
 _V_OPEN = rb"<" + _P + rb"""v(?:[ \t\r\n](?:[^>"'/]|"[^"]*"|'[^']*')*)?>"""
 _VALUE = re.compile(_V_OPEN + rb"(.*?)</" + _P + rb"v\s*>", re.S)
-# The start of XML in UTF-16 or UTF-32, with or without a byte order mark: not ASCII-compatible,
-# so no pattern of the scan matches in it.
-_WIDE = re.compile(rb"\xff\xfe|\xfe\xff|\x00\x00\xfe\xff|<\x00|\x00<")
+# A document type declaration may define entities (`&e;` read as anything) and hold tags
+# and `</row>` in its quoted values: Excel never writes one; the sheet is refused.
+_DOCTYPE = re.compile(rb"<!doctype|<!entity", re.I)
+# A placeholder of `chunks.blank_hidden`, left out of an error's text.
+_BLANKED = re.compile(rb"<[!?] *>")
 _V_TAG = re.compile(rb"<" + _P + rb"v[ \t\r\n/>]")
 # A cell element without an r="…" attribute (self-closing or not).
 _UNPLACED_CELL = re.compile(rb"<" + _P + rb"c(?=[ \t\r\n/>])(?![^>]*\sr\s*=)[^>]*>")
@@ -194,7 +196,7 @@ def xlsx_marks(
     found: list[Mark] = []
     with zipfile.ZipFile(path) as archive:
         with archive.open(member) as handle:
-            if _WIDE.match(handle.read(4)):  # calamine reads such a sheet as empty
+            if _wide(handle.read(16)):  # calamine reads such a sheet as empty
                 raise ValueError("XML in UTF-16 or UTF-32")
         with archive.open(member) as handle:
             placed = _scan(row_chunks(handle), untrusted, census, found)
@@ -223,6 +225,8 @@ def _scan(
         for chunk, unusual, hinted, tangled in flags:
             if tangled:  # `CellScan.marks` refuses the sheet
                 raise ValueError("a < in an attribute value: not XML")
+            if b"<!" in chunk and _DOCTYPE.search(chunk):
+                raise ValueError("a document type declaration")
             if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                 return False
             if unusual or hinted:  # `t = "e"` is an error cell too
@@ -241,8 +245,9 @@ def _cells(chunk: bytes, whole: bool) -> Iterator[re.Match[bytes]]:
     the sheet refused). Parsing every cell in Python took 5 s for 100,000 rows with one
     formula each; `SCAN_EVERY_CELL` (tests) compares the two."""
     declared = 1 if chunk.startswith(b"<?xml") else 0
-    if whole or SCAN_EVERY_CELL or b"<!" in chunk or chunk.find(b"<?", declared) >= 0:
-        yield from _CELL.finditer(chunk)
+    hiding = b"<!" in chunk or chunk.find(b"<?", declared) >= 0
+    if whole or SCAN_EVERY_CELL or hiding:
+        yield from _CELL.finditer(blank_hidden(chunk) if hiding else chunk)
         return
     floor = 0  # no cell starts between here and the hint that is not yet parsed
     for hint in _HINT_BYTES.finditer(chunk):
@@ -278,7 +283,9 @@ def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
     found: list[Mark] = []
     row, col = 0, -1
     for chunk in chunks:
-        for match in _ROW_OR_CELL.finditer(chunk):
+        if b"<!" in chunk and _DOCTYPE.search(chunk):
+            raise ValueError("a document type declaration")
+        for match in _ROW_OR_CELL.finditer(blank_hidden(chunk)):
             if match.group("row") is not None:
                 attrs = _attributes(match.group("row"))
                 number = attrs.get(b"r", b"")
@@ -317,6 +324,8 @@ def _cell_mark(
     value = _VALUE.search(body)
     text = xml_unescape(value.group(1).decode("utf-8", "replace")) if value else ""
     if kind == b"e":
+        if value is not None and b"<" in value.group(1):
+            text = xml_unescape(_BLANKED.sub(b"", value.group(1)).decode("utf-8", "replace"))
         return (row, col, ERROR, text or "#N/A")
     # A formula's text result (`t="str"`) is read with its references decoded; nothing else.
     if coded is not None and (kind != b"str" or coded != b"&"):
@@ -326,6 +335,13 @@ def _cell_mark(
     if untrusted or (not text and kind != b"str"):
         return (row, col, FORMULA_NO_VALUE, None)
     return (row, col, FORMULA, None)
+
+
+def _wide(head: bytes) -> bool:
+    """Whether XML starts in UTF-16 or UTF-32 (with or without a byte order mark, after a
+    UTF-8 one or white space): not ASCII-compatible, so no pattern of the scan matches in it.
+    UTF-8 XML holds no NUL byte."""
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head
 
 
 def _coded(body: bytes) -> bytes | None:
