@@ -512,3 +512,11 @@ def test_hidden_text_sends_the_sheet_to_the_cell_by_cell_reading(
 
     table = both(_edit(base, tmp_path / "hidden.xlsx", SHEET, change), monkeypatch)
     assert table.source == "cells"
+
+
+def test_a_sheet_with_a_byte_order_mark_is_still_read_by_columns(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """.NET writers put one before the XML declaration, which is no hidden text."""
+    path = _edit(base, tmp_path / "bom.xlsx", SHEET, lambda xml: b"\xef\xbb\xbf" + xml)
+    assert both(path, monkeypatch).source == "columns"

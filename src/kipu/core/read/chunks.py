@@ -103,6 +103,13 @@ class _Hidden:
             self.open = (self.open[0] - end, self.open[1])
 
 
+def declaration_end(chunk: bytes) -> int:
+    """Where the XML declaration (`<?xml …?>`, after a UTF-8 byte order mark that .NET
+    writers put) of a sheet's first chunk ends; 0 in other chunks."""
+    start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
+    return chunk.find(b"?>", start) + 2 if chunk.startswith(b"<?xml", start) else 0
+
+
 def blank_hidden(chunk: bytes) -> bytes:
     """The chunk with each comment, CDATA section and processing instruction made `<!` or
     `<?`, spaces and `>`: no tag in one is taken for a cell's (`<!-- <c r="P40"> -->` took

@@ -39,7 +39,7 @@ import polars as pl
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.census import Census, survey
 from kipu.core.read.chunks import PREFIX as _P
-from kipu.core.read.chunks import blank_hidden, row_chunks
+from kipu.core.read.chunks import blank_hidden, declaration_end, row_chunks
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.package import (
@@ -244,8 +244,7 @@ def _cells(chunk: bytes, whole: bool) -> Iterator[re.Match[bytes]]:
     space before it (every `<c` then starts an element: a `<` in an attribute value has
     the sheet refused). Parsing every cell in Python took 5 s for 100,000 rows with one
     formula each; `SCAN_EVERY_CELL` (tests) compares the two."""
-    declared = 1 if chunk.startswith(b"<?xml") else 0
-    hiding = b"<!" in chunk or chunk.find(b"<?", declared) >= 0
+    hiding = b"<!" in chunk or chunk.find(b"<?", declaration_end(chunk)) >= 0
     if whole or SCAN_EVERY_CELL or hiding:
         yield from _CELL.finditer(blank_hidden(chunk) if hiding else chunk)
         return
