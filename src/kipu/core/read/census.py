@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from kipu.core.read.chunks import declaration_end
+from kipu.core.read.chunks import has_hidden
 from kipu.core.read.package import column_number
 
 # A cell start tag that does not begin `<c r="` (no reference, attributes in another order,
@@ -103,7 +103,7 @@ class Census:
             self._chunks += 1
             # A CDATA section or a processing instruction may hold what the patterns count
             # (`<?x <c r="B7" t="s">?>`): the cell-by-cell reading, as for a comment (UNTAKEN).
-            if b"<![CDATA[" in chunk or chunk.find(b"<?", declaration_end(chunk)) >= 0:
+            if has_hidden(chunk, comments=False):
                 self.odd += 1
             if self._chunks == 1:
                 self._keep_head(chunk)

@@ -45,9 +45,11 @@ def row_chunks(handle: IO[bytes]) -> Iterator[bytes]:
         limit = hidden.update(buffer)
         end = _row_end(buffer, hidden.spans, limit)
         if end >= 0:
-            yield bytes(buffer[:end])
+            with memoryview(buffer) as view:  # one copy, not two; released before the cut
+                chunk = bytes(view[:end])
             del buffer[:end]
             hidden.cut(end)
+            yield chunk
     if buffer:
         yield bytes(buffer)
 
@@ -108,6 +110,17 @@ def declaration_end(chunk: bytes) -> int:
     writers put) of a sheet's first chunk ends; 0 in other chunks."""
     start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
     return chunk.find(b"?>", start) + 2 if chunk.startswith(b"<?xml", start) else 0
+
+
+def has_hidden(chunk: bytes, comments: bool = True) -> bool:
+    """Whether the chunk holds a CDATA section or a processing instruction other than the XML
+    declaration (and, with `comments`, a comment). `!` and `?` are searched for first: `<`
+    is everywhere, and a search for `<?` stopped at each one (0.2 s for 100,000 rows)."""
+    start = declaration_end(chunk)
+    bang = chunk.find(b"!", start) >= 0
+    if bang and (b"<![CDATA[" in chunk or (comments and b"<!--" in chunk)):
+        return True
+    return chunk.find(b"?", start) >= 0 and chunk.find(b"<?", start) >= 0
 
 
 def blank_hidden(chunk: bytes) -> bytes:
