@@ -72,3 +72,18 @@ def test_an_unclosed_comment_holds_the_rest(monkeypatch: pytest.MonkeyPatch) -> 
     xml = f"<sheetData>{rows[:500]}<!-- {rows[500:]}</sheetData>".encode()
     found = list(chunks.row_chunks(io.BytesIO(xml)))
     assert b"".join(found) == xml and b"<!--" in found[-1] and found[-1].startswith(b"<row")
+
+
+def test_a_construct_closing_at_the_end_of_a_block_is_not_searched_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its `<?` was taken for a new processing instruction, which hid the next comment."""
+    first = b'<?xml version="1.0"?><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+    comment = b"<!-- x <? -->"
+    size = len(first) + len(comment)  # the first comment ends the first block
+    monkeypatch.setattr(chunks, "CHUNK", size)
+    rest = b'</row><!-- ?> </row><c r="B1"> --><row r="2"><c r="A2"><v>2</v></c></row></sheetData>'
+    xml = first + comment + rest
+    found = list(chunks.row_chunks(io.BytesIO(xml)))
+    assert b"".join(found) == xml
+    assert all(not c.endswith(b"?> </row>") for c in found), found

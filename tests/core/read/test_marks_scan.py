@@ -263,3 +263,56 @@ def test_a_row_end_inside_a_cell_cuts_no_chunk(
     monkeypatch.setattr(chunks, "CHUNK", xml.find(b'r="Q60"') + 200)  # cut after the </row>
     found = marks.xlsx_marks(path, SHEET, untrusted=False)
     assert [(r, k, d) for r, _, k, d in found] == [(60, marks.ERROR, "#REF!")]
+
+
+# A sixth tester's: a lower-case reference (calamine places r="q60" at Q60), and a `</row>`
+# inside a cell after text or in a formula's text (the chunk was cut there).
+IN_CELL_ROW_ENDS = [
+    '<c r="q60" t="e"><v>#REF!</v></c>',
+    '<c r="Q60" t="e"><f>1/0<row></row>' + " " * 2000 + "</f><v>#REF!</v></c>",
+    '<c r="Q60" t="e">?></row>' + " " * 2000 + "<v>#REF!</v></c>",
+    '<c r="Q60" t="e">--></row>' + " " * 2000 + "<v>#REF!</v></c>",
+]
+
+
+@pytest.mark.parametrize("cell", IN_CELL_ROW_ENDS)
+def test_an_error_cell_however_its_row_end_is_faked(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str
+) -> None:
+    path = _edit(base, tmp_path / "faked.xlsx", SHEET, lambda x: _put_raw(x, "Q60", cell))
+    xml = zipfile.ZipFile(path).read(SHEET)
+    monkeypatch.setattr(chunks, "CHUNK", xml.lower().find(b'r="q60"') + 200)  # cut after it
+    found = marks.xlsx_marks(path, SHEET, untrusted=False)
+    assert [(r, marks.column_letters(c), k, d) for r, c, k, d in found] == [
+        (60, "Q", marks.ERROR, "#REF!")
+    ]
+
+
+def test_a_quoted_gt_in_a_sheet_without_references(base: Path, tmp_path: Path) -> None:
+    """`a="x>y"` is XML: the tag pattern stopped at its `>` and swallowed the next cell."""
+
+    def change(xml: bytes, extra: str) -> bytes:
+        xml = _put_raw(xml, "Q60", f'<c r="Q60" {extra} t="e"><v>#REF!</v></c>')
+        return re.sub(rb' r="[A-Z]+\d+"', b"", xml)
+
+    quoted = _edit(base, tmp_path / "gt.xlsx", SHEET, lambda x: change(x, 'a="x>y"'))
+    plain = _edit(base, tmp_path / "plain.xlsx", SHEET, lambda x: change(x, 'a="xy"'))
+    found = marks.xlsx_marks(quoted, SHEET, untrusted=False)
+    assert found == marks.xlsx_marks(plain, SHEET, untrusted=False)
+    assert [(r, k) for r, _, k, _ in found] == [(60, marks.ERROR)]
+
+
+def test_a_processing_instruction_named_xml_at_a_chunk_start(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`<?xml-stylesheet …?>` is no XML declaration: its tags were taken for cells."""
+    pi = '<?xml-stylesheet <c r="P61" t="e"><v>#REF!</v></c>?>'
+    path = _edit(
+        base,
+        tmp_path / "pi.xlsx",
+        SHEET,
+        lambda x: x.replace(b'<row r="61"', pi.encode() + b'<row r="61"', 1),
+    )
+    xml = zipfile.ZipFile(path).read(SHEET)
+    monkeypatch.setattr(chunks, "CHUNK", xml.find(pi.encode()) + 10)  # a chunk starts with it
+    assert marks.xlsx_marks(path, SHEET, untrusted=False) == []

@@ -15,6 +15,12 @@ PREFIX = rb"""(?:[^\s<>/:="'!?]+:)?"""
 _ROW_END = re.compile(rb"</" + PREFIX + rb"row\s*>")
 # What a row's end tag follows in a sheet: a cell's end, a cell without content, the row's
 # start (an empty row), or the end of a comment, CDATA section or processing instruction.
+# The XML declaration: `<?xml` and white space (`<?xml-stylesheet …?>` is a processing
+# instruction), no tag in it.
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[ \t\r\n][^<>]*\?>")
+_AFTER_ROW_END = re.compile(
+    rb"<" + PREFIX + rb"row[ \t\r\n/>]|</" + PREFIX + rb"sheetData[ \t\r\n>]"
+)
 _BEFORE_ROW_END = re.compile(
     rb"(?:</"
     + PREFIX
@@ -90,6 +96,7 @@ class _Hidden:
                 return begin
             end = close + len(closer)
             self.spans.append((begin, end))
+            self.at = end  # never searched again: an opener in it is no opener
             for other, at in next_at.items():  # each opener is searched for forward only
                 if 0 <= at < end:
                     next_at[other] = data.find(other, end)
@@ -108,8 +115,8 @@ class _Hidden:
 def declaration_end(chunk: bytes) -> int:
     """Where the XML declaration (`<?xml …?>`, after a UTF-8 byte order mark that .NET
     writers put) of a sheet's first chunk ends; 0 in other chunks."""
-    start = 3 if chunk.startswith(b"\xef\xbb\xbf") else 0
-    return chunk.find(b"?>", start) + 2 if chunk.startswith(b"<?xml", start) else 0
+    found = _DECLARATION.match(chunk)
+    return found.end() if found is not None else 0
 
 
 def has_hidden(chunk: bytes, comments: bool = True) -> bool:
@@ -141,36 +148,50 @@ def blank_hidden(chunk: bytes) -> bytes:
 
 def _row_end(data: bytes | bytearray, spans: list[tuple[int, int]], limit: int) -> int:
     """The position after the last row end tag (`</row>`, or `</x:row >` as XML allows it)
-    before `limit`, outside `spans` and after a cell or a row's start, or -1."""
+    before `limit` and outside `spans` that stands between a cell (or the row's start) and
+    the next row (or the end of the rows), or -1."""
     starts = [begin for begin, _ in spans]
 
     def outside(at: int) -> bool:
         i = bisect.bisect_right(starts, at) - 1
         return i < 0 or spans[i][1] <= at
 
+    def ends_a_row(begin: int, end: int) -> bool:
+        return outside(begin) and _after_a_cell(data, begin) and _before_a_row(data, end, limit)
+
     cut = limit
     while (cut := data.rfind(b"</row>", 0, cut)) >= 0:
-        if _ends_a_row(data, cut) and outside(cut):
+        if _between_tags(data, cut) and ends_a_row(cut, cut + len(b"</row>")):
             return cut + len(b"</row>")
     tail = max(0, limit - (1 << 20))
-    ends = [
-        m.end()
-        for m in _ROW_END.finditer(data, tail, limit)
-        if outside(m.start()) and _after_a_cell(data, m.start())
-    ]
+    ends = [m.end() for m in _ROW_END.finditer(data, tail, limit) if ends_a_row(*m.span())]
     return ends[-1] if ends else -1
 
 
-def _ends_a_row(data: bytes | bytearray, at: int) -> bool:
+def _between_tags(data: bytes | bytearray, at: int) -> bool:
     """Whether the `</row>` at `at` stands between tags, not in an attribute value
     (`a="</row>"`: not XML, and the scan refuses such a sheet, but not after a cut there
-    split the cell in two), and after a cell or a row's start, not inside a cell
-    (`<c t="e"></row> <v>#REF!</v></c>`: not XML either, yet fastexcel reads it)."""
+    split the cell in two)."""
     before, after = data[at - 1 : at], data[at + 6 : at + 7]
-    if before not in (b">", *_SPACE) or after not in (b"", b"<", *_SPACE):
-        return False
-    return _after_a_cell(data, at)
+    return before in (b">", *_SPACE) and after in (b"", b"<", *_SPACE)
 
 
 def _after_a_cell(data: bytes | bytearray, at: int) -> bool:
     return _BEFORE_ROW_END.search(data, max(0, at - 512), at) is not None
+
+
+def _before_a_row(data: bytes | bytearray, at: int, limit: int) -> bool:
+    """Whether what follows `at` (white space and hidden text skipped) is the next row's start
+    or the end of the rows: a `</row>` in a cell (`<c t="e"></row> <v>#REF!</v></c>`, or in a
+    formula's text, `<f>1/0<row></row></f>`: fastexcel reads both) is no row's end."""
+    while True:
+        while at < limit and data[at : at + 1] in _SPACE:
+            at += 1
+        if data.startswith((b"<!--", b"<![CDATA[", b"<?"), at):  # skipped whole
+            hidden = _Hidden()
+            hidden.update(bytes(data[at:limit]))
+            if not hidden.spans or hidden.spans[0][0] != 0:
+                return False  # not closed before the limit: cannot tell yet
+            at += hidden.spans[0][1]
+            continue
+        return _AFTER_ROW_END.match(data, at, limit) is not None

@@ -128,7 +128,8 @@ _CELL = re.compile(
 # An attribute as XML allows it: spaces around `=`, either quote (values are unescaped), any
 # name (`x-t="e"` is not `t`).
 _ATTR = re.compile(rb"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF = re.compile(rb"([A-Z]{1,3})(\d+)")
+# calamine places `r="r2"` as R2: letters of either case.
+_REF = re.compile(rb"([A-Za-z]{1,3})(\d+)")
 _FORMULA = re.compile(rb"<" + _P + rb"f(?=[ \t\r\n/>])")
 # A value's start tag: attributes quoted whole (`<x:v xmlns:x="http://…">`), a bare `/` only in
 # `<v/>`, which holds nothing.
@@ -140,11 +141,14 @@ _DOCTYPE = re.compile(rb"<!doctype|<!entity", re.I)
 # A placeholder of `chunks.blank_hidden`, left out of an error's text.
 _BLANKED = re.compile(rb"<[!?] *>")
 _V_TAG = re.compile(rb"<" + _P + rb"v[ \t\r\n/>]")
-# A cell element without an r="…" attribute (self-closing or not).
-_UNPLACED_CELL = re.compile(rb"<" + _P + rb"c(?=[ \t\r\n/>])(?![^>]*\sr\s*=)[^>]*>")
+# A start tag's attributes, quoted values skipped whole (`a="x>y"` is XML).
+_TAG_ATTRIBUTES = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+# A cell's start tag, for cells without an r="…" attribute (self-closing or not).
+_CELL_TAG = re.compile(rb"<" + _P + rb"c(?=[ \t\r\n/>])(" + _TAG_ATTRIBUTES + rb")/?>")
 _ROW_OR_CELL = re.compile(
-    rb"<" + _P + rb"row(?=[ \t\r\n/>])(?P<row>[^>]*?)/?>"
-    rb"|<" + _P + rb"c(?=[ \t\r\n/>])(?P<cell>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c\s*>)",
+    rb"<" + _P + rb"row(?=[ \t\r\n/>])(?P<row>" + _TAG_ATTRIBUTES + rb")/?>"
+    rb"|<" + _P + rb"c(?=[ \t\r\n/>])(?P<cell>" + _TAG_ATTRIBUTES + rb")"
+    rb"(?:/>|>(?P<body>.*?)</" + _P + rb"c\s*>)",
     re.S,
 )
 # Whatever may hold a formula or an error cell: the literal forms, and a type written in a
@@ -274,7 +278,7 @@ def _unplaced(chunk: bytes, unusual: bool) -> bool:
     """Whether the chunk holds a cell without a reference, parsed only when it holds a cell
     tag of `census.UNUSUAL_CELL` (`unusual`): every writer seen
     puts the reference first."""
-    return unusual and _UNPLACED_CELL.search(chunk) is not None
+    return unusual and any(b"r" not in _attributes(m.group(1)) for m in _CELL_TAG.finditer(chunk))
 
 
 def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
@@ -292,7 +296,7 @@ def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
                 continue
             attributes, body = match.group("cell"), match.group("body") or b""
             where = _REF.fullmatch(_attributes(attributes).get(b"r", b""))
-            col = column_number(where.group(1).decode()) - 1 if where else col + 1
+            col = column_number(where.group(1).decode().upper()) - 1 if where else col + 1
             mark = _cell_mark(attributes, body, untrusted, (row, col))
             if mark is not None:
                 found.append(mark)
@@ -318,7 +322,7 @@ def _cell_mark(
         where = _REF.fullmatch(attrs.get(b"r", b""))
         if where is None:
             return None  # not reached: such sheets are read by `_positioned`
-        place = (int(where.group(2)), column_number(where.group(1).decode()) - 1)
+        place = (int(where.group(2)), column_number(where.group(1).decode().upper()) - 1)
     row, col = place
     value = _VALUE.search(body)
     text = xml_unescape(value.group(1).decode("utf-8", "replace")) if value else ""
