@@ -87,3 +87,24 @@ def test_a_construct_closing_at_the_end_of_a_block_is_not_searched_again(
     found = list(chunks.row_chunks(io.BytesIO(xml)))
     assert b"".join(found) == xml
     assert all(not c.endswith(b"?> </row>") for c in found), found
+
+
+@pytest.mark.parametrize(
+    "between",
+    ["", "\n", "\u00a0", "&#10;", "<!-- x -->", "<?pi x?>"],
+)
+@pytest.mark.parametrize("row_end", ["</row>", "<extLst/></row>", '<c r="Z{n}" a="x>y"/></row>'])
+def test_rows_as_writers_write_them_are_cut(
+    monkeypatch: pytest.MonkeyPatch, between: str, row_end: str
+) -> None:
+    """Text, comments or processing instructions between rows, an element or a quoted `>`
+    before a row's end: each row end is still found, so the chunks stay about CHUNK bytes
+    (a form with none found was one chunk: the whole sheet in memory)."""
+    monkeypatch.setattr(chunks, "CHUNK", 1000)
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c>{row_end.format(n=n)}{between}'
+        for n in range(1, 400)
+    )
+    xml = f'<?xml version="1.0"?><worksheet><sheetData>{rows}</sheetData></worksheet>'.encode()
+    found = list(chunks.row_chunks(io.BytesIO(xml)))
+    assert b"".join(found) == xml and max(map(len, found)) < 2000

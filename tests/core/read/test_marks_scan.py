@@ -272,6 +272,8 @@ IN_CELL_ROW_ENDS = [
     '<c r="Q60" t="e"><f>1/0<row></row>' + " " * 2000 + "</f><v>#REF!</v></c>",
     '<c r="Q60" t="e">?></row>' + " " * 2000 + "<v>#REF!</v></c>",
     '<c r="Q60" t="e">--></row>' + " " * 2000 + "<v>#REF!</v></c>",
+    # A seventh's: rows inside a formula's text (well-formed), then the next row's start.
+    '<c r="Q60" t="e"><f>1/0<row></row><row>' + " " * 2000 + "</row></f><v>#REF!</v></c>",
 ]
 
 

@@ -13,22 +13,22 @@ from typing import IO
 # for the patterns of the scans.
 PREFIX = rb"""(?:[^\s<>/:="'!?]+:)?"""
 _ROW_END = re.compile(rb"</" + PREFIX + rb"row\s*>")
-# What a row's end tag follows in a sheet: a cell's end, a cell without content, the row's
-# start (an empty row), or the end of a comment, CDATA section or processing instruction.
+# A cell's start tag, and a whole cell (quoted attribute values skipped whole).
+_CELL_START = re.compile(rb"<" + PREFIX + rb"c[ \t\r\n/>]")
+_CELL_WHOLE = re.compile(
+    rb"<"
+    + PREFIX
+    + rb"""c(?=[ \t\r\n/>])(?:[^>"']|"[^"]*"|'[^']*')*?(?:/>|>.*?</"""
+    + PREFIX
+    + rb"c\s*>)",
+    re.S,
+)
 # The XML declaration: `<?xml` and white space (`<?xml-stylesheet …?>` is a processing
 # instruction), no tag in it.
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[ \t\r\n][^<>]*\?>")
+# What follows a row's end: the next row, or the end of the rows.
 _AFTER_ROW_END = re.compile(
     rb"<" + PREFIX + rb"row[ \t\r\n/>]|</" + PREFIX + rb"sheetData[ \t\r\n>]"
-)
-_BEFORE_ROW_END = re.compile(
-    rb"(?:</"
-    + PREFIX
-    + rb"c\s*>|<"
-    + PREFIX
-    + rb"c(?:\s[^<>]*)?/>|<"
-    + PREFIX
-    + rb"row(?:\s[^<>]*)?>|-->|\?>|\]\]>)\s*\Z"
 )
 # What may hold a `</row>` that ends no row (a chunk cut there cuts a cell in two, and the
 # cell's error mark was lost), each with what closes it. Excel never writes these in a sheet;
@@ -38,7 +38,6 @@ _LONGEST = max(map(len, _HIDING))
 # One MB: as fast as larger ones, and the scan runs beside fastexcel's reading, whose peak it
 # adds to (2 MB chunks cost 20 MB more of it on a 100,000-row sheet). Tests make it smaller.
 CHUNK = 1 << 20
-_SPACE = (b" ", b"\t", b"\n", b"\r")  # XML's white space
 
 
 def row_chunks(handle: IO[bytes]) -> Iterator[bytes]:
@@ -148,8 +147,8 @@ def blank_hidden(chunk: bytes) -> bytes:
 
 def _row_end(data: bytes | bytearray, spans: list[tuple[int, int]], limit: int) -> int:
     """The position after the last row end tag (`</row>`, or `</x:row >` as XML allows it)
-    before `limit` and outside `spans` that stands between a cell (or the row's start) and
-    the next row (or the end of the rows), or -1."""
+    before `limit`, outside `spans` and outside any cell, that the next row (or the end of
+    the rows) follows, or -1."""
     starts = [begin for begin, _ in spans]
 
     def outside(at: int) -> bool:
@@ -157,36 +156,39 @@ def _row_end(data: bytes | bytearray, spans: list[tuple[int, int]], limit: int) 
         return i < 0 or spans[i][1] <= at
 
     def ends_a_row(begin: int, end: int) -> bool:
-        return outside(begin) and _after_a_cell(data, begin) and _before_a_row(data, end, limit)
+        inside = _inside_a_cell(data, begin)
+        return outside(begin) and not inside and _before_a_row(data, end, limit)
 
     cut = limit
     while (cut := data.rfind(b"</row>", 0, cut)) >= 0:
-        if _between_tags(data, cut) and ends_a_row(cut, cut + len(b"</row>")):
+        if ends_a_row(cut, cut + len(b"</row>")):
             return cut + len(b"</row>")
     tail = max(0, limit - (1 << 20))
     ends = [m.end() for m in _ROW_END.finditer(data, tail, limit) if ends_a_row(*m.span())]
     return ends[-1] if ends else -1
 
 
-def _between_tags(data: bytes | bytearray, at: int) -> bool:
-    """Whether the `</row>` at `at` stands between tags, not in an attribute value
-    (`a="</row>"`: not XML, and the scan refuses such a sheet, but not after a cut there
-    split the cell in two)."""
-    before, after = data[at - 1 : at], data[at + 6 : at + 7]
-    return before in (b">", *_SPACE) and after in (b"", b"<", *_SPACE)
-
-
-def _after_a_cell(data: bytes | bytearray, at: int) -> bool:
-    return _BEFORE_ROW_END.search(data, max(0, at - 512), at) is not None
+def _inside_a_cell(data: bytes | bytearray, at: int) -> bool:
+    """Whether `at` is inside a cell: the last cell start before it (within 64 KB) is not
+    closed before it. A `</row>` there (`<c t="e"></row> <v>#REF!</v></c>`, or in a formula's
+    text, `<f>1/0<row></row><row>…</f>`: fastexcel reads both) is no row's end."""
+    last = None
+    for last in _CELL_START.finditer(data, max(0, at - (64 << 10)), at):  # noqa: B007
+        pass
+    if last is None:
+        return False
+    whole = _CELL_WHOLE.match(data, last.start())
+    return whole is None or whole.end() > at
 
 
 def _before_a_row(data: bytes | bytearray, at: int, limit: int) -> bool:
-    """Whether what follows `at` (white space and hidden text skipped) is the next row's start
-    or the end of the rows: a `</row>` in a cell (`<c t="e"></row> <v>#REF!</v></c>`, or in a
+    """Whether what follows `at` (text and hidden text skipped) is the next row's start or the
+    end of the rows: a `</row>` in a cell (`<c t="e"></row> <v>#REF!</v></c>`, or in a
     formula's text, `<f>1/0<row></row></f>`: fastexcel reads both) is no row's end."""
     while True:
-        while at < limit and data[at : at + 1] in _SPACE:
-            at += 1
+        at = data.find(b"<", at, limit)  # text between rows: calamine skips it
+        if at < 0:
+            return False  # nothing more yet: cannot tell
         if data.startswith((b"<!--", b"<![CDATA[", b"<?"), at):  # skipped whole
             hidden = _Hidden()
             hidden.update(bytes(data[at:limit]))
