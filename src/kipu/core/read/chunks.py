@@ -173,8 +173,11 @@ def _inside_a_cell(data: bytes | bytearray, at: int) -> bool:
     closed before it. A `</row>` there (`<c t="e"></row> <v>#REF!</v></c>`, or in a formula's
     text, `<f>1/0<row></row><row>…</f>`: fastexcel reads both) is no row's end."""
     last = None
-    for last in _CELL_START.finditer(data, max(0, at - (64 << 10)), at):  # noqa: B007
-        pass
+    for reach in (1 << 12, 1 << 16):  # a row's last cell is mostly within a few hundred bytes
+        for last in _CELL_START.finditer(data, max(0, at - reach), at):  # noqa: B007
+            pass
+        if last is not None or reach >= at:
+            break
     if last is None:
         return False
     whole = _CELL_WHOLE.match(data, last.start())
