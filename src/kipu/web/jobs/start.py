@@ -68,24 +68,14 @@ def start_check(
     valid file is kept for its user to submit, as the immediate check keeps it). The same
     file for the same organisation and month while its check waits or runs gives that job
     back (created False)."""
-    job_id = uuid.uuid4()
-    path, checksum = _save(upload, job_dir(job_id))
-    key = idempotency_key("check", platform.pk, organisation.pk, month, checksum, actor.pk)
     params = {
         "organisation": organisation.pk,
         "month": month,
-        "file": path.name,
-        "name": Path(upload.name or path.name).name[:200],  # as the user named it, for pages
-        "bytes": path.stat().st_size,
-        "checksum": checksum,
+        "name": Path(upload.name or "upload").name[:200],  # as the user named it, for pages
         "lang": lang,
     }
-    job, created = start_job(
-        Job.Kind.CHECK, platform, actor, params, idempotency_key=key, job_id=job_id
-    )
-    if not created:
-        shutil.rmtree(job_dir(job_id), ignore_errors=True)
-    return job, created
+    key = ("check", platform.pk, organisation.pk, month, getattr(actor, "pk", None))
+    return _start_with_file(Job.Kind.CHECK, platform, actor, upload, key, params)
 
 
 def start_import(
@@ -106,26 +96,37 @@ def start_import(
     once stored (portal uploads, as their immediate path does). The same file for the same
     organisation, month and options while its job waits or runs gives that job back (created
     False)."""
-    job_id = uuid.uuid4()
-    path, checksum = _save(upload, job_dir(job_id))
-    key = idempotency_key(
-        "import", platform.pk, getattr(organisation, "pk", None), month, accept_issues, checksum
-    )
     params = {
         "organisation": getattr(organisation, "pk", None),
         "month": month,
-        "file": path.name,
-        "bytes": path.stat().st_size,
-        "checksum": checksum,
         "lang": lang,
         "accept_issues": accept_issues,
         "ip": ip,
         "system": system,
         "confirm": confirm,
     }
+    key = ("import", platform.pk, getattr(organisation, "pk", None), month, accept_issues)
+    return _start_with_file(Job.Kind.IMPORT, platform, actor, upload, key, params)
+
+
+def _start_with_file(
+    kind: str,
+    platform: Platform,
+    actor: Any,
+    upload: FileLike | Path,
+    key: tuple[object, ...],
+    params: dict[str, Any],
+) -> tuple[Job, bool]:
+    """A job on an uploaded file, copied into the job's folder: its name there, size and
+    SHA-256 join `params`, and the SHA-256 ends the idempotency key (`key` before it). While
+    a job of the same key waits or runs, that job is given back and the copy removed."""
+    job_id = uuid.uuid4()
+    path, checksum = _save(upload, job_dir(job_id))
+    params = {**params, "file": path.name, "bytes": path.stat().st_size, "checksum": checksum}
     job, created = start_job(
-        Job.Kind.IMPORT, platform, actor, params, idempotency_key=key, job_id=job_id
-    )
+        kind, platform, actor, params, idempotency_key=idempotency_key(*key, checksum),
+        job_id=job_id,
+    )  # fmt: skip
     if not created:
         shutil.rmtree(job_dir(job_id), ignore_errors=True)
     return job, created
