@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_census_proof import NS, SHEET, _base, _edit  # noqa: E402
+from test_marks_scan import _put_raw  # noqa: E402
 from two_readings import LABELS, both, plain_row  # noqa: E402
 
 from kipu.core.read import ReadError, chunks, marks, read_5w  # noqa: E402
@@ -63,8 +64,7 @@ SKIPPED = {"E", "N", "O"}  # empty in every row of the base: nothing to replace
 
 
 def _put(xml: bytes, form: str, ref: str) -> bytes:
-    cell = CODED[form][0].format(ref=ref).encode()
-    return re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell, xml, count=1)
+    return _put_raw(xml, ref, CODED[form][0].format(ref=ref))
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +195,7 @@ def test_a_label_that_cannot_be_read_refuses_the_file(
     from kipu.core.read import fivew
 
     monkeypatch.setattr(fivew, "COLUMNAR", columnar)
-    change = lambda xml: re.sub(rb'<c r="V1"[^>]*?(?:/>|>.*?</c>)', cell.encode(), xml, count=1)  # noqa: E731
+    change = lambda xml: _put_raw(xml, "V1", cell)  # noqa: E731
     path = _edit(base, tmp_path / "label.xlsx", SHEET, change)
     with pytest.raises(ReadError, match="the label in cell V1 of sheet “5W” cannot be read"):
         read_5w(path)
@@ -217,7 +217,7 @@ def test_a_formula_label_that_tells_its_column_is_kept(
     def change(xml: bytes) -> bytes:
         if ref == "AC1":  # a cell after the last one of the header row
             return xml.replace(b"</row>", cell.encode() + b"</row>", 1)
-        return re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell.encode(), xml, count=1)
+        return _put_raw(xml, ref, cell)
 
     path = _edit(base, tmp_path / "label.xlsx", SHEET, change)
     if untrusted:

@@ -45,8 +45,7 @@ def check_report(scope: Scope, job_id: Any, organisation: Any) -> tuple[Job, dic
     SHA-256 or None), or None."""
     import json
 
-    from kipu.web.jobs.runners import CHECK_REPORT
-    from kipu.web.jobs.services import job_dir
+    from kipu.web.jobs.services import CHECK_REPORT, job_dir
 
     job = visible_job(scope, job_id)
     if job is None or job.kind != Job.Kind.CHECK or job.state != Job.State.SUCCEEDED:

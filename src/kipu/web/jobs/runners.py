@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from kipu.web.accounts.scope import Scope
 from kipu.web.jobs.models import Job
-from kipu.web.jobs.services import job_dir, report_progress
+from kipu.web.jobs.services import CHECK_REPORT, job_dir, report_progress
 from kipu.web.platforms.models import Organisation
 
 Outcome = tuple[dict[str, Any], str]  # (result, message)
@@ -157,7 +157,6 @@ def run_import(job: Job, report: Reporter) -> Outcome:
 
 
 SHOWN_ISSUES = 500  # as the upload page shows an immediate check's
-CHECK_REPORT = "report.json"  # in the job's folder: the check's page shows it
 
 
 def run_check(job: Job, report: Reporter) -> Outcome:

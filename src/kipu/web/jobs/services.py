@@ -44,6 +44,9 @@ HEARTBEAT_SECONDS = 10
 _LIVE_TIMEOUT = 24 * 60 * 60  # a live entry outlives any job; the end of a job deletes it
 
 
+CHECK_REPORT = "report.json"  # in a check job's folder (runners.run_check): its page shows it
+
+
 def job_dir(job_id: uuid.UUID | str) -> Path:
     """The folder of a job's input files: KIPU_DATA_DIR/jobs/<id>/ (shared by web and workers)."""
     return data_dir() / "jobs" / str(job_id)
