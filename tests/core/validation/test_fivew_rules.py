@@ -132,7 +132,13 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any
     "cva-value-missing": ([cva_record(value_usd=None)], [cva_record()], {}),
     "cva-mechanism-missing": ([cva_record(delivery_mechanism=None)], [cva_record()], {}),
     "cva-mechanism-invalid": (
-        [cva_record(delivery_mechanism="Bitcoin")],
+        # Whatever CVA holds: a count shifted into the mechanism with CVA left empty was
+        # dropped without a word (test_every_bad_cell).
+        [
+            cva_record(delivery_mechanism="Bitcoin"),
+            record(cva=None, delivery_mechanism="120"),
+            record(cva="No", delivery_mechanism="120", activity_name="Shifted"),
+        ],
         [cva_record(delivery_mechanism="Tarjeta prepago")],
         {},
     ),
