@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -165,6 +166,12 @@ def test_one_coded_value_near_the_end_of_a_large_sheet(tmp_path: Path) -> None:
     path = _saved(_base(tmp_path / "large.xlsx", 100_000))
     one = _edit(path, tmp_path / "one.xlsx", SHEET, lambda x: _put(x, "number-cdata", "S99990"))
     assert _marked(read_5w(one)) == {(99_990, NAME["S"])}
+    # And with a CDATA value at row 2, after which the rest of the sheet was one chunk (its
+    # whole XML in memory twice): the chunks stay about 1 MB and both cells are found.
+    two = _edit(one, tmp_path / "two.xlsx", SHEET, lambda x: _put(x, "number-cdata", "S2"))
+    with zipfile.ZipFile(two) as archive, archive.open(SHEET) as handle:
+        assert max(map(len, chunks.row_chunks(handle))) < 2 * chunks.CHUNK
+    assert _marked(read_5w(two)) == {(2, NAME["S"]), (99_990, NAME["S"])}
 
 
 def test_every_count_coded(tmp_path: Path) -> None:
