@@ -318,3 +318,67 @@ def test_a_processing_instruction_named_xml_at_a_chunk_start(
     xml = zipfile.ZipFile(path).read(SHEET)
     monkeypatch.setattr(chunks, "CHUNK", xml.find(pi.encode()) + 10)  # a chunk starts with it
     assert marks.xlsx_marks(path, SHEET, untrusted=False) == []
+
+
+# The seventh tester's: a cell inside a cell's formula text. Every cell pattern ends at the
+# first `</c>`, the inner cell's: `t="e"` with `<f>1/0<c><v>15</v></c></f>` read 15 as the
+# error's text, which became the cell's value with no issue (calamine read it as empty).
+# A generator of the kind: the outer cell's type, where the inner cell sits, its tag.
+INNER_CELLS = ["<c>{v}</c>", '<c r="{ref}">{v}</c>', "<c/>", "<c\n>{v}</c >",
+               f'<x:c xmlns:x="{NS}">{{v}}</x:c>', '<c t="e">{v}</c>']  # fmt: skip
+OUTER_CELLS = {
+    "formula": '<c r="{ref}"{t}><f>1/0{inner}</f><v>{value}</v></c>',
+    "formula-after": '<c r="{ref}"{t}><f>SUM(1){inner}</f></c>',
+    "value": '<c r="{ref}"{t}><v>{value}{inner}</v></c>',
+    "value-first": '<c r="{ref}"{t}><v>{inner}{value}</v></c>',
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    outer=st.sampled_from(sorted(OUTER_CELLS)),
+    t=st.sampled_from(["", ' t="e"', ' t="str"', ' t="n"']),
+    inner=st.sampled_from(INNER_CELLS),
+    column=st.sampled_from(COLUMNS),
+    row=st.sampled_from(range(2, ROWS + 2)),
+    chunk=st.sampled_from([1 << 20, 8 << 10, 600]),
+    every=st.booleans(),
+)
+def test_a_cell_inside_a_cell_refuses_the_sheet(
+    base: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    outer: str,
+    t: str,
+    inner: str,
+    column: str,
+    row: int,
+    chunk: int,
+    every: bool,
+) -> None:
+    """Well-formed XML no writer makes, read otherwise by calamine than by any pattern of
+    the scan: the sheet is refused as one whose cells could not be checked."""
+    monkeypatch.setattr(chunks, "CHUNK", chunk)
+    monkeypatch.setattr(marks, "SCAN_EVERY_CELL", every)
+    ref = f"{column}{row}"
+    value = "#DIV/0!" if t == ' t="e"' else "9"
+    cell = OUTER_CELLS[outer].format(
+        ref=ref, t=t, value=value, inner=inner.format(ref=ref, v="<v>15</v>")
+    )
+    path = _edit(base, tmp_path / "nested.xlsx", SHEET, lambda x: _put_raw(x, ref, cell))
+    with pytest.raises(ReadError, match="could not be checked|not a readable spreadsheet"):
+        read_5w(path)
+
+
+def test_an_error_cell_with_two_values_has_no_value(base: Path, tmp_path: Path) -> None:
+    """calamine reads the last value, the scan the first: neither is the cell's."""
+    cell = '<c r="Q60" t="e"><v>#N/A</v><v>#REF!</v></c>'
+    path = _edit(base, tmp_path / "two.xlsx", SHEET, lambda x: _put_raw(x, "Q60", cell))
+    found = marks.xlsx_marks(path, SHEET, untrusted=False)
+    assert [(r, k) for r, _, k, _ in found] == [(60, marks.UNREADABLE_VALUE)]
+    table = read_5w(path)
+    name = {i: n for n, i in table.header.columns.items()}[16]  # column Q
+    assert table.frame.filter(table.frame["row"] == 60)[name].to_list() == [None]
+    assert (60, name, marks.UNREADABLE_VALUE) in table.marks.select("row", "column", "kind").rows()

@@ -391,18 +391,16 @@ def _assemble(
 
 def _table_marks(header: Header, sheet_marks: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """The marks of the 5W columns' data cells: the sheet's, and Excel errors found as text
-    (CSV and ODS files, and cells that were typed as the error's text)."""
+    (CSV and ODS files, and cells that were typed as the error's text). An error cell's
+    mark is kept whatever its text: its text is the cell's value, and one that is no error
+    Excel writes (a scan that read the cell otherwise than calamine) is still an error."""
     by_index = {i: n for n, i in header.columns.items()}
     first = header.data_start + 1
-    found = (
-        sheet_marks.filter(pl.col("row") >= first, pl.col("col").is_in(list(by_index)))
-        .filter(pl.col("kind") != ERROR)  # error cells hold their text: found below
-        .select(
-            "row",
-            pl.col("col").replace_strict(by_index, return_dtype=pl.Utf8).alias("column"),
-            "kind",
-            "detail",
-        )
+    found = sheet_marks.filter(pl.col("row") >= first, pl.col("col").is_in(list(by_index))).select(
+        "row",
+        pl.col("col").replace_strict(by_index, return_dtype=pl.Utf8).alias("column"),
+        "kind",
+        "detail",
     )
     names = list(header.columns)
     holding = frame.select(pl.col(names).is_in(list(EXCEL_ERRORS)).any()).row(0) if names else ()

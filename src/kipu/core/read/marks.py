@@ -141,6 +141,10 @@ _DOCTYPE = re.compile(rb"<!doctype|<!entity", re.I)
 # A placeholder of `chunks.blank_hidden`, left out of an error's text.
 _BLANKED = re.compile(rb"<[!?] *>")
 _V_TAG = re.compile(rb"<" + _P + rb"v[ \t\r\n/>]")
+# A cell's start inside a cell's body. The cell patterns end at the first `</c>`, the inner
+# cell's, and calamine reads such a cell otherwise: `<c t="e"><f>1/0<c><v>15</v></c></f>
+# <v>#DIV/0!</v></c>` read 15 as the error's text (the cell's value, with no issue).
+_NESTED_CELL = re.compile(rb"<" + _P + rb"c[ \t\r\n/>]")
 # A start tag's attributes, quoted values skipped whole (`a="x>y"` is XML).
 _TAG_ATTRIBUTES = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
 # A cell's start tag, for cells without an r="…" attribute (self-closing or not).
@@ -306,6 +310,8 @@ def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
 def _cell_mark(
     attributes: bytes, body: bytes, untrusted: bool, place: tuple[int, int] | None = None
 ) -> Mark | None:
+    if b"c" in body and _NESTED_CELL.search(body):  # `CellScan.marks` refuses the sheet
+        raise ValueError("a cell inside a cell: not SpreadsheetML")
     has_formula = _FORMULA.search(body) is not None
     coded = _coded(body)
     # Only an error's type ends in e (`t="e"`), and a type written with a reference holds an
@@ -327,6 +333,8 @@ def _cell_mark(
     value = _VALUE.search(body)
     text = xml_unescape(value.group(1).decode("utf-8", "replace")) if value else ""
     if kind == b"e":
+        if coded == b"<" and len(_V_TAG.findall(body)) > 1:  # calamine reads the last
+            return (row, col, UNREADABLE_VALUE, None)
         if value is not None and b"<" in value.group(1):
             text = xml_unescape(_BLANKED.sub(b"", value.group(1)).decode("utf-8", "replace"))
         return (row, col, ERROR, text or "#N/A")
