@@ -4,6 +4,7 @@ to the stored submission, without a reload; at 390 px too. No CSP violation (con
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -65,15 +66,17 @@ def test_a_large_upload_shows_its_progress_bar(
 
     def report_and_look(self, percent: float, message: str, steps=()) -> None:  # noqa: ANN001
         original(self, percent, message, steps)
-        if not seen:  # the first step (reading the file): the page must show it by itself
-            expect(page.locator(".kipu-job-bar")).to_have_attribute("value", "5")
+        if len(seen) < 2:  # reading the file, then checking its rows: the page shows both
+            expect(page.locator(".kipu-job-bar")).to_have_attribute("value", ["5", "25"][len(seen)])
             expect(page.locator(".kipu-job-state")).to_have_text("Running")
+            expect(page.locator(".kipu-job-message")).to_have_text(message)
             seen.append(page.locator(".kipu-job-message").inner_text())
-            screenshot("running")
+            screenshot(f"running-{len(seen)}")
 
     monkeypatch.setattr(runners.Reporter, "__call__", report_and_look)
     assert WorkerLoop(burst=True, with_schedule=False).run() == 1
-    assert seen == ["Reading and checking the file"]
+    assert seen[0] == "Reading the file"
+    assert re.fullmatch(r"Checking [\d,]+ rows", seen[1]), seen
     page.locator(".kipu-job-succeeded").wait_for()
     assert bar.get_attribute("value") == "100"
     assert page.locator(".kipu-job-state").inner_text() == "Done"

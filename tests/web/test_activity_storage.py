@@ -256,7 +256,8 @@ def test_an_import_reports_its_progress_batch_by_batch(  # noqa: ANN001
     result = import_file(platform, path, progress=lambda *step: told.append(step))
     assert result.ok and len(result.stored) == 2
     assert told == [
-        ("check", 0, None),
+        ("read", 0, None),
+        ("check", 250, None),  # the rows read, told before they are validated
         ("store", 0, None),
         ("store", 100, 250),
         ("store", 200, 250),

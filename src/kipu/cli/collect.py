@@ -323,12 +323,17 @@ class _progress:
 
         self.bar = Progress(transient=True)
         self.bar.start()
-        self.task = self.bar.add_task("Reading and checking the file", total=None)
+        self.task = self.bar.add_task("Reading the file", total=None)
         return self.update
 
     def update(self, stage: str, done: int, total: int | None) -> None:
-        what = "Storing rows" if stage == "store" else "Reading and checking the file"
-        self.bar.update(self.task, description=what, completed=done, total=total)
+        """`submissions.imports.ImportProgress`."""
+        if stage == "store":
+            self.bar.update(self.task, description="Storing rows", completed=done, total=total)
+        elif stage == "check":
+            self.bar.update(self.task, description=f"Checking {done:,} rows", total=None)
+        else:
+            self.bar.update(self.task, description="Reading the file", total=None)
 
     def __exit__(self, *exc: object) -> None:
         if hasattr(self, "bar"):

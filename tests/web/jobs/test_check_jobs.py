@@ -171,3 +171,35 @@ def test_a_failed_job_keeps_no_retry_message(partner_a, workbook) -> None:  # no
     fail(job, "Stopped: the worker was killed (attempts: 2).")
     job.refresh_from_db()
     assert (job.state, job.message) == ("failed", "")
+
+
+@pytest.mark.parametrize(
+    ("total", "verdict"), [(None, "Checked: no errors"), (-5, "Checked: errors found")]
+)
+def test_the_job_shows_its_stages_its_file_and_its_verdict(
+    partner_a, workbook, run_worker, monkeypatch, total, verdict
+) -> None:  # noqa: ANN001
+    """The bar sat at 5% while the file was validated, an invalid file's job said only
+    "Done", and the list of jobs did not name the file."""
+    from kipu.web.jobs import runners
+
+    told: list[tuple[int, str]] = []
+    original = runners.Reporter.__call__
+
+    def spy(self, percent, message, steps=()):  # noqa: ANN001, ANN202
+        told.append((int(percent), message))
+        original(self, percent, message, steps)
+
+    monkeypatch.setattr(runners.Reporter, "__call__", spy)
+    client = client_for(partner_a)
+    path = workbook(rows=3, **({} if total is None else {"total": total}))
+    job, _page = checked_job(client, path, run_worker)
+    assert told[:2] == [(5, "Reading the file"), (25, "Checking 3 rows")]
+    shown = client.get(f"/api/v1/jobs/{job.pk}").json()
+    assert shown["state_label"] == verdict
+    assert shown["subject"] == f"{path.name}, 2019-05"
+    detail = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert verdict in detail and path.name in detail
+    assert ("kipu-job-outcome-invalid" in detail) == (total is not None)
+    upload = client.get(f"/portal/upload/{Q}").content.decode()  # its recent jobs
+    assert f'<span class="kipu-job-subject">{path.name}, 2019-05</span>' in upload

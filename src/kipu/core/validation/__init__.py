@@ -7,7 +7,7 @@ vectorised rules and returns the report with the resolved activity frame.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -66,8 +66,11 @@ def validate_file(
     today: date | None = None,
     column_mapping: dict[str, str] | None = None,
     history: pl.DataFrame | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> ValidationResult:
-    """Validate one uploaded 5W file; `history` (an activity frame) enables `outlier`."""
+    """Validate one uploaded 5W file; `history` (an activity frame) enables `outlier`.
+    `on_read` is told the number of data rows once the file is read, before they are checked
+    (a background job's progress)."""
     limits = limits or DEFAULT_LIMITS
     name = Path(path).name
     try:
@@ -83,6 +86,8 @@ def validate_file(
     except Exception as error:  # a parser bug on hostile input must still be a clean issue
         failure = ReadError("unreadable-file", "parser", name=name, reason=type(error).__name__)
         return _failure("unreadable-file", failure.text(lang), lang)
+    if on_read is not None:
+        on_read(table.frame.height)
     ctx = Context(lang=lang, org=org, month=month, today=today, history=history)
     return _validate_table(table, reference, ctx)
 

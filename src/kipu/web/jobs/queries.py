@@ -77,10 +77,29 @@ def _label(rel: str) -> str:
     return labels.get(rel, rel)
 
 
+def _subject(job: Job) -> str | None:
+    """What the job works on, for lists of jobs: "5w-may.xlsx, 2019-05" (a file's name as
+    its user gave it, and its month), a month, or None."""
+    params = job.params or {}
+    parts = [params.get("name") or params.get("file"), params.get("month")]
+    return ", ".join(str(p) for p in parts if p) or None
+
+
+def _state_label(job: Job, outcome: str | None) -> str:
+    """The state as shown; a check that ran tells whether the file has errors (its job
+    succeeded either way, and "Done" alone read as "valid")."""
+    if job.kind == Job.Kind.CHECK and job.state == Job.State.SUCCEEDED:
+        if outcome == "invalid":
+            return _("Checked: errors found")
+        if outcome == "valid":
+            return _("Checked: no errors")
+    return str(job.get_state_display())
+
+
 def job_summary(job: Job) -> dict[str, Any]:
     """The job as the API's `Job` schema: state, progress 0-100, message, the steps done so
     far while it runs (a report's "en-html", "en-pdf", …), result links (site-relative URLs),
-    error, and when it was created, started and finished."""
+    error, what it works on (`subject`), and when it was created, started and finished."""
     shown = live(job)
     result = job.result or {}
     return {
@@ -92,7 +111,8 @@ def job_summary(job: Job) -> dict[str, Any]:
         "platform": job.platform.slug if job.platform else None,
         "started_by": job.actor_label,
         "state": job.state,
-        "state_label": str(job.get_state_display()),
+        "state_label": _state_label(job, result.get("outcome")),
+        "subject": _subject(job),
         "finished": job.finished,
         "progress": shown["progress"],
         "message": shown["message"],

@@ -82,7 +82,10 @@ def _actor(job: Job) -> Any:
 # --- imports -----------------------------------------------------------------------------
 
 
-def _import_progress(report: Reporter) -> Callable[[str, int, int | None], None]:
+def _file_progress(report: Reporter) -> Callable[[str, int, int | None], None]:
+    """A job's progress told by `submissions.imports.ImportProgress`: reading to 5%, checking
+    (validation gives no progress of its own) to 25%, storing from 50% to 99%."""
+
     def told(stage: str, done: int, total: int | None) -> None:
         if stage == "store":
             share = done / total if total else 0
@@ -91,8 +94,11 @@ def _import_progress(report: Reporter) -> Callable[[str, int, int | None], None]
                 "total": _count(total) if total else "…",
             }
             report(50 + 49 * share, text)
+        elif stage == "check":
+            text = ngettext("Checking %(rows)s row", "Checking %(rows)s rows", done)
+            report(25, text % {"rows": _count(done)})
         else:
-            report(5, _("Reading and checking the file"))
+            report(5, _("Reading the file"))
 
     return told
 
@@ -120,7 +126,7 @@ def run_import(job: Job, report: Reporter) -> Outcome:
     path = job_dir(job.pk) / params["file"]
     if not path.is_file():
         raise JobRefused(_("The uploaded file is no longer there: upload it again."))
-    progress = _import_progress(report)
+    progress = _file_progress(report)
     assert job.platform is not None
     if found is None:
         return _import_all_months(job, path, progress)
@@ -175,10 +181,15 @@ def run_check(job: Job, report: Reporter) -> Outcome:
     path = job_dir(job.pk) / params["file"]
     if not path.is_file():
         raise JobRefused(_("The uploaded file is no longer there: upload it again."))
-    report(5, _("Checking the file…"))
     assert job.platform is not None
     checked, digest = check_and_keep(
-        job.platform, found, month, path, _actor(job), params.get("lang", "en")
+        job.platform,
+        found,
+        month,
+        path,
+        _actor(job),
+        params.get("lang", "en"),
+        progress=_file_progress(report),
     )
     found_issues = checked.report
     shown = {

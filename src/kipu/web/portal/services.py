@@ -219,12 +219,19 @@ def _record_rejection(
 
 
 def _validate(
-    platform: Platform, organisation: Organisation, month: str, path: Path, lang: str
+    platform: Platform,
+    organisation: Organisation,
+    month: str,
+    path: Path,
+    lang: str,
+    progress: ImportProgress | None = None,
 ) -> Any:
     from kipu.core.validation import validate_file
     from kipu.web.platforms.queries import reference_data
     from kipu.web.submissions.queries import history_frame
 
+    if progress:
+        progress("read", 0, None)
     return validate_file(
         path,
         reference_data(platform, int(month[:4])),
@@ -232,6 +239,7 @@ def _validate(
         month=month,
         lang=lang,
         history=history_frame(platform, organisation, exclude_month=month),
+        on_read=(lambda rows: progress("check", rows, None)) if progress else None,
     )
 
 
@@ -258,13 +266,16 @@ def check_and_keep(
     uploaded_file: FileLike | Path,
     user: Any,
     lang: str = "en",
+    *,
+    progress: ImportProgress | None = None,
 ) -> tuple[Any, str | None]:
     """The "check only" button: validate, store nothing; a valid file is kept for its user to
-    submit without uploading it again. (validation result, the kept file's SHA-256 or None)."""
+    submit without uploading it again. (validation result, the kept file's SHA-256 or None).
+    `progress` is told the reading and checking stages (a background job shows them)."""
     discard_expired(platform, user)
     path = _save_incoming(platform, uploaded_file)
     try:
-        result = _validate(platform, organisation, month, path, lang)
+        result = _validate(platform, organisation, month, path, lang, progress)
         if not result.report.valid or not getattr(user, "pk", None):
             return result, None
         digest = checksum_of(path)

@@ -25,8 +25,9 @@ from kipu.web.submissions.models import Submission
 from kipu.web.submissions.queries import history_frame
 from kipu.web.submissions.services import insert_rows, key_maps, store_submission
 
-# Told (stage, done, total) as an import goes: "check" while the file is read and validated
-# (no total), then "store" with the rows stored so far. A terminal shows it as a progress bar.
+# Told (stage, done, total) as an import goes: "read" while the file is read (0, no total),
+# "check" while its rows are validated (done: the rows read, no total), then "store" with the
+# rows stored so far. A terminal shows it as a progress bar, a background job as its own.
 ImportProgress = Callable[[str, int, int | None], None]
 
 
@@ -148,7 +149,7 @@ def import_file(
         raise ImportRefused("give both the organisation and the month, or neither (all months)")
     year = int(month[:4]) if month else None
     if progress:
-        progress("check", 0, None)
+        progress("read", 0, None)
     reference = reference_data(platform, year)
     history = history_frame(platform, organisation, exclude_month=month) if organisation else None
     result = ImportResult(
@@ -159,6 +160,7 @@ def import_file(
             month=month,
             lang=lang,
             history=history,
+            on_read=(lambda rows: progress("check", rows, None)) if progress else None,
         )
     )
     rows = result.validation.rows

@@ -30,7 +30,8 @@
   }
 
   function show(box, job) {
-    box.className = "kipu-job kipu-job-" + job.state;
+    box.className = "kipu-job kipu-job-" + job.state +
+      (job.outcome ? " kipu-job-outcome-" + job.outcome : "");
     text(box, ".kipu-job-state", job.state_label);
     var bar = box.querySelector(".kipu-job-bar");
     if (bar) { bar.value = job.progress; bar.textContent = job.progress + "%"; }
