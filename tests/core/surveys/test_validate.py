@@ -221,6 +221,31 @@ PROBLEMS: dict[str, tuple[Maker, int | None, str | None, str | None]] = {
         "_uuid",
         "uuid-0001",
     ),
+    # A tester's: two exports pasted into one sheet, each interview's `_index` from 1: every
+    # repeat row was joined to both interviews, and the members were counted twice.
+    "duplicate-index": (
+        lambda t: _xlsx(
+            t,
+            interview(1, group_size=2),
+            interview(2, group_size=2, _index=1),
+            members=[{**MEMBERS[0], "_parent_index": 1}],
+        ),
+        3,
+        "_index",
+        "1",
+    ),
+    "invalid-choice-flag": (
+        lambda t: _split_file(t, {"needs/health": "x"}),
+        2,
+        "needs/health",
+        "x",
+    ),
+    "split-disagrees": (
+        lambda t: _split_file(t, {"needs/health": 0}, combined=True),
+        2,
+        "needs",
+        "food health",
+    ),
     "orphan-repeat-row": (
         lambda t: _xlsx(
             t, interview(1, group_size=2), members=[{**MEMBERS[0], "_parent_index": 9}]
@@ -279,6 +304,23 @@ PROBLEMS: dict[str, tuple[Maker, int | None, str | None, str | None]] = {
     "formula-without-value": (lambda t: _formula(t), 2, "group_size", None),
     "unreadable-value": (lambda t: _coded(t), 2, "group_size", None),
 }
+
+
+NEEDS = [name for name, _, _ in demo.CHOICES["needs"]]
+
+
+def _split_file(
+    tmp_path: Path, changes: dict[str, object], *rows: dict[str, object], combined: bool = False
+) -> Path:
+    """An export with one 1/0 column per choice of `needs` (and `needs` itself when
+    `combined`, as Kobo may export both); `changes` to the first row's cells."""
+    header = [h for h in MAIN_HEADER if combined or h != "needs"] + [f"needs/{n}" for n in NEEDS]
+    split = [
+        {**r, **{f"needs/{n}": int(n in str(r["needs"]).split()) for n in NEEDS}}
+        for r in (rows or ROWS)
+    ]
+    split[0] = {**split[0], **changes}
+    return write_xlsx(tmp_path / "split.xlsx", split, header=header)
 
 
 def _bytes(path: Path, data: bytes) -> Path:
@@ -419,3 +461,70 @@ def test_missing_repeat_is_a_file_level_error(form: SurveyForm, tmp_path: Path) 
     assert given.report.valid and given.repeats["members"].height == 2
     alone = validate_file(write_csv(tmp_path / "alone.csv", [interview(1)]), form)
     assert alone.report.valid  # nobody travels with the respondent: no members expected
+
+
+@pytest.mark.parametrize(
+    ("changes", "chosen"),
+    [
+        ({"needs/health": "1.0", "needs/food": "0.0"}, ["health"]),  # a CSV of floats
+        ({"needs/health": " TRUE "}, ["food", "health"]),
+        ({"needs/health": "1.00", "needs/food": "Sí"}, ["food", "health"]),
+    ],
+)
+def test_split_flags_read_as_written(
+    form: SurveyForm, tmp_path: Path, changes: dict[str, object], chosen: list[str]
+) -> None:
+    data = validate_file(_split_file(tmp_path, changes, interview(1)), form, weight="weight")
+    assert data.report.valid, [(i.code, i.column, i.value) for i in data.report.issues]
+    assert sorted(data.interviews["needs"][0]) == chosen
+
+
+@pytest.mark.parametrize("bad", ["x", "2", "✓", "-1", "0.5", "sí no"])
+def test_a_split_flag_that_is_neither_is_at_its_cell(
+    form: SurveyForm, tmp_path: Path, bad: str
+) -> None:
+    """It read as "not chosen", with no issue (only a misleading required-missing when no
+    other choice was ticked)."""
+    path = _split_file(tmp_path, {"needs/health": bad}, interview(1))
+    data = validate_file(path, form, weight="weight")
+    issue = _one(data, "invalid-choice-flag")
+    assert (issue.row, issue.column, issue.value) == (2, "needs/health", bad)
+    assert [i.code for i in data.report.issues] == ["invalid-choice-flag"]
+
+
+@pytest.mark.parametrize(
+    ("needs", "changes", "disagree"),
+    [
+        ("food health", {}, False),
+        ("health food", {}, False),  # the same choices in another order
+        ("food health", {"needs/cash": 1}, True),
+        (None, {}, True),  # the answer only in the 1/0 columns was dropped
+        ("food", {"needs/food": 0, "needs/health": 0}, True),
+    ],
+)
+def test_both_forms_of_a_select_multiple_must_agree(
+    form: SurveyForm,
+    tmp_path: Path,
+    needs: str | None,
+    changes: dict[str, object],
+    disagree: bool,
+) -> None:
+    row = interview(1, needs=needs)
+    split = {f"needs/{n}": int(n in "food health".split()) for n in NEEDS}
+    path = _split_file(tmp_path, {**split, **changes, "needs": needs}, row, combined=True)
+    data = validate_file(path, form, weight="weight")
+    codes = [i.code for i in data.report.issues]
+    assert codes == (["split-disagrees"] if disagree else []), codes
+
+
+def test_a_shared_index_never_doubles_a_repeat_row(form: SurveyForm, tmp_path: Path) -> None:
+    """Six interviews with `_index` 1, 2, 3, 1, 2, 3 and one member each: six members."""
+    rows = [interview(n, group_size=2, _index=(n - 1) % 3 + 1) for n in range(1, 7)]
+    members = [{**MEMBERS[0], "_index": n, "_parent_index": (n - 1) % 3 + 1} for n in range(1, 7)]
+    data = validate_file(write_xlsx(tmp_path / "pasted.xlsx", rows, members=members), form)
+    shared = [i for i in data.report.issues if i.code == "duplicate-index"]
+    assert [(i.row, i.value) for i in shared] == [(5, "1"), (6, "2"), (7, "3")]
+    assert data.repeats["members"].height == 6
+    # Without repeat rows the index links nothing: interviews pasted together are fine.
+    alone = validate_file(write_xlsx(tmp_path / "alone.xlsx", rows), form)
+    assert "duplicate-index" not in {i.code for i in alone.report.issues}

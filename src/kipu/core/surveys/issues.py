@@ -81,6 +81,18 @@ _CODES = (
         "“{value}” no es una opción de “{column}” ({detail}).",
     ),
     _c(
+        "invalid-choice-flag",
+        ERROR,
+        "“{value}” in “{column}” is neither 1 (chosen) nor 0 (not chosen).",
+        "“{value}” en “{column}” no es ni 1 (elegida) ni 0 (no elegida).",
+    ),
+    _c(
+        "split-disagrees",
+        ERROR,
+        "“{column}” holds “{value}”, but its 1/0 columns choose “{detail}”.",
+        "“{column}” dice “{value}”, pero sus columnas 1/0 eligen “{detail}”.",
+    ),
+    _c(
         "invalid-number",
         ERROR,
         "“{value}” in “{column}” is not a number.",
@@ -127,6 +139,14 @@ _CODES = (
         ERROR,
         "Interview {value} appears twice (first at row {detail}).",
         "La entrevista {value} aparece dos veces (primero en la fila {detail}).",
+    ),
+    _c(
+        "duplicate-index",
+        ERROR,
+        "Index {value} is given to two interviews (first at row {detail}): their repeat rows "
+        "cannot be told apart.",
+        "El índice {value} está en dos entrevistas (primero en la fila {detail}): sus filas de "
+        "repetición no se pueden distinguir.",
     ),
     _c(
         "orphan-repeat-row",

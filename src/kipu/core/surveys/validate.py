@@ -89,7 +89,8 @@ def validate_export(
     issues += [survey_issue("check-not-made", lang, detail=w) for w in form.warnings]
     issues += [survey_issue("unknown-sheet", lang, value=name) for name in raw.unknown_sheets]
     checker = _Checker(form, lang, weight)
-    interviews = checker.sheet(main, None)
+    linked = any(s.repeat is not None for s in raw.sheets)
+    interviews = checker.sheet(main, None, linked=linked)
     repeats = {}
     for sheet in raw.sheets:
         if sheet.repeat is not None:
@@ -163,7 +164,10 @@ class _Checker:
     def add(self, code: str, sheet: RawSheet, **kwargs: object) -> None:
         self.issues.append(survey_issue(code, self.lang, sheet=sheet.name, **kwargs))  # type: ignore[arg-type]
 
-    def sheet(self, sheet: RawSheet, parent: pl.DataFrame | None) -> pl.DataFrame:
+    def sheet(
+        self, sheet: RawSheet, parent: pl.DataFrame | None, *, linked: bool = False
+    ) -> pl.DataFrame:
+        """`linked`: repeat rows are linked to this sheet's rows by their index."""
         self._header(sheet)
         cells = sheet.cells
         bad = self._cell_marks(sheet)
@@ -173,7 +177,9 @@ class _Checker:
             typed = self._link(sheet, typed, parent)
         self._rules(sheet, typed, bad)
         if sheet.repeat is None:
-            self._duplicates(sheet, typed)
+            self._duplicates(sheet, typed, "id", "duplicate-submission")
+        if linked:
+            self._duplicates(sheet, typed, "index", "duplicate-index")
         return typed.drop([c for c in typed.columns if c.startswith("_parent_q:")])
 
     # --- header -------------------------------------------------------------------------
@@ -278,26 +284,59 @@ class _Checker:
         return pl.col(question.path).replace_strict(names, default=None, return_dtype=pl.Utf8)
 
     def _multiple(self, sheet: RawSheet, question: Question, column: object, bad: set) -> pl.Expr:
+        split = self._split(sheet, question, bad)
         if column is None:
-            return self._split(sheet, question)
+            return split
         reader = ChoiceReader(question)
         readings = {t: reader.many(t) for t in sheet.cells[question.path].drop_nulls().unique()}
         self._choice_issues(sheet, question, column, readings, bad)
         names = {t: list(r.names) for t, r in readings.items() if r.names}
         dtype = pl.List(pl.Utf8)
-        return pl.col(question.path).replace_strict(names, default=None, return_dtype=dtype)
+        combined = pl.col(question.path).replace_strict(names, default=None, return_dtype=dtype)
+        if any(c.path == question.path and c.choice for c in sheet.columns):
+            self._disagreeing(sheet, question, column, combined, split, bad)
+        return combined.alias(question.path)
 
-    def _split(self, sheet: RawSheet, question: Question) -> pl.Expr:
-        """A select_multiple exported as one 1/0 column per choice only."""
+    def _split(self, sheet: RawSheet, question: Question, bad: set) -> pl.Expr:
+        """A select_multiple's 1/0 columns, one per choice: the choices ticked. A cell that is
+        neither 1 nor 0 ("x", "2") is an error at its cell, not a choice left out."""
         split = [c for c in sheet.columns if c.path == question.path and c.choice]
         if not split:
             return pl.lit(None, dtype=pl.List(pl.Utf8)).alias(question.path)
+        for c in split:
+            key = _key(c.path, c.choice)
+            text = pl.col(key).str.strip_chars()
+            found = sheet.cells.filter(flag_of(pl.col(key)).is_null() & (text != ""))
+            for row, value in found.select("_row", key).iter_rows():
+                if (row, c.path) not in bad:
+                    self.add("invalid-choice-flag", sheet, value=value, row=row, column=c.label,
+                             col_index=c.index)  # fmt: skip
+                    bad.add((row, c.path))
         chosen = [
             pl.when(flag_of(pl.col(_key(c.path, c.choice)))).then(pl.lit(c.choice)) for c in split
         ]
         answered = pl.any_horizontal(pl.col(_key(c.path, c.choice)).is_not_null() for c in split)
         listed = pl.concat_list(chosen).list.drop_nulls()
         return pl.when(answered).then(listed).alias(question.path)
+
+    def _disagreeing(self, sheet, question, column, combined, split, bad) -> None:
+        """An export with both a select_multiple's column and its 1/0 columns: rows where they
+        choose differently (an answer only in the 1/0 columns was dropped unseen)."""
+        both = sheet.cells.select(
+            "_row",
+            pl.col(question.path).alias("_text"),
+            combined.list.sort().alias("_combined"),
+            split.list.sort().alias("_split"),
+        )
+        ticked = pl.col("_split").list.len() > 0
+        differ = pl.col("_combined").is_null() & ticked | (
+            pl.col("_combined").is_not_null() & (pl.col("_combined") != pl.col("_split"))
+        )
+        for row, text, _c, chosen in both.filter(differ.fill_null(False)).iter_rows():
+            if (row, question.path) not in bad:
+                self.add("split-disagrees", sheet, value=text or "", detail=" ".join(chosen),
+                         row=row, column=column.label, col_index=column.index)  # fmt: skip
+                bad.add((row, question.path))
 
     def _choice_issues(self, sheet, question, column, readings, bad) -> None:
         wrong = {t: r for t, r in readings.items() if r.names is None}
@@ -327,7 +366,7 @@ class _Checker:
         outer = [q.path for q in self.form.answered(None)]
         renamed = parent.select(
             pl.col("_index").alias("_parent"), *[pl.col(p).alias(f"_parent_q:{p}") for p in outer]
-        )
+        ).unique("_parent", keep="first", maintain_order=True)  # never a row twice (`_duplicates`)
         return typed.join(renamed, on="_parent", how="left", maintain_order="left")
 
     def _resolver(self, typed: pl.DataFrame, question: Question):
@@ -386,14 +425,17 @@ class _Checker:
                 if code != "answer-not-relevant":
                     bad.add((row, question.path))
 
-    def _duplicates(self, sheet: RawSheet, typed: pl.DataFrame) -> None:
-        if "id" not in sheet.ids:
+    def _duplicates(self, sheet: RawSheet, typed: pl.DataFrame, key: str, code: str) -> None:
+        """Rows whose `key` ("id": the interview's id; "index": Kobo's `_index`, which links
+        repeat rows to their interview) an earlier row has. Two interviews with one index
+        (two exports pasted into one sheet) each got the other's repeat rows: counted twice."""
+        if key not in sheet.ids:
             return
-        first = typed.group_by("_id").agg(pl.col("_row").min().alias("_first"))
-        again = typed.join(first, on="_id").filter(pl.col("_row") != pl.col("_first"))
-        for row, key, earlier in again.select("_row", "_id", "_first").sort("_row").iter_rows():
-            self.add("duplicate-submission", sheet, value=key, detail=earlier, row=row,
-                     column=sheet.ids["id"])  # fmt: skip
+        named = typed.filter(pl.col(f"_{key}").is_not_null())
+        first = named.group_by(f"_{key}").agg(pl.col("_row").min().alias("_first"))
+        again = named.join(first, on=f"_{key}").filter(pl.col("_row") != pl.col("_first"))
+        for row, value, earlier in again.select("_row", f"_{key}", "_first").sort("_row").rows():
+            self.add(code, sheet, value=value, detail=earlier, row=row, column=sheet.ids[key])
 
 
 def _key(path: str, choice: str | None) -> str:
