@@ -510,7 +510,7 @@ def test_both_forms_of_a_select_multiple_must_agree(
     disagree: bool,
 ) -> None:
     row = interview(1, needs=needs)
-    split = {f"needs/{n}": int(n in "food health".split()) for n in NEEDS}
+    split = {f"needs/{n}": int(n in ["food", "health"]) for n in NEEDS}
     path = _split_file(tmp_path, {**split, **changes, "needs": needs}, row, combined=True)
     data = validate_file(path, form, weight="weight")
     codes = [i.code for i in data.report.issues]
