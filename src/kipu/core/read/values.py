@@ -92,7 +92,7 @@ def _number_text(text: str) -> tuple[str, int]:
     sign = 1
     if core.startswith("(") and core.endswith(")"):
         core, sign = core[1:-1].strip(), -1
-    if core[:1] in "+-":
+    if core[:1] in ("+", "-"):  # not `in "+-"`: the empty text is in every string
         sign = -1 if core[0] == "-" else sign
         core = core[1:].strip()
     if _SPACE_GROUPED.fullmatch(core):
@@ -270,6 +270,18 @@ def _month(year: int | None, month: int | None) -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
+def _is_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+# Excel writes the number 2019.10 (October) as "2019.1" in a CSV, as it writes January.
+_YEAR_DOT_ONE = re.compile(r"\s*(\d{4})\.1\s*")
+
+
 def _numeric_dates(tokens: list[str]) -> tuple[int, int, int] | None:
     """(first, second, year) of a day/month/year or month/day/year date, else None."""
     if len(tokens) != 3 or len(tokens[2]) not in (2, 4) or len(tokens[0]) > 2:
@@ -289,11 +301,14 @@ def _plain_month(tokens: list[str], raw: str, submission: str | None) -> str | N
         if len(tokens) == 1:
             if len(first) == 6:
                 return _month(int(first[:4]), int(first[4:]))
-            if len(first) == 8:
-                return _month(int(first[:4]), int(first[4:6]))
+            if len(first) == 8:  # YYYYMMDD, of a day that exists
+                year, month, day = int(first[:4]), int(first[4:6]), int(first[6:])
+                return _month(year, month) if _is_day(year, month, day) else None
             return month_from_serial(float(first)) if len(first) == 5 else None
-        if len(first) == 4:
-            return _month(int(first), int(tokens[1]))
+        if len(first) == 4:  # year, month and perhaps a day that exists: nothing after it
+            if len(tokens) == 3 and not _is_day(int(first), int(tokens[1]), int(tokens[2])):
+                return None  # 2019-12-32: no such day (a slip, not December)
+            return _month(int(first), int(tokens[1])) if len(tokens) <= 3 else None
         if len(tokens) == 2 and len(tokens[1]) == 4:
             return _month(int(tokens[1]), int(first))
         return None
@@ -359,6 +374,13 @@ def _read_month(text: str, orders: set[str], submission: str | None = None) -> M
     tokens = _tokens(text)
     if not tokens:
         return MonthReading(None, INVALID_MONTH)
+    dot_one = _YEAR_DOT_ONE.fullmatch(text)
+    if dot_one:
+        january, october = _month(int(dot_one[1]), 1), _month(int(dot_one[1]), 10)
+        if submission in (january, october):
+            return MonthReading(submission)
+        if january and october:
+            return MonthReading(None, AMBIGUOUS_DATE, f"{january} / {october}")
     plain = _plain_month(tokens, _TIME.sub("", text.strip()), submission)
     if plain is not None:
         return MonthReading(plain)
@@ -400,7 +422,11 @@ _NO = frozenset(normalise(v) for v in NO_VALUES)
 
 
 def parse_yes_no(text: str) -> bool | None:
-    """True, False, or None when the text is neither a yes nor a no."""
+    """True, False, or None when the text is neither a yes nor a no. A number is a yes or a
+    no only as 1 or 0: punctuation is folded away, and "-1" read as Yes, "1.5" as neither
+    only by luck."""
+    if any(c.isdigit() for c in text) and text.strip() not in ("1", "0"):
+        return None
     key = normalise(text).rstrip(".")
     return True if key in _YES else False if key in _NO else None
 

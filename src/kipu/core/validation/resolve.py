@@ -315,14 +315,17 @@ def _number_columns(f: pl.DataFrame, name: str, readings: dict) -> list[pl.Expr]
 
 
 def _judged(name: str) -> list[pl.Expr]:
-    """Sign and wholeness: a negative number, or a count that is not whole, is invalid."""
+    """Sign and wholeness: a negative number, or a count that is not whole, is invalid.
+    Every reading with a value is judged, a warned one too: `$-5`, `(5) USD` and `-1,500`
+    (read with a warning: `currency-sign`, `number-read-as`) were stored as negative."""
     value, code = pl.col(f"v_{name}"), pl.col(f"e_{name}")
+    read = value.is_not_null()
     # Beyond this a count or an amount is a typing slip (and beyond 9.2e18 it fits no
     # 64-bit integer): the largest R4V regional year counts a few million people.
-    too_large = code.is_null() & (value.is_nan() | (value.abs() >= MAX_NUMBER))
-    negative = code.is_null() & ~too_large & (value < 0)
+    too_large = read & (value.is_nan() | (value.abs() >= MAX_NUMBER))
+    negative = read & ~too_large & (value < 0)
     fraction = (value - value.round(0)).abs() > 1e-9
-    not_whole = code.is_null() & ~too_large & fraction & pl.lit(name != AMOUNT)
+    not_whole = read & ~too_large & fraction & pl.lit(name != AMOUNT)
     rounded = (value + 0.5).floor()
     return [
         pl.when(negative | not_whole | too_large)
