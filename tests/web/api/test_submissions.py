@@ -241,6 +241,57 @@ def test_nul_characters_in_json_rows_answer_400(api, data, partner_a) -> None:  
     assert not Submission.objects.filter(month="2019-06", uploaded_by=partner_a).exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A lone surrogate (half a character) in a value or a key: a 500 before.
+        '{"rows": [{"activity_name": "caf\\ud800e"}]}',
+        '{"rows": [{"activity_name": "Legal", "x\\udc00": 1}]}',
+        # A key twice in one row: the last value was stored with no issue.
+        '{"rows": [{"total_monthly": 10, "total_monthly": 100}]}',
+        '{"rows": [{"total_monthly": 10}], "rows": []}',
+    ],
+)
+def test_json_no_text_could_hold_answers_400(api, data, partner_a, body: str) -> None:  # noqa: ANN001
+    response = api(partner_a).post(URL, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "bad-request"
+    assert not Submission.objects.filter(month="2019-06", uploaded_by=partner_a).exists()
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        (12345678901234567890, "12345678901234567890"),  # stored as 1.2345678901234567e+19
+        (10**15, "1000000000000000"),  # stored as 1000000000000000.0
+        (2**53 + 1, "9007199254740993"),
+        (-(2**63) - 1, "-9223372036854775809"),
+        (42, "42"),
+    ],
+)
+def test_a_json_integer_in_a_text_column_is_its_digits(api, data, partner_a, sent, stored) -> None:  # noqa: ANN001
+    response = post_rows(api(partner_a), [row(activity_name=sent)])
+    assert response.status_code == 201, response.content
+    assert list(
+        Activity.objects.values_list("activity_name", flat=True).filter(
+            submission__uploaded_by=partner_a, submission__month="2019-06"
+        )
+    ) == [stored]
+
+
+def test_a_long_activity_name_is_stored_whole(api, data, partner_a) -> None:  # noqa: ANN001
+    """A varchar(500) made it a server error on PostgreSQL (SQLite stored it whole)."""
+    name = "Orientación legal " * 100  # 1,800 characters
+    response = post_rows(api(partner_a), [row(activity_name=name, delivery_mechanism="x" * 90)])
+    assert response.status_code in (201, 422), response.content
+    if response.status_code == 201:
+        assert Activity.objects.get(submission__uploaded_by=partner_a).activity_name == name.strip()
+    response = post_rows(api(partner_a), [row(activity_name=name)])
+    assert response.status_code in (200, 201), response.content
+    found = Activity.objects.filter(submission__status="current", submission__uploaded_by=partner_a)
+    assert [a.activity_name for a in found] == [name.strip()]
+
+
 def test_a_page_past_the_end_is_empty(api, data, admin) -> None:  # noqa: ANN001
     # Found by the schema fuzzing: an offset beyond SQLite's integers was a 500.
     response = api(admin).get("/api/v1/submissions?page=436956151799195631616")

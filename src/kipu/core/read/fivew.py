@@ -217,6 +217,11 @@ def _columnar_table(
 _Pair = tuple[pl.Series | None, pl.Series | None]  # a column as text, and its number cells
 
 
+# Whole numbers above this are not all floats: an integer of a JSON row beyond it (an id in a
+# text column, 12345678901234567890) is kept as its digits, not rounded to a float.
+_EXACT = 2**53
+
+
 def column_series(values: Sequence[object]) -> _Pair:
     """Cells as raw text and, where cells were numbers, those numbers (null elsewhere).
 
@@ -231,12 +236,16 @@ def column_series(values: Sequence[object]) -> _Pair:
     types = counts.keys()
     if not types & {float, int}:
         return pl.Series([_text(v) for v in values], dtype=pl.Utf8), None
-    if types <= {float, int, str} and (not counts[str] or counts[str] == values.count("")):
+    inexact = int in types and any(type(v) is int and abs(v) > _EXACT for v in values)
+    if not inexact and types <= {float, int, str} and counts[str] == values.count(""):
         return None, pl.Series(values, dtype=pl.Float64, strict=False)  # numbers and blanks
     kinds: type | tuple[type, ...] = (float, int) if int in types else float
     mask = list(map(isinstance, values, repeat(kinds)))
-    if bool in types:  # bool is an int, but TRUE in a cell is a Yes, not a 1
-        mask = [m and type(v) is not bool for m, v in zip(mask, values, strict=True)]
+    if bool in types or inexact:  # bool is an int, but TRUE in a cell is a Yes, not a 1
+        mask = [
+            m and type(v) is not bool and not (type(v) is int and abs(v) > _EXACT)
+            for m, v in zip(mask, values, strict=True)
+        ]
     number = pl.Series(values, dtype=pl.Float64, strict=False)
     number = number.zip_with(pl.Series(mask, dtype=pl.Boolean), pl.Series([None], dtype=pl.Float64))
     text = pl.Series([None if m else _text(v) for m, v in zip(mask, values, strict=True)])
@@ -257,9 +266,11 @@ def _text(value: object) -> str | None:
 
 
 def _as_text(number: pl.Expr) -> pl.Expr:
+    """A number cell of a text column as its digits (1000000000000000, not 1e15): exact for
+    whole numbers up to 2**53, where every whole number is a float."""
     whole = number == number.floor()
     return (
-        pl.when(whole & (number.abs() < 1e15))
+        pl.when(whole & (number.abs() <= _EXACT))
         .then(number.cast(pl.Int64, strict=False).cast(pl.Utf8))
         .otherwise(number.cast(pl.Utf8))
     )

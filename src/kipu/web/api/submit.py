@@ -207,35 +207,57 @@ def _uploaded_file(request: HttpRequest) -> Iterator[Path]:
         yield path
 
 
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: `{"total_monthly": 10, "total_monthly":
+    100}` kept the last value, with no issue."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(f"the key “{key}” is given twice in one object")
+        found[key] = value
+    return found
+
+
 def _json_rows(request: HttpRequest) -> list[dict[str, Any]]:
     try:
-        data = json.loads(_read_body(request) or b"null")
+        data = json.loads(_read_body(request) or b"null", object_pairs_hook=_object)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ApiError(400, f"the body is not JSON: {error}") from None
+    except _RepeatedKey as error:
+        raise ApiError(400, str(error)) from None
     rows = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise ApiError(400, 'the JSON body must be {"rows": [{column: value, …}, …]}')
     if len(rows) > MAX_ROWS:
         raise ApiError(413, f"more than {MAX_ROWS:,} rows: send a file instead")
-    # No database stores a NUL in text (PostgreSQL refuses it): refuse it here, as a bad request.
-    bad = [number for number, row in enumerate(rows, 1) if _has_nul(row)]
+    # No database stores a NUL in text (PostgreSQL refuses it), and a lone surrogate
+    # (`\\ud800`, half a character) is no text at all: refused here, as a bad request.
+    bad = [number for number, row in enumerate(rows, 1) if _unstorable(row)]
     if bad:
         raise ApiError(
             400,
-            "NUL characters (\\u0000) are not allowed in JSON rows",
+            "NUL characters (\\u0000) and lone surrogates (\\ud800-\\udfff) are not allowed"
+            " in JSON rows",
             details={"rows": bad[:100]},
         )
     return rows
 
 
-def _has_nul(value: Any) -> bool:
+def _unstorable(value: Any) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return "\x00" in value or _SURROGATE.search(value) is not None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
+        return any(_unstorable(v) for v in value)
     return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _answer(call: Call, result: ImportResult) -> HttpResponse:

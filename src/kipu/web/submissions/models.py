@@ -132,14 +132,16 @@ class Activity(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    activity_name = models.CharField(max_length=500, blank=True)
+    # Text without a limit, as activity_description: a 5W cell holds up to 32,767 characters
+    # (`text-too-long`), and a varchar(500) made a longer name a server error on PostgreSQL.
+    activity_name = models.TextField(blank=True)
     activity_description = models.TextField(blank=True)
     rmrp_activity = models.BooleanField(null=True)
     covid19 = models.BooleanField(null=True)
     support_space = models.BooleanField(null=True)
     cva = models.BooleanField(null=True)
     value_usd = models.FloatField(null=True, blank=True)
-    delivery_mechanism = models.CharField(max_length=60, blank=True)
+    delivery_mechanism = models.TextField(blank=True)  # kept as written when accepted
     issues = models.JSONField(
         default=list, blank=True, help_text="Issue codes of the row (errors accepted, warnings)"
     )
