@@ -82,6 +82,33 @@ def test_a_crash_while_storing_keeps_the_previous_version(
     assert state(platform) == before == ([("current", 3)], 3, 30)
 
 
+@pytest.mark.django_db
+def test_a_submission_is_stored_with_its_audit_record_or_not_at_all(
+    make_platform, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    """The audit record is written in the transaction that stores the submission (the
+    validation runs before it, outside any transaction): if it fails, nothing is stored."""
+    from kipu.web.audit.models import AuditEvent
+    from kipu.web.portal.services import upload_submission
+
+    platform = make_platform()
+    org = Organisation.objects.get(external_id="ORG901")
+    assert import_file(
+        platform, workbook(tmp_path / "v1.xlsx", platform, 3, 10), organisation=org, month="2019-11"
+    ).ok
+    before, events = state(platform), AuditEvent.objects.count()
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr("kipu.web.portal.services.record", broken)
+    with pytest.raises(RuntimeError, match="audit log unavailable"):
+        upload_submission(
+            platform, org, "2019-11", workbook(tmp_path / "v2.xlsx", platform, 5, 20), None
+        )
+    assert state(platform) == before and AuditEvent.objects.count() == events
+
+
 KILLER = """
 import os, signal, sys
 import django

@@ -245,7 +245,6 @@ def import_(
     """Validate a 5W file, then store it atomically (replaces that month's earlier version).
     In the foreground with a progress bar, unless --background."""
     setup_django()
-    from django.db import transaction
 
     from kipu.web.audit.services import record
     from kipu.web.submissions.imports import ImportRefused, import_file
@@ -259,8 +258,15 @@ def import_(
     if background:
         _queue_import(platform, organisation, month, file, accept_issues, lang, output_format)
         return
+
+    def audited(stored: list[Any]) -> None:  # in the transaction that stores them
+        for submission in stored:
+            before = submission_summary(submission.replaces) if submission.replaces else None
+            after = submission_summary(submission)
+            record(cli_actor(), "import_submission", submission, before, after, platform)
+
     try:
-        with _progress() as progress, transaction.atomic():
+        with _progress() as progress:
             result = import_file(
                 platform,
                 file,
@@ -269,11 +275,8 @@ def import_(
                 accept_issues=accept_issues,
                 lang=lang,
                 progress=progress,
+                on_stored=audited,
             )
-            for stored in result.stored:
-                previous = submission_summary(stored.replaces) if stored.replaces else None
-                after = submission_summary(stored)
-                record(cli_actor(), "import_submission", stored, previous, after, platform)
     except ImportRefused as error:
         fail([error], status=2)
     _report_import(result, output_format, lang)

@@ -32,7 +32,14 @@ def parse_database_url(url: str) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path or ":memory:",
-            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            # IMMEDIATE: a transaction takes the write lock when it begins, and waits for it
+            # (`timeout`). A deferred one that read first could not wait when it came to write:
+            # concurrent submissions of one month failed at once with "database is locked".
+            "OPTIONS": {
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     if parts.scheme in ("postgres", "postgresql"):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}

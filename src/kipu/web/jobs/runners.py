@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
@@ -297,18 +296,22 @@ def _import_all_months(job: Job, path: Any, progress: Any) -> Outcome:
     from kipu.web.submissions.queries import submission_summary
 
     assert job.platform is not None
-    with transaction.atomic():
-        result = import_file(
-            job.platform,
-            path,
-            accept_issues=bool(job.params.get("accept_issues")),
-            lang=job.params.get("lang", "en"),
-            progress=progress,
-        )
-        for stored in result.stored:
-            before = submission_summary(stored.replaces) if stored.replaces else None
-            after = submission_summary(stored)
-            record(_actor(job), "import_submission", stored, before, after, job.platform)
+    platform = job.platform
+
+    def audited(stored: list[Any]) -> None:  # in the transaction that stores them
+        for submission in stored:
+            before = submission_summary(submission.replaces) if submission.replaces else None
+            after = submission_summary(submission)
+            record(_actor(job), "import_submission", submission, before, after, platform)
+
+    result = import_file(
+        platform,
+        path,
+        accept_issues=bool(job.params.get("accept_issues")),
+        lang=job.params.get("lang", "en"),
+        progress=progress,
+        on_stored=audited,
+    )
     outcome = "stored" if result.stored else ("unchanged" if result.unchanged else "rejected")
     summary = result.validation.report.summary
     rows = sum(s.row_count for s in result.stored)

@@ -144,6 +144,14 @@ def upload_submission(
     `progress` is told how the import goes (a background job shows it)."""
     check_open(platform, organisation, month)
     path = _save_incoming(platform, uploaded_file)
+
+    def audited(stored: list[Submission]) -> None:  # in the transaction that stores it
+        for submission in stored:
+            previous = submission.replaces
+            before = snapshot(previous, _AUDITED_FIELDS) if previous else None
+            after = snapshot(submission, _AUDITED_FIELDS)
+            record(user, "upload_submission", submission, before, after, platform, ip=ip)
+
     try:
         result = import_file(
             platform,
@@ -154,6 +162,7 @@ def upload_submission(
             uploaded_by=_user(user),
             lang=lang,
             progress=progress,
+            on_stored=audited,
         )
         upload = _settle(platform, organisation, month, path, result, user, ip)
     except BaseException:
@@ -174,12 +183,8 @@ def _settle(
     if result.unchanged:
         shutil.rmtree(path.parent, ignore_errors=True)
         return Upload(result, result.unchanged[0], "unchanged")
-    if result.stored:
+    if result.stored:  # audited as it was stored (`upload_submission`)
         submission = result.stored[0]
-        previous = submission.replaces
-        before = snapshot(previous, _AUDITED_FIELDS) if previous else None
-        after = snapshot(submission, _AUDITED_FIELDS)
-        record(user, "upload_submission", submission, before, after, platform, ip=ip)
         _keep(path, submission)
         return Upload(result, submission, "stored")
     submission = _record_rejection(platform, organisation, month, path, result, user, ip)

@@ -138,12 +138,16 @@ def import_file(
     uploaded_by: User | None = None,
     lang: str = "en",
     progress: ImportProgress | None = None,
+    on_stored: Callable[[list[Submission]], None] | None = None,
 ) -> ImportResult:
     """Validate `path` and, if it may be stored, store it.
 
     With `organisation` and `month` the file is one partner's monthly submission; without them
     (an IM officer's multi-month export) rows are grouped into one submission per organisation
     and month. `accept_issues` stores rows with errors, their issue codes attached.
+    `on_stored` is called with the submissions stored, in the transaction that stores them
+    (their audit records): the validation runs outside it, so a long file holds the
+    database's write lock (SQLite's, for the whole database) only while it is stored.
     """
     if (organisation is None) != (month is None):
         raise ImportRefused("give both the organisation and the month, or neither (all months)")
@@ -181,6 +185,7 @@ def import_file(
         accept_issues=accept_issues,
         uploaded_by=uploaded_by,
         progress=progress,
+        on_stored=on_stored,
     )
     return result
 
@@ -192,6 +197,24 @@ def _store(
     rows: pl.DataFrame,
     result: ImportResult,
     *,
+    organisation: Organisation | None,
+    month: str | None,
+    accept_issues: bool,
+    uploaded_by: User | None,
+    progress: ImportProgress | None,
+    on_stored: Callable[[list[Submission]], None] | None = None,
+) -> None:
+    _store_file(platform, path, rows, result, organisation, month, accept_issues, uploaded_by,
+                progress)  # fmt: skip
+    if on_stored is not None and result.stored:
+        on_stored(result.stored)
+
+
+def _store_file(
+    platform: Platform,
+    path: Path,
+    rows: pl.DataFrame,
+    result: ImportResult,
     organisation: Organisation | None,
     month: str | None,
     accept_issues: bool,
