@@ -19,14 +19,19 @@ _BUDGET: ContextVar[list[int] | None] = ContextVar("kipu_closest_budget", defaul
 
 
 def normalise(text: object) -> str:
-    """Lower-case, strip accents, and fold punctuation and runs of spaces into one space."""
+    """Lower-case, strip accents and invisible characters (zero-width spaces, byte order
+    marks, soft hyphens: Unicode's format characters), and fold punctuation and runs of
+    spaces into one space. A zero-width space in a header label made its column unknown,
+    under a message whose label looked the same as its suggestion."""
     if text is None:
         return ""
     value = str(text)
     if value.isascii():  # NFKD leaves ASCII as it is, and no ASCII character is combining
         return _SEPARATORS.sub(" ", value.casefold()).strip()
     decomposed = unicodedata.normalize("NFKD", value)
-    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    without_accents = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
     return _SEPARATORS.sub(" ", without_accents.casefold()).strip()
 
 

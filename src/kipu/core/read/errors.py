@@ -52,6 +52,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: no es texto UTF-8 (byte 0x{byte} en la posición {position}); guárdelo como "
         "'CSV UTF-8'.",
     ),
+    "mixed-encoding": (
+        "{name}: line {line} is not UTF-8 (byte 0x{byte}), but other lines are: the file mixes "
+        "two encodings, and one of them would read wrong (“Niños” as “NiÃ±os”); save it as "
+        "'CSV UTF-8'.",
+        "{name}: la línea {line} no es UTF-8 (byte 0x{byte}), pero otras líneas sí: el archivo "
+        "mezcla dos codificaciones, y una de ellas se leería mal (“Niños” como “NiÃ±os”); "
+        "guárdelo como 'CSV UTF-8'.",
+    ),
+    "not-cp1252": (
+        "{name}: line {line} holds byte 0x{byte}, which is no character in UTF-8 or in "
+        "Windows-1252; save the file as 'CSV UTF-8'.",
+        "{name}: la línea {line} tiene el byte 0x{byte}, que no es un carácter ni en UTF-8 ni "
+        "en Windows-1252; guarde el archivo como 'CSV UTF-8'.",
+    ),
     "broken-csv": ("{name}: broken CSV ({reason}).", "{name}: CSV dañado ({reason})."),
     "unclosed-quote": (
         "{name}: a quoted cell opened on line {line} never closes, so every later line would "

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,27 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
             raise unreadable(
                 "not-utf8", name, byte=f"{data[error.start]:02X}", position=error.start
             ) from None
-    return data.decode("cp1252", errors="replace")
+        bad = error.start
+    if _UTF8_LETTER.search(data):  # UTF-8 beside other bytes: one part would read wrong
+        raise unreadable("mixed-encoding", name, line=_line(data, bad), byte=f"{data[bad]:02X}")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: read as "�" before
+        at = error.start
+        raise unreadable("not-cp1252", name, line=_line(data, at), byte=f"{data[at]:02X}") from None
+
+
+# A UTF-8 letter of two or three bytes. Windows-1252 text holds such a pair only as mojibake
+# ("Ã±" is "ñ" in UTF-8): a file that is not UTF-8 but holds one mixes two encodings (a
+# description pasted from another file), and decoding it whole as Windows-1252 turned every
+# "Niños" of its UTF-8 part into "NiÃ±os" with no issue.
+_UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _line(data: bytes, at: int) -> int:
+    return data.count(b"\n", 0, at) + 1
 
 
 def sniff_delimiter(text: str) -> str:
@@ -121,6 +142,12 @@ def _check_lines(data: bytes, name: str, limits: Limits) -> None:
         raise too_large("lines", name, size=lines, limit=limits.max_rows)
 
 
+# Excel's "sep=;" first line names the delimiter, and Excel hides it: rows are numbered as
+# Excel shows them only without it (every issue's row was one too high).
+_SEP_BYTES = re.compile(rb"\A(\xef\xbb\xbf)?sep=([^\r\n])\r?\n", re.I)
+_SEP_TEXT = re.compile(r"\A\ufeff?sep=([^\r\n])\r?\n", re.I)
+
+
 def read_text_rows(
     path: Path, limits: Limits = DEFAULT_LIMITS, *, strict_utf8: bool = False
 ) -> list[list[str]]:
@@ -129,7 +156,9 @@ def read_text_rows(
     _check_lines(data, path.name, limits)
     text = decode_text(data, path.name, strict_utf8=strict_utf8)
     _check_binary(text[:_SAMPLE_CHARS], path.name)
-    delimiter = sniff_delimiter(text)
+    sep = _SEP_TEXT.match(text)
+    text = text[sep.end() :] if sep else text
+    delimiter = sep.group(1) if sep else sniff_delimiter(text)
     _refuse_unclosed_quote(text.encode("utf-8"), delimiter, path.name)
     rows = _csv_rows(text, delimiter, path.name)
     widest = max((len(r) for r in rows), default=0)
@@ -153,7 +182,10 @@ def read_text_frame(path: Path, limits: Limits = DEFAULT_LIMITS) -> TextFrame:
     payload, head, encoding = _utf8(data, path.name)
     del data  # `payload` is the same bytes when the file is UTF-8 already
     _check_binary(head[:_SAMPLE_CHARS], path.name)
-    delimiter = sniff_delimiter(head)
+    sep = _SEP_BYTES.match(payload)
+    if sep:
+        payload, head = (sep.group(1) or b"") + payload[sep.end() :], _SEP_TEXT.sub("", head, 1)
+    delimiter = sep.group(2).decode() if sep else sniff_delimiter(head)
     _refuse_unclosed_quote(payload, delimiter, path.name)
     cells = _with_polars(payload, _head_widths(head, delimiter), delimiter)
     if cells is None:
