@@ -244,6 +244,59 @@ def test_figures_summary_in_spanish(kipu, platform, tmp_path) -> None:  # noqa: 
     assert "new-exceeds-total 1" in result.output
 
 
+def _typed_over(path: str, texts: dict[str, str]) -> str:
+    """The CSV file with cells retyped as a partner types them."""
+    data = Path(path).read_text("utf-8")
+    for before, after in texts.items():
+        data = data.replace(before, after)
+    Path(path).write_text(data, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_value_that_cannot_be_read_is_never_summed_as_zero(
+    kipu, platform, tmp_path, lang
+) -> None:  # noqa: ANN001
+    """A tester's: "abc" in New beneficiaries printed "By sector: Protection 0"."""
+    rows = [ROW, {**ROW, "new_beneficiaries": 987654}, {**ROW, "total_monthly": 876543}]
+    file = _typed_over(
+        five_w(tmp_path, platform, "x.csv", rows), {"987654": "abc", "876543": "S/ 100"}
+    )
+    plan = tmp_path / "plan.csv"
+    plan.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
+    data = json.loads(
+        kipu("figures", "--input", file, "--plan", str(plan), "--format", "json").output
+    )
+    assert data["validation"]["rows_left_out"] == [4, 5]  # under a two-row header
+    whole = json.loads(
+        kipu(
+            "figures",
+            "--input",
+            five_w(tmp_path, platform, "one.csv", [ROW]),
+            "--plan",
+            str(plan),
+            "--format",
+            "json",
+        ).output
+    )
+    assert data["rows"] == whole["rows"]  # the readable row only
+    text = kipu("figures", "--input", file, "--plan", str(plan), "--lang", lang).output
+    left = (
+        "2 filas quedan fuera (no se pueden guardar): 4, 5."
+        if lang == "es"
+        else ("2 rows left out (they cannot be stored): 4, 5.")
+    )
+    assert left in text, text
+    nothing = five_w(tmp_path, platform, "bad.csv", [{**ROW, "new_beneficiaries": 987654}])
+    nothing = _typed_over(nothing, {"987654": "abc"})
+    text = kipu("figures", "--input", nothing, "--plan", str(plan), "--lang", lang).output
+    assert "None" not in text and (
+        text.startswith("No hay datos")
+        if lang == "es"
+        else text.startswith("No people-reached data.")
+    )
+
+
 def test_figures_from_files_say_which_organisations_were_left_out(kipu, platform, tmp_path) -> None:  # noqa: ANN001
     # A registry row that cannot be loaded is not a silent gap in the partner count.
     file = five_w(tmp_path, platform, "x.xlsx", [ROW])

@@ -168,15 +168,7 @@ def _write(
     else:
         text = result.to_text(lang)
         if validation is not None:
-            counts = ", ".join(f"{c} {n}" for c, n in validation["issues_by_code"].items())
-            rows, errors = validation["rows_read"], validation["rows_with_errors"]
-            text += (
-                f"\nCalculado sobre las filas tal como están: {rows} filas, {errors} con "
-                f"errores. Problemas: {counts or 'ninguno'}."
-                if lang == "es"
-                else f"\nComputed on the rows as they are: {rows} rows, {errors} with errors. "
-                f"Issues: {counts or 'none'}."
-            )
+            text += _provisional_note(validation, lang)
     if output:
         replace_text(output, text + "\n")
     else:
@@ -184,3 +176,23 @@ def _write(
 
 
 COMMANDS = (figures,)
+
+
+def _provisional_note(validation: dict[str, Any], lang: str) -> str:
+    """What provisional figures were computed on: the rows, those with errors, the rows left
+    out (a value that could not be read is never summed as 0), and the issues by code."""
+    counts = ", ".join(f"{c} {n}" for c, n in validation["issues_by_code"].items())
+    rows, errors = validation["rows_read"], validation["rows_with_errors"]
+    left = validation.get("rows_left_out") or []
+    shown = ", ".join(map(str, left[:20])) + (", …" if len(left) > 20 else "")
+    if lang == "es":
+        out = f" {len(left)} filas quedan fuera (no se pueden guardar): {shown}." if left else ""
+        return (
+            f"\nCalculado sobre las filas tal como están: {rows} filas, {errors} con "
+            f"errores.{out} Problemas: {counts or 'ninguno'}."
+        )
+    out = f" {len(left)} rows left out (they cannot be stored): {shown}." if left else ""
+    return (
+        f"\nComputed on the rows as they are: {rows} rows, {errors} with errors.{out} "
+        f"Issues: {counts or 'none'}."
+    )

@@ -97,7 +97,11 @@ def organisations_named_in(frame: pl.DataFrame) -> list[Organisation]:
 def figures_from_file(
     path: Path, reference: ReferenceData, options: FigureOptions
 ) -> tuple[Figures, dict[str, Any]]:
-    """Figures on the file's rows as they are, and the validation summary."""
+    """Figures on the file's rows as they are, and the validation summary with
+    `rows_left_out`: the rows that could not be stored (a value that could not be read, a
+    place, organisation or indicator that is not known) are left out of the figures, listed
+    by number. Before, a count that could not be read ("abc", "S/ 100" in dollars) was
+    summed as 0, and the figures printed 0 for it."""
     try:
         table = read_5w(path)
     except (ReadError, NoFiveWSheet) as error:
@@ -105,5 +109,8 @@ def figures_from_file(
     if not reference.organisations:
         reference.organisations = organisations_named_in(table.frame)
     result = validate_table(table, reference)
-    figures = compute_figures(result.rows.drop("has_error", "issue_codes"), reference, options)
-    return figures, result.report.summary
+    rows = result.rows.drop("has_error", "issue_codes")
+    if result.unstorable:
+        rows = rows.filter(~pl.col("row").is_in(result.unstorable))
+    figures = compute_figures(rows, reference, options)
+    return figures, {**result.report.summary, "rows_left_out": result.unstorable}

@@ -290,6 +290,8 @@ class Figures:
         lang = language(lang)
         say = {key: texts[lang] for key, texts in _TEXT.items()}
         if self.rows.is_empty():
+            if not (self.date_from and self.date_to):
+                return say["none_at_all"]
             return say["none"].format(start=self.date_from, end=self.date_to)
         lines = [
             say["reached"].format(
@@ -340,6 +342,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "none": {
         "en": "No people-reached data between {start} and {end}.",
         "es": "No hay datos de personas alcanzadas entre {start} y {end}.",
+    },
+    "none_at_all": {  # no period asked for: "between None and None" was printed
+        "en": "No people-reached data.",
+        "es": "No hay datos de personas alcanzadas.",
     },
     "reached": {
         "en": "People reached {period} (intersector model {model}): {n}.",
