@@ -18,6 +18,7 @@ from kipu.core.surveys import demo
 from kipu.core.surveys.form import SurveyForm, load_form
 from kipu.core.surveys.issues import SURVEY_CODES
 from kipu.core.surveys.validate import SurveyData, validate_file
+from kipu.core.surveys.values import number_of
 from kipu.core.validation.issues import Issue
 from survey_files import MAIN_HEADER, MEMBER_HEADER, form_file, interview, write_csv, write_xlsx
 
@@ -184,6 +185,13 @@ PROBLEMS: dict[str, tuple[Maker, int | None, str | None, str | None]] = {
         2,
         "respondent/age",
         "thirty",
+    ),
+    # A tester's: a weight typed "1,500" was read 1.5, with no issue.
+    "ambiguous-number": (
+        lambda t: _xlsx(t, interview(1, weight="1,500")),
+        2,
+        "weight",
+        "1,500",
     ),
     "not-integer": (
         lambda t: _xlsx(t, interview(1, group_size=2.5)),
@@ -528,3 +536,25 @@ def test_a_shared_index_never_doubles_a_repeat_row(form: SurveyForm, tmp_path: P
     # Without repeat rows the index links nothing: interviews pasted together are fine.
     alone = validate_file(write_xlsx(tmp_path / "alone.xlsx", rows), form)
     assert "duplicate-index" not in {i.code for i in alone.report.issues}
+
+
+@pytest.mark.parametrize(
+    ("text", "read", "code"),
+    [
+        ("1,500", None, "ambiguous-number"),
+        ("-2,750", None, "ambiguous-number"),
+        ("12,5", 12.5, None),  # a Spanish spreadsheet's decimal comma
+        ("0,125", 0.125, None),
+        ("1,5000", 1.5, None),
+        ("1500", 1500.0, None),
+        ("1.500", 1.5, None),  # a decimal point, as Kobo writes
+    ],
+)
+def test_a_comma_before_three_digits_is_not_guessed(
+    form: SurveyForm, tmp_path: Path, text: str, read: float | None, code: str | None
+) -> None:
+    data = validate_file(_xlsx(tmp_path, interview(1, weight=text)), form, weight="weight")
+    codes = [i.code for i in data.report.issues]
+    assert codes == ([code] if code else []), codes
+    weights = data.interviews.select(number_of(pl.col("weight").cast(pl.Utf8)))  # as figures
+    assert weights.to_series().to_list() == [read]

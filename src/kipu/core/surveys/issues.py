@@ -99,6 +99,14 @@ _CODES = (
         "“{value}” en “{column}” no es un número.",
     ),
     _c(
+        "ambiguous-number",
+        ERROR,
+        "“{value}” in “{column}” may group thousands or mark decimals: write it without a "
+        "thousands separator (1500) or with a decimal point (1.5).",
+        "“{value}” en “{column}” puede separar miles o decimales: escríbalo sin separador de "
+        "miles (1500) o con punto decimal (1.5).",
+    ),
+    _c(
         "not-integer",
         ERROR,
         "“{value}” in “{column}” is not a whole number.",

@@ -31,7 +31,13 @@ from kipu.core.surveys.form import (
     SurveyForm,
 )
 from kipu.core.surveys.issues import survey_issue
-from kipu.core.surveys.values import ChoiceReader, date_of, flag_of, number_of
+from kipu.core.surveys.values import (
+    ChoiceReader,
+    ambiguous_number,
+    date_of,
+    flag_of,
+    number_of,
+)
 from kipu.core.surveys.xpath import (
     BOOL,
     LIST,
@@ -250,6 +256,7 @@ class _Checker:
         checks = self._checked(sheet, question, column, bad)
         if question.type in NUMERIC:
             value = number_of(text)
+            checks(ambiguous_number(text), "ambiguous-number")
             checks(value.is_null() & text.is_not_null(), "invalid-number")
             if question.type == INTEGER:
                 checks(value.is_not_null() & (value != value.floor()), "not-integer")
@@ -407,6 +414,9 @@ class _Checker:
                     self._rows(sheet, typed, answered & ~ok, "constraint-violated", question,
                                bad, where, detail=detail)  # fmt: skip
             if self.weight and question.path == self.form.question(self.weight).path:
+                if question.type not in NUMERIC:  # a number question said so already
+                    ambiguous = ambiguous_number(value.cast(pl.Utf8))
+                    self._rows(sheet, typed, ambiguous, "ambiguous-number", question, bad, where)
                 weight = _number(value, question)
                 invalid = weight.is_null() | (weight <= 0) | weight.is_nan()
                 self._rows(sheet, typed, invalid, "invalid-weight", question, bad, where)

@@ -32,14 +32,21 @@ class ChoiceReading:
 
 def number_of(text: pl.Expr) -> pl.Expr:
     """A number written plainly (`12`, `12.5`, or `12,5` from a Spanish spreadsheet); null
-    for anything else. Exports never group thousands, so a comma is a decimal mark."""
+    for anything else. Exports never group thousands, so a comma is a decimal mark, except
+    before exactly three digits (`ambiguous_number`): a weight typed "1,500" read 1.5."""
     stripped = text.str.strip_chars()
-    plain = stripped.str.contains(f"^{_NUMBER.pattern}$")
+    plain = stripped.str.contains(f"^{_NUMBER.pattern}$") & ~ambiguous_number(text)
     return (
         pl.when(plain)
         .then(stripped.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))
         .otherwise(None)
     )
+
+
+def ambiguous_number(text: pl.Expr) -> pl.Expr:
+    """Whether a text is a number whose comma may group thousands or mark decimals: one to
+    three digits (not a leading 0), a comma, three digits ("1,500"; "0,125" is a decimal)."""
+    return text.str.strip_chars().str.contains(r"^[+-]?[1-9]\d{0,2},\d{3}$").fill_null(False)
 
 
 def date_of(text: pl.Expr) -> pl.Expr:
