@@ -212,3 +212,31 @@ def test_simultaneous_imports_end_with_one_complete_version(make_platform, tmp_p
     assert sorted(s for s, _ in statuses) == ["current", "superseded"]
     assert (count, total) in ((300, 3000), (200, 14000))  # one whole file, never a mix
     assert Activity.objects.filter(platform=platform).count() == 500
+
+
+@pytest.mark.django_db
+def test_a_month_locked_while_the_file_is_validated_takes_nothing(
+    make_platform, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    """A tester's: the month was checked open before the validation, which runs outside the
+    storing transaction: a lock made meanwhile let the file in. It is checked again there."""
+    from kipu.web.portal.services import UploadRefused, upload_submission
+    from kipu.web.submissions import imports
+    from kipu.web.submissions.months import lock_month
+
+    platform = make_platform()
+    org = Organisation.objects.get(external_id="ORG901")
+    original = imports.validate_file
+
+    def validated_then_locked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        found = original(*args, **kwargs)
+        lock_month(platform, "2019-11", "system")  # the IM team approves the month meanwhile
+        return found
+
+    monkeypatch.setattr(imports, "validate_file", validated_then_locked)
+    path = workbook(tmp_path / "v1.xlsx", platform, 3, 10)
+    with pytest.raises(UploadRefused, match="2019-11 is locked"):
+        upload_submission(platform, org, "2019-11", path, None)
+    assert not Submission.objects.exists()
+    # The IM team's own import (the command line) may still store into a locked month.
+    assert import_file(platform, path, organisation=org, month="2019-11").stored

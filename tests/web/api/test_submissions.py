@@ -250,6 +250,15 @@ def test_nul_characters_in_json_rows_answer_400(api, data, partner_a) -> None:  
         # A key twice in one row: the last value was stored with no issue.
         '{"rows": [{"total_monthly": 10, "total_monthly": 100}]}',
         '{"rows": [{"total_monthly": 10}], "rows": []}',
+        # A fresh tester's: no JSON (NaN, Infinity: "inf" was stored as a name), nested too
+        # deep for Python's reader (a 500), objects and lists in a cell (stored as Python's
+        # text of them).
+        '{"rows": [{"activity_name": NaN}]}',
+        '{"rows": [{"total_monthly": -Infinity}]}',
+        '{"rows": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"rows": [{"activity_name": {"a": 1}}]}',
+        '{"rows": [{"activity_name": [1, 2]}]}',
+        '{"rows": [{"total_monthly": [10]}]}',
     ],
 )
 def test_json_no_text_could_hold_answers_400(api, data, partner_a, body: str) -> None:  # noqa: ANN001
@@ -297,3 +306,23 @@ def test_a_page_past_the_end_is_empty(api, data, admin) -> None:  # noqa: ANN001
     response = api(admin).get("/api/v1/submissions?page=436956151799195631616")
     assert response.status_code == 200
     assert response.json()["results"] == [] and response.json()["count"] == 4
+
+
+def test_rows_of_a_month_locked_while_they_are_validated_answer_403(
+    api, data, partner_a, monkeypatch
+) -> None:  # noqa: ANN001
+    from kipu.web.platforms.models import Platform
+    from kipu.web.submissions.months import lock_month
+
+    original = submit_module.validate_rows
+
+    def validated_then_locked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        found = original(*args, **kwargs)
+        lock_month(Platform.objects.get(slug="gtrm-test"), "2019-06", "system")
+        return found
+
+    monkeypatch.setattr(submit_module, "validate_rows", validated_then_locked)
+    response = post_rows(api(partner_a), [row()])
+    assert response.status_code == 403, response.content
+    assert "2019-06 is locked" in response.json()["error"]["message"]
+    assert not Submission.objects.filter(month="2019-06", uploaded_by=partner_a).exists()

@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,10 @@ from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.imports import (
     ImportRefused,
     ImportResult,
+    MonthClosed,
     import_file,
     organisation_of,
+    refuse_closed_month,
 )
 from kipu.web.submissions.models import Submission
 from kipu.web.submissions.queries import history_frame, submission_summary
@@ -58,9 +60,11 @@ def import_rows(
     accept_issues: bool = False,
     uploaded_by: User | None = None,
     lang: str = "en",
+    open_only: bool = False,
 ) -> ImportResult:
     """Validate JSON rows (canonical column names as keys) for (organisation, month) and store
-    them as `import_file` stores a file: same rules, same service, same result."""
+    them as `import_file` stores a file: same rules, same service, same result (MonthClosed
+    with `open_only` when the month was locked while they were validated)."""
     reference = reference_data(platform, int(month[:4]))
     result = ImportResult(
         validate_rows(
@@ -82,7 +86,10 @@ def import_rows(
         digest = hashlib.sha256(
             json.dumps(list(records), sort_keys=True, default=str).encode("utf-8")
         ).hexdigest()
-        _store_rows(platform, organisation, month, rows, result, digest, accept_issues, uploaded_by)
+        _store_rows(
+            platform, organisation, month, rows, result, digest, accept_issues, uploaded_by,
+            open_only,
+        )  # fmt: skip
     return result
 
 
@@ -96,7 +103,10 @@ def _store_rows(
     checksum: str,
     accept_issues: bool,
     uploaded_by: User | None,
+    open_only: bool = False,
 ) -> None:
+    if open_only:
+        refuse_closed_month(platform, month)
     # As imports._store: serialise submissions of one organisation with a row lock.
     Membership.objects.select_for_update().filter(
         platform=platform, organisation=organisation
@@ -211,6 +221,15 @@ class _RepeatedKey(ValueError):
     pass
 
 
+class _NotJson(ValueError):
+    pass
+
+
+def _constant(name: str) -> float:
+    """NaN, Infinity: no JSON (Python's reader takes them, and "inf" was stored as text)."""
+    raise _NotJson(f"{name} is not a JSON value: send a number, or null for no value")
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object whose keys are all different: `{"total_monthly": 10, "total_monthly":
     100}` kept the last value, with no issue."""
@@ -224,16 +243,31 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json_rows(request: HttpRequest) -> list[dict[str, Any]]:
     try:
-        data = json.loads(_read_body(request) or b"null", object_pairs_hook=_object)
+        data = json.loads(
+            _read_body(request) or b"null", object_pairs_hook=_object, parse_constant=_constant
+        )
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ApiError(400, f"the body is not JSON: {error}") from None
-    except _RepeatedKey as error:
+    except (_RepeatedKey, _NotJson) as error:
         raise ApiError(400, str(error)) from None
+    except RecursionError:  # `[[[…` thousands deep: Python's reader gives up
+        raise ApiError(400, "the body is not JSON Kipu reads: nested too deep") from None
     rows = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise ApiError(400, 'the JSON body must be {"rows": [{column: value, …}, …]}')
     if len(rows) > MAX_ROWS:
         raise ApiError(413, f"more than {MAX_ROWS:,} rows: send a file instead")
+    # A cell is text, a number, true/false or null: an object or a list was stored as Python's
+    # text of it ("{'a': 1}") in a text column.
+    nested = [
+        n for n, row in enumerate(rows, 1) if any(isinstance(v, dict | list) for v in row.values())
+    ]
+    if nested:
+        raise ApiError(
+            400,
+            "a value must be text, a number, true/false or null, not an object or a list",
+            details={"rows": nested[:100]},
+        )
     # No database stores a NUL in text (PostgreSQL refuses it), and a lone surrogate
     # (`\\ud800`, half a character) is no text at all: refused here, as a bad request.
     bad = [number for number, row in enumerate(rows, 1) if _unstorable(row)]
@@ -306,10 +340,11 @@ def submit(call: Call) -> HttpResponse:
         "lang": params["lang"],
         "accept_issues": params["accept_issues"],
         "uploaded_by": call.user,
+        "open_only": call.scope.role in ("admin", "partner"),  # as `_check_allowed`
     }
     media = _media(call.request)
     if media == "application/json":
-        result = import_rows(call.platform, _json_rows(call.request), **options)
+        result = _closed_403(import_rows, call.platform, _json_rows(call.request), **options)
     elif media in ("multipart/form-data", "application/octet-stream", *SUFFIXES):
         with _uploaded_file(call.request) as path:
             if is_large(path):  # answered at once; a background job stores it (kipu.web.jobs)
@@ -325,7 +360,7 @@ def submit(call: Call) -> HttpResponse:
                 )
                 return job_answer(job, status=202)
             try:
-                result = import_file(call.platform, path, **options)
+                result = _closed_403(import_file, call.platform, path, **options)
             except ImportRefused as error:
                 raise ApiError(400, str(error)) from None
     else:
@@ -343,3 +378,12 @@ def submit(call: Call) -> HttpResponse:
             },
         )
     return _answer(call, result)
+
+
+def _closed_403(store: Callable[..., ImportResult], /, *args: Any, **kwargs: Any) -> ImportResult:
+    """`store(*args, **kwargs)`, answering 403 when the month was locked while the rows were
+    validated (`open_only`), as a locked month is answered before."""
+    try:
+        return store(*args, **kwargs)
+    except MonthClosed as error:
+        raise ApiError(403, str(error), details={"month": kwargs.get("month")}) from None

@@ -30,6 +30,7 @@ from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.submissions.imports import (
     ImportProgress,
     ImportResult,
+    MonthClosed,
     checksum_of,
     import_file,
 )
@@ -163,8 +164,12 @@ def upload_submission(
             lang=lang,
             progress=progress,
             on_stored=audited,
+            open_only=True,
         )
         upload = _settle(platform, organisation, month, path, result, user, ip)
+    except MonthClosed as error:  # locked while the file was validated
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise UploadRefused(str(error)) from None
     except BaseException:
         shutil.rmtree(path.parent, ignore_errors=True)
         raise

@@ -21,7 +21,7 @@ from kipu.core.text import normalise
 from kipu.core.validation import ValidationResult, validate_file
 from kipu.web.platforms.models import Membership, Organisation, Platform
 from kipu.web.platforms.queries import reference_data
-from kipu.web.submissions.models import Submission
+from kipu.web.submissions.models import MonthStatus, Submission
 from kipu.web.submissions.queries import history_frame
 from kipu.web.submissions.services import insert_rows, key_maps, store_submission
 
@@ -33,6 +33,20 @@ ImportProgress = Callable[[str, int, int | None], None]
 
 class ImportRefused(Exception):
     """The request itself is wrong (unknown organisation, missing month): nothing was read."""
+
+
+class MonthClosed(ImportRefused):
+    """The month was locked while the file was validated (`import_file`'s `open_only`)."""
+
+
+def refuse_closed_month(platform: Platform, month: str) -> None:
+    """MonthClosed when `month` is locked or published; in a storing transaction, after the
+    month's status row is locked: a lock made while the file was being validated (outside
+    any transaction) is seen here."""
+    closed = [MonthStatus.Status.LOCKED, MonthStatus.Status.PUBLISHED]
+    found = MonthStatus.objects.select_for_update().filter(platform=platform, month=month)
+    if any(row.status in closed for row in found):
+        raise MonthClosed(f"{month} is locked: it takes no new submissions")
 
 
 @dataclass
@@ -139,6 +153,7 @@ def import_file(
     lang: str = "en",
     progress: ImportProgress | None = None,
     on_stored: Callable[[list[Submission]], None] | None = None,
+    open_only: bool = False,
 ) -> ImportResult:
     """Validate `path` and, if it may be stored, store it.
 
@@ -148,6 +163,8 @@ def import_file(
     `on_stored` is called with the submissions stored, in the transaction that stores them
     (their audit records): the validation runs outside it, so a long file holds the
     database's write lock (SQLite's, for the whole database) only while it is stored.
+    `open_only` (partners' uploads): raises MonthClosed, storing nothing, if the month was
+    locked meanwhile.
     """
     if (organisation is None) != (month is None):
         raise ImportRefused("give both the organisation and the month, or neither (all months)")
@@ -186,6 +203,7 @@ def import_file(
         uploaded_by=uploaded_by,
         progress=progress,
         on_stored=on_stored,
+        open_only=open_only,
     )
     return result
 
@@ -203,7 +221,10 @@ def _store(
     uploaded_by: User | None,
     progress: ImportProgress | None,
     on_stored: Callable[[list[Submission]], None] | None = None,
+    open_only: bool = False,
 ) -> None:
+    if open_only and month is not None:
+        refuse_closed_month(platform, month)
     _store_file(platform, path, rows, result, organisation, month, accept_issues, uploaded_by,
                 progress)  # fmt: skip
     if on_stored is not None and result.stored:
