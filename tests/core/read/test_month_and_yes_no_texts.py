@@ -83,3 +83,36 @@ def test_a_number_is_a_yes_or_a_no_only_as_1_or_0(text: str) -> None:
 )
 def test_words_stay_yes_or_no(text: str, answer: bool) -> None:
     assert parse_yes_no(text) is answer
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    day=st.integers(1, 33),
+    month=st.integers(1, 12),
+    year=st.integers(2018, 2030),
+    form=st.sampled_from(["{d:02d}/{m:02d}/{y}", "{m:02d}/{d:02d}/{y}", "{d} de {name} de {y}"]),
+    submission=st.sampled_from([None, "2019-11"]),
+)
+def test_a_day_that_does_not_exist_names_no_month(
+    day: int, month: int, year: int, form: str, submission: str | None
+) -> None:
+    """A tester's: 31/11/2019, 02/31/2019 and "32 de noviembre de 2019" read as November."""
+    names = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+             "septiembre", "octubre", "noviembre", "diciembre"]  # fmt: skip
+    text = form.format(d=day, m=month, y=year, name=names[month - 1])
+    reading = read_months([text], submission)[text]
+    if reading.month is not None:
+        y, m = map(int, reading.month.split("-"))
+        assert (
+            _exists(y, m, day)
+            or (form.startswith("{m") and _exists(y, m, month))
+            or (form.startswith("{d:") and _exists(y, m, month))
+        ), (text, reading)
+    if not _exists(year, month, day) and form.startswith("{d}"):
+        assert reading.month is None, (text, reading)
+
+
+@pytest.mark.parametrize("text", ["2019,1", " 2019,1 "])
+def test_year_comma_one_is_january_or_october_too(text: str) -> None:
+    assert read_months([text])[text].code == AMBIGUOUS_DATE
+    assert read_months([text], "2019-10")[text].month == "2019-10"

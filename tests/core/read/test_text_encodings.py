@@ -20,7 +20,7 @@ from kipu.core.read import ReadError, read_5w  # noqa: E402
 from kipu.core.read.textfile import _UTF8_LETTER  # noqa: E402
 
 # Letters of the field's languages, all in Windows-1252: Spanish, Portuguese, French.
-LETTERS = "aeinoñáéíóúüçãõâêôàèÑÁÉÍÓÚÇÃ€ºª°¿¡“”–"
+LETTERS = "aeinoñáéíóúüçãõâêôàèÑÁÉÍÓÚÇÃ€ºª°¿¡“”–«»"
 # A Windows-1252 text whose bytes are also UTF-8 letters ("Ã¡" is "á" in UTF-8) is not told
 # apart by any reader: such texts are left out (the real ones are mojibake already).
 TEXTS = (
@@ -69,6 +69,14 @@ def test_two_encodings_are_refused_at_the_first_line_that_is_not_utf8(
         read_5w(path)
     assert refused.value.text("en").startswith(f"mixed.csv: line {pasted + 2} is not UTF-8")
     assert "mezcla dos codificaciones" in refused.value.text("es")
+
+
+@pytest.mark.parametrize("name", ["«PERÚ»", "“PERÚ”", "PERÚ–LIMA", "ATENCIÓN»", "Ú¿"])
+def test_spanish_windows_text_is_no_mixed_encoding(tmp_path: Path, name: str) -> None:
+    """A fresh tester's: Ú (0xDA) before », ” or – looked like a UTF-8 letter, and plain
+    Windows-1252 files were refused as mixing two encodings."""
+    path = _file(tmp_path / "plain.csv", [name, "Niños"], "cp1252")
+    assert read_5w(path).frame["activity_name"].to_list() == [name, "Niños"]
 
 
 @pytest.mark.parametrize("byte", [0x81, 0x8D, 0x8F, 0x90, 0x9D])

@@ -477,6 +477,7 @@ def test_missing_repeat_is_a_file_level_error(form: SurveyForm, tmp_path: Path) 
         ({"needs/health": "1.0", "needs/food": "0.0"}, ["health"]),  # a CSV of floats
         ({"needs/health": " TRUE "}, ["food", "health"]),
         ({"needs/health": "1.00", "needs/food": "Sí"}, ["food", "health"]),
+        ({"needs/health": "1,0", "needs/food": "0,0"}, ["health"]),  # a Spanish CSV of floats
     ],
 )
 def test_split_flags_read_as_written(

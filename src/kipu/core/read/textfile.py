@@ -97,12 +97,15 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
         raise unreadable("not-cp1252", name, line=_line(data, at), byte=f"{data[at]:02X}") from None
 
 
-# A UTF-8 letter of two or three bytes. Windows-1252 text holds such a pair only as mojibake
-# ("Ã±" is "ñ" in UTF-8): a file that is not UTF-8 but holds one mixes two encodings (a
-# description pasted from another file), and decoding it whole as Windows-1252 turned every
-# "Niños" of its UTF-8 part into "NiÃ±os" with no issue.
+# A UTF-8 letter of the field's languages: Latin letters (U+00A0-U+024F, two bytes), general
+# punctuation and currency signs (U+2000-U+206F, U+20A0-U+20CF, three bytes). Windows-1252
+# text holds such bytes only as mojibake ("Ã±" is "ñ" in UTF-8): a file that is not UTF-8 but
+# holds one mixes two encodings (a description pasted from another file), and decoding it
+# whole as Windows-1252 turned every "Niños" of its UTF-8 part into "NiÃ±os" with no issue.
+# Other pairs are ordinary Spanish text: "Ú»" (0xDA 0xBB) would be an Arabic letter.
 _UTF8_LETTER = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+    rb"[\xc2-\xc8][\x80-\xbf]|\xc9[\x80-\x8f]"
+    rb"|\xe2\x80[\x80-\xbf]|\xe2\x81[\x80-\xaf]|\xe2\x82[\xa0-\xbf]|\xe2\x83[\x80-\x8f]"
 )
 
 

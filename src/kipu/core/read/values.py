@@ -278,8 +278,9 @@ def _is_day(year: int, month: int, day: int) -> bool:
     return True
 
 
-# Excel writes the number 2019.10 (October) as "2019.1" in a CSV, as it writes January.
-_YEAR_DOT_ONE = re.compile(r"\s*(\d{4})\.1\s*")
+# Excel writes the number 2019.10 (October) as "2019.1" in a CSV, as it writes January
+# (and as "2019,1" where the decimal mark is a comma).
+_YEAR_DOT_ONE = re.compile(r"\s*(\d{4})[.,]1\s*")
 
 
 def _numeric_dates(tokens: list[str]) -> tuple[int, int, int] | None:
@@ -317,13 +318,20 @@ def _plain_month(tokens: list[str], raw: str, submission: str | None) -> str | N
     if len(months) != 1 or len(words) != 1:
         return None
     four = [int(t) for t in tokens if t.isdigit() and len(t) == 4]
-    if four:
+    days = [int(t) for t in tokens if t.isdigit() and len(t) <= 2]
+    if len(four) > 1 or len(days) > 1:
+        return None  # "noviembre 2019 2020": which year?
+    if four:  # with a day, one that exists: "32 de noviembre de 2019" is none
+        if days and not _is_day(four[0], months[0], days[0]):
+            return None
         return _month(four[0], months[0])
     # Two digits are a year only joined after the name (nov-19); "15-mar", "12 March" and
     # "March 12" are days of a month whose year the cell does not say.
     if len(tokens) == 2 and _NAME_YY.match(raw.strip()) and tokens[1].isdigit():
         return _month(_year(tokens[1]), months[0])
     if submission and int(submission[5:]) == months[0]:
+        if days and not _is_day(int(submission[:4]), months[0], days[0]):
+            return None  # "31 de noviembre"
         return submission  # "Noviembre" (or "15 de noviembre") in a November submission
     return None
 
@@ -388,7 +396,10 @@ def _read_month(text: str, orders: set[str], submission: str | None = None) -> M
     if parts is None:
         return MonthReading(None, INVALID_MONTH, suggestion=_suggest_month(tokens, submission))
     first, second, year = parts
-    day_first, month_first = _month(year, second), _month(year, first)
+    day_first = _month(year, second) if _is_day(year, second, first) else None
+    month_first = _month(year, first) if _is_day(year, first, second) else None
+    if day_first is None and month_first is None:
+        return MonthReading(None, INVALID_MONTH)  # 31/11/2019: no such day either way
     if first > 31 or second > 31 or (first > 12 and second > 12):
         return MonthReading(None, INVALID_MONTH)
     if day_first is None or month_first is None or day_first == month_first:

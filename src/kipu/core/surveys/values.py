@@ -61,9 +61,11 @@ def date_of(text: pl.Expr) -> pl.Expr:
 
 
 def flag_of(text: pl.Expr) -> pl.Expr:
-    """A split select_multiple cell (1/0, True/False; 1.0 and 0.0 as a CSV of floats writes
-    them): true, false, or null when neither (`invalid-choice-flag`)."""
-    key = text.fill_null("").str.strip_chars().str.to_lowercase().str.replace(r"^([01])\.0*$", "$1")
+    """A split select_multiple cell (1/0, True/False; 1.0 and 0.0, or 1,0 and 0,0, as a CSV
+    of floats writes them): true, false, or null when neither (`invalid-choice-flag`)."""
+    key = (
+        text.fill_null("").str.strip_chars().str.to_lowercase().str.replace(r"^([01])[.,]0*$", "$1")
+    )
     return (
         pl.when(key.is_in(sorted(_TRUE)))
         .then(True)
