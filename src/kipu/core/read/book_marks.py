@@ -1,83 +1,308 @@
-"""The marks (`kipu.core.read.marks`) of the other workbook formats: XLS error cells, read with
-xlrd; ODS formulas without a value and merged ranges, parsed from content.xml, and ODS files
-whose values calamine misreads, refused.
+"""The marks (`kipu.core.read.marks`) of the other workbook formats, and the cells whose value
+calamine reads otherwise than the spreadsheet shows it, with the text to read instead.
+
+XLS, read with xlrd and the BIFF records it keeps: error cells; formulas of a workbook that
+no spreadsheet program calculated (no RECALCID record: xlwt, Apache POI), which hold a
+placeholder instead of their value; numbers shown in another currency than the US dollar
+(`[$S/-280A] #,##0.00`) or as a percentage. ODS, parsed from content.xml: errors (LibreOffice's
+`calcext:value-type="error"`, or an error's text shown over another value, as Excel's ODS
+export writes them), formulas without a value, merged ranges, text calamine reads blank or
+joined (a cell without a value type; `text:line-break`, `text:tab`), numbers without their
+value, currency and percentage cells. ODS files whose values calamine misreads are refused.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import struct
+import unicodedata
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.errors import unreadable
-from kipu.core.read.marks import ERROR, FORMULA_NO_VALUE, Mark, Range
+from kipu.core.read.marks import (
+    ERROR,
+    EXCEL_ERRORS,
+    FORMULA_NO_VALUE,
+    UNREADABLE_VALUE,
+    Mark,
+    Range,
+)
+from kipu.core.read.values import NOT_USD, read_number
+
+Place = tuple[int, int]  # (row 1-based, col 0-based), as marks place cells
+
+
+@dataclass
+class Found:
+    """What one sheet's cells are beyond calamine's values: `marks`, `merged` ranges (ODS;
+    calamine gives the other formats'), and `texts`: the text to read in a cell instead of
+    calamine's value (the currency amount `S/ 100.00` for 100, `1\\n5` for 15)."""
+
+    marks: list[Mark] = field(default_factory=list)
+    merged: list[Range] = field(default_factory=list)
+    texts: dict[Place, str] = field(default_factory=dict)
+    beyond: Place | None = None  # a marked cell past the limits, or past `_MOST_FOUND` of them
+
+
+# Currencies that are the US dollar, as a format or a cell names them: their amounts are
+# read as numbers, as a CSV's `$ 100` is.
+_DOLLARS = frozenset({"$", "US$", "US $", "USD", "U$S"})
+_ISO_CODE = re.compile("[A-Z]{3}")  # a currency's ISO 4217 code, as a number format shows it
 
 # --- XLS -------------------------------------------------------------------------------------
 
+_BOF, _EOF, _FORMULA, _RECALCID = 0x0809, 0x000A, 0x0006, 0x01C1
 
-def xls_marks(path: Path, sheet: str) -> list[Mark]:
-    """Error cells of one sheet of an XLS (Excel 97-2003) file, which calamine reads as empty.
 
-    Read with xlrd, which keeps each cell's type; a formula's value is always saved in this
-    format by the programs that write it, so only errors are marked.
-    """
+def xls_marks(path: Path, sheet: str) -> Found:
+    """Error cells (which calamine reads as empty), formulas without a computed value, and
+    numbers shown in another currency or as a percentage, of one sheet of an XLS file, read
+    with xlrd. Excel and LibreOffice calculate every formula before they save and write a
+    RECALCID record; xlwt (pandas before 2.0) and Apache POI write neither the record nor the
+    results (xlwt an empty text, POI 0), and Excel recalculates such a workbook on opening it:
+    there every formula has no value, as in an XLSX flagged `fullCalcOnLoad`. BIFF5 and older
+    files (no RECALCID yet) are trusted."""
     import xlrd
 
+    book = _open_xls(path, formatting=True) or _open_xls(path, formatting=False)
+    if book is None:  # calamine, which read the same file, reports broken ones
+        return Found()
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
-        try:
-            found = book.sheet_by_name(sheet)
-            return [
-                (row + 1, col, ERROR, xlrd.error_text_from_code.get(found.cell_value(row, col)))
-                for col in range(found.ncols)
-                for row, kind in enumerate(found.col_types(col))
-                if kind == xlrd.XL_CELL_ERROR
-            ]
-        finally:
-            book.release_resources()
-    except Exception:  # noqa: BLE001 - calamine, which read the same file, reports broken ones
-        return []
+        index = book.sheet_names().index(sheet)
+        formulas = set(_uncalculated_formulas(book, index))
+        found = book.sheet_by_index(index)
+        marks: list[Mark] = [(row + 1, col, FORMULA_NO_VALUE, None) for row, col in formulas]
+        marks += [
+            (row + 1, col, ERROR, xlrd.error_text_from_code.get(found.cell_value(row, col)))
+            for col in range(found.ncols)
+            for row, kind in enumerate(found.col_types(col))
+            if kind == xlrd.XL_CELL_ERROR and (row, col) not in formulas
+        ]
+        return Found(marks, [], _xls_texts(book, found) if book.formatting_info else {})
+    except Exception:  # noqa: BLE001 - as above
+        return Found()
+    finally:
+        book.release_resources()
+
+
+def _open_xls(path: Path, *, formatting: bool) -> Any:
+    """The workbook opened by xlrd, with the cells' formats if asked (xlrd may not read the
+    formats of a file whose values it reads), or None."""
+    import xlrd
+
+    try:  # xlrd writes its warnings to stdout, which may be a command's JSON output
+        return xlrd.open_workbook(
+            str(path), on_demand=True, formatting_info=formatting, logfile=io.StringIO()
+        )
+    except Exception:  # noqa: BLE001 - any failure: the caller does without
+        return None
+
+
+def _uncalculated_formulas(book: Any, index: int) -> Iterator[tuple[int, int]]:
+    """(row, col), 0-based, of the sheet's formulas when no program calculated the workbook:
+    a BIFF8 workbook whose globals hold no RECALCID record. xlrd reads only a formula's
+    saved result; the FORMULA records are read from the workbook stream it keeps
+    (`mem`, `base`, `_sh_abs_posn`: xlrd 2.0.1 is its last release)."""
+    if book.biff_version != 80:
+        return
+    end = book.base + book.stream_len
+    if any(code == _RECALCID for code, _ in _records(book.mem, book.base, end)):
+        return
+    for code, at in _records(book.mem, book._sh_abs_posn[index], end):
+        if code == _FORMULA:
+            row, col = struct.unpack_from("<HH", book.mem, at)
+            yield row, col
+
+
+def _records(mem: Any, pos: int, end: int) -> Iterator[tuple[int, int]]:
+    """(code, start of its data) of each record of the BIFF8 substream at `pos`, through its
+    EOF; the records of substreams inside it (an embedded chart's) are left out."""
+    depth = 0
+    while pos + 4 <= end:
+        code, size = struct.unpack_from("<HH", mem, pos)
+        if code == _BOF:
+            depth += 1
+        elif code == _EOF:
+            depth -= 1
+            if depth <= 0:
+                return
+        elif depth == 1:
+            yield code, pos + 4
+        pos += 4 + size
+
+
+def _xls_texts(book: Any, sheet: Any) -> dict[Place, str]:
+    """The number cells shown in another currency than the dollar, or as a percentage,
+    with the text they show (near enough: `S/100`, `5%`)."""
+    import xlrd
+
+    shown = {}
+    for index, xf in enumerate(book.xf_list):
+        code = book.format_map.get(xf.format_key)
+        written = "" if code is None else code.format_str
+        if set(written) & set('%"\\[$') or not written.isascii():  # may show more than digits
+            shown[index] = _sections(written)
+    texts: dict[Place, str] = {}
+    if not shown:
+        return texts
+    for row in range(sheet.nrows):
+        for col, kind in enumerate(sheet.row_types(row)):
+            if kind == xlrd.XL_CELL_NUMBER and (xf := sheet.cell_xf_index(row, col)) in shown:
+                text = _shown(sheet.cell_value(row, col), shown[xf])
+                if text is not None:
+                    texts[(row + 1, col)] = text
+    return texts
+
+
+@dataclass
+class _Section:
+    """One section of an Excel number format (`pos;neg;zero;text`): the literal text shown
+    before and after the digits, the currency of a `[$€-407]` tag, and whether it shows a
+    percentage (the value times 100)."""
+
+    before: str = ""
+    after: str = ""
+    currency: str | None = None
+    percent: bool = False
+    digits: bool = False
+
+    def add(self, text: str) -> None:
+        if self.digits:
+            self.after += text
+        else:
+            self.before += text
+
+
+def _sections(code: str) -> list[_Section]:
+    """An Excel number format's sections, read as Excel shows them: quoted text, escaped
+    characters, `[$S/-280A]` currency tags, spaces, `$` and characters outside ASCII (€, £)
+    are shown as written; `_x` (a space) and `*x` (a fill) are not, nor are other tags
+    (`[Red]`), nor the signs and brackets of a negative section (its text is signed)."""
+    sections, section, at = [], _Section(), 0
+    while at < len(code):
+        char = code[at]
+        if char == ";":
+            sections.append(section)
+            section = _Section()
+        elif char == '"':
+            close = code.find('"', at + 1) % (len(code) + 1)  # unclosed: to the end
+            section.add(code[at + 1 : close])
+            at = close
+        elif char in "\\_*":
+            section.add(code[at + 1 : at + 2] if char == "\\" else "")
+            at += 1
+        elif char == "[":
+            close = code.find("]", at) % (len(code) + 1)
+            tag = code[at + 1 : close]
+            if tag.startswith("$") and tag[1:].split("-")[0]:
+                section.currency = tag[1:].split("-")[0]
+                section.add(section.currency)
+            at = close
+        elif char == "%":
+            section.percent = True
+        elif char in "0#?":
+            section.digits = True
+        elif char in " $" or ord(char) > 127:
+            section.add(char)
+        at += 1
+    return [*sections, section]
+
+
+def _shown(value: float, sections: list[_Section]) -> str | None:
+    """The text a number cell shows when that is not the number itself: a percentage, or an
+    amount in another currency than the US dollar (which values read like a CSV's text);
+    None when the cell shows the number, in dollars or with other words (`0 "people"`)."""
+    section = sections[0]
+    if value < 0 and len(sections) > 1:
+        section = sections[1]
+    elif value == 0 and len(sections) > 2:
+        section = sections[2]
+    number = _plain(value * 100 if section.percent else value)
+    text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
+    if section.percent:
+        return text
+    if section.currency is not None and section.currency.strip().upper() not in _DOLLARS:
+        return text
+    if _other_currency(section.before, "{}1") or _other_currency(section.after, "1{}"):
+        return text
+    return None
+
+
+def _other_currency(written: str, number: str) -> bool:
+    """Whether text a format shows by the digits names another currency than the US dollar:
+    one the values know (`S/`, `soles`: `S/ 1` is `currency-not-usd` in a CSV), a currency
+    sign (`¥`, `RD$`, `$U`) or an ISO code (`UYU`); not `$`, `US$`, `USD`, nor words (`0
+    "personas"`), with which the cell shows its number."""
+    written = written.strip()
+    if not written or written.upper() in _DOLLARS:
+        return False
+    if any(unicodedata.category(c) == "Sc" for c in written) or _ISO_CODE.fullmatch(written):
+        return True
+    return read_number(number.format(written), set(), set(), amount=True).code == NOT_USD
+
+
+def _plain(number: float) -> str:
+    """A number as Python writes it shortest, without a needless `.0` (5, 0.05, 1e+20)."""
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
 # --- ODS -------------------------------------------------------------------------------------
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _ODS_VALUE_KIND = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+_ODS_CELLS = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+# The attribute holding the value of each value type (ODF 1.3 part 3, §19.389, table 14). A
+# `string` cell's value is its text when it has no `office:string-value`; `void` has none.
+_VALUE_OF = {
+    "float": f"{_ODS_OFFICE}value",
+    "percentage": f"{_ODS_OFFICE}value",
+    "currency": f"{_ODS_OFFICE}value",
+    "date": f"{_ODS_OFFICE}date-value",
+    "time": f"{_ODS_OFFICE}time-value",
+    "boolean": f"{_ODS_OFFICE}boolean-value",
+}
+_PARAGRAPH = f"{_ODS_TEXT}p"
+_LAYOUT = {f"{_ODS_TEXT}line-break": "\n", f"{_ODS_TEXT}tab": "\t"}
+_WHITE = re.compile(r"[ \t\r\n]+")
+# A sheet's marked cells beyond this many are refused (`Found.beyond`): a row repeated a
+# million times over 300 such cells is a few bytes of XML.
+_MOST_FOUND = 2_000_000
 
 
-def ods_marks(
-    path: Path,
-) -> tuple[dict[str, list[Mark]], dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]]:
-    """Formulas without a value, and merged ranges, per sheet of an ODS file.
+def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
+    """What each sheet of an ODS file holds beyond calamine's values (`Found`), by name.
 
-    Parsed only when content.xml holds a formula or a merged cell at all. Raises ReadError for
-    a file with coded values (`_ODS_CODED`), which calamine misreads without complaint.
+    Parsed only when content.xml may hold such a cell (`_may_hold`). Raises ReadError for a
+    file with coded values (`_ODS_CODED`), which calamine misreads without complaint.
     """
     import xml.etree.ElementTree as ET
 
-    marks: dict[str, list[Mark]] = {}
-    merged: dict[str, list[Range]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             content = archive.read("content.xml")
     except (KeyError, zipfile.BadZipFile, OSError):
-        return marks, merged
+        return {}
     if (b"&" in content or b"<![" in content) and _ODS_CODED.search(content):
         raise unreadable("coded-values", path.name)
-    hints = (b"table:formula", b"-spanned", b'value-type="error"')
-    if not any(hint in content for hint in hints):
-        return marks, merged
+    if not _may_hold(content):
+        return {}
     try:
         root = ET.fromstring(content)
     except ET.ParseError:
-        return marks, merged
-    for table in root.iter(f"{_ODS_TABLE}table"):
-        name = table.get(f"{_ODS_TABLE}name", "")
-        sheet_marks, sheet_merged = _ods_table(table)
-        marks[name], merged[name] = sheet_marks, sheet_merged
-    return marks, merged
+        return {}
+    return {
+        table.get(f"{_ODS_TABLE}name", ""): _ods_table(table, limits)
+        for table in root.iter(f"{_ODS_TABLE}table")
+    }
 
 
 # A CDATA section (calamine reads its text blank), or a reference in a value attribute
@@ -86,34 +311,191 @@ def ods_marks(
 _ODS_CODED = re.compile(rb"""<!\[CDATA\[|office:(?!string-)[\w-]*value\s*=\s*(?:"[^"]*&|'[^']*&)""")
 
 
-def _ods_table(table: Any) -> tuple[list[Mark], list[Range]]:
-    marks: list[Mark] = []
-    merged: list[Range] = []
+def _without(word: str) -> str:
+    """A regular expression for a run of a tag's characters (no `>`) without `word` (whose
+    first letter occurs in it once): Rust's, which polars runs, has no lookahead (Python's
+    took eight times as long). A step of the run is a character other than the first letter,
+    or the first letter, tries that stop at it again (`av`, `alv` for `value=`), and a try
+    that fails (`a` then anything but `l`, `v`, `>`); the run may end in a try."""
+    first, tail = re.escape(word[0]), word[1:]
+    again = "|".join(re.escape(tail[:k]) + first for k in range(len(tail)))
+    fails = "|".join(
+        f"{re.escape(tail[:k])}[^{re.escape(tail[k])}{first}>]" for k in range(len(tail))
+    )
+    ends = "".join(f"(?:{re.escape(c)}" for c in tail[:-1]) + ")?" * (len(tail) - 1)
+    tries = f"{first}(?:{again})*"
+    return f"(?:[^{first}>]|{tries}(?:{fails}))*(?:{tries}{ends})?"
+
+
+_PREFIX = r"(?:[\w.-]+:)?"  # any namespace prefix: writers other than LibreOffice choose theirs
+_CELL = r"(?:covered-)?table-cell"
+_ERROR_TEXT = "|".join(re.escape(e) for e in sorted(EXCEL_ERRORS, key=len)[::-1])
+# What a cell `_ods_reading` marks or reads otherwise may look like, in any prefix and quote: a
+# formula, a merged range, `&#`, layout in a text, a value type other than the five whose
+# cells calamine reads right, an error's text, a cell with text and no value type, a number,
+# date, time or boolean without its value attribute.
+_ODS_HINT = "|".join(
+    [
+        r"formula|-spanned|&#|line-break|[<:]tab[\s/>]",
+        r"value-type\s*=\s*[\"'](?:[^fdtbs\"']|f[^l]|d[^a]|t[^i]|b[^o]|s[^t])",
+        r">\s*(?:" + _ERROR_TEXT + r")\s*<",
+        _CELL + _without("value-type=") + r">\s*<" + _PREFIX + r"p[\s/>]",
+        _CELL
+        + _without("value=")
+        + r"value-type\s*=\s*[\"'](?:float|date|time|boolean)"
+        + _without("value=")
+        + ">",
+    ]
+)
+_HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
+
+
+def _may_hold(content: bytes) -> bool:
+    """Whether content.xml may hold a cell with a mark or a text to read (`_ODS_HINT`).
+
+    Parsing content.xml costs ten times as much as this search. It is run by polars, eight
+    chunks of about 1 MB at a time; chunks end after a row's tag (`table-row>`), so no cell
+    is cut."""
+    import polars as pl
+
+    start = 0
+    while start < len(content):
+        batch: list[str] = []
+        while start < len(content) and len(batch) < _HINT_BATCH:
+            end = content.find(b"table-row>", start + _HINT_CHUNK)
+            end = len(content) if end < 0 else end + len(b"table-row>")
+            batch.append(content[start:end].decode("utf-8", "replace"))
+            start = end
+        if pl.Series(batch, dtype=pl.Utf8).str.contains(_ODS_HINT).any():
+            return True
+    return False
+
+
+def _ods_table(table: Any, limits: Limits) -> Found:
+    """One sheet's `Found`: marks and texts of repeated rows and cells repeated with them,
+    within the limits (`Found.beyond` says where the first one past them is)."""
+    found = Found()
     row = 0
     for element in table.iter(f"{_ODS_TABLE}table-row"):
-        repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
-        col = 0
-        for cell in element:
-            if cell.tag not in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
-                continue
-            span = min(int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1")), 16384)
-            down = int(cell.get(f"{_ODS_TABLE}number-rows-spanned", "1"))
-            across = int(cell.get(f"{_ODS_TABLE}number-columns-spanned", "1"))
-            if down > 1 or across > 1:
-                merged.append(((row, col), (row + down - 1, col + across - 1)))
-            marks.extend(_ods_cell_marks(cell, row, col, span))
-            col += span
-        row += min(repeat, 1_048_576)
-    return marks, merged
+        repeat = _count(element.get(f"{_ODS_TABLE}number-rows-repeated"))
+        readings = _ods_row(element, row, found)
+        for col, span, kind, detail, text in readings:
+            rows = range(row, min(row + repeat, limits.max_rows))
+            cols = range(col, min(col + span, limits.max_columns))
+            many = len(found.marks) + len(found.texts) + len(rows) * len(cols) > _MOST_FOUND
+            if len(rows) < repeat or len(cols) < span or many:
+                found.beyond = (row + repeat, col + span)
+                return found
+            for r in rows:
+                for c in cols:
+                    if kind is not None:
+                        found.marks.append((r + 1, c, kind, detail))
+                    if text is not None:
+                        found.texts[(r + 1, c)] = text
+        row += repeat
+    return found
 
 
-def _ods_cell_marks(cell: Any, row: int, col: int, span: int) -> list[Mark]:
-    """An error value (LibreOffice writes its text in text:p, and an empty string value
-    that calamine reads), or a formula with no value at all."""
-    if cell.get(_ODS_VALUE_KIND) == "error":
-        text = "".join(cell.itertext()).strip() or "#N/A"
-        return [(row + 1, col + i, ERROR, text) for i in range(span)]
-    has_value = cell.get(f"{_ODS_OFFICE}value-type") is not None or len(list(cell)) > 0
-    if cell.get(f"{_ODS_TABLE}formula") and not has_value:
-        return [(row + 1, col + i, FORMULA_NO_VALUE, None) for i in range(span)]
-    return []
+_Reading = tuple[int, int, str | None, str | None, str | None]  # col, span, kind, detail, text
+
+
+def _ods_row(element: Any, row: int, found: Found) -> list[_Reading]:
+    """The cells of one row that carry a mark or a text to read; its merged ranges are added
+    to `found`."""
+    readings: list[_Reading] = []
+    col = 0
+    for cell in element:
+        if cell.tag not in _ODS_CELLS:
+            continue
+        span = min(_count(cell.get(f"{_ODS_TABLE}number-columns-repeated")), 16384)
+        down = _count(cell.get(f"{_ODS_TABLE}number-rows-spanned"))
+        across = _count(cell.get(f"{_ODS_TABLE}number-columns-spanned"))
+        if down > 1 or across > 1:
+            found.merged.append(((row, col), (row + down - 1, col + across - 1)))
+        kind, detail, text = _ods_reading(cell)
+        if kind is not None or text is not None:
+            readings.append((col, span, kind, detail, text))
+        col += span
+    return readings
+
+
+def _count(value: str | None) -> int:  # a repeat or a span: 1 unless a number above it
+    return max(int(value), 1) if value and value.strip().isdigit() else 1
+
+
+def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
+    """A cell's mark (kind, detail) and the text to read in it instead of calamine's value
+    (None when calamine reads it right)."""
+    kind = cell.get(f"{_ODS_OFFICE}value-type")
+    shown = _ods_text(cell)
+    if cell.get(_ODS_VALUE_KIND) == "error" or shown.strip() in EXCEL_ERRORS:
+        # LibreOffice's error (an empty string value, which calamine reads), or Excel's ODS
+        # export: the error's text shown over a 0 or an empty string.
+        return ERROR, shown.strip() or "#N/A", None
+    value = cell.get(_VALUE_OF[kind]) if kind in _VALUE_OF else None
+    if cell.get(f"{_ODS_TABLE}formula") and (kind in _VALUE_OF or kind is None) and value is None:
+        return FORMULA_NO_VALUE, None, None
+    if kind in ("currency", "percentage") and value is not None:
+        return None, None, _amount_text(cell, kind, value, shown)
+    if kind is None:  # LibreOffice reads such a cell as text (its default cell type)
+        text = cell.get(f"{_ODS_OFFICE}string-value", shown)
+        return None, None, text if text.strip() else None
+    if kind == "string":
+        laid_out = cell.get(f"{_ODS_OFFICE}string-value") is None and _laid_out(cell)
+        return None, None, shown if laid_out else None
+    if value is None and shown.strip():  # a number without its value, `void` or unknown
+        return UNREADABLE_VALUE, None, None
+    return None, None, None
+
+
+def _ods_text(cell: Any) -> str:
+    """The text a cell shows, as ODF defines it (1.3 part 3, §6.1): its paragraphs one per
+    line, `text:line-break` a line break, `text:tab` a tab, `text:s` its spaces, each run of
+    white space in the XML one space. Only paragraphs are the cell's text, as LibreOffice
+    reads it: an annotation (a comment) is not."""
+    paragraphs = [p for p in cell if p.tag == _PARAGRAPH]
+    if len(paragraphs) == 1 and not len(paragraphs[0]):  # most cells: no markup to read
+        return _WHITE.sub(" ", paragraphs[0].text or "")
+    return "\n".join(map(_paragraph, paragraphs))
+
+
+def _paragraph(element: Any) -> str:
+    parts = [_WHITE.sub(" ", element.text or "")]
+    for child in element:
+        if child.tag in _LAYOUT:
+            parts.append(_LAYOUT[child.tag])
+        elif child.tag == f"{_ODS_TEXT}s":
+            parts.append(" " * min(_count(child.get(f"{_ODS_TEXT}c")), 32_767))
+        elif child.tag != f"{_ODS_TEXT}note":  # a footnote's body is not the cell's text
+            parts.append(_paragraph(child))
+        parts.append(_WHITE.sub(" ", child.tail or ""))
+    return "".join(parts)
+
+
+def _laid_out(cell: Any) -> bool:
+    """Whether a paragraph of the cell holds a line break or a tab, which calamine drops."""
+    return any(node.tag in _LAYOUT for p in cell if p.tag == _PARAGRAPH for node in p.iter())
+
+
+def _amount_text(cell: Any, kind: str, value: str, shown: str) -> str | None:
+    """The text to read in a percentage or currency cell: the percentage as shown (`5%`, not
+    0.05), an amount in another currency than the US dollar as shown (`S/ 100.00`, which
+    values read like a CSV's), or with its ISO code (`PEN 100`) when the text shown does
+    not name it; None for a US dollar amount, read as its number."""
+    if kind == "percentage":
+        return shown.strip() if "%" in shown else f"{_hundred_times(value)}%"
+    code = (cell.get(f"{_ODS_OFFICE}currency") or "").strip().upper()
+    if code in _DOLLARS:
+        return None
+    reading = read_number(shown, set(), set(), amount=True) if shown.strip() else None
+    if reading is not None and (reading.code == NOT_USD or reading.value is None):
+        return shown.strip()
+    return f"{code} {value.strip()}" if code else None
+
+
+def _hundred_times(value: str) -> str:
+    """`office:value` times 100, exactly (0.07 is 7, not 7.000000000000001)."""
+    try:
+        return format((Decimal(value.strip()) * 100).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return value.strip()

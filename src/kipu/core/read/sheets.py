@@ -3,7 +3,10 @@
 `Workbook` reads a checked upload sheet by sheet with calamine, each sheet once, and knows
 each sheet's marks (`kipu.core.read.marks`) and merged ranges. Cells that hold an Excel error
 are given the error's text (`#N/A`), as the spreadsheet shows it, instead of calamine's empty
-value, so no later stage reads them as blank.
+value, so no later stage reads them as blank; ODS and XLS cells that calamine reads otherwise
+than they show are given the text they show (`kipu.core.read.book_marks`: `S/ 100.00` for an
+amount in soles, a text's line breaks, which calamine drops). A covered cell of a merged
+range that holds a value of its own is marked `unreadable-value` (`fill_merged`).
 
 `read_table` is the reading of reference files (organisations, plans, places): the first
 visible sheet as records keyed by its header row, merged cells filled down, and a refusal
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.read.book_marks import ods_marks, xls_marks
+from kipu.core.read.book_marks import Found, ods_marks, xls_marks
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
 from kipu.core.read.marks import (
@@ -75,7 +78,7 @@ class Workbook:
         self.path, self.limits = path, limits
         self._cache: dict[str, list[list[object]]] = {}
         self._merged: dict[str, list[Range]] = {}
-        self._xls: dict[str, list[Mark]] = {}
+        self._xls: dict[str, Found] = {}
         self._format = _zip_format(path)
         # Columns (kipu.core.read.columns) are read from XLSX only, with the census.
         self.columnar = columns and self._format == "xlsx"
@@ -83,7 +86,7 @@ class Workbook:
             CellScan(path, limits, census=self.columnar) if self._format == "xlsx" else None
         )
         self._reader: object | None = None
-        self._ods: tuple[dict[str, list[Mark]], dict[str, list[Range]]] | None = None
+        self._ods: dict[str, Found] | None = None
         try:
             self._book = CalamineWorkbook.from_path(str(path))
             self.sheets = [
@@ -95,7 +98,8 @@ class Workbook:
             raise unreadable("unreadable-spreadsheet", path.name, reason=reason(error)) from None
 
     def rows(self, name: str) -> list[list[object]]:
-        """The sheet's cells; Excel error cells hold the error's text."""
+        """The sheet's cells as the spreadsheet shows them (`_as_shown`): Excel error cells
+        hold the error's text."""
         if name not in self._cache:
             try:
                 sheet = self._book.get_sheet_by_name(name)
@@ -114,11 +118,34 @@ class Workbook:
                 raise unreadable(
                     "unreadable-spreadsheet", self.path.name, reason=reason(error)
                 ) from None
-            for row, col, kind, detail in self.marks(name):
-                if kind == ERROR and row - 1 < len(rows) and col < len(rows[row - 1]):
-                    rows[row - 1][col] = detail
-            self._cache[name] = rows
+            self._cache[name] = self._as_shown(name, rows)
         return self._cache[name]
+
+    def _as_shown(self, name: str, rows: list[list[object]]) -> list[list[object]]:
+        """The cells with an error's text for an error cell, and the texts of
+        `book_marks.Found.texts` for the cells calamine reads otherwise than they show (a
+        currency amount, a text it reads blank). The rows cover every cell an ODS or XLS
+        reading marked: calamine leaves a cell it reads blank out of the sheet's size, and
+        its mark out of the table with it."""
+        found = self._found(name)
+        if found.beyond is not None:
+            down, across = found.beyond
+            raise too_large("sheet-size", self.path.name, sheet=name, rows=down, columns=across)
+        places = [(r, c) for r, c, _, _ in found.marks] + list(found.texts)
+        height = max((r for r, _ in places), default=0)
+        width = max((c + 1 for _, c in places), default=0)
+        if height > self.limits.max_rows or width > self.limits.max_columns:
+            raise too_large("sheet-size", self.path.name, sheet=name, rows=height, columns=width)
+        if height > len(rows) or (rows and width > len(rows[0])):
+            width = max(width, *map(len, rows)) if rows else width
+            rows = [row + [""] * (width - len(row)) for row in rows]
+            rows += [[""] * width for _ in range(height - len(rows))]
+        for (row, col), text in found.texts.items():
+            rows[row - 1][col] = text
+        for row, col, kind, detail in self.marks(name):
+            if kind == ERROR and row - 1 < len(rows) and col < len(rows[row - 1]):
+                rows[row - 1][col] = detail
+        return rows
 
     def columns(self, name: str) -> ColumnSheet | None:
         """The sheet read column by column, or None when that reading does not apply (see
@@ -142,24 +169,25 @@ class Workbook:
         """Formula and error cells of the sheet (see `kipu.core.read.marks`)."""
         if self._scan is not None:
             return self._scan.marks(name)
-        if self._format == "ods":
-            return self._ods_found()[0].get(name, [])
-        if self._format == "xls":
-            if name not in self._xls:
-                self._xls[name] = xls_marks(self.path, name)
-            return self._xls[name]
-        return []
+        return self._found(name).marks
 
     def merged(self, name: str) -> list[Range]:
         """The sheet's merged ranges (after `rows(name)`)."""
         if self._format == "ods":
-            return self._ods_found()[1].get(name, [])
+            return self._found(name).merged
         return self._merged.get(name, [])
 
-    def _ods_found(self) -> tuple[dict[str, list[Mark]], dict[str, list[Range]]]:
-        if self._ods is None:
-            self._ods = ods_marks(self.path)
-        return self._ods
+    def _found(self, name: str) -> Found:
+        """What the sheet's cells are beyond calamine's values, in an ODS or XLS file."""
+        if self._format == "ods":
+            if self._ods is None:
+                self._ods = ods_marks(self.path, self.limits)
+            return self._ods.get(name, Found())
+        if self._format == "xls":
+            if name not in self._xls:
+                self._xls[name] = xls_marks(self.path, name)
+            return self._xls[name]
+        return Found()
 
     def close(self) -> None:
         if self._scan is not None:
@@ -196,7 +224,9 @@ def fill_merged(rows: list[list[object]], ranges: list[Range], *, across: bool) 
     to each), or down and across (header rows: a group label over its fields). Returns a
     `merged` mark for each cell given a value and, in data rows, a `merged-across` mark for
     each cell a range covers in another column: it stays empty, as the spreadsheet shows it,
-    and the mark says why.
+    and the mark says why. A covered cell that holds a value of its own (LibreOffice keeps
+    them when asked, programs writing XLS and XLSX may) shows the range's value, not its
+    own: an `unreadable-value` mark, unless it is the range's value in the range's column.
     """
     marks: list[Mark] = []
     for (r0, c0), (r1, c1) in ranges:
@@ -206,7 +236,12 @@ def fill_merged(rows: list[list[object]], ranges: list[Range], *, across: bool) 
         name = range_name((r0, c0), (r1, c1))
         for r in range(r0, min(r1, len(rows) - 1) + 1):
             for c in range(c0, c1 + 1):
-                if (r, c) == (r0, c0) or c >= len(rows[r]) or rows[r][c] not in (None, ""):
+                if (r, c) == (r0, c0) or c >= len(rows[r]):
+                    continue
+                own = rows[r][c]
+                if own not in (None, ""):
+                    hidden = c != c0 or not _same(own, value)
+                    marks.append((r + 1, c, UNREADABLE_VALUE if hidden else MERGED, name))
                     continue
                 if c == c0 or across:
                     if value not in (None, ""):
@@ -215,6 +250,15 @@ def fill_merged(rows: list[list[object]], ranges: list[Range], *, across: bool) 
                 else:
                     marks.append((r + 1, c, MERGED_ACROSS, name))
     return marks
+
+
+def _same(one: object, other: object) -> bool:
+    """Whether two cells hold the same value (texts compared trimmed; TRUE is not 1)."""
+    if isinstance(one, str) and isinstance(other, str):
+        return one.strip() == other.strip()
+    if isinstance(one, bool) or isinstance(other, bool):
+        return one is other
+    return one == other
 
 
 # --- reference files -------------------------------------------------------------------------
