@@ -246,9 +246,7 @@ def import_(
     In the foreground with a progress bar, unless --background."""
     setup_django()
 
-    from kipu.web.audit.services import record
-    from kipu.web.submissions.imports import ImportRefused, import_file
-    from kipu.web.submissions.queries import submission_summary
+    from kipu.web.submissions.imports import ImportRefused, audit_stored, import_file
 
     platform = current_platform(platform_slug)
     check_month(month)
@@ -258,12 +256,6 @@ def import_(
     if background:
         _queue_import(platform, organisation, month, file, accept_issues, lang, output_format)
         return
-
-    def audited(stored: list[Any]) -> None:  # in the transaction that stores them
-        for submission in stored:
-            before = submission_summary(submission.replaces) if submission.replaces else None
-            after = submission_summary(submission)
-            record(cli_actor(), "import_submission", submission, before, after, platform)
 
     try:
         with _progress() as progress:
@@ -275,7 +267,7 @@ def import_(
                 accept_issues=accept_issues,
                 lang=lang,
                 progress=progress,
-                on_stored=audited,
+                on_stored=audit_stored(cli_actor(), platform),
             )
     except ImportRefused as error:
         fail([error], status=2)

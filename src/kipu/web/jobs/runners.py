@@ -291,26 +291,17 @@ def confirm_stored(job: Job, submission: Any) -> str:
 
 def _import_all_months(job: Job, path: Any, progress: Any) -> Outcome:
     """`kipu import --all-months --background`: as the command does it in the foreground."""
-    from kipu.web.audit.services import record
-    from kipu.web.submissions.imports import import_file
-    from kipu.web.submissions.queries import submission_summary
+    from kipu.web.submissions.imports import audit_stored, import_file
 
     assert job.platform is not None
     platform = job.platform
-
-    def audited(stored: list[Any]) -> None:  # in the transaction that stores them
-        for submission in stored:
-            before = submission_summary(submission.replaces) if submission.replaces else None
-            after = submission_summary(submission)
-            record(_actor(job), "import_submission", submission, before, after, platform)
-
     result = import_file(
         platform,
         path,
         accept_issues=bool(job.params.get("accept_issues")),
         lang=job.params.get("lang", "en"),
         progress=progress,
-        on_stored=audited,
+        on_stored=audit_stored(_actor(job), platform),
     )
     outcome = "stored" if result.stored else ("unchanged" if result.unchanged else "rejected")
     summary = result.validation.report.summary

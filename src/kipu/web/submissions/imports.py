@@ -192,23 +192,40 @@ def import_file(
     result.blocked = result.validation.unstorable
     if result.blocked:
         return result
-    _store(
-        platform,
-        path,
-        rows,
-        result,
-        organisation=organisation,
-        month=month,
-        accept_issues=accept_issues,
-        uploaded_by=uploaded_by,
-        progress=progress,
-        on_stored=on_stored,
-        open_only=open_only,
-    )
+    with transaction.atomic():  # the lock check, the rows and their audit record together
+        if open_only and month is not None:
+            refuse_closed_month(platform, month)
+        _store(
+            platform,
+            path,
+            rows,
+            result,
+            organisation=organisation,
+            month=month,
+            accept_issues=accept_issues,
+            uploaded_by=uploaded_by,
+            progress=progress,
+        )
+        if on_stored is not None and result.stored:
+            on_stored(result.stored)
     return result
 
 
-@transaction.atomic
+def audit_stored(actor: Any, platform: Platform) -> Callable[[list[Submission]], None]:
+    """An `on_stored` that records each stored submission as `import_submission` by
+    `actor`, with the version it replaces (`kipu import`, the all-months job)."""
+    from kipu.web.audit.services import record
+    from kipu.web.submissions.queries import submission_summary
+
+    def audited(stored: list[Submission]) -> None:
+        for submission in stored:
+            before = submission_summary(submission.replaces) if submission.replaces else None
+            after = submission_summary(submission)
+            record(actor, "import_submission", submission, before, after, platform)
+
+    return audited
+
+
 def _store(
     platform: Platform,
     path: Path,
@@ -220,28 +237,8 @@ def _store(
     accept_issues: bool,
     uploaded_by: User | None,
     progress: ImportProgress | None,
-    on_stored: Callable[[list[Submission]], None] | None = None,
-    open_only: bool = False,
 ) -> None:
-    if open_only and month is not None:
-        refuse_closed_month(platform, month)
-    _store_file(platform, path, rows, result, organisation, month, accept_issues, uploaded_by,
-                progress)  # fmt: skip
-    if on_stored is not None and result.stored:
-        on_stored(result.stored)
-
-
-def _store_file(
-    platform: Platform,
-    path: Path,
-    rows: pl.DataFrame,
-    result: ImportResult,
-    organisation: Organisation | None,
-    month: str | None,
-    accept_issues: bool,
-    uploaded_by: User | None,
-    progress: ImportProgress | None,
-) -> None:
+    """In `import_file`'s transaction."""
     checksum = checksum_of(path)
     report = result.validation.report.to_dict()
     if organisation is not None and month is not None:
