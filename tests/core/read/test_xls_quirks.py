@@ -29,6 +29,9 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
 from fivew_factories import TODAY, make_reference, record  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from number_format_cases import AFTER, BEFORE, FORMATS  # noqa: E402
+
 from kipu.core.read import marks, read_5w  # noqa: E402
 from kipu.core.read.book_marks import xls_marks  # noqa: E402
 from kipu.core.schema import COLUMN_BY_NAME  # noqa: E402
@@ -177,37 +180,6 @@ def test_an_error_cell_is_still_an_error(tmp_path: Path) -> None:
 
 # --- currencies and percentages ----------------------------------------------------------------
 
-FORMATS = [
-    # (number format, issue at Value (in USD), its value); no issue: read as the number 100
-    ("[$S/-280A] #,##0.00", "currency-not-usd", "S/ 100"),
-    ('"S/." #,##0.00', "currency-not-usd", "S/. 100"),
-    ('"S/"\\ #,##0.00', "currency-not-usd", "S/ 100"),
-    ("#,##0.00 [$€-407]", "currency-not-usd", "100 €"),
-    ('#,##0.00 "€"', "currency-not-usd", "100 €"),
-    ("\\€#,##0", "currency-not-usd", "€100"),
-    ("€ #,##0.00", "currency-not-usd", "€ 100"),
-    ("[$PEN] 0.00", "currency-not-usd", "PEN 100"),
-    ("[$R$-416] #,##0.00", "currency-not-usd", "R$ 100"),
-    ("[$₲-3C0A] #,##0", "invalid-number", "₲ 100"),  # a currency the values do not know
-    ("₲ #,##0", "invalid-number", "₲ 100"),
-    ('"RD$" #,##0.00', "invalid-number", "RD$ 100"),
-    ('"$U" #,##0.00', "invalid-number", "$U 100"),
-    ('#,##0 "UYU"', "invalid-number", "100 UYU"),
-    ('"S/" #,##0.00 "pers."', "invalid-number", "S/ 100 pers."),
-    ('"US$" #,##0.00', None, None),
-    ("0%", "invalid-number", "10000%"),
-    ("0.00%", "invalid-number", "10000%"),
-    ('0"%"', None, None),  # a % sign as text: the number is shown
-    ("$#,##0.00", None, None),
-    ('"$"#,##0.00', None, None),
-    ("[$$-409]#,##0.00", None, None),
-    ("[$USD] 0", None, None),
-    ("[$-409]#,##0", None, None),  # a locale, no currency
-    ('0 "personas"', None, None),
-    ("#,##0.00;[Red]-#,##0.00", None, None),
-    ("General", None, None),
-]
-
 
 @pytest.mark.parametrize(("code", "issue", "shown"), FORMATS)
 def test_a_number_shown_in_another_currency_is_never_dollars(
@@ -230,11 +202,6 @@ def test_a_percentage_is_read_as_shown_in_every_column(tmp_path: Path) -> None:
     table = read_5w(xls(tmp_path / "p.xls", rows, styles=styles))
     assert value(table, 2, "activity_description") == "5%"
     assert value(table, 2, "total_monthly") == "50%"
-
-
-BEFORE = {"": False, '"S/" ': True, "[$€-407] ": True, "$": False, '"USD" ': False}
-BEFORE |= {"[$$-409]": False, '"Bs." ': True, '"RD$" ': True, "¥": True, '"UYU" ': True}
-AFTER = {"": False, ' "€"': True, " [$PEN]": True, ' "soles"': True, ' "pers."': False, "%": True}
 
 
 @SETTINGS

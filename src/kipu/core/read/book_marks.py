@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import re
 import struct
-import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from kipu.core.read.marks import (
     Mark,
     Range,
 )
+from kipu.core.read.numformats import DOLLARS, Section, may_show_more, sections, shown
 from kipu.core.read.values import NOT_USD, read_number
 
 Place = tuple[int, int]  # (row 1-based, col 0-based), as marks place cells
@@ -50,11 +50,6 @@ class Found:
     texts: dict[Place, str] = field(default_factory=dict)
     beyond: Place | None = None  # a marked cell past the limits, or past `_MOST_FOUND` of them
 
-
-# Currencies that are the US dollar, as a format or a cell names them: their amounts are
-# read as numbers, as a CSV's `$ 100` is.
-_DOLLARS = frozenset({"$", "US$", "US $", "USD", "U$S"})
-_ISO_CODE = re.compile("[A-Z]{3}")  # a currency's ISO 4217 code, as a number format shows it
 
 # --- XLS -------------------------------------------------------------------------------------
 
@@ -143,114 +138,22 @@ def _xls_texts(book: Any, sheet: Any) -> dict[Place, str]:
     with the text they show (near enough: `S/100`, `5%`)."""
     import xlrd
 
-    shown = {}
+    formats: dict[int, list[Section]] = {}
     for index, xf in enumerate(book.xf_list):
         code = book.format_map.get(xf.format_key)
         written = "" if code is None else code.format_str
-        if set(written) & set('%"\\[$') or not written.isascii():  # may show more than digits
-            shown[index] = _sections(written)
+        if may_show_more(written):
+            formats[index] = sections(written)
     texts: dict[Place, str] = {}
-    if not shown:
+    if not formats:
         return texts
     for row in range(sheet.nrows):
         for col, kind in enumerate(sheet.row_types(row)):
-            if kind == xlrd.XL_CELL_NUMBER and (xf := sheet.cell_xf_index(row, col)) in shown:
-                text = _shown(sheet.cell_value(row, col), shown[xf])
+            if kind == xlrd.XL_CELL_NUMBER and (xf := sheet.cell_xf_index(row, col)) in formats:
+                text = shown(sheet.cell_value(row, col), formats[xf])
                 if text is not None:
                     texts[(row + 1, col)] = text
     return texts
-
-
-@dataclass
-class _Section:
-    """One section of an Excel number format (`pos;neg;zero;text`): the literal text shown
-    before and after the digits, the currency of a `[$€-407]` tag, and whether it shows a
-    percentage (the value times 100)."""
-
-    before: str = ""
-    after: str = ""
-    currency: str | None = None
-    percent: bool = False
-    digits: bool = False
-
-    def add(self, text: str) -> None:
-        if self.digits:
-            self.after += text
-        else:
-            self.before += text
-
-
-def _sections(code: str) -> list[_Section]:
-    """An Excel number format's sections, read as Excel shows them: quoted text, escaped
-    characters, `[$S/-280A]` currency tags, spaces, `$` and characters outside ASCII (€, £)
-    are shown as written; `_x` (a space) and `*x` (a fill) are not, nor are other tags
-    (`[Red]`), nor the signs and brackets of a negative section (its text is signed)."""
-    sections, section, at = [], _Section(), 0
-    while at < len(code):
-        char = code[at]
-        if char == ";":
-            sections.append(section)
-            section = _Section()
-        elif char == '"':
-            close = code.find('"', at + 1) % (len(code) + 1)  # unclosed: to the end
-            section.add(code[at + 1 : close])
-            at = close
-        elif char in "\\_*":
-            section.add(code[at + 1 : at + 2] if char == "\\" else "")
-            at += 1
-        elif char == "[":
-            close = code.find("]", at) % (len(code) + 1)
-            tag = code[at + 1 : close]
-            if tag.startswith("$") and tag[1:].split("-")[0]:
-                section.currency = tag[1:].split("-")[0]
-                section.add(section.currency)
-            at = close
-        elif char == "%":
-            section.percent = True
-        elif char in "0#?":
-            section.digits = True
-        elif char in " $" or ord(char) > 127:
-            section.add(char)
-        at += 1
-    return [*sections, section]
-
-
-def _shown(value: float, sections: list[_Section]) -> str | None:
-    """The text a number cell shows when that is not the number itself: a percentage, or an
-    amount in another currency than the US dollar (which values read like a CSV's text);
-    None when the cell shows the number, in dollars or with other words (`0 "people"`)."""
-    section = sections[0]
-    if value < 0 and len(sections) > 1:
-        section = sections[1]
-    elif value == 0 and len(sections) > 2:
-        section = sections[2]
-    number = _plain(value * 100 if section.percent else value)
-    text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
-    if section.percent:
-        return text
-    if section.currency is not None and section.currency.strip().upper() not in _DOLLARS:
-        return text
-    if _other_currency(section.before, "{}1") or _other_currency(section.after, "1{}"):
-        return text
-    return None
-
-
-def _other_currency(written: str, number: str) -> bool:
-    """Whether text a format shows by the digits names another currency than the US dollar:
-    one the values know (`S/`, `soles`: `S/ 1` is `currency-not-usd` in a CSV), a currency
-    sign (`¥`, `RD$`, `$U`) or an ISO code (`UYU`); not `$`, `US$`, `USD`, nor words (`0
-    "personas"`), with which the cell shows its number."""
-    written = written.strip()
-    if not written or written.upper() in _DOLLARS:
-        return False
-    if any(unicodedata.category(c) == "Sc" for c in written) or _ISO_CODE.fullmatch(written):
-        return True
-    return read_number(number.format(written), set(), set(), amount=True).code == NOT_USD
-
-
-def _plain(number: float) -> str:
-    """A number as Python writes it shortest, without a needless `.0` (5, 0.05, 1e+20)."""
-    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
 # --- ODS -------------------------------------------------------------------------------------
@@ -485,7 +388,7 @@ def _amount_text(cell: Any, kind: str, value: str, shown: str) -> str | None:
     if kind == "percentage":
         return shown.strip() if "%" in shown else f"{_hundred_times(value)}%"
     code = (cell.get(f"{_ODS_OFFICE}currency") or "").strip().upper()
-    if code in _DOLLARS:
+    if code in DOLLARS:
         return None
     reading = read_number(shown, set(), set(), amount=True) if shown.strip() else None
     if reading is not None and (reading.code == NOT_USD or reading.value is None):

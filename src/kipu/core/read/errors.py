@@ -149,6 +149,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "una sección CDATA, que no se puede leer con exactitud; abra el archivo en una hoja "
         "de cálculo y guárdelo, o escriba el valor.",
     ),
+    "cell-covered": (
+        "{name}: cell {cell} is covered by the merged cells {range} but holds a value of its "
+        "own, which the spreadsheet does not show; unmerge the cells, check the value and "
+        "save the file again.",
+        "{name}: la celda {cell} está cubierta por las celdas combinadas {range} pero "
+        "contiene un valor propio, que la hoja de cálculo no muestra; separe las celdas, "
+        "revise el valor y guarde el archivo de nuevo.",
+    ),
 }
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import re
 import threading
 import zipfile
@@ -42,6 +43,7 @@ from kipu.core.read.chunks import PREFIX as _P
 from kipu.core.read.chunks import blank_hidden, has_hidden, row_chunks
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
+from kipu.core.read.numformats import Section, shown, xlsx_shown_styles
 from kipu.core.read.package import (
     column_letters,
     column_number,
@@ -189,12 +191,47 @@ def range_name(first: tuple[int, int], last: tuple[int, int]) -> str:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
+class Shown:
+    """The number cells of the styles `numformats.xlsx_shown_styles` found (a percentage, an
+    amount in soles), with the text each shows (`texts`, by (row 1-based, col 0-based)):
+    calamine reads the number (0.05 for `5%`, 100 for `S/ 100.00`)."""
+
+    def __init__(self, styles: dict[int, list[Section]]) -> None:
+        self.styles, self.texts = styles, dict[tuple[int, int], str]()
+        numbers = "|".join(map(str, sorted(styles))) or "-"  # `-`: no style is hinted
+        # The style attribute in any quote and spacing, or written with a reference.
+        self.hint = rf"""\ss\s*=\s*["'](?:0*(?:{numbers})["']|[^"'&]*&)"""
+        self.hints = re.compile(_HINT_BYTES.pattern + b"|" + self.hint.encode())
+
+    def read(self, attributes: bytes, body: bytes, place: tuple[int, int] | None) -> None:
+        """Keep the text the cell shows, if it is a number cell of one of the styles."""
+        if b"s" not in attributes:
+            return
+        attrs = _attributes(attributes)
+        style = attrs.get(b"s", b"").strip()
+        if not style.isdigit() or int(style) not in self.styles or attrs.get(b"t", b"n") != b"n":
+            return
+        value = _VALUE.search(body)
+        try:
+            number = float(value.group(1)) if value is not None else math.nan
+        except ValueError:
+            return
+        where = _REF.fullmatch(attrs.get(b"r", b""))
+        if place is None and where is not None:
+            place = (int(where.group(2)), column_number(where.group(1).decode().upper()) - 1)
+        text = shown(number, self.styles[int(style)]) if math.isfinite(number) else None
+        if place is not None and text is not None:
+            self.texts[place] = text
+
+
 def xlsx_marks(
-    path: Path, member: str, untrusted: bool, census: Census | None = None
-) -> list[Mark]:
+    path: Path, member: str, untrusted: bool, census: Census | None = None,
+    shown: Shown | None = None,
+) -> list[Mark]:  # fmt: skip
     """Error and formula cells of one worksheet member. With `untrusted` (the workbook asks
     to be recalculated on load) every formula counts as having no value. With `census`,
-    the sheet's cells are counted in the same pass (`kipu.core.read.census`).
+    the sheet's cells are counted in the same pass (`kipu.core.read.census`); with
+    `shown`, the texts of its styles' cells are kept in it (none for a cell marked).
 
     The whole sheet is scanned (the upload's decompressed size is limited already). Cells
     are placed by their `r="B7"` reference; a writer may leave references out (the format
@@ -207,24 +244,28 @@ def xlsx_marks(
             if _wide(handle.read(16)):  # calamine reads such a sheet as empty
                 raise ValueError("XML in UTF-16 or UTF-32")
         with archive.open(member) as handle:
-            placed = _scan(row_chunks(handle), untrusted, census, found)
+            placed = _scan(row_chunks(handle), untrusted, census, found, shown)
         if placed:
             if census is not None:
                 census.finish()
             return found
         if census is not None:
             census.failed = True
+        if shown is not None:
+            shown.texts.clear()
         with archive.open(member) as handle:  # again, every cell counted from the start
-            return _positioned(row_chunks(handle), untrusted)
+            return _positioned(row_chunks(handle), untrusted, shown)
 
 
 def _scan(
-    chunks: Iterator[bytes], untrusted: bool, census: Census | None, found: list[Mark]
-) -> bool:
+    chunks: Iterator[bytes], untrusted: bool, census: Census | None, found: list[Mark],
+    shown: Shown | None,
+) -> bool:  # fmt: skip
     """Add the marks of the chunks' cells to `found`, and count them in `census`; False as
     soon as a cell without a reference is found (then nothing found is of use)."""
+    hints = _HINT_PATTERNS if shown is None else (*_HINT_PATTERNS, shown.hint)
     while batch := list(itertools.islice(chunks, _BATCH)):
-        surveyed = survey(batch, census is not None, _HINT_PATTERNS)
+        surveyed = survey(batch, census is not None, hints)
         if census is not None:
             census.add(batch, surveyed)
         flags = zip(
@@ -238,15 +279,27 @@ def _scan(
             if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                 return False
             if unusual or hinted:  # `t = "e"` is an error cell too
-                for match in _cells(chunk, unusual):
-                    mark = _cell_mark(match.group(1), match.group(2) or b"", untrusted)
-                    if mark is not None:
-                        found.append(mark)
+                for match in _cells(chunk, unusual, shown):
+                    _add(match.group(1), match.group(2) or b"", untrusted, None, found, shown)
     return True
 
 
-def _cells(chunk: bytes, whole: bool) -> Iterator[re.Match[bytes]]:
-    """The chunk's cells that may hold a formula or an error. Every cell, when its tags are
+def _add(
+    attributes: bytes, body: bytes, untrusted: bool, place: tuple[int, int] | None,
+    found: list[Mark], shown: Shown | None,
+) -> None:  # fmt: skip
+    """Add a cell's mark to `found`, or what it shows to `shown` when it has no mark but a
+    formula's (a formula without a value, an error: nothing is shown but the mark)."""
+    mark = _cell_mark(attributes, body, untrusted, place)
+    if mark is not None:
+        found.append(mark)
+    if shown is not None and (mark is None or mark[2] == FORMULA):
+        shown.read(attributes, body, place)
+
+
+def _cells(chunk: bytes, whole: bool, shown: Shown | None) -> Iterator[re.Match[bytes]]:
+    """The chunk's cells that may hold a formula or an error (or be of a style of `shown`).
+    Every cell, when its tags are
     not all canonical (`whole`) or it may hide tags (a comment, a CDATA section, a
     processing instruction); else the cell around each hint, found from the last `<c` and a
     space before it (every `<c` then starts an element: a `<` in an attribute value has
@@ -257,7 +310,7 @@ def _cells(chunk: bytes, whole: bool) -> Iterator[re.Match[bytes]]:
         yield from _CELL.finditer(blank_hidden(chunk) if hiding else chunk)
         return
     floor = 0  # no cell starts between here and the hint that is not yet parsed
-    for hint in _HINT_BYTES.finditer(chunk):
+    for hint in (_HINT_BYTES if shown is None else shown.hints).finditer(chunk):
         if hint.start() < floor:
             continue
         start = _cell_start(chunk, floor, hint.start())
@@ -285,7 +338,7 @@ def _unplaced(chunk: bytes, unusual: bool) -> bool:
     return unusual and any(b"r" not in _attributes(m.group(1)) for m in _CELL_TAG.finditer(chunk))
 
 
-def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
+def _positioned(chunks: Iterator[bytes], untrusted: bool, shown: Shown | None) -> list[Mark]:
     """`xlsx_marks` for sheets whose cells (or rows) carry no reference: counted in order."""
     found: list[Mark] = []
     row, col = 0, -1
@@ -301,9 +354,7 @@ def _positioned(chunks: Iterator[bytes], untrusted: bool) -> list[Mark]:
             attributes, body = match.group("cell"), match.group("body") or b""
             where = _REF.fullmatch(_attributes(attributes).get(b"r", b""))
             col = column_number(where.group(1).decode().upper()) - 1 if where else col + 1
-            mark = _cell_mark(attributes, body, untrusted, (row, col))
-            if mark is not None:
-                found.append(mark)
+            _add(attributes, body, untrusted, (row, col), found, shown)
     return found
 
 
@@ -398,6 +449,7 @@ class CellScan:
     ) -> None:
         self.path, self.limits = path, limits
         self._found: dict[str, list[Mark]] = {}
+        self._shown: dict[str, Shown] = {}
         self._census: dict[str, Census] | None = {} if census else None
         self._thread = threading.Thread(target=self._run, name="kipu-cell-scan", daemon=True)
         self._thread.start()
@@ -406,12 +458,16 @@ class CellScan:
         # Any failure leaves the sheet out of `_found`, and `marks` refuses it.
         with contextlib.suppress(Exception):
             untrusted = recalculated_on_load(self.path)
+            styles = xlsx_shown_styles(self.path)
             for name, member in sheet_members(self.path).items():
                 census = None
                 if self._census is not None:
                     census = self._census[name] = Census(HEAD_ROWS)
+                shown = Shown(styles) if styles else None
+                if shown is not None:
+                    self._shown[name] = shown
                 try:
-                    self._found[name] = xlsx_marks(self.path, member, untrusted, census)
+                    self._found[name] = xlsx_marks(self.path, member, untrusted, census, shown)
                 except Exception:  # noqa: BLE001 - as above, for this sheet only
                     if census is not None:
                         census.failed = True
@@ -423,6 +479,13 @@ class CellScan:
         if sheet not in self._found:
             raise unreadable("unchecked-sheet", self.path.name, sheet=sheet)
         return self._found[sheet]
+
+    def texts(self, sheet: str) -> dict[tuple[int, int], str]:
+        """The text each number cell of the sheet shows, where that is not its number (a
+        percentage, an amount in soles: `Shown`), by (row 1-based, col 0-based)."""
+        self._thread.join()
+        found = self._shown.get(sheet)
+        return {} if found is None else found.texts
 
     def wait(self) -> None:
         self._thread.join()

@@ -5,8 +5,10 @@ each sheet's marks (`kipu.core.read.marks`) and merged ranges. Cells that hold a
 are given the error's text (`#N/A`), as the spreadsheet shows it, instead of calamine's empty
 value, so no later stage reads them as blank; ODS and XLS cells that calamine reads otherwise
 than they show are given the text they show (`kipu.core.read.book_marks`: `S/ 100.00` for an
-amount in soles, a text's line breaks, which calamine drops). A covered cell of a merged
-range that holds a value of its own is marked `unreadable-value` (`fill_merged`).
+amount in soles, a text's line breaks, which calamine drops), and so are XLSX number cells
+shown as a percentage or in another currency (`kipu.core.read.marks.Shown`). A covered cell
+of a merged range that holds a value of its own is marked `unreadable-value`
+(`fill_merged`).
 
 `read_table` is the reading of reference files (organisations, plans, places): the first
 visible sheet as records keyed by its header row, merged cells filled down, and a refusal
@@ -161,9 +163,9 @@ class Workbook:
                 self.columnar = False
                 return None
         scan = self._scan
-        return ColumnSheet.load(
-            self._reader, self.path, name, self.limits, lambda: scan.census(name), self.marks
-        )
+        # A sheet with cells read as the text they show is read cell by cell (no census).
+        census = lambda: None if scan.texts(name) else scan.census(name)  # noqa: E731
+        return ColumnSheet.load(self._reader, self.path, name, self.limits, census, self.marks)
 
     def marks(self, name: str) -> list[Mark]:
         """Formula and error cells of the sheet (see `kipu.core.read.marks`)."""
@@ -187,6 +189,8 @@ class Workbook:
             if name not in self._xls:
                 self._xls[name] = xls_marks(self.path, name)
             return self._xls[name]
+        if self._scan is not None:  # XLSX: its marks are the scan's (`marks`)
+            return Found(texts=self._scan.texts(name))
         return Found()
 
     def close(self) -> None:
@@ -299,13 +303,17 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
 
     The header is the first non-empty row; blank rows after it are skipped; row numbers are
     those a spreadsheet shows (1-based, header included). Merged cells are filled down.
-    Raises ReadError naming the first cell that holds an Excel error or a formula without
-    a value: a reference file is loaded whole or not at all.
+    Raises ReadError naming the first cell that holds an Excel error, a formula without
+    a value, or a value of its own under a merged range: a reference file is loaded whole
+    or not at all.
     """
     path = Path(path)
     chosen = _choose_sheet(read_sheets(path, strict_utf8=strict_utf8), sheet, path.name)
     _refuse_unreadable_cells(chosen, path.name)
-    fill_merged(chosen.rows, chosen.merged, across=False)
+    for row, col, kind, detail in fill_merged(chosen.rows, chosen.merged, across=False):
+        if kind == UNREADABLE_VALUE:  # what the file holds there is not what it shows
+            cell = f"{column_letters(col)}{row}"
+            raise unreadable("cell-covered", path.name, cell=cell, range=detail)
     numbered = [(i + 1, [cell_text(c) for c in row]) for i, row in enumerate(chosen.rows)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:

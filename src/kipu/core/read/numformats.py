@@ -1,0 +1,197 @@
+"""Excel number formats: the text a number cell shows when that is not its number.
+
+A cell formatted `[$S/-280A] #,##0.00` holds 100 and shows `S/ 100.00`; one formatted `0%`
+holds 0.05 and shows `5%`. calamine gives the number, so an amount in soles would read as
+100 US dollars and a percentage as a count of 0.05. The readers give such cells the text
+they show instead (near enough: `S/100`, `5%`), which values read like a CSV's text
+(`currency-not-usd`, `invalid-number`). Amounts in US dollars (`$`, `US$`, `[$USD]`) and
+numbers shown with words (`0 "personas"`) read as their numbers.
+
+XLS formats come from xlrd (`kipu.core.read.book_marks`); XLSX formats from the workbook's
+styles (`xlsx_shown_styles`), for the cell scan (`kipu.core.read.marks`). The format
+syntax is ECMA-376 part 1, §18.8.31 (numFmts) and §18.8.30 (built-in formats).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kipu.core.read.values import NOT_USD, read_number
+
+# Currencies that are the US dollar, as a format or a cell names them: their amounts are
+# read as numbers, as a CSV's `$ 100` is.
+DOLLARS = frozenset({"$", "US$", "US $", "USD", "U$S"})
+_ISO_CODE = re.compile("[A-Z]{3}")  # a currency's ISO 4217 code, as a number format shows it
+# A `$` tag names the dollar of its locale (`[$$-240A]`: Colombian pesos; MS-LCID). The US
+# dollar's locales: en-US, es-EC, es-SV, es-PR, es-US, es-PA; no locale is the dollar too.
+_DOLLAR_LOCALES = frozenset({"", "409", "300A", "440A", "500A", "540A", "180A"})
+# The ISO 4217 code of the `$` of other locales, shown instead of the `$` (which would read
+# as dollars): the peso of R4V's countries, and others a `$` of another locale names.
+_LOCAL_DOLLARS = {
+    "240A": "COP", "80A": "MXN", "2C0A": "ARS", "340A": "CLP", "380A": "UYU", "1C0A": "DOP",
+    "4C0A": "NIO", "5C0A": "CUP", "1009": "CAD", "C0C": "CAD", "C09": "AUD", "1409": "NZD",
+    "4809": "SGD", "C04": "HKD", "404": "TWD", "2009": "JMD", "2809": "BZD", "2C09": "TTD",
+}  # fmt: skip
+# Built-in formats (ECMA-376 §18.8.30) that show more than digits wherever Excel runs: 9 and
+# 10 are percentages. 5 to 8 and 41 to 44 show the currency of the reading machine's locale
+# and are written out in full (a numFmt) by Excel when they name one: read as numbers.
+_BUILT_IN = {9: "0%", 10: "0.00%"}
+
+
+@dataclass
+class Section:
+    """One section of an Excel number format (`pos;neg;zero;text`): the literal text shown
+    before and after the digits, the currency of a `[$€-407]` tag, and whether it shows a
+    percentage (the value times 100)."""
+
+    before: str = ""
+    after: str = ""
+    currency: str | None = None
+    percent: bool = False
+    digits: bool = False
+
+    def add(self, text: str) -> None:
+        if self.digits:
+            self.after += text
+        else:
+            self.before += text
+
+
+def may_show_more(code: str) -> bool:
+    """Whether a format may show more than digits: a cheap test before `sections`."""
+    return bool(set(code) & set('%"\\[$')) or not code.isascii()
+
+
+def sections(code: str) -> list[Section]:
+    """An Excel number format's sections, read as Excel shows them: quoted text, escaped
+    characters, `[$S/-280A]` currency tags, spaces, `$` and characters outside ASCII (€, £)
+    are shown as written; `_x` (a space) and `*x` (a fill) are not, nor are other tags
+    (`[Red]`), nor the signs and brackets of a negative section (its text is signed)."""
+    found, section, at = [], Section(), 0
+    while at < len(code):
+        char = code[at]
+        if char == ";":
+            found.append(section)
+            section = Section()
+        elif char == '"':
+            close = code.find('"', at + 1) % (len(code) + 1)  # unclosed: to the end
+            section.add(code[at + 1 : close])
+            at = close
+        elif char in "\\_*":
+            section.add(code[at + 1 : at + 2] if char == "\\" else "")
+            at += 1
+        elif char == "[":
+            close = code.find("]", at) % (len(code) + 1)
+            tag = code[at + 1 : close]
+            if tag.startswith("$") and tag[1:].split("-")[0]:
+                section.currency = _tag_currency(tag)
+                section.add(section.currency)
+            at = close
+        elif char == "%":
+            section.percent = True
+        elif char in "0#?":
+            section.digits = True
+        elif char in " $" or ord(char) > 127:
+            section.add(char)
+        at += 1
+    return [*found, section]
+
+
+def _tag_currency(tag: str) -> str:
+    """The currency a `[$…-LCID]` tag shows: its text, or for a `$` of a locale whose dollar
+    is not the US dollar that currency's ISO code (`COP`), else the tag (`[$$-1809]`),
+    neither of which reads as dollars."""
+    symbol, _, locale = tag[1:].partition("-")
+    locale = locale.strip().upper().lstrip("0")
+    if symbol.strip() != "$" or locale in _DOLLAR_LOCALES:
+        return symbol
+    return _LOCAL_DOLLARS.get(locale, f"[{tag}]")
+
+
+def shown(value: float, parts: list[Section]) -> str | None:
+    """The text a number cell shows when that is not the number itself: a percentage, or an
+    amount in another currency than the US dollar (which values read like a CSV's text);
+    None when the cell shows the number, in dollars or with other words (`0 "people"`).
+    A negative number keeps its sign, whatever sign or brackets its section shows."""
+    section = parts[0]
+    if value < 0 and len(parts) > 1:
+        section = parts[1]
+    elif value == 0 and len(parts) > 2:
+        section = parts[2]
+    number = _plain(value * 100 if section.percent else value)
+    text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
+    return text if _not_a_number(section) else None
+
+
+def _not_a_number(section: Section) -> bool:
+    """Whether a section shows a percentage or an amount in another currency than the
+    dollar."""
+    if section.percent:
+        return True
+    if section.currency is not None and section.currency.strip().upper() not in DOLLARS:
+        return True
+    return _other_currency(section.before, "{}1") or _other_currency(section.after, "1{}")
+
+
+def _other_currency(written: str, number: str) -> bool:
+    """Whether text a format shows by the digits names another currency than the US dollar:
+    one the values know (`S/`, `soles`: `S/ 1` is `currency-not-usd` in a CSV), a currency
+    sign (`¥`, `RD$`, `$U`) or an ISO code (`UYU`); not `$`, `US$`, `USD`, nor words (`0
+    "personas"`), with which the cell shows its number."""
+    written = written.strip()
+    if not written or written.upper() in DOLLARS:
+        return False
+    if any(unicodedata.category(c) == "Sc" for c in written) or _ISO_CODE.fullmatch(written):
+        return True
+    return read_number(number.format(written), set(), set(), amount=True).code == NOT_USD
+
+
+def _plain(number: float) -> str:
+    """A number as Python writes it shortest, without a needless `.0` (5, 0.05, 1e+20)."""
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+
+def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
+    """Cell style index (a cell's `s="…"`, 0-based in `cellXfs`) → the sections of its
+    number format, for the styles some of whose sections show a percentage or another
+    currency than the dollar. Empty for a workbook without such styles (most), or whose
+    styles cannot be read (calamine, which reads the same file, reports a broken one).
+    The styles are `xl/styles.xml`, where calamine reads them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ET.fromstring(archive.read("xl/styles.xml"))
+    except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError, RuntimeError):
+        return {}
+    codes: dict[int, str] = dict(_BUILT_IN)
+    for element in _named(root, "numFmt"):
+        number, code = _style_number(element.get("numFmtId")), element.get("formatCode")
+        if number is not None and code is not None:
+            codes[number] = code
+    found: dict[int, list[Section]] = {}
+    for group in _named(root, "cellXfs"):
+        for index, xf in enumerate(e for e in group if _local(e.tag) == "xf"):
+            code = codes.get(_style_number(xf.get("numFmtId", "0")) or 0, "")
+            if may_show_more(code) and any(map(_not_a_number, parts := sections(code))):
+                found[index] = parts
+        break  # the first cellXfs, as calamine reads it
+    return found
+
+
+def _named(root: ET.Element, name: str) -> list[ET.Element]:
+    """The elements of a local name in any namespace: transitional and strict SpreadsheetML
+    (`http://purl.oclc.org/ooxml/spreadsheetml/main`) name them alike."""
+    return [element for element in root.iter() if _local(element.tag) == name]
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _style_number(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
