@@ -185,3 +185,31 @@ def test_sniff_delimiter_reads_the_first_lines_only() -> None:
     text = "a;b;c\n" * 20 + "a,b,c,d,e,f\n" * 100_000
     assert sniff_delimiter(text) == ";"
     assert sniff_delimiter("a;b\r\n" * 19 + "a;b\r" + "\nx,y,z,w" * 50_000) == ";"
+
+
+@pytest.mark.parametrize(("own", "refused"), [("Tumbes", True), ("Lima", False), (None, False)])
+def test_a_reference_table_refuses_a_covered_cell_holding_its_own_value(
+    tmp_path: Path, own: str | None, refused: bool
+) -> None:
+    """A merged range shows its first cell's value over the cells it covers; a covered cell
+    holding another value (XLS writers and LibreOffice keep them) is refused by name, not
+    read as the hidden value."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("places")
+    for c, label in enumerate(["admin1", "pcode"]):
+        sheet.write(0, c, label)
+    sheet.write(1, 0, "Lima")
+    sheet.write(1, 1, "PE15")
+    if own is not None:
+        sheet.write(2, 0, own)
+    sheet.write(2, 1, "PE15")
+    sheet._Worksheet__merged_ranges.append((1, 2, 0, 0))  # A2:A3
+    path = tmp_path / "places.xls"
+    book.save(str(path))
+    if refused:
+        with pytest.raises(ReadError, match="cell A3 is covered by the merged cells A2:A3"):
+            read_table(path)
+    else:
+        assert [r["admin1"] for r in read_table(path).records] == ["Lima", "Lima"]
