@@ -326,3 +326,27 @@ def test_rows_of_a_month_locked_while_they_are_validated_answer_403(
     assert response.status_code == 403, response.content
     assert "2019-06 is locked" in response.json()["error"]["message"]
     assert not Submission.objects.filter(month="2019-06", uploaded_by=partner_a).exists()
+
+
+@pytest.mark.parametrize("kind", ["rows", "file"])
+def test_a_submission_is_stored_with_its_audit_record_or_not_at_all(
+    api, data, partner_a, platform, tmp_path, monkeypatch, kind: str
+) -> None:  # noqa: ANN001
+    """The API's audit record is written in the transaction that stores the rows: when it
+    fails, nothing is stored (before, the rows stayed, unaudited)."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(submit_module, "record", broken)
+    submitted = AuditEvent.objects.filter(action="submit_5w")
+    submissions, events = Submission.objects.count(), submitted.count()
+    client = api(partner_a)
+    if kind == "rows":
+        response = post_rows(client, [row(activity_name="Audited")])
+    else:
+        path = _file(tmp_path, platform, "csv", activity_name="Audited")
+        response = client.post(URL, path.read_bytes(), content_type="text/csv")
+    assert response.status_code == 500  # the API's own error answer, with no traceback
+    assert Submission.objects.count() == submissions and submitted.count() == events
+    assert not Activity.objects.filter(activity_name="Audited").exists()

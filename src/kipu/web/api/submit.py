@@ -61,10 +61,12 @@ def import_rows(
     uploaded_by: User | None = None,
     lang: str = "en",
     open_only: bool = False,
+    on_stored: Callable[[list[Submission]], None] | None = None,
 ) -> ImportResult:
     """Validate JSON rows (canonical column names as keys) for (organisation, month) and store
     them as `import_file` stores a file: same rules, same service, same result (MonthClosed
-    with `open_only` when the month was locked while they were validated)."""
+    with `open_only` when the month was locked while they were validated; `on_stored` called
+    in the storing transaction)."""
     reference = reference_data(platform, int(month[:4]))
     result = ImportResult(
         validate_rows(
@@ -88,7 +90,7 @@ def import_rows(
         ).hexdigest()
         _store_rows(
             platform, organisation, month, rows, result, digest, accept_issues, uploaded_by,
-            open_only,
+            open_only, on_stored,
         )  # fmt: skip
     return result
 
@@ -104,6 +106,7 @@ def _store_rows(
     accept_issues: bool,
     uploaded_by: User | None,
     open_only: bool = False,
+    on_stored: Callable[[list[Submission]], None] | None = None,
 ) -> None:
     if open_only:
         refuse_closed_month(platform, month)
@@ -133,6 +136,8 @@ def _store_rows(
             accepted_issues=accept_issues,
         )
     )
+    if on_stored is not None:
+        on_stored(result.stored)
 
 
 # --- the endpoint ------------------------------------------------------------------------
@@ -303,20 +308,6 @@ def _answer(call: Call, result: ImportResult) -> HttpResponse:
         "blocked_rows": result.blocked_rows,
         "blocked_row_numbers": result.blocked[:1000],
     }
-    for submission in result.stored:
-        record(
-            call.user,
-            "submit_5w",
-            submission,
-            platform=call.platform,
-            after={
-                "rows": submission.row_count,
-                "month": submission.month,
-                "accepted_issues": submission.accepted_issues,
-            },
-            note="API",
-            ip=client_ip(call.request),
-        )
     if result.stored:
         return json_answer(data, status=201)
     if result.unchanged:
@@ -330,6 +321,23 @@ def _answer(call: Call, result: ImportResult) -> HttpResponse:
     )
 
 
+def _audited(call: Call) -> Callable[[list[Submission]], None]:
+    """An `on_stored` recording each submission stored as `submit_5w`, in the transaction
+    that stores it: stored with its audit record, or not at all."""
+
+    def audit(stored: list[Submission]) -> None:
+        for submission in stored:
+            after = {
+                "rows": submission.row_count,
+                "month": submission.month,
+                "accepted_issues": submission.accepted_issues,
+            }
+            record(call.user, "submit_5w", submission, platform=call.platform, after=after,
+                   note="API", ip=client_ip(call.request))  # fmt: skip
+
+    return audit
+
+
 def submit(call: Call) -> HttpResponse:
     params = call.params
     organisation, month = _organisation(call), params["month"]
@@ -341,6 +349,7 @@ def submit(call: Call) -> HttpResponse:
         "accept_issues": params["accept_issues"],
         "uploaded_by": call.user,
         "open_only": call.scope.role in ("admin", "partner"),  # as `_check_allowed`
+        "on_stored": _audited(call),
     }
     media = _media(call.request)
     if media == "application/json":
