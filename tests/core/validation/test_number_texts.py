@@ -7,6 +7,7 @@ value is stored only if it is a count or an amount."""
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -65,6 +66,7 @@ def test_a_number_text_is_stored_only_as_a_count_or_an_amount(text: str, column:
     errors = [i for i in at_cell if i.severity == "error"]
     if stored and stored[0] is not None and not errors:
         assert 0 <= stored[0] < MAX_NUMBER, (text, stored, [i.code for i in at_cell])
+        assert math.copysign(1.0, stored[0]) == 1.0, (text, stored)  # never -0
 
 
 @pytest.mark.parametrize("text", ["$", "USD", "US$", "€", "S/", "()", "( )", "(-)", "+"])
@@ -85,3 +87,14 @@ def test_a_warned_reading_is_judged_for_its_sign_and_size(text: str) -> None:
     result = validate_rows([row], REFERENCE, today=TODAY)
     assert "invalid-number" in [i.code for i in result.report.issues]
     assert result.rows["value_usd"].to_list() == [None] or result.unstorable
+
+
+@pytest.mark.parametrize("value", ["-0", "(0)", "-0.00", "$-0", "- 0 USD", -0.0])
+def test_minus_zero_is_stored_as_zero(value: object) -> None:
+    """-0 is zero: stored and printed as 0, never as "-0.0"."""
+    row = record(**AMOUNT_ROW, value_usd=value, quantity_output=value)
+    result = validate_rows([row], REFERENCE, today=TODAY)
+    counted = not (isinstance(value, str) and ("$" in value or "USD" in value))
+    for column in ("value_usd", "quantity_output") if counted else ("value_usd",):
+        stored = result.rows[column].to_list()
+        assert stored == [0] and str(stored[0]) in ("0", "0.0"), (column, stored)

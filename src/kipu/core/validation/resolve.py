@@ -350,6 +350,7 @@ def _judged(name: str) -> list[pl.Expr]:
 def _stored(name: str) -> list[pl.Expr]:
     value, code, detail = pl.col(f"v_{name}"), pl.col(f"e_{name}"), pl.col(f"d_{name}")
     failed = code.is_in(list(_NUMBER_ERRORS)).fill_null(False)
+    value = value + 0.0  # -0 (`-0`, `(0)`, a cell of -0.0) is 0: never printed "-0.0"
     if name == AMOUNT:
         return [
             pl.when(failed).then(None).otherwise(value).alias(f"r_{name}"),
