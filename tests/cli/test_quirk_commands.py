@@ -42,6 +42,9 @@ def _issues(report: dict) -> list[tuple]:
     return sorted((i["row"] or 0, i["column"] or "", i["code"]) for i in report["issues"])
 
 
+# Validation stores nothing, and reads the platform's reference as every command does: not
+# run again on PostgreSQL (the import below is).
+@pytest.mark.backend_independent
 @pytest.mark.parametrize(("kind", "fmt"), PATHS)
 def test_validate_agrees_with_the_core_and_annotates(kipu, platform, tmp_path, kind, fmt) -> None:  # noqa: ANN001
     case = one_case(kind)

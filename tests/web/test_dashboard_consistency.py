@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Any
 
 import polars as pl
 import pytest
@@ -102,6 +103,21 @@ def organisations_to_try(frame: pl.DataFrame, members: list[str]) -> list[str]:
     return [busiest, silent]
 
 
+def combinations(
+    sectors: list[Any], admin1: list[Any], organisations: list[Any], countries: list[Any]
+) -> list[tuple[Any, ...]]:
+    """Every combination of the filters, each with one of the periods in turn, and every
+    period with no filter: each period meets each value of each filter (checked here).
+    The whole product with the periods took 70 s for the same faults."""
+    filters = list(itertools.product(sectors, admin1, organisations, countries))
+    chosen = [(s, a, o, PERIODS[i % len(PERIODS)], c) for i, (s, a, o, c) in enumerate(filters)]
+    chosen += [(None, None, None, period, None) for period in PERIODS]
+    for position, values in enumerate([sectors, admin1, organisations, [], countries]):
+        for value, period in itertools.product(values, PERIODS):
+            assert any(c[position] == value and c[3] == period for c in chosen), (value, period)
+    return chosen
+
+
 # The panel's numbers agree with each other whatever read the rows (the rows read on
 # PostgreSQL are the engine's own, tests/web/test_figures.py): not run again on PostgreSQL.
 @pytest.mark.backend_independent
@@ -114,8 +130,8 @@ def test_every_filter_combination_agrees_with_itself(client: Client, demo) -> No
     countries = [None, "PER"]
     wrong: list[str] = []
     checked = 0
-    for sector, place, org, (asked, shown), country in itertools.product(
-        sectors, admin1, organisations, PERIODS, countries
+    for sector, place, org, (asked, shown), country in combinations(
+        sectors, admin1, organisations, countries
     ):
         params = {"sector": sector, "admin1": place, "org": org, "country": country}
         params |= {"from": asked[0], "to": asked[1]}
@@ -152,7 +168,7 @@ def test_every_filter_combination_agrees_with_itself(client: Client, demo) -> No
         if not all(checks):
             wrong.append(f"{query or '(no filter)'}: cards {cards}, {facts}")
         checked += 1
-    assert checked == 4 * 3 * 3 * 5 * 2
+    assert checked == 4 * 3 * 3 * 2 + len(PERIODS)
     assert wrong == [], f"{len(wrong)} of {checked} combinations disagree:\n" + "\n".join(
         wrong[:20]
     )

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 
 from kipu.web.submissions import sqlite_arrow
 
+# SQLite files read by the ADBC driver and by sqlite3, whatever the site's database.
+pytestmark = pytest.mark.backend_independent
 SCHEMA = {"s": pl.Utf8, "n": pl.Int64, "f": pl.Float64, "b": pl.Boolean}
 SQL = "SELECT a.s, a.n, a.f, a.b FROM t a WHERE a.k = %s"
 TEXTS = ["", "007", "12", "1e5", "Ñandú, \"dicho\" y 'hecho'", "línea\nnueva", "  "]

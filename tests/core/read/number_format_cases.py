@@ -12,11 +12,12 @@ FORMATS = [
     ("€ #,##0.00", "currency-not-usd", "€ 100"),
     ("[$PEN] 0.00", "currency-not-usd", "PEN 100"),
     ("[$R$-416] #,##0.00", "currency-not-usd", "R$ 100"),
-    ("[$₲-3C0A] #,##0", "invalid-number", "₲ 100"),  # a currency the values do not know
-    ("₲ #,##0", "invalid-number", "₲ 100"),
-    ('"RD$" #,##0.00', "invalid-number", "RD$ 100"),
-    ('"$U" #,##0.00', "invalid-number", "$U 100"),
-    ('#,##0 "UYU"', "invalid-number", "100 UYU"),
+    ("[$₲-3C0A] #,##0", "currency-not-usd", "₲ 100"),
+    ("₲ #,##0", "currency-not-usd", "₲ 100"),
+    ('"RD$" #,##0.00', "currency-not-usd", "RD$ 100"),
+    ('"$U" #,##0.00', "currency-not-usd", "$U 100"),
+    ('#,##0 "UYU"', "currency-not-usd", "100 UYU"),
+    ("[$Rs-4009] #,##0", "invalid-number", "Rs 100"),  # a currency the values do not know
     ('"S/" #,##0.00 "pers."', "invalid-number", "S/ 100 pers."),
     ('"US$" #,##0.00', None, None),
     ("0%", "invalid-number", "10000%"),
@@ -41,8 +42,43 @@ AFTER = {"": False, ' "€"': True, " [$PEN]": True, ' "soles"': True, ' "pers."
 FORMATS += [
     ("[$$-240A] #,##0", "currency-not-usd", "COP 100"),
     ("[$$-80A]#,##0.00", "currency-not-usd", "MXN100"),
-    ("[$$-1009] #,##0.00", "invalid-number", "CAD 100"),
+    ("[$$-1009] #,##0.00", "currency-not-usd", "CAD 100"),
     ("[$$-1809] #,##0.00", "invalid-number", "[$$-1809] 100"),
     ("[$$-300A] #,##0.00", None, None),  # Ecuador: the US dollar
     ("[$$-0409] #,##0.00", None, None),
+]
+
+# A second tester's: currencies written in letters, Excel 365's locale names, Excel's own
+# accounting formats (a zero shows a dash), conditions.
+FORMATS += [
+    ('"Gs." #,##0', "currency-not-usd", "Gs. 100"),
+    ('#,##0 "pesos"', "currency-not-usd", "100 pesos"),
+    ('"BsF" #,##0.00', "currency-not-usd", "BsF 100"),
+    ('"Bs.D" #,##0.00', "currency-not-usd", "Bs.D 100"),
+    ('#,##0.00 "reales"', "currency-not-usd", "100 reales"),
+    ('#,##0.00 "bolívares"', "currency-not-usd", "100 bolívares"),
+    ('"Q" #,##0.00', "currency-not-usd", "Q 100"),
+    ('"B/." #,##0.00', "currency-not-usd", "B/. 100"),
+    ('"Afl." #,##0.00', "currency-not-usd", "Afl. 100"),
+    ("\\S/ #,##0.00", "currency-not-usd", "S/ 100"),  # `/` is shown unquoted
+    ("\\S/\\. #,##0.00", "currency-not-usd", "S/. 100"),
+    ("[$$-es-CO] #,##0", "currency-not-usd", "COP 100"),
+    ("[$$-en-US]#,##0.00", None, None),
+    ("[$$-es-EC] #,##0.00", None, None),
+    ('"$us" #,##0.00', None, None),
+    ('_("$"* #,##0.00_);_("$"* \\(#,##0.00\\);_("$"* "-"??_);_(@_)', None, None),
+    ('_-"$"\\ * #,##0.00_-;\\-"$"\\ * #,##0.00_-;_-"$"\\ * "-"??_-;_-@_-', None, None),
+    ('_-[$$-en-US]* #,##0.00_ ;_-[$$-en-US]* -#,##0.00 ;_-[$$-en-US]* "-"??_ ;_-@_ ', None, None),
+    ('[<1000]"$"#,##0;"S/ "#,##0', None, None),  # 100 is below 1000: dollars
+    ('[>=1000]"$"#,##0;"S/ "#,##0', "currency-not-usd", "S/ 100"),
+    ("[>=1]#,##0;0%", None, None),
+    ("[<1]0%;#,##0", None, None),
+]
+# The same formats on zero (an accounting format's dash) and on 0.5 (a condition's other side).
+ZERO_AND_HALF = [
+    ('_("$"* #,##0.00_);_("$"* \\(#,##0.00\\);_("$"* "-"??_);_(@_)', 0.0, None),
+    ('_-"$"\\ * #,##0.00_-;\\-"$"\\ * #,##0.00_-;_-"$"\\ * "-"??_-;_-@_-', 0.0, None),
+    ("[>=1]#,##0;0%", 0.5, "50%"),
+    ('[<0.01]"<1%";0%', 0.5, "50%"),
+    ("[<1]0%;#,##0", 0.5, "50%"),
 ]

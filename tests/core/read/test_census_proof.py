@@ -10,8 +10,11 @@ out in a sheet-wide count, and the value was read as 2.5.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import shutil
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -79,13 +82,25 @@ KINDS = {**COUNTED, **UNCOUNTED, **UNREADABLE}
 
 
 def _base(path: Path, rows: int) -> Path:
-    """An xlsxwriter file (inline strings, every cell with its reference) of `rows` rows."""
-    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
-        sheet = book.add_worksheet("5W")
-        for r, row in enumerate([LABELS[:27], *(plain_row(i) for i in range(rows))]):
-            for c, value in enumerate(row):
-                if value != "":
-                    sheet.write(r, c, value)
+    """An xlsxwriter file (inline strings, every cell with its reference) of `rows` rows.
+
+    Written once a test run for each size, shared by the run's workers (xdist's run id):
+    100,000 rows take xlsxwriter 16 s, and four tests start from them."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid{os.getpid()}")
+    # In pytest's run folder (`pytest-of-user/pytest-N`, which pytest removes in time).
+    root = next((p for p in path.parents if p.parent.name.startswith("pytest-of-")), None)
+    kept = (root or Path(tempfile.gettempdir())) / f"kipu-test-base-{run}" / f"{rows}.xlsx"
+    if not kept.exists():
+        kept.parent.mkdir(exist_ok=True)
+        fresh = kept.with_name(f"{rows}-{os.getpid()}.xlsx")
+        with xlsxwriter.Workbook(str(fresh), {"constant_memory": True}) as book:
+            sheet = book.add_worksheet("5W")
+            for r, row in enumerate([LABELS[:27], *(plain_row(i) for i in range(rows))]):
+                for c, value in enumerate(row):
+                    if value != "":
+                        sheet.write(r, c, value)
+        os.replace(fresh, kept)  # whole or not there: another worker may be reading it
+    shutil.copyfile(kept, path)
     return path
 
 

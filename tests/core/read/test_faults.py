@@ -206,7 +206,7 @@ def test_counts_in_messages_are_integers() -> None:
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_file_messages_are_translated(key: str) -> None:
-    texts = ("name", "reason", "sheet", "member", "cell", "error", "byte")
+    texts = ("name", "reason", "sheet", "member", "cell", "error", "byte", "range")
     numbers = (
         "size",
         "limit",

@@ -410,7 +410,7 @@ AMOUNTS = [
     (currency("MXN", "100", "$100.00"), "currency-not-usd", "MXN 100"),  # a $ that is no dollar
     (currency("COP", "100", None), "currency-not-usd", "COP 100"),
     (currency(None, "100", "S/ 100.00"), "currency-not-usd", "S/ 100.00"),  # no code: as shown
-    (currency("UYU", "100", "$U 100"), "invalid-number", "$U 100"),  # a currency values lacks
+    (currency("UYU", "100", "$U 100"), "currency-not-usd", "$U 100"),
     (currency("USD", "100", "$100.00"), None, None),
     (currency("usd", "100", "US$ 100"), None, None),
     (currency(None, "100", "$100.00"), None, None),

@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
 from fivew_factories import TODAY, make_reference, record  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
-from number_format_cases import AFTER, BEFORE, FORMATS  # noqa: E402
+from number_format_cases import AFTER, BEFORE, FORMATS, ZERO_AND_HALF  # noqa: E402
 
-from kipu.core.read import marks, read_5w  # noqa: E402
-from kipu.core.read.numformats import xlsx_shown_styles  # noqa: E402
+from kipu.core.read import ReadError, marks, read_5w  # noqa: E402
+from kipu.core.read.numformats import digits_pattern, xlsx_shown_styles  # noqa: E402
 from kipu.core.read.sheets import Workbook  # noqa: E402
 from kipu.core.schema import COLUMN_BY_NAME  # noqa: E402
 from kipu.core.validation import validate_file  # noqa: E402
@@ -120,6 +120,20 @@ def test_any_currency_format_is_read_as_dollars_only_when_it_is(
     found = {c for c, _ in issues_at(path, 2, "value_usd")}
     other = BEFORE[before] or AFTER[after]
     assert bool(found & {"currency-not-usd", "invalid-number"}) == other, (code, found)
+
+
+@pytest.mark.parametrize(("code", "number", "read"), ZERO_AND_HALF)
+def test_the_section_showing_the_number_decides(
+    tmp_path: Path, code: str, number: float, read: str | None
+) -> None:
+    """A zero in Excel's accounting format shows a dash beside the `$` (no currency but the
+    dollar); a condition (`[>=1]`) picks the section, not the number's sign."""
+    path = xlsx(tmp_path / "z.xlsx", [activity(value_usd=number)], {(2, "value_usd"): code})
+    book = Workbook(path)
+    try:
+        assert book.rows("5W")[1][VALUE] == (number if read is None else read)
+    finally:
+        book.close()
 
 
 def test_a_percentage_is_read_as_shown_in_every_column(tmp_path: Path) -> None:
@@ -271,3 +285,62 @@ def test_cells_read_as_shown_among_100_000_rows(
     assert marks.xlsx_marks(path, "xl/worksheets/sheet1.xml", False, None, shown) == []
     expected = {(r + 1, 1): f"S/ {r}" for r in range(100_000) if r % 7 == 3}
     assert shown.texts == {**expected, (100_000, 1): "9999900%"}
+
+
+# --- the workbook's styles -------------------------------------------------------------------
+
+
+def _normal_in_soles(xml: bytes) -> bytes:
+    """styles.xml with the Normal style (cellXfs[0]) formatted in soles."""
+    xml = xml.replace(b"<fonts", b'<numFmts count="1"><numFmt numFmtId="164" formatCode="'
+                      + SOLES.encode() + b'"/></numFmts><fonts', 1)  # fmt: skip
+    start = xml.index(b"<xf ", xml.index(b"<cellXfs"))
+    return xml[:start] + re.sub(rb'numFmtId="\d+"', b'numFmtId="164"', xml[start:], count=1)
+
+
+def test_a_cell_without_a_style_has_the_normal_style(tmp_path: Path) -> None:
+    """A cell with no `s` attribute is of style 0 (ECMA-376): the Normal style in soles
+    shows every such number in soles."""
+    path = xlsx(tmp_path / "n.xlsx", [activity(value_usd=100.0)], {})
+    path = edited(path, _normal_in_soles, "xl/styles.xml")
+    assert b' s="' not in value_cell(zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml"), 2)[0]
+    assert issues_at(path, 2, "value_usd") == [("currency-not-usd", "S/ 100")]
+
+
+def test_the_styles_are_found_by_the_workbook_relationship(tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "m.xlsx", [activity(value_usd=100.0)], {(2, "value_usd"): SOLES})
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(moved, "w") as target:
+        for info in source.infolist():
+            data, name = source.read(info.filename), info.filename
+            if name == "xl/styles.xml":
+                name = "xl/theStyles.xml"
+            if name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(b"styles.xml", b"theStyles.xml")
+            target.writestr(name, data)
+    assert issues_at(moved, 2, "value_usd") == [("currency-not-usd", "S/ 100")]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda xml: xml.replace(b"<fonts", b'<fonts a="1" a="2"', 1),  # not well-formed
+        lambda xml: xml.replace(b"<fonts", b"<x:fonts", 1).replace(b"</fonts>", b"</x:fonts>"),
+    ],
+)
+def test_styles_that_cannot_be_read_refuse_the_sheet(tmp_path: Path, damage: Any) -> None:
+    """Without its styles no cell's format is known, and calamine may read the file
+    without complaint: the sheet is refused, not read in dollars."""
+    path = xlsx(tmp_path / "d.xlsx", [activity(value_usd=100.0)], {(2, "value_usd"): SOLES})
+    with pytest.raises(ReadError, match="could not be checked"):
+        read_5w(edited(path, damage, "xl/styles.xml"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    numbers=st.sets(st.integers(0, 70_000), min_size=1, max_size=40), other=st.integers(0, 99_999)
+)
+def test_the_style_numbers_pattern_matches_exactly_them(numbers: set[int], other: int) -> None:
+    pattern = re.compile(f"(?:{digits_pattern(sorted(map(str, numbers)))})$")
+    for number in [*numbers, other]:
+        assert bool(pattern.match(str(number))) == (number in numbers)

@@ -14,6 +14,7 @@ syntax is ECMA-376 part 1, §18.8.31 (numFmts) and §18.8.30 (built-in formats).
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -21,22 +22,45 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kipu.core.read.package import styles_member
 from kipu.core.read.values import NOT_USD, read_number
 
 # Currencies that are the US dollar, as a format or a cell names them: their amounts are
 # read as numbers, as a CSV's `$ 100` is.
-DOLLARS = frozenset({"$", "US$", "US $", "USD", "U$S"})
+# `$us` is how Bolivia writes the US dollar.
+DOLLARS = frozenset({"$", "US$", "US $", "USD", "U$S", "$US", "$ US"})
 _ISO_CODE = re.compile("[A-Z]{3}")  # a currency's ISO 4217 code, as a number format shows it
-# A `$` tag names the dollar of its locale (`[$$-240A]`: Colombian pesos; MS-LCID). The US
-# dollar's locales: en-US, es-EC, es-SV, es-PR, es-US, es-PA; no locale is the dollar too.
-_DOLLAR_LOCALES = frozenset({"", "409", "300A", "440A", "500A", "540A", "180A"})
+# A `$` tag names the dollar of its locale, by its Windows LCID (`[$$-240A]`, MS-LCID) or,
+# in Excel 365, its name (`[$$-es-CO]`): Colombian pesos. The US dollar's locales: en-US,
+# es-EC, es-SV, es-PR, es-US, es-PA; no locale is the dollar too.
+_DOLLAR_LOCALES = frozenset(
+    {"", "409", "300A", "440A", "500A", "540A", "180A"}
+    | {"EN-US", "ES-EC", "ES-SV", "ES-PR", "ES-US", "ES-PA", "EN-PR", "EN-EC"}
+)
 # The ISO 4217 code of the `$` of other locales, shown instead of the `$` (which would read
 # as dollars): the peso of R4V's countries, and others a `$` of another locale names.
 _LOCAL_DOLLARS = {
     "240A": "COP", "80A": "MXN", "2C0A": "ARS", "340A": "CLP", "380A": "UYU", "1C0A": "DOP",
     "4C0A": "NIO", "5C0A": "CUP", "1009": "CAD", "C0C": "CAD", "C09": "AUD", "1409": "NZD",
     "4809": "SGD", "C04": "HKD", "404": "TWD", "2009": "JMD", "2809": "BZD", "2C09": "TTD",
+    "ES-CO": "COP", "ES-MX": "MXN", "ES-AR": "ARS", "ES-CL": "CLP", "ES-UY": "UYU",
+    "ES-DO": "DOP", "ES-NI": "NIO", "ES-CU": "CUP", "EN-CA": "CAD", "FR-CA": "CAD",
+    "EN-AU": "AUD", "EN-NZ": "NZD", "EN-SG": "SGD", "ZH-HK": "HKD", "ZH-TW": "TWD",
+    "EN-JM": "JMD", "EN-BZ": "BZD", "EN-TT": "TTD",
 }  # fmt: skip
+# Characters a format shows as written without quotes (Excel's "display characters"); a
+# sign or a bracket is left out (`shown` keeps the number's own sign).
+_SHOWN_AS_WRITTEN = frozenset(" $/:!^&'~{}<>=")
+# A condition tag (`[<1000]`, `[>=0.5]`, `[<>0]`) and how it compares.
+_CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\s*\]")
+_COMPARE = {
+    "<": operator.lt,
+    ">": operator.gt,
+    "=": operator.eq,
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<>": operator.ne,
+}
 # Built-in formats (ECMA-376 §18.8.30) that show more than digits wherever Excel runs: 9 and
 # 10 are percentages. 5 to 8 and 41 to 44 show the currency of the reading machine's locale
 # and are written out in full (a numFmt) by Excel when they name one: read as numbers.
@@ -54,6 +78,7 @@ class Section:
     currency: str | None = None
     percent: bool = False
     digits: bool = False
+    condition: tuple[str, float] | None = None  # `[<1000]`: the section shows such values
 
     def add(self, text: str) -> None:
         if self.digits:
@@ -70,8 +95,10 @@ def may_show_more(code: str) -> bool:
 def sections(code: str) -> list[Section]:
     """An Excel number format's sections, read as Excel shows them: quoted text, escaped
     characters, `[$S/-280A]` currency tags, spaces, `$` and characters outside ASCII (€, £)
-    are shown as written; `_x` (a space) and `*x` (a fill) are not, nor are other tags
-    (`[Red]`), nor the signs and brackets of a negative section (its text is signed)."""
+    are shown as written, as are the other characters Excel shows unquoted (`/`, `:`);
+    `_x` (a space) and `*x` (a fill) are not, nor are other tags (`[Red]`; a condition,
+    `[<1000]`, is kept), nor the signs and brackets of a negative section (its text is
+    signed)."""
     found, section, at = [], Section(), 0
     while at < len(code):
         char = code[at]
@@ -91,12 +118,14 @@ def sections(code: str) -> list[Section]:
             if tag.startswith("$") and tag[1:].split("-")[0]:
                 section.currency = _tag_currency(tag)
                 section.add(section.currency)
+            elif condition := _CONDITION.fullmatch(code[at : close + 1]):
+                section.condition = (condition.group(1), float(condition.group(2)))
             at = close
         elif char == "%":
             section.percent = True
         elif char in "0#?":
             section.digits = True
-        elif char in " $" or ord(char) > 127:
+        elif char in _SHOWN_AS_WRITTEN or ord(char) > 127:
             section.add(char)
         at += 1
     return [*found, section]
@@ -118,14 +147,25 @@ def shown(value: float, parts: list[Section]) -> str | None:
     amount in another currency than the US dollar (which values read like a CSV's text);
     None when the cell shows the number, in dollars or with other words (`0 "people"`).
     A negative number keeps its sign, whatever sign or brackets its section shows."""
-    section = parts[0]
-    if value < 0 and len(parts) > 1:
-        section = parts[1]
-    elif value == 0 and len(parts) > 2:
-        section = parts[2]
+    section = _section_for(value, parts)
     number = _plain(value * 100 if section.percent else value)
     text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
     return text if _not_a_number(section) else None
+
+
+def _section_for(value: float, parts: list[Section]) -> Section:
+    """The section that shows `value`: by the sections' conditions when a section has one
+    (the first whose condition holds, or without one), else by its sign (`pos;neg;zero`)."""
+    if any(part.condition is not None for part in parts):
+        for part in parts:
+            if part.condition is None or _COMPARE[part.condition[0]](value, part.condition[1]):
+                return part
+        return parts[-1]
+    if value < 0 and len(parts) > 1:
+        return parts[1]
+    if value == 0 and len(parts) > 2:
+        return parts[2]
+    return parts[0]
 
 
 def _not_a_number(section: Section) -> bool:
@@ -143,7 +183,7 @@ def _other_currency(written: str, number: str) -> bool:
     one the values know (`S/`, `soles`: `S/ 1` is `currency-not-usd` in a CSV), a currency
     sign (`¥`, `RD$`, `$U`) or an ISO code (`UYU`); not `$`, `US$`, `USD`, nor words (`0
     "personas"`), with which the cell shows its number."""
-    written = written.strip()
+    written = written.strip(" -+()")  # a zero section's dash (`"$"* "-"??`) is no currency
     if not written or written.upper() in DOLLARS:
         return False
     if any(unicodedata.category(c) == "Sc" for c in written) or _ISO_CODE.fullmatch(written):
@@ -159,14 +199,23 @@ def _plain(number: float) -> str:
 def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
     """Cell style index (a cell's `s="…"`, 0-based in `cellXfs`) → the sections of its
     number format, for the styles some of whose sections show a percentage or another
-    currency than the dollar. Empty for a workbook without such styles (most), or whose
-    styles cannot be read (calamine, which reads the same file, reports a broken one).
-    The styles are `xl/styles.xml`, where calamine reads them."""
+    currency than the dollar. Empty for a workbook without such styles (most, and those
+    without styles). The styles are the part the workbook's relationships name, as Excel
+    finds them (calamine reads `xl/styles.xml` only). Raises ValueError for styles that
+    cannot be read (a damaged member, XML that is not well-formed), which calamine may read
+    without complaint: the sheets are then refused (`marks.CellScan`), as no cell's format
+    is known."""
     try:
         with zipfile.ZipFile(path) as archive:
-            root = ET.fromstring(archive.read("xl/styles.xml"))
-    except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError, RuntimeError):
+            data = archive.read(styles_member(archive))
+    except KeyError:
         return {}
+    except (OSError, zipfile.BadZipFile, RuntimeError, EOFError) as error:
+        raise ValueError(f"styles unreadable: {error}") from None
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        raise ValueError(f"styles unreadable: {error}") from None
     codes: dict[int, str] = dict(_BUILT_IN)
     for element in _named(root, "numFmt"):
         number, code = _style_number(element.get("numFmtId")), element.get("formatCode")
@@ -195,3 +244,21 @@ def _local(tag: object) -> str:
 def _style_number(text: str | None) -> int | None:
     text = (text or "").strip()
     return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def digits_pattern(words: list[str]) -> str:
+    """A regular expression matching exactly `words` (digits), as a trie: each alternation
+    is between different first characters, so matching never backtracks far."""
+    if not words:
+        return "-"  # no style: never a style number
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[:1], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(groups.items()):
+        tails = [r for r in rests if r]
+        tail = digits_pattern(tails) if tails else ""
+        if tails and "" in rests:
+            tail = f"(?:{tail})?"
+        branches.append(re.escape(first) + tail)
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -142,6 +142,21 @@ def sheet_members(path: Path) -> dict[str, str]:
     return found
 
 
+def styles_member(archive: zipfile.ZipFile) -> str:
+    """The workbook's styles part, as its relationships name it (`xl/styles.xml` when they
+    name none, or cannot be read). Raises nothing."""
+    try:
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError, RuntimeError, EOFError):
+        return "xl/styles.xml"
+    for element in rels.iter():
+        kind, target = element.get("Type", ""), element.get("Target", "")
+        if _local(element.tag) == "Relationship" and kind.endswith("/styles") and target:
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            return posixpath.normpath(member)
+    return "xl/styles.xml"
+
+
 def _local(name: str) -> str:
     """An element or attribute name without its namespace (`{uri}sheet` → `sheet`)."""
     return name.rsplit("}", 1)[-1]

@@ -46,10 +46,21 @@ READ_AS = "number-read-as"
 USD_SIGN = "currency-sign"
 NOT_USD = "currency-not-usd"
 
-_USD = re.compile(r"^(?:US\s?\$|U\$S|USD|\$)\s*|\s*(?:US\s?\$|U\$S|USD|\$)$", re.IGNORECASE)
+# `$us` is how Bolivia writes the US dollar.
+_USD_FORMS = r"US\s?\$|U\$S|USD|\$\s?US|\$"
+_USD = re.compile(rf"^(?:{_USD_FORMS})\s*|\s*(?:{_USD_FORMS})$", re.IGNORECASE)
+# Other currencies as R4V's partners write them: signs, ISO codes and names of the region's
+# currencies (and a few others), longer forms first. Single letters (Q, quetzal; L,
+# lempira) only before the number: "5 L" may be litres.
+_OTHER_FORMS = (
+    r"S/\.?|PEN|soles?|EUR|euros?|€|Bs\.?\s?[SFD]\.?|Bs\.?|VES|VEF|bol[ií]var(?:es)?|"
+    r"COP|CLP|ARS|MXN|UYU|\$U|RD\$|DOP|C\$|NIO|pesos?|BRL|R\$|reales|reais|real|"
+    r"Gs\.?|PYG|₲|guaran[ií]es|BOB|GTQ|quetzal(?:es)?|HNL|lempiras?|CRC|₡|col[oó]n(?:es)?|"
+    r"PAB|B/\.?|balboas?|AWG|ANG|Afl\.?|NAf\.?|ƒ|florin(?:es)?|CUP|TTD|TT\$|GYD|G\$|SRD|"
+    r"CAD|AUD|£|GBP|¥|JPY|CNY|₹|INR"
+)
 _OTHER_CURRENCY = re.compile(
-    r"^(?:S/\.?|PEN|EUR|€|Bs\.?S?|COP|CLP|ARS|BRL|R\$|MXN|VES|£|GBP)\s*"
-    r"|\s*(?:S/\.?|PEN|EUR|€|Bs\.?S?|COP|CLP|ARS|BRL|R\$|MXN|VES|soles|£|GBP)$",
+    rf"^(?:{_OTHER_FORMS}|Q|L)\s*(?=[\d.,(+-])|\s*(?<![A-Za-z])(?:{_OTHER_FORMS})$",
     re.IGNORECASE,
 )
 _SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009'’]\d{3})+(?:[.,]\d+)?")
@@ -138,12 +149,13 @@ def decimal_evidence(texts: Iterable[str]) -> set[str]:
 def _without_currency(text: str) -> tuple[str, str | None, bool]:
     """The text without a currency sign, the sign, and whether the sign is the US dollar."""
     stripped = text.strip()
-    usd = _USD.search(stripped)
-    if usd:
-        return _USD.sub("", stripped).strip(), usd.group(0).strip(), True
+    # Other currencies first: `$U` (Uruguay), `RD$` hold a `$` the dollar's forms would take.
     other = _OTHER_CURRENCY.search(stripped)
     if other:
         return _OTHER_CURRENCY.sub("", stripped).strip(), other.group(0).strip(), False
+    usd = _USD.search(stripped)
+    if usd:
+        return _USD.sub("", stripped).strip(), usd.group(0).strip(), True
     return stripped, None, True
 
 
