@@ -59,9 +59,9 @@ def closest(
 ) -> str | None:
     """The candidate most similar to `value`, or None; ties go to the first in sorted order.
     With `contained` (the default), a candidate inside the value, or the value inside a
-    candidate, scores at least 0.8; callers whose candidates are short words turn it off
-    ("si" is inside "asistencia"). For suggestions only: None past the bound of
-    `suggestions_up_to`.
+    candidate, scores at least 0.8 when the shorter has three characters or more; callers
+    whose candidates are short words turn it off ("si" is inside "asistencia"). For
+    suggestions only: None past the bound of `suggestions_up_to`.
 
     Deterministic: the same inputs always give the same suggestion, whatever the order given.
     """
@@ -81,7 +81,10 @@ def closest(
     best: tuple[float, str] | None = None
     for candidate_key in sorted(by_key):
         score = difflib.SequenceMatcher(None, key, candidate_key).ratio()
-        if contained and (key in candidate_key or candidate_key in key):
+        # Containment counts from three characters: "0" is inside every registry id
+        # (ORG001), "na" inside "International Organization for Migration".
+        short = min(len(key), len(candidate_key)) >= 3
+        if contained and short and (key in candidate_key or candidate_key in key):
             score = max(score, 0.8)
         if score >= cutoff and (best is None or score > best[0]):
             best = (score, candidate_key)

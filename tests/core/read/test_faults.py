@@ -206,7 +206,18 @@ def test_counts_in_messages_are_integers() -> None:
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_file_messages_are_translated(key: str) -> None:
-    texts = ("name", "reason", "sheet", "member", "cell", "error", "byte", "range")
+    texts = (
+        "name",
+        "reason",
+        "sheet",
+        "member",
+        "cell",
+        "error",
+        "byte",
+        "range",
+        "utf8",
+        "cp1252",
+    )
     numbers = (
         "size",
         "limit",

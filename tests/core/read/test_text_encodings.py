@@ -17,16 +17,18 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "validation"))
 from fivew_factories import record, write_csv  # noqa: E402
 
 from kipu.core.read import ReadError, read_5w  # noqa: E402
-from kipu.core.read.textfile import _UTF8_LETTER  # noqa: E402
+from kipu.core.read.textfile import _FOREIGN_PAIR, _UTF8_LETTER  # noqa: E402
 
 # Letters of the field's languages, all in Windows-1252: Spanish, Portuguese, French.
 LETTERS = "aeinoñáéíóúüçãõâêôàèÑÁÉÍÓÚÇÃ€ºª°¿¡“”–«»"
 # A Windows-1252 text whose bytes are also UTF-8 letters ("Ã¡" is "á" in UTF-8) is not told
-# apart by any reader: such texts are left out (the real ones are mojibake already).
+# apart by any reader: such texts are left out (the real ones are mojibake already). One
+# whose bytes are a UTF-8 character of another script ("É¡", "Ú»") is refused (below).
 TEXTS = (
     st.text(alphabet=LETTERS + "abc xyz", min_size=1, max_size=12)
     .map(str.strip)
     .filter(lambda t: t and not _UTF8_LETTER.search(t.encode("cp1252")))
+    .filter(lambda t: not _FOREIGN_PAIR.search(t.encode("cp1252")))
 )
 
 
@@ -135,3 +137,30 @@ def test_an_invisible_character_in_a_header_label_is_ignored(
     table = read_5w(path)
     assert not table.header.unknown, table.header.unknown
     assert table.frame.columns == read_5w(plain).frame.columns
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    capital=st.sampled_from("ÉÍÓÚÑÜÊÔ"),  # 0xC9-0xDF: a UTF-8 lead byte
+    mark=st.sampled_from("¡¿«»ºª°¬±´·"),
+    plain=st.lists(st.sampled_from(["Lima", "PERU", "abc", "Tumbes 12"]), max_size=3),
+)
+def test_windows_1252_that_is_also_utf8_of_another_script_is_refused(
+    tmp_path: Path, capital: str, mark: str, plain: list[str]
+) -> None:
+    """ "PERÚ»" in Windows-1252 (0xDA 0xBB) is also the UTF-8 of an Arabic letter: a file
+    with nothing else outside ASCII read "PERۻ". It is refused, naming both readings."""
+    written = f"PER{capital}{mark}"
+    assert written.encode("cp1252").decode("utf-8") != written  # read as another script
+    path = _file(tmp_path / "two-ways.csv", [*plain, written], "cp1252")
+    with pytest.raises(ReadError, match="as UTF-8 and .* as Windows-1252") as refused:
+        read_5w(path)
+    assert written in str(refused.value)
+
+
+@pytest.mark.parametrize("text", ["500 μg de ácido fólico", "Niños – 5", "Ñandú"])
+def test_utf8_with_latin_letters_beside_another_script_is_read(tmp_path: Path, text: str) -> None:
+    table = read_5w(_file(tmp_path / "greek.csv", [text], "utf-8"))
+    assert table.frame["activity_name"].to_list() == [text]

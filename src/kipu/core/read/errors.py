@@ -60,6 +60,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "mezcla dos codificaciones, y una de ellas se leería mal (“Niños” como “NiÃ±os”); "
         "guárdelo como 'CSV UTF-8'.",
     ),
+    "unclear-encoding": (
+        "{name}: line {line} reads “{utf8}” as UTF-8 and “{cp1252}” as Windows-1252, and "
+        "nothing else in the file tells which it is; save it as 'CSV UTF-8'.",
+        "{name}: la línea {line} se lee “{utf8}” como UTF-8 y “{cp1252}” como Windows-1252, y "
+        "nada más en el archivo indica cuál es; guárdelo como 'CSV UTF-8'.",
+    ),
     "not-cp1252": (
         "{name}: line {line} holds byte 0x{byte}, which is no character in UTF-8 or in "
         "Windows-1252; save the file as 'CSV UTF-8'.",

@@ -81,7 +81,10 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
     if b"\x00" in data[:65536]:
         raise unreadable("binary", name)
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
+        if not strict_utf8 and not data.startswith(b"\xef\xbb\xbf"):
+            _refuse_unclear(data, name)
+        return text
     except UnicodeDecodeError as error:
         if strict_utf8:
             raise unreadable(
@@ -107,6 +110,32 @@ _UTF8_LETTER = re.compile(
     rb"[\xc2-\xc8][\x80-\xbf]|\xc9[\x80-\x8f]"
     rb"|\xe2\x80[\x80-\xbf]|\xe2\x81[\x80-\xaf]|\xe2\x82[\xa0-\xbf]|\xe2\x83[\x80-\x8f]"
 )
+
+
+# Two bytes that are a Windows-1252 capital letter or symbol and a punctuation mark ("Ú»",
+# "É¡") and also one UTF-8 character outside the field's letters (U+0250-U+07FF: IPA, Greek,
+# Cyrillic, Hebrew, Arabic). A Windows-1252 file whose every other byte is ASCII decodes as
+# UTF-8 then: "PERÚ»" read "PERۻ".
+_FOREIGN_PAIR = re.compile(rb"\xc9[\x90-\xbf]|[\xca-\xdf][\x80-\xbf]")
+
+
+def _refuse_unclear(data: bytes, name: str) -> None:
+    """Raise ReadError when UTF-8 `data` may as well be Windows-1252: it holds such a pair
+    and no UTF-8 Latin letter or punctuation (`_UTF8_LETTER`), and reads as Windows-1252."""
+    found = None if data.isascii() else _FOREIGN_PAIR.search(data)
+    if found is None or _UTF8_LETTER.search(data):
+        return
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return
+    start = max(data.rfind(b"\n", 0, found.start()) + 1, found.start() - 24)
+    end = data.find(b"\n", found.end()) % (len(data) + 1)  # -1: to the end
+    piece = data[start : min(end, found.end() + 24)].rstrip(b"\r")  # the pair, and around it
+    raise unreadable(
+        "unclear-encoding", name, line=_line(data, found.start()),
+        utf8=piece.decode("utf-8", "replace").strip("\ufffd"), cp1252=piece.decode("cp1252"),
+    )  # fmt: skip
 
 
 def _line(data: bytes, at: int) -> int:
@@ -205,6 +234,8 @@ def _utf8(data: bytes, name: str) -> tuple[bytes, str, str]:
         text = decode_text(data, name)  # binary data raises
         return text.encode("utf-8"), text, wide or "windows-1252"
     start = len(_BOM) if data.startswith(_BOM) else 0
+    if not start:
+        _refuse_unclear(data, name)
     size = _HEAD_BYTES
     while True:  # a truncated last character is dropped by "ignore": the data is valid UTF-8
         head = data[start : start + size].decode("utf-8", "ignore")

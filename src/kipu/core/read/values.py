@@ -72,7 +72,9 @@ _GROUPED = {
     DOT: re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"),  # dots group: the comma is decimal
 }
 _SCIENTIFIC = re.compile(r"(\d+)(?:([.,])(\d+))?[eE]([+-]?\d+)")
-_NOTHING = frozenset({"-", "--", "n/a", "na", "n.a.", "no aplica", "ninguno", "ninguna", "nil"})
+# What partners write in a cell for "nothing" ("not applicable", "none"): read as empty.
+NOTHING = frozenset({"-", "--", "n/a", "na", "n.a.", "no aplica", "ninguno", "ninguna", "nil"})
+_NOTHING = NOTHING
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def _validate_table(
 ) -> ValidationResult:
     header = table.header
     labels = {name: header.label(name) for name in header.columns}
-    ctx.labels = labels
+    ctx.labels = _labels(header, ctx.lang)
     file_issues = _header_issues(table, ctx.lang, required_columns)
     report = Report(
         issues=file_issues,
@@ -199,6 +199,17 @@ def _validate_table(
     return result
 
 
+def _labels(header: Header, lang: str) -> dict[str, str]:
+    """Each column's label as the file writes it, or, for a column the file does not have,
+    Kipu's label in the user's language (an issue at it said “total_monthly” is empty)."""
+    return {
+        name: header.label(name)
+        if name in header.columns
+        else getattr(COLUMN_BY_NAME[name], f"label_{lang}", "") or COLUMN_BY_NAME[name].label_en
+        for name in COLUMN_NAMES
+    }
+
+
 def _severity() -> pl.Expr:
     mapping = {code: info.severity for code, info in CATALOGUE.items()}
     return pl.col("code").replace_strict(mapping, default=ERROR, return_dtype=pl.Utf8)
@@ -211,7 +222,7 @@ def _row_issues(
     in row order, then column order, then code."""
     order = {name: i for i, name in enumerate(COLUMN_NAMES)}
     header = table.header
-    labels = {name: header.label(name) for name in COLUMN_NAMES}
+    labels = _labels(header, ctx.lang)
     enriched = (
         found.join(f.select("_i", "row", "appealing_org", "r_appealing_org"), on="_i", how="left")
         .with_columns(

@@ -190,6 +190,17 @@ _CODES = (
         "department); the message names the admin2 that contains it.",
     ),
     _c(
+        "ambiguous-organization",
+        ERROR,
+        "row",
+        "“{value}” names several registered organisations ({detail}); write the one you mean "
+        "(its registry id, or a name only it has).",
+        "“{value}” nombra a varias organizaciones registradas ({detail}); escriba la que "
+        "corresponde (su identificador del registro, o un nombre que solo ella tenga).",
+        "A name or acronym shared by several registered organisations (CARE Perú and CARE "
+        "Ecuador, both `CARE`) names none of them: it is never given to the first.",
+    ),
+    _c(
         "unknown-organization",
         ERROR,
         "row",
@@ -346,9 +357,10 @@ _CODES = (
         "cva-fields-unexpected",
         ERROR,
         "row",
-        "CVA is No but {detail} is filled.",
-        "CVA es No pero {detail} está lleno.",
-        "Without CVA, value and delivery mechanism must stay empty (a value of 0 is accepted).",
+        "CVA is not Yes but {detail} is filled.",
+        "CVA no es Sí pero {detail} está lleno.",
+        "Without CVA = Yes (No, or empty), value and delivery mechanism must stay empty (a value"
+        " of 0 is accepted): an empty CVA beside a transfer left the cash out of the CVA figures.",
     ),
     _c(
         "mpc-requires-cva",

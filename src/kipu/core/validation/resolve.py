@@ -37,6 +37,7 @@ from kipu.core.text import closest, normalise, suggestions_up_to
 from kipu.core.validation.places import elsewhere as places_elsewhere
 from kipu.core.validation.places import misplaced
 from kipu.core.validation.plans import PlanResolvers, resolve_plan
+from kipu.core.validation.rules import no_partner
 
 # What files write in admin1 for country-level activities, besides the country's own names.
 NATIONAL_WORDS = frozenset(
@@ -65,10 +66,17 @@ class Resolver:
         self._countries = self._country_index()
         self._orgs: dict[str, str] = {}
         self._org_names: dict[str, str] = {}
+        # A name or acronym of several organisations (CARE Perú and CARE Ecuador's `CARE`)
+        # names none of them: normalised label → their keys. A registry id is one's own.
+        self._shared_orgs: dict[str, list[str]] = {}
+        keys = {normalise(org.key) for org in reference.organisations}
         for org in sorted(reference.organisations, key=lambda o: o.key):
             shown = org.names.get(lang) or org.name  # suggestions in the user's language
             for label in (org.key, *org.labels()):
-                self._orgs.setdefault(normalise(label), org.key)
+                known = self._orgs.setdefault(normalise(label), org.key)
+                if known != org.key and normalise(label) not in keys:
+                    named = self._shared_orgs.setdefault(normalise(label), [known])
+                    named += [] if org.key in named else [org.key]
                 self._org_names.setdefault(label, shown)
         self._mechanisms = mechanism_vocabulary()
 
@@ -166,6 +174,9 @@ class Resolver:
 
     # --- organisations ------------------------------------------------------------------
     def organisation(self, text: str, code: str = "unknown-organization") -> Resolution:
+        shared = self._shared_orgs.get(normalise(text))
+        if shared is not None:
+            return Resolution(None, "ambiguous-organization", detail=", ".join(shared))
         key = self._orgs.get(normalise(text))
         if key is not None:
             return Resolution(key)
@@ -383,7 +394,9 @@ def prepare(
         f,
         ["implementing_partner"],
         "implementing_partner",
-        lambda t: r.organisation(t, "unknown-implementing-partner"),
+        lambda t: (
+            Resolution(None) if no_partner(t) else r.organisation(t, "unknown-implementing-partner")
+        ),
     )
     f = _months(f, month)
     f = resolve_plan(f, PlanResolvers(reference, lang))

@@ -14,6 +14,7 @@ from datetime import date
 
 import polars as pl
 
+from kipu.core.read.values import AMBIGUOUS, INVALID, NOT_USD, NOTHING
 from kipu.core.schema import (
     AGE_SEX_GROUPS,
     BENEFICIARY_COLUMNS,
@@ -113,10 +114,25 @@ def _z(name: str) -> pl.Expr:
     return pl.col(f"z_{name}")
 
 
+# A count or an amount written as "nothing" (`-`, `N/A`, `No aplica`: `number-read-as` ∅) is
+# as empty as an empty cell for the rules that need it: not a 0.
+def _given(name: str) -> pl.Expr:
+    return pl.col(name).is_not_null() & (pl.col(f"d_{name}") != "∅").fill_null(True)
+
+
+# A partner named "nothing" (`-`, `N/A`, `Ninguno`, `0`) is no partner: missing when the row
+# says it was implemented through one, not unexpected when it says it was not.
+NO_PARTNER = NOTHING | {"0", "no", "none", "sin socio", "sin socio implementador"}
+
+
+def no_partner(text: str) -> bool:
+    return " ".join(text.split()).casefold() in NO_PARTNER
+
+
 def missing_value(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     found = [emit(f, pl.col(n).is_null(), "missing-value", n) for n in REQUIRED_COLUMNS]
     # A people-counting indicator needs its monthly total; breakdowns may be empty (= 0).
-    mask = pl.col("k_people") & pl.col("total_monthly").is_null()
+    mask = pl.col("k_people") & ~_given("total_monthly")
     return [*found, emit(f, mask, "missing-value", "total_monthly")]
 
 
@@ -142,7 +158,9 @@ def organization_mismatch(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
 
 
 def implementing_partner(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
-    partner = pl.col("implementing_partner").is_not_null()
+    written = pl.col("implementing_partner")
+    named = written.str.split(" ").list.eval(pl.element().filter(pl.element() != "")).list.join(" ")
+    partner = written.is_not_null() & ~named.str.to_lowercase().is_in(list(NO_PARTNER))
     return [
         emit(
             f,
@@ -275,7 +293,11 @@ def cva(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     return [
         emit(
             f,
-            yes & pl.col("e_value_usd").is_null() & ~value_filled,
+            # A warned reading (`-` read as nothing, `$0`) is missing too; an error at the
+            # cell (`S/ 100`) says enough.
+            yes
+            & ~pl.col("e_value_usd").is_in([INVALID, AMBIGUOUS, NOT_USD]).fill_null(False)
+            & ~value_filled,
             "cva-value-missing",
             "value_usd",
         ),
@@ -291,7 +313,7 @@ def cva(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
         ),
         emit(
             f,
-            no & (value_filled | mechanism.is_not_null()),
+            (no | pl.col("cva").is_null()) & (value_filled | mechanism.is_not_null()),
             "cva-fields-unexpected",
             "cva",
             detail=filled,
@@ -322,7 +344,7 @@ def beneficiaries(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
         emit(f, _sum(COUNT_COLUMNS) == 0, "empty-row-values", None),
         emit(
             f,
-            people & pl.col("total_monthly").is_not_null() & (new > total),
+            people & _given("total_monthly") & (new > total),
             "new-exceeds-total",
             "new_beneficiaries",
             value=new,
@@ -439,6 +461,7 @@ RULE_CODES = frozenset(
         "admin2-not-in-admin1",
         "admin2-wrong-level",
         "unknown-organization",
+        "ambiguous-organization",
         "unknown-implementing-partner",
         "unknown-sector",
         "unknown-indicator",

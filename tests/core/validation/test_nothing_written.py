@@ -1,0 +1,109 @@
+"""Cells where partners write "nothing" (`-`, `N/A`, `No aplica`, `Ninguno`, `0`, `$0`) and
+cells left empty, in the rules that need a value: a tester's, with R4V's own vocabulary.
+
+Before: CVA = Yes with a value of `-` or `$0` passed with a warning (the value cell's issue
+hid `cva-value-missing`); Implementation = Yes with a partner `N/A` passed with a warning
+(`-` was a partner, so none was missing); a total of `-` was read as 0 ("10 > 0"); an
+empty CVA beside a transfer value passed, and the cash was left out of the CVA figures; an
+issue at a column the file lacks named Kipu's key (“total_monthly” is empty); and "0" or
+"NA" were answered "Did you mean UNHCR / IOM?" (inside ORG001, inside "International…")."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+from fivew_factories import TODAY, make_reference, record, write_xlsx  # noqa: E402
+
+from kipu.core.read.values import NOTHING  # noqa: E402
+from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES  # noqa: E402
+from kipu.core.validation import validate_file, validate_rows  # noqa: E402
+
+REFERENCE = make_reference()
+CASH = {"cva": "Yes", "delivery_mechanism": "Voucher", "value_usd": 150}
+# "Nothing" as partners write it: the shared words, in any case and spacing.
+NOTHINGS = st.sampled_from(sorted(NOTHING)).flatmap(
+    lambda word: st.sampled_from([word, word.upper(), word.title(), f" {word} "])
+)
+
+
+def codes(row: dict[str, object], column: str | None = None, lang: str = "en") -> list[str]:
+    result = validate_rows([row], REFERENCE, today=TODAY, lang=lang)
+    label = result.columns.get(column or "", column)
+    return [i.code for i in result.report.issues if column is None or i.column == label]
+
+
+@settings(max_examples=40, deadline=None)
+@given(nothing=st.one_of(NOTHINGS, st.sampled_from(["$0", "USD 0.00", "0", "US$ 0"])))
+def test_cva_yes_with_a_value_of_nothing_is_missing_its_value(nothing: str) -> None:
+    assert "cva-value-missing" in codes(record(**{**CASH, "value_usd": nothing}), "value_usd")
+
+
+@pytest.mark.parametrize("value", ["S/ 100", "abc", "1,500"])
+def test_an_error_at_the_value_says_enough(value: str) -> None:
+    found = codes(record(**{**CASH, "value_usd": value}), "value_usd")
+    assert "cva-value-missing" not in found and found  # currency-not-usd, invalid-number…
+
+
+@settings(max_examples=40, deadline=None)
+@given(nothing=st.one_of(NOTHINGS, st.sampled_from(["0", "None", "Sin socio"])))
+def test_a_partner_written_as_nothing_is_no_partner(nothing: str) -> None:
+    implemented = record(implementation="Yes", implementing_partner=nothing)
+    assert codes(implemented, "implementing_partner") == ["implementing-partner-missing"]
+    direct = record(implementation="No", implementing_partner=nothing)
+    assert codes(direct) == []
+
+
+def test_a_real_partner_is_still_checked() -> None:
+    found = codes(record(implementation="Yes", implementing_partner="Unknown NGO"))
+    assert found == ["unknown-implementing-partner"]
+    unexpected = codes(record(implementation="No", implementing_partner="UNHCR"))
+    assert unexpected == ["implementing-partner-unexpected"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(nothing=NOTHINGS)
+def test_a_total_written_as_nothing_is_missing_not_zero(nothing: str) -> None:
+    found = codes(record(total_monthly=nothing))
+    assert "missing-value" in found and "new-exceeds-total" not in found
+
+
+@pytest.mark.parametrize("cva", [None, "No"])
+@pytest.mark.parametrize(
+    "filled", [{"value_usd": 150}, {"delivery_mechanism": "Voucher"}, CASH], ids=str
+)
+def test_a_transfer_without_cva_yes_is_flagged(cva: str | None, filled: dict) -> None:
+    row = record(**{**filled, "cva": cva})
+    assert codes(row, "cva") == ["cva-fields-unexpected"]
+
+
+def test_a_transfer_in_a_file_without_a_cva_column_is_flagged(tmp_path: Path) -> None:
+    names = [n for n in COLUMN_NAMES if n != "cva"]
+    path = write_xlsx(tmp_path / "no-cva.xlsx", [record(**CASH)], names=names)
+    for lang, label in (("en", "CVA"), ("es", COLUMN_BY_NAME["cva"].label_es)):
+        result = validate_file(path, REFERENCE, today=TODAY, lang=lang)
+        found = [(i.code, i.column) for i in result.report.issues if i.row == 2]
+        assert ("cva-fields-unexpected", label) in found
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_issue_at_a_column_the_file_lacks_names_its_label(tmp_path: Path, lang: str) -> None:
+    names = [n for n in COLUMN_NAMES if n != "total_monthly"]
+    path = write_xlsx(tmp_path / "no-total.xlsx", [record()], names=names)
+    result = validate_file(path, REFERENCE, today=TODAY, lang=lang)
+    label = getattr(COLUMN_BY_NAME["total_monthly"], f"label_{lang}")
+    missing = [i for i in result.report.issues if i.code == "missing-value"]
+    assert [i.column for i in missing] == [label]
+    assert "total_monthly" not in missing[0].message and label in missing[0].message
+
+
+@pytest.mark.parametrize("written", ["0", "NA", "na", "1", "A"])
+def test_a_short_text_is_not_answered_with_a_long_name_holding_it(written: str) -> None:
+    result = validate_rows([record(appealing_org=written)], REFERENCE, today=TODAY)
+    unknown = [i for i in result.report.issues if i.code == "unknown-organization"]
+    assert unknown and unknown[0].suggestion is None, unknown[0].suggestion
