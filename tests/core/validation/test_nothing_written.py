@@ -107,3 +107,34 @@ def test_a_short_text_is_not_answered_with_a_long_name_holding_it(written: str) 
     result = validate_rows([record(appealing_org=written)], REFERENCE, today=TODAY)
     unknown = [i for i in result.report.issues if i.code == "unknown-organization"]
     assert unknown and unknown[0].suggestion is None, unknown[0].suggestion
+
+
+def _with_two_cares() -> object:
+    from fivew_factories import ORGANISATIONS
+
+    from kipu.core.reference import Organisation
+
+    cares = [
+        Organisation("ORG010", "CARE Perú", "CARE", "INGO"),
+        Organisation("ORG011", "CARE Ecuador", "CARE", "INGO"),
+        Organisation("ORG012", "Asociación Nacional", "ACNUR", "NGO"),  # UNHCR's Spanish name
+    ]
+    return make_reference(organisations=[*ORGANISATIONS, *cares])
+
+
+@pytest.mark.parametrize("column", ["appealing_org", "implementing_partner"])
+@pytest.mark.parametrize("written", ["CARE", "care ", "ACNUR"])
+def test_a_name_of_several_organisations_names_none(column: str, written: str) -> None:
+    """Before, it went to the smallest registry id, with no issue."""
+    row = record(implementation="Yes", **{column: written})
+    result = validate_rows([row], _with_two_cares(), today=TODAY)
+    found = [(i.code, i.column) for i in result.report.issues]
+    assert ("ambiguous-organization", result.columns[column]) in found
+    assert result.rows[column].to_list() == [None]
+
+
+@pytest.mark.parametrize(("written", "key"), [("ORG010", "ORG010"), ("CARE Perú", "ORG010")])
+def test_a_name_only_one_has_still_names_it(written: str, key: str) -> None:
+    row = record(appealing_org=written)
+    result = validate_rows([row], _with_two_cares(), today=TODAY)
+    assert result.rows["appealing_org"].to_list() == [key] and not result.report.issues

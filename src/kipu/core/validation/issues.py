@@ -506,10 +506,12 @@ _CODES = (
         "unknown-implementing-partner",
         WARNING,
         "row",
-        "Implementing partner “{value}” is not registered.",
-        "El socio implementador “{value}” no está registrado.",
+        "Implementing partner “{value}” is not registered: the row is stored without it (the "
+        "name is not kept); ask the IM team to register it.",
+        "El socio implementador “{value}” no está registrado: la fila se guarda sin él (el "
+        "nombre no se conserva); pida al equipo de gestión de información que lo registre.",
         "The implementing partner is not in the platform's organisations; the row is kept "
-        "but the partner is not counted.",
+        "without a partner (the name written is not stored) and the partner is not counted.",
     ),
     _c(
         "quantity-missing",
