@@ -310,9 +310,9 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
     path = Path(path)
     chosen = _choose_sheet(read_sheets(path, strict_utf8=strict_utf8), sheet, path.name)
     _refuse_unreadable_cells(chosen, path.name)
-    for row, col, kind, detail in fill_merged(chosen.rows, chosen.merged, across=False):
+    for down, across, kind, detail in fill_merged(chosen.rows, chosen.merged, across=False):
         if kind == UNREADABLE_VALUE:  # what the file holds there is not what it shows
-            cell = f"{column_letters(col)}{row}"
+            cell = f"{column_letters(across)}{down}"
             raise unreadable("cell-covered", path.name, cell=cell, range=detail)
     numbered = [(i + 1, [cell_text(c) for c in row]) for i, row in enumerate(chosen.rows)]
     numbered = [(n, row) for n, row in numbered if any(row)]
