@@ -357,8 +357,8 @@ _CODES = (
         "cva-fields-unexpected",
         ERROR,
         "row",
-        "CVA is not Yes but {detail} is filled.",
-        "CVA no es Sí pero {detail} está lleno.",
+        "CVA is not Yes, yet this is filled: {detail}.",
+        "CVA no es Sí, pero esto está lleno: {detail}.",
         "Without CVA = Yes (No, or empty), value and delivery mechanism must stay empty (a value"
         " of 0 is accepted): an empty CVA beside a transfer left the cash out of the CVA figures.",
     ),
