@@ -82,3 +82,19 @@ ZERO_AND_HALF = [
     ('[<0.01]"<1%";0%', 0.5, "50%"),
     ("[<1]0%;#,##0", 0.5, "50%"),
 ]
+# A third tester's: currencies as words beside others, codes and letters with a dot, and
+# dollars written with both signs.
+FORMATS += [
+    ('#,##0.00 "Nuevos Soles"', "currency-not-usd", "100 Nuevos Soles"),
+    ('"Lps." #,##0.00', "currency-not-usd", "Lps. 100"),
+    ('"L." #,##0.00', "currency-not-usd", "L. 100"),
+    ('"Q." #,##0.00', "currency-not-usd", "Q. 100"),
+    ('"COP." #,##0', "currency-not-usd", "COP. 100"),
+    ('"G." #,##0', "currency-not-usd", "G. 100"),
+    ('"S./" #,##0.00', "currency-not-usd", "S./ 100"),
+    ('#,##0.00 "MN"', "currency-not-usd", "100 MN"),
+    ('"USD$" #,##0.00', None, None),
+    ('"$ USD" #,##0.00', None, None),
+    ("[$USD $-409] #,##0", None, None),
+    ('0.0 "Lts"', None, None),  # a unit, not a currency
+]

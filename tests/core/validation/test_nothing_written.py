@@ -138,3 +138,30 @@ def test_a_name_only_one_has_still_names_it(written: str, key: str) -> None:
     row = record(appealing_org=written)
     result = validate_rows([row], _with_two_cares(), today=TODAY)
     assert result.rows["appealing_org"].to_list() == [key] and not result.report.issues
+
+
+def test_a_registered_organisation_named_like_nothing_is_a_partner() -> None:
+    from fivew_factories import ORGANISATIONS
+
+    from kipu.core.reference import Organisation
+
+    named_na = Organisation("ORG020", "Nueva Alianza", "NA", "NGO")
+    reference = make_reference(organisations=[*ORGANISATIONS, named_na])
+    row = record(implementation="Yes", implementing_partner="NA")
+    result = validate_rows([row], reference, today=TODAY)
+    assert result.rows["implementing_partner"].to_list() == ["ORG020"]
+    assert result.report.issues == []
+
+
+@settings(max_examples=20, deadline=None)
+@given(nothing=NOTHINGS)
+def test_a_mechanism_written_as_nothing_is_no_mechanism(nothing: str) -> None:
+    assert codes(record(cva="No", delivery_mechanism=nothing)) == []
+    found = codes(record(cva="Yes", value_usd=100, delivery_mechanism=nothing))
+    assert found == ["cva-mechanism-missing"]
+
+
+def test_an_ambiguous_organisation_is_named_with_its_candidates() -> None:
+    result = validate_rows([record(appealing_org="CARE")], _with_two_cares(), today=TODAY)
+    message = next(i.message for i in result.report.issues)
+    assert "CARE Perú (ORG010)" in message and "CARE Ecuador (ORG011)" in message

@@ -28,7 +28,9 @@ from kipu.core.read.values import NOT_USD, read_number
 # Currencies that are the US dollar, as a format or a cell names them: their amounts are
 # read as numbers, as a CSV's `$ 100` is.
 # `$us` is how Bolivia writes the US dollar.
-DOLLARS = frozenset({"$", "US$", "US $", "USD", "U$S", "$US", "$ US"})
+DOLLARS = frozenset(
+    {"$", "US$", "US $", "USD", "U$S", "$US", "$ US", "USD$", "USD $", "$USD", "$ USD"}
+)
 _ISO_CODE = re.compile("[A-Z]{3}")  # a currency's ISO 4217 code, as a number format shows it
 # A `$` tag names the dollar of its locale, by its Windows LCID (`[$$-240A]`, MS-LCID) or,
 # in Excel 365, its name (`[$$-es-CO]`): Colombian pesos. The US dollar's locales: en-US,
@@ -186,9 +188,17 @@ def _other_currency(written: str, number: str) -> bool:
     written = written.strip(" -+()")  # a zero section's dash (`"$"* "-"??`) is no currency
     if not written or written.upper() in DOLLARS:
         return False
-    if any(unicodedata.category(c) == "Sc" for c in written) or _ISO_CODE.fullmatch(written):
+    if any(unicodedata.category(c) == "Sc" for c in written):
         return True
-    return read_number(number.format(written), set(), set(), amount=True).code == NOT_USD
+    # Any word a currency (`Nuevos Soles`, `COP.`, `Lps.`): words beside it do not make it
+    # a number (`S/ 100 pers.` is no number either).
+    if _ISO_CODE.fullmatch(written.rstrip(".")):  # any code, known or not: `UYU`, `COP.`
+        return True
+    words = [written, *written.split()]
+    return any(
+        read_number(number.format(word), set(), set(), amount=True).code == NOT_USD
+        for word in words
+    )
 
 
 def _plain(number: float) -> str:

@@ -100,23 +100,27 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
         raise unreadable("not-cp1252", name, line=_line(data, at), byte=f"{data[at]:02X}") from None
 
 
-# A UTF-8 letter of the field's languages: Latin letters (U+00A0-U+024F, two bytes), general
+# A UTF-8 letter of the field's languages: Latin letters (U+00A0-U+023F, two bytes), general
 # punctuation and currency signs (U+2000-U+206F, U+20A0-U+20CF, three bytes). Windows-1252
 # text holds such bytes only as mojibake ("Ã±" is "ñ" in UTF-8): a file that is not UTF-8 but
 # holds one mixes two encodings (a description pasted from another file), and decoding it
 # whole as Windows-1252 turned every "Niños" of its UTF-8 part into "NiÃ±os" with no issue.
 # Other pairs are ordinary Spanish text: "Ú»" (0xDA 0xBB) would be an Arabic letter.
 _UTF8_LETTER = re.compile(
-    rb"[\xc2-\xc8][\x80-\xbf]|\xc9[\x80-\x8f]"
+    rb"[\xc2-\xc8][\x80-\xbf]"
     rb"|\xe2\x80[\x80-\xbf]|\xe2\x81[\x80-\xaf]|\xe2\x82[\xa0-\xbf]|\xe2\x83[\x80-\x8f]"
 )
 
 
-# Two bytes that are a Windows-1252 capital letter or symbol and a punctuation mark ("Ú»",
-# "É¡") and also one UTF-8 character outside the field's letters (U+0250-U+07FF: IPA, Greek,
-# Cyrillic, Hebrew, Arabic). A Windows-1252 file whose every other byte is ASCII decodes as
-# UTF-8 then: "PERÚ»" read "PERۻ".
-_FOREIGN_PAIR = re.compile(rb"\xc9[\x90-\xbf]|[\xca-\xdf][\x80-\xbf]")
+# Two bytes that are a Windows-1252 capital letter and a punctuation mark ("Ú»", "É…", "Ó”",
+# "Ñ" and a no-break space) and also one UTF-8 character no 5W text holds (U+0240-U+02AF,
+# Latin Extended-B's end and IPA; U+0350-U+037F; U+0400-U+07FF, Cyrillic to Arabic). A
+# Windows-1252 file whose every other byte is ASCII decodes as UTF-8 then: "PERÚ»" read
+# "PERۻ". UTF-8 text does hold modifier letters (ʼ), combining accents (decomposed "ñ") and
+# Greek (μg): "Ê", "Ë", "Ì", "Í", "Î" and "Ï" before punctuation stay read as UTF-8.
+_FOREIGN_PAIR = re.compile(
+    rb"\xc9[\x80-\xbf]|\xca[\x80-\xaf]|\xcd[\x90-\xbf]|[\xd0-\xdf][\x80-\xbf]"
+)
 
 
 def _refuse_unclear(data: bytes, name: str) -> None:

@@ -47,20 +47,22 @@ USD_SIGN = "currency-sign"
 NOT_USD = "currency-not-usd"
 
 # `$us` is how Bolivia writes the US dollar.
-_USD_FORMS = r"US\s?\$|U\$S|USD|\$\s?US|\$"
+_USD_FORMS = r"USD\s?\$|US\s?\$|U\$S|USD|\$\s?USD?|\$"
 _USD = re.compile(rf"^(?:{_USD_FORMS})\s*|\s*(?:{_USD_FORMS})$", re.IGNORECASE)
 # Other currencies as R4V's partners write them: signs, ISO codes and names of the region's
 # currencies (and a few others), longer forms first. Single letters (Q, quetzal; L,
 # lempira) only before the number: "5 L" may be litres.
 _OTHER_FORMS = (
-    r"S/\.?|PEN|soles?|EUR|euros?|€|Bs\.?\s?[SFD]\.?|Bs\.?|VES|VEF|bol[ií]var(?:es)?|"
+    r"S\./|S/\.?|PEN|(?:nuevos\s+)?soles?|M\.?N\.?|EUR|euros?|€|Bs\.?\s?[SFD]\.?|Bs\.?|VES|VEF|bol[ií]var(?:es)?|"
     r"COP|CLP|ARS|MXN|UYU|\$U|RD\$|DOP|C\$|NIO|pesos?|BRL|R\$|reales|reais|real|"
-    r"Gs\.?|PYG|₲|guaran[ií]es|BOB|GTQ|quetzal(?:es)?|HNL|lempiras?|CRC|₡|col[oó]n(?:es)?|"
+    r"Gs\.?|PYG|₲|guaran[ií]es|BOB|GTQ|quetzal(?:es)?|HNL|Lps\.?|lempiras?|CRC|₡|Col\.|"
+    r"col[oó]n(?:es)?|"
     r"PAB|B/\.?|balboas?|AWG|ANG|Afl\.?|NAf\.?|ƒ|florin(?:es)?|CUP|TTD|TT\$|GYD|G\$|SRD|"
     r"CAD|AUD|£|GBP|¥|JPY|CNY|₹|INR"
 )
 _OTHER_CURRENCY = re.compile(
-    rf"^(?:{_OTHER_FORMS}|Q|L)\s*(?=[\d.,(+-])|\s*(?<![A-Za-z])(?:{_OTHER_FORMS})$",
+    rf"^(?:(?:{_OTHER_FORMS}|Q|L)\.?|G\.)\s*(?=[\d.,(+-])"
+    rf"|\s*(?<![A-Za-z])(?:{_OTHER_FORMS})\.?$",
     re.IGNORECASE,
 )
 _SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009'’]\d{3})+(?:[.,]\d+)?")

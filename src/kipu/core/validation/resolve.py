@@ -69,9 +69,11 @@ class Resolver:
         # A name or acronym of several organisations (CARE Perú and CARE Ecuador's `CARE`)
         # names none of them: normalised label → their keys. A registry id is one's own.
         self._shared_orgs: dict[str, list[str]] = {}
+        self._shown_org: dict[str, str] = {}
         keys = {normalise(org.key) for org in reference.organisations}
         for org in sorted(reference.organisations, key=lambda o: o.key):
             shown = org.names.get(lang) or org.name  # suggestions in the user's language
+            self._shown_org[org.key] = shown
             for label in (org.key, *org.labels()):
                 known = self._orgs.setdefault(normalise(label), org.key)
                 if known != org.key and normalise(label) not in keys:
@@ -176,17 +178,28 @@ class Resolver:
     def organisation(self, text: str, code: str = "unknown-organization") -> Resolution:
         shared = self._shared_orgs.get(normalise(text))
         if shared is not None:
-            return Resolution(None, "ambiguous-organization", detail=", ".join(shared))
+            named = ", ".join(f"{self._shown_org[key]} ({key})" for key in shared)
+            return Resolution(None, "ambiguous-organization", detail=named)
         key = self._orgs.get(normalise(text))
         if key is not None:
             return Resolution(key)
         label = closest(text, self._org_names)
         return Resolution(None, code, self._org_names[label] if label else None)
 
+    def partner(self, text: str) -> Resolution:
+        """An implementing partner: a registered organisation (even one named `NA`), else
+        none when the cell says "nothing" (`-`, `N/A`, `Ninguno`, `0`), else unknown."""
+        found = self.organisation(text, "unknown-implementing-partner")
+        if found.key is None and no_partner(text):
+            return Resolution(None)
+        return found
+
     def mechanism(self, text: str) -> Resolution:
         """The mechanism of the 2025 list a cell names (any accepted name, plurals too); else
         `cva-mechanism-invalid`, suggesting the mechanism whose accepted name, in any
         language, the cell most resembles, named in the user's language."""
+        if no_partner(text):  # "nothing" (`N/A`, `-`): no mechanism, as an empty cell
+            return Resolution(None)
         found = self._mechanisms.get(term_key(text))
         if found is not None:
             return Resolution(found)
@@ -394,9 +407,7 @@ def prepare(
         f,
         ["implementing_partner"],
         "implementing_partner",
-        lambda t: (
-            Resolution(None) if no_partner(t) else r.organisation(t, "unknown-implementing-partner")
-        ),
+        lambda t: r.partner(t),
     )
     f = _months(f, month)
     f = resolve_plan(f, PlanResolvers(reference, lang))

@@ -129,6 +129,13 @@ def no_partner(text: str) -> bool:
     return " ".join(text.split()).casefold() in NO_PARTNER
 
 
+def _something(name: str) -> pl.Expr:
+    """A text cell's value, null when it is empty or says "nothing" (`N/A`, `-`)."""
+    written = pl.col(name)
+    named = written.str.split(" ").list.eval(pl.element().filter(pl.element() != "")).list.join(" ")
+    return pl.when(named.str.to_lowercase().is_in(list(NO_PARTNER))).then(None).otherwise(written)
+
+
 def missing_value(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     found = [emit(f, pl.col(n).is_null(), "missing-value", n) for n in REQUIRED_COLUMNS]
     # A people-counting indicator needs its monthly total; breakdowns may be empty (= 0).
@@ -158,9 +165,9 @@ def organization_mismatch(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
 
 
 def implementing_partner(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
-    written = pl.col("implementing_partner")
-    named = written.str.split(" ").list.eval(pl.element().filter(pl.element() != "")).list.join(" ")
-    partner = written.is_not_null() & ~named.str.to_lowercase().is_in(list(NO_PARTNER))
+    # A registered organisation named like "nothing" (`NA`) is a partner.
+    partner = _something("implementing_partner").is_not_null()
+    partner = partner | pl.col("r_implementing_partner").is_not_null()
     return [
         emit(
             f,
@@ -246,7 +253,7 @@ _NUMBER_DETAILS = {
         "demasiado grande para un conteo o monto",
     ),
     "not-whole": ("people are counted in whole numbers", "las personas se cuentan en enteros"),
-    "∅": ("empty, that is 0", "vacío, es decir 0"),
+    "∅": ("nothing (an empty cell)", "nada (una celda vacía)"),
 }
 
 
@@ -282,7 +289,7 @@ def numbers(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
 
 def cva(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     yes, no = pl.col("r_cva") == True, pl.col("r_cva") == False  # noqa: E712
-    value, mechanism = pl.col("r_value_usd"), pl.col("delivery_mechanism")
+    value, mechanism = pl.col("r_value_usd"), _something("delivery_mechanism")
     value_filled = value.is_not_null() & (value != 0)
     filled = pl.concat_str(
         pl.when(value_filled).then(pl.lit(ctx.label("value_usd"))),
