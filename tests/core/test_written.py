@@ -249,18 +249,31 @@ def test_a_stop_signal_removes_what_was_being_written(tmp_path: Path, signal_nam
     target = tmp_path / "figures.csv"
     target.write_bytes(GOOD)
     script = (
-        "import sys, time\n"
+        "import signal, sys, time\n"
         "from pathlib import Path\n"
         "from kipu.core.written import replacing\n"
+        "state = (signal.getsignal(signal.SIGHUP), signal.pthread_sigmask(signal.SIG_BLOCK, []))\n"
         "with replacing(Path(sys.argv[1])) as partial:\n"
         "    partial.write_bytes(b'half')\n"
-        "    print('ready', flush=True)\n"
+        "    print('ready', state, flush=True)\n"
         "    time.sleep(60)\n"
     )
+
+    def as_from_a_terminal() -> None:
+        # A command starts with the signals at their defaults; a test worker's may not be
+        # (one run of the suite timed out here, the child deaf to SIGHUP, which it can only
+        # have inherited ignored or blocked). The child says its state with `ready`.
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGHUP})
+
     child = subprocess.Popen(
-        [sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, text=True
-    )
-    assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        [sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, text=True,
+        preexec_fn=as_from_a_terminal,
+    )  # fmt: skip
+    assert child.stdout is not None
+    ready = child.stdout.readline()
+    assert ready.startswith("ready (<Handlers.SIG_DFL: 0>, set())"), ready
     child.send_signal(getattr(signal, signal_name))
     assert child.wait(timeout=60) == 128 + getattr(signal, signal_name)
     assert target.read_bytes() == GOOD and _beside(tmp_path) == ["figures.csv"]
