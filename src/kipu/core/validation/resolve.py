@@ -37,7 +37,7 @@ from kipu.core.text import closest, normalise, suggestions_up_to
 from kipu.core.validation.places import elsewhere as places_elsewhere
 from kipu.core.validation.places import misplaced
 from kipu.core.validation.plans import PlanResolvers, resolve_plan
-from kipu.core.validation.rules import no_partner
+from kipu.core.validation.rules import names_nothing
 
 # What files write in admin1 for country-level activities, besides the country's own names.
 NATIONAL_WORDS = frozenset(
@@ -190,7 +190,7 @@ class Resolver:
         """An implementing partner: a registered organisation (even one named `NA`), else
         none when the cell says "nothing" (`-`, `N/A`, `Ninguno`, `0`), else unknown."""
         found = self.organisation(text, "unknown-implementing-partner")
-        if found.key is None and no_partner(text):
+        if found.key is None and names_nothing(text):
             return Resolution(None)
         return found
 
@@ -198,7 +198,7 @@ class Resolver:
         """The mechanism of the 2025 list a cell names (any accepted name, plurals too); else
         `cva-mechanism-invalid`, suggesting the mechanism whose accepted name, in any
         language, the cell most resembles, named in the user's language."""
-        if no_partner(text):  # "nothing" (`N/A`, `-`): no mechanism, as an empty cell
+        if names_nothing(text):  # "nothing" (`N/A`, `-`): no mechanism, as an empty cell
             return Resolution(None)
         found = self._mechanisms.get(term_key(text))
         if found is not None:

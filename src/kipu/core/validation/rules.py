@@ -120,20 +120,20 @@ def _given(name: str) -> pl.Expr:
     return pl.col(name).is_not_null() & (pl.col(f"d_{name}") != "∅").fill_null(True)
 
 
-# A partner named "nothing" (`-`, `N/A`, `Ninguno`, `0`) is no partner: missing when the row
-# says it was implemented through one, not unexpected when it says it was not.
-NO_PARTNER = NOTHING | {"0", "no", "none", "sin socio", "sin socio implementador"}
+# A partner or a mechanism named "nothing" (`-`, `N/A`, `Ninguno`, `0`) is none: missing when
+# the row needs one, not unexpected when it does not.
+NOTHING_NAMED = NOTHING | {"0", "no", "none", "sin socio", "sin socio implementador"}
 
 
-def no_partner(text: str) -> bool:
-    return " ".join(text.split()).casefold() in NO_PARTNER
+def names_nothing(text: str) -> bool:
+    return " ".join(text.split()).casefold() in NOTHING_NAMED
 
 
 def _something(name: str) -> pl.Expr:
     """A text cell's value, null when it is empty or says "nothing" (`N/A`, `-`)."""
     written = pl.col(name)
-    named = written.str.split(" ").list.eval(pl.element().filter(pl.element() != "")).list.join(" ")
-    return pl.when(named.str.to_lowercase().is_in(list(NO_PARTNER))).then(None).otherwise(written)
+    named = written.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+    return pl.when(named.is_in(list(NOTHING_NAMED))).then(None).otherwise(written)
 
 
 def missing_value(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
