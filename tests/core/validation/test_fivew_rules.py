@@ -275,6 +275,6 @@ def test_every_rule_code_has_cases() -> None:
     on_files = {"formula-cell", "formula-without-value", "excel-error", "merged-cell"}
     on_files |= {"merged-across", "unreadable-value"}
     # Codes needing their own reference data: tests/core/validation/test_nothing_written.py.
-    on_files |= {"ambiguous-organization"}
+    on_files |= {"ambiguous-organization", "ambiguous-implementing-partner"}
     covered = set(CASES) | {"admin1-outside-scope", "outlier", "text-too-long"} | on_files
     assert covered >= RULE_CODES

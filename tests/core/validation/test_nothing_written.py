@@ -125,11 +125,17 @@ def _with_two_cares() -> object:
 @pytest.mark.parametrize("column", ["appealing_org", "implementing_partner"])
 @pytest.mark.parametrize("written", ["CARE", "care ", "ACNUR"])
 def test_a_name_of_several_organisations_names_none(column: str, written: str) -> None:
-    """Before, it went to the smallest registry id, with no issue."""
+    """Before, it went to the smallest registry id, with no issue. An implementing partner
+    that names several is a warning, as one that names none: the row is stored without it."""
     row = record(implementation="Yes", **{column: written})
     result = validate_rows([row], _with_two_cares(), today=TODAY)
-    found = [(i.code, i.column) for i in result.report.issues]
-    assert ("ambiguous-organization", result.columns[column]) in found
+    found = [(i.code, i.column, i.severity) for i in result.report.issues]
+    if column == "appealing_org":
+        assert ("ambiguous-organization", result.columns[column], "error") in found
+        assert result.rows["has_error"].to_list() == [True]
+    else:
+        assert found == [("ambiguous-implementing-partner", result.columns[column], "warning")]
+        assert result.rows["has_error"].to_list() == [False]
     assert result.rows[column].to_list() == [None]
 
 

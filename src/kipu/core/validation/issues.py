@@ -201,6 +201,19 @@ _CODES = (
         "Ecuador, both `CARE`) names none of them: it is never given to the first.",
     ),
     _c(
+        "ambiguous-implementing-partner",
+        WARNING,
+        "row",
+        "Implementing partner “{value}” names several registered organisations ({detail}): "
+        "the row is stored without it; write the one you mean (its registry id, or a name only "
+        "it has).",
+        "El socio implementador “{value}” nombra a varias organizaciones registradas "
+        "({detail}): la fila se guarda sin él; escriba la que corresponde (su identificador del "
+        "registro, o un nombre que solo ella tenga).",
+        "As an unregistered implementing partner: the row is kept without a partner, and the "
+        "name is never given to the first of them.",
+    ),
+    _c(
         "unknown-organization",
         ERROR,
         "row",

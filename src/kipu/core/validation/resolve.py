@@ -175,11 +175,18 @@ class Resolver:
         return Resolution(None, "unknown-admin2", self.gazetteer.suggest(text, country, 2, admin1))
 
     # --- organisations ------------------------------------------------------------------
-    def organisation(self, text: str, code: str = "unknown-organization") -> Resolution:
+    def organisation(
+        self,
+        text: str,
+        code: str = "unknown-organization",
+        shared_code: str = "ambiguous-organization",
+    ) -> Resolution:
+        """A registered organisation; `code` when none is named, `shared_code` when the text
+        names several (their names and ids in the detail)."""
         shared = self._shared_orgs.get(normalise(text))
         if shared is not None:
             named = ", ".join(f"{self._shown_org[key]} ({key})" for key in shared)
-            return Resolution(None, "ambiguous-organization", detail=named)
+            return Resolution(None, shared_code, detail=named)
         key = self._orgs.get(normalise(text))
         if key is not None:
             return Resolution(key)
@@ -188,8 +195,11 @@ class Resolver:
 
     def partner(self, text: str) -> Resolution:
         """An implementing partner: a registered organisation (even one named `NA`), else
-        none when the cell says "nothing" (`-`, `N/A`, `Ninguno`, `0`), else unknown."""
-        found = self.organisation(text, "unknown-implementing-partner")
+        none when the cell says "nothing" (`-`, `N/A`, `Ninguno`, `0`), else unknown or
+        ambiguous: warnings, as the row is stored without a partner either way."""
+        found = self.organisation(
+            text, "unknown-implementing-partner", "ambiguous-implementing-partner"
+        )
         if found.key is None and names_nothing(text):
             return Resolution(None)
         return found

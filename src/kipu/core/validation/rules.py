@@ -470,6 +470,7 @@ RULE_CODES = frozenset(
         "unknown-organization",
         "ambiguous-organization",
         "unknown-implementing-partner",
+        "ambiguous-implementing-partner",
         "unknown-sector",
         "unknown-indicator",
         "indicator-not-in-sector",
