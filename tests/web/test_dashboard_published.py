@@ -173,6 +173,23 @@ def test_a_filter_value_the_dashboard_cannot_use_is_said(client: Client, staged)
     ]
 
 
+@pytest.mark.parametrize("query", ["from=2019-10&to=2020-01", "to=2020-06"])
+def test_a_period_across_years_is_never_shown_as_one(client: Client, staged, query: str) -> None:  # noqa: ANN001
+    """Before, people reached from October 2019 to January 2020 (or to June 2020) showed 0:
+    the running sums restart each year, and 2020 had no rows."""
+    found = client.get(f"{BASE}data.json?{query}").json()
+    assert found["period"]["from"] == "2020-01"
+    assert found["key_figures"]["people_reached"] is None
+    if "from" in query:
+        assert found["ignored"] == [{"parameter": "from", "value": "2019-10", "reason": "years"}]
+    for lang, said in (("en", "is in an earlier year than “To”"), ("es", "es de un año anterior")):
+        page = client.get(f"{BASE}panel/?{query}", HTTP_ACCEPT_LANGUAGE=lang)
+        panel = _text(page.content.decode())
+        assert (said in panel) == ("from" in query)
+    year = client.get(f"{BASE}data.json?to=2019-11").json()
+    assert year["period"]["from"] == "2019-01" and year["key_figures"]["people_reached"] > 0
+
+
 TABLE_FILES = {
     "sectors": "reached-by-sector",
     "admin1": "reached-by-department",

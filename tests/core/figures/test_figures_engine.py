@@ -78,19 +78,64 @@ def test_sector_absent_in_a_month() -> None:
 
 def test_cumulation_restarts_each_plan_year() -> None:
     rows = [people("2019-06", 1), people("2019-07", 2), people("2019-12", 4), people("2020-01", 8)]
-    calendar = compute(*rows)
-    assert [pick(calendar, m)["consolidated_total"] for m in ("2019-12", "2020-01")] == [7, 8]
-    july = compute(*rows, plan_year_start_month=7)
-    assert pick(july, "2019-06")["consolidated_total"] == 1
+    december = compute(*rows, date_to="2019-12")
+    january = compute(*rows, date_to="2020-01")
+    assert pick(december, "2019-12")["consolidated_total"] == 7
+    assert pick(january, "2020-01")["consolidated_total"] == 8
+    assert (january.date_from, january.reached()) == ("2020-01", 8)
+    july = compute(*rows, date_to="2020-01", plan_year_start_month=7)
+    assert july.date_from == "2019-07" and july.rows.filter(pl.col("month") == "2019-06").is_empty()
     assert [pick(july, m)["consolidated_total"] for m in ("2019-07", "2019-12", "2020-01")] == [
         2, 6, 14]  # fmt: skip
+    june = compute(*rows, date_to="2019-06", plan_year_start_month=7)
+    assert june.reached() == 1
 
 
-def test_filling_stops_at_the_end_of_the_plan_year() -> None:
-    figures = compute(people("2019-12", 4), people("2020-02", 1, sector="FOOD"))
-    education = figures.rows.filter(pl.col("sector") == "Education", pl.col("admin1") == LIMA)
-    assert education["month"].to_list() == ["2019-12"]
+@pytest.mark.parametrize(
+    ("period", "start_month"),
+    [(("2019-11", "2020-01"), 1), (("2019-01", "2020-03"), 1), (("2019-06", "2019-07"), 7)],
+)
+def test_a_period_across_plan_years_is_refused(period: tuple[str, str], start_month: int) -> None:
+    """Before, 2019-11 to 2020-01 printed the people reached of January 2020 alone (0 without
+    rows in 2020) under the whole period's name."""
+    with pytest.raises(ValueError, match="spans two plan years"):
+        compute(
+            people("2019-11", 100),
+            date_from=period[0],
+            date_to=period[1],
+            plan_year_start_month=start_month,
+        )
+
+
+@pytest.mark.parametrize(
+    ("bounds", "period", "reached"),
+    [
+        ({}, ("2020-02", "2020-02"), 1),  # the last year with rows, from its first month
+        ({"date_to": "2019-12"}, ("2019-03", "2019-12"), 6),
+        ({"date_from": "2019-05"}, ("2019-05", "2019-12"), 4),  # not beyond its plan year
+        ({"date_to": "2020-06"}, ("2020-02", "2020-06"), 1),
+    ],
+)
+def test_a_bound_not_given_stays_in_the_other_bounds_plan_year(
+    bounds: dict[str, str], period: tuple[str, str], reached: int
+) -> None:
+    rows = [people("2019-03", 2), people("2019-12", 4), people("2020-02", 1, sector="FOOD")]
+    figures = compute(*rows, **bounds)
+    assert (figures.date_from, figures.date_to) == period
+    assert figures.reached() == reached
+    left_out = [n for n in figures.notes if "rows of other plan years" in n]
+    # Never silently: rows of another year inside the bounds asked for are named.
+    assert bool(left_out) == (bounds != {"date_to": "2019-12"}), figures.notes
+
+
+def test_filling_stops_at_the_end_of_the_period() -> None:
+    figures = compute(people("2019-12", 4), people("2020-02", 1, sector="FOOD"), date_to="2020-02")
+    education = figures.rows.filter(pl.col("sector") == "Education")
+    assert education.is_empty()
     assert figures.reached(sector="EDU") == 0 and figures.reached() == 1
+    december = compute(people("2019-10", 4), date_from="2019-10", date_to="2019-12")
+    lima = december.rows.filter(pl.col("sector") == "Education", pl.col("admin1") == LIMA)
+    assert lima["month"].to_list() == ["2019-10", "2019-11", "2019-12"]
 
 
 def test_date_from_starts_the_cumulation() -> None:

@@ -9,6 +9,9 @@ Decisions where the methodology is silent (documented in docs and tests):
   month with data in the plan year up to the end of the period (or of the plan year), so the
   cumulative value is carried forward with monthly values of 0. Months before a series' first
   data are not listed. The end of the period is `date_to`, else the last month in the data.
+- A period lies within one plan year (`check_one_plan_year`): the running sums restart each
+  year, so a period across years has no one figure. A bound not given is taken within the
+  plan year of the other (`_bounded`).
 - `date_from` later than the start of a plan year: cumulation starts at `date_from` (the figure
   is "people reached from date_from to the month").
 - Scope filters (period, countries, admin1, sectors, rmrp_only) apply to every figure, partners
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -102,8 +105,37 @@ class FigureOptions:
             raise ValueError("date_from is after date_to")
         if not 1 <= self.plan_year_start_month <= 12:
             raise ValueError("plan_year_start_month must be 1-12")
+        if self.date_from and self.date_to:
+            check_one_plan_year(self.date_from, self.date_to, self.plan_year_start_month)
         if self.model == "grouped":
             check_groups(self.groups)
+
+
+def plan_year_start(month: str, start_month: int = 1) -> str:
+    """The first month ("YYYY-MM") of the plan year that holds `month`, plan years starting in
+    `start_month` (1 = January)."""
+    year = int(month[:4]) - (int(month[5:7]) < start_month)
+    return f"{year:04d}-{start_month:02d}"
+
+
+def plan_year_end(month: str, start_month: int = 1) -> str:
+    """The last month of the plan year that holds `month`."""
+    start = plan_year_start(month, start_month)
+    index = int(start[:4]) * 12 + start_month - 1 + 11
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def check_one_plan_year(date_from: str, date_to: str, start_month: int = 1) -> None:
+    """Raises ValueError when the period spans plan years. People reached are cumulated within
+    a plan year (R4V methodology, step 4: the running sum restarts each year), so no one
+    number is the people reached of such a period: the figure at its end would be that of
+    its last year only, under the whole period's name."""
+    if plan_year_start(date_from, start_month) != plan_year_start(date_to, start_month):
+        raise ValueError(
+            f"the period {date_from} to {date_to} spans two plan years: people reached are "
+            "counted within one plan year (R4V methodology: the running sum restarts each "
+            "year), so ask for each year apart"
+        )
 
 
 def month_index(month: pl.Expr) -> pl.Expr:
@@ -379,6 +411,45 @@ def _row_schema() -> dict[str, pl.DataType | type[pl.DataType]]:
     return schema
 
 
+def _bounded(scoped: pl.LazyFrame, options: FigureOptions) -> FigureOptions:
+    """The options with a bound not given taken from the months of the rows in scope, within
+    the plan year of the other bound: the last month with rows (of the year `date_from`
+    starts, when given), then the first month with rows of that year. Without it, rows of
+    several years made a period whose people reached were those of its last year only."""
+    if options.date_from and options.date_to:
+        return options
+    start_month = options.plan_year_start_month
+    months = scoped.select(pl.col("month").unique()).collect()["month"].sort()
+    end = options.date_to
+    if end is None:
+        last = plan_year_end(options.date_from, start_month) if options.date_from else None
+        inside = months.filter(months <= last) if last else months
+        end = inside[-1] if len(inside) else None
+    if end is None:
+        return options  # no rows: nothing to bound
+    start = options.date_from
+    if start is None:
+        inside = months.filter((months >= plan_year_start(end, start_month)) & (months <= end))
+        start = inside[0] if len(inside) else end
+    return replace(options, date_from=start, date_to=end)
+
+
+def _other_years(
+    frame: pl.DataFrame, asked: FigureOptions, bounded: FigureOptions, reference: ReferenceData
+) -> str | None:
+    """The note naming the rows in scope that `_bounded` left out, in other plan years."""
+    months = _scope(frame, asked, reference).select("month").collect()["month"]
+    outside = months.filter((months < bounded.date_from) | (months > bounded.date_to))
+    if outside.is_empty():
+        return None
+    first, last = str(outside.min()), str(outside.max())
+    return (
+        f"{outside.len()} rows of other plan years ({first} to {last}) are not "
+        f"in these figures: people reached are counted within one plan year, here "
+        f"{bounded.date_from} to {bounded.date_to}; ask for the other year with --from/--to"
+    )
+
+
 def compute_figures(
     frame: pl.DataFrame, reference: ReferenceData, options: FigureOptions | None = None
 ) -> Figures:
@@ -387,10 +458,13 @@ def compute_figures(
     People reached (steps 1-6) use people-reached indicators only; partners, coverage,
     presence and CVA values use every row in scope.
     """
-    options = options or FigureOptions()
+    asked = options or FigureOptions()
+    options = _bounded(_scope(frame, asked, reference), asked)
     scoped = _scope(frame, options, reference).collect()
     rows, missing = people_reached(scoped, reference, options)
     notes = []
+    if options is not asked and (other := _other_years(frame, asked, options, reference)):
+        notes.append(other)
     unresolved = frame.height - frame.drop_nulls(["country", "admin1", "month", "sector"]).height
     if unresolved:
         notes.append(f"{unresolved} rows without country, admin1, month or sector were left out")

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
+from kipu.core.figures.engine import check_one_plan_year, plan_year_start
 from kipu.web.accounts.scope import Scope
 from kipu.web.api.base import Call, handler, json_answer, page_links
 from kipu.web.api.errors import ApiError
@@ -144,7 +145,10 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
             code="unpublished-months",
             details={"months": [], "published": []},
         )
-    start, end = start or published[0], end or published[-1]
+    end = end or published[-1]
+    # A start not given: the first published month of the end's plan year (people reached are
+    # counted within one plan year: `check_one_plan_year`).
+    start = start or next((m for m in published if plan_year_start(end) <= m <= end), end)
     missing = [m for m in _months(start, end) if m not in scope.published_months]
     if missing:
         raise ApiError(
@@ -164,6 +168,16 @@ def figures(call: Call) -> HttpResponseBase:
     if p["include_issues"] and allowed is not None:
         raise ApiError(403, "only the IM team may count rows stored with issues")
     start, end = allowed or (start, end)
+    if start and end:
+        try:
+            check_one_plan_year(start, end)
+        except ValueError as error:
+            raise ApiError(
+                400,
+                str(error),
+                code="invalid-parameter",
+                details={"parameters": {"from": "in an earlier plan year than to"}},
+            ) from None
     result = platform_figures(
         call.platform,
         model=p["model"],

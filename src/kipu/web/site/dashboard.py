@@ -15,8 +15,9 @@ The rules that keep the page consistent with itself (issue 14, point 2):
   of another appealing organisation; partners are then counted among the selected
   organisation only (in either role), never the other appealing organisations of those rows.
 - The period is the one asked for; a bound not given is the first or last visible month
-  (published, or in the user's remit), never the first month in which the filtered rows
-  happen to have data.
+  (published, or in the user's remit) of the other bound's plan year, never the first month
+  in which the filtered rows happen to have data. A period across plan years is not shown:
+  its "from" is dropped, with a notice (people reached restart each year).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
+from kipu.core.figures.engine import plan_year_end, plan_year_start
 from kipu.core.figures.partners import count_partners
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
@@ -45,8 +47,9 @@ CACHE_SIZE = 256
 @dataclass(frozen=True)
 class Filters:
     """The visitor's filters. `rejected` lists (parameter, value, reason) the dashboard could
-    not use — "month" (not YYYY-MM) or "order" (`to` before `from`) — so the page says what
-    it ignored instead of silently showing something else."""
+    not use — "month" (not YYYY-MM), "order" (`to` before `from`) or "years" (`from` in an
+    earlier plan year than `to`) — so the page says what it ignored instead of silently
+    showing something else."""
 
     date_from: str | None = None
     date_to: str | None = None
@@ -72,6 +75,9 @@ class Filters:
         if start and end and start > end:
             rejected.append(("to", end, "order"))
             end = None
+        if start and end and plan_year_start(start) != plan_year_start(end):
+            rejected.append(("from", start, "years"))  # people reached restart each year
+            start = None
         return cls(
             start,
             end,
@@ -203,15 +209,20 @@ def scope_rows(
 
 
 def visible_frame(
-    scope: Scope, frame: pl.DataFrame, filters: Filters, parents: dict[str, str]
+    scope: Scope,
+    frame: pl.DataFrame,
+    filters: Filters,
+    parents: dict[str, str],
+    period: tuple[str | None, str | None],
 ) -> pl.DataFrame:
-    """The visitor's rows (`scope_rows`) narrowed by every filter."""
+    """The visitor's rows (`scope_rows`) in the `period` shown, narrowed by every filter."""
     rows = scope_rows(scope, frame, filters, parents)
     sector = pl.col("sector").replace_strict(parents, default=None, return_dtype=pl.Utf8)
     organisation = filters.organisation
+    start, end = period
     conditions = [
-        pl.col("month") >= filters.date_from if filters.date_from else None,
-        pl.col("month") <= filters.date_to if filters.date_to else None,
+        pl.col("month") >= start if start else None,
+        pl.col("month") <= end if end else None,
         (pl.col("sector") == filters.sector) | (sector == filters.sector).fill_null(False)
         if filters.sector
         else None,
@@ -230,9 +241,17 @@ def visible_frame(
 
 def period_of(months: list[str], filters: Filters) -> tuple[str | None, str | None]:
     """The period shown: the bounds asked for; a bound not given is the first or last of the
-    visible `months` (sorted), and never beyond the other bound."""
-    start = filters.date_from or (months[0] if months else None)
-    end = filters.date_to or (months[-1] if months else None)
+    visible `months` (sorted) within the plan year of the other bound (people reached are
+    counted within one plan year: `check_one_plan_year`), and never beyond the other bound."""
+    end = filters.date_to
+    if end is None:
+        last = plan_year_end(filters.date_from) if filters.date_from else None
+        inside = [m for m in months if last is None or m <= last]
+        end = inside[-1] if inside else None
+    start = filters.date_from
+    if start is None and end is not None:
+        first = plan_year_start(end)
+        start = next((m for m in months if first <= m <= end), None) or first
     if start and end and start > end:  # one bound given, outside the visible months
         start, end = (start, start) if filters.date_from else (end, end)
     return start, end
@@ -275,7 +294,7 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
         parents = {s.code: s.parent_code for s in sectors if s.parent_code}
         visible = sorted(scope_rows(scope, frame, filters, parents)["month"].unique().to_list())
         period = period_of(visible, filters)
-        rows = visible_frame(scope, frame, filters, parents)
+        rows = visible_frame(scope, frame, filters, parents, period)
         options = FigureOptions(
             date_from=period[0],
             date_to=period[1],

@@ -38,6 +38,14 @@ def notices(board: Dashboard) -> list[str]:
     for name, value, reason in board.filters.rejected:
         if reason == "order":
             found.append(_("“To” (%(value)s) is before “From”: it was ignored.") % {"value": value})
+        elif reason == "years":
+            found.append(
+                _(
+                    "“From” (%(value)s) is in an earlier year than “To”: people reached are "
+                    "counted within one year, so the period starts in the year of “To”."
+                )
+                % {"value": value}
+            )
         else:
             found.append(
                 _("“%(value)s” is not a month (YYYY-MM): the “%(name)s” filter was ignored.")

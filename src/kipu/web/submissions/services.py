@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Sector
+from kipu.web.plans.queries import plan_for
 from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.submissions.models import (
     REFERENCE_COLUMNS,
@@ -82,17 +83,13 @@ def key_maps(platform: Platform, rows: pl.DataFrame) -> dict[str, dict[str, int]
     organisations = {
         o.key: o.pk for o in Organisation.objects.filter(memberships__platform=platform)
     }
+    # Each year's rows were checked against `plan_for` that year (its own plan, else the
+    # nearest; the holder's, for a platform using the plan of one above it): the same here,
+    # or a row valid against the 2019 plan in 2020 had no indicator to be stored with.
     years = {int(m[:4]) for m in rows["month"].drop_nulls()}
-    sectors = dict(
-        Sector.objects.filter(plan__platform=platform, plan__year__in=years).values_list(
-            "code", "id"
-        )
-    )
-    indicators = dict(
-        Indicator.objects.filter(plan__platform=platform, plan__year__in=years).values_list(
-            "code", "id"
-        )
-    )
+    plans = {plan.pk for year in years if (plan := plan_for(platform, year)) is not None}
+    sectors = dict(Sector.objects.filter(plan__in=plans).values_list("code", "id"))
+    indicators = dict(Indicator.objects.filter(plan__in=plans).values_list("code", "id"))
     return {
         "admin1": locations,
         "admin2": locations,
