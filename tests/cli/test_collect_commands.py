@@ -244,6 +244,56 @@ def test_figures_summary_in_spanish(kipu, platform, tmp_path) -> None:  # noqa: 
     assert "new-exceeds-total 1" in result.output
 
 
+@pytest.mark.parametrize("stored", [False, True])
+def test_figures_of_a_period_across_years_are_refused(kipu, platform, tmp_path, stored) -> None:  # noqa: ANN001
+    """Before, November 2019 to January 2020 printed "People reached …: 0" (January's alone)."""
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    plan = tmp_path / "plan.csv"
+    plan.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
+    source = ["--input", file, "--plan", str(plan)] if not stored else []
+    if stored:
+        assert kipu("import", file, "--org", "ORG901", "--month", "2019-11").exit_code == 0
+    result = kipu("figures", *source, "--from", "2019-11", "--to", "2020-01")
+    assert result.exit_code == 2, result.output
+    assert "spans two plan years" in result.output and ": 0" not in result.output
+    alone = kipu("figures", *source, "--from", "2019-11")  # the end stays in 2019
+    assert alone.exit_code == 0 and "People reached in November 2019" in alone.output, alone.output
+    assert "November 2019 (intersector model max-cell): 0" not in alone.output
+
+
+def test_a_month_of_a_year_without_its_own_plan_is_stored(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    """Checked against the nearest plan (2019's), the row was valid, then the import stopped
+    with a traceback: the indicator was looked for in a 2020 plan only."""
+    file = five_w(tmp_path, platform, "x.xlsx", [{**ROW, "month": "2020-01"}])
+    assert kipu("validate", file).exit_code == 0
+    stored = kipu("import", file, "--org", "ORG901", "--month", "2020-01")
+    assert stored.exit_code == 0, stored.output
+    figures = kipu("figures", "--from", "2020-01", "--to", "2020-01", "--format", "json")
+    assert json.loads(figures.output)["partners"]["appealing"] == 1
+
+
+@pytest.mark.parametrize("all_months", [False, True])
+def test_a_published_month_takes_no_import_a_locked_one_does(
+    kipu, platform, tmp_path, all_months: bool
+) -> None:  # noqa: ANN001
+    """Before, `kipu import` replaced rows of a published month: the public figures changed
+    under a published report that still said otherwise."""
+    from kipu.web.submissions.models import Activity, MonthStatus
+
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    which = ["--all-months"] if all_months else ["--org", "ORG901", "--month", "2019-11"]
+    status = MonthStatus.objects.create(
+        platform=platform, month="2019-11", status=MonthStatus.Status.PUBLISHED
+    )
+    refused = kipu("import", file, *which)
+    assert refused.exit_code == 2 and "2019-11 is published" in refused.output, refused.output
+    assert not Activity.objects.exists()
+    status.status = MonthStatus.Status.LOCKED
+    status.save()
+    assert kipu("import", file, *which).exit_code == 0  # the IM team corrects a locked month
+    assert Activity.objects.count() == 1
+
+
 def _typed_over(path: str, texts: dict[str, str]) -> str:
     """The CSV file with cells retyped as a partner types them."""
     data = Path(path).read_text("utf-8")

@@ -36,17 +36,24 @@ class ImportRefused(Exception):
 
 
 class MonthClosed(ImportRefused):
-    """The month was locked while the file was validated (`import_file`'s `open_only`)."""
+    """A month stored is published, or locked for a partner (maybe while the file was being
+    validated): `refuse_closed_month`."""
 
 
-def refuse_closed_month(platform: Platform, month: str) -> None:
-    """MonthClosed when `month` is locked or published; in a storing transaction, after the
-    month's status row is locked: a lock made while the file was being validated (outside
-    any transaction) is seen here."""
-    closed = [MonthStatus.Status.LOCKED, MonthStatus.Status.PUBLISHED]
+def refuse_closed_month(platform: Platform, month: str, *, locked: bool = True) -> None:
+    """MonthClosed when `month` is published, or locked (unless `locked` is false: the IM
+    team's own imports may correct a locked month before it is published); in a storing
+    transaction, after the month's status row is locked: a lock made while the file was
+    being validated (outside any transaction) is seen here."""
     found = MonthStatus.objects.select_for_update().filter(platform=platform, month=month)
-    if any(row.status in closed for row in found):
-        raise MonthClosed(f"{month} is locked: it takes no new submissions")
+    for row in found:
+        if row.status == MonthStatus.Status.PUBLISHED:
+            raise MonthClosed(
+                f"{month} is published: it takes no new submissions; reopen it first (its "
+                "public reports are withdrawn then), so published figures never change unseen"
+            )
+        if locked and row.status == MonthStatus.Status.LOCKED:
+            raise MonthClosed(f"{month} is locked: it takes no new submissions")
 
 
 @dataclass
@@ -163,8 +170,8 @@ def import_file(
     `on_stored` is called with the submissions stored, in the transaction that stores them
     (their audit records): the validation runs outside it, so a long file holds the
     database's write lock (SQLite's, for the whole database) only while it is stored.
-    `open_only` (partners' uploads): raises MonthClosed, storing nothing, if the month was
-    locked meanwhile.
+    Raises MonthClosed, storing nothing, if a month stored is published, or with `open_only`
+    (partners' uploads) locked, maybe meanwhile.
     """
     if (organisation is None) != (month is None):
         raise ImportRefused("give both the organisation and the month, or neither (all months)")
@@ -193,8 +200,10 @@ def import_file(
     if result.blocked:
         return result
     with transaction.atomic():  # the lock check, the rows and their audit record together
-        if open_only and month is not None:
-            refuse_closed_month(platform, month)
+        # Every month stored (one, or each of an all-months file): none published, and
+        # none locked for partners (`open_only`).
+        for each in [month] if month else sorted(set(rows["month"].drop_nulls())):
+            refuse_closed_month(platform, each, locked=open_only)
         _store(
             platform,
             path,
