@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kipu.core.gazetteer import Gazetteer, bundled_locations
@@ -164,8 +166,57 @@ def test_targets_with_unknown_department_suggest_the_closest(
     errors = [str(e) for e in load_plan(plan, peru, "PER", targets).errors]
     assert errors == [
         "targets.csv, row 2, column 'admin1': unknown admin1 'Arequpa'; did you mean 'Arequipa'?",
-        "targets.csv, row 3, column 'people_in_need': '-3' is not a number ≥ 0",
+        "targets.csv, row 3, column 'people_in_need': '-3' is negative",
     ]
+
+
+def _grouped(number: int, mark: str) -> str:
+    """A whole number written with `mark` between groups of three digits."""
+    return f"{number:,}".replace(",", mark)
+
+
+@given(
+    number=st.integers(1000, 999_999_999),
+    mark=st.sampled_from([".", ",", " "]),
+    cents=st.integers(1, 99),
+)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_target_numbers_are_read_exactly_or_refused(
+    tmp_path: Path, peru: Gazetteer, number: int, mark: str, cents: int
+) -> None:
+    """Before, "420.000" people in need was stored as 420, "300,5" as 3005, "2.500,75" dollars
+    as 2.50 and 12.5 people as 12: every text is now its number, or refused at its cell."""
+    plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Consultations,H1,PiN\n")
+    decimal = "," if mark == "." else "."
+    written = {
+        "people_in_need": _grouped(number, mark),
+        "people_targeted": f"{number}{decimal}5",  # half a person: never whole
+        "budget_usd": f"{_grouped(number, mark)}{decimal}{cents:02d}",
+    }
+    row = ",".join(f'"{text}"' for text in written.values())
+    targets = write(
+        tmp_path / "targets.csv",
+        f"sector,admin1,people_in_need,people_targeted,budget_usd\nHealth,Lima,{row}\n",
+    )
+    loaded = load_plan(plan, peru, "PER", targets)
+    messages = "\n".join(str(e) for e in loaded.errors)
+    assert "people_targeted': " in messages and "not a whole number" in messages
+    one_group = number < 1_000_000 and mark != " "  # "420.000": 420000 or 420?
+    assert ("people_in_need': " in messages) == one_group, messages
+    assert not loaded.ok and not (loaded.records and loaded.records[0].targets)
+    fixed = write(
+        tmp_path / "fixed.csv",
+        "sector,admin1,people_in_need,people_targeted,budget_usd\n"
+        f'Health,Lima,{number},"{_grouped(number, ",")}","{_grouped(number, ",")}.{cents:02d}"\n',
+    )
+    read = load_plan(plan, peru, "PER", fixed)
+    if number >= 1_000_000:
+        assert read.ok, read.errors
+        (target,) = read.records[0].targets
+        assert (target.people_in_need, target.people_targeted) == (number, number)
+        assert round(target.budget_usd * 100) == number * 100 + cents
 
 
 def test_statistics_like_the_published_figures(tmp_path: Path) -> None:
@@ -190,6 +241,14 @@ def test_statistics_like_the_published_figures(tmp_path: Path) -> None:
             "ends before it starts",
         ),
         ("series,period_start,value\nstock,2019-11-30,many\n", "'many' is not a number"),
+        # Before, "1.234" and "1.234,5" were stored as 1.23, "12,5" as 125, 0.125 as 0.12,
+        # NaN was a traceback and 1e30 broke the statistics API.
+        ("series,period_start,value\nstock,2019-11-30,1.234\n", "could be 1234 or 1.234"),
+        ("series,period_start,value\nstock,2019-11-30,0.125\n", "more than 2 decimals"),
+        ("series,period_start,value\nstock,2019-11-30,NaN\n", "'NaN' is not a number"),
+        ("series,period_start,value\nstock,2019-11-30,Infinity\n", "is not a number"),
+        ("series,period_start,value\nstock,2019-11-30,1e30\n", "too large"),
+        ("series,period_start,value\nstock,2019-11-30,\n", "empty value"),
         (
             "series,period_start,value\nstock,2019-11-30,1\nstock,2019-11-30,2\n",
             "same series and period as row 2",
@@ -200,6 +259,20 @@ def test_statistics_like_the_published_figures(tmp_path: Path) -> None:
 def test_bad_statistics(tmp_path: Path, content: str, expected: str) -> None:
     loaded = load_statistics(write(tmp_path / "s.csv", content))
     assert expected in "\n".join(str(e) for e in loaded.errors)
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("1.234,5", "1234.50"), ("12,5", "12.50"), ("1,234,567", "1234567.00"), ("-3.25", "-3.25")],
+)
+def test_statistics_in_either_convention_are_read_exactly(
+    tmp_path: Path, written: str, value: str
+) -> None:
+    loaded = load_statistics(
+        write(tmp_path / "s.csv", f'series,period_start,value\nstock,2019-11-30,"{written}"\n')
+    )
+    assert loaded.ok, loaded.errors
+    assert str(loaded.records[0].value) == value
 
 
 def test_cod_ab_wide_table(tmp_path: Path) -> None:

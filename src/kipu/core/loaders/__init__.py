@@ -9,6 +9,7 @@ block, and callers show them beside the result.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +36,43 @@ class LoadError:
         if self.column:
             where += f", column {self.column!r}"
         return f"{where}: {self.message}"
+
+
+def reference_number(
+    text: str, *, whole: bool, decimals: int | None = None, negative: bool = False
+) -> tuple[float | None, str | None]:
+    """A number of a reference table (a target, a budget, a statistic): (value, None), or
+    (None, why not) in words. An empty text is 0.
+
+    Read as 5W numbers are (`kipu.core.read.values.shape`: "1.234.567", "2.500,75",
+    "1,234,567.5" and "12,5" are unambiguous) but a table of targets holds too few numbers to
+    prove its decimal mark, so one mark before three digits ("1.234", "420,000") is refused
+    naming both readings, never guessed. `whole`: people are counted in whole numbers;
+    `decimals`: the most the store keeps (a statistic: 2), more is refused, not cut;
+    below 10**15 and finite (the store's columns hold 16 digits).
+    """
+    from kipu.core.read.values import shape
+
+    if not text.strip():
+        return 0.0, None
+    read = shape(text)
+    if read is None:
+        return None, f"{text!r} is not a number"
+    if read.value is None:
+        grouping, fraction = f"{read.grouping:.0f}", f"{read.fraction:g}"
+        return None, (
+            f"{text!r} could be {grouping} or {fraction}: write it without a thousands separator"
+        )
+    value = read.value
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return None, f"{text!r} is too large (at most 15 digits)"
+    if value < 0 and not negative:
+        return None, f"{text!r} is negative"
+    if whole and value != round(value):
+        return None, f"{text!r} is not a whole number (people are counted whole)"
+    if decimals is not None and round(value, decimals) != value:
+        return None, f"{text!r} has more than {decimals} decimals, which are not kept"
+    return value + 0.0, None
 
 
 @dataclass

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.gazetteer import Gazetteer
-from kipu.core.loaders import Columns, Loaded, LoadError, did_you_mean, open_table
+from kipu.core.loaders import (
+    Columns,
+    Loaded,
+    LoadError,
+    did_you_mean,
+    open_table,
+    reference_number,
+)
 from kipu.core.loaders.proportions import (
     PROPORTION_COLUMNS,
     REQUIRED,
@@ -341,14 +348,6 @@ def _target_place(
     return ("" if found.national and len(places.countries) <= 1 else found.pcode), ""
 
 
-def _number(text: str) -> float | None:
-    try:
-        value = float(text.replace(",", "")) if text else 0.0
-    except ValueError:
-        return None
-    return value if value >= 0 else None
-
-
 def _read_targets(
     path: Path | str,
     sheet: str | None,
@@ -376,20 +375,15 @@ def _read_targets(
             )
         if admin1 is None:
             errors.append(LoadError(source, number, columns.label("admin1"), problem))
-        values = {
-            c: _number(columns.value(record, c))
-            for c in ("people_in_need", "people_targeted", "budget_usd")
-        }
-        for column, value in values.items():
-            if value is None:
-                errors.append(
-                    LoadError(
-                        source,
-                        number,
-                        columns.label(column),
-                        f"{columns.value(record, column)!r} is not a number ≥ 0",
-                    )
-                )
+        values: dict[str, float | None] = {}
+        for column in ("people_in_need", "people_targeted", "budget_usd"):
+            whole, decimals = (False, 2) if column == "budget_usd" else (True, None)
+            value, wrong = reference_number(
+                columns.value(record, column), whole=whole, decimals=decimals
+            )
+            values[column] = value
+            if wrong:
+                errors.append(LoadError(source, number, columns.label(column), wrong))
         if sector is None or admin1 is None or None in values.values():
             continue
         content.targets.append(

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date
+from kipu.core.loaders import (
+    Columns,
+    Loaded,
+    LoadError,
+    open_table,
+    parse_date,
+    reference_number,
+)
 
 ACCEPTED = {
     "series": ("key", "indicator"),
@@ -106,13 +113,17 @@ def _observation(
         fail("period_end", f"{end_text!r} is not a date (YYYY-MM-DD)")
     elif start is not None and end < start:
         fail("period_end", "the period ends before it starts")
-    value_text = columns.value(record, "value").replace(",", "")
-    try:
-        value = Decimal(value_text)
-    except InvalidOperation:
-        fail("value", f"{columns.value(record, 'value')!r} is not a number")
-    if len(errors) > before or start is None or end is None:
+    value_text = columns.value(record, "value")
+    read, problem = (
+        reference_number(value_text, whole=False, decimals=2, negative=True)
+        if value_text.strip()
+        else (None, "empty value")
+    )
+    if problem:
+        fail("value", problem)
+    if len(errors) > before or start is None or end is None or read is None:
         return None
+    value = Decimal(f"{read:.2f}")
     names = KNOWN_SERIES.get(series, ("", ""))
     return ObservationRecord(
         series=series,
