@@ -14,7 +14,7 @@ import polars as pl
 
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMNS, EXPORT_HXL, YES_NO
-from kipu.core.write import excel_cell, neutralise
+from kipu.core.write import XlsxText, neutralise
 
 
 def display_frame(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl.DataFrame:
@@ -62,8 +62,8 @@ def table_rows(
     if hxl:
         rows.append([EXPORT_HXL[c.name] for c in COLUMNS])
     for record in shown.select([c.name for c in COLUMNS]).iter_rows():
-        rows.append([neutralise(value) for value in record])
-    return rows
+        rows.append(list(record))
+    return rows  # neutralised by the CSV writer (`write_csv`), written as text in XLSX
 
 
 def write_csv(rows: list[list[object]], path: Path) -> None:
@@ -80,12 +80,11 @@ def write_xlsx(rows: list[list[object]], path: Path, sheet: str = "5W") -> None:
     with xlsxwriter.Workbook(
         str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     ) as book:
-        page = book.add_worksheet(sheet)
-        bold = book.add_format({"bold": True})
+        page, cells = book.add_worksheet(sheet), XlsxText(book)
         for number, row in enumerate(rows):
             for column, value in enumerate(row):
                 if value is not None:
-                    page.write(number, column, excel_cell(value), bold if number == 0 else None)
+                    cells.write(page, number, column, value, bold=number == 0)
 
 
 def write_xlsx_bytes(rows: list[list[object]], sheet: str = "Data") -> bytes:
@@ -98,9 +97,9 @@ def write_xlsx_bytes(rows: list[list[object]], sheet: str = "Data") -> bytes:
     with xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     ) as book:
-        page = book.add_worksheet(sheet)
+        page, cells = book.add_worksheet(sheet), XlsxText(book)
         for number, row in enumerate(rows):
             for column, value in enumerate(row):
                 if value is not None:
-                    page.write(number, column, excel_cell(value))
+                    cells.write(page, number, column, value)
     return buffer.getvalue()

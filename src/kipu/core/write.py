@@ -1,9 +1,14 @@
 """One rule for every cell Kipu writes into a file people open (CSV, XLSX, annotated copies):
-every writer goes through `neutralise`, `neutralise_frame` or `excel_cell`.
+every writer goes through `neutralise` or `neutralise_frame` (CSV), `XlsxText` or `as_text`
+(XLSX).
 
-- Text a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-  return) gets a leading apostrophe (OWASP's advice against CSV/formula injection); numbers
-  are left alone, so negative numbers stay numbers.
+- In CSV, text a spreadsheet would run as a formula (starting with = + - @, a tab or a
+  carriage return) gets a leading apostrophe (OWASP's advice against CSV/formula injection);
+  numbers are left alone, so negative numbers stay numbers. Kipu's readers take such an
+  apostrophe off again (`kipu.core.read.textfile`), so an export read back is what was stored.
+- In XLSX, text is written as text (`XlsxText`, `as_text`): never a formula, and exactly the
+  text, with Excel's quote prefix when it starts as a formula would (a cell edited later
+  stays text). An apostrophe there would be part of the value.
 - Characters XML cannot hold (control characters) are removed: openpyxl refuses them and
   Excel calls such a file corrupt.
 - Text longer than an Excel cell holds (32,767 characters) is cut with a visible marker
@@ -13,6 +18,8 @@ every writer goes through `neutralise`, `neutralise_frame` or `excel_cell`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import polars as pl
 
@@ -23,14 +30,29 @@ _CUT = "… [cut: {length:,} characters]"
 
 
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; so does text
+    that already starts with apostrophes before such a character, so `unneutralise` gives
+    back every text exactly ("'-" is written "''-")."""
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 
 
 # `neutralise` as one regular expression, for frames.
-FORMULA_START = r"^[=+\-@\t\r]"
+FORMULA_START = r"^'*[=+\-@\t\r]"
+# What `neutralise` writes: an apostrophe, then the text it was given.
+NEUTRALISED = r"^'('*[=+\-@\t\r])"
+
+
+def unneutralise(text: str) -> str:
+    """A CSV cell as it was before `neutralise` (or another OWASP-style writer) wrote it."""
+    return text[1:] if text[:1] == "'" and text.lstrip("'").startswith(_FORMULA_STARTS) else text
+
+
+def unneutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`unneutralise` on every text column of a frame."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    return frame.with_columns(pl.col(n).str.replace(NEUTRALISED, "$1") for n in text)
 
 
 def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
@@ -45,10 +67,14 @@ def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def formula_like(value: object) -> bool:
+    """Whether a value is text a spreadsheet would run as a formula."""
+    return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
+
+
 def excel_cell(value: object) -> object:
-    """A value as an XLSX cell may hold it: neutralised, legal characters, at most 32,767
-    characters (longer text is cut and says so)."""
-    value = neutralise(value)
+    """A value as an XLSX cell may hold it: legal characters, at most 32,767 characters
+    (longer text is cut and says so). Written as text by `XlsxText` or `as_text`."""
     if not isinstance(value, str):
         return value
     value = _ILLEGAL.sub("", value)
@@ -61,3 +87,37 @@ def excel_cell(value: object) -> object:
 def is_cut(value: object) -> bool:
     """Whether `excel_cell` had to cut this text."""
     return isinstance(value, str) and len(_ILLEGAL.sub("", value)) > EXCEL_CELL_CHARACTERS
+
+
+class XlsxText:
+    """Writes cells into an xlsxwriter workbook as `excel_cell` holds them: text with
+    `write_string` (never a formula, whatever the workbook's options), quote-prefixed when it
+    starts as a formula would; numbers as numbers."""
+
+    def __init__(self, book: Any) -> None:
+        self._book = book
+        self._formats: dict[tuple[bool, bool], Any] = {}
+
+    def write(self, page: Any, row: int, column: int, value: object, *, bold: bool = False) -> None:
+        value = excel_cell(value)
+        if isinstance(value, str):
+            page.write_string(row, column, value, self._format(bold, formula_like(value)))
+        else:
+            page.write(row, column, value, self._format(bold, False))
+
+    def _format(self, bold: bool, quoted: bool) -> Any:
+        if not (bold or quoted):
+            return None
+        if (bold, quoted) not in self._formats:
+            properties = {"bold": bold, "quote_prefix": quoted}
+            self._formats[bold, quoted] = self._book.add_format(properties)
+        return self._formats[bold, quoted]
+
+
+def as_text(cells: Iterable[Any]) -> None:
+    """openpyxl cells holding text that starts as a formula would: text (openpyxl takes "=…"
+    for a formula), quote-prefixed."""
+    for cell in cells:
+        if formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True

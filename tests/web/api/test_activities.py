@@ -178,8 +178,12 @@ def test_formulas_are_neutralised(api, platform, org_a, rows, admin) -> None:  #
         assert cell in text
     xlsx = api(admin).get("/api/v1/activities?format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
-    cells = [c for row in book.active.iter_rows(values_only=True) for c in row]
-    assert "'+1" in cells and not any(isinstance(c, str) and c.startswith("=") for c in cells)
+    cells = [c for row in book.active.iter_rows() for c in row]
+    named = {c.value: c for c in cells if isinstance(c.value, str)}
+
+    for text in ('=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)"):  # exactly, as text
+        assert named[text].data_type == "s" and named[text].quotePrefix, (text, sorted(named))
+    assert not [c for c in cells if c.data_type == "f"]
 
 
 def test_vectorised_table_equals_the_core_export(platform, data) -> None:  # noqa: ANN001

@@ -27,6 +27,7 @@ import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.errors import too_large, unreadable
+from kipu.core.write import unneutralise, unneutralise_frame
 
 _BOM = codecs.BOM_UTF8
 _HEAD_BYTES = 1 << 20  # at least 262,144 characters: the binary check looks at 65,536
@@ -196,7 +197,7 @@ def read_text_rows(
     text = text[sep.end() :] if sep else text
     delimiter = sep.group(1) if sep else sniff_delimiter(text)
     _refuse_unclosed_quote(text.encode("utf-8"), delimiter, path.name)
-    rows = _csv_rows(text, delimiter, path.name)
+    rows = [[unneutralise(cell) for cell in row] for row in _csv_rows(text, delimiter, path.name)]
     widest = max((len(r) for r in rows), default=0)
     if widest > limits.max_columns:
         raise too_large("columns", path.name, size=widest, limit=limits.max_columns)
@@ -228,7 +229,8 @@ def read_text_frame(path: Path, limits: Limits = DEFAULT_LIMITS) -> TextFrame:
         cells = _with_csv_module(payload, delimiter, path.name)
     if cells.width > limits.max_columns:
         raise too_large("columns", path.name, size=cells.width, limit=limits.max_columns)
-    return TextFrame(path.stem, cells, encoding)
+    # An export's "'-" or "'+51 999" (`kipu.core.write.neutralise`) read back as written.
+    return TextFrame(path.stem, unneutralise_frame(cells), encoding)
 
 
 def _utf8(data: bytes, name: str) -> tuple[bytes, str, str]:

@@ -25,7 +25,7 @@ from kipu.core.read.package import check_upload
 from kipu.core.read.sheets import Workbook as SourceBook
 from kipu.core.read.textfile import read_text_rows
 from kipu.core.validation.issues import ERROR, Report
-from kipu.core.write import excel_cell
+from kipu.core.write import as_text, excel_cell
 
 log = logging.getLogger(__name__)
 ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
@@ -78,6 +78,7 @@ def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Works
     sheet.title = _sheet_title(report.sheet or "5W")
     for row in rows:
         sheet.append([None if cell in ("", None) else excel_cell(cell) for cell in row])
+        as_text(sheet[sheet.max_row])
     return book, sheet
 
 
@@ -155,6 +156,7 @@ def _errors_sheet(book: Workbook, report: Report, lang: str) -> None:
     for values in report.issue_rows(*fields):
         shown = (severity.get(values[0], values[0]), *values[1:])
         sheet.append([excel_cell(v) for v in shown])
+        as_text(sheet[sheet.max_row])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for letter, width in zip("ABCDEFGH", (9, 28, 12, 7, 28, 24, 70, 30), strict=True):

@@ -21,7 +21,7 @@ from kipu.core.figures import Figures
 from kipu.core.reference import ReferenceData
 from kipu.core.report.catalogue import POPULATION_NAMES
 from kipu.core.schema import COLUMNS, EXPORT_HXL
-from kipu.core.write import excel_cell, neutralise, neutralise_frame
+from kipu.core.write import XlsxText, neutralise, neutralise_frame
 
 EXPORTED = tuple(c.name for c in COLUMNS)  # the activity columns an export reads
 XLSX_MAX_ROWS = 1_048_576 - 2  # a worksheet's rows, less the label and HXL rows
@@ -34,9 +34,9 @@ def activity_header(lang: str = "en", hxl: bool = True) -> list[list[str]]:
 
 
 def activity_table(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl.DataFrame:
-    """The data rows of an export: names for codes, Yes/No (Sí/No), neutralised text."""
-    shown = display_frame(frame, reference, lang).select([c.name for c in COLUMNS])
-    return neutralise_frame(shown)
+    """The data rows of an export: names for codes, Yes/No (Sí/No); text as stored (the CSV
+    writer neutralises it, XLSX holds it as text)."""
+    return display_frame(frame, reference, lang).select([c.name for c in COLUMNS])
 
 
 def _csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
@@ -54,7 +54,7 @@ def stream_activities_csv(
     yield _csv_lines(activity_header(lang, hxl))
     for frame in slices:
         if frame.height:
-            table = activity_table(frame, reference, lang)
+            table = neutralise_frame(activity_table(frame, reference, lang))
             yield table.write_csv(include_header=False, line_terminator="\r\n").encode("utf-8")
 
 
@@ -72,18 +72,18 @@ def write_activities_xlsx(
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     written = 0
     with xlsxwriter.Workbook(str(path), options) as book:
-        page = book.add_worksheet("5W")
-        bold = book.add_format({"bold": True})
+        page, cells = book.add_worksheet("5W"), XlsxText(book)
         header = activity_header(lang, hxl)
         for number, row in enumerate(header):
-            page.write_row(number, 0, row, bold if number == 0 else None)
+            for column, value in enumerate(row):
+                cells.write(page, number, column, value, bold=number == 0)
         for frame in slices:
             if written + frame.height > XLSX_MAX_ROWS:
                 raise ValueError(f"more than {XLSX_MAX_ROWS} rows: ask for CSV instead")
             for record in activity_table(frame, reference, lang).iter_rows():
                 for column, value in enumerate(record):
                     if value is not None:
-                        page.write(len(header) + written, column, excel_cell(value))
+                        cells.write(page, len(header) + written, column, value)
                 written += 1
     return written
 
@@ -168,14 +168,14 @@ FIGURE_COLUMNS: tuple[FigureColumn, ...] = (
 
 
 def figure_frame(figures: Figures) -> pl.DataFrame:
-    """The figure rows in FIGURE_COLUMNS order, checks joined, text neutralised."""
+    """The figure rows in FIGURE_COLUMNS order, checks joined (neutralised by the CSV writer)."""
     rows = figures.rows
     present = [c.name for c in FIGURE_COLUMNS if c.name in rows.columns]
     frame = rows.select(present).with_columns(
         pl.col("checks").list.join("; ") if "checks" in present else pl.lit(None).alias("checks")
     )
     missing = [pl.lit(None).alias(c.name) for c in FIGURE_COLUMNS if c.name not in frame.columns]
-    return neutralise_frame(frame.with_columns(missing).select([c.name for c in FIGURE_COLUMNS]))
+    return frame.with_columns(missing).select([c.name for c in FIGURE_COLUMNS])
 
 
 def figure_rows(figures: Figures, lang: str = "en", hxl: bool = True) -> list[list[object]]:
