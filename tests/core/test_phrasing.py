@@ -2,8 +2,11 @@
 
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kipu.core.phrasing import (
     NBSP,
@@ -276,3 +279,20 @@ def test_language_tags(tag):
 def test_unknown_language():
     with pytest.raises(ValueError, match="unsupported"):
         number(1, "fr")
+
+
+@given(
+    part=st.integers(1, 10**9),
+    extra=st.integers(1, 10**9),
+    decimals=st.integers(0, 2),
+    lang=st.sampled_from(["en", "es"]),
+)
+def test_a_share_never_reads_nothing_or_all(
+    part: int, extra: int, decimals: int, lang: str
+) -> None:
+    """Before, 4 people of a target of 48,000 read "0%" (as no one), 99,999 of 100,000 "100%"."""
+    for ratio in (Fraction(part, part + extra), Fraction(extra, part + extra)):
+        text = percent(Decimal(ratio.numerator) / Decimal(ratio.denominator), lang, decimals)
+        digits = re.sub(r"[^\d]", "", text)
+        assert set(digits) != {"0"}, text  # not 0, 0.0, 0,00
+        assert not re.fullmatch(r"100[.,]?0*", text.rstrip("% \u00a0\u202f")), text

@@ -79,7 +79,8 @@ def test_reached_against_the_plans_targets(client: Client, staged) -> None:  # n
     [row] = data["targets"]
     assert row["code"] == "AREA2" and row["targeted"] == target.people_targeted == 150_000
     assert row["reached"] == data["key_figures"]["people_reached"]  # the card's number
-    assert row["pct_targeted"] == round(row["reached"] * 100 / 150_000, 1)
+    assert row["pct_targeted"] == row["reached"] * 100 / 150_000  # unrounded in the data
+    assert row["pct_targeted_text"] == f"{row['reached'] * 100 / 150_000:.1f}%"
     tumbes = client.get(BASE + "data.json?sector=AREA2&admin1=PE24").json()
     [row] = tumbes["targets"]  # the department's own target, not the country's
     assert row["targeted"] == 12_000 and row["reached"] == tumbes["key_figures"]["people_reached"]

@@ -34,6 +34,7 @@ import polars as pl
 from kipu.core.figures import FigureOptions, Figures, compute_figures
 from kipu.core.figures.engine import plan_year_end, plan_year_start
 from kipu.core.figures.partners import count_partners
+from kipu.core.phrasing import percent
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
 from kipu.core.text import normalise
@@ -435,6 +436,9 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
             "in_need": int(found[code]["people_in_need"] or 0),
             "pct_targeted": _percent(found[code]["reached"], found[code]["people_targeted"]),
             "pct_need": _percent(found[code]["reached"], found[code]["people_in_need"]),
+            "pct_targeted_text": _percent_text(
+                found[code]["reached"], found[code]["people_targeted"], board.lang
+            ),
         }
         for code in order
         if code in found
@@ -442,7 +446,13 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
 
 
 def _percent(part: int | None, whole: int | None) -> float | None:
-    return round((part or 0) * 100.0 / whole, 1) if whole else None
+    """The share in percent, unrounded (downloads hold it whole: 4 of 48,000 is not 0.0)."""
+    return (part or 0) * 100.0 / whole if whole else None
+
+
+def _percent_text(part: int | None, whole: int | None, lang: str) -> str | None:
+    """The share as the page shows it (`phrasing.percent`: never "0.0 %" for a share)."""
+    return percent((part or 0) / whole, lang, decimals=1) if whole else None
 
 
 def breakdown(board: Dashboard) -> dict[str, list[tuple[str, int | None]]]:
