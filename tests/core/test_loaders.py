@@ -170,6 +170,23 @@ def test_targets_with_unknown_department_suggest_the_closest(
     ]
 
 
+@pytest.mark.parametrize(
+    ("first", "second"), [("Lima", "PE15"), ("", ""), ("Arequipa", "arequipa"), ("PE15", "15")]
+)
+def test_a_second_target_for_one_place_is_refused(
+    tmp_path: Path, peru: Gazetteer, first: str, second: str
+) -> None:
+    """Before, two whole-country rows were both stored (progress listed the sector twice) and
+    Lima beside PE15 stopped the load with a database traceback."""
+    plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Consultations,H1,PiN\n")
+    targets = write(
+        tmp_path / "targets.csv",
+        f"sector,admin1,people_in_need\nHealth,{first},1000\nHealth,{second},5000\n",
+    )
+    errors = [str(e) for e in load_plan(plan, peru, "PER", targets).errors]
+    assert len(errors) == 1 and "row 3" in errors[0] and "(row 2 has one)" in errors[0], errors
+
+
 def _grouped(number: int, mark: str) -> str:
     """A whole number written with `mark` between groups of three digits."""
     return f"{number:,}".replace(",", mark)

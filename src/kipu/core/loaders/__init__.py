@@ -48,8 +48,9 @@ def reference_number(
     "1,234,567.5" and "12,5" are unambiguous) but a table of targets holds too few numbers to
     prove its decimal mark, so one mark before three digits ("1.234", "420,000") is refused
     naming both readings, never guessed. `whole`: people are counted in whole numbers;
-    `decimals`: the most the store keeps (a statistic: 2), more is refused, not cut;
-    below 10**15 and finite (the store's columns hold 16 digits).
+    `decimals`: the most the store keeps (a statistic: 2), more is refused, not cut.
+    Finite, and below 10**15 for whole numbers, 10**13 for others: a float holds every cent
+    below that (and the store's budget column 14 whole digits).
     """
     from kipu.core.read.values import shape
 
@@ -64,8 +65,9 @@ def reference_number(
             f"{text!r} could be {grouping} or {fraction}: write it without a thousands separator"
         )
     value = read.value
-    if not math.isfinite(value) or abs(value) >= 1e15:
-        return None, f"{text!r} is too large (at most 15 digits)"
+    digits = 15 if whole else 13
+    if not math.isfinite(value) or abs(value) >= 10**digits:
+        return None, f"{text!r} is too large (at most {digits} digits)"
     if value < 0 and not negative:
         return None, f"{text!r} is negative"
     if whole and value != round(value):

@@ -363,6 +363,7 @@ def _read_targets(
     if columns is None:
         return
     source = columns.table.source
+    seen: dict[tuple[str, str], int] = {}  # (sector, admin1) → the row that set its target
     for number, record in _rows(columns):
         sector_text, admin1_text = columns.value(record, "sector"), columns.value(record, "admin1")
         sector = _find_sector(content, sector_text)
@@ -384,6 +385,21 @@ def _read_targets(
             values[column] = value
             if wrong:
                 errors.append(LoadError(source, number, columns.label(column), wrong))
+        if sector is not None and admin1 is not None:
+            # A second target for one place (Lima and PE15, or two whole-country rows) was
+            # stored twice, or stopped the load with a database traceback.
+            first = seen.setdefault((sector.code, admin1), number)
+            if first != number:
+                errors.append(
+                    LoadError(
+                        source,
+                        number,
+                        columns.label("admin1"),
+                        f"a second target for {sector.name} in {admin1 or 'the whole country'} "
+                        f"(row {first} has one): keep one row",
+                    )
+                )
+                continue
         if sector is None or admin1 is None or None in values.values():
             continue
         content.targets.append(
