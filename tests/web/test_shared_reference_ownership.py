@@ -189,6 +189,41 @@ def test_the_owner_s_import_is_audited_on_every_member_platform(
     assert events[0].before["name_en"] == "Partner A"
     assert events[0].after["name_en"] == "Partner A renamed"
     assert events[0].note == "orgs.csv, row 2"
+    # Never only "1 updated": a registry row reusing an id for another name says so.
+    client = client_for(admin)
+    again = "id,name,acronym,type\nORG901,Partner A again,PA,INGO\n"
+    answer = client.post(
+        f"/reference/organisations/import/{A}", {"file": upload("orgs.csv", again)}, follow=True
+    )
+    said = "registry id ORG901 renamed Partner A renamed (PA) to Partner A again (PA)"
+    assert said in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "kept"),
+    [
+        ("id,name,acronym", "ORG901,Partner A,PA", ("name_es", "name_pt", "org_type", "aliases")),
+        ("id,name", "ORG901,Partner A", ("name_es", "name_pt", "acronym", "org_type", "aliases")),
+        ("id,name,name_es,aliases", "ORG901,Partner A,,", ("acronym", "org_type", "name_pt")),
+    ],
+)
+def test_a_registry_without_a_column_keeps_what_is_stored_in_it(
+    platform, admin, tmp_path: Path, header: str, row: str, kept: tuple[str, ...]
+) -> None:  # noqa: ANN001
+    """Before, a registry of names and acronyms erased the Spanish name, aliases and type an
+    organisation had, for every platform using it ("1 updated", nothing more)."""
+    values = {"name_es": "Socio A", "name_pt": "Parceiro A", "acronym": "PA", "org_type": "INGO"}
+    Organisation.objects.filter(external_id="ORG901").update(**values, aliases=["Socio Uno"])
+    before = Organisation.objects.get(external_id="ORG901")
+    path = tmp_path / "orgs.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    loaded = import_reference("organisations", platform, path, admin)
+    assert not loaded.errors, loaded.errors
+    after = Organisation.objects.get(external_id="ORG901")
+    for name in kept:
+        assert getattr(after, name) == getattr(before, name), name
+    if "name_es" in header:  # a column given empty: emptied, as written
+        assert after.name_es == "" and after.aliases == []
 
 
 def test_an_organisation_no_platform_owns_is_changed_by_superusers_only(

@@ -261,6 +261,7 @@ class OrganisationRecord:
     row: int | None = None  # the file row (header = 1), for notices about it
     countries: list[str] = field(default_factory=list)  # the country column, as written
     shared_id: str = ""  # a registry id this row carried but another row kept
+    absent: frozenset[str] = frozenset()  # fields whose column the file lacks: left as stored
 
 
 def load_organisations(
@@ -378,6 +379,16 @@ def _names(row: OrganisationRecord) -> set[str]:
     return {normalise(name) for name in found if name}
 
 
+# The columns of the shared fields a file may lack, with the field each sets.
+_SHARED_COLUMNS = (
+    ("name_es", "name_es"),
+    ("name_pt", "name_pt"),
+    ("acronym", "acronym"),
+    ("type", "org_type"),
+    ("aliases", "aliases"),
+)
+
+
 def _merge(first: OrganisationRecord, row: OrganisationRecord) -> None:
     """Complete `first` with what `row` adds: empty fields, names kept as aliases, countries,
     sub-working groups."""
@@ -438,4 +449,5 @@ def _organisation(
         sub_working_groups=split_list(columns.value(record, "sub_working_groups")),
         row=number,
         countries=split_list(columns.value(record, "country")),
+        absent=frozenset(field for column, field in _SHARED_COLUMNS if column not in columns.found),
     )

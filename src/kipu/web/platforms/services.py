@@ -144,7 +144,7 @@ class _OrganisationLoad:
             kept: list[str] | None = None
             if row is None:
                 row = Organisation(owner=self.platform)
-                _write(row, _values(record, None))
+                _write(row, _values(record, None))  # a new row: absent columns empty
                 row.save()
                 self.done.created += 1
             elif self._may_change(row):
@@ -184,7 +184,7 @@ class _OrganisationLoad:
     def _update(self, row: Organisation, record: OrganisationRecord) -> None:
         self.done.updated += 1
         before = shared_values(row)
-        _write(row, _values(record, row.external_id))
+        _write(row, _values(record, row))
         if (
             row.owner_id is None
             and is_installation_actor(self.actor)
@@ -204,9 +204,7 @@ class _OrganisationLoad:
         self.done.updated += 1
         membership = self.members.get(row.pk)
         added = _new_names(row, membership.aliases if membership else [], record)
-        if _values(record, row.external_id) != {
-            f: getattr(row, f) for f in Organisation.SHARED_FIELDS
-        }:
+        if _values(record, row) != {f: getattr(row, f) for f in Organisation.SHARED_FIELDS}:
             self.done.notices.append(
                 {
                     "row": record.row,
@@ -235,10 +233,12 @@ class _OrganisationLoad:
         self.members[row.pk] = membership
 
 
-def _values(record: OrganisationRecord, external_id: str | None) -> dict[str, Any]:
-    """The shared fields as `record` would set them (a row without an id keeps the stored one)."""
-    return {
-        "external_id": record.external_id or external_id,
+def _values(record: OrganisationRecord, row: Organisation | None) -> dict[str, Any]:
+    """The shared fields as `record` would set them on `row`: a row without an id keeps the
+    stored one, and a field whose column the file lacks keeps its stored value (a registry
+    of names and acronyms erased another platform's Spanish names and aliases)."""
+    values = {
+        "external_id": record.external_id or (row.external_id if row else None),
         "name_en": record.name,
         "name_es": record.name_es,
         "name_pt": record.name_pt,
@@ -246,6 +246,9 @@ def _values(record: OrganisationRecord, external_id: str | None) -> dict[str, An
         "org_type": record.org_type,
         "aliases": list(record.aliases),
     }
+    if row is not None:
+        values.update({f: getattr(row, f) for f in record.absent})
+    return values
 
 
 def _write(row: Organisation, values: dict[str, Any]) -> None:

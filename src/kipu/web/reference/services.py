@@ -152,10 +152,30 @@ def _organisations(platform: Platform, path: Path, options: dict[str, Any], acto
     summary: dict[str, Any] = {"created": done.created, "updated": done.updated}
     if done.notices:
         summary["notices"] = done.notices
-    if loaded.warnings:
-        summary["warnings"] = [str(w) for w in loaded.warnings]
+    warnings = [str(w) for w in loaded.warnings] + _renamed(path.name, done.changed)
+    if warnings:
+        summary["warnings"] = warnings
     changed = [(o, before, after, f"row {row}") for o, before, after, row in done.changed]
     return Imported(summary=summary, changed=list(changed))
+
+
+def _renamed(
+    file: str, changed: list[tuple[Any, dict[str, Any], dict[str, Any], Any]]
+) -> list[str]:
+    """A warning per organisation whose name the load changed: a registry row reusing a known
+    id for another organisation renamed it, on every platform using it, with only "1 updated"
+    to show for it."""
+    found = []
+    for organisation, before, after, row in changed:
+        if before["name_en"] != after["name_en"]:
+            was = before["name_en"] + (f" ({before['acronym']})" if before["acronym"] else "")
+            now = after["name_en"] + (f" ({after['acronym']})" if after["acronym"] else "")
+            found.append(
+                f"{file}, row {row}: registry id {organisation.external_id} renamed {was} to "
+                f"{now}, for every platform using it; if this row is another organisation, "
+                "give it its own id"
+            )
+    return found
 
 
 def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
