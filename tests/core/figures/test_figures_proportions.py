@@ -4,8 +4,12 @@ so — every admin1 × sector × population type concerned is listed."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import polars as pl
 from figures_factories import LIBERTAD, LIMA, NATIONAL, activity, base_rows, compute, pick
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 GROUPS = ("girls", "boys", "women", "men")
 QUARTERS = (0.25, 0.25, 0.25, 0.25)
@@ -94,3 +98,20 @@ def test_country_level_activities_use_country_level_proportions() -> None:
     # Education 8 → 2 in each group (the table); Health 4 → 4 girls (its own shares)
     assert tuple(row[g] for g in GROUPS) == (4, 2, 2, 2)
     assert listed(figures) == [("Country level", "Health", "in_destination", 4)]
+
+
+@given(
+    count=st.integers(1, 5_000),
+    cents=st.lists(st.integers(0, 100), min_size=3, max_size=3).filter(lambda c: sum(c) <= 100),
+)
+@example(count=25, cents=[9, 33, 58])  # 25 * 0.58 = 14.499999999999998
+@example(count=50, cents=[29, 21, 30])
+@settings(max_examples=80, deadline=None)
+def test_shares_split_exactly_half_away_from_zero(count: int, cents: list[int]) -> None:
+    """Before, 50 people at a share of 0.29 made 14.499999999999998 girls, rounded to 14."""
+    shares = (*(Decimal(c) / 100 for c in cents), Decimal(100 - sum(cents)) / 100)
+    proportions = table((LIMA, "EDU", "in_destination", tuple(float(s) for s in shares)))
+    row = activity(new_beneficiaries=count, pop=(count,), agd=(count, 0, 0, 0))
+    found = pick(compute(row, proportions=proportions), "2019-01")
+    expected = [int((count * s).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for s in shares]
+    assert [found[g] for g in GROUPS] == expected

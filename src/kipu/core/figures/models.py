@@ -133,7 +133,10 @@ def _with_cells(sectors: pl.LazyFrame, proportions: pl.DataFrame | None) -> pl.L
             if proportions is not None:
                 shared = count * pl.col(_proportion(population, group))
                 value = pl.when(has_table).then(shared).otherwise(value)
-            rounded = value.round(0, mode="half_away_from_zero")
+            # A share from the table is a decimal (0.29): 50 * 0.29 is 14.499999999999998 in
+            # floating point, so the product is first rounded to 9 decimals, which no true
+            # value within 1e-9 of a half can be here (own shares: a denominator below 1e6).
+            rounded = value.round(9).round(0, mode="half_away_from_zero")
             cells.append(_int(rounded, _cell(population, group)))
         unsplit = pl.when(has_table | (own_total > 0)).then(0).otherwise(pl.col(population))
         cells.append(_int(unsplit, _unallocated(population)))
