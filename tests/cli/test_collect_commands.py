@@ -294,6 +294,37 @@ def test_a_published_month_takes_no_import_a_locked_one_does(
     assert Activity.objects.count() == 1
 
 
+def test_figures_of_a_file_use_the_platforms_proportions_as_once_stored(
+    kipu, platform, tmp_path
+) -> None:  # noqa: ANN001
+    """Before, `--input` split people with the sector's own age/sex shares while the stored
+    rows were split with the plan's proportions table: one file, two numbers."""
+    from kipu.web.locations.models import Location
+    from kipu.web.plans.models import Plan, Proportion, Sector
+
+    plan = Plan.objects.get(platform=platform, year=2019)
+    Proportion.objects.create(
+        plan=plan,
+        sector=Sector.objects.get(plan=plan, code="PRO"),
+        admin1=Location.objects.get(pcode="PE15"),
+        population_type="in_destination",
+        girls=0.58,
+        boys=0.09,
+        women=0.33,
+        men=0.0,
+    )
+    file = five_w(
+        tmp_path, platform, "x.xlsx", [{**ROW, "in_destination": 25, "host_community": 35}]
+    )
+    asked = ["figures", "--from", "2019-11", "--to", "2019-11", "--format", "json"]
+    provisional = json.loads(kipu(*asked, "--input", file).output)
+    assert kipu("import", file, "--org", "ORG901", "--month", "2019-11").exit_code == 0
+    stored = json.loads(kipu(*asked).output)
+    assert provisional["rows"] == stored["rows"]
+    intersector = [r for r in stored["rows"] if r["sector"] == "Intersector" and r["admin1"]]
+    assert intersector[0]["girls"] >= 15  # 25 × 0.58 = 14.5, half away from zero
+
+
 def _typed_over(path: str, texts: dict[str, str]) -> str:
     """The CSV file with cells retyped as a partner types them."""
     data = Path(path).read_text("utf-8")

@@ -27,20 +27,25 @@ def figures_from_file(
     from kipu.core.figures import FigureOptions
     from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
 
+    scope: dict[str, Any] = {"countries": countries or None}
     if plan_file is not None:
         reference, warnings = reference_from_files(plan_file, orgs_file, (countries or ["PER"])[0])
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
     else:
         setup_django()
+        from kipu.web.figures.queries import proportions_frame
         from kipu.web.platforms.queries import reference_data
 
         month = options.get("date_to") or options.get("date_from")
         year = int(month[:4]) if month else None
-        reference = reference_data(current_platform(platform_slug), year)
+        platform = current_platform(platform_slug)
+        reference = reference_data(platform, year)
+        # As the stored rows' figures are computed (`platform_figures`): the platform's
+        # proportions table and admin1 scope, or the same file gave other numbers once stored.
+        scope["proportions"] = proportions_frame(platform, year)
+        scope["admin1"] = reference.admin1_scope or None
     try:
-        return figures_from_file(
-            input_file, reference, FigureOptions(**options, countries=countries or None)
-        )
+        return figures_from_file(input_file, reference, FigureOptions(**options, **scope))
     except UnusableFile as error:
         fail([error.text(lang)], status=2)  # the text names the file
