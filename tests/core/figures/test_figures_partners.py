@@ -95,3 +95,21 @@ def test_partner_tables_come_sorted_by_their_keys() -> None:
         frame = partners[table]
         assert frame.height > 1
         assert frame.select(keys).rows() == frame.sort(keys).select(keys).rows(), table
+
+
+def test_partners_not_registered_are_said_beside_the_counts() -> None:
+    """Before, two rows through unregistered partners made "0 implementing partners" and no
+    word beside the figure (the validation's warning stayed with the file)."""
+    rows = [
+        activity(implementation=True, implementing_partner=None),
+        activity(implementation=True, implementing_partner=None, month="2019-02"),
+        activity(implementation=True, implementing_partner="ORG2"),
+        activity(implementation=False),
+    ]
+    figures = compute(*rows, date_to="2019-02")
+    assert figures.partners["implementing"] == 1
+    said = [n for n in figures.notes if "implementing partner that is not registered" in n]
+    assert said and said[0].startswith("2 rows"), figures.notes
+    assert not [
+        n for n in compute(rows[2], rows[3]).notes if "not registered" in n
+    ]  # none unnamed: nothing said

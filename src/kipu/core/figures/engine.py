@@ -61,8 +61,9 @@ SERIES = ("country", "admin1", "sector", "sector_name", "plan_year")
 BREAKDOWN = (*POPULATION_TYPES, *AGE_SEX_GROUPS)
 LEVEL_COLUMNS = ("admin1", "admin1_name", "national")
 INPUT_COLUMNS = (
-    "country", "admin1", "admin2", "appealing_org", "implementing_partner", "month", "sector",
-    "indicator", "rmrp_activity", "cva", "value_usd", "delivery_mechanism", *BENEFICIARY_COLUMNS,
+    "country", "admin1", "admin2", "appealing_org", "implementing_partner", "implementation",
+    "month", "sector", "indicator", "rmrp_activity", "cva", "value_usd", "delivery_mechanism",
+    *BENEFICIARY_COLUMNS,
 )  # fmt: skip
 
 
@@ -434,6 +435,24 @@ def _bounded(scoped: pl.LazyFrame, options: FigureOptions) -> FigureOptions:
     return replace(options, date_from=start, date_to=end)
 
 
+def _unnamed_partners(scoped: pl.DataFrame) -> str | None:
+    """The note on rows carried out through an implementing partner that names no registered
+    organisation (`unknown-implementing-partner`, a warning): partners counts leave it out,
+    and said nothing of it."""
+    if "implementation" not in scoped.columns:
+        return None
+    unnamed = scoped.filter(
+        pl.col("implementation").fill_null(False), pl.col("implementing_partner").is_null()
+    ).height
+    if not unnamed:
+        return None
+    return (
+        f"{unnamed} rows were carried out through an implementing partner that is not "
+        "registered: it is not counted among implementing partners (register it, then "
+        "submit again)"
+    )
+
+
 def _other_years(
     frame: pl.DataFrame, asked: FigureOptions, bounded: FigureOptions, reference: ReferenceData
 ) -> str | None:
@@ -469,6 +488,8 @@ def compute_figures(
     if unresolved:
         notes.append(f"{unresolved} rows without country, admin1, month or sector were left out")
     if note := missing_note(missing):
+        notes.append(note)
+    if note := _unnamed_partners(scoped):
         notes.append(note)
     months = scoped["month"]
     end = options.date_to or months.max()
