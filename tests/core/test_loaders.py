@@ -145,8 +145,16 @@ def test_plan_workbook_with_sectors_targets_and_sub_sectors(
         ("sector,indicator,code\nA,B,C\n", "missing column(s) type"),
         (
             "sector,indicator,code,type\nA,B,C,PiN\nA,D,C,PiN\n",
-            "row 3, column 'code': duplicate indicator code 'C'",
+            "row 3, column 'code': the same indicator code as row 2",
         ),
+        # Before, these loaded, and 5W rows naming the second went to the first (a PiN one).
+        (
+            "sector,indicator,code,type\n"
+            "A,Consultas médicas,H3,PiN\nA,Consultas medicas,H4,Other\n",
+            "row 3, column 'indicator': the same indicator name as row 2",
+        ),
+        ("sector,indicator,code,type\nA,B,HE1,PiN\nA,D,he1,PiN\n", "the same indicator code"),
+        ("sector,indicator,code,type\nA,B  c,X1,PiN\nA,b c,X2,PiN\n", "as row 2"),
         ("sector,indicator,code,type\nA,B,C,Pin people\n", "unknown indicator type 'Pin people'"),
     ],
 )

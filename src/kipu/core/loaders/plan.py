@@ -256,20 +256,35 @@ def _read_indicators(
     if columns is None:
         return
     sectors_given = bool(content.sectors)
+    # 5W rows find indicators by code or name with case and accents ignored: two indicators
+    # that differ only so ("Consultas médicas" and "Consultas medicas", HE1 and he1) sent
+    # every row to the first, whatever its type.
+    seen: dict[tuple[str, str], int] = {}  # (sector or "", folded code or name) → row
     for number, record in _rows(columns):
         indicator = _indicator(columns, number, record, content, sectors_given, errors)
         if indicator is None:
             continue
-        if any(i.code == indicator.code for i in content.indicators):
+        keys = [("code", ("", normalise(indicator.code)))] + [
+            ("indicator", (indicator.sector_code, normalise(name)))
+            for name in {indicator.name, indicator.name_es}
+            if name
+        ]
+        clash = next(((column, seen[key]) for column, key in keys if key in seen), None)
+        if clash is not None:
+            column, first = clash
+            what = "indicator name" if column == "indicator" else "indicator code"
             errors.append(
                 LoadError(
                     columns.table.source,
                     number,
-                    columns.label("code"),
-                    f"duplicate indicator code {indicator.code!r}",
+                    columns.label(column),
+                    f"the same {what} as row {first} "
+                    "(letter case and accents aside): 5W rows could not tell them apart",
                 )
             )
             continue
+        for _, key in keys:
+            seen[key] = number
         content.indicators.append(indicator)
 
 
