@@ -318,6 +318,38 @@ def test_cod_ab_wide_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
+        # Before, stored under the country itself (no 5W row could place it), or nameless.
+        ("ADM1_ES,ADM1_PCODE,ADM2_ES,ADM2_PCODE\n,,Quito,EC1701\n", "EC1701: no admin1 P-code"),
+        ("ADM1_ES,ADM1_PCODE\n,EC17\nGuayas,EC09\n", "EC17: no name"),
+        ("pcode,name,level,parent_pcode\nEC17,,1,\nEC09,Guayas,1,\n", "EC17: no name"),
+    ],
+)
+def test_a_unit_without_its_name_or_parent_is_refused(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    loaded = load_locations(write(tmp_path / "ecu.csv", content), "ECU")
+    assert expected in "\n".join(str(e) for e in loaded.errors), loaded.errors
+    assert not loaded.records
+
+
+def test_units_named_alike_in_one_parent_are_said(tmp_path: Path) -> None:
+    """Before, "San Pedro" and "San  Pedro" of one department loaded without a word, and 5W
+    rows naming the second went to the first."""
+    file = write(
+        tmp_path / "col.csv",
+        "ADM1_ES,ADM1_PCODE,ADM2_ES,ADM2_PCODE\nAntioquia,CO05,San Pedro,CO05002\n"
+        "Antioquia,CO05,San  pedro,CO05003\nAntioquia,CO05,Abejorral,CO05004\n"
+        "Atlántico,CO08,San Pedro,CO08001\n",
+    )
+    loaded = load_locations(file, "COL")
+    assert loaded.ok, loaded.errors
+    (warning,) = [str(w) for w in loaded.warnings]
+    assert "CO05003 'San  pedro' is named as CO05002 'San Pedro', in the same CO05" in warning
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
         (
             "pcode,name,level,parent_pcode\nEC17,Pichincha,1,\nEC1701,Quito,2,EC99\n",
             "unknown parent code 'EC99'",

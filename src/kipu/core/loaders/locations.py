@@ -95,6 +95,7 @@ def load_locations(path: Path | str, country: str | None, vintage: str = "") -> 
         result.records.extend(_country_units(place, its_rows, vintage, table, result.errors))
     if result.errors:
         result.records = []
+    result.warnings += _same_names(result.records, table)
     return result
 
 
@@ -293,6 +294,10 @@ def _country_units(
         elif not pcode:
             message = f"{row.name!r}: no P-code"
             errors.append(LoadError(table.source, row.number, row.column, message))
+        elif problem := _incomplete(row, pcode):
+            # Before, a unit without a name was stored nameless, and one without a parent
+            # under the country itself, where no 5W row can place it.
+            errors.append(LoadError(table.source, row.number, row.column, problem))
         else:
             renamed[row.pcode] = pcode
             row.aliases += [row.pcode] if pcode != row.pcode else []
@@ -316,6 +321,40 @@ def _country_units(
             )
         )
     return with_country_names(locations)
+
+
+def _incomplete(row: _Row, pcode: str) -> str | None:
+    """What a unit lacks to be placed and named: its name, or (below admin1) its parent."""
+    if not row.name:
+        return f"{pcode}: no name"
+    if row.level > 1 and not row.parent:
+        return f"{pcode}: no admin{row.level - 1} P-code (the unit it belongs to)"
+    return None
+
+
+def _same_names(locations: list[Location], table: Table) -> list[LoadError]:
+    """A warning per unit named as another of the same parent (case, accents and spacing
+    aside): 5W rows naming it are placed in the first (official lists hold a few such
+    districts; Peru's two Huaribamba of Tayacaja)."""
+    first: dict[tuple[str, int, str], Location] = {}
+    found = []
+    for unit in locations:
+        key = (unit.parent_pcode, unit.level, normalise(unit.name))
+        if key in first:
+            other = first[key]
+            found.append(
+                LoadError(
+                    table.source,
+                    None,
+                    None,
+                    f"{unit.pcode} {unit.name!r} is named as {other.pcode} {other.name!r}, in "
+                    f"the same {unit.parent_pcode}: a 5W row naming it goes to {other.pcode}; "
+                    "write its P-code there",
+                )
+            )
+        else:
+            first[key] = unit
+    return found
 
 
 def _country_and_national(country: Country, vintage: str, aliases: list[str]) -> list[Location]:
