@@ -421,6 +421,24 @@ def test_a_location_import_is_audited_on_every_platform_of_its_country(
     assert sorted(slugs) == ["gtrm-other", "gtrm-test"]
 
 
+def test_a_unit_moved_to_another_parent_is_counted_and_said(
+    platform, superuser, tmp_path: Path
+) -> None:  # noqa: ANN001
+    """Before, a vintage moving a province to another department said "0 units added, 0
+    updated", and the activities stored with it still counted under the old department."""
+    path = tmp_path / "cod.csv"
+    path.write_text(
+        "pcode,name,level,parent_pcode\nPE24,Tumbes,1,\nPE15,Lima,1,\nPE1508,Huaral,2,PE24\n",
+        encoding="utf-8",
+    )
+    done = import_reference("locations", platform, path, superuser, {"country": "PER"})
+    assert not done.errors, done.errors
+    assert Location.objects.get(pcode="PE1508").parent.pcode == "PE24"
+    assert done.summary["updated"] >= 1
+    (said,) = [w for w in done.summary["warnings"] if "PE1508" in w]
+    assert "moved from PE15 to PE24" in said
+
+
 # --- the data migration ------------------------------------------------------------------------
 
 

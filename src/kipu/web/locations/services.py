@@ -22,8 +22,10 @@ ALIAS_MAX = LocationAlias._meta.get_field("alias").max_length or 200
 
 
 @transaction.atomic
-def load_locations(units: list[core.Location]) -> tuple[int, int]:
-    """Insert new units and update changed ones; returns (created, updated).
+def load_locations(units: list[core.Location], moved: list[str] | None = None) -> tuple[int, int]:
+    """Insert new units and update changed ones; returns (created, updated). A stored unit
+    given another parent counts as updated, and is described in `moved` when given: the
+    activities stored with it keep the admin1 they were stored with.
 
     ValueError, before anything is written, when a unit would change the level of a stored
     unit or make the stored national pseudo-unit an ordinary one: a file never replaces a
@@ -46,7 +48,17 @@ def load_locations(units: list[core.Location]) -> tuple[int, int]:
             continue
         existing[unit.pcode] = row
         row.save()
-    _link_parents(units, existing)
+    stored = {pcode for pcode, row in existing.items() if row.pk and row.parent_id is not None}
+    relinked = _link_parents(units, existing)
+    for row, before in relinked:
+        if row.pcode in stored:  # a new unit gets its first parent: no move
+            updated += 1
+            now = row.parent.pcode if row.parent else ""
+            if moved is not None:
+                moved.append(
+                    f"{row.pcode} {row.name!r} moved from {before} to {now}: the "
+                    "activities stored with it keep the admin1 they were stored with"
+                )
     _load_aliases(units, existing)
     return created, updated
 
@@ -68,17 +80,27 @@ def _refuse_demotions(units: list[core.Location], stored: dict[str, Location]) -
             )
 
 
-def _link_parents(units: list[core.Location], rows: dict[str, Location]) -> None:
+def _link_parents(
+    units: list[core.Location], rows: dict[str, Location]
+) -> list[tuple[Location, str]]:
+    """Each unit under its parent; returns the units whose parent changed, with the P-code of
+    the one before ("" for none)."""
     parents = {
         x.pcode: x for x in Location.objects.filter(pcode__in={u.parent_pcode for u in units})
     }
+    before = dict(
+        Location.objects.filter(
+            pk__in=[r.parent_id for r in rows.values() if r.parent_id]
+        ).values_list("pk", "pcode")
+    )
     changed = []
     for unit in units:
         row, parent = rows[unit.pcode], parents.get(unit.parent_pcode)
         if row.parent_id != (parent.pk if parent else None):
+            changed.append((row, before.get(row.parent_id or 0, "")))
             row.parent = parent
-            changed.append(row)
-    Location.objects.bulk_update(changed, ["parent"], batch_size=1000)
+    Location.objects.bulk_update([row for row, _ in changed], ["parent"], batch_size=1000)
+    return changed
 
 
 def _load_aliases(units: list[core.Location], rows: dict[str, Location]) -> None:

@@ -225,8 +225,9 @@ def _locations(
     loaded = load_locations(path, country or None, options.get("vintage") or "")
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
+    moved: list[str] = []
     try:
-        created, updated = store(loaded.records)
+        created, updated = store(loaded.records, moved)
     except ValueError as error:
         return Imported([f"{path.name}: {error}"])
     loaded_countries = sorted({unit.country for unit in loaded.records})
@@ -240,8 +241,8 @@ def _locations(
         "created": created,
         "updated": updated,
     }
-    if loaded.warnings:
-        summary["warnings"] = [str(w) for w in loaded.warnings]
+    if warnings := [str(w) for w in loaded.warnings] + moved:
+        summary["warnings"] = warnings
     return Imported(summary=summary, audit_on=list(dict.fromkeys(concerned)) or [None])
 
 
