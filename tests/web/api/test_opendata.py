@@ -108,6 +108,10 @@ def test_served_package_validates_with_frictionless(api, data, tmp_path) -> None
     base = "/api/v1/opendata/gtrm-test/2019-05/"
     descriptor = client.get(base + "datapackage.json").json()
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0" and descriptor["sources"]
+    # An Admin2 withheld by the disclosure rule is said, not left to read as never given.
+    activities = descriptor["resources"][0]
+    (admin2,) = [f for f in activities["schema"]["fields"] if f["title"] == "admin2"]
+    assert "withheld" in admin2["description"] and "withheld" in activities["description"]
     for name in ("datapackage.json", "activities.csv", "figures.csv"):
         (tmp_path / name).write_bytes(content(client.get(base + name)))
     report = frictionless.validate(str(tmp_path / "datapackage.json"))

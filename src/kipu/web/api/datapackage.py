@@ -18,6 +18,7 @@ import polars as pl
 
 from kipu.core.figures import Figures
 from kipu.core.schema import COLUMNS, EXPORT_HXL, INTEGER, NUMBER, YES_NO
+from kipu.core.surveys.fivew_disclosure import FINER
 from kipu.core.written import staged_folder
 from kipu.web.accounts.scope import Scope, published_months
 from kipu.web.api.opendata import EXPORTED, FIGURE_COLUMNS, figures_csv, stream_activities_csv
@@ -52,12 +53,27 @@ def licence_of(platform: Platform) -> str:
     return str((platform.report_config or {}).get("open_data_licence") or DEFAULT_LICENCE)
 
 
-def _activity_field(column: Any) -> dict[str, Any]:
+def _withheld(platform: Platform) -> str:
+    """What the disclosure rule leaves out of activities.csv, said where a reader looks: an
+    empty province read as one the partner never gave."""
+    from kipu.web.surveys.queries import disclosure_k
+
+    k = disclosure_k(platform)
+    return (
+        f"A row placed in a province with a people count between 1 and {k - 1} is published "
+        "at department level: its Admin2 is left empty (withheld, so no one can be singled "
+        "out). An empty Admin2 does not mean the partner gave none."
+    )
+
+
+def _activity_field(column: Any, platform: Platform) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "name": column.label_en,
         "title": column.name,
         "hxl": EXPORT_HXL[column.name],
     }
+    if column.name in FINER:
+        spec["description"] = _withheld(platform)
     if column.kind == YES_NO:
         spec.update(type="boolean", trueValues=["Yes"], falseValues=["No"])
     elif column.kind == INTEGER:
@@ -102,7 +118,8 @@ def descriptor(platform: Platform, month: str) -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "dialect": DIALECT,
-                "schema": {"fields": [_activity_field(c) for c in COLUMNS]},
+                "description": _withheld(platform),
+                "schema": {"fields": [_activity_field(c, platform) for c in COLUMNS]},
                 "sources": [source],
             },
             {
