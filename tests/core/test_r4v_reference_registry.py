@@ -159,6 +159,20 @@ def test_an_organisation_listed_once_per_country_is_one_organisation(tmp_path: P
     assert "row 5, column 'Organization Name': repeats row 4 ('Red Vecinal')" in str(warning)
 
 
+def test_a_repeated_organisation_with_another_acronym_or_type_says_so(tmp_path: Path) -> None:
+    """Before, the second row's acronym (STC) and type were dropped without a word, and 5W
+    rows naming STC were unknown."""
+    rows = [
+        ["ORG043", "Save the Children", "SCI", "INGO", "Peru"],
+        ["ORG043", "Save the Children", "STC", "NNGO", "Ecuador"],
+    ]
+    loaded = load_organisations(write_csv(tmp_path / "registry.csv", HEADER, rows))
+    (record,) = loaded.records
+    assert (record.acronym, record.org_type) == ("SCI", "INGO") and "STC" in record.aliases
+    said = [str(w) for w in loaded.warnings]
+    assert len(said) == 2 and "'STC', where row 2 of the same organisation has 'SCI'" in said[0]
+
+
 def test_rows_that_cannot_be_loaded_are_skipped_with_file_row_and_column(tmp_path: Path) -> None:
     header = [*HEADER, "Member since"]
     rows = [

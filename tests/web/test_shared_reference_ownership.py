@@ -226,6 +226,20 @@ def test_a_registry_without_a_column_keeps_what_is_stored_in_it(
         assert after.name_es == "" and after.aliases == []
 
 
+@pytest.mark.parametrize("order", [("208", "00208"), ("00208", "208")])
+def test_a_registry_id_without_its_leading_zeros_is_the_same_organisation(
+    platform, admin, tmp_path: Path, order: tuple[str, str]
+) -> None:  # noqa: ANN001
+    """Before, 00208 shown by an XLSX cell's format was read 208, and the same registry as
+    CSV then made a second organisation (and 5W rows naming it ambiguous)."""
+    for number, written in enumerate(order):
+        path = tmp_path / f"orgs{number}.csv"
+        path.write_text(f"id,name,acronym\n{written},Fundación Halú,HALU\n", encoding="utf-8")
+        assert not import_reference("organisations", platform, path, admin).errors
+    (halu,) = Organisation.objects.filter(acronym="HALU")
+    assert halu.external_id == "00208"  # the zeros kept, whichever came first
+
+
 def test_an_organisation_no_platform_owns_is_changed_by_superusers_only(
     platform, admin, superuser
 ) -> None:  # noqa: ANN001

@@ -327,9 +327,26 @@ class _Registry:
         source = self.columns.table.source
         self.result.warnings.append(LoadError(source, row.row, self.columns.label(column), message))
 
+    def _differences(self, first: OrganisationRecord, row: OrganisationRecord) -> None:
+        """A repeated organisation whose acronym or type differs: the first row's is kept
+        (another acronym becomes an alias, so 5W rows naming it still find it), said."""
+        for column, name in (("acronym", "acronym"), ("type", "org_type")):
+            mine, theirs = getattr(first, name), getattr(row, name)
+            if mine and theirs and normalise(mine) != normalise(theirs):
+                kept = "; it is kept as another name" if name == "acronym" else ""
+                self.warn(
+                    row,
+                    column,
+                    f"{theirs!r}, where row {first.row} of the same organisation has "
+                    f"{mine!r}: {mine!r} is loaded{kept}",
+                )
+                if name == "acronym":
+                    first.aliases = list(dict.fromkeys([*first.aliases, theirs]))
+
     def add(self, row: OrganisationRecord) -> None:
         holder = self.by_id.get(row.external_id) if row.external_id else None
         if holder is not None and normalise(holder.name) == normalise(row.name):
+            self._differences(holder, row)
             _merge(holder, row)  # the same organisation listed again (once per country)
             return
         if holder is not None:
@@ -449,5 +466,5 @@ def _organisation(
         sub_working_groups=split_list(columns.value(record, "sub_working_groups")),
         row=number,
         countries=split_list(columns.value(record, "country")),
-        absent=frozenset(field for column, field in _SHARED_COLUMNS if column not in columns.found),
+        absent=frozenset(name for column, name in _SHARED_COLUMNS if column not in columns.found),
     )

@@ -131,7 +131,11 @@ class _OrganisationLoad:
         self.platform, self.actor = platform, actor
         self.members = {m.organisation_id: m for m in Membership.objects.filter(platform=platform)}
         known = list(Organisation.objects.select_related("owner").order_by("pk"))
+        # Registry ids by themselves, and all-digit ones also without leading zeros: Excel
+        # drops them (00208 read 208), and the next load of the same registry as CSV made a
+        # second organisation.
         self.by_id = {o.external_id: o for o in known if o.external_id}
+        self.by_id.update({_digits(i): o for i, o in list(self.by_id.items()) if i.isdigit()})
         self.by_name: dict[str, Organisation] = {}
         for organisation in known:  # the platform's own member first, else the oldest
             self._index_name(organisation)
@@ -172,7 +176,7 @@ class _OrganisationLoad:
         named = self.by_name.get(normalise(record.name))
         if not record.external_id:
             return named
-        found = self.by_id.get(record.external_id)
+        found = self.by_id.get(record.external_id) or self.by_id.get(_digits(record.external_id))
         if found is not None:
             return found
         # A new registry id names a new organisation, unless the one of that name has no
@@ -196,7 +200,7 @@ class _OrganisationLoad:
             row.save()
             self.done.changed.append((row, before, after, record.row))
             if row.external_id:
-                self.by_id[row.external_id] = row
+                self.by_id[row.external_id] = self.by_id[_digits(row.external_id)] = row
 
     def _keep_apart(self, row: Organisation, record: OrganisationRecord) -> list[str]:
         """A row naming an organisation the platform may not change: nothing shared changes;
@@ -233,12 +237,25 @@ class _OrganisationLoad:
         self.members[row.pk] = membership
 
 
+def _digits(external_id: str) -> str:
+    """An all-digit registry id without its leading zeros, marked apart from real ids."""
+    return "#" + external_id.lstrip("0") if external_id.isdigit() else external_id
+
+
+def _kept_id(given: str, stored: str | None) -> str | None:
+    """The registry id a row sets: the one given, unless it is the stored one short of the
+    leading zeros Excel dropped (208 for 00208), which stays."""
+    if given and stored and given.isdigit() and stored.isdigit():
+        return given if len(given) >= len(stored) else stored
+    return given or stored
+
+
 def _values(record: OrganisationRecord, row: Organisation | None) -> dict[str, Any]:
     """The shared fields as `record` would set them on `row`: a row without an id keeps the
     stored one, and a field whose column the file lacks keeps its stored value (a registry
     of names and acronyms erased another platform's Spanish names and aliases)."""
     values = {
-        "external_id": record.external_id or (row.external_id if row else None),
+        "external_id": _kept_id(record.external_id, row.external_id if row else None),
         "name_en": record.name,
         "name_es": record.name_es,
         "name_pt": record.name_pt,
