@@ -332,6 +332,23 @@ def test_a_unit_without_its_name_or_parent_is_refused(
     assert not loaded.records
 
 
+def test_levels_kipu_does_not_read_are_said(tmp_path: Path) -> None:
+    """Before, ADM4 columns were left out, and ADM3 without ADM2 loaded the admin1 only,
+    without a word."""
+    deep = write(
+        tmp_path / "ecu.csv",
+        "ADM1_PCODE,ADM1_ES,ADM2_PCODE,ADM2_ES,ADM3_PCODE,ADM3_ES,ADM4_PCODE,ADM4_ES\n"
+        "EC17,Pichincha,EC1701,Quito,EC170150,Quito,EC17015001,Centro\n",
+    )
+    loaded = load_locations(deep, "ECU")
+    assert loaded.ok and {u.pcode for u in loaded.records} >= {"EC17", "EC1701", "EC170150"}
+    (warning,) = [str(w) for w in loaded.warnings]
+    assert "column 'ADM4_PCODE'" in warning and "levels 1 to 3" in warning
+    gap = write(tmp_path / "gap.csv", "ADM1_PCODE,ADM1_ES,ADM3_PCODE,ADM3_ES\nEC17,P,EC170150,Q\n")
+    (error,) = [str(e) for e in load_locations(gap, "ECU").errors]
+    assert "column 'ADM3_PCODE'" in error and "a level below one the file lacks" in error
+
+
 def test_units_named_alike_in_one_parent_are_said(tmp_path: Path) -> None:
     """Before, "San Pedro" and "San  Pedro" of one department loaded without a word, and 5W
     rows naming the second went to the first."""

@@ -86,7 +86,7 @@ def load_locations(path: Path | str, country: str | None, vintage: str = "") -> 
         chosen = countries().get(country.upper())
         if chosen is None:
             return _fail(result, table, f"unknown country code {country!r} (ISO3, e.g. BOL)")
-    rows = _read(table, result.errors)
+    rows = _read(table, result.errors, result.warnings)
     if result.errors:
         return result
     label = _country_column(table)
@@ -104,10 +104,10 @@ def _fail(result: Loaded[Location], table: Table, message: str) -> Loaded[Locati
     return result
 
 
-def _read(table: Table, errors: list[LoadError]) -> list[_Row]:
+def _read(table: Table, errors: list[LoadError], warnings: list[LoadError]) -> list[_Row]:
     keys = {compact(h) for h in table.header}
     if _pcode_column(table.header, 1) is not None:
-        return _wide(table, errors)
+        return _wide(table, errors, warnings)
     if {"pcode", "name", "level"} <= keys:
         return _long(table, errors)
     errors.append(
@@ -142,10 +142,32 @@ def _name_column(header: list[str], level: int) -> str | None:
     return None
 
 
-def _wide(table: Table, errors: list[LoadError]) -> list[_Row]:
+_LEVELS_KEPT = "a level below one the file lacks: give the missing level's P-code column"
+_DEEPER_LEFT_OUT = "Kipu keeps admin levels 1 to 3: this level and deeper ones are not loaded"
+
+
+def _levels_left_out(header: list[str]) -> tuple[str, bool] | None:
+    """The first P-code column of a level the wide layout does not read, and whether it lies
+    below a level the file lacks (ADM3 without ADM2) rather than beyond level 3."""
+    levels = {n: label for n in range(1, 10) if (label := _pcode_column(header, n))}
+    read = 0
+    while read + 1 in levels and read < 3:
+        read += 1
+    left = sorted(n for n in levels if n > read)
+    return (levels[left[0]], read < 3) if left else None
+
+
+def _wide(table: Table, errors: list[LoadError], warnings: list[LoadError]) -> list[_Row]:
     """The units of a COD-AB table, each once (a P-code named two ways is an error)."""
     units: dict[str, _Row] = {}
     country_label = _country_column(table)
+    if (deeper := _levels_left_out(table.header)) is not None:
+        # Before, ADM4 columns, or ADM3 without ADM2, were left out without a word.
+        column, below_a_gap = deeper
+        if below_a_gap:  # its units cannot be placed
+            errors.append(LoadError(table.source, None, column, _LEVELS_KEPT))
+            return []
+        warnings.append(LoadError(table.source, None, column, _DEEPER_LEFT_OUT))
     for level in (1, 2, 3):
         pcode_label, name_label = (
             _pcode_column(table.header, level),
