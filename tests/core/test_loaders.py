@@ -154,6 +154,12 @@ def test_plan_workbook_with_sectors_targets_and_sub_sectors(
             "row 3, column 'indicator': the same indicator name as row 2",
         ),
         ("sector,indicator,code,type\nA,B,HE1,PiN\nA,D,he1,PiN\n", "the same indicator code"),
+        # Before, the code was followed: NU1 went to Health and "Nutrition" was lost.
+        (
+            "sector,sector_code,indicator,code,type\nHealth,HEA,B,HE1,PiN\n"
+            "Nutrition,NUT,C,NU2,PiN\nNutrition,HEA,D,NU1,PiN\n",
+            "row 4, column 'sector_code': sector code 'HEA' is 'Health', not 'Nutrition'",
+        ),
         ("sector,indicator,code,type\nA,B  c,X1,PiN\nA,b c,X2,PiN\n", "as row 2"),
         ("sector,indicator,code,type\nA,B,C,Pin people\n", "unknown indicator type 'Pin people'"),
     ],

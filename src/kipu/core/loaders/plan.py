@@ -313,7 +313,17 @@ def _indicator(
         message = f"unknown indicator type {raw_type!r}{did_you_mean(raw_type, _TYPE_NAMES)}"
         errors.append(LoadError(source, number, columns.label("type"), message))
         return None
-    sector = _find_sector(content, columns.value(record, "sector_code") or sector_text)
+    code_text = columns.value(record, "sector_code")
+    sector = _find_sector(content, code_text or sector_text)
+    named = _find_sector(content, sector_text) if code_text else sector
+    if sector is not None and sector is not named and (named is not None or sectors_given):
+        # Before, the code was followed and the name written beside it lost.
+        message = (
+            f"sector code {code_text!r} is {sector.name!r}, not {sector_text!r}: "
+            "give the code and the name of one sector"
+        )
+        errors.append(LoadError(source, number, columns.label("sector_code"), message))
+        return None
     if sector is None and sectors_given:
         hint = closest(sector_text, [s.name for s in content.sectors])
         errors.append(
@@ -327,7 +337,7 @@ def _indicator(
         return None
     if sector is None:
         sector = SectorRecord(
-            columns.value(record, "sector_code") or sector_code_for(sector_text),
+            code_text or sector_code_for(sector_text),
             sector_text,
             columns.value(record, "sector_es"),
         )
