@@ -325,6 +325,29 @@ def test_figures_of_a_file_use_the_platforms_proportions_as_once_stored(
     assert intersector[0]["girls"] >= 15  # 25 × 0.58 = 14.5, half away from zero
 
 
+def test_a_plan_loaded_again_without_an_indicator_removes_it_unless_used(
+    kipu, platform, tmp_path
+) -> None:  # noqa: ANN001
+    """Before, an indicator the new file left out stayed, and 5W rows naming it stayed valid."""
+    from kipu.web.plans.models import Indicator
+
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        "sector,sector_code,indicator,code,type\nProtection,PRO,People oriented,PRO-01,PiN\n"
+        "Protection,PRO,Legal advice,PRO-02,PiN\n"
+    )
+    assert kipu("plan", "load", str(plan), "--year", "2019").exit_code == 0
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])  # PRO-01
+    stored = kipu("import", file, "--org", "ORG901", "--month", "2019-11")
+    assert stored.exit_code == 0, stored.output
+    plan.write_text("sector,sector_code,indicator,code,type\nProtection,PRO,Cases,PRO-03,PiN\n")
+    again = kipu("plan", "load", str(plan), "--year", "2019")
+    assert again.exit_code == 0, again.output
+    codes = set(Indicator.objects.filter(plan__platform=platform).values_list("code", flat=True))
+    assert codes == {"PRO-01", "PRO-03"}  # PRO-02 removed; PRO-01 kept: an activity uses it
+    assert "kept, as stored activities use them: PRO-01" in again.output
+
+
 def _typed_over(path: str, texts: dict[str, str]) -> str:
     """The CSV file with cells retyped as a partner types them."""
     data = Path(path).read_text("utf-8")

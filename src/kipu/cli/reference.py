@@ -194,6 +194,7 @@ def plan_load(
         f"Plan {done['name']!r}: {done['sectors']} sectors, {done['indicators']} "
         f"indicators, {done['targets']} targets."
     )
+    _warn(done)  # what was kept or changed on the way: printed nowhere before
 
 
 @click.group()

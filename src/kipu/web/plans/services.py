@@ -4,6 +4,7 @@ activities refer to are never deleted) and replaces targets and proportions."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from kipu.core.loaders.plan import PlanContent
 from kipu.web.locations.models import Location
@@ -19,7 +20,11 @@ def load_plan(
     *,
     name: str = "",
     classification: str = "sectors",
+    kept: list[str] | None = None,
 ) -> Plan:
+    """Store a year's plan: sectors and indicators updated by code, indicators the file no
+    longer has deleted unless stored activities use them (their codes are added to `kept`,
+    when given), targets and proportions replaced."""
     plan, _ = Plan.objects.update_or_create(
         platform=platform,
         year=year,
@@ -38,6 +43,14 @@ def load_plan(
                 "type": record.type,
             },
         )
+    # An indicator the new file leaves out stayed, and 5W rows naming it stayed valid.
+    leaving = plan.indicators.exclude(code__in=[i.code for i in content.indicators])
+    for dropped in leaving if content.indicators else []:
+        try:
+            dropped.delete()
+        except ProtectedError:  # stored activities use it: kept, and said
+            if kept is not None:
+                kept.append(dropped.code)
     places = {
         x.pcode: x
         for x in Location.objects.filter(

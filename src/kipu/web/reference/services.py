@@ -189,13 +189,21 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     content = loaded.records[0]
+    kept: list[str] = []
     plan = store(
         platform,
         options["year"],
         content,
         name=options.get("name") or "",
         classification=options.get("classification") or "sectors",
+        kept=kept,
     )
+    warnings = [str(w) for w in loaded.warnings]
+    if kept:
+        warnings.append(
+            f"indicators not in {path.name} are kept, as stored activities use them: "
+            + ", ".join(kept)
+        )
     return Imported(
         summary={
             "name": plan.name,
@@ -203,7 +211,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             "sectors": len(content.sectors),
             "indicators": len(content.indicators),
             "targets": len(content.targets),
-            **({"warnings": [str(w) for w in loaded.warnings]} if loaded.warnings else {}),
+            **({"warnings": warnings} if warnings else {}),
         }
     )
 
