@@ -85,6 +85,23 @@ def test_max_cell_model() -> None:
     assert row["checks"] == ["check AGD breakdown"]
 
 
+def test_people_without_an_age_sex_split_are_not_counted_twice() -> None:
+    """Before, 10 people of one sector with no age/sex split (only "other") beside 4 girls
+    and boys of another made 14: the unallocated maximum was added to the cells' maxima, as
+    if none of the 10 could be among the 4."""
+    rows = [
+        activity(sector="PRO", new_beneficiaries=10, pop=(10,), agd=(0, 0, 0, 0, 10)),
+        activity(sector="FOOD", new_beneficiaries=4, pop=(4,), agd=(2, 2, 0, 0)),
+    ]
+    row = pick(compute(*rows), "2019-01")
+    assert row["in_destination"] == 10 and row["new"] == 10  # the larger, never the sum
+    assert values(row, "girls", "boys") == (2, 2)
+    assert row["checks"] == ["check AGD breakdown"]  # 6 people in no age/sex group, said
+    more = [*rows, activity(sector="EDU", new_beneficiaries=12, pop=(12,), agd=(3, 3, 3, 3))]
+    # The cells' maxima (girls 3, boys 3, women 3, men 3) make 12, more than the 10: they win.
+    assert pick(compute(*more), "2019-01")["new"] == 12
+
+
 def test_max_cell_rounds_half_away_from_zero() -> None:
     rows = [activity(new_beneficiaries=5, pop=(5,), agd=(1, 1))]  # 2.5 and 2.5
     row = pick(compute(*rows), "2019-01")

@@ -71,6 +71,11 @@ def _cell(population: str, group: str) -> str:
     return f"cell_{population}_{group}"
 
 
+def _whole(population: str) -> str:
+    """A sector's people of a population type: its cells and its unallocated people."""
+    return f"{population}__in_sector"
+
+
 def _unallocated(population: str) -> str:
     return f"unallocated_{population}"
 
@@ -144,16 +149,33 @@ def _with_cells(sectors: pl.LazyFrame, proportions: pl.DataFrame | None) -> pl.L
 
 
 def max_cell_model(sectors: pl.LazyFrame, proportions: pl.DataFrame | None = None) -> pl.LazyFrame:
-    """Max of each population x age/sex cell over sectors, then summed back up (R4V 2022)."""
+    """Max of each population x age/sex cell over sectors, then summed back up (R4V 2022).
+
+    People without any age/sex split (an "unallocated" cell, see `_with_cells`) count as
+    well, without double counting: a population type is the larger of the sum of its cells'
+    maxima and the largest one sector has in it (its cells and unallocated people). Adding
+    the unallocated maximum to the cells' maxima counted the same people twice: 10 people
+    of one sector with no split beside 4 girls and boys of another made 14, not 10.
+    """
     cell_columns = [_cell(p, g) for p in POPULATION_TYPES for g in CELL_GROUPS]
-    unallocated = [_unallocated(p) for p in POPULATION_TYPES]
+    in_sector = [
+        _int(pl.sum_horizontal([_cell(p, g) for g in CELL_GROUPS] + [_unallocated(p)]), _whole(p))
+        for p in POPULATION_TYPES
+    ]
     maxima = (
         _with_cells(sectors, proportions)
+        .with_columns(in_sector)
         .group_by(KEYS)
-        .agg(pl.col([*cell_columns, *unallocated]).max(), pl.col("new_cva").max())
+        .agg(
+            pl.col([*cell_columns, *(_whole(p) for p in POPULATION_TYPES)]).max(),
+            pl.col("new_cva").max(),
+        )
     )
     populations = [
-        _int(pl.sum_horizontal([_cell(p, g) for g in CELL_GROUPS] + [_unallocated(p)]), p)
+        _int(
+            pl.max_horizontal(pl.sum_horizontal([_cell(p, g) for g in CELL_GROUPS]), _whole(p)),
+            p,
+        )
         for p in POPULATION_TYPES
     ]
     groups = [
