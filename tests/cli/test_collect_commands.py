@@ -325,6 +325,37 @@ def test_figures_of_a_file_use_the_platforms_proportions_as_once_stored(
     assert intersector[0]["girls"] >= 15  # 25 × 0.58 = 14.5, half away from zero
 
 
+def test_each_years_rows_are_checked_and_stored_against_one_plan(kipu, platform, tmp_path) -> None:  # noqa: ANN001
+    """Before, a 2020 row naming an indicator of the 2021 plan only was valid (checked against
+    the latest plan), then the import stopped with a traceback (stored against 2019's); and a
+    code both plans have was stored with the last plan's indicator for every year."""
+    from kipu.web.plans.models import Indicator
+    from kipu.web.submissions.models import Activity
+
+    plan = tmp_path / "plan2021.csv"
+    plan.write_text(
+        "sector,sector_code,indicator,code,type\nProtection,PRO,People oriented,PRO-01,PiN\n"
+        "Protection,PRO,New in 2021,NEW-21,PiN\n"
+    )
+    assert kipu("plan", "load", str(plan), "--year", "2021").exit_code == 0
+    new = five_w(
+        tmp_path, platform, "new.csv", [{**ROW, "month": "2020-05", "indicator": "NEW-21"}]
+    )
+    for month in ([], ["--month", "2020-05"]):
+        checked = kipu("validate", new, *month)
+        assert checked.exit_code == 1 and "unknown-indicator" in checked.output, checked.output
+    refused = kipu("import", new, "--all-months")
+    assert refused.exit_code == 1 and "unknown-indicator" in refused.output  # no traceback
+    both = five_w(
+        tmp_path, platform, "both.csv", [{**ROW, "month": "2018-11"}, {**ROW, "month": "2021-02"}]
+    )
+    stored = kipu("import", both, "--all-months")
+    assert stored.exit_code == 0, stored.output
+    years = dict(Activity.objects.values_list("month", "indicator_id").order_by("month"))
+    plan_years = dict(Indicator.objects.values_list("pk", "plan__year"))
+    assert {m: plan_years[i] for m, i in years.items()} == {"2018-11": 2019, "2021-02": 2021}
+
+
 def test_a_plan_loaded_again_without_an_indicator_removes_it_unless_used(
     kipu, platform, tmp_path
 ) -> None:  # noqa: ANN001

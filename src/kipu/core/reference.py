@@ -5,6 +5,7 @@ The web layer builds a `ReferenceData` from its database; a script can build one
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kipu.core.gazetteer import Gazetteer
@@ -139,5 +140,19 @@ class ReferenceData:
     plans: dict[int, Plan] = field(default_factory=dict)
 
     def plan_of(self, year: int | None) -> Plan:
-        """The plan of `year`, else the default plan."""
-        return self.plans.get(year, self.plan) if year is not None else self.plan
+        """The plan rows of `year` are checked and counted with (`plan_year_for`), else the
+        default plan."""
+        chosen = plan_year_for(year, self.plans)
+        return self.plans[chosen] if chosen is not None else self.plan
+
+
+def plan_year_for(year: int | None, years: Iterable[int]) -> int | None:
+    """The plan year rows of `year` use: that year's plan, else the latest before it, else the
+    first after it (`kipu.web.plans.queries.plan_for`, which stores them, follows the same
+    rule: a 2020 row checked against the 2021 plan was stored against 2019's, or not at all);
+    None without a year or plans."""
+    known = sorted(years)
+    if year is None or not known:
+        return None
+    before = [y for y in known if y <= year]
+    return before[-1] if before else known[0]

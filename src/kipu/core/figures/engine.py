@@ -176,16 +176,24 @@ def _scope(frame: pl.DataFrame, options: FigureOptions, reference: ReferenceData
 
 def counts_people_reached(reference: ReferenceData) -> pl.Expr:
     """Whether a row's indicator counts towards people reached, in the plan of the row's own
-    year (`ReferenceData.plans`; the default plan for years without one)."""
+    year (`ReferenceData.plans`, `plan_year_for`; the default plan for rows without a month)."""
 
     def codes(plan: object) -> list[str]:
         return [i.code for i in plan.indicators if i.kind.counts_people_reached]  # type: ignore[attr-defined]
 
     year = pl.col("month").str.slice(0, 4).cast(pl.Int64, strict=False)
+    years = sorted(reference.plans)
+    # The plan year of each row (`plan_year_for`): the latest plan year not after it, else
+    # the first; null (no month) keeps the default plan.
+    chosen: pl.Expr = pl.lit(years[0] if years else None, pl.Int64)
+    for plan_year in years:
+        chosen = pl.when(year >= plan_year).then(pl.lit(plan_year)).otherwise(chosen)
     found = pl.col("indicator").is_in(codes(reference.plan))
     for plan_year, plan in sorted(reference.plans.items()):
         found = (
-            pl.when(year == plan_year).then(pl.col("indicator").is_in(codes(plan))).otherwise(found)
+            pl.when(year.is_not_null() & (chosen == plan_year))
+            .then(pl.col("indicator").is_in(codes(plan)))
+            .otherwise(found)
         )
     return found
 

@@ -2,15 +2,16 @@
 
 A platform keeps one plan per year (RMRP 2021, 2022, … 2025), with other sectors, indicators
 and indicator types; a file may hold several years (an IM officer's history import). Each row
-is checked and flagged against the plan of its own month's year; rows whose month cannot be
-read, or whose year has no plan, against the platform's default plan (the one asked for).
+is checked and flagged against the plan of its own month's year (a year without one: the
+latest plan before it, else the first after it, as rows are stored); rows whose month cannot
+be read against the platform's default plan (the one asked for).
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from kipu.core.reference import Indicator, Plan, ReferenceData, Sector
+from kipu.core.reference import Indicator, Plan, ReferenceData, Sector, plan_year_for
 from kipu.core.text import closest, normalise
 
 # Words that mark the multipurpose cash sector, whatever the plan calls it (MPC, CBI…).
@@ -112,7 +113,10 @@ class PlanResolvers:
             self.by_year[year] = PlanResolver(plan, lang)
 
     def of(self, year: int) -> PlanResolver:
-        return self.by_year.get(year, self.by_year[DEFAULT])
+        """The resolver of the plan rows of `year` use (`plan_year_for`), else the default."""
+        years = [y for y in self.by_year if y != DEFAULT]
+        chosen = plan_year_for(year if year != DEFAULT else None, years)
+        return self.by_year[chosen if chosen is not None else DEFAULT]
 
 
 def resolve_plan(f: pl.DataFrame, resolvers: PlanResolvers) -> pl.DataFrame:
@@ -120,11 +124,8 @@ def resolve_plan(f: pl.DataFrame, resolvers: PlanResolvers) -> pl.DataFrame:
     each row against the plan of its year (`r_month` must be resolved already)."""
     from kipu.core.validation.resolve import apply
 
-    years = [y for y in resolvers.by_year if y != DEFAULT]
     year = pl.col("r_month").str.slice(0, 4).cast(pl.Int64, strict=False)
-    f = f.with_columns(
-        pl.when(year.is_in(years)).then(year).otherwise(pl.lit(DEFAULT)).alias(_YEAR)
-    )
+    f = f.with_columns(_plan_year(year, resolvers).alias(_YEAR))
     f = apply(f, [_YEAR, "sector"], "sector", lambda y, t: resolvers.of(y).sector(t))
     f = apply(
         f,
@@ -133,6 +134,18 @@ def resolve_plan(f: pl.DataFrame, resolvers: PlanResolvers) -> pl.DataFrame:
         lambda y, s, t: resolvers.of(y).indicator(t, s),
     )
     return f.with_columns(_flags(resolvers)).drop(_YEAR, "_ind_key", "_sector_key", strict=False)
+
+
+def _plan_year(year: pl.Expr, resolvers: PlanResolvers) -> pl.Expr:
+    """The plan year of each row's year (`plan_year_for`: its own, else the latest before,
+    else the first after); DEFAULT without a month or plans by year."""
+    years = sorted(y for y in resolvers.by_year if y != DEFAULT)
+    if not years:
+        return pl.lit(DEFAULT, pl.Int64)
+    chosen: pl.Expr = pl.lit(years[0], pl.Int64)
+    for plan_year in years:
+        chosen = pl.when(year >= plan_year).then(pl.lit(plan_year, pl.Int64)).otherwise(chosen)
+    return pl.when(year.is_null()).then(pl.lit(DEFAULT, pl.Int64)).otherwise(chosen)
 
 
 def _key(column: str) -> pl.Expr:

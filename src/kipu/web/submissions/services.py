@@ -83,13 +83,18 @@ def key_maps(platform: Platform, rows: pl.DataFrame) -> dict[str, dict[str, int]
     organisations = {
         o.key: o.pk for o in Organisation.objects.filter(memberships__platform=platform)
     }
-    # Each year's rows were checked against `plan_for` that year (its own plan, else the
-    # nearest; the holder's, for a platform using the plan of one above it): the same here,
-    # or a row valid against the 2019 plan in 2020 had no indicator to be stored with.
+    # Each year's rows were checked against the plan of that year (`plan_year_for`: its own,
+    # else the nearest; the holder's, for a platform using the plan of one above it), and
+    # are stored against it, keyed "YEAR|code" (`_plan_key`): a 2020 row valid against the
+    # 2019 plan had no indicator to be stored with, and with one map over several plans the
+    # same code of two plans went to the last one.
     years = {int(m[:4]) for m in rows["month"].drop_nulls()}
-    plans = {plan.pk for year in years if (plan := plan_for(platform, year)) is not None}
-    sectors = dict(Sector.objects.filter(plan__in=plans).values_list("code", "id"))
-    indicators = dict(Indicator.objects.filter(plan__in=plans).values_list("code", "id"))
+    plans = {year: plan for year in years if (plan := plan_for(platform, year)) is not None}
+    sectors: dict[str, int] = {}
+    indicators: dict[str, int] = {}
+    for year, plan in plans.items():
+        sectors |= {f"{year}|{c}": i for c, i in plan.sectors.values_list("code", "id")}
+        indicators |= {f"{year}|{c}": i for c, i in plan.indicators.values_list("code", "id")}
     return {
         "admin1": locations,
         "admin2": locations,
@@ -98,6 +103,14 @@ def key_maps(platform: Platform, rows: pl.DataFrame) -> dict[str, dict[str, int]
         "sector": sectors,
         "indicator": indicators,
     }
+
+
+def _plan_key(name: str) -> pl.Expr:
+    """The column as `key_maps` keys it: sectors and indicators by "YEAR|code" (each year's
+    rows against their own plan), the rest by code."""
+    if name in ("sector", "indicator"):
+        return pl.concat_str(pl.col("month").str.slice(0, 4), pl.lit("|"), pl.col(name))
+    return pl.col(name)
 
 
 def insert_activities(
@@ -121,7 +134,7 @@ def insert_rows(
     a whole file, whatever the number of submissions it makes)."""
     maps = keys or key_maps(platform, rows)
     frame = rows.with_columns(
-        pl.col(name).replace_strict(maps[name], default=None, return_dtype=pl.Int64).alias(name)
+        _plan_key(name).replace_strict(maps[name], default=None, return_dtype=pl.Int64).alias(name)
         for name in REFERENCE_COLUMNS
     )
     missing = frame.filter(pl.any_horizontal(pl.col(n).is_null() for n in REQUIRED_REFERENCES))
