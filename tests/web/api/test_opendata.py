@@ -61,6 +61,25 @@ def test_unpublished_months_are_refused_with_their_names(request, api, data, act
     assert client.get("/api/v1/figures?from=2019-05&to=2019-05").status_code == 200
 
 
+@pytest.mark.parametrize("actor", [None, "partner_a", "admin"])
+def test_a_period_across_plan_years_is_refused_and_one_bound_stays_in_its_year(
+    request, api, data, platform, admin, rows, org_a, actor: str | None
+) -> None:  # noqa: ANN001
+    """Before, people reached from one year to the next were the last year's alone (0 with no
+    rows); then `from` alone was refused to the public, whose `to` was the last published."""
+    rows(platform, org_a, "PRO", "2020-01", 1)
+    lock_month(platform, "2020-01", admin)
+    publish_month(platform, "2020-01", admin)
+    client = api(request.getfixturevalue(actor) if actor else None)
+    across = client.get("/api/v1/figures?from=2019-05&to=2020-01")
+    assert across.status_code == 400 and "spans two plan years" in across.json()["error"]["message"]
+    alone = client.get("/api/v1/figures?from=2019-05")
+    assert alone.status_code == 200, alone.json()
+    assert alone.json()["to"] <= "2019-12"
+    later = client.get("/api/v1/figures?to=2020-01").json()
+    assert later["from"] == "2020-01"
+
+
 def test_the_im_team_computes_any_period_and_with_issues(api, data, admin) -> None:  # noqa: ANN001
     body = api(admin).get("/api/v1/figures?from=2019-05&to=2019-06&include_issues=true").json()
     assert body["published_only"] is False

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from kipu.core.figures.engine import check_one_plan_year, plan_year_start
+from kipu.core.figures.engine import check_one_plan_year, plan_year_end, plan_year_start
 from kipu.web.accounts.scope import Scope
 from kipu.web.api.base import Call, handler, json_answer, page_links
 from kipu.web.api.errors import ApiError
@@ -145,9 +145,11 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
             code="unpublished-months",
             details={"months": [], "published": []},
         )
-    end = end or published[-1]
-    # A start not given: the first published month of the end's plan year (people reached are
-    # counted within one plan year: `check_one_plan_year`).
+    # A bound not given: the last (first) published month within the other bound's plan
+    # year (people reached are counted within one plan year: `check_one_plan_year`).
+    if end is None:
+        within = [m for m in published if not start or start <= m <= plan_year_end(start)]
+        end = within[-1] if within else start or published[-1]
     start = start or next((m for m in published if plan_year_start(end) <= m <= end), end)
     missing = [m for m in _months(start, end) if m not in scope.published_months]
     if missing:
@@ -160,14 +162,8 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
     return start, end
 
 
-@handler("figures")
-def figures(call: Call) -> HttpResponseBase:
-    start, end = _period(call)
-    p = call.params
-    allowed = figure_period(call.scope, start, end)
-    if p["include_issues"] and allowed is not None:
-        raise ApiError(403, "only the IM team may count rows stored with issues")
-    start, end = allowed or (start, end)
+def _one_plan_year(start: str | None, end: str | None) -> None:
+    """400 for a period across plan years (`check_one_plan_year`), before any other check."""
     if start and end:
         try:
             check_one_plan_year(start, end)
@@ -178,6 +174,17 @@ def figures(call: Call) -> HttpResponseBase:
                 code="invalid-parameter",
                 details={"parameters": {"from": "in an earlier plan year than to"}},
             ) from None
+
+
+@handler("figures")
+def figures(call: Call) -> HttpResponseBase:
+    start, end = _period(call)
+    _one_plan_year(start, end)
+    p = call.params
+    allowed = figure_period(call.scope, start, end)
+    if p["include_issues"] and allowed is not None:
+        raise ApiError(403, "only the IM team may count rows stored with issues")
+    start, end = allowed or (start, end)
     result = platform_figures(
         call.platform,
         model=p["model"],

@@ -17,6 +17,7 @@ import time
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
+from kipu.core.figures.engine import plan_year_end
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.reference import ReferenceData
 from kipu.web.figures.snapshot import code_marks, platform_snapshot
@@ -61,10 +62,14 @@ def platform_figures(
 
     Rows stored with accepted issues count only when `with_issues` is true.
     """
-    year = int((date_to or date_from or "0")[:4]) or None
-    reference = cached_reference_data(platform, year)
     _, clean, every = _frames(platform)
     frame = every.select(list(ACTIVITY_FRAME)) if with_issues else clean
+    # The plan (targets, proportions) of the period's end, as the engine bounds it: without
+    # `date_to`, the last month with rows within `date_from`'s plan year, or the last month
+    # with rows (before, the latest plan, whatever year the figures were of).
+    end = date_to or _last_month(frame, plan_year_end(date_from) if date_from else None)
+    year = int((end or date_from or "0")[:4]) or None
+    reference = cached_reference_data(platform, year)
     conditions = [
         pl.col("month") >= date_from if date_from else None,
         pl.col("month") <= date_to if date_to else None,
@@ -82,6 +87,14 @@ def platform_figures(
         proportions=proportions_frame(platform, year),
     )
     return compute_figures(frame, reference, options)
+
+
+def _last_month(frame: pl.DataFrame, until: str | None) -> str | None:
+    """The last month with rows, not after `until` when given."""
+    months = frame["month"].drop_nulls()
+    if until:
+        months = months.filter(months <= until)
+    return str(months.max()) if len(months) else None
 
 
 # --- cached frames, for pages asked for on every click ------------------------------------
