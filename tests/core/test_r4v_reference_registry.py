@@ -173,6 +173,18 @@ def test_a_repeated_organisation_with_another_acronym_or_type_says_so(tmp_path: 
     assert len(said) == 2 and "'STC', where row 2 of the same organisation has 'SCI'" in said[0]
 
 
+def test_one_file_s_id_with_and_without_leading_zeros_is_one_organisation(tmp_path: Path) -> None:
+    """Before, 00410 and 410 of one name made two organisations, and 5W rows naming it were
+    ambiguous."""
+    rows = [
+        ["410", "Fundación Halú", "HALU", "NNGO", "Peru"],
+        ["00410", "Fundación Halú", "HALU", "NNGO", "Ecuador"],
+    ]
+    loaded = load_organisations(write_csv(tmp_path / "registry.csv", HEADER, rows))
+    (record,) = loaded.records
+    assert record.external_id == "00410" and record.countries == ["Peru", "Ecuador"]
+
+
 def test_rows_that_cannot_be_loaded_are_skipped_with_file_row_and_column(tmp_path: Path) -> None:
     header = [*HEADER, "Member since"]
     rows = [

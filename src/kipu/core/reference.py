@@ -146,6 +146,12 @@ class ReferenceData:
         return self.plans[chosen] if chosen is not None else self.plan
 
 
+def registry_key(external_id: str) -> str:
+    """A registry id as ids are compared: an all-digit one without its leading zeros (Excel
+    drops them: 00208 read 208), marked apart from other ids; others as written."""
+    return "#" + external_id.lstrip("0") if external_id.isdigit() else external_id
+
+
 def plan_year_for(year: int | None, years: Iterable[int]) -> int | None:
     """The plan year rows of `year` use: that year's plan, else the latest before it, else the
     first after it (`kipu.web.plans.queries.plan_for`, which stores them, follows the same

@@ -171,3 +171,17 @@ def test_an_ambiguous_organisation_is_named_with_its_candidates() -> None:
     result = validate_rows([record(appealing_org="CARE")], _with_two_cares(), today=TODAY)
     message = next(i.message for i in result.report.issues)
     assert "CARE Perú (ORG010)" in message and "CARE Ecuador (ORG011)" in message
+
+
+@pytest.mark.parametrize("written", ["208", "0208", "00208", " 208 "])
+def test_a_registry_id_without_its_leading_zeros_names_the_organisation(written: str) -> None:
+    """Before, a 5W row writing 208 for the registered 00208 (Excel drops the zeros) was an
+    unknown organisation."""
+    from fivew_factories import ORGANISATIONS
+
+    from kipu.core.reference import Organisation
+
+    halu = Organisation("00208", "Fundación Halú", "HALU", "NNGO")
+    row = record(appealing_org=written)
+    result = validate_rows([row], make_reference(organisations=[*ORGANISATIONS, halu]), today=TODAY)
+    assert result.rows["appealing_org"].to_list() == ["00208"], result.report.issues

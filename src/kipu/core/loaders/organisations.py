@@ -36,7 +36,7 @@ from pathlib import Path
 
 from kipu.core.gazetteer import find_country
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date, split_list
-from kipu.core.reference import ORGANISATION_TYPES
+from kipu.core.reference import ORGANISATION_TYPES, registry_key
 from kipu.core.text import closest, normalise
 
 ACCEPTED = {
@@ -344,15 +344,18 @@ class _Registry:
                     first.aliases = list(dict.fromkeys([*first.aliases, theirs]))
 
     def add(self, row: OrganisationRecord) -> None:
-        holder = self.by_id.get(row.external_id) if row.external_id else None
+        key = registry_key(row.external_id)
+        holder = self.by_id.get(key) if row.external_id else None
         if holder is not None and normalise(holder.name) == normalise(row.name):
             self._differences(holder, row)
+            if len(row.external_id) > len(holder.external_id):  # 00410 beside 410: the zeros
+                holder.external_id = row.external_id
             _merge(holder, row)  # the same organisation listed again (once per country)
             return
         if holder is not None:
             self._share(holder, row)
         elif row.external_id:
-            self.by_id[row.external_id] = row
+            self.by_id[key] = row
         first = self.by_name.get(normalise(row.name))
         if first is None:
             self.by_name[normalise(row.name)] = row
@@ -368,8 +371,8 @@ class _Registry:
         else:
             self.warn(row, "name", f"repeats row {first.row} ({first.name!r}): merged into it")
             _merge(first, row)
-            if first.external_id and first.external_id not in self.by_id:
-                self.by_id[first.external_id] = first
+            if first.external_id and registry_key(first.external_id) not in self.by_id:
+                self.by_id[registry_key(first.external_id)] = first
 
     def _share(self, holder: OrganisationRecord, row: OrganisationRecord) -> None:
         """`row` repeats the registry id of `holder`, another organisation: one keeps it."""

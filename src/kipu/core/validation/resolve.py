@@ -22,7 +22,7 @@ from kipu.core.read.values import (
     read_number,
     suggest_yes_no,
 )
-from kipu.core.reference import ReferenceData
+from kipu.core.reference import ReferenceData, registry_key
 from kipu.core.schema import (
     COLUMNS,
     COUNT_COLUMNS,
@@ -80,6 +80,8 @@ class Resolver:
                     named = self._shared_orgs.setdefault(normalise(label), [known])
                     named += [] if org.key in named else [org.key]
                 self._org_names.setdefault(label, shown)
+            if org.key.isdigit():  # 208 written for the registry id 00208 (Excel drops zeros)
+                self._orgs.setdefault(registry_key(org.key), org.key)
         self._mechanisms = mechanism_vocabulary()
 
     # --- countries and places -----------------------------------------------------------
@@ -188,6 +190,8 @@ class Resolver:
             named = ", ".join(f"{self._shown_org[key]} ({key})" for key in shared)
             return Resolution(None, shared_code, detail=named)
         key = self._orgs.get(normalise(text))
+        if key is None and text.strip().isdigit():
+            key = self._orgs.get(registry_key(text.strip()))
         if key is not None:
             return Resolution(key)
         label = closest(text, self._org_names)

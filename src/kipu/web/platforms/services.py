@@ -10,6 +10,7 @@ from django.db import transaction
 
 from kipu.core.loaders.events import EventRecord
 from kipu.core.loaders.organisations import OrganisationRecord
+from kipu.core.reference import registry_key
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location
 from kipu.web.platforms.models import Membership, Organisation, Platform
@@ -135,7 +136,7 @@ class _OrganisationLoad:
         # drops them (00208 read 208), and the next load of the same registry as CSV made a
         # second organisation.
         self.by_id = {o.external_id: o for o in known if o.external_id}
-        self.by_id.update({_digits(i): o for i, o in list(self.by_id.items()) if i.isdigit()})
+        self.by_id.update({registry_key(i): o for i, o in list(self.by_id.items()) if i.isdigit()})
         self.by_name: dict[str, Organisation] = {}
         for organisation in known:  # the platform's own member first, else the oldest
             self._index_name(organisation)
@@ -176,7 +177,9 @@ class _OrganisationLoad:
         named = self.by_name.get(normalise(record.name))
         if not record.external_id:
             return named
-        found = self.by_id.get(record.external_id) or self.by_id.get(_digits(record.external_id))
+        found = self.by_id.get(record.external_id) or self.by_id.get(
+            registry_key(record.external_id)
+        )
         if found is not None:
             return found
         # A new registry id names a new organisation, unless the one of that name has no
@@ -200,7 +203,7 @@ class _OrganisationLoad:
             row.save()
             self.done.changed.append((row, before, after, record.row))
             if row.external_id:
-                self.by_id[row.external_id] = self.by_id[_digits(row.external_id)] = row
+                self.by_id[row.external_id] = self.by_id[registry_key(row.external_id)] = row
 
     def _keep_apart(self, row: Organisation, record: OrganisationRecord) -> list[str]:
         """A row naming an organisation the platform may not change: nothing shared changes;
@@ -235,11 +238,6 @@ class _OrganisationLoad:
             platform=self.platform, organisation=row, defaults=defaults
         )
         self.members[row.pk] = membership
-
-
-def _digits(external_id: str) -> str:
-    """An all-digit registry id without its leading zeros, marked apart from real ids."""
-    return "#" + external_id.lstrip("0") if external_id.isdigit() else external_id
 
 
 def _kept_id(given: str, stored: str | None) -> str | None:
