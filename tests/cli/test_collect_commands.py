@@ -256,6 +256,10 @@ def test_figures_of_a_period_across_years_are_refused(kipu, platform, tmp_path, 
     result = kipu("figures", *source, "--from", "2019-11", "--to", "2020-01")
     assert result.exit_code == 2, result.output
     assert "spans two plan years" in result.output and ": 0" not in result.output
+    if not stored:  # the notes of a table written as a file go to stderr, never nowhere
+        both = five_w(tmp_path, platform, "y.csv", [ROW, {**ROW, "month": "2020-01"}])
+        table = kipu("figures", "--input", both, "--plan", str(plan), "--format", "csv")
+        assert "note: 1 rows of other plan years (2019-11 to 2019-11)" in table.output
     alone = kipu("figures", *source, "--from", "2019-11")  # the end stays in 2019
     assert alone.exit_code == 0 and "People reached in November 2019" in alone.output, alone.output
     assert "November 2019 (intersector model max-cell): 0" not in alone.output

@@ -328,6 +328,7 @@ def test_cod_ab_wide_table(tmp_path: Path) -> None:
         ("ADM1_ES,ADM1_PCODE,ADM2_ES,ADM2_PCODE\n,,Quito,EC1701\n", "EC1701: no admin1 P-code"),
         ("ADM1_ES,ADM1_PCODE\n,EC17\nGuayas,EC09\n", "EC17: no name"),
         ("pcode,name,level,parent_pcode\nEC17,,1,\nEC09,Guayas,1,\n", "EC17: no name"),
+        ("pcode,name,level,parent_pcode\nEC17,\u200b\u00ad,1,\nEC09,Guayas,1,\n", "EC17: no name"),
     ],
 )
 def test_a_unit_without_its_name_or_parent_is_refused(

@@ -291,8 +291,22 @@ def test_a_share_never_reads_nothing_or_all(
     part: int, extra: int, decimals: int, lang: str
 ) -> None:
     """Before, 4 people of a target of 48,000 read "0%" (as no one), 99,999 of 100,000 "100%"."""
+    over = Fraction(part + extra, part) if extra * 10_000 < part else Fraction(3, 2)
+    assert not re.fullmatch(
+        r"100[.,]?0*",
+        percent(Decimal(over.numerator) / over.denominator, lang, decimals).rstrip(
+            "% \u00a0\u202f"
+        ),
+    )  # past the whole: never exactly 100
     for ratio in (Fraction(part, part + extra), Fraction(extra, part + extra)):
         text = percent(Decimal(ratio.numerator) / Decimal(ratio.denominator), lang, decimals)
         digits = re.sub(r"[^\d]", "", text)
         assert set(digits) != {"0"}, text  # not 0, 0.0, 0,00
         assert not re.fullmatch(r"100[.,]?0*", text.rstrip("% \u00a0\u202f")), text
+
+
+def test_a_share_past_the_whole_never_reads_the_whole() -> None:
+    """Before, 62,830 reached of 62,800 targeted read "100.0%", as if exactly on target."""
+    assert percent(Decimal(62830) / 62800, "en", 1) == ">100.0%"
+    assert percent(Decimal("1.004"), "es") == ">100\u00a0%"
+    assert percent(Decimal("1.006"), "en") == "101%"

@@ -148,6 +148,11 @@ def _write(
     output: Path | None,
     lang: str,
 ) -> None:
+    if output_format in ("xlsx", "csv"):
+        # The file holds the table only: what the reader must know goes to stderr (rows of
+        # other plan years left out, partners not counted…), never nowhere.
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
     if output_format == "xlsx":
         assert output is not None
         with replacing(output) as partial:

@@ -172,9 +172,10 @@ def signed(n: Number, lang: str = "en") -> str:
 def percent(x: Number, lang: str = "en", decimals: int = 0) -> str:
     """A ratio as a percentage: 0.125 → "13%" / "13 %"; with decimals=1 "12.5%" / "12,5 %".
 
-    A share that is not nothing never reads 0, and one short of the whole never reads 100:
-    0.004 → "<1%", 0.99999 → ">99%" (with decimals=1 "<0.1%", ">99.9%"): 4 people of a
-    target of 48,000 read "0%", like a sector that reached no one.
+    A share that is not nothing never reads 0, and one short of the whole, or past it, never
+    reads 100: 0.004 → "<1%", 0.99999 → ">99%", 1.004 → ">100%" (with decimals=1 "<0.1%",
+    ">99.9%", ">100.0%"): 4 people of a target of 48,000 read "0%", like a sector that
+    reached no one.
     """
     conv = _CONVENTIONS[language(lang)]
     value = _decimal(x) * 100
@@ -184,6 +185,8 @@ def percent(x: Number, lang: str = "en", decimals: int = 0) -> str:
         return "<" + number(step, lang, decimals=decimals) + conv.percent
     if value < 100 and shown >= 100:
         return ">" + number(100 - step, lang, decimals=decimals) + conv.percent
+    if value > 100 and shown <= 100:  # 62,830 of 62,800: past the target, not on it
+        return ">" + number(100, lang, decimals=decimals) + conv.percent
     return number(value, lang, decimals=decimals) + conv.percent
 
 

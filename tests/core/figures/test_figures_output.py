@@ -61,6 +61,24 @@ def test_to_xlsx(tmp_path: Path) -> None:
     assert header[:3] == ("Country", "Admin1", "Month")
 
 
+def test_to_xlsx_holds_text_exactly_never_as_a_formula(tmp_path: Path) -> None:
+    """Before, the "Operational presence" sheet held '=1+1: the apostrophe in the value."""
+    from dataclasses import replace
+
+    from figures_factories import reference_data
+
+    from kipu.core.reference import Organisation
+
+    reference = reference_data()
+    named = [Organisation("ORG1", "+Vida", "=1+1"), *reference.organisations[1:]]
+    path = tmp_path / "figures.xlsx"
+    compute(*base_rows(), reference=replace(reference, organisations=named)).to_xlsx(path)
+    sheet = openpyxl.load_workbook(path)["Operational presence"]
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "=1+1" in [c.value for c in cells] and not [c for c in cells if c.data_type == "f"]
+    assert not [c.value for c in cells if c.value.startswith("'")]
+
+
 def test_to_text() -> None:
     text = compute(*base_rows(), date_to="2019-02").to_text()
     assert "People reached in January–February 2019 (intersector model max-cell): 15." in text

@@ -108,8 +108,8 @@ def test_partners_not_registered_are_said_beside_the_counts() -> None:
     ]
     figures = compute(*rows, date_to="2019-02")
     assert figures.partners["implementing"] == 1
-    said = [n for n in figures.notes if "implementing partner that is not registered" in n]
+    said = [n for n in figures.notes if "names no one registered organisation" in n]
     assert said and said[0].startswith("2 rows"), figures.notes
     assert not [
-        n for n in compute(rows[2], rows[3]).notes if "not registered" in n
+        n for n in compute(rows[2], rows[3]).notes if "registered organisation" in n
     ]  # none unnamed: nothing said

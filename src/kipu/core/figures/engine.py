@@ -444,9 +444,10 @@ def _bounded(scoped: pl.LazyFrame, options: FigureOptions) -> FigureOptions:
 
 
 def _unnamed_partners(scoped: pl.DataFrame) -> str | None:
-    """The note on rows carried out through an implementing partner that names no registered
-    organisation (`unknown-implementing-partner`, a warning): partners counts leave it out,
-    and said nothing of it."""
+    """The note on rows carried out through an implementing partner that names no one
+    registered organisation (`unknown-implementing-partner`, `ambiguous-implementing-partner`,
+    warnings; `implementing-partner-missing` stored with its issue): partners counts leave
+    it out, and said nothing of it."""
     if "implementation" not in scoped.columns:
         return None
     unnamed = scoped.filter(
@@ -455,9 +456,9 @@ def _unnamed_partners(scoped: pl.DataFrame) -> str | None:
     if not unnamed:
         return None
     return (
-        f"{unnamed} rows were carried out through an implementing partner that is not "
-        "registered: it is not counted among implementing partners (register it, then "
-        "submit again)"
+        f"{unnamed} rows were carried out through an implementing partner that names no one "
+        "registered organisation (not registered, a name several share, or none given): "
+        "such partners are not counted among implementing partners"
     )
 
 

@@ -280,10 +280,12 @@ class Figures:
             "Progress": self.progress,
             "CVA": self.cva,
         }
+        # Text is written as text (never a formula: `strings_to_formulas`), exactly: an
+        # apostrophe put before "+Vida" stayed in the value, as in activity exports before.
         options = {"strings_to_formulas": False, "strings_to_urls": False}
         with xlsxwriter.Workbook(str(path), options) as workbook:
             for name, frame in sheets.items():
-                neutralise_frame(frame).write_excel(workbook, worksheet=name, autofit=True)
+                frame.write_excel(workbook, worksheet=name, autofit=True)
 
     def to_text(self, lang: str = "en") -> str:
         """A short plain summary (English or Spanish) for the last month of the period."""

@@ -25,6 +25,7 @@ Rules (docs/reference-data.md, "Locations"):
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -346,8 +347,9 @@ def _country_units(
 
 
 def _incomplete(row: _Row, pcode: str) -> str | None:
-    """What a unit lacks to be placed and named: its name, or (below admin1) its parent."""
-    if not row.name:
+    """What a unit lacks to be placed and named: its name (one of invisible characters only,
+    a zero-width space or a soft hyphen, is none), or (below admin1) its parent."""
+    if not any(unicodedata.category(c)[0] not in "CZ" for c in row.name):
         return f"{pcode}: no name"
     if row.level > 1 and not row.parent:
         return f"{pcode}: no admin{row.level - 1} P-code (the unit it belongs to)"

@@ -250,8 +250,9 @@ def _kept_id(given: str, stored: str | None) -> str | None:
 
 def _values(record: OrganisationRecord, row: Organisation | None) -> dict[str, Any]:
     """The shared fields as `record` would set them on `row`: a row without an id keeps the
-    stored one, and a field whose column the file lacks keeps its stored value (a registry
-    of names and acronyms erased another platform's Spanish names and aliases)."""
+    stored one, and a field the file gives nothing for (no column, an empty cell) keeps its
+    stored value (a registry of names and acronyms erased another platform's Spanish names
+    and aliases)."""
     values = {
         "external_id": _kept_id(record.external_id, row.external_id if row else None),
         "name_en": record.name,
@@ -261,9 +262,16 @@ def _values(record: OrganisationRecord, row: Organisation | None) -> dict[str, A
         "org_type": record.org_type,
         "aliases": list(record.aliases),
     }
-    if row is not None:
-        values.update({f: getattr(row, f) for f in record.absent})
+    if row is not None:  # nothing written (no column, or an empty cell) erases nothing
+        kept = set(record.absent) | {f for f in _KEPT_WHEN_EMPTY if not values[f]}
+        values.update({f: getattr(row, f) for f in kept})
     return values
+
+
+# Fields a registry row leaves as stored when it gives nothing for them: an empty cell in a
+# registry is a value not known to that file, not one to erase for every platform (the
+# organisation's edit page changes them on purpose).
+_KEPT_WHEN_EMPTY = ("name_es", "name_pt", "acronym", "org_type", "aliases")
 
 
 def _write(row: Organisation, values: dict[str, Any]) -> None:
