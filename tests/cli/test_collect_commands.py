@@ -372,6 +372,12 @@ def test_a_plan_loaded_again_without_an_indicator_removes_it_unless_used(
         "Protection,PRO,Legal advice,PRO-02,PiN\n"
     )
     assert kipu("plan", "load", str(plan), "--year", "2019").exit_code == 0
+    lower = tmp_path / "lower.csv"  # the same codes in another case: the same indicators
+    lower.write_text(plan.read_text().replace("PRO-0", "pro-0"))
+    assert kipu("plan", "load", str(lower), "--year", "2019").exit_code == 0
+    codes = Indicator.objects.filter(plan__platform=platform, plan__year=2019)
+    assert sorted(codes.values_list("code", flat=True)) == ["pro-01", "pro-02"]
+    assert kipu("plan", "load", str(plan), "--year", "2019").exit_code == 0
     file = five_w(tmp_path, platform, "x.xlsx", [ROW])  # PRO-01
     stored = kipu("import", file, "--org", "ORG901", "--month", "2019-11")
     assert stored.exit_code == 0, stored.output

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from kipu.core.loaders.plan import PlanContent
+from kipu.core.text import normalise
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Plan, Proportion, Sector, Target
 from kipu.web.platforms.models import Platform
@@ -31,21 +32,18 @@ def load_plan(
         defaults={"name": name or f"{platform.name} {year}", "classification": classification},
     )
     sectors = _load_sectors(plan, content)
+    # Stored indicators by code as 5W rows find them (case and accents aside): DEA-01 loaded
+    # again as dea-01 is that indicator, renamed in place; it was stored a second time, and
+    # 5W rows could not tell the two apart.
+    stored = {normalise(i.code): i for i in plan.indicators.all()}
     for record in content.indicators:
-        Indicator.objects.update_or_create(
-            plan=plan,
-            code=record.code,
-            defaults={
-                "sector": sectors[record.sector_code],
-                "name_en": record.name,
-                "name_es": record.name_es,
-                "unit": record.unit,
-                "type": record.type,
-            },
-        )
+        indicator = stored.pop(normalise(record.code), None) or Indicator(plan=plan)
+        indicator.code, indicator.sector = record.code, sectors[record.sector_code]
+        indicator.name_en, indicator.name_es = record.name, record.name_es
+        indicator.unit, indicator.type = record.unit, record.type
+        indicator.save()
     # An indicator the new file leaves out stayed, and 5W rows naming it stayed valid.
-    leaving = plan.indicators.exclude(code__in=[i.code for i in content.indicators])
-    for dropped in leaving if content.indicators else []:
+    for dropped in stored.values() if content.indicators else []:
         try:
             dropped.delete()
         except ProtectedError:  # stored activities use it: kept, and said
