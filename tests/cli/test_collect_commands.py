@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from openpyxl import load_workbook
 
@@ -358,6 +359,31 @@ def test_each_years_rows_are_checked_and_stored_against_one_plan(kipu, platform,
     years = dict(Activity.objects.values_list("month", "indicator_id").order_by("month"))
     plan_years = dict(Indicator.objects.values_list("pk", "plan__year"))
     assert {m: plan_years[i] for m, i in years.items()} == {"2018-11": 2019, "2021-02": 2021}
+
+
+@pytest.mark.parametrize("input_file", [True, False])
+def test_figures_without_dates_take_the_plan_of_their_year(
+    kipu, platform, tmp_path, input_file: bool
+) -> None:  # noqa: ANN001
+    """Before, figures of 2019 rows without --from/--to stood beside the latest plan's
+    targets (a 2021 target of 800 against 2019's people reached)."""
+    later = tmp_path / "plan2021.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "indicators"
+    book.active.append(["sector", "sector_code", "indicator", "code", "type"])
+    book.active.append(["Protection", "PRO", "People oriented", "PRO-01", "PiN"])
+    targets = book.create_sheet("targets")
+    targets.append(["sector", "admin1", "people_in_need", "people_targeted"])
+    targets.append(["Protection", "", 800, 800])
+    book.save(later)
+    assert kipu("plan", "load", str(later), "--year", "2021").exit_code == 0
+    file = five_w(tmp_path, platform, "x.xlsx", [ROW])
+    if not input_file:
+        assert kipu("import", file, "--org", "ORG901", "--month", "2019-11").exit_code == 0
+    source = ["--input", file] if input_file else []
+    found = json.loads(kipu("figures", *source, "--format", "json").output)
+    assert found["to"] == "2019-11"
+    assert 800 not in [row.get("people_targeted") for row in found["progress"]]
 
 
 def test_a_plan_loaded_again_without_an_indicator_removes_it_unless_used(

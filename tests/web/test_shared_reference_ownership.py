@@ -206,6 +206,7 @@ def test_the_owner_s_import_is_audited_on_every_member_platform(
         ("id,name", "ORG901,Partner A", ("name_es", "name_pt", "acronym", "org_type", "aliases")),
         ("id,name,name_es,aliases", "ORG901,Partner A,,", ("name_es", "aliases", "acronym")),
         ("id,name,acronym,type", "ORG901,Partner A,,", ("acronym", "org_type", "name_es")),
+        ("id,name,acronym,type", "ORG901,Partner A,\u200b,\u00ad", ("acronym", "org_type")),
     ],
 )
 def test_a_registry_without_a_column_keeps_what_is_stored_in_it(

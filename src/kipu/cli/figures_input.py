@@ -28,6 +28,7 @@ def figures_from_file(
     from kipu.core.provisional import UnusableFile, figures_from_file, reference_from_files
 
     scope: dict[str, Any] = {"countries": countries or None}
+    proportions_for = None  # with the database: the proportions of the figures' year
     if plan_file is not None:
         reference, warnings = reference_from_files(plan_file, orgs_file, (countries or ["PER"])[0])
         for warning in warnings:
@@ -45,7 +46,16 @@ def figures_from_file(
         # proportions table and admin1 scope, or the same file gave other numbers once stored.
         scope["proportions"] = proportions_frame(platform, year)
         scope["admin1"] = reference.admin1_scope or None
+
+        def proportions_for(year: int) -> Any:
+            return proportions_frame(platform, year)
+
     try:
-        return figures_from_file(input_file, reference, FigureOptions(**options, **scope))
+        return figures_from_file(
+            input_file,
+            reference,
+            FigureOptions(**options, **scope),
+            proportions_for,
+        )
     except UnusableFile as error:
         fail([error.text(lang)], status=2)  # the text names the file

@@ -7,12 +7,15 @@ organisations) and the bundled gazetteer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
+from kipu.core.figures.engine import plan_year_end
 from kipu.core.gazetteer import Gazetteer, bundled_locations
 from kipu.core.loaders import LoadError
 from kipu.core.loaders.organisations import load_organisations
@@ -95,13 +98,20 @@ def organisations_named_in(frame: pl.DataFrame) -> list[Organisation]:
 
 
 def figures_from_file(
-    path: Path, reference: ReferenceData, options: FigureOptions
+    path: Path,
+    reference: ReferenceData,
+    options: FigureOptions,
+    proportions_for: Callable[[int], pl.DataFrame | None] | None = None,
 ) -> tuple[Figures, dict[str, Any]]:
     """Figures on the file's rows as they are, and the validation summary with
     `rows_left_out`: the rows that could not be stored (a value that could not be read, a
     place, organisation or indicator that is not known) are left out of the figures, listed
     by number. Before, a count that could not be read ("abc", "S/ 100" in dollars) was
-    summed as 0, and the figures printed 0 for it."""
+    summed as 0, and the figures printed 0 for it.
+
+    Without `date_to`, the figures take the plan (targets; proportions from
+    `proportions_for(year)` when given) of the year they end in, as stored rows' figures do:
+    the latest plan's targets stood beside a 2019 file's people reached."""
     try:
         table = read_5w(path)
     except (ReadError, NoFiveWSheet) as error:
@@ -112,5 +122,22 @@ def figures_from_file(
     rows = result.rows.drop("has_error", "issue_codes")
     if result.unstorable:
         rows = rows.filter(~pl.col("row").is_in(result.unstorable))
+    if options.date_to is None and (end := _last_month(rows, options)) is not None:
+        year = int(end[:4])
+        reference = replace(reference, plan=reference.plan_of(year))
+        if proportions_for is not None:
+            options = replace(options, proportions=proportions_for(year))
     figures = compute_figures(rows, reference, options)
     return figures, {**result.report.summary, "rows_left_out": result.unstorable}
+
+
+def _last_month(rows: pl.DataFrame, options: FigureOptions) -> str | None:
+    """The month figures of `rows` end in without `date_to` (`engine._bounded`'s end)."""
+    months = rows["month"].drop_nulls()
+    if options.date_from:
+        start, last = (
+            options.date_from,
+            plan_year_end(options.date_from, options.plan_year_start_month),
+        )
+        months = months.filter((months >= start) & (months <= last))
+    return str(months.max()) if len(months) else None

@@ -113,3 +113,25 @@ def test_partners_not_registered_are_said_beside_the_counts() -> None:
     assert not [
         n for n in compute(rows[2], rows[3]).notes if "registered organisation" in n
     ]  # none unnamed: nothing said
+
+
+def test_a_share_rounded_to_nothing_or_to_the_whole_is_kept_whole() -> None:
+    """Before, 90 people reached of 480,000 in need read 0.0 in the progress table, and
+    9,999 of 10,000 targeted 100.0."""
+    from dataclasses import replace
+
+    from figures_factories import reference_data
+
+    from kipu.core.reference import Target
+
+    def shares(reached: int, need: int, targeted: int) -> tuple[float, float]:
+        reference = reference_data()
+        target = Target("EDU", LIMA, people_in_need=need, people_targeted=targeted)
+        plan = replace(reference.plan, targets=[target])
+        rows = [activity(new_beneficiaries=reached, pop=(reached,))]
+        progress = compute(*rows, reference=replace(reference, plan=plan)).progress
+        row = progress.filter(pl.col("admin1") == LIMA, pl.col("sector_code") == "EDU")
+        return row["pct_of_need"][0], row["pct_of_targeted"][0]
+
+    assert shares(90, 480_000, 900) == (90 * 100 / 480_000, 10.0)
+    assert shares(9_999, 20_000, 10_000) == (50.0, 99.99)

@@ -213,8 +213,12 @@ def _targets(reference: ReferenceData) -> pl.LazyFrame:
 
 
 def _percent(part: str, whole: str) -> pl.Expr:
+    """The share in percent, to one decimal, unless that makes it read as nothing or as the
+    whole when it is neither (90 of 480,000 read 0.0, as no one reached): then unrounded."""
     share = pl.col(part) * 100.0 / pl.col(whole)
-    return pl.when(pl.col(whole) > 0).then(share.round(1))
+    rounded = share.round(1)
+    misleading = ((rounded == 0) & (share != 0)) | ((rounded == 100) & (share != 100))
+    return pl.when(pl.col(whole) > 0).then(pl.when(misleading).then(share).otherwise(rounded))
 
 
 def progress(rows: pl.DataFrame, reference: ReferenceData, month: str | None) -> pl.DataFrame:

@@ -10,6 +10,7 @@ block, and callers show them beside the result.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -116,8 +117,12 @@ class Columns:
         ]
 
     def value(self, record: dict[str, object], name: str) -> str:
+        """The cell's text, trimmed; "" for a cell of invisible characters only (a zero-width
+        space, a soft hyphen), which is nothing written, as an empty cell: such an acronym
+        overwrote a stored one, and such a name made an organisation nobody can see."""
         label = self.found.get(name)
-        return str(record.get(label, "") or "").strip() if label else ""
+        text = str(record.get(label, "") or "").strip() if label else ""
+        return text if any(unicodedata.category(c)[0] not in "CZ" for c in text) else ""
 
     def label(self, name: str) -> str:
         return self.found.get(name, name)

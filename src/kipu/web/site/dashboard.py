@@ -295,8 +295,10 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
         parents = {s.code: s.parent_code for s in sectors if s.parent_code}
         visible = sorted(scope_rows(scope, frame, filters, parents)["month"].unique().to_list())
         period = period_of(visible, filters)
-        if period[1] and int(period[1][:4]) != year:  # the plan of the period shown
+        if period[1] and int(period[1][:4]) != year:  # the plan of the period shown, with
+            # its sector tree: the latest plan's rolled 2019's sectors into its parents
             reference = cached_reference_data(scope.platform, int(period[1][:4]))
+            parents = {s.code: s.parent_code for s in reference.plan.sectors if s.parent_code}
         rows = visible_frame(scope, frame, filters, parents, period)
         options = FigureOptions(
             date_from=period[0],
