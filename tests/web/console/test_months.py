@@ -196,7 +196,9 @@ def test_months_table_links_the_editor_and_the_consolidated_5w(
     organisations = [row[table[0].index("Appealing organisation Name")] for row in table[2:]]
     assert sorted(organisations) == ["Partner A", "Partner B"]  # every organisation's rows
     names = [row[table[0].index("Activity Name")] for row in table[2:]]
-    assert '\'=HYPERLINK("http://x")' in names  # a formula is stored as text
+    assert '=HYPERLINK("http://x")' in names  # exactly the text, held as text, never a formula
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
 
 
 def test_a_report_rendered_before_new_data_is_never_published_with_the_month(
