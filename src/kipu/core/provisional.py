@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
-from kipu.core.figures.engine import plan_year_end
+from kipu.core.figures.periods import plan_year_end
 from kipu.core.gazetteer import Gazetteer, bundled_locations
 from kipu.core.loaders import LoadError
 from kipu.core.loaders.organisations import load_organisations

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from kipu.core.figures.engine import check_one_plan_year, plan_year_end, plan_year_start
+from kipu.core.figures.periods import check_one_plan_year, plan_year_end, plan_year_start
 from kipu.web.accounts.scope import Scope
 from kipu.web.api.base import Call, handler, json_answer, page_links
 from kipu.web.api.errors import ApiError

@@ -32,8 +32,8 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
-from kipu.core.figures.engine import plan_year_end, plan_year_start
 from kipu.core.figures.partners import count_partners
+from kipu.core.figures.periods import plan_year_end, plan_year_start
 from kipu.core.phrasing import percent
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
