@@ -254,3 +254,31 @@ def test_an_invalid_check_promises_no_workbook_it_does_not_give(
     assert "Invalid: fix the errors" in page and "annotated.xlsx" not in page
     assert "“Check only” keeps nothing, so it gives no annotated workbook" in page
     assert "the annotated workbook lists them all" not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "rows", "expected"),
+    [
+        ("en", 44956, "- Protection: 44,956 rows, 1,234,567 new beneficiaries"),
+        ("es", 44956, "- Protection: 44\u00a0956 filas, 1\u00a0234\u00a0567 nuevos beneficiarios"),
+        ("en", 1, "- Protection: 1 row, 1,234,567 new beneficiaries"),
+        ("es", 10**6, "- Protection: 1\u00a0000\u00a0000 de filas, 1\u00a0234\u00a0567 nuevos"),
+    ],
+)
+def test_the_confirmation_groups_every_count(lang: str, rows: int, expected: str) -> None:
+    """A sector's rows were written 44956 beside 6,399,985 beneficiaries: every count is
+    grouped as the language groups numbers (a no-break space in Spanish), and the plural
+    follows the count."""
+    from django.template.loader import render_to_string
+
+    sector = {"name": "Protection", "rows": rows, "new_beneficiaries": 1234567,
+              "total_monthly": 2000000}  # fmt: skip
+    summary = {"month": "2019-05", "version": 1, "rows": rows, "sectors": [sector]}
+    submission = {"organisation": "PA", "platform": "GTRM", "file_name": "f.xlsx",
+                  "uploaded_at": None}  # fmt: skip
+    with translation.override(lang):
+        body = render_to_string(
+            "portal/confirmation_email.txt",
+            {"summary": summary, "submission": submission, "url": "http://x"},
+        )
+    assert expected in body, body
