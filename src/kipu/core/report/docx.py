@@ -210,6 +210,7 @@ def _presence(document: DocxDocument, view: ReportView) -> None:
         document.add_heading(view.label("province_table"), level=2)
         headers = [view.label(k) for k in ("department", "province", "partners")]
         _table(document, headers, view.province_rows)
+        _note(document, view, "province_table")
 
 
 def _coordination(document: DocxDocument, view: ReportView) -> None:

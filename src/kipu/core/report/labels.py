@@ -77,6 +77,14 @@ LABELS: dict[str, dict[str, str]] = {
         "es": "No se reportó presencia operacional para {month}.",
     },
     "province_table": {"en": "Partners by province", "es": "Socios por provincia"},
+    "province_rule": {
+        "en": "Activities with fewer than {k} people in a group are shown by department only, as "
+        "in the open data, so that no one can be singled out: a partner present in a province "
+        "only through such activities is not counted there.",
+        "es": "Las actividades con menos de {k} personas en un grupo se muestran solo por "
+        "departamento, como en los datos abiertos, para que nadie pueda ser identificado: un "
+        "socio presente en una provincia solo con tales actividades no se cuenta en ella.",
+    },
     "department": {"en": "Department", "es": "Departamento"},
     "province": {"en": "Province", "es": "Provincia"},
     "coordination": {"en": "Coordination", "es": "Coordinación"},

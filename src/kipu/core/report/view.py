@@ -232,6 +232,9 @@ class _Builder:
             self.view.province_rows.append(
                 (row.department, row.province, self.number(name, row.partners))
             )
+        if self.ctx.province_rule:
+            k = phrasing.number(self.ctx.province_rule, self.lang)
+            self.view.notes["province_table"] = label("province_rule", self.lang, k=k)
         if not rows and not any(self.ctx.presence.values()):
             self.view.notes["presence"] = label("no_presence", self.lang, month=self.view.period)
         elif self.ctx.boundaries is None:

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import Figures
+from kipu.core.figures.partners import partners_by_admin2
 from kipu.core.report.catalogue import build_catalogue
 from kipu.core.report.context import (
     AreaSection,
@@ -25,6 +26,7 @@ from kipu.core.report.context import (
     ReportContext,
 )
 from kipu.core.report.narrative import NarrativeError
+from kipu.core.surveys.fivew_disclosure import placed_presences
 from kipu.web.figures.queries import (
     cached_activity_frame,
     cached_reference_data,
@@ -35,6 +37,7 @@ from kipu.web.platforms.models import Event as EventRow
 from kipu.web.platforms.models import Membership, Platform
 from kipu.web.reports.models import Narrative
 from kipu.web.stats.models import Observation
+from kipu.web.surveys.queries import disclosure_k
 
 INSETS = {"PER": ("PE15", "PE07")}  # Lima and Callao: Callao is tiny at country scale
 
@@ -106,6 +109,9 @@ def report_context(
     from kipu.web.surveys.figures import register_survey_figures  # survey(…), issue 17
 
     register_survey_figures(catalogue, platform, month)
+    provinces, province_rule = _provinces(
+        this_month, frame.filter(pl.col("month") == month), disclosure_k(platform)
+    )
     return ReportContext(
         platform=platform.name,
         slug=platform.slug,
@@ -121,7 +127,8 @@ def report_context(
         areas=_areas(platform, year, this_month, texts, lang),
         presence=_presence(this_month),
         presence_by_area=_presence_by_area(this_month, lang),
-        province_presence=_provinces(this_month),
+        province_presence=provinces,
+        province_rule=province_rule,
         coordination=_coordination(platform, this_month, month, lang),
         partners=_partner_names(platform, lang),
         contacts=[
@@ -265,9 +272,13 @@ def _presence_by_area(month: Figures, lang: str) -> dict[str, dict[str, int]]:
     return found
 
 
-def _provinces(month: Figures) -> list[ProvincePresence]:
-    table = month.partners["by_admin2"]
+def _provinces(month: Figures, rows: pl.DataFrame, k: int) -> tuple[list[ProvincePresence], int]:
+    """Partners by province for the public report, and `k` when some presences were left to
+    their department by the disclosure rule (`placed_presences`; 0 when none were)."""
     reference = month.reference
+    placed = placed_presences(month.organisations, rows, k)
+    left_out = month.organisations.filter(pl.col("admin2").is_not_null()).height > placed.height
+    table = partners_by_admin2(placed, reference) if reference else month.partners["by_admin2"]
     departments = {p: u.name for p, u in reference.gazetteer.locations.items()} if reference else {}
     return [
         ProvincePresence(
@@ -277,7 +288,7 @@ def _provinces(month: Figures) -> list[ProvincePresence]:
         )
         for r in table.iter_rows(named=True)
         if r["appealing"]
-    ]
+    ], (k if left_out else 0)
 
 
 def _coordination(platform: Platform, month: Figures, month_text: str, lang: str) -> Coordination:
