@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
 import pytest
 from django.test import Client
 
@@ -300,3 +301,41 @@ def test_public_pages_write_dates_unambiguously(client: Client, published, lang)
     csv = client.get("/dashboard/gtrm-peru/table/sectors.csv", **accept).content.decode()
     downloaded = re.search(r"(?:Downloaded on|Descargado el) (\d{1,2} \w{3} \d{4})", csv)
     assert downloaded, csv[:400]
+
+
+def test_provinces_covered_name_none_the_open_data_withholds(client: Client, staged) -> None:  # noqa: ANN001
+    """ "Provinces covered" for one organisation in one department counted every row's
+    province: 49 such cards of the demo month named provinces that `activities.csv` withholds
+    (a row with 1 to k-1 people in a group keeps its department only). The public card counts
+    the rows as the open data shows them; the IM team's internal view counts every row."""
+    from django.contrib.auth.models import User
+
+    from kipu.core.surveys.fivew_disclosure import protect_activities
+    from kipu.web.accounts.services import assign_role
+    from kipu.web.submissions.queries import activity_frame
+
+    rows = activity_frame(staged, month_from="2019-11", month_to="2019-11", with_issues=False)
+    shown = protect_activities(rows, 5)
+
+    def provinces(frame, org: str, admin1: str) -> int:  # noqa: ANN001
+        mine = (pl.col("appealing_org") == org) | (pl.col("implementing_partner") == org)
+        found = frame.filter(mine.fill_null(False), pl.col("admin1") == admin1)
+        return found["admin2"].drop_nulls().n_unique()
+
+    pairs = rows.select("appealing_org", "admin1").unique().sort("appealing_org", "admin1")
+    differ = [
+        (org, admin1)
+        for org, admin1 in pairs.iter_rows()
+        if provinces(shown, org, admin1) != provinces(rows, org, admin1)
+    ][:3]
+    assert differ  # the demo month has such cards
+    user = User.objects.create_user("im-officer", password="x" * 12)
+    assign_role(user, staged, "admin")
+    officer = Client()
+    officer.force_login(user)
+    for org, admin1 in differ:
+        query = f"data.json?org={org}&admin1={admin1}&from=2019-11&to=2019-11"
+        public = client.get(BASE + query).json()["key_figures"]["admin2_covered"]
+        assert public == provinces(shown, org, admin1)
+        internal = officer.get(BASE + query + "&view=internal").json()["key_figures"]
+        assert internal["admin2_covered"] == provinces(rows, org, admin1)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
-from figures_factories import LIBERTAD, LIMA, NATIONAL, TUMBES, activity, base_rows, compute
+from figures_factories import LIBERTAD, LIMA, NATIONAL, TUMBES, activity, base_rows, compute, frame
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def partner_rows() -> list[dict]:
@@ -135,3 +137,42 @@ def test_a_share_rounded_to_nothing_or_to_the_whole_is_kept_whole() -> None:
 
     assert shares(90, 480_000, 900) == (90 * 100 / 480_000, 10.0)
     assert shares(9_999, 20_000, 10_000) == (50.0, 99.99)
+
+
+# --- the open data's disclosure rule on places finer than the department ---------------------
+
+_place_rows = st.lists(
+    st.fixed_dictionaries({
+        "appealing_org": st.sampled_from(["ORG1", "ORG2", "ORG3"]),
+        "implementing_partner": st.sampled_from([None, "ORG4", "ORG5"]),
+        "admin2": st.sampled_from([None, "PE1501", "PE1502"]),
+        "total_monthly": st.integers(0, 9),
+        "girls": st.integers(0, 9),
+    }),
+    min_size=1,
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=_place_rows, k=st.integers(1, 6))
+def test_published_places_are_those_of_the_protected_rows(rows: list[dict], k: int) -> None:
+    """With `disclosure_k`, partners by province and the provinces reached (listed and
+    counted) are what the rows as the open data shows them give (`protect_activities`: a row
+    with a count from 1 to k-1 has its province left out), computed here without the
+    engine; the department-level counts are those of every row."""
+    from kipu.core.surveys.fivew_disclosure import protect_activities
+
+    given_rows = [activity(**r, implementation=r["implementing_partner"] is not None) for r in rows]
+    whole = compute(*given_rows)
+    public = compute(*given_rows, disclosure_k=k)
+    shown = protect_activities(frame(*given_rows), k).filter(pl.col("admin2").is_not_null())
+    for column, kind in (("appealing_org", "appealing"), ("implementing_partner", "implementing")):
+        counts = shown.drop_nulls(column).group_by("admin2").agg(pl.col(column).n_unique())
+        table = public.partners["by_admin2"].select("admin2", kind)
+        assert {a: n for a, n in table.iter_rows() if n} == dict(counts.iter_rows())
+        assert public.partner_count(kind, admin1=LIMA) == whole.partner_count(kind, admin1=LIMA)
+    assert public.coverage["admin2_units"] == sorted(set(shown["admin2"]))
+    assert public.coverage_count(2) == len(set(shown["admin2"]))
+    assert public.coverage_count(1) == whole.coverage_count(1)
+    assert public.rows.equals(whole.rows)  # people reached are counted by department

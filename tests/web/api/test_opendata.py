@@ -231,3 +231,23 @@ def test_demo_figures_open_data_and_round_trip(api, demo_platform, tmp_path) -> 
     stored = protect_activities(stored, 5)
     want = stored.select(names).with_columns(pl.col(text).fill_null("")).sort(order)
     assert got.equals(want)
+
+
+@pytest.mark.slow
+def test_public_figures_name_no_province_the_open_data_withholds(api, demo_platform) -> None:  # noqa: ANN001
+    """Partners by province and the provinces reached, in the public figures of a month, are
+    those of the rows as `activities.csv` shows them: from every row, they named the province
+    of rows whose Admin2 the disclosure rule withholds."""
+    body = api(None).get("/api/v1/figures?platform=gtrm-peru&from=2019-11&to=2019-11").json()
+    rows = activity_frame(demo_platform, month_from="2019-11", month_to="2019-11")
+    shown = protect_activities(rows, 5).filter(pl.col("admin2").is_not_null())
+    counts = shown.group_by("admin2").agg(pl.col("appealing_org").n_unique())
+    expected = dict(counts.iter_rows())
+    got = {r["admin2"]: r["appealing"] for r in body["partners"]["by_admin2"] if r["appealing"]}
+    assert got == expected
+    assert body["coverage"]["admin2_units"] == sorted(expected)
+    assert body["coverage"]["admin2"] == len(expected)
+    # The IM team's figures count every row's province.
+    whole = platform_figures(demo_platform, date_from="2019-11", date_to="2019-11")
+    every = {r["admin2"]: r["appealing"] for r in whole.partners["by_admin2"].iter_rows(named=True)}
+    assert {k: v for k, v in every.items() if v} != got  # the rule left some out

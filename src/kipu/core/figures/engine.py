@@ -83,6 +83,7 @@ class FigureOptions:
     men) of age/sex shares within each population type, used by max-cell and grouped.
     `groups`: for the grouped model, [{"name", "sectors": [codes], "how": "max"|"sum"|"as-is"}].
     `roll_up_subsectors`: count sub-sectors (plan `parent_code`) as their parent sector.
+    `disclosure_k`: partners and coverage count places from `partners.places_shown`.
     """
 
     model: str = "max-cell"
@@ -96,6 +97,7 @@ class FigureOptions:
     groups: Sequence[Mapping[str, Any]] | None = None
     plan_year_start_month: int = 1
     roll_up_subsectors: bool = False
+    disclosure_k: int | None = None  # published figures: places as the open data shows them
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -476,8 +478,9 @@ def compute_figures(
         notes.append(note)
     months = scoped["month"]
     end = options.date_to or months.max()
-    organisations = partners.organisation_places(scoped)
-    units = partners.coverage_units(scoped, reference)
+    placed = partners.places_shown(scoped, options.disclosure_k)
+    organisations = partners.organisation_places(placed)
+    units = partners.coverage_units(placed, reference)
     return Figures(
         model=options.model,
         date_from=options.date_from or months.min(),  # type: ignore[arg-type]

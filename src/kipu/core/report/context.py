@@ -132,9 +132,8 @@ class ReportContext:
     presence: dict[str, int] = field(default_factory=dict)
     presence_by_area: dict[str, dict[str, int]] = field(default_factory=dict)
     province_presence: list[ProvincePresence] = field(default_factory=list)
-    # The disclosure threshold k when partners present in a province only through rows with
-    # a count below it are left out of `province_presence` (counted in the department); 0
-    # when none were.
+    # The disclosure threshold k when rows of the month with a count below it were counted
+    # in their department only (`kipu.core.figures.partners.places_shown`); 0 when none were.
     province_rule: int = 0
     coordination: Coordination = field(default_factory=Coordination)
     partners: list[str] = field(default_factory=list)

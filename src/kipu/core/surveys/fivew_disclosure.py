@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 
 import polars as pl
 
-from kipu.core.figures.partners import organisation_places
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
 from kipu.core.surveys.disclosure import DEFAULT_K
 
@@ -49,24 +48,3 @@ def protect_slices(slices: Iterable[pl.DataFrame], k: int = DEFAULT_K) -> Iterat
     """`protect_activities` over a stream of slices (each row is judged alone)."""
     for frame in slices:
         yield protect_activities(frame, k)
-
-
-_PRESENCE = ["country", "admin1", "admin2", "organisation", "appealing"]
-
-
-def placed_presences(
-    organisations: pl.DataFrame, rows: pl.DataFrame, k: int = DEFAULT_K
-) -> pl.DataFrame:
-    """The places finer than the department of `organisations` (rows of
-    `kipu.core.figures.partners.organisation_places`: place, organisation, role) that public
-    output may show: those where a row of `rows` that is not small (`small_rows`) puts the
-    organisation in that role. A partner present in a province only through small rows is
-    left to its department there, as `protect_activities` leaves those rows' admin2 out of
-    the open data: a table of partners by province built from every row named the province
-    the open data withholds (a tester recovered 54 of the 93 withheld in a demo month)."""
-    text = pl.col(_PRESENCE[:-1]).cast(pl.Utf8)
-    fine = organisations.filter(pl.col("admin2").is_not_null()).with_columns(text)
-    if rows.is_empty() or "admin2" not in rows.columns:
-        return fine.clear()
-    kept = organisation_places(rows.filter(~small_rows(rows, k)))
-    return fine.join(kept.select(_PRESENCE).with_columns(text), on=_PRESENCE, how="semi")

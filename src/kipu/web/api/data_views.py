@@ -34,6 +34,7 @@ from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.imports import ImportRefused, organisation_of
 from kipu.web.submissions.models import Submission
 from kipu.web.submissions.queries import scoped_report, submission_summary
+from kipu.web.surveys.queries import disclosure_k
 
 
 def _period(call: Call) -> tuple[str | None, str | None]:
@@ -193,6 +194,8 @@ def figures(call: Call) -> HttpResponseBase:
         rmrp_only=p["rmrp_only"],
         with_issues=p["include_issues"],
         countries=[p["country"].upper()] if p["country"] else None,
+        # Published figures name no province the open data withholds (`places_shown`).
+        disclosure_k=None if allowed is None else disclosure_k(call.platform),
     )
     name = f"figures-{call.platform.slug}"
     if p["format"] == "csv":

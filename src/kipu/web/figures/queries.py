@@ -56,11 +56,14 @@ def platform_figures(
     rmrp_only: bool = False,
     with_issues: bool = False,
     countries: list[str] | None = None,
+    disclosure_k: int | None = None,
 ) -> Figures:
     """The figures of `platform` for the period (and `countries`, when given), from its
     current submissions.
 
-    Rows stored with accepted issues count only when `with_issues` is true.
+    Rows stored with accepted issues count only when `with_issues` is true. `disclosure_k`:
+    for published figures, places finer than the department as the open data shows them
+    (`kipu.core.figures.partners.places_shown`).
     """
     _, clean, every = _frames(platform)
     frame = every.select(list(ACTIVITY_FRAME)) if with_issues else clean
@@ -85,6 +88,7 @@ def platform_figures(
         countries=countries,
         admin1=reference.admin1_scope or None,
         proportions=proportions_frame(platform, year),
+        disclosure_k=disclosure_k,
     )
     return compute_figures(frame, reference, options)
 

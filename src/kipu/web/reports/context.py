@@ -12,7 +12,6 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import Figures
-from kipu.core.figures.partners import partners_by_admin2
 from kipu.core.report.catalogue import build_catalogue
 from kipu.core.report.context import (
     AreaSection,
@@ -26,7 +25,7 @@ from kipu.core.report.context import (
     ReportContext,
 )
 from kipu.core.report.narrative import NarrativeError
-from kipu.core.surveys.fivew_disclosure import placed_presences
+from kipu.core.surveys.fivew_disclosure import small_rows
 from kipu.web.figures.queries import (
     cached_activity_frame,
     cached_reference_data,
@@ -91,8 +90,10 @@ def report_context(
     names that the report does not have raises NarrativeError listing the sections."""
     config = platform.report_config or {}
     _check_sections(platform, month, narrative or {})
-    year = platform_figures(platform, date_from=f"{month[:4]}-01", date_to=month)
-    this_month = platform_figures(platform, date_from=month, date_to=month)
+    # A public document: places finer than the department as the open data shows them.
+    k = disclosure_k(platform)
+    year = platform_figures(platform, date_from=f"{month[:4]}-01", date_to=month, disclosure_k=k)
+    this_month = platform_figures(platform, date_from=month, date_to=month, disclosure_k=k)
     statistics = latest_statistics(platform, month_end(month))
     texts = {**narratives(platform, month, lang), **(narrative or {})}
     # The year's rows from the shared snapshot, like the figures: not another database read.
@@ -109,9 +110,8 @@ def report_context(
     from kipu.web.surveys.figures import register_survey_figures  # survey(…), issue 17
 
     register_survey_figures(catalogue, platform, month)
-    provinces, province_rule = _provinces(
-        this_month, frame.filter(pl.col("month") == month), disclosure_k(platform)
-    )
+    rows = frame.filter(pl.col("month") == month)
+    merged = not rows.is_empty() and not rows.filter(small_rows(rows, k)).is_empty()
     return ReportContext(
         platform=platform.name,
         slug=platform.slug,
@@ -127,8 +127,8 @@ def report_context(
         areas=_areas(platform, year, this_month, texts, lang),
         presence=_presence(this_month),
         presence_by_area=_presence_by_area(this_month, lang),
-        province_presence=provinces,
-        province_rule=province_rule,
+        province_presence=_provinces(this_month),
+        province_rule=k if merged else 0,
         coordination=_coordination(platform, this_month, month, lang),
         partners=_partner_names(platform, lang),
         contacts=[
@@ -272,13 +272,9 @@ def _presence_by_area(month: Figures, lang: str) -> dict[str, dict[str, int]]:
     return found
 
 
-def _provinces(month: Figures, rows: pl.DataFrame, k: int) -> tuple[list[ProvincePresence], int]:
-    """Partners by province for the public report, and `k` when some presences were left to
-    their department by the disclosure rule (`placed_presences`; 0 when none were)."""
+def _provinces(month: Figures) -> list[ProvincePresence]:
+    table = month.partners["by_admin2"]
     reference = month.reference
-    placed = placed_presences(month.organisations, rows, k)
-    left_out = month.organisations.filter(pl.col("admin2").is_not_null()).height > placed.height
-    table = partners_by_admin2(placed, reference) if reference else month.partners["by_admin2"]
     departments = {p: u.name for p, u in reference.gazetteer.locations.items()} if reference else {}
     return [
         ProvincePresence(
@@ -288,7 +284,7 @@ def _provinces(month: Figures, rows: pl.DataFrame, k: int) -> tuple[list[Provinc
         )
         for r in table.iter_rows(named=True)
         if r["appealing"]
-    ], (k if left_out else 0)
+    ]
 
 
 def _coordination(platform: Platform, month: Figures, month_text: str, lang: str) -> Coordination:

@@ -40,6 +40,7 @@ from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
 from kipu.core.text import normalise
 from kipu.web.accounts.scope import Scope
 from kipu.web.figures.queries import cached_activity_frame, cached_reference_data
+from kipu.web.surveys.queries import disclosure_k
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CACHE_SIZE = 256
@@ -200,11 +201,16 @@ def scope_key(scope: Scope, internal: bool) -> tuple[Any, ...]:
     return (scope.role, organisation, tuple(sorted(scope.sector_codes)))
 
 
+def shows_internal(scope: Scope, filters: Filters) -> bool:
+    """Whether the internal view is shown (asked for, by a user who may see it)."""
+    return filters.internal and scope.can_view_unpublished()
+
+
 def scope_rows(
     scope: Scope, frame: pl.DataFrame, filters: Filters, parents: dict[str, str]
 ) -> pl.DataFrame:
     """Published months for everyone; the internal view adds the user's own remit."""
-    if filters.internal and scope.can_view_unpublished():
+    if shows_internal(scope, filters):
         return frame.filter(scope.frame_rows(parents))
     return frame.filter(pl.col("month").is_in(sorted(scope.published_months)))
 
@@ -306,6 +312,8 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
             admin1=reference.admin1_scope or None,
             # A parent sector selected counts its sub-sectors' rows as its own.
             roll_up_subsectors=bool(filters.sector and filters.sector in parents.values()),
+            # The published view names no province the open data withholds (`places_shown`).
+            disclosure_k=None if shows_internal(scope, filters) else disclosure_k(scope.platform),
         )
         figures = compute_figures(rows, reference, options)
         organisations = figures.organisations
