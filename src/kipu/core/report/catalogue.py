@@ -168,14 +168,17 @@ def build_catalogue(
     frame: pl.DataFrame,
     statistics: Mapping[str, tuple[date, float]],
     reference: ReferenceData,
+    areas: tuple[Figures, Figures] | None = None,
 ) -> FigureCatalogue:
     """`year`: figures from the plan year's start to the report month; `month`: the report
     month alone; `frame`: the activities of the plan year up to the report month;
-    `statistics`: latest value per series; `reference`: the platform's reference data."""
+    `statistics`: latest value per series; `reference`: the platform's reference data;
+    `areas`: `year` and `month` with sub-sectors counted as their area (FigureOptions
+    `roll_up_subsectors`), for figures of one area (`year` and `month` when None)."""
     period = Period(year.date_from or str(month.date_to), str(month.date_to))
     catalogue = FigureCatalogue(domains=argument_domains(reference, period, statistics))
-    _people(catalogue, year, month)
-    _organisations(catalogue, year, month)
+    _people(catalogue, (year, month), areas or (year, month))
+    _organisations(catalogue, (year, month), areas or (year, month))
     _activities(catalogue, frame, period)
 
     def statistic(series: str) -> float:
@@ -191,7 +194,10 @@ def _column(population: str | None, cumulative: bool) -> str:
     return f"consolidated_{population}" if cumulative else population
 
 
-def _people(catalogue: FigureCatalogue, year: Figures, this_month: Figures) -> None:
+_Pair = tuple[Figures, Figures]  # the plan year up to the month, and the month alone
+
+
+def _people(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> None:
     # Figures.value gives None for a column the model leaves undefined (population types
     # under max-agd): the catalogue refuses it rather than print a 0.
     def reached(
@@ -200,6 +206,7 @@ def _people(catalogue: FigureCatalogue, year: Figures, this_month: Figures) -> N
         population: str | None = None,
         month: str | None = None,
     ) -> int | None:
+        year = (by_area if area else whole)[0]
         return year.value(_column(population, True), sector=area, admin1=admin1, month=month)
 
     def reached_month(
@@ -208,7 +215,8 @@ def _people(catalogue: FigureCatalogue, year: Figures, this_month: Figures) -> N
         population: str | None = None,
         month: str | None = None,
     ) -> int | None:
-        figures = this_month if month is None else year
+        year, alone = by_area if area else whole
+        figures = alone if month is None else year
         return figures.value(_column(population, False), sector=area, admin1=admin1, month=month)
 
     parameters = (AREA, ADMIN1, POPULATION, MONTH)
@@ -223,7 +231,9 @@ def _people(catalogue: FigureCatalogue, year: Figures, this_month: Figures) -> N
     )
 
 
-def _organisations(catalogue: FigureCatalogue, year: Figures, this_month: Figures) -> None:
+def _organisations(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> None:
+    this_month = whole[1]
+
     def partners(
         area: str | None = None,
         admin1: str | None = None,
@@ -231,14 +241,15 @@ def _organisations(catalogue: FigureCatalogue, year: Figures, this_month: Figure
         kind: str = "appealing",
         month: str | None = None,
     ) -> int:
-        figures = this_month if month is None else year
+        year, alone = by_area if area else whole
+        figures = alone if month is None else year
         return figures.partner_count(kind, sector=area, admin1=admin1, admin2=admin2, month=month)
 
     def departments(area: str | None = None) -> int:
-        return this_month.coverage_count(1, sector=area)
+        return (by_area if area else whole)[1].coverage_count(1, sector=area)
 
     def provinces(area: str | None = None) -> int:
-        return this_month.coverage_count(2, sector=area)
+        return (by_area if area else whole)[1].coverage_count(2, sector=area)
 
     catalogue.register(
         "partners",

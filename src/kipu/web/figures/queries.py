@@ -57,13 +57,15 @@ def platform_figures(
     with_issues: bool = False,
     countries: list[str] | None = None,
     disclosure_k: int | None = None,
+    roll_up_subsectors: bool = False,
 ) -> Figures:
     """The figures of `platform` for the period (and `countries`, when given), from its
     current submissions.
 
     Rows stored with accepted issues count only when `with_issues` is true. `disclosure_k`:
     for published figures, places finer than the department as the open data shows them
-    (`kipu.core.figures.partners.places_shown`).
+    (`kipu.core.figures.partners.places_shown`). `roll_up_subsectors`: sub-sectors count as
+    their parent sector (the figures of an area with sub-sectors).
     """
     _, clean, every = _frames(platform)
     frame = every.select(list(ACTIVITY_FRAME)) if with_issues else clean
@@ -89,6 +91,7 @@ def platform_figures(
         admin1=reference.admin1_scope or None,
         proportions=proportions_frame(platform, year),
         disclosure_k=disclosure_k,
+        roll_up_subsectors=roll_up_subsectors,
     )
     return compute_figures(frame, reference, options)
 

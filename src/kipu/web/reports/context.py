@@ -65,6 +65,12 @@ def latest_statistics(platform: Platform, until: date) -> dict[str, tuple[date, 
     return found
 
 
+def _year_and_month(platform: Platform, month: str, **options: Any) -> tuple[Figures, Figures]:
+    """The figures of the plan year up to `month`, and of `month` alone."""
+    year = platform_figures(platform, date_from=f"{month[:4]}-01", date_to=month, **options)
+    return year, platform_figures(platform, date_from=month, date_to=month, **options)
+
+
 CUSTOM = "custom-"  # custom sections are stored as custom-1, custom-2 … with a title
 
 
@@ -92,8 +98,12 @@ def report_context(
     _check_sections(platform, month, narrative or {})
     # A public document: places finer than the department as the open data shows them.
     k = disclosure_k(platform)
-    year = platform_figures(platform, date_from=f"{month[:4]}-01", date_to=month, disclosure_k=k)
-    this_month = platform_figures(platform, date_from=month, date_to=month, disclosure_k=k)
+    year, this_month = _year_and_month(platform, month, disclosure_k=k)
+    reference = cached_reference_data(platform, int(month[:4]))
+    # An area counts its sub-sectors (the plan's `parent`); the Intersector does not change.
+    areas = (year, this_month)
+    if any(s.parent_code for s in reference.plan.sectors):
+        areas = _year_and_month(platform, month, disclosure_k=k, roll_up_subsectors=True)
     statistics = latest_statistics(platform, month_end(month))
     texts = {**narratives(platform, month, lang), **(narrative or {})}
     # The year's rows from the shared snapshot, like the figures: not another database read.
@@ -105,7 +115,8 @@ def report_context(
         this_month,
         frame,
         {k: (d, v) for k, (d, v, _) in statistics.items()},
-        cached_reference_data(platform, int(month[:4])),
+        reference,
+        areas,
     )
     from kipu.web.surveys.figures import register_survey_figures  # survey(…), issue 17
 
@@ -124,9 +135,9 @@ def report_context(
         custom_sections=_custom(platform, month, lang, narrative or {}),
         key_figures=_key_figures(config, statistics, year, lang),
         flows=_flows(platform, config, month, lang),
-        areas=_areas(platform, year, this_month, texts, lang),
+        areas=_areas(platform, *areas, texts, lang),
         presence=_presence(this_month),
-        presence_by_area=_presence_by_area(this_month, lang),
+        presence_by_area=_presence_by_area(areas[1], lang),
         province_presence=_provinces(this_month),
         province_rule=k if merged else 0,
         coordination=_coordination(platform, this_month, month, lang),
