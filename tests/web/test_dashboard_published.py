@@ -192,6 +192,56 @@ def test_a_period_across_years_is_never_shown_as_one(client: Client, staged, que
     assert year["period"]["from"] == "2019-01" and year["key_figures"]["people_reached"] > 0
 
 
+def test_a_year_without_data_is_that_year_empty(client: Client, staged) -> None:  # noqa: ANN001
+    """A From in 2018 showed 2019's 108,741 people under "no period (2018-01 – None)"."""
+    found = client.get(f"{BASE}data.json?from=2018-01").json()
+    assert found["period"] == {"from": "2018-01", "to": "2018-12"}
+    assert found["key_figures"]["people_reached"] is None and found["months"] == []
+    panel = _text(client.get(f"{BASE}panel/?from=2018-01").content.decode())
+    assert "January 2018 – December 2018" in panel and "Not published, so not counted" in panel
+
+
+def graphics_months(platform: Platform, query: str) -> list[str]:
+    """The months of the public dashboard's chart of new people per month."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import QueryDict
+
+    from kipu.web.accounts.scope import Scope
+    from kipu.web.site.dashboard import Filters, dashboard, monthly_series
+
+    scope = Scope.for_user(AnonymousUser(), platform)
+    board = dashboard(scope, Filters.from_query(QueryDict(query)), "en")
+    return [day.isoformat()[:7] for day, _ in monthly_series(board)]
+
+
+def test_months_not_published_are_said_and_never_shown_as_counted(client: Client, staged) -> None:  # noqa: ANN001
+    """December asked for while unpublished was labelled "January – December" over
+    January–November's figures and plotted as 0 new people; a month reopened inside the
+    period was left out under the period's name."""
+    from kipu.web.figures.queries import platform_figures
+    from kipu.web.submissions.months import reopen_month
+
+    december = client.get(f"{BASE}data.json?to=2019-12").json()
+    assert december["period"] == {"from": "2019-01", "to": "2019-11"}
+    assert december["unpublished"] == ["2019-12"]
+    assert graphics_months(staged, "to=2019-12")[-1] == "2019-11"
+    year = platform_figures(staged, date_from="2019-01", date_to="2019-11")
+    assert december["key_figures"]["people_reached"] == year.reached()
+    for lang, said in (("en", "Not published, so not counted: December 2019."),
+                       ("es", "No publicado, por eso no contado: diciembre de 2019.")):  # fmt: skip
+        page = client.get(f"{BASE}panel/?to=2019-12", HTTP_ACCEPT_LANGUAGE=lang)
+        assert said in _text(page.content.decode())
+    reopen_month(staged, "2019-06", "test", "a correction")
+    holed = client.get(f"{BASE}data.json?from=2019-01&to=2019-11").json()
+    assert holed["period"] == {"from": "2019-01", "to": "2019-11"}
+    assert holed["unpublished"] == ["2019-06"]
+    # The chart of new people per month leaves June out, not 0.
+    series = graphics_months(staged, "from=2019-01&to=2019-11")
+    assert "2019-06" not in series and "2019-05" in series and "2019-07" in series
+    panel = _text(client.get(f"{BASE}panel/?from=2019-01&to=2019-11").content.decode())
+    assert "Not published, so not counted: June 2019." in panel
+
+
 TABLE_FILES = {
     "sectors": "reached-by-sector",
     "admin1": "reached-by-department",
@@ -339,3 +389,28 @@ def test_provinces_covered_name_none_the_open_data_withholds(client: Client, sta
         assert public == provinces(shown, org, admin1)
         internal = officer.get(BASE + query + "&view=internal").json()["key_figures"]
         assert internal["admin2_covered"] == provinces(rows, org, admin1)
+
+
+@pytest.mark.parametrize("query", ["sector=AREA9", "from=2018-01", "org=AVSI"])
+def test_nothing_found_reads_as_no_number_not_zero(client: Client, staged, query: str) -> None:  # noqa: ANN001
+    """An unknown filter value or a period without data showed partners 0, departments 0
+    and every area at "0 / 180,000 / 0.0%" against its target."""
+    data = client.get(f"{BASE}data.json?{query}").json()
+    assert set(data["key_figures"].values()) == {None}
+    assert data["targets"] == []
+    panel = client.get(f"{BASE}panel/?{query}").content.decode()
+    assert '<table class="targets">' not in panel and "0.0%" not in panel
+
+
+def test_the_map_of_one_department_leaves_the_others_out(client: Client, staged) -> None:  # noqa: ANN001
+    """With Tumbes selected, Lima read "Lima: 0 people reached, 0 partners"."""
+    panel = client.get(f"{BASE}panel/?admin1=PE24").content.decode()
+    assert "<title>Lima: not in the selection</title>" in panel
+    assert "<title>Lima: 0 people" not in panel
+    lima = re.search(r'data-pcode="PE15">(.*?)</text>', panel).group(1)
+    assert '<tspan class="map-value"' in lima and lima.endswith("–</tspan>")
+    tumbes = re.search(r"<title>Tumbes: ([\d,]+) people reached", panel)
+    reached = client.get(f"{BASE}data.json?admin1=PE24").json()["key_figures"]["people_reached"]
+    assert tumbes and int(tumbes.group(1).replace(",", "")) == reached
+    spanish = client.get(f"{BASE}panel/?admin1=PE24", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<title>Lima: fuera de la selección</title>" in spanish

@@ -406,12 +406,15 @@ def _bounded(scoped: pl.LazyFrame, options: FigureOptions) -> FigureOptions:
     start_month = options.plan_year_start_month
     months = scoped.select(pl.col("month").unique()).collect()["month"].sort()
     end = options.date_to
+    if end is None and options.date_from:
+        # Without rows in its year, that year (empty): never a later year's rows instead.
+        last = plan_year_end(options.date_from, start_month)
+        inside = months.filter((months >= options.date_from) & (months <= last))
+        end = inside[-1] if len(inside) else last
+    elif end is None:
+        end = months[-1] if len(months) else None
     if end is None:
-        last = plan_year_end(options.date_from, start_month) if options.date_from else None
-        inside = months.filter(months <= last) if last else months
-        end = inside[-1] if len(inside) else None
-    if end is None:
-        return options  # no rows: nothing to bound
+        return options  # no rows, no bound: nothing to bound
     start = options.date_from
     if start is None:
         inside = months.filter((months >= plan_year_start(end, start_month)) & (months <= end))

@@ -23,6 +23,16 @@ def plan_year_end(month: str, start_month: int = 1) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def month_range(start: str, end: str) -> list[str]:
+    """Every month from `start` to `end` ("YYYY-MM"), both included; [] when `end` is before."""
+    year, month = int(start[:4]), int(start[5:7])
+    found = []
+    while f"{year:04d}-{month:02d}" <= end:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 def check_one_plan_year(date_from: str, date_to: str, start_month: int = 1) -> None:
     """Raises ValueError when the period spans plan years. People reached are cumulated within
     a plan year (R4V methodology, step 4: the running sum restarts each year), so no one

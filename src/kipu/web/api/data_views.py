@@ -10,7 +10,12 @@ from typing import Any
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from kipu.core.figures.periods import check_one_plan_year, plan_year_end, plan_year_start
+from kipu.core.figures.periods import (
+    check_one_plan_year,
+    month_range,
+    plan_year_end,
+    plan_year_start,
+)
 from kipu.web.accounts.scope import Scope
 from kipu.web.api.base import Call, handler, json_answer, page_links
 from kipu.web.api.errors import ApiError
@@ -124,15 +129,6 @@ def may_compute_unpublished(scope: Scope) -> bool:
     return scope.can_manage_platform()
 
 
-def _months(start: str, end: str) -> list[str]:
-    year, month = int(start[:4]), int(start[5:])
-    found = []
-    while f"{year:04d}-{month:02d}" <= end:
-        found.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
-
-
 def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str, str] | None:
     """The period a caller may have figures for; None means any (the IM team). Others may
     only ask for published months: 403 `unpublished-months` names the others."""
@@ -152,7 +148,7 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
         within = [m for m in published if not start or start <= m <= plan_year_end(start)]
         end = within[-1] if within else start or published[-1]
     start = start or next((m for m in published if plan_year_start(end) <= m <= end), end)
-    missing = [m for m in _months(start, end) if m not in scope.published_months]
+    missing = [m for m in month_range(start, end) if m not in scope.published_months]
     if missing:
         raise ApiError(
             403,

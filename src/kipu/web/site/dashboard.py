@@ -33,13 +33,14 @@ import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
 from kipu.core.figures.partners import count_partners
-from kipu.core.figures.periods import plan_year_end, plan_year_start
+from kipu.core.figures.periods import plan_year_start
 from kipu.core.phrasing import percent
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
 from kipu.core.text import normalise
 from kipu.web.accounts.scope import Scope
 from kipu.web.figures.queries import cached_activity_frame, cached_reference_data
+from kipu.web.site.periods import period_of, published_period
 from kipu.web.surveys.queries import disclosure_k
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -116,7 +117,8 @@ class Dashboard:
     as asked, bounds not given taken from the visible months; `months` the months with data
     in the filtered rows; `measure` the sector whose figures are the headline (None: the
     Intersector); `organisations` the engine's organisation places, narrowed to the selected
-    organisation; `unknown` the filter values naming nothing (parameter, value)."""
+    organisation; `unknown` the filter values naming nothing (parameter, value);
+    `unpublished` the months asked for that the public view leaves out (`published_period`)."""
 
     scope: Scope
     filters: Filters
@@ -128,6 +130,7 @@ class Dashboard:
     measure: str | None = None
     organisations: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     unknown: tuple[tuple[str, str], ...] = ()
+    unpublished: tuple[str, ...] = ()  # months of the period asked that are not published
 
     @property
     def platform(self) -> Any:
@@ -246,24 +249,6 @@ def visible_frame(
     return rows
 
 
-def period_of(months: list[str], filters: Filters) -> tuple[str | None, str | None]:
-    """The period shown: the bounds asked for; a bound not given is the first or last of the
-    visible `months` (sorted) within the plan year of the other bound (people reached are
-    counted within one plan year: `check_one_plan_year`), and never beyond the other bound."""
-    end = filters.date_to
-    if end is None:
-        last = plan_year_end(filters.date_from) if filters.date_from else None
-        inside = [m for m in months if last is None or m <= last]
-        end = inside[-1] if inside else None
-    start = filters.date_from
-    if start is None and end is not None:
-        first = plan_year_start(end)
-        start = next((m for m in months if first <= m <= end), None) or first
-    if start and end and start > end:  # one bound given, outside the visible months
-        start, end = (start, start) if filters.date_from else (end, end)
-    return start, end
-
-
 def unknown_filters(filters: Filters, reference: ReferenceData) -> tuple[tuple[str, str], ...]:
     """The filter values that name no sector, admin1 unit, organisation or country."""
     known = {
@@ -301,6 +286,9 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
         parents = {s.code: s.parent_code for s in sectors if s.parent_code}
         visible = sorted(scope_rows(scope, frame, filters, parents)["month"].unique().to_list())
         period = period_of(visible, filters)
+        unpublished: tuple[str, ...] = ()
+        if not shows_internal(scope, filters):
+            period, unpublished = published_period(period, set(scope.published_months))
         if period[1] and int(period[1][:4]) != year:  # the plan of the period shown, with
             # its sector tree: the latest plan's rolled 2019's sectors into its parents
             reference = cached_reference_data(scope.platform, int(period[1][:4]))
@@ -334,6 +322,7 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
             else None,
             organisations,
             unknown,
+            unpublished,
         )
 
     board: Dashboard = cached(key, compute)
@@ -342,13 +331,17 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
 
 
 def key_numbers(board: Dashboard) -> list[tuple[str, int | None]]:
-    figures = board.figures
+    if not board.has_data:  # nothing shown is not nothing done: no number at all ("–")
+        return [(name, None) for name in ("people_reached", "partners", *_COVERED)]
+    coverage = board.figures.coverage
     return [
-        ("people_reached", board.reached() if board.has_data else None),
+        ("people_reached", board.reached()),
         ("partners", board.partner_total()),
-        ("admin1_covered", figures.coverage.get("admin1", 0)),
-        ("admin2_covered", figures.coverage.get("admin2", 0)),
+        *((name, coverage.get(name[:6], 0)) for name in _COVERED),
     ]
+
+
+_COVERED = ("admin1_covered", "admin2_covered")
 
 
 def _derived(board: Dashboard, name: str, make: Any) -> Any:
@@ -422,7 +415,8 @@ def targets_table(board: Dashboard) -> list[dict[str, Any]]:
 
 def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
     progress = board.figures.progress
-    if board.filters.organisation or progress.is_empty():
+    # Without rows shown, no "0 / 180,000 / 0.0 %": reached is unknown, not none.
+    if board.filters.organisation or progress.is_empty() or not board.has_data:
         return []
     admin1 = board.filters.admin1
     level = pl.col("admin1") == admin1 if admin1 else pl.col("admin1").is_null()
@@ -496,5 +490,7 @@ def monthly_series(board: Dashboard) -> list[tuple[date, int]]:
         if board.measure is None
         else pl.col("sector_code") == board.measure,
     )
+    # A month not published has no rows shown: not a month of 0 new people.
+    rows = rows.filter(~pl.col("month").is_in(list(board.unpublished)))
     monthly = rows.group_by("month").agg(pl.col("new").sum()).sort("month")
     return [(date.fromisoformat(f"{m}-01"), int(v)) for m, v in monthly.iter_rows()]

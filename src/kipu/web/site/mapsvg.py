@@ -45,9 +45,9 @@ class Shapes:
 @dataclass(frozen=True)
 class MapUnit:
     unit: Unit
-    value: int
-    partners: int
-    level: int  # 0 = nobody reached, 1–4 = class
+    value: int | None  # None: a department the filter leaves out (not 0 people)
+    partners: int | None
+    level: int  # 0 = nobody reached, 1–4 = class; -1 = not in the selection
 
 
 @dataclass(frozen=True)
@@ -105,14 +105,20 @@ def shapes(country: str) -> Shapes | None:
 
 
 def department_map(
-    country: str, reached: dict[str, int], partners: dict[str, int], lang: str
+    country: str,
+    reached: dict[str, int],
+    partners: dict[str, int],
+    lang: str,
+    selected: str | None = None,
 ) -> DepartmentMap | None:
-    """The map of `reached` (P-code → people) with `partners` (P-code → organisations)."""
+    """The map of `reached` (P-code → people) with `partners` (P-code → organisations).
+    With a department `selected` (the admin1 filter), the others are out of the selection
+    (no value), not departments where no one was reached: they read "Lima: 0" before."""
     drawn = shapes(country)
     if drawn is None:
         return None
-    mapped = [reached.get(u.pcode, 0) for u in drawn.units]
-    breaks = class_breaks(mapped)
+    shown = {u.pcode for u in drawn.units if selected is None or u.pcode == selected}
+    breaks = class_breaks([reached.get(pcode, 0) for pcode in shown])
     units = [
         MapUnit(
             u,
@@ -120,6 +126,8 @@ def department_map(
             partners.get(u.pcode, 0),
             classify(reached.get(u.pcode, 0), breaks),
         )
+        if u.pcode in shown
+        else MapUnit(u, None, None, -1)
         for u in drawn.units
     ]
     legend = list(enumerate(class_labels(breaks, lang)))

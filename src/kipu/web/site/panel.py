@@ -51,6 +51,11 @@ def notices(board: Dashboard) -> list[str]:
                 _("“%(value)s” is not a month (YYYY-MM): the “%(name)s” filter was ignored.")
                 % {"value": value, "name": FILTER_NAMES[name]}
             )
+    if board.unpublished:
+        words = downloads.month_words
+        shown = [words(int(m[:4]), int(m[5:7]), board.lang) for m in board.unpublished]
+        months = ", ".join(shown[:12]) + (" …" if len(shown) > 12 else "")
+        found.append(_("Not published, so not counted: %(months)s.") % {"months": months})
     for name, value in board.unknown:
         found.append(
             _(
@@ -72,6 +77,7 @@ def _map(board: Dashboard) -> dict[str, Any]:
         {r["pcode"]: r["reached"] for r in rows},
         {r["pcode"]: r["partners"] for r in rows},
         board.lang,
+        board.filters.admin1,
     )
     aside = set(mapsvg.unmapped(country, [r["pcode"] for r in rows])) if found else set()
     unmapped = [

@@ -120,6 +120,7 @@ def data(request: HttpRequest, platform: str) -> JsonResponse:
                 {"parameter": p, "value": v, "reason": r} for p, v, r in board.filters.rejected
             ],
             "unknown": [{"parameter": p, "value": v} for p, v in board.unknown],
+            "unpublished": list(board.unpublished),
             "key_figures": dict(board_data.key_numbers(board)),
             "total": board_data.total_row(board),
             "sectors": board_data.sector_table(board),
