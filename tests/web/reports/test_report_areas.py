@@ -51,3 +51,52 @@ def test_without_sub_sectors_in_the_month_nothing_changes(
     context = report_context(platform, "2019-05")
     areas = {a.name: (a.partners, a.reached) for a in context.areas}
     assert areas["Protection"] == (1, 8)
+
+
+def test_an_indicator_counting_no_people_gives_its_quantity(demo: Platform) -> None:
+    """`indicator(code="DEA-05")` (NFI kits, an indicator of type Other) printed "0 NFI kits":
+    its default was the people column, which such rows leave empty."""
+    import polars as pl
+
+    from kipu.core.report.narrative import NarrativeError
+    from kipu.web.figures.queries import cached_activity_frame
+
+    catalogue = report_context(demo, "2019-11").catalogue
+    rows = cached_activity_frame(demo)[1].filter(pl.col("month") == "2019-11")
+
+    def total(code: str, column: str) -> int:
+        return int(rows.filter(pl.col("indicator") == code)[column].sum())
+
+    kits = total("DEA-05", "quantity_output")
+    assert kits > 0 and catalogue.call("indicator", code="DEA-05") == kits
+    with pytest.raises(NarrativeError, match="counts no people"):
+        catalogue.call("indicator", code="DEA-05", measure="total_monthly")
+    # An indicator of people keeps its people by default.
+    assert catalogue.call("indicator", code="DEA-02") == total("DEA-02", "total_monthly") > 0
+
+
+def test_a_month_without_activities_prints_no_zero_per_area(
+    platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It said "No activities were reported" and then "Partners: 0 · People reached: 0" for
+    each area."""
+    from kipu.core.report.view import make_view
+
+    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    view = make_view(report_context(platform, "2019-05"), {})
+    assert [a.facts for a in view.areas] == [[], []]  # Protection, WASH: headings only
+    assert view.notes["areas"] == "No activities were reported for May 2019."
+
+
+def test_the_partners_listed_are_the_members_of_the_month(demo: Platform) -> None:
+    """The October report listed two organisations that joined in November (and a report
+    of 2018 all 52, every membership starting later)."""
+    from kipu.web.platforms.models import Membership
+
+    joined = Membership.objects.filter(platform=demo, start_date__gte="2019-11-01")
+    names = {m.organisation.name_en for m in joined}
+    assert names  # the demonstration has members who joined in November
+    october = set(report_context(demo, "2019-10").partners)
+    november = set(report_context(demo, "2019-11").partners)
+    assert not names & october and names <= november
+    assert report_context(demo, "2018-06").partners == []

@@ -179,7 +179,7 @@ def build_catalogue(
     catalogue = FigureCatalogue(domains=argument_domains(reference, period, statistics))
     _people(catalogue, (year, month), areas or (year, month))
     _organisations(catalogue, (year, month), areas or (year, month))
-    _activities(catalogue, frame, period)
+    _activities(catalogue, frame, period, reference)
 
     def statistic(series: str) -> float:
         return statistics[series][1]
@@ -266,15 +266,28 @@ def _organisations(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> 
     catalogue.register("provinces", provinces, "admin2 units covered in the month", (AREA,))
 
 
-def _activities(catalogue: FigureCatalogue, frame: pl.DataFrame, period: Period) -> None:
+def _activities(
+    catalogue: FigureCatalogue, frame: pl.DataFrame, period: Period, reference: ReferenceData
+) -> None:
     def indicator(
         code: str,
-        measure: str = "total_monthly",
+        measure: str | None = None,
         admin1: str | None = None,
         admin2: str | None = None,
         organisation: str | None = None,
         month: str | None = None,
     ) -> int:
+        # An indicator that counts no people (kits, Other) has its quantity by default; its
+        # people are refused: "0 NFI kits" was printed for 870 kits reported.
+        found = reference.plan_of(int(period.month[:4])).indicator(code)
+        kind = found.kind if found else None
+        if measure is None:
+            measure = "quantity_output" if kind and not kind.counts_people else "total_monthly"
+        elif kind and not kind.counts_people and measure != "quantity_output":
+            raise ValueError(
+                f"{code} counts no people ({found.type if found else ''}): its figure is "
+                'measure="quantity_output"'
+            )
         rows = frame.filter(pl.col("indicator") == code, pl.col("month") == (month or period.month))
         places = (("admin1", admin1), ("admin2", admin2), ("appealing_org", organisation))
         for column, value in places:
@@ -286,6 +299,7 @@ def _activities(catalogue: FigureCatalogue, frame: pl.DataFrame, period: Period)
         "indicator",
         indicator,
         "sum of an indicator's column (measure: total_monthly, new_beneficiaries or "
-        "quantity_output) in the month",
+        "quantity_output; by default its people, or its quantity when it counts none) in the "
+        "month",
         (CODE, MEASURE, ADMIN1, ADMIN2, ORGANISATION, MONTH),
     )

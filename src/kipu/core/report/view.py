@@ -198,13 +198,12 @@ class _Builder:
 
     def areas(self) -> None:
         for i, area in enumerate(self.ctx.areas, start=1):
-            facts = [
-                (
-                    label("partners", self.lang),
-                    self.number(f"areas/{area.name}/partners", area.partners),
-                )
-            ]
-            if area.reached is not None:
+            facts = []
+            # A month without activities says so once (below), not "Partners: 0" per area.
+            if self.ctx.has_activities:
+                text = self.number(f"areas/{area.name}/partners", area.partners)
+                facts.append((label("partners", self.lang), text))
+            if area.reached is not None and self.ctx.has_activities:
                 text = self.number(f"areas/{area.name}/reached", area.reached)
                 facts.append((label("people_reached", self.lang), text))
             heading = label("area_heading", self.lang, i=i, name=area.name)

@@ -141,7 +141,7 @@ def report_context(
         province_presence=_provinces(this_month),
         province_rule=k if merged else 0,
         coordination=_coordination(platform, this_month, month, lang),
-        partners=_partner_names(platform, lang),
+        partners=_partner_names(platform, month, lang),
         contacts=[
             Contact(**{k: c.get(k, "") for k in ("name", "role", "organisation", "email")})
             for c in platform.contacts
@@ -327,8 +327,16 @@ def _coordination(platform: Platform, month: Figures, month_text: str, lang: str
     )
 
 
-def _partner_names(platform: Platform, lang: str) -> list[str]:
-    members = Membership.objects.filter(platform=platform).select_related("organisation")
+def _partner_names(platform: Platform, month: str, lang: str) -> list[str]:
+    """The platform's members during `month`: joined by its end (or on no recorded date) and
+    not left before it starts. The October report listed members who joined in November."""
+    first, last = date.fromisoformat(f"{month}-01"), month_end(month)
+    members = (
+        Membership.objects.filter(platform=platform)
+        .exclude(start_date__gt=last)
+        .exclude(end_date__lt=first)
+        .select_related("organisation")
+    )
     return [
         (m.organisation.name_es or m.organisation.name_en)
         if lang == "es"
