@@ -161,3 +161,30 @@ def test_html_in_the_narrative_is_sanitised(catalogue, dangerous):
     for bad in ("<script", "onclick", "onerror", 'href="javascript', "<img", "<iframe", "style="):
         assert bad not in lowered
     assert "Text 37." in html
+
+
+NUMBERED = (
+    "Where:\n\n5. Lima\n6. Tumbes\n\nThen:\n\n1. first\n2. second\n\n"
+    "See [the dashboard](https://example.org/dash) or <https://example.org/data>.\n\n"
+    "| Place | People |\n|---|---|\n| Lima | 12 |\n"
+)
+
+
+def test_numbered_lists_keep_their_numbers_in_html_and_word() -> None:
+    """"5. Lima / 6. Tumbes" printed "1. Lima / 2. Tumbes" (the sanitiser dropped `start`),
+    and Word numbered separate lists on from one another; its links lost their address and
+    a table's header lost its separators."""
+    from docx import Document
+
+    from kipu.core.report.docx import add_narrative
+
+    html = markdown_to_html(NUMBERED)
+    assert '<ol start="5">' in html
+    document = Document()
+    add_narrative(document, html)
+    texts = [p.text for p in document.paragraphs]
+    assert texts[1:3] == ["5. Lima", "6. Tumbes"]
+    assert texts[4:6] == ["1. first", "2. second"]
+    assert "the dashboard (https://example.org/dash)" in texts[6]
+    assert texts[6].endswith("https://example.org/data.")  # the address itself, once
+    assert "Place | People" in texts and "Lima | 12" in texts

@@ -42,21 +42,37 @@ class _NarrativeWriter(HTMLParser):
         self.document = document
         self.paragraph: Paragraph | None = None
         self.bold = self.italic = 0
-        self.lists: list[str] = []
+        # Per open list: its style, and for a numbered one the next number, written as text:
+        # Word's one "List Number" numbering ran on across separate lists (1-7 for three) and
+        # ignored a list's start ("5. Lima" read "1. Lima").
+        self.lists: list[tuple[str, int | None]] = []
         self.quote = False
+        self.link: str | None = None
+        self.cells = 0  # open table cells: the text between a row's cells is layout only
+        self.row = False
 
     def _open(self, style: str) -> None:
         self.paragraph = self.document.add_paragraph(style=style)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("td", "th"):
+            if self.paragraph is not None and self.paragraph.text:
+                self.paragraph.add_run(" | ")  # cells of a row, the header's too
+            self.cells += 1
+        self.row = self.row or tag == "tr"
         if tag in ("strong", "b", "th"):
             self.bold += 1
         elif tag in ("em", "i"):
             self.italic += 1
-        elif tag in ("ul", "ol"):
-            self.lists.append(BLOCK_STYLES[tag])
+        elif tag == "ul":
+            self.lists.append((BLOCK_STYLES[tag], None))
+        elif tag == "ol":
+            start = dict(attrs).get("start") or "1"
+            self.lists.append(("List Paragraph", int(start) if start.isdigit() else 1))
         elif tag == "li":
-            self._open(self.lists[-1] if self.lists else "List Bullet")
+            self._item()
+        elif tag == "a":
+            self.link = dict(attrs).get("href")
         elif tag == "blockquote":
             self.quote = True
         elif tag in ("p", "h3", "h4", "tr"):
@@ -65,13 +81,25 @@ class _NarrativeWriter(HTMLParser):
             self._open("Quote" if self.quote and tag == "p" else BLOCK_STYLES.get(tag, "Normal"))
         elif tag == "br" and self.paragraph is not None:
             self.paragraph.add_run().add_break()
-        elif tag in ("td", "th") and self.paragraph is not None and self.paragraph.text:
-            self.paragraph.add_run(" | ")
+
+    def _item(self) -> None:
+        style, number = self.lists[-1] if self.lists else ("List Bullet", None)
+        self._open(style)
+        if number is not None and self.paragraph is not None:
+            self.paragraph.add_run(f"{number}. ")
+            self.lists[-1] = (style, number + 1)
 
     def _in_item(self) -> bool:
-        return bool(self.lists) and self.paragraph is not None and not self.paragraph.text
+        if not self.lists or self.paragraph is None:
+            return False
+        number = self.lists[-1][1]  # an item's own number is already written
+        return self.paragraph.text == ("" if number is None else f"{number - 1}. ")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.cells = max(self.cells - 1, 0)
+        elif tag == "tr":
+            self.row = False
         if tag in ("strong", "b", "th"):
             self.bold = max(self.bold - 1, 0)
         elif tag in ("em", "i"):
@@ -80,12 +108,18 @@ class _NarrativeWriter(HTMLParser):
             self.lists.pop()
         elif tag == "blockquote":
             self.quote = False
+        elif tag == "a" and self.link is not None:
+            # Word keeps no link here: its address is written beside its text, unless the
+            # text is the address.
+            if self.paragraph is not None and not self.paragraph.text.endswith(self.link):
+                self.paragraph.add_run(f" ({self.link})")
+            self.link = None
         if tag in ("p", "h3", "h4", "li", "tr"):
             self.paragraph = None
 
     def handle_data(self, data: str) -> None:
-        if not data.strip() and self.paragraph is None:
-            return  # whitespace between blocks
+        if not data.strip() and (self.paragraph is None or (self.row and not self.cells)):
+            return  # whitespace between blocks, or between a row's cells
         if self.paragraph is None:
             self._open("Normal")
         assert self.paragraph is not None

@@ -285,7 +285,8 @@ ALLOWED_TAGS = {
     "p", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "br",
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"style"}, "td": {"style"}}
+# `start`: a list written "5. Lima" keeps its numbers (it read "1. Lima" without it).
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
 URL_SCHEMES = {"mailto", "https", "http"}
 
 
