@@ -100,3 +100,28 @@ def test_the_partners_listed_are_the_members_of_the_month(demo: Platform) -> Non
     november = set(report_context(demo, "2019-11").partners)
     assert not names & october and names <= november
     assert report_context(demo, "2018-06").partners == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "1 organisation, a member of Platform gtrm-test, reported its activities for"),
+        ("es", "1 organización, miembro de Platform gtrm-test, reportó sus actividades de"),
+    ],
+)
+def test_one_organisation_reporting_is_said_in_the_singular(
+    platform: Platform,
+    org_a: Organisation,
+    rows: Callable[..., object],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    words: str,
+) -> None:
+    """ "A total of 1 organisation, members of … reported their activities"."""
+    from kipu.core.report.view import make_view
+
+    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    rows(platform, org_a, "PRO", "2019-05", 1)
+    view = make_view(report_context(platform, "2019-05", lang), {})
+    assert view.coordination.startswith(words), view.coordination

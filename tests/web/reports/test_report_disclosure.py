@@ -67,3 +67,31 @@ def test_the_report_says_why_a_province_may_count_fewer(
 
     view = make_view(report_context(demo, MONTH, lang), {})
     assert view.notes["province_table"].startswith(words)
+
+
+def test_a_narrative_figure_of_a_province_refuses_rows_the_open_data_hides(
+    demo: Platform,
+) -> None:
+    """`indicator(code=…, admin2=…)` printed "In Tayacaja province, 2 people were reached":
+    a province's figure is refused when one of its rows counts fewer than k people in a
+    group; a province of larger rows keeps its figure."""
+    from kipu.core.report.narrative import NarrativeError
+    from kipu.core.surveys.fivew_disclosure import small_rows
+
+    rows = cached_activity_frame(demo)[1].filter(pl.col("month") == MONTH)
+    placed = rows.filter(pl.col("admin2").is_not_null())
+    k = disclosure_k(demo)
+    marked = placed.with_columns(small_rows(placed, k).alias("small"))
+    cells = marked.group_by("indicator", "admin2").agg(
+        pl.col("small").any(), pl.col("total_monthly").sum()
+    )
+    plan = cached_reference_data(demo, 2019).plan
+    people = [i.code for i in plan.indicators if i.kind.counts_people]
+    cells = cells.filter(pl.col("indicator").is_in(people)).sort("indicator", "admin2")
+    hidden = cells.filter(pl.col("small")).row(0, named=True)
+    shown = cells.filter(~pl.col("small")).row(0, named=True)
+    catalogue = report_context(demo, MONTH).catalogue
+    with pytest.raises(NarrativeError, match="fewer than 5 people"):
+        catalogue.call("indicator", code=hidden["indicator"], admin2=hidden["admin2"])
+    value = catalogue.call("indicator", code=shown["indicator"], admin2=shown["admin2"])
+    assert value == shown["total_monthly"]

@@ -32,6 +32,8 @@ from kipu.core.reference import ReferenceData
 from kipu.core.report.arguments import Choice, Domain, fixed
 from kipu.core.report.narrative import FigureCatalogue
 from kipu.core.schema import COLUMN_BY_NAME, POPULATION_GROUP_ALIASES
+from kipu.core.surveys.disclosure import DEFAULT_K
+from kipu.core.surveys.fivew_disclosure import small_rows
 from kipu.core.text import normalise
 
 AREA, ADMIN1, ADMIN2, POPULATION, MONTH = "area", "admin1", "admin2", "population", "month"
@@ -169,17 +171,19 @@ def build_catalogue(
     statistics: Mapping[str, tuple[date, float]],
     reference: ReferenceData,
     areas: tuple[Figures, Figures] | None = None,
+    disclosure_k: int = DEFAULT_K,
 ) -> FigureCatalogue:
     """`year`: figures from the plan year's start to the report month; `month`: the report
     month alone; `frame`: the activities of the plan year up to the report month;
     `statistics`: latest value per series; `reference`: the platform's reference data;
     `areas`: `year` and `month` with sub-sectors counted as their area (FigureOptions
-    `roll_up_subsectors`), for figures of one area (`year` and `month` when None)."""
+    `roll_up_subsectors`), for figures of one area (`year` and `month` when None);
+    `disclosure_k`: the platform's threshold, below which a province's rows are not shown."""
     period = Period(year.date_from or str(month.date_to), str(month.date_to))
     catalogue = FigureCatalogue(domains=argument_domains(reference, period, statistics))
     _people(catalogue, (year, month), areas or (year, month))
     _organisations(catalogue, (year, month), areas or (year, month))
-    _activities(catalogue, frame, period, reference)
+    _activities(catalogue, frame, period, reference, disclosure_k)
 
     def statistic(series: str) -> float:
         return statistics[series][1]
@@ -267,7 +271,11 @@ def _organisations(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> 
 
 
 def _activities(
-    catalogue: FigureCatalogue, frame: pl.DataFrame, period: Period, reference: ReferenceData
+    catalogue: FigureCatalogue,
+    frame: pl.DataFrame,
+    period: Period,
+    reference: ReferenceData,
+    k: int,
 ) -> None:
     def indicator(
         code: str,
@@ -293,6 +301,13 @@ def _activities(
         for column, value in places:
             if value is not None:
                 rows = rows.filter(pl.col(column) == value)
+        if admin2 is not None and not rows.filter(small_rows(rows, k)).is_empty():
+            # The report is public: "In Tayacaja province, 2 people were reached" named what
+            # the open data shows by department only.
+            raise ValueError(
+                f"a row of this province counts fewer than {k} people in a group: public data "
+                "show it by department only, so the province has no figure of its own"
+            )
         return int(rows[measure].sum() or 0)
 
     catalogue.register(

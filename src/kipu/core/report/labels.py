@@ -96,6 +96,12 @@ LABELS: dict[str, dict[str, str]] = {
         "{month}. Los socios asistieron a refugiados, migrantes y comunidades de acogida en "
         "{departments} y {provinces}.",
     },
+    "coordination_summary_one": {
+        "en": "{orgs}, a member of {platform}, reported its activities for {month}. It "
+        "assisted refugees, migrants and host communities in {departments} and {provinces}.",
+        "es": "{orgs}, miembro de {platform}, reportó sus actividades de {month}. Asistió a "
+        "refugiados, migrantes y comunidades de acogida en {departments} y {provinces}.",
+    },
     "no_reports": {
         "en": "No organisation reported activities for {month}.",
         "es": "Ninguna organización reportó actividades para {month}.",

@@ -280,8 +280,9 @@ class _Builder:
             value = getattr(co, field_name)
             text = self.number(f"coordination/{field_name}", value)
             phrased[key] = counted(unit, value, text, lang)
+        one = co.organisations_reporting == 1  # "1 organisation, a member of …, reported"
         return label(
-            "coordination_summary",
+            "coordination_summary_one" if one else "coordination_summary",
             lang,
             platform=self.ctx.platform,
             month=self.view.period,

@@ -117,6 +117,7 @@ def report_context(
         {k: (d, v) for k, (d, v, _) in statistics.items()},
         reference,
         areas,
+        k,
     )
     from kipu.web.surveys.figures import register_survey_figures  # survey(…), issue 17
 
