@@ -171,7 +171,7 @@ NUMBERED = (
 
 
 def test_numbered_lists_keep_their_numbers_in_html_and_word() -> None:
-    """"5. Lima / 6. Tumbes" printed "1. Lima / 2. Tumbes" (the sanitiser dropped `start`),
+    """ "5. Lima / 6. Tumbes" printed "1. Lima / 2. Tumbes" (the sanitiser dropped `start`),
     and Word numbered separate lists on from one another; its links lost their address and
     a table's header lost its separators."""
     from docx import Document
