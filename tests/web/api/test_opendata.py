@@ -61,6 +61,28 @@ def test_unpublished_months_are_refused_with_their_names(request, api, data, act
     assert client.get("/api/v1/figures?from=2019-05&to=2019-05").status_code == 200
 
 
+def test_the_default_period_is_the_last_published_run_of_months(
+    api, data, platform, admin, rows, org_b
+) -> None:  # noqa: ANN001
+    """A month reopened inside the year made the default period (no from, no to) answer 403
+    to the public: it now starts after the last month not published."""
+    from kipu.web.submissions.months import reopen_month
+
+    rows(platform, org_b, "PRO", "2019-07", 1)
+    for month in ("2019-04", "2019-06", "2019-07"):  # the data's months, and one more
+        lock_month(platform, month, admin)
+        publish_month(platform, month, admin)
+    body = api(None).get("/api/v1/figures?platform=gtrm-test").json()
+    assert (body["from"], body["to"]) == ("2019-04", "2019-07")
+    reopen_month(platform, "2019-05", admin, "a correction")
+    body = api(None).get("/api/v1/figures?platform=gtrm-test").json()
+    assert (body["from"], body["to"]) == ("2019-06", "2019-07")
+    refused = api(None).get("/api/v1/figures?platform=gtrm-test&from=2019-04")
+    assert refused.status_code == 403 and refused.json()["error"]["details"]["months"] == [
+        "2019-05"
+    ]
+
+
 @pytest.mark.parametrize("actor", [None, "partner_a", "admin"])
 def test_a_period_across_plan_years_is_refused_and_one_bound_stays_in_its_year(
     request, api, data, platform, admin, rows, org_a, actor: str | None

@@ -147,7 +147,13 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
     if end is None:
         within = [m for m in published if not start or start <= m <= plan_year_end(start)]
         end = within[-1] if within else start or published[-1]
-    start = start or next((m for m in published if plan_year_start(end) <= m <= end), end)
+    if start is None:  # from the end back, as long as months are published (a month
+        # reopened in the year made the default period refuse itself)
+        start = end
+        for month in reversed(month_range(plan_year_start(end), end)):
+            if month not in scope.published_months:
+                break
+            start = month
     missing = [m for m in month_range(start, end) if m not in scope.published_months]
     if missing:
         raise ApiError(
