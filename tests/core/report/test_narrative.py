@@ -108,6 +108,8 @@ def test_unknown_figure_lists_the_valid_ones(catalogue):
         ("{{ partners | some(gender='x') }}", "some"),
         ("{{ partners }} }}", "unbalanced"),
         ("{{ " + "partners | " * 60 + "number }}", "too long"),
+        # A count as a share: 108,741 people read 10,874,100%.
+        ("{{ partners | percent }}", "percent phrases a share"),
     ],
 )
 def test_bad_references_are_errors_never_holes(catalogue, text, expected):

@@ -194,6 +194,13 @@ FILTER_PARAMETERS: dict[str, tuple[str, ...]] = {
 }
 
 
+def is_share(figure: str) -> bool:
+    """Whether a figure gives a share (0.25 for a quarter), by its name ("share",
+    "share_…", "…_share": `survey_share`): `percent` phrases only those, as
+    `reached() | percent` printed 10,874,100% for 108,741 people."""
+    return figure == "share" or figure.startswith("share_") or figure.endswith("_share")
+
+
 def _apply(name: str, value: Any, options: dict[str, Any], lang: str, rules: RoundingRules) -> str:
     if name == "capfirst":
         return phrasing.capfirst(value)
@@ -335,6 +342,11 @@ class Narrative:
         value: Any = self.catalogue.call(expression.name, **arguments)
         figure = value
         for name, options in expression.filters:
+            if name == "percent" and not is_share(expression.name):
+                raise NarrativeError(
+                    f"{expression.text}: percent phrases a share (survey_share), and "
+                    f"{expression.name} is a count"
+                )
             try:
                 value = _apply(name, value, options, self.lang, self.rules)
             except (TypeError, ValueError, KeyError) as exc:
