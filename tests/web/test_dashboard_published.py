@@ -414,3 +414,14 @@ def test_the_map_of_one_department_leaves_the_others_out(client: Client, staged)
     assert tumbes and int(tumbes.group(1).replace(",", "")) == reached
     spanish = client.get(f"{BASE}panel/?admin1=PE24", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "<title>Lima: fuera de la selección</title>" in spanish
+
+
+def test_the_presence_map_of_one_department_draws_that_department(client: Client, staged) -> None:  # noqa: ANN001
+    """The presence map image drew every other department as "0 partners" under a
+    department filter: it now draws the selected department alone (none for Country level)."""
+    whole = client.get(f"{BASE}chart/presence-map.svg").content.decode()
+    tumbes = client.get(f"{BASE}chart/presence-map.svg?admin1=PE24")
+    lima = client.get(f"{BASE}chart/presence-map.svg?admin1=PE15")  # with the Lima inset
+    assert tumbes.status_code == lima.status_code == 200
+    assert len(tumbes.content) < len(whole) / 3  # one outline, not the country's
+    assert client.get(f"{BASE}chart/presence-map.svg?admin1=PE00").status_code == 404

@@ -62,7 +62,7 @@ def has_chart(board: Dashboard, name: str) -> bool:
     if name == "arrivals-departures":
         return bool(flows(board))
     if name == "presence-map":
-        return boundaries_for(board.platform.country) is not None and board.has_data
+        return _shapes(board) is not None and board.has_data
     if name == "reached-over-time":
         return bool(board_data.monthly_series(board))
     return bool(board_data.sector_table(board))
@@ -96,7 +96,7 @@ def chart(board: Dashboard, name: str) -> charts.Graphic | None:
             flows(board), lang=board.lang, title=title, source=f"{official} {note}"
         )
     counts = {r["pcode"]: r["partners"] for r in board_data.admin1_table(board) if r["pcode"]}
-    shapes = boundaries_for(board.platform.country)
+    shapes = _shapes(board)
     assert shapes is not None  # has_chart
     return maps.presence_map(
         shapes,
@@ -104,8 +104,21 @@ def chart(board: Dashboard, name: str) -> charts.Graphic | None:
         title=title,
         lang=board.lang,
         source=source,
-        inset=INSETS.get(board.platform.country),
+        # One department selected is drawn at its own scale: no inset.
+        inset=None if board.filters.admin1 else INSETS.get(board.platform.country),
     )
+
+
+def _shapes(board: Dashboard) -> dict[str, Any] | None:
+    """The boundaries the presence map draws: the country's, or the one department the
+    filter selects (the others, drawn as "0 partners", were out of the selection, not
+    empty); None when there is nothing to draw (no boundaries, Country level selected)."""
+    shapes = boundaries_for(board.platform.country)
+    selected = board.filters.admin1
+    if shapes is None or selected is None:
+        return shapes
+    kept = [f for f in shapes["features"] if (f.get("properties") or {}).get("pcode") == selected]
+    return {**shapes, "features": kept} if kept else None
 
 
 def chart_key(board: Dashboard, name: str) -> tuple[Any, ...]:
