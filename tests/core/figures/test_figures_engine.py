@@ -17,6 +17,7 @@ from figures_factories import (
 )
 
 from kipu.core.figures import FigureOptions, compute_figures
+from kipu.core.reference import ReferenceData
 
 
 def people(month: str, new: int, **values: object) -> dict:
@@ -252,3 +253,49 @@ def test_accessors_by_code_or_name() -> None:
     assert figures.reached(admin1=LIMA) == 15 and figures.reached(admin1=LIBERTAD) == 0
     assert figures.value("monthly_total") == 21
     assert compute(*base_rows(), model="max-agd").value("consolidated_returnees") is None
+
+
+def _two_plans() -> ReferenceData:
+    """2019: Child protection (CP) is an area of its own and Case management (CM) sits under
+    it; 2020: CP is a sub-sector of Protection, CM still under CP."""
+    import dataclasses
+
+    from kipu.core.reference import Indicator, Sector
+
+    base = reference_data()
+    extra = [Indicator("CP1", "Children", "CP", "PiN"), Indicator("CM1", "Cases", "CM", "PiN")]
+    plans = {}
+    for year, cp_parent in ((2019, ""), (2020, "PRO")):
+        sectors = [*base.plan.sectors, Sector("CP", "Child protection", parent_code=cp_parent),
+                   Sector("CM", "Case management", parent_code="CP")]  # fmt: skip
+        plans[year] = dataclasses.replace(
+            base.plan, year=year, sectors=sectors, indicators=[*base.plan.indicators, *extra]
+        )
+    return dataclasses.replace(base, plan=plans[2019], plans=plans)
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        # 2019: CM rolls up to CP (two levels: none to Protection), CP is an area.
+        ("2019", {"CP": 7 + 5, "PRO": 3}),
+        # 2020: CM under CP under Protection: all three are Protection's.
+        ("2020", {"PRO": 7 + 5 + 3}),
+    ],
+)
+def test_sub_sectors_roll_up_in_their_own_years_plan(year: str, expected: dict) -> None:
+    """The roll-up merged every plan's tree: Child protection, an area in 2019 and a
+    sub-sector in 2020, read 0 in the 2019 report, its people counted as Protection's; and
+    a sub-sector of a sub-sector rolled up one level only."""
+    reference = _two_plans()
+    rows = [
+        people(f"{year}-03", 7, sector="CP", indicator="CP1"),
+        people(f"{year}-03", 5, sector="CM", indicator="CM1", appealing_org="ORG2"),
+        people(f"{year}-03", 3, sector="PRO", indicator="PRO1", appealing_org="ORG3"),
+    ]
+    figures = compute(*rows, reference=reference, roll_up_subsectors=True)
+    reached = {code: figures.reached(sector=code) for code in ("CP", "CM", "PRO")}
+    assert {k: v for k, v in reached.items() if v} == expected
+    # Without the roll-up each sector is its own.
+    alone = compute(*rows, reference=reference)
+    assert [alone.reached(sector=c) for c in ("CP", "CM", "PRO")] == [7, 5, 3]

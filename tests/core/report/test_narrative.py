@@ -168,7 +168,10 @@ def test_html_in_the_narrative_is_sanitised(catalogue, dangerous):
 NUMBERED = (
     "Where:\n\n5. Lima\n6. Tumbes\n\nThen:\n\n1. first\n2. second\n\n"
     "See [the dashboard](https://example.org/dash) or <https://example.org/data>.\n\n"
-    "| Place | People |\n|---|---|\n| Lima | 12 |\n"
+    "| Place | People |\n|---|---|\n| Lima | 12 |\n\n"
+    "Loose:\n\n1) one\n\n2) two\n\n- a\n\n- b\n\n"
+    "| | Partners | Note |\n|---|---|---|\n| | 5 | |\n\n"
+    "<https://es.wikipedia.org/wiki/Perú> and <im@example.org>\n"
 )
 
 
@@ -181,7 +184,8 @@ def test_numbered_lists_keep_their_numbers_in_html_and_word() -> None:
     from kipu.core.report.docx import add_narrative
 
     html = markdown_to_html(NUMBERED)
-    assert '<ol start="5">' in html
+    # The PDF's WeasyPrint reads the counter, not `start`.
+    assert '<ol start="5" style="counter-reset: list-item 4">' in html
     document = Document()
     add_narrative(document, html)
     texts = [p.text for p in document.paragraphs]
@@ -190,3 +194,7 @@ def test_numbered_lists_keep_their_numbers_in_html_and_word() -> None:
     assert "the dashboard (https://example.org/dash)" in texts[6]
     assert texts[6].endswith("https://example.org/data.")  # the address itself, once
     assert "Place | People" in texts and "Lima | 12" in texts
+    loose = texts[texts.index("Loose:") + 1 :]
+    assert [t.strip() for t in loose[:4]] == ["1. one", "2. two", "a", "b"]
+    assert " | Partners | Note" in texts and " | 5 | " in texts  # the empty cells kept
+    assert texts[-1] == "https://es.wikipedia.org/wiki/Perú and im@example.org"

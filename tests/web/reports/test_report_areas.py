@@ -34,6 +34,9 @@ def test_an_area_counts_its_sub_sectors(
     assert catalogue.call("reached", area="PRO") == 16
     assert catalogue.call("reached_month", area="PRO") == 16
     assert catalogue.call("partners", area="PRO") == 2
+    # A sub-sector named alone is its own rows (it read 0: no such sector once rolled up).
+    assert catalogue.call("reached", area="PRO-CP") == 12
+    assert catalogue.call("partners", area="PRO-CP") == 1
     # The Intersector is the engine's, sub-sectors being sectors of their own there.
     assert catalogue.call("reached") == context.catalogue.call("reached_month")
     assert set(context.presence_by_area) == {"Protection"}

@@ -95,3 +95,22 @@ def test_a_narrative_figure_of_a_province_refuses_rows_the_open_data_hides(
         catalogue.call("indicator", code=hidden["indicator"], admin2=hidden["admin2"])
     value = catalogue.call("indicator", code=shown["indicator"], admin2=shown["admin2"])
     assert value == shown["total_monthly"]
+
+
+def test_partners_of_a_province_shown_by_department_only_are_refused(demo: Platform) -> None:
+    """`partners(admin2=…)` printed 0 for a province where 6 organisations reported, all
+    in rows the open data shows by department only (k = 10)."""
+    from kipu.core.report.narrative import NarrativeError
+    from kipu.core.surveys.fivew_disclosure import small_rows
+
+    set_disclosure_k(demo, 10)
+    rows = cached_activity_frame(demo)[1].filter(pl.col("month") == MONTH)
+    placed = rows.filter(pl.col("admin2").is_not_null())
+    marked = placed.with_columns(small_rows(placed, 10).alias("small"))
+    provinces = marked.group_by("admin2").agg(pl.col("small").all()).sort("admin2")
+    hidden = provinces.filter(pl.col("small"))["admin2"][0]
+    catalogue = report_context(demo, MONTH).catalogue
+    with pytest.raises(NarrativeError, match="counted in their department only"):
+        catalogue.call("partners", admin2=hidden)
+    shown = provinces.filter(~pl.col("small"))["admin2"][0]
+    assert catalogue.call("partners", admin2=shown) > 0

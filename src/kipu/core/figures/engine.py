@@ -52,6 +52,7 @@ from kipu.core.figures.output import (
     Figures,
 )
 from kipu.core.figures.periods import check_one_plan_year, plan_year_end, plan_year_start
+from kipu.core.figures.plans import counts_people_reached, rolled_up_sector
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, BENEFICIARY_COLUMNS, POPULATION_TYPES
 
@@ -142,36 +143,10 @@ def _scope(frame: pl.DataFrame, options: FigureOptions, reference: ReferenceData
     if options.rmrp_only:
         conditions.append(pl.col("rmrp_activity").fill_null(False))
     if options.roll_up_subsectors:
-        every = [s for plan in (*reference.plans.values(), reference.plan) for s in plan.sectors]
-        parents = {s.code: s.parent_code for s in every if s.parent_code}
-        lazy = lazy.with_columns(pl.col("sector").replace(parents))
+        lazy = lazy.with_columns(rolled_up_sector(reference))
     return lazy.filter(pl.all_horizontal(conditions)).with_columns(
         pl.col(list(BENEFICIARY_COLUMNS)).fill_null(0), pl.col("cva").fill_null(False)
     )
-
-
-def counts_people_reached(reference: ReferenceData) -> pl.Expr:
-    """Whether a row's indicator counts towards people reached, in the plan of the row's own
-    year (`ReferenceData.plans`, `plan_year_for`; the default plan for rows without a month)."""
-
-    def codes(plan: object) -> list[str]:
-        return [i.code for i in plan.indicators if i.kind.counts_people_reached]  # type: ignore[attr-defined]
-
-    year = pl.col("month").str.slice(0, 4).cast(pl.Int64, strict=False)
-    years = sorted(reference.plans)
-    # The plan year of each row (`plan_year_for`): the latest plan year not after it, else
-    # the first; null (no month) keeps the default plan.
-    chosen: pl.Expr = pl.lit(years[0] if years else None, pl.Int64)
-    for plan_year in years:
-        chosen = pl.when(year >= plan_year).then(pl.lit(plan_year)).otherwise(chosen)
-    found = pl.col("indicator").is_in(codes(reference.plan))
-    for plan_year, plan in sorted(reference.plans.items()):
-        found = (
-            pl.when(year.is_not_null() & (chosen == plan_year))
-            .then(pl.col("indicator").is_in(codes(plan)))
-            .otherwise(found)
-        )
-    return found
 
 
 def _sector_names(reference: ReferenceData) -> pl.LazyFrame:

@@ -20,13 +20,14 @@ Parameters (each optional unless said; none means "all"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
 from kipu.core.figures import Figures
+from kipu.core.figures.plans import top_sectors
 from kipu.core.phrasing import MONTHS
 from kipu.core.reference import ReferenceData
 from kipu.core.report.arguments import Choice, Domain, fixed
@@ -181,8 +182,18 @@ def build_catalogue(
     `disclosure_k`: the platform's threshold, below which a province's rows are not shown."""
     period = Period(year.date_from or str(month.date_to), str(month.date_to))
     catalogue = FigureCatalogue(domains=argument_domains(reference, period, statistics))
-    _people(catalogue, (year, month), areas or (year, month))
-    _organisations(catalogue, (year, month), areas or (year, month))
+    # An area's figures count its sub-sectors; a sub-sector's are its own rows (in the rolled
+    # figures it is no sector at all: it read 0).
+    plan = reference.plan_of(int(period.month[:4]))
+    tops = {s.code for s in plan.sectors if not s.parent_code}
+    by_area = areas or (year, month)
+
+    def pick(area: str | None) -> _Pair:
+        return by_area if area in tops else (year, month)
+
+    _people(catalogue, pick)
+    under = top_sectors(plan)
+    _organisations(catalogue, pick, frame, lambda a: [a, *(c for c, t in under.items() if t == a)])
     _activities(catalogue, frame, period, reference, disclosure_k)
 
     def statistic(series: str) -> float:
@@ -201,7 +212,7 @@ def _column(population: str | None, cumulative: bool) -> str:
 _Pair = tuple[Figures, Figures]  # the plan year up to the month, and the month alone
 
 
-def _people(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> None:
+def _people(catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair]) -> None:
     # Figures.value gives None for a column the model leaves undefined (population types
     # under max-agd): the catalogue refuses it rather than print a 0.
     def reached(
@@ -210,7 +221,7 @@ def _people(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> None:
         population: str | None = None,
         month: str | None = None,
     ) -> int | None:
-        year = (by_area if area else whole)[0]
+        year = pick(area)[0]
         return year.value(_column(population, True), sector=area, admin1=admin1, month=month)
 
     def reached_month(
@@ -219,7 +230,7 @@ def _people(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> None:
         population: str | None = None,
         month: str | None = None,
     ) -> int | None:
-        year, alone = by_area if area else whole
+        year, alone = pick(area)
         figures = alone if month is None else year
         return figures.value(_column(population, False), sector=area, admin1=admin1, month=month)
 
@@ -235,8 +246,13 @@ def _people(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> None:
     )
 
 
-def _organisations(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> None:
-    this_month = whole[1]
+def _organisations(
+    catalogue: FigureCatalogue,
+    pick: Callable[[str | None], _Pair],
+    frame: pl.DataFrame,
+    sectors_of: Callable[[str], list[str]],
+) -> None:
+    this_month = pick(None)[1]
 
     def partners(
         area: str | None = None,
@@ -245,15 +261,28 @@ def _organisations(catalogue: FigureCatalogue, whole: _Pair, by_area: _Pair) -> 
         kind: str = "appealing",
         month: str | None = None,
     ) -> int:
-        year, alone = by_area if area else whole
+        year, alone = pick(area)
         figures = alone if month is None else year
-        return figures.partner_count(kind, sector=area, admin1=admin1, admin2=admin2, month=month)
+        found = figures.partner_count(kind, sector=area, admin1=admin1, admin2=admin2, month=month)
+        if admin2 is not None and not found:
+            # Published figures place partners as the open data does: none in a province
+            # whose rows it shows by department only, which is not "0 partners" there.
+            when = month or figures.date_to
+            rows = frame.filter(pl.col("admin2") == admin2, pl.col("month") == when)
+            if area is not None:
+                rows = rows.filter(pl.col("sector").is_in(sectors_of(area)))
+            if not rows.is_empty():
+                raise ValueError(
+                    "this province's rows count fewer people in a group than public data "
+                    "show by province: they are counted in their department only"
+                )
+        return found
 
     def departments(area: str | None = None) -> int:
-        return (by_area if area else whole)[1].coverage_count(1, sector=area)
+        return pick(area)[1].coverage_count(1, sector=area)
 
     def provinces(area: str | None = None) -> int:
-        return (by_area if area else whole)[1].coverage_count(2, sector=area)
+        return pick(area)[1].coverage_count(2, sector=area)
 
     catalogue.register(
         "partners",

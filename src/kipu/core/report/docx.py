@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -50,16 +51,19 @@ class _NarrativeWriter(HTMLParser):
         self.link: str | None = None
         self.cells = 0  # open table cells: the text between a row's cells is layout only
         self.row = False
+        self.column = 0  # cells begun in the row: each after the first is set off by " | "
 
     def _open(self, style: str) -> None:
         self.paragraph = self.document.add_paragraph(style=style)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("td", "th"):
-            if self.paragraph is not None and self.paragraph.text:
-                self.paragraph.add_run(" | ")  # cells of a row, the header's too
+            if self.paragraph is not None and self.column:
+                self.paragraph.add_run(" | ")  # an empty cell keeps its place
             self.cells += 1
-        self.row = self.row or tag == "tr"
+            self.column += 1
+        if tag == "tr":
+            self.row, self.column = True, 0
         if tag in ("strong", "b", "th"):
             self.bold += 1
         elif tag in ("em", "i"):
@@ -67,8 +71,9 @@ class _NarrativeWriter(HTMLParser):
         elif tag == "ul":
             self.lists.append((BLOCK_STYLES[tag], None))
         elif tag == "ol":
-            start = dict(attrs).get("start") or "1"
-            self.lists.append(("List Paragraph", int(start) if start.isdigit() else 1))
+            start = (dict(attrs).get("start") or "1").strip()
+            number = int(start) if start.lstrip("-").isdigit() else 1
+            self.lists.append(("List Paragraph", number))
         elif tag == "li":
             self._item()
         elif tag == "a":
@@ -93,7 +98,7 @@ class _NarrativeWriter(HTMLParser):
         if not self.lists or self.paragraph is None:
             return False
         number = self.lists[-1][1]  # an item's own number is already written
-        return self.paragraph.text == ("" if number is None else f"{number - 1}. ")
+        return self.paragraph.text.strip() == ("" if number is None else f"{number - 1}.")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th"):
@@ -111,15 +116,17 @@ class _NarrativeWriter(HTMLParser):
         elif tag == "a" and self.link is not None:
             # Word keeps no link here: its address is written beside its text, unless the
             # text is the address.
-            if self.paragraph is not None and not self.paragraph.text.endswith(self.link):
+            address = unquote(self.link.removeprefix("mailto:"))
+            if self.paragraph is not None and not self.paragraph.text.endswith(address):
                 self.paragraph.add_run(f" ({self.link})")
             self.link = None
         if tag in ("p", "h3", "h4", "li", "tr"):
             self.paragraph = None
 
     def handle_data(self, data: str) -> None:
-        if not data.strip() and (self.paragraph is None or (self.row and not self.cells)):
-            return  # whitespace between blocks, or between a row's cells
+        layout = self.paragraph is None or (self.row and not self.cells) or self._in_item()
+        if not data.strip() and layout:
+            return  # whitespace between blocks, a row's cells, an item and its paragraph
         if self.paragraph is None:
             self._open("Normal")
         assert self.paragraph is not None

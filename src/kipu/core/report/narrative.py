@@ -309,13 +309,20 @@ def markdown_to_html(text: str) -> str:
         if token.type in ("heading_open", "heading_close"):
             token.tag = "h3" if token.tag in ("h1", "h2", "h3") else "h4"
     html = md.renderer.render(tokens, md.options, {})
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         filter_style_properties={"text-align"},
     ).strip()
+    # WeasyPrint ignores `start` (the PDF read "1. Lima" for "5. Lima"): the counter says it.
+    return _LIST_START.sub(
+        lambda m: f'<ol start="{m[1]}" style="counter-reset: list-item {int(m[1]) - 1}">', clean
+    )
+
+
+_LIST_START = re.compile(r'<ol start="(-?\d{1,9})">')
 
 
 @dataclass
