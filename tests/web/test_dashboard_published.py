@@ -362,6 +362,7 @@ def test_provinces_covered_name_none_the_open_data_withholds(client: Client, sta
 
     from kipu.core.surveys.fivew_disclosure import protect_activities
     from kipu.web.accounts.services import assign_role
+    from kipu.web.platforms.models import Organisation
     from kipu.web.submissions.queries import activity_frame
 
     rows = activity_frame(staged, month_from="2019-11", month_to="2019-11", with_issues=False)
@@ -383,12 +384,29 @@ def test_provinces_covered_name_none_the_open_data_withholds(client: Client, sta
     assign_role(user, staged, "admin")
     officer = Client()
     officer.force_login(user)
+    # A partner's internal view holds every organisation's published rows: it counts them as
+    # the open data shows them (31 organisations read fuller there than in public).
+    partner = User.objects.create_user("partner-x", password="x" * 12)
+    assign_role(
+        partner, staged, "partner", organisation=Organisation.objects.get(external_id=differ[0][0])
+    )
+    own = Client()
+    own.force_login(partner)
     for org, admin1 in differ:
         query = f"data.json?org={org}&admin1={admin1}&from=2019-11&to=2019-11"
         public = client.get(BASE + query).json()["key_figures"]["admin2_covered"]
         assert public == provinces(shown, org, admin1)
         internal = officer.get(BASE + query + "&view=internal").json()["key_figures"]
         assert internal["admin2_covered"] == provinces(rows, org, admin1)
+        theirs = own.get(BASE + query + "&view=internal").json()["key_figures"]
+        assert theirs["admin2_covered"] == public
+    # A threshold changed is used at once (the cached figures kept the old one).
+    from kipu.web.surveys.services import set_disclosure_k
+
+    set_disclosure_k(staged, 20)
+    strict = protect_activities(rows, 20)["admin2"].drop_nulls().n_unique()
+    query = "data.json?from=2019-11&to=2019-11"
+    assert client.get(BASE + query).json()["key_figures"]["admin2_covered"] == strict
 
 
 @pytest.mark.parametrize("query", ["sector=AREA9", "from=2018-01", "org=AVSI"])
@@ -398,6 +416,12 @@ def test_nothing_found_reads_as_no_number_not_zero(client: Client, staged, query
     data = client.get(f"{BASE}data.json?{query}").json()
     assert set(data["key_figures"].values()) == {None}
     assert data["targets"] == []
+    assert data["total"] == {"reached": None, "partners": None}  # was 0 and 0
+    for table in ("sectors", "admin1"):
+        answer = client.get(f"{BASE}table/{table}.csv?{query}")
+        body = answer.content.decode()
+        assert answer.status_code == 200 and "People reached" in body, body
+        assert "Total, without double counting" not in body
     panel = client.get(f"{BASE}panel/?{query}").content.decode()
     assert '<table class="targets">' not in panel and "0.0%" not in panel
 

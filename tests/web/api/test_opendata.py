@@ -273,3 +273,42 @@ def test_public_figures_name_no_province_the_open_data_withholds(api, demo_platf
     whole = platform_figures(demo_platform, date_from="2019-11", date_to="2019-11")
     every = {r["admin2"]: r["appealing"] for r in whole.partners["by_admin2"].iter_rows(named=True)}
     assert {k: v for k, v in every.items() if v} != got  # the rule left some out
+
+
+@pytest.mark.slow
+def test_activities_outside_the_callers_remit_are_as_the_open_data_shows_them(
+    api, demo_platform
+) -> None:  # noqa: ANN001
+    """Every token holder got the province of all 93 rows activities.csv withholds in the
+    demo month. Now a viewer gets them as the open data does, a partner its own rows in full
+    and the others' as the open data does, the IM team every row."""
+    from django.contrib.auth.models import User
+
+    from kipu.web.accounts.services import assign_role
+    from kipu.web.platforms.models import Organisation
+
+    rows = activity_frame(demo_platform, month_from="2019-11", month_to="2019-11")
+    shown = protect_activities(rows, 5)
+    withheld = rows.height - shown["admin2"].count() - rows["admin2"].null_count()
+    assert withheld > 0
+    own = Organisation.objects.get(external_id=rows["appealing_org"][0])
+    users = {}
+    for role in ("viewer", "partner", "admin"):
+        users[role] = User.objects.create_user(f"api-{role}", password="x" * 12)
+        extra = {"organisation": own} if role == "partner" else {}
+        assign_role(users[role], demo_platform, role, **extra)
+    query = "/api/v1/activities?platform=gtrm-peru&from=2019-11&to=2019-11"
+    mine = pl.col("appealing_org") == own.key
+    expected = {
+        "viewer": shown["admin2"].count(),
+        "partner": protect_activities(rows, 5, mine)["admin2"].count(),
+        "admin": rows["admin2"].count(),
+    }
+    assert expected["viewer"] < expected["partner"] <= expected["admin"]
+    for role, count in expected.items():
+        client = api(users[role])
+        csv_rows = pl.read_csv(content(client.get(query + "&format=csv&hxl=false")))
+        placed = [r for r in client.get(query + "&page_size=1000").json()["results"]]
+        assert sum(r["admin2"] is not None for r in placed) == count, role
+        assert csv_rows.height == rows.height
+        assert csv_rows[next(c for c in csv_rows.columns if "Admin2" in c)].count() == count

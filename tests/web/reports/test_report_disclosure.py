@@ -114,3 +114,24 @@ def test_partners_of_a_province_shown_by_department_only_are_refused(demo: Platf
         catalogue.call("partners", admin2=hidden)
     shown = provinces.filter(~pl.col("small"))["admin2"][0]
     assert catalogue.call("partners", admin2=shown) > 0
+
+
+def test_rows_are_protected_with_the_largest_k_of_the_platforms_they_come_from(
+    demo: Platform,
+) -> None:
+    """A local platform under gtrm-peru (k=10) showed gtrm-peru's Lima rows with its own
+    k=5: 28 of 32 rows with a province where gtrm-peru's open data shows 25."""
+    from kipu.web.platforms.services import add_platform
+    from kipu.web.surveys.queries import rows_disclosure_k
+
+    local = add_platform(
+        "lima-local", "Lima local", country="PER", level="local", parent=demo.slug,
+        admin1=["PE15"],
+    )  # fmt: skip
+    assert rows_disclosure_k(local) == rows_disclosure_k(demo) == 5  # the default
+    set_disclosure_k(demo, 10)
+    assert rows_disclosure_k(local) == 10 and disclosure_k(local) == 5
+    set_disclosure_k(local, 3)
+    assert rows_disclosure_k(local) == 10
+    set_disclosure_k(local, 12)  # gtrm-peru's view holds the local platform's rows too
+    assert rows_disclosure_k(local) == rows_disclosure_k(demo) == 12

@@ -34,11 +34,14 @@ def small_rows(frame: pl.DataFrame, k: int = DEFAULT_K) -> pl.Expr:
     return pl.col("admin2").is_not_null() & small.fill_null(False)
 
 
-def protect_activities(frame: pl.DataFrame, k: int = DEFAULT_K) -> pl.DataFrame:
-    """`frame` (activity rows) with every small row merged into its department."""
+def protect_activities(
+    frame: pl.DataFrame, k: int = DEFAULT_K, keep: pl.Expr | None = None
+) -> pl.DataFrame:
+    """`frame` (activity rows) with every small row merged into its department, except the
+    rows `keep` selects (a caller's own remit, which they may read in full)."""
     if frame.is_empty() or "admin2" not in frame.columns:
         return frame
-    merge = small_rows(frame, k)
+    merge = small_rows(frame, k) if keep is None else small_rows(frame, k) & ~keep
     return frame.with_columns(
         pl.when(merge).then(None).otherwise(pl.col(c)).alias(c) for c in FINER if c in frame.columns
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
@@ -16,6 +18,8 @@ from kipu.core.figures.periods import (
     plan_year_end,
     plan_year_start,
 )
+from kipu.core.reference import ReferenceData
+from kipu.core.surveys.fivew_disclosure import PEOPLE, protect_activities
 from kipu.web.accounts.scope import Scope
 from kipu.web.api.base import Call, handler, json_answer, page_links
 from kipu.web.api.errors import ApiError
@@ -39,7 +43,7 @@ from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.imports import ImportRefused, organisation_of
 from kipu.web.submissions.models import Submission
 from kipu.web.submissions.queries import scoped_report, submission_summary
-from kipu.web.surveys.queries import disclosure_k
+from kipu.web.surveys.queries import rows_disclosure_k
 
 
 def _period(call: Call) -> tuple[str | None, str | None]:
@@ -92,26 +96,26 @@ def activities(call: Call) -> HttpResponseBase:
     p = call.params
     wanted = ActivityFilter(start, end, p["sector"], p["admin1"], _organisation(call), p["country"])
     rows = activity_queryset(call.scope, wanted)
-    if p["format"] == "json":
-        count, results = activity_page(rows, call.platform.pk, p["page"], p["page_size"])
-        return json_answer(
-            {**page_links(call, p["page"], p["page_size"], count), "results": results}
-        )
     last = end or start
     year = int(last[:4]) if last else None
     reference = reference_data(call.platform, year)
+    protect = _as_open_data(call, reference)
+    if p["format"] == "json":
+        count, results = activity_page(rows, call.platform.pk, p["page"], p["page_size"])
+        return json_answer(
+            {**page_links(call, p["page"], p["page_size"], count), "results": protect(results)}
+        )
+    slices = map(protect, activity_slices(rows, call.platform.pk, EXPORTED))
     name = _export_name(call, start, end)
     if p["format"] == "csv":
-        chunks = stream_activities_csv(
-            activity_slices(rows, call.platform.pk, EXPORTED), reference, p["lang"], p["hxl"]
-        )
+        chunks = stream_activities_csv(slices, reference, p["lang"], p["hxl"])
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _download(name, "csv")["Content-Disposition"]
         return response
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     try:
         write_activities_xlsx(
-            activity_slices(rows, call.platform.pk, EXPORTED),
+            slices,
             reference,
             Path(handle.name),
             p["lang"],
@@ -121,6 +125,36 @@ def activities(call: Call) -> HttpResponseBase:
         handle.close()
         raise ApiError(400, str(error), details={"format": "xlsx"}) from None
     return FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
+
+
+_PAGE = {
+    **dict.fromkeys(["admin2", "appealing_org", "sector", "month"], pl.Utf8),
+    **dict.fromkeys(PEOPLE, pl.Int64),
+}
+
+
+def _as_open_data(call: Call, reference: ReferenceData) -> Callable[[Any], Any]:
+    """What a caller's rows go through: for anyone but the IM team, the rows outside their
+    own remit as the open data shows them (`protect_activities`: a row with 1 to k-1 people
+    in a group by department only); the API gave every token holder the province of all 93
+    rows activities.csv withholds in the demo month. Takes a slice or a page's records."""
+    if call.scope.can_manage_platform():
+        return lambda rows: rows
+    k = rows_disclosure_k(call.platform)
+    parents = {s.code: s.parent_code for s in reference.plan.sectors if s.parent_code}
+    own = call.scope.own_frame_rows(parents)
+
+    def protect(rows: Any) -> Any:
+        if isinstance(rows, pl.DataFrame):
+            return protect_activities(rows, k, own)
+        if not rows:
+            return rows
+        needed = ["admin2", "appealing_org", "sector", "month", *PEOPLE]
+        frame = pl.DataFrame([{c: r.get(c) for c in needed} for r in rows], schema=_PAGE)
+        shown = protect_activities(frame, k, own)["admin2"]
+        return [{**r, "admin2": a} for r, a in zip(rows, shown, strict=True)]
+
+    return protect
 
 
 def may_compute_unpublished(scope: Scope) -> bool:
@@ -146,7 +180,8 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
     # year (people reached are counted within one plan year: `check_one_plan_year`).
     if end is None:
         within = [m for m in published if not start or start <= m <= plan_year_end(start)]
-        end = within[-1] if within else start or published[-1]
+        # No published month in `start`'s year: that year, refused naming its months.
+        end = within[-1] if within else (plan_year_end(start) if start else published[-1])
     if start is None:  # from the end back, as long as months are published (a month
         # reopened in the year made the default period refuse itself)
         start = end
@@ -158,7 +193,8 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
     if missing:
         raise ApiError(
             403,
-            f"{len(missing)} months of the period are not published: " + ", ".join(missing[:12]),
+            f"{len(missing)} month{'s' if len(missing) > 1 else ''} of the period "
+            f"{'are' if len(missing) > 1 else 'is'} not published: " + ", ".join(missing[:12]),
             code="unpublished-months",
             details={"months": missing[:240], "published": published},
         )
@@ -197,7 +233,7 @@ def figures(call: Call) -> HttpResponseBase:
         with_issues=p["include_issues"],
         countries=[p["country"].upper()] if p["country"] else None,
         # Published figures name no province the open data withholds (`places_shown`).
-        disclosure_k=None if allowed is None else disclosure_k(call.platform),
+        disclosure_k=None if allowed is None else rows_disclosure_k(call.platform),
     )
     name = f"figures-{call.platform.slug}"
     if p["format"] == "csv":

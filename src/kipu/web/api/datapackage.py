@@ -56,9 +56,9 @@ def licence_of(platform: Platform) -> str:
 def _withheld(platform: Platform) -> str:
     """What the disclosure rule leaves out of activities.csv, said where a reader looks: an
     empty province read as one the partner never gave."""
-    from kipu.web.surveys.queries import disclosure_k
+    from kipu.web.surveys.queries import rows_disclosure_k
 
-    k = disclosure_k(platform)
+    k = rows_disclosure_k(platform)
     return (
         f"A row placed in a province with a people count between 1 and {k - 1} is published "
         "at department level: its Admin2 is left empty (withheld, so no one can be singled "
@@ -170,9 +170,10 @@ def package_activity_chunks(platform: Platform, month: str) -> Iterator[bytes]:
     # Public rows finer than the department follow the disclosure rule (issue 17): a row
     # counting 1 to k-1 people in a province is published at department level.
     from kipu.core.surveys.fivew_disclosure import protect_slices
-    from kipu.web.surveys.queries import disclosure_k
+    from kipu.web.surveys.queries import rows_disclosure_k
 
-    slices = protect_slices(activity_slices(rows, platform.pk, EXPORTED), disclosure_k(platform))
+    k = rows_disclosure_k(platform)
+    slices = protect_slices(activity_slices(rows, platform.pk, EXPORTED), k)
     return stream_activities_csv(slices, reference, "en", hxl=True)
 
 

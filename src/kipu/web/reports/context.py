@@ -36,7 +36,7 @@ from kipu.web.platforms.models import Event as EventRow
 from kipu.web.platforms.models import Membership, Platform
 from kipu.web.reports.models import Narrative
 from kipu.web.stats.models import Observation
-from kipu.web.surveys.queries import disclosure_k
+from kipu.web.surveys.queries import rows_disclosure_k
 
 INSETS = {"PER": ("PE15", "PE07")}  # Lima and Callao: Callao is tiny at country scale
 
@@ -97,7 +97,7 @@ def report_context(
     config = platform.report_config or {}
     _check_sections(platform, month, narrative or {})
     # A public document: places finer than the department as the open data shows them.
-    k = disclosure_k(platform)
+    k = rows_disclosure_k(platform)
     year, this_month = _year_and_month(platform, month, disclosure_k=k)
     reference = cached_reference_data(platform, int(month[:4]))
     # An area counts its sub-sectors (the plan's `parent`); the Intersector does not change.

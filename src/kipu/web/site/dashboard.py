@@ -41,7 +41,7 @@ from kipu.core.text import normalise
 from kipu.web.accounts.scope import Scope
 from kipu.web.figures.queries import cached_activity_frame, cached_reference_data
 from kipu.web.site.periods import period_of, published_period
-from kipu.web.surveys.queries import disclosure_k
+from kipu.web.surveys.queries import rows_disclosure_k
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CACHE_SIZE = 256
@@ -209,6 +209,12 @@ def shows_internal(scope: Scope, filters: Filters) -> bool:
     return filters.internal and scope.can_view_unpublished()
 
 
+def im_view(scope: Scope, filters: Filters) -> bool:
+    """Whether provinces count every row: the IM team's internal view only (a partner's or
+    coordinator's holds every organisation's published rows, as the open data shows them)."""
+    return shows_internal(scope, filters) and scope.can_manage_platform()
+
+
 def scope_rows(
     scope: Scope, frame: pl.DataFrame, filters: Filters, parents: dict[str, str]
 ) -> pl.DataFrame:
@@ -277,6 +283,7 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
         scope_key(scope, filters.internal),
         tuple(sorted(scope.published_months)),
         filters,
+        rows_disclosure_k(scope.platform),  # k changed: provinces counted anew
     )
 
     def compute() -> Dashboard:
@@ -301,7 +308,7 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
             # A parent sector selected counts its sub-sectors' rows as its own.
             roll_up_subsectors=bool(filters.sector and filters.sector in parents.values()),
             # The published view names no province the open data withholds (`places_shown`).
-            disclosure_k=None if shows_internal(scope, filters) else disclosure_k(scope.platform),
+            disclosure_k=None if im_view(scope, filters) else rows_disclosure_k(scope.platform),
         )
         figures = compute_figures(rows, reference, options)
         organisations = figures.organisations
@@ -380,7 +387,9 @@ def _sector_table(board: Dashboard) -> list[dict[str, Any]]:
 
 def total_row(board: Dashboard) -> dict[str, Any]:
     """The tables' total: the headline numbers, without double counting."""
-    return {"reached": board.reached() if board.has_data else 0, "partners": board.partner_total()}
+    if not board.has_data:  # no rows shown: no total, not a total of 0
+        return {"reached": None, "partners": None}
+    return {"reached": board.reached(), "partners": board.partner_total()}
 
 
 def admin1_table(board: Dashboard) -> list[dict[str, Any]]:

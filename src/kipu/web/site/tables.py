@@ -43,7 +43,7 @@ def _sectors(board: Dashboard) -> Rows:
         [r["code"], r["sector"], r["reached"], r["partners"]]
         for r in board_data.sector_table(board)
     ]
-    return [*rows, ["", _total_label(), total["reached"], total["partners"]]]
+    return [*rows, ["", _total_label(), total["reached"], total["partners"]]] if rows else rows
 
 
 def _admin1(board: Dashboard) -> Rows:
@@ -57,7 +57,7 @@ def _admin1(board: Dashboard) -> Rows:
         ]
         for r in board_data.admin1_table(board)
     ]
-    return [*rows, ["", _total_label(), total["reached"], total["partners"]]]
+    return [*rows, ["", _total_label(), total["reached"], total["partners"]]] if rows else rows
 
 
 def _targets(board: Dashboard) -> Rows:

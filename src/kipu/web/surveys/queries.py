@@ -18,6 +18,7 @@ from kipu.core.surveys.indicators import IndicatorSpec
 from kipu.core.surveys.public import public, withheld_totals
 from kipu.web.accounts.scope import Scope
 from kipu.web.platforms.models import Platform
+from kipu.web.platforms.queries import view_sources
 from kipu.web.surveys.models import Answer, DisclosureSetting, Survey, SurveyRound
 
 _CACHE: OrderedDict[tuple[Any, ...], pl.DataFrame] = OrderedDict()
@@ -37,6 +38,16 @@ def disclosure_k(platform: Platform) -> int:
     """The platform's threshold k (default 5)."""
     found = DisclosureSetting.objects.filter(platform=platform).values_list("k", flat=True)
     return int(found[0]) if found else DEFAULT_K
+
+
+def rows_disclosure_k(platform: Platform) -> int:
+    """The k that protects the 5W rows `platform` shows (`fivew_disclosure`): the largest
+    threshold among the platforms whose rows its view holds (`view_sources`), so that a
+    local platform under a national one with k=10 shows the national rows as its k does,
+    not with its own 5."""
+    platforms = [source.platform.pk for source in view_sources(platform)]
+    found = DisclosureSetting.objects.filter(platform_id__in=platforms).values_list("k", flat=True)
+    return max([DEFAULT_K, *found]) if len(found) < len(platforms) else max(found)
 
 
 def surveys_of(platform: Platform) -> list[Survey]:
