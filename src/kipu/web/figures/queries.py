@@ -122,10 +122,11 @@ _FRAME_LOCK = threading.Lock()
 def data_version(platform: Platform) -> tuple[object, ...]:
     """Changes whenever the stored activities of the platform's view (`view_sources`: its own,
     those of the platforms under it, its share of those above it), its month statuses, or the
-    codes its rows are read with (`codes_version`) change."""
+    codes its rows are read with (`codes_version`), or the disclosure thresholds change."""
     from django.db.models import Count, Max
 
     from kipu.web.submissions.models import MonthStatus, Submission
+    from kipu.web.surveys.models import DisclosureSetting
 
     sources = view_sources(platform)
     stores = [s.platform.pk for s in sources]
@@ -133,6 +134,11 @@ def data_version(platform: Platform) -> tuple[object, ...]:
         n=Count("id"), last=Max("id"), at=Max("uploaded_at")
     )
     months = MonthStatus.objects.filter(platform=platform).aggregate(last=Max("changed_at"))
+    # The disclosure thresholds of the stores: published figures count provinces with them
+    # (`rows_disclosure_k`), so a changed k is a new version of what is shown.
+    thresholds = DisclosureSetting.objects.filter(platform_id__in=stores).values_list(
+        "platform_id", "k"
+    )
     # created_at and the upload time tell apart a platform or submission made again under an
     # id used before (SQLite reuses ids after a rollback or a delete).
     return (
@@ -143,6 +149,7 @@ def data_version(platform: Platform) -> tuple[object, ...]:
         submissions["at"],
         months["last"],
         codes_version(platform, sources),
+        tuple(sorted(thresholds)),
     )
 
 

@@ -283,8 +283,7 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
         scope_key(scope, filters.internal),
         tuple(sorted(scope.published_months)),
         filters,
-        rows_disclosure_k(scope.platform),  # k changed: provinces counted anew
-    )
+    )  # `version` holds the disclosure thresholds: a changed k counts provinces anew
 
     def compute() -> Dashboard:
         year = int((filters.date_to or filters.date_from or "0")[:4]) or None

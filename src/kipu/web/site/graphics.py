@@ -21,7 +21,6 @@ from kipu.web.site.dashboard import Dashboard
 from kipu.web.site.downloads import chart_source
 from kipu.web.site.official import statistics_version
 from kipu.web.stats.models import Observation
-from kipu.web.surveys.queries import rows_disclosure_k
 
 CHART_TITLES = {
     "reached-over-time": gettext_lazy("New people reached per month"),
@@ -134,7 +133,6 @@ def chart_key(board: Dashboard, name: str) -> tuple[Any, ...]:
         board.filters,
         board.lang,
         name,
-        rows_disclosure_k(board.platform),  # provinces are counted with it
     )
 
 
