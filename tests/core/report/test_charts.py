@@ -185,3 +185,19 @@ def test_style_helpers():
     assert DEFAULT_STYLE.ink_on("#f0f0f0") == DEFAULT_STYLE.text
     with pytest.raises(ValueError):
         lightness("blue")
+
+
+def test_a_line_breaks_where_a_month_is_missing() -> None:
+    """The dashboard's new people per month left out a reopened June, but the line ran from
+    May to July under the June tick, reading as a value for June."""
+    import math
+
+    points = [(date(2019, m, 1), float(m * 100)) for m in (4, 5, 7, 8)]
+    chart = arrivals_departures_chart({"New people reached": points}, kind="lines")
+    [line] = chart.figure.axes[0].get_lines()
+    ys = list(line.get_ydata())
+    assert [y for y in ys if not math.isnan(y)] == [400, 500, 700, 800]
+    assert math.isnan(ys[2]) and len(ys) == 5  # one break, between May and July
+    whole = [(date(2019, m, 1), 1.0) for m in (4, 5, 6)]
+    [line] = arrivals_departures_chart({"x": whole}, kind="lines").figure.axes[0].get_lines()
+    assert not any(math.isnan(y) for y in line.get_ydata())

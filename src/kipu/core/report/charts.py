@@ -8,6 +8,7 @@ global figure registry, no GUI backend, safe inside a web worker. Output is dete
 from __future__ import annotations
 
 import io
+import math
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -167,6 +168,26 @@ def _month_ticks(ax: Any, first: date, last: date, lang: str) -> None:
     ax.set_xticks(mdates.date2num(months), minor=True)
 
 
+def _with_gaps(points: Sequence[tuple[date, float]]) -> tuple[list[float], list[float]]:
+    """The points of a line, broken where months are missing (a NaN between them): a month
+    left out (not published) was drawn as the straight line from its neighbours, which read
+    as a value for it."""
+    xs: list[float] = []
+    ys: list[float] = []
+    previous: date | None = None
+    for day, value in sorted(points):
+        if (
+            previous is not None
+            and (day.year - previous.year) * 12 + day.month - previous.month > 1
+        ):
+            xs.append(mdates.date2num(date(previous.year, previous.month, 1)) + 20)
+            ys.append(math.nan)
+        xs.append(mdates.date2num(date(day.year, day.month, 1)))
+        ys.append(float(value))
+        previous = day
+    return xs, ys
+
+
 def _draw_series(
     ax: Any, series: Mapping[str, Sequence[tuple[date, float]]], kind: str, style: Style
 ) -> None:
@@ -189,6 +210,7 @@ def _draw_series(
                 linewidth=0.4,
             )
         else:
+            xs, ys = _with_gaps(points)
             ax.plot(
                 [x + 14 for x in xs],
                 ys,
