@@ -101,25 +101,17 @@ def partners_summary(organisations: pl.DataFrame, reference: ReferenceData) -> d
     by_admin1 = count_partners(organisations, ["country", "admin1"]).join(
         place_names(reference, "admin1"), on="admin1", how="left", maintain_order="left"
     )
+    by_admin2 = count_partners(
+        organisations.filter(pl.col("admin2").is_not_null()), ["country", "admin1", "admin2"]
+    ).join(place_names(reference, "admin2"), on="admin2", how="left", maintain_order="left")
     return {
         **total,
         "by_country": count_partners(organisations, ["country"]).collect(),
         "by_month": count_partners(organisations, ["country", "month"]).collect(),
         "by_sector": by_sector.collect(),
         "by_admin1": by_admin1.collect(),
-        "by_admin2": partners_by_admin2(organisations, reference),
+        "by_admin2": by_admin2.collect(),
     }
-
-
-def partners_by_admin2(
-    organisations: pl.DataFrame, reference: ReferenceData | None
-) -> pl.DataFrame:
-    """The three counts per (country, admin1, admin2) of the places with an admin2, with
-    `admin2_name` (null without `reference`). `organisations`: `organisation_places` rows."""
-    placed = organisations.filter(pl.col("admin2").is_not_null())
-    names = place_names(reference, "admin2") if reference else _names({}, "admin2", "admin2_name")
-    counts = count_partners(placed, ["country", "admin1", "admin2"])
-    return counts.join(names, on="admin2", how="left", maintain_order="left").collect()
 
 
 def national_units(reference: ReferenceData) -> list[str]:

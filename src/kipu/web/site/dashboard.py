@@ -337,17 +337,12 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
 
 
 def key_numbers(board: Dashboard) -> list[tuple[str, int | None]]:
+    names = ("people_reached", "partners", "admin1_covered", "admin2_covered")
     if not board.has_data:  # nothing shown is not nothing done: no number at all ("–")
-        return [(name, None) for name in ("people_reached", "partners", *_COVERED)]
+        return [(name, None) for name in names]
     coverage = board.figures.coverage
-    return [
-        ("people_reached", board.reached()),
-        ("partners", board.partner_total()),
-        *((name, coverage.get(name[:6], 0)) for name in _COVERED),
-    ]
-
-
-_COVERED = ("admin1_covered", "admin2_covered")
+    values = (board.reached(), board.partner_total(), coverage["admin1"], coverage["admin2"])
+    return list(zip(names, values, strict=True))
 
 
 def _derived(board: Dashboard, name: str, make: Any) -> Any:
