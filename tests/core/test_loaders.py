@@ -140,6 +140,39 @@ def test_plan_workbook_with_sectors_targets_and_sub_sectors(
 
 
 @pytest.mark.parametrize(
+    ("sectors", "expected"),
+    [
+        # Before, a third level loaded: the dashboard's Protection left out Case management's
+        # rows, and Child protection selected read nothing (rolled up to Protection).
+        (
+            [("PRO", "Protection", ""), ("CP", "Child protection", "PRO"), ("CM", "Case", "CP")],
+            "row 4, column 'parent': parent sector 'CP' is itself a sub-sector of 'PRO'",
+        ),
+        ([("PRO", "Protection", "PRO")], "row 2, column 'parent': sector 'PRO' cannot be"),
+        (
+            [("A", "Health", "Education"), ("B", "Education", "Health")],
+            "row 2, column 'parent': parent sector 'Education' is itself a sub-sector of 'A'",
+        ),
+    ],
+)
+def test_a_plan_has_two_levels_of_sectors(
+    tmp_path: Path, peru: Gazetteer, sectors: list[tuple[str, str, str]], expected: str
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Sectors"
+    for row in [("code", "name", "parent"), *sectors]:
+        sheet.append(list(row))
+    indicators = book.create_sheet("Indicators")
+    for row in (["code", "indicator", "sector", "type"], ["X1", "Kits", sectors[0][0], "Other"]):
+        indicators.append(row)
+    book.save(tmp_path / "plan.xlsx")
+    loaded = load_plan(tmp_path / "plan.xlsx", peru, "PER")
+    assert not loaded.ok
+    assert expected in "\n".join(str(e) for e in loaded.errors)
+
+
+@pytest.mark.parametrize(
     ("content", "expected"),
     [
         ("sector,indicator,code\nA,B,C\n", "missing column(s) type"),

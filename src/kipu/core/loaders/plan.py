@@ -233,6 +233,31 @@ def _read_sectors(
             )
         else:
             sector.parent_code = found.code
+    _two_levels(columns, parents, errors)
+
+
+def _two_levels(
+    columns: Columns, parents: list[tuple[int, SectorRecord, str]], errors: list[LoadError]
+) -> None:
+    """A plan has sectors (or areas) and their sub-sectors, as R4V's plans do: a parent that
+    is itself a sub-sector (or the sector itself) is refused. Every figure, filter and
+    partner's remit rolls a sub-sector up one level, so a third level was counted under no
+    area or under the wrong one."""
+    parent_of = {s.code: s.parent_code for _, s, _ in parents if s.parent_code}
+    for number, sector, text in parents:
+        parent = sector.parent_code
+        if not parent:
+            continue
+        if parent == sector.code:
+            message = f"sector {sector.code!r} cannot be its own parent"
+        elif parent in parent_of:
+            message = (
+                f"parent sector {text!r} is itself a sub-sector of {parent_of[parent]!r}: a "
+                "plan has sectors and their sub-sectors, two levels; give the top-level sector"
+            )
+        else:
+            continue
+        errors.append(LoadError(columns.table.source, number, columns.label("parent"), message))
 
 
 def _find_sector(content: PlanContent, text: str) -> SectorRecord | None:
