@@ -7,6 +7,8 @@ from typing import Any
 import polars as pl
 import pytest
 from fivew_factories import TODAY, codes, make_reference, record
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kipu.core.validation import validate_rows
 from kipu.core.validation.rules import RULE_CODES
@@ -213,6 +215,48 @@ def test_numbers_never_by_interface_language(reference, lang: str) -> None:
     assert codes(fraction) == ["invalid-number"]
     assert fraction.report.issues[0].suggestion == "3"
     assert fraction.rows["quantity_output"][0] == 3  # what --accept-issues stores
+
+
+def _excel_shows_whole(value: float) -> bool:
+    """Excel keeps 15 significant digits, counted here from the integer part's first (a
+    value below 1 from the units: 1e-16 people is 0)."""
+    digits = len(str(int(max(abs(value), 1.0))))
+    return float(round(value, 15 - digits)).is_integer()
+
+
+_NEAR_WHOLE = st.tuples(
+    st.integers(min_value=0, max_value=10**9),
+    st.sampled_from([0.0, 1e-16, 4e-15, 2e-14, 1e-13, 1e-12, 1e-10, 1e-9, 1e-6, 0.25]),
+    st.sampled_from([1, -1]),
+    st.booleans(),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cells=st.lists(_NEAR_WHOLE, min_size=1, max_size=40))
+def test_a_count_near_a_whole_number_is_whole_only_as_excel_shows_it(
+    reference, cells: list[tuple[int, float, int, bool]]
+) -> None:
+    """A formula's last-place remainder (3.0000000000000004) is the whole number Excel
+    shows; a typed 5.0000000001 or 237.0000000001 is not whole, said at its cell with the
+    number as suggestion (an absolute 1e-9 read them as 5 and 237 without a word). The
+    reference (read only) is shared by the examples."""
+    values = [max(whole + sign * remainder, 0.0) for whole, remainder, sign, _ in cells]
+    rows = [
+        record(quantity_output=repr(v) if text else v, activity_name=str(i))
+        for i, (v, (*_, text)) in enumerate(zip(values, cells, strict=True))
+    ]
+    found = validate_rows(rows, reference, today=TODAY)
+    flagged = {i.row: i for i in found.report.issues}
+    assert {i.code for i in flagged.values()} <= {"invalid-number"}
+    for number, value in enumerate(values, start=1):
+        if _excel_shows_whole(value):
+            assert number not in flagged, value
+            assert found.rows["quantity_output"][number - 1] == round(value), value
+        else:
+            assert flagged[number].suggestion == str(int(value + 0.5)), value
 
 
 @pytest.mark.parametrize(

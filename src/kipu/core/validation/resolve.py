@@ -362,7 +362,15 @@ def _judged(name: str) -> list[pl.Expr]:
     # 64-bit integer): the largest R4V regional year counts a few million people.
     too_large = read & (value.is_nan() | (value.abs() >= MAX_NUMBER))
     negative = read & ~too_large & (value < 0)
-    fraction = (value - value.round(0)).abs() > 1e-9
+    # Whole when Excel shows it whole: Excel keeps 15 significant digits ("Excel
+    # specifications and limits": number precision), so a formula's last-place remainder
+    # (3 × 0.1 × 10 = 3.0000000000000004, 1234567.8 − 0.8 = 1234567.0000000002) is within
+    # half a unit of the 15th digit; a typed 5.0000000001 or 237.0000000001 is not (an
+    # absolute 1e-9 read them as 5 and 237 without a word).
+    # The integer part's digits counted by comparisons (up to MAX_NUMBER's 12): polars'
+    # log10(1000000000.000001) floors to 8.
+    digits = pl.sum_horizontal(value.abs() >= 10.0**k for k in range(1, 13)).cast(pl.Int32) + 1
+    fraction = (value - value.round(0)).abs() > pl.lit(10.0).pow(digits - 15) * 0.5
     not_whole = read & ~too_large & fraction & pl.lit(name != AMOUNT)
     rounded = (value + 0.5).floor()
     return [
