@@ -426,3 +426,37 @@ def test_units_named_alike_in_one_parent_are_said(tmp_path: Path) -> None:
 def test_bad_location_tables(tmp_path: Path, content: str, expected: str) -> None:
     loaded = load_locations(write(tmp_path / "units.csv", content), "ECU")
     assert expected in "\n".join(str(e) for e in loaded.errors)
+
+
+def test_a_totals_row_and_spanish_membership_columns(tmp_path: Path) -> None:
+    """Before, a totals row became an organisation named "Total" (listed among the platform's
+    partners) and "Miembro desde" was ignored without a word (members counted in every past
+    month's report)."""
+    file = write(
+        tmp_path / "orgs.csv",
+        "Name,Acronym,Miembro desde,Grupos de trabajo,Observaciones\n"
+        "UN Refugee Agency,UNHCR,2019-11-04,Protección,ok\n"
+        "Total,,,,\n",
+    )
+    loaded = load_organisations(file)
+    assert [r.name for r in loaded.records] == ["UN Refugee Agency"]
+    assert str(loaded.records[0].member_since) == "2019-11-04"
+    assert loaded.records[0].sub_working_groups == ["Protección"]
+    said = "\n".join(str(w) for w in loaded.warnings)
+    assert "'Total' is a totals row, not an organisation: row skipped" in said
+    assert "column(s) 'Observaciones' not read" in said
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2019-10-01 - 2019-11-30", "2019-11-30 (preliminar)", "2019-11-05 y 2019-11-06", "2019-11-3"],
+)
+def test_a_date_cell_is_read_whole(tmp_path: Path, text: str) -> None:
+    """Before, the first ten characters were read: a range became its first day, and
+    "(preliminar)" was dropped, without a word."""
+    file = write(tmp_path / "stats.csv", f"series,period_start,value\nentries,{text},21292\n")
+    loaded = load_statistics(file)
+    assert not loaded.ok and "is not a date" in str(loaded.errors[0])
+    for written in ("2019-11-30", "2019-11-30 00:00:00", "2019-11-30T10:30"):
+        file.write_text(f"series,period_start,value\nentries,{written},21292\n")
+        assert str(load_statistics(file).records[0].period_start) == "2019-11-30"

@@ -314,6 +314,7 @@ def stats_load(file: Path, platform_slug: str | None) -> None:
     setup_django()
     done = _load("statistics", current_platform(platform_slug), file)
     click.echo(f"{done['created']} observations added, {done['updated']} updated.")
+    _warn(done)
 
 
 COMMANDS: tuple[click.Command, ...] = (platforms, orgs, plan, locations, stats)
@@ -332,6 +333,7 @@ def events_load(file: Path, platform_slug: str | None) -> None:
     setup_django()
     done = _load("events", current_platform(platform_slug), file)
     click.echo(f"{done['created']} events added, {done['updated']} updated.")
+    _warn(done)
 
 
 COMMANDS = (*COMMANDS, events)

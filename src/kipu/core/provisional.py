@@ -16,7 +16,7 @@ import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
 from kipu.core.figures.periods import plan_year_end
-from kipu.core.gazetteer import Gazetteer, bundled_locations
+from kipu.core.gazetteer import Gazetteer, bundled_locations, find_country
 from kipu.core.loaders import LoadError
 from kipu.core.loaders.organisations import load_organisations
 from kipu.core.loaders.plan import load_plan
@@ -24,6 +24,8 @@ from kipu.core.read import NoFiveWSheet, ReadError, read_5w
 from kipu.core.reference import Indicator, Organisation, Plan, ReferenceData, Sector
 from kipu.core.text import normalise
 from kipu.core.validation import validate_table
+
+BUNDLED = ("PER",)  # the countries whose units Kipu ships (src/kipu/data)
 
 
 class UnusableFile(ValueError):
@@ -48,7 +50,15 @@ def reference_from_files(
     """Reference data from a plan file, an optional organisations file and the bundled
     gazetteer, with the loaders' warnings (rows left out or changed: the caller shows them,
     since figures computed without a left-out organisation would otherwise look complete).
-    Raises ValueError with every error when a file cannot be loaded."""
+    Raises ValueError with every error when a file cannot be loaded, or when `country` (ISO3)
+    has no bundled gazetteer: every row would be unknown-country, and the figures "no data"."""
+    found = find_country(country)
+    if (found.iso3 if found else country.upper()) not in BUNDLED:
+        raise ValueError(
+            f"no bundled gazetteer for {country}: Kipu ships {', '.join(sorted(BUNDLED))}'s "
+            "units only; load the country's locations (kipu locations load) into a platform, "
+            "then run kipu figures --input FILE --platform SLUG without --plan"
+        )
     places = Gazetteer(bundled_locations("PE"))
     loaded = load_plan(plan_file, places, country)
     errors: list[LoadError] = list(loaded.errors)
@@ -75,9 +85,9 @@ def reference_from_files(
     plan = Plan(
         name=Path(plan_file).stem,
         year=0,
-        sectors=[Sector(s.code, s.name, s.name_es, s.parent_code) for s in content.sectors],
+        sectors=[Sector(s.code, s.name, s.name_es or "", s.parent_code) for s in content.sectors],
         indicators=[
-            Indicator(i.code, i.name, i.sector_code, i.type, i.name_es, i.unit)
+            Indicator(i.code, i.name, i.sector_code, i.type, i.name_es or "", i.unit or "")
             for i in content.indicators
         ],
     )

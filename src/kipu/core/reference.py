@@ -104,9 +104,10 @@ class Indicator:
 class Target:
     sector_code: str
     admin1: str  # P-code, or "" for the whole country
-    people_in_need: int = 0
-    people_targeted: int = 0
-    budget_usd: float = 0.0
+    # None: the plan gives none (never 0: a target of nobody would read as one).
+    people_in_need: int | None = None
+    people_targeted: int | None = None
+    budget_usd: float | None = None
 
 
 @dataclass

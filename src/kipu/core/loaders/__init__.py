@@ -10,6 +10,7 @@ block, and callers show them beside the result.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -95,6 +96,7 @@ class Columns:
     def __init__(self, table: Table, accepted: Mapping[str, tuple[str, ...]]) -> None:
         by_key = {compact(label): label for label in table.header if label}
         self.table = table
+        self.accepted = accepted
         self.found: dict[str, str] = {}
         for name, variants in accepted.items():
             for variant in (name, *variants):
@@ -116,6 +118,25 @@ class Columns:
             )
         ]
 
+    def unread(self) -> list[LoadError]:
+        """A warning naming the header's columns this loader does not read: their values
+        are not stored (a targets file headed "Meta" loaded every target as nothing)."""
+        read = set(self.found.values())
+        unread = [label for label in self.table.header if label and label not in read]
+        if not unread:
+            return []
+        names = ", ".join(repr(label) for label in unread)
+        known = ", ".join(self.accepted)
+        return [
+            LoadError(
+                self.table.source,
+                None,
+                None,
+                f"column(s) {names} not read (their values are not stored); "
+                f"the columns read are: {known}",
+            )
+        ]
+
     def value(self, record: dict[str, object], name: str) -> str:
         """The cell's text, trimmed; "" for a cell of invisible characters only (a zero-width
         space, a soft hyphen), which is nothing written, as an empty cell: such an acronym
@@ -123,6 +144,11 @@ class Columns:
         label = self.found.get(name)
         text = str(record.get(label, "") or "").strip() if label else ""
         return text if any(unicodedata.category(c)[0] not in "CZ" for c in text) else ""
+
+    def given(self, record: dict[str, object], name: str) -> str | None:
+        """`value`, or None when the table has no such column: an update keeps what is
+        stored (a list reloaded without its Spanish names erased them)."""
+        return self.value(record, name) if name in self.found else None
 
     def label(self, name: str) -> str:
         return self.found.get(name, name)
@@ -140,10 +166,19 @@ def open_table(path: Path | str, sheet: str | None = None) -> Table | LoadError:
     return table
 
 
+_TIME = re.compile(r"[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+
+
 def parse_date(text: str) -> date | None:
-    """ISO dates (YYYY-MM-DD, also with a time part as spreadsheets write them)."""
+    """An ISO date (YYYY-MM-DD), also with the time part spreadsheets write after a date
+    cell's day (its date is meant); None for anything else. The whole text is read: "2019-10-01 -
+    2019-11-30" and "2019-11-30 (preliminar)" were read as their first ten characters."""
+    text = text.strip()
+    day, rest = text[:10], text[10:]
+    if rest and not _TIME.fullmatch(rest):
+        return None
     try:
-        return date.fromisoformat(text[:10])
+        return date.fromisoformat(day) if len(day) == 10 else None
     except ValueError:
         return None
 

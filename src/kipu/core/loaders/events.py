@@ -1,32 +1,65 @@
 """Coordination events file: meetings, trainings, launches, with attendance.
 
 Columns: date (YYYY-MM-DD, required), title (required), title_es, type (meeting, training,
-workshop, launch, mission, other), attendance (a whole number), organisations ('|'-separated
-names, acronyms or registry ids of member organisations), admin1 (name or code), description.
+workshop, launch, mission, other, or their Spanish names), attendance (a whole number),
+organisations ('|'-separated names, acronyms or registry ids of member organisations), admin1
+(name or code), description. One event is one row: a date and title (`title_key`) given twice
+is refused.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from kipu.core.gazetteer import Gazetteer
-from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date, split_list
+from kipu.core.loaders import (
+    Columns,
+    Loaded,
+    LoadError,
+    did_you_mean,
+    open_table,
+    parse_date,
+    reference_number,
+    split_list,
+)
 from kipu.core.reference import Organisation
 from kipu.core.text import closest, normalise
 
 EVENT_TYPES = ("meeting", "training", "workshop", "launch", "mission", "other")
+# Every name of a type → the type; compared by `normalise` (accents and case ignored).
+TYPE_NAMES: dict[str, str] = {
+    **{kind: kind for kind in EVENT_TYPES},
+    "reunión": "meeting",
+    "capacitación": "training",
+    "formación": "training",
+    "taller": "workshop",
+    "lanzamiento": "launch",
+    "misión": "mission",
+    "otro": "other",
+    "otra": "other",
+}
+_TYPES = {normalise(name): kind for name, kind in TYPE_NAMES.items()}
 ACCEPTED = {
     "date": ("fecha",),
-    "title": ("title_en", "event", "titulo"),
+    "title": ("title_en", "event", "titulo", "título"),
     "title_es": (),
-    "type": ("event_type", "tipo"),
-    "attendance": ("participants", "attendees", "asistentes"),
+    "type": ("event_type", "tipo", "tipo de evento"),
+    "attendance": ("participants", "attendees", "asistentes", "participantes"),
     "organisations": ("organizations", "organisation", "organizaciones"),
     "admin1": ("department", "location", "departamento"),
-    "description": ("notes",),
+    "description": ("notes", "descripción"),
 }
+MOST_ATTENDANCE = 2**31 - 1  # the store's attendance column
+
+
+def title_key(title: str) -> str:
+    """How titles of one day's events are compared: case and runs of spaces ignored ("Reunión
+    GTRM" is "REUNIÓN  GTRM"), and how an accent is encoded; accents and punctuation count, as
+    they may tell two events apart."""
+    return " ".join(unicodedata.normalize("NFC", title).casefold().split())
 
 
 @dataclass
@@ -53,14 +86,67 @@ def load_events(
     if missing := columns.missing(("date", "title")):
         result.errors.extend(missing)
         return result
+    result.warnings.extend(columns.unread())
     by_label = {
         normalise(label): org.key for org in organisations for label in [org.key, *org.labels()]
     }
+    seen: dict[tuple[date, str], int] = {}
     for number, record in zip(table.row_numbers, table.records, strict=True):
         event = _event(columns, number, record, by_label, gazetteer, country, result.errors)
-        if event is not None:
-            result.records.append(event)
+        if event is None:
+            continue
+        # Two rows of one event: the last silently won.
+        key = (event.date, title_key(event.title))
+        if key in seen:
+            message = f"same date and title as row {seen[key]}: one event is one row"
+            result.errors.append(LoadError(table.source, number, columns.label("title"), message))
+            continue
+        seen[key] = number
+        result.records.append(event)
     return result
+
+
+def _kind(text: str) -> tuple[str, str | None]:
+    """The event type `text` names, in English or Spanish ("meeting" when empty), or ("", why
+    not)."""
+    if not text:
+        return "meeting", None
+    kind = _TYPES.get(normalise(text))
+    if kind is None:
+        return "", (
+            f"unknown type {text!r}; use one of {', '.join(EVENT_TYPES)}"
+            + did_you_mean(text, TYPE_NAMES)
+        )
+    return kind, None
+
+
+def _attendance(text: str) -> tuple[int | None, str | None]:
+    """The attendance written, None for an empty cell (not counted, which is not 0), or (None,
+    why not): "12,5" was stored as 125, the comma taken for a thousands separator."""
+    if not text:
+        return None, None
+    value, problem = reference_number(text, whole=True)
+    if value is None:
+        return None, problem
+    if value > MOST_ATTENDANCE:
+        return None, f"{text!r} is too large for an attendance"
+    return int(value), None
+
+
+def _organisations(text: str, by_label: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The keys of the organisations `text` names, and a message per name that is none."""
+    keys, problems = [], []
+    for name in split_list(text):
+        key = by_label.get(normalise(name))
+        if key is None:
+            hint = closest(name, list(by_label))
+            problems.append(
+                f"{name!r} is not a member organisation"
+                + (f"; did you mean {hint!r}?" if hint else "")
+            )
+        else:
+            keys.append(key)
+    return keys, problems
 
 
 def _event(
@@ -83,24 +169,15 @@ def _event(
     title = columns.value(record, "title")
     if not title:
         fail("title", "the event has no title")
-    kind = normalise(columns.value(record, "type")) or "meeting"
-    if kind not in EVENT_TYPES:
-        fail("type", f"unknown type {kind!r}; use one of {', '.join(EVENT_TYPES)}")
-    attendance_text = columns.value(record, "attendance").replace(",", "")
-    if attendance_text and not attendance_text.isdigit():
-        fail("attendance", f"{attendance_text!r} is not a whole number")
-    keys = []
-    for name in split_list(columns.value(record, "organisations")):
-        key = by_label.get(normalise(name))
-        if key is None:
-            hint = closest(name, list(by_label))
-            fail(
-                "organisations",
-                f"{name!r} is not a member organisation"
-                + (f"; did you mean {hint!r}?" if hint else ""),
-            )
-        else:
-            keys.append(key)
+    kind, problem = _kind(columns.value(record, "type"))
+    if problem:
+        fail("type", problem)
+    attendance, problem = _attendance(columns.value(record, "attendance"))
+    if problem:
+        fail("attendance", problem)
+    keys, problems = _organisations(columns.value(record, "organisations"), by_label)
+    for problem in problems:
+        fail("organisations", problem)
     place = columns.value(record, "admin1")
     unit = gazetteer.find(place, country, 1) if place else None
     if place and unit is None:
@@ -112,7 +189,7 @@ def _event(
         title,
         columns.value(record, "title_es"),
         kind,
-        int(attendance_text) if attendance_text else None,
+        attendance,
         keys,
         unit.pcode if unit and not unit.national else "",
         columns.value(record, "description"),

@@ -1,7 +1,7 @@
 """Locations files: the administrative units of countries other than the bundled Peru.
 
 Layouts (header names accent-, case- and separator-insensitive):
-- OCHA COD-AB "wide": ADM1_PCODE, ADM1_EN (or _ES/_PT/_FR/_REF/_NAME), ADM2_PCODE, ADM2_EN, …
+- OCHA COD-AB "wide": ADM1_PCODE, ADM1_ES (or _PT/_FR/_EN/_NAME/_REF), ADM2_PCODE, ADM2_ES, …
   one row per lowest unit, parents repeated on each row. `ADMIN1` is read like `ADM1`, so R4V's
   admin1 lists (Country, Admin1 Name, Admin1 P-code) are wide tables of one level;
 - "long": pcode, name, level, parent_pcode (parent_pcode empty for admin1).
@@ -21,10 +21,19 @@ Rules (docs/reference-data.md, "Locations"):
 - P-code prefixes: a country's units start with its ISO2 code or one of its other known
   prefixes (`kipu.core.gazetteer.PCODE_PREFIXES`: Chile's CH in R4V's files). They are stored
   under the ISO2 prefix (CH01 → CL01), the code as written becoming an alias.
+- Several name columns of a level (ADM1_EN and ADM1_ES, ADM2_REF, ADM2ALT1ES, …): the unit's
+  name is the first non-empty one of `NAME_SUFFIXES`' order (Spanish, Portuguese, French,
+  English, then the file's own NAME/unsuffixed column, then REF and ALT): R4V's countries name
+  their units in Spanish or Portuguese, and a COD-AB's `_EN` column is often their ASCII
+  form. Every other distinct name (accents, case and spacing aside) becomes an alias of the
+  unit, said in a warning, so 5W rows writing it find the unit; one that names another unit
+  of the same country and level (its name, code or alternative name) is not kept (two units
+  sharing one keep it neither), with a warning naming both: it would answer one of them.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,10 +48,14 @@ from kipu.core.gazetteer import (
     with_country_names,
 )
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table
+from kipu.core.loaders.location_names import alternative_names
 from kipu.core.read import Table
 from kipu.core.text import closest, compact, normalise
 
-NAME_SUFFIXES = ("EN", "ES", "PT", "FR", "REF", "NAME", "")
+# Name columns of a level, the unit's name taken from the first non-empty: local languages
+# first (before, English was, and a Colombian gazetteer gave "Narino" for Nariño).
+NAME_SUFFIXES = ("ES", "PT", "FR", "EN", "NAME", "", "REF")
+_NAME_KEY = re.compile(r"(?:adm|admin)([0-9])(alt[0-9]*)?(es|pt|fr|en|name|ref)?")
 COUNTRY_COLUMNS = (
     "country",
     "country name",
@@ -73,6 +86,7 @@ class _Row:
     country: str = ""  # the country cell, "" without a country column
     aliases: list[str] = field(default_factory=list)
     column: str | None = None  # the P-code column, for problems with the row
+    others: dict[str, str] = field(default_factory=dict)  # other name columns: label -> name
 
 
 def load_locations(path: Path | str, country: str | None, vintage: str = "") -> Loaded[Location]:
@@ -93,7 +107,9 @@ def load_locations(path: Path | str, country: str | None, vintage: str = "") -> 
     label = _country_column(table)
     groups = _by_country(rows, chosen, table, label, result)
     for place, its_rows in groups.items():
-        result.records.extend(_country_units(place, its_rows, vintage, table, result.errors))
+        result.records.extend(
+            _country_units(place, its_rows, vintage, table, result.errors, result.warnings)
+        )
     if result.errors:
         result.records = []
     result.warnings += _same_names(result.records, table)
@@ -134,13 +150,16 @@ def _pcode_column(header: list[str], level: int) -> str | None:
     return next((by_key[k] for k in keys if k in by_key), None)
 
 
-def _name_column(header: list[str], level: int) -> str | None:
-    by_key = {compact(h): h for h in header if h}
-    for suffix in NAME_SUFFIXES:
-        for prefix in ("adm", "admin"):
-            if (label := by_key.get(f"{prefix}{level}{suffix.lower()}")) is not None:
-                return label
-    return None
+def _name_columns(header: list[str], level: int) -> list[str]:
+    """The level's name columns, the preferred first (`NAME_SUFFIXES`, then ALT columns)."""
+    ranked = []
+    for label in header:
+        found = _NAME_KEY.fullmatch(compact(label)) if label else None
+        if found is None or int(found[1]) != level:
+            continue
+        alternative, suffix = found[2], (found[3] or "").upper()
+        ranked.append((len(NAME_SUFFIXES) if alternative else NAME_SUFFIXES.index(suffix), label))
+    return [label for _, label in sorted(ranked, key=lambda x: x[0])]
 
 
 _LEVELS_KEPT = "a level below one the file lacks: give the missing level's P-code column"
@@ -170,19 +189,21 @@ def _wide(table: Table, errors: list[LoadError], warnings: list[LoadError]) -> l
             return []
         warnings.append(LoadError(table.source, None, column, _DEEPER_LEFT_OUT))
     for level in (1, 2, 3):
-        pcode_label, name_label = (
+        pcode_label, name_labels = (
             _pcode_column(table.header, level),
-            _name_column(table.header, level),
+            _name_columns(table.header, level),
         )
         if pcode_label is None:
             break
-        if name_label is None:
+        if not name_labels:
             errors.append(LoadError(table.source, None, None, f"no name column for {pcode_label}"))
             return []
         parent_label = _pcode_column(table.header, level - 1) if level > 1 else None
         for number, record in zip(table.row_numbers, table.records, strict=True):
-            pcode, name = _cell(record, pcode_label), _cell(record, name_label)
-            parent = _cell(record, parent_label)
+            pcode, parent = _cell(record, pcode_label), _cell(record, parent_label)
+            names = {label: _cell(record, label) for label in name_labels}
+            name = next((x for x in names.values() if x), "")
+            others = {label: x for label, x in names.items() if x and x != name}
             if not pcode and (level > 1 or not name):
                 continue  # a row of a higher level (no unit of this level), or blank
             key = pcode or f"?{number}"  # admin1 without a P-code: a country-level row?
@@ -198,10 +219,34 @@ def _wide(table: Table, errors: list[LoadError], warnings: list[LoadError]) -> l
                         f"{known.number}",
                     )
                 )
-            elif not known:
+            elif known and (clash := _other_names_clash(known, others)):
+                label, was = clash
+                errors.append(
+                    LoadError(
+                        table.source,
+                        number,
+                        label,
+                        f"{pcode} is also {others[label]!r} here but {was!r} on row {known.number}",
+                    )
+                )
+            elif known:
+                known.others.update({k: v for k, v in others.items() if k not in known.others})
+            else:
                 country = _cell(record, country_label)
-                units[key] = _Row(number, level, pcode, name, parent, country, [], pcode_label)
+                units[key] = _Row(
+                    number, level, pcode, name, parent, country, [], pcode_label, others
+                )
     return list(units.values())
+
+
+def _other_names_clash(known: _Row, others: dict[str, str]) -> tuple[str, str] | None:
+    """The first name column that names the unit otherwise than on its first row, and the name
+    there (an empty cell names nothing: it does not clash)."""
+    for label, name in others.items():
+        was = known.others.get(label)
+        if was and was != name:
+            return label, was
+    return None
 
 
 def _cell(record: dict[str, object], label: str | None) -> str:
@@ -298,7 +343,12 @@ def _country_of(text: str, chosen: Country | None) -> Country | None:
 
 
 def _country_units(
-    country: Country, rows: list[_Row], vintage: str, table: Table, errors: list[LoadError]
+    country: Country,
+    rows: list[_Row],
+    vintage: str,
+    table: Table,
+    errors: list[LoadError],
+    warnings: list[LoadError],
 ) -> list[Location]:
     """The country unit, its national pseudo-unit and the rows' units, P-codes canonical."""
     root, national = country.iso2, f"{country.iso2}00"
@@ -326,11 +376,12 @@ def _country_units(
             row.aliases += [row.pcode] if pcode != row.pcode else []
             _merge(units, pcode, row, table, errors)
     locations = _country_and_national(country, vintage, national_aliases)
+    other_names = alternative_names(country, units, table, warnings)
     for pcode, row in sorted(units.items()):
         parent = root
         if row.level > 1:
             parent = renamed.get(row.parent) or _canonical(row.parent, country) or root
-        aliases = tuple(dict.fromkeys(row.aliases))
+        aliases = tuple(dict.fromkeys(row.aliases + other_names.get(pcode, [])))
         locations.append(
             Location(
                 pcode,
@@ -450,6 +501,7 @@ def _merge(
         units[pcode] = row
     elif normalise(known.name) == normalise(row.name):
         known.aliases.extend(row.aliases)
+        known.others.update({k: v for k, v in row.others.items() if k not in known.others})
     else:
         errors.append(
             LoadError(

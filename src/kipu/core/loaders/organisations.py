@@ -39,6 +39,8 @@ from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date
 from kipu.core.reference import ORGANISATION_TYPES, registry_key
 from kipu.core.text import closest, normalise
 
+# A spreadsheet's totals row, by its label (`normalise`d).
+TOTAL_ROWS = {"total", "totales", "total general", "grand total", "totals", "suma", "sum"}
 ACCEPTED = {
     "name": (
         "name_en",
@@ -74,9 +76,15 @@ ACCEPTED = {
         "organization code",
     ),
     "aliases": ("alias", "other names"),
-    "member_since": ("start_date", "joined"),
-    "member_until": ("end_date", "left"),
-    "sub_working_groups": ("swg", "sub working groups", "subgroups"),
+    "member_since": ("start_date", "joined", "miembro desde", "fecha de ingreso", "ingreso"),
+    "member_until": ("end_date", "left", "miembro hasta", "fecha de salida", "salida"),
+    "sub_working_groups": (
+        "swg",
+        "sub working groups",
+        "subgroups",
+        "grupos de trabajo",
+        "subgrupos",
+    ),
     "country": ("countries", "pais", "paises", "country name"),
 }
 
@@ -282,6 +290,7 @@ def load_organisations(
     if errors := columns.missing(("name",)):
         result.errors.extend(errors)
         return result
+    result.warnings.extend(columns.unread())
     registry = _Registry(columns, result, known_ids or {})
     left_out: Counter[str] = Counter()
     for number, record in zip(table.row_numbers, table.records, strict=True):
@@ -446,6 +455,9 @@ def _organisation(
     if not name or len(name) > FIELD_SIZES["name"]:
         problem = "no name" if not name else f"a name longer than {FIELD_SIZES['name']} characters"
         warn("name", f"{problem}: row skipped")
+        return None
+    if normalise(name) in TOTAL_ROWS:  # it was loaded as an organisation named "Total"
+        warn("name", f"{name!r} is a totals row, not an organisation: row skipped")
         return None
     org_type, problem = organisation_type(columns.value(record, "type"))
     if problem:

@@ -20,7 +20,6 @@ from kipu.core.loaders import (
     LoadError,
     did_you_mean,
     open_table,
-    reference_number,
 )
 from kipu.core.loaders.proportions import (
     PROPORTION_COLUMNS,
@@ -29,6 +28,7 @@ from kipu.core.loaders.proportions import (
     ProportionRecord,
     read_proportions,
 )
+from kipu.core.loaders.targets import TARGET_COLUMNS, TargetRecord, read_targets
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.reference import INDICATOR_TYPES
 from kipu.core.schema import term_key
@@ -51,13 +51,12 @@ INDICATOR_COLUMNS = {
     "unit": ("unidad",),
     "type": ("indicator_type", "tipo"),
 }
-TARGET_COLUMNS = {
-    "sector": ("area", "sector_code"),
-    "country": ("pais", "país", "country_name"),
-    "admin1": ("department", "departamento"),
-    "people_in_need": ("pin",),
-    "people_targeted": ("target", "targeted"),
-    "budget_usd": ("budget",),
+# Sheets by their names in English and Spanish (compared as `normalise` does).
+SHEETS = {
+    "sectors": ("sectors", "sectores", "areas"),
+    "indicators": ("indicators", "indicadores"),
+    "targets": ("targets", "metas", "objetivos"),
+    "proportions": ("proportions", "proporciones"),
 }
 # Indicator types as R4V's lists write them, 2021-2025, in English and Spanish; plurals are
 # folded by `term_key` ("Mechanisms/Advocacy", "Otros").
@@ -87,8 +86,11 @@ _TYPES = {term_key(label): name for label, name in _TYPE_NAMES.items()}
 class SectorRecord:
     code: str
     name: str
-    name_es: str = ""
+    name_es: str | None = ""  # None: the file has no such column (a stored one is kept)
     parent_code: str = ""
+    # False when the code was made from the name (`sector_code_for`): the stored sector of
+    # that name keeps its own code (`kipu.web.plans.services`).
+    code_given: bool = True
 
 
 @dataclass
@@ -97,17 +99,10 @@ class IndicatorRecord:
     name: str
     sector_code: str
     type: str
-    name_es: str = ""
-    unit: str = ""
-
-
-@dataclass
-class TargetRecord:
-    sector_code: str
-    admin1: str  # P-code, "" for the whole country
-    people_in_need: int = 0
-    people_targeted: int = 0
-    budget_usd: float = 0.0
+    # None: the file has no such column, and a stored one is kept (a list reloaded without
+    # its Spanish names erased them).
+    name_es: str | None = ""
+    unit: str | None = ""
 
 
 @dataclass
@@ -135,22 +130,19 @@ def load_plan(
     countries = [country] if isinstance(country, str) else list(country)
     result: Loaded[PlanContent] = Loaded(records=[PlanContent()])
     content = result.records[0]
-    sheets = _sheet_names(Path(path), result.errors)
+    wanted = _sheets(Path(path), result)
     if result.errors:
         return result
-    wanted = {
-        name: sheets.get(name) for name in ("sectors", "indicators", "targets", "proportions")
-    }
     if wanted["sectors"]:
-        _read_sectors(path, wanted["sectors"], content, result.errors)
-    _read_indicators(path, wanted["indicators"], content, result.errors)
+        _read_sectors(path, wanted["sectors"], content, result)
+    _read_indicators(path, wanted["indicators"], content, result)
     if targets_path or wanted["targets"]:
         _read_targets(
             targets_path or path,
             None if targets_path else wanted["targets"],
             content,
             ProportionPlaces(gazetteer, countries),
-            result.errors,
+            result,
         )
     if wanted["proportions"]:
         _read_proportions(
@@ -159,14 +151,29 @@ def load_plan(
     return result
 
 
-def _sheet_names(path: Path, errors: list[LoadError]) -> dict[str, str]:
+def _sheets(path: Path, result: Loaded[PlanContent]) -> dict[str, str | None]:
+    """The sheet of each part of the plan (`SHEETS`), None where the workbook has none (and
+    for a CSV file); a sheet read as none of them is said: a plan's "Metas" sheet was left
+    out without a word, and progress kept the old targets."""
+    wanted: dict[str, str | None] = dict.fromkeys(SHEETS)
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return {}
+        return wanted
     try:
-        return {normalise(s.name): s.name for s in read_sheets(path)}
+        names = [s.name for s in read_sheets(path)]
     except ReadError as error:
-        errors.append(LoadError(path.name, None, None, error.message))
-        return {}
+        result.errors.append(LoadError(path.name, None, None, error.message))
+        return wanted
+    for part, variants in SHEETS.items():
+        keys = {normalise(v) for v in variants}
+        wanted[part] = next((name for name in names if normalise(name) in keys), None)
+    read = set(wanted.values()) if wanted["indicators"] else {*wanted.values(), names[0]}
+    unread = [name for name in names if name not in read]
+    if names and unread:
+        known = ", ".join(variants[0] for variants in SHEETS.values())
+        listed = ", ".join(repr(name) for name in unread)
+        message = f"sheet(s) {listed} not read; the sheets read are named: {known}"
+        result.warnings.append(LoadError(path.name, None, None, message))
+    return wanted
 
 
 def _table_columns(
@@ -174,16 +181,17 @@ def _table_columns(
     sheet: str | None,
     accepted: Mapping[str, tuple[str, ...]],
     required: tuple[str, ...],
-    errors: list[LoadError],
+    result: Loaded[PlanContent],
 ) -> Columns | None:
     table = open_table(path, sheet)
     if isinstance(table, LoadError):
-        errors.append(table)
+        result.errors.append(table)
         return None
     columns = Columns(table, accepted)
     if missing := columns.missing(required):
-        errors.extend(missing)
+        result.errors.extend(missing)
         return None
+    result.warnings.extend(columns.unread())
     return columns
 
 
@@ -192,15 +200,17 @@ def _rows(columns: Columns) -> list[tuple[int, dict[str, object]]]:
 
 
 def _read_sectors(
-    path: Path | str, sheet: str, content: PlanContent, errors: list[LoadError]
+    path: Path | str, sheet: str, content: PlanContent, result: Loaded[PlanContent]
 ) -> None:
-    columns = _table_columns(path, sheet, SECTOR_COLUMNS, ("name",), errors)
+    columns = _table_columns(path, sheet, SECTOR_COLUMNS, ("name",), result)
     if columns is None:
         return
+    errors = result.errors
     parents: list[tuple[int, SectorRecord, str]] = []
     for number, record in _rows(columns):
         name = columns.value(record, "name")
-        code = columns.value(record, "code") or sector_code_for(name)
+        given = columns.value(record, "code")
+        code = given or sector_code_for(name)
         if not name:
             errors.append(
                 LoadError(columns.table.source, number, columns.label("name"), "empty sector name")
@@ -216,7 +226,7 @@ def _read_sectors(
                 )
             )
             continue
-        sector = SectorRecord(code, name, columns.value(record, "name_es"))
+        sector = SectorRecord(code, name, columns.given(record, "name_es"), code_given=bool(given))
         content.sectors.append(sector)
         if parent := columns.value(record, "parent"):
             parents.append((number, sector, parent))
@@ -273,13 +283,14 @@ def _find_sector(content: PlanContent, text: str) -> SectorRecord | None:
 
 
 def _read_indicators(
-    path: Path | str, sheet: str | None, content: PlanContent, errors: list[LoadError]
+    path: Path | str, sheet: str | None, content: PlanContent, result: Loaded[PlanContent]
 ) -> None:
     columns = _table_columns(
-        path, sheet, INDICATOR_COLUMNS, ("code", "indicator", "sector", "type"), errors
+        path, sheet, INDICATOR_COLUMNS, ("code", "indicator", "sector", "type"), result
     )
     if columns is None:
         return
+    errors = result.errors
     sectors_given = bool(content.sectors)
     # 5W rows find indicators by code or name with case and accents ignored: two indicators
     # that differ only so ("Consultas médicas" and "Consultas medicas", HE1 and he1) sent
@@ -364,7 +375,8 @@ def _indicator(
         sector = SectorRecord(
             code_text or sector_code_for(sector_text),
             sector_text,
-            columns.value(record, "sector_es"),
+            columns.given(record, "sector_es"),
+            code_given=bool(code_text),
         )
         content.sectors.append(sector)
     return IndicatorRecord(
@@ -372,30 +384,9 @@ def _indicator(
         name,
         sector.code,
         indicator_type,
-        columns.value(record, "indicator_es"),
-        columns.value(record, "unit"),
+        columns.given(record, "indicator_es"),
+        columns.given(record, "unit"),
     )
-
-
-def _target_place(
-    places: ProportionPlaces, country_text: str, admin1_text: str
-) -> tuple[str | None, str]:
-    """The admin1 P-code of a target ("" for the whole of a one-country platform), or None
-    and why."""
-    country = places.country(country_text) if country_text else None
-    if country_text and country is None:
-        return None, f"{country_text!r} is not a country of this platform ({places.covered()})"
-    if not admin1_text:
-        if len(places.countries) <= 1:
-            return "", ""
-        if country is None:
-            return None, "a whole-country target needs the country column on this platform"
-        unit = places.gazetteer.national(country)
-        return (unit.pcode if unit else None), f"{places.name(country)} has no national unit"
-    found = places.admin1(admin1_text, country)
-    if isinstance(found, str):
-        return None, found
-    return ("" if found.national and len(places.countries) <= 1 else found.pcode), ""
 
 
 def _read_targets(
@@ -403,64 +394,14 @@ def _read_targets(
     sheet: str | None,
     content: PlanContent,
     places: ProportionPlaces,
-    errors: list[LoadError],
+    result: Loaded[PlanContent],
 ) -> None:
-    """Targets per sector and admin1, each admin1 in its row's country (a country column, by
-    name or code, or the platform's only country). A blank admin1 is the whole country: ""
-    on a one-country platform, the country's national unit (PE00) on a regional one, so the
-    country stays known."""
-    columns = _table_columns(path, sheet, TARGET_COLUMNS, ("sector",), errors)
-    if columns is None:
-        return
-    source = columns.table.source
-    seen: dict[tuple[str, str], int] = {}  # (sector, admin1) → the row that set its target
-    for number, record in _rows(columns):
-        sector_text, admin1_text = columns.value(record, "sector"), columns.value(record, "admin1")
-        sector = _find_sector(content, sector_text)
-        admin1, problem = _target_place(places, columns.value(record, "country"), admin1_text)
-        if sector is None:
-            errors.append(
-                LoadError(
-                    source, number, columns.label("sector"), f"unknown sector {sector_text!r}"
-                )
-            )
-        if admin1 is None:
-            errors.append(LoadError(source, number, columns.label("admin1"), problem))
-        values: dict[str, float | None] = {}
-        for column in ("people_in_need", "people_targeted", "budget_usd"):
-            whole, decimals = (False, 2) if column == "budget_usd" else (True, None)
-            value, wrong = reference_number(
-                columns.value(record, column), whole=whole, decimals=decimals
-            )
-            values[column] = value
-            if wrong:
-                errors.append(LoadError(source, number, columns.label(column), wrong))
-        if sector is not None and admin1 is not None:
-            # A second target for one place (Lima and PE15, or two whole-country rows) was
-            # stored twice, or stopped the load with a database traceback.
-            first = seen.setdefault((sector.code, admin1), number)
-            if first != number:
-                errors.append(
-                    LoadError(
-                        source,
-                        number,
-                        columns.label("admin1"),
-                        f"a second target for {sector.name} in {admin1 or 'the whole country'} "
-                        f"(row {first} has one): keep one row",
-                    )
-                )
-                continue
-        if sector is None or admin1 is None or None in values.values():
-            continue
-        content.targets.append(
-            TargetRecord(
-                sector.code,
-                admin1,
-                int(values["people_in_need"] or 0),
-                int(values["people_targeted"] or 0),
-                values["budget_usd"] or 0.0,
-            )
-        )
+    """The targets table (`kipu.core.loaders.targets.read_targets`) of the plan's sectors."""
+    columns = _table_columns(path, sheet, TARGET_COLUMNS, ("sector",), result)
+    if columns is not None:
+        found = read_targets(columns, lambda text: _find_sector(content, text), places)
+        content.targets.extend(found.records)
+        result.errors.extend(found.errors)
 
 
 def _read_proportions(
@@ -470,7 +411,7 @@ def _read_proportions(
     places: ProportionPlaces,
     result: Loaded[PlanContent],
 ) -> None:
-    columns = _table_columns(path, sheet, PROPORTION_COLUMNS, REQUIRED, result.errors)
+    columns = _table_columns(path, sheet, PROPORTION_COLUMNS, REQUIRED, result)
     if columns is None:
         return
 

@@ -1,11 +1,13 @@
 """Official statistics file: one observation per row.
 
 Columns: series (key), period_start, period_end (YYYY-MM-DD), value, note, source; optional
-name_en, name_es, unit, url to describe a new series (known keys have default names).
+name_en, name_es, unit, url to describe a new series (known keys have default names). Spanish
+headers are read too (serie, inicio, fin, valor, nota, fuente, unidad).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,17 +23,20 @@ from kipu.core.loaders import (
 )
 
 ACCEPTED = {
-    "series": ("key", "indicator"),
-    "period_start": ("start", "from", "date"),
-    "period_end": ("end", "to"),
+    "series": ("key", "indicator", "serie"),
+    "period_start": ("start", "from", "date", "inicio", "fecha_inicio", "desde"),
+    "period_end": ("end", "to", "fin", "fecha_fin", "hasta"),
     "value": ("valor",),
-    "note": ("notes", "comment"),
+    "note": ("notes", "comment", "nota"),
     "source": ("fuente",),
     "name_en": ("name",),
     "name_es": ("nombre",),
-    "unit": (),
+    "unit": ("unidad",),
     "url": (),
 }
+KEY_LENGTH = 80  # the store's Series.key
+_KEY_SEPARATORS = re.compile(r"[\s\-]+")
+_KEY = re.compile(r"[a-z0-9_]+")
 
 # Names for the series the demonstration and the seed report use.
 KNOWN_SERIES: dict[str, tuple[str, str]] = {
@@ -51,9 +56,24 @@ KNOWN_SERIES: dict[str, tuple[str, str]] = {
 }
 
 
+def series_key(text: str) -> tuple[str, str | None]:
+    """The key a series is written as, in its one form: (key, None), or ("", why not). Case
+    does not matter and spaces or hyphens are "_" ("Net entries", "net-entries" are
+    net_entries): "Stock" was stored beside "stock" and the report crashed on the code given
+    twice. Any other character is refused, not dropped or folded: a key is a name reports use."""
+    key = _KEY_SEPARATORS.sub("_", text.strip().casefold())
+    if not key:
+        return "", "empty series key"
+    if not _KEY.fullmatch(key):
+        return "", f"{text!r} is not a series key: write it with letters a-z, digits and '_'"
+    if len(key) > KEY_LENGTH:
+        return "", f"{text!r} is longer than {KEY_LENGTH} characters"
+    return key, None
+
+
 @dataclass
 class ObservationRecord:
-    series: str
+    series: str  # as `series_key` gives it
     period_start: date
     period_end: date
     value: Decimal
@@ -75,6 +95,7 @@ def load_statistics(path: Path | str) -> Loaded[ObservationRecord]:
     if missing := columns.missing(("series", "period_start", "value")):
         result.errors.extend(missing)
         return result
+    result.warnings.extend(columns.unread())
     seen: dict[tuple[str, date, date], int] = {}
     for number, record in zip(table.row_numbers, table.records, strict=True):
         row = _observation(columns, number, record, result.errors)
@@ -100,18 +121,19 @@ def _observation(
     def fail(column: str, message: str) -> None:
         errors.append(LoadError(source, number, columns.label(column), message))
 
-    series = columns.value(record, "series")
-    if not series:
-        fail("series", "empty series key")
+    series, problem = series_key(columns.value(record, "series"))
+    if problem:
+        fail("series", problem)
     start_text = columns.value(record, "period_start")
     start = parse_date(start_text)
     if start is None:
         fail("period_start", f"{start_text!r} is not a date (YYYY-MM-DD)")
     end_text = columns.value(record, "period_end")
     end = parse_date(end_text) if end_text else start
-    if end is None:
+    # An empty end is the start's: its problem is said once, at the start.
+    if end is None and end_text:
         fail("period_end", f"{end_text!r} is not a date (YYYY-MM-DD)")
-    elif start is not None and end < start:
+    elif start is not None and end is not None and end < start:
         fail("period_end", "the period ends before it starts")
     value_text = columns.value(record, "value")
     read, problem = (

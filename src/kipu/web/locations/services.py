@@ -22,10 +22,15 @@ ALIAS_MAX = LocationAlias._meta.get_field("alias").max_length or 200
 
 
 @transaction.atomic
-def load_locations(units: list[core.Location], moved: list[str] | None = None) -> tuple[int, int]:
+def load_locations(
+    units: list[core.Location], moved: list[str] | None = None, skipped: list[str] | None = None
+) -> tuple[int, int]:
     """Insert new units and update changed ones; returns (created, updated). A stored unit
     given another parent counts as updated, and is described in `moved` when given: the
-    activities stored with it keep the admin1 they were stored with.
+    activities stored with it keep the admin1 they were stored with. Aliases are added, each
+    once (a reload adds none and counts nothing); a new alias of a name that already names
+    another stored unit of the same country and level is not added, and is described in
+    `skipped` when given (the gazetteer would answer one of them for both).
 
     ValueError, before anything is written, when a unit would change the level of a stored
     unit or make the stored national pseudo-unit an ordinary one: a file never replaces a
@@ -59,7 +64,7 @@ def load_locations(units: list[core.Location], moved: list[str] | None = None) -
                     f"{row.pcode} {row.name!r} moved from {before} to {now}: the "
                     "activities stored with it keep the admin1 they were stored with"
                 )
-    _load_aliases(units, existing)
+    _load_aliases(units, existing, skipped if skipped is not None else [])
     return created, updated
 
 
@@ -103,19 +108,55 @@ def _link_parents(
     return changed
 
 
-def _load_aliases(units: list[core.Location], rows: dict[str, Location]) -> None:
+def _load_aliases(
+    units: list[core.Location], rows: dict[str, Location], skipped: list[str]
+) -> None:
     have = set(
         LocationAlias.objects.filter(location__pcode__in=rows).values_list(
             "location__pcode", "alias"
         )
     )
-    new = [
-        LocationAlias(location=rows[unit.pcode], alias=alias, kind=alias_kind(alias))
+    wanted = [
+        (unit, alias)
         for unit in units
         for alias in dict.fromkeys(unit.aliases)
         if (unit.pcode, alias) not in have
     ]
+    taken = _labels_of_others({u.country for u, _ in wanted if u.level and not u.national})
+    new = []
+    for unit, alias in wanted:
+        key = (unit.country, unit.level, normalise(alias))
+        others = [(p, name) for p, name in sorted(taken.get(key, {}).items()) if p != unit.pcode]
+        if unit.level and not unit.national and others:
+            named = ", ".join(f"{pcode} {name!r}" for pcode, name in others)
+            skipped.append(
+                f"{alias!r} already names {named}: not added as an alias of {unit.pcode} "
+                f"{unit.name!r}"
+            )
+            continue
+        new.append(LocationAlias(location=rows[unit.pcode], alias=alias, kind=alias_kind(alias)))
     LocationAlias.objects.bulk_create(new, batch_size=1000)
+
+
+def _labels_of_others(countries: set[str]) -> dict[tuple[str, int, str], dict[str, str]]:
+    """(country, level, normalised label) -> the stored ordinary units it names (P-code ->
+    name), by P-code, code, ISO code, name or alias, in `countries`."""
+    found: dict[tuple[str, int, str], dict[str, str]] = {}
+    if not countries:
+        return found
+    units = Location.objects.filter(country__in=countries, level__gt=0, national=False)
+    fields = ("pcode", "name", "country", "level")
+    rows = [
+        (*row[:4], label)
+        for row in units.values_list(*fields, "code", "iso")
+        for label in (row[0], row[1], row[4], row[5])
+    ]
+    aliases = LocationAlias.objects.filter(location__in=units)
+    rows += aliases.values_list(*(f"location__{f}" for f in fields), "alias")
+    for pcode, name, country, level, label in rows:
+        if label:
+            found.setdefault((country, level, normalise(label)), {})[pcode] = name
+    return found
 
 
 def alias_kind(alias: str) -> str:

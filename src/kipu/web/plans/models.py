@@ -82,9 +82,10 @@ class Target(models.Model):
     admin1 = models.ForeignKey(
         "locations.Location", null=True, blank=True, on_delete=models.PROTECT
     )
-    people_in_need = models.PositiveBigIntegerField(default=0)
-    people_targeted = models.PositiveBigIntegerField(default=0)
-    budget_usd = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # Null: the plan gives none (an empty cell), shown as such, never as 0.
+    people_in_need = models.PositiveBigIntegerField(null=True, blank=True)
+    people_targeted = models.PositiveBigIntegerField(null=True, blank=True)
+    budget_usd = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -70,7 +70,7 @@ def _value(plan: Plan) -> core.Plan:
                 t.admin1.pcode if t.admin1 else "",
                 t.people_in_need,
                 t.people_targeted,
-                float(t.budget_usd),
+                None if t.budget_usd is None else float(t.budget_usd),
             )
             for t in plan.targets.select_related("sector", "admin1")
         ],

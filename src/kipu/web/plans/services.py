@@ -39,8 +39,12 @@ def load_plan(
     for record in content.indicators:
         indicator = stored.pop(normalise(record.code), None) or Indicator(plan=plan)
         indicator.code, indicator.sector = record.code, sectors[record.sector_code]
-        indicator.name_en, indicator.name_es = record.name, record.name_es
-        indicator.unit, indicator.type = record.unit, record.type
+        indicator.name_en, indicator.type = record.name, record.type
+        # A column the file does not have (None) keeps what is stored.
+        if record.name_es is not None:
+            indicator.name_es = record.name_es
+        if record.unit is not None:
+            indicator.unit = record.unit
         indicator.save()
     # An indicator the new file leaves out stayed, and 5W rows naming it stayed valid.
     for dropped in stored.values() if content.indicators else []:
@@ -64,7 +68,7 @@ def load_plan(
                 admin1=places.get(t.admin1),
                 people_in_need=t.people_in_need,
                 people_targeted=t.people_targeted,
-                budget_usd=round(t.budget_usd, 2),
+                budget_usd=None if t.budget_usd is None else round(t.budget_usd, 2),
             )
             for t in content.targets
         )
@@ -84,12 +88,29 @@ def load_plan(
 
 
 def _load_sectors(plan: Plan, content: PlanContent) -> dict[str, Sector]:
+    """The plan's sectors by the file's codes, updated by code; a sector the file names
+    without a code is the stored one of that name, English or Spanish (a list naming its
+    sectors in Spanish made "PROTECCION" beside the stored AREA2: the report listed every
+    area twice, once with 0 partners)."""
+    by_name: dict[str, tuple[str, str]] = {}  # a stored name → (code, "en" or "es")
+    for stored in plan.sectors.all():
+        for text, lang in ((stored.name_en, "en"), (stored.name_es, "es")):
+            if text:
+                by_name.setdefault(normalise(text), (stored.code, lang))
     sectors = {}
     for order, record in enumerate(content.sectors):
+        code, lang = record.code, "en"
+        if not record.code_given:
+            code, lang = by_name.get(normalise(record.name), (code, "en"))
+        defaults: dict[str, object] = {"order": order}
+        if lang == "es":  # a Spanish name found the sector: its English one is kept
+            defaults["name_es"] = record.name
+        else:
+            defaults["name_en"] = record.name
+            if record.name_es is not None:  # no such column: the stored name is kept
+                defaults["name_es"] = record.name_es
         sectors[record.code], _ = Sector.objects.update_or_create(
-            plan=plan,
-            code=record.code,
-            defaults={"name_en": record.name, "name_es": record.name_es, "order": order},
+            plan=plan, code=code, defaults=defaults
         )
     for record in content.sectors:
         sector = sectors[record.code]

@@ -4,16 +4,17 @@ a load changes one only where the actor may (`kipu.web.platforms.queries.can_cha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 
-from kipu.core.loaders.events import EventRecord
+from kipu.core.loaders.events import EventRecord, title_key
 from kipu.core.loaders.organisations import OrganisationRecord
 from kipu.core.reference import registry_key
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location
-from kipu.web.platforms.models import Membership, Organisation, Platform
+from kipu.web.platforms.models import Event, Membership, Organisation, Platform
 from kipu.web.platforms.queries import can_change_shared, is_installation_actor, owner_slug
 
 
@@ -309,25 +310,37 @@ def _new_names(
 
 @transaction.atomic
 def load_events(platform: Platform, records: list[EventRecord]) -> tuple[int, int]:
-    """Upsert events by (date, title)."""
-    from kipu.web.platforms.models import Event
-
+    """Upsert events by (date, title), the title compared as the loader compares two rows
+    (`title_key`: "REUNIÓN  GTRM" is "Reunión GTRM", and takes the file's spelling); (created,
+    updated)."""
     organisations = {o.key: o for o in Organisation.objects.filter(memberships__platform=platform)}
     places = {x.pcode: x for x in Location.objects.filter(pcode__in={r.admin1 for r in records})}
+    stored: dict[tuple[date, str], list[Event]] = {}
+    for known in Event.objects.filter(platform=platform, date__in={r.date for r in records}):
+        stored.setdefault((known.date, title_key(known.title_en)), []).append(known)
     created = updated = 0
     for record in records:
-        event, was_created = Event.objects.update_or_create(
-            platform=platform,
-            date=record.date,
-            title_en=record.title,
-            defaults={
-                "title_es": record.title_es,
-                "type": record.type,
-                "attendance": record.attendance,
-                "admin1": places.get(record.admin1),
-                "description": record.description,
-            },
-        )
+        same = stored.setdefault((record.date, title_key(record.title)), [])
+        event = _stored_event(same, record.title)
+        if event is None:
+            event = Event(platform=platform, date=record.date)
+            same.append(event)
+        was_created = event.pk is None
+        event.title_en = record.title
+        event.title_es = record.title_es
+        event.type = record.type
+        event.attendance = record.attendance
+        event.admin1 = places.get(record.admin1)
+        event.description = record.description
+        event.save()
         event.organisations.set([organisations[k] for k in record.organisations])
         created, updated = (created + 1, updated) if was_created else (created, updated + 1)
     return created, updated
+
+
+def _stored_event(same: list[Event], title: str) -> Event | None:
+    """Of the stored events of a day with the `title_key` of `title`, the one written exactly
+    as `title`, else the first stored; None when there is none. (Before, only an exact title
+    matched, so a store may hold both spellings: renaming one into the other would break the
+    store's one-title-per-day constraint.)"""
+    return min(same, key=lambda e: (e.title_en != title, e.pk or 0), default=None)

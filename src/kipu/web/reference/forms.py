@@ -89,9 +89,18 @@ class IndicatorForm(forms.ModelForm):
 
 
 class TargetForm(forms.ModelForm):
+    """An empty field is no target of that kind (never 0); one value at least, as a plan
+    file's row (`kipu.core.loaders.plan`)."""
+
     class Meta:
         model = Target
         fields = ["people_in_need", "people_targeted", "budget_usd"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if all(data.get(name) is None for name in self.Meta.fields):
+            raise forms.ValidationError(_("Give at least one of the three values."))
+        return data
 
 
 class SeriesForm(forms.ModelForm):

@@ -234,8 +234,9 @@ def _locations(
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     moved: list[str] = []
+    skipped: list[str] = []
     try:
-        created, updated = store(loaded.records, moved)
+        created, updated = store(loaded.records, moved, skipped)
     except ValueError as error:
         return Imported([f"{path.name}: {error}"])
     loaded_countries = sorted({unit.country for unit in loaded.records})
@@ -249,7 +250,9 @@ def _locations(
         "created": created,
         "updated": updated,
     }
-    if warnings := [str(w) for w in loaded.warnings] + moved:
+    warnings = [str(w) for w in loaded.warnings] + moved
+    warnings += [f"{path.name}: {x}" for x in skipped]
+    if warnings:
         summary["warnings"] = warnings
     return Imported(summary=summary, audit_on=list(dict.fromkeys(concerned)) or [None])
 
@@ -262,7 +265,7 @@ def _statistics(platform: Platform, path: Path, options: dict[str, Any], actor: 
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     created, updated = store(platform, loaded.records)
-    return Imported(summary={"created": created, "updated": updated})
+    return Imported(summary=_counted(created, updated, loaded.warnings))
 
 
 def _events(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
@@ -279,7 +282,16 @@ def _events(platform: Platform, path: Path, options: dict[str, Any], actor: Any)
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     created, updated = store(platform, loaded.records)
-    return Imported(summary={"created": created, "updated": updated})
+    return Imported(summary=_counted(created, updated, loaded.warnings))
+
+
+def _counted(created: int, updated: int, warnings: list[Any]) -> dict[str, Any]:
+    """The summary of an import that counts its records, with the loader's warnings (columns
+    not read): a statistics or events file said nothing of a column it ignored."""
+    summary: dict[str, Any] = {"created": created, "updated": updated}
+    if warnings:
+        summary["warnings"] = [str(w) for w in warnings]
+    return summary
 
 
 IMPORTERS: dict[str, Callable[[Any, Path, dict[str, Any], Any], Imported]] = {

@@ -1,0 +1,142 @@
+"""A plan's targets table: people in need, people targeted and budget per sector and admin1
+(`kipu.core.loaders.plan` reads the sectors it names). Column names in docs/reference-data.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from kipu.core.loaders import Columns, Loaded, LoadError, reference_number
+from kipu.core.loaders.proportions import ProportionPlaces
+
+
+class Sector(Protocol):
+    """What a target needs of the sector it names."""
+
+    code: str
+    name: str
+
+
+TARGET_COLUMNS = {
+    "sector": ("area", "sector_code"),
+    "country": ("pais", "país", "country_name"),
+    "admin1": ("department", "departamento", "estado", "region", "región"),
+    "people_in_need": ("pin", "personas en necesidad", "personas con necesidades", "necesidad"),
+    "people_targeted": (
+        "target", "targeted", "people_target", "meta", "personas meta", "poblacion meta",
+        "poblacion objetivo", "personas a alcanzar",
+    ),
+    "budget_usd": ("budget", "budget (usd)", "presupuesto", "presupuesto (usd)", "requerimiento"),
+}  # fmt: skip
+TARGET_VALUES = ("people_in_need", "people_targeted", "budget_usd")
+
+
+@dataclass
+class TargetRecord:
+    sector_code: str
+    admin1: str  # P-code, "" for the whole country
+    # None: the plan gives none (an empty cell): never 0, which reads as a target of nobody.
+    people_in_need: int | None = None
+    people_targeted: int | None = None
+    budget_usd: float | None = None
+
+
+def target_place(
+    places: ProportionPlaces, country_text: str, admin1_text: str
+) -> tuple[str | None, str]:
+    """The admin1 P-code of a target ("" for the whole of a one-country platform), or None
+    and why."""
+    country = places.country(country_text) if country_text else None
+    if country_text and country is None:
+        return None, f"{country_text!r} is not a country of this platform ({places.covered()})"
+    if not admin1_text:
+        if len(places.countries) <= 1:
+            return "", ""
+        if country is None:
+            return None, "a whole-country target needs the country column on this platform"
+        unit = places.gazetteer.national(country)
+        return (unit.pcode if unit else None), f"{places.name(country)} has no national unit"
+    found = places.admin1(admin1_text, country)
+    if isinstance(found, str):
+        return None, found
+    return ("" if found.national and len(places.countries) <= 1 else found.pcode), ""
+
+
+def read_targets(
+    columns: Columns, find_sector: Callable[[str], Sector | None], places: ProportionPlaces
+) -> Loaded[TargetRecord]:
+    """Targets per sector and admin1, each admin1 in its row's country (a country column, by
+    name or code, or the platform's only country). A blank admin1 is the whole country: ""
+    on a one-country platform, the country's national unit (PE00) on a regional one, so the
+    country stays known. An empty value cell is no target (None); a table without any value
+    column, or a row without any value, is refused (a file headed "Meta" loaded every target
+    as 0)."""
+    result: Loaded[TargetRecord] = Loaded()
+    source, errors = columns.table.source, result.errors
+    if not any(name in columns.found for name in TARGET_VALUES):
+        header = ", ".join(h for h in columns.table.header if h)
+        message = f"no target column ({', '.join(TARGET_VALUES)}); the header has: {header}"
+        errors.append(LoadError(source, None, None, message))
+        return result
+    seen: dict[tuple[str, str], int] = {}  # (sector, admin1) → the row that set its target
+    for number, record in zip(columns.table.row_numbers, columns.table.records, strict=True):
+        sector_text, admin1_text = columns.value(record, "sector"), columns.value(record, "admin1")
+        sector = find_sector(sector_text)
+        admin1, problem = target_place(places, columns.value(record, "country"), admin1_text)
+        if sector is None:
+            message = f"unknown sector {sector_text!r}"
+            errors.append(LoadError(source, number, columns.label("sector"), message))
+        if admin1 is None:
+            errors.append(LoadError(source, number, columns.label("admin1"), problem))
+        values = _target_values(columns, number, record, errors)
+        if sector is None or admin1 is None or values is None:
+            continue
+        # A second target for one place (Lima and PE15, or two whole-country rows) was
+        # stored twice, or stopped the load with a database traceback.
+        first = seen.setdefault((sector.code, admin1), number)
+        if first != number:
+            where = admin1 or "the whole country"
+            message = (
+                f"a second target for {sector.name} in {where} (row {first} has one): keep one row"
+            )
+            errors.append(LoadError(source, number, columns.label("admin1"), message))
+            continue
+        people_in_need, people_targeted, budget = values
+        result.records.append(
+            TargetRecord(sector.code, admin1, people_in_need, people_targeted, budget)
+        )
+    return result
+
+
+def _target_values(
+    columns: Columns, number: int, record: dict[str, object], errors: list[LoadError]
+) -> tuple[int | None, int | None, float | None] | None:
+    """People in need, people targeted and budget of a targets row (None for an empty cell),
+    or None when a value is wrong or the row gives none."""
+    values: list[float | None] = []
+    failed = False
+    for column in TARGET_VALUES:
+        text = columns.value(record, column)
+        whole, decimals = (False, 2) if column == "budget_usd" else (True, None)
+        value, wrong = (
+            reference_number(text, whole=whole, decimals=decimals) if text else (None, None)
+        )
+        values.append(value)
+        if wrong:
+            errors.append(LoadError(columns.table.source, number, columns.label(column), wrong))
+            failed = True
+    if failed:
+        return None
+    if all(value is None for value in values):
+        given = ", ".join(columns.label(c) for c in TARGET_VALUES if c in columns.found)
+        message = f"no target given: {given} all empty"
+        errors.append(LoadError(columns.table.source, number, None, message))
+        return None
+    need, targeted, budget = values
+    return (
+        None if need is None else int(need),
+        None if targeted is None else int(targeted),
+        budget,
+    )
