@@ -322,3 +322,41 @@ def test_every_rule_code_has_cases() -> None:
     on_files |= {"ambiguous-organization", "ambiguous-implementing-partner"}
     covered = set(CASES) | {"admin1-outside-scope", "outlier", "text-too-long"} | on_files
     assert covered >= RULE_CODES
+
+
+def _with_colombia() -> Any:
+    from fivew_factories import gazetteer
+
+    from kipu.core.gazetteer import Gazetteer, Location
+
+    places = [
+        *gazetteer().locations.values(),
+        Location("CO", 0, "COL", "Colombia", "COL", iso="CO"),
+        Location("CO81", 1, "81", "Arauca", "COL", "CO"),
+        Location("CO81001", 2, "81001", "Arauca", "COL", "CO81"),
+    ]
+    return make_reference(countries=["PER", "ECU", "COL"], gazetteer=Gazetteer(places))
+
+
+@pytest.mark.parametrize(
+    ("country", "admin1", "admin2", "text", "code", "stored"),
+    [
+        # Before, a Colombian partner's 50,000 pesos were stored as 50,000 US dollars.
+        ("Colombia", "Arauca", "Arauca", "$ 50.000", "dollar-sign-ambiguous", None),
+        ("Colombia", "Arauca", "Arauca", "50.000 $", "dollar-sign-ambiguous", None),
+        ("Colombia", "Arauca", "Arauca", "US$ 50", "currency-sign", 50.0),
+        ("Colombia", "Arauca", "Arauca", "USD 50", "currency-sign", 50.0),
+        ("Colombia", "Arauca", "Arauca", "50", None, 50.0),
+        ("Colombia", "Arauca", "Arauca", "COP 50.000", "currency-not-usd", None),
+        ("Peru", "Lima", "Lima", "$ 50", "currency-sign", 50.0),  # soles are S/
+        ("Ecuador", "Pichincha", "Quito", "$ 50", "currency-sign", 50.0),  # the US dollar
+    ],
+)
+def test_a_dollar_sign_alone_is_not_dollars_where_it_is_the_peso(
+    country: str, admin1: str, admin2: str, text: str, code: str | None, stored: float | None
+) -> None:
+    row = cva_record(country=country, admin1=admin1, admin2=admin2, value_usd=text)
+    found = validate_rows([row], _with_colombia(), today=TODAY)
+    value_issues = [i.code for i in found.report.issues if i.column == "value_usd"]
+    assert value_issues == ([code] if code else []), found.report.issues
+    assert found.rows["value_usd"][0] == stored

@@ -15,6 +15,7 @@ from typing import Any
 
 UNREADABLE = "unreadable-file"
 TOO_LARGE = "file-too-large"
+SEVERAL_SHEETS = "several-5w-sheets"
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "cannot-open": ("{name}: cannot open ({reason}).", "{name}: no se puede abrir ({reason})."),
@@ -210,6 +211,57 @@ def reason(error: BaseException) -> str:
     """A parser's exception as one short line (for `{reason}`)."""
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
+class SeveralFiveWSheets(ReadError):
+    """Sheets besides the one read as the 5W table also have a 5W header and rows (a 5W split
+    by sector or month): read alone, the sheet would leave their rows out, so the file is
+    refused, naming them, until they are one sheet or separate files.
+
+    `sheet` and `rows` are the sheet read and its rows; `others` each other sheet's name,
+    whether it is hidden, and its rows, as the reading of that sheet would give them.
+    """
+
+    def __init__(
+        self, name: str, sheet: str, rows: int, others: Sequence[tuple[str, bool, int]]
+    ) -> None:
+        self.sheet, self.rows, self.others = sheet, rows, list(others)
+        super().__init__(SEVERAL_SHEETS, SEVERAL_SHEETS, name=name, sheet=sheet)
+
+    def text(self, lang: str = "en") -> str:
+        from kipu.core.phrasing import number
+
+        name, one = self.params["name"], len(self.others) == 1
+        if lang == "es":
+            rows = lambda n: f"{number(n, lang)} fila{'' if n == 1 else 's'}"  # noqa: E731
+            listed = _listing(
+                [f"“{s}” ({'oculta, ' if h else ''}{rows(n)})" for s, h, n in self.others], "y"
+            )
+            return (
+                f"{name}: {'la hoja' if one else 'las hojas'} {listed} también "
+                f"{'tiene' if one else 'tienen'} un encabezado 5W, además de la hoja "
+                f"“{self.sheet}” ({rows(self.rows)}), que es la que se lee: sus filas "
+                f"quedarían fuera. Copie sus filas en la hoja “{self.sheet}”, o "
+                f"{'súbala' if one else 'suba cada una'} como un archivo aparte."
+            )
+        rows = lambda n: f"{number(n, lang)} row{'' if n == 1 else 's'}"  # noqa: E731
+        listed = _listing(
+            [f"“{s}” ({'hidden, ' if h else ''}{rows(n)})" for s, h, n in self.others], "and"
+        )
+        return (
+            f"{name}: {'sheet' if one else 'sheets'} {listed} also "
+            f"{'has' if one else 'have'} a 5W header, besides sheet “{self.sheet}” "
+            f"({rows(self.rows)}), which is the one read: {'its' if one else 'their'} rows "
+            f"would be left out. Copy {'its' if one else 'their'} rows into sheet "
+            f"“{self.sheet}”, or upload {'it' if one else 'each'} as a separate file."
+        )
+
+
+def _listing(items: Sequence[str], conjunction: str) -> str:
+    """“A”, “B” and “C”."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 class NoFiveWSheet(Exception):

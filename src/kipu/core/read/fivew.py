@@ -24,7 +24,7 @@ import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.columns import give_back, table_columns
-from kipu.core.read.errors import NoFiveWSheet, ReadError, unreadable
+from kipu.core.read.errors import NoFiveWSheet, ReadError, SeveralFiveWSheets, unreadable
 from kipu.core.read.header import (
     HEAD_ROWS,
     Header,
@@ -46,7 +46,7 @@ from kipu.core.read.marks import (
 from kipu.core.read.package import check_upload, column_letters
 from kipu.core.read.sheets import Workbook, fill_merged
 from kipu.core.read.textfile import read_text_frame
-from kipu.core.schema import COLUMNS
+from kipu.core.schema import COLUMNS, COUNT_COLUMNS
 
 NUM_SUFFIX = "__num"
 # XLSX sheets are read column by column when that reading is proven to give what the cell by
@@ -120,7 +120,8 @@ def read_5w(
     limits: Limits = DEFAULT_LIMITS,
     column_mapping: dict[str, str] | None = None,
 ) -> FiveWTable:
-    """The 5W table of a file. Raises ReadError (unreadable, too large) or NoFiveWSheet."""
+    """The 5W table of a file. Raises ReadError (unreadable, too large, or
+    SeveralFiveWSheets: another sheet has a 5W header and rows) or NoFiveWSheet."""
     pending = _PENDING.pop(Path(path).resolve(), None)
     if pending is not None:
         if limits is DEFAULT_LIMITS and not column_mapping and pending.key == _key(pending.path):
@@ -142,33 +143,68 @@ def _read_5w(path: Path, limits: Limits, column_mapping: dict[str, str] | None) 
     book = Workbook(path, limits, columns=COLUMNAR)
     heads: list[list[list[object]]] = []  # first rows of the sheets without a 5W header
     try:
-        ordered = sorted(enumerate(book.sheets), key=lambda s: (s[1][1], s[0]))  # visible first
-        for _, (name, hidden) in ordered:
-            found = _columnar_table(book, name, hidden, saved)
-            if isinstance(found, FiveWTable):
-                _refuse_unread_labels(path, found, book.marks(name))
-                return found
+        ordered = [s for _, s in sorted(enumerate(book.sheets), key=lambda s: (s[1][1], s[0]))]
+        for position, (name, hidden) in enumerate(ordered):  # visible first
+            found = _sheet_table(book, name, hidden, saved)
             if isinstance(found, list):
                 heads.append(found)
                 continue
-            rows = book.rows(name)
-            merged = book.merged(name)
-            head = [list(r) for r in rows[:HEAD_ROWS]]
-            fill_merged(head, [m for m in merged if m[0][0] < HEAD_ROWS], across=True)
-            header = find_header(head, saved)
-            if header is None:
-                heads.append(head)
-                continue
-            rows[: header.data_start] = head[: header.data_start]
-            body_ranges = [m for m in merged if m[0][0] >= header.data_start]
-            marks = book.marks(name) + fill_merged(rows, body_ranges, across=False)
-            table = build_table(name, hidden, header, rows, marks)
-            _refuse_unread_labels(path, table, book.marks(name))
-            return table
+            _refuse_unread_labels(path, found, book.marks(name))
+            _refuse_other_tables(path, book, found, ordered[position + 1 :], saved)
+            return found
     finally:
         book.close()
     sheets = [name for name, _ in book.sheets]
     raise NoFiveWSheet(path.name, sheets, next(filter(None, map(activityinfo_header, heads)), None))
+
+
+def _sheet_table(
+    book: Workbook, name: str, hidden: bool, saved: dict[str, str]
+) -> FiveWTable | list[list[object]]:
+    """The sheet's 5W table, column by column when that reading applies, else cell by cell;
+    its first rows when it has no 5W header."""
+    found = _columnar_table(book, name, hidden, saved)
+    if found is not None:
+        return found
+    rows = book.rows(name)
+    merged = book.merged(name)
+    head = [list(r) for r in rows[:HEAD_ROWS]]
+    fill_merged(head, [m for m in merged if m[0][0] < HEAD_ROWS], across=True)
+    header = find_header(head, saved)
+    if header is None:
+        return head
+    rows[: header.data_start] = head[: header.data_start]
+    body_ranges = [m for m in merged if m[0][0] >= header.data_start]
+    marks = book.marks(name) + fill_merged(rows, body_ranges, across=False)
+    return build_table(name, hidden, header, rows, marks)
+
+
+def _refuse_other_tables(
+    path: Path,
+    book: Workbook,
+    table: FiveWTable,
+    rest: Sequence[tuple[str, bool]],
+    saved: dict[str, str],
+) -> None:
+    """Raise SeveralFiveWSheets when a sheet after the one read (`rest`, hidden or not) also
+    has a 5W header, by the detection that chose that one, and rows: read alone, the table
+    would leave them out. Their first rows are looked at (`Workbook.head`); a sheet with a
+    5W header is read as its table would be, to count its rows. Lists, instructions, a copy
+    of the header without rows leave the file as it is; so does a table without a column of
+    counts (quantity, people): a template's lists (Country, Admin1, Sector, Indicator) name
+    three 5W columns, and rows of activities always count something."""
+    others: list[tuple[str, bool, int]] = []
+    for name, hidden in rest:
+        head = book.head(name, HEAD_ROWS)
+        fill_merged(head, [m for m in book.merged(name) if m[0][0] < HEAD_ROWS], across=True)
+        header = find_header(head, saved)
+        if header is None or not any(c in header.columns for c in COUNT_COLUMNS):
+            continue
+        other = _sheet_table(book, name, hidden, saved)
+        if isinstance(other, FiveWTable) and other.frame.height:
+            others.append((name, hidden, other.frame.height))
+    if others:
+        raise SeveralFiveWSheets(path.name, table.sheet, table.frame.height, others)
 
 
 def _refuse_unread_labels(path: Path, table: FiveWTable, marks: list[Mark]) -> None:

@@ -123,6 +123,33 @@ class Workbook:
             self._cache[name] = self._as_shown(name, rows)
         return self._cache[name]
 
+    def head(self, name: str, count: int) -> list[list[object]]:
+        """The sheet's first `count` rows as `rows` gives them (a copy), without the rest
+        made Python objects: enough to tell whether a sheet has a 5W header."""
+        if name in self._cache:
+            return [list(r) for r in self._cache[name][:count]]
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+            rows: list[list[object]] = list(sheet.to_python(skip_empty_area=False, nrows=count))  # type: ignore[arg-type]
+            self._merged[name] = _ranges(sheet)
+        except Exception as error:
+            raise unreadable(
+                "unreadable-spreadsheet", self.path.name, reason=reason(error)
+            ) from None
+        found = self._found(name)
+        texts = {(r, c): t for (r, c), t in found.texts.items() if r <= count}
+        places = [(r, c) for r, c, _, _ in found.marks if r <= count] + list(texts)
+        height = max((r for r, _ in places), default=0)
+        width = max([len(rows[0]) if rows else 0, *(c + 1 for _, c in places)])
+        rows = [row + [""] * (width - len(row)) for row in rows]
+        rows += [[""] * width for _ in range(height - len(rows))]
+        for (row, col), text in texts.items():
+            rows[row - 1][col] = text
+        for row, col, kind, detail in self.marks(name):
+            if kind == ERROR and row <= len(rows) and col < len(rows[row - 1]):
+                rows[row - 1][col] = detail
+        return rows
+
     def _as_shown(self, name: str, rows: list[list[object]]) -> list[list[object]]:
         """The cells with an error's text for an error cell, and the texts of
         `book_marks.Found.texts` for the cells calamine reads otherwise than they show (a
@@ -174,7 +201,7 @@ class Workbook:
         return self._found(name).marks
 
     def merged(self, name: str) -> list[Range]:
-        """The sheet's merged ranges (after `rows(name)`)."""
+        """The sheet's merged ranges (after `rows(name)` or `head(name, …)`)."""
         if self._format == "ods":
             return self._found(name).merged
         return self._merged.get(name, [])

@@ -45,6 +45,12 @@ AMBIGUOUS = "ambiguous-number"
 READ_AS = "number-read-as"
 USD_SIGN = "currency-sign"
 NOT_USD = "currency-not-usd"
+PESO_SIGN = "dollar-sign-ambiguous"
+# The amount is not stored with these (its row cannot be).
+NUMBER_ERRORS = (INVALID, AMBIGUOUS, NOT_USD, PESO_SIGN)
+# Countries whose own currency is written "$" (pesos, Guyana's and Trinidad's dollars): there
+# a bare "$" does not say US dollars. Ecuador, Panama and El Salvador use the US dollar.
+PESO_DOLLAR_COUNTRIES = ("ARG", "CHL", "COL", "CUB", "DOM", "GUY", "MEX", "TTO", "URY")
 
 # `$us` is how Bolivia writes the US dollar.
 _USD_FORMS = r"USD\s?\$|US\s?\$|U\$S|USD|\$\s?USD?|\$"
@@ -161,6 +167,12 @@ def _without_currency(text: str) -> tuple[str, str | None, bool]:
     if usd:
         return _USD.sub("", stripped).strip(), usd.group(0).strip(), True
     return stripped, None, True
+
+
+def bare_dollar(text: str) -> bool:
+    """Whether the currency of `text` is a "$" alone (not US$, USD, U$S, RD$, $U…)."""
+    _, sign, is_usd = _without_currency(text)
+    return is_usd and sign is not None and sign.strip() == "$"
 
 
 def _show(value: float) -> str:

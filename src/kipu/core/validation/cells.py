@@ -24,6 +24,7 @@ from kipu.core.read.marks import (
     UNREAD_VALUES,
     UNREADABLE_VALUE,
 )
+from kipu.core.read.values import NUMBER_ERRORS
 from kipu.core.schema import COLUMNS, COUNT_COLUMNS, TEXT, YES_NO
 from kipu.core.validation.rules import ISSUE_SCHEMA, emit
 
@@ -122,7 +123,7 @@ def storable(f: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
     yes_no = [c.name for c in COLUMNS if c.kind == YES_NO]
     unreadable = pl.any_horizontal(
         *[pl.col(f"z_{n}").is_null() for n in COUNT_COLUMNS],
-        pl.col("e_value_usd").is_in(["invalid-number", "ambiguous-number", "currency-not-usd"]),
+        pl.col("e_value_usd").is_in(list(NUMBER_ERRORS)),
         *[pl.col(n).is_not_null() & pl.col(f"r_{n}").is_null() for n in yes_no],
         pl.col("_unread"),
     ).fill_null(False)

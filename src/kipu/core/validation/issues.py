@@ -57,6 +57,16 @@ _CODES = (
         "No sheet has a row whose labels or HXL hashtags match the 5W columns.",
     ),
     _c(
+        "several-5w-sheets",
+        ERROR,
+        "file",
+        "Several sheets hold 5W rows: {detail}",
+        "Varias hojas tienen filas 5W: {detail}",
+        "Besides the sheet read as the 5W table, another sheet (hidden or not) has a 5W "
+        "header and rows: a 5W split by sector or month. Reading one sheet would leave the "
+        "other's rows out, so the file is refused; the message names each sheet and its rows.",
+    ),
+    _c(
         "missing-column",
         ERROR,
         "file",
@@ -469,6 +479,18 @@ _CODES = (
         "An amount with one separator followed by three digits (1,500) and no other evidence "
         "in the file is read with a thousands separator (US dollars have two decimals); a "
         "dash or N/A in a number cell is read as empty.",
+    ),
+    _c(
+        "dollar-sign-ambiguous",
+        ERROR,
+        "row",
+        "“{value}”: in this country ({detail}) $ is also the sign of its own currency; write "
+        "US$ or USD if the amount is in US dollars, or convert it to dollars.",
+        "“{value}”: en este país ({detail}) $ es también el signo de su propia moneda; escriba "
+        "US$ o USD si el monto está en dólares, o conviértalo a dólares.",
+        "A $ alone in an amount in US dollars, in a row of a country whose own currency is "
+        "written $ (Argentina, Chile, Colombia, Cuba, Dominican Republic, Guyana, Mexico, "
+        "Trinidad and Tobago, Uruguay): it may be pesos, and is never taken for dollars.",
     ),
     _c(
         "currency-sign",

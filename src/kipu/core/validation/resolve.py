@@ -16,6 +16,11 @@ import polars as pl
 from kipu.core.gazetteer import Location
 from kipu.core.read.fivew import NUM_SUFFIX
 from kipu.core.read.values import (
+    NUMBER_ERRORS,
+    PESO_DOLLAR_COUNTRIES,
+    PESO_SIGN,
+    USD_SIGN,
+    bare_dollar,
     decimal_evidence,
     parse_yes_no,
     read_months,
@@ -300,7 +305,6 @@ def _places(f: pl.DataFrame, r: Resolver) -> pl.DataFrame:
 AMOUNT = "value_usd"
 MAX_NUMBER = 1e12
 NUMBERS = (AMOUNT, *COUNT_COLUMNS)
-_NUMBER_ERRORS = ("invalid-number", "ambiguous-number", "currency-not-usd")
 
 
 def _typed_text(f: pl.DataFrame, name: str) -> list[str]:
@@ -327,8 +331,30 @@ def _numbers(f: pl.DataFrame) -> pl.DataFrame:
         }
         columns += _number_columns(f, name, readings)
     f = f.with_columns(columns)
+    if bare := [t for t in texts[AMOUNT] if bare_dollar(t)]:
+        f = f.with_columns(_peso_sign(bare))
     f = f.with_columns(expr for name in NUMBERS for expr in _judged(name))
     return f.with_columns(expr for name in NUMBERS for expr in _stored(name))
+
+
+def _peso_sign(bare: list[str]) -> list[pl.Expr]:
+    """An amount written with a "$" alone (`bare`: such texts) in a row of a country whose own
+    currency is written "$" is an error, not dollars with a warning: "$ 50.000" of a
+    Colombian partner was stored as 50,000 US dollars (about 12 are meant)."""
+    code = pl.col(f"e_{AMOUNT}")
+    peso = (
+        pl.col(AMOUNT).is_in(bare)
+        & pl.col("r_country").is_in(PESO_DOLLAR_COUNTRIES)
+        & (code == USD_SIGN)
+    ).fill_null(False)
+    return [
+        pl.when(peso).then(pl.lit(PESO_SIGN)).otherwise(code).alias(f"e_{AMOUNT}"),
+        pl.when(peso)
+        .then(pl.col("r_country"))
+        .otherwise(pl.col(f"d_{AMOUNT}"))
+        .alias(f"d_{AMOUNT}"),
+        pl.when(peso).then(None).otherwise(pl.col(f"s_{AMOUNT}")).alias(f"s_{AMOUNT}"),
+    ]
 
 
 def _number_columns(f: pl.DataFrame, name: str, readings: dict) -> list[pl.Expr]:
@@ -395,7 +421,7 @@ def _judged(name: str) -> list[pl.Expr]:
 
 def _stored(name: str) -> list[pl.Expr]:
     value, code, detail = pl.col(f"v_{name}"), pl.col(f"e_{name}"), pl.col(f"d_{name}")
-    failed = code.is_in(list(_NUMBER_ERRORS)).fill_null(False)
+    failed = code.is_in(list(NUMBER_ERRORS)).fill_null(False)
     value = value + 0.0  # -0 (`-0`, `(0)`, a cell of -0.0) is 0: never printed "-0.0"
     if name == AMOUNT:
         return [

@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from kipu.core.read.values import AMBIGUOUS, INVALID, NOT_USD, NOTHING
+from kipu.core.read.values import NOTHING, NUMBER_ERRORS
 from kipu.core.schema import (
     AGE_SEX_GROUPS,
     BENEFICIARY_COLUMNS,
@@ -303,7 +303,7 @@ def cva(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
             # A warned reading (`-` read as nothing, `$0`) is missing too; an error at the
             # cell (`S/ 100`) says enough.
             yes
-            & ~pl.col("e_value_usd").is_in([INVALID, AMBIGUOUS, NOT_USD]).fill_null(False)
+            & ~pl.col("e_value_usd").is_in(list(NUMBER_ERRORS)).fill_null(False)
             & ~value_filled,
             "cva-value-missing",
             "value_usd",
