@@ -14,6 +14,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from kipu.core import admin_levels
 from kipu.core.gazetteer import Location, countries
 from kipu.core.reference import Organisation, ReferenceData
 from kipu.core.schema import (
@@ -39,8 +40,9 @@ _WORDS = {"lists": {"en": "Lists", "es": "Listas"}, "help": {"en": "Help", "es":
 _HELP = {
     "en": {
         "country": "Country of the activity.",
-        "admin1": f"Department (or '{NATIONAL_NAME['en']}' for national activities).",
-        "admin2": "Province, optional; the list follows the admin1.",
+        # {Admin1} / {Admin2}: the level's word in the platform's country (admin_levels).
+        "admin1": f"{{Admin1}} (or '{NATIONAL_NAME['en']}' for national activities).",
+        "admin2": "{Admin2}, optional; the list follows the admin1.",
         "appealing_org": "Your organisation, as registered on the platform.",
         "implementation": "Yes if a partner implements the activity.",
         "implementing_partner": "The implementing partner, only when Implementation is Yes.",
@@ -56,8 +58,8 @@ _HELP = {
     },
     "es": {
         "country": "País de la actividad.",
-        "admin1": f"Departamento (o '{NATIONAL_NAME['es']}' para actividades nacionales).",
-        "admin2": "Provincia, opcional; la lista depende del admin1.",
+        "admin1": f"{{Admin1}} (o '{NATIONAL_NAME['es']}' para actividades nacionales).",
+        "admin2": "{Admin2}, opcional; la lista depende del admin1.",
         "appealing_org": "Su organización, tal como está registrada.",
         "implementation": "Sí si un socio implementa la actividad.",
         "implementing_partner": "El socio implementador, solo si Implementación es Sí.",
@@ -72,6 +74,22 @@ _HELP = {
         "total_monthly": "Todas las personas atendidas este mes, nuevas o no.",
     },
 }
+
+
+def help_texts(lang: str, country: str | None) -> dict[str, str]:
+    """The input help of each column in `lang`, the admin levels in the words of `country`
+    (ISO3; None or "" for several countries: "Admin1 unit")."""
+    words = {}
+    for level in (1, 2):
+        one = admin_levels.words(country, level).singular(lang)
+        words[f"Admin{level}"] = one[0].upper() + one[1:]
+    texts = _HELP.get(lang, _HELP["en"])
+    return {name: text.format(**words) for name, text in texts.items()}
+
+
+def _country(reference: ReferenceData) -> str | None:
+    """The platform's one country, or None for a regional platform."""
+    return reference.countries[0] if len(reference.countries) == 1 else None
 
 
 def write_template(
@@ -90,9 +108,10 @@ def write_template(
         sheet = book.add_worksheet("5W")
         lists = _Lists(book, reference, lang)
         _header(book, sheet, lang)
-        _validations(sheet, lists, rows, lang)
+        texts = help_texts(lang, _country(reference))
+        _validations(sheet, lists, rows, lang, texts)
         _prefill(book, sheet, reference, rows, org=org, month=month, lists=lists)
-        _help_sheet(book, lang)
+        _help_sheet(book, lang, texts)
     finally:
         book.close()
     return out
@@ -205,7 +224,9 @@ class _Lists:
         return f"{self.sheet_name}!${first}$1:${last}${max(len(groups), 1)}"
 
 
-def _validations(sheet: Any, lists: _Lists, rows: int, lang: str) -> None:
+def _validations(
+    sheet: Any, lists: _Lists, rows: int, lang: str, help_text: dict[str, str]
+) -> None:
     last = FIRST_DATA_ROW + rows - 1
     sector_cell = xl_rowcol_to_cell(FIRST_DATA_ROW, _index("sector"), col_abs=True)
     admin1_cell = xl_rowcol_to_cell(FIRST_DATA_ROW, _index("admin1"), col_abs=True)
@@ -219,7 +240,6 @@ def _validations(sheet: Any, lists: _Lists, rows: int, lang: str) -> None:
         "indicator": f"=INDIRECT(VLOOKUP({sector_cell},{lists.sector_table},2,FALSE))",
         "delivery_mechanism": lists.mechanisms,
     }
-    help_text = _HELP.get(lang, _HELP["en"])
     for i, column in enumerate(TEMPLATE_COLUMNS):
         rule: dict[str, Any]
         if column.name in sources:
@@ -267,7 +287,7 @@ def _prefill(
                 sheet.write_string(row, _index(name), value, text if name == "month" else None)
 
 
-def _help_sheet(book: Any, lang: str) -> None:
+def _help_sheet(book: Any, lang: str, help_text: dict[str, str]) -> None:
     sheet = book.add_worksheet(_WORDS["help"]["es" if lang == "es" else "en"])
     bold = book.add_format({"bold": True})
     heads = (
@@ -276,7 +296,6 @@ def _help_sheet(book: Any, lang: str) -> None:
         else ("Column", "HXL tag", "Required", "Help")
     )
     sheet.write_row(0, 0, heads, bold)
-    help_text = _HELP.get(lang, _HELP["en"])
     yes = "Sí" if lang == "es" else "Yes"
     for row, column in enumerate(TEMPLATE_COLUMNS, start=1):
         sheet.write_row(

@@ -214,6 +214,7 @@ def make_report_context(lang: str = "en", **overrides) -> ReportContext:
         platform="GTRM Peru",
         slug="gtrm-peru",
         month="2019-11",
+        country="PER",
         lang=lang,
         synthetic=True,
         highlights_md=text["highlights"],

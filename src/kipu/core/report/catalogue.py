@@ -26,6 +26,7 @@ from datetime import date
 
 import polars as pl
 
+from kipu.core import admin_levels
 from kipu.core.figures import Figures
 from kipu.core.figures.plans import top_sectors
 from kipu.core.phrasing import MONTHS
@@ -193,7 +194,13 @@ def build_catalogue(
 
     _people(catalogue, pick)
     under = top_sectors(plan)
-    _organisations(catalogue, pick, frame, lambda a: [a, *(c for c, t in under.items() if t == a)])
+    _organisations(
+        catalogue,
+        pick,
+        frame,
+        lambda a: [a, *(c for c, t in under.items() if t == a)],
+        reference,
+    )
     _activities(catalogue, frame, period, reference, disclosure_k)
 
     def statistic(series: str) -> float:
@@ -246,11 +253,19 @@ def _people(catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair]) -> 
     )
 
 
+def _levels(reference: ReferenceData) -> tuple[str, str]:
+    """ "department", "province": admin1 and admin2 in the words of the platform's one country
+    (kipu.core.admin_levels); "admin1 unit", "admin2 unit" for several countries."""
+    country = reference.countries[0] if len(reference.countries) == 1 else None
+    return admin_levels.words(country, 1).en, admin_levels.words(country, 2).en
+
+
 def _organisations(
     catalogue: FigureCatalogue,
     pick: Callable[[str | None], _Pair],
     frame: pl.DataFrame,
     sectors_of: Callable[[str], list[str]],
+    reference: ReferenceData,
 ) -> None:
     this_month = pick(None)[1]
 
@@ -272,9 +287,10 @@ def _organisations(
             if area is not None:
                 rows = rows.filter(pl.col("sector").is_in(sectors_of(area)))
             if not rows.is_empty():
+                one, two = _levels(reference)
                 raise ValueError(
-                    "this province's rows count fewer people in a group than public data "
-                    "show by province: they are counted in their department only"
+                    f"this {two}'s rows count fewer people in a group than public data "
+                    f"show by {two}: they are counted in their {one} only"
                 )
         return found
 
@@ -333,9 +349,10 @@ def _activities(
         if admin2 is not None and not rows.filter(small_rows(rows, k)).is_empty():
             # The report is public: "In Tayacaja province, 2 people were reached" named what
             # the open data shows by department only.
+            one, two = _levels(reference)
             raise ValueError(
-                f"a row of this province counts fewer than {k} people in a group: public data "
-                "show it by department only, so the province has no figure of its own"
+                f"a row of this {two} counts fewer than {k} people in a group: public data "
+                f"show it by {one} only, so the {two} has no figure of its own"
             )
         return int(rows[measure].sum() or 0)
 

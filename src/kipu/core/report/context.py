@@ -112,6 +112,8 @@ class ReportContext:
     (default "<platform> 5W"). `proportions_missing` counts the admin1 × sector × population
     type cells of the year's people-reached figures that max-cell split without the plan's
     proportions (`len(Figures.proportions_missing)`); the report says so in one sentence.
+    `country` (ISO3) names the admin levels in the country's words ("provinces and cantons"
+    for Ecuador, `kipu.core.admin_levels`); "" for a regional report: "admin1 units".
     """
 
     platform: str
@@ -143,6 +145,7 @@ class ReportContext:
     source_5w: str = ""
     catalogue: FigureCatalogue = field(default_factory=FigureCatalogue)
     proportions_missing: int = 0
+    country: str = ""
 
     def __post_init__(self) -> None:
         if not MONTH.fullmatch(self.month):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kipu.core import admin_levels
 from kipu.core.phrasing import MONTHS, language
 
 LABELS: dict[str, dict[str, str]] = {
@@ -61,8 +62,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "presence": {"en": "Operational presence", "es": "Presencia operacional"},
     "fig_presence_overall": {
-        "en": "Partners present by department, {month}",
-        "es": "Socios presentes por departamento, {month}",
+        "en": "Partners present by {admin1}, {month}",
+        "es": "Socios presentes por {admin1}, {month}",
     },
     "fig_presence_by_area": {
         "en": "Operational presence by area of intervention, {month}",
@@ -76,17 +77,19 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "No operational presence was reported for {month}.",
         "es": "No se reportó presencia operacional para {month}.",
     },
-    "province_table": {"en": "Partners by province", "es": "Socios por provincia"},
+    "province_table": {"en": "Partners by {admin2}", "es": "Socios por {admin2}"},
     "province_rule": {
-        "en": "Activities with fewer than {k} people in a group are shown by department only, as "
-        "in the open data, so that no one can be singled out: a partner present in a province "
+        "en": "Activities with fewer than {k} people in a group are shown by {admin1} only, as "
+        "in the open data, so that no one can be singled out: a partner present in {a_admin2} "
         "only through such activities is not counted there.",
         "es": "Las actividades con menos de {k} personas en un grupo se muestran solo por "
-        "departamento, como en los datos abiertos, para que nadie pueda ser identificado: un "
-        "socio presente en una provincia solo con tales actividades no se cuenta en ella.",
+        "{admin1}, como en los datos abiertos, para que nadie pueda ser identificado: un "
+        "socio presente en {a_admin2} solo con tales actividades no se cuenta en {it_admin2}.",
     },
-    "department": {"en": "Department", "es": "Departamento"},
-    "province": {"en": "Province", "es": "Provincia"},
+    # The admin levels in the words of the report's country (kipu.core.admin_levels): keys
+    # named after Peru's departments and provinces, words of any country.
+    "department": {"en": "{Admin1}", "es": "{Admin1}"},
+    "province": {"en": "{Admin2}", "es": "{Admin2}"},
     "coordination": {"en": "Coordination", "es": "Coordinación"},
     "coordination_summary": {
         "en": "A total of {orgs}, members of {platform}, reported their activities for {month}. "
@@ -108,8 +111,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # singular|plural, after a number
     "n_organisations": {"en": "organisation|organisations", "es": "organización|organizaciones"},
-    "n_departments": {"en": "department|departments", "es": "departamento|departamentos"},
-    "n_provinces": {"en": "province|provinces", "es": "provincia|provincias"},
+    "n_departments": {"en": "{admin1}|{admin1s}", "es": "{admin1}|{admin1s}"},
+    "n_provinces": {"en": "{admin2}|{admin2s}", "es": "{admin2}|{admin2s}"},
     "n_combinations": {"en": "combination|combinations", "es": "combinación|combinaciones"},
     "new_members": {"en": "New members ({n})", "es": "Nuevos miembros ({n})"},
     "no_new_members": {
@@ -186,14 +189,51 @@ SHORT_MONTHS = {
 }
 
 
-def label(key: str, lang: str, **values: object) -> str:
+def level_values(country: str | None, lang: str) -> dict[str, str]:
+    """The admin-level words the labels name, in the words of `country` (ISO3; None or ""
+    for a regional report: the generic "admin1 unit"): {admin1} "province", {admin1s}
+    "provinces", {Admin1} "Province" (a heading), {a_admin2} "a canton" / "un cantón",
+    {it_admin2} "there" / "en él" ("ella" after a feminine noun), and the same of admin2."""
+    lang = language(lang)
+    values: dict[str, str] = {}
+    for level in (1, 2):
+        found = admin_levels.words(country, level)
+        one, many = found.singular(lang), found.plural(lang)
+        if lang == "es":
+            article, it = ("una", "ella") if found.gender == "f" else ("un", "él")
+        else:
+            article, it = ("an" if one[0] in "aeiou" else "a"), "there"
+        values |= {
+            f"admin{level}": one,
+            f"admin{level}s": many,
+            f"Admin{level}": one[0].upper() + one[1:],
+            f"a_admin{level}": f"{article} {one}",
+            f"it_admin{level}": it,
+        }
+    return values
+
+
+def label(key: str, lang: str, *, country: str | None = None, **values: object) -> str:
+    """The label `key` in `lang`, its admin levels in the words of `country` (ISO3; None for
+    a regional report or an unknown country: "admin1 unit")."""
     text = LABELS[key][language(lang)]
-    return text.format(**values) if values else text
+    levels = level_values(country, lang)
+    if not values and not any(f"{{{name}}}" in text for name in levels):
+        return text
+    if not values:  # the admin levels only: other fields are left as they are
+        return text.format_map(_Keep(levels))
+    return text.format(**{**levels, **values})
 
 
-def counted(key: str, count: int, text: str, lang: str) -> str:
-    """ "1 province" / "17 provinces": `text` is the phrased count."""
-    one, many = LABELS[key][language(lang)].split("|")
+class _Keep(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return f"{{{key}}}"
+
+
+def counted(key: str, count: int, text: str, lang: str, country: str | None = None) -> str:
+    """ "1 province" / "17 provinces": `text` is the phrased count; admin levels in the
+    words of `country` (see `label`)."""
+    one, many = label(key, lang, country=country).split("|")
     return f"{text} {one if count == 1 else many}"
 
 

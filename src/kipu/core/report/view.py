@@ -7,7 +7,7 @@ same in every format; each phrased number is also recorded, by name, for figures
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kipu.core import phrasing
@@ -75,9 +75,10 @@ class ReportView:
     figures: dict[str, FigureView] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # "missing part" messages by section
     recorded: dict[str, dict[str, Any]] = field(default_factory=dict)
+    country: str = ""  # ISO3 of the admin levels' words; "" for a regional report
 
     def label(self, key: str, **values: object) -> str:
-        return label(key, self.lang, **values)
+        return label(key, self.lang, country=self.country, **values)
 
     def figure(self, key: str) -> FigureView | None:
         return self.figures.get(key)
@@ -117,6 +118,7 @@ class _Builder:
             period=context.month_words,
             banner=label("synthetic", self.lang) if context.synthetic else None,
             logo=(logo[0], logo[1]) if logo and logo[0] else None,
+            country=context.country,
         )
 
     def record(self, name: str, value: int | float, text: str) -> str:
@@ -163,7 +165,7 @@ class _Builder:
             self.view.figures[key] = FigureView(
                 key=key,
                 number=number,
-                caption=label(caption, self.lang, **values),
+                caption=self.view.label(caption, **values),
                 prefix=f"{label('figure', self.lang)} {number}",
                 svg=asset.svg,
                 png=asset.png,
@@ -184,6 +186,15 @@ class _Builder:
 
     def phrase(self, figure: KeyFigure) -> str:
         rules = self.ctx.rules
+        if figure.name != "reached":
+            # An official statistic phrased "above" or "some" keeps its word when its value
+            # is round: a file holds the figure as published, rounded ("Above 862,000" loaded
+            # as 862000 read "862,000"); only the 5W's own count is known exactly.
+            rules = replace(rules, exact="keep")
+        if figure.value < 0 and figure.phrasing in ("above", "some"):
+            # A negative statistic is a net flow (net_entries): "Above" of it means nothing,
+            # and the report and the dashboard stopped on it.
+            return phrasing.capfirst(phrasing.net_flow(figure.value, self.lang, rules))
         if figure.phrasing == "above":
             return phrasing.above(figure.value, self.lang, rules)
         if figure.phrasing == "some":
@@ -233,7 +244,7 @@ class _Builder:
             )
         if self.ctx.province_rule:
             k = phrasing.number(self.ctx.province_rule, self.lang)
-            self.view.notes["province_table"] = label("province_rule", self.lang, k=k)
+            self.view.notes["province_table"] = self.view.label("province_rule", k=k)
         if not rows and not any(self.ctx.presence.values()):
             self.view.notes["presence"] = label("no_presence", self.lang, month=self.view.period)
         elif self.ctx.boundaries is None:
@@ -279,7 +290,7 @@ class _Builder:
         for key, (field_name, unit) in counts.items():
             value = getattr(co, field_name)
             text = self.number(f"coordination/{field_name}", value)
-            phrased[key] = counted(unit, value, text, lang)
+            phrased[key] = counted(unit, value, text, lang, self.ctx.country)
         one = co.organisations_reporting == 1  # "1 organisation, a member of …, reported"
         return label(
             "coordination_summary_one" if one else "coordination_summary",

@@ -12,17 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kipu.core import admin_levels
 from kipu.core.gazetteer import Gazetteer, Location
 
-# What each level of a country's units is called: English singular and plural, Spanish
-# singular and plural, Spanish gender. Other countries get "admin2 unit" / "unidad admin2".
-LEVEL_WORDS: dict[str, dict[int, tuple[str, str, str, str, str]]] = {
-    "PER": {
-        1: ("department", "departments", "departamento", "departamentos", "m"),
-        2: ("province", "provinces", "provincia", "provincias", "f"),
-        3: ("district", "districts", "distrito", "distritos", "m"),
-    },
-}
+# What each level of a country's units is called (kipu.core.admin_levels); other countries
+# get "admin2 unit" / "unidad admin2".
+LEVEL_WORDS = admin_levels.LEVEL_WORDS
 COLUMNS = {1: "Admin1", 2: "Admin2"}
 
 
@@ -36,20 +31,15 @@ class Misplaced:
     suggestion: str | None
 
 
-def _words(country: str, level: int) -> tuple[str, str, str, str, str]:
-    return LEVEL_WORDS.get(country, {}).get(level) or (
-        f"admin{level} unit",
-        f"admin{level} units",
-        f"unidad admin{level}",
-        f"unidades admin{level}",
-        "f",
-    )
+def _words(country: str, level: int) -> admin_levels.Words:
+    return admin_levels.words(country, level)
 
 
 def _kind(country: str, level: int, lang: str, *, code: bool = True) -> str:
     """ "a district (admin3)" / "un distrito (admin3)"; without the code: "a district"."""
     en, _, es, _, gender = _words(country, level)
-    suffix = f" (admin{level})" if code else ""
+    # The generic words already say the level: "an admin2 unit", not "… unit (admin2)".
+    suffix = f" (admin{level})" if code and admin_levels.known(country, level) else ""
     if lang == "es":
         return f"{'una' if gender == 'f' else 'un'} {es}{suffix}"
     return f"{'an' if en[0] in 'aeiou' else 'a'} {en}{suffix}"
@@ -129,9 +119,10 @@ def _explain(
     country = unit.country
     if unit.level < wanted:  # a department written as a province
         kind, wanted_kind = _kind(country, 1, lang), _kind(country, wanted, lang, code=False)
-        en_plural, es_plural = _words(country, wanted)[1], _words(country, wanted)[3]
+        _, en_plural, _, es_plural, gender = _words(country, wanted)
         if lang == "es":
-            text = f"{kind}, no {wanted_kind}; {column} pide una de sus {es_plural}, o nada"
+            one = "una" if gender == "f" else "uno"  # "uno de sus cantones"
+            text = f"{kind}, no {wanted_kind}; {column} pide {one} de sus {es_plural}, o nada"
         else:
             text = f"{kind}, not {wanted_kind}; {column} wants one of its {en_plural}, or nothing"
         return Misplaced(text, None)

@@ -151,6 +151,7 @@ def report_context(
         map_inset=INSETS.get(platform.country, ()),
         catalogue=catalogue,
         proportions_missing=year.proportions_missing.height,
+        country=platform.country,
     )
 
 
@@ -199,7 +200,8 @@ def _key_figures(
             figures.append(
                 KeyFigure(
                     item["series"],
-                    int(value),
+                    # As loaded: int() cut a rate of 4.75 to 4.
+                    int(value) if value == int(value) else value,
                     _label(item, lang, item["series"]),
                     item.get("phrasing", "above"),
                     source,

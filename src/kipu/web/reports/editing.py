@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kipu.core import admin_levels
 from kipu.core.report.narrative import FigureCatalogue
 from kipu.web.plans.queries import plan_value
 from kipu.web.platforms.models import Platform
@@ -24,8 +26,9 @@ FIGURE_HELP: dict[str, tuple[Promise, Promise]] = {
     "reached_month": (_("New people reached in the month."), _("people")),
     "partners": (_("Organisations that reported activities in the month."), _("organisations")),
     "organisations_reporting": (_("Organisations that reported in the month."), _("organisations")),
-    "departments": (_("Admin1 units (departments) covered in the month."), _("departments")),
-    "provinces": (_("Admin2 units (provinces) covered in the month."), _("provinces")),
+    # departments, provinces: in the platform's country's words (`_level_help`)
+    "departments": (_("Admin1 units covered in the month."), _("admin1 units")),
+    "provinces": (_("Admin2 units covered in the month."), _("admin2 units")),
     "indicator": (
         _("Sum of one column of an indicator in the month."),
         _("the indicator's unit"),
@@ -41,8 +44,8 @@ FIGURE_HELP: dict[str, tuple[Promise, Promise]] = {
 }
 PARAMETER_LABELS: dict[str, Promise] = {
     "area": _("Area or sector"),
-    "admin1": _("Admin1 (department)"),
-    "admin2": _("Admin2 (province)"),
+    "admin1": _("Admin1"),  # "Admin1 (department)" in Peru: `_level_help`
+    "admin2": _("Admin2"),
     "population": _("Population group"),
     "month": _("Month"),
     "kind": _("Kind of partner"),
@@ -113,17 +116,45 @@ def editor_sections(platform: Platform, month: str, lang: str, ui_lang: str) -> 
     return sections
 
 
+LEVEL_FIGURES = {"departments": 1, "provinces": 2}
+
+
+def _level_help(country: str, lang: str) -> dict[str, tuple[str, str]]:
+    """Help and unit of the admin-level figures, and the labels of the admin arguments, in the
+    words of the platform's country ("Admin2 units (cantons) covered in the month." for
+    Ecuador); none for a level without words of its own (a regional platform): the generic
+    help stands."""
+    found: dict[str, tuple[str, str]] = {}
+    for name, level in LEVEL_FIGURES.items():
+        if admin_levels.known(country, level):
+            words = admin_levels.words(country, level)
+            text = gettext("Admin%(level)s units (%(units)s) covered in the month.") % {
+                "level": level,
+                "units": words.plural(lang),
+            }
+            found[name] = (text, words.plural(lang))
+            label = gettext("Admin%(level)s (%(unit)s)") % {
+                "level": level,
+                "unit": words.singular(lang),
+            }
+            found[f"admin{level}"] = (label, "")
+    return found
+
+
 def picker_data(
     catalogue: FigureCatalogue, platform: Platform, month: str, ui_lang: str
 ) -> dict[str, Any]:
     """The figure picker's data (kipu.core.report.narrative.FigureCatalogue.picker) with help,
     units and argument names in the interface language; indicators carry their unit."""
     data = catalogue.picker(ui_lang)
+    levels = _level_help(platform.country, ui_lang)
     for figure in data["figures"]:
         help_text, unit = FIGURE_HELP.get(figure["name"], (figure["doc"], ""))
+        help_text, unit = levels.get(figure["name"], (help_text, unit))
         figure["doc"], figure["unit"] = str(help_text), str(unit)
     for parameter, argument in data["arguments"].items():
-        argument["label"] = str(PARAMETER_LABELS.get(parameter, parameter))
+        label = levels.get(parameter, (PARAMETER_LABELS.get(parameter, parameter), ""))[0]
+        argument["label"] = str(label)
     indicators = data["arguments"].get("code")
     if indicators:
         plan = plan_value(platform, int(month[:4]))

@@ -428,9 +428,14 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
         rows = rows.filter(pl.col("country") == board.filters.country)
     if board.measure:
         rows = rows.filter(pl.col("sector_code") == board.measure)
+    # A plan without people in need for a sector reads "–", not 0 (a sum of none is 0).
+    in_need = pl.col("people_in_need")
     sums = (
         rows.group_by("sector_code")
-        .agg(pl.col("reached", "people_targeted", "people_in_need").sum())
+        .agg(
+            pl.col("reached", "people_targeted").sum(),
+            pl.when(in_need.is_not_null().any()).then(in_need.sum()),
+        )
         .iter_rows(named=True)
     )
     found = {r["sector_code"]: r for r in sums}
@@ -442,7 +447,7 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
             "sector": names.get(code, code) if code else None,
             "reached": int(found[code]["reached"] or 0),
             "targeted": int(found[code]["people_targeted"] or 0),
-            "in_need": int(found[code]["people_in_need"] or 0),
+            "in_need": _whole(found[code]["people_in_need"]),
             "pct_targeted": _percent(found[code]["reached"], found[code]["people_targeted"]),
             "pct_need": _percent(found[code]["reached"], found[code]["people_in_need"]),
             "pct_targeted_text": _percent_text(
@@ -452,6 +457,10 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
         for code in order
         if code in found
     ]
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def _percent(part: int | None, whole: int | None) -> float | None:

@@ -20,6 +20,7 @@ from kipu.core.report.labels import month_words
 from kipu.core.text import normalise
 from kipu.core.write import neutralise
 from kipu.web.site.dashboard import Dashboard
+from kipu.web.site.levels import level_labels
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,7 +56,7 @@ def filter_values(board: Dashboard) -> list[tuple[str, str]]:
         place = reference.gazetteer.get(filters.admin1)
         national = bool(place and place.national)
         name = _("Country level") if national else (place.name if place else filters.admin1)
-        found.append((_("Department"), name))
+        found.append((level_labels(board.platform.country, board.lang)["admin1"], name))
     if filters.organisation:
         names = {o.key: o.acronym or o.name for o in reference.organisations}
         found.append((_("Organisation"), names.get(filters.organisation, filters.organisation)))

@@ -14,19 +14,17 @@ from kipu.core.text import normalise
 from kipu.web.site import dashboard as board_data
 from kipu.web.site import downloads, graphics, mapsvg, official
 from kipu.web.site.dashboard import Dashboard
+from kipu.web.site.levels import level_labels
 from kipu.web.site.tables import TABLES, group_label
 
 NUMBER_LABELS = {
     "people_reached": gettext_lazy("People reached (without double counting)"),
     "partners": gettext_lazy("Organisations reporting"),
-    "admin1_covered": gettext_lazy("Departments covered"),
-    "admin2_covered": gettext_lazy("Provinces covered"),
-}
+}  # admin1_covered, admin2_covered: in the country's words (levels.level_labels)
 FILTER_NAMES = {
     "from": gettext_lazy("From"),
     "to": gettext_lazy("To"),
     "sector": gettext_lazy("Sector or area"),
-    "admin1": gettext_lazy("Department"),
     "org": gettext_lazy("Organisation"),
     "country": gettext_lazy("Country"),
 }
@@ -62,9 +60,15 @@ def notices(board: Dashboard) -> list[str]:
                 "“%(value)s” is not a known value of “%(name)s” on this platform: "
                 "nothing matches it."
             )
-            % {"value": value, "name": FILTER_NAMES[name]}
+            % {"value": value, "name": _filter_name(board, name)}
         )
     return found
+
+
+def _filter_name(board: Dashboard, name: str) -> str:
+    if name == "admin1":
+        return level_labels(board.platform.country, board.lang)["admin1"]
+    return str(FILTER_NAMES[name])
 
 
 def _map(board: Dashboard) -> dict[str, Any]:
@@ -92,6 +96,7 @@ def panel_context(board: Dashboard) -> dict[str, Any]:
     period = board.period
     breakdown = board_data.breakdown(board)
     titles = {"population": _("By population type"), "age_sex": _("By age and sex")}
+    levels = level_labels(board.platform.country, board.lang)
     return {
         "board": board,
         "filters": board.filters,
@@ -100,7 +105,8 @@ def panel_context(board: Dashboard) -> dict[str, Any]:
         "period_words": downloads.period_words(period, board.lang),
         "notices": notices(board),
         "numbers": [
-            (name, NUMBER_LABELS[name], value) for name, value in board_data.key_numbers(board)
+            (name, levels.get(name) or NUMBER_LABELS[name], value)
+            for name, value in board_data.key_numbers(board)
         ],
         "key_figures": official.key_figures(board.platform, period[1], board.lang)
         if period[1]
@@ -130,6 +136,7 @@ def panel_context(board: Dashboard) -> dict[str, Any]:
         "synthetic_note": downloads.synthetic_note() if board.platform.synthetic else "",
         "source": downloads.source_text(board),
         "base": f"/dashboard/{board.platform.slug}/",
+        "levels": levels,
         **_map(board),
     }
 

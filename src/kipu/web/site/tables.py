@@ -6,22 +6,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kipu.web.api.opendata import POPULATION_LABELS
 from kipu.web.site import dashboard as board_data
 from kipu.web.site.dashboard import Dashboard
+from kipu.web.site.levels import level_labels
 
 Rows = list[list[object]]
 
 
 @dataclass(frozen=True)
 class Table:
-    title: object  # a lazy translation
+    title: object  # a lazy translation, or the board's title (its admin level's words)
     filename: str  # the name part of the file name (kipu.web.site.downloads.filename)
-    columns: Callable[[], list[str]]
+    columns: Callable[[Dashboard], list[str]]
     rows: Callable[[Dashboard], Rows]
+
+    def heading(self, board: Dashboard) -> str:
+        if callable(self.title) and not isinstance(self.title, Promise):
+            return str(self.title(board))
+        return str(self.title)
+
+
+def _levels(board: Dashboard) -> dict[str, str]:
+    return level_labels(board.platform.country, board.lang)
 
 
 def group_label(name: str, lang: str) -> str:
@@ -88,19 +99,19 @@ TABLES: dict[str, Table] = {
     "sectors": Table(
         gettext_lazy("People reached by sector or area"),
         "reached-by-sector",
-        lambda: [_("Code"), _("Sector or area"), _("People reached"), _("Partners")],
+        lambda board: [_("Code"), _("Sector or area"), _("People reached"), _("Partners")],
         _sectors,
     ),
     "admin1": Table(
-        gettext_lazy("People reached by department"),
+        lambda board: _levels(board)["reached_by_admin1"],
         "reached-by-department",
-        lambda: [_("P-code"), _("Department"), _("People reached"), _("Partners")],
+        lambda board: [_("P-code"), _levels(board)["admin1"], _("People reached"), _("Partners")],
         _admin1,
     ),
     "targets": Table(
         gettext_lazy("People reached against targets"),
         "reached-against-targets",
-        lambda: [
+        lambda board: [
             _("Code"),
             _("Sector or area"),
             _("People reached"),
@@ -114,7 +125,7 @@ TABLES: dict[str, Table] = {
     "breakdown": Table(
         gettext_lazy("People reached by population type, age and sex"),
         "reached-by-group",
-        lambda: [_("Breakdown"), _("Group"), _("People reached")],
+        lambda board: [_("Breakdown"), _("Group"), _("People reached")],
         _breakdown,
     ),
 }

@@ -156,11 +156,11 @@ def table_file(request: HttpRequest, platform: str, name: str, ext: str) -> Http
     if table is None:
         raise Http404("no such table")
     board = _board(request)
-    head = downloads.notes(board, str(table.title))
+    head = downloads.notes(board, table.heading(board))
     write = downloads.csv_bytes if ext == "csv" else downloads.xlsx_bytes
     content_type = "text/csv; charset=utf-8" if ext == "csv" else downloads.XLSX_TYPE
     response = HttpResponse(
-        write(head, table.columns(), table.rows(board)), content_type=content_type
+        write(head, table.columns(board), table.rows(board)), content_type=content_type
     )
     response["Content-Disposition"] = (
         f'attachment; filename="{downloads.filename(board, table.filename, ext)}"'
