@@ -169,6 +169,19 @@ def test_figures_with_and_without_accepted_issues(store) -> None:  # noqa: ANN00
     every = platform_figures(store, date_from="2019-02", date_to="2019-02", with_issues=True)
     assert every.reached() > clean.reached()
     assert platform_figures(store, countries=["COL"]).reached() == 0
+    # The figures say what they leave out (they said nothing: "no data" over such rows).
+    stored = activity_frame(store, with_issues=True)
+    february = stored.filter(pl.col("month") == "2019-02")
+    left_out = (
+        february.height
+        - activity_frame(store, with_issues=False).filter(pl.col("month") == "2019-02").height
+    )
+    assert left_out > 0
+    rows = "row" if left_out == 1 else "rows"
+    assert f"{left_out} stored {rows} with accepted errors not counted" in clean.notes
+    assert not any("accepted errors" in note for note in every.notes)
+    empty = platform_figures(store, date_from="2019-05", date_to="2019-05")
+    assert not any("accepted errors" in note for note in empty.notes)
 
 
 def test_month_publication_changes_the_version_and_the_dashboard(store, client) -> None:  # noqa: ANN001

@@ -93,7 +93,26 @@ def platform_figures(
         disclosure_k=disclosure_k,
         roll_up_subsectors=roll_up_subsectors,
     )
-    return compute_figures(frame, reference, options)
+    figures = compute_figures(frame, reference, options)
+    if not with_issues and every.height > clean.height:
+        _say_left_out(figures, every, countries)
+    return figures
+
+
+def _say_left_out(figures: Figures, every: pl.DataFrame, countries: list[str] | None) -> None:
+    """A note of the rows stored with accepted errors in the figures' period, which they do
+    not count: the figures said nothing of them ("no data" over two such rows)."""
+    start, end = figures.date_from, figures.date_to
+    conditions = [
+        ~pl.col("clean"),
+        pl.col("month") >= start if start else None,
+        pl.col("month") <= end if end else None,
+        pl.col("country").is_in(countries) if countries is not None else None,
+    ]
+    left_out = every.filter(*(c for c in conditions if c is not None)).height
+    if left_out:
+        rows = "row" if left_out == 1 else "rows"
+        figures.notes.append(f"{left_out} stored {rows} with accepted errors not counted")
 
 
 def _last_month(frame: pl.DataFrame, until: str | None) -> str | None:
