@@ -77,6 +77,10 @@ def test_targets_that_give_nothing_are_refused_and_change_nothing(
     refused = kipu("plan", "load", str(plan), "--year", "2019", "--targets", str(targets))
     assert refused.exit_code != 0 and expected in refused.output, refused.output
     assert _targets(platform) == {"PE15": (None, 150000, None)}
+    # A list without targets keeps them, and says so ("0 targets" read as none left).
+    done = kipu("plan", "load", str(plan), "--year", "2019")
+    assert "targets kept as stored" in done.output, done.output
+    assert _targets(platform) == {"PE15": (None, 150000, None)}
 
 
 def test_spanish_sheet_names_are_read_and_other_sheets_said(kipu, platform, tmp_path: Path) -> None:  # noqa: ANN001
@@ -152,6 +156,11 @@ def test_a_list_naming_its_sectors_in_spanish_finds_the_stored_sectors(
         ("PRO", "Protection", "Protección")
     ]
     assert Indicator.objects.get(plan__platform=platform, code="PRO-01").sector.code == "PRO"
+    assert sectors.get().name_es == "Protección"
+    upper = tmp_path / "upper.csv"  # a Spanish name found the sector: its names stay
+    upper.write_text(spanish.read_text().replace("Protección", "PROTECCIÓN"), encoding="utf-8")
+    assert kipu("plan", "load", str(upper), "--year", "2019").exit_code == 0
+    assert (sectors.get().name_en, sectors.get().name_es) == ("Protection", "Protección")
     english = tmp_path / "en.csv"
     english.write_text("sector,indicator,code,type\nProtection,People oriented,PRO-01,PiN\n")
     assert kipu("plan", "load", str(english), "--year", "2019").exit_code == 0

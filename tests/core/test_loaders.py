@@ -460,3 +460,43 @@ def test_a_date_cell_is_read_whole(tmp_path: Path, text: str) -> None:
     for written in ("2019-11-30", "2019-11-30 00:00:00", "2019-11-30T10:30"):
         file.write_text(f"series,period_start,value\nentries,{written},21292\n")
         assert str(load_statistics(file).records[0].period_start) == "2019-11-30"
+
+
+def test_a_targets_column_named_by_the_countrys_admin1_word(tmp_path: Path) -> None:
+    """Before, Ecuador's "Provincia" column was not read (only warned) and its targets were
+    stored as whole-country ones."""
+    from kipu.core.gazetteer import Location
+
+    places = Gazetteer(
+        [
+            Location("EC", 0, "ECU", "Ecuador", "ECU", iso="EC"),
+            Location("EC17", 1, "17", "Pichincha", "ECU", "EC"),
+            Location("EC09", 1, "09", "Guayas", "ECU", "EC"),
+        ]
+    )
+    plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Consultations,H1,PiN\n")
+    targets = write(tmp_path / "t.csv", "Sector,Provincia,Meta\nHealth,Pichincha,50000\n")
+    loaded = load_plan(plan, places, "ECU", targets)
+    assert loaded.ok and not loaded.warnings, (loaded.errors, loaded.warnings)
+    assert [(t.admin1, t.people_targeted) for t in loaded.records[0].targets] == [("EC17", 50000)]
+
+
+def test_targets_given_twice_are_refused(tmp_path: Path, peru: Gazetteer) -> None:
+    """Before, a workbook's "Metas" sheet was left out when --targets was given, and of two
+    targets sheets ("Metas", "Objetivos") the second."""
+    book = Workbook()
+    book.active.title = "Indicadores"
+    book.active.append(["sector", "indicator", "code", "type"])
+    book.active.append(["Health", "Consultations", "H1", "PiN"])
+    for title in ("Metas", "Objetivos"):
+        sheet = book.create_sheet(title)
+        sheet.append(["sector", "admin1", "people_targeted"])
+        sheet.append(["Health", "Lima", 100])
+    book.save(tmp_path / "plan.xlsx")
+    loaded = load_plan(tmp_path / "plan.xlsx", peru, "PER")
+    assert "sheets 'Metas' and 'Objetivos' are both the plan's targets" in str(loaded.errors)
+    del book["Objetivos"]
+    book.save(tmp_path / "plan.xlsx")
+    other = write(tmp_path / "t.csv", "sector,admin1,people_targeted\nHealth,Tumbes,5\n")
+    loaded = load_plan(tmp_path / "plan.xlsx", peru, "PER", other)
+    assert "a sheet 'Metas' and --targets is given" in str(loaded.errors)

@@ -190,9 +190,11 @@ def plan_load(
     platform = current_platform(platform_slug)
     options = {"year": year, "name": name, "classification": classification}
     done = _load("plan", platform, file, targets_file=targets_file, **options)
+    # A file without targets keeps the stored ones: "0 targets" read as none left.
+    targets = f"{done['targets']} targets" if done["targets"] else "targets kept as stored"
     click.echo(
         f"Plan {done['name']!r}: {done['sectors']} sectors, {done['indicators']} "
-        f"indicators, {done['targets']} targets."
+        f"indicators, {targets}."
     )
     _warn(done)  # what was kept or changed on the way: printed nowhere before
 

@@ -162,6 +162,24 @@ def test_a_copy_of_the_header_without_rows_is_no_issue(tmp_path: Path, reading) 
     assert codes(result) == [] and result.report.rows_read == 2
 
 
+def test_an_empty_template_sheet_before_the_rows_is_no_issue(tmp_path: Path, reading) -> None:
+    """Before, an empty "Plantilla" sheet before the partner's "Datos" was read, and the file
+    refused with several-5w-sheets, telling the partner to copy the rows into the empty one."""
+    book = _book()
+    _fivew(book, "Plantilla", 0)
+    _fivew(book, "Datos", 3)
+    path = tmp_path / "template_then_rows.xlsx"
+    book.save(path)
+    result = validate_file(path, REFERENCE, today=TODAY)
+    assert codes(result) == [] and result.report.rows_read == 3
+    assert result.report.sheet == "Datos"
+    _fivew(book, "Más datos", 1)  # two sheets of rows after it: refused, naming both
+    book.save(path)
+    with pytest.raises(SeveralFiveWSheets) as raised:
+        read_5w(path)
+    assert raised.value.others == [("Datos", False, 3), ("Más datos", False, 1)]
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_template_filled_validates_cleanly(tmp_path: Path, lang: str) -> None:
     path = write_template(

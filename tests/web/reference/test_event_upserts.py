@@ -73,3 +73,44 @@ def test_imports_say_the_columns_they_do_not_read(
     assert result.ok, result.errors
     (warning,) = result.summary["warnings"]
     assert "not read" in warning and ("'Lugar exacto'" in warning or "'Observaciones'" in warning)
+
+
+def test_a_file_without_a_column_keeps_what_is_stored(platform: Platform, tmp_path: Path) -> None:
+    """Before, a file of dates, titles and attendance meant to correct one figure reset the
+    stored event's type, Spanish title, place and organisations; and a statistic reloaded
+    without its note and source columns erased them (the report lost its footnote)."""
+    Event.objects.create(
+        platform=platform,
+        date=DAY,
+        title_en="GBV workshop",
+        title_es="Taller VBG",
+        type="workshop",
+        attendance=30,
+        description="Case management",
+    )
+    events = tmp_path / "events.csv"
+    events.write_text("date,title,attendance\n2019-05-03,GBV workshop,32\n", encoding="utf-8")
+    assert import_reference("events", platform, events, "cli:im").ok
+    event = Event.objects.get(platform=platform)
+    assert (event.type, event.title_es, event.attendance, event.description) == (
+        "workshop",
+        "Taller VBG",
+        32,
+        "Case management",
+    )
+    events.write_text("date,title,type,description\n2019-05-03,GBV workshop,,\n")
+    assert import_reference("events", platform, events, "cli:im").ok
+    event = Event.objects.get(platform=platform)
+    assert (event.type, event.description, event.attendance) == ("meeting", "", 32)
+
+    from kipu.web.stats.models import Observation
+
+    stats = tmp_path / "stats.csv"
+    stats.write_text(
+        "series,period_start,value,note,source\nstock,2019-11-30,862000,n,Migraciones\n"
+    )
+    assert import_reference("statistics", platform, stats, "cli:im").ok
+    stats.write_text("series,period_start,value\nstock,2019-11-30,862377\n")
+    assert import_reference("statistics", platform, stats, "cli:im").ok
+    observation = Observation.objects.get(series__platform=platform)
+    assert (observation.value, observation.note, observation.source) == (862377, "n", "Migraciones")

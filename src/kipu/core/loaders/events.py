@@ -72,6 +72,11 @@ class EventRecord:
     organisations: list[str] = field(default_factory=list)  # organisation keys
     admin1: str = ""  # P-code
     description: str = ""
+    # The fields the file has a column for: a stored event keeps the others (a file of
+    # dates, titles and attendance reset its type, Spanish title, place and organisations).
+    given: frozenset[str] = frozenset(
+        ("title_es", "type", "attendance", "organisations", "admin1", "description")
+    )
 
 
 def load_events(
@@ -193,4 +198,5 @@ def _event(
         keys,
         unit.pcode if unit and not unit.national else "",
         columns.value(record, "description"),
+        frozenset(columns.found),
     )

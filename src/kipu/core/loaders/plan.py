@@ -28,7 +28,7 @@ from kipu.core.loaders.proportions import (
     ProportionRecord,
     read_proportions,
 )
-from kipu.core.loaders.targets import TARGET_COLUMNS, TargetRecord, read_targets
+from kipu.core.loaders.targets import TargetRecord, read_targets, targets_columns
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.reference import INDICATOR_TYPES
 from kipu.core.schema import term_key
@@ -136,7 +136,10 @@ def load_plan(
     if wanted["sectors"]:
         _read_sectors(path, wanted["sectors"], content, result)
     _read_indicators(path, wanted["indicators"], content, result)
-    if targets_path or wanted["targets"]:
+    if targets_path and wanted["targets"]:  # the sheet was left out without a word
+        message = f"the plan has a sheet {wanted['targets']!r} and --targets is given: give one"
+        result.errors.append(LoadError(Path(path).name, None, None, message))
+    elif targets_path or wanted["targets"]:
         _read_targets(
             targets_path or path,
             None if targets_path else wanted["targets"],
@@ -165,7 +168,12 @@ def _sheets(path: Path, result: Loaded[PlanContent]) -> dict[str, str | None]:
         return wanted
     for part, variants in SHEETS.items():
         keys = {normalise(v) for v in variants}
-        wanted[part] = next((name for name in names if normalise(name) in keys), None)
+        found = [name for name in names if normalise(name) in keys]
+        wanted[part] = found[0] if found else None
+        if len(found) > 1:  # "Metas" and "Objetivos": the second was left out
+            listed = " and ".join(repr(name) for name in found)
+            message = f"sheets {listed} are both the plan's {part}: keep one"
+            result.errors.append(LoadError(path.name, None, None, message))
     read = set(wanted.values()) if wanted["indicators"] else {*wanted.values(), names[0]}
     unread = [name for name in names if name not in read]
     if names and unread:
@@ -396,8 +404,11 @@ def _read_targets(
     places: ProportionPlaces,
     result: Loaded[PlanContent],
 ) -> None:
-    """The targets table (`kipu.core.loaders.targets.read_targets`) of the plan's sectors."""
-    columns = _table_columns(path, sheet, TARGET_COLUMNS, ("sector",), result)
+    """The targets table (`kipu.core.loaders.targets.read_targets`) of the plan's sectors;
+    admin1 is also found by its countries' word for it ("Provincia" in Ecuador: read as
+    nothing, its targets were stored as whole-country ones)."""
+    accepted = targets_columns(places.countries)
+    columns = _table_columns(path, sheet, accepted, ("sector",), result)
     if columns is not None:
         found = read_targets(columns, lambda text: _find_sector(content, text), places)
         content.targets.extend(found.records)

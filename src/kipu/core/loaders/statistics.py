@@ -83,6 +83,9 @@ class ObservationRecord:
     name_es: str = ""
     unit: str = ""
     url: str = ""
+    # The columns the file has: a stored observation keeps its note and source when the file
+    # has no such column (a corrected value erased the report's footnote).
+    given: frozenset[str] = frozenset(("note", "source"))
 
 
 def load_statistics(path: Path | str) -> Loaded[ObservationRecord]:
@@ -158,4 +161,5 @@ def _observation(
         name_es=columns.value(record, "name_es") or names[1],
         unit=columns.value(record, "unit"),
         url=columns.value(record, "url"),
+        given=frozenset(columns.found),
     )

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from kipu.core.admin_levels import known, words
 from kipu.core.loaders import Columns, Loaded, LoadError, reference_number
 from kipu.core.loaders.proportions import ProportionPlaces
 
@@ -31,6 +32,12 @@ TARGET_COLUMNS = {
     "budget_usd": ("budget", "budget (usd)", "presupuesto", "presupuesto (usd)", "requerimiento"),
 }  # fmt: skip
 TARGET_VALUES = ("people_in_need", "people_targeted", "budget_usd")
+
+
+def targets_columns(countries: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """`TARGET_COLUMNS`, admin1 also by its name in `countries` (ISO3, `admin_levels`)."""
+    local = [w for c in countries if known(c, 1) for w in words(c, 1)[:4]]
+    return {**TARGET_COLUMNS, "admin1": (*TARGET_COLUMNS["admin1"], *local)}
 
 
 @dataclass

@@ -150,8 +150,7 @@ def _read_5w(path: Path, limits: Limits, column_mapping: dict[str, str] | None) 
                 heads.append(found)
                 continue
             _refuse_unread_labels(path, found, book.marks(name))
-            _refuse_other_tables(path, book, found, ordered[position + 1 :], saved)
-            return found
+            return _the_table_with_rows(path, book, found, ordered[position + 1 :], saved)
     finally:
         book.close()
     sheets = [name for name, _ in book.sheets]
@@ -179,21 +178,24 @@ def _sheet_table(
     return build_table(name, hidden, header, rows, marks)
 
 
-def _refuse_other_tables(
+def _the_table_with_rows(
     path: Path,
     book: Workbook,
     table: FiveWTable,
     rest: Sequence[tuple[str, bool]],
     saved: dict[str, str],
-) -> None:
-    """Raise SeveralFiveWSheets when a sheet after the one read (`rest`, hidden or not) also
-    has a 5W header, by the detection that chose that one, and rows: read alone, the table
-    would leave them out. Their first rows are looked at (`Workbook.head`); a sheet with a
-    5W header is read as its table would be, to count its rows. Lists, instructions, a copy
+) -> FiveWTable:
+    """`table`, or the one other sheet with a 5W header and rows when `table` has none (an
+    empty template's sheet before the partner's own). Raise SeveralFiveWSheets when a sheet
+    after `table`'s (`rest`, hidden or not) also has a 5W header, by the detection that chose
+    that one, and rows: read alone, the table would leave them out. Their first rows are
+    looked at (`Workbook.head`); a sheet with a 5W header is read as its table would be, to
+    count its rows. Lists, instructions, a copy
     of the header without rows leave the file as it is; so does a table without a column of
     counts (quantity, people): a template's lists (Country, Admin1, Sector, Indicator) name
     three 5W columns, and rows of activities always count something."""
     others: list[tuple[str, bool, int]] = []
+    tables: list[FiveWTable] = []
     for name, hidden in rest:
         head = book.head(name, HEAD_ROWS)
         fill_merged(head, [m for m in book.merged(name) if m[0][0] < HEAD_ROWS], across=True)
@@ -203,8 +205,13 @@ def _refuse_other_tables(
         other = _sheet_table(book, name, hidden, saved)
         if isinstance(other, FiveWTable) and other.frame.height:
             others.append((name, hidden, other.frame.height))
-    if others:
-        raise SeveralFiveWSheets(path.name, table.sheet, table.frame.height, others)
+            tables.append(other)
+    if not others:
+        return table
+    if not table.frame.height and len(tables) == 1:
+        _refuse_unread_labels(path, tables[0], book.marks(tables[0].sheet))
+        return tables[0]
+    raise SeveralFiveWSheets(path.name, table.sheet, table.frame.height, others)
 
 
 def _refuse_unread_labels(path: Path, table: FiveWTable, marks: list[Mark]) -> None:

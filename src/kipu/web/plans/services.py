@@ -103,9 +103,7 @@ def _load_sectors(plan: Plan, content: PlanContent) -> dict[str, Sector]:
         if not record.code_given:
             code, lang = by_name.get(normalise(record.name), (code, "en"))
         defaults: dict[str, object] = {"order": order}
-        if lang == "es":  # a Spanish name found the sector: its English one is kept
-            defaults["name_es"] = record.name
-        else:
+        if lang == "en":  # a Spanish name found the sector: its names are kept as stored
             defaults["name_en"] = record.name
             if record.name_es is not None:  # no such column: the stored name is kept
                 defaults["name_es"] = record.name_es

@@ -327,13 +327,20 @@ def load_events(platform: Platform, records: list[EventRecord]) -> tuple[int, in
             same.append(event)
         was_created = event.pk is None
         event.title_en = record.title
-        event.title_es = record.title_es
-        event.type = record.type
-        event.attendance = record.attendance
-        event.admin1 = places.get(record.admin1)
-        event.description = record.description
+        # A new event takes every field; a stored one those the file has (`given`).
+        values = {
+            "title_es": record.title_es,
+            "type": record.type,
+            "attendance": record.attendance,
+            "admin1": places.get(record.admin1),
+            "description": record.description,
+        }
+        for name, value in values.items():
+            if was_created or name in record.given:
+                setattr(event, name, value)
         event.save()
-        event.organisations.set([organisations[k] for k in record.organisations])
+        if was_created or "organisations" in record.given:
+            event.organisations.set([organisations[k] for k in record.organisations])
         created, updated = (created + 1, updated) if was_created else (created, updated + 1)
     return created, updated
 

@@ -235,7 +235,7 @@ def _flows(platform: Platform, config: dict[str, Any], month: str, lang: str) ->
             period_end__lte=month_end(month),
         )
         series[role] = sorted(
-            (o.period_start, int(o.value))
+            (o.period_start, int(o.value) if o.value == int(o.value) else float(o.value))
             for o in rows
             if (o.period_end - o.period_start).days < 31
         )

@@ -28,11 +28,16 @@ def load_statistics(platform: Platform, records: list[ObservationRecord]) -> tup
             series[record.series], _ = Series.objects.update_or_create(
                 platform=platform, key=record.series, defaults=defaults
             )
+        kept = {"note": record.note, "source": record.source}
         _, was_created = Observation.objects.update_or_create(
             series=series[record.series],
             period_start=record.period_start,
             period_end=record.period_end,
-            defaults={"value": record.value, "note": record.note, "source": record.source},
+            # A column the file lacks keeps what is stored (`ObservationRecord.given`).
+            defaults={
+                "value": record.value,
+                **{k: v for k, v in kept.items() if k in record.given},
+            },
         )
         created, updated = (created + 1, updated) if was_created else (created, updated + 1)
     return created, updated
