@@ -38,8 +38,8 @@ class KeyFigure:
 class Flows:
     """Figure 1: monthly arrivals and departures; each date stands for its whole month."""
 
-    arrivals: Sequence[tuple[date, int]] = ()
-    departures: Sequence[tuple[date, int]] = ()
+    arrivals: Sequence[tuple[date, int | float]] = ()
+    departures: Sequence[tuple[date, int | float]] = ()
     annotations: Sequence[tuple[date, str]] = ()  # policy changes: a dashed line and a label
     source: str = ""
 

@@ -225,7 +225,7 @@ def _key_figures(
 def _flows(platform: Platform, config: dict[str, Any], month: str, lang: str) -> Flows:
     setting = config.get("flows", {})
     start = date.fromisoformat(setting.get("from", f"{int(month[:4]) - 2}-01-01"))
-    series: dict[str, list[tuple[date, int]]] = {}
+    series: dict[str, list[tuple[date, int | float]]] = {}
     for role in ("arrivals", "departures"):
         key = setting.get(role, "entries" if role == "arrivals" else "exits")
         rows = Observation.objects.filter(
