@@ -360,3 +360,16 @@ def test_a_dollar_sign_alone_is_not_dollars_where_it_is_the_peso(
     value_issues = [i.code for i in found.report.issues if i.column == "value_usd"]
     assert value_issues == ([code] if code else []), found.report.issues
     assert found.rows["value_usd"][0] == stored
+
+
+def test_counts_near_whole_numbers_at_real_size(reference) -> None:
+    """100,000 rows (polars' chunks): the rows near a whole number are judged wherever they
+    are, the rest read as written."""
+    rows = [record(activity_name=str(i)) for i in range(100_000)]
+    rows[3]["quantity_output"] = 3 * 0.1 * 10  # 3.0000000000000004: whole
+    rows[70_001]["quantity_output"] = 5.0000000001  # typed: not whole
+    rows[99_998]["quantity_output"] = "237.0000000001"
+    found = validate_rows(rows, reference, today=TODAY)
+    flagged = {(i.row, i.code, i.suggestion) for i in found.report.issues}
+    assert flagged == {(70_002, "invalid-number", "5"), (99_999, "invalid-number", "237")}
+    assert found.rows["quantity_output"][3] == 3

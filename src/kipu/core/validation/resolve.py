@@ -379,8 +379,8 @@ def _number_columns(f: pl.DataFrame, name: str, readings: dict) -> list[pl.Expr]
     ]
 
 
-# The widest margin of `_whole`'s rule below MAX_NUMBER: half a unit of the 15th digit of a
-# 12-digit number.
+# The widest margin of `_judged`'s wholeness rule below MAX_NUMBER: half a unit of the 15th
+# digit of a 12-digit number.
 _MARGIN = 0.5e-3
 
 
