@@ -277,6 +277,8 @@ def test_no_row_of_any_5w_sheet_is_dropped_without_an_issue(
     chosen = sorted(written, key=lambda s: s[1])[0]  # the first visible one, else hidden
     dropped = [s for s in written if s != chosen and s[2]]
     found = codes(result)
+    if not chosen[2] and len(dropped) == 1:  # an empty template's sheet before the rows
+        chosen, dropped = dropped[0], []
     if dropped:
         assert found == ["several-5w-sheets"] and result.rows.is_empty()
         message = result.report.issues[0].message
