@@ -1,5 +1,5 @@
 """XLSX number cells shown as a percentage or in another currency than the US dollar
-(`kipu.core.read.numformats`, `kipu.core.read.marks.Shown`): calamine reads the number (100
+(`kipu.core.read.numformats`, `kipu.core.read.shown.Shown`): calamine reads the number (100
 for `S/ 100.00`, 0.05 for `5%`), so 100 soles read as 100 dollars with no issue. Such a cell
 is read as the text it shows, as in an XLS or ODS file and a CSV: `currency-not-usd` at a
 Value (in USD) in soles; a dollar amount, or a number with words, reads as its number.
@@ -33,6 +33,7 @@ from number_format_cases import AFTER, BEFORE, FORMATS, ZERO_AND_HALF  # noqa: E
 from kipu.core.read import ReadError, marks, read_5w  # noqa: E402
 from kipu.core.read.numformats import digits_pattern, xlsx_shown_styles  # noqa: E402
 from kipu.core.read.sheets import Workbook  # noqa: E402
+from kipu.core.read.shown import Shown  # noqa: E402
 from kipu.core.schema import COLUMN_BY_NAME  # noqa: E402
 from kipu.core.validation import validate_file  # noqa: E402
 
@@ -281,7 +282,7 @@ def test_cells_read_as_shown_among_100_000_rows(
             style = soles if row % 7 == 3 else percent if row == 99_999 else dollars
             sheet.write_number(row, 1, row, style)
             sheet.write_number(row, 2, row)
-    shown = marks.Shown(xlsx_shown_styles(path))
+    shown = Shown(xlsx_shown_styles(path))
     assert marks.xlsx_marks(path, "xl/worksheets/sheet1.xml", False, None, shown) == []
     expected = {(r + 1, 1): f"S/ {r}" for r in range(100_000) if r % 7 == 3}
     assert shown.texts == {**expected, (100_000, 1): "9999900%"}

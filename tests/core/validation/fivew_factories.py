@@ -164,6 +164,18 @@ def make_reference(**overrides: Any) -> ReferenceData:
     return ReferenceData(**values)
 
 
+def colombia_reference() -> ReferenceData:
+    """`make_reference` for Peru, Ecuador and Colombia (Arauca, department and municipality):
+    a country whose own currency is written "$"."""
+    places = [
+        *gazetteer().locations.values(),
+        Location("CO", 0, "COL", "Colombia", "COL", iso="CO"),
+        Location("CO81", 1, "81", "Arauca", "COL", "CO"),
+        Location("CO81001", 2, "81001", "Arauca", "COL", "CO81"),
+    ]
+    return make_reference(countries=["PER", "ECU", "COL"], gazetteer=Gazetteer(places))
+
+
 def record(**overrides: Any) -> dict[str, Any]:
     """A valid 5W row (PiN indicator, breakdowns adding up to the new beneficiaries)."""
     row: dict[str, Any] = {

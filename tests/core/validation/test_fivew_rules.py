@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from fivew_factories import TODAY, codes, make_reference, record
+from fivew_factories import TODAY, codes, colombia_reference, make_reference, record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -324,20 +324,6 @@ def test_every_rule_code_has_cases() -> None:
     assert covered >= RULE_CODES
 
 
-def _with_colombia() -> Any:
-    from fivew_factories import gazetteer
-
-    from kipu.core.gazetteer import Gazetteer, Location
-
-    places = [
-        *gazetteer().locations.values(),
-        Location("CO", 0, "COL", "Colombia", "COL", iso="CO"),
-        Location("CO81", 1, "81", "Arauca", "COL", "CO"),
-        Location("CO81001", 2, "81001", "Arauca", "COL", "CO81"),
-    ]
-    return make_reference(countries=["PER", "ECU", "COL"], gazetteer=Gazetteer(places))
-
-
 @pytest.mark.parametrize(
     ("country", "admin1", "admin2", "text", "code", "stored"),
     [
@@ -356,10 +342,19 @@ def test_a_dollar_sign_alone_is_not_dollars_where_it_is_the_peso(
     country: str, admin1: str, admin2: str, text: str, code: str | None, stored: float | None
 ) -> None:
     row = cva_record(country=country, admin1=admin1, admin2=admin2, value_usd=text)
-    found = validate_rows([row], _with_colombia(), today=TODAY)
+    found = validate_rows([row], colombia_reference(), today=TODAY)
     value_issues = [i.code for i in found.report.issues if i.column == "value_usd"]
     assert value_issues == ([code] if code else []), found.report.issues
     assert found.rows["value_usd"][0] == stored
+
+
+def test_a_dollar_sign_alone_on_zero_is_zero() -> None:
+    """0 is 0 in any currency: "$ 0" of a Colombian partner is read (with its warning)."""
+    row = cva_record(country="Colombia", admin1="Arauca", admin2="Arauca", value_usd="$ 0")
+    found = validate_rows([row], colombia_reference(), today=TODAY)
+    value_issues = {i.code for i in found.report.issues if i.column == "value_usd"}
+    assert "dollar-sign-ambiguous" not in value_issues and "currency-sign" in value_issues
+    assert found.rows["value_usd"][0] == 0
 
 
 def test_counts_near_whole_numbers_at_real_size(reference) -> None:

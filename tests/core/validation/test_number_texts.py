@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fivew_factories import TODAY, make_reference, record  # noqa: E402
 
 from kipu.core.validation import validate_rows  # noqa: E402
-from kipu.core.validation.resolve import MAX_NUMBER  # noqa: E402
+from kipu.core.validation.numbers import MAX_NUMBER  # noqa: E402
 
 REFERENCE = make_reference()
 SIGNS = ["", "-", "+", "- ", "−"]  # the last a minus sign (U+2212)

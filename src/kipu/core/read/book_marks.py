@@ -26,6 +26,7 @@ from typing import Any
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.errors import unreadable
 from kipu.core.read.marks import (
+    DOLLAR_FORMAT,
     ERROR,
     EXCEL_ERRORS,
     FORMULA_NO_VALUE,
@@ -33,8 +34,15 @@ from kipu.core.read.marks import (
     Mark,
     Range,
 )
-from kipu.core.read.numformats import DOLLARS, Section, may_show_more, sections, shown
-from kipu.core.read.values import NOT_USD, read_number
+from kipu.core.read.numformats import (
+    DOLLARS,
+    Section,
+    may_show_more,
+    sections,
+    shown,
+    shows_bare_dollar,
+)
+from kipu.core.read.values import NOT_USD, bare_dollar, read_number
 
 Place = tuple[int, int]  # (row 1-based, col 0-based), as marks place cells
 
@@ -80,7 +88,10 @@ def xls_marks(path: Path, sheet: str) -> Found:
             for row, kind in enumerate(found.col_types(col))
             if kind == xlrd.XL_CELL_ERROR and (row, col) not in formulas
         ]
-        return Found(marks, [], _xls_texts(book, found) if book.formatting_info else {})
+        if not book.formatting_info:
+            return Found(marks, [], {})
+        texts, dollars = _xls_texts(book, found)
+        return Found(marks + dollars, [], texts)
     except Exception:  # noqa: BLE001 - as above
         return Found()
     finally:
@@ -133,9 +144,10 @@ def _records(mem: Any, pos: int, end: int) -> Iterator[tuple[int, int]]:
         pos += 4 + size
 
 
-def _xls_texts(book: Any, sheet: Any) -> dict[Place, str]:
+def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
     """The number cells shown in another currency than the dollar, or as a percentage,
-    with the text they show (near enough: `S/100`, `5%`)."""
+    with the text they show (near enough: `S/100`, `5%`); a `DOLLAR_FORMAT` mark for those
+    shown with a `$` alone."""
     import xlrd
 
     formats: dict[int, list[Section]] = {}
@@ -145,15 +157,19 @@ def _xls_texts(book: Any, sheet: Any) -> dict[Place, str]:
         if may_show_more(written):
             formats[index] = sections(written)
     texts: dict[Place, str] = {}
+    dollars: list[Mark] = []
     if not formats:
-        return texts
+        return texts, dollars
     for row in range(sheet.nrows):
         for col, kind in enumerate(sheet.row_types(row)):
             if kind == xlrd.XL_CELL_NUMBER and (xf := sheet.cell_xf_index(row, col)) in formats:
-                text = shown(sheet.cell_value(row, col), formats[xf])
+                value = sheet.cell_value(row, col)
+                text = shown(value, formats[xf])
                 if text is not None:
                     texts[(row + 1, col)] = text
-    return texts
+                elif shows_bare_dollar(value, formats[xf]):
+                    dollars.append((row + 1, col, DOLLAR_FORMAT, None))
+    return texts, dollars
 
 
 # --- ODS -------------------------------------------------------------------------------------
@@ -339,7 +355,11 @@ def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
     if cell.get(f"{_ODS_TABLE}formula") and (kind in _VALUE_OF or kind is None) and value is None:
         return FORMULA_NO_VALUE, None, None
     if kind in ("currency", "percentage") and value is not None:
-        return None, None, _amount_text(cell, kind, value, shown)
+        text = _amount_text(cell, kind, value, shown)
+        if text is None and kind == "currency" and not cell.get(f"{_ODS_OFFICE}currency"):
+            # A `$` without its currency's code: the dollar of the locale it was written in.
+            return (DOLLAR_FORMAT if bare_dollar(shown) else None), None, None
+        return None, None, text
     if kind is None:  # LibreOffice reads such a cell as text (its default cell type)
         text = cell.get(f"{_ODS_OFFICE}string-value", shown)
         return None, None, text if text.strip() else None

@@ -175,9 +175,12 @@ def _decoded(chunk: bytes) -> str | None:
 ODD_FLAGS = ["unusual", "tangled", "untaken", "inline_mismatch", "odd_refs"]
 
 
-def survey(batch: list[bytes], counting: bool, hints: tuple[str, ...]) -> pl.DataFrame:
+def survey(
+    batch: list[bytes], counting: bool, hints: tuple[str, ...], styles: str | None = None
+) -> pl.DataFrame:
     """One row per chunk of `batch`: `utf8`, `unusual` (a cell tag of UNUSUAL_CELL, true
-    for a chunk that is not UTF-8), `hinted` (a match of one of `hints`), `tangled`
+    for a chunk that is not UTF-8), `hinted` (a match of one of `hints`), `styled` (a
+    match of `styles`, the hint of the cells shown otherwise: `shown.Shown`), `tangled`
     (TANGLED, looked for only in a chunk that may hold it); with `counting`, what
     `Census.add` counts: `untaken` (UNTAKEN or FINE_NUMBER), `inline_mismatch` (`<is>`
     elements that are not the inline text cells), `odd_refs` (text cells whose reference
@@ -194,6 +197,7 @@ def survey(batch: list[bytes], counting: bool, hints: tuple[str, ...]) -> pl.Dat
         text.is_not_null().alias("utf8"),
         text.str.contains(UNUSUAL_CELL).fill_null(True).alias("unusual"),
         pl.any_horizontal(text.str.contains(h).fill_null(False) for h in hints).alias("hinted"),
+        (text.str.contains(styles).fill_null(False) if styles else pl.lit(False)).alias("styled"),
         text.str.contains(_MAYBE_TANGLED).fill_null(False).alias("tangled"),
     ]
     counts = [

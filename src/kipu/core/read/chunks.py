@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
+from kipu.core.read.package import xml_unescape
+
 # A namespace prefix as XML allows it (letters of any script, digits, `-`, `.`: `x-y:c`),
 # for the patterns of the scans.
 PREFIX = rb"""(?:[^\s<>/:="'!?]+:)?"""
@@ -200,3 +202,27 @@ def _before_a_row(data: bytes | bytearray, at: int, limit: int) -> bool:
             at += hidden.spans[0][1]
             continue
         return _AFTER_ROW_END.match(data, at, limit) is not None
+
+
+# --- a cell's parts, for the scans -------------------------------------------------------------
+
+# An attribute as XML allows it: spaces around `=`, either quote (values are unescaped), any
+# name (`x-t="e"` is not `t`).
+_ATTRIBUTE = re.compile(rb"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# calamine places `r="r2"` as R2: letters of either case.
+REFERENCE = re.compile(rb"([A-Za-z]{1,3})(\d+)")
+# A value's start tag: attributes quoted whole (`<x:v xmlns:x="http://…">`), a bare `/` only in
+# `<v/>`, which holds nothing.
+V_OPEN = rb"<" + PREFIX + rb"""v(?:[ \t\r\n](?:[^>"'/]|"[^"]*"|'[^']*')*)?>"""
+VALUE = re.compile(V_OPEN + rb"(.*?)</" + PREFIX + rb"v\s*>", re.S)
+
+
+def tag_attributes(tag: bytes) -> dict[bytes, bytes]:
+    """A start tag's attributes (the last of a repeated name, as calamine takes it), with
+    their values unescaped (`t="&#101;"` is `t="e"`)."""
+    found: dict[bytes, bytes] = {}
+    for name, double, single in _ATTRIBUTE.findall(tag):
+        raw = double or single
+        value = xml_unescape(raw.decode("utf-8", "replace")).encode() if b"&" in raw else raw
+        found[name] = value
+    return found

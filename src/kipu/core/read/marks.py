@@ -14,7 +14,9 @@ module finds those cells in the file itself so no later stage can lose them:
   as the spreadsheet shows it (detail: the range);
 - `unreadable-value`: a value written with a character reference, a CDATA section or other
   markup in it, or twice (`<v>1&#x35;</v>`, `<v><![CDATA[15]]></v>`): calamine reads it
-  blank, cut short (1 for 15) or as the last of two, so the value is unknown (`_coded`).
+  blank, cut short (1 for 15) or as the last of two, so the value is unknown (`_coded`);
+- `dollar-format`: a number its format shows with a `$` alone (XLSX and XLS), which is
+  the peso where the file was formatted in Colombia or Mexico; its value is read.
 
 Marks are a small frame (`row` 1-based as the user sees it, `col` 0-based, `kind`,
 `detail`); most files have none. For XLSX the sheet XML is streamed and only the chunks
@@ -27,8 +29,8 @@ errors, with xlrd (`kipu.core.read.book_marks`).
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
-import math
 import re
 import threading
 import zipfile
@@ -40,10 +42,17 @@ import polars as pl
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.census import Census, survey
 from kipu.core.read.chunks import PREFIX as _P
-from kipu.core.read.chunks import blank_hidden, has_hidden, row_chunks
+from kipu.core.read.chunks import (
+    REFERENCE,
+    VALUE,
+    blank_hidden,
+    has_hidden,
+    row_chunks,
+    tag_attributes,
+)
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
-from kipu.core.read.numformats import Section, digits_pattern, shown, xlsx_shown_styles
+from kipu.core.read.numformats import xlsx_shown_styles
 from kipu.core.read.package import (
     column_letters,
     column_number,
@@ -51,6 +60,7 @@ from kipu.core.read.package import (
     sheet_members,
     xml_unescape,
 )
+from kipu.core.read.shown import Shown
 
 ERROR = "error"
 FORMULA = "formula"
@@ -58,6 +68,9 @@ FORMULA_NO_VALUE = "formula-no-value"
 MERGED = "merged"
 MERGED_ACROSS = "merged-across"
 UNREADABLE_VALUE = "unreadable-value"
+# A number shown with a `$` alone by its format (`numformats.shows_bare_dollar`): the peso
+# in Colombia. Read as its number; validation decides by the row's country.
+DOLLAR_FORMAT = "dollar-format"
 # Cells whose value is unknown, though the file holds one: read as empty, reported at the cell.
 UNREAD_VALUES = (FORMULA_NO_VALUE, UNREADABLE_VALUE)
 MARK_SCHEMA = {"row": pl.Int64, "col": pl.Int64, "kind": pl.Utf8, "detail": pl.Utf8}
@@ -127,16 +140,7 @@ _CELL = re.compile(
     + rb"c\s*>)",
     re.S,
 )
-# An attribute as XML allows it: spaces around `=`, either quote (values are unescaped), any
-# name (`x-t="e"` is not `t`).
-_ATTR = re.compile(rb"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# calamine places `r="r2"` as R2: letters of either case.
-_REF = re.compile(rb"([A-Za-z]{1,3})(\d+)")
 _FORMULA = re.compile(rb"<" + _P + rb"f(?=[ \t\r\n/>])")
-# A value's start tag: attributes quoted whole (`<x:v xmlns:x="http://…">`), a bare `/` only in
-# `<v/>`, which holds nothing.
-_V_OPEN = rb"<" + _P + rb"""v(?:[ \t\r\n](?:[^>"'/]|"[^"]*"|'[^']*')*)?>"""
-_VALUE = re.compile(_V_OPEN + rb"(.*?)</" + _P + rb"v\s*>", re.S)
 # A document type declaration may define entities (`&e;` read as anything) and hold tags
 # and `</row>` in its quoted values: Excel never writes one; the sheet is refused.
 _DOCTYPE = re.compile(rb"<!doctype|<!entity", re.I)
@@ -191,45 +195,6 @@ def range_name(first: tuple[int, int], last: tuple[int, int]) -> str:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-class Shown:
-    """The number cells of the styles `numformats.xlsx_shown_styles` found (a percentage, an
-    amount in soles), with the text each shows (`texts`, by (row 1-based, col 0-based)):
-    calamine reads the number (0.05 for `5%`, 100 for `S/ 100.00`). A cell without a style
-    attribute is of style 0 (ECMA-376 §18.3.1.4): when that style is one of them (the
-    workbook's Normal style formatted in soles), every cell is parsed."""
-
-    def __init__(self, styles: dict[int, list[Section]]) -> None:
-        self.styles, self.texts = styles, dict[tuple[int, int], str]()
-        # The style attribute in any quote and spacing, or written with a reference; the
-        # numbers as a trie (`1(?:2|5)?`): an alternation of thousands of styles took 50 s
-        # for 100,000 rows.
-        numbers = digits_pattern(sorted(map(str, styles)))
-        self.hint = rf"""\ss\s*=\s*["'](?:0*{numbers}["']|[^"'&]*&)"""
-        if 0 in styles:
-            self.hint = r"<(?:[\w.-]+:)?c[\s/>]"  # every cell
-        self.hints = re.compile(_HINT_BYTES.pattern + b"|" + self.hint.encode())
-
-    def read(self, attributes: bytes, body: bytes, place: tuple[int, int] | None) -> None:
-        """Keep the text the cell shows, if it is a number cell of one of the styles."""
-        if b"s" not in attributes and 0 not in self.styles:
-            return
-        attrs = _attributes(attributes)
-        style = attrs.get(b"s", b"0")
-        if not style.isdigit() or int(style) not in self.styles or attrs.get(b"t", b"n") != b"n":
-            return
-        value = _VALUE.search(body)
-        try:
-            number = float(value.group(1)) if value is not None else math.nan
-        except ValueError:
-            return
-        where = _REF.fullmatch(attrs.get(b"r", b""))
-        if place is None and where is not None:
-            place = (int(where.group(2)), column_number(where.group(1).decode().upper()) - 1)
-        text = shown(number, self.styles[int(style)]) if math.isfinite(number) else None
-        if place is not None and text is not None:
-            self.texts[place] = text
-
-
 def xlsx_marks(
     path: Path, member: str, untrusted: bool, census: Census | None = None,
     shown: Shown | None = None,
@@ -258,7 +223,7 @@ def xlsx_marks(
         if census is not None:
             census.failed = True
         if shown is not None:
-            shown.texts.clear()
+            shown.clear()
         with archive.open(member) as handle:  # again, every cell counted from the start
             return _positioned(row_chunks(handle), untrusted, shown)
 
@@ -269,23 +234,25 @@ def _scan(
 ) -> bool:  # fmt: skip
     """Add the marks of the chunks' cells to `found`, and count them in `census`; False as
     soon as a cell without a reference is found (then nothing found is of use)."""
-    hints = _HINT_PATTERNS if shown is None else (*_HINT_PATTERNS, shown.hint)
+    styles = None if shown is None else shown.hint
     while batch := list(itertools.islice(chunks, _BATCH)):
-        surveyed = survey(batch, census is not None, hints)
+        surveyed = survey(batch, census is not None, _HINT_PATTERNS, styles)
         if census is not None:
             census.add(batch, surveyed)
         flags = zip(
-            batch, surveyed["unusual"], surveyed["hinted"], surveyed["tangled"], strict=True
+            batch,
+            *(surveyed[n] for n in ("unusual", "hinted", "styled", "tangled")),
+            strict=True,
         )
-        for chunk, unusual, hinted, tangled in flags:
+        for chunk, unusual, hinted, styled, tangled in flags:
             if tangled:  # `CellScan.marks` refuses the sheet
                 raise ValueError("a < in an attribute value: not XML")
             if b"!" in chunk and _DOCTYPE.search(chunk):
                 raise ValueError("a document type declaration")
             if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                 return False
-            if unusual or hinted:  # `t = "e"` is an error cell too
-                for match in _cells(chunk, unusual, shown):
+            if unusual or hinted or styled:  # `t = "e"` is an error cell too
+                for match in _cells(chunk, unusual, hinted, shown if styled else None):
                     _add(match.group(1), match.group(2) or b"", untrusted, None, found, shown)
     return True
 
@@ -303,9 +270,11 @@ def _add(
         shown.read(attributes, body, place)
 
 
-def _cells(chunk: bytes, whole: bool, shown: Shown | None) -> Iterator[re.Match[bytes]]:
-    """The chunk's cells that may hold a formula or an error (or be of a style of `shown`).
-    Every cell, when its tags are
+def _cells(
+    chunk: bytes, whole: bool, hinted: bool, shown: Shown | None
+) -> Iterator[re.Match[bytes]]:
+    """The chunk's cells that may hold a formula or an error (when `hinted`), or be of a
+    style of `shown`. Every cell, when its tags are
     not all canonical (`whole`) or it may hide tags (a comment, a CDATA section, a
     processing instruction); else the cell around each hint, found from the last `<c` and a
     space before it (every `<c` then starts an element: a `<` in an attribute value has
@@ -316,16 +285,17 @@ def _cells(chunk: bytes, whole: bool, shown: Shown | None) -> Iterator[re.Match[
         yield from _CELL.finditer(blank_hidden(chunk) if hiding else chunk)
         return
     floor = 0  # no cell starts between here and the hint that is not yet parsed
-    for hint in (_HINT_BYTES if shown is None else shown.hints).finditer(chunk):
-        if hint.start() < floor:
+    hints = [m.start() for m in _HINT_BYTES.finditer(chunk)] if hinted else []
+    for hint in heapq.merge(hints, shown.starts(chunk) if shown is not None else ()):
+        if hint < floor:
             continue
-        start = _cell_start(chunk, floor, hint.start() + 2)  # a hint may be the cell's `<c`
+        start = _cell_start(chunk, floor, hint + 2)  # a hint may be the cell's `<c`
         cell = _CELL.match(chunk, start) if start >= 0 else None
-        if cell is not None and cell.end() > hint.start():
+        if cell is not None and cell.end() > hint:
             floor = cell.end()
             yield cell
         else:  # not in a cell (rules after the rows): the search back stops here from now on
-            floor = hint.start()
+            floor = hint
 
 
 def _cell_start(chunk: bytes, floor: int, before: int) -> int:
@@ -341,7 +311,9 @@ def _unplaced(chunk: bytes, unusual: bool) -> bool:
     """Whether the chunk holds a cell without a reference, parsed only when it holds a cell
     tag of `census.UNUSUAL_CELL` (`unusual`): every writer seen
     puts the reference first."""
-    return unusual and any(b"r" not in _attributes(m.group(1)) for m in _CELL_TAG.finditer(chunk))
+    return unusual and any(
+        b"r" not in tag_attributes(m.group(1)) for m in _CELL_TAG.finditer(chunk)
+    )
 
 
 def _positioned(chunks: Iterator[bytes], untrusted: bool, shown: Shown | None) -> list[Mark]:
@@ -353,12 +325,12 @@ def _positioned(chunks: Iterator[bytes], untrusted: bool, shown: Shown | None) -
             raise ValueError("a document type declaration")
         for match in _ROW_OR_CELL.finditer(blank_hidden(chunk)):
             if match.group("row") is not None:
-                attrs = _attributes(match.group("row"))
+                attrs = tag_attributes(match.group("row"))
                 number = attrs.get(b"r", b"")
                 row, col = (int(number) if number.isdigit() else row + 1), -1
                 continue
             attributes, body = match.group("cell"), match.group("body") or b""
-            where = _REF.fullmatch(_attributes(attributes).get(b"r", b""))
+            where = REFERENCE.fullmatch(tag_attributes(attributes).get(b"r", b""))
             col = column_number(where.group(1).decode().upper()) - 1 if where else col + 1
             _add(attributes, body, untrusted, (row, col), found, shown)
     return found
@@ -377,17 +349,17 @@ def _cell_mark(
     maybe_error = b'e"' in attributes or b"e'" in attributes or b"&" in attributes
     if not (has_formula or coded or maybe_error):
         return None
-    attrs = _attributes(attributes)
+    attrs = tag_attributes(attributes)
     kind = attrs.get(b"t", b"n")
     if kind != b"e" and not has_formula and not coded:
         return None
     if place is None:
-        where = _REF.fullmatch(attrs.get(b"r", b""))
+        where = REFERENCE.fullmatch(attrs.get(b"r", b""))
         if where is None:
             return None  # not reached: such sheets are read by `_positioned`
         place = (int(where.group(2)), column_number(where.group(1).decode().upper()) - 1)
     row, col = place
-    value = _VALUE.search(body)
+    value = VALUE.search(body)
     text = xml_unescape(value.group(1).decode("utf-8", "replace")) if value else ""
     if kind == b"e":
         if coded == b"<" and len(_V_TAG.findall(body)) > 1:  # calamine reads the last
@@ -423,22 +395,11 @@ def _coded(body: bytes) -> bytes | None:
         return None
     if len(_V_TAG.findall(body)) > 1:
         return b"<"
-    value = _VALUE.search(body)
+    value = VALUE.search(body)
     raw = value.group(1) if value is not None else b""
     if b"<" in raw:
         return b"<"
     return b"&" if b"&" in raw else None
-
-
-def _attributes(tag: bytes) -> dict[bytes, bytes]:
-    """A start tag's attributes (the last of a repeated name, as calamine takes it), with
-    their values unescaped (`t="&#101;"` is `t="e"`)."""
-    found: dict[bytes, bytes] = {}
-    for name, double, single in _ATTR.findall(tag):
-        raw = double or single
-        value = xml_unescape(raw.decode("utf-8", "replace")).encode() if b"&" in raw else raw
-        found[name] = value
-    return found
 
 
 class CellScan:
@@ -473,7 +434,9 @@ class CellScan:
                 if shown is not None:
                     self._shown[name] = shown
                 try:
-                    self._found[name] = xlsx_marks(self.path, member, untrusted, census, shown)
+                    found = xlsx_marks(self.path, member, untrusted, census, shown)
+                    dollars = [] if shown is None else shown.dollars
+                    self._found[name] = found + [(r, c, DOLLAR_FORMAT, None) for r, c in dollars]
                 except Exception:  # noqa: BLE001 - as above, for this sheet only
                     if census is not None:
                         census.failed = True

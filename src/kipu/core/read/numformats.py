@@ -4,8 +4,10 @@ A cell formatted `[$S/-280A] #,##0.00` holds 100 and shows `S/ 100.00`; one form
 holds 0.05 and shows `5%`. calamine gives the number, so an amount in soles would read as
 100 US dollars and a percentage as a count of 0.05. The readers give such cells the text
 they show instead (near enough: `S/100`, `5%`), which values read like a CSV's text
-(`currency-not-usd`, `invalid-number`). Amounts in US dollars (`$`, `US$`, `[$USD]`) and
-numbers shown with words (`0 "personas"`) read as their numbers.
+(`currency-not-usd`, `invalid-number`). Amounts in US dollars (`US$`, `[$USD]`,
+`[$$-409]`) and numbers shown with words (`0 "personas"`) read as their numbers. So do
+amounts shown with a `$` alone, which the cell scan marks: a `$` is the dollar of the
+locale the file was formatted in, the peso in Colombia (`DOLLAR_FORMAT`).
 
 XLS formats come from xlrd (`kipu.core.read.book_marks`); XLSX formats from the workbook's
 styles (`xlsx_shown_styles`), for the cell scan (`kipu.core.read.marks`). The format
@@ -134,13 +136,16 @@ def sections(code: str) -> list[Section]:
 
 
 def _tag_currency(tag: str) -> str:
-    """The currency a `[$…-LCID]` tag shows: its text, or for a `$` of a locale whose dollar
-    is not the US dollar that currency's ISO code (`COP`), else the tag (`[$$-1809]`),
-    neither of which reads as dollars."""
+    """The currency a `[$…-LCID]` tag shows: its text; `US$` for a `$` of a US dollar
+    locale (`[$$-409]`: chosen as the US dollar, whatever the row's country); for a `$` of
+    a locale whose dollar is not the US dollar that currency's ISO code (`COP`), else the
+    tag (`[$$-1809]`), neither of which reads as dollars. A `$` without a locale stays `$`."""
     symbol, _, locale = tag[1:].partition("-")
     locale = locale.strip().upper().lstrip("0")
-    if symbol.strip() != "$" or locale in _DOLLAR_LOCALES:
+    if symbol.strip() != "$":
         return symbol
+    if locale in _DOLLAR_LOCALES:
+        return "US$" if locale else "$"
     return _LOCAL_DOLLARS.get(locale, f"[{tag}]")
 
 
@@ -153,6 +158,28 @@ def shown(value: float, parts: list[Section]) -> str | None:
     number = _plain(value * 100 if section.percent else value)
     text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
     return text if _not_a_number(section) else None
+
+
+def shows_bare_dollar(value: float, parts: list[Section]) -> bool:
+    """Whether the cell shows `value` with a `$` alone (`"$"#,##0`, `[$$]`, Excel's
+    accounting format `_("$"* #,##0_)`): the currency sign of the locale the file was
+    formatted in, which in Colombia or Mexico is the peso. `US$`, `[$$-409]` (chosen as the
+    US dollar) and `[$USD]` are not. Such a cell reads as its number; the row's country
+    decides whether it is dollars (`kipu.core.read.marks.DOLLAR_FORMAT`)."""
+    section = _section_for(value, parts)
+    return _bare_dollar(section)
+
+
+def shows_text(parts: list[Section]) -> bool:
+    """Whether a section of the format may show a text to read instead of the number
+    (`shown`): a percentage, another currency than the dollar."""
+    return any(map(_not_a_number, parts))
+
+
+def _bare_dollar(section: Section) -> bool:
+    if section.percent or section.currency not in (None, "$"):
+        return False
+    return (section.before + section.after).strip(" -+()") == "$"
 
 
 def _section_for(value: float, parts: list[Section]) -> Section:
@@ -208,10 +235,11 @@ def _plain(number: float) -> str:
 
 def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
     """Cell style index (a cell's `s="…"`, 0-based in `cellXfs`) → the sections of its
-    number format, for the styles some of whose sections show a percentage or another
-    currency than the dollar. Empty for a workbook without such styles (most, and those
-    without styles). The styles are the part the workbook's relationships name, as Excel
-    finds them (calamine reads `xl/styles.xml` only). Raises ValueError for styles that
+    number format, for the styles some of whose sections show a percentage, another
+    currency than the dollar, or a `$` alone (`shows_bare_dollar`). Empty for a workbook
+    without such styles (most, and those without styles). The styles are the part the
+    workbook's relationships name, as Excel finds them (calamine reads `xl/styles.xml`
+    only). Raises ValueError for styles that
     cannot be read (a damaged member, XML that is not well-formed), which calamine may read
     without complaint: the sheets are then refused (`marks.CellScan`), as no cell's format
     is known."""
@@ -235,10 +263,15 @@ def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
     for group in _named(root, "cellXfs"):
         for index, xf in enumerate(e for e in group if _local(e.tag) == "xf"):
             code = codes.get(_style_number(xf.get("numFmtId", "0")) or 0, "")
-            if may_show_more(code) and any(map(_not_a_number, parts := sections(code))):
+            if may_show_more(code) and any(map(_shows_more, parts := sections(code))):
                 found[index] = parts
         break  # the first cellXfs, as calamine reads it
     return found
+
+
+def _shows_more(section: Section) -> bool:
+    """Whether a section shows a cell otherwise than its number, or with a `$` alone."""
+    return _not_a_number(section) or _bare_dollar(section)
 
 
 def _named(root: ET.Element, name: str) -> list[ET.Element]:

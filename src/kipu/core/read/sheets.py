@@ -6,7 +6,7 @@ are given the error's text (`#N/A`), as the spreadsheet shows it, instead of cal
 value, so no later stage reads them as blank; ODS and XLS cells that calamine reads otherwise
 than they show are given the text they show (`kipu.core.read.book_marks`: `S/ 100.00` for an
 amount in soles, a text's line breaks, which calamine drops), and so are XLSX number cells
-shown as a percentage or in another currency (`kipu.core.read.marks.Shown`). A covered cell
+shown as a percentage or in another currency (`kipu.core.read.shown.Shown`). A covered cell
 of a merged range that holds a value of its own is marked `unreadable-value`
 (`fill_merged`).
 

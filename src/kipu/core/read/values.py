@@ -46,8 +46,9 @@ READ_AS = "number-read-as"
 USD_SIGN = "currency-sign"
 NOT_USD = "currency-not-usd"
 PESO_SIGN = "dollar-sign-ambiguous"
+PESO_FORMAT = "dollar-format-ambiguous"  # the same, shown by the cell's number format
 # The amount is not stored with these (its row cannot be).
-NUMBER_ERRORS = (INVALID, AMBIGUOUS, NOT_USD, PESO_SIGN)
+NUMBER_ERRORS = (INVALID, AMBIGUOUS, NOT_USD, PESO_SIGN, PESO_FORMAT)
 # Countries whose own currency is written "$" (pesos, Guyana's and Trinidad's dollars): there
 # a bare "$" does not say US dollars. Ecuador, Panama and El Salvador use the US dollar.
 PESO_DOLLAR_COUNTRIES = ("ARG", "CHL", "COL", "CUB", "DOM", "GUY", "MEX", "TTO", "URY")

@@ -22,7 +22,12 @@ from kipu.core.read.fivew import TABLE_MARKS
 from kipu.core.read.header import is_activityinfo_id
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES, COUNT_COLUMNS
-from kipu.core.validation.cells import cell_issues, storable, without_unknown_values
+from kipu.core.validation.cells import (
+    cell_issues,
+    dollar_formats,
+    storable,
+    without_unknown_values,
+)
 from kipu.core.validation.issues import CATALOGUE, ERROR, WARNING, Issue, Report, new_issue
 from kipu.core.validation.report import messages
 from kipu.core.validation.resolve import prepare
@@ -191,7 +196,9 @@ def _validate_table(
     result = ValidationResult(report, result_frame(), table.extra, labels)
     if required_columns and header.missing:
         return result  # without a required column every row would fail the same way
-    f = without_unknown_values(prepare(table.frame, reference, ctx.lang, ctx.month), table.marks)
+    dollars = dollar_formats(table.marks)
+    f = prepare(table.frame, reference, ctx.lang, ctx.month, dollars)
+    f = without_unknown_values(f, table.marks)
     found = cell_issues(f, run_rules(f, ctx), table.marks)
     _row_issues(report, found, f, table, ctx)
     result.rows = _rows(f, found)

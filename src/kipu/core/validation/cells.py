@@ -16,6 +16,7 @@ from __future__ import annotations
 import polars as pl
 
 from kipu.core.read.marks import (
+    DOLLAR_FORMAT,
     ERROR,
     FORMULA,
     FORMULA_NO_VALUE,
@@ -60,6 +61,13 @@ UNSTORABLE = frozenset(
 )
 
 
+def dollar_formats(marks: pl.DataFrame) -> list[int]:
+    """The rows whose amount cell's format shows a "$" alone (`DOLLAR_FORMAT`): whether
+    that is the US dollar depends on the row's country (`numbers._peso_format`)."""
+    found = marks.filter(pl.col("kind") == DOLLAR_FORMAT, pl.col("column") == "value_usd")
+    return found["row"].unique().to_list()
+
+
 def without_unknown_values(f: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
     """The prepared frame with the values of unknown cells (an Excel error, a formula never
     computed) made null, before the rules run: a sum with an unknown part is unknown, so no
@@ -80,7 +88,8 @@ def without_unknown_values(f: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame
 
 def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
     """The rules' issues, with the marks' issues in place of theirs on unknown cells."""
-    at = marks.join(f.select("_i", "row"), on="row", how="inner")
+    shown = pl.col("kind").is_in(list(MARK_CODES))  # not DOLLAR_FORMAT (`dollar_formats`)
+    at = marks.filter(shown).join(f.select("_i", "row"), on="row", how="inner")
     unread = at.filter(pl.col("kind").is_in(UNREAD))
     if not unread.is_empty():
         found = found.join(unread.select("_i", "column").unique(), on=["_i", "column"], how="anti")

@@ -493,6 +493,20 @@ _CODES = (
         "Trinidad and Tobago, Uruguay): it may be pesos, and is never taken for dollars.",
     ),
     _c(
+        "dollar-format-ambiguous",
+        ERROR,
+        "row",
+        "“{value}”: the cell's format shows it with $, which in this country ({detail}) is "
+        "also the sign of its own currency; format the cell as US$ (in Excel: $ English "
+        "(United States)) if the amount is in US dollars, or convert it to dollars.",
+        "“{value}”: el formato de la celda lo muestra con $, que en este país ({detail}) es "
+        "también el signo de su propia moneda; dé a la celda el formato US$ (en Excel: $ "
+        "Inglés (Estados Unidos)) si el monto está en dólares, o conviértalo a dólares.",
+        "A number in an amount in US dollars whose cell format shows a $ alone (Excel's "
+        "currency or accounting format of the computer's locale), in a row of a country "
+        "whose own currency is written $: the format says pesos as much as dollars.",
+    ),
+    _c(
         "currency-sign",
         WARNING,
         "row",

@@ -243,7 +243,7 @@ def yes_no(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     ]
 
 
-# Details of number issues (kipu.core.read.values and resolve._judged), in the user's words.
+# Details of number issues (kipu.core.read.values and numbers._judged), in the user's words.
 _NUMBER_DETAILS = {
     "text": ("expected a number", "se esperaba un número"),
     "currency": ("a count has no currency", "un conteo no lleva moneda"),

@@ -1,0 +1,316 @@
+"""A number formatted with a `$` alone, in a row of a country whose own currency is written
+`$`, is `dollar-format-ambiguous`: Excel's currency and accounting formats show the `$` of
+the computer's locale, so a Colombian partner's 50,000 pesos formatted `$ 50.000` were read
+as 50,000 US dollars without a word (the text "$ 50.000" was already an error there). A
+format that names the US dollar (`US$`, `[$$-409]`, "$ English (United States)") is
+dollars everywhere, and in Peru or Ecuador a `$` format is the US dollar, as before.
+
+XLSX (both readings), XLS and ODS; formats generated in the forms Excel writes them; and
+100,000 rows.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import xlsxwriter
+import xlwt
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
+sys.path.insert(0, str(Path(__file__).parent))
+from fivew_factories import TODAY, colombia_reference, record  # noqa: E402
+
+from kipu.core.read import fivew  # noqa: E402
+from kipu.core.schema import COLUMN_BY_NAME  # noqa: E402
+from kipu.core.validation import validate_file  # noqa: E402
+
+REFERENCE = colombia_reference()
+PLACES = {
+    "COL": {"country": "Colombia", "admin1": "Arauca", "admin2": "Arauca"},
+    "PER": {"country": "Peru", "admin1": "Lima", "admin2": "Lima"},
+    "ECU": {"country": "Ecuador", "admin1": "Pichincha", "admin2": "Quito"},
+}
+CASH = {"cva": "Yes", "delivery_mechanism": "Cash in hand"}
+NAMES = list(record(**CASH, value_usd=1))
+LABELS = [COLUMN_BY_NAME[n].label_en for n in NAMES]
+AMBIGUOUS = "dollar-format-ambiguous"
+FLAGGED = (
+    "“50000”: the cell's format shows it with $, which in this country (COL) is also the sign "
+    "of its own currency; format the cell as US$ (in Excel: $ English (United States)) if the "
+    "amount is in US dollars, or convert it to dollars."
+)
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+# A `$` alone, as Excel writes its currency and accounting formats in en-US and es-CO, and
+# as people type them.
+BARE = [
+    "$#,##0.00",
+    '"$"#,##0.00',
+    "\\$#,##0",
+    '"$" #,##0',
+    '"$"\\ #,##0',
+    '#,##0 "$"',
+    "#,##0.00\\ \\$",
+    "[$$]#,##0",
+    "[$$-]#,##0.00",
+    '"$"#,##0;[Red]\\-"$"#,##0',
+    '_("$"* #,##0.00_);_("$"* \\(#,##0.00\\);_("$"* "-"??_);_(@_)',
+    '_-"$"\\ * #,##0_-;\\-"$"\\ * #,##0_-;_-"$"\\ * "-"_-;_-@_-',
+    '[<1000000]"$"#,##0;"S/ "#,##0',
+]
+# The US dollar by name, code or locale; no currency.
+US_DOLLAR = [
+    '"US$" #,##0.00',
+    "[$$-409]#,##0.00",
+    "[$$-0409] #,##0.00",
+    "[$$-en-US]#,##0.00",
+    "[$$-es-EC] #,##0.00",
+    "[$$-300A] #,##0.00",
+    "[$USD] 0",
+    '"USD$" #,##0.00',
+    '"$ USD" #,##0.00',
+    "[$USD $-409] #,##0",
+    '"$us" #,##0.00',
+    '_-[$$-en-US]* #,##0.00_ ;_-[$$-en-US]* -#,##0.00 ;_-[$$-en-US]* "-"??_ ;_-@_ ',
+    "#,##0.00",
+    "General",
+    '0 "personas"',
+]
+
+
+@pytest.fixture(params=[True, False], ids=["columns", "cells"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    monkeypatch.setattr(fivew, "COLUMNAR", request.param)
+    return bool(request.param)
+
+
+def activity(country: str, amount: float = 50_000.0, **overrides: Any) -> dict[str, Any]:
+    return record(**{**CASH, **PLACES[country], "value_usd": amount, **overrides})
+
+
+def xlsx(path: Path, rows: list[dict[str, Any]], code: str) -> Path:
+    """The 5W header and `rows`, every Value (in USD) cell formatted `code`."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "5W"
+    sheet.append(LABELS)
+    for values in rows:
+        sheet.append([values.get(n) for n in NAMES])
+    for r in range(2, len(rows) + 2):
+        sheet.cell(row=r, column=NAMES.index("value_usd") + 1).number_format = code
+    book.save(path)
+    return path
+
+
+def amount_issues(path: Path) -> dict[int, list[tuple[str, str | None, str]]]:
+    """Row → (code, value, message) of the issues at Value (in USD)."""
+    result = validate_file(path, REFERENCE, today=TODAY)
+    label = result.columns["value_usd"]
+    found: dict[int, list[tuple[str, str | None, str]]] = {}
+    for issue in result.report.issues:
+        if issue.column == label and issue.row is not None:
+            found.setdefault(issue.row, []).append((issue.code, issue.value, issue.message))
+    return found
+
+
+def stored(path: Path) -> list[Any]:
+    return validate_file(path, REFERENCE, today=TODAY).rows["value_usd"].to_list()
+
+
+@pytest.mark.parametrize("code", BARE)
+def test_a_dollar_format_is_no_dollar_where_the_dollar_sign_is_the_peso(
+    tmp_path: Path, reading: bool, code: str
+) -> None:
+    rows = [activity("COL"), activity("PER"), activity("ECU")]
+    path = xlsx(tmp_path / "bare.xlsx", rows, code)
+    assert amount_issues(path) == {2: [(AMBIGUOUS, "50000", FLAGGED)]}
+    result = validate_file(path, REFERENCE, today=TODAY)
+    assert result.unstorable == [2]  # the amount cannot be stored: nor can its row
+    assert result.rows["value_usd"].to_list()[1:] == [50_000, 50_000]
+
+
+@pytest.mark.parametrize("code", US_DOLLAR)
+def test_a_format_naming_the_us_dollar_is_dollars_everywhere(
+    tmp_path: Path, reading: bool, code: str
+) -> None:
+    rows = [activity("COL"), activity("PER")]
+    path = xlsx(tmp_path / "usd.xlsx", rows, code)
+    assert amount_issues(path) == {}
+    assert stored(path) == [50_000, 50_000]
+
+
+def test_a_zero_is_zero_in_any_currency(tmp_path: Path, reading: bool) -> None:
+    """Excel's accounting format shows 0 as `$ -`: nothing to convert."""
+    path = xlsx(tmp_path / "zero.xlsx", [activity("COL", 0.0)], BARE[-3])
+    assert AMBIGUOUS not in {c for found in amount_issues(path).values() for c, *_ in found}
+
+
+def test_only_the_amount_is_judged_by_its_format(tmp_path: Path) -> None:
+    """A count formatted `$` (a copied style) is a count: no currency to doubt."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(LABELS)
+    sheet.append([activity("COL").get(n) for n in NAMES])
+    sheet.cell(row=2, column=NAMES.index("quantity_output") + 1).number_format = '"$"#,##0'
+    path = tmp_path / "count.xlsx"
+    book.save(path)
+    assert amount_issues(path) == {}
+
+
+_SIGN = st.sampled_from(["$", '"$"', "\\$", "[$$]"])
+_US = st.sampled_from(['"US$"', '"USD"', "[$$-409]", "[$$-en-US]", "[$USD]", '"U$S"'])
+_GAP = st.sampled_from(["", " ", "\\ ", "* ", "\\ * "])
+_DIGITS = st.sampled_from(["#,##0", "#,##0.00", "0", "#.##0"])
+
+
+@st.composite
+def _formats(draw: st.DrawFn, sign: st.SearchStrategy[str]) -> str:
+    """A format with `sign` before or after the digits, Excel's padding around it, and maybe
+    a negative section written alike."""
+
+    def section(negative: bool) -> str:
+        symbol, gap, digits = draw(sign), draw(_GAP), draw(_DIGITS)
+        body = f"{symbol}{gap}{digits}" if draw(st.booleans()) else f"{digits}{gap}{symbol}"
+        pad = draw(st.sampled_from(["", "_-", "_("]))
+        return f"{pad}{'-' if negative else ''}{body}{'_-' if pad else ''}"
+
+    parts = [section(False)]
+    if draw(st.booleans()):
+        parts.append(section(True))
+    return ";".join(parts)
+
+
+@SETTINGS
+@given(
+    code=_formats(_SIGN),
+    amount=st.sampled_from([50_000.0, 12.5, 1_234_567.0]),
+    country=st.sampled_from(["COL", "PER", "ECU"]),
+)
+def test_any_bare_dollar_format_is_judged_by_the_rows_country(
+    tmp_path: Path, reading: bool, code: str, amount: float, country: str
+) -> None:
+    path = xlsx(tmp_path / "any.xlsx", [activity(country, amount)], code)
+    found = amount_issues(path)
+    if country == "COL":
+        assert [c for c, *_ in found.get(2, [])] == [AMBIGUOUS], code
+        assert stored(path) == [None]
+    else:
+        assert found == {}, code
+        assert stored(path) == [amount]
+
+
+@SETTINGS
+@given(code=_formats(_US), country=st.sampled_from(["COL", "PER"]))
+def test_any_us_dollar_format_is_dollars(
+    tmp_path: Path, reading: bool, code: str, country: str
+) -> None:
+    path = xlsx(tmp_path / "us.xlsx", [activity(country)], code)
+    assert amount_issues(path) == {}, code
+    assert stored(path) == [50_000]
+
+
+# --- XLS and ODS -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "flagged"), [(BARE[1], True), (BARE[-3], True), (US_DOLLAR[1], False)]
+)
+def test_an_xls_dollar_format_is_judged_alike(tmp_path: Path, code: str, flagged: bool) -> None:
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("5W")
+    style = xlwt.easyxf(num_format_str=code)
+    for c, label in enumerate(LABELS):
+        sheet.write(0, c, label)
+    for r, country in enumerate(["COL", "PER"], start=1):
+        for c, name in enumerate(NAMES):
+            held = activity(country).get(name)
+            if held is not None:
+                sheet.write(r, c, held, *([style] if name == "value_usd" else []))
+    path = tmp_path / "f.xls"
+    book.save(str(path))
+    assert amount_issues(path) == ({2: [(AMBIGUOUS, "50000", FLAGGED)]} if flagged else {})
+
+
+@pytest.mark.parametrize(
+    ("currency", "shown", "flagged"),
+    [(None, "$50.000", True), (None, "$ 50,000.00", True), ("USD", "$50,000.00", False)]
+    + [(None, "US$ 50,000", False), (None, "50000", False)],
+)
+def test_an_ods_currency_without_its_code_is_judged_alike(
+    tmp_path: Path, currency: str | None, shown: str, flagged: bool
+) -> None:
+    from test_ods_quirks import currency as currency_cell
+    from test_ods_quirks import one_row, typed
+
+    places = {n: typed(v) for n, v in PLACES["COL"].items()}
+    path = one_row(tmp_path, {**places, "value_usd": currency_cell(currency, "50000", shown)})
+    assert amount_issues(path) == ({2: [(AMBIGUOUS, "50000", FLAGGED)]} if flagged else {})
+
+
+# --- real size -------------------------------------------------------------------------------
+
+
+def _repeated(path: Path, rows: int) -> Path:
+    """A workbook of `rows` rows: the two data rows of `path` (written by xlsxwriter, shared
+    strings as Excel writes them) taking turns in the sheet's XML."""
+    out = path.with_name(f"large-{path.name}")
+
+    def template(xml: str, number: int) -> str:
+        found = re.search(rf'<row r="{number}".*?</row>', xml, flags=re.S)
+        assert found is not None
+        cells = found.group().replace(f'<row r="{number}"', '<row r="{n}"')
+        return re.sub(rf'(<c r="[A-Z]+){number}"', lambda m: m.group(1) + '{n}"', cells)
+
+    def repeated(xml: str) -> str:
+        turns = [template(xml, 3), template(xml, 2)]  # even rows: the first data row's
+        body = "".join(turns[n % 2 == 0].replace("{n}", str(n)) for n in range(2, rows + 2))
+        start, end = xml.index('<row r="2"'), xml.index("</sheetData>")
+        xml = xml[:start] + body + xml[end:]
+        return re.sub(r'(<dimension ref="A1:[A-Z]+)\d+"', lambda m: f'{m.group(1)}{rows + 1}"', xml)
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as to:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = repeated(data.decode()).encode()
+            to.writestr(item, data)
+    return out
+
+
+def test_100000_rows_formatted_in_pesos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Colombian row of 100,000 is flagged, every Peruvian one stored, and the sheet is
+    still read column by column (a `$` format reads as its number)."""
+    from kipu.core.read.sheets import Workbook
+
+    def cell_by_cell(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the sheet was read cell by cell")
+
+    small = tmp_path / "small.xlsx"
+    book = xlsxwriter.Workbook(str(small))
+    sheet = book.add_worksheet("5W")
+    money = book.add_format({"num_format": BARE[-2]})
+    sheet.write_row(0, 0, LABELS)
+    for r, country in ((1, "COL"), (2, "PER")):
+        for c, name in enumerate(NAMES):
+            held = activity(country).get(name)
+            sheet.write(r, c, held, money if name == "value_usd" else None)
+    book.close()
+    path = _repeated(small, 100_000)
+    monkeypatch.setattr(Workbook, "rows", cell_by_cell)
+    result = validate_file(path, REFERENCE, today=TODAY)
+    assert result.report.rows_read == 100_000
+    issues = result.report.row_issues
+    flagged = sorted(issues.filter(issues["code"] == AMBIGUOUS)["row"].to_list())
+    assert flagged == list(range(2, 100_002, 2))
+    assert result.unstorable == flagged
+    assert result.rows["value_usd"].drop_nulls().to_list() == [50_000] * 50_000
