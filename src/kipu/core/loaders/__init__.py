@@ -41,7 +41,12 @@ class LoadError:
 
 
 def reference_number(
-    text: str, *, whole: bool, decimals: int | None = None, negative: bool = False
+    text: str,
+    *,
+    whole: bool,
+    decimals: int | None = None,
+    negative: bool = False,
+    typed: float | None = None,
 ) -> tuple[float | None, str | None]:
     """A number of a reference table (a target, a budget, a statistic): (value, None), or
     (None, why not) in words. An empty text is 0.
@@ -53,20 +58,25 @@ def reference_number(
     `decimals`: the most the store keeps (a statistic: 2), more is refused, not cut.
     Finite, and below 10**15 for whole numbers, 10**13 for others: a float holds every cent
     below that (and the store's budget column 14 whole digits).
+
+    `typed`: the number of a spreadsheet's number cell (`Columns.typed`), which is what it
+    is, to the 15 significant digits Excel keeps (a formula's 4.749999999999999 is 4.75).
     """
     from kipu.core.read.values import shape
 
-    if not text.strip():
+    if typed is not None:
+        value = float(f"{typed:.15g}")
+    elif not text.strip():
         return 0.0, None
-    read = shape(text)
-    if read is None:
+    elif (read := shape(text)) is None:
         return None, f"{text!r} is not a number"
-    if read.value is None:
+    elif read.value is None:
         grouping, fraction = f"{read.grouping:.0f}", f"{read.fraction:g}"
         return None, (
             f"{text!r} could be {grouping} or {fraction}: write it without a thousands separator"
         )
-    value = read.value
+    else:
+        value = read.value
     digits = 15 if whole else 13
     if not math.isfinite(value) or abs(value) >= 10**digits:
         return None, f"{text!r} is too large (at most {digits} digits)"
@@ -144,6 +154,13 @@ class Columns:
         label = self.found.get(name)
         text = str(record.get(label, "") or "").strip() if label else ""
         return text if any(unicodedata.category(c)[0] not in "CZ" for c in text) else ""
+
+    def typed(self, record: dict[str, object], name: str) -> float | None:
+        """The number of a number cell that is not whole (`read_table` keeps it typed: its
+        text "862.377" would read as 862,377 or be refused as ambiguous), else None."""
+        label = self.found.get(name)
+        held = record.get(label) if label else None
+        return held if isinstance(held, float) else None
 
     def given(self, record: dict[str, object], name: str) -> str | None:
         """`value`, or None when the table has no such column: an update keeps what is

@@ -125,12 +125,12 @@ def _kind(text: str) -> tuple[str, str | None]:
     return kind, None
 
 
-def _attendance(text: str) -> tuple[int | None, str | None]:
+def _attendance(text: str, typed: float | None = None) -> tuple[int | None, str | None]:
     """The attendance written, None for an empty cell (not counted, which is not 0), or (None,
     why not): "12,5" was stored as 125, the comma taken for a thousands separator."""
     if not text:
         return None, None
-    value, problem = reference_number(text, whole=True)
+    value, problem = reference_number(text, whole=True, typed=typed)
     if value is None:
         return None, problem
     if value > MOST_ATTENDANCE:
@@ -177,7 +177,9 @@ def _event(
     kind, problem = _kind(columns.value(record, "type"))
     if problem:
         fail("type", problem)
-    attendance, problem = _attendance(columns.value(record, "attendance"))
+    attendance, problem = _attendance(
+        columns.value(record, "attendance"), columns.typed(record, "attendance")
+    )
     if problem:
         fail("attendance", problem)
     keys, problems = _organisations(columns.value(record, "organisations"), by_label)

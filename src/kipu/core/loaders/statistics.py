@@ -140,7 +140,13 @@ def _observation(
         fail("period_end", "the period ends before it starts")
     value_text = columns.value(record, "value")
     read, problem = (
-        reference_number(value_text, whole=False, decimals=2, negative=True)
+        reference_number(
+            value_text,
+            whole=False,
+            decimals=2,
+            negative=True,
+            typed=columns.typed(record, "value"),
+        )
         if value_text.strip()
         else (None, "empty value")
     )

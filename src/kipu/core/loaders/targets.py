@@ -128,7 +128,11 @@ def _target_values(
         text = columns.value(record, column)
         whole, decimals = (False, 2) if column == "budget_usd" else (True, None)
         value, wrong = (
-            reference_number(text, whole=whole, decimals=decimals) if text else (None, None)
+            reference_number(
+                text, whole=whole, decimals=decimals, typed=columns.typed(record, column)
+            )
+            if text
+            else (None, None)
         )
         values.append(value)
         if wrong:

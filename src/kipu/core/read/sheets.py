@@ -17,6 +17,7 @@ naming the cell for an Excel error or a formula without a value.
 
 from __future__ import annotations
 
+import math
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -325,8 +326,17 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _record_value(value: object) -> object:
+    """A cell of a `Table` record: its text (`cell_text`), or a number cell that is not
+    whole as its float: as text, 862.377 would read as a thousands separator."""
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        return value
+    return cell_text(value)
+
+
 def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool = True) -> Table:
-    """The first visible sheet (or `sheet`) of a file as records keyed by its header row.
+    """The first visible sheet (or `sheet`) of a file as records keyed by its header row:
+    each cell's text, or the float of a number cell that is not whole (`_record_value`).
 
     The header is the first non-empty row; blank rows after it are skipped; row numbers are
     those a spreadsheet shows (1-based, header included). Merged cells are filled down.
@@ -341,11 +351,11 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
         if kind == UNREADABLE_VALUE:  # what the file holds there is not what it shows
             cell = f"{column_letters(across)}{down}"
             raise unreadable("cell-covered", path.name, cell=cell, range=detail)
-    numbered = [(i + 1, [cell_text(c) for c in row]) for i, row in enumerate(chosen.rows)]
-    numbered = [(n, row) for n, row in numbered if any(row)]
+    numbered = [(i + 1, [_record_value(c) for c in row]) for i, row in enumerate(chosen.rows)]
+    numbered = [(n, row) for n, row in numbered if any(c != "" for c in row)]
     if not numbered:
         raise unreadable("empty", path.name)
-    _, header = numbered[0]
+    header = [cell_text(c) for c in numbered[0][1]]
     while header and not header[-1]:
         header.pop()
     table = Table(source=path.name, sheet=chosen.name, header=header)
