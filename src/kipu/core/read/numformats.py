@@ -52,6 +52,9 @@ _LOCAL_DOLLARS = {
     "EN-AU": "AUD", "EN-NZ": "NZD", "EN-SG": "SGD", "ZH-HK": "HKD", "ZH-TW": "TWD",
     "EN-JM": "JMD", "EN-BZ": "BZD", "EN-TT": "TTD",
 }  # fmt: skip
+# Locales of a region, not a country: Spanish (Latin America), `[$$-es-419]` (LCID 580A).
+# Their `$` is whichever the file's author meant, as a `$` alone.
+_REGION_LOCALES = frozenset({"580A", "ES-419"})
 # Characters a format shows as written without quotes (Excel's "display characters"); a
 # sign or a bracket is left out (`shown` keeps the number's own sign).
 _SHOWN_AS_WRITTEN = frozenset(" $/:!^&'~{}<>=")
@@ -146,6 +149,8 @@ def _tag_currency(tag: str) -> str:
         return symbol
     if locale in _DOLLAR_LOCALES:
         return "US$" if locale else "$"
+    if locale in _REGION_LOCALES:
+        return "$"  # no one country's: as a `$` alone
     return _LOCAL_DOLLARS.get(locale, f"[{tag}]")
 
 
