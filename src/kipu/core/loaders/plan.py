@@ -35,10 +35,10 @@ from kipu.core.schema import term_key
 from kipu.core.text import closest, normalise
 
 SECTOR_COLUMNS = {
-    "code": ("sector_code",),
+    "code": ("sector_code", "codigo", "codigo_sector"),
     "name": ("sector", "name_en", "area"),
     "name_es": ("sector_es", "nombre"),
-    "parent": ("parent_sector", "parent_code"),
+    "parent": ("parent_sector", "parent_code", "padre", "sector_padre", "codigo_padre"),
 }
 INDICATOR_COLUMNS = {
     "code": ("indicator_code", "codigo"),
@@ -184,6 +184,11 @@ def _sheets(path: Path, result: Loaded[PlanContent]) -> dict[str, str | None]:
     return wanted
 
 
+# A plan written in Spanish only ("Código; Nombre; Padre", "Indicador"): its Spanish names
+# are the English ones too, said in a warning (the English report shows them as written).
+_SPANISH_ONLY = {"name": "name_es", "indicator": "indicator_es"}
+
+
 def _table_columns(
     path: Path | str,
     sheet: str | None,
@@ -196,6 +201,14 @@ def _table_columns(
         result.errors.append(table)
         return None
     columns = Columns(table, accepted)
+    for name, spanish in _SPANISH_ONLY.items():
+        if name in accepted and name not in columns.found and spanish in columns.found:
+            columns.found[name] = columns.found[spanish]
+            message = (
+                f"no English {name} column: the Spanish ones ({columns.found[spanish]!r}) are "
+                "used in English too"
+            )
+            result.warnings.append(LoadError(table.source, None, columns.found[spanish], message))
     if missing := columns.missing(required):
         result.errors.extend(missing)
         return None

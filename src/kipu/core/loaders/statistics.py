@@ -24,7 +24,7 @@ from kipu.core.loaders import (
 
 ACCEPTED = {
     "series": ("key", "indicator", "serie"),
-    "period_start": ("start", "from", "date", "inicio", "fecha_inicio", "desde"),
+    "period_start": ("start", "from", "date", "inicio", "fecha_inicio", "desde", "fecha"),
     "period_end": ("end", "to", "fin", "fecha_fin", "hasta"),
     "value": ("valor",),
     "note": ("notes", "comment", "nota"),
