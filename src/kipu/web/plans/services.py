@@ -22,10 +22,13 @@ def load_plan(
     name: str = "",
     classification: str = "sectors",
     kept: list[str] | None = None,
+    moved: list[tuple[Indicator, Sector]] | None = None,
 ) -> Plan:
     """Store a year's plan: sectors and indicators updated by code, indicators the file no
     longer has deleted unless stored activities use them (their codes are added to `kept`,
-    when given), targets and proportions replaced."""
+    when given), targets and proportions replaced. An indicator the file puts in another
+    sector is added to `moved` with the sector it was in, when given: stored rows keep the
+    sector they were reported under (`kipu.web.reference.services`)."""
     plan, _ = Plan.objects.update_or_create(
         platform=platform,
         year=year,
@@ -38,6 +41,9 @@ def load_plan(
     stored = {normalise(i.code): i for i in plan.indicators.all()}
     for record in content.indicators:
         indicator = stored.pop(normalise(record.code), None) or Indicator(plan=plan)
+        sector = sectors[record.sector_code]
+        if moved is not None and indicator.pk and indicator.sector_id != sector.pk:
+            moved.append((indicator, indicator.sector))
         indicator.code, indicator.sector = record.code, sectors[record.sector_code]
         indicator.name_en, indicator.type = record.name, record.type
         # A column the file does not have (None) keeps what is stored.

@@ -190,14 +190,20 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
         return Imported([str(e) for e in loaded.errors])
     content = loaded.records[0]
     kept: list[str] = []
-    plan = store(
-        platform,
-        options["year"],
-        content,
-        name=options.get("name") or "",
-        classification=options.get("classification") or "sectors",
-        kept=kept,
-    )
+    moved: list[tuple[Any, Any]] = []
+    with transaction.atomic():
+        plan = store(
+            platform,
+            options["year"],
+            content,
+            name=options.get("name") or "",
+            classification=options.get("classification") or "sectors",
+            kept=kept,
+            moved=moved,
+        )
+        if refused := _moved_with_rows(path.name, moved):
+            transaction.set_rollback(True)  # nothing of the file is stored
+            return Imported(refused)
     warnings = [str(w) for w in loaded.warnings]
     if kept:
         warnings.append(
@@ -214,6 +220,25 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             **({"warnings": warnings} if warnings else {}),
         }
     )
+
+
+def _moved_with_rows(file: str, moved: list[tuple[Any, Any]]) -> list[str]:
+    """An error per indicator the plan moves to another sector while current submissions'
+    rows name it: a stored row keeps the sector it was reported under (submissions never
+    change once stored), so the new sector's progress would leave its rows out without a
+    word, and the old sector would keep counting them."""
+    from kipu.web.submissions.queries import current_rows_by_indicator
+
+    rows = current_rows_by_indicator([indicator.pk for indicator, _ in moved])
+    return [
+        f"{file}: indicator {indicator.code} moves from {before.name_en} to "
+        f"{indicator.sector.name_en}, but {rows[indicator.pk]} stored rows name it under "
+        f"{before.name_en} and would still count there ({indicator.sector.name_en}'s progress "
+        "would leave them out); keep it under its sector, or give the moved indicator a new "
+        "code"
+        for indicator, before in moved
+        if rows.get(indicator.pk)
+    ]
 
 
 def _locations(

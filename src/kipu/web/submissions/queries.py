@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.platforms.models import Organisation, Platform
@@ -378,6 +378,18 @@ def history_frame(
     if organisation is None:
         return None
     return activity_frame(platform, organisation=organisation, exclude_month=exclude_month)
+
+
+def current_rows_by_indicator(indicator_ids: Sequence[int]) -> dict[int, int]:
+    """Indicator id → how many rows of current submissions name it (none: left out)."""
+    if not indicator_ids:
+        return {}
+    rows = (
+        Activity.objects.filter(indicator_id__in=list(indicator_ids), submission__status="current")
+        .values("indicator_id")
+        .annotate(rows=Count("id"))
+    )
+    return {row["indicator_id"]: row["rows"] for row in rows}
 
 
 def list_submissions(
