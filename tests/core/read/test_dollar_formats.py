@@ -64,6 +64,13 @@ BARE = [
     "[$$]#,##0",
     "[$$-]#,##0.00",
     "[$$-es-419] #,##0.00",  # Spanish (Latin America): no one country's dollar
+    # Excel's built-in currency formats: openpyxl writes them as numFmtId 5 to 8, no text.
+    '"$"#,##0_);("$"#,##0)',
+    '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    # Words beside the $: still a $ alone.
+    '"$"#,##0" por persona"',
+    '"$ "#,##0" / mes"',
+    '"$"#,##0"*"',
     "[$$-580A]#,##0",
     '"$"#,##0;[Red]\\-"$"#,##0',
     '_("$"* #,##0.00_);_("$"* \\(#,##0.00\\);_("$"* "-"??_);_(@_)',
@@ -221,6 +228,20 @@ def test_any_us_dollar_format_is_dollars(
     assert stored(path) == [50_000]
 
 
+@pytest.mark.parametrize("code", ['"$"#,##0', "[$S/-280A] #,##0.00"])
+def test_a_merged_amount_is_judged_on_every_row_it_covers(
+    tmp_path: Path, reading: bool, code: str
+) -> None:
+    path = xlsx(tmp_path / "merged.xlsx", [activity("COL"), activity("COL")], code)
+    book = openpyxl.load_workbook(path)
+    column = NAMES.index("value_usd") + 1
+    book.active.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+    book.save(path)
+    result = validate_file(path, REFERENCE, today=TODAY)
+    assert result.unstorable == [2, 3]
+    assert result.rows["value_usd"].to_list() == [None, None]
+
+
 # --- XLS and ODS -------------------------------------------------------------------------------
 
 
@@ -246,10 +267,11 @@ def test_an_xls_dollar_format_is_judged_alike(tmp_path: Path, code: str, flagged
 @pytest.mark.parametrize(
     ("currency", "shown", "flagged"),
     [(None, "$50.000", True), (None, "$ 50,000.00", True), ("USD", "$50,000.00", False)]
-    + [(None, "US$ 50,000", False), (None, "50000", False)],
+    + [(None, "US$ 50,000", False), (None, "50000", False)]
+    + [("$", "50000", True), (None, None, True)],  # a code that names no currency, or none
 )
 def test_an_ods_currency_without_its_code_is_judged_alike(
-    tmp_path: Path, currency: str | None, shown: str, flagged: bool
+    tmp_path: Path, currency: str | None, shown: str | None, flagged: bool
 ) -> None:
     from test_ods_quirks import currency as currency_cell
     from test_ods_quirks import one_row, typed
@@ -316,3 +338,13 @@ def test_100000_rows_formatted_in_pesos(tmp_path: Path, monkeypatch: pytest.Monk
     assert flagged == list(range(2, 100_002, 2))
     assert result.unstorable == flagged
     assert result.rows["value_usd"].drop_nulls().to_list() == [50_000] * 50_000
+
+
+def test_an_ods_number_shown_with_a_dollar_is_judged_alike(tmp_path: Path) -> None:
+    """LibreOffice saves a number formatted `"$"#,##0` (quoted: text) as a float."""
+    from test_ods_quirks import cell, one_row, typed
+
+    places = {n: typed(v) for n, v in PLACES["COL"].items()}
+    shown = cell(' office:value-type="float" office:value="50000"', "$50.000")
+    path = one_row(tmp_path, {**places, "value_usd": shown})
+    assert amount_issues(path) == {2: [(AMBIGUOUS, "50000", FLAGGED)]}

@@ -29,7 +29,9 @@ def _load(admin, sector: str, code: str):  # noqa: ANN001, ANN202
 
 
 def test_moving_an_indicator_with_stored_rows_is_refused(platform, admin, org_a) -> None:  # noqa: ANN001
-    store_submission(platform, org_a, "2019-05", activity_frame([record_5w(row=2), record_5w(row=3)]))
+    store_submission(
+        platform, org_a, "2019-05", activity_frame([record_5w(row=2), record_5w(row=3)])
+    )
     response = _load(admin, "Child protection", "PRO-CP")
     page = response.content.decode()
     assert response.status_code == 400, page[-2000:]

@@ -264,6 +264,7 @@ _ODS_HINT = "|".join(
         + r"value-type\s*=\s*[\"'](?:float|date|time|boolean)"
         + _without("value=")
         + ">",
+        r">[^<]*\$[^<]*<",  # a number shown with a `$` (`DOLLAR_FORMAT`), or a text with one
     ]
 )
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
@@ -356,10 +357,15 @@ def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
         return FORMULA_NO_VALUE, None, None
     if kind in ("currency", "percentage") and value is not None:
         text = _amount_text(cell, kind, value, shown)
-        if text is None and kind == "currency" and not cell.get(f"{_ODS_OFFICE}currency"):
-            # A `$` without its currency's code: the dollar of the locale it was written in.
-            return (DOLLAR_FORMAT if bare_dollar(shown) else None), None, None
+        code = (cell.get(f"{_ODS_OFFICE}currency") or "").strip()
+        if text is None and kind == "currency" and code in ("", "$"):
+            # No currency code (or `$`): the dollar of the locale it was written in, unless
+            # the text shown names one (`US$ 100`) or none (`100`).
+            unknown = code == "$" or not shown.strip() or bare_dollar(shown)
+            return (DOLLAR_FORMAT if unknown else None), None, None
         return None, None, text
+    if kind == "float" and value is not None and "$" in shown and bare_dollar(shown):
+        return DOLLAR_FORMAT, None, None  # a `"$"` written in the format is its text
     if kind is None:  # LibreOffice reads such a cell as text (its default cell type)
         text = cell.get(f"{_ODS_OFFICE}string-value", shown)
         return None, None, text if text.strip() else None

@@ -68,10 +68,20 @@ _COMPARE = {
     ">=": operator.ge,
     "<>": operator.ne,
 }
-# Built-in formats (ECMA-376 §18.8.30) that show more than digits wherever Excel runs: 9 and
-# 10 are percentages. 5 to 8 and 41 to 44 show the currency of the reading machine's locale
-# and are written out in full (a numFmt) by Excel when they name one: read as numbers.
-_BUILT_IN = {9: "0%", 10: "0.00%"}
+# Built-in formats (ECMA-376 §18.8.30) that show more than digits: 9 and 10 are percentages;
+# 5 to 8, 42 and 44 show the currency of the reading machine's locale, the `$` of their en-US
+# text (the peso on a Colombian computer), as openpyxl and xlsxwriter write them (a bare
+# `numFmtId`, no numFmt); Excel writes them out in full.
+_BUILT_IN = {
+    5: "$#,##0_);($#,##0)",
+    6: "$#,##0_);[Red]($#,##0)",
+    7: "$#,##0.00_);($#,##0.00)",
+    8: "$#,##0.00_);[Red]($#,##0.00)",
+    9: "0%",
+    10: "0.00%",
+    42: '_($* #,##0_);_($* (#,##0);_($* "-"_);_(@_)',
+    44: '_($* #,##0.00_);_($* (#,##0.00);_($* "-"??_);_(@_)',
+}
 
 
 @dataclass
@@ -182,9 +192,13 @@ def shows_text(parts: list[Section]) -> bool:
 
 
 def _bare_dollar(section: Section) -> bool:
+    """A `$` alone among the words a section shows (`"$"#,##0" por persona"`, `$#,##0 "M"`),
+    none of which names the US dollar (`"$ USD"`)."""
     if section.percent or section.currency not in (None, "$"):
         return False
-    return (section.before + section.after).strip(" -+()") == "$"
+    words = [w.strip("-+()*/.,:;") for w in f"{section.before} {section.after}".split()]
+    named = {w.upper() for w in words} & (DOLLARS - {"$"})
+    return "$" in words and not named
 
 
 def _section_for(value: float, parts: list[Section]) -> Section:

@@ -64,8 +64,12 @@ UNSTORABLE = frozenset(
 def dollar_formats(marks: pl.DataFrame) -> list[int]:
     """The rows whose amount cell's format shows a "$" alone (`DOLLAR_FORMAT`): whether
     that is the US dollar depends on the row's country (`numbers._peso_format`)."""
-    found = marks.filter(pl.col("kind") == DOLLAR_FORMAT, pl.col("column") == "value_usd")
-    return found["row"].unique().to_list()
+    amounts = marks.filter(pl.col("column") == "value_usd")
+    rows = amounts.filter(pl.col("kind") == DOLLAR_FORMAT)["row"]
+    # A cell covered by a merged range shows its first cell's value, as that cell shows it.
+    first = pl.col("detail").str.extract(r"^[A-Za-z]+(\d+)").cast(pl.Int64, strict=False)
+    covered = amounts.filter(pl.col("kind") == MERGED, first.is_in(rows.implode()))["row"]
+    return pl.concat([rows, covered]).unique().to_list()
 
 
 def without_unknown_values(f: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
