@@ -348,3 +348,65 @@ def test_an_ods_number_shown_with_a_dollar_is_judged_alike(tmp_path: Path) -> No
     shown = cell(' office:value-type="float" office:value="50000"', "$50.000")
     path = one_row(tmp_path, {**places, "value_usd": shown})
     assert amount_issues(path) == {2: [(AMBIGUOUS, "50000", FLAGGED)]}
+
+
+# --- the scan's quick reading of plain cells ----------------------------------------------------
+
+
+_FORMS = [
+    '<c r="{ref}" s="{s}"><v>{v}</v></c>',  # as Excel writes it
+    '<c r="{ref}" s="{s}" t="n"><v>{v}</v></c>',
+    '<c s="{s}" r="{ref}"><v>{v}</v></c>',  # attributes in another order
+    '<c r="{ref}" s="{s}" t="s"><v>0</v></c>',  # a text: no amount
+    '<c r="{ref}" s="{s}"/>',  # empty
+    '<c r="{ref}"  s="{s}"><v>{v}</v></c>',  # two spaces
+    '<c r="{ref}" s="0{s}"><v>{v}</v></c>',
+]
+
+
+@SETTINGS
+@given(
+    forms=st.lists(st.sampled_from(range(len(_FORMS))), min_size=1, max_size=40),
+    styled_rows=st.booleans(),
+)
+def test_the_quick_reading_reads_what_the_cell_by_cell_scan_reads(
+    tmp_path: Path, forms: list[int], styled_rows: bool
+) -> None:
+    """Chunks whose styled cells are all written plainly are read at once (`read_plain`),
+    others cell by cell: both find the same cells, whatever mix a chunk holds."""
+    from kipu.core.read import marks
+    from kipu.core.read.numformats import xlsx_shown_styles
+    from kipu.core.read.shown import Shown
+
+    book = xlsxwriter.Workbook(str(tmp_path / "p.xlsx"))
+    sheet = book.add_worksheet("5W")
+    style = book.add_format({"num_format": '"$"#,##0'})
+    sheet.write_number(0, 0, 1, style)
+    book.close()
+    styles = xlsx_shown_styles(tmp_path / "p.xlsx")
+    (index,) = styles
+
+    def row(n: int, form: int) -> str:
+        cell = _FORMS[form].format(ref=f"B{n}", s=index, v=n * 1000)
+        attributes = f' s="{index}" customFormat="1"' if styled_rows else ""
+        return f'<row r="{n}"{attributes}>{cell}</row>'
+
+    xml = "".join(row(n, form) for n, form in enumerate(forms, start=1))
+    path = tmp_path / "forms.xlsx"
+    with zipfile.ZipFile(tmp_path / "p.xlsx") as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start, end = text.index("<sheetData>") + 11, text.index("</sheetData>")
+                data = (text[:start] + xml + text[end:]).encode()
+            out.writestr(item, data)
+    found = []
+    for quick in (True, False):
+        shown = Shown(styles)
+        if not quick:
+            shown._plain = None
+        marks.xlsx_marks(path, "xl/worksheets/sheet1.xml", False, None, shown)
+        found.append(sorted(shown.dollars))
+    expected = [(n, 1) for n, form in enumerate(forms, start=1) if form not in (3, 4)]
+    assert found[0] == found[1] == expected

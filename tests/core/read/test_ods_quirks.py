@@ -194,7 +194,7 @@ def test_any_laid_out_text_is_read_as_odf_defines_it(
     attributes = ' office:value-type="string"' if typed_cell else ""
     table = read_5w(one_row(tmp_path, {"activity_description": cell(attributes, xml)}))
     got = value(table, 2, "activity_description")
-    assert got == shown.strip(), (xml, got)  # a cell's text is trimmed (`fivew.clean_text`)
+    assert got == shown.strip(), (xml, got)  # a cell's text is trimmed (`raw_frame.clean_text`)
 
 
 UNKNOWN_FORMS = {

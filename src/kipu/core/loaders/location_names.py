@@ -11,11 +11,11 @@ from kipu.core.text import normalise
 
 if TYPE_CHECKING:
     from kipu.core.gazetteer import Country
-    from kipu.core.loaders.locations import _Row
+    from kipu.core.loaders.location_rows import UnitRow
 
 
 def alternative_names(
-    country: Country, units: dict[str, _Row], table: Table, warnings: list[LoadError]
+    country: Country, units: dict[str, UnitRow], table: Table, warnings: list[LoadError]
 ) -> dict[str, list[str]]:
     """The other names of each unit (P-code -> names) to keep as its aliases: each distinct
     one (accents, case and spacing aside) that names no other unit of the country and level

@@ -33,10 +33,8 @@ Rules (docs/reference-data.md, "Locations"):
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.gazetteer import (
@@ -47,46 +45,13 @@ from kipu.core.gazetteer import (
     find_country,
     with_country_names,
 )
-from kipu.core.loaders import Columns, Loaded, LoadError, open_table
+from kipu.core.loaders import Loaded, LoadError, open_table
 from kipu.core.loaders.location_names import alternative_names
+from kipu.core.loaders.location_rows import UnitRow, country_column, read_units
 from kipu.core.read import Table
-from kipu.core.text import closest, compact, normalise
+from kipu.core.text import closest, normalise
 
-# Name columns of a level, the unit's name taken from the first non-empty: local languages
-# first (before, English was, and a Colombian gazetteer gave "Narino" for Nariño).
-NAME_SUFFIXES = ("ES", "PT", "FR", "EN", "NAME", "", "REF")
-_NAME_KEY = re.compile(r"(?:adm|admin)([0-9])(alt[0-9]*)?(es|pt|fr|en|name|ref)?")
-COUNTRY_COLUMNS = (
-    "country",
-    "country name",
-    "pais",
-    "adm0_en",
-    "adm0_es",
-    "adm0_pt",
-    "adm0_name",
-    "admin0",
-    "admin0 name",
-    "country iso3",
-    "iso3",
-    "adm0_pcode",
-    "country code",
-)
 _NATIONAL_KEYS = frozenset(normalise(n) for n in NATIONAL_NAMES)
-
-
-@dataclass
-class _Row:
-    """One unit as the file gives it (first row that names it)."""
-
-    number: int
-    level: int
-    pcode: str
-    name: str
-    parent: str
-    country: str = ""  # the country cell, "" without a country column
-    aliases: list[str] = field(default_factory=list)
-    column: str | None = None  # the P-code column, for problems with the row
-    others: dict[str, str] = field(default_factory=dict)  # other name columns: label -> name
 
 
 def load_locations(path: Path | str, country: str | None, vintage: str = "") -> Loaded[Location]:
@@ -101,10 +66,10 @@ def load_locations(path: Path | str, country: str | None, vintage: str = "") -> 
         chosen = countries().get(country.upper())
         if chosen is None:
             return _fail(result, table, f"unknown country code {country!r} (ISO3, e.g. BOL)")
-    rows = _read(table, result.errors, result.warnings)
+    rows = read_units(table, result.errors, result.warnings)
     if result.errors:
         return result
-    label = _country_column(table)
+    label = country_column(table)
     groups = _by_country(rows, chosen, table, label, result)
     for place, its_rows in groups.items():
         result.records.extend(
@@ -121,195 +86,19 @@ def _fail(result: Loaded[Location], table: Table, message: str) -> Loaded[Locati
     return result
 
 
-def _read(table: Table, errors: list[LoadError], warnings: list[LoadError]) -> list[_Row]:
-    keys = {compact(h) for h in table.header}
-    if _pcode_column(table.header, 1) is not None:
-        return _wide(table, errors, warnings)
-    if {"pcode", "name", "level"} <= keys:
-        return _long(table, errors)
-    errors.append(
-        LoadError(
-            table.source,
-            None,
-            None,
-            "expected COD-AB columns (ADM1_PCODE, ADM1_EN, …), an admin1 list (Country, "
-            "Admin1 Name, Admin1 P-code) or pcode, name, level, parent_pcode",
-        )
-    )
-    return []
-
-
-def _country_column(table: Table) -> str | None:
-    by_key = {compact(h): h for h in table.header if h}
-    return next((by_key[k] for k in map(compact, COUNTRY_COLUMNS) if k in by_key), None)
-
-
-def _pcode_column(header: list[str], level: int) -> str | None:
-    by_key = {compact(h): h for h in header if h}
-    keys = (f"adm{level}pcode", f"admin{level}pcode")
-    return next((by_key[k] for k in keys if k in by_key), None)
-
-
-def _name_columns(header: list[str], level: int) -> list[str]:
-    """The level's name columns, the preferred first (`NAME_SUFFIXES`, then ALT columns)."""
-    ranked = []
-    for label in header:
-        found = _NAME_KEY.fullmatch(compact(label)) if label else None
-        if found is None or int(found[1]) != level:
-            continue
-        alternative, suffix = found[2], (found[3] or "").upper()
-        ranked.append((len(NAME_SUFFIXES) if alternative else NAME_SUFFIXES.index(suffix), label))
-    return [label for _, label in sorted(ranked, key=lambda x: x[0])]
-
-
-_LEVELS_KEPT = "a level below one the file lacks: give the missing level's P-code column"
-_DEEPER_LEFT_OUT = "Kipu keeps admin levels 1 to 3: this level and deeper ones are not loaded"
-
-
-def _levels_left_out(header: list[str]) -> tuple[str, bool] | None:
-    """The first P-code column of a level the wide layout does not read, and whether it lies
-    below a level the file lacks (ADM3 without ADM2) rather than beyond level 3."""
-    levels = {n: label for n in range(1, 10) if (label := _pcode_column(header, n))}
-    read = 0
-    while read + 1 in levels and read < 3:
-        read += 1
-    left = sorted(n for n in levels if n > read)
-    return (levels[left[0]], read < 3) if left else None
-
-
-def _wide(table: Table, errors: list[LoadError], warnings: list[LoadError]) -> list[_Row]:
-    """The units of a COD-AB table, each once (a P-code named two ways is an error)."""
-    units: dict[str, _Row] = {}
-    country_label = _country_column(table)
-    if (deeper := _levels_left_out(table.header)) is not None:
-        # Before, ADM4 columns, or ADM3 without ADM2, were left out without a word.
-        column, below_a_gap = deeper
-        if below_a_gap:  # its units cannot be placed
-            errors.append(LoadError(table.source, None, column, _LEVELS_KEPT))
-            return []
-        warnings.append(LoadError(table.source, None, column, _DEEPER_LEFT_OUT))
-    for level in (1, 2, 3):
-        pcode_label, name_labels = (
-            _pcode_column(table.header, level),
-            _name_columns(table.header, level),
-        )
-        if pcode_label is None:
-            break
-        if not name_labels:
-            errors.append(LoadError(table.source, None, None, f"no name column for {pcode_label}"))
-            return []
-        parent_label = _pcode_column(table.header, level - 1) if level > 1 else None
-        for number, record in zip(table.row_numbers, table.records, strict=True):
-            pcode, parent = _cell(record, pcode_label), _cell(record, parent_label)
-            names = {label: _cell(record, label) for label in name_labels}
-            name = next((x for x in names.values() if x), "")
-            others = {label: x for label, x in names.items() if x and x != name}
-            if not pcode and (level > 1 or not name):
-                continue  # a row of a higher level (no unit of this level), or blank
-            key = pcode or f"?{number}"  # admin1 without a P-code: a country-level row?
-            known = units.get(key)
-            if known and (known.name, known.parent) != (name, parent):
-                errors.append(
-                    LoadError(
-                        table.source,
-                        number,
-                        pcode_label,
-                        f"{pcode} is {name!r} in {parent or 'the country'} here but "
-                        f"{known.name!r} in {known.parent or 'the country'} on row "
-                        f"{known.number}",
-                    )
-                )
-            elif known and (clash := _other_names_clash(known, others)):
-                label, was = clash
-                errors.append(
-                    LoadError(
-                        table.source,
-                        number,
-                        label,
-                        f"{pcode} is also {others[label]!r} here but {was!r} on row {known.number}",
-                    )
-                )
-            elif known:
-                known.others.update({k: v for k, v in others.items() if k not in known.others})
-            else:
-                country = _cell(record, country_label)
-                units[key] = _Row(
-                    number, level, pcode, name, parent, country, [], pcode_label, others
-                )
-    return list(units.values())
-
-
-def _other_names_clash(known: _Row, others: dict[str, str]) -> tuple[str, str] | None:
-    """The first name column that names the unit otherwise than on its first row, and the name
-    there (an empty cell names nothing: it does not clash)."""
-    for label, name in others.items():
-        was = known.others.get(label)
-        if was and was != name:
-            return label, was
-    return None
-
-
-def _cell(record: dict[str, object], label: str | None) -> str:
-    return str(record.get(label, "") or "").strip() if label else ""
-
-
-def _long(table: Table, errors: list[LoadError]) -> list[_Row]:
-    columns = Columns(table, {"pcode": (), "name": (), "level": (), "parent_pcode": ("parent",)})
-    country_label = _country_column(table)
-    units: dict[str, _Row] = {}
-    for number, record in zip(table.row_numbers, table.records, strict=True):
-        pcode, level_text = columns.value(record, "pcode"), columns.value(record, "level")
-        if pcode in units:
-            errors.append(
-                LoadError(
-                    table.source,
-                    number,
-                    columns.label("pcode"),
-                    f"duplicate code {pcode!r} (first on row {units[pcode].number})",
-                )
-            )
-            continue
-        if level_text not in ("1", "2", "3"):
-            errors.append(
-                LoadError(table.source, number, columns.label("level"), "level must be 1, 2 or 3")
-            )
-            continue
-        units[pcode] = _Row(
-            number,
-            int(level_text),
-            pcode,
-            columns.value(record, "name"),
-            columns.value(record, "parent_pcode"),
-            _cell(record, country_label),
-            column=columns.label("pcode"),
-        )
-    for row in units.values():
-        parent = units.get(row.parent)
-        if row.level > 1 and (parent is None or parent.level != row.level - 1):
-            errors.append(
-                LoadError(
-                    table.source,
-                    row.number,
-                    columns.label("parent_pcode"),
-                    f"unknown parent code {row.parent!r} for {row.pcode}",
-                )
-            )
-    return list(units.values())
-
-
 def _by_country(
-    rows: list[_Row],
+    rows: list[UnitRow],
     chosen: Country | None,
     table: Table,
     label: str | None,
     result: Loaded[Location],
-) -> dict[Country, list[_Row]]:
+) -> dict[Country, list[UnitRow]]:
     """The rows of each country; with `chosen`, of that country only (the others counted in a
     warning). A country cell that names no country is an error."""
     if label is None and chosen is None:
         _fail(result, table, "no country column: say which country the units belong to (ISO3)")
         return {}
-    groups: dict[Country, list[_Row]] = {}
+    groups: dict[Country, list[UnitRow]] = {}
     left_out: Counter[str] = Counter()
     for row in rows:
         place = _country_of(row.country, chosen)
@@ -344,7 +133,7 @@ def _country_of(text: str, chosen: Country | None) -> Country | None:
 
 def _country_units(
     country: Country,
-    rows: list[_Row],
+    rows: list[UnitRow],
     vintage: str,
     table: Table,
     errors: list[LoadError],
@@ -354,7 +143,7 @@ def _country_units(
     root, national = country.iso2, f"{country.iso2}00"
     national_aliases: list[str] = []
     renamed: dict[str, str] = {}  # P-code as written -> as stored
-    units: dict[str, _Row] = {}
+    units: dict[str, UnitRow] = {}
     pcodes = {id(row): _canonical(row.pcode, country) if row.pcode else "" for row in rows}
     only = _only_admin1(rows, pcodes, country)
     for row in rows:
@@ -397,7 +186,7 @@ def _country_units(
     return with_country_names(locations)
 
 
-def _incomplete(row: _Row, pcode: str) -> str | None:
+def _incomplete(row: UnitRow, pcode: str) -> str | None:
     """What a unit lacks to be placed and named: its name (one of invisible characters only,
     a zero-width space or a soft hyphen, is none), or (below admin1) its parent."""
     if not any(unicodedata.category(c)[0] not in "CZ" for c in row.name):
@@ -460,7 +249,7 @@ def _canonical(pcode: str, country: Country) -> str | None:
     return None
 
 
-def _is_national(row: _Row, pcode: str, country: Country) -> bool:
+def _is_national(row: UnitRow, pcode: str, country: Country) -> bool:
     """Whether an admin1 row is country level by its code (BO00, AW) or name (Nacional, …);
     a row naming the country without a P-code too."""
     if pcode and not pcode[len(country.iso2) :].strip("0"):
@@ -468,7 +257,9 @@ def _is_national(row: _Row, pcode: str, country: Country) -> bool:
     return normalise(row.name) in _NATIONAL_KEYS or (not pcode and country.named_by(row.name))
 
 
-def _only_admin1(rows: list[_Row], pcodes: dict[int, str | None], country: Country) -> _Row | None:
+def _only_admin1(
+    rows: list[UnitRow], pcodes: dict[int, str | None], country: Country
+) -> UnitRow | None:
     """The country's only ordinary admin1 row when it names the country itself: R4V's list of
     a country without admin1 units ("Aruba, Aruba, AW01"). Else None: in a full list, a
     province named like its country (Panamá, México) is a province."""
@@ -482,7 +273,7 @@ def _only_admin1(rows: list[_Row], pcodes: dict[int, str | None], country: Count
     return None
 
 
-def _prefix_error(table: Table, row: _Row, country: Country) -> LoadError:
+def _prefix_error(table: Table, row: UnitRow, country: Country) -> LoadError:
     prefixes = " or ".join(country.prefixes)
     return LoadError(
         table.source,
@@ -493,7 +284,7 @@ def _prefix_error(table: Table, row: _Row, country: Country) -> LoadError:
 
 
 def _merge(
-    units: dict[str, _Row], pcode: str, row: _Row, table: Table, errors: list[LoadError]
+    units: dict[str, UnitRow], pcode: str, row: UnitRow, table: Table, errors: list[LoadError]
 ) -> None:
     """Add `row` as unit `pcode`; the same unit written with another prefix is merged."""
     known = units.get(pcode)

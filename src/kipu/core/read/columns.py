@@ -239,7 +239,7 @@ class Columns:
         return pl.Series(values, dtype=pl.Utf8)
 
     def pair(self, index: int) -> Pair:
-        """Column `index` as (text, numbers), as `fivew.column_series` makes it of cells."""
+        """Column `index` as (text, numbers), as `raw_frame.column_series` makes it of cells."""
         values = self.body.to_series(index)
         kind = self.kinds[index]
         if kind == NUMBER:
@@ -253,7 +253,7 @@ class Columns:
         return self._with_errors(values, index), None
 
     def text(self, index: int) -> pl.Series:
-        """Column `index` as text, as `fivew._text` writes cells (numbers as Python floats)."""
+        """Column `index` as text, as `raw_frame.text_of` writes cells (numbers as floats)."""
         values = self.body.to_series(index)
         if self.kinds[index] == NUMBER:
             plain = values.str.contains(r"^-?\d{1,16}$") | values.is_null()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kipu.core.read.fivew import NUM_SUFFIX
+from kipu.core.read.raw_frame import NUM_SUFFIX
 from kipu.core.read.values import (
     NUMBER_ERRORS,
     PESO_DOLLAR_COUNTRIES,

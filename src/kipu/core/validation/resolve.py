@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kipu.core.gazetteer import Location
-from kipu.core.read.fivew import NUM_SUFFIX
+from kipu.core.read.raw_frame import NUM_SUFFIX
 from kipu.core.read.values import parse_yes_no, read_months, suggest_yes_no
 from kipu.core.reference import ReferenceData, registry_key
 from kipu.core.schema import (
