@@ -47,3 +47,21 @@ def test_statistics_dated_by_fecha(tmp_path: Path) -> None:
     loaded = load_statistics(path)
     assert loaded.ok and not loaded.warnings, (loaded.errors, loaded.warnings)
     assert loaded.records[0].period_start.isoformat() == "2019-11-30"
+
+
+def test_two_sectors_of_one_name_are_refused(tmp_path: Path) -> None:
+    """An indicator or a 5W row naming "Protección" went to the first of two such sectors."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    sectors = book.create_sheet("Sectores")
+    for row in (["Código", "Nombre"], ["PROT", "Protección"], ["CP", "PROTECCION"]):
+        sectors.append(row)
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    loaded = load_plan(path, Gazetteer(bundled_locations("PE")), "PER")
+    error = loaded.errors[0]  # (and: no indicators sheet)
+    assert (error.row, error.message) == (
+        3,
+        "the same sector name as 'PROT' (letter case and accents aside): 5W rows naming it "
+        "could not tell them apart",
+    )

@@ -51,3 +51,12 @@ def test_the_same_sector_again_is_no_move(platform, admin, org_a) -> None:  # no
     store_submission(platform, org_a, "2019-05", activity_frame([record_5w(row=2)]))
     response = _load(admin, "Protection", "PRO")
     assert response.status_code == 302, response.content.decode()[-2000:]
+
+
+def test_a_sector_code_in_other_letters_is_the_stored_sector(platform, admin, org_a) -> None:  # noqa: ANN001
+    """ "pro" for the stored PRO made a second sector named Protection."""
+    response = _load(admin, "Protection", "pro")
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    plan = platform.plans.get(year=2019)
+    assert plan.sectors.filter(name_en="Protection").count() == 1
+    assert Indicator.objects.get(code="PRO-01").sector.code == "PRO"

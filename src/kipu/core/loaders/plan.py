@@ -237,7 +237,7 @@ def _read_sectors(
                 LoadError(columns.table.source, number, columns.label("name"), "empty sector name")
             )
             continue
-        if any(s.code == code for s in content.sectors):
+        if any(normalise(s.code) == normalise(code) for s in content.sectors):
             errors.append(
                 LoadError(
                     columns.table.source,
@@ -247,7 +247,20 @@ def _read_sectors(
                 )
             )
             continue
-        sector = SectorRecord(code, name, columns.given(record, "name_es"), code_given=bool(given))
+        name_es = columns.given(record, "name_es")
+        if same := _same_sector_name(content, name, name_es):
+            # 5W rows and indicators name sectors: the first of two was always taken.
+            errors.append(
+                LoadError(
+                    columns.table.source,
+                    number,
+                    columns.label("name"),
+                    f"the same sector name as {same!r} (letter case and accents aside): "
+                    "5W rows naming it could not tell them apart",
+                )
+            )
+            continue
+        sector = SectorRecord(code, name, name_es, code_given=bool(given))
         content.sectors.append(sector)
         if parent := columns.value(record, "parent"):
             parents.append((number, sector, parent))
@@ -265,6 +278,16 @@ def _read_sectors(
         else:
             sector.parent_code = found.code
     _two_levels(columns, parents, errors)
+
+
+def _same_sector_name(content: PlanContent, name: str, name_es: str | None) -> str | None:
+    """The code of a sector of `content` named `name` in English or `name_es` in Spanish."""
+    for sector in content.sectors:
+        if normalise(sector.name) == normalise(name) or (
+            name_es and sector.name_es and normalise(sector.name_es) == normalise(name_es)
+        ):
+            return sector.code
+    return None
 
 
 def _two_levels(

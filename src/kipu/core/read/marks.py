@@ -251,7 +251,7 @@ def _scan(
                 raise ValueError("a document type declaration")
             if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                 return False
-            if styled and not (unusual or hinted) and shown is not None:
+            if styled and not (unusual or hinted or SCAN_EVERY_CELL) and shown is not None:
                 styled = not shown.read_plain(chunk)  # every styled cell read, or none
             if unusual or hinted or styled:  # `t = "e"` is an error cell too
                 for match in _cells(chunk, unusual, hinted, shown if styled else None):

@@ -99,13 +99,16 @@ def _load_sectors(plan: Plan, content: PlanContent) -> dict[str, Sector]:
     sectors in Spanish made "PROTECCION" beside the stored AREA2: the report listed every
     area twice, once with 0 partners)."""
     by_name: dict[str, tuple[str, str]] = {}  # a stored name → (code, "en" or "es")
+    by_code: dict[str, str] = {}  # a stored code as 5W rows find it (case, accents aside)
     for stored in plan.sectors.all():
+        by_code[normalise(stored.code)] = stored.code
         for text, lang in ((stored.name_en, "en"), (stored.name_es, "es")):
             if text:
                 by_name.setdefault(normalise(text), (stored.code, lang))
     sectors = {}
     for order, record in enumerate(content.sectors):
-        code, lang = record.code, "en"
+        # "pro" given for the stored PRO is PRO: it made a second sector named Protection.
+        code, lang = by_code.get(normalise(record.code), record.code), "en"
         if not record.code_given:
             code, lang = by_name.get(normalise(record.name), (code, "en"))
         defaults: dict[str, object] = {"order": order}
