@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import sys
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
 sys.path.insert(0, str(Path(__file__).parent))
 from fivew_factories import TODAY, colombia_reference, record  # noqa: E402
+from test_xlsx_formats import edited  # noqa: E402
 
 from kipu.core.read import fivew  # noqa: E402
 from kipu.core.schema import COLUMN_BY_NAME  # noqa: E402
@@ -287,7 +287,6 @@ def test_an_ods_currency_without_its_code_is_judged_alike(
 def _repeated(path: Path, rows: int) -> Path:
     """A workbook of `rows` rows: the two data rows of `path` (written by xlsxwriter, shared
     strings as Excel writes them) taking turns in the sheet's XML."""
-    out = path.with_name(f"large-{path.name}")
 
     def template(xml: str, number: int) -> str:
         found = re.search(rf'<row r="{number}".*?</row>', xml, flags=re.S)
@@ -302,13 +301,7 @@ def _repeated(path: Path, rows: int) -> Path:
         xml = xml[:start] + body + xml[end:]
         return re.sub(r'(<dimension ref="A1:[A-Z]+)\d+"', lambda m: f'{m.group(1)}{rows + 1}"', xml)
 
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as to:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                data = repeated(data.decode()).encode()
-            to.writestr(item, data)
-    return out
+    return edited(path, lambda data: repeated(data.decode()).encode())
 
 
 def test_100000_rows_formatted_in_pesos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -396,15 +389,13 @@ def test_the_quick_reading_reads_what_the_cell_by_cell_scan_reads(
         return f'<row r="{n}"{row_style.format(s=index)}>{cell}</row>'
 
     xml = "".join(row(n, form) for n, form in enumerate(forms, start=1))
-    path = tmp_path / "forms.xlsx"
-    with zipfile.ZipFile(tmp_path / "p.xlsx") as source, zipfile.ZipFile(path, "w") as out:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                start, end = text.index("<sheetData>") + 11, text.index("</sheetData>")
-                data = (text[:start] + xml + text[end:]).encode()
-            out.writestr(item, data)
+
+    def rows_replaced(data: bytes) -> bytes:
+        text = data.decode()
+        start, end = text.index("<sheetData>") + 11, text.index("</sheetData>")
+        return (text[:start] + xml + text[end:]).encode()
+
+    path = edited(tmp_path / "p.xlsx", rows_replaced)
     found = []
     for quick in (True, False):
         shown = Shown(styles)
