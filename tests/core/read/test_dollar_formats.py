@@ -103,7 +103,7 @@ def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     return bool(request.param)
 
 
-def activity(country: str, amount: float = 50_000.0, **overrides: Any) -> dict[str, Any]:
+def activity(country: str, amount: object = 50_000.0, **overrides: Any) -> dict[str, Any]:
     return record(**{**CASH, **PLACES[country], "value_usd": amount, **overrides})
 
 
@@ -162,6 +162,26 @@ def test_a_zero_is_zero_in_any_currency(tmp_path: Path, reading: bool) -> None:
     """Excel's accounting format shows 0 as `$ -`: nothing to convert."""
     path = xlsx(tmp_path / "zero.xlsx", [activity("COL", 0.0)], BARE[-3])
     assert AMBIGUOUS not in {c for found in amount_issues(path).values() for c, *_ in found}
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "flagged"),
+    [
+        ('"$"@', "50000", True),  # a number typed as text shows "$50000"
+        ('"$"#,##0;"$"-#,##0;"$"0;"$"@', "50000", True),
+        ('#,##0;-#,##0;0;"$"@', "50000", True),
+        ('#,##0;-#,##0;0;"$"@', 50_000.0, False),  # a number: its own section, plain
+        ('"$"@', 50_000.0, False),  # a format of text only shows a number as it is
+        ("@", "50000", False),
+        ('"US$"@', "50000", False),
+    ],
+)
+def test_a_text_shown_with_a_dollar_is_judged_alike(
+    tmp_path: Path, reading: bool, code: str, typed: object, flagged: bool
+) -> None:
+    path = xlsx(tmp_path / "text.xlsx", [activity("COL", typed), activity("PER", typed)], code)
+    assert amount_issues(path) == ({2: [(AMBIGUOUS, "50000", FLAGGED)]} if flagged else {})
+    assert stored(path) == [None if flagged else 50_000, 50_000]
 
 
 def test_only_the_amount_is_judged_by_its_format(tmp_path: Path) -> None:
@@ -246,9 +266,13 @@ def test_a_merged_amount_is_judged_on_every_row_it_covers(
 
 
 @pytest.mark.parametrize(
-    ("code", "flagged"), [(BARE[1], True), (BARE[-3], True), (US_DOLLAR[1], False)]
+    ("code", "amount", "flagged"),
+    [(BARE[1], 50_000.0, True), (BARE[-3], 50_000.0, True), (US_DOLLAR[1], 50_000.0, False)]
+    + [('"$"@', "50000", True), ("@", "50000", False)],  # a text shown with a $
 )
-def test_an_xls_dollar_format_is_judged_alike(tmp_path: Path, code: str, flagged: bool) -> None:
+def test_an_xls_dollar_format_is_judged_alike(
+    tmp_path: Path, code: str, amount: object, flagged: bool
+) -> None:
     book = xlwt.Workbook()
     sheet = book.add_sheet("5W")
     style = xlwt.easyxf(num_format_str=code)
@@ -256,7 +280,7 @@ def test_an_xls_dollar_format_is_judged_alike(tmp_path: Path, code: str, flagged
         sheet.write(0, c, label)
     for r, country in enumerate(["COL", "PER"], start=1):
         for c, name in enumerate(NAMES):
-            held = activity(country).get(name)
+            held = activity(country, amount).get(name)
             if held is not None:
                 sheet.write(r, c, held, *([style] if name == "value_usd" else []))
     path = tmp_path / "f.xls"

@@ -41,6 +41,7 @@ from kipu.core.read.numformats import (
     sections,
     shown,
     shows_bare_dollar,
+    shows_text_with_bare_dollar,
 )
 from kipu.core.read.values import NOT_USD, bare_dollar, read_number
 
@@ -160,8 +161,11 @@ def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
     dollars: list[Mark] = []
     if not formats:
         return texts, dollars
+    text_dollars = {xf for xf, parts in formats.items() if shows_text_with_bare_dollar(parts)}
     for row in range(sheet.nrows):
         for col, kind in enumerate(sheet.row_types(row)):
+            if kind == xlrd.XL_CELL_TEXT and sheet.cell_xf_index(row, col) in text_dollars:
+                dollars.append((row + 1, col, DOLLAR_FORMAT, None))  # "$"@: a text shown "$…"
             if kind == xlrd.XL_CELL_NUMBER and (xf := sheet.cell_xf_index(row, col)) in formats:
                 value = sheet.cell_value(row, col)
                 text = shown(value, formats[xf])

@@ -96,6 +96,7 @@ class Section:
     percent: bool = False
     digits: bool = False
     condition: tuple[str, float] | None = None  # `[<1000]`: the section shows such values
+    text: bool = False  # `@`: the section shows a text cell's text
 
     def add(self, text: str) -> None:
         if self.digits:
@@ -140,6 +141,8 @@ def sections(code: str) -> list[Section]:
             at = close
         elif char == "%":
             section.percent = True
+        elif char == "@":
+            section.text = section.digits = True  # what follows is shown after the text
         elif char in "0#?":
             section.digits = True
         elif char in _SHOWN_AS_WRITTEN or ord(char) > 127:
@@ -185,6 +188,12 @@ def shows_bare_dollar(value: float, parts: list[Section]) -> bool:
     return _bare_dollar(section)
 
 
+def shows_text_with_bare_dollar(parts: list[Section]) -> bool:
+    """Whether a text cell of the format shows its text with a `$` alone (`"$"@`, a fourth
+    section `"$"@`): "50000" typed as text in such a cell shows "$50000"."""
+    return any(part.text and _bare_dollar(part) for part in parts)
+
+
 def shows_text(parts: list[Section]) -> bool:
     """Whether a section of the format may show a text to read instead of the number
     (`shown`): a percentage, another currency than the dollar."""
@@ -203,7 +212,12 @@ def _bare_dollar(section: Section) -> bool:
 
 def _section_for(value: float, parts: list[Section]) -> Section:
     """The section that shows `value`: by the sections' conditions when a section has one
-    (the first whose condition holds, or without one), else by its sign (`pos;neg;zero`)."""
+    (the first whose condition holds, or without one), else by its sign (`pos;neg;zero`).
+    A text section (`@`) shows text cells only: a number of a format of none other shows
+    as it is (a plain section)."""
+    parts = [part for part in parts if not part.text]
+    if not parts:
+        return Section()
     if any(part.condition is not None for part in parts):
         for part in parts:
             if part.condition is None or _COMPARE[part.condition[0]](value, part.condition[1]):

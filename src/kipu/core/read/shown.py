@@ -16,8 +16,11 @@ from kipu.core.read.numformats import (
     shown,
     shows_bare_dollar,
     shows_text,
+    shows_text_with_bare_dollar,
 )
 from kipu.core.read.package import column_number
+
+_TEXT_KINDS = (b"s", b"str", b"inlineStr")  # a shared string, a formula's text, an inline one
 
 
 class Shown:
@@ -31,6 +34,10 @@ class Shown:
     def __init__(self, styles: dict[int, list[Section]]) -> None:
         self.styles, self.texts = styles, dict[tuple[int, int], str]()
         self._texts = {index for index, parts in styles.items() if shows_text(parts)}
+        # Styles whose text section shows a `$` alone: a text cell's place is kept too.
+        self._text_dollars = {
+            index for index, parts in styles.items() if shows_text_with_bare_dollar(parts)
+        }
         self.dollars: list[tuple[int, int]] = []  # the cells shown with a `$` alone
         # The style attribute in any quote and spacing, or written with a reference; the
         # numbers as a trie (`1(?:2|5)?`): an alternation of thousands of styles took 50 s
@@ -80,7 +87,10 @@ class Shown:
             return
         attrs = tag_attributes(attributes)
         style = attrs.get(b"s", b"0")
-        if not style.isdigit() or int(style) not in self.styles or attrs.get(b"t", b"n") != b"n":
+        if not style.isdigit() or int(style) not in self.styles:
+            return
+        if attrs.get(b"t", b"n") != b"n":
+            self._text_cell(attrs, int(style), place)
             return
         value = VALUE.search(body)
         where = REFERENCE.fullmatch(attrs.get(b"r", b""))
@@ -105,6 +115,8 @@ class Shown:
             return False  # a cell written otherwise
         columns, styles, texts, bare = self._columns, self.styles, self._texts, self._bare
         for letters, row, style_text, kind, value in cells:
+            if kind in _TEXT_KINDS and int(style_text or b"0") in self._text_dollars:
+                self.dollars.append((int(row), self._column(letters)))
             if not value or kind not in (b"", b"n"):
                 continue
             try:
@@ -113,7 +125,7 @@ class Shown:
                 continue
             col = columns.get(letters)
             if col is None:
-                col = columns[letters] = column_number(letters.decode()) - 1
+                col = self._column(letters)
             style = int(style_text or b"0")
             if style not in styles:
                 continue
@@ -126,6 +138,23 @@ class Shown:
             if known:
                 self.dollars.append((int(row), col))
         return True
+
+    def _column(self, letters: bytes) -> int:
+        if (col := self._columns.get(letters)) is None:
+            col = self._columns[letters] = column_number(letters.decode()) - 1
+        return col
+
+    def _text_cell(
+        self, attrs: dict[bytes, bytes], style: int, place: tuple[int, int] | None
+    ) -> None:
+        """Keep the place of a text cell whose format shows its text with a `$` alone."""
+        if style not in self._text_dollars or attrs.get(b"t") not in _TEXT_KINDS:
+            return
+        where = REFERENCE.fullmatch(attrs.get(b"r", b""))
+        if place is None and where is not None:
+            place = (int(where.group(2)), self._column(where.group(1).upper()))
+        if place is not None:
+            self.dollars.append(place)
 
     def _keep(self, place: tuple[int, int], style: int, value: bytes) -> None:
         try:
