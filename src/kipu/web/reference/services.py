@@ -285,12 +285,14 @@ def _locations(
 def _statistics(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
     from kipu.core.loaders.statistics import load_statistics
     from kipu.web.stats.services import load_statistics as store
+    from kipu.web.stats.services import overlapping
 
     loaded = load_statistics(path)
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     created, updated = store(platform, loaded.records)
-    return Imported(summary=_counted(created, updated, loaded.warnings))
+    warnings = [*loaded.warnings, *overlapping(platform, loaded.records)]
+    return Imported(summary=_counted(created, updated, warnings))
 
 
 def _events(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:

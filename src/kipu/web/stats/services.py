@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 
 from kipu.core.loaders.statistics import ObservationRecord
@@ -41,3 +43,38 @@ def load_statistics(platform: Platform, records: list[ObservationRecord]) -> tup
         )
         created, updated = (created + 1, updated) if was_created else (created, updated + 1)
     return created, updated
+
+
+def overlapping(platform: Platform, records: list[ObservationRecord]) -> list[str]:
+    """A warning per stored observation whose period overlaps, without being, the period of
+    an observation of `records` in the same series: both are kept, and a chart plots both (a
+    one-day correction "2019-11-01" beside November's month was a second November point).
+    Cumulative series (a key with "cumulative" or "acumulad") overlap by design."""
+    found: list[str] = []
+    said: set[tuple[str, frozenset[tuple[date, date]]]] = set()  # each pair once
+    for record in records:
+        if "cumulative" in record.series or "acumulad" in record.series:
+            continue
+        others = Observation.objects.filter(
+            series__platform=platform,
+            series__key=record.series,
+            period_start__lte=record.period_end,
+            period_end__gte=record.period_start,
+        ).exclude(period_start=record.period_start, period_end=record.period_end)
+        for other in others.order_by("period_start", "period_end")[:3]:
+            pair = frozenset(
+                {(record.period_start, record.period_end), (other.period_start, other.period_end)}
+            )
+            if (record.series, pair) in said:
+                continue
+            said.add((record.series, pair))
+            found.append(
+                f"{record.series} {_period(record.period_start, record.period_end)} overlaps "
+                f"{_period(other.period_start, other.period_end)} ({other.value}): both are "
+                "kept and charted; a correction gives the same period"
+            )
+    return found
+
+
+def _period(start: date, end: date) -> str:
+    return start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
