@@ -259,6 +259,12 @@ def test_nul_characters_in_json_rows_answer_400(api, data, partner_a) -> None:  
         '{"rows": [{"activity_name": {"a": 1}}]}',
         '{"rows": [{"activity_name": [1, 2]}]}',
         '{"rows": [{"total_monthly": [10]}]}',
+        # A third tester's: a number beyond a float (stored as the text "inf"), an integer
+        # of more than 4,300 digits (Python's limit: a 500), no rows at all (422, "valid").
+        '{"rows": [{"activity_description": 1e400}]}',
+        '{"rows": [{"activity_name": -1e400}]}',
+        '{"rows": [{"quantity_output": ' + "9" * 4301 + "}]}",
+        '{"rows": []}',
     ],
 )
 def test_json_no_text_could_hold_answers_400(api, data, partner_a, body: str) -> None:  # noqa: ANN001
@@ -350,3 +356,23 @@ def test_a_submission_is_stored_with_its_audit_record_or_not_at_all(
     assert response.status_code == 500  # the API's own error answer, with no traceback
     assert Submission.objects.count() == submissions and submitted.count() == events
     assert not Activity.objects.filter(activity_name="Audited").exists()
+
+
+@pytest.mark.parametrize("key", ["Quantity of output", "Total_Monthly", "WOMEN"])
+def test_a_spreadsheet_label_as_a_key_is_refused(api, data, partner_a, key: str) -> None:  # noqa: ANN001
+    """Its values were kept aside and the column stored as 0, with an unknown-column warning."""
+    response = post_rows(api(partner_a), [{**row(), key: 12}])
+    assert response.status_code == 422
+    (issue,) = [i for i in response.json()["error"]["details"]["report"]["issues"]
+                if i["code"] == "key-is-a-label"]  # fmt: skip
+    expected = {"Quantity of output": "quantity_output", "Total_Monthly": "total_monthly"}
+    assert issue["suggestion"] == expected.get(key, "women") and issue["column"] == key
+    assert not Submission.objects.filter(month="2019-06", uploaded_by=partner_a).exists()
+
+
+def test_issues_name_a_missing_key_by_its_key(api, data, partner_a) -> None:  # noqa: ANN001
+    """It was named by its label in the request's language ("Mes")."""
+    values = {k: v for k, v in row().items() if k != "month"}
+    response = post_rows(api(partner_a), [values], URL + "&lang=es")
+    issues = response.json()["error"]["details"]["report"]["issues"]
+    assert [i["column"] for i in issues if i["code"] == "missing-value"] == ["month"]

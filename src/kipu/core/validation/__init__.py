@@ -19,7 +19,7 @@ from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read import FiveWTable, Header, NoFiveWSheet, ReadError, build_frame, read_5w
 from kipu.core.read.fivew import TABLE_MARKS
-from kipu.core.read.header import is_activityinfo_id
+from kipu.core.read.header import is_activityinfo_id, match_cell
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES, COUNT_COLUMNS
 from kipu.core.validation.cells import (
@@ -137,11 +137,16 @@ def validate_rows(
     )
     unknown = sorted({k for r in records for k in r} - set(COLUMN_NAMES) - {"row"})
     for label in unknown:
-        header.unknown[len(header.unknown) + len(columns)] = label
+        index = len(header.unknown) + len(columns)
+        header.unknown[index] = label
+        # A spreadsheet's label as a key ("Quantity of output"): its values were kept aside
+        # and the column stored as 0 (`key-is-a-label`, an error, names the key).
+        if (name := match_cell(label, {})) in COLUMN_BY_NAME:
+            header.hints[index] = name
     marks = pl.DataFrame(schema=TABLE_MARKS)
     table = FiveWTable("", False, header, raw, pl.DataFrame(), marks)
     ctx = Context(lang=lang, org=org, month=month, today=today, history=history)
-    return _validate_table(table, reference, ctx, required_columns=False)
+    return _validate_table(table, reference, ctx, required_columns=False, by_key=True)
 
 
 def _failure(code: str, detail: str, lang: str) -> ValidationResult:
@@ -149,7 +154,9 @@ def _failure(code: str, detail: str, lang: str) -> ValidationResult:
     return ValidationResult(report=report, rows=result_frame())
 
 
-def _header_issues(table: FiveWTable, lang: str, required_columns: bool) -> list[Issue]:
+def _header_issues(
+    table: FiveWTable, lang: str, required_columns: bool, by_key: bool = False
+) -> list[Issue]:
     header, sheet = table.header, table.sheet or None
     where: dict[str, Any] = {"sheet": sheet, "row": header.row or None}
     found = []
@@ -174,19 +181,33 @@ def _header_issues(table: FiveWTable, lang: str, required_columns: bool) -> list
     for index, label in sorted(header.unknown.items()):
         hint = header.hints.get(index)
         code = "activityinfo-field-id" if is_activityinfo_id(label) else "unknown-column"
-        found.append(new_issue(code, lang, column=label, suggestion=hint, col_index=index, **where))
+        detail = None
+        if by_key and hint in COLUMN_BY_NAME:
+            code, detail = "key-is-a-label", hint
+        found.append(
+            new_issue(
+                code, lang, column=label, suggestion=hint, detail=detail, col_index=index, **where
+            )
+        )
     if table.frame.is_empty() and not header.missing:
         found.append(new_issue("no-rows", lang, **where))
     return found
 
 
 def _validate_table(
-    table: FiveWTable, reference: ReferenceData, ctx: Context, *, required_columns: bool = True
+    table: FiveWTable,
+    reference: ReferenceData,
+    ctx: Context,
+    *,
+    required_columns: bool = True,
+    by_key: bool = False,
 ) -> ValidationResult:
+    """`by_key`: rows given by their columns' keys (a JSON API), by which every issue names
+    its column, one the rows leave out too (it was named by its label, "Month", "Mes")."""
     header = table.header
     labels = {name: header.label(name) for name in header.columns}
-    ctx.labels = _labels(header, ctx.lang)
-    file_issues = _header_issues(table, ctx.lang, required_columns)
+    ctx.labels = {n: n for n in COLUMN_NAMES} if by_key else _labels(header, ctx.lang)
+    file_issues = _header_issues(table, ctx.lang, required_columns, by_key)
     report = Report(
         issues=file_issues,
         rows_read=table.frame.height,
@@ -229,7 +250,7 @@ def _row_issues(
     in row order, then column order, then code."""
     order = {name: i for i, name in enumerate(COLUMN_NAMES)}
     header = table.header
-    labels = _labels(header, ctx.lang)
+    labels = ctx.labels or _labels(header, ctx.lang)
     enriched = (
         found.join(f.select("_i", "row", "appealing_org", "r_appealing_org"), on="_i", how="left")
         .with_columns(

@@ -92,6 +92,17 @@ _CODES = (
         "A header cell matches no 5W label; its values are kept aside, not imported.",
     ),
     _c(
+        "key-is-a-label",
+        ERROR,
+        "file",
+        "“{column}” is the label of a 5W column, not its key: send its values as “{detail}”.",
+        "“{column}” es la etiqueta de una columna 5W, no su clave: envíe sus valores como "
+        "“{detail}”.",
+        "A JSON row's key is a spreadsheet label (“Quantity of output”) instead of the "
+        "column's key (quantity_output): its values would be kept aside and the column read "
+        "as empty (0), so the rows are refused.",
+    ),
+    _c(
         "activityinfo-field-id",
         WARNING,
         "file",

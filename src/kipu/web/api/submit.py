@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -235,6 +236,15 @@ def _constant(name: str) -> float:
     raise _NotJson(f"{name} is not a JSON value: send a number, or null for no value")
 
 
+def _float(text: str) -> float:
+    """A JSON number with a fraction or an exponent; one beyond a float's range (1e400) is
+    refused as NaN and Infinity are: it was stored as the text "inf"."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(f"{text} is beyond the numbers Kipu stores: send it as text")
+    return value
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object whose keys are all different: `{"total_monthly": 10, "total_monthly":
     100}` kept the last value, with no issue."""
@@ -249,17 +259,24 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _json_rows(request: HttpRequest) -> list[dict[str, Any]]:
     try:
         data = json.loads(
-            _read_body(request) or b"null", object_pairs_hook=_object, parse_constant=_constant
+            _read_body(request) or b"null",
+            object_pairs_hook=_object,
+            parse_constant=_constant,
+            parse_float=_float,
         )
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ApiError(400, f"the body is not JSON: {error}") from None
     except (_RepeatedKey, _NotJson) as error:
         raise ApiError(400, str(error)) from None
+    except ValueError as error:  # an integer of more than 4,300 digits (Python's limit)
+        raise ApiError(400, f"the body is not JSON Kipu reads: {error}") from None
     except RecursionError:  # `[[[…` thousands deep: Python's reader gives up
         raise ApiError(400, "the body is not JSON Kipu reads: nested too deep") from None
     rows = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise ApiError(400, 'the JSON body must be {"rows": [{column: value, …}, …]}')
+    if not rows:  # as a file of a header alone (`no-rows`): there is nothing to store
+        raise ApiError(400, 'no rows: the JSON body must be {"rows": [{column: value, …}, …]}')
     if len(rows) > MAX_ROWS:
         raise ApiError(413, f"more than {MAX_ROWS:,} rows: send a file instead")
     # A cell is text, a number, true/false or null: an object or a list was stored as Python's
