@@ -89,14 +89,14 @@ class Shown:
         style = attrs.get(b"s", b"0")
         if not style.isdigit() or int(style) not in self.styles:
             return
-        if attrs.get(b"t", b"n") != b"n":
-            self._text_cell(attrs, int(style), place)
+        place = place or self._place(attrs)
+        if place is None:
             return
-        value = VALUE.search(body)
-        where = REFERENCE.fullmatch(attrs.get(b"r", b""))
-        if place is None and where is not None:
-            place = (int(where.group(2)), column_number(where.group(1).decode().upper()) - 1)
-        if place is not None and value is not None:
+        if attrs.get(b"t", b"n") != b"n":
+            if int(style) in self._text_dollars and attrs.get(b"t") in _TEXT_KINDS:
+                self.dollars.append(place)  # a text cell shown with a `$` alone
+            return
+        if (value := VALUE.search(body)) is not None:
             self._keep(place, int(style), value.group(1))
 
     def read_plain(self, chunk: bytes) -> bool:
@@ -123,8 +123,7 @@ class Shown:
                 number = float(value)
             except ValueError:
                 continue
-            col = columns.get(letters)
-            if col is None:
+            if (col := columns.get(letters)) is None:
                 col = self._column(letters)
             style = int(style_text or b"0")
             if style not in styles:
@@ -144,17 +143,12 @@ class Shown:
             col = self._columns[letters] = column_number(letters.decode()) - 1
         return col
 
-    def _text_cell(
-        self, attrs: dict[bytes, bytes], style: int, place: tuple[int, int] | None
-    ) -> None:
-        """Keep the place of a text cell whose format shows its text with a `$` alone."""
-        if style not in self._text_dollars or attrs.get(b"t") not in _TEXT_KINDS:
-            return
+    def _place(self, attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
+        """(row, col) of a cell by its `r="B7"` reference (calamine reads `r="b7"` too)."""
         where = REFERENCE.fullmatch(attrs.get(b"r", b""))
-        if place is None and where is not None:
-            place = (int(where.group(2)), self._column(where.group(1).upper()))
-        if place is not None:
-            self.dollars.append(place)
+        return (
+            None if where is None else (int(where.group(2)), self._column(where.group(1).upper()))
+        )
 
     def _keep(self, place: tuple[int, int], style: int, value: bytes) -> None:
         try:
