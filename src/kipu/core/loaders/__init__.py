@@ -62,13 +62,15 @@ def reference_number(
     `typed`: the number of a spreadsheet's number cell (`Columns.typed`), which is what it
     is, to the 15 significant digits Excel keeps (a formula's 4.749999999999999 is 4.75).
     """
-    from kipu.core.read.values import shape
+    from kipu.core.read.values import scaled, shape
 
     if typed is not None:
         value = float(f"{typed:.15g}")
     elif not text.strip():
         return 0.0, None
     elif (read := shape(text)) is None:
+        if scaled(text):  # "5 M" of a number formatted `#,##0 "M"` too
+            return None, f"{text!r} is not a number: write the whole number, without M, K or mil"
         return None, f"{text!r} is not a number"
     elif read.value is None:
         grouping, fraction = f"{read.grouping:.0f}", f"{read.fraction:g}"

@@ -43,7 +43,7 @@ from kipu.core.read.numformats import (
     shows_bare_dollar,
     shows_text_with_bare_dollar,
 )
-from kipu.core.read.values import NOT_USD, bare_dollar, read_number
+from kipu.core.read.values import NOT_USD, SCALE_WORDS, bare_dollar, read_number, scale_readings
 
 Place = tuple[int, int]  # (row 1-based, col 0-based), as marks place cells
 
@@ -257,6 +257,9 @@ _ERROR_TEXT = "|".join(re.escape(e) for e in sorted(EXCEL_ERRORS, key=len)[::-1]
 # formula, a merged range, `&#`, layout in a text, a value type other than the five whose
 # cells calamine reads right, an error's text, a cell with text and no value type, a number,
 # date, time or boolean without its value attribute.
+_SCALE_WORDS = "|".join(
+    re.escape(w).replace("\\ ", r"\s+") for w in sorted(SCALE_WORDS, key=len, reverse=True)
+)
 _ODS_HINT = "|".join(
     [
         r"formula|-spanned|&#|line-break|[<:]tab[\s/>]",
@@ -269,6 +272,7 @@ _ODS_HINT = "|".join(
         + _without("value=")
         + ">",
         r">[^<]*\$[^<]*<",  # a number shown with a `$` (`DOLLAR_FORMAT`), or a text with one
+        r"\d[\s\u00a0]*(?i:" + _SCALE_WORDS + r")\.?\s*<",  # "5 M" (`_scaled`)
     ]
 )
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
@@ -359,6 +363,8 @@ def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
     value = cell.get(_VALUE_OF[kind]) if kind in _VALUE_OF else None
     if cell.get(f"{_ODS_TABLE}formula") and (kind in _VALUE_OF or kind is None) and value is None:
         return FORMULA_NO_VALUE, None, None
+    if kind in ("float", "currency") and value is not None and _scaled(shown, value):
+        return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known
     if kind in ("currency", "percentage") and value is not None:
         text = _amount_text(cell, kind, value, shown)
         code = (cell.get(f"{_ODS_OFFICE}currency") or "").strip()
@@ -379,6 +385,20 @@ def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
     if value is None and shown.strip():  # a number without its value, `void` or unknown
         return UNREADABLE_VALUE, None, None
     return None, None, None
+
+
+def _scaled(shown: str, value: str) -> bool:
+    """Whether a number cell shows its own value with a word that scales it ("5 M" of a 5:
+    `values.scale_readings`). A format that divides the number it shows (LibreOffice's
+    display factor: "5 M" of a 5,000,000) shows another number: the value is then what is
+    meant, and read."""
+    if not any(c.isalpha() for c in shown):
+        return False
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    return number != 0 and number in scale_readings(shown)
 
 
 def _ods_text(cell: Any) -> str:

@@ -7,7 +7,9 @@ they show instead (near enough: `S/100`, `5%`), which values read like a CSV's t
 (`currency-not-usd`, `invalid-number`). Amounts in US dollars (`US$`, `[$USD]`,
 `[$$-409]`) and numbers shown with words (`0 "personas"`) read as their numbers. So do
 amounts shown with a `$` alone, which the cell scan marks: a `$` is the dollar of the
-locale the file was formatted in, the peso in Colombia (`DOLLAR_FORMAT`).
+locale the file was formatted in, the peso in Colombia (`DOLLAR_FORMAT`). A number shown with
+a word that scales it (`#,##0 "M"`: 5 shows `5 M`) reads as that text, which is no number;
+a format that divides what it shows (`#,##0,,"M"`) holds the whole number, which is read.
 
 XLS formats come from xlrd (`kipu.core.read.book_marks`); XLSX formats from the workbook's
 styles (`xlsx_shown_styles`), for the cell scan (`kipu.core.read.marks`). The format
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kipu.core.read.package import styles_member
-from kipu.core.read.values import NOT_USD, read_number
+from kipu.core.read.values import NOT_USD, read_number, scaled
 
 # Currencies that are the US dollar, as a format or a cell names them: their amounts are
 # read as numbers, as a CSV's `$ 100` is.
@@ -97,6 +99,9 @@ class Section:
     digits: bool = False
     condition: tuple[str, float] | None = None  # `[<1000]`: the section shows such values
     text: bool = False  # `@`: the section shows a text cell's text
+    # A `,` after the last digit (`#,##0,"K"`): Excel shows the number divided by a thousand
+    # per comma, so the cell holds the whole number its scale word speaks of.
+    scaled: bool = False
 
     def add(self, text: str) -> None:
         if self.digits:
@@ -144,7 +149,9 @@ def sections(code: str) -> list[Section]:
         elif char == "@":
             section.text = section.digits = True  # what follows is shown after the text
         elif char in "0#?":
-            section.digits = True
+            section.digits, section.scaled = True, False
+        elif char == "," and section.digits:
+            section.scaled = True  # unless a digit follows: then it groups thousands
         elif char in _SHOWN_AS_WRITTEN or ord(char) > 127:
             section.add(char)
         at += 1
@@ -175,7 +182,9 @@ def shown(value: float, parts: list[Section]) -> str | None:
     section = _section_for(value, parts)
     number = _plain(value * 100 if section.percent else value)
     text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
-    return text if _not_a_number(section) else None
+    if _other_than_a_number(section) or (_scale_word(section) and value != 0):
+        return text  # 0 is 0 at any scale ("0 M")
+    return None
 
 
 def shows_bare_dollar(value: float, parts: list[Section]) -> bool:
@@ -231,6 +240,12 @@ def _section_for(value: float, parts: list[Section]) -> Section:
 
 
 def _not_a_number(section: Section) -> bool:
+    """Whether a section shows a percentage, an amount in another currency than the
+    dollar, or a number with a word that scales it (`_scale_word`)."""
+    return _other_than_a_number(section) or _scale_word(section)
+
+
+def _other_than_a_number(section: Section) -> bool:
     """Whether a section shows a percentage or an amount in another currency than the
     dollar."""
     if section.percent:
@@ -240,14 +255,24 @@ def _not_a_number(section: Section) -> bool:
     return _other_currency(section.before, "{}1") or _other_currency(section.after, "1{}")
 
 
+def _scale_word(section: Section) -> bool:
+    """Whether a section shows the number with a word that scales it (`#,##0 "M"`, `0.0
+    "millones"`: `values.SCALE_WORDS`) without dividing it (`#,##0,,"M"` shows 5,000,000 as
+    5 M: the cell holds what is meant). "5 M" of a cell holding 5 is read as that text,
+    which is no number: 5 or 5,000,000 is the writer's to say."""
+    if section.scaled or not section.digits:
+        return False
+    return scaled(f"1 {section.after.strip()}") or scaled(f"1 {section.before.strip()}")
+
+
 def _other_currency(written: str, number: str) -> bool:
     """Whether text a format shows by the digits names another currency than the US dollar:
     one the values know (`S/`, `soles`: `S/ 1` is `currency-not-usd` in a CSV), a currency
     sign (`¥`, `RD$`, `$U`) or an ISO code (`UYU`); not `$`, `US$`, `USD`, nor words (`0
     "personas"`), with which the cell shows its number."""
     written = written.strip(" -+()")  # a zero section's dash (`"$"* "-"??`) is no currency
-    if not written or written.upper() in DOLLARS:
-        return False
+    if not written or written.upper() in DOLLARS or scaled(f"1 {written}"):
+        return False  # `MIL`, `MN`: a scale (`_scale_word`), no currency code
     if any(unicodedata.category(c) == "Sc" for c in written):
         return True
     # Any word a currency (`Nuevos Soles`, `COP.`, `Lps.`): words beside it do not make it

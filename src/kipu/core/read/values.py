@@ -84,6 +84,19 @@ _SCIENTIFIC = re.compile(r"(\d+)(?:([.,])(\d+))?[eE]([+-]?\d+)")
 # What partners write in a cell for "nothing" ("not applicable", "none"): read as empty.
 NOTHING = frozenset({"-", "--", "n/a", "na", "n.a.", "no aplica", "ninguno", "ninguna", "nil"})
 _NOTHING = NOTHING
+# Words that scale the number before them, in the region's languages: "5 M" or "1,5 millones"
+# of dollars is not 5 or 1.5, and which power it means differs ("M" is a thousand in Spanish
+# accounting, a million in English; "MM" a million). Never read: the whole number is asked for.
+SCALE_WORDS = frozenset(
+    {"k", "m", "mm", "mn", "mln", "mio", "mio.", "b", "bn", "mrd", "mil", "miles", "mill"}
+    | {"millon", "millón", "millones", "million", "millions", "thousand", "thousands"}
+    | {"billion", "billions", "billon", "billón", "billones", "mi", "bi", "milhão", "milhões"}
+    | {"milhao", "milhoes", "mil millones", "miles de millones"}
+)
+_SCALED = (
+    re.compile(r"(?P<number>[+-]?\d[\d.,\s\u00a0\u202f'’]*?)\s*(?P<word>[^\W\d_][^\d]*?)\.?"),
+    re.compile(r"(?P<word>[^\W\d_][^\d]*?)\.?\s*(?P<number>[+-]?\d[\d.,\s\u00a0\u202f'’]*)"),
+)
 
 
 @dataclass(frozen=True)
@@ -176,6 +189,37 @@ def bare_dollar(text: str) -> bool:
     return is_usd and sign is not None and sign.strip() == "$"
 
 
+def scaled(text: str) -> bool:
+    """Whether `text` is a number with a word that scales it ("5 M", "1,5 millones", "20k",
+    "3 mil", "MM 2"): `SCALE_WORDS`."""
+    return _scale_number(text) is not None
+
+
+def _scale_number(text: str) -> str | None:
+    """The number of a scaled text ("1,5" of "1,5 M" or "MM 1,5"), else None."""
+    for form in _SCALED:
+        found = form.fullmatch(text.strip())
+        if found and " ".join(found.group("word").casefold().split()) in SCALE_WORDS:
+            return found.group("number")
+    return None
+
+
+def scale_readings(text: str) -> set[float]:
+    """The numbers a scaled text ("US$ 1,5 M": `scaled` once its currency is removed) shows
+    before its scale word, with either decimal mark ({1.5, 15.0}); empty when it is none."""
+    number = _scale_number(_without_currency(text)[0])
+    if number is None:
+        return set()
+    digits = _SEPARATORS.sub("", number)
+    readings = set()
+    for decimal, group in ((DOT, COMMA), (COMMA, DOT)):
+        try:
+            readings.add(float(digits.replace(group, "").replace(decimal, ".")))
+        except ValueError:
+            continue
+    return readings
+
+
 def _show(value: float) -> str:
     """A number without thousands separators, "." as decimal mark: 1500, 1.5."""
     return f"{value:.0f}" if value == int(value) else f"{value:.6f}".rstrip("0")
@@ -196,7 +240,7 @@ def read_number(
         return NumberReading(None, INVALID, "currency")
     read = shape(core)
     if read is None:
-        return NumberReading(None, INVALID, "text")
+        return NumberReading(None, INVALID, "scale" if scaled(core) else "text")
     if sign_text is not None and not is_usd:
         return NumberReading(None, NOT_USD, sign_text)
     if read.value is not None:

@@ -247,6 +247,10 @@ def yes_no(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
 _NUMBER_DETAILS = {
     "text": ("expected a number", "se esperaba un número"),
     "currency": ("a count has no currency", "un conteo no lleva moneda"),
+    "scale": (
+        "a number with a word that scales it (M, K, mil): write the whole number",
+        "un número con una palabra de escala (M, K, mil): escriba el número completo",
+    ),
     "negative": ("negative", "negativo"),
     "too-large": (
         "too large to be a count or an amount",
