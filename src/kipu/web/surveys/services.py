@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from kipu.core.surveys.form import SurveyForm, load_form
+from kipu.core.surveys.form import FormError, SurveyForm, load_form
 from kipu.core.surveys.indicators import IndicatorSpec, load_indicators
+from kipu.core.surveys.revision import unread_answers
 from kipu.core.surveys.validate import SurveyData, validate_file
 from kipu.web.audit.services import record
 from kipu.web.platforms.models import Platform
@@ -56,6 +58,8 @@ def define_survey(
     form = load_form(form_path)
     spec = load_indicators(indicators, form)
     survey = Survey.objects.filter(platform=platform, slug=spec.slug).first()
+    if survey is not None:
+        _reads_stored_answers(survey, form)
     before = None if survey is None else {"form": survey.form, "indicators": survey.indicators}
     values = {
         "title_en": spec.title_en,
@@ -74,6 +78,32 @@ def define_survey(
     after = {"form_file": form_path.name, "indicators": spec.to_dict()}
     record(actor, "define_survey" if before is None else "update_survey", survey, before, after)
     return survey
+
+
+def _reads_stored_answers(survey: Survey, form: SurveyForm) -> None:
+    """Raise FormError when `form` cannot read answers the survey's current rounds hold as
+    its form read them (`kipu.core.surveys.revision`): the figures of rounds already
+    published would change without a word."""
+    stored = Answer.objects.filter(
+        round__survey=survey, round__status=SurveyRound.Status.CURRENT
+    ).values_list("round__month", "values", "repeats")
+
+    def interviews() -> Iterator[tuple[str, dict[str, Any]]]:
+        for month, values, repeats in stored.iterator(chunk_size=BATCH):
+            yield month, values
+            for items in (repeats or {}).values():
+                yield from ((month, item) for item in items)
+
+    unread = unread_answers(survey_form(survey), form, interviews())
+    if unread:
+        listed = "; ".join(u.text() for u in unread[:5])
+        more = f"; and {len(unread) - 5} more" if len(unread) > 5 else ""
+        raise FormError(
+            f"This form cannot replace the form of survey {survey.slug!r}: the rounds stored "
+            f"hold answers it has no place for: {listed}{more}. Nothing was changed. Keep "
+            "these questions and choices under their names (labels may change; add new ones "
+            "beside them), as the form the rounds were checked against does."
+        )
 
 
 def _first(*values: bool | None) -> bool:
