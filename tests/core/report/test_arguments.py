@@ -172,12 +172,35 @@ def test_every_argument_kind_works_on_real_figures() -> None:
     assert call("partners", kind="implementadores") == 1
     assert call("partners", admin2="Machala") == 1
     assert call("indicator", code="Personas que reciben asistencia alimentaria") == 145
-    assert call("indicator", code="DEA-01", organisation="UNHCR") == 0
+    with pytest.raises(NarrativeError, match="no row of indicator DEA-01 was reported"):
+        call("indicator", code="DEA-01", organisation="UNHCR")  # none of it: no 0 printed
     assert call("indicator", code="DEA-01", measure="quantity", admin2="PE2401") == 10
     assert call("indicator", code="HEA-01", month="August") == 30
     assert call("departments", area="Health services") == 1
     assert call("provinces", area="asistencia directa de emergencia") == 2
     assert call("statistic", series="STOCK") == 862_377.0
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "where"),
+    [
+        ("reached", {"area": "Protection", "admin1": "Tumbes"}, "for AREA2 in PE24"),
+        ("reached_month", {"area": "Health", "admin1": "El Oro"}, "for HEA in EC07"),
+        ("reached", {"admin1": "Áncash", "month": "2019-02"}, None),  # a row later: 0 is a count
+    ],
+)
+def test_a_place_or_area_nobody_reported_on_is_no_zero(
+    name: str, arguments: dict[str, str], where: str | None
+) -> None:
+    """`reached(admin1="Ica")` printed 0 where no partner had reported anything."""
+    if where is None:
+        assert call(name, **arguments) == 0
+        return
+    with pytest.raises(NarrativeError, match=f"no activity was reported {where} in the plan"):
+        call(name, **arguments)
+    source = f"{{{{ {name}(" + ", ".join(f'{k}="{v}"' for k, v in arguments.items()) + ") }}"
+    with pytest.raises(NarrativeError):
+        render(source)
 
 
 # --- every figure × every argument kind: generated from the catalogue itself ---------------
@@ -226,18 +249,19 @@ def test_an_unknown_value_is_an_error_listing_the_valid_ones(name: str, paramete
 def test_codes_and_names_in_either_language_give_the_same_figure(name: str, parameter: str) -> None:
     base = base_arguments(name, parameter)
     domain = catalogue().domains[parameter]
-    checked = 0
+    checked = figures = 0
     for choice in domain.choices:
         try:
             expected = call(name, **base, **{parameter: choice.code})
         except NarrativeError:
-            continue  # a figure the model leaves undefined (no number): refused, not a 0
+            continue  # undefined by the model, or nothing reported: refused, not a 0
+        figures += 1
         for written in {choice.code.lower(), *choice.spellings()}:
             if normalise(written) in domain.ambiguous():
                 continue  # the next test
             assert call(name, **base, **{parameter: written}) == expected, (written, choice.code)
             checked += 1
-    assert checked >= len(domain.choices)
+    assert figures and checked >= figures
 
 
 @pytest.mark.parametrize(("name", "parameter"), CASES)

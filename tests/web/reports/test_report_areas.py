@@ -128,3 +128,28 @@ def test_one_organisation_reporting_is_said_in_the_singular(
     rows(platform, org_a, "PRO", "2019-05", 1)
     view = make_view(report_context(platform, "2019-05", lang), {})
     assert view.coordination.startswith(words), view.coordination
+
+
+def test_an_area_nobody_reported_on_says_so_and_the_chart_is_of_the_year(
+    demo: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An area with no row in the plan year printed "Partners: 0 · People reached: 0", and the
+    chart of the year's people was captioned with the month alone."""
+    from kipu.core.report.context import AreaSection
+    from kipu.core.report.view import make_view
+
+    monkeypatch.setenv("KIPU_DATA_DIR", str(tmp_path))
+    context = report_context(demo, "2019-11")
+    context.areas.append(AreaSection("Nobody's area", 0, 0, reported=False))
+    view = make_view(context, {})
+    assert view.areas[-1].facts == [
+        ("Partners", "none reported"),
+        ("People reached", "none reported"),
+    ]
+    assert all(text != "0" for area in view.areas for _, text in area.facts)
+    assert not {"areas/Nobody's area/reached", "areas/Nobody's area/partners"} & set(view.recorded)
+    from kipu.core.report.build import _area_charts
+
+    view = make_view(context, _area_charts(context))
+    caption = view.figures["reached-by-area"].caption
+    assert caption == "People reached by area of intervention, January–November 2019"

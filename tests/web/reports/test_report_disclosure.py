@@ -135,3 +135,17 @@ def test_rows_are_protected_with_the_largest_k_of_the_platforms_they_come_from(
     assert rows_disclosure_k(local) == 10
     set_disclosure_k(local, 12)  # gtrm-peru's view holds the local platform's rows too
     assert rows_disclosure_k(local) == rows_disclosure_k(demo) == 12
+
+
+def test_provinces_covered_count_those_the_rule_withholds(demo: Platform) -> None:
+    """A month whose one province was withheld said "in 1 department and 0 provinces": the
+    sentence counts every province with a row (naming none), as the figures do."""
+    set_disclosure_k(demo, 100_000)  # every row is small: every province withheld
+    rows = cached_activity_frame(demo)[1].filter(pl.col("month") == MONTH)
+    every = rows.filter(pl.col("admin2").is_not_null()).select("country", "admin2").n_unique()
+    shown = protect_activities(rows, disclosure_k(demo))
+    named = shown.filter(pl.col("admin2").is_not_null()).select("country", "admin2").n_unique()
+    assert named < every == 17  # rows of no people keep their province
+    context = report_context(demo, MONTH)
+    assert len({(p.department, p.province) for p in context.province_presence}) == named
+    assert context.coordination.provinces_covered == every

@@ -27,7 +27,7 @@ from datetime import date
 import polars as pl
 
 from kipu.core import admin_levels
-from kipu.core.figures import Figures
+from kipu.core.figures import INTERSECTOR, Figures
 from kipu.core.figures.plans import top_sectors
 from kipu.core.phrasing import MONTHS
 from kipu.core.reference import ReferenceData
@@ -219,9 +219,28 @@ def _column(population: str | None, cumulative: bool) -> str:
 _Pair = tuple[Figures, Figures]  # the plan year up to the month, and the month alone
 
 
+def _reported(figures: Figures, area: str | None, admin1: str | None) -> None:
+    """Raise ValueError when no row of `figures` is of the area and place: no activity was
+    reported there in the plan year, and the figure would be a 0 for want of data, not a
+    count ("0 people reached in Ica" where nobody reported)."""
+    rows = figures.rows.filter(
+        pl.col("sector") == INTERSECTOR
+        if area is None
+        else (pl.col("sector_code") == area) | (pl.col("sector") == area),
+        pl.col("admin1").is_null() if admin1 is None else pl.col("admin1") == admin1,
+    )
+    if rows.is_empty():
+        where = " ".join([f"for {area}" if area else "", f"in {admin1}" if admin1 else ""]).strip()
+        raise ValueError(
+            f"no activity was reported {where or 'at all'} in the plan year up to "
+            f"{figures.date_to}: write that in words, a figure would print 0 for want of data"
+        )
+
+
 def _people(catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair]) -> None:
     # Figures.value gives None for a column the model leaves undefined (population types
-    # under max-agd): the catalogue refuses it rather than print a 0.
+    # under max-agd): the catalogue refuses it rather than print a 0; so it does a place or
+    # area no row names (`_reported`).
     def reached(
         area: str | None = None,
         admin1: str | None = None,
@@ -229,6 +248,7 @@ def _people(catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair]) -> 
         month: str | None = None,
     ) -> int | None:
         year = pick(area)[0]
+        _reported(year, area, admin1)
         return year.value(_column(population, True), sector=area, admin1=admin1, month=month)
 
     def reached_month(
@@ -238,6 +258,7 @@ def _people(catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair]) -> 
         month: str | None = None,
     ) -> int | None:
         year, alone = pick(area)
+        _reported(year, area, admin1)
         figures = alone if month is None else year
         return figures.value(_column(population, False), sector=area, admin1=admin1, month=month)
 
@@ -353,6 +374,11 @@ def _activities(
             raise ValueError(
                 f"a row of this {two} counts fewer than {k} people in a group: public data "
                 f"show it by {one} only, so the {two} has no figure of its own"
+            )
+        if rows.is_empty():  # 0 would say the partners reported none of it
+            raise ValueError(
+                f"no row of indicator {code} was reported in {month or period.month} "
+                "for these arguments: write that in words, a figure would print 0"
             )
         return int(rows[measure].sum() or 0)
 

@@ -56,6 +56,7 @@ class AreaSection:
     partners: int
     reached: int | None = None
     text_md: str = ""
+    reported: bool = True  # a row of the plan year names it: else its 0 is no count
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "partners": {"en": "Partners", "es": "Socios"},
     "people_reached": {"en": "People reached", "es": "Personas alcanzadas"},
+    "none_reported": {"en": "none reported", "es": "sin reportes"},
     "no_activities": {
         "en": "No activities were reported for {month}.",
         "es": "No se reportaron actividades para {month}.",
@@ -56,9 +57,9 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Partners by area of intervention, {month}",
         "es": "Socios por área de intervención, {month}",
     },
-    "fig_reached_by_area": {
-        "en": "People reached by area of intervention, {month}",
-        "es": "Personas alcanzadas por área de intervención, {month}",
+    "fig_reached_by_area": {  # the plan year's people, not the month's
+        "en": "People reached by area of intervention, {year_to_date}",
+        "es": "Personas alcanzadas por área de intervención, {year_to_date}",
     },
     "presence": {"en": "Operational presence", "es": "Presencia operacional"},
     "fig_presence_overall": {
@@ -246,6 +247,14 @@ def month_words(year: int, month: int, lang: str) -> str:
     """ "November 2019" / "noviembre de 2019"."""
     name = MONTHS[language(lang)][month - 1]
     return f"{name} {year}" if language(lang) == "en" else f"{name} de {year}"
+
+
+def year_to_date_words(year: int, month: int, lang: str) -> str:
+    """ "January–November 2019" / "enero–noviembre de 2019"; "January 2020" for January."""
+    if month == 1:
+        return month_words(year, month, lang)
+    first = MONTHS[language(lang)][0]
+    return f"{first}–{month_words(year, month, lang)}"
 
 
 def date_words(day: date, lang: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from kipu.core import phrasing
 from kipu.core.report.context import KeyFigure, ReportContext
-from kipu.core.report.labels import counted, date_words, event_type, label
+from kipu.core.report.labels import counted, date_words, event_type, label, year_to_date_words
 from kipu.core.report.narrative import Narrative, Rendered
 from kipu.core.text import normalise
 
@@ -155,7 +155,9 @@ class _Builder:
         flows = self.ctx.flows
         dates = [d for d, _ in [*flows.arrivals, *flows.departures]]
         first, last = (min(dates).year, max(dates).year) if dates else (0, 0)
-        values = {"month": self.ctx.month_words, "first": first, "last": last}
+        year_to_date = year_to_date_words(*self.ctx.year_month, self.lang)
+        values = {"month": self.ctx.month_words, "year_to_date": year_to_date}
+        values |= {"first": first, "last": last}
         number = 0
         for key, caption in FIGURE_ORDER:
             asset = self.assets.get(key)
@@ -208,13 +210,22 @@ class _Builder:
         return label("footnote", self.lang, source=figure.source, date=when)
 
     def areas(self) -> None:
+        none = label("none_reported", self.lang)
         for i, area in enumerate(self.ctx.areas, start=1):
             facts = []
-            # A month without activities says so once (below), not "Partners: 0" per area.
+            # A month without activities says so once (below), not "Partners: 0" per area;
+            # an area nobody reported on says so, not "0" (the figures hold no such number).
             if self.ctx.has_activities:
-                text = self.number(f"areas/{area.name}/partners", area.partners)
+                text = (
+                    self.number(f"areas/{area.name}/partners", area.partners)
+                    if area.partners
+                    else none
+                )
                 facts.append((label("partners", self.lang), text))
-            if area.reached is not None and self.ctx.has_activities:
+            if not area.reported:
+                if self.ctx.has_activities:  # else the note below says it once
+                    facts.append((label("people_reached", self.lang), none))
+            elif area.reached is not None:  # the plan year's, as the chart beside it
                 text = self.number(f"areas/{area.name}/reached", area.reached)
                 facts.append((label("people_reached", self.lang), text))
             heading = label("area_heading", self.lang, i=i, name=area.name)
@@ -301,7 +312,15 @@ class _Builder:
         )
 
     def people(self) -> None:
-        names = sorted(self.ctx.partners, key=lambda n: (normalise(n), n))
+        import re
+
+        def natural(name: str) -> tuple[tuple[str | int, ...], str]:
+            """Numbers by value ("Partner 2" before "Partner 10"), text as `normalise`: the
+            split alternates text and digits, so a number is only ever compared to one."""
+            parts = re.split(r"(\d+)", normalise(name))
+            return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), name
+
+        names = sorted(self.ctx.partners, key=natural)
         self.view.partners = " | ".join(names)
         if not names:
             self.view.notes["partners"] = label("no_partners", self.lang)

@@ -141,7 +141,7 @@ def report_context(
         presence_by_area=_presence_by_area(areas[1], lang),
         province_presence=_provinces(this_month),
         province_rule=k if merged else 0,
-        coordination=_coordination(platform, this_month, month, lang),
+        coordination=_coordination(platform, this_month, month, lang, rows),
         partners=_partner_names(platform, month, lang),
         contacts=[
             Contact(**{k: c.get(k, "") for k in ("name", "role", "organisation", "email")})
@@ -252,12 +252,14 @@ def _areas(
 ) -> list[AreaSection]:
     plan = plan_value(platform, int(year.date_to[:4]) if year.date_to else None)
     top = [s for s in plan.sectors if not s.parent_code]
+    reported = set(year.rows["sector_code"].drop_nulls().unique().to_list())
     return [
         AreaSection(
             s.label(lang),
             month.partner_count("appealing", sector=s.code),
             year.reached(sector=s.code),
             texts.get(s.code, ""),
+            reported=s.code in reported,
         )
         for s in top
     ]
@@ -301,7 +303,15 @@ def _provinces(month: Figures) -> list[ProvincePresence]:
     ]
 
 
-def _coordination(platform: Platform, month: Figures, month_text: str, lang: str) -> Coordination:
+def _provinces_covered(rows: pl.DataFrame) -> int:
+    """Distinct admin2 units of the month's rows (`rows`), before the disclosure rule."""
+    placed = rows.filter(pl.col("admin2").is_not_null())
+    return placed.select(pl.struct("country", "admin2").n_unique()).item() if placed.height else 0
+
+
+def _coordination(
+    platform: Platform, month: Figures, month_text: str, lang: str, rows: pl.DataFrame
+) -> Coordination:
     first, last = date.fromisoformat(f"{month_text}-01"), month_end(month_text)
     joined = Membership.objects.filter(platform=platform, start_date__range=(first, last))
     events = EventRow.objects.filter(platform=platform, date__range=(first, last)).prefetch_related(
@@ -310,7 +320,9 @@ def _coordination(platform: Platform, month: Figures, month_text: str, lang: str
     return Coordination(
         organisations_reporting=month.partner_count("appealing"),
         departments_covered=month.coverage_count(1),
-        provinces_covered=month.coverage_count(2),
+        # Every province with a row, those the public figures merge into their department
+        # too: "0 provinces" was said of a month whose one province was withheld.
+        provinces_covered=max(month.coverage_count(2), _provinces_covered(rows)),
         new_members=[
             m.organisation.name_es or m.organisation.name_en
             if lang == "es"
