@@ -134,3 +134,25 @@ def test_same_export_again_is_unchanged_and_empty_share_says_no_answers(
     data = json.loads(out, parse_constant=pytest.fail)
     members = [r for r in data["results"] if r["question"] == "members/member_sex"]
     assert members and all(r["share"] is None and r["low"] is None for r in members)
+
+
+def test_a_withheld_total_is_said_withheld() -> None:
+    """`--public` text when the disclosure rule withholds the number of interviews."""
+    import polars as pl
+
+    from kipu.cli.surveys import _text
+
+    class Survey:
+        @staticmethod
+        def title(lang: str) -> str:
+            return "FMS"
+
+    class Shown:
+        interviews = None
+        survey = Survey()
+        round = type("R", (), {"month": "2020-01"})()
+        frame = pl.DataFrame(
+            schema={"dimension": pl.Utf8, "question": pl.Utf8, "question_label": pl.Utf8}
+        )
+
+    assert _text(Shown(), "en") == "FMS, 2020-01: interviews withheld"

@@ -188,7 +188,9 @@ def figures(
 
 
 def _text(shown: Any, lang: str) -> str:
-    lines = [f"{shown.survey.title(lang)}, {shown.round.month}: {shown.interviews} interviews"]
+    # None: the disclosure rule withholds the total, said as withheld cells are.
+    total = "interviews withheld" if shown.interviews is None else f"{shown.interviews} interviews"
+    lines = [f"{shown.survey.title(lang)}, {shown.round.month}: {total}"]
     frame = shown.frame.filter(shown.frame["dimension"] == "all")
     for question, label in dict(
         zip(frame["question"], frame["question_label"], strict=True)

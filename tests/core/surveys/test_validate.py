@@ -548,7 +548,8 @@ def test_a_shared_index_never_doubles_a_repeat_row(form: SurveyForm, tmp_path: P
         ("0,125", 0.125, None),
         ("1,5000", 1.5, None),
         ("1500", 1500.0, None),
-        ("1.500", 1.5, None),  # a decimal point, as Kobo writes
+        ("1.500", 1.5, None),  # a decimal point, as Kobo and ODK write them
+        ("1.25", 1.25, None),
     ],
 )
 def test_a_comma_before_three_digits_is_not_guessed(
@@ -559,3 +560,18 @@ def test_a_comma_before_three_digits_is_not_guessed(
     assert codes == ([code] if code else []), codes
     weights = data.interviews.select(number_of(pl.col("weight").cast(pl.Utf8)))  # as figures
     assert weights.to_series().to_list() == [read]
+
+
+def test_a_point_before_three_digits_is_doubted_beside_decimal_commas(
+    form: SurveyForm, tmp_path: Path
+) -> None:
+    """Kobo and ODK write 1.125 for 1.125; a column that also holds "1,5" was written by a
+    Spanish spreadsheet, where "1.500" is 1500. An XLSX number cell is exact either way."""
+    rows = [interview(1, weight="1.125"), interview(2, weight="1.5")]
+    assert validate_file(_xlsx(tmp_path, *rows), form, weight="weight").report.valid
+    rows = [interview(1, weight="1.500"), interview(2, weight="1,5")]
+    spanish = validate_file(_xlsx(tmp_path, *rows), form, weight="weight")
+    assert [(i.code, i.value) for i in spanish.report.issues] == [("ambiguous-number", "1.500")]
+    rows = [interview(1, weight=1.125), interview(2, weight="1,5")]
+    typed = validate_file(_xlsx(tmp_path, *rows), form, weight="weight")
+    assert typed.report.valid, [i.message for i in typed.report.issues]

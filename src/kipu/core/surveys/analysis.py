@@ -58,14 +58,20 @@ def wilson(share: float, n: float, z: float = Z95) -> tuple[float, float] | None
     denominator = 1 + z * z / n
     centre = (share + z * z / (2 * n)) / denominator
     half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    low = 0.0 if share <= 0 else min(1.0, max(0.0, centre - half))
+    high = 1.0 if share >= 1 else min(1.0, max(0.0, centre + half))
+    return (low, high)
 
 
 def _wilson(share: pl.Expr, n: pl.Expr, z: float = Z95) -> tuple[pl.Expr, pl.Expr]:
     denominator = 1 + z * z / n
     centre = (share + z * z / (2 * n)) / denominator
     half = z * (share * (1 - share) / n + z * z / (4 * n * n)).sqrt() / denominator
-    return (centre - half).clip(0.0, 1.0), (centre + half).clip(0.0, 1.0)
+    # At share 0 (1) the bound is 0 (1) exactly; computed, it is a rounding off
+    # (0.9999999999999999), which a reader takes for "not everyone".
+    low = pl.when(share <= 0).then(0.0).otherwise((centre - half).clip(0.0, 1.0))
+    high = pl.when(share >= 1).then(1.0).otherwise((centre + half).clip(0.0, 1.0))
+    return low, high
 
 
 def dimension_column(dimension: Dimension, form: SurveyForm) -> pl.Expr:

@@ -32,7 +32,12 @@ from kipu.core.text import normalise
 SURVEY_LIMITS = Limits(max_columns=5_000)
 ID_COLUMNS = ("_uuid", "meta/instanceID", "instanceID", "KEY")
 INDEX_COLUMNS = ("_index", "KEY")
-PARENT_COLUMNS = ("_parent_index", "PARENT_KEY")
+PARENT_COLUMNS = ("_parent_index", "PARENT_KEY", "_submission__uuid")
+# The interviews' column each parent column names: Kobo's `_parent_index` the `_index` and
+# `_submission__uuid` the `_uuid`; ODK Central's and Briefcase's `PARENT_KEY` the `KEY`
+# (docs.getodk.org/central-submissions: the main table's KEY is the submission's
+# instanceID, and a repeat table's PARENT_KEY is the KEY of the row it belongs to).
+LINKS = {"_parent_index": "_index", "PARENT_KEY": "KEY", "_submission__uuid": "_uuid"}
 # Columns exports add around the answers: known, never reported as unknown.
 META_COLUMNS = frozenset(
     normalise(c)
@@ -69,6 +74,9 @@ class RawSheet:
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (col, header)
     duplicates: list[tuple[int, str, str]] = field(default_factory=list)  # (col, header, first)
     marks: list[tuple[int, int, str, str | None]] = field(default_factory=list)
+    # (row, col) of cells the file types as numbers that are not whole (an XLSX number
+    # cell 1.125): their text is never ambiguous (`values.ambiguous_number`), unlike a typed one.
+    number_cells: set[tuple[int, int]] = field(default_factory=set)
 
     def column_of(self, path: str) -> Column | None:
         return next((c for c in self.columns if c.path == path and c.choice is None), None)
@@ -177,8 +185,21 @@ def read_sheet(
         data[key] = [_cell(row, column.index) for _, row in body]
     for role, label in sheet.ids.items():
         data[f"_{role}"] = [_cell(row, header.index(label)) for _, row in body]
+    for label in sorted(set(LINKS.values()) & set(header)):  # what repeat rows may name
+        data[f"_key:{label}"] = [_cell(row, header.index(label)) for _, row in body]
+    sheet.number_cells = {
+        (n, c.index)
+        for n, row in body
+        for c in sheet.columns
+        if c.index < len(row) and _fraction(row[c.index])
+    }
     sheet.cells = pl.DataFrame(data, schema={k: pl.Int64 if k == "_row" else pl.Utf8 for k in data})
     return sheet
+
+
+def _fraction(value: object) -> bool:
+    """A number cell that is not whole (an XLSX cell 1.125, not the text "1.125")."""
+    return isinstance(value, float) and not value.is_integer()
 
 
 def _cell(row: list[object], index: int) -> str | None:
@@ -187,13 +208,16 @@ def _cell(row: list[object], index: int) -> str | None:
 
 
 def _identify(sheet: RawSheet, index: int, label: str) -> None:
-    """An id/index/parent column, known metadata, or an unknown column."""
-    for role, names in (("id", ID_COLUMNS), ("index", INDEX_COLUMNS), ("parent", PARENT_COLUMNS)):
-        if label in names and role not in sheet.ids:
-            if role == "index" and label == "KEY" and sheet.repeat is None:
-                sheet.ids.setdefault("id", label)
-            sheet.ids[role] = label
-            return
+    """An id/index/parent column, known metadata, or an unknown column. Each role takes the
+    first column that can fill it, and one column may fill two: ODK Central's `KEY` is both
+    the interview's id and the index its repeat rows' `PARENT_KEY` names (Kobo has `_uuid`
+    and `_index` for these)."""
+    roles = (("id", ID_COLUMNS), ("index", INDEX_COLUMNS), ("parent", PARENT_COLUMNS))
+    found = [role for role, names in roles if label in names]
+    if found:
+        for role in found:
+            sheet.ids.setdefault(role, label)
+        return
     key = normalise(label)
     if key in META_COLUMNS or label.startswith("_") or key.startswith("meta "):
         return

@@ -25,6 +25,7 @@ its Spanish title and its synthetic flag (`kipu.web.surveys.services.define_surv
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -36,6 +37,7 @@ from kipu.core.surveys.form import CALCULATE, NUMERIC, SELECT_ONE, SurveyForm
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 # The disaggregations the issue names; others may be declared too.
+ALL = "all"  # the dimension (and group) of the whole round in the results
 STANDARD_DIMENSIONS = ("sex", "age_group", "nationality", "border_point", "department")
 
 
@@ -46,7 +48,8 @@ class IndicatorError(ValueError):
 @dataclass(frozen=True)
 class Dimension:
     """A disaggregation: a select_one question, or a numeric one cut at `bins` (lower
-    bounds: [18, 25, 60] gives 18-24, 25-59, 60+, and <18 below)."""
+    bounds: [18, 25, 60] gives 18-24, 25-59, 60+, and <18 below; bins that are not all
+    whole numbers, [0, 1.5, 3], give half-open ranges: <0, 0–<1.5, 1.5–<3, 3+)."""
 
     name: str
     question: str
@@ -56,9 +59,14 @@ class Dimension:
         """Bin labels in order (empty for a select_one: its choices are the groups)."""
         if not self.bins:
             return []
+        whole = all(float(b).is_integer() for b in self.bins)
         found = [f"<{_show(self.bins[0])}"]
         for low, high in zip(self.bins, self.bins[1:], strict=False):
-            found.append(f"{_show(low)}-{_show(high - 1)}")
+            # Whole bins label whole answers ("18-24": 18 to 24); other bins cut decimals,
+            # whose ranges end below the next bin ("0–<1.5"), never at `high - 1`.
+            found.append(
+                f"{_show(low)}-{_show(high - 1)}" if whole else f"{_show(low)}–<{_show(high)}"
+            )
         return [*found, f"{_show(self.bins[-1])}+"]
 
 
@@ -140,6 +148,14 @@ def load_indicators(source: Path | str, form: SurveyForm) -> IndicatorSpec:
     if not entries:
         raise IndicatorError("no [[indicators]]: declare at least one question to count")
     spec.indicators = [_indicator(entry, spec, form) for entry in entries]
+    seen: set[str] = set()
+    for indicator in spec.indicators:  # a question counted twice would be output twice
+        if indicator.question in seen:
+            raise IndicatorError(
+                f"indicator {indicator.question!r} is declared twice; declare each question "
+                "once, with all its disaggregations in one `by`"
+            )
+        seen.add(indicator.question)
     return spec
 
 
@@ -163,16 +179,21 @@ def _weight(name: object, form: SurveyForm) -> str | None:
     if name in (None, ""):
         return None
     path = _question(name, form, "weight")
-    if form.question(path).type not in (*NUMERIC, CALCULATE):
+    question = form.question(path)
+    if question.type not in (*NUMERIC, CALCULATE):
         raise IndicatorError(f"weight: {name!r} is not a number or calculate question")
+    if question.repeat is not None:  # one weight per interview, not per repeat row
+        raise IndicatorError(f"weight: {question.name!r} is inside a repeat")
     return path
 
 
 def _dimension(name: str, value: object, form: SurveyForm) -> Dimension:
+    if name == ALL:
+        raise IndicatorError(f"disaggregation {name!r}: the name is kept for the whole round")
     settings = value if isinstance(value, Mapping) else {"question": value}
     path = _question(settings.get("question"), form, f"disaggregation {name!r}")
     question = form.question(path)
-    bins = tuple(float(b) for b in settings.get("bins", ()) or ())  # type: ignore[union-attr]
+    bins = _bins(name, settings.get("bins", ()))
     if bins:
         if question.type not in (*NUMERIC, CALCULATE):
             raise IndicatorError(f"disaggregation {name!r}: bins need a number question")
@@ -188,11 +209,28 @@ def _dimension(name: str, value: object, form: SurveyForm) -> Dimension:
     return Dimension(name, path, bins)
 
 
+def _bins(name: str, value: object) -> tuple[float, ...]:
+    """The bins of a disaggregation: finite numbers (TOML also writes nan, inf and texts)."""
+    items = value if isinstance(value, list) else [value] if value else []
+    try:
+        bins = tuple(
+            float(b) for b in items if isinstance(b, int | float) and not isinstance(b, bool)
+        )
+    except (TypeError, ValueError):
+        bins = ()
+    if len(bins) != len(items) or not all(math.isfinite(b) for b in bins):
+        raise IndicatorError(f"disaggregation {name!r}: bins must be a list of numbers")
+    return bins
+
+
 def _indicator(entry: Mapping[str, Any], spec: IndicatorSpec, form: SurveyForm) -> Indicator:
     path = _question(entry.get("question"), form, "indicator")
     if not form.question(path).is_select:
         raise IndicatorError(f"indicator {path!r}: only select_one and select_multiple are counted")
     by = tuple(str(b) for b in entry.get("by", ()))
+    twice = sorted({b for b in by if by.count(b) > 1})
+    if twice:
+        raise IndicatorError(f"indicator {path!r}: {', '.join(twice)} is listed twice in `by`")
     unknown = [b for b in by if b not in spec.dimensions]
     if unknown:
         valid = ", ".join(spec.dimensions) or "(none declared)"

@@ -20,7 +20,7 @@ import polars as pl
 
 from kipu.core.read import ReadError
 from kipu.core.read.marks import EXCEL_ERRORS, FORMULA_NO_VALUE, MERGED, UNREADABLE_VALUE
-from kipu.core.surveys.export import RawExport, RawSheet, read_export
+from kipu.core.surveys.export import LINKS, RawExport, RawSheet, read_export
 from kipu.core.surveys.form import (
     DATE,
     INTEGER,
@@ -166,6 +166,7 @@ class _Checker:
     def __init__(self, form: SurveyForm, lang: str, weight: str | None) -> None:
         self.form, self.lang, self.weight = form, lang, weight
         self.issues: list[Issue] = []
+        self.main: RawSheet | None = None  # the interviews' sheet, once read
 
     def add(self, code: str, sheet: RawSheet, **kwargs: object) -> None:
         self.issues.append(survey_issue(code, self.lang, sheet=sheet.name, **kwargs))  # type: ignore[arg-type]
@@ -183,8 +184,9 @@ class _Checker:
             typed = self._link(sheet, typed, parent)
         self._rules(sheet, typed, bad)
         if sheet.repeat is None:
+            self.main = sheet
             self._duplicates(sheet, typed, "id", "duplicate-submission")
-        if linked:
+        if linked and sheet.ids.get("index") != sheet.ids.get("id"):  # ODK's KEY: said once
             self._duplicates(sheet, typed, "index", "duplicate-index")
         return typed.drop([c for c in typed.columns if c.startswith("_parent_q:")])
 
@@ -276,6 +278,8 @@ class _Checker:
         def check(mask: pl.Expr, code: str) -> None:
             found = sheet.cells.filter(mask).select("_row", pl.col(question.path))
             for row, value in found.iter_rows():
+                if _typed_number(sheet, code, row, column.index):  # type: ignore[attr-defined]
+                    continue
                 if (row, question.path) not in bad:
                     self.add(code, sheet, value=value, row=row, column=column.label,  # type: ignore[attr-defined]
                              col_index=column.index)  # type: ignore[attr-defined]  # fmt: skip
@@ -362,10 +366,30 @@ class _Checker:
 
     # --- rules over the typed frame -----------------------------------------------------
 
+    def _parent_index(self, sheet: RawSheet, parent: pl.DataFrame) -> pl.DataFrame:
+        """Each key a repeat row may name → the `_index` of its interview. The key is the
+        interviews' column its parent column names (`export.LINKS`: `_parent_index` →
+        `_index`, ODK's `PARENT_KEY` → `KEY`, `_submission__uuid` → `_uuid`); the
+        interviews' index itself when the export lacks that column (its rows are orphans
+        unless they name it)."""
+        target = LINKS.get(sheet.ids.get("parent", ""), "")
+        column = f"_key:{target}"
+        if self.main is None or column not in self.main.cells.columns:
+            keys = parent.select(pl.col("_index").alias("_key"), "_index")
+        else:
+            keys = self.main.cells.select("_row", pl.col(column).alias("_key")).join(
+                parent.select("_row", "_index"), on="_row", how="inner"
+            )
+        keys = keys.select("_key", pl.col("_index").alias("_linked")).drop_nulls("_key")
+        return keys.unique("_key", keep="first", maintain_order=True)
+
     def _link(self, sheet: RawSheet, typed: pl.DataFrame, parent: pl.DataFrame) -> pl.DataFrame:
-        known = set(parent["_index"].drop_nulls().to_list())
-        orphans = typed.filter(
-            ~pl.col("_parent").is_in(sorted(known)) | pl.col("_parent").is_null()
+        keys = self._parent_index(sheet, parent)
+        typed = typed.join(keys, left_on="_parent", right_on="_key", how="left",
+                           maintain_order="left")  # fmt: skip
+        orphans = typed.filter(pl.col("_linked").is_null())
+        typed = typed.with_columns(pl.coalesce("_linked", "_parent").alias("_parent")).drop(
+            "_linked"
         )
         for row, key in orphans.select("_row", "_parent").iter_rows():
             self.add("orphan-repeat-row", sheet, value=key or "?", row=row,
@@ -430,6 +454,8 @@ class _Checker:
         found = typed.with_columns(mask.alias("_hit")).filter("_hit").select("_row")
         found = found.join(text, on="_row", how="left", maintain_order="left")
         for row, value in found.iter_rows():
+            if _typed_number(sheet, code, row, where.get("col_index")):
+                continue
             if (row, question.path) not in bad:
                 self.add(code, sheet, value=value, row=row, detail=detail, **where)
                 if code != "answer-not-relevant":
@@ -446,6 +472,11 @@ class _Checker:
         again = named.join(first, on=f"_{key}").filter(pl.col("_row") != pl.col("_first"))
         for row, value, earlier in again.select("_row", f"_{key}", "_first").sort("_row").rows():
             self.add(code, sheet, value=value, detail=earlier, row=row, column=sheet.ids[key])
+
+
+def _typed_number(sheet: RawSheet, code: str, row: int, col: object) -> bool:
+    """An `ambiguous-number` in a cell the file typed as a number: its value is exact."""
+    return code == "ambiguous-number" and (row, col) in sheet.number_cells
 
 
 def _key(path: str, choice: str | None) -> str:

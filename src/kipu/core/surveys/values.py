@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kipu.core.read.values import shape
 from kipu.core.surveys.form import Question
 from kipu.core.text import closest, normalise
 
@@ -33,9 +34,12 @@ class ChoiceReading:
 def number_of(text: pl.Expr) -> pl.Expr:
     """A number written plainly (`12`, `12.5`, or `12,5` from a Spanish spreadsheet); null
     for anything else. Exports never group thousands, so a comma is a decimal mark, except
-    before exactly three digits (`ambiguous_number`): a weight typed "1,500" read 1.5."""
+    before exactly three digits: "1,500" is null here. "1.500" reads 1.5, as Kobo and ODK
+    write decimals; validation flags it in a column of decimal commas (`ambiguous_number`),
+    so such a round is not stored."""
     stripped = text.str.strip_chars()
-    plain = stripped.str.contains(f"^{_NUMBER.pattern}$") & ~ambiguous_number(text)
+    comma = stripped.str.contains(r"^[+-]?[1-9]\d{0,2},\d{3}$").fill_null(False)
+    plain = stripped.str.contains(f"^{_NUMBER.pattern}$") & ~comma
     return (
         pl.when(plain)
         .then(stripped.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))
@@ -44,9 +48,35 @@ def number_of(text: pl.Expr) -> pl.Expr:
 
 
 def ambiguous_number(text: pl.Expr) -> pl.Expr:
-    """Whether a text is a number whose comma may group thousands or mark decimals: one to
-    three digits (not a leading 0), a comma, three digits ("1,500"; "0,125" is a decimal)."""
-    return text.str.strip_chars().str.contains(r"^[+-]?[1-9]\d{0,2},\d{3}$").fill_null(False)
+    """Whether a text is a number whose one mark may group thousands or mark decimals, as
+    `kipu.core.read.values.shape` reads numbers: one to three digits (not a leading 0), a
+    mark, three digits. A comma always ("1,500": exports write no comma, so a spreadsheet
+    did: 1500 or 1.5); a point only in a column that writes decimals with a comma ("1,5"
+    beside "1.500": a Spanish spreadsheet's 1500), since Kobo and ODK write decimals with a
+    point ("1.125" is their 1.125). "0,125" and "1.25" are decimals. Each distinct text is
+    read once."""
+
+    def flags(texts: pl.Series) -> pl.Series:
+        values = [t.strip() for t in texts.drop_nulls().unique().to_list()]
+        commas = any(_DECIMAL_COMMA.fullmatch(t) for t in values)
+        found = [t for t in values if _ambiguous(t, "," if not commas else ",.")]
+        return texts.str.strip_chars().is_in(found).fill_null(False)
+
+    return text.map_batches(flags, return_dtype=pl.Boolean)
+
+
+# A comma followed by other than three digits: a decimal comma ("1,5", "12,75", "0,125").
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,(?:\d{1,2}|\d{4,})|[+-]?0,\d+")
+
+
+def _ambiguous(text: str, marks: str) -> bool:
+    read = shape(text)
+    return (
+        read is not None
+        and read.grouping is not None
+        and read.mark in marks
+        and bool(_NUMBER.fullmatch(text))
+    )
 
 
 def date_of(text: pl.Expr) -> pl.Expr:

@@ -6,11 +6,14 @@ Supported: `.` (the answer itself), `${name}`, numbers, quoted strings, `= != < 
 raises `UnsupportedExpression` when the form is loaded, so the form carries a warning naming
 the check that is not made (never a check silently skipped).
 
-Semantics follow XPath 1.0 as ODK Collect applies them: a comparison with a number compares
-numbers (an empty or non-numeric text is NaN, so the comparison is false); otherwise texts
-are compared; `selected(a, 'x')` tests membership of a select_multiple answer (equality for
-select_one). Expressions are compiled once into vectorised polars expressions: a check costs
-one pass over a column, not a Python call per interview.
+Semantics follow XPath 1.0 as ODK Collect (JavaRosa) applies them (`_compare`): `=` with a
+number compares numbers, where an empty or non-numeric value is NaN (NaN = x is false,
+NaN != x true, NaN < x false); an unanswered question is the empty text, so `${q} != ''`
+means "answered" for a number question too; otherwise texts are compared. `mod` truncates
+(-5 mod 3 = -2) and `div` by zero gives Infinity or NaN, never an error; `selected(a, 'x')`
+tests membership of a select_multiple answer (equality for select_one). Expressions are
+compiled once into vectorised polars expressions: a check costs one pass over a column, not
+a Python call per interview.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 NUMBER, TEXT, LIST, BOOL, DATE = "number", "text", "list", "bool", "date"
@@ -153,46 +157,106 @@ def _truth(expression: pl.Expr, kind: str) -> pl.Expr:
     return (expression.cast(pl.Utf8).fill_null("").str.len_chars() > 0).fill_null(False)
 
 
+_XPATH_NUMBER = r"^[ \t\r\n]*-?(?:\d+(?:\.\d*)?|\.\d+)[ \t\r\n]*$"  # XPath 1.0 §4.4 number()
+_NAN = float("nan")
+
+
 def _as_number(expression: pl.Expr, kind: str) -> pl.Expr:
-    if kind == NUMBER:
-        return expression.cast(pl.Float64)
-    if kind == BOOL:
-        return expression.cast(pl.Float64)
-    if kind == LIST:
-        return pl.lit(None, dtype=pl.Float64)
-    return expression.cast(pl.Utf8).str.strip_chars().cast(pl.Float64, strict=False)
+    """XPath 1.0 number() (§4.4): a Float64 that is NaN (never null) for an empty or
+    non-numeric value; a date is its days since 1970-01-01, as JavaRosa counts it."""
+    if kind in (NUMBER, BOOL):
+        number = expression.cast(pl.Float64)
+    elif kind == DATE:
+        number = expression.cast(pl.Int64).cast(pl.Float64)
+    else:
+        text = _as_text(expression, kind)
+        shaped = text.str.contains(_XPATH_NUMBER)
+        number = pl.when(shaped).then(
+            text.str.strip_chars(" \t\r\n").cast(pl.Float64, strict=False)
+        )
+    return number.fill_null(_NAN)
 
 
 def _as_text(expression: pl.Expr, kind: str) -> pl.Expr:
+    """XPath 1.0 string() (§4.2): an unanswered question is the empty text."""
     if kind == LIST:
         return expression.list.join(" ").fill_null("")
     if kind == DATE:
         return expression.dt.strftime("%Y-%m-%d").fill_null("")
     if kind == NUMBER:
-        whole = expression.cast(pl.Int64, strict=False).cast(pl.Utf8)
+        number = expression.cast(pl.Float64)
         return (
-            pl.when(expression == expression.floor())
-            .then(whole)
-            .otherwise(expression.cast(pl.Utf8))
+            pl.when(number.is_nan())
+            .then(pl.lit("NaN"))
+            .when(number.is_infinite())
+            .then(pl.when(number > 0).then(pl.lit("Infinity")).otherwise(pl.lit("-Infinity")))
+            .when((number == number.floor()) & (number.abs() < 2.0**53))
+            .then(number.cast(pl.Int64, strict=False).cast(pl.Utf8))
+            .otherwise(number.cast(pl.Utf8))
             .fill_null("")
         )
     return expression.cast(pl.Utf8).fill_null("")
 
 
+def _is_number(expression: pl.Expr, kind: str) -> pl.Expr:
+    """Whether an operand is a number value, as JavaRosa unpacks it: a computed number (NaN
+    included) or an answered number question; an unanswered one is the empty text ""."""
+    return expression.is_not_null() if kind == NUMBER else pl.lit(False)
+
+
+def _equal(left: tuple[pl.Expr, str], right: tuple[pl.Expr, str]) -> pl.Expr:
+    """`=` of XPath 1.0 §3.4 as JavaRosa (ODK Collect) applies it: with a boolean operand,
+    booleans; else with a number operand, numbers (NaN equals nothing, itself included;
+    JavaRosa's tolerance of 1e-12); else texts. So `${age} = ''` holds when age is
+    unanswered, and `${age} != ''` when it is answered."""
+    if BOOL in (left[1], right[1]):
+        return _truth(*left) == _truth(*right)
+    a, b = _as_number(*left), _as_number(*right)
+    close = (a == b) | ((a - b).abs() < 1e-12)
+    numbers = (a.is_not_nan() & b.is_not_nan() & close).fill_null(False)
+    texts = _as_text(*left) == _as_text(*right)
+    numeric = _is_number(*left) | _is_number(*right)
+    return pl.when(numeric).then(numbers).otherwise(texts).fill_null(False)
+
+
 def _compare(op: str, left: tuple[pl.Expr, str], right: tuple[pl.Expr, str]) -> pl.Expr:
-    if NUMBER in (left[1], right[1]) or (op not in ("=", "!=") and DATE not in (left[1], right[1])):
-        a, b = _as_number(*left), _as_number(*right)
-    else:
+    """XPath 1.0 §3.4: `=` and `!=` (`_equal`; `!=` is its negation, so NaN != x holds);
+    `< <= > >=` compare numbers (JavaRosa's XPathCmpExpr), false when either is NaN (an
+    empty or non-numeric value). Dates compared with dates or texts ("2019-11-05") compare
+    as ISO texts, false when either is empty. Polars orders NaN above every number and
+    equal to itself: each comparison is guarded, never left to it."""
+    if op in ("=", "!="):
+        equal = _equal(left, right)
+        return equal if op == "=" else ~equal
+    kinds = (left[1], right[1])
+    if DATE in kinds and NUMBER not in kinds and BOOL not in kinds:
         a, b = _as_text(*left), _as_text(*right)
+        valid = (a != "") & (b != "")
+    else:
+        a, b = _as_number(*left), _as_number(*right)
+        valid = a.is_not_nan() & b.is_not_nan()
     result = {
-        "=": lambda: a == b,
-        "!=": lambda: a != b,
         "<": lambda: a < b,
         "<=": lambda: a <= b,
         ">": lambda: a > b,
         ">=": lambda: a >= b,
     }[op]()
-    return result.fill_null(False)
+    return (valid & result).fill_null(False)
+
+
+def _mod(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """XPath 1.0 §3.5 `mod`: the remainder of a truncating division, with the sign of the
+    dividend (-5 mod 3 = -2; Java's %, C's fmod), NaN for x mod 0 and ±Infinity mod y.
+    Polars' % is floored (-5 % 3 = 1) and inexact for large operands: numpy's fmod, one
+    call per batch of rows (the row index makes literal operands a full column)."""
+
+    def fmod(rows: pl.Series) -> pl.Series:
+        x, y = rows.struct.field("a").to_numpy(), rows.struct.field("b").to_numpy()
+        with np.errstate(all="ignore"):
+            return pl.Series(np.fmod(x, y), dtype=pl.Float64)
+
+    operands = pl.struct(a.alias("a"), b.alias("b"), pl.int_range(pl.len()).alias("_"))
+    return operands.map_batches(fmod, return_dtype=pl.Float64)
 
 
 def _compile(node: Node, resolve: Resolver) -> tuple[pl.Expr, str]:
@@ -220,7 +284,10 @@ def _binary(op: str, left: tuple[pl.Expr, str], right: tuple[pl.Expr, str]) -> t
     if op in ("=", "!=", "<", "<=", ">", ">="):
         return _compare(op, left, right), BOOL
     a, b = _as_number(*left), _as_number(*right)
-    arithmetic = {"+": a + b, "-": a - b, "*": a * b, "div": a / b, "mod": a % b}
+    if op == "mod":
+        return _mod(a, b), NUMBER
+    # IEEE 754 as XPath 1.0 §3.5: x div 0 is ±Infinity, 0 div 0 NaN (never an error).
+    arithmetic = {"+": a + b, "-": a - b, "*": a * b, "div": a / b}
     return arithmetic[op], NUMBER
 
 
