@@ -156,8 +156,8 @@ class _Builder:
         dates = [d for d, _ in [*flows.arrivals, *flows.departures]]
         first, last = (min(dates).year, max(dates).year) if dates else (0, 0)
         year_to_date = year_to_date_words(*self.ctx.year_month, self.lang)
-        values = {"month": self.ctx.month_words, "year_to_date": year_to_date}
-        values |= {"first": first, "last": last}
+        values: dict[str, object] = {"month": self.ctx.month_words, "first": first}
+        values |= {"last": last, "year_to_date": year_to_date}
         number = 0
         for key, caption in FIGURE_ORDER:
             asset = self.assets.get(key)

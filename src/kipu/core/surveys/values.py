@@ -74,6 +74,7 @@ def _ambiguous(text: str, marks: str) -> bool:
     return (
         read is not None
         and read.grouping is not None
+        and read.mark is not None
         and read.mark in marks
         and bool(_NUMBER.fullmatch(text))
     )
