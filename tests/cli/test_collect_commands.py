@@ -145,6 +145,14 @@ def test_accept_issues_stores_marked_rows_that_figures_exclude(kipu, platform, t
         for k, v in total.items()
     }
     assert monthly == {"clean": 100, "all": 200}
+    # The note of the row left out, in the summary's language (it was English under --lang es)
+    english = kipu("figures").output
+    assert "1 stored row with accepted errors not counted" in english
+    spanish = kipu("figures", "--lang", "es").output
+    assert "1 fila guardada con errores aceptados no se cuenta" in spanish
+    assert "accepted errors" not in spanish
+    table = kipu("figures", "--lang", "es", "--format", "csv").output
+    assert "nota: 1 fila guardada con errores aceptados no se cuenta" in table
 
 
 def test_unstorable_rows_block_even_with_accept_issues(kipu, platform, tmp_path) -> None:  # noqa: ANN001

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from kipu.core.figures.output import note_text
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.frame import activity_frame as frame_of
 from kipu.web.figures import snapshot
@@ -179,6 +180,10 @@ def test_figures_with_and_without_accepted_issues(store) -> None:  # noqa: ANN00
     assert left_out > 0
     rows = "row" if left_out == 1 else "rows"
     assert f"{left_out} stored {rows} with accepted errors not counted" in clean.notes
+    (said,) = [n for n in clean.notes if "accepted errors" in n]
+    filas = "1 fila guardada" if left_out == 1 else f"{left_out} filas guardadas"
+    assert note_text(said, "es").startswith(f"{filas} con errores aceptados no se cuent")
+    assert note_text(said, "es") in clean.to_text("es") and said not in clean.to_text("es")
     assert not any("accepted errors" in note for note in every.notes)
     empty = platform_figures(store, date_from="2019-05", date_to="2019-05")
     assert not any("accepted errors" in note for note in empty.notes)

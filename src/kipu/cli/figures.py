@@ -151,8 +151,12 @@ def _write(
     if output_format in ("xlsx", "csv"):
         # The file holds the table only: what the reader must know goes to stderr (rows of
         # other plan years left out, partners not counted…), never nowhere.
+        from kipu.core.figures.output import note_text
+        from kipu.core.phrasing import language
+
+        said = "nota" if language(lang) == "es" else "note"
         for note in result.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"{said}: {note_text(note, lang)}", err=True)
     if output_format == "xlsx":
         assert output is not None
         with replacing(output) as partial:

@@ -47,7 +47,13 @@ def test_to_csv_uses_the_report_layout() -> None:
     header = lines[0].split(",")
     assert header[:4] == ["Country", "Admin1", "Month", "Sector"]
     assert header[4:19] == [REPORT_LABELS[c] for c in SECTION_6]
-    assert len(header) == 22
+    assert header[19:] == [
+        "Population type check",
+        "AGD check",
+        "CVA check",
+        "Sum of sectors check",
+    ]
+    assert len(header) == 23
     assert lines[1].startswith("Peru,Country total,2019-01,Education,")
     assert any(CHECKS[1] in line for line in lines)
 

@@ -47,9 +47,13 @@ from kipu.core.figures.output import (
     CHECK_AGD,
     CHECK_CVA,
     CHECK_POPULATION,
+    CHECK_SECTORS,
     INTERSECTOR,
+    POPULATION_ES,
     ROW_COLUMNS,
     Figures,
+    Note,
+    note,
 )
 from kipu.core.figures.periods import check_one_plan_year, plan_year_end, plan_year_start
 from kipu.core.figures.plans import counts_people_reached, rolled_up_sector
@@ -233,7 +237,8 @@ def _undefine(rows: pl.LazyFrame, model: str) -> pl.LazyFrame:
 
 
 def _checks(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """Step 5: the three flags of the consolidated report, as a list of strings per row."""
+    """Step 5: the flags of the consolidated report, as a list of strings per row: R4V's three
+    and Kipu's fourth, "Intersector above the sum of sectors" (`_above_sectors`)."""
     total = pl.col("consolidated_total")
     populations = [consolidated(c) for c in POPULATION_TYPES]
     groups = [consolidated(c) for c in AGE_SEX_GROUPS]
@@ -242,8 +247,28 @@ def _checks(rows: pl.LazyFrame) -> pl.LazyFrame:
         pl.when(defined & (pl.sum_horizontal(populations) != total)).then(pl.lit(CHECK_POPULATION)),
         pl.when(pl.sum_horizontal(groups) != total).then(pl.lit(CHECK_AGD)),
         pl.when(pl.col("consolidated_cva") > total).then(pl.lit(CHECK_CVA)),
+        pl.when(_above_sectors()).then(pl.lit(CHECK_SECTORS)),
     )
     return rows.with_columns(checks=flags.list.drop_nulls())
+
+
+def _above_sectors() -> pl.Expr:
+    """True on an Intersector row whose people (`new` of the month or `consolidated_total`)
+    are more than the sum of the same place-month's sector rows: people no sector counted.
+
+    No model should give more than the sum, but max-cell rounds each population × age/sex
+    cell half away from zero (as R4V does: 1 in destination and 1 in transit, 1 girl and 1
+    boy, are four half-people rounded up to 4 people of a sector that reached 2), and a sector
+    whose age/sex groups add up to more than its people lifts max-agd. The figure is R4V's;
+    the flag says it is above what the sectors reached. Generic: every model, every level
+    (admin1 and country) and plan-year month."""
+    place_month = ["country", "admin1", "month"]
+    inter = pl.col("sector") == INTERSECTOR
+    above = [
+        pl.col(column) > pl.when(~inter).then(pl.col(column)).otherwise(0).sum().over(place_month)
+        for column in ("new", "consolidated_total")
+    ]
+    return inter & pl.any_horizontal(above)
 
 
 def _place_names(reference: ReferenceData, pcodes: list[str]) -> pl.LazyFrame:
@@ -340,20 +365,27 @@ def _label_missing(missing: pl.DataFrame, reference: ReferenceData) -> pl.DataFr
     )
 
 
-def missing_note(missing: pl.DataFrame) -> str | None:
-    """The note listing every admin1 × sector × population type split without proportions."""
+def missing_note(missing: pl.DataFrame, spanish: Mapping[str, str] | None = None) -> Note | None:
+    """The note listing every admin1 × sector × population type split without proportions
+    (`spanish`: sector code → Spanish name, for its Spanish form)."""
     if missing.is_empty():
         return None
-    cells = "; ".join(
-        f"{r['country_name']} / {r['admin1_name']} / {r['sector']} / "
-        f"{r['population_type'].replace('_', ' ')} ({r['people']} people)"
-        for r in missing.iter_rows(named=True)
-    )
-    return (
-        f"max-cell: the proportions table has no shares for {missing.height} admin1 × sector × "
-        "population type cell(s); their people were split with the sector's own age/sex "
-        f"shares (R4V's 2022 script leaves such an admin1 out of the Intersector): {cells}"
-    )
+    rows = list(missing.iter_rows(named=True))
+    cells = {
+        "en": "; ".join(
+            f"{r['country_name']} / {r['admin1_name']} / {r['sector']} / "
+            f"{r['population_type'].replace('_', ' ')} ({r['people']} people)"
+            for r in rows
+        ),
+        "es": "; ".join(
+            f"{r['country_name']} / {r['admin1_name']} / "
+            f"{(spanish or {}).get(r['sector_code']) or r['sector']} / "
+            f"{POPULATION_ES.get(r['population_type'], r['population_type'])} "
+            f"({r['people']} personas)"
+            for r in rows
+        ),
+    }
+    return note("proportions_missing", missing.height, cells=cells)
 
 
 def _row_schema() -> dict[str, pl.DataType | type[pl.DataType]]:
@@ -397,7 +429,7 @@ def _bounded(scoped: pl.LazyFrame, options: FigureOptions) -> FigureOptions:
     return replace(options, date_from=start, date_to=end)
 
 
-def _unnamed_partners(scoped: pl.DataFrame) -> str | None:
+def _unnamed_partners(scoped: pl.DataFrame) -> Note | None:
     """The note on rows carried out through an implementing partner that names no one
     registered organisation (`unknown-implementing-partner`, `ambiguous-implementing-partner`,
     warnings; `implementing-partner-missing` stored with its issue): partners counts leave
@@ -409,27 +441,20 @@ def _unnamed_partners(scoped: pl.DataFrame) -> str | None:
     ).height
     if not unnamed:
         return None
-    return (
-        f"{unnamed} rows were carried out through an implementing partner that names no one "
-        "registered organisation (not registered, a name several share, or none given): "
-        "such partners are not counted among implementing partners"
-    )
+    return note("unnamed_partners", unnamed)
 
 
 def _other_years(
     frame: pl.DataFrame, asked: FigureOptions, bounded: FigureOptions, reference: ReferenceData
-) -> str | None:
+) -> Note | None:
     """The note naming the rows in scope that `_bounded` left out, in other plan years."""
     months = _scope(frame, asked, reference).select("month").collect()["month"]
     outside = months.filter((months < bounded.date_from) | (months > bounded.date_to))
     if outside.is_empty():
         return None
     first, last = str(outside.min()), str(outside.max())
-    return (
-        f"{outside.len()} rows of other plan years ({first} to {last}) are not "
-        f"in these figures: people reached are counted within one plan year, here "
-        f"{bounded.date_from} to {bounded.date_to}; ask for the other year with --from/--to"
-    )
+    start, end = bounded.date_from, bounded.date_to
+    return note("other_years", outside.len(), first=first, last=last, start=start, end=end)
 
 
 def compute_figures(
@@ -444,16 +469,18 @@ def compute_figures(
     options = _bounded(_scope(frame, asked, reference), asked)
     scoped = _scope(frame, options, reference).collect()
     rows, missing = people_reached(scoped, reference, options)
-    notes = []
+    notes: list[str] = []
     if options is not asked and (other := _other_years(frame, asked, options, reference)):
         notes.append(other)
     unresolved = frame.height - frame.drop_nulls(["country", "admin1", "month", "sector"]).height
     if unresolved:
-        notes.append(f"{unresolved} rows without country, admin1, month or sector were left out")
-    if note := missing_note(missing):
-        notes.append(note)
-    if note := _unnamed_partners(scoped):
-        notes.append(note)
+        notes.append(note("unresolved", unresolved))
+    spanish = {s.code: s.name_es for plan in reference.plans.values() for s in plan.sectors}
+    spanish |= {s.code: s.name_es for s in reference.plan.sectors}
+    if said := missing_note(missing, spanish):
+        notes.append(said)
+    if said := _unnamed_partners(scoped):
+        notes.append(said)
     months = scoped["month"]
     end = options.date_to or months.max()
     placed = partners.places_shown(scoped, options.disclosure_k)

@@ -23,7 +23,10 @@ INTERSECTOR = "Intersector"
 CHECK_POPULATION = "check population type breakdown"
 CHECK_AGD = "check AGD breakdown"
 CHECK_CVA = "CVA higher than total"
-CHECKS = (CHECK_POPULATION, CHECK_AGD, CHECK_CVA)
+# Kipu's own, beside R4V's three: an Intersector row above the sum of its sectors (max-cell's
+# rounding of each cell can make it so; engine._above_sectors).
+CHECK_SECTORS = "Intersector above the sum of sectors"
+CHECKS = (CHECK_POPULATION, CHECK_AGD, CHECK_CVA, CHECK_SECTORS)
 BREAKDOWN = (*POPULATION_TYPES, *AGE_SEX_GROUPS)
 CONSOLIDATED = ("consolidated_total", *[f"consolidated_{c}" for c in BREAKDOWN], "consolidated_cva")
 ROW_COLUMNS = (
@@ -59,6 +62,7 @@ CHECK_LABELS = {
     CHECK_POPULATION: "Population type check",
     CHECK_AGD: "AGD check",
     CHECK_CVA: "CVA check",
+    CHECK_SECTORS: "Sum of sectors check",
 }
 
 
@@ -291,10 +295,11 @@ class Figures:
         """A short plain summary (English or Spanish) for the last month of the period."""
         lang = language(lang)
         say = {key: texts[lang] for key, texts in _TEXT.items()}
-        if self.rows.is_empty():
+        notes = [note_text(note, lang) for note in self.notes]
+        if self.rows.is_empty():  # the notes too: rows left out may be why there is none
             if not (self.date_from and self.date_to):
-                return say["none_at_all"]
-            return say["none"].format(start=self.date_from, end=self.date_to)
+                return "\n".join([say["none_at_all"], *notes])
+            return "\n".join([say["none"].format(start=self.date_from, end=self.date_to), *notes])
         lines = [
             say["reached"].format(
                 period=_period(self.date_from, self.date_to, lang),
@@ -321,10 +326,34 @@ class Figures:
             say["organisations"].format(a=p["appealing"], i=p["implementing"], u=p["union"])
         )
         lines.append(say["coverage"].format(a1=self.coverage["admin1"], a2=self.coverage["admin2"]))
+        lines += self._checks_text(lang)
+        return "\n".join(lines + notes)
+
+    def _checks_text(self, lang: str) -> list[str]:
+        """The rows flagged, by check; and, when the headline figure is above the sum of its
+        sectors (max-cell's rounding), a sentence saying so beside it: "4" then "By sector:
+        Alpha 2" was printed without a word."""
+        say = {key: texts[lang] for key, texts in _TEXT.items()}
         flagged = self.rows.filter(pl.col("checks").list.len() > 0).height
-        if flagged:
-            lines.append(say["checks"].format(n=number(flagged, lang)))
-        return "\n".join(lines + self.notes)
+        if not flagged:
+            return []
+        counts = self.rows["checks"].explode().drop_nulls().value_counts()
+        found = dict(zip(counts[:, 0].to_list(), counts["count"].to_list(), strict=True))
+        which = "; ".join(
+            f"{check_name(check, lang)} {number(found[check], lang)}"
+            for check in CHECKS
+            if check in found
+        )
+        lines = [say["checks"].format(n=number(flagged, lang), which=which)]
+        end = pl.col("month") == self.date_to
+        country = pl.col("admin1").is_null()
+        sectors = self.rows.filter(end, country, pl.col("sector_code").is_not_null())
+        reached, summed = self.reached(), int(sectors["consolidated_total"].sum() or 0)
+        if reached > summed:
+            rounded = say["rounded"] if self.model in ("max-cell", "grouped") else ""
+            shown = say["above_sectors"].format(n=number(reached, lang), s=number(summed, lang))
+            lines.append(shown + rounded)
+        return lines
 
     def _sector_names(self, lang: str) -> dict[str, str]:
         sectors = self.reference.plan.sectors if self.reference else []
@@ -365,9 +394,132 @@ _TEXT: dict[str, dict[str, str]] = {
         "es": "Cobertura: {a1} unidades de nivel admin1 y {a2} de nivel admin2.",
     },
     "checks": {
-        "en": "Checks: {n} rows flagged (see the checks column).",
-        "es": "Controles: {n} filas señaladas (ver la columna de controles).",
+        "en": "Checks: {n} rows flagged (see the checks column): {which}.",
+        "es": "Controles: {n} filas señaladas (ver la columna de controles): {which}.",
     },
+    "above_sectors": {
+        "en": "The Intersector ({n}) is above the sum of its sectors ({s}): see the rows "
+        f"flagged '{CHECK_SECTORS}'.",
+        "es": "El intersectorial ({n}) supera la suma de sus sectores ({s}): ver las filas "
+        f"con el control '{CHECK_SECTORS}' (la columna de controles dice los nombres en "
+        "inglés).",
+    },
+    "rounded": {  # after "above_sectors" under the models that split into cells
+        "en": " The model rounds each population × age/sex cell to whole people (half away "
+        "from zero), as R4V's script does.",
+        "es": " El modelo redondea cada celda de población × edad/sexo a personas enteras "
+        "(las mitades, lejos de cero), como el script de R4V.",
+    },
+}
+
+# The checks by name in Spanish (the checks column holds the English names, R4V's).
+_CHECK_NAMES_ES = {
+    CHECK_POPULATION: "revisar el desglose por tipo de población",
+    CHECK_AGD: "revisar el desglose por edad y sexo",
+    CHECK_CVA: "CVA mayor que el total",
+    CHECK_SECTORS: "intersectorial por encima de la suma de los sectores",
+}
+
+
+def check_name(check: str, lang: str = "en") -> str:
+    """A check's name in `lang`."""
+    return _CHECK_NAMES_ES.get(check, check) if language(lang) == "es" else check
+
+
+class Note(str):
+    """One of `Figures.notes`: the English text is the string itself (what JSON and the
+    notes list hold, as before), the Spanish one `text("es")`. The notes were printed in
+    English under `kipu figures --lang es`."""
+
+    spanish: str
+
+    def __new__(cls, english: str, spanish: str) -> Note:
+        note = super().__new__(cls, english)
+        note.spanish = spanish
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Note, (str(self), self.spanish))
+
+    def text(self, lang: str = "en") -> str:
+        return self.spanish if language(lang) == "es" else str(self)
+
+
+def note(key: str, n: int, **values: object) -> Note:
+    """The note `key` of `_NOTES` about `n` rows or cells, in both languages; a value given as
+    {"en": …, "es": …} is taken in each language."""
+
+    def form(lang: str) -> str:
+        texts = _NOTES[key]
+        template = texts.get(f"{lang}_one", texts[lang]) if n == 1 else texts[lang]
+        shown = {k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
+        return template.format(n=n if lang == "en" else number(n, lang), **shown)
+
+    return Note(form("en"), form("es"))
+
+
+def note_text(text: str, lang: str = "en") -> str:
+    """A note in `lang` (a plain string is English only)."""
+    return text.text(lang) if isinstance(text, Note) else text
+
+
+# The notes of the figures, in both languages (`note`); "_one": the form for one row.
+_NOTES: dict[str, dict[str, str]] = {
+    "other_years": {
+        "en": "{n} rows of other plan years ({first} to {last}) are not in these figures: "
+        "people reached are counted within one plan year, here {start} to {end}; ask for the "
+        "other year with --from/--to",
+        "es": "{n} filas de otros años del plan ({first} a {last}) no están en estas cifras: "
+        "las personas alcanzadas se cuentan dentro de un año del plan, aquí {start} a {end}; "
+        "pida el otro año con --from/--to",
+        "es_one": "1 fila de otro año del plan ({first}) no está en estas cifras: las "
+        "personas alcanzadas se cuentan dentro de un año del plan, aquí {start} a {end}; pida "
+        "el otro año con --from/--to",
+    },
+    "unresolved": {
+        "en": "{n} rows without country, admin1, month or sector were left out",
+        "es": "{n} filas sin país, admin1, mes o sector quedaron fuera",
+        "es_one": "1 fila sin país, admin1, mes o sector quedó fuera",
+    },
+    "proportions_missing": {
+        "en": "max-cell: the proportions table has no shares for {n} admin1 × sector × "
+        "population type cell(s); their people were split with the sector's own age/sex "
+        "shares (R4V's 2022 script leaves such an admin1 out of the Intersector): {cells}",
+        "es": "max-cell: la tabla de proporciones no tiene porcentajes para {n} celdas de "
+        "admin1 × sector × tipo de población; sus personas se repartieron con los "
+        "porcentajes de edad y sexo del propio sector (el script de 2022 de R4V deja ese "
+        "admin1 fuera del intersectorial): {cells}",
+        "es_one": "max-cell: la tabla de proporciones no tiene porcentajes para 1 celda de "
+        "admin1 × sector × tipo de población; sus personas se repartieron con los "
+        "porcentajes de edad y sexo del propio sector (el script de 2022 de R4V deja ese "
+        "admin1 fuera del intersectorial): {cells}",
+    },
+    "unnamed_partners": {
+        "en": "{n} rows were carried out through an implementing partner that names no one "
+        "registered organisation (not registered, a name several share, or none given): "
+        "such partners are not counted among implementing partners",
+        "es": "{n} filas se ejecutaron a través de un socio implementador que no nombra a "
+        "ninguna organización registrada (no registrada, un nombre que comparten varias, o "
+        "ninguno): esos socios no se cuentan entre los socios implementadores",
+        "es_one": "1 fila se ejecutó a través de un socio implementador que no nombra a "
+        "ninguna organización registrada (no registrada, un nombre que comparten varias, o "
+        "ninguno): ese socio no se cuenta entre los socios implementadores",
+    },
+    "accepted_errors": {
+        "en": "{n} stored rows with accepted errors not counted",
+        "en_one": "1 stored row with accepted errors not counted",
+        "es": "{n} filas guardadas con errores aceptados no se cuentan",
+        "es_one": "1 fila guardada con errores aceptados no se cuenta",
+    },
+}
+
+# Population types as the notes name them in Spanish (English: the code, spaced).
+POPULATION_ES = {
+    "in_destination": "en destino",
+    "in_transit": "en tránsito",
+    "host_community": "comunidad de acogida",
+    "pendular": "pendulares",
+    "returnees": "colombianos retornados",
 }
 
 

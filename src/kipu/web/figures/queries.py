@@ -17,6 +17,7 @@ import time
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
+from kipu.core.figures.output import note
 from kipu.core.figures.periods import plan_year_end
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.reference import ReferenceData
@@ -111,8 +112,7 @@ def _say_left_out(figures: Figures, every: pl.DataFrame, countries: list[str] | 
     ]
     left_out = every.filter(*(c for c in conditions if c is not None)).height
     if left_out:
-        rows = "row" if left_out == 1 else "rows"
-        figures.notes.append(f"{left_out} stored {rows} with accepted errors not counted")
+        figures.notes.append(note("accepted_errors", left_out))
 
 
 def _last_month(frame: pl.DataFrame, until: str | None) -> str | None:
