@@ -394,8 +394,12 @@ def test_provinces_covered_name_none_the_open_data_withholds(client: Client, sta
     own.force_login(partner)
     for org, admin1 in differ:
         query = f"data.json?org={org}&admin1={admin1}&from=2019-11&to=2019-11"
-        public = client.get(BASE + query).json()["key_figures"]["admin2_covered"]
-        assert public == provinces(shown, org, admin1)
+        answer = client.get(BASE + query).json()
+        public = answer["key_figures"]["admin2_covered"]
+        # Every province withheld reads as no number with its note, never as 0.
+        assert public == (provinces(shown, org, admin1) or None)
+        note = "partly_withheld" if public else "withheld"
+        assert answer["key_figure_notes"] == {"admin2_covered": note}
         internal = officer.get(BASE + query + "&view=internal").json()["key_figures"]
         assert internal["admin2_covered"] == provinces(rows, org, admin1)
         theirs = own.get(BASE + query + "&view=internal").json()["key_figures"]

@@ -32,7 +32,7 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
-from kipu.core.figures.partners import count_partners
+from kipu.core.figures.partners import count_partners, national_units
 from kipu.core.figures.periods import plan_year_start
 from kipu.core.phrasing import percent
 from kipu.core.reference import ReferenceData
@@ -118,7 +118,9 @@ class Dashboard:
     in the filtered rows; `measure` the sector whose figures are the headline (None: the
     Intersector); `organisations` the engine's organisation places, narrowed to the selected
     organisation; `unknown` the filter values naming nothing (parameter, value);
-    `unpublished` the months asked for that the public view leaves out (`published_period`)."""
+    `unpublished` the months asked for that the public view leaves out (`published_period`);
+    `admin2` whether the rows name admin2 units, and whether some are withheld
+    (`admin2_state`)."""
 
     scope: Scope
     filters: Filters
@@ -131,6 +133,7 @@ class Dashboard:
     organisations: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     unknown: tuple[tuple[str, str], ...] = ()
     unpublished: tuple[str, ...] = ()  # months of the period asked that are not published
+    admin2: str = "named"  # how the rows name admin2 units: `admin2_state`
 
     @property
     def platform(self) -> Any:
@@ -144,6 +147,15 @@ class Dashboard:
     @property
     def has_data(self) -> bool:
         return bool(self.months)
+
+    @property
+    def nothing_reported(self) -> bool:
+        """Whether no activity was reported for the filters in a period whose every month
+        is shown (a published month without rows): not when months of the period are not
+        published ("not counted"), nor when a filter names nothing."""
+        return (
+            not self.months and bool(self.period[1]) and not self.unpublished and not self.unknown
+        )
 
     def reached(self, admin1: str | None = None, country: str | None = None) -> int:
         """People reached by the measure, at the end of the period (country level unless
@@ -329,6 +341,7 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
             organisations,
             unknown,
             unpublished,
+            admin2_state(rows, reference, figures),
         )
 
     board: Dashboard = cached(key, compute)
@@ -336,13 +349,51 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
     return Dashboard(**{**vars(board), "scope": scope, "lang": lang})
 
 
+def admin2_state(rows: pl.DataFrame, reference: ReferenceData, figures: Figures) -> str:
+    """How the rows shown name admin2 units (provinces), as the coverage counts them (rows of
+    the country-level units left out): "not_reported" when no row names one (R4V's regional
+    exports have no admin2: not "0 provinces covered"); "withheld" when every one named is
+    withheld by the disclosure rule (`fivew_disclosure`: rows with a small count keep their
+    department only), "partly_withheld" when some are; else "named". Which ones are withheld
+    is never said, only that some are."""
+    conditions = [pl.col(c).is_not_null() for c in ("country", "admin1", "month", "sector")]
+    if "admin2" not in rows.columns:
+        return "not_reported"
+    conditions += [
+        pl.col("admin2").is_not_null(),
+        ~pl.col("admin1").is_in(national_units(reference)),
+    ]
+    if reference.admin1_scope:
+        conditions.append(pl.col("admin1").is_in(list(reference.admin1_scope)))
+    placed = rows.filter(*conditions)
+    reported = set(placed["admin2"].cast(pl.Utf8).unique().to_list())
+    named = {str(p) for p in figures.coverage.get("admin2_units", [])}
+    if not reported:
+        return "not_reported"
+    if reported - named:
+        return "partly_withheld" if named else "withheld"
+    return "named"
+
+
 def key_numbers(board: Dashboard) -> list[tuple[str, int | None]]:
+    """The cards' numbers; None where there is no number to show: no rows shown ("–"), or
+    admin2 units not reported or all withheld (`key_notes` says which)."""
     names = ("people_reached", "partners", "admin1_covered", "admin2_covered")
     if not board.has_data:  # nothing shown is not nothing done: no number at all ("–")
         return [(name, None) for name in names]
     coverage = board.figures.coverage
-    values = (board.reached(), board.partner_total(), coverage["admin1"], coverage["admin2"])
+    admin2 = coverage["admin2"] if board.admin2 in ("named", "partly_withheld") else None
+    values = (board.reached(), board.partner_total(), coverage["admin1"], admin2)
     return list(zip(names, values, strict=True))
+
+
+def key_notes(board: Dashboard) -> dict[str, str]:
+    """What a card's number does not say by itself: for admin2_covered, "not_reported",
+    "withheld" (no number: every admin2 unit of the rows is withheld) or "partly_withheld"
+    (the number counts the units named only)."""
+    if not board.has_data or board.admin2 == "named":
+        return {}
+    return {"admin2_covered": board.admin2}
 
 
 def _derived(board: Dashboard, name: str, make: Any) -> Any:
@@ -388,7 +439,8 @@ def total_row(board: Dashboard) -> dict[str, Any]:
 
 def admin1_table(board: Dashboard) -> list[dict[str, Any]]:
     """People reached and partners per admin1 unit with rows (the national pseudo-unit
-    flagged `national`), most partners first; reached sums to the headline."""
+    flagged `national`, its `country` as ISO3), most partners first; reached sums to the
+    headline."""
     return _derived(board, "admin1_table", _admin1_table)
 
 
@@ -401,6 +453,7 @@ def _admin1_table(board: Dashboard) -> list[dict[str, Any]]:
             {
                 "pcode": record["admin1"],
                 "admin1": place.name if place else record["admin1"],
+                "country": place.country if place else None,  # ISO3
                 "national": bool(place and place.national),
                 "partners": int(record["partners"]),
                 "reached": board.reached(admin1=record["admin1"]),
@@ -412,15 +465,22 @@ def _admin1_table(board: Dashboard) -> list[dict[str, Any]]:
 def targets_table(board: Dashboard) -> list[dict[str, Any]]:
     """People reached against the plan's targets, per sector (and the Intersector where the
     plan sets one), at the level of the admin1 filter (else the country level), summed over
-    countries. Empty under an organisation filter: targets are the whole response's."""
+    the countries with a target. Empty under an organisation filter: targets are the whole
+    response's. `reached_everywhere` is the sector's people reached over every place (the
+    sector table's number); `only_targeted` flags a row whose `reached` counts fewer places
+    than that (a regional plan with targets for some countries only). Without rows shown
+    (a published month with no activities), the targets with `reached` None: not "0 / 0.0 %",
+    and not "no targets"."""
     return _derived(board, f"targets-{board.lang}", _targets_table)
 
 
 def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
     progress = board.figures.progress
-    # Without rows shown, no "0 / 180,000 / 0.0 %": reached is unknown, not none.
-    if board.filters.organisation or progress.is_empty() or not board.has_data:
+    if board.filters.organisation or progress.is_empty():
         return []
+    if not board.has_data and not board.nothing_reported:  # no period, or not published
+        return []
+    known = board.has_data  # without rows shown, reached is unknown, not none
     admin1 = board.filters.admin1
     level = pl.col("admin1") == admin1 if admin1 else pl.col("admin1").is_null()
     rows = progress.filter(level, pl.col("people_targeted").fill_null(0) > 0)
@@ -441,22 +501,36 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
     found = {r["sector_code"]: r for r in sums}
     order = [None, *(s.code for s in board.reference.plan.sectors)]  # Intersector first
     names = {s.code: s.label(board.lang) for s in board.reference.plan.sectors}
-    return [
-        {
-            "code": code,
-            "sector": names.get(code, code) if code else None,
-            "reached": int(found[code]["reached"] or 0),
-            "targeted": int(found[code]["people_targeted"] or 0),
-            "in_need": _whole(found[code]["people_in_need"]),
-            "pct_targeted": _percent(found[code]["reached"], found[code]["people_targeted"]),
-            "pct_need": _percent(found[code]["reached"], found[code]["people_in_need"]),
-            "pct_targeted_text": _percent_text(
-                found[code]["reached"], found[code]["people_targeted"], board.lang
-            ),
-        }
-        for code in order
-        if code in found
-    ]
+    table = []
+    for code in order:
+        if code not in found:
+            continue
+        row = found[code]
+        reached = int(row["reached"] or 0) if known else None
+        everywhere = board.figures.reached(sector=code, admin1=admin1) if known else None
+        table.append(
+            {
+                "code": code,
+                "sector": names.get(code, code) if code else None,
+                "reached": reached,
+                "targeted": int(row["people_targeted"] or 0),
+                "in_need": _whole(row["people_in_need"]),
+                "pct_targeted": _percent(reached, row["people_targeted"]) if known else None,
+                "pct_need": _percent(reached, row["people_in_need"]) if known else None,
+                "pct_targeted_text": _percent_text(reached, row["people_targeted"], board.lang)
+                if known
+                else None,
+                "reached_everywhere": everywhere,
+                "only_targeted": reached != everywhere,
+            }
+        )
+    return table
+
+
+def targets_partial(board: Dashboard) -> bool:
+    """Whether some row of `targets_table` counts people reached in fewer places than the
+    sector table (only where the plan sets a target): the page and downloads then say so."""
+    return any(r["only_targeted"] for r in targets_table(board))
 
 
 def _whole(value: float | None) -> int | None:

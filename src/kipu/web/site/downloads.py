@@ -20,7 +20,7 @@ from kipu.core.report.labels import month_words
 from kipu.core.text import normalise
 from kipu.core.write import neutralise
 from kipu.web.site.dashboard import Dashboard
-from kipu.web.site.levels import level_labels
+from kipu.web.site.levels import admin1_label, level_labels
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,8 +54,11 @@ def filter_values(board: Dashboard) -> list[tuple[str, str]]:
         found.append((_("Country"), filters.country))
     if filters.admin1:
         place = reference.gazetteer.get(filters.admin1)
-        national = bool(place and place.national)
-        name = _("Country level") if national else (place.name if place else filters.admin1)
+        name = (
+            admin1_label(reference, place.name, place.national, place.country, board.lang)
+            if place
+            else filters.admin1
+        )
         found.append((level_labels(board.platform.country, board.lang)["admin1"], name))
     if filters.organisation:
         names = {o.key: o.acronym or o.name for o in reference.organisations}

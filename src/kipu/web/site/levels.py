@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kipu.core import admin_levels
+from kipu.core.gazetteer import countries
+from kipu.core.reference import ReferenceData
 
 
 def _capfirst(text: str) -> str:
@@ -37,3 +39,30 @@ def level_labels(country: str | None, lang: str) -> dict[str, str]:
         "by_admin1": _("By %(unit)s") % {"unit": unit},
         "reached_by_admin1": _("People reached by %(unit)s") % {"unit": unit},
     }
+
+
+def country_name(iso3: str | None, lang: str) -> str:
+    """A country's name in `lang` ("Panama", "Panamá"), its ISO3 code if unknown."""
+    country = countries().get(iso3 or "")
+    if country is None:
+        return iso3 or ""
+    return (country.names.get(lang) if lang != "en" else None) or country.name
+
+
+def regional(reference: ReferenceData) -> bool:
+    """Whether the platform lists units of more than one country: its admin1 units are then
+    named with their country ("Santa Cruz" is in Bolivia and in Venezuela, and every country
+    has a "Country level")."""
+    return len(reference.countries) > 1
+
+
+def admin1_label(
+    reference: ReferenceData, name: str, national: bool, country: str | None, lang: str
+) -> str:
+    """An admin1 unit as the dashboard names it: "Country level" for a national pseudo-unit,
+    with its country in brackets on a regional platform ("Country level (Panama)",
+    "Santa Cruz (Bolivia)")."""
+    label = _("Country level") if national else name
+    if not regional(reference) or not country:
+        return label
+    return _("%(place)s (%(country)s)") % {"place": label, "country": country_name(country, lang)}

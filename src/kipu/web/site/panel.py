@@ -14,13 +14,25 @@ from kipu.core.text import normalise
 from kipu.web.site import dashboard as board_data
 from kipu.web.site import downloads, graphics, mapsvg, official
 from kipu.web.site.dashboard import Dashboard
-from kipu.web.site.levels import level_labels
+from kipu.web.site.levels import admin1_label, level_labels
 from kipu.web.site.tables import TABLES, group_label
 
 NUMBER_LABELS = {
     "people_reached": gettext_lazy("People reached (without double counting)"),
     "partners": gettext_lazy("Organisations reporting"),
 }  # admin1_covered, admin2_covered: in the country's words (levels.level_labels)
+NUMBER_STATES = {  # a card's word instead of a number (dashboard.key_notes)
+    "not_reported": gettext_lazy("Not reported"),
+    "withheld": gettext_lazy("Withheld"),
+}
+NUMBER_NOTES = {  # a card's note under its label (dashboard.key_notes)
+    "withheld": gettext_lazy(
+        "Places with small numbers of people are withheld to protect those people."
+    ),
+    "partly_withheld": gettext_lazy(
+        "Not counting places withheld to protect small numbers of people."
+    ),
+}
 FILTER_NAMES = {
     "from": gettext_lazy("From"),
     "to": gettext_lazy("To"),
@@ -84,12 +96,41 @@ def _map(board: Dashboard) -> dict[str, Any]:
         board.filters.admin1,
     )
     aside = set(mapsvg.unmapped(country, [r["pcode"] for r in rows])) if found else set()
-    unmapped = [
-        (_("Country level") if r["national"] else r["admin1"], r["reached"])
-        for r in rows
-        if r["pcode"] in aside
-    ]
+    unmapped = [(r["label"], r["reached"]) for r in admin1_rows(board) if r["pcode"] in aside]
     return {"map": found, "unmapped": unmapped}
+
+
+def admin1_rows(board: Dashboard) -> list[dict[str, Any]]:
+    """`dashboard.admin1_table`'s rows with the `label` the page shows (`levels.admin1_label`:
+    the country named on a regional platform)."""
+    return [
+        {
+            **r,
+            "label": admin1_label(
+                board.reference, r["admin1"], r["national"], r["country"], board.lang
+            ),
+        }
+        for r in board_data.admin1_table(board)
+    ]
+
+
+def numbers(board: Dashboard) -> list[tuple[str, str, int | None, str, str]]:
+    """The cards: (name, label, number or None, word instead of the number, note)."""
+    levels = level_labels(board.platform.country, board.lang)
+    notes = board_data.key_notes(board)
+    found = []
+    for name, value in board_data.key_numbers(board):
+        state = notes.get(name, "")
+        found.append(
+            (
+                name,
+                levels.get(name) or str(NUMBER_LABELS[name]),
+                value,
+                str(NUMBER_STATES[state]) if value is None and state in NUMBER_STATES else "",
+                str(NUMBER_NOTES[state]) if state in NUMBER_NOTES else "",
+            )
+        )
+    return found
 
 
 def panel_context(board: Dashboard) -> dict[str, Any]:
@@ -104,17 +145,16 @@ def panel_context(board: Dashboard) -> dict[str, Any]:
         "period": period,
         "period_words": downloads.period_words(period, board.lang),
         "notices": notices(board),
-        "numbers": [
-            (name, levels.get(name) or NUMBER_LABELS[name], value)
-            for name, value in board_data.key_numbers(board)
-        ],
+        "numbers": numbers(board),
         "key_figures": official.key_figures(board.platform, period[1], board.lang)
         if period[1]
         else [],
         "sector_rows": board_data.sector_table(board),
-        "admin1_rows": board_data.admin1_table(board),
+        "admin1_rows": admin1_rows(board),
         "total": board_data.total_row(board),
         "targets": board_data.targets_table(board),
+        "targets_partial": board_data.targets_partial(board),
+        "filtered": bool(set(board.filters.pairs()) - {"from", "to", "view"}),
         "breakdown": [
             (part, titles[part], [(group_label(g, board.lang), v) for g, v in values])
             for part, values in breakdown.items()
@@ -174,8 +214,9 @@ def filter_options(reference: ReferenceData, lang: str) -> dict[str, Any]:
 
 
 def admin1_options(reference: ReferenceData, lang: str) -> list[tuple[str, str, bool]]:
-    """Every admin1 unit of the platform's countries (P-code, name, national), the national
-    pseudo-units first, then in alphabetical order of the language."""
+    """Every admin1 unit of the platform's countries (P-code, label, national), the national
+    pseudo-units first, then in alphabetical order of the language; labels as
+    `levels.admin1_label` ("Country level", "Santa Cruz (Bolivia)" on a regional platform)."""
     units = [
         loc
         for loc in reference.gazetteer.locations.values()
@@ -183,8 +224,9 @@ def admin1_options(reference: ReferenceData, lang: str) -> list[tuple[str, str, 
     ]
     if reference.admin1_scope:
         units = [u for u in units if u.pcode in reference.admin1_scope or u.national]
-    ordered = sorted(units, key=lambda u: (not u.national, collation_key(u.name, lang)))
-    return [(u.pcode, u.name, u.national) for u in ordered]
+    labelled = [(u, admin1_label(reference, u.name, u.national, u.country, lang)) for u in units]
+    ordered = sorted(labelled, key=lambda p: (not p[0].national, collation_key(p[1], lang)))
+    return [(u.pcode, label, u.national) for u, label in ordered]
 
 
 def collation_key(text: str, lang: str) -> tuple[str, str]:

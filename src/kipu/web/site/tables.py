@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from kipu.web.api.opendata import POPULATION_LABELS
 from kipu.web.site import dashboard as board_data
 from kipu.web.site.dashboard import Dashboard
-from kipu.web.site.levels import level_labels
+from kipu.web.site.levels import admin1_label, level_labels
 
 Rows = list[list[object]]
 
@@ -62,7 +62,7 @@ def _admin1(board: Dashboard) -> Rows:
     rows: Rows = [
         [
             r["pcode"],
-            _("Country level") if r["national"] else r["admin1"],
+            admin1_label(board.reference, r["admin1"], r["national"], r["country"], board.lang),
             r["reached"],
             r["partners"],
         ]
@@ -72,6 +72,7 @@ def _admin1(board: Dashboard) -> Rows:
 
 
 def _targets(board: Dashboard) -> Rows:
+    partial = board_data.targets_partial(board)
     return [
         [
             r["code"] or "",
@@ -81,8 +82,25 @@ def _targets(board: Dashboard) -> Rows:
             r["pct_targeted"],
             r["in_need"],
             r["pct_need"],
+            *([r["reached_everywhere"]] if partial else []),
         ]
         for r in board_data.targets_table(board)
+    ]
+
+
+def _targets_columns(board: Dashboard) -> list[str]:
+    """The targets' columns; where the plan sets targets for some places only (a regional
+    plan, for some countries), people reached where targeted and over all places."""
+    partial = board_data.targets_partial(board)
+    return [
+        _("Code"),
+        _("Sector or area"),
+        _("People reached where targeted") if partial else _("People reached"),
+        _("People targeted"),
+        _("% of people targeted"),
+        _("People in need"),
+        _("% of people in need"),
+        *([_("People reached, all places")] if partial else []),
     ]
 
 
@@ -111,15 +129,7 @@ TABLES: dict[str, Table] = {
     "targets": Table(
         gettext_lazy("People reached against targets"),
         "reached-against-targets",
-        lambda board: [
-            _("Code"),
-            _("Sector or area"),
-            _("People reached"),
-            _("People targeted"),
-            _("% of people targeted"),
-            _("People in need"),
-            _("% of people in need"),
-        ],
+        _targets_columns,
         _targets,
     ),
     "breakdown": Table(

@@ -122,6 +122,8 @@ def data(request: HttpRequest, platform: str) -> JsonResponse:
             "unknown": [{"parameter": p, "value": v} for p, v in board.unknown],
             "unpublished": list(board.unpublished),
             "key_figures": dict(board_data.key_numbers(board)),
+            # Why a key figure is None or counts part only ("withheld", "not_reported", ...).
+            "key_figure_notes": board_data.key_notes(board),
             "total": board_data.total_row(board),
             "sectors": board_data.sector_table(board),
             "admin1": board_data.admin1_table(board),
