@@ -207,7 +207,8 @@ def graphics_months(platform: Platform, query: str) -> list[str]:
     from django.http import QueryDict
 
     from kipu.web.accounts.scope import Scope
-    from kipu.web.site.dashboard import Filters, dashboard, monthly_series
+    from kipu.web.site.board_tables import monthly_series
+    from kipu.web.site.dashboard import Filters, dashboard
 
     scope = Scope.for_user(AnonymousUser(), platform)
     board = dashboard(scope, Filters.from_query(QueryDict(query)), "en")

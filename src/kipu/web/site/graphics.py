@@ -16,6 +16,7 @@ from kipu.core.report import charts, maps
 from kipu.core.report.labels import label
 from kipu.web.figures.queries import cached_activity_frame
 from kipu.web.reports.context import INSETS, boundaries_for, month_end
+from kipu.web.site import board_tables
 from kipu.web.site import dashboard as board_data
 from kipu.web.site.dashboard import Dashboard
 from kipu.web.site.downloads import chart_source
@@ -64,8 +65,8 @@ def has_chart(board: Dashboard, name: str) -> bool:
     if name == "presence-map":
         return _shapes(board) is not None and board.has_data
     if name == "reached-over-time":
-        return bool(board_data.monthly_series(board))
-    return bool(board_data.sector_table(board))
+        return bool(board_tables.monthly_series(board))
+    return bool(board_tables.sector_table(board))
 
 
 def chart(board: Dashboard, name: str) -> charts.Graphic | None:
@@ -77,16 +78,16 @@ def chart(board: Dashboard, name: str) -> charts.Graphic | None:
     source, title = chart_source(board), str(CHART_TITLES[name])
     if name == "reached-over-time":
         series = {
-            _("New people reached"): [(d, float(v)) for d, v in board_data.monthly_series(board)]
+            _("New people reached"): [(d, float(v)) for d, v in board_tables.monthly_series(board)]
         }
         return charts.arrivals_departures_chart(
             series, lang=board.lang, title=title, source=source, kind="lines"
         )
     if name == "reached-by-sector":
-        values = {r["sector"]: r["reached"] for r in board_data.sector_table(board)}
+        values = {r["sector"]: r["reached"] for r in board_tables.sector_table(board)}
         return charts.reached_by_sector_chart(values, board.lang, source, title=title)
     if name == "partners-by-sector":
-        values = {r["sector"]: r["partners"] for r in board_data.sector_table(board)}
+        values = {r["sector"]: r["partners"] for r in board_tables.sector_table(board)}
         return charts.partners_by_area_chart(values, board.lang, source, title=title)
     if name == "arrivals-departures":
         config = (board.platform.report_config or {}).get("flows", {})
@@ -95,7 +96,7 @@ def chart(board: Dashboard, name: str) -> charts.Graphic | None:
         return charts.arrivals_departures_chart(
             flows(board), lang=board.lang, title=title, source=f"{official} {note}"
         )
-    counts = {r["pcode"]: r["partners"] for r in board_data.admin1_table(board) if r["pcode"]}
+    counts = {r["pcode"]: r["partners"] for r in board_tables.admin1_table(board) if r["pcode"]}
     shapes = _shapes(board)
     assert shapes is not None  # has_chart
     return maps.presence_map(

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from kipu.core.reference import ReferenceData
 from kipu.core.text import normalise
-from kipu.web.site import dashboard as board_data
-from kipu.web.site import downloads, graphics, mapsvg, official
+from kipu.web.site import board_tables, downloads, graphics, mapsvg, official
 from kipu.web.site.dashboard import Dashboard
 from kipu.web.site.levels import admin1_label, level_labels
 from kipu.web.site.tables import TABLES, group_label
@@ -86,7 +85,7 @@ def _filter_name(board: Dashboard, name: str) -> str:
 def _map(board: Dashboard) -> dict[str, Any]:
     if not board.has_data:
         return {"map": None, "unmapped": []}
-    rows = board_data.admin1_table(board)
+    rows = board_tables.admin1_table(board)
     country = board.platform.country
     found = mapsvg.department_map(
         country,
@@ -110,16 +109,16 @@ def admin1_rows(board: Dashboard) -> list[dict[str, Any]]:
                 board.reference, r["admin1"], r["national"], r["country"], board.lang
             ),
         }
-        for r in board_data.admin1_table(board)
+        for r in board_tables.admin1_table(board)
     ]
 
 
 def numbers(board: Dashboard) -> list[tuple[str, str, int | None, str, str]]:
     """The cards: (name, label, number or None, word instead of the number, note)."""
     levels = level_labels(board.platform.country, board.lang)
-    notes = board_data.key_notes(board)
+    notes = board_tables.key_notes(board)
     found = []
-    for name, value in board_data.key_numbers(board):
+    for name, value in board_tables.key_numbers(board):
         state = notes.get(name, "")
         found.append(
             (
@@ -135,7 +134,7 @@ def numbers(board: Dashboard) -> list[tuple[str, str, int | None, str, str]]:
 
 def panel_context(board: Dashboard) -> dict[str, Any]:
     period = board.period
-    breakdown = board_data.breakdown(board)
+    breakdown = board_tables.breakdown(board)
     titles = {"population": _("By population type"), "age_sex": _("By age and sex")}
     levels = level_labels(board.platform.country, board.lang)
     return {
@@ -149,11 +148,11 @@ def panel_context(board: Dashboard) -> dict[str, Any]:
         "key_figures": official.key_figures(board.platform, period[1], board.lang)
         if period[1]
         else [],
-        "sector_rows": board_data.sector_table(board),
+        "sector_rows": board_tables.sector_table(board),
         "admin1_rows": admin1_rows(board),
-        "total": board_data.total_row(board),
-        "targets": board_data.targets_table(board),
-        "targets_partial": board_data.targets_partial(board),
+        "total": board_tables.total_row(board),
+        "targets": board_tables.targets_table(board),
+        "targets_partial": board_tables.targets_partial(board),
         "filtered": bool(set(board.filters.pairs()) - {"from", "to", "view"}),
         "breakdown": [
             (part, titles[part], [(group_label(g, board.lang), v) for g, v in values])

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kipu.web.api.opendata import POPULATION_LABELS
-from kipu.web.site import dashboard as board_data
+from kipu.web.site import board_tables
 from kipu.web.site.dashboard import Dashboard
 from kipu.web.site.levels import admin1_label, level_labels
 
@@ -49,16 +49,16 @@ def _total_label() -> str:
 
 
 def _sectors(board: Dashboard) -> Rows:
-    total = board_data.total_row(board)
+    total = board_tables.total_row(board)
     rows: Rows = [
         [r["code"], r["sector"], r["reached"], r["partners"]]
-        for r in board_data.sector_table(board)
+        for r in board_tables.sector_table(board)
     ]
     return [*rows, ["", _total_label(), total["reached"], total["partners"]]] if rows else rows
 
 
 def _admin1(board: Dashboard) -> Rows:
-    total = board_data.total_row(board)
+    total = board_tables.total_row(board)
     rows: Rows = [
         [
             r["pcode"],
@@ -66,13 +66,13 @@ def _admin1(board: Dashboard) -> Rows:
             r["reached"],
             r["partners"],
         ]
-        for r in board_data.admin1_table(board)
+        for r in board_tables.admin1_table(board)
     ]
     return [*rows, ["", _total_label(), total["reached"], total["partners"]]] if rows else rows
 
 
 def _targets(board: Dashboard) -> Rows:
-    partial = board_data.targets_partial(board)
+    partial = board_tables.targets_partial(board)
     return [
         [
             r["code"] or "",
@@ -84,14 +84,14 @@ def _targets(board: Dashboard) -> Rows:
             r["pct_need"],
             *([r["reached_everywhere"]] if partial else []),
         ]
-        for r in board_data.targets_table(board)
+        for r in board_tables.targets_table(board)
     ]
 
 
 def _targets_columns(board: Dashboard) -> list[str]:
     """The targets' columns; where the plan sets targets for some places only (a regional
     plan, for some countries), people reached where targeted and over all places."""
-    partial = board_data.targets_partial(board)
+    partial = board_tables.targets_partial(board)
     return [
         _("Code"),
         _("Sector or area"),
@@ -107,7 +107,7 @@ def _targets_columns(board: Dashboard) -> list[str]:
 def _breakdown(board: Dashboard) -> Rows:
     titles = {"population": _("Population type"), "age_sex": _("Age and sex")}
     rows: Rows = []
-    for part, values in board_data.breakdown(board).items():
+    for part, values in board_tables.breakdown(board).items():
         rows += [[titles[part], group_label(g, board.lang), v] for g, v in values]
         rows.append([titles[part], _total_label(), board.reached()])
     return rows

@@ -19,8 +19,8 @@ from kipu.web.accounts.scope import VIEW_PUBLISHED, Scope, require, scope_of
 from kipu.web.figures.queries import cached_reference_data
 from kipu.web.platforms.models import Platform
 from kipu.web.reports.queries import latest_published
+from kipu.web.site import board_tables, downloads, graphics
 from kipu.web.site import dashboard as board_data
-from kipu.web.site import downloads, graphics
 from kipu.web.site.official import statistics_version
 from kipu.web.site.panel import filter_options, panel_context
 from kipu.web.site.tables import TABLES
@@ -121,14 +121,14 @@ def data(request: HttpRequest, platform: str) -> JsonResponse:
             ],
             "unknown": [{"parameter": p, "value": v} for p, v in board.unknown],
             "unpublished": list(board.unpublished),
-            "key_figures": dict(board_data.key_numbers(board)),
+            "key_figures": dict(board_tables.key_numbers(board)),
             # Why a key figure is None or counts part only ("withheld", "not_reported", ...).
-            "key_figure_notes": board_data.key_notes(board),
-            "total": board_data.total_row(board),
-            "sectors": board_data.sector_table(board),
-            "admin1": board_data.admin1_table(board),
-            "targets": board_data.targets_table(board),
-            "breakdown": {k: dict(v) for k, v in board_data.breakdown(board).items()},
+            "key_figure_notes": board_tables.key_notes(board),
+            "total": board_tables.total_row(board),
+            "sectors": board_tables.sector_table(board),
+            "admin1": board_tables.admin1_table(board),
+            "targets": board_tables.targets_table(board),
+            "breakdown": {k: dict(v) for k, v in board_tables.breakdown(board).items()},
             "synthetic": bool(board.platform.synthetic),
         }
     )
