@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kipu.core.figures.output import note_text
+from kipu.core.figures.notes import note_text
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.frame import activity_frame as frame_of
 from kipu.web.figures import snapshot

@@ -151,7 +151,7 @@ def _write(
     if output_format in ("xlsx", "csv"):
         # The file holds the table only: what the reader must know goes to stderr (rows of
         # other plan years left out, partners not counted…), never nowhere.
-        from kipu.core.figures.output import note_text
+        from kipu.core.figures.notes import note_text
         from kipu.core.phrasing import language
 
         said = "nota" if language(lang) == "es" else "note"

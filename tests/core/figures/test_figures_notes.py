@@ -9,7 +9,7 @@ import pickle
 import polars as pl
 from figures_factories import LIMA, activity, base_rows, compute
 
-from kipu.core.figures.output import Note, note, note_text
+from kipu.core.figures.notes import Note, note, note_text
 
 
 def people(month: str, new: int, **values: object) -> dict:

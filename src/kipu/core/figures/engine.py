@@ -43,17 +43,15 @@ from kipu.core.figures.models import (
     intersector,
     missing_proportions,
 )
+from kipu.core.figures.notes import POPULATION_ES, Note, note
 from kipu.core.figures.output import (
     CHECK_AGD,
     CHECK_CVA,
     CHECK_POPULATION,
     CHECK_SECTORS,
     INTERSECTOR,
-    POPULATION_ES,
     ROW_COLUMNS,
     Figures,
-    Note,
-    note,
 )
 from kipu.core.figures.periods import check_one_plan_year, plan_year_end, plan_year_start
 from kipu.core.figures.plans import counts_people_reached, rolled_up_sector

@@ -17,7 +17,7 @@ import time
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
-from kipu.core.figures.output import note
+from kipu.core.figures.notes import note
 from kipu.core.figures.periods import plan_year_end
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.reference import ReferenceData

@@ -1,0 +1,105 @@
+"""The notes of the figures (`Figures.notes`): what their reader must know, in English and
+Spanish (rows left out, cells split without proportions, partners not counted)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kipu.core.phrasing import language, number
+
+
+class Note(str):
+    """One of `Figures.notes`: the English text is the string itself (what JSON and the
+    notes list hold, as before), the Spanish one `text("es")`. The notes were printed in
+    English under `kipu figures --lang es`."""
+
+    spanish: str
+
+    def __new__(cls, english: str, spanish: str) -> Note:
+        note = super().__new__(cls, english)
+        note.spanish = spanish
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Note, (str(self), self.spanish))
+
+    def text(self, lang: str = "en") -> str:
+        return self.spanish if language(lang) == "es" else str(self)
+
+
+def note(key: str, n: int, **values: object) -> Note:
+    """The note `key` of `_NOTES` about `n` rows or cells, in both languages; a value given as
+    {"en": …, "es": …} is taken in each language."""
+
+    def form(lang: str) -> str:
+        texts = _NOTES[key]
+        template = texts.get(f"{lang}_one", texts[lang]) if n == 1 else texts[lang]
+        shown = {k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
+        return template.format(n=n if lang == "en" else number(n, lang), **shown)
+
+    return Note(form("en"), form("es"))
+
+
+def note_text(text: str, lang: str = "en") -> str:
+    """A note in `lang` (a plain string is English only)."""
+    return text.text(lang) if isinstance(text, Note) else text
+
+
+# The notes of the figures, in both languages (`note`); "_one": the form for one row.
+_NOTES: dict[str, dict[str, str]] = {
+    "other_years": {
+        "en": "{n} rows of other plan years ({first} to {last}) are not in these figures: "
+        "people reached are counted within one plan year, here {start} to {end}; ask for the "
+        "other year with --from/--to",
+        "es": "{n} filas de otros años del plan ({first} a {last}) no están en estas cifras: "
+        "las personas alcanzadas se cuentan dentro de un año del plan, aquí {start} a {end}; "
+        "pida el otro año con --from/--to",
+        "es_one": "1 fila de otro año del plan ({first}) no está en estas cifras: las "
+        "personas alcanzadas se cuentan dentro de un año del plan, aquí {start} a {end}; pida "
+        "el otro año con --from/--to",
+    },
+    "unresolved": {
+        "en": "{n} rows without country, admin1, month or sector were left out",
+        "es": "{n} filas sin país, admin1, mes o sector quedaron fuera",
+        "es_one": "1 fila sin país, admin1, mes o sector quedó fuera",
+    },
+    "proportions_missing": {
+        "en": "max-cell: the proportions table has no shares for {n} admin1 × sector × "
+        "population type cell(s); their people were split with the sector's own age/sex "
+        "shares (R4V's 2022 script leaves such an admin1 out of the Intersector): {cells}",
+        "es": "max-cell: la tabla de proporciones no tiene porcentajes para {n} celdas de "
+        "admin1 × sector × tipo de población; sus personas se repartieron con los "
+        "porcentajes de edad y sexo del propio sector (el script de 2022 de R4V deja ese "
+        "admin1 fuera del intersectorial): {cells}",
+        "es_one": "max-cell: la tabla de proporciones no tiene porcentajes para 1 celda de "
+        "admin1 × sector × tipo de población; sus personas se repartieron con los "
+        "porcentajes de edad y sexo del propio sector (el script de 2022 de R4V deja ese "
+        "admin1 fuera del intersectorial): {cells}",
+    },
+    "unnamed_partners": {
+        "en": "{n} rows were carried out through an implementing partner that names no one "
+        "registered organisation (not registered, a name several share, or none given): "
+        "such partners are not counted among implementing partners",
+        "es": "{n} filas se ejecutaron a través de un socio implementador que no nombra a "
+        "ninguna organización registrada (no registrada, un nombre que comparten varias, o "
+        "ninguno): esos socios no se cuentan entre los socios implementadores",
+        "es_one": "1 fila se ejecutó a través de un socio implementador que no nombra a "
+        "ninguna organización registrada (no registrada, un nombre que comparten varias, o "
+        "ninguno): ese socio no se cuenta entre los socios implementadores",
+    },
+    "accepted_errors": {
+        "en": "{n} stored rows with accepted errors not counted",
+        "en_one": "1 stored row with accepted errors not counted",
+        "es": "{n} filas guardadas con errores aceptados no se cuentan",
+        "es_one": "1 fila guardada con errores aceptados no se cuenta",
+    },
+}
+
+# Population types as the notes name them in Spanish (English: the code, spaced).
+POPULATION_ES = {
+    "in_destination": "en destino",
+    "in_transit": "en tránsito",
+    "host_community": "comunidad de acogida",
+    "pendular": "pendulares",
+    "returnees": "colombianos retornados",
+}
