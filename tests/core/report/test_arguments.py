@@ -184,19 +184,26 @@ def test_every_argument_kind_works_on_real_figures() -> None:
 @pytest.mark.parametrize(
     ("name", "arguments", "where"),
     [
-        ("reached", {"area": "Protection", "admin1": "Tumbes"}, "for AREA2 in PE24"),
-        ("reached_month", {"area": "Health", "admin1": "El Oro"}, "for HEA in EC07"),
-        ("reached", {"admin1": "Áncash", "month": "2019-02"}, None),  # a row later: 0 is a count
+        ("reached", {"area": "Protection", "admin1": "Tumbes"}, "area=AREA2 admin1=PE24 in the"),
+        ("reached_month", {"area": "Health", "admin1": "El Oro"}, "area=HEA admin1=EC07 in 2019"),
+        ("reached_month", {"admin1": "Áncash"}, "admin1=PE02 in 2019-11"),  # August only
+        ("reached_month", {"admin1": "Lima", "month": "2019-08"}, "admin1=PE15 in 2019-08"),
+        ("partners", {"admin1": "Áncash"}, "admin1=PE02 in 2019-11"),
+        ("partners", {"area": "Protection", "month": "2019-08"}, "area=AREA2 in 2019-08"),
+        ("reached", {"admin1": "Áncash", "month": "2019-02"}, "admin1=PE02 in the plan year"),
+        ("reached", {"admin1": "Áncash"}, None),  # a row in August: the year's 30 is a count
+        ("reached_month", {"admin1": "Áncash", "month": "2019-08"}, None),
     ],
 )
 def test_a_place_or_area_nobody_reported_on_is_no_zero(
     name: str, arguments: dict[str, str], where: str | None
 ) -> None:
-    """`reached(admin1="Ica")` printed 0 where no partner had reported anything."""
+    """`reached(admin1="Ica")` printed 0 where no partner had reported anything; so did
+    `partners`, `departments` and a month's figures of a place that reported other months."""
     if where is None:
-        assert call(name, **arguments) == 0
+        assert call(name, **arguments) == 30
         return
-    with pytest.raises(NarrativeError, match=f"no activity was reported {where} in the plan"):
+    with pytest.raises(NarrativeError, match=f"no activity was reported for {where}"):
         call(name, **arguments)
     source = f"{{{{ {name}(" + ", ".join(f'{k}="{v}"' for k, v in arguments.items()) + ") }}"
     with pytest.raises(NarrativeError):

@@ -57,3 +57,17 @@ def test_a_removed_or_retyped_question_with_answers_is_named() -> None:
     assert unread_answers(_form(NAMES), _form(NAMES, {"age": "decimal"}), stored) == []
     # A question nobody answered may go.
     assert unread_answers(_form(NAMES), _form(NAMES, drop="many"), stored) == []
+
+
+def test_a_question_moved_into_or_out_of_a_repeat_is_named() -> None:
+    """A repeat made a group kept `members/member_sex`'s path: its stored rows are in the
+    repeat, which the new form reads no longer (458 members became 0)."""
+    inner = Question(name="sex", path="members/sex", type="integer", repeat="members")
+    outer = Question(name="sex", path="members/sex", type="integer")
+    old = SurveyForm(form_id="f", title="f", questions=(inner,), repeats=("members",))
+    new = SurveyForm(form_id="f", title="f", questions=(outer,))
+    [moved] = unread_answers(old, new, [("2019-11", {"members/sex": 1})])
+    assert (moved.reason, moved.value) == ("repeat", "members → —")
+    assert "which it moves (members → — repeat)" in moved.text()
+    [back] = unread_answers(new, old, [("2019-11", {"members/sex": 1})])
+    assert back.reason == "repeat"

@@ -27,7 +27,7 @@ from datetime import date
 import polars as pl
 
 from kipu.core import admin_levels
-from kipu.core.figures import INTERSECTOR, Figures
+from kipu.core.figures import Figures
 from kipu.core.figures.plans import top_sectors
 from kipu.core.phrasing import MONTHS
 from kipu.core.reference import ReferenceData
@@ -192,15 +192,14 @@ def build_catalogue(
     def pick(area: str | None) -> _Pair:
         return by_area if area in tops else (year, month)
 
-    _people(catalogue, pick)
     under = top_sectors(plan)
-    _organisations(
-        catalogue,
-        pick,
-        frame,
-        lambda a: [a, *(c for c, t in under.items() if t == a)],
-        reference,
-    )
+
+    def sectors_of(area: str) -> list[str]:
+        return [area, *(c for c, t in under.items() if t == area)]
+
+    reported = _reporting(frame, sectors_of, period.month)
+    _people(catalogue, pick, reported)
+    _organisations(catalogue, pick, frame, sectors_of, reference, reported)
     _activities(catalogue, frame, period, reference, disclosure_k)
 
     def statistic(series: str) -> float:
@@ -219,28 +218,52 @@ def _column(population: str | None, cumulative: bool) -> str:
 _Pair = tuple[Figures, Figures]  # the plan year up to the month, and the month alone
 
 
-def _reported(figures: Figures, area: str | None, admin1: str | None) -> None:
-    """Raise ValueError when no row of `figures` is of the area and place: no activity was
-    reported there in the plan year, and the figure would be a 0 for want of data, not a
-    count ("0 people reached in Ica" where nobody reported)."""
-    rows = figures.rows.filter(
-        pl.col("sector") == INTERSECTOR
-        if area is None
-        else (pl.col("sector_code") == area) | (pl.col("sector") == area),
-        pl.col("admin1").is_null() if admin1 is None else pl.col("admin1") == admin1,
-    )
-    if rows.is_empty():
-        where = " ".join([f"for {area}" if area else "", f"in {admin1}" if admin1 else ""]).strip()
-        raise ValueError(
-            f"no activity was reported {where or 'at all'} in the plan year up to "
-            f"{figures.date_to}: write that in words, a figure would print 0 for want of data"
+Reported = Callable[..., None]
+
+
+def _reporting(
+    frame: pl.DataFrame, sectors_of: Callable[[str], list[str]], report_month: str
+) -> Reported:
+    """A check that raises ValueError when no row of `frame` (the plan year's activities up
+    to the report month) is of the area (with its sub-sectors), place and months asked for:
+    nothing was reported there, and a figure would print 0 for want of data, not a count
+    ("0 people reached in Ica" where nobody reported). `start` None: the plan year's start;
+    `end` None: the report month."""
+
+    def check(
+        area: str | None = None,
+        admin1: str | None = None,
+        admin2: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> None:
+        end = end or report_month
+        rows = frame.filter(
+            pl.col("month") <= end, pl.col("month") >= start if start else pl.lit(True)
         )
+        for column, value in (("admin1", admin1), ("admin2", admin2)):
+            if value is not None:
+                rows = rows.filter(pl.col(column) == value)
+        if area is not None:
+            rows = rows.filter(pl.col("sector").is_in(sectors_of(area)))
+        if rows.is_empty():
+            what = " ".join(f"{k}={v}" for k, v in (("area", area), ("admin1", admin1),
+                                                   ("admin2", admin2)) if v)  # fmt: skip
+            when = f"in {end}" if start == end else f"in the plan year up to {end}"
+            raise ValueError(
+                f"no activity was reported{' for ' + what if what else ''} {when}: write "
+                "that in words, a figure would print 0 for want of data"
+            )
+
+    return check
 
 
-def _people(catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair]) -> None:
+def _people(
+    catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair], reported: Reported
+) -> None:
     # Figures.value gives None for a column the model leaves undefined (population types
     # under max-agd): the catalogue refuses it rather than print a 0; so it does a place or
-    # area no row names (`_reported`).
+    # area no row names in the period (`_reporting`).
     def reached(
         area: str | None = None,
         admin1: str | None = None,
@@ -248,7 +271,7 @@ def _people(catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair]) -> 
         month: str | None = None,
     ) -> int | None:
         year = pick(area)[0]
-        _reported(year, area, admin1)
+        reported(area, admin1, end=month)
         return year.value(_column(population, True), sector=area, admin1=admin1, month=month)
 
     def reached_month(
@@ -258,7 +281,7 @@ def _people(catalogue: FigureCatalogue, pick: Callable[[str | None], _Pair]) -> 
         month: str | None = None,
     ) -> int | None:
         year, alone = pick(area)
-        _reported(year, area, admin1)
+        reported(area, admin1, start=month or year.date_to, end=month or year.date_to)
         figures = alone if month is None else year
         return figures.value(_column(population, False), sector=area, admin1=admin1, month=month)
 
@@ -287,6 +310,7 @@ def _organisations(
     frame: pl.DataFrame,
     sectors_of: Callable[[str], list[str]],
     reference: ReferenceData,
+    reported: Reported,
 ) -> None:
     this_month = pick(None)[1]
 
@@ -299,6 +323,8 @@ def _organisations(
     ) -> int:
         year, alone = pick(area)
         figures = alone if month is None else year
+        when = month or figures.date_to
+        reported(area, admin1, admin2, start=when, end=when)
         found = figures.partner_count(kind, sector=area, admin1=admin1, admin2=admin2, month=month)
         if admin2 is not None and not found:
             # Published figures place partners as the open data does: none in a province
@@ -316,10 +342,14 @@ def _organisations(
         return found
 
     def departments(area: str | None = None) -> int:
-        return pick(area)[1].coverage_count(1, sector=area)
+        month = pick(area)[1]
+        reported(area, start=month.date_to, end=month.date_to)
+        return month.coverage_count(1, sector=area)
 
     def provinces(area: str | None = None) -> int:
-        return pick(area)[1].coverage_count(2, sector=area)
+        month = pick(area)[1]
+        reported(area, start=month.date_to, end=month.date_to)
+        return month.coverage_count(2, sector=area)
 
     catalogue.register(
         "partners",

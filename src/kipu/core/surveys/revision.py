@@ -30,7 +30,7 @@ class Unread:
     of another type), in `months`."""
 
     path: str
-    reason: str  # "choice", "question" or "type"
+    reason: str  # "choice", "question", "type" or "repeat"
     value: str | None
     count: int
     months: tuple[str, ...]
@@ -41,6 +41,8 @@ class Unread:
             what = f"{self.count} answers {self.value!r} to {self.path}, a choice it lacks"
         elif self.reason == "question":
             what = f"{self.count} answers to {self.path}, a question it lacks"
+        elif self.reason == "repeat":
+            what = f"{self.count} answers to {self.path}, which it moves ({self.value} repeat)"
         else:
             what = f"{self.count} answers to {self.path}, whose type it changes ({self.value})"
         return f"{what} (rounds {months})"
@@ -76,6 +78,9 @@ def _unread(
 ) -> Iterable[tuple[str, str, str | None]]:
     if new is None:
         yield question.path, "question", None
+        return
+    if question.repeat != new.repeat:  # into or out of a repeat: its rows are elsewhere
+        yield question.path, "repeat", f"{question.repeat or '—'} → {new.repeat or '—'}"
         return
     if question.type != new.type and (question.type, new.type) not in _COMPATIBLE:
         yield question.path, "type", f"{question.type} → {new.type}"
