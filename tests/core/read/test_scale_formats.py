@@ -54,6 +54,16 @@ SCALED = [
     '#,##0 "M";-#,##0 "M"',
     '0"k"',
     '"M "0',  # the word before: "M 5", no number either
+    # A re-tester's: the scale word among other words, or a currency stuck to it.
+    '#,##0 "M USD"',
+    '#,##0 "USD M"',
+    '#,##0 "mil USD"',
+    '#,##0 "MMUSD"',
+    '#,##0 "M de USD"',
+    '#,##0 "millones de dólares"',
+    '#,##0" (M)"',
+    '#,##0" [M]"',
+    '"MM$ "#,##0',
 ]
 # The number as it is: a divided number, words that are no scale, no words.
 WHOLE = ['#,##0,,"M"', '#,##0.0,, "M"', '#,##0," mil"', '0,"K"', '0 "personas"', "#,##0"]
@@ -173,6 +183,11 @@ def test_an_xls_scale_format_is_judged_alike(tmp_path: Path, code: str, flagged:
     [
         ("float", "5", "5 M", None),  # the cell's own 5, with a scale word
         ("float", "1.5", "1,5 millones", None),
+        ("float", "5.4", "5 M", None),  # rounded as shown
+        ("float", "1.456", "1,5 M", None),
+        ("float", "5", "5 M USD", None),
+        ("float", "5", "5 millones de USD", None),
+        ("float", "5", "MM$ 5", None),
         ("currency", "5", "US$ 5 M", None),
         ("float", "5000000", "5 M", 5_000_000),  # a display factor: the number is whole
         ("float", "5", "5 personas", 5),
@@ -191,13 +206,16 @@ def test_an_ods_number_shown_with_a_scale_word_is_judged_alike(
     assert stored(path) == [read]
 
 
-@pytest.mark.parametrize("text", ["5 M", "1,5 millones", "20k", "3 mil", "US$ 2 MM", "5 Mio."])
+@pytest.mark.parametrize(
+    "text",
+    ["5 M", "1,5 millones", "20k", "3 mil", "US$ 2 MM", "5 Mio.", "5 M USD", "MM$ 5", "5 (M)"],
+)
 def test_a_scaled_text_is_no_number_with_its_reason(text: str) -> None:
     reading = read_number(text, set(), set(), amount=True)
     assert (reading.value, reading.code, reading.detail) == (None, INVALID, "scale")
 
 
-@pytest.mark.parametrize("text", ["5 personas", "5 kg", "Calle 5", "5 L"])
+@pytest.mark.parametrize("text", ["5 personas", "5 kg", "Calle 5", "5 L", "5 m2", "5 Mbps"])
 def test_other_words_are_no_scale(text: str) -> None:
     assert read_number(text, set(), set(), amount=True).detail != "scale"
 

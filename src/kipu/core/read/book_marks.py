@@ -14,6 +14,7 @@ value, currency and percentage cells. ODS files whose values calamine misreads a
 from __future__ import annotations
 
 import io
+import math
 import re
 import struct
 import zipfile
@@ -272,7 +273,8 @@ _ODS_HINT = "|".join(
         + _without("value=")
         + ">",
         r">[^<]*\$[^<]*<",  # a number shown with a `$` (`DOLLAR_FORMAT`), or a text with one
-        r"\d[\s\u00a0]*(?i:" + _SCALE_WORDS + r")\.?\s*<",  # "5 M" (`_scaled`)
+        # A scale word among a text's words ("5 M", "MM$ 5", "5 M USD": `_scaled`).
+        r">(?:[^<]*[^\p{L}<])?(?i:" + _SCALE_WORDS + r")(?i:usd|us\$|u\$s|\$)?(?:[^\p{L}<][^<]*)?<",
     ]
 )
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
@@ -388,17 +390,19 @@ def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
 
 
 def _scaled(shown: str, value: str) -> bool:
-    """Whether a number cell shows its own value with a word that scales it ("5 M" of a 5:
-    `values.scale_readings`). A format that divides the number it shows (LibreOffice's
-    display factor: "5 M" of a 5,000,000) shows another number: the value is then what is
-    meant, and read."""
+    """Whether a number cell shows its own value with a word that scales it ("5 M" of a 5,
+    or of a 5.4 rounded: `values.scale_readings`). A format that divides the number it shows
+    (LibreOffice's display factor, a thousand or more: "5 M" of a 5,000,000) shows a number
+    far from it: the value is then what is meant, and read."""
     if not any(c.isalpha() for c in shown):
         return False
     try:
-        number = float(value)
+        number = abs(float(value))
     except ValueError:
         return False
-    return number != 0 and number in scale_readings(shown)
+    if number == 0 or not math.isfinite(number):
+        return False
+    return any(number < 100 * max(abs(r), 0.5) for r in scale_readings(shown))
 
 
 def _ods_text(cell: Any) -> str:

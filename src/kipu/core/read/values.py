@@ -88,15 +88,15 @@ _NOTHING = NOTHING
 # of dollars is not 5 or 1.5, and which power it means differs ("M" is a thousand in Spanish
 # accounting, a million in English; "MM" a million). Never read: the whole number is asked for.
 SCALE_WORDS = frozenset(
-    {"k", "m", "mm", "mn", "mln", "mio", "mio.", "b", "bn", "mrd", "mil", "miles", "mill"}
+    {"k", "m", "mm", "mn", "mln", "mio", "b", "bn", "mrd", "mil", "miles", "mill", "tsd"}
     | {"millon", "millón", "millones", "million", "millions", "thousand", "thousands"}
     | {"billion", "billions", "billon", "billón", "billones", "mi", "bi", "milhão", "milhões"}
-    | {"milhao", "milhoes", "mil millones", "miles de millones"}
+    | {"milhao", "milhoes", "lakh", "lakhs", "crore", "crores"}
 )
-_SCALED = (
-    re.compile(r"(?P<number>[+-]?\d[\d.,\s\u00a0\u202f'’]*?)\s*(?P<word>[^\W\d_][^\d]*?)\.?"),
-    re.compile(r"(?P<word>[^\W\d_][^\d]*?)\.?\s*(?P<number>[+-]?\d[\d.,\s\u00a0\u202f'’]*)"),
-)
+# Words of a text, as a scale word is written among others ("M USD", "(M)", "mil millones").
+_WORD_BREAK = re.compile(r"[\s()\[\]{}/.,;:*+\-]+")
+_STUCK_CURRENCY = ("us$", "u$s", "usd", "$")  # "MM$", "MMUSD", "$MM"
+_NUMBER_RUN = re.compile(r"[+-]?\d(?:[\d.,\s\u00a0\u202f'’]*\d)?")
 
 
 @dataclass(frozen=True)
@@ -189,28 +189,36 @@ def bare_dollar(text: str) -> bool:
     return is_usd and sign is not None and sign.strip() == "$"
 
 
+def scale_word(word: str) -> bool:
+    """Whether a word scales the number beside it (`SCALE_WORDS`), also with a dollar sign
+    or code stuck to it ("MM$", "MMUSD")."""
+    word = word.casefold().strip(".")
+    if word in SCALE_WORDS:
+        return True
+    for affix in _STUCK_CURRENCY:
+        if word.endswith(affix) and word[: -len(affix)] in SCALE_WORDS:
+            return True
+        if word.startswith(affix) and word[len(affix) :] in SCALE_WORDS:
+            return True
+    return False
+
+
 def scaled(text: str) -> bool:
-    """Whether `text` is a number with a word that scales it ("5 M", "1,5 millones", "20k",
-    "3 mil", "MM 2"): `SCALE_WORDS`."""
-    return _scale_number(text) is not None
-
-
-def _scale_number(text: str) -> str | None:
-    """The number of a scaled text ("1,5" of "1,5 M" or "MM 1,5"), else None."""
-    for form in _SCALED:
-        found = form.fullmatch(text.strip())
-        if found and " ".join(found.group("word").casefold().split()) in SCALE_WORDS:
-            return found.group("number")
-    return None
+    """Whether `text` is a number with a word that scales it, among any others ("5 M",
+    "1,5 millones de USD", "20k", "MM$ 2", "5 (M)"): `scale_readings`."""
+    return bool(scale_readings(text))
 
 
 def scale_readings(text: str) -> set[float]:
-    """The numbers a scaled text ("US$ 1,5 M": `scaled` once its currency is removed) shows
-    before its scale word, with either decimal mark ({1.5, 15.0}); empty when it is none."""
-    number = _scale_number(_without_currency(text)[0])
-    if number is None:
+    """The numbers a scaled text ("US$ 1,5 M") shows beside its scale word, with either
+    decimal mark ({1.5, 15.0}); empty when it shows no number or no scale word."""
+    found = _NUMBER_RUN.search(text)
+    if found is None:
         return set()
-    digits = _SEPARATORS.sub("", number)
+    rest = f"{text[: found.start()]} {text[found.end() :]}"
+    if not any(scale_word(w) for w in _WORD_BREAK.split(rest) if w):
+        return set()
+    digits = _SEPARATORS.sub("", found.group())
     readings = set()
     for decimal, group in ((DOT, COMMA), (COMMA, DOT)):
         try:
