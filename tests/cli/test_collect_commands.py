@@ -3,6 +3,8 @@ atomic replacement with history, idempotent re-import."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -153,6 +155,18 @@ def test_accept_issues_stores_marked_rows_that_figures_exclude(kipu, platform, t
     assert "accepted errors" not in spanish
     table = kipu("figures", "--lang", "es", "--format", "csv").output
     assert "nota: 1 fila guardada con errores aceptados no se cuenta" in table
+    # The IM team's export says which rows were stored with accepted issues (they read like
+    # any other row, 0 where the file had nothing), in CSV and XLSX, English and Spanish.
+    exported = kipu("export", "--month", "2019-11", "-o", "-").output
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert rows[0][-1] == "Accepted issues" and rows[1][-1] == "#meta+issues"
+    assert sorted(r[-1] for r in rows[2:] if len(r) > 1) == ["", "agd-breakdown-mismatch"]
+    workbook = tmp_path / "im.xlsx"
+    assert kipu("export", "--month", "2019-11", "--lang", "es", "-o", workbook).exit_code == 0
+    sheet = openpyxl.load_workbook(workbook).active
+    last = [row[-1] for row in sheet.iter_rows(values_only=True)]
+    assert last[0] == "Incidencias aceptadas"
+    assert sorted(v or "" for v in last[2:]) == ["", "agd-breakdown-mismatch"]
 
 
 def test_unstorable_rows_block_even_with_accept_issues(kipu, platform, tmp_path) -> None:  # noqa: ANN001

@@ -126,11 +126,11 @@ def _activities(
 
     # The command line is the IM team's tool: every current row of the month.
     rows = activity_queryset(Scope(platform, ADMIN), ActivityFilter(month, month))
-    slices = activity_slices(rows, platform.pk, EXPORTED)
+    slices = activity_slices(rows, platform.pk, (*EXPORTED, "issues"))
     reference = reference_data(platform, int(month[:4]))
     counted = _Counted(slices)
     if output is None:  # CSV to standard output; what was written is said on stderr
-        for chunk in stream_activities_csv(counted, reference, lang, hxl):
+        for chunk in stream_activities_csv(counted, reference, lang, hxl, issues=True):
             write_stdout(chunk)
         sys.stdout.flush()
         click.echo(f"{counted.rows} activities written to standard output.", err=True)
@@ -138,12 +138,12 @@ def _activities(
     with replacing(output) as partial:
         if output_format == "xlsx":
             try:
-                write_activities_xlsx(counted, reference, partial, lang, hxl)
+                write_activities_xlsx(counted, reference, partial, lang, hxl, issues=True)
             except ValueError as error:
                 fail([error], status=1)
         else:
             with partial.open("wb") as handle:
-                for chunk in stream_activities_csv(counted, reference, lang, hxl):
+                for chunk in stream_activities_csv(counted, reference, lang, hxl, issues=True):
                     handle.write(chunk)
     say_written(f"{counted.rows} activities written: {output}", output)
 

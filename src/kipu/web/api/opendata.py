@@ -28,15 +28,34 @@ XLSX_MAX_ROWS = 1_048_576 - 2  # a worksheet's rows, less the label and HXL rows
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def activity_header(lang: str = "en", hxl: bool = True) -> list[list[str]]:
-    header = [[c.label_es if lang == "es" else c.label_en for c in COLUMNS]]
-    return header + [[EXPORT_HXL[c.name] for c in COLUMNS]] if hxl else header
+# The IM team's export (`kipu export`) ends with each row's accepted issue codes: a row
+# stored with --accept-issues holds 0 where its file had nothing (a count left empty), and
+# without them it read like any other row. Public exports leave such rows out.
+ISSUES = ("issues", "Accepted issues", "Incidencias aceptadas", "#meta+issues")
 
 
-def activity_table(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en") -> pl.DataFrame:
+def activity_header(lang: str = "en", hxl: bool = True, issues: bool = False) -> list[list[str]]:
+    """The label row (and the HXL row); with `issues`, the accepted issues' column last."""
+    labels = [c.label_es if lang == "es" else c.label_en for c in COLUMNS]
+    tags = [EXPORT_HXL[c.name] for c in COLUMNS]
+    if issues:
+        labels.append(ISSUES[2] if lang == "es" else ISSUES[1])
+        tags.append(ISSUES[3])
+    return [labels, tags] if hxl else [labels]
+
+
+def activity_table(
+    frame: pl.DataFrame, reference: ReferenceData, lang: str = "en", issues: bool = False
+) -> pl.DataFrame:
     """The data rows of an export: names for codes, Yes/No (Sí/No); text as stored (the CSV
-    writer neutralises it, XLSX holds it as text)."""
-    return display_frame(frame, reference, lang).select([c.name for c in COLUMNS])
+    writer neutralises it, XLSX holds it as text). With `issues` (the frame holds the
+    stored "issues" JSON text), the row's issue codes joined by "; "."""
+    names = [c.name for c in COLUMNS]
+    if issues:
+        codes = pl.col("issues").str.json_decode(pl.List(pl.Utf8)).list.join("; ")
+        frame = frame.with_columns(codes.alias("issues"))
+        names.append("issues")
+    return display_frame(frame, reference, lang).select(names)
 
 
 def _csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
@@ -48,13 +67,17 @@ def _csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def stream_activities_csv(
-    slices: Iterable[pl.DataFrame], reference: ReferenceData, lang: str = "en", hxl: bool = True
+    slices: Iterable[pl.DataFrame],
+    reference: ReferenceData,
+    lang: str = "en",
+    hxl: bool = True,
+    issues: bool = False,
 ) -> Iterator[bytes]:
     """CSV bytes, one chunk per slice: memory holds one slice at a time."""
-    yield _csv_lines(activity_header(lang, hxl))
+    yield _csv_lines(activity_header(lang, hxl, issues))
     for frame in slices:
         if frame.height:
-            table = neutralise_frame(activity_table(frame, reference, lang))
+            table = neutralise_frame(activity_table(frame, reference, lang, issues))
             yield table.write_csv(include_header=False, line_terminator="\r\n").encode("utf-8")
 
 
@@ -64,6 +87,7 @@ def write_activities_xlsx(
     path: Path,
     lang: str = "en",
     hxl: bool = True,
+    issues: bool = False,
 ) -> int:
     """An XLSX workbook written row by row (constant memory); returns the data rows written.
     Raises ValueError beyond what one worksheet holds."""
@@ -73,14 +97,14 @@ def write_activities_xlsx(
     written = 0
     with xlsxwriter.Workbook(str(path), options) as book:
         page, cells = book.add_worksheet("5W"), XlsxText(book)
-        header = activity_header(lang, hxl)
+        header = activity_header(lang, hxl, issues)
         for number, row in enumerate(header):
             for column, value in enumerate(row):
                 cells.write(page, number, column, value, bold=number == 0)
         for frame in slices:
             if written + frame.height > XLSX_MAX_ROWS:
                 raise ValueError(f"more than {XLSX_MAX_ROWS} rows: ask for CSV instead")
-            for record in activity_table(frame, reference, lang).iter_rows():
+            for record in activity_table(frame, reference, lang, issues).iter_rows():
                 for column, value in enumerate(record):
                     if value is not None:
                         cells.write(page, len(header) + written, column, value)
