@@ -154,12 +154,15 @@ def test_provinces_no_row_names_are_not_reported(
     lang: str,
     word: str,
 ) -> None:
-    rows(platform, org_a, month="2019-05", count=2)  # department-level rows only
+    submission = rows(platform, org_a, month="2019-05", count=2)
+    department = Location.objects.filter(country="PER", level=1, national=False).first()
+    Activity.objects.filter(submission=submission).update(admin1=department)  # no province
     publish(platform, "2019-05")
     html = client.get(BASE + "panel/?from=2019-05&to=2019-05", HTTP_ACCEPT_LANGUAGE=lang)
     assert card(html.content.decode(), "admin2_covered") == (word, "")
     data = client.get(BASE + "data.json?from=2019-05&to=2019-05").json()
     assert data["key_figures"]["admin2_covered"] is None
+    assert data["key_figures"]["admin1_covered"] == 1
     assert data["key_figure_notes"] == {"admin2_covered": "not_reported"}
 
 
@@ -240,3 +243,58 @@ def test_filters_matching_no_rows_say_no_activities_were_reported(
         BASE + "panel/?from=2019-05&to=2019-05&sector=WASH", HTTP_ACCEPT_LANGUAGE=lang
     )
     assert said in html.content.decode()
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "Not reported"), ("es", "No reportado")])
+def test_country_level_rows_only_are_no_zero_departments(
+    client: Client,
+    platform: Platform,
+    org_a: Organisation,
+    rows: Callable[..., Submission],
+    lang: str,
+    word: str,
+) -> None:
+    """A re-tester's: rows of the national pseudo-unit only read "0 Departments covered"."""
+    national = Location.objects.get(country="PER", level=1, national=True)
+    Activity.objects.filter(submission=rows(platform, org_a, month="2019-05")).update(
+        admin1=national
+    )
+    publish(platform, "2019-05")
+    html = client.get(BASE + "panel/?from=2019-05&to=2019-05", HTTP_ACCEPT_LANGUAGE=lang)
+    assert card(html.content.decode(), "admin1_covered") == (word, "")
+    data = client.get(BASE + "data.json?from=2019-05&to=2019-05").json()
+    assert data["key_figures"]["admin1_covered"] is None
+    assert data["key_figures"]["people_reached"] == 4
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "Above the sum of the sectors: the method rounds each population, age and sex"),
+        ("es", "Por encima de la suma de los sectores: el método redondea cada grupo de"),
+    ],
+)
+def test_an_intersector_above_its_sectors_says_why(  # noqa: PLR0913
+    client: Client,
+    platform: Platform,
+    org_a: Organisation,
+    rows: Callable[..., Submission],
+    lang: str,
+    note: str,
+) -> None:
+    """A re-tester's: 2 people (1 in destination, 1 in transit; 1 girl, 1 boy) in one sector
+    read "4 People reached" beside "Protection 2", without a word (max-cell rounds each
+    population × age/sex cell, as R4V's script does)."""
+    two = {"total_monthly": 2, "new_beneficiaries": 2, "in_destination": 1, "in_transit": 1}
+    Activity.objects.filter(submission=rows(platform, org_a, month="2019-05")).update(
+        **two, women=0, girls=1, boys=1
+    )
+    publish(platform, "2019-05")
+    html = client.get(BASE + "panel/?from=2019-05&to=2019-05", HTTP_ACCEPT_LANGUAGE=lang)
+    value, said = card(html.content.decode(), "people_reached")
+    assert value == "4" and said.startswith(note)
+    data = client.get(BASE + "data.json?from=2019-05&to=2019-05").json()
+    assert data["key_figure_notes"]["people_reached"] == "above_sectors"
+    # A sector chosen: its own figure, no note.
+    sector = client.get(BASE + "data.json?from=2019-05&to=2019-05&sector=PRO").json()
+    assert "people_reached" not in sector["key_figure_notes"]

@@ -124,10 +124,12 @@ def test_csv_export_has_labels_hxl_row_and_parses_with_libhxl(api, data, admin, 
     path.write_text(text, encoding="utf-8")
     dataset = hxl.data(str(path), hxl.InputOptions(allow_local=True))
     tags = [c.display_tag for c in dataset.columns]
-    assert tags == [EXPORT_HXL[c.name] for c in COLUMNS]  # the indicator column: +code
+    # The indicator column: +code; the last, each row's accepted issue codes (none here).
+    assert tags == [*(EXPORT_HXL[c.name] for c in COLUMNS), "#meta+issues"]
+    assert lines[0].endswith(",Accepted issues")
     assert EXPORT_HXL["indicator"] == "#indicator+code"
     values = list(dataset)
-    assert len(values) == 9
+    assert len(values) == 9 and {r.get("#meta+issues") or "" for r in values} == {""}
     assert {r.get("#org+prog+name") for r in values} == {"Partner A", "Partner B"}
     assert sum(int(r.get("#reached+ind+new")) for r in values) == 36
 

@@ -140,7 +140,7 @@ def test_rows_are_protected_with_the_largest_k_of_the_platforms_they_come_from(
 def test_provinces_covered_count_those_the_rule_withholds(demo: Platform) -> None:
     """A month whose one province was withheld said "in 1 department and 0 provinces": the
     sentence counts every province with a row (naming none), as the figures do."""
-    set_disclosure_k(demo, 100_000)  # every row is small: every province withheld
+    set_disclosure_k(demo, 30_000)  # every row is small (a smallint in PostgreSQL)
     rows = cached_activity_frame(demo)[1].filter(pl.col("month") == MONTH)
     every = rows.filter(pl.col("admin2").is_not_null()).select("country", "admin2").n_unique()
     shown = protect_activities(rows, disclosure_k(demo))
@@ -149,3 +149,10 @@ def test_provinces_covered_count_those_the_rule_withholds(demo: Platform) -> Non
     context = report_context(demo, MONTH)
     assert len({(p.department, p.province) for p in context.province_presence}) == named
     assert context.coordination.provinces_covered == every
+
+
+def test_a_threshold_the_store_cannot_hold_is_refused(demo: Platform) -> None:
+    """PostgreSQL refused k = 100,000 with a database error (a small integer)."""
+    with pytest.raises(ValueError, match="between 1 and 32,767, not 100000"):
+        set_disclosure_k(demo, 100_000)
+    assert set_disclosure_k(demo, 32_767).k == 32_767

@@ -105,10 +105,12 @@ def activities(call: Call) -> HttpResponseBase:
         return json_answer(
             {**page_links(call, p["page"], p["page_size"], count), "results": protect(results)}
         )
-    slices = map(protect, activity_slices(rows, call.platform.pk, EXPORTED))
+    # With each row's accepted issue codes, as the JSON answer and `kipu export` give them: a
+    # row stored with --accept-issues holds 0 where its file had nothing.
+    slices = map(protect, activity_slices(rows, call.platform.pk, (*EXPORTED, "issues")))
     name = _export_name(call, start, end)
     if p["format"] == "csv":
-        chunks = stream_activities_csv(slices, reference, p["lang"], p["hxl"])
+        chunks = stream_activities_csv(slices, reference, p["lang"], p["hxl"], issues=True)
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _download(name, "csv")["Content-Disposition"]
         return response
@@ -120,6 +122,7 @@ def activities(call: Call) -> HttpResponseBase:
             Path(handle.name),
             p["lang"],
             p["hxl"],
+            issues=True,
         )
     except ValueError as error:
         handle.close()

@@ -9,6 +9,8 @@ from typing import Any
 
 import polars as pl
 
+from kipu.core.figures import INTERSECTOR
+from kipu.core.figures.output import CHECK_SECTORS
 from kipu.core.phrasing import percent
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
 from kipu.core.text import normalise
@@ -23,17 +25,37 @@ def key_numbers(board: Dashboard) -> list[tuple[str, int | None]]:
         return [(name, None) for name in names]
     coverage = board.figures.coverage
     admin2 = coverage["admin2"] if board.admin2 in ("named", "partly_withheld") else None
-    values = (board.reached(), board.partner_total(), coverage["admin1"], admin2)
+    admin1 = coverage["admin1"] or None  # country-level rows only: no admin1 reported, not 0
+    values = (board.reached(), board.partner_total(), admin1, admin2)
     return list(zip(names, values, strict=True))
 
 
 def key_notes(board: Dashboard) -> dict[str, str]:
     """What a card's number does not say by itself: for admin2_covered, "not_reported",
     "withheld" (no number: every admin2 unit of the rows is withheld) or "partly_withheld"
-    (the number counts the units named only)."""
-    if not board.has_data or board.admin2 == "named":
+    (the number counts the units named only); for admin1_covered, "not_reported" (rows of
+    the country level only); for people_reached, "above_sectors" (the Intersector above the
+    sum of its sectors: the figures' check `CHECK_SECTORS`, from max-cell's rounding)."""
+    if not board.has_data:
         return {}
-    return {"admin2_covered": board.admin2}
+    notes = {} if board.admin2 == "named" else {"admin2_covered": board.admin2}
+    if not board.figures.coverage["admin1"]:
+        notes["admin1_covered"] = "not_reported"
+    if board.measure is None and _above_sectors(board):
+        notes["people_reached"] = "above_sectors"
+    return notes
+
+
+def _above_sectors(board: Dashboard) -> bool:
+    """Whether the headline Intersector row (country level, the period's last month) carries
+    the check "Intersector above the sum of sectors"."""
+    rows = board.figures.rows
+    return not rows.filter(
+        pl.col("sector") == INTERSECTOR,
+        pl.col("admin1").is_null(),
+        pl.col("month") == board.figures.date_to,
+        pl.col("checks").list.contains(CHECK_SECTORS),
+    ).is_empty()
 
 
 def _derived(board: Dashboard, name: str, make: Any) -> Any:

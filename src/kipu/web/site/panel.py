@@ -31,6 +31,10 @@ NUMBER_NOTES = {  # a card's note under its label (dashboard.key_notes)
     "partly_withheld": gettext_lazy(
         "Not counting places withheld to protect small numbers of people."
     ),
+    "above_sectors": gettext_lazy(
+        "Above the sum of the sectors: the method rounds each population, age and sex group "
+        "to whole people."
+    ),
 }
 FILTER_NAMES = {
     "from": gettext_lazy("From"),

@@ -26,6 +26,7 @@ from kipu.web.platforms.models import Platform
 from kipu.web.surveys.models import Answer, DisclosureSetting, Survey, SurveyRound
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+K_MAX = 32_767  # DisclosureSetting.k is a PositiveSmallIntegerField
 BATCH = 2_000
 
 
@@ -246,9 +247,10 @@ def _answers(current: SurveyRound, data: SurveyData) -> list[Answer]:
 
 
 def set_disclosure_k(platform: Platform, k: int, *, actor: Any = None) -> DisclosureSetting:
-    """Set the platform's threshold (at least 1; the default is 5)."""
-    if k < 1:
-        raise ValueError(f"the threshold must be at least 1, not {k}")
+    """Set the platform's threshold (1 to 32,767, the store's small integer; the default is
+    5). Raises ValueError outside: PostgreSQL refused 100,000 with a database error."""
+    if not 1 <= k <= K_MAX:
+        raise ValueError(f"the threshold must be between 1 and {K_MAX:,}, not {k}")
     setting, _ = DisclosureSetting.objects.get_or_create(platform=platform)
     before = {"k": setting.k}
     setting.k = k
