@@ -454,3 +454,20 @@ def test_the_presence_map_of_one_department_draws_that_department(client: Client
     assert tumbes.status_code == lima.status_code == 200
     assert len(tumbes.content) < len(whole) / 3  # one outline, not the country's
     assert client.get(f"{BASE}chart/presence-map.svg?admin1=PE00").status_code == 404
+
+
+def test_a_department_nobody_reported_on_is_no_zero_on_the_map(client: Client, staged) -> None:  # noqa: ANN001
+    """A re-tester's: "Amazonas: 0 people reached, 0 partners" for every department without
+    a row; it is "no activities reported", its label a dash."""
+    reached = {r["pcode"] for r in client.get(f"{BASE}data.json").json()["admin1"]}
+    panel = client.get(f"{BASE}panel/").content.decode()
+    titles = dict(
+        re.findall(r'<path class="map-unit[^"]*" d="[^"]*"><title>([^:<]+): ([^<]*)<', panel)
+    )
+    labels = dict(re.findall(r'data-pcode="(\w+)">.*?class="map-value"[^>]*>([^<]*)<', panel))
+    silent = {p: v for p, v in labels.items() if p not in reached}
+    assert silent and set(silent.values()) == {"–"}
+    assert "no activities reported" in titles.values()
+    assert not [t for t in titles.values() if t.startswith("0 people reached, 0 partners")]
+    spanish = client.get(f"{BASE}panel/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ": sin actividades reportadas</title>" in spanish

@@ -48,6 +48,7 @@ class MapUnit:
     value: int | None  # None: a department the filter leaves out (not 0 people)
     partners: int | None
     level: int  # 0 = nobody reached, 1–4 = class; -1 = not in the selection
+    reported: bool = True  # a row names the department: else "no activities", not "0 people"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def department_map(
             reached.get(u.pcode, 0),
             partners.get(u.pcode, 0),
             classify(reached.get(u.pcode, 0), breaks),
+            reported=u.pcode in reached or u.pcode in partners,
         )
         if u.pcode in shown
         else MapUnit(u, None, None, -1)
