@@ -112,7 +112,7 @@ def test_threshold_is_per_platform(survey, small_round, admin) -> None:  # noqa:
     set_disclosure_k(survey.platform, 1, actor=admin)
     public = _results(api(), survey, month="2019-04")
     assert not any(r["suppressed"] for r in public["results"])
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="between 1 and 32,767, not 0"):
         set_disclosure_k(survey.platform, 0)
 
 
