@@ -96,3 +96,16 @@ def test_figures_without_people_keep_their_notes() -> None:
         "No hay datos de personas alcanzadas.\n"
         "2 filas sin país, admin1, mes o sector quedaron fuera"
     )
+
+
+def test_progress_of_a_period_after_the_plan_years_start_is_said() -> None:
+    """`kipu figures --from 2019-02` set February's people beside the year's targets: a
+    sector reported in January read 0.0 % with no word."""
+    rows = [people("2019-01", 50), people("2019-02", 0, total_monthly=0)]
+    year = compute(*rows, date_from="2019-01", date_to="2019-02")
+    assert not [n for n in year.notes if "progress" in n]
+    later = compute(*rows, date_from="2019-02", date_to="2019-02")
+    [said] = [n for n in later.notes if "progress" in n]
+    assert said.startswith("progress against the plan's targets counts the people reached")
+    assert "from 2019-02 only, not from the plan year's start (2019-01)" in said
+    spanish_only(later, "el avance respecto a las metas del plan cuenta las personas")

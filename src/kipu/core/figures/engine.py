@@ -455,6 +455,17 @@ def _other_years(
     return note("other_years", outside.len(), first=first, last=last, start=start, end=end)
 
 
+def _partial_year(options: FigureOptions, progress: pl.DataFrame) -> Note | None:
+    """The note on progress against targets of a period that starts after its plan year
+    does (`--from 2020-02`): the people reached from February only, beside the year's
+    targets, read 0.0 % for a sector reported in January."""
+    first = options.date_from
+    if not first or progress.is_empty():
+        return None
+    start = plan_year_start(first, options.plan_year_start_month)
+    return None if first == start else note("partial_year", 1, first=first, start=start)
+
+
 def compute_figures(
     frame: pl.DataFrame, reference: ReferenceData, options: FigureOptions | None = None
 ) -> Figures:
@@ -481,6 +492,9 @@ def compute_figures(
         notes.append(said)
     months = scoped["month"]
     end = options.date_to or months.max()
+    progress = partners.progress(rows, reference, end)  # type: ignore[arg-type]
+    if said := _partial_year(options, progress):
+        notes.append(said)
     placed = partners.places_shown(scoped, options.disclosure_k)
     organisations = partners.organisation_places(placed)
     units = partners.coverage_units(placed, reference)
@@ -491,7 +505,7 @@ def compute_figures(
         rows=rows,
         partners=partners.partners_summary(organisations, reference),
         coverage=partners.coverage_summary(units),
-        progress=partners.progress(rows, reference, end),  # type: ignore[arg-type]
+        progress=progress,
         cva=partners.cva_values(scoped, reference),
         notes=notes,
         proportions_missing=missing,

@@ -87,6 +87,14 @@ _NOTES: dict[str, dict[str, str]] = {
         "ninguna organización registrada (no registrada, un nombre que comparten varias, o "
         "ninguno): ese socio no se cuenta entre los socios implementadores",
     },
+    "partial_year": {
+        "en": "progress against the plan's targets counts the people reached from {first} "
+        "only, not from the plan year's start ({start}): the year's progress is asked with "
+        "--from {start}",
+        "es": "el avance respecto a las metas del plan cuenta las personas alcanzadas desde "
+        "{first} solamente, no desde el inicio del año del plan ({start}): el avance del año "
+        "se pide con --from {start}",
+    },
     "accepted_errors": {
         "en": "{n} stored rows with accepted errors not counted",
         "en_one": "1 stored row with accepted errors not counted",
