@@ -43,7 +43,7 @@ from kipu.core.figures.models import (
     intersector,
     missing_proportions,
 )
-from kipu.core.figures.notes import POPULATION_ES, Note, note
+from kipu.core.figures.notes import POPULATION_ES, Note, note, partial_year, unnamed_partners
 from kipu.core.figures.output import (
     CHECK_AGD,
     CHECK_CVA,
@@ -427,21 +427,6 @@ def _bounded(scoped: pl.LazyFrame, options: FigureOptions) -> FigureOptions:
     return replace(options, date_from=start, date_to=end)
 
 
-def _unnamed_partners(scoped: pl.DataFrame) -> Note | None:
-    """The note on rows carried out through an implementing partner that names no one
-    registered organisation (`unknown-implementing-partner`, `ambiguous-implementing-partner`,
-    warnings; `implementing-partner-missing` stored with its issue): partners counts leave
-    it out, and said nothing of it."""
-    if "implementation" not in scoped.columns:
-        return None
-    unnamed = scoped.filter(
-        pl.col("implementation").fill_null(False), pl.col("implementing_partner").is_null()
-    ).height
-    if not unnamed:
-        return None
-    return note("unnamed_partners", unnamed)
-
-
 def _other_years(
     frame: pl.DataFrame, asked: FigureOptions, bounded: FigureOptions, reference: ReferenceData
 ) -> Note | None:
@@ -453,17 +438,6 @@ def _other_years(
     first, last = str(outside.min()), str(outside.max())
     start, end = bounded.date_from, bounded.date_to
     return note("other_years", outside.len(), first=first, last=last, start=start, end=end)
-
-
-def _partial_year(options: FigureOptions, progress: pl.DataFrame) -> Note | None:
-    """The note on progress against targets of a period that starts after its plan year
-    does (`--from 2020-02`): the people reached from February only, beside the year's
-    targets, read 0.0 % for a sector reported in January."""
-    first = options.date_from
-    if not first or progress.is_empty():
-        return None
-    start = plan_year_start(first, options.plan_year_start_month)
-    return None if first == start else note("partial_year", 1, first=first, start=start)
 
 
 def compute_figures(
@@ -488,12 +462,12 @@ def compute_figures(
     spanish |= {s.code: s.name_es for s in reference.plan.sectors}
     if said := missing_note(missing, spanish):
         notes.append(said)
-    if said := _unnamed_partners(scoped):
+    if said := unnamed_partners(scoped):
         notes.append(said)
     months = scoped["month"]
     end = options.date_to or months.max()
     progress = partners.progress(rows, reference, end)  # type: ignore[arg-type]
-    if said := _partial_year(options, progress):
+    if said := partial_year(options.date_from, options.plan_year_start_month, progress):
         notes.append(said)
     placed = partners.places_shown(scoped, options.disclosure_k)
     organisations = partners.organisation_places(placed)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
+
+from kipu.core.figures.periods import plan_year_start
 from kipu.core.phrasing import language, number
 
 
@@ -111,3 +114,29 @@ POPULATION_ES = {
     "pendular": "pendulares",
     "returnees": "colombianos retornados",
 }
+
+
+def unnamed_partners(scoped: pl.DataFrame) -> Note | None:
+    """The note on rows carried out through an implementing partner that names no one
+    registered organisation (`unknown-implementing-partner`, `ambiguous-implementing-partner`,
+    warnings; `implementing-partner-missing` stored with its issue): partners counts leave
+    it out, and said nothing of it."""
+    if "implementation" not in scoped.columns:
+        return None
+    unnamed = scoped.filter(
+        pl.col("implementation").fill_null(False), pl.col("implementing_partner").is_null()
+    ).height
+    if not unnamed:
+        return None
+    return note("unnamed_partners", unnamed)
+
+
+def partial_year(first: str | None, start_month: int, progress: pl.DataFrame) -> Note | None:
+    """The note on progress against targets (`progress`) of a period that starts (`first`)
+    after its plan year does (`--from 2020-02`, plan years starting in `start_month`): the
+    people reached from February only, beside the year's targets, read 0.0 % for a sector
+    reported in January."""
+    if not first or progress.is_empty():
+        return None
+    start = plan_year_start(first, start_month)
+    return None if first == start else note("partial_year", 1, first=first, start=start)
