@@ -28,6 +28,7 @@ from test_dollar_formats import (  # noqa: E402
     REFERENCE,
     SETTINGS,
     TODAY,
+    _repeated,
     activity,
     amount_issues,
     stored,
@@ -154,6 +155,31 @@ def test_any_scale_format_is_read_as_what_it_shows(
         # "MN" is also Mexico's "moneda nacional": another currency, no number either
         assert [c for c, *_ in amount_issues(path).get(2, [])] in ([INVALID], [NOT_USD]), code
         assert stored(path) == [None], code
+
+
+def test_100000_rows_every_scaled_one_flagged(tmp_path: Path) -> None:
+    """Half of 100,000 amounts formatted `#,##0 "M"`: each is flagged at its row, none read as
+    its number; the other half, plainly formatted, stored as they are."""
+    import xlsxwriter
+
+    small = tmp_path / "small.xlsx"
+    book = xlsxwriter.Workbook(str(small))
+    sheet = book.add_worksheet("5W")
+    formats = [book.add_format({"num_format": SCALED[0]}), book.add_format({"num_format": "0"})]
+    sheet.write_row(0, 0, LABELS)
+    for r in (1, 2):
+        for c, name in enumerate(NAMES):
+            held = activity("PER", 5.0).get(name)
+            sheet.write(r, c, held, formats[r - 1] if name == "value_usd" else None)
+    book.close()
+    result = validate_file(_repeated(small, 100_000), REFERENCE, today=TODAY)
+    assert result.report.rows_read == 100_000
+    issues = result.report.row_issues
+    flagged = issues.filter(
+        issues["code"] == INVALID, issues["column"] == LABELS[NAMES.index("value_usd")]
+    )
+    assert sorted(flagged["row"].to_list()) == list(range(2, 100_002, 2))
+    assert result.rows["value_usd"].drop_nulls().to_list() == [5] * 50_000
 
 
 # --- XLS, ODS, CSV ------------------------------------------------------------------------------
