@@ -273,6 +273,7 @@ _ODS_HINT = "|".join(
         + _without("value=")
         + ">",
         r">[^<]*\$[^<]*<",  # a number shown with a `$` (`DOLLAR_FORMAT`), or a text with one
+        r">\s*0[0-9]+\s*<",  # a number shown with leading zeros (`_padded`), or a text so
         # A scale word among a text's words ("5 M", "MM$ 5", "5 M USD": `_scaled`).
         r">(?:[^<]*[^\p{L}<])?(?i:" + _SCALE_WORDS + r")(?i:usd|us\$|u\$s|\$)?(?:[^\p{L}<][^<]*)?<",
     ]
@@ -367,6 +368,8 @@ def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
         return FORMULA_NO_VALUE, None, None
     if kind in ("float", "currency") and value is not None and _scaled(shown, value):
         return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known
+    if kind == "float" and value is not None and _padded(shown, value):
+        return None, None, shown.strip()  # "010101": a code as its writer saw it
     if kind in ("currency", "percentage") and value is not None:
         text = _amount_text(cell, kind, value, shown)
         code = (cell.get(f"{_ODS_OFFICE}currency") or "").strip()
@@ -403,6 +406,19 @@ def _scaled(shown: str, value: str) -> bool:
     if number == 0 or not math.isfinite(number):
         return False
     return any(number < 100 * max(abs(r), 0.5) for r in scale_readings(shown))
+
+
+def _padded(shown: str, value: str) -> bool:
+    """Whether a number cell shows its whole value with leading zeros ("00045" of a 45:
+    `number:min-integer-digits`), as `numformats.shown` reads an XLSX cell formatted
+    `00000`."""
+    digits = shown.strip()
+    if len(digits) < 2 or not digits.isdigit() or not digits.isascii() or digits[0] != "0":
+        return False
+    try:
+        return float(value) == int(digits)
+    except ValueError:
+        return False
 
 
 def _ods_text(cell: Any) -> str:

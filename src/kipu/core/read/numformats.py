@@ -10,6 +10,8 @@ amounts shown with a `$` alone, which the cell scan marks: a `$` is the dollar o
 locale the file was formatted in, the peso in Colombia (`DOLLAR_FORMAT`). A number shown with
 a word that scales it (`#,##0 "M"`: 5 shows `5 M`) reads as that text, which is no number;
 a format that divides what it shows (`#,##0,,"M"`) holds the whole number, which is read.
+A whole number shown with leading zeros (`000000`: the UBIGEO 010101 typed as 10101) reads
+as the digits shown, a code as its writer saw it (a count column reads `012` as 12).
 
 XLS formats come from xlrd (`kipu.core.read.book_marks`); XLSX formats from the workbook's
 styles (`xlsx_shown_styles`), for the cell scan (`kipu.core.read.marks`). The format
@@ -102,6 +104,11 @@ class Section:
     # A `,` after the last digit (`#,##0,"K"`): Excel shows the number divided by a thousand
     # per comma, so the cell holds the whole number its scale word speaks of.
     scaled: bool = False
+    # The `0`s of the whole part (`00000`: 45 shows `00045`), the least digits it shows;
+    # 0 when text is shown between them (`00/00`), or after a point or an exponent.
+    zeros: int = 0
+    fraction: bool = False  # past the `.` or the `E+` of the digits: no more whole part
+    dated: bool = False  # a date or time part (`yyyy`, `mm:ss.00`): a date, no padded code
 
     def add(self, text: str) -> None:
         if self.digits:
@@ -109,10 +116,19 @@ class Section:
         else:
             self.before += text
 
+    def placeholder(self, char: str) -> None:
+        """A digit placeholder (`0`, `#`, `?`) read."""
+        if self.after and not self.fraction:
+            self.zeros, self.fraction = 0, True  # `00/00`, `00"-"00`: not one number
+        elif char == "0" and not self.fraction:
+            self.zeros += 1
+        self.digits, self.scaled = True, False
+
 
 def may_show_more(code: str) -> bool:
-    """Whether a format may show more than digits: a cheap test before `sections`."""
-    return bool(set(code) & set('%"\\[$')) or not code.isascii()
+    """Whether a format may show more than digits, or leading zeros: a cheap test before
+    `sections`."""
+    return bool(set(code) & set('%"\\[$')) or not code.isascii() or "00" in code
 
 
 def sections(code: str) -> list[Section]:
@@ -149,7 +165,11 @@ def sections(code: str) -> list[Section]:
         elif char == "@":
             section.text = section.digits = True  # what follows is shown after the text
         elif char in "0#?":
-            section.digits, section.scaled = True, False
+            section.placeholder(char)
+        elif char in "yYmMdDhHsS":
+            section.dated = True
+        elif char in ".Ee" and section.digits:
+            section.fraction = True
         elif char == "," and section.digits:
             section.scaled = True  # unless a digit follows: then it groups thousands
         elif char in _SHOWN_AS_WRITTEN or ord(char) > 127:
@@ -181,9 +201,14 @@ def shown(value: float, parts: list[Section]) -> str | None:
     A negative number keeps its sign, whatever sign or brackets its section shows."""
     section = _section_for(value, parts)
     number = _plain(value * 100 if section.percent else value)
+    padded = _padded(section) and value.is_integer() and 0 <= value < 1e15
+    if padded:
+        number = number.zfill(section.zeros)  # `"ORG"000` shows 7 as `ORG007`
     text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
     if _other_than_a_number(section) or (_scale_word(section) and value != 0):
         return text  # 0 is 0 at any scale ("0 M")
+    if padded and number.startswith("0") and len(number) > 1:
+        return number  # the digits alone: `000 "personas"` shows a count
     return None
 
 
@@ -205,8 +230,16 @@ def shows_text_with_bare_dollar(parts: list[Section]) -> bool:
 
 def shows_text(parts: list[Section]) -> bool:
     """Whether a section of the format may show a text to read instead of the number
-    (`shown`): a percentage, another currency than the dollar."""
-    return any(map(_not_a_number, parts))
+    (`shown`): a percentage, another currency than the dollar, leading zeros."""
+    return any(_not_a_number(part) or _padded(part) for part in parts)
+
+
+def _padded(section: Section) -> bool:
+    """Whether a section shows whole numbers with leading zeros (`00000`: 45 shows `00045`,
+    the UBIGEO `010101` typed as a number): the digits shown are what is meant, a code as
+    its writer saw it. A number column reads `00045` as 45 all the same."""
+    odd = section.percent or section.scaled or section.text or section.dated
+    return section.zeros > 1 and not odd
 
 
 def _bare_dollar(section: Section) -> bool:
@@ -328,8 +361,9 @@ def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
 
 
 def _shows_more(section: Section) -> bool:
-    """Whether a section shows a cell otherwise than its number, or with a `$` alone."""
-    return _not_a_number(section) or _bare_dollar(section)
+    """Whether a section shows a cell otherwise than its number, with leading zeros, or with
+    a `$` alone."""
+    return _not_a_number(section) or _padded(section) or _bare_dollar(section)
 
 
 def _named(root: ET.Element, name: str) -> list[ET.Element]:
