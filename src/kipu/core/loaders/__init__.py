@@ -164,6 +164,13 @@ class Columns:
         held = record.get(label) if label else None
         return held if isinstance(held, float) else None
 
+    def shown_with_dollar(self, number: int, name: str) -> bool:
+        """Whether the cell of row `number` (as the spreadsheet shows it) is a number its
+        format shows with a `$` alone (`Table.dollars`): the peso where the file was
+        formatted in Colombia or Mexico."""
+        label = self.found.get(name)
+        return label is not None and (number, label) in self.table.dollars
+
     def given(self, record: dict[str, object], name: str) -> str | None:
         """`value`, or None when the table has no such column: an update keeps what is
         stored (a list reloaded without its Spanish names erased them)."""

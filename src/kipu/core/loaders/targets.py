@@ -11,6 +11,7 @@ from typing import Protocol
 from kipu.core.admin_levels import known, words
 from kipu.core.loaders import Columns, Loaded, LoadError, reference_number
 from kipu.core.loaders.proportions import ProportionPlaces
+from kipu.core.read.values import PESO_DOLLAR_COUNTRIES
 
 
 class Sector(Protocol):
@@ -98,6 +99,8 @@ def read_targets(
         if admin1 is None:
             errors.append(LoadError(source, number, columns.label("admin1"), problem))
         values = _target_values(columns, number, record, errors)
+        if values is not None and admin1 is not None:
+            values = _budget_in_dollars(columns, number, places, admin1, values, errors)
         if sector is None or admin1 is None or values is None:
             continue
         # A second target for one place (Lima and PE15, or two whole-country rows) was
@@ -115,6 +118,36 @@ def read_targets(
             TargetRecord(sector.code, admin1, people_in_need, people_targeted, budget)
         )
     return result
+
+
+def _budget_in_dollars(
+    columns: Columns,
+    number: int,
+    places: ProportionPlaces,
+    admin1: str,
+    values: tuple[int | None, int | None, float | None],
+    errors: list[LoadError],
+) -> tuple[int | None, int | None, float | None] | None:
+    """`values`, or None when the budget is a number its cell's format shows with a `$`
+    alone in a country whose own currency is written `$` (Colombia's 1,500,000,000 pesos
+    formatted `$ #,##0` were stored as as many US dollars): the error says to format the
+    cell as US$ or convert it, as the 5W's `dollar-format-ambiguous` does. Elsewhere (Peru,
+    Ecuador) a `$` is the US dollar."""
+    budget = values[2]
+    if budget is None or budget == 0 or not columns.shown_with_dollar(number, "budget_usd"):
+        return values
+    unit = places.gazetteer.get(admin1) if admin1 else None
+    country = unit.country if unit else (places.countries[0] if places.countries else "")
+    if country not in PESO_DOLLAR_COUNTRIES:
+        return values
+    message = (
+        f"{budget:,.2f}".removesuffix(".00")
+        + f": the cell's format shows it with $, which in {places.name(country)} is also the "
+        "sign of its own currency; format the cell as US$ (in Excel: $ English (United "
+        "States)) if the budget is in US dollars, or convert it to dollars"
+    )
+    errors.append(LoadError(columns.table.source, number, columns.label("budget_usd"), message))
+    return None
 
 
 def _target_values(

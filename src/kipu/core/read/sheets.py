@@ -27,6 +27,7 @@ from kipu.core.read.book_marks import Found, ods_marks, xls_marks
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
 from kipu.core.read.marks import (
+    DOLLAR_FORMAT,
     ERROR,
     EXCEL_ERRORS,
     FORMULA_NO_VALUE,
@@ -63,6 +64,9 @@ class Table:
     header: list[str]
     records: list[dict[str, object]] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)
+    # (row number, header label) of the number cells shown with a `$` alone (`DOLLAR_FORMAT`):
+    # the peso where the file was formatted in Colombia, which a loader of amounts judges.
+    dollars: set[tuple[int, str]] = field(default_factory=set)
 
 
 class Workbook:
@@ -363,6 +367,11 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
         padded = row + [""] * (len(header) - len(row))
         table.records.append(dict(zip(header, padded, strict=False)))
         table.row_numbers.append(number)
+    table.dollars = {
+        (row, header[col])
+        for row, col, kind, _ in chosen.marks
+        if kind == DOLLAR_FORMAT and col < len(header) and header[col]
+    }
     return table
 
 
