@@ -156,8 +156,11 @@ def read_sheet(
     form: SurveyForm,
     repeat: str | None,
     marks: list[tuple[int, int, str, str | None]] | None = None,
+    *,
+    typed: bool = True,
 ) -> RawSheet:
-    """Match one sheet's header to the questions of `repeat` (None: the interviews)."""
+    """Match one sheet's header to the questions of `repeat` (None: the interviews).
+    `typed`: the rows may hold number cells (a workbook's); a CSV's are all text."""
     keys = HeaderKeys(form, repeat)
     top = _header_row(rows)
     header = [_text(c) for c in rows[top]] if top >= 0 else []
@@ -189,7 +192,7 @@ def read_sheet(
         data[f"_key:{label}"] = [_cell(row, header.index(label)) for _, row in body]
     sheet.number_cells = {
         (n, c.index)
-        for n, row in body
+        for n, row in (body if typed else [])
         for c in sheet.columns
         if c.index < len(row) and _fraction(row[c.index])
     }
@@ -243,7 +246,9 @@ def read_export(
         _read_workbook(path, form, limits, export)
     else:
         rows: list[list[object]] = [list(r) for r in read_text_rows(path, limits)]
-        export.sheets.append(read_sheet(path.name, rows, form, None, _text_marks(rows)))
+        export.sheets.append(
+            read_sheet(path.name, rows, form, None, _text_marks(rows), typed=False)
+        )
     for name, extra in (repeat_files or {}).items():
         repeat = _repeat_named(form, name)
         extra_path = Path(extra)
@@ -252,7 +257,8 @@ def read_export(
         if repeat is None:
             export.unknown_sheets.append(extra_path.name)
             continue
-        export.sheets.append(read_sheet(extra_path.name, rows, form, repeat, _text_marks(rows)))
+        marks = _text_marks(rows)
+        export.sheets.append(read_sheet(extra_path.name, rows, form, repeat, marks, typed=False))
     return export
 
 
