@@ -52,12 +52,11 @@ def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 @st.composite
 def _padded_formats(draw: st.DrawFn) -> tuple[str, int]:
     """A format showing at least `zeros` digits of a whole number, as Excel writes them:
-    `#` before the zeros, decimals, words after; and that number of zeros."""
+    `#` before the zeros, words after, a negative section; and that number of zeros."""
     zeros = draw(st.integers(2, 9))
     lead = draw(st.sampled_from(["", "#", "##"]))
-    decimals = draw(st.sampled_from(["", ".0", ".00"]))
-    words = draw(st.sampled_from(["", ' "personas"', "_)", ";-" + "0" * zeros]))
-    return f"{lead}{'0' * zeros}{decimals}{words}", zeros
+    words = draw(st.sampled_from(["", ' "personas"', "_)", ";-" + "0" * zeros, ";[Red]-0"]))
+    return f"{lead}{'0' * zeros}{words}", zeros
 
 
 @SETTINGS
@@ -67,6 +66,22 @@ def test_a_whole_number_shows_its_leading_zeros(written: tuple[str, int], value:
     digits = str(value)
     expected = digits.zfill(zeros) if len(digits) < zeros else None
     assert shown(float(value), sections(code)) == expected, code
+
+
+@SETTINGS
+@given(
+    written=_padded_formats(),
+    inside=st.sampled_from([".0", ".00", ",000", "-00", "E+00", '"/"00']),
+    value=st.integers(0, 10**9),
+)
+def test_digits_that_are_not_one_run_show_the_number(
+    written: tuple[str, int], inside: str, value: int
+) -> None:
+    """Decimals, grouping, a dash, an exponent or text inside the digits: a number's format,
+    not a code's (`0000.00` shows `0007.00`, `000-000` shows `000-007`)."""
+    code, zeros = written
+    digits, rest = code[: code.index("0") + zeros], code[code.index("0") + zeros :]
+    assert shown(float(value), sections(f"{digits}{inside}{rest}")) is None, code
 
 
 @pytest.mark.parametrize(
@@ -89,8 +104,35 @@ def test_other_formats_show_the_number(code: str, value: float) -> None:
     assert shown(float(value), sections(code)) is None
 
 
-def test_words_of_a_code_format_are_shown_with_its_zeros() -> None:
-    assert shown(7.0, sections('"ORG"000')) == "ORG007"
+@pytest.mark.parametrize(
+    ("code", "value", "expected"),
+    [
+        # Text that is part of the code is kept: before it, or digits after it.
+        ('"ORG"000', 7, "ORG007"),
+        ('"ID"000', 7, "ID007"),
+        ('"ID-"000', 7, "ID-007"),
+        ('"PE"00', 7, "PE07"),
+        ('"0"0000', 45, "00045"),  # a "force a leading zero" trick
+        ("\\00000", 45, "00045"),
+        ('0000"00"', 701, "070100"),
+        # Words after a count, and a dollar named before an amount, are not.
+        ('000 "personas"', 7, "007"),
+        ('"US$ "0000000', 50000, "0050000"),
+        # Padded, but not one run of digits: the number is read.
+        ("000-000", 701, None),
+        ("00-00", 701, None),
+        ("00.00", 7, None),
+        (".00", 7, None),
+        ("00E+00", 7, None),
+        ("000,000", 7, None),
+        ("#,#00", 7, None),
+        # A `$` alone decides by the row's country (`dollar-format-ambiguous`).
+        ('"$"0000000', 50000, None),
+        ("[$$]000000", 50000, None),
+    ],
+)
+def test_the_text_around_a_padded_number(code: str, value: int, expected: str | None) -> None:
+    assert shown(float(value), sections(code)) == expected, code
 
 
 def _fivew(path: Path, formats: dict[str, str], places: dict[str, Any] = CALLAO) -> Path:

@@ -104,10 +104,11 @@ class Section:
     # A `,` after the last digit (`#,##0,"K"`): Excel shows the number divided by a thousand
     # per comma, so the cell holds the whole number its scale word speaks of.
     scaled: bool = False
-    # The `0`s of the whole part (`00000`: 45 shows `00045`), the least digits it shows;
-    # 0 when text is shown between them (`00/00`), or after a point or an exponent.
+    # The `0`s of the digits (`00000`: 45 shows `00045`), the least digits shown; they pad
+    # a code only when `plain`: one run of placeholders with nothing inside it or after
+    # it but text (`00000`, `000 "personas"`), not `00.00`, `0,000`, `00-00`, `00/00`, `0E+00`.
     zeros: int = 0
-    fraction: bool = False  # past the `.` or the `E+` of the digits: no more whole part
+    plain: bool = True
     dated: bool = False  # a date or time part (`yyyy`, `mm:ss.00`): a date, no padded code
 
     def add(self, text: str) -> None:
@@ -118,10 +119,9 @@ class Section:
 
     def placeholder(self, char: str) -> None:
         """A digit placeholder (`0`, `#`, `?`) read."""
-        if self.after and not self.fraction:
-            self.zeros, self.fraction = 0, True  # `00/00`, `00"-"00`: not one number
-        elif char == "0" and not self.fraction:
-            self.zeros += 1
+        if self.after:
+            self.plain = False  # `00/00`, `00"-"00`: not one number
+        self.zeros += char == "0"
         self.digits, self.scaled = True, False
 
 
@@ -168,10 +168,10 @@ def sections(code: str) -> list[Section]:
             section.placeholder(char)
         elif char in "yYmMdDhHsS":
             section.dated = True
-        elif char in ".Ee" and section.digits:
-            section.fraction = True
-        elif char == "," and section.digits:
-            section.scaled = True  # unless a digit follows: then it groups thousands
+        elif char in ".Ee,-+()" and (section.digits or char == "."):
+            section.plain = False  # decimals, grouping, an exponent, a sign inside the digits
+            # A `,` after the last digit divides; unless a digit follows: then it groups.
+            section.scaled = char == "," or section.scaled
         elif char in _SHOWN_AS_WRITTEN or ord(char) > 127:
             section.add(char)
         at += 1
@@ -207,9 +207,9 @@ def shown(value: float, parts: list[Section]) -> str | None:
     text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
     if _other_than_a_number(section) or (_scale_word(section) and value != 0):
         return text  # 0 is 0 at any scale ("0 M")
-    if padded and number.startswith("0") and len(number) > 1:
-        return number  # the digits alone: `000 "personas"` shows a count
-    return None
+    if not padded or not number.startswith("0") or len(number) == 1 or _bare_dollar(section):
+        return None  # `"$"0000000`: the `$` decides (`shows_bare_dollar`), as unpadded
+    return text if _code_around(section) else number  # `000 "personas"` shows a count
 
 
 def shows_bare_dollar(value: float, parts: list[Section]) -> bool:
@@ -234,12 +234,22 @@ def shows_text(parts: list[Section]) -> bool:
     return any(_not_a_number(part) or _padded(part) for part in parts)
 
 
+def _code_around(section: Section) -> bool:
+    """Whether the text shown around a padded number is part of a code: letters or digits
+    before it (`"PE"00`, `"0"0000`, `"ID-"000`) or digits after it (`0000"00"`); not words
+    after it (`000 "personas"`), nor a dollar (`"US$ "0000`)."""
+    before = section.before.strip()
+    if before.upper() in DOLLARS:
+        return False
+    return any(c.isalnum() for c in before) or any(c.isdigit() for c in section.after)
+
+
 def _padded(section: Section) -> bool:
     """Whether a section shows whole numbers with leading zeros (`00000`: 45 shows `00045`,
     the UBIGEO `010101` typed as a number): the digits shown are what is meant, a code as
     its writer saw it. A number column reads `00045` as 45 all the same."""
     odd = section.percent or section.scaled or section.text or section.dated
-    return section.zeros > 1 and not odd
+    return section.zeros > 1 and section.plain and not odd
 
 
 def _bare_dollar(section: Section) -> bool:
