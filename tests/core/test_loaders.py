@@ -83,7 +83,7 @@ def test_non_utf8_csv_is_refused_with_advice(tmp_path: Path) -> None:
     loaded = load_organisations(
         write(tmp_path / "orgs.csv", "Name\nAcción contra el Hambre\n", "cp1252")
     )
-    assert [e.message for e in loaded.errors] == [
+    assert [str(e) for e in loaded.errors] == [  # the file named once
         "orgs.csv: not UTF-8 text (byte 0xF3 at position 9); save it as 'CSV UTF-8'."
     ]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from kipu.core.read import ReadError, Table, read_table
+from kipu.core.read.package import column_letters
 from kipu.core.text import compact
 
 T = TypeVar("T")
@@ -185,11 +186,30 @@ def open_table(path: Path | str, sheet: str | None = None) -> Table | LoadError:
     path = Path(path)
     try:
         table = read_table(path, sheet=sheet)
-    except ReadError as error:
-        return LoadError(path.name, None, None, error.message)
+    except ReadError as error:  # its message names the file: LoadError names it once
+        return LoadError(path.name, None, None, error.message.removeprefix(f"{path.name}: "))
     if not table.records:
         return LoadError(path.name, None, None, "the file has a header but no data rows.")
-    return table
+    return _headed_twice(table) or table
+
+
+def _headed_twice(table: Table) -> LoadError | None:
+    """An error naming two columns of the same label (letter case, accents and spaces aside),
+    else None: a record keeps one cell per label, so a file headed `value, value` stored the
+    second column's numbers and lost the first's without a word."""
+    first: dict[str, int] = {}
+    for index, label in enumerate(table.header):
+        if not (key := compact(label)):
+            continue
+        if key in first:
+            columns = f"{column_letters(first[key])} and {column_letters(index)}"
+            message = (
+                f"columns {columns} are both headed {label!r}: Kipu cannot tell which to "
+                "read; rename or remove one"
+            )
+            return LoadError(table.source, None, label, message)
+        first[key] = index
+    return None
 
 
 _TIME = re.compile(r"[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")

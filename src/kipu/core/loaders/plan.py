@@ -315,7 +315,12 @@ def _two_levels(
 
 
 def _find_sector(content: PlanContent, text: str) -> SectorRecord | None:
+    """The plan's sector a cell names by code, English or Spanish name; None for an empty
+    cell, which matched the first sector without a Spanish name (a totals row of targets
+    was stored as Health's)."""
     key = normalise(text)
+    if not key:
+        return None
     return next(
         (
             s

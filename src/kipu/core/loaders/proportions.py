@@ -29,6 +29,9 @@ from kipu.core.schema import POPULATION_TYPES, population_group, population_grou
 from kipu.core.text import closest, normalise
 from kipu.core.validation.resolve import NATIONAL_WORDS  # what 5W files write for country level
 
+# A row without a sector: a totals row, or a sector left blank under a merged cell.
+EMPTY_SECTOR = "no sector: each row names its sector or area (code or name)"
+
 GROUPS = ("girls", "boys", "women", "men")
 PROPORTION_COLUMNS: dict[str, tuple[str, ...]] = {
     "country": ("pais", "country_name", "country_code", "iso3"),
@@ -224,7 +227,8 @@ class _Reader:
         sector_text, admin1_text = value(record, "sector"), value(record, "admin1")
         sector = self.find_sector(sector_text)
         if sector is None:
-            self.error(number, "sector", f"unknown sector {sector_text!r}")
+            message = f"unknown sector {sector_text!r}" if sector_text else EMPTY_SECTOR
+            self.error(number, "sector", message)
         country = None
         if "country" in self.columns.found and (country_text := value(record, "country")):
             country = self.places.country(country_text)

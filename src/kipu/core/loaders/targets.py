@@ -10,7 +10,7 @@ from typing import Protocol
 
 from kipu.core.admin_levels import known, words
 from kipu.core.loaders import Columns, Loaded, LoadError, reference_number
-from kipu.core.loaders.proportions import ProportionPlaces
+from kipu.core.loaders.proportions import EMPTY_SECTOR, ProportionPlaces
 from kipu.core.read.values import PESO_DOLLAR_COUNTRIES
 
 
@@ -94,7 +94,7 @@ def read_targets(
         sector = find_sector(sector_text)
         admin1, problem = target_place(places, columns.value(record, "country"), admin1_text)
         if sector is None:
-            message = f"unknown sector {sector_text!r}"
+            message = f"unknown sector {sector_text!r}" if sector_text else EMPTY_SECTOR
             errors.append(LoadError(source, number, columns.label("sector"), message))
         if admin1 is None:
             errors.append(LoadError(source, number, columns.label("admin1"), problem))
