@@ -208,8 +208,9 @@ def test_rows_that_cannot_be_loaded_are_skipped_with_file_row_and_column(tmp_pat
         "registry.csv, row 3, column 'Organization Name': a name longer than 250 characters: "
         "row skipped",
         "registry.csv, row 4, column 'Member since': 'pronto' is not a date (YYYY-MM-DD): "
-        "left empty",
-        "registry.csv, row 5, column 'Organization ID': longer than 20 characters: left empty",
+        "left as stored (empty if new)",
+        "registry.csv, row 5, column 'Organization ID': longer than 20 characters: "
+        "left as stored (empty if new)",
     ]
 
 

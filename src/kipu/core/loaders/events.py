@@ -2,9 +2,9 @@
 
 Columns: date (YYYY-MM-DD, required), title (required), title_es, type (meeting, training,
 workshop, launch, mission, other, or their Spanish names), attendance (a whole number),
-organisations ('|'-separated names, acronyms or registry ids of member organisations), admin1
-(name or code), description. One event is one row: a date and title (`title_key`) given twice
-is refused.
+organisations ('|'-separated names, acronyms or registry ids of member organisations; a
+placeholder for nothing, `NOTHING`, names none), admin1 (name or code), description. One event
+is one row: a date and title (`title_key`) given twice is refused.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from kipu.core.loaders import (
     reference_number,
     split_list,
 )
+from kipu.core.read.values import NOTHING
 from kipu.core.reference import Organisation
 from kipu.core.text import closest, normalise
 
@@ -92,8 +93,13 @@ def load_events(
         result.errors.extend(missing)
         return result
     result.warnings.extend(columns.unread())
+    # A label that says nothing ("-", "N/A": stored as acronyms before the organisations loader
+    # read them as empty) or nothing once normalised ("-" is "") names no organisation.
     by_label = {
-        normalise(label): org.key for org in organisations for label in [org.key, *org.labels()]
+        normalise(label): org.key
+        for org in organisations
+        for label in [org.key, *org.labels()]
+        if normalise(label) and not _nothing(label)
     }
     seen: dict[tuple[date, str], int] = {}
     for number, record in zip(table.row_numbers, table.records, strict=True):
@@ -139,9 +145,13 @@ def _attendance(text: str, typed: float | None = None) -> tuple[int | None, str 
 
 
 def _organisations(text: str, by_label: dict[str, str]) -> tuple[list[str], list[str]]:
-    """The keys of the organisations `text` names, and a message per name that is none."""
+    """The keys of the organisations `text` names, and a message per name that is none. A name
+    saying nothing ("N/A", "-") is none, as an empty cell: such an event was attributed to the
+    organisations whose acronym was stored as "N/A" or "-"."""
     keys, problems = [], []
     for name in split_list(text):
+        if _nothing(name):
+            continue
         key = by_label.get(normalise(name))
         if key is None:
             hint = closest(name, list(by_label))
@@ -152,6 +162,11 @@ def _organisations(text: str, by_label: dict[str, str]) -> tuple[list[str], list
         else:
             keys.append(key)
     return keys, problems
+
+
+def _nothing(text: str) -> bool:
+    """Whether `text` is a placeholder for nothing ("-", "N/A", "ninguno")."""
+    return " ".join(text.split()).casefold() in NOTHING
 
 
 def _event(

@@ -8,10 +8,13 @@ aliases ('|'-separated), member_since, member_until (YYYY-MM-DD), sub_working_gr
 country ('|'-separated when several).
 
 Rules (docs/reference-data.md, "Organisations"):
-- A registry is never refused for one bad row. A row without a name, or with a name too long to
-  store, is skipped; a cell that cannot be kept (a date that is not one, a value longer than
-  Kipu stores, `FIELD_SIZES`) is left empty; each with a warning naming file, row and column.
-  The whole file is refused only when it cannot be read, has no name column, or no row loads.
+- A registry is never refused for one bad row. A row without a name (a name cell saying nothing
+  is none), or with a name too long to store, is skipped; a cell that cannot be kept (a date
+  that is not one, a value longer than Kipu stores, `FIELD_SIZES`) leaves the stored value as it
+  is; each with a warning naming file, row and column. The whole file is refused only when it
+  cannot be read, has no name column, or no row loads.
+- Any other cell saying nothing (`NOTHING`: "-", "N/A") is empty: "N/A" was stored as an
+  acronym, and the events loader then gave it the events of no organisation.
 - Types: R4V's types, in English, Spanish and Portuguese, singular or plural, map to Kipu's
   (`TYPE_NAMES`); an unknown type is kept as written, with a warning.
 - One registry id on rows naming different organisations: one row keeps it — the row naming
@@ -29,13 +32,14 @@ Rules (docs/reference-data.md, "Organisations"):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from kipu.core.gazetteer import find_country
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date, split_list
+from kipu.core.read.values import NOTHING
 from kipu.core.reference import ORGANISATION_TYPES, registry_key
 from kipu.core.text import closest, normalise
 
@@ -270,6 +274,7 @@ class OrganisationRecord:
     countries: list[str] = field(default_factory=list)  # the country column, as written
     shared_id: str = ""  # a registry id this row carried but another row kept
     absent: frozenset[str] = frozenset()  # fields whose column the file lacks: left as stored
+    unread: frozenset[str] = frozenset()  # dates whose cell is not one: left as stored
 
 
 def load_organisations(
@@ -294,7 +299,7 @@ def load_organisations(
     registry = _Registry(columns, result, known_ids or {})
     left_out: Counter[str] = Counter()
     for number, record in zip(table.row_numbers, table.records, strict=True):
-        if other := _other_country(split_list(columns.value(record, "country")), countries):
+        if other := _other_country(_items(columns, record, "country"), countries):
             left_out[other] += 1  # before any other check: nothing to say about such rows
             continue
         row = _organisation(columns, record, number, result.warnings)
@@ -408,13 +413,17 @@ def _names(row: OrganisationRecord) -> set[str]:
     return {normalise(name) for name in found if name}
 
 
-# The columns of the shared fields a file may lack, with the field each sets.
-_SHARED_COLUMNS = (
+# The columns a file may lack, with the field each sets: the shared fields, and the membership's
+# (a registry without dates reloaded erased every membership's).
+_OPTIONAL_COLUMNS = (
     ("name_es", "name_es"),
     ("name_pt", "name_pt"),
     ("acronym", "acronym"),
     ("type", "org_type"),
     ("aliases", "aliases"),
+    ("member_since", "member_since"),
+    ("member_until", "member_until"),
+    ("sub_working_groups", "sub_working_groups"),
 )
 
 
@@ -426,12 +435,31 @@ def _merge(first: OrganisationRecord, row: OrganisationRecord) -> None:
             setattr(first, name, getattr(row, name))
     first.member_since = first.member_since or row.member_since
     first.member_until = first.member_until or row.member_until
+    # A date one row could not read is the other's; one neither gives and one could not read
+    # stays as stored.
+    first.unread = frozenset(f for f in first.unread | row.unread if getattr(first, f) is None)
     extra = [row.name] if normalise(row.name) != normalise(first.name) else []
     first.aliases = list(dict.fromkeys([*first.aliases, *extra, *row.aliases]))
     first.countries = list(dict.fromkeys([*first.countries, *row.countries]))
     first.sub_working_groups = list(
         dict.fromkeys([*first.sub_working_groups, *row.sub_working_groups])
     )
+
+
+def _nothing(text: str) -> bool:
+    """Whether `text` is a placeholder for nothing ("-", "N/A", "ninguno")."""
+    return " ".join(text.split()).casefold() in NOTHING
+
+
+def _cell(columns: Columns, record: dict[str, object], column: str) -> str:
+    """The cell's text, "" for a placeholder for nothing (module docstring)."""
+    value = columns.value(record, column)
+    return "" if _nothing(value) else value
+
+
+def _items(columns: Columns, record: dict[str, object], column: str) -> list[str]:
+    """The '|'-separated values of the cell, without placeholders for nothing."""
+    return [item for item in split_list(columns.value(record, column)) if not _nothing(item)]
 
 
 def _organisation(
@@ -444,30 +472,27 @@ def _organisation(
         warnings.append(LoadError(source, number, columns.label(column), message))
 
     def text(column: str) -> str:
-        value = columns.value(record, column)
+        value = _cell(columns, record, column)
         limit = FIELD_SIZES.get(column)
         if limit is not None and len(value) > limit:
-            warn(column, f"longer than {limit} characters: left empty")
+            warn(column, f"longer than {limit} characters: left as stored (empty if new)")
             return ""
         return value
 
     name = columns.value(record, "name")
-    if not name or len(name) > FIELD_SIZES["name"]:
-        problem = "no name" if not name else f"a name longer than {FIELD_SIZES['name']} characters"
+    if not name or _nothing(name) or len(name) > FIELD_SIZES["name"]:
+        problem = f"a name longer than {FIELD_SIZES['name']} characters"
+        if len(name) <= FIELD_SIZES["name"]:
+            problem = f"no name ({name!r} says none)" if name else "no name"
         warn("name", f"{problem}: row skipped")
         return None
     if normalise(name) in TOTAL_ROWS:  # it was loaded as an organisation named "Total"
         warn("name", f"{name!r} is a totals row, not an organisation: row skipped")
         return None
-    org_type, problem = organisation_type(columns.value(record, "type"))
+    org_type, problem = organisation_type(_cell(columns, record, "type"))
     if problem:
         warn("type", problem)
-    dates = {}
-    for column in ("member_since", "member_until"):
-        value = columns.value(record, column)
-        dates[column] = parse_date(value) if value else None
-        if value and dates[column] is None:
-            warn(column, f"{value!r} is not a date (YYYY-MM-DD): left empty")
+    dates, unread = _dates(columns, record, warn)
     return OrganisationRecord(
         name=name,
         name_es=text("name_es"),
@@ -475,11 +500,28 @@ def _organisation(
         acronym=text("acronym"),
         org_type=org_type,
         external_id=text("id"),
-        aliases=split_list(columns.value(record, "aliases")),
+        aliases=_items(columns, record, "aliases"),
         member_since=dates["member_since"],
         member_until=dates["member_until"],
-        sub_working_groups=split_list(columns.value(record, "sub_working_groups")),
+        sub_working_groups=_items(columns, record, "sub_working_groups"),
         row=number,
-        countries=split_list(columns.value(record, "country")),
-        absent=frozenset(name for column, name in _SHARED_COLUMNS if column not in columns.found),
+        countries=_items(columns, record, "country"),
+        absent=frozenset(f for column, f in _OPTIONAL_COLUMNS if column not in columns.found),
+        unread=unread,
     )
+
+
+def _dates(
+    columns: Columns, record: dict[str, object], warn: Callable[[str, str], None]
+) -> tuple[dict[str, date | None], frozenset[str]]:
+    """The row's membership dates, and the columns whose cell is not a date: those keep the
+    stored date (one was erased, the warning saying "left empty")."""
+    dates: dict[str, date | None] = {}
+    unread = set()
+    for column in ("member_since", "member_until"):
+        value = _cell(columns, record, column)
+        dates[column] = parse_date(value) if value else None
+        if value and dates[column] is None:
+            unread.add(column)
+            warn(column, f"{value!r} is not a date (YYYY-MM-DD): left as stored (empty if new)")
+    return dates, frozenset(unread)

@@ -80,13 +80,15 @@ def _admin1_units(country: str, texts: list[str]) -> list[Location]:
 class OrganisationsLoaded:
     """What `load_organisations` did. `changed` holds each known organisation whose shared
     fields it changed, with their values before and after and the file row (for the audit log
-    of every platform using it); `notices`, one per row naming an organisation the loading
-    platform may not change (file row, registry id, owner, the names kept as its aliases)."""
+    of every platform using it), and each stored membership of the loading platform it changed,
+    likewise (for that platform's audit log); `notices`, one per row naming an organisation the
+    loading platform may not change (file row, registry id, owner, the names kept as its
+    aliases)."""
 
     created: int = 0
     updated: int = 0
-    changed: list[tuple[Organisation, dict[str, Any], dict[str, Any], int | None]] = field(
-        default_factory=list
+    changed: list[tuple[Organisation | Membership, dict[str, Any], dict[str, Any], int | None]] = (
+        field(default_factory=list)
     )
     notices: list[dict[str, Any]] = field(default_factory=list)
 
@@ -227,18 +229,45 @@ class _OrganisationLoad:
     def _membership(
         self, row: Organisation, record: OrganisationRecord, kept: list[str] | None
     ) -> None:
-        defaults: dict[str, Any] = {
-            "start_date": record.member_since,
-            "end_date": record.member_until,
-            "sub_working_groups": record.sub_working_groups,
-        }
+        """Create or update the platform's membership of `row`. A field whose column the file
+        lacks, or whose cell the loader could not read, keeps its stored value (a registry
+        without dates erased them all, as "1 updated"); an empty cell clears it. A change to a
+        stored membership is in `changed`, for the audit log."""
         existing = self.members.get(row.pk)
+        membership = existing or Membership(platform=self.platform, organisation=row)
+        before = _membership_values(membership, row)
+        for given, stored in _MEMBERSHIP_FIELDS.items():
+            if given not in record.absent | record.unread:
+                setattr(membership, stored, getattr(record, given))
         if kept:
-            defaults["aliases"] = [*(existing.aliases if existing else []), *kept]
-        membership, _ = Membership.objects.update_or_create(
-            platform=self.platform, organisation=row, defaults=defaults
-        )
+            membership.aliases = [*membership.aliases, *kept]
+        after = _membership_values(membership, row)
+        if existing is None or after != before:
+            membership.save()
+        if existing is not None and after != before:
+            self.done.changed.append((membership, before, after, record.row))
         self.members[row.pk] = membership
+
+
+# The membership's fields a registry row sets: the record's field → the membership's.
+_MEMBERSHIP_FIELDS = {
+    "member_since": "start_date",
+    "member_until": "end_date",
+    "sub_working_groups": "sub_working_groups",
+}
+
+
+def _membership_values(membership: Membership, organisation: Organisation) -> dict[str, Any]:
+    """The membership's fields, as the audit log keeps them. With the organisation's name: the
+    log shows whose membership changed, and `kipu.web.reference.services._renamed` reads
+    "name_en" in every change a load reports."""
+    return {
+        "name_en": organisation.name_en,
+        "start_date": membership.start_date,
+        "end_date": membership.end_date,
+        "sub_working_groups": list(membership.sub_working_groups),
+        "aliases": list(membership.aliases),
+    }
 
 
 def _kept_id(given: str, stored: str | None) -> str | None:
@@ -264,7 +293,8 @@ def _values(record: OrganisationRecord, row: Organisation | None) -> dict[str, A
         "aliases": list(record.aliases),
     }
     if row is not None:  # nothing written (no column, or an empty cell) erases nothing
-        kept = set(record.absent) | {f for f in _KEPT_WHEN_EMPTY if not values[f]}
+        # (`absent` also holds the membership's fields: `_membership` reads those.)
+        kept = record.absent.intersection(values) | {f for f in _KEPT_WHEN_EMPTY if not values[f]}
         values.update({f: getattr(row, f) for f in kept})
     return values
 
