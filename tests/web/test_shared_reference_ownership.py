@@ -442,7 +442,7 @@ def test_a_unit_moved_to_another_parent_is_counted_and_said(
     updated", and the activities stored with it still counted under the old department."""
     path = tmp_path / "cod.csv"
     path.write_text(
-        "pcode,name,level,parent_pcode\nPE24,Tumbes,1,\nPE15,Lima,1,\nPE1508,Huaral,2,PE24\n",
+        "pcode,name,level,parent_pcode\nPE24,Tumbes,1,\nPE15,Lima,1,\nPE1508,Huaura,2,PE24\n",
         encoding="utf-8",
     )
     done = import_reference("locations", platform, path, superuser, {"country": "PER"})

@@ -1,8 +1,10 @@
 """The other names of a gazetteer's units (a COD-AB's ADM1_EN beside ADM1_ES, ADM2_REF,
-ADM2ALT1ES): which of them a unit keeps as aliases (`kipu.core.loaders.locations`)."""
+ADM2ALT1ES): which of them a unit keeps as aliases (`kipu.core.loaders.locations`); whether a
+reload's new name of a unit is another spelling of its old one (`names_share_nothing`)."""
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING
 
 from kipu.core.loaders import LoadError
@@ -76,3 +78,23 @@ def alternative_names(
             )
         )
     return kept
+
+
+# Words many unrelated places share: a name sharing only these with another is not its variant.
+_COMMON_WORDS = frozenset({"santa", "santo", "nueva", "nuevo", "norte", "este", "oeste"})
+
+
+def names_share_nothing(old: str, new: str) -> bool:
+    """Whether a unit's new name has nothing of its old one: not the same once accents, case
+    and spacing are aside (Bolívar, Bolivar), not one inside the other (Lima, Lima
+    Metropolitana), not a close spelling (Cuzco, Cusco), no word of four letters or more in
+    common (Santo Domingo, Santo Domingo de los Tsáchilas) but common ones like Santa. A
+    reload renaming Pichincha to Guayas more likely shifted its codes than renamed a place."""
+    a, b = normalise(old), normalise(new)
+    # One inside the other by whole words: Ica is not in Africa.
+    if not a or not b or f" {a} " in f" {b} " or f" {b} " in f" {a} ":
+        return False
+    if difflib.SequenceMatcher(None, a, b).ratio() >= 0.75:
+        return False
+    words = {w for w in a.split() if len(w) >= 4} & {w for w in b.split() if len(w) >= 4}
+    return not words - _COMMON_WORDS

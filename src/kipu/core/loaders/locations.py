@@ -29,12 +29,20 @@ Rules (docs/reference-data.md, "Locations"):
   unit, said in a warning, so 5W rows writing it find the unit; one that names another unit
   of the same country and level (its name, code or alternative name) is not kept (two units
   sharing one keep it neither), with a warning naming both: it would answer one of them.
+- Stored units (`stored_clashes`, checked when storing): a new unit whose P-code is a stored
+  one's but for the leading zeros of its digits (EC1 for EC01: a spreadsheet read 01 as a
+  number), or that repeats the name of a stored unit of its parent and level which the file
+  does not list, is the stored unit under another code: the file is refused, naming the row,
+  both codes and the name. Each unit carries its row (`FileUnit`) for that message.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.gazetteer import (
@@ -52,6 +60,15 @@ from kipu.core.read import Table
 from kipu.core.text import closest, normalise
 
 _NATIONAL_KEYS = frozenset(normalise(n) for n in NATIONAL_NAMES)
+_DIGITS = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+@dataclass(frozen=True, eq=False)
+class FileUnit(Location):
+    """A unit as a locations file gives it, with its row: a problem found only when storing it
+    (against the stored units: `stored_clashes`) names the row, as the loader's errors do."""
+
+    row: int | None = field(default=None, compare=False)
 
 
 def load_locations(path: Path | str, country: str | None, vintage: str = "") -> Loaded[Location]:
@@ -172,7 +189,7 @@ def _country_units(
             parent = renamed.get(row.parent) or _canonical(row.parent, country) or root
         aliases = tuple(dict.fromkeys(row.aliases + other_names.get(pcode, [])))
         locations.append(
-            Location(
+            FileUnit(
                 pcode,
                 row.level,
                 pcode[len(root) :],
@@ -181,6 +198,7 @@ def _country_units(
                 parent,
                 vintage=vintage,
                 aliases=aliases,
+                row=row.number,
             )
         )
     return with_country_names(locations)
@@ -219,6 +237,57 @@ def _same_names(locations: list[Location], table: Table) -> list[LoadError]:
         else:
             first[key] = unit
     return found
+
+
+def stored_clashes(units: Iterable[Location], stored: Iterable[Location]) -> list[str]:
+    """Why new units of a file (a P-code not stored) are stored units under another code, one
+    sentence each: a P-code equal to a stored one of the country and level once the leading
+    zeros of its digits are aside (EC1 for EC01, PE1501 for PE01501: a spreadsheet turned 01
+    into 1, or a file built its codes another way), or a name (accents, case and spacing
+    aside) of a stored unit of the same parent and level that the file does not list. Before,
+    either was added beside the stored unit: "Azuay" then found only one of the two. A file
+    listing the stored unit too gives both on purpose (Peru's two Huaribamba of Tayacaja):
+    the loader's own warning says it."""
+    units, stored = list(units), list(stored)
+    listed, known = {u.pcode for u in units}, {u.pcode for u in stored}
+    by_digits: dict[tuple[str, int, str, str], Location] = {}
+    by_name: dict[tuple[str, int, str, str], Location] = {}
+    for unit in stored:
+        if unit.level and not unit.national:
+            if (digits := _digits_key(unit)) is not None:
+                by_digits.setdefault(digits, unit)
+            if unit.pcode not in listed:
+                by_name.setdefault(_name_key(unit), unit)
+    found = []
+    for unit in units:
+        if unit.pcode in known or not unit.level or unit.national:
+            continue
+        where = f"row {unit.row}: " if isinstance(unit, FileUnit) and unit.row else ""
+        digits = _digits_key(unit)
+        if (same := by_digits.get(digits) if digits else None) is not None:
+            found.append(
+                f"{where}{unit.pcode} {unit.name!r} is the stored {same.pcode} {same.name!r} "
+                f"without the leading zeros of its code: write {same.pcode}"
+            )
+        elif (same := by_name.get(_name_key(unit))) is not None:
+            found.append(
+                f"{where}{unit.pcode} {unit.name!r} would be a second {same.name!r} in "
+                f"{unit.parent_pcode}, beside the stored {same.pcode} {same.name!r}: write "
+                f"{same.pcode} if it is that unit, or list {same.pcode} in the file too if "
+                "both exist"
+            )
+    return found
+
+
+def _digits_key(unit: Location) -> tuple[str, int, str, str] | None:
+    """Country, level, letters and digits without leading zeros of a P-code (EC, 1 for EC01);
+    None for a code not made of letters then digits."""
+    found = _DIGITS.fullmatch(unit.pcode)
+    return (unit.country, unit.level, found[1], found[2].lstrip("0")) if found else None
+
+
+def _name_key(unit: Location) -> tuple[str, int, str, str]:
+    return (unit.country, unit.level, unit.parent_pcode, normalise(unit.name))
 
 
 def _country_and_national(country: Country, vintage: str, aliases: list[str]) -> list[Location]:

@@ -14,45 +14,37 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from kipu.core import gazetteer as core
+from kipu.core.loaders.location_names import names_share_nothing
+from kipu.core.loaders.locations import stored_clashes
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location, LocationAlias
 
 _CODE = re.compile(r"[A-Z]{2,3}[0-9]*")  # P-codes and ISO codes, as aliases of kind "code"
 ALIAS_MAX = LocationAlias._meta.get_field("alias").max_length or 200
+_SHOWN = 20  # clashes a refusal names: a whole file of other codes would fill pages
 
 
 @transaction.atomic
 def load_locations(
     units: list[core.Location], moved: list[str] | None = None, skipped: list[str] | None = None
 ) -> tuple[int, int]:
-    """Insert new units and update changed ones; returns (created, updated). A stored unit
-    given another parent counts as updated, and is described in `moved` when given: the
-    activities stored with it keep the admin1 they were stored with. Aliases are added, each
-    once (a reload adds none and counts nothing); a new alias of a name that already names
-    another stored unit of the same country and level is not added, and is described in
-    `skipped` when given (the gazetteer would answer one of them for both).
+    """Insert new units and update changed ones; returns (created, updated). What the load
+    changed in stored units is described in `moved` when given: a unit given another parent
+    (the activities stored with it keep the admin1 they were stored with), and a unit renamed,
+    its old name kept as an alias so that rows writing it still find it. Aliases are added,
+    each once (a reload adds none and counts nothing); a new alias of a name that already
+    names another stored unit of the same country and level is not added, and is described
+    in `skipped` when given (the gazetteer would answer one of them for both).
 
     ValueError, before anything is written, when a unit would change the level of a stored
-    unit or make the stored national pseudo-unit an ordinary one: a file never replaces a
-    country (level 0) or its country-level unit (docs/reference-data.md, "Locations")."""
+    unit or make the stored national pseudo-unit an ordinary one (a file never replaces a
+    country (level 0) or its country-level unit: docs/reference-data.md, "Locations"), or
+    when a new unit is a stored one under another code (`core.loaders.locations.
+    stored_clashes`: EC1 for the stored EC01)."""
     existing = {x.pcode: x for x in Location.objects.filter(pcode__in=[u.pcode for u in units])}
     _refuse_demotions(units, existing)
-    created = updated = 0
-    fields = ("level", "code", "iso", "name", "country", "vintage", "national")
-    for unit in sorted(units, key=lambda u: (u.level, u.pcode)):  # parents before children
-        row = existing.get(unit.pcode)
-        values = {f: getattr(unit, f) for f in fields}
-        if row is None:
-            row = Location(pcode=unit.pcode, **values)
-            created += 1
-        elif any(getattr(row, f) != v for f, v in values.items()):
-            for f, v in values.items():
-                setattr(row, f, v)
-            updated += 1
-        else:
-            continue
-        existing[unit.pcode] = row
-        row.save()
+    _refuse_clashes(units, existing)
+    created, updated, renamed = _save_units(units, existing)
     stored = {pcode for pcode, row in existing.items() if row.pk and row.parent_id is not None}
     relinked = _link_parents(units, existing)
     for row, before in relinked:
@@ -64,8 +56,79 @@ def load_locations(
                     f"{row.pcode} {row.name!r} moved from {before} to {now}: the "
                     "activities stored with it keep the admin1 they were stored with"
                 )
-    _load_aliases(units, existing, skipped if skipped is not None else [])
+    old_names = [(u, old) for u, old in renamed if normalise(old) != normalise(u.name)]
+    refused = _load_aliases(units, existing, skipped if skipped is not None else [], old_names)
+    if moved is not None:
+        moved += [_renaming(unit, old, (unit.pcode, old) in refused) for unit, old in renamed]
     return created, updated
+
+
+def _save_units(
+    units: list[core.Location], existing: dict[str, Location]
+) -> tuple[int, int, list[tuple[core.Location, str]]]:
+    """Save the new and changed units (into `existing`); returns how many were created and
+    updated, and the units renamed with their stored name."""
+    created = updated = 0
+    renamed: list[tuple[core.Location, str]] = []
+    fields = ("level", "code", "iso", "name", "country", "vintage", "national")
+    for unit in sorted(units, key=lambda u: (u.level, u.pcode)):  # parents before children
+        row = existing.get(unit.pcode)
+        values = {f: getattr(unit, f) for f in fields}
+        if row is None:
+            row = Location(pcode=unit.pcode, **values)
+            created += 1
+        elif any(getattr(row, f) != v for f, v in values.items()):
+            if row.name != unit.name:
+                renamed.append((unit, row.name))
+            for f, v in values.items():
+                setattr(row, f, v)
+            updated += 1
+        else:
+            continue
+        existing[unit.pcode] = row
+        row.save()
+    return created, updated, renamed
+
+
+def _refuse_clashes(units: list[core.Location], stored: dict[str, Location]) -> None:
+    """ValueError naming each new unit that is a stored one under another code: before, EC1
+    was added beside the stored EC01, and the name "Azuay" found only one of them."""
+    countries = {u.country for u in units if u.pcode not in stored and u.level}
+    if not countries:
+        return
+    fields = ("pcode", "level", "code", "name", "country", "parent__pcode", "national")
+    rows = Location.objects.filter(country__in=countries, level__gt=0).values_list(*fields)
+    known = [
+        core.Location(pcode, level, code, name, country, parent or "", national=national)
+        for pcode, level, code, name, country, parent, national in rows
+    ]
+    problems = stored_clashes(units, known)
+    if problems:
+        shown = "; ".join(problems[:_SHOWN]) + (
+            f"; and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else ""
+        )
+        raise ValueError(
+            f"{len(problems)} unit{'s' if len(problems) > 1 else ''} of the file "
+            f"{'are stored ones' if len(problems) > 1 else 'is a stored one'} under another "
+            f"code; nothing was loaded: {shown}"
+        )
+
+
+def _renaming(unit: core.Location, old: str, alias_refused: bool) -> str:
+    """The warning of a unit a reload renamed (before, only "N updated" said it)."""
+    text = f"{unit.pcode} renamed: {old!r} → {unit.name!r}"
+    if normalise(old) == normalise(unit.name):
+        return text + " (a spelling: rows writing either find it)"
+    if alias_refused:
+        text += f"; {old!r} is not kept as its alias: it names another unit"
+    else:
+        text += f"; {old!r} is kept as its alias, so rows writing it still find {unit.pcode}"
+    if names_share_nothing(old, unit.name):
+        text += (
+            f"; the names share nothing: the file's codes may have shifted, and the "
+            f"activities stored with {unit.pcode} ({old!r}) are now in {unit.name!r}"
+        )
+    return text
 
 
 def _refuse_demotions(units: list[core.Location], stored: dict[str, Location]) -> None:
@@ -109,21 +172,23 @@ def _link_parents(
 
 
 def _load_aliases(
-    units: list[core.Location], rows: dict[str, Location], skipped: list[str]
-) -> None:
+    units: list[core.Location],
+    rows: dict[str, Location],
+    skipped: list[str],
+    old_names: list[tuple[core.Location, str]],
+) -> set[tuple[str, str]]:
+    """Add the units' aliases and the old names of renamed units (`old_names`) not stored yet,
+    but none naming another unit (described in `skipped`); returns those refused (P-code,
+    alias)."""
     have = set(
         LocationAlias.objects.filter(location__pcode__in=rows).values_list(
             "location__pcode", "alias"
         )
     )
-    wanted = [
-        (unit, alias)
-        for unit in units
-        for alias in dict.fromkeys(unit.aliases)
-        if (unit.pcode, alias) not in have
-    ]
+    pairs = [(unit, alias) for unit in units for alias in unit.aliases] + old_names
+    wanted = list({(u.pcode, a): (u, a) for u, a in pairs if (u.pcode, a) not in have}.values())
     taken = _labels_of_others({u.country for u, _ in wanted if u.level and not u.national})
-    new = []
+    new, refused = [], set[tuple[str, str]]()
     for unit, alias in wanted:
         key = (unit.country, unit.level, normalise(alias))
         others = [(p, name) for p, name in sorted(taken.get(key, {}).items()) if p != unit.pcode]
@@ -133,9 +198,11 @@ def _load_aliases(
                 f"{alias!r} already names {named}: not added as an alias of {unit.pcode} "
                 f"{unit.name!r}"
             )
+            refused.add((unit.pcode, alias))
             continue
         new.append(LocationAlias(location=rows[unit.pcode], alias=alias, kind=alias_kind(alias)))
     LocationAlias.objects.bulk_create(new, batch_size=1000)
+    return refused
 
 
 def _labels_of_others(countries: set[str]) -> dict[tuple[str, int, str], dict[str, str]]:
