@@ -194,7 +194,12 @@ def test_an_xls_code_formatted_with_its_zeros_is_read_as_shown(tmp_path: Path) -
 
 @pytest.mark.parametrize(
     ("admin2", "expected"),
-    [("0701", []), ("701", [(RESTORED, "701")])],  # shown with its zeros, or without
+    [
+        ("0701", []),
+        ("PE0701", []),  # a code's letters before its digits
+        ("0701 prov.", []),  # words after them: the digits
+        ("701", [(RESTORED, "701")]),  # shown without its zeros
+    ],
 )
 def test_an_ods_code_shown_with_its_zeros_is_read_as_shown(
     tmp_path: Path, admin2: str, expected: list[tuple[str, str]]

@@ -273,7 +273,8 @@ _ODS_HINT = "|".join(
         + _without("value=")
         + ">",
         r">[^<]*\$[^<]*<",  # a number shown with a `$` (`DOLLAR_FORMAT`), or a text with one
-        r">\s*0[0-9]+\s*<",  # a number shown with leading zeros (`_padded`), or a text so
+        # A number shown with leading zeros ("0701", "PE07": `_padded`), or a text so.
+        r">[^<0-9]{0,24}0[0-9]+[^<0-9]*<",
         # A scale word among a text's words ("5 M", "MM$ 5", "5 M USD": `_scaled`).
         r">(?:[^<]*[^\p{L}<])?(?i:" + _SCALE_WORDS + r")(?i:usd|us\$|u\$s|\$)?(?:[^\p{L}<][^<]*)?<",
     ]
@@ -368,8 +369,8 @@ def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
         return FORMULA_NO_VALUE, None, None
     if kind in ("float", "currency") and value is not None and _scaled(shown, value):
         return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known
-    if kind == "float" and value is not None and _padded(shown, value):
-        return None, None, shown.strip()  # "010101": a code as its writer saw it
+    if kind == "float" and value is not None and (padded := _padded(shown, value)):
+        return None, None, padded  # "010101": a code as its writer saw it
     if kind in ("currency", "percentage") and value is not None:
         text = _amount_text(cell, kind, value, shown)
         code = (cell.get(f"{_ODS_OFFICE}currency") or "").strip()
@@ -408,17 +409,28 @@ def _scaled(shown: str, value: str) -> bool:
     return any(number < 100 * max(abs(r), 0.5) for r in scale_readings(shown))
 
 
-def _padded(shown: str, value: str) -> bool:
-    """Whether a number cell shows its whole value with leading zeros ("00045" of a 45:
-    `number:min-integer-digits`), as `numformats.shown` reads an XLSX cell formatted
-    `00000`."""
-    digits = shown.strip()
-    if len(digits) < 2 or not digits.isdigit() or not digits.isascii() or digits[0] != "0":
-        return False
+def _padded(shown: str, value: str) -> str | None:
+    """The text to read in a number cell showing its whole value with leading zeros ("00045"
+    of a 45: `number:min-integer-digits`), as `numformats.shown` reads an XLSX cell formatted
+    `00000`: the digits, with the letters before them that are part of a code ("PE07"), not
+    the words after them ("007 personas" reads "007"); None for any other cell (a `$` before
+    the digits is judged as a dollar: `bare_dollar`)."""
+    found = _PADDED.fullmatch(shown.strip())
+    if found is None:
+        return None
+    before, digits = found.group(1), found.group(2)
     try:
-        return float(value) == int(digits)
+        if float(value) != int(digits):
+            return None
     except ValueError:
-        return False
+        return None
+    if not before.strip() or before.strip().upper() in DOLLARS:  # "USD 0050000": an amount
+        return digits
+    return f"{before}{digits}"
+
+
+# A code's letters (or none), its digits with a leading zero, words after them.
+_PADDED = re.compile(r"([^\W\d]*[ -]?)(0[0-9]+)(\D*)")
 
 
 def _ods_text(cell: Any) -> str:
