@@ -115,6 +115,15 @@ def test_other_formats_show_the_number(code: str, value: float) -> None:
         ('"0"0000', 45, "00045"),  # a "force a leading zero" trick
         ("\\00000", 45, "00045"),
         ('0000"00"', 701, "070100"),
+        # A code's text is kept whether zeros pad the number or it fills them (a re-tester's:
+        # "PE"00 read 10 as 10, a registry id R4V-1234 as 1234).
+        ('"PE"00', 10, "PE10"),
+        ('"PE"000000', 100101, "PE100101"),
+        ('"R4V-"000', 1234, "R4V-1234"),
+        ('"R4V-"0', 1234, "R4V-1234"),
+        ('0"00"', 7, "700"),
+        ('"PE"00', -3, None),  # no code is negative, or not whole
+        ('"PE"00', 2.5, None),
         # Words after a count, and a dollar named before an amount, are not.
         ('000 "personas"', 7, "007"),
         ('"US$ "0000000', 50000, "0050000"),
@@ -131,7 +140,7 @@ def test_other_formats_show_the_number(code: str, value: float) -> None:
         ("[$$]000000", 50000, None),
     ],
 )
-def test_the_text_around_a_padded_number(code: str, value: int, expected: str | None) -> None:
+def test_the_text_around_a_padded_number(code: str, value: float, expected: str | None) -> None:
     assert shown(float(value), sections(code)) == expected, code
 
 
@@ -264,3 +273,21 @@ def test_100000_rows_of_codes_formatted_with_their_zeros(tmp_path: Path) -> None
     assert codes == {"duplicate-row"}  # the same row again and again; no code restored
     assert result.rows["admin2"].unique().to_list() == ["PE0701"]
     assert result.rows.height == 100_000
+
+
+@SETTINGS
+@given(prefix=st.sampled_from(["PE", "R4V-", "ORG", "ID ", "CO"]), value=st.integers(0, 10**8))
+def test_a_registry_id_formatted_with_a_prefix_is_read_as_shown(
+    tmp_path: Path, prefix: str, value: int
+) -> None:
+    """`"R4V-"000`: every id shows its prefix, however many digits it has (an id of four
+    digits read as 1234 and matched another organisation's)."""
+    from kipu.core.loaders.organisations import load_organisations
+
+    book = openpyxl.Workbook()
+    book.active.append(["Organization ID", "Organization Name"])
+    book.active.append([value, "Alpha"])
+    book.active.cell(row=2, column=1).number_format = f'"{prefix}"000'
+    book.save(tmp_path / "orgs.xlsx")
+    [record] = load_organisations(tmp_path / "orgs.xlsx").records
+    assert record.external_id == f"{prefix}{value:03d}"

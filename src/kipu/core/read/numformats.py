@@ -11,7 +11,8 @@ locale the file was formatted in, the peso in Colombia (`DOLLAR_FORMAT`). A numb
 a word that scales it (`#,##0 "M"`: 5 shows `5 M`) reads as that text, which is no number;
 a format that divides what it shows (`#,##0,,"M"`) holds the whole number, which is read.
 A whole number shown with leading zeros (`000000`: the UBIGEO 010101 typed as 10101) reads
-as the digits shown, a code as its writer saw it (a count column reads `012` as 12).
+as the digits shown, a code as its writer saw it (a count column reads `012` as 12); one
+shown with a code's letters or digits around it (`"PE"00`, `"R4V-"0`) reads as that code.
 
 XLS formats come from xlrd (`kipu.core.read.book_marks`); XLSX formats from the workbook's
 styles (`xlsx_shown_styles`), for the cell scan (`kipu.core.read.marks`). The format
@@ -201,15 +202,19 @@ def shown(value: float, parts: list[Section]) -> str | None:
     A negative number keeps its sign, whatever sign or brackets its section shows."""
     section = _section_for(value, parts)
     number = _plain(value * 100 if section.percent else value)
-    padded = _padded(section) and value.is_integer() and 0 <= value < 1e15
-    if padded:
+    whole = value.is_integer() and 0 <= value < 1e15
+    if whole and _padded(section):
         number = number.zfill(section.zeros)  # `"ORG"000` shows 7 as `ORG007`
     text = f"{section.before}{number}{'%' if section.percent else ''}{section.after}".strip()
     if _other_than_a_number(section) or (_scale_word(section) and value != 0):
         return text  # 0 is 0 at any scale ("0 M")
-    if not padded or not number.startswith("0") or len(number) == 1 or _bare_dollar(section):
+    if not whole or _bare_dollar(section):
         return None  # `"$"0000000`: the `$` decides (`shows_bare_dollar`), as unpadded
-    return text if _code_around(section) else number  # `000 "personas"` shows a count
+    if _coded(section):
+        return text  # `"PE"00` shows 7 as PE07 and 10 as PE10, `"R4V-"0` 1234 as R4V-1234
+    if _padded(section) and number.startswith("0") and len(number) > 1:
+        return number  # `000 "personas"` shows a count
+    return None
 
 
 def shows_bare_dollar(value: float, parts: list[Section]) -> bool:
@@ -231,7 +236,7 @@ def shows_text_with_bare_dollar(parts: list[Section]) -> bool:
 def shows_text(parts: list[Section]) -> bool:
     """Whether a section of the format may show a text to read instead of the number
     (`shown`): a percentage, another currency than the dollar, leading zeros."""
-    return any(_not_a_number(part) or _padded(part) for part in parts)
+    return any(_not_a_number(part) or _padded(part) or _coded(part) for part in parts)
 
 
 def _code_around(section: Section) -> bool:
@@ -242,6 +247,13 @@ def _code_around(section: Section) -> bool:
     if before.upper() in DOLLARS:
         return False
     return any(c.isalnum() for c in before) or any(c.isdigit() for c in section.after)
+
+
+def _coded(section: Section) -> bool:
+    """Whether a section shows a whole number as part of a code: one run of digits with a
+    code's letters or digits around it (`_code_around`), whether zeros pad it or not."""
+    odd = section.percent or section.scaled or section.text or section.dated
+    return section.digits and section.plain and not odd and _code_around(section)
 
 
 def _padded(section: Section) -> bool:
@@ -373,7 +385,7 @@ def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
 def _shows_more(section: Section) -> bool:
     """Whether a section shows a cell otherwise than its number, with leading zeros, or with
     a `$` alone."""
-    return _not_a_number(section) or _padded(section) or _bare_dollar(section)
+    return _not_a_number(section) or _padded(section) or _coded(section) or _bare_dollar(section)
 
 
 def _named(root: ET.Element, name: str) -> list[ET.Element]:
