@@ -74,7 +74,7 @@ def test_a_dollar_format_is_refused_in_colombia(tmp_path: Path, code: str) -> No
     path = _plan(tmp_path / "plan.xlsx", [["HEALTH", "Colombia", "Arauca", 500, BUDGET]], code)
     budgets, errors = _budgets(path, ["COL"])
     if "S/" in code:  # a condition shows a large budget in soles: no number at all
-        assert budgets == [] and errors and "is not a number" in errors[0], errors
+        assert budgets == [] and errors and "another currency" in errors[0], errors
         return
     assert (budgets, errors) == ([], [_refusal(2, "Colombia")])
 
@@ -134,3 +134,14 @@ def test_any_bare_dollar_format_of_a_colombian_budget_is_refused(
     path = _plan(tmp_path / "plan.xlsx", [["HEALTH", "Colombia", "Arauca", 5, budget]], code)
     budgets, errors = _budgets(path, ["COL"])
     assert budgets == [] and len(errors) == 1 and "format the cell as US$" in errors[0], code
+
+
+def test_a_budget_tagged_in_pesos_says_its_currency(tmp_path: Path) -> None:
+    """`[$$-es-CO]` shows Colombian pesos: "is not a number" said nothing of why."""
+    path = _plan(
+        tmp_path / "plan.xlsx", [["HEALTH", "Colombia", "Arauca", 500, BUDGET]], "[$$-es-CO]#,##0"
+    )
+    assert _budgets(path, ["COL"]) == (
+        [],
+        ["2:'COP1500000000' is in another currency than the US dollar: convert it"],
+    )

@@ -146,6 +146,41 @@ def test_every_loader_refuses_a_label_twice(
     ]
 
 
+@pytest.mark.parametrize(
+    ("loader", "header"),
+    [
+        ("statistics", "series,period_start,value,Comentario,comentario"),
+        ("organisations", "name,Notes,Notes"),
+        ("events", "date,title,Notas,Notas"),
+    ],
+)
+def test_a_label_twice_that_no_loader_reads_is_only_not_read(
+    tmp_path: Path, loader: str, header: str
+) -> None:
+    """Two "Notes" columns refused a registry (a re-tester's): only the label's values are
+    lost, and the loader reads neither; the usual warning names them."""
+    values = {"statistics": "arrivals,2019-11-30,5", "organisations": "Alpha", "events": ""}
+    row = values[loader] or "2019-05-01,Meeting"
+    path = _write(tmp_path / "t.csv", f"{header}\n{row},a,b\n")
+    if loader == "events":
+        loaded = load_events(path, [], PERU, "PER")
+    else:
+        loaded = (load_statistics if loader == "statistics" else load_organisations)(path)
+    assert loaded.errors == []
+    assert len(loaded.records) == 1
+    assert "not read" in " ".join(w.message for w in loaded.warnings)
+
+
+def test_locations_refuse_a_label_read_twice(tmp_path: Path) -> None:
+    from kipu.core.loaders.locations import load_locations
+
+    path = _write(tmp_path / "l.csv", "pcode,name,level,parent_pcode,Name\nPE15,Lima,1,,Lima\n")
+    assert [e.message for e in load_locations(path, "PER").errors] == [
+        "columns B and E are both headed 'Name': Kipu cannot tell which to read; "
+        "rename or remove one"
+    ]
+
+
 def test_labels_that_differ_are_read(tmp_path: Path) -> None:
     table = open_table(_write(tmp_path / "t.csv", "series,period_start,value,value_2\na,b,1,2\n"))
     assert isinstance(table, Table)

@@ -15,6 +15,9 @@ HEADER = ["sector", "admin1", "population_type", "girls", "boys", "women", "men"
 QUARTERS = [0.25, 0.25, 0.25, 0.25]
 
 
+SHEET = "plan.xlsx (proportions)"  # errors name the plan's sheet
+
+
 def _country(iso2: str, iso3: str, name: str, units: dict[str, str]) -> list[Location]:
     found = [
         Location(iso2, 0, iso3, name, iso3, iso=iso2),
@@ -84,7 +87,7 @@ def test_an_admin1_of_several_countries_needs_a_country_column(
     ]
     loaded = load_plan(plan(tmp_path, rows), region, ["ARG", "BOL"])
     assert [str(e) for e in loaded.errors] == [
-        "plan.xlsx, row 2, column 'admin1': admin1 'Santa Cruz' is in several countries of "
+        f"{SHEET}, row 2, column 'admin1': admin1 'Santa Cruz' is in several countries of "
         "this platform: Argentina (AR78), Bolivia (BO07); add a country column to say which"
     ]
     assert placed(loaded) == [("BOL", "BO02", "in_destination")]
@@ -102,7 +105,7 @@ def test_a_country_the_platform_does_not_cover_is_named(tmp_path: Path, region: 
     rows = [["Peru", "Health", "Lima", "in_destination", *QUARTERS]]
     loaded = load_plan(plan(tmp_path, rows, ["country", *HEADER]), region, ["ARG", "BOL"])
     assert [str(e) for e in loaded.errors] == [
-        "plan.xlsx, row 2, column 'country': 'Peru' is not a country of this platform "
+        f"{SHEET}, row 2, column 'country': 'Peru' is not a country of this platform "
         "(it covers Argentina, Bolivia)"
     ]
 
@@ -135,7 +138,7 @@ def test_rounded_shares_are_normalised_with_one_warning(tmp_path: Path, region: 
     first = loaded.records[0].proportions[0].shares
     assert first["men"] == pytest.approx(0.24 / 0.99)
     assert [str(w) for w in loaded.warnings] == [
-        "plan.xlsx: the shares of 2 row(s) add up to between 0.98 and 1.02 (rounding): each "
+        f"{SHEET}: the shares of 2 row(s) add up to between 0.98 and 1.02 (rounding): each "
         "was normalised to add up to 1 (rows 2, 3)"
     ]
 
@@ -159,7 +162,7 @@ def test_rows_without_shares_are_skipped_with_a_warning(tmp_path: Path, region: 
     assert loaded.ok, loaded.errors
     assert placed(loaded) == [("BOL", "BO02", "host_community")]
     assert [str(w) for w in loaded.warnings] == [
-        "plan.xlsx: 2 row(s) have no shares (all empty or 0) and were skipped; max-cell uses "
+        f"{SHEET}: 2 row(s) have no shares (all empty or 0) and were skipped; max-cell uses "
         "the sector's own age/sex shares there (rows 2, 3)"
     ]
 
@@ -171,7 +174,7 @@ def test_the_same_cell_twice_is_refused(tmp_path: Path, region: Gazetteer) -> No
     ]
     loaded = load_plan(plan(tmp_path, rows, ["country", *HEADER]), region, ["ARG", "BOL"])
     assert [str(e) for e in loaded.errors] == [
-        "plan.xlsx, row 3: same admin1, sector and population type as row 2"
+        f"{SHEET}, row 3: same admin1, sector and population type as row 2"
     ]
 
 
@@ -179,9 +182,9 @@ def test_each_problem_names_its_column(tmp_path: Path, region: Gazetteer) -> Non
     rows = [["Helth", "La Pas", "inside", "a", 0.25, 0.25, 0.25]]
     errors = [str(e) for e in load_plan(plan(tmp_path, rows), region, "BOL").errors]
     assert errors == [
-        "plan.xlsx, row 2, column 'girls': 'a' is not a share ≥ 0",
-        "plan.xlsx, row 2, column 'sector': unknown sector 'Helth'",
-        "plan.xlsx, row 2, column 'admin1': unknown admin1 'La Pas'; did you mean 'La Paz'?",
-        "plan.xlsx, row 2, column 'population_type': population_type must be one of "
+        f"{SHEET}, row 2, column 'girls': 'a' is not a share ≥ 0",
+        f"{SHEET}, row 2, column 'sector': unknown sector 'Helth'",
+        f"{SHEET}, row 2, column 'admin1': unknown admin1 'La Pas'; did you mean 'La Paz'?",
+        f"{SHEET}, row 2, column 'population_type': population_type must be one of "
         "in_destination, in_transit, host_community, pendular, returnees",
     ]

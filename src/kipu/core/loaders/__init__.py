@@ -63,7 +63,7 @@ def reference_number(
     `typed`: the number of a spreadsheet's number cell (`Columns.typed`), which is what it
     is, to the 15 significant digits Excel keeps (a formula's 4.749999999999999 is 4.75).
     """
-    from kipu.core.read.values import scaled, shape
+    from kipu.core.read.values import NOT_USD, read_number, scaled, shape
 
     if typed is not None:
         value = float(f"{typed:.15g}")
@@ -72,6 +72,8 @@ def reference_number(
     elif (read := shape(text)) is None:
         if scaled(text):  # "5 M" of a number formatted `#,##0 "M"` too
             return None, f"{text!r} is not a number: write the whole number, without M, K or mil"
+        if read_number(text, set(), set(), amount=True).code == NOT_USD:  # `[$$-es-CO]`: COP
+            return None, f"{text!r} is in another currency than the US dollar: convert it"
         return None, f"{text!r} is not a number"
     elif read.value is None:
         grouping, fraction = f"{read.grouping:.0f}", f"{read.fraction:g}"
@@ -116,19 +118,42 @@ class Columns:
                 if compact(variant) in by_key:
                     self.found[name] = by_key[compact(variant)]
                     break
+        self.twice = [self._headed_twice(label) for label in self.found.values()]
+        self.twice = [error for error in self.twice if error is not None]
+
+    def _headed_twice(self, label: str) -> LoadError | None:
+        """An error naming two columns of a label this loader reads (letter case, accents and
+        spaces aside), else None: a record keeps one cell per label, so a file headed
+        `value, value` stored the second column's numbers and lost the first's without a
+        word. Columns the loader does not read may share a label (two "Notes")."""
+        key = compact(label)
+        columns = [
+            i for i, other in enumerate(self.table.header) if other and compact(other) == key
+        ]
+        if len(columns) < 2:
+            return None
+        named = " and ".join(column_letters(i) for i in columns)
+        message = (
+            f"columns {named} are both headed {label!r}: Kipu cannot tell which to read; "
+            "rename or remove one"
+        )
+        return LoadError(self.table.source, None, label, message)
 
     def missing(self, required: tuple[str, ...]) -> list[LoadError]:
+        """Errors for the `required` columns the header lacks, and for a column read that is
+        headed twice (`twice`)."""
         absent = [name for name in required if name not in self.found]
         if not absent:
-            return []
+            return list(self.twice)
         header = ", ".join(h for h in self.table.header if h) or "(none)"
         return [
+            *self.twice,
             LoadError(
                 self.table.source,
                 None,
                 None,
                 f"missing column(s) {', '.join(absent)}; the header has: {header}",
-            )
+            ),
         ]
 
     def unread(self) -> list[LoadError]:
@@ -190,26 +215,9 @@ def open_table(path: Path | str, sheet: str | None = None) -> Table | LoadError:
         return LoadError(path.name, None, None, error.message.removeprefix(f"{path.name}: "))
     if not table.records:
         return LoadError(path.name, None, None, "the file has a header but no data rows.")
-    return _headed_twice(table) or table
-
-
-def _headed_twice(table: Table) -> LoadError | None:
-    """An error naming two columns of the same label (letter case, accents and spaces aside),
-    else None: a record keeps one cell per label, so a file headed `value, value` stored the
-    second column's numbers and lost the first's without a word."""
-    first: dict[str, int] = {}
-    for index, label in enumerate(table.header):
-        if not (key := compact(label)):
-            continue
-        if key in first:
-            columns = f"{column_letters(first[key])} and {column_letters(index)}"
-            message = (
-                f"columns {columns} are both headed {label!r}: Kipu cannot tell which to "
-                "read; rename or remove one"
-            )
-            return LoadError(table.source, None, label, message)
-        first[key] = index
-    return None
+    if sheet is not None:  # a plan's sheets share row numbers and column names: say which
+        table.source = f"{path.name} ({sheet})"
+    return table
 
 
 _TIME = re.compile(r"[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")

@@ -182,6 +182,9 @@ def cell(record: dict[str, object], label: str | None) -> str:
 
 def _long(table: Table, errors: list[LoadError]) -> list[UnitRow]:
     columns = Columns(table, {"pcode": (), "name": (), "level": (), "parent_pcode": ("parent",)})
+    if columns.twice:
+        errors.extend(columns.twice)
+        return []
     country_label = country_column(table)
     units: dict[str, UnitRow] = {}
     for number, record in zip(table.row_numbers, table.records, strict=True):
