@@ -124,3 +124,21 @@ def test_peru_reloads_without_a_word() -> None:
     moved: list[str] = []
     assert load_locations(bundled_locations("PE"), moved) == (0, 0)
     assert moved == []
+
+
+def test_a_file_without_iso_codes_or_vintage_keeps_the_stored_ones() -> None:
+    """A long file has no ISO column and `kipu locations load` no --vintage by default: a
+    reload of Peru's units blanked PE-AMA… ("2116 updated"), by which rows resolve."""
+    stored = [
+        Unit("PE", 0, "PER", "Peru", "PER", iso="PE"),
+        Unit("PE01", 1, "01", "Amazonas", "PER", "PE", iso="PE-AMA", vintage="INEI-2025"),
+    ]
+    load_locations(stored)
+    again = [Unit("PE01", 1, "01", "Amazonas", "PER", "PE")]
+    assert load_locations(again) == (0, 0)
+    row = Location.objects.get(pcode="PE01")
+    assert (row.iso, row.vintage) == ("PE-AMA", "INEI-2025")
+    renamed = [Unit("PE01", 1, "01", "Amazonas Norte", "PER", "PE", vintage="INEI-2026")]
+    assert load_locations(renamed) == (0, 1)
+    row.refresh_from_db()
+    assert (row.name, row.iso, row.vintage) == ("Amazonas Norte", "PE-AMA", "INEI-2026")

@@ -365,8 +365,17 @@ def init() -> None:
     from django.core.management import call_command
 
     from kipu.core.gazetteer import bundled_locations
+    from kipu.web.locations.models import Location
     from kipu.web.locations.services import load_locations
 
     call_command("migrate", interactive=False, verbosity=0)
-    created, updated = load_locations(bundled_locations("PE"))
-    click.echo(f"Database ready. Peru gazetteer: {created} units added, {updated} updated.")
+    # Stored units are the IM team's (a newer vintage, a renamed unit): running init again, the
+    # documented upgrade step, renamed them back without a word. Only missing units are added.
+    bundled = bundled_locations("PE")
+    stored = set(Location.objects.filter(country="PER").values_list("pcode", flat=True))
+    created, _ = load_locations([u for u in bundled if u.pcode not in stored])
+    kept = sum(1 for u in bundled if u.pcode in stored)
+    message = f"Database ready. Peru gazetteer: {created} units added"
+    if kept:
+        message += f"; {kept} stored units left as they are (`kipu locations load` changes them)"
+    click.echo(message + ".")

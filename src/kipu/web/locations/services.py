@@ -74,6 +74,10 @@ def _save_units(
     for unit in sorted(units, key=lambda u: (u.level, u.pcode)):  # parents before children
         row = existing.get(unit.pcode)
         values = {f: getattr(unit, f) for f in fields}
+        if row is not None:
+            # A file without ISO codes or a vintage (a long file; no --vintage) gives none: the
+            # stored ones stay (a reload of Peru's units blanked PE-AMA…, by which rows resolve).
+            values.update({f: getattr(row, f) for f in ("iso", "vintage") if not values[f]})
         if row is None:
             row = Location(pcode=unit.pcode, **values)
             created += 1
