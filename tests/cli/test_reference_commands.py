@@ -27,7 +27,27 @@ def test_init_twice_is_harmless(kipu) -> None:  # noqa: ANN001
     assert kipu("init").exit_code == 0
     second = kipu("init")
     assert second.exit_code == 0
-    assert "0 units added, 0 updated" in second.output
+    assert "0 units added; 2116 stored units left as they are" in second.output
+
+
+def test_init_again_keeps_the_im_teams_changes(kipu, tmp_path: Path) -> None:  # noqa: ANN001
+    """Running init again (the upgrade step) renamed a unit the IM team renamed back, and
+    restored a unit's old name without a word; units missing are still added."""
+    from kipu.web.locations.models import Location
+
+    assert kipu("init").exit_code == 0
+    path = tmp_path / "renamed.csv"
+    path.write_text(
+        "ADM1_PCODE,ADM1_ES,ADM2_PCODE,ADM2_ES,ADM3_PCODE,ADM3_ES\n"
+        "PE01,Amazonas,PE0104,Santa María de Nieva,PE010401,Nieva\n",
+        encoding="utf-8",
+    )
+    assert kipu("locations", "load", str(path), "--country", "PER").exit_code == 0
+    Location.objects.filter(pcode="PE010102").delete()  # a district: no unit under it
+    again = kipu("init")
+    assert again.exit_code == 0 and "1 units added; 2115 stored units" in again.output
+    assert Location.objects.get(pcode="PE0104").name == "Santa María de Nieva"
+    assert Location.objects.get(pcode="PE010102").parent.pcode == "PE0101"
 
 
 def test_platforms_add_and_list(kipu) -> None:  # noqa: ANN001
@@ -143,7 +163,7 @@ def test_stats_load_is_an_upsert(kipu, make_platform, tmp_path: Path) -> None:  
     )
     assert kipu("stats", "load", data).exit_code == 0
     again = kipu("stats", "load", data)
-    assert "0 observations added, 1 updated" in again.output
+    assert "0 observations added, 0 updated, 1 unchanged" in again.output
     assert Observation.objects.count() == 1
     empty = csv(tmp_path, "empty.csv", "")
     result = kipu("stats", "load", empty)

@@ -315,8 +315,16 @@ def stats_load(file: Path, platform_slug: str | None) -> None:
     """Load observations from a CSV like published-figures.csv."""
     setup_django()
     done = _load("statistics", current_platform(platform_slug), file)
-    click.echo(f"{done['created']} observations added, {done['updated']} updated.")
+    click.echo(f"{done['created']} observations added, {_updated(done)}.")
     _warn(done)
+
+
+def _updated(done: dict[str, Any]) -> str:
+    """The "N updated" of a load, with how many rows were already stored as the file gives
+    them: only a row whose stored values changed is "updated" (a reload of the same file read
+    "2 updated")."""
+    said = f"{done['updated']} updated"
+    return f"{said}, {done['unchanged']} unchanged" if done.get("unchanged") else said
 
 
 COMMANDS: tuple[click.Command, ...] = (platforms, orgs, plan, locations, stats)
@@ -334,7 +342,7 @@ def events_load(file: Path, platform_slug: str | None) -> None:
     """Load events (date, title, type, attendance, organisations) from CSV or XLSX."""
     setup_django()
     done = _load("events", current_platform(platform_slug), file)
-    click.echo(f"{done['created']} events added, {done['updated']} updated.")
+    click.echo(f"{done['created']} events added, {_updated(done)}.")
     _warn(done)
 
 

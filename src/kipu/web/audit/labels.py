@@ -47,10 +47,13 @@ ACTIONS: dict[str, Promise] = {
     "edit_organisation": _("Organisation changed"),
     "import_organisations": _("Organisations imported"),
     "import_organisation": _("Organisation changed by an import"),
+    "import_membership": _("Membership changed by an import"),
     "import_plan": _("Response plan imported"),
     "import_locations": _("Places imported"),
     "import_statistics": _("Official statistics imported"),
+    "import_series": _("Statistics changed by an import"),
     "import_events": _("Events imported"),
+    "import_event": _("Event changed by an import"),
     # surveys
     "define_survey": _("Survey defined"),
     "update_survey": _("Survey changed"),

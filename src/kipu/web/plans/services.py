@@ -3,14 +3,42 @@ activities refer to are never deleted) and replaces targets and proportions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from kipu.core.loaders.plan import PlanContent
+from kipu.core.loaders.plan import IndicatorRecord, PlanContent, SectorRecord
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Plan, Proportion, Sector, Target
 from kipu.web.platforms.models import Platform
+
+
+@dataclass
+class PlanChanges:
+    """What a load changed beyond its rows, for the import to say or refuse
+    (`kipu.web.reference.services`): a reload that wrote the sectors in other words moved
+    every indicator into new sectors, and the targets stayed behind, without a word.
+
+    `kept`: codes of indicators the file leaves out that stored activities use;
+    `moved`: indicators put in another sector, each with the sector it was in;
+    `added`: sectors the load created; `renamed`: stored sectors whose English or Spanish
+    name the file changed, each with its names before; `regrouped`: stored sectors given
+    another parent (or none: an indicator list names no parents), each with the one before;
+    `emptied`: sectors that had indicators (their own or their sub-sectors') and, with
+    targets still on them, have none after."""
+
+    kept: list[str] = field(default_factory=list)
+    moved: list[tuple[Indicator, Sector]] = field(default_factory=list)
+    added: list[Sector] = field(default_factory=list)
+    renamed: list[tuple[Sector, str, str]] = field(default_factory=list)
+    regrouped: list[tuple[Sector, Sector | None]] = field(default_factory=list)
+    emptied: list[Sector] = field(default_factory=list)
+
+
+class SectorNameTaken(ValueError):
+    """A new sector of the file has the name of a stored sector (`_stored_code`)."""
 
 
 @transaction.atomic
@@ -21,30 +49,58 @@ def load_plan(
     *,
     name: str = "",
     classification: str = "sectors",
-    kept: list[str] | None = None,
-    moved: list[tuple[Indicator, Sector]] | None = None,
+    changes: PlanChanges | None = None,
 ) -> Plan:
     """Store a year's plan: sectors and indicators updated by code, indicators the file no
-    longer has deleted unless stored activities use them (their codes are added to `kept`,
-    when given), targets and proportions replaced. An indicator the file puts in another
-    sector is added to `moved` with the sector it was in, when given: stored rows keep the
-    sector they were reported under (`kipu.web.reference.services`)."""
+    longer has deleted unless stored activities use them, targets and proportions replaced;
+    what else changed is added to `changes`, when given. SectorNameTaken (nothing stored, when
+    the caller's transaction is rolled back) for a new sector named as a stored one."""
+    changes = changes if changes is not None else PlanChanges()
     plan, _ = Plan.objects.update_or_create(
         platform=platform,
         year=year,
         defaults={"name": name or f"{platform.name} {year}", "classification": classification},
     )
-    sectors = _load_sectors(plan, content)
+    counted_before = _counted_sectors(plan)
+    sectors = _load_sectors(plan, content, changes)
+    _load_indicators(plan, content.indicators, sectors, changes)
+    places = {
+        x.pcode: x
+        for x in Location.objects.filter(
+            pcode__in={t.admin1 for t in content.targets} | {p.admin1 for p in content.proportions}
+        )
+    }
+    if content.targets:
+        _replace_targets(plan, content, sectors, places)
+    if content.proportions:
+        _replace_proportions(plan, content, sectors, places)
+    emptied = counted_before - _counted_sectors(plan)
+    changes.emptied.extend(plan.sectors.filter(pk__in=emptied, targets__isnull=False).distinct())
+    return plan
+
+
+def _counted_sectors(plan: Plan) -> set[int]:
+    """The sectors with indicators, their own or (a sub-sector's rolled up) their children's."""
+    found = set(plan.indicators.values_list("sector_id", "sector__parent_id"))
+    return {pk for pair in found for pk in pair if pk is not None}
+
+
+def _load_indicators(
+    plan: Plan,
+    records: list[IndicatorRecord],
+    sectors: dict[str, Sector],
+    changes: PlanChanges,
+) -> None:
     # Stored indicators by code as 5W rows find them (case and accents aside): DEA-01 loaded
     # again as dea-01 is that indicator, renamed in place; it was stored a second time, and
     # 5W rows could not tell the two apart.
-    stored = {normalise(i.code): i for i in plan.indicators.all()}
-    for record in content.indicators:
+    stored = {normalise(i.code): i for i in plan.indicators.select_related("sector")}
+    for record in records:
         indicator = stored.pop(normalise(record.code), None) or Indicator(plan=plan)
         sector = sectors[record.sector_code]
-        if moved is not None and indicator.pk and indicator.sector_id != sector.pk:
-            moved.append((indicator, indicator.sector))
-        indicator.code, indicator.sector = record.code, sectors[record.sector_code]
+        if indicator.pk and indicator.sector_id != sector.pk:
+            changes.moved.append((indicator, indicator.sector))
+        indicator.code, indicator.sector = record.code, sector
         indicator.name_en, indicator.type = record.name, record.type
         # A column the file does not have (None) keeps what is stored.
         if record.name_es is not None:
@@ -53,76 +109,110 @@ def load_plan(
             indicator.unit = record.unit
         indicator.save()
     # An indicator the new file leaves out stayed, and 5W rows naming it stayed valid.
-    for dropped in stored.values() if content.indicators else []:
+    for dropped in stored.values() if records else []:
         try:
             dropped.delete()
         except ProtectedError:  # stored activities use it: kept, and said
-            if kept is not None:
-                kept.append(dropped.code)
-    places = {
-        x.pcode: x
-        for x in Location.objects.filter(
-            pcode__in={t.admin1 for t in content.targets} | {p.admin1 for p in content.proportions}
-        )
-    }
-    if content.targets:
-        plan.targets.all().delete()
-        Target.objects.bulk_create(
-            Target(
-                plan=plan,
-                sector=sectors[t.sector_code],
-                admin1=places.get(t.admin1),
-                people_in_need=t.people_in_need,
-                people_targeted=t.people_targeted,
-                budget_usd=None if t.budget_usd is None else round(t.budget_usd, 2),
-            )
-            for t in content.targets
-        )
-    if content.proportions:
-        plan.proportions.all().delete()
-        Proportion.objects.bulk_create(
-            Proportion(
-                plan=plan,
-                sector=sectors[p.sector_code],
-                admin1=places[p.admin1],
-                population_type=p.population_type,
-                **p.shares,
-            )
-            for p in content.proportions
-        )
-    return plan
+            changes.kept.append(dropped.code)
 
 
-def _load_sectors(plan: Plan, content: PlanContent) -> dict[str, Sector]:
+def _replace_targets(
+    plan: Plan, content: PlanContent, sectors: dict[str, Sector], places: dict[str, Location]
+) -> None:
+    plan.targets.all().delete()
+    Target.objects.bulk_create(
+        Target(
+            plan=plan,
+            sector=sectors[t.sector_code],
+            admin1=places.get(t.admin1),
+            people_in_need=t.people_in_need,
+            people_targeted=t.people_targeted,
+            budget_usd=None if t.budget_usd is None else round(t.budget_usd, 2),
+        )
+        for t in content.targets
+    )
+
+
+def _replace_proportions(
+    plan: Plan, content: PlanContent, sectors: dict[str, Sector], places: dict[str, Location]
+) -> None:
+    plan.proportions.all().delete()
+    Proportion.objects.bulk_create(
+        Proportion(
+            plan=plan,
+            sector=sectors[p.sector_code],
+            admin1=places[p.admin1],
+            population_type=p.population_type,
+            **p.shares,
+        )
+        for p in content.proportions
+    )
+
+
+def _load_sectors(plan: Plan, content: PlanContent, changes: PlanChanges) -> dict[str, Sector]:
     """The plan's sectors by the file's codes, updated by code; a sector the file names
-    without a code is the stored one of that name, English or Spanish (a list naming its
-    sectors in Spanish made "PROTECCION" beside the stored AREA2: the report listed every
-    area twice, once with 0 partners)."""
-    by_name: dict[str, tuple[str, str]] = {}  # a stored name → (code, "en" or "es")
+    without a code is the stored one of that name, English or Spanish, or of that code (a
+    list naming its sectors in Spanish made "PROTECCION" beside the stored AREA2: the report
+    listed every area twice, once with 0 partners). Sectors created or renamed are added to
+    `changes`."""
+    by_name: dict[str, tuple[str, bool]] = {}  # a stored name → (code, it is English)
     by_code: dict[str, str] = {}  # a stored code as 5W rows find it (case, accents aside)
+    names: dict[str, tuple[str, str]] = {}  # a stored code → its names before the load
     for stored in plan.sectors.all():
         by_code[normalise(stored.code)] = stored.code
-        for text, lang in ((stored.name_en, "en"), (stored.name_es, "es")):
+        names[stored.code] = (stored.name_en, stored.name_es)
+        for text, is_english in ((stored.name_en, True), (stored.name_es, False)):
             if text:
-                by_name.setdefault(normalise(text), (stored.code, lang))
+                by_name.setdefault(normalise(text), (stored.code, is_english))
     sectors = {}
     for order, record in enumerate(content.sectors):
-        # "pro" given for the stored PRO is PRO: it made a second sector named Protection.
-        code, lang = by_code.get(normalise(record.code), record.code), "en"
-        if not record.code_given:
-            code, lang = by_name.get(normalise(record.name), (code, "en"))
+        code, renames = _stored_code(record, by_name, by_code)
         defaults: dict[str, object] = {"order": order}
-        if lang == "en":  # a Spanish name found the sector: its names are kept as stored
+        if renames:  # a Spanish name or a code found the sector: its names are kept as stored
             defaults["name_en"] = record.name
             if record.name_es is not None:  # no such column: the stored name is kept
                 defaults["name_es"] = record.name_es
-        sectors[record.code], _ = Sector.objects.update_or_create(
-            plan=plan, code=code, defaults=defaults
-        )
+        sector, created = Sector.objects.update_or_create(plan=plan, code=code, defaults=defaults)
+        sectors[record.code] = sector
+        if created:
+            changes.added.append(sector)
+            by_code[normalise(code)] = code
     for record in content.sectors:
         sector = sectors[record.code]
         parent = sectors.get(record.parent_code)
         if sector.parent_id != (parent.pk if parent else None):
+            if sector.code in names:
+                changes.regrouped.append((sector, sector.parent))
             sector.parent = parent
             sector.save(update_fields=["parent"])
+    for sector in {s.pk: s for s in sectors.values()}.values():
+        if sector.code in names and names[sector.code] != (sector.name_en, sector.name_es):
+            changes.renamed.append((sector, *names[sector.code]))
     return sectors
+
+
+def _stored_code(
+    record: SectorRecord, by_name: dict[str, tuple[str, bool]], by_code: dict[str, str]
+) -> tuple[str, bool]:
+    """The code under which `record` is stored, and whether its names are the file's (an
+    English name, or a given code). SectorNameTaken for a code the plan does not have with
+    the name of a stored sector: 5W rows name sectors, and two of one name could not be told
+    apart."""
+    if record.code_given:
+        code = by_code.get(normalise(record.code))
+        names = {normalise(record.name), normalise(record.name_es)} - {""}
+        taken = sorted(by_name[key][0] for key in names if key in by_name)
+        if code is None and taken:
+            raise SectorNameTaken(
+                f"sector {record.code} ({record.name}) has the name of the stored sector "
+                f"{taken[0]}: 5W rows naming it could not tell the two apart; give it the code "
+                f"{taken[0]}, or another name"
+            )
+        return code or record.code, True
+    key = normalise(record.name)
+    if key in by_name:  # a Spanish name keeps the stored names ("PROTECCIÓN" renamed nothing)
+        return by_name[key]
+    if key in by_code:  # the file wrote the code: "HE" is no new name for Health
+        return by_code[key], False
+    # "pro" given for the stored PRO is PRO: it made a second sector named Protection.
+    return by_code.get(normalise(record.code), record.code), True

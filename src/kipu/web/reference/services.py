@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -26,6 +26,9 @@ from kipu.web.platforms.queries import (
     platforms_of_country,
     platforms_using,
 )
+
+if TYPE_CHECKING:  # the models load with Django's apps, after this module
+    from kipu.web.plans.services import PlanChanges
 
 
 @dataclass
@@ -181,6 +184,7 @@ def _renamed(
 def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
     from kipu.core.loaders.plan import load_plan
     from kipu.web.locations.queries import gazetteer
+    from kipu.web.plans.services import PlanChanges, SectorNameTaken
     from kipu.web.plans.services import load_plan as store
     from kipu.web.reference.forms import platform_countries
 
@@ -189,26 +193,29 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     content = loaded.records[0]
-    kept: list[str] = []
-    moved: list[tuple[Any, Any]] = []
-    with transaction.atomic():
-        plan = store(
-            platform,
-            options["year"],
-            content,
-            name=options.get("name") or "",
-            classification=options.get("classification") or "sectors",
-            kept=kept,
-            moved=moved,
-        )
-        if refused := _moved_with_rows(path.name, moved):
-            transaction.set_rollback(True)  # nothing of the file is stored
-            return Imported(refused)
-    warnings = [str(w) for w in loaded.warnings]
-    if kept:
+    changes = PlanChanges()
+    try:
+        with transaction.atomic():
+            plan = store(
+                platform,
+                options["year"],
+                content,
+                name=options.get("name") or "",
+                classification=options.get("classification") or "sectors",
+                changes=changes,
+            )
+            refused = _moved_with_rows(path.name, changes.moved)
+            refused += _emptied(path.name, changes)
+            if refused:
+                transaction.set_rollback(True)  # nothing of the file is stored
+                return Imported(refused)
+    except SectorNameTaken as error:  # rolled back with the block
+        return Imported([f"{path.name}: {error}"])
+    warnings = [str(w) for w in loaded.warnings] + _changed(path.name, changes)
+    if changes.kept:
         warnings.append(
             f"indicators not in {path.name} are kept, as stored activities use them: "
-            + ", ".join(kept)
+            + ", ".join(changes.kept)
         )
     return Imported(
         summary={
@@ -239,6 +246,66 @@ def _moved_with_rows(file: str, moved: list[tuple[Any, Any]]) -> list[str]:
         for indicator, before in moved
         if rows.get(indicator.pk)
     ]
+
+
+def _emptied(file: str, changes: PlanChanges) -> list[str]:
+    """An error per sector the plan leaves with targets and no indicators, naming the
+    indicators that left it. Refused, not warned: its progress would read nothing reached
+    against its targets, and the sectors the file added (a list writing "Salud" for the
+    stored Health) are never deleted by a later load, so a warned load could not be undone
+    by loading the right file."""
+    errors = []
+    for sector in changes.emptied:
+        gone = [
+            f"{indicator.code} to {_sector_name(indicator.sector, changes.added)}"
+            for indicator, before in changes.moved
+            if before.pk == sector.pk
+        ]
+        fix = (
+            f"if the file means this sector, write it as stored ({sector.name_en}, or its "
+            f"code {sector.code})"
+            if gone
+            else "keep its indicators in the file"
+        )
+        errors.append(
+            f"{file}: sector {sector.name_en} ({sector.code}) has targets but would have no "
+            "indicators left" + (f" (moved: {'; '.join(gone)})" if gone else "") + f"; {fix}, "
+            "or give the plan's targets again for its sectors as they are now (a targets sheet, "
+            "or --targets)"
+        )
+    return errors
+
+
+def _changed(file: str, changes: PlanChanges) -> list[str]:
+    """A warning per indicator moved to another sector that no stored row names (from now on
+    it counts under its new sector), and per stored sector renamed: a reload changed either
+    with only "2 sectors, 2 indicators" to show for it."""
+    moved = [
+        f"{file}: indicator {indicator.code} moves from {before.name_en} to "
+        f"{_sector_name(indicator.sector, changes.added)}"
+        for indicator, before in changes.moved
+    ]
+    renamed = [
+        f"{file}: sector {sector.code} renamed from {english!r} / {spanish!r} to "
+        f"{sector.name_en!r} / {sector.name_es!r} (English / Spanish)"
+        for sector, english, spanish in changes.renamed
+    ]
+    regrouped = [
+        f"{file}: sector {sector.name_en} "
+        + (
+            f"is now a sub-sector of {sector.parent.name_en}"
+            if sector.parent
+            else "is now a sector"
+        )
+        + (f", no longer under {before.name_en}" if before else "")
+        for sector, before in changes.regrouped
+    ]
+    return moved + renamed + regrouped
+
+
+def _sector_name(sector: Any, added: list[Any]) -> str:
+    new = any(sector.pk == a.pk for a in added)
+    return f"{sector.name_en} ({sector.code}, a sector this file adds)" if new else sector.name_en
 
 
 def _locations(
@@ -290,9 +357,10 @@ def _statistics(platform: Platform, path: Path, options: dict[str, Any], actor: 
     loaded = load_statistics(path)
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
-    created, updated = store(platform, loaded.records)
+    done = store(platform, loaded.records)
     warnings = [*loaded.warnings, *overlapping(platform, loaded.records)]
-    return Imported(summary=_counted(created, updated, warnings))
+    summary = _counted(done.created, done.updated, warnings, done.unchanged)
+    return Imported(summary=summary, changed=list(done.changed))
 
 
 def _events(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
@@ -308,14 +376,44 @@ def _events(platform: Platform, path: Path, options: dict[str, Any], actor: Any)
     )
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
-    created, updated = store(platform, loaded.records)
-    return Imported(summary=_counted(created, updated, loaded.warnings))
+    # The store writes every matched event; what changed is what differs from before.
+    dates = {record.date for record in loaded.records}
+    was = _event_values(platform, dates)
+    created, matched = store(platform, loaded.records)
+    now = _event_values(platform, dates)
+    changed = [
+        (now[pk][0], values, now[pk][1], "changed by the file")
+        for pk, (_, values) in was.items()
+        if now[pk][1] != values
+    ]
+    summary = _counted(created, len(changed), loaded.warnings, matched - len(changed))
+    return Imported(summary=summary, changed=list(changed))
 
 
-def _counted(created: int, updated: int, warnings: list[Any]) -> dict[str, Any]:
+def _event_values(platform: Platform, dates: set[Any]) -> dict[int, tuple[Any, dict[str, Any]]]:
+    """The platform's stored events of `dates` and the values a file sets, as the audit log
+    keeps them (organisations by the key a file names them with), by id; in three queries,
+    not one per event (an events file may have thousands of rows)."""
+    from kipu.web.platforms.models import Event
+
+    found: dict[int, tuple[Any, dict[str, Any]]] = {}
+    events = Event.objects.filter(platform=platform, date__in=dates).prefetch_related(
+        "organisations"
+    )
+    for event in events:
+        values = snapshot(event, ("title_en", "title_es", "type", "attendance", "admin1"))
+        values["description"] = event.description
+        values["organisations"] = sorted(o.key for o in event.organisations.all())
+        found[event.pk] = (event, values)
+    return found
+
+
+def _counted(created: int, updated: int, warnings: list[Any], unchanged: int = 0) -> dict[str, Any]:
     """The summary of an import that counts its records, with the loader's warnings (columns
-    not read): a statistics or events file said nothing of a column it ignored."""
-    summary: dict[str, Any] = {"created": created, "updated": updated}
+    not read): a statistics or events file said nothing of a column it ignored. "updated"
+    counts only records whose stored values changed; "unchanged", those given again as
+    stored (every row of a reload read "updated", changed or not)."""
+    summary: dict[str, Any] = {"created": created, "updated": updated, "unchanged": unchanged}
     if warnings:
         summary["warnings"] = [str(w) for w in warnings]
     return summary
@@ -349,7 +447,7 @@ def import_reference(
     result = IMPORTERS[kind](platform, path, options or {}, actor)
     if result.ok:
         name = file_name or path.name
-        after = {"file": name, **result.summary}
+        after = {"file": name, **_other_files(options or {}), **result.summary}
         targets = result.audit_on if result.audit_on is not None else [platform]
         record_each(targets, actor, f"import_{kind}", platform, None, after, ip=ip)
         for obj, before, changed, note in result.changed:
@@ -357,3 +455,10 @@ def import_reference(
             one = f"import_{obj._meta.model_name}"
             record_each(where, actor, one, obj, before, changed, f"{name}, {note}", ip=ip)
     return result
+
+
+def _other_files(options: dict[str, Any]) -> dict[str, str]:
+    """The names of the other files an import read (a plan's separate targets file, `kipu
+    plan load FILE --targets TARGETS`), for its audit event: which targets were loaded."""
+    targets = options.get("targets_file")
+    return {"targets_file": Path(targets).name} if targets else {}

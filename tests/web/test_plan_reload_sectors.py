@@ -1,0 +1,186 @@
+"""Reloading a year's plan with its sectors written otherwise. Before, a list writing "Salud"
+and "Educación" for the stored Health and Education made new sectors SALUD and EDUCACION and
+moved every indicator into them; the targets stayed on Health and Education, which had no
+indicators left, and the import said "targets kept as stored". A sector written by its code
+was renamed to the code, and an indicator moved or a sector renamed was said nowhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kipu.core.loaders.plan import IndicatorRecord, PlanContent, SectorRecord
+from kipu.web.audit.models import AuditEvent
+from kipu.web.plans.models import Indicator, Sector, Target
+from kipu.web.platforms.models import Platform
+from kipu.web.reference.services import Imported, import_reference
+
+ENGLISH = (
+    "sector,sector_code,sector_es,indicator,code,type\n"
+    "Health,HE,Salud,People receiving primary health care,HE1,People\n"
+    "Health,HE,Salud,Consultations,HE2,People\n"
+    "Education,ED,Educación,Children enrolled,ED1,People\n"
+)
+TARGETS = "sector,admin1,people_targeted\nHealth,,500\nEducation,,400\n"
+
+
+@pytest.fixture
+def platform(make_platform) -> Platform:  # noqa: ANN001
+    return make_platform()
+
+
+def _load(platform: Platform, tmp_path: Path, text: str, targets: str = "") -> Imported:
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    options: dict[str, object] = {"year": 2026}
+    if targets:
+        (tmp_path / "targets.csv").write_text(targets, encoding="utf-8")
+        options["targets_file"] = tmp_path / "targets.csv"
+    return import_reference("plan", platform, path, "cli:test", options)
+
+
+def _stored(platform: Platform) -> dict[str, tuple[str, str, list[str], int]]:
+    """Each sector of 2026 by code: its names, its indicators and its number of targets."""
+    return {
+        s.code: (
+            s.name_en,
+            s.name_es,
+            sorted(s.indicators.values_list("code", flat=True)),
+            s.targets.count(),
+        )
+        for s in Sector.objects.filter(plan__platform=platform, plan__year=2026)
+    }
+
+
+def _warnings(done: Imported) -> str:
+    return " | ".join(done.summary.get("warnings", []))
+
+
+@pytest.fixture
+def english(platform: Platform, tmp_path: Path) -> dict[str, tuple[str, str, list[str], int]]:
+    assert _load(platform, tmp_path, ENGLISH, TARGETS).ok
+    return _stored(platform)
+
+
+def test_sectors_written_in_spanish_or_by_code_are_the_stored_ones(
+    platform, tmp_path, english
+) -> None:  # noqa: ANN001
+    """No new sector, the names kept as stored, and nothing to warn of; "he" for the stored
+    HE renamed Health to "he"."""
+    for sectors in (("SALUD", "salud", "Educacion"), ("he", "HE", "ed")):
+        rows = zip(sectors, ("HE1", "HE2", "ED1"), strict=True)
+        text = "sector,indicator,code,type\n" + "".join(
+            f"{sector},Indicador {code},{code},Personas\n" for sector, code in rows
+        )
+        done = _load(platform, tmp_path, text)
+        assert done.ok, done.errors
+        assert _stored(platform) == english
+        assert "moves" not in _warnings(done) and "renamed" not in _warnings(done)
+
+
+def test_new_sectors_leaving_targets_behind_are_refused(platform, tmp_path: Path) -> None:
+    """The reported case: the stored sectors have no Spanish names, so "Salud" is a new
+    sector; the plan is refused whole, naming the sectors and the indicators that left."""
+    english = (
+        "sector,indicator,code,type\n"
+        "Health,Primary care,HE1,People\nEducation,Enrolled,ED1,People\n"
+    )
+    assert _load(platform, tmp_path, english, TARGETS).ok
+    before = _stored(platform)
+    spanish = (
+        "sector,indicator,code,type\n"
+        "Salud,Atención primaria,HE1,Personas\nEducación,Matriculados,ED1,Personas\n"
+    )
+    done = _load(platform, tmp_path, spanish)
+    said = " | ".join(done.errors)
+    assert not done.ok
+    assert "sector Health (HEALTH) has targets but would have no indicators left" in said
+    assert "HE1 to Salud (SALUD, a sector this file adds)" in said
+    assert "ED1 to Educación (EDUCACION, a sector this file adds)" in said
+    assert _stored(platform) == before  # nothing stored
+    assert AuditEvent.objects.filter(action="import_plan").count() == 1
+
+
+def test_targets_given_again_let_the_sectors_change(platform, tmp_path, english) -> None:  # noqa: ANN001
+    moved = ENGLISH.replace("Education,ED,Educación", "Schooling,SC,Escolaridad")
+    done = _load(
+        platform, tmp_path, moved, "sector,admin1,people_targeted\nHealth,,5\nSchooling,,4\n"
+    )
+    assert done.ok, done.errors
+    assert "indicator ED1 moves from Education to Schooling (SC, a sector this file adds)" in (
+        _warnings(done)
+    )
+    assert _stored(platform)["ED"] == ("Education", "Educación", [], 0)
+
+
+def test_a_move_into_an_existing_sector_is_warned(platform, tmp_path, english) -> None:  # noqa: ANN001
+    moved = ENGLISH.replace("Health,HE,Salud,Consultations", "Education,ED,Educación,Consultations")
+    done = _load(platform, tmp_path, moved)
+    assert done.ok, done.errors
+    assert "indicator HE2 moves from Health to Education" in _warnings(done)
+    assert Indicator.objects.get(plan__year=2026, code="HE2").sector.code == "ED"
+
+
+def test_a_sector_left_without_indicators_is_refused(platform, tmp_path, english) -> None:  # noqa: ANN001
+    """Education's only indicator left out of the list: it was deleted, and Education kept
+    its target with nothing to count against it."""
+    done = _load(platform, tmp_path, ENGLISH.rsplit("Education", 1)[0])
+    assert not done.ok
+    assert "sector Education (ED) has targets but would have no indicators left; keep its " in (
+        " | ".join(done.errors)
+    )
+    assert _stored(platform) == english
+
+
+def test_a_renamed_sector_is_warned(platform, tmp_path, english) -> None:  # noqa: ANN001
+    done = _load(platform, tmp_path, ENGLISH.replace("Health,HE,Salud", "Health care,HE,Salud"))
+    assert done.ok, done.errors
+    assert "sector HE renamed from 'Health' / 'Salud' to 'Health care' / 'Salud'" in (
+        _warnings(done)
+    )
+
+
+def test_a_new_code_with_a_stored_name_is_refused(platform, tmp_path, english) -> None:  # noqa: ANN001
+    """A second sector named Salud: 5W rows naming it went to the first."""
+    done = _load(platform, tmp_path, ENGLISH.replace("Health,HE,Salud", "Salud,SAL,Salud"))
+    assert not done.ok
+    assert "sector SAL (Salud) has the name of the stored sector HE" in " | ".join(done.errors)
+    assert _stored(platform) == english
+
+
+def test_an_indicator_moved_into_a_sub_sector_leaves_its_sector_counted(platform) -> None:  # noqa: ANN001
+    """Progress rolls a sub-sector up to its sector: Protection's targets still count."""
+    from kipu.web.plans.services import PlanChanges, load_plan
+
+    plan = platform.plans.get(year=2019)
+    Target.objects.create(plan=plan, sector=plan.sectors.get(code="PRO"), people_targeted=10)
+    content = PlanContent(
+        sectors=[
+            SectorRecord("PRO", "Protection", "Protección"),
+            SectorRecord("PRO-CP", "Child protection", parent_code="PRO"),
+        ],
+        indicators=[IndicatorRecord("PRO-01", "People oriented", "PRO-CP", "PiN")],
+    )
+    changes = PlanChanges()
+    load_plan(platform, 2019, content, changes=changes)
+    assert [(i.code, before.code) for i, before in changes.moved] == [("PRO-01", "PRO")]
+    assert changes.emptied == []
+
+
+def test_a_sub_sector_made_a_sector_is_warned(platform, tmp_path: Path) -> None:  # noqa: ANN001
+    """An indicator list names no parents: reloading one made Child protection a sector of
+    its own, and its figures no longer rolled up to Protection, without a word."""
+    plan = platform.plans.get(year=2019)
+    protection = plan.sectors.get(code="PRO")
+    Sector.objects.create(plan=plan, code="PRO-CP", name_en="Child protection", parent=protection)
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "sector,sector_code,indicator,code,type\n"
+        "Protection,PRO,People oriented,PRO-01,PiN\nChild protection,PRO-CP,Kids,CP-01,PiN\n"
+    )
+    done = import_reference("plan", platform, path, "cli:test", {"year": 2019})
+    assert done.ok, done.errors
+    assert "sector Child protection is now a sector, no longer under Protection" in (
+        _warnings(done)
+    )
