@@ -45,3 +45,41 @@ def test_the_same_period_and_cumulative_series_are_no_overlap(platform, admin, t
         "asylum_claims_cumulative,2016-01-01,2019-11-30,1100\n"
     )
     assert "warnings" not in _load(platform, admin, tmp_path, cumulative).summary
+
+
+def test_overlaps_as_one_query_per_row_found_them(platform) -> None:  # noqa: ANN001
+    """Generated periods (days, months, years, nested, repeated): the warnings are those of
+    the query per row the search replaced (which took 19 s for 20,000 rows)."""
+    import random
+    from datetime import date, timedelta
+
+    from kipu.core.loaders.statistics import ObservationRecord
+    from kipu.web.stats.models import Series
+    from kipu.web.stats.services import _period, overlapping
+
+    for seed in range(4):
+        Observation.objects.all().delete()
+        chance = random.Random(seed)
+        series, _ = Series.objects.get_or_create(platform=platform, key="entries")
+        periods = set()
+        for _ in range(150):
+            start = date(2019, 1, 1) + timedelta(days=chance.randrange(400))
+            periods.add((start, start + timedelta(days=chance.choice([0, 0, 29, 30, 364]))))
+        for start, end in periods:
+            Observation.objects.create(series=series, period_start=start, period_end=end, value=1)
+        records = [
+            ObservationRecord("entries", start, end, 1)
+            for start, end in chance.sample(sorted(periods), 60)
+        ]
+        expected, said = [], set()
+        for record in records:
+            period = (record.period_start, record.period_end)
+            others = sorted(
+                (s, e) for s, e in periods if s <= period[1] and e >= period[0] and (s, e) != period
+            )[:3]
+            for other in others:
+                if (pair := frozenset({period, other})) not in said:
+                    said.add(pair)
+                    expected.append(f"entries {_period(*period)} overlaps {_period(*other)} (1.00)")
+        found = [w.split(":")[0] for w in overlapping(platform, records)]
+        assert found == expected, seed

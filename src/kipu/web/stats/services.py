@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -143,31 +145,52 @@ def overlapping(platform: Platform, records: list[ObservationRecord]) -> list[st
     """A warning per stored observation whose period overlaps, without being, the period of
     an observation of `records` in the same series: both are kept, and a chart plots both (a
     one-day correction "2019-11-01" beside November's month was a second November point).
-    Cumulative series (a key with "cumulative" or "acumulad") overlap by design."""
+    Cumulative series (a key with "cumulative" or "acumulad") overlap by design. At most
+    three per observation of the file, the earliest; each pair once. One query per series
+    (one per row took 19 s for 20,000 rows)."""
     found: list[str] = []
     said: set[tuple[str, frozenset[tuple[date, date]]]] = set()  # each pair once
+    stored: dict[str, _Periods] = {}
     for record in records:
         if "cumulative" in record.series or "acumulad" in record.series:
             continue
-        others = Observation.objects.filter(
-            series__platform=platform,
-            series__key=record.series,
-            period_start__lte=record.period_end,
-            period_end__gte=record.period_start,
-        ).exclude(period_start=record.period_start, period_end=record.period_end)
-        for other in others.order_by("period_start", "period_end")[:3]:
-            pair = frozenset(
-                {(record.period_start, record.period_end), (other.period_start, other.period_end)}
-            )
+        if record.series not in stored:
+            stored[record.series] = _Periods(platform, record.series)
+        period = (record.period_start, record.period_end)
+        for other in stored[record.series].overlapping(*period)[:3]:
+            pair = frozenset({period, (other.period_start, other.period_end)})
             if (record.series, pair) in said:
                 continue
             said.add((record.series, pair))
             found.append(
-                f"{record.series} {_period(record.period_start, record.period_end)} overlaps "
+                f"{record.series} {_period(*period)} overlaps "
                 f"{_period(other.period_start, other.period_end)} ({other.value}): both are "
                 "kept and charted; a correction gives the same period"
             )
     return found
+
+
+class _Periods:
+    """A series' stored observations by period, for `overlapping`: sorted by (start, end),
+    with the latest end among each prefix, so a search stops at the first observation whose
+    prefix ends before the period starts."""
+
+    def __init__(self, platform: Platform, key: str) -> None:
+        rows = Observation.objects.filter(series__platform=platform, series__key=key)
+        self.rows = list(rows.order_by("period_start", "period_end"))
+        self.starts = [row.period_start for row in self.rows]
+        self.latest: list[date] = list(itertools.accumulate((r.period_end for r in self.rows), max))
+
+    def overlapping(self, start: date, end: date) -> list[Observation]:
+        """The stored observations overlapping start–end but for that very period, in order."""
+        found = []
+        for at in range(bisect.bisect_right(self.starts, end) - 1, -1, -1):
+            if self.latest[at] < start:
+                break
+            row = self.rows[at]
+            if row.period_end >= start and (row.period_start, row.period_end) != (start, end):
+                found.append(row)
+        return found[::-1]
 
 
 def _period(start: date, end: date) -> str:
