@@ -118,8 +118,8 @@ class Columns:
                 if compact(variant) in by_key:
                     self.found[name] = by_key[compact(variant)]
                     break
-        self.twice = [self._headed_twice(label) for label in self.found.values()]
-        self.twice = [error for error in self.twice if error is not None]
+        twice = [self._headed_twice(label) for label in self.found.values()]
+        self.twice = [error for error in twice if error is not None]
 
     def _headed_twice(self, label: str) -> LoadError | None:
         """An error naming two columns of a label this loader reads (letter case, accents and
