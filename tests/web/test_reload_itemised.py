@@ -128,3 +128,28 @@ def test_a_plan_load_audits_its_targets_file(platform: Platform, tmp_path: Path)
     load("plan", platform, tmp_path, plan, year=2019, targets_file=targets)
     (event,) = audited("import_plan")
     assert (event.after["file"], event.after["targets_file"]) == ("plan.csv", "metas.csv")
+
+
+@pytest.mark.parametrize("key", ["arrivals_lima", "stock"])  # a key of its own; a known one
+def test_a_reload_without_name_columns_keeps_the_series_names(
+    platform: Platform, tmp_path: Path, key: str
+) -> None:
+    """A file without a name column renamed "Arrivals in Lima" back to its key (or a known
+    key's default name) while saying "0 updated, 1 unchanged"."""
+    from kipu.web.stats.models import Series
+
+    named = (
+        f"series,name_en,name_es,period_start,value\n{key},Arrivals in Lima,Llegadas,2019-11-30,5\n"
+    )
+    load("statistics", platform, tmp_path, named)
+    again = load(
+        "statistics", platform, tmp_path, f"series,period_start,value\n{key},2019-11-30,5\n"
+    )
+    assert again.summary["unchanged"] == 1 and again.summary["updated"] == 0
+    series = Series.objects.get(platform=platform, key=key)
+    assert (series.name_en, series.name_es) == ("Arrivals in Lima", "Llegadas")
+    assert not audited("import_series")[1:]  # no change to audit after the first load
+    renamed = named.replace("Arrivals in Lima", "Entries to Lima")
+    load("statistics", platform, tmp_path, renamed)
+    series.refresh_from_db()
+    assert series.name_en == "Entries to Lima"

@@ -86,6 +86,10 @@ class ObservationRecord:
     # The columns the file has: a stored observation keeps its note and source when the file
     # has no such column (a corrected value erased the report's footnote).
     given: frozenset[str] = frozenset(("note", "source"))
+    # The series' fields the row writes (its names, unit, url): the others hold defaults for a
+    # new series (a known key's names, else the key) and leave a stored series as it is (a
+    # file without a name column renamed "Arrivals in Lima" back to "arrivals_lima").
+    described: frozenset[str] = frozenset()
 
 
 def load_statistics(path: Path | str) -> Loaded[ObservationRecord]:
@@ -168,4 +172,7 @@ def _observation(
         unit=columns.value(record, "unit"),
         url=columns.value(record, "url"),
         given=frozenset(columns.found),
+        described=frozenset(
+            f for f in ("name_en", "name_es", "unit", "url") if columns.value(record, f)
+        ),
     )

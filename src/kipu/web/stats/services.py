@@ -81,12 +81,13 @@ def _store_series(
     platform: Platform, key: str, first: ObservationRecord
 ) -> tuple[Series, dict[str, Any], dict[str, Any]]:
     """The series of `key`, created or described as the file's first row of it describes it
-    (a field the row leaves empty keeps what is stored); with its fields the row changed,
-    before and after."""
+    (a field the row does not write keeps what is stored: `ObservationRecord.described`);
+    with its fields the row changed, before and after."""
     values = {f: getattr(first, f) for f in _SERIES_FIELDS if getattr(first, f)}
     series = Series.objects.filter(platform=platform, key=key).first()
     if series is None:
         return Series.objects.create(platform=platform, key=key, **values), {}, {}
+    values = {f: v for f, v in values.items() if f in first.described}
     differ = [f for f, v in values.items() if getattr(series, f) != v]
     before = {f: getattr(series, f) for f in differ}
     after = {f: values[f] for f in differ}
