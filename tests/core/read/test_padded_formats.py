@@ -291,3 +291,26 @@ def test_a_registry_id_formatted_with_a_prefix_is_read_as_shown(
     book.save(tmp_path / "orgs.xlsx")
     [record] = load_organisations(tmp_path / "orgs.xlsx").records
     assert record.external_id == f"{prefix}{value:03d}"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "read"),
+    [
+        ("00045", "45", "00045"),
+        ("PE07", "7", "PE07"),
+        ("PE15", "15", "PE15"),  # the digits fill the format: still the code (a re-tester's)
+        ("R4V-1234", "1234", "R4V-1234"),
+        ("ORG100", "100", "ORG100"),
+        ("007 personas", "7", "007"),
+        ("15 personas", "15", None),  # a count with a word: its number
+        ("$0050000", "50000", None),  # a `$`: judged as a dollar
+        ("USD 0050000", "50000", "0050000"),
+        ("PE15", "16", None),  # not the cell's value: not this rule's
+    ],
+)
+def test_an_ods_number_shown_as_a_code_is_read_as_shown(
+    text: str, value: str, read: str | None
+) -> None:
+    from kipu.core.read.book_marks import _padded
+
+    assert _padded(text, value) == read

@@ -273,8 +273,9 @@ _ODS_HINT = "|".join(
         + _without("value=")
         + ">",
         r">[^<]*\$[^<]*<",  # a number shown with a `$` (`DOLLAR_FORMAT`), or a text with one
-        # A number shown with leading zeros ("0701", "PE07": `_padded`), or a text so.
-        r">[^<0-9]{0,24}0[0-9]+[^<0-9]*<",
+        # A number shown with leading zeros or a code's letters ("0701", "PE15": `_padded`),
+        # or a text so.
+        r">(?:[^<0-9]{0,24}0|\s*\p{L}[^<]{0,24}?)[0-9]+[^<0-9]*<",
         # A scale word among a text's words ("5 M", "MM$ 5", "5 M USD": `_scaled`).
         r">(?:[^<]*[^\p{L}<])?(?i:" + _SCALE_WORDS + r")(?i:usd|us\$|u\$s|\$)?(?:[^\p{L}<][^<]*)?<",
     ]
@@ -410,27 +411,27 @@ def _scaled(shown: str, value: str) -> bool:
 
 
 def _padded(shown: str, value: str) -> str | None:
-    """The text to read in a number cell showing its whole value with leading zeros ("00045"
-    of a 45: `number:min-integer-digits`), as `numformats.shown` reads an XLSX cell formatted
-    `00000`: the digits, with the letters before them that are part of a code ("PE07"), not
-    the words after them ("007 personas" reads "007"); None for any other cell (a `$` before
-    the digits is judged as a dollar: `bare_dollar`)."""
+    """The text to read in a number cell showing its whole value as part of a code, as
+    `numformats.shown` reads such an XLSX cell: with leading zeros ("00045" of a 45:
+    `number:min-integer-digits`), or after a code's letters ("PE07", "PE15", "R4V-1234": a
+    format's text); words after the digits are left out ("007 personas" reads "007"). None
+    for any other cell (a `$` before the digits is judged as a dollar: `bare_dollar`)."""
     found = _PADDED.fullmatch(shown.strip())
     if found is None:
         return None
-    before, digits = found.group(1), found.group(2)
+    before, digits = found.group(1) or "", found.group(2)
     try:
         if float(value) != int(digits):
             return None
     except ValueError:
         return None
     if not before.strip() or before.strip().upper() in DOLLARS:  # "USD 0050000": an amount
-        return digits
+        return digits if digits.startswith("0") and len(digits) > 1 else None
     return f"{before}{digits}"
 
 
-# A code's letters (or none), its digits with a leading zero, words after them.
-_PADDED = re.compile(r"([^\W\d]*[ -]?)(0[0-9]+)(\D*)")
+# A code's letters (or none), its digits, words after them.
+_PADDED = re.compile(r"((?:[^\W_]|[ ./-])*?[^\W\d_][ ./-]?)?([0-9]+)(\D*)")
 
 
 def _ods_text(cell: Any) -> str:
