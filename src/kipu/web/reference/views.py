@@ -53,6 +53,30 @@ KINDS = {
 }
 
 
+# The words of an import's counts (`import_reference` summaries), in the page's language.
+SUMMARY_WORDS = {
+    "name": gettext_lazy("name"),
+    "created": gettext_lazy("added"),
+    "updated": gettext_lazy("updated"),
+    "unchanged": gettext_lazy("unchanged"),
+    "sectors": gettext_lazy("sectors"),
+    "indicators": gettext_lazy("indicators"),
+    "targets": gettext_lazy("targets"),
+    "country": gettext_lazy("country"),
+    "year": gettext_lazy("year"),
+}
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """An import's summary as words ("added: 0, updated: 1, unchanged: 3"): the page showed
+    the dictionary itself. Notices and warnings are shown one by one, not here."""
+    return ", ".join(
+        f"{SUMMARY_WORDS.get(key, key.replace('_', ' '))}: {value}"
+        for key, value in summary.items()
+        if key not in ("notices", "warnings") and isinstance(value, str | int)
+    )
+
+
 def _page(request: HttpRequest, rows: Any, per_page: int = PER_PAGE) -> Any:
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
@@ -363,7 +387,7 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
                 ip=client_ip(request),
             )
         if result.ok:
-            summary = {k: v for k, v in result.summary.items() if k not in ("notices", "warnings")}
+            summary = summary_text(result.summary)
             messages.success(request, _("Imported: %(summary)s") % {"summary": summary})
             for notice in result.summary.get("notices", []):
                 messages.warning(request, notice_text(notice))
