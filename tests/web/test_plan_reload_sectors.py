@@ -169,18 +169,127 @@ def test_an_indicator_moved_into_a_sub_sector_leaves_its_sector_counted(platform
 
 
 def test_a_sub_sector_made_a_sector_is_warned(platform, tmp_path: Path) -> None:  # noqa: ANN001
-    """An indicator list names no parents: reloading one made Child protection a sector of
-    its own, and its figures no longer rolled up to Protection, without a word."""
+    """A parent_sector column with an empty cell makes a sub-sector a sector: its figures no
+    longer roll up to Protection, said in a warning."""
     plan = platform.plans.get(year=2019)
     protection = plan.sectors.get(code="PRO")
     Sector.objects.create(plan=plan, code="PRO-CP", name_en="Child protection", parent=protection)
     path = tmp_path / "plan.csv"
     path.write_text(
-        "sector,sector_code,indicator,code,type\n"
-        "Protection,PRO,People oriented,PRO-01,PiN\nChild protection,PRO-CP,Kids,CP-01,PiN\n"
+        "sector,sector_code,parent_sector,indicator,code,type\n"
+        "Protection,PRO,,People oriented,PRO-01,PiN\nChild protection,PRO-CP,,Kids,CP-01,PiN\n"
     )
     done = import_reference("plan", platform, path, "cli:test", {"year": 2019})
     assert done.ok, done.errors
     assert "sector Child protection is now a sector, no longer under Protection" in (
+        _warnings(done)
+    )
+    assert plan.sectors.get(code="PRO-CP").parent is None
+
+
+SUB_SECTORS = PlanContent(
+    sectors=[
+        SectorRecord("PRO", "Protection", "Protección"),
+        SectorRecord("GBV", "Gender-based violence", "Violencia de género", parent_code="PRO"),
+        SectorRecord("CP", "Child protection", "Protección de la niñez", parent_code="PRO"),
+        SectorRecord("HE", "Health", "Salud"),
+    ],
+    indicators=[
+        IndicatorRecord("GBV1", "Survivors assisted", "GBV", "People"),
+        IndicatorRecord("CP1", "Children assisted", "CP", "People"),
+        IndicatorRecord("HE1", "Medical consultations", "HE", "People", "Consultas médicas"),
+    ],
+)
+LIST = (
+    "sector,indicator,code,type\nGender-based violence,Survivors assisted,GBV1,People\n"
+    "Child protection,Children assisted,CP1,People\nHealth,Medical consultations,HE1,People\n"
+)
+PARENTS = (
+    "parent_sector,sector,indicator,code,type\n"
+    "Protection,Gender-based violence,Survivors assisted,GBV1,People\n"
+    "PRO,Child protection,Children assisted,CP1,People\n"
+    ",Health,Medical consultations,HE1,People\n"
+)
+
+
+@pytest.fixture
+def sub_sectors(platform: Platform) -> dict[str, tuple[str, str, list[str], int]]:
+    """2026: Protection, with targets, and its sub-sectors holding the indicators."""
+    from kipu.web.plans.services import load_plan
+
+    plan = load_plan(platform, 2026, SUB_SECTORS)
+    Target.objects.create(plan=plan, sector=plan.sectors.get(code="PRO"), people_targeted=10)
+    return _stored(platform)
+
+
+def _parents(platform: Platform) -> dict[str, str | None]:
+    sectors = Sector.objects.filter(plan__platform=platform, plan__year=2026)
+    return {s.code: s.parent.code if s.parent else None for s in sectors}
+
+
+def test_a_file_without_parents_keeps_the_stored_ones(platform, tmp_path, sub_sectors) -> None:  # noqa: ANN001
+    """R4V's list names no parents: every stored sub-sector was made a sector, and the plan
+    was refused, Protection left with targets and no indicators, whatever the file."""
+    coded = LIST.replace("sector,", "sector,sector_code,").replace("violence,", "violence,GBV,")
+    coded = coded.replace("protection,", "protection,CP,").replace("Health,", "Health,HE,")
+    for text in (LIST, coded):
+        done = _load(platform, tmp_path, text)
+        assert done.ok, done.errors
+        assert "is now a sector" not in _warnings(done)
+        assert _parents(platform) == {"PRO": None, "GBV": "PRO", "CP": "PRO", "HE": None}
+        assert _stored(platform) == sub_sectors
+
+
+def test_a_list_gives_parents_in_parent_sector(platform, tmp_path, sub_sectors) -> None:  # noqa: ANN001
+    """The column was accepted and never read: a list naming the parents was refused as the
+    one without them, and its targets for Protection were "unknown sector"."""
+    targets = "sector,admin1,people_targeted\nProtection,,20\nHealth,,30\n"
+    done = _load(platform, tmp_path, PARENTS, targets)
+    assert done.ok, done.errors
+    assert "not read" not in _warnings(done) and "is now a sector" not in _warnings(done)
+    assert _parents(platform) == {"PRO": None, "GBV": "PRO", "CP": "PRO", "HE": None}
+    assert _stored(platform)["PRO"] == ("Protection", "Protección", [], 1)
+    done = _load(platform, tmp_path, PARENTS.replace("\nProtection,", "\n,").replace("PRO,", ","))
+    said = " | ".join(done.errors)
+    assert "(no longer under it: Gender-based violence, Child protection); give " in said
+    assert "the parent Protection again (the sectors sheet's parent column, or an indicator " in (
+        said
+    )
+    assert "give the plan's targets again without it" in said
+    assert _parents(platform)["GBV"] == "PRO"
+
+
+def test_a_spanish_list_keeps_the_english_names(platform, tmp_path, sub_sectors) -> None:  # noqa: ANN001
+    """A list with "Indicador" and no English column replaced "Medical consultations" with
+    "Consultas médicas"; a new indicator takes its Spanish name in English too, said."""
+    text = (
+        "Sector,Indicador,Código,Tipo\nViolencia de género,Sobrevivientes,GBV1,Personas\n"
+        "Protección de la niñez,Niños,CP1,Personas\nSalud,Consultas médicas,HE1,Personas\n"
+        "Salud,Vacunas,HE2,Personas\n"
+    )
+    done = _load(platform, tmp_path, text)
+    assert done.ok, done.errors
+    names = dict(Indicator.objects.filter(plan__year=2026).values_list("code", "name_en"))
+    assert names == {
+        "GBV1": "Survivors assisted", "CP1": "Children assisted",
+        "HE1": "Medical consultations", "HE2": "Vacunas",
+    }  # fmt: skip
+    assert Indicator.objects.get(plan__year=2026, code="CP1").name_es == "Niños"
+    assert "where no English name is stored" in _warnings(done)
+
+
+def test_a_sector_code_with_its_spanish_name_renames_nothing(platform, tmp_path, english) -> None:  # noqa: ANN001
+    """ "HE, Salud" renamed Health to Salud; a new English name still renames it."""
+    spanish = ENGLISH.replace("sector,sector_code,sector_es,", "Sector,sector_code,")
+    spanish = spanish.replace("Health,HE,Salud,", "Salud,HE,")
+    spanish = spanish.replace("Education,ED,Educación,", "Educación,ED,")
+    done = _load(platform, tmp_path, spanish)
+    assert done.ok, done.errors
+    assert _stored(platform) == english
+    assert "renamed" not in _warnings(done)
+    done = _load(platform, tmp_path, spanish.replace("Salud,HE", "Health care,HE"))
+    assert done.ok, done.errors
+    assert _stored(platform)["HE"][:2] == ("Health care", "Salud")
+    assert "sector HE renamed from 'Health' / 'Salud' to 'Health care' / 'Salud'" in (
         _warnings(done)
     )

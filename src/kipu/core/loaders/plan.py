@@ -91,6 +91,12 @@ class SectorRecord:
     # False when the code was made from the name (`sector_code_for`): the stored sector of
     # that name keeps its own code (`kipu.web.plans.services`).
     code_given: bool = True
+    # False: the file gives no parents (no parent column), and a stored parent is kept; an
+    # indicator list reloaded without one made every stored sub-sector a sector.
+    parent_given: bool = True
+    # False: the file has no English names (`_SPANISH_ONLY`): `name` is the Spanish one,
+    # an English name only for a new sector, not instead of a stored one.
+    english: bool = True
 
 
 @dataclass
@@ -103,6 +109,7 @@ class IndicatorRecord:
     # its Spanish names erased them).
     name_es: str | None = ""
     unit: str | None = ""
+    english: bool = True  # as `SectorRecord.english`
 
 
 @dataclass
@@ -185,7 +192,8 @@ def _sheets(path: Path, result: Loaded[PlanContent]) -> dict[str, str | None]:
 
 
 # A plan written in Spanish only ("Código; Nombre; Padre", "Indicador"): its Spanish names
-# are the English ones too, said in a warning (the English report shows them as written).
+# are the English ones of new rows, said in a warning (the English report shows them as
+# written); a stored English name is kept (`_english`).
 _SPANISH_ONLY = {"name": "name_es", "indicator": "indicator_es"}
 
 
@@ -206,7 +214,7 @@ def _table_columns(
             columns.found[name] = columns.found[spanish]
             message = (
                 f"no English {name} column: the Spanish ones ({columns.found[spanish]!r}) are "
-                "used in English too"
+                "used in English too, where no English name is stored"
             )
             result.warnings.append(LoadError(table.source, None, columns.found[spanish], message))
     if missing := columns.missing(required):
@@ -214,6 +222,12 @@ def _table_columns(
         return None
     result.warnings.extend(columns.unread())
     return columns
+
+
+def _english(columns: Columns, name: str) -> bool:
+    """Whether the `name` column holds English names, not the Spanish ones `_table_columns`
+    took in their place."""
+    return columns.found.get(name) != columns.found.get(_SPANISH_ONLY[name])
 
 
 def _rows(columns: Columns) -> list[tuple[int, dict[str, object]]]:
@@ -226,55 +240,36 @@ def _read_sectors(
     columns = _table_columns(path, sheet, SECTOR_COLUMNS, ("name",), result)
     if columns is None:
         return
-    errors = result.errors
+    errors, source = result.errors, columns.table.source
     parents: list[tuple[int, SectorRecord, str]] = []
     for number, record in _rows(columns):
         name = columns.value(record, "name")
         given = columns.value(record, "code")
         code = given or sector_code_for(name)
         if not name:
-            errors.append(
-                LoadError(columns.table.source, number, columns.label("name"), "empty sector name")
-            )
+            errors.append(LoadError(source, number, columns.label("name"), "empty sector name"))
             continue
         if any(normalise(s.code) == normalise(code) for s in content.sectors):
-            errors.append(
-                LoadError(
-                    columns.table.source,
-                    number,
-                    columns.label("code"),
-                    f"duplicate sector code {code!r}",
-                )
-            )
+            message = f"duplicate sector code {code!r}"
+            errors.append(LoadError(source, number, columns.label("code"), message))
             continue
         name_es = columns.given(record, "name_es")
         if same := _same_sector_name(content, name, name_es):
             # 5W rows and indicators name sectors: the first of two was always taken.
-            errors.append(
-                LoadError(
-                    columns.table.source,
-                    number,
-                    columns.label("name"),
-                    f"the same sector name as {same!r} (letter case and accents aside): "
-                    "5W rows naming it could not tell them apart",
-                )
-            )
+            message = f"the same sector name as {same!r} (letter case and accents aside): "
+            message += "5W rows naming it could not tell them apart"
+            errors.append(LoadError(source, number, columns.label("name"), message))
             continue
         sector = SectorRecord(code, name, name_es, code_given=bool(given))
+        sector.parent_given, sector.english = "parent" in columns.found, _english(columns, "name")
         content.sectors.append(sector)
         if parent := columns.value(record, "parent"):
             parents.append((number, sector, parent))
     for number, sector, parent in parents:
         found = _find_sector(content, parent)
         if found is None:
-            errors.append(
-                LoadError(
-                    columns.table.source,
-                    number,
-                    columns.label("parent"),
-                    f"unknown parent sector {parent!r}",
-                )
-            )
+            message = f"unknown parent sector {parent!r}"
+            errors.append(LoadError(source, number, columns.label("parent"), message))
         else:
             sector.parent_code = found.code
     _two_levels(columns, parents, errors)
@@ -358,15 +353,9 @@ def _read_indicators(
         if clash is not None:
             column, first = clash
             what = "indicator name" if column == "indicator" else "indicator code"
-            errors.append(
-                LoadError(
-                    columns.table.source,
-                    number,
-                    columns.label(column),
-                    f"the same {what} as row {first} "
-                    "(letter case and accents aside): 5W rows could not tell them apart",
-                )
-            )
+            message = f"the same {what} as row {first} (letter case and accents aside): "
+            message += "5W rows could not tell them apart"
+            errors.append(LoadError(columns.table.source, number, columns.label(column), message))
             continue
         for _, key in keys:
             seen[key] = number
@@ -411,14 +400,8 @@ def _indicator(
         return None
     if sector is None and sectors_given:
         hint = closest(sector_text, [s.name for s in content.sectors])
-        errors.append(
-            LoadError(
-                source,
-                number,
-                columns.label("sector"),
-                f"unknown sector {sector_text!r}" + (f"; did you mean {hint!r}?" if hint else ""),
-            )
-        )
+        message = f"unknown sector {sector_text!r}" + (f"; did you mean {hint!r}?" if hint else "")
+        errors.append(LoadError(source, number, columns.label("sector"), message))
         return None
     if sector is None:
         sector = SectorRecord(
@@ -426,8 +409,13 @@ def _indicator(
             sector_text,
             columns.given(record, "sector_es"),
             code_given=bool(code_text),
+            parent_given=False,
         )
         content.sectors.append(sector)
+    parented = "parent_sector" in columns.found
+    if parented and (problem := _list_parent(columns, record, content, sector, sectors_given)):
+        errors.append(LoadError(source, number, columns.label("parent_sector"), problem))
+        return None
     return IndicatorRecord(
         code,
         name,
@@ -435,7 +423,40 @@ def _indicator(
         indicator_type,
         columns.given(record, "indicator_es"),
         columns.given(record, "unit"),
+        _english(columns, "indicator"),
     )
+
+
+def _list_parent(
+    columns: Columns,
+    record: dict[str, object],
+    content: PlanContent,
+    sector: SectorRecord,
+    sectors_given: bool,
+) -> str | None:
+    """Gives `sector` the parent of an indicator list's parent_sector cell (empty: none), one
+    the file has no other row of added as its sectors are; the error, if any. Two levels, one
+    parent a sector, as in a sectors sheet (`_two_levels`)."""
+    text = columns.value(record, "parent_sector")
+    parent = _find_sector(content, text)
+    if text and parent is None and not sectors_given:
+        parent = SectorRecord(sector_code_for(text), text, None, code_given=False)
+        content.sectors.insert(content.sectors.index(sector), parent)
+    if text and parent is None:
+        return f"unknown parent sector {text!r}"
+    if parent is not None and (
+        parent is sector
+        or parent.parent_code
+        or any(s.parent_code == sector.code for s in content.sectors)
+    ):
+        return f"sector {sector.name!r} under {text!r}: a plan has two levels of sectors"
+    code = parent.code if parent else ""
+    if sector.parent_given and sector.parent_code != code:
+        return f"sector {sector.name!r} has another parent in an earlier row or the sectors sheet"
+    sector.parent_code, sector.parent_given = code, True
+    if parent is not None:  # a parent is a sector (a sectors sheet may give no parents)
+        parent.parent_given = True
+    return None
 
 
 def _read_targets(

@@ -25,7 +25,7 @@ class PlanChanges:
     `moved`: indicators put in another sector, each with the sector it was in;
     `added`: sectors the load created; `renamed`: stored sectors whose English or Spanish
     name the file changed, each with its names before; `regrouped`: stored sectors given
-    another parent (or none: an indicator list names no parents), each with the one before;
+    another parent (or none) by a file giving parents, each with the one before;
     `emptied`: sectors that had indicators (their own or their sub-sectors') and, with
     targets still on them, have none after."""
 
@@ -100,8 +100,11 @@ def _load_indicators(
         sector = sectors[record.sector_code]
         if indicator.pk and indicator.sector_id != sector.pk:
             changes.moved.append((indicator, indicator.sector))
-        indicator.code, indicator.sector = record.code, sector
-        indicator.name_en, indicator.type = record.name, record.type
+        indicator.code, indicator.sector, indicator.type = record.code, sector, record.type
+        # A list in Spanish only has no English names: a stored one is kept ("Medical
+        # consultations" became "Consultas médicas"); a new indicator has its Spanish one.
+        if record.english or not indicator.pk:
+            indicator.name_en = record.name
         # A column the file does not have (None) keeps what is stored.
         if record.name_es is not None:
             indicator.name_es = record.name_es
@@ -166,38 +169,61 @@ def _load_sectors(plan: Plan, content: PlanContent, changes: PlanChanges) -> dic
                 by_name.setdefault(normalise(text), (stored.code, is_english))
     sectors = {}
     for order, record in enumerate(content.sectors):
-        code, renames = _stored_code(record, by_name, by_code)
-        defaults: dict[str, object] = {"order": order}
-        if renames:  # a Spanish name or a code found the sector: its names are kept as stored
-            defaults["name_en"] = record.name
-            if record.name_es is not None:  # no such column: the stored name is kept
-                defaults["name_es"] = record.name_es
-        sector, created = Sector.objects.update_or_create(plan=plan, code=code, defaults=defaults)
+        code, written = _stored_code(record, by_name, by_code)
+        sector, created = Sector.objects.update_or_create(
+            plan=plan,
+            code=code,
+            defaults={"order": order, **written},
+            create_defaults={"order": order, **written, "name_en": record.name},
+        )
         sectors[record.code] = sector
         if created:
             changes.added.append(sector)
             by_code[normalise(code)] = code
-    for record in content.sectors:
-        sector = sectors[record.code]
-        parent = sectors.get(record.parent_code)
-        if sector.parent_id != (parent.pk if parent else None):
-            if sector.code in names:
-                changes.regrouped.append((sector, sector.parent))
-            sector.parent = parent
-            sector.save(update_fields=["parent"])
+    _regroup(content, sectors, names, changes)
     for sector in {s.pk: s for s in sectors.values()}.values():
         if sector.code in names and names[sector.code] != (sector.name_en, sector.name_es):
             changes.renamed.append((sector, *names[sector.code]))
     return sectors
 
 
+def _regroup(
+    content: PlanContent,
+    sectors: dict[str, Sector],
+    names: dict[str, tuple[str, str]],
+    changes: PlanChanges,
+) -> None:
+    """Gives each sector the parent the file gives it, adding stored sectors regrouped to
+    `changes`. A file without parents (an indicator list, a sectors sheet without a parent
+    column) keeps the stored ones: it made every stored sub-sector a sector, and a sector
+    with targets was refused as left without indicators whatever the file."""
+    for record in content.sectors:
+        sector = sectors[record.code]
+        parent = sectors.get(record.parent_code)
+        if record.parent_given and sector.parent_id != (parent.pk if parent else None):
+            if sector.code in names:
+                changes.regrouped.append((sector, sector.parent))
+            sector.parent = parent
+            sector.save(update_fields=["parent"])
+
+
+def _names(record: SectorRecord, english: bool = True) -> dict[str, object]:
+    """The names of `record` written over the stored ones: its English name unless it is a
+    Spanish one (`english`; a file without English names), its Spanish name if the file has
+    that column (None: the stored one is kept)."""
+    written: dict[str, object] = {"name_en": record.name} if english and record.english else {}
+    if record.name_es is not None:
+        written["name_es"] = record.name_es
+    return written
+
+
 def _stored_code(
     record: SectorRecord, by_name: dict[str, tuple[str, bool]], by_code: dict[str, str]
-) -> tuple[str, bool]:
-    """The code under which `record` is stored, and whether its names are the file's (an
-    English name, or a given code). SectorNameTaken for a code the plan does not have with
-    the name of a stored sector: 5W rows name sectors, and two of one name could not be told
-    apart."""
+) -> tuple[str, dict[str, object]]:
+    """The code under which `record` is stored, and the names of the file it is given
+    (`_names`; none when a Spanish name or the code without a code column found it).
+    SectorNameTaken for a code the plan does not have with the name of a stored sector: 5W
+    rows name sectors, and two of one name could not be told apart."""
     if record.code_given:
         code = by_code.get(normalise(record.code))
         names = {normalise(record.name), normalise(record.name_es)} - {""}
@@ -208,11 +234,15 @@ def _stored_code(
                 f"{taken[0]}: 5W rows naming it could not tell the two apart; give it the code "
                 f"{taken[0]}, or another name"
             )
-        return code or record.code, True
+        # "HE, Salud": the stored Spanish name of HE, written with its code, is no new
+        # English name (Health was renamed "Salud").
+        spanish = code is not None and by_name.get(normalise(record.name)) == (code, False)
+        return code or record.code, _names(record, not spanish)
     key = normalise(record.name)
     if key in by_name:  # a Spanish name keeps the stored names ("PROTECCIÓN" renamed nothing)
-        return by_name[key]
+        code, english = by_name[key]
+        return code, _names(record) if english else {}
     if key in by_code:  # the file wrote the code: "HE" is no new name for Health
-        return by_code[key], False
+        return by_code[key], {}
     # "pro" given for the stored PRO is PRO: it made a second sector named Protection.
-    return by_code.get(normalise(record.code), record.code), True
+    return by_code.get(normalise(record.code), record.code), _names(record)

@@ -250,10 +250,10 @@ def _moved_with_rows(file: str, moved: list[tuple[Any, Any]]) -> list[str]:
 
 def _emptied(file: str, changes: PlanChanges) -> list[str]:
     """An error per sector the plan leaves with targets and no indicators, naming the
-    indicators that left it. Refused, not warned: its progress would read nothing reached
-    against its targets, and the sectors the file added (a list writing "Salud" for the
-    stored Health) are never deleted by a later load, so a warned load could not be undone
-    by loading the right file."""
+    indicators that left it and the sub-sectors no longer under it. Refused, not warned: its
+    progress would read nothing reached against its targets, and the sectors the file added
+    (a list writing "Salud" for the stored Health) are never deleted by a later load, so a
+    warned load could not be undone by loading the right file."""
     errors = []
     for sector in changes.emptied:
         gone = [
@@ -261,17 +261,26 @@ def _emptied(file: str, changes: PlanChanges) -> list[str]:
             for indicator, before in changes.moved
             if before.pk == sector.pk
         ]
-        fix = (
-            f"if the file means this sector, write it as stored ({sector.name_en}, or its "
-            f"code {sector.code})"
-            if gone
-            else "keep its indicators in the file"
+        left = [s.name_en for s, before in changes.regrouped if before and before.pk == sector.pk]
+        fix: list[str] = []
+        if gone:
+            fix.append(
+                f"if the file means this sector, write it as stored ({sector.name_en}, or its "
+                f"code {sector.code})"
+            )
+        if left:
+            fix.append(
+                f"give {', '.join(left)} the parent {sector.name_en} again (the sectors sheet's "
+                "parent column, or an indicator list's parent_sector)"
+            )
+        said = (f" (moved: {'; '.join(gone)})" if gone else "") + (
+            f" (no longer under it: {', '.join(left)})" if left else ""
         )
         errors.append(
             f"{file}: sector {sector.name_en} ({sector.code}) has targets but would have no "
-            "indicators left" + (f" (moved: {'; '.join(gone)})" if gone else "") + f"; {fix}, "
-            "or give the plan's targets again for its sectors as they are now (a targets sheet, "
-            "or --targets)"
+            f"indicators left{said}; {'; '.join(fix) or 'keep its indicators in the file'}; or, "
+            "if it is meant to have none, give the plan's targets again without it (a targets "
+            "sheet, or --targets)"
         )
     return errors
 
