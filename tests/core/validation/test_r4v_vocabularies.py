@@ -369,6 +369,6 @@ def test_a_population_group_near_miss_suggests_the_closest(
 ) -> None:
     loaded = load_plan(_proportions(tmp_path / "plan.xlsx", [written]), PERU, "PER")
     assert [str(e) for e in loaded.errors] == [
-        "plan.xlsx, row 2, column 'population_type': population_type must be one of "
+        "plan.xlsx (proportions), row 2, column 'population_type': population_type must be one of "
         f"in_destination, in_transit, host_community, pendular, returnees{hint}"
     ]
