@@ -293,3 +293,14 @@ def test_a_sector_code_with_its_spanish_name_renames_nothing(platform, tmp_path,
     assert "sector HE renamed from 'Health' / 'Salud' to 'Health care' / 'Salud'" in (
         _warnings(done)
     )
+
+
+def test_an_indicator_left_out_is_said_deleted(platform, tmp_path, english) -> None:  # noqa: ANN001
+    """A list without HE2 printed "2 indicators, targets kept as stored" and HE2 was gone."""
+    without = "".join(line + "\n" for line in ENGLISH.splitlines() if ",HE2," not in line)
+    done = _load(platform, tmp_path, without)
+    assert done.ok, done.errors
+    assert "plan.csv: indicator HE2 'Consultations' is not in the file: deleted" in _warnings(done)
+    assert not Indicator.objects.filter(code="HE2", sector__plan__platform=platform).exists()
+    again = _load(platform, tmp_path, without)
+    assert "deleted" not in _warnings(again)  # nothing left out the second time

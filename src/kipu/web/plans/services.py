@@ -27,7 +27,8 @@ class PlanChanges:
     name the file changed, each with its names before; `regrouped`: stored sectors given
     another parent (or none) by a file giving parents, each with the one before;
     `emptied`: sectors that had indicators (their own or their sub-sectors') and, with
-    targets still on them, have none after."""
+    targets still on them, have none after; `deleted`: indicators the file leaves out that
+    no stored row names, deleted."""
 
     kept: list[str] = field(default_factory=list)
     moved: list[tuple[Indicator, Sector]] = field(default_factory=list)
@@ -35,6 +36,7 @@ class PlanChanges:
     renamed: list[tuple[Sector, str, str]] = field(default_factory=list)
     regrouped: list[tuple[Sector, Sector | None]] = field(default_factory=list)
     emptied: list[Sector] = field(default_factory=list)
+    deleted: list[tuple[str, str]] = field(default_factory=list)  # (code, name) left out
 
 
 class SectorNameTaken(ValueError):
@@ -113,10 +115,13 @@ def _load_indicators(
         indicator.save()
     # An indicator the new file leaves out stayed, and 5W rows naming it stayed valid.
     for dropped in stored.values() if records else []:
+        code, name = dropped.code, dropped.name_en
         try:
             dropped.delete()
         except ProtectedError:  # stored activities use it: kept, and said
-            changes.kept.append(dropped.code)
+            changes.kept.append(code)
+        else:
+            changes.deleted.append((code, name))
 
 
 def _replace_targets(

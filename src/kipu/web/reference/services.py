@@ -287,8 +287,9 @@ def _emptied(file: str, changes: PlanChanges) -> list[str]:
 
 def _changed(file: str, changes: PlanChanges) -> list[str]:
     """A warning per indicator moved to another sector that no stored row names (from now on
-    it counts under its new sector), and per stored sector renamed: a reload changed either
-    with only "2 sectors, 2 indicators" to show for it."""
+    it counts under its new sector), per stored sector renamed or regrouped, and per
+    indicator the file leaves out, deleted: a reload changed any of them with only "2
+    sectors, 2 indicators" to show for it."""
     moved = [
         f"{file}: indicator {indicator.code} moves from {before.name_en} to "
         f"{_sector_name(indicator.sector, changes.added)}"
@@ -309,7 +310,11 @@ def _changed(file: str, changes: PlanChanges) -> list[str]:
         + (f", no longer under {before.name_en}" if before else "")
         for sector, before in changes.regrouped
     ]
-    return moved + renamed + regrouped
+    deleted = [
+        f"{file}: indicator {code} {name!r} is not in the file: deleted (no stored row names it)"
+        for code, name in changes.deleted
+    ]
+    return moved + renamed + regrouped + deleted
 
 
 def _sector_name(sector: Any, added: list[Any]) -> str:
