@@ -304,3 +304,16 @@ def test_an_indicator_left_out_is_said_deleted(platform, tmp_path, english) -> N
     assert not Indicator.objects.filter(code="HE2", sector__plan__platform=platform).exists()
     again = _load(platform, tmp_path, without)
     assert "deleted" not in _warnings(again)  # nothing left out the second time
+
+
+def test_a_spanish_list_for_a_new_year_stores_spanish_sector_names(platform, tmp_path) -> None:  # noqa: ANN001
+    """A re-tester's: a Spanish-only list stored "Salud" as the English name with no Spanish
+    one; a Spanish-only list's sectors are Spanish names (English too, as new)."""
+    text = "Sector,Indicador,Código,Tipo\nSalud,Consultas médicas,HE1,Personas\n"
+    done = _load(platform, tmp_path, text)
+    assert done.ok, done.errors
+    sector = Sector.objects.get(plan__platform=platform, plan__year=2026)
+    assert (sector.name_en, sector.name_es) == ("Salud", "Salud")
+    again = _load(platform, tmp_path, text.replace("Consultas médicas", "Consultas"))
+    assert again.ok and "renamed" not in _warnings(again)
+    assert Sector.objects.filter(plan__platform=platform, plan__year=2026).count() == 1

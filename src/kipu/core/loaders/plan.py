@@ -404,12 +404,16 @@ def _indicator(
         errors.append(LoadError(source, number, columns.label("sector"), message))
         return None
     if sector is None:
+        # A list in Spanish only names its sectors in Spanish too (an English name, new only).
+        english = _english(columns, "indicator")
+        sector_es = columns.given(record, "sector_es")
         sector = SectorRecord(
             code_text or sector_code_for(sector_text),
             sector_text,
-            columns.given(record, "sector_es"),
+            sector_text if sector_es is None and not english else sector_es,
             code_given=bool(code_text),
             parent_given=False,
+            english=english,
         )
         content.sectors.append(sector)
     parented = "parent_sector" in columns.found
