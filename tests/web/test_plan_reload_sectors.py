@@ -317,3 +317,20 @@ def test_a_spanish_list_for_a_new_year_stores_spanish_sector_names(platform, tmp
     again = _load(platform, tmp_path, text.replace("Consultas médicas", "Consultas"))
     assert again.ok and "renamed" not in _warnings(again)
     assert Sector.objects.filter(plan__platform=platform, plan__year=2026).count() == 1
+
+
+def test_a_sector_written_in_english_and_in_spanish_is_counted_once(
+    platform, tmp_path, english
+) -> None:  # noqa: ANN001
+    """The import said "sectors: 3" for Health, Salud and Education: Health counted twice."""
+    text = (
+        "sector,indicator,code,type\nHealth,Atención primaria,HE1,People\n"
+        "Salud,Consultas,HE2,Personas\nEducation,Matriculados,ED1,People\n"
+    )
+    done = _load(platform, tmp_path, text)
+    assert done.ok, done.errors
+    assert done.summary["sectors"] == 2
+    assert {code: stored[2] for code, stored in _stored(platform).items()} == {
+        "HE": ["HE1", "HE2"],
+        "ED": ["ED1"],
+    }

@@ -28,7 +28,8 @@ class PlanChanges:
     another parent (or none) by a file giving parents, each with the one before;
     `emptied`: sectors that had indicators (their own or their sub-sectors') and, with
     targets still on them, have none after; `deleted`: indicators the file leaves out that
-    no stored row names, deleted."""
+    no stored row names, deleted; `sectors`: how many stored sectors the file's sectors are
+    (a sector written in English on one row and in Spanish on another is one)."""
 
     kept: list[str] = field(default_factory=list)
     moved: list[tuple[Indicator, Sector]] = field(default_factory=list)
@@ -37,6 +38,7 @@ class PlanChanges:
     regrouped: list[tuple[Sector, Sector | None]] = field(default_factory=list)
     emptied: list[Sector] = field(default_factory=list)
     deleted: list[tuple[str, str]] = field(default_factory=list)  # (code, name) left out
+    sectors: int = 0
 
 
 class SectorNameTaken(ValueError):
@@ -65,6 +67,7 @@ def load_plan(
     )
     counted_before = _counted_sectors(plan)
     sectors = _load_sectors(plan, content, changes)
+    changes.sectors = len({sector.pk for sector in sectors.values()})
     _load_indicators(plan, content.indicators, sectors, changes)
     places = {
         x.pcode: x

@@ -221,7 +221,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
         summary={
             "name": plan.name,
             "year": plan.year,
-            "sectors": len(content.sectors),
+            "sectors": changes.sectors,
             "indicators": len(content.indicators),
             "targets": len(content.targets),
             **({"warnings": warnings} if warnings else {}),
