@@ -334,3 +334,45 @@ def test_a_sector_written_in_english_and_in_spanish_is_counted_once(
         "HE": ["HE1", "HE2"],
         "ED": ["ED1"],
     }
+
+
+def _workbook(tmp_path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_reload_without_targets_or_proportions_says_it_keeps_the_stored_ones(
+    platform, tmp_path
+) -> None:  # noqa: ANN001
+    """A workbook without a proportions sheet kept last load's proportions without a word
+    (the max-cell figures still use them); the web page said "targets: 0"."""
+    sectors = [["code", "name_en"], ["HE", "Health"]]
+    indicators = [["code", "indicator", "sector", "type"], ["HE1", "Care", "Health", "People"]]
+    full = {
+        "sectors": sectors,
+        "indicators": indicators,
+        "targets": [["sector", "admin1", "people_targeted"], ["Health", "", 500]],
+        "proportions": [
+            ["sector", "admin1", "population_type", "girls", "boys", "women", "men"],
+            ["Health", "Country level", "In destination", 0.25, 0.25, 0.25, 0.25],
+        ],
+    }
+    options = {"year": 2026}
+    first = import_reference("plan", platform, _workbook(tmp_path, full), "cli:test", options)
+    assert first.ok, first.errors
+    assert "stored" not in _warnings(first)
+    only = {"sectors": sectors, "indicators": indicators}
+    done = import_reference("plan", platform, _workbook(tmp_path, only), "cli:test", options)
+    assert done.ok, done.errors
+    assert "plan.xlsx has no targets: the 1 stored targets are kept" in _warnings(done)
+    assert "plan.xlsx has no proportions: the 1 stored proportions are kept" in _warnings(done)
+    assert Target.objects.filter(plan__platform=platform).count() == 1

@@ -212,6 +212,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     except SectorNameTaken as error:  # rolled back with the block
         return Imported([f"{path.name}: {error}"])
     warnings = [str(w) for w in loaded.warnings] + _changed(path.name, changes)
+    warnings += _kept_as_stored(path.name, plan, content)
     if changes.kept:
         warnings.append(
             f"indicators not in {path.name} are kept, as stored activities use them: "
@@ -227,6 +228,20 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             **({"warnings": warnings} if warnings else {}),
         }
     )
+
+
+def _kept_as_stored(file: str, plan: Any, content: Any) -> list[str]:
+    """A warning per table the file does not give and the plan keeps: a workbook without a
+    proportions sheet kept last load's proportions without a word, and figures still used
+    them."""
+    kept = []
+    for name, given, stored in (
+        ("targets", content.targets, plan.targets),
+        ("proportions", content.proportions, plan.proportions),
+    ):
+        if not given and (count := stored.count()):
+            kept.append(f"{file} has no {name}: the {count} stored {name} are kept")
+    return kept
 
 
 def _moved_with_rows(file: str, moved: list[tuple[Any, Any]]) -> list[str]:
