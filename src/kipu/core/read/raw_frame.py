@@ -121,8 +121,9 @@ def frame_from_series(columns: Mapping[str, Pair], row_numbers: Sequence[int]) -
     for column in COLUMNS:
         text, number = columns.get(column.name, (None, None))
         # An absent column as a constant: a list of 100,000 Nones cost 0.09 s per file.
-        absent = text is None
-        data.append(pl.repeat(None, height, dtype=pl.Utf8, eager=True) if absent else text)
+        if text is None:
+            text = pl.repeat(None, height, dtype=pl.Utf8, eager=True)
+        data.append(text)
         data[-1] = data[-1].alias(column.name)
         if number is not None:
             numeric.append(column.name)
