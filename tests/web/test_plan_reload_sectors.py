@@ -376,3 +376,33 @@ def test_a_reload_without_targets_or_proportions_says_it_keeps_the_stored_ones(
     assert "plan.xlsx has no targets: the 1 stored targets are kept" in _warnings(done)
     assert "plan.xlsx has no proportions: the 1 stored proportions are kept" in _warnings(done)
     assert Target.objects.filter(plan__platform=platform).count() == 1
+
+
+def test_a_reload_audits_the_entries_it_changed_on_every_platform_using_the_plan(
+    platform, tmp_path, english
+) -> None:  # noqa: ANN001
+    """A reload was audited as counts ("targets: 2"): which target changed, and from what,
+    could not be told; and a national platform keeping its regional platform's plan saw
+    nothing in its log."""
+    from kipu.web.platforms.services import add_platform
+
+    below = add_platform("gtrm-below", "Below", country="PER", parent=platform.slug)
+    targets = "sector,admin1,people_targeted\nHealth,,500\nEducation,,450\n"
+    renamed = ENGLISH.replace("Consultations", "Medical consultations")
+    done = _load(platform, tmp_path, renamed, targets)
+    assert done.ok, done.errors
+    events = AuditEvent.objects.filter(action="import_plan_entries").order_by("pk")
+    last = [e for e in events if e.note.startswith("plan.csv")][-2:]
+    assert {e.platform for e in last} == {platform, below}
+    for event in last:
+        assert event.before == {
+            "indicators": {"HE2": ["HE", "Consultations", "", "", "People"]},
+            "targets": {"ED country": [None, 400, None]},
+        }
+        assert event.after == {
+            "indicators": {"HE2": ["HE", "Medical consultations", "", "", "People"]},
+            "targets": {"ED country": [None, 450, None]},
+        }
+    again = _load(platform, tmp_path, renamed, targets)
+    assert again.ok
+    assert AuditEvent.objects.filter(action="import_plan_entries").count() == events.count()

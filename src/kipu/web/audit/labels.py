@@ -49,6 +49,7 @@ ACTIONS: dict[str, Promise] = {
     "import_organisation": _("Organisation changed by an import"),
     "import_membership": _("Membership changed by an import"),
     "import_plan": _("Response plan imported"),
+    "import_plan_entries": _("Plan entries changed by an import"),
     "import_locations": _("Places imported"),
     "import_statistics": _("Official statistics imported"),
     "import_series": _("Statistics changed by an import"),

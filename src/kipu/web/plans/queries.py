@@ -90,3 +90,45 @@ def plan_summary(platform: Platform) -> list[dict[str, object]]:
         }
         for p in Plan.objects.filter(platform=platform).prefetch_related("sectors")
     ]
+
+
+def plan_snapshot(plan: Plan | None) -> dict[str, dict[str, list[object]]]:
+    """What a plan holds, keyed as its audit entries name it (`plans.services.changed_entries`):
+    "sectors" code → [English name, Spanish name, parent code]; "indicators" code → [sector
+    code, English name, Spanish name, unit, type]; "targets" "SECTOR admin1" (admin1 by
+    P-code, "country" for the whole country) → [people in need, people targeted, budget in
+    USD as text]; "proportions" "SECTOR admin1 population type" → [girls, boys, women, men].
+    Empty tables for no plan."""
+    found: dict[str, dict[str, list[object]]] = {
+        "sectors": {},
+        "indicators": {},
+        "targets": {},
+        "proportions": {},
+    }
+    if plan is None or plan.pk is None:
+        return found
+    for s in plan.sectors.select_related("parent"):
+        found["sectors"][s.code] = [s.name_en, s.name_es, s.parent.code if s.parent else None]
+    for i in plan.indicators.select_related("sector"):
+        found["indicators"][i.code] = [i.sector.code, i.name_en, i.name_es, i.unit, i.type]
+    for t in plan.targets.select_related("sector", "admin1"):
+        budget = None if t.budget_usd is None else str(t.budget_usd)
+        place = t.admin1.pcode if t.admin1 else "country"
+        values: list[object] = [t.people_in_need, t.people_targeted, budget]
+        found["targets"][f"{t.sector.code} {place}"] = values
+    for p in plan.proportions.select_related("sector", "admin1"):
+        key = f"{p.sector.code} {p.admin1.pcode} {p.population_type}"
+        found["proportions"][key] = [p.girls, p.boys, p.women, p.men]
+    return found
+
+
+def plan_users(platform: Platform) -> list[Platform]:
+    """The platforms whose plans are `platform`'s (`plan_holder`): itself, and the platforms
+    under it, at any depth, that have no plan of their own (a national platform keeping R4V's
+    plan). A change to the plan is audited on each."""
+    found, below = [platform], [platform]
+    while below:
+        children = Platform.objects.filter(parent__in=below).exclude(plans__isnull=False)
+        below = [c for c in children if c not in found]
+        found += below
+    return found

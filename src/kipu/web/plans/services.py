@@ -254,3 +254,21 @@ def _stored_code(
         return by_code[key], {}
     # "pro" given for the stored PRO is PRO: it made a second sector named Protection.
     return by_code.get(normalise(record.code), record.code), _names(record)
+
+
+def changed_entries(
+    before: dict[str, dict[str, list[object]]], after: dict[str, dict[str, list[object]]]
+) -> tuple[dict[str, dict[str, list[object] | None]], dict[str, dict[str, list[object] | None]]]:
+    """The entries of two `plans.queries.plan_snapshot`s that differ, as the audit's before
+    and after: an entry one side lacks is None on that side; tables without a difference are
+    left out. A reload was audited as counts ("targets: 120"): which target changed, from
+    what, could not be told."""
+    was: dict[str, dict[str, list[object] | None]] = {}
+    now: dict[str, dict[str, list[object] | None]] = {}
+    for table in after:
+        old, new = before.get(table, {}), after[table]
+        keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+        if keys:
+            was[table] = {k: old.get(k) for k in keys}
+            now[table] = {k: new.get(k) for k in keys}
+    return was, now

@@ -184,7 +184,9 @@ def _renamed(
 def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -> Imported:
     from kipu.core.loaders.plan import load_plan
     from kipu.web.locations.queries import gazetteer
-    from kipu.web.plans.services import PlanChanges, SectorNameTaken
+    from kipu.web.plans.models import Plan
+    from kipu.web.plans.queries import plan_snapshot, plan_users
+    from kipu.web.plans.services import PlanChanges, SectorNameTaken, changed_entries
     from kipu.web.plans.services import load_plan as store
     from kipu.web.reference.forms import platform_countries
 
@@ -194,6 +196,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
         return Imported([str(e) for e in loaded.errors])
     content = loaded.records[0]
     changes = PlanChanges()
+    before = plan_snapshot(Plan.objects.filter(platform=platform, year=options["year"]).first())
     try:
         with transaction.atomic():
             plan = store(
@@ -218,7 +221,10 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             f"indicators not in {path.name} are kept, as stored activities use them: "
             + ", ".join(changes.kept)
         )
+    was, now = changed_entries(before, plan_snapshot(plan))
     return Imported(
+        audit_on=list(plan_users(platform)),
+        changed=[(plan, was, now, "the plan's entries it changed")] if now else [],
         summary={
             "name": plan.name,
             "year": plan.year,
@@ -226,7 +232,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             "indicators": len(content.indicators),
             "targets": len(content.targets),
             **({"warnings": warnings} if warnings else {}),
-        }
+        },
     )
 
 
@@ -480,8 +486,9 @@ def import_reference(
         targets = result.audit_on if result.audit_on is not None else [platform]
         record_each(targets, actor, f"import_{kind}", platform, None, after, ip=ip)
         for obj, before, changed, note in result.changed:
-            where = platforms_using(obj) if isinstance(obj, Organisation) else [platform]
-            one = f"import_{obj._meta.model_name}"
+            where = platforms_using(obj) if isinstance(obj, Organisation) else targets
+            model = obj._meta.model_name
+            one = "import_plan_entries" if model == "plan" else f"import_{model}"
             record_each(where, actor, one, obj, before, changed, f"{name}, {note}", ip=ip)
     return result
 
