@@ -28,6 +28,8 @@ def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> FiveWTable:
     assert_frame_equal(columnar.frame, cells.frame)
     assert_frame_equal(columnar.extra, cells.extra)
     assert_frame_equal(columnar.marks, cells.marks)
+    assert columnar.hidden_rows.to_list() == cells.hidden_rows.to_list()
+    assert columnar.hidden_columns == cells.hidden_columns
     return columnar
 
 

@@ -317,7 +317,7 @@ def test_resolved_frame(reference) -> None:
 def test_every_rule_code_has_cases() -> None:
     # Codes about cells (marks) and long texts are tested on files in tests/core/read.
     on_files = {"formula-cell", "formula-without-value", "excel-error", "merged-cell"}
-    on_files |= {"merged-across", "unreadable-value"}
+    on_files |= {"merged-across", "unreadable-value", "hidden-row"}
     # Codes needing their own reference data: tests/core/validation/test_nothing_written.py.
     on_files |= {"ambiguous-organization", "ambiguous-implementing-partner"}
     covered = set(CASES) | {"admin1-outside-scope", "outlier", "text-too-long"} | on_files

@@ -9,6 +9,10 @@ placeholder instead of their value; numbers shown in another currency than the U
 export writes them), formulas without a value, merged ranges, text calamine reads blank or
 joined (a cell without a value type; `text:line-break`, `text:tab`), numbers without their
 value, currency and percentage cells. ODS files whose values calamine misreads are refused.
+
+The rows and columns a sheet hides (`marks.Hidden`), which calamine does not say: XLS rows
+and columns marked hidden (xlrd's ROW and COLINFO records, read with the formats), ODS rows
+and columns of `table:visibility` `collapse` (hidden) or `filter` (filtered out).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from kipu.core.read.marks import (
     EXCEL_ERRORS,
     FORMULA_NO_VALUE,
     UNREADABLE_VALUE,
+    Hidden,
     Mark,
     Range,
 )
@@ -59,6 +64,7 @@ class Found:
     merged: list[Range] = field(default_factory=list)
     texts: dict[Place, str] = field(default_factory=dict)
     beyond: Place | None = None  # a marked cell past the limits, or past `_MOST_FOUND` of them
+    hidden: Hidden = field(default_factory=Hidden)  # XLS: its hidden rows and columns
 
 
 # --- XLS -------------------------------------------------------------------------------------
@@ -93,11 +99,20 @@ def xls_marks(path: Path, sheet: str) -> Found:
         if not book.formatting_info:
             return Found(marks, [], {})
         texts, dollars = _xls_texts(book, found)
-        return Found(marks + dollars, [], texts)
+        return Found(marks + dollars, [], texts, hidden=_xls_hidden(found))
     except Exception:  # noqa: BLE001 - as above
         return Found()
     finally:
         book.release_resources()
+
+
+def _xls_hidden(sheet: Any) -> Hidden:
+    """The rows and columns an XLS sheet hides (the hidden flag of its ROW records, which a
+    row of height zero sets too, and of its COLINFO records), as xlrd reads them with the
+    formats."""
+    rows = [(r + 1, r + 1) for r, info in sorted(sheet.rowinfo_map.items()) if info.hidden]
+    columns = [(c, c) for c, info in sorted(sheet.colinfo_map.items()) if info.hidden]
+    return Hidden(rows, columns)
 
 
 def _open_xls(path: Path, *, formatting: bool) -> Any:
@@ -281,6 +296,49 @@ _ODS_HINT = "|".join(
     ]
 )
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
+
+
+_ODS_HIDING = re.compile(rb"""visibility\s*=\s*["']\s*(?:collapse|filter)""")
+
+
+def ods_hidden(path: Path) -> dict[str, Hidden]:
+    """The rows and columns each sheet of an ODS file hides, by name: `table:visibility`
+    `collapse` (hidden by hand, or in a collapsed group) or `filter` (filtered out by an
+    autofilter) on a row or a column, repeats counted. Parsed only when content.xml holds
+    one; {} when it cannot be read (calamine, which read it, reports broken files)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            content = archive.read("content.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    if b"visibility" not in content or not _ODS_HIDING.search(content):
+        return {}
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError:
+        return {}
+    return {
+        table.get(f"{_ODS_TABLE}name", ""): Hidden(
+            _ods_hidden_lines(table, "table-row", "number-rows-repeated", 1),
+            _ods_hidden_lines(table, "table-column", "number-columns-repeated", 0),
+        )
+        for table in root.iter(f"{_ODS_TABLE}table")
+    }
+
+
+def _ods_hidden_lines(table: Any, tag: str, repeated: str, first: int) -> list[tuple[int, int]]:
+    """The ranges of the table's rows (or columns) that are not visible, numbered from
+    `first`, in the order the rows are counted by `_ods_table`."""
+    found: list[tuple[int, int]] = []
+    at = first
+    for element in table.iter(f"{_ODS_TABLE}{tag}"):
+        repeat = _count(element.get(f"{_ODS_TABLE}{repeated}"))
+        if (element.get(f"{_ODS_TABLE}visibility") or "").strip() in ("collapse", "filter"):
+            found.append((at, at + repeat - 1))
+        at += repeat
+    return found
 
 
 def _may_hold(content: bytes) -> bool:

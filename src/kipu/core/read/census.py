@@ -75,6 +75,11 @@ TANGLED = r"""<[A-Za-z_][^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*=\s*(?:"[^"]*<
 # What every tangled chunk holds (and a text such as `x="y` too): searched first, as TANGLED
 # costs twice as much and is rarely needed.
 _MAYBE_TANGLED = r"""=\s*"[^"]*<|=\s*'[^']*<"""
+# What a hidden row's tag (or a hidden column's) holds: `hidden="1"` (a row hidden by hand,
+# by an autofilter, in a collapsed group), or a height of zero (`ht="0"`). A hint only: the
+# chunk's row tags are then read (`marks.hidden_rows`). `hidden` is rare in a sheet's XML,
+# and one regex more over the chunks is all a sheet without hidden rows costs.
+HIDING_HINT = r"""hidden|ht\s*=\s*["']\s*\+?0*\.?0*\s*["']"""
 _STRING = re.compile(STRING_CELL.encode())
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _KIND = re.compile(rb'\st="(\w+)"')
@@ -181,7 +186,8 @@ def survey(
     """One row per chunk of `batch`: `utf8`, `unusual` (a cell tag of UNUSUAL_CELL, true
     for a chunk that is not UTF-8), `hinted` (a match of one of `hints`), `styled` (a
     match of `styles`, the hint of the cells shown otherwise: `shown.Shown`), `tangled`
-    (TANGLED, looked for only in a chunk that may hold it); with `counting`, what
+    (TANGLED, looked for only in a chunk that may hold it), `hiding` (HIDING_HINT: a row
+    tag may hide its row); with `counting`, what
     `Census.add` counts: `untaken` (UNTAKEN or FINE_NUMBER), `inline_mismatch` (`<is>`
     elements that are not the inline text cells), `odd_refs` (text cells whose reference
     does not start with capitals), `letters` (each text cell's column letters).
@@ -199,6 +205,7 @@ def survey(
         pl.any_horizontal(text.str.contains(h).fill_null(False) for h in hints).alias("hinted"),
         (text.str.contains(styles).fill_null(False) if styles else pl.lit(False)).alias("styled"),
         text.str.contains(_MAYBE_TANGLED).fill_null(False).alias("tangled"),
+        text.str.contains(HIDING_HINT).fill_null(True).alias("hiding"),
     ]
     counts = [
         text.str.contains(f"{UNTAKEN}|{FINE_NUMBER}").fill_null(False).alias("untaken"),

@@ -3,7 +3,9 @@
 
 Beside it, `marks` says what a cell was when its value alone would mislead
 (`kipu.core.read.marks`): an Excel error, a formula with or without a computed value, a cell
-given its value by a merged range, a number shown with a `$` alone.
+given its value by a merged range, a number shown with a `$` alone. `hidden_rows` and
+`hidden_columns` say which of its rows and 5W columns the sheet hides: they are read as
+data like the others, and validation says so at each.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from kipu.core.read.marks import (
     MARK_SCHEMA,
     UNREAD_VALUES,
     UNREADABLE_VALUE,
+    Hidden,
     Mark,
     empty_marks,
     marks_frame,
@@ -69,6 +72,10 @@ class FiveWTable:
     extra: pl.DataFrame  # "row" + the unknown columns, as text
     marks: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=TABLE_MARKS))
     source: str = "cells"  # "columns" when read column by column (kipu.core.read.columns)
+    # The rows of `frame` the sheet hides (a row hidden and empty is no row of it), and the
+    # 5W columns (their index) it hides that hold a value in one.
+    hidden_rows: pl.Series = field(default_factory=lambda: pl.Series("row", [], dtype=pl.Int64))
+    hidden_columns: list[int] = field(default_factory=list)
 
 
 class _Pending:
@@ -163,6 +170,8 @@ def _sheet_table(
     """The sheet's 5W table, column by column when that reading applies, else cell by cell;
     its first rows when it has no 5W header."""
     found = _columnar_table(book, name, hidden, saved)
+    if isinstance(found, FiveWTable):
+        return _with_hidden(found, book.hidden(name))
     if found is not None:
         return found
     rows = book.rows(name)
@@ -175,7 +184,29 @@ def _sheet_table(
     rows[: header.data_start] = head[: header.data_start]
     body_ranges = [m for m in merged if m[0][0] >= header.data_start]
     marks = book.marks(name) + fill_merged(rows, body_ranges, across=False)
-    return build_table(name, hidden, header, rows, marks)
+    return _with_hidden(build_table(name, hidden, header, rows, marks), book.hidden(name))
+
+
+def _with_hidden(table: FiveWTable, hidden: Hidden) -> FiveWTable:
+    """`table` with the rows and 5W columns holding data that the sheet hides (`Hidden`)."""
+    rows = table.frame["row"]
+    if hidden.rows and rows.len():
+        low, high = int(rows.min()), int(rows.max())  # type: ignore[arg-type]
+        ranges = [(max(a, low), min(b, high)) for a, b in hidden.rows if a <= high and b >= low]
+        if ranges:
+            spans = pl.DataFrame(ranges, schema=["a", "b"], orient="row")
+            found = spans.select(pl.int_ranges("a", pl.col("b") + 1).explode()).to_series()
+            table.hidden_rows = rows.filter(rows.is_in(found.implode()))
+    if hidden.columns and rows.len():
+        frame = table.frame
+        for name, index in table.header.columns.items():
+            if not any(a <= index <= b for a, b in hidden.columns):
+                continue
+            held = [c for c in (name, f"{name}{NUM_SUFFIX}") if c in frame.columns]
+            if any(frame[c].null_count() < frame.height for c in held):
+                table.hidden_columns.append(index)
+        table.hidden_columns.sort()
+    return table
 
 
 def _the_table_with_rows(

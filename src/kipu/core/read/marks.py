@@ -18,6 +18,11 @@ module finds those cells in the file itself so no later stage can lose them:
 - `dollar-format`: a number its format shows with a `$` alone (XLSX and XLS), which is
   the peso where the file was formatted in Colombia or Mexico; its value is read.
 
+Beside the marks, a sheet's hidden rows and columns (`Hidden`): read as data like the others
+(an autofilter hides rows that are still data), and reported, as a partner may have hidden
+rows meaning to delete them. XLSX rows are found by the same scan (`hidden_rows`: a row tag
+with `hidden="1"` or a height of zero), its columns in the sheet's `<cols>`.
+
 Marks are a small frame (`row` 1-based as the user sees it, `col` 0-based, `kind`,
 `detail`); most files have none. For XLSX the sheet XML is streamed and only the chunks
 holding a formula or an error are parsed, in a thread that runs while calamine parses (zlib
@@ -35,6 +40,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -155,6 +161,13 @@ _NESTED_CELL = re.compile(rb"<" + _P + rb"c[ \t\r\n/>]")
 _TAG_ATTRIBUTES = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
 # A cell's start tag, for cells without an r="…" attribute (self-closing or not).
 _CELL_TAG = re.compile(rb"<" + _P + rb"c(?=[ \t\r\n/>])(" + _TAG_ATTRIBUTES + rb")/?>")
+_ROW_TAG = re.compile(rb"<" + _P + rb"row(?=[ \t\r\n/>])(" + _TAG_ATTRIBUTES + rb")/?>")
+_ROW_HINT = re.compile(rb"(?:hidden|ht)[ \t\r\n]*=")
+# A row tag's attributes as Excel writes a hidden row's (`r="7" spans="1:5" hidden="1"`).
+_PLAIN_HIDDEN = re.compile(rb' r="(\d+)"(?: [\w:]+="[^"&]*")*? hidden="1"(?: [\w:]+="[^"&]*")*\Z')
+_COL_TAG = re.compile(rb"<" + _P + rb"col(?=[ \t\r\n/>])(" + _TAG_ATTRIBUTES + rb")/?>")
+_NEXT_ROW_OR_CELL = re.compile(rb"<" + _P + rb"(?:row|c)(?=[ \t\r\n/>])")
+_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData[ \t\r\n/>]")
 _ROW_OR_CELL = re.compile(
     rb"<" + _P + rb"row(?=[ \t\r\n/>])(?P<row>" + _TAG_ATTRIBUTES + rb")/?>"
     rb"|<" + _P + rb"c(?=[ \t\r\n/>])(?P<cell>" + _TAG_ATTRIBUTES + rb")"
@@ -179,6 +192,15 @@ SCAN_EVERY_CELL = False  # tests: parse every cell of a hinted chunk (`_cells`)
 _BATCH = 2
 
 
+@dataclass
+class Hidden:
+    """The rows (1-based) and columns (0-based, as marks place cells) a sheet hides, as
+    inclusive ranges (`(7, 7)`; an ODS row repeated hidden is one range)."""
+
+    rows: list[tuple[int, int]] = field(default_factory=list)
+    columns: list[tuple[int, int]] = field(default_factory=list)
+
+
 def empty_marks() -> pl.DataFrame:
     return pl.DataFrame(schema=MARK_SCHEMA)
 
@@ -197,12 +219,13 @@ def range_name(first: tuple[int, int], last: tuple[int, int]) -> str:
 
 def xlsx_marks(
     path: Path, member: str, untrusted: bool, census: Census | None = None,
-    shown: Shown | None = None,
+    shown: Shown | None = None, hidden: Hidden | None = None,
 ) -> list[Mark]:  # fmt: skip
     """Error and formula cells of one worksheet member. With `untrusted` (the workbook asks
     to be recalculated on load) every formula counts as having no value. With `census`,
     the sheet's cells are counted in the same pass (`kipu.core.read.census`); with
-    `shown`, the texts of its styles' cells are kept in it (none for a cell marked).
+    `shown`, the texts of its styles' cells are kept in it (none for a cell marked); with
+    `hidden`, the rows and columns the sheet hides are put in it.
 
     The whole sheet is scanned (the upload's decompressed size is limited already). Cells
     are placed by their `r="B7"` reference; a writer may leave references out (the format
@@ -215,7 +238,7 @@ def xlsx_marks(
             if _wide(handle.read(16)):  # calamine reads such a sheet as empty
                 raise ValueError("XML in UTF-16 or UTF-32")
         with archive.open(member) as handle:
-            placed = _scan(row_chunks(handle), untrusted, census, found, shown)
+            placed = _scan(row_chunks(handle), untrusted, census, found, shown, hidden)
         if placed:
             if census is not None:
                 census.finish()
@@ -224,33 +247,42 @@ def xlsx_marks(
             census.failed = True
         if shown is not None:
             shown.clear()
+        if hidden is not None:
+            hidden.rows.clear()
         with archive.open(member) as handle:  # again, every cell counted from the start
-            return _positioned(row_chunks(handle), untrusted, shown)
+            return _positioned(row_chunks(handle), untrusted, shown, hidden)
 
 
 def _scan(
     chunks: Iterator[bytes], untrusted: bool, census: Census | None, found: list[Mark],
-    shown: Shown | None,
+    shown: Shown | None, hidden: Hidden | None = None,
 ) -> bool:  # fmt: skip
     """Add the marks of the chunks' cells to `found`, and count them in `census`; False as
-    soon as a cell without a reference is found (then nothing found is of use)."""
+    soon as a cell without a reference is found (then nothing found is of use). The rows
+    and columns the sheet hides go to `hidden`."""
     styles = None if shown is None else shown.hint
+    first = True
     while batch := list(itertools.islice(chunks, _BATCH)):
         surveyed = survey(batch, census is not None, _HINT_PATTERNS, styles)
         if census is not None:
             census.add(batch, surveyed)
         flags = zip(
             batch,
-            *(surveyed[n] for n in ("unusual", "hinted", "styled", "tangled")),
+            *(surveyed[n] for n in ("unusual", "hinted", "styled", "tangled", "hiding")),
             strict=True,
         )
-        for chunk, unusual, hinted, styled, tangled in flags:
+        for chunk, unusual, hinted, styled, tangled, hiding in flags:
             if tangled:  # `CellScan.marks` refuses the sheet
                 raise ValueError("a < in an attribute value: not XML")
             if b"!" in chunk and _DOCTYPE.search(chunk):
                 raise ValueError("a document type declaration")
             if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                 return False
+            if hidden is not None and first:  # `<cols>` comes before the rows
+                hidden.columns = hidden_columns(chunk)
+            first = False
+            if hidden is not None and hiding:
+                hidden.rows.extend((r, r) for r in hidden_rows(chunk))
             if styled and not (unusual or hinted or SCAN_EVERY_CELL) and shown is not None:
                 styled = not shown.read_plain(chunk)  # every styled cell read, or none
             if unusual or hinted or styled:  # `t = "e"` is an error cell too
@@ -318,7 +350,9 @@ def _unplaced(chunk: bytes, unusual: bool) -> bool:
     )
 
 
-def _positioned(chunks: Iterator[bytes], untrusted: bool, shown: Shown | None) -> list[Mark]:
+def _positioned(
+    chunks: Iterator[bytes], untrusted: bool, shown: Shown | None, hidden: Hidden | None = None
+) -> list[Mark]:
     """`xlsx_marks` for sheets whose cells (or rows) carry no reference: counted in order."""
     found: list[Mark] = []
     row, col = 0, -1
@@ -330,12 +364,81 @@ def _positioned(chunks: Iterator[bytes], untrusted: bool, shown: Shown | None) -
                 attrs = tag_attributes(match.group("row"))
                 number = attrs.get(b"r", b"")
                 row, col = (int(number) if number.isdigit() else row + 1), -1
+                if hidden is not None and _hides(attrs, b"ht"):
+                    hidden.rows.append((row, row))
                 continue
             attributes, body = match.group("cell"), match.group("body") or b""
             where = REFERENCE.fullmatch(tag_attributes(attributes).get(b"r", b""))
             col = column_number(where.group(1).decode().upper()) - 1 if where else col + 1
             _add(attributes, body, untrusted, (row, col), found, shown)
     return found
+
+
+def hidden_rows(chunk: bytes) -> Iterator[int]:
+    """The numbers of the rows the chunk hides: a row tag with `hidden="1"` (or `true`), or
+    a height of zero (`ht="0"`, which Excel shows as hidden). A row tag without its number
+    (`r`) takes its first cell's; one without cells holds nothing to report."""
+    text = blank_hidden(chunk) if has_hidden(chunk) else chunk
+    floor = 0
+    for hint in _ROW_HINT.finditer(text):  # a search for row tags took 0.9 s for 100,000 rows
+        if hint.start() < floor:
+            continue
+        start = text.rfind(b"<", floor, hint.start())  # a `<` in a value: the sheet is refused
+        match = _ROW_TAG.match(text, start) if start >= 0 else None
+        if match is None or match.end() <= hint.start():
+            continue  # not in a row tag: a text, a cell's or a column's attribute
+        floor = match.end()
+        attributes = match.group(1)
+        plain = _PLAIN_HIDDEN.match(attributes)  # as Excel writes it: no parsing
+        if plain is not None and attributes.count(b"hidden") == 1 and b"&" not in attributes:
+            yield int(plain.group(1))
+            continue
+        attrs = tag_attributes(attributes)
+        if not _hides(attrs, b"ht"):
+            continue
+        number = attrs.get(b"r", b"").strip()
+        if number.isdigit():
+            yield int(number)
+            continue
+        after = _NEXT_ROW_OR_CELL.search(text, match.end())
+        if match.group(0).endswith(b"/>") or after is None or after.group(0)[-1:] != b"c":
+            continue
+        cell = _CELL_TAG.match(text, after.start())
+        where = REFERENCE.fullmatch(tag_attributes(cell.group(1)).get(b"r", b"")) if cell else None
+        if where is not None:
+            yield int(where.group(2))
+
+
+def hidden_columns(chunk: bytes) -> list[tuple[int, int]]:
+    """The columns (0-based ranges) the sheet's `<cols>` hides, in its first chunk (before
+    `<sheetData>`): `hidden="1"`, or a width of zero."""
+    start = _SHEET_DATA.search(chunk)
+    head = chunk[: start.start()] if start is not None else chunk
+    if b"col" not in head:
+        return []
+    if has_hidden(head):
+        head = blank_hidden(head)
+    found: list[tuple[int, int]] = []
+    for match in _COL_TAG.finditer(head):
+        attrs = tag_attributes(match.group(1))
+        low, high = attrs.get(b"min", b"").strip(), attrs.get(b"max", b"").strip()
+        if _hides(attrs, b"width") and low.isdigit():
+            first = int(low)
+            last = int(high) if high.isdigit() else first
+            if 1 <= first <= last:
+                found.append((first - 1, min(last, 16_384) - 1))
+    return found
+
+
+def _hides(attrs: dict[bytes, bytes], size: bytes) -> bool:
+    """Whether a row's or column's attributes hide it: `hidden` true, or its `size` (`ht`,
+    `width`) zero."""
+    if attrs.get(b"hidden", b"").strip().lower() in (b"1", b"true"):
+        return True
+    try:
+        return float(attrs.get(size, b"").strip() or b"nan") == 0
+    except ValueError:
+        return False
 
 
 def _cell_mark(
@@ -420,6 +523,7 @@ class CellScan:
         self._found: dict[str, list[Mark]] = {}
         self._shown: dict[str, Shown] = {}
         self._census: dict[str, Census] | None = {} if census else None
+        self._hidden: dict[str, Hidden] = {}
         self._thread = threading.Thread(target=self._run, name="kipu-cell-scan", daemon=True)
         self._thread.start()
 
@@ -435,8 +539,9 @@ class CellScan:
                 shown = Shown(styles) if styles else None
                 if shown is not None:
                     self._shown[name] = shown
+                hidden = self._hidden[name] = Hidden()
                 try:
-                    found = xlsx_marks(self.path, member, untrusted, census, shown)
+                    found = xlsx_marks(self.path, member, untrusted, census, shown, hidden)
                     dollars = [] if shown is None else shown.dollars
                     self._found[name] = found + [(r, c, DOLLAR_FORMAT, None) for r, c in dollars]
                 except Exception:  # noqa: BLE001 - as above, for this sheet only
@@ -460,6 +565,12 @@ class CellScan:
 
     def wait(self) -> None:
         self._thread.join()
+
+    def hidden(self, sheet: str) -> Hidden:
+        """The rows and columns the sheet hides (none when it was not scanned: `marks`
+        refuses such a sheet)."""
+        self._thread.join()
+        return self._hidden.get(sheet) or Hidden()
 
     def census(self, sheet: str) -> Census | None:
         """The sheet's census (when asked for, and the scan read the sheet), else None."""

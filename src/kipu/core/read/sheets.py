@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.read.book_marks import Found, ods_marks, xls_marks
+from kipu.core.read.book_marks import Found, ods_hidden, ods_marks, xls_marks
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
 from kipu.core.read.marks import (
@@ -35,6 +35,7 @@ from kipu.core.read.marks import (
     MERGED_ACROSS,
     UNREADABLE_VALUE,
     CellScan,
+    Hidden,
     Mark,
     range_name,
 )
@@ -94,6 +95,7 @@ class Workbook:
         )
         self._reader: object | None = None
         self._ods: dict[str, Found] | None = None
+        self._ods_hidden: dict[str, Hidden] | None = None
         try:
             self._book = CalamineWorkbook.from_path(str(path))
             self.sheets = [
@@ -204,6 +206,16 @@ class Workbook:
         if self._scan is not None:
             return self._scan.marks(name)
         return self._found(name).marks
+
+    def hidden(self, name: str) -> Hidden:
+        """The rows and columns the sheet hides (`marks.Hidden`): read as data all the same."""
+        if self._scan is not None:
+            return self._scan.hidden(name)
+        if self._format == "ods":
+            if self._ods_hidden is None:
+                self._ods_hidden = ods_hidden(self.path)
+            return self._ods_hidden.get(name) or Hidden()
+        return self._found(name).hidden
 
     def merged(self, name: str) -> list[Range]:
         """The sheet's merged ranges (after `rows(name)` or `head(name, …)`)."""

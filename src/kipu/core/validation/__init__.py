@@ -31,7 +31,7 @@ from kipu.core.validation.cells import (
 from kipu.core.validation.issues import CATALOGUE, ERROR, WARNING, Issue, Report, new_issue
 from kipu.core.validation.report import messages
 from kipu.core.validation.resolve import prepare
-from kipu.core.validation.rules import Context, run_rules
+from kipu.core.validation.rules import ISSUE_SCHEMA, Context, emit, run_rules
 
 __all__ = [
     "CATALOGUE",
@@ -162,6 +162,9 @@ def _header_issues(
     found = []
     if table.hidden:
         found.append(new_issue("hidden-sheet", lang, value=table.sheet, **where))
+    for index in table.hidden_columns:
+        label = header.labels.get(index)
+        found.append(new_issue("hidden-column", lang, column=label, col_index=index, **where))
     if required_columns:
         for name in header.missing:
             label = COLUMN_BY_NAME[name].label_es if lang == "es" else COLUMN_BY_NAME[name].label_en
@@ -221,10 +224,21 @@ def _validate_table(
     f = prepare(table.frame, reference, ctx.lang, ctx.month, dollars)
     f = without_unknown_values(f, table.marks)
     found = cell_issues(f, run_rules(f, ctx), table.marks)
+    if table.hidden_rows.len():
+        found = pl.concat([found, _hidden_rows(f, table.hidden_rows)])
     _row_issues(report, found, f, table, ctx)
     result.rows = _rows(f, found)
     result.unstorable = storable(f, found).filter(~pl.col("storable"))["row"].to_list()
     return result
+
+
+def _hidden_rows(f: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
+    """A `hidden-row` warning at each row the sheet hides (`FiveWTable.hidden_rows`)."""
+    found = emit(
+        f, pl.col("row").is_in(rows.implode()), "hidden-row", None,
+        detail=pl.col("row").cast(pl.Utf8),
+    )  # fmt: skip
+    return found.cast(ISSUE_SCHEMA)  # type: ignore[arg-type]
 
 
 def _labels(header: Header, lang: str) -> dict[str, str]:

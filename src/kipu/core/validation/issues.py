@@ -130,6 +130,17 @@ _CODES = (
         "Los datos 5W se leyeron de la hoja oculta “{value}”.",
         "The only sheet with a 5W header is hidden; check it is the one you meant to submit.",
     ),
+    _c(
+        "hidden-column",
+        WARNING,
+        "file",
+        "Column “{column}” is hidden in the sheet: its values were read. Delete the column if "
+        "they are not meant to be reported.",
+        "La columna “{column}” está oculta en la hoja: sus valores se leyeron. Elimine la "
+        "columna si no deben reportarse.",
+        "A 5W column holding values is hidden in the sheet (Hide, or a width of zero); its "
+        "values were read like the others'. Reported at its header cell.",
+    ),
     # Row level: errors
     _c(
         "missing-value",
@@ -609,6 +620,17 @@ _CODES = (
         "{value} está muy por encima del historial de esta organización ({detail}).",
         "A number more than 10 times the largest the organisation reported for the indicator "
         "(history of at least 3 rows).",
+    ),
+    _c(
+        "hidden-row",
+        WARNING,
+        "row",
+        "Row {detail} is hidden in the sheet: it was read as data. Delete it if it is not "
+        "meant to be reported.",
+        "La fila {detail} está oculta en la hoja: se leyó como datos. Elimínela si no debe "
+        "reportarse.",
+        "A data row is hidden in the sheet (Hide, a filter, a collapsed group, a height of "
+        "zero); it was read and is stored like the others. One issue per hidden row.",
     ),
     _c(
         "formula-cell",

@@ -510,6 +510,7 @@ RULE_CODES = frozenset(
         "excel-error",
         "merged-cell",
         "merged-across",
+        "hidden-row",
     }
 )
 
