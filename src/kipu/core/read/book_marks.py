@@ -298,6 +298,7 @@ _ODS_HINT = "|".join(
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
 
 
+_ODS_ROW, _ODS_COLUMN = f"{_ODS_TABLE}table-row", f"{_ODS_TABLE}table-column"
 _ODS_HIDING = re.compile(rb"""visibility\s*=\s*["']\s*(?:collapse|filter)""")
 
 
@@ -321,8 +322,8 @@ def ods_hidden(path: Path) -> dict[str, Hidden]:
         return {}
     return {
         table.get(f"{_ODS_TABLE}name", ""): Hidden(
-            _ods_hidden_lines(table, "table-row", "number-rows-repeated", 1),
-            _ods_hidden_lines(table, "table-column", "number-columns-repeated", 0),
+            _ods_hidden_lines(table, _ODS_ROW, f"{_ODS_TABLE}number-rows-repeated", 1),
+            _ods_hidden_lines(table, _ODS_COLUMN, f"{_ODS_TABLE}number-columns-repeated", 0),
         )
         for table in root.iter(f"{_ODS_TABLE}table")
     }
@@ -333,8 +334,8 @@ def _ods_hidden_lines(table: Any, tag: str, repeated: str, first: int) -> list[t
     `first`, in the order the rows are counted by `_ods_table`."""
     found: list[tuple[int, int]] = []
     at = first
-    for element in table.iter(f"{_ODS_TABLE}{tag}"):
-        repeat = _count(element.get(f"{_ODS_TABLE}{repeated}"))
+    for element in table.iter(tag):
+        repeat = _count(element.get(repeated))
         if (element.get(f"{_ODS_TABLE}visibility") or "").strip() in ("collapse", "filter"):
             found.append((at, at + repeat - 1))
         at += repeat
