@@ -17,6 +17,8 @@ and columns of `table:visibility` `collapse` (hidden) or `filter` (filtered out)
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import math
 import re
@@ -24,13 +26,14 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.errors import unreadable
 from kipu.core.read.marks import (
+    DIVIDED_FORMAT,
     DOLLAR_FORMAT,
     ERROR,
     EXCEL_ERRORS,
@@ -43,6 +46,7 @@ from kipu.core.read.marks import (
 from kipu.core.read.numformats import (
     DOLLARS,
     Section,
+    divided,
     may_show_more,
     sections,
     shown,
@@ -164,7 +168,7 @@ def _records(mem: Any, pos: int, end: int) -> Iterator[tuple[int, int]]:
 def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
     """The number cells shown in another currency than the dollar, or as a percentage,
     with the text they show (near enough: `S/100`, `5%`); a `DOLLAR_FORMAT` mark for those
-    shown with a `$` alone."""
+    shown with a `$` alone, a `DIVIDED_FORMAT` one for those shown divided (`#,##0,`)."""
     import xlrd
 
     formats: dict[int, list[Section]] = {}
@@ -187,8 +191,11 @@ def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
                 text = shown(value, formats[xf])
                 if text is not None:
                     texts[(row + 1, col)] = text
-                elif shows_bare_dollar(value, formats[xf]):
+                    continue
+                if shows_bare_dollar(value, formats[xf]):
                     dollars.append((row + 1, col, DOLLAR_FORMAT, None))
+                if (number := divided(value, formats[xf])) is not None:
+                    dollars.append((row + 1, col, DIVIDED_FORMAT, number))
     return texts, dollars
 
 
@@ -225,23 +232,43 @@ def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
     """
     import xml.etree.ElementTree as ET
 
+    styles = b""  # LibreOffice writes a cell's number format in content.xml; others may not
     try:
         with zipfile.ZipFile(path) as archive:
             content = archive.read("content.xml")
+            with contextlib.suppress(KeyError):
+                styles = archive.read("styles.xml")
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
     if (b"&" in content or b"<![" in content) and _ODS_CODED.search(content):
         raise unreadable("coded-values", path.name)
-    if not _may_hold(content):
+    factors = _display_factors(content) | _display_factors(styles)
+    if not factors and not _may_hold(content):
         return {}
     try:
         root = ET.fromstring(content)
     except ET.ParseError:
         return {}
     return {
-        table.get(f"{_ODS_TABLE}name", ""): _ods_table(table, limits)
+        table.get(f"{_ODS_TABLE}name", ""): _ods_table(table, limits, tuple(sorted(factors)))
         for table in root.iter(f"{_ODS_TABLE}table")
     }
+
+
+_DISPLAY_FACTOR = re.compile(rb"""display-factor\s*=\s*["']\s*([0-9.eE+]{1,30})\s*["']""")
+
+
+def _display_factors(xml: bytes) -> set[Decimal]:
+    """The display factors above 1 of the number styles in `xml` (content.xml's automatic
+    styles, styles.xml's): LibreOffice's `#,##0,` is `<number:number
+    number:display-factor="1000">`, which shows 12000 as 12."""
+    found = set()  # the pattern starts with a literal: found as fast as a substring
+    for match in _DISPLAY_FACTOR.finditer(xml):
+        with contextlib.suppress(InvalidOperation, ValueError):
+            factor = Decimal(match.group(1).decode())
+            if factor.is_finite() and factor > 1:
+                found.add(factor)
+    return found
 
 
 # A CDATA section (calamine reads its text blank), or a reference in a value attribute
@@ -363,14 +390,15 @@ def _may_hold(content: bytes) -> bool:
     return False
 
 
-def _ods_table(table: Any, limits: Limits) -> Found:
+def _ods_table(table: Any, limits: Limits, factors: tuple[Decimal, ...] = ()) -> Found:
     """One sheet's `Found`: marks and texts of repeated rows and cells repeated with them,
-    within the limits (`Found.beyond` says where the first one past them is)."""
+    within the limits (`Found.beyond` says where the first one past them is). `factors`:
+    the workbook's display factors (`_display_factors`)."""
     found = Found()
     row = 0
     for element in table.iter(f"{_ODS_TABLE}table-row"):
         repeat = _count(element.get(f"{_ODS_TABLE}number-rows-repeated"))
-        readings = _ods_row(element, row, found)
+        readings = _ods_row(element, row, found, factors)
         for col, span, kind, detail, text in readings:
             rows = range(row, min(row + repeat, limits.max_rows))
             cols = range(col, min(col + span, limits.max_columns))
@@ -391,7 +419,9 @@ def _ods_table(table: Any, limits: Limits) -> Found:
 _Reading = tuple[int, int, str | None, str | None, str | None]  # col, span, kind, detail, text
 
 
-def _ods_row(element: Any, row: int, found: Found) -> list[_Reading]:
+def _ods_row(
+    element: Any, row: int, found: Found, factors: tuple[Decimal, ...] = ()
+) -> list[_Reading]:
     """The cells of one row that carry a mark or a text to read; its merged ranges are added
     to `found`."""
     readings: list[_Reading] = []
@@ -404,7 +434,7 @@ def _ods_row(element: Any, row: int, found: Found) -> list[_Reading]:
         across = _count(cell.get(f"{_ODS_TABLE}number-columns-spanned"))
         if down > 1 or across > 1:
             found.merged.append(((row, col), (row + down - 1, col + across - 1)))
-        kind, detail, text = _ods_reading(cell)
+        kind, detail, text = _ods_reading(cell, factors)
         if kind is not None or text is not None:
             readings.append((col, span, kind, detail, text))
         col += span
@@ -415,9 +445,12 @@ def _count(value: str | None) -> int:  # a repeat or a span: 1 unless a number a
     return max(int(value), 1) if value and value.strip().isdigit() else 1
 
 
-def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
+def _ods_reading(
+    cell: Any, factors: tuple[Decimal, ...] = ()
+) -> tuple[str | None, str | None, str | None]:
     """A cell's mark (kind, detail) and the text to read in it instead of calamine's value
-    (None when calamine reads it right)."""
+    (None when calamine reads it right). `factors`: the workbook's display factors, by
+    which a number cell may show its value divided (`_divided`)."""
     kind = cell.get(f"{_ODS_OFFICE}value-type")
     shown = _ods_text(cell)
     if cell.get(_ODS_VALUE_KIND) == "error" or shown.strip() in EXCEL_ERRORS:
@@ -442,6 +475,10 @@ def _ods_reading(cell: Any) -> tuple[str | None, str | None, str | None]:
         return None, None, text
     if kind == "float" and value is not None and "$" in shown and bare_dollar(shown):
         return DOLLAR_FORMAT, None, None  # a `"$"` written in the format is its text
+    floated = kind == "float" and factors and value is not None
+    number = _divided(shown.strip(), value.strip(), factors) if floated and value else None
+    if number is not None:
+        return DIVIDED_FORMAT, number, None  # "12" of a 12000: its style's factor
     if kind is None:  # LibreOffice reads such a cell as text (its default cell type)
         text = cell.get(f"{_ODS_OFFICE}string-value", shown)
         return None, None, text if text.strip() else None
@@ -467,6 +504,40 @@ def _scaled(shown: str, value: str) -> bool:
     if number == 0 or not math.isfinite(number):
         return False
     return any(number < 100 * max(abs(r), 0.5) for r in scale_readings(shown))
+
+
+# A number as a cell shows it: digits with separators between them, maybe a sign before.
+_SHOWN_NUMBER = re.compile(r"[-\u2212]?\d(?:[\d.,\s\u00a0\u202f'’]*\d)?")
+
+
+@functools.lru_cache(maxsize=4096)
+def _divided(shown: str, value: str, factors: tuple[Decimal, ...]) -> str | None:
+    """The number a float cell shows when it is its value divided by a display factor of
+    the workbook ("12" of a 12000 whose style's factor is 1000: `numformats.divided` for
+    XLSX), with no word that scales it ("12 K", "5 millones": the scale is seen); None
+    for any other cell, and for 0. Told by the digits shown: those of the value itself,
+    rounded to some decimals, are no division (12000 shown "12.000")."""
+    found = _SHOWN_NUMBER.search(shown)
+    if found is None or scale_readings(shown) or _EXPONENT.search(shown):
+        return None
+    try:
+        held = abs(Decimal(value))
+    except InvalidOperation:
+        return None
+    if not held.is_finite() or held == 0:
+        return None
+    digits = re.sub(r"\D", "", found.group()).lstrip("0")
+    decimals = min(len(re.sub(r"\D", "", found.group())), 30)
+    for factor in (Decimal(1), *factors):
+        for places in range(decimals + 1):
+            number = (held / factor).quantize(Decimal(1).scaleb(-places), context=_WIDE)
+            if re.sub(r"\D", "", str(number)).lstrip("0") == digits:
+                return None if factor == 1 else found.group()
+    return None
+
+
+_WIDE = Context(prec=400, rounding=ROUND_HALF_UP)
+_EXPONENT = re.compile(r"\d[eE][+-]?\d")  # "1.2E+04": scientific, no division
 
 
 def _padded(shown: str, value: str) -> str | None:

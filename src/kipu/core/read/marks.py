@@ -16,7 +16,10 @@ module finds those cells in the file itself so no later stage can lose them:
   markup in it, or twice (`<v>1&#x35;</v>`, `<v><![CDATA[15]]></v>`): calamine reads it
   blank, cut short (1 for 15) or as the last of two, so the value is unknown (`_coded`);
 - `dollar-format`: a number its format shows with a `$` alone (XLSX and XLS), which is
-  the peso where the file was formatted in Colombia or Mexico; its value is read.
+  the peso where the file was formatted in Colombia or Mexico; its value is read;
+- `divided-format`: a number its format shows divided by a thousand per `,` after its
+  digits, with no word saying so (`#,##0,`: 12000 shows `12`; detail: the number shown),
+  in XLSX, XLS and ODS (LibreOffice's display factor); its value is read.
 
 Beside the marks, a sheet's hidden rows and columns (`Hidden`): read as data like the others
 (an autofilter hides rows that are still data), and reported, as a partner may have hidden
@@ -77,6 +80,9 @@ UNREADABLE_VALUE = "unreadable-value"
 # A number shown with a `$` alone by its format (`numformats.shows_bare_dollar`): the peso
 # in Colombia. Read as its number; validation decides by the row's country.
 DOLLAR_FORMAT = "dollar-format"
+# A number shown divided by its format (`numformats.divided`, ODS's display factor): 12000
+# formatted `#,##0,` shows `12` (the detail). Read as its number; a warning at the cell.
+DIVIDED_FORMAT = "divided-format"
 # Cells whose value is unknown, though the file holds one: read as empty, reported at the cell.
 UNREAD_VALUES = (FORMULA_NO_VALUE, UNREADABLE_VALUE)
 MARK_SCHEMA = {"row": pl.Int64, "col": pl.Int64, "kind": pl.Utf8, "detail": pl.Utf8}
@@ -543,7 +549,12 @@ class CellScan:
                 try:
                     found = xlsx_marks(self.path, member, untrusted, census, shown, hidden)
                     dollars = [] if shown is None else shown.dollars
-                    self._found[name] = found + [(r, c, DOLLAR_FORMAT, None) for r, c in dollars]
+                    divided = [] if shown is None else shown.divided
+                    self._found[name] = (
+                        found
+                        + [(r, c, DOLLAR_FORMAT, None) for r, c in dollars]
+                        + [(r, c, DIVIDED_FORMAT, text) for r, c, text in divided]
+                    )
                 except Exception:  # noqa: BLE001 - as above, for this sheet only
                     if census is not None:
                         census.failed = True

@@ -21,12 +21,14 @@ syntax is ECMA-376 part 1, §18.8.31 (numFmts) and §18.8.30 (built-in formats).
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 
 from kipu.core.read.package import styles_member
@@ -105,6 +107,9 @@ class Section:
     # A `,` after the last digit (`#,##0,"K"`): Excel shows the number divided by a thousand
     # per comma, so the cell holds the whole number its scale word speaks of.
     scaled: bool = False
+    commas: int = 0  # the `,`s after the last digit: shown divided by 1,000 per comma
+    decimals: int = 0  # the placeholders after the decimal point (`0.0,`: one)
+    point: bool = False
     # The `0`s of the digits (`00000`: 45 shows `00045`), the least digits shown; they pad
     # a code only when `plain`: one run of placeholders with nothing inside it or after
     # it but text (`00000`, `000 "personas"`), not `00.00`, `0,000`, `00-00`, `00/00`, `0E+00`.
@@ -123,13 +128,24 @@ class Section:
         if self.after:
             self.plain = False  # `00/00`, `00"-"00`: not one number
         self.zeros += char == "0"
-        self.digits, self.scaled = True, False
+        self.decimals += self.point
+        self.digits, self.scaled, self.commas = True, False, 0
+
+
+_WIDE = Context(prec=400, rounding=ROUND_HALF_UP)  # any float's digits, rounded as Excel does
+# A `,` after a digit placeholder and not before one (`#,##0,`, `0.0,,`): it may divide.
+_DIVIDING = re.compile(r"[0#?.],+(?![,0#?])")
 
 
 def may_show_more(code: str) -> bool:
-    """Whether a format may show more than digits, or leading zeros: a cheap test before
-    `sections`."""
-    return bool(set(code) & set('%"\\[$')) or not code.isascii() or "00" in code
+    """Whether a format may show more than digits, leading zeros, or a number divided: a
+    cheap test before `sections`."""
+    return (
+        bool(set(code) & set('%"\\[$'))
+        or not code.isascii()
+        or "00" in code
+        or _DIVIDING.search(code) is not None
+    )
 
 
 def sections(code: str) -> list[Section]:
@@ -173,6 +189,8 @@ def sections(code: str) -> list[Section]:
             section.plain = False  # decimals, grouping, an exponent, a sign inside the digits
             # A `,` after the last digit divides; unless a digit follows: then it groups.
             section.scaled = char == "," or section.scaled
+            section.commas += char == ","
+            section.point = section.point or char == "."
         elif char in _SHOWN_AS_WRITTEN or ord(char) > 127:
             section.add(char)
         at += 1
@@ -225,6 +243,44 @@ def shows_bare_dollar(value: float, parts: list[Section]) -> bool:
     decides whether it is dollars (`kipu.core.read.marks.DOLLAR_FORMAT`)."""
     section = _section_for(value, parts)
     return _bare_dollar(section)
+
+
+def divided(value: float, parts: list[Section]) -> str | None:
+    """The number a cell holding `value` shows when its format divides it by a thousand per
+    `,` after the digits (`#,##0,`: 12000 shows `12`; `0.0,,`: 1500000 shows `1.5`), with
+    no word saying so (`#,##0,"K"` shows `12K`: the scale is seen, `_scale_word`); None
+    for any other cell, and for 0 (0 at any scale). The number is written as Excel rounds
+    it (half away from zero), with the section's decimals and its own sign, no grouping:
+    `12`, `-1.5`."""
+    if value == 0 or not math.isfinite(value):
+        return None
+    section = _section_for(value, parts)
+    if not _divides(section):
+        return None
+    if value.is_integer() and not section.decimals and abs(value) < 1e15:
+        whole, rest = divmod(abs(int(value)), 1000**section.commas)
+        number = str(whole + (2 * rest >= 1000**section.commas))
+    else:
+        exact = Decimal(repr(abs(value))).scaleb(-3 * section.commas)
+        number = str(exact.quantize(Decimal(1).scaleb(-section.decimals), context=_WIDE))
+    return f"-{number}" if value < 0 and number.strip("0.") else number
+
+
+def divides(parts: list[Section]) -> bool:
+    """Whether a section of the format shows numbers divided without a word (`divided`)."""
+    return any(map(_divides, parts))
+
+
+def _divides(section: Section) -> bool:
+    """A section that shows its number divided by a thousand per `,` after its digits,
+    with nothing shown that says so (a scale word: `#,##0,"K"`, `0.0,, "millones"`), nor a
+    percentage, another currency or a text (read as their text: `shown`)."""
+    if not (section.scaled and section.commas and section.digits) or section.text:
+        return False
+    if section.percent or section.dated or _other_than_a_number(section):
+        return False
+    words = (section.after.strip(), section.before.strip())
+    return not any(scaled(f"1 {w}") or scaled(f"{w} 1") for w in words if w)
 
 
 def shows_text_with_bare_dollar(parts: list[Section]) -> bool:
@@ -383,9 +439,15 @@ def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
 
 
 def _shows_more(section: Section) -> bool:
-    """Whether a section shows a cell otherwise than its number, with leading zeros, or with
-    a `$` alone."""
-    return _not_a_number(section) or _padded(section) or _coded(section) or _bare_dollar(section)
+    """Whether a section shows a cell otherwise than its number, with leading zeros, with
+    a `$` alone, or divided (`divided`)."""
+    return (
+        _not_a_number(section)
+        or _padded(section)
+        or _coded(section)
+        or _bare_dollar(section)
+        or _divides(section)
+    )
 
 
 def _named(root: ET.Element, name: str) -> list[ET.Element]:

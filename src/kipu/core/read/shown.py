@@ -1,7 +1,8 @@
 """The number cells of an XLSX sheet whose format shows them otherwise than their number
 (`kipu.core.read.numformats`), found by the cell scan (`kipu.core.read.marks`): a
 percentage, an amount in soles (read as the text shown), an amount shown with a `$` alone
-(marked `DOLLAR_FORMAT`)."""
+(marked `DOLLAR_FORMAT`), a number shown divided by a thousand (`#,##0,`: marked
+`DIVIDED_FORMAT`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from kipu.core.read.chunks import REFERENCE, VALUE, has_hidden, tag_attributes
 from kipu.core.read.numformats import (
     Section,
     digits_pattern,
+    divided,
+    divides,
     shown,
     shows_bare_dollar,
     shows_text,
@@ -21,13 +24,17 @@ from kipu.core.read.numformats import (
 from kipu.core.read.package import column_number
 
 _TEXT_KINDS = (b"s", b"str", b"inlineStr")  # a shared string, a formula's text, an inline one
+# What a number cell of a style shows (`Shown._judge`): the text read instead of its number,
+# whether it shows a `$` alone, the number it shows divided by its format.
+_Judged = tuple[str | None, bool, str | None]
 
 
 class Shown:
     """The number cells of the styles `numformats.xlsx_shown_styles` found (a percentage, an
     amount in soles), with the text each shows (`texts`, by (row 1-based, col 0-based)):
     calamine reads the number (0.05 for `5%`, 100 for `S/ 100.00`); and the cells shown
-    with a `$` alone (`dollars`), which read as their number. A cell without a style
+    with a `$` alone (`dollars`), or divided by a thousand per `,` after their digits
+    (`divided`), which read as their number. A cell without a style
     attribute is of style 0 (ECMA-376 §18.3.1.4): when that style is one of them (the
     workbook's Normal style formatted in soles), every cell is parsed."""
 
@@ -39,6 +46,10 @@ class Shown:
             index for index, parts in styles.items() if shows_text_with_bare_dollar(parts)
         }
         self.dollars: list[tuple[int, int]] = []  # the cells shown with a `$` alone
+        # The number cells shown divided by their format (`numformats.divided`), with the
+        # number shown: (row, col, `12` for 12000 formatted `#,##0,`).
+        self.divided: list[tuple[int, int, str]] = []
+        self._dividing = {index for index, parts in styles.items() if divides(parts)}
         # The style attribute in any quote and spacing, or written with a reference; the
         # numbers as a trie (`1(?:2|5)?`): an alternation of thousands of styles took 50 s
         # for 100,000 rows.
@@ -70,7 +81,7 @@ class Shown:
         self._columns: dict[bytes, int] = {}
         # Whether a style shows a `$` alone, by sign (`read_plain`); conditions decide by value.
         self._bare: dict[tuple[int, int], bool] = {}
-        self._known: dict[tuple[int, bytes], str | bool] = {}  # `_judge`, by style and value
+        self._known: dict[tuple[int, bytes], _Judged] = {}  # `_judge`, by style and value
         self._conditional = {
             index for index, parts in styles.items() if any(p.condition for p in parts)
         }
@@ -129,7 +140,8 @@ class Shown:
             style = int(style_text or b"0")
             if style not in styles:
                 continue
-            if style in texts or style in self._conditional or not math.isfinite(number):
+            odd = style in texts or style in self._conditional or style in self._dividing
+            if odd or not math.isfinite(number):
                 self._keep((int(row), col), style, value)
                 continue
             key = (style, (number > 0) - (number < 0))
@@ -154,25 +166,34 @@ class Shown:
     def _keep(self, place: tuple[int, int], style: int, value: bytes) -> None:
         if (known := self._known.get((style, value))) is None:
             known = self._known[(style, value)] = self._judge(style, value)
-        if isinstance(known, str):
-            self.texts[place] = known
-        elif known:
+        text, dollar, number = known
+        if text is not None:
+            self.texts[place] = text
+            return
+        if dollar:
             self.dollars.append(place)
+        if number is not None:
+            self.divided.append((*place, number))
 
-    def _judge(self, style: int, value: bytes) -> str | bool:
-        """The text a number cell of the style shows (`shown`), True when it shows the number
-        with a `$` alone, else False. Kept by (style, value): a column of codes formatted
+    def _judge(self, style: int, value: bytes) -> _Judged:
+        """The text a number cell of the style shows (`shown`) when it is read as that text;
+        else whether it shows the number with a `$` alone, and the number it shows when its
+        format divides it (`divided`). Kept by (style, value): a column of codes formatted
         `000000` holds a few hundred values over 100,000 rows."""
         try:
             number = float(value)
         except ValueError:
-            return False
+            return None, False, None
         if not math.isfinite(number):
-            return False
+            return None, False, None
         parts = self.styles[style]
         text = shown(number, parts) if style in self._texts else None
-        return text if text is not None else shows_bare_dollar(number, parts)
+        if text is not None:
+            return text, False, None
+        shrunk = divided(number, parts) if style in self._dividing else None
+        return None, shows_bare_dollar(number, parts), shrunk
 
     def clear(self) -> None:
         self.texts.clear()
         self.dollars.clear()
+        self.divided.clear()

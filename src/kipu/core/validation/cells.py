@@ -2,7 +2,8 @@
 
 The reader marks cells whose value alone would mislead (`kipu.core.read.marks`): an Excel
 error, a formula never computed, a formula's computed value, a value given by a merged
-range. Each mark becomes an issue at its cell. A cell whose value is unknown (an error, a
+range, a number shown divided by its format (`divided-number`). Each mark becomes an issue
+at its cell. A cell whose value is unknown (an error, a
 formula without a value) gets that issue only: "is empty" or "is not a number" about the
 same cell would only repeat it less clearly.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from kipu.core.read.marks import (
+    DIVIDED_FORMAT,
     DOLLAR_FORMAT,
     ERROR,
     FORMULA,
@@ -39,6 +41,8 @@ MARK_CODES = {
 }
 UNREAD = (ERROR, *UNREAD_VALUES)
 FREE_TEXT = tuple(c.name for c in COLUMNS if c.kind == TEXT)
+# The number columns, where a number shown divided by its format is counted whole.
+DIVIDED_COLUMNS = (*COUNT_COLUMNS, "value_usd")
 EXCEL_CELL_CHARACTERS = 32_767
 # Issues that leave a row without something it must point to, or in a month that is not its
 # own: such a row is never stored.
@@ -105,8 +109,48 @@ def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl
         pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
         pl.when(pl.col("kind").is_in((MERGED, MERGED_ACROSS))).then("detail").alias("detail"),
     )
-    frames = [found, mark_issues, *_long_texts(f)]
+    frames = [found, mark_issues, *_divided(f, marks), *_long_texts(f)]
     return pl.concat([frame.cast(ISSUE_SCHEMA) for frame in frames])  # type: ignore[arg-type]
+
+
+def _divided(f: pl.DataFrame, marks: pl.DataFrame) -> list[pl.DataFrame]:
+    """`divided-number` at each number cell shown divided by its format (`DIVIDED_FORMAT`:
+    12000 formatted `#,##0,` shows 12), which is read whole: the value read, and the number
+    shown as the detail. A cell covered by a merged range shows its first cell's value, as
+    that cell shows it (`dollar_formats`). A cell whose value is unknown has its own issue."""
+    numbers = marks.filter(pl.col("column").is_in(DIVIDED_COLUMNS))
+    divided = numbers.filter(pl.col("kind") == DIVIDED_FORMAT)
+    if divided.is_empty():
+        return []
+    first = pl.col("detail").str.extract(r"^[A-Za-z]+(\d+)").cast(pl.Int64, strict=False)
+    covered = (
+        numbers.filter(pl.col("kind") == MERGED)
+        .select("row", "column", first.alias("first"))
+        .join(
+            divided.select(pl.col("row").alias("first"), "column", "detail"),
+            on=["first", "column"],
+        )
+        .select("row", "column", "detail")
+    )
+    cells = pl.concat([divided.select("row", "column", "detail"), covered])
+    unread = marks.filter(pl.col("kind").is_in(UNREAD)).select("row", "column")
+    cells = cells.join(unread, on=["row", "column"], how="anti").unique(["row", "column"])
+    at = cells.join(f.select("_i", "row"), on="row", how="inner")
+    frames = []
+    for (column,), group in at.group_by("column"):
+        name = str(column)
+        value = f.select("_i", pl.col(name).cast(pl.Utf8).alias("value"))
+        frames.append(
+            group.join(value, on="_i", how="left").select(
+                "_i",
+                pl.lit("divided-number").alias("code"),
+                pl.lit(name).alias("column"),
+                "value",
+                pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
+                "detail",
+            )
+        )
+    return frames
 
 
 def _long_texts(f: pl.DataFrame) -> list[pl.DataFrame]:

@@ -548,6 +548,21 @@ _CODES = (
         "10101) is read with them restored, and the unit is named so the reading can be checked.",
     ),
     _c(
+        "divided-number",
+        WARNING,
+        "row",
+        "The cell shows “{detail}” (its number format shows thousands or millions) but holds "
+        "{value}: {value} was read. If {detail} was meant, type {detail} in a cell without "
+        "that format.",
+        "La celda muestra “{detail}” (su formato de número muestra miles o millones) pero "
+        "contiene {value}: se leyó {value}. Si quiso decir {detail}, escriba {detail} en una "
+        "celda sin ese formato.",
+        "A number in a count or amount column whose cell format shows it divided by a "
+        "thousand (Excel's `#,##0,`, a million for `0,,`; LibreOffice's display factor), "
+        "with no word saying so: the cell holds 12000 and shows 12. The number the cell "
+        "holds is read, as formulas use it.",
+    ),
+    _c(
         "merged-cell",
         WARNING,
         "row",
