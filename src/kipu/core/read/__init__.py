@@ -4,6 +4,7 @@
 - `textfile`: CSV, TSV and Excel's "Unicode text" (UTF-8, UTF-16, Windows-1252).
 - `sheets`: workbooks sheet by sheet (calamine), merged ranges, reference tables.
 - `marks`: what a cell was beyond its value (Excel error, formula, merged).
+- `hidden`: the rows and columns a sheet hides (read, and reported).
 - `header`: which row is the 5W header and which column is which.
 - `fivew`: the 5W table: raw text, typed numbers and marks, per cell.
 - `values`: numbers, months and yes/no as people type them.

@@ -10,9 +10,8 @@ export writes them), formulas without a value, merged ranges, text calamine read
 joined (a cell without a value type; `text:line-break`, `text:tab`), numbers without their
 value, currency and percentage cells. ODS files whose values calamine misreads are refused.
 
-The rows and columns a sheet hides (`marks.Hidden`), which calamine does not say: XLS rows
-and columns marked hidden (xlrd's ROW and COLINFO records, read with the formats), ODS rows
-and columns of `table:visibility` `collapse` (hidden) or `filter` (filtered out).
+An XLS sheet's hidden rows and columns come with its marks (`Found.hidden`, from
+`kipu.core.read.hidden`), read with the same formats.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from typing import Any
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.errors import unreadable
+from kipu.core.read.hidden import Hidden, xls_hidden
 from kipu.core.read.marks import (
     DIVIDED_FORMAT,
     DOLLAR_FORMAT,
@@ -39,7 +39,6 @@ from kipu.core.read.marks import (
     EXCEL_ERRORS,
     FORMULA_NO_VALUE,
     UNREADABLE_VALUE,
-    Hidden,
     Mark,
     Range,
 )
@@ -103,20 +102,11 @@ def xls_marks(path: Path, sheet: str) -> Found:
         if not book.formatting_info:
             return Found(marks, [], {})
         texts, dollars = _xls_texts(book, found)
-        return Found(marks + dollars, [], texts, hidden=_xls_hidden(found))
+        return Found(marks + dollars, [], texts, hidden=xls_hidden(found))
     except Exception:  # noqa: BLE001 - as above
         return Found()
     finally:
         book.release_resources()
-
-
-def _xls_hidden(sheet: Any) -> Hidden:
-    """The rows and columns an XLS sheet hides (the hidden flag of its ROW records, which a
-    row of height zero sets too, and of its COLINFO records), as xlrd reads them with the
-    formats."""
-    rows = [(r + 1, r + 1) for r, info in sorted(sheet.rowinfo_map.items()) if info.hidden]
-    columns = [(c, c) for c, info in sorted(sheet.colinfo_map.items()) if info.hidden]
-    return Hidden(rows, columns)
 
 
 def _open_xls(path: Path, *, formatting: bool) -> Any:
@@ -323,50 +313,6 @@ _ODS_HINT = "|".join(
     ]
 )
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
-
-
-_ODS_ROW, _ODS_COLUMN = f"{_ODS_TABLE}table-row", f"{_ODS_TABLE}table-column"
-_ODS_HIDING = re.compile(rb"""visibility\s*=\s*["']\s*(?:collapse|filter)""")
-
-
-def ods_hidden(path: Path) -> dict[str, Hidden]:
-    """The rows and columns each sheet of an ODS file hides, by name: `table:visibility`
-    `collapse` (hidden by hand, or in a collapsed group) or `filter` (filtered out by an
-    autofilter) on a row or a column, repeats counted. Parsed only when content.xml holds
-    one; {} when it cannot be read (calamine, which read it, reports broken files)."""
-    import xml.etree.ElementTree as ET
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            content = archive.read("content.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return {}
-    if b"visibility" not in content or not _ODS_HIDING.search(content):
-        return {}
-    try:
-        root = ET.fromstring(content)
-    except ET.ParseError:
-        return {}
-    return {
-        table.get(f"{_ODS_TABLE}name", ""): Hidden(
-            _ods_hidden_lines(table, _ODS_ROW, f"{_ODS_TABLE}number-rows-repeated", 1),
-            _ods_hidden_lines(table, _ODS_COLUMN, f"{_ODS_TABLE}number-columns-repeated", 0),
-        )
-        for table in root.iter(f"{_ODS_TABLE}table")
-    }
-
-
-def _ods_hidden_lines(table: Any, tag: str, repeated: str, first: int) -> list[tuple[int, int]]:
-    """The ranges of the table's rows (or columns) that are not visible, numbered from
-    `first`, in the order the rows are counted by `_ods_table`."""
-    found: list[tuple[int, int]] = []
-    at = first
-    for element in table.iter(tag):
-        repeat = _count(element.get(repeated))
-        if (element.get(f"{_ODS_TABLE}visibility") or "").strip() in ("collapse", "filter"):
-            found.append((at, at + repeat - 1))
-        at += repeat
-    return found
 
 
 def _may_hold(content: bytes) -> bool:

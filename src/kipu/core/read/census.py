@@ -77,7 +77,7 @@ TANGLED = r"""<[A-Za-z_][^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*=\s*(?:"[^"]*<
 _MAYBE_TANGLED = r"""=\s*"[^"]*<|=\s*'[^']*<"""
 # What a hidden row's tag (or a hidden column's) holds: `hidden="1"` (a row hidden by hand,
 # by an autofilter, in a collapsed group), or a height of zero (`ht="0"`). A hint only: the
-# chunk's row tags are then read (`marks.hidden_rows`). `hidden` is rare in a sheet's XML,
+# chunk's row tags are then read (`hidden.hidden_rows`). `hidden` is rare in a sheet's XML,
 # and one regex more over the chunks is all a sheet without hidden rows costs.
 HIDING_HINT = r"""hidden|ht\s*=\s*["']\s*\+?0*\.?0*\s*["']"""
 _STRING = re.compile(STRING_CELL.encode())

@@ -226,3 +226,9 @@ def tag_attributes(tag: bytes) -> dict[bytes, bytes]:
         value = xml_unescape(raw.decode("utf-8", "replace")).encode() if b"&" in raw else raw
         found[name] = value
     return found
+
+
+# A start tag's attributes, quoted values skipped whole (`a="x>y"` is XML).
+TAG_ATTRIBUTES = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+# A cell's start tag, for cells without an r="…" attribute (self-closing or not).
+CELL_TAG = re.compile(rb"<" + PREFIX + rb"c(?=[ \t\r\n/>])(" + TAG_ATTRIBUTES + rb")/?>")

@@ -28,6 +28,7 @@ from kipu.core.read.header import (
     find_header,
     mapping_lookup,
 )
+from kipu.core.read.hidden import Hidden
 from kipu.core.read.marks import (
     ERROR,
     EXCEL_ERRORS,
@@ -35,7 +36,6 @@ from kipu.core.read.marks import (
     MARK_SCHEMA,
     UNREAD_VALUES,
     UNREADABLE_VALUE,
-    Hidden,
     Mark,
     empty_marks,
     marks_frame,

@@ -43,13 +43,13 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.census import Census, survey
+from kipu.core.read.chunks import CELL_TAG as _CELL_TAG
 from kipu.core.read.chunks import PREFIX as _P
 from kipu.core.read.chunks import (
     REFERENCE,
@@ -59,8 +59,10 @@ from kipu.core.read.chunks import (
     row_chunks,
     tag_attributes,
 )
+from kipu.core.read.chunks import TAG_ATTRIBUTES as _TAG_ATTRIBUTES
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
+from kipu.core.read.hidden import Hidden, hidden_columns, hidden_rows, hides
 from kipu.core.read.numformats import xlsx_shown_styles
 from kipu.core.read.package import (
     column_letters,
@@ -163,17 +165,6 @@ _V_TAG = re.compile(rb"<" + _P + rb"v[ \t\r\n/>]")
 # cell's, and calamine reads such a cell otherwise: `<c t="e"><f>1/0<c><v>15</v></c></f>
 # <v>#DIV/0!</v></c>` read 15 as the error's text (the cell's value, with no issue).
 _NESTED_CELL = re.compile(rb"<" + _P + rb"c[ \t\r\n/>]")
-# A start tag's attributes, quoted values skipped whole (`a="x>y"` is XML).
-_TAG_ATTRIBUTES = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
-# A cell's start tag, for cells without an r="…" attribute (self-closing or not).
-_CELL_TAG = re.compile(rb"<" + _P + rb"c(?=[ \t\r\n/>])(" + _TAG_ATTRIBUTES + rb")/?>")
-_ROW_TAG = re.compile(rb"<" + _P + rb"row(?=[ \t\r\n/>])(" + _TAG_ATTRIBUTES + rb")/?>")
-_ROW_HINT = re.compile(rb"(?:hidden|ht)[ \t\r\n]*=")
-# A row tag's attributes as Excel writes a hidden row's (`r="7" spans="1:5" hidden="1"`).
-_PLAIN_HIDDEN = re.compile(rb' r="(\d+)"(?: [\w:]+="[^"&]*")*? hidden="1"(?: [\w:]+="[^"&]*")*\Z')
-_COL_TAG = re.compile(rb"<" + _P + rb"col(?=[ \t\r\n/>])(" + _TAG_ATTRIBUTES + rb")/?>")
-_NEXT_ROW_OR_CELL = re.compile(rb"<" + _P + rb"(?:row|c)(?=[ \t\r\n/>])")
-_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData[ \t\r\n/>]")
 _ROW_OR_CELL = re.compile(
     rb"<" + _P + rb"row(?=[ \t\r\n/>])(?P<row>" + _TAG_ATTRIBUTES + rb")/?>"
     rb"|<" + _P + rb"c(?=[ \t\r\n/>])(?P<cell>" + _TAG_ATTRIBUTES + rb")"
@@ -196,15 +187,6 @@ SCAN_EVERY_CELL = False  # tests: parse every cell of a hinted chunk (`_cells`)
 # Chunks surveyed in one polars call (`census.survey`): 2 MB of XML (4 MB were no faster,
 # and their strings add to the peak of fastexcel's reading, which the scan runs beside).
 _BATCH = 2
-
-
-@dataclass
-class Hidden:
-    """The rows (1-based) and columns (0-based, as marks place cells) a sheet hides, as
-    inclusive ranges (`(7, 7)`; an ODS row repeated hidden is one range)."""
-
-    rows: list[tuple[int, int]] = field(default_factory=list)
-    columns: list[tuple[int, int]] = field(default_factory=list)
 
 
 def empty_marks() -> pl.DataFrame:
@@ -370,7 +352,7 @@ def _positioned(
                 attrs = tag_attributes(match.group("row"))
                 number = attrs.get(b"r", b"")
                 row, col = (int(number) if number.isdigit() else row + 1), -1
-                if hidden is not None and _hides(attrs, b"ht"):
+                if hidden is not None and hides(attrs, b"ht"):
                     hidden.rows.append((row, row))
                 continue
             attributes, body = match.group("cell"), match.group("body") or b""
@@ -378,73 +360,6 @@ def _positioned(
             col = column_number(where.group(1).decode().upper()) - 1 if where else col + 1
             _add(attributes, body, untrusted, (row, col), found, shown)
     return found
-
-
-def hidden_rows(chunk: bytes) -> Iterator[int]:
-    """The numbers of the rows the chunk hides: a row tag with `hidden="1"` (or `true`), or
-    a height of zero (`ht="0"`, which Excel shows as hidden). A row tag without its number
-    (`r`) takes its first cell's; one without cells holds nothing to report."""
-    text = blank_hidden(chunk) if has_hidden(chunk) else chunk
-    floor = 0
-    for hint in _ROW_HINT.finditer(text):  # a search for row tags took 0.9 s for 100,000 rows
-        if hint.start() < floor:
-            continue
-        start = text.rfind(b"<", floor, hint.start())  # a `<` in a value: the sheet is refused
-        match = _ROW_TAG.match(text, start) if start >= 0 else None
-        if match is None or match.end() <= hint.start():
-            continue  # not in a row tag: a text, a cell's or a column's attribute
-        floor = match.end()
-        attributes = match.group(1)
-        plain = _PLAIN_HIDDEN.match(attributes)  # as Excel writes it: no parsing
-        if plain is not None and attributes.count(b"hidden") == 1 and b"&" not in attributes:
-            yield int(plain.group(1))
-            continue
-        attrs = tag_attributes(attributes)
-        if not _hides(attrs, b"ht"):
-            continue
-        number = attrs.get(b"r", b"").strip()
-        if number.isdigit():
-            yield int(number)
-            continue
-        after = _NEXT_ROW_OR_CELL.search(text, match.end())
-        if match.group(0).endswith(b"/>") or after is None or after.group(0)[-1:] != b"c":
-            continue
-        cell = _CELL_TAG.match(text, after.start())
-        where = REFERENCE.fullmatch(tag_attributes(cell.group(1)).get(b"r", b"")) if cell else None
-        if where is not None:
-            yield int(where.group(2))
-
-
-def hidden_columns(chunk: bytes) -> list[tuple[int, int]]:
-    """The columns (0-based ranges) the sheet's `<cols>` hides, in its first chunk (before
-    `<sheetData>`): `hidden="1"`, or a width of zero."""
-    start = _SHEET_DATA.search(chunk)
-    head = chunk[: start.start()] if start is not None else chunk
-    if b"col" not in head:
-        return []
-    if has_hidden(head):
-        head = blank_hidden(head)
-    found: list[tuple[int, int]] = []
-    for match in _COL_TAG.finditer(head):
-        attrs = tag_attributes(match.group(1))
-        low, high = attrs.get(b"min", b"").strip(), attrs.get(b"max", b"").strip()
-        if _hides(attrs, b"width") and low.isdigit():
-            first = int(low)
-            last = int(high) if high.isdigit() else first
-            if 1 <= first <= last:
-                found.append((first - 1, min(last, 16_384) - 1))
-    return found
-
-
-def _hides(attrs: dict[bytes, bytes], size: bytes) -> bool:
-    """Whether a row's or column's attributes hide it: `hidden` true, or its `size` (`ht`,
-    `width`) zero."""
-    if attrs.get(b"hidden", b"").strip().lower() in (b"1", b"true"):
-        return True
-    try:
-        return float(attrs.get(size, b"").strip() or b"nan") == 0
-    except ValueError:
-        return False
 
 
 def _cell_mark(

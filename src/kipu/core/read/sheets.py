@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.read.book_marks import Found, ods_hidden, ods_marks, xls_marks
+from kipu.core.read.book_marks import Found, ods_marks, xls_marks
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
+from kipu.core.read.hidden import Hidden, ods_hidden
 from kipu.core.read.marks import (
     DOLLAR_FORMAT,
     ERROR,
@@ -35,7 +36,6 @@ from kipu.core.read.marks import (
     MERGED_ACROSS,
     UNREADABLE_VALUE,
     CellScan,
-    Hidden,
     Mark,
     range_name,
 )
@@ -208,7 +208,8 @@ class Workbook:
         return self._found(name).marks
 
     def hidden(self, name: str) -> Hidden:
-        """The rows and columns the sheet hides (`marks.Hidden`): read as data all the same."""
+        """The rows and columns the sheet hides (`kipu.core.read.hidden`): read as data all
+        the same."""
         if self._scan is not None:
             return self._scan.hidden(name)
         if self._format == "ods":
