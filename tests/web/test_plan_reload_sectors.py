@@ -373,8 +373,8 @@ def test_a_reload_without_targets_or_proportions_says_it_keeps_the_stored_ones(
     only = {"sectors": sectors, "indicators": indicators}
     done = import_reference("plan", platform, _workbook(tmp_path, only), "cli:test", options)
     assert done.ok, done.errors
-    assert "plan.xlsx has no targets: the 1 stored targets are kept" in _warnings(done)
-    assert "plan.xlsx has no proportions: the 1 stored proportions are kept" in _warnings(done)
+    assert "plan.xlsx gives no targets: the 1 stored targets are kept" in _warnings(done)
+    assert "plan.xlsx gives no proportions: the 1 stored proportions are kept" in _warnings(done)
     assert Target.objects.filter(plan__platform=platform).count() == 1
 
 
@@ -406,3 +406,41 @@ def test_a_reload_audits_the_entries_it_changed_on_every_platform_using_the_plan
     again = _load(platform, tmp_path, renamed, targets)
     assert again.ok
     assert AuditEvent.objects.filter(action="import_plan_entries").count() == events.count()
+
+
+def test_a_reload_without_a_name_or_classification_keeps_the_stored_ones(
+    platform, tmp_path
+) -> None:  # noqa: ANN001
+    """`kipu plan load` without --name, or the web form left blank, renamed "GTRM Peru RMRP
+    2026" to the platform's name and year, and made a plan by areas one by sectors, without
+    a word; the audit did not say it either."""
+    path = tmp_path / "plan.csv"
+    path.write_text(ENGLISH, encoding="utf-8")
+    named = {"year": 2026, "name": "RMRP 2026", "classification": "areas"}
+    assert import_reference("plan", platform, path, "cli:test", named).ok
+    again = import_reference("plan", platform, path, "cli:test", {"year": 2026})
+    assert again.ok, again.errors
+    plan = Sector.objects.filter(plan__platform=platform, plan__year=2026).first().plan
+    assert (plan.name, plan.classification) == ("RMRP 2026", "areas")
+    renamed = {"year": 2026, "name": "RMRP 2026 (revised)", "classification": "sectors"}
+    assert import_reference("plan", platform, path, "cli:test", renamed).ok
+    last = AuditEvent.objects.filter(action="import_plan_entries").latest("pk")
+    assert last.before == {"plan": {"name": ["RMRP 2026"], "classification": ["areas"]}}
+    assert last.after == {"plan": {"name": ["RMRP 2026 (revised)"], "classification": ["sectors"]}}
+
+
+def test_a_first_plan_of_its_own_says_the_platform_stops_using_its_parents(
+    platform, tmp_path
+) -> None:  # noqa: ANN001
+    """A national platform keeping its regional platform's plans that loads a plan of its
+    own uses only its own plans from then on, for every year: it went without a word."""
+    from kipu.web.platforms.services import add_platform
+
+    below = add_platform("gtrm-below", "Below", country="PER", parent=platform.slug)
+    path = tmp_path / "plan.csv"
+    path.write_text(ENGLISH, encoding="utf-8")
+    done = import_reference("plan", below, path, "cli:test", {"year": 2025})
+    assert done.ok, done.errors
+    assert f"Below used the plans of {platform.name}" in _warnings(done)
+    again = import_reference("plan", below, path, "cli:test", {"year": 2025})
+    assert "used the plans of" not in _warnings(again)

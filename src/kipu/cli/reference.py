@@ -168,13 +168,14 @@ def plan() -> None:
 @click.argument("file", type=FILE)
 @PLATFORM
 @click.option("--year", type=int, required=True, help="Plan year.")
-@click.option("--name", default="", help="Plan name (default: platform name and year).")
+@click.option(
+    "--name", default="", help="Plan name (default: as stored, or platform name and year)."
+)
 @click.option(
     "--classification",
     type=click.Choice(["sectors", "areas"]),
-    default="sectors",
-    show_default=True,
-    help="Sectors, or areas of intervention.",
+    default=None,
+    help="Sectors, or areas of intervention (default: as stored, or sectors).",
 )
 @click.option("--targets", "targets_file", type=FILE, help="A separate targets file (CSV/XLSX).")
 def plan_load(
@@ -182,7 +183,7 @@ def plan_load(
     platform_slug: str | None,
     year: int,
     name: str,
-    classification: str,
+    classification: str | None,
     targets_file: Path | None,
 ) -> None:
     """Load a plan from CSV (an indicator list) or XLSX (docs/reference-data.md)."""
@@ -190,12 +191,12 @@ def plan_load(
     platform = current_platform(platform_slug)
     options = {"year": year, "name": name, "classification": classification}
     done = _load("plan", platform, file, targets_file=targets_file, **options)
-    # A file without targets keeps the stored ones: "0 targets" read as none left.
-    targets = f"{done['targets']} targets" if done["targets"] else "targets kept as stored"
-    click.echo(
-        f"Plan {done['name']!r}: {done['sectors']} sectors, {done['indicators']} "
-        f"indicators, {targets}."
+    # A file without targets keeps the stored ones, which a warning says (`_warn`).
+    counts = ", ".join(
+        f"{done[key]} {key[:-1] if done[key] == 1 else key}"
+        for key in ("sectors", "indicators", "targets")
     )
+    click.echo(f"Plan {done['name']!r}: {counts}.")
     _warn(done)  # what was kept or changed on the way: printed nowhere before
 
 

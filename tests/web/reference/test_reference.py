@@ -145,6 +145,22 @@ def test_plan_statistics_and_event_edits(platform, admin, event, series) -> None
     assert invalid.status_code == 400
 
 
+def test_a_plan_edit_is_audited_on_the_platforms_using_the_plan(platform, admin) -> None:  # noqa: ANN001
+    """A national platform keeping its regional platform's plan saw an import of the plan in
+    its log, but not an edit of one of its targets."""
+    from kipu.web.platforms.services import add_platform
+
+    below = add_platform("gtrm-below", "Below", country="PER", parent=platform.slug)
+    sector = Sector.objects.get(plan__platform=platform, code="PRO")
+    target = Target.objects.create(plan=sector.plan, sector=sector, people_in_need=5)
+    data = {"people_in_need": 100, "people_targeted": 50, "budget_usd": ""}
+    response = client_for(admin).post(f"/reference/plan/targets/{target.pk}/edit/{Q}", data)
+    assert response.status_code == 302
+    edits = AuditEvent.objects.filter(action="edit_target")
+    assert sorted(e.platform.slug for e in edits) == sorted([platform.slug, below.slug])
+    assert {e.after["target"]["people_in_need"] for e in edits} == {100}
+
+
 def test_rows_of_another_platform_are_not_found(
     platform, other_platform, admin, make_platform
 ) -> None:  # noqa: ANN001

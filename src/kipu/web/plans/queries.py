@@ -94,12 +94,13 @@ def plan_summary(platform: Platform) -> list[dict[str, object]]:
 
 def plan_snapshot(plan: Plan | None) -> dict[str, dict[str, list[object]]]:
     """What a plan holds, keyed as its audit entries name it (`plans.services.changed_entries`):
-    "sectors" code → [English name, Spanish name, parent code]; "indicators" code → [sector
-    code, English name, Spanish name, unit, type]; "targets" "SECTOR admin1" (admin1 by
-    P-code, "country" for the whole country) → [people in need, people targeted, budget in
-    USD as text]; "proportions" "SECTOR admin1 population type" → [girls, boys, women, men].
-    Empty tables for no plan."""
+    "plan" "name" and "classification" → [the value]; "sectors" code → [English name,
+    Spanish name, parent code]; "indicators" code → [sector code, English name, Spanish name,
+    unit, type]; "targets" "SECTOR admin1" (admin1 by P-code, "country" for the whole
+    country) → [people in need, people targeted, budget in USD as text]; "proportions"
+    "SECTOR admin1 population type" → [girls, boys, women, men]. Empty tables for no plan."""
     found: dict[str, dict[str, list[object]]] = {
+        "plan": {},
         "sectors": {},
         "indicators": {},
         "targets": {},
@@ -107,6 +108,7 @@ def plan_snapshot(plan: Plan | None) -> dict[str, dict[str, list[object]]]:
     }
     if plan is None or plan.pk is None:
         return found
+    found["plan"] = {"name": [plan.name], "classification": [plan.classification]}
     for s in plan.sectors.select_related("parent"):
         found["sectors"][s.code] = [s.name_en, s.name_es, s.parent.code if s.parent else None]
     for i in plan.indicators.select_related("sector"):

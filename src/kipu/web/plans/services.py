@@ -52,18 +52,26 @@ def load_plan(
     content: PlanContent,
     *,
     name: str = "",
-    classification: str = "sectors",
+    classification: str | None = None,
     changes: PlanChanges | None = None,
 ) -> Plan:
     """Store a year's plan: sectors and indicators updated by code, indicators the file no
     longer has deleted unless stored activities use them, targets and proportions replaced;
     what else changed is added to `changes`, when given. SectorNameTaken (nothing stored, when
-    the caller's transaction is rolled back) for a new sector named as a stored one."""
+    the caller's transaction is rolled back) for a new sector named as a stored one. A name
+    or classification not given keeps the stored plan's (a reload of the targets reset "GTRM
+    Peru RMRP 2026" to "GTRM Peru 2026" and areas to sectors); a new plan is named after the
+    platform and year, by sectors."""
     changes = changes if changes is not None else PlanChanges()
+    given = {"name": name, "classification": classification}
     plan, _ = Plan.objects.update_or_create(
         platform=platform,
         year=year,
-        defaults={"name": name or f"{platform.name} {year}", "classification": classification},
+        defaults={k: v for k, v in given.items() if v},
+        create_defaults={
+            "name": name or f"{platform.name} {year}",
+            "classification": classification or "sectors",
+        },
     )
     counted_before = _counted_sectors(plan)
     sectors = _load_sectors(plan, content, changes)

@@ -170,8 +170,12 @@ class ImportForm(forms.Form):
 class PlanImportForm(ImportForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Plan name"), required=False, max_length=200)
+    # Blank keeps a stored plan's (sectors for a new plan): a reload of the targets left at
+    # the first choice turned a plan by areas into one by sectors.
     classification = forms.ChoiceField(
-        label=_("Classification"), choices=Plan.Classification.choices
+        label=_("Classification"),
+        choices=[("", _("As stored (sectors for a new plan)")), *Plan.Classification.choices],
+        required=False,
     )
 
 

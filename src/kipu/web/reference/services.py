@@ -68,12 +68,19 @@ def save_edit(
     ip: str | None = None,
 ) -> models.Model:
     """Save bound, valid model forms (the first is the audited object) with one audit event
-    holding before (from `before_edit`) and after of every form's instance. Rows of one
-    platform only: organisations, which platforms share, go through `save_organisation`."""
+    holding before (from `before_edit`) and after of every form's instance: on `platform`,
+    and for a plan's row (a sector, an indicator, a target) on every platform using the plan
+    (`plans.queries.plan_users`). Organisations, which platforms share, go through
+    `save_organisation`."""
+    from kipu.web.plans.models import Plan
+    from kipu.web.plans.queries import plan_users
+
     saved = [form.save() for form in forms]
     after = {f"{s._meta.model_name}": snapshot(s) for s in saved}
     created = all(v is None for v in before.values())
-    record(actor, action, saved[0], None if created else before, after, platform, ip=ip)
+    plan = getattr(saved[0], "plan", None)
+    where = plan_users(plan.platform) if isinstance(plan, Plan) else [platform]
+    record_each(where, actor, action, saved[0], None if created else before, after, ip=ip)
     return saved[0]
 
 
@@ -185,7 +192,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     from kipu.core.loaders.plan import load_plan
     from kipu.web.locations.queries import gazetteer
     from kipu.web.plans.models import Plan
-    from kipu.web.plans.queries import plan_snapshot, plan_users
+    from kipu.web.plans.queries import plan_holder, plan_snapshot, plan_users
     from kipu.web.plans.services import PlanChanges, SectorNameTaken, changed_entries
     from kipu.web.plans.services import load_plan as store
     from kipu.web.reference.forms import platform_countries
@@ -196,6 +203,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
         return Imported([str(e) for e in loaded.errors])
     content = loaded.records[0]
     changes = PlanChanges()
+    holder = plan_holder(platform)  # whose plans the platform used before this one
     before = plan_snapshot(Plan.objects.filter(platform=platform, year=options["year"]).first())
     try:
         with transaction.atomic():
@@ -204,7 +212,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
                 options["year"],
                 content,
                 name=options.get("name") or "",
-                classification=options.get("classification") or "sectors",
+                classification=options.get("classification") or None,
                 changes=changes,
             )
             refused = _moved_with_rows(path.name, changes.moved)
@@ -216,6 +224,11 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
         return Imported([f"{path.name}: {error}"])
     warnings = [str(w) for w in loaded.warnings] + _changed(path.name, changes)
     warnings += _kept_as_stored(path.name, plan, content)
+    if holder != platform:
+        warnings.append(
+            f"{platform.name} used the plans of {holder.name}; with a plan of its own it now "
+            f"uses only its own plans, for every year (where it has none, its nearest year's)"
+        )
     if changes.kept:
         warnings.append(
             f"indicators not in {path.name} are kept, as stored activities use them: "
@@ -246,7 +259,8 @@ def _kept_as_stored(file: str, plan: Any, content: Any) -> list[str]:
         ("proportions", content.proportions, plan.proportions),
     ):
         if not given and (count := stored.count()):
-            kept.append(f"{file} has no {name}: the {count} stored {name} are kept")
+            # "gives no": a sheet whose every row was skipped gives none either
+            kept.append(f"{file} gives no {name}: the {count} stored {name} are kept")
     return kept
 
 
