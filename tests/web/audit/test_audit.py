@@ -134,3 +134,27 @@ def test_superuser_sees_events_without_a_platform(client: Client, platform) -> N
     root = User.objects.create_superuser("root", "root@example.org", "x")
     client.force_login(root)
     assert "lock_login" in client.get("/console/audit/").content.decode()
+
+
+def test_changes_go_into_fields_that_hold_fields(platform) -> None:  # noqa: ANN001
+    """An edit's `{"target": {...}}` and a plan reload's entries were shown as whole Python
+    dictionaries (`{'HE PE15': [300, 200, '10.50'], ...}`, 80 KB for a plan): only what
+    changed is shown, each under its name, a list as its values."""
+    edit = AuditEvent(
+        before={"target": {"people_in_need": 5, "people_targeted": 50, "budget_usd": None}},
+        after={"target": {"people_in_need": 100, "people_targeted": 50, "budget_usd": "10.50"}},
+    )
+    assert edit.changes == [
+        ("target › budget_usd", None, "10.50"),
+        ("target › people_in_need", 5, 100),
+    ]
+    entries = AuditEvent(
+        before={"targets": {"ED country": [None, 400, None], "HE PE15": None}},
+        after={"targets": {"ED country": [None, 450, None], "HE PE15": [10, 20, "1.50"]}},
+    )
+    assert entries.changes == [
+        ("targets › ED country", "–, 400, –", "–, 450, –"),
+        ("targets › HE PE15", None, "10, 20, 1.50"),
+    ]
+    created = AuditEvent(before=None, after={"name": "Plan", "year": 2026})
+    assert created.changes == [("name", None, "Plan"), ("year", None, 2026)]

@@ -1,7 +1,12 @@
+from collections.abc import Iterator
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+Change = tuple[str, object, object]  # a field's name, its value before and after
 
 
 class AuditEvent(models.Model):
@@ -61,7 +66,26 @@ class AuditEvent(models.Model):
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for the fields whose value differs."""
-        before, after = self.before or {}, self.after or {}
-        keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        """(field, before, after) for the fields whose value differs. A field holding fields
+        (an edit's `{"target": {...}}`, a plan's entries by table) is gone into, its fields
+        named `target › people_in_need`: the page showed whole Python dictionaries, 80 KB
+        for a plan reload. A list (a plan entry's values) is shown as its values."""
+        return list(_changes(self.before or {}, self.after or {}, ""))
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any], within: str) -> Iterator[Change]:
+    for key in sorted(set(before) | set(after), key=str):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        name = f"{within}{key}"
+        if (isinstance(old, dict) or old is None) and (isinstance(new, dict) or new is None):
+            yield from _changes(old or {}, new or {}, f"{name} › ")
+        else:
+            yield name, _shown(old), _shown(new)
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, list):
+        return ", ".join("–" if v is None else str(v) for v in value)
+    return value
