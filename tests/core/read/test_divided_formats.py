@@ -108,6 +108,10 @@ def test_a_count_shown_divided_is_read_whole_with_a_warning(tmp_path: Path, read
         ('#,##0, "personas"', 12_000, "12"),  # a word that is no scale
         ("#,##0,_);(#,##0,)", 12_000, "12"),
         ("#,##0,", 400, "0"),  # 400 people shown as none
+        ("#,##0,.00", 12_000, "12.00"),  # a comma right before the point divides too
+        ("0,.0", 12_000, "12.0"),
+        ("#,##0,,.0", 12_000_000, "12.0"),
+        ("#,##0,.00,", 12_000_000, "12.00"),
         ('"$"#,##0,', 12_000, "12"),
     ],
 )
@@ -119,7 +123,9 @@ def test_every_dividing_format_is_said(
     assert f"shows “{shows}”" in divided_issues(path)[0][3]
 
 
-@pytest.mark.parametrize("code", [*SCALED, "#,##0", "0.0", "General", "#,##0,;-#,##0;0"])
+@pytest.mark.parametrize(
+    "code", [*SCALED, "#,##0", "0.0", "General", "#,##0,;-#,##0;0", "0.0E+00,", '#,##0,.0 "M"']
+)
 def test_a_format_that_shows_its_scale_or_none_says_nothing(
     tmp_path: Path, reading: bool, code: str
 ) -> None:
@@ -159,7 +165,7 @@ def test_a_merged_count_is_said_on_every_row_it_covers(tmp_path: Path, reading: 
 
 # --- generated formats and values --------------------------------------------------------------
 
-_DIGITS = st.sampled_from(["#,##0", "0", "0.0", "#,##0.00", "#", "##0.0"])
+_INTEGER = st.sampled_from(["#,##0", "0", "#", "##0"])
 _WORDS = st.sampled_from(["", ' "personas"', "_)", "\\ ", ' "pers."'])
 _SCALE = st.sampled_from(['"K"', ' "M"', ' "millones"', '" mil"', ' "MM"', '"k"'])
 
@@ -167,12 +173,16 @@ _SCALE = st.sampled_from(['"K"', ' "M"', ' "millones"', '" mil"', ' "MM"', '"k"'
 @st.composite
 def _dividing(draw: st.DrawFn) -> str:
     """A format of one to three sections (`pos;neg;zero`) or with a condition, each of which
-    may divide (one or two commas), with or without decimals, words, or a scale word."""
+    may divide (one or two commas after the digits, one right before the decimal point:
+    `#,##0,.00`), with or without decimals, words, or a scale word."""
 
     def section(negative: bool) -> str:
-        commas = "," * draw(st.integers(0, 2))
+        decimals = draw(st.sampled_from(["", ".0", ".00"]))
+        before = "," * draw(st.integers(0, 1)) if decimals else ""
+        commas = before + "," * draw(st.integers(0, 2))
         words = draw(_SCALE) if commas and draw(st.integers(0, 3)) == 0 else draw(_WORDS)
-        return f"{'-' if negative else ''}{draw(_DIGITS)}{commas}{words}"
+        number = f"{draw(_INTEGER)}{before}{decimals}{commas[len(before) :]}"
+        return f"{'-' if negative else ''}{number}{words}"
 
     shape = draw(st.sampled_from(["one", "two", "three", "condition"]))
     if shape == "condition":
@@ -201,12 +211,12 @@ def _section(code: str, value: float) -> str:
 def _expected(code: str, value: float) -> str | None:
     """The number the cell shows, when its section divides it without a scale word."""
     section = _section(code, value)
-    found = re.fullmatch(r"-?((?:[#0]|,(?=[#0]))+)(\.0+)?(,*)(.*)", section)
+    found = re.fullmatch(r"-?((?:[#0]|,(?=[#0]))+)(,*)(\.0+)?(,*)(.*)", section)
     assert found is not None, section
-    commas, words = len(found.group(3)), found.group(4)
+    commas, words = len(found.group(2)) + len(found.group(4)), found.group(5)
     if value == 0 or not commas or any(w in words for w in ('"K"', '"M"', "mil", "MM", '"k"')):
         return None
-    decimals = len(found.group(2) or ".") - 1
+    decimals = len(found.group(3) or ".") - 1
     number = (Decimal(repr(abs(value))) / 1000**commas).quantize(
         Decimal(1).scaleb(-decimals), ROUND_HALF_UP
     )

@@ -147,6 +147,33 @@ def test_every_form_of_a_hidden_row(
     assert _validated(path, monkeypatch, True) == ([9], [])
 
 
+def test_rows_hidden_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`<sheetFormatPr zeroHeight="1">` hides every row without a height of its own (Excel's
+    "hide every unused row"): rows 1 to 5 and 9 have theirs, so rows 6 to 8 and 10 to 31
+    are hidden. They went without a word; a row without its number counts from the last."""
+    rows = [LABELS[:WIDTH], *(plain_row(i) for i in range(30))]
+    path = _openpyxl(tmp_path / "default.xlsx", rows, set(), set())
+
+    def change(xml: str) -> str:
+        xml = re.sub(
+            r"<sheetFormatPr[^>]*/>", '<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>', xml
+        )
+        for r in (1, 2, 3, 4, 5, 9):
+            xml = xml.replace(f'<row r="{r}"', f'<row r="{r}" ht="15" customHeight="1"', 1)
+        return xml.replace('<row r="31"', "<row", 1)  # no number: the one after 30
+
+    _rewritten(path, change)
+    assert '<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>' in _sheet_xml(path)
+    table = both(path, monkeypatch)
+    assert table.hidden_rows.to_list() == [6, 7, 8, *range(10, 32)]
+    assert _validated(path, monkeypatch, True)[0] == [6, 7, 8, *range(10, 32)]
+
+
+def _sheet_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
 def test_rows_not_hidden_say_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`hidden="0"`, a height that is not zero, `hidden` as a cell's text: no warning."""
     rows = [LABELS[:WIDTH], *(plain_row(i) for i in range(30))]
@@ -267,15 +294,19 @@ def test_xls_hidden_rows_and_columns(tmp_path: Path) -> None:
                 sheet.write(r, c, value)
     for r in (0, 3, 6, 12):  # the header, rows 4 and 7, and an empty row 13
         sheet.row(r).hidden = True
-    women = NAMES.index("women")
+    # Row 5 of height zero without the hidden flag (as xlwt writes it): hidden all the same.
+    sheet.row(4).height, sheet.row(4).height_mismatch = 0, True
+    women, men = NAMES.index("women"), NAMES.index("men")
     for c in (women, len(NAMES) + 3):
         sheet.col(c).hidden = True
+    sheet.col(men).width = 0  # a width of zero hides the column too
     book.save(str(tmp_path / "hidden.xls"))
     table = read_5w(tmp_path / "hidden.xls")
     assert table.frame.height == 6
-    assert table.hidden_rows.to_list() == [4, 7] and table.hidden_columns == [women]
+    assert table.hidden_rows.to_list() == [4, 5, 7]
+    assert sorted(table.hidden_columns) == sorted([women, men])
     result = validate_file(tmp_path / "hidden.xls", REFERENCE, today=TODAY)
-    assert _found(result) == ([4, 7], [(1, women)])
+    assert _found(result) == ([4, 5, 7], sorted([(1, women), (1, men)]))
 
 
 # --- size ---------------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ _PLAIN_HIDDEN = re.compile(rb' r="(\d+)"(?: [\w:]+="[^"&]*")*? hidden="1"(?: [\w
 _COL_TAG = re.compile(rb"<" + PREFIX + rb"col(?=[ \t\r\n/>])(" + TAG_ATTRIBUTES + rb")/?>")
 _NEXT_ROW_OR_CELL = re.compile(rb"<" + PREFIX + rb"(?:row|c)(?=[ \t\r\n/>])")
 _SHEET_DATA = re.compile(rb"<" + PREFIX + rb"sheetData[ \t\r\n/>]")
+_FORMAT_TAG = re.compile(
+    rb"<" + PREFIX + rb"sheetFormatPr(?=[ \t\r\n/>])(" + TAG_ATTRIBUTES + rb")/?>"
+)
 
 
 @dataclass
@@ -48,6 +51,42 @@ class Hidden:
 
     rows: list[tuple[int, int]] = field(default_factory=list)
     columns: list[tuple[int, int]] = field(default_factory=list)
+    # `<sheetFormatPr zeroHeight="1">` (ECMA-376 §18.3.1.81): rows are hidden by default,
+    # those without a height of their own too (Excel's "hide every unused row").
+    by_default: bool = False
+    _last: int = 0  # the last row read by `read_rows` when hidden by default
+
+    def read_head(self, chunk: bytes) -> None:
+        """The sheet's first chunk: its hidden columns, and whether rows are hidden by
+        default."""
+        self.columns = hidden_columns(chunk)
+        start = _SHEET_DATA.search(chunk)
+        head = chunk[: start.start()] if start is not None else chunk
+        for match in _FORMAT_TAG.finditer(head):
+            zero = tag_attributes(match.group(1)).get(b"zeroHeight", b"").strip().lower()
+            self.by_default = zero in (b"1", b"true")
+
+    def read_rows(self, chunk: bytes, hinted: bool) -> None:
+        """The rows a chunk of the sheet hides; `hinted`: the chunk has a row attribute
+        that may hide (`census.survey`), looked into only then, unless rows are hidden by
+        default: then every row tag is read."""
+        if self.by_default:
+            self.rows.extend((r, r) for r in self._unsized(chunk))
+        elif hinted:
+            self.rows.extend((r, r) for r in hidden_rows(chunk))
+
+    def hides_row(self, attrs: dict[bytes, bytes]) -> bool:
+        """Whether a row tag's attributes hide its row (`_positioned` reading of `marks`)."""
+        return hides(attrs, b"ht") or (self.by_default and not attrs.get(b"ht", b"").strip())
+
+    def _unsized(self, chunk: bytes) -> Iterator[int]:
+        text = blank_hidden(chunk) if has_hidden(chunk) else chunk
+        for match in _ROW_TAG.finditer(text):
+            attrs = tag_attributes(match.group(1))
+            number = attrs.get(b"r", b"").strip()
+            self._last = int(number) if number.isdigit() else self._last + 1
+            if self.hides_row(attrs):
+                yield self._last
 
 
 def hidden_rows(chunk: bytes) -> Iterator[int]:
@@ -121,8 +160,17 @@ def xls_hidden(sheet: Any) -> Hidden:
     """The rows and columns an XLS sheet hides (the hidden flag of its ROW records, which a
     row of height zero sets too, and of its COLINFO records), as xlrd reads them with the
     formats."""
-    rows = [(r + 1, r + 1) for r, info in sorted(sheet.rowinfo_map.items()) if info.hidden]
-    columns = [(c, c) for c, info in sorted(sheet.colinfo_map.items()) if info.hidden]
+    # A height or width of zero hides too (libraries write it without the flag: xlwt).
+    rows = [
+        (r + 1, r + 1)
+        for r, info in sorted(sheet.rowinfo_map.items())
+        if info.hidden or getattr(info, "height", None) == 0
+    ]
+    columns = [
+        (c, c)
+        for c, info in sorted(sheet.colinfo_map.items())
+        if info.hidden or getattr(info, "width", None) == 0
+    ]
     return Hidden(rows, columns)
 
 

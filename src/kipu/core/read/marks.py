@@ -62,7 +62,7 @@ from kipu.core.read.chunks import (
 from kipu.core.read.chunks import TAG_ATTRIBUTES as _TAG_ATTRIBUTES
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
-from kipu.core.read.hidden import Hidden, hidden_columns, hidden_rows, hides
+from kipu.core.read.hidden import Hidden
 from kipu.core.read.numformats import xlsx_shown_styles
 from kipu.core.read.package import (
     column_letters,
@@ -267,10 +267,10 @@ def _scan(
             if _unplaced(chunk, unusual):  # anywhere: a writer may drop them part-way
                 return False
             if hidden is not None and first:  # `<cols>` comes before the rows
-                hidden.columns = hidden_columns(chunk)
+                hidden.read_head(chunk)
             first = False
-            if hidden is not None and hiding:
-                hidden.rows.extend((r, r) for r in hidden_rows(chunk))
+            if hidden is not None:
+                hidden.read_rows(chunk, hiding)
             if styled and not (unusual or hinted or SCAN_EVERY_CELL) and shown is not None:
                 styled = not shown.read_plain(chunk)  # every styled cell read, or none
             if unusual or hinted or styled:  # `t = "e"` is an error cell too
@@ -352,7 +352,7 @@ def _positioned(
                 attrs = tag_attributes(match.group("row"))
                 number = attrs.get(b"r", b"")
                 row, col = (int(number) if number.isdigit() else row + 1), -1
-                if hidden is not None and hides(attrs, b"ht"):
+                if hidden is not None and hidden.hides_row(attrs):
                     hidden.rows.append((row, row))
                 continue
             attributes, body = match.group("cell"), match.group("body") or b""

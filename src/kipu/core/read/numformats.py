@@ -108,6 +108,9 @@ class Section:
     # per comma, so the cell holds the whole number its scale word speaks of.
     scaled: bool = False
     commas: int = 0  # the `,`s after the last digit: shown divided by 1,000 per comma
+    # The `,`s right before the decimal point (`#,##0,.00`, `0,.0`): they divide too.
+    point_commas: int = 0
+    scientific: bool = False  # `0.0E+00`: an exponent, no number divided
     decimals: int = 0  # the placeholders after the decimal point (`0.0,`: one)
     point: bool = False
     # The `0`s of the digits (`00000`: 45 shows `00045`), the least digits shown; they pad
@@ -133,8 +136,9 @@ class Section:
 
 
 _WIDE = Context(prec=400, rounding=ROUND_HALF_UP)  # any float's digits, rounded as Excel does
-# A `,` after a digit placeholder and not before one (`#,##0,`, `0.0,,`): it may divide.
-_DIVIDING = re.compile(r"[0#?.],+(?![,0#?])")
+# A `,` after a digit placeholder and not before one (`#,##0,`, `0.0,,`), or right before the
+# decimal point (`#,##0,.00`): it may divide.
+_DIVIDING = re.compile(r"[0#?.],+(?![,0#?])|[0#?],+\.")
 
 
 def may_show_more(code: str) -> bool:
@@ -190,6 +194,9 @@ def sections(code: str) -> list[Section]:
             # A `,` after the last digit divides; unless a digit follows: then it groups.
             section.scaled = char == "," or section.scaled
             section.commas += char == ","
+            section.scientific = section.scientific or char in "Ee"
+            if char == "." and not section.point:
+                section.point_commas, section.commas = section.commas, 0
             section.point = section.point or char == "."
         elif char in _SHOWN_AS_WRITTEN or ord(char) > 127:
             section.add(char)
@@ -257,11 +264,12 @@ def divided(value: float, parts: list[Section]) -> str | None:
     section = _section_for(value, parts)
     if not _divides(section):
         return None
+    commas = section.commas + section.point_commas
     if value.is_integer() and not section.decimals and abs(value) < 1e15:
-        whole, rest = divmod(abs(int(value)), 1000**section.commas)
-        number = str(whole + (2 * rest >= 1000**section.commas))
+        whole, rest = divmod(abs(int(value)), 1000**commas)
+        number = str(whole + (2 * rest >= 1000**commas))
     else:
-        exact = Decimal(repr(abs(value))).scaleb(-3 * section.commas)
+        exact = Decimal(repr(abs(value))).scaleb(-3 * commas)
         number = str(exact.quantize(Decimal(1).scaleb(-section.decimals), context=_WIDE))
     return f"-{number}" if value < 0 and number.strip("0.") else number
 
@@ -275,9 +283,10 @@ def _divides(section: Section) -> bool:
     """A section that shows its number divided by a thousand per `,` after its digits,
     with nothing shown that says so (a scale word: `#,##0,"K"`, `0.0,, "millones"`), nor a
     percentage, another currency or a text (read as their text: `shown`)."""
-    if not (section.scaled and section.commas and section.digits) or section.text:
+    after_digits = section.scaled and section.commas
+    if not (after_digits or section.point_commas) or not section.digits or section.text:
         return False
-    if section.percent or section.dated or _other_than_a_number(section):
+    if section.percent or section.dated or section.scientific or _other_than_a_number(section):
         return False
     words = (section.after.strip(), section.before.strip())
     return not any(scaled(f"1 {w}") or scaled(f"{w} 1") for w in words if w)
@@ -371,7 +380,7 @@ def _scale_word(section: Section) -> bool:
     "millones"`: `values.SCALE_WORDS`) without dividing it (`#,##0,,"M"` shows 5,000,000 as
     5 M: the cell holds what is meant). "5 M" of a cell holding 5 is read as that text,
     which is no number: 5 or 5,000,000 is the writer's to say."""
-    if section.scaled or not section.digits:
+    if section.scaled or section.point_commas or not section.digits:
         return False
     return scaled(f"1 {section.after.strip()}") or scaled(f"1 {section.before.strip()}")
 
