@@ -158,3 +158,9 @@ def test_changes_go_into_fields_that_hold_fields(platform) -> None:  # noqa: ANN
     ]
     created = AuditEvent(before=None, after={"name": "Plan", "year": 2026})
     assert created.changes == [("name", None, "Plan"), ("year", None, 2026)]
+
+
+def test_changes_that_compare_equal_are_still_changes() -> None:
+    """`True` → `1` and `{}` → `None` compare equal or hold nothing: the cell was empty."""
+    assert AuditEvent(before={"a": True}, after={"a": 1}).changes == [("a", True, 1)]
+    assert AuditEvent(before={"a": {}}, after={"a": None}).changes == [("a", {}, None)]

@@ -33,12 +33,17 @@ from kipu.core.read.chunks import (
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 _ROW_TAG = re.compile(rb"<" + PREFIX + rb"row(?=[ \t\r\n/>])(" + TAG_ATTRIBUTES + rb")/?>")
+_BARE_ROW_TAG = re.compile(rb"<row(?=[ \t\r\n/>])(" + TAG_ATTRIBUTES + rb")/?>")
 _ROW_HINT = re.compile(rb"(?:hidden|ht)[ \t\r\n]*=")
 # A row tag's attributes as Excel writes a hidden row's (`r="7" spans="1:5" hidden="1"`).
 _PLAIN_HIDDEN = re.compile(rb' r="(\d+)"(?: [\w:]+="[^"&]*")*? hidden="1"(?: [\w:]+="[^"&]*")*\Z')
 _COL_TAG = re.compile(rb"<" + PREFIX + rb"col(?=[ \t\r\n/>])(" + TAG_ATTRIBUTES + rb")/?>")
 _NEXT_ROW_OR_CELL = re.compile(rb"<" + PREFIX + rb"(?:row|c)(?=[ \t\r\n/>])")
 _SHEET_DATA = re.compile(rb"<" + PREFIX + rb"sheetData[ \t\r\n/>]")
+# A row tag's attributes with a height that is not zero, no `&` (`r="7" ht="15" customHeight="1"`).
+_PLAIN_SIZED = re.compile(
+    rb'(?: [\w:]+="[^"&]*")*? ht="(?!0*\.?0*")[0-9.]+"(?: [\w:]+="[^"&]*")*\Z'
+)
 _FORMAT_TAG = re.compile(
     rb"<" + PREFIX + rb"sheetFormatPr(?=[ \t\r\n/>])(" + TAG_ATTRIBUTES + rb")/?>"
 )
@@ -54,7 +59,6 @@ class Hidden:
     # `<sheetFormatPr zeroHeight="1">` (ECMA-376 §18.3.1.81): rows are hidden by default,
     # those without a height of their own too (Excel's "hide every unused row").
     by_default: bool = False
-    _last: int = 0  # the last row read by `read_rows` when hidden by default
 
     def read_head(self, chunk: bytes) -> None:
         """The sheet's first chunk: its hidden columns, and whether rows are hidden by
@@ -81,12 +85,17 @@ class Hidden:
 
     def _unsized(self, chunk: bytes) -> Iterator[int]:
         text = blank_hidden(chunk) if has_hidden(chunk) else chunk
-        for match in _ROW_TAG.finditer(text):
-            attrs = tag_attributes(match.group(1))
-            number = attrs.get(b"r", b"").strip()
-            self._last = int(number) if number.isdigit() else self._last + 1
-            if self.hides_row(attrs):
-                yield self._last
+        # Unprefixed tags are found from their literal start, far faster (`_BARE_ROW_TAG`).
+        tags = _ROW_TAG if b":row" in text else _BARE_ROW_TAG
+        for match in tags.finditer(text):
+            attributes = match.group(1)
+            # A row of a height of its own as Excel writes it, read without parsing: parsing
+            # every row tag took 1.3 s for 100,000 rows.
+            if b"hidden" not in attributes and _PLAIN_SIZED.match(attributes):
+                continue
+            attrs = tag_attributes(attributes)
+            if self.hides_row(attrs) and (number := _row_number(text, match, attrs)):
+                yield number
 
 
 def hidden_rows(chunk: bytes) -> Iterator[int]:
@@ -111,17 +120,22 @@ def hidden_rows(chunk: bytes) -> Iterator[int]:
         attrs = tag_attributes(attributes)
         if not hides(attrs, b"ht"):
             continue
-        number = attrs.get(b"r", b"").strip()
-        if number.isdigit():
-            yield int(number)
-            continue
-        after = _NEXT_ROW_OR_CELL.search(text, match.end())
-        if match.group(0).endswith(b"/>") or after is None or after.group(0)[-1:] != b"c":
-            continue
-        cell = CELL_TAG.match(text, after.start())
-        where = REFERENCE.fullmatch(tag_attributes(cell.group(1)).get(b"r", b"")) if cell else None
-        if where is not None:
-            yield int(where.group(2))
+        if (number := _row_number(text, match, attrs)) is not None:
+            yield number
+
+
+def _row_number(text: bytes, match: re.Match[bytes], attrs: dict[bytes, bytes]) -> int | None:
+    """A row tag's number (`r`), or without one its first cell's; None for a row without
+    cells, which holds nothing to report."""
+    number = attrs.get(b"r", b"").strip()
+    if number.isdigit():
+        return int(number)
+    after = _NEXT_ROW_OR_CELL.search(text, match.end())
+    if match.group(0).endswith(b"/>") or after is None or after.group(0)[-1:] != b"c":
+        return None
+    cell = CELL_TAG.match(text, after.start())
+    where = REFERENCE.fullmatch(tag_attributes(cell.group(1)).get(b"r", b"")) if cell else None
+    return None if where is None else int(where.group(2))
 
 
 def hidden_columns(chunk: bytes) -> list[tuple[int, int]]:

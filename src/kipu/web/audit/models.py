@@ -76,13 +76,13 @@ class AuditEvent(models.Model):
 def _changes(before: dict[str, Any], after: dict[str, Any], within: str) -> Iterator[Change]:
     for key in sorted(set(before) | set(after), key=str):
         old, new = before.get(key), after.get(key)
-        if old == new:
+        if old == new and type(old) is type(new):  # True → 1 is a change
             continue
         name = f"{within}{key}"
+        inside: list[Change] = []
         if (isinstance(old, dict) or old is None) and (isinstance(new, dict) or new is None):
-            yield from _changes(old or {}, new or {}, f"{name} › ")
-        else:
-            yield name, _shown(old), _shown(new)
+            inside = list(_changes(old or {}, new or {}, f"{name} › "))
+        yield from inside or [(name, _shown(old), _shown(new))]  # {} → None: said as such
 
 
 def _shown(value: object) -> object:
