@@ -31,7 +31,7 @@ from kipu.core.validation.cells import (
 from kipu.core.validation.issues import CATALOGUE, ERROR, WARNING, Issue, Report, new_issue
 from kipu.core.validation.report import messages
 from kipu.core.validation.resolve import prepare
-from kipu.core.validation.rules import ISSUE_SCHEMA, Context, emit, run_rules
+from kipu.core.validation.rules import Context, emit, run_rules
 
 __all__ = [
     "CATALOGUE",
@@ -238,7 +238,7 @@ def _hidden_rows(f: pl.DataFrame, rows: pl.Series) -> pl.DataFrame:
         f, pl.col("row").is_in(rows.implode()), "hidden-row", None,
         detail=pl.col("row").cast(pl.Utf8),
     )  # fmt: skip
-    return found.cast(ISSUE_SCHEMA)  # type: ignore[arg-type]
+    return found.collect()
 
 
 def _labels(header: Header, lang: str) -> dict[str, str]:

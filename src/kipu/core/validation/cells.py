@@ -109,8 +109,9 @@ def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl
         pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
         pl.when(pl.col("kind").is_in((MERGED, MERGED_ACROSS))).then("detail").alias("detail"),
     )
-    frames = [found, mark_issues, *_divided(f, marks), *_long_texts(f)]
-    return pl.concat([frame.cast(ISSUE_SCHEMA) for frame in frames])  # type: ignore[arg-type]
+    frames = [found, mark_issues, *_divided(f, marks)]
+    queries = [frame.lazy().cast(ISSUE_SCHEMA) for frame in frames]  # type: ignore[arg-type]
+    return pl.concat([*queries, *_long_texts(f)]).collect()
 
 
 def _divided(f: pl.DataFrame, marks: pl.DataFrame) -> list[pl.DataFrame]:
@@ -153,7 +154,7 @@ def _divided(f: pl.DataFrame, marks: pl.DataFrame) -> list[pl.DataFrame]:
     return frames
 
 
-def _long_texts(f: pl.DataFrame) -> list[pl.DataFrame]:
+def _long_texts(f: pl.DataFrame) -> list[pl.LazyFrame]:
     return [
         emit(
             f,

@@ -75,7 +75,7 @@ class Context:
 
 
 def emit(
-    f: pl.DataFrame,
+    f: pl.DataFrame | pl.LazyFrame,
     mask: pl.Expr,
     code: str | pl.Expr,
     column: str | None,
@@ -83,10 +83,13 @@ def emit(
     value: pl.Expr | None = None,
     suggestion: pl.Expr | None = None,
     detail: pl.Expr | None = None,
-) -> pl.DataFrame:
-    """The issue frame of the rows where `mask` is true (null counts as false)."""
+) -> pl.LazyFrame:
+    """The issue frame (ISSUE_SCHEMA) of the rows where `mask` is true (null counts as false),
+    as a query: `run_rules` collects every rule's queries in one call, which polars runs in
+    parallel over the one frame (one call per issue kind cost 0.13 s for 100,000 rows)."""
     none = pl.lit(None, dtype=pl.Utf8)
-    raw = pl.col(column) if column and column in f.columns else none
+    names = f.collect_schema().names() if isinstance(f, pl.LazyFrame) else f.columns
+    raw = pl.col(column) if column and column in names else none
     # The mask goes through with_columns, which broadcasts a literal (pl.lit(True)) to the
     # frame's height; `filter` with a literal fails on frames of several chunks. Lazily, so
     # only the columns the issue needs are filtered (the prepared frame has ~190).
@@ -102,7 +105,7 @@ def emit(
             (suggestion if suggestion is not None else none).cast(pl.Utf8).alias("suggestion"),
             (detail if detail is not None else none).cast(pl.Utf8).alias("detail"),
         )
-        .collect()
+        .cast(ISSUE_SCHEMA)  # type: ignore[arg-type]
     )
 
 
@@ -136,14 +139,14 @@ def _something(name: str) -> pl.Expr:
     return pl.when(named.is_in(list(NOTHING_NAMED))).then(None).otherwise(written)
 
 
-def missing_value(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def missing_value(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     found = [emit(f, pl.col(n).is_null(), "missing-value", n) for n in REQUIRED_COLUMNS]
     # A people-counting indicator needs its monthly total; breakdowns may be empty (= 0).
     mask = pl.col("k_people") & ~_given("total_monthly")
     return [*found, emit(f, mask, "missing-value", "total_monthly")]
 
 
-def resolution(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def resolution(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     return [
         emit(
             f,
@@ -157,14 +160,14 @@ def resolution(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     ]
 
 
-def organization_mismatch(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def organization_mismatch(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     if not ctx.org:
         return []
     mask = pl.col("r_appealing_org").is_not_null() & (pl.col("r_appealing_org") != ctx.org)
     return [emit(f, mask, "organization-mismatch", "appealing_org", detail=pl.lit(ctx.org))]
 
 
-def implementing_partner(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def implementing_partner(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     # A registered organisation named like "nothing" (`NA`) is a partner.
     partner = _something("implementing_partner").is_not_null()
     partner = partner | pl.col("r_implementing_partner").is_not_null()
@@ -184,7 +187,7 @@ def implementing_partner(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     ]
 
 
-def month(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def month(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     code = pl.col("e_month")
     found = [
         emit(
@@ -230,7 +233,7 @@ def month(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     return found
 
 
-def yes_no(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def yes_no(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     return [
         emit(
             f,
@@ -273,7 +276,7 @@ def _readings(detail: pl.Expr, ctx: Context) -> pl.Expr:
     return pl.when(detail.str.contains("|", literal=True)).then(joined).otherwise(detail)
 
 
-def numbers(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def numbers(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     words = {k: ctx.words(en, es) for k, (en, es) in _NUMBER_DETAILS.items()}
     found = []
     for n in NUMBER_COLUMNS:
@@ -291,7 +294,7 @@ def numbers(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     return found
 
 
-def cva(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def cva(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     yes, no = pl.col("r_cva") == True, pl.col("r_cva") == False  # noqa: E712
     value, mechanism = pl.col("r_value_usd"), _something("delivery_mechanism")
     value_filled = value.is_not_null() & (value != 0)
@@ -345,7 +348,7 @@ def _sum(names: tuple[str, ...]) -> pl.Expr:
     return total
 
 
-def beneficiaries(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def beneficiaries(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     people, reached = pl.col("k_people"), pl.col("k_reached")
     new, total = _z("new_beneficiaries"), _z("total_monthly")
     population, age_sex = _sum(POPULATION_TYPES), _sum(AGE_SEX_GROUPS)
@@ -395,26 +398,26 @@ def beneficiaries(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     ]
 
 
-def duplicate_row(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def duplicate_row(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     keys = [
         pl.coalesce(pl.col(f"r_{n}"), pl.col(n))
         if f"r_{n}" in f.columns
         else pl.col(n).str.to_lowercase()
         for n in DUPLICATE_KEYS
     ]
-    keyed = f.select(
+    keyed = f.lazy().select(
         "_i",
         "row",
         *[k.alias(f"k{i}") for i, k in enumerate(keys)],
         *[_z(n).alias(f"n_{n}") for n in COUNT_COLUMNS],
     )
-    group = [c for c in keyed.columns if c not in ("_i", "row")]
+    group = [c for c in keyed.collect_schema().names() if c not in ("_i", "row")]
     first = keyed.with_columns(pl.col("row").min().over(group).alias("first"))
     dupes = first.filter(pl.col("row") != pl.col("first"))
     return [emit(dupes, pl.lit(True), "duplicate-row", None, detail=pl.col("first").cast(pl.Utf8))]
 
 
-def outlier(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
+def outlier(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     """Far above the organisation's own history for the indicator; needs `ctx.history`."""
     history = ctx.history
     if history is None or history.is_empty():
@@ -430,7 +433,7 @@ def outlier(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
             .filter((pl.col("hn") >= OUTLIER_MIN_HISTORY) & (pl.col("hmax") > 0))
             .rename({"appealing_org": "r_appealing_org", "indicator": "r_indicator"})
         )
-        joined = f.join(stats, on=["r_appealing_org", "r_indicator"], how="inner")
+        joined = f.lazy().join(stats.lazy(), on=["r_appealing_org", "r_indicator"], how="inner")
         mask = _z(name) > pl.col("hmax") * OUTLIER_FACTOR
         found.append(
             emit(
@@ -445,7 +448,7 @@ def outlier(f: pl.DataFrame, ctx: Context) -> list[pl.DataFrame]:
     return found
 
 
-RULES: tuple[Callable[[pl.DataFrame, Context], list[pl.DataFrame]], ...] = (
+RULES: tuple[Callable[[pl.DataFrame, Context], list[pl.LazyFrame]], ...] = (
     missing_value,
     resolution,
     organization_mismatch,
@@ -516,6 +519,7 @@ RULE_CODES = frozenset(
 
 
 def run_rules(f: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    frames = [frame for rule in RULES for frame in rule(f, ctx)]
-    frames = [frame.cast(ISSUE_SCHEMA) for frame in frames if frame.height]  # type: ignore[arg-type]
-    return pl.concat(frames) if frames else empty_issues()
+    """Every rule's issues (ISSUE_SCHEMA), rule after rule in RULES' order, collected in one
+    polars call."""
+    queries = [query for rule in RULES for query in rule(f, ctx)]
+    return pl.concat(queries).collect() if queries else empty_issues()
