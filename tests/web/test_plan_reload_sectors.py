@@ -444,3 +444,44 @@ def test_a_first_plan_of_its_own_says_the_platform_stops_using_its_parents(
     assert f"Below used the plans of {platform.name}" in _warnings(done)
     again = import_reference("plan", below, path, "cli:test", {"year": 2025})
     assert "used the plans of" not in _warnings(again)
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "said"),
+    [
+        # A targets file without the people_in_need column: every stored PiN was cleared.
+        (
+            "sector,admin1,people_in_need,people_targeted\nHealth,,900,500\nEducation,,800,400\n",
+            TARGETS,
+            [
+                "targets.csv gives no people in need for any target: the 2 stored people in "
+                "need figures are cleared"
+            ],
+        ),
+        # The column given but empty: the same.
+        (
+            "sector,admin1,people_targeted,budget\nHealth,,500,1000\nEducation,,400,\n",
+            "sector,admin1,people_targeted,budget\nHealth,,500,\nEducation,,400,\n",
+            ["targets.csv gives no budget for any target: the 1 stored budget figure is cleared"],
+        ),
+        # Each figure given for one target at least: nothing to say.
+        (
+            "sector,admin1,people_in_need,people_targeted\nHealth,,900,500\nEducation,,800,400\n",
+            "sector,admin1,people_in_need,people_targeted\nHealth,,,500\nEducation,,800,\n",
+            [],
+        ),
+    ],
+)
+def test_a_targets_file_without_a_figure_says_it_clears_the_stored_ones(
+    platform, tmp_path, first, again, said
+) -> None:  # noqa: ANN001
+    """Targets are replaced whole: a file without people in need cleared every stored PiN
+    without a word (coverage then read "no data"). Cleared, as documented, and now said."""
+    assert _load(platform, tmp_path, ENGLISH, first).ok
+    done = _load(platform, tmp_path, ENGLISH, again)
+    assert done.ok, done.errors
+    cleared = [w for w in done.summary.get("warnings", []) if "cleared" in w]
+    assert [w.split(" (")[0] for w in cleared] == said
+    stored = Target.objects.filter(plan__platform=platform)
+    if said and "people in need" in said[0]:
+        assert not stored.exclude(people_in_need=None).exists()
