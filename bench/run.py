@@ -1,6 +1,6 @@
 """Run every benchmark in bench/ and write BENCHMARKS.md (`make bench`).
 
-Run: .venv/bin/python -m bench.run [--quick] [--output BENCHMARKS.md]
+Run: .venv/bin/python -m bench.run [--quick] [--output BENCHMARKS.md] [--only read]
 
 Full: validation (--quick), figure engine (10k-1M), survey analysis (100,000 answers),
 100k-row import (SQLite and PostgreSQL, median of 3), Kipu beside the read floor on
@@ -13,6 +13,8 @@ and the workbooks, a few minutes more); PostgreSQL databases are built for the r
 dropped after it. --quick: SQLite only, 1M store figures, shorter load test, 100k API stream.
 
 The machine is shared: each table row carries the load average when it was measured.
+--only read: Kipu beside the read floor alone (about 3 minutes); its rows of the table are
+replaced, dated and loaded anew, and the rest of BENCHMARKS.md is kept.
 """
 
 from __future__ import annotations
@@ -168,35 +170,68 @@ def _report_rows(records: list[Row], command: str) -> list[Row]:
     return rows
 
 
-def _markdown(rows: list[Row], appendix: list[str], started: str, quick: bool) -> str:
+def _machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
                 .splitlines() if line.startswith("model name")), platform.machine())  # fmt: skip
     memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    return f"{os.cpu_count()} CPUs ({cpu}), {memory:.0f} GB RAM, Python {platform.python_version()}"
+
+
+def _markdown(rows: list[Row], appendix: list[str], started: str, quick: bool) -> str:
     lines = [
         "# Kipu benchmarks",
         "",
         f"Written by `make bench` (`.venv/bin/python -m bench.run{' --quick' if quick else ''}`)"
-        f" on {started}. Machine: {os.cpu_count()} CPUs ({cpu}), {memory:.0f} GB RAM, "
-        f"Python {platform.python_version()}. The machine is shared with other work: the load "
+        f" on {started}. Machine: {_machine()}. The machine is shared with other work: the load "
         "column is the 1/5/15-minute load average when the row was measured; times are "
         "medians of repeated runs unless marked first/cold/rebuild.",
         "",
         "| target | measured | met | command | date | machine load |",
         "|---|---|---|---|---|---|",
     ]
-    for r in rows:
-        met = {True: "yes", False: "**no**", None: "—"}[r["ok"]]
-        lines.append(f"| {r['target']} | {r['measured']} | {met} | `{r['command']}` | "
-                     f"{started[:10]} | {r['load']} |")  # fmt: skip
+    lines += [_row(r, started) for r in rows]
     return "\n".join([*lines, "", "## Output of the other benchmarks", "", *appendix])
+
+
+def _replaced(path: Path, rows: list[Row], started: str, command: str) -> str:
+    """BENCHMARKS.md with the table rows of `command` replaced by `rows` (where the first of
+    them was; at the table's end when there was none)."""
+    said = f"Rows of `{command}` re-measured by `bench.run --only` on {started}: {_machine()}."
+    lines = path.read_text(encoding="utf-8").splitlines()
+    table = lines.index("| target | measured | met | command | date | machine load |")
+    if lines[table - 2].startswith(f"Rows of `{command}`"):  # the last time's
+        del lines[table - 2 : table]
+        table -= 2
+    lines[table:table] = [said, ""]
+    new = [_row(r, started) for r in rows]
+    mine = [i for i, line in enumerate(lines) if line.startswith("| ") and f"`{command}`" in line]
+    if mine:
+        kept = [line for i, line in enumerate(lines) if i not in mine]
+        return "\n".join([*kept[: mine[0]], *new, *kept[mine[0] :]]) + "\n"
+    end = max(i for i, line in enumerate(lines) if line.startswith("| "))
+    return "\n".join([*lines[: end + 1], *new, *lines[end + 1 :]]) + "\n"
+
+
+def _row(r: Row, started: str) -> str:
+    met = {True: "yes", False: "**no**", None: "—"}[r["ok"]]
+    cells = [r["target"], r["measured"], met, f"`{r['command']}`", started[:10], r["load"]]
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--only", choices=["read"], help="re-measure these rows only")
     args = parser.parse_args(argv)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if args.only == "read":
+        options = ["--repeat", "5"]
+        command = f"python -m bench.bench_read {' '.join(options)}"
+        rows = _read_rows(bench_read.main(options), command)
+        args.output.write_text(_replaced(args.output, rows, started, command), encoding="utf-8")
+        print(f"written: {args.output} (its bench_read rows)")
+        return 0
     rows: list[Row] = []
     appendix: list[str] = []
     externals = [("bench.bench_validation", "--quick"),

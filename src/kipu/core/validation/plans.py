@@ -133,7 +133,7 @@ def resolve_plan(f: pl.DataFrame, resolvers: PlanResolvers) -> pl.DataFrame:
         "indicator",
         lambda y, s, t: resolvers.of(y).indicator(t, s),
     )
-    return f.with_columns(_flags(resolvers)).drop(_YEAR, "_ind_key", "_sector_key", strict=False)
+    return _with_flags(f, resolvers).drop(_YEAR)
 
 
 def _plan_year(year: pl.Expr, resolvers: PlanResolvers) -> pl.Expr:
@@ -148,46 +148,42 @@ def _plan_year(year: pl.Expr, resolvers: PlanResolvers) -> pl.Expr:
     return pl.when(year.is_null()).then(pl.lit(DEFAULT, pl.Int64)).otherwise(chosen)
 
 
-def _key(column: str) -> pl.Expr:
-    return pl.format("{}|{}", pl.col(_YEAR), pl.col(column))
+_FLAGS = {  # the indicator flags of the rules (rules.py), by the indicator type's kind
+    "k_people": lambda kind: kind.counts_people,
+    "k_reached": lambda kind: kind.counts_people_reached,
+    "k_quantity": lambda kind: kind.needs_quantity,
+    "k_output_only": lambda kind: not kind.counts_people,
+}
+_FLAGGED = {"r_sector_final": pl.Utf8, **dict.fromkeys(_FLAGS, pl.Boolean), "k_mpc": pl.Boolean}
 
 
-def _flags(resolvers: PlanResolvers) -> list[pl.Expr]:
-    own, parent, mpc = {}, {}, {}
-    flags: dict[str, dict[str, bool]] = {
-        "k_people": {},
-        "k_reached": {},
-        "k_quantity": {},
-        "k_output_only": {},
-    }
-    for year, r in resolvers.by_year.items():
-        for i in r.indicators.values():
-            key = f"{year}|{i.code}"
-            own[key] = f"{year}|{i.sector_code}"
-            flags["k_people"][key] = i.kind.counts_people
-            flags["k_reached"][key] = i.kind.counts_people_reached
-            flags["k_quantity"][key] = i.kind.needs_quantity
-            flags["k_output_only"][key] = not i.kind.counts_people
-        for s in r.sectors.values():
-            parent[f"{year}|{s.code}"] = f"{year}|{s.parent_code}" if s.parent_code else None
-            mpc[f"{year}|{s.code}"] = r.is_multipurpose_cash(s.code)
-    indicator = _key("r_indicator")
-    ind_sector = indicator.replace_strict(own, default=None, return_dtype=pl.Utf8)
-    # A row filed under a parent sector with a sub-sector's indicator is the sub-sector's.
-    precise = ind_sector.replace_strict(parent, default=None, return_dtype=pl.Utf8) == _key(
-        "r_sector"
+def _with_flags(f: pl.DataFrame, resolvers: PlanResolvers) -> pl.DataFrame:
+    """`f` with r_sector_final and the flags k_* of each row's indicator (null without one)
+    and k_mpc (its final sector is multipurpose cash), worked out once per distinct plan
+    year, sector and indicator and joined back (string keys built per row cost 0.05 s for
+    100,000 rows)."""
+    keys = [_YEAR, "r_sector", "r_indicator"]
+    combos = f.select(keys).unique()
+    answers = [_flagged(resolvers.by_year[y], s, i) for y, s, i in combos.iter_rows()]
+    table = combos.with_columns(
+        pl.Series(name, [a[n] for a in answers], dtype=dtype)
+        for n, (name, dtype) in enumerate(_FLAGGED.items())
     )
-    final = (
-        pl.when(precise.fill_null(False))
-        .then(ind_sector.str.split("|").list.get(1, null_on_oob=True))
-        .otherwise(pl.col("r_sector"))
+    by_row = f.select(keys).join(
+        table, on=keys, how="left", nulls_equal=True, maintain_order="left"
     )
-    final_key = pl.format("{}|{}", pl.col(_YEAR), final)
-    return [
-        final.alias("r_sector_final"),
-        *[
-            indicator.replace_strict(m, default=None, return_dtype=pl.Boolean).alias(k)
-            for k, m in flags.items()
-        ],
-        final_key.replace_strict(mpc, default=False, return_dtype=pl.Boolean).alias("k_mpc"),
-    ]
+    return f.hstack(by_row.drop(keys))
+
+
+def _flagged(plan: PlanResolver, sector: str | None, code: str | None) -> tuple[object, ...]:
+    """`_FLAGGED` of a row filed under `sector` with the indicator `code` of `plan`. A row
+    filed under a parent sector with a sub-sector's indicator is the sub-sector's."""
+    indicator = plan.indicators.get(code) if code is not None else None
+    final = sector
+    if indicator is not None and sector is not None:
+        own = plan.sectors.get(indicator.sector_code)
+        if own is not None and own.parent_code and own.parent_code == sector:
+            final = indicator.sector_code
+    flags = [None if indicator is None else flag(indicator.kind) for flag in _FLAGS.values()]
+    mpc = final is not None and final in plan.sectors and plan.is_multipurpose_cash(final)
+    return (final, *flags, mpc)
