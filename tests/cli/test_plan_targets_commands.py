@@ -79,7 +79,7 @@ def test_targets_that_give_nothing_are_refused_and_change_nothing(
     assert _targets(platform) == {"PE15": (None, 150000, None)}
     # A list without targets keeps them, and says so ("0 targets" read as none left).
     done = kipu("plan", "load", str(plan), "--year", "2019")
-    assert "gives no targets: the 1 stored targets are kept" in done.output, done.output
+    assert "gives no targets: the 1 stored target is kept" in done.output, done.output
     assert _targets(platform) == {"PE15": (None, 150000, None)}
 
 

@@ -500,3 +500,78 @@ def test_targets_given_twice_are_refused(tmp_path: Path, peru: Gazetteer) -> Non
     other = write(tmp_path / "t.csv", "sector,admin1,people_targeted\nHealth,Tumbes,5\n")
     loaded = load_plan(tmp_path / "plan.xlsx", peru, "PER", other)
     assert "a sheet 'Metas' and --targets is given" in str(loaded.errors)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize(
+    ("header", "rows", "named"),
+    [
+        # The admin1 column left unlabelled: every department's target read as the country's.
+        (["sector", "", "people_in_need"], [["Health", "Lima", 10]], ["B (no header)"]),
+        # Values past the header's last label, a row longer than the header.
+        (["sector", "people_in_need"], [["Health", 10, "", 7]], ["D (no header)"]),
+        # Two unlabelled columns, one labelled one not read.
+        (
+            ["sector", "", "people_in_need", "", "Notas"],
+            [["Health", "x", 10, "", "ok"], ["Education", "", 5, "y", ""]],
+            ["'Notas'", "B (no header)", "D (no header)"],
+        ),
+        # An unlabelled column without values: nothing to say.
+        (["sector", "", "people_in_need"], [["Health", "", 10]], []),
+    ],
+)
+def test_values_under_no_header_are_named_not_read(
+    peru: Gazetteer, tmp_path: Path, header: list, rows: list, named: list, suffix: str
+) -> None:
+    """A column of values under no label was dropped without a word, whatever the table
+    (here a plan's targets): each is named by its letter among the columns not read."""
+    path = tmp_path / f"targets{suffix}"
+    if suffix == ".csv":
+        lines = [header, *rows]
+        path.write_text("\n".join(",".join(str(c) for c in line) for line in lines) + "\n")
+    else:
+        book = Workbook()
+        for line in [header, *rows]:
+            book.active.append([None if c == "" else c for c in line])
+        book.save(path)
+    plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Care,HE1,People\n"
+                 "Education,Schools,ED1,People\n")  # fmt: skip
+    loaded = load_plan(plan, peru, ["PER"], path)
+    said = [str(w) for w in loaded.warnings if "not read" in str(w)]
+    if not named:
+        assert said == []
+    else:
+        assert len(said) == 1 and f"column(s) {', '.join(named)} not read" in said[0], said
+
+
+@pytest.mark.parametrize("merged", ["C2:C3", "C2:C4", "D3:D4"])
+def test_a_target_figure_merged_over_rows_is_said_at_each_row_it_is_copied_to(
+    peru: Gazetteer, tmp_path: Path, merged: str
+) -> None:
+    """A people-in-need cell merged over two targets was stored for each, and the total
+    counted it twice, without a word (sector and admin1 cells merged over their rows are
+    meant for each, and go without a word)."""
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["sector", "admin1", "people_in_need", "people_targeted"],
+        ["Health", "Lima", 10, 5],
+        ["Education", "Lima", None, 4],
+        ["Protection", "Lima", None if merged == "C2:C4" else 7, None],
+    ]:
+        sheet.append(line)
+    sheet.merge_cells(merged)
+    sheet.merge_cells("B2:B4")  # admin1 for each: nothing to say
+    path = tmp_path / "targets.xlsx"
+    book.save(path)
+    plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Care,HE1,People\n"
+                 "Education,Schools,ED1,People\nProtection,Cases,PR1,People\n")  # fmt: skip
+    loaded = load_plan(plan, peru, ["PER"], path)
+    assert loaded.ok, [str(e) for e in loaded.errors]
+    said = [str(w) for w in loaded.warnings if "merged range" in str(w)]
+    column = merged[0]
+    covered = range(int(merged[1]) + 1, int(merged[-1]) + 1)
+    label = {"C": "people_in_need", "D": "people_targeted"}[column]
+    assert len(said) == len(covered)
+    for row, text in zip(covered, said, strict=True):
+        assert f"row {row}" in text and label in text and f"merged range {merged}" in text

@@ -373,8 +373,8 @@ def test_a_reload_without_targets_or_proportions_says_it_keeps_the_stored_ones(
     only = {"sectors": sectors, "indicators": indicators}
     done = import_reference("plan", platform, _workbook(tmp_path, only), "cli:test", options)
     assert done.ok, done.errors
-    assert "plan.xlsx gives no targets: the 1 stored targets are kept" in _warnings(done)
-    assert "plan.xlsx gives no proportions: the 1 stored proportions are kept" in _warnings(done)
+    assert "plan.xlsx gives no targets: the 1 stored target is kept" in _warnings(done)
+    assert "plan.xlsx gives no proportions: the 1 stored proportion is kept" in _warnings(done)
     assert Target.objects.filter(plan__platform=platform).count() == 1
 
 
@@ -446,42 +446,98 @@ def test_a_first_plan_of_its_own_says_the_platform_stops_using_its_parents(
     assert "used the plans of" not in _warnings(again)
 
 
+FULL = (
+    "sector,admin1,people_in_need,people_targeted,budget\n"
+    "Health,,900,500,1000\nEducation,,800,400,2000\nHealth,Lima,90,50,\n"
+)
+
+
 @pytest.mark.parametrize(
-    ("first", "again", "said"),
+    ("again", "said"),
     [
-        # A targets file without the people_in_need column: every stored PiN was cleared.
+        # Without the people_in_need column: every stored PiN was cleared without a word.
         (
-            "sector,admin1,people_in_need,people_targeted\nHealth,,900,500\nEducation,,800,400\n",
-            TARGETS,
+            "sector,admin1,people_targeted,budget\n"
+            "Health,,500,1000\nEducation,,400,2000\nHealth,Lima,50,\n",
             [
-                "targets.csv gives no people in need for any target: the 2 stored people in "
-                "need figures are cleared"
+                "targets.csv gives no people in need for 3 stored targets that had one (HE "
+                "country, ED country, HE PE15): cleared"
             ],
         ),
-        # The column given but empty: the same.
+        # Some figures left empty: those.
         (
-            "sector,admin1,people_targeted,budget\nHealth,,500,1000\nEducation,,400,\n",
-            "sector,admin1,people_targeted,budget\nHealth,,500,\nEducation,,400,\n",
-            ["targets.csv gives no budget for any target: the 1 stored budget figure is cleared"],
+            "sector,admin1,people_in_need,people_targeted,budget\n"
+            "Health,,900,,1000\nEducation,,,400,\nHealth,Lima,90,50,\n",
+            [
+                "targets.csv gives no people in need for 1 stored target that had one (ED "
+                "country): cleared",
+                "targets.csv gives no people targeted for 1 stored target that had one (HE "
+                "country): cleared",
+                "targets.csv gives no budget for 1 stored target that had one (ED country): "
+                "cleared",
+            ],
         ),
-        # Each figure given for one target at least: nothing to say.
+        # Fewer rows: the others' targets were deleted without a word; the warning about
+        # the figures counts the targets that stay.
         (
-            "sector,admin1,people_in_need,people_targeted\nHealth,,900,500\nEducation,,800,400\n",
-            "sector,admin1,people_in_need,people_targeted\nHealth,,,500\nEducation,,800,\n",
+            "sector,admin1,people_targeted\nHealth,,500\n",
+            [
+                "targets.csv leaves out 2 stored targets (ED country, HE PE15): deleted",
+                "targets.csv gives no people in need for 1 stored target that had one (HE "
+                "country): cleared",
+                "targets.csv gives no budget for 1 stored target that had one (HE country): "
+                "cleared",
+            ],
+        ),
+        # An admin1 column headed otherwise: the department's target became the country's.
+        (
+            "sector,Ubicación,people_in_need,people_targeted,budget\n"
+            "Education,,800,400,2000\nHealth,Lima,90,50,\n",
+            [
+                "targets.csv leaves out 1 stored target (HE PE15): deleted",
+                "targets.csv gives no budget for 1 stored target that had one (HE country): "
+                "cleared",
+            ],
+        ),
+        # Every figure given again, in another order: nothing to say.
+        (
+            "sector,admin1,budget,people_targeted,people_in_need\n"
+            "Education,,2000,400,800\nHealth,Lima,,50,90\nHealth,,1000,500,900\n",
             [],
         ),
     ],
 )
-def test_a_targets_file_without_a_figure_says_it_clears_the_stored_ones(
-    platform, tmp_path, first, again, said
+def test_a_reload_says_which_stored_targets_it_deletes_or_clears(
+    platform, tmp_path, again, said
 ) -> None:  # noqa: ANN001
-    """Targets are replaced whole: a file without people in need cleared every stored PiN
-    without a word (coverage then read "no data"). Cleared, as documented, and now said."""
-    assert _load(platform, tmp_path, ENGLISH, first).ok
+    """Targets are replaced whole: a file without people in need cleared every stored PiN,
+    and a file of fewer rows deleted the others' targets, each without a word (coverage then
+    read "no data"). Deleted or cleared, as documented, and now said, naming them."""
+    assert _load(platform, tmp_path, ENGLISH, FULL).ok
     done = _load(platform, tmp_path, ENGLISH, again)
     assert done.ok, done.errors
-    cleared = [w for w in done.summary.get("warnings", []) if "cleared" in w]
-    assert [w.split(" (")[0] for w in cleared] == said
-    stored = Target.objects.filter(plan__platform=platform)
-    if said and "people in need" in said[0]:
-        assert not stored.exclude(people_in_need=None).exists()
+    told = [w for w in done.summary.get("warnings", []) if "deleted" in w or "cleared" in w]
+    assert [w.split(", as ")[0] for w in told] == said
+    if said and "people in need for 3" in said[0]:
+        assert not Target.objects.filter(plan__platform=platform).exclude(people_in_need=None)
+
+
+def test_a_reload_says_which_stored_proportions_it_deletes(platform, tmp_path) -> None:  # noqa: ANN001
+    """Proportions are replaced whole too: one the file leaves out was deleted silently."""
+    sectors = [["code", "name_en"], ["HE", "Health"]]
+    indicators = [["code", "indicator", "sector", "type"], ["HE1", "Care", "Health", "People"]]
+    header = ["sector", "admin1", "population_type", "girls", "boys", "women", "men"]
+    rows = [
+        ["Health", "Lima", "In destination", 0.25, 0.25, 0.25, 0.25],
+        ["Health", "Lima", "In transit", 0.1, 0.2, 0.3, 0.4],
+    ]
+    options = {"year": 2026}
+    for proportions, said in (
+        ([header, *rows], []),
+        ([header, rows[0]], ["plan.xlsx leaves out 1 stored proportion (HE PE15 in_transit)"]),
+    ):
+        book = {"sectors": sectors, "indicators": indicators, "proportions": proportions}
+        done = import_reference("plan", platform, _workbook(tmp_path, book), "cli:test", options)
+        assert done.ok, done.errors
+        told = [w.split(": deleted")[0] for w in done.summary.get("warnings", []) if "deleted" in w]
+        assert told == said

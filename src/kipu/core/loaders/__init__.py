@@ -160,17 +160,20 @@ class Columns:
         """A warning naming the header's columns this loader does not read: their values
         are not stored (a targets file headed "Meta" loaded every target as nothing)."""
         read = set(self.found.values())
-        unread = [label for label in self.table.header if label and label not in read]
+        unread = [repr(label) for label in self.table.header if label and label not in read]
+        # A column of values under no label (a header cell left blank, values past the
+        # header's end) was dropped without a word: a targets file with its admin1 column
+        # unlabelled made every department's target the country's.
+        unread += [f"{column_letters(i)} (no header)" for i in self.table.unlabelled]
         if not unread:
             return []
-        names = ", ".join(repr(label) for label in unread)
         known = ", ".join(self.accepted)
         return [
             LoadError(
                 self.table.source,
                 None,
                 None,
-                f"column(s) {names} not read (their values are not stored); "
+                f"column(s) {', '.join(unread)} not read (their values are not stored); "
                 f"the columns read are: {known}",
             )
         ]
@@ -204,6 +207,21 @@ class Columns:
 
     def label(self, name: str) -> str:
         return self.found.get(name, name)
+
+    def copied(self, number: int, name: str) -> LoadError | None:
+        """A warning when the `name` cell of row `number` holds a figure given by a merged
+        range (`Table.merged`: filled down): a figure merged over two rows was stored for
+        each, and the total counted it twice without a word."""
+        label = self.found.get(name)
+        merged = self.table.merged.get((number, label)) if label else None
+        if merged is None:
+            return None
+        message = (
+            f"the value is that of the merged range {merged}, copied to each row it covers; "
+            "if it is one figure for those rows together, unmerge the cells and give each "
+            "row its own"
+        )
+        return LoadError(self.table.source, number, label, message)
 
 
 def open_table(path: Path | str, sheet: str | None = None) -> Table | LoadError:

@@ -479,6 +479,7 @@ def _read_targets(
         found = read_targets(columns, lambda text: _find_sector(content, text), places)
         content.targets.extend(found.records)
         result.errors.extend(found.errors)
+        result.warnings.extend(found.warnings)
 
 
 def _read_proportions(

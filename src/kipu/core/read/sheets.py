@@ -68,6 +68,12 @@ class Table:
     # (row number, header label) of the number cells shown with a `$` alone (`DOLLAR_FORMAT`):
     # the peso where the file was formatted in Colombia, which a loader of amounts judges.
     dollars: set[tuple[int, str]] = field(default_factory=set)
+    # Columns (0-based) holding a value under no header label (a blank header cell, or
+    # past the header's last label): no record keeps them, and loaders name them unread.
+    unlabelled: list[int] = field(default_factory=list)
+    # (row number, header label) → the merged range whose value the cell was given (filled
+    # down): a loader of figures says so, as a figure copied to each row adds up again.
+    merged: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 class Workbook:
@@ -364,7 +370,8 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
     path = Path(path)
     chosen = _choose_sheet(read_sheets(path, strict_utf8=strict_utf8), sheet, path.name)
     _refuse_unreadable_cells(chosen, path.name)
-    for down, across, kind, detail in fill_merged(chosen.rows, chosen.merged, across=False):
+    filled = fill_merged(chosen.rows, chosen.merged, across=False)
+    for down, across, kind, detail in filled:
         if kind == UNREADABLE_VALUE:  # what the file holds there is not what it shows
             cell = f"{column_letters(across)}{down}"
             raise unreadable("cell-covered", path.name, cell=cell, range=detail)
@@ -376,6 +383,14 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
     while header and not header[-1]:
         header.pop()
     table = Table(source=path.name, sheet=chosen.name, header=header)
+    table.unlabelled = sorted(
+        {
+            col
+            for _, row in numbered[1:]
+            for col, value in enumerate(row)
+            if value != "" and (col >= len(header) or not header[col])
+        }
+    )
     for number, row in numbered[1:]:
         padded = row + [""] * (len(header) - len(row))
         table.records.append(dict(zip(header, padded, strict=False)))
@@ -384,6 +399,11 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
         (row, header[col])
         for row, col, kind, _ in chosen.marks
         if kind == DOLLAR_FORMAT and col < len(header) and header[col]
+    }
+    table.merged = {
+        (row, header[col]): detail
+        for row, col, kind, detail in filled
+        if kind == MERGED and col < len(header) and header[col] and detail is not None
     }
     return table
 

@@ -1,5 +1,6 @@
 """What a plan import warns of, or refuses, beyond what the plan loader says
-(`kipu.core.loaders.plan`): tables the file leaves as stored, figures it clears, indicators
+(`kipu.core.loaders.plan`): tables the file leaves as stored, targets and proportions it
+deletes, figures it clears, indicators
 it moves from under stored rows, sectors it empties, and what it renamed or kept."""
 
 from __future__ import annotations
@@ -21,37 +22,66 @@ def kept_as_stored(file: str, plan: Any, content: Any) -> list[str]:
     ):
         if not given and (count := stored.count()):
             # "gives no": a sheet whose every row was skipped gives none either
-            kept.append(f"{file} gives no {name}: the {count} stored {name} are kept")
+            stored = _counted(count, f"stored {name[:-1]}")
+            kept.append(
+                f"{file} gives no {name}: the {stored} {'is' if count == 1 else 'are'} kept"
+            )
     return kept
 
 
-# A target's figures, in `plan_snapshot`'s order: (TargetRecord field, what a warning calls it).
-TARGET_FIGURES = (
-    ("people_in_need", "people in need"),
-    ("people_targeted", "people targeted"),
-    ("budget_usd", "budget"),
-)
+# A target's figures, in `plan_snapshot`'s order.
+TARGET_FIGURES = ("people in need", "people targeted", "budget")
+NAMED = 10  # entries a warning names; the rest are counted
 
 
-def figures_cleared(file: str, before: dict[str, Any], content: Any) -> list[str]:
-    """A warning per figure of the targets (people in need, targeted, budget) that the file
-    gives for no target while stored targets had it: a targets table replaces the stored one
-    whole, so a file without a `people_in_need` column cleared every stored PiN without a
-    word, and coverage then read "no data"."""
-    if not content.targets:
-        return []  # the stored targets are kept (`_kept_as_stored`)
-    cleared = []
-    for position, (field, words) in enumerate(TARGET_FIGURES):
-        if any(getattr(target, field) is not None for target in content.targets):
-            continue
-        had = sum(values[position] is not None for values in before["targets"].values())
-        if had:
-            cleared.append(
-                f"{file} gives no {words} for any target: the {had} stored {words} "
-                f"{'figure is' if had == 1 else 'figures are'} cleared (targets are replaced "
-                "whole); give the column to keep them"
+def replaced_whole(
+    files: tuple[str, str], before: dict[str, Any], after: dict[str, Any], content: Any
+) -> list[str]:
+    """What a reload deleted or cleared of the stored targets and proportions, which it
+    replaces whole (`plan_snapshot`s before and after; `files`: the targets' file, the
+    proportions' file): a target or a proportion the file leaves out, and a figure of a
+    target (people in need, targeted, budget) the file leaves empty where one was stored.
+    Each went without a word before: a targets file without a `people_in_need` column
+    cleared every stored PiN, and one of fewer rows deleted the others' targets."""
+    said = []
+    tables = (("target", files[0], content.targets), ("proportion", files[1], content.proportions))
+    for noun, file, given in tables:
+        table = f"{noun}s"
+        if not given:
+            continue  # the stored ones are kept (`kept_as_stored`)
+        left_out = [key for key in before[table] if key not in after[table]]
+        if left_out:
+            said.append(
+                f"{file} leaves out {_counted(len(left_out), 'stored ' + noun)} "
+                f"({_named(left_out)}): deleted, as {table} are replaced whole; give "
+                f"{'it' if len(left_out) == 1 else 'them'} again to keep "
+                f"{'it' if len(left_out) == 1 else 'them'}"
             )
-    return cleared
+    if content.targets:
+        kept = [key for key in before["targets"] if key in after["targets"]]
+        for position, words in enumerate(TARGET_FIGURES):
+            cleared = [
+                key
+                for key in kept
+                if before["targets"][key][position] is not None
+                and after["targets"][key][position] is None
+            ]
+            if cleared:
+                said.append(
+                    f"{files[0]} gives no {words} for {_counted(len(cleared), 'stored target')} "
+                    f"that had one ({_named(cleared)}): cleared, as targets are replaced "
+                    "whole; give the figures again to keep them"
+                )
+    return said
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _named(keys: list[str]) -> str:
+    shown = ", ".join(keys[:NAMED])
+    return shown + (f" and {len(keys) - NAMED} more" if len(keys) > NAMED else "")
 
 
 def moved_with_rows(file: str, moved: list[tuple[Any, Any]]) -> list[str]:

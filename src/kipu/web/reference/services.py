@@ -28,10 +28,10 @@ from kipu.web.platforms.queries import (
 )
 from kipu.web.reference.plan_warnings import (
     emptied,
-    figures_cleared,
     kept_as_stored,
     moved_renamed_deleted,
     moved_with_rows,
+    replaced_whole,
 )
 
 
@@ -228,8 +228,9 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
         return Imported([f"{path.name}: {error}"])
     warnings = [str(w) for w in loaded.warnings] + moved_renamed_deleted(path.name, changes)
     warnings += kept_as_stored(path.name, plan, content)
+    after = plan_snapshot(plan)
     targets_file = Path(options.get("targets_file") or path).name  # where the targets came from
-    warnings += figures_cleared(targets_file, before, content)
+    warnings += replaced_whole((targets_file, path.name), before, after, content)
     if holder != platform:
         warnings.append(
             f"{platform.name} used the plans of {holder.name}; with a plan of its own it now "
@@ -240,7 +241,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             f"indicators not in {path.name} are kept, as stored activities use them: "
             + ", ".join(changes.kept)
         )
-    was, now = changed_entries(before, plan_snapshot(plan))
+    was, now = changed_entries(before, after)
     return Imported(
         audit_on=list(plan_users(platform)),
         changed=[(plan, was, now, "the plan's entries it changed")] if now else [],
