@@ -267,3 +267,24 @@ def test_events_on_other_days_or_titles_are_others(tmp_path: Path, peru: Gazette
     )
     assert loaded.ok, loaded.errors
     assert len(loaded.records) == 3
+
+
+def test_a_statistic_merged_over_two_periods_is_said_where_it_was_copied(tmp_path: Path) -> None:
+    """A value merged over two months was stored for each month without a word."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for line in [
+        ["series", "period_start", "value"],
+        ["arrivals", "2019-01-01", 120],
+        ["arrivals", "2019-02-01", None],
+        ["arrivals", "2019-03-01", 90],
+    ]:
+        book.active.append(line)
+    book.active.merge_cells("C2:C3")
+    book.save(tmp_path / "stats.xlsx")
+    loaded = load_statistics(tmp_path / "stats.xlsx")
+    assert loaded.ok, [str(e) for e in loaded.errors]
+    said = [str(w) for w in loaded.warnings if "merged range" in str(w)]
+    assert len(said) == 1 and "row 3" in said[0] and "C2:C3" in said[0], said
+    assert [r.value for r in loaded.records] == [120, 120, 90]

@@ -115,6 +115,8 @@ def load_statistics(path: Path | str) -> Loaded[ObservationRecord]:
             )
             continue
         seen[key] = number
+        if (copied := columns.copied(number, "value")) is not None:
+            result.warnings.append(copied)  # a statistic merged over two periods
         result.records.append(row)
     return result
 
