@@ -575,3 +575,46 @@ def test_a_target_figure_merged_over_rows_is_said_at_each_row_it_is_copied_to(
     assert len(said) == len(covered)
     for row, text in zip(covered, said, strict=True):
         assert f"row {row}" in text and label in text and f"merged range {merged}" in text
+
+
+@pytest.mark.parametrize("hide", [[3], [2, 4], []])
+@pytest.mark.parametrize("kind", ["targets", "organisations", "statistics"])
+def test_rows_hidden_in_a_reference_sheet_are_named(
+    peru: Gazetteer, tmp_path: Path, kind: str, hide: list[int]
+) -> None:
+    """A row hidden in a reference sheet (last year's targets hidden instead of deleted) was
+    loaded without a word: it is loaded still, as a 5W file's, and named."""
+    tables = {
+        "targets": [["sector", "admin1", "people_in_need"], ["Health", "Lima", 10],
+                    ["Health", "Tumbes", 20], ["Education", "Lima", 30]],
+        "organisations": [["name", "acronym"], ["Acción Contra el Hambre", "ACH"],
+                          ["Cáritas del Perú", "CARITAS"], ["Plan International", "PLAN"]],
+        "statistics": [["series", "period_start", "value"], ["arrivals", "2019-01-01", 1],
+                       ["arrivals", "2019-02-01", 2], ["arrivals", "2019-03-01", 3]],
+    }  # fmt: skip
+    book = Workbook()
+    for line in tables[kind]:
+        book.active.append(line)
+    for row in hide:
+        book.active.row_dimensions[row].hidden = True
+    path = tmp_path / f"{kind}.xlsx"
+    book.save(path)
+    if kind == "targets":
+        plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Care,HE1,People\n"
+                     "Education,Schools,ED1,People\n")  # fmt: skip
+        loaded = load_plan(plan, peru, ["PER"], path)
+        count = len(loaded.records[0].targets)
+    elif kind == "organisations":
+        loaded = load_organisations(path)
+        count = len(loaded.records)
+    else:
+        loaded = load_statistics(path)
+        count = len(loaded.records)
+    assert loaded.ok, [str(e) for e in loaded.errors]
+    assert count == 3  # read all the same
+    said = [str(w) for w in loaded.warnings if "hidden in the sheet" in str(w)]
+    if not hide:
+        assert said == []
+    else:
+        rows = ", ".join(map(str, hide))
+        assert len(said) == 1 and f"{'row' if len(hide) == 1 else 'rows'} {rows} " in said[0]

@@ -178,6 +178,23 @@ class Columns:
             )
         ]
 
+    def hidden(self) -> list[LoadError]:
+        """A warning naming the rows the sheet hides (`Table.hidden_rows`): they are loaded,
+        as a filter hides rows that are still data, but a partner who hid last year's
+        targets instead of deleting them had them loaded without a word."""
+        rows = self.table.hidden_rows
+        if not rows:
+            return []
+        shown = ", ".join(map(str, rows[:10])) + (
+            f" and {len(rows) - 10} more" if rows[10:] else ""
+        )
+        message = (
+            f"{'row' if len(rows) == 1 else 'rows'} {shown} "
+            f"{'is' if len(rows) == 1 else 'are'} hidden in the sheet: read all the same; "
+            "delete them if they are not meant to be loaded"
+        )
+        return [LoadError(self.table.source, None, None, message)]
+
     def value(self, record: dict[str, object], name: str) -> str:
         """The cell's text, trimmed; "" for a cell of invisible characters only (a zero-width
         space, a soft hyphen), which is nothing written, as an empty cell: such an acronym

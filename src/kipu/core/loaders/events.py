@@ -92,7 +92,7 @@ def load_events(
     if missing := columns.missing(("date", "title")):
         result.errors.extend(missing)
         return result
-    result.warnings.extend(columns.unread())
+    result.warnings.extend([*columns.unread(), *columns.hidden()])
     # A label that says nothing ("-", "N/A": stored as acronyms before the organisations loader
     # read them as empty) or nothing once normalised ("-" is "") names no organisation.
     by_label = {

@@ -295,7 +295,7 @@ def load_organisations(
     if errors := columns.missing(("name",)):
         result.errors.extend(errors)
         return result
-    result.warnings.extend(columns.unread())
+    result.warnings.extend([*columns.unread(), *columns.hidden()])
     registry = _Registry(columns, result, known_ids or {})
     left_out: Counter[str] = Counter()
     for number, record in zip(table.row_numbers, table.records, strict=True):

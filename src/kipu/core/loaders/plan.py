@@ -220,7 +220,7 @@ def _table_columns(
     if missing := columns.missing(required):
         result.errors.extend(missing)
         return None
-    result.warnings.extend(columns.unread())
+    result.warnings.extend([*columns.unread(), *columns.hidden()])
     return columns
 
 

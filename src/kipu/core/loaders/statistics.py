@@ -102,7 +102,7 @@ def load_statistics(path: Path | str) -> Loaded[ObservationRecord]:
     if missing := columns.missing(("series", "period_start", "value")):
         result.errors.extend(missing)
         return result
-    result.warnings.extend(columns.unread())
+    result.warnings.extend([*columns.unread(), *columns.hidden()])
     seen: dict[tuple[str, date, date], int] = {}
     for number, record in zip(table.row_numbers, table.records, strict=True):
         row = _observation(columns, number, record, result.errors)

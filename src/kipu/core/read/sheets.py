@@ -54,6 +54,7 @@ class RawSheet:
     hidden: bool = False
     marks: list[Mark] = field(default_factory=list)
     merged: list[Range] = field(default_factory=list)
+    hidden_rows: list[tuple[int, int]] = field(default_factory=list)  # `Hidden.rows`
 
 
 @dataclass
@@ -74,6 +75,9 @@ class Table:
     # (row number, header label) → the merged range whose value the cell was given (filled
     # down): a loader of figures says so, as a figure copied to each row adds up again.
     merged: dict[tuple[int, str], str] = field(default_factory=dict)
+    # The records' row numbers the sheet hides (by hand, a filter, a collapsed group): read
+    # all the same, as in a 5W file, and named by the loaders.
+    hidden_rows: list[int] = field(default_factory=list)
 
 
 class Workbook:
@@ -332,7 +336,9 @@ def read_sheets(path: Path | str, *, strict_utf8: bool = False) -> list[RawSheet
             sheets = []
             for name, hidden in book.sheets:
                 rows = [list(r) for r in book.rows(name)]
-                sheets.append(RawSheet(name, rows, hidden, book.marks(name), book.merged(name)))
+                found = RawSheet(name, rows, hidden, book.marks(name), book.merged(name))
+                found.hidden_rows = book.hidden(name).rows
+                sheets.append(found)
             return sheets
         finally:
             book.close()
@@ -400,6 +406,9 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
         for row, col, kind, _ in chosen.marks
         if kind == DOLLAR_FORMAT and col < len(header) and header[col]
     }
+    table.hidden_rows = [
+        n for n in table.row_numbers if any(a <= n <= b for a, b in chosen.hidden_rows)
+    ]
     table.merged = {
         (row, header[col]): detail
         for row, col, kind, detail in filled
