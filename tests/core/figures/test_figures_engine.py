@@ -195,6 +195,29 @@ def test_scope_filters() -> None:
     assert compute(*rows, model="sum", countries=["ECU"]).reached() == 2
 
 
+@pytest.mark.parametrize("unanswered", [0, 1, 3])
+def test_rmrp_only_figures_count_the_rows_that_do_not_say(unanswered: int) -> None:
+    """A row whose RMRP cell is empty is neither an RMRP activity nor not one: RMRP-only
+    figures leave it out, and went down without a word (339 people became 299)."""
+    rows = [people("2019-01", 10), people("2019-01", 5, sector="FOOD", rmrp_activity=False)]
+    rows += [people("2019-01", 2, rmrp_activity=None) for _ in range(unanswered)]
+    figures = compute(*rows, model="sum", rmrp_only=True)
+    assert figures.reached() == 10
+    said = [n for n in map(str, figures.notes) if "RMRP" in n]
+    every = compute(*rows, model="sum")
+    assert not [n for n in map(str, every.notes) if "RMRP" in n]
+    if not unanswered:
+        assert said == []
+        return
+    noun = "row that does not" if unanswered == 1 else "rows that do not"
+    assert said == [
+        f"{unanswered} {noun} say whether {'it is' if unanswered == 1 else 'they are'} an RMRP "
+        f"activity (an empty cell) {'is' if unanswered == 1 else 'are'} not in these "
+        "RMRP-only figures"
+    ]
+    assert "no están en estas cifras" in figures.notes[0].text("es") or unanswered == 1
+
+
 def test_region_is_the_sum_of_countries() -> None:
     rows = [people("2019-01", 10), people("2019-01", 2, country="ECU", admin1="EC17")]
     figures = compute(*rows)

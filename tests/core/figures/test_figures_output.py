@@ -90,7 +90,8 @@ def test_to_text() -> None:
     assert "People reached in January–February 2019 (intersector model max-cell): 15." in text
     assert "By sector: Education 10; Food Security 6; Health 3." in text
     assert "3 in all (appealing or implementing)" in text
-    assert "Coverage: 1 admin1 and 0 admin2 units." in text
+    # The rows name no admin2 unit: "0 admin2 units" was printed, as if none were reached.
+    assert "Coverage: 1 admin1 unit; no row names an admin2 unit." in text
 
 
 def test_to_text_in_spanish() -> None:
@@ -109,6 +110,9 @@ def test_to_text_in_spanish() -> None:
     )
     assert "Por sector: Educación 10; Food Security 6; Health 3." in text  # no Spanish name: as is
     assert "3 en total (solicitantes o implementadoras)" in text
-    assert "Cobertura: 1 unidades de nivel admin1 y 0 de nivel admin2." in text
+    assert (
+        "Cobertura: 1 unidad de nivel admin1; ninguna fila nombra una unidad de nivel admin2."
+        in text
+    )
     single = compute(*base_rows(), date_from="2019-01", date_to="2019-01").to_text("es")
     assert single.startswith("Personas alcanzadas en enero de 2019")

@@ -12,8 +12,10 @@ from kipu.core.read.header import (
     is_activityinfo_id,
     is_hashtag,
     is_hxl_row,
+    match_cell,
     two_row_labels,
 )
+from kipu.core.schema import COLUMNS
 
 SAMPLES = [
     "#org+name", "#adm1 +code", "#date+reported", "# of people", "#N/A", "#REF!", "#of",
@@ -74,3 +76,25 @@ def test_hints_for_unknown_columns(label: str, hint: str | None) -> None:
 )  # fmt: skip
 def test_activityinfo_field_ids(label: str, is_id: bool) -> None:
     assert is_activityinfo_id(label) is is_id
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        [(c.name, label) for c in COLUMNS for label in {c.label_en, c.label_es, *c.labels} if label]
+    ),
+    st.sampled_from(
+        ["{}*", "*{}", "{} *", "{} (*)", "¿{}?", "{}?", "{} (#)", "# {}", "{}!", "¡{}!", "{}**"]
+    ),
+)
+def test_a_label_marked_as_templates_mark_it_is_its_column(
+    labelled: tuple[str, str], mark: str
+) -> None:
+    """ "Admin2*" (a required field's asterisk), "¿Actividad RMRP?", "Quantity of output
+    (#)": an optional column so headed was kept aside as unknown, and the figures counted
+    its units as none, without an error."""
+    name, label = labelled
+    marked = mark.format(label)
+    if is_hashtag(marked):
+        return  # an HXL hashtag ("#sector"), read as one
+    assert match_cell(marked, {}) == match_cell(label, {}) == name

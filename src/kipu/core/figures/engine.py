@@ -440,6 +440,19 @@ def _other_years(
     return note("other_years", outside.len(), first=first, last=last, start=start, end=end)
 
 
+def _rmrp_unanswered(
+    frame: pl.DataFrame, options: FigureOptions, reference: ReferenceData
+) -> Note | None:
+    """RMRP-only figures leave out the rows whose RMRP cell is empty (neither yes nor no):
+    the note counts them, as the figures went down without a word."""
+    if not options.rmrp_only or "rmrp_activity" not in frame.columns:
+        return None
+    every = _scope(frame, replace(options, rmrp_only=False), reference)
+    unanswered = every.filter(pl.col("rmrp_activity").is_null()).select(pl.len()).collect()
+    count = int(unanswered.item())
+    return note("rmrp_unanswered", count) if count else None
+
+
 def compute_figures(
     frame: pl.DataFrame, reference: ReferenceData, options: FigureOptions | None = None
 ) -> Figures:
@@ -458,6 +471,8 @@ def compute_figures(
     unresolved = frame.height - frame.drop_nulls(["country", "admin1", "month", "sector"]).height
     if unresolved:
         notes.append(note("unresolved", unresolved))
+    if said := _rmrp_unanswered(frame, options, reference):
+        notes.append(said)
     spanish = {s.code: s.name_es for plan in reference.plans.values() for s in plan.sectors}
     spanish |= {s.code: s.name_es for s in reference.plan.sectors}
     if said := missing_note(missing, spanish):

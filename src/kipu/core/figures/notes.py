@@ -98,6 +98,16 @@ _NOTES: dict[str, dict[str, str]] = {
         "{first} solamente, no desde el inicio del año del plan ({start}): el avance del año "
         "se pide con --from {start}",
     },
+    "rmrp_unanswered": {
+        "en": "{n} rows that do not say whether they are an RMRP activity (an empty cell) are "
+        "not in these RMRP-only figures",
+        "en_one": "1 row that does not say whether it is an RMRP activity (an empty cell) is "
+        "not in these RMRP-only figures",
+        "es": "{n} filas que no dicen si son una actividad del RMRP (una celda vacía) no están "
+        "en estas cifras de solo actividades del RMRP",
+        "es_one": "1 fila que no dice si es una actividad del RMRP (una celda vacía) no está "
+        "en estas cifras de solo actividades del RMRP",
+    },
     "accepted_errors": {
         "en": "{n} stored rows with accepted errors not counted",
         "en_one": "1 stored row with accepted errors not counted",

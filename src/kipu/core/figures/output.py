@@ -326,7 +326,7 @@ class Figures:
         lines.append(
             say["organisations"].format(a=p["appealing"], i=p["implementing"], u=p["union"])
         )
-        lines.append(say["coverage"].format(a1=self.coverage["admin1"], a2=self.coverage["admin2"]))
+        lines.append(_coverage_text(self.coverage["admin1"], self.coverage["admin2"], lang))
         lines += self._checks_text(lang)
         return "\n".join(lines + notes)
 
@@ -391,8 +391,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "(solicitantes o implementadoras).",
     },
     "coverage": {
-        "en": "Coverage: {a1} admin1 and {a2} admin2 units.",
-        "es": "Cobertura: {a1} unidades de nivel admin1 y {a2} de nivel admin2.",
+        "en": "Coverage: {a1} admin1 and {a2} admin2 {units}.",
+        "es": "Cobertura: {a1} {units} de nivel admin1 y {a2} de nivel admin2.",
+    },
+    # No row of the period names an admin2 unit (R4V's regional exports have no admin2
+    # column; a column whose header was not read): not "0 admin2 units".
+    "coverage_admin1": {
+        "en": "Coverage: {a1} admin1 {units}; no row names an admin2 unit.",
+        "es": "Cobertura: {a1} {units} de nivel admin1; ninguna fila nombra una unidad de "
+        "nivel admin2.",
     },
     "checks": {
         "en": "Checks: {n} rows flagged (see the checks column): {which}.",
@@ -420,6 +427,15 @@ _CHECK_NAMES_ES = {
     CHECK_CVA: "CVA mayor que el total",
     CHECK_SECTORS: "intersectorial por encima de la suma de los sectores",
 }
+
+
+def _coverage_text(admin1: int, admin2: int, lang: str) -> str:
+    """The summary's coverage sentence: admin2 units counted only when a row names one."""
+    counted = admin2 if admin2 else admin1  # the number the noun follows
+    units = ("unit" if lang == "en" else "unidad") if counted == 1 else None
+    units = units or ("units" if lang == "en" else "unidades")
+    key = "coverage" if admin2 else "coverage_admin1"
+    return _TEXT[key][lang].format(a1=admin1, a2=admin2, units=units)
 
 
 def check_name(check: str, lang: str = "en") -> str:

@@ -88,7 +88,15 @@ def match_cell(text: str, saved: dict[str, str]) -> str | None:
         found = match_label(text.rsplit("/", 1)[1])
     if found is None and "[" in text:  # ActivityInfo's formula style: [Country].[Admin1]
         found = match_label(text.replace("[", " ").replace("]", " "))
+    if found is None and _MARKS.search(text):  # "Admin2*", "¿Actividad RMRP?", "Cantidad (#)"
+        found = match_label(_MARKS.sub(" ", text))
     return found
+
+
+# What templates add to a label: a required field's asterisk, a question's marks, a count's
+# "#". An optional column headed "Admin2*" was kept aside as unknown, and figures printed
+# its units as none.
+_MARKS = re.compile(r"[*?¿!¡#]+")
 
 
 # How ActivityInfo names columns besides its labels (the "code" and "id" column names of its
