@@ -618,3 +618,40 @@ def test_rows_hidden_in_a_reference_sheet_are_named(
     else:
         rows = ", ".join(map(str, hide))
         assert len(said) == 1 and f"{'row' if len(hide) == 1 else 'rows'} {rows} " in said[0]
+
+
+@pytest.mark.parametrize(
+    ("sheets", "read", "said"),
+    [
+        # An instructions sheet before the targets: it was read, and refused as "a header but
+        # no data rows".
+        ({"Instrucciones": [["Llene la hoja Metas"]], "Metas": None}, True, None),
+        ({"Read me": [["Fill in"], ["the next sheet"]], "Targets": None}, True, None),
+        # No sheet named as targets are: the first is read, and the warning names it.
+        ({"Hoja1": None, "Hoja2": [["x"], ["y"]]}, True, "'Hoja1'"),
+        ({"Hoja1": None}, True, None),
+    ],
+)
+def test_a_separate_targets_workbook_is_read_at_its_targets_sheet(
+    peru: Gazetteer, tmp_path: Path, sheets: dict, read: bool, said: str | None
+) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows or [["sector", "admin1", "people_in_need"], ["Health", "Lima", 10]]:
+            sheet.append(row)
+    path = tmp_path / "targets.xlsx"
+    book.save(path)
+    plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Care,HE1,People\n")
+    loaded = load_plan(plan, peru, ["PER"], path)
+    assert loaded.ok, [str(e) for e in loaded.errors]
+    assert [t.people_in_need for t in loaded.records[0].targets] == [10]
+    first = [str(w) for w in loaded.warnings if "first sheet" in str(w)]
+    assert first == (
+        []
+        if said is None
+        else [
+            f"targets.xlsx: targets read from the first sheet, {said}: no sheet is named 'targets'"
+        ]
+    )

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "validation"))
 from fivew_factories import record, write_csv  # noqa: E402
 
 from kipu.core.read import ReadError, read_5w  # noqa: E402
-from kipu.core.read.textfile import _FOREIGN_PAIR, _UTF8_LETTER  # noqa: E402
+from kipu.core.read.textfile import _FOREIGN_PAIR, _MAC_LETTER, _UTF8_LETTER  # noqa: E402
 
 # Letters of the field's languages, all in Windows-1252: Spanish, Portuguese, French.
 LETTERS = "aeinoñáéíóúüçãõâêôàèÑÁÉÍÓÚÇÃ€ºª°¿¡“”–«»"
@@ -29,6 +29,9 @@ TEXTS = (
     .map(str.strip)
     .filter(lambda t: t and not _UTF8_LETTER.search(t.encode("cp1252")))
     .filter(lambda t: not _FOREIGN_PAIR.search(t.encode("cp1252")))
+    # A dash or a quote between two letters ("a–b", "x“y") may be a Mac's accented letter:
+    # refused (below).
+    .filter(lambda t: not _MAC_LETTER.search(t.encode("cp1252")))
 )
 
 
@@ -166,4 +169,46 @@ def test_windows_1252_that_is_also_utf8_of_another_script_is_refused(
 )
 def test_utf8_text_of_the_field_is_read_whatever_else_it_holds(tmp_path: Path, text: str) -> None:
     table = read_5w(_file(tmp_path / "greek.csv", [text], "utf-8"))
+    assert table.frame["activity_name"].to_list() == [text]
+
+
+# Spanish words with an accented letter inside, as a partner types them.
+MAC_WORDS = st.builds(
+    lambda a, accent, b: a + accent + b,
+    st.text(alphabet="abcdeilmnorstuACLMNP", min_size=1, max_size=6),
+    st.sampled_from("áéíóúñüÁÉÍÓÚÑ"),
+    st.text(alphabet="abcdeilmnorstu", min_size=1, max_size=6),
+).filter(lambda w: _MAC_LETTER.search(w.encode("mac_roman")))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(names=st.lists(MAC_WORDS, min_size=1, max_size=4), before=st.lists(TEXTS, max_size=3))
+def test_a_mac_csv_is_refused_with_both_readings(
+    tmp_path: Path, names: list[str], before: list[str]
+) -> None:
+    """Excel for Mac saves a plain CSV in Mac Roman: read as Windows-1252, "Atención" became
+    "Atenci—n" and "Ayuda en Acción" an unknown partner, in a file found valid."""
+    texts = [t for t in before if t.isascii()] + names
+    path = tmp_path / "mac.csv"
+    path.write_bytes(_file(tmp_path / "utf8.csv", texts, "utf-8").read_text("utf-8").encode(
+        "mac_roman"))  # fmt: skip
+    with pytest.raises(ReadError) as refused:
+        read_5w(path)
+    assert refused.value.key == "mac-encoding"
+    word = names[0]
+    assert word in refused.value.text("en") and word.encode("mac_roman").decode(
+        "cp1252", "replace"
+    ) in refused.value.text("en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The partner’s kits", "don’t", "we’re here", "Lima–Callao", "wait…then", "Perú – Lima"],
+)
+def test_windows_text_with_an_apostrophe_or_a_dash_in_a_word_is_read(
+    tmp_path: Path, text: str
+) -> None:
+    table = read_5w(_file(tmp_path / "one.csv", [text], "cp1252"))
     assert table.frame["activity_name"].to_list() == [text]

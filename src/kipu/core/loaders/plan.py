@@ -28,7 +28,12 @@ from kipu.core.loaders.proportions import (
     ProportionRecord,
     read_proportions,
 )
-from kipu.core.loaders.targets import TargetRecord, read_targets, targets_columns
+from kipu.core.loaders.targets import (
+    TargetRecord,
+    read_targets,
+    targets_columns,
+    targets_sheet,
+)
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.reference import INDICATOR_TYPES
 from kipu.core.schema import term_key
@@ -149,7 +154,9 @@ def load_plan(
     elif targets_path or wanted["targets"]:
         _read_targets(
             targets_path or path,
-            None if targets_path else wanted["targets"],
+            targets_sheet(Path(targets_path), SHEETS["targets"], result.warnings)
+            if targets_path
+            else wanted["targets"],
             content,
             ProportionPlaces(gazetteer, countries),
             result,

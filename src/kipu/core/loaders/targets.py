@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from kipu.core.admin_levels import known, words
 from kipu.core.loaders import Columns, Loaded, LoadError, reference_number
 from kipu.core.loaders.proportions import EMPTY_SECTOR, ProportionPlaces
+from kipu.core.read import ReadError, read_sheets
 from kipu.core.read.values import PESO_DOLLAR_COUNTRIES
+from kipu.core.text import normalise
 
 
 class Sector(Protocol):
@@ -188,3 +191,27 @@ def _target_values(
         None if targeted is None else int(targeted),
         budget,
     )
+
+
+def targets_sheet(path: Path, names: tuple[str, ...], warnings: list[LoadError]) -> str | None:
+    """The sheet of a separate targets workbook (`--targets`): the one named as a plan's
+    targets sheet is (`names`: "Metas"), else its first visible sheet, said in a warning when
+    the workbook has others (an "Instrucciones" sheet first was read, and refused as "a
+    header but no data rows"). None for a text file."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return None
+    try:
+        sheets = read_sheets(path)
+    except ReadError:
+        return None  # reading the table says why
+    keys = {normalise(name) for name in names}
+    named = [s.name for s in sheets if normalise(s.name) in keys]
+    if named:
+        return named[0]
+    visible = [s.name for s in sheets if not s.hidden] or [s.name for s in sheets]
+    if len(sheets) > 1:
+        message = (
+            f"targets read from the first sheet, {visible[0]!r}: no sheet is named {names[0]!r}"
+        )
+        warnings.append(LoadError(path.name, None, None, message))
+    return visible[0] if visible else None

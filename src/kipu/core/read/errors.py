@@ -61,6 +61,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "mezcla dos codificaciones, y una de ellas se leería mal (“Niños” como “NiÃ±os”); "
         "guárdelo como 'CSV UTF-8'.",
     ),
+    "mac-encoding": (
+        "{name}: line {line} reads “{cp1252}” as Windows-1252, but it looks written on a Mac "
+        "(Mac Roman: “{mac}”), as Excel for Mac saves a plain CSV; save it as 'CSV UTF-8'.",
+        "{name}: la línea {line} se lee “{cp1252}” como Windows-1252, pero parece escrita en "
+        "un Mac (Mac Roman: “{mac}”), como Excel para Mac guarda un CSV simple; guárdelo como "
+        "'CSV UTF-8'.",
+    ),
     "unclear-encoding": (
         "{name}: line {line} reads “{utf8}” as UTF-8 and “{cp1252}” as Windows-1252, and "
         "nothing else in the file tells which it is; save it as 'CSV UTF-8'.",

@@ -94,6 +94,7 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
         bad = error.start
     if _UTF8_LETTER.search(data):  # UTF-8 beside other bytes: one part would read wrong
         raise unreadable("mixed-encoding", name, line=_line(data, bad), byte=f"{data[bad]:02X}")
+    _refuse_mac_roman(data, name)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as error:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: read as "�" before
@@ -140,6 +141,39 @@ def _refuse_unclear(data: bytes, name: str) -> None:
     raise unreadable(
         "unclear-encoding", name, line=_line(data, found.start()),
         utf8=piece.decode("utf-8", "replace").strip("\ufffd"), cp1252=piece.decode("cp1252"),
+    )  # fmt: skip
+
+
+# A byte 0x80-0x9F inside a word: Mac Roman's accented letters (á 87, é 8E, í 92, ñ 96, ó 97,
+# ú 9C, ü 9F), which Excel for Mac writes in a plain CSV, are Windows-1252's dashes, quotes and
+# rare letters ("Atención" read "Atenci—n", "Perú" "Perœ"), which text seldom holds between
+# two ASCII letters. Not an ellipsis (85); not the apostrophe of an English contraction or
+# possessive (92: "don’t", "partner’s"); an en dash (96) only before a lower-case letter
+# ("Ni–os" is "Niños", "Lima–Callao" a dash). What is left is refused, with both readings:
+# a Windows-1252 "Škoda" or "cœur" too, rather than a Mac file read garbled. The bytes that are
+# no Windows-1252 character (81, 8D, 8F, 90, 9D) have their own refusal (`not-cp1252`).
+_MAC_LETTER = re.compile(
+    rb"[A-Za-z]"
+    rb"(?:[\x80\x82-\x84\x86-\x8c\x8e\x91\x93-\x95\x97-\x9c\x9e\x9f]"
+    rb"|\x92(?!(?:s|t|re|ve|ll|d|m)(?![A-Za-z]))"
+    rb"|\x96(?=[a-z]))"
+    rb"[A-Za-z]"
+)
+
+
+def _refuse_mac_roman(data: bytes, name: str) -> None:
+    """Raise ReadError when non-UTF-8 `data` has a byte of Mac Roman's accented letters
+    inside a word (`_MAC_LETTER`): read as Windows-1252, it garbled names without an issue,
+    and an implementing partner so garbled was not counted."""
+    found = _MAC_LETTER.search(data)
+    if found is None:
+        return
+    start = max(data.rfind(b"\n", 0, found.start()) + 1, found.start() - 24)
+    end = data.find(b"\n", found.end()) % (len(data) + 1)  # -1: to the end
+    piece = data[start : min(end, found.end() + 24)].rstrip(b"\r")
+    raise unreadable(
+        "mac-encoding", name, line=_line(data, found.start()),
+        cp1252=piece.decode("cp1252", "replace"), mac=piece.decode("mac_roman"),
     )  # fmt: skip
 
 
