@@ -655,3 +655,13 @@ def test_a_separate_targets_workbook_is_read_at_its_targets_sheet(
             f"targets.xlsx: targets read from the first sheet, {said}: no sheet is named 'targets'"
         ]
     )
+
+
+@pytest.mark.parametrize("text", ["9" * 5000, "abc" * 1000, "1" * 41])
+def test_a_long_cell_is_quoted_shortened_in_its_error(text: str) -> None:
+    """A cell of 5,000 digits was quoted whole in its error."""
+    from kipu.core.loaders import reference_number
+
+    value, why = reference_number(text, whole=True)
+    assert value is None and why is not None
+    assert len(why) < 120 and f"({len(text)} characters)" in why and text[:24] in why

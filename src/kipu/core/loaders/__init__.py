@@ -65,32 +65,35 @@ def reference_number(
     """
     from kipu.core.read.values import NOT_USD, read_number, scaled, shape
 
+    # A cell of 5,000 digits was quoted whole in its error.
+    said = text if len(text) <= 40 else f"{text[:24]}…{text[-8:]} ({len(text)} characters)"
+
     if typed is not None:
         value = float(f"{typed:.15g}")
     elif not text.strip():
         return 0.0, None
     elif (read := shape(text)) is None:
         if scaled(text):  # "5 M" of a number formatted `#,##0 "M"` too
-            return None, f"{text!r} is not a number: write the whole number, without M, K or mil"
+            return None, f"{said!r} is not a number: write the whole number, without M, K or mil"
         if read_number(text, set(), set(), amount=True).code == NOT_USD:  # `[$$-es-CO]`: COP
-            return None, f"{text!r} is in another currency than the US dollar: convert it"
-        return None, f"{text!r} is not a number"
+            return None, f"{said!r} is in another currency than the US dollar: convert it"
+        return None, f"{said!r} is not a number"
     elif read.value is None:
         grouping, fraction = f"{read.grouping:.0f}", f"{read.fraction:g}"
         return None, (
-            f"{text!r} could be {grouping} or {fraction}: write it without a thousands separator"
+            f"{said!r} could be {grouping} or {fraction}: write it without a thousands separator"
         )
     else:
         value = read.value
     digits = 15 if whole else 13
     if not math.isfinite(value) or abs(value) >= 10**digits:
-        return None, f"{text!r} is too large (at most {digits} digits)"
+        return None, f"{said!r} is too large (at most {digits} digits)"
     if value < 0 and not negative:
-        return None, f"{text!r} is negative"
+        return None, f"{said!r} is negative"
     if whole and value != round(value):
-        return None, f"{text!r} is not a whole number (people are counted whole)"
+        return None, f"{said!r} is not a whole number (people are counted whole)"
     if decimals is not None and round(value, decimals) != value:
-        return None, f"{text!r} has more than {decimals} decimals, which are not kept"
+        return None, f"{said!r} has more than {decimals} decimals, which are not kept"
     return value + 0.0, None
 
 
