@@ -665,3 +665,29 @@ def test_a_long_cell_is_quoted_shortened_in_its_error(text: str) -> None:
     value, why = reference_number(text, whole=True)
     assert value is None and why is not None
     assert len(why) < 120 and f"({len(text)} characters)" in why and text[:24] in why
+
+
+def test_a_target_figure_merged_across_two_columns_says_the_other_reads_empty(
+    peru: Gazetteer, tmp_path: Path
+) -> None:
+    """People in need merged across people targeted: the targeted cell read empty (no
+    target) without a word."""
+    book = Workbook()
+    for line in [
+        ["sector", "admin1", "people_in_need", "people_targeted"],
+        ["Health", "Lima", 10, None],
+        ["Education", "Lima", 7, 4],
+    ]:
+        book.active.append(line)
+    book.active.merge_cells("C2:D2")
+    path = tmp_path / "targets.xlsx"
+    book.save(path)
+    plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Care,HE1,People\n"
+                 "Education,Schools,ED1,People\n")  # fmt: skip
+    loaded = load_plan(plan, peru, ["PER"], path)
+    assert loaded.ok, [str(e) for e in loaded.errors]
+    targets = {t.sector_code: t for t in loaded.records[0].targets}
+    assert targets["HEALTH"].people_targeted is None
+    said = [str(w) for w in loaded.warnings if "merged range" in str(w)]
+    assert len(said) == 1 and "row 2" in said[0] and "people_targeted" in said[0]
+    assert "C2:D2" in said[0] and "read as empty" in said[0]

@@ -231,9 +231,19 @@ class Columns:
     def copied(self, number: int, name: str) -> LoadError | None:
         """A warning when the `name` cell of row `number` holds a figure given by a merged
         range (`Table.merged`: filled down): a figure merged over two rows was stored for
-        each, and the total counted it twice without a word."""
+        each, and the total counted it twice without a word; or when a range of another
+        column covers it (`Table.covered`): it reads empty, and a figure merged across
+        people in need and people targeted left the second without a target, silently."""
         label = self.found.get(name)
-        merged = self.table.merged.get((number, label)) if label else None
+        if label is None:
+            return None
+        if (across := self.table.covered.get((number, label))) is not None:
+            message = (
+                f"the cell is covered by the merged range {across}, whose value is another "
+                "column's: read as empty; unmerge the cells and give each column its own"
+            )
+            return LoadError(self.table.source, number, label, message)
+        merged = self.table.merged.get((number, label))
         if merged is None:
             return None
         message = (

@@ -117,10 +117,9 @@ def read_targets(
             errors.append(LoadError(source, number, columns.label("admin1"), message))
             continue
         people_in_need, people_targeted, budget = values
-        given = [
-            name for name, value in zip(TARGET_VALUES, values, strict=True) if value is not None
+        result.warnings += [
+            w for n in TARGET_VALUES if (w := columns.copied(number, n)) is not None
         ]
-        result.warnings += [w for name in given if (w := columns.copied(number, name)) is not None]
         result.records.append(
             TargetRecord(sector.code, admin1, people_in_need, people_targeted, budget)
         )

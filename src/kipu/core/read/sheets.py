@@ -75,6 +75,9 @@ class Table:
     # (row number, header label) → the merged range whose value the cell was given (filled
     # down): a loader of figures says so, as a figure copied to each row adds up again.
     merged: dict[tuple[int, str], str] = field(default_factory=dict)
+    # The same for the cells a merged range covers in another column than its own: empty,
+    # as the spreadsheet shows them, where the range's value stands for them too.
+    covered: dict[tuple[int, str], str] = field(default_factory=dict)
     # The records' row numbers the sheet hides (by hand, a filter, a collapsed group): read
     # all the same, as in a 5W file, and named by the loaders.
     hidden_rows: list[int] = field(default_factory=list)
@@ -413,6 +416,11 @@ def read_table(path: Path | str, *, sheet: str | None = None, strict_utf8: bool 
         (row, header[col]): detail
         for row, col, kind, detail in filled
         if kind == MERGED and col < len(header) and header[col] and detail is not None
+    }
+    table.covered = {
+        (row, header[col]): detail
+        for row, col, kind, detail in filled
+        if kind == MERGED_ACROSS and col < len(header) and header[col] and detail is not None
     }
     return table
 
