@@ -567,3 +567,17 @@ def test_a_file_without_a_5w_sheet_says_so_in_figures(kipu, platform, tmp_path) 
     assert english.exit_code == 2 and "No sheet has a 5W header row" in english.output
     spanish = kipu("figures", "--input", str(path), "--plan", str(plan), "--lang", "es").output
     assert "Ninguna hoja tiene una fila de encabezados 5W" in spanish
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "1 row left out (it cannot be stored): 7."),
+        ("es", "1 fila queda fuera (no se puede guardar): 7."),
+    ],
+)
+def test_one_row_left_out_is_said_in_the_singular(lang: str, said: str) -> None:
+    from kipu.cli.figures import _provisional_note
+
+    validation = {"rows_read": 3, "rows_with_errors": 1, "issues_by_code": {}, "rows_left_out": [7]}
+    assert said in _provisional_note(validation, lang)

@@ -630,6 +630,7 @@ def test_rows_hidden_in_a_reference_sheet_are_named(
         # No sheet named as targets are: the first is read, and the warning names it.
         ({"Hoja1": None, "Hoja2": [["x"], ["y"]]}, True, "'Hoja1'"),
         ({"Hoja1": None}, True, None),
+        ({"Instrucciones": [["Llene la hoja"], ["siguiente"]], "Metas 2030": None}, True, None),
     ],
 )
 def test_a_separate_targets_workbook_is_read_at_its_targets_sheet(
@@ -691,3 +692,21 @@ def test_a_target_figure_merged_across_two_columns_says_the_other_reads_empty(
     said = [str(w) for w in loaded.warnings if "merged range" in str(w)]
     assert len(said) == 1 and "row 2" in said[0] and "people_targeted" in said[0]
     assert "C2:D2" in said[0] and "read as empty" in said[0]
+
+
+def test_a_targets_sheet_without_rows_is_named_in_its_error(
+    peru: Gazetteer, tmp_path: Path
+) -> None:
+    """ "the file has a header but no data rows" named the workbook only: which sheet was read
+    could not be told (an instructions sheet read in place of the targets)."""
+    book = Workbook()
+    book.active.title = "Instrucciones"
+    book.active.append(["Llene la hoja de metas"])
+    book.create_sheet("Hoja2").append(["x"])
+    path = tmp_path / "targets.xlsx"
+    book.save(path)
+    plan = write(tmp_path / "plan.csv", "sector,indicator,code,type\nHealth,Care,HE1,People\n")
+    loaded = load_plan(plan, peru, ["PER"], path)
+    assert [str(e) for e in loaded.errors] == [
+        "targets.xlsx (Instrucciones): the file has a header but no data rows."
+    ]

@@ -195,12 +195,18 @@ def _provisional_note(validation: dict[str, Any], lang: str) -> str:
     left = validation.get("rows_left_out") or []
     shown = ", ".join(map(str, left[:20])) + (", …" if len(left) > 20 else "")
     if lang == "es":
-        out = f" {len(left)} filas quedan fuera (no se pueden guardar): {shown}." if left else ""
+        one = "1 fila queda fuera (no se puede guardar)"
+        many = f"{len(left)} filas quedan fuera (no se pueden guardar)"
+        out = f" {one if len(left) == 1 else many}: {shown}." if left else ""
         return (
             f"\nCalculado sobre las filas tal como están: {rows} filas, {errors} con "
             f"errores.{out} Problemas: {counts or 'ninguno'}."
         )
-    out = f" {len(left)} rows left out (they cannot be stored): {shown}." if left else ""
+    one, many = (
+        "1 row left out (it cannot be stored)",
+        f"{len(left)} rows left out (they cannot be stored)",
+    )
+    out = f" {one if len(left) == 1 else many}: {shown}." if left else ""
     return (
         f"\nComputed on the rows as they are: {rows} rows, {errors} with errors.{out} "
         f"Issues: {counts or 'none'}."

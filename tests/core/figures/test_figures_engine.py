@@ -212,7 +212,8 @@ def test_rmrp_only_figures_count_the_rows_that_do_not_say(unanswered: int) -> No
     noun = "row that does not" if unanswered == 1 else "rows that do not"
     assert said == [
         f"{unanswered} {noun} say whether {'it is' if unanswered == 1 else 'they are'} an RMRP "
-        f"activity (an empty cell) {'is' if unanswered == 1 else 'are'} not in these "
+        f"activity (an empty cell, or no such column) {'is' if unanswered == 1 else 'are'} "
+        "not in these "
         "RMRP-only figures"
     ]
     assert "no están en estas cifras" in figures.notes[0].text("es") or unanswered == 1

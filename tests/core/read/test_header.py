@@ -84,7 +84,7 @@ def test_activityinfo_field_ids(label: str, is_id: bool) -> None:
         [(c.name, label) for c in COLUMNS for label in {c.label_en, c.label_es, *c.labels} if label]
     ),
     st.sampled_from(
-        ["{}*", "*{}", "{} *", "{} (*)", "¿{}?", "{}?", "{} (#)", "# {}", "{}!", "¡{}!", "{}**"]
+        ["{}*", "*{}", "{} *", "{} (*)", "¿{}?", "{}?", "{} (#)", "{} ( # )", "{}!", "¡{}!", "{}**"]
     ),
 )
 def test_a_label_marked_as_templates_mark_it_is_its_column(
@@ -98,3 +98,22 @@ def test_a_label_marked_as_templates_mark_it_is_its_column(
     if is_hashtag(marked):
         return  # an HXL hashtag ("#sector"), read as one
     assert match_cell(marked, {}) == match_cell(label, {}) == name
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Indicator #",
+        "Sector #",
+        "Admin1 #",
+        "Month #",
+        "Country #",
+        "Mes #",
+        "Value #",
+        "# Indicator",
+    ],
+)
+def test_a_numbering_column_is_not_the_column_it_numbers(label: str) -> None:
+    """ "Indicator #" numbers the rows (1, 2, 3): read as the indicators, it made a valid
+    file invalid (and "Value #" a count read as dollars)."""
+    assert match_cell(label, {}) is None

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "validation"))
 from fivew_factories import record, write_csv  # noqa: E402
 
 from kipu.core.read import ReadError, read_5w  # noqa: E402
-from kipu.core.read.textfile import _FOREIGN_PAIR, _MAC_LETTER, _UTF8_LETTER  # noqa: E402
+from kipu.core.read.textfile import _FOREIGN_PAIR, _MAC_SIGN, _UTF8_LETTER  # noqa: E402
 
 # Letters of the field's languages, all in Windows-1252: Spanish, Portuguese, French.
 LETTERS = "aeinoñáéíóúüçãõâêôàèÑÁÉÍÓÚÇÃ€ºª°¿¡“”–«»"
@@ -29,9 +29,9 @@ TEXTS = (
     .map(str.strip)
     .filter(lambda t: t and not _UTF8_LETTER.search(t.encode("cp1252")))
     .filter(lambda t: not _FOREIGN_PAIR.search(t.encode("cp1252")))
-    # A dash or a quote between two letters ("a–b", "x“y") may be a Mac's accented letter:
-    # refused (below).
-    .filter(lambda t: not _MAC_LETTER.search(t.encode("cp1252")))
+    # A dash between two letters ("a–b") may be a Mac's accented letter: refused (below) in a
+    # file without an accented letter of Windows'.
+    .filter(lambda t: not _MAC_SIGN.search(t.encode("cp1252")))
 )
 
 
@@ -178,7 +178,7 @@ MAC_WORDS = st.builds(
     st.text(alphabet="abcdeilmnorstuACLMNP", min_size=1, max_size=6),
     st.sampled_from("áéíóúñüÁÉÍÓÚÑ"),
     st.text(alphabet="abcdeilmnorstu", min_size=1, max_size=6),
-).filter(lambda w: _MAC_LETTER.search(w.encode("mac_roman")))
+).filter(lambda w: _MAC_SIGN.search(w.encode("mac_roman")))
 
 
 @settings(
@@ -204,11 +204,39 @@ def test_a_mac_csv_is_refused_with_both_readings(
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["The partner’s kits", "don’t", "we’re here", "Lima–Callao", "wait…then", "Perú – Lima"],
-)
+    "texts",
+    [
+        ["The partner’s kits"], ["don’t", "we’re here"], ["DON’T", "PARTNER’S"],
+        ["Lima–Callao"], ["wait…then"], ["Perú – Lima"], ["Supermercados D’Onofrio"],
+        ["Región de O’Higgins"], ["Côte d’Ivoire"], ["el “kit” de"], ["a•b"], ["N° 5", "1º"],
+        # A dash or a rare letter inside a word, beside accented letters of Windows'.
+        ["norte–sur", "Atención"], ["cœur", "niños"], ["education—health", "José"],
+    ],
+)  # fmt: skip
 def test_windows_text_with_an_apostrophe_or_a_dash_in_a_word_is_read(
-    tmp_path: Path, text: str
+    tmp_path: Path, texts: list[str]
 ) -> None:
-    table = read_5w(_file(tmp_path / "one.csv", [text], "cp1252"))
-    assert table.frame["activity_name"].to_list() == [text]
+    table = read_5w(_file(tmp_path / "one.csv", texts, "cp1252"))
+    assert table.frame["activity_name"].to_list() == texts
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Perú"], ["ÁREA"], ["Área de salud"], ["José"], ["Bogotá"], ["Ñandú"],
+        ["PERÚ", "AMAZONÍA"],
+        ["EDUCACIÓN"], ["APOYO EN HUÁNUCO Y JUNÍN"], ["Kits en Perú para el país"],
+        ["AYUDA EN ACCIÓN"], ["Atención a niños"], ["the partner’s kits"], ["“kit” básico"],
+    ],
+)  # fmt: skip
+def test_a_mac_file_with_accents_at_word_ends_or_in_capitals_is_refused(
+    tmp_path: Path, texts: list[str]
+) -> None:
+    """Accents only at the end of words or in capitals ("Perú", "JUNÍN") went through the
+    first check, read garbled ("Perœ", "JUNêN") in a file found valid."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(_file(tmp_path / "utf8.csv", texts, "utf-8").read_text("utf-8").encode(
+        "mac_roman"))  # fmt: skip
+    with pytest.raises(ReadError) as refused:
+        read_5w(path)
+    assert refused.value.key == "mac-encoding"

@@ -99,14 +99,14 @@ _NOTES: dict[str, dict[str, str]] = {
         "se pide con --from {start}",
     },
     "rmrp_unanswered": {
-        "en": "{n} rows that do not say whether they are an RMRP activity (an empty cell) are "
-        "not in these RMRP-only figures",
-        "en_one": "1 row that does not say whether it is an RMRP activity (an empty cell) is "
-        "not in these RMRP-only figures",
-        "es": "{n} filas que no dicen si son una actividad del RMRP (una celda vacía) no están "
-        "en estas cifras de solo actividades del RMRP",
-        "es_one": "1 fila que no dice si es una actividad del RMRP (una celda vacía) no está "
-        "en estas cifras de solo actividades del RMRP",
+        "en": "{n} rows that do not say whether they are an RMRP activity (an empty cell, or no "
+        "such column) are not in these RMRP-only figures",
+        "en_one": "1 row that does not say whether it is an RMRP activity (an empty cell, or no "
+        "such column) is not in these RMRP-only figures",
+        "es": "{n} filas que no dicen si son una actividad del RMRP (una celda vacía, o ninguna "
+        "columna) no están en estas cifras de solo actividades del RMRP",
+        "es_one": "1 fila que no dice si es una actividad del RMRP (una celda vacía, o ninguna "
+        "columna) no está en estas cifras de solo actividades del RMRP",
     },
     "accepted_errors": {
         "en": "{n} stored rows with accepted errors not counted",

@@ -193,8 +193,8 @@ class Columns:
         )
         message = (
             f"{'row' if len(rows) == 1 else 'rows'} {shown} "
-            f"{'is' if len(rows) == 1 else 'are'} hidden in the sheet: read all the same; "
-            "delete them if they are not meant to be loaded"
+            f"{'is' if len(rows) == 1 else 'are'} hidden in the sheet: read as any other row; "
+            f"delete {'it' if len(rows) == 1 else 'them'} if not meant to be loaded"
         )
         return [LoadError(self.table.source, None, None, message)]
 
@@ -261,10 +261,11 @@ def open_table(path: Path | str, sheet: str | None = None) -> Table | LoadError:
         table = read_table(path, sheet=sheet)
     except ReadError as error:  # its message names the file: LoadError names it once
         return LoadError(path.name, None, None, error.message.removeprefix(f"{path.name}: "))
+    # A plan's sheets share row numbers and column names: say which.
+    source = path.name if sheet is None else f"{path.name} ({sheet})"
     if not table.records:
-        return LoadError(path.name, None, None, "the file has a header but no data rows.")
-    if sheet is not None:  # a plan's sheets share row numbers and column names: say which
-        table.source = f"{path.name} ({sheet})"
+        return LoadError(source, None, None, "the file has a header but no data rows.")
+    table.source = source
     return table
 
 

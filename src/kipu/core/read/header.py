@@ -94,9 +94,10 @@ def match_cell(text: str, saved: dict[str, str]) -> str | None:
 
 
 # What templates add to a label: a required field's asterisk, a question's marks, a count's
-# "#". An optional column headed "Admin2*" was kept aside as unknown, and figures printed
-# its units as none.
-_MARKS = re.compile(r"[*?¿!¡#]+")
+# "(#)". An optional column headed "Admin2*" was kept aside as unknown, and figures printed
+# its units as none. Not a bare "#": "Indicator #" numbers the rows (1, 2, 3), and read as
+# the indicators, it made a valid file invalid.
+_MARKS = re.compile(r"[*?¿!¡]+|\(\s*#\s*\)")
 
 
 # How ActivityInfo names columns besides its labels (the "code" and "id" column names of its

@@ -144,29 +144,42 @@ def _refuse_unclear(data: bytes, name: str) -> None:
     )  # fmt: skip
 
 
-# A byte 0x80-0x9F inside a word: Mac Roman's accented letters (á 87, é 8E, í 92, ñ 96, ó 97,
-# ú 9C, ü 9F), which Excel for Mac writes in a plain CSV, are Windows-1252's dashes, quotes and
-# rare letters ("Atención" read "Atenci—n", "Perú" "Perœ"), which text seldom holds between
-# two ASCII letters. Not an ellipsis (85); not the apostrophe of an English contraction or
-# possessive (92: "don’t", "partner’s"); an en dash (96) only before a lower-case letter
-# ("Ni–os" is "Niños", "Lima–Callao" a dash). What is left is refused, with both readings:
-# a Windows-1252 "Škoda" or "cœur" too, rather than a Mac file read garbled. The bytes that are
-# no Windows-1252 character (81, 8D, 8F, 90, 9D) have their own refusal (`not-cp1252`).
-_MAC_LETTER = re.compile(
-    rb"[A-Za-z]"
-    rb"(?:[\x80\x82-\x84\x86-\x8c\x8e\x91\x93-\x95\x97-\x9c\x9e\x9f]"
-    rb"|\x92(?!(?:s|t|re|ve|ll|d|m)(?![A-Za-z]))"
-    rb"|\x96(?=[a-z]))"
-    rb"[A-Za-z]"
+# Signs of a file written on a Mac (Mac Roman, as Excel for Mac saves a plain CSV): its
+# Spanish letters are Windows-1252's dashes, quotes and rare letters beside an ASCII letter
+# (á 87, é 8E, ó 97, ú 9C, ñ 96, ü 9F, ã 8B, õ 9B, â 89, ô 99, à 88, ä 8A, ö 9A: "Atenci—n",
+# "Perœ"); its capitals Á Í Ó Ú (E7 EA EE F2) Windows' ç ê î ò beside a capital ("JUNêN") or
+# starting a word ("çrea"); É Ñ Ü (83 84 86) Windows' ƒ „ † beside a letter; its dashes and
+# quotes (D0-D5) Windows' capitals Ð Ñ Ò Ó Ô Õ after a lower-case letter ("partnerÕs"). An
+# apostrophe (92, Mac's í) counts only inside a lower-case word and not before an English
+# contraction's end ("don’t", "partner’s", "O’Higgins" are Windows'); a dash (96, 97: Mac's
+# ñ, ó) only inside a lower-case word.
+_MAC_SIGN = re.compile(
+    rb"[A-Za-z][\x87\x8e\x9c\x9f\x8b\x9b\x89\x99\x88\x8a\x9a]"
+    rb"|[\x87\x8e\x9c\x9f\x8b\x9b\x89\x99\x88\x8a\x9a][A-Za-z]"
+    rb"|[a-z](?:\x92(?!(?:s|t|re|ve|ll|d|m)(?![A-Za-z]))|[\x96\x97])[a-z]"
+    rb"|[A-Z][\xe7\xea\xee\xf2]|[\xe7\xea\xee\xf2][A-Z]"
+    rb"|(?<![A-Za-z\x80-\xff])[\xe7\xea\xee\xf2][a-z]"
+    rb"|[A-Za-z][\x83\x84\x86]|[\x83\x84\x86][A-Za-z]"
+    rb"|[a-z][\xd0-\xd5]"
+)
+# Signs of Windows-1252: its lower-case Spanish and Portuguese letters beside an ASCII letter
+# (á E1, é E9, í ED, ó F3, ú FA, ñ F1, ü FC, ã E3, õ F5, â E2, ô F4, à E0), which are Mac
+# Roman's rare signs (· È Ì Û ˙ Ò ¸ „ ı ‚ Ô ‡). A file with both is Windows-1252: "Región de
+# O’Higgins" is.
+_WINDOWS_SIGN = re.compile(
+    rb"[A-Za-z][\xe0-\xe3\xe9\xed\xf1\xf3-\xf5\xfa\xfc]|[\xe0-\xe3\xe9\xed\xf1\xf3-\xf5\xfa\xfc][A-Za-z]"
 )
 
 
 def _refuse_mac_roman(data: bytes, name: str) -> None:
-    """Raise ReadError when non-UTF-8 `data` has a byte of Mac Roman's accented letters
-    inside a word (`_MAC_LETTER`): read as Windows-1252, it garbled names without an issue,
-    and an implementing partner so garbled was not counted."""
-    found = _MAC_LETTER.search(data)
-    if found is None:
+    """Raise ReadError when non-UTF-8 `data` shows signs of Mac Roman and none of Windows-1252
+    (`_MAC_SIGN`, `_WINDOWS_SIGN`): read as Windows-1252, it garbled names without an issue
+    ("Atención" read "Atenci—n"), and an implementing partner so garbled was not counted.
+    Decided for the whole file, which one program wrote: a Windows file whose English words
+    alone hold a dash between letters ("education—health") and no accented letter is refused
+    too, showing both readings, rather than a Mac file read garbled."""
+    found = _MAC_SIGN.search(data)
+    if found is None or _WINDOWS_SIGN.search(data):
         return
     start = max(data.rfind(b"\n", 0, found.start()) + 1, found.start() - 24)
     end = data.find(b"\n", found.end()) % (len(data) + 1)  # -1: to the end
