@@ -217,7 +217,7 @@ def test_file_messages_are_translated(key: str) -> None:
         "range",
         "utf8",
         "cp1252",
-        "mac",
+        "other",
     )
     numbers = (
         "size",

@@ -17,7 +17,12 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "validation"))
 from fivew_factories import record, write_csv  # noqa: E402
 
 from kipu.core.read import ReadError, read_5w  # noqa: E402
-from kipu.core.read.textfile import _FOREIGN_PAIR, _MAC_SIGN, _UTF8_LETTER  # noqa: E402
+from kipu.core.read.textfile import (  # noqa: E402
+    _DOS_SIGN,
+    _FOREIGN_PAIR,
+    _MAC_SIGN,
+    _UTF8_LETTER,
+)
 
 # Letters of the field's languages, all in Windows-1252: Spanish, Portuguese, French.
 LETTERS = "aeinoñáéíóúüçãõâêôàèÑÁÉÍÓÚÇÃ€ºª°¿¡“”–«»"
@@ -32,6 +37,7 @@ TEXTS = (
     # A dash between two letters ("a–b") may be a Mac's accented letter: refused (below) in a
     # file without an accented letter of Windows'.
     .filter(lambda t: not _MAC_SIGN.search(t.encode("cp1252")))
+    .filter(lambda t: not _DOS_SIGN.search(t.encode("cp1252")))  # "a¡a": "aía" of MS-DOS
 )
 
 
@@ -240,3 +246,33 @@ def test_a_mac_file_with_accents_at_word_ends_or_in_capitals_is_refused(
     with pytest.raises(ReadError) as refused:
         read_5w(path)
     assert refused.value.key == "mac-encoding"
+
+
+@pytest.mark.parametrize("encoding", ["cp850", "cp437"])
+@pytest.mark.parametrize(
+    "texts",
+    [["Atención a niños"], ["Perú", "Junín"], ["AÑO", "educación"], ["Señora José"]],
+)
+def test_a_csv_saved_as_ms_dos_is_refused_with_both_readings(
+    tmp_path: Path, texts: list[str], encoding: str
+) -> None:
+    """Excel's "CSV (MS-DOS)" writes the OEM code page: read as Windows-1252, "Atención"
+    became "Atenci¢n" and "niños" "ni¤os" in a file found valid."""
+    path = tmp_path / "dos.csv"
+    path.write_bytes(_file(tmp_path / "utf8.csv", texts, "utf-8").read_text("utf-8").encode(
+        encoding))  # fmt: skip
+    with pytest.raises(ReadError) as refused:
+        read_5w(path)
+    assert refused.value.key == "dos-encoding"
+    assert texts[0] in refused.value.text("en") or texts[0] in refused.value.text("es")
+
+
+@pytest.mark.parametrize(
+    "texts", [["¡Hola!", "el ¢ y £5"], ["a\xa0b", "the\xa0partner"], ["100 ¥", "US$ 5"]]
+)
+def test_windows_text_with_dos_bytes_between_words_is_read(
+    tmp_path: Path, texts: list[str]
+) -> None:
+    table = read_5w(_file(tmp_path / "one.csv", texts, "cp1252"))
+    # A no-break space is read as a space (`clean_text`), as before.
+    assert table.frame["activity_name"].to_list() == [t.replace("\xa0", " ") for t in texts]

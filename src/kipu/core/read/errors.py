@@ -63,10 +63,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mac-encoding": (
         "{name}: line {line} reads “{cp1252}” as Windows-1252, but it looks written on a Mac "
-        "(Mac Roman: “{mac}”), as Excel for Mac saves a plain CSV; save it as 'CSV UTF-8'.",
+        "(Mac Roman: “{other}”), as Excel for Mac saves a plain CSV; save it as 'CSV UTF-8'.",
         "{name}: la línea {line} se lee “{cp1252}” como Windows-1252, pero parece escrita en "
-        "un Mac (Mac Roman: “{mac}”), como Excel para Mac guarda un CSV simple; guárdelo como "
-        "'CSV UTF-8'.",
+        "un Mac (Mac Roman: “{other}”), como Excel para Mac guarda un CSV simple; guárdelo "
+        "como 'CSV UTF-8'.",
+    ),
+    "dos-encoding": (
+        "{name}: line {line} reads “{cp1252}” as Windows-1252, but it looks saved as "
+        "'CSV (MS-DOS)' (code page 850: “{other}”); save it as 'CSV UTF-8'.",
+        "{name}: la línea {line} se lee “{cp1252}” como Windows-1252, pero parece guardada "
+        "como 'CSV (MS-DOS)' (página de códigos 850: “{other}”); guárdelo como 'CSV UTF-8'.",
     ),
     "unclear-encoding": (
         "{name}: line {line} reads “{utf8}” as UTF-8 and “{cp1252}” as Windows-1252, and "

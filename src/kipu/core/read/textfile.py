@@ -94,7 +94,7 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
         bad = error.start
     if _UTF8_LETTER.search(data):  # UTF-8 beside other bytes: one part would read wrong
         raise unreadable("mixed-encoding", name, line=_line(data, bad), byte=f"{data[bad]:02X}")
-    _refuse_mac_roman(data, name)
+    _refuse_other_encoding(data, name)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as error:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: read as "�" before
@@ -162,6 +162,11 @@ _MAC_SIGN = re.compile(
     rb"|[A-Za-z][\x83\x84\x86]|[\x83\x84\x86][A-Za-z]"
     rb"|[a-z][\xd0-\xd5]"
 )
+# Signs of a file Excel saved as "CSV (MS-DOS)" (code page 850, or 437: the same Spanish
+# letters): ó ú ñ Ñ é (A2 A3 A4 A5 82) are Windows' ¢ £ ¤ ¥ ‚ beside a letter ("Atenci¢n",
+# "ni¤os"); í (A1) Windows' ¡ inside a lower-case word ("Jun¡n"). Not á (A0), Windows'
+# no-break space, which text holds between words.
+_DOS_SIGN = re.compile(rb"[A-Za-z][\x82\xa2-\xa5]|[\x82\xa2-\xa5][A-Za-z]|[a-z]\xa1[a-z]")
 # Signs of Windows-1252: its lower-case Spanish and Portuguese letters beside an ASCII letter
 # (á E1, é E9, í ED, ó F3, ú FA, ñ F1, ü FC, ã E3, õ F5, â E2, ô F4, à E0), which are Mac
 # Roman's rare signs (· È Ì Û ˙ Ò ¸ „ ı ‚ Ô ‡). A file with both is Windows-1252: "Región de
@@ -171,22 +176,26 @@ _WINDOWS_SIGN = re.compile(
 )
 
 
-def _refuse_mac_roman(data: bytes, name: str) -> None:
-    """Raise ReadError when non-UTF-8 `data` shows signs of Mac Roman and none of Windows-1252
-    (`_MAC_SIGN`, `_WINDOWS_SIGN`): read as Windows-1252, it garbled names without an issue
-    ("Atención" read "Atenci—n"), and an implementing partner so garbled was not counted.
-    Decided for the whole file, which one program wrote: a Windows file whose English words
-    alone hold a dash between letters ("education—health") and no accented letter is refused
-    too, showing both readings, rather than a Mac file read garbled."""
-    found = _MAC_SIGN.search(data)
-    if found is None or _WINDOWS_SIGN.search(data):
+def _refuse_other_encoding(data: bytes, name: str) -> None:
+    """Raise ReadError when non-UTF-8 `data` shows signs of Mac Roman (`_MAC_SIGN`) or of
+    MS-DOS's code page 850 (`_DOS_SIGN`) and none of Windows-1252 (`_WINDOWS_SIGN`): read as
+    Windows-1252, it garbled names without an issue ("Atención" read "Atenci—n" or
+    "Atenci¢n"), and an implementing partner so garbled was not counted. Decided for the
+    whole file, which one program wrote: a Windows file whose English words alone hold a
+    dash between letters ("education—health") and no accented letter is refused too, showing
+    both readings, rather than a Mac file read garbled."""
+    kinds = (("mac-encoding", _MAC_SIGN), ("dos-encoding", _DOS_SIGN))
+    signs = [(key, found) for key, sign in kinds if (found := sign.search(data)) is not None]
+    if not signs or _WINDOWS_SIGN.search(data):
         return
+    key, found = min(signs, key=lambda sign: sign[1].start())  # the first in the file
     start = max(data.rfind(b"\n", 0, found.start()) + 1, found.start() - 24)
     end = data.find(b"\n", found.end()) % (len(data) + 1)  # -1: to the end
     piece = data[start : min(end, found.end() + 24)].rstrip(b"\r")
+    other = piece.decode("mac_roman" if key == "mac-encoding" else "cp850")
     raise unreadable(
-        "mac-encoding", name, line=_line(data, found.start()),
-        cp1252=piece.decode("cp1252", "replace"), mac=piece.decode("mac_roman"),
+        key, name, line=_line(data, found.start()), cp1252=piece.decode("cp1252", "replace"),
+        other=other,
     )  # fmt: skip
 
 
