@@ -13,9 +13,10 @@ from kipu.core.read.header import (
     is_hashtag,
     is_hxl_row,
     match_cell,
+    match_row,
     two_row_labels,
 )
-from kipu.core.schema import COLUMNS
+from kipu.core.schema import COLUMNS, COUNT_COLUMNS
 
 SAMPLES = [
     "#org+name", "#adm1 +code", "#date+reported", "# of people", "#N/A", "#REF!", "#of",
@@ -97,7 +98,11 @@ def test_a_label_marked_as_templates_mark_it_is_its_column(
     marked = mark.format(label)
     if is_hashtag(marked):
         return  # an HXL hashtag ("#sector"), read as one
-    assert match_cell(marked, {}) == match_cell(label, {}) == name
+    assert match_cell(label, {}) == name
+    if "#" in mark and name not in COUNT_COLUMNS:
+        assert match_cell(marked, {}) is None  # "Indicator (#)" numbers the rows
+    else:
+        assert match_cell(marked, {}) == name
 
 
 @pytest.mark.parametrize(
@@ -111,9 +116,27 @@ def test_a_label_marked_as_templates_mark_it_is_its_column(
         "Mes #",
         "Value #",
         "# Indicator",
+        "Indicator (#)",
+        "(#) Indicator",
+        "Sector (#)",
+        "Month (#)",
     ],
 )
 def test_a_numbering_column_is_not_the_column_it_numbers(label: str) -> None:
     """ "Indicator #" numbers the rows (1, 2, 3): read as the indicators, it made a valid
     file invalid (and "Value #" a count read as dollars)."""
     assert match_cell(label, {}) is None
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # A marked label beside the same column's plain one is kept aside, not a second
+        # column of that name (an error).
+        (["Quantity of output", "Quantity of output (#)"], {0: "quantity_output"}),
+        (["Admin2*", "Admin2"], {1: "admin2"}),
+        (["Admin2*", "Country"], {0: "admin2", 1: "country"}),
+    ],
+)
+def test_a_marked_label_gives_way_to_the_plain_one(cells: list[str], expected: dict) -> None:
+    assert match_row(cells, {}) == expected

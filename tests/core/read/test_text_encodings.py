@@ -217,6 +217,8 @@ def test_a_mac_csv_is_refused_with_both_readings(
         ["Región de O’Higgins"], ["Côte d’Ivoire"], ["el “kit” de"], ["a•b"], ["N° 5", "1º"],
         # A dash or a rare letter inside a word, beside accented letters of Windows'.
         ["norte–sur", "Atención"], ["cœur", "niños"], ["education—health", "José"],
+        # Found by a re-tester: a brand's ™, Portuguese ê after a capital.
+        ["Plumpy’Nut™"], ["Mês de referência: Pêssego"],
     ],
 )  # fmt: skip
 def test_windows_text_with_an_apostrophe_or_a_dash_in_a_word_is_read(
@@ -233,6 +235,10 @@ def test_windows_text_with_an_apostrophe_or_a_dash_in_a_word_is_read(
         ["PERÚ", "AMAZONÍA"],
         ["EDUCACIÓN"], ["APOYO EN HUÁNUCO Y JUNÍN"], ["Kits en Perú para el país"],
         ["AYUDA EN ACCIÓN"], ["Atención a niños"], ["the partner’s kits"], ["“kit” básico"],
+        # Found by a re-tester: a capital before í, ordinals, a spaced dash, ¿ ¡, Portuguese
+        # capitals, the euro.
+        ["Los Ríos"], ["N° 2, 1º piso"], ["Lima – Callao"], ["¿Kits? ¡Sí!"],
+        ["SÃO PAULO, RONDÔNIA"], ["100€"],
     ],
 )  # fmt: skip
 def test_a_mac_file_with_accents_at_word_ends_or_in_capitals_is_refused(

@@ -205,8 +205,6 @@ def targets_sheet(path: Path, names: tuple[str, ...], warnings: list[LoadError])
         return None  # reading the table says why
     keys = {normalise(name) for name in names}
     named = [s.name for s in sheets if normalise(s.name) in keys]
-    # "Metas 2030", "Targets (final)": a sheet whose name starts as a targets sheet's does.
-    named += [s.name for s in sheets if normalise(s.name).split(" ")[0] in keys]
     if named:
         return named[0]
     visible = [s.name for s in sheets if not s.hidden] or [s.name for s in sheets]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kipu.core.schema import COLUMNS, REQUIRED_COLUMNS, match_hxl, match_label
+from kipu.core.schema import COLUMNS, COUNT_COLUMNS, REQUIRED_COLUMNS, match_hxl, match_label
 from kipu.core.text import compact
 
 HEAD_ROWS = 50  # the header must be within the first rows of a sheet
@@ -76,6 +76,12 @@ def mapping_lookup(column_mapping: dict[str, str] | None) -> dict[str, str]:
 
 def match_cell(text: str, saved: dict[str, str]) -> str | None:
     """The canonical column (or IGNORE) a header cell names, or None."""
+    found = _match_plain(text, saved)
+    return found if found is not None else _marked(text)
+
+
+def _match_plain(text: str, saved: dict[str, str]) -> str | None:
+    """`match_cell` without template marks (`_marked`)."""
     if not text:
         return None
     key = compact(text)
@@ -88,16 +94,26 @@ def match_cell(text: str, saved: dict[str, str]) -> str | None:
         found = match_label(text.rsplit("/", 1)[1])
     if found is None and "[" in text:  # ActivityInfo's formula style: [Country].[Admin1]
         found = match_label(text.replace("[", " ").replace("]", " "))
-    if found is None and _MARKS.search(text):  # "Admin2*", "¿Actividad RMRP?", "Cantidad (#)"
-        found = match_label(_MARKS.sub(" ", text))
     return found
 
 
-# What templates add to a label: a required field's asterisk, a question's marks, a count's
-# "(#)". An optional column headed "Admin2*" was kept aside as unknown, and figures printed
-# its units as none. Not a bare "#": "Indicator #" numbers the rows (1, 2, 3), and read as
-# the indicators, it made a valid file invalid.
-_MARKS = re.compile(r"[*?¿!¡]+|\(\s*#\s*\)")
+# What templates add to a label: a required field's asterisk, a question's marks. An optional
+# column headed "Admin2*" was kept aside as unknown, and figures printed its units as none.
+_MARKS = re.compile(r"[*?¿!¡]+")
+# A count's "(#)": "Quantity of output (#)". Only for a count: "Indicator (#)" or a bare
+# "Indicator #" numbers the rows (1, 2, 3), and read as the indicators, a valid file was
+# found invalid.
+_COUNT_MARK = re.compile(r"\(\s*#\s*\)")
+
+
+def _marked(text: str) -> str | None:
+    """The column a label names under its template marks (`_MARKS`, `_COUNT_MARK`)."""
+    if not _MARKS.search(text) and not _COUNT_MARK.search(text):
+        return None
+    found = match_label(_COUNT_MARK.sub(" ", _MARKS.sub(" ", text)))
+    if found is not None and _COUNT_MARK.search(text) and found not in COUNT_COLUMNS:
+        return None
+    return found
 
 
 # How ActivityInfo names columns besides its labels (the "code" and "id" column names of its
@@ -133,13 +149,18 @@ def activityinfo_header(rows: Sequence[Sequence[object]]) -> tuple[str, str] | N
 
 
 def match_row(cells: Sequence[object], saved: dict[str, str]) -> dict[int, str]:
-    """Index → canonical for the cells of one row."""
-    found = {}
+    """Index → canonical for the cells of one row. A label matched only under its marks
+    ("Quantity of output*") gives way to a label of the same column without them: it is
+    kept aside, as before, not a second column of that name (an error)."""
+    found, marked = {}, {}
     for index, cell in enumerate(cells):
-        name = match_cell(cell_label(cell), saved)
-        if name is not None:
+        label = cell_label(cell)
+        if (name := _match_plain(label, saved)) is not None:
             found[index] = name
-    return found
+        elif label and (name := _marked(label)) is not None:
+            marked[index] = name
+    plain = set(found.values())
+    return {**found, **{i: n for i, n in marked.items() if n not in plain}}
 
 
 def two_row_labels(group: Sequence[object], fields: Sequence[object]) -> list[str]:
