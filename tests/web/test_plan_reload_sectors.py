@@ -460,8 +460,8 @@ FULL = (
             "sector,admin1,people_targeted,budget\n"
             "Health,,500,1000\nEducation,,400,2000\nHealth,Lima,50,\n",
             [
-                "targets.csv gives no people in need for 3 stored targets that had one (HE "
-                "country, ED country, HE PE15): cleared"
+                "targets.csv gives no people in need for 3 stored targets that had one (ED "
+                "country, HE PE15, HE country): cleared"
             ],
         ),
         # Some figures left empty: those.

@@ -49,7 +49,7 @@ def replaced_whole(
         table = f"{noun}s"
         if not given:
             continue  # the stored ones are kept (`kept_as_stored`)
-        left_out = [key for key in before[table] if key not in after[table]]
+        left_out = sorted(key for key in before[table] if key not in after[table])
         if left_out:
             said.append(
                 f"{file} leaves out {_counted(len(left_out), 'stored ' + noun)} "
@@ -60,12 +60,12 @@ def replaced_whole(
     if content.targets:
         kept = [key for key in before["targets"] if key in after["targets"]]
         for position, words in enumerate(TARGET_FIGURES):
-            cleared = [
+            cleared = sorted(
                 key
                 for key in kept
                 if before["targets"][key][position] is not None
                 and after["targets"][key][position] is None
-            ]
+            )
             if cleared:
                 said.append(
                     f"{files[0]} gives no {words} for {_counted(len(cleared), 'stored target')} "
@@ -80,6 +80,7 @@ def _counted(count: int, noun: str) -> str:
 
 
 def _named(keys: list[str]) -> str:
+    """The first keys, sorted by the caller: the database gives them in no set order."""
     shown = ", ".join(keys[:NAMED])
     return shown + (f" and {len(keys) - NAMED} more" if len(keys) > NAMED else "")
 
