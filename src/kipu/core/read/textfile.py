@@ -95,7 +95,7 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
     if _UTF8_LETTER.search(data):  # UTF-8 beside other bytes: one part would read wrong
         raise unreadable("mixed-encoding", name, line=_line(data, bad), byte=f"{data[bad]:02X}")
     # A binary file (a PNG named .csv) is refused as such, not as a Mac one.
-    _check_binary(data[:65536].decode("latin-1"), name)
+    _check_binary(data[:65536].decode("latin1"), name)
     _refuse_other_encoding(data, name)
     try:
         return data.decode("cp1252")
