@@ -47,6 +47,16 @@ def _file(path: Path, names: list[str], encoding: str) -> Path:
     )
 
 
+def _refusal(tmp_path: Path, texts: list[str], encoding: str) -> ReadError:
+    """The ReadError of a 5W CSV of `texts` written in `encoding`."""
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(_file(tmp_path / "utf8.csv", texts, "utf-8").read_text("utf-8").encode(
+        encoding))  # fmt: skip
+    with pytest.raises(ReadError) as refused:
+        read_5w(path)
+    return refused.value
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -197,16 +207,11 @@ def test_a_mac_csv_is_refused_with_both_readings(
     """Excel for Mac saves a plain CSV in Mac Roman: read as Windows-1252, "Atención" became
     "Atenci—n" and "Ayuda en Acción" an unknown partner, in a file found valid."""
     texts = [t for t in before if t.isascii()] + names
-    path = tmp_path / "mac.csv"
-    path.write_bytes(_file(tmp_path / "utf8.csv", texts, "utf-8").read_text("utf-8").encode(
-        "mac_roman"))  # fmt: skip
-    with pytest.raises(ReadError) as refused:
-        read_5w(path)
-    assert refused.value.key == "mac-encoding"
+    refused = _refusal(tmp_path, texts, "mac_roman")
+    assert refused.key == "mac-encoding"
     word = names[0]
-    assert word in refused.value.text("en") and word.encode("mac_roman").decode(
-        "cp1252", "replace"
-    ) in refused.value.text("en")
+    garbled = word.encode("mac_roman").decode("cp1252", "replace")
+    assert word in refused.text("en") and garbled in refused.text("en")
 
 
 @pytest.mark.parametrize(
@@ -246,12 +251,7 @@ def test_a_mac_file_with_accents_at_word_ends_or_in_capitals_is_refused(
 ) -> None:
     """Accents only at the end of words or in capitals ("Perú", "JUNÍN") went through the
     first check, read garbled ("Perœ", "JUNêN") in a file found valid."""
-    path = tmp_path / "mac.csv"
-    path.write_bytes(_file(tmp_path / "utf8.csv", texts, "utf-8").read_text("utf-8").encode(
-        "mac_roman"))  # fmt: skip
-    with pytest.raises(ReadError) as refused:
-        read_5w(path)
-    assert refused.value.key == "mac-encoding"
+    assert _refusal(tmp_path, texts, "mac_roman").key == "mac-encoding"
 
 
 @pytest.mark.parametrize("encoding", ["cp850", "cp437"])
@@ -264,13 +264,9 @@ def test_a_csv_saved_as_ms_dos_is_refused_with_both_readings(
 ) -> None:
     """Excel's "CSV (MS-DOS)" writes the OEM code page: read as Windows-1252, "Atención"
     became "Atenci¢n" and "niños" "ni¤os" in a file found valid."""
-    path = tmp_path / "dos.csv"
-    path.write_bytes(_file(tmp_path / "utf8.csv", texts, "utf-8").read_text("utf-8").encode(
-        encoding))  # fmt: skip
-    with pytest.raises(ReadError) as refused:
-        read_5w(path)
-    assert refused.value.key == "dos-encoding"
-    assert texts[0] in refused.value.text("en") or texts[0] in refused.value.text("es")
+    refused = _refusal(tmp_path, texts, encoding)
+    assert refused.key == "dos-encoding"
+    assert texts[0] in refused.text("en") or texts[0] in refused.text("es")
 
 
 @pytest.mark.parametrize(

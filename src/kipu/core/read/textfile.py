@@ -137,9 +137,7 @@ def _refuse_unclear(data: bytes, name: str) -> None:
         data.decode("cp1252")
     except UnicodeDecodeError:
         return
-    start = max(data.rfind(b"\n", 0, found.start()) + 1, found.start() - 24)
-    end = data.find(b"\n", found.end()) % (len(data) + 1)  # -1: to the end
-    piece = data[start : min(end, found.end() + 24)].rstrip(b"\r")  # the pair, and around it
+    piece = _around(data, found)  # the pair, and around it
     raise unreadable(
         "unclear-encoding", name, line=_line(data, found.start()),
         utf8=piece.decode("utf-8", "replace").strip("\ufffd"), cp1252=piece.decode("cp1252"),
@@ -203,14 +201,19 @@ def _refuse_other_encoding(data: bytes, name: str) -> None:
 
 
 def _refuse(data: bytes, name: str, key: str, found: re.Match[bytes]) -> None:
-    start = max(data.rfind(b"\n", 0, found.start()) + 1, found.start() - 24)
-    end = data.find(b"\n", found.end()) % (len(data) + 1)  # -1: to the end
-    piece = data[start : min(end, found.end() + 24)].rstrip(b"\r")
+    piece = _around(data, found)
     other = piece.decode("mac_roman" if key == "mac-encoding" else "cp850")
     raise unreadable(
         key, name, line=_line(data, found.start()), cp1252=piece.decode("cp1252", "replace"),
         other=other,
     )  # fmt: skip
+
+
+def _around(data: bytes, found: re.Match[bytes]) -> bytes:
+    """What a message quotes of a match: it and up to 24 bytes either side, within its line."""
+    start = max(data.rfind(b"\n", 0, found.start()) + 1, found.start() - 24)
+    end = data.find(b"\n", found.end()) % (len(data) + 1)  # -1: to the end
+    return data[start : min(end, found.end() + 24)].rstrip(b"\r")
 
 
 def _line(data: bytes, at: int) -> int:
