@@ -278,3 +278,26 @@ def test_windows_text_with_dos_bytes_between_words_is_read(
     table = read_5w(_file(tmp_path / "one.csv", texts, "cp1252"))
     # A no-break space is read as a space (`clean_text`), as before.
     assert table.frame["activity_name"].to_list() == [t.replace("\xa0", " ") for t in texts]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Kits de 5€ para niños"], ["Precio: 20 €", "Atención"], ["100€"], ["€ 15,50"],
+        ["Kits", "Transporte 5€ por día"],
+    ],
+)  # fmt: skip
+def test_a_latin9_csv_is_refused_with_both_readings(tmp_path: Path, texts: list[str]) -> None:
+    """ISO 8859-15 writes Spanish letters as Windows-1252 does, and "€" as Windows' "¤": read
+    as Windows-1252, "5€" became "5¤" in a file found valid."""
+    refused = _refusal(tmp_path, texts, "iso8859_15")
+    assert refused.key == "latin9-encoding"
+    euro = next(t for t in texts if "€" in t)
+    assert euro in refused.text("en") and euro.replace("€", "¤") in refused.text("es")
+    assert f"line {2 + texts.index(euro)}" in refused.text("en")
+
+
+def test_a_latin9_csv_without_a_euro_is_read_as_it_is_the_same(tmp_path: Path) -> None:
+    texts = ["Atención a niños", "Perú", "¡Sí!"]
+    table = read_5w(_file(tmp_path / "latin9.csv", texts, "iso8859_15"))
+    assert table.frame["activity_name"].to_list() == texts

@@ -74,6 +74,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: la línea {line} se lee “{cp1252}” como Windows-1252, pero parece guardada "
         "como 'CSV (MS-DOS)' (página de códigos 850: “{other}”); guárdelo como 'CSV UTF-8'.",
     ),
+    "latin9-encoding": (
+        "{name}: line {line} reads “{cp1252}” as Windows-1252, but “¤” there is the euro sign "
+        "of ISO 8859-15 (Latin-9: “{other}”), as some Linux programs save a CSV; save it as "
+        "'CSV UTF-8'.",
+        "{name}: la línea {line} se lee “{cp1252}” como Windows-1252, pero “¤” es ahí el signo "
+        "del euro de ISO 8859-15 (Latin-9: “{other}”), como algunos programas de Linux guardan "
+        "un CSV; guárdelo como 'CSV UTF-8'.",
+    ),
     "unclear-encoding": (
         "{name}: line {line} reads “{utf8}” as UTF-8 and “{cp1252}” as Windows-1252, and "
         "nothing else in the file tells which it is; save it as 'CSV UTF-8'.",

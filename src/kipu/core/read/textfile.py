@@ -185,24 +185,32 @@ _WINDOWS_SIGN = re.compile(
 
 def _refuse_other_encoding(data: bytes, name: str) -> None:
     """Raise ReadError when non-UTF-8 `data` shows signs of Mac Roman (`_MAC_SIGN`) or of
-    MS-DOS's code page 850 (`_DOS_SIGN`) and none of Windows-1252 (`_WINDOWS_SIGN`): read as
+    MS-DOS's code page 850 (`_DOS_SIGN`) and none of Windows-1252 (`_WINDOWS_SIGN`), or holds
+    Latin-9's euro sign (`_LATIN9_EURO`, whatever else it holds): read as
     Windows-1252, it garbled names without an issue ("Atención" read "Atenci—n" or
     "Atenci¢n"), and an implementing partner so garbled was not counted. Decided for the
     whole file, which one program wrote: a Windows file whose English words alone hold a
     dash between letters ("education—health") and no accented letter is refused too, showing
     both readings, rather than a Mac file read garbled."""
-    if _WINDOWS_SIGN.search(data):
-        return
-    kinds = (("mac-encoding", _MAC_SIGN), ("dos-encoding", _DOS_SIGN))
-    signs = [(found.start(), key, found) for key, sign in kinds if (found := sign.search(data))]
-    if signs:
-        _, key, found = min(signs, key=lambda sign: sign[0])  # the first in the file
-        _refuse(data, name, key, found)
+    if not _WINDOWS_SIGN.search(data):
+        kinds = (("mac-encoding", _MAC_SIGN), ("dos-encoding", _DOS_SIGN))
+        signs = [(found.start(), key, found) for key, sign in kinds if (found := sign.search(data))]
+        if signs:
+            _, key, found = min(signs, key=lambda sign: sign[0])  # the first in the file
+            _refuse(data, name, key, found)
+    # ISO-8859-15 (Latin-9) writes its accented letters as Windows-1252 does, and "€" as
+    # A4, Windows' "¤": "5 €" read "5 ¤" in a file found valid. No 5W text holds "¤".
+    if (found := _LATIN9_EURO.search(data)) is not None:
+        _refuse(data, name, "latin9-encoding", found)
+
+
+_LATIN9_EURO = re.compile(rb"\xa4")
+_OTHER_CODECS = {"mac-encoding": "mac_roman", "dos-encoding": "cp850"}
 
 
 def _refuse(data: bytes, name: str, key: str, found: re.Match[bytes]) -> None:
     piece = _around(data, found)
-    other = piece.decode("mac_roman" if key == "mac-encoding" else "cp850")
+    other = piece.decode(_OTHER_CODECS.get(key, "iso8859_15"), "replace")
     raise unreadable(
         key, name, line=_line(data, found.start()), cp1252=piece.decode("cp1252", "replace"),
         other=other,
