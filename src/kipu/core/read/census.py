@@ -184,7 +184,8 @@ def survey(
     batch: list[bytes], counting: bool, hints: tuple[str, ...], styles: str | None = None
 ) -> pl.DataFrame:
     """One row per chunk of `batch`: `utf8`, `unusual` (a cell tag of UNUSUAL_CELL, true
-    for a chunk that is not UTF-8), `hinted` (a match of one of `hints`), `styled` (a
+    for a chunk that is not UTF-8), `hinted` (a match of one of `hints`), `rare` (of one
+    but the first, or not UTF-8), `styled` (a
     match of `styles`, the hint of the cells shown otherwise: `shown.Shown`), `tangled`
     (TANGLED, looked for only in a chunk that may hold it), `hiding` (HIDING_HINT: a row
     tag may hide its row); with `counting`, what
@@ -203,6 +204,9 @@ def survey(
         text.is_not_null().alias("utf8"),
         text.str.contains(UNUSUAL_CELL).fill_null(True).alias("unusual"),
         pl.any_horizontal(text.str.contains(h).fill_null(False) for h in hints).alias("hinted"),
+        pl.any_horizontal(text.str.contains(h).fill_null(True) for h in hints[1:]).alias("rare")
+        if len(hints) > 1
+        else pl.lit(True).alias("rare"),
         (text.str.contains(styles).fill_null(False) if styles else pl.lit(False)).alias("styled"),
         text.str.contains(_MAYBE_TANGLED).fill_null(False).alias("tangled"),
         text.str.contains(HIDING_HINT).fill_null(True).alias("hiding"),
