@@ -104,7 +104,9 @@ class Gazetteer:
         key = normalise(text)
         index = self._by_key.get((country, level), {})
         candidates = index.get(key, [])
-        if not candidates and key.isdigit():
+        # Not a code of zeros alone: a 0 is what a link to an empty cell shows (=Datos!B7),
+        # and "0" read as "00", Country level, counted a row without a place nationally.
+        if not candidates and key.isdigit() and key.strip("0"):
             for width in sorted(self._code_widths.get((country, level), ())):
                 if len(key) < width and (candidates := index.get(key.zfill(width), [])):
                     break

@@ -126,3 +126,22 @@ def test_a_code_without_zeros_of_another_department_is_flagged(tmp_path: Path, f
         "admin2-not-in-admin1",
         "admin2-not-in-admin1",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("zero", [0, "0", "000", 0.0])
+def test_a_zero_is_no_code_not_country_level(tmp_path: Path, fmt: str, zero: object) -> None:
+    """A link to an empty cell (=Datos!B7) shows 0: read as "00", Country level, with a
+    warning only, it counted a row without a place nationally (a tester's, at row 99,999)."""
+    result = validate(tmp_path, fmt, [(zero, None), ("Lima", zero)])
+    assert result.rows["admin1"].to_list() == [None, "PE15"]
+    assert result.rows["admin2"].to_list() == [None, None]
+    assert [i[0] for i in at(result, "admin1")[2]] == ["unknown-admin1"]
+    assert [i[0] for i in at(result, "admin2")[3]] == ["unknown-admin2"]
+    assert not result.report.valid
+
+
+def test_the_national_code_written_whole_is_country_level(tmp_path: Path) -> None:
+    result = validate(tmp_path, "csv", [("00", None)])
+    assert result.rows["admin1"].to_list() == ["PE00"]
+    assert at(result, "admin1") == {}

@@ -119,6 +119,11 @@ class _Shape:
     grouping: float | None = None  # an ambiguous text: read with thousands separators
     fraction: float | None = None  # an ambiguous text: read with a decimal mark
     mark: str | None = None  # the ambiguous separator
+    # More than three digits, a mark, three digits ("1500,000"), or both marks and three
+    # digits after the last ("2.500,000"): read as a decimal, unless the file writes decimals
+    # with the other mark ("5,382.50"): then it is a separator left out or a grouping in
+    # either mark (1,500,000; 2,500,000) as much as a decimal (1500; 2500), and ambiguous.
+    loose: bool = False
 
 
 def _number_text(text: str) -> tuple[str, int]:
@@ -144,14 +149,21 @@ def shape(text: str) -> _Shape | None:
     if one:
         whole, mark, part = one.groups()
         as_decimal = sign * float(f"{whole}.{part}")
-        if len(part) != 3 or whole.startswith("0") or len(whole) > 3:
+        if len(part) != 3 or whole.startswith("0"):
             return _Shape(value=as_decimal, decimal=mark)
+        if len(whole) > 3:
+            grouped = sign * float(whole + part)
+            return _Shape(as_decimal, mark, grouped, as_decimal, mark, loose=True)
         return _Shape(grouping=sign * float(whole + part), fraction=as_decimal, mark=mark)
     for separator, pattern in _GROUPED.items():
         if pattern.fullmatch(core):
             decimal = DOT if separator == COMMA else COMMA
-            digits = core.replace(separator, "").replace(decimal, ".")
-            return _Shape(value=sign * float(digits), decimal=decimal)
+            value = sign * float(core.replace(separator, "").replace(decimal, "."))
+            if len(core.rpartition(decimal)[2]) == 3 and decimal in core:
+                # "2.500,000": three decimals, or both marks grouping (2,500,000): loose.
+                grouped = sign * float(core.replace(separator, "").replace(decimal, ""))
+                return _Shape(value, decimal, grouped, value, decimal, loose=True)
+            return _Shape(value=value, decimal=decimal)
     scientific = _SCIENTIFIC.fullmatch(core)
     if scientific:
         whole, mark, part, exponent = scientific.groups()
@@ -161,13 +173,16 @@ def shape(text: str) -> _Shape | None:
 
 
 def decimal_evidence(texts: Iterable[str]) -> set[str]:
-    """The decimal marks that texts prove ({'.'}, {','}, both, or none)."""
-    found = set()
+    """The decimal marks that texts prove ({'.'}, {','}, both, or none). A loose text
+    ("1500,000": `_Shape.loose`) proves its mark only where no other text proves one: beside
+    "5,382.50" it contradicts the file, and is ambiguous (`read_number`), not evidence."""
+    found: set[str] = set()
+    loose: set[str] = set()
     for text in texts:
         read = shape(_without_currency(text)[0])
         if read is not None and read.decimal:
-            found.add(read.decimal)
-    return found
+            (loose if read.loose else found).add(read.decimal)
+    return found or loose
 
 
 def _without_currency(text: str) -> tuple[str, str | None, bool]:
@@ -251,6 +266,10 @@ def read_number(
         return NumberReading(None, INVALID, "scale" if scaled(core) else "text")
     if sign_text is not None and not is_usd:
         return NumberReading(None, NOT_USD, sign_text)
+    if read.loose and (column | file) - {read.mark}:  # the file proves the other convention
+        assert read.fraction is not None and read.grouping is not None
+        both = f"{_show(read.fraction)}|{_show(read.grouping)}"
+        return NumberReading(None, AMBIGUOUS, both, _show(read.grouping))
     if read.value is not None:
         return _with_sign(NumberReading(read.value), sign_text)
     assert read.grouping is not None and read.fraction is not None and read.mark
@@ -438,10 +457,28 @@ def read_months(texts: Iterable[str], submission: str | None = None) -> dict[str
     numeric dates that no other evidence settles.
     """
     distinct = list(dict.fromkeys(texts))  # read in the order given (`suggestions_up_to`)
-    orders = date_order(sorted(distinct))
+    orders = _unless_contradicted(date_order(sorted(distinct)), distinct)
     if not orders and submission:
         orders = _order_of_submission(sorted(distinct), submission)
     return {text: _read_month(text, orders, submission) for text in distinct}
+
+
+def _unless_contradicted(orders: set[str], texts: list[str]) -> set[str]:
+    """`orders`, or none when the file's other dates contradict the one order proven: read
+    by it, they fall on several days, and read the other way all on the 1st, as a month is
+    written as a date. 100,000 rows of "01/06/2019" (the 1st of each month) and one late
+    "06/15/2019" put every row in January, in a file found valid."""
+    if len(orders) != 1:
+        return orders
+    days: dict[str, set[int]] = {_DAY_FIRST: set(), _MONTH_FIRST: set()}
+    for text in texts:
+        parts = _numeric_dates(_tokens(text))
+        if parts is not None and parts[0] != parts[1] and max(parts[:2]) <= 12:
+            days[_DAY_FIRST].add(parts[0])  # read day first, the first part is the day
+            days[_MONTH_FIRST].add(parts[1])
+    proven = next(iter(orders))
+    other = _MONTH_FIRST if proven == _DAY_FIRST else _DAY_FIRST
+    return set() if days[other] == {1} and days[proven] - {1} else orders
 
 
 def _order_of_submission(texts: list[str], submission: str) -> set[str]:

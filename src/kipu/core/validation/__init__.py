@@ -29,6 +29,7 @@ from kipu.core.validation.cells import (
     without_unknown_values,
 )
 from kipu.core.validation.issues import CATALOGUE, ERROR, WARNING, Issue, Report, new_issue
+from kipu.core.validation.repeated import repeated_headers
 from kipu.core.validation.report import messages
 from kipu.core.validation.resolve import prepare
 from kipu.core.validation.rules import Context, emit, run_rules
@@ -210,6 +211,7 @@ def _validate_table(
     header = table.header
     labels = {name: header.label(name) for name in header.columns}
     ctx.labels = {n: n for n in COLUMN_NAMES} if by_key else _labels(header, ctx.lang)
+    ctx.first_plan_year = min(reference.plans, default=None)
     file_issues = _header_issues(table, ctx.lang, required_columns, by_key)
     report = Report(
         issues=file_issues,
@@ -226,6 +228,7 @@ def _validate_table(
     found = cell_issues(f, run_rules(f, ctx), table.marks)
     if table.hidden_rows.len():
         found = pl.concat([found, _hidden_rows(f, table.hidden_rows)])
+    found = pl.concat([found, repeated_headers(f, header, ctx)])
     _row_issues(report, found, f, table, ctx)
     result.rows = _rows(f, found)
     result.unstorable = storable(f, found).filter(~pl.col("storable"))["row"].to_list()

@@ -297,9 +297,11 @@ _CODES = (
         "“{value}” puede ser cualquiera de los dos meses ({detail}): escríbalo como AAAA-MM.",
         "A numeric date such as 10/01/2019 reads as 10 January (day first) or 1 October "
         "(month first). The order is decided once per file: a first part above 12 anywhere "
-        "in the file means day first, a second part above 12 means month first; without such "
-        "a date, the submitted month decides when exactly one reading is that month. "
-        "Otherwise, or when the file uses both orders, the date is flagged, never guessed.",
+        "in the file means day first, a second part above 12 means month first, unless the "
+        "file's other dates contradict it (read by that order they fall on several days, read "
+        "the other way all on the 1st, as a month is written); without such a date, the "
+        "submitted month decides when exactly one reading is that month. Otherwise, or when "
+        "the file uses both orders, the date is flagged, never guessed.",
     ),
     _c(
         "month-outside-submission",
@@ -308,6 +310,19 @@ _CODES = (
         "Month {value} {detail}.",
         "Mes {value} {detail}.",
         "The month differs from the month being submitted, or is in the future.",
+    ),
+    _c(
+        "month-before-plans",
+        WARNING,
+        "row",
+        "Month {value} is before the platform's first plan ({detail}): it is checked and "
+        "counted with that plan. Check the date.",
+        "El mes {value} es anterior al primer plan de la plataforma ({detail}): se revisa y "
+        "cuenta con ese plan. Revise la fecha.",
+        "A month before the year of the platform's first plan: the row is checked and counted "
+        "with that plan, as the rows of a year without its own plan are. A date misread may "
+        'lead there ("42019", April 2019 without its separator, is the serial of '
+        "2015-01-14).",
     ),
     _c(
         "unknown-sector",
@@ -363,7 +378,9 @@ _CODES = (
         "the file uses, first in the same column, then in the whole file. The value is an "
         "error when the file uses both conventions, or when its convention makes the value a "
         "number with three decimals (1,500 in a file that writes 2,5), which no count of "
-        "people or amount in dollars has.",
+        "people or amount in dollars has; and when more than three digits come before the "
+        "separator (1500,000) in a file that groups thousands with it (5,382.50): a "
+        "separator left out (1,500,000) as much as a decimal mark.",
     ),
     _c(
         "currency-not-usd",
@@ -646,6 +663,17 @@ _CODES = (
         "reportarse.",
         "A data row is hidden in the sheet (Hide, a filter, a collapsed group, a height of "
         "zero); it was read and is stored like the others. One issue per hidden row.",
+    ),
+    _c(
+        "header-repeated",
+        ERROR,
+        "row",
+        "Row {value} repeats the header{detail}.",
+        "La fila {value} repite el encabezado{detail}.",
+        "A data row whose cells are the labels of at least three of the header's columns: two "
+        "tables joined into one file, or a header copied down. When its columns are in "
+        "another order, the rows below it were read in the first header's order: the detail "
+        "names the columns moved.",
     ),
     _c(
         "formula-cell",

@@ -66,6 +66,7 @@ class Context:
     today: date | None = None
     history: pl.DataFrame | None = None
     labels: dict[str, str] | None = None  # canonical → label in the user's file
+    first_plan_year: int | None = None  # the platform's first plan year, if plans have years
 
     def label(self, name: str) -> str:
         return (self.labels or {}).get(name, name)
@@ -230,6 +231,14 @@ def month(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
             detail=pl.lit(ctx.words("is in the future", "está en el futuro")),
         )
     )
+    if ctx.first_plan_year is not None:
+        # Checked and counted with the first plan (`plan_year_for`), yet "42019" (April
+        # 2019) read as the serial of 2015-01-14, or "19/06/01" as 2001-06, said nothing.
+        first = ctx.first_plan_year
+        before = (month_ < f"{first:04d}-01") & ((month_ == ctx.month) if ctx.month else True)
+        found.append(
+            emit(f, before, "month-before-plans", "month", value=month_, detail=pl.lit(str(first)))
+        )
     return found
 
 
@@ -487,6 +496,7 @@ RULE_CODES = frozenset(
         "invalid-month",
         "ambiguous-date",
         "month-outside-submission",
+        "month-before-plans",
         "invalid-yes-no",
         "invalid-number",
         "ambiguous-number",
@@ -514,6 +524,7 @@ RULE_CODES = frozenset(
         "merged-cell",
         "merged-across",
         "hidden-row",
+        "header-repeated",
     }
 )
 

@@ -1,0 +1,190 @@
+"""A file's conventions proven by one cell and contradicted by the rest (a tester's, at 100,000
+rows): one late "06/15/2019" among rows of "01/06/2019" (the 1st of each month, day first) put
+every row in January; one "1500,000" in a file that groups thousands with commas read 1500;
+a month read years before the platform's plans ("42019", April 2019, as the serial of
+2015-01-14) said nothing. Each was in a file found valid."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+from fivew_factories import TODAY, make_reference, record  # noqa: E402
+
+from kipu.core.read.values import (  # noqa: E402
+    AMBIGUOUS,
+    AMBIGUOUS_DATE,
+    decimal_evidence,
+    read_months,
+    read_number,
+)
+from kipu.core.validation import validate_rows  # noqa: E402
+
+REFERENCE = make_reference()
+
+
+def _first_of(month: int, year: int, day_first: bool) -> str:
+    return f"01/{month:02d}/{year}" if day_first else f"{month:02d}/01/{year}"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    months=st.sets(st.integers(2, 12), min_size=1, max_size=11),
+    year=st.integers(2019, 2026),
+    day_first=st.booleans(),
+    proof=st.tuples(st.integers(1, 12), st.integers(13, 28)),
+)
+def test_one_date_of_the_other_order_leaves_the_first_of_each_month_ambiguous(
+    months: set[int], year: int, day_first: bool, proof: tuple[int, int]
+) -> None:
+    """The 1st of each month, in one order, and one date that proves the other order: read
+    by that one, they would fall on several days of January."""
+    firsts = [_first_of(m, year, day_first) for m in sorted(months)]
+    month, day = proof
+    stray = f"{month:02d}/{day}/{year}" if day_first else f"{day}/{month:02d}/{year}"
+    readings = read_months([*firsts, stray])
+    assert {readings[t].code for t in firsts} == {AMBIGUOUS_DATE}
+    for text, m in zip(firsts, sorted(months), strict=True):
+        assert f"{year}-{m:02d}" in (readings[text].detail or "")
+    assert readings[stray].month == f"{year}-{month:02d}"  # it can be read one way only
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    months=st.sets(st.integers(2, 12), min_size=1, max_size=11),
+    year=st.integers(2019, 2026),
+    day_first=st.booleans(),
+    proof=st.tuples(st.integers(1, 12), st.integers(13, 28)),
+)
+def test_a_date_of_the_same_order_settles_the_first_of_each_month(
+    months: set[int], year: int, day_first: bool, proof: tuple[int, int]
+) -> None:
+    firsts = [_first_of(m, year, day_first) for m in sorted(months)]
+    month, day = proof
+    same = f"{day}/{month:02d}/{year}" if day_first else f"{month:02d}/{day}/{year}"
+    readings = read_months([*firsts, same])
+    assert [readings[t].month for t in firsts] == [f"{year}-{m:02d}" for m in sorted(months)]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # Activity dates on several days: the proof of the order holds.
+        ["03/05/2019", "07/02/2019", "06/15/2019"],
+        ["05/03/2019", "02/07/2019", "15/06/2019"],
+    ],
+)
+def test_dates_on_several_days_either_way_follow_the_order_proven(texts: list[str]) -> None:
+    readings = read_months(texts)
+    assert all(r.code is None for r in readings.values()), readings
+
+
+def test_the_submitted_month_settles_what_a_contradicted_proof_left_open() -> None:
+    firsts = [_first_of(m, 2019, True) for m in (2, 3, 4)]
+    readings = read_months([*firsts, "06/15/2019"], "2019-03")
+    assert [readings[t].month for t in firsts] == ["2019-02", "2019-03", "2019-04"]
+
+
+def test_a_contradicted_order_is_an_issue_at_each_cell_not_a_valid_file() -> None:
+    rows = [record(month=_first_of(m, 2025, True), activity_name=f"A{m}") for m in (2, 3)]
+    rows.append(record(month="03/15/2025", activity_name="B"))
+    result = validate_rows(rows, REFERENCE, today=TODAY)
+    dates = [(i.row, i.code) for i in result.report.issues if i.column == "month"]
+    assert dates == [(1, AMBIGUOUS_DATE), (2, AMBIGUOUS_DATE)]
+
+
+# More than three digits, a separator, three digits: a decimal, unless the file groups with it.
+LOOSE = st.tuples(st.integers(1000, 9_999_999), st.integers(0, 999))
+
+
+@settings(max_examples=100, deadline=None)
+@given(parts=LOOSE, mark=st.sampled_from([",", "."]))
+def test_a_loose_separator_of_the_other_convention_is_ambiguous(
+    parts: tuple[int, int], mark: str
+) -> None:
+    whole, fraction = parts
+    text = f"{whole}{mark}{fraction:03d}"
+    other = "." if mark == "," else ","
+    grouped = f"5{mark}382{other}50"  # "5,382.50": the file groups with `mark`
+    evidence = decimal_evidence([grouped, text])
+    assert evidence == {other}
+    reading = read_number(text, set(), evidence)
+    assert reading.value is None and reading.code == AMBIGUOUS, reading
+    assert reading.suggestion == str(whole * 1000 + fraction)
+    # Its own convention (the file writes decimals with `mark`), or none: a decimal.
+    decimal = f"{whole}.{fraction:03d}"
+    assert read_number(text, {mark}, {mark}).value == float(decimal)
+    assert read_number(text, set(), set()).value == float(decimal)
+
+
+def test_a_loose_separator_is_evidence_only_where_nothing_else_is() -> None:
+    assert decimal_evidence(["1500,000", "1,500"]) == {","}
+    assert decimal_evidence(["1500,000", "1,500.50"]) == {"."}
+    assert read_number("1,500", {"."}, {"."}).value == 1500  # not ambiguous beside it
+
+
+def test_a_loose_separator_is_an_issue_in_a_file_found_valid_before() -> None:
+    amount = {"sector": "MPC", "indicator": "MPC01", "cva": "Yes", "delivery_mechanism": "Voucher"}
+    rows = [
+        record(**amount, value_usd="5,382.50", activity_name="A"),
+        record(quantity_output="1500,000", activity_name="B"),
+    ]
+    result = validate_rows(rows, REFERENCE, today=TODAY)
+    found = [(i.row, i.column, i.code) for i in result.report.issues if i.severity == "error"]
+    assert found == [(2, "quantity_output", AMBIGUOUS)]
+
+
+@pytest.mark.parametrize(
+    ("month", "flagged"),
+    [
+        ("42019", True),
+        ("19/06/01", True),
+        ("2024-12", True),
+        ("2025-01", False),
+        ("2026-03", False),
+    ],
+)
+def test_a_month_before_the_first_plan_is_an_issue(month: str, flagged: bool) -> None:
+    reference = make_reference()
+    reference.plans = {2025: reference.plan}
+    result = validate_rows([record(month=month)], reference, today=TODAY.replace(year=2026))
+    issues = [i for i in result.report.issues if i.column == "month"]
+    assert [(i.code, i.severity) for i in issues] == (
+        [("month-before-plans", "warning")] if flagged else []
+    )
+    if flagged:
+        assert "first plan (2025)" in issues[0].message
+
+
+def test_without_plans_by_year_no_month_is_before_them() -> None:
+    result = validate_rows([record(month="2019-06")], REFERENCE, today=TODAY)
+    assert not [i for i in result.report.issues if i.column == "month"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    groups=st.lists(st.integers(0, 999), min_size=1, max_size=3),
+    head=st.integers(1, 999),
+    decimals=st.integers(0, 999),
+    decimal=st.sampled_from([",", "."]),
+)
+def test_both_marks_and_three_decimals_against_the_file_are_ambiguous(
+    groups: list[int], head: int, decimals: int, decimal: str
+) -> None:
+    """ "1,000.000" in a file writing "12,50": 1000 with three decimals, or both marks
+    grouping (1,000,000); read 1000 without an issue before (a tester's)."""
+    group = "," if decimal == "." else "."
+    text = f"{head}" + "".join(f"{group}{g:03d}" for g in groups) + f"{decimal}{decimals:03d}"
+    digits = f"{head}" + "".join(f"{g:03d}" for g in groups)
+    other = {group}  # the file writes decimals with the other mark ("12,50")
+    reading = read_number(text, other, other, amount=True)
+    assert reading.value is None and reading.code == AMBIGUOUS, (text, reading)
+    assert reading.suggestion == str(int(digits) * 1000 + decimals)
+    consistent = read_number(text, {decimal}, {decimal}, amount=True)
+    assert consistent.value == float(f"{digits}.{decimals:03d}")
+    assert decimal_evidence([f"12{group}50", text]) == {group}
