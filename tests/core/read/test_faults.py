@@ -412,3 +412,24 @@ def test_cells_merged_across_columns_say_they_are_empty(tmp_path: Path) -> None:
     result = validate_file(path, REFERENCE, today=TODAY)
     across = [i for i in result.report.issues if i.code == "merged-across"]
     assert [(i.row, i.column) for i in across] == [(2, "New beneficiaries of the month")]
+
+
+@pytest.mark.parametrize("column", ["new_beneficiaries", "total_monthly", "quantity_output"])
+def test_a_number_merged_over_rows_is_an_error_at_each_row_it_was_copied_to(
+    tmp_path: Path, column: str
+) -> None:
+    """390 merged over three activities was counted 1,170, with warnings only (a tester's,
+    at rows 99,998 to 100,000)."""
+    path = write_xlsx(tmp_path / "merged.xlsx", [record(activity_name=f"A{i}") for i in range(4)])
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    index = _column(column)
+    sheet.cell(row=3, column=index, value=390)
+    for row in (4, 5):
+        sheet.cell(row=row, column=index, value=None)
+    sheet.merge_cells(start_row=3, start_column=index, end_row=5, end_column=index)
+    book.save(path)
+    result = validate_file(path, REFERENCE, today=TODAY)
+    merged = [(i.row, i.code, i.severity) for i in result.report.issues if "merged" in i.code]
+    assert merged == [(4, "merged-number", "error"), (5, "merged-number", "error")]
+    assert not result.report.valid

@@ -318,6 +318,7 @@ def test_every_rule_code_has_cases() -> None:
     # Codes about cells (marks) and long texts are tested on files in tests/core/read.
     on_files = {"formula-cell", "formula-without-value", "excel-error", "merged-cell"}
     on_files |= {"merged-across", "unreadable-value", "hidden-row", "header-repeated"}
+    on_files |= {"merged-number"}
     # Codes needing their own reference data: tests/core/validation/test_nothing_written.py.
     on_files |= {"ambiguous-organization", "ambiguous-implementing-partner"}
     # Codes needing plans by year: tests/core/validation/test_contradicted_conventions.py.

@@ -101,9 +101,13 @@ def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl
     unread = at.filter(pl.col("kind").is_in(UNREAD))
     if not unread.is_empty():
         found = found.join(unread.select("_i", "column").unique(), on=["_i", "column"], how="anti")
+    # A number merged over rows was copied to each: 390 merged over three activities counted
+    # 1,170 with warnings only, when the partner may have meant 390 for the three.
+    code = pl.col("kind").replace_strict(MARK_CODES, return_dtype=pl.Utf8)
+    merged_number = (pl.col("kind") == MERGED) & pl.col("column").is_in(DIVIDED_COLUMNS)
     mark_issues = at.select(
         "_i",
-        pl.col("kind").replace_strict(MARK_CODES, return_dtype=pl.Utf8).alias("code"),
+        pl.when(merged_number).then(pl.lit("merged-number")).otherwise(code).alias("code"),
         "column",
         pl.when(pl.col("kind") == ERROR).then(pl.col("detail")).alias("value"),
         pl.lit(None, dtype=pl.Utf8).alias("suggestion"),

@@ -588,6 +588,18 @@ _CODES = (
         "A data cell merged over several rows applies to each of them.",
     ),
     _c(
+        "merged-number",
+        ERROR,
+        "row",
+        "“{column}” is part of the merged cells {detail}: their number was copied to this "
+        "row, and would be counted once per row. Write each row's own number.",
+        "“{column}” es parte de las celdas combinadas {detail}: su número se copió a esta "
+        "fila y se contaría una vez por fila. Escriba el número de cada fila.",
+        "A count or an amount merged over several rows: the number was copied to each row "
+        "it covers (390 merged over three activities counts 1,170), though the partner may "
+        "have meant it for the rows together. One issue per row covered, the first excepted.",
+    ),
+    _c(
         "merged-across",
         WARNING,
         "row",

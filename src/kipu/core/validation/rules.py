@@ -522,6 +522,7 @@ RULE_CODES = frozenset(
         "unreadable-value",
         "excel-error",
         "merged-cell",
+        "merged-number",
         "merged-across",
         "hidden-row",
         "header-repeated",
