@@ -108,7 +108,11 @@ def _read_rows(records: list[Row], command: str) -> list[Row]:
     """Issue #15's targets: Kipu beside the read floor (polars + fastexcel) on the same
     100,000-row workbook, whole processes, measured in the same run."""
     rows = []
-    what = {"r4v": "R4V-shaped", "synthetic": "synthetic (all valid)"}
+    what = {
+        "r4v": "R4V-shaped",
+        "synthetic": "synthetic (all valid)",
+        "r4v-formulas": "R4V-shaped, totals as formulas,",
+    }
     for r in records:
         shape = what.get(r["case"], r["case"])
         for step, limit, verb in (("figures", 1.3, "figures --input (max-sector)"),

@@ -182,8 +182,12 @@ def _row(
     return [values[name] for name in EXPORT_COLUMNS]
 
 
-def write_export(path: Path, count: int, year: int = 2021, seed: int = 13) -> Path:
-    """The export as R4V publishes it: an XLSX workbook (or CSV, by the suffix)."""
+def write_export(
+    path: Path, count: int, year: int = 2021, seed: int = 13, *, formulas: bool = False
+) -> Path:
+    """The export as R4V publishes it: an XLSX workbook (or CSV, by the suffix). With
+    `formulas`, each row's total and new beneficiaries are formulas summing its age and sex
+    breakdown, their values cached as Excel saves them (as partners build their sheets)."""
     if path.suffix.lower() == ".csv":
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -195,6 +199,33 @@ def write_export(path: Path, count: int, year: int = 2021, seed: int = 13) -> Pa
     with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
         sheet = book.add_worksheet("Data")
         sheet.write_row(0, 0, export_header())
+        summed = [EXPORT_COLUMNS.index(n) for n in ("total_monthly", "new_beneficiaries")]
+        first, last = (EXPORT_COLUMNS.index(n) for n in ("girls", "men"))
         for number, row in enumerate(export_rows(count, year, seed), start=1):
             sheet.write_row(number, 0, row)
+            for col in summed if formulas else ():
+                cells = f"{_letters(first)}{number + 1}:{_letters(last)}{number + 1}"
+                sheet.write_formula(number, col, f"=SUM({cells})", None, row[col])
+    if formulas:
+        _as_excel_saves(path)
     return path
+
+
+def _as_excel_saves(path: Path) -> None:
+    """Without xlsxwriter's `fullCalcOnLoad`, which Excel drops when it saves the workbook:
+    with it, the cached values are not read (`package.recalculated_on_load`)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            target.writestr(info, data)
+
+
+def _letters(col: int) -> str:
+    from kipu.core.read.package import column_letters
+
+    return column_letters(col)
