@@ -403,6 +403,9 @@ PLAIN_FORMULAS = {
     "error": '<c r="{ref}" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
     "coded-value": '<c r="{ref}"><f>R2</f><v>1&#x35;</v></c>',
     "date-typed": '<c r="{ref}" t="d"><f>TODAY()</f><v>2024-01-01</v></c>',
+    # A re-tester's: an attribute written twice, which calamine reads by its last.
+    "type-twice": '<c r="{ref}" t="str" t="n"><f>SUM(U2:Y2)</f></c>',
+    "type-twice-reversed": '<c r="{ref}" t="n" t="str"><f>SUM(U2:Y2)</f><v></v></c>',
 }
 
 

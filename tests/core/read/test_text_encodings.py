@@ -301,3 +301,14 @@ def test_a_latin9_csv_without_a_euro_is_read_as_it_is_the_same(tmp_path: Path) -
     texts = ["Atención a niños", "Perú", "¡Sí!"]
     table = read_5w(_file(tmp_path / "latin9.csv", texts, "iso8859_15"))
     assert table.frame["activity_name"].to_list() == texts
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [["Atención a niños", "PERÚ"], ["AÑO", "Señora", "JUNÍN"], ["Atención", "PERÚ"], ["Perú"]],
+)
+def test_an_ms_dos_enye_is_not_taken_for_a_latin9_euro(tmp_path: Path, texts: list[str]) -> None:
+    """A re-tester's: "niños" and "PERÚ" saved as 'CSV (MS-DOS)' were refused as Latin-9
+    (its "ñ" is Latin-9's "€"): the file is MS-DOS's, and said so; without the "ñ", its "Ú"
+    read as Windows' "é" and the file was read garbled ("Atenci¢n", "PERé")."""
+    assert _refusal(tmp_path, texts, "cp850").key == "dos-encoding"

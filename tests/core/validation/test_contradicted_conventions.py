@@ -6,6 +6,7 @@ a month read years before the platform's plans ("42019", April 2019, as the seri
 
 from __future__ import annotations
 
+import calendar
 import sys
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def _first_of(month: int, year: int, day_first: bool) -> str:
 
 @settings(max_examples=80, deadline=None)
 @given(
-    months=st.sets(st.integers(2, 12), min_size=1, max_size=11),
+    months=st.sets(st.integers(2, 12), min_size=3, max_size=11),
     year=st.integers(2019, 2026),
     day_first=st.booleans(),
     proof=st.tuples(st.integers(1, 12), st.integers(13, 28)),
@@ -82,6 +83,45 @@ def test_a_date_of_the_same_order_settles_the_first_of_each_month(
 def test_dates_on_several_days_either_way_follow_the_order_proven(texts: list[str]) -> None:
     readings = read_months(texts)
     assert all(r.code is None for r in readings.values()), readings
+
+
+@pytest.mark.parametrize("stray", ["05/06/2021", "07/09/2021"])
+def test_another_ambiguous_date_does_not_let_the_stray_proof_decide(stray: str) -> None:
+    """A re-tester's: one more date not on the 1st either way let "06/15/2021" put every
+    "01/MM/2021" row in January again."""
+    firsts = [_first_of(m, 2021, True) for m in range(2, 13)]
+    readings = read_months([*firsts, "06/15/2021", stray])
+    assert {readings[t].code for t in [*firsts, stray]} == {AMBIGUOUS_DATE}
+
+
+def test_two_partners_orders_joined_are_ambiguous() -> None:
+    """An IM team's file joining a day-first partner's 1sts and a month-first partner's."""
+    firsts = [_first_of(m, 2021, d) for m in range(2, 13) for d in (True, False)]
+    readings = read_months([*firsts, "06/15/2021"])
+    assert {readings[t].code for t in firsts} == {AMBIGUOUS_DATE}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.sets(st.integers(1, 31), min_size=20, max_size=31),  # a month of activities
+    month=st.integers(1, 12),
+    day_first=st.booleans(),
+)
+def test_activity_dates_of_one_month_keep_the_order_they_prove(
+    days: set[int], month: int, day_first: bool
+) -> None:
+    """A re-tester's: a January file of activity dates ("05/01/2021" beside "15/01/2021")
+    read, the other way, as the 1st of each month: 204 of 600 rows were flagged."""
+    texts = [
+        f"{d:02d}/{month:02d}/2021" if day_first else f"{month:02d}/{d:02d}/2021" for d in days
+    ]
+    readings = read_months(texts)
+    valid = [d for d in days if d <= calendar.monthrange(2021, month)[1]]
+    assert all(
+        readings[t].month == f"2021-{month:02d}"
+        for t, d in zip(texts, days, strict=True)
+        if d in valid
+    ), readings
 
 
 def test_the_submitted_month_settles_what_a_contradicted_proof_left_open() -> None:

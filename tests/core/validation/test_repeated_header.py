@@ -88,3 +88,22 @@ def test_a_header_repeated_late_in_100000_rows(tmp_path: Path) -> None:
         f"“Men under 18” in column {column_letters(women)}, not {column_letters(men)}"
         in found[0][1]
     )
+
+
+def test_a_header_repeated_in_another_templates_labels(tmp_path: Path) -> None:
+    """A re-tester's: the second header in other labels (here Kipu's Spanish ones) matched
+    one cell of the first's exactly, and went unnamed."""
+    from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES
+
+    path, header = _joined(tmp_path, 6, 3, None)
+    lines = path.read_text("utf-8").splitlines()
+    spanish = [COLUMN_BY_NAME[n].label_es or COLUMN_BY_NAME[n].label_en for n in COLUMN_NAMES]
+    women, men = COLUMN_NAMES.index("women"), COLUMN_NAMES.index("men")
+    spanish[women], spanish[men] = spanish[men], spanish[women]
+    written = io.StringIO()
+    csv.writer(written, lineterminator="").writerow(spanish[: len(header)])
+    lines[4] = written.getvalue()
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    found = _repeated(path)
+    assert [row for row, _ in found] == [5]
+    assert "another order" in found[0][1] and column_letters(women) in found[0][1]

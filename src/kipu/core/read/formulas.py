@@ -43,6 +43,8 @@ def plain_formula_marks(
         if cell is None or cell.end() <= at:
             return None  # this `<f` is in no cell written so
         letters, row, attributes, value = cell.groups(b"")
+        if b' r="' in attributes or attributes.count(b' t="') > 1:
+            return None  # a reference or type written twice: calamine takes the last
         if (col := columns.get(letters)) is None:
             col = columns[letters] = column_number(letters.decode()) - 1
         kind = _TYPE.search(attributes)

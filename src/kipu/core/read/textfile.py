@@ -173,12 +173,14 @@ _MAC_SIGN = re.compile(
 # "ni¤os"); í (A1) Windows' ¡ inside a lower-case word ("Jun¡n"). Not á (A0), Windows'
 # no-break space, which text holds between words.
 _DOS_SIGN = re.compile(rb"[\x82\xa2-\xa5](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|\xa1(?<=[a-z].)(?=[a-z])")
-# Signs of Windows-1252: its lower-case Spanish and Portuguese letters beside an ASCII letter
-# (á E1, é E9, í ED, ó F3, ú FA, ñ F1, ü FC, ã E3, õ F5, â E2, ô F4, à E0), which are Mac
-# Roman's rare signs (· È Ì Û ˙ Ò ¸ „ ı ‚ Ô ‡), and its ç ê î ò inside a lower-case word
-# ("referência"), Mac's capitals. A file with both is Windows-1252: "Región de O’Higgins" is.
+# Signs of Windows-1252: its lower-case Spanish and Portuguese letters beside a lower-case
+# ASCII letter (á E1, é E9, í ED, ó F3, ú FA, ñ F1, ü FC, ã E3, õ F5, â E2, ô F4, à E0), which
+# are Mac Roman's rare signs (· È Ì Û ˙ Ò ¸ „ ı ‚ Ô ‡), and its ç ê î ò inside a lower-case
+# word ("referência"), Mac's capitals. Not beside a capital alone: MS-DOS's "Ú" is Windows'
+# "é", and "PERÚ" read "PERé" took the MS-DOS check off. A file with both is Windows-1252:
+# "Región de O’Higgins" is.
 _WINDOWS_SIGN = re.compile(
-    rb"[\xe0-\xe3\xe9\xed\xf1\xf3-\xf5\xfa\xfc](?:(?<=[A-Za-z].)|(?=[A-Za-z]))"
+    rb"[\xe0-\xe3\xe9\xed\xf1\xf3-\xf5\xfa\xfc](?:(?<=[a-z].)|(?=[a-z]))"
     rb"|[\xe7\xea\xee\xf2](?<=[a-z].)(?=[a-z])"
 )
 
@@ -201,7 +203,10 @@ def _refuse_other_encoding(data: bytes, name: str) -> None:
     # ISO-8859-15 (Latin-9) writes its accented letters as Windows-1252 does, and "€" as
     # A4, Windows' "¤": "5 €" read "5 ¤" in a file found valid. No 5W text holds "¤".
     if (found := _LATIN9_EURO.search(data)) is not None:
-        _refuse(data, name, "latin9-encoding", found)
+        # Beside a letter, A4 is MS-DOS's "ñ" ("ni¤os"), in a file whose "Ú" (E9) read as a
+        # Windows letter; a euro sign stands beside digits and spaces.
+        dos = _DOS_SIGN.match(data, found.start())
+        _refuse(data, name, "dos-encoding" if dos else "latin9-encoding", dos or found)
 
 
 _LATIN9_EURO = re.compile(rb"\xa4")

@@ -464,21 +464,37 @@ def read_months(texts: Iterable[str], submission: str | None = None) -> dict[str
 
 
 def _unless_contradicted(orders: set[str], texts: list[str]) -> set[str]:
-    """`orders`, or none when the file's other dates contradict the one order proven: read
-    by it, they fall on several days, and read the other way all on the 1st, as a month is
-    written as a date. 100,000 rows of "01/06/2019" (the 1st of each month) and one late
-    "06/15/2019" put every row in January, in a file found valid."""
+    """`orders`, or none when the file's other dates contradict the one order proven: dates
+    that, read the other way, are the 1st of a month (as a month is written as a date), and
+    read by the proven order fall in a month no proving date is in, as many as the proving
+    dates or more (or, in any month, more than twice as many). 100,000 rows of "01/06/2019"
+    (the 1st of each month) and one late "06/15/2019" put every row in January, in a file
+    found valid; a January file of activity dates ("05/01/2021" beside "15/01/2021") keeps
+    its order."""
     if len(orders) != 1:
         return orders
-    days: dict[str, set[int]] = {_DAY_FIRST: set(), _MONTH_FIRST: set()}
+    proven = next(iter(orders))
+    proofs: set[str] = set()  # the months the proving dates are in, read as they prove
+    proving = 0  # the proving dates (distinct texts)
+    doubtful: list[str] = []  # the months of the dates that read as the other order's 1st
     for text in texts:
         parts = _numeric_dates(_tokens(text))
-        if parts is not None and parts[0] != parts[1] and max(parts[:2]) <= 12:
-            days[_DAY_FIRST].add(parts[0])  # read day first, the first part is the day
-            days[_MONTH_FIRST].add(parts[1])
-    proven = next(iter(orders))
-    other = _MONTH_FIRST if proven == _DAY_FIRST else _DAY_FIRST
-    return set() if days[other] == {1} and days[proven] - {1} else orders
+        if parts is None:
+            continue
+        first, second, year = parts
+        month, day, other_day = (
+            (second, first, second) if proven == _DAY_FIRST else (first, second, first)
+        )
+        if max(first, second) > 12:
+            if month <= 12 and (found := _month(year, month)):
+                proofs.add(found)
+                proving += 1
+        elif first != second and other_day == 1 and day != 1:
+            doubtful.append(_month(year, month) or "")
+    # Such dates are always January's read by the proven order: the proving dates of other
+    # months do not vouch for them, and a few proving dates among many of them prove little.
+    against = sum(1 for month in doubtful if month not in proofs)
+    return set() if (against and against >= proving) or len(doubtful) > 2 * proving else orders
 
 
 def _order_of_submission(texts: list[str], submission: str) -> set[str]:

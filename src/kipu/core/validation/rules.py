@@ -236,8 +236,17 @@ def month(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
         # 2019) read as the serial of 2015-01-14, or "19/06/01" as 2001-06, said nothing.
         first = ctx.first_plan_year
         before = (month_ < f"{first:04d}-01") & ((month_ == ctx.month) if ctx.month else True)
+        # The cell as typed beside the month read: "42019 (2015-01)".
+        typed = pl.when(pl.col("month") != month_).then(pl.format("{} ({})", "month", month_))
         found.append(
-            emit(f, before, "month-before-plans", "month", value=month_, detail=pl.lit(str(first)))
+            emit(
+                f,
+                before,
+                "month-before-plans",
+                "month",
+                value=typed.otherwise(month_),
+                detail=pl.lit(str(first)),
+            )  # fmt: skip
         )
     return found
 
