@@ -56,6 +56,20 @@ FORMS = {
 COLUMNS = "ABCDFGHIJKLMPQRSTUVWXYZ"
 
 
+def _placed(forms: dict[str, object], most: int) -> st.SearchStrategy[list[tuple[str, str, int]]]:
+    """Up to `most` (form, column, row) of `forms`, one a cell."""
+    return st.lists(
+        st.tuples(
+            st.sampled_from(sorted(forms)),
+            st.sampled_from(COLUMNS),
+            st.sampled_from(range(2, ROWS + 2)),
+        ),
+        min_size=1,
+        max_size=most,
+        unique_by=lambda c: (c[1], c[2]),
+    )
+
+
 def _put(xml: bytes, form: str, ref: str) -> bytes:
     cell = FORMS[form][0].format(ref=ref).encode()
     return re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell, xml, count=1)
@@ -78,19 +92,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    cells=st.lists(
-        st.tuples(
-            st.sampled_from(sorted(FORMS)),
-            st.sampled_from(COLUMNS),
-            st.sampled_from(range(2, ROWS + 2)),
-        ),
-        min_size=1,
-        max_size=12,
-        unique_by=lambda c: (c[1], c[2]),
-    ),
-    chunk=st.sampled_from([1 << 20, 8 << 10, 600]),
-)
+@given(cells=_placed(FORMS, 12), chunk=st.sampled_from([1 << 20, 8 << 10, 600]))
 def test_the_cells_around_the_hints_are_every_cell_with_a_mark(
     base: Path,
     tmp_path: Path,
@@ -413,16 +415,7 @@ PLAIN_FORMULAS = {
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    cells=st.lists(
-        st.tuples(
-            st.sampled_from(sorted(PLAIN_FORMULAS)),
-            st.sampled_from(COLUMNS),
-            st.sampled_from(range(2, ROWS + 2)),
-        ),
-        min_size=1,
-        max_size=40,
-        unique_by=lambda c: (c[1], c[2]),
-    ),
+    cells=_placed(PLAIN_FORMULAS, 40),
     chunk=st.sampled_from([1 << 20, 8 << 10, 600]),
     untrusted=st.booleans(),
 )
