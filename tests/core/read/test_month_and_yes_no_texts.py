@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kipu.core.read.values import AMBIGUOUS_DATE, INVALID_MONTH, parse_yes_no, read_months
+from kipu.core.read.months import AMBIGUOUS_DATE, INVALID_MONTH, read_months
+from kipu.core.read.values import parse_yes_no
 
 
 def _exists(year: int, month: int, day: int) -> bool:

@@ -17,13 +17,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from fivew_factories import TODAY, make_reference, record  # noqa: E402
 
-from kipu.core.read.values import (  # noqa: E402
-    AMBIGUOUS,
-    AMBIGUOUS_DATE,
-    decimal_evidence,
-    read_months,
-    read_number,
-)
+from kipu.core.read.months import AMBIGUOUS_DATE, read_months  # noqa: E402
+from kipu.core.read.values import AMBIGUOUS, decimal_evidence, read_number  # noqa: E402
 from kipu.core.validation import validate_rows  # noqa: E402
 
 REFERENCE = make_reference()

@@ -41,9 +41,10 @@ def repeated_headers(f: pl.DataFrame, header: Header, ctx: Context) -> pl.DataFr
             hits.append(pl.col(name).is_in(labels).fill_null(False).cast(pl.Int32))
     if len(hits) < _LEAST:
         return emit(f.clear(), pl.lit(False), "header-repeated", None).collect()
-    rows = f.filter(pl.sum_horizontal(hits) >= _LEAST).head(_MOST).select("_i", "row", *names)
+    every = [n for n in header.columns if n in f.columns]  # free text too, once a row is found
+    rows = f.filter(pl.sum_horizontal(hits) >= _LEAST).head(_MOST).select("_i", "row", *every)
     details = [
-        _moved(dict(zip(names, cells, strict=True)), header, ctx) for _, _, *cells in rows.rows()
+        _moved(dict(zip(every, cells, strict=True)), header, ctx) for _, _, *cells in rows.rows()
     ]
     found = rows.select("_i", "row").with_columns(pl.Series("moved", details, dtype=pl.Utf8))
     return emit(

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from kipu.core.gazetteer import Location
+from kipu.core.read.months import read_months
 from kipu.core.read.raw_frame import NUM_SUFFIX
-from kipu.core.read.values import parse_yes_no, read_months, suggest_yes_no
+from kipu.core.read.values import parse_yes_no, suggest_yes_no
 from kipu.core.reference import ReferenceData, registry_key
 from kipu.core.schema import (
     COLUMNS,
