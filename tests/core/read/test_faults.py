@@ -433,3 +433,19 @@ def test_a_number_merged_over_rows_is_an_error_at_each_row_it_was_copied_to(
     merged = [(i.row, i.code, i.severity) for i in result.report.issues if "merged" in i.code]
     assert merged == [(4, "merged-number", "error"), (5, "merged-number", "error")]
     assert not result.report.valid
+
+
+def test_rows_of_error_cells_are_not_duplicates_of_each_other(tmp_path: Path) -> None:
+    """A tester's: rows holding #REF! or #N/A were "the same activity and numbers as row
+    70000", which held #DIV/0!."""
+    rows = [record(activity_name="A") for _ in range(3)]
+    path = write_xlsx(tmp_path / "errors.xlsx", rows)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    for row, error in ((2, "#DIV/0!"), (3, "#REF!")):
+        for name in ("total_monthly", "new_beneficiaries"):
+            sheet.cell(row=row, column=_column(name), value=error)
+    book.save(path)
+    result = validate_file(path, REFERENCE, today=TODAY)
+    assert "duplicate-row" not in [i.code for i in result.report.issues if i.row in (2, 3)]
+    assert [i.row for i in result.report.issues if i.code == "duplicate-row"] == []

@@ -423,7 +423,10 @@ def duplicate_row(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
         else pl.col(n).str.to_lowercase()
         for n in DUPLICATE_KEYS
     ]
-    keyed = f.lazy().select(
+    # A row lacking a value it needs (an error cell: `cells.without_unknown_values`) is the
+    # same as no other: rows of #REF! alone were "the same as row 70000", a #DIV/0! one.
+    known = ~pl.col("_unread") if "_unread" in f.columns else pl.lit(True)
+    keyed = f.lazy().filter(known).select(
         "_i",
         "row",
         *[k.alias(f"k{i}") for i, k in enumerate(keys)],
