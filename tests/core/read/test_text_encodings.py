@@ -312,3 +312,26 @@ def test_an_ms_dos_enye_is_not_taken_for_a_latin9_euro(tmp_path: Path, texts: li
     (its "ñ" is Latin-9's "€"): the file is MS-DOS's, and said so; without the "ñ", its "Ú"
     read as Windows' "é" and the file was read garbled ("Atenci¢n", "PERé")."""
     assert _refusal(tmp_path, texts, "cp850").key == "dos-encoding"
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["ATENCIÓN Y ORIENTACIÓN EN PERÚ"], ["ASESORÍA LEGAL", "JUNÍN"], ["ÁREA DE SALUD"],
+        ["APOYO EN HUÁNUCO"],
+    ],
+)  # fmt: skip
+def test_an_ms_dos_file_of_capitals_is_refused(tmp_path: Path, texts: list[str]) -> None:
+    """A re-tester's: all in capitals, as Peru's files often are, "ATENCIÓN" read
+    "ATENCIàN" and "JUNÍN" "JUNÖN" in a file found valid."""
+    assert _refusal(tmp_path, texts, "cp850").key == "dos-encoding"
+
+
+@pytest.mark.parametrize(
+    "texts", [["PERÚ – enero–marzo", "Sí"], ["JUNÍN", "Sí", "Q’ero"], ["ÁNCASH, PERÚ", "Sí"]]
+)
+def test_a_windows_file_of_capitals_with_si_is_read(tmp_path: Path, texts: list[str]) -> None:
+    """A re-tester's: "Sí" beside a capital was no Windows sign, and an en dash in a word
+    had such a file refused as a Mac one."""
+    table = read_5w(_file(tmp_path / "caps.csv", texts, "cp1252"))
+    assert table.frame["activity_name"].to_list() == texts

@@ -87,7 +87,7 @@ def test_two_partners_orders_joined_are_ambiguous() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    days=st.sets(st.integers(1, 31), min_size=20, max_size=31),  # a month of activities
+    days=st.sets(st.integers(1, 28), min_size=23, max_size=28),  # a month of activities
     month=st.integers(1, 12),
     day_first=st.booleans(),
 )
@@ -106,6 +106,35 @@ def test_activity_dates_of_one_month_keep_the_order_they_prove(
         for t, d in zip(texts, days, strict=True)
         if d in valid
     ), readings
+
+
+@pytest.mark.parametrize(
+    ("strays", "rows"),
+    [
+        (["01/16/2021"], 299),  # a slip in a June file: a proof in January itself
+        (["06/15/2021", "6/15/2021"], 300),  # one date written two ways
+        (["06/15/2021", "06/20/2021", "07/02/2021"], 1000),
+    ],
+)
+def test_rows_weigh_the_proof_against_the_first_of_the_month(strays: list[str], rows: int) -> None:
+    """A re-tester's: a June file of 299 rows of "01/06/2021" and one slip "01/16/2021"
+    (which proves month first, in January) was found valid, every row in January."""
+    readings = read_months(["01/06/2021", *strays], counts={"01/06/2021": rows})
+    assert readings["01/06/2021"].code == AMBIGUOUS_DATE
+
+
+def test_a_date_that_does_not_exist_proves_no_order() -> None:
+    readings = read_months(["01/06/2021", "01/60/2021"], "2021-06")
+    assert readings["01/06/2021"].month == "2021-06"
+    assert readings["01/60/2021"].code == "invalid-month"
+
+
+def test_a_december_report_with_early_january_activities_keeps_its_order() -> None:
+    """A re-tester's: 3, 9, 14, 18, 22 and 28 December and 5, 7, 8, 11 January, day first."""
+    texts = [f"{d:02d}/12/2020" for d in (3, 9, 14, 18, 22, 28)]
+    texts += [f"{d:02d}/01/2021" for d in (5, 7, 8, 11)]
+    readings = read_months(texts)
+    assert [r.month for r in readings.values()] == ["2020-12"] * 6 + ["2021-01"] * 4
 
 
 def test_the_submitted_month_settles_what_a_contradicted_proof_left_open() -> None:

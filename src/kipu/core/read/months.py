@@ -14,7 +14,7 @@ month the partner may not have meant.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -166,41 +166,44 @@ def date_order(texts: Iterable[str]) -> set[str]:
     for text in texts:
         parts = _numeric_dates(_tokens(text))
         if parts:
-            first, second, _ = parts
-            if first > 12 >= second:
+            first, second, year = parts
+            # Only a date that exists proves an order: "01/60/2021", a slip, proved nothing.
+            if first > 12 >= second and _is_day(year, second, first):
                 found.add(_DAY_FIRST)
-            elif second > 12 >= first:
+            elif second > 12 >= first and _is_day(year, first, second):
                 found.add(_MONTH_FIRST)
     return found
 
 
-def read_months(texts: Iterable[str], submission: str | None = None) -> dict[str, MonthReading]:
+def read_months(
+    texts: Iterable[str], submission: str | None = None, counts: Mapping[str, int] | None = None
+) -> dict[str, MonthReading]:
     """Each distinct month text of a file, read with the file's day/month order.
 
     `submission` (YYYY-MM) is the month the file is submitted for, if any: it settles
-    numeric dates that no other evidence settles.
+    numeric dates that no other evidence settles. `counts`: the rows of each text, which
+    weigh the dates that prove an order against those that doubt it (one each without).
     """
     distinct = list(dict.fromkeys(texts))  # read in the order given (`suggestions_up_to`)
-    orders = _unless_contradicted(date_order(sorted(distinct)), distinct)
+    orders = _unless_contradicted(date_order(sorted(distinct)), distinct, counts)
     if not orders and submission:
         orders = _order_of_submission(sorted(distinct), submission)
     return {text: _read_month(text, orders, submission) for text in distinct}
 
 
-def _unless_contradicted(orders: set[str], texts: list[str]) -> set[str]:
-    """`orders`, or none when the file's other dates contradict the one order proven: dates
-    that, read the other way, are the 1st of a month (as a month is written as a date), and
-    read by the proven order fall in a month no proving date is in, as many as the proving
-    dates or more (or, in any month, more than twice as many). 100,000 rows of "01/06/2019"
-    (the 1st of each month) and one late "06/15/2019" put every row in January, in a file
-    found valid; a January file of activity dates ("05/01/2021" beside "15/01/2021") keeps
-    its order."""
+def _unless_contradicted(
+    orders: set[str], texts: list[str], counts: Mapping[str, int] | None
+) -> set[str]:
+    """`orders`, or none when more rows (`counts` by text; one each without) read, the
+    other way, as the 1st of a month (as a month is written as a date), and not so by the
+    one order proven, than rows prove that order. 100,000 rows of "01/06/2019" (the 1st of
+    each month) and one late "06/15/2019" put every row in January, in a file found valid;
+    a January file of activity dates ("05/01/2021" beside as many "15/01/2021") keeps its
+    order."""
     if len(orders) != 1:
         return orders
     proven = next(iter(orders))
-    proofs: set[str] = set()  # the months the proving dates are in, read as they prove
-    proving = 0  # the proving dates (distinct texts)
-    doubtful: list[str] = []  # the months of the dates that read as the other order's 1st
+    proving = doubtful = 0
     for text in texts:
         parts = _numeric_dates(_tokens(text))
         if parts is None:
@@ -209,16 +212,12 @@ def _unless_contradicted(orders: set[str], texts: list[str]) -> set[str]:
         month, day, other_day = (
             (second, first, second) if proven == _DAY_FIRST else (first, second, first)
         )
+        rows = counts.get(text, 1) if counts is not None else 1
         if max(first, second) > 12:
-            if month <= 12 and (found := _month(year, month)):
-                proofs.add(found)
-                proving += 1
+            proving += rows if month <= 12 and _is_day(year, month, day) else 0
         elif first != second and other_day == 1 and day != 1:
-            doubtful.append(_month(year, month) or "")
-    # Such dates are always January's read by the proven order: the proving dates of other
-    # months do not vouch for them, and a few proving dates among many of them prove little.
-    against = sum(1 for month in doubtful if month not in proofs)
-    return set() if (against and against >= proving) or len(doubtful) > 2 * proving else orders
+            doubtful += rows
+    return set() if doubtful > proving else orders
 
 
 def _order_of_submission(texts: list[str], submission: str) -> set[str]:

@@ -171,8 +171,13 @@ _MAC_SIGN = re.compile(
 # Signs of a file Excel saved as "CSV (MS-DOS)" (code page 850, or 437: the same Spanish
 # letters): ó ú ñ Ñ é (A2 A3 A4 A5 82) are Windows' ¢ £ ¤ ¥ ‚ beside a letter ("Atenci¢n",
 # "ni¤os"); í (A1) Windows' ¡ inside a lower-case word ("Jun¡n"). Not á (A0), Windows'
-# no-break space, which text holds between words.
-_DOS_SIGN = re.compile(rb"[\x82\xa2-\xa5](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|\xa1(?<=[a-z].)(?=[a-z])")
+# no-break space, which text holds between words. Its capitals Ó Í Á Ú (E0 D6 B5 E9) are
+# Windows' à Ö µ é between capitals or ending a word of them ("ATENCIàN", "JUNÖN", "PERé")
+# or starting one ("µREA"): an all-capitals file was read garbled, and found valid.
+_DOS_SIGN = re.compile(
+    rb"[\x82\xa2-\xa5](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|\xa1(?<=[a-z].)(?=[a-z])"
+    rb"|[\xe0\xd6\xb5\xe9](?:(?<=[A-Z].)(?![a-z])|(?<![A-Za-z\x80-\xff].)(?=[A-Z]))"
+)
 # Signs of Windows-1252: its lower-case Spanish and Portuguese letters beside a lower-case
 # ASCII letter (á E1, é E9, í ED, ó F3, ú FA, ñ F1, ü FC, ã E3, õ F5, â E2, ô F4, à E0), which
 # are Mac Roman's rare signs (· È Ì Û ˙ Ò ¸ „ ı ‚ Ô ‡), and its ç ê î ò inside a lower-case
@@ -182,6 +187,8 @@ _DOS_SIGN = re.compile(rb"[\x82\xa2-\xa5](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|\xa1(?<
 _WINDOWS_SIGN = re.compile(
     rb"[\xe0-\xe3\xe9\xed\xf1\xf3-\xf5\xfa\xfc](?:(?<=[a-z].)|(?=[a-z]))"
     rb"|[\xe7\xea\xee\xf2](?<=[a-z].)(?=[a-z])"
+    # "Sí" in a file of capitals ("PERÚ", "JUNÍN"): í ending a word after a capital.
+    rb"|\xed(?<=[A-Z].)(?![A-Za-z])"
 )
 
 

@@ -297,10 +297,9 @@ _CODES = (
         "“{value}” puede ser cualquiera de los dos meses ({detail}): escríbalo como AAAA-MM.",
         "A numeric date such as 10/01/2019 reads as 10 January (day first) or 1 October "
         "(month first). The order is decided once per file: a first part above 12 anywhere "
-        "in the file means day first, a second part above 12 means month first, unless the "
-        "file's other dates contradict it (read the other way they are the 1st of a month, as "
-        "a month is written, and no proving date is in their month, or they outnumber the "
-        "proving dates more than twice); without such a date, the "
+        "in the file means day first, a second part above 12 means month first, unless more "
+        "rows read, the other way, as the 1st of a month (as a month is written) than rows "
+        "prove that order; without such a date, the "
         "submitted month decides when exactly one reading is that month. Otherwise, or when "
         "the file uses both orders, the date is flagged, never guessed.",
     ),

@@ -333,8 +333,9 @@ def prepare(
 
 def _months(f: pl.DataFrame, submission: str | None) -> pl.DataFrame:
     months = _most_frequent_first(f, ["month"])["month"].drop_nulls().to_list()
+    counts = dict(f.get_column("month").drop_nulls().value_counts().iter_rows())
     with suggestions_up_to(SUGGESTED):  # month names: see `apply`
-        readings = read_months(months, submission)
+        readings = read_months(months, submission, counts)
 
     def lookup(attribute: str) -> pl.Expr:
         mapping = {t: getattr(r, attribute) for t, r in readings.items()}

@@ -426,11 +426,15 @@ def duplicate_row(f: pl.DataFrame, ctx: Context) -> list[pl.LazyFrame]:
     # A row lacking a value it needs (an error cell: `cells.without_unknown_values`) is the
     # same as no other: rows of #REF! alone were "the same as row 70000", a #DIV/0! one.
     known = ~pl.col("_unread") if "_unread" in f.columns else pl.lit(True)
-    keyed = f.lazy().filter(known).select(
-        "_i",
-        "row",
-        *[k.alias(f"k{i}") for i, k in enumerate(keys)],
-        *[_z(n).alias(f"n_{n}") for n in COUNT_COLUMNS],
+    keyed = (
+        f.lazy()
+        .filter(known)
+        .select(
+            "_i",
+            "row",
+            *[k.alias(f"k{i}") for i, k in enumerate(keys)],
+            *[_z(n).alias(f"n_{n}") for n in COUNT_COLUMNS],
+        )
     )
     group = [c for c in keyed.collect_schema().names() if c not in ("_i", "row")]
     first = keyed.with_columns(pl.col("row").min().over(group).alias("first"))
