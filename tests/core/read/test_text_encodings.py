@@ -319,6 +319,8 @@ def test_an_ms_dos_enye_is_not_taken_for_a_latin9_euro(tmp_path: Path, texts: li
     [
         ["ATENCIÓN Y ORIENTACIÓN EN PERÚ"], ["ASESORÍA LEGAL", "JUNÍN"], ["ÁREA DE SALUD"],
         ["APOYO EN HUÁNUCO"],
+        # A re-tester's: a title-case Ó or Ú read as Windows' "à" or "é" starting a word.
+        ["Organización", "Útiles escolares", "Junín"], ["Atención", "Óscar Pérez"],
     ],
 )  # fmt: skip
 def test_an_ms_dos_file_of_capitals_is_refused(tmp_path: Path, texts: list[str]) -> None:
@@ -328,8 +330,12 @@ def test_an_ms_dos_file_of_capitals_is_refused(tmp_path: Path, texts: list[str])
 
 
 @pytest.mark.parametrize(
-    "texts", [["PERÚ – enero–marzo", "Sí"], ["JUNÍN", "Sí", "Q’ero"], ["ÁNCASH, PERÚ", "Sí"]]
-)
+    "texts",
+    [
+        ["PERÚ – enero–marzo", "Sí"], ["JUNÍN", "Sí", "Q’ero"], ["ÁNCASH, PERÚ", "Sí"],
+        ["él y ella", "época de lluvias"], ["Útiles escolares", "Atención"],
+    ],
+)  # fmt: skip
 def test_a_windows_file_of_capitals_with_si_is_read(tmp_path: Path, texts: list[str]) -> None:
     """A re-tester's: "Sí" beside a capital was no Windows sign, and an en dash in a word
     had such a file refused as a Mac one."""

@@ -185,7 +185,10 @@ _DOS_SIGN = re.compile(
 # "é", and "PERÚ" read "PERé" took the MS-DOS check off. A file with both is Windows-1252:
 # "Región de O’Higgins" is.
 _WINDOWS_SIGN = re.compile(
-    rb"[\xe0-\xe3\xe9\xed\xf1\xf3-\xf5\xfa\xfc](?:(?<=[a-z].)|(?=[a-z]))"
+    rb"[\xe1-\xe3\xed\xf1\xf3-\xf5\xfa\xfc](?:(?<=[a-z].)|(?=[a-z]))"
+    # à and é after a lower-case letter only: starting a word they are MS-DOS's Ó and Ú
+    # ("Óscar", "Útiles" read "àscar", "étiles"), as Windows' "él", "época" start one.
+    rb"|[\xe0\xe9](?<=[a-z].)"
     rb"|[\xe7\xea\xee\xf2](?<=[a-z].)(?=[a-z])"
     # "Sí" in a file of capitals ("PERÚ", "JUNÍN"): í ending a word after a capital.
     rb"|\xed(?<=[A-Z].)(?![A-Za-z])"
