@@ -288,7 +288,7 @@ def _scan(
                     found += plain
                     hinted = False
             if unusual or hinted or styled:  # `t = "e"` is an error cell too
-                hints = _hint_starts(chunk, rare) if hinted else []
+                hints = _hint_starts(chunk, rare) if hinted and not unusual else []
                 for match in _cells(chunk, unusual, hints, shown if styled else None):
                     _add(match.group(1), match.group(2) or b"", untrusted, None, found, shown)
     return True

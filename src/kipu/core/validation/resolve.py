@@ -262,14 +262,15 @@ def apply(f: pl.DataFrame, keys: list[str], name: str, lookup: _Lookup) -> pl.Da
     return f.hstack(answers_by_row.drop(keys))
 
 
-def _most_frequent_first(f: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """The distinct combinations of `keys`, the most frequent first, then in sorted order."""
-    return (
+def _most_frequent_first(f: pl.DataFrame, keys: list[str], counted: bool = False) -> pl.DataFrame:
+    """The distinct combinations of `keys`, the most frequent first, then in sorted order;
+    with `counted`, their rows in "_n"."""
+    found = (
         f.group_by(keys)
         .len("_n")
         .sort(["_n", *keys], descending=[True] + [False] * len(keys), nulls_last=True)
-        .drop("_n")
     )
+    return found if counted else found.drop("_n")
 
 
 def _map(
@@ -332,8 +333,9 @@ def prepare(
 
 
 def _months(f: pl.DataFrame, submission: str | None) -> pl.DataFrame:
-    months = _most_frequent_first(f, ["month"])["month"].drop_nulls().to_list()
-    counts = dict(f.get_column("month").drop_nulls().value_counts().iter_rows())
+    counted = _most_frequent_first(f, ["month"], counted=True).drop_nulls("month")
+    months = counted["month"].to_list()
+    counts = dict(counted.select("month", "_n").iter_rows())
     with suggestions_up_to(SUGGESTED):  # month names: see `apply`
         readings = read_months(months, submission, counts)
 
