@@ -83,3 +83,30 @@ def test_empty_template_has_no_rows(tmp_path: Path) -> None:
     reference = make_reference()
     path = write_template(reference, tmp_path / "t.xlsx", org="ORG001", month="2025-03")
     assert [i.code for i in validate_file(path, reference).report.issues] == ["no-rows"]
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example","Evil Org")', "+Vida", "-RTL", "@x"]
+)
+def test_names_that_start_as_a_formula_are_quote_prefixed_text(tmp_path: Path, name: str) -> None:
+    """An organisation named "=HYPERLINK(…)" was written in the prefilled cells and the lists
+    without the quote prefix: a formula once a partner edits or fills the cell down (a
+    tester). Every such cell is text, quote-prefixed, and reads back as the name."""
+    import re
+    import zipfile
+    from dataclasses import replace
+
+    from kipu.core.reference import Organisation
+
+    reference = make_reference()
+    named = replace(reference, organisations=[Organisation("ORG901", name, "EVIL")])
+    path = write_template(named, tmp_path / "t.xlsx", org="ORG901", month="2025-03")
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(re.search(rb"<f[ >/]", archive.read(n)) for n in sheets)
+    book = openpyxl.load_workbook(path)
+    org = next(i for i, c in enumerate(TEMPLATE_COLUMNS, 1) if c.name == "appealing_org")
+    prefilled = book["5W"].cell(row=FIRST_DATA_ROW + 1, column=org)
+    listed = [c for row in book["Lists"].iter_rows() for c in row if c.value == name]
+    assert prefilled.value == name and listed
+    assert all(c.quotePrefix and c.data_type == "s" for c in [prefilled, *listed])

@@ -28,6 +28,7 @@ from kipu.core.schema import (
     Column,
 )
 from kipu.core.text import normalise
+from kipu.core.write import XlsxText
 
 TEMPLATE_COLUMNS: tuple[Column, ...] = tuple(
     c for c in COLUMNS if c.name not in ("covid19", "support_space")
@@ -164,6 +165,7 @@ class _Lists:
     def __init__(self, book: Any, reference: ReferenceData, lang: str) -> None:
         sheet_name = _WORDS["lists"]["es" if lang == "es" else "en"]
         self.book, self.sheet, self.column = book, book.add_worksheet(sheet_name), 0
+        self.cells = XlsxText(book)  # names of the platform's records: text, quote-prefixed
         self.sheet_name = sheet_name
         self.sheet.hide()
         self.lang = lang
@@ -207,7 +209,7 @@ class _Lists:
         col = self.column
         self.column += 1
         for row, value in enumerate(values or [""]):
-            self.sheet.write_string(row, col, value)
+            self.cells.write(self.sheet, row, col, value)
         letter = xl_col_to_name(col)
         return f"={self.sheet_name}!${letter}$1:${letter}${max(len(values), 1)}"
 
@@ -218,7 +220,7 @@ class _Lists:
         for row, (label, values) in enumerate(groups):
             name = f"{prefix}_{row + 1}"
             self.book.define_name(name, self.add(values))
-            self.sheet.write_string(row, keys, label)
+            self.cells.write(self.sheet, row, keys, label)
             self.sheet.write_string(row, names, name)
         first, last = xl_col_to_name(keys), xl_col_to_name(names)
         return f"{self.sheet_name}!${first}$1:${last}${max(len(groups), 1)}"
@@ -284,7 +286,10 @@ def _prefill(
     for name, value in values.items():
         if value:
             for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + rows):
-                sheet.write_string(row, _index(name), value, text if name == "month" else None)
+                if name == "month":
+                    sheet.write_string(row, _index(name), value, text)
+                else:  # an organisation named "=HYPERLINK(…)" is text, and stays so once edited
+                    lists.cells.write(sheet, row, _index(name), value)
 
 
 def _help_sheet(book: Any, lang: str, help_text: dict[str, str]) -> None:

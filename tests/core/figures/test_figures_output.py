@@ -68,7 +68,8 @@ def test_to_xlsx(tmp_path: Path) -> None:
 
 
 def test_to_xlsx_holds_text_exactly_never_as_a_formula(tmp_path: Path) -> None:
-    """Before, the "Operational presence" sheet held '=1+1: the apostrophe in the value."""
+    """Before, the "Operational presence" sheet held '=1+1: the apostrophe in the value; then
+    "=1+1" without its quote prefix, a formula once the cell is edited (a tester)."""
     from dataclasses import replace
 
     from figures_factories import reference_data
@@ -83,6 +84,9 @@ def test_to_xlsx_holds_text_exactly_never_as_a_formula(tmp_path: Path) -> None:
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert "=1+1" in [c.value for c in cells] and not [c for c in cells if c.data_type == "f"]
     assert not [c.value for c in cells if c.value.startswith("'")]
+    assert all(c.quotePrefix for c in cells if c.value in ("=1+1", "+Vida"))
+    numbers = [c.value for row in sheet.iter_rows() for c in row if c.data_type == "n"]
+    assert numbers and all(isinstance(n, int | float) for n in numbers if n is not None)
 
 
 def test_to_text() -> None:

@@ -75,6 +75,26 @@ def test_progress_against_targets() -> None:
     assert progress[(LIMA, "Food Security")]["people_in_need"] is None
 
 
+def test_a_target_nobody_reported_on_reads_null_not_zero() -> None:
+    """Health in Tumbes has a target and no row: its people reached read 0 and 0.0 % of
+    the need, where the report says "none reported" (a tester)."""
+    figures = compute(*base_rows())
+    progress = {(r["admin1"], r["sector"]): r for r in figures.progress.to_dicts()}
+    tumbes = progress[(TUMBES, "Health")]
+    assert tumbes["people_in_need"] == 50
+    assert (tumbes["reached"], tumbes["pct_of_need"], tumbes["pct_of_targeted"]) == (None,) * 3
+    assert progress[(LIMA, "Education")]["reached"] == 10
+
+
+def test_progress_against_another_years_plan_says_so() -> None:
+    """A period of 2020 on a platform with a 2019 plan only: every sector at 0.0 % of 2019's
+    targets, and no note said whose targets they were."""
+    texts = [str(n) for n in compute(*base_rows(), date_from="2020-03", date_to="2020-03").notes]
+    assert any("no plan for 2020" in t and "2019 plan" in t for t in texts), texts
+    same = [str(n) for n in compute(*base_rows(), date_from="2019-01", date_to="2019-03").notes]
+    assert not any("no plan for" in t for t in same), same
+
+
 def test_cva_values_by_sector_and_mechanism() -> None:
     mobile = activity(sector="FOOD", cva=True, value_usd=30.0, delivery_mechanism="Mobile Money")
     rows = [*base_rows(), mobile]

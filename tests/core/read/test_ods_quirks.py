@@ -255,6 +255,29 @@ def test_a_formula_without_its_value_has_none(tmp_path: Path, xml: str) -> None:
     assert marked(table) == {(2, "total_monthly"): marks.FORMULA_NO_VALUE}
 
 
+@pytest.mark.parametrize(
+    ("xml", "mark"),
+    [
+        # LibreOffice's `=IF(…;"";…)` that gave "": computed, empty (a tester: every row of
+        # a template's formula column was refused as never computed).
+        ('<table:table-cell table:formula="of:=IF(1=1;&quot;&quot;;5)"><text:p/>'
+         "</table:table-cell>", None),
+        ('<table:table-cell table:formula="of:=IF(1=1;&quot;&quot;;5)"><text:p></text:p>'
+         "</table:table-cell>", None),
+        # A script's formula, never computed: no paragraph.
+        ('<table:table-cell table:formula="of:=IF(1=1;&quot;&quot;;5)"/>', "formula-no-value"),
+        ('<table:table-cell table:formula="of:=1+1" office:value-type="float"><text:p/>'
+         "</table:table-cell>", "formula-no-value"),
+    ],
+)  # fmt: skip
+def test_a_formula_that_gave_an_empty_text_is_empty(
+    tmp_path: Path, xml: str, mark: str | None
+) -> None:
+    table = read_5w(one_row(tmp_path, {"quantity_output": xml}))
+    assert marked(table) == ({(2, "quantity_output"): mark} if mark else {})
+    assert value(table, 2, "quantity_output") is None
+
+
 def test_cells_calamine_leaves_out_of_the_sheet_are_read(tmp_path: Path) -> None:
     """A last row whose cells calamine reads blank (it leaves the row out of the sheet, and
     the cells' texts and marks with it), and a row repeated with its marks."""

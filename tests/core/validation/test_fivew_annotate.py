@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from fivew_factories import TODAY, record, write_csv, write_xlsx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from kipu.core.schema import COLUMN_NAMES
+from kipu.core.schema import COLUMN_BY_NAME, COLUMN_NAMES
 from kipu.core.validation import validate_file
 from kipu.core.validation.annotate import ERROR_FILL, WARNING_FILL, annotate_workbook
+from kipu.core.write import formula_like
 
 
 def test_annotated_xlsx(tmp_path: Path, reference) -> None:
@@ -39,3 +45,67 @@ def test_annotated_csv_becomes_xlsx(tmp_path: Path, reference) -> None:
     cell = book["in"].cell(row=2, column=COLUMN_NAMES.index("month") + 1)
     assert cell.value == "13/2025" and "invalid-month" in cell.comment.text
     assert book["Errores"]["A1"].value == "Gravedad"
+
+
+# What a partner's workbook may hold that a spreadsheet runs: formulas (HYPERLINK, DDE-like,
+# arithmetic, an array formula) and text that starts as one.
+_FORMULAS = ['=HYPERLINK("http://evil.example","click me")', "=3+4", '=cmd|" /C calc"!A0',
+             "=SUM(T2:Y2)", '="=1+1"']  # fmt: skip
+_TEXTS = st.text(alphabet="=+-@\tabc1 '", min_size=1, max_size=8).filter(
+    lambda t: formula_like(t) and t.strip()
+)
+
+
+def _partner_book(path: Path, formulas: list[str], texts: list[str], cached: int) -> Path:
+    """A 5W sheet whose row 2 holds `formulas` (saved values `cached`, as Excel saves them)
+    in Activity description and the count columns, and `texts` as text cells."""
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(str(path), {"strings_to_formulas": False}) as book:
+        sheet = book.add_worksheet("5W")
+        sheet.write_row(0, 0, [COLUMN_BY_NAME[n].label_en for n in COLUMN_NAMES])
+        sheet.write_row(1, 0, [record().get(n) for n in COLUMN_NAMES])
+        for offset, formula in enumerate(formulas):
+            sheet.write_formula(1, COLUMN_NAMES.index("girls") + offset, formula, None, cached)
+        sheet.write_array_formula(2, 0, 2, 0, "{=SUM(T2:U2)}", None, cached)
+        for offset, text in enumerate(texts):
+            sheet.write_string(3, offset, text)
+        book.define_name("Secret", '="text of the file"')
+    return path
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    formulas=st.lists(st.sampled_from(_FORMULAS), min_size=1, max_size=5),
+    texts=st.lists(_TEXTS, min_size=1, max_size=4),
+)
+def test_the_annotated_workbook_holds_no_formula(
+    tmp_path_factory: pytest.TempPathFactory, reference, formulas: list[str], texts: list[str]
+) -> None:
+    """A partner's `=HYPERLINK(…)` (and any formula) was sent back live in the workbook the
+    IM team opens, and their text "=1+1" without its quote prefix: formulas are written as
+    the values they saved, such text is quote-prefixed, and defined names go with the rows
+    a reader may not see."""
+    folder = tmp_path_factory.mktemp("annotated")
+    source = _partner_book(folder / "in.xlsx", formulas, texts, cached=7)
+    result = validate_file(source, reference, today=TODAY)
+    for keep in (None, frozenset({2})):
+        out = annotate_workbook(source, result.report, folder / "out.xlsx", keep_rows=keep)
+        with zipfile.ZipFile(out) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            assert not any(re.search(rb"<f[ >/]", archive.read(n)) for n in sheets)
+            assert not any("externalLink" in n for n in archive.namelist())
+        book = openpyxl.load_workbook(out)
+        sheet = book["5W"]
+        first = COLUMN_NAMES.index("girls") + 1
+        assert [sheet.cell(row=2, column=first + i).value for i in range(len(formulas))] == [
+            7
+        ] * len(formulas)
+        assert sheet.cell(row=3, column=1).value == (7 if keep is None else None)
+        for offset, text in enumerate(texts):
+            cell = sheet.cell(row=4, column=offset + 1)
+            assert cell.value == (text if keep is None else None)
+            assert keep is not None or (cell.data_type == "s" and cell.quotePrefix)
+        assert ("Secret" in book.defined_names) == (keep is None)

@@ -147,3 +147,29 @@ def test_ods_is_read(tmp_path: Path, reference) -> None:
     path = tmp_path / "5w.ods"
     path.write_bytes(buffer.getvalue())
     assert codes(validate_file(path, reference)) == ["no-rows"]
+
+
+@pytest.mark.parametrize("where", [10, 70_000, 300_000])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_nul_anywhere_in_a_text_file_refuses_it(
+    tmp_path: Path, reference, where: int, encoding: str
+) -> None:
+    """A NUL past the file's first 64 KB was read into a cell, and the import ended in a
+    traceback on PostgreSQL (a tester): a text file holding one is binary, wherever it is."""
+    rows = [record(activity_description="x" * 1000) for _ in range(400)]
+    path = write_csv(tmp_path / "in.csv", rows)
+    data = path.read_bytes()
+    if encoding == "cp1252":
+        data = data.replace(b"Lima", "Lima Niño".encode("cp1252"), 1)
+    at = min(where, len(data) - 10)
+    at = data.index(b"x", at)
+    path.write_bytes(data[:at] + b"\x00" + data[at:])
+    assert "binary" in check(path, reference, "unreadable-file")
+
+
+def test_a_nul_in_a_cell_is_not_read(tmp_path: Path, reference) -> None:
+    """An XLSX's `_x0000_` (calamine reads a NUL) is read as nothing: no one types it, and
+    PostgreSQL cannot store it."""
+    path = write_xlsx(tmp_path / "in.xlsx", [record(activity_name="Kits_x0000_ de higiene")])
+    result = validate_file(path, reference, today=TODAY)
+    assert result.rows["activity_name"].to_list() == ["Kits de higiene"]

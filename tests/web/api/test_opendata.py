@@ -83,6 +83,34 @@ def test_the_default_period_is_the_last_published_run_of_months(
     ]
 
 
+def test_totals_after_a_reopened_month_say_where_they_start(
+    data, platform, admin, rows, org_b, tmp_path
+) -> None:  # noqa: ANN001
+    """With June reopened, the open data's "Consolidated total" of November counted from July
+    only, under the year's label, beside the report's total of the year (a tester): the
+    package and the command say where the totals start, and that they are not the year's."""
+    from kipu.web.api.datapackage import descriptor
+    from kipu.web.submissions.months import reopen_month
+
+    rows(platform, org_b, "PRO", "2019-07", 1)
+    for month in ("2019-04", "2019-06", "2019-07"):
+        lock_month(platform, month, admin)
+        publish_month(platform, month, admin)
+    figures = {r["name"]: r for r in descriptor(platform, "2019-07")["resources"]}["figures"]
+    assert figures["description"] == (  # January to March: not published (no data)
+        "Consolidated totals count from 2019-04 to 2019-07 only: 2019-03 is not published, and "
+        "no month before 2019-04 is counted."
+    )
+    reopen_month(platform, "2019-05", admin, "a correction")
+    figures = {r["name"]: r for r in descriptor(platform, "2019-07")["resources"]}["figures"]
+    assert "from 2019-06 to 2019-07 only: 2019-05 is not published" in figures["description"]
+    said = CliRunner().invoke(
+        export, ["--month", "2019-07", "--table", "figures", "-o", str(tmp_path / "f.csv")]
+    )
+    assert said.exit_code == 0, said.output
+    assert "note: Consolidated totals count from 2019-06 to 2019-07 only" in said.output
+
+
 @pytest.mark.parametrize("actor", [None, "partner_a", "admin"])
 def test_a_period_across_plan_years_is_refused_and_one_bound_stays_in_its_year(
     request, api, data, platform, admin, rows, org_a, actor: str | None

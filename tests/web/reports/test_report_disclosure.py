@@ -5,9 +5,12 @@ row named it again (a tester recovered 54 of the 93 provinces withheld in the de
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import pytest
 
+from kipu.core.report.context import Coordination, ReportContext
 from kipu.core.surveys.fivew_disclosure import protect_activities
 from kipu.web.figures.queries import cached_activity_frame, cached_reference_data
 from kipu.web.platforms.models import Platform
@@ -137,18 +140,59 @@ def test_rows_are_protected_with_the_largest_k_of_the_platforms_they_come_from(
     assert rows_disclosure_k(local) == rows_disclosure_k(demo) == 12
 
 
-def test_provinces_covered_count_those_the_rule_withholds(demo: Platform) -> None:
-    """A month whose one province was withheld said "in 1 department and 0 provinces": the
-    sentence counts every province with a row (naming none), as the figures do."""
+def test_provinces_covered_are_those_the_open_data_names(demo: Platform) -> None:
+    """The report counted every province with a row: Tumbes has three provinces, and "1
+    department and 3 provinces" beside a withheld row of Tumbes named its province (a tester).
+    It counts those the open data names, and says that the others are withheld."""
     set_disclosure_k(demo, 30_000)  # every row is small (a smallint in PostgreSQL)
     rows = cached_activity_frame(demo)[1].filter(pl.col("month") == MONTH)
     every = rows.filter(pl.col("admin2").is_not_null()).select("country", "admin2").n_unique()
     shown = protect_activities(rows, disclosure_k(demo))
     named = shown.filter(pl.col("admin2").is_not_null()).select("country", "admin2").n_unique()
-    assert named < every == 17  # rows of no people keep their province
+    assert 0 < named < every == 17  # rows of no people keep their province
+    for lang, words in (("en", "neither named nor counted"), ("es", "no se nombra ni")):
+        context = report_context(demo, MONTH, lang)
+        assert len({(p.department, p.province) for p in context.province_presence}) == named
+        assert context.coordination.provinces_covered == named
+        assert context.coordination.provinces_withheld
+        sentence = _sentence(context.coordination, lang)
+        assert f"{named} prov" in sentence and words in sentence, sentence
+    set_disclosure_k(demo, 1)  # nothing withheld: no such sentence
     context = report_context(demo, MONTH)
-    assert len({(p.department, p.province) for p in context.province_presence}) == named
     assert context.coordination.provinces_covered == every
+    assert not context.coordination.provinces_withheld
+    assert "named nor counted" not in _sentence(context.coordination, "en")
+
+
+def _sentence(coordination: Coordination, lang: str) -> str:
+    """The report's coordination sentence of `coordination` (the narrative's figures of a
+    whole context fail where every count is withheld)."""
+    from kipu.core.report.view import make_view
+
+    context = ReportContext(
+        platform="GTRM Peru", slug="gtrm-peru", month=MONTH, lang=lang, country="PER"
+    )
+    return make_view(replace(context, coordination=coordination), {}).coordination
+
+
+@pytest.mark.parametrize(
+    ("named", "lang", "expected"),
+    [
+        (0, "en", "host communities in 2 departments. Where an activity reached few people, its "
+                  "province is neither named nor counted, so that no one can be singled out."),
+        (0, "es", "comunidades de acogida en 2 departamentos. Cuando una actividad atendió a "
+                  "pocas personas, su provincia no se nombra ni se cuenta"),
+        (3, "en", "in 2 departments and 3 provinces. Where an activity reached few people"),
+    ],
+)  # fmt: skip
+def test_a_month_whose_provinces_were_all_withheld_names_its_departments(
+    named: int, lang: str, expected: str
+) -> None:
+    """ "in 1 department and 0 provinces" was said of a month whose one province was
+    withheld; "and 1 province" named it."""
+    sentence = _sentence(Coordination(5, 2, named, provinces_withheld=True), lang)
+    assert expected in sentence, sentence
+    assert "0 prov" not in sentence
 
 
 def test_a_threshold_the_store_cannot_hold_is_refused(demo: Platform) -> None:

@@ -43,7 +43,14 @@ from kipu.core.figures.models import (
     intersector,
     missing_proportions,
 )
-from kipu.core.figures.notes import POPULATION_ES, Note, note, partial_year, unnamed_partners
+from kipu.core.figures.notes import (
+    POPULATION_ES,
+    Note,
+    note,
+    partial_year,
+    plan_of_another_year,
+    unnamed_partners,
+)
 from kipu.core.figures.output import (
     CHECK_AGD,
     CHECK_CVA,
@@ -483,6 +490,9 @@ def compute_figures(
     end = options.date_to or months.max()
     progress = partners.progress(rows, reference, end)  # type: ignore[arg-type]
     if said := partial_year(options.date_from, options.plan_year_start_month, progress):
+        notes.append(said)
+    start_month, plan_year = options.plan_year_start_month, reference.plan.year
+    if said := plan_of_another_year(end, start_month, plan_year, progress):  # type: ignore[arg-type]
         notes.append(said)
     placed = partners.places_shown(scoped, options.disclosure_k)
     organisations = partners.organisation_places(placed)

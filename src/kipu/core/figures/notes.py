@@ -98,6 +98,12 @@ _NOTES: dict[str, dict[str, str]] = {
         "{first} solamente, no desde el inicio del año del plan ({start}): el avance del año "
         "se pide con --from {start}",
     },
+    "plan_of_another_year": {
+        "en": "no plan for {year}: progress is against the {plan} plan's people in need and "
+        "targets; a sector or place with no row reads null, not 0",
+        "es": "no hay plan para {year}: el avance se mide con las personas con necesidades y "
+        "las metas del plan {plan}; un sector o lugar sin filas se lee nulo, no 0",
+    },
     "rmrp_unanswered": {
         "en": "{n} rows that do not say whether they are an RMRP activity (an empty cell, or no "
         "such column) are not in these RMRP-only figures",
@@ -139,6 +145,20 @@ def unnamed_partners(scoped: pl.DataFrame) -> Note | None:
     if not unnamed:
         return None
     return note("unnamed_partners", unnamed)
+
+
+def plan_of_another_year(
+    end: str | None, start_month: int, plan_year: int, progress: pl.DataFrame
+) -> Note | None:
+    """The note on progress against another year's plan (`plan_year`): a period of 2020 on a
+    platform with a 2019 plan only listed every sector at 0.0 % of 2019's targets, and
+    nothing said whose (a tester). The plan year holding `end` names the year."""
+    if not end or progress.select(pl.col("people_in_need", "people_targeted").is_null().all()).row(
+        0
+    ) == (True, True):
+        return None
+    year = int(plan_year_start(end, start_month)[:4])
+    return None if year == plan_year else note("plan_of_another_year", 1, year=year, plan=plan_year)
 
 
 def partial_year(first: str | None, start_month: int, progress: pl.DataFrame) -> Note | None:

@@ -18,7 +18,7 @@ from kipu.core.figures.partners import count_partners, count_units, presence
 from kipu.core.phrasing import MONTHS, language, number
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, POPULATION_TYPES
-from kipu.core.write import neutralise_frame
+from kipu.core.write import XlsxText, neutralise_frame
 
 INTERSECTOR = "Intersector"
 CHECK_POPULATION = "check population type breakdown"
@@ -285,12 +285,22 @@ class Figures:
             "Progress": self.progress,
             "CVA": self.cva,
         }
-        # Text is written as text (never a formula: `strings_to_formulas`), exactly: an
-        # apostrophe put before "+Vida" stayed in the value, as in activity exports before.
+        # Text is written as text, exactly, and quote-prefixed where it starts as a formula
+        # would (`XlsxText`): polars' writer left "=EVIL" to become one once edited; an
+        # apostrophe put in the value before stayed in it ("'+Vida").
         options = {"strings_to_formulas": False, "strings_to_urls": False}
         with xlsxwriter.Workbook(str(path), options) as workbook:
+            cells = XlsxText(workbook)
             for name, frame in sheets.items():
-                frame.write_excel(workbook, worksheet=name, autofit=True)
+                page = workbook.add_worksheet(name)
+                for column, header in enumerate(frame.columns):
+                    cells.write(page, 0, column, header, bold=True)
+                shown = frame.with_columns(pl.selectors.temporal().cast(pl.Utf8))
+                for row, values in enumerate(shown.iter_rows(), start=1):
+                    for column, value in enumerate(values):
+                        if value is not None and value != "":  # a blank cell, not text ""
+                            cells.write(page, row, column, value)
+                page.autofit()
 
     def to_text(self, lang: str = "en") -> str:
         """A short plain summary (English or Spanish) for the last month of the period."""

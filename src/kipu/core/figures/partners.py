@@ -239,7 +239,8 @@ def progress(rows: pl.DataFrame, reference: ReferenceData, month: str | None) ->
     """People reached by the end of the period against the plan's people in need and targeted.
 
     One row per (country, admin1 | country level, sector | Intersector) having either figures at
-    `month` or a target. Percentages are null when the plan gives no denominator. A plan target
+    `month` or a target; `reached` is null where no row was reported (a target alone), and
+    so are its percentages. Percentages are null when the plan gives no denominator. A plan target
     for the whole country (admin1 "") applies to the single country of the reference data.
     """
     reached = (
@@ -262,8 +263,7 @@ def progress(rows: pl.DataFrame, reference: ReferenceData, month: str | None) ->
             names.rename({"sector": "_sector", "sector_name": "sector"}), on="_sector", how="left"
         )
         .join(place_names(reference, "admin1"), on="admin1", how="left")
-        .with_columns(
-            pl.col("reached").fill_null(0),
+        .with_columns(  # `reached` null: no row (0 read as none reached, "none reported")
             pl.when(pl.col("admin1") != "").then(pl.col("admin1")).alias("admin1"),
             pl.when(pl.col("_sector") != INTERSECTOR).then(pl.col("_sector")).alias("sector_code"),
             pl.col("sector").fill_null(pl.col("_sector")),

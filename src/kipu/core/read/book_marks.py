@@ -196,6 +196,7 @@ _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _ODS_VALUE_KIND = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 _ODS_CELLS = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+_ODS_ROW, _ODS_TABLE_TAG = f"{_ODS_TABLE}table-row", f"{_ODS_TABLE}table"
 # The attribute holding the value of each value type (ODF 1.3 part 3, §19.389, table 14). A
 # `string` cell's value is its text when it has no `office:string-value`; `void` has none.
 _VALUE_OF = {
@@ -236,13 +237,29 @@ def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
     if not factors and not _may_hold(content):
         return {}
     try:
-        root = ET.fromstring(content)
+        return _ods_tables(content, limits, tuple(sorted(factors)))
     except ET.ParseError:
         return {}
-    return {
-        table.get(f"{_ODS_TABLE}name", ""): _ods_table(table, limits, tuple(sorted(factors)))
-        for table in root.iter(f"{_ODS_TABLE}table")
-    }
+
+
+def _ods_tables(content: bytes, limits: Limits, factors: tuple[Decimal, ...]) -> dict[str, Found]:
+    """Each table's `Found` (`_TableRows`), by name, from content.xml parsed as a stream: a
+    row is dropped once read (the whole tree of 100,000 rows took 1.8 GB, of 400,000 rows
+    9 GB). A table's rows are those read since the previous table ended (a table inside a
+    cell, which no spreadsheet program writes, would count among its table's rows)."""
+    import xml.etree.ElementTree as ET
+
+    found: dict[str, Found] = {}
+    table = _TableRows(limits, factors)
+    for _, element in ET.iterparse(io.BytesIO(content), events=("end",)):
+        if element.tag == _ODS_ROW:
+            table.add(element)
+            element.clear()
+        elif element.tag == _ODS_TABLE_TAG:
+            found[element.get(f"{_ODS_TABLE}name", "")] = table.found
+            element.clear()
+            table = _TableRows(limits, factors)
+    return found
 
 
 _DISPLAY_FACTOR = re.compile(rb"""display-factor\s*=\s*["']\s*([0-9.eE+]{1,30})\s*["']""")
@@ -336,30 +353,33 @@ def _may_hold(content: bytes) -> bool:
     return False
 
 
-def _ods_table(table: Any, limits: Limits, factors: tuple[Decimal, ...] = ()) -> Found:
-    """One sheet's `Found`: marks and texts of repeated rows and cells repeated with them,
-    within the limits (`Found.beyond` says where the first one past them is). `factors`:
-    the workbook's display factors (`_display_factors`)."""
-    found = Found()
-    row = 0
-    for element in table.iter(f"{_ODS_TABLE}table-row"):
+class _TableRows:
+    """One sheet's `Found`, row by row: marks and texts of repeated rows and cells repeated
+    with them, within the limits (`Found.beyond` says where the first one past them is, and
+    no row after it is read). `factors`: the workbook's display factors (`_display_factors`)."""
+
+    def __init__(self, limits: Limits, factors: tuple[Decimal, ...] = ()) -> None:
+        self.found, self.limits, self.factors, self.row = Found(), limits, factors, 0
+
+    def add(self, element: Any) -> None:
+        found, row, limits = self.found, self.row, self.limits
+        if found.beyond is not None:
+            return
         repeat = _count(element.get(f"{_ODS_TABLE}number-rows-repeated"))
-        readings = _ods_row(element, row, found, factors)
-        for col, span, kind, detail, text in readings:
+        self.row += repeat
+        for col, span, kind, detail, text in _ods_row(element, row, found, self.factors):
             rows = range(row, min(row + repeat, limits.max_rows))
             cols = range(col, min(col + span, limits.max_columns))
             many = len(found.marks) + len(found.texts) + len(rows) * len(cols) > _MOST_FOUND
             if len(rows) < repeat or len(cols) < span or many:
                 found.beyond = (row + repeat, col + span)
-                return found
+                return
             for r in rows:
                 for c in cols:
                     if kind is not None:
                         found.marks.append((r + 1, c, kind, detail))
                     if text is not None:
                         found.texts[(r + 1, c)] = text
-        row += repeat
-    return found
 
 
 _Reading = tuple[int, int, str | None, str | None, str | None]  # col, span, kind, detail, text
@@ -405,6 +425,11 @@ def _ods_reading(
         return ERROR, shown.strip() or "#N/A", None
     value = cell.get(_VALUE_OF[kind]) if kind in _VALUE_OF else None
     if cell.get(f"{_ODS_TABLE}formula") and (kind in _VALUE_OF or kind is None) and value is None:
+        # LibreOffice saves a formula whose result is "" (`=IF(…;"";…)`) with no value type
+        # and an empty paragraph: computed, and empty (it was refused as never computed).
+        # A script's formula, never computed, has no paragraph.
+        if kind is None and not shown and cell.find(_PARAGRAPH) is not None:
+            return None, None, None
         return FORMULA_NO_VALUE, None, None
     if kind in ("float", "currency") and value is not None and _scaled(shown, value):
         return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known

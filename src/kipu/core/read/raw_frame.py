@@ -17,7 +17,11 @@ from kipu.core.schema import COLUMNS
 
 NUM_SUFFIX = "__num"
 _SAMPLE = 200  # cells looked at before guessing that a column holds text only
-_INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f"]
+# NUL too: no one types it, and PostgreSQL cannot store it (an import of a cell holding one,
+# an XLSX's `_x0000_` or a JSON row's "\u0000", ended in a traceback there).
+_INVISIBLE = [
+    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\x00"
+]  # fmt: skip
 _SPACES = ["\u00a0", "\u2007", "\u2009", "\u202f", "\u2002", "\u2003", "\u205f", "\u3000"]
 Pair = tuple[pl.Series | None, pl.Series | None]  # a column as text, and its number cells
 

@@ -79,8 +79,8 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
             return data.decode(wide).lstrip("\ufeff")
         except UnicodeDecodeError:
             raise unreadable("binary", name) from None
-    if b"\x00" in data[:65536]:
-        raise unreadable("binary", name)
+    if b"\x00" in data:  # anywhere: one past the first 64 KB reached PostgreSQL, which
+        raise unreadable("binary", name)  # refuses it with a traceback
     try:
         text = data.decode("utf-8-sig")
         if not strict_utf8 and not data.startswith(b"\xef\xbb\xbf"):
@@ -332,7 +332,7 @@ def read_text_frame(path: Path, limits: Limits = DEFAULT_LIMITS) -> TextFrame:
 def _utf8(data: bytes, name: str) -> tuple[bytes, str, str]:
     """The file as UTF-8 bytes (BOM kept), its first characters, and its encoding."""
     wide = wide_encoding(data)
-    if wide is not None or b"\x00" in data[:65536] or not _is_utf8(data):
+    if wide is not None or b"\x00" in data or not _is_utf8(data):
         text = decode_text(data, name)  # binary data raises
         return text.encode("utf-8"), text, wide or "windows-1252"
     start = len(_BOM) if data.startswith(_BOM) else 0

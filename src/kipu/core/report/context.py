@@ -79,9 +79,10 @@ class Event:
 class Coordination:
     organisations_reporting: int = 0
     departments_covered: int = 0
-    provinces_covered: int = 0
+    provinces_covered: int = 0  # those the public figures name (`provinces_withheld`)
     new_members: Sequence[str] = ()
     events: Sequence[Event] = ()
+    provinces_withheld: bool = False  # a row's province was withheld by the disclosure rule
 
 
 @dataclass(frozen=True)

@@ -94,17 +94,28 @@ LABELS: dict[str, dict[str, str]] = {
     "coordination": {"en": "Coordination", "es": "Coordinación"},
     "coordination_summary": {
         "en": "A total of {orgs}, members of {platform}, reported their activities for {month}. "
-        "Partners assisted refugees, migrants and host communities in {departments} and "
-        "{provinces}.",
+        "Partners assisted refugees, migrants and host communities in {places}.",
         "es": "Un total de {orgs}, miembros de {platform}, reportaron sus actividades de "
         "{month}. Los socios asistieron a refugiados, migrantes y comunidades de acogida en "
-        "{departments} y {provinces}.",
+        "{places}.",
     },
     "coordination_summary_one": {
         "en": "{orgs}, a member of {platform}, reported its activities for {month}. It "
-        "assisted refugees, migrants and host communities in {departments} and {provinces}.",
+        "assisted refugees, migrants and host communities in {places}.",
         "es": "{orgs}, miembro de {platform}, reportó sus actividades de {month}. Asistió a "
-        "refugiados, migrantes y comunidades de acogida en {departments} y {provinces}.",
+        "refugiados, migrantes y comunidades de acogida en {places}.",
+    },
+    "departments_and_provinces": {
+        "en": "{departments} and {provinces}",
+        "es": "{departments} y {provinces}",
+    },
+    # The public report counts the provinces the open data names: counting the withheld ones
+    # too told which they were (Tumbes has three provinces; "3 provinces" named the third).
+    "provinces_withheld": {
+        "en": " Where an activity reached few people, its {admin2} is neither named nor counted, "
+        "so that no one can be singled out.",
+        "es": " Cuando una actividad atendió a pocas personas, su {admin2} no se nombra ni se "
+        "cuenta, para que nadie pueda ser identificado.",
     },
     "no_reports": {
         "en": "No organisation reported activities for {month}.",

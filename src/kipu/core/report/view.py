@@ -291,7 +291,9 @@ class _Builder:
             self.view.notes["events"] = label("no_events", self.lang, month=self.view.period)
 
     def coordination_summary(self) -> str:
-        co, lang = self.ctx.coordination, self.lang
+        """The coordination sentence. A month whose provinces were all withheld names its
+        departments only ("0 provinces" was said of it), and says why."""
+        co, lang, country = self.ctx.coordination, self.lang, self.ctx.country
         counts = {
             "orgs": ("organisations_reporting", "n_organisations"),
             "departments": ("departments_covered", "n_departments"),
@@ -301,15 +303,22 @@ class _Builder:
         for key, (field_name, unit) in counts.items():
             value = getattr(co, field_name)
             text = self.number(f"coordination/{field_name}", value)
-            phrased[key] = counted(unit, value, text, lang, self.ctx.country)
+            phrased[key] = counted(unit, value, text, lang, country)
+        places = phrased["departments"]
+        if co.provinces_covered or not co.provinces_withheld:
+            places = label("departments_and_provinces", lang, **phrased)
         one = co.organisations_reporting == 1  # "1 organisation, a member of …, reported"
-        return label(
+        sentence = label(
             "coordination_summary_one" if one else "coordination_summary",
             lang,
             platform=self.ctx.platform,
             month=self.view.period,
-            **phrased,
+            orgs=phrased["orgs"],
+            places=places,
         )
+        if co.provinces_withheld:
+            sentence += label("provinces_withheld", lang, country=country)
+        return sentence
 
     def people(self) -> None:
         import re

@@ -49,7 +49,11 @@ def annotate_workbook(
 ) -> Path:
     """The annotated copy of `source_path` at `out_path`, an .xlsx: the macros of an .xlsm
     upload are stripped, and every cell Kipu writes goes through `kipu.core.write.excel_cell`
-    (formulas neutralised)."""
+    (formulas neutralised). The partner's formulas are written as the values they saved (a
+    formula without a saved value, as an empty cell that its issue marks), their text that
+    starts as a formula would is quote-prefixed, and links to other workbooks are dropped:
+    the copy reaches the IM team, and a partner's `=HYPERLINK(…)` or DDE formula was
+    sent back live."""
     source, out = Path(source_path), Path(out_path)
     try:
         book, sheet = _open(source, report, limits)
@@ -69,7 +73,11 @@ def annotate_workbook(
 def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Worksheet | None]:
     suffix = source.suffix.lower()
     if suffix in (".xlsx", ".xlsm") and check_upload(source, limits) == "zip":
-        book = load_workbook(source, keep_vba=False)  # macros are never sent back
+        # Macros, formulas and external links are never sent back (`annotate_workbook`).
+        book = load_workbook(source, keep_vba=False, data_only=True, keep_links=False)
+        for other in book.worksheets:
+            for row in other.iter_rows():
+                as_text(row)
         name = report.sheet if report.sheet in book.sheetnames else None
         return book, book[name] if name else None
     rows = _source_rows(source, report.sheet, limits)
@@ -85,18 +93,21 @@ def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Works
 def _only_rows(
     book: Workbook, sheet: Worksheet | None, keep: frozenset[int], header_row: int
 ) -> None:
-    """The 5W sheet only, with every data row outside `keep` emptied (values, comments):
-    what a reader whose remit is some rows may see of a file."""
+    """The 5W sheet only, with every data row outside `keep` emptied (values, comments,
+    links), and no defined name (one may hold any text of the file): what a reader whose
+    remit is some rows may see of a file."""
     for other in list(book.worksheets):
         if other is not sheet:
             book.remove(other)
+    book.defined_names.clear()
     if sheet is None:
         return
+    sheet.defined_names.clear()
     sheet.merged_cells.ranges = set()  # a range could carry a hidden row's value
     for row in sheet.iter_rows(min_row=header_row + 1):
         for cell in row:
             if cell.row not in keep and not isinstance(cell, MergedCell):
-                cell.value, cell.comment = None, None
+                cell.value, cell.comment, cell.hyperlink = None, None, None
 
 
 def _sheet_title(name: str) -> str:

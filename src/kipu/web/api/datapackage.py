@@ -129,6 +129,7 @@ def descriptor(platform: Platform, month: str) -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "dialect": DIALECT,
+                "description": cumulative_note(platform, month),
                 "schema": {"fields": [_figure_field(c) for c in FIGURE_COLUMNS]},
                 "sources": [{"title": "Kipu figure engine (docs/figures.md)"}],
             },
@@ -146,6 +147,20 @@ def published_run_start(platform: Platform, month: str) -> str:
         number -= 1
         start = f"{month[:4]}-{number:02d}"
     return start
+
+
+def cumulative_note(platform: Platform, month: str) -> str:
+    """What the figures' consolidated totals count: from the plan year's start, or, when a
+    month before is not published (reopened), from the month after it. The same label said
+    51,312 in the open data and 99,168 in the report, and nothing told why (a tester)."""
+    start = published_run_start(platform, month)
+    if start == f"{month[:4]}-01":
+        return f"Consolidated totals count from {start} to {month}."
+    before = f"{month[:4]}-{int(start[5:]) - 1:02d}"
+    return (
+        f"Consolidated totals count from {start} to {month} only: {before} is not published, "
+        f"and no month before {start} is counted."
+    )
 
 
 def month_figures(platform: Platform, month: str) -> Figures:

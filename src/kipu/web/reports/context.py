@@ -320,9 +320,10 @@ def _coordination(
     return Coordination(
         organisations_reporting=month.partner_count("appealing"),
         departments_covered=month.coverage_count(1),
-        # Every province with a row, those the public figures merge into their department
-        # too: "0 provinces" was said of a month whose one province was withheld.
-        provinces_covered=max(month.coverage_count(2), _provinces_covered(rows)),
+        # The provinces the public figures name. Counting the withheld ones too named them:
+        # Tumbes has three provinces, and "3 provinces" told where the small row was.
+        provinces_covered=month.coverage_count(2),
+        provinces_withheld=_provinces_covered(rows) > month.coverage_count(2),
         new_members=[
             m.organisation.name_es or m.organisation.name_en
             if lang == "es"
