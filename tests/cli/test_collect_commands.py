@@ -581,3 +581,11 @@ def test_one_row_left_out_is_said_in_the_singular(lang: str, said: str) -> None:
 
     validation = {"rows_read": 3, "rows_with_errors": 1, "issues_by_code": {}, "rows_left_out": [7]}
     assert said in _provisional_note(validation, lang)
+
+
+@pytest.mark.parametrize(("option", "value"), [("--from", "2019-13"), ("--to", "2019/11")])
+def test_a_period_bound_that_is_not_a_month_names_its_option(kipu, option, value) -> None:  # noqa: ANN001
+    """`kipu figures --from 2019-13` said "--month must be YYYY-MM" (a tester)."""
+    result = kipu("figures", option, value)
+    assert result.exit_code == 2
+    assert f"{option} must be YYYY-MM, not '{value}'" in result.output

@@ -56,3 +56,18 @@ def test_at_real_size_every_text_comes_back(tmp_path: Path) -> None:
     frame = read_text_frame(path).cells
     assert frame.to_series(0).to_list()[1:] == [row[0] for row in rows[1:]]
     assert frame.to_series(1).to_list()[1:] == [row[1] for row in rows[1:]]
+
+
+def test_an_empty_text_is_a_blank_cell(tmp_path: Path) -> None:
+    """The XLSX exports wrote "" as a text cell (a tester): a blank cell, as in the CSV."""
+    path = tmp_path / "e.xlsx"
+    write_xlsx([["a", "b", "c"], ["x", "", None], ["", 0, "'"]], path)
+    sheet = openpyxl.load_workbook(path)["5W"]
+    assert [[c.data_type for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["s", "n", "n"],
+        ["n", "n", "s"],
+    ]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["x", None, None],
+        [None, 0, "'"],
+    ]

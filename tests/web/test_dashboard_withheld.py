@@ -212,6 +212,28 @@ def test_a_published_month_without_rows_keeps_the_plans_targets(  # noqa: PLR091
     assert "PRO,Protection,,1000,,2000," in csv  # empty, not 0
 
 
+def test_a_sector_with_a_target_and_no_row_reads_unknown_not_zero(
+    client: Client, platform: Platform, org_a: Organisation, rows: Callable[..., Submission]
+) -> None:
+    """Rows of another sector, and WASH's target with no row: WASH read 0 people reached and
+    0.0 % of its target, where the report says "none reported" (a tester)."""
+    for code in ("PRO", "WASH"):
+        sector = Sector.objects.get(plan__platform=platform, code=code)
+        Target.objects.create(
+            plan=sector.plan, sector=sector, people_targeted=1000, people_in_need=2000
+        )
+    rows(platform, org_a, "PRO", month="2019-05")
+    publish(platform, "2019-05")
+    data = client.get(BASE + "data.json?from=2019-05&to=2019-05").json()
+    found = {r["code"]: r for r in data["targets"]}
+    wash, pro = found["WASH"], found["PRO"]
+    assert (wash["reached"], wash["pct_targeted"], wash["pct_need"]) == (None, None, None)
+    assert wash["targeted"] == 1000 and wash["only_targeted"] is False
+    assert pro["reached"] is not None and pro["pct_targeted"] is not None
+    csv = client.get(BASE + "table/targets.csv?from=2019-05&to=2019-05").content.decode()
+    assert 'WASH,"Water, sanitation, hygiene",,1000,,2000,' in csv  # empty, not 0
+
+
 def test_a_month_with_rows_and_no_targets_still_says_so(
     client: Client, platform: Platform, org_a: Organisation, rows: Callable[..., Submission]
 ) -> None:

@@ -38,9 +38,10 @@ LANG = click.option(
 SHOWN_PER_CODE = 20  # text output lists this many issues per code; JSON lists all
 
 
-def check_month(month: str | None) -> str | None:
+def check_month(month: str | None, option: str = "--month") -> str | None:
+    """`month` when it is YYYY-MM (or None); else the command stops, naming `option`."""
     if month is not None and not MONTH.match(month):
-        fail([f"--month must be YYYY-MM, not {month!r}"], status=2)
+        fail([f"{option} must be YYYY-MM, not {month!r}"], status=2)
     return month
 
 

@@ -99,8 +99,9 @@ def _figures(
     from kipu.web.figures.queries import platform_figures
 
     start = published_run_start(platform, month)
-    if start != f"{month[:4]}-01":  # the totals' label is the year's; say they are not
-        click.echo(f"note: {cumulative_note(platform, month)}", err=True)
+    said = cumulative_note(platform, month)
+    if "only" in said:  # the totals' label is the year's; say they are not
+        click.echo(f"note: {said}", err=True)
     figures = platform_figures(platform, date_from=start, date_to=month)
     if output is None:
         # Written by the same writer as the file (its cells neutralised alike), then copied.

@@ -96,8 +96,8 @@ def figures(
     lang: str,
 ) -> None:
     """Compute people reached, partners, coverage and progress for a period."""
-    check_month(date_from)
-    check_month(date_to)
+    check_month(date_from, "--from")
+    check_month(date_to, "--to")
     output_format = format_for(output_format, output, FIGURES_FORMATS, "text")
     target = output_file(
         output, "an XLSX workbook (--format xlsx)" if output_format == "xlsx" else None
@@ -160,7 +160,7 @@ def _write(
     if output_format == "xlsx":
         assert output is not None
         with replacing(output) as partial:
-            result.to_xlsx(partial)
+            result.to_xlsx(partial, lang)
         say_written(f"Figures written: {output}", output)
         return
     if output_format == "csv":

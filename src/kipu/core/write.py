@@ -98,7 +98,7 @@ def is_cut(value: object) -> bool:
 class XlsxText:
     """Writes cells into an xlsxwriter workbook as `excel_cell` holds them: text with
     `write_string` (never a formula, whatever the workbook's options), quote-prefixed when it
-    starts as a formula would; numbers as numbers."""
+    starts as a formula would; numbers as numbers; an empty text as no cell."""
 
     def __init__(self, book: Any) -> None:
         self._book = book
@@ -106,6 +106,8 @@ class XlsxText:
 
     def write(self, page: Any, row: int, column: int, value: object, *, bold: bool = False) -> None:
         value = excel_cell(value)
+        if value == "":  # a blank cell, as the empty value was given (not a text cell of "")
+            return
         if isinstance(value, str):
             page.write_string(row, column, value, self._format(bold, formula_like(value)))
         else:

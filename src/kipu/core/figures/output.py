@@ -271,8 +271,10 @@ class Figures:
         """The consolidated report as CSV (UTF-8), R4V's layout and labels."""
         neutralise_frame(self.report_layout()).write_csv(target)
 
-    def to_xlsx(self, path: str | Path) -> None:
-        """A workbook: the consolidated report, then partners, coverage, presence, progress, CVA."""
+    def to_xlsx(self, path: str | Path, lang: str = "en") -> None:
+        """A workbook: the consolidated report, then partners, coverage, presence, progress, CVA,
+        and the notes in `lang` when there are any (the Progress sheet of a 2020 period
+        read as 2019's targets, and only the command's output said so)."""
         import xlsxwriter
 
         sheets = {
@@ -285,6 +287,11 @@ class Figures:
             "Progress": self.progress,
             "CVA": self.cva,
         }
+        if self.notes:
+            notes = [note_text(n, lang) for n in self.notes]
+            sheets["Notas" if language(lang) == "es" else "Notes"] = pl.DataFrame(
+                {"nota" if language(lang) == "es" else "note": notes}
+            )
         # Text is written as text, exactly, and quote-prefixed where it starts as a formula
         # would (`XlsxText`): polars' writer left "=EVIL" to become one once edited; an
         # apostrophe put in the value before stayed in it ("'+Vida").
@@ -298,7 +305,7 @@ class Figures:
                 shown = frame.with_columns(pl.selectors.temporal().cast(pl.Utf8))
                 for row, values in enumerate(shown.iter_rows(), start=1):
                     for column, value in enumerate(values):
-                        if value is not None and value != "":  # a blank cell, not text ""
+                        if value is not None:
                             cells.write(page, row, column, value)
                 page.autofit()
 

@@ -37,6 +37,7 @@ from kipu.core.read.marks import (
     DOLLAR_FORMAT,
     ERROR,
     EXCEL_ERRORS,
+    FORMULA,
     FORMULA_NO_VALUE,
     UNREADABLE_VALUE,
     Mark,
@@ -68,6 +69,7 @@ class Found:
     texts: dict[Place, str] = field(default_factory=dict)
     beyond: Place | None = None  # a marked cell past the limits, or past `_MOST_FOUND` of them
     hidden: Hidden = field(default_factory=Hidden)  # XLS: its hidden rows and columns
+    dates_of_1904: bool = False  # XLS: the workbook counts dates from 1904 (`datemode`)
 
 
 # --- XLS -------------------------------------------------------------------------------------
@@ -99,10 +101,11 @@ def xls_marks(path: Path, sheet: str) -> Found:
             for row, kind in enumerate(found.col_types(col))
             if kind == xlrd.XL_CELL_ERROR and (row, col) not in formulas
         ]
+        of_1904 = book.datemode == 1
         if not book.formatting_info:
-            return Found(marks, [], {})
+            return Found(marks, [], {}, dates_of_1904=of_1904)
         texts, dollars = _xls_texts(book, found)
-        return Found(marks + dollars, [], texts, hidden=xls_hidden(found))
+        return Found(marks + dollars, [], texts, hidden=xls_hidden(found), dates_of_1904=of_1904)
     except Exception:  # noqa: BLE001 - as above
         return Found()
     finally:
@@ -310,6 +313,14 @@ _ERROR_TEXT = "|".join(re.escape(e) for e in sorted(EXCEL_ERRORS, key=len)[::-1]
 _SCALE_WORDS = "|".join(
     re.escape(w).replace("\\ ", r"\s+") for w in sorted(SCALE_WORDS, key=len, reverse=True)
 )
+_ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # a tag's attributes, quoted `>` too
+# A float cell's start, a comment on it (which LibreOffice writes first), and its first
+# paragraph's start, up to the text it shows.
+_FLOAT_TEXT = (
+    _CELL + _ATTRIBUTES + r"""value-type\s*=\s*["']float["']""" + _ATTRIBUTES + r">\s*"
+    + r"(?:<" + _PREFIX + r"annotation[\s>](?s:.*?)</" + _PREFIX + r"annotation\s*>\s*)?"
+    + r"<" + _PREFIX + r"p(?:\s" + _ATTRIBUTES + ")?>"
+)  # fmt: skip
 _ODS_HINT = "|".join(
     [
         r"formula|-spanned|&#|line-break|[<:]tab[\s/>]",
@@ -321,12 +332,22 @@ _ODS_HINT = "|".join(
         + r"value-type\s*=\s*[\"'](?:float|date|time|boolean)"
         + _without("value=")
         + ">",
-        r">[^<]*\$[^<]*<",  # a number shown with a `$` (`DOLLAR_FORMAT`), or a text with one
-        # A number shown with leading zeros or a code's letters ("0701", "PE15": `_padded`),
-        # or a text so.
-        r">(?:[^<0-9]{0,24}0|\s*\p{L}[^<]{0,24}?)[0-9]+[^<0-9]*<",
-        # A scale word among a text's words ("5 M", "MM$ 5", "5 M USD": `_scaled`).
-        r">(?:[^<]*[^\p{L}<])?(?i:" + _SCALE_WORDS + r")(?i:usd|us\$|u\$s|\$)?(?:[^\p{L}<][^<]*)?<",
+        # A number cell's text: with a `$` (`DOLLAR_FORMAT`), TRUE (a LibreOffice boolean),
+        # leading zeros or a code's letters ("0701", "PE15": `_padded`), a scale word among
+        # its words ("5 M", "MM$ 5", "5 M USD": `_scaled`). Text cells so are read right: the
+        # header's "Admin1" and every "ORG001" had each R4V file parsed (20 s for 100k rows).
+        _FLOAT_TEXT
+        + "(?:"
+        + "|".join(
+            [
+                r"[^<]*\$[^<]*<",
+                r"\s*(?i:true|false|verdadero|falso|verdadeiro|vrai|faux|wahr|falsch)\s*<",
+                r"(?:[^<0-9]{0,24}0|\s*\p{L}[^<]{0,24}?)[0-9]+[^<0-9]*<",
+                r"(?:[^<]*[^\p{L}<])?(?i:" + _SCALE_WORDS + r")(?i:usd|us\$|u\$s|\$)?"
+                r"(?:[^\p{L}<][^<]*)?<",
+            ]
+        )
+        + ")",
     ]
 )
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
@@ -426,11 +447,15 @@ def _ods_reading(
     value = cell.get(_VALUE_OF[kind]) if kind in _VALUE_OF else None
     if cell.get(f"{_ODS_TABLE}formula") and (kind in _VALUE_OF or kind is None) and value is None:
         # LibreOffice saves a formula whose result is "" (`=IF(…;"";…)`) with no value type
-        # and an empty paragraph: computed, and empty (it was refused as never computed).
-        # A script's formula, never computed, has no paragraph.
+        # and an empty paragraph (it was refused as never computed); a script may write the
+        # same of a formula it never computed: read as empty, with the formula's warning.
         if kind is None and not shown and cell.find(_PARAGRAPH) is not None:
-            return None, None, None
+            return FORMULA, None, None
         return FORMULA_NO_VALUE, None, None
+    if kind == "float" and value is not None and shown.strip().upper() in _BOOLEAN_TEXTS:
+        # LibreOffice's TRUE is a 1 shown so (a boolean format): read as Excel's TRUE is, not
+        # as a count of 1 (a tester's `=S3>0` in a count column was read 1, with no issue).
+        return None, None, shown.strip()
     if kind in ("float", "currency") and value is not None and _scaled(shown, value):
         return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known
     if kind == "float" and value is not None and (padded := _padded(shown, value)):
@@ -531,6 +556,10 @@ def _padded(shown: str, value: str) -> str | None:
     return f"{before}{digits}"
 
 
+# What LibreOffice shows of a boolean (a number in a boolean format) in its languages.
+_BOOLEAN_TEXTS = frozenset(
+    {"TRUE", "FALSE", "VERDADERO", "FALSO", "VERDADEIRO", "VRAI", "FAUX", "WAHR", "FALSCH"}
+)
 # A code's letters (or none), its digits, words after them.
 _PADDED = re.compile(r"((?:[^\W_]|[ ./-])*?[^\W\d_][ ./-]?)?([0-9]+)(\D*)")
 

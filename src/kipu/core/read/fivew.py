@@ -171,7 +171,7 @@ def _sheet_table(
     its first rows when it has no 5W header."""
     found = _columnar_table(book, name, hidden, saved)
     if isinstance(found, FiveWTable):
-        return _with_hidden(found, book.hidden(name))
+        return _serials_of_1900(_with_hidden(found, book.hidden(name)), book, name)
     if found is not None:
         return found
     rows = book.rows(name)
@@ -184,7 +184,33 @@ def _sheet_table(
     rows[: header.data_start] = head[: header.data_start]
     body_ranges = [m for m in merged if m[0][0] >= header.data_start]
     marks = book.marks(name) + fill_merged(rows, body_ranges, across=False)
-    return _with_hidden(build_table(name, hidden, header, rows, marks), book.hidden(name))
+    table = _with_hidden(build_table(name, hidden, header, rows, marks), book.hidden(name))
+    return _serials_of_1900(table, book, name)
+
+
+# A 1904 workbook's date serial is this many days less than the same date's in 1900's system.
+_DAYS_1904 = 1462
+
+
+def _serials_of_1900(table: FiveWTable, book: Workbook, name: str) -> FiveWTable:
+    """`table` with the month column's plain numbers, in a workbook counting dates from 1904,
+    as 1900's serials, which months are read by (`months.month_from_serial`): 44500 is
+    2025-11-01 there, and was read 2021-10 (a tester). calamine reads date cells right."""
+    number = f"month{NUM_SUFFIX}"
+    if number not in table.frame.columns or not book.dates_of_1904(name):
+        return table
+    value = pl.col(number)
+    serial = value.is_between(20_000 - _DAYS_1904, 80_000 - _DAYS_1904, closed="left")
+    shifted = value + _DAYS_1904
+    text = pl.when(shifted == shifted.floor()).then(shifted.cast(pl.Int64).cast(pl.Utf8))
+    table.frame = table.frame.with_columns(
+        pl.when(serial)
+        .then(text.otherwise(shifted.cast(pl.Utf8)))
+        .otherwise("month")
+        .alias("month"),
+        pl.when(serial).then(shifted).otherwise(value).alias(number),
+    )
+    return table
 
 
 def _with_hidden(table: FiveWTable, hidden: Hidden) -> FiveWTable:

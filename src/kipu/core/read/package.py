@@ -180,6 +180,20 @@ def recalculated_on_load(path: Path) -> bool:
     )
 
 
+def dates_of_1904(path: Path) -> bool:
+    """Whether the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`, old Mac
+    Excel's): its date serials are 1,462 days less than the same dates' in 1900's system."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError):
+        return False
+    return any(
+        _local(element.tag) == "workbookPr" and element.get("date1904") in ("1", "true")
+        for element in workbook.iter()
+    )
+
+
 _ENTITY = re.compile(r"&(?:#(\d+)|#[xX]([0-9a-fA-F]+)|(lt|gt|quot|apos|amp));")
 _NAMED = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
 

@@ -2,7 +2,7 @@
 and, for cells that were numbers in the workbook, a parallel `<name>__num` Float64 column, so
 "1.234" typed as text and 1.234 stored as a number are not confused. Text is trimmed, and
 invisible characters (zero-width spaces, a BOM inside a cell) are removed; non-breaking and
-other Unicode spaces become plain spaces."""
+other Unicode spaces become plain spaces, and a NUL the replacement character "\ufffd"."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from kipu.core.schema import COLUMNS
 
 NUM_SUFFIX = "__num"
 _SAMPLE = 200  # cells looked at before guessing that a column holds text only
-# NUL too: no one types it, and PostgreSQL cannot store it (an import of a cell holding one,
-# an XLSX's `_x0000_` or a JSON row's "\u0000", ended in a traceback there).
-_INVISIBLE = [
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\x00"
-]  # fmt: skip
+_INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f"]
 _SPACES = ["\u00a0", "\u2007", "\u2009", "\u202f", "\u2002", "\u2003", "\u205f", "\u3000"]
+# NUL: no one types it, and PostgreSQL cannot store it (an import of a cell holding one, an
+# XLSX's `_x0000_` or a JSON row's "\u0000", ended in a traceback there). Dropped, "2_x0000_35"
+# read 235: it becomes the replacement character, which shows, and is no digit.
+_NUL, _REPLACEMENT = "\x00", "\ufffd"
 Pair = tuple[pl.Series | None, pl.Series | None]  # a column as text, and its number cells
 
 
@@ -91,8 +91,9 @@ def clean_text(expr: pl.Expr, special: bool = True) -> pl.Expr:
     `special=False` when the column holds none of those characters (`with_special`): the
     replacements would change nothing, and they cost most of the cleaning."""
     if special:
-        expr = expr.str.replace_many(_INVISIBLE, [""] * len(_INVISIBLE)).str.replace_many(
-            _SPACES, [" "] * len(_SPACES)
+        expr = expr.str.replace_many(
+            [*_INVISIBLE, *_SPACES, _NUL],
+            [*[""] * len(_INVISIBLE), *[" "] * len(_SPACES), _REPLACEMENT],
         )
     return expr.str.strip_chars().replace("", None)
 
@@ -102,7 +103,7 @@ def with_special(frame: pl.DataFrame, names: Sequence[str]) -> set[str]:
     space: one pass over all of them (polars runs the columns in parallel)."""
     if not names:
         return set()
-    found = frame.select(pl.col(list(names)).str.contains_any(_INVISIBLE + _SPACES).any())
+    found = frame.select(pl.col(list(names)).str.contains_any([*_INVISIBLE, *_SPACES, _NUL]).any())
     return {name for name, special in found.row(0, named=True).items() if special}
 
 

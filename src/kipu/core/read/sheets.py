@@ -39,7 +39,13 @@ from kipu.core.read.marks import (
     Mark,
     range_name,
 )
-from kipu.core.read.package import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, column_letters
+from kipu.core.read.package import (
+    OLE_MAGIC,
+    WORKBOOK_SUFFIXES,
+    ZIP_MAGIC,
+    column_letters,
+    dates_of_1904,
+)
 from kipu.core.read.textfile import read_text_rows
 
 Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first and last cells
@@ -230,6 +236,12 @@ class Workbook:
                 self._ods_hidden = ods_hidden(self.path)
             return self._ods_hidden.get(name) or Hidden()
         return self._found(name).hidden
+
+    def dates_of_1904(self, name: str) -> bool:
+        """Whether the workbook counts its date serials from 1904 (`package.dates_of_1904`)."""
+        if self._format == "xlsx":
+            return dates_of_1904(self.path)
+        return self._format == "xls" and self._found(name).dates_of_1904
 
     def merged(self, name: str) -> list[Range]:
         """The sheet's merged ranges (after `rows(name)` or `head(name, …)`)."""

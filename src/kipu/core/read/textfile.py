@@ -76,9 +76,12 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
     wide = wide_encoding(data)
     if wide is not None:
         try:
-            return data.decode(wide).lstrip("\ufeff")
+            text = data.decode(wide).lstrip("\ufeff")
         except UnicodeDecodeError:
             raise unreadable("binary", name) from None
+        if "\x00" in text:  # as in a UTF-8 file (below): a NUL is no text
+            raise unreadable("binary", name)
+        return text
     if b"\x00" in data:  # anywhere: one past the first 64 KB reached PostgreSQL, which
         raise unreadable("binary", name)  # refuses it with a traceback
     try:

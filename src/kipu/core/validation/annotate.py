@@ -11,13 +11,17 @@ opened again gives a workbook with its Errors sheet only.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidationList
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
@@ -64,6 +68,7 @@ def annotate_workbook(
     if keep_rows is not None:
         _only_rows(book, sheet, keep_rows, report.header_row or 1)
     if sheet is not None:
+        _without_unknown_values(sheet, report)
         _mark_cells(sheet, report, limits.max_comments)
     _errors_sheet(book, report, lang)
     book.save(out)
@@ -76,8 +81,7 @@ def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Works
         # Macros, formulas and external links are never sent back (`annotate_workbook`).
         book = load_workbook(source, keep_vba=False, data_only=True, keep_links=False)
         for other in book.worksheets:
-            for row in other.iter_rows():
-                as_text(row)
+            _inert(other)
         name = report.sheet if report.sheet in book.sheetnames else None
         return book, book[name] if name else None
     rows = _source_rows(source, report.sheet, limits)
@@ -86,16 +90,36 @@ def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Works
     sheet.title = _sheet_title(report.sheet or "5W")
     for row in rows:
         sheet.append([None if cell in ("", None) else excel_cell(cell) for cell in row])
-        as_text(sheet[sheet.max_row])
+    for cells in sheet.iter_rows():  # once: `sheet[sheet.max_row]` per row was quadratic
+        as_text(cells)
     return book, sheet
+
+
+# Links a partner's workbook keeps: the web and e-mail (and places in the workbook itself).
+_SAFE_LINK = re.compile(r"(?i)(https?://|mailto:)")
+
+
+def _inert(sheet: Worksheet) -> None:
+    """A partner's sheet with nothing that runs when it is opened: its text that starts as a
+    formula would is quote-prefixed, and its conditional formats and data validations (their
+    formulas: `WEBSERVICE(…)`, a DDE `cmd|…` list) and links other than web and e-mail ones
+    (`file:///…/calc.exe`) are dropped (a re-tester)."""
+    sheet.conditional_formatting = ConditionalFormattingList()
+    sheet.data_validations = DataValidationList()
+    for cells in sheet.iter_rows():
+        as_text(cells)
+        for cell in cells:
+            link = cell.hyperlink
+            if link is not None and link.target and not _SAFE_LINK.match(link.target.strip()):
+                cell.hyperlink = None
 
 
 def _only_rows(
     book: Workbook, sheet: Worksheet | None, keep: frozenset[int], header_row: int
 ) -> None:
     """The 5W sheet only, with every data row outside `keep` emptied (values, comments,
-    links), and no defined name (one may hold any text of the file): what a reader whose
-    remit is some rows may see of a file."""
+    links), and no defined name nor autofilter (either may hold any text of the file): what
+    a reader whose remit is some rows may see of a file."""
     for other in list(book.worksheets):
         if other is not sheet:
             book.remove(other)
@@ -103,11 +127,23 @@ def _only_rows(
     if sheet is None:
         return
     sheet.defined_names.clear()
+    sheet.auto_filter = AutoFilter()  # its filters name values of any row
     sheet.merged_cells.ranges = set()  # a range could carry a hidden row's value
     for row in sheet.iter_rows(min_row=header_row + 1):
         for cell in row:
             if cell.row not in keep and not isinstance(cell, MergedCell):
                 cell.value, cell.comment, cell.hyperlink = None, None, None
+
+
+def _without_unknown_values(sheet: Worksheet, report: Report) -> None:
+    """The cells whose value is unknown (`formula-without-value`: a workbook asking to be
+    recalculated, whose saved results are placeholders) emptied: the copy showed the
+    placeholder beside the comment saying there was none (a re-tester)."""
+    for row, col_index, code in report.issue_rows("row", "col_index", "code"):
+        if code == "formula-without-value" and row and col_index is not None:
+            cell = sheet.cell(row=row, column=col_index + 1)
+            if not isinstance(cell, MergedCell):
+                cell.value = None
 
 
 def _sheet_title(name: str) -> str:
@@ -167,7 +203,8 @@ def _errors_sheet(book: Workbook, report: Report, lang: str) -> None:
     for values in report.issue_rows(*fields):
         shown = (severity.get(values[0], values[0]), *values[1:])
         sheet.append([excel_cell(v) for v in shown])
-        as_text(sheet[sheet.max_row])
+    for cells in sheet.iter_rows(min_row=2):  # once (`_open`)
+        as_text(cells)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for letter, width in zip("ABCDEFGH", (9, 28, 12, 7, 28, 24, 70, 30), strict=True):

@@ -23,7 +23,7 @@ from kipu.core.written import staged_folder
 from kipu.web.accounts.scope import Scope, published_months
 from kipu.web.api.opendata import EXPORTED, FIGURE_COLUMNS, figures_csv, stream_activities_csv
 from kipu.web.api.pagination import activity_slices
-from kipu.web.figures.queries import platform_figures
+from kipu.web.figures.queries import cached_activity_frame, platform_figures
 from kipu.web.platforms.models import Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.models import Activity, Submission
@@ -151,11 +151,15 @@ def published_run_start(platform: Platform, month: str) -> str:
 
 def cumulative_note(platform: Platform, month: str) -> str:
     """What the figures' consolidated totals count: from the plan year's start, or, when a
-    month before is not published (reopened), from the month after it. The same label said
-    51,312 in the open data and 99,168 in the report, and nothing told why (a tester)."""
+    month before is not published (reopened) and earlier months hold rows, from the month
+    after it. The same label said 51,312 in the open data and 99,168 in the report, and
+    nothing told why (a tester)."""
     start = published_run_start(platform, month)
-    if start == f"{month[:4]}-01":
-        return f"Consolidated totals count from {start} to {month}."
+    rows = cached_activity_frame(platform)[1]
+    earlier = rows.filter(pl.col("month").is_between(pl.lit(f"{month[:4]}-01"), pl.lit(start),
+                                                     closed="left"))  # fmt: skip
+    if earlier.is_empty():  # the run starts at the first month with rows: the year's totals
+        return f"Consolidated totals count from {month[:4]}-01 to {month}."
     before = f"{month[:4]}-{int(start[5:]) - 1:02d}"
     return (
         f"Consolidated totals count from {start} to {month} only: {before} is not published, "

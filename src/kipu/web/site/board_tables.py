@@ -155,7 +155,10 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
     sums = (
         rows.group_by("sector_code")
         .agg(
-            pl.col("reached", "people_targeted").sum(),
+            # A sector with a target and no row reads "–", not 0 reached and 0.0 % (the
+            # report says "none reported"; `partners.progress` leaves its `reached` null).
+            pl.when(pl.col("reached").is_not_null().any()).then(pl.col("reached").sum()),
+            pl.col("people_targeted").sum(),
             pl.when(in_need.is_not_null().any()).then(in_need.sum()),
         )
         .iter_rows(named=True)
@@ -168,8 +171,9 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
         if code not in found:
             continue
         row = found[code]
-        reached = int(row["reached"] or 0) if known else None
-        everywhere = board.figures.reached(sector=code, admin1=admin1) if known else None
+        reported = known and row["reached"] is not None
+        reached = int(row["reached"]) if reported else None
+        everywhere = board.figures.reached(sector=code, admin1=admin1) if reported else None
         table.append(
             {
                 "code": code,
@@ -177,13 +181,13 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
                 "reached": reached,
                 "targeted": int(row["people_targeted"] or 0),
                 "in_need": _whole(row["people_in_need"]),
-                "pct_targeted": _percent(reached, row["people_targeted"]) if known else None,
-                "pct_need": _percent(reached, row["people_in_need"]) if known else None,
+                "pct_targeted": _percent(reached, row["people_targeted"]) if reported else None,
+                "pct_need": _percent(reached, row["people_in_need"]) if reported else None,
                 "pct_targeted_text": _percent_text(reached, row["people_targeted"], board.lang)
-                if known
+                if reported
                 else None,
                 "reached_everywhere": everywhere,
-                "only_targeted": reached != everywhere,
+                "only_targeted": reported and reached != everywhere,
             }
         )
     return table
