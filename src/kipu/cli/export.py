@@ -94,14 +94,13 @@ def _package(platform: Any, month: str, folder: Path) -> None:
 def _figures(
     platform: Any, month: str, output_format: str, output: Path | None, lang: str, hxl: bool
 ) -> None:
-    from kipu.web.api.datapackage import cumulative_note, published_run_start
+    from kipu.web.api.datapackage import cumulative_note, published_run_start, totals_start
     from kipu.web.api.opendata import write_figures
     from kipu.web.figures.queries import platform_figures
 
     start = published_run_start(platform, month)
-    said = cumulative_note(platform, month)
-    if "only" in said:  # the totals' label is the year's; say they are not
-        click.echo(f"note: {said}", err=True)
+    if totals_start(platform, month) != f"{month[:4]}-01":  # not the year's, as labelled
+        click.echo(f"note: {cumulative_note(platform, month)}", err=True)
     figures = platform_figures(platform, date_from=start, date_to=month)
     if output is None:
         # Written by the same writer as the file (its cells neutralised alike), then copied.

@@ -1,6 +1,7 @@
-"""Workbooks counting dates from 1904 (old Mac Excel's date system): a plain number in the
-month column is a date serial of that system. 44500 is 2025-11 there; it was read on 1900's
-calendar, 2021-10, with no issue (a tester). Date cells are read as dates by calamine."""
+"""Workbooks counting dates from 1904 (old Mac Excel's date system, an ODS file's null date):
+a plain number in the month column is a date serial of that system. 44500 is 2025-11 there;
+it was read on 1900's calendar, 2021-10, with no issue (a tester). Date cells are read as
+dates by calamine."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
+sys.path.insert(0, str(Path(__file__).parents[2]))
 from fivew_factories import record  # noqa: E402
 
 from kipu.core.read import read_5w  # noqa: E402
@@ -49,13 +51,57 @@ def _xls(path: Path, serial: float, of_1904: bool) -> Path:
     return path
 
 
+def _ods(path: Path, serial: float, of_1904: bool) -> Path:
+    """An ODS file whose null date (day 0 of its serials) is 1904-01-01, or the default."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from quirk_files import _MANIFEST, _ODS_NS
+
+    def cell(value: object) -> str:
+        if isinstance(value, int | float):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        text = "" if value is None else escape(str(value))
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{text}</text:p>'
+            "</table:table-cell>"
+        )
+
+    header = "".join(cell(COLUMN_BY_NAME[n].label_en) for n in COLUMN_NAMES)
+    values = "".join(cell(serial if n == "month" else record().get(n)) for n in COLUMN_NAMES)
+    settings = (
+        '<table:calculation-settings><table:null-date table:date-value="1904-01-01"/>'
+        "</table:calculation-settings>"
+        if of_1904
+        else ""
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
+        f'<office:body><office:spreadsheet>{settings}<table:table table:name="5W">'
+        f"<table:table-row>{header}</table:table-row><table:table-row>{values}</table:table-row>"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", _MANIFEST)
+    return path
+
+
 def _month(path: Path) -> str | None:
     (text,) = read_5w(path).frame["month"].to_list()
     return read_months([text])[text].month
 
 
 @settings(max_examples=20, deadline=None)
-@given(days=st.integers(40_000, 48_000), of_1904=st.booleans(), kind=st.sampled_from([_xlsx, _xls]))
+@given(
+    days=st.integers(40_000, 48_000),
+    of_1904=st.booleans(),
+    kind=st.sampled_from([_xlsx, _xls, _ods]),
+)
 def test_a_plain_number_is_a_date_of_the_workbooks_system(
     tmp_path_factory: pytest.TempPathFactory, days: int, of_1904: bool, kind
 ) -> None:  # noqa: ANN001
@@ -64,6 +110,6 @@ def test_a_plain_number_is_a_date_of_the_workbooks_system(
     assert _month(path) == f"{day.year:04d}-{day.month:02d}"
 
 
-@pytest.mark.parametrize("kind", [_xlsx, _xls])
+@pytest.mark.parametrize("kind", [_xlsx, _xls, _ods])
 def test_a_month_written_as_yyyymm_is_not_a_serial(tmp_path: Path, kind) -> None:  # noqa: ANN001
     assert _month(kind(tmp_path / f"m.{kind.__name__[1:]}", 202511, True)) == "2025-11"

@@ -546,6 +546,22 @@ _FLOAT = (
          "<text:p>PE15</text:p></table:table-cell>", True),  # after a comment
         ("<table:table-cell office:value-type='float' office:value='15' x='a>b'>"
          "<text:p text:style-name='P1'>PE15</text:p></table:table-cell>", True),
+        # In any markup LibreOffice writes (a re-tester): a format's spaces, spans, links,
+        # an empty paragraph, an image or an XML comment before the text.
+        (cell(_FLOAT.format(v=15), "<text:s/>PE15"), True),
+        (cell(_FLOAT.format(v=5), "5<text:s text:c='2'/>M"), True),
+        (cell(_FLOAT.format(v=1), "<text:span>TRUE</text:span>"), True),
+        (cell(_FLOAT.format(v=59), "0<text:span>059</text:span>"), True),
+        (cell(_FLOAT.format(v=1), '<text:a xlink:href="x">TRUE</text:a>'), True),
+        (f"<table:table-cell{_FLOAT.format(v=1)}><text:p/><text:p>TRUE</text:p>"
+         "</table:table-cell>", True),
+        (f"<table:table-cell{_FLOAT.format(v=1)}><draw:frame/><text:p>TRUE</text:p>"
+         "</table:table-cell>", True),
+        (f"<table:table-cell{_FLOAT.format(v=1)}><!-- c --><text:p>TRUE</text:p>"
+         "</table:table-cell>", True),
+        (cell(_FLOAT.format(v=15), "CODIGO PROVINCIA PERU LIMA 15"), True),
+        (cell(_FLOAT.format(v=1234.5), "1,234.50"), False),  # a number's characters only
+        (cell(_FLOAT.format(v=-5), "-5"), False),
         (typed("Admin1"), False),  # text cells are read right: a header, a code, a word
         (typed("ORG001"), False),
         (typed("5 M"), False),

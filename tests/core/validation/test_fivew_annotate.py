@@ -71,6 +71,7 @@ def _partner_book(
         for offset, formula in enumerate(formulas):
             sheet.write_formula(1, COLUMN_NAMES.index("girls") + offset, formula, None, cached)
         sheet.write_array_formula(2, 0, 2, 0, "{=SUM(T2:U2)}", None, cached)
+        sheet.write_formula(1, len(COLUMN_NAMES) + 2, "=1+1", None, 12345)  # not a 5W column
         for offset, text in enumerate(texts):
             sheet.write_string(3, offset, text)
         book.define_name("Secret", '="text of the file"')
@@ -128,7 +129,9 @@ def test_the_annotated_workbook_holds_no_formula(
         # Saved values as Excel saves them; a recalculated workbook's placeholders: none.
         shown = [sheet.cell(row=2, column=first + i).value for i in range(len(formulas))]
         assert shown == [7 if excel else None] * len(formulas)
-        assert sheet.cell(row=3, column=1).value == (7 if keep is None else None)
+        beyond = sheet.cell(row=2, column=len(COLUMN_NAMES) + 3).value
+        assert beyond == (12345 if excel else None)  # row 2 is kept
+        assert sheet.cell(row=3, column=1).value == (7 if keep is None and excel else None)
         for offset, text in enumerate(texts):
             cell = sheet.cell(row=4, column=offset + 1)
             assert cell.value == (text if keep is None else None)
@@ -148,3 +151,29 @@ def test_a_large_csv_is_annotated_in_one_pass(tmp_path: Path, reference) -> None
     assert sheet.max_row == 10_001
     quoted = [c for (c,) in sheet.iter_rows(min_row=2, min_col=name, max_col=name)]
     assert [c.value for c in quoted if c.quotePrefix] == [f"=A{i}" for i in range(0, 10_000, 1000)]
+
+
+def test_a_readers_copy_keeps_no_chart_table_or_filter_of_other_rows(
+    tmp_path: Path, reference
+) -> None:
+    """A chart's cache held a hidden row's text, and an Excel table's filter a value of
+    another row (a re-tester): a copy for some rows keeps neither."""
+    import xlsxwriter
+
+    path = tmp_path / "in.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("5W")
+        sheet.write_row(0, 0, [COLUMN_BY_NAME[n].label_en for n in COLUMN_NAMES])
+        for row in range(1, 5):
+            values = record(activity_name=f"SECRET-{row}" if row == 3 else f"a{row}")
+            sheet.write_row(row, 0, [values.get(n) for n in COLUMN_NAMES])
+        sheet.add_table(6, 0, 8, 1, {"autofilter": True, "columns": [{"header": "k"}, {}]})
+        chart = book.add_chart({"type": "column"})
+        chart.add_series({"categories": "='5W'!$J$2:$J$5", "values": "='5W'!$S$2:$S$5"})
+        sheet.insert_chart("AH2", chart)
+    result = validate_file(path, reference, today=TODAY)
+    out = annotate_workbook(path, result.report, tmp_path / "out.xlsx", keep_rows=frozenset({2}))
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        assert not [n for n in names if "/charts/" in n or "/tables/" in n or "pivot" in n]
+        assert not any(b"SECRET" in archive.read(n) for n in names)

@@ -153,9 +153,8 @@ def plan_of_another_year(
     """The note on progress against another year's plan (`plan_year`): a period of 2020 on a
     platform with a 2019 plan only listed every sector at 0.0 % of 2019's targets, and
     nothing said whose (a tester). The plan year holding `end` names the year."""
-    if not end or progress.select(pl.col("people_in_need", "people_targeted").is_null().all()).row(
-        0
-    ) == (True, True):
+    planned = progress.select(pl.col("people_in_need", "people_targeted").is_not_null().any())
+    if not end or not any(planned.row(0)):  # no target: no plan to name
         return None
     year = int(plan_year_start(end, start_month)[:4])
     return None if year == plan_year else note("plan_of_another_year", 1, year=year, plan=plan_year)

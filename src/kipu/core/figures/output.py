@@ -287,11 +287,8 @@ class Figures:
             "Progress": self.progress,
             "CVA": self.cva,
         }
-        if self.notes:
-            notes = [note_text(n, lang) for n in self.notes]
-            sheets["Notas" if language(lang) == "es" else "Notes"] = pl.DataFrame(
-                {"nota" if language(lang) == "es" else "note": notes}
-            )
+        if self.notes:  # named in English, as the other sheets; the notes in `lang`
+            sheets["Notes"] = pl.DataFrame({"note": [note_text(n, lang) for n in self.notes]})
         # Text is written as text, exactly, and quote-prefixed where it starts as a formula
         # would (`XlsxText`): polars' writer left "=EVIL" to become one once edited; an
         # apostrophe put in the value before stayed in it ("'+Vida").

@@ -53,7 +53,7 @@ from kipu.core.read.numformats import (
     shows_bare_dollar,
     shows_text_with_bare_dollar,
 )
-from kipu.core.read.values import NOT_USD, SCALE_WORDS, bare_dollar, read_number, scale_readings
+from kipu.core.read.values import NOT_USD, bare_dollar, read_number, scale_readings
 
 Place = tuple[int, int]  # (row 1-based, col 0-based), as marks place cells
 
@@ -310,17 +310,6 @@ _ERROR_TEXT = "|".join(re.escape(e) for e in sorted(EXCEL_ERRORS, key=len)[::-1]
 # formula, a merged range, `&#`, layout in a text, a value type other than the five whose
 # cells calamine reads right, an error's text, a cell with text and no value type, a number,
 # date, time or boolean without its value attribute.
-_SCALE_WORDS = "|".join(
-    re.escape(w).replace("\\ ", r"\s+") for w in sorted(SCALE_WORDS, key=len, reverse=True)
-)
-_ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # a tag's attributes, quoted `>` too
-# A float cell's start, a comment on it (which LibreOffice writes first), and its first
-# paragraph's start, up to the text it shows.
-_FLOAT_TEXT = (
-    _CELL + _ATTRIBUTES + r"""value-type\s*=\s*["']float["']""" + _ATTRIBUTES + r">\s*"
-    + r"(?:<" + _PREFIX + r"annotation[\s>](?s:.*?)</" + _PREFIX + r"annotation\s*>\s*)?"
-    + r"<" + _PREFIX + r"p(?:\s" + _ATTRIBUTES + ")?>"
-)  # fmt: skip
 _ODS_HINT = "|".join(
     [
         r"formula|-spanned|&#|line-break|[<:]tab[\s/>]",
@@ -332,29 +321,30 @@ _ODS_HINT = "|".join(
         + r"value-type\s*=\s*[\"'](?:float|date|time|boolean)"
         + _without("value=")
         + ">",
-        # A number cell's text: with a `$` (`DOLLAR_FORMAT`), TRUE (a LibreOffice boolean),
-        # leading zeros or a code's letters ("0701", "PE15": `_padded`), a scale word among
-        # its words ("5 M", "MM$ 5", "5 M USD": `_scaled`). Text cells so are read right: the
-        # header's "Admin1" and every "ORG001" had each R4V file parsed (20 s for 100k rows).
-        _FLOAT_TEXT
-        + "(?:"
-        + "|".join(
-            [
-                r"[^<]*\$[^<]*<",
-                r"\s*(?i:true|false|verdadero|falso|verdadeiro|vrai|faux|wahr|falsch)\s*<",
-                r"(?:[^<0-9]{0,24}0|\s*\p{L}[^<]{0,24}?)[0-9]+[^<0-9]*<",
-                r"(?:[^<]*[^\p{L}<])?(?i:" + _SCALE_WORDS + r")(?i:usd|us\$|u\$s|\$)?"
-                r"(?:[^\p{L}<][^<]*)?<",
-            ]
-        )
-        + ")",
     ]
 )
+# A number cell may show other than its number (`_ods_reading`: a `$`, TRUE, leading zeros or
+# a code's letters, a scale word), in any markup LibreOffice writes (`<text:s/>` for spaces,
+# spans, comments). A chunk is parsed unless each of its number cells is plain: its one
+# paragraph holds a number's characters only, and no leading zero ("0701": `_padded`).
+# Searching for those texts anywhere had text cells too (the header's "Admin1", every
+# "ORG001"): every R4V file was parsed, 20 s.
+_ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # a tag's attributes, quoted `>` too
+_FLOAT_CELL = (
+    "<" + _PREFIX + _CELL + r"[\s/]" + _ATTRIBUTES + r"""value-type\s*=\s*["']float["']"""
+    + _ATTRIBUTES + ">"
+)  # fmt: skip
+_PLAIN_NUMBER = r"[-+]?(?:[1-9][0-9.,]*|0(?:[.,][0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+_PLAIN_FLOAT = (
+    _FLOAT_CELL + r"\s*<" + _PREFIX + r"p>\s*" + _PLAIN_NUMBER + r"\s*</" + _PREFIX
+    + r"p>\s*</" + _PREFIX + _CELL + r"\s*>"
+)  # fmt: skip
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
 
 
 def _may_hold(content: bytes) -> bool:
-    """Whether content.xml may hold a cell with a mark or a text to read (`_ODS_HINT`).
+    """Whether content.xml may hold a cell with a mark or a text to read (`_ODS_HINT`, or a
+    number cell that is not plain: `_PLAIN_FLOAT`).
 
     Parsing content.xml costs ten times as much as this search. It is run by polars, eight
     chunks of about 1 MB at a time; chunks end after a row's tag (`table-row>`), so no cell
@@ -369,7 +359,11 @@ def _may_hold(content: bytes) -> bool:
             end = len(content) if end < 0 else end + len(b"table-row>")
             batch.append(content[start:end].decode("utf-8", "replace"))
             start = end
-        if pl.Series(batch, dtype=pl.Utf8).str.contains(_ODS_HINT).any():
+        texts = pl.Series(batch, dtype=pl.Utf8)
+        if texts.str.contains(_ODS_HINT).any():
+            return True
+        floats = texts.str.count_matches(_FLOAT_CELL)
+        if (floats != texts.str.count_matches(_PLAIN_FLOAT)).any():
             return True
     return False
 
@@ -559,6 +553,7 @@ def _padded(shown: str, value: str) -> str | None:
 # What LibreOffice shows of a boolean (a number in a boolean format) in its languages.
 _BOOLEAN_TEXTS = frozenset(
     {"TRUE", "FALSE", "VERDADERO", "FALSO", "VERDADEIRO", "VRAI", "FAUX", "WAHR", "FALSCH"}
+    | {"VERO", "WAAR", "ONWAAR"}
 )
 # A code's letters (or none), its digits, words after them.
 _PADDED = re.compile(r"((?:[^\W_]|[ ./-])*?[^\W\d_][ ./-]?)?([0-9]+)(\D*)")

@@ -188,25 +188,23 @@ def _sheet_table(
     return _serials_of_1900(table, book, name)
 
 
-# A 1904 workbook's date serial is this many days less than the same date's in 1900's system.
-_DAYS_1904 = 1462
-
-
 def _serials_of_1900(table: FiveWTable, book: Workbook, name: str) -> FiveWTable:
-    """`table` with the month column's plain numbers, in a workbook counting dates from 1904,
-    as 1900's serials, which months are read by (`months.month_from_serial`): 44500 is
-    2025-11-01 there, and was read 2021-10 (a tester). calamine reads date cells right."""
+    """`table` with the month column's plain numbers, in a workbook counting dates from
+    another day (1904, an ODS null date: `Workbook.serial_offset`), as 1900's serials, which
+    months are read by (`months.month_from_serial`): 44500 is 2025-11-01 in a 1904 workbook,
+    and was read 2021-10 (a tester). calamine reads date cells right."""
     number = f"month{NUM_SUFFIX}"
-    if number not in table.frame.columns or not book.dates_of_1904(name):
+    offset = book.serial_offset(name) if number in table.frame.columns else 0
+    if not offset:
         return table
     value = pl.col(number)
-    serial = value.is_between(20_000 - _DAYS_1904, 80_000 - _DAYS_1904, closed="left")
-    shifted = value + _DAYS_1904
+    serial = value.is_between(20_000 - offset, 80_000 - offset, closed="left")
+    shifted = value + offset
     text = pl.when(shifted == shifted.floor()).then(shifted.cast(pl.Int64).cast(pl.Utf8))
     table.frame = table.frame.with_columns(
         pl.when(serial)
         .then(text.otherwise(shifted.cast(pl.Utf8)))
-        .otherwise("month")
+        .otherwise(pl.col("month"))
         .alias("month"),
         pl.when(serial).then(shifted).otherwise(value).alias(number),
     )

@@ -12,6 +12,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from datetime import date
 from pathlib import Path
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
@@ -192,6 +193,29 @@ def dates_of_1904(path: Path) -> bool:
         _local(element.tag) == "workbookPr" and element.get("date1904") in ("1", "true")
         for element in workbook.iter()
     )
+
+
+_NULL_DATE = re.compile(rb"""null-date\b[^>]*?date-value\s*=\s*["'](\d{4})-(\d\d)-(\d\d)""")
+
+
+def ods_null_date_offset(path: Path) -> int:
+    """The days from an ODS file's null date (`<table:null-date table:date-value="…"/>`,
+    ODF 1.3 part 3 §9.4.2: day 0 of its date serials; 1899-12-30 by default, LibreOffice's
+    and Excel's) to 1899-12-30: 1,462 for a file saved from a 1904 workbook, whose plain
+    numbers in the month column were read 4 years early (a re-tester)."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            head = content.read(1 << 20)  # the calculation settings come before the tables
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return 0
+    found = _NULL_DATE.search(head)
+    if found is None:
+        return 0
+    try:
+        day = date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return 0
+    return (day - date(1899, 12, 30)).days
 
 
 _ENTITY = re.compile(r"&(?:#(\d+)|#[xX]([0-9a-fA-F]+)|(lt|gt|quot|apos|amp));")

@@ -45,10 +45,13 @@ from kipu.core.read.package import (
     ZIP_MAGIC,
     column_letters,
     dates_of_1904,
+    ods_null_date_offset,
 )
 from kipu.core.read.textfile import read_text_rows
 
 Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first and last cells
+# A 1904 workbook's date serial is this many days less than the same date's in 1900's system.
+_DAYS_1904 = 1462
 
 
 @dataclass
@@ -237,11 +240,15 @@ class Workbook:
             return self._ods_hidden.get(name) or Hidden()
         return self._found(name).hidden
 
-    def dates_of_1904(self, name: str) -> bool:
-        """Whether the workbook counts its date serials from 1904 (`package.dates_of_1904`)."""
+    def serial_offset(self, name: str) -> int:
+        """The days to add to the sheet's date serials for Excel's 1900 system, which months
+        are read by: 1,462 in a workbook counting from 1904 (`package.dates_of_1904`, XLS's
+        `datemode`), the distance of an ODS file's null date from 1899-12-30."""
         if self._format == "xlsx":
-            return dates_of_1904(self.path)
-        return self._format == "xls" and self._found(name).dates_of_1904
+            return _DAYS_1904 if dates_of_1904(self.path) else 0
+        if self._format == "xls":
+            return _DAYS_1904 if self._found(name).dates_of_1904 else 0
+        return ods_null_date_offset(self.path) if self._format == "ods" else 0
 
     def merged(self, name: str) -> list[Range]:
         """The sheet's merged ranges (after `rows(name)` or `head(name, …)`)."""

@@ -25,7 +25,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.read.package import check_upload
+from kipu.core.read.package import check_upload, recalculated_on_load
 from kipu.core.read.sheets import Workbook as SourceBook
 from kipu.core.read.textfile import read_text_rows
 from kipu.core.validation.issues import ERROR, Report
@@ -68,7 +68,6 @@ def annotate_workbook(
     if keep_rows is not None:
         _only_rows(book, sheet, keep_rows, report.header_row or 1)
     if sheet is not None:
-        _without_unknown_values(sheet, report)
         _mark_cells(sheet, report, limits.max_comments)
     _errors_sheet(book, report, lang)
     book.save(out)
@@ -80,6 +79,8 @@ def _open(source: Path, report: Report, limits: Limits) -> tuple[Workbook, Works
     if suffix in (".xlsx", ".xlsm") and check_upload(source, limits) == "zip":
         # Macros, formulas and external links are never sent back (`annotate_workbook`).
         book = load_workbook(source, keep_vba=False, data_only=True, keep_links=False)
+        if recalculated_on_load(source):
+            _without_placeholders(book, source)
         for other in book.worksheets:
             _inert(other)
         name = report.sheet if report.sheet in book.sheetnames else None
@@ -118,8 +119,8 @@ def _only_rows(
     book: Workbook, sheet: Worksheet | None, keep: frozenset[int], header_row: int
 ) -> None:
     """The 5W sheet only, with every data row outside `keep` emptied (values, comments,
-    links), and no defined name nor autofilter (either may hold any text of the file): what
-    a reader whose remit is some rows may see of a file."""
+    links), and no defined name, filter, table, chart, image or pivot table (each may hold
+    any text of the file): what a reader whose remit is some rows may see of a file."""
     for other in list(book.worksheets):
         if other is not sheet:
             book.remove(other)
@@ -127,7 +128,12 @@ def _only_rows(
     if sheet is None:
         return
     sheet.defined_names.clear()
-    sheet.auto_filter = AutoFilter()  # its filters name values of any row
+    # Each holds values of any row: the autofilter's and tables' filters, the caches of
+    # charts and pivot tables (a re-tester found a hidden row's text in a chart's cache).
+    sheet.auto_filter = AutoFilter()
+    for table in list(sheet.tables):
+        del sheet.tables[table]
+    sheet._charts, sheet._images, sheet._pivots = [], [], []
     sheet.merged_cells.ranges = set()  # a range could carry a hidden row's value
     for row in sheet.iter_rows(min_row=header_row + 1):
         for cell in row:
@@ -135,15 +141,19 @@ def _only_rows(
                 cell.value, cell.comment, cell.hyperlink = None, None, None
 
 
-def _without_unknown_values(sheet: Worksheet, report: Report) -> None:
-    """The cells whose value is unknown (`formula-without-value`: a workbook asking to be
-    recalculated, whose saved results are placeholders) emptied: the copy showed the
-    placeholder beside the comment saying there was none (a re-tester)."""
-    for row, col_index, code in report.issue_rows("row", "col_index", "code"):
-        if code == "formula-without-value" and row and col_index is not None:
-            cell = sheet.cell(row=row, column=col_index + 1)
-            if not isinstance(cell, MergedCell):
-                cell.value = None
+def _without_placeholders(book: Workbook, source: Path) -> None:
+    """Every formula cell of a workbook asking to be recalculated emptied: what it saved
+    is a placeholder (xlsxwriter's 0, or anything), in any column and sheet; a column
+    Kipu does not read kept its 12345 (a re-tester)."""
+    formulas = load_workbook(source, keep_vba=False, keep_links=False)
+    for sheet in formulas.worksheets:
+        if sheet.title not in book.sheetnames:
+            continue
+        shown = book[sheet.title]
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f" and not isinstance(cell, MergedCell):
+                    shown.cell(row=cell.row, column=cell.column).value = None
 
 
 def _sheet_title(name: str) -> str:

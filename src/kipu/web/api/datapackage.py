@@ -149,17 +149,22 @@ def published_run_start(platform: Platform, month: str) -> str:
     return start
 
 
-def cumulative_note(platform: Platform, month: str) -> str:
-    """What the figures' consolidated totals count: from the plan year's start, or, when a
-    month before is not published (reopened) and earlier months hold rows, from the month
-    after it. The same label said 51,312 in the open data and 99,168 in the report, and
-    nothing told why (a tester)."""
-    start = published_run_start(platform, month)
+def totals_start(platform: Platform, month: str) -> str:
+    """The first month `month`'s consolidated totals count (`month_figures`): the plan
+    year's start, or, when a month before is not published (reopened) and earlier months
+    hold rows, the month after it."""
+    start, first = published_run_start(platform, month), f"{month[:4]}-01"
     rows = cached_activity_frame(platform)[1]
-    earlier = rows.filter(pl.col("month").is_between(pl.lit(f"{month[:4]}-01"), pl.lit(start),
-                                                     closed="left"))  # fmt: skip
-    if earlier.is_empty():  # the run starts at the first month with rows: the year's totals
-        return f"Consolidated totals count from {month[:4]}-01 to {month}."
+    earlier = rows.filter(pl.col("month").is_between(pl.lit(first), pl.lit(start), closed="left"))
+    return first if earlier.is_empty() else start
+
+
+def cumulative_note(platform: Platform, month: str) -> str:
+    """What the consolidated totals of `month` count (`totals_start`): the same label said
+    51,312 in the open data and 99,168 in the report, and nothing told why (a tester)."""
+    start = totals_start(platform, month)
+    if start == f"{month[:4]}-01":
+        return f"Consolidated totals count from {start} to {month}."
     before = f"{month[:4]}-{int(start[5:]) - 1:02d}"
     return (
         f"Consolidated totals count from {start} to {month} only: {before} is not published, "
