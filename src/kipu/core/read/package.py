@@ -170,27 +170,25 @@ def recalculated_on_load(path: Path) -> bool:
     placeholder 0 (xlsxwriter), until a spreadsheet program opens the file and saves it
     again, which drops the flag. Such cached values must not be read as data.
     """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            workbook = ET.fromstring(archive.read("xl/workbook.xml"))
-    except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError):
-        return False
-    return any(
-        _local(element.tag) == "calcPr" and element.get("fullCalcOnLoad") in ("1", "true")
-        for element in workbook.iter()
-    )
+    return _workbook_flag(path, "calcPr", "fullCalcOnLoad")
 
 
 def dates_of_1904(path: Path) -> bool:
     """Whether the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`, old Mac
     Excel's): its date serials are 1,462 days less than the same dates' in 1900's system."""
+    return _workbook_flag(path, "workbookPr", "date1904")
+
+
+def _workbook_flag(path: Path, element_name: str, attribute: str) -> bool:
+    """Whether xl/workbook.xml sets `attribute` of its `element_name` ("1" or "true");
+    False when it cannot be read (calamine, which reads the same file, reports that)."""
     try:
         with zipfile.ZipFile(path) as archive:
             workbook = ET.fromstring(archive.read("xl/workbook.xml"))
     except (KeyError, zipfile.BadZipFile, OSError, ET.ParseError):
         return False
     return any(
-        _local(element.tag) == "workbookPr" and element.get("date1904") in ("1", "true")
+        _local(element.tag) == element_name and element.get(attribute) in ("1", "true")
         for element in workbook.iter()
     )
 
