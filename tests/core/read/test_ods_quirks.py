@@ -1,5 +1,5 @@
 """ODS cells that calamine reads otherwise than the spreadsheet shows them
-(`kipu.core.read.book_marks`): every value is read as shown, or its cell carries a mark and
+(`kipu.core.read.ods`): every value is read as shown, or its cell carries a mark and
 the validation an issue at it.
 
 - A text with no value type is read as LibreOffice reads it, as text; a line break or a tab
@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
 from fivew_factories import TODAY, make_reference, record  # noqa: E402
 
-from kipu.core.read import book_marks, marks, read_5w  # noqa: E402
+from kipu.core.read import marks, read_5w  # noqa: E402
+from kipu.core.read import ods as ods_reading  # noqa: E402
 from kipu.core.schema import COLUMN_BY_NAME  # noqa: E402
 from kipu.core.validation import validate_file  # noqa: E402
 from quirk_files import _MANIFEST, _ODS_NS  # noqa: E402
@@ -503,7 +504,7 @@ def test_a_percentage_in_a_text_column_is_its_text(tmp_path: Path) -> None:
 def test_the_search_without_a_word_matches_exactly_the_runs_without_it(
     word: str, text: str
 ) -> None:
-    pattern = "^" + book_marks._without(word) + "$"
+    pattern = "^" + ods_reading._without(word) + "$"
     found = pl.Series([text]).str.contains(pattern).item()
     assert found == (word not in text and ">" not in text)
 
@@ -523,8 +524,8 @@ def test_every_form_is_searched_for(xml: str) -> None:
     rows: the cell is found in any)."""
     plain = f"<table:table-row>{typed('x')}{typed(1)}</table:table-row>"
     content = (plain * 20_000 + f"<table:table-row>{xml}</table:table-row>" + plain).encode()
-    assert book_marks._may_hold(content)
-    assert not book_marks._may_hold((plain * 20_000).encode())
+    assert ods_reading._may_hold(content)
+    assert not ods_reading._may_hold((plain * 20_000).encode())
 
 
 _FLOAT = (
@@ -577,7 +578,7 @@ def test_number_cells_shown_otherwise_are_searched_for_and_text_cells_not(
     "ORG001" texts looked like a number shown with a code's letters."""
     plain = f"<table:table-row>{typed('x')}{typed(1)}</table:table-row>"
     content = (plain * 20_000 + f"<table:table-row>{xml}</table:table-row>" + plain).encode()
-    assert book_marks._may_hold(content) == hinted
+    assert ods_reading._may_hold(content) == hinted
 
 
 @pytest.mark.parametrize("shown", ["TRUE", "FALSE", "VERDADERO", "Falso", " WAHR "])
@@ -593,4 +594,4 @@ def test_a_libreoffice_boolean_is_not_a_count(tmp_path: Path, shown: str, formul
     assert "invalid-number" in {c for c, _ in issues(path).get((2, "quantity_output"), [])}
     plain = f"<table:table-row>{typed('x')}{typed(1)}</table:table-row>"
     content = (plain * 20_000 + f"<table:table-row>{xml}</table:table-row>").encode()
-    assert book_marks._may_hold(content)  # the search for such cells finds it
+    assert ods_reading._may_hold(content)  # the search for such cells finds it

@@ -311,6 +311,6 @@ def test_a_registry_id_formatted_with_a_prefix_is_read_as_shown(
 def test_an_ods_number_shown_as_a_code_is_read_as_shown(
     text: str, value: str, read: str | None
 ) -> None:
-    from kipu.core.read.book_marks import _padded
+    from kipu.core.read.ods import _padded
 
     assert _padded(text, value) == read

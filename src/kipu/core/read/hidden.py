@@ -216,7 +216,7 @@ def ods_hidden(path: Path) -> dict[str, Hidden]:
     table = Hidden()
     at = {_ODS_ROW: 1, _ODS_COLUMN: 0}  # the next row's number (1-based), column's (0-based)
     lines = {_ODS_ROW: table.rows, _ODS_COLUMN: table.columns}
-    try:  # as a stream, each row dropped once read (`book_marks._ods_tables`: 1.8 GB whole)
+    try:  # as a stream, each row dropped once read (`ods._ods_tables`: 1.8 GB whole)
         for _, element in ET.iterparse(io.BytesIO(content), events=("end",)):
             if element.tag in at:
                 tag = element.tag

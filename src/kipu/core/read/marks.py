@@ -30,8 +30,8 @@ Marks are a small frame (`row` 1-based as the user sees it, `col` 0-based, `kind
 `detail`); most files have none. For XLSX the sheet XML is streamed and only the chunks
 holding a formula or an error are parsed, in a thread that runs while calamine parses (zlib
 and calamine both leave the GIL while they work). ODS files are scanned for errors, formulas
-without a value and merged ranges, which calamine does not report for them, and XLS files for
-errors, with xlrd (`kipu.core.read.book_marks`).
+without a value and merged ranges, which calamine does not report for them
+(`kipu.core.read.ods`), and XLS files for errors, with xlrd (`kipu.core.read.book_marks`).
 """
 
 from __future__ import annotations

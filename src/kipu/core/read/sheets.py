@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
-from kipu.core.read.book_marks import Found, ods_marks, xls_marks
+from kipu.core.read.book_marks import Found, xls_marks
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
 from kipu.core.read.hidden import Hidden, ods_hidden
@@ -39,6 +39,7 @@ from kipu.core.read.marks import (
     Mark,
     range_name,
 )
+from kipu.core.read.ods import ods_marks
 from kipu.core.read.package import (
     OLE_MAGIC,
     WORKBOOK_SUFFIXES,

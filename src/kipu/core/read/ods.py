@@ -1,0 +1,458 @@
+"""ODS files, parsed from content.xml: the marks (`kipu.core.read.marks`) calamine does not
+give, and the cells whose value it reads otherwise than the spreadsheet shows it, with the
+text to read instead (`book_marks.Found`). Errors (LibreOffice's
+`calcext:value-type="error"`, or an error's text shown over another value, as Excel's ODS
+export writes them), formulas without a value, merged ranges, text calamine reads blank or
+joined (a cell without a value type; `text:line-break`, `text:tab`), numbers without their
+value, currency and percentage cells, numbers shown with a code's letters, a scale word or
+as LibreOffice's booleans. ODS files whose values calamine misreads are refused.
+
+content.xml is parsed only when a cheap search finds such a cell (`_may_hold`), and then as
+a stream, each row dropped once read (`_ods_tables`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import math
+import re
+import zipfile
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from kipu.core.limits import DEFAULT_LIMITS, Limits
+from kipu.core.read.book_marks import Found
+from kipu.core.read.errors import unreadable
+from kipu.core.read.marks import (
+    DIVIDED_FORMAT,
+    DOLLAR_FORMAT,
+    ERROR,
+    EXCEL_ERRORS,
+    FORMULA,
+    FORMULA_NO_VALUE,
+    UNREADABLE_VALUE,
+)
+from kipu.core.read.numformats import (
+    DOLLARS,
+)
+from kipu.core.read.values import NOT_USD, bare_dollar, read_number, scale_readings
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODS_VALUE_KIND = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+_ODS_CELLS = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+_ODS_ROW, _ODS_TABLE_TAG = f"{_ODS_TABLE}table-row", f"{_ODS_TABLE}table"
+# The attribute holding the value of each value type (ODF 1.3 part 3, §19.389, table 14). A
+# `string` cell's value is its text when it has no `office:string-value`; `void` has none.
+_VALUE_OF = {
+    "float": f"{_ODS_OFFICE}value",
+    "percentage": f"{_ODS_OFFICE}value",
+    "currency": f"{_ODS_OFFICE}value",
+    "date": f"{_ODS_OFFICE}date-value",
+    "time": f"{_ODS_OFFICE}time-value",
+    "boolean": f"{_ODS_OFFICE}boolean-value",
+}
+_PARAGRAPH = f"{_ODS_TEXT}p"
+_LAYOUT = {f"{_ODS_TEXT}line-break": "\n", f"{_ODS_TEXT}tab": "\t"}
+_WHITE = re.compile(r"[ \t\r\n]+")
+# A sheet's marked cells beyond this many are refused (`Found.beyond`): a row repeated a
+# million times over 300 such cells is a few bytes of XML.
+_MOST_FOUND = 2_000_000
+
+
+def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
+    """What each sheet of an ODS file holds beyond calamine's values (`Found`), by name.
+
+    Parsed only when content.xml may hold such a cell (`_may_hold`). Raises ReadError for a
+    file with coded values (`_ODS_CODED`), which calamine misreads without complaint.
+    """
+    import xml.etree.ElementTree as ET
+
+    styles = b""  # LibreOffice writes a cell's number format in content.xml; others may not
+    try:
+        with zipfile.ZipFile(path) as archive:
+            content = archive.read("content.xml")
+            with contextlib.suppress(KeyError):
+                styles = archive.read("styles.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    if (b"&" in content or b"<![" in content) and _ODS_CODED.search(content):
+        raise unreadable("coded-values", path.name)
+    factors = _display_factors(content) | _display_factors(styles)
+    if not factors and not _may_hold(content):
+        return {}
+    try:
+        return _ods_tables(content, limits, tuple(sorted(factors)))
+    except ET.ParseError:
+        return {}
+
+
+def _ods_tables(content: bytes, limits: Limits, factors: tuple[Decimal, ...]) -> dict[str, Found]:
+    """Each table's `Found` (`_TableRows`), by name, from content.xml parsed as a stream: a
+    row is dropped once read (the whole tree of 100,000 rows took 1.8 GB, of 400,000 rows
+    9 GB). A table's rows are those read since the previous table ended (a table inside a
+    cell, which no spreadsheet program writes, would count among its table's rows)."""
+    import xml.etree.ElementTree as ET
+
+    found: dict[str, Found] = {}
+    table = _TableRows(limits, factors)
+    for _, element in ET.iterparse(io.BytesIO(content), events=("end",)):
+        if element.tag == _ODS_ROW:
+            table.add(element)
+            element.clear()
+        elif element.tag == _ODS_TABLE_TAG:
+            found[element.get(f"{_ODS_TABLE}name", "")] = table.found
+            element.clear()
+            table = _TableRows(limits, factors)
+    return found
+
+
+_DISPLAY_FACTOR = re.compile(rb"""display-factor\s*=\s*["']\s*([0-9.eE+]{1,30})\s*["']""")
+
+
+def _display_factors(xml: bytes) -> set[Decimal]:
+    """The display factors above 1 of the number styles in `xml` (content.xml's automatic
+    styles, styles.xml's): LibreOffice's `#,##0,` is `<number:number
+    number:display-factor="1000">`, which shows 12000 as 12."""
+    found = set()  # the pattern starts with a literal: found as fast as a substring
+    for match in _DISPLAY_FACTOR.finditer(xml):
+        with contextlib.suppress(InvalidOperation, ValueError):
+            factor = Decimal(match.group(1).decode())
+            if factor.is_finite() and factor > 1:
+                found.add(factor)
+    return found
+
+
+# A CDATA section (calamine reads its text blank), or a reference in a value attribute
+# (`office:boolean-value="tru&#101;"` read FALSE). LibreOffice writes neither; it may write
+# a text's `office:string-value` with references, which calamine reads right.
+_ODS_CODED = re.compile(rb"""<!\[CDATA\[|office:(?!string-)[\w-]*value\s*=\s*(?:"[^"]*&|'[^']*&)""")
+
+
+def _without(word: str) -> str:
+    """A regular expression for a run of a tag's characters (no `>`) without `word` (whose
+    first letter occurs in it once): Rust's, which polars runs, has no lookahead (Python's
+    took eight times as long). A step of the run is a character other than the first letter,
+    or the first letter, tries that stop at it again (`av`, `alv` for `value=`), and a try
+    that fails (`a` then anything but `l`, `v`, `>`); the run may end in a try."""
+    first, tail = re.escape(word[0]), word[1:]
+    again = "|".join(re.escape(tail[:k]) + first for k in range(len(tail)))
+    fails = "|".join(
+        f"{re.escape(tail[:k])}[^{re.escape(tail[k])}{first}>]" for k in range(len(tail))
+    )
+    ends = "".join(f"(?:{re.escape(c)}" for c in tail[:-1]) + ")?" * (len(tail) - 1)
+    tries = f"{first}(?:{again})*"
+    return f"(?:[^{first}>]|{tries}(?:{fails}))*(?:{tries}{ends})?"
+
+
+_PREFIX = r"(?:[\w.-]+:)?"  # any namespace prefix: writers other than LibreOffice choose theirs
+_CELL = r"(?:covered-)?table-cell"
+_ERROR_TEXT = "|".join(re.escape(e) for e in sorted(EXCEL_ERRORS, key=len)[::-1])
+# What a cell `_ods_reading` marks or reads otherwise may look like, in any prefix and quote: a
+# formula, a merged range, `&#`, layout in a text, a value type other than the five whose
+# cells calamine reads right, an error's text, a cell with text and no value type, a number,
+# date, time or boolean without its value attribute.
+_ODS_HINT = "|".join(
+    [
+        r"formula|-spanned|&#|line-break|[<:]tab[\s/>]",
+        r"value-type\s*=\s*[\"'](?:[^fdtbs\"']|f[^l]|d[^a]|t[^i]|b[^o]|s[^t])",
+        r">\s*(?:" + _ERROR_TEXT + r")\s*<",
+        _CELL + _without("value-type=") + r">\s*<" + _PREFIX + r"p[\s/>]",
+        _CELL
+        + _without("value=")
+        + r"value-type\s*=\s*[\"'](?:float|date|time|boolean)"
+        + _without("value=")
+        + ">",
+    ]
+)
+# A number cell may show other than its number (`_ods_reading`: a `$`, TRUE, leading zeros or
+# a code's letters, a scale word), in any markup LibreOffice writes (`<text:s/>` for spaces,
+# spans, comments). A chunk is parsed unless each of its number cells is plain: its one
+# paragraph holds a number's characters only, and no leading zero ("0701": `_padded`).
+# Searching for those texts anywhere had text cells too (the header's "Admin1", every
+# "ORG001"): every R4V file was parsed, 20 s.
+_ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # a tag's attributes, quoted `>` too
+_FLOAT_CELL = (
+    "<" + _PREFIX + _CELL + r"[\s/]" + _ATTRIBUTES + r"""value-type\s*=\s*["']float["']"""
+    + _ATTRIBUTES + ">"
+)  # fmt: skip
+_PLAIN_NUMBER = r"[-+]?(?:[1-9][0-9.,]*|0(?:[.,][0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+_PLAIN_FLOAT = (
+    _FLOAT_CELL + r"\s*<" + _PREFIX + r"p>\s*" + _PLAIN_NUMBER + r"\s*</" + _PREFIX
+    + r"p>\s*</" + _PREFIX + _CELL + r"\s*>"
+)  # fmt: skip
+_HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
+
+
+def _may_hold(content: bytes) -> bool:
+    """Whether content.xml may hold a cell with a mark or a text to read (`_ODS_HINT`, or a
+    number cell that is not plain: `_PLAIN_FLOAT`).
+
+    Parsing content.xml costs ten times as much as this search. It is run by polars, eight
+    chunks of about 1 MB at a time; chunks end after a row's tag (`table-row>`), so no cell
+    is cut."""
+    import polars as pl
+
+    start = 0
+    while start < len(content):
+        batch: list[str] = []
+        while start < len(content) and len(batch) < _HINT_BATCH:
+            end = content.find(b"table-row>", start + _HINT_CHUNK)
+            end = len(content) if end < 0 else end + len(b"table-row>")
+            batch.append(content[start:end].decode("utf-8", "replace"))
+            start = end
+        texts = pl.Series(batch, dtype=pl.Utf8)
+        if texts.str.contains(_ODS_HINT).any():
+            return True
+        floats = texts.str.count_matches(_FLOAT_CELL)
+        if (floats != texts.str.count_matches(_PLAIN_FLOAT)).any():
+            return True
+    return False
+
+
+class _TableRows:
+    """One sheet's `Found`, row by row: marks and texts of repeated rows and cells repeated
+    with them, within the limits (`Found.beyond` says where the first one past them is, and
+    no row after it is read). `factors`: the workbook's display factors (`_display_factors`)."""
+
+    def __init__(self, limits: Limits, factors: tuple[Decimal, ...] = ()) -> None:
+        self.found, self.limits, self.factors, self.row = Found(), limits, factors, 0
+
+    def add(self, element: Any) -> None:
+        found, row, limits = self.found, self.row, self.limits
+        if found.beyond is not None:
+            return
+        repeat = _count(element.get(f"{_ODS_TABLE}number-rows-repeated"))
+        self.row += repeat
+        for col, span, kind, detail, text in _ods_row(element, row, found, self.factors):
+            rows = range(row, min(row + repeat, limits.max_rows))
+            cols = range(col, min(col + span, limits.max_columns))
+            many = len(found.marks) + len(found.texts) + len(rows) * len(cols) > _MOST_FOUND
+            if len(rows) < repeat or len(cols) < span or many:
+                found.beyond = (row + repeat, col + span)
+                return
+            for r in rows:
+                for c in cols:
+                    if kind is not None:
+                        found.marks.append((r + 1, c, kind, detail))
+                    if text is not None:
+                        found.texts[(r + 1, c)] = text
+
+
+_Reading = tuple[int, int, str | None, str | None, str | None]  # col, span, kind, detail, text
+
+
+def _ods_row(
+    element: Any, row: int, found: Found, factors: tuple[Decimal, ...] = ()
+) -> list[_Reading]:
+    """The cells of one row that carry a mark or a text to read; its merged ranges are added
+    to `found`."""
+    readings: list[_Reading] = []
+    col = 0
+    for cell in element:
+        if cell.tag not in _ODS_CELLS:
+            continue
+        span = min(_count(cell.get(f"{_ODS_TABLE}number-columns-repeated")), 16384)
+        down = _count(cell.get(f"{_ODS_TABLE}number-rows-spanned"))
+        across = _count(cell.get(f"{_ODS_TABLE}number-columns-spanned"))
+        if down > 1 or across > 1:
+            found.merged.append(((row, col), (row + down - 1, col + across - 1)))
+        kind, detail, text = _ods_reading(cell, factors)
+        if kind is not None or text is not None:
+            readings.append((col, span, kind, detail, text))
+        col += span
+    return readings
+
+
+def _count(value: str | None) -> int:  # a repeat or a span: 1 unless a number above it
+    return max(int(value), 1) if value and value.strip().isdigit() else 1
+
+
+def _ods_reading(
+    cell: Any, factors: tuple[Decimal, ...] = ()
+) -> tuple[str | None, str | None, str | None]:
+    """A cell's mark (kind, detail) and the text to read in it instead of calamine's value
+    (None when calamine reads it right). `factors`: the workbook's display factors, by
+    which a number cell may show its value divided (`_divided`)."""
+    kind = cell.get(f"{_ODS_OFFICE}value-type")
+    shown = _ods_text(cell)
+    if cell.get(_ODS_VALUE_KIND) == "error" or shown.strip() in EXCEL_ERRORS:
+        # LibreOffice's error (an empty string value, which calamine reads), or Excel's ODS
+        # export: the error's text shown over a 0 or an empty string.
+        return ERROR, shown.strip() or "#N/A", None
+    value = cell.get(_VALUE_OF[kind]) if kind in _VALUE_OF else None
+    if cell.get(f"{_ODS_TABLE}formula") and (kind in _VALUE_OF or kind is None) and value is None:
+        # LibreOffice saves a formula whose result is "" (`=IF(…;"";…)`) with no value type
+        # and an empty paragraph (it was refused as never computed); a script may write the
+        # same of a formula it never computed: read as empty, with the formula's warning.
+        if kind is None and not shown and cell.find(_PARAGRAPH) is not None:
+            return FORMULA, None, None
+        return FORMULA_NO_VALUE, None, None
+    if kind == "float" and value is not None and shown.strip().upper() in _BOOLEAN_TEXTS:
+        # LibreOffice's TRUE is a 1 shown so (a boolean format): read as Excel's TRUE is, not
+        # as a count of 1 (a tester's `=S3>0` in a count column was read 1, with no issue).
+        return None, None, shown.strip()
+    if kind in ("float", "currency") and value is not None and _scaled(shown, value):
+        return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known
+    if kind == "float" and value is not None and (padded := _padded(shown, value)):
+        return None, None, padded  # "010101": a code as its writer saw it
+    if kind in ("currency", "percentage") and value is not None:
+        text = _amount_text(cell, kind, value, shown)
+        code = (cell.get(f"{_ODS_OFFICE}currency") or "").strip()
+        if text is None and kind == "currency" and code in ("", "$"):
+            # No currency code (or `$`): the dollar of the locale it was written in, unless
+            # the text shown names one (`US$ 100`) or none (`100`).
+            unknown = code == "$" or not shown.strip() or bare_dollar(shown)
+            return (DOLLAR_FORMAT if unknown else None), None, None
+        return None, None, text
+    if kind == "float" and value is not None and "$" in shown and bare_dollar(shown):
+        return DOLLAR_FORMAT, None, None  # a `"$"` written in the format is its text
+    floated = kind == "float" and factors and value is not None
+    number = _divided(shown.strip(), value.strip(), factors) if floated and value else None
+    if number is not None:
+        return DIVIDED_FORMAT, number, None  # "12" of a 12000: its style's factor
+    if kind is None:  # LibreOffice reads such a cell as text (its default cell type)
+        text = cell.get(f"{_ODS_OFFICE}string-value", shown)
+        return None, None, text if text.strip() else None
+    if kind == "string":
+        laid_out = cell.get(f"{_ODS_OFFICE}string-value") is None and _laid_out(cell)
+        return None, None, shown if laid_out else None
+    if value is None and shown.strip():  # a number without its value, `void` or unknown
+        return UNREADABLE_VALUE, None, None
+    return None, None, None
+
+
+def _scaled(shown: str, value: str) -> bool:
+    """Whether a number cell shows its own value with a word that scales it ("5 M" of a 5,
+    or of a 5.4 rounded: `values.scale_readings`). A format that divides the number it shows
+    (LibreOffice's display factor, a thousand or more: "5 M" of a 5,000,000) shows a number
+    far from it: the value is then what is meant, and read."""
+    if not any(c.isalpha() for c in shown):
+        return False
+    try:
+        number = abs(float(value))
+    except ValueError:
+        return False
+    if number == 0 or not math.isfinite(number):
+        return False
+    return any(number < 100 * max(abs(r), 0.5) for r in scale_readings(shown))
+
+
+# A number as a cell shows it: digits with separators between them, maybe a sign before.
+_SHOWN_NUMBER = re.compile(r"[-\u2212]?\d(?:[\d.,\s\u00a0\u202f'’]*\d)?")
+
+
+@functools.lru_cache(maxsize=4096)
+def _divided(shown: str, value: str, factors: tuple[Decimal, ...]) -> str | None:
+    """The number a float cell shows when it is its value divided by a display factor of
+    the workbook ("12" of a 12000 whose style's factor is 1000: `numformats.divided` for
+    XLSX), with no word that scales it ("12 K", "5 millones": the scale is seen); None
+    for any other cell, and for 0. Told by the digits shown: those of the value itself,
+    rounded to some decimals, are no division (12000 shown "12.000")."""
+    found = _SHOWN_NUMBER.search(shown)
+    if found is None or scale_readings(shown) or _EXPONENT.search(shown):
+        return None
+    try:
+        held = abs(Decimal(value))
+    except InvalidOperation:
+        return None
+    if not held.is_finite() or held == 0:
+        return None
+    digits = re.sub(r"\D", "", found.group()).lstrip("0")
+    decimals = min(len(re.sub(r"\D", "", found.group())), 30)
+    for factor in (Decimal(1), *factors):
+        for places in range(decimals + 1):
+            number = (held / factor).quantize(Decimal(1).scaleb(-places), context=_WIDE)
+            if re.sub(r"\D", "", str(number)).lstrip("0") == digits:
+                return None if factor == 1 else found.group()
+    return None
+
+
+_WIDE = Context(prec=400, rounding=ROUND_HALF_UP)
+_EXPONENT = re.compile(r"\d[eE][+-]?\d")  # "1.2E+04": scientific, no division
+
+
+def _padded(shown: str, value: str) -> str | None:
+    """The text to read in a number cell showing its whole value as part of a code, as
+    `numformats.shown` reads such an XLSX cell: with leading zeros ("00045" of a 45:
+    `number:min-integer-digits`), or after a code's letters ("PE07", "PE15", "R4V-1234": a
+    format's text); words after the digits are left out ("007 personas" reads "007"). None
+    for any other cell (a `$` before the digits is judged as a dollar: `bare_dollar`)."""
+    found = _PADDED.fullmatch(shown.strip())
+    if found is None:
+        return None
+    before, digits = found.group(1) or "", found.group(2)
+    try:
+        if float(value) != int(digits):
+            return None
+    except ValueError:
+        return None
+    if not before.strip() or before.strip().upper() in DOLLARS:  # "USD 0050000": an amount
+        return digits if digits.startswith("0") and len(digits) > 1 else None
+    return f"{before}{digits}"
+
+
+# What LibreOffice shows of a boolean (a number in a boolean format) in its languages.
+_BOOLEAN_TEXTS = frozenset(
+    {"TRUE", "FALSE", "VERDADERO", "FALSO", "VERDADEIRO", "VRAI", "FAUX", "WAHR", "FALSCH"}
+    | {"VERO", "WAAR", "ONWAAR"}
+)
+# A code's letters (or none), its digits, words after them.
+_PADDED = re.compile(r"((?:[^\W_]|[ ./-])*?[^\W\d_][ ./-]?)?([0-9]+)(\D*)")
+
+
+def _ods_text(cell: Any) -> str:
+    """The text a cell shows, as ODF defines it (1.3 part 3, §6.1): its paragraphs one per
+    line, `text:line-break` a line break, `text:tab` a tab, `text:s` its spaces, each run of
+    white space in the XML one space. Only paragraphs are the cell's text, as LibreOffice
+    reads it: an annotation (a comment) is not."""
+    paragraphs = [p for p in cell if p.tag == _PARAGRAPH]
+    if len(paragraphs) == 1 and not len(paragraphs[0]):  # most cells: no markup to read
+        return _WHITE.sub(" ", paragraphs[0].text or "")
+    return "\n".join(map(_paragraph, paragraphs))
+
+
+def _paragraph(element: Any) -> str:
+    parts = [_WHITE.sub(" ", element.text or "")]
+    for child in element:
+        if child.tag in _LAYOUT:
+            parts.append(_LAYOUT[child.tag])
+        elif child.tag == f"{_ODS_TEXT}s":
+            parts.append(" " * min(_count(child.get(f"{_ODS_TEXT}c")), 32_767))
+        elif child.tag != f"{_ODS_TEXT}note":  # a footnote's body is not the cell's text
+            parts.append(_paragraph(child))
+        parts.append(_WHITE.sub(" ", child.tail or ""))
+    return "".join(parts)
+
+
+def _laid_out(cell: Any) -> bool:
+    """Whether a paragraph of the cell holds a line break or a tab, which calamine drops."""
+    return any(node.tag in _LAYOUT for p in cell if p.tag == _PARAGRAPH for node in p.iter())
+
+
+def _amount_text(cell: Any, kind: str, value: str, shown: str) -> str | None:
+    """The text to read in a percentage or currency cell: the percentage as shown (`5%`, not
+    0.05), an amount in another currency than the US dollar as shown (`S/ 100.00`, which
+    values read like a CSV's), or with its ISO code (`PEN 100`) when the text shown does
+    not name it; None for a US dollar amount, read as its number."""
+    if kind == "percentage":
+        return shown.strip() if "%" in shown else f"{_hundred_times(value)}%"
+    code = (cell.get(f"{_ODS_OFFICE}currency") or "").strip().upper()
+    if code in DOLLARS:
+        return None
+    reading = read_number(shown, set(), set(), amount=True) if shown.strip() else None
+    if reading is not None and (reading.code == NOT_USD or reading.value is None):
+        return shown.strip()
+    return f"{code} {value.strip()}" if code else None
+
+
+def _hundred_times(value: str) -> str:
+    """`office:value` times 100, exactly (0.07 is 7, not 7.000000000000001)."""
+    try:
+        return format((Decimal(value.strip()) * 100).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return value.strip()
