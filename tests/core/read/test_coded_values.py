@@ -53,6 +53,13 @@ CODED = {
         '<c r="{ref}" t="str"><f>"a"</f><v>x</v><v><![CDATA[Cash]]></v></c>',
         True,
     ),
+    # A blank number value, which calamine reads 0 (a tester's: a script's empty cells).
+    "number-blank": ('<c r="{ref}"><v></v></c>', True),
+    "number-typed-blank": ('<c r="{ref}" t="n"><v></v></c>', True),
+    "number-spaces": ('<c r="{ref}"><v>  </v></c>', True),
+    "number-blank-newline": ('<c r="{ref}"><v>\n</v></c>', True),
+    "number-spaced": ('<c r="{ref}"><v> 15</v></c>', False),  # read 15
+    "error-blank": ('<c r="{ref}" t="e"><v></v></c>', False),  # an error: `#N/A`
     # What calamine reads right: a formula's text result, an inline string.
     "text-formula-reference": ('<c r="{ref}" t="str"><f>"a"</f><v>A &amp; B&#233;</v></c>', False),
     "inline-reference": ('<c r="{ref}" t="inlineStr"><is><t>A &amp; B&#233;</t></is></c>', False),

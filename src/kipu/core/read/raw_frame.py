@@ -2,7 +2,9 @@
 and, for cells that were numbers in the workbook, a parallel `<name>__num` Float64 column, so
 "1.234" typed as text and 1.234 stored as a number are not confused. Text is trimmed, and
 invisible characters (zero-width spaces, a BOM inside a cell) are removed; non-breaking and
-other Unicode spaces become plain spaces, and a NUL the replacement character "\ufffd"."""
+other Unicode spaces become plain spaces, and a NUL the replacement character "\ufffd".
+Zero-width joiners and non-joiners are kept between two characters outside ASCII, where they
+are part of the text (`_JOINERS`)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,14 @@ from kipu.core.schema import COLUMNS
 
 NUM_SUFFIX = "__num"
 _SAMPLE = 200  # cells looked at before guessing that a column holds text only
-_INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f"]
+_INVISIBLE = ["\u200b", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f"]
+# The zero-width non-joiner and joiner spell Persian and Urdu words (می‌خواهم), Indic
+# conjuncts and emoji sequences (👨‍👩‍👧): removed, a name changed with no word. Between two
+# characters outside ASCII they are kept; beside ASCII, a space or an end (a code, a
+# number, "Lima\u200d") they join nothing and are removed, as other invisible characters.
+_JOINERS = ["\u200c", "\u200d"]
+_LOOSE_JOINER_BEFORE = r"(^|[\x00-\x7f])[\x{200c}\x{200d}]+"
+_LOOSE_JOINER_AFTER = r"[\x{200c}\x{200d}]+($|[\x00-\x7f])"
 _SPACES = ["\u00a0", "\u2007", "\u2009", "\u202f", "\u2002", "\u2003", "\u205f", "\u3000"]
 # NUL: no one types it, and PostgreSQL cannot store it (an import of a cell holding one, an
 # XLSX's `_x0000_` or a JSON row's "\u0000", ended in a traceback there). Dropped, "2_x0000_35"
@@ -95,6 +104,9 @@ def clean_text(expr: pl.Expr, special: bool = True) -> pl.Expr:
             [*_INVISIBLE, *_SPACES, _NUL],
             [*[""] * len(_INVISIBLE), *[" "] * len(_SPACES), _REPLACEMENT],
         )
+        # After the spaces are plain: a joiner beside a no-break space joins nothing.
+        expr = expr.str.replace_all(_LOOSE_JOINER_BEFORE, "${1}")
+        expr = expr.str.replace_all(_LOOSE_JOINER_AFTER, "${1}")
     return expr.str.strip_chars().replace("", None)
 
 
@@ -103,7 +115,9 @@ def with_special(frame: pl.DataFrame, names: Sequence[str]) -> set[str]:
     space: one pass over all of them (polars runs the columns in parallel)."""
     if not names:
         return set()
-    found = frame.select(pl.col(list(names)).str.contains_any([*_INVISIBLE, *_SPACES, _NUL]).any())
+    found = frame.select(
+        pl.col(list(names)).str.contains_any([*_INVISIBLE, *_JOINERS, *_SPACES, _NUL]).any()
+    )
     return {name for name, special in found.row(0, named=True).items() if special}
 
 

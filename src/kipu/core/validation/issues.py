@@ -506,7 +506,9 @@ _CODES = (
         "abra y guarde el archivo en Excel, o escriba el valor.",
         "The program that wrote the workbook wrote this value with an XML character reference "
         "or a CDATA section (&#49;5 or <![CDATA[15]]> for 15), which the spreadsheet reader "
-        "reads blank or cut short (1 for 15): the value is unknown.",
+        "reads blank or cut short (1 for 15); or a text's shared-string index that is not "
+        "plain digits, or a blank number, which it reads as the first text or 0: the value is "
+        "unknown.",
     ),
     # Row level: warnings
     _c(
