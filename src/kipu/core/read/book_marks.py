@@ -26,12 +26,14 @@ from kipu.core.read.marks import (
     DOLLAR_FORMAT,
     ERROR,
     FORMULA_NO_VALUE,
+    HIDING_FORMAT,
     Mark,
     Range,
 )
 from kipu.core.read.numformats import (
     Section,
     divided,
+    hidden,
     may_show_more,
     sections,
     shown,
@@ -145,7 +147,8 @@ def _records(mem: Any, pos: int, end: int) -> Iterator[tuple[int, int]]:
 def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
     """The number cells shown in another currency than the dollar, or as a percentage,
     with the text they show (near enough: `S/100`, `5%`); a `DOLLAR_FORMAT` mark for those
-    shown with a `$` alone, a `DIVIDED_FORMAT` one for those shown divided (`#,##0,`)."""
+    shown with a `$` alone, a `DIVIDED_FORMAT` one for those shown divided (`#,##0,`), a
+    `HIDING_FORMAT` one for those shown as nothing (`;;;`)."""
     import xlrd
 
     formats: dict[int, list[Section]] = {}
@@ -173,4 +176,6 @@ def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
                     dollars.append((row + 1, col, DOLLAR_FORMAT, None))
                 if (number := divided(value, formats[xf])) is not None:
                     dollars.append((row + 1, col, DIVIDED_FORMAT, number))
+                if hidden(value, formats[xf]):
+                    dollars.append((row + 1, col, HIDING_FORMAT, None))
     return texts, dollars

@@ -21,7 +21,9 @@ module finds those cells in the file itself so no later stage can lose them:
   the peso where the file was formatted in Colombia or Mexico; its value is read;
 - `divided-format`: a number its format shows divided by a thousand per `,` after its
   digits, with no word saying so (`#,##0,`: 12000 shows `12`; detail: the number shown),
-  in XLSX, XLS and ODS (LibreOffice's display factor); its value is read.
+  in XLSX, XLS and ODS (LibreOffice's display factor); its value is read;
+- `hiding-format`: a number its format shows as nothing (`;;;`, `0;;` for a negative), in
+  XLSX and XLS: the cell looks empty in the spreadsheet; its value is read.
 
 Beside the marks, a sheet's hidden rows and columns (`Hidden`): read as data like the others
 (an autofilter hides rows that are still data), and reported, as a partner may have hidden
@@ -88,6 +90,9 @@ DOLLAR_FORMAT = "dollar-format"
 # A number shown divided by its format (`numformats.divided`, ODS's display factor): 12000
 # formatted `#,##0,` shows `12` (the detail). Read as its number; a warning at the cell.
 DIVIDED_FORMAT = "divided-format"
+# A number its format shows as nothing (`;;;`, `0;;` for a negative, `numformats.hidden`):
+# the cell looks empty in the spreadsheet; its value is read.
+HIDING_FORMAT = "hiding-format"
 # Cells whose value is unknown, though the file holds one: read as empty, reported at the cell.
 UNREAD_VALUES = (FORMULA_NO_VALUE, UNREADABLE_VALUE)
 MARK_SCHEMA = {"row": pl.Int64, "col": pl.Int64, "kind": pl.Utf8, "detail": pl.Utf8}
@@ -518,10 +523,12 @@ class CellScan:
                     found = xlsx_marks(self.path, member, untrusted, census, shown, hidden)
                     dollars = [] if shown is None else shown.dollars
                     divided = [] if shown is None else shown.divided
+                    nothing = [] if shown is None else shown.hidden
                     self._found[name] = (
                         found
                         + [(r, c, DOLLAR_FORMAT, None) for r, c in dollars]
                         + [(r, c, DIVIDED_FORMAT, text) for r, c, text in divided]
+                        + [(r, c, HIDING_FORMAT, None) for r, c in nothing]
                     )
                 except Exception:  # noqa: BLE001 - as above, for this sheet only
                     if census is not None:

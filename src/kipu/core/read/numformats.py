@@ -119,6 +119,7 @@ class Section:
     zeros: int = 0
     plain: bool = True
     dated: bool = False  # a date or time part (`yyyy`, `mm:ss.00`): a date, no padded code
+    general: bool = False  # `General`: the number as it is
 
     def add(self, text: str) -> None:
         if self.digits:
@@ -141,14 +142,20 @@ _WIDE = Context(prec=400, rounding=ROUND_HALF_UP)  # any float's digits, rounded
 _DIVIDING = re.compile(r"[0#?.],+(?![,0#?])|[0#?],+\.")
 
 
+# A format of one section with no digit placeholder, `General`, date part or `@` (`n/a`,
+# `-`): it hides a number's digits (`hides`). An empty code is General's (`numFmtId` 0).
+_NO_DIGITS = re.compile(r"(?i)(?!.*general)[^0#?@yYmMdDhHsS]+")
+
+
 def may_show_more(code: str) -> bool:
     """Whether a format may show more than digits, leading zeros, or a number divided: a
     cheap test before `sections`."""
     return (
-        bool(set(code) & set('%"\\[$'))
+        bool(set(code) & set('%"\\[$;'))
         or not code.isascii()
         or "00" in code
         or _DIVIDING.search(code) is not None
+        or _NO_DIGITS.fullmatch(code) is not None
     )
 
 
@@ -159,7 +166,7 @@ def sections(code: str) -> list[Section]:
     `_x` (a space) and `*x` (a fill) are not, nor are other tags (`[Red]`; a condition,
     `[<1000]`, is kept), nor the signs and brackets of a negative section (its text is
     signed)."""
-    found, section, at = [], Section(), 0
+    found, section, at = [], Section(general=not code.strip()), 0  # "": General's code
     while at < len(code):
         char = code[at]
         if char == ";":
@@ -181,6 +188,9 @@ def sections(code: str) -> list[Section]:
             elif condition := _CONDITION.fullmatch(code[at : close + 1]):
                 section.condition = (condition.group(1), float(condition.group(2)))
             at = close
+        elif code[at : at + 7].lower() == "general":
+            section.general = True
+            at += 6
         elif char == "%":
             section.percent = True
         elif char == "@":
@@ -226,6 +236,8 @@ def shown(value: float, parts: list[Section]) -> str | None:
     None when the cell shows the number, in dollars or with other words (`0 "people"`).
     A negative number keeps its sign, whatever sign or brackets its section shows."""
     section = _section_for(value, parts)
+    if value != 0 and _hides(section):  # `"n/a"`: the text alone; `;;;` nothing (`hidden`)
+        return (section.before + section.after).strip() or None
     number = _plain(value * 100 if section.percent else value)
     whole = value.is_integer() and 0 <= value < 1e15
     if whole and _padded(section):
@@ -240,6 +252,32 @@ def shown(value: float, parts: list[Section]) -> str | None:
     if _padded(section) and number.startswith("0") and len(number) > 1:
         return number  # `000 "personas"` shows a count
     return None
+
+
+def hidden(value: float, parts: list[Section]) -> bool:
+    """Whether a cell holding `value` shows nothing at all: its section of the format has
+    neither digits nor text (`;;;`, which hides every number; `0;;` hides negatives). The
+    cell looks empty in the spreadsheet, and holds a number. 0 is left out: formats hide
+    zeros on purpose (`0;-0;;@`), and an empty zero is a zero."""
+    if value == 0 or not math.isfinite(value):
+        return False
+    section = _section_for(value, parts)
+    return _hides(section) and not (section.before + section.after).strip()
+
+
+def hides(parts: list[Section]) -> bool:
+    """Whether the format hides the digits of some number other than 0 (`_hides`): a
+    section of the positive or negative numbers, or one with a condition."""
+    parts = [part for part in parts if not part.text]
+    if not any(part.condition is not None for part in parts):
+        parts = parts[:2]  # the third shows 0 (`"-"` in accounting formats), the fourth text
+    return any(map(_hides, parts))
+
+
+def _hides(section: Section) -> bool:
+    """A section that shows no digits of its number: empty (`;;;`) or of text alone
+    (`"n/a"`); not `General`, a date or time, or a text's `@`."""
+    return not (section.digits or section.general or section.dated or section.text)
 
 
 def shows_bare_dollar(value: float, parts: list[Section]) -> bool:
@@ -300,8 +338,10 @@ def shows_text_with_bare_dollar(parts: list[Section]) -> bool:
 
 def shows_text(parts: list[Section]) -> bool:
     """Whether a section of the format may show a text to read instead of the number
-    (`shown`): a percentage, another currency than the dollar, leading zeros."""
-    return any(_not_a_number(part) or _padded(part) or _coded(part) for part in parts)
+    (`shown`): a percentage, another currency than the dollar, leading zeros, a text alone
+    (`hides`)."""
+    found = any(_not_a_number(part) or _padded(part) or _coded(part) for part in parts)
+    return found or hides(parts)
 
 
 def _code_around(section: Section) -> bool:
@@ -346,7 +386,7 @@ def _section_for(value: float, parts: list[Section]) -> Section:
     as it is (a plain section)."""
     parts = [part for part in parts if not part.text]
     if not parts:
-        return Section()
+        return Section(general=True)  # `@`: a number shows as General
     if any(part.condition is not None for part in parts):
         for part in parts:
             if part.condition is None or _COMPARE[part.condition[0]](value, part.condition[1]):
@@ -414,10 +454,10 @@ def _plain(number: float) -> str:
 def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
     """Cell style index (a cell's `s="…"`, 0-based in `cellXfs`) → the sections of its
     number format, for the styles some of whose sections show a percentage, another
-    currency than the dollar, or a `$` alone (`shows_bare_dollar`). Empty for a workbook
-    without such styles (most, and those without styles). The styles are the part the
-    workbook's relationships name, as Excel finds them (calamine reads `xl/styles.xml`
-    only). Raises ValueError for styles that
+    currency than the dollar, a `$` alone (`shows_bare_dollar`), or no digits (`hides`).
+    Empty for a workbook without such styles (most, and those without styles). The
+    styles are the part the workbook's relationships name, as Excel finds them (calamine
+    reads `xl/styles.xml` only). Raises ValueError for styles that
     cannot be read (a damaged member, XML that is not well-formed), which calamine may read
     without complaint: the sheets are then refused (`marks.CellScan`), as no cell's format
     is known."""
@@ -441,7 +481,9 @@ def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
     for group in _named(root, "cellXfs"):
         for index, xf in enumerate(e for e in group if _local(e.tag) == "xf"):
             code = codes.get(_style_number(xf.get("numFmtId", "0")) or 0, "")
-            if may_show_more(code) and any(map(_shows_more, parts := sections(code))):
+            if not may_show_more(code):
+                continue
+            if any(map(_shows_more, parts := sections(code))) or hides(parts):
                 found[index] = parts
         break  # the first cellXfs, as calamine reads it
     return found

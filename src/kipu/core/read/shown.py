@@ -2,7 +2,7 @@
 (`kipu.core.read.numformats`), found by the cell scan (`kipu.core.read.marks`): a
 percentage, an amount in soles (read as the text shown), an amount shown with a `$` alone
 (marked `DOLLAR_FORMAT`), a number shown divided by a thousand (`#,##0,`: marked
-`DIVIDED_FORMAT`)."""
+`DIVIDED_FORMAT`), a number shown as nothing (`;;;`: marked `HIDING_FORMAT`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from kipu.core.read.numformats import (
     digits_pattern,
     divided,
     divides,
+    hidden,
+    hides,
     shown,
     shows_bare_dollar,
     shows_text,
@@ -25,8 +27,9 @@ from kipu.core.read.package import column_number
 
 _TEXT_KINDS = (b"s", b"str", b"inlineStr")  # a shared string, a formula's text, an inline one
 # What a number cell of a style shows (`Shown._judge`): the text read instead of its number,
-# whether it shows a `$` alone, the number it shows divided by its format.
-_Judged = tuple[str | None, bool, str | None]
+# whether it shows a `$` alone, the number it shows divided by its format, whether it shows
+# nothing.
+_Judged = tuple[str | None, bool, str | None, bool]
 
 
 class Shown:
@@ -50,6 +53,10 @@ class Shown:
         # number shown: (row, col, `12` for 12000 formatted `#,##0,`).
         self.divided: list[tuple[int, int, str]] = []
         self._dividing = {index for index, parts in styles.items() if divides(parts)}
+        # The cells whose format shows nothing of their number (`;;;`): it is read, and
+        # marked `HIDING_FORMAT`.
+        self.hidden: list[tuple[int, int]] = []
+        self._hiding = {index for index, parts in styles.items() if hides(parts)}
         # The style attribute in any quote and spacing, or written with a reference; the
         # numbers as a trie (`1(?:2|5)?`): an alternation of thousands of styles took 50 s
         # for 100,000 rows.
@@ -140,6 +147,7 @@ class Shown:
             if style not in styles:
                 continue
             odd = style in texts or style in self._conditional or style in self._dividing
+            odd = odd or style in self._hiding
             if odd or not math.isfinite(number):
                 self._keep((int(row), col), style, value)
                 continue
@@ -188,10 +196,12 @@ class Shown:
     def _keep(self, place: tuple[int, int], style: int, value: bytes) -> None:
         if (known := self._known.get((style, value))) is None:
             known = self._known[(style, value)] = self._judge(style, value)
-        text, dollar, number = known
+        text, dollar, number, nothing = known
         if text is not None:
             self.texts[place] = text
             return
+        if nothing:
+            self.hidden.append(place)
         if dollar:
             self.dollars.append(place)
         if number is not None:
@@ -205,17 +215,19 @@ class Shown:
         try:
             number = float(value)
         except ValueError:
-            return None, False, None
+            return None, False, None, False
         if not math.isfinite(number):
-            return None, False, None
+            return None, False, None, False
         parts = self.styles[style]
         text = shown(number, parts) if style in self._texts else None
         if text is not None:
-            return text, False, None
+            return text, False, None, False
         shrunk = divided(number, parts) if style in self._dividing else None
-        return None, shows_bare_dollar(number, parts), shrunk
+        nothing = style in self._hiding and hidden(number, parts)
+        return None, shows_bare_dollar(number, parts), shrunk, nothing
 
     def clear(self) -> None:
         self.texts.clear()
         self.dollars.clear()
         self.divided.clear()
+        self.hidden.clear()

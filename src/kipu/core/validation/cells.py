@@ -2,7 +2,8 @@
 
 The reader marks cells whose value alone would mislead (`kipu.core.read.marks`): an Excel
 error, a formula never computed, a formula's computed value, a value given by a merged
-range, a number shown divided by its format (`divided-number`). Each mark becomes an issue
+range, a number shown divided by its format (`divided-number`) or as nothing
+(`hidden-value`). Each mark becomes an issue
 at its cell. A cell whose value is unknown (an error, a
 formula without a value) gets that issue only: "is empty" or "is not a number" about the
 same cell would only repeat it less clearly.
@@ -22,6 +23,7 @@ from kipu.core.read.marks import (
     ERROR,
     FORMULA,
     FORMULA_NO_VALUE,
+    HIDING_FORMAT,
     MERGED,
     MERGED_ACROSS,
     UNREAD_VALUES,
@@ -43,6 +45,8 @@ UNREAD = (ERROR, *UNREAD_VALUES)
 FREE_TEXT = tuple(c.name for c in COLUMNS if c.kind == TEXT)
 # The number columns, where a number shown divided by its format is counted whole.
 DIVIDED_COLUMNS = (*COUNT_COLUMNS, "value_usd")
+# Every column read: a value its format hides may be a count or a code.
+_MARKED_COLUMNS = tuple(c.name for c in COLUMNS)
 EXCEL_CELL_CHARACTERS = 32_767
 # Issues that leave a row without something it must point to, or in a month that is not its
 # own: such a row is never stored.
@@ -113,18 +117,26 @@ def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl
         pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
         pl.when(pl.col("kind").is_in((MERGED, MERGED_ACROSS))).then("detail").alias("detail"),
     )
-    frames = [found, mark_issues, *_divided(f, marks)]
+    shown_otherwise = [
+        *_shown_otherwise(f, marks, DIVIDED_FORMAT, "divided-number", DIVIDED_COLUMNS),
+        *_shown_otherwise(f, marks, HIDING_FORMAT, "hidden-value", _MARKED_COLUMNS),
+    ]
+    frames = [found, mark_issues, *shown_otherwise]
     queries = [frame.lazy().cast(ISSUE_SCHEMA) for frame in frames]  # type: ignore[arg-type]
     return pl.concat([*queries, *_long_texts(f)]).collect()
 
 
-def _divided(f: pl.DataFrame, marks: pl.DataFrame) -> list[pl.DataFrame]:
-    """`divided-number` at each number cell shown divided by its format (`DIVIDED_FORMAT`:
-    12000 formatted `#,##0,` shows 12), which is read whole: the value read, and the number
-    shown as the detail. A cell covered by a merged range shows its first cell's value, as
-    that cell shows it (`dollar_formats`). A cell whose value is unknown has its own issue."""
-    numbers = marks.filter(pl.col("column").is_in(DIVIDED_COLUMNS))
-    divided = numbers.filter(pl.col("kind") == DIVIDED_FORMAT)
+def _shown_otherwise(
+    f: pl.DataFrame, marks: pl.DataFrame, kind: str, code: str, columns: tuple[str, ...]
+) -> list[pl.DataFrame]:
+    """`code` at each cell of `columns` marked `kind`, whose value is read all the same: a
+    number shown divided by its format (`DIVIDED_FORMAT`: 12000 formatted `#,##0,` shows 12,
+    the number shown as the detail), or shown as nothing (`HIDING_FORMAT`: `;;;`). The value
+    read is the issue's value. A cell covered by a merged range shows its first cell's
+    value, as that cell shows it (`dollar_formats`). A cell whose value is unknown has its
+    own issue."""
+    numbers = marks.filter(pl.col("column").is_in([c for c in columns if c in f.columns]))
+    divided = numbers.filter(pl.col("kind") == kind)
     if divided.is_empty():
         return []
     first = pl.col("detail").str.extract(r"^[A-Za-z]+(\d+)").cast(pl.Int64, strict=False)
@@ -148,7 +160,7 @@ def _divided(f: pl.DataFrame, marks: pl.DataFrame) -> list[pl.DataFrame]:
         frames.append(
             group.join(value, on="_i", how="left").select(
                 "_i",
-                pl.lit("divided-number").alias("code"),
+                pl.lit(code).alias("code"),
                 pl.lit(name).alias("column"),
                 "value",
                 pl.lit(None, dtype=pl.Utf8).alias("suggestion"),

@@ -582,6 +582,19 @@ _CODES = (
         "holds is read, as formulas use it.",
     ),
     _c(
+        "hidden-value",
+        WARNING,
+        "row",
+        "“{column}” holds {value}, which its number format hides: the cell looks empty. "
+        "{value} was read; if the cell is meant to be empty, delete its value.",
+        "“{column}” contiene {value}, que su formato de número oculta: la celda se ve vacía. "
+        "Se leyó {value}; si la celda debe estar vacía, borre su valor.",
+        "A number whose cell format shows nothing (Excel's `;;;`, or `0;;` for a negative "
+        "number), in XLSX and XLS: the spreadsheet shows an empty cell, and the cell holds "
+        "the number, which formulas use. It is read, and shown, as a partner may have hidden "
+        "it meaning to delete it. A zero shown as nothing (`0;-0;;@`) is a zero: no warning.",
+    ),
+    _c(
         "merged-cell",
         WARNING,
         "row",

@@ -1,0 +1,221 @@
+"""A number its format shows as nothing (`;;;`, `0;;` for a negative) is read, with a
+`hidden-value` warning at its cell; one its format shows as a text alone (`"n/a"`) is read
+as that text (`"n/a"` and `"-"` as empty, with `number-read-as`).
+
+A tester's: a count formatted `;;;` looks empty in Excel, and was read as 15 with no word.
+The cell holds the number, which formulas and R4V's scripts use, so it is read; but the
+partner sees an empty cell, and may have hidden it meaning to delete it. A format that shows
+a text in place of the number (`"n/a"`, `[>100]"many";0`) showed "n/a" and was read as 15:
+such a cell now reads as its text, as a CSV's would (`invalid-number` in a count column).
+A zero shown as nothing (`0;-0;;@`) is a zero: no warning.
+
+XLSX (both readings), XLS; formats and values generated; 100,000 rows.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+import xlwt
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
+sys.path.insert(0, str(Path(__file__).parent))
+from test_divided_formats import xlsx  # noqa: E402
+from test_dollar_formats import LABELS, NAMES, REFERENCE, SETTINGS, TODAY, _repeated, activity  # noqa: E402
+
+from kipu.core.read import fivew, read_5w  # noqa: E402
+from kipu.core.read.marks import HIDING_FORMAT  # noqa: E402
+from kipu.core.read.numformats import hidden, sections, shown  # noqa: E402
+from kipu.core.validation import validate_file  # noqa: E402
+
+HIDDEN = "hidden-value"
+COUNT = "quantity_output"
+EN = (
+    "“Quantity of output” holds 12, which its number format hides: the cell looks empty. "
+    "12 was read; if the cell is meant to be empty, delete its value."
+)
+ES = (
+    "“Quantity of output” contiene 12, que su formato de número oculta: la celda se ve vacía. "
+    "Se leyó 12; si la celda debe estar vacía, borre su valor."
+)
+
+
+@pytest.fixture(params=[True, False], ids=["columns", "cells"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    monkeypatch.setattr(fivew, "COLUMNAR", request.param)
+    return bool(request.param)
+
+
+def issues(path: Path, lang: str = "en") -> list[tuple[int | None, str, str | None, str]]:
+    """(row, code, column name, value) of the issues, and the rows read."""
+    result = validate_file(path, REFERENCE, today=TODAY, lang=lang)
+    names = {label: name for name, label in result.columns.items()}
+    return [(i.row, i.code, names.get(i.column or "", ""), i.value) for i in result.report.issues]
+
+
+def messages(path: Path, lang: str) -> list[str]:
+    result = validate_file(path, REFERENCE, today=TODAY, lang=lang)
+    return [i.message for i in result.report.issues if i.code == HIDDEN]
+
+
+def test_a_count_its_format_hides_is_read_with_a_warning(tmp_path: Path, reading: bool) -> None:
+    path = xlsx(tmp_path / "h.xlsx", {COUNT: 12}, {COUNT: ";;;"})
+    assert issues(path) == [(2, HIDDEN, COUNT, "12")]
+    assert messages(path, "en") == [EN] and messages(path, "es") == [ES]
+    assert validate_file(path, REFERENCE, today=TODAY).rows[COUNT].to_list() == [12]
+
+
+@pytest.mark.parametrize(
+    ("code", "held", "expected"),
+    [
+        (";;;", 12, [HIDDEN]),
+        (";", 12, [HIDDEN]),
+        ("0;;", 12, []),  # positive numbers are shown
+        ("0;;;@", 12, []),
+        ('[>100]"many";;0', 12, [HIDDEN]),  # the second section: empty
+        (";;;", 0, []),  # a zero shown as nothing is a zero
+        ("0;-0;;@", 0, []),
+        ('_-* #,##0_-;-* #,##0_-;_-* "-"_-;_-@_-', 0, []),  # accounting: 0 shows "-"
+        ('"n/a"', 12, ["number-read-as"]),  # the text shown is read: "n/a" is empty
+        ('[>100]"many";0', 150, ["invalid-number"]),
+        ('[>100]"many";0', 12, []),
+        ("General", 12, []),
+        ("@", 12, []),
+        ("yyyy-mm", 12, ["invalid-number"]),  # a date, as before
+        ('0;;"zero"', 12, []),
+    ],
+)
+def test_each_form(
+    tmp_path: Path, reading: bool, code: str, held: int, expected: list[str]
+) -> None:
+    path = xlsx(tmp_path / "f.xlsx", {COUNT: held}, {COUNT: code})
+    assert [c for _, c, _, _ in issues(path)] == expected, code
+    count = validate_file(path, REFERENCE, today=TODAY).rows[COUNT].to_list()
+    if expected in ([], [HIDDEN]):
+        assert count == [held]
+
+
+def test_a_code_in_a_text_column_and_an_amount_are_said_too(tmp_path: Path, reading: bool) -> None:
+    formats = {"activity_name": ";;;", "value_usd": ";;;"}
+    path = xlsx(tmp_path / "t.xlsx", {"activity_name": 4521, "value_usd": 300}, formats)
+    assert sorted(issues(path)) == [
+        (2, HIDDEN, "activity_name", "4521"),
+        (2, HIDDEN, "value_usd", "300"),
+    ]
+
+
+def test_a_merged_count_is_said_on_every_row_it_covers(tmp_path: Path, reading: bool) -> None:
+    path = xlsx(tmp_path / "m.xlsx", {COUNT: 12}, {COUNT: ";;;"})
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet.append([activity("PER").get(n) for n in NAMES])
+    column = NAMES.index(COUNT) + 1
+    sheet.cell(row=3, column=column).value = None
+    sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+    book.save(path)
+    said = [(r, c, v) for r, code, c, v in issues(path) if code == HIDDEN]
+    assert said == [(2, COUNT, "12"), (3, COUNT, "12")]
+
+
+# --- generated formats and values --------------------------------------------------------------
+
+# Sections: digits, General, a date, a text alone, empty.
+_SECTIONS = ["0", "#,##0", "General", "0.0", '"n/a"', '"-"', "", "yyyy"]
+
+
+def _chosen(code: str, value: float) -> str:
+    """The section of `code` that shows `value`, by the test's own reading (no conditions:
+    by sign, the fourth section and `@` for text)."""
+    if not code:
+        return "General"  # the code of General (`numFmtId` 0)
+    parts = [p for p in code.split(";") if "@" not in p][:3] or ["General"]
+    if value < 0 and len(parts) > 1:
+        return parts[1]
+    if value == 0 and len(parts) > 2:
+        return parts[2]
+    return parts[0]
+
+
+_FORMATS = st.lists(st.sampled_from(_SECTIONS), min_size=1, max_size=3).map(";".join)
+# (In a sheet, a format with a date part anywhere makes its numbers dates: left out there.)
+_VALUES = st.sampled_from([0.0, 12.0, -12.0, 3.5, 150.0, -0.5])
+
+
+@SETTINGS
+@given(code=_FORMATS, value=_VALUES)
+def test_any_format_hides_what_excel_hides(code: str, value: float) -> None:
+    section = _chosen(code, value)
+    parts = sections(code)
+    assert hidden(value, parts) == (value != 0 and section == ""), code
+    if value != 0 and section.startswith('"'):
+        assert shown(value, parts) == section.strip('"'), code
+    elif section in ("0", "#,##0", "General"):
+        assert shown(value, parts) is None, code
+
+
+@SETTINGS
+@given(code=_FORMATS.filter(lambda c: "yyyy" not in c), value=st.sampled_from([0, 12, 150]))
+def test_any_format_is_read_as_shown_at_its_cell(
+    tmp_path: Path, reading: bool, code: str, value: int
+) -> None:
+    path = xlsx(tmp_path / "g.xlsx", {COUNT: value}, {COUNT: code})
+    section = _chosen(code, value)
+    found = [(c, v) for _, c, n, v in issues(path) if n == COUNT]
+    if value and section == "":
+        assert found == [(HIDDEN, str(value))], code
+    elif value and section.startswith('"'):  # "n/a", "-": read as empty, and said
+        assert [c for c, _ in found] == ["number-read-as"], code
+    else:
+        assert found == [], code
+
+
+# --- XLS ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "said"), [(";;;", True), ("0;;", False), ("#,##0", False)])
+def test_an_xls_count_its_format_hides_is_said(tmp_path: Path, code: str, said: bool) -> None:
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("5W")
+    for c, label in enumerate(LABELS):
+        sheet.write(0, c, label)
+    values = activity("PER", **{COUNT: 12})
+    for c, name in enumerate(NAMES):
+        if (held := values.get(name)) is not None:
+            styles = [xlwt.easyxf(num_format_str=code)] if name == COUNT else []
+            sheet.write(1, c, held, *styles)
+    path = tmp_path / "h.xls"
+    book.save(str(path))
+    assert issues(path) == ([(2, HIDDEN, COUNT, "12")] if said else [])
+
+
+# --- real size -------------------------------------------------------------------------------
+
+
+def test_100000_rows_with_a_hidden_column(tmp_path: Path) -> None:
+    """A column formatted `;;;` in every row, zeros in half of them: each other row's count
+    is said, and the sheet is still read column by column."""
+    small = tmp_path / "small.xlsx"
+    book = xlsxwriter.Workbook(str(small))
+    sheet = book.add_worksheet("5W")
+    hiding = book.add_format({"num_format": ";;;"})
+    sheet.write_row(0, 0, LABELS)
+    for r, held in ((1, 12), (2, 0)):
+        values = activity("PER", **{COUNT: held})
+        for c, name in enumerate(NAMES):
+            sheet.write(r, c, values.get(name), hiding if name == COUNT else None)
+    book.close()
+    path = _repeated(small, 100_000)
+    table = read_5w(path)
+    assert table.source == "columns"
+    assert table.marks.filter(table.marks["kind"] == HIDING_FORMAT).height == 50_000
+    result = validate_file(path, REFERENCE, today=TODAY)
+    issues = result.report.row_issues
+    said = issues.filter(issues["code"] == HIDDEN)
+    assert said.height == 50_000 and set(said["value"].to_list()) == {"12"}
+    assert result.rows[COUNT].sum() == 50_000 * 12
