@@ -341,3 +341,43 @@ def test_a_windows_file_of_capitals_with_si_is_read(tmp_path: Path, texts: list[
     had such a file refused as a Mac one."""
     table = read_5w(_file(tmp_path / "caps.csv", texts, "cp1252"))
     assert table.frame["activity_name"].to_list() == texts
+
+
+# MS-DOS's ³ and · are Windows' ü and ú, which stand beside letters in Spanish ("pingüino",
+# "número"): a file saved as "CSV (MS-DOS)" with "10 m³" beside "Atención" was read as
+# Windows-1252 ("mü", "Atenci¢n") in a file found valid. A re-tester's.
+_DOS_WORDS = ["Atención a niños", "Señora José", "educación", "AÑO", "Perú", "Junín"]
+_DOS_SYMBOL_WORDS = ["10 m³", "m³/día", "agua (m³)", "col·lectiu", "l·l", "5m³"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(st.sampled_from(_DOS_WORDS), min_size=1, max_size=3),
+    symbols=st.lists(st.sampled_from(_DOS_SYMBOL_WORDS), min_size=1, max_size=3),
+    symbols_first=st.booleans(),
+    encoding=st.sampled_from(["cp850", "cp437"]),
+)
+def test_an_ms_dos_file_with_cubic_metres_or_a_middle_dot_is_refused(
+    tmp_path: Path, words: list[str], symbols: list[str], symbols_first: bool, encoding: str
+) -> None:
+    if encoding == "cp437" and any("·" in s for s in symbols):
+        symbols = [s for s in symbols if "·" not in s] or ["10 m³"]
+    if encoding == "cp437":
+        symbols = [s.replace("³", "²") for s in symbols]  # cp437 has no ³; ² is FD in both
+    texts = [*symbols, *words] if symbols_first else [*words, *symbols]
+    assert _refusal(tmp_path, texts, encoding).key == "dos-encoding"
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["pingüino", "Kits"], ["número de kits"], ["bilingüe", "Perú", "más"], ["Güemes"],
+        ["número", "agüero", "10 m³"],  # a Windows ³ (B3) is no MS-DOS sign
+        ["número", "el ¢ y £5"],  # an MS-DOS byte between words
+    ],
+)  # fmt: skip
+def test_a_windows_file_whose_only_accents_are_u_is_read(tmp_path: Path, texts: list[str]) -> None:
+    table = read_5w(_file(tmp_path / "one.csv", texts, "cp1252"))
+    assert table.frame["activity_name"].to_list() == texts

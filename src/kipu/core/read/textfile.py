@@ -187,7 +187,7 @@ _DOS_SIGN = re.compile(
 # word ("referência"), Mac's capitals. Not beside a capital alone: MS-DOS's "Ú" is Windows'
 # "é", and "PERÚ" read "PERé" took the MS-DOS check off. A file with both is Windows-1252:
 # "Región de O’Higgins" is.
-_WINDOWS_SIGN = re.compile(
+_WINDOWS_PATTERN = (
     rb"[\xe1-\xe3\xed\xf1\xf3-\xf5\xfa\xfc](?:(?<=[a-z].)|(?=[a-z]))"
     # à and é after a lower-case letter only: starting a word they are MS-DOS's Ó and Ú
     # ("Óscar", "Útiles" read "àscar", "étiles"), as Windows' "él", "época" start one.
@@ -196,6 +196,11 @@ _WINDOWS_SIGN = re.compile(
     # "Sí" in a file of capitals ("PERÚ", "JUNÍN"): í ending a word after a capital.
     rb"|\xed(?<=[A-Z].)(?![A-Za-z])"
 )
+_WINDOWS_SIGN = re.compile(_WINDOWS_PATTERN)
+# ü (FC) and ú (FA) are MS-DOS's ³ and · too, which stand beside letters ("m³", "l·l"):
+# the Windows signs without them (`_refuse_other_encoding`).
+_DOS_SYMBOLS = b"\xfa\xfc"
+_WINDOWS_LETTER = re.compile(_WINDOWS_PATTERN.replace(b"\\xfa\\xfc", b"", 1))
 
 
 def _refuse_other_encoding(data: bytes, name: str) -> None:
@@ -207,7 +212,16 @@ def _refuse_other_encoding(data: bytes, name: str) -> None:
     whole file, which one program wrote: a Windows file whose English words alone hold a
     dash between letters ("education—health") and no accented letter is refused too, showing
     both readings, rather than a Mac file read garbled."""
-    if not _WINDOWS_SIGN.search(data):
+    windows = _WINDOWS_SIGN.search(data)
+    # ü and ú are MS-DOS's ³ and · ("m³", "l·l"): alone, they do not prove Windows-1252 (a
+    # file saved as "CSV (MS-DOS)" with "10 m³" beside "Atención" read "mü" and "Atenci¢n").
+    # Another Windows letter does; else an MS-DOS sign refuses the file.
+    weak = windows is not None and data[windows.start()] in _DOS_SYMBOLS
+    start = 0 if windows is None else windows.start()
+    dos = _DOS_SIGN.search(data) if weak and not _WINDOWS_LETTER.search(data, start) else None
+    if dos is not None:
+        _refuse(data, name, "dos-encoding", dos)
+    if windows is None:
         kinds = (("mac-encoding", _MAC_SIGN), ("dos-encoding", _DOS_SIGN))
         signs = [(found.start(), key, found) for key, sign in kinds if (found := sign.search(data))]
         if signs:
