@@ -400,8 +400,7 @@ def test_the_quick_reading_reads_what_the_cell_by_cell_scan_reads(
     """Chunks whose styled cells are all written plainly are read at once (`read_plain`),
     others cell by cell: both find the same cells, whatever mix a chunk holds."""
     from kipu.core.read import marks
-    from kipu.core.read.numformats import xlsx_shown_styles
-    from kipu.core.read.shown import Shown
+    from kipu.core.read.shown import Shown, xlsx_shown_styles
 
     book = xlsxwriter.Workbook(str(tmp_path / "p.xlsx"))
     sheet = book.add_worksheet("5W")

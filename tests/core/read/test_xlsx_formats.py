@@ -31,9 +31,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from number_format_cases import AFTER, BEFORE, FORMATS, ZERO_AND_HALF  # noqa: E402
 
 from kipu.core.read import ReadError, marks, read_5w  # noqa: E402
-from kipu.core.read.numformats import digits_pattern, xlsx_shown_styles  # noqa: E402
 from kipu.core.read.sheets import Workbook  # noqa: E402
-from kipu.core.read.shown import Shown  # noqa: E402
+from kipu.core.read.shown import Shown, digits_pattern, xlsx_shown_styles  # noqa: E402
 from kipu.core.schema import COLUMN_BY_NAME  # noqa: E402
 from kipu.core.validation import validate_file  # noqa: E402
 

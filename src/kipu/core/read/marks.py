@@ -68,7 +68,6 @@ from kipu.core.read.errors import unreadable
 from kipu.core.read.formulas import plain_formula_marks
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.hidden import Hidden
-from kipu.core.read.numformats import xlsx_shown_styles
 from kipu.core.read.package import (
     column_letters,
     column_number,
@@ -76,7 +75,7 @@ from kipu.core.read.package import (
     sheet_members,
     xml_unescape,
 )
-from kipu.core.read.shown import Shown
+from kipu.core.read.shown import Shown, xlsx_shown_styles
 
 ERROR = "error"
 FORMULA = "formula"

@@ -15,8 +15,9 @@ as the digits shown, a code as its writer saw it (a count column reads `012` as 
 shown with a code's letters or digits around it (`"PE"00`, `"R4V-"0`) reads as that code.
 
 XLS formats come from xlrd (`kipu.core.read.book_marks`); XLSX formats from the workbook's
-styles (`xlsx_shown_styles`), for the cell scan (`kipu.core.read.marks`). The format
-syntax is ECMA-376 part 1, §18.8.31 (numFmts) and §18.8.30 (built-in formats).
+styles (`kipu.core.read.shown.xlsx_shown_styles`), for the cell scan
+(`kipu.core.read.marks`). The format syntax is ECMA-376 part 1, §18.8.31 (numFmts) and
+§18.8.30 (built-in formats).
 """
 
 from __future__ import annotations
@@ -25,13 +26,9 @@ import math
 import operator
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
-import zipfile
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
-from pathlib import Path
 
-from kipu.core.read.package import styles_member
 from kipu.core.read.values import NOT_USD, read_number, scaled
 
 # Currencies that are the US dollar, as a format or a cell names them: their amounts are
@@ -74,20 +71,6 @@ _COMPARE = {
     "<=": operator.le,
     ">=": operator.ge,
     "<>": operator.ne,
-}
-# Built-in formats (ECMA-376 §18.8.30) that show more than digits: 9 and 10 are percentages;
-# 5 to 8, 42 and 44 show the currency of the reading machine's locale, the `$` of their en-US
-# text (the peso on a Colombian computer), as openpyxl and xlsxwriter write them (a bare
-# `numFmtId`, no numFmt); Excel writes them out in full.
-_BUILT_IN = {
-    5: "$#,##0_);($#,##0)",
-    6: "$#,##0_);[Red]($#,##0)",
-    7: "$#,##0.00_);($#,##0.00)",
-    8: "$#,##0.00_);[Red]($#,##0.00)",
-    9: "0%",
-    10: "0.00%",
-    42: '_($* #,##0_);_($* (#,##0);_($* "-"_);_(@_)',
-    44: '_($* #,##0.00_);_($* (#,##0.00);_($* "-"??_);_(@_)',
 }
 
 
@@ -451,44 +434,6 @@ def _plain(number: float) -> str:
     return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
-def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
-    """Cell style index (a cell's `s="…"`, 0-based in `cellXfs`) → the sections of its
-    number format, for the styles some of whose sections show a percentage, another
-    currency than the dollar, a `$` alone (`shows_bare_dollar`), or no digits (`hides`).
-    Empty for a workbook without such styles (most, and those without styles). The
-    styles are the part the workbook's relationships name, as Excel finds them (calamine
-    reads `xl/styles.xml` only). Raises ValueError for styles that
-    cannot be read (a damaged member, XML that is not well-formed), which calamine may read
-    without complaint: the sheets are then refused (`marks.CellScan`), as no cell's format
-    is known."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            data = archive.read(styles_member(archive))
-    except KeyError:
-        return {}
-    except (OSError, zipfile.BadZipFile, RuntimeError, EOFError) as error:
-        raise ValueError(f"styles unreadable: {error}") from None
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
-        raise ValueError(f"styles unreadable: {error}") from None
-    codes: dict[int, str] = dict(_BUILT_IN)
-    for element in _named(root, "numFmt"):
-        number, code = _style_number(element.get("numFmtId")), element.get("formatCode")
-        if number is not None and code is not None:
-            codes[number] = code
-    found: dict[int, list[Section]] = {}
-    for group in _named(root, "cellXfs"):
-        for index, xf in enumerate(e for e in group if _local(e.tag) == "xf"):
-            code = codes.get(_style_number(xf.get("numFmtId", "0")) or 0, "")
-            if not may_show_more(code):
-                continue
-            if any(map(_shows_more, parts := sections(code))) or hides(parts):
-                found[index] = parts
-        break  # the first cellXfs, as calamine reads it
-    return found
-
-
 def _shows_more(section: Section) -> bool:
     """Whether a section shows a cell otherwise than its number, with leading zeros, with
     a `$` alone, or divided (`divided`)."""
@@ -501,34 +446,7 @@ def _shows_more(section: Section) -> bool:
     )
 
 
-def _named(root: ET.Element, name: str) -> list[ET.Element]:
-    """The elements of a local name in any namespace: transitional and strict SpreadsheetML
-    (`http://purl.oclc.org/ooxml/spreadsheetml/main`) name them alike."""
-    return [element for element in root.iter() if _local(element.tag) == name]
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _style_number(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
-
-
-def digits_pattern(words: list[str]) -> str:
-    """A regular expression matching exactly `words` (digits), as a trie: each alternation
-    is between different first characters, so matching never backtracks far."""
-    if not words:
-        return "-"  # no style: never a style number
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        groups.setdefault(word[:1], []).append(word[1:])
-    branches = []
-    for first, rests in sorted(groups.items()):
-        tails = [r for r in rests if r]
-        tail = digits_pattern(tails) if tails else ""
-        if tails and "" in rests:
-            tail = f"(?:{tail})?"
-        branches.append(re.escape(first) + tail)
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+def shows_more(parts: list[Section]) -> bool:
+    """Whether the format shows some number otherwise than as its digits (`_shows_more`),
+    or hides it (`hides`): its cells are read by `shown.Shown`."""
+    return any(map(_shows_more, parts)) or hides(parts)

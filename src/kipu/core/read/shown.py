@@ -2,28 +2,34 @@
 (`kipu.core.read.numformats`), found by the cell scan (`kipu.core.read.marks`): a
 percentage, an amount in soles (read as the text shown), an amount shown with a `$` alone
 (marked `DOLLAR_FORMAT`), a number shown divided by a thousand (`#,##0,`: marked
-`DIVIDED_FORMAT`), a number shown as nothing (`;;;`: marked `HIDING_FORMAT`)."""
+`DIVIDED_FORMAT`), a number shown as nothing (`;;;`: marked `HIDING_FORMAT`). And the
+workbook's styles that show some number so (`xlsx_shown_styles`)."""
 
 from __future__ import annotations
 
 import math
 import re
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 from kipu.core.read.chunks import REFERENCE, VALUE, has_hidden, tag_attributes
 from kipu.core.read.numformats import (
     Section,
-    digits_pattern,
     divided,
     divides,
     hidden,
     hides,
+    may_show_more,
+    sections,
     shown,
     shows_bare_dollar,
+    shows_more,
     shows_text,
     shows_text_with_bare_dollar,
 )
-from kipu.core.read.package import column_number
+from kipu.core.read.package import column_number, styles_member
 
 _TEXT_KINDS = (b"s", b"str", b"inlineStr")  # a shared string, a formula's text, an inline one
 # What a number cell of a style shows (`Shown._judge`): the text read instead of its number,
@@ -231,3 +237,90 @@ class Shown:
         self.dollars.clear()
         self.divided.clear()
         self.hidden.clear()
+
+
+# Built-in formats (ECMA-376 §18.8.30) that show more than digits: 9 and 10 are percentages;
+# 5 to 8, 42 and 44 show the currency of the reading machine's locale, the `$` of their en-US
+# text (the peso on a Colombian computer), as openpyxl and xlsxwriter write them (a bare
+# `numFmtId`, no numFmt); Excel writes them out in full.
+_BUILT_IN = {
+    5: "$#,##0_);($#,##0)",
+    6: "$#,##0_);[Red]($#,##0)",
+    7: "$#,##0.00_);($#,##0.00)",
+    8: "$#,##0.00_);[Red]($#,##0.00)",
+    9: "0%",
+    10: "0.00%",
+    42: '_($* #,##0_);_($* (#,##0);_($* "-"_);_(@_)',
+    44: '_($* #,##0.00_);_($* (#,##0.00);_($* "-"??_);_(@_)',
+}
+
+
+def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
+    """Cell style index (a cell's `s="…"`, 0-based in `cellXfs`) → the sections of its
+    number format, for the styles some of whose sections show a percentage, another
+    currency than the dollar, a `$` alone (`shows_bare_dollar`), or no digits (`hides`).
+    Empty for a workbook without such styles (most, and those without styles). The
+    styles are the part the workbook's relationships name, as Excel finds them (calamine
+    reads `xl/styles.xml` only). Raises ValueError for styles that
+    cannot be read (a damaged member, XML that is not well-formed), which calamine may read
+    without complaint: the sheets are then refused (`marks.CellScan`), as no cell's format
+    is known."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(styles_member(archive))
+    except KeyError:
+        return {}
+    except (OSError, zipfile.BadZipFile, RuntimeError, EOFError) as error:
+        raise ValueError(f"styles unreadable: {error}") from None
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        raise ValueError(f"styles unreadable: {error}") from None
+    codes: dict[int, str] = dict(_BUILT_IN)
+    for element in _named(root, "numFmt"):
+        number, code = _style_number(element.get("numFmtId")), element.get("formatCode")
+        if number is not None and code is not None:
+            codes[number] = code
+    found: dict[int, list[Section]] = {}
+    for group in _named(root, "cellXfs"):
+        for index, xf in enumerate(e for e in group if _local(e.tag) == "xf"):
+            code = codes.get(_style_number(xf.get("numFmtId", "0")) or 0, "")
+            if not may_show_more(code):
+                continue
+            if shows_more(parts := sections(code)):
+                found[index] = parts
+        break  # the first cellXfs, as calamine reads it
+    return found
+
+
+def _named(root: ET.Element, name: str) -> list[ET.Element]:
+    """The elements of a local name in any namespace: transitional and strict SpreadsheetML
+    (`http://purl.oclc.org/ooxml/spreadsheetml/main`) name them alike."""
+    return [element for element in root.iter() if _local(element.tag) == name]
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _style_number(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def digits_pattern(words: list[str]) -> str:
+    """A regular expression matching exactly `words` (digits), as a trie: each alternation
+    is between different first characters, so matching never backtracks far."""
+    if not words:
+        return "-"  # no style: never a style number
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[:1], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(groups.items()):
+        tails = [r for r in rests if r]
+        tail = digits_pattern(tails) if tails else ""
+        if tails and "" in rests:
+            tail = f"(?:{tail})?"
+        branches.append(re.escape(first) + tail)
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
