@@ -9,7 +9,7 @@ a text in place of the number (`"n/a"`, `[>100]"many";0`) showed "n/a" and was r
 such a cell now reads as its text, as a CSV's would (`invalid-number` in a count column).
 A zero shown as nothing (`0;-0;;@`) is a zero: no warning.
 
-XLSX (both readings), XLS; formats and values generated; 100,000 rows.
+XLSX (both readings), XLS, ODS; formats and values generated; 100,000 rows.
 """
 
 from __future__ import annotations
@@ -219,3 +219,46 @@ def test_100000_rows_with_a_hidden_column(tmp_path: Path) -> None:
     said = issues.filter(issues["code"] == HIDDEN)
     assert said.height == 50_000 and set(said["value"].to_list()) == {"12"}
     assert result.rows[COUNT].sum() == 50_000 * 12
+
+
+# --- ODS ---------------------------------------------------------------------------------------
+
+_FLOAT = ' office:value-type="float" office:value="{}"'
+_STYLED = ' table:style-name="ce1" office:value-type="float" office:value="{}"'
+
+
+@pytest.mark.parametrize(
+    ("attributes", "held", "text", "expected"),
+    [
+        (_FLOAT, 12, "", [(HIDDEN, "12")]),  # an empty paragraph: LibreOffice's `;;;`
+        (_FLOAT, 12, "  ", [(HIDDEN, "12")]),
+        (_STYLED, 12, None, [(HIDDEN, "12")]),  # a styled cell with no paragraph
+        (_STYLED, -3.5, None, [(HIDDEN, "-3.5"), ("invalid-number", "-3.5")]),  # and refused
+        (_FLOAT, 12, None, []),  # a program that writes no text for numbers
+        (_FLOAT, 0, "", []),  # a zero shown as nothing is a zero
+        (_STYLED, 0, None, []),
+        (_FLOAT, 12, "n/a", [("number-read-as", "n/a")]),  # the text shown, read
+        (_FLOAT, 12, "many", [("invalid-number", "many")]),
+        (_FLOAT, 12, "12", []),
+    ],
+)
+def test_an_ods_count_shown_as_nothing_or_as_a_text(
+    tmp_path: Path, attributes: str, held: float, text: str | None, expected: list[object]
+) -> None:
+    from test_ods_quirks import cell, one_row
+    from test_ods_quirks import issues as ods_issues
+
+    count = cell(attributes.format(held), text)
+    path = one_row(tmp_path, {COUNT: count})
+    found = ods_issues(path).get((2, COUNT), [])
+    assert sorted(found) == sorted(expected)
+
+
+def test_an_ods_self_closing_styled_count_is_found(tmp_path: Path) -> None:
+    """LibreOffice writes a cell with no text as an empty element: the search for cells to
+    parse (`ods._may_hold`) finds it too, in a file of plain numbers otherwise."""
+    from test_ods_quirks import issues as ods_issues
+    from test_ods_quirks import one_row
+
+    count = f"<table:table-cell{_STYLED.format(12)}/>"
+    assert ods_issues(one_row(tmp_path, {COUNT: count})).get((2, COUNT)) == [(HIDDEN, "12")]

@@ -23,7 +23,7 @@ module finds those cells in the file itself so no later stage can lose them:
   digits, with no word saying so (`#,##0,`: 12000 shows `12`; detail: the number shown),
   in XLSX, XLS and ODS (LibreOffice's display factor); its value is read;
 - `hiding-format`: a number its format shows as nothing (`;;;`, `0;;` for a negative), in
-  XLSX and XLS: the cell looks empty in the spreadsheet; its value is read.
+  XLSX, XLS and ODS: the cell looks empty in the spreadsheet; its value is read.
 
 Beside the marks, a sheet's hidden rows and columns (`Hidden`): read as data like the others
 (an autofilter hides rows that are still data), and reported, as a partner may have hidden

@@ -33,6 +33,7 @@ from kipu.core.read.marks import (
     EXCEL_ERRORS,
     FORMULA,
     FORMULA_NO_VALUE,
+    HIDING_FORMAT,
     UNREADABLE_VALUE,
 )
 from kipu.core.read.numformats import (
@@ -296,6 +297,10 @@ def _ods_reading(
         # LibreOffice's TRUE is a 1 shown so (a boolean format): read as Excel's TRUE is, not
         # as a count of 1 (a tester's `=S3>0` in a count column was read 1, with no issue).
         return None, None, shown.strip()
+    if kind in _NUMBERS and value is not None and _shows_no_digit(cell, shown, value):
+        # A format of a text alone (`"n/a"`): read as that text, as an XLSX's; of nothing
+        # (`;;;`): read, and marked, as the cell looks empty (`numformats.hidden`).
+        return (None, None, shown.strip()) if shown.strip() else (HIDING_FORMAT, None, None)
     if kind in ("float", "currency") and value is not None and _scaled(shown, value):
         return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known
     if kind == "float" and value is not None and (padded := _padded(shown, value)):
@@ -324,6 +329,25 @@ def _ods_reading(
     if value is None and shown.strip():  # a number without its value, `void` or unknown
         return UNREADABLE_VALUE, None, None
     return None, None, None
+
+
+_NUMBERS = ("float", "currency", "percentage")
+
+
+def _shows_no_digit(cell: Any, shown: str, value: str) -> bool:
+    """Whether a number cell other than 0 shows none of its digits: a text alone, or nothing
+    in a paragraph or a styled cell. A cell with neither (no paragraph, no style) is a
+    program's that writes no text for numbers: its value is what it shows."""
+    if any(c.isdigit() for c in shown):
+        return False
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    if number == 0 or not math.isfinite(number):
+        return False
+    written = cell.find(_PARAGRAPH) is not None or cell.get(f"{_ODS_TABLE}style-name")
+    return bool(shown.strip()) or bool(written)
 
 
 def _scaled(shown: str, value: str) -> bool:

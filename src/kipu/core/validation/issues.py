@@ -590,7 +590,7 @@ _CODES = (
         "“{column}” contiene {value}, que su formato de número oculta: la celda se ve vacía. "
         "Se leyó {value}; si la celda debe estar vacía, borre su valor.",
         "A number whose cell format shows nothing (Excel's `;;;`, or `0;;` for a negative "
-        "number), in XLSX and XLS: the spreadsheet shows an empty cell, and the cell holds "
+        "number), in XLSX, XLS and ODS: the spreadsheet shows an empty cell, and the cell holds "
         "the number, which formulas use. It is read, and shown, as a partner may have hidden "
         "it meaning to delete it. A zero shown as nothing (`0;-0;;@`) is a zero: no warning.",
     ),
