@@ -113,3 +113,25 @@ def test_a_plain_number_is_a_date_of_the_workbooks_system(
 @pytest.mark.parametrize("kind", [_xlsx, _xls, _ods])
 def test_a_month_written_as_yyyymm_is_not_a_serial(tmp_path: Path, kind) -> None:  # noqa: ANN001
     assert _month(kind(tmp_path / f"m.{kind.__name__[1:]}", 202511, True)) == "2025-11"
+
+
+@pytest.mark.slow
+def test_100000_rows_of_month_serials_in_a_1904_workbook(tmp_path: Path) -> None:
+    """At real size, read column by column: every serial is its 1904 month, and a YYYYMM
+    number is not moved. (A column mixing numbers and texts is read cell by cell.)"""
+    import xlsxwriter
+
+    path = tmp_path / "mac.xlsx"
+    serial = (date(2025, 3, 15) - MAC).days  # 44,997: 2021-03 on 1900's calendar
+    forms = [serial, 202503, serial + 10]
+    with xlsxwriter.Workbook(str(path), {"date_1904": True, "constant_memory": True}) as book:
+        sheet = book.add_worksheet("5W")
+        sheet.write_row(0, 0, [COLUMN_BY_NAME[n].label_en for n in COLUMN_NAMES])
+        for i in range(100_000):
+            values = record(activity_name=f"Activity {i}", month=forms[i % len(forms)])
+            sheet.write_row(i + 1, 0, [values.get(n) for n in COLUMN_NAMES])
+    table = read_5w(path)
+    assert table.source == "columns" and table.frame.height == 100_000
+    texts = table.frame["month"].unique().to_list()
+    months = read_months(texts)
+    assert {months[t].month for t in texts} == {"2025-03"}, texts

@@ -595,3 +595,30 @@ def test_a_libreoffice_boolean_is_not_a_count(tmp_path: Path, shown: str, formul
     plain = f"<table:table-row>{typed('x')}{typed(1)}</table:table-row>"
     content = (plain * 20_000 + f"<table:table-row>{xml}</table:table-row>").encode()
     assert ods_reading._may_hold(content)  # the search for such cells finds it
+
+
+@pytest.mark.slow
+def test_number_cells_shown_otherwise_deep_in_100000_rows(tmp_path: Path) -> None:
+    """At real size, compressed as LibreOffice saves it: the search for chunks to parse
+    (`_may_hold`) and the streamed parse find a LibreOffice boolean, a count shown as
+    nothing and one shown as a text alone, far past the first chunks; no other cell is
+    changed."""
+    shown = ' office:value-type="float" office:value="{}"'
+    odd = {
+        50_000: {"quantity_output": cell(shown.format(12), "n/a")},
+        99_990: {"total_monthly": cell(shown.format(15), "")},
+        99_991: {"quantity_output": cell(shown.format(1), "VERDADERO")},
+    }
+    rows = [row(odd.get(i), activity_name=f"Activity {i}") for i in range(100_000)]
+    stored = ods(tmp_path / "stored.ods", rows)
+    path = tmp_path / "big.ods"
+    with zipfile.ZipFile(stored) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            packed = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            target.writestr(info.filename, source.read(info.filename), compress_type=packed)
+    stored.unlink()
+    assert issues(path) == {
+        (50_002, "quantity_output"): [("number-read-as", "n/a")],
+        (99_992, "total_monthly"): [("hidden-value", "15")],
+        (99_993, "quantity_output"): [("invalid-number", "VERDADERO")],
+    }
