@@ -23,7 +23,8 @@ from kipu.core.validation import validate_file  # noqa: E402
 JOINERS = "\u200c\u200d"
 OTHER_INVISIBLE = "\u200b\u2060\ufeff\u00ad"
 # Letters and signs of scripts that use joiners, emoji, accented Latin, ASCII and spaces.
-PIECES = ["س", "ا", "ه", "ی", "क", "्", "ष", "👨", "👩", "🏽", "é", "ñ", "a", "Z", "1", " ", "-"]
+PIECES = ["س", "ا", "ه", "ی", "क", "्", "ष", "👨", "👩", "🏽", "é", "ñ", "a", "Z", "1", " ", "-",
+          "۱", "٢", "१"]  # fmt: skip
 TEXTS = st.lists(
     st.sampled_from(PIECES + list(JOINERS) + list(OTHER_INVISIBLE) + ["\u00a0"]), max_size=14
 ).map("".join)
@@ -38,12 +39,12 @@ def cleaned(values: list[str | None]) -> list[str | None]:
 
 
 def _joins(text: str, at: int) -> bool:
-    """Whether the joiner at `at` stands between two characters outside ASCII (runs of
-    joiners and other invisible characters looked through)."""
+    """Whether the joiner at `at` stands between two characters outside ASCII that are no
+    digits (runs of joiners and other invisible characters looked through)."""
     skip = JOINERS + OTHER_INVISIBLE
     before = text[:at].rstrip(skip)
     after = text[at:].lstrip(skip)
-    outside = re.compile(r"[^\x00-\x7f\u00a0]")
+    outside = re.compile(r"[^\x00-\x7f\u00a0\d]")  # a digit of any script joins nothing
     return bool(before and after and outside.match(before[-1]) and outside.match(after[0]))
 
 
@@ -63,6 +64,8 @@ def test_a_joiner_between_two_characters_outside_ascii_is_kept(text: str) -> Non
 
 
 def test_joiners_beside_ascii_spaces_or_ends_are_removed() -> None:
+    # A helper's: Persian and Devanagari digits with a joiner ("۱\u200c۲") are 12.
+    assert cleaned(["۱\u200c۲", "१\u200d२", "١\u200c\u200d٢"]) == ["۱۲", "१२", "١٢"]
     assert cleaned(["PE15\u200d", "\u200c15", "Lima\u200d\u200c", "\u200d", "a\u200db"]) == [
         "PE15",
         "15",

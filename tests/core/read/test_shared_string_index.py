@@ -34,6 +34,9 @@ FORMS = {
     "{} ": True, " {}": True, "{}.0": True, "+{}": True, "{}\n": True, "\t{}": True,
     "{}\u00a0": True, "-{}": True, "{}e0": True, "{},": True, "": True, " ": True,
     "{}": False, "0{}": False, "00{}": False,
+    # Past 64 bits: read as index 0 (a helper's); 21 digits of a small index are not.
+    "18446744073709551616": True, "99999999999999999999999": True,
+    "00000000000000000000{}": False,
 }  # fmt: skip
 TEXT_COLUMNS = ["J", "K", "B"]
 

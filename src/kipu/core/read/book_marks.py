@@ -176,6 +176,6 @@ def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
                     dollars.append((row + 1, col, DOLLAR_FORMAT, None))
                 if (number := divided(value, formats[xf])) is not None:
                     dollars.append((row + 1, col, DIVIDED_FORMAT, number))
-                if hidden(value, formats[xf]):
-                    dollars.append((row + 1, col, HIDING_FORMAT, None))
+                if (nothing := hidden(value, formats[xf])) is not None:
+                    dollars.append((row + 1, col, HIDING_FORMAT, nothing or None))
     return texts, dollars

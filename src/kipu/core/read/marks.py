@@ -90,7 +90,8 @@ DOLLAR_FORMAT = "dollar-format"
 # formatted `#,##0,` shows `12` (the detail). Read as its number; a warning at the cell.
 DIVIDED_FORMAT = "divided-format"
 # A number its format shows as nothing (`;;;`, `0;;` for a negative, `numformats.hidden`):
-# the cell looks empty in the spreadsheet; its value is read.
+# the cell looks empty in the spreadsheet; or as a text alone that reads as another number
+# (detail: that text); its value is read.
 HIDING_FORMAT = "hiding-format"
 # Cells whose value is unknown, though the file holds one: read as empty, reported at the cell.
 UNREAD_VALUES = (FORMULA_NO_VALUE, UNREADABLE_VALUE)
@@ -190,7 +191,8 @@ _HINTS = (b"<f", b":f>", b":f ", b":f/", b":f\t", b":f\n", b":f\r", b't="e"', b"
 _CODED_HINT = rb"v>[^<&]*(?:&|<[^/])"
 # A value calamine misreads with no sign (`_misread`): a blank value, or a shared string's
 # index that is not plain digits. Anchored on `t="s"`, 0.03 s over 120 MB of XML.
-_MISREAD_HINT = rb'<v>\s*</v>|t="s"[^>]*>\s*<v>\d*[^\d<]'
+# An index of 20 digits or more may not fit 64 bits (calamine then reads index 0).
+_MISREAD_HINT = rb'<v>\s*</v>|t="s"[^>]*>\s*<v>\d*(?:[^\d<]|\d{20})'
 _HINT_BYTES = re.compile(b"|".join([*(re.escape(h) for h in _HINTS), _CODED_HINT, _MISREAD_HINT]))
 # A formula's and an error's usual forms: in a chunk with no other hint (`census.survey`'s
 # `rare`), found with `bytes.find`. Python's search for the whole alternation stops at every
@@ -472,17 +474,20 @@ def _coded(body: bytes) -> bytes | None:
 
 def _misread(attributes: bytes, body: bytes) -> bool:
     """Whether calamine reads the cell's value as another with no sign: a shared string's
-    index that is not plain digits (`<v>966 </v>`, `+3`, `1.0`: the first shared string's
-    text, a header label) or a number cell's blank value (`<v></v>`, `<v> </v>`: 0). No
-    spreadsheet program writes either; a script may. The cell's type is parsed only for a
-    value that is not plain digits."""
+    index that is not plain digits (`<v>966 </v>`, `+3`, `1.0`) or past 64 bits (the first
+    shared string's text, a header label) or a number cell's blank value (`<v></v>`,
+    `<v> </v>`: 0). No spreadsheet program writes either; a script may. The cell's type is
+    parsed only for a value that is not plain digits."""
     if b"v" not in body:
         return False
     value = VALUE.search(body)
-    if value is None or value.group(1).isdigit():
+    if value is None:
+        return False
+    raw = value.group(1)
+    if raw.isdigit() and (len(raw) < 20 or int(raw) < 2**64):
         return False
     kind = tag_attributes(attributes).get(b"t", b"n")
-    return kind == b"s" or (kind == b"n" and not value.group(1).strip())
+    return kind == b"s" or (kind == b"n" and not raw.strip())
 
 
 class CellScan:
@@ -527,7 +532,7 @@ class CellScan:
                         found
                         + [(r, c, DOLLAR_FORMAT, None) for r, c in dollars]
                         + [(r, c, DIVIDED_FORMAT, text) for r, c, text in divided]
-                        + [(r, c, HIDING_FORMAT, None) for r, c in nothing]
+                        + [(r, c, HIDING_FORMAT, text or None) for r, c, text in nothing]
                     )
                 except Exception:  # noqa: BLE001 - as above, for this sheet only
                     if census is not None:

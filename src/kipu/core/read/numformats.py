@@ -63,6 +63,9 @@ _REGION_LOCALES = frozenset({"580A", "ES-419"})
 # sign or a bracket is left out (`shown` keeps the number's own sign).
 _SHOWN_AS_WRITTEN = frozenset(" $/:!^&'~{}<>=")
 # A condition tag (`[<1000]`, `[>=0.5]`, `[<>0]`) and how it compares.
+# An elapsed time's tag (`[h]`, `[mm]`, `[ss]`), and a tag of another script's numerals.
+_ELAPSED = re.compile(r"(?i)h+|m+|s+")
+_NUMERALS = re.compile(r"(?i)DBNum|NatNum")
 _CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)\s*\]")
 _COMPARE = {
     "<": operator.lt,
@@ -170,6 +173,10 @@ def sections(code: str) -> list[Section]:
                 section.add(section.currency)
             elif condition := _CONDITION.fullmatch(code[at : close + 1]):
                 section.condition = (condition.group(1), float(condition.group(2)))
+            elif _ELAPSED.fullmatch(tag):
+                section.dated = True  # `[h]:mm`: elapsed time
+            elif _NUMERALS.match(tag):
+                section.general = True  # `[DBNum1]`: the number in another script's numerals
             at = close
         elif code[at : at + 7].lower() == "general":
             section.general = True
@@ -220,7 +227,8 @@ def shown(value: float, parts: list[Section]) -> str | None:
     A negative number keeps its sign, whatever sign or brackets its section shows."""
     section = _section_for(value, parts)
     if value != 0 and _hides(section):  # `"n/a"`: the text alone; `;;;` nothing (`hidden`)
-        return (section.before + section.after).strip() or None
+        alone = (section.before + section.after).strip()
+        return None if not alone or _a_number(alone) else alone
     number = _plain(value * 100 if section.percent else value)
     whole = value.is_integer() and 0 <= value < 1e15
     if whole and _padded(section):
@@ -237,15 +245,23 @@ def shown(value: float, parts: list[Section]) -> str | None:
     return None
 
 
-def hidden(value: float, parts: list[Section]) -> bool:
-    """Whether a cell holding `value` shows nothing at all: its section of the format has
-    neither digits nor text (`;;;`, which hides every number; `0;;` hides negatives). The
-    cell looks empty in the spreadsheet, and holds a number. 0 is left out: formats hide
-    zeros on purpose (`0;-0;;@`), and an empty zero is a zero."""
+def hidden(value: float, parts: list[Section]) -> str | None:
+    """What a cell holding `value` shows in place of its digits, when its number is read
+    all the same: "" when it shows nothing (`;;;` hides every number, `0;;` negatives: the
+    cell looks empty), or a text alone that reads as another number (-12 formatted `0;"0"`
+    shows 0: read as that text, a negative count passed as 0 with no word). None when the
+    cell shows its digits, or a text read instead (`shown`: `"n/a"`). 0 is left out:
+    formats hide zeros on purpose (`0;-0;;@`), and an empty zero is a zero."""
     if value == 0 or not math.isfinite(value):
-        return False
+        return None
     section = _section_for(value, parts)
-    return _hides(section) and not (section.before + section.after).strip()
+    alone = (section.before + section.after).strip()
+    return alone if _hides(section) and (not alone or _a_number(alone)) else None
+
+
+def _a_number(text: str) -> bool:
+    """Whether a text a format shows alone reads as a number (`"0"`, `"1,000"`)."""
+    return read_number(text, set(), set(), amount=True).value is not None
 
 
 def hides(parts: list[Section]) -> bool:
@@ -259,8 +275,10 @@ def hides(parts: list[Section]) -> bool:
 
 def _hides(section: Section) -> bool:
     """A section that shows no digits of its number: empty (`;;;`) or of text alone
-    (`"n/a"`); not `General`, a date or time, or a text's `@`."""
-    return not (section.digits or section.general or section.dated or section.text)
+    (`"n/a"`); not `General`, a date or time, another script's numerals, or a text's `@`."""
+    shown = section.digits or section.general or section.dated or section.text
+    # A sign alone (`%`, `.`, `,`) shows the sign: no warning, whatever Excel shows there.
+    return not (shown or section.percent or section.point or section.commas)
 
 
 def shows_bare_dollar(value: float, parts: list[Section]) -> bool:

@@ -25,8 +25,9 @@ _INVISIBLE = ["\u200b", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f"]
 # characters outside ASCII they are kept; beside ASCII, a space or an end (a code, a
 # number, "Lima\u200d") they join nothing and are removed, as other invisible characters.
 _JOINERS = ["\u200c", "\u200d"]
-_LOOSE_JOINER_BEFORE = r"(^|[\x00-\x7f])[\x{200c}\x{200d}]+"
-_LOOSE_JOINER_AFTER = r"[\x{200c}\x{200d}]+($|[\x00-\x7f])"
+# A digit of any script joins nothing either: "۱\u200c۲" is 12.
+_LOOSE_JOINER_BEFORE = r"(^|[\x00-\x7f\p{Nd}])[\x{200c}\x{200d}]+"
+_LOOSE_JOINER_AFTER = r"[\x{200c}\x{200d}]+($|[\x00-\x7f\p{Nd}])"
 _SPACES = ["\u00a0", "\u2007", "\u2009", "\u202f", "\u2002", "\u2003", "\u205f", "\u3000"]
 # NUL: no one types it, and PostgreSQL cannot store it (an import of a cell holding one, an
 # XLSX's `_x0000_` or a JSON row's "\u0000", ended in a traceback there). Dropped, "2_x0000_35"

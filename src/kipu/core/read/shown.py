@@ -33,9 +33,9 @@ from kipu.core.read.package import column_number, styles_member
 
 _TEXT_KINDS = (b"s", b"str", b"inlineStr")  # a shared string, a formula's text, an inline one
 # What a number cell of a style shows (`Shown._judge`): the text read instead of its number,
-# whether it shows a `$` alone, the number it shows divided by its format, whether it shows
-# nothing.
-_Judged = tuple[str | None, bool, str | None, bool]
+# whether it shows a `$` alone, the number it shows divided by its format, what it shows in
+# place of its digits when its number is read all the same (`numformats.hidden`).
+_Judged = tuple[str | None, bool, str | None, str | None]
 
 
 class Shown:
@@ -59,9 +59,9 @@ class Shown:
         # number shown: (row, col, `12` for 12000 formatted `#,##0,`).
         self.divided: list[tuple[int, int, str]] = []
         self._dividing = {index for index, parts in styles.items() if divides(parts)}
-        # The cells whose format shows nothing of their number (`;;;`): it is read, and
-        # marked `HIDING_FORMAT`.
-        self.hidden: list[tuple[int, int]] = []
+        # The cells whose format shows nothing of their number (`;;;`), or a text alone that
+        # reads as another number: it is read, and marked `HIDING_FORMAT` with that text.
+        self.hidden: list[tuple[int, int, str]] = []
         self._hiding = {index for index, parts in styles.items() if hides(parts)}
         # The style attribute in any quote and spacing, or written with a reference; the
         # numbers as a trie (`1(?:2|5)?`): an alternation of thousands of styles took 50 s
@@ -206,8 +206,8 @@ class Shown:
         if text is not None:
             self.texts[place] = text
             return
-        if nothing:
-            self.hidden.append(place)
+        if nothing is not None:
+            self.hidden.append((*place, nothing))
         if dollar:
             self.dollars.append(place)
         if number is not None:
@@ -221,15 +221,15 @@ class Shown:
         try:
             number = float(value)
         except ValueError:
-            return None, False, None, False
+            return None, False, None, None
         if not math.isfinite(number):
-            return None, False, None, False
+            return None, False, None, None
         parts = self.styles[style]
         text = shown(number, parts) if style in self._texts else None
         if text is not None:
-            return text, False, None, False
+            return text, False, None, None
         shrunk = divided(number, parts) if style in self._dividing else None
-        nothing = style in self._hiding and hidden(number, parts)
+        nothing = hidden(number, parts) if style in self._hiding else None
         return None, shows_bare_dollar(number, parts), shrunk, nothing
 
     def clear(self) -> None:

@@ -117,21 +117,27 @@ def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl
         pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
         pl.when(pl.col("kind").is_in((MERGED, MERGED_ACROSS))).then("detail").alias("detail"),
     )
+    # A hidden number's detail is the other number its format shows in its place, if any.
+    hidden = pl.when(pl.col("detail").is_null()).then(pl.lit("hidden-value"))
     shown_otherwise = [
-        *_shown_otherwise(f, marks, DIVIDED_FORMAT, "divided-number", DIVIDED_COLUMNS),
-        *_shown_otherwise(f, marks, HIDING_FORMAT, "hidden-value", _MARKED_COLUMNS),
-    ]
+        *_shown_otherwise(f, marks, DIVIDED_FORMAT, pl.lit("divided-number"), DIVIDED_COLUMNS),
+        *_shown_otherwise(
+            f, marks, HIDING_FORMAT, hidden.otherwise(pl.lit("shown-other-number")),
+            _MARKED_COLUMNS,
+        ),
+    ]  # fmt: skip
     frames = [found, mark_issues, *shown_otherwise]
     queries = [frame.lazy().cast(ISSUE_SCHEMA) for frame in frames]  # type: ignore[arg-type]
     return pl.concat([*queries, *_long_texts(f)]).collect()
 
 
 def _shown_otherwise(
-    f: pl.DataFrame, marks: pl.DataFrame, kind: str, code: str, columns: tuple[str, ...]
+    f: pl.DataFrame, marks: pl.DataFrame, kind: str, code: pl.Expr, columns: tuple[str, ...]
 ) -> list[pl.DataFrame]:
     """`code` at each cell of `columns` marked `kind`, whose value is read all the same: a
     number shown divided by its format (`DIVIDED_FORMAT`: 12000 formatted `#,##0,` shows 12,
-    the number shown as the detail), or shown as nothing (`HIDING_FORMAT`: `;;;`). The value
+    the number shown as the detail), or shown as nothing (`HIDING_FORMAT`: `;;;`) or as a
+    text alone that reads as another number (-12 formatted `0;"0"`, the text as detail). The value
     read is the issue's value. A cell covered by a merged range shows its first cell's
     value, as that cell shows it (`dollar_formats`). A cell whose value is unknown has its
     own issue."""
@@ -160,7 +166,7 @@ def _shown_otherwise(
         frames.append(
             group.join(value, on="_i", how="left").select(
                 "_i",
-                pl.lit(code).alias("code"),
+                code.alias("code"),
                 pl.lit(name).alias("column"),
                 "value",
                 pl.lit(None, dtype=pl.Utf8).alias("suggestion"),
