@@ -92,6 +92,7 @@ def test_a_count_its_format_hides_is_read_with_a_warning(tmp_path: Path, reading
         ("[mm]:ss", 12, ["invalid-number"]),
         ("[DBNum1]General", 12, []),  # another script's numerals
         ("[DBNum1]", 12, []),
+        ("   ", 12, [HIDDEN]),  # spaces alone show nothing; only an empty code is General
         ('[>100]"many";0', 150, ["invalid-number"]),
         ('[>100]"many";0', 12, []),
         ("General", 12, []),
@@ -117,6 +118,37 @@ def test_a_code_in_a_text_column_and_an_amount_are_said_too(tmp_path: Path, read
         (2, HIDDEN, "activity_name", "4521"),
         (2, HIDDEN, "value_usd", "300"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [(";;;", True), ("0;-0;0;", True), ('0;-0;0;"-"', False), ("0;-0;;@", False), (";;", False)],
+)
+def test_a_text_its_format_hides_is_said(
+    tmp_path: Path, reading: bool, code: str, said: bool
+) -> None:
+    """A tester's: a text cell formatted `;;;` looks empty, as a number does, and was read
+    with no word. The fourth section is the text's: one with no `@` and nothing written
+    shows nothing."""
+    path = xlsx(tmp_path / "t.xlsx", {"activity_name": "Alpha"}, {"activity_name": code})
+    expected = [(2, HIDDEN, "activity_name", "Alpha")] if said else []
+    assert issues(path) == expected, code
+    assert validate_file(path, REFERENCE, today=TODAY).rows["activity_name"].to_list() == ["Alpha"]
+
+
+def test_an_xls_text_its_format_hides_is_said(tmp_path: Path) -> None:
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("5W")
+    for c, label in enumerate(LABELS):
+        sheet.write(0, c, label)
+    values = activity("PER", activity_name="Alpha")
+    for c, name in enumerate(NAMES):
+        if (held := values.get(name)) is not None:
+            styles = [xlwt.easyxf(num_format_str=";;;")] if name == "activity_name" else []
+            sheet.write(1, c, held, *styles)
+    path = tmp_path / "t.xls"
+    book.save(str(path))
+    assert issues(path) == [(2, HIDDEN, "activity_name", "Alpha")]
 
 
 def test_a_merged_count_is_said_on_every_row_it_covers(tmp_path: Path, reading: bool) -> None:

@@ -34,6 +34,7 @@ from kipu.core.read.numformats import (
     Section,
     divided,
     hidden,
+    hides_text,
     may_show_more,
     sections,
     shown,
@@ -162,10 +163,13 @@ def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
     if not formats:
         return texts, dollars
     text_dollars = {xf for xf, parts in formats.items() if shows_text_with_bare_dollar(parts)}
+    text_hiding = {xf for xf, parts in formats.items() if hides_text(parts)}
     for row in range(sheet.nrows):
         for col, kind in enumerate(sheet.row_types(row)):
             if kind == xlrd.XL_CELL_TEXT and sheet.cell_xf_index(row, col) in text_dollars:
                 dollars.append((row + 1, col, DOLLAR_FORMAT, None))  # "$"@: a text shown "$…"
+            if kind == xlrd.XL_CELL_TEXT and sheet.cell_xf_index(row, col) in text_hiding:
+                dollars.append((row + 1, col, HIDING_FORMAT, None))  # ;;;: a text shown as nothing
             if kind == xlrd.XL_CELL_NUMBER and (xf := sheet.cell_xf_index(row, col)) in formats:
                 value = sheet.cell_value(row, col)
                 text = shown(value, formats[xf])

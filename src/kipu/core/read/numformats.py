@@ -152,7 +152,7 @@ def sections(code: str) -> list[Section]:
     `_x` (a space) and `*x` (a fill) are not, nor are other tags (`[Red]`; a condition,
     `[<1000]`, is kept), nor the signs and brackets of a negative section (its text is
     signed)."""
-    found, section, at = [], Section(general=not code.strip()), 0  # "": General's code
+    found, section, at = [], Section(general=not code), 0  # "": General's code
     while at < len(code):
         char = code[at]
         if char == ";":
@@ -271,6 +271,12 @@ def hides(parts: list[Section]) -> bool:
     if not any(part.condition is not None for part in parts):
         parts = parts[:2]  # the third shows 0 (`"-"` in accounting formats), the fourth text
     return any(map(_hides, parts))
+
+
+def hides_text(parts: list[Section]) -> bool:
+    """Whether the format shows a text cell as nothing: a fourth section (text's) with no
+    `@` and nothing written (`;;;`, `0;-0;0;`). The cell looks empty, and holds a text."""
+    return len(parts) > 3 and not parts[3].text and not (parts[3].before + parts[3].after).strip()
 
 
 def _hides(section: Section) -> bool:
@@ -467,4 +473,4 @@ def _shows_more(section: Section) -> bool:
 def shows_more(parts: list[Section]) -> bool:
     """Whether the format shows some number otherwise than as its digits (`_shows_more`),
     or hides it (`hides`): its cells are read by `shown.Shown`."""
-    return any(map(_shows_more, parts)) or hides(parts)
+    return any(map(_shows_more, parts)) or hides(parts) or hides_text(parts)

@@ -164,7 +164,9 @@ def _shown_otherwise(
         name = str(column)
         value = f.select("_i", pl.col(name).cast(pl.Utf8).alias("value"))
         frames.append(
-            group.join(value, on="_i", how="left").select(
+            group.join(value, on="_i", how="left")
+            .filter(pl.col("value").is_not_null())  # an empty text shown as nothing
+            .select(
                 "_i",
                 code.alias("code"),
                 pl.lit(name).alias("column"),

@@ -592,7 +592,8 @@ _CODES = (
         "A number whose cell format shows nothing (Excel's `;;;`, or `0;;` for a negative "
         "number), in XLSX, XLS and ODS: the spreadsheet shows an empty cell, and the cell holds "
         "the number, which formulas use. It is read, and shown, as a partner may have hidden "
-        "it meaning to delete it. A zero shown as nothing (`0;-0;;@`) is a zero: no warning.",
+        "it meaning to delete it. So is a text whose format's text section shows nothing. A "
+        "zero shown as nothing (`0;-0;;@`) is a zero: no warning.",
     ),
     _c(
         "shown-other-number",
