@@ -281,6 +281,24 @@ def test_a_formula_that_gave_an_empty_text_is_empty(tmp_path: Path, xml: str, ma
     assert code in {c for c, _ in issues(path).get((2, "quantity_output"), [])}
 
 
+@pytest.mark.parametrize(
+    ("xml", "read"),
+    [
+        (cell(' table:formula="of:=[.R2]+3" office:value-type="float" office:value="15"', "15"),
+         "15"),
+        (cell(' table:formula="of:=&quot;A&quot;" office:value-type="string"', "Kits"), "Kits"),
+    ],
+)  # fmt: skip
+def test_a_computed_formula_is_read_with_its_warning(tmp_path: Path, xml: str, read: str) -> None:
+    """As in an XLSX and an XLS: its saved result is read, and the warning says it comes from
+    a formula (a tester's: ODS and XLS formulas said nothing)."""
+    path = one_row(tmp_path, {"total_monthly": xml})
+    table = read_5w(path)
+    assert marked(table) == {(2, "total_monthly"): marks.FORMULA}
+    assert value(table, 2, "total_monthly") == read
+    assert ("formula-cell", None) in issues(path)[(2, "total_monthly")]
+
+
 def test_cells_calamine_leaves_out_of_the_sheet_are_read(tmp_path: Path) -> None:
     """A last row whose cells calamine reads blank (it leaves the row out of the sheet, and
     the cells' texts and marks with it), and a row repeated with its marks."""

@@ -25,6 +25,7 @@ from kipu.core.read.marks import (
     DIVIDED_FORMAT,
     DOLLAR_FORMAT,
     ERROR,
+    FORMULA,
     FORMULA_NO_VALUE,
     HIDING_FORMAT,
     Mark,
@@ -79,15 +80,23 @@ def xls_marks(path: Path, sheet: str) -> Found:
         return Found()
     try:
         index = book.sheet_names().index(sheet)
-        formulas = set(_uncalculated_formulas(book, index))
+        cells, calculated = _formulas(book, index)
+        formulas = set() if calculated else cells
         found = book.sheet_by_index(index)
         marks: list[Mark] = [(row + 1, col, FORMULA_NO_VALUE, None) for row, col in formulas]
-        marks += [
-            (row + 1, col, ERROR, xlrd.error_text_from_code.get(found.cell_value(row, col)))
+        errors = {
+            (row, col)
             for col in range(found.ncols)
             for row, kind in enumerate(found.col_types(col))
             if kind == xlrd.XL_CELL_ERROR and (row, col) not in formulas
+        }
+        marks += [
+            (row + 1, col, ERROR, xlrd.error_text_from_code.get(found.cell_value(row, col)))
+            for row, col in sorted(errors)
         ]
+        # A calculated formula's saved result is read, with the formula's warning, as in an
+        # XLSX (an error result is the error's).
+        marks += [(row + 1, col, FORMULA, None) for row, col in sorted(cells - errors - formulas)]
         of_1904 = book.datemode == 1
         if not book.formatting_info:
             return Found(marks, [], {}, dates_of_1904=of_1904)
@@ -112,20 +121,22 @@ def _open_xls(path: Path, *, formatting: bool) -> Any:
         return None
 
 
-def _uncalculated_formulas(book: Any, index: int) -> Iterator[tuple[int, int]]:
-    """(row, col), 0-based, of the sheet's formulas when no program calculated the workbook:
-    a BIFF8 workbook whose globals hold no RECALCID record. xlrd reads only a formula's
-    saved result; the FORMULA records are read from the workbook stream it keeps
-    (`mem`, `base`, `_sh_abs_posn`: xlrd 2.0.1 is its last release)."""
+def _formulas(book: Any, index: int) -> tuple[set[tuple[int, int]], bool]:
+    """(row, col), 0-based, of the sheet's formulas, and whether a program calculated the
+    workbook: a BIFF8 workbook whose globals hold a RECALCID record. xlrd reads only a
+    formula's saved result; the FORMULA records are read from the workbook stream it keeps
+    (`mem`, `base`, `_sh_abs_posn`: xlrd 2.0.1 is its last release). BIFF5 and older: none
+    found, and trusted."""
     if book.biff_version != 80:
-        return
+        return set(), True
     end = book.base + book.stream_len
-    if any(code == _RECALCID for code, _ in _records(book.mem, book.base, end)):
-        return
-    for code, at in _records(book.mem, book._sh_abs_posn[index], end):
-        if code == _FORMULA:
-            row, col = struct.unpack_from("<HH", book.mem, at)
-            yield row, col
+    calculated = any(code == _RECALCID for code, _ in _records(book.mem, book.base, end))
+    cells = {
+        struct.unpack_from("<HH", book.mem, at)
+        for code, at in _records(book.mem, book._sh_abs_posn[index], end)
+        if code == _FORMULA
+    }
+    return cells, calculated
 
 
 def _records(mem: Any, pos: int, end: int) -> Iterator[tuple[int, int]]:

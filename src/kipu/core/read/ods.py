@@ -278,7 +278,17 @@ def _ods_reading(
 ) -> tuple[str | None, str | None, str | None]:
     """A cell's mark (kind, detail) and the text to read in it instead of calamine's value
     (None when calamine reads it right). `factors`: the workbook's display factors, by
-    which a number cell may show its value divided (`_divided`)."""
+    which a number cell may show its value divided (`_divided`). A formula's saved result
+    read as it is gets the formula's mark, as in an XLSX."""
+    kind, detail, text = _cell_reading(cell, factors)
+    if kind is None and text is None and cell.get(f"{_ODS_TABLE}formula"):
+        return FORMULA, None, None
+    return kind, detail, text
+
+
+def _cell_reading(
+    cell: Any, factors: tuple[Decimal, ...]
+) -> tuple[str | None, str | None, str | None]:
     kind = cell.get(f"{_ODS_OFFICE}value-type")
     shown = _ods_text(cell)
     if cell.get(_ODS_VALUE_KIND) == "error" or shown.strip() in EXCEL_ERRORS:
