@@ -41,6 +41,21 @@ FORMS = {
 TEXT_COLUMNS = ["J", "K", "B"]
 
 
+# The shared strings part, as a workbook declares it: the end tag it goes before, and what.
+_DECLARED = {
+    "[Content_Types].xml": (
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>',
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        b"</Relationships>",
+        b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>',
+    ),
+}
+
+
 def with_shared_strings(path: Path, out: Path, cells: dict[str, str]) -> Path:
     """A copy of `path` (inline strings only) with a shared strings part of `STRINGS` and
     `cells` (reference → the `<v>` text) made shared-string cells."""
@@ -57,20 +72,9 @@ def with_shared_strings(path: Path, out: Path, cells: dict[str, str]) -> Path:
                 for ref, value in cells.items():
                     cell = f'<c r="{ref}" t="s"><v>{escape(value)}</v></c>'
                     data = _put_raw(data, ref, cell)
-            elif info.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"</Types>",
-                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                    b"</Types>",
-                )
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/'
-                    b'officeDocument/2006/relationships/sharedStrings" '
-                    b'Target="sharedStrings.xml"/></Relationships>',
-                )
+            elif info.filename in _DECLARED:
+                end, declared = _DECLARED[info.filename]
+                data = data.replace(end, declared + end)
             to.writestr(info.filename, data)
         to.writestr("xl/sharedStrings.xml", part)
     return out
@@ -120,7 +124,6 @@ def test_an_index_that_is_not_plain_digits_is_unknown_in_both_readings(
 
 
 def test_the_validation_reports_it_at_its_cell(base: Path, tmp_path: Path) -> None:
-
     path = with_shared_strings(base, tmp_path / "v.xlsx", {"J40": "3 ", "J41": "3"})
     result = validate_file(path, make_reference(), today=TODAY)
     found = [(i.code, i.row) for i in result.report.issues if i.row in (40, 41)]
