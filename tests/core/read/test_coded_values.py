@@ -68,6 +68,19 @@ CODED = {
     "two-inline-value-only": ('<c r="{ref}" t="inlineStr"><v>Alpha</v></c>', True),
     "number-and-inline": ('<c r="{ref}"><v>12</v><is><t>99</t></is></c>', True),
     "two-inline-twice": ('<c r="{ref}" t="inlineStr"><is><t>1</t></is><is><t>2</t></is></c>', True),
+    # A re-tester's: the same with white space, an attribute after the type, a prefix.
+    "two-inline-spaced-value": ('<c r="{ref}" t="inlineStr"> <v>5</v></c>', True),
+    "two-inline-styled-value": ('<c r="{ref}" t="inlineStr" s="0"><v>5</v></c>', True),
+    "two-inline-spaced-twice": (
+        '<c r="{ref}" t="inlineStr"><is><t>A</t></is> <is><t>B</t></is></c>',
+        True,
+    ),
+    "two-inline-line-value": ('<c r="{ref}" t="inlineStr"><is><t>A</t></is>\n<v>5</v></c>', True),
+    "two-inline-prefixed-twice": (
+        f'<c r="{{ref}}" t="inlineStr"><x:is xmlns:x="{NS}"><x:t>A</x:t></x:is>'
+        f'<x:is xmlns:x="{NS}"><x:t>B</x:t></x:is></c>',
+        True,
+    ),
     # What calamine reads right: a formula's text result, an inline string.
     "text-formula-reference": ('<c r="{ref}" t="str"><f>"a"</f><v>A &amp; B&#233;</v></c>', False),
     "inline-reference": ('<c r="{ref}" t="inlineStr"><is><t>A &amp; B&#233;</t></is></c>', False),

@@ -35,6 +35,7 @@ from kipu.core.read.numformats import hidden, sections, shown  # noqa: E402
 from kipu.core.validation import validate_file  # noqa: E402
 
 HIDDEN = "hidden-value"
+OTHER = "shown-other-value"
 COUNT = "quantity_output"
 EN = (
     "“Quantity of output” holds 12, which its number format hides: the cell looks empty. "
@@ -85,14 +86,18 @@ def test_a_count_its_format_hides_is_read_with_a_warning(tmp_path: Path, reading
         ('"n/a"', 12, ["number-read-as"]),  # the text shown is read: "n/a" is empty
         ('"-"', 12, ["number-read-as"]),
         # A helper's: a text alone that reads as another number was read as that number.
-        ('0;"0"', -12, ["invalid-number", "shown-other-number"]),  # -12 passed as 0
-        ('"5"', 12, ["shown-other-number"]),
-        ('[>999]"1000";0', 1500, ["shown-other-number"]),
+        ('0;"0"', -12, ["invalid-number", "shown-other-value"]),  # -12 passed as 0
+        ('"5"', 12, ["shown-other-value"]),
+        ('[>999]"1000";0', 1500, ["shown-other-value"]),
         ("[h]:mm", 12, ["invalid-number"]),  # an elapsed time, no hidden number
         ("[mm]:ss", 12, ["invalid-number"]),
         ("[DBNum1]General", 12, []),  # another script's numerals
         ("[DBNum1]", 12, []),
         ("   ", 12, [HIDDEN]),  # spaces alone show nothing; only an empty code is General
+        # A re-tester's: an invisible character alone shows nothing (it read 0).
+        ('"\u200b"', 12, [HIDDEN]),
+        ('"\u00ad"', 12, [HIDDEN]),
+        ('0;"\u200b"', 12, []),
         ('[>100]"many";0', 150, ["invalid-number"]),
         ('[>100]"many";0', 12, []),
         ("General", 12, []),
@@ -107,7 +112,7 @@ def test_each_form(
     path = xlsx(tmp_path / "f.xlsx", {COUNT: held}, {COUNT: code})
     assert sorted(c for _, c, _, _ in issues(path)) == expected, code
     count = validate_file(path, REFERENCE, today=TODAY).rows[COUNT].to_list()
-    if expected in ([], [HIDDEN], ["shown-other-number"]):
+    if expected in ([], [HIDDEN], ["shown-other-value"]):
         assert count == [held]
 
 
@@ -122,16 +127,20 @@ def test_a_code_in_a_text_column_and_an_amount_are_said_too(tmp_path: Path, read
 
 @pytest.mark.parametrize(
     ("code", "said"),
-    [(";;;", True), ("0;-0;0;", True), ('0;-0;0;"-"', False), ("0;-0;;@", False), (";;", False)],
-)
+    [
+        (";;;", HIDDEN), ("0;-0;0;", HIDDEN), ('0;-0;0;"\u200b"', HIDDEN),
+        ('0;-0;0;"-"', OTHER), (';;;"n/a"', OTHER), ('0;0;0;"Callao"', OTHER),
+        ("0;-0;;@", None), (";;", None), ('@;@;@;"x"', OTHER),
+    ],
+)  # fmt: skip
 def test_a_text_its_format_hides_is_said(
-    tmp_path: Path, reading: bool, code: str, said: bool
+    tmp_path: Path, reading: bool, code: str, said: str | None
 ) -> None:
     """A tester's: a text cell formatted `;;;` looks empty, as a number does, and was read
-    with no word. The fourth section is the text's: one with no `@` and nothing written
-    shows nothing."""
+    with no word; one formatted `;;;"n/a"` shows "n/a". The fourth section is the text's:
+    one with no `@` shows its own text in place of the cell's."""
     path = xlsx(tmp_path / "t.xlsx", {"activity_name": "Alpha"}, {"activity_name": code})
-    expected = [(2, HIDDEN, "activity_name", "Alpha")] if said else []
+    expected = [(2, said, "activity_name", "Alpha")] if said else []
     assert issues(path) == expected, code
     assert validate_file(path, REFERENCE, today=TODAY).rows["activity_name"].to_list() == ["Alpha"]
 
@@ -214,7 +223,7 @@ def test_any_format_is_read_as_shown_at_its_cell(
     if value and section == "":
         assert found == [(HIDDEN, str(value))], code
     elif value and section in _NUMBER_TEXTS:
-        assert found == [("shown-other-number", str(value))], code
+        assert found == [("shown-other-value", str(value))], code
     elif value and section.startswith('"'):  # "n/a", "-": read as empty, and said
         assert [c for c, _ in found] == ["number-read-as"], code
     else:
@@ -286,6 +295,7 @@ _STYLED = ' table:style-name="ce1" office:value-type="float" office:value="{}"'
         (_FLOAT, 12, "n/a", [("number-read-as", "n/a")]),  # the text shown, read
         (_FLOAT, 12, "many", [("invalid-number", "many")]),
         (_FLOAT, 12, "12", []),
+        (_FLOAT, 12, "\u200b", [(HIDDEN, "12")]),  # an invisible character shows nothing
     ],
 )
 def test_an_ods_count_shown_as_nothing_or_as_a_text(

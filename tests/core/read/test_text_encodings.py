@@ -376,6 +376,8 @@ def test_an_ms_dos_file_with_cubic_metres_or_a_middle_dot_is_refused(
         ["pingüino", "Kits"], ["número de kits"], ["bilingüe", "Perú", "más"], ["Güemes"],
         ["número", "agüero", "10 m³"],  # a Windows ³ (B3) is no MS-DOS sign
         ["número", "el ¢ y £5"],  # an MS-DOS byte between words
+        # A re-tester's: MS-DOS's capitals' signs are Windows letters and signs too.
+        ["Perú", "JÖRG"], ["Perú", "5 µM"], ["Perú", "£Lima"], ["PERÚ", "Güemes", "ÉL"],
     ],
 )  # fmt: skip
 def test_a_windows_file_whose_only_accents_are_u_is_read(tmp_path: Path, texts: list[str]) -> None:

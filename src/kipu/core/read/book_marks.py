@@ -35,12 +35,12 @@ from kipu.core.read.numformats import (
     Section,
     divided,
     hidden,
-    hides_text,
     may_show_more,
     sections,
     shown,
     shows_bare_dollar,
     shows_text_with_bare_dollar,
+    text_shown,
 )
 
 Place = tuple[int, int]  # (row 1-based, col 0-based), as marks place cells
@@ -174,13 +174,14 @@ def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
     if not formats:
         return texts, dollars
     text_dollars = {xf for xf, parts in formats.items() if shows_text_with_bare_dollar(parts)}
-    text_hiding = {xf for xf, parts in formats.items() if hides_text(parts)}
+    others = {xf: t for xf, parts in formats.items() if (t := text_shown(parts)) is not None}
     for row in range(sheet.nrows):
         for col, kind in enumerate(sheet.row_types(row)):
             if kind == xlrd.XL_CELL_TEXT and sheet.cell_xf_index(row, col) in text_dollars:
                 dollars.append((row + 1, col, DOLLAR_FORMAT, None))  # "$"@: a text shown "$…"
-            if kind == xlrd.XL_CELL_TEXT and sheet.cell_xf_index(row, col) in text_hiding:
-                dollars.append((row + 1, col, HIDING_FORMAT, None))  # ;;;: a text shown as nothing
+            other = others.get(sheet.cell_xf_index(row, col)) if others else None
+            if kind == xlrd.XL_CELL_TEXT and other is not None:  # ;;;: not its text
+                dollars.append((row + 1, col, HIDING_FORMAT, other or None))
             if kind == xlrd.XL_CELL_NUMBER and (xf := sheet.cell_xf_index(row, col)) in formats:
                 value = sheet.cell_value(row, col)
                 text = shown(value, formats[xf])

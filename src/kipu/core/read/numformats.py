@@ -227,7 +227,7 @@ def shown(value: float, parts: list[Section]) -> str | None:
     A negative number keeps its sign, whatever sign or brackets its section shows."""
     section = _section_for(value, parts)
     if value != 0 and _hides(section):  # `"n/a"`: the text alone; `;;;` nothing (`hidden`)
-        alone = (section.before + section.after).strip()
+        alone = _alone(section)
         return None if not alone or _a_number(alone) else alone
     number = _plain(value * 100 if section.percent else value)
     whole = value.is_integer() and 0 <= value < 1e15
@@ -255,7 +255,7 @@ def hidden(value: float, parts: list[Section]) -> str | None:
     if value == 0 or not math.isfinite(value):
         return None
     section = _section_for(value, parts)
-    alone = (section.before + section.after).strip()
+    alone = _alone(section)
     return alone if _hides(section) and (not alone or _a_number(alone)) else None
 
 
@@ -273,10 +273,26 @@ def hides(parts: list[Section]) -> bool:
     return any(map(_hides, parts))
 
 
-def hides_text(parts: list[Section]) -> bool:
-    """Whether the format shows a text cell as nothing: a fourth section (text's) with no
-    `@` and nothing written (`;;;`, `0;-0;0;`). The cell looks empty, and holds a text."""
-    return len(parts) > 3 and not parts[3].text and not (parts[3].before + parts[3].after).strip()
+def text_shown(parts: list[Section]) -> str | None:
+    """What the format shows in place of a text cell's text: its fourth section's (the
+    text's) own text when it has no `@`: "" for nothing (`;;;`, `0;-0;0;`: the cell looks
+    empty), "n/a" for `;;;"n/a"`; None when the text is shown."""
+    return _alone(parts[3]) if len(parts) > 3 and not parts[3].text else None
+
+
+def _alone(section: Section) -> str:
+    """The text a section shows beside its digits, stripped; "" when it shows nothing
+    visible (a tester's `"\u200b"`: its text was read, then cleaned away, a count read 0)."""
+    return visible(section.before + section.after)
+
+
+def visible(text: str) -> str:
+    """`text` stripped, or "" when all it holds are spaces and Unicode format characters
+    (Cf: zero-width spaces and joiners, soft hyphens, marks of direction)."""
+    text = text.strip()
+    if text.isascii():
+        return text
+    return text if any(unicodedata.category(c) != "Cf" for c in text.strip()) else ""
 
 
 def _hides(section: Section) -> bool:
@@ -473,4 +489,4 @@ def _shows_more(section: Section) -> bool:
 def shows_more(parts: list[Section]) -> bool:
     """Whether the format shows some number otherwise than as its digits (`_shows_more`),
     or hides it (`hides`): its cells are read by `shown.Shown`."""
-    return any(map(_shows_more, parts)) or hides(parts) or hides_text(parts)
+    return any(map(_shows_more, parts)) or hides(parts) or text_shown(parts) is not None

@@ -38,6 +38,7 @@ from kipu.core.read.marks import (
 )
 from kipu.core.read.numformats import (
     DOLLARS,
+    visible,
 )
 from kipu.core.read.values import NOT_USD, bare_dollar, read_number, scale_readings
 
@@ -310,7 +311,7 @@ def _cell_reading(
     if kind in _NUMBERS and value is not None and _shows_no_digit(cell, shown, value):
         # A format of a text alone (`"n/a"`): read as that text, as an XLSX's; of nothing
         # (`;;;`): read, and marked, as the cell looks empty (`numformats.hidden`).
-        return (None, None, shown.strip()) if shown.strip() else (HIDING_FORMAT, None, None)
+        return (None, None, shown.strip()) if visible(shown) else (HIDING_FORMAT, None, None)
     if kind in ("float", "currency") and value is not None and _scaled(shown, value):
         return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known
     if kind == "float" and value is not None and (padded := _padded(shown, value)):

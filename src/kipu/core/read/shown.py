@@ -21,7 +21,6 @@ from kipu.core.read.numformats import (
     divides,
     hidden,
     hides,
-    hides_text,
     may_show_more,
     sections,
     shown,
@@ -29,6 +28,7 @@ from kipu.core.read.numformats import (
     shows_more,
     shows_text,
     shows_text_with_bare_dollar,
+    text_shown,
 )
 from kipu.core.read.package import column_number, styles_member
 
@@ -64,7 +64,12 @@ class Shown:
         # reads as another number: it is read, and marked `HIDING_FORMAT` with that text.
         self.hidden: list[tuple[int, int, str]] = []
         self._hiding = {index for index, parts in styles.items() if hides(parts)}
-        self._text_hiding = {index for index, parts in styles.items() if hides_text(parts)}
+        # The styles that show a text cell as another text, or as nothing (`text_shown`).
+        self._text_shown = {
+            index: shown
+            for index, parts in styles.items()
+            if (shown := text_shown(parts)) is not None
+        }
         # The style attribute in any quote and spacing, or written with a reference; the
         # numbers as a trie (`1(?:2|5)?`): an alternation of thousands of styles took 50 s
         # for 100,000 rows.
@@ -122,8 +127,8 @@ class Shown:
         if attrs.get(b"t", b"n") != b"n":
             if int(style) in self._text_dollars and attrs.get(b"t") in _TEXT_KINDS:
                 self.dollars.append(place)  # a text cell shown with a `$` alone
-            if int(style) in self._text_hiding and attrs.get(b"t") in _TEXT_KINDS:
-                self.hidden.append((*place, ""))  # a text cell shown as nothing
+            if int(style) in self._text_shown and attrs.get(b"t") in _TEXT_KINDS:
+                self.hidden.append((*place, self._text_shown[int(style)]))  # not its text
             return
         if (value := VALUE.search(body)) is not None:
             self._keep(place, int(style), value.group(1))
@@ -145,8 +150,9 @@ class Shown:
         for letters, row, style_text, kind, value in cells:
             if kind in _TEXT_KINDS and int(style_text or b"0") in self._text_dollars:
                 self.dollars.append((int(row), self._column(letters)))
-            if kind in _TEXT_KINDS and int(style_text or b"0") in self._text_hiding:
-                self.hidden.append((int(row), self._column(letters), ""))
+            other = self._text_shown.get(int(style_text or b"0"))
+            if kind in _TEXT_KINDS and other is not None:
+                self.hidden.append((int(row), self._column(letters), other))
             if not value or kind not in (b"", b"n"):
                 continue
             try:

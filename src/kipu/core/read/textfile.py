@@ -177,6 +177,13 @@ _MAC_SIGN = re.compile(
 # no-break space, which text holds between words. Its capitals Ó Í Á Ú (E0 D6 B5 E9) are
 # Windows' à Ö µ é between capitals or ending a word of them ("ATENCIàN", "JUNÖN", "PERé")
 # or starting one ("µREA"): an all-capitals file was read garbled, and found valid.
+# MS-DOS's letters é ó ñ Ñ beside a letter ("Atenci¢n", "ni¤os", "A¥O"), ú after or before
+# a lower-case one ("Per£"; Windows' "£Lima" is not one), í inside a lower-case word ("Jun¡n").
+_DOS_LETTER = re.compile(
+    rb"[\x82\xa2\xa4\xa5](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|\xa3(?:(?<=[a-z].)|(?=[a-z]))"
+    rb"|\xa1(?<=[a-z].)(?=[a-z])"
+)
+_DOS_LETTER_BYTES = (b"\x82", b"\xa1", b"\xa2", b"\xa3", b"\xa4", b"\xa5")
 _DOS_SIGN = re.compile(
     rb"[\x82\xa2-\xa5](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|\xa1(?<=[a-z].)(?=[a-z])"
     rb"|[\xe0\xd6\xb5\xe9](?:(?<=[A-Z].)(?![a-z])|(?<![A-Za-z\x80-\xff].)(?=[A-Z]))"
@@ -215,12 +222,14 @@ def _refuse_other_encoding(data: bytes, name: str) -> None:
     windows = _WINDOWS_SIGN.search(data)
     # ü and ú are MS-DOS's ³ and · ("m³", "l·l"): alone, they do not prove Windows-1252 (a
     # file saved as "CSV (MS-DOS)" with "10 m³" beside "Atención" read "mü" and "Atenci¢n").
-    # Another Windows letter does; else an MS-DOS sign refuses the file.
-    weak = windows is not None and data[windows.start()] in _DOS_SYMBOLS
-    start = 0 if windows is None else windows.start()
-    dos = _DOS_SIGN.search(data) if weak and not _WINDOWS_LETTER.search(data, start) else None
-    if dos is not None:
-        _refuse(data, name, "dos-encoding", dos)
+    # Another Windows letter does; else an MS-DOS lower-case letter ("Atenci¢n") refuses the
+    # file (not its capitals' signs: a Windows "JÖRG" or "5 µM" beside "Perú" was refused).
+    # Its bytes are looked for first: a regular expression scan of 13 MB took 0.5 s.
+    if windows is not None and data[windows.start()] in _DOS_SYMBOLS:
+        maybe = any(byte in data for byte in _DOS_LETTER_BYTES)
+        dos = _DOS_LETTER.search(data) if maybe else None
+        if dos is not None and not _WINDOWS_LETTER.search(data, windows.start()):
+            _refuse(data, name, "dos-encoding", dos)
     if windows is None:
         kinds = (("mac-encoding", _MAC_SIGN), ("dos-encoding", _DOS_SIGN))
         signs = [(found.start(), key, found) for key, sign in kinds if (found := sign.search(data))]

@@ -122,7 +122,7 @@ def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl
     shown_otherwise = [
         *_shown_otherwise(f, marks, DIVIDED_FORMAT, pl.lit("divided-number"), DIVIDED_COLUMNS),
         *_shown_otherwise(
-            f, marks, HIDING_FORMAT, hidden.otherwise(pl.lit("shown-other-number")),
+            f, marks, HIDING_FORMAT, hidden.otherwise(pl.lit("shown-other-value")),
             _MARKED_COLUMNS,
         ),
     ]  # fmt: skip

@@ -596,19 +596,20 @@ _CODES = (
         "zero shown as nothing (`0;-0;;@`) is a zero: no warning.",
     ),
     _c(
-        "shown-other-number",
+        "shown-other-value",
         WARNING,
         "row",
-        "The cell shows “{detail}” (a text its number format shows in place of the number) "
-        "but holds {value}: {value} was read. If {detail} was meant, type {detail} in a cell "
+        "The cell shows “{detail}” (a text its number format shows in place of its value) "
+        "but holds “{value}”: “{value}” was read. If “{detail}” was meant, type it in a cell "
         "without that format.",
-        "La celda muestra “{detail}” (un texto que su formato de número muestra en lugar del "
-        "número) pero contiene {value}: se leyó {value}. Si quiso decir {detail}, escriba "
-        "{detail} en una celda sin ese formato.",
-        "A number whose cell format shows a text alone in its place, a text that reads as "
-        'another number (`0;"0"` shows negative numbers as 0; `"5"` shows 5 for any '
-        "number), in XLSX and XLS. The number the cell holds is read (a negative count is an "
-        "error then); read as the text shown, -12 passed as 0 with no word.",
+        "La celda muestra “{detail}” (un texto que su formato de número muestra en lugar de "
+        "su valor) pero contiene “{value}”: se leyó “{value}”. Si quiso decir “{detail}”, "
+        "escríbalo en una celda sin ese formato.",
+        "A number whose cell format shows a text alone in its place that reads as another "
+        'number (`0;"0"` shows negative numbers as 0; `"5"` shows 5 for any number), or a '
+        'text whose format\'s text section shows another text (`;;;"n/a"`), in XLSX and XLS. '
+        "The value the cell holds is read (a negative count is an error then); read as the "
+        "text shown, -12 passed as 0 with no word.",
     ),
     _c(
         "merged-cell",
