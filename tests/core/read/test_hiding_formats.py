@@ -88,6 +88,8 @@ def test_a_count_its_format_hides_is_read_with_a_warning(tmp_path: Path, reading
         # A helper's: a text alone that reads as another number was read as that number.
         ('0;"0"', -12, ["invalid-number", "shown-other-value"]),  # -12 passed as 0
         ('"5"', 12, ["shown-other-value"]),
+        ('"12"', 12, []),  # a re-tester's: it shows the number it holds
+        ('"12"', 13, ["shown-other-value"]),
         ('[>999]"1000";0', 1500, ["shown-other-value"]),
         ("[h]:mm", 12, ["invalid-number"]),  # an elapsed time, no hidden number
         ("[mm]:ss", 12, ["invalid-number"]),

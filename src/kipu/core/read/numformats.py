@@ -256,12 +256,17 @@ def hidden(value: float, parts: list[Section]) -> str | None:
         return None
     section = _section_for(value, parts)
     alone = _alone(section)
-    return alone if _hides(section) and (not alone or _a_number(alone)) else None
+    if not _hides(section) or not alone:
+        return "" if _hides(section) else None
+    # A text read instead (`shown`), or the number itself (`"12"` of a 12): nothing to say.
+    return alone if _a_number(alone, value) else None
 
 
-def _a_number(text: str) -> bool:
-    """Whether a text a format shows alone reads as a number (`"0"`, `"1,000"`)."""
-    return read_number(text, set(), set(), amount=True).value is not None
+def _a_number(text: str, other_than: float | None = None) -> bool:
+    """Whether a text a format shows alone reads as a number (`"0"`, `"1,000"`); with
+    `other_than`, as a number other than that one (`"12"` shows 12 as it is)."""
+    number = read_number(text, set(), set(), amount=True).value
+    return number is not None and (other_than is None or number != other_than)
 
 
 def hides(parts: list[Section]) -> bool:
