@@ -68,19 +68,6 @@ CODED = {
     "two-inline-value-only": ('<c r="{ref}" t="inlineStr"><v>Alpha</v></c>', True),
     "number-and-inline": ('<c r="{ref}"><v>12</v><is><t>99</t></is></c>', True),
     "two-inline-twice": ('<c r="{ref}" t="inlineStr"><is><t>1</t></is><is><t>2</t></is></c>', True),
-    # A re-tester's: the same with white space, an attribute after the type, a prefix.
-    "two-inline-spaced-value": ('<c r="{ref}" t="inlineStr"> <v>5</v></c>', True),
-    "two-inline-styled-value": ('<c r="{ref}" t="inlineStr" s="0"><v>5</v></c>', True),
-    "two-inline-spaced-twice": (
-        '<c r="{ref}" t="inlineStr"><is><t>A</t></is> <is><t>B</t></is></c>',
-        True,
-    ),
-    "two-inline-line-value": ('<c r="{ref}" t="inlineStr"><is><t>A</t></is>\n<v>5</v></c>', True),
-    "two-inline-prefixed-twice": (
-        f'<c r="{{ref}}" t="inlineStr"><x:is xmlns:x="{NS}"><x:t>A</x:t></x:is>'
-        f'<x:is xmlns:x="{NS}"><x:t>B</x:t></x:is></c>',
-        True,
-    ),
     # What calamine reads right: a formula's text result, an inline string.
     "text-formula-reference": ('<c r="{ref}" t="str"><f>"a"</f><v>A &amp; B&#233;</v></c>', False),
     "inline-reference": ('<c r="{ref}" t="inlineStr"><is><t>A &amp; B&#233;</t></is></c>', False),
@@ -162,6 +149,31 @@ def test_each_form_in_a_count_and_a_text_column(
     if form.startswith(("text-formula-reference", "inline")):
         text = table.frame.filter(pl.col("row") == 41)[NAME["J"]].item()
         assert text.startswith("A & B"), text
+
+
+# A re-tester's: the inline forms with white space, an attribute after the type, a prefix.
+# The search's literals miss them; the census sees `<is>` elements that are not the inline
+# text cells', and the chunk is parsed whole. The census counts in the reading of a 5W (not
+# in `both`'s cell-by-cell one, which is a test's).
+LOOSE_INLINE = {
+    "spaced-value": '<c r="{ref}" t="inlineStr"> <v>5</v></c>',
+    "styled-value": '<c r="{ref}" t="inlineStr" s="0"><v>5</v></c>',
+    "spaced-twice": '<c r="{ref}" t="inlineStr"><is><t>A</t></is> <is><t>B</t></is></c>',
+    "number-spaced-text": '<c r="{ref}"><v>12</v> <is><t>99</t></is></c>',
+    "prefixed-twice": (
+        f'<c r="{{ref}}" t="inlineStr"><x:is xmlns:x="{NS}"><x:t>A</x:t></x:is>'
+        f'<x:is xmlns:x="{NS}"><x:t>B</x:t></x:is></c>'
+    ),
+}
+
+
+@pytest.mark.parametrize("form", sorted(LOOSE_INLINE))
+def test_an_inline_text_written_loosely_is_unknown(base: Path, tmp_path: Path, form: str) -> None:
+    cell = LOOSE_INLINE[form]
+    change = lambda xml: _put_raw(_put_raw(xml, "S40", cell.format(ref="S40")), "J41",  # noqa: E731
+                                  cell.format(ref="J41"))  # fmt: skip
+    table = read_5w(_edit(base, tmp_path / f"{form}.xlsx", SHEET, change))
+    assert _marked(table) == {(40, NAME["S"]), (41, NAME["J"])}
 
 
 def test_the_validation_reports_it_at_its_cell_and_the_row_is_not_stored(

@@ -214,7 +214,6 @@ def survey(
     counts = [
         text.str.contains(f"{UNTAKEN}|{FINE_NUMBER}").fill_null(False).alias("untaken"),
         text.str.count_matches(INLINE).fill_null(0).alias("inline"),
-        text.str.contains("<is", literal=True).fill_null(False).alias("has_is"),
         text.str.extract_all(STRING_CELL).alias("tags"),
     ]
     chunks = pl.DataFrame([_texts(batch)])
@@ -230,7 +229,7 @@ def survey(
         pl.col("tags").list.eval(tag.str.contains('t="inlineStr"', literal=True)).list.sum()
         .alias("inline_tags"),
     ).with_columns(
-        (pl.col("has_is") & (pl.col("inline") != pl.col("inline_tags").fill_null(0)))
-        .alias("inline_mismatch"),
+        # An inline text cell without its `<is>` too (`t="inlineStr"><v>`: read empty).
+        (pl.col("inline") != pl.col("inline_tags").fill_null(0)).alias("inline_mismatch"),
         pl.col("letters").list.eval(tag.is_null()).list.sum().fill_null(0).alias("odd_refs"),
     )  # fmt: skip
