@@ -158,6 +158,18 @@ def test_an_invisible_character_in_a_header_label_is_ignored(
     assert table.frame.columns == read_5w(plain).frame.columns
 
 
+@pytest.mark.parametrize("written", ["á–¡", "café”…", "Está–¿", "ì€™", "â–¡"])
+def test_windows_1252_that_is_three_bytes_of_another_script_is_refused(
+    tmp_path: Path, written: str
+) -> None:
+    """A hypothesis run's: "á–¡" in Windows-1252 (E1 96 A1) is the UTF-8 of "ᖡ", and a file
+    with nothing else outside ASCII read it so."""
+    assert written.encode("cp1252").decode("utf-8") != written
+    path = _file(tmp_path / "three.csv", ["Lima", written], "cp1252")
+    with pytest.raises(ReadError, match="as UTF-8 and .* as Windows-1252"):
+        read_5w(path)
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

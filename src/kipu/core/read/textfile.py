@@ -125,8 +125,13 @@ _UTF8_LETTER = re.compile(
 # Windows-1252 file whose every other byte is ASCII decodes as UTF-8 then: "PERÚ»" read
 # "PERۻ". UTF-8 text does hold modifier letters (ʼ), combining accents (decomposed "ñ") and
 # Greek (μg): "Ê", "Ë", "Ì", "Í", "Î" and "Ï" before punctuation stay read as UTF-8.
+# Three bytes too: a lower-case accented letter and two marks ("á–¡", "â–¡", "é”…") are the
+# UTF-8 of a character of another script or a symbol (U+0800-U+1FFF, U+2100-U+EFFF: "ᖡ"
+# and "□" were read, a hypothesis run's); not general punctuation and currency signs
+# (`_UTF8_LETTER`), nor U+F000-U+FFFF (EF: "ï" and two marks), where a BOM inside a cell is.
 _FOREIGN_PAIR = re.compile(
     rb"\xc9[\x80-\xbf]|\xca[\x80-\xaf]|\xcd[\x90-\xbf]|[\xd0-\xdf][\x80-\xbf]"
+    rb"|[\xe0\xe1\xe3-\xee][\x80-\xbf][\x80-\xbf]|\xe2[\x84-\xbf][\x80-\xbf]"
 )
 
 
