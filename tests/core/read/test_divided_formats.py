@@ -330,20 +330,26 @@ def test_an_ods_count_shown_by_a_display_factor_is_said(
 # --- real size -------------------------------------------------------------------------------
 
 
+def repeated_counts(folder: Path, code: str, counts: tuple[int, int], rows: int) -> Path:
+    """A workbook of `rows` rows whose counts take turns between `counts`, formatted `code`
+    (xlsxwriter's shared strings, as Excel writes them: `_repeated`)."""
+    small = folder / "small.xlsx"
+    book = xlsxwriter.Workbook(str(small))
+    sheet = book.add_worksheet("5W")
+    formatted = book.add_format({"num_format": code})
+    sheet.write_row(0, 0, LABELS)
+    for r, held in enumerate(counts, start=1):
+        values = activity("PER", **{COUNT: held})
+        for c, name in enumerate(NAMES):
+            sheet.write(r, c, values.get(name), formatted if name == COUNT else None)
+    book.close()
+    return _repeated(small, rows)
+
+
 def test_100000_rows_of_counts_shown_in_thousands(tmp_path: Path) -> None:
     """Every row's count is said, and the sheet is still read column by column: a dividing
     format changes no value read."""
-    small = tmp_path / "small.xlsx"
-    book = xlsxwriter.Workbook(str(small))
-    sheet = book.add_worksheet("5W")
-    thousands = book.add_format({"num_format": "#,##0,"})
-    sheet.write_row(0, 0, LABELS)
-    for r, held in ((1, 12_000), (2, 7_000)):
-        values = activity("PER", **{COUNT: held})
-        for c, name in enumerate(NAMES):
-            sheet.write(r, c, values.get(name), thousands if name == COUNT else None)
-    book.close()
-    path = _repeated(small, 100_000)
+    path = repeated_counts(tmp_path, "#,##0,", (12_000, 7_000), 100_000)
     table = read_5w(path)
     assert table.source == "columns"
     assert table.marks.filter(table.marks["kind"] == DIVIDED_FORMAT).height == 100_000

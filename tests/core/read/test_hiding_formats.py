@@ -19,15 +19,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import xlsxwriter
 import xlwt
 from hypothesis import given
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "validation"))
 sys.path.insert(0, str(Path(__file__).parent))
-from test_divided_formats import xlsx  # noqa: E402
-from test_dollar_formats import LABELS, NAMES, REFERENCE, SETTINGS, TODAY, _repeated, activity  # noqa: E402
+from test_divided_formats import repeated_counts, xlsx  # noqa: E402
+from test_dollar_formats import LABELS, NAMES, REFERENCE, SETTINGS, TODAY, activity  # noqa: E402
 
 from kipu.core.read import fivew, read_5w  # noqa: E402
 from kipu.core.read.marks import HIDING_FORMAT  # noqa: E402
@@ -257,17 +256,7 @@ def test_an_xls_count_its_format_hides_is_said(tmp_path: Path, code: str, said: 
 def test_100000_rows_with_a_hidden_column(tmp_path: Path) -> None:
     """A column formatted `;;;` in every row, zeros in half of them: each other row's count
     is said, and the sheet is still read column by column."""
-    small = tmp_path / "small.xlsx"
-    book = xlsxwriter.Workbook(str(small))
-    sheet = book.add_worksheet("5W")
-    hiding = book.add_format({"num_format": ";;;"})
-    sheet.write_row(0, 0, LABELS)
-    for r, held in ((1, 12), (2, 0)):
-        values = activity("PER", **{COUNT: held})
-        for c, name in enumerate(NAMES):
-            sheet.write(r, c, values.get(name), hiding if name == COUNT else None)
-    book.close()
-    path = _repeated(small, 100_000)
+    path = repeated_counts(tmp_path, ";;;", (12, 0), 100_000)
     table = read_5w(path)
     assert table.source == "columns"
     assert table.marks.filter(table.marks["kind"] == HIDING_FORMAT).height == 50_000
