@@ -179,9 +179,10 @@ def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
         for col, kind in enumerate(sheet.row_types(row)):
             if kind == xlrd.XL_CELL_TEXT and sheet.cell_xf_index(row, col) in text_dollars:
                 dollars.append((row + 1, col, DOLLAR_FORMAT, None))  # "$"@: a text shown "$…"
-            other = others.get(sheet.cell_xf_index(row, col)) if others else None
-            if kind == xlrd.XL_CELL_TEXT and other is not None:  # ;;;: not its text
-                dollars.append((row + 1, col, HIDING_FORMAT, other or None))
+            if kind == xlrd.XL_CELL_TEXT and others:  # ;;;: not its text (`text_shown`)
+                other = others.get(sheet.cell_xf_index(row, col))
+                if other is not None:
+                    dollars.append((row + 1, col, HIDING_FORMAT, other or None))
             if kind == xlrd.XL_CELL_NUMBER and (xf := sheet.cell_xf_index(row, col)) in formats:
                 value = sheet.cell_value(row, col)
                 text = shown(value, formats[xf])

@@ -150,9 +150,10 @@ class Shown:
         for letters, row, style_text, kind, value in cells:
             if kind in _TEXT_KINDS and int(style_text or b"0") in self._text_dollars:
                 self.dollars.append((int(row), self._column(letters)))
-            other = self._text_shown.get(int(style_text or b"0"))
-            if kind in _TEXT_KINDS and other is not None:
-                self.hidden.append((int(row), self._column(letters), other))
+            if kind in _TEXT_KINDS and self._text_shown:  # not its text (`text_shown`)
+                other = self._text_shown.get(int(style_text or b"0"))
+                if other is not None:
+                    self.hidden.append((int(row), self._column(letters), other))
             if not value or kind not in (b"", b"n"):
                 continue
             try:
