@@ -60,6 +60,10 @@ CODED = {
     "number-blank-newline": ('<c r="{ref}"><v>\n</v></c>', True),
     "number-spaced": ('<c r="{ref}"><v> 15</v></c>', False),  # read 15
     "error-blank": ('<c r="{ref}" t="e"><v></v></c>', False),  # an error: `#N/A`
+    # A blank boolean or date, which calamine reads 0 (a re-tester's).
+    "boolean-blank": ('<c r="{ref}" t="b"><v></v></c>', True),
+    "boolean-spaces": ('<c r="{ref}" t="b"><v> </v></c>', True),
+    "date-blank": ('<c r="{ref}" t="d"><v></v></c>', True),
     # A helper's: an inline text beside a value or another (calamine reads one, or none).
     "two-inline-with-value": (
         '<c r="{ref}" t="inlineStr"><is><t>Alpha</t></is><v>38</v></c>',
@@ -68,6 +72,15 @@ CODED = {
     "two-inline-value-only": ('<c r="{ref}" t="inlineStr"><v>Alpha</v></c>', True),
     "number-and-inline": ('<c r="{ref}"><v>12</v><is><t>99</t></is></c>', True),
     "two-inline-twice": ('<c r="{ref}" t="inlineStr"><is><t>1</t></is><is><t>2</t></is></c>', True),
+    # White space between them, as a script that indents its XML writes (read empty).
+    "two-inline-spaced-value": (
+        '<c r="{ref}" t="inlineStr"><is><t>Alpha</t></is>\n  <v>38</v></c>',
+        True,
+    ),
+    "two-inline-spaced-twice": (
+        '<c r="{ref}" t="inlineStr"><is><t>1</t></is> <is><t>2</t></is></c>',
+        True,
+    ),
     # What calamine reads right: a formula's text result, an inline string.
     "text-formula-reference": ('<c r="{ref}" t="str"><f>"a"</f><v>A &amp; B&#233;</v></c>', False),
     "inline-reference": ('<c r="{ref}" t="inlineStr"><is><t>A &amp; B&#233;</t></is></c>', False),

@@ -16,7 +16,7 @@ module finds those cells in the file itself so no later stage can lose them:
   markup in it, or twice (`<v>1&#x35;</v>`, `<v><![CDATA[15]]></v>`): calamine reads it
   blank, cut short (1 for 15) or as the last of two, so the value is unknown (`_coded`);
   so is a shared string's index that is not plain digits (`966 `: read as the first
-  string) and a number cell's blank value (`<v></v>`: read 0) (`_misread`);
+  string) and a number, boolean or date cell's blank value (`<v></v>`: read 0) (`_misread`);
 - `dollar-format`: a number its format shows with a `$` alone (XLSX and XLS), which is
   the peso where the file was formatted in Colombia or Mexico; its value is read;
 - `divided-format`: a number its format shows divided by a thousand per `,` after its
@@ -195,11 +195,13 @@ _CODED_HINT = rb"v>[^<&]*(?:&|<[^/])"
 # An index of 20 digits or more may not fit 64 bits (calamine then reads index 0). An
 # inline text beside a value or another inline text, or an inline text cell with a value
 # (calamine reads it empty, or the other), as literals: a pattern for what follows each
-# `</is>` (white space) cost 0.2 s of CPU over 120 MB of inline texts, these nothing. The
-# census finds the others, whose `<is>` do not match the inline text cells (`_scan`).
+# `</is>` or `</v>` (white space, then any tag) cost 0.2 s of CPU over 120 MB of inline
+# texts, these nothing, and white space then `<v` or `<i` after `</is>` 0.014 s (an
+# indenting script's). The census finds the others, whose `<is>` do not match the inline
+# text cells (`_scan`).
 _MISREAD_HINT = (
     rb'<v>\s*</v>|t="s"[^>]*>\s*<v>\d*(?:[^\d<]|\d{20})'
-    rb'|</v><is|</is><v|</is><is|"inlineStr"><v'
+    rb'|</v><is|</is><v|</is><is|"inlineStr"><v|</is>[ \t\r\n]+<[vi]'
 )
 _HINT_BYTES = re.compile(b"|".join([*(re.escape(h) for h in _HINTS), _CODED_HINT, _MISREAD_HINT]))
 # A formula's and an error's usual forms: in a chunk with no other hint (`census.survey`'s
@@ -489,10 +491,10 @@ def _coded(body: bytes) -> bytes | None:
 def _misread(attributes: bytes, body: bytes) -> bool:
     """Whether calamine reads the cell's value as another with no sign: a shared string's
     index that is not plain digits (`<v>966 </v>`, `+3`, `1.0`) or past 64 bits (the first
-    shared string's text, a header label), a number cell's blank value (`<v></v>`,
-    `<v> </v>`: 0), an inline text cell with a value (read empty), a cell with two inline
-    texts or a text and a value (read as one). No spreadsheet program writes these; a script
-    may. The cell's type is parsed only for a value that is not plain digits."""
+    shared string's text, a header label), a number, boolean or date cell's blank value
+    (`<v></v>`, `<v> </v>`: 0), an inline text cell with a value (read empty), a cell with
+    two inline texts or a text and a value (read as one). No spreadsheet program writes
+    these; a script may. The cell's type is parsed only for a value that is not plain digits."""
     inline = len(_IS_TAG.findall(body)) if b"is" in body else 0
     if inline > 1 or (inline and _V_TAG.search(body)):
         return True  # two texts, or a text and a value: calamine reads one, or none
@@ -506,7 +508,7 @@ def _misread(attributes: bytes, body: bytes) -> bool:
     if plain and b"inlineStr" not in attributes:
         return False
     kind = tag_attributes(attributes).get(b"t", b"n")
-    if kind == b"n":
+    if kind in (b"n", b"b", b"d"):  # a blank boolean or date is read 0 too
         return not raw.strip()
     return (kind == b"s" and not plain) or kind == b"inlineStr"
 
