@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from fivew_factories import TODAY, codes, record, write_csv, write_xlsx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kipu.core.limits import Limits
-from kipu.core.validation import validate_file
+from kipu.core.validation import validate_file, validate_rows
 
 
 def check(path: Path, reference, code: str, limits: Limits | None = None) -> str:
@@ -175,6 +177,47 @@ def test_a_nul_in_a_cell_shows(tmp_path: Path, reference) -> None:
     result = validate_file(write_xlsx(tmp_path / "in.xlsx", rows), reference, today=TODAY)
     assert result.rows["activity_name"].to_list() == ["Kits\ufffd de higiene"]
     assert "invalid-number" in codes(result)
+    # A free text is stored as read: it says so at its cell (it said nothing).
+    replaced = [i for i in result.report.issues if i.code == "replaced-character"]
+    assert [(i.row, i.column) for i in replaced] == [(2, "Activity Name")]  # the file's label
+
+
+_FREE_TEXT = ("activity_name", "activity_description")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30),
+    odd=st.sampled_from(["\x00", "\ufffd", ""]),
+    at=st.integers(0, 30),
+    column=st.sampled_from(_FREE_TEXT),
+    rows=st.integers(1, 3),
+)
+def test_a_replaced_character_in_a_free_text_is_flagged_at_its_cell(
+    reference, text: str, odd: str, at: int, column: str, rows: int
+) -> None:
+    """Every kind of text with a NUL or a replacement character anywhere, in either free
+    text, in a row among others: the warning names that cell, and only it; the text is
+    stored with the character shown."""
+    text = text.replace("\x00", "").replace("\ufffd", "")
+    written = text[:at] + odd + text[at:]
+    records = [record(activity_name=f"Kits {n}") for n in range(rows)]
+    records[-1] = record(**{column: "Kits " + written})
+    result = validate_rows(records, reference, today=TODAY)
+    found = [(i.row, i.column) for i in result.report.issues if i.code == "replaced-character"]
+    assert found == ([(rows, column)] if odd else [])
+    assert ("\ufffd" in result.rows[column][-1]) == bool(odd)
+
+
+def test_a_replaced_character_past_polars_chunks(reference) -> None:
+    """At 100,000 rows: the one cell, in the last rows."""
+    records = [record(activity_description=f"Kits {n}") for n in range(100_000)]
+    records[99_998] = record(activity_description="Kits\x00 de higiene")
+    result = validate_rows(records, reference, today=TODAY)
+    found = [(i.row, i.column) for i in result.report.issues if i.code == "replaced-character"]
+    assert found == [(99_999, "activity_description")]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])

@@ -32,7 +32,7 @@ _SPACES = ["\u00a0", "\u2007", "\u2009", "\u202f", "\u2002", "\u2003", "\u205f",
 # NUL: no one types it, and PostgreSQL cannot store it (an import of a cell holding one, an
 # XLSX's `_x0000_` or a JSON row's "\u0000", ended in a traceback there). Dropped, "2_x0000_35"
 # read 235: it becomes the replacement character, which shows, and is no digit.
-_NUL, _REPLACEMENT = "\x00", "\ufffd"
+_NUL, REPLACEMENT = "\x00", "\ufffd"
 Pair = tuple[pl.Series | None, pl.Series | None]  # a column as text, and its number cells
 
 
@@ -103,7 +103,7 @@ def clean_text(expr: pl.Expr, special: bool = True) -> pl.Expr:
     if special:
         expr = expr.str.replace_many(
             [*_INVISIBLE, *_SPACES, _NUL],
-            [*[""] * len(_INVISIBLE), *[" "] * len(_SPACES), _REPLACEMENT],
+            [*[""] * len(_INVISIBLE), *[" "] * len(_SPACES), REPLACEMENT],
         )
         # After the spaces are plain: a joiner beside a no-break space joins nothing.
         expr = expr.str.replace_all(_LOOSE_JOINER_BEFORE, "${1}")

@@ -29,6 +29,7 @@ from kipu.core.read.marks import (
     UNREAD_VALUES,
     UNREADABLE_VALUE,
 )
+from kipu.core.read.raw_frame import REPLACEMENT
 from kipu.core.read.values import NUMBER_ERRORS
 from kipu.core.schema import COLUMNS, COUNT_COLUMNS, TEXT, YES_NO
 from kipu.core.validation.rules import ISSUE_SCHEMA, emit
@@ -128,7 +129,7 @@ def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl
     ]  # fmt: skip
     frames = [found, mark_issues, *shown_otherwise]
     queries = [frame.lazy().cast(ISSUE_SCHEMA) for frame in frames]  # type: ignore[arg-type]
-    return pl.concat([*queries, *_long_texts(f)]).collect()
+    return pl.concat([*queries, *_long_texts(f), *_replaced(f)]).collect()
 
 
 def _shown_otherwise(
@@ -188,6 +189,17 @@ def _long_texts(f: pl.DataFrame) -> list[pl.LazyFrame]:
             value=pl.col(n).str.slice(0, 60) + pl.lit("…"),
             detail=pl.col(n).str.len_chars().cast(pl.Utf8),
         )
+        for n in FREE_TEXT
+    ]
+
+
+def _replaced(f: pl.DataFrame) -> list[pl.LazyFrame]:
+    """A free text holding the replacement character: the reading puts it for a NUL
+    (`raw_frame`: no one types one, PostgreSQL cannot store it), and an earlier program put it
+    for bytes it could not decode. A code or a number holding it is not found, or not a
+    number, and says so; a free text would be stored as it is, with no word."""
+    return [
+        emit(f, pl.col(n).str.contains(REPLACEMENT, literal=True), "replaced-character", n)
         for n in FREE_TEXT
     ]
 

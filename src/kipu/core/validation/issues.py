@@ -650,6 +650,17 @@ _CODES = (
         "The text is kept whole, but exports to Excel mark the cell as cut.",
     ),
     _c(
+        "replaced-character",
+        WARNING,
+        "row",
+        "“{column}” holds “�” in place of a character that could not be read: a NUL (which "
+        "no one types, and which cannot be stored) or a byte of another encoding.",
+        "“{column}” contiene “�” en lugar de un carácter que no se pudo leer: un NUL (que "
+        "nadie escribe y que no se puede guardar) o un byte de otra codificación.",
+        "The text is stored with “�”, as it was read; correct it in the file where it "
+        "shows garbled.",
+    ),
+    _c(
         "unknown-implementing-partner",
         WARNING,
         "row",
