@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from two_readings import LABELS, both, plain_row  # noqa: E402
 
 from kipu.core.limits import DEFAULT_LIMITS  # noqa: E402
-from kipu.core.read import ReadError, chunks, fivew, marks, read_5w  # noqa: E402
+from kipu.core.read import ReadError, cell_scan, chunks, fivew, read_5w  # noqa: E402
 
 SHEET = "xl/worksheets/sheet1.xml"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -388,7 +388,7 @@ def test_a_sheet_the_scan_cannot_find_is_refused(
     base: Path, monkeypatch: pytest.MonkeyPatch, columnar: bool
 ) -> None:
     """Without its marks a sheet's error cells would read as empty: refused, by name."""
-    monkeypatch.setattr(marks, "sheet_members", lambda path: {})
+    monkeypatch.setattr(cell_scan, "sheet_members", lambda path: {})
     monkeypatch.setattr(fivew, "COLUMNAR", columnar)
     with pytest.raises(ReadError, match="“5W” could not be checked for Excel errors"):
         read_5w(base)
@@ -476,7 +476,7 @@ def test_a_sheet_that_is_not_utf8_is_scanned_and_refused_as_unreadable(
         return re.sub(rf'<c r="J{at}"[^>]*>.*?</c>'.encode(), cell, xml)
 
     path = _edit(larger, tmp_path / "latin.xlsx", SHEET, change)
-    scan = marks.CellScan(path, census=True)
+    scan = cell_scan.CellScan(path, census=True)
     assert (300, 16, "error", "#N/A") in scan.marks("5W")
     assert scan.census("5W") is None
     with pytest.raises(ReadError, match="not a readable spreadsheet"):

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from test_census_proof import NS, SHEET, _base, _edit  # noqa: E402
 
-from kipu.core.read import ReadError, chunks, marks, read_5w  # noqa: E402
+from kipu.core.read import ReadError, cell_scan, chunks, marks, read_5w  # noqa: E402
 
 ROWS = 120
 # Forms of cells, and whether each is a mark (an error, or a formula).
@@ -166,7 +166,7 @@ def test_a_tag_in_an_attribute_value_is_refused(
         xml = zipfile.ZipFile(path).read(SHEET)
         monkeypatch.setattr(chunks, "CHUNK", xml.find(b"<", xml.find(b'r="Q60"') + 20) + 9)
     with pytest.raises(ReadError, match="could not be checked"):
-        marks.CellScan(path).marks("5W")
+        cell_scan.CellScan(path).marks("5W")
     with pytest.raises(ReadError, match="could not be checked"):
         read_5w(path)
 

@@ -4,7 +4,7 @@ needs (`kipu.core.read.columns`).
 The columnar reading takes every cell as text from fastexcel, which writes a number cell's
 value as digits and cannot say whether "43" was the number 43 or the text "43". The sheet's
 XML can: a cell with `t="s"`, `t="inlineStr"` or `t="str"` is text. The census counts, while
-the marks scan streams the sheet (`kipu.core.read.marks.CellScan`), with regular expressions
+the marks scan streams the sheet (`kipu.core.read.cell_scan.CellScan`), with regular expressions
 over whole chunks (`survey`: polars, in Rust, outside the GIL), per chunk:
 
 - `columns`: text cells holding a value (`<c r="B7" … t="s|inlineStr|str">`), per column

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.book_marks import Found, xls_marks
+from kipu.core.read.cell_scan import CellScan
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
 from kipu.core.read.hidden import Hidden, ods_hidden
@@ -35,7 +36,6 @@ from kipu.core.read.marks import (
     MERGED,
     MERGED_ACROSS,
     UNREADABLE_VALUE,
-    CellScan,
     Mark,
     range_name,
 )

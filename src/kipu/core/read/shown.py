@@ -276,7 +276,7 @@ def xlsx_shown_styles(path: Path) -> dict[int, list[Section]]:
     styles are the part the workbook's relationships name, as Excel finds them (calamine
     reads `xl/styles.xml` only). Raises ValueError for styles that
     cannot be read (a damaged member, XML that is not well-formed), which calamine may read
-    without complaint: the sheets are then refused (`marks.CellScan`), as no cell's format
+    without complaint: the sheets are then refused (`cell_scan.CellScan`), as no cell's format
     is known."""
     try:
         with zipfile.ZipFile(path) as archive:
