@@ -106,8 +106,12 @@ class Section:
     plain: bool = True
     dated: bool = False  # a date or time part (`yyyy`, `mm:ss.00`): a date, no padded code
     general: bool = False  # `General`: the number as it is
+    # Every text the section shows, in order, its signs and brackets too: of a section with
+    # no digits, they are its text (`0;-` shows -12 as "-", as `0;"-"` does).
+    written: str = ""
 
     def add(self, text: str) -> None:
+        self.written += text
         if self.digits:
             self.after += text
         else:
@@ -200,6 +204,8 @@ def sections(code: str) -> list[Section]:
             section.point = section.point or char == "."
         elif char in _SHOWN_AS_WRITTEN or ord(char) > 127:
             section.add(char)
+        elif char in "-+()":
+            section.written += char  # the number's own sign is shown instead (`shown`)
         at += 1
     return [*found, section]
 
@@ -286,9 +292,10 @@ def text_shown(parts: list[Section]) -> str | None:
 
 
 def _alone(section: Section) -> str:
-    """The text a section shows beside its digits, stripped; "" when it shows nothing
-    visible (a tester's `"\u200b"`: its text was read, then cleaned away, a count read 0)."""
-    return visible(section.before + section.after)
+    """The text a section of no digits shows, its signs and brackets included (`-`: a
+    re-tester's `0;-` was said to show nothing), stripped; "" when it shows nothing visible
+    (a tester's `"\u200b"`: its text was read, then cleaned away, a count read 0)."""
+    return visible(section.written)
 
 
 def visible(text: str) -> str:
