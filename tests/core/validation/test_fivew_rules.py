@@ -218,15 +218,17 @@ def test_numbers_never_by_interface_language(reference, lang: str) -> None:
 
 
 def _excel_shows_whole(value: float) -> bool:
-    """Excel keeps 15 significant digits, counted here from the integer part's first (a
-    value below 1 from the units: 1e-16 people is 0)."""
-    digits = len(str(int(max(abs(value), 1.0))))
-    return float(round(value, 15 - digits)).is_integer()
+    """Excel keeps 15 significant digits ("Excel specifications and limits"), from the
+    first that is not 0: 1e-16 people shows as 1E-16, not 0 (a tester's 1e-300 was stored
+    as 0 with no word); 0.9999999999999999 shows as 1."""
+    return float(f"{value:.15g}").is_integer()
 
 
 _NEAR_WHOLE = st.tuples(
     st.integers(min_value=0, max_value=10**9),
-    st.sampled_from([0.0, 1e-16, 4e-15, 2e-14, 1e-13, 1e-12, 1e-10, 1e-9, 1e-6, 0.25]),
+    st.sampled_from(
+        [0.0, 1e-300, 1e-16, 1.1e-16, 4e-15, 2e-14, 1e-13, 1e-12, 1e-10, 1e-9, 1e-6, 0.25]
+    ),
     st.sampled_from([1, -1]),
     st.booleans(),
 )

@@ -376,3 +376,23 @@ def test_issues_name_a_missing_key_by_its_key(api, data, partner_a) -> None:  # 
     response = post_rows(api(partner_a), [values], URL + "&lang=es")
     issues = response.json()["error"]["details"]["report"]["issues"]
     assert [i["column"] for i in issues if i["code"] == "missing-value"] == ["month"]
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        [{}],
+        [{"activity_name": "Legal counselling"}],
+        [{"foo": 1}],
+        [{"Country": "Peru", "Admin1": "Lima", "Month": "2019-06", "Quantity of output": 3}],
+    ],
+    ids=["empty", "free-text-only", "unknown-key", "labels-only"],
+)
+def test_rows_naming_no_coded_key_answer_422(api, data, partner_a, sent: list) -> None:  # noqa: ANN001
+    """They answered 500 (a tester's): the search for a repeated header had no column to
+    look in. Each missing key is said, and a label sent as a key too."""
+    response = post_rows(api(partner_a), sent)
+    assert response.status_code == 422, response.json()
+    codes = {i["code"] for i in response.json()["error"]["details"]["report"]["issues"]}
+    assert "missing-value" in codes
+    assert ("key-is-a-label" in codes) == ("Country" in sent[0])

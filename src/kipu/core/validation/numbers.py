@@ -164,9 +164,14 @@ def _judged(name: str, near: bool) -> list[pl.Expr]:
     fraction = _fraction(name) > 0
     if near:
         # The integer part's digits less one, counted by comparisons (up to MAX_NUMBER's
-        # 12): polars' log10(1000000000.000001) floors to 8.
-        digits = pl.sum_horizontal(value.abs() >= 10.0**k for k in range(1, 13)).cast(pl.Int32)
-        fraction = _fraction(name) > pl.lit(10.0).pow(digits - 14) * 0.5
+        # 12): polars' log10(1000000000.000001) floors to 8. Below 1, Excel's digits start
+        # after the point: 0.999999999999996 shows so; and a number nearer 0 than 1 shows
+        # as itself (1E-15), never 0 (a tester's 1e-300 people were stored as 0).
+        above = pl.sum_horizontal(value.abs() >= 10.0**k for k in range(1, 13)).cast(pl.Int32)
+        digits = above - (value.abs() < 1).cast(pl.Int32)
+        fraction = (_fraction(name) > pl.lit(10.0).pow(digits - 14) * 0.5) | (
+            (value.abs() < 0.5) & (value != 0)
+        )
     not_whole = read & ~too_large & fraction & pl.lit(name != AMOUNT)
     rounded = (value + 0.5).floor()
     return [

@@ -30,6 +30,8 @@ def repeated_headers(f: pl.DataFrame, header: Header, ctx: Context) -> pl.DataFr
     lower-cased copy of every cell cost 0.3 s): free-text columns are left out, and so is a
     column of more than `_DISTINCT` distinct texts with a letter (no label column is)."""
     names = [n for n in header.columns if n in f.columns and n not in _FREE_TEXT]
+    if not names:  # JSON rows naming no coded column (`{}`, labels as keys): none to match
+        return emit(f.clear(), pl.lit(False), "header-repeated", None).collect()
     distinct = f.select(
         pl.col(n).filter(pl.col(n).str.contains(r"[^\W\d_]")).unique().head(_DISTINCT + 1).implode()
         for n in names
