@@ -181,6 +181,7 @@ def test_a_merged_count_is_said_on_every_row_it_covers(tmp_path: Path, reading: 
 _SECTIONS = ["0", "#,##0", "General", "0.0", "(0)", "-0", '"n/a"', '"-"', "-", "\\-", ""]
 _SECTIONS += ["yyyy", '"0"', '"5"']
 _NUMBER_TEXTS = ('"0"', '"5"')  # read as numbers: the number held is read, and said
+_DIGITS = ("0", "#,##0", "General", "(0)", "-0")
 _TEXTS = {'"n/a"': "n/a", '"-"': "-", "-": "-", "\\-": "-"}  # what Excel shows
 
 
@@ -212,10 +213,8 @@ def test_any_format_hides_what_excel_hides(code: str, value: float) -> None:
     assert hidden(value, parts) == (alone if hides else None), code
     if value != 0 and section in _TEXTS:
         assert shown(value, parts) == _TEXTS[section], code
-    elif (value != 0 and section in _NUMBER_TEXTS) or section in ("0", "#,##0", "General"):
-        assert shown(value, parts) is None, code
-    elif section in ("(0)", "-0"):  # the number, its own sign kept
-        assert shown(value, parts) is None, code
+    elif (value != 0 and section in _NUMBER_TEXTS) or section in _DIGITS:
+        assert shown(value, parts) is None, code  # the number, its own sign kept
 
 
 @SETTINGS
