@@ -72,12 +72,8 @@ def _cell(population: str, group: str) -> str:
 
 
 def _whole(population: str) -> str:
-    """A sector's people of a population type: its cells and its unallocated people."""
+    """A sector's people of a population type, as it reported them (not split)."""
     return f"{population}__in_sector"
-
-
-def _unallocated(population: str) -> str:
-    return f"unallocated_{population}"
 
 
 def _proportion(population: str, group: str) -> str:
@@ -119,9 +115,9 @@ def _with_cells(sectors: pl.LazyFrame, proportions: pl.DataFrame | None) -> pl.L
 
     Shares come from the proportions table when it has the (admin1, sector, population type),
     else from the sector's own age/sex figures of that admin1-month. When neither exists (no
-    age/sex data at all) the population type cannot be split: it goes whole into an
-    "unallocated" cell, which counts in the population type but in no age/sex group, so the
-    "check AGD breakdown" flag shows it instead of people silently disappearing.
+    age/sex data at all) the population type cannot be split: its cells are 0, and its
+    people count in the population type only (`max_cell_model`), so the "check AGD
+    breakdown" flag shows them instead of people silently disappearing.
     """
     if proportions is not None:
         sectors = sectors.join(_wide_proportions(proportions), on=["admin1", "sector"], how="left")
@@ -143,25 +139,23 @@ def _with_cells(sectors: pl.LazyFrame, proportions: pl.DataFrame | None) -> pl.L
             # value within 1e-9 of a half can be here (own shares: a denominator below 1e6).
             rounded = value.round(9).round(0, mode="half_away_from_zero")
             cells.append(_int(rounded, _cell(population, group)))
-        unsplit = pl.when(has_table | (own_total > 0)).then(0).otherwise(pl.col(population))
-        cells.append(_int(unsplit, _unallocated(population)))
     return sectors.with_columns(cells)
 
 
 def max_cell_model(sectors: pl.LazyFrame, proportions: pl.DataFrame | None = None) -> pl.LazyFrame:
     """Max of each population x age/sex cell over sectors, then summed back up (R4V 2022).
 
-    People without any age/sex split (an "unallocated" cell, see `_with_cells`) count as
-    well, without double counting: a population type is the larger of the sum of its cells'
-    maxima and the largest one sector has in it (its cells and unallocated people). Adding
-    the unallocated maximum to the cells' maxima counted the same people twice: 10 people
-    of one sector with no split beside 4 girls and boys of another made 14, not 10.
+    A population type is the larger of the sum of its cells' maxima and the most people one
+    sector reported in it, so the Intersector never counts fewer people of a type than one
+    sector did: cells rounded to whole people can lose them (one person of each of three
+    types, one girl, one boy and one woman: nine cells of a third, each rounded to 0, made an
+    Intersector of 0 beside the sector's 3, a tester's), and a population type with no
+    age/sex split has no cells at all (10 people of one sector with no split beside 4 girls
+    and boys of another make 10, not 14 nor 4). Where cells lost people, the age/sex groups
+    add up to less than the total, and the "check AGD breakdown" flag says so.
     """
     cell_columns = [_cell(p, g) for p in POPULATION_TYPES for g in CELL_GROUPS]
-    in_sector = [
-        _int(pl.sum_horizontal([_cell(p, g) for g in CELL_GROUPS] + [_unallocated(p)]), _whole(p))
-        for p in POPULATION_TYPES
-    ]
+    in_sector = [_int(pl.col(p).fill_null(0), _whole(p)) for p in POPULATION_TYPES]
     maxima = (
         _with_cells(sectors, proportions)
         .with_columns(in_sector)
