@@ -396,3 +396,85 @@ def test_rows_naming_no_coded_key_answer_422(api, data, partner_a, sent: list) -
     codes = {i["code"] for i in response.json()["error"]["details"]["report"]["issues"]}
     assert "missing-value" in codes
     assert ("key-is-a-label" in codes) == ("Country" in sent[0])
+
+
+@pytest.mark.parametrize("kind", ["rows", "csv", "xlsx"])
+def test_the_same_rows_sent_after_the_reference_changed_are_stored_again(
+    api,
+    data,
+    partner_a,
+    platform,
+    tmp_path,
+    kind: str,  # noqa: ANN001
+) -> None:
+    """A tester's: rows naming an implementing partner not yet registered were stored without
+    it; once the IM team registered it, the same rows sent again answered "unchanged" with a
+    report of no issue, and the stored row still had no partner. They store what they now
+    read; sent once more, they are unchanged."""
+    from kipu.core.loaders.organisations import OrganisationRecord
+    from kipu.web.platforms.services import load_organisations
+
+    client = api(partner_a)
+
+    def send():  # noqa: ANN202
+        if kind == "rows":
+            sent = [row(implementation="Yes", implementing_partner="Socio Nuevo")]
+            return post_rows(client, sent)
+        path = _file(tmp_path, platform, kind, implementation=True,
+                     implementing_partner="Socio Nuevo")  # fmt: skip
+        return client.post(URL, {"file": path.open("rb")})
+
+    def partners() -> list[object]:
+        return list(
+            Activity.objects.filter(submission__status="current", month="2019-06",
+                                    submission__organisation__external_id="ORG901")
+            .values_list("implementing_partner__external_id", flat=True)
+        )  # fmt: skip
+
+    first = send()
+    assert first.status_code == 201, first.content
+    assert "unknown-implementing-partner" in {i["code"] for i in first.json()["report"]["issues"]}
+    assert partners() == [None]
+    load_organisations(platform, [
+        OrganisationRecord("Partner A", acronym="PA", org_type="INGO", external_id="ORG901"),
+        OrganisationRecord("Partner B", name_es="Socio B", acronym="PB", org_type="NNGO",
+                           external_id="ORG902"),
+        OrganisationRecord("Socio Nuevo", acronym="SN", org_type="NNGO", external_id="ORG903"),
+    ])  # fmt: skip
+    again = send()
+    assert again.status_code == 201, again.content
+    assert again.json()["stored"][0]["id"] != first.json()["stored"][0]["id"]
+    assert partners() == ["ORG903"]
+    once_more = send()
+    assert once_more.status_code == 200 and once_more.json()["unchanged"], once_more.content
+
+
+def test_a_body_of_too_many_objects_is_refused_before_it_is_parsed(
+    api,
+    data,
+    partner_a,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """A tester's: 100 MB of `{},` took 13 s and 2.5 GB to parse before its rows were
+    counted. Refused from its bytes; braces inside texts count for nothing."""
+    import json
+
+    parse = json.loads
+
+    def never_such_a_body(text, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        raw = text if isinstance(text, bytes) else str(text).encode()
+        assert b"{},{},{}" not in raw and b"[],[],[]" not in raw, "parsed"
+        return parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(submit_module.json, "loads", never_such_a_body)
+    client = api(partner_a)
+    for filler in (b"{},", b"[],"):
+        body = b'{"rows":[' + filler * (submit_module.MAX_ROWS + 1) + b"{}]}"
+        response = client.post(URL, body, content_type="application/json")
+        assert response.status_code == 413 and "100,000 rows" in response.json()["error"]["message"]
+    braces = "{[" * (submit_module.MAX_ROWS // 2 + 10) + '\\"}'
+    response = post_rows(client, [row(activity_description=braces)])
+    assert response.status_code == 201, response.content
+    stored = Activity.objects.get(submission__status="current", submission__month="2019-06",
+                                  submission__organisation__external_id="ORG901")  # fmt: skip
+    assert stored.activity_description == braces

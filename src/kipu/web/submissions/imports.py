@@ -23,7 +23,13 @@ from kipu.web.platforms.models import Membership, Organisation, Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.models import MonthStatus, Submission
 from kipu.web.submissions.queries import history_frame
-from kipu.web.submissions.services import insert_rows, key_maps, store_submission
+from kipu.web.submissions.services import (
+    insert_rows,
+    key_maps,
+    rows_digest,
+    store_submission,
+    unchanged,
+)
 
 # Told (stage, done, total) as an import goes: "read" while the file is read (0, no total),
 # "check" while its rows are validated (done: the rows read, no total), then "store" with the
@@ -256,7 +262,8 @@ def _store(
             platform=platform, organisation=organisation
         ).first()
         current = _current(platform, [organisation.pk], [month]).get((organisation.pk, month))
-        if current is not None and current.checksum == checksum:
+        if unchanged(current, checksum, rows):
+            assert current is not None
             result.unchanged.append(current)
             return
         result.stored.append(
@@ -328,7 +335,8 @@ def _store_many(
     for (org_key, group_month), group in groups:
         org = organisations[str(org_key)]
         previous = current.get((org.pk, str(group_month)))
-        if previous is not None and previous.checksum == checksum:
+        digest = rows_digest(group)
+        if previous is not None and (previous.checksum, previous.rows_digest) == (checksum, digest):
             result.unchanged.append(previous)
             continue
         made.append(
@@ -339,6 +347,7 @@ def _store_many(
                     month=str(group_month),
                     file_name=file_name,
                     checksum=checksum,
+                    rows_digest=digest,
                     report=_part_of(report, group),
                     uploaded_by=uploaded_by,
                     status=Submission.Status.CURRENT,

@@ -19,6 +19,12 @@ class Submission(models.Model):
     month = models.CharField(max_length=7, help_text="YYYY-MM")
     file_name = models.CharField(max_length=255, blank=True)
     checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the uploaded file")
+    rows_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A digest of the rows stored: the same file sent again is unchanged only when "
+        "it stores the same rows (the reference data may have changed in between)",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
