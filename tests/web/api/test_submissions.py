@@ -478,3 +478,19 @@ def test_a_body_of_too_many_objects_is_refused_before_it_is_parsed(
     stored = Activity.objects.get(submission__status="current", submission__month="2019-06",
                                   submission__organisation__external_id="ORG901")  # fmt: skip
     assert stored.activity_description == braces
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-8", "utf-32"])
+def test_the_body_s_charset_does_not_decode_the_query_string(
+    api,
+    data,
+    partner_a,
+    charset: str,  # noqa: ANN001
+) -> None:
+    """A tester's: with `charset=utf-16` every query parameter read garbled (400)."""
+    import json
+
+    body = json.dumps({"rows": [row()]})  # the test client encodes it in the charset
+    response = api(partner_a).post(URL + "&lang=es", body,
+                                   content_type=f"application/json; charset={charset}")  # fmt: skip
+    assert response.status_code == 201, response.content
