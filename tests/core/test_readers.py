@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from kipu.core.limits import Limits
 from kipu.core.read import ReadError, read_sheets, read_table
-from kipu.core.read.marks import FORMULA_NO_VALUE, CellScan
+from kipu.core.read.cell_scan import CellScan
+from kipu.core.read.marks import FORMULA_NO_VALUE
 from kipu.core.read.package import check_upload, column_letters, column_number
 from kipu.core.read.textfile import decode_text, read_text_frame, read_text_rows, sniff_delimiter
 

@@ -415,13 +415,14 @@ def test_the_same_rows_sent_after_the_reference_changed_are_stored_again(
     from kipu.web.platforms.services import load_organisations
 
     client = api(partner_a)
+    # The one file, sent three times (an XLSX written again holds another time stamp).
+    path = _file(tmp_path, platform, "csv" if kind == "rows" else kind, implementation=True,
+                 implementing_partner="Socio Nuevo")  # fmt: skip
 
     def send():  # noqa: ANN202
         if kind == "rows":
             sent = [row(implementation="Yes", implementing_partner="Socio Nuevo")]
             return post_rows(client, sent)
-        path = _file(tmp_path, platform, kind, implementation=True,
-                     implementing_partner="Socio Nuevo")  # fmt: skip
         return client.post(URL, {"file": path.open("rb")})
 
     def partners() -> list[object]:
