@@ -6,19 +6,26 @@ every writer goes through `neutralise` or `neutralise_frame` (CSV), `XlsxText` o
   carriage return) gets a leading apostrophe (OWASP's advice against CSV/formula injection);
   numbers are left alone, so negative numbers stay numbers. Kipu's readers take such an
   apostrophe off again (`kipu.core.read.textfile`), so an export read back is what was stored.
+  A decimal number is written as its digits (`csv_number`): no exponent, no ".0" on a whole
+  one, and a fourth decimal on a number of three below 1,000, which a reader could take for
+  thousands (12.345 is written 12.3450).
 - In XLSX, text is written as text (`XlsxText`, `as_text`): never a formula, and exactly the
   text, with Excel's quote prefix when it starts as a formula would (a cell edited later
   stays text). An apostrophe there would be part of the value.
-- Characters XML cannot hold (control characters) are removed: openpyxl refuses them and
-  Excel calls such a file corrupt.
+- Characters XML cannot hold (control characters) are each written as the replacement
+  character "\ufffd": openpyxl refuses them and Excel calls such a file corrupt, and a
+  character removed without a mark changed the text with no word (a tester's "ctl\x01char"
+  exported as "ctlchar"); read back, the mark is `replaced-character`.
 - Text longer than an Excel cell holds (32,767 characters) is cut with a visible marker
   saying how long it was, never silently.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -32,10 +39,32 @@ _CUT = "… [cut: {length:,} characters]"
 def neutralise(value: object) -> object:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe; so does text
     that already starts with apostrophes before such a character, so `unneutralise` gives
-    back every text exactly ("'-" is written "''-")."""
+    back every text exactly ("'-" is written "''-"). A float is written by `csv_number`."""
     if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_STARTS):
         return "'" + value
+    if isinstance(value, float):
+        return csv_number(value)
     return value
+
+
+def csv_number(value: float) -> str:
+    """A float as a CSV cell that reads back as that number, in Kipu's reader and in a
+    spreadsheet: its shortest digits (Python's `repr`) in positional notation ("1e-07" is
+    no number to many readers: 0.0000001), "5246" for 5246.0, and a fourth decimal on a
+    number of three decimals below 1,000: "12.345" may be twelve thousand three hundred
+    forty-five with a `.` grouping thousands (Kipu's reader asks which, `ambiguous-number`:
+    a tester's export of amounts could not be imported back), "12.3450" is not."""
+    if not math.isfinite(value):
+        return repr(value)
+    if value == 0:
+        return "0"
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    whole, _, decimals = text.partition(".")
+    if len(decimals) == 3 and len(whole.lstrip("-")) <= 3:
+        text += "0"
+    return text
 
 
 # `neutralise` as one regular expression, for frames.
@@ -62,14 +91,18 @@ def unneutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """`neutralise` on every text column of a frame (numbers stay numbers)."""
+    """`neutralise` on every text and float column of a frame (floats by `csv_number`)."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
     return frame.with_columns(
-        pl.when(pl.col(n).str.contains(FORMULA_START))
-        .then(pl.lit("'") + pl.col(n))
-        .otherwise(pl.col(n))
-        .alias(n)
-        for n in text
+        *(
+            pl.when(pl.col(n).str.contains(FORMULA_START))
+            .then(pl.lit("'") + pl.col(n))
+            .otherwise(pl.col(n))
+            .alias(n)
+            for n in text
+        ),
+        *(pl.col(n).map_elements(csv_number, return_dtype=pl.Utf8).alias(n) for n in floats),
     )
 
 
@@ -83,7 +116,7 @@ def excel_cell(value: object) -> object:
     (longer text is cut and says so). Written as text by `XlsxText` or `as_text`."""
     if not isinstance(value, str):
         return value
-    value = _ILLEGAL.sub("", value)
+    value = _ILLEGAL.sub("\ufffd", value)
     if len(value) > EXCEL_CELL_CHARACTERS:
         marker = _CUT.format(length=len(value))
         value = value[: EXCEL_CELL_CHARACTERS - len(marker)] + marker
@@ -92,7 +125,7 @@ def excel_cell(value: object) -> object:
 
 def is_cut(value: object) -> bool:
     """Whether `excel_cell` had to cut this text."""
-    return isinstance(value, str) and len(_ILLEGAL.sub("", value)) > EXCEL_CELL_CHARACTERS
+    return isinstance(value, str) and len(value) > EXCEL_CELL_CHARACTERS
 
 
 class XlsxText:

@@ -190,7 +190,7 @@ _FREE_TEXT = ("activity_name", "activity_description")
 )
 @given(
     text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30),
-    odd=st.sampled_from(["\x00", "\ufffd", ""]),
+    odd=st.sampled_from(["\x00", "\x01", "\x08", "\x1b", "\x1f", "\x7f", "\ufffd", ""]),
     at=st.integers(0, 30),
     column=st.sampled_from(_FREE_TEXT),
     rows=st.integers(1, 3),
@@ -198,10 +198,10 @@ _FREE_TEXT = ("activity_name", "activity_description")
 def test_a_replaced_character_in_a_free_text_is_flagged_at_its_cell(
     reference, text: str, odd: str, at: int, column: str, rows: int
 ) -> None:
-    """Every kind of text with a NUL or a replacement character anywhere, in either free
-    text, in a row among others: the warning names that cell, and only it; the text is
-    stored with the character shown."""
-    text = text.replace("\x00", "").replace("\ufffd", "")
+    """Every kind of text with a NUL, another control character or a replacement character
+    anywhere, in either free text, in a row among others: the warning names that cell, and
+    only it; the text is stored with the character shown."""
+    text = "".join(c for c in text if c.isprintable() or c in " ")  # no other odd one
     written = text[:at] + odd + text[at:]
     records = [record(activity_name=f"Kits {n}") for n in range(rows)]
     records[-1] = record(**{column: "Kits " + written})
@@ -227,3 +227,12 @@ def test_a_nul_in_a_wide_text_file_refuses_it(tmp_path: Path, reference, encodin
     path = write_csv(tmp_path / "in.csv", [record(activity_name="x\x00y")])
     path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
     assert "binary" in check(path, reference, "unreadable-file")
+
+
+@pytest.mark.parametrize("brk", ["\x0b", "\x0c"])
+def test_a_vertical_tab_or_a_form_feed_is_a_line_break(reference, brk: str) -> None:
+    """Word's Shift+Enter (a vertical tab) and page break (a form feed), pasted into Excel."""
+    result = validate_rows([record(activity_description=f"Kits{brk}de higiene")], reference,
+                           today=TODAY)  # fmt: skip
+    assert result.rows["activity_description"].item() == "Kits\nde higiene"
+    assert codes(result) == []

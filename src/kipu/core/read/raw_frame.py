@@ -2,7 +2,8 @@
 and, for cells that were numbers in the workbook, a parallel `<name>__num` Float64 column, so
 "1.234" typed as text and 1.234 stored as a number are not confused. Text is trimmed, and
 invisible characters (zero-width spaces, a BOM inside a cell) are removed; non-breaking and
-other Unicode spaces become plain spaces, and a NUL the replacement character "\ufffd".
+other Unicode spaces become plain spaces, a NUL and other control characters the replacement
+character "\ufffd" (a vertical tab or a form feed a line break).
 Zero-width joiners and non-joiners are kept between two characters outside ASCII, where they
 are part of the text (`_JOINERS`)."""
 
@@ -33,6 +34,11 @@ _SPACES = ["\u00a0", "\u2007", "\u2009", "\u202f", "\u2002", "\u2003", "\u205f",
 # XLSX's `_x0000_` or a JSON row's "\u0000", ended in a traceback there). Dropped, "2_x0000_35"
 # read 235: it becomes the replacement character, which shows, and is no digit.
 _NUL, REPLACEMENT = "\x00", "\ufffd"
+# The other control characters no one types either (XLSX cannot hold them: an export wrote
+# "ctl\x01char" as "ctlchar", a tester's): shown, as a NUL. A vertical tab is the line break
+# Word's Shift+Enter pastes into Excel, a form feed its page break: a line break.
+_CONTROLS = [chr(c) for c in (*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F)]
+_BREAKS = ["\x0b", "\x0c"]
 Pair = tuple[pl.Series | None, pl.Series | None]  # a column as text, and its number cells
 
 
@@ -102,9 +108,10 @@ def clean_text(expr: pl.Expr, special: bool = True) -> pl.Expr:
     replacements would change nothing, and they cost most of the cleaning."""
     if special:
         expr = expr.str.replace_many(
-            [*_INVISIBLE, *_SPACES, _NUL],
-            [*[""] * len(_INVISIBLE), *[" "] * len(_SPACES), REPLACEMENT],
-        )
+            [*_INVISIBLE, *_SPACES, _NUL, *_CONTROLS, *_BREAKS],
+            [*[""] * len(_INVISIBLE), *[" "] * len(_SPACES), REPLACEMENT,
+             *[REPLACEMENT] * len(_CONTROLS), *["\n"] * len(_BREAKS)],
+        )  # fmt: skip
         # After the spaces are plain: a joiner beside a no-break space joins nothing.
         expr = expr.str.replace_all(_LOOSE_JOINER_BEFORE, "${1}")
         expr = expr.str.replace_all(_LOOSE_JOINER_AFTER, "${1}")
@@ -117,7 +124,9 @@ def with_special(frame: pl.DataFrame, names: Sequence[str]) -> set[str]:
     if not names:
         return set()
     found = frame.select(
-        pl.col(list(names)).str.contains_any([*_INVISIBLE, *_JOINERS, *_SPACES, _NUL]).any()
+        pl.col(list(names))
+        .str.contains_any([*_INVISIBLE, *_JOINERS, *_SPACES, _NUL, *_CONTROLS, *_BREAKS])
+        .any()
     )
     return {name for name, special in found.row(0, named=True).items() if special}
 

@@ -653,10 +653,12 @@ _CODES = (
         "replaced-character",
         WARNING,
         "row",
-        "“{column}” holds “�” in place of a character that could not be read: a NUL (which "
-        "no one types, and which cannot be stored) or a byte of another encoding.",
-        "“{column}” contiene “�” en lugar de un carácter que no se pudo leer: un NUL (que "
-        "nadie escribe y que no se puede guardar) o un byte de otra codificación.",
+        "“{column}” holds “�” in place of a character that could not be read: a control "
+        "character such as NUL (which no one types, and which cannot be stored) or a byte "
+        "of another encoding.",
+        "“{column}” contiene “�” en lugar de un carácter que no se pudo leer: un carácter "
+        "de control como NUL (que nadie escribe y que no se puede guardar) o un byte de otra "
+        "codificación.",
         "The text is stored with “�”, as it was read; correct it in the file where it "
         "shows garbled.",
     ),
