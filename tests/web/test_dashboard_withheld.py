@@ -320,3 +320,21 @@ def test_an_intersector_above_its_sectors_says_why(  # noqa: PLR0913
     # A sector chosen: its own figure, no note.
     sector = client.get(BASE + "data.json?from=2019-05&to=2019-05&sector=PRO").json()
     assert "people_reached" not in sector["key_figure_notes"]
+
+
+def test_a_sector_whose_rows_count_no_people_reads_zero_in_both_tables(
+    client: Client, platform: Platform, org_a: Organisation, rows: Callable[..., Submission]
+) -> None:
+    """A tester's: a sector whose only row was of a "People" indicator (which does not count
+    towards people reached) read 0 in the sector table and "–" (none reported) in the
+    targets table, in the same download."""
+    sector = Sector.objects.get(plan__platform=platform, code="WASH")
+    Target.objects.create(plan=sector.plan, sector=sector, people_targeted=1000)
+    sector.indicators.update(type="People")
+    rows(platform, org_a, "WASH", month="2019-05")
+    publish(platform, "2019-05")
+    data = client.get(BASE + "data.json?from=2019-05&to=2019-05").json()
+    [wash] = [r for r in data["targets"] if r["code"] == "WASH"]
+    [listed] = [r for r in data["sectors"] if r["code"] == "WASH"]
+    assert listed["reached"] == 0 and wash["reached"] == 0
+    assert wash["pct_targeted"] == 0.0

@@ -164,6 +164,9 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
         .iter_rows(named=True)
     )
     found = {r["sector_code"]: r for r in sums}
+    # A sector with rows of which none counts people (a "People" or capacity indicator) is
+    # 0 reached, as the sector table says, not "–", none reported (a tester's).
+    reporting = {r["sector"] for r in board.partners(["sector"]).iter_rows(named=True)}
     order = [None, *(s.code for s in board.reference.plan.sectors)]  # Intersector first
     names = {s.code: s.label(board.lang) for s in board.reference.plan.sectors}
     table = []
@@ -171,8 +174,9 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
         if code not in found:
             continue
         row = found[code]
-        reported = known and row["reached"] is not None
-        reached = int(row["reached"]) if reported else None
+        rows_of = bool(reporting) if code is None else code in reporting
+        reported = known and (row["reached"] is not None or rows_of)
+        reached = int(row["reached"] or 0) if reported else None
         everywhere = board.figures.reached(sector=code, admin1=admin1) if reported else None
         table.append(
             {
