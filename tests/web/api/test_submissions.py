@@ -495,3 +495,14 @@ def test_the_body_s_charset_does_not_decode_the_query_string(
     response = api(partner_a).post(URL + "&lang=es", body,
                                    content_type=f"application/json; charset={charset}")  # fmt: skip
     assert response.status_code == 201, response.content
+
+
+def test_a_body_key_beside_the_rows_is_refused(api, data, partner_a) -> None:  # noqa: ANN001
+    """A tester's: `{"rows": […], "month": "2019-07"}` was stored in the query's month, the
+    body's month ignored with no word."""
+    body = {"rows": [row()], "month": "2019-07"}
+    response = api(partner_a).post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "'month'" in error["message"] and error["details"]["keys"] == ["month"]
+    assert not Submission.objects.filter(report__summary__rows_read=1, month="2019-07").exists()

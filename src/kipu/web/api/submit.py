@@ -293,6 +293,15 @@ def _json_rows(request: HttpRequest) -> list[dict[str, Any]]:
     except RecursionError:  # `[[[…` thousands deep: Python's reader gives up
         raise ApiError(400, "the body is not JSON Kipu reads: nested too deep") from None
     rows = data.get("rows") if isinstance(data, dict) else None
+    if isinstance(data, dict) and (other := sorted(set(data) - {"rows"})):
+        # `{"rows": […], "month": "2019-07"}`: the month was not taken, with no word (a
+        # tester's); the parameters are the query string's.
+        raise ApiError(
+            400,
+            f'the JSON body holds only "rows", not {", ".join(map(repr, other[:10]))}: '
+            "parameters such as month and organisation go in the query string",
+            details={"keys": other[:100]},
+        )
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise ApiError(400, 'the JSON body must be {"rows": [{column: value, …}, …]}')
     if not rows:  # as a file of a header alone (`no-rows`): there is nothing to store
