@@ -35,6 +35,7 @@ from kipu.core.validation import validate_file  # noqa: E402
 
 HIDDEN = "hidden-value"
 OTHER = "shown-other-value"
+TEXT = "number-shown-as-text"
 COUNT = "quantity_output"
 EN = (
     "“Quantity of output” holds 12, which its number format hides: the cell looks empty. "
@@ -82,8 +83,10 @@ def test_a_count_its_format_hides_is_read_with_a_warning(tmp_path: Path, reading
         (";;;", 0, []),  # a zero shown as nothing is a zero
         ("0;-0;;@", 0, []),
         ('_-* #,##0_-;-* #,##0_-;_-* "-"_-;_-@_-', 0, []),  # accounting: 0 shows "-"
-        ('"n/a"', 12, ["number-read-as"]),  # the text shown is read: "n/a" is empty
-        ('"-"', 12, ["number-read-as"]),
+        # The text shown is read ("n/a" is empty), and the number held said.
+        ('"n/a"', 12, ["number-read-as", TEXT]),
+        ('"-"', 12, ["number-read-as", TEXT]),
+        ("0;-", -12, ["number-read-as", TEXT]),
         # A helper's: a text alone that reads as another number was read as that number.
         ('0;"0"', -12, ["invalid-number", "shown-other-value"]),  # -12 passed as 0
         ('"5"', 12, ["shown-other-value"]),
@@ -99,7 +102,7 @@ def test_a_count_its_format_hides_is_read_with_a_warning(tmp_path: Path, reading
         ('"\u200b"', 12, [HIDDEN]),
         ('"\u00ad"', 12, [HIDDEN]),
         ('0;"\u200b"', 12, []),
-        ('[>100]"many";0', 150, ["invalid-number"]),
+        ('[>100]"many";0', 150, ["invalid-number", TEXT]),
         ('[>100]"many";0', 12, []),
         ("General", 12, []),
         ("@", 12, []),
@@ -230,16 +233,35 @@ def test_any_format_is_read_as_shown_at_its_cell(
     elif value and section in _NUMBER_TEXTS:
         assert found == [("shown-other-value", str(value))], code
     elif value and section in _TEXTS:  # "n/a", "-": read as empty, and said
-        assert [c for c, _ in found] == ["number-read-as"], code
+        assert sorted(c for c, _ in found) == ["number-read-as", TEXT], code
+        assert dict(found)[TEXT] == _TEXTS[section], code
     else:
         assert found == [], code
+
+
+def test_a_number_shown_as_a_text_says_the_number_it_holds(tmp_path: Path, reading: bool) -> None:
+    """A count of 12 formatted `"n/a"` read as n/a (empty), and nothing said that the cell
+    holds 12, which formulas and R4V's scripts read."""
+    path = xlsx(tmp_path / "n.xlsx", {COUNT: 12}, {COUNT: '"n/a"'})
+    for lang, said in (("en", "holds the number 12"), ("es", "contiene el número 12")):
+        result = validate_file(path, REFERENCE, today=TODAY, lang=lang)
+        [message] = [i.message for i in result.report.issues if i.code == TEXT]
+        assert said in message and "“n/a”" in message, message
 
 
 # --- XLS ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("code", "said"), [(";;;", True), ("0;;", False), ("#,##0", False)])
-def test_an_xls_count_its_format_hides_is_said(tmp_path: Path, code: str, said: bool) -> None:
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        (";;;", [(2, HIDDEN, COUNT, "12")]),
+        ("0;;", []),
+        ("#,##0", []),
+        ('"n/a"', [(2, "number-read-as", COUNT, "n/a"), (2, TEXT, COUNT, "n/a")]),
+    ],
+)
+def test_an_xls_count_its_format_hides_is_said(tmp_path: Path, code: str, said: list) -> None:
     book = xlwt.Workbook()
     sheet = book.add_sheet("5W")
     for c, label in enumerate(LABELS):
@@ -251,7 +273,7 @@ def test_an_xls_count_its_format_hides_is_said(tmp_path: Path, code: str, said: 
             sheet.write(1, c, held, *styles)
     path = tmp_path / "h.xls"
     book.save(str(path))
-    assert issues(path) == ([(2, HIDDEN, COUNT, "12")] if said else [])
+    assert sorted(issues(path)) == said
 
 
 # --- real size -------------------------------------------------------------------------------
@@ -287,8 +309,8 @@ _STYLED = ' table:style-name="ce1" office:value-type="float" office:value="{}"'
         (_FLOAT, 12, None, []),  # a program that writes no text for numbers
         (_FLOAT, 0, "", []),  # a zero shown as nothing is a zero
         (_STYLED, 0, None, []),
-        (_FLOAT, 12, "n/a", [("number-read-as", "n/a")]),  # the text shown, read
-        (_FLOAT, 12, "many", [("invalid-number", "many")]),
+        (_FLOAT, 12, "n/a", [("number-read-as", "n/a"), (TEXT, "n/a")]),  # the text, read
+        (_FLOAT, 12, "many", [("invalid-number", "many"), (TEXT, "many")]),
         (_FLOAT, 12, "12", []),
         (_FLOAT, 12, "\u200b", [(HIDDEN, "12")]),  # an invisible character shows nothing
     ],

@@ -28,12 +28,14 @@ from kipu.core.read.marks import (
     FORMULA,
     FORMULA_NO_VALUE,
     HIDING_FORMAT,
+    TEXT_FORMAT,
     Mark,
     Range,
 )
 from kipu.core.read.numformats import (
     Section,
     divided,
+    held_under,
     hidden,
     may_show_more,
     sections,
@@ -188,6 +190,8 @@ def _xls_texts(book: Any, sheet: Any) -> tuple[dict[Place, str], list[Mark]]:
                 text = shown(value, formats[xf])
                 if text is not None:
                     texts[(row + 1, col)] = text
+                    if (held := held_under(value, formats[xf])) is not None:
+                        dollars.append((row + 1, col, TEXT_FORMAT, held))  # `"n/a"` over 12
                     continue
                 if shows_bare_dollar(value, formats[xf]):
                     dollars.append((row + 1, col, DOLLAR_FORMAT, None))

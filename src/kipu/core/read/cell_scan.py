@@ -17,7 +17,14 @@ from kipu.core.read.census import Census
 from kipu.core.read.errors import unreadable
 from kipu.core.read.header import HEAD_ROWS
 from kipu.core.read.hidden import Hidden
-from kipu.core.read.marks import DIVIDED_FORMAT, DOLLAR_FORMAT, HIDING_FORMAT, Mark, xlsx_marks
+from kipu.core.read.marks import (
+    DIVIDED_FORMAT,
+    DOLLAR_FORMAT,
+    HIDING_FORMAT,
+    TEXT_FORMAT,
+    Mark,
+    xlsx_marks,
+)
 from kipu.core.read.package import recalculated_on_load, sheet_members
 from kipu.core.read.shown import Shown, xlsx_shown_styles
 
@@ -60,11 +67,13 @@ class CellScan:
                     dollars = [] if shown is None else shown.dollars
                     divided = [] if shown is None else shown.divided
                     nothing = [] if shown is None else shown.hidden
+                    over = [] if shown is None else shown.over
                     self._found[name] = (
                         found
                         + [(r, c, DOLLAR_FORMAT, None) for r, c in dollars]
                         + [(r, c, DIVIDED_FORMAT, text) for r, c, text in divided]
                         + [(r, c, HIDING_FORMAT, text or None) for r, c, text in nothing]
+                        + [(r, c, TEXT_FORMAT, held) for r, c, held in over]
                     )
                 except Exception:  # noqa: BLE001 - as above, for this sheet only
                     if census is not None:

@@ -23,7 +23,9 @@ module finds those cells in the file itself so no later stage can lose them:
   digits, with no word saying so (`#,##0,`: 12000 shows `12`; detail: the number shown),
   in XLSX, XLS and ODS (LibreOffice's display factor); its value is read;
 - `hiding-format`: a number its format shows as nothing (`;;;`, `0;;` for a negative), in
-  XLSX, XLS and ODS: the cell looks empty in the spreadsheet; its value is read.
+  XLSX, XLS and ODS: the cell looks empty in the spreadsheet; its value is read;
+- `text-format`: a number its format shows as a text alone (`"n/a"`), read as that text;
+  detail: the number held.
 
 Beside the marks, a sheet's hidden rows and columns (`Hidden`): read as data like the others
 (an autofilter hides rows that are still data), and reported, as a partner may have hidden
@@ -83,6 +85,9 @@ DIVIDED_FORMAT = "divided-format"
 # the cell looks empty in the spreadsheet; or as a text alone that reads as another number
 # (detail: that text); its value is read.
 HIDING_FORMAT = "hiding-format"
+# A number its format shows as a text alone (`"n/a"`, `0;-`), read as that text (as a CSV's
+# would be): the number held is the detail (`numformats.held_under`).
+TEXT_FORMAT = "text-format"
 # Cells whose value is unknown, though the file holds one: read as empty, reported at the cell.
 UNREAD_VALUES = (FORMULA_NO_VALUE, UNREADABLE_VALUE)
 MARK_SCHEMA = {"row": pl.Int64, "col": pl.Int64, "kind": pl.Utf8, "detail": pl.Utf8}

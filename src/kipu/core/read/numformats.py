@@ -268,6 +268,15 @@ def hidden(value: float, parts: list[Section]) -> str | None:
     return alone if _a_number(alone, value) else None
 
 
+def held_under(value: float, parts: list[Section]) -> str | None:
+    """The number a cell holds (its digits: "12") when its format shows a text alone in its
+    place (`shown` gives that text, which is read: `"n/a"`, `0;-`); None otherwise. The
+    number is what formulas and R4V's scripts read, so the cell says it holds one."""
+    if value == 0 or not math.isfinite(value) or not _hides(_section_for(value, parts)):
+        return None
+    return _plain(value)
+
+
 def _a_number(text: str, other_than: float | None = None) -> bool:
     """Whether a text a format shows alone reads as a number (`"0"`, `"1,000"`); with
     `other_than`, as a number other than that one (`"12"` shows 12 as it is)."""

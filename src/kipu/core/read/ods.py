@@ -34,6 +34,7 @@ from kipu.core.read.marks import (
     FORMULA,
     FORMULA_NO_VALUE,
     HIDING_FORMAT,
+    TEXT_FORMAT,
     UNREADABLE_VALUE,
 )
 from kipu.core.read.numformats import (
@@ -311,7 +312,9 @@ def _cell_reading(
     if kind in _NUMBERS and value is not None and _shows_no_digit(cell, shown, value):
         # A format of a text alone (`"n/a"`): read as that text, as an XLSX's; of nothing
         # (`;;;`): read, and marked, as the cell looks empty (`numformats.hidden`).
-        return (None, None, shown.strip()) if visible(shown) else (HIDING_FORMAT, None, None)
+        if not visible(shown):
+            return HIDING_FORMAT, None, None
+        return TEXT_FORMAT, _held(value), shown.strip()  # the text read, the number said
     if kind in ("float", "currency") and value is not None and _scaled(shown, value):
         return None, None, shown.strip()  # "5 M" of a 5: which 5 is meant is not known
     if kind == "float" and value is not None and (padded := _padded(shown, value)):
@@ -359,6 +362,14 @@ def _shows_no_digit(cell: Any, shown: str, value: str) -> bool:
         return False
     written = cell.find(_PARAGRAPH) is not None or cell.get(f"{_ODS_TABLE}style-name")
     return bool(shown.strip()) or bool(written)
+
+
+def _held(value: str) -> str:
+    """`office:value` as the number's digits ("12" for "12", "3.5" for "3.50")."""
+    try:
+        return format(Decimal(value.strip()).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return value.strip()
 
 
 def _scaled(shown: str, value: str) -> bool:

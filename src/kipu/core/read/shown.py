@@ -19,6 +19,7 @@ from kipu.core.read.numformats import (
     Section,
     divided,
     divides,
+    held_under,
     hidden,
     hides,
     may_show_more,
@@ -35,8 +36,9 @@ from kipu.core.read.package import column_number, styles_member
 _TEXT_KINDS = (b"s", b"str", b"inlineStr")  # a shared string, a formula's text, an inline one
 # What a number cell of a style shows (`Shown._judge`): the text read instead of its number,
 # whether it shows a `$` alone, the number it shows divided by its format, what it shows in
-# place of its digits when its number is read all the same (`numformats.hidden`).
-_Judged = tuple[str | None, bool, str | None, str | None]
+# place of its digits when its number is read all the same (`numformats.hidden`), the number
+# it holds when it is read as a text alone (`numformats.held_under`).
+_Judged = tuple[str | None, bool, str | None, str | None, str | None]
 
 
 class Shown:
@@ -64,6 +66,9 @@ class Shown:
         # reads as another number: it is read, and marked `HIDING_FORMAT` with that text.
         self.hidden: list[tuple[int, int, str]] = []
         self._hiding = {index for index, parts in styles.items() if hides(parts)}
+        # The number cells read as the text alone their format shows (`"n/a"`), with the
+        # number they hold: marked `TEXT_FORMAT`.
+        self.over: list[tuple[int, int, str]] = []
         # The styles that show a text cell as another text, or as nothing (`text_shown`).
         self._text_shown = {
             index: shown
@@ -215,9 +220,11 @@ class Shown:
     def _keep(self, place: tuple[int, int], style: int, value: bytes) -> None:
         if (known := self._known.get((style, value))) is None:
             known = self._known[(style, value)] = self._judge(style, value)
-        text, dollar, number, nothing = known
+        text, dollar, number, nothing, held = known
         if text is not None:
             self.texts[place] = text
+            if held is not None:
+                self.over.append((*place, held))
             return
         if nothing is not None:
             self.hidden.append((*place, nothing))
@@ -234,22 +241,24 @@ class Shown:
         try:
             number = float(value)
         except ValueError:
-            return None, False, None, None
+            return None, False, None, None, None
         if not math.isfinite(number):
-            return None, False, None, None
+            return None, False, None, None, None
         parts = self.styles[style]
         text = shown(number, parts) if style in self._texts else None
         if text is not None:
-            return text, False, None, None
+            held = held_under(number, parts) if style in self._hiding else None
+            return text, False, None, None, held
         shrunk = divided(number, parts) if style in self._dividing else None
         nothing = hidden(number, parts) if style in self._hiding else None
-        return None, shows_bare_dollar(number, parts), shrunk, nothing
+        return None, shows_bare_dollar(number, parts), shrunk, nothing, None
 
     def clear(self) -> None:
         self.texts.clear()
         self.dollars.clear()
         self.divided.clear()
         self.hidden.clear()
+        self.over.clear()
 
 
 # Built-in formats (ECMA-376 §18.8.30) that show more than digits: 9 and 10 are percentages;

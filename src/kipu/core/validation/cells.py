@@ -2,9 +2,9 @@
 
 The reader marks cells whose value alone would mislead (`kipu.core.read.marks`): an Excel
 error, a formula never computed, a formula's computed value, a value given by a merged
-range, a number shown divided by its format (`divided-number`) or as nothing
-(`hidden-value`). Each mark becomes an issue
-at its cell. A cell whose value is unknown (an error, a
+range, a number shown divided by its format (`divided-number`), as nothing
+(`hidden-value`) or as a text alone, which is read (`number-shown-as-text`). Each mark
+becomes an issue at its cell. A cell whose value is unknown (an error, a
 formula without a value) gets that issue only: "is empty" or "is not a number" about the
 same cell would only repeat it less clearly.
 
@@ -26,6 +26,7 @@ from kipu.core.read.marks import (
     HIDING_FORMAT,
     MERGED,
     MERGED_ACROSS,
+    TEXT_FORMAT,
     UNREAD_VALUES,
     UNREADABLE_VALUE,
 )
@@ -126,6 +127,8 @@ def cell_issues(f: pl.DataFrame, found: pl.DataFrame, marks: pl.DataFrame) -> pl
             f, marks, HIDING_FORMAT, hidden.otherwise(pl.lit("shown-other-value")),
             _MARKED_COLUMNS,
         ),
+        # Read as the text its format shows (`"n/a"`): the number it holds is the detail.
+        *_shown_otherwise(f, marks, TEXT_FORMAT, pl.lit("number-shown-as-text"), _MARKED_COLUMNS),
     ]  # fmt: skip
     frames = [found, mark_issues, *shown_otherwise]
     queries = [frame.lazy().cast(ISSUE_SCHEMA) for frame in frames]  # type: ignore[arg-type]

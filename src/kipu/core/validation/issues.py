@@ -596,6 +596,20 @@ _CODES = (
         "zero shown as nothing (`0;-0;;@`) is a zero: no warning.",
     ),
     _c(
+        "number-shown-as-text",
+        WARNING,
+        "row",
+        "The cell holds the number {detail}, but its number format shows “{value}” in its "
+        "place: “{value}” was read, as the cell shows it. If {detail} was meant, remove the "
+        "format (Format Cells → General).",
+        "La celda contiene el número {detail}, pero su formato de número muestra “{value}” en "
+        "su lugar: se leyó “{value}”, como se ve. Si quiso decir {detail}, quite el formato "
+        "(Formato de celdas → General).",
+        "A number whose cell format shows a text alone in its place (`\"n/a\"`, `0;-` for "
+        "negatives) is read as that text, as a CSV's would be; formulas and R4V's scripts "
+        "read the number, so the cell says it holds one.",
+    ),
+    _c(
         "shown-other-value",
         WARNING,
         "row",
