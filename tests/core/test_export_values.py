@@ -83,7 +83,9 @@ def test_a_frame_is_written_by_the_same_rule() -> None:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12),
-    control=st.sampled_from([chr(c) for c in [*range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x20)]]),
+    control=st.sampled_from(
+        [chr(c) for c in [*range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]]
+    ),
     at=st.integers(0, 12),
 )
 def test_a_control_character_in_an_xlsx_export_shows(

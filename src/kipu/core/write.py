@@ -32,7 +32,7 @@ import polars as pl
 
 EXCEL_CELL_CHARACTERS = 32_767
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CUT = "… [cut: {length:,} characters]"
 
 

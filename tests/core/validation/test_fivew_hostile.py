@@ -190,7 +190,22 @@ _FREE_TEXT = ("activity_name", "activity_description")
 )
 @given(
     text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30),
-    odd=st.sampled_from(["\x00", "\x01", "\x08", "\x1b", "\x1f", "\x7f", "\ufffd", ""]),
+    odd=st.sampled_from(
+        [
+            "\x00",
+            "\x01",
+            "\x08",
+            "\x1b",
+            "\x1f",
+            "\x7f",
+            "\x85",
+            "\x9f",
+            "\ufffe",
+            "\uffff",
+            "\ufffd",
+            "",
+        ]
+    ),  # fmt: skip
     at=st.integers(0, 30),
     column=st.sampled_from(_FREE_TEXT),
     rows=st.integers(1, 3),

@@ -37,7 +37,11 @@ _NUL, REPLACEMENT = "\x00", "\ufffd"
 # The other control characters no one types either (XLSX cannot hold them: an export wrote
 # "ctl\x01char" as "ctlchar", a tester's): shown, as a NUL. A vertical tab is the line break
 # Word's Shift+Enter pastes into Excel, a form feed its page break: a line break.
-_CONTROLS = [chr(c) for c in (*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F)]
+# The C1 controls (U+0080-U+009F: Windows quotes read as Latin-1) and the noncharacters
+# U+FFFE and U+FFFF (an XLSX export wrote them `_xFFFE_`, read back as those letters) too.
+_CONTROLS = [
+    chr(c) for c in (*range(0x01, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF)
+]
 _BREAKS = ["\x0b", "\x0c"]
 Pair = tuple[pl.Series | None, pl.Series | None]  # a column as text, and its number cells
 

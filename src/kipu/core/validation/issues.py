@@ -605,7 +605,7 @@ _CODES = (
         "La celda contiene el número {detail}, pero su formato de número muestra “{value}” en "
         "su lugar: se leyó “{value}”, como se ve. Si quiso decir {detail}, quite el formato "
         "(Formato de celdas → General).",
-        "A number whose cell format shows a text alone in its place (`\"n/a\"`, `0;-` for "
+        'A number whose cell format shows a text alone in its place (`"n/a"`, `0;-` for '
         "negatives) is read as that text, as a CSV's would be; formulas and R4V's scripts "
         "read the number, so the cell says it holds one.",
     ),
