@@ -134,7 +134,13 @@ def pandas_max_cell(frame: pd.DataFrame, reference: ReferenceData) -> pd.DataFra
             cells[f"{population}_{group}"] = np.floor(exact + 0.5)
     cell_frame = pd.concat([sectors[keys], pd.DataFrame(cells)], axis=1)
     maxima = cell_frame.groupby(keys, as_index=False).max(numeric_only=True)
-    maxima["new"] = maxima[list(cells)].sum(axis=1)
+    # A population type: the larger of its cells' maxima and the most one sector reported.
+    most = sectors.groupby(keys, as_index=False)[list(POPULATION_TYPES)].max()
+    maxima = maxima.merge(most, on=keys)
+    maxima["new"] = sum(
+        np.maximum(maxima[[f"{p}_{g}" for g in CELLS]].sum(axis=1), maxima[p])
+        for p in POPULATION_TYPES
+    )
     admin1 = maxima[[*keys, "new"]]
     country = admin1.groupby(["country", "month"], as_index=False)["new"].sum()
     country["admin1"] = None
