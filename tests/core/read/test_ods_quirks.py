@@ -636,7 +636,7 @@ def test_number_cells_shown_otherwise_deep_in_100000_rows(tmp_path: Path) -> Non
             target.writestr(info.filename, source.read(info.filename), compress_type=packed)
     stored.unlink()
     assert issues(path) == {
-        (50_002, "quantity_output"): [("number-read-as", "n/a")],
+        (50_002, "quantity_output"): [("number-read-as", "n/a"), ("number-shown-as-text", "n/a")],
         (99_992, "total_monthly"): [("hidden-value", "15")],
         (99_993, "quantity_output"): [("invalid-number", "VERDADERO")],
     }
