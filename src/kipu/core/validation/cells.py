@@ -197,10 +197,11 @@ def _long_texts(f: pl.DataFrame) -> list[pl.LazyFrame]:
 
 
 def _replaced(f: pl.DataFrame) -> list[pl.LazyFrame]:
-    """A free text holding the replacement character: the reading puts it for a NUL
-    (`raw_frame`: no one types one, PostgreSQL cannot store it), and an earlier program put it
-    for bytes it could not decode. A code or a number holding it is not found, or not a
-    number, and says so; a free text would be stored as it is, with no word."""
+    """A free text holding the replacement character: the reading puts it for a NUL and the
+    other control characters (`raw_frame`: no one types them, PostgreSQL cannot store a NUL,
+    XLSX none of them), and an earlier program put it for bytes it could not decode. A code
+    or a number holding it is not found, or not a number, and says so; a free text would be
+    stored as it is, with no word."""
     return [
         emit(f, pl.col(n).str.contains(REPLACEMENT, literal=True), "replaced-character", n)
         for n in FREE_TEXT

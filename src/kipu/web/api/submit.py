@@ -38,7 +38,7 @@ from kipu.web.submissions.imports import (
 )
 from kipu.web.submissions.models import Submission
 from kipu.web.submissions.queries import history_frame, submission_summary
-from kipu.web.submissions.services import store_submission, unchanged
+from kipu.web.submissions.services import rows_digest, store_submission, unchanged
 
 MAX_BYTES = DEFAULT_LIMITS.max_bytes
 MAX_ROWS = 100_000  # JSON rows per request; bigger submissions come as files
@@ -121,8 +121,8 @@ def _store_rows(
         month=month,
         status=Submission.Status.CURRENT,
     ).first()
-    if unchanged(current, checksum, rows):
-        assert current is not None
+    digest = rows_digest(rows)
+    if unchanged(current, checksum, digest):
         result.unchanged.append(current)
         return
     result.stored.append(
@@ -136,6 +136,7 @@ def _store_rows(
             report=result.validation.report.to_dict(),
             uploaded_by=uploaded_by,
             accepted_issues=accept_issues,
+            digest=digest,
         )
     )
     if on_stored is not None:

@@ -262,8 +262,8 @@ def _store(
             platform=platform, organisation=organisation
         ).first()
         current = _current(platform, [organisation.pk], [month]).get((organisation.pk, month))
-        if unchanged(current, checksum, rows):
-            assert current is not None
+        digest = rows_digest(rows)
+        if unchanged(current, checksum, digest):
             result.unchanged.append(current)
             return
         result.stored.append(
@@ -278,6 +278,7 @@ def _store(
                 uploaded_by=uploaded_by,
                 accepted_issues=accept_issues,
                 on_rows=_storing(progress),
+                digest=digest,
             )
         )
         return
@@ -336,7 +337,7 @@ def _store_many(
         org = organisations[str(org_key)]
         previous = current.get((org.pk, str(group_month)))
         digest = rows_digest(group)
-        if previous is not None and (previous.checksum, previous.rows_digest) == (checksum, digest):
+        if unchanged(previous, checksum, digest):
             result.unchanged.append(previous)
             continue
         made.append(

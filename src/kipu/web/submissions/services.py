@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from typing import TypeGuard
 
 import polars as pl
 from django.contrib.auth.models import User
@@ -44,13 +45,10 @@ def rows_digest(rows: pl.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def unchanged(current: Submission | None, checksum: str, rows: pl.DataFrame) -> bool:
-    """Whether `current` (the current version) holds what `rows`, from a file or body of
-    `checksum`, would store."""
-    return (
-        current is not None and current.checksum == checksum
-        and current.rows_digest == rows_digest(rows)
-    )  # fmt: skip
+def unchanged(current: Submission | None, checksum: str, digest: str) -> TypeGuard[Submission]:
+    """Whether `current` (the current version) holds what a file or body of `checksum`
+    would store, rows of `digest` (`rows_digest`)."""
+    return current is not None and (current.checksum, current.rows_digest) == (checksum, digest)
 
 
 @transaction.atomic
@@ -67,9 +65,11 @@ def store_submission(
     accepted_issues: bool = False,
     keys: dict[str, dict[str, int]] | None = None,
     on_rows: RowsStored | None = None,
+    digest: str = "",
 ) -> Submission:
     """Store `rows` (an activity frame) as the current version of (organisation, month).
-    `keys` (from `key_maps`) saves the look-ups when one file stores many submissions."""
+    `keys` (from `key_maps`) saves the look-ups when one file stores many submissions;
+    `digest`, the rows' `rows_digest` when the caller has it."""
     previous = (
         Submission.objects.select_for_update()
         .filter(
@@ -89,7 +89,7 @@ def store_submission(
         month=month,
         file_name=file_name,
         checksum=checksum,
-        rows_digest=rows_digest(rows),
+        rows_digest=digest or rows_digest(rows),
         report=report or {},
         uploaded_by=uploaded_by,
         status=Submission.Status.CURRENT,
