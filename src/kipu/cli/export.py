@@ -82,10 +82,10 @@ def export(
 
 
 def _package(platform: Any, month: str, folder: Path) -> None:
-    from kipu.web.accounts.scope import published_months
+    from kipu.web.accounts.scope import public_months
     from kipu.web.api.datapackage import write_package
 
-    if month not in published_months(platform):
+    if month not in public_months(platform):
         fail([f"{month} is not published: publish it before releasing its open data"], status=1)
     target = write_package(platform, month, folder)
     click.echo(f"Data package written: {target}")

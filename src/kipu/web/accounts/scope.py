@@ -7,7 +7,12 @@ Rules, per platform:
 - partner: their own organisation's submissions and rows, in any month;
 - viewer, anonymous visitors and users without a role on the platform: published months only.
 Everyone, anonymous included, may read the published months (as aggregates: presenting rows
-of other organisations is the caller's choice). Nothing crosses platforms.
+of other organisations is the caller's choice).
+
+Across platforms: a platform's view holds the rows stored on it, on the platforms under it,
+and on those above it in its area (`platforms.queries.view_sources`). Each platform releases
+the rows stored on it: a month a platform publishes is public there once every other
+platform holding rows of its view in that month has published it too.
 
 Month publication and locking belong to another app, which registers its look-ups with
 `register_month_status`; until it does, no month is published or locked.
@@ -70,7 +75,15 @@ def register_month_status(
 
 
 def published_months(platform: Platform) -> frozenset[str]:
+    """The months `platform` itself published (its console's state). What the public may read
+    of its view is `public_months`."""
     return frozenset(_month_status["published"](platform))
+
+
+def public_months(platform: Platform) -> frozenset[str]:
+    """The months whose rows and figures the public may read on `platform`
+    (`Scope.published_months`): every release of data checks these, not `published_months`."""
+    return Scope(platform).published_months
 
 
 def locked_months(platform: Platform) -> frozenset[str]:
@@ -133,8 +146,40 @@ class Scope:
 
     @cached_property
     def published_months(self) -> frozenset[str]:
+        """The months whose rows and figures the public may read on this platform: those it
+        published, less those another platform withholds (`withheld_by`)."""
         lookup = self._published or _month_status["published"]
-        return frozenset(lookup(self.platform))
+        own = frozenset(lookup(self.platform))
+        if not own:
+            return own
+        withheld = set().union(*self._unreleased(own, lookup).values())
+        return own - withheld
+
+    def withheld_by(self, month: str) -> list[Platform]:
+        """The other platforms that hold rows of this platform's view in `month` (under it, or
+        above it in its area) and have not published it. Each platform releases its own rows:
+        until they do, the month is not public here, even once this platform published it (a
+        local platform publishing December made its national platform's unpublished rows
+        public, and a total without them would be short with no word)."""
+        lookup = self._published or _month_status["published"]
+        unreleased = self._unreleased(frozenset([month]), lookup)
+        return [other for other, months in unreleased.items() if months]
+
+    def _unreleased(self, months: frozenset[str], lookup: MonthLookup) -> dict[Platform, set[str]]:
+        """Each other platform of the view → those of `months` it holds rows of (in the view)
+        and has not published. A query for each platform, and one for each month it has not
+        published (mostly none: the platforms of a view publish the same months)."""
+        from kipu.web.platforms.queries import view_sources
+        from kipu.web.submissions.models import Activity
+
+        found: dict[Platform, set[str]] = {}
+        for source in view_sources(self.platform):
+            if source.platform.pk == self.platform.pk:
+                continue
+            pending = sorted(months - frozenset(lookup(source.platform)))
+            rows = Activity.objects.filter(_area(source))
+            found[source.platform] = {m for m in pending if rows.filter(month=m).exists()}
+        return found
 
     @cached_property
     def locked_months(self) -> frozenset[str]:
@@ -157,12 +202,7 @@ class Scope:
 
         view = Q(pk__in=[])
         for source in view_sources(self.platform):
-            part = Q(platform_id=source.platform.pk)
-            if source.countries is not None:
-                part &= Q(country__in=list(source.countries))
-            if source.admin1 is not None:
-                part &= Q(admin1__pcode__in=list(source.admin1))
-            view |= part
+            view |= _area(source)
         return view
 
     def activities(self, queryset: QuerySet[M]) -> QuerySet[M]:
@@ -338,6 +378,16 @@ class Scope:
 
 
 PERMISSIONS = (VIEW_PUBLISHED, VIEW_UNPUBLISHED, UPLOAD, COMMENT, MANAGE_PLATFORM)
+
+
+def _area(source: Any) -> Q:
+    """The stored activities of a `platforms.queries.Source`, in any month."""
+    part = Q(platform_id=source.platform.pk)
+    if source.countries is not None:
+        part &= Q(country__in=list(source.countries))
+    if source.admin1 is not None:
+        part &= Q(admin1__pcode__in=list(source.admin1))
+    return part
 
 
 def platform_from_request(request: HttpRequest, kwargs: dict[str, Any]) -> Platform | None:

@@ -20,7 +20,7 @@ from kipu.core.figures import Figures
 from kipu.core.schema import COLUMNS, EXPORT_HXL, INTEGER, NUMBER, YES_NO
 from kipu.core.surveys.fivew_disclosure import FINER
 from kipu.core.written import staged_folder
-from kipu.web.accounts.scope import Scope, published_months
+from kipu.web.accounts.scope import Scope, public_months
 from kipu.web.api.opendata import EXPORTED, FIGURE_COLUMNS, figures_csv, stream_activities_csv
 from kipu.web.api.pagination import activity_slices
 from kipu.web.figures.queries import cached_activity_frame, platform_figures
@@ -140,7 +140,7 @@ def descriptor(platform: Platform, month: str) -> dict[str, Any]:
 def published_run_start(platform: Platform, month: str) -> str:
     """The first month of the unbroken run of published months, within `month`'s year, that
     ends at `month`: cumulative figures start there, so no unpublished month counts."""
-    published = published_months(platform)
+    published = public_months(platform)
     start = month
     number = int(month[5:])
     while number > 1 and f"{month[:4]}-{number - 1:02d}" in published:

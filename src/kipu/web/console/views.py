@@ -249,6 +249,8 @@ def month_action(request: HttpRequest, month: str, action: str) -> HttpResponse:
         return _back(scope, year=month[:4])
     summary = queries.month_summary(scope.platform, month)
     context = {"platform": scope.platform, "month": month, "action": action, "summary": summary}
+    # The platforms that have not released rows of this view's month: it cannot be public yet.
+    context["waiting"] = scope.withheld_by(month) if action == "publish" else []
     return render(request, "console/confirm.html", context)
 
 

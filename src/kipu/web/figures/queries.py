@@ -152,7 +152,11 @@ def data_version(platform: Platform) -> tuple[object, ...]:
     submissions = Submission.objects.filter(platform_id__in=stores).aggregate(
         n=Count("id"), last=Max("id"), at=Max("uploaded_at")
     )
-    months = MonthStatus.objects.filter(platform=platform).aggregate(last=Max("changed_at"))
+    # The month statuses of every store: a month this platform published is public only once
+    # every other store holding rows of it published it too (`Scope.published_months`).
+    months = MonthStatus.objects.filter(platform_id__in=stores).aggregate(
+        last=Max("changed_at"), n=Count("id")
+    )
     # The disclosure thresholds of the stores: published figures count provinces with them
     # (`rows_disclosure_k`), so a changed k is a new version of what is shown.
     thresholds = DisclosureSetting.objects.filter(platform_id__in=stores).values_list(
@@ -167,6 +171,7 @@ def data_version(platform: Platform) -> tuple[object, ...]:
         submissions["last"],
         submissions["at"],
         months["last"],
+        months["n"],
         codes_version(platform, sources),
         tuple(sorted(thresholds)),
     )

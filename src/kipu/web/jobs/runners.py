@@ -381,13 +381,13 @@ def run_report(job: Job, report: Reporter) -> Outcome:
 
 def run_opendata(job: Job, report: Reporter) -> Outcome:
     """The month's open-data package (datapackage.json, activities.csv, figures.csv) as a zip."""
+    from kipu.web.accounts.scope import public_months
     from kipu.web.api.datapackage import write_package
-    from kipu.web.submissions.months import published_months
 
     _require_manager(job)
     assert job.platform is not None
     month = job.params["month"]
-    if month not in published_months(job.platform):
+    if month not in public_months(job.platform):
         raise JobRefused(_("%(month)s is not published: publish it first.") % {"month": month})
     report(10, _("Writing the data package"))
     folder = job_dir(job.pk) / "package"

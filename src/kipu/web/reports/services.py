@@ -132,9 +132,9 @@ def render_versions(
 def _require_published_month(platform: Platform, month: str) -> None:
     """A report is public only while its month is: publishing one of an unpublished month
     is refused (ValueError)."""
-    from kipu.web.submissions.months import published_months
+    from kipu.web.accounts.scope import public_months
 
-    if month not in published_months(platform):
+    if month not in public_months(platform):
         raise ValueError(f"{month} is not published: publish the month before its report")
 
 

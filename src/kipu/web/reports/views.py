@@ -280,8 +280,6 @@ def _publish_states(platform: Platform, month: str) -> list[dict[str, Any]]:
 def publish(request: HttpRequest, platform: str, month: str) -> HttpResponse:
     """Which languages are ready, and publishing them together: a language without a
     report is published only when the user ticks that they mean it."""
-    from kipu.web.submissions.months import published_months
-
     scope = scope_of(request)
     missing: list[str] = []
     if request.method == "POST":
@@ -322,7 +320,7 @@ def publish(request: HttpRequest, platform: str, month: str) -> HttpResponse:
         {
             "platform": scope.platform,
             "month": month,
-            "month_published": month in published_months(scope.platform),
+            "month_published": scope.is_published(month),
             "states": _publish_states(scope.platform, month),
             "missing": missing,
             "editor_url": editor_url(scope.platform, month),

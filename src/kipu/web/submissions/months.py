@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
+from django.utils.translation import ngettext
 
-from kipu.web.audit.services import record
+from kipu.web.audit.services import record_each
 from kipu.web.platforms.models import Platform
+from kipu.web.platforms.queries import view_sources
 from kipu.web.submissions.models import MonthStatus
 
 Actor = AbstractBaseUser | AnonymousUser | str | None
@@ -52,9 +54,13 @@ def _change(
     row.status, row.reason = status, reason
     row.changed_by = actor if isinstance(actor, User) else None
     row.save()
-    record(
-        actor, action, row, before=before, after={"status": status}, platform=platform, note=reason
-    )
+    # Published or withdrawn, the month's rows change on the views of the platforms above
+    # (their figures) and under it (their share of its rows): the same platforms whose rows
+    # its own view reads (`view_sources`). Audited on each of them.
+    touched = [platform]
+    if Status.PUBLISHED in (status, before["status"]):
+        touched = [source.platform for source in view_sources(platform)]
+    record_each(touched, actor, action, row, before=before, after={"status": status}, note=reason)
     return row
 
 
@@ -64,7 +70,24 @@ def lock_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
 
 
 def publish_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
-    """Make the month's figures and report public (a month is locked before it is published)."""
+    """Make the month's figures and report public (a month is locked before it is published).
+    ValueError while a platform under this one holds rows of the month and has not published
+    it (`Scope.withheld_by`): those rows are its own to release."""
+    from kipu.web.accounts.scope import Scope
+
+    waiting = Scope(platform).withheld_by(month)
+    if waiting:
+        names = ", ".join(f"{p.name} ({p.slug})" for p in waiting)
+        message = ngettext(
+            "%(month)s cannot be published yet: %(platforms)s holds rows of this platform's "
+            "view in %(month)s and has not published it. Each platform releases the rows "
+            "stored on it: publish once it has.",
+            "%(month)s cannot be published yet: %(platforms)s hold rows of this platform's "
+            "view in %(month)s and have not published it. Each platform releases the rows "
+            "stored on it: publish once they have.",
+            len(waiting),
+        )
+        raise ValueError(message % {"month": month, "platforms": names})
     return _change(
         platform, month, Status.PUBLISHED, actor, "publish_month", allowed_from=(Status.LOCKED,)
     )

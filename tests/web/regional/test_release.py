@@ -1,0 +1,172 @@
+"""Each platform releases the rows stored on it: a month another platform publishes is public
+there only once every platform holding rows of its view in that month has published it too.
+
+A local platform's IM team published December and so made public their national platform's
+unpublished rows in their area (its open data listed every row), while the national platform
+still showed the month as unpublished and its audit log said nothing."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kipu.core.loaders.plan import IndicatorRecord, PlanContent, SectorRecord
+from kipu.web.accounts.scope import Scope, public_months
+from kipu.web.audit.models import AuditEvent
+from kipu.web.locations.models import Location
+from kipu.web.plans.models import Sector
+from kipu.web.platforms.models import Organisation, Platform
+from kipu.web.submissions.models import Activity, MonthStatus, Submission
+from kipu.web.submissions.months import lock_month, publish_month, reopen_month
+
+pytestmark = pytest.mark.django_db
+MONTH = "2021-03"
+
+
+@pytest.fixture(autouse=True)
+def plans(region) -> None:  # noqa: ANN001
+    """Peru and Tumbes have a plan of their own for 2021 (R4V's): rows are stored on each."""
+    from kipu.web.plans.services import load_plan
+
+    plan = PlanContent(
+        sectors=[SectorRecord("PRO", "Protection", "Protección")],
+        indicators=[IndicatorRecord("PRO21", "# of people oriented", "PRO", "PiN")],
+    )
+    for level in ("peru", "tumbes"):
+        load_plan(region[level], 2021, plan)
+
+
+def store(platform: Platform, pcode: str, people: int, month: str = MONTH) -> None:
+    """One row of `people` reached in `pcode`, stored on `platform` (its own 2021 plan)."""
+    sector = Sector.objects.get(plan__platform=platform, plan__year=2021, code="PRO")
+    org = Organisation.objects.get(external_id="ORG901")
+    submission, _ = Submission.objects.get_or_create(
+        platform=platform, organisation=org, month=month, defaults={"status": "current"}
+    )
+    Activity.objects.create(
+        submission=submission, platform=platform, row=1, country="PER",
+        admin1=Location.objects.get(pcode=pcode), appealing_org=org, implementation=False,
+        month=month, sector=sector, indicator=sector.indicators.first(),
+        activity_name=f"Aid {pcode}", rmrp_activity=True, cva=False, quantity_output=1,
+        total_monthly=people, new_beneficiaries=people, in_destination=people, women=people,
+    )  # fmt: skip
+    submission.row_count = submission.activities.count()
+    submission.save()
+
+
+def release(platform: Platform, month: str = MONTH) -> None:
+    lock_month(platform, month, "cli:test")
+    publish_month(platform, month, "cli:test")
+
+
+def public_view(slug: str, month: str = MONTH) -> tuple[dict, int]:
+    """(the dashboard's data for the month, the open data's status) as the public gets them."""
+    client = Client()
+    data = client.get(f"/dashboard/{slug}/data.json?from={month}&to={month}").json()
+    package = client.get(f"/api/v1/opendata/{slug}/{month}/activities.csv")
+    return data, package.status_code
+
+
+def test_a_local_platform_cannot_release_its_national_platforms_rows(region) -> None:  # noqa: ANN001
+    peru, tumbes = region["peru"], region["tumbes"]
+    store(peru, "PE24", 100)  # in Tumbes
+    store(peru, "PE15", 40)  # in Lima: not Tumbes' view
+    lock_month(tumbes, MONTH, "cli:test")
+    with pytest.raises(ValueError, match=r"GTRM Peru \(gtrm-peru\) holds rows"):
+        publish_month(tumbes, MONTH, "cli:test")
+    assert MonthStatus.objects.get(platform=tumbes, month=MONTH).status == "locked"
+    data, package = public_view("gtrm-tumbes")
+    assert data["unpublished"] == [MONTH] and package == 404
+    release(peru)
+    publish_month(tumbes, MONTH, "cli:test")
+    data, package = public_view("gtrm-tumbes")
+    assert data["unpublished"] == [] and package == 200
+    assert data["key_figures"]["people_reached"] == 100, str(data)
+
+
+def test_rows_stored_after_a_publication_withhold_the_month(region) -> None:  # noqa: ANN001
+    """A month published while the platform above held no rows of it is withdrawn from the
+    public when such rows arrive, until their platform publishes the month too."""
+    peru, tumbes = region["peru"], region["tumbes"]
+    release(tumbes)
+    assert public_months(tumbes) == {MONTH}
+    store(peru, "PE24", 100)
+    assert public_months(tumbes) == set()
+    assert Scope(tumbes).withheld_by(MONTH) == [peru]
+    data, package = public_view("gtrm-tumbes")
+    assert data["unpublished"] == [MONTH] and package == 404
+    release(peru)
+    assert public_months(tumbes) == {MONTH}
+
+
+def test_a_regional_platform_waits_for_its_national_platforms(region) -> None:  # noqa: ANN001
+    r4v, peru = region["r4v"], region["peru"]
+    store(peru, "PE15", 40)
+    lock_month(r4v, MONTH, "cli:test")
+    with pytest.raises(ValueError, match="gtrm-peru"):
+        publish_month(r4v, MONTH, "cli:test")
+    release(peru)
+    publish_month(r4v, MONTH, "cli:test")
+    assert public_months(r4v) == {MONTH}
+    data, _ = public_view("r4v")
+    assert data["key_figures"]["people_reached"] == 40, data["key_figures"]
+
+
+def test_publishing_and_withdrawing_are_audited_where_the_rows_show(region) -> None:  # noqa: ANN001
+    peru, tumbes, r4v = region["peru"], region["tumbes"], region["r4v"]
+    store(peru, "PE24", 100)
+    release(peru)
+    release(tumbes)
+    events = AuditEvent.objects.filter(action="publish_month")
+    # Each publication shows on the three views: Peru's rows and Tumbes' are in each.
+    assert sorted(events.values_list("platform__slug", flat=True)) == [
+        "gtrm-peru", "gtrm-peru", "gtrm-tumbes", "gtrm-tumbes", "r4v", "r4v",
+    ]  # fmt: skip
+    reopen_month(peru, MONTH, "cli:test", "a partner's figures were wrong")
+    reopened = AuditEvent.objects.filter(action="reopen_month")
+    assert set(reopened.values_list("platform__slug", flat=True)) == {
+        "gtrm-peru", "gtrm-tumbes", "r4v",
+    }  # fmt: skip
+    assert public_months(tumbes) == set()  # Peru's rows in Tumbes are no longer public
+    assert public_months(r4v) == set()  # R4V never published the month
+
+
+LEVELS = ("r4v", "peru", "tumbes")
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    stored=st.sets(st.sampled_from(list(product(LEVELS, ("PE24", "PE15"))))),
+    published=st.sets(st.sampled_from(LEVELS)),
+)
+def test_a_public_month_shows_only_released_rows(region, stored, published) -> None:  # noqa: ANN001
+    """Whatever is stored where and whoever published: a platform's public month holds rows
+    of released platforms only, and a publication refused changes nothing."""
+    Activity.objects.all().delete()
+    Submission.objects.all().delete()
+    MonthStatus.objects.all().delete()
+    for level, pcode in stored:
+        store(region[level], pcode, 10)
+    for level in LEVELS:  # from the top down, as a response releases its figures
+        lock_month(region[level], MONTH, "cli:test")
+        if level in published:
+            try:
+                publish_month(region[level], MONTH, "cli:test")
+            except ValueError:
+                assert MonthStatus.objects.get(platform=region[level]).status == "locked"
+    for level in LEVELS:
+        scope = Scope(region[level])
+        if MONTH not in scope.published_months:
+            continue
+        shown = scope.published_activities(Activity.objects.all())
+        holders = {Platform.objects.get(pk=pk) for pk in shown.values_list("platform", flat=True)}
+        assert all(MonthStatus.objects.get(platform=p).status == "published" for p in holders), (
+            level,
+            holders,
+        )
