@@ -170,3 +170,19 @@ def test_a_public_month_shows_only_released_rows(region, stored, published) -> N
             level,
             holders,
         )
+
+
+def test_the_console_says_whom_a_publication_waits_for(region) -> None:  # noqa: ANN001
+    from web_actors import client_for, make_user
+
+    from kipu.web.accounts.services import assign_role
+
+    peru, tumbes = region["peru"], region["tumbes"]
+    store(peru, "PE24", 100)
+    admin = make_user("admin.tumbes")
+    assign_role(admin, tumbes, "admin")
+    lock_month(tumbes, MONTH, "cli:test")
+    page = client_for(admin).get(f"/console/months/{MONTH}/publish/?platform=gtrm-tumbes")
+    text = page.content.decode()
+    assert "data-waiting" in text and "GTRM Peru (gtrm-peru)" in text
+    assert 'name="fingerprint"' not in text  # no button to press
