@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from kipu.core.surveys import demo
 from kipu.core.surveys.analysis import _wilson, dimension_column, wilson
-from kipu.core.surveys.form import SurveyForm, load_form
-from kipu.core.surveys.indicators import Dimension, IndicatorError, load_indicators
+from kipu.core.surveys.form import SurveyForm, form_from_tree, load_form
+from kipu.core.surveys.indicators import Dimension, IndicatorError, IndicatorSpec, load_indicators
 from survey_files import form_file
 
 
@@ -109,3 +109,48 @@ def test_an_interval_of_everyone_or_no_one_ends_at_exactly_1_or_0(n: float, z: f
     bounds = frame.select(low.alias("low"), high.alias("high"))
     assert bounds["high"][1] == 1.0 and bounds["low"][0] == 0.0
     assert all(0.0 <= b <= 1.0 for b in [*bounds["low"], *bounds["high"]])
+
+
+NUMBERS_FORM = form_from_tree(
+    {
+        "name": "data",
+        "id_string": "numbers",
+        "children": [
+            {"type": "select one", "name": "sex", "label": "Sex",
+             "choices": [{"name": "f", "label": "F"}, {"name": "m", "label": "M"}]},
+            {"type": "integer", "name": "age", "label": "Age"},
+            {"type": "decimal", "name": "income", "label": "Income"},
+            {"type": "calculate", "name": "score", "label": "Score"},
+        ],
+    }
+)  # fmt: skip
+whole_bins = st.lists(st.integers(-100, 1000), min_size=1, max_size=5, unique=True).map(sorted)
+
+
+@given(
+    question=st.sampled_from(["age", "income", "score"]),
+    cuts=whole_bins,
+    values=st.lists(st.floats(-200, 1200, allow_nan=False), min_size=1, max_size=20),
+)
+def test_whole_bins_of_a_decimal_question_hold_its_fractions(
+    question: str, cuts: list[int], values: list[float]
+) -> None:
+    """Bins [500, 1000] on a decimal income: 999.5 is in "500–<1000", never in "500-999".
+    An integer question's answers are whole (`not-integer` says so), and keep "500-999"."""
+    text = (
+        f'[survey]\nslug = "n"\n[disaggregations]\nd = {{ question = "{question}", '
+        f'bins = {cuts} }}\n[[indicators]]\nquestion = "sex"\nby = ["d"]\n'
+    )
+    dimension = load_indicators(text, NUMBERS_FORM).dimensions["d"]
+    integer = question == "age"
+    # As an export writes them: a calculate's text is "999.5", never "5e-324".
+    values = [float(math.floor(v)) if integer else round(v, 2) for v in values]
+    column = pl.Series(values, dtype=pl.Float64)
+    frame = pl.DataFrame({question: column if question != "score" else column.cast(pl.Utf8)})
+    groups = frame.select(dimension_column(dimension, NUMBERS_FORM)).to_series()
+    for value, label in zip(values, groups, strict=True):
+        assert _holds(label, value, integer), (value, label)
+    stored = IndicatorSpec.from_dict(load_indicators(text, NUMBERS_FORM).to_dict())
+    assert stored.dimensions["d"].groups() == dimension.groups()
+    if integer and len(cuts) > 1:
+        assert f"{cuts[0]}-{cuts[1] - 1}" in dimension.groups()

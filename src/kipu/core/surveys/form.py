@@ -87,6 +87,9 @@ class Question:
     repeat: str | None = None
     group_labels: tuple[dict[str, str], ...] = ()
     meta: bool = False
+    # The XLSForm type of metadata ("today", "start", "end", "deviceid"…): `${today}` is read
+    # from `start` when the export has no `today` column (`kipu.core.surveys.scope`).
+    meta_type: str = ""
 
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or next(iter(self.labels.values()), "") or self.name
@@ -113,6 +116,9 @@ class SurveyForm:
     languages: tuple[str, ...] = ()
     questions: tuple[Question, ...] = ()
     repeats: tuple[str, ...] = ()  # repeat paths, outermost first
+    # What `load-form` shows: pyxform's own warnings (a translation missing a column…) and
+    # the expressions outside the supported subset. An import reports neither from here:
+    # it says which checks it could not make (`expression_problems`, `kipu.core.surveys.rules`).
     warnings: list[str] = field(default_factory=list)
 
     def question(self, name: str) -> Question:
@@ -268,16 +274,26 @@ def _question(
         repeat=repeat,
         group_labels=groups,
         meta=key in _META,
+        meta_type=key if key in _META else "",
     )
 
 
 def _expression_warnings(form: SurveyForm) -> list[str]:
     """One warning per expression the validation cannot evaluate (see xpath.py)."""
+    return [
+        f"{question.path}: {check} “{text}” is not checked ({error})"
+        for question, check, text, error in expression_problems(form)
+    ]
+
+
+def expression_problems(form: SurveyForm) -> list[tuple[Question, str, str, str]]:
+    """(question, "relevant" or "constraint", expression, why) for each expression outside
+    the supported XPath (`kipu.core.surveys.xpath.parse` refuses it)."""
     from kipu.core.surveys.xpath import UnsupportedExpression, parse
 
     found = []
     for question in form.questions:
-        for kind, text in [("relevant", r) for r in question.relevant] + [
+        for check, text in [("relevant", r) for r in question.relevant] + [
             ("constraint", question.constraint or "")
         ]:
             if not text:
@@ -285,5 +301,5 @@ def _expression_warnings(form: SurveyForm) -> list[str]:
             try:
                 parse(text)
             except UnsupportedExpression as error:
-                found.append(f"{question.path}: {kind} “{text}” is not checked ({error})")
+                found.append((question, check, text, str(error)))
     return found

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kipu.core.surveys.form import CALCULATE, NUMERIC, SELECT_ONE, SurveyForm
+from kipu.core.surveys.form import CALCULATE, INTEGER, NUMERIC, SELECT_ONE, SurveyForm
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 # The disaggregations the issue names; others may be declared too.
@@ -48,22 +48,25 @@ class IndicatorError(ValueError):
 @dataclass(frozen=True)
 class Dimension:
     """A disaggregation: a select_one question, or a numeric one cut at `bins` (lower
-    bounds: [18, 25, 60] gives 18-24, 25-59, 60+, and <18 below; bins that are not all
-    whole numbers, [0, 1.5, 3], give half-open ranges: <0, 0–<1.5, 1.5–<3, 3+)."""
+    bounds: [18, 25, 60] gives 18-24, 25-59, 60+, and <18 below). `decimal`: the answers
+    may hold fractions (a decimal or calculate question), so each range ends below the
+    next bin, "500–<1000", never at `high - 1`: 999.5 is not in "500-999". So do bins that
+    are not all whole numbers, [0, 1.5, 3]: <0, 0–<1.5, 1.5–<3, 3+."""
 
     name: str
     question: str
     bins: tuple[float, ...] = ()
+    decimal: bool = False
 
     def groups(self) -> list[str]:
         """Bin labels in order (empty for a select_one: its choices are the groups)."""
         if not self.bins:
             return []
-        whole = all(float(b).is_integer() for b in self.bins)
+        whole = not self.decimal and all(float(b).is_integer() for b in self.bins)
         found = [f"<{_show(self.bins[0])}"]
         for low, high in zip(self.bins, self.bins[1:], strict=False):
-            # Whole bins label whole answers ("18-24": 18 to 24); other bins cut decimals,
-            # whose ranges end below the next bin ("0–<1.5"), never at `high - 1`.
+            # "–<" reads the same in English and Spanish ("500–<1000": 500 up to, not
+            # including, 1000); "18-24" holds whole answers 18 to 24.
             found.append(
                 f"{_show(low)}-{_show(high - 1)}" if whole else f"{_show(low)}–<{_show(high)}"
             )
@@ -108,7 +111,9 @@ class IndicatorSpec:
             weight=data.get("weight"),
             synthetic=data.get("synthetic"),
             dimensions={
-                n: Dimension(d["name"], d["question"], tuple(d.get("bins", ())))
+                n: Dimension(
+                    d["name"], d["question"], tuple(d.get("bins", ())), d.get("decimal", False)
+                )
                 for n, d in data.get("dimensions", {}).items()
             },
             indicators=[
@@ -206,7 +211,8 @@ def _dimension(name: str, value: object, form: SurveyForm) -> Dimension:
         )
     if question.repeat is not None:
         raise IndicatorError(f"disaggregation {name!r}: {question.name!r} is inside a repeat")
-    return Dimension(name, path, bins)
+    # Only an integer's answers are whole: a calculate may compute 999.5 too.
+    return Dimension(name, path, bins, decimal=bool(bins) and question.type != INTEGER)
 
 
 def _bins(name: str, value: object) -> tuple[float, ...]:

@@ -208,6 +208,60 @@ _CODES = (
 
 SURVEY_CODES: dict[str, SurveyCode] = {c.code: c for c in _CODES}
 
+# The detail of `check-not-made`: why one check of the form (a question's `relevant` or
+# `constraint`) is not made, in each language. {question} is its path, {check} the XLSForm
+# column, {expression} its text, {reference} the `${name}` whose value is not known.
+_NOT_MADE = {
+    "unsupported": (
+        "{question}: {check} “{expression}” is not checked ({error})",
+        "{question}: {check} “{expression}” no se controla ({error})",
+    ),
+    "no-column": (
+        "{question}: {check} “{expression}” is not checked: the export has no column for "
+        "{reference}",
+        "{question}: {check} “{expression}” no se controla: la exportación no tiene columna "
+        "para {reference}",
+    ),
+    "no-today": (
+        "{question}: {check} “{expression}” is not checked: the export has no column for "
+        "{reference} nor for the interview's start (its end and submission time may fall on "
+        "a later day)",
+        "{question}: {check} “{expression}” no se controla: la exportación no tiene columna "
+        "para {reference} ni para el inicio de la entrevista (su fin y su envío pueden caer "
+        "otro día)",
+    ),
+    "no-link": (
+        "{question}: {check} “{expression}” is not checked: {reference} is asked in the "
+        "repeat group “{scope}”, whose rows the export does not bring",
+        "{question}: {check} “{expression}” no se controla: {reference} se pregunta en el "
+        "grupo de repetición “{scope}”, cuyas filas la exportación no trae",
+    ),
+    "other-repeat": (
+        "{question}: {check} “{expression}” is not checked: {reference} is asked in the "
+        "repeat group “{scope}”, which holds none of its rows",
+        "{question}: {check} “{expression}” no se controla: {reference} se pregunta en el "
+        "grupo de repetición “{scope}”, que no contiene sus filas",
+    ),
+    "inner-repeat": (
+        "{question}: {check} “{expression}” is not checked: {reference} is asked in the "
+        "repeat group “{scope}”, which may hold many answers to it",
+        "{question}: {check} “{expression}” no se controla: {reference} se pregunta en el "
+        "grupo de repetición “{scope}”, que puede tener muchas respuestas",
+    ),
+    "unknown-rows": (
+        "{question}: {check} “{expression}” is not checked in the rows where a value it reads "
+        "({reference}) is not known (empty, or in a row the export does not bring): {rows}",
+        "{question}: {check} “{expression}” no se controla en las filas donde un valor que lee "
+        "({reference}) no se conoce (vacío, o en una fila que la exportación no trae): {rows}",
+    ),
+}
+
+
+def not_made(why: str, lang: str = "en", **parts: object) -> str:
+    """The detail of a `check-not-made` issue: `why` is a key of `_NOT_MADE`."""
+    english, spanish = _NOT_MADE[why]
+    return (spanish if lang == "es" else english).format(**{"scope": "", **parts})
+
 
 def survey_issue(
     code: str,

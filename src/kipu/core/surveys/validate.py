@@ -7,7 +7,9 @@ cells), required answers where the question applies (`relevant`), constraints
 (`constraint`, with the form's own message), answers where the form skips the question,
 duplicate interviews, repeat rows without their interview, repeat groups the export does not
 bring although its interviews call for them, and weights. Problems are results,
-never exceptions: `validate_export` always returns a `SurveyData`.
+never exceptions: `validate_export` always returns a `SurveyData`. The form's rules are
+`kipu.core.surveys.rules`; what their expressions read (metadata, the rows a repeat row
+belongs to) is `kipu.core.surveys.scope`.
 """
 
 from __future__ import annotations
@@ -29,24 +31,14 @@ from kipu.core.surveys.form import (
     SELECT_ONE,
     Question,
     SurveyForm,
+    expression_problems,
 )
-from kipu.core.surveys.issues import survey_issue
-from kipu.core.surveys.values import (
-    ChoiceReader,
-    ambiguous_number,
-    date_of,
-    flag_of,
-    number_of,
-)
-from kipu.core.surveys.xpath import (
-    BOOL,
-    LIST,
-    NUMBER,
-    TEXT,
-    UnsupportedExpression,
-    compile_expression,
-)
-from kipu.core.surveys.xpath import DATE as DATE_KIND
+from kipu.core.surveys.issues import not_made, survey_issue
+from kipu.core.surveys.rules import RuleChecks, typed_number
+from kipu.core.surveys.scope import CONTEXT, meta_columns, with_ancestors
+from kipu.core.surveys.scope import kind_of as _kind
+from kipu.core.surveys.values import ChoiceReader, ambiguous_number, date_of, flag_of, number_of
+from kipu.core.surveys.xpath import BOOL, UnsupportedExpression, compile_expression
 from kipu.core.validation.issues import ERROR, Issue, Report
 
 
@@ -92,15 +84,23 @@ def validate_export(
         names = ", ".join(s.name for s in raw.sheets) or raw.name
         issues.append(survey_issue("no-survey-sheet", lang, detail=names))
         return SurveyData(form, pl.DataFrame(), report=Report(issues=issues))
-    issues += [survey_issue("check-not-made", lang, detail=w) for w in form.warnings]
+    # Expressions outside the supported XPath; the checks a sheet cannot make otherwise
+    # are said by `RuleChecks`. pyxform's own warnings are `load-form`'s: no check is lost.
+    issues += [
+        survey_issue("check-not-made", lang, column=q.path, detail=not_made(
+            "unsupported", lang, question=q.path, check=check, expression=text, error=why))
+        for q, check, text, why in expression_problems(form)
+    ]  # fmt: skip
     issues += [survey_issue("unknown-sheet", lang, value=name) for name in raw.unknown_sheets]
     checker = _Checker(form, lang, weight)
     linked = any(s.repeat is not None for s in raw.sheets)
     interviews = checker.sheet(main, None, linked=linked)
-    repeats = {}
-    for sheet in raw.sheets:
-        if sheet.repeat is not None:
-            repeats[sheet.repeat] = checker.sheet(sheet, interviews)
+    repeats: dict[str, pl.DataFrame] = {}
+    # Outer repeats first: a nested repeat's rules read its outer rows (`with_ancestors`).
+    for sheet in sorted(
+        (s for s in raw.sheets if s.repeat is not None), key=lambda s: form.repeats.index(s.repeat)
+    ):
+        repeats[str(sheet.repeat)] = checker.sheet(sheet, interviews)
     issues += checker.issues
     issues += _missing_repeats(form, interviews, repeats, lang)
     if interviews.is_empty():
@@ -162,11 +162,13 @@ def _calling(form: SurveyForm, path: str, interviews: pl.DataFrame) -> int | Non
     return int(interviews.select(condition.fill_null(False).sum()).item())
 
 
-class _Checker:
+class _Checker(RuleChecks):
     def __init__(self, form: SurveyForm, lang: str, weight: str | None) -> None:
         self.form, self.lang, self.weight = form, lang, weight
         self.issues: list[Issue] = []
         self.main: RawSheet | None = None  # the interviews' sheet, once read
+        # Each sheet checked, with what its rules read (`scope`): a nested repeat's read it.
+        self.frames: dict[str | None, pl.DataFrame] = {}
 
     def add(self, code: str, sheet: RawSheet, **kwargs: object) -> None:
         self.issues.append(survey_issue(code, self.lang, sheet=sheet.name, **kwargs))  # type: ignore[arg-type]
@@ -179,16 +181,20 @@ class _Checker:
         cells = sheet.cells
         bad = self._cell_marks(sheet)
         values = [self._typed(sheet, q, bad) for q in self.form.answered(sheet.repeat)]
+        if sheet.repeat is None:
+            values += meta_columns(self.form, sheet, lambda q: self._typed(sheet, q, bad))
         typed = cells.select("_row", *self._ids(sheet, parent), *values)
         if parent is not None:
             typed = self._link(sheet, typed, parent)
+            typed = with_ancestors(self.form, sheet, typed, self.frames)
         self._rules(sheet, typed, bad)
+        self.frames[sheet.repeat] = typed
         if sheet.repeat is None:
             self.main = sheet
             self._duplicates(sheet, typed, "id", "duplicate-submission")
         if linked and sheet.ids.get("index") != sheet.ids.get("id"):  # ODK's KEY: said once
             self._duplicates(sheet, typed, "index", "duplicate-index")
-        return typed.drop([c for c in typed.columns if c.startswith("_parent_q:")])
+        return typed.drop([c for c in typed.columns if c.startswith(("_parent_q:", *CONTEXT))])
 
     # --- header -------------------------------------------------------------------------
 
@@ -278,7 +284,7 @@ class _Checker:
         def check(mask: pl.Expr, code: str) -> None:
             found = sheet.cells.filter(mask).select("_row", pl.col(question.path))
             for row, value in found.iter_rows():
-                if _typed_number(sheet, code, row, column.index):  # type: ignore[attr-defined]
+                if typed_number(sheet, code, row, column.index):  # type: ignore[attr-defined]
                     continue
                 if (row, question.path) not in bad:
                     self.add(code, sheet, value=value, row=row, column=column.label,  # type: ignore[attr-defined]
@@ -400,67 +406,6 @@ class _Checker:
         ).unique("_parent", keep="first", maintain_order=True)  # never a row twice (`_duplicates`)
         return typed.join(renamed, on="_parent", how="left", maintain_order="left")
 
-    def _resolver(self, typed: pl.DataFrame, question: Question):
-        def resolve(name: str | None) -> tuple[pl.Expr, str]:
-            target = question if name is None else self.form.question(name)
-            column = target.path
-            if column not in typed.columns and f"_parent_q:{column}" in typed.columns:
-                column = f"_parent_q:{column}"
-            if column not in typed.columns:
-                raise UnsupportedExpression(f"{target.path} is in another repeat")
-            return pl.col(column), _kind(target)
-
-        return resolve
-
-    def _rules(self, sheet: RawSheet, typed: pl.DataFrame, bad: set[tuple[int, str]]) -> None:
-        for question in self.form.answered(sheet.repeat):
-            column = sheet.column_of(question.path)
-            label = column.label if column else question.path
-            where = {"column": label, "col_index": column.index if column else None}
-            resolve = self._resolver(typed, question)
-            relevant = _all(question.relevant, resolve)
-            value = pl.col(question.path)
-            answered = value.is_not_null()
-            if question.type == SELECT_MULTIPLE:
-                answered = answered & (value.list.len() > 0)
-            if question.required and relevant is not None:
-                self._rows(
-                    sheet, typed, ~answered & relevant, "required-missing", question, bad, where
-                )
-            if relevant is not None:
-                detail = " and ".join(question.relevant)
-                self._rows(sheet, typed, answered & ~relevant, "answer-not-relevant", question,
-                           bad, where, detail=detail)  # fmt: skip
-            if question.constraint:
-                ok = _all((question.constraint,), resolve)
-                if ok is not None:
-                    detail = question.constraint_message.get(self.lang) or question.constraint
-                    self._rows(sheet, typed, answered & ~ok, "constraint-violated", question,
-                               bad, where, detail=detail)  # fmt: skip
-            if self.weight and question.path == self.form.question(self.weight).path:
-                if question.type not in NUMERIC:  # a number question said so already
-                    ambiguous = ambiguous_number(value.cast(pl.Utf8))
-                    self._rows(sheet, typed, ambiguous, "ambiguous-number", question, bad, where)
-                weight = _number(value, question)
-                invalid = weight.is_null() | (weight <= 0) | weight.is_nan()
-                self._rows(sheet, typed, invalid, "invalid-weight", question, bad, where)
-
-    def _rows(self, sheet, typed, mask, code, question, bad, where, detail="") -> None:
-        text = (
-            sheet.cells.select("_row", pl.col(question.path).alias("_text"))
-            if (question.path in sheet.cells.columns)
-            else typed.select("_row", pl.lit(None, pl.Utf8).alias("_text"))
-        )
-        found = typed.with_columns(mask.alias("_hit")).filter("_hit").select("_row")
-        found = found.join(text, on="_row", how="left", maintain_order="left")
-        for row, value in found.iter_rows():
-            if _typed_number(sheet, code, row, where.get("col_index")):
-                continue
-            if (row, question.path) not in bad:
-                self.add(code, sheet, value=value, row=row, detail=detail, **where)
-                if code != "answer-not-relevant":
-                    bad.add((row, question.path))
-
     def _duplicates(self, sheet: RawSheet, typed: pl.DataFrame, key: str, code: str) -> None:
         """Rows whose `key` ("id": the interview's id; "index": Kobo's `_index`, which links
         repeat rows to their interview) an earlier row has. Two interviews with one index
@@ -472,11 +417,6 @@ class _Checker:
         again = named.join(first, on=f"_{key}").filter(pl.col("_row") != pl.col("_first"))
         for row, value, earlier in again.select("_row", f"_{key}", "_first").sort("_row").rows():
             self.add(code, sheet, value=value, detail=earlier, row=row, column=sheet.ids[key])
-
-
-def _typed_number(sheet: RawSheet, code: str, row: int, col: object) -> bool:
-    """An `ambiguous-number` in a cell the file typed as a number: its value is exact."""
-    return code == "ambiguous-number" and (row, col) in sheet.number_cells
 
 
 def _key(path: str, choice: str | None) -> str:
@@ -491,22 +431,6 @@ def _dtype(question: Question) -> pl.DataType:
     if question.type == SELECT_MULTIPLE:
         return pl.List(pl.Utf8)
     return pl.Utf8()
-
-
-def _kind(question: Question) -> str:
-    if question.type in NUMERIC:
-        return NUMBER
-    if question.type == SELECT_MULTIPLE:
-        return LIST
-    if question.type == DATE:
-        return DATE_KIND
-    return TEXT
-
-
-def _number(value: pl.Expr, question: Question) -> pl.Expr:
-    if question.type in NUMERIC:
-        return value
-    return number_of(value.cast(pl.Utf8))
 
 
 def _all(expressions: Iterable[str], resolve) -> pl.Expr | None:
