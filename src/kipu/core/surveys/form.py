@@ -88,7 +88,7 @@ class Question:
     group_labels: tuple[dict[str, str], ...] = ()
     meta: bool = False
     # The XLSForm type of metadata ("today", "start", "end", "deviceid"…): `${today}` is read
-    # from `start` when the export has no `today` column (`kipu.core.surveys.scope`).
+    # from `start` when the export has no `today` column (`kipu.core.surveys.references`).
     meta_type: str = ""
 
     def label(self, lang: str = "en") -> str:

@@ -18,7 +18,7 @@ import polars as pl
 from kipu.core.surveys.export import RawSheet
 from kipu.core.surveys.form import NUMERIC, SELECT_MULTIPLE, Question, SurveyForm
 from kipu.core.surveys.issues import not_made
-from kipu.core.surveys.scope import NotKnown, resolver
+from kipu.core.surveys.references import NotKnown, resolver
 from kipu.core.surveys.values import ambiguous_number, number_of
 from kipu.core.surveys.xpath import UnsupportedExpression, compile_expression, parse
 

@@ -9,7 +9,7 @@ duplicate interviews, repeat rows without their interview, repeat groups the exp
 bring although its interviews call for them, and weights. Problems are results,
 never exceptions: `validate_export` always returns a `SurveyData`. The form's rules are
 `kipu.core.surveys.rules`; what their expressions read (metadata, the rows a repeat row
-belongs to) is `kipu.core.surveys.scope`.
+belongs to) is `kipu.core.surveys.references`.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from kipu.core.surveys.form import (
     expression_problems,
 )
 from kipu.core.surveys.issues import not_made, survey_issue
+from kipu.core.surveys.references import CONTEXT, meta_columns, with_ancestors
+from kipu.core.surveys.references import kind_of as _kind
 from kipu.core.surveys.rules import RuleChecks, typed_number
-from kipu.core.surveys.scope import CONTEXT, meta_columns, with_ancestors
-from kipu.core.surveys.scope import kind_of as _kind
 from kipu.core.surveys.values import ChoiceReader, ambiguous_number, date_of, flag_of, number_of
 from kipu.core.surveys.xpath import BOOL, UnsupportedExpression, compile_expression
 from kipu.core.validation.issues import ERROR, Issue, Report
