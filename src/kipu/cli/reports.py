@@ -55,9 +55,11 @@ def sitrep(
     assert folder is not None  # --out is required
     setup_django()
     from kipu.core.report.narrative import NarrativeError
-    from kipu.web.reports.services import render_report
+    from kipu.web.reports.services import render_report, report_warnings
 
     platform = current_platform(platform_slug)
+    for warning in report_warnings(platform, month):
+        click.echo(f"warning: {warning}", err=True)
     chosen = languages or ("en",)
     for lang in chosen:
         target = folder / lang if len(chosen) > 1 else folder

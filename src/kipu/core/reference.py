@@ -5,7 +5,7 @@ The web layer builds a `ReferenceData` from its database; a script can build one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kipu.core.gazetteer import Gazetteer
@@ -80,6 +80,27 @@ class Sector:
     def label(self, lang: str) -> str:
         """The name in `lang` ("es": the Spanish name where the plan has one)."""
         return (self.name_es or self.name) if lang == "es" else self.name
+
+
+def parent_cycles(parents: Mapping[str, str]) -> list[list[str]]:
+    """The sectors of `parents` (a sector's code → its parent's) that are each other's
+    parent, a list per cycle, each once, sorted. A plan's loader and edit page refuse them
+    (`kipu.core.loaders.plan.level_problem`); a plan stored before that was refused is read
+    with them as top-level sectors (`kipu.web.plans.queries`), said, not left out: two
+    sectors each other's parent were no area at all, and the situation report left both
+    out without a word."""
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    for start in sorted(parents):
+        path: list[str] = []
+        code = start
+        while code in parents and code not in done and code not in path:
+            path.append(code)
+            code = parents[code]
+        if code in path:
+            cycles.append(sorted(path[path.index(code) :]))
+        done.update(path)
+    return cycles
 
 
 @dataclass(frozen=True)

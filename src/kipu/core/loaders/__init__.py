@@ -41,6 +41,42 @@ class LoadError:
         return f"{where}: {self.message}"
 
 
+class Problem(str):
+    """A loader's message about one value, kept also as its rule and the values it names:
+    loaders and commands show it as the English text it is; a web form says it in the page's
+    language from `rule` and `params` (`kipu.web.reference.fields`), in the same words, so
+    an edit and a file are refused alike. `params` hold the values as the text shows them."""
+
+    rule: str
+    params: dict[str, str]
+
+    def __new__(cls, rule: str, template: str, **params: str) -> Problem:
+        made = super().__new__(cls, template.format(**params))
+        made.rule, made.params = rule, params
+        return made
+
+
+# The English of each rule of `reference_number`, `read_date` and `period_problem`, as
+# `Problem` templates; the web's words are these, translated (`kipu.web.reference.fields`).
+VALUE_RULES = {
+    "scaled": "{said} is not a number: write the whole number, without M, K or mil",
+    "currency": "{said} is in another currency than the US dollar: convert it",
+    "not-a-number": "{said} is not a number",
+    "ambiguous": "{said} could be {grouping} or {fraction}: write it without a thousands separator",
+    "too-large": "{said} is too large (at most {digits} digits)",
+    "negative": "{said} is negative",
+    "not-whole": "{said} is not a whole number (people are counted whole)",
+    "decimals": "{said} has more than {decimals} decimals, which are not kept",
+    "attendance-too-large": "{said} is too large for an attendance",
+    "not-a-date": "{said} is not a date (YYYY-MM-DD)",
+    "period-reversed": "the period ends before it starts",
+}
+
+
+def _problem(rule: str, **params: str) -> Problem:
+    return Problem(rule, VALUE_RULES[rule], **params)
+
+
 def reference_number(
     text: str,
     *,
@@ -48,7 +84,7 @@ def reference_number(
     decimals: int | None = None,
     negative: bool = False,
     typed: float | None = None,
-) -> tuple[float | None, str | None]:
+) -> tuple[float | None, Problem | None]:
     """A number of a reference table (a target, a budget, a statistic): (value, None), or
     (None, why not) in words. An empty text is 0.
 
@@ -62,11 +98,13 @@ def reference_number(
 
     `typed`: the number of a spreadsheet's number cell (`Columns.typed`), which is what it
     is, to the 15 significant digits Excel keeps (a formula's 4.749999999999999 is 4.75).
+    The web's edit pages read what is typed with this too (`kipu.web.reference.fields`).
     """
     from kipu.core.read.values import NOT_USD, read_number, scaled, shape
 
     # A cell of 5,000 digits was quoted whole in its error.
-    said = text if len(text) <= 40 else f"{text[:24]}…{text[-8:]} ({len(text)} characters)"
+    cut = text if len(text) <= 40 else f"{text[:24]}…{text[-8:]} ({len(text)} characters)"
+    said = repr(cut)
 
     if typed is not None:
         value = float(f"{typed:.15g}")
@@ -74,27 +112,36 @@ def reference_number(
         return 0.0, None
     elif (read := shape(text)) is None:
         if scaled(text):  # "5 M" of a number formatted `#,##0 "M"` too
-            return None, f"{said!r} is not a number: write the whole number, without M, K or mil"
+            return None, _problem("scaled", said=said)
         if read_number(text, set(), set(), amount=True).code == NOT_USD:  # `[$$-es-CO]`: COP
-            return None, f"{said!r} is in another currency than the US dollar: convert it"
-        return None, f"{said!r} is not a number"
+            return None, _problem("currency", said=said)
+        return None, _problem("not-a-number", said=said)
     elif read.value is None:
         grouping, fraction = f"{read.grouping:.0f}", f"{read.fraction:g}"
-        return None, (
-            f"{said!r} could be {grouping} or {fraction}: write it without a thousands separator"
-        )
+        return None, _problem("ambiguous", said=said, grouping=grouping, fraction=fraction)
     else:
         value = read.value
     digits = 15 if whole else 13
     if not math.isfinite(value) or abs(value) >= 10**digits:
-        return None, f"{said!r} is too large (at most {digits} digits)"
+        return None, _problem("too-large", said=said, digits=str(digits))
     if value < 0 and not negative:
-        return None, f"{said!r} is negative"
+        return None, _problem("negative", said=said)
     if whole and value != round(value):
-        return None, f"{said!r} is not a whole number (people are counted whole)"
+        return None, _problem("not-whole", said=said)
     if decimals is not None and round(value, decimals) != value:
-        return None, f"{said!r} has more than {decimals} decimals, which are not kept"
+        return None, _problem("decimals", said=said, decimals=str(decimals))
     return value + 0.0, None
+
+
+def read_date(text: str) -> tuple[date | None, Problem | None]:
+    """`parse_date`'s date of `text`, or (None, why not)."""
+    when = parse_date(text)
+    return (when, None) if when is not None else (None, _problem("not-a-date", said=repr(text)))
+
+
+def period_problem(start: date, end: date) -> Problem | None:
+    """Why a period from `start` to `end` is none (it ends before it starts), else None."""
+    return _problem("period-reversed") if end < start else None
 
 
 @dataclass

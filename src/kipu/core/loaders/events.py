@@ -16,12 +16,14 @@ from pathlib import Path
 
 from kipu.core.gazetteer import Gazetteer
 from kipu.core.loaders import (
+    VALUE_RULES,
     Columns,
     Loaded,
     LoadError,
+    Problem,
     did_you_mean,
     open_table,
-    parse_date,
+    read_date,
     reference_number,
     split_list,
 )
@@ -131,16 +133,19 @@ def _kind(text: str) -> tuple[str, str | None]:
     return kind, None
 
 
-def _attendance(text: str, typed: float | None = None) -> tuple[int | None, str | None]:
+def attendance(text: str, typed: float | None = None) -> tuple[int | None, Problem | None]:
     """The attendance written, None for an empty cell (not counted, which is not 0), or (None,
-    why not): "12,5" was stored as 125, the comma taken for a thousands separator."""
+    why not): "12,5" was stored as 125, the comma taken for a thousands separator. The web's
+    edit page reads it so too."""
     if not text:
         return None, None
     value, problem = reference_number(text, whole=True, typed=typed)
     if value is None:
         return None, problem
     if value > MOST_ATTENDANCE:
-        return None, f"{text!r} is too large for an attendance"
+        return None, Problem(
+            "attendance-too-large", VALUE_RULES["attendance-too-large"], said=repr(text)
+        )
     return int(value), None
 
 
@@ -183,16 +188,16 @@ def _event(
     def fail(column: str, message: str) -> None:
         errors.append(LoadError(source, number, columns.label(column), message))
 
-    when = parse_date(columns.value(record, "date"))
-    if when is None:
-        fail("date", f"{columns.value(record, 'date')!r} is not a date (YYYY-MM-DD)")
+    when, wrong_date = read_date(columns.value(record, "date"))
+    if wrong_date:
+        fail("date", wrong_date)
     title = columns.value(record, "title")
     if not title:
         fail("title", "the event has no title")
     kind, problem = _kind(columns.value(record, "type"))
     if problem:
         fail("type", problem)
-    attendance, problem = _attendance(
+    people, problem = attendance(
         columns.value(record, "attendance"), columns.typed(record, "attendance")
     )
     if problem:
@@ -211,7 +216,7 @@ def _event(
         title,
         columns.value(record, "title_es"),
         kind,
-        attendance,
+        people,
         keys,
         unit.pcode if unit and not unit.national else "",
         columns.value(record, "description"),

@@ -18,6 +18,7 @@ from kipu.core.loaders import (
     Columns,
     Loaded,
     LoadError,
+    Problem,
     did_you_mean,
     open_table,
 )
@@ -295,25 +296,41 @@ def _same_sector_name(content: PlanContent, name: str, name_es: str | None) -> s
 def _two_levels(
     columns: Columns, parents: list[tuple[int, SectorRecord, str]], errors: list[LoadError]
 ) -> None:
-    """A plan has sectors (or areas) and their sub-sectors, as R4V's plans do: a parent that
-    is itself a sub-sector (or the sector itself) is refused. Every figure, filter and
-    partner's remit rolls a sub-sector up one level, so a third level was counted under no
-    area or under the wrong one."""
+    """An error per row of a sector whose parent breaks `level_problem`'s rule."""
     parent_of = {s.code: s.parent_code for _, s, _ in parents if s.parent_code}
     for number, sector, text in parents:
-        parent = sector.parent_code
-        if not parent:
-            continue
-        if parent == sector.code:
-            message = f"sector {sector.code!r} cannot be its own parent"
-        elif parent in parent_of:
-            message = (
-                f"parent sector {text!r} is itself a sub-sector of {parent_of[parent]!r}: a "
-                "plan has sectors and their sub-sectors, two levels; give the top-level sector"
-            )
-        else:
-            continue
-        errors.append(LoadError(columns.table.source, number, columns.label("parent"), message))
+        if message := level_problem(sector.code, sector.parent_code, text, parent_of):
+            errors.append(LoadError(columns.table.source, number, columns.label("parent"), message))
+
+
+def level_problem(
+    code: str, parent: str, written: str, parent_of: Mapping[str, str]
+) -> Problem | None:
+    """Why sector `code` cannot have the sector `parent` (written `written`) as its parent,
+    else None; `parent_of`: every sector's parent, by code (sectors without one left out).
+    A plan has sectors (or areas) and their sub-sectors, as R4V's plans do: a parent that is
+    itself a sub-sector (or the sector itself) is refused. Every figure, filter and partner's
+    remit rolls a sub-sector up one level, so a third level was counted under no area or
+    under the wrong one, and two sectors each other's parent were no area at all (the
+    situation report left both out). A sectors sheet and the web's edit page apply it."""
+    if not parent:
+        return None
+    if parent == code:
+        return Problem("own-parent", LEVEL_RULES["own-parent"], code=repr(code))
+    if parent in parent_of:
+        rule = LEVEL_RULES["third-level"]
+        return Problem("third-level", rule, parent=repr(written), above=repr(parent_of[parent]))
+    return None
+
+
+# The English of `level_problem`'s rules (`Problem` templates).
+LEVEL_RULES = {
+    "own-parent": "sector {code} cannot be its own parent",
+    "third-level": (
+        "parent sector {parent} is itself a sub-sector of {above}: a plan has sectors and "
+        "their sub-sectors, two levels; give the top-level sector"
+    ),
+}
 
 
 def _find_sector(content: PlanContent, text: str) -> SectorRecord | None:

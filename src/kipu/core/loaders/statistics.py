@@ -17,8 +17,10 @@ from kipu.core.loaders import (
     Columns,
     Loaded,
     LoadError,
+    Problem,
     open_table,
-    parse_date,
+    period_problem,
+    read_date,
     reference_number,
 )
 
@@ -92,6 +94,30 @@ class ObservationRecord:
     described: frozenset[str] = frozenset()
 
 
+def observation_period(
+    start_text: str, end_text: str
+) -> tuple[date | None, date | None, list[tuple[str, Problem]]]:
+    """The period of an observation (an empty end is the start's), and the problems of its
+    column ("period_start", "period_end"): a file's row and the web's edit page read it so."""
+    problems: list[tuple[str, Problem]] = []
+    start, problem = read_date(start_text)
+    if problem:
+        problems.append(("period_start", problem))
+    end, problem = read_date(end_text) if end_text else (start, None)
+    # An empty end is the start's: its problem is said once, at the start.
+    if problem is None and start is not None and end is not None:
+        problem = period_problem(start, end)
+    if problem:
+        problems.append(("period_end", problem))
+    return start, end, problems
+
+
+def observation_value(text: str, typed: float | None = None) -> tuple[float | None, Problem | None]:
+    """An observation's value (`reference_number`: two decimals kept; a net flow may be
+    negative), for a file's row and the web's edit page alike."""
+    return reference_number(text, whole=False, decimals=2, negative=True, typed=typed)
+
+
 def load_statistics(path: Path | str) -> Loaded[ObservationRecord]:
     result: Loaded[ObservationRecord] = Loaded()
     table = open_table(path)
@@ -133,26 +159,14 @@ def _observation(
     series, problem = series_key(columns.value(record, "series"))
     if problem:
         fail("series", problem)
-    start_text = columns.value(record, "period_start")
-    start = parse_date(start_text)
-    if start is None:
-        fail("period_start", f"{start_text!r} is not a date (YYYY-MM-DD)")
-    end_text = columns.value(record, "period_end")
-    end = parse_date(end_text) if end_text else start
-    # An empty end is the start's: its problem is said once, at the start.
-    if end is None and end_text:
-        fail("period_end", f"{end_text!r} is not a date (YYYY-MM-DD)")
-    elif start is not None and end is not None and end < start:
-        fail("period_end", "the period ends before it starts")
+    start, end, problems = observation_period(
+        columns.value(record, "period_start"), columns.value(record, "period_end")
+    )
+    for column, problem in problems:
+        fail(column, problem)
     value_text = columns.value(record, "value")
     read, problem = (
-        reference_number(
-            value_text,
-            whole=False,
-            decimals=2,
-            negative=True,
-            typed=columns.typed(record, "value"),
-        )
+        observation_value(value_text, columns.typed(record, "value"))
         if value_text.strip()
         else (None, "empty value")
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kipu.core.admin_levels import known, words
-from kipu.core.loaders import Columns, Loaded, LoadError, reference_number
+from kipu.core.loaders import Columns, Loaded, LoadError, Problem, reference_number
 from kipu.core.loaders.proportions import EMPTY_SECTOR, ProportionPlaces
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.read.values import PESO_DOLLAR_COUNTRIES
@@ -156,6 +156,16 @@ def _budget_in_dollars(
     return None
 
 
+def target_number(
+    column: str, text: str, typed: float | None = None
+) -> tuple[float | None, Problem | None]:
+    """A target's figure of `column` (one of `TARGET_VALUES`): people in whole numbers, a
+    budget to the cent, never negative (`reference_number`). A file's row and the web's edit
+    page read it so."""
+    whole, decimals = (False, 2) if column == "budget_usd" else (True, None)
+    return reference_number(text, whole=whole, decimals=decimals, typed=typed)
+
+
 def _target_values(
     columns: Columns, number: int, record: dict[str, object], errors: list[LoadError]
 ) -> tuple[int | None, int | None, float | None] | None:
@@ -165,13 +175,8 @@ def _target_values(
     failed = False
     for column in TARGET_VALUES:
         text = columns.value(record, column)
-        whole, decimals = (False, 2) if column == "budget_usd" else (True, None)
         value, wrong = (
-            reference_number(
-                text, whole=whole, decimals=decimals, typed=columns.typed(record, column)
-            )
-            if text
-            else (None, None)
+            target_number(column, text, columns.typed(record, column)) if text else (None, None)
         )
         values.append(value)
         if wrong:

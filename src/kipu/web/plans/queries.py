@@ -44,8 +44,19 @@ def plans_by_year(platform: Platform) -> dict[int, core.Plan]:
     return {plan.year: _value(plan) for plan in Plan.objects.filter(platform=holder)}
 
 
+def parent_cycles(plan: Plan) -> list[list[str]]:
+    """The stored plan's sectors each other's parent (`kipu.core.reference.parent_cycles`),
+    for the situation report to say so."""
+    parents = plan.sectors.filter(parent__isnull=False).values_list("code", "parent__code")
+    return core.parent_cycles(dict(parents))
+
+
 def _value(plan: Plan) -> core.Plan:
     sectors = list(plan.sectors.select_related("parent"))
+    # A sector on a cycle is read as a top-level sector: else no sector of the cycle is an
+    # area, and every figure by area leaves them out (`parent_cycles`).
+    parents = {s.code: s.parent.code for s in sectors if s.parent}
+    cyclic = {code for cycle in core.parent_cycles(parents) for code in cycle}
     return core.Plan(
         name=plan.name,
         year=plan.year,
@@ -55,7 +66,7 @@ def _value(plan: Plan) -> core.Plan:
                 s.code,
                 s.name_en,
                 s.name_es,
-                s.parent.code if s.parent else "",
+                s.parent.code if s.parent and s.code not in cyclic else "",
                 "area" if plan.classification == "areas" else "sector",
             )
             for s in sectors

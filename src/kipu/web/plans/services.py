@@ -73,7 +73,7 @@ def load_plan(
             "classification": classification or "sectors",
         },
     )
-    counted_before = _counted_sectors(plan)
+    counted_before = counted_sectors(plan)
     sectors = _load_sectors(plan, content, changes)
     changes.sectors = len({sector.pk for sector in sectors.values()})
     _load_indicators(plan, content.indicators, sectors, changes)
@@ -87,12 +87,12 @@ def load_plan(
         _replace_targets(plan, content, sectors, places)
     if content.proportions:
         _replace_proportions(plan, content, sectors, places)
-    emptied = counted_before - _counted_sectors(plan)
+    emptied = counted_before - counted_sectors(plan)
     changes.emptied.extend(plan.sectors.filter(pk__in=emptied, targets__isnull=False).distinct())
     return plan
 
 
-def _counted_sectors(plan: Plan) -> set[int]:
+def counted_sectors(plan: Plan) -> set[int]:
     """The sectors with indicators, their own or (a sub-sector's rolled up) their children's."""
     found = set(plan.indicators.values_list("sector_id", "sector__parent_id"))
     return {pk for pair in found for pk in pair if pk is not None}

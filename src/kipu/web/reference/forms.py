@@ -7,10 +7,20 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kipu.core.loaders import period_problem
+from kipu.core.loaders.events import attendance as read_attendance
+from kipu.core.loaders.statistics import observation_value
+from kipu.core.loaders.targets import target_number
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Plan, Sector, Target
 from kipu.web.platforms.models import Event, Membership, Organisation, Platform
 from kipu.web.portal.forms import max_upload_bytes
+from kipu.web.reference.fields import (
+    LoaderDateField,
+    LoaderNumberField,
+    WholeNumberField,
+    problem_text,
+)
 from kipu.web.stats.models import Observation, Series
 
 
@@ -50,7 +60,16 @@ class OrganisationForm(forms.ModelForm):
                 field.disabled = True
 
 
+def _period(form: forms.BaseForm, start: str, end: str) -> None:
+    """The loaders' rule of a period (`kipu.core.loaders.period_problem`), at `end`."""
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and (problem := period_problem(first, last)):
+        form.add_error(end, problem_text(problem))
+
+
 class MembershipForm(forms.ModelForm):
+    start_date = LoaderDateField(label=_("Member since"), required=False)
+    end_date = LoaderDateField(label=_("Member until"), required=False)
     sub_working_groups = ListField(label=_("Sub-working groups (comma-separated)"), required=False)
     aliases = ListField(
         label=_("Other names used only on this platform (comma-separated)"), required=False
@@ -59,13 +78,16 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["start_date", "end_date", "sub_working_groups", "aliases"]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _period(self, "start_date", "end_date")
+        return data
 
 
 class SectorForm(forms.ModelForm):
+    order = WholeNumberField(label=_("Order"), min_value=0, max_value=32767)
+
     class Meta:
         model = Sector
         fields = ["name_en", "name_es", "parent", "order"]
@@ -74,6 +96,16 @@ class SectorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         siblings = Sector.objects.filter(plan=self.instance.plan).exclude(pk=self.instance.pk)
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = siblings
+
+    def clean_parent(self) -> Sector | None:
+        """Two levels, as a plan file's (`kipu.core.loaders.plan.level_problem`): two sectors
+        made each other's parent here were no area at all in the situation report."""
+        from kipu.web.reference.plan_edits import parent_problem
+
+        parent = self.cleaned_data.get("parent")
+        if problem := parent_problem(self.instance, parent):
+            raise forms.ValidationError(problem)
+        return parent
 
 
 class IndicatorForm(forms.ModelForm):
@@ -89,8 +121,18 @@ class IndicatorForm(forms.ModelForm):
 
 
 class TargetForm(forms.ModelForm):
-    """An empty field is no target of that kind (never 0); one value at least, as a plan
-    file's row (`kipu.core.loaders.plan`)."""
+    """An empty field is no target of that kind (never 0); one value at least, each read as a
+    plan file's row is (`kipu.core.loaders.targets.target_number`)."""
+
+    people_in_need = LoaderNumberField(
+        lambda text: target_number("people_in_need", text), label=_("People in need")
+    )
+    people_targeted = LoaderNumberField(
+        lambda text: target_number("people_targeted", text), label=_("People targeted")
+    )
+    budget_usd = LoaderNumberField(
+        lambda text: target_number("budget_usd", text), decimals=2, label=_("Budget (USD)")
+    )
 
     class Meta:
         model = Target
@@ -98,7 +140,8 @@ class TargetForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if all(data.get(name) is None for name in self.Meta.fields):
+        # A value refused is said at its field, not as none given.
+        if not self.errors and all(data.get(name) is None for name in self.Meta.fields):
             raise forms.ValidationError(_("Give at least one of the three values."))
         return data
 
@@ -112,16 +155,28 @@ class SeriesForm(forms.ModelForm):
 
 
 class ObservationForm(forms.ModelForm):
+    """Read as a statistics file's row (`kipu.core.loaders.statistics`)."""
+
+    period_start = LoaderDateField(label=_("Period start"))
+    period_end = LoaderDateField(label=_("Period end"))
+    value = LoaderNumberField(observation_value, decimals=2, required=True, label=_("Value"))
+
     class Meta:
         model = Observation
         fields = ["period_start", "period_end", "value", "note", "source"]
-        widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _period(self, "period_start", "period_end")
+        return data
 
 
 class EventForm(forms.ModelForm):
+    """Read as an events file's row (`kipu.core.loaders.events`)."""
+
+    date = LoaderDateField(label=_("Date"))
+    attendance = LoaderNumberField(read_attendance, label=_("Attendance"))
+
     class Meta:
         model = Event
         fields = [
@@ -134,7 +189,6 @@ class EventForm(forms.ModelForm):
             "admin1",
             "description",
         ]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, platform: Platform, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -87,21 +87,31 @@ def _named(keys: list[str]) -> str:
 
 def moved_with_rows(file: str, moved: list[tuple[Any, Any]]) -> list[str]:
     """An error per indicator the plan moves to another sector while current submissions'
-    rows name it: a stored row keeps the sector it was reported under (submissions never
-    change once stored), so the new sector's progress would leave its rows out without a
-    word, and the old sector would keep counting them."""
-    from kipu.web.submissions.queries import current_rows_by_indicator
+    rows name it under another: a stored row keeps the sector it was reported under
+    (submissions never change once stored), so the new sector's progress would leave its
+    rows out without a word, and the old sector would keep counting them. The rows' sectors
+    are read from the rows, not taken to be the indicator's sector before: an indicator an
+    edit had moved away from its rows' sector could not be moved back, "123 stored rows name
+    it under" the wrong sector. Rows already under the new sector are no reason to refuse."""
+    from kipu.web.submissions.queries import current_rows_by_indicator_sector
 
-    rows = current_rows_by_indicator([indicator.pk for indicator, _ in moved])
-    return [
-        f"{file}: indicator {indicator.code} moves from {before.name_en} to "
-        f"{indicator.sector.name_en}, but {rows[indicator.pk]} stored rows name it under "
-        f"{before.name_en} and would still count there ({indicator.sector.name_en}'s progress "
-        "would leave them out); keep it under its sector, or give the moved indicator a new "
-        "code"
-        for indicator, before in moved
-        if rows.get(indicator.pk)
-    ]
+    rows = current_rows_by_indicator_sector([indicator.pk for indicator, _ in moved])
+    refused = []
+    for indicator, before in moved:
+        now = indicator.sector.name_en
+        under = [
+            (name, n) for pk, name, n in rows.get(indicator.pk, []) if pk != indicator.sector_id
+        ]
+        if not under:
+            continue
+        where = under[0][0] if len(under) == 1 else ", ".join(f"{name} ({n})" for name, n in under)
+        refused.append(
+            f"{file}: indicator {indicator.code} moves from {before.name_en} to {now}, but "
+            f"{sum(n for _, n in under)} stored rows name it under {where} and would still count "
+            f"there ({now}'s progress would leave them out); keep it under its sector, or give "
+            "the moved indicator a new code"
+        )
+    return refused
 
 
 def emptied(file: str, changes: PlanChanges) -> list[str]:

@@ -34,6 +34,7 @@ from kipu.web.platforms.queries import can_change_shared
 from kipu.web.portal.queries import user_platform
 from kipu.web.portal.services import safe_name
 from kipu.web.reference import forms
+from kipu.web.reference.plan_edits import save_plan_entry
 from kipu.web.reference.services import (
     before_edit,
     import_reference,
@@ -261,8 +262,33 @@ def plan_edit(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     row: Any = get_object_or_404(model, pk=pk, plan__platform=scope.platform)
     data = request.POST if request.method == "POST" else None
     bound = [form_class(data, instance=row)]
-    done = _save(request, scope, action, bound, "plan")
+    if what == "target":
+        done = _save(request, scope, action, bound, "plan")
+    else:
+        done = _save_plan_entry(request, scope, action, bound[0])
     return done or _edit_page(request, scope, "plan", str(row), bound)
+
+
+def _save_plan_entry(
+    request: HttpRequest, scope: Scope, action: str, form: Any
+) -> HttpResponse | None:
+    """As `_save`, for a sector or an indicator: refused, or saved with warnings, as a reload
+    of the plan making the same change is (`plan_edits.save_plan_entry`)."""
+    if request.method != "POST":
+        return None
+    before = before_edit([form])
+    if not form.is_valid():
+        return None
+    ip = client_ip(request)
+    errors, warnings = save_plan_entry(request.user, action, form, scope.platform, before, ip=ip)
+    for error in errors:
+        form.add_error(None, error)
+    if errors:
+        return None
+    messages.success(request, _("Saved."))
+    for warning in warnings:
+        messages.warning(request, warning)
+    return redirect(_list_url(scope, "plan"))
 
 
 @require(VIEW_PUBLISHED, platform=user_platform)

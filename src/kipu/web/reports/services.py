@@ -57,6 +57,23 @@ def render_report(
     return build_report(context, out_dir, formats=formats)
 
 
+def report_warnings(platform: Platform, month: str) -> list[str]:
+    """What the month's report shows otherwise than its plan says: sectors each other's parent
+    (`kipu.web.plans.queries.parent_cycles`; an edit let them be) are shown as areas, where
+    the report left them all out without a word."""
+    from kipu.web.plans.queries import parent_cycles, plan_for
+
+    plan = plan_for(platform, int(month[:4]))
+    if plan is None:
+        return []
+    return [
+        f"in the {plan.year} plan, sectors {' and '.join(cycle)} are each other's parent: "
+        "the report shows each as an area; give them their parents again (the plan page, or "
+        "kipu plan load)"
+        for cycle in parent_cycles(plan)
+    ]
+
+
 def save_narrative(
     platform: Platform,
     month: str,

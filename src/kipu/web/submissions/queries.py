@@ -380,16 +380,25 @@ def history_frame(
     return activity_frame(platform, organisation=organisation, exclude_month=exclude_month)
 
 
-def current_rows_by_indicator(indicator_ids: Sequence[int]) -> dict[int, int]:
-    """Indicator id → how many rows of current submissions name it (none: left out)."""
+def current_rows_by_indicator_sector(
+    indicator_ids: Sequence[int],
+) -> dict[int, list[tuple[int, str, int]]]:
+    """Indicator id → (sector id, its English name, rows) per sector the rows of current
+    submissions name it under (indicators no row names: left out). A row keeps the sector it
+    was reported under, which is not always the indicator's sector now."""
     if not indicator_ids:
         return {}
     rows = (
         Activity.objects.filter(indicator_id__in=list(indicator_ids), submission__status="current")
-        .values("indicator_id")
+        .values("indicator_id", "sector_id", "sector__name_en")
         .annotate(rows=Count("id"))
+        .order_by("sector__name_en")
     )
-    return {row["indicator_id"]: row["rows"] for row in rows}
+    found: dict[int, list[tuple[int, str, int]]] = {}
+    for row in rows:
+        entry = (row["sector_id"], row["sector__name_en"], row["rows"])
+        found.setdefault(row["indicator_id"], []).append(entry)
+    return found
 
 
 def list_submissions(
