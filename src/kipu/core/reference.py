@@ -160,6 +160,17 @@ class ReferenceData:
     # The platform's plan of each year (the default `plan` is one of them, or the only one):
     # rows are checked and counted against the plan of their own month's year.
     plans: dict[int, Plan] = field(default_factory=dict)
+    # The plans of each other platform whose stored rows the view reads (a local platform
+    # with a plan of its own reads its national platform's rows), by the storing platform's
+    # slug, when they are not `plans`: a row is counted with the plans it was checked
+    # against (`kipu.core.figures.plans.per_row_plan`), never with codes it never knew.
+    store_plans: dict[str, dict[int, Plan]] = field(default_factory=dict)
+
+    def every_plan(self) -> list[Plan]:
+        """The stores' plans, the platform's, then the default plan: names taken from them in
+        this order let the default plan's win."""
+        stores = [p for plans in self.store_plans.values() for _, p in sorted(plans.items())]
+        return [*stores, *(p for _, p in sorted(self.plans.items())), self.plan]
 
     def plan_of(self, year: int | None) -> Plan:
         """The plan rows of `year` are checked and counted with (`plan_year_for`), else the

@@ -49,6 +49,7 @@ from kipu.core.figures.notes import (
     note,
     partial_year,
     plan_of_another_year,
+    unlisted_indicators,
     unnamed_partners,
 )
 from kipu.core.figures.output import (
@@ -61,7 +62,8 @@ from kipu.core.figures.output import (
     Figures,
 )
 from kipu.core.figures.periods import check_one_plan_year, plan_year_end, plan_year_start
-from kipu.core.figures.plans import counts_people_reached, rolled_up_sector
+from kipu.core.figures.plans import STORED_ON, counts_people_reached, rolled_up_sector
+from kipu.core.figures.targets import unknown_area_targets
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import AGE_SEX_GROUPS, BENEFICIARY_COLUMNS, POPULATION_TYPES
 
@@ -74,7 +76,7 @@ LEVEL_COLUMNS = ("admin1", "admin1_name", "national")
 INPUT_COLUMNS = (
     "country", "admin1", "admin2", "appealing_org", "implementing_partner", "implementation",
     "month", "sector", "indicator", "rmrp_activity", "cva", "value_usd", "delivery_mechanism",
-    *BENEFICIARY_COLUMNS,
+    *BENEFICIARY_COLUMNS, STORED_ON,
 )  # fmt: skip
 
 
@@ -137,6 +139,8 @@ def month_text(index: pl.Expr) -> pl.Expr:
 def _scope(frame: pl.DataFrame, options: FigureOptions, reference: ReferenceData) -> pl.LazyFrame:
     """The rows inside the options' period and scope, with resolvable keys only."""
     lazy = frame.lazy().select([c for c in INPUT_COLUMNS if c in frame.columns])
+    if STORED_ON not in frame.columns:  # rows of a file, or of one store: the platform's plans
+        lazy = lazy.with_columns(pl.lit(None, pl.Utf8).alias(STORED_ON))
     conditions = [pl.col(c).is_not_null() for c in ("country", "admin1", "month", "sector")]
     if options.date_from:
         conditions.append(pl.col("month") >= options.date_from)
@@ -159,8 +163,8 @@ def _scope(frame: pl.DataFrame, options: FigureOptions, reference: ReferenceData
 
 
 def _sector_names(reference: ReferenceData) -> pl.LazyFrame:
-    names = {s.code: s.name for plan in reference.plans.values() for s in plan.sectors}
-    names |= {s.code: s.name for s in reference.plan.sectors}  # the default plan's names win
+    # Every plan rows are counted with; the default plan's names win (`every_plan`).
+    names = {s.code: s.name for plan in reference.every_plan() for s in plan.sectors}
     return pl.LazyFrame(
         {"sector": list(names), "sector_name": list(names.values())},
         schema={"sector": pl.Utf8, "sector_name": pl.Utf8},
@@ -480,11 +484,12 @@ def compute_figures(
         notes.append(note("unresolved", unresolved))
     if said := _rmrp_unanswered(frame, options, reference):
         notes.append(said)
-    spanish = {s.code: s.name_es for plan in reference.plans.values() for s in plan.sectors}
-    spanish |= {s.code: s.name_es for s in reference.plan.sectors}
+    spanish = {s.code: s.name_es for plan in reference.every_plan() for s in plan.sectors}
     if said := missing_note(missing, spanish):
         notes.append(said)
     if said := unnamed_partners(scoped):
+        notes.append(said)
+    if said := unlisted_indicators(scoped, reference):
         notes.append(said)
     months = scoped["month"]
     end = options.date_to or months.max()
@@ -493,6 +498,8 @@ def compute_figures(
         notes.append(said)
     start_month, plan_year = options.plan_year_start_month, reference.plan.year
     if said := plan_of_another_year(end, start_month, plan_year, progress):  # type: ignore[arg-type]
+        notes.append(said)
+    if said := unknown_area_targets(reference):
         notes.append(said)
     placed = partners.places_shown(scoped, options.disclosure_k)
     organisations = partners.organisation_places(placed)

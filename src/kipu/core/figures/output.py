@@ -371,8 +371,10 @@ class Figures:
         return lines
 
     def _sector_names(self, lang: str) -> dict[str, str]:
-        sectors = self.reference.plan.sectors if self.reference else []
-        return {s.code: s.label(lang) for s in sectors}
+        # Every plan rows are counted with (a national platform's rows in a local view);
+        # the default plan's names win (`ReferenceData.every_plan`).
+        plans = self.reference.every_plan() if self.reference else []
+        return {s.code: s.label(lang) for plan in plans for s in plan.sectors}
 
 
 def _equal(column: str, value: str | None) -> list[pl.Expr]:

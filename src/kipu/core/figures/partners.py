@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from kipu.core.figures.targets import scoped_targets
 from kipu.core.reference import ReferenceData
 from kipu.core.text import normalise
 
@@ -78,7 +79,9 @@ def _names(pairs: dict[str, str], key: str, name: str) -> pl.LazyFrame:
 
 
 def sector_names(reference: ReferenceData) -> pl.LazyFrame:
-    return _names({s.code: s.name for s in reference.plan.sectors}, "sector", "sector_name")
+    """Sector code → name, from every plan rows are counted with (the default plan's win)."""
+    names = {s.code: s.name for plan in reference.every_plan() for s in plan.sectors}
+    return _names(names, "sector", "sector_name")
 
 
 def place_names(reference: ReferenceData, column: str) -> pl.LazyFrame:
@@ -201,31 +204,6 @@ def presence(organisations: pl.DataFrame, reference: ReferenceData) -> pl.DataFr
     )
 
 
-def _targets(reference: ReferenceData) -> pl.LazyFrame:
-    """Plan targets keyed like figure rows: admin1 "" = country level, sector "" = Intersector."""
-    only_country = reference.countries[0] if len(reference.countries) == 1 else None
-    records = []
-    for target in reference.plan.targets:
-        place = reference.gazetteer.get(target.admin1) if target.admin1 else None
-        sector = target.sector_code if target.sector_code not in ("", INTERSECTOR) else INTERSECTOR
-        records.append(
-            {
-                "country": place.country if place else only_country,
-                # A regional plan names a country's whole-country target by its national unit.
-                "admin1": "" if place is not None and place.national else target.admin1,
-                "_sector": sector,
-                "people_in_need": target.people_in_need,
-                "people_targeted": target.people_targeted,
-                "budget_usd": target.budget_usd,
-            }
-        )
-    schema = {
-        "country": pl.Utf8, "admin1": pl.Utf8, "_sector": pl.Utf8, "people_in_need": pl.Int64,
-        "people_targeted": pl.Int64, "budget_usd": pl.Float64,
-    }  # fmt: skip
-    return pl.LazyFrame(records, schema=schema)
-
-
 def _percent(part: str, whole: str) -> pl.Expr:
     """The share in percent, to one decimal, unless that makes it read as nothing or as the
     whole when it is neither (90 of 480,000 read 0.0, as no one reached): then unrounded."""
@@ -241,7 +219,8 @@ def progress(rows: pl.DataFrame, reference: ReferenceData, month: str | None) ->
     One row per (country, admin1 | country level, sector | Intersector) having either figures at
     `month` or a target; `reached` is null where no row was reported (a target alone), and
     so are its percentages. Percentages are null when the plan gives no denominator. A plan target
-    for the whole country (admin1 "") applies to the single country of the reference data.
+    for the whole country (admin1 "") applies to the single country of the reference data; a
+    local platform's targets are its area's (`targets.scoped_targets`).
     """
     reached = (
         rows.lazy()
@@ -258,7 +237,7 @@ def progress(rows: pl.DataFrame, reference: ReferenceData, month: str | None) ->
     )
     keys = ["country", "admin1", "_sector"]
     return (
-        reached.join(_targets(reference), on=keys, how="full", coalesce=True)
+        reached.join(scoped_targets(reference), on=keys, how="full", coalesce=True)
         .join(
             names.rename({"sector": "_sector", "sector_name": "sector"}), on="_sector", how="left"
         )

@@ -17,21 +17,46 @@ import polars as pl
 
 from kipu.core.reference import Plan, ReferenceData
 
+STORED_ON = "stored_on"  # the slug of the platform storing a row (`ReferenceData.store_plans`)
+
 
 def per_row_plan(reference: ReferenceData, of_plan: Callable[[Plan], pl.Expr]) -> pl.Expr:
-    """`of_plan(plan)` evaluated with the plan of each row's own year (`plan_year_for`), the
-    default plan for rows without a month."""
+    """`of_plan(plan)` evaluated with the plan each row was checked against: its storing
+    platform's (`STORED_ON`, `ReferenceData.store_plans`) or else the platform's plans, of the
+    row's own year (`plan_year_for`); the default plan for rows without a month. A local
+    platform with a plan of its own counted its national platform's rows with its own plan's
+    codes: rows of indicators it lacks dropped out of people reached without a word."""
+    found = _by_year(reference.plans, reference.plan, of_plan)
+    for store, plans in sorted(reference.store_plans.items()):
+        if plans:
+            latest = plans[max(plans)]
+            own = _by_year(plans, latest, of_plan)
+            found = pl.when(pl.col(STORED_ON) == store).then(own).otherwise(found)
+    return found
+
+
+def _by_year(plans: dict[int, Plan], default: Plan, of_plan: Callable[[Plan], pl.Expr]) -> pl.Expr:
+    """`of_plan` of the plan of each row's year among `plans` (`default` without a month)."""
     year = pl.col("month").str.slice(0, 4).cast(pl.Int64, strict=False)
-    years = sorted(reference.plans)
+    years = sorted(plans)
     # The plan year of each row: the latest plan year not after it, else the first.
     chosen: pl.Expr = pl.lit(years[0] if years else None, pl.Int64)
     for plan_year in years:
         chosen = pl.when(year >= plan_year).then(pl.lit(plan_year)).otherwise(chosen)
-    found = of_plan(reference.plan)
-    for plan_year, plan in sorted(reference.plans.items()):
+    found = of_plan(default)
+    for plan_year, plan in sorted(plans.items()):
         this_year = year.is_not_null() & (chosen == plan_year)
         found = pl.when(this_year).then(of_plan(plan)).otherwise(found)
     return found
+
+
+def listed_indicator(reference: ReferenceData) -> pl.Expr:
+    """Whether a row's indicator is one of the plan it is counted with (`per_row_plan`)."""
+
+    def of_plan(plan: Plan) -> pl.Expr:
+        return pl.col("indicator").is_in([i.code for i in plan.indicators])
+
+    return per_row_plan(reference, of_plan)
 
 
 def counts_people_reached(reference: ReferenceData) -> pl.Expr:

@@ -136,11 +136,14 @@ def load_plan(
     gazetteer: Gazetteer,
     country: str | Sequence[str],
     targets_path: Path | str | None = None,
+    area: Sequence[str] = (),
 ) -> Loaded[PlanContent]:
     """The plan in `path`; `country` is the platform's country, or its countries (ISO3) on a
-    regional platform. Proportions rows are placed in their own country (see
-    `kipu.core.loaders.proportions`); targets in the first country."""
+    regional platform; `area`, a local platform's admin1 units (a row elsewhere is an error).
+    Proportions rows are placed in their own country (see `kipu.core.loaders.proportions`);
+    targets in the first country."""
     countries = [country] if isinstance(country, str) else list(country)
+    places = ProportionPlaces(gazetteer, countries, area)
     result: Loaded[PlanContent] = Loaded(records=[PlanContent()])
     content = result.records[0]
     wanted = _sheets(Path(path), result)
@@ -159,13 +162,11 @@ def load_plan(
             if targets_path
             else wanted["targets"],
             content,
-            ProportionPlaces(gazetteer, countries),
+            places,
             result,
         )
     if wanted["proportions"]:
-        _read_proportions(
-            path, wanted["proportions"], content, ProportionPlaces(gazetteer, countries), result
-        )
+        _read_proportions(path, wanted["proportions"], content, places, result)
     return result
 
 

@@ -63,10 +63,15 @@ class ProportionsRead:
 
 
 class ProportionPlaces:
-    """Finds the country and the admin1 of a proportions row among the platform's countries."""
+    """Finds the country and the admin1 of a proportions or targets row among the platform's
+    countries; `area`: a local platform's admin1 units (P-codes), outside which no row is
+    placed (a Lima target on the Tumbes platform was stored without a word)."""
 
-    def __init__(self, gazetteer: Gazetteer, countries: Sequence[str]) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer, countries: Sequence[str], area: Sequence[str] = ()
+    ) -> None:
         self.gazetteer = gazetteer
+        self.area = frozenset(area)
         self.countries = [c.upper() for c in countries if c]
         self._index: dict[str, str] = {normalise(c): c for c in self.countries}
         self._names = {c: c for c in self.countries}
@@ -94,6 +99,21 @@ class ProportionPlaces:
             found = self.gazetteer.national(country)
         return found
 
+    def outside_area(self, name: str, pcode: str) -> str | None:
+        """Why `pcode` (`name`; "" for the whole country) is no place of a local platform's
+        plan (`area`), or None."""
+        if not self.area or pcode in self.area:
+            return None
+        units = ", ".join(
+            f"{found.name} ({p})" if (found := self.gazetteer.get(p)) else p
+            for p in sorted(self.area)
+        )
+        where = f"{name} ({pcode})" if pcode else "the whole country"
+        return (
+            f"{where} is outside this platform's area: a local platform's plan gives targets "
+            f"and proportions for its own admin1 units only ({units})"
+        )
+
     def admin1(self, text: str, country: str | None) -> Location | str:
         """The unit, or the reason it cannot be told (unknown, or in several countries)."""
         if not text:
@@ -103,7 +123,7 @@ class ProportionPlaces:
             return "the platform covers no country, so no admin1 can be placed"
         found = [unit for c in searched if (unit := self.in_country(text, c)) is not None]
         if len(found) == 1:
-            return found[0]
+            return self.outside_area(found[0].name, found[0].pcode) or found[0]
         if found:
             where = ", ".join(f"{self.name(u.country)} ({u.pcode})" for u in found)
             return (

@@ -64,7 +64,8 @@ def target_place(
         return None, f"{country_text!r} is not a country of this platform ({places.covered()})"
     if not admin1_text:
         if len(places.countries) <= 1:
-            return "", ""
+            outside = places.outside_area("", "")
+            return (None, outside) if outside else ("", "")
         if country is None:
             return None, "a whole-country target needs the country column on this platform"
         unit = places.gazetteer.national(country)

@@ -19,6 +19,7 @@ import polars as pl
 from kipu.core.figures import FigureOptions, Figures, compute_figures
 from kipu.core.figures.notes import note
 from kipu.core.figures.periods import plan_year_end
+from kipu.core.figures.plans import STORED_ON
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.core.reference import ReferenceData
 from kipu.web.figures.snapshot import code_marks, platform_snapshot
@@ -68,8 +69,8 @@ def platform_figures(
     (`kipu.core.figures.partners.places_shown`). `roll_up_subsectors`: sub-sectors count as
     their parent sector (the figures of an area with sub-sectors).
     """
-    _, clean, every = _frames(platform)
-    frame = every.select(list(ACTIVITY_FRAME)) if with_issues else clean
+    _, clean, every, _ = _frames(platform)
+    frame = every.select(*ACTIVITY_FRAME, STORED_ON) if with_issues else clean
     # The plan (targets, proportions) of the period's end, as the engine bounds it: without
     # `date_to`, the last month with rows within `date_from`'s plan year, or the last month
     # with rows (before, the latest plan, whatever year the figures were of).
@@ -125,8 +126,9 @@ def _last_month(frame: pl.DataFrame, until: str | None) -> str | None:
 
 # --- cached frames, for pages asked for on every click ------------------------------------
 
-# platform → (data version, rows without accepted issues, every row with the snapshot columns)
-_FRAMES: dict[int, tuple[tuple[object, ...], pl.DataFrame, pl.DataFrame]] = {}
+# platform → (data version, rows without accepted issues, every row with the snapshot columns,
+# the rows without accepted issues as ACTIVITY_FRAME alone)
+_FRAMES: dict[int, tuple[tuple[object, ...], pl.DataFrame, pl.DataFrame, pl.DataFrame]] = {}
 # platform → (the codes of its view last read, their marks, when read): the marks are a
 # digest of every code, worth computing again only when a code changed.
 _CODES: dict[int, tuple[Codes, tuple[object, ...], float]] = {}
@@ -166,7 +168,7 @@ def data_version(platform: Platform) -> tuple[object, ...]:
     # id used before (SQLite reuses ids after a rollback or a delete).
     return (
         platform.created_at,
-        tuple((s.platform.pk, s.countries, s.admin1) for s in sources),
+        tuple((s.platform.pk, s.platform.slug, s.countries, s.admin1) for s in sources),
         submissions["n"],
         submissions["last"],
         submissions["at"],
@@ -223,11 +225,15 @@ def view_snapshot(platform: Platform) -> pl.DataFrame:
             frame = frame.filter(pl.col("country").is_in(list(source.countries)))
         if source.admin1 is not None:
             frame = frame.filter(pl.col("admin1").is_in(list(source.admin1)))
-        parts.append(frame)
+        # Which platform stores each row: it is counted with that platform's plans
+        # (`ReferenceData.store_plans`), the ones it was checked against.
+        parts.append(frame.with_columns(pl.lit(source.platform.slug).alias(STORED_ON)))
     return parts[0] if len(parts) == 1 else pl.concat([p for p in parts if p.height] or parts[:1])
 
 
-def _frames(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame, pl.DataFrame]:
+def _frames(
+    platform: Platform,
+) -> tuple[tuple[object, ...], pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The rows of the platform's view for its current data version."""
     version = data_version(platform)
     with _FRAME_LOCK:
@@ -236,7 +242,8 @@ def _frames(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame, pl.Da
             return cached
     every = view_snapshot(platform)
     clean = every.filter(pl.col("clean")) if not every["clean"].all() else every
-    entry = (version, clean.select(list(ACTIVITY_FRAME)), every)
+    kept = clean.select(*ACTIVITY_FRAME, STORED_ON)
+    entry = (version, kept, every, kept.drop(STORED_ON))
     with _FRAME_LOCK:
         _FRAMES[platform.pk] = entry
     return entry
@@ -245,7 +252,14 @@ def _frames(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame, pl.Da
 def cached_activity_frame(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame]:
     """The platform's current activities (accepted-issue rows excluded) and their data version,
     kept in memory per version and shared between processes through the snapshot file."""
-    version, clean, _ = _frames(platform)
+    version, _, _, plain = _frames(platform)
+    return version, plain
+
+
+def cached_view_frame(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame]:
+    """`cached_activity_frame` with the `STORED_ON` column figures count each row's plan
+    with (`ReferenceData.store_plans`): what `compute_figures` is given."""
+    version, clean, _, _ = _frames(platform)
     return version, clean
 
 
@@ -275,8 +289,11 @@ def reference_digest(platform: Platform, year: int | None) -> str:
         list(LocationAlias.objects.order_by("id").values_list()),
     ]
     parts.append(plan.pk if plan is not None else None)
-    # Every plan: rows are counted with their own year's.
-    for every in Plan.objects.filter(platform=plan_holder(platform)).order_by("id"):
+    # Every plan of every platform whose rows the view reads: each row is counted with its
+    # store's plans of its own year (`ReferenceData.store_plans`).
+    holders = {s.platform.slug: plan_holder(s.platform).pk for s in view_sources(platform)}
+    parts.append(sorted(holders.items()))
+    for every in Plan.objects.filter(platform_id__in=set(holders.values())).order_by("id"):
         parts.append((every.pk, every.name, every.year, every.classification))
         for model in (Sector, Indicator, Target):
             parts.append(list(model.objects.filter(plan=every).order_by("id").values_list()))

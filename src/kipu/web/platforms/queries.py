@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from kipu.core import reference as core
 from kipu.core.reference import Organisation as OrganisationValue
 from kipu.core.reference import ReferenceData
 from kipu.web.locations.queries import gazetteer
@@ -178,6 +179,7 @@ def reference_data(platform: Platform, year: int | None = None) -> ReferenceData
     from kipu.web.plans.queries import plan_value, plans_by_year
 
     countries = platform_countries(platform)
+    own = plans_by_year(platform)
     return ReferenceData(
         platform=platform.slug,
         countries=countries,
@@ -185,5 +187,22 @@ def reference_data(platform: Platform, year: int | None = None) -> ReferenceData
         plan=plan_value(platform, year),
         gazetteer=gazetteer(countries or None),
         admin1_scope=list(platform.admin1.values_list("pcode", flat=True)),
-        plans=plans_by_year(platform),
+        plans=own,
+        store_plans=store_plans(platform),
     )
+
+
+def store_plans(platform: Platform) -> dict[str, dict[int, core.Plan]]:
+    """The plans of each platform storing rows of `platform`'s view (`view_sources`) whose
+    plans are not `platform`'s (`plan_holder`), by its slug: its rows were checked against
+    them. A local platform with a plan of its own read its national platform's rows with
+    its own plan's codes, and rows of indicators its plan lacks dropped out of people
+    reached."""
+    from kipu.web.plans.queries import plan_holder, plans_by_year
+
+    own = plan_holder(platform).pk
+    found = {}
+    for source in view_sources(platform):
+        if source.platform.slug not in found and plan_holder(source.platform).pk != own:
+            found[source.platform.slug] = plans_by_year(source.platform)
+    return found

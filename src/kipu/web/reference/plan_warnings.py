@@ -5,7 +5,10 @@ it moves from under stored rows, sectors it empties, and what it renamed or kept
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from kipu.core.figures.notes import Note  # a text in English and Spanish
 
 if TYPE_CHECKING:  # the models load with Django's apps, after this module
     from kipu.web.plans.services import PlanChanges
@@ -27,6 +30,71 @@ def kept_as_stored(file: str, plan: Any, content: Any) -> list[str]:
                 f"{file} gives no {name}: the {stored} {'is' if count == 1 else 'are'} kept"
             )
     return kept
+
+
+def retyped_with_rows(
+    file: str, plan: Any, before: dict[str, Any], after: dict[str, Any]
+) -> list[Note]:
+    """A warning, in English and Spanish, per indicator whose type the reload changed while
+    rows of current submissions name it (`plan_snapshot`s before and after: "indicators" code
+    → [..., type]): the rows keep their indicator, so when the change moves it in or out of
+    people reached (`IndicatorType.counts_people_reached`: PiN, Direct Assistance) their new
+    beneficiaries leave or enter every figure of people reached. PRO-01 loaded as Other
+    took 21,607 people out of Protection with no word but "indicators kept"."""
+    from django.db.models import Count, Sum
+
+    from kipu.web.plans.models import Indicator
+    from kipu.web.submissions.models import Activity
+
+    changed = {
+        code: (was[4], after["indicators"][code][4])
+        for code, was in before["indicators"].items()
+        if code in after["indicators"] and was[4] != after["indicators"][code][4]
+    }
+    if not changed:
+        return []
+    ids = dict(Indicator.objects.filter(plan=plan, code__in=changed).values_list("pk", "code"))
+    counted = (
+        Activity.objects.filter(indicator_id__in=list(ids), submission__status="current")
+        .values("indicator_id")
+        .annotate(rows=Count("id"), people=Sum("new_beneficiaries"))
+    )
+    return [
+        _retyped(file, ids[found["indicator_id"]], *changed[ids[found["indicator_id"]]], found)
+        for found in sorted(counted, key=lambda found: ids[found["indicator_id"]])
+        if found["rows"]
+    ]
+
+
+def _retyped(file: str, code: str, was: str, now: str, found: Mapping[str, Any]) -> Note:
+    """One warning of `retyped_with_rows`."""
+    from kipu.core.phrasing import number
+    from kipu.core.reference import INDICATOR_TYPES
+
+    def counts(kind: str) -> bool:
+        return INDICATOR_TYPES.get(kind, INDICATOR_TYPES["Other"]).counts_people_reached
+
+    rows, people = found["rows"], int(found["people"] or 0)
+    en, es = number(people, "en"), number(people, "es")
+    if counts(was) and not counts(now):
+        effect = (
+            f"their {en} new beneficiaries were counted in people reached and no longer are",
+            f"sus {es} beneficiarios nuevos se contaban en las personas alcanzadas y ya no",
+        )
+    elif counts(now) and not counts(was):
+        effect = (
+            f"their {en} new beneficiaries were not counted in people reached and now are",
+            f"sus {es} beneficiarios nuevos no se contaban en las personas alcanzadas y ahora sí",
+        )
+    else:
+        effect = ("people reached do not change", "las personas alcanzadas no cambian")
+    return Note(
+        f"{file}: indicator {code} changes type from {was} to {now}; {rows} stored rows name "
+        f"it: {effect[0]}; if the type was right before, load the file again with {was}",
+        f"{file}: el indicador {code} cambia de tipo de {was} a {now}; {number(rows, 'es')} "
+        f"filas guardadas lo nombran: {effect[1]}; si el tipo era el correcto, cargue el "
+        f"archivo de nuevo con {was}",
+    )
 
 
 # A target's figures, in `plan_snapshot`'s order.

@@ -32,6 +32,7 @@ from kipu.web.reference.plan_warnings import (
     moved_renamed_deleted,
     moved_with_rows,
     replaced_whole,
+    retyped_with_rows,
 )
 
 
@@ -202,7 +203,9 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     from kipu.web.reference.forms import platform_countries
 
     countries = platform_countries(platform)
-    loaded = load_plan(path, gazetteer(countries or None), countries, options.get("targets_file"))
+    area = list(platform.admin1.values_list("pcode", flat=True))  # a local platform's units
+    targets_file = options.get("targets_file")
+    loaded = load_plan(path, gazetteer(countries or None), countries, targets_file, area=area)
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     content = loaded.records[0]
@@ -229,6 +232,7 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     warnings = [str(w) for w in loaded.warnings] + moved_renamed_deleted(path.name, changes)
     warnings += kept_as_stored(path.name, plan, content)
     after = plan_snapshot(plan)
+    warnings += retyped_with_rows(path.name, plan, before, after)
     targets_file = Path(options.get("targets_file") or path).name  # where the targets came from
     warnings += replaced_whole((targets_file, path.name), before, after, content)
     if holder != platform:

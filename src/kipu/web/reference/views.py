@@ -21,10 +21,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kipu.core.figures.notes import note_text
 from kipu.web.accounts.scope import MANAGE_PLATFORM, VIEW_PUBLISHED, Scope, require, scope_of
 from kipu.web.audit.services import client_ip
 from kipu.web.locations.models import Location
@@ -418,7 +419,8 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
             for notice in result.summary.get("notices", []):
                 messages.warning(request, notice_text(notice))
             for warning in result.summary.get("warnings", []):
-                messages.warning(request, str(warning))
+                # A Note holds its Spanish too (`plan_warnings.retyped_with_rows`).
+                messages.warning(request, note_text(warning, get_language() or "en"))
             return redirect(_list_url(scope, kind))
         errors = result.errors
     context = _context(request, scope, kind, form=form, errors=errors)

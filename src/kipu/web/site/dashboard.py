@@ -35,7 +35,7 @@ from kipu.core.figures.partners import count_partners, national_units
 from kipu.core.figures.periods import plan_year_start
 from kipu.core.reference import ReferenceData
 from kipu.web.accounts.scope import Scope
-from kipu.web.figures.queries import cached_activity_frame, cached_reference_data
+from kipu.web.figures.queries import cached_reference_data, cached_view_frame
 from kipu.web.site.periods import period_of, published_period
 from kipu.web.surveys.queries import rows_disclosure_k
 
@@ -283,7 +283,7 @@ def unknown_filters(filters: Filters, reference: ReferenceData) -> tuple[tuple[s
 
 
 def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
-    version, frame = cached_activity_frame(scope.platform)
+    version, frame = cached_view_frame(scope.platform)  # rows with their stores' plans
     key = (
         "dashboard",
         scope.platform.pk,
