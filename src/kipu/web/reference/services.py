@@ -163,10 +163,16 @@ def _organisations(platform: Platform, path: Path, options: dict[str, Any], acto
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     done = store(platform, loaded.records, actor=actor)
+    remarks = [f"{path.name}, row {row or '?'}: {remark}" for row, remark in done.remarks]
+    if not done.created + done.updated:  # every row refused: nothing stored, as the loader's
+        return Imported([*remarks, f"{path.name}: no row could be loaded"])
     summary: dict[str, Any] = {"created": done.created, "updated": done.updated}
+    if done.refused:  # rows whose organisation would be a guess (their warnings say why)
+        summary["not_loaded"] = done.refused
     if done.notices:
         summary["notices"] = done.notices
     warnings = [str(w) for w in loaded.warnings] + _renamed(path.name, done.changed)
+    warnings += remarks
     if warnings:
         summary["warnings"] = warnings
     changed = [(o, before, after, f"row {row}") for o, before, after, row in done.changed]
