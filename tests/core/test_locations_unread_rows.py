@@ -80,7 +80,7 @@ def test_a_totals_row_is_an_error_at_its_row(
     column = data.draw(st.integers(0, 2 * depth - 1))
     totals = [""] * (2 * depth)
     totals[column] = label
-    if data.draw(st.booleans()):
+    if column != len(totals) - 1 and data.draw(st.booleans()):
         totals[-1] = "123"  # a count beside it, as a table of units per level has
     rows.insert(at, totals)
     loaded = load_locations(_write(tmp_path, rows, _header(depth)), "ECU")
