@@ -258,3 +258,16 @@ def test_a_file_whose_every_row_is_refused_is_refused_whole(
         "orgs.csv: no row could be loaded",
     ]
     assert list(Membership.objects.values_list("pk", "aliases")) == before
+
+
+def test_a_name_written_otherwise_renames_and_says_so_without_a_registry_id(
+    platform: Platform, tmp_path: Path
+) -> None:
+    load_organisations(platform, [OrganisationRecord("Partner C")])
+    path = tmp_path / "orgs.csv"
+    path.write_text("name\nPARTNER  c\n", encoding="utf-8")
+    result = import_reference("organisations", platform, path, "cli:tester")
+    assert result.summary["warnings"] == [
+        "orgs.csv, row 2: renamed Partner C to PARTNER  c (the row writes its name so), for "
+        "every platform using it"
+    ]

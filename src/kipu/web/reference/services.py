@@ -190,6 +190,12 @@ def _renamed(
         if before["name_en"] != after["name_en"]:
             was = before["name_en"] + (f" ({before['acronym']})" if before["acronym"] else "")
             now = after["name_en"] + (f" ({after['acronym']})" if after["acronym"] else "")
+            if not organisation.external_id:  # matched by its name, written otherwise
+                found.append(
+                    f"{file}, row {row}: renamed {was} to {now} (the row writes its name so), "
+                    "for every platform using it"
+                )
+                continue
             found.append(
                 f"{file}, row {row}: registry id {organisation.external_id} renamed {was} to "
                 f"{now}, for every platform using it; if this row is another organisation, "
