@@ -182,7 +182,8 @@ def test_each_problem_names_its_column(tmp_path: Path, region: Gazetteer) -> Non
     rows = [["Helth", "La Pas", "inside", "a", 0.25, 0.25, 0.25]]
     errors = [str(e) for e in load_plan(plan(tmp_path, rows), region, "BOL").errors]
     assert errors == [
-        f"{SHEET}, row 2, column 'girls': 'a' is not a share ≥ 0",
+        f"{SHEET}, row 2, column 'girls': 'a' is not a share: write a number from 0 to 1 "
+        "(0.25) or a percentage (25%); an empty cell is 0",
         f"{SHEET}, row 2, column 'sector': unknown sector 'Helth'",
         f"{SHEET}, row 2, column 'admin1': unknown admin1 'La Pas'; did you mean 'La Paz'?",
         f"{SHEET}, row 2, column 'population_type': population_type must be one of "

@@ -52,6 +52,20 @@ def test_codes_without_their_zeros_are_refused_and_nothing_changes(tmp_path: Pat
     assert [u.pcode for u in gazetteer(["ECU"]).find_all("Azuay", "ECU", 1)] == ["EC01"]
 
 
+def test_a_code_shorter_than_its_stored_siblings_is_refused(tmp_path: Path) -> None:
+    """EC5 beside the stored EC01, EC02, EC03, EC17 was stored silently: a 5W row writing EC05
+    did not find it."""
+    assert _import(tmp_path, "l1.csv", FIRST).ok
+    result = _import(tmp_path, "l5.csv", HEADER + "Ecuador,Cotopaxi,EC5\n")
+    assert result.errors == [
+        "l5.csv: 1 unit of the file has a P-code shorter than the stored units beside it; "
+        "nothing was loaded: row 2: EC5 'Cotopaxi' has 1 digit(s) where the other units of EC "
+        "at its level have 2 (EC01, EC02, EC03, …): write EC05 (a spreadsheet drops the "
+        "leading zeros of a number)"
+    ]
+    assert not Location.objects.filter(pcode="EC5").exists()
+
+
 def test_a_new_code_for_a_stored_name_is_refused(tmp_path: Path) -> None:
     assert _import(tmp_path, "l1.csv", FIRST).ok
     result = _import(tmp_path, "l4.csv", HEADER + "Ecuador,Pichincha,EC25\n")

@@ -142,9 +142,13 @@ def orgs_load(file: Path, platform_slug: str | None) -> None:
     setup_django()
     platform = current_platform(platform_slug)
     done = _load("organisations", platform, file)
+    # Rows refused (their organisation would be a guess) are counted: the warnings say why.
+    refused = done.get("not_loaded", 0)
     click.echo(
         f"{done['created'] + done['updated']} organisations loaded into {platform.slug} "
-        f"({done['created']} new, {done['updated']} updated)."
+        f"({done['created']} new, {done['updated']} updated"
+        + (f", {refused} {'row' if refused == 1 else 'rows'} not loaded" if refused else "")
+        + ")."
     )
     from kipu.web.reference.services import notice_text
 

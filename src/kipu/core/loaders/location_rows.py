@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from kipu.core.loaders import Columns, LoadError
 from kipu.core.read import Table
-from kipu.core.text import compact
+from kipu.core.read.values import TOTAL_ROWS
+from kipu.core.text import compact, normalise
 
 # Name columns of a level, the unit's name taken from the first non-empty: local languages
 # first (before, English was, and a Colombian gazetteer gave "Narino" for Nariño).
@@ -105,9 +106,10 @@ def _levels_left_out(header: list[str]) -> tuple[str, bool] | None:
 
 
 def _wide(table: Table, errors: list[LoadError], warnings: list[LoadError]) -> list[UnitRow]:
-    """The units of a COD-AB table, each once (a P-code named two ways is an error)."""
+    """The units of a COD-AB table, each once (a P-code named two ways is an error). A row
+    giving no unit at any level, a totals row among them, is an error: such rows were left
+    out without a word."""
     units: dict[str, UnitRow] = {}
-    country_label = country_column(table)
     if (deeper := _levels_left_out(table.header)) is not None:
         # Before, ADM4 columns, or ADM3 without ADM2, were left out without a word.
         column, below_a_gap = deeper
@@ -115,55 +117,104 @@ def _wide(table: Table, errors: list[LoadError], warnings: list[LoadError]) -> l
             errors.append(LoadError(table.source, None, column, _LEVELS_KEPT))
             return []
         warnings.append(LoadError(table.source, None, column, _DEEPER_LEFT_OUT))
+    totals = totals_rows(table, errors)
+    seen = set(totals)
     for level in (1, 2, 3):
-        pcode_label, name_labels = (
-            _pcode_column(table.header, level),
-            _name_columns(table.header, level),
-        )
-        if pcode_label is None:
+        if _pcode_column(table.header, level) is None:
             break
-        if not name_labels:
-            errors.append(LoadError(table.source, None, None, f"no name column for {pcode_label}"))
+        if (found := _wide_level(table, level, units, errors, totals)) is None:
             return []
-        parent_label = _pcode_column(table.header, level - 1) if level > 1 else None
-        for number, record in zip(table.row_numbers, table.records, strict=True):
-            pcode, parent = cell(record, pcode_label), cell(record, parent_label)
-            names = {label: cell(record, label) for label in name_labels}
-            name = next((x for x in names.values() if x), "")
-            others = {label: x for label, x in names.items() if x and x != name}
-            if not pcode and (level > 1 or not name):
-                continue  # a row of a higher level (no unit of this level), or blank
-            key = pcode or f"?{number}"  # admin1 without a P-code: a country-level row?
-            known = units.get(key)
-            if known and (known.name, known.parent) != (name, parent):
-                errors.append(
-                    LoadError(
-                        table.source,
-                        number,
-                        pcode_label,
-                        f"{pcode} is {name!r} in {parent or 'the country'} here but "
-                        f"{known.name!r} in {known.parent or 'the country'} on row "
-                        f"{known.number}",
-                    )
-                )
-            elif known and (clash := _other_names_clash(known, others)):
-                label, was = clash
-                errors.append(
-                    LoadError(
-                        table.source,
-                        number,
-                        label,
-                        f"{pcode} is also {others[label]!r} here but {was!r} on row {known.number}",
-                    )
-                )
-            elif known:
-                known.others.update({k: v for k, v in others.items() if k not in known.others})
-            else:
-                country = cell(record, country_label)
-                units[key] = UnitRow(
-                    number, level, pcode, name, parent, country, [], pcode_label, others
-                )
+        seen |= found
+    _without_unit(table, seen, errors)
     return list(units.values())
+
+
+def _wide_level(
+    table: Table, level: int, units: dict[str, UnitRow], errors: list[LoadError], skip: set[int]
+) -> set[int] | None:
+    """Add the units of `level` to `units`; the rows that gave one (None: no name column)."""
+    pcode_label = _pcode_column(table.header, level)
+    name_labels = _name_columns(table.header, level)
+    if not name_labels:
+        errors.append(LoadError(table.source, None, None, f"no name column for {pcode_label}"))
+        return None
+    parent_label = _pcode_column(table.header, level - 1) if level > 1 else None
+    country_label = country_column(table)
+    given = set()
+    for number, record in zip(table.row_numbers, table.records, strict=True):
+        pcode, parent = cell(record, pcode_label), cell(record, parent_label)
+        names = {label: cell(record, label) for label in name_labels}
+        name = next((x for x in names.values() if x), "")
+        others = {label: x for label, x in names.items() if x and x != name}
+        if number in skip or not (pcode or name):
+            continue  # a totals row (said), or a row of a higher level (no unit of this level)
+        given.add(number)
+        # A unit without a P-code: a country-level row, or an error (`_country_units`); it was
+        # left out without a word below admin1.
+        key = pcode or f"?{level}:{number}"
+        known = units.get(key)
+        problem = _named_otherwise(known, pcode, name, parent, others) if known else None
+        if problem is not None:
+            label, message = problem
+            errors.append(LoadError(table.source, number, label or pcode_label, message))
+        elif known:
+            known.others.update({k: v for k, v in others.items() if k not in known.others})
+        else:
+            country = cell(record, country_label)
+            units[key] = UnitRow(
+                number, level, pcode, name, parent, country, [], pcode_label, others
+            )
+    return given
+
+
+def _named_otherwise(
+    known: UnitRow, pcode: str, name: str, parent: str, others: dict[str, str]
+) -> tuple[str | None, str] | None:
+    """(column, message) when a row names the unit `known` otherwise than its first row."""
+    if (known.name, known.parent) != (name, parent):
+        return None, (
+            f"{pcode} is {name!r} in {parent or 'the country'} here but {known.name!r} in "
+            f"{known.parent or 'the country'} on row {known.number}"
+        )
+    if clash := _other_names_clash(known, others):
+        label, was = clash
+        return label, f"{pcode} is also {others[label]!r} here but {was!r} on row {known.number}"
+    return None
+
+
+def totals_rows(table: Table, errors: list[LoadError]) -> set[int]:
+    """The rows of a spreadsheet's totals ("Total", "Grand total" in a cell): an error each,
+    as a plan's totals row is (they were left out without a word)."""
+    found = set()
+    for number, record in zip(table.row_numbers, table.records, strict=True):
+        label = next((v for v in record.values() if normalise(v) in TOTAL_ROWS), None)
+        if label is not None:
+            found.add(number)
+            errors.append(
+                LoadError(
+                    table.source,
+                    number,
+                    None,
+                    f"{str(label).strip()!r}: a totals row, not a unit; remove it (a locations "
+                    "file lists units only)",
+                )
+            )
+    return found
+
+
+def _without_unit(table: Table, given: set[int], errors: list[LoadError]) -> None:
+    """An error for each row that says something but gives no unit at any level."""
+    for number, record in zip(table.row_numbers, table.records, strict=True):
+        written = [str(v).strip() for v in record.values() if v is not None and str(v).strip()]
+        if number not in given and written:
+            errors.append(
+                LoadError(
+                    table.source,
+                    number,
+                    None,
+                    f"no unit: the row gives no P-code or name of any level ({', '.join(written)})",
+                )
+            )
 
 
 def _other_names_clash(known: UnitRow, others: dict[str, str]) -> tuple[str, str] | None:
@@ -187,7 +238,10 @@ def _long(table: Table, errors: list[LoadError]) -> list[UnitRow]:
         return []
     country_label = country_column(table)
     units: dict[str, UnitRow] = {}
+    totals = totals_rows(table, errors)
     for number, record in zip(table.row_numbers, table.records, strict=True):
+        if number in totals:
+            continue
         pcode, level_text = columns.value(record, "pcode"), columns.value(record, "level")
         if pcode in units:
             errors.append(

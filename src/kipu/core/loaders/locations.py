@@ -29,6 +29,9 @@ Rules (docs/reference-data.md, "Locations"):
   unit, said in a warning, so 5W rows writing it find the unit; one that names another unit
   of the same country and level (its name, code or alternative name) is not kept (two units
   sharing one keep it neither), with a warning naming both: it would answer one of them.
+- Every row is a unit or an error at the row: a unit named without its P-code (at any level),
+  a totals row, a row naming no unit (`location_rows`); a P-code with fewer digits than its
+  siblings' (`short_codes`: EC3 beside EC01, EC04), suggesting the padded code.
 - Stored units (`stored_clashes`, checked when storing): a new unit whose P-code is a stored
   one's but for the leading zeros of its digits (EC1 for EC01: a spreadsheet read 01 as a
   number), or that repeats the name of a stored unit of its parent and level which the file
@@ -92,6 +95,9 @@ def load_locations(path: Path | str, country: str | None, vintage: str = "") -> 
         result.records.extend(
             _country_units(place, its_rows, vintage, table, result.errors, result.warnings)
         )
+    for unit, text in short_codes(result.records, result.records):
+        row = unit.row if isinstance(unit, FileUnit) else None
+        result.errors.append(LoadError(table.source, row, None, text))
     if result.errors:
         result.records = []
     result.warnings += _same_names(result.records, table)
@@ -275,6 +281,41 @@ def stored_clashes(units: Iterable[Location], stored: Iterable[Location]) -> lis
                 f"{unit.parent_pcode}, beside the stored {same.pcode} {same.name!r}: write "
                 f"{same.pcode} if it is that unit, or list {same.pcode} in the file too if "
                 "both exist"
+            )
+    return found
+
+
+def short_codes(
+    units: Iterable[Location], siblings: Iterable[Location]
+) -> list[tuple[Location, str]]:
+    """Each unit of `units` whose P-code has fewer digits than those of its `siblings` (the
+    units of its country, level and parent: all of one width), with a sentence suggesting the
+    code padded with zeros. EC3 beside EC01 and EC04 was stored silently, and a 5W row writing
+    EC03 did not find it: a hand-typed code, or a spreadsheet that read 03 as a number."""
+    by_parent: dict[tuple[str, int, str], set[str]] = {}
+    for unit in siblings:
+        if unit.level and not unit.national:
+            by_parent.setdefault((unit.country, unit.level, unit.parent_pcode), set()).add(
+                unit.pcode
+            )
+    found = []
+    for unit in units:
+        written = _DIGITS.fullmatch(unit.pcode)
+        others = by_parent.get((unit.country, unit.level, unit.parent_pcode), set()) - {unit.pcode}
+        widths = {len(m[2]) for code in others if (m := _DIGITS.fullmatch(code))}
+        if written is None or unit.national or len(widths) != 1:
+            continue
+        width = widths.pop()
+        if width > len(written[2]):
+            padded = written[1] + written[2].zfill(width)
+            shown = ", ".join(sorted(others)[:3]) + (", …" if len(others) > 3 else "")
+            found.append(
+                (
+                    unit,
+                    f"{unit.pcode} {unit.name!r} has {len(written[2])} digit(s) where the other "
+                    f"units of {unit.parent_pcode} at its level have {width} ({shown}): write "
+                    f"{padded} (a spreadsheet drops the leading zeros of a number)",
+                )
             )
     return found
 

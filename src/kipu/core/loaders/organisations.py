@@ -39,12 +39,10 @@ from pathlib import Path
 
 from kipu.core.gazetteer import find_country
 from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date, split_list
-from kipu.core.read.values import NOTHING
+from kipu.core.read.values import NOTHING, TOTAL_ROWS
 from kipu.core.reference import ORGANISATION_TYPES, registry_key
 from kipu.core.text import closest, normalise
 
-# A spreadsheet's totals row, by its label (`normalise`d).
-TOTAL_ROWS = {"total", "totales", "total general", "grand total", "totals", "suma", "sum"}
 ACCEPTED = {
     "name": (
         "name_en",

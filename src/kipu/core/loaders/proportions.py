@@ -11,6 +11,8 @@ tests/core/test_r4v_proportions.py:
   an error naming them, never a guess.
 - "Country level" (the country's national pseudo-unit, `Nacional`, the country's name) is a
   valid admin1: its shares apply to the country-level activities.
+- A share is a number from 0 to 1 or a percentage ("25%", "25 %"; a cell formatted as a
+  percentage reads as the text it shows): 25% is 0.25. Anything else is an error saying so.
 - Shares that add up to between 0.98 and 1.02 (rounding) are normalised to add up to 1, with
   one warning listing the rows; beyond that the row is an error.
 - A row whose four shares are all empty or 0 holds no proportions: it is skipped, with one
@@ -20,8 +22,11 @@ tests/core/test_r4v_proportions.py:
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from kipu.core.gazetteer import Gazetteer, Location
 from kipu.core.loaders import Columns, LoadError, did_you_mean
@@ -151,12 +156,26 @@ def _country_labels(location: Location) -> list[str]:
 
 
 def _share(text: str) -> float | None:
-    """A share ≥ 0 (empty is 0), or None when the cell is not such a number."""
+    """A share ≥ 0 (empty is 0), or None when the cell is not such a number. A percentage is
+    one (25% is 0.25): a spreadsheet cell formatted as a percentage reads as the text it shows
+    ("25%"), and every such proportions sheet was refused, "'25%' is not a share"."""
+    written = _PERCENT.fullmatch(text)
     try:
-        value = float(text.replace(",", ".")) if text else 0.0
+        if written is not None:
+            # Through Decimal: 24.6 / 100 is 0.24600000000000002 in floats, 0.246 here.
+            value = float(Decimal(written[1].replace(",", ".")) / 100)
+        else:
+            value = float(text.replace(",", ".")) if text else 0.0
     except ValueError:
         return None
-    return value if value >= 0 else None
+    return value if value >= 0 and math.isfinite(value) else None
+
+
+# "25%", "25 %", "25,5 %" (any space, a non-breaking one too, before the sign).
+_PERCENT = re.compile(r"([0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)\s*%")
+NOT_A_SHARE = (
+    "is not a share: write a number from 0 to 1 (0.25) or a percentage (25%); an empty cell is 0"
+)
 
 
 def _listed(rows: list[int]) -> str:
@@ -205,7 +224,7 @@ class _Reader:
         shares = {g: _share(t) for g, t in texts.items()}
         bad = [g for g, v in shares.items() if v is None]
         for group in bad:
-            self.error(number, group, f"{texts[group]!r} is not a share ≥ 0")
+            self.error(number, group, f"{texts[group]!r} {NOT_A_SHARE}")
         total = sum(v or 0.0 for v in shares.values())
         if not bad and total == 0:
             self.empty.append(number)
@@ -214,11 +233,14 @@ class _Reader:
         if bad or placed is None:
             return
         if abs(total - 1) > TOLERANCE + EXACT:
+            # Percentages written without their sign (25 for 25%) add up to 100: said, not
+            # guessed (a row of counts may add up to 100 too).
+            hint = "; percentages are written with their sign (25%)" if 98 <= total <= 102 else ""
             self.error(
                 number,
                 None,
                 f"girls + boys + women + men add up to {total:g}; they must add up to 1 "
-                "(0.98 to 1.02 is accepted as rounding and normalised)",
+                f"(0.98 to 1.02 is accepted as rounding and normalised){hint}",
             )
             return
         if abs(total - 1) > EXACT:

@@ -75,6 +75,10 @@ _SCIENTIFIC = re.compile(r"(\d+)(?:([.,])(\d+))?[eE]([+-]?\d+)")
 # What partners write in a cell for "nothing" ("not applicable", "none"): read as empty.
 NOTHING = frozenset({"-", "--", "n/a", "na", "n.a.", "no aplica", "ninguno", "ninguna", "nil"})
 _NOTHING = NOTHING
+# A spreadsheet's totals row, by its label (`normalise`d): no organisation, unit or sector.
+TOTAL_ROWS = frozenset(
+    {"total", "totales", "total general", "grand total", "totals", "suma", "sum"}
+)
 # Words that scale the number before them, in the region's languages: "5 M" or "1,5 millones"
 # of dollars is not 5 or 1.5, and which power it means differs ("M" is a thousand in Spanish
 # accounting, a million in English; "MM" a million). Never read: the whole number is asked for.

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from kipu.core import gazetteer as core
 from kipu.core.loaders.location_names import names_share_nothing
-from kipu.core.loaders.locations import stored_clashes
+from kipu.core.loaders.locations import FileUnit, short_codes, stored_clashes
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location, LocationAlias
 
@@ -108,14 +108,31 @@ def _refuse_clashes(units: list[core.Location], stored: dict[str, Location]) -> 
     ]
     problems = stored_clashes(units, known)
     if problems:
-        shown = "; ".join(problems[:_SHOWN]) + (
-            f"; and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else ""
-        )
         raise ValueError(
             f"{len(problems)} unit{'s' if len(problems) > 1 else ''} of the file "
             f"{'are stored ones' if len(problems) > 1 else 'is a stored one'} under another "
-            f"code; nothing was loaded: {shown}"
+            f"code; nothing was loaded: {_listed(problems)}"
         )
+    # A new unit beside stored siblings of longer codes (EC3 beside EC01, EC02); the file's
+    # own siblings are the loader's to check.
+    new = [u for u in units if u.pcode not in stored and u.level]
+    short = [_row(u) + text for u, text in short_codes(new, known)]
+    if short:
+        raise ValueError(
+            f"{len(short)} unit{'s' if len(short) > 1 else ''} of the file "
+            f"{'have P-codes' if len(short) > 1 else 'has a P-code'} shorter than the stored "
+            f"units beside {'them' if len(short) > 1 else 'it'}; nothing was loaded: "
+            f"{_listed(short)}"
+        )
+
+
+def _listed(problems: list[str]) -> str:
+    shown = "; ".join(problems[:_SHOWN])
+    return shown + (f"; and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else "")
+
+
+def _row(unit: core.Location) -> str:
+    return f"row {unit.row}: " if isinstance(unit, FileUnit) and unit.row else ""
 
 
 def _renaming(unit: core.Location, old: str, alias_refused: bool) -> str:

@@ -3,7 +3,7 @@ a load changes one only where the actor may (`kipu.web.platforms.queries.can_cha
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ from kipu.core.reference import registry_key
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location
 from kipu.web.platforms.models import Event, Membership, Organisation, Platform
+from kipu.web.platforms.org_names import Match, OrganisationNames
 from kipu.web.platforms.queries import can_change_shared, is_installation_actor, owner_slug
 
 
@@ -83,14 +84,18 @@ class OrganisationsLoaded:
     of every platform using it), and each stored membership of the loading platform it changed,
     likewise (for that platform's audit log); `notices`, one per row naming an organisation the
     loading platform may not change (file row, registry id, owner, the names kept as its
-    aliases)."""
+    aliases); `remarks`, (file row, what to say) for each row matched by a name other than the
+    English one, refused (`refused` counts them: nothing of theirs is stored), or giving an
+    organisation a name another member has (`kipu.web.platforms.org_names`)."""
 
     created: int = 0
     updated: int = 0
+    refused: int = 0
     changed: list[tuple[Organisation | Membership, dict[str, Any], dict[str, Any], int | None]] = (
         field(default_factory=list)
     )
     notices: list[dict[str, Any]] = field(default_factory=list)
+    remarks: list[tuple[int | None, str]] = field(default_factory=list)
 
 
 def shared_values(organisation: Organisation) -> dict[str, Any]:
@@ -118,12 +123,15 @@ def load_organisations(
 ) -> OrganisationsLoaded:
     """Upsert organisations and `platform`'s memberships of them.
 
-    A row is matched by its registry id; a row without one, by name. A row with a registry id
-    no organisation has creates a new organisation even when another has its name (nothing is
-    taken over by name). New organisations are owned by `platform`. A known organisation is
-    changed only where `actor` (None: the system) may change it (`can_change_shared`);
-    otherwise only the membership is created or updated, the file's other names for it are
-    added to the membership's aliases, and a notice says so."""
+    A row is matched by its registry id; a row without one, by name: any name a 5W file may name
+    the organisation by (`kipu.web.platforms.org_names`), said when it is not the English one. A
+    row with a registry id no organisation has creates a new organisation even when another has
+    its name (nothing is taken over by name), said when a member of `platform` has it. A row
+    whose name is one organisation's and registry id or acronym another's is refused. New
+    organisations are owned by `platform`. A known organisation is changed only where `actor`
+    (None: the system) may change it (`can_change_shared`); otherwise only the membership is
+    created or updated, the file's other names for it are added to the membership's aliases,
+    and a notice says so."""
     return _OrganisationLoad(platform, actor).run(records)
 
 
@@ -140,15 +148,22 @@ class _OrganisationLoad:
         # second organisation.
         self.by_id = {o.external_id: o for o in known if o.external_id}
         self.by_id.update({registry_key(i): o for i, o in list(self.by_id.items()) if i.isdigit()})
-        self.by_name: dict[str, Organisation] = {}
-        for organisation in known:  # the platform's own member first, else the oldest
-            self._index_name(organisation)
+        self.names = OrganisationNames(known, self.members)
         self._allowed: dict[tuple[bool, int | None], bool] = {}
         self.done = OrganisationsLoaded()
 
     def run(self, records: list[OrganisationRecord]) -> OrganisationsLoaded:
-        for record in records:
-            row = self._match(record)
+        for given in records:
+            match = self._match(given)
+            if match.refused:
+                self.done.refused += 1
+                self.done.remarks.append((given.row, match.refused))
+                continue
+            row, record = match.organisation, given
+            if row is not None and match.how:
+                self.done.remarks.append((given.row, match.how))
+                record = _as_named(given, row)
+            before = self.names.labels(row) if row is not None else set()
             kept: list[str] | None = None
             if row is None:
                 row = Organisation(owner=self.platform)
@@ -159,15 +174,10 @@ class _OrganisationLoad:
                 self._update(row, record)
             else:
                 kept = self._keep_apart(row, record)
-            self._index_name(row)
             self._membership(row, record, kept)
+            self.names.index(row)
+            self.done.remarks.extend((given.row, c) for c in self.names.clashes(row, before))
         return self.done
-
-    def _index_name(self, organisation: Organisation) -> None:
-        key = normalise(organisation.name_en)
-        held = self.by_name.get(key)
-        if held is None or (organisation.pk in self.members and held.pk not in self.members):
-            self.by_name[key] = organisation
 
     def _may_change(self, organisation: Organisation) -> bool:
         # can_change_shared depends on the organisation only through these two.
@@ -176,20 +186,22 @@ class _OrganisationLoad:
             self._allowed[key] = can_change_shared(self.actor, self.platform, organisation)
         return self._allowed[key]
 
-    def _match(self, record: OrganisationRecord) -> Organisation | None:
-        named = self.by_name.get(normalise(record.name))
+    def _match(self, record: OrganisationRecord) -> Match:
+        named = self.names.by_name(record)
         if not record.external_id:
             return named
         found = self.by_id.get(record.external_id) or self.by_id.get(
             registry_key(record.external_id)
         )
         if found is not None:
-            return found
+            clash = self.names.id_clash(found, record)
+            return Match(refused=clash) if clash else Match(found)
         # A new registry id names a new organisation, unless the one of that name has no
         # registry id yet and may be changed here: it gets this one.
-        if named is not None and not named.external_id and self._may_change(named):
+        row = named.organisation
+        if row is not None and not row.external_id and self._may_change(row):
             return named
-        return None
+        return Match()
 
     def _update(self, row: Organisation, record: OrganisationRecord) -> None:
         self.done.updated += 1
@@ -268,6 +280,16 @@ def _membership_values(membership: Membership, organisation: Organisation) -> di
         "sub_working_groups": list(membership.sub_working_groups),
         "aliases": list(membership.aliases),
     }
+
+
+def _as_named(record: OrganisationRecord, organisation: Organisation) -> OrganisationRecord:
+    """`record`, for the organisation it named by another of its names (Spanish, an alias):
+    with its English name, which the row did not give (it renamed CARE "CARE Perú"), and, in
+    a file listing aliases, the alias it wrote (the file's aliases replace the stored ones)."""
+    aliases = list(record.aliases)
+    if aliases and normalise(record.name) in {normalise(a) for a in organisation.aliases}:
+        aliases.append(record.name)
+    return replace(record, name=organisation.name_en, aliases=aliases)
 
 
 def _kept_id(given: str, stored: str | None) -> str | None:

@@ -164,10 +164,16 @@ def _organisations(platform: Platform, path: Path, options: dict[str, Any], acto
     if not loaded.ok:
         return Imported([str(e) for e in loaded.errors])
     done = store(platform, loaded.records, actor=actor)
+    remarks = [f"{path.name}, row {row or '?'}: {remark}" for row, remark in done.remarks]
+    if not done.created + done.updated:  # every row refused: nothing stored, as the loader's
+        return Imported([*remarks, f"{path.name}: no row could be loaded"])
     summary: dict[str, Any] = {"created": done.created, "updated": done.updated}
+    if done.refused:  # rows whose organisation would be a guess (their warnings say why)
+        summary["not_loaded"] = done.refused
     if done.notices:
         summary["notices"] = done.notices
     warnings = [str(w) for w in loaded.warnings] + _renamed(path.name, done.changed)
+    warnings += remarks
     if warnings:
         summary["warnings"] = warnings
     changed = [(o, before, after, f"row {row}") for o, before, after, row in done.changed]
@@ -185,6 +191,12 @@ def _renamed(
         if before["name_en"] != after["name_en"]:
             was = before["name_en"] + (f" ({before['acronym']})" if before["acronym"] else "")
             now = after["name_en"] + (f" ({after['acronym']})" if after["acronym"] else "")
+            if not organisation.external_id:  # matched by its name, written otherwise
+                found.append(
+                    f"{file}, row {row}: renamed {was} to {now} (the row writes its name so), "
+                    "for every platform using it"
+                )
+                continue
             found.append(
                 f"{file}, row {row}: registry id {organisation.external_id} renamed {was} to "
                 f"{now}, for every platform using it; if this row is another organisation, "

@@ -61,6 +61,7 @@ SUMMARY_WORDS = {
     "created": gettext_lazy("added"),
     "updated": gettext_lazy("updated"),
     "unchanged": gettext_lazy("unchanged"),
+    "not_loaded": gettext_lazy("rows not loaded"),
     "sectors": gettext_lazy("sectors"),
     "indicators": gettext_lazy("indicators"),
     "targets": gettext_lazy("targets"),

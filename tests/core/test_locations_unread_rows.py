@@ -1,0 +1,146 @@
+"""Every row of a locations file is a unit or an error at that row (docs/reference-data.md,
+"Locations").
+
+A tester's: a COD-AB row naming an admin2 without its P-code was left out ("4 units added",
+Tulcán missing), where the same at admin1, or in the long layout, is an error; a "Total" row
+was left out without a word; and EC3 was stored beside EC01 and EC04 (a 5W row writing EC03
+did not find it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kipu.core.gazetteer import Location
+from kipu.core.loaders.locations import load_locations, short_codes
+
+HYPOTHESIS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+NAME = st.text(alphabet="abcdefghilmnoprstuvzáéíñ", min_size=3, max_size=10).map(str.title)
+TOTALS = st.sampled_from(["Total", "TOTAL", "Totales", "Grand total", "Total general", "Suma"])
+
+
+@st.composite
+def cod_ab(draw: st.DrawFn, least: int = 1) -> list[list[str]]:
+    """Rows of a wide Ecuadorian COD-AB table of 1 to 3 levels: one row per lowest unit."""
+    depth = draw(st.integers(1, 3))
+    count = draw(st.integers(least, 6))
+    rows = []
+    for i in range(count):
+        # Units numbered apart: a unit per row at each level (parents repeat in real files;
+        # one row per unit keeps the unit a change touches its row's own).
+        codes = [f"EC{i + 1:02d}", f"EC{i + 1:02d}01", f"EC{i + 1:02d}0101"]
+        rows.append([x for level in range(depth) for x in (draw(NAME), codes[level])])
+    return rows
+
+
+def _header(depth: int) -> list[str]:
+    return [x for level in range(1, depth + 1) for x in (f"ADM{level}_ES", f"ADM{level}_PCODE")]
+
+
+def _write(tmp_path: Path, rows: list[list[str]], header: list[str]) -> Path:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([header, *rows])
+    path = tmp_path / "ecuador.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+@given(rows=cod_ab(), data=st.data())
+@HYPOTHESIS
+def test_a_unit_named_without_its_p_code_is_an_error_at_its_row(
+    tmp_path: Path, rows: list[list[str]], data: st.DataObject
+) -> None:
+    depth = len(rows[0]) // 2
+    assert load_locations(_write(tmp_path, rows, _header(depth)), "ECU").ok
+    row = data.draw(st.integers(0, len(rows) - 1))
+    level = data.draw(st.integers(1, depth))
+    name = rows[row][2 * level - 2]
+    rows[row][2 * level - 1] = ""
+    loaded = load_locations(_write(tmp_path, rows, _header(depth)), "ECU")
+    assert not loaded.ok and not loaded.records
+    assert any(e.row == row + 2 and e.message == f"{name!r}: no P-code" for e in loaded.errors), (
+        loaded.errors
+    )
+
+
+@given(rows=cod_ab(), data=st.data(), label=TOTALS)
+@HYPOTHESIS
+def test_a_totals_row_is_an_error_at_its_row(
+    tmp_path: Path, rows: list[list[str]], data: st.DataObject, label: str
+) -> None:
+    depth = len(rows[0]) // 2
+    at = data.draw(st.integers(0, len(rows)))
+    column = data.draw(st.integers(0, 2 * depth - 1))
+    totals = [""] * (2 * depth)
+    totals[column] = label
+    if column != len(totals) - 1 and data.draw(st.booleans()):
+        totals[-1] = "123"  # a count beside it, as a table of units per level has
+    rows.insert(at, totals)
+    loaded = load_locations(_write(tmp_path, rows, _header(depth)), "ECU")
+    assert not loaded.ok and not loaded.records
+    assert [e.row for e in loaded.errors] == [at + 2]
+    assert f"{label!r}: a totals row, not a unit" in loaded.errors[0].message
+
+
+@given(label=TOTALS)
+@HYPOTHESIS
+def test_a_totals_row_of_the_long_layout_says_so(tmp_path: Path, label: str) -> None:
+    text = f"pcode,name,level,parent_pcode\nBO01,Chuquisaca,1,\n{label},,,\n"
+    path = tmp_path / "bolivia.csv"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_locations(path, "BOL")
+    assert [(e.row, e.message[: len(label) + 2]) for e in loaded.errors] == [(3, repr(label))]
+
+
+def test_a_row_giving_no_unit_is_an_error(tmp_path: Path) -> None:
+    text = "ADM0_ES,ADM1_ES,ADM1_PCODE\nEcuador,Azuay,EC01\nEcuador,,\n"
+    path = tmp_path / "ecuador.csv"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_locations(path, "ECU")
+    assert [(e.row, e.message) for e in loaded.errors] == [
+        (3, "no unit: the row gives no P-code or name of any level (Ecuador)")
+    ]
+
+
+@given(rows=cod_ab(least=2), data=st.data())
+@HYPOTHESIS
+def test_a_p_code_shorter_than_its_siblings_is_an_error_suggesting_the_padded_one(
+    tmp_path: Path, rows: list[list[str]], data: st.DataObject
+) -> None:
+    depth = len(rows[0]) // 2
+    row = data.draw(st.integers(0, len(rows) - 1))
+    written = rows[row][1]  # the admin1 code: EC0n, its children's codes start with it
+    rows[row][1] = written[:2] + written[2:].lstrip("0")
+    for level in range(2, depth + 1):
+        rows[row][2 * level - 1] = rows[row][1] + rows[row][2 * level - 1][4:]
+    loaded = load_locations(_write(tmp_path, rows, _header(depth)), "ECU")
+    assert not loaded.ok
+    short = [e for e in loaded.errors if "digit(s) where the other units" in e.message]
+    assert short and short[0].row == row + 2, loaded.errors
+    assert short[0].message.startswith(f"{rows[row][1]} ")
+    assert f"write {written} " in short[0].message
+
+
+def test_a_p_code_shorter_than_stored_siblings_is_found_when_storing() -> None:
+    stored = [
+        Location("EC01", 1, "01", "Azuay", "ECU", "EC"),
+        Location("EC02", 1, "02", "Bolívar", "ECU", "EC"),
+    ]
+    new = [Location("EC3", 1, "3", "Cañar", "ECU", "EC")]
+    [(unit, text)] = short_codes(new, stored)
+    assert unit.pcode == "EC3"
+    assert text == (
+        "EC3 'Cañar' has 1 digit(s) where the other units of EC at its level have 2 (EC01, "
+        "EC02): write EC03 (a spreadsheet drops the leading zeros of a number)"
+    )
+    # Codes of one width, or of widths that differ among the siblings themselves, say nothing.
+    assert short_codes([Location("EC03", 1, "03", "Cañar", "ECU", "EC")], stored) == []
+    mixed = [*stored, Location("EC117", 1, "117", "X", "ECU", "EC")]
+    assert short_codes(new, mixed) == []
