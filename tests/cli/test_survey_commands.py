@@ -156,3 +156,30 @@ def test_a_withheld_total_is_said_withheld() -> None:
         )
 
     assert _text(Shown(), "en") == "FMS, 2020-01: interviews withheld"
+
+
+def test_a_choice_the_export_left_out_is_not_known_never_0(
+    ready: dict[str, Path], tmp_path: Path
+) -> None:
+    """A tester's: an export of 1/0 columns without `needs/cash` was stored and printed
+    "Cash: 0 (0.0%, …)". The stored round's report says the choice is not exported, and its
+    figures say not known, in text and JSON (`public`: test_unknown_choices.py)."""
+    from survey_files import MAIN_HEADER
+
+    run("survey", "load-form", ready["form"], "--indicators", ready["indicators"])
+    needs = [n for n, _, _ in demo.CHOICES["needs"] if n != "cash"]
+    header = [h for h in MAIN_HEADER if h != "needs"] + [f"needs/{n}" for n in needs]
+    rows = [{**interview(i), "needs/food": 1, "needs/health": i % 2} for i in range(1, 9)]
+    rows = [{**r, **{f"needs/{n}": r.get(f"needs/{n}", 0) for n in needs}} for r in rows]
+    export = write_csv(tmp_path / "split.csv", rows, header=header)
+    code, out = run("survey", "import", export, "--survey", "fms-tumbes", "--month", "2019-12")
+    assert code == 0 and "Choice “cash” of “needs” has no 1/0 column" in out
+    code, out = run("survey", "figures", "--survey", "fms-tumbes")
+    cash = next((line for line in out.splitlines() if "Cash" in line), out)
+    assert code == 0 and cash.strip() == "Cash: not known (not in the export)", out
+    code, out = run("survey", "figures", "--survey", "fms-tumbes", "--format", "json")
+    cash = [r for r in json.loads(out)["results"] if r["answer"] == "cash"]
+    assert cash and all(r["count"] is None and r["share"] is None for r in cash)
+    food = next(r for r in json.loads(out)["results"] if r["answer"] == "food"
+                and r["dimension"] == "all")  # fmt: skip
+    assert (food["respondents"], food["count"]) == (8, 8)

@@ -200,6 +200,9 @@ def _text(shown: Any, lang: str) -> str:
             if row["suppressed"] or row["group_suppressed"]:
                 lines.append(f"  {row['answer_label']}: withheld")
                 continue
+            if row["count"] is None:  # the export did not bring it (choice-not-exported)
+                lines.append(f"  {row['answer_label']}: not known (not in the export)")
+                continue
             if row["share"] is None:  # nobody answered: no share, not 0% (nor NaN)
                 lines.append(f"  {row['answer_label']}: no answers")
                 continue

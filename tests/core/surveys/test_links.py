@@ -147,3 +147,38 @@ def test_every_layout_links_any_assignment(
         assert data.repeats["members"].height == len(parents)
     if not orphans and parents:
         assert _linked(data) == parents
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    count=st.integers(1, 6),
+    data=st.data(),
+    uuid=st.booleans(),
+)
+def test_a_sheet_without_index_is_never_linked_by_row_number(
+    tmp_path_factory: pytest.TempPathFactory, count: int, data: st.DataObject, uuid: bool
+) -> None:
+    """A tester's: interviews without `_index` were given their sheet row number as index,
+    and each member's `_parent_index` joined to it (the first interview is row 2): members
+    were attached to the interview before theirs, with no issue. Now `_parent_index` is an
+    error at its cell, unless `_submission__uuid` names the interview."""
+    parents = data.draw(st.lists(st.integers(1, count), min_size=1, max_size=6))
+    folder = tmp_path_factory.mktemp("noindex")
+    rows = _rows(parents, count)
+    extra = ["_submission__uuid"] if uuid else []
+    members = [["members/member_sex", "members/member_age", "_index", "_parent_index", *extra]]
+    members += [["male", n, n, p, *([f"uuid:{p}"] if uuid else [])]
+                for n, p in enumerate(parents, start=1)]  # fmt: skip
+    header = [h for h in MAIN_HEADER if h != "_index"]
+    path = write_xlsx(folder / "kobo.xlsx", rows, header=header, extra_sheets={"members": members})  # type: ignore[dict-item]
+    found = validate_file(path, _FORM)
+    unlinked = [i for i in found.report.issues if i.code == "parent-key-not-exported"]
+    if uuid:
+        assert found.report.valid and not unlinked, [i.message for i in found.report.issues]
+        assert _linked(found) == parents
+    else:
+        assert [(i.row, i.column, i.value) for i in unlinked] == [
+            (n + 1, "_parent_index", str(p)) for n, p in enumerate(parents, start=1)
+        ]
+        assert found.repeats["members"]["_parent"].to_list() == [None] * len(parents)
+        assert "answer-not-relevant" not in {i.code for i in found.report.issues}

@@ -22,6 +22,16 @@ def test_chart_escapes_text_shows_intervals_and_withheld_bars() -> None:
     assert svg.count("<line") == 3  # one interval: the line and its two ends
 
 
+def test_a_choice_not_known_is_said_so_never_drawn() -> None:
+    """A choice the export did not bring (choice-not-exported) has no share: the chart says
+    it is not known, neither a 0 bar nor "withheld" (no one withheld it)."""
+    for lang, said in (("en", "not known: not in the export"),
+                       ("es", "no se sabe: no está en la exportación")):  # fmt: skip
+        svg = bar_chart("Needs", [Bar("Cash", None, known=False)], lang=lang)
+        assert said in svg and "<rect" not in svg and "withheld" not in svg
+        assert "reservado" not in svg
+
+
 def _frame(**changes: object) -> pl.DataFrame:
     row = {
         "survey": "fms",

@@ -274,3 +274,70 @@ def test_pyxforms_own_warnings_are_the_forms_not_the_imports(tmp_path: Path) -> 
     raw = RawExport("e.csv", [read_sheet("e.csv", [["age"], ["-1"], ["3"]], form, None)])
     data = validate_export(raw, form)
     assert [i.code for i in data.report.issues] == ["constraint-violated"]
+
+
+DEEP_FORM = form_from_tree(
+    {
+        "name": "data",
+        "id_string": "deep",
+        "children": [
+            {"type": "integer", "name": "dept", "label": "Dept"},
+            {
+                "type": "repeat",
+                "name": "a",
+                "children": [
+                    {"type": "integer", "name": "qa", "label": "qa"},
+                    {
+                        "type": "repeat",
+                        "name": "b",
+                        "children": [
+                            _yn("qb", required="yes", relevant="${dept} = 15"),
+                            {
+                                "type": "repeat",
+                                "name": "c",
+                                "children": [
+                                    _yn("qc", required="yes", relevant="${qa} > 1 and ${dept} = 15")
+                                ],
+                            },
+                        ],
+                    },
+                ],
+            },
+        ],
+    }
+)
+DEEP_INTERVIEWS = [["dept", "_index", "_uuid"], [15, 1, "u1"], [1, 2, "u2"]]
+
+
+def test_a_row_two_repeats_deep_reads_its_outer_rows_and_its_interview() -> None:
+    """`c`'s rows read `a`'s answer through `b`'s row (`_outer`, then that row's own) and
+    the interview's by `_parent`: each row by its own links, never by another row's."""
+    data = _validate(DEEP_FORM, {
+        None: DEEP_INTERVIEWS,
+        "a": [["a/qa", "_index", "_parent_index"], [5, 1, 1], [0, 2, 1], [5, 3, 2]],
+        "a/b": [["a/b/qb", "_index", "_parent_index"], ["yes", 1, 1], [None, 2, 2],
+                ["yes", 3, 3]],
+        "a/b/c": [["a/b/c/qc", "_index", "_parent_index"], [None, 1, 1], ["yes", 2, 2],
+                  ["yes", 3, 3], [None, 4, 9]],
+    })  # fmt: skip
+    question = "a/b/c/qc"
+    assert _rows(data, "required-missing", question) == [2]
+    assert _rows(data, "answer-not-relevant", question) == [3, 4]
+    assert _rows(data, "required-missing", "a/b/qb") == [3]  # `a` row 2: interview 1
+    assert _rows(data, "answer-not-relevant", "a/b/qb") == [4]  # `a` row 3: interview 2
+    assert _rows(data, "orphan-nested-row", "_parent_index") == [5]
+    (said,) = _not_made(data, question)
+    assert said.endswith(": 1.")  # the orphan: its `${qa}` and `${dept}` are not known
+
+
+def test_a_row_linked_by_its_submission_alone_reads_its_interview() -> None:
+    """A nested row without `_parent_index` is attached to its interview by Kobo's
+    `_submission__uuid`: the interview's answers are known, its outer row's are not."""
+    data = _validate(DEEP_FORM, {
+        None: DEEP_INTERVIEWS,
+        "a": [["a/qa", "_index", "_parent_index"], [5, 1, 1]],
+        "a/b": [["a/b/qb", "_index", "_submission__uuid"], [None, 1, "u1"], ["yes", 2, "u2"]],
+    })  # fmt: skip
+    assert _rows(data, "required-missing", "a/b/qb") == [2]
+    assert _rows(data, "answer-not-relevant", "a/b/qb") == [3]
+    assert not _not_made(data, "a/b/qb")

@@ -254,6 +254,28 @@ PROBLEMS: dict[str, tuple[Maker, int | None, str | None, str | None]] = {
         "needs",
         "food health",
     ),
+    # A tester's: `needs/cash` left out of an export of 1/0 columns was read "not chosen"
+    # by everyone, and published as 0.
+    "choice-not-exported": (
+        lambda t: _split_file(t, {}, left_out=("cash",)),
+        1,
+        "needs",
+        "cash",
+    ),
+    # A tester's: without `_index` the interviews were numbered by their sheet row, and the
+    # member of interview 2 attached to interview 1.
+    "parent-key-not-exported": (
+        lambda t: _xlsx(
+            t,
+            interview(1, group_size=2),
+            interview(2, group_size=2),
+            header=[h for h in MAIN_HEADER if h != "_index"],
+            members=[{**MEMBERS[0], "_parent_index": 2}],
+        ),
+        2,
+        "_parent_index",
+        "2",
+    ),
     "orphan-repeat-row": (
         lambda t: _xlsx(
             t, interview(1, group_size=2), members=[{**MEMBERS[0], "_parent_index": 9}]
@@ -318,11 +340,17 @@ NEEDS = [name for name, _, _ in demo.CHOICES["needs"]]
 
 
 def _split_file(
-    tmp_path: Path, changes: dict[str, object], *rows: dict[str, object], combined: bool = False
+    tmp_path: Path,
+    changes: dict[str, object],
+    *rows: dict[str, object],
+    combined: bool = False,
+    left_out: tuple[str, ...] = (),
 ) -> Path:
     """An export with one 1/0 column per choice of `needs` (and `needs` itself when
-    `combined`, as Kobo may export both); `changes` to the first row's cells."""
-    header = [h for h in MAIN_HEADER if combined or h != "needs"] + [f"needs/{n}" for n in NEEDS]
+    `combined`, as Kobo may export both); `changes` to the first row's cells; no column for
+    the choices `left_out`."""
+    header = [h for h in MAIN_HEADER if combined or h != "needs"]
+    header += [f"needs/{n}" for n in NEEDS if n not in left_out]
     split = [
         {**r, **{f"needs/{n}": int(n in str(r["needs"]).split()) for n in NEEDS}}
         for r in (rows or ROWS)
@@ -400,7 +428,9 @@ def test_each_problem_at_its_cell(code: str, form: SurveyForm, tmp_path: Path) -
 
 
 def test_every_code_has_a_problem_test() -> None:
-    assert set(PROBLEMS) | {"invalid-weight", "missing-repeat"} == set(SURVEY_CODES)
+    # A nested repeat's codes are tested with a nested form, in test_nested.py.
+    nested = {"orphan-nested-row", "repeat-link-disagrees", "duplicate-repeat-index"}
+    assert set(PROBLEMS) | {"invalid-weight", "missing-repeat"} | nested == set(SURVEY_CODES)
 
 
 def test_invalid_weight(form: SurveyForm, tmp_path: Path) -> None:

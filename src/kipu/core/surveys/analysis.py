@@ -25,6 +25,7 @@ group, `_missing`, so the groups of a dimension always add up to the whole.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Mapping
 
 import polars as pl
 
@@ -106,8 +107,15 @@ def analyse(
     repeats: dict[str, pl.DataFrame],
     form: SurveyForm,
     spec: IndicatorSpec,
+    unknown: Mapping[str, Collection[str]] | None = None,
 ) -> pl.DataFrame:
-    """Every indicator of `spec` on one round (RESULT_SCHEMA columns)."""
+    """Every indicator of `spec` on one round (RESULT_SCHEMA columns). Every repeat's
+    `_parent` is its interview's `_index`, however deep the repeat (`validate`).
+
+    `unknown`: question path → choices the export did not bring (`issues.unknown_choices`).
+    Their `count`, `weighted_count`, `share`, `low` and `high` are null (not known, never 0),
+    and a row with no known choice ticked is still a respondent: it may have ticked one."""
+    unknown = unknown or {}
     used = {name for i in spec.indicators for name in i.by}
     dims = [dimension_column(spec.dimensions[n], form) for n in sorted(used)]
     base = interviews.select("_index", _weight(spec, form), *dims)
@@ -125,38 +133,39 @@ def analyse(
                 pl.col(question.path).alias("_answer"),
             )
             frame = frame.join(base, on="_index", how="left")
-        parts.append(_indicator(frame, question.path, question.choice_names(),
-                                question.type == SELECT_MULTIPLE, indicator.by))  # fmt: skip
+        found = _indicator(frame, question.path, question.choice_names(),
+                           question.type == SELECT_MULTIPLE, indicator.by,
+                           bool(unknown.get(question.path)))  # fmt: skip
+        parts.append(_not_known(found, sorted(unknown.get(question.path, ()))))
     if not parts:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     return pl.concat(parts)
 
 
+def _not_known(results: pl.DataFrame, answers: list[str]) -> pl.DataFrame:
+    """The answers whose counts the export did not bring: no figure (null), never a 0."""
+    hidden = pl.col("answer").is_in(answers)
+    return results.with_columns(
+        pl.when(~hidden).then(pl.col(c)).alias(c)
+        for c in ("count", "weighted_count", "share", "low", "high")
+    )
+
+
 def _indicator(
-    frame: pl.DataFrame, path: str, choices: list[str], multiple: bool, by: tuple[str, ...]
+    frame: pl.DataFrame,
+    path: str,
+    choices: list[str],
+    multiple: bool,
+    by: tuple[str, ...],
+    unknown: bool = False,
 ) -> pl.DataFrame:
+    """`unknown`: some choice of this select_multiple is not in the export, so a row with no
+    known choice ticked answered (with one of those), rather than left it unanswered."""
+    ticks = multiple and not unknown
     answered = frame.filter(
-        pl.col("_answer").is_not_null() & (pl.col("_answer").list.len() > 0 if multiple else True)
+        pl.col("_answer").is_not_null() & (pl.col("_answer").list.len() > 0 if ticks else True)
     ).with_columns(pl.col("_w").fill_null(0.0))
-    ticked = answered.explode("_answer") if multiple else answered
-    choice_frame = pl.DataFrame({"answer": choices, "_order": range(len(choices))})
-    tables = []
-    for name in (ALL, *by):
-        group = pl.lit(ALL) if name == ALL else pl.col(f"dim:{name}")
-        totals = answered.group_by(group.alias("group")).agg(
-            pl.len().alias("respondents"),
-            pl.col("_w").sum().alias("_sw"),
-            (pl.col("_w") ** 2).sum().alias("_sw2"),
-        )
-        counts = ticked.group_by(group.alias("group"), pl.col("_answer").alias("answer")).agg(
-            pl.len().alias("count"), pl.col("_w").sum().alias("weighted_count")
-        )
-        table = (
-            totals.join(choice_frame, how="cross")
-            .join(counts, on=["group", "answer"], how="left")
-            .with_columns(pl.lit(name).alias("dimension"))
-        )
-        tables.append(table)
+    tables = _tables(answered, answered.explode("_answer") if multiple else answered, choices, by)
     if not tables or all(t.is_empty() for t in tables):
         return pl.DataFrame(schema=RESULT_SCHEMA)
     joined = pl.concat(tables).with_columns(
@@ -178,6 +187,32 @@ def _indicator(
             for n, t in RESULT_SCHEMA.items()
         ]
     )
+
+
+def _tables(
+    answered: pl.DataFrame, ticked: pl.DataFrame, choices: list[str], by: tuple[str, ...]
+) -> list[pl.DataFrame]:
+    """One table per disaggregation (and "all"): each group's respondents and weights, and
+    each choice's count among them (`ticked`: one row per choice ticked)."""
+    choice_frame = pl.DataFrame({"answer": choices, "_order": range(len(choices))})
+    tables = []
+    for name in (ALL, *by):
+        group = pl.lit(ALL) if name == ALL else pl.col(f"dim:{name}")
+        totals = answered.group_by(group.alias("group")).agg(
+            pl.len().alias("respondents"),
+            pl.col("_w").sum().alias("_sw"),
+            (pl.col("_w") ** 2).sum().alias("_sw2"),
+        )
+        counts = ticked.group_by(group.alias("group"), pl.col("_answer").alias("answer")).agg(
+            pl.len().alias("count"), pl.col("_w").sum().alias("weighted_count")
+        )
+        table = (
+            totals.join(choice_frame, how="cross")
+            .join(counts, on=["group", "answer"], how="left")
+            .with_columns(pl.lit(name).alias("dimension"))
+        )
+        tables.append(table)
+    return tables
 
 
 def _finite(column: pl.Expr) -> pl.Expr:

@@ -1,7 +1,9 @@
 """KoboToolbox and ODK exports read cell by cell, and their columns matched to the form.
 
 An export is an XLSX workbook (the interviews on the first sheet, one sheet per repeat group,
-linked by Kobo's `_index`/`_parent_index` or ODK's `KEY`/`PARENT_KEY`) or a CSV file (`,` or
+each row linked to the row it sits in, an outer repeat's for a nested repeat, by Kobo's
+`_index`/`_parent_index` or ODK's `KEY`/`PARENT_KEY`, and to its interview by Kobo's
+`_submission__uuid`) or a CSV file (`,` or
 `;`, any encoding `kipu.core.read` reads), with headers written as XML names
 (`respondent/sex`, ODK Central's `respondent-sex`, or the bare `sex`) or as labels in any of
 the form's languages ("Sex", "Sexo", "Respondent/Sex"). select_multiple answers come as one
@@ -32,20 +34,25 @@ from kipu.core.text import normalise
 SURVEY_LIMITS = Limits(max_columns=5_000)
 ID_COLUMNS = ("_uuid", "meta/instanceID", "instanceID", "KEY")
 INDEX_COLUMNS = ("_index", "KEY")
-PARENT_COLUMNS = ("_parent_index", "PARENT_KEY", "_submission__uuid")
-# The interviews' column each parent column names: Kobo's `_parent_index` the `_index` and
-# `_submission__uuid` the `_uuid`; ODK Central's and Briefcase's `PARENT_KEY` the `KEY`
-# (docs.getodk.org/central-submissions: the main table's KEY is the submission's
-# instanceID, and a repeat table's PARENT_KEY is the KEY of the row it belongs to).
+# A repeat row names the row it sits in (its outer repeat's row when the repeat is nested,
+# else the interview) by its parent column, and Kobo also names the interview itself by
+# `_submission__uuid`, however deep the repeat.
+PARENT_COLUMNS = ("_parent_index", "PARENT_KEY")
+SUBMISSION_COLUMNS = ("_submission__uuid",)
+# The column each link names in the sheet it points to: Kobo's `_parent_index` the `_index`
+# of the parent's sheet and `_submission__uuid` the interviews' `_uuid`; ODK Central's and
+# Briefcase's `PARENT_KEY` the parent's `KEY` (docs.getodk.org/central-submissions: the main
+# table's KEY is the submission's instanceID, and a repeat table's PARENT_KEY is the KEY of
+# the row it belongs to, an outer repeat's row for a nested repeat).
 LINKS = {"_parent_index": "_index", "PARENT_KEY": "KEY", "_submission__uuid": "_uuid"}
 # Columns exports add around the answers: known, never reported as unknown.
 META_COLUMNS = frozenset(
     normalise(c)
     for c in (
-        *ID_COLUMNS, *INDEX_COLUMNS, *PARENT_COLUMNS, "meta/instanceName", "meta/rootUuid",
-        "meta/deprecatedID", "meta/audit", "SubmissionDate", "SubmitterID", "SubmitterName",
-        "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID",
-        "Edits", "FormVersion",
+        *ID_COLUMNS, *INDEX_COLUMNS, *PARENT_COLUMNS, *SUBMISSION_COLUMNS, "meta/instanceName",
+        "meta/rootUuid", "meta/deprecatedID", "meta/audit", "SubmissionDate", "SubmitterID",
+        "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
+        "DeviceID", "Edits", "FormVersion",
     )
 )  # fmt: skip
 _SEPARATORS = ("/", "-", ".", ":")
@@ -70,7 +77,8 @@ class RawSheet:
     columns: list[Column]
     header_row: int  # as the sheet numbers it (1-based); 0 for an empty sheet
     cells: pl.DataFrame  # "_row" (as the sheet numbers it) + one Utf8 column per Column
-    ids: dict[str, str] = field(default_factory=dict)  # "id" / "index" / "parent" → header
+    # "id" / "index" / "parent" / "submission" → header
+    ids: dict[str, str] = field(default_factory=dict)
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (col, header)
     duplicates: list[tuple[int, str, str]] = field(default_factory=list)  # (col, header, first)
     marks: list[tuple[int, int, str, str | None]] = field(default_factory=list)
@@ -214,8 +222,14 @@ def _identify(sheet: RawSheet, index: int, label: str) -> None:
     """An id/index/parent column, known metadata, or an unknown column. Each role takes the
     first column that can fill it, and one column may fill two: ODK Central's `KEY` is both
     the interview's id and the index its repeat rows' `PARENT_KEY` names (Kobo has `_uuid`
-    and `_index` for these)."""
-    roles = (("id", ID_COLUMNS), ("index", INDEX_COLUMNS), ("parent", PARENT_COLUMNS))
+    and `_index` for these). "parent" names the row a repeat row sits in, "submission" its
+    interview: two roles, as a nested repeat's parent is not its interview."""
+    roles = (
+        ("id", ID_COLUMNS),
+        ("index", INDEX_COLUMNS),
+        ("parent", PARENT_COLUMNS),
+        ("submission", SUBMISSION_COLUMNS),
+    )
     found = [role for role, names in roles if label in names]
     if found:
         for role in found:

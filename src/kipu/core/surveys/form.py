@@ -121,6 +121,12 @@ class SurveyForm:
     # it says which checks it could not make (`expression_problems`, `kipu.core.surveys.rules`).
     warnings: list[str] = field(default_factory=list)
 
+    def outer(self, repeat: str) -> str | None:
+        """The repeat that `repeat` is nested in (its rows sit in that repeat's rows); None
+        when it sits in the interview."""
+        around = [r for r in self.repeats if repeat.startswith(f"{r}/")]
+        return max(around, key=len, default=None)
+
     def question(self, name: str) -> Question:
         """The question named `name` or with path `name`; KeyError listing the valid names."""
         for question in self.questions:
@@ -195,7 +201,8 @@ def form_from_tree(tree: Mapping[str, Any], warnings: list[str] | None = None) -
     """A `SurveyForm` from pyxform's JSON tree (`parse_file_to_json`)."""
     default = language_code(str(tree.get("default_language") or "default"))
     questions = list(_walk(tree.get("children", []), default, (), None, (), ()))
-    repeats = tuple(dict.fromkeys(q.repeat for q in questions if q.repeat))
+    # Every repeat, also one holding only a repeat (its sheet is what the inner rows name).
+    repeats = tuple(_repeat_paths(tree.get("children", []), ()))
     languages = sorted({lang for q in questions for lang in q.labels})
     form = SurveyForm(
         form_id=str(tree.get("id_string") or tree.get("name") or "form"),
@@ -243,6 +250,18 @@ def _walk(
         if kind in _NO_DATA or not name:
             continue
         yield _question(child, kind, default, path, repeat, own, groups)
+
+
+def _repeat_paths(children: list[Mapping[str, Any]], prefix: tuple[str, ...]) -> Iterator[str]:
+    """The paths of the repeats in `children`, outermost first (document order)."""
+    for child in children:
+        kind = str(child.get("type", "")).strip()
+        if kind not in ("group", "repeat"):
+            continue
+        path = (*prefix, str(child.get("name", "")))
+        if kind == "repeat":
+            yield "/".join(path)
+        yield from _repeat_paths(child.get("children", []), path)
 
 
 def _question(

@@ -6,6 +6,7 @@ Every code is documented in docs/surveys.md (a test checks it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,15 @@ _CODES = (
         WARNING,
         "Question “{column}” has no column in the export: its answers are read as empty.",
         "La pregunta “{column}” no tiene columna en la exportación: sus respuestas se leen vacías.",
+    ),
+    _c(
+        "choice-not-exported",
+        WARNING,
+        "Choice “{value}” of “{column}” has no 1/0 column in the export, nor does the question "
+        "have a column of its own: whether it was chosen is not known, and its figures are "
+        "not given.",
+        "La opción “{value}” de “{column}” no tiene columna 1/0 en la exportación, ni la "
+        "pregunta tiene columna propia: no se sabe si fue elegida, y sus cifras no se dan.",
     ),
     _c(
         "unknown-sheet",
@@ -161,6 +171,40 @@ _CODES = (
         ERROR,
         "This row belongs to interview {value}, which is not in the export.",
         "Esta fila pertenece a la entrevista {value}, que no está en la exportación.",
+    ),
+    _c(
+        "orphan-nested-row",
+        ERROR,
+        "This row belongs to row {value} of the repeat group “{detail}”, which is not in the "
+        "export or belongs to no interview.",
+        "Esta fila pertenece a la fila {value} del grupo de repetición “{detail}”, que no está "
+        "en la exportación o no pertenece a ninguna entrevista.",
+    ),
+    _c(
+        "parent-key-not-exported",
+        ERROR,
+        "“{column}” names row {value} of the sheet “{detail}”, which has no column numbering "
+        "its rows (Kobo's “_index”, ODK's “KEY”), and no “_submission__uuid” names the "
+        "interview: the row belongs to no interview.",
+        "“{column}” nombra la fila {value} de la hoja “{detail}”, que no tiene columna que "
+        "numere sus filas (“_index” de Kobo, “KEY” de ODK), y ningún “_submission__uuid” "
+        "nombra la entrevista: la fila no pertenece a ninguna entrevista.",
+    ),
+    _c(
+        "repeat-link-disagrees",
+        ERROR,
+        "“{column}” ({value}) and “_submission__uuid” ({detail}) put this row in different "
+        "interviews: it belongs to neither.",
+        "“{column}” ({value}) y “_submission__uuid” ({detail}) ponen esta fila en entrevistas "
+        "distintas: no pertenece a ninguna.",
+    ),
+    _c(
+        "duplicate-repeat-index",
+        ERROR,
+        "Index {value} is given to two rows of this repeat group (first at row {detail}): the "
+        "rows of the repeat group inside it cannot be told apart.",
+        "El índice {value} está en dos filas de este grupo de repetición (primero en la fila "
+        "{detail}): las filas del grupo de repetición dentro de él no se pueden distinguir.",
     ),
     _c(
         "missing-repeat",
@@ -292,3 +336,15 @@ def survey_issue(
         suggestion=suggestion,
         **where,
     )
+
+
+def unknown_choices(issues: Iterable[Issue | Mapping[str, Any]]) -> dict[str, frozenset[str]]:
+    """Question path → the choices whose answers the export did not bring
+    (`choice-not-exported`), from a report's issues (`Issue`s, or the dicts a stored round's
+    report holds): the analysis gives them no figure, never a 0."""
+    found: dict[str, set[str]] = {}
+    for issue in issues:
+        item = issue if isinstance(issue, Mapping) else issue.to_dict()
+        if item.get("code") == "choice-not-exported" and item.get("column"):
+            found.setdefault(str(item["column"]), set()).add(str(item.get("value")))
+    return {path: frozenset(choices) for path, choices in found.items()}

@@ -21,17 +21,26 @@ from kipu.core.write import neutralise
 WIDTH, BAR_LEFT, BAR_WIDTH, ROW = 640, 230, 330, 26
 COLOUR, INTERVAL, MUTED = "#1f6f8b", "#10212b", "#6b7780"
 TEXT = {
-    "en": {"withheld": "withheld (fewer than {k} people)", "interval": "95% interval"},
-    "es": {"withheld": "reservado (menos de {k} personas)", "interval": "intervalo de 95 %"},
+    "en": {
+        "withheld": "withheld (fewer than {k} people)",
+        "interval": "95% interval",
+        "not known": "not known: not in the export",
+    },
+    "es": {
+        "withheld": "reservado (menos de {k} personas)",
+        "interval": "intervalo de 95 %",
+        "not known": "no se sabe: no está en la exportación",
+    },
 }
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
-    share: float | None  # None: withheld by disclosure control
+    share: float | None  # None: withheld by disclosure control, or not `known`
     low: float | None = None
     high: float | None = None
+    known: bool = True  # False: a choice the export did not bring (choice-not-exported)
 
 
 def _percent(value: float, lang: str) -> str:
@@ -40,8 +49,8 @@ def _percent(value: float, lang: str) -> str:
 
 
 def bar_chart(title: str, bars: Sequence[Bar], *, lang: str = "en", k: int = 5) -> str:
-    """Horizontal bars of shares with their 95% intervals as whiskers; a withheld share is
-    written as such, never drawn as zero."""
+    """Horizontal bars of shares with their 95% intervals as whiskers; a withheld or not
+    known share is written as such, never drawn as zero."""
     say = TEXT["es" if lang == "es" else "en"]
     height = 44 + ROW * len(bars) + 26
     label = escape(title, {'"': "&quot;"})
@@ -59,9 +68,10 @@ def bar_chart(title: str, bars: Sequence[Bar], *, lang: str = "en", k: int = 5) 
             f'font-size="12" fill="{INTERVAL}">{escape(bar.label)}</text>'
         )
         if bar.share is None:
+            said = say["withheld"].format(k=k) if bar.known else say["not known"]
             parts.append(
                 f'<text x="{BAR_LEFT}" y="{y + 15}" font-family="sans-serif" font-size="12" '
-                f'font-style="italic" fill="{MUTED}">{escape(say["withheld"].format(k=k))}</text>'
+                f'font-style="italic" fill="{MUTED}">{escape(said)}</text>'
             )
             continue
         width = max(0.0, bar.share) * BAR_WIDTH

@@ -377,6 +377,11 @@ def public(
     answers do not add up to the respondents). `dimensions`: the breakdowns by name
     (`IndicatorSpec.dimensions`), so tables cut from the same answers are linked."""
     dimensions = dimensions or {}
+    # An answer the export did not bring (count null: `analysis`) is in no table: its
+    # cells are unknown to everyone, so they cover nothing and give nothing away.
+    numbered = results.with_row_index("_at")  # the published order, kept
+    unknown = numbered.filter(pl.col("count").is_null())
+    results = numbered.filter(pl.col("count").is_not_null())
     tables = _tables(results)
     links = _Links()
     for _ in range(50):  # each pass only adds suppressions; it settles in two or three
@@ -389,6 +394,7 @@ def public(
             break
     keys = ["question", "dimension", "answer", "group"]
     joined = results.join(_flags(tables), on=keys, how="left")
+    joined = _with_unknown(joined, unknown).sort("_at").drop("_at")
     hidden = pl.col("suppressed") | pl.col("group_suppressed")
     return joined.with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("count")).alias("count"),
@@ -402,6 +408,21 @@ def public(
             if c != "count"
         ],
     )
+
+
+def _with_unknown(flagged: pl.DataFrame, unknown: pl.DataFrame) -> pl.DataFrame:
+    """`flagged` with the not-known answers back in their place: never suppressed (there is
+    no count to withhold), their group's size withheld as it is in its other rows."""
+    if unknown.is_empty():
+        return flagged
+    groups = flagged.group_by("question", "dimension", "group").agg(
+        pl.col("group_suppressed").any()
+    )
+    unknown = unknown.join(groups, on=["question", "dimension", "group"], how="left")
+    unknown = unknown.with_columns(
+        pl.lit(False).alias("suppressed"), pl.col("group_suppressed").fill_null(False)
+    ).select(flagged.columns)
+    return pl.concat([flagged, unknown])
 
 
 def _flags(tables: list[_Table]) -> pl.DataFrame:

@@ -5,9 +5,9 @@ A `${name}` in an expression is read from one of three places:
 - the question's own sheet (the interviews, or the rows of its repeat group);
 - an enclosing scope: the interview of a repeat row, the outer row of a nested repeat's row,
   and so on up. Each row gets its ancestors' answers as `_up:<path>` columns, and
-  `_up_ok:<scope>` says whether its row in that scope was found (a nested repeat's row names
-  its outer row as Kobo's `_parent_index` names the outer `_index`, ODK's `PARENT_KEY` the
-  outer `KEY`);
+  `_up_ok:<scope>` says whether its row in that scope was found: by the links
+  `kipu.core.surveys.link.attach` made, `_outer` for the outer repeat's row and `_parent`
+  for the interview, however deep the repeat;
 - metadata the phone fills in (`today`, `start`, `end`, `deviceid`…), which `answered()`
   leaves out, read from the interview's own column (`_meta:<path>`). `${today}` without a
   `today` column is the day of `start`: ODK fills both when the form is opened. `end` and
@@ -25,11 +25,11 @@ from collections.abc import Callable, Mapping
 
 import polars as pl
 
+from kipu.core.surveys.conditions import kind_of
 from kipu.core.surveys.export import RawSheet
-from kipu.core.surveys.form import DATE, NUMERIC, SELECT_MULTIPLE, Question, SurveyForm
+from kipu.core.surveys.form import Question, SurveyForm
 from kipu.core.surveys.values import date_of
-from kipu.core.surveys.xpath import DATE as DATE_KIND
-from kipu.core.surveys.xpath import LIST, NUMBER, TEXT, Resolver, UnsupportedExpression
+from kipu.core.surveys.xpath import Resolver, UnsupportedExpression
 
 META, UP, UP_OK = "_meta:", "_up:", "_up_ok:"
 CONTEXT = (META, UP, UP_OK)  # columns of the checks only: dropped from the stored answers
@@ -43,16 +43,6 @@ class NotKnown(UnsupportedExpression):
     def __init__(self, reference: str, reason: str, scope: str | None = None) -> None:
         super().__init__(f"${{{reference}}}: {reason}")
         self.reference, self.reason, self.scope = reference, reason, scope or ""
-
-
-def kind_of(question: Question) -> str:
-    if question.type in NUMERIC:
-        return NUMBER
-    if question.type == SELECT_MULTIPLE:
-        return LIST
-    if question.type == DATE:
-        return DATE_KIND
-    return TEXT
 
 
 def _referenced(form: SurveyForm) -> set[str]:
@@ -86,43 +76,50 @@ def meta_columns(
     return found
 
 
-def parent_scope(form: SurveyForm, repeat: str) -> str | None:
-    """The repeat group around `repeat`; None when it is the interview."""
-    outer = [r for r in form.repeats if repeat.startswith(r + "/")]
-    return max(outer, key=len) if outer else None
-
-
 def with_ancestors(
     form: SurveyForm,
     sheet: RawSheet,
     typed: pl.DataFrame,
     frames: Mapping[str | None, pl.DataFrame],
 ) -> pl.DataFrame:
-    """`typed` (a repeat's rows) with the answers of the rows it belongs to, up to the
-    interview (`_up:`, `_up_ok:`). `frames`: the sheets already checked, by scope."""
+    """`typed` (a repeat's rows, linked by `link.attach`) with the answers of the rows it
+    belongs to (`_up:`, `_up_ok:`): its outer repeat row's and that row's own ancestors by
+    `_outer`, its interview's by `_parent`. `frames`: the sheets already checked, by scope;
+    an outer repeat without a sheet is left out (its questions are `NotKnown`)."""
     assert sheet.repeat is not None
-    parent = parent_scope(form, sheet.repeat)
-    frame = frames.get(parent)
-    if frame is None:  # the outer repeat has no sheet: its questions are `NotKnown`
-        return typed
-    if parent is None:  # `_link` matched the interview (by `_index`, `_uuid` or `KEY`)
-        keys = typed.select("_row", pl.col("_parent").alias("_up_key"))
-    elif "_parent" in sheet.cells.columns:  # the outer row's key, as the file writes it
-        keys = sheet.cells.select("_row", pl.col("_parent").alias("_up_key"))
-    else:
-        keys = typed.select("_row", pl.lit(None, pl.Utf8).alias("_up_key"))
-    own = [q.path for q in form.answered(parent)]
-    above = frame.select(
+    interview = _answers(form, frames[None], None) if None in frames else None
+    outer = form.outer(sheet.repeat)
+    if outer is not None and outer in frames:
+        # The interview's answers come by `_parent`, which `attach` sets also where no outer
+        # row was found (a row linked by `_submission__uuid` alone).
+        skip = set(interview.columns) - {"_up_key"} if interview is not None else set()
+        typed = _join(
+            typed, "_outer", _answers(form, frames[outer], outer).drop(skip, strict=False)
+        )
+    if interview is not None:
+        typed = _join(typed, "_parent", interview)
+    return typed
+
+
+def _answers(form: SurveyForm, frame: pl.DataFrame, scope: str | None) -> pl.DataFrame:
+    """The answers a row of `frame` (the rows of `scope`) lends the rows inside it, by its
+    `_index` (`_up_key`): its own, its metadata, and those of its own ancestors."""
+    own = [q.path for q in form.answered(scope)]
+    return frame.select(
         pl.col("_index").alias("_up_key"),
         *[pl.col(p).alias(UP + p) for p in own],
         *[pl.col(c).alias(UP + c.removeprefix(META)) for c in frame.columns if c.startswith(META)],
         *[c for c in frame.columns if c.startswith((UP, UP_OK))],
-        pl.lit(True).alias(UP_OK + (parent or "")),
-    ).unique("_up_key", keep="first", maintain_order=True)  # as `_link`: never a row twice
-    joined = keys.join(above, on="_up_key", how="left", maintain_order="left").drop("_up_key")
-    found = [c for c in joined.columns if c.startswith(UP_OK)]
-    joined = joined.with_columns(pl.col(found).fill_null(False))
-    return typed.join(joined, on="_row", how="left", maintain_order="left")
+        pl.lit(True).alias(UP_OK + (scope or "")),
+    ).unique("_up_key", keep="first", maintain_order=True)  # as `link.attach`: never twice
+
+
+def _join(typed: pl.DataFrame, key: str, above: pl.DataFrame) -> pl.DataFrame:
+    """`typed` with `above`'s columns where its `key` names an `_up_key`; `_up_ok:` False
+    where it names none (a row attached to no row of that scope)."""
+    found = [c for c in above.columns if c.startswith(UP_OK)]
+    joined = typed.join(above.rename({"_up_key": key}), on=key, how="left", maintain_order="left")
+    return joined.with_columns(pl.col(found).fill_null(False))
 
 
 def resolver(

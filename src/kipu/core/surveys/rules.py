@@ -1,11 +1,13 @@
 """The form's rules over one sheet's typed answers: required answers where the question
 applies (`relevant`), constraints, answers where the form skips the question, weights.
 
-A rule whose expression reads a value the export does not hold (`scope.NotKnown`) is not
-made, and says so: one `check-not-made` per question and check, naming the reference, and
-one more for the rows where a value it reads is unknown (an empty `today` cell, a repeat row
-whose outer row is not in the export). Expressions outside the supported XPath are reported
-once per import (`validate_export`, from `form.expression_problems`).
+A rule whose expression reads a value the export does not hold (`references.NotKnown`) is
+not made, and says so: one `check-not-made` per question and check, naming the reference,
+and one more for the rows where a value it reads is unknown (an empty `today` cell, a
+repeat row whose outer row is not in the export). A repeat row attached to no interview (an
+error already, `kipu.core.surveys.link`) is not judged by `relevant`: whether the form asks
+it is not known. Expressions outside the supported XPath are reported once per import
+(`validate_export`, from `form.expression_problems`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from kipu.core.surveys.issues import not_made
 from kipu.core.surveys.references import NotKnown, resolver
 from kipu.core.surveys.values import ambiguous_number, number_of
 from kipu.core.surveys.xpath import UnsupportedExpression, compile_expression, parse
+from kipu.core.validation.issues import Issue
 
 Bad = set[tuple[int, str]]
 
@@ -38,6 +41,7 @@ class RuleChecks:
     form: SurveyForm
     lang: str
     weight: str | None
+    issues: list[Issue]
 
     def add(self, code: str, sheet: RawSheet, **kwargs: Any) -> None:
         raise NotImplementedError
@@ -49,7 +53,8 @@ class RuleChecks:
             where = {"column": label, "col_index": column.index if column else None}
             value = pl.col(question.path)
             answered = value.is_not_null()
-            if question.type == SELECT_MULTIPLE:
+            # No choice ticked is no answer, unless a choice has no column (an unknown tick).
+            if question.type == SELECT_MULTIPLE and not self._unknown(sheet, question):
                 answered = answered & (value.list.len() > 0)
             self._relevance(sheet, typed, question, answered, bad, where)
             self._constraint(sheet, typed, question, answered, bad, where)
@@ -61,11 +66,21 @@ class RuleChecks:
                 invalid = weight.is_null() | (weight <= 0) | weight.is_nan()
                 self._rows(sheet, typed, invalid, "invalid-weight", question, bad, where)
 
+    def _unknown(self, sheet: RawSheet, question: Question) -> bool:
+        """Some choice of this select_multiple has no column (`choice-not-exported`)."""
+        return any(
+            i.code == "choice-not-exported" and i.sheet == sheet.name and i.column == question.path
+            for i in self.issues
+        )
+
     def _relevance(self, sheet, typed, question, answered, bad, where) -> None:
         rule = self._compiled(sheet, typed, question, "relevant", question.relevant)
         if rule is None:
             return
-        relevant, known = rule.holds, rule.known
+        # A repeat row attached to no interview has no `relevant` to judge it by: whether
+        # the form asks it is not known (its `orphan-…` error says why), never "skipped".
+        attached = pl.col("_parent").is_not_null() if "_parent" in typed.columns else pl.lit(True)
+        relevant, known = rule.holds, rule.known & attached
         if question.required:
             self._rows(sheet, typed, ~answered & relevant & known, "required-missing",
                        question, bad, where)  # fmt: skip

@@ -14,7 +14,7 @@ belongs to) is `kipu.core.surveys.references`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,8 @@ import polars as pl
 
 from kipu.core.read import ReadError
 from kipu.core.read.marks import EXCEL_ERRORS, FORMULA_NO_VALUE, MERGED, UNREADABLE_VALUE
-from kipu.core.surveys.export import LINKS, RawExport, RawSheet, read_export
+from kipu.core.surveys.conditions import missing_repeats
+from kipu.core.surveys.export import RawExport, RawSheet, read_export
 from kipu.core.surveys.form import (
     DATE,
     INTEGER,
@@ -34,11 +35,11 @@ from kipu.core.surveys.form import (
     expression_problems,
 )
 from kipu.core.surveys.issues import not_made, survey_issue
+from kipu.core.surveys.link import Parent, attach, nests, parent_of
 from kipu.core.surveys.references import CONTEXT, meta_columns, with_ancestors
-from kipu.core.surveys.references import kind_of as _kind
 from kipu.core.surveys.rules import RuleChecks, typed_number
 from kipu.core.surveys.values import ChoiceReader, ambiguous_number, date_of, flag_of, number_of
-from kipu.core.surveys.xpath import BOOL, UnsupportedExpression, compile_expression
+from kipu.core.surveys.xpath import BOOL
 from kipu.core.validation.issues import ERROR, Issue, Report
 
 
@@ -46,7 +47,8 @@ from kipu.core.validation.issues import ERROR, Issue, Report
 class SurveyData:
     """Typed answers: `interviews` has `_row`, `_id`, `_index` and one column per question
     path (Float64 numbers, Utf8 choices and texts, List(Utf8) select_multiple, Date dates);
-    each repeat's frame has `_row`, `_parent` (the interview's `_index`) and its questions."""
+    each repeat's frame has `_row`, `_index`, `_parent` (the interview's `_index`, however
+    deep the repeat), `_outer` (a nested repeat's outer row's `_index`) and its questions."""
 
     form: SurveyForm
     interviews: pl.DataFrame
@@ -96,13 +98,17 @@ def validate_export(
     linked = any(s.repeat is not None for s in raw.sheets)
     interviews = checker.sheet(main, None, linked=linked)
     repeats: dict[str, pl.DataFrame] = {}
-    # Outer repeats first: a nested repeat's rules read its outer rows (`with_ancestors`).
-    for sheet in sorted(
-        (s for s in raw.sheets if s.repeat is not None), key=lambda s: form.repeats.index(s.repeat)
-    ):
-        repeats[str(sheet.repeat)] = checker.sheet(sheet, interviews)
+    done: dict[str, tuple[RawSheet, pl.DataFrame]] = {}
+    # Outer repeats first: a nested repeat's rows reach their interview through their outer
+    # rows (`link.attach`), and its rules read those rows' answers (`with_ancestors`).
+    inner = [s for s in raw.sheets if s.repeat is not None]
+    for sheet in sorted(inner, key=lambda s: str(s.repeat).count("/")):
+        parent = parent_of(form, sheet, main, interviews, done)
+        typed = checker.sheet(sheet, parent, linked=nests(form, sheet, inner))
+        repeats[str(sheet.repeat)] = typed
+        done[str(sheet.repeat)] = (sheet, typed)
     issues += checker.issues
-    issues += _missing_repeats(form, interviews, repeats, lang)
+    issues += missing_repeats(form, interviews, repeats, lang)
     if interviews.is_empty():
         issues.append(survey_issue("no-rows", lang, sheet=main.name))
     report = Report(issues=issues, rows_read=interviews.height, sheet=main.name)
@@ -113,88 +119,42 @@ def validate_export(
     return SurveyData(form, interviews, repeats, report)
 
 
-def _missing_repeats(
-    form: SurveyForm, interviews: pl.DataFrame, repeats: dict[str, pl.DataFrame], lang: str
-) -> list[Issue]:
-    """A file-level error for each repeat group of the form with no rows in the export
-    although some interview calls for it (the repeat's `relevant` holds, or it has none):
-    a CSV export holds one table, and its repeats come as separate files. Without this its
-    questions would be counted over nobody."""
-    found = []
-    for path in form.repeats:
-        if path in repeats and not repeats[path].is_empty():
-            continue
-        calling = _calling(form, path, interviews)
-        if calling == 0 or interviews.is_empty():
-            continue
-        count = interviews.height if calling is None else calling
-        name = path.rsplit("/", 1)[-1]
-        found.append(survey_issue("missing-repeat", lang, value=name, detail=count))
-    return found
-
-
-def _calling(form: SurveyForm, path: str, interviews: pl.DataFrame) -> int | None:
-    """How many interviews the repeat's own conditions admit; None when it has none (or
-    they cannot be evaluated over the interview's answers: every interview may)."""
-    inner = [q.relevant for q in form.answered(path)]
-    if not inner:
-        return 0
-    shared = list(inner[0])  # the repeat's (and its groups') conditions lead every question's
-    for own in inner[1:]:
-        same = 0
-        while same < min(len(shared), len(own)) and shared[same] == own[same]:
-            same += 1
-        shared = shared[:same]
-    if not shared:
-        return None
-
-    def resolve(name: str | None) -> tuple[pl.Expr, str]:
-        if name is None:
-            raise UnsupportedExpression("no current question")
-        target = form.question(name)
-        if target.repeat is not None:
-            raise UnsupportedExpression(f"{target.path} is in a repeat")
-        return pl.col(target.path), _kind(target)
-
-    condition = _all(shared, resolve)
-    if condition is None:
-        return None
-    return int(interviews.select(condition.fill_null(False).sum()).item())
-
-
 class _Checker(RuleChecks):
     def __init__(self, form: SurveyForm, lang: str, weight: str | None) -> None:
         self.form, self.lang, self.weight = form, lang, weight
         self.issues: list[Issue] = []
         self.main: RawSheet | None = None  # the interviews' sheet, once read
-        # Each sheet checked, with what its rules read (`scope`): a nested repeat's read it.
+        # Each sheet checked, with what its rules read (`references`): inner repeats read it.
         self.frames: dict[str | None, pl.DataFrame] = {}
 
     def add(self, code: str, sheet: RawSheet, **kwargs: object) -> None:
         self.issues.append(survey_issue(code, self.lang, sheet=sheet.name, **kwargs))  # type: ignore[arg-type]
 
     def sheet(
-        self, sheet: RawSheet, parent: pl.DataFrame | None, *, linked: bool = False
+        self, sheet: RawSheet, parent: Parent | None, *, linked: bool = False
     ) -> pl.DataFrame:
-        """`linked`: repeat rows are linked to this sheet's rows by their index."""
+        """The typed rows of the interviews' sheet (`parent` None, read first) or of a
+        repeat's (`_parent`: the interview's `_index`; `_outer`: the outer repeat row's).
+        `linked`: other rows are linked to this sheet's rows by their index."""
         self._header(sheet)
         cells = sheet.cells
         bad = self._cell_marks(sheet)
         values = [self._typed(sheet, q, bad) for q in self.form.answered(sheet.repeat)]
         if sheet.repeat is None:
             values += meta_columns(self.form, sheet, lambda q: self._typed(sheet, q, bad))
-        typed = cells.select("_row", *self._ids(sheet, parent), *values)
-        if parent is not None:
-            typed = self._link(sheet, typed, parent)
+        typed = cells.select("_row", *self._ids(sheet, parent is not None), *values)
+        if parent is not None and self.main is not None:
+            typed = attach(sheet, typed, parent, (self.main, self.frames[None]), self.add)
             typed = with_ancestors(self.form, sheet, typed, self.frames)
         self._rules(sheet, typed, bad)
         self.frames[sheet.repeat] = typed
         if sheet.repeat is None:
             self.main = sheet
             self._duplicates(sheet, typed, "id", "duplicate-submission")
+        code = "duplicate-index" if sheet.repeat is None else "duplicate-repeat-index"
         if linked and sheet.ids.get("index") != sheet.ids.get("id"):  # ODK's KEY: said once
-            self._duplicates(sheet, typed, "index", "duplicate-index")
-        return typed.drop([c for c in typed.columns if c.startswith(("_parent_q:", *CONTEXT))])
+            self._duplicates(sheet, typed, "index", code)
+        return typed.drop([c for c in typed.columns if c.startswith(CONTEXT)])
 
     # --- header -------------------------------------------------------------------------
 
@@ -209,9 +169,23 @@ class _Checker(RuleChecks):
         present = {c.path for c in sheet.columns}
         for question in self.form.answered(sheet.repeat):
             if question.path in present:
+                self._choices_exported(sheet, question)
                 continue
             code = "missing-question" if question.required else "question-not-exported"
             self.add(code, sheet, column=question.path, row=row)
+
+    def _choices_exported(self, sheet: RawSheet, question: Question) -> None:
+        """A select_multiple read from its 1/0 columns alone, one of whose choices has no
+        column: whether anyone chose it is not known (`issues.unknown_choices` tells the
+        analysis, which gives it no figure rather than a 0). With the question's own column
+        every choice is known from it."""
+        if question.type != SELECT_MULTIPLE or sheet.column_of(question.path) is not None:
+            return
+        split = {c.choice for c in sheet.columns if c.path == question.path and c.choice}
+        for choice in question.choice_names():
+            if choice not in split:
+                self.add("choice-not-exported", sheet, column=question.path, value=choice,
+                         row=sheet.header_row or None)  # fmt: skip
 
     def _cell_marks(self, sheet: RawSheet) -> set[tuple[int, str]]:
         """Cells whose value is unknown (Excel errors, formulas without a value, values
@@ -241,15 +215,20 @@ class _Checker(RuleChecks):
                 bad.add((row, column.path))
         return bad
 
-    def _ids(self, sheet: RawSheet, parent: pl.DataFrame | None) -> list[pl.Expr]:
+    def _ids(self, sheet: RawSheet, repeat: bool) -> list[pl.Expr]:
+        """`_id`, `_index` and, for a repeat's rows, the links as written (`_parent`,
+        `_submission`). Without an id or index column the row number stands in, as a key
+        within Kipu only: no repeat row is linked by it (`link.attach` links by the parent
+        sheet's own column)."""
         found = [pl.col("_row").cast(pl.Utf8).alias("_id")]
         if "id" in sheet.ids:
             found = [pl.coalesce(pl.col("_id"), pl.col("_row").cast(pl.Utf8)).alias("_id")]
         index = pl.col("_index") if "index" in sheet.ids else pl.col("_row").cast(pl.Utf8)
         found.append(index.alias("_index"))
-        if parent is not None:
-            parent_key = pl.col("_parent") if "parent" in sheet.ids else pl.lit(None, pl.Utf8)
-            found.append(parent_key.alias("_parent"))
+        if repeat:
+            for role in ("parent", "submission"):
+                key = pl.col(f"_{role}") if role in sheet.ids else pl.lit(None, pl.Utf8)
+                found.append(key.alias(f"_{role}"))
         return found
 
     # --- values -------------------------------------------------------------------------
@@ -338,11 +317,14 @@ class _Checker(RuleChecks):
 
     def _disagreeing(self, sheet, question, column, combined, split, bad) -> None:
         """An export with both a select_multiple's column and its 1/0 columns: rows where they
-        choose differently (an answer only in the 1/0 columns was dropped unseen)."""
+        choose differently (an answer only in the 1/0 columns was dropped unseen). A choice
+        without a 1/0 column is compared in neither: the column alone says it."""
+        exported = sorted({c.choice for c in sheet.columns if c.path == question.path and c.choice})
+        known = combined.list.eval(pl.element().filter(pl.element().is_in(exported)))
         both = sheet.cells.select(
             "_row",
             pl.col(question.path).alias("_text"),
-            combined.list.sort().alias("_combined"),
+            known.list.sort().alias("_combined"),
             split.list.sort().alias("_split"),
         )
         ticked = pl.col("_split").list.len() > 0
@@ -370,41 +352,7 @@ class _Checker(RuleChecks):
                      col_index=column.index)  # fmt: skip
             bad.add((row, question.path))
 
-    # --- rules over the typed frame -----------------------------------------------------
-
-    def _parent_index(self, sheet: RawSheet, parent: pl.DataFrame) -> pl.DataFrame:
-        """Each key a repeat row may name → the `_index` of its interview. The key is the
-        interviews' column its parent column names (`export.LINKS`: `_parent_index` →
-        `_index`, ODK's `PARENT_KEY` → `KEY`, `_submission__uuid` → `_uuid`); the
-        interviews' index itself when the export lacks that column (its rows are orphans
-        unless they name it)."""
-        target = LINKS.get(sheet.ids.get("parent", ""), "")
-        column = f"_key:{target}"
-        if self.main is None or column not in self.main.cells.columns:
-            keys = parent.select(pl.col("_index").alias("_key"), "_index")
-        else:
-            keys = self.main.cells.select("_row", pl.col(column).alias("_key")).join(
-                parent.select("_row", "_index"), on="_row", how="inner"
-            )
-        keys = keys.select("_key", pl.col("_index").alias("_linked")).drop_nulls("_key")
-        return keys.unique("_key", keep="first", maintain_order=True)
-
-    def _link(self, sheet: RawSheet, typed: pl.DataFrame, parent: pl.DataFrame) -> pl.DataFrame:
-        keys = self._parent_index(sheet, parent)
-        typed = typed.join(keys, left_on="_parent", right_on="_key", how="left",
-                           maintain_order="left")  # fmt: skip
-        orphans = typed.filter(pl.col("_linked").is_null())
-        typed = typed.with_columns(pl.coalesce("_linked", "_parent").alias("_parent")).drop(
-            "_linked"
-        )
-        for row, key in orphans.select("_row", "_parent").iter_rows():
-            self.add("orphan-repeat-row", sheet, value=key or "?", row=row,
-                     column=sheet.ids.get("parent"))  # fmt: skip
-        outer = [q.path for q in self.form.answered(None)]
-        renamed = parent.select(
-            pl.col("_index").alias("_parent"), *[pl.col(p).alias(f"_parent_q:{p}") for p in outer]
-        ).unique("_parent", keep="first", maintain_order=True)  # never a row twice (`_duplicates`)
-        return typed.join(renamed, on="_parent", how="left", maintain_order="left")
+    # --- duplicate keys --------------------------------------------------------------
 
     def _duplicates(self, sheet: RawSheet, typed: pl.DataFrame, key: str, code: str) -> None:
         """Rows whose `key` ("id": the interview's id; "index": Kobo's `_index`, which links
@@ -431,18 +379,6 @@ def _dtype(question: Question) -> pl.DataType:
     if question.type == SELECT_MULTIPLE:
         return pl.List(pl.Utf8)
     return pl.Utf8()
-
-
-def _all(expressions: Iterable[str], resolve) -> pl.Expr | None:
-    """All expressions hold (True when there are none); None when one cannot be evaluated
-    (the form's warning says so, and the checks that need it are not made)."""
-    combined = pl.lit(True)
-    for text in expressions:
-        try:
-            combined = combined & compile_expression(text, resolve)
-        except (UnsupportedExpression, KeyError):
-            return None
-    return combined
 
 
 __all__ = ["BOOL", "SurveyData", "validate_export", "validate_file"]

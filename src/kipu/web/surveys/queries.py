@@ -15,6 +15,7 @@ from kipu.core.surveys.analysis import ALL, MISSING, analyse
 from kipu.core.surveys.disclosure import DEFAULT_K
 from kipu.core.surveys.form import DATE, NUMERIC, SELECT_MULTIPLE, SurveyForm
 from kipu.core.surveys.indicators import IndicatorSpec
+from kipu.core.surveys.issues import unknown_choices
 from kipu.core.surveys.public import public, withheld_totals
 from kipu.web.accounts.scope import Scope
 from kipu.web.platforms.models import Platform
@@ -142,7 +143,10 @@ def round_results(current: SurveyRound) -> pl.DataFrame:
     def make() -> pl.DataFrame:
         form = SurveyForm.from_dict(survey.form)
         interviews, repeats = round_frames(current)
-        return analyse(interviews, repeats, form, IndicatorSpec.from_dict(survey.indicators))
+        # Choices the export did not bring: said by the round's report, at their column.
+        unknown = unknown_choices((current.report or {}).get("issues", []))
+        spec = IndicatorSpec.from_dict(survey.indicators)
+        return analyse(interviews, repeats, form, spec, unknown)
 
     return _cached(("internal", current.pk, survey.updated_at), make)
 

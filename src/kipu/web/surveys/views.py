@@ -91,8 +91,11 @@ def percent(value: float | None, lang: str) -> str:
 
 
 def _shown(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    # No count and not withheld: a choice the export did not bring (choice-not-exported).
+    hidden = row.get("suppressed") or row.get("group_suppressed")
     return {
         **row,
+        "not_known": row["count"] is None and not hidden,
         "share_text": percent(row["share"], lang),
         "interval_text": (
             "" if row["low"] is None else f"{row['low'] * 100:.0f}–{percent(row['high'], lang)}"
@@ -120,7 +123,10 @@ def chart(request: HttpRequest, platform: str, survey: str, month: str) -> HttpR
         or context["month"] != month
     ):
         raise Http404("no such survey round")
-    bars = [Bar(r["answer_label"], r["share"], r["low"], r["high"]) for r in context["rows"]]
+    bars = [
+        Bar(r["answer_label"], r["share"], r["low"], r["high"], known=not r["not_known"])
+        for r in context["rows"]
+    ]
     title = context["question_label"]
     if context["dimension"] != ALL:
         title += f" · {dict(context['groups'])[context['group']]}"
