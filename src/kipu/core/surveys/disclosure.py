@@ -25,7 +25,7 @@ Not covered (documented in docs/surveys.md): bounds a reader could get from non-
 beyond exact derivation (an interval), and differencing between tables published with
 different, overlapping definitions unless the caller declares the ties as lines (only
 declared lines are considered: `public` declares those of survey tables cut from the same
-answers, over hidden cells).
+answers, over hidden cells, and those of the form's `relevant` conditions).
 """
 
 from __future__ import annotations

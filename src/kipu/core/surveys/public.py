@@ -18,8 +18,10 @@ are two breakdowns of a question when a table crosses them (its 0s are pairs nob
 a question that defines a breakdown counts each group's people, the same number as the
 group's respondents of a question all of them answered (linked when equal, as group sizes
 are); two questions tabulated by each other's breakdown count the same people, transposed.
-The joint check never counts a 0 as cover. `withheld_totals` tells the callers which
-numbers of interviews they must withhold beside the tables.
+The joint check never counts a 0 as cover. With the form, its `relevant` conditions tie a
+question's group sizes to the answers that ask it (`kipu.core.surveys.relevance`).
+`withheld_totals` tells the callers which numbers of interviews they must withhold beside
+the tables.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from kipu.core.surveys.analysis import ALL, MISSING
-from kipu.core.surveys.disclosure import DEFAULT_K, Line, protect, protect_table, table_lines
+from kipu.core.surveys.disclosure import DEFAULT_K, Key, Line, protect, protect_table, table_lines
+from kipu.core.surveys.form import SurveyForm
 from kipu.core.surveys.indicators import Dimension
+from kipu.core.surveys.relevance import read_relevance, relevance_ties
 
 VALUE_COLUMNS = ("count", "weighted_count", "share", "low", "high", "effective_n")
 
@@ -151,10 +155,13 @@ def _joint(
     k: int,
     multiple: frozenset[str],
     dimensions: Mapping[str, Dimension],
+    relevant: tuple[list[Line], set[Key]],
 ) -> None:
     """Complements for the round as one system: tables protected one by one can still give
     a cell away together (an answer's count suppressed in two tables of its question is
-    pinned by their margins combined). Adds the cuts to `links.cells`."""
+    pinned by their margins combined). Adds the cuts to `links.cells`. `relevant`: the
+    lines of the form's conditions, and the group sizes they could not tie (withheld by the
+    caller, and checked here a second time as if a reader knew them)."""
     values: dict[tuple, int] = {}
     lines: list[Line] = []
     chosen: set[tuple] = set()
@@ -174,6 +181,7 @@ def _joint(
         for line in table_lines(rows, columns, column_sums=table.question not in multiple):
             lines.append(Line(tuple((_key(table, *cell), c) for cell, c in line.terms)))
     shared, hidden = _shared(tables, dimensions)
+    shared += relevant[0]
     # A 0 is no cover, suppressed or not: a reader may know nobody can be in it (a "no" to
     # "under 18?" in group "<18", a woman in group "m" of sex by sex), and non-negativity
     # pins it often. Out of every line, so the check never counts on it.
@@ -182,6 +190,9 @@ def _joint(
     margins = {key for key in values if key[0] != "C"}
     chosen -= zeros
     found = protect(values, lines, k, forced=chosen, keep=margins, hidden=hidden)
+    if known := relevant[1]:  # a reader may work them out from what the condition names
+        lines = [Line(tuple(t for t in line.terms if t[0] not in known)) for line in lines]
+        found = protect(values, lines, k, forced=found, keep=margins, hidden=hidden)
     links.cells |= found - chosen
 
 
@@ -371,11 +382,13 @@ def public(
     k: int = DEFAULT_K,
     multiple: frozenset[str] = frozenset(),
     dimensions: Mapping[str, Dimension] | None = None,
+    form: SurveyForm | None = None,
 ) -> pl.DataFrame:
     """`results` (analysis.analyse) with `suppressed` and `group_suppressed` columns, and the
     values of suppressed cells nulled. `multiple`: the select_multiple questions (their
     answers do not add up to the respondents). `dimensions`: the breakdowns by name
-    (`IndicatorSpec.dimensions`), so tables cut from the same answers are linked."""
+    (`IndicatorSpec.dimensions`), so tables cut from the same answers are linked. `form`:
+    its `relevant` conditions tie a question's group sizes to the answers that ask it."""
     dimensions = dimensions or {}
     # An answer the export did not bring (count null: `analysis`) is in no table: its
     # cells are unknown to everyone, so they cover nothing and give nothing away.
@@ -383,13 +396,15 @@ def public(
     unknown = numbered.filter(pl.col("count").is_null())
     results = numbered.filter(pl.col("count").is_not_null())
     tables = _tables(results)
-    links = _Links()
+    relevance = read_relevance(form) if form is not None else {}
+    relevant = relevance_ties(tables, dimensions, relevance, _key)
+    links = _Links(cells=set(relevant[1]))  # group sizes the conditions tie inexactly
     for _ in range(50):  # each pass only adds suppressions; it settles in two or three
         before = links.size()
         for table in tables:
             _protect(table, links, k, table.question in multiple)
         if links.size() == before:
-            _joint(tables, links, k, multiple, dimensions)
+            _joint(tables, links, k, multiple, dimensions, relevant)
         if links.size() == before:
             break
     keys = ["question", "dimension", "answer", "group"]

@@ -195,7 +195,7 @@ def public_results(current: SurveyRound, lang: str = "en") -> Results:
     raw = round_results(current)
     frame = _cached(
         ("public", current.pk, survey.updated_at, k),
-        lambda: public(raw, k, multiple, dimensions),
+        lambda: public(raw, k, multiple, dimensions, form),
     )
     withheld = withheld_totals(raw, frame)
     return Results(survey, current, _shown(frame, current, lang), True, k, withheld)
