@@ -192,6 +192,38 @@ def test_an_observation_and_an_event_edit_refuse_what_their_files_refuse(
 
 
 @pytest.mark.django_db
+def test_an_observation_edit_onto_another_of_its_period_is_refused(
+    platform,  # noqa: ANN001
+    admin,  # noqa: ANN001
+) -> None:
+    """The series is not a field of the form: a second observation of one period was a 500
+    (the database's constraint) rather than a message. An empty end is the start, as in a
+    statistics file."""
+    series = Series.objects.create(platform=platform, key="entries", name_en="Entries")
+    first, second = (
+        Observation.objects.create(
+            series=series,
+            period_start=dt.date(2017, month, 1),
+            period_end=dt.date(2017, month, 28),
+            value=10 * month,
+        )  # fmt: skip
+        for month in (1, 2)
+    )
+    client = client_for(admin)
+    data = {"period_start": "2017-01-01", "period_end": "2017-01-28", "value": "5"}
+    response = client.post(f"/reference/statistics/observations/{second.pk}/edit/{Q}", data)
+    assert response.status_code == 400
+    assert _errors(response) == ["this series has an observation of this period already"]
+    second.refresh_from_db()
+    assert (second.period_start, second.value) == (dt.date(2017, 2, 1), 20)
+    data = {"period_start": "2017-03-01", "period_end": "", "value": "5"}
+    response = client.post(f"/reference/statistics/observations/{first.pk}/edit/{Q}", data)
+    assert response.status_code < 400
+    first.refresh_from_db()
+    assert (first.period_start, first.period_end) == (dt.date(2017, 3, 1), dt.date(2017, 3, 1))
+
+
+@pytest.mark.django_db
 def test_a_sector_order_is_a_whole_number_in_digits(platform, admin) -> None:  # noqa: ANN001
     sector = Sector.objects.get(plan__platform=platform, code="WASH")
     data = {"name_en": sector.name_en, "order": "1.000"}

@@ -72,20 +72,37 @@ def public_view(slug: str, month: str = MONTH) -> tuple[dict, int]:
 
 
 def test_a_local_platform_cannot_release_its_national_platforms_rows(region) -> None:  # noqa: ANN001
+    """Tumbes may publish first (its release is recorded), but the month is public there only
+    once Peru, whose rows are in Tumbes' area, publishes it too."""
     peru, tumbes = region["peru"], region["tumbes"]
     store(peru, "PE24", 100)  # in Tumbes
     store(peru, "PE15", 40)  # in Lima: not Tumbes' view
-    lock_month(tumbes, MONTH, "cli:test")
-    with pytest.raises(ValueError, match=r"GTRM Peru \(gtrm-peru\) holds rows"):
-        publish_month(tumbes, MONTH, "cli:test")
-    assert MonthStatus.objects.get(platform=tumbes, month=MONTH).status == "locked"
+    release(tumbes)
+    assert Scope(tumbes).withheld_by(MONTH) == [peru]
     data, package = public_view("gtrm-tumbes")
     assert data["unpublished"] == [MONTH] and package == 404
     release(peru)
-    publish_month(tumbes, MONTH, "cli:test")
     data, package = public_view("gtrm-tumbes")
     assert data["unpublished"] == [] and package == 200
     assert data["key_figures"]["people_reached"] == 100, str(data)
+
+
+def test_a_month_both_levels_hold_rows_of_can_be_published(region) -> None:  # noqa: ANN001
+    """Peru waits for Tumbes (under it), never the other way round: with rows on both, both
+    refusing made the month unpublishable."""
+    peru, tumbes = region["peru"], region["tumbes"]
+    store(peru, "PE24", 100)
+    store(tumbes, "PE24", 7)
+    lock_month(peru, MONTH, "cli:test")
+    with pytest.raises(ValueError, match=r"GTRM Tumbes \(gtrm-tumbes\) holds rows"):
+        publish_month(peru, MONTH, "cli:test")
+    assert MonthStatus.objects.get(platform=peru, month=MONTH).status == "locked"
+    release(tumbes)
+    assert public_months(tumbes) == set()  # Peru's rows in Tumbes: not released yet
+    publish_month(peru, MONTH, "cli:test")
+    assert public_months(tumbes) == {MONTH} and public_months(peru) == {MONTH}
+    data, _ = public_view("gtrm-peru")
+    assert data["key_figures"]["people_reached"] == 107, str(data)
 
 
 def test_rows_stored_after_a_publication_withhold_the_month(region) -> None:  # noqa: ANN001
@@ -178,11 +195,19 @@ def test_the_console_says_whom_a_publication_waits_for(region) -> None:  # noqa:
     from kipu.web.accounts.services import assign_role
 
     peru, tumbes = region["peru"], region["tumbes"]
+    store(tumbes, "PE24", 7)
     store(peru, "PE24", 100)
-    admin = make_user("admin.tumbes")
-    assign_role(admin, tumbes, "admin")
-    lock_month(tumbes, MONTH, "cli:test")
-    page = client_for(admin).get(f"/console/months/{MONTH}/publish/?platform=gtrm-tumbes")
-    text = page.content.decode()
-    assert "data-waiting" in text and "GTRM Peru (gtrm-peru)" in text
-    assert 'name="fingerprint"' not in text  # no button to press
+    pages = {}
+    for platform in (peru, tumbes):
+        admin = make_user(f"admin.{platform.slug}")
+        assign_role(admin, platform, "admin")
+        lock_month(platform, MONTH, "cli:test")
+        url = f"/console/months/{MONTH}/publish/?platform={platform.slug}"
+        pages[platform.slug] = client_for(admin).get(url).content.decode()
+    national, local = pages["gtrm-peru"], pages["gtrm-tumbes"]
+    # Peru waits for Tumbes, under it: no button to press.
+    assert "data-waiting" in national and "GTRM Tumbes (gtrm-tumbes)" in national
+    assert 'name="fingerprint"' not in national
+    # Tumbes may publish, told that the month is public there once Peru publishes too.
+    assert "data-above" in local and "GTRM Peru (gtrm-peru)" in local
+    assert 'name="fingerprint"' in local

@@ -165,6 +165,15 @@ class Scope:
         unreleased = self._unreleased(frozenset([month]), lookup)
         return [other for other, months in unreleased.items() if months]
 
+    def is_above(self, other: Platform) -> bool:
+        """Whether `other` is a platform above this one (its parent, at any depth)."""
+        ancestor = self.platform.parent
+        while ancestor is not None:
+            if ancestor.pk == other.pk:
+                return True
+            ancestor = ancestor.parent
+        return False
+
     def _unreleased(self, months: frozenset[str], lookup: MonthLookup) -> dict[Platform, set[str]]:
         """Each other platform of the view → those of `months` it holds rows of (in the view)
         and has not published. A query for each platform, and one for each month it has not

@@ -250,7 +250,9 @@ def month_action(request: HttpRequest, month: str, action: str) -> HttpResponse:
     summary = queries.month_summary(scope.platform, month)
     context = {"platform": scope.platform, "month": month, "action": action, "summary": summary}
     # The platforms that have not released rows of this view's month: it cannot be public yet.
-    context["waiting"] = scope.withheld_by(month) if action == "publish" else []
+    others = scope.withheld_by(month) if action == "publish" else []
+    context["waiting"] = [other for other in others if not scope.is_above(other)]
+    context["above"] = [other for other in others if scope.is_above(other)]
     return render(request, "console/confirm.html", context)
 
 

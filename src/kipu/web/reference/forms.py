@@ -158,7 +158,8 @@ class ObservationForm(forms.ModelForm):
     """Read as a statistics file's row (`kipu.core.loaders.statistics`)."""
 
     period_start = LoaderDateField(label=_("Period start"))
-    period_end = LoaderDateField(label=_("Period end"))
+    # Empty: the start, as a statistics file's row with no end is read.
+    period_end = LoaderDateField(label=_("Period end"), required=False)
     value = LoaderNumberField(observation_value, decimals=2, required=True, label=_("Value"))
 
     class Meta:
@@ -167,7 +168,19 @@ class ObservationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("period_end") is None and data.get("period_start") is not None:
+            data["period_end"] = data["period_start"]
         _period(self, "period_start", "period_end")
+        # The series is not a field of the form, so Django does not check the constraint: a
+        # second observation of the same period was a 500 at the save.
+        start, end = data.get("period_start"), data.get("period_end")
+        series = getattr(self.instance, "series", None) if self.instance.series_id else None
+        if series is not None and start is not None and end is not None:
+            same = Observation.objects.filter(series=series, period_start=start, period_end=end)
+            if same.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "period_start", _("this series has an observation of this period already")
+                )
         return data
 
 

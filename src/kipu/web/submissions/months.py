@@ -72,10 +72,15 @@ def lock_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
 def publish_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
     """Make the month's figures and report public (a month is locked before it is published).
     ValueError while a platform under this one holds rows of the month and has not published
-    it (`Scope.withheld_by`): those rows are its own to release."""
+    it (`Scope.withheld_by`): those rows are its own to release. A platform above that has not
+    published it does not stop the publication, but the month is public only once it has."""
     from kipu.web.accounts.scope import Scope
 
-    waiting = Scope(platform).withheld_by(month)
+    # Only the platforms under this one must publish first: a platform above waits for those
+    # under it, so this one records its release and the month is public once the one above
+    # publishes too (both refusing made a month holding rows of both unpublishable).
+    scope = Scope(platform)
+    waiting = [other for other in scope.withheld_by(month) if not scope.is_above(other)]
     if waiting:
         names = ", ".join(f"{p.name} ({p.slug})" for p in waiting)
         message = ngettext(
