@@ -126,3 +126,27 @@ def test_the_api_shows_the_areas_targets(region, tmp_path) -> None:  # noqa: ANN
     progress = answer.json()["progress"]
     country = [p for p in progress if p["admin1"] is None and p["sector_code"] == "PRO"]
     assert [(p["reached"], p["people_targeted"]) for p in country] == [(100, 400)]
+
+
+def test_the_api_plan_lists_the_areas_targets(region, client) -> None:  # noqa: ANN001
+    """/api/v1/plan of a local platform listed Peru's whole plan: other departments'
+    targets and Peru's country target, none of which its figures set progress beside."""
+    content = PlanContent(
+        sectors=[SectorRecord("PRO", "Protection", "Protección")],
+        indicators=[IndicatorRecord("PRO21", "# of people oriented in 2021", "PRO", "PiN")],
+        targets=[
+            TargetRecord("PRO", "PE00", 420_000, 180_000, 28e6),
+            TargetRecord("PRO", "PE24", 30_000, 400, None),
+            TargetRecord("PRO", "PE15", 120_000, 48_000, 6e6),
+        ],
+    )
+    load_plan(region["r4v"], 2021, content)
+    plan = client.get("/api/v1/plan?platform=gtrm-tumbes&year=2021").json()
+    assert (plan["plan_of"], plan["area"]) == ("r4v", ["PE24"])
+    targets = {(t["sector_code"], t["admin1"]): t for t in plan["targets"]}
+    assert set(targets) == {("PRO", "PE24"), ("PRO", "")}
+    country = targets[("PRO", "")]
+    assert (country["people_in_need"], country["people_targeted"]) == (30_000, 400)
+    assert country["budget_usd"] is None  # Tumbes has no budget target: not Peru's, not 0
+    whole = client.get("/api/v1/plan?platform=r4v&year=2021").json()
+    assert whole["area"] == [] and len(whole["targets"]) == 3

@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from kipu.core.figures.notes import Note, note
-from kipu.core.reference import ReferenceData
+from kipu.core.reference import ReferenceData, Target
 
 INTERSECTOR = "Intersector"
 VALUES = ("people_in_need", "people_targeted", "budget_usd")
@@ -117,3 +117,24 @@ def unknown_area_targets(reference: ReferenceData) -> Note | None:
 def _unit_name(reference: ReferenceData, pcode: str) -> str:
     found = reference.gazetteer.get(pcode)
     return f"{found.name} ({pcode})" if found else pcode
+
+
+def area_targets(reference: ReferenceData) -> list[Target]:
+    """The targets `scoped_targets` gives, as the plan lists them (`Target`, admin1 "" for the
+    country level): what the API's plan of a local platform lists, so that a reader of it
+    finds the targets its figures set progress beside, never the whole country's. A value
+    that cannot be summed is None. The intersector target keeps the plan's sector code for it
+    ("" or "Intersector")."""
+    frame = scoped_targets(reference).collect()
+    codes = {t.sector_code for t in reference.plan.targets}
+    intersector = INTERSECTOR if INTERSECTOR in codes else ""
+    return [
+        Target(
+            sector_code=intersector if row["_sector"] == INTERSECTOR else row["_sector"],
+            admin1=row["admin1"],
+            people_in_need=row["people_in_need"],
+            people_targeted=row["people_targeted"],
+            budget_usd=row["budget_usd"],
+        )
+        for row in frame.iter_rows(named=True)
+    ]

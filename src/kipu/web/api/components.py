@@ -219,6 +219,9 @@ COMPONENTS: dict[str, Any] = {
         {
             "year": _t("integer", True),
             "name": _STR,
+            "classification": _STR,
+            "plan_of": _STR,
+            "area": _t("array"),
             "sectors": _t("array"),
             "indicators": _t("array"),
             "targets": _t("array"),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from kipu.core.figures.targets import area_targets
 from kipu.web.api.base import Call, handler, json_answer
 from kipu.web.api.datapackage import descriptor, licence_of, month_figures, package_activity_chunks
 from kipu.web.api.errors import ERROR_CODES, ApiError
@@ -20,7 +21,7 @@ from kipu.web.api.submit import submit
 from kipu.web.locations.queries import list_locations
 from kipu.web.plans.queries import plan_for, plan_value
 from kipu.web.platforms.models import Platform
-from kipu.web.platforms.queries import list_platforms, member_organisations
+from kipu.web.platforms.queries import list_platforms, member_organisations, reference_data
 from kipu.web.reports.models import ReportVersion
 from kipu.web.reports.queries import visible_versions
 from kipu.web.stats.models import Series
@@ -104,14 +105,20 @@ def plan(call: Call) -> HttpResponseBase:
     if found is None or (year and found.year > year):  # a later plan is no plan of that year
         raise ApiError(404, "no plan for this platform" + (f" in {year}" if year else ""))
     value = plan_value(call.platform, year)
+    area = sorted(call.platform.admin1.values_list("pcode", flat=True))
+    # A local platform's figures set progress beside its units' targets (docs/figures.md,
+    # "Targets of a local platform"): its plan lists those, not the whole country's.
+    targets = area_targets(reference_data(call.platform, year)) if area else value.targets
     return json_answer(
         {
             "year": value.year,
             "name": value.name,
             "classification": value.classification,
+            "plan_of": found.platform.slug,
+            "area": area,
             "sectors": [vars(s) for s in value.sectors],
             "indicators": [vars(i) for i in value.indicators],
-            "targets": [vars(t) for t in value.targets],
+            "targets": [vars(t) for t in targets],
         }
     )
 
