@@ -307,17 +307,37 @@ def short_codes(
             continue
         width = widths.pop()
         if width > len(written[2]):
-            padded = written[1] + written[2].zfill(width)
             shown = ", ".join(sorted(others)[:3]) + (", …" if len(others) > 3 else "")
             found.append(
                 (
                     unit,
                     f"{unit.pcode} {unit.name!r} has {len(written[2])} digit(s) where the other "
-                    f"units of {unit.parent_pcode} at its level have {width} ({shown}): write "
-                    f"{padded} (a spreadsheet drops the leading zeros of a number)",
+                    f"units of {unit.parent_pcode} at its level have {width} ({shown}): "
+                    f"{_fix(unit, others)} (a spreadsheet drops the leading zeros of a number)",
                 )
             )
     return found
+
+
+def _fix(unit: Location, others: set[str]) -> str:
+    """What `short_codes` asks for: the code padded with zeros after its parent's P-code, to
+    its siblings' length (EC041 under EC04 beside EC0402: EC0401), the only padding that keeps
+    it under its parent; without a sound one (a code not starting with its parent's, a padded
+    code that is a sibling's), to check it. The digits padded whole made EC0041, which is
+    no unit of EC04."""
+    parent, lengths = unit.parent_pcode, {len(code) for code in others}
+    rest = unit.pcode.removeprefix(parent)
+    if (
+        len(lengths) == 1
+        and unit.pcode.startswith(parent)
+        and rest.isdigit()
+        and all(code.startswith(parent) for code in others)
+    ):
+        padded = parent + rest.zfill(lengths.pop() - len(parent))
+        if padded not in others:
+            return f"write {padded}"
+        return f"{padded} is another unit's code: check which code this unit has"
+    return f"check its code, which should start with {parent}" if parent else "check its code"
 
 
 def _digits_key(unit: Location) -> tuple[str, int, str, str] | None:
