@@ -220,7 +220,7 @@ class EventForm(forms.ModelForm):
         (`kipu.core.loaders.events`) and updates only one, and the report listed the meeting
         twice; the store's constraint compares titles exactly, so "Reunión GTRM" and
         "REUNIÓN GTRM" of one day were both saved."""
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         day, title = cleaned.get("date"), cleaned.get("title_en")
         if day is None or not title:
             return cleaned
