@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from kipu.core.phrasing import Note, language, note_text
 from kipu.core.read import ReadError, Table, read_table
 from kipu.core.read.package import column_letters
 from kipu.core.text import compact
@@ -33,12 +34,21 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en", message: str | None = None) -> str:
+        """As `str`, in `lang` where the message is a `Note` (English and Spanish: the plan
+        loaders'), else in English, as a message in one language is not mixed with another's
+        "row" and "column"; `message`: the message as the caller put it in `lang`."""
+        spanish = language(lang) == "es" and (message is not None or isinstance(self.message, Note))
+        said = message if message is not None else note_text(self.message, lang)
+        row, column = ("fila", "columna") if spanish else ("row", "column")
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {row} {self.row}"
         if self.column:
-            where += f", column {self.column!r}"
-        return f"{where}: {self.message}"
+            where += f", {column} {self.column!r}"
+        return f"{where}: {said}"
 
 
 class Problem(str):

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from kipu.core.phrasing import Note, note_text
 from kipu.web.audit.services import record, record_each, snapshot
 from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.platforms.queries import (
@@ -26,6 +27,7 @@ from kipu.web.platforms.queries import (
     platforms_of_country,
     platforms_using,
 )
+from kipu.web.reference.fields import said
 from kipu.web.reference.plan_warnings import (
     emptied,
     kept_as_stored,
@@ -218,8 +220,8 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     area = list(platform.admin1.values_list("pcode", flat=True))  # a local platform's units
     targets_file = options.get("targets_file")
     loaded = load_plan(path, gazetteer(countries or None), countries, targets_file, area=area)
-    if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+    if not loaded.ok:  # in English and Spanish (`said`), as the plan's other messages
+        return Imported([said(e) for e in loaded.errors])
     content = loaded.records[0]
     changes = PlanChanges()
     holder = plan_holder(platform)  # whose plans the platform used before this one
@@ -238,10 +240,12 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             refused += emptied(path.name, changes)
             if refused:
                 transaction.set_rollback(True)  # nothing of the file is stored
-                return Imported(refused)
+                return Imported([*refused])
     except SectorNameTaken as error:  # rolled back with the block
-        return Imported([f"{path.name}: {error}"])
-    warnings = [str(w) for w in loaded.warnings] + moved_renamed_deleted(path.name, changes)
+        taken = error.args[0]
+        return Imported([Note(f"{path.name}: {taken}", f"{path.name}: {note_text(taken, 'es')}")])
+    warnings: list[str] = [said(w) for w in loaded.warnings]
+    warnings += moved_renamed_deleted(path.name, changes)
     warnings += kept_as_stored(path.name, plan, content)
     after = plan_snapshot(plan)
     warnings += retyped_with_rows(path.name, plan, before, after)
@@ -249,13 +253,22 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     warnings += replaced_whole((targets_file, path.name), before, after, content)
     if holder != platform:
         warnings.append(
-            f"{platform.name} used the plans of {holder.name}; with a plan of its own it now "
-            f"uses only its own plans, for every year (where it has none, its nearest year's)"
+            Note(
+                f"{platform.name} used the plans of {holder.name}; with a plan of its own it "
+                "now uses only its own plans, for every year (where it has none, its nearest "
+                "year's)",
+                f"{platform.name} usaba los planes de {holder.name}; con un plan propio usa ahora "
+                "solo sus propios planes, para cada año (donde no tiene, el del año más cercano)",
+            )
         )
     if changes.kept:
+        kept = ", ".join(changes.kept)
         warnings.append(
-            f"indicators not in {path.name} are kept, as stored activities use them: "
-            + ", ".join(changes.kept)
+            Note(
+                f"indicators not in {path.name} are kept, as stored activities use them: {kept}",
+                f"los indicadores que no están en {path.name} se conservan, pues actividades "
+                f"guardadas los usan: {kept}",
+            )
         )
     was, now = changed_entries(before, after)
     return Imported(
