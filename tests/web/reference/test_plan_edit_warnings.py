@@ -123,3 +123,13 @@ def test_a_reload_warns_in_the_pages_language(platform, admin, org_a) -> None:  
         "si el tipo era el correcto, cargue el archivo de nuevo con PiN"
     ) in said, said
     assert not [m for m in said if "indicator" in m or " stored " in m], said
+
+
+def test_a_reload_refused_is_in_the_pages_language(platform, admin) -> None:  # noqa: ANN001
+    response = _reload(_spanish(admin), "Banana")
+    assert response.status_code == 400
+    page = unescape(response.content.decode())
+    assert "plan.csv, fila 2, columna &#x27;type&#x27;" in response.content.decode() or (
+        "plan.csv, fila 2, columna 'type'" in page
+    )
+    assert "tipo de indicador desconocido 'Banana'" in page
