@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from kipu.core.loaders import LoadError
 from kipu.core.phrasing import Note, note_text
 from kipu.web.audit.services import record, record_each, snapshot
 from kipu.web.platforms.models import Organisation, Platform
@@ -164,7 +165,7 @@ def _organisations(platform: Platform, path: Path, options: dict[str, Any], acto
         path, countries=platform_countries(platform), known_ids=registry_names()
     )
     if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+        return Imported([said(e) for e in loaded.errors])
     done = store(platform, loaded.records, actor=actor)
     remarks = [f"{path.name}, row {row or '?'}: {remark}" for row, remark in done.remarks]
     if not done.created + done.updated:  # every row refused: nothing stored, as the loader's
@@ -174,7 +175,7 @@ def _organisations(platform: Platform, path: Path, options: dict[str, Any], acto
         summary["not_loaded"] = done.refused
     if done.notices:
         summary["notices"] = done.notices
-    warnings = [str(w) for w in loaded.warnings] + _renamed(path.name, done.changed)
+    warnings = [said(w) for w in loaded.warnings] + _renamed(path.name, done.changed)
     warnings += remarks
     if warnings:
         summary["warnings"] = warnings
@@ -301,7 +302,7 @@ def _locations(
     country = (options.get("country") or "").upper()
     loaded = load_locations(path, country or None, options.get("vintage") or "")
     if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+        return Imported([said(e) for e in loaded.errors])
     moved: list[str] = []
     skipped: list[str] = []
     try:
@@ -319,7 +320,7 @@ def _locations(
         "created": created,
         "updated": updated,
     }
-    warnings = [str(w) for w in loaded.warnings] + moved
+    warnings = [said(w) for w in loaded.warnings] + moved
     warnings += [f"{path.name}: {x}" for x in skipped]
     if warnings:
         summary["warnings"] = warnings
@@ -333,7 +334,7 @@ def _statistics(platform: Platform, path: Path, options: dict[str, Any], actor: 
 
     loaded = load_statistics(path)
     if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+        return Imported([said(e) for e in loaded.errors])
     done = store(platform, loaded.records)
     warnings = [*loaded.warnings, *overlapping(platform, loaded.records)]
     summary = _counted(done.created, done.updated, warnings, done.unchanged)
@@ -352,7 +353,7 @@ def _events(platform: Platform, path: Path, options: dict[str, Any], actor: Any)
         path, member_organisations(platform), gazetteer([country] if country else None), country
     )
     if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+        return Imported([said(e) for e in loaded.errors])
     # The store writes every matched event; what changed is what differs from before.
     dates = {record.date for record in loaded.records}
     was = _event_values(platform, dates)
@@ -392,7 +393,8 @@ def _counted(created: int, updated: int, warnings: list[Any], unchanged: int = 0
     stored (every row of a reload read "updated", changed or not)."""
     summary: dict[str, Any] = {"created": created, "updated": updated, "unchanged": unchanged}
     if warnings:
-        summary["warnings"] = [str(w) for w in warnings]
+        # A loader's in English and Spanish where it has both (`said`).
+        summary["warnings"] = [said(w) if isinstance(w, LoadError) else str(w) for w in warnings]
     return summary
 
 
