@@ -172,8 +172,8 @@ def test_a_padded_code_suggested_stays_under_its_parent(
         assert code.startswith(parent) and len(code) == len(parent) + width
         assert code not in codes
         assert code[len(parent) :].lstrip("0") == unit.pcode[len(parent) :].lstrip("0")
-    elif unit.pcode.startswith(parent):
+    elif unit.pcode.startswith(parent) and unit.pcode != parent:
         padded = parent + unit.pcode[len(parent) :].zfill(width)
         assert padded in codes and f"{padded} is another unit's code" in text
-    else:
-        assert f"check its code, which should start with {parent}" in text
+    else:  # outside its parent's code, or its parent's code itself
+        assert f"check its code, which should be {parent} followed by {width} digits" in text

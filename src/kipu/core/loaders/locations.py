@@ -326,18 +326,16 @@ def _fix(unit: Location, others: set[str]) -> str:
     code that is a sibling's), to check it. The digits padded whole made EC0041, which is
     no unit of EC04."""
     parent, lengths = unit.parent_pcode, {len(code) for code in others}
+    if len(lengths) != 1 or not all(code.startswith(parent) for code in others):
+        return "check its code"
+    width = lengths.pop() - len(parent)
     rest = unit.pcode.removeprefix(parent)
-    if (
-        len(lengths) == 1
-        and unit.pcode.startswith(parent)
-        and rest.isdigit()
-        and all(code.startswith(parent) for code in others)
-    ):
-        padded = parent + rest.zfill(lengths.pop() - len(parent))
-        if padded not in others:
-            return f"write {padded}"
+    if not unit.pcode.startswith(parent) or not rest.isdigit():  # EC051, or EC04 itself
+        return f"check its code, which should be {parent} followed by {width} digits"
+    padded = parent + rest.zfill(width)
+    if padded in others:
         return f"{padded} is another unit's code: check which code this unit has"
-    return f"check its code, which should start with {parent}" if parent else "check its code"
+    return f"write {padded}"
 
 
 def _digits_key(unit: Location) -> tuple[str, int, str, str] | None:
