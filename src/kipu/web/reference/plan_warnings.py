@@ -35,8 +35,7 @@ def kept_as_stored(file: str, plan: Any, content: Any) -> list[Note]:
             kept.append(
                 Note(
                     f"{file} gives no {name}: the {en} {'is' if count == 1 else 'are'} kept",
-                    f"{file} no da {_WORDS[name]}: se conserva{'' if count == 1 else 'n'} "
-                    f"{'la' if count == 1 else 'las'} {es}",
+                    f"{file} no da {_WORDS[name]}: se conserva{'' if count == 1 else 'n'} {es}",
                 )
             )
     return kept
