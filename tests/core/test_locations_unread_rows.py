@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -144,3 +145,35 @@ def test_a_p_code_shorter_than_stored_siblings_is_found_when_storing() -> None:
     assert short_codes([Location("EC03", 1, "03", "Cañar", "ECU", "EC")], stored) == []
     mixed = [*stored, Location("EC117", 1, "117", "X", "ECU", "EC")]
     assert short_codes(new, mixed) == []
+
+
+@given(
+    parent=st.integers(1, 24).map(lambda n: f"EC{n:02d}"),
+    width=st.integers(2, 3),
+    numbers=st.sets(st.integers(1, 99), min_size=1, max_size=4),
+    digits=st.text(alphabet="0123456789", min_size=1, max_size=4),
+)
+@HYPOTHESIS
+def test_a_padded_code_suggested_stays_under_its_parent(
+    parent: str, width: int, numbers: set[int], digits: str
+) -> None:
+    """A tester's: EC041 under EC04, beside EC0401, was told to write EC0041, a code outside
+    EC04. A code suggested starts with its parent's, has its siblings' length, and is no
+    sibling's; one is suggested whenever the written code is its parent's and digits."""
+    siblings = [Location(f"{parent}{n:0{width}d}", 2, "", f"U{n}", "ECU", parent) for n in numbers]
+    unit = Location(f"EC{digits}", 2, "", "Nueva", "ECU", parent)
+    if len(digits) >= 2 + width:
+        return  # not shorter than its siblings
+    [(_, text)] = short_codes([unit], siblings)
+    codes = {s.pcode for s in siblings}
+    suggested = re.search(r": write (\S+) ", text)
+    if suggested:
+        code = suggested[1]
+        assert code.startswith(parent) and len(code) == len(parent) + width
+        assert code not in codes
+        assert code[len(parent) :].lstrip("0") == unit.pcode[len(parent) :].lstrip("0")
+    elif unit.pcode.startswith(parent) and unit.pcode != parent:
+        padded = parent + unit.pcode[len(parent) :].zfill(width)
+        assert padded in codes and f"{padded} is another unit's code" in text
+    else:  # outside its parent's code, or its parent's code itself
+        assert f"check its code, which should be {parent} followed by {width} digits" in text

@@ -138,3 +138,25 @@ def test_an_event_reloaded_with_a_placeholder_loses_its_organisations(
     events.write_text("date,title,organisations\n2024-04-01,Reunión,N/A\n", encoding="utf-8")
     assert import_reference("events", platform, events, ACTOR).ok
     assert Event.objects.get(title_en="Reunión").organisations.count() == 0
+
+
+def test_contradictory_membership_dates_change_nothing(platform: Platform, tmp_path: Path) -> None:
+    """Two rows of Partner A with other start dates (the second was loaded without a word),
+    and a row ending before it starts: refused at their rows, nothing stored."""
+    load(platform, tmp_path, FULL)
+    organisations = Organisation.objects.count()
+    text = (
+        "id,name,member_since,member_until\n"
+        "ORG901,Partner A,2020-01-01,\n"
+        "ORG901,Partner A,2021-01-01,\n"
+        ",New Partner,2022-01-01,2021-01-01\n"
+    )
+    path = tmp_path / "contradicts.csv"
+    path.write_text(text, encoding="utf-8")
+    result = import_reference("organisations", platform, path, ACTOR)
+    assert [e.split(":")[0] for e in result.errors] == [
+        "contradicts.csv, row 3, column 'member_since'",
+        "contradicts.csv, row 4, column 'member_until'",
+    ]
+    assert membership(platform)[:2] == (date(2019, 3, 1), date(2025, 12, 31))
+    assert Organisation.objects.count() == organisations

@@ -136,7 +136,9 @@ def orgs_load(file: Path, platform_slug: str | None) -> None:
     """Load organisations and memberships from CSV or XLSX, R4V's registry as published
     (docs/reference-data.md).
 
-    Rows that cannot be loaded are skipped, and printed as warnings on stderr. The command line
+    Rows that cannot be loaded are skipped, and printed as warnings on stderr; membership
+    dates that contradict each other (an end before the start, two rows of one organisation
+    with other dates) refuse the file, changing nothing. The command line
     acts as the installation administrator: it may change every shared organisation, and each
     change is audited on every platform using it."""
     setup_django()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 
 Number = int | float | Decimal | str
 Gender = Literal["m", "f"]
@@ -447,3 +447,28 @@ def words(
     if code == "en":
         return _words_en(count)
     return _words_es(count, gender, apocope=before_noun)
+
+
+class Note(str):
+    """A text in English and Spanish: the English text is the string itself (what JSON, the
+    audit log and the commands hold), the Spanish one `text("es")`. The figures' notes were
+    printed in English under `kipu figures --lang es`, and a plan's reload warnings on the
+    Spanish page; core stays free of Django's catalogue, as the validation codes do."""
+
+    spanish: str
+
+    def __new__(cls, english: str, spanish: str) -> Note:
+        note = super().__new__(cls, english)
+        note.spanish = spanish
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Note, (str(self), self.spanish))
+
+    def text(self, lang: str = "en") -> str:
+        return self.spanish if language(lang) == "es" else str(self)
+
+
+def note_text(text: str, lang: str = "en") -> str:
+    """A note in `lang` (a plain string is English only)."""
+    return text.text(lang) if isinstance(text, Note) else text

@@ -3,32 +3,15 @@ Spanish (rows left out, cells split without proportions, partners not counted)."
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 
 from kipu.core.figures.periods import plan_year_start
-from kipu.core.phrasing import language, number
+
+# Note and note_text were defined here; callers import them from here still.
+from kipu.core.phrasing import Note as Note
+from kipu.core.phrasing import note_text as note_text
+from kipu.core.phrasing import number
 from kipu.core.reference import ReferenceData
-
-
-class Note(str):
-    """One of `Figures.notes`: the English text is the string itself (what JSON and the
-    notes list hold, as before), the Spanish one `text("es")`. The notes were printed in
-    English under `kipu figures --lang es`."""
-
-    spanish: str
-
-    def __new__(cls, english: str, spanish: str) -> Note:
-        note = super().__new__(cls, english)
-        note.spanish = spanish
-        return note
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Note, (str(self), self.spanish))
-
-    def text(self, lang: str = "en") -> str:
-        return self.spanish if language(lang) == "es" else str(self)
 
 
 def note(key: str, n: int, **values: object) -> Note:
@@ -42,11 +25,6 @@ def note(key: str, n: int, **values: object) -> Note:
         return template.format(n=n if lang == "en" else number(n, lang), **shown)
 
     return Note(form("en"), form("es"))
-
-
-def note_text(text: str, lang: str = "en") -> str:
-    """A note in `lang` (a plain string is English only)."""
-    return text.text(lang) if isinstance(text, Note) else text
 
 
 # The notes of the figures, in both languages (`note`); "_one": the form for one row.

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from kipu.core.phrasing import Note, language, note_text
 from kipu.core.read import ReadError, Table, read_table
 from kipu.core.read.package import column_letters
 from kipu.core.text import compact
@@ -33,12 +34,21 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en", message: str | None = None) -> str:
+        """As `str`, in `lang` where the message is a `Note` (English and Spanish: the plan
+        loaders'), else in English, as a message in one language is not mixed with another's
+        "row" and "column"; `message`: the message as the caller put it in `lang`."""
+        spanish = language(lang) == "es" and (message is not None or isinstance(self.message, Note))
+        said = message if message is not None else note_text(self.message, lang)
+        row, column = ("fila", "columna") if spanish else ("row", "column")
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {row} {self.row}"
         if self.column:
-            where += f", column {self.column!r}"
-        return f"{where}: {self.message}"
+            where += f", {column} {self.column!r}"
+        return f"{where}: {said}"
 
 
 class Problem(str):
@@ -183,9 +193,11 @@ class Columns:
         if len(columns) < 2:
             return None
         named = " and ".join(column_letters(i) for i in columns)
-        message = (
+        message = Note(
             f"columns {named} are both headed {label!r}: Kipu cannot tell which to read; "
-            "rename or remove one"
+            "rename or remove one",
+            f"las columnas {named.replace(' and ', ' y ')} tienen ambas el encabezado "
+            f"{label!r}: Kipu no puede saber cuál leer; cambie el nombre de una o quítela",
         )
         return LoadError(self.table.source, None, label, message)
 
@@ -202,7 +214,11 @@ class Columns:
                 self.table.source,
                 None,
                 None,
-                f"missing column(s) {', '.join(absent)}; the header has: {header}",
+                Note(
+                    f"missing column(s) {', '.join(absent)}; the header has: {header}",
+                    f"falta(n) la(s) columna(s) {', '.join(absent)}; el encabezado tiene: "
+                    + header.replace("(none)", "(nada)"),
+                ),
             ),
         ]
 
@@ -218,13 +234,19 @@ class Columns:
         if not unread:
             return []
         known = ", ".join(self.accepted)
+        listed = ", ".join(unread)
         return [
             LoadError(
                 self.table.source,
                 None,
                 None,
-                f"column(s) {', '.join(unread)} not read (their values are not stored); "
-                f"the columns read are: {known}",
+                Note(
+                    f"column(s) {listed} not read (their values are not stored); "
+                    f"the columns read are: {known}",
+                    f"columna(s) {listed.replace('(no header)', '(sin encabezado)')} no "
+                    "leída(s) (sus valores no se guardan); las columnas que se leen son: "
+                    f"{known}",
+                ),
             )
         ]
 
@@ -238,10 +260,15 @@ class Columns:
         shown = ", ".join(map(str, rows[:10])) + (
             f" and {len(rows) - 10} more" if rows[10:] else ""
         )
-        message = (
-            f"{'row' if len(rows) == 1 else 'rows'} {shown} "
-            f"{'is' if len(rows) == 1 else 'are'} hidden in the sheet: read as any other row; "
-            f"delete {'it' if len(rows) == 1 else 'them'} if not meant to be loaded"
+        one = len(rows) == 1
+        message = Note(
+            f"{'row' if one else 'rows'} {shown} {'is' if one else 'are'} hidden in the "
+            f"sheet: read as any other row; delete {'it' if one else 'them'} if not meant to "
+            "be loaded",
+            f"{'la fila' if one else 'las filas'} {shown.replace(' and ', ' y ')} "
+            f"{'está oculta' if one else 'están ocultas'} en la hoja: se "
+            f"{'lee' if one else 'leen'} como cualquier otra; "
+            f"{'bórrela' if one else 'bórrelas'} si no se debe cargar",
         )
         return [LoadError(self.table.source, None, None, message)]
 
@@ -285,18 +312,22 @@ class Columns:
         if label is None:
             return None
         if (across := self.table.covered.get((number, label))) is not None:
-            message = (
+            message = Note(
                 f"the cell is covered by the merged range {across}, whose value is another "
-                "column's: read as empty; unmerge the cells and give each column its own"
+                "column's: read as empty; unmerge the cells and give each column its own",
+                f"la celda está cubierta por el rango combinado {across}, cuyo valor es el de "
+                "otra columna: se lee vacía; separe las celdas y dé a cada columna el suyo",
             )
             return LoadError(self.table.source, number, label, message)
         merged = self.table.merged.get((number, label))
         if merged is None:
             return None
-        message = (
+        message = Note(
             f"the value is that of the merged range {merged}, copied to each row it covers; "
             "if it is one figure for those rows together, unmerge the cells and give each "
-            "row its own"
+            "row its own",
+            f"el valor es el del rango combinado {merged}, copiado a cada fila que cubre; si "
+            "es una cifra para esas filas juntas, separe las celdas y dé a cada fila la suya",
         )
         return LoadError(self.table.source, number, label, message)
 
@@ -311,7 +342,11 @@ def open_table(path: Path | str, sheet: str | None = None) -> Table | LoadError:
     # A plan's sheets share row numbers and column names: say which.
     source = path.name if sheet is None else f"{path.name} ({sheet})"
     if not table.records:
-        return LoadError(source, None, None, "the file has a header but no data rows.")
+        empty = Note(
+            "the file has a header but no data rows.",
+            "el archivo tiene encabezado pero ninguna fila de datos.",
+        )
+        return LoadError(source, None, None, empty)
     table.source = source
     return table
 
@@ -333,7 +368,7 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def did_you_mean(text: str, names: Mapping[str, str]) -> str:
+def did_you_mean(text: str, names: Mapping[str, str], lang: str = "en") -> str:
     """The end of a message about a value of a vocabulary (`names`: every accepted name → its
     canonical value): "; did you mean 'Asistencia directa' (Direct Assistance)?", naming the
     accepted name the value most resembles, in whatever language, and its canonical value
@@ -344,7 +379,8 @@ def did_you_mean(text: str, names: Mapping[str, str]) -> str:
     if near is None:
         return ""
     name, canonical = near
-    return f"; did you mean {name!r}" + (f" ({canonical})?" if canonical != name else "?")
+    said = f" ({canonical})?" if canonical != name else "?"
+    return f"; ¿quiso decir {name!r}{said}" if lang == "es" else f"; did you mean {name!r}{said}"
 
 
 def split_list(text: str) -> list[str]:

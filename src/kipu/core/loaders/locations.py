@@ -307,17 +307,35 @@ def short_codes(
             continue
         width = widths.pop()
         if width > len(written[2]):
-            padded = written[1] + written[2].zfill(width)
             shown = ", ".join(sorted(others)[:3]) + (", …" if len(others) > 3 else "")
             found.append(
                 (
                     unit,
                     f"{unit.pcode} {unit.name!r} has {len(written[2])} digit(s) where the other "
-                    f"units of {unit.parent_pcode} at its level have {width} ({shown}): write "
-                    f"{padded} (a spreadsheet drops the leading zeros of a number)",
+                    f"units of {unit.parent_pcode} at its level have {width} ({shown}): "
+                    f"{_fix(unit, others)} (a spreadsheet drops the leading zeros of a number)",
                 )
             )
     return found
+
+
+def _fix(unit: Location, others: set[str]) -> str:
+    """What `short_codes` asks for: the code padded with zeros after its parent's P-code, to
+    its siblings' length (EC041 under EC04 beside EC0402: EC0401), the only padding that keeps
+    it under its parent; without a sound one (a code not starting with its parent's, a padded
+    code that is a sibling's), to check it. The digits padded whole made EC0041, which is
+    no unit of EC04."""
+    parent, lengths = unit.parent_pcode, {len(code) for code in others}
+    if len(lengths) != 1 or not all(code.startswith(parent) for code in others):
+        return "check its code"
+    width = lengths.pop() - len(parent)
+    rest = unit.pcode.removeprefix(parent)
+    if not unit.pcode.startswith(parent) or not rest.isdigit():  # EC051, or EC04 itself
+        return f"check its code, which should be {parent} followed by {width} digits"
+    padded = parent + rest.zfill(width)
+    if padded in others:
+        return f"{padded} is another unit's code: check which code this unit has"
+    return f"write {padded}"
 
 
 def _digits_key(unit: Location) -> tuple[str, int, str, str] | None:

@@ -12,7 +12,9 @@ Rules (docs/reference-data.md, "Organisations"):
   is none), or with a name too long to store, is skipped; a cell that cannot be kept (a date
   that is not one, a value longer than Kipu stores, `FIELD_SIZES`) leaves the stored value as it
   is; each with a warning naming file, row and column. The whole file is refused only when it
-  cannot be read, has no name column, or no row loads.
+  cannot be read, has no name column, no row loads, or membership dates contradict each other
+  (`organisation_rows`: a row ending before it starts, rows of one organisation giving two
+  dates of one kind): which is meant cannot be told.
 - Any other cell saying nothing (`NOTHING`: "-", "N/A") is empty: "N/A" was stored as an
   acronym, and the events loader then gave it the events of no organisation.
 - Types: R4V's types, in English, Spanish and Portuguese, singular or plural, map to Kipu's
@@ -38,9 +40,17 @@ from datetime import date
 from pathlib import Path
 
 from kipu.core.gazetteer import find_country
-from kipu.core.loaders import Columns, Loaded, LoadError, open_table, parse_date, split_list
+from kipu.core.loaders import (
+    Columns,
+    Loaded,
+    LoadError,
+    open_table,
+    parse_date,
+    split_list,
+)
+from kipu.core.loaders.organisation_rows import Registry
 from kipu.core.read.values import NOTHING, TOTAL_ROWS
-from kipu.core.reference import ORGANISATION_TYPES, registry_key
+from kipu.core.reference import ORGANISATION_TYPES
 from kipu.core.text import closest, normalise
 
 ACCEPTED = {
@@ -294,7 +304,7 @@ def load_organisations(
         result.errors.extend(errors)
         return result
     result.warnings.extend([*columns.unread(), *columns.hidden()])
-    registry = _Registry(columns, result, known_ids or {})
+    registry = Registry(columns, result, known_ids or {})
     left_out: Counter[str] = Counter()
     for number, record in zip(table.row_numbers, table.records, strict=True):
         if other := _other_country(_items(columns, record, "country"), countries):
@@ -324,93 +334,6 @@ def _other_country(written: list[str], countries: list[str] | None) -> str:
     return known[0].name
 
 
-class _Registry:
-    """The records loaded so far, by registry id and by name, and the rules of module
-    docstring for rows that repeat an id or a name."""
-
-    def __init__(
-        self, columns: Columns, result: Loaded[OrganisationRecord], known: Mapping[str, set[str]]
-    ) -> None:
-        self.columns, self.result, self.known = columns, result, known
-        self.by_id: dict[str, OrganisationRecord] = {}
-        self.by_name: dict[str, OrganisationRecord] = {}
-
-    def warn(self, row: OrganisationRecord, column: str, message: str) -> None:
-        source = self.columns.table.source
-        self.result.warnings.append(LoadError(source, row.row, self.columns.label(column), message))
-
-    def _differences(self, first: OrganisationRecord, row: OrganisationRecord) -> None:
-        """A repeated organisation whose acronym or type differs: the first row's is kept
-        (another acronym becomes an alias, so 5W rows naming it still find it), said."""
-        for column, name in (("acronym", "acronym"), ("type", "org_type")):
-            mine, theirs = getattr(first, name), getattr(row, name)
-            if mine and theirs and normalise(mine) != normalise(theirs):
-                kept = "; it is kept as another name" if name == "acronym" else ""
-                self.warn(
-                    row,
-                    column,
-                    f"{theirs!r}, where row {first.row} of the same organisation has "
-                    f"{mine!r}: {mine!r} is loaded{kept}",
-                )
-                if name == "acronym":
-                    first.aliases = list(dict.fromkeys([*first.aliases, theirs]))
-
-    def add(self, row: OrganisationRecord) -> None:
-        key = registry_key(row.external_id)
-        holder = self.by_id.get(key) if row.external_id else None
-        if holder is not None and normalise(holder.name) == normalise(row.name):
-            self._differences(holder, row)
-            if len(row.external_id) > len(holder.external_id):  # 00410 beside 410: the zeros
-                holder.external_id = row.external_id
-            _merge(holder, row)  # the same organisation listed again (once per country)
-            return
-        if holder is not None:
-            self._share(holder, row)
-        elif row.external_id:
-            self.by_id[key] = row
-        first = self.by_name.get(normalise(row.name))
-        if first is None:
-            self.by_name[normalise(row.name)] = row
-            self.result.records.append(row)
-        elif first.external_id and row.external_id:
-            self.warn(
-                row,
-                "name",
-                f"same name as row {first.row} ({first.external_id}) but registry id "
-                f"{row.external_id}: loaded as another organisation",
-            )
-            self.result.records.append(row)
-        else:
-            self.warn(row, "name", f"repeats row {first.row} ({first.name!r}): merged into it")
-            _merge(first, row)
-            if first.external_id and registry_key(first.external_id) not in self.by_id:
-                self.by_id[registry_key(first.external_id)] = first
-
-    def _share(self, holder: OrganisationRecord, row: OrganisationRecord) -> None:
-        """`row` repeats the registry id of `holder`, another organisation: one keeps it."""
-        code = row.external_id
-        names = self.known.get(code, set())
-        keeper, other = holder, row
-        if names and _names(row) & names and not _names(holder) & names:
-            keeper, other = row, holder  # Kipu knows the id as the organisation of `row`
-        other.external_id, other.shared_id = "", code
-        keeper.external_id = code
-        self.by_id[code] = keeper
-        reason = "Kipu knows the id by its name" if keeper is row else "the first row keeps it"
-        self.warn(
-            row,
-            "id",
-            f"registry id {code} is on row {holder.row} ({holder.name!r}) and row {row.row} "
-            f"({row.name!r}): row {keeper.row} keeps it ({reason}); row {other.row} is loaded "
-            "without a registry id and matched by name",
-        )
-
-
-def _names(row: OrganisationRecord) -> set[str]:
-    found = (row.name, row.name_es, row.name_pt, row.acronym, *row.aliases)
-    return {normalise(name) for name in found if name}
-
-
 # The columns a file may lack, with the field each sets: the shared fields, and the membership's
 # (a registry without dates reloaded erased every membership's).
 _OPTIONAL_COLUMNS = (
@@ -423,25 +346,6 @@ _OPTIONAL_COLUMNS = (
     ("member_until", "member_until"),
     ("sub_working_groups", "sub_working_groups"),
 )
-
-
-def _merge(first: OrganisationRecord, row: OrganisationRecord) -> None:
-    """Complete `first` with what `row` adds: empty fields, names kept as aliases, countries,
-    sub-working groups."""
-    for name in ("name_es", "name_pt", "acronym", "org_type", "external_id"):
-        if not getattr(first, name):
-            setattr(first, name, getattr(row, name))
-    first.member_since = first.member_since or row.member_since
-    first.member_until = first.member_until or row.member_until
-    # A date one row could not read is the other's; one neither gives and one could not read
-    # stays as stored.
-    first.unread = frozenset(f for f in first.unread | row.unread if getattr(first, f) is None)
-    extra = [row.name] if normalise(row.name) != normalise(first.name) else []
-    first.aliases = list(dict.fromkeys([*first.aliases, *extra, *row.aliases]))
-    first.countries = list(dict.fromkeys([*first.countries, *row.countries]))
-    first.sub_working_groups = list(
-        dict.fromkeys([*first.sub_working_groups, *row.sub_working_groups])
-    )
 
 
 def _nothing(text: str) -> bool:

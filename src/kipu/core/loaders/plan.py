@@ -8,9 +8,7 @@ docs/reference-data.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kipu.core.gazetteer import Gazetteer
@@ -18,23 +16,29 @@ from kipu.core.loaders import (
     Columns,
     Loaded,
     LoadError,
-    Problem,
     did_you_mean,
     open_table,
 )
+from kipu.core.loaders.plan_records import LEVEL_RULES as LEVEL_RULES
+from kipu.core.loaders.plan_records import IndicatorRecord as IndicatorRecord
+from kipu.core.loaders.plan_records import PlanContent as PlanContent
+from kipu.core.loaders.plan_records import SectorRecord as SectorRecord
+from kipu.core.loaders.plan_records import find_sector, same_sector_name
+from kipu.core.loaders.plan_records import level_problem as level_problem
+from kipu.core.loaders.plan_records import sector_code_for as sector_code_for
 from kipu.core.loaders.proportions import (
     PROPORTION_COLUMNS,
     REQUIRED,
     ProportionPlaces,
-    ProportionRecord,
     read_proportions,
 )
+from kipu.core.loaders.targets import TargetRecord as TargetRecord
 from kipu.core.loaders.targets import (
-    TargetRecord,
     read_targets,
     targets_columns,
     targets_sheet,
 )
+from kipu.core.phrasing import Note
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.reference import INDICATOR_TYPES
 from kipu.core.schema import term_key
@@ -88,49 +92,6 @@ _TYPE_NAMES = {
 _TYPES = {term_key(label): name for label, name in _TYPE_NAMES.items()}
 
 
-@dataclass
-class SectorRecord:
-    code: str
-    name: str
-    name_es: str | None = ""  # None: the file has no such column (a stored one is kept)
-    parent_code: str = ""
-    # False when the code was made from the name (`sector_code_for`): the stored sector of
-    # that name keeps its own code (`kipu.web.plans.services`).
-    code_given: bool = True
-    # False: the file gives no parents (no parent column), and a stored parent is kept; an
-    # indicator list reloaded without one made every stored sub-sector a sector.
-    parent_given: bool = True
-    # False: the file has no English names (`_SPANISH_ONLY`): `name` is the Spanish one,
-    # an English name only for a new sector, not instead of a stored one.
-    english: bool = True
-
-
-@dataclass
-class IndicatorRecord:
-    code: str
-    name: str
-    sector_code: str
-    type: str
-    # None: the file has no such column, and a stored one is kept (a list reloaded without
-    # its Spanish names erased them).
-    name_es: str | None = ""
-    unit: str | None = ""
-    english: bool = True  # as `SectorRecord.english`
-
-
-@dataclass
-class PlanContent:
-    sectors: list[SectorRecord] = field(default_factory=list)
-    indicators: list[IndicatorRecord] = field(default_factory=list)
-    targets: list[TargetRecord] = field(default_factory=list)
-    proportions: list[ProportionRecord] = field(default_factory=list)
-
-
-def sector_code_for(name: str) -> str:
-    """A stable code for a sector known only by name: 'Protection (GBV)' → 'PROTECTION-GBV'."""
-    return re.sub(r"[^A-Z0-9]+", "-", normalise(name).upper()).strip("-")
-
-
 def load_plan(
     path: Path | str,
     gazetteer: Gazetteer,
@@ -153,7 +114,10 @@ def load_plan(
         _read_sectors(path, wanted["sectors"], content, result)
     _read_indicators(path, wanted["indicators"], content, result)
     if targets_path and wanted["targets"]:  # the sheet was left out without a word
-        message = f"the plan has a sheet {wanted['targets']!r} and --targets is given: give one"
+        message = Note(
+            f"the plan has a sheet {wanted['targets']!r} and --targets is given: give one",
+            f"el plan tiene una hoja {wanted['targets']!r} y se da --targets: dé una sola",
+        )
         result.errors.append(LoadError(Path(path).name, None, None, message))
     elif targets_path or wanted["targets"]:
         _read_targets(
@@ -188,16 +152,32 @@ def _sheets(path: Path, result: Loaded[PlanContent]) -> dict[str, str | None]:
         wanted[part] = found[0] if found else None
         if len(found) > 1:  # "Metas" and "Objetivos": the second was left out
             listed = " and ".join(repr(name) for name in found)
-            message = f"sheets {listed} are both the plan's {part}: keep one"
+            message = Note(
+                f"sheets {listed} are both the plan's {part}: keep one",
+                f"las hojas {listed.replace(' and ', ' y ')} son ambas las "
+                f"{_PARTS[part]} del plan: conserve una",
+            )
             result.errors.append(LoadError(path.name, None, None, message))
     read = set(wanted.values()) if wanted["indicators"] else {*wanted.values(), names[0]}
     unread = [name for name in names if name not in read]
     if names and unread:
         known = ", ".join(variants[0] for variants in SHEETS.values())
         listed = ", ".join(repr(name) for name in unread)
-        message = f"sheet(s) {listed} not read; the sheets read are named: {known}"
+        message = Note(
+            f"sheet(s) {listed} not read; the sheets read are named: {known}",
+            f"hoja(s) {listed} no leída(s); las hojas que se leen se llaman: {known}",
+        )
         result.warnings.append(LoadError(path.name, None, None, message))
     return wanted
+
+
+# The parts of a plan (`SHEETS`) in Spanish, for messages.
+_PARTS = {
+    "sectors": "sectores",
+    "indicators": "indicadores",
+    "targets": "metas",
+    "proportions": "proporciones",
+}
 
 
 # A plan written in Spanish only ("Código; Nombre; Padre", "Indicador"): its Spanish names
@@ -221,9 +201,12 @@ def _table_columns(
     for name, spanish in _SPANISH_ONLY.items():
         if name in accepted and name not in columns.found and spanish in columns.found:
             columns.found[name] = columns.found[spanish]
-            message = (
-                f"no English {name} column: the Spanish ones ({columns.found[spanish]!r}) are "
-                "used in English too, where no English name is stored"
+            used = columns.found[spanish]
+            message = Note(
+                f"no English {name} column: the Spanish ones ({used!r}) are used in English "
+                "too, where no English name is stored",
+                f"no hay columna {name} en inglés: los nombres en español ({used!r}) se usan "
+                "también en inglés, donde no hay un nombre en inglés guardado",
             )
             result.warnings.append(LoadError(table.source, None, columns.found[spanish], message))
     if missing := columns.missing(required):
@@ -256,17 +239,22 @@ def _read_sectors(
         given = columns.value(record, "code")
         code = given or sector_code_for(name)
         if not name:
-            errors.append(LoadError(source, number, columns.label("name"), "empty sector name"))
+            empty = Note("empty sector name", "nombre de sector vacío")
+            errors.append(LoadError(source, number, columns.label("name"), empty))
             continue
         if any(normalise(s.code) == normalise(code) for s in content.sectors):
-            message = f"duplicate sector code {code!r}"
+            message = Note(f"duplicate sector code {code!r}", f"código de sector repetido {code!r}")
             errors.append(LoadError(source, number, columns.label("code"), message))
             continue
         name_es = columns.given(record, "name_es")
-        if same := _same_sector_name(content, name, name_es):
+        if same := same_sector_name(content, name, name_es):
             # 5W rows and indicators name sectors: the first of two was always taken.
-            message = f"the same sector name as {same!r} (letter case and accents aside): "
-            message += "5W rows naming it could not tell them apart"
+            message = Note(
+                f"the same sector name as {same!r} (letter case and accents aside): 5W rows "
+                "naming it could not tell them apart",
+                f"el mismo nombre de sector que {same!r} (sin contar mayúsculas ni tildes): "
+                "las filas 5W que lo nombran no podrían distinguirlos",
+            )
             errors.append(LoadError(source, number, columns.label("name"), message))
             continue
         sector = SectorRecord(code, name, name_es, code_given=bool(given))
@@ -275,23 +263,15 @@ def _read_sectors(
         if parent := columns.value(record, "parent"):
             parents.append((number, sector, parent))
     for number, sector, parent in parents:
-        found = _find_sector(content, parent)
+        found = find_sector(content, parent)
         if found is None:
-            message = f"unknown parent sector {parent!r}"
+            message = Note(
+                f"unknown parent sector {parent!r}", f"sector padre desconocido {parent!r}"
+            )
             errors.append(LoadError(source, number, columns.label("parent"), message))
         else:
             sector.parent_code = found.code
     _two_levels(columns, parents, errors)
-
-
-def _same_sector_name(content: PlanContent, name: str, name_es: str | None) -> str | None:
-    """The code of a sector of `content` named `name` in English or `name_es` in Spanish."""
-    for sector in content.sectors:
-        if normalise(sector.name) == normalise(name) or (
-            name_es and sector.name_es and normalise(sector.name_es) == normalise(name_es)
-        ):
-            return sector.code
-    return None
 
 
 def _two_levels(
@@ -302,53 +282,6 @@ def _two_levels(
     for number, sector, text in parents:
         if message := level_problem(sector.code, sector.parent_code, text, parent_of):
             errors.append(LoadError(columns.table.source, number, columns.label("parent"), message))
-
-
-def level_problem(
-    code: str, parent: str, written: str, parent_of: Mapping[str, str]
-) -> Problem | None:
-    """Why sector `code` cannot have the sector `parent` (written `written`) as its parent,
-    else None; `parent_of`: every sector's parent, by code (sectors without one left out).
-    A plan has sectors (or areas) and their sub-sectors, as R4V's plans do: a parent that is
-    itself a sub-sector (or the sector itself) is refused. Every figure, filter and partner's
-    remit rolls a sub-sector up one level, so a third level was counted under no area or
-    under the wrong one, and two sectors each other's parent were no area at all (the
-    situation report left both out). A sectors sheet and the web's edit page apply it."""
-    if not parent:
-        return None
-    if parent == code:
-        return Problem("own-parent", LEVEL_RULES["own-parent"], code=repr(code))
-    if parent in parent_of:
-        rule = LEVEL_RULES["third-level"]
-        return Problem("third-level", rule, parent=repr(written), above=repr(parent_of[parent]))
-    return None
-
-
-# The English of `level_problem`'s rules (`Problem` templates).
-LEVEL_RULES = {
-    "own-parent": "sector {code} cannot be its own parent",
-    "third-level": (
-        "parent sector {parent} is itself a sub-sector of {above}: a plan has sectors and "
-        "their sub-sectors, two levels; give the top-level sector"
-    ),
-}
-
-
-def _find_sector(content: PlanContent, text: str) -> SectorRecord | None:
-    """The plan's sector a cell names by code, English or Spanish name; None for an empty
-    cell, which matched the first sector without a Spanish name (a totals row of targets
-    was stored as Health's)."""
-    key = normalise(text)
-    if not key:
-        return None
-    return next(
-        (
-            s
-            for s in content.sectors
-            if key in (normalise(s.code), normalise(s.name), normalise(s.name_es))
-        ),
-        None,
-    )
 
 
 def _read_indicators(
@@ -378,8 +311,13 @@ def _read_indicators(
         if clash is not None:
             column, first = clash
             what = "indicator name" if column == "indicator" else "indicator code"
-            message = f"the same {what} as row {first} (letter case and accents aside): "
-            message += "5W rows could not tell them apart"
+            que = "nombre de indicador" if column == "indicator" else "código de indicador"
+            message = Note(
+                f"the same {what} as row {first} (letter case and accents aside): 5W rows "
+                "could not tell them apart",
+                f"el mismo {que} que la fila {first} (sin contar mayúsculas ni tildes): las "
+                "filas 5W no podrían distinguirlos",
+            )
             errors.append(LoadError(columns.table.source, number, columns.label(column), message))
             continue
         for _, key in keys:
@@ -405,27 +343,37 @@ def _indicator(
         ("type", raw_type),
     ):
         if not value:
-            errors.append(LoadError(source, number, columns.label(column), "empty cell"))
+            empty = Note("empty cell", "celda vacía")
+            errors.append(LoadError(source, number, columns.label(column), empty))
             return None
     indicator_type = _TYPES.get(term_key(raw_type))
     if indicator_type is None:
-        message = f"unknown indicator type {raw_type!r}{did_you_mean(raw_type, _TYPE_NAMES)}"
+        message = Note(
+            f"unknown indicator type {raw_type!r}{did_you_mean(raw_type, _TYPE_NAMES)}",
+            f"tipo de indicador desconocido {raw_type!r}"
+            f"{did_you_mean(raw_type, _TYPE_NAMES, 'es')}",
+        )
         errors.append(LoadError(source, number, columns.label("type"), message))
         return None
     code_text = columns.value(record, "sector_code")
-    sector = _find_sector(content, code_text or sector_text)
-    named = _find_sector(content, sector_text) if code_text else sector
+    sector = find_sector(content, code_text or sector_text)
+    named = find_sector(content, sector_text) if code_text else sector
     if sector is not None and sector is not named and (named is not None or sectors_given):
         # Before, the code was followed and the name written beside it lost.
-        message = (
-            f"sector code {code_text!r} is {sector.name!r}, not {sector_text!r}: "
-            "give the code and the name of one sector"
+        message = Note(
+            f"sector code {code_text!r} is {sector.name!r}, not {sector_text!r}: give the "
+            "code and the name of one sector",
+            f"el código de sector {code_text!r} es {sector.name!r}, no {sector_text!r}: dé el "
+            "código y el nombre de un mismo sector",
         )
         errors.append(LoadError(source, number, columns.label("sector_code"), message))
         return None
     if sector is None and sectors_given:
         hint = closest(sector_text, [s.name for s in content.sectors])
-        message = f"unknown sector {sector_text!r}" + (f"; did you mean {hint!r}?" if hint else "")
+        message = Note(
+            f"unknown sector {sector_text!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+            f"sector desconocido {sector_text!r}" + (f"; ¿quiso decir {hint!r}?" if hint else ""),
+        )
         errors.append(LoadError(source, number, columns.label("sector"), message))
         return None
     if sector is None:
@@ -462,26 +410,33 @@ def _list_parent(
     content: PlanContent,
     sector: SectorRecord,
     sectors_given: bool,
-) -> str | None:
+) -> Note | None:
     """Gives `sector` the parent of an indicator list's parent_sector cell (empty: none), one
     the file has no other row of added as its sectors are; the error, if any. Two levels, one
     parent a sector, as in a sectors sheet (`_two_levels`)."""
     text = columns.value(record, "parent_sector")
-    parent = _find_sector(content, text)
+    parent = find_sector(content, text)
     if text and parent is None and not sectors_given:
         parent = SectorRecord(sector_code_for(text), text, None, code_given=False)
         content.sectors.insert(content.sectors.index(sector), parent)
     if text and parent is None:
-        return f"unknown parent sector {text!r}"
+        return Note(f"unknown parent sector {text!r}", f"sector padre desconocido {text!r}")
     if parent is not None and (
         parent is sector
         or parent.parent_code
         or any(s.parent_code == sector.code for s in content.sectors)
     ):
-        return f"sector {sector.name!r} under {text!r}: a plan has two levels of sectors"
+        return Note(
+            f"sector {sector.name!r} under {text!r}: a plan has two levels of sectors",
+            f"sector {sector.name!r} bajo {text!r}: un plan tiene dos niveles de sectores",
+        )
     code = parent.code if parent else ""
     if sector.parent_given and sector.parent_code != code:
-        return f"sector {sector.name!r} has another parent in an earlier row or the sectors sheet"
+        return Note(
+            f"sector {sector.name!r} has another parent in an earlier row or the sectors sheet",
+            f"el sector {sector.name!r} tiene otro sector padre en una fila anterior o en la "
+            "hoja de sectores",
+        )
     sector.parent_code, sector.parent_given = code, True
     if parent is not None:  # a parent is a sector (a sectors sheet may give no parents)
         parent.parent_given = True
@@ -501,7 +456,7 @@ def _read_targets(
     accepted = targets_columns(places.countries)
     columns = _table_columns(path, sheet, accepted, ("sector",), result)
     if columns is not None:
-        found = read_targets(columns, lambda text: _find_sector(content, text), places)
+        found = read_targets(columns, lambda text: find_sector(content, text), places)
         content.targets.extend(found.records)
         result.errors.extend(found.errors)
         result.warnings.extend(found.warnings)
@@ -519,7 +474,7 @@ def _read_proportions(
         return
 
     def sector_code(text: str) -> str | None:
-        found = _find_sector(content, text)
+        found = find_sector(content, text)
         return found.code if found else None
 
     read = read_proportions(columns, sector_code, places)

@@ -30,12 +30,24 @@ from decimal import Decimal
 
 from kipu.core.gazetteer import Gazetteer, Location
 from kipu.core.loaders import Columns, LoadError, did_you_mean
+from kipu.core.phrasing import Note
 from kipu.core.schema import POPULATION_TYPES, population_group, population_group_names
 from kipu.core.text import closest, normalise
 from kipu.core.validation.resolve import NATIONAL_WORDS  # what 5W files write for country level
 
 # A row without a sector: a totals row, or a sector left blank under a merged cell.
-EMPTY_SECTOR = "no sector: each row names its sector or area (code or name)"
+EMPTY_SECTOR = Note(
+    "no sector: each row names its sector or area (code or name)",
+    "sin sector: cada fila nombra su sector o área (código o nombre)",
+)
+
+
+def unknown_sector(text: str) -> Note:
+    """The error of a row naming no sector of the plan (`text`: its sector cell)."""
+    if not text:
+        return EMPTY_SECTOR
+    return Note(f"unknown sector {text!r}", f"sector desconocido {text!r}")
+
 
 GROUPS = ("girls", "boys", "women", "men")
 PROPORTION_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -89,8 +101,9 @@ class ProportionPlaces:
     def name(self, country: str) -> str:
         return self._names.get(country, country)
 
-    def covered(self) -> str:
-        return ", ".join(self.name(c) for c in self.countries) or "no country"
+    def covered(self, lang: str = "en") -> str:
+        none = "ningún país" if lang == "es" else "no country"
+        return ", ".join(self.name(c) for c in self.countries) or none
 
     def country(self, text: str) -> str | None:
         """The ISO3 of a platform country named by `text`, or None."""
@@ -104,7 +117,7 @@ class ProportionPlaces:
             found = self.gazetteer.national(country)
         return found
 
-    def outside_area(self, name: str, pcode: str) -> str | None:
+    def outside_area(self, name: str, pcode: str) -> Note | None:
         """Why `pcode` (`name`; "" for the whole country) is no place of a local platform's
         plan (`area`), or None."""
         if not self.area or pcode in self.area:
@@ -114,31 +127,47 @@ class ProportionPlaces:
             for p in sorted(self.area)
         )
         where = f"{name} ({pcode})" if pcode else "the whole country"
-        return (
+        donde = f"{name} ({pcode})" if pcode else "todo el país"
+        return Note(
             f"{where} is outside this platform's area: a local platform's plan gives targets "
-            f"and proportions for its own admin1 units only ({units})"
+            f"and proportions for its own admin1 units only ({units})",
+            f"{donde} está fuera del área de esta plataforma: el plan de una plataforma local "
+            f"da metas y proporciones solo para sus propias unidades admin1 ({units})",
         )
 
-    def admin1(self, text: str, country: str | None) -> Location | str:
+    def admin1(self, text: str, country: str | None) -> Location | Note:
         """The unit, or the reason it cannot be told (unknown, or in several countries)."""
         if not text:
-            return "empty admin1 (write “Country level” for country-level activities)"
+            return Note(
+                "empty admin1 (write “Country level” for country-level activities)",
+                "admin1 vacío (escriba “Nivel país” para actividades de nivel país)",
+            )
         searched = [country] if country else self.countries
         if not searched:
-            return "the platform covers no country, so no admin1 can be placed"
+            return Note(
+                "the platform covers no country, so no admin1 can be placed",
+                "la plataforma no cubre ningún país, así que no se puede ubicar ningún admin1",
+            )
         found = [unit for c in searched if (unit := self.in_country(text, c)) is not None]
         if len(found) == 1:
             return self.outside_area(found[0].name, found[0].pcode) or found[0]
         if found:
             where = ", ".join(f"{self.name(u.country)} ({u.pcode})" for u in found)
-            return (
+            return Note(
                 f"admin1 {text!r} is in several countries of this platform: {where}; "
-                "add a country column to say which"
+                "add a country column to say which",
+                f"el admin1 {text!r} está en varios países de esta plataforma: {where}; "
+                "añada una columna de país para decir cuál",
             )
         names = [u.name for c in searched for u in self.gazetteer.units(c, 1)]
         hint = closest(text, names)
-        within = f" in {self.name(country)}" if country else ""
-        return f"unknown admin1 {text!r}{within}" + (f"; did you mean {hint!r}?" if hint else "")
+        within, en = (
+            (f" in {self.name(country)}", f" en {self.name(country)}") if country else ("", "")
+        )
+        return Note(
+            f"unknown admin1 {text!r}{within}" + (f"; did you mean {hint!r}?" if hint else ""),
+            f"admin1 desconocido {text!r}{en}" + (f"; ¿quiso decir {hint!r}?" if hint else ""),
+        )
 
 
 def _country_labels(location: Location) -> list[str]:
@@ -173,14 +202,17 @@ def _share(text: str) -> float | None:
 
 # "25%", "25 %", "25,5 %" (any space, a non-breaking one too, before the sign).
 _PERCENT = re.compile(r"([0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)\s*%")
-NOT_A_SHARE = (
-    "is not a share: write a number from 0 to 1 (0.25) or a percentage (25%); an empty cell is 0"
+NOT_A_SHARE = Note(
+    "is not a share: write a number from 0 to 1 (0.25) or a percentage (25%); an empty cell is 0",
+    "no es una proporción: escriba un número de 0 a 1 (0.25) o un porcentaje (25%); una celda "
+    "vacía es 0",
 )
 
 
-def _listed(rows: list[int]) -> str:
+def _listed(rows: list[int], lang: str = "en") -> str:
     shown = ", ".join(str(r) for r in rows[:10])
-    return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+    more = "y {} más" if lang == "es" else "and {} more"
+    return shown + (" " + more.format(len(rows) - 10) if len(rows) > 10 else "")
 
 
 class _Reader:
@@ -204,15 +236,25 @@ class _Reader:
         ):
             self.row(number, record)
         if self.normalised:
+            n, rows = len(self.normalised), self.normalised
             self.warn(
-                f"the shares of {len(self.normalised)} row(s) add up to between 0.98 and 1.02 "
-                f"(rounding): each was normalised to add up to 1 (rows {_listed(self.normalised)})"
+                Note(
+                    f"the shares of {n} row(s) add up to between 0.98 and 1.02 (rounding): each "
+                    f"was normalised to add up to 1 (rows {_listed(rows)})",
+                    f"las proporciones de {n} fila(s) suman entre 0,98 y 1,02 (redondeo): cada "
+                    f"una se normalizó para sumar 1 (filas {_listed(rows, 'es')})",
+                )
             )
         if self.empty:
+            n, rows = len(self.empty), self.empty
             self.warn(
-                f"{len(self.empty)} row(s) have no shares (all empty or 0) and were skipped; "
-                "max-cell uses the sector's own age/sex shares there "
-                f"(rows {_listed(self.empty)})"
+                Note(
+                    f"{n} row(s) have no shares (all empty or 0) and were skipped; max-cell "
+                    f"uses the sector's own age/sex shares there (rows {_listed(rows)})",
+                    f"{n} fila(s) no tienen proporciones (todas vacías o 0) y se omitieron; "
+                    "max-cell usa allí las proporciones de edad y sexo del propio sector "
+                    f"(filas {_listed(rows, 'es')})",
+                )
             )
         return self.result
 
@@ -224,7 +266,10 @@ class _Reader:
         shares = {g: _share(t) for g, t in texts.items()}
         bad = [g for g, v in shares.items() if v is None]
         for group in bad:
-            self.error(number, group, f"{texts[group]!r} {NOT_A_SHARE}")
+            said = repr(texts[group])
+            self.error(
+                number, group, Note(f"{said} {NOT_A_SHARE}", f"{said} {NOT_A_SHARE.spanish}")
+            )
         total = sum(v or 0.0 for v in shares.values())
         if not bad and total == 0:
             self.empty.append(number)
@@ -235,22 +280,28 @@ class _Reader:
         if abs(total - 1) > TOLERANCE + EXACT:
             # Percentages written without their sign (25 for 25%) add up to 100: said, not
             # guessed (a row of counts may add up to 100 too).
-            hint = "; percentages are written with their sign (25%)" if 98 <= total <= 102 else ""
-            self.error(
-                number,
-                None,
+            near = 98 <= total <= 102
+            hint = "; percentages are written with their sign (25%)" if near else ""
+            pista = "; los porcentajes se escriben con su signo (25%)" if near else ""
+            message = Note(
                 f"girls + boys + women + men add up to {total:g}; they must add up to 1 "
                 f"(0.98 to 1.02 is accepted as rounding and normalised){hint}",
+                f"niñas + niños + mujeres + hombres suman {total:g}; deben sumar 1 (de 0.98 a "
+                f"1.02 se acepta como redondeo y se normaliza){pista}",
             )
+            self.error(number, None, message)
             return
         if abs(total - 1) > EXACT:
             self.normalised.append(number)
         sector, unit, population = placed
         key = (unit.pcode, sector, population)
         if key in self.seen:
-            self.error(
-                number, None, f"same admin1, sector and population type as row {self.seen[key]}"
+            first = self.seen[key]
+            message = Note(
+                f"same admin1, sector and population type as row {first}",
+                f"el mismo admin1, sector y tipo de población que la fila {first}",
             )
+            self.error(number, None, message)
             return
         self.seen[key] = number
         self.result.records.append(
@@ -269,32 +320,32 @@ class _Reader:
         sector_text, admin1_text = value(record, "sector"), value(record, "admin1")
         sector = self.find_sector(sector_text)
         if sector is None:
-            message = f"unknown sector {sector_text!r}" if sector_text else EMPTY_SECTOR
-            self.error(number, "sector", message)
+            self.error(number, "sector", unknown_sector(sector_text))
         country = None
         if "country" in self.columns.found and (country_text := value(record, "country")):
             country = self.places.country(country_text)
             if country is None:
-                self.error(
-                    number,
-                    "country",
+                message = Note(
                     f"{country_text!r} is not a country of this platform "
                     f"(it covers {self.places.covered()})",
+                    f"{country_text!r} no es un país de esta plataforma "
+                    f"(cubre {self.places.covered('es')})",
                 )
+                self.error(number, "country", message)
                 return None
         unit = self.places.admin1(admin1_text, country)
-        if isinstance(unit, str):
+        if isinstance(unit, Note):
             self.error(number, "admin1", unit)
         written = value(record, "population_type")
         population = population_group(written)
         if population not in POPULATION_TYPES:
-            hint = did_you_mean(written, population_group_names())
-            self.error(
-                number,
-                "population_type",
-                f"population_type must be one of {', '.join(POPULATION_TYPES)}{hint}",
+            names, kinds = population_group_names(), ", ".join(POPULATION_TYPES)
+            message = Note(
+                f"population_type must be one of {kinds}{did_you_mean(written, names)}",
+                f"population_type debe ser uno de {kinds}{did_you_mean(written, names, 'es')}",
             )
-        if sector is None or isinstance(unit, str) or population is None:
+            self.error(number, "population_type", message)
+        if sector is None or isinstance(unit, Note) or population is None:
             return None
         return sector, unit, population
 

@@ -11,7 +11,8 @@ from typing import Protocol
 
 from kipu.core.admin_levels import known, words
 from kipu.core.loaders import Columns, Loaded, LoadError, Problem, reference_number
-from kipu.core.loaders.proportions import EMPTY_SECTOR, ProportionPlaces
+from kipu.core.loaders.proportions import ProportionPlaces, unknown_sector
+from kipu.core.phrasing import Note
 from kipu.core.read import ReadError, read_sheets
 from kipu.core.read.values import PESO_DOLLAR_COUNTRIES
 from kipu.core.text import normalise
@@ -61,17 +62,26 @@ def target_place(
     and why."""
     country = places.country(country_text) if country_text else None
     if country_text and country is None:
-        return None, f"{country_text!r} is not a country of this platform ({places.covered()})"
+        return None, Note(
+            f"{country_text!r} is not a country of this platform ({places.covered()})",
+            f"{country_text!r} no es un país de esta plataforma ({places.covered('es')})",
+        )
     if not admin1_text:
         if len(places.countries) <= 1:
             outside = places.outside_area("", "")
             return (None, outside) if outside else ("", "")
         if country is None:
-            return None, "a whole-country target needs the country column on this platform"
+            return None, Note(
+                "a whole-country target needs the country column on this platform",
+                "una meta de todo el país necesita la columna de país en esta plataforma",
+            )
         unit = places.gazetteer.national(country)
-        return (unit.pcode if unit else None), f"{places.name(country)} has no national unit"
+        name = places.name(country)
+        return (unit.pcode if unit else None), Note(
+            f"{name} has no national unit", f"{name} no tiene unidad nacional"
+        )
     found = places.admin1(admin1_text, country)
-    if isinstance(found, str):
+    if isinstance(found, Note):
         return None, found
     return ("" if found.national and len(places.countries) <= 1 else found.pcode), ""
 
@@ -89,7 +99,11 @@ def read_targets(
     source, errors = columns.table.source, result.errors
     if not any(name in columns.found for name in TARGET_VALUES):
         header = ", ".join(h for h in columns.table.header if h)
-        message = f"no target column ({', '.join(TARGET_VALUES)}); the header has: {header}"
+        wanted = ", ".join(TARGET_VALUES)
+        message = Note(
+            f"no target column ({wanted}); the header has: {header}",
+            f"ninguna columna de metas ({wanted}); el encabezado tiene: {header}",
+        )
         errors.append(LoadError(source, None, None, message))
         return result
     seen: dict[tuple[str, str], int] = {}  # (sector, admin1) → the row that set its target
@@ -98,7 +112,7 @@ def read_targets(
         sector = find_sector(sector_text)
         admin1, problem = target_place(places, columns.value(record, "country"), admin1_text)
         if sector is None:
-            message = f"unknown sector {sector_text!r}" if sector_text else EMPTY_SECTOR
+            message = unknown_sector(sector_text)
             errors.append(LoadError(source, number, columns.label("sector"), message))
         if admin1 is None:
             errors.append(LoadError(source, number, columns.label("admin1"), problem))
@@ -111,9 +125,11 @@ def read_targets(
         # stored twice, or stopped the load with a database traceback.
         first = seen.setdefault((sector.code, admin1), number)
         if first != number:
-            where = admin1 or "the whole country"
-            message = (
-                f"a second target for {sector.name} in {where} (row {first} has one): keep one row"
+            where, donde = (admin1, admin1) if admin1 else ("the whole country", "todo el país")
+            message = Note(
+                f"a second target for {sector.name} in {where} (row {first} has one): keep one row",
+                f"una segunda meta para {sector.name} en {donde} (la fila {first} tiene una): "
+                "conserve una fila",
             )
             errors.append(LoadError(source, number, columns.label("admin1"), message))
             continue
@@ -147,11 +163,14 @@ def _budget_in_dollars(
     country = unit.country if unit else (places.countries[0] if places.countries else "")
     if country not in PESO_DOLLAR_COUNTRIES:
         return values
-    message = (
-        f"{budget:,.2f}".removesuffix(".00")
-        + f": the cell's format shows it with $, which in {places.name(country)} is also the "
-        "sign of its own currency; format the cell as US$ (in Excel: $ English (United "
-        "States)) if the budget is in US dollars, or convert it to dollars"
+    shown, name = f"{budget:,.2f}".removesuffix(".00"), places.name(country)
+    message = Note(
+        f"{shown}: the cell's format shows it with $, which in {name} is also the sign of its "
+        "own currency; format the cell as US$ (in Excel: $ English (United States)) if the "
+        "budget is in US dollars, or convert it to dollars",
+        f"{shown}: el formato de la celda lo muestra con $, que en {name} es también el signo "
+        "de su propia moneda; dé a la celda el formato US$ (en Excel: $ Inglés (Estados "
+        "Unidos)) si el presupuesto está en dólares estadounidenses, o conviértalo a dólares",
     )
     errors.append(LoadError(columns.table.source, number, columns.label("budget_usd"), message))
     return None
@@ -187,7 +206,7 @@ def _target_values(
         return None
     if all(value is None for value in values):
         given = ", ".join(columns.label(c) for c in TARGET_VALUES if c in columns.found)
-        message = f"no target given: {given} all empty"
+        message = Note(f"no target given: {given} all empty", f"ninguna meta: {given} vacías")
         errors.append(LoadError(columns.table.source, number, None, message))
         return None
     need, targeted, budget = values
@@ -215,8 +234,9 @@ def targets_sheet(path: Path, names: tuple[str, ...], warnings: list[LoadError])
         return named[0]
     visible = [s.name for s in sheets if not s.hidden] or [s.name for s in sheets]
     if len(sheets) > 1:
-        message = (
-            f"targets read from the first sheet, {visible[0]!r}: no sheet is named {names[0]!r}"
+        message = Note(
+            f"targets read from the first sheet, {visible[0]!r}: no sheet is named {names[0]!r}",
+            f"metas leídas de la primera hoja, {visible[0]!r}: ninguna hoja se llama {names[0]!r}",
         )
         warnings.append(LoadError(path.name, None, None, message))
     return visible[0] if visible else None

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from kipu.core.loaders.plan import IndicatorRecord, PlanContent, SectorRecord
+from kipu.core.phrasing import Note
 from kipu.core.text import normalise
 from kipu.web.locations.models import Location
 from kipu.web.plans.models import Indicator, Plan, Proportion, Sector, Target
@@ -246,9 +247,14 @@ def _stored_code(
         taken = sorted(by_name[key][0] for key in names if key in by_name)
         if code is None and taken:
             raise SectorNameTaken(
-                f"sector {record.code} ({record.name}) has the name of the stored sector "
-                f"{taken[0]}: 5W rows naming it could not tell the two apart; give it the code "
-                f"{taken[0]}, or another name"
+                Note(
+                    f"sector {record.code} ({record.name}) has the name of the stored sector "
+                    f"{taken[0]}: 5W rows naming it could not tell the two apart; give it the "
+                    f"code {taken[0]}, or another name",
+                    f"el sector {record.code} ({record.name}) tiene el nombre del sector "
+                    f"guardado {taken[0]}: las filas 5W que lo nombran no podrían distinguirlos; "
+                    f"dele el código {taken[0]}, u otro nombre",
+                )
             )
         # "HE, Salud": the stored Spanish name of HE, written with its code, is no new
         # English name (Health was renamed "Salud").

@@ -12,10 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kipu.core.loaders import Problem, read_date
+from kipu.core.loaders import LoadError, Problem, read_date
+from kipu.core.phrasing import Note
 
 # Each rule of the loaders' `Problem`s, in the words of `kipu.core.loaders.VALUE_RULES` and
 # `kipu.core.loaders.plan.LEVEL_RULES` (tests/web/reference/test_edit_values.py holds the
@@ -48,6 +50,16 @@ def problem_text(problem: str) -> str:
     if isinstance(problem, Problem) and problem.rule in PROBLEM_WORDS:
         return str(PROBLEM_WORDS[problem.rule]) % problem.params
     return str(problem)
+
+
+def said(error: LoadError) -> Note:
+    """A loader's error or warning in English and Spanish, for a page shown in either: a
+    `Problem` of a known rule in the words above, a `Note` (the plan loaders') as it is;
+    others in English."""
+    if isinstance(error.message, Problem) and error.message.rule in PROBLEM_WORDS:
+        with translation.override("es"):
+            return Note(str(error), error.text("es", problem_text(error.message)))
+    return Note(str(error), error.text("es"))
 
 
 NumberReader = Callable[[str], tuple[float | None, str | None]]

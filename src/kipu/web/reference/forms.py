@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kipu.core.loaders import period_problem
 from kipu.core.loaders.events import attendance as read_attendance
+from kipu.core.loaders.events import title_key
 from kipu.core.loaders.statistics import observation_value
 from kipu.core.loaders.targets import target_number
 from kipu.web.locations.models import Location
@@ -211,6 +212,28 @@ class EventForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["admin1"]).queryset = Location.objects.filter(
             level=1, country__in=platform_countries(platform)
         )
+        self.platform = platform
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse an event of the date and title (`title_key`: letter case and runs of spaces
+        aside) of another of the platform's events: an events file reads both as one event
+        (`kipu.core.loaders.events`) and updates only one, and the report listed the meeting
+        twice; the store's constraint compares titles exactly, so "Reunión GTRM" and
+        "REUNIÓN GTRM" of one day were both saved."""
+        cleaned = super().clean() or {}
+        day, title = cleaned.get("date"), cleaned.get("title_en")
+        if day is None or not title:
+            return cleaned
+        others = Event.objects.filter(platform=self.platform, date=day).exclude(pk=self.instance.pk)
+        same = [e.title_en for e in others if title_key(e.title_en) == title_key(title)]
+        if same:
+            message = _(
+                "The platform already has an event on %(date)s titled %(title)s (letter case "
+                "and spaces aside): an events file reads them as one event. Edit that event, "
+                "or tell them apart in the title."
+            )
+            self.add_error("title_en", message % {"date": day.isoformat(), "title": repr(same[0])})
+        return cleaned
 
 
 def platform_countries(platform: Platform) -> list[str]:

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from kipu.core.loaders import LoadError
+from kipu.core.phrasing import Note, note_text
 from kipu.web.audit.services import record, record_each, snapshot
 from kipu.web.platforms.models import Organisation, Platform
 from kipu.web.platforms.queries import (
@@ -26,6 +28,7 @@ from kipu.web.platforms.queries import (
     platforms_of_country,
     platforms_using,
 )
+from kipu.web.reference.fields import said
 from kipu.web.reference.plan_warnings import (
     emptied,
     kept_as_stored,
@@ -162,7 +165,7 @@ def _organisations(platform: Platform, path: Path, options: dict[str, Any], acto
         path, countries=platform_countries(platform), known_ids=registry_names()
     )
     if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+        return Imported([said(e) for e in loaded.errors])
     done = store(platform, loaded.records, actor=actor)
     remarks = [f"{path.name}, row {row or '?'}: {remark}" for row, remark in done.remarks]
     if not done.created + done.updated:  # every row refused: nothing stored, as the loader's
@@ -172,7 +175,7 @@ def _organisations(platform: Platform, path: Path, options: dict[str, Any], acto
         summary["not_loaded"] = done.refused
     if done.notices:
         summary["notices"] = done.notices
-    warnings = [str(w) for w in loaded.warnings] + _renamed(path.name, done.changed)
+    warnings = [said(w) for w in loaded.warnings] + _renamed(path.name, done.changed)
     warnings += remarks
     if warnings:
         summary["warnings"] = warnings
@@ -218,8 +221,8 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     area = list(platform.admin1.values_list("pcode", flat=True))  # a local platform's units
     targets_file = options.get("targets_file")
     loaded = load_plan(path, gazetteer(countries or None), countries, targets_file, area=area)
-    if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+    if not loaded.ok:  # in English and Spanish (`said`), as the plan's other messages
+        return Imported([said(e) for e in loaded.errors])
     content = loaded.records[0]
     changes = PlanChanges()
     holder = plan_holder(platform)  # whose plans the platform used before this one
@@ -238,10 +241,12 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
             refused += emptied(path.name, changes)
             if refused:
                 transaction.set_rollback(True)  # nothing of the file is stored
-                return Imported(refused)
+                return Imported([*refused])
     except SectorNameTaken as error:  # rolled back with the block
-        return Imported([f"{path.name}: {error}"])
-    warnings = [str(w) for w in loaded.warnings] + moved_renamed_deleted(path.name, changes)
+        taken = error.args[0]
+        return Imported([Note(f"{path.name}: {taken}", f"{path.name}: {note_text(taken, 'es')}")])
+    warnings: list[str] = [said(w) for w in loaded.warnings]
+    warnings += moved_renamed_deleted(path.name, changes)
     warnings += kept_as_stored(path.name, plan, content)
     after = plan_snapshot(plan)
     warnings += retyped_with_rows(path.name, plan, before, after)
@@ -249,13 +254,22 @@ def _plan(platform: Platform, path: Path, options: dict[str, Any], actor: Any) -
     warnings += replaced_whole((targets_file, path.name), before, after, content)
     if holder != platform:
         warnings.append(
-            f"{platform.name} used the plans of {holder.name}; with a plan of its own it now "
-            f"uses only its own plans, for every year (where it has none, its nearest year's)"
+            Note(
+                f"{platform.name} used the plans of {holder.name}; with a plan of its own it "
+                "now uses only its own plans, for every year (where it has none, its nearest "
+                "year's)",
+                f"{platform.name} usaba los planes de {holder.name}; con un plan propio usa ahora "
+                "solo sus propios planes, para cada año (donde no tiene, el del año más cercano)",
+            )
         )
     if changes.kept:
+        kept = ", ".join(changes.kept)
         warnings.append(
-            f"indicators not in {path.name} are kept, as stored activities use them: "
-            + ", ".join(changes.kept)
+            Note(
+                f"indicators not in {path.name} are kept, as stored activities use them: {kept}",
+                f"los indicadores que no están en {path.name} se conservan, pues actividades "
+                f"guardadas los usan: {kept}",
+            )
         )
     was, now = changed_entries(before, after)
     return Imported(
@@ -288,7 +302,7 @@ def _locations(
     country = (options.get("country") or "").upper()
     loaded = load_locations(path, country or None, options.get("vintage") or "")
     if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+        return Imported([said(e) for e in loaded.errors])
     moved: list[str] = []
     skipped: list[str] = []
     try:
@@ -306,7 +320,7 @@ def _locations(
         "created": created,
         "updated": updated,
     }
-    warnings = [str(w) for w in loaded.warnings] + moved
+    warnings = [said(w) for w in loaded.warnings] + moved
     warnings += [f"{path.name}: {x}" for x in skipped]
     if warnings:
         summary["warnings"] = warnings
@@ -320,7 +334,7 @@ def _statistics(platform: Platform, path: Path, options: dict[str, Any], actor: 
 
     loaded = load_statistics(path)
     if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+        return Imported([said(e) for e in loaded.errors])
     done = store(platform, loaded.records)
     warnings = [*loaded.warnings, *overlapping(platform, loaded.records)]
     summary = _counted(done.created, done.updated, warnings, done.unchanged)
@@ -339,7 +353,7 @@ def _events(platform: Platform, path: Path, options: dict[str, Any], actor: Any)
         path, member_organisations(platform), gazetteer([country] if country else None), country
     )
     if not loaded.ok:
-        return Imported([str(e) for e in loaded.errors])
+        return Imported([said(e) for e in loaded.errors])
     # The store writes every matched event; what changed is what differs from before.
     dates = {record.date for record in loaded.records}
     was = _event_values(platform, dates)
@@ -379,7 +393,8 @@ def _counted(created: int, updated: int, warnings: list[Any], unchanged: int = 0
     stored (every row of a reload read "updated", changed or not)."""
     summary: dict[str, Any] = {"created": created, "updated": updated, "unchanged": unchanged}
     if warnings:
-        summary["warnings"] = [str(w) for w in warnings]
+        # A loader's in English and Spanish where it has both (`said`).
+        summary["warnings"] = [said(w) if isinstance(w, LoadError) else str(w) for w in warnings]
     return summary
 
 

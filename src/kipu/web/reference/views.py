@@ -283,13 +283,14 @@ def _save_plan_entry(
         return None
     ip = client_ip(request)
     errors, warnings = save_plan_entry(request.user, action, form, scope.platform, before, ip=ip)
+    lang = get_language() or "en"
     for error in errors:
-        form.add_error(None, error)
+        form.add_error(None, note_text(error, lang))
     if errors:
         return None
     messages.success(request, _("Saved."))
     for warning in warnings:
-        messages.warning(request, warning)
+        messages.warning(request, note_text(warning, lang))
     return redirect(_list_url(scope, "plan"))
 
 
@@ -420,10 +421,11 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
             for notice in result.summary.get("notices", []):
                 messages.warning(request, notice_text(notice))
             for warning in result.summary.get("warnings", []):
-                # A Note holds its Spanish too (`plan_warnings.retyped_with_rows`).
+                # A Note holds its Spanish too (`plan_warnings`, `fields.said`).
                 messages.warning(request, note_text(warning, get_language() or "en"))
             return redirect(_list_url(scope, kind))
-        errors = result.errors
+        # A plan's errors hold their Spanish too (`fields.said`, `plan_warnings`).
+        errors = [note_text(error, get_language() or "en") for error in result.errors]
     context = _context(request, scope, kind, form=form, errors=errors)
     status = 400 if request.method == "POST" else 200
     return render(request, "reference/import.html", context, status=status)
