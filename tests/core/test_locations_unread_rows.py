@@ -16,13 +16,20 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kipu.core.gazetteer import Location
+from kipu.core.gazetteer import NATIONAL_NAMES, Location
 from kipu.core.loaders.locations import load_locations, short_codes
+from kipu.core.text import normalise
 
 HYPOTHESIS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-NAME = st.text(alphabet="abcdefghilmnoprstuvzáéíñ", min_size=3, max_size=10).map(str.title)
+# Not a name of the country level ("National", "Nacional"): such a row is read as the country
+# level, whatever its P-code (test_a_unit_named_national_is_said_to_be_the_country_level).
+NAME = (
+    st.text(alphabet="abcdefghilmnoprstuvzáéíñ", min_size=3, max_size=10)
+    .map(str.title)
+    .filter(lambda name: normalise(name) not in {normalise(n) for n in NATIONAL_NAMES})
+)
 TOTALS = st.sampled_from(["Total", "TOTAL", "Totales", "Grand total", "Total general", "Suma"])
 
 
@@ -177,3 +184,24 @@ def test_a_padded_code_suggested_stays_under_its_parent(
         assert padded in codes and f"{padded} is another unit's code" in text
     else:  # outside its parent's code, or its parent's code itself
         assert f"check its code, which should be {parent} followed by {width} digits" in text
+
+
+@given(
+    rows=cod_ab(least=2),
+    data=st.data(),
+    national=st.sampled_from([*NATIONAL_NAMES, *(n.upper() for n in NATIONAL_NAMES)]),
+)
+@HYPOTHESIS
+def test_a_unit_named_national_is_said_to_be_the_country_level(
+    tmp_path: Path, rows: list[list[str]], data: st.DataObject, national: str
+) -> None:
+    """A row "National, EC02" was read as the country level (EC00) without a word: 5W rows
+    writing EC02 then went to the country level. It still is (R4V's lists write their
+    country-level row so), and a warning at its row says so."""
+    row = data.draw(st.integers(0, len(rows) - 1))
+    rows[row][0] = national
+    written = rows[row][1]
+    loaded = load_locations(_write(tmp_path, rows, _header(len(rows[0]) // 2)), "ECU")
+    said = [w for w in loaded.warnings if "is read as the country level" in w.message]
+    assert [(w.row, w.message.split(" ")[0]) for w in said] == [(row + 2, written)]
+    assert written not in {unit.pcode for unit in loaded.records}

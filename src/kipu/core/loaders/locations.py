@@ -176,6 +176,8 @@ def _country_units(
         elif row.level == 1 and (_is_national(row, pcode, country) or row is only):
             national_aliases += [x for x in (row.name, row.pcode) if x]
             renamed.update({row.pcode: national} if row.pcode else {})
+            if pcode and row is not only and pcode[len(root) :].strip("0"):
+                warnings.append(_national_by_name(table, row, national))
         elif not pcode:
             message = f"{row.name!r}: no P-code"
             errors.append(LoadError(table.source, row.number, row.column, message))
@@ -375,6 +377,17 @@ def _canonical(pcode: str, country: Country) -> str | None:
         if pcode.upper().startswith(prefix):
             return country.iso2 + pcode[len(prefix) :]
     return None
+
+
+def _national_by_name(table: Table, row: UnitRow, national: str) -> LoadError:
+    """A row read as the country level by its name alone, though its P-code is an ordinary
+    unit's ("National", EC02): said, for a 5W row writing EC02 goes to the country level."""
+    message = (
+        f"{row.pcode} {row.name!r} is read as the country level ({national}) by its name: "
+        f"5W rows writing {row.pcode} go to the country level, and units under it to "
+        f"{national}; if it is a unit of its own, give it its official name"
+    )
+    return LoadError(table.source, row.number, row.column, message)
 
 
 def _is_national(row: UnitRow, pcode: str, country: Country) -> bool:
