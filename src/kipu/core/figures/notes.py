@@ -18,14 +18,18 @@ class Note(str):
     English under `kipu figures --lang es`."""
 
     spanish: str
+    # Which note of `_NOTES` it is: a page places it beside what it qualifies (the
+    # dashboard's progress notes under its targets table), "" for a note made otherwise.
+    key: str
 
-    def __new__(cls, english: str, spanish: str) -> Note:
+    def __new__(cls, english: str, spanish: str, key: str = "") -> Note:
         note = super().__new__(cls, english)
         note.spanish = spanish
+        note.key = key
         return note
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Note, (str(self), self.spanish))
+        return (Note, (str(self), self.spanish, self.key))
 
     def text(self, lang: str = "en") -> str:
         return self.spanish if language(lang) == "es" else str(self)
@@ -41,7 +45,7 @@ def note(key: str, n: int, **values: object) -> Note:
         shown = {k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
         return template.format(n=n if lang == "en" else number(n, lang), **shown)
 
-    return Note(form("en"), form("es"))
+    return Note(form("en"), form("es"), key)
 
 
 def note_text(text: str, lang: str = "en") -> str:
