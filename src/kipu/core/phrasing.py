@@ -456,14 +456,19 @@ class Note(str):
     Spanish page; core stays free of Django's catalogue, as the validation codes do."""
 
     spanish: str
+    # Which of the figures' notes it is (`kipu.core.figures.notes._NOTES`): a page places it
+    # beside what it qualifies (the dashboard's progress notes under its targets table); ""
+    # for a text made otherwise.
+    key: str
 
-    def __new__(cls, english: str, spanish: str) -> Note:
+    def __new__(cls, english: str, spanish: str, key: str = "") -> Note:
         note = super().__new__(cls, english)
         note.spanish = spanish
+        note.key = key
         return note
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Note, (str(self), self.spanish))
+        return (Note, (str(self), self.spanish, self.key))
 
     def text(self, lang: str = "en") -> str:
         return self.spanish if language(lang) == "es" else str(self)

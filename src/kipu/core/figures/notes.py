@@ -24,7 +24,7 @@ def note(key: str, n: int, **values: object) -> Note:
         shown = {k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
         return template.format(n=n if lang == "en" else number(n, lang), **shown)
 
-    return Note(form("en"), form("es"))
+    return Note(form("en"), form("es"), key)
 
 
 # The notes of the figures, in both languages (`note`); "_one": the form for one row.

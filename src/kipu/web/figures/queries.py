@@ -263,6 +263,14 @@ def cached_view_frame(platform: Platform) -> tuple[tuple[object, ...], pl.DataFr
     return version, clean
 
 
+def cached_left_out_frame(platform: Platform) -> pl.DataFrame:
+    """The current rows stored with accepted errors, which figures do not count: the
+    dashboard says how many of them its period and filters hold (`accepted_errors`), as
+    `platform_figures` does, instead of a smaller number with no word."""
+    _, _, every, _ = _frames(platform)
+    return every.filter(~pl.col("clean")) if not every["clean"].all() else every.clear()
+
+
 # --- cached reference data ----------------------------------------------------------------
 # Building a ReferenceData (gazetteer of every country, organisations, plan) through the ORM
 # takes about a second for a regional platform; reading its content back as plain tuples to

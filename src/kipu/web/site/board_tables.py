@@ -145,21 +145,22 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
     known = board.has_data  # without rows shown, reached is unknown, not none
     admin1 = board.filters.admin1
     level = pl.col("admin1") == admin1 if admin1 else pl.col("admin1").is_null()
-    rows = progress.filter(level, pl.col("people_targeted").fill_null(0) > 0)
+    # Every row the plan gives a target of any kind, as the API's progress lists them: a
+    # plan with people in need but no people targeted read "The plan sets no targets".
+    targets = ("people_in_need", "people_targeted", "budget_usd")
+    rows = progress.filter(level, pl.any_horizontal(pl.col(targets).is_not_null()))
     if board.filters.country:
         rows = rows.filter(pl.col("country") == board.filters.country)
     if board.measure:
         rows = rows.filter(pl.col("sector_code") == board.measure)
-    # A plan without people in need for a sector reads "–", not 0 (a sum of none is 0).
-    in_need = pl.col("people_in_need")
+    # A value the plan does not set reads "–", not 0 (a sum of none is 0); a sector with a
+    # target and no row reads "–" reached, not 0 and 0.0 % (the report says "none
+    # reported"; `partners.progress` leaves its `reached` null).
     sums = (
         rows.group_by("sector_code")
         .agg(
-            # A sector with a target and no row reads "–", not 0 reached and 0.0 % (the
-            # report says "none reported"; `partners.progress` leaves its `reached` null).
-            pl.when(pl.col("reached").is_not_null().any()).then(pl.col("reached").sum()),
-            pl.col("people_targeted").sum(),
-            pl.when(in_need.is_not_null().any()).then(in_need.sum()),
+            pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum())
+            for c in ("reached", "people_targeted", "people_in_need")
         )
         .iter_rows(named=True)
     )
@@ -183,7 +184,7 @@ def _targets_table(board: Dashboard) -> list[dict[str, Any]]:
                 "code": code,
                 "sector": names.get(code, code) if code else None,
                 "reached": reached,
-                "targeted": int(row["people_targeted"] or 0),
+                "targeted": _whole(row["people_targeted"]),
                 "in_need": _whole(row["people_in_need"]),
                 "pct_targeted": _percent(reached, row["people_targeted"]) if reported else None,
                 "pct_need": _percent(reached, row["people_in_need"]) if reported else None,

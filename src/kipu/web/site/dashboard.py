@@ -31,10 +31,12 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import FigureOptions, Figures, compute_figures
+from kipu.core.figures.notes import note
 from kipu.core.figures.partners import count_partners, national_units
 from kipu.core.figures.periods import plan_year_start
 from kipu.core.reference import ReferenceData
 from kipu.web.accounts.scope import Scope
+from kipu.web.figures.queries import cached_left_out_frame as left_out_frame
 from kipu.web.figures.queries import cached_reference_data, cached_view_frame
 from kipu.web.site.periods import period_of, published_period
 from kipu.web.surveys.queries import rows_disclosure_k
@@ -318,6 +320,9 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
             disclosure_k=None if im_view(scope, filters) else rows_disclosure_k(scope.platform),
         )
         figures = compute_figures(rows, reference, options)
+        left_out = visible_frame(scope, left_out_frame(scope.platform), filters, parents, period)
+        if left_out.height:  # rows the figures leave out, said as `platform_figures` says it
+            figures.notes.append(note("accepted_errors", left_out.height))
         organisations = figures.organisations
         if filters.organisation and organisations.height:
             organisation = pl.col("organisation").cast(pl.Utf8) == filters.organisation

@@ -2,7 +2,8 @@
 demonstration's synthetic data, the note that the figures are invented; and its file name,
 made of the same facts (kipu-gtrm-peru-reached-by-sector-2019-11-protection.csv).
 
-Tables (CSV, XLSX) carry these as note rows above the table; charts (PNG, SVG) in their
+Tables (CSV, XLSX) carry these, and the notes that qualify their numbers, as note rows above
+the table; charts (PNG, SVG) in their
 source line (and an SVG's <desc>). Texts follow the active language.
 """
 
@@ -77,9 +78,11 @@ def source_text(board: Dashboard) -> str:
     }
 
 
-def notes(board: Dashboard, title: str, source: str | None = None) -> list[str]:
-    """The lines a download starts with: title, platform, period, filters, source,
-    synthetic-data note, date made."""
+def notes(
+    board: Dashboard, title: str, source: str | None = None, qualifying: Sequence[str] = ()
+) -> list[str]:
+    """The lines a download starts with: title, platform, period, filters, source, the notes
+    that qualify its numbers (`board_notes.table_notes`), synthetic-data note, date made."""
     filters = filter_values(board)
     lines = [
         f"{title} – {board.platform.name}",
@@ -88,6 +91,7 @@ def notes(board: Dashboard, title: str, source: str | None = None) -> list[str]:
         _("Filters: %(filters)s")
         % {"filters": "; ".join(f"{k}: {v}" for k, v in filters) if filters else _("none")},
         _("Source: %(source)s") % {"source": source or source_text(board)},
+        *(_("Note: %(note)s") % {"note": said} for said in qualifying),
     ]
     if board.platform.synthetic:
         lines.append(synthetic_note())

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from kipu.core.reference import ReferenceData
 from kipu.core.text import normalise
-from kipu.web.site import board_tables, downloads, graphics, mapsvg, official
+from kipu.web.site import board_notes, board_tables, downloads, graphics, mapsvg, official
 from kipu.web.site.dashboard import Dashboard
 from kipu.web.site.levels import admin1_label, level_labels
 from kipu.web.site.tables import TABLES, group_label
@@ -31,10 +31,7 @@ NUMBER_NOTES = {  # a card's note under its label (dashboard.key_notes)
     "partly_withheld": gettext_lazy(
         "Not counting places withheld to protect small numbers of people."
     ),
-    "above_sectors": gettext_lazy(
-        "Above the sum of the sectors: the method rounds each population, age and sex group "
-        "to whole people."
-    ),
+    "above_sectors": board_notes.ABOVE_SECTORS,
 }
 FILTER_NAMES = {
     "from": gettext_lazy("From"),
@@ -157,6 +154,10 @@ def panel_context(board: Dashboard) -> dict[str, Any]:
         "total": board_tables.total_row(board),
         "targets": board_tables.targets_table(board),
         "targets_partial": board_tables.targets_partial(board),
+        # The notes beside what they qualify: every number, the Intersector's total, targets.
+        "figure_notes": board_notes.general_notes(board),
+        "above_sectors": board_notes.above_sectors(board),
+        "targets_notes": board_notes.progress_notes(board),
         "filtered": bool(set(board.filters.pairs()) - {"from", "to", "view"}),
         "breakdown": [
             (part, titles[part], [(group_label(g, board.lang), v) for g, v in values])

@@ -79,13 +79,27 @@ def _targets(board: Dashboard) -> Rows:
             r["sector"] or _("All sectors (intersector)"),
             r["reached"],
             r["targeted"],
-            r["pct_targeted"],
+            share(r["pct_targeted"]),
             r["in_need"],
-            r["pct_need"],
+            share(r["pct_need"]),
             *([r["reached_everywhere"]] if partial else []),
         ]
         for r in board_tables.targets_table(board)
     ]
+
+
+def share(percent: float | None) -> float | None:
+    """A percentage as the downloads hold it: to one decimal, as the page shows it and the
+    API's progress holds it (`partners._percent`); where one decimal would read 0 or 100
+    and it is neither (4 of 48,000), to the first decimal that does not. Unrounded, the
+    downloads printed 56.971111111111114."""
+    if percent is None:
+        return None
+    for decimals in range(1, 12):
+        rounded = round(percent, decimals)
+        if (rounded != 0 or percent == 0) and (rounded != 100 or percent == 100):
+            return rounded
+    return percent
 
 
 def _targets_columns(board: Dashboard) -> list[str]:

@@ -19,7 +19,7 @@ from kipu.web.accounts.scope import VIEW_PUBLISHED, Scope, require, scope_of
 from kipu.web.figures.queries import cached_reference_data
 from kipu.web.platforms.models import Platform
 from kipu.web.reports.queries import latest_published
-from kipu.web.site import board_tables, downloads, graphics
+from kipu.web.site import board_notes, board_tables, downloads, graphics
 from kipu.web.site import dashboard as board_data
 from kipu.web.site.official import statistics_version
 from kipu.web.site.panel import filter_options, panel_context
@@ -124,6 +124,9 @@ def data(request: HttpRequest, platform: str) -> JsonResponse:
             "key_figures": dict(board_tables.key_numbers(board)),
             # Why a key figure is None or counts part only ("withheld", "not_reported", ...).
             "key_figure_notes": board_tables.key_notes(board),
+            # The notes that qualify the numbers (`board_notes`), in the page's language.
+            "notes": board_notes.general_notes(board) + board_notes.above_sectors(board),
+            "targets_notes": board_notes.progress_notes(board),
             "total": board_tables.total_row(board),
             "sectors": board_tables.sector_table(board),
             "admin1": board_tables.admin1_table(board),
@@ -158,7 +161,8 @@ def table_file(request: HttpRequest, platform: str, name: str, ext: str) -> Http
     if table is None:
         raise Http404("no such table")
     board = _board(request)
-    head = downloads.notes(board, table.heading(board))
+    qualifying = board_notes.table_notes(board, name)
+    head = downloads.notes(board, table.heading(board), qualifying=qualifying)
     write = downloads.csv_bytes if ext == "csv" else downloads.xlsx_bytes
     content_type = "text/csv; charset=utf-8" if ext == "csv" else downloads.XLSX_TYPE
     response = HttpResponse(
