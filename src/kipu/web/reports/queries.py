@@ -64,16 +64,17 @@ def version_file(version: ReportVersion, name: str) -> Path | None:
     return target
 
 
-def editable_months(platform: Platform, limit: int = 12) -> list[tuple[str, str]]:
-    """The months a report may be written for, newest first: (month, status) for every month
-    with a status (open, locked, published), a narrative or a rendered version."""
-    from kipu.web.submissions.months import month_statuses
+def editable_months(platform: Platform, limit: int = 12) -> list[tuple[str, str, str]]:
+    """The months a report may be written for, newest first: (month, status, why a published
+    month is not public or "": `months.month_states`) for every month with a status (open,
+    locked, published), a narrative or a rendered version."""
+    from kipu.web.submissions.months import month_states
 
-    statuses = month_statuses(platform)
-    months = set(statuses)
+    states = month_states(platform)
+    months = set(states)
     months |= set(Narrative.objects.filter(platform=platform).values_list("month", flat=True))
     months |= set(ReportVersion.objects.filter(platform=platform).values_list("month", flat=True))
-    return [(m, statuses.get(m, "")) for m in sorted(months, reverse=True)[:limit]]
+    return [(m, *states.get(m, ("", ""))) for m in sorted(months, reverse=True)[:limit]]
 
 
 @dataclass
