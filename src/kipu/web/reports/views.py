@@ -277,6 +277,8 @@ def _publish_states(platform: Platform, month: str) -> list[dict[str, Any]]:
                 "selected": chosen["number"] if chosen else None,
                 "latest": latest,
                 "published": state.published,
+                # Published, but the month's rows changed since: not shown to the public.
+                "published_stale": bool(state.published and data.is_stale(state.published)),
                 "stale": bool(versions) and versions[0]["stale"],
                 "data_changed_at": data.changed_at,
                 "problems": figure_problems(latest) if latest and not latest.published else [],

@@ -105,6 +105,17 @@ def _change(
     return row
 
 
+def _withdraw_stale(platform: Platform, month: str, actor: Actor) -> None:
+    """The published reports of every platform whose view holds this one's rows, computed
+    from other rows than their month's now (`reports.services.withdraw_stale_reports`): a
+    month published again once another platform released its rows showed the report
+    rendered without them."""
+    from kipu.web.reports.services import withdraw_stale_reports
+
+    for source in view_sources(platform):
+        withdraw_stale_reports(source.platform, month, actor)
+
+
 def lock_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
     """Approve the month's submissions: no more uploads or replacements."""
     return _change(platform, month, Status.LOCKED, actor, "lock_month", allowed_from=(Status.OPEN,))
@@ -134,9 +145,11 @@ def publish_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
             len(waiting),
         )
         raise ValueError(message % {"month": month, "platforms": names})
-    return _change(
+    row = _change(
         platform, month, Status.PUBLISHED, actor, "publish_month", allowed_from=(Status.LOCKED,)
     )
+    _withdraw_stale(platform, month, actor)
+    return row
 
 
 @transaction.atomic
@@ -157,4 +170,5 @@ def reopen_month(platform: Platform, month: str, actor: Actor, reason: str) -> M
         allowed_from=(Status.LOCKED, Status.PUBLISHED),
     )
     withdraw_reports(platform, month, actor, reason)
+    _withdraw_stale(platform, month, actor)
     return row
