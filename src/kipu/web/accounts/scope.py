@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import polars as pl
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -214,7 +214,9 @@ class Scope:
         """Each other platform of the view → those of `months` it holds rows of (in the view)
         and has not published. A few queries however many platforms and months: the view,
         the others' published months (one query), and whether each holds rows of each month
-        it has not published (`_rows_held`)."""
+        it has not published (`submissions.queries.activities_exist`)."""
+        from kipu.web.submissions.queries import activities_exist
+
         others = [s for s in self._sources if s.platform.pk != self.platform.pk]
         if not others or not months:
             return {s.platform: set() for s in others}
@@ -228,7 +230,8 @@ class Scope:
             for source in others
             for month in sorted(months - frozenset(published.get(source.platform.pk, ())))
         ]
-        held = _rows_held(pending)
+        found = activities_exist([_area(source) & Q(month=month) for source, month in pending])
+        held = [pair for pair, exists in zip(pending, found, strict=True) if exists]
         return {
             s.platform: {m for source, m in held if source.platform.pk == s.platform.pk}
             for s in others
@@ -439,29 +442,6 @@ def _area(source: Any) -> Q:
     if source.admin1 is not None:
         part &= Q(admin1__pcode__in=list(source.admin1))
     return part
-
-
-# Checks of `_rows_held` asked in one query: a query's columns and parameters are bounded
-# (SQLite reads up to 2,000 columns; each check takes a few parameters).
-HELD_PER_QUERY = 250
-
-
-def _rows_held(pairs: Sequence[tuple[Any, str]]) -> set[tuple[Any, str]]:
-    """Those of `pairs` (a `view_sources` Source, a month) whose source stores rows of the
-    month in its area: one EXISTS each (an index seek on platform and month), HELD_PER_QUERY
-    of them in one query."""
-    from kipu.web.submissions.models import Activity
-
-    found: set[tuple[Any, str]] = set()
-    for start in range(0, len(pairs), HELD_PER_QUERY):
-        chunk = pairs[start : start + HELD_PER_QUERY]
-        checks = {
-            f"held{i}": Exists(Activity.objects.filter(_area(source), month=month))
-            for i, (source, month) in enumerate(chunk)
-        }
-        row = Platform.objects.filter(pk=chunk[0][0].platform.pk).values(**checks).first() or {}
-        found |= {pair for i, pair in enumerate(chunk) if row.get(f"held{i}")}
-    return found
 
 
 def platform_from_request(request: HttpRequest, kwargs: dict[str, Any]) -> Platform | None:
