@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "portal"))
+sys.path.insert(0, str(Path(__file__).parent))  # release_rows
 
 from web_actors import *  # noqa: E402, F403
 

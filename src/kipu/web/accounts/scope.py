@@ -20,7 +20,7 @@ Month publication and locking belong to another app, which registers its look-up
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cached_property, wraps
 from typing import Any, TypeVar
 
@@ -51,6 +51,8 @@ COMMENT = "comment"
 MANAGE_PLATFORM = "manage_platform"
 
 MonthLookup = Callable[[Platform], Collection[str]]
+# The same look-up for several platforms at once: platform id → its months.
+MonthsLookup = Callable[[Sequence[Platform]], Mapping[int, Collection[str]]]
 PlatformResolver = Callable[[HttpRequest, dict[str, Any]], Platform | None]
 M = TypeVar("M", bound=Model)
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -60,16 +62,32 @@ def no_months(platform: Platform) -> frozenset[str]:
     return frozenset()
 
 
-_month_status: dict[str, MonthLookup] = {"published": no_months, "locked": no_months}
+def each_platform(lookup: MonthLookup) -> MonthsLookup:
+    """`lookup` asked of each platform in turn (a query each, when it makes one)."""
+    return lambda platforms: {p.pk: lookup(p) for p in platforms}
+
+
+_month_status: dict[str, Any] = {
+    "published": no_months,
+    "locked": no_months,
+    "published_of": each_platform(no_months),
+}
 
 
 def register_month_status(
-    *, published: MonthLookup | None = None, locked: MonthLookup | None = None
+    *,
+    published: MonthLookup | None = None,
+    locked: MonthLookup | None = None,
+    published_of: MonthsLookup | None = None,
 ) -> None:
     """Install the look-ups of published and locked months ("YYYY-MM" strings of a platform),
-    e.g. from the owning app's AppConfig.ready()."""
+    e.g. from the owning app's AppConfig.ready(); `published_of`, the published months of
+    several platforms in one query (else `published` is asked of each)."""
     if published is not None:
         _month_status["published"] = published
+        _month_status["published_of"] = published_of or each_platform(published)
+    elif published_of is not None:
+        _month_status["published_of"] = published_of
     if locked is not None:
         _month_status["locked"] = locked
 
@@ -152,7 +170,7 @@ class Scope:
         own = frozenset(lookup(self.platform))
         if not own:
             return own
-        withheld = set().union(*self._unreleased(own, lookup).values())
+        withheld = set().union(*self._unreleased(own).values())
         return own - withheld
 
     def withheld_by(self, month: str) -> list[Platform]:
@@ -161,9 +179,20 @@ class Scope:
         until they do, the month is not public here, even once this platform published it (a
         local platform publishing December made its national platform's unpublished rows
         public, and a total without them would be short with no word)."""
-        lookup = self._published or _month_status["published"]
-        unreleased = self._unreleased(frozenset([month]), lookup)
+        unreleased = self._unreleased(frozenset([month]))
         return [other for other, months in unreleased.items() if months]
+
+    def withheld_months(self) -> dict[str, list[Platform]]:
+        """Each month this platform published that is not public (`published_months`) → the
+        platforms it waits for (`withheld_by`): what its IM team is told wherever the month's
+        state shows."""
+        lookup = self._published or _month_status["published"]
+        own = frozenset(lookup(self.platform))
+        found: dict[str, list[Platform]] = {}
+        for other, months in self._unreleased(own).items():
+            for month in sorted(months):
+                found.setdefault(month, []).append(other)
+        return found
 
     def is_above(self, other: Platform) -> bool:
         """Whether `other` is a platform above this one (its parent, at any depth)."""
@@ -174,21 +203,39 @@ class Scope:
             ancestor = ancestor.parent
         return False
 
-    def _unreleased(self, months: frozenset[str], lookup: MonthLookup) -> dict[Platform, set[str]]:
-        """Each other platform of the view → those of `months` it holds rows of (in the view)
-        and has not published. A query for each platform, and one for each month it has not
-        published (mostly none: the platforms of a view publish the same months)."""
+    @cached_property
+    def _sources(self) -> list[Any]:
+        """`platforms.queries.view_sources` of the platform, read once."""
         from kipu.web.platforms.queries import view_sources
-        from kipu.web.submissions.models import Activity
 
-        found: dict[Platform, set[str]] = {}
-        for source in view_sources(self.platform):
-            if source.platform.pk == self.platform.pk:
-                continue
-            pending = sorted(months - frozenset(lookup(source.platform)))
-            rows = Activity.objects.filter(_area(source))
-            found[source.platform] = {m for m in pending if rows.filter(month=m).exists()}
-        return found
+        return view_sources(self.platform)
+
+    def _unreleased(self, months: frozenset[str]) -> dict[Platform, set[str]]:
+        """Each other platform of the view → those of `months` it holds rows of (in the view)
+        and has not published. A few queries however many platforms and months: the view,
+        the others' published months (one query), and whether each holds rows of each month
+        it has not published (`submissions.queries.activities_exist`)."""
+        from kipu.web.submissions.queries import activities_exist
+
+        others = [s for s in self._sources if s.platform.pk != self.platform.pk]
+        if not others or not months:
+            return {s.platform: set() for s in others}
+        platforms = [s.platform for s in others]
+        if self._published is not None:
+            published = each_platform(self._published)(platforms)
+        else:
+            published = _month_status["published_of"](platforms)
+        pending = [
+            (source, month)
+            for source in others
+            for month in sorted(months - frozenset(published.get(source.platform.pk, ())))
+        ]
+        found = activities_exist([_area(source) & Q(month=month) for source, month in pending])
+        held = [pair for pair, exists in zip(pending, found, strict=True) if exists]
+        return {
+            s.platform: {m for source, m in held if source.platform.pk == s.platform.pk}
+            for s in others
+        }
 
     @cached_property
     def locked_months(self) -> frozenset[str]:
@@ -207,10 +254,8 @@ class Scope:
     def _view(self) -> Q:
         """The stored activities of the platform's view (`platforms.queries.view_sources`):
         its own, those of the platforms under it, and its share of those above it."""
-        from kipu.web.platforms.queries import view_sources
-
         view = Q(pk__in=[])
-        for source in view_sources(self.platform):
+        for source in self._sources:
             view |= _area(source)
         return view
 

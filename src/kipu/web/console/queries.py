@@ -196,6 +196,12 @@ class ReportState:
     # it is never published (reports.services.StaleReport); rendering again makes it fresh.
     stale: bool = False
     data_changed_at: dt.datetime | None = None
+    # The published version is stale too (rows of the view changed, e.g. on a platform under
+    # this one): it is not shown to the public (`reports.queries.public_versions`).
+    published_stale: bool = False
+    # The withdrawn version was withdrawn for that (`reports.services.withdraw_stale_reports`),
+    # not because the month was reopened.
+    withdrawn_stale: bool = False
 
     @property
     def unpublished_latest(self) -> int | None:
@@ -213,7 +219,7 @@ def report_states(platform: Platform, months: list[str]) -> dict[str, dict[str, 
     unpublished one marked stale when its month's data changed after it was rendered."""
     from kipu.web.audit.models import AuditEvent
     from kipu.web.reports.models import ReportVersion
-    from kipu.web.reports.queries import month_data
+    from kipu.web.reports.queries import months_data
 
     states = {m: {lang: ReportState(lang) for lang in REPORT_LANGS} for m in months}
     versions = ReportVersion.objects.filter(platform=platform, month__in=months)
@@ -228,19 +234,25 @@ def report_states(platform: Platform, months: list[str]) -> dict[str, dict[str, 
         state.latest = version.number
         if version.published:
             state.published = version.number
-    data = {m: month_data(platform, m) for m in {m for m, _lang in newest}}
+    data = months_data(platform, {m for m, _lang in newest})
     for (month, lang), version in newest.items():
         if not version.published and data[month].is_stale(version):
             states[month][lang].stale = True
             states[month][lang].data_changed_at = data[month].changed_at
+    for version in by_pk.values():
+        state = states[version.month][version.lang]
+        if version.published and version.number == state.published:
+            state.published_stale = data[version.month].is_stale(version)
+            state.data_changed_at = state.data_changed_at or data[version.month].changed_at
     withdrawn = AuditEvent.objects.filter(
         action="withdraw_report", object_type="reports.reportversion", object_id__in=list(by_pk)
-    ).values_list("object_id", flat=True)
-    for pk in withdrawn:
+    ).values_list("object_id", "after")
+    for pk, after in withdrawn.order_by("at", "pk"):
         version = by_pk[pk]
         state = states[version.month][version.lang]
-        if not version.published and (state.withdrawn or 0) < version.number:
+        if not version.published and (state.withdrawn or 0) <= version.number:
             state.withdrawn = version.number
+            state.withdrawn_stale = bool((after or {}).get("stale"))
     return states
 
 

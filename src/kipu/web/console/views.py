@@ -66,12 +66,13 @@ def index(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     year, months = _year_months(request, scope)
     grid = queries.completeness(scope.platform, months)
-    statuses = month_service.month_statuses(scope.platform)
+    states = month_service.month_states(scope.platform)
     reports = queries.report_states(scope.platform, months)
     rows = [
         {
             "month": m,
-            "status": statuses.get(m, "open"),
+            "status": states.get(m, ("open", ""))[0],
+            "waiting": states.get(m, ("open", ""))[1],
             "counts": grid.counts(m),
             "reports": reports[m].values(),
             "export": export_url(scope, m, m),
@@ -104,6 +105,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
         "counts": [(m, grid.counts(m)) for m in months],
         "only_reporting": only,
         "statuses": month_service.month_statuses(scope.platform),
+        "waiting": {
+            m: note for m, (_s, note) in month_service.month_states(scope.platform).items()
+        },
     }
     return render(request, "console/completeness.html", context)
 
@@ -250,7 +254,8 @@ def month_action(request: HttpRequest, month: str, action: str) -> HttpResponse:
     summary = queries.month_summary(scope.platform, month)
     context = {"platform": scope.platform, "month": month, "action": action, "summary": summary}
     # The platforms that have not released rows of this view's month: it cannot be public yet.
-    others = scope.withheld_by(month) if action == "publish" else []
+    asked = action == "publish" or summary.status == "published"
+    others = scope.withheld_by(month) if asked else []
     context["waiting"] = [other for other in others if not scope.is_above(other)]
     context["above"] = [other for other in others if scope.is_above(other)]
     return render(request, "console/confirm.html", context)

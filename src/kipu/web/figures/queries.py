@@ -256,6 +256,24 @@ def cached_activity_frame(platform: Platform) -> tuple[tuple[object, ...], pl.Da
     return version, plain
 
 
+def view_submissions(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame]:
+    """The submissions whose rows make up the platform's view, by month: (month, submission_id)
+    once each, accepted-issue rows' too, with the data version. What a report was computed
+    from (`reports.queries.months_data`), read from the frame every figure reads."""
+    version, _, every, _ = _frames(platform)
+    with _FRAME_LOCK:
+        cached = _SUBMISSIONS.get(platform.pk)
+    if cached is not None and cached[0] == version:
+        return cached
+    found = every.select("month", "submission_id").unique().sort("month", "submission_id")
+    with _FRAME_LOCK:
+        _SUBMISSIONS[platform.pk] = (version, found)
+    return version, found
+
+
+_SUBMISSIONS: dict[int, tuple[tuple[object, ...], pl.DataFrame]] = {}
+
+
 def cached_view_frame(platform: Platform) -> tuple[tuple[object, ...], pl.DataFrame]:
     """`cached_activity_frame` with the `STORED_ON` column figures count each row's plan
     with (`ReferenceData.store_plans`): what `compute_figures` is given."""

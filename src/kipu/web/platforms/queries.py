@@ -158,20 +158,41 @@ def view_sources(platform: Platform) -> list[Source]:
     of the platforms above it that fall in its own area: its countries, or a local
     platform's admin1 units. Rows are imported once, on one level; none is counted twice
     unless the same activity is imported on two levels.
+
+    Two queries however many platforms there are (the platforms, the platform's admin1
+    units): every release check of a public request reads it.
     """
+    every = {p.pk: p for p in Platform.objects.all()}  # ordered by slug
+    children: dict[int, list[Platform]] = {}
+    for other in every.values():
+        if other.parent_id is not None:
+            children.setdefault(other.parent_id, []).append(other)
     found = [Source(platform)]
-    pending = list(platform.children.all())
+    pending = list(children.get(platform.pk, []))
     while pending:
         child = pending.pop(0)
         found.append(Source(child))
-        pending.extend(child.children.all())
+        pending.extend(children.get(child.pk, []))
     admin1 = tuple(platform.admin1.order_by("pcode").values_list("pcode", flat=True))
-    countries = tuple(platform_countries(platform))
-    ancestor = platform.parent
+    countries = tuple(_countries_in(every.get(platform.pk, platform), children))
+    ancestor = every.get(platform.parent_id) if platform.parent_id else None
     while ancestor is not None:
         found.append(Source(ancestor, None if admin1 else countries, admin1 or None))
-        ancestor = ancestor.parent
+        ancestor = every.get(ancestor.parent_id) if ancestor.parent_id else None
     return found
+
+
+def _countries_in(platform: Platform, children: dict[int, list[Platform]]) -> list[str]:
+    """`platform_countries`, from the platforms read already (`children`: parent id → them)."""
+    if platform.country:
+        return [platform.country]
+    found = set(platform.countries or [])
+    pending = list(children.get(platform.pk, []))
+    while pending:
+        child = pending.pop()
+        found |= {child.country} if child.country else set(child.countries or [])
+        pending.extend(children.get(child.pk, []))
+    return sorted(c for c in found if c)
 
 
 def reference_data(platform: Platform, year: int | None = None) -> ReferenceData:

@@ -306,6 +306,38 @@ def withdraw_reports(platform: Platform, month: str, user: object, reason: str =
     return withdrawn
 
 
+def withdraw_stale_reports(platform: Platform, month: str, user: object) -> int:
+    """Take off the public site the published versions of `month` and the later months of its
+    year (their year to date holds it) that are stale: rendered from other rows than their
+    month's now (`MonthData`), when another platform of the view published or reopened a
+    month. Audited per version, with why. Returns how many."""
+    from kipu.web.reports.queries import months_data
+
+    published = list(
+        ReportVersion.objects.filter(
+            platform=platform, published=True, month__gte=month, month__lte=f"{month[:4]}-12"
+        )
+    )
+    if not published:
+        return 0
+    data = months_data(platform, {v.month for v in published})
+    stale = [v for v in published if data[v.month].is_stale(v)]
+    reason = "the rows of its month changed since it was rendered: render it again"
+    for version in stale:
+        version.published = False
+        version.save(update_fields=["published"])
+        record(
+            user,
+            "withdraw_report",
+            version,
+            before={"published": True},
+            after={"published": False, "stale": True},
+            platform=platform,
+            note=reason,
+        )
+    return len(stale)
+
+
 class MissingLanguages(ValueError):
     """Publishing would leave a language without a report; `langs` lists them."""
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kipu.core.phrasing import language
 from kipu.core.report.narrative import Narrative, NarrativeError
-from kipu.web.accounts.scope import MANAGE_PLATFORM, VIEW_PUBLISHED, require, scope_of
+from kipu.web.accounts.scope import MANAGE_PLATFORM, VIEW_PUBLISHED, Scope, require, scope_of
 from kipu.web.jobs.queries import job_summary, latest_report_job
 from kipu.web.jobs.start import start_report
 from kipu.web.platforms.models import Platform
@@ -103,8 +103,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "platform": scope.platform,
             "versions": [(v, file_links(v)) for v in latest_published(scope)],
             "months": [
-                (m, status, editor_url(scope.platform, m))
-                for m, status in editable_months(scope.platform)
+                (m, status, waiting, editor_url(scope.platform, m))
+                for m, status, waiting in editable_months(scope.platform)
             ]
             if manage
             else [],
@@ -245,6 +245,16 @@ def start_render(request: HttpRequest, platform: str, month: str) -> HttpRespons
     return redirect(back)
 
 
+def _waiting(scope: Scope, month: str) -> str:
+    """Why a month the platform published is not public (`months.waiting_note`), else ""."""
+    from kipu.web.submissions.months import waiting_note
+
+    if scope.is_published(month):
+        return ""
+    withheld = scope.withheld_months().get(month)
+    return waiting_note(withheld) if withheld else ""
+
+
 def _publish_states(platform: Platform, month: str) -> list[dict[str, Any]]:
     """Per language: its versions (a stale one is shown but cannot be chosen), the newest,
     the published one, why the newest cannot be published, its files."""
@@ -267,6 +277,8 @@ def _publish_states(platform: Platform, month: str) -> list[dict[str, Any]]:
                 "selected": chosen["number"] if chosen else None,
                 "latest": latest,
                 "published": state.published,
+                # Published, but the month's rows changed since: not shown to the public.
+                "published_stale": bool(state.published and data.is_stale(state.published)),
                 "stale": bool(versions) and versions[0]["stale"],
                 "data_changed_at": data.changed_at,
                 "problems": figure_problems(latest) if latest and not latest.published else [],
@@ -321,6 +333,7 @@ def publish(request: HttpRequest, platform: str, month: str) -> HttpResponse:
             "platform": scope.platform,
             "month": month,
             "month_published": scope.is_published(month),
+            "month_waiting": _waiting(scope, month),
             "states": _publish_states(scope.platform, month),
             "missing": missing,
             "editor_url": editor_url(scope.platform, month),

@@ -66,6 +66,7 @@ def notices(board: Dashboard) -> list[str]:
         shown = [words(int(m[:4]), int(m[5:7]), board.lang) for m in board.unpublished]
         months = ", ".join(shown[:12]) + (" …" if len(shown) > 12 else "")
         found.append(_("Not published, so not counted: %(months)s.") % {"months": months})
+        found.extend(_withheld(board))
     for name, value in board.unknown:
         found.append(
             _(
@@ -75,6 +76,22 @@ def notices(board: Dashboard) -> list[str]:
             % {"value": value, "name": _filter_name(board, name)}
         )
     return found
+
+
+def _withheld(board: Dashboard) -> list[str]:
+    """For the IM team: the months left out that their platform published, and whom each
+    waits for (`Scope.withheld_months`). The page's cache tells them apart (`site.views`)."""
+    if not board.scope.can_manage_platform():
+        return []
+    from kipu.web.submissions.months import waiting_note
+
+    withheld = board.scope.withheld_months()
+    return [
+        _("%(month)s is published here, but %(why)s.")
+        % {"month": downloads.month_words(int(m[:4]), int(m[5:7]), board.lang), "why": why}
+        for m in board.unpublished
+        if m in withheld and (why := waiting_note(withheld[m]))
+    ]
 
 
 def _filter_name(board: Dashboard, name: str) -> str:

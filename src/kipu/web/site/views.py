@@ -55,7 +55,9 @@ def dashboard(request: HttpRequest, platform: str | None = None) -> HttpResponse
 
 
 def _page_key(board: board_data.Dashboard, part: str, *extra: object) -> tuple[object, ...]:
-    return (*board.key, board.lang, part, statistics_version(board.platform), *extra)
+    # The IM team's page names the platforms a month they published waits for (`panel`).
+    manages = board.scope.can_manage_platform()
+    return (*board.key, board.lang, part, statistics_version(board.platform), manages, *extra)
 
 
 def _page_body(board: board_data.Dashboard) -> str:

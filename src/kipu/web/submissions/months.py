@@ -6,6 +6,8 @@ reports, whoever reopens it (console, command line)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import ngettext
@@ -24,6 +26,15 @@ def published_months(platform: Platform) -> set[str]:
     return set(rows.values_list("month", flat=True))
 
 
+def published_months_of(platforms: Sequence[Platform]) -> dict[int, set[str]]:
+    """`published_months` of each of `platforms` (by id), in one query."""
+    found: dict[int, set[str]] = {p.pk: set() for p in platforms}
+    rows = MonthStatus.objects.filter(platform__in=list(found), status=Status.PUBLISHED)
+    for platform_id, month in rows.values_list("platform_id", "month"):
+        found[platform_id].add(month)
+    return found
+
+
 def locked_months(platform: Platform) -> set[str]:
     """Locked months, published ones included: neither takes new submissions."""
     closed = [Status.LOCKED, Status.PUBLISHED]
@@ -33,6 +44,36 @@ def locked_months(platform: Platform) -> set[str]:
 
 def month_statuses(platform: Platform) -> dict[str, str]:
     return dict(MonthStatus.objects.filter(platform=platform).values_list("month", "status"))
+
+
+def platform_names(platforms: Sequence[Platform]) -> str:
+    """ "GTRM Peru (gtrm-peru), R4V (r4v)": how a message names platforms."""
+    return ", ".join(f"{p.name} ({p.slug})" for p in platforms)
+
+
+def waiting_note(platforms: Sequence[Platform]) -> str:
+    """What the IM team reads beside a month their platform published that is not public
+    (`Scope.withheld_months`): whom it waits for. Every place a month's state shows says it."""
+    return ngettext(
+        "not public yet: %(platforms)s holds rows of this platform's view in the month and "
+        "has not published it (each platform releases the rows stored on it)",
+        "not public yet: %(platforms)s hold rows of this platform's view in the month and "
+        "have not published it (each platform releases the rows stored on it)",
+        len(platforms),
+    ) % {"platforms": platform_names(platforms)}
+
+
+def month_states(platform: Platform) -> dict[str, tuple[str, str]]:
+    """month → (its status: open, locked, published; for a published month that is not
+    public, why: `waiting_note`, else ""). What the console, the report pages and the
+    dashboard show the IM team."""
+    from kipu.web.accounts.scope import Scope
+
+    withheld = Scope(platform).withheld_months()
+    return {
+        month: (status, waiting_note(withheld[month]) if month in withheld else "")
+        for month, status in month_statuses(platform).items()
+    }
 
 
 @transaction.atomic
@@ -64,6 +105,17 @@ def _change(
     return row
 
 
+def _withdraw_stale(platform: Platform, month: str, actor: Actor) -> None:
+    """The published reports of every platform whose view holds this one's rows, computed
+    from other rows than their month's now (`reports.services.withdraw_stale_reports`): a
+    month published again once another platform released its rows showed the report
+    rendered without them."""
+    from kipu.web.reports.services import withdraw_stale_reports
+
+    for source in view_sources(platform):
+        withdraw_stale_reports(source.platform, month, actor)
+
+
 def lock_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
     """Approve the month's submissions: no more uploads or replacements."""
     return _change(platform, month, Status.LOCKED, actor, "lock_month", allowed_from=(Status.OPEN,))
@@ -82,7 +134,7 @@ def publish_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
     scope = Scope(platform)
     waiting = [other for other in scope.withheld_by(month) if not scope.is_above(other)]
     if waiting:
-        names = ", ".join(f"{p.name} ({p.slug})" for p in waiting)
+        names = platform_names(waiting)
         message = ngettext(
             "%(month)s cannot be published yet: %(platforms)s holds rows of this platform's "
             "view in %(month)s and has not published it. Each platform releases the rows "
@@ -93,9 +145,11 @@ def publish_month(platform: Platform, month: str, actor: Actor) -> MonthStatus:
             len(waiting),
         )
         raise ValueError(message % {"month": month, "platforms": names})
-    return _change(
+    row = _change(
         platform, month, Status.PUBLISHED, actor, "publish_month", allowed_from=(Status.LOCKED,)
     )
+    _withdraw_stale(platform, month, actor)
+    return row
 
 
 @transaction.atomic
@@ -116,4 +170,5 @@ def reopen_month(platform: Platform, month: str, actor: Actor, reason: str) -> M
         allowed_from=(Status.LOCKED, Status.PUBLISHED),
     )
     withdraw_reports(platform, month, actor, reason)
+    _withdraw_stale(platform, month, actor)
     return row

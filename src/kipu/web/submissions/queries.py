@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, Q, Sum
 
 from kipu.core.frame import ACTIVITY_FRAME
 from kipu.web.platforms.models import Organisation, Platform
@@ -456,3 +456,21 @@ def scoped_report(report: dict[str, Any], rows: frozenset[int] | None) -> dict[s
         "rows_shown": "your sectors only",
     }
     return {**report, "summary": summary, "issues": issues}
+
+
+# Conditions `activities_exist` asks in one query: a query's columns and parameters are
+# bounded (SQLite reads up to 2,000 columns; each condition takes a few parameters).
+EXISTS_PER_QUERY = 250
+
+
+def activities_exist(conditions: Sequence[Q]) -> list[bool]:
+    """Whether any stored activity meets each of `conditions`: one EXISTS each (an index seek
+    when it names a platform and a month), EXISTS_PER_QUERY of them in one query."""
+    found: list[bool] = []
+    for start in range(0, len(conditions), EXISTS_PER_QUERY):
+        chunk = conditions[start : start + EXISTS_PER_QUERY]
+        checks = {f"e{i}": Exists(Activity.objects.filter(c)) for i, c in enumerate(chunk)}
+        # Any one row to select them from: the platforms' table is never empty here.
+        row = Platform.objects.values(**checks).order_by().first() or {}
+        found += [bool(row.get(f"e{i}")) for i in range(len(chunk))]
+    return found
