@@ -141,12 +141,20 @@ def month_data(platform: Platform, month: str) -> MonthData:
         object_id__in=[str(pk) for pk in statuses.values_list("pk", flat=True)],
     )
     reopenings = sorted(reopened.values_list("pk", flat=True))
-    facts = json.dumps({"current": current, "reopened": reopenings})
+    facts: dict[str, object] = {"current": current, "reopened": reopenings}
+    # The months before `month` the report counts (`context.counted_months`): a version
+    # rendered while one was unpublished is stale once it is published.
+    from kipu.web.accounts.scope import public_months
+
+    counted = sorted(m for m in public_months(platform) if months[0] <= m < month)
+    if counted != [f"{month[:4]}-{n:02d}" for n in range(1, int(month[5:]))]:
+        facts["counted"] = counted  # only when one is not: versions stay fresh otherwise
+    facts_text = json.dumps(facts)
     times = [
         accepted.aggregate(at=Max("uploaded_at"))["at"],
         reopened.aggregate(at=Max("at"))["at"],
     ]
     return MonthData(
-        fingerprint=hashlib.sha256(facts.encode()).hexdigest()[:32],
+        fingerprint=hashlib.sha256(facts_text.encode()).hexdigest()[:32],
         changed_at=max((t for t in times if t is not None), default=None),
     )
