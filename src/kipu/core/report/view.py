@@ -210,7 +210,8 @@ class _Builder:
         if figure.name != "reached":
             # An official statistic phrased "above" or "some" keeps its word when its value
             # is round: a file holds the figure as published, rounded ("Above 862,000" loaded
-            # as 862000 read "862,000"); only the 5W's own count is known exactly.
+            # as 862000 read "862,000"); only the 5W's own count is known exactly. 0 and single
+            # digits stay bare whatever the rules (`phrasing._qualified`): "Above 0" was false.
             rules = replace(rules, exact="keep")
         if figure.value < 0 and figure.phrasing in ("above", "some"):
             # A negative statistic is a net flow (net_entries): "Above" of it means nothing,
