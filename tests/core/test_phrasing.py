@@ -310,3 +310,63 @@ def test_a_share_past_the_whole_never_reads_the_whole() -> None:
     assert percent(Decimal(62830) / 62800, "en", 1) == ">100.0%"
     assert percent(Decimal("1.004"), "es") == ">100\u00a0%"
     assert percent(Decimal("1.006"), "en") == "101%"
+
+
+# --- no qualifier says something false (tester_d's item 3) ------------------------------
+
+_QUALIFIERS = ("Above ", "Más de ", "over ", "more than ", "más de ", "Some ", "Unos ", "Unas ")
+
+
+def _parsed(text: str, lang: str) -> tuple[str, Decimal]:
+    """(qualifier, value printed) of a phrase such as "Above 862,000" or "Más de 1500"."""
+    qualifier = next((q for q in _QUALIFIERS if text.startswith(q)), "")
+    digits = text[len(qualifier) :]
+    if lang == "en":
+        digits = digits.replace(",", "")
+    else:
+        digits = digits.replace("\u00a0", "").replace(",", ".")
+    return qualifier.strip(), Decimal(digits)
+
+
+_values = st.one_of(
+    st.integers(0, 10**10),
+    st.integers(0, 100).map(lambda n: n * 10 ** (n % 9)),  # round values, tens to billions
+    st.decimals(0, 10**7, places=2, allow_nan=False, allow_infinity=False),
+)
+_rules = st.builds(
+    RoundingRules,
+    units=st.lists(st.sampled_from([1, 5, 10, 100, 1_000, 10_000]), min_size=1, max_size=9).map(
+        tuple
+    ),
+    exact=st.sampled_from(["bare", "keep"]),
+)
+
+
+@given(_values, _rules, st.sampled_from(["en", "es"]))
+def test_no_phrase_qualifies_falsely(value, rules, lang):
+    """ "Above N"/"over N"/"more than N" only when the value is above N; "Some N" only of a
+    rounded N; a value printed exactly carries no qualifier, except a round estimate under
+    `exact="keep"` (a published "Above 862,000"), never one whose unit is 1 or below 10."""
+    true = Decimal(str(value))
+    for phrase, downwards in ((above, True), (over, True), (more_than, True), (some, False)):
+        qualifier, shown = _parsed(phrase(value, lang, rules), lang)
+        if not qualifier:
+            assert shown == true.quantize(Decimal("0.01")).normalize() or shown == true
+            continue
+        kept = rules.exact == "keep" and shown == true
+        if kept:  # only a round estimate keeps its word
+            assert true >= 10 and rules.unit(true) > 1 and true == true.to_integral_value()
+        elif downwards:
+            assert true > shown
+        else:
+            assert shown != true
+
+
+def test_small_official_statistic_is_bare():
+    keep = RoundingRules(exact="keep")
+    assert above(0, rules=keep) == "0"
+    assert above(0, "es", rules=keep) == "0"
+    assert above(7, rules=keep) == "7"
+    assert some(7, "es", rules=keep) == "7"
+    assert above(7.5, rules=keep) == "Above 7"
+    assert above(20, rules=RoundingRules(units=(10, 10), exact="keep")) == "Above 20"

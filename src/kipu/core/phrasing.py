@@ -203,6 +203,12 @@ def _rounded(n: Number, rules: RoundingRules, how: str) -> tuple[Decimal, bool]:
 
 def _qualified(n: Number, lang: str, rules: RoundingRules, how: str, prefix: str) -> str:
     result, exact = _rounded(n, rules, how)
+    value = _decimal(n)
+    if value == value.to_integral_value() and (value < 10 or rules.unit(value) == 1):
+        # 0 and single digits, and any whole number whose unit is 1, are not rounded: a
+        # qualifier was false of them whatever `exact` says ("Above 0" of a statistic of 0,
+        # "Above 7" of 7: `exact="keep"` is for round published estimates only).
+        return number(value, lang)
     text = number(result, lang)
     if exact and rules.exact == "bare":
         return text

@@ -360,15 +360,21 @@ class Figures:
             if check in found
         )
         lines = [say["checks"].format(n=number(flagged, lang), which=which)]
-        end = pl.col("month") == self.date_to
-        country = pl.col("admin1").is_null()
-        sectors = self.rows.filter(end, country, pl.col("sector_code").is_not_null())
-        reached, summed = self.reached(), int(sectors["consolidated_total"].sum() or 0)
-        if reached > summed:
+        if above := self.above_sectors():
+            reached, summed = above
             rounded = say["rounded"] if self.model in ("max-cell", "grouped") else ""
             shown = say["above_sectors"].format(n=number(reached, lang), s=number(summed, lang))
             lines.append(shown + rounded)
         return lines
+
+    def above_sectors(self) -> tuple[int, int] | None:
+        """(people reached, the sum of the sectors' consolidated totals) at the period's end,
+        when the first is above the second (max-cell's rounding of each cell), else None."""
+        end = pl.col("month") == self.date_to
+        country = pl.col("admin1").is_null()
+        sectors = self.rows.filter(end, country, pl.col("sector_code").is_not_null())
+        reached, summed = self.reached(), int(sectors["consolidated_total"].sum() or 0)
+        return (reached, summed) if reached > summed else None
 
     def _sector_names(self, lang: str) -> dict[str, str]:
         # Every plan rows are counted with (a national platform's rows in a local view);

@@ -116,6 +116,8 @@ class ReportContext:
     proportions (`len(Figures.proportions_missing)`); the report says so in one sentence.
     `country` (ISO3) names the admin levels in the country's words ("provinces and cantons"
     for Ecuador, `kipu.core.admin_levels`); "" for a regional report: "admin1 units".
+    `unpublished`, `figure_notes` and `above_sectors` qualify the figures printed: the
+    report says them in the response overview (docs/figures.md: never silent).
     """
 
     platform: str
@@ -148,6 +150,20 @@ class ReportContext:
     catalogue: FigureCatalogue = field(default_factory=FigureCatalogue)
     proportions_missing: int = 0
     country: str = ""
+    # Months of the plan year before `month` holding rows the report does not count: not
+    # published (the public dashboard leaves them out of the same period too).
+    unpublished: tuple[str, ...] = ()
+    # The notes of the figures the report prints (`Figures.notes`, `kipu.core.figures.notes.
+    # Note` in both languages), each with the period it is of: "year" (the plan year to
+    # `month`) or "month".
+    figure_notes: list[tuple[str, str]] = field(default_factory=list)
+    # (period, people reached, the sum of the areas' people reached) when the first is above
+    # the second (`Figures.above_sectors`): the report said "4 new people, 2 of them in
+    # protection (the only area with activities)" with no word.
+    above_sectors: list[tuple[str, int, int]] = field(default_factory=list)
+    # Whether any official statistic is loaded (of any date); None: not known. The report of
+    # December 2018 said "No official statistics loaded" over a chart of them.
+    statistics_loaded: bool | None = None
 
     def __post_init__(self) -> None:
         if not MONTH.fullmatch(self.month):

@@ -229,12 +229,15 @@ def _key_figures(document: DocxDocument, view: ReportView) -> None:
 def _response(document: DocxDocument, view: ReportView) -> None:
     document.add_heading(view.label("response_overview"), level=1)
     _note(document, view, "areas")
+    for text in view.figure_notes:
+        document.add_paragraph().add_run(text).italic = True
     for area in view.areas:
         document.add_heading(area.heading, level=2)
-        facts = document.add_paragraph()
-        for i, (name, value) in enumerate(area.facts):
-            facts.add_run(("  ·  " if i else "") + f"{name}: ")
-            facts.add_run(value).bold = True
+        if area.facts:  # no empty paragraph
+            facts = document.add_paragraph()
+            for i, (name, value) in enumerate(area.facts):
+                facts.add_run(("  ·  " if i else "") + f"{name}: ")
+                facts.add_run(value).bold = True
         if area.body:
             add_narrative(document, area.body.html)
     _figure(document, view, "partners-by-area")

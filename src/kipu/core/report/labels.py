@@ -23,6 +23,16 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "No official statistics loaded.",
         "es": "No se han cargado estadísticas oficiales.",
     },
+    # Statistics are loaded, none of the key figures' dated by the report's month (the
+    # report of December 2018 said "No official statistics loaded" over a chart of them).
+    "no_key_statistics": {
+        "en": "No official statistic of the key figures is dated {month} or earlier.",
+        "es": "Ninguna estadística oficial de las cifras clave tiene fecha de {month} o anterior.",
+    },
+    "no_flows": {
+        "en": "No monthly arrivals or departures are loaded up to {month}.",
+        "es": "No se han cargado llegadas ni salidas mensuales hasta {month}.",
+    },
     "footnote": {"en": "Source: {source}, {date}.", "es": "Fuente: {source}, {date}."},
     "footnote_nodate": {"en": "Source: {source}.", "es": "Fuente: {source}."},
     "figure": {"en": "Figure", "es": "Figura"},
@@ -44,6 +54,25 @@ LABELS: dict[str, dict[str, str]] = {
     "no_activities": {
         "en": "No activities were reported for {month}.",
         "es": "No se reportaron actividades para {month}.",
+    },
+    # What qualifies the figures printed (`ReportContext.unpublished`, `figure_notes`,
+    # `above_sectors`): docs/figures.md promises it is never silent.
+    "unpublished": {
+        "en": "Not published, so not counted in the figures of {period}: {months}.",
+        "es": "No publicados, por eso no contados en las cifras de {period}: {months}.",
+    },
+    "unpublished_one": {
+        "en": "Not published, so not counted in the figures of {period}: {months}.",
+        "es": "No publicado, por eso no contado en las cifras de {period}: {months}.",
+    },
+    "figure_note": {"en": "{period}: {note}.", "es": "{period}: {note}."},
+    "above_sectors": {
+        "en": "{period}: the people reached in all ({n}) are more than the sum of the areas "
+        "({s}): the count rounds each group of population type, age and sex to whole people "
+        "(halves away from zero), as R4V's method does.",
+        "es": "{period}: el total de personas alcanzadas ({n}) supera la suma de las áreas "
+        "({s}): el cálculo redondea cada grupo de tipo de población, edad y sexo a personas "
+        "enteras (las mitades, lejos de cero), como el método de R4V.",
     },
     "proportions_missing": {
         "en": "The plan's proportions table does not cover {cells} of admin1, sector and "

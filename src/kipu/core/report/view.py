@@ -11,8 +11,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kipu.core import phrasing
+from kipu.core.figures.notes import note_text
 from kipu.core.report.context import KeyFigure, ReportContext
-from kipu.core.report.labels import counted, date_words, event_type, label, year_to_date_words
+from kipu.core.report.labels import (
+    counted,
+    date_words,
+    event_type,
+    label,
+    month_words,
+    year_to_date_words,
+)
 from kipu.core.report.narrative import Narrative, Rendered
 from kipu.core.text import normalise
 
@@ -74,6 +82,9 @@ class ReportView:
     contacts: list[tuple[str, str, str, str]] = field(default_factory=list)
     figures: dict[str, FigureView] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # "missing part" messages by section
+    # What qualifies the figures printed (months not counted, the figures' notes), shown in
+    # the response overview.
+    figure_notes: list[str] = field(default_factory=list)
     recorded: dict[str, dict[str, Any]] = field(default_factory=dict)
     country: str = ""  # ISO3 of the admin levels' words; "" for a regional report
 
@@ -139,6 +150,7 @@ class _Builder:
         self.view.context = self.markdown(self.ctx.context_md)
         self.key_figures()
         self.areas()
+        self.qualifiers()
         self.presence()
         self.coordination()
         self.view.coordination_text = self.markdown(self.ctx.coordination_md)
@@ -181,17 +193,25 @@ class _Builder:
                 self.view.footnotes.append(self.footnote(figure))
                 note = len(self.view.footnotes)
             self.view.key_figures.append(KeyFigureView(text, figure.label, note))
+        # Statistics loaded but none dated by the report's month is no "none loaded".
+        loaded = self.ctx.statistics_loaded
+        if loaded is None:
+            loaded = not self.ctx.flows.empty
+        month = self.view.period
         if not self.ctx.key_figures:
-            self.view.notes["key_figures"] = label("no_statistics", self.lang)
+            key = "no_key_statistics" if loaded else "no_statistics"
+            self.view.notes["key_figures"] = label(key, self.lang, month=month)
         if self.ctx.flows.empty:
-            self.view.notes["flows"] = label("no_statistics", self.lang)
+            key = "no_flows" if loaded else "no_statistics"
+            self.view.notes["flows"] = label(key, self.lang, month=month)
 
     def phrase(self, figure: KeyFigure) -> str:
         rules = self.ctx.rules
         if figure.name != "reached":
             # An official statistic phrased "above" or "some" keeps its word when its value
             # is round: a file holds the figure as published, rounded ("Above 862,000" loaded
-            # as 862000 read "862,000"); only the 5W's own count is known exactly.
+            # as 862000 read "862,000"); only the 5W's own count is known exactly. 0 and single
+            # digits stay bare whatever the rules (`phrasing._qualified`): "Above 0" was false.
             rules = replace(rules, exact="keep")
         if figure.value < 0 and figure.phrasing in ("above", "some"):
             # A negative statistic is a net flow (net_entries): "Above" of it means nothing,
@@ -223,7 +243,9 @@ class _Builder:
                 )
                 facts.append((label("partners", self.lang), text))
             if not area.reported:
-                if self.ctx.has_activities:  # else the note below says it once
+                # The plan year's: beside other areas' year figures, the month's note does not
+                # say it (an empty paragraph was left); a year with none says it once, below.
+                if self.ctx.has_activities or any(a.reported for a in self.ctx.areas):
                     facts.append((label("people_reached", self.lang), none))
             elif area.reached is not None:  # the plan year's, as the chart beside it
                 text = self.number(f"areas/{area.name}/reached", area.reached)
@@ -233,6 +255,25 @@ class _Builder:
         if not self.ctx.has_activities:
             self.view.notes["areas"] = label("no_activities", self.lang, month=self.view.period)
         self.proportions_note()
+
+    def qualifiers(self) -> None:
+        """What qualifies the figures printed: the months not counted as not published, the
+        figures' notes, an Intersector above the sum of its areas (docs/figures.md)."""
+        lang, ctx = self.lang, self.ctx
+        periods = {"year": year_to_date_words(*ctx.year_month, lang), "month": self.view.period}
+        if ctx.unpublished:
+            months = ", ".join(month_words(int(m[:4]), int(m[5:7]), lang) for m in ctx.unpublished)
+            key = "unpublished_one" if len(ctx.unpublished) == 1 else "unpublished"
+            self.view.figure_notes.append(label(key, lang, period=periods["year"], months=months))
+        for period, reached, summed in ctx.above_sectors:
+            n = self.number(f"notes/above_sectors/{period}/reached", reached)
+            s = self.number(f"notes/above_sectors/{period}/areas", summed)
+            text = label("above_sectors", lang, period=periods[period], n=n, s=s)
+            self.view.figure_notes.append(phrasing.capfirst(text))
+        for period, note in ctx.figure_notes:
+            said = note_text(note, lang).rstrip(".")
+            text = label("figure_note", lang, period=periods[period], note=said)
+            self.view.figure_notes.append(phrasing.capfirst(text))
 
     def proportions_note(self) -> None:
         """One sentence when max-cell split some cells without the plan's proportions (their

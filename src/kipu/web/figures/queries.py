@@ -13,6 +13,7 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Collection
 
 import polars as pl
 
@@ -60,9 +61,11 @@ def platform_figures(
     countries: list[str] | None = None,
     disclosure_k: int | None = None,
     roll_up_subsectors: bool = False,
+    months: Collection[str] | None = None,
 ) -> Figures:
     """The figures of `platform` for the period (and `countries`, when given), from its
-    current submissions.
+    current submissions; of the period's `months` only, when given (the published ones: the
+    report counted an open month's rows in its year-to-date figures).
 
     Rows stored with accepted issues count only when `with_issues` is true. `disclosure_k`:
     for published figures, places finer than the department as the open data shows them
@@ -81,6 +84,7 @@ def platform_figures(
         pl.col("month") >= date_from if date_from else None,
         pl.col("month") <= date_to if date_to else None,
         pl.col("country").is_in(countries) if countries is not None else None,
+        pl.col("month").is_in(sorted(months)) if months is not None else None,
     ]
     if any(c is not None for c in conditions):
         frame = frame.filter(*(c for c in conditions if c is not None))
@@ -97,11 +101,16 @@ def platform_figures(
     )
     figures = compute_figures(frame, reference, options)
     if not with_issues and every.height > clean.height:
-        _say_left_out(figures, every, countries)
+        _say_left_out(figures, every, countries, months)
     return figures
 
 
-def _say_left_out(figures: Figures, every: pl.DataFrame, countries: list[str] | None) -> None:
+def _say_left_out(
+    figures: Figures,
+    every: pl.DataFrame,
+    countries: list[str] | None,
+    months: Collection[str] | None = None,
+) -> None:
     """A note of the rows stored with accepted errors in the figures' period, which they do
     not count: the figures said nothing of them ("no data" over two such rows)."""
     start, end = figures.date_from, figures.date_to
@@ -110,6 +119,7 @@ def _say_left_out(figures: Figures, every: pl.DataFrame, countries: list[str] | 
         pl.col("month") >= start if start else None,
         pl.col("month") <= end if end else None,
         pl.col("country").is_in(countries) if countries is not None else None,
+        pl.col("month").is_in(sorted(months)) if months is not None else None,
     ]
     left_out = every.filter(*(c for c in conditions if c is not None)).height
     if left_out:

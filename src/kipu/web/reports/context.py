@@ -65,9 +65,29 @@ def latest_statistics(platform: Platform, until: date) -> dict[str, tuple[date, 
     return found
 
 
-def _year_and_month(platform: Platform, month: str, **options: Any) -> tuple[Figures, Figures]:
-    """The figures of the plan year up to `month`, and of `month` alone."""
-    year = platform_figures(platform, date_from=f"{month[:4]}-01", date_to=month, **options)
+def counted_months(platform: Platform, month: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The months of the plan year up to `month` that the report counts, and those with rows
+    it leaves out as not published. It counts the published months, as the public dashboard
+    does for the same period, and `month` itself (a draft is read before its month is
+    published; a report is published only with its month). The report of March counted an
+    open February's rows in its year-to-date figures."""
+    from kipu.web.accounts.scope import public_months
+
+    public = public_months(platform)
+    earlier = [f"{month[:4]}-{n:02d}" for n in range(1, int(month[5:]))]
+    rows = cached_activity_frame(platform)[1]
+    held = set(rows.filter(pl.col("month").is_in(earlier))["month"].unique().to_list())
+    counted = frozenset([*(m for m in earlier if m in public), month])
+    return counted, tuple(m for m in earlier if m not in public and m in held)
+
+
+def _year_and_month(
+    platform: Platform, month: str, counted: frozenset[str], **options: Any
+) -> tuple[Figures, Figures]:
+    """The figures of the plan year up to `month` (of its `counted` months), and of `month`
+    alone."""
+    start = f"{month[:4]}-01"
+    year = platform_figures(platform, date_from=start, date_to=month, months=counted, **options)
     return year, platform_figures(platform, date_from=month, date_to=month, **options)
 
 
@@ -98,18 +118,18 @@ def report_context(
     _check_sections(platform, month, narrative or {})
     # A public document: places finer than the department as the open data shows them.
     k = rows_disclosure_k(platform)
-    year, this_month = _year_and_month(platform, month, disclosure_k=k)
+    counted, unpublished = counted_months(platform, month)
+    year, this_month = _year_and_month(platform, month, counted, disclosure_k=k)
     reference = cached_reference_data(platform, int(month[:4]))
     # An area counts its sub-sectors (the plan's `parent`); the Intersector does not change.
     areas = (year, this_month)
     if any(s.parent_code for s in reference.plan.sectors):
-        areas = _year_and_month(platform, month, disclosure_k=k, roll_up_subsectors=True)
+        areas = _year_and_month(platform, month, counted, disclosure_k=k, roll_up_subsectors=True)
     statistics = latest_statistics(platform, month_end(month))
     texts = {**narratives(platform, month, lang), **(narrative or {})}
-    # The year's rows from the shared snapshot, like the figures: not another database read.
-    frame = cached_activity_frame(platform)[1].filter(
-        pl.col("month").is_between(pl.lit(f"{month[:4]}-01"), pl.lit(month))
-    )
+    # The year's rows from the shared snapshot, like the figures: not another database read;
+    # those of the months counted only.
+    frame = cached_activity_frame(platform)[1].filter(pl.col("month").is_in(sorted(counted)))
     catalogue = build_catalogue(
         year,
         this_month,
@@ -152,7 +172,43 @@ def report_context(
         catalogue=catalogue,
         proportions_missing=year.proportions_missing.height,
         country=platform.country,
+        statistics_loaded=Observation.objects.filter(series__platform=platform).exists(),
+        **_qualifiers(year, this_month, areas, unpublished),
     )
+
+
+def _qualifiers(
+    year: Figures, month: Figures, areas: tuple[Figures, Figures], unpublished: tuple[str, ...]
+) -> dict[str, Any]:
+    """What qualifies the figures the report prints (`ReportContext.unpublished`,
+    `figure_notes`, `above_sectors`): the report of March said "4 new people, 2 of them in
+    protection" and counted an open February, with no word of either."""
+    above = [
+        (period, *found)
+        for period, figures in zip(("year", "month"), areas, strict=True)
+        if (found := figures.above_sectors())
+    ]
+    return {
+        "unpublished": unpublished,
+        "figure_notes": _figure_notes(year, month),
+        "above_sectors": above,
+    }
+
+
+# The month's own figures count from the month: their progress is never the year's, and the
+# report prints none of it.
+_MONTH_ONLY = ("progress against the plan's targets counts the people reached from",)
+
+
+def _figure_notes(year: Figures, month: Figures) -> list[tuple[str, str]]:
+    """The notes of the year's and the month's figures (`Figures.notes`), each once: a note
+    of the month that the year's figures say too is the year's."""
+    found = [("year", n) for n in year.notes]
+    said = {str(n) for n in year.notes}
+    for n in month.notes:
+        if str(n) not in said and not str(n).startswith(_MONTH_ONLY):
+            found.append(("month", n))
+    return found
 
 
 def _check_sections(platform: Platform, month: str, narrative: dict[str, str]) -> None:

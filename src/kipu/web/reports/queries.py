@@ -157,6 +157,7 @@ def month_data(platform: Platform, month: str) -> MonthData:
 def months_data(platform: Platform, months: Collection[str]) -> dict[str, MonthData]:
     """`month_data` of each of `months`: a few queries, and the view's rows as the figures
     hold them in memory (`figures.queries.view_submissions`)."""
+    from kipu.web.accounts.scope import public_months
     from kipu.web.figures.queries import view_submissions
     from kipu.web.platforms.queries import view_sources
 
@@ -167,24 +168,29 @@ def months_data(platform: Platform, months: Collection[str]) -> dict[str, MonthD
     span = (f"{min(months)[:4]}-01", max(months))
     uploads = _uploads(stores, span)
     reopenings = _reopenings(stores, span)
+    public = public_months(platform)
     found = {}
     for month in months:
         start = f"{month[:4]}-01"
         ids = rows.filter(pl.col("month").is_between(pl.lit(start), pl.lit(month)))
         reopened = [r for r in reopenings if start <= r[1] <= month]
-        facts = json.dumps(
-            {
-                "rows": ids["submission_id"].unique().sort().to_list(),
-                "reopened": sorted(pk for pk, *_ in reopened),
-            }
-        )
+        facts: dict[str, object] = {
+            "rows": ids["submission_id"].unique().sort().to_list(),
+            "reopened": sorted(pk for pk, *_ in reopened),
+        }
+        # The months before `month` the report counts (`context.counted_months`): a version
+        # rendered while one was not public is stale once it is.
+        counted = sorted(m for m in public if start <= m < month)
+        if counted != [f"{month[:4]}-{n:02d}" for n in range(1, int(month[5:]))]:
+            facts["counted"] = counted  # only when one is not: versions stay fresh otherwise
+        facts_text = json.dumps(facts)
         times = [at for store, m, at in uploads if start <= m <= month] + [
             at for _pk, m, at, _store in reopened
         ]
         others = [at for store, m, at in uploads if store != platform.pk and start <= m <= month]
         others += [at for _pk, m, at, store in reopened if store != platform.pk]
         found[month] = MonthData(
-            fingerprint=VIEW_PREFIX + hashlib.sha256(facts.encode()).hexdigest()[:32],
+            fingerprint=VIEW_PREFIX + hashlib.sha256(facts_text.encode()).hexdigest()[:32],
             changed_at=max(times, default=None),
             legacy=_legacy(platform, month),
             others_changed_at=max(others, default=None),
