@@ -407,7 +407,14 @@ def public(
     tables = _tables(results)
     relevance = read_relevance(form) if form is not None else {}
     relevant = relevance_ties(tables, dimensions, relevance, _key)
-    asked = asked_ties(tables, dimensions, relevance, _key, multiple)
+    everyone = (
+        frozenset(
+            q.path for q in form.answered() if q.required and not q.relevant and q.repeat is None
+        )
+        if form is not None
+        else frozenset()
+    )
+    asked = asked_ties(tables, dimensions, relevance, _key, multiple, everyone)
     links = _Links(cells=set(relevant[1]))  # group sizes the conditions tie inexactly
     for _ in range(50):  # each pass only adds suppressions; it settles in two or three
         before = links.size()
