@@ -19,7 +19,8 @@ a question that defines a breakdown counts each group's people, the same number 
 group's respondents of a question all of them answered (linked when equal, as group sizes
 are); two questions tabulated by each other's breakdown count the same people, transposed.
 The joint check never counts a 0 as cover. With the form, its `relevant` conditions tie a
-question's group sizes to the answers that ask it (`kipu.core.surveys.relevance`).
+question's group sizes to the answers that ask it (`kipu.core.surveys.relevance`), and a
+table broken down by such a question to them (`kipu.core.surveys.asked`).
 `withheld_totals` tells the callers which numbers of interviews they must withhold beside
 the tables.
 """
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from kipu.core.surveys.analysis import ALL, MISSING
+from kipu.core.surveys.asked import AskedTies, asked_ties
 from kipu.core.surveys.disclosure import DEFAULT_K, Key, Line, protect, protect_table, table_lines
 from kipu.core.surveys.form import SurveyForm
 from kipu.core.surveys.indicators import Dimension
@@ -156,12 +158,15 @@ def _joint(
     multiple: frozenset[str],
     dimensions: Mapping[str, Dimension],
     relevant: tuple[list[Line], set[Key]],
+    asked: AskedTies,
 ) -> None:
     """Complements for the round as one system: tables protected one by one can still give
     a cell away together (an answer's count suppressed in two tables of its question is
     pinned by their margins combined). Adds the cuts to `links.cells`. `relevant`: the
     lines of the form's conditions, and the group sizes they could not tie (withheld by the
-    caller, and checked here a second time as if a reader knew them)."""
+    caller, and checked here a second time as if a reader knew them). `asked`: the lines of
+    tables by a question with a condition, and the counts of those not read exactly (never
+    given away, then known to the reader like the group sizes)."""
     values: dict[tuple, int] = {}
     lines: list[Line] = []
     chosen: set[tuple] = set()
@@ -181,7 +186,10 @@ def _joint(
         for line in table_lines(rows, columns, column_sums=table.question not in multiple):
             lines.append(Line(tuple((_key(table, *cell), c) for cell, c in line.terms)))
     shared, hidden = _shared(tables, dimensions)
-    shared += relevant[0]
+    shared += relevant[0] + asked.lines
+    hidden |= asked.hidden
+    values.update(asked.withheld)
+    chosen |= set(asked.withheld)
     # A 0 is no cover, suppressed or not: a reader may know nobody can be in it (a "no" to
     # "under 18?" in group "<18", a woman in group "m" of sex by sex), and non-negativity
     # pins it often. Out of every line, so the check never counts on it.
@@ -190,7 +198,8 @@ def _joint(
     margins = {key for key in values if key[0] != "C"}
     chosen -= zeros
     found = protect(values, lines, k, forced=chosen, keep=margins, hidden=hidden)
-    if known := relevant[1]:  # a reader may work them out from what the condition names
+    # A reader may work them out from what the condition names.
+    if known := relevant[1] | set(asked.withheld):
         lines = [Line(tuple(t for t in line.terms if t[0] not in known)) for line in lines]
         found = protect(values, lines, k, forced=found, keep=margins, hidden=hidden)
     links.cells |= found - chosen
@@ -398,13 +407,21 @@ def public(
     tables = _tables(results)
     relevance = read_relevance(form) if form is not None else {}
     relevant = relevance_ties(tables, dimensions, relevance, _key)
+    everyone = (
+        frozenset(
+            q.path for q in form.answered() if q.required and not q.relevant and q.repeat is None
+        )
+        if form is not None
+        else frozenset()
+    )
+    asked = asked_ties(tables, dimensions, relevance, _key, multiple, everyone)
     links = _Links(cells=set(relevant[1]))  # group sizes the conditions tie inexactly
     for _ in range(50):  # each pass only adds suppressions; it settles in two or three
         before = links.size()
         for table in tables:
             _protect(table, links, k, table.question in multiple)
         if links.size() == before:
-            _joint(tables, links, k, multiple, dimensions, relevant)
+            _joint(tables, links, k, multiple, dimensions, relevant, asked)
         if links.size() == before:
             break
     keys = ["question", "dimension", "answer", "group"]

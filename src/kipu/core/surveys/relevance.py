@@ -37,10 +37,12 @@ _REFERENCE = re.compile(r"\$\{\s*([^}]*?)\s*\}")
 class Relevance:
     """A question's conditions as read: `reads` (question path → the answers one of which it
     must have; several questions when the conditions are joined by `and`), and `opaque`, the
-    paths of the questions named by conditions not read."""
+    paths of the questions named by conditions not read. `unless`: the whole condition is
+    "not one of these answers" of a select_one some leave blank (asked: everyone but them)."""
 
     reads: Mapping[str, frozenset[str]] = field(default_factory=dict)
     opaque: frozenset[str] = frozenset()
+    unless: tuple[str, frozenset[str]] | None = None  # `!=` on a question left blank by some
 
 
 class _Table(Protocol):
@@ -60,6 +62,9 @@ def read_relevance(form: SurveyForm) -> dict[str, Relevance]:
     found: dict[str, Relevance] = {}
     for question in form.answered():
         if not question.relevant:
+            continue
+        if (unless := _unless(question.relevant, question.repeat, form)) is not None:
+            found[question.path] = Relevance(unless=unless)
             continue
         reads: dict[str, frozenset[str]] = {}
         opaque: set[str] = set()
@@ -118,6 +123,27 @@ def _negated(node: Node, form: SurveyForm) -> list[tuple[str, frozenset[str]]] |
     return [(path, frozenset(form.question(path).choice_names()) - answers)]
 
 
+def _unless(
+    texts: Sequence[str], repeat: str | None, form: SurveyForm
+) -> tuple[str, frozenset[str]] | None:
+    """One condition `!=` / `not()` of a select_one's answers that some may leave blank."""
+    if len(texts) != 1:
+        return None
+    try:
+        node = parse(texts[0])
+    except UnsupportedExpression:
+        return None
+    if node[:2] == ("bin", "!="):
+        node = ("call", "not", ("bin", "=", *node[2:]))
+    found = _terms(node[2], form) if node[:2] == ("call", "not") else None
+    if found is None or len(found) != 1 or _everyone(found[0][0], form):
+        return None
+    path, answers = found[0]
+    question = form.question(path)
+    same = question.repeat is None and repeat is None  # everyone: the interviews
+    return (path, answers) if question.type == SELECT_ONE and same else None
+
+
 def _everyone(path: str, form: SurveyForm) -> bool:
     """A select_one every interview (or row) answers: "not x" is one of its other answers."""
     question = form.question(path)
@@ -159,7 +185,9 @@ def relevance_ties(
             continue
         reads = [(q, a) for q, a in rule.reads.items() if q in published]
         # Conditions on questions nothing publishes tie the group sizes to no published number.
-        tied: list[Line] | None = None if rule.opaque & published or len(reads) > 1 else []
+        if len(reads) > 1 and not rule.opaque & published:
+            continue  # answers of two questions and more: `kipu.core.surveys.asked`
+        tied: list[Line] | None = None if rule.opaque & published else []
         if tied is not None and reads:
             tied = _tie(table, *reads[0], own, dimensions, key)
         if tied is None:
