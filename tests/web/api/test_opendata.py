@@ -3,6 +3,8 @@ and `kipu export`."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import frictionless
@@ -156,6 +158,34 @@ def test_figures_csv_and_xlsx_with_hxl(api, data, tmp_path) -> None:  # noqa: AN
     assert spanish.startswith("Código de país,País") and "#country" not in spanish
     xlsx = api(None).get("/api/v1/figures?format=xlsx")
     assert content(xlsx)[:2] == b"PK"
+
+
+def test_spanish_figures_name_sectors_country_and_checks_in_spanish(
+    api, data, platform, tmp_path
+) -> None:  # noqa: ANN001
+    """The API's and `kipu export`'s Spanish figures had Spanish headers over "Protection",
+    "Peru" and "Intersector": the plan's Spanish names, the country's, "Intersectorial" (a
+    sector without a Spanish name keeps its own: WASH)."""
+    import openpyxl
+
+    spanish = content(api(None).get("/api/v1/figures?format=csv&lang=es&hxl=0")).decode()
+    rows = list(csv.reader(io.StringIO(spanish)))[1:]
+    assert {r[6] for r in rows} == {"Protección", "Water, sanitation, hygiene", "Intersectorial"}
+    assert {r[1] for r in rows} == {"Perú"}
+    assert "Protection" not in spanish and "Intersector," not in spanish
+    english = content(api(None).get("/api/v1/figures?format=csv&hxl=0")).decode()
+    assert "Protection" in english and "Peru" in english and "Intersector" in english
+    book = content(api(None).get("/api/v1/figures?format=xlsx&lang=es"))
+    (tmp_path / "f.xlsx").write_bytes(book)
+    cells = {c for r in openpyxl.load_workbook(tmp_path / "f.xlsx").active.iter_rows(
+        values_only=True) for c in r}  # fmt: skip
+    assert {"Protección", "Perú", "Intersectorial"} <= cells and "Protection" not in cells
+    written = CliRunner().invoke(export, ["--month", "2019-05", "--table", "figures", "--lang",
+                                          "es", "-o", str(tmp_path / "f.csv")])  # fmt: skip
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / "f.csv").read_text(encoding="utf-8").count("Protección") == spanish.count(
+        "Protección"
+    )
 
 
 # --- data packages ---------------------------------------------------------------------------

@@ -329,7 +329,7 @@ class Figures:
             "consolidated_total", "sector", descending=[True, False]
         )  # fmt: skip
         if latest.height:
-            names = self._sector_names(lang)
+            names = self.sector_names(lang)
             parts = [
                 f"{names.get(r['sector_code'], r['sector'])} "
                 + number(r["consolidated_total"], lang)
@@ -370,7 +370,8 @@ class Figures:
             lines.append(shown + rounded)
         return lines
 
-    def _sector_names(self, lang: str) -> dict[str, str]:
+    def sector_names(self, lang: str) -> dict[str, str]:
+        """Sector code → its name in `lang` (the plan's `name_es` in Spanish)."""
         # Every plan rows are counted with (a national platform's rows in a local view);
         # the default plan's names win (`ReferenceData.every_plan`).
         plans = self.reference.every_plan() if self.reference else []
