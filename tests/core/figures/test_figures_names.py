@@ -73,3 +73,39 @@ def test_the_checks_are_named_in_spanish() -> None:
     assert inter and all(check_name(CHECK_SECTORS, "es") in c for c in inter)
     assert check_name(CHECK_SECTORS, "es") == "intersectorial por encima de la suma de los sectores"
     assert check_name(CHECK_AGD, "es") == "revisar el desglose por edad y sexo"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    reported=st.sets(st.integers(1, 12), min_size=1, max_size=6),
+    last=st.integers(1, 12),
+    lang=st.sampled_from(["en", "es"]),
+)
+def test_a_month_without_rows_is_said_never_a_silent_zero(reported, last, lang) -> None:  # noqa: ANN001
+    """A published month nobody reported for listed its rows with monthly 0 and nothing
+    said: read as "0 reached". The note and each such row's checks say no rows were
+    reported; the consolidated totals stay carried forward."""
+    from kipu.core.figures.names import UNREPORTED
+    from kipu.core.figures.notes import note_text
+
+    months = [f"2019-{m:02d}" for m in sorted(reported)]
+    made = [
+        activity(month=m, total_monthly=3, new_beneficiaries=3, pop=(3,), agd=(3,)) for m in months
+    ]
+    end = f"2019-{max(last, max(reported)):02d}"
+    figures = compute(*made, date_from="2019-01", date_to=end)
+    period = [f"2019-{m:02d}" for m in range(1, int(end[5:]) + 1)]
+    expected = [m for m in period if m > months[0] and m not in months]  # none before rows
+    assert figures.unreported == expected
+    said = [n for n in figures.notes if "No rows were reported" in n]
+    assert bool(said) == bool(expected)
+    if expected:
+        assert ", ".join(expected) in said[0]
+        assert "No se reportaron filas" in note_text(said[0], "es")
+    named = named_rows(figures, lang)
+    for row in named.iter_rows(named=True):
+        flagged = UNREPORTED[lang] in row["checks"]
+        assert flagged == (row["month"] in expected)
+        if flagged:  # nothing reported: monthly 0, the cumulative carried forward
+            assert row["monthly_total"] == 0 and row["new"] == 0
+            assert row["consolidated_total"] > 0

@@ -6,6 +6,8 @@ does (`kipu.core.export.display_frame`), each sector's `name_es` from the plan (
 name where the plan has none), the country's Spanish name (`gazetteer.country_name`), the
 Intersector rows as "Intersectorial" and each check in Spanish (`output.check_name`). Codes
 (country, admin1, sector) and admin1 names (place names, one spelling) stay as they are.
+The rows of a month without any row reported say so in `checks` (`UNREPORTED`), so their
+monthly 0 does not read as nobody reached.
 """
 
 from __future__ import annotations
@@ -19,9 +21,19 @@ from kipu.core.phrasing import language
 INTERSECTOR_NAMES = {"en": INTERSECTOR, "es": "Intersectorial"}
 
 
+# In `checks`, on the rows of a month without any row reported (`Figures.unreported`): their
+# monthly values are 0 because nothing was reported, their consolidated ones carried forward.
+UNREPORTED = {"en": "no rows reported this month", "es": "no se reportaron filas este mes"}
+
+
 def named_rows(figures: Figures, lang: str = "en") -> pl.DataFrame:
-    """`figures.rows` with the sector, country and checks columns in `lang` (en, es)."""
+    """`figures.rows` with the sector, country and checks columns in `lang` (en, es), and
+    `UNREPORTED` among the checks of the rows of a month without rows."""
     rows, lang = figures.rows, language(lang)
+    if figures.unreported and "checks" in rows.columns:
+        flag = pl.concat_list("checks", pl.lit([UNREPORTED[lang]], dtype=pl.List(pl.Utf8)))
+        unreported = pl.col("month").is_in(figures.unreported)
+        rows = rows.with_columns(pl.when(unreported).then(flag).otherwise("checks").alias("checks"))
     if lang == "en" or rows.is_empty():
         return rows
     sectors = figures.sector_names(lang)

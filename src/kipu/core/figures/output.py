@@ -97,6 +97,8 @@ class Figures:
     organisations: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     units: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     reference: ReferenceData | None = field(default=None, repr=False)
+    # Months of the period without any row in scope: their rows' monthly 0 counts nobody.
+    unreported: list[str] = field(default_factory=list)
     _presence: pl.DataFrame | None = field(default=None, init=False, repr=False)
 
     @property
