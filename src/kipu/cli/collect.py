@@ -69,7 +69,10 @@ _REPORT_WORDS = {
            "unchanged": "Unchanged: {org} {month} (same file as submission {pk}).",
            "blocked": "{n} rows cannot be stored, even with --accept-issues (rows {rows}): a "
            "value they need could not be read, or they name an unknown place, organisation, "
-           "sector, indicator or month. Nothing was stored.", "and_more": "{rows} and {n} more"},
+           "sector, indicator or month. Nothing was stored.", "and_more": "{rows} and {n} more",
+           "unstorable": "{n} rows cannot be stored, even with --accept-issues (rows {rows}): "
+           "a value they need could not be read, or they name an unknown place, organisation, "
+           "sector, indicator or month."},
     "es": {"valid": "VÁLIDO", "invalid": "NO VÁLIDO",
            "read": ("{n} fila leída", "{n} filas leídas"),
            "errors": "{n} con errores", "warnings": "{n} con advertencias",
@@ -83,7 +86,10 @@ _REPORT_WORDS = {
            "blocked": "{n} filas no se pueden guardar, ni con --accept-issues (filas {rows}): "
            "no se pudo leer un valor que necesitan, o nombran un lugar, una organización, un "
            "sector, un indicador o un mes desconocidos. No se guardó nada.",
-           "and_more": "{rows} y {n} más"},
+           "and_more": "{rows} y {n} más",
+           "unstorable": "{n} filas no se pueden guardar, ni con --accept-issues (filas "
+           "{rows}): no se pudo leer un valor que necesitan, o nombran un lugar, una "
+           "organización, un sector, un indicador o un mes desconocidos."},
 }  # fmt: skip
 
 
@@ -179,16 +185,14 @@ def validate(
 
     prefetch(file)  # read while Django and the reference data are set up
     setup_django()
-    from kipu.core.validation import validate_file
-    from kipu.web.platforms.queries import reference_data
+    from kipu.web.submissions.imports import check_file, check_months
 
     platform = current_platform(platform_slug)
     check_month(month)
     organisation = organisation_key(platform, org)
-    reference = reference_data(platform, int(month[:4]) if month else None)
-    result = validate_file(
-        file, reference, org=organisation.key if organisation else None, month=month, lang=lang
-    )
+    # As `kipu import` checks it: the organisation's history (`outlier`), published months.
+    result = check_file(platform, file, organisation=organisation, month=month, lang=lang)
+    check_months(platform, result, month, lang)
     report = result.report
     if output_format == "xlsx":
         from kipu.core.validation.annotate import annotate_workbook
@@ -202,13 +206,26 @@ def validate(
         text = (
             report.to_json(indent=2)
             if output_format == "json"
-            else describe_report(report, lang=lang)
+            else describe_report(report, lang=lang) + _unstorable(result.unstorable, lang)
         )
         if target:
             replace_text(target, text + "\n")
         else:
             click.echo(text)
     sys.exit(2 if file_level_failure(report) else (0 if report.valid else 1))
+
+
+def _rows_named(rows: list[int], lang: str) -> str:
+    shown = ", ".join(map(str, rows[:20]))
+    more = len(rows) - 20
+    return _words(lang)["and_more"].format(rows=shown, n=more) if more > 0 else shown
+
+
+def _unstorable(rows: list[int], lang: str) -> str:
+    """What `kipu import --accept-issues` would refuse: rows no option stores."""
+    if not rows:
+        return ""
+    return "\n" + _words(lang)["unstorable"].format(n=len(rows), rows=_rows_named(rows, lang))
 
 
 @click.command("import")
@@ -353,9 +370,7 @@ def _report_import(result: Any, output_format: str, lang: str = "en") -> None:
     words = _words(lang)
     click.echo(describe_report(report, lang=lang))
     if result.blocked:
-        rows = ", ".join(map(str, result.blocked[:20]))
-        if len(result.blocked) > 20:
-            rows = words["and_more"].format(rows=rows, n=len(result.blocked) - 20)
+        rows = _rows_named(result.blocked, lang)
         click.echo(words["blocked"].format(n=len(result.blocked), rows=rows))
     for s in result.stored:
         line = words["stored"][s.row_count != 1]

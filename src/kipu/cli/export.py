@@ -94,6 +94,7 @@ def _package(platform: Any, month: str, folder: Path) -> None:
 def _figures(
     platform: Any, month: str, output_format: str, output: Path | None, lang: str, hxl: bool
 ) -> None:
+    from kipu.core.figures.notes import unreported_note
     from kipu.web.api.datapackage import cumulative_note, published_run_start, totals_start
     from kipu.web.api.opendata import write_figures
     from kipu.web.figures.queries import platform_figures
@@ -102,6 +103,8 @@ def _figures(
     if totals_start(platform, month) != f"{month[:4]}-01":  # not the year's, as labelled
         click.echo(f"note: {cumulative_note(platform, month)}", err=True)
     figures = platform_figures(platform, date_from=start, date_to=month)
+    if said := unreported_note(figures.unreported):  # also in the rows' checks
+        click.echo(f"{'nota' if lang == 'es' else 'note'}: {said.text(lang)}", err=True)
     if output is None:
         # Written by the same writer as the file (its cells neutralised alike), then copied.
         with tempfile.TemporaryDirectory(prefix="kipu-export-") as folder:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from kipu.core.gazetteer import country_name
 from kipu.core.reference import ReferenceData
 from kipu.core.schema import COLUMNS, EXPORT_HXL, YES_NO
 from kipu.core.write import XlsxText, neutralise
@@ -24,7 +25,7 @@ def display_frame(frame: pl.DataFrame, reference: ReferenceData, lang: str = "en
     spanish = lang == "es"
     sectors = {s.code: s.label(lang) for s in reference.plan.sectors}
     indicators = {i.code: i.code for i in reference.plan.indicators}
-    countries = {c.country: c.name for c in places.countries()}
+    countries = {c.country: country_name(c.country, lang, c.name) for c in places.countries()}
     names = {pcode: unit.name for pcode, unit in places.locations.items()}
     yes, no = ("Sí", "No") if spanish else ("Yes", "No")
 

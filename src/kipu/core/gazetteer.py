@@ -228,6 +228,15 @@ def countries() -> dict[str, Country]:
     return found
 
 
+def country_name(iso3: str | None, lang: str, default: str | None = None) -> str:
+    """A country's name in `lang` (en, es, pt): "Perú" in Spanish. In English, or without a
+    name in `lang`, `default` (the gazetteer's name of the country) or the ISO English name;
+    an unknown code stays itself. What exports write for a country (activities, figures)."""
+    country = countries().get(iso3 or "")
+    found = country.names.get(lang) if country is not None and lang != "en" else None
+    return found or default or (country.name if country is not None else iso3 or "")
+
+
 @functools.cache
 def _country_index() -> dict[str, Country]:
     index: dict[str, Country] = {}

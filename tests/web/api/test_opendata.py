@@ -3,6 +3,8 @@ and `kipu export`."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import frictionless
@@ -156,6 +158,71 @@ def test_figures_csv_and_xlsx_with_hxl(api, data, tmp_path) -> None:  # noqa: AN
     assert spanish.startswith("Código de país,País") and "#country" not in spanish
     xlsx = api(None).get("/api/v1/figures?format=xlsx")
     assert content(xlsx)[:2] == b"PK"
+
+
+def test_a_published_month_without_rows_says_its_zeros_count_nobody(
+    api, data, platform, admin, tmp_path
+) -> None:  # noqa: ANN001
+    """July published with no submission: its figures.csv rows had monthly total 0 and new 0
+    with nothing said, read as "0 reached". The rows' checks, the package's descriptions, the
+    API's CSV and the command say no rows were reported; the cumulative stays carried."""
+    from kipu.web.api.datapackage import descriptor
+
+    for month in ("2019-04", "2019-06", "2019-07"):
+        lock_month(platform, month, admin)
+        publish_month(platform, month, admin)
+    package = api(None).get("/api/v1/opendata/gtrm-test/2019-07/figures.csv")
+    rows = list(csv.DictReader(io.StringIO(content(package).decode())))[1:]  # after HXL
+    assert rows and all(r["Checks"].endswith("no rows reported this month") for r in rows)
+    assert all(r["Monthly total beneficiaries"] == "0" for r in rows)
+    assert any(int(r["Consolidated total"]) > 0 for r in rows)  # carried forward
+    june = content(api(None).get("/api/v1/opendata/gtrm-test/2019-06/figures.csv")).decode()
+    assert "no rows reported" not in june
+    said = "No rows were reported for 2019-07: its monthly values are 0 because nothing was"
+    made = descriptor(platform, "2019-07")
+    assert said in made["description"]
+    resources = {r["name"]: r["description"] for r in made["resources"]}
+    assert (
+        said in resources["figures"]
+        and "No activities were reported for 2019-07" in (resources["activities"])
+    )
+    assert said not in descriptor(platform, "2019-06")["description"]
+    spanish = content(
+        api(None).get("/api/v1/figures?format=csv&lang=es&from=2019-06&to=2019-07&hxl=0")
+    ).decode()
+    july = [r for r in csv.DictReader(io.StringIO(spanish)) if r["Mes"] == "2019-07"]
+    assert july and all("no se reportaron filas este mes" in r["Verificaciones"] for r in july)
+    note = CliRunner().invoke(export, ["--month", "2019-07", "--table", "figures", "--lang",
+                                       "es", "-o", str(tmp_path / "f.csv")])  # fmt: skip
+    assert "nota: No se reportaron filas para 2019-07" in note.output, note.output
+
+
+def test_spanish_figures_name_sectors_country_and_checks_in_spanish(
+    api, data, platform, tmp_path
+) -> None:  # noqa: ANN001
+    """The API's and `kipu export`'s Spanish figures had Spanish headers over "Protection",
+    "Peru" and "Intersector": the plan's Spanish names, the country's, "Intersectorial" (a
+    sector without a Spanish name keeps its own: WASH)."""
+    import openpyxl
+
+    spanish = content(api(None).get("/api/v1/figures?format=csv&lang=es&hxl=0")).decode()
+    rows = list(csv.reader(io.StringIO(spanish)))[1:]
+    assert {r[6] for r in rows} == {"Protección", "Water, sanitation, hygiene", "Intersectorial"}
+    assert {r[1] for r in rows} == {"Perú"}
+    assert "Protection" not in spanish and "Intersector," not in spanish
+    english = content(api(None).get("/api/v1/figures?format=csv&hxl=0")).decode()
+    assert "Protection" in english and "Peru" in english and "Intersector" in english
+    book = content(api(None).get("/api/v1/figures?format=xlsx&lang=es"))
+    (tmp_path / "f.xlsx").write_bytes(book)
+    cells = {c for r in openpyxl.load_workbook(tmp_path / "f.xlsx").active.iter_rows(
+        values_only=True) for c in r}  # fmt: skip
+    assert {"Protección", "Perú", "Intersectorial"} <= cells and "Protection" not in cells
+    written = CliRunner().invoke(export, ["--month", "2019-05", "--table", "figures", "--lang",
+                                          "es", "-o", str(tmp_path / "f.csv")])  # fmt: skip
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / "f.csv").read_text(encoding="utf-8").count("Protección") == spanish.count(
+        "Protección"
+    )
 
 
 # --- data packages ---------------------------------------------------------------------------

@@ -51,6 +51,8 @@ from kipu.core.figures.notes import (
     plan_of_another_year,
     unlisted_indicators,
     unnamed_partners,
+    unreported_months,
+    unreported_note,
 )
 from kipu.core.figures.output import (
     CHECK_AGD,
@@ -501,6 +503,9 @@ def compute_figures(
         notes.append(said)
     if said := unknown_area_targets(reference):
         notes.append(said)
+    unreported = unreported_months(months, options.date_from or months.min(), end)  # type: ignore[arg-type]
+    if said := unreported_note(unreported):
+        notes.append(said)
     placed = partners.places_shown(scoped, options.disclosure_k)
     organisations = partners.organisation_places(placed)
     units = partners.coverage_units(placed, reference)
@@ -518,4 +523,5 @@ def compute_figures(
         organisations=organisations,
         units=units,
         reference=reference,
+        unreported=unreported,
     )

@@ -131,6 +131,20 @@ _NOTES: dict[str, dict[str, str]] = {
         "es": "{n} filas guardadas con errores aceptados no se cuentan",
         "es_one": "1 fila guardada con errores aceptados no se cuenta",
     },
+    "unreported": {
+        "en": "No rows were reported for {months}: the monthly values of these months are 0 "
+        "because nothing was reported, not a count of people reached; the consolidated totals "
+        "carry the earlier months forward",
+        "en_one": "No rows were reported for {months}: its monthly values are 0 because "
+        "nothing was reported, not a count of people reached; the consolidated totals carry "
+        "the earlier months forward",
+        "es": "No se reportaron filas para {months}: los valores mensuales de esos meses son 0 "
+        "porque no se reportó nada, no un recuento de personas alcanzadas; los totales "
+        "consolidados arrastran los meses anteriores",
+        "es_one": "No se reportaron filas para {months}: sus valores mensuales son 0 porque no "
+        "se reportó nada, no un recuento de personas alcanzadas; los totales consolidados "
+        "arrastran los meses anteriores",
+    },
 }
 
 # Population types as the notes name them in Spanish (English: the code, spaced).
@@ -197,3 +211,24 @@ def partial_year(first: str | None, start_month: int, progress: pl.DataFrame) ->
         return None
     start = plan_year_start(first, start_month)
     return None if first == start else note("partial_year", 1, first=first, start=start)
+
+
+def unreported_months(reported: pl.Series, first: str | None, last: str | None) -> list[str]:
+    """The months from `first` (or the first month with a row) to `last` (YYYY-MM) no row in
+    scope was reported for (`reported`: the rows' months): the figures list them with monthly
+    values 0, carried forward (docs/figures.md), a 0 that counts nobody, not people reached."""
+    have = set(reported.drop_nulls().to_list())
+    if not first or not last or not have:
+        return []  # without any row there are no figure rows to qualify
+    first, found = max(first, min(have)), []  # before the first row: no figure rows either
+    year, month = int(first[:4]), int(first[5:7])
+    while (current := f"{year:04d}-{month:02d}") <= last:
+        if current not in have:
+            found.append(current)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def unreported_note(months: list[str]) -> Note | None:
+    """The note on `unreported_months`."""
+    return note("unreported", len(months), months=", ".join(months)) if months else None

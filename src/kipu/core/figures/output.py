@@ -97,6 +97,8 @@ class Figures:
     organisations: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     units: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     reference: ReferenceData | None = field(default=None, repr=False)
+    # Months of the period without any row in scope: their rows' monthly 0 counts nobody.
+    unreported: list[str] = field(default_factory=list)
     _presence: pl.DataFrame | None = field(default=None, init=False, repr=False)
 
     @property
@@ -329,7 +331,7 @@ class Figures:
             "consolidated_total", "sector", descending=[True, False]
         )  # fmt: skip
         if latest.height:
-            names = self._sector_names(lang)
+            names = self.sector_names(lang)
             parts = [
                 f"{names.get(r['sector_code'], r['sector'])} "
                 + number(r["consolidated_total"], lang)
@@ -376,7 +378,8 @@ class Figures:
         reached, summed = self.reached(), int(sectors["consolidated_total"].sum() or 0)
         return (reached, summed) if reached > summed else None
 
-    def _sector_names(self, lang: str) -> dict[str, str]:
+    def sector_names(self, lang: str) -> dict[str, str]:
+        """Sector code → its name in `lang` (the plan's `name_es` in Spanish)."""
         # Every plan rows are counted with (a national platform's rows in a local view);
         # the default plan's names win (`ReferenceData.every_plan`).
         plans = self.reference.every_plan() if self.reference else []

@@ -67,6 +67,19 @@ _CODES = (
         "other's rows out, so the file is refused; the message names each sheet and its rows.",
     ),
     _c(
+        "month-published",
+        ERROR,
+        "file",
+        "The month {value} is published: an import of it is refused. Reopen it first (its "
+        "public reports are withdrawn then).",
+        "El mes {value} está publicado: se rechaza su importación. Vuelva a abrirlo primero "
+        "(sus informes públicos se retiran entonces).",
+        "A month the file is checked for (`--month`, or a month of its rows without it) is "
+        "published on the platform: `kipu import` refuses it, storing nothing, so published "
+        "figures never change unseen. Reported by `kipu validate`, which checks against the "
+        "platform as the import does.",
+    ),
+    _c(
         "missing-column",
         ERROR,
         "file",

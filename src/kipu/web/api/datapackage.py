@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from kipu.core.figures import Figures
+from kipu.core.figures.notes import unreported_note
 from kipu.core.schema import COLUMNS, EXPORT_HXL, INTEGER, NUMBER, YES_NO
 from kipu.core.surveys.fivew_disclosure import FINER
 from kipu.core.written import staged_folder
@@ -97,6 +98,9 @@ def descriptor(platform: Platform, month: str) -> dict[str, Any]:
     """datapackage.json of a month (the caller checks that it is published)."""
     licence = licence_of(platform)
     title, url = LICENCES.get(licence, (licence, ""))
+    # A month without rows: its figure rows' monthly 0 counts nobody (docs/figures.md).
+    said = unreported_note(month_figures(platform, month).unreported)
+    unreported = f" {said}." if said else ""
     source = {"title": f"{platform.name}: 5W reports of partner organisations"}
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
@@ -105,6 +109,7 @@ def descriptor(platform: Platform, month: str) -> dict[str, Any]:
         "description": "Activities reported by partners (5W) for the month and the figures "
         "computed from them without double counting (docs/figures.md). Row 2 of each CSV "
         "holds HXL hashtags."
+        + unreported
         + (" Synthetic demonstration data, not real figures." if platform.synthetic else ""),
         "version": month,
         "licenses": [{"name": licence, "title": title, **({"path": url} if url else {})}],
@@ -118,7 +123,8 @@ def descriptor(platform: Platform, month: str) -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "dialect": DIALECT,
-                "description": _withheld(platform),
+                "description": _withheld(platform)
+                + (f" No activities were reported for {month}." if said else ""),
                 "schema": {"fields": [_activity_field(c, platform) for c in COLUMNS]},
                 "sources": [source],
             },
@@ -129,7 +135,7 @@ def descriptor(platform: Platform, month: str) -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "dialect": DIALECT,
-                "description": cumulative_note(platform, month),
+                "description": cumulative_note(platform, month) + unreported,
                 "schema": {"fields": [_figure_field(c) for c in FIGURE_COLUMNS]},
                 "sources": [{"title": "Kipu figure engine (docs/figures.md)"}],
             },

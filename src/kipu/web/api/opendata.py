@@ -18,6 +18,7 @@ import polars as pl
 
 from kipu.core.export import display_frame, write_csv, write_xlsx
 from kipu.core.figures import Figures
+from kipu.core.figures.names import named_rows
 from kipu.core.reference import ReferenceData
 from kipu.core.report.catalogue import POPULATION_NAMES
 from kipu.core.schema import COLUMNS, EXPORT_HXL
@@ -191,9 +192,10 @@ FIGURE_COLUMNS: tuple[FigureColumn, ...] = (
 )
 
 
-def figure_frame(figures: Figures) -> pl.DataFrame:
-    """The figure rows in FIGURE_COLUMNS order, checks joined (neutralised by the CSV writer)."""
-    rows = figures.rows
+def figure_frame(figures: Figures, lang: str = "en") -> pl.DataFrame:
+    """The figure rows in FIGURE_COLUMNS order, their names in `lang` (`named_rows`), checks
+    joined (neutralised by the CSV writer)."""
+    rows = named_rows(figures, lang)
     present = [c.name for c in FIGURE_COLUMNS if c.name in rows.columns]
     frame = rows.select(present).with_columns(
         pl.col("checks").list.join("; ") if "checks" in present else pl.lit(None).alias("checks")
@@ -208,7 +210,7 @@ def figure_rows(figures: Figures, lang: str = "en", hxl: bool = True) -> list[li
     ]
     if hxl:
         rows.append([c.hxl for c in FIGURE_COLUMNS])
-    rows.extend(list(record) for record in figure_frame(figures).iter_rows())
+    rows.extend(list(record) for record in figure_frame(figures, lang).iter_rows())
     return rows
 
 

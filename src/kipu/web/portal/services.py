@@ -31,6 +31,7 @@ from kipu.web.submissions.imports import (
     ImportProgress,
     ImportResult,
     MonthClosed,
+    check_file,
     checksum_of,
     import_file,
 )
@@ -236,19 +237,14 @@ def _validate(
     lang: str,
     progress: ImportProgress | None = None,
 ) -> Any:
-    from kipu.core.validation import validate_file
-    from kipu.web.platforms.queries import reference_data
-    from kipu.web.submissions.queries import history_frame
-
     if progress:
         progress("read", 0, None)
-    return validate_file(
+    return check_file(
+        platform,
         path,
-        reference_data(platform, int(month[:4])),
-        org=organisation.key,
+        organisation=organisation,
         month=month,
         lang=lang,
-        history=history_frame(platform, organisation, exclude_month=month),
         on_read=(lambda rows: progress("check", rows, None)) if progress else None,
     )
 

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from kipu.core.text import normalise
 from kipu.core.validation import ValidationResult, validate_file
+from kipu.core.validation.issues import new_issue
 from kipu.web.platforms.models import Membership, Organisation, Platform
 from kipu.web.platforms.queries import reference_data
 from kipu.web.submissions.models import MonthStatus, Submission
@@ -53,13 +54,53 @@ def refuse_closed_month(platform: Platform, month: str, *, locked: bool = True) 
     being validated (outside any transaction) is seen here."""
     found = MonthStatus.objects.select_for_update().filter(platform=platform, month=month)
     for row in found:
-        if row.status == MonthStatus.Status.PUBLISHED:
+        if row.status == MonthStatus.Status.PUBLISHED:  # `month-published` when validated
             raise MonthClosed(
                 f"{month} is published: it takes no new submissions; reopen it first (its "
                 "public reports are withdrawn then), so published figures never change unseen"
             )
         if locked and row.status == MonthStatus.Status.LOCKED:
             raise MonthClosed(f"{month} is locked: it takes no new submissions")
+
+
+def check_file(
+    platform: Platform,
+    path: Path,
+    *,
+    organisation: Organisation | None = None,
+    month: str | None = None,
+    lang: str = "en",
+    on_read: Callable[[int], None] | None = None,
+) -> ValidationResult:
+    """Validate `path` as an import of it validates it: against the reference data of the
+    month's year and, for one organisation's month, that organisation's other months (its
+    history, for `outlier`). `kipu validate`, the portal's "Check only" and every import
+    validate a file here, so a check reports each problem the import would."""
+    year = int(month[:4]) if month else None
+    history = history_frame(platform, organisation, exclude_month=month) if organisation else None
+    return validate_file(
+        path,
+        reference_data(platform, year),
+        org=organisation.key if organisation else None,
+        month=month,
+        lang=lang,
+        history=history,
+        on_read=on_read,
+    )
+
+
+def check_months(
+    platform: Platform, result: ValidationResult, month: str | None, lang: str = "en"
+) -> None:
+    """Add `month-published` to `result`'s report for each month an import of the file would
+    store that is published (`month`, or without it each month of the rows): the import
+    refuses the file (`refuse_closed_month`), so a check without importing says so."""
+    months = [month] if month else sorted(set(result.rows["month"].drop_nulls()))
+    published = MonthStatus.objects.filter(
+        platform=platform, month__in=months, status=MonthStatus.Status.PUBLISHED
+    ).values_list("month", flat=True)
+    for each in sorted(published):
+        result.report.add(new_issue("month-published", lang, value=each))
 
 
 @dataclass
@@ -181,19 +222,15 @@ def import_file(
     """
     if (organisation is None) != (month is None):
         raise ImportRefused("give both the organisation and the month, or neither (all months)")
-    year = int(month[:4]) if month else None
     if progress:
         progress("read", 0, None)
-    reference = reference_data(platform, year)
-    history = history_frame(platform, organisation, exclude_month=month) if organisation else None
     result = ImportResult(
-        validate_file(
+        check_file(
+            platform,
             path,
-            reference,
-            org=organisation.key if organisation else None,
+            organisation=organisation,
             month=month,
             lang=lang,
-            history=history,
             on_read=(lambda rows: progress("check", rows, None)) if progress else None,
         )
     )
