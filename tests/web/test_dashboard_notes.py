@@ -343,3 +343,46 @@ def test_target_percentages_are_rounded_as_the_page_shows_them(
         assert sheet is not None
         last = [str(c) for c in list(sheet.iter_rows(values_only=True))[-1]]
     assert last[:7] == ["PRO", "Protection", "4", "7", "57.1", "48000", "0.01"]
+
+
+def test_the_page_counts_as_the_api_with_the_plans_proportions(
+    client: Client, platform: Platform, org_a: Organisation, rows: Callable[..., Submission]
+) -> None:
+    """Max-cell splits rows without an age/sex breakdown with the plan's proportions: the
+    API, report and open data did, the dashboard did not (its Intersector differed)."""
+    from kipu.web.figures.queries import platform_figures
+    from kipu.web.locations.models import Location
+    from kipu.web.plans.models import Proportion
+
+    stored = rows(platform, org_a, "PRO-CP+WASH", month="2019-05", count=2)
+    Activity.objects.filter(submission=stored).update(women=0)  # no age/sex breakdown
+    admin1 = Location.objects.filter(country="PER", level=1).order_by("pcode").first()
+    for code, shares in (("PRO-CP", (0.5, 0.5, 0, 0)), ("WASH", (0, 0, 0.5, 0.5))):
+        sector = Sector.objects.get(plan__platform=platform, code=code)
+        girls, boys, women, men = shares
+        Proportion.objects.create(plan=sector.plan, sector=sector, admin1=admin1,
+                                  population_type="in_destination", girls=girls, boys=boys,
+                                  women=women, men=men)  # fmt: skip
+    publish(platform, "2019-05")
+    expected = platform_figures(platform, date_from="2019-05", date_to="2019-05").reached()
+    data = client.get(f"{BASE}data.json?from=2019-05&to=2019-05").json()
+    assert expected == 8  # each sector's 4 people in cells the other's has none of
+    assert data["key_figures"]["people_reached"] == expected, data["key_figures"]
+
+
+def test_a_month_not_published_is_not_said_unreported(
+    client: Client, platform: Platform, org_a: Organisation, rows: Callable[..., Submission]
+) -> None:
+    """The public view leaves out a month not published ("not counted"): no row of it is in
+    the figures, which said "No rows were reported for 2019-06" of a month with rows."""
+    for month in ("2019-05", "2019-06", "2019-07"):
+        rows(platform, org_a, month=month)
+    publish(platform, "2019-05", "2019-07")
+    text = panel(client, "from=2019-05&to=2019-07")
+    assert "No rows were reported" not in text
+    Submission.objects.filter(month="2019-06").delete()
+    publish(platform, "2019-06")
+    from kipu.web.site import dashboard as board_data
+
+    board_data._CACHE.clear()
+    assert "No rows were reported for 2019-06" in panel(client, "from=2019-05&to=2019-07")

@@ -27,7 +27,7 @@ Decisions where the methodology is silent (documented in docs and tests):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -98,6 +98,9 @@ class FigureOptions:
     `groups`: for the grouped model, [{"name", "sectors": [codes], "how": "max"|"sum"|"as-is"}].
     `roll_up_subsectors`: count sub-sectors (plan `parent_code`) as their parent sector.
     `disclosure_k`: partners and coverage count places from `partners.places_shown`.
+    `counted_months`: the months the rows were drawn from when not every month of the period
+    (the published ones): a month outside them left no row because it was not counted, and
+    is not said to be a month nobody reported in (`notes.unreported_months`).
     """
 
     model: str = "max-cell"
@@ -112,6 +115,7 @@ class FigureOptions:
     plan_year_start_month: int = 1
     roll_up_subsectors: bool = False
     disclosure_k: int | None = None  # published figures: places as the open data shows them
+    counted_months: Collection[str] | None = None
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -504,6 +508,8 @@ def compute_figures(
     if said := unknown_area_targets(reference):
         notes.append(said)
     unreported = unreported_months(months, options.date_from or months.min(), end)  # type: ignore[arg-type]
+    if options.counted_months is not None:
+        unreported = [m for m in unreported if m in options.counted_months]
     if said := unreported_note(unreported):
         notes.append(said)
     placed = partners.places_shown(scoped, options.disclosure_k)

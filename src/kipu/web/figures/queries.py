@@ -32,21 +32,16 @@ from kipu.web.submissions.queries import Codes, reference_codes
 
 
 def proportions_frame(platform: Platform, year: int | None) -> pl.DataFrame | None:
-    """The plan's age/sex proportions for the max-cell model, or None when none are loaded."""
+    """The plan's age/sex proportions for the max-cell model, or None when none are loaded.
+    Read as plain tuples: the dashboard reads them on each page it computes."""
     plan = plan_for(platform, year)
-    rows = Proportion.objects.filter(plan=plan).select_related("admin1", "sector") if plan else []
-    records = [
-        {
-            "admin1": p.admin1.pcode,
-            "sector": p.sector.code,
-            "population_type": p.population_type,
-            "girls": p.girls,
-            "boys": p.boys,
-            "women": p.women,
-            "men": p.men,
-        }
-        for p in rows
-    ]
+    if plan is None:
+        return None
+    names = ("admin1", "sector", "population_type", "girls", "boys", "women", "men")
+    rows = Proportion.objects.filter(plan=plan).values_list(
+        "admin1__pcode", "sector__code", "population_type", "girls", "boys", "women", "men"
+    )
+    records = [dict(zip(names, row, strict=True)) for row in rows]
     return pl.DataFrame(records) if records else None
 
 
@@ -98,6 +93,7 @@ def platform_figures(
         proportions=proportions_frame(platform, year),
         disclosure_k=disclosure_k,
         roll_up_subsectors=roll_up_subsectors,
+        counted_months=months,
     )
     figures = compute_figures(frame, reference, options)
     if not with_issues and every.height > clean.height:

@@ -37,7 +37,7 @@ from kipu.core.figures.periods import plan_year_start
 from kipu.core.reference import ReferenceData
 from kipu.web.accounts.scope import Scope
 from kipu.web.figures.queries import cached_left_out_frame as left_out_frame
-from kipu.web.figures.queries import cached_reference_data, cached_view_frame
+from kipu.web.figures.queries import cached_reference_data, cached_view_frame, proportions_frame
 from kipu.web.site.periods import period_of, published_period
 from kipu.web.surveys.queries import rows_disclosure_k
 
@@ -318,6 +318,11 @@ def dashboard(scope: Scope, filters: Filters, lang: str = "en") -> Dashboard:
             roll_up_subsectors=bool(filters.sector and filters.sector in parents.values()),
             # The published view names no province the open data withholds (`places_shown`).
             disclosure_k=None if im_view(scope, filters) else rows_disclosure_k(scope.platform),
+            # Max-cell splits with the plan's proportions, as the API, report and open data do
+            # (without them the page's Intersector differed from theirs).
+            proportions=proportions_frame(scope.platform, reference.plan.year or year),
+            # Months left out as unpublished are not months nobody reported in.
+            counted_months=None if shows_internal(scope, filters) else scope.published_months,
         )
         figures = compute_figures(rows, reference, options)
         left_out = visible_frame(scope, left_out_frame(scope.platform), filters, parents, period)
