@@ -386,3 +386,28 @@ def test_a_month_not_published_is_not_said_unreported(
 
     board_data._CACHE.clear()
     assert "No rows were reported for 2019-06" in panel(client, "from=2019-05&to=2019-07")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Not published, so not counted: June 2019."),
+        ("es", "No publicado, por eso no contado: junio de 2019."),
+    ],
+)
+def test_a_download_says_the_months_it_leaves_out(  # noqa: PLR0913
+    client: Client,
+    platform: Platform,
+    org_a: Organisation,
+    rows: Callable[..., Submission],
+    lang: str,
+    said: str,
+) -> None:
+    """The page said "Not published, so not counted: February 2020"; its downloads gave the
+    period's totals without February and no word (a re-tester's)."""
+    for month in ("2019-05", "2019-06", "2019-07"):
+        rows(platform, org_a, month=month)
+    publish(platform, "2019-05", "2019-07")
+    for name in ("sectors", "targets"):
+        assert said in head_notes(download(client, name, "from=2019-05&to=2019-07", lang), lang)
+        assert said in head_notes(download(client, name, "from=2019-06&to=2019-06", lang), lang)

@@ -74,3 +74,13 @@ def test_a_public_month_shows_published(region) -> None:  # noqa: ANN001
     assign_role(admin, tumbes, "admin")
     html = client_for(admin).get(PAGES["console"]).content.decode()
     assert "data-withheld" not in html and PERU not in html
+
+
+def test_the_api_says_a_month_published_here_waits(withheld) -> None:  # noqa: ANN001
+    """The API answered "no month of this platform is published yet" of a month Tumbes had
+    published (a re-tester's): it now says the month waits for another platform."""
+    for query in (f"from={MONTH}&to={MONTH}", ""):
+        answer = Client().get(f"/api/v1/figures?platform=gtrm-tumbes&{query}")
+        assert answer.status_code == 403
+        message = answer.json()["error"]["message"]
+        assert f"{MONTH}: published on this platform, public once every platform" in message

@@ -97,3 +97,22 @@ def test_publishing_an_earlier_month_makes_the_report_stale(three_months: Platfo
 def test_the_counts_are_january_and_march(three_months: Platform) -> None:
     """January's 4 new people and March's 8, not February's 20."""
     assert reached(report_context(three_months, "2019-03")) == 12
+
+
+def test_an_intersector_above_its_areas_in_january_is_said_once() -> None:
+    """In the year's first month the year to date is the month: the report said "January
+    2021: the people reached in all (4) are more than the sum of the areas (2)" twice (a
+    re-tester's); other months say the year's and the month's each."""
+    from types import SimpleNamespace
+
+    from kipu.web.reports.context import _qualifiers
+
+    def figures(start: str) -> SimpleNamespace:
+        return SimpleNamespace(date_from=start, notes=[], above_sectors=lambda: (4, 2))
+
+    january = _qualifiers(figures("2021-01"), figures("2021-01"),
+                          (figures("2021-01"), figures("2021-01")), ())  # fmt: skip
+    assert january["above_sectors"] == [("year", 4, 2)]
+    march = _qualifiers(figures("2021-01"), figures("2021-03"),
+                        (figures("2021-01"), figures("2021-03")), ())  # fmt: skip
+    assert march["above_sectors"] == [("year", 4, 2), ("month", 4, 2)]

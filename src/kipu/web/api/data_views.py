@@ -175,7 +175,7 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
     if not published:
         raise ApiError(
             403,
-            "no month of this platform is published yet",
+            "no month of this platform is published yet" + _withheld(scope),
             code="unpublished-months",
             details={"months": [], "published": []},
         )
@@ -197,11 +197,27 @@ def figure_period(scope: Scope, start: str | None, end: str | None) -> tuple[str
         raise ApiError(
             403,
             f"{len(missing)} month{'s' if len(missing) > 1 else ''} of the period "
-            f"{'are' if len(missing) > 1 else 'is'} not published: " + ", ".join(missing[:12]),
+            f"{'are' if len(missing) > 1 else 'is'} not published: "
+            + ", ".join(missing[:12])
+            + _withheld(scope, missing),
             code="unpublished-months",
             details={"months": missing[:240], "published": published},
         )
     return start, end
+
+
+def _withheld(scope: Scope, months: list[str] | None = None) -> str:
+    """Said after "not published" when some of `months` (any, when None) were published here
+    but wait for another platform holding rows of them (`Scope.withheld_months`): "no month
+    is published yet" of a month the platform had published read as an error of the API.
+    The platforms are not named: the dashboard names them to the IM team only."""
+    withheld = [m for m in scope.withheld_months() if months is None or m in months]
+    if not withheld:
+        return ""
+    return (
+        f" ({', '.join(withheld[:12])}: published on this platform, public once every "
+        "platform holding rows of it in this platform's view has published it too)"
+    )
 
 
 def _one_plan_year(start: str | None, end: str | None) -> None:

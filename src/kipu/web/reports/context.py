@@ -183,9 +183,11 @@ def _qualifiers(
     """What qualifies the figures the report prints (`ReportContext.unpublished`,
     `figure_notes`, `above_sectors`): the report of March said "4 new people, 2 of them in
     protection" and counted an open February, with no word of either."""
+    # In the year's first month the year to date is the month: said once (it was twice).
+    periods = ("year",) if year.date_from == month.date_from else ("year", "month")
     above = [
         (period, *found)
-        for period, figures in zip(("year", "month"), areas, strict=True)
+        for period, figures in zip(periods, areas, strict=False)
         if (found := figures.above_sectors())
     ]
     return {

@@ -22,7 +22,7 @@ from kipu.web.reports.queries import latest_published
 from kipu.web.site import board_notes, board_tables, downloads, graphics
 from kipu.web.site import dashboard as board_data
 from kipu.web.site.official import statistics_version
-from kipu.web.site.panel import filter_options, panel_context
+from kipu.web.site.panel import filter_options, notices, panel_context
 from kipu.web.site.tables import TABLES
 
 FAVICON = Path(__file__).parent / "static" / "site" / "favicon.ico"
@@ -163,7 +163,9 @@ def table_file(request: HttpRequest, platform: str, name: str, ext: str) -> Http
     if table is None:
         raise Http404("no such table")
     board = _board(request)
-    qualifying = board_notes.table_notes(board, name)
+    # What the page says of the request (months not counted as not published, filters
+    # ignored) before the figures' notes: the download's totals left them out without a word.
+    qualifying = notices(board) + board_notes.table_notes(board, name)
     head = downloads.notes(board, table.heading(board), qualifying=qualifying)
     write = downloads.csv_bytes if ext == "csv" else downloads.xlsx_bytes
     content_type = "text/csv; charset=utf-8" if ext == "csv" else downloads.XLSX_TYPE
