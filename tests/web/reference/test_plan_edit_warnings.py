@@ -133,3 +133,48 @@ def test_a_reload_refused_is_in_the_pages_language(platform, admin) -> None:  # 
         "plan.csv, fila 2, columna 'type'" in page
     )
     assert "tipo de indicador desconocido 'Banana'" in page
+
+
+def test_a_type_edit_counts_the_rows_figures_count_with_the_plan(
+    platform, admin, org_a, tmp_path
+) -> None:  # noqa: ANN001
+    """The rows said are those figures count with the edited plan, by indicator code and the
+    year of their month (`plan_for`), without rows stored with errors: read by the plan's
+    indicator id, a 2020 row stored while only the 2019 plan existed was left out of the 2020
+    plan's warning, a 2021 row counted with the 2021 plan was in, and so was a row with an
+    accepted error that no figure counts."""
+    from kipu.web.reference.services import import_reference
+    from kipu.web.submissions.models import Activity
+
+    def load(year: int) -> None:
+        path = tmp_path / f"plan{year}.csv"
+        path.write_text(
+            "code,indicator,sector,sector_code,type\nPRO-01,People oriented,Protection,PRO,PiN\n",
+            encoding="utf-8",
+        )
+        assert import_reference("plan", platform, path, "cli:test", {"year": year}).ok
+
+    def store(month: str, people: int) -> None:
+        row = record_5w(month=month, row=2, new_beneficiaries=people, total_monthly=people,
+                        in_destination=people, women=people)  # fmt: skip
+        store_submission(platform, org_a, month, activity_frame([row]))
+
+    store("2020-02", 1000)  # only the 2019 plan: it names the 2019 plan's PRO-01
+    load(2020)
+    store("2019-05", 7)  # counted with the 2019 plan
+    store("2020-05", 5)  # counted with the 2020 plan
+    store("2020-04", 30)  # stored with an accepted error: counted in no figure
+    Activity.objects.filter(month="2020-04").update(has_error=True)
+    store("2021-03", 200)  # names the 2020 plan's PRO-01 ...
+    load(2021)  # ... and is counted with the 2021 plan from now on
+    assert Activity.objects.get(month="2020-02").indicator.plan.year == 2019
+    assert Activity.objects.get(month="2021-03").indicator.plan.year == 2020
+    indicator = Indicator.objects.get(code="PRO-01", plan__year=2020)
+    data = {"name_en": indicator.name_en, "sector": indicator.sector_id, "type": "Other"}
+    response = client_for(admin).post(f"/reference/plan/indicators/{indicator.pk}/edit/{Q}", data)
+    assert response.status_code == 302
+    assert [m for m in _said(response) if "PRO-01 changes type" in m] == [
+        "This edit: indicator PRO-01 changes type from PiN to Other; 2 stored rows name it: "
+        "their 1,005 new beneficiaries were counted in people reached and no longer are; "
+        "if the type was right before, edit its type back to PiN"
+    ]

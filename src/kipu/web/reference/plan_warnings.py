@@ -61,25 +61,54 @@ def retyped(file: str, plan: Any, changed: Mapping[str, tuple[str, str]]) -> lis
     or out of people reached (`IndicatorType.counts_people_reached`: PiN, Direct Assistance)
     their new beneficiaries leave or enter every figure of people reached. PRO-01 loaded as
     Other took 21,607 people out of Protection with no word but "indicators kept", and its
-    type changed on the plan page with only "Saved." (`file`: the edit's label there)."""
-    from django.db.models import Count, Sum
+    type changed on the plan page with only "Saved." (`file`: the edit's label there).
 
-    from kipu.web.plans.models import Indicator
-    from kipu.web.submissions.models import Activity
+    The rows are those figures count with this plan (`_counted_with`): by the indicator's
+    code, not its id. Read by id, rows of 2020-01 stored while only the 2019 plan existed
+    (naming the 2019 plan's PRO-01) were left out when the 2020 plan's PRO-01 was retyped,
+    though the 2020 plan counts them (1,234,669 people out of people reached with no word),
+    rows of other years counted with another plan were in, and rows stored with errors,
+    which figures never count, were said to be counted."""
+    from django.db.models import Count, Sum
 
     if not changed:
         return []
-    ids = dict(Indicator.objects.filter(plan=plan, code__in=changed).values_list("pk", "code"))
     counted = (
-        Activity.objects.filter(indicator_id__in=list(ids), submission__status="current")
-        .values("indicator_id")
+        _counted_with(plan)
+        .filter(indicator__code__in=list(changed))
+        .values("indicator__code")
         .annotate(rows=Count("id"), people=Sum("new_beneficiaries"))
     )
     return [
-        _retyped(file, ids[found["indicator_id"]], *changed[ids[found["indicator_id"]]], found)
-        for found in sorted(counted, key=lambda found: ids[found["indicator_id"]])
+        _retyped(file, found["indicator__code"], *changed[found["indicator__code"]], found)
+        for found in sorted(counted, key=lambda found: found["indicator__code"])
         if found["rows"]
     ]
+
+
+def _counted_with(plan: Any) -> Any:
+    """The rows figures count with `plan`: current submissions' rows without errors (a row
+    stored with an accepted error is never counted), stored on a platform whose plans are the
+    plan's platform's (`plan_holder`, `plan_users`), of a month whose year this plan is the
+    plan of (`plan_for`: that year's plan, else the latest before it, else the first after)."""
+    from kipu.web.plans.models import Plan
+    from kipu.web.plans.queries import plan_users
+    from kipu.web.submissions.models import Activity
+
+    years = sorted(
+        set(Plan.objects.filter(platform=plan.platform_id).values_list("year", flat=True))
+    )
+    rows = Activity.objects.filter(
+        submission__status="current",
+        has_error=False,
+        platform__in=[p.pk for p in plan_users(plan.platform)],
+    )
+    if years and plan.year != years[0]:  # the first plan also counts the years before it
+        rows = rows.filter(month__gte=f"{plan.year:04d}-01")
+    later = [year for year in years if year > plan.year]
+    if later:  # the next plan counts its year and those after it
+        rows = rows.filter(month__lt=f"{later[0]:04d}-01")
+    return rows
 
 
 def _retyped(file: str, code: str, was: str, now: str, found: Mapping[str, Any]) -> Note:
