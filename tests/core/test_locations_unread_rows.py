@@ -34,15 +34,18 @@ TOTALS = st.sampled_from(["Total", "TOTAL", "Totales", "Grand total", "Total gen
 
 
 @st.composite
-def cod_ab(draw: st.DrawFn, least: int = 1) -> list[list[str]]:
-    """Rows of a wide Ecuadorian COD-AB table of 1 to 3 levels: one row per lowest unit."""
+def cod_ab(
+    draw: st.DrawFn, least: int = 1, numbers: st.SearchStrategy[list[int]] | None = None
+) -> list[list[str]]:
+    """Rows of a wide Ecuadorian COD-AB table of 1 to 3 levels: one row per lowest unit, its
+    admin1 numbered 1, 2, … or by `numbers`."""
     depth = draw(st.integers(1, 3))
     count = draw(st.integers(least, 6))
     rows = []
-    for i in range(count):
+    for n in draw(numbers) if numbers is not None else range(1, count + 1):
         # Units numbered apart: a unit per row at each level (parents repeat in real files;
         # one row per unit keeps the unit a change touches its row's own).
-        codes = [f"EC{i + 1:02d}", f"EC{i + 1:02d}01", f"EC{i + 1:02d}0101"]
+        codes = [f"EC{n:02d}", f"EC{n:02d}01", f"EC{n:02d}0101"]
         rows.append([x for level in range(depth) for x in (draw(NAME), codes[level])])
     return rows
 
@@ -136,6 +139,56 @@ def test_a_p_code_shorter_than_its_siblings_is_an_error_suggesting_the_padded_on
     assert f"write {written} " in short[0].message
 
 
+# Admin1 numbers of which at least two are below 10 and one is not: a spreadsheet reading the
+# codes as numbers drops the zero of every one below 10 (EC1, EC5 beside EC12).
+SPREADSHEET_NUMBERS = (
+    st.lists(st.integers(1, 24), min_size=3, max_size=7, unique=True)
+    .filter(lambda ns: sum(n < 10 for n in ns) >= 2 and any(n >= 10 for n in ns))
+    .flatmap(st.permutations)
+)
+
+
+@given(rows=cod_ab(numbers=SPREADSHEET_NUMBERS))
+@HYPOTHESIS
+def test_every_code_a_spreadsheet_shortened_is_an_error_suggesting_the_padded_one(
+    tmp_path: Path, rows: list[list[str]]
+) -> None:
+    """A tester's: CO5 and CO8 beside CO11, CO13, CO91 (every code below 10 without its zero)
+    were stored, "8 units added", where CO5 alone was refused: the siblings of CO5 were not
+    all of one width, and so said nothing. Each shortened code is an error at its row."""
+    depth = len(rows[0]) // 2
+    written = {}
+    for row, cells in enumerate(rows):
+        if cells[1][2] == "0":
+            written[row + 2] = cells[1]
+            cells[1] = cells[1][:2] + cells[1][2:].lstrip("0")
+            for level in range(2, depth + 1):
+                cells[2 * level - 1] = cells[1] + cells[2 * level - 1][4:]
+    loaded = load_locations(_write(tmp_path, rows, _header(depth)), "ECU")
+    assert not loaded.ok and not loaded.records
+    short = {
+        e.row: e.message for e in loaded.errors if "digit(s) where the other units" in e.message
+    }
+    assert sorted(short) == sorted(written), loaded.errors
+    for row, code in written.items():
+        assert short[row].startswith(f"{code[:2]}{code[2:].lstrip('0')} "), short[row]
+        assert f"write {code} " in short[row], short[row]
+
+
+def test_codes_shortened_beside_codes_of_another_width_are_errors() -> None:
+    """The tester's files: CO5 and CO8 beside CO11, CO91; EC2 and EC3 beside EC01."""
+    co = [Location(f"CO{n}", 1, str(n), f"U{n}", "COL", "CO") for n in ("91", "5", "8", "11", "13")]
+    assert [(u.pcode, t.split(": ")[-1]) for u, t in short_codes(co, co)] == [
+        ("CO5", "write CO05 (a spreadsheet drops the leading zeros of a number)"),
+        ("CO8", "write CO08 (a spreadsheet drops the leading zeros of a number)"),
+    ]
+    ec = [Location(f"EC{n}", 1, n, f"U{n}", "ECU", "EC") for n in ("01", "2", "3")]
+    assert [u.pcode for u, _ in short_codes(ec, ec)] == ["EC2", "EC3"]
+    # Padded, a short code would be a sibling's (EC1 beside EC01): no dropped zero to restore.
+    clash = [Location(f"EC{n}", 1, n, f"U{n}", "ECU", "EC") for n in ("01", "1", "2")]
+    assert [u.pcode for u, _ in short_codes(clash, clash)] == []
+
+
 def test_a_p_code_shorter_than_stored_siblings_is_found_when_storing() -> None:
     stored = [
         Location("EC01", 1, "01", "Azuay", "ECU", "EC"),
@@ -152,6 +205,7 @@ def test_a_p_code_shorter_than_stored_siblings_is_found_when_storing() -> None:
     assert short_codes([Location("EC03", 1, "03", "Cañar", "ECU", "EC")], stored) == []
     mixed = [*stored, Location("EC117", 1, "117", "X", "ECU", "EC")]
     assert short_codes(new, mixed) == []
+    assert short_codes(mixed, mixed) == []
 
 
 @given(

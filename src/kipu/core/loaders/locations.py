@@ -31,7 +31,8 @@ Rules (docs/reference-data.md, "Locations"):
   sharing one keep it neither), with a warning naming both: it would answer one of them.
 - Every row is a unit or an error at the row: a unit named without its P-code (at any level),
   a totals row, a row naming no unit (`location_rows`); a P-code with fewer digits than its
-  siblings' (`short_codes`: EC3 beside EC01, EC04), suggesting the padded code.
+  siblings' (`short_codes`: EC3 beside EC01, EC04), suggesting the padded code; so is each of
+  several (CO5, CO8 beside CO11, CO91: a spreadsheet drops the zero of every code below 10).
 - Stored units (`stored_clashes`, checked when storing): a new unit whose P-code is a stored
   one's but for the leading zeros of its digits (EC1 for EC01: a spreadsheet read 01 as a
   number), or that repeats the name of a stored unit of its parent and level which the file
@@ -293,7 +294,13 @@ def short_codes(
     """Each unit of `units` whose P-code has fewer digits than those of its `siblings` (the
     units of its country, level and parent: all of one width), with a sentence suggesting the
     code padded with zeros. EC3 beside EC01 and EC04 was stored silently, and a 5W row writing
-    EC03 did not find it: a hand-typed code, or a spreadsheet that read 03 as a number."""
+    EC03 did not find it: a hand-typed code, or a spreadsheet that read 03 as a number.
+
+    A spreadsheet drops the zero of every code below 10 (CO5, CO8 beside CO11, CO91; EC2, EC3
+    beside EC01): siblings of several widths are read so too, every shorter code an error, when
+    each shorter one is its parent's code and digits without a leading zero whose padding to
+    the longest codes' length is no sibling's (`_dropped_zeros`). Otherwise (EC01, EC02 beside
+    EC117: a code longer than the others is not a dropped zero) nothing is said."""
     by_parent: dict[tuple[str, int, str], set[str]] = {}
     for unit in siblings:
         if unit.level and not unit.national:
@@ -305,8 +312,14 @@ def short_codes(
         written = _DIGITS.fullmatch(unit.pcode)
         others = by_parent.get((unit.country, unit.level, unit.parent_pcode), set()) - {unit.pcode}
         widths = {len(m[2]) for code in others if (m := _DIGITS.fullmatch(code))}
-        if written is None or unit.national or len(widths) != 1:
+        if written is None or unit.national or not widths:
             continue
+        if len(widths) > 1:
+            longest = _dropped_zeros(unit, others)
+            if longest is None:
+                continue
+            others = longest
+            widths = {len(m[2]) for code in others if (m := _DIGITS.fullmatch(code))}
         width = widths.pop()
         if width > len(written[2]):
             shown = ", ".join(sorted(others)[:3]) + (", …" if len(others) > 3 else "")
@@ -319,6 +332,30 @@ def short_codes(
                 )
             )
     return found
+
+
+def _dropped_zeros(unit: Location, others: set[str]) -> set[str] | None:
+    """The longest codes of `unit`'s siblings (`others`, of several widths) when the unit's and
+    every other shorter code are the longest ones' with leading zeros dropped: each starts with
+    its parent's P-code, then digits not starting with 0, and padded with zeros after the
+    parent's code to the longest codes' length is no sibling's (CO5, CO8 beside CO11, CO91: a
+    spreadsheet's numbers). None otherwise: EC01 beside EC117 has its zero, widths that differ
+    on purpose."""
+    parent, codes = unit.parent_pcode, others | {unit.pcode}
+    if not all(_DIGITS.fullmatch(code) and code.startswith(parent) for code in codes):
+        return None
+    length = max(len(code) for code in codes)
+    for code in codes:
+        rest = code[len(parent) :]
+        if len(code) < length and (
+            not rest.isdigit()
+            or rest.startswith("0")
+            or parent + rest.zfill(length - len(parent)) in codes
+        ):
+            return None
+    if len(unit.pcode) == length:
+        return None
+    return {code for code in others if len(code) == length}
 
 
 def _fix(unit: Location, others: set[str]) -> str:
