@@ -38,15 +38,22 @@ def test_codes_without_their_zeros_are_refused_and_nothing_changes(tmp_path: Pat
     assert _import(tmp_path, "l1.csv", FIRST).ok
     before = _ecuador()
     aliases = LocationAlias.objects.count()
+    # Beside a two-digit code of the file, the file's own check refuses them first.
+    mixed = _import(
+        tmp_path, "l2.csv", HEADER + "Ecuador,Azuay,EC1\nEcuador,Bolívar,EC2\nEcuador,Manabí,EC13\n"
+    )
+    assert [e.split(": ", 1)[0] for e in mixed.errors] == ["l2.csv, row 2", "l2.csv, row 3"]
+    assert "write EC01" in mixed.errors[0] and "write EC02" in mixed.errors[1]
+    assert _ecuador() == before
     result = _import(
-        tmp_path, "l3.csv", HEADER + "Ecuador,Azuay,EC1\nEcuador,Bolívar,EC2\nEcuador,Manabí,EC13\n"
+        tmp_path, "l3.csv", HEADER + "Ecuador,Azuay,EC1\nEcuador,Bolívar,EC2\nEcuador,Manabí,EC9\n"
     )
     assert not result.ok
     (error,) = result.errors
     assert error.startswith("l3.csv: 2 units of the file are stored ones under another code")
     assert "row 2: EC1 'Azuay' is the stored EC01 'Azuay'" in error
     assert "row 3: EC2 'Bolívar' is the stored EC02 'Bolívar'" in error and "write EC02" in error
-    assert _ecuador() == before  # EC13, a unit of its own, is not stored either
+    assert _ecuador() == before  # EC9, a unit of its own, is not stored either
     assert LocationAlias.objects.count() == aliases
     assert not AuditEvent.objects.filter(action="import_locations", after__file="l3.csv").exists()
     assert [u.pcode for u in gazetteer(["ECU"]).find_all("Azuay", "ECU", 1)] == ["EC01"]
