@@ -291,19 +291,19 @@ def withdraw_reports(platform: Platform, month: str, user: object, reason: str =
     reopened: its figures may change); audited per version. Returns how many."""
     withdrawn = 0
     for version in ReportVersion.objects.filter(platform=platform, month=month, published=True):
-        version.published = False
-        version.save(update_fields=["published"])
-        record(
-            user,
-            "withdraw_report",
-            version,
-            before={"published": True},
-            after={"published": False},
-            platform=platform,
-            note=reason,
-        )
+        _withdraw(version, user, platform, reason, {"published": False})
         withdrawn += 1
     return withdrawn
+
+
+def _withdraw(
+    version: ReportVersion, user: object, platform: Platform, reason: str, after: dict
+) -> None:
+    """One published version taken off the public site, audited with why."""
+    version.published = False
+    version.save(update_fields=["published"])
+    record(user, "withdraw_report", version, before={"published": True}, after=after,
+           platform=platform, note=reason)  # fmt: skip
 
 
 def withdraw_stale_reports(platform: Platform, month: str, user: object) -> int:
@@ -324,17 +324,7 @@ def withdraw_stale_reports(platform: Platform, month: str, user: object) -> int:
     stale = [v for v in published if data[v.month].is_stale(v)]
     reason = "the rows of its month changed since it was rendered: render it again"
     for version in stale:
-        version.published = False
-        version.save(update_fields=["published"])
-        record(
-            user,
-            "withdraw_report",
-            version,
-            before={"published": True},
-            after={"published": False, "stale": True},
-            platform=platform,
-            note=reason,
-        )
+        _withdraw(version, user, platform, reason, {"published": False, "stale": True})
     return len(stale)
 
 
