@@ -68,7 +68,7 @@ def test_an_idle_worker_stops_cleanly_on_a_signal(database, backend: str, number
         assert worker.stdout.readline().startswith("Kipu worker: jobs from ")
         time.sleep(2)  # several looks at the empty queue: RQ's work loop has run by now
         worker.send_signal(number)
-        out, err = worker.communicate(timeout=60)
+        out, err = worker.communicate(timeout=20)  # RQ's took 60 s (see _worker_class)
     finally:
         if worker.poll() is None:
             worker.kill()

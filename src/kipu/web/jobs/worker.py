@@ -79,6 +79,12 @@ def _worker_class() -> type:
         def _install_signal_handlers(self) -> None:
             """The loop's handlers stay (WorkerLoop._stop: after the current job)."""
 
+        def subscribe(self) -> None:
+            """No channel for RQ's worker commands: the loop is stopped by signals. Each
+            `work()` subscribed and, ending, waited for the listening thread, which with
+            redis-py 8.2 waits out its 60 s read: an idle worker looked at the queue once a
+            minute and took a minute to stop."""
+
     return LoopSignalsWorker
 
 
