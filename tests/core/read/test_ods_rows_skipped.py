@@ -1,0 +1,157 @@
+"""The ODS reading reads the cells of a row only where a chunk of content.xml holding the row
+may hold a cell to read (`ods._hints`; reading every cell of 100,000 rows took 10 s for one
+odd cell). Whatever the odd cells, wherever they are (at a chunk's edge, in a row larger than
+a chunk, in a second sheet, repeated, merged), what it finds is what reading every row finds:
+generated, and compared with the reading of every row."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_ods_quirks import _FLOAT, cell, row  # noqa: E402
+
+from kipu.core.limits import DEFAULT_LIMITS  # noqa: E402
+from kipu.core.read import ods as ods_reading  # noqa: E402
+from quirk_files import _MANIFEST, _ODS_NS  # noqa: E402
+
+PLAIN = row()  # a valid activity's cells, as LibreOffice writes them
+# Cells the reading marks or reads otherwise, of every kind `_ods_reading` tells apart.
+ODD = [
+    cell(_FLOAT.format(v=1), "VERDADERO"),  # LibreOffice's boolean: read as its text
+    cell(_FLOAT.format(v=12), "n/a"),  # a number shown as a text alone
+    cell(_FLOAT.format(v=15), ""),  # shown as nothing
+    cell(_FLOAT.format(v=45), "00045"),  # leading zeros: a code
+    cell(' office:value-type="float" office:value="0" table:formula="of:=1/0"', "#DIV/0!"),
+    cell(' office:value-type="float" table:formula="of:=[.A1]"', ""),  # no value
+    cell(' office:value-type="string" calcext:value-type="error"', "#N/A"),
+    cell("", "no value type"),
+    cell(' office:value-type="string"', "1<text:line-break/>5"),
+    cell(' office:value-type="percentage" office:value="0.05"', "5%"),
+    cell(' office:value-type="currency" office:currency="PEN" office:value="100"', "S/ 100.00"),
+    cell(' table:number-columns-spanned="2" office:value-type="string"', "merged")
+    + "<table:covered-table-cell/>",
+]
+# A row past a chunk's size, its text holding what a chunk ends after (`table-row>`): the
+# row is then cut in two chunks.
+LARGE = cell(' office:value-type="string"', "x" * (1 << 20) + " table-row> y")
+
+
+def content(rows: list[list[str]], repeats: dict[int, int], second: bool) -> bytes:
+    """content.xml of a sheet of `rows` (row i repeated `repeats[i]` times) and, with
+    `second`, a second sheet of the same rows."""
+
+    def table(name: str) -> str:
+        body = "".join(
+            f'<table:table-row table:number-rows-repeated="{repeats.get(i, 1)}">'
+            f"{''.join(r)}</table:table-row>"
+            for i, r in enumerate(rows)
+        )
+        return f'<table:table table:name="{name}">{body}</table:table>'
+
+    tables = table("5W") + (table("Lists") if second else "")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    ).encode()
+
+
+def every_row(xml: bytes) -> dict[str, object]:
+    """What reading every row of `xml` finds, by sheet (each row's start looked for)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ods_reading, "_hints", lambda content, spans: ([True] * len(spans), 2))
+        return found(xml)
+
+
+def found(xml: bytes) -> dict[str, object]:
+    """What `ods_marks` finds in an ODS file of content.xml `xml`, by sheet."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "5w.ods"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            archive.writestr("content.xml", xml)
+            archive.writestr("META-INF/manifest.xml", _MANIFEST)
+        tables = ods_reading.ods_marks(path, DEFAULT_LIMITS)
+    return {
+        name: (sorted(f.marks, key=repr), f.texts, sorted(f.merged), f.beyond)
+        for name, f in tables.items()
+    }
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    rows=st.integers(1_000, 2_500),  # 2 to 5 chunks of 1 MB (a row is 2.2 kB)
+    odd=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, len(PLAIN) - 2), st.sampled_from(ODD)),
+        min_size=1,
+        max_size=4,
+    ),
+    large=st.one_of(st.none(), st.floats(0, 1)),
+    repeated=st.one_of(st.none(), st.floats(0, 1)),
+    second=st.booleans(),
+)
+@example(rows=1_000, odd=[(0.5, 2, ODD[0])], large=0.5, repeated=None, second=False)
+@example(rows=1_000, odd=[(0.5, 2, ODD[0])], large=0.5, repeated=0.2, second=True)
+def test_what_is_found_is_what_reading_every_row_finds(
+    rows: int, odd: list[tuple[float, int, str]], large: float | None,
+    repeated: float | None, second: bool,
+) -> None:  # fmt: skip
+    sheet = [list(PLAIN) for _ in range(rows)]
+    if large is not None:  # the first odd cell in a row larger than a chunk, before its end
+        odd[0] = (large, *odd[0][1:])
+        sheet[int(large * (rows - 1))][-1] = LARGE
+    for where, col, xml in odd:
+        sheet[int(where * (rows - 1))][col] = xml
+    repeats = {} if repeated is None else {int(repeated * (rows - 1)): 3}
+    xml = content(sheet, repeats, second)
+    got = found(xml)
+    assert got == every_row(xml)
+    marks, texts, merged, _ = got["5W"]
+    assert marks or texts or merged  # the odd cells were found at all (not both skipped)
+
+
+def test_only_the_rows_of_a_chunk_that_may_hold_a_cell_to_read_are_read() -> None:
+    """3,000 plain rows (six chunks) and a LibreOffice boolean in the last: its chunk's rows
+    are read, the others only counted; a sheet of plain rows is not parsed at all."""
+    sheet = [list(PLAIN) for _ in range(3_000)]
+    assert found(content(sheet, {}, second=False)) == {}
+    sheet[-1][3] = ODD[0]
+    xml = content(sheet, {}, second=False)
+    calls: list[bool] = []
+    with pytest.MonkeyPatch.context() as patch:
+        original = ods_reading._TableRows.add
+
+        def add(self: object, element: object, read: bool = True) -> None:
+            calls.append(read)
+            original(self, element, read)  # type: ignore[arg-type]
+
+        patch.setattr(ods_reading._TableRows, "add", add)
+        skipped = found(xml)
+    assert len(calls) == 3_000 and 0 < sum(calls) < 1_000 and calls[-1]
+    assert skipped == every_row(xml) == {"5W": ([], {(3_000, 3): "VERDADERO"}, [], None)}
+
+
+def test_display_factors_read_every_row() -> None:
+    """With a display factor (`#,##0,`: 12000 shown 12) every number cell may show its value
+    divided: no row is skipped, and the divided cell deep in the sheet is marked."""
+    shown = cell(_FLOAT.format(v=12000), "12")
+    sheet = [list(PLAIN) for _ in range(3_000)]
+    sheet[2_500][5] = shown
+    style = (
+        b'<office:automatic-styles><number:number-style style:name="N1" xmlns:number="urn:oasis'
+        b':names:tc:opendocument:xmlns:datastyle:1.0" xmlns:style="urn:oasis:names:tc:opendocument'
+        b':xmlns:style:1.0"><number:number number:display-factor="1000"/></number:number-style>'
+        b"</office:automatic-styles>"
+    )
+    xml = content(sheet, {}, second=False).replace(b"<office:body>", style + b"<office:body>")
+    assert found(xml) == every_row(xml)
+    marks, _, _, _ = found(xml)["5W"]
+    assert [(r, c, k) for r, c, k, _ in marks] == [(2_501, 5, "divided-format")]
