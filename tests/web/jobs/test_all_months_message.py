@@ -13,6 +13,8 @@ from web_actors import record_5w, write_5w
 from kipu.cli import main
 from kipu.web.jobs.models import Job
 from kipu.web.jobs.runners import month_ranges
+from kipu.web.submissions.models import Submission
+from kipu.web.submissions.months import lock_month, publish_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MONTHS = ("2019-02", "2019-04", "2019-05", "2019-06")
@@ -44,6 +46,22 @@ def test_a_background_all_months_import_names_the_months_stored(
     job = Job.objects.get()
     assert (job.state, job.message) == ("succeeded", expected)
     assert job.result["rows"] == 8 and len(job.result["submissions"]) == 8
+
+
+def test_a_background_all_months_import_of_a_published_month_is_refused(
+    platform, admin, tmp_path, run_worker, caplog
+) -> None:  # noqa: ANN001
+    """As in the foreground (exit status 2): the job fails saying which month is published,
+    storing nothing; it used to fail as "an unexpected error", a traceback in the log."""
+    lock_month(platform, "2019-04", admin)
+    publish_month(platform, "2019-04", admin)
+    records = [record_5w("ORG901", month, activity_name=month) for month in MONTHS]
+    queue_all_months(write_5w(platform, tmp_path / "export.xlsx", records))
+    assert run_worker() == 1
+    job = Job.objects.get()
+    assert job.state == "failed" and "2019-04 is published" in job.error, job.error
+    assert "unexpected" not in job.error and "Traceback" not in caplog.text
+    assert not Submission.objects.exists()
 
 
 def test_months_are_named_as_runs_across_years() -> None:

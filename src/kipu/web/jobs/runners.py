@@ -291,18 +291,21 @@ def confirm_stored(job: Job, submission: Any) -> str:
 
 def _import_all_months(job: Job, path: Any, progress: Any) -> Outcome:
     """`kipu import --all-months --background`: as the command does it in the foreground."""
-    from kipu.web.submissions.imports import audit_stored, import_file
+    from kipu.web.submissions.imports import ImportRefused, audit_stored, import_file
 
     assert job.platform is not None
     platform = job.platform
-    result = import_file(
-        platform,
-        path,
-        accept_issues=bool(job.params.get("accept_issues")),
-        lang=job.params.get("lang", "en"),
-        progress=progress,
-        on_stored=audit_stored(_actor(job), platform),
-    )
+    try:
+        result = import_file(
+            platform,
+            path,
+            accept_issues=bool(job.params.get("accept_issues")),
+            lang=job.params.get("lang", "en"),
+            progress=progress,
+            on_stored=audit_stored(_actor(job), platform),
+        )
+    except ImportRefused as error:  # a month of the file is published: refused, as in front
+        raise JobRefused(str(error)) from None
     outcome = "stored" if result.stored else ("unchanged" if result.unchanged else "rejected")
     summary = result.validation.report.summary
     rows = sum(s.row_count for s in result.stored)
