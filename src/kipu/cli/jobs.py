@@ -54,6 +54,9 @@ def worker(burst: bool, interval: float, schedule: bool) -> None:
         ran = loop.run()
     except QueueUnreachable as error:  # Redis went away while the worker ran
         fail([f"the worker stopped after {_jobs(loop.ran)}: {queue_unreachable(error)}"])
+    if loop.forced:
+        fail(["the worker was stopped during a job: what the job had done was rolled back"
+              " (it is tried again while it has attempts left)"])  # fmt: skip
     click.echo(f"Kipu worker stopped after {_jobs(ran)}.")
 
 

@@ -83,3 +83,27 @@ def test_an_unreachable_queue_records_nothing(platform: Any, dead_redis: str) ->
     line = one_error_line(result)
     assert line.startswith("error: the snapshot job was not queued (nothing recorded): ")
     assert not Job.objects.exists()
+
+
+def test_a_second_signal_during_a_job_stops_the_worker_with_status_1(
+    platform: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C twice: the job stops at once, is queued again, and the worker says so with exit
+    status 1 (it said "stopped after 1 job", status 0, as after a clean stop)."""
+    import os
+    import signal
+
+    from kipu.web.jobs import tasks
+
+    def interrupted(job: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)
+        raise AssertionError("the second signal stops the job at once")
+
+    assert kipu("jobs", "start", "snapshot", "--platform", "gtrm-test").exit_code == 0
+    monkeypatch.setattr(tasks, "execute", interrupted)
+    result = CliRunner().invoke(main, ["worker", "--burst", "--no-schedule"])
+    assert result.exit_code == 1, result.output
+    assert "stopped during a job" in result.output and "stopped after" not in result.output
+    job = Job.objects.get()
+    assert job.state == Job.State.QUEUED and job.attempts == 1

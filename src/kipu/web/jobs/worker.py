@@ -105,6 +105,7 @@ class WorkerLoop:
     with_schedule: bool = True
     on_job: Callable[[int], None] | None = None
     stopping: bool = False
+    forced: bool = False  # a second signal stopped the job at once (it is queued again)
     ran: int = 0
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()[:40]}-{os.getpid()}")
 
@@ -151,6 +152,9 @@ class WorkerLoop:
 
     def _stop(self, number: int, frame: FrameType | None) -> None:
         if self.stopping:
-            raise SystemExit(1)  # the second signal: stop now
+            # The second signal: stop now. The task runner catches the exit (RQ's catches
+            # anything) and the loop then ends: `forced` tells the command it was not clean.
+            self.forced = True
+            raise SystemExit(1)
         logger.warning("%s: stopping after the current job", signal.strsignal(number))
         self.stopping = True
