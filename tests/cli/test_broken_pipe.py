@@ -24,7 +24,7 @@ COMMANDS = [
     ["export", "--month", "2019-11", "--table", "figures", "-o", "-"],
     ["--help"],
 ]
-ROUNDS = 3
+ROUNDS = 2
 
 
 @pytest.fixture(scope="module")

@@ -130,6 +130,9 @@ def _ods_tables(
                         starts.append(index)
                         continue
                     first = starts.pop() if starts else after
+                    # The chunk before too: an event expat gives late (its input is fed in
+                    # parts, and may be deferred) is put in a later chunk than its tag's.
+                    first = max(0, min(first, index - 1))
                     table.add(element, read=any(hinted[first : index + 1]))
                     element.clear()
                     after = index
