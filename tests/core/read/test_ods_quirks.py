@@ -517,16 +517,6 @@ def test_a_percentage_in_a_text_column_is_its_text(tmp_path: Path) -> None:
 # --- the search for such cells ----------------------------------------------------------------
 
 
-@SETTINGS
-@given(word=st.sampled_from(["value=", "value-type="]), text=st.text("valuetype=-x> ", max_size=30))
-def test_the_search_without_a_word_matches_exactly_the_runs_without_it(
-    word: str, text: str
-) -> None:
-    pattern = "^" + ods_reading._without(word) + "$"
-    found = pl.Series([text]).str.contains(pattern).item()
-    assert found == (word not in text and ">" not in text)
-
-
 @pytest.mark.parametrize(
     "xml",
     [

@@ -86,19 +86,19 @@ def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
         raise unreadable("coded-values", path.name)
     factors = _display_factors(content) | _display_factors(styles)
     spans = _hint_spans(content)
-    hinted, tables = _hints(content, spans)
+    hinted = _hints(content, spans)
     if not factors and not any(hinted):
         return {}
     if factors:  # every number cell may show its value divided: every row is read
         hinted = [True] * len(spans)
     try:
-        return _ods_tables(content, limits, (spans, hinted, tables), tuple(sorted(factors)))
+        return _ods_tables(content, limits, (spans, hinted), tuple(sorted(factors)))
     except ET.ParseError:
         return {}
 
 
 def _ods_tables(
-    content: bytes, limits: Limits, hints: tuple[list[tuple[int, int]], list[bool], int],
+    content: bytes, limits: Limits, hints: tuple[list[tuple[int, int]], list[bool]],
     factors: tuple[Decimal, ...],
 ) -> dict[str, Found]:  # fmt: skip
     """Each table's `Found` (`_TableRows`), by name, from content.xml parsed as a stream: a
@@ -106,42 +106,48 @@ def _ods_tables(
     9 GB). A table's rows are those read since the previous table ended (a table inside a
     cell, which no spreadsheet program writes, would count among its table's rows).
 
-    `hints`: the chunks of content.xml (`_hint_spans`), whether each may hold a cell to read
-    and the tables started (`_hints`). The cells of a row are read only when a chunk the row
-    is in may hold one: reading every cell of 100,000 rows took 10 s for one odd cell."""
+    `hints`: the chunks of content.xml (`_hint_spans`) and whether each may hold a cell to
+    read (`_hints`). The cells of a row are read only when a chunk from its start tag to its
+    end tag may hold one: reading every cell of 100,000 rows took 10 s for one odd cell."""
     import xml.etree.ElementTree as ET
 
     found: dict[str, Found] = {}
     table = _TableRows(limits, factors)
-    spans, hinted, tables = hints
-    # A row starts after the previous one ends, unless it is in a table inside a cell: with
-    # one table, the chunks since the previous row's end hold the row; with more, each
-    # row's start is looked for (an event per element more: 0.5 s a 100,000 rows).
-    parser: Any = ET.XMLPullParser(events=("end",) if tables < 2 else ("start", "end"))
+    spans, hinted = hints
+    parser: Any = ET.XMLPullParser(events=("start", "end"))
+    if not _timely(parser):
+        hinted = [True] * len(spans)
     view = memoryview(content)
-    starts: list[int] = []  # the chunk each open row started in
-    after = 0  # the chunk the previous row ended in
+    starts: list[int] = []  # the chunk each open row started in (a cell may hold rows)
     for index, (start, end) in enumerate(spans):
         for at in range(start, end, _FEED):
             parser.feed(view[at : min(at + _FEED, end)])
+            if hasattr(parser, "flush"):
+                parser.flush()
             for event, element in parser.read_events():
                 if element.tag == _ODS_ROW:
                     if event == "start":
                         starts.append(index)
                         continue
-                    first = starts.pop() if starts else after
-                    # The chunk before too: an event expat gives late (its input is fed in
-                    # parts, and may be deferred) is put in a later chunk than its tag's.
-                    first = max(0, min(first, index - 1))
+                    # The chunk before too, should an event come a feed late.
+                    first = max(0, min(starts.pop() if starts else 0, index - 1))
                     table.add(element, read=any(hinted[first : index + 1]))
                     element.clear()
-                    after = index
                 elif event == "end" and element.tag == _ODS_TABLE_TAG:
                     found[element.get(f"{_ODS_TABLE}name", "")] = table.found
                     element.clear()
                     table = _TableRows(limits, factors)
     parser.close()
     return found
+
+
+def _timely(parser: Any) -> bool:
+    """Whether `parser` gives each tag's event in the feed that ends the tag, so a row's
+    chunks are known: expat 2.6 defers parsing a large token until more is fed, unless told
+    not to (`flush`, Python 3.11.9)."""
+    import pyexpat
+
+    return hasattr(parser, "flush") or pyexpat.version_info < (2, 6, 0)
 
 
 _DISPLAY_FACTOR = re.compile(rb"""display-factor\s*=\s*["']\s*([0-9.eE+]{1,30})\s*["']""")
@@ -166,65 +172,57 @@ def _display_factors(xml: bytes) -> set[Decimal]:
 _ODS_CODED = re.compile(rb"""<!\[CDATA\[|office:(?!string-)[\w-]*value\s*=\s*(?:"[^"]*&|'[^']*&)""")
 
 
-def _without(word: str) -> str:
-    """A regular expression for a run of a tag's characters (no `>`) without `word` (whose
-    first letter occurs in it once): Rust's, which polars runs, has no lookahead (Python's
-    took eight times as long). A step of the run is a character other than the first letter,
-    or the first letter, tries that stop at it again (`av`, `alv` for `value=`), and a try
-    that fails (`a` then anything but `l`, `v`, `>`); the run may end in a try."""
-    first, tail = re.escape(word[0]), word[1:]
-    again = "|".join(re.escape(tail[:k]) + first for k in range(len(tail)))
-    fails = "|".join(
-        f"{re.escape(tail[:k])}[^{re.escape(tail[k])}{first}>]" for k in range(len(tail))
-    )
-    ends = "".join(f"(?:{re.escape(c)}" for c in tail[:-1]) + ")?" * (len(tail) - 1)
-    tries = f"{first}(?:{again})*"
-    return f"(?:[^{first}>]|{tries}(?:{fails}))*(?:{tries}{ends})?"
-
-
-_PREFIX = r"(?:[\w.-]+:)?"  # any namespace prefix: writers other than LibreOffice choose theirs
-_CELL = r"(?:covered-)?table-cell"
 _ERROR_TEXT = "|".join(re.escape(e) for e in sorted(EXCEL_ERRORS, key=len)[::-1])
-# What a cell `_ods_reading` marks or reads otherwise may look like, in any prefix and quote: a
-# formula, a merged range, `&#`, layout in a text, a value type other than the five whose
-# cells calamine reads right, an error's text, a cell with text and no value type, a number,
-# date, time or boolean without its value attribute.
-_ODS_HINT = "|".join(
+# A cell the reading of every row would find nothing in, as LibreOffice writes most cells: an
+# empty one, a string, a date with its value, or a float with its value showing a number's
+# characters only (no leading zero: "0701" is `_padded`), in one paragraph without markup,
+# with no attribute but these. Anything else in a cell (a comment, a span, a formula, a
+# merge, another value type or prefix, a quoted `>`) makes the cell not plain: searching
+# for each odd form missed some (a comment before the text, `calcext:value-type` alone,
+# `#N<text:span>/A</text:span>`), and such a cell's text was read blank.
+_OTHER = (
+    r'(?:\s+(?:table:(?:style-name|content-validation-name)="[^"<&]*"'
+    r'|table:number-columns-repeated="[0-9]+"))*'
+)
+_TEXT = r"(?:[^<&]|&(?:amp|lt|gt|quot|apos);)*"  # no markup, no character reference
+_PLAIN_NUMBER = r"[-+]?(?:[1-9][0-9.,]*|0(?:[.,][0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+
+
+def _typed(kind: str, value: str, text: str) -> str:
+    """A plain cell of `kind`: its value attribute `value` (or none), its text `text`."""
+    held = f'{_OTHER}\\s+office:{value}="[-+0-9.eE:T]+"' if value else ""
+    return (
+        f'<table:table-cell{_OTHER}\\s+office:value-type="{kind}"{held}{_OTHER}'
+        f'(?:\\s+calcext:value-type="{kind}"{_OTHER})?\\s*>'
+        f"\\s*(?:<text:p/>|<text:p>\\s*{text}\\s*</text:p>)\\s*</table:table-cell>"
+    )
+
+
+_PLAIN_CELL = "|".join(
     [
-        r"formula|-spanned|&#|line-break|[<:]tab[\s/>]",
-        r"value-type\s*=\s*[\"'](?:[^fdtbs\"']|f[^l]|d[^a]|t[^i]|b[^o]|s[^t])",
-        r">\s*(?:" + _ERROR_TEXT + r")\s*<",
-        _CELL + _without("value-type=") + r">\s*<" + _PREFIX + r"p[\s/>]",
-        _CELL
-        + _without("value=")
-        + r"value-type\s*=\s*[\"'](?:float|date|time|boolean)"
-        + _without("value=")
-        + ">",
+        f"<table:(?:covered-)?table-cell{_OTHER}\\s*/>",
+        _typed("string", "", _TEXT),
+        _typed("date", "date-value", _TEXT),
+        _typed("float", "value", _PLAIN_NUMBER),
     ]
 )
-# A number cell may show other than its number (`_ods_reading`: a `$`, TRUE, leading zeros or
-# a code's letters, a scale word), in any markup LibreOffice writes (`<text:s/>` for spaces,
-# spans, comments). A chunk is parsed unless each of its number cells is plain: its one
-# paragraph holds a number's characters only, and no leading zero ("0701": `_padded`).
-# Searching for those texts anywhere had text cells too (the header's "Admin1", every
-# "ORG001"): every R4V file was parsed, 20 s.
-_ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # a tag's attributes, quoted `>` too
-_FLOAT_CELL = (
-    "<" + _PREFIX + _CELL + r"[\s/]" + _ATTRIBUTES + r"""value-type\s*=\s*["']float["']"""
-    + _ATTRIBUTES + ">"
-)  # fmt: skip
-_PLAIN_NUMBER = r"[-+]?(?:[1-9][0-9.,]*|0(?:[.,][0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-_PLAIN_FLOAT = (
-    _FLOAT_CELL + r"\s*<" + _PREFIX + r"p>\s*" + _PLAIN_NUMBER + r"\s*</" + _PREFIX
-    + r"p>\s*</" + _PREFIX + _CELL + r"\s*>"
-)  # fmt: skip
+# An error's text shown in a cell (`_cell_reading`), in any of them.
+_ERROR_SHOWN = r">\s*(?:" + _ERROR_TEXT + r")\s*<"
+# The namespaces `_PLAIN_CELL`'s prefixes must name (a file may bind `table:` to another).
+_PREFIXES = {
+    b"table": b"urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    b"office": b"urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    b"text": b"urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    b"calcext": b"urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
+}
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
 _FEED = 1 << 14  # bytes fed to expat at once, as iterparse does: 1 MB took four times as long
 
 
 def _hint_spans(content: bytes) -> list[tuple[int, int]]:
     """content.xml cut in chunks of about 1 MB, each ending after a row's tag
-    (`table-row>`), so no cell is cut: (start, end) byte offsets."""
+    (`table-row>`): (start, end) byte offsets. A cell cut in two (`table-row>` in its text
+    or in an attribute) is plain in neither part."""
     spans, start = [], 0
     while start < len(content):
         end = content.find(b"table-row>", start + _HINT_CHUNK)
@@ -234,38 +232,54 @@ def _hint_spans(content: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-# A table's start tag, in any prefix (a table inside a cell is a second one).
-_TABLE_START = r"<(?:[\w.-]+:)?table[\s/>]"
-
-
-def _hinted_batch(batch: list[str]) -> tuple[list[bool], int]:
-    """Per chunk: whether it may hold a cell with a mark or a text to read (`_ODS_HINT`, or
-    a number cell that is not plain: `_PLAIN_FLOAT`); and the tables the chunks start."""
+def _hinted_batch(batch: list[str]) -> list[bool]:
+    """Per chunk: whether it may hold a cell with a mark or a text to read: a cell that is
+    not plain (`_PLAIN_CELL`: "table-cell" is left once the plain ones are taken out, in any
+    prefix), or an error's text."""
     import polars as pl
 
     texts = pl.Series(batch, dtype=pl.Utf8)
-    floats = texts.str.count_matches(_FLOAT_CELL)
-    odd = texts.str.contains(_ODS_HINT) | (floats != texts.str.count_matches(_PLAIN_FLOAT))
-    return odd.to_list(), int(texts.str.count_matches(_TABLE_START).sum())
+    odd = texts.str.replace_all(_PLAIN_CELL, "").str.contains("table-cell", literal=True)
+    return (odd | texts.str.contains(_ERROR_SHOWN)).to_list()
 
 
-def _hints(content: bytes, spans: list[tuple[int, int]]) -> tuple[list[bool], int]:
-    """`_hinted_batch` of the chunks of `spans` (whether each may hold a cell to read, and the
-    tables started in them), run by polars eight chunks at a time. Parsing content.xml
-    costs ten times as much as this search."""
+def _hints(content: bytes, spans: list[tuple[int, int]]) -> list[bool]:
+    """`_hinted_batch` of the chunks of `spans`, run by polars eight chunks at a time; every
+    chunk when the search's prefixes may name other namespaces (`_prefixes_named`). Parsing
+    content.xml costs ten times as much as this search."""
+    if not _prefixes_named(content):
+        return [True] * len(spans)
     found: list[bool] = []
-    tables = 0
     for at in range(0, len(spans), _HINT_BATCH):
         batch = [content[a:b].decode("utf-8", "replace") for a, b in spans[at : at + _HINT_BATCH]]
-        hinted, started = _hinted_batch(batch)
-        found += hinted
-        tables += started
-    return found, tables
+        found += _hinted_batch(batch)
+    return found
+
+
+def _prefixes_named(content: bytes) -> bool:
+    """Whether `table:`, `office:`, `text:` and `calcext:` can only name ODF's namespaces:
+    each declared at most once, as ODF's, and no document type (which may give elements
+    attributes their tags do not show)."""
+    if b"<!DOCTYPE" in content:
+        return False
+    for prefix, namespace in _PREFIXES.items():
+        declared, values = b"xmlns:" + prefix, []
+        at = content.find(declared)
+        while at >= 0:  # `xmlns:office` also starts LibreOffice's `xmlns:officeooo`
+            if bound := _BOUND.match(content, at + len(declared)):
+                values.append((bound.group(1) or b"''")[1:-1])
+            at = content.find(declared, at + 1)
+        if len(values) > 1 or any(value != namespace for value in values):
+            return False
+    return True
+
+
+_BOUND = re.compile(rb"""\s*=\s*("[^"]*"|'[^']*')?""")  # a prefix's declaration, its value
 
 
 def _may_hold(content: bytes) -> bool:
     """Whether content.xml may hold a cell with a mark or a text to read (`_hints`)."""
-    return any(_hints(content, _hint_spans(content))[0])
+    return any(_hints(content, _hint_spans(content)))
 
 
 class _TableRows:
