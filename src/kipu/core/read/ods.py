@@ -262,19 +262,16 @@ def _prefixes_named(content: bytes) -> bool:
     attributes their tags do not show)."""
     if b"<!DOCTYPE" in content:
         return False
-    for prefix, namespace in _PREFIXES.items():
-        declared, values = b"xmlns:" + prefix, []
-        at = content.find(declared)
-        while at >= 0:  # `xmlns:office` also starts LibreOffice's `xmlns:officeooo`
-            if bound := _BOUND.match(content, at + len(declared)):
-                values.append((bound.group(1) or b"''")[1:-1])
-            at = content.find(declared, at + 1)
-        if len(values) > 1 or any(value != namespace for value in values):
-            return False
-    return True
+    values: dict[bytes, list[bytes]] = {}
+    at = content.find(b"xmlns:")
+    while at >= 0:  # one pass: 0.1 s a 225 MB content.xml
+        if declared := _DECLARED.match(content, at + len(b"xmlns:")):
+            values.setdefault(declared.group(1), []).append((declared.group(2) or b"''")[1:-1])
+        at = content.find(b"xmlns:", at + 1)
+    return all(values.get(p, [n]) == [n] for p, n in _PREFIXES.items())
 
 
-_BOUND = re.compile(rb"""\s*=\s*("[^"]*"|'[^']*')?""")  # a prefix's declaration, its value
+_DECLARED = re.compile(rb"""([\w.-]+)\s*=\s*("[^"]*"|'[^']*')?""")  # a prefix's declaration
 
 
 def _may_hold(content: bytes) -> bool:
