@@ -165,7 +165,7 @@ ATTRIBUTE_KINDS = [
     [f"office:value-type={{q}}{t}{{q}}" for t in
      ("string", "float", "date", "time", "boolean", "percentage", "currency", "void",
       "floatx", "float ", "strings", "")],
-    [f"office:value={{q}}{v}{{q}}" for v in ("15", "0", "1", "12000", "0.05", "abc")],
+    [f"office:value={{q}}{v}{{q}}" for v in ("15", "0", "1", "5", "12000", "0.05", "abc")],
     [f"calcext:value-type={{q}}{t}{{q}}" for t in ("string", "float", "error", "date")],
     ["office:date-value={q}2024-01-15{q}", "table:date-value={q}2024-01-15{q}",
      "office:boolean-value={q}true{q}", "office:string-value={q}S{q}",
@@ -178,6 +178,7 @@ ATTRIBUTE_KINDS = [
 TEXTS = [
     "Cusco", "15", "0701", "#N/A", " Err:502 ", "TRUE", "n/a", "", " 5 ", "5 M", "$ 5",
     "1,234.5", "-5", "&amp;x", "&#67;usco", "PE15", "2024-01-15", "1E+05", "0", "0.5",
+    "0E0", "0.00E00", "1E5", "2E-05", "\u20035",
 ]  # fmt: skip
 PARTS = [
     *(f"<{{p}}:p>{t}</{{p}}:p>" for t in TEXTS),
@@ -279,6 +280,8 @@ def outcome(xml: bytes, every: bool) -> object:
 @example(odd='<table:table-cell office:value-type="float" office:value="15" '
          'table:style-name="ce1"><text:p>15</text:p></table:table-cell>', where=5, chunk=2_000,
          prologue=PROLOGUES["text elsewhere"])  # fmt: skip
+@example(odd='<table:table-cell office:value-type="float" office:value="0"><text:p>0.00E00'
+         "</text:p></table:table-cell>", where=5, chunk=2_000, prologue="")  # fmt: skip
 def test_any_cell_in_any_markup_is_found_as_reading_every_row_finds_it(
     odd: str, where: int, chunk: int, prologue: str
 ) -> None:
@@ -306,3 +309,52 @@ def test_a_comment_before_an_admin1_keeps_its_text(tmp_path: Path) -> None:
     rows[2_500][NAMES.index("admin1")] = admin1
     table = read_5w(ods(tmp_path / "5w.ods", rows))
     assert value(table, 2_502, "admin1") == "Cusco"
+
+
+@pytest.mark.parametrize(
+    ("declaration", "codec"),
+    [("cp437", None), ("ISO-8859-1", "latin-1"), ("UTF-16", "utf-16"), ("utf-8", None)],
+)
+@pytest.mark.parametrize(
+    "odd",
+    [
+        '<table:table-cell office:value-type="float" office:value="5"><text:p>\u20035'
+        "</text:p></table:table-cell>",  # an em space before a 5: "ΓÇâ5" in cp437
+        '<table:table-cell office:value-type="string"><text:p>\u00a0#N/A</text:p>'
+        "</table:table-cell>",
+        "<table:table-cell><text:p>Cusco</text:p></table:table-cell>",
+    ],
+)
+def test_content_in_another_encoding_is_read_as_declared(
+    declaration: str, codec: str | None, odd: str
+) -> None:
+    """The search reads content.xml as UTF-8; expat as its declaration says. Declared in
+    another encoding (written in it, or UTF-8 declared otherwise), every row is read."""
+    xml = placed([list(PLAIN) for _ in range(12)], odd, 5, "")
+    xml = xml.replace(b'encoding="UTF-8"', f'encoding="{declaration}"'.encode())
+    xml = xml.decode().encode(codec, "xmlcharrefreplace") if codec else xml
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ods_reading, "_HINT_CHUNK", 2_000)
+        assert outcome(xml, every=False) == outcome(xml, every=True)
+
+
+def test_an_expat_that_defers_events_reads_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine's expat gives a tag's event in the feed that ends it (`_timely`); one
+    that defers it (2.6 without `flush`) would put a row in a later chunk: every row is then
+    read."""
+    assert ods_reading._timely()
+    sheet = [list(PLAIN) for _ in range(3_000)]
+    sheet[-1][3] = ODD[0]
+    monkeypatch.setattr(ods_reading, "_timely", lambda: False)
+    calls: list[bool] = []
+    original = ods_reading._TableRows.add
+
+    def add(self: object, element: object, read: bool = True) -> None:
+        calls.append(read)
+        original(self, element, read)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ods_reading._TableRows, "add", add)
+    assert found(content(sheet, {}, second=False)) == {
+        "5W": ([], {(3_000, 3): "VERDADERO"}, [], None)
+    }
+    assert len(calls) == 3_000 and all(calls)

@@ -115,7 +115,7 @@ def _ods_tables(
     table = _TableRows(limits, factors)
     spans, hinted = hints
     parser: Any = ET.XMLPullParser(events=("start", "end"))
-    if not _timely(parser):
+    if not _timely():
         hinted = [True] * len(spans)
     view = memoryview(content)
     starts: list[int] = []  # the chunk each open row started in (a cell may hold rows)
@@ -141,13 +141,20 @@ def _ods_tables(
     return found
 
 
-def _timely(parser: Any) -> bool:
-    """Whether `parser` gives each tag's event in the feed that ends the tag, so a row's
-    chunks are known: expat 2.6 defers parsing a large token until more is fed, unless told
-    not to (`flush`, Python 3.11.9)."""
-    import pyexpat
+@functools.cache
+def _timely() -> bool:
+    """Whether this Python's expat gives each tag's event in the feed that ends the tag, so
+    a row's chunks are known: tried on a start tag fed in two parts. expat 2.6 (and 2.5
+    where a distribution backported its fix) defers parsing a large token until the input
+    has doubled, unless told not to (`flush`, Python 3.11.9): its version does not say."""
+    import xml.etree.ElementTree as ET
 
-    return hasattr(parser, "flush") or pyexpat.version_info < (2, 6, 0)
+    parser: Any = ET.XMLPullParser(events=("start",))
+    for part in (b"<r><a b='" + b"x" * 20_000, b"'/>"):
+        parser.feed(part)
+        if hasattr(parser, "flush"):
+            parser.flush()
+    return any(element.tag == "a" for _, element in parser.read_events())
 
 
 _DISPLAY_FACTOR = re.compile(rb"""display-factor\s*=\s*["']\s*([0-9.eE+]{1,30})\s*["']""")
@@ -245,15 +252,31 @@ def _hinted_batch(batch: list[str]) -> list[bool]:
 
 def _hints(content: bytes, spans: list[tuple[int, int]]) -> list[bool]:
     """`_hinted_batch` of the chunks of `spans`, run by polars eight chunks at a time; every
-    chunk when the search's prefixes may name other namespaces (`_prefixes_named`). Parsing
+    chunk when content.xml may not be UTF-8, which the search reads it as (`_utf8`), or
+    the search's prefixes may name other namespaces (`_prefixes_named`). Parsing
     content.xml costs ten times as much as this search."""
-    if not _prefixes_named(content):
+    if not (_utf8(content) and _prefixes_named(content)):
         return [True] * len(spans)
     found: list[bool] = []
     for at in range(0, len(spans), _HINT_BATCH):
         batch = [content[a:b].decode("utf-8", "replace") for a, b in spans[at : at + _HINT_BATCH]]
         found += _hinted_batch(batch)
     return found
+
+
+def _utf8(content: bytes) -> bool:
+    """Whether content.xml is UTF-8 as expat reads it: no other encoding declared (a
+    UTF-8 text declared `cp437` reads an em space before a 5 as a code, "ΓÇâ5"), and not
+    UTF-16 (whose "table-cell" the search would never find)."""
+    head = content[:4096].removeprefix(b"\xef\xbb\xbf")
+    if not head.startswith(b"<") or head.startswith(b"<\0"):
+        return False
+    declared = _ENCODING.match(head)
+    return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+
+
+# The encoding an XML declaration names (`<?xml version="1.0" encoding="UTF-8"?>`).
+_ENCODING = re.compile(rb"""<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 
 
 def _prefixes_named(content: bytes) -> bool:
@@ -495,7 +518,7 @@ def _padded(shown: str, value: str) -> str | None:
     format's text); words after the digits are left out ("007 personas" reads "007"). None
     for any other cell (a `$` before the digits is judged as a dollar: `bare_dollar`)."""
     found = _PADDED.fullmatch(shown.strip())
-    if found is None:
+    if found is None or _EXPONENT.search(shown):  # "0.00E00" of a 0: no code's letters
         return None
     before, digits = found.group(1) or "", found.group(2)
     try:
