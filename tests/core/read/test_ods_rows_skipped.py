@@ -282,6 +282,21 @@ def outcome(xml: bytes, every: bool) -> object:
          prologue=PROLOGUES["text elsewhere"])  # fmt: skip
 @example(odd='<table:table-cell office:value-type="float" office:value="0"><text:p>0.00E00'
          "</text:p></table:table-cell>", where=5, chunk=2_000, prologue="")  # fmt: skip
+@example(odd='<table:table-cell office:value-type="float" office:value="5"><text:p>5.E5'
+         "</text:p></table:table-cell>", where=5, chunk=2_000, prologue="")  # fmt: skip
+@example(
+    odd='<table:table-cell table:style-name="ce7" office:value-type="float" '
+    'office:value="15"><text:p/></table:table-cell>',
+    where=5,
+    chunk=2_000,
+    prologue="",
+)  # a number shown as nothing (`;;;`), fmt: skip
+@example(
+    odd='<table:table-cell table:number-columns-repeated="' + "0" * 5_000 + '1"/>',
+    where=5,
+    chunk=2_000,
+    prologue="",
+)  # Python's int() refuses 4,300 digits, fmt: skip
 def test_any_cell_in_any_markup_is_found_as_reading_every_row_finds_it(
     odd: str, where: int, chunk: int, prologue: str
 ) -> None:
@@ -325,13 +340,16 @@ def test_a_comment_before_an_admin1_keeps_its_text(tmp_path: Path) -> None:
         "<table:table-cell><text:p>Cusco</text:p></table:table-cell>",
     ],
 )
+@pytest.mark.parametrize("spaces", [1, 5_000])
 def test_content_in_another_encoding_is_read_as_declared(
-    declaration: str, codec: str | None, odd: str
+    declaration: str, codec: str | None, odd: str, spaces: int
 ) -> None:
     """The search reads content.xml as UTF-8; expat as its declaration says. Declared in
-    another encoding (written in it, or UTF-8 declared otherwise), every row is read."""
+    another encoding (written in it, or UTF-8 declared otherwise), every row is read; a
+    declaration may hold any white space before its encoding."""
     xml = placed([list(PLAIN) for _ in range(12)], odd, 5, "")
-    xml = xml.replace(b'encoding="UTF-8"', f'encoding="{declaration}"'.encode())
+    named = f'{" " * spaces}encoding="{declaration}"'.encode()
+    xml = xml.replace(b' encoding="UTF-8"', named)
     xml = xml.decode().encode(codec, "xmlcharrefreplace") if codec else xml
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ods_reading, "_HINT_CHUNK", 2_000)
@@ -358,3 +376,30 @@ def test_an_expat_that_defers_events_reads_every_row(monkeypatch: pytest.MonkeyP
         "5W": ([], {(3_000, 3): "VERDADERO"}, [], None)
     }
     assert len(calls) == 3_000 and all(calls)
+
+
+@pytest.mark.parametrize("rows", [True, False])
+@pytest.mark.parametrize("count", ["0" * 5_000 + "2", "\u00b2", "9" * 30, " 2 "])
+def test_a_repeat_written_in_any_digits_is_counted_never_a_crash(rows: bool, count: str) -> None:
+    """Python's `int()` refuses 4,300 digits and more (a repeat of 2 with 5,000 leading
+    zeros crashed the reading), and `"²".isdigit()` is true: a repeat is 1 unless plain
+    digits above it, at most 2**40 (`hidden.ods_repeat`), in the marks and in the hidden
+    rows alike."""
+    from kipu.core.read.hidden import ods_hidden
+
+    sheet = [list(PLAIN) for _ in range(12)]
+    sheet[5][3] = ODD[0] if rows else ODD[0].replace(
+        "<table:table-cell", f'<table:table-cell table:number-columns-repeated="{count}"'
+    )  # fmt: skip
+    sheet[7][3] = ODD[0]
+    xml = content(sheet, {5: count} if rows else {}, second=False)
+    xml = xml.replace(b'-repeated="1">', b'-repeated="1" table:visibility="collapse">', 1)
+    got = outcome(xml, every=False)
+    assert got == outcome(xml, every=True)
+    texts, beyond = got["5W"][1], got["5W"][3]
+    assert texts or beyond  # read (the boolean's text), or past the limits: never a crash
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "5w.ods"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("content.xml", xml)
+        assert list(ods_hidden(path)["5W"].rows) == [(1, 1)]

@@ -220,7 +220,7 @@ def ods_hidden(path: Path) -> dict[str, Hidden]:
         for _, element in ET.iterparse(io.BytesIO(content), events=("end",)):
             if element.tag in at:
                 tag = element.tag
-                repeat = _repeat(element.get(_ODS_REPEATED[tag]))
+                repeat = ods_repeat(element.get(_ODS_REPEATED[tag]))
                 if (element.get(f"{_ODS_TABLE}visibility") or "").strip() in _ODS_HIDDEN:
                     lines[tag].append((at[tag], at[tag] + repeat - 1))
                 at[tag] += repeat
@@ -236,5 +236,11 @@ def ods_hidden(path: Path) -> dict[str, Hidden]:
     return found
 
 
-def _repeat(value: str | None) -> int:  # ODS's repeat: 1 unless a number above it
-    return max(int(value), 1) if value and value.strip().isdigit() else 1
+def ods_repeat(value: str | None) -> int:
+    """An ODS repeat or span (`table:number-rows-repeated`, `text:c`): 1 unless a number
+    above it, at most 2**40 (a sheet holds far fewer; Python refuses `int` of 4,300 digits
+    or more, `"0" * 5000 + "1"` among them, and `"²".isdigit()` is true)."""
+    digits = (value or "").strip().lstrip("0")
+    if not digits or not (digits.isascii() and digits.isdigit()):
+        return 1
+    return 1 << 40 if len(digits) > 12 else min(int(digits), 1 << 40)

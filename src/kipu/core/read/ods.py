@@ -25,6 +25,7 @@ from typing import Any
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.book_marks import Found
 from kipu.core.read.errors import unreadable
+from kipu.core.read.hidden import ods_repeat
 from kipu.core.read.marks import (
     DIVIDED_FORMAT,
     DOLLAR_FORMAT,
@@ -195,13 +196,15 @@ _TEXT = r"(?:[^<&]|&(?:amp|lt|gt|quot|apos);)*"  # no markup, no character refer
 _PLAIN_NUMBER = r"[-+]?(?:[1-9][0-9.,]*|0(?:[.,][0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 
 
-def _typed(kind: str, value: str, text: str) -> str:
-    """A plain cell of `kind`: its value attribute `value` (or none), its text `text`."""
+def _typed(kind: str, value: str, text: str, empty: bool = True) -> str:
+    """A plain cell of `kind`: its value attribute `value` (or none), its text `text`, or
+    with `empty` an empty paragraph (a number's shows nothing: `_shows_no_digit`)."""
     held = f'{_OTHER}\\s+office:{value}="[-+0-9.eE:T]+"' if value else ""
+    paragraph = f"<text:p>\\s*{text}\\s*</text:p>"
     return (
         f'<table:table-cell{_OTHER}\\s+office:value-type="{kind}"{held}{_OTHER}'
         f'(?:\\s+calcext:value-type="{kind}"{_OTHER})?\\s*>'
-        f"\\s*(?:<text:p/>|<text:p>\\s*{text}\\s*</text:p>)\\s*</table:table-cell>"
+        f"\\s*(?:{'<text:p/>|' if empty else ''}{paragraph})\\s*</table:table-cell>"
     )
 
 
@@ -210,7 +213,7 @@ _PLAIN_CELL = "|".join(
         f"<table:(?:covered-)?table-cell{_OTHER}\\s*/>",
         _typed("string", "", _TEXT),
         _typed("date", "date-value", _TEXT),
-        _typed("float", "value", _PLAIN_NUMBER),
+        _typed("float", "value", _PLAIN_NUMBER, empty=False),
     ]
 )
 # An error's text shown in a cell (`_cell_reading`), in any of them.
@@ -268,11 +271,14 @@ def _utf8(content: bytes) -> bool:
     """Whether content.xml is UTF-8 as expat reads it: no other encoding declared (a
     UTF-8 text declared `cp437` reads an em space before a 5 as a code, "ΓÇâ5"), and not
     UTF-16 (whose "table-cell" the search would never find)."""
-    head = content[:4096].removeprefix(b"\xef\xbb\xbf")
-    if not head.startswith(b"<") or head.startswith(b"<\0"):
+    start = 3 if content.startswith(b"\xef\xbb\xbf") else 0  # UTF-8's byte order mark
+    if not content.startswith(b"<", start) or content.startswith(b"<\0", start):
         return False
-    declared = _ENCODING.match(head)
-    return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+    if not content.startswith(b"<?xml", start):
+        return True
+    end = content.find(b"?>", start)  # the declaration may hold any white space
+    declared = _ENCODING.match(content, start, end) if end >= 0 else None
+    return end >= 0 and (declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"))
 
 
 # The encoding an XML declaration names (`<?xml version="1.0" encoding="UTF-8"?>`).
@@ -316,7 +322,7 @@ class _TableRows:
         found, row, limits = self.found, self.row, self.limits
         if found.beyond is not None:
             return
-        repeat = _count(element.get(f"{_ODS_TABLE}number-rows-repeated"))
+        repeat = ods_repeat(element.get(f"{_ODS_TABLE}number-rows-repeated"))
         self.row += repeat
         if not read:
             return
@@ -348,9 +354,9 @@ def _ods_row(
     for cell in element:
         if cell.tag not in _ODS_CELLS:
             continue
-        span = min(_count(cell.get(f"{_ODS_TABLE}number-columns-repeated")), 16384)
-        down = _count(cell.get(f"{_ODS_TABLE}number-rows-spanned"))
-        across = _count(cell.get(f"{_ODS_TABLE}number-columns-spanned"))
+        span = min(ods_repeat(cell.get(f"{_ODS_TABLE}number-columns-repeated")), 16384)
+        down = ods_repeat(cell.get(f"{_ODS_TABLE}number-rows-spanned"))
+        across = ods_repeat(cell.get(f"{_ODS_TABLE}number-columns-spanned"))
         if down > 1 or across > 1:
             found.merged.append(((row, col), (row + down - 1, col + across - 1)))
         kind, detail, text = _ods_reading(cell, factors)
@@ -358,10 +364,6 @@ def _ods_row(
             readings.append((col, span, kind, detail, text))
         col += span
     return readings
-
-
-def _count(value: str | None) -> int:  # a repeat or a span: 1 unless a number above it
-    return max(int(value), 1) if value and value.strip().isdigit() else 1
 
 
 def _ods_reading(
@@ -518,7 +520,7 @@ def _padded(shown: str, value: str) -> str | None:
     format's text); words after the digits are left out ("007 personas" reads "007"). None
     for any other cell (a `$` before the digits is judged as a dollar: `bare_dollar`)."""
     found = _PADDED.fullmatch(shown.strip())
-    if found is None or _EXPONENT.search(shown):  # "0.00E00" of a 0: no code's letters
+    if found is None or _SCIENTIFIC.fullmatch(shown.strip()):  # "0.00E00", "5.E5": no code
         return None
     before, digits = found.group(1) or "", found.group(2)
     try:
@@ -531,6 +533,8 @@ def _padded(shown: str, value: str) -> str | None:
     return f"{before}{digits}"
 
 
+# A number in scientific notation as a format shows it ("0.00E00", "5.E5", "-1.5e3").
+_SCIENTIFIC = re.compile(r"[-+\u2212]?[0-9][0-9.,]*[eE][-+]?[0-9]+")
 # What LibreOffice shows of a boolean (a number in a boolean format) in its languages.
 _BOOLEAN_TEXTS = frozenset(
     {"TRUE", "FALSE", "VERDADERO", "FALSO", "VERDADEIRO", "VRAI", "FAUX", "WAHR", "FALSCH"}
@@ -557,7 +561,7 @@ def _paragraph(element: Any) -> str:
         if child.tag in _LAYOUT:
             parts.append(_LAYOUT[child.tag])
         elif child.tag == f"{_ODS_TEXT}s":
-            parts.append(" " * min(_count(child.get(f"{_ODS_TEXT}c")), 32_767))
+            parts.append(" " * min(ods_repeat(child.get(f"{_ODS_TEXT}c")), 32_767))
         elif child.tag != f"{_ODS_TEXT}note":  # a footnote's body is not the cell's text
             parts.append(_paragraph(child))
         parts.append(_WHITE.sub(" ", child.tail or ""))
