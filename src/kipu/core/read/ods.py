@@ -199,7 +199,7 @@ _PLAIN_NUMBER = r"[-+]?(?:[1-9][0-9.,]*|0(?:[.,][0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 def _typed(kind: str, value: str, text: str, empty: bool = True) -> str:
     """A plain cell of `kind`: its value attribute `value` (or none), its text `text`, or
     with `empty` an empty paragraph (a number's shows nothing: `_shows_no_digit`)."""
-    held = f'{_OTHER}\\s+office:{value}="[-+0-9.eE:T]+"' if value else ""
+    held = f'{_OTHER}\\s+{value}="[-+0-9.eE:T]+"' if value else ""
     paragraph = f"<text:p>\\s*{text}\\s*</text:p>"
     return (
         f'<table:table-cell{_OTHER}\\s+office:value-type="{kind}"{held}{_OTHER}'
@@ -212,10 +212,11 @@ _PLAIN_CELL = "|".join(
     [
         f"<table:(?:covered-)?table-cell{_OTHER}\\s*/>",
         _typed("string", "", _TEXT),
-        _typed("date", "date-value", _TEXT),
-        _typed("float", "value", _PLAIN_NUMBER, empty=False),
+        _typed("date", "office:date-value", _TEXT),
+        _typed("float", "office:value", _PLAIN_NUMBER, empty=False),
     ]
 )
+_CELL_NAME = _ODS_CELLS[0].rpartition("}")[2]  # what is left of a cell not plain, any prefix
 # An error's text shown in a cell (`_cell_reading`), in any of them.
 _ERROR_SHOWN = r">\s*(?:" + _ERROR_TEXT + r")\s*<"
 # The namespaces `_PLAIN_CELL`'s prefixes must name (a file may bind `table:` to another).
@@ -244,12 +245,12 @@ def _hint_spans(content: bytes) -> list[tuple[int, int]]:
 
 def _hinted_batch(batch: list[str]) -> list[bool]:
     """Per chunk: whether it may hold a cell with a mark or a text to read: a cell that is
-    not plain (`_PLAIN_CELL`: "table-cell" is left once the plain ones are taken out, in any
+    not plain (`_PLAIN_CELL`: `table-cell` is left once the plain ones are taken out, in any
     prefix), or an error's text."""
     import polars as pl
 
     texts = pl.Series(batch, dtype=pl.Utf8)
-    odd = texts.str.replace_all(_PLAIN_CELL, "").str.contains("table-cell", literal=True)
+    odd = texts.str.replace_all(_PLAIN_CELL, "").str.contains(_CELL_NAME, literal=True)
     return (odd | texts.str.contains(_ERROR_SHOWN)).to_list()
 
 
@@ -270,7 +271,7 @@ def _hints(content: bytes, spans: list[tuple[int, int]]) -> list[bool]:
 def _utf8(content: bytes) -> bool:
     """Whether content.xml is UTF-8 as expat reads it: no other encoding declared (a
     UTF-8 text declared `cp437` reads an em space before a 5 as a code, "ΓÇâ5"), and not
-    UTF-16 (whose "table-cell" the search would never find)."""
+    UTF-16 (whose `table-cell` the search would never find)."""
     start = 3 if content.startswith(b"\xef\xbb\xbf") else 0  # UTF-8's byte order mark
     if not content.startswith(b"<", start) or content.startswith(b"<\0", start):
         return False
