@@ -30,6 +30,7 @@ from kipu.core.read.chunks import (
     has_hidden,
     tag_attributes,
 )
+from kipu.core.read.errors import reason, unreadable
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
@@ -202,7 +203,10 @@ def ods_hidden(path: Path) -> dict[str, Hidden]:
     """The rows and columns each sheet of an ODS file hides, by name: `table:visibility`
     `collapse` (hidden by hand, or in a collapsed group) or `filter` (filtered out by an
     autofilter) on a row or a column, repeats counted. Parsed only when content.xml holds
-    one; {} when it cannot be read (calamine, which read it, reports broken files)."""
+    one; {} when it cannot be opened (calamine, which read it, reports broken files).
+    Raises ReadError (`parser`) when expat refuses content.xml for more than the control
+    characters `ods_parsable` blanks: calamine may read what expat refuses, and its hidden
+    rows would be lost without a word."""
     import xml.etree.ElementTree as ET
 
     try:
@@ -212,35 +216,78 @@ def ods_hidden(path: Path) -> dict[str, Hidden]:
         return {}
     if b"visibility" not in content or not _ODS_HIDING.search(content):
         return {}
+    try:
+        return _ods_hidden_tables(content)
+    except ET.ParseError as error:
+        parsable = ods_parsable(content)
+        try:
+            if parsable is None:
+                raise
+            return _ods_hidden_tables(parsable)
+        except ET.ParseError:
+            raise unreadable("parser", path.name, reason=reason(error)) from error
+
+
+def _ods_hidden_tables(content: bytes) -> dict[str, Hidden]:
+    """`ods_hidden` of content.xml, as a stream, each row dropped once read
+    (`ods._ods_tables`: 1.8 GB whole). Raises ParseError."""
+    import xml.etree.ElementTree as ET
+
     found: dict[str, Hidden] = {}
     table = Hidden()
     at = {_ODS_ROW: 1, _ODS_COLUMN: 0}  # the next row's number (1-based), column's (0-based)
     lines = {_ODS_ROW: table.rows, _ODS_COLUMN: table.columns}
-    try:  # as a stream, each row dropped once read (`ods._ods_tables`: 1.8 GB whole)
-        for _, element in ET.iterparse(io.BytesIO(content), events=("end",)):
-            if element.tag in at:
-                tag = element.tag
-                repeat = ods_repeat(element.get(_ODS_REPEATED[tag]))
-                if (element.get(f"{_ODS_TABLE}visibility") or "").strip() in _ODS_HIDDEN:
-                    lines[tag].append((at[tag], at[tag] + repeat - 1))
-                at[tag] += repeat
-                element.clear()
-            elif element.tag == f"{_ODS_TABLE}table":
-                found[element.get(f"{_ODS_TABLE}name", "")] = table
-                element.clear()
-                table = Hidden()
-                at = {_ODS_ROW: 1, _ODS_COLUMN: 0}
-                lines = {_ODS_ROW: table.rows, _ODS_COLUMN: table.columns}
-    except ET.ParseError:
-        return {}
+    for _, element in ET.iterparse(io.BytesIO(content), events=("end",)):
+        if element.tag in at:
+            tag = element.tag
+            repeat = ods_repeat(element.get(_ODS_REPEATED[tag]))
+            hides = (element.get(f"{_ODS_TABLE}visibility") or "").strip() in _ODS_HIDDEN
+            if hides and repeat:  # repeated "0": dropped, as calamine drops it
+                lines[tag].append((at[tag], at[tag] + repeat - 1))
+            at[tag] += repeat
+            element.clear()
+        elif element.tag == f"{_ODS_TABLE}table":
+            found[element.get(f"{_ODS_TABLE}name", "")] = table
+            element.clear()
+            table = Hidden()
+            at = {_ODS_ROW: 1, _ODS_COLUMN: 0}
+            lines = {_ODS_ROW: table.rows, _ODS_COLUMN: table.columns}
     return found
 
 
 def ods_repeat(value: str | None) -> int:
-    """An ODS repeat or span (`table:number-rows-repeated`, `text:c`): 1 unless a number
-    above it, at most 2**40 (a sheet holds far fewer; Python refuses `int` of 4,300 digits
-    or more, `"0" * 5000 + "1"` among them, and `"²".isdigit()` is true)."""
-    digits = (value or "").strip().lstrip("0")
-    if not digits or not (digits.isascii() and digits.isdigit()):
+    """An ODS repeat or span (`table:number-rows-repeated`, `text:c`) counted as calamine
+    counts it, since its values are read: 1 without one, "0" none (the row or cell is
+    dropped), "+2" two; at most 2**40 (a sheet holds far fewer; Python refuses `int` of
+    4,300 digits or more, and `"²".isdigit()` is true). Anything else, which calamine
+    refuses, counts 1."""
+    number = "1" if value is None else value.removeprefix("+")
+    if not (number.isascii() and number.isdigit()):
         return 1
-    return 1 << 40 if len(digits) > 12 else min(int(digits), 1 << 40)
+    digits = number.lstrip("0")
+    return 1 << 40 if len(digits) > 12 else int(digits or "0")
+
+
+# The characters XML 1.0 forbids (§2.2), which a program may write raw or as references
+# (odfpy and pandas write a vertical tab pasted from Word as it is): expat refuses them,
+# calamine reads them.
+_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_REFERENCE = re.compile(rb"&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,8}));")
+
+
+def ods_parsable(content: bytes) -> bytes | None:
+    """content.xml with each character XML forbids, raw or referenced (`&#11;`), made a
+    space, for expat to parse what calamine read; None when it holds none (expat refused
+    it for another reason). A text read from such a cell has a space for it."""
+    parsable = _FORBIDDEN.sub(b" ", content)
+    if b"&#" in parsable:
+        parsable = _REFERENCE.sub(_allowed_reference, parsable)
+    return None if parsable == content else parsable
+
+
+def _allowed_reference(match: re.Match[bytes]) -> bytes:
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    forbidden = (code < 0x20 and code not in (0x9, 0xA, 0xD)) or 0xD800 <= code < 0xE000
+    forbidden = forbidden or code in (0xFFFE, 0xFFFF) or code > 0x10FFFF
+    return b"&#32;" if forbidden else match.group(0)

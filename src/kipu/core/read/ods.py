@@ -24,8 +24,8 @@ from typing import Any
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.book_marks import Found
-from kipu.core.read.errors import unreadable
-from kipu.core.read.hidden import ods_repeat
+from kipu.core.read.errors import reason, unreadable
+from kipu.core.read.hidden import ods_parsable, ods_repeat
 from kipu.core.read.marks import (
     DIVIDED_FORMAT,
     DOLLAR_FORMAT,
@@ -71,7 +71,9 @@ def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
     """What each sheet of an ODS file holds beyond calamine's values (`Found`), by name.
 
     Parsed only when content.xml may hold such a cell (`_may_hold`). Raises ReadError for a
-    file with coded values (`_ODS_CODED`), which calamine misreads without complaint.
+    file with coded values (`_ODS_CODED`), which calamine misreads without complaint, and
+    for content.xml expat refuses for more than the control characters `ods_parsable`
+    blanks (`parser`): its marks would be lost without a word (a PEN amount read as USD).
     """
     import xml.etree.ElementTree as ET
 
@@ -85,17 +87,29 @@ def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
         return {}
     if (b"&" in content or b"<![" in content) and _ODS_CODED.search(content):
         raise unreadable("coded-values", path.name)
-    factors = _display_factors(content) | _display_factors(styles)
+    factors = tuple(sorted(_display_factors(content) | _display_factors(styles)))
+    try:
+        return _marks(content, limits, factors)
+    except ET.ParseError as error:  # calamine may read what expat refuses
+        parsable = ods_parsable(content)
+        try:
+            if parsable is None:
+                raise
+            return _marks(parsable, limits, factors)
+        except ET.ParseError:
+            raise unreadable("parser", path.name, reason=reason(error)) from error
+
+
+def _marks(content: bytes, limits: Limits, factors: tuple[Decimal, ...]) -> dict[str, Found]:
+    """`ods_marks` of content.xml: parsed where a chunk may hold a cell to read (`_hints`),
+    everywhere with display factors. Raises ParseError."""
     spans = _hint_spans(content)
     hinted = _hints(content, spans)
     if not factors and not any(hinted):
         return {}
     if factors:  # every number cell may show its value divided: every row is read
         hinted = [True] * len(spans)
-    try:
-        return _ods_tables(content, limits, (spans, hinted), tuple(sorted(factors)))
-    except ET.ParseError:
-        return {}
+    return _ods_tables(content, limits, (spans, hinted), factors)
 
 
 def _ods_tables(
@@ -504,7 +518,10 @@ def _divided(shown: str, value: str, factors: tuple[Decimal, ...]) -> str | None
     decimals = min(len(re.sub(r"\D", "", found.group())), 30)
     for factor in (Decimal(1), *factors):
         for places in range(decimals + 1):
-            number = (held / factor).quantize(Decimal(1).scaleb(-places), context=_WIDE)
+            try:
+                number = (held / factor).quantize(Decimal(1).scaleb(-places), context=_WIDE)
+            except InvalidOperation:  # past 400 digits (1E500): no text shows it divided
+                return None
             if re.sub(r"\D", "", str(number)).lstrip("0") == digits:
                 return None if factor == 1 else found.group()
     return None
@@ -557,14 +574,26 @@ def _ods_text(cell: Any) -> str:
 
 
 def _paragraph(element: Any) -> str:
+    """A paragraph's text (`_ods_text`), walked with a stack: spans nested a thousand deep,
+    which calamine reads, exceeded Python's recursion limit."""
     parts = [_WHITE.sub(" ", element.text or "")]
-    for child in element:
+    stack = [(element, iter(element))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:  # a span's end: its tail follows it
+                parts.append(_WHITE.sub(" ", node.tail or ""))
+            continue
         if child.tag in _LAYOUT:
             parts.append(_LAYOUT[child.tag])
         elif child.tag == f"{_ODS_TEXT}s":
             parts.append(" " * min(ods_repeat(child.get(f"{_ODS_TEXT}c")), 32_767))
         elif child.tag != f"{_ODS_TEXT}note":  # a footnote's body is not the cell's text
-            parts.append(_paragraph(child))
+            parts.append(_WHITE.sub(" ", child.text or ""))
+            stack.append((child, iter(child)))
+            continue
         parts.append(_WHITE.sub(" ", child.tail or ""))
     return "".join(parts)
 

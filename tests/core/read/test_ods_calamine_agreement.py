@@ -1,0 +1,107 @@
+"""Kipu reads an ODS file's marks (`ods.ods_marks`) and hidden rows (`hidden.ods_hidden`)
+from content.xml, calamine its values: where the two read the file otherwise, every mark
+after the difference lands on another row, or all of them are lost. Cases a tester found:
+repeats written "0" or "+2", characters XML forbids (a vertical tab pasted from Word),
+spans nested past Python's recursion limit, a display factor with a value of 500 digits."""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_ods_quirks import NAMES, cell, issues, ods, read_5w, row, value  # noqa: E402
+
+ERROR = cell(' office:value-type="string" calcext:value-type="error"', "#N/A")
+PEN = cell(' office:value-type="currency" office:currency="PEN" office:value="100"', "S/ 100.00")
+
+
+@pytest.mark.parametrize(("repeat", "copies"), [("0", 0), ("+2", 2), ("00003", 3)])
+def test_a_repeat_counts_the_rows_calamine_reads(tmp_path: Path, repeat: str, copies: int) -> None:
+    """A row repeated "0" is dropped and "+2" is two rows, as calamine reads them: the error
+    two rows below is marked where calamine reads "#N/A" (it was marked a row off, on a
+    valid row, and the error's own row passed)."""
+    rows = [row(activity_name=n) for n in "ABCD"]
+    rows[2][NAMES.index("quantity_output")] = ERROR
+    path = ods(tmp_path / "5w.ods", rows, {1: repeat})
+    table = read_5w(path)
+    names = dict(zip(table.frame["row"].to_list(), table.frame["activity_name"], strict=True))
+    assert list(names.values()) == ["A", *["B"] * copies, "C", "D"]
+    errors = [where for where, found in issues(path).items() if ("excel-error", "#N/A") in found]
+    assert errors == [(3 + copies, "quantity_output")]
+    assert names[3 + copies] == "C" and value(table, 3 + copies, "quantity_output") == "#N/A"
+
+
+@pytest.mark.parametrize("written", ["\x0b", "\x01", "&#11;", "&#x1F;"])
+def test_a_character_xml_forbids_loses_no_mark(tmp_path: Path, written: str) -> None:
+    """One vertical tab in a description (raw, as odfpy and pandas write it, or as a
+    reference), which expat refuses and calamine reads: a PEN amount 2,500 rows further was
+    read as 100 US dollars, with no issue, and a hidden row was not said."""
+    rows = [row(activity_name=f"A{i}") for i in range(3_000)]
+    rows[5][NAMES.index("activity_description")] = cell(
+        ' office:value-type="string"', f"Consult{written}ations"
+    )
+    rows[2_500][NAMES.index("value_usd")] = PEN
+    path = ods(tmp_path / "5w.ods", rows)
+    hide(path, data_row=10)
+    found = issues(path)
+    assert found[(2_502, "value_usd")] == [("currency-not-usd", "S/ 100.00")]
+    assert ("hidden-row", None) in found[(11, None)]
+
+
+def test_what_expat_refuses_otherwise_is_said(tmp_path: Path) -> None:
+    """A duplicate attribute: calamine reads the file, expat refuses it; the file is refused
+    saying where, never read without its marks."""
+    rows = [row() for _ in range(3)]
+    rows[1][NAMES.index("value_usd")] = PEN.replace(
+        "<table:table-cell", '<table:table-cell table:style-name="a" table:style-name="b"'
+    )
+    found = issues(ods(tmp_path / "5w.ods", rows))
+    assert list(found) == [(None, None)] and found[(None, None)][0][0] == "unreadable-file"
+
+
+@pytest.mark.parametrize("depth", [1_200, 5_000])
+def test_spans_nested_deeper_than_the_recursion_limit_are_read(tmp_path: Path, depth: int) -> None:
+    text = "<text:span>" * depth + "Cusco" + "</text:span>" * depth
+    path = ods(tmp_path / "5w.ods", [row({"admin1": cell(' office:value-type="string"', text)})])
+    assert value(read_5w(path), 2, "admin1") == "Cusco"
+
+
+def test_a_display_factor_and_a_value_of_500_digits_is_no_crash(tmp_path: Path) -> None:
+    """`ods._divided` rounds within 400 digits: 1E500 raised InvalidOperation out of the
+    reading. calamine reads it as infinity: an invalid number, said at its cell."""
+    huge = cell(' office:value-type="float" office:value="1E500"', "1E+500")
+    path = ods(tmp_path / "5w.ods", [row({"quantity_output": huge})])
+    style = (
+        b'<office:automatic-styles><number:number-style style:name="N1" xmlns:number="urn:oasis'
+        b':names:tc:opendocument:xmlns:datastyle:1.0" xmlns:style="urn:oasis:names:tc:opendocument'
+        b':xmlns:style:1.0"><number:number number:display-factor="1000"/></number:number-style>'
+        b"</office:automatic-styles>"
+    )
+    rewrite(path, lambda xml: xml.replace(b"<office:body>", style + b"<office:body>"))
+    assert issues(path)[(2, "quantity_output")][0][0] == "invalid-number"
+
+
+def hide(path: Path, data_row: int) -> None:
+    """Hide the sheet's row `data_row + 1` (`table:visibility="collapse"`)."""
+
+    def hidden(xml: bytes) -> bytes:
+        at = -1
+        for _ in range(data_row + 1):
+            at = xml.find(b"<table:table-row", at + 1)
+        tag = b'<table:table-row table:visibility="collapse"'
+        return xml[:at] + tag + xml[at + len(b"<table:table-row") :]
+
+    rewrite(path, hidden)
+
+
+def rewrite(path: Path, change: object) -> None:
+    with zipfile.ZipFile(path) as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    files["content.xml"] = change(files["content.xml"])  # type: ignore[operator]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
