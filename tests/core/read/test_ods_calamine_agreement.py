@@ -85,14 +85,24 @@ def test_a_display_factor_and_a_value_of_500_digits_is_no_crash(tmp_path: Path) 
     assert issues(path)[(2, "quantity_output")][0][0] == "invalid-number"
 
 
-def hide(path: Path, data_row: int) -> None:
+@pytest.mark.parametrize("how", ["collapse", "&#99;ollapse", "\u00a0filter", "filter "])
+def test_a_row_hidden_in_any_writing_is_said_alone_or_not(tmp_path: Path, how: str) -> None:
+    """The quick search deciding whether content.xml is parsed for hidden rows reads the
+    value as the parse does (references decoded, white space stripped): a row hidden so
+    was said only when another row was hidden plainly."""
+    path = ods(tmp_path / "5w.ods", [row(activity_name=f"A{i}") for i in range(20)])
+    hide(path, data_row=10, how=how)
+    assert ("hidden-row", None) in issues(path)[(11, None)]
+
+
+def hide(path: Path, data_row: int, how: str = "collapse") -> None:
     """Hide the sheet's row `data_row + 1` (`table:visibility="collapse"`)."""
 
     def hidden(xml: bytes) -> bytes:
         at = -1
         for _ in range(data_row + 1):
             at = xml.find(b"<table:table-row", at + 1)
-        tag = b'<table:table-row table:visibility="collapse"'
+        tag = f'<table:table-row table:visibility="{how}"'.encode()
         return xml[:at] + tag + xml[at + len(b"<table:table-row") :]
 
     rewrite(path, hidden)

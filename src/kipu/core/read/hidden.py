@@ -196,7 +196,9 @@ _ODS_REPEATED = {
     _ODS_COLUMN: f"{_ODS_TABLE}number-columns-repeated",
 }
 _ODS_HIDDEN = ("collapse", "filter")
-_ODS_HIDING = re.compile(rb"""visibility\s*=\s*["']\s*(?:collapse|filter)""")
+# Whether content.xml may hide a row or column, as the parse reads the value: stripped of
+# any white space (a no-break space), references decoded (`&#99;ollapse`).
+_ODS_HIDING = re.compile(rb"""visibility\s*=\s*["'][^"'<]*(?:collapse|filter|&)""")
 
 
 def ods_hidden(path: Path) -> dict[str, Hidden]:
