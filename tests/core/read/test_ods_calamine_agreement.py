@@ -115,3 +115,57 @@ def rewrite(path: Path, change: object) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in files.items():
             archive.writestr(name, data)
+
+
+def test_a_span_of_ten_to_the_eleven_columns_is_read_at_once(tmp_path: Path) -> None:
+    """`number-columns-spanned="99999999999"`: the merged cells were filled one by one (a
+    hang); a span is within a sheet's largest size, and filled within the row."""
+    merged = cell(' table:number-columns-spanned="99999999999" office:value-type="string"', "x")
+    path = ods(tmp_path / "5w.ods", [row({"activity_description": merged})])
+    assert value(read_5w(path), 2, "activity_description") == "x"
+
+
+@pytest.mark.parametrize("name", ["5W\x0b", "5W\t1", "5W\r\n2"])
+def test_a_sheet_name_expat_reads_otherwise_keeps_its_marks(tmp_path: Path, name: str) -> None:
+    """expat makes a tab or a line break in a name a space, and a character XML forbids is
+    blanked for it: the marks were filed under that name, not calamine's, and lost."""
+    rows = [row() for _ in range(3)]
+    rows[1][NAMES.index("value_usd")] = PEN
+    path = ods(tmp_path / "5w.ods", rows)
+    rewrite(path, lambda xml: xml.replace(b'table:name="5W"', f'table:name="{name}"'.encode()))
+    assert issues(path)[(3, "value_usd")] == [("currency-not-usd", "S/ 100.00")]
+
+
+def test_a_raw_u_ffff_loses_no_mark(tmp_path: Path) -> None:
+    """odfpy and pandas write a U+FFFF as its bytes, which XML forbids and calamine reads."""
+    rows = [row() for _ in range(3)]
+    rows[0][NAMES.index("activity_description")] = cell(' office:value-type="string"', "a\uffffb")
+    rows[1][NAMES.index("value_usd")] = PEN
+    assert issues(ods(tmp_path / "5w.ods", rows))[(3, "value_usd")][0][0] == "currency-not-usd"
+
+
+def test_a_row_past_calamines_last_is_refused(tmp_path: Path) -> None:
+    """calamine keeps 1,048,576 rows and drops the rest without a word: a valid row past
+    them is refused with the sheet's size, never lost; empty rows past them (LibreOffice
+    repeats its last empty row to the end) are not."""
+    empty = ["<table:table-cell/>"]
+    rows = [row(), empty, row(activity_name="after")]
+    found = issues(ods(tmp_path / "past.ods", rows, {1: str(1 << 20)}))
+    assert list(found) == [(None, None)] and found[(None, None)][0][0] == "file-too-large"
+    rows = [row(), empty]
+    assert not issues(ods(tmp_path / "empty.ods", rows, {1: str(1 << 20)}))
+
+
+@pytest.mark.parametrize(("last", "past"), [((1 << 20) - 2, False), ((1 << 20) - 1, True)])
+def test_a_sheet_of_libreoffices_size_is_not_parsed_for_its_rows(last: int, past: bool) -> None:
+    """LibreOffice repeats a sheet's last empty row to 1,048,576 rows exactly: such a sheet
+    is not parsed to count them (`ods._past_calamine`); one row more is."""
+    from kipu.core.read import ods as ods_reading
+
+    body = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p>'
+        "</table:table-cell></table:table-row><table:table-rows><table:table-row>"
+        f"<table:table-cell/></table:table-row></table:table-rows><table:table-row "
+        f'table:number-rows-repeated="{last}"><table:table-cell/></table:table-row>'
+    )
+    assert ods_reading._past_calamine(body.encode()) == past

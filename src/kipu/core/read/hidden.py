@@ -271,9 +271,9 @@ def ods_repeat(value: str | None) -> int:
 
 
 # The characters XML 1.0 forbids (§2.2), which a program may write raw or as references
-# (odfpy and pandas write a vertical tab pasted from Word as it is): expat refuses them,
-# calamine reads them.
-_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# (odfpy and pandas write a vertical tab pasted from Word as it is, or a U+FFFF): expat
+# refuses them, calamine reads them.
+_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 _REFERENCE = re.compile(rb"&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,8}));")
 
 
@@ -285,6 +285,16 @@ def ods_parsable(content: bytes) -> bytes | None:
     if b"&#" in parsable:
         parsable = _REFERENCE.sub(_allowed_reference, parsable)
     return None if parsable == content else parsable
+
+
+def ods_table_name(name: str) -> str:
+    """A sheet's name as `ods_hidden` and `ods.ods_marks` have it when calamine's differs:
+    expat makes each tab or line break of an attribute a space (XML 1.0 §3.3.3), and
+    `ods_parsable` each character XML forbids; calamine keeps them."""
+    return _NAME_BLANKS.sub(" ", name.replace("\r\n", "\n"))
+
+
+_NAME_BLANKS = re.compile("[\x00-\x1f\ufffe\uffff]")
 
 
 def _allowed_reference(match: re.Match[bytes]) -> bytes:

@@ -65,6 +65,9 @@ _WHITE = re.compile(r"[ \t\r\n]+")
 # A sheet's marked cells beyond this many are refused (`Found.beyond`): a row repeated a
 # million times over 300 such cells is a few bytes of XML.
 _MOST_FOUND = 2_000_000
+# calamine keeps a sheet's first 1,048,576 rows and drops the rest without a word: a row
+# with a value past them is refused (`_TableRows.add`), its values would be lost.
+_CALAMINE_ROWS = 1 << 20
 
 
 def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
@@ -105,7 +108,7 @@ def _marks(content: bytes, limits: Limits, factors: tuple[Decimal, ...]) -> dict
     everywhere with display factors. Raises ParseError."""
     spans = _hint_spans(content)
     hinted = _hints(content, spans)
-    if not factors and not any(hinted):
+    if not factors and not any(hinted) and not _past_calamine(content):
         return {}
     if factors:  # every number cell may show its value divided: every row is read
         hinted = [True] * len(spans)
@@ -339,6 +342,9 @@ class _TableRows:
             return
         repeat = ods_repeat(element.get(f"{_ODS_TABLE}number-rows-repeated"))
         self.row += repeat
+        if self.row > _CALAMINE_ROWS and _holds(element):
+            found.beyond = (self.row, 1)  # calamine dropped it (`_CALAMINE_ROWS`)
+            return
         if not read:
             return
         for col, span, kind, detail, text in _ods_row(element, row, found, self.factors):
@@ -356,6 +362,29 @@ class _TableRows:
                         found.texts[(r + 1, c)] = text
 
 
+def _past_calamine(content: bytes) -> bool:
+    """Whether content.xml may hold more rows than calamine keeps (`_CALAMINE_ROWS`): then
+    it is parsed, each row counted, for `_TableRows.add` to refuse a row with a value past
+    them. Rows as calamine counts them: its tag as written (`table:table-row`, not a group's
+    `table:table-rows`), repeats added. LibreOffice writes its sheet's last empty row
+    repeated to 1,048,576 rows exactly."""
+    rows = content.count(b"<table:table-row") - content.count(b"<table:table-rows")
+    rows -= content.count(b"<table:table-row-group")
+    for repeat in _ROWS_REPEATED.finditer(content):
+        rows += int(repeat.group(1)) - 1 if len(repeat.group(1)) < 12 else _CALAMINE_ROWS
+        if rows > _CALAMINE_ROWS:
+            return True
+    return rows > _CALAMINE_ROWS
+
+
+_ROWS_REPEATED = re.compile(rb"""rows-repeated\s*=\s*["'][^0-9"']*0*([0-9]+)""")
+
+
+def _holds(row: Any) -> bool:
+    """Whether a row has a cell with a value, a text or anything else in it."""
+    return any(c.get(f"{_ODS_OFFICE}value-type") or len(c) for c in row if c.tag in _ODS_CELLS)
+
+
 _Reading = tuple[int, int, str | None, str | None, str | None]  # col, span, kind, detail, text
 
 
@@ -370,8 +399,9 @@ def _ods_row(
         if cell.tag not in _ODS_CELLS:
             continue
         span = min(ods_repeat(cell.get(f"{_ODS_TABLE}number-columns-repeated")), 16384)
-        down = ods_repeat(cell.get(f"{_ODS_TABLE}number-rows-spanned"))
-        across = ods_repeat(cell.get(f"{_ODS_TABLE}number-columns-spanned"))
+        # Within a sheet's largest size (a span of 10**11 is written in a few bytes).
+        down = min(ods_repeat(cell.get(f"{_ODS_TABLE}number-rows-spanned")), _CALAMINE_ROWS)
+        across = min(ods_repeat(cell.get(f"{_ODS_TABLE}number-columns-spanned")), 16_384)
         if down > 1 or across > 1:
             found.merged.append(((row, col), (row + down - 1, col + across - 1)))
         kind, detail, text = _ods_reading(cell, factors)

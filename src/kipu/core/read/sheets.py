@@ -27,7 +27,7 @@ from kipu.core.read.book_marks import Found, xls_marks
 from kipu.core.read.cell_scan import CellScan
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
-from kipu.core.read.hidden import Hidden, ods_hidden
+from kipu.core.read.hidden import Hidden, ods_hidden, ods_table_name
 from kipu.core.read.marks import (
     DOLLAR_FORMAT,
     ERROR,
@@ -238,7 +238,8 @@ class Workbook:
         if self._format == "ods":
             if self._ods_hidden is None:
                 self._ods_hidden = ods_hidden(self.path)
-            return self._ods_hidden.get(name) or Hidden()
+            found = self._ods_hidden
+            return found.get(name) or found.get(ods_table_name(name)) or Hidden()
         return self._found(name).hidden
 
     def serial_offset(self, name: str) -> int:
@@ -262,7 +263,7 @@ class Workbook:
         if self._format == "ods":
             if self._ods is None:
                 self._ods = ods_marks(self.path, self.limits)
-            return self._ods.get(name, Found())
+            return self._ods.get(name) or self._ods.get(ods_table_name(name)) or Found()
         if self._format == "xls":
             if name not in self._xls:
                 self._xls[name] = xls_marks(self.path, name)
@@ -317,8 +318,8 @@ def fill_merged(rows: list[list[object]], ranges: list[Range], *, across: bool) 
         value = rows[r0][c0]
         name = range_name((r0, c0), (r1, c1))
         for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, c1 + 1):
-                if (r, c) == (r0, c0) or c >= len(rows[r]):
+            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):  # a span of 10**11: no hang
+                if (r, c) == (r0, c0):
                     continue
                 own = rows[r][c]
                 if own not in (None, ""):
