@@ -169,3 +169,47 @@ def test_a_sheet_of_libreoffices_size_is_not_parsed_for_its_rows(last: int, past
         f'table:number-rows-repeated="{last}"><table:table-cell/></table:table-row>'
     )
     assert ods_reading._past_calamine(body.encode()) == past
+
+
+def test_two_sheets_whose_names_read_the_same_to_expat_never_share_marks(tmp_path: Path) -> None:
+    """Sheets "5W\\t1" and "5W 1" are one name to expat: the second's errors were given to
+    the first (a valid row read as #N/A). Neither is given the other's marks: a sheet whose
+    marks cannot be told apart is refused, never read without them."""
+    from kipu.core.read.errors import ReadError
+    from kipu.core.read.sheets import Workbook
+
+    path = ods(tmp_path / "5w.ods", [row()])
+    second = (
+        '<table:table table:name="5W 1"><table:table-row>'
+        '<table:table-cell office:value-type="string" calcext:value-type="error">'
+        "<text:p>#N/A</text:p></table:table-cell></table:table-row></table:table>"
+    )
+    rewrite(path, lambda xml: xml.replace(b'table:name="5W"', b'table:name="5W\t1"').replace(
+        b"</office:spreadsheet>", second.encode() + b"</office:spreadsheet>"))  # fmt: skip
+    book = Workbook(path)
+    with pytest.raises(ReadError, match="could not be checked"):
+        book.rows("5W\t1")
+
+
+def test_a_sheet_past_calamines_rows_is_told_apart_from_a_second_sheet(tmp_path: Path) -> None:
+    """Each sheet's rows are counted on their own (`ods._past_calamine`): two sheets of
+    LibreOffice's size are not parsed to count them, and a comment past the last row
+    calamine keeps is no value of it (`ods._holds`)."""
+    from kipu.core.read import ods as ods_reading
+
+    def sheet(extra: str = "") -> str:
+        return (
+            '<table:table table:name="S"><table:table-row><table:table-cell '
+            'office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row>'
+            f'<table:table-row table:number-rows-repeated="{(1 << 20) - 1}"><table:table-cell/>'
+            f"</table:table-row>{extra}</table:table>"
+        )
+
+    assert not ods_reading._past_calamine((sheet() + sheet()).encode())
+    assert ods_reading._past_calamine(sheet('<table:table-row number-rows-repeated="2"/>').encode())
+    referenced = sheet().replace(f'"{(1 << 20) - 1}"', '"&#49;048576"')
+    assert ods_reading._past_calamine(referenced.encode())  # calamine decodes it
+    noted = "<table:table-cell><office:annotation><text:p>n</text:p></office:annotation>"
+    rows = [row(), ["<table:table-cell/>"], [noted + "</table:table-cell>"]]
+    path = ods(tmp_path / "5w.ods", rows, {1: str(1 << 20)})
+    assert not issues(path)

@@ -60,6 +60,7 @@ class Found:
     beyond: Place | None = None  # a marked cell past the limits, or past `_MOST_FOUND` of them
     hidden: Hidden = field(default_factory=Hidden)  # XLS: its hidden rows and columns
     dates_of_1904: bool = False  # XLS: the workbook counts dates from 1904 (`datemode`)
+    clash: bool = False  # ODS: two tables read under this name (`ods._ods_tables`)
 
 
 # --- XLS -------------------------------------------------------------------------------------

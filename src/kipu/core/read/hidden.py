@@ -249,7 +249,10 @@ def _ods_hidden_tables(content: bytes) -> dict[str, Hidden]:
             at[tag] += repeat
             element.clear()
         elif element.tag == f"{_ODS_TABLE}table":
-            found[element.get(f"{_ODS_TABLE}name", "")] = table
+            name = element.get(f"{_ODS_TABLE}name", "")
+            # Two names calamine tells apart may be one to expat ("A\tB", "A B"): neither
+            # sheet is given the other's hidden rows.
+            found[name] = Hidden() if name in found else table
             element.clear()
             table = Hidden()
             at = {_ODS_ROW: 1, _ODS_COLUMN: 0}

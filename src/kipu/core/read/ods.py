@@ -152,7 +152,9 @@ def _ods_tables(
                     table.add(element, read=any(hinted[first : index + 1]))
                     element.clear()
                 elif event == "end" and element.tag == _ODS_TABLE_TAG:
-                    found[element.get(f"{_ODS_TABLE}name", "")] = table.found
+                    name = element.get(f"{_ODS_TABLE}name", "")
+                    # Two names calamine tells apart may be one to expat ("A\tB", "A B").
+                    found[name] = Found(clash=True) if name in found else table.found
                     element.clear()
                     table = _TableRows(limits, factors)
     parser.close()
@@ -368,21 +370,34 @@ def _past_calamine(content: bytes) -> bool:
     them. Rows as calamine counts them: its tag as written (`table:table-row`, not a group's
     `table:table-rows`), repeats added. LibreOffice writes its sheet's last empty row
     repeated to 1,048,576 rows exactly."""
-    rows = content.count(b"<table:table-row") - content.count(b"<table:table-rows")
-    rows -= content.count(b"<table:table-row-group")
-    for repeat in _ROWS_REPEATED.finditer(content):
-        rows += int(repeat.group(1)) - 1 if len(repeat.group(1)) < 12 else _CALAMINE_ROWS
-        if rows > _CALAMINE_ROWS:
-            return True
-    return rows > _CALAMINE_ROWS
+    starts = [0, *(m.start() for m in _TABLE_START.finditer(content)), len(content)]
+    for start, end in zip(starts, starts[1:], strict=False):  # each sheet's own rows
+        rows = content.count(b"<table:table-row", start, end)
+        rows -= content.count(b"<table:table-rows", start, end)
+        rows -= content.count(b"<table:table-row-group", start, end)
+        for repeat in _ROWS_REPEATED.finditer(content, start, end):
+            written = repeat.group(1) or repeat.group(2) or b""
+            number = written.strip().removeprefix(b"+").lstrip(b"0")
+            if b"&" in number or len(number) > 12:  # `&#49;048576`: calamine decodes it
+                return True
+            rows += int(number or b"0") - 1 if number.isdigit() or not number else 0
+            if rows > _CALAMINE_ROWS:
+                return True
+    return False
 
 
-_ROWS_REPEATED = re.compile(rb"""rows-repeated\s*=\s*["'][^0-9"']*0*([0-9]+)""")
+_TABLE_START = re.compile(rb"<table:table[\s/>]")
+_ROWS_REPEATED = re.compile(rb"""rows-repeated\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _holds(row: Any) -> bool:
-    """Whether a row has a cell with a value, a text or anything else in it."""
-    return any(c.get(f"{_ODS_OFFICE}value-type") or len(c) for c in row if c.tag in _ODS_CELLS)
+    """Whether a row has a cell calamine keeps: a value, a formula or a text (a comment is
+    not a cell's text)."""
+    return any(
+        c.get(f"{_ODS_OFFICE}value-type") or c.get(f"{_ODS_TABLE}formula") or _ods_text(c)
+        for c in row
+        if c.tag in _ODS_CELLS
+    )
 
 
 _Reading = tuple[int, int, str | None, str | None, str | None]  # col, span, kind, detail, text

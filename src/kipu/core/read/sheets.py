@@ -21,6 +21,7 @@ import math
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.book_marks import Found, xls_marks
@@ -53,6 +54,9 @@ from kipu.core.read.textfile import read_text_rows
 Range = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of first and last cells
 # A 1904 workbook's date serial is this many days less than the same date's in 1900's system.
 _DAYS_1904 = 1462
+
+
+_Sheet = TypeVar("_Sheet")  # what an ODS reading gives a sheet (`Found`, `Hidden`)
 
 
 @dataclass
@@ -238,8 +242,7 @@ class Workbook:
         if self._format == "ods":
             if self._ods_hidden is None:
                 self._ods_hidden = ods_hidden(self.path)
-            found = self._ods_hidden
-            return found.get(name) or found.get(ods_table_name(name)) or Hidden()
+            return self._ods_sheet(name, self._ods_hidden) or Hidden()
         return self._found(name).hidden
 
     def serial_offset(self, name: str) -> int:
@@ -258,12 +261,29 @@ class Workbook:
             return self._found(name).merged
         return self._merged.get(name, [])
 
+    def _ods_sheet(self, name: str, tables: dict[str, _Sheet]) -> _Sheet | None:
+        """Calamine's sheet `name` in an ODS reading by table name (`ods_marks`,
+        `ods_hidden`): itself, or as expat reports it (`hidden.ods_table_name`: a tab is a
+        space) when no other sheet may be meant. Raises ReadError (`unchecked-sheet`) when
+        another sheet's name reads the same: whose marks they are is not known."""
+        if name in tables:
+            return tables[name]
+        named = ods_table_name(name)
+        if named not in tables:
+            return None
+        if any(ods_table_name(other) == named for other, _ in self.sheets if other != name):
+            raise unreadable("unchecked-sheet", self.path.name, sheet=name)
+        return tables[named]
+
     def _found(self, name: str) -> Found:
         """What the sheet's cells are beyond calamine's values, in an ODS or XLS file."""
         if self._format == "ods":
             if self._ods is None:
                 self._ods = ods_marks(self.path, self.limits)
-            return self._ods.get(name) or self._ods.get(ods_table_name(name)) or Found()
+            found = self._ods_sheet(name, self._ods) or Found()
+            if found.clash:
+                raise unreadable("unchecked-sheet", self.path.name, sheet=name)
+            return found
         if self._format == "xls":
             if name not in self._xls:
                 self._xls[name] = xls_marks(self.path, name)
