@@ -207,6 +207,12 @@ def test_a_sheet_past_calamines_rows_is_told_apart_from_a_second_sheet(tmp_path:
 
     assert not ods_reading._past_calamine((sheet() + sheet()).encode())
     assert ods_reading._past_calamine(sheet('<table:table-row number-rows-repeated="2"/>').encode())
+    half = (
+        '<table:table-row table:number-rows-repeated="600000"><table:table-cell/></table:table-row>'
+    )
+    for hiding in ("<!--<table:table>-->", "<?x <table:table ?>"):  # a sheet cut in two
+        cut = f'<table:table table:name="S">{half}{hiding}{half}</table:table>'
+        assert ods_reading._past_calamine(cut.encode())
     referenced = sheet().replace(f'"{(1 << 20) - 1}"', '"&#49;048576"')
     assert ods_reading._past_calamine(referenced.encode())  # calamine decodes it
     noted = "<table:table-cell><office:annotation><text:p>n</text:p></office:annotation>"

@@ -370,7 +370,11 @@ def _past_calamine(content: bytes) -> bool:
     them. Rows as calamine counts them: its tag as written (`table:table-row`, not a group's
     `table:table-rows`), repeats added. LibreOffice writes its sheet's last empty row
     repeated to 1,048,576 rows exactly."""
-    starts = [0, *(m.start() for m in _TABLE_START.finditer(content)), len(content)]
+    # A comment or a PI may hold `<table:table` and cut a sheet's count in two: then one
+    # count of the whole file, as calamine's rows could be any sheet's.
+    hiding = b"<!--" in content or content.find(b"<?", 5) >= 0
+    tables = () if hiding else (m.start() for m in _TABLE_START.finditer(content))
+    starts = [0, *tables, len(content)]
     for start, end in zip(starts, starts[1:], strict=False):  # each sheet's own rows
         rows = content.count(b"<table:table-row", start, end)
         rows -= content.count(b"<table:table-rows", start, end)
