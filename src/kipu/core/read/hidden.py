@@ -16,10 +16,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kipu.core.read.chunks import (
     CELL_TAG,
@@ -209,8 +209,6 @@ def ods_hidden(path: Path) -> dict[str, Hidden]:
     Raises ReadError (`parser`) when expat refuses content.xml for more than the control
     characters `ods_parsable` blanks: calamine may read what expat refuses, and its hidden
     rows would be lost without a word."""
-    import xml.etree.ElementTree as ET
-
     try:
         with zipfile.ZipFile(path) as archive:
             content = archive.read("content.xml")
@@ -218,16 +216,29 @@ def ods_hidden(path: Path) -> dict[str, Hidden]:
         return {}
     if b"visibility" not in content or not _ODS_HIDING.search(content):
         return {}
+    return ods_parsed(content, path.name, _ods_hidden_tables)
+
+
+def ods_parsed(content: bytes, name: str, parse: Callable[[bytes], _Parsed]) -> _Parsed:
+    """`parse(content)`, or when expat refuses content.xml, `parse` of it with the
+    characters XML forbids blanked (`ods_parsable`): calamine reads them. Raises ReadError
+    (`parser`, with expat's line and column) when expat refuses it still: what `parse`
+    finds would be lost without a word."""
+    import xml.etree.ElementTree as ET
+
     try:
-        return _ods_hidden_tables(content)
+        return parse(content)
     except ET.ParseError as error:
         parsable = ods_parsable(content)
         try:
             if parsable is None:
                 raise
-            return _ods_hidden_tables(parsable)
+            return parse(parsable)
         except ET.ParseError:
-            raise unreadable("parser", path.name, reason=reason(error)) from error
+            raise unreadable("parser", name, reason=reason(error)) from error
+
+
+_Parsed = TypeVar("_Parsed")
 
 
 def _ods_hidden_tables(content: bytes) -> dict[str, Hidden]:

@@ -24,8 +24,8 @@ from typing import Any
 
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.book_marks import Found
-from kipu.core.read.errors import reason, unreadable
-from kipu.core.read.hidden import ods_parsable, ods_repeat
+from kipu.core.read.errors import unreadable
+from kipu.core.read.hidden import ods_parsed, ods_repeat
 from kipu.core.read.marks import (
     DIVIDED_FORMAT,
     DOLLAR_FORMAT,
@@ -75,10 +75,9 @@ def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
 
     Parsed only when content.xml may hold such a cell (`_may_hold`). Raises ReadError for a
     file with coded values (`_ODS_CODED`), which calamine misreads without complaint, and
-    for content.xml expat refuses for more than the control characters `ods_parsable`
+    for content.xml expat refuses for more than the characters `hidden.ods_parsed`
     blanks (`parser`): its marks would be lost without a word (a PEN amount read as USD).
     """
-    import xml.etree.ElementTree as ET
 
     styles = b""  # LibreOffice writes a cell's number format in content.xml; others may not
     try:
@@ -91,16 +90,7 @@ def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
     if (b"&" in content or b"<![" in content) and _ODS_CODED.search(content):
         raise unreadable("coded-values", path.name)
     factors = tuple(sorted(_display_factors(content) | _display_factors(styles)))
-    try:
-        return _marks(content, limits, factors)
-    except ET.ParseError as error:  # calamine may read what expat refuses
-        parsable = ods_parsable(content)
-        try:
-            if parsable is None:
-                raise
-            return _marks(parsable, limits, factors)
-        except ET.ParseError:
-            raise unreadable("parser", path.name, reason=reason(error)) from error
+    return ods_parsed(content, path.name, lambda xml: _marks(xml, limits, factors))
 
 
 def _marks(content: bytes, limits: Limits, factors: tuple[Decimal, ...]) -> dict[str, Found]:
