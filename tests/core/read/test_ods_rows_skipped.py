@@ -120,22 +120,31 @@ def test_what_is_found_is_what_reading_every_row_finds(
 
 def test_only_the_rows_of_a_chunk_that_may_hold_a_cell_to_read_are_read() -> None:
     """3,000 plain rows (six chunks) and a LibreOffice boolean in the last: its chunk's rows
-    are read, the others only counted; a sheet of plain rows is not parsed at all."""
+    are read, the others only counted, most from their text without being parsed
+    (`ods_rows`); a sheet of plain rows is not parsed at all."""
     sheet = [list(PLAIN) for _ in range(3_000)]
     assert found(content(sheet, {}, second=False)) == {}
     sheet[-1][3] = ODD[0]
     xml = content(sheet, {}, second=False)
     calls: list[bool] = []
+    counted: list[int] = []
     with pytest.MonkeyPatch.context() as patch:
-        original = ods_reading._TableRows.add
+        original, skip = ods_reading._TableRows.add, ods_reading._TableRows.skip
 
         def add(self: object, element: object, read: bool = True) -> None:
             calls.append(read)
             original(self, element, read)  # type: ignore[arg-type]
 
+        def counting(self: object, rows: int) -> bool:
+            done = skip(self, rows)  # type: ignore[arg-type]
+            counted.append(rows if done else 0)
+            return done
+
         patch.setattr(ods_reading._TableRows, "add", add)
+        patch.setattr(ods_reading._TableRows, "skip", counting)
         skipped = found(xml)
-    assert len(calls) == 3_000 and 0 < sum(calls) < 1_000 and calls[-1]
+    assert len(calls) + sum(counted) == 3_000 and sum(counted) > 1_500
+    assert 0 < sum(calls) < 1_000 and calls[-1]
     assert skipped == every_row(xml) == {"5W": ([], {(3_000, 3): "VERDADERO"}, [], None)}
 
 
@@ -185,6 +194,9 @@ PARTS = [
     "<{p}:p>#N<text:span>/A</text:span></{p}:p>",
     "<{p}:p>a<text:line-break/>b</{p}:p>",
     "<{p}:p>1<text:s/>5</{p}:p>",
+    "<{p}:p>Lima<text:s/></{p}:p>",
+    '<{p}:p>1<text:s text:c="2"/>5</{p}:p>',
+    "<{p}:p>1<text:s></text:s>5</{p}:p>",
     "<{p}:p/>",
     "<office:annotation><text:p>note</text:p></office:annotation>",
     "<text:soft-page-break/>",
@@ -403,3 +415,115 @@ def test_a_repeat_written_in_any_digits_is_counted_never_a_crash(rows: bool, cou
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("content.xml", xml)
         assert list(ods_hidden(path)["5W"].rows) == [(1, 1)]
+
+
+# --- any rows, in any markup: rows are counted from their text only when proven plain -------
+
+# A row's start tag in the forms a writer (or a hostile file) may give it: LibreOffice's,
+# repeats in any digits, other attributes, orders, quotes and spaces, another prefix.
+ROW_TAGS = [
+    "<table:table-row>",
+    '<table:table-row table:style-name="ro1">',
+    '<table:table-row table:style-name="ro1" table:number-rows-repeated="{n}">',
+    '<table:table-row table:number-rows-repeated="{n}">',
+    '<table:table-row table:number-rows-repeated="{n}" table:style-name="ro1">',
+    '<table:table-row table:style-name="ro1" table:default-cell-style-name="Default">',
+    "<table:table-row table:number-rows-repeated='{n}'>",
+    '<table:table-row table:number-rows-repeated = "{n}">',
+    '<table:table-row\ttable:number-rows-repeated="{n}"\n>',
+    '<table:table-row\u00a0table:number-rows-repeated="{n}">',
+    '<table:table-row table:number-rows-repeated="{n}" table:number-rows-repeated="2">',
+    '<table:table-row table:number-rows-repeated="+{n}">',
+    '<table:table-row table:number-rows-repeated="&#5{n};">',
+    '<table:table-row table:visibility="collapse" table:number-rows-repeated="{n}">',
+    '<table:table-row table:style-name="r&amp;o">',
+    '<tx:table-row xmlns:tx="urn:oasis:names:tc:opendocument:xmlns:table:1.0">',
+]
+REPEATS = ["1", "1", "1", "1", "1", "2", "0", "007", "1048570", "9" * 20]
+# What a writer may put between two rows.
+BETWEEN = [
+    "", "", "\n ", "\u00a0", "<text:soft-page-break/>", "<!-- </table:table-row> -->",
+    "<?pi <table:table-row>?>", "<![CDATA[x]]>",
+    "<table:table-row-group><table:table-row><table:table-cell/></table:table-row>"
+    "</table:table-row-group>",
+    "<table:table-header-rows><table:table-row><table:table-cell/></table:table-row>"
+    "</table:table-header-rows>",
+    "x]]>",
+]  # fmt: skip
+_STRING = '<table:table-cell{a} office:value-type="string"><text:p>{t}</text:p></table:table-cell>'
+# Cells that look plain and are not XML, or not as LibreOffice writes them (U+E000 stands
+# for a byte that is not UTF-8).
+LOOKALIKES = [
+    _STRING.format(a="", t="a]]>b"),
+    _STRING.format(a=' table:style-name="a" table:style-name="b"', t="x"),
+    _STRING.format(a="\u00a0", t="x"),
+    _STRING.format(a="", t="\ufffe"),
+    _STRING.format(a="", t="\x0b"),
+    _STRING.format(a="", t="\ue000"),
+    _STRING.format(a="", t="&#67;usco"),
+    _STRING.format(a="", t="Lima<text:s/>"),
+    _STRING.format(a="", t='Lima<text:s text:c="2"/>'),
+    '<table:table-cell table:number-columns-repeated="3" table:style-name="ce1"/>',
+    '<table:table-cell office:value="5" office:value-type="float"><text:p>5</text:p>'
+    "</table:table-cell>",
+]
+
+
+@st.composite
+def any_rows(draw: st.DrawFn) -> str:
+    """A sheet's rows: 30 rows of plain cells, each its start tag and what comes before it
+    drawn, and two LibreOffice booleans, whose marks say where each row was counted."""
+    rows = []
+    odd = draw(st.sets(st.integers(0, 29), min_size=1, max_size=2)) | {29}
+    for index in range(30):
+        # Mostly LibreOffice's forms, so that many chunks are counted from their text.
+        tag = draw(st.sampled_from(ROW_TAGS[:4] * 8 + ROW_TAGS))
+        tag = tag.format(n=draw(st.sampled_from(REPEATS)))
+        cells = list(PLAIN)
+        if draw(st.integers(0, 29)) == 0:  # one row in 30: most chunks are counted
+            cells[5] = draw(st.sampled_from(LOOKALIKES))
+        if index in odd:
+            cells[3] = ODD[0]
+        end = "</tx:table-row>" if tag.startswith("<tx:") else "</table:table-row>"
+        between = draw(st.sampled_from(BETWEEN)) if draw(st.integers(0, 29)) == 0 else ""
+        rows.append(between + tag + "".join(cells) + end)
+    return "".join(rows)
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=any_rows(), chunk=st.integers(300, 8_000))
+@example(  # a comment hiding a row end at a chunk's edge
+    body=(
+        "<!-- " + "</table:table-row>" + "x" * 3_000 + " -->"
+        + "".join(f"<table:table-row>{''.join(PLAIN)}</table:table-row>" for _ in range(29))
+        + f"<table:table-row>{''.join(PLAIN[:3] + [ODD[0]] + PLAIN[4:])}</table:table-row>"
+    ),
+    chunk=1_000,
+)  # fmt: skip
+def test_rows_counted_from_their_text_are_the_rows_expat_counts(body: str, chunk: int) -> None:
+    """A chunk's rows are counted from its text (`ods_rows`) only when it holds nothing but
+    whole rows of plain cells as LibreOffice writes them: whatever the rows' tags and what
+    is between them (repeats in any digits, a no-break space expat refuses, a duplicate
+    attribute, a comment or a PI that hides a row end, row groups), whatever cells look
+    plain and are not (`LOOKALIKES`), the marks fall on the rows where reading every row
+    puts them, or the file is refused alike, at the same place."""
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} {OTHER_TEXT}>'
+        '<office:body><office:spreadsheet><table:table table:name="5W">'
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    ).encode()
+    xml = xml.replace("\ue000".encode(), b"\xff")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ods_reading, "_HINT_CHUNK", chunk)
+        assert outcome(xml, every=False) == outcome(xml, every=True)
+
+
+def test_plain_rows_past_calamines_last_are_parsed_not_counted() -> None:
+    """Rows counted from their text that would pass calamine's 1,048,576th row are parsed
+    instead, so a value past it is refused as before (`_TableRows.skip`)."""
+    sheet = [list(PLAIN) for _ in range(3_000)]
+    sheet[10][3] = ODD[0]
+    xml = content(sheet, {1_500: 1_048_000}, second=False)
+    got = outcome(xml, every=False)
+    assert got == outcome(xml, every=True)
+    assert got["5W"][3] is not None  # a row with a value past the cap: refused

@@ -202,21 +202,27 @@ _ODS_HIDING = re.compile(rb"""visibility\s*=\s*["'][^"'<]*(?:collapse|filter|&)"
 
 
 def ods_hidden(path: Path) -> dict[str, Hidden]:
-    """The rows and columns each sheet of an ODS file hides, by name: `table:visibility`
-    `collapse` (hidden by hand, or in a collapsed group) or `filter` (filtered out by an
-    autofilter) on a row or a column, repeats counted. Parsed only when content.xml holds
-    one; {} when it cannot be opened (calamine, which read it, reports broken files).
-    Raises ReadError (`parser`) when expat refuses content.xml for more than the control
-    characters `ods_parsable` blanks: calamine may read what expat refuses, and its hidden
-    rows would be lost without a word."""
+    """The rows and columns each sheet of an ODS file hides, by name (`content_hidden` of its
+    content.xml); {} when it cannot be opened (calamine, which read it, reports broken
+    files)."""
     try:
         with zipfile.ZipFile(path) as archive:
             content = archive.read("content.xml")
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
+    return content_hidden(content, path.name)
+
+
+def content_hidden(content: bytes, name: str) -> dict[str, Hidden]:
+    """`ods_hidden` of the content.xml of a file named `name` (for its errors):
+    `table:visibility` `collapse` (hidden by hand, or in a collapsed group) or `filter`
+    (filtered out by an autofilter) on a row or a column, repeats counted. Parsed only when
+    content.xml holds one. Raises ReadError (`parser`) when expat refuses content.xml for
+    more than the control characters `ods_parsable` blanks: calamine may read what expat
+    refuses, and its hidden rows would be lost without a word."""
     if b"visibility" not in content or not _ODS_HIDING.search(content):
         return {}
-    return ods_parsed(content, path.name, _ods_hidden_tables)
+    return ods_parsed(content, name, _ods_hidden_tables)
 
 
 def ods_parsed(content: bytes, name: str, parse: Callable[[bytes], _Parsed]) -> _Parsed:

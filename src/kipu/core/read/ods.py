@@ -41,6 +41,7 @@ from kipu.core.read.numformats import (
     DOLLARS,
     visible,
 )
+from kipu.core.read.ods_rows import skipped_rows
 from kipu.core.read.values import NOT_USD, bare_dollar, read_number, scale_readings
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -71,14 +72,16 @@ _CALAMINE_ROWS = 1 << 20
 
 
 def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
-    """What each sheet of an ODS file holds beyond calamine's values (`Found`), by name.
+    """What each sheet of an ODS file holds beyond calamine's values (`Found`), by name:
+    `content_marks` of its content.xml and styles.xml ({} when it cannot be opened:
+    calamine, which read it, reports broken files)."""
+    found = ods_content(path)
+    return {} if found is None else content_marks(*found, path.name, limits)
 
-    Parsed only when content.xml may hold such a cell (`_may_hold`). Raises ReadError for a
-    file with coded values (`_ODS_CODED`), which calamine misreads without complaint, and
-    for content.xml expat refuses for more than the characters `hidden.ods_parsed`
-    blanks (`parser`): its marks would be lost without a word (a PEN amount read as USD).
-    """
 
+def ods_content(path: Path) -> tuple[bytes, bytes] | None:
+    """An ODS file's content.xml and styles.xml (b"" without it), or None when the file or
+    its content.xml cannot be read."""
     styles = b""  # LibreOffice writes a cell's number format in content.xml; others may not
     try:
         with zipfile.ZipFile(path) as archive:
@@ -86,11 +89,25 @@ def ods_marks(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Found]:
             with contextlib.suppress(KeyError):
                 styles = archive.read("styles.xml")
     except (KeyError, zipfile.BadZipFile, OSError):
-        return {}
+        return None
+    return content, styles
+
+
+def content_marks(
+    content: bytes, styles: bytes, name: str, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Found]:
+    """`ods_marks` of a file named `name` (for its errors) from its content.xml and
+    styles.xml.
+
+    Parsed only when content.xml may hold such a cell (`_may_hold`). Raises ReadError for a
+    file with coded values (`_ODS_CODED`), which calamine misreads without complaint, and
+    for content.xml expat refuses for more than the characters `hidden.ods_parsed`
+    blanks (`parser`): its marks would be lost without a word (a PEN amount read as USD).
+    """
     if (b"&" in content or b"<![" in content) and _ODS_CODED.search(content):
-        raise unreadable("coded-values", path.name)
+        raise unreadable("coded-values", name)
     factors = tuple(sorted(_display_factors(content) | _display_factors(styles)))
-    return ods_parsed(content, path.name, lambda xml: _marks(xml, limits, factors))
+    return ods_parsed(content, name, lambda xml: _marks(xml, limits, factors))
 
 
 def _marks(content: bytes, limits: Limits, factors: tuple[Decimal, ...]) -> dict[str, Found]:
@@ -119,15 +136,37 @@ def _ods_tables(
     end tag may hold one: reading every cell of 100,000 rows took 10 s for one odd cell."""
     import xml.etree.ElementTree as ET
 
+    spans, hinted = hints
+    if not _timely():
+        hinted = [True] * len(spans)
+    counted = skipped_rows(content, spans, hinted)
+    try:
+        return _parsed_tables(content, limits, (spans, hinted), counted, factors)
+    except ET.ParseError:
+        if max(counted, default=-1) < 0:
+            raise
+        # Parsed whole, for expat's line and column in the file, which the user is told.
+        return _parsed_tables(content, limits, (spans, hinted), [-1] * len(spans), factors)
+
+
+def _parsed_tables(
+    content: bytes, limits: Limits, hints: tuple[list[tuple[int, int]], list[bool]],
+    counted: list[int], factors: tuple[Decimal, ...],
+) -> dict[str, Found]:  # fmt: skip
+    """`_ods_tables`, the chunks of `counted` rows (not -1: `ods_rows.skipped_rows`)
+    counted instead of parsed. Raises ParseError."""
+    import xml.etree.ElementTree as ET
+
     found: dict[str, Found] = {}
     table = _TableRows(limits, factors)
     spans, hinted = hints
     parser: Any = ET.XMLPullParser(events=("start", "end"))
-    if not _timely():
-        hinted = [True] * len(spans)
     view = memoryview(content)
     starts: list[int] = []  # the chunk each open row started in (a cell may hold rows)
     for index, (start, end) in enumerate(spans):
+        # Rows of plain cells only, whole in the chunk: counted, not parsed (`ods_rows`).
+        if counted[index] >= 0 and not starts and table.skip(counted[index]):
+            continue
         for at in range(start, end, _FEED):
             parser.feed(view[at : min(at + _FEED, end)])
             if hasattr(parser, "flush"):
@@ -202,6 +241,9 @@ _OTHER = (
     r'|table:number-columns-repeated="[0-9]+"))*'
 )
 _TEXT = r"(?:[^<&]|&(?:amp|lt|gt|quot|apos);)*"  # no markup, no character reference
+# A text's spaces as LibreOffice writes one it keeps (a trailing one, or one after another),
+# which the reading of the cell finds nothing in: plain in a string cell.
+_SPACED_TEXT = r"(?:[^<&]|&(?:amp|lt|gt|quot|apos);|<text:s/>)*"
 _PLAIN_NUMBER = r"[-+]?(?:[1-9][0-9.,]*|0(?:[.,][0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 
 
@@ -220,7 +262,7 @@ def _typed(kind: str, value: str, text: str, empty: bool = True) -> str:
 _PLAIN_CELL = "|".join(
     [
         f"<table:(?:covered-)?table-cell{_OTHER}\\s*/>",
-        _typed("string", "", _TEXT),
+        _typed("string", "", _SPACED_TEXT),
         _typed("date", "office:date-value", _TEXT),
         _typed("float", "office:value", _PLAIN_NUMBER, empty=False),
     ]
@@ -325,6 +367,15 @@ class _TableRows:
 
     def __init__(self, limits: Limits, factors: tuple[Decimal, ...] = ()) -> None:
         self.found, self.limits, self.factors, self.row = Found(), limits, factors, 0
+
+    def skip(self, rows: int) -> bool:
+        """Count `rows` rows no cell of which is read (`ods_rows.skipped_rows`); False, and
+        nothing counted, when they may pass calamine's last row (a row with a value past it
+        is refused: `add`)."""
+        if self.row + rows > _CALAMINE_ROWS:
+            return False
+        self.row += rows
+        return True
 
     def add(self, element: Any, read: bool = True) -> None:
         """Count the row (its repeats), and read its cells unless `read` is false (no cell

@@ -28,7 +28,7 @@ from kipu.core.read.book_marks import Found, xls_marks
 from kipu.core.read.cell_scan import CellScan
 from kipu.core.read.columns import ColumnSheet
 from kipu.core.read.errors import ReadError, reason, too_large, unreadable
-from kipu.core.read.hidden import Hidden, ods_hidden, ods_table_name
+from kipu.core.read.hidden import Hidden, ods_table_name
 from kipu.core.read.marks import (
     DOLLAR_FORMAT,
     ERROR,
@@ -40,7 +40,7 @@ from kipu.core.read.marks import (
     Mark,
     range_name,
 )
-from kipu.core.read.ods import ods_marks
+from kipu.core.read.ods_scan import OdsScan
 from kipu.core.read.package import (
     OLE_MAGIC,
     WORKBOOK_SUFFIXES,
@@ -121,8 +121,8 @@ class Workbook:
             CellScan(path, limits, census=self.columnar) if self._format == "xlsx" else None
         )
         self._reader: object | None = None
-        self._ods: dict[str, Found] | None = None
-        self._ods_hidden: dict[str, Hidden] | None = None
+        # ODS: its marks and hidden rows, read from content.xml while calamine parses it.
+        self._ods = OdsScan(path, limits) if self._format == "ods" else None
         try:
             self._book = CalamineWorkbook.from_path(str(path))
             self.sheets = [
@@ -131,6 +131,7 @@ class Workbook:
                 if "chart" not in str(meta.typ).lower()
             ]
         except Exception as error:  # calamine raises several unrelated types for broken files
+            self.close()
             raise unreadable("unreadable-spreadsheet", path.name, reason=reason(error)) from None
 
     def rows(self, name: str) -> list[list[object]]:
@@ -239,10 +240,8 @@ class Workbook:
         the same."""
         if self._scan is not None:
             return self._scan.hidden(name)
-        if self._format == "ods":
-            if self._ods_hidden is None:
-                self._ods_hidden = ods_hidden(self.path)
-            return self._ods_sheet(name, self._ods_hidden) or Hidden()
+        if self._ods is not None:
+            return self._ods_sheet(name, self._ods.hidden()) or Hidden()
         return self._found(name).hidden
 
     def serial_offset(self, name: str) -> int:
@@ -277,10 +276,8 @@ class Workbook:
 
     def _found(self, name: str) -> Found:
         """What the sheet's cells are beyond calamine's values, in an ODS or XLS file."""
-        if self._format == "ods":
-            if self._ods is None:
-                self._ods = ods_marks(self.path, self.limits)
-            found = self._ods_sheet(name, self._ods) or Found()
+        if self._ods is not None:
+            found = self._ods_sheet(name, self._ods.marks()) or Found()
             if found.clash:
                 raise unreadable("unchecked-sheet", self.path.name, sheet=name)
             return found
@@ -293,8 +290,9 @@ class Workbook:
         return Found()
 
     def close(self) -> None:
-        if self._scan is not None:
-            self._scan.wait()  # the file may be deleted next
+        for scan in (self._scan, self._ods):
+            if scan is not None:
+                scan.wait()  # the file may be deleted next
 
 
 def _zip_format(path: Path) -> str:
