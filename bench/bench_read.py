@@ -8,7 +8,8 @@ countries, long texts, "# of" indicators, a fifth of the rows repeated, an eight
 age/sex breakdown that does not add up), and "synthetic", the older kind one of
 bench_import (the demonstration's 2019 rows repeated, every row valid); and "r4v-formulas",
 the first with each row's total and new beneficiaries as formulas (cached values), as
-partners build their sheets. For each, three
+partners build their sheets; and "r4v-ods", the first as an ODS file written the way
+LibreOffice Calc writes one (`bench.ods_export`). For each, three
 commands run as fresh processes, interleaved run by run so the machine's load falls on all
 alike:
 
@@ -45,7 +46,9 @@ CASES = {
     "r4v": ("r4v", "2021"),
     "synthetic": ("gtrm-peru", "2019"),
     "r4v-formulas": ("r4v", "2021"),
+    "r4v-ods": ("r4v", "2021"),
 }
+FILES = {"r4v-ods": "r4v.ods"}  # the others: "<case>.xlsx"
 
 
 def folder(rows: int) -> Path:
@@ -66,7 +69,7 @@ def environment(where: Path) -> dict[str, str]:
 def set_up(rows: int) -> None:
     """In a child process: the database (R4V's regional platform and the demonstration) and
     both workbooks."""
-    from bench import bench_import, bench_regional
+    from bench import bench_import, bench_regional, ods_export
     from kipu.core import demo_regional
 
     where = Path(os.environ["KIPU_DATA_DIR"])
@@ -76,6 +79,7 @@ def set_up(rows: int) -> None:
     load_demo()
     demo_regional.write_export(where / "r4v.xlsx", rows)
     demo_regional.write_export(where / "r4v-formulas.xlsx", rows, formulas=True)
+    ods_export.write_ods(where / "r4v.ods", rows)
     bench_import.workbook(rows, where).rename(where / "synthetic.xlsx")
 
 
@@ -85,6 +89,10 @@ def ensure(rows: int) -> Path:
         from kipu.core import demo_regional  # a folder set up before the case was added
 
         demo_regional.write_export(where / "r4v-formulas.xlsx", rows, formulas=True)
+    if (where / "synthetic.xlsx").exists() and not (where / "r4v.ods").exists():
+        from bench import ods_export
+
+        ods_export.write_ods(where / "r4v.ods", rows)
     if not (where / "synthetic.xlsx").exists():
         where.mkdir(parents=True, exist_ok=True)
         for stale in where.glob("*"):
@@ -135,7 +143,7 @@ def commands(case: str, path: Path) -> dict[str, list[str]]:
 def measure(case: str, rows: int, repeat: int) -> dict[str, Any]:
     where = ensure(rows)
     env = environment(where)
-    steps = commands(case, where / f"{case}.xlsx")
+    steps = commands(case, where / FILES.get(case, f"{case}.xlsx"))
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in steps}
     for _ in range(repeat):
         for name, command in steps.items():
@@ -169,7 +177,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser = argparse.ArgumentParser(description="Kipu beside the read floor, whole processes.")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--cases", default="r4v,synthetic,r4v-formulas")
+    parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--setup", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.setup:

@@ -106,28 +106,35 @@ def _import_rows(records: list[Row], command: str) -> list[Row]:
 
 def _read_rows(records: list[Row], command: str) -> list[Row]:
     """Issue #15's targets: Kipu beside the read floor (polars + fastexcel) on the same
-    100,000-row workbook, whole processes, measured in the same run."""
+    100,000-row workbook, whole processes, measured in the same run. The ODS case has no
+    target (the issue sets them for R4V's XLSX): its rows are measured beside the floor."""
     rows = []
     what = {
-        "r4v": "R4V-shaped",
-        "synthetic": "synthetic (all valid)",
-        "r4v-formulas": "R4V-shaped, totals as formulas,",
+        "r4v": "R4V-shaped XLSX",
+        "synthetic": "synthetic (all valid) XLSX",
+        "r4v-formulas": "R4V-shaped, totals as formulas, XLSX",
+        "r4v-ods": "R4V-shaped ODS (as LibreOffice writes it)",
     }
     for r in records:
         shape = what.get(r["case"], r["case"])
+        targeted = r["case"] != "r4v-ods"
         for step, limit, verb in (("figures", 1.3, "figures --input (max-sector)"),
                                   ("validate", 1.2, "validate")):  # fmt: skip
+            goal = f"≤ {limit}× the read floor" if targeted else "beside the read floor"
             rows.append({
-                "target": f"{verb}, 100k {shape} XLSX: ≤ {limit}× the read floor",
+                "target": f"{verb}, 100k {shape}: {goal}",
                 "measured": f"{r[step]:.2f} s, {r[f'{step}_ratio']:.2f}× (floor "
                             f"{r['floor']:.2f} s; CPU {r[f'{step}_cpu']:.2f} s, "
                             f"{r[f'{step}_cpu_ratio']:.2f}×)",
-                "ok": r[f"{step}_ratio"] <= limit, "command": command, "load": r["load"],
+                "ok": r[f"{step}_ratio"] <= limit if targeted else None,
+                "command": command, "load": r["load"],
             })  # fmt: skip
             rows.append({
-                "target": f"peak memory of {verb}, 100k {shape} XLSX: < 400 MB",
+                "target": f"peak memory of {verb}, 100k {shape}"
+                          + (": < 400 MB" if targeted else ""),
                 "measured": f"{r[f'{step}_mb']:.0f} MB (floor {r['floor_mb']:.0f} MB)",
-                "ok": r[f"{step}_mb"] < 400, "command": command, "load": r["load"],
+                "ok": r[f"{step}_mb"] < 400 if targeted else None,
+                "command": command, "load": r["load"],
             })  # fmt: skip
     return rows
 
