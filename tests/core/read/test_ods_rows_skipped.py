@@ -490,8 +490,39 @@ def any_rows(draw: st.DrawFn) -> str:
     return "".join(rows)
 
 
+TEXT_NS = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+FAKE_ROWS = "".join(f"<table:table-row>{''.join(PLAIN)}</table:table-row>" for _ in range(5))
+# How content.xml opens: LibreOffice's declaration and root; a byte order mark; a PI that
+# starts the file and holds what looks like rows (no declaration: it hides them from expat);
+# `text:` declared on the table (in scope for every row) or only on the last row (unbound
+# in the rows before: expat refuses the file).
+OPENINGS = {
+    "libreoffice": '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {ns}>',
+    "bom": '\ufeff<?xml version="1.0"?><office:document-content {ns}>',
+    "pi first": f"<?xml-stylesheet {FAKE_ROWS} ?><office:document-content {{ns}}>",
+    "text on the table": "<office:document-content {ns}>",
+    "text on the last row": "<office:document-content {ns}>",
+}
+
+
+def opened(body: str, opening: str) -> bytes:
+    """content.xml of a 5W sheet of `body` (its rows), opened as `OPENINGS[opening]` says."""
+    ns, table = f"{_ODS_NS} {OTHER_TEXT}", '<table:table table:name="5W">'
+    if opening.startswith("text on"):
+        ns = ns.replace(TEXT_NS, "")
+        if opening == "text on the table":
+            table = f'<table:table table:name="5W" {TEXT_NS}>'
+        else:
+            at = body.rfind("<table:table-row")
+            body = f"{body[:at]}<table:table-row {TEXT_NS}{body[at + 16 :]}"
+    return (
+        OPENINGS[opening].format(ns=ns) + "<office:body><office:spreadsheet>"
+        f"{table}{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    ).encode()
+
+
 @settings(max_examples=150, deadline=None)
-@given(body=any_rows(), chunk=st.integers(300, 8_000))
+@given(body=any_rows(), chunk=st.integers(300, 8_000), opening=st.sampled_from(list(OPENINGS)))
 @example(  # a comment hiding a row end at a chunk's edge
     body=(
         "<!-- " + "</table:table-row>" + "x" * 3_000 + " -->"
@@ -499,20 +530,33 @@ def any_rows(draw: st.DrawFn) -> str:
         + f"<table:table-row>{''.join(PLAIN[:3] + [ODD[0]] + PLAIN[4:])}</table:table-row>"
     ),
     chunk=1_000,
+    opening="libreoffice",
 )  # fmt: skip
-def test_rows_counted_from_their_text_are_the_rows_expat_counts(body: str, chunk: int) -> None:
+@example(  # the helper's: a PI starting the file, past 200 bytes, was taken for the declaration
+    body="".join(f"<table:table-row>{''.join(PLAIN)}</table:table-row>" for _ in range(4))
+    + f"<table:table-row>{''.join(PLAIN[:3] + [ODD[0]] + PLAIN[4:])}</table:table-row>"
+    + "".join(f"<table:table-row>{''.join(PLAIN)}</table:table-row>" for _ in range(5)),
+    chunk=2_000,
+    opening="pi first",
+)
+@example(  # the helper's: rows counted with `text:` unbound, which expat refuses
+    body="".join(f"<table:table-row>{''.join(PLAIN)}</table:table-row>" for _ in range(22))
+    + f"<table:table-row>{''.join(PLAIN[:3] + [ODD[0]] + PLAIN[4:])}</table:table-row>",
+    chunk=1_500,
+    opening="text on the last row",
+)
+def test_rows_counted_from_their_text_are_the_rows_expat_counts(
+    body: str, chunk: int, opening: str
+) -> None:
     """A chunk's rows are counted from its text (`ods_rows`) only when it holds nothing but
     whole rows of plain cells as LibreOffice writes them: whatever the rows' tags and what
     is between them (repeats in any digits, a no-break space expat refuses, a duplicate
     attribute, a comment or a PI that hides a row end, row groups), whatever cells look
-    plain and are not (`LOOKALIKES`), the marks fall on the rows where reading every row
-    puts them, or the file is refused alike, at the same place."""
-    xml = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} {OTHER_TEXT}>'
-        '<office:body><office:spreadsheet><table:table table:name="5W">'
-        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
-    ).encode()
-    xml = xml.replace("\ue000".encode(), b"\xff")
+    plain and are not (`LOOKALIKES`), however the file opens (`OPENINGS`), the marks fall
+    on the rows where reading every row puts them, or the file is refused alike, at the
+    same place. A peso amount was read as dollars when a PI opening the file was taken for
+    its declaration."""
+    xml = opened(body, opening).replace("\ue000".encode(), b"\xff")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ods_reading, "_HINT_CHUNK", chunk)
         assert outcome(xml, every=False) == outcome(xml, every=True)

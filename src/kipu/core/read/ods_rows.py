@@ -66,6 +66,13 @@ _DIGITS = re.compile(r'"([0-9]+)"$')
 # none of them is cut between two chunks.
 _HIDING = "<[!?]|]]>"
 _BATCH = 8
+# The XML declaration (`<?xml` and white space), as `chunks` reads it; a byte order mark.
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[ \t\r\n][^<>]*?\?>")
+# The root element's start tag, its attributes (quoted values skipped whole).
+_ROOT = re.compile(
+    rb"""[ \t\r\n]*<office:document-content((?:[ \t\r\n]+[^\s=/<>"']+[ \t\r\n]*="""
+    rb"""[ \t\r\n]*(?:"[^"]*"|'[^']*'))*)[ \t\r\n]*>"""
+)
 
 
 def skipped_rows(content: bytes, spans: list[tuple[int, int]], hinted: list[bool]) -> list[int]:
@@ -75,18 +82,20 @@ def skipped_rows(content: bytes, spans: list[tuple[int, int]], hinted: list[bool
     and only after a chunk that ends a row: the chunk's rows are then whole.
 
     content.xml must be UTF-8 with ODF's prefixes as the hints proved it (`ods._hints`
-    hints every chunk otherwise). Nothing is counted when content.xml holds a comment, a
-    CDATA section or a processing instruction after its XML declaration."""
+    hints every chunk otherwise), declared on its root element. Nothing is counted when
+    content.xml holds a comment, a CDATA section or a processing instruction (one that
+    starts the file too: `<?xml-stylesheet …?>` is no XML declaration)."""
     import polars as pl
 
     rows = [-1] * len(spans)
-    if all(hinted) or len(spans) < 3:
+    declared = _DECLARATION.match(content)  # a PI `<?xml-stylesheet …?>` is no declaration
+    after = declared.end() if declared else 0
+    if all(hinted) or len(spans) < 3 or not _root_declares(content, after):
         return rows
-    declared = content.find(b"?>", 0, 200) + 2 if content.startswith(b"<?xml") else 0
     for at in range(0, len(spans), _BATCH):
         chosen = range(at, min(at + _BATCH, len(spans)))
         # "replace": a chunk that is not UTF-8 holds U+FFFD, and is parsed.
-        parts = [content[max(spans[i][0], declared) : spans[i][1]] for i in chosen]
+        parts = [content[max(spans[i][0], after) : spans[i][1]] for i in chosen]
         texts = pl.Series([part.decode("utf-8", "replace") for part in parts], dtype=pl.Utf8)
         found = pl.DataFrame({"text": texts}).select(
             pl.col("text").str.contains(_HIDING).alias("hiding"),
@@ -104,6 +113,16 @@ def skipped_rows(content: bytes, spans: list[tuple[int, int]], hinted: list[bool
             if whole and not replaced and not hinted[i] and _after_row_end(content, spans[i][0]):
                 rows[i] = _counted(starts, repeated.to_list())
     return rows
+
+
+def _root_declares(content: bytes, after: int) -> bool:
+    """Whether the root element, right after the XML declaration, declares the prefixes the
+    counted text is written with: a prefix declared further in (on a row) is unbound in the
+    rows before, and expat refuses the file."""
+    root = _ROOT.match(content, after)
+    attributes = root.group(1) if root else b""
+    return all(re.search(rb"[ \t\r\n]xmlns:" + prefix + rb"[ \t\r\n]*=", attributes)
+               for prefix in (b"table", b"office", b"text", b"calcext"))  # fmt: skip
 
 
 def _after_row_end(content: bytes, start: int) -> bool:
