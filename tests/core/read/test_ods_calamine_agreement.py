@@ -1,4 +1,4 @@
-"""Kipu reads an ODS file's marks (`ods.ods_marks`) and hidden rows (`hidden.ods_hidden`)
+"""Kipu reads an ODS file's marks (`ods.ods_marks`) and hidden rows (`ods_scan.ods_hidden`)
 from content.xml, calamine its values: where the two read the file otherwise, every mark
 after the difference lands on another row, or all of them are lost. Cases a tester found:
 repeats written "0" or "+2", characters XML forbids (a vertical tab pasted from Word),
@@ -219,3 +219,49 @@ def test_a_sheet_past_calamines_rows_is_told_apart_from_a_second_sheet(tmp_path:
     rows = [row(), ["<table:table-cell/>"], [noted + "</table:table-cell>"]]
     path = ods(tmp_path / "5w.ods", rows, {1: str(1 << 20)})
     assert not issues(path)
+
+
+TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+# A row written in a form calamine (which reads names as written) and expat (which reads
+# namespaces) count differently: the helper's, round 2.
+_OTHER_ROW = f'<t:table-row xmlns:t="{TABLE_NS}" '
+ROW_FORMS = {
+    "another prefix": lambda s: (
+        s.replace("<table:table-row ", _OTHER_ROW)
+        .replace("</table:table-row>", "</t:table-row>")
+        .replace("table:table-cell", "t:table-cell")
+    ),
+    "another prefix, row tag only": lambda s: s.replace("<table:table-row ", _OTHER_ROW).replace(
+        "</table:table-row>", "</t:table-row>"
+    ),
+    "the default namespace": lambda s: s.replace(
+        "<table:table-row ", f'<table-row xmlns="{TABLE_NS}" '
+    ).replace("</table:table-row>", "</table-row>"),
+    "table: bound elsewhere": lambda s: s.replace(
+        "<table:table-row ", '<table:table-row xmlns:table="urn:other" '
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(ROW_FORMS))
+def test_a_row_named_otherwise_than_table_is_refused(tmp_path: Path, form: str) -> None:
+    """One row written with another prefix for ODF's table namespace (or `table:` bound to
+    another): calamine dropped or added it, expat did not, and every mark after it fell a
+    row off: a PEN amount was read as 100 US dollars and another row's 150 read as the
+    amount. Such a file is refused, saying why."""
+    from kipu.core.read.errors import ReadError
+
+    rows = [row() for _ in range(5)]
+    rows[3][NAMES.index("value_usd")] = PEN
+    path = ods(tmp_path / "5w.ods", rows)
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = members["content.xml"].decode()
+    second = xml.index("<table:table-row ", xml.index("<table:table-row ") + 1)
+    end = xml.index("</table:table-row>", second) + len("</table:table-row>")
+    members["content.xml"] = (xml[:second] + ROW_FORMS[form](xml[second:end]) + xml[end:]).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ReadError, match="another prefix than “table:”"):
+        read_5w(path)

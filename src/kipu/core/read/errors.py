@@ -159,6 +159,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "CDATA, que no se pueden leer con exactitud; ábralo en LibreOffice o Excel, guárdelo "
         "y vuelva a subirlo.",
     ),
+    "odf-prefixes": (
+        "{name}: the file names its rows or cells with another prefix than “table:”, as "
+        "LibreOffice writes them, which cannot be read exactly; open it in LibreOffice or "
+        "Excel, save it, and upload it again.",
+        "{name}: el archivo nombra sus filas o celdas con otro prefijo que “table:”, como "
+        "las escribe LibreOffice, que no se pueden leer con exactitud; ábralo en LibreOffice "
+        "o Excel, guárdelo y vuelva a subirlo.",
+    ),
     "label-unreadable": (
         "{name}: the label in cell {cell} of sheet “{sheet}” cannot be read (a formula with no "
         "saved value, or a value written with a character reference or a CDATA section), so "

@@ -8,17 +8,14 @@ others (an autofilter hides rows that are still data), and reported by the valid
 - XLS: the hidden flag of the ROW and COLINFO records, as xlrd reads them with the formats
   (`xls_hidden`);
 - ODS: `table:visibility` `collapse` (hidden) or `filter` (filtered out) on a row or a
-  column, repeats counted (`ods_hidden`).
+  column, repeats counted (`content_hidden`).
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from kipu.core.read.chunks import (
@@ -201,28 +198,26 @@ _ODS_HIDDEN = ("collapse", "filter")
 _ODS_HIDING = re.compile(rb"""visibility\s*=\s*["'][^"'<]*(?:collapse|filter|&)""")
 
 
-def ods_hidden(path: Path) -> dict[str, Hidden]:
-    """The rows and columns each sheet of an ODS file hides, by name (`content_hidden` of its
-    content.xml); {} when it cannot be opened (calamine, which read it, reports broken
-    files)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            content = archive.read("content.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return {}
-    return content_hidden(content, path.name)
+# content.xml cut in chunks, and the rows counted from each one's text, -1 for a chunk to
+# parse (`ods.counted_rows`).
+Counted = tuple[list[tuple[int, int]], list[int]]
 
 
-def content_hidden(content: bytes, name: str) -> dict[str, Hidden]:
-    """`ods_hidden` of the content.xml of a file named `name` (for its errors):
-    `table:visibility` `collapse` (hidden by hand, or in a collapsed group) or `filter`
-    (filtered out by an autofilter) on a row or a column, repeats counted. Parsed only when
-    content.xml holds one. Raises ReadError (`parser`) when expat refuses content.xml for
-    more than the control characters `ods_parsable` blanks: calamine may read what expat
-    refuses, and its hidden rows would be lost without a word."""
+def content_hidden(
+    content: bytes, name: str, counted: Callable[[bytes], Counted] | None = None
+) -> dict[str, Hidden]:
+    """The rows and columns each sheet of an ODS file hides, by name, from the content.xml
+    of a file named `name` (for its errors): `table:visibility` `collapse` (hidden by hand,
+    or in a collapsed group) or `filter` (filtered out by an autofilter) on a row or a
+    column, repeats counted. Parsed only when content.xml holds one, the chunks `counted`
+    gives rows for counted instead of parsed (`ods_scan.ods_hidden`).
+
+    Raises ReadError (`parser`) when expat refuses content.xml for more than the control
+    characters `ods_parsable` blanks: calamine may read what expat refuses, and its hidden
+    rows would be lost without a word."""
     if b"visibility" not in content or not _ODS_HIDING.search(content):
         return {}
-    return ods_parsed(content, name, _ods_hidden_tables)
+    return ods_parsed(content, name, lambda xml: _ods_hidden_tables(xml, counted))
 
 
 def ods_parsed(content: bytes, name: str, parse: Callable[[bytes], _Parsed]) -> _Parsed:
@@ -247,34 +242,81 @@ def ods_parsed(content: bytes, name: str, parse: Callable[[bytes], _Parsed]) -> 
 _Parsed = TypeVar("_Parsed")
 
 
-def _ods_hidden_tables(content: bytes) -> dict[str, Hidden]:
-    """`ods_hidden` of content.xml, as a stream, each row dropped once read
-    (`ods._ods_tables`: 1.8 GB whole). Raises ParseError."""
+def _ods_hidden_tables(
+    content: bytes, counted: Callable[[bytes], Counted] | None
+) -> dict[str, Hidden]:
+    """`content_hidden` of content.xml. Raises ParseError, with expat's line and column in
+    the whole file (parsed again whole when chunks were counted)."""
     import xml.etree.ElementTree as ET
 
-    found: dict[str, Hidden] = {}
-    table = Hidden()
-    at = {_ODS_ROW: 1, _ODS_COLUMN: 0}  # the next row's number (1-based), column's (0-based)
-    lines = {_ODS_ROW: table.rows, _ODS_COLUMN: table.columns}
-    for _, element in ET.iterparse(io.BytesIO(content), events=("end",)):
-        if element.tag in at:
+    chunks = None if counted is None else counted(content)
+    try:
+        return _hidden_tables(content, chunks)
+    except ET.ParseError:
+        if chunks is None or max(chunks[1], default=-1) < 0:
+            raise
+        return _hidden_tables(content, None)
+
+
+def _hidden_tables(content: bytes, chunks: Counted | None) -> dict[str, Hidden]:
+    """Each table's `Hidden`, from content.xml parsed as a stream, each row dropped once
+    read (`ods._ods_tables`: 1.8 GB whole); the chunks of `chunks` with rows counted
+    (not -1) are not parsed: their rows, none of them hidden, are counted (12 s for one
+    hidden row in 100,000 when every row was parsed). Raises ParseError."""
+    import xml.etree.ElementTree as ET
+
+    spans, counted = chunks or ([(0, len(content))], [-1])
+    parser: Any = ET.XMLPullParser(events=("start", "end"))
+    reading = _HiddenTables()
+    view, open_rows = memoryview(content), 0
+    for (start, end), rows in zip(spans, counted, strict=True):
+        if rows >= 0 and not open_rows:
+            reading.at[_ODS_ROW] += rows
+            continue
+        for at in range(start, end, _FEED):
+            parser.feed(view[at : min(at + _FEED, end)])
+            if hasattr(parser, "flush"):
+                parser.flush()
+            for event, element in parser.read_events():
+                if element.tag == _ODS_ROW:
+                    open_rows += 1 if event == "start" else -1
+                if event == "end":
+                    reading.end(element)
+    parser.close()
+    return reading.found
+
+
+class _HiddenTables:
+    """The hidden rows and columns of each table, element by element (`end`)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, Hidden] = {}
+        self._next()
+
+    def _next(self) -> None:
+        self.table = Hidden()
+        self.at = {_ODS_ROW: 1, _ODS_COLUMN: 0}  # the next row's number (1-based), column's
+        self.lines = {_ODS_ROW: self.table.rows, _ODS_COLUMN: self.table.columns}
+
+    def end(self, element: Any) -> None:
+        if element.tag in self.at:
             tag = element.tag
             repeat = ods_repeat(element.get(_ODS_REPEATED[tag]))
             hides = (element.get(f"{_ODS_TABLE}visibility") or "").strip() in _ODS_HIDDEN
             if hides and repeat:  # repeated "0": dropped, as calamine drops it
-                lines[tag].append((at[tag], at[tag] + repeat - 1))
-            at[tag] += repeat
+                self.lines[tag].append((self.at[tag], self.at[tag] + repeat - 1))
+            self.at[tag] += repeat
             element.clear()
         elif element.tag == f"{_ODS_TABLE}table":
             name = element.get(f"{_ODS_TABLE}name", "")
             # Two names calamine tells apart may be one to expat ("A\tB", "A B"): neither
             # sheet is given the other's hidden rows.
-            found[name] = Hidden() if name in found else table
+            self.found[name] = Hidden() if name in self.found else self.table
             element.clear()
-            table = Hidden()
-            at = {_ODS_ROW: 1, _ODS_COLUMN: 0}
-            lines = {_ODS_ROW: table.rows, _ODS_COLUMN: table.columns}
-    return found
+            self._next()
+
+
+_FEED = 1 << 14  # bytes fed to expat at once (`ods._FEED`)
 
 
 def ods_repeat(value: str | None) -> int:
@@ -308,7 +350,7 @@ def ods_parsable(content: bytes) -> bytes | None:
 
 
 def ods_table_name(name: str) -> str:
-    """A sheet's name as `ods_hidden` and `ods.ods_marks` have it when calamine's differs:
+    """A sheet's name as `content_hidden` and `ods.ods_marks` have it when calamine's differs:
     expat makes each tab or line break of an attribute a space (XML 1.0 §3.3.3), and
     `ods_parsable` each character XML forbids; calamine keeps them."""
     return _NAME_BLANKS.sub(" ", name.replace("\r\n", "\n"))

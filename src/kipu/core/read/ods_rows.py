@@ -68,6 +68,8 @@ _HIDING = "<[!?]|]]>"
 _BATCH = 8
 # The XML declaration (`<?xml` and white space), as `chunks` reads it; a byte order mark.
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[ \t\r\n][^<>]*?\?>")
+# An attribute of a start tag: its name (a declaration written in another's value is none).
+_ATTRIBUTE = re.compile(rb"""([^\s=/<>"']+)[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|'[^']*')""")
 # The root element's start tag, its attributes (quoted values skipped whole).
 _ROOT = re.compile(
     rb"""[ \t\r\n]*<office:document-content((?:[ \t\r\n]+[^\s=/<>"']+[ \t\r\n]*="""
@@ -120,9 +122,8 @@ def _root_declares(content: bytes, after: int) -> bool:
     counted text is written with: a prefix declared further in (on a row) is unbound in the
     rows before, and expat refuses the file."""
     root = _ROOT.match(content, after)
-    attributes = root.group(1) if root else b""
-    return all(re.search(rb"[ \t\r\n]xmlns:" + prefix + rb"[ \t\r\n]*=", attributes)
-               for prefix in (b"table", b"office", b"text", b"calcext"))  # fmt: skip
+    names = {found.group(1) for found in _ATTRIBUTE.finditer(root.group(1) if root else b"")}
+    return all(b"xmlns:" + p in names for p in (b"table", b"office", b"text", b"calcext"))
 
 
 def _after_row_end(content: bytes, start: int) -> bool:

@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.book_marks import Found
 from kipu.core.read.hidden import Hidden, content_hidden
-from kipu.core.read.ods import content_marks, ods_content
+from kipu.core.read.ods import content_marks, counted_rows, ods_content
 
 _Read = TypeVar("_Read")
 
@@ -66,7 +66,7 @@ class OdsScan:
         del found
         name = self.path.name
         self._marks = _Outcome(lambda: content_marks(content, styles, name, self.limits))
-        self._hidden = _Outcome(lambda: content_hidden(content, name))
+        self._hidden = _Outcome(lambda: content_hidden(content, name, counted_rows))
 
     def marks(self) -> dict[str, Found]:
         """`ods.ods_marks` of the file. Raises ReadError as it does."""
@@ -75,13 +75,22 @@ class OdsScan:
         return self._marks.result()
 
     def hidden(self) -> dict[str, Hidden]:
-        """`hidden.ods_hidden` of the file. Raises ReadError as it does."""
+        """`ods_hidden` of the file. Raises ReadError as it does."""
         self._thread.join()
         assert self._hidden is not None
         return self._hidden.result()
 
     def wait(self) -> None:
         self._thread.join()
+
+
+def ods_hidden(path: Path) -> dict[str, Hidden]:
+    """The rows and columns each sheet of an ODS file hides, by name
+    (`hidden.content_hidden` of its content.xml, plain rows counted from their text); {}
+    when it cannot be opened (calamine, which read it, reports broken files). Raises
+    ReadError (`parser`) when expat refuses content.xml."""
+    found = ods_content(path)
+    return {} if found is None else content_hidden(found[0], path.name, counted_rows)
 
 
 def _failed(error: Exception) -> _Outcome[_Read]:

@@ -262,7 +262,7 @@ class Workbook:
 
     def _ods_sheet(self, name: str, tables: dict[str, _Sheet]) -> _Sheet | None:
         """Calamine's sheet `name` in an ODS reading by table name (`ods_marks`,
-        `ods_hidden`): itself, or as expat reports it (`hidden.ods_table_name`: a tab is a
+        `ods_scan.ods_hidden`): itself, or as expat reports it (`hidden.ods_table_name`: a tab is a
         space) when no other sheet may be meant. Raises ReadError (`unchecked-sheet`) when
         another sheet's name reads the same: whose marks they are is not known."""
         if name in tables:
