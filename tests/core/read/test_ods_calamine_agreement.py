@@ -263,5 +263,46 @@ def test_a_row_named_otherwise_than_table_is_refused(tmp_path: Path, form: str) 
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)
-    with pytest.raises(ReadError, match="another prefix than “table:”"):
+    with pytest.raises(ReadError, match="other prefixes than “table:”"):
         read_5w(path)
+
+
+OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [  # the tester's, round 3: a value type calamine sees and expat does not, or the reverse
+        '<table:table-cell xmlns:office="urn:x" office:value-type="currency" '
+        'office:currency="PEN" office:value="100"/>',
+        f'<table:table-cell xmlns:o="{OFFICE_NS}" o:value-type="float" o:value="100">'
+        "<text:p>50</text:p></table:table-cell>",
+    ],
+)
+def test_a_value_type_named_otherwise_than_office_is_refused(tmp_path: Path, amount: str) -> None:
+    """`office:` bound to another namespace on a cell: calamine read the PEN amount as 100
+    (it reads names as written), expat saw no value type and marked nothing. Refused."""
+    from kipu.core.read.errors import ReadError
+
+    path = ods(tmp_path / "5w.ods", [row({"value_usd": amount})])
+    with pytest.raises(ReadError, match="other prefixes than “table:”"):
+        read_5w(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see xmlns:table=&quot;urn:x&quot; in the spec",
+        "xmlns:table=",
+        'xmlns:t="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
+        'xmlns="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
+        'xmlns:x="a&amp;b"',
+    ],
+)
+def test_a_text_that_mentions_a_declaration_is_read(tmp_path: Path, text: str) -> None:
+    """A description that quotes a namespace declaration (odfpy leaves its quotes raw) is
+    text, not a declaration: the file is read, its PEN amount as shown."""
+    rows = [row({"value_usd": PEN})]
+    rows[0][NAMES.index("activity_description")] = cell(' office:value-type="string"', text)
+    table = read_5w(ods(tmp_path / "5w.ods", rows))
+    assert value(table, 2, "value_usd") == "S/ 100.00"

@@ -160,12 +160,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "y vuelva a subirlo.",
     ),
     "odf-prefixes": (
-        "{name}: the file names its rows or cells with another prefix than “table:”, as "
-        "LibreOffice writes them, which cannot be read exactly; open it in LibreOffice or "
-        "Excel, save it, and upload it again.",
-        "{name}: el archivo nombra sus filas o celdas con otro prefijo que “table:”, como "
-        "las escribe LibreOffice, que no se pueden leer con exactitud; ábralo en LibreOffice "
-        "o Excel, guárdelo y vuelva a subirlo.",
+        "{name}: the file names its rows, cells or values with other prefixes than "
+        "“table:”, “office:” and “calcext:”, as LibreOffice writes them, which cannot be "
+        "read exactly; open it in LibreOffice or Excel, save it, and upload it again.",
+        "{name}: el archivo nombra sus filas, celdas o valores con otros prefijos que "
+        "“table:”, “office:” y “calcext:”, como los escribe LibreOffice, que no se pueden "
+        "leer con exactitud; ábralo en LibreOffice o Excel, guárdelo y vuelva a subirlo.",
     ),
     "label-unreadable": (
         "{name}: the label in cell {cell} of sheet “{sheet}” cannot be read (a formula with no "

@@ -360,35 +360,55 @@ def _prefixes_named(content: bytes) -> bool:
 
 
 def _bound_otherwise(content: bytes) -> bool:
-    """Whether content.xml may bind ODF's table namespace otherwise than LibreOffice does:
-    to another prefix or as the default namespace (`<t:table-row>`), or `table:` to
-    another namespace. calamine reads rows and cells by their names as written and expat
-    by namespace: a row one counts and the other does not put every mark after it a row
-    off (a PEN amount read as 100, another row's 150 read as the amount). Other prefixes
-    move no cell: a paragraph's is read by namespace (`_paragraph`)."""
-    table = _PREFIXES[b"table"]
+    """Whether content.xml may bind ODF's table, office or calcext namespace otherwise than
+    LibreOffice does: to another prefix or as the default namespace (`<t:table-row>`), or
+    `table:` (`office:`, `calcext:`) to another namespace. calamine reads names as written,
+    expat by namespace: a row one counts and the other does not put every mark after it a
+    row off (a PEN amount read as 100, another row's 150 read as the amount), and a value
+    type one sees and the other does not reads a PEN amount as 100 without a mark. A
+    paragraph's prefix moves nothing: it is read by namespace (`_paragraph`)."""
+    canonical = {_PREFIXES[p]: p for p in _STRICT}
     for prefix, names in _declared(content).items():
         for name in names:
-            if (prefix == b"table") != (name == table) or b"&" in name:
+            if b"&" in name or canonical.get(name, prefix) != prefix:
+                return True
+            if prefix in _STRICT and name != _PREFIXES[prefix]:
                 return True
     return False
 
 
+_STRICT = (b"table", b"office", b"calcext")
+
+
 def _declared(content: bytes) -> dict[bytes, list[bytes]]:
-    """The names each prefix is declared for in content.xml (b"": the default namespace),
-    as written. One pass: 0.1 s a 225 MB content.xml."""
+    """The names each prefix is declared for in content.xml's tags (b"": the default
+    namespace), as written; not a text or an attribute's value that looks like one. One
+    pass: 0.1 s a 225 MB content.xml."""
     values: dict[bytes, list[bytes]] = {}
     at = content.find(b"xmlns")
     while at >= 0:
-        if declared := _DECLARED.match(content, at + len(b"xmlns")):
+        declared = _DECLARED.match(content, at + len(b"xmlns"))
+        if declared and _in_a_tag(content, at):
             prefix = declared.group(1) or b""
-            values.setdefault(prefix, []).append((declared.group(2) or b"''")[1:-1])
+            values.setdefault(prefix, []).append(declared.group(2)[1:-1])
         at = content.find(b"xmlns", at + 1)
     return values
 
 
-# A namespace's declaration after `xmlns`: its prefix, if any, and its name.
-_DECLARED = re.compile(rb"""(?::([\w.-]+))?\s*=\s*("[^"]*"|'[^']*')?""")
+def _in_a_tag(content: bytes, at: int) -> bool:
+    """Whether `at` is where an attribute's name starts in a start tag: from the last `<`
+    before it (a text or a value holds none raw), the tag's name and whole attributes."""
+    start = content.rfind(b"<", 0, at)
+    return start >= 0 and _TAG_UP_TO.fullmatch(content, start, at) is not None
+
+
+# A namespace's declaration after `xmlns`: its prefix, if any, and its name, quoted.
+_DECLARED = re.compile(rb"""(?::([\w.-]+))?[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*')""")
+# A start tag up to an attribute's name: its name, whole attributes, white space.
+_TAG_UP_TO = re.compile(
+    rb"""<[^\s<>/!?]+(?:[ \t\r\n]+[^\s=/<>"']+[ \t\r\n]*=[ \t\r\n]*"""
+    rb"""(?:"[^"]*"|'[^']*'))*[ \t\r\n]+"""
+)
 
 
 def _may_hold(content: bytes) -> bool:
