@@ -167,6 +167,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“table:”, “office:” y “calcext:”, como los escribe LibreOffice, que no se pueden "
         "leer con exactitud; ábralo en LibreOffice o Excel, guárdelo y vuelva a subirlo.",
     ),
+    "document-type": (
+        "{name}: the file declares a document type (<!DOCTYPE …>), which can give its cells "
+        "values or names they do not show, so it cannot be read exactly; open it in "
+        "LibreOffice or Excel, save it, and upload it again.",
+        "{name}: el archivo declara un tipo de documento (<!DOCTYPE …>), que puede dar a sus "
+        "celdas valores o nombres que no muestran, así que no se puede leer con exactitud; "
+        "ábralo en LibreOffice o Excel, guárdelo y vuelva a subirlo.",
+    ),
     "label-unreadable": (
         "{name}: the label in cell {cell} of sheet “{sheet}” cannot be read (a formula with no "
         "saved value, or a value written with a character reference or a CDATA section), so "

@@ -106,15 +106,22 @@ def content_marks(
     """
     if (b"&" in content or b"<![" in content) and _ODS_CODED.search(content):
         raise unreadable("coded-values", name)
+    factors = tuple(sorted(_display_factors(content) | _display_factors(styles)))
+    return ods_parsed(content, name, lambda xml: _marks(xml, name, limits, factors))
+
+
+def _marks(
+    content: bytes, name: str, limits: Limits, factors: tuple[Decimal, ...]
+) -> dict[str, Found]:
+    """`ods_marks` of content.xml: parsed where a chunk may hold a cell to read (`_hints`),
+    everywhere with display factors. Raises ParseError, and ReadError for a document type
+    or ODF's namespaces bound otherwise (`_bound_otherwise`), judged on the bytes expat
+    parses: with forbidden characters blanked (`hidden.ods_parsed`), `<t:table-row\x0b
+    xmlns:t="…">` declares `t:` to expat, and calamine dropped the row."""
+    if b"<!DOCTYPE" in content:  # it may give elements attributes their tags do not show
+        raise unreadable("document-type", name)
     if _bound_otherwise(content):
         raise unreadable("odf-prefixes", name)
-    factors = tuple(sorted(_display_factors(content) | _display_factors(styles)))
-    return ods_parsed(content, name, lambda xml: _marks(xml, limits, factors))
-
-
-def _marks(content: bytes, limits: Limits, factors: tuple[Decimal, ...]) -> dict[str, Found]:
-    """`ods_marks` of content.xml: parsed where a chunk may hold a cell to read (`_hints`),
-    everywhere with display factors. Raises ParseError."""
     spans = _hint_spans(content)
     hinted = _hints(content, spans)
     if not factors and not any(hinted) and not _past_calamine(content):
