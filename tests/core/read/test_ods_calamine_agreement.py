@@ -342,13 +342,14 @@ def test_a_declaration_behind_a_forbidden_character_is_refused(
     """The tester's, round 4: `<t:table-row\\x0bxmlns:t="…table:1.0">`. The declaration is
     no attribute to a search of the bytes as written; expat refuses them, reads them with
     the character made a space (`hidden.ods_parsed`), and so counted a row calamine drops:
-    the PEN amount was read as 100. Judged on the bytes expat reads: refused."""
+    the PEN amount was read as 100. Refused."""
     from kipu.core.read.errors import ReadError
 
     rows = [row() for _ in range(5)]
     rows[3][NAMES.index("value_usd")] = PEN
     path = _rewritten(ods(tmp_path / "5w.ods", rows), _second_row_as_t(b" " + separator))
-    with pytest.raises(ReadError, match="other prefixes than “table:”"):
+    # Refused for the character in a tag (`hidden._in_markup`), or for the declaration.
+    with pytest.raises(ReadError, match="could not be read|other prefixes than “table:”"):
         read_5w(path)
 
 
@@ -374,3 +375,28 @@ def test_a_document_type_is_refused(tmp_path: Path, attributes: str) -> None:
         xml.replace(b"?>", b"?>" + doctype, 1)))  # fmt: skip
     with pytest.raises(ReadError, match="document type"):
         read_5w(path)
+
+
+@pytest.mark.parametrize("character", [b"\x0b", b"\x00", b"\x01", "\ufffe".encode()])
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_forbidden_character_in_a_row_tag_is_refused(
+    tmp_path: Path, character: bytes, closed: bool
+) -> None:
+    """The tester's, round 5 (older than this session): `<table:table-row\\x0b …>` is
+    another element to calamine, which dropped the row; expat, reading the character as a
+    space, counted it, and every mark after it fell a row off: the PEN amount was read as
+    100. A forbidden character in a tag is refused; in a text it is still a space."""
+    from kipu.core.read.errors import ReadError
+
+    rows = [row(value_usd=150), row({"value_usd": PEN}), row(value_usd=222)]
+    path = ods(tmp_path / "5w.ods", rows)
+
+    def change(xml: bytes) -> bytes:
+        first = xml.index(b"<table:table-row ", xml.index(b"<table:table-row ") + 1)
+        if closed:  # an empty row of its own before the first data row
+            return xml[:first] + b"<table:table-row" + character + b"/>" + xml[first:]
+        tag = b"<table:table-row" + character + b" "
+        return xml[:first] + tag + xml[first + len(b"<table:table-row ") :]
+
+    with pytest.raises(ReadError, match="could not be read"):
+        read_5w(_rewritten(path, change))

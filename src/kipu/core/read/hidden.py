@@ -13,6 +13,7 @@ others (an autofilter hides rows that are still data), and reported by the valid
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -342,11 +343,41 @@ _REFERENCE = re.compile(rb"&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,8}));")
 def ods_parsable(content: bytes) -> bytes | None:
     """content.xml with each character XML forbids, raw or referenced (`&#11;`), made a
     space, for expat to parse what calamine read; None when it holds none (expat refused
-    it for another reason). A text read from such a cell has a space for it."""
+    it for another reason), or one raw in a tag (`_in_markup`): there it is no space to
+    calamine, which read `<table:table-row\x0b …>` as another element and dropped the row
+    expat would count. A text read from such a cell has a space for it."""
+    if _in_markup(content):
+        return None
     parsable = _FORBIDDEN.sub(b" ", content)
     if b"&#" in parsable:
         parsable = _REFERENCE.sub(_allowed_reference, parsable)
     return None if parsable == content else parsable
+
+
+def _in_markup(content: bytes) -> bool:
+    """Whether a raw character XML forbids stands in a start or end tag, outside its
+    attributes' quoted values (in a text or a value it is a space to both readers). Each
+    tag holding one is read once (a text or a value holds no raw `<`)."""
+    tag, end, quoted, searched = -1, -1, [(0, 0)], 0
+    for found in _FORBIDDEN.finditer(content):
+        at = found.start()
+        start = content.rfind(b"<", searched, at)
+        searched = at
+        if start >= 0 and start != tag:
+            tag, end, quoted = start, start, [(0, 0)]
+            if not content.startswith((b"<!", b"<?"), start):  # a comment's text, a PI's
+                end = _TAG_SPAN.match(content, start).end()  # type: ignore[union-attr]
+                quoted += [q.span() for q in _QUOTED.finditer(content, start, end)]
+        if at < end:
+            begun, finished = quoted[bisect.bisect_right(quoted, (at, len(content))) - 1]
+            if not begun <= at < finished:
+                return True
+    return False
+
+
+# A tag from its `<` to its `>` (or as far as it goes), quoted values skipped whole.
+_TAG_SPAN = re.compile(rb"""<(?:[^"'>]|"[^"]*"|'[^']*')*>?""")
+_QUOTED = re.compile(rb""""[^"]*"|'[^']*'""")
 
 
 def ods_table_name(name: str) -> str:
