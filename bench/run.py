@@ -4,7 +4,8 @@ Run: .venv/bin/python -m bench.run [--quick] [--output BENCHMARKS.md] [--only re
 
 Full: validation (--quick), figure engine (10k-1M), survey analysis (100,000 answers),
 100k-row import (SQLite and PostgreSQL, median of 3), Kipu beside the read floor on
-100k-row R4V-shaped and synthetic workbooks (whole processes, median of 5),
+100k-row R4V-shaped (XLSX, and ODS as LibreOffice writes it) and synthetic workbooks (whole
+processes, median of 5),
 R4V's regional export (22,496 rows, both backends), stored figures
 (10k/100k/1M on SQLite and PostgreSQL), dashboard under load (1M, SQLite and
 PostgreSQL), report rendering (demo and 1M), API streaming (1M). About 25 minutes on the
