@@ -25,7 +25,7 @@ from typing import Any
 from kipu.core.limits import DEFAULT_LIMITS, Limits
 from kipu.core.read.book_marks import Found
 from kipu.core.read.errors import unreadable
-from kipu.core.read.hidden import ods_parsed, ods_repeat
+from kipu.core.read.hidden import fed_events, ods_parsed, ods_repeat
 from kipu.core.read.marks import (
     DIVIDED_FORMAT,
     DOLLAR_FORMAT,
@@ -176,25 +176,21 @@ def _parsed_tables(
         # Rows of plain cells only, whole in the chunk: counted, not parsed (`ods_rows`).
         if counted[index] >= 0 and not starts and table.skip(counted[index]):
             continue
-        for at in range(start, end, _FEED):
-            parser.feed(view[at : min(at + _FEED, end)])
-            if hasattr(parser, "flush"):
-                parser.flush()
-            for event, element in parser.read_events():
-                if element.tag == _ODS_ROW:
-                    if event == "start":
-                        starts.append(index)
-                        continue
-                    # The chunk before too, should an event come a feed late.
-                    first = max(0, min(starts.pop() if starts else 0, index - 1))
-                    table.add(element, read=any(hinted[first : index + 1]))
-                    element.clear()
-                elif event == "end" and element.tag == _ODS_TABLE_TAG:
-                    name = element.get(f"{_ODS_TABLE}name", "")
-                    # Two names calamine tells apart may be one to expat ("A\tB", "A B").
-                    found[name] = Found(clash=True) if name in found else table.found
-                    element.clear()
-                    table = _TableRows(limits, factors)
+        for event, element in fed_events(parser, view, start, end):
+            if element.tag == _ODS_ROW:
+                if event == "start":
+                    starts.append(index)
+                    continue
+                # The chunk before too, should an event come a feed late.
+                first = max(0, min(starts.pop() if starts else 0, index - 1))
+                table.add(element, read=any(hinted[first : index + 1]))
+                element.clear()
+            elif event == "end" and element.tag == _ODS_TABLE_TAG:
+                name = element.get(f"{_ODS_TABLE}name", "")
+                # Two names calamine tells apart may be one to expat ("A\tB", "A B").
+                found[name] = Found(clash=True) if name in found else table.found
+                element.clear()
+                table = _TableRows(limits, factors)
     parser.close()
     return found
 
@@ -297,7 +293,6 @@ _PREFIXES = {
     b"calcext": b"urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
 }
 _HINT_CHUNK, _HINT_BATCH = 1 << 20, 8
-_FEED = 1 << 14  # bytes fed to expat at once, as iterparse does: 1 MB took four times as long
 
 
 def _hint_spans(content: bytes) -> list[tuple[int, int]]:
